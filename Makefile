@@ -1,0 +1,41 @@
+# Scrutiny. Every target works on a fresh machine: it makes .venv and installs what it needs.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: site test check serve pdf bench clean system-deps system-deps-test
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test,search]'
+	touch $(STAMP)
+
+system-deps:
+	tools/system-deps pdf
+
+system-deps-test:
+	tools/system-deps test
+
+site: $(STAMP) system-deps      ## build the site and every public PDF into output/site/
+	$(BIN)/scrutiny build
+
+test: $(STAMP) system-deps-test ## the whole suite: unit, integration, PDF, real browser
+	$(PY) -m pytest -q
+
+check: $(STAMP)                 ## validate content/ and print every problem
+	$(BIN)/scrutiny check
+
+serve: $(STAMP) system-deps     ## build, serve on http://127.0.0.1:8000, rebuild on change
+	$(BIN)/scrutiny serve --port 8000
+
+pdf: $(STAMP) system-deps       ## the PDFs only
+	$(BIN)/scrutiny build --pdf-only
+
+bench: $(STAMP) system-deps     ## benchmark harness (see bench/README.md)
+	$(PY) -m bench.run
+
+clean:                          ## remove build products and caches (never content/)
+	rm -rf output .cache .pytest_cache .hypothesis

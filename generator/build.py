@@ -1,0 +1,156 @@
+"""Run the whole pipeline: check, plan, render what changed, write atomically.
+
+`build_site` is what `scrutiny build` and `make site` run. Content errors stop the
+build before anything is written; the previous output stays as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from generator import manifest
+from generator.pipeline import Checked, check_site
+from generator.plan import Output, Plan, plan_site
+from generator.render.data import render_data
+from generator.render.html import make_environment, render_page, template_dependencies, theme_asset_files
+from generator.write import OutputError, Staging, build_lock
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    root: Path
+    output: Path                      # the folder that becomes the site, e.g. output/site
+    as_of: dt.date
+    now: dt.datetime                  # embargo checks: the moment the build runs (or --as-of)
+    drafts: bool = False
+    pdf: bool = True
+    jobs: int = 0                     # 0: all cores
+    search: bool = True
+
+
+@dataclass
+class BuildReport:
+    checked: Checked
+    plan: Plan | None = None
+    rendered: list[str] = field(default_factory=list)
+    reused: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.checked.errors
+
+
+class ContentErrors(Exception):
+    pass
+
+
+def _digest_files(paths) -> str:
+    hasher = hashlib.sha256()
+    for path in sorted(paths):
+        hasher.update(path.encode())
+        hasher.update(Path(path).read_bytes())
+    return hasher.hexdigest()
+
+
+class TemplateDigests:
+    """The digest of a page template together with every template it uses."""
+
+    def __init__(self, env) -> None:
+        self.env = env
+        self.cache: dict[str, str] = {}
+
+    def __call__(self, name: str | None) -> str:
+        if name is None:
+            return ""
+        if name not in self.cache:
+            files = []
+            for dependency in template_dependencies(self.env, name):
+                files.append(self.env.loader.get_source(self.env, dependency)[1])
+            self.cache[name] = _digest_files(files)
+        return self.cache[name]
+
+
+def build_site(options: BuildOptions, progress: Callable[[str, int, int], None] | None = None) -> BuildReport:
+    started = time.perf_counter()
+    checked = check_site(options.root, options.as_of)
+    report = BuildReport(checked)
+    report.timings["check"] = time.perf_counter() - started
+    if checked.errors or checked.corpus is None:
+        return report
+
+    stage = time.perf_counter()
+    plan = plan_site(checked.corpus, options.now, preview=options.drafts, pdf=options.pdf)
+    report.plan = plan
+    env = make_environment(options.root / "templates")
+    digests = manifest.input_digests(plan)
+    template_digest = TemplateDigests(env)
+    assets = theme_asset_files()
+    assets_digest = _digest_files(str(p) for _, p in assets)
+    manifest_path = options.output.parent / ".manifests" / f"{options.output.name}.json"
+    previous = manifest.load(manifest_path) if options.output.exists() else {}
+    keys = {o.path: manifest.output_key(o, digests, template_digest(o.template), assets_digest
+                                        if o.kind in ("pdf", "pack") else "")
+            for o in plan.outputs}
+    report.timings["plan"] = time.perf_counter() - stage
+
+    with build_lock(options.output.parent):
+        staging = Staging(options.output)
+        try:
+            stage = time.perf_counter()
+            todo: list[Output] = []
+            for output in plan.outputs:
+                if previous.get(output.path) == keys[output.path] and staging.reuse(output.path):
+                    report.reused.append(output.path)
+                else:
+                    todo.append(output)
+            html_outputs = [o for o in todo if o.kind not in ("pdf", "pack", "data")]
+            for index, output in enumerate(html_outputs):
+                staging.write(output.path, render_page(env, plan, output))
+                report.rendered.append(output.path)
+                if progress:
+                    progress("pages", index + 1, len(html_outputs))
+            for output in (o for o in todo if o.kind == "data"):
+                staging.write(output.path, render_data(plan, output.path))
+                report.rendered.append(output.path)
+            report.timings["render"] = time.perf_counter() - stage
+
+            pdf_outputs = [o for o in todo if o.kind in ("pdf", "pack")]
+            if pdf_outputs:
+                stage = time.perf_counter()
+                from generator.render.papers import render_pdfs
+                for path, data in render_pdfs(options.root, plan, pdf_outputs, jobs=options.jobs, progress=progress):
+                    staging.write(path, data)
+                    report.rendered.append(path)
+                report.timings["pdf"] = time.perf_counter() - stage
+
+            for relative, source in assets:
+                staging.write(relative, source.read_bytes())
+            if options.search:
+                stage = time.perf_counter()
+                from generator.render.search import index_site
+                pages_changed = bool(html_outputs) or not staging.reuse_tree("pagefind")
+                if pages_changed:
+                    index_site(staging.path)
+                report.timings["search"] = time.perf_counter() - stage
+            if options.output.exists():
+                report.removed = sorted(set(previous) - set(keys))
+            # No manifest while the swap happens: a build killed here rebuilds everything next
+            # time rather than trusting keys that may not match the files.
+            manifest_path.unlink(missing_ok=True)
+            staging.commit()
+        except BaseException:
+            staging.abandon()
+            raise
+        manifest.save(manifest_path, keys)
+    report.timings["total"] = time.perf_counter() - started
+    return report
+
+
+__all__ = ["BuildOptions", "BuildReport", "OutputError", "build_site"]

@@ -1,0 +1,154 @@
+"""The `scrutiny` command (also `python -m generator`).
+
+Exit codes: 0 fine, 1 content errors, 2 usage errors. Neither content nor usage errors
+print a Python traceback: they are for people, and say what to do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from generator import __version__
+from generator.model import MODELS
+from generator.model.types import LONDON
+from generator.pipeline import Checked, check_site
+from generator.problems import Severity
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(LONDON).date()
+
+
+def _root(ctx: click.Context) -> Path:
+    return ctx.obj["root"]
+
+
+def summary_line(checked: Checked) -> str:
+    counts = {s: sum(1 for p in checked.problems if p.severity is s) for s in Severity}
+    files = len(checked.loaded.documents)
+
+    def plural(n: int, word: str) -> str:
+        return f"{n} {word}{'' if n == 1 else 's'}"
+
+    return (f"{plural(counts[Severity.ERROR], 'error')}, {plural(counts[Severity.WARNING], 'warning')}, "
+            f"{plural(counts[Severity.NOTICE], 'notice')} in {plural(files, 'file')}")
+
+
+def print_problems(checked: Checked, fmt: str = "text", quiet_notices: bool = False) -> None:
+    if fmt == "json":
+        click.echo(json.dumps({"problems": [p.as_dict() for p in checked.problems],
+                               "summary": summary_line(checked)}, indent=2))
+        return
+    for problem in checked.problems:
+        if quiet_notices and problem.severity is Severity.NOTICE:
+            continue
+        click.echo(str(problem), err=problem.severity is Severity.ERROR)
+    click.echo(summary_line(checked), err=bool(checked.errors))
+
+
+class AsOf(click.ParamType):
+    """--as-of 2021-03-03 (the whole of that day, London time) or --as-of "2021-03-03 09:00"."""
+
+    name = "DATE"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, dt.datetime):
+            return value
+        try:
+            if len(value) == 10:
+                day = dt.date.fromisoformat(value)
+                return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=LONDON)
+            moment = dt.datetime.fromisoformat(value.replace(" ", "T", 1))
+            return moment if moment.tzinfo else moment.replace(tzinfo=LONDON)
+        except ValueError:
+            self.fail(f"'{value}' is not a date; write YYYY-MM-DD or 'YYYY-MM-DD HH:MM'", param, ctx)
+
+
+def _moment(as_of: dt.datetime | None) -> dt.datetime:
+    return as_of or dt.datetime.now(LONDON).replace(microsecond=0)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="scrutiny")
+@click.option("-C", "--root", type=click.Path(file_okay=False, path_type=Path), default=".",
+              help="The site's folder (the one holding content/). Default: here.")
+@click.pass_context
+def cli(ctx: click.Context, root: Path) -> None:
+    """Scrutiny: youth justice inspection records -> website, papers and agenda packs."""
+    ctx.ensure_object(dict)
+    ctx.obj["root"] = root.resolve()
+
+
+@cli.command()
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--as-of", type=AsOf(), default=None, help="Check as if today were DATE (overdue actions).")
+@click.pass_context
+def check(ctx: click.Context, strict: bool, fmt: str, as_of: dt.date | None) -> None:
+    """Validate all content and list every problem with file:line:col."""
+    checked = check_site(_root(ctx), _moment(as_of).date())
+    print_problems(checked, fmt)
+    if checked.errors or (strict and checked.warnings):
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where the site goes. Default: output/site (output/preview with --drafts).")
+@click.option("--as-of", type=AsOf(), default=None,
+              help="Build as if it were DATE: embargoes and overdue actions. Default: now.")
+@click.option("--drafts", is_flag=True, help="Include drafts, with a DRAFT banner (goes to output/preview).")
+@click.option("--no-pdf", is_flag=True, help="Skip the PDF papers and packs.")
+@click.option("--no-search", is_flag=True, help="Skip the search index.")
+@click.option("-j", "--jobs", type=click.IntRange(0, 64), default=0, help="Parallel workers (0: all cores).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems and the final line.")
+@click.pass_context
+def build(ctx: click.Context, output: Path | None, as_of: dt.datetime | None, drafts: bool, no_pdf: bool,
+          no_search: bool, jobs: int, quiet: bool) -> None:
+    """Validate, then build the site and every public PDF. Incremental and atomic."""
+    from generator.build import BuildOptions, OutputError, build_site
+    from generator.progress import Progress
+
+    root = _root(ctx)
+    now = _moment(as_of)
+    target = (output or root / "output" / ("preview" if drafts else "site")).resolve()
+    options = BuildOptions(root=root, output=target, as_of=now.date(), now=now, drafts=drafts,
+                           pdf=not no_pdf, jobs=jobs, search=not no_search)
+    with Progress(enabled=not quiet) as progress:
+        try:
+            report = build_site(options, progress=progress.update)
+        except OutputError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+    if not report.ok:
+        print_problems(report.checked, quiet_notices=True)
+        click.echo(f"nothing was written; {target} is unchanged", err=True)
+        sys.exit(1)
+    if not quiet:
+        for problem in report.checked.problems:
+            if problem.severity is Severity.WARNING:
+                click.echo(str(problem))
+    timings = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in report.timings.items())
+    click.echo(f"built {target}: {len(report.rendered)} rendered, {len(report.reused)} reused, "
+               f"{len(report.removed)} removed, {len(report.plan.withheld)} records withheld ({timings})")
+
+
+@cli.command()
+@click.argument("kind", required=False, type=click.Choice(sorted(k.replace("_", "-") for k in MODELS)))
+def schema(kind: str | None) -> None:
+    """Print the JSON Schema of a record kind (or of all kinds), for editors."""
+    from generator.schema import json_schema
+    click.echo(json.dumps(json_schema(kind.replace("-", "_") if kind else None), indent=2, sort_keys=True))
+
+
+def main() -> None:
+    try:
+        cli(obj={})
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+        sys.exit(130)

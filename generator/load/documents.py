@@ -1,0 +1,209 @@
+"""Find the content files of a site and read each into a `Document`.
+
+Reading is the only thing this module does: no file is read after this stage. Files
+are read with limits (size; UTF-8 only, a byte-order mark allowed) so that a stray
+50 MB export or a file saved as Windows-1252 gives a clear error instead of a hang.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from generator.load.yaml_source import SourceMap, parse_yaml
+from generator.problems import Problem, Severity, rel
+
+MAX_RECORD_BYTES = 2 * 1024 * 1024        # a record is a few KB; 2 MiB is generous
+MAX_ATTACHMENT_BYTES = 64 * 1024 * 1024   # inserted PDFs and images
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+
+# folder under content/ -> (record kind, file suffixes)
+RECORD_FOLDERS: Mapping[str, tuple[str, tuple[str, ...]]] = MappingProxyType({
+    "councils": ("council", (".yaml", ".yml")),
+    "services": ("service", (".yaml", ".yml")),
+    "inspections": ("inspection", (".yaml", ".yml")),
+    "action-plans": ("action_plan", (".yaml", ".yml")),
+    "indicators": ("indicators", (".yaml", ".yml")),
+    "reports": ("report", (".md",)),
+    "meetings": ("meeting", (".yaml", ".yml")),
+    "frameworks": ("framework", (".yaml", ".yml")),
+})
+ATTACHMENTS = "attachments"
+
+
+@dataclass(frozen=True)
+class Document:
+    """One content file, read: its data, where each value stands, and its Markdown body."""
+
+    kind: str               # council, service, inspection, ... or 'site' / 'attachment'
+    id: str                 # file name without extension
+    path: str               # relative to the site root, e.g. content/inspections/torbay-2021.yaml
+    data: Any               # plain dicts, lists and strings (None when unreadable)
+    source: SourceMap
+    digest: str             # sha256 of the file's bytes: what incremental builds compare
+    body: str | None = None         # Markdown after the front matter (reports, attachments)
+    body_line: int = 1              # the file line the body starts on
+    raw: bytes | None = field(default=None, repr=False)   # PDFs and images only
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    root: Path
+    documents: tuple[Document, ...]
+    problems: tuple[Problem, ...]
+
+    def of_kind(self, kind: str) -> tuple[Document, ...]:
+        return tuple(d for d in self.documents if d.kind == kind)
+
+
+def _decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
+    if raw.startswith(b"\xef\xbb\xbf"):         # Windows editors save a BOM: accept it
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        return None, [Problem(
+            path, line, column, Severity.ERROR, "",
+            f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be read)",
+            "save it as UTF-8 ('Save as' > Encoding > UTF-8 in most editors)")]
+
+
+def _read(file: Path, root: Path, limit: int) -> tuple[bytes | None, list[Problem]]:
+    shown = rel(file, root)
+    size = file.stat().st_size
+    if size > limit:
+        return None, [Problem(shown, 0, 0, Severity.ERROR, "",
+                              f"the file is {size / 1048576:.1f} MB; the limit is {limit // 1048576} MB",
+                              "is this the right file? records are a few KB")]
+    return file.read_bytes(), []
+
+
+def split_front_matter(text: str) -> tuple[str | None, str, int]:
+    """Split '---\\nYAML\\n---\\nbody' into (yaml, body, body's first line)."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].rstrip("\r\n") != "---":
+        return None, text, 1
+    for index in range(1, len(lines)):
+        if lines[index].rstrip("\r\n") in ("---", "..."):
+            return "".join(lines[1:index]), "".join(lines[index + 1:]), index + 2
+    return "".join(lines[1:]), "", len(lines) + 1
+
+
+BUILT_IN_FRAMEWORKS = Path(__file__).resolve().parent.parent / "frameworks"
+
+
+def read_document(file: Path, root: Path, kind: str, shown: str | None = None
+                  ) -> tuple[Document | None, list[Problem]]:
+    shown = shown or rel(file, root)
+    raw, problems = _read(file, root, MAX_RECORD_BYTES)
+    if raw is None:
+        return None, problems
+    digest = hashlib.sha256(raw).hexdigest()
+    text, problems = _decode(raw, shown)
+    if text is None:
+        return None, problems
+    doc_id = file.stem if kind != "site" else "site"
+    if file.suffix == ".md":
+        front, body, body_line = split_front_matter(text)
+        data, source, problems = parse_yaml(front or "", shown, line_offset=1) if front else (
+            None, SourceMap.empty(), [])
+        if front is None and kind == "report":
+            problems = [Problem(shown, 1, 1, Severity.ERROR, "", "a report starts with front matter",
+                                "begin the file with a line '---', the report's fields, then '---'")]
+        return Document(kind, doc_id, shown, data, source, digest, body, body_line), problems
+    data, source, problems = parse_yaml(text, shown)
+    return Document(kind, doc_id, shown, data, source, digest), problems
+
+
+def _check_id(file: Path, root: Path) -> list[Problem]:
+    if ID_PATTERN.match(file.stem):
+        return []
+    return [Problem(rel(file, root), 0, 0, Severity.ERROR, "",
+                    f"'{file.stem}' is not a usable id (the file name is the record's id)",
+                    "use lower-case letters, digits and hyphens, e.g. torbay-2021.yaml")]
+
+
+def load_site(root: Path) -> LoadResult:
+    """Read every content file under `root/content` (and nothing outside it)."""
+    root = root.resolve()
+    content = root / "content"
+    documents: list[Document] = []
+    problems: list[Problem] = []
+    if not content.is_dir():
+        problems.append(Problem("content", 0, 0, Severity.ERROR, "", "there is no content/ folder here",
+                                "run from the site's folder, or give it with -C DIR"))
+        return LoadResult(root, (), tuple(problems))
+
+    for file in sorted(BUILT_IN_FRAMEWORKS.glob("*.yaml")):
+        doc, found = read_document(file, root, "framework", shown=f"(built-in) frameworks/{file.name}")
+        problems += found
+        if doc:
+            documents.append(doc)
+
+    site_file = content / "site.yaml"
+    if site_file.is_file():
+        doc, found = read_document(site_file, root, "site")
+        problems += found
+        if doc:
+            documents.append(doc)
+    else:
+        problems.append(Problem("content/site.yaml", 0, 0, Severity.ERROR, "", "content/site.yaml is missing",
+                                "create it with at least 'title:' and 'organisation:'"))
+
+    for folder, (kind, suffixes) in RECORD_FOLDERS.items():
+        directory = content / folder
+        if not directory.is_dir():
+            continue
+        for file in sorted(directory.iterdir()):
+            if file.name.startswith(".") or file.is_dir():
+                continue
+            if file.is_symlink():
+                problems.append(Problem(rel(file, root), 0, 0, Severity.ERROR, "",
+                                        "symbolic links are not followed", "copy the file in instead"))
+                continue
+            if file.suffix not in suffixes:
+                problems.append(Problem(rel(file, root), 0, 0, Severity.WARNING, "",
+                                        f"ignored: {folder}/ holds {' or '.join(suffixes)} files"))
+                continue
+            id_problems = _check_id(file, root)
+            problems += id_problems
+            if id_problems:
+                continue
+            doc, found = read_document(file, root, kind)
+            problems += found
+            if doc:
+                documents.append(doc)
+
+    attachments = content / ATTACHMENTS
+    if attachments.is_dir():
+        for file in sorted(p for p in attachments.rglob("*") if p.is_file() and not p.name.startswith(".")):
+            if file.is_symlink():
+                problems.append(Problem(rel(file, root), 0, 0, Severity.ERROR, "",
+                                        "symbolic links are not followed", "copy the file in instead"))
+                continue
+            if file.suffix == ".md":
+                doc, found = read_document(file, root, "attachment")
+                problems += found
+                if doc:
+                    documents.append(doc)
+                continue
+            raw, found = _read(file, root, MAX_ATTACHMENT_BYTES)
+            problems += found
+            if raw is not None:
+                documents.append(Document("attachment", file.stem, rel(file, root), None,
+                                          SourceMap.empty(), hashlib.sha256(raw).hexdigest(), raw=raw))
+
+    for folder in sorted(p.name for p in content.iterdir() if p.is_dir()):
+        if folder not in RECORD_FOLDERS and folder != ATTACHMENTS:
+            problems.append(Problem(f"content/{folder}", 0, 0, Severity.WARNING, "",
+                                    f"ignored: '{folder}' is not a content folder",
+                                    "content folders are " + ", ".join([*RECORD_FOLDERS, ATTACHMENTS])))
+    return LoadResult(root, tuple(documents), tuple(problems))

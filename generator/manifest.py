@@ -1,0 +1,60 @@
+"""The build manifest: for every output, a key made from the digests of everything it read.
+
+A rebuild compares keys: an output whose key is unchanged (and whose file is still
+there) is reused, not rendered. Keys cover the record files an output depends on
+(or 'absent' when a record is withheld or gone), the templates it uses, the theme's
+assets, the build date where the output shows it, and the tool's version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Mapping
+
+from generator import __version__
+from generator.plan import AS_OF, SITE, Output, Plan
+
+MANIFEST_VERSION = 1
+
+
+def input_digests(plan: Plan) -> dict[str, str]:
+    """The digest of every input key an output may name."""
+    c = plan.corpus
+    digests = {SITE: c.site_digest, AS_OF: c.as_of.isoformat()}
+    for kind, mapping in (("inspection", c.inspections), ("service", c.services), ("council", c.councils),
+                          ("action_plan", c.action_plans), ("indicators", c.indicators),
+                          ("report", c.reports), ("meeting", c.meetings)):
+        for key, entry in mapping.items():
+            digests[f"{kind}:{key}"] = entry.digest
+    for key, attachment in c.attachments.items():
+        digests[f"attachment:{key}"] = attachment.digest
+    for key, framework in c.frameworks.items():
+        digests[f"framework:{key}"] = hashlib.sha256(framework.model_dump_json().encode()).hexdigest()
+    return digests
+
+
+def output_key(output: Output, digests: Mapping[str, str], template_digest: str, extra: str = "") -> str:
+    hasher = hashlib.sha256()
+    hasher.update(f"{MANIFEST_VERSION}|{__version__}|{output.kind}|{output.path}|{template_digest}|{extra}".encode())
+    for key in output.inputs:
+        hasher.update(f"|{key}={digests.get(key, 'absent')}".encode())
+    return hasher.hexdigest()
+
+
+def load(path: Path) -> dict[str, str]:
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    if data.get("version") != MANIFEST_VERSION:
+        return {}
+    return dict(data.get("outputs", {}))
+
+
+def save(path: Path, keys: Mapping[str, str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps({"version": MANIFEST_VERSION, "outputs": dict(sorted(keys.items()))}, indent=0))
+    temporary.replace(path)

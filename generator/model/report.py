@@ -1,0 +1,75 @@
+"""content/reports/<id>.md: a committee report's front matter (its body is Markdown)."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from pydantic import BaseModel, Field
+
+from generator.model.council import Contact
+from generator.model.types import RECORD_CONFIG, Date, Ident, LocalDateTime, Status, Text
+
+
+class ReportKind(str, Enum):
+    CABINET = "cabinet"
+    SCRUTINY = "scrutiny"
+    COMMITTEE = "committee"
+    BOARD = "board"
+
+
+class Designation(str, Enum):
+    RED = "red"
+    AMBER = "amber"
+    GREEN = "green"
+
+
+class ConsideredBy(BaseModel):
+    model_config = RECORD_CONFIG
+
+    body: Text
+    date: Date
+    note: Text | None = None
+
+
+class Recommendations(BaseModel):
+    model_config = RECORD_CONFIG
+
+    for_decision: list[Text] = []
+    for_noting: list[Text] = []
+
+
+class Signatory(BaseModel):
+    model_config = RECORD_CONFIG
+
+    name: Text
+    title: Text | None = None
+
+
+class ReportFrontMatter(BaseModel):
+    """Who a report is for and from, and which records its body may draw blocks from."""
+
+    model_config = RECORD_CONFIG
+
+    council: Ident
+    kind: ReportKind = ReportKind.COMMITTEE
+    title: Text
+    date: Date
+    committee: Text | None = None
+    report_of: Text | None = None
+    decision_designation: Designation | None = None
+    cabinet_member: Text | None = None
+    key_decision: bool | None = None
+    in_forward_plan: bool | None = None
+    wards_affected: Text | None = None
+    accountable_director: Text | None = None
+    originating_service: Text | None = None
+    accountable_employee: Contact | None = None
+    considered_by: list[ConsideredBy] = []
+    inspection: Ident | None = None
+    action_plan: Ident | None = None
+    indicators: Ident | None = None
+    recommendations: Recommendations = Recommendations()
+    contact: Contact | None = None
+    signed_by: Signatory | None = None
+    status: Status = Status.PUBLISHED
+    embargo_until: LocalDateTime | None = None

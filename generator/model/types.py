@@ -1,0 +1,221 @@
+"""Field types shared by the record models: ratings, RAG, dates, months and colours.
+
+Each type says what it accepts in words a clerk understands, because its error message
+is what the clerk will read.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from enum import Enum
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from pydantic import BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from generator.problems import did_you_mean
+
+LONDON = ZoneInfo("Europe/London")
+
+RECORD_CONFIG = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, populate_by_name=True,
+                           str_strip_whitespace=True)
+
+
+class Rating(str, Enum):
+    """HMIP's four-point scale, lowest first."""
+
+    INADEQUATE = "Inadequate"
+    REQUIRES_IMPROVEMENT = "Requires improvement"
+    GOOD = "Good"
+    OUTSTANDING = "Outstanding"
+
+    @property
+    def slug(self) -> str:
+        return self.value.lower().replace(" ", "-")
+
+
+_RATING_WORDS = {r.value.lower(): r for r in Rating} | {
+    "requiring improvement": Rating.REQUIRES_IMPROVEMENT,   # as councils often write it
+    "ri": Rating.REQUIRES_IMPROVEMENT,
+}
+
+
+def parse_rating(value: Any) -> Rating:
+    if isinstance(value, Rating):
+        return value
+    if not isinstance(value, str):
+        raise PydanticCustomError("rating", "expected a rating word, got {got}", {"got": _shown(value)})
+    word = " ".join(value.split()).lower()
+    if word in _RATING_WORDS:
+        return _RATING_WORDS[word]
+    hint = did_you_mean(value, [r.value for r in Rating]) or \
+        "use Inadequate, Requires improvement, Good or Outstanding"
+    raise PydanticCustomError("rating", "'{value}' is not a rating", {"value": value, "hint": hint})
+
+
+RatingField = Annotated[
+    Rating, BeforeValidator(parse_rating),
+    WithJsonSchema({"type": "string", "enum": [r.value for r in Rating],
+                    "description": "Inadequate | Requires improvement | Good | Outstanding"}),
+]
+
+
+class RAG(str, Enum):
+    """Progress of an action: red, amber, green, or complete (often shown blue)."""
+
+    RED = "red"
+    AMBER = "amber"
+    GREEN = "green"
+    COMPLETE = "complete"
+
+
+_RAG_WORDS = {"red": RAG.RED, "r": RAG.RED, "amber": RAG.AMBER, "a": RAG.AMBER, "yellow": RAG.AMBER,
+              "green": RAG.GREEN, "g": RAG.GREEN, "complete": RAG.COMPLETE, "completed": RAG.COMPLETE,
+              "done": RAG.COMPLETE, "blue": RAG.COMPLETE, "b": RAG.COMPLETE, "c": RAG.COMPLETE}
+
+
+def parse_rag(value: Any) -> RAG:
+    if isinstance(value, RAG):
+        return value
+    word = str(value).strip().lower() if value is not None else ""
+    if word in _RAG_WORDS:
+        return _RAG_WORDS[word]
+    hint = did_you_mean(str(value), [r.value for r in RAG]) or "use red, amber, green or complete"
+    raise PydanticCustomError("rag", "'{value}' is not a RAG status", {"value": value, "hint": hint})
+
+
+RAGField = Annotated[
+    RAG, BeforeValidator(parse_rag),
+    WithJsonSchema({"type": "string", "enum": [r.value for r in RAG]}),
+]
+
+
+@dataclass(frozen=True, order=True)
+class DateOrMonth:
+    """A day (2021-03-03) or, where the source gives only a month, a month (2021-07)."""
+
+    start: dt.date
+    end: dt.date
+    is_month: bool
+
+    def __str__(self) -> str:
+        return self.start.strftime("%Y-%m") if self.is_month else self.start.isoformat()
+
+    @property
+    def display(self) -> str:
+        """'July 2021' or '3 March 2021', as council papers write dates."""
+        if self.is_month:
+            return self.start.strftime("%B %Y")
+        return f"{self.start.day} {self.start.strftime('%B %Y')}"
+
+
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return f"'{value}'"
+
+
+def parse_date(value: Any) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    text = str(value).strip() if isinstance(value, (str, int)) else None
+    match = _DATE.match(text or "")
+    if match:
+        try:
+            return dt.date(*map(int, match.groups()))
+        except ValueError:
+            raise PydanticCustomError("date", "'{value}' is not a real date", {"value": text,
+                                      "hint": "check the day and month"})
+    hint = "write dates as YYYY-MM-DD, e.g. 2021-03-01"
+    if text and re.match(r"^\d{1,2}/\d{1,2}/\d{4}$", text):
+        day, month, year = text.split("/")
+        hint = f"write {text} as {year}-{int(month):02d}-{int(day):02d}"
+    raise PydanticCustomError("date", "expected a date, got {got}", {"got": _shown(value), "hint": hint})
+
+
+def parse_date_or_month(value: Any) -> DateOrMonth:
+    if isinstance(value, DateOrMonth):
+        return value
+    text = str(value).strip() if isinstance(value, (str, int)) else ""
+    month = _MONTH.match(text)
+    if month:
+        year, number = map(int, month.groups())
+        if not 1 <= number <= 12:
+            raise PydanticCustomError("date", "'{value}' is not a real month", {"value": text})
+        last = calendar.monthrange(year, number)[1]
+        return DateOrMonth(dt.date(year, number, 1), dt.date(year, number, last), True)
+    if _DATE.match(text):
+        day = parse_date(text)          # its own error says what is wrong with the day
+        return DateOrMonth(day, day, False)
+    try:
+        day = parse_date(value)
+    except PydanticCustomError:
+        raise PydanticCustomError("date", "expected a date or a month, got {got}", {
+            "got": _shown(value), "hint": "write 2021-07-31, or 2021-07 when only the month is known"})
+    return DateOrMonth(day, day, False)
+
+
+def parse_local_datetime(value: Any) -> dt.datetime:
+    """'2021-03-03', '2021-03-03 00:01' or with an offset; Europe/London unless it says otherwise."""
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=LONDON)
+    text = str(value).strip() if isinstance(value, (str, int)) else ""
+    if _DATE.match(text):
+        return dt.datetime.combine(parse_date(text), dt.time(0, 0), tzinfo=LONDON)
+    try:
+        moment = dt.datetime.fromisoformat(text.replace(" ", "T", 1)) if text else None
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise PydanticCustomError("datetime", "expected a date and time, got {got}", {
+            "got": _shown(value), "hint": "write 2021-03-03 00:01 (London time) or just 2021-03-03"})
+    return moment if moment.tzinfo else moment.replace(tzinfo=LONDON)
+
+
+Date = Annotated[dt.date, BeforeValidator(parse_date),
+                 WithJsonSchema({"type": "string", "format": "date", "description": "YYYY-MM-DD"})]
+DateOrMonthField = Annotated[
+    DateOrMonth, BeforeValidator(parse_date_or_month), PlainSerializer(str, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}(-\d{2})?$",
+                    "description": "a date YYYY-MM-DD, or a month YYYY-MM"}),
+]
+LocalDateTime = Annotated[
+    dt.datetime, BeforeValidator(parse_local_datetime),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?",
+                    "description": "YYYY-MM-DD or YYYY-MM-DD HH:MM, Europe/London time"}),
+]
+
+
+def parse_colour(value: Any) -> str:
+    text = str(value).strip() if isinstance(value, str) else ""
+    if re.fullmatch(r"#[0-9a-fA-F]{6}", text):
+        return text.lower()
+    if re.fullmatch(r"#[0-9a-fA-F]{3}", text):
+        return "#" + "".join(c * 2 for c in text[1:]).lower()
+    raise PydanticCustomError("colour", "expected a colour like '#005ea5', got {got}", {
+        "got": _shown(value), "hint": "six hex digits after '#', in quotes"})
+
+
+Colour = Annotated[str, BeforeValidator(parse_colour),
+                   WithJsonSchema({"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"})]
+
+Text = Annotated[str, Field(min_length=1, max_length=20_000)]
+"""One field of prose: a sentence or a few paragraphs of Markdown."""
+
+Ident = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,79}$",
+                             description="the id of another record: its file name without .yaml")]
+
+
+class Status(str, Enum):
+    DRAFT = "draft"
+    PUBLISHED = "published"

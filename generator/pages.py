@@ -1,0 +1,276 @@
+"""What each page shows, computed from the (public) corpus.
+
+Templates only lay out; decisions (what is overdue, which standards are weakest, what
+comes next) are made here, in Python, and arrive in templates as plain fields.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from statistics import mean
+from typing import Any
+
+from generator.model.indicators import COMPARATOR_NAMES, INDICATOR_NAMES
+from generator.model.types import Rating
+from generator.render import charts
+from generator.resolve.corpus import Corpus, InspectionView, StandardResult
+
+RATINGS_HIGH_FIRST = [Rating.OUTSTANDING, Rating.GOOD, Rating.REQUIRES_IMPROVEMENT, Rating.INADEQUATE]
+
+
+def newest_first(corpus: Corpus) -> list[InspectionView]:
+    return sorted(corpus.inspections.values(), key=lambda i: (i.date, i.id), reverse=True)
+
+
+def rating_distribution(corpus: Corpus) -> list[dict[str, Any]]:
+    counts = Counter(i.overall_rating for i in corpus.inspections.values() if i.overall_rating)
+    return [{"rating": r, "count": counts.get(r, 0)} for r in RATINGS_HIGH_FIRST]
+
+
+def rating_chart(corpus: Corpus, chart_id: str = "chart-overall") -> Any:
+    rows = rating_distribution(corpus)
+    total = sum(r["count"] for r in rows)
+    bars = [charts.Bar(r["rating"].value, r["count"], charts.RATING_COLOURS[r["rating"].value]) for r in rows]
+    description = "; ".join(f"{r['rating'].value}: {r['count']}" for r in rows) + f" (of {total} inspections)"
+    return charts.horizontal_bars(chart_id, "Inspections by overall rating", description, bars,
+                                  label_width=170)
+
+
+def overdue_actions(corpus: Corpus) -> list[dict[str, Any]]:
+    rows = []
+    for plan in corpus.action_plans.values():
+        for view in plan.actions:
+            if view.overdue:
+                rows.append({"plan": plan, "action": view,
+                             "service": corpus.services[plan.service_id].service.short_name})
+    return sorted(rows, key=lambda r: (r["action"].action.due.end, r["plan"].id, r["action"].action.id))
+
+
+def meetings_around(corpus: Corpus, as_of: dt.date) -> tuple[list, list]:
+    meetings = sorted(corpus.meetings.values(), key=lambda m: (m.meeting.date, m.id))
+    upcoming = [m for m in meetings if m.meeting.date >= as_of][:5]
+    recent = [m for m in reversed(meetings) if m.meeting.date < as_of][:5]
+    return upcoming, recent
+
+
+def home(corpus: Corpus) -> dict[str, Any]:
+    upcoming, recent = meetings_around(corpus, corpus.as_of)
+    return {"distribution": rating_distribution(corpus), "chart": rating_chart(corpus),
+            "latest": newest_first(corpus)[:6], "upcoming": upcoming, "recent": recent,
+            "overdue": overdue_actions(corpus)[:20], "overdue_total": len(overdue_actions(corpus))}
+
+
+def inspections_index(corpus: Corpus) -> dict[str, Any]:
+    rows = []
+    for view in newest_first(corpus):
+        service = corpus.services[view.service_id].service
+        rows.append({"view": view, "service": service,
+                     "region": service.region or "", "rating_order": (
+                         RATINGS_HIGH_FIRST.index(view.overall_rating) if view.overall_rating else 9)})
+    ratings = [r.value for r in RATINGS_HIGH_FIRST]
+    regions = sorted({r["region"] for r in rows if r["region"]})
+    return {"rows": rows, "ratings": ratings, "regions": regions}
+
+
+def key_question_chart(view: InspectionView, standard: StandardResult) -> Any:
+    framework_bands = [(65, "65%"), (80, "80%"), (50, "50%")]
+    bars = [charts.Bar(q.number, round(q.percent, 1),
+                       charts.RATING_COLOURS[q.band.value] if q.band else charts.SERIES_COLOURS[0],
+                       f"({q.band.value})" if q.band else "")
+            for q in standard.key_questions if q.percent is not None]
+    description = "; ".join(f"{q.number} {q.text} {q.percent:.0f}%" for q in standard.key_questions
+                            if q.percent is not None)
+    return charts.horizontal_bars(f"kq-{standard.number.replace('.', '-')}",
+                                  f"{standard.number} {standard.name}: key questions, % yes", description,
+                                  bars, maximum=100, unit="%", label_width=70, width=560,
+                                  marks=framework_bands)
+
+
+def inspection(corpus: Corpus, iid: str) -> dict[str, Any]:
+    view = corpus.inspections[iid]
+    service = corpus.services[view.service_id]
+    kq_charts = {s.number: key_question_chart(view, s) for s in view.standards
+                 if any(q.percent is not None for q in s.key_questions)}
+    plans = [corpus.action_plans[p] for p in view.action_plan_ids]
+    previous = corpus.inspections.get(view.previous_id) if view.previous_id else None
+    following = corpus.inspections.get(view.next_id) if view.next_id else None
+    facts = list(view.inspection.facts.items())
+    return {"view": view, "service": service.service, "council": corpus.councils[view.council_id].council,
+            "framework": corpus.frameworks[view.framework_id], "kq_charts": kq_charts, "plans": plans,
+            "previous": previous, "next": following, "facts": facts,
+            "groups": _recommendation_groups(view)}
+
+
+def _recommendation_groups(view: InspectionView) -> list[dict[str, Any]]:
+    groups: list[dict[str, Any]] = []
+    for rec in view.recommendations:
+        if not groups or groups[-1]["to"] != rec.to:
+            groups.append({"to": rec.to, "items": []})
+        groups[-1]["items"].append(rec)
+    return groups
+
+
+def indicator_series(corpus: Corpus, indicators_id: str) -> list[dict[str, Any]]:
+    ind = corpus.indicators[indicators_id].indicators
+    service_name = corpus.services[ind.service].service.short_name
+    out = []
+    for key, (name, unit) in INDICATOR_NAMES.items():
+        points = sorted(getattr(ind, key), key=lambda p: (p.period.from_.start, p.period.to.end if p.period.to else p.period.from_.end))
+        if not points:
+            continue
+        labels = [_period_label(p.period) for p in points]
+        comparators = [c for c in COMPARATOR_NAMES if any(getattr(p.comparators, c) is not None for p in points)]
+        series = [charts.Series(service_name, [p.value for p in points])] + [
+            charts.Series(COMPARATOR_NAMES[c], [getattr(p.comparators, c) for p in points]) for c in comparators]
+        description = "; ".join(
+            f"{label}: {service_name} {p.value:g}" + "".join(
+                f", {COMPARATOR_NAMES[c]} {getattr(p.comparators, c):g}" for c in comparators
+                if getattr(p.comparators, c) is not None)
+            for label, p in zip(labels, points))
+        chart = charts.line_chart(f"ind-{key}", f"{name} ({unit})", description, labels, series) \
+            if len(points) > 1 else charts.horizontal_bars(
+                f"ind-{key}", f"{name} ({unit})", description,
+                [charts.Bar(s.name, s.values[0], charts.SERIES_COLOURS[i % 4]) for i, s in enumerate(series)
+                 if s.values[0] is not None], label_width=170)
+        out.append({"key": key, "name": name, "unit": unit, "points": points, "labels": labels,
+                    "comparators": [(c, COMPARATOR_NAMES[c]) for c in comparators], "chart": chart,
+                    "service_name": service_name})
+    return out
+
+
+def _period_label(period) -> str:
+    start = period.from_.start
+    end = period.to.end if period.to else period.from_.end
+    if start.year == end.year and start.month == end.month:
+        return start.strftime("%b %Y")
+    if start.year == end.year:
+        return f"{start.strftime('%b')}-{end.strftime('%b %Y')}"
+    return f"{start.strftime('%b %Y')}-{end.strftime('%b %Y')}"
+
+
+def service(corpus: Corpus, sid: str) -> dict[str, Any]:
+    view = corpus.services[sid]
+    inspections = [corpus.inspections[i] for i in view.inspection_ids]
+    trajectory = None
+    if inspections:
+        bars = [charts.Bar(i.date_label if i.inspection.published else i.title, i.overall_score or 0,
+                           charts.RATING_COLOURS[i.overall_rating.value] if i.overall_rating else charts.GRID,
+                           f"({i.overall_rating.value})" if i.overall_rating else "(not rated)")
+                for i in inspections if i.overall_score is not None]
+        if bars:
+            trajectory = charts.horizontal_bars(
+                "trajectory", f"{view.service.short_name}: overall score at each inspection",
+                "; ".join(f"{b.label}: {b.value:g} {b.note}" for b in bars), bars,
+                maximum=max(i.max_score for i in inspections), label_width=150)
+    return {"view": view, "council": corpus.councils[view.council_id].council, "inspections": inspections,
+            "trajectory": trajectory,
+            "indicators": indicator_series(corpus, view.indicators_id) if view.indicators_id else []}
+
+
+def services_index(corpus: Corpus) -> dict[str, Any]:
+    rows = []
+    for view in corpus.services.values():
+        latest = corpus.inspections[view.inspection_ids[-1]] if view.inspection_ids else None
+        rows.append({"view": view, "council": corpus.councils[view.council_id].council, "latest": latest})
+    return {"rows": sorted(rows, key=lambda r: r["view"].service.name)}
+
+
+@dataclass(frozen=True)
+class Weakness:
+    number: str
+    name: str
+    text: str
+    mean_percent: float
+    inspections: int
+
+
+def standards(corpus: Corpus) -> dict[str, Any]:
+    """The matrix of services x standards (each service's latest inspection), and the
+    weakest standards and key questions across all inspections."""
+    latest: dict[str, InspectionView] = {}
+    for view in newest_first(corpus):
+        latest.setdefault(view.service_id, view)
+    columns: dict[str, str] = {}
+    for view in sorted(corpus.inspections.values(), key=lambda v: v.framework_id):
+        for s in view.standards:
+            columns.setdefault(s.number, s.name)
+    column_list = sorted(columns.items(), key=lambda kv: [int(p) for p in kv[0].split(".")])
+    rows = []
+    for sid, view in sorted(latest.items(), key=lambda kv: corpus.services[kv[0]].service.name):
+        by_number = {s.number: s for s in view.standards}
+        rows.append({"service": corpus.services[sid].service, "sid": sid, "view": view,
+                     "cells": [by_number.get(number) for number, _ in column_list]})
+    ratings_by_standard: dict[tuple[str, str], list[Rating]] = defaultdict(list)
+    percents: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for view in corpus.inspections.values():
+        for s in view.standards:
+            if s.published:
+                ratings_by_standard[(s.number, s.name)].append(s.published)
+            for q in s.key_questions:
+                if q.percent is not None:
+                    percents[(q.number, q.text)].append(q.percent)
+    standard_rows = []
+    for (number, name), ratings in ratings_by_standard.items():
+        counts = Counter(ratings)
+        below_good = counts[Rating.INADEQUATE] + counts[Rating.REQUIRES_IMPROVEMENT]
+        standard_rows.append({"number": number, "name": name, "total": len(ratings),
+                              "counts": [(r, counts.get(r, 0)) for r in RATINGS_HIGH_FIRST],
+                              "below_good": below_good,
+                              "share_below_good": below_good / len(ratings)})
+    standard_rows.sort(key=lambda r: (-r["share_below_good"], [int(p) for p in r["number"].split(".")]))
+    weakest = sorted((Weakness(n, "", t, mean(v), len(v)) for (n, t), v in percents.items()),
+                     key=lambda w: (w.mean_percent, w.number))[:10]
+    return {"columns": column_list, "rows": rows, "standard_rows": standard_rows, "weakest": weakest}
+
+
+def action_plan(corpus: Corpus, pid: str) -> dict[str, Any]:
+    view = corpus.action_plans[pid]
+    exceptions = [a for a in view.actions if a.status is not None and a.status.value in ("red", "amber")]
+    inspection = corpus.inspections[view.inspection_id]
+    recommendations = {r.number: r for r in inspection.recommendations}
+    return {"view": view, "inspection": inspection, "service": corpus.services[view.service_id].service,
+            "exceptions": exceptions, "recommendations": recommendations}
+
+
+def action_plans_index(corpus: Corpus) -> dict[str, Any]:
+    rows = [{"view": p, "inspection": corpus.inspections[p.inspection_id],
+             "service": corpus.services[p.service_id].service} for p in corpus.action_plans.values()]
+    return {"rows": sorted(rows, key=lambda r: r["view"].plan.title), "overdue": overdue_actions(corpus)}
+
+
+def meetings_index(corpus: Corpus) -> dict[str, Any]:
+    upcoming, _ = meetings_around(corpus, corpus.as_of)
+    ordered = sorted(corpus.meetings.values(), key=lambda m: (m.meeting.date, m.id), reverse=True)
+    return {"meetings": ordered, "upcoming": upcoming,
+            "councils": {cid: c.council for cid, c in corpus.councils.items()}}
+
+
+def report(corpus: Corpus, rid: str) -> dict[str, Any]:
+    """A report's front sheet or heading block, its numbered sections, and the records its
+    generated blocks draw from."""
+    from generator.model.council import PaperStyle
+    from generator.render.report_body import number_body
+
+    view = corpus.reports[rid]
+    front = view.front
+    council = corpus.councils[front.council].council
+    inserted = None
+    recs = [*front.recommendations.for_decision, *front.recommendations.for_noting]
+    if council.paper_style is PaperStyle.HEADING_BLOCK and recs:
+        # Dudley style: Recommendations is the second section, one numbered paragraph and a list.
+        inserted = [("Recommendations", ["It is recommended that Members:", "\n".join(f"- {r}" for r in recs)])]
+    sections = number_body(view.body, council.paragraph_numbering, insert_after_first=inserted)
+    refs = {
+        "inspection": corpus.inspections.get(front.inspection) if front.inspection else None,
+        "action_plan": corpus.action_plans.get(front.action_plan) if front.action_plan else None,
+        "indicators": indicator_series(corpus, front.indicators)
+        if front.indicators and front.indicators in corpus.indicators else None,
+    }
+    appendices = ()
+    if view.meeting_id and view.meeting_id in corpus.meetings:
+        for item in corpus.meetings[view.meeting_id].items:
+            if item.number == view.item_number:
+                appendices = item.appendices
+    return {"view": view, "council": council, "sections": sections, "refs": refs, "appendices": appendices}

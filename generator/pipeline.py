@@ -1,0 +1,37 @@
+"""The first three stages in order, shared by every command: load -> validate -> resolve."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.load import LoadResult, load_site
+from generator.problems import Problem, Severity
+from generator.resolve import Corpus, resolve
+from generator.validate import Records, validate
+
+
+@dataclass(frozen=True)
+class Checked:
+    loaded: LoadResult
+    records: Records
+    corpus: Corpus | None
+    problems: tuple[Problem, ...]     # sorted by file and line
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity is Severity.WARNING)
+
+
+def check_site(root: Path, as_of: dt.date) -> Checked:
+    """Load, validate and resolve everything under root/content; never raises on content."""
+    loaded = load_site(root)
+    records, invalid = validate(loaded)
+    corpus, unresolved = resolve(records, as_of)
+    problems = tuple(sorted({*loaded.problems, *invalid, *unresolved}, key=lambda p: p.sort_key))
+    return Checked(loaded, records, corpus, problems)

@@ -1,0 +1,127 @@
+"""Stage 4, plan: decide every file the build will write, and what each one reads.
+
+This is the only place that decides what is public (via `publication.public_corpus`),
+and it records for each output the inputs it depends on, so an incremental build can
+re-render exactly the outputs whose inputs changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from generator.publication import Withheld, public_corpus
+from generator.resolve.corpus import Corpus
+
+SITE = "site"
+AS_OF = "as-of"
+
+
+@dataclass(frozen=True)
+class Output:
+    path: str                    # relative to the output folder: inspections/torbay-2021/index.html
+    kind: str                    # what renders it: a page name, 'pdf', 'pack', 'data', 'asset'
+    subject: str | None          # the record it is about, where it is about one
+    template: str | None         # the page template, for HTML pages
+    inputs: tuple[str, ...]      # input keys: 'inspection:torbay-2021', 'site', 'as-of', ...
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Plan:
+    corpus: Corpus               # what may be shown: public records only (plus drafts in a preview)
+    withheld: tuple[Withheld, ...]
+    outputs: tuple[Output, ...]
+    now: dt.datetime
+    preview: bool                # a --drafts preview: pages carry a DRAFT banner
+
+    def by_path(self) -> dict[str, Output]:
+        return {o.path: o for o in self.outputs}
+
+    def has(self, path: str) -> bool:
+        return any(o.path == path for o in self.outputs)
+
+
+def keys(kind: str, ids) -> list[str]:
+    return [f"{kind}:{i}" for i in ids]
+
+
+def page(path: str, kind: str, inputs, subject: str | None = None, title: str = "") -> Output:
+    return Output(path, kind, subject, f"{kind}.html", tuple(sorted({SITE, *inputs})), title)
+
+
+def plan_site(corpus: Corpus, now: dt.datetime, preview: bool = False, pdf: bool = True) -> Plan:
+    """Every page, data file and PDF of the public site (or of a drafts preview)."""
+    public, withheld = public_corpus(corpus, now, include_drafts=preview)
+    c = public
+    all_inspections = keys("inspection", c.inspections)
+    all_services = keys("service", c.services)
+    all_councils = keys("council", c.councils)
+    all_meetings = keys("meeting", c.meetings)
+    all_plans = keys("action_plan", c.action_plans)
+    frameworks = keys("framework", c.frameworks)
+    outputs: list[Output] = [
+        page("index.html", "home", [*all_inspections, *all_services, *all_meetings, *all_plans, AS_OF],
+             title="Home"),
+        page("inspections/index.html", "inspections", [*all_inspections, *all_services], title="Inspections"),
+        page("services/index.html", "services", [*all_services, *all_councils, *all_inspections],
+             title="Services"),
+        page("standards/index.html", "standards", [*all_inspections, *all_services, *frameworks],
+             title="Standards"),
+        page("action-plans/index.html", "action_plans", [*all_plans, *all_inspections, *all_services, AS_OF],
+             title="Action plans"),
+        page("meetings/index.html", "meetings", [*all_meetings, *all_councils, AS_OF], title="Meetings"),
+        page("search/index.html", "search", [], title="Search"),
+        page("accessibility/index.html", "accessibility", [], title="Accessibility statement"),
+        page("about/index.html", "about", frameworks, title="About the data"),
+    ]
+    for iid, view in c.inspections.items():
+        related = [f"inspection:{iid}", f"service:{view.service_id}", f"council:{view.council_id}",
+                   f"framework:{view.framework_id}", *keys("action_plan", view.action_plan_ids),
+                   *keys("inspection", [i for i in (view.previous_id, view.next_id) if i])]
+        outputs.append(page(f"inspections/{iid}/index.html", "inspection", related, iid, view.title))
+        if pdf:
+            outputs.append(Output(f"inspections/{iid}/{iid}.pdf", "pdf", iid, "paper_inspection.html",
+                                  tuple(sorted({SITE, *related})), view.title))
+    for sid, view in c.services.items():
+        related = [f"service:{sid}", f"council:{view.council_id}", *keys("inspection", view.inspection_ids),
+                   *([f"indicators:{view.indicators_id}"] if view.indicators_id else [])]
+        outputs.append(page(f"services/{sid}/index.html", "service", related, sid, view.service.name))
+    for pid, view in c.action_plans.items():
+        related = [f"action_plan:{pid}", f"inspection:{view.inspection_id}", f"service:{view.service_id}",
+                   f"council:{view.council_id}", AS_OF]
+        outputs.append(page(f"action-plans/{pid}/index.html", "action_plan", related, pid, view.plan.title))
+        if pdf:
+            outputs.append(Output(f"action-plans/{pid}/{pid}.pdf", "pdf", pid, "paper_action_plan.html",
+                                  tuple(sorted({SITE, *related})), view.plan.title))
+    for rid, view in c.reports.items():
+        front = view.front
+        related = [f"report:{rid}", f"council:{front.council}",
+                   *[f"{k}:{getattr(front, k)}" for k in ("inspection", "action_plan", "indicators")
+                     if getattr(front, k)],
+                   *([f"meeting:{view.meeting_id}"] if view.meeting_id else [])]
+        outputs.append(page(f"reports/{rid}/index.html", "report", related, rid, front.title))
+        if pdf:
+            outputs.append(Output(f"reports/{rid}/{rid}.pdf", "pdf", rid, "paper_report.html",
+                                  tuple(sorted({SITE, *related, AS_OF})), front.title))
+    for mid, view in c.meetings.items():
+        related = {f"meeting:{mid}", f"council:{view.council_id}"}
+        for item in view.items:
+            if item.report_id:
+                related.add(f"report:{item.report_id}")
+            for appendix in item.appendices:
+                for kind, ref in appendix.parts:
+                    related.add(f"{kind}:{ref}" if kind in ("inspection", "action_plan") else f"attachment:{ref}")
+        outputs.append(page(f"meetings/{mid}/index.html", "meeting", related, mid, view.title))
+        if pdf and any(item.report_id or item.appendices for item in view.items):
+            outputs.append(Output(f"meetings/{mid}/{mid}-agenda-pack.pdf", "pack", mid, None,
+                                  tuple(sorted({SITE, AS_OF, *related})), view.title))
+    data_inputs = tuple(sorted({SITE, *all_inspections, *all_services, *frameworks, *all_councils}))
+    outputs += [
+        Output("data/inspections.json", "data", None, None, data_inputs, "Inspections (JSON)"),
+        Output("data/ratings.csv", "data", None, None, data_inputs, "Ratings (CSV)"),
+        Output("feed.xml", "data", None, None, tuple(sorted({SITE, *all_inspections, *all_meetings})), "Feed"),
+    ]
+    if c.site.base_url:
+        outputs.append(Output("sitemap.xml", "data", None, None, (SITE,), "Sitemap"))
+    return Plan(public, withheld, tuple(outputs), now, preview)

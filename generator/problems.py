@@ -1,0 +1,69 @@
+"""Problems found in content: the one currency every stage pays its errors in.
+
+Exceptions are for bugs; bad content becomes a `Problem` that points at a file, a line,
+a column and a field, says what was expected and, where it can, how to fix it.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Iterable
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    NOTICE = "notice"
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str                   # content/inspections/torbay-2021.yaml (relative to the site root)
+    line: int                   # 1-based; 0 when the problem is about the file as a whole
+    column: int
+    severity: Severity
+    field: str                  # standards.2.1.rating
+    message: str                # "'Outstnding' is not a rating"
+    hint: str | None = None     # "did you mean 'Outstanding'?"
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}:{self.column}"
+        subject = f"{self.field}: " if self.field else ""
+        text = f"{where}: {self.severity.value}: {subject}{self.message}"
+        return f"{text} ({self.hint})" if self.hint else text
+
+    @property
+    def sort_key(self) -> tuple:
+        """Problems are listed by file, then line and column, then severity."""
+        order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.NOTICE: 2}
+        return (self.path, self.line, self.column, order[self.severity], self.field, self.message)
+
+    def as_dict(self) -> dict:
+        return {
+            "path": self.path, "line": self.line, "column": self.column,
+            "severity": self.severity.value, "field": self.field,
+            "message": self.message, "hint": self.hint,
+        }
+
+
+def errors_in(problems: Iterable[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity is Severity.ERROR]
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """A 'did you mean' hint for a misspelt id or word, or None when nothing is close."""
+    options = list(choices)
+    lowered = {c.lower(): c for c in options}
+    close = difflib.get_close_matches(str(word).lower(), list(lowered), n=1, cutoff=0.6)
+    return f"did you mean '{lowered[close[0]]}'?" if close else None
+
+
+def rel(path: Path, root: Path) -> str:
+    """A path as shown to people: relative to the site root where possible."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()

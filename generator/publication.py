@@ -1,0 +1,111 @@
+"""Publication rules: what may be public at a given moment. Applied once, in the plan stage.
+
+A record is public when it is not a draft and its embargo (if any) has ended. Anything
+that depends on a withheld record is withheld with it: an action plan of an embargoed
+inspection, an agenda item whose report or appendix is not yet public (it is listed
+"To Follow", as real agendas do, with no papers).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from types import MappingProxyType
+from typing import Mapping
+
+from generator.model.types import Status
+from generator.resolve.corpus import Corpus, Entry, InspectionView, ItemView, MeetingView
+
+
+@dataclass(frozen=True)
+class Withheld:
+    kind: str
+    id: str
+    path: str
+    reason: str                       # "draft", "embargoed until 3 March 2021 00:01"
+    until: dt.datetime | None         # when it will be released (None for drafts)
+
+
+def is_public(entry: Entry, now: dt.datetime, include_drafts: bool = False) -> bool:
+    """Not a draft (unless previewing drafts) and past its embargo (CONTENT-MODEL: "embargo_until:
+    nothing of it is public before this")."""
+    if entry.status is Status.DRAFT and not include_drafts:
+        return False
+    return entry.embargo_until is None or entry.embargo_until <= now
+
+
+def _reason(entry: Entry, now: dt.datetime) -> tuple[str, dt.datetime | None]:
+    if entry.status is Status.DRAFT:
+        return "draft", None
+    until = entry.embargo_until
+    return f"embargoed until {until:%d %B %Y %H:%M}", until
+
+
+def public_corpus(corpus: Corpus, now: dt.datetime, include_drafts: bool = False
+                  ) -> tuple[Corpus, tuple[Withheld, ...]]:
+    """The corpus as the public may see it at `now`, and the list of what was held back."""
+    withheld: list[Withheld] = []
+
+    def keep(kind: str, mapping: Mapping[str, Entry], also=lambda e: True) -> dict:
+        kept = {}
+        for key, entry in mapping.items():
+            if is_public(entry, now, include_drafts) and also(entry):
+                kept[key] = entry
+            elif not is_public(entry, now, include_drafts):
+                reason, until = _reason(entry, now)
+                withheld.append(Withheld(kind, key, entry.path, reason, until))
+            else:
+                withheld.append(Withheld(kind, key, entry.path, "depends on a withheld record", None))
+        return kept
+
+    inspections = keep("inspection", corpus.inspections)
+    plans = keep("action_plan", corpus.action_plans, lambda p: p.inspection_id in inspections)
+    indicators = keep("indicators", corpus.indicators)
+    reports = keep("report", corpus.reports)
+    meetings = keep("meeting", corpus.meetings)
+
+    def item_public(item: ItemView) -> bool:
+        if item.to_follow or (item.embargo_until is not None and item.embargo_until > now):
+            return False
+        if item.report_id and item.report_id not in reports:
+            return False
+        for appendix in item.appendices:
+            for kind, ref in appendix.parts:
+                if kind == "inspection" and ref not in inspections:
+                    return False
+                if kind == "action_plan" and ref not in plans:
+                    return False
+        return True
+
+    def public_meeting(meeting: MeetingView) -> MeetingView:
+        items = tuple(item if item_public(item) else replace(item, report_id=None, to_follow=True, appendices=())
+                      for item in meeting.items)
+        return replace(meeting, items=items)
+
+    meetings = {mid: public_meeting(m) for mid, m in meetings.items()}
+    on_agenda = {item.report_id for m in meetings.values() for item in m.items if item.report_id}
+    # a report that belongs to a meeting item is public only with that item
+    reports = {rid: r for rid, r in reports.items() if r.meeting_id is None or rid in on_agenda}
+
+    def public_inspection(view: InspectionView) -> InspectionView:
+        ids = [i for i in corpus.services[view.service_id].inspection_ids if i in inspections]
+        at = ids.index(view.id)
+        recs = tuple(replace(r, answered_by=tuple(a for a in r.answered_by if a[0] in plans))
+                     for r in view.recommendations)
+        return replace(view, action_plan_ids=tuple(p for p in view.action_plan_ids if p in plans),
+                       recommendations=recs,
+                       previous_id=ids[at - 1] if at > 0 else None,
+                       next_id=ids[at + 1] if at + 1 < len(ids) else None)
+
+    inspections = {iid: public_inspection(v) for iid, v in inspections.items()}
+    services = {sid: replace(s, inspection_ids=tuple(i for i in s.inspection_ids if i in inspections),
+                             indicators_id=s.indicators_id if s.indicators_id in indicators else None)
+                for sid, s in corpus.services.items()}
+
+    def frozen(mapping: dict) -> Mapping:
+        return MappingProxyType(dict(sorted(mapping.items())))
+
+    public = replace(corpus, inspections=frozen(inspections), action_plans=frozen(plans),
+                     indicators=frozen(indicators), reports=frozen(reports), meetings=frozen(meetings),
+                     services=frozen(services))
+    return public, tuple(sorted(withheld, key=lambda w: (w.kind, w.id)))

@@ -1,0 +1,1 @@
+"""Stage 5, render: pure functions from a planned output to bytes (HTML, SVG, PDF, data)."""

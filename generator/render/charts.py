@@ -1,0 +1,131 @@
+"""Charts as inline SVG, drawn at build time: no JavaScript, and WeasyPrint renders them too.
+
+Every chart has a <title> and <desc> (announced by screen readers, used as the PDF's
+alt text) and sits beside a table with the same numbers. Colour is never the only
+carrier of meaning: bars carry their values and labels as text.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import Sequence
+
+from markupsafe import Markup
+
+# Colours reach 3:1 against white (WCAG 1.4.11 non-text contrast).
+RATING_COLOURS = {"Outstanding": "#00703c", "Good": "#1d70b8", "Requires improvement": "#b35a00",
+                  "Inadequate": "#b10e1e"}
+SERIES_COLOURS = ["#1d4f91", "#b35a00", "#00703c", "#6f2c91"]
+SERIES_DASHES = ["", "6 3", "2 3", "8 3 2 3"]
+INK = "#0b0c0c"
+GRID = "#b1b4b6"
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float
+    colour: str = SERIES_COLOURS[0]
+    note: str = ""            # extra text after the value, e.g. the rating word
+
+
+def _esc(text: str) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}" if value != int(value) else f"{int(value)}"
+
+
+def horizontal_bars(chart_id: str, title: str, description: str, bars: Sequence[Bar],
+                    maximum: float | None = None, unit: str = "", label_width: int = 190,
+                    width: int = 640, marks: Sequence[tuple[float, str]] = ()) -> Markup:
+    """A horizontal bar chart; `marks` draws labelled vertical lines (e.g. band boundaries)."""
+    row = 28
+    top = 8
+    height = top + row * len(bars) + 28
+    top_value = maximum or max((b.value for b in bars), default=1) or 1
+    plot = width - label_width - 150
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" aria-labelledby="{chart_id}-t {chart_id}-d" id="{chart_id}">',
+        f'<title id="{chart_id}-t">{_esc(title)}</title><desc id="{chart_id}-d">{_esc(description)}</desc>',
+    ]
+    for value, text in marks:
+        x = label_width + plot * value / top_value
+        parts.append(f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{height - 22}" stroke="{GRID}" '
+                     f'stroke-dasharray="3 3"/>')
+        parts.append(f'<text x="{x:.1f}" y="{height - 8}" font-size="11" text-anchor="middle" '
+                     f'fill="{INK}">{_esc(text)}</text>')
+    for index, bar in enumerate(bars):
+        y = top + index * row
+        w = max(plot * bar.value / top_value, 1.5 if bar.value else 0)
+        parts.append(f'<text x="{label_width - 8}" y="{y + 17}" font-size="13" text-anchor="end" '
+                     f'fill="{INK}">{_esc(bar.label)}</text>')
+        parts.append(f'<rect x="{label_width}" y="{y + 4}" width="{w:.1f}" height="{row - 10}" fill="{bar.colour}"/>')
+        value_text = f"{_fmt(bar.value)}{unit}" + (f" {bar.note}" if bar.note else "")
+        parts.append(f'<text x="{label_width + w + 6:.1f}" y="{y + 17}" font-size="13" '
+                     f'fill="{INK}">{_esc(value_text)}</text>')
+    parts.append(f'<line x1="{label_width}" y1="{top - 4}" x2="{label_width}" y2="{height - 22}" stroke="{INK}"/>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    values: Sequence[float | None]
+
+
+def line_chart(chart_id: str, title: str, description: str, labels: Sequence[str],
+               series: Sequence[Series], unit: str = "", width: int = 640, height: int = 260) -> Markup:
+    """Lines over periods, one per series, told apart by dash pattern and a text legend
+    as well as colour; every point is labelled with its value when there are few."""
+    left, right, top, bottom = 56, 16, 16, 70
+    plot_w, plot_h = width - left - right, height - top - bottom
+    values = [v for s in series for v in s.values if v is not None]
+    top_value = max(values, default=1) * 1.15 or 1
+    n = max(len(labels), 1)
+
+    def x(i: int) -> float:
+        return left + (plot_w * (i + 0.5) / n)
+
+    def y(v: float) -> float:
+        return top + plot_h * (1 - v / top_value)
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" aria-labelledby="{chart_id}-t {chart_id}-d" id="{chart_id}">',
+        f'<title id="{chart_id}-t">{_esc(title)}</title><desc id="{chart_id}-d">{_esc(description)}</desc>',
+        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="{INK}"/>',
+        f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" stroke="{INK}"/>',
+    ]
+    for step in range(5):
+        v = top_value * step / 4
+        parts.append(f'<text x="{left - 6}" y="{y(v) + 4:.1f}" font-size="11" text-anchor="end" '
+                     f'fill="{INK}">{_esc(_fmt(round(v, 2)))}</text>')
+    for i, label in enumerate(labels):
+        parts.append(f'<text x="{x(i):.1f}" y="{top + plot_h + 16}" font-size="11" text-anchor="middle" '
+                     f'fill="{INK}">{_esc(label)}</text>')
+    for index, s in enumerate(series):
+        colour = SERIES_COLOURS[index % len(SERIES_COLOURS)]
+        dash = SERIES_DASHES[index % len(SERIES_DASHES)]
+        points = [(x(i), y(v), v) for i, v in enumerate(s.values) if v is not None]
+        if len(points) > 1:
+            path = " ".join(f"{px:.1f},{py:.1f}" for px, py, _ in points)
+            dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+            parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5"{dash_attr}/>')
+        for px, py, v in points:
+            parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="4" fill="{colour}"/>')
+            if len(labels) <= 6:
+                parts.append(f'<text x="{px + 6:.1f}" y="{py - 6:.1f}" font-size="11" fill="{INK}">'
+                             f'{_esc(_fmt(v))}</text>')
+        legend_y = height - 30 + (index // 2) * 16
+        legend_x = left + (index % 2) * 280
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        parts.append(f'<line x1="{legend_x}" y1="{legend_y}" x2="{legend_x + 28}" y2="{legend_y}" '
+                     f'stroke="{colour}" stroke-width="2.5"{dash_attr}/>')
+        parts.append(f'<text x="{legend_x + 34}" y="{legend_y + 4}" font-size="12" fill="{INK}">{_esc(s.name)}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))

@@ -1,0 +1,138 @@
+"""Open data and feeds: inspections.json, ratings.csv, feed.xml, sitemap.xml.
+
+Built from the public corpus only, with stable ordering and no build timestamps, so the
+same inputs give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+from xml.sax.saxutils import escape
+
+from generator.plan import Plan
+from generator.render.markdown import plain_text
+from generator.resolve.corpus import Corpus, InspectionView, StandardResult
+
+
+def _rating(value) -> str | None:
+    return value.value if value is not None else None
+
+
+def _standard(s: StandardResult) -> dict[str, Any]:
+    return {
+        "number": s.number, "name": s.name, "counted_in_score": s.counted,
+        "published_rating": _rating(s.published), "computed_rating_advisory": _rating(s.computed),
+        "lowest_key_question_percent": s.lowest_percent, "cases": s.cases, "score": s.score,
+        "professional_discretion": s.discretion,
+        "key_questions": [{"number": q.number, "text": q.text, "yes": q.yes, "of": q.of,
+                           "percent": q.percent, "band": _rating(q.band)} for q in s.key_questions],
+    }
+
+
+def inspection_record(corpus: Corpus, view: InspectionView) -> dict[str, Any]:
+    model = view.inspection
+    service = corpus.services[view.service_id].service
+    return {
+        "id": view.id, "title": view.title,
+        "service": {"id": view.service_id, "name": service.name, "short_name": service.short_name,
+                    "region": service.region},
+        "council": {"id": view.council_id, "name": corpus.councils[view.council_id].council.name},
+        "framework": view.framework_id,
+        "fieldwork": {"from": str(model.fieldwork.from_), "to": str(model.fieldwork.to) if model.fieldwork.to else None}
+        if model.fieldwork else None,
+        "published": str(model.published) if model.published else None,
+        "lead_inspector": model.lead_inspector,
+        "overall": {"published_rating": _rating(view.overall_rating), "published_score": view.overall_score,
+                    "computed_score": view.computed_score, "computed_rating_advisory": _rating(view.computed_overall),
+                    "max_score": view.max_score},
+        "standards": [_standard(s) for s in view.standards],
+        "separately_rated": [_standard(s) for s in view.separately_rated],
+        "recommendations": [{"number": r.number, "to": r.to, "text": plain_text(r.text),
+                             "answered_by": [{"action_plan": p, "action": a} for p, a in r.answered_by]}
+                            for r in view.recommendations],
+        "facts": {k: f.model_dump(mode="json", exclude_none=True) for k, f in model.facts.items()},
+        "action_plans": list(view.action_plan_ids),
+    }
+
+
+def inspections_json(corpus: Corpus) -> bytes:
+    data = {"site": corpus.site.title, "as_of": corpus.as_of.isoformat(),
+            "inspections": [inspection_record(corpus, v) for v in corpus.inspections.values()]}
+    return (json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+
+
+RATINGS_COLUMNS = ["inspection", "service", "council", "framework", "published", "overall_rating", "overall_score",
+                   "standard", "standard_name", "counted_in_score", "published_rating", "computed_rating_advisory",
+                   "lowest_key_question_percent", "cases"]
+
+
+def ratings_csv(corpus: Corpus) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(RATINGS_COLUMNS)
+    for view in corpus.inspections.values():
+        service = corpus.services[view.service_id].service
+        for s in (*view.standards, *view.separately_rated):
+            writer.writerow([view.id, service.name, corpus.councils[view.council_id].council.name, view.framework_id,
+                             str(view.inspection.published or ""), _rating(view.overall_rating) or "",
+                             "" if view.overall_score is None else view.overall_score, s.number, s.name,
+                             "yes" if s.counted else "no", _rating(s.published) or "", _rating(s.computed) or "",
+                             "" if s.lowest_percent is None else f"{s.lowest_percent:.1f}",
+                             "" if s.cases is None else s.cases])
+    return buffer.getvalue().encode("utf-8-sig")   # the BOM makes Excel read UTF-8
+
+
+def _absolute(corpus: Corpus, path: str) -> str:
+    return (corpus.site.base_url or "") + path
+
+
+def feed_xml(corpus: Corpus) -> bytes:
+    """Atom: new inspections and meetings, newest first. Ids are stable tag: URIs."""
+    entries = []
+    for view in corpus.inspections.values():
+        entries.append((view.date.isoformat(), f"inspections/{view.id}/index.html", view.title,
+                        f"Overall rating: {_rating(view.overall_rating) or 'not known'}", f"inspection:{view.id}"))
+    for view in corpus.meetings.values():
+        entries.append((view.meeting.date.isoformat(), f"meetings/{view.id}/index.html", view.title,
+                        f"{len(view.items)} agenda items", f"meeting:{view.id}"))
+    entries.sort(reverse=True)
+    updated = entries[0][0] if entries else corpus.as_of.isoformat()
+    base = corpus.site.base_url or ""
+    parts = ['<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">',
+             f"<title>{escape(corpus.site.title)}</title>",
+             f"<id>tag:scrutiny,2021:{escape(corpus.site.title.lower().replace(' ', '-'))}</id>",
+             f"<updated>{updated}T00:00:00Z</updated>",
+             f"<author><name>{escape(corpus.site.organisation)}</name></author>"]
+    if base:
+        parts.append(f'<link rel="self" href="{escape(base)}feed.xml"/>')
+    for day, path, title, summary, key in entries[:50]:
+        href = _absolute(corpus, path) if base else path
+        parts.append(f"<entry><title>{escape(title)}</title><id>tag:scrutiny,2021:{escape(key)}</id>"
+                     f'<updated>{day}T00:00:00Z</updated><link href="{escape(href)}"/>'
+                     f"<summary>{escape(summary)}</summary></entry>")
+    parts.append("</feed>\n")
+    return "\n".join(parts).encode("utf-8")
+
+
+def sitemap_xml(plan: Plan) -> bytes:
+    base = plan.corpus.site.base_url or ""
+    urls = sorted(o.path for o in plan.outputs if o.path.endswith(".html"))
+    body = "".join(f"<url><loc>{escape(base + path)}</loc></url>\n" for path in urls)
+    return ('<?xml version="1.0" encoding="utf-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+            + body + "</urlset>\n").encode("utf-8")
+
+
+def render_data(plan: Plan, path: str) -> bytes:
+    corpus = plan.corpus
+    if path == "data/inspections.json":
+        return inspections_json(corpus)
+    if path == "data/ratings.csv":
+        return ratings_csv(corpus)
+    if path == "feed.xml":
+        return feed_xml(corpus)
+    if path == "sitemap.xml":
+        return sitemap_xml(plan)
+    raise KeyError(path)

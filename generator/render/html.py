@@ -1,0 +1,149 @@
+"""HTML pages through one Jinja2 environment.
+
+The site's own `templates/` folder is searched first and the built-in theme second, so a
+council overrides one file (say `_header.html`) without copying the rest. Autoescape is
+on everywhere; Markdown arrives already sanitised as Markup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from generator import __version__, pages
+from generator.model.types import Rating
+from generator.plan import Output, Plan
+from generator.render.markdown import markdown_block, markdown_inline, plain_text
+
+THEME = Path(__file__).resolve().parent.parent / "theme"
+
+
+def format_date(value: Any) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "display"):
+        return value.display
+    if isinstance(value, dt.datetime):
+        return f"{value.day} {value:%B %Y %H:%M}"
+    return f"{value.day} {value:%B %Y}"
+
+
+def format_long_date(value: dt.date) -> str:
+    """'Monday, 1 March 2021', as agendas write it."""
+    return f"{value:%A}, {value.day} {value:%B %Y}"
+
+
+def format_number(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def format_percent(value: float | None) -> str:
+    return "" if value is None else f"{value:.0f}%"
+
+
+def page_range(first: int | None, last: int | None) -> str:
+    """'Pages 13 - 70', or 'Page 5' for one page: as agenda front sheets print it."""
+    if first is None:
+        return ""
+    return f"Page {first}" if last in (None, first) else f"Pages {first} - {last}"
+
+
+def rating_slug(rating: Rating | str | None) -> str:
+    if rating is None:
+        return "none"
+    value = rating.value if isinstance(rating, Rating) else str(rating)
+    return value.lower().replace(" ", "-")
+
+
+def make_environment(site_templates: Path | None = None) -> jinja2.Environment:
+    search = [str(site_templates)] if site_templates and site_templates.is_dir() else []
+    search.append(str(THEME / "templates"))
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(search),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(md=markdown_block, md_inline=markdown_inline, plain=plain_text, date=format_date,
+                       long_date=format_long_date, number=format_number, percent=format_percent,
+                       pages=page_range, rating_slug=rating_slug)
+    env.globals.update(version=__version__, Rating=Rating, zip=zip)
+    return env
+
+
+def relative_root(path: str) -> str:
+    """The way back to the site root from a page: '' for index.html, '../../' for a/b/index.html."""
+    depth = path.count("/")
+    return "../" * depth
+
+
+PAGE_DATA = {
+    "home": lambda c, s: pages.home(c),
+    "inspections": lambda c, s: pages.inspections_index(c),
+    "inspection": pages.inspection,
+    "services": lambda c, s: pages.services_index(c),
+    "service": pages.service,
+    "standards": lambda c, s: pages.standards(c),
+    "action_plans": lambda c, s: pages.action_plans_index(c),
+    "action_plan": pages.action_plan,
+    "meetings": lambda c, s: pages.meetings_index(c),
+    "meeting": lambda c, s: {"view": c.meetings[s], "council": c.councils[c.meetings[s].council_id].council},
+    "report": pages.report,
+    "search": lambda c, s: {},
+    "accessibility": lambda c, s: {},
+    "about": lambda c, s: {"frameworks": c.frameworks},
+}
+
+
+def render_page(env: jinja2.Environment, plan: Plan, output: Output, extra: dict[str, Any] | None = None) -> bytes:
+    corpus = plan.corpus
+    data = PAGE_DATA[output.kind](corpus, output.subject)
+    template = env.get_template(output.template)
+    existing = {o.path for o in plan.outputs}
+    root = relative_root(output.path)
+
+    def link(target: str) -> str:
+        """A relative link from this page to `target` (a path from the site root)."""
+        return root + target
+
+    def exists(target: str) -> bool:
+        return target in existing
+
+    context = {"site": corpus.site, "corpus": corpus, "page": output, "root": root, "link": link,
+               "exists": exists, "preview": plan.preview, "as_of": corpus.as_of, "councils": corpus.councils}
+    context.update(data)          # a page's own data may narrow a shared name (e.g. councils)
+    context.update(extra or {})
+    html = template.render(**context)
+    return html.encode("utf-8")
+
+
+def template_dependencies(env: jinja2.Environment, name: str, seen: set[str] | None = None) -> set[str]:
+    """Every template `name` extends, includes or imports, recursively (for incremental builds)."""
+    from jinja2 import meta
+    seen = seen if seen is not None else set()
+    if name in seen:
+        return seen
+    seen.add(name)
+    source = env.loader.get_source(env, name)[0]
+    for child in meta.find_referenced_templates(env.parse(source)):
+        if child:
+            template_dependencies(env, child, seen)
+    return seen
+
+
+def theme_asset_files() -> list[tuple[str, Path]]:
+    assets = THEME / "assets"
+    return sorted((posixpath.join("assets", p.relative_to(assets).as_posix()), p)
+                  for p in assets.rglob("*") if p.is_file())
+
+
+__all__ = ["Markup", "make_environment", "render_page", "template_dependencies", "theme_asset_files"]

@@ -1,0 +1,108 @@
+"""A committee report's Markdown body, split into numbered sections and paragraphs.
+
+Councils number paragraphs, and authors never type the numbers: Wolverhampton style
+numbers sections `1.0 Purpose` with paragraphs `1.1, 1.2`; Dudley style numbers
+paragraphs `1, 2, 3 ...` through the whole report. A list or table that follows a
+paragraph belongs to it and takes no number of its own; `[[blocks]]` take none either.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from generator.blocks import BLOCK_LINE
+from generator.model.council import ParagraphNumbering
+from generator.render.markdown import markdown_block
+
+_LIST_OR_TABLE = re.compile(r"^\s*([-*+]|\d+[.)]|\|)\s?")
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    number: str | None          # "1.1", "7", or None for a continuation / block
+    html: Markup
+    block: tuple[str, str | None] | None = None    # (name, argument) of a generated block
+
+
+@dataclass(frozen=True)
+class Section:
+    number: str | None          # "1.0" in sections style
+    heading: str
+    anchor: str
+    paragraphs: tuple[Paragraph, ...]
+
+
+def _chunks(lines: list[str]) -> list[str]:
+    """Blank-line separated chunks; a [[block]] line is always a chunk of its own."""
+    chunks, current = [], []
+    for line in lines:
+        if BLOCK_LINE.match(line.strip()):
+            if current:
+                chunks.append("\n".join(current))
+            chunks.append(line.strip())
+            current = []
+        elif line.strip():
+            current.append(line)
+        elif current:
+            chunks.append("\n".join(current))
+            current = []
+    if current:
+        chunks.append("\n".join(current))
+    return chunks
+
+
+def _anchor(text: str, used: set[str]) -> str:
+    base = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
+    anchor, n = base, 2
+    while anchor in used:
+        anchor, n = f"{base}-{n}", n + 1
+    used.add(anchor)
+    return anchor
+
+
+def number_body(body: str, style: ParagraphNumbering, start: int = 1,
+                insert_after_first: list[tuple[str, list[str]]] | None = None) -> tuple[Section, ...]:
+    """Split and number a body. `insert_after_first` adds generated sections (heading,
+    paragraphs of plain text) after the first section, as Dudley puts its
+    Recommendations after Purpose."""
+    raw_sections: list[tuple[str, list[str]]] = []
+    heading, lines = "", []
+    for line in body.splitlines():
+        if line.startswith("## "):
+            if heading or any(l.strip() for l in lines):
+                raw_sections.append((heading, lines))
+            heading, lines = line[3:].strip().strip("#").strip(), []
+        else:
+            lines.append(line)
+    if heading or any(l.strip() for l in lines):
+        raw_sections.append((heading, lines))
+    if insert_after_first:
+        position = 1 if raw_sections else 0
+        for offset, (title, paragraphs) in enumerate(insert_after_first):
+            raw_sections.insert(position + offset, (title, ["\n\n".join(paragraphs)]))
+
+    sections = []
+    counter = start - 1
+    used: set[str] = set()
+    for index, (title, lines) in enumerate(raw_sections, start=1):
+        paragraphs = []
+        within = 0
+        for chunk in _chunks(lines):
+            block = BLOCK_LINE.match(chunk)
+            if block:
+                paragraphs.append(Paragraph(None, Markup(""), (block.group(1), block.group(2))))
+                continue
+            continuation = bool(_LIST_OR_TABLE.match(chunk)) and bool(paragraphs) or chunk.lstrip().startswith("#")
+            if continuation:
+                paragraphs.append(Paragraph(None, markdown_block(chunk)))
+                continue
+            within += 1
+            counter += 1
+            number = f"{index}.{within}" if style is ParagraphNumbering.SECTIONS else str(counter)
+            paragraphs.append(Paragraph(number, markdown_block(chunk)))
+        sections.append(Section(f"{index}.0" if style is ParagraphNumbering.SECTIONS and title else None,
+                                title, _anchor(title or "introduction", used), tuple(paragraphs)))
+    return tuple(sections)

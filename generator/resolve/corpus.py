@@ -1,0 +1,202 @@
+"""The resolved corpus: every record joined to what it refers to, with derived facts.
+
+Views refer to each other by id (never by object), so the corpus is a tree of frozen
+data that can be hashed, pickled to worker processes and compared between builds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Mapping
+
+from generator.model import (ActionPlan, Council, Framework, Indicators, Inspection, Meeting,
+                             ReportFrontMatter, Service, Site)
+from generator.model.action_plan import Action
+from generator.model.inspection import DomainFindings
+from generator.model.types import RAG, Rating, Status
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What every published thing has: an id, its file, its digest and its publication state."""
+
+    id: str
+    path: str
+    digest: str
+    status: Status
+    embargo_until: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class KeyQuestionResult:
+    number: str
+    text: str
+    yes: int | None
+    of: int | None
+    percent: float | None           # None when the record gives no figure
+    band: Rating | None
+
+
+@dataclass(frozen=True)
+class StandardResult:
+    number: str
+    name: str
+    statement: str | None
+    case_based: bool
+    counted: bool                   # counts towards the overall score
+    published: Rating | None        # the fact, as the inspectorate published it
+    computed: Rating | None         # advisory: from the lowest key question
+    lowest_percent: float | None
+    cases: int | None
+    key_questions: tuple[KeyQuestionResult, ...]
+    discretion: str | None          # why professional discretion may apply, where it does
+    differs: bool                   # published and computed ratings differ
+    score: int | None               # of the published rating
+
+
+@dataclass(frozen=True)
+class DomainResult:
+    number: str
+    name: str
+    standards: tuple[StandardResult, ...]
+    findings: DomainFindings | None
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    number: int
+    to: str
+    text: str
+    answered_by: tuple[tuple[str, str], ...]   # (action plan id, action id)
+
+
+@dataclass(frozen=True)
+class InspectionView(Entry):
+    inspection: Inspection
+    service_id: str
+    council_id: str
+    framework_id: str
+    title: str                       # "Torbay YOT inspection, March 2021"
+    date: dt.date                    # for ordering: published, else fieldwork
+    date_label: str                  # "3 March 2021"
+    domains: tuple[DomainResult, ...]
+    separately_rated: tuple[StandardResult, ...]
+    computed_score: int | None       # None unless every counted standard has a rating
+    max_score: int
+    computed_overall: Rating | None
+    recommendations: tuple[Recommendation, ...]
+    action_plan_ids: tuple[str, ...]
+    previous_id: str | None
+    next_id: str | None
+
+    @property
+    def standards(self) -> tuple[StandardResult, ...]:
+        return tuple(s for d in self.domains for s in d.standards)
+
+    @property
+    def overall_rating(self) -> Rating | None:
+        return self.inspection.overall.rating
+
+    @property
+    def overall_score(self) -> int | None:
+        return self.inspection.overall.score
+
+
+@dataclass(frozen=True)
+class ActionView:
+    action: Action
+    status: RAG | None
+    overdue: bool
+    latest_note: str | None
+
+
+@dataclass(frozen=True)
+class ActionPlanView(Entry):
+    plan: ActionPlan
+    inspection_id: str
+    service_id: str
+    council_id: str
+    actions: tuple[ActionView, ...]
+    counts: Mapping[str, int]
+    overdue_count: int
+
+
+@dataclass(frozen=True)
+class ServiceView(Entry):
+    service: Service
+    council_id: str
+    inspection_ids: tuple[str, ...]   # oldest first
+    indicators_id: str | None
+
+
+@dataclass(frozen=True)
+class CouncilView(Entry):
+    council: Council
+    service_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class IndicatorsView(Entry):
+    indicators: Indicators
+    service_id: str
+
+
+@dataclass(frozen=True)
+class ReportView(Entry):
+    front: ReportFrontMatter
+    body: str
+    body_line: int
+    meeting_id: str | None
+    item_number: int | None
+
+
+@dataclass(frozen=True)
+class AppendixView:
+    number: int
+    title: str
+    parts: tuple[tuple[str, str], ...]   # (kind, reference): ('inspection', 'torbay-2021'), ('markdown', 'attachments/x.md')
+    exempt: int | None                   # Schedule 12A paragraph
+
+
+@dataclass(frozen=True)
+class ItemView:
+    number: int
+    title: str
+    report_id: str | None
+    to_follow: bool
+    embargo_until: dt.datetime | None
+    appendices: tuple[AppendixView, ...]
+
+
+@dataclass(frozen=True)
+class MeetingView(Entry):
+    meeting: Meeting
+    council_id: str
+    items: tuple[ItemView, ...]
+    title: str                          # "Cabinet, 16 March 2022"
+
+
+@dataclass(frozen=True)
+class AttachmentView:
+    path: str                           # relative to content/, e.g. attachments/x.md
+    digest: str
+    title: str | None
+    text: str | None                    # Markdown body
+    raw: bytes | None                   # PDF or image bytes
+
+
+@dataclass(frozen=True)
+class Corpus:
+    site: Site
+    site_digest: str
+    frameworks: Mapping[str, Framework]
+    councils: Mapping[str, CouncilView]
+    services: Mapping[str, ServiceView]
+    inspections: Mapping[str, InspectionView]
+    action_plans: Mapping[str, ActionPlanView]
+    indicators: Mapping[str, IndicatorsView]
+    reports: Mapping[str, ReportView]
+    meetings: Mapping[str, MeetingView]
+    attachments: Mapping[str, AttachmentView]
+    as_of: dt.date

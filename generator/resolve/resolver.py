@@ -1,0 +1,389 @@
+"""Build the `Corpus` from validated records, reporting every broken reference."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from types import MappingProxyType
+from typing import Iterable, Mapping
+
+from generator.blocks import BLOCKS, block_problem, find_blocks
+from generator.model import Framework, Site
+from generator.model.council import Nation
+from generator.model.types import Status
+from generator.problems import Problem, Severity, did_you_mean
+from generator.resolve.corpus import (ActionPlanView, ActionView, AppendixView, AttachmentView,
+                                      Corpus, CouncilView, IndicatorsView, InspectionView, ItemView,
+                                      MeetingView, Recommendation, ReportView, ServiceView)
+from generator.resolve.frameworks import apply_framework
+from generator.rules import progress
+from generator.validate import Record, Records
+
+EXEMPT_PARAGRAPHS = {Nation.ENGLAND: range(1, 8), Nation.WALES: range(12, 19)}
+
+# Markdown images and links: ![alt](target) / [text](target)
+_MD_TARGET = re.compile(r"(!?)\[[^\]]*\]\(\s*<?([^)\s>]+)")
+_RAW_SRC = re.compile(r"""(?:src|href)\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
+
+
+class _Checker:
+    """Collects problems while references are resolved."""
+
+    def __init__(self, records: Records) -> None:
+        self.records = records
+        self.problems: list[Problem] = []
+
+    def at(self, record: Record, field: tuple, severity: Severity, message: str,
+           hint: str | None = None, key: bool = False) -> None:
+        pos = record.source.locate_key(field) if key else record.source.locate(field)
+        self.problems.append(Problem(record.path, pos.line, pos.column, severity,
+                                     ".".join(map(str, field)), message, hint))
+
+    def reference(self, record: Record, field: tuple, kind: str, target: str | None,
+                  noun: str, folder: str) -> bool:
+        """True when `target` names an existing record of `kind` (or is absent)."""
+        if target is None:
+            return True
+        if target in self.records.of(kind):
+            return True
+        if (kind, target) in self.records.invalid:
+            return False     # its own errors are reported; don't add a second one here
+        known = list(self.records.of(kind))
+        hint = did_you_mean(target, known) or (
+            f"no file content/{folder}/{target}.yaml" + (f"; known: {', '.join(sorted(known)[:8])}" if known else ""))
+        self.at(record, field, Severity.ERROR, f"there is no {noun} '{target}'", hint)
+        return False
+
+    def attachment(self, record: Record, field: tuple, path: str | None) -> bool:
+        if path is None:
+            return True
+        if path.startswith(("/", "\\")) or ".." in path.replace("\\", "/").split("/") or ":" in path:
+            self.at(record, field, Severity.ERROR, f"'{path}' points outside content/",
+                    "give a path under content/, e.g. attachments/report.pdf")
+            return False
+        if path in self.records.attachments:
+            return True
+        hint = did_you_mean(path, self.records.attachments) or "put the file in content/attachments/"
+        self.at(record, field, Severity.ERROR, f"there is no file content/{path}", hint)
+        return False
+
+
+def _public_state(model) -> tuple[Status, dt.datetime | None]:
+    return getattr(model, "status", Status.PUBLISHED), getattr(model, "embargo_until", None)
+
+
+def check_markdown_targets(text: str | None, record_path: str, line: int, field: str,
+                           attachments: Iterable[str]) -> list[Problem]:
+    """Images must be files under content/; links may not run script or read local files.
+
+    WeasyPrint and browsers would otherwise fetch `http://`, `file:///etc/passwd` or
+    `../../secret.png` while rendering: refuse at validation, naming the record.
+    """
+    if not text:
+        return []
+    problems = []
+    known = set(attachments)
+    for match in list(_MD_TARGET.finditer(text)) + list(_RAW_SRC.finditer(text)):
+        is_image = match.re is _RAW_SRC or match.group(1) == "!"
+        target = match.group(match.re.groups)
+        lowered = target.strip().lower()
+        offset = text.count("\n", 0, match.start())
+        where = line + offset
+        if lowered.startswith(("javascript:", "vbscript:", "data:")) and not is_image:
+            problems.append(Problem(record_path, where, 1, Severity.ERROR, field,
+                                    f"the link '{target[:60]}' would run script or embed data",
+                                    "link to a web page (https://...) or a file under content/"))
+        elif is_image:
+            local = lowered.removeprefix("./")
+            if re.match(r"^[a-z][a-z0-9+.-]*:", lowered) or lowered.startswith(("/", "\\")) or ".." in local.split("/"):
+                problems.append(Problem(record_path, where, 1, Severity.ERROR, field,
+                                        f"the image '{target[:80]}' is outside the site; images are never fetched "
+                                        "from the network or from other folders",
+                                        "copy the image into content/attachments/ and point at attachments/NAME"))
+            elif local not in known:
+                problems.append(Problem(record_path, where, 1, Severity.ERROR, field,
+                                        f"there is no image content/{target[:80]}",
+                                        "images live in content/attachments/"))
+    return problems
+
+
+def _date_label(value) -> str:
+    return value.display if value is not None else "date not known"
+
+
+def resolve(records: Records, as_of: dt.date) -> tuple[Corpus | None, list[Problem]]:
+    """Join and check everything. Returns no corpus when site.yaml itself is unusable."""
+    check = _Checker(records)
+    if records.site is None:
+        return None, check.problems
+    site: Site = records.site.model
+    if site.default_council:
+        check.reference(records.site, ("default_council",), "council", site.default_council, "council", "councils")
+
+    frameworks: Mapping[str, Framework] = {fid: r.model for fid, r in records.of("framework").items()}
+
+    # --- councils and services
+    councils_services: dict[str, list[str]] = {cid: [] for cid in records.of("council")}
+    for cid, rec in records.of("council").items():
+        check.attachment(rec, ("logo",), rec.model.logo)
+    services_inspections: dict[str, list[str]] = {sid: [] for sid in records.of("service")}
+    for sid, rec in records.of("service").items():
+        if check.reference(rec, ("council",), "council", rec.model.council, "council", "councils"):
+            councils_services.setdefault(rec.model.council, []).append(sid)
+
+    # --- inspections
+    inspections: dict[str, dict] = {}
+    for iid, rec in records.of("inspection").items():
+        model = rec.model
+        ok = check.reference(rec, ("service",), "service", model.service, "service", "services")
+        framework = frameworks.get(model.framework)
+        if framework is None:
+            check.reference(rec, ("framework",), "framework", model.framework, "framework", "frameworks")
+            continue
+        if model.fieldwork and model.fieldwork.to and model.fieldwork.from_.start > model.fieldwork.to.end:
+            check.at(rec, ("fieldwork", "to"), Severity.ERROR,
+                     f"fieldwork ends ({model.fieldwork.to}) before it starts ({model.fieldwork.from_})")
+        if model.fieldwork and model.published:
+            last = model.fieldwork.to or model.fieldwork.from_
+            if model.published.end < last.start:
+                check.at(rec, ("published",), Severity.ERROR,
+                         f"published ({model.published}) before the fieldwork ({last})",
+                         "a report is published after its fieldwork")
+        domains, separate, score, max_score, overall, found = apply_framework(rec, framework)
+        check.problems += found
+        for d_number, findings in model.domains.items():
+            for list_name in ("strengths", "areas_for_improvement"):
+                for index, text in enumerate(getattr(findings, list_name)):
+                    pos = rec.source.locate(("domains", d_number, list_name, index))
+                    check.problems += check_markdown_targets(text, rec.path, pos.line,
+                                                             f"domains.{d_number}.{list_name}.{index}",
+                                                             records.attachments)
+        pos = rec.source.locate(("introduction",))
+        check.problems += check_markdown_targets(model.introduction, rec.path, pos.line, "introduction",
+                                                 records.attachments)
+        if not ok:
+            continue
+        services_inspections[model.service].append(iid)
+        when = model.published or (model.fieldwork.to or model.fieldwork.from_ if model.fieldwork else None)
+        inspections[iid] = dict(rec=rec, framework=framework, domains=domains, separate=separate,
+                                score=score, max_score=max_score, overall=overall,
+                                date=when.end if when else dt.date(1900, 1, 1), when=when)
+
+    # --- action plans, answering recommendations
+    answered: dict[str, dict[int, list[tuple[str, str]]]] = {iid: {} for iid in inspections}
+    plans_of: dict[str, list[str]] = {iid: [] for iid in inspections}
+    action_plans: dict[str, ActionPlanView] = {}
+    for pid, rec in records.of("action_plan").items():
+        plan = rec.model
+        if not check.reference(rec, ("inspection",), "inspection", plan.inspection, "inspection", "inspections"):
+            continue
+        if plan.inspection not in inspections:
+            continue
+        target = inspections[plan.inspection]["rec"].model
+        count = sum(len(g.items) for g in target.recommendations)
+        seen: dict[str, int] = {}
+        views = []
+        for index, action in enumerate(plan.actions):
+            if action.id in seen:
+                check.at(rec, ("actions", index, "id"), Severity.ERROR,
+                         f"action id '{action.id}' is used twice (first at actions.{seen[action.id]})",
+                         "give each action its own id")
+            seen.setdefault(action.id, index)
+            for r_index, number in enumerate(action.recommendations):
+                if not 1 <= number <= count:
+                    check.at(rec, ("actions", index, "recommendations", r_index), Severity.ERROR,
+                             f"{plan.inspection} has no recommendation {number}",
+                             f"it has {count} recommendation{'s' if count != 1 else ''}, numbered 1 to {count}"
+                             if count else "that inspection lists no recommendations")
+                else:
+                    answered[plan.inspection].setdefault(number, []).append((pid, action.id))
+            dates = [u.date for u in action.updates]
+            if dates != sorted(dates):
+                check.at(rec, ("actions", index, "updates"), Severity.WARNING,
+                         "progress updates are not in date order", "list them oldest first")
+            status = progress.action_status(action)
+            latest = max(action.updates, key=lambda u: u.date) if action.updates else None
+            views.append(ActionView(action, status, progress.is_overdue(action, as_of),
+                                    latest.note if latest else None))
+        plans_of[plan.inspection].append(pid)
+        status, embargo = _public_state(plan)
+        insp = inspections[plan.inspection]["rec"].model
+        council_id = records.of("service")[insp.service].model.council
+        action_plans[pid] = ActionPlanView(
+            pid, rec.path, rec.digest, status, embargo, plan, plan.inspection, insp.service, council_id,
+            tuple(views), MappingProxyType(dict(progress.rag_counts(v.status for v in views))),
+            sum(v.overdue for v in views))
+
+    for iid, plan_ids in plans_of.items():
+        if not plan_ids:
+            continue
+        model = inspections[iid]["rec"].model
+        number = 0
+        for group in model.recommendations:
+            for _ in group.items:
+                number += 1
+                if number not in answered[iid]:
+                    first = records.of("action_plan")[plan_ids[0]]
+                    check.at(first, ("inspection",), Severity.WARNING,
+                             f"{iid} recommendation {number} ({group.to}) is answered by no action",
+                             "add an action with 'recommendations: [" + str(number) + "]'")
+
+    # --- indicators
+    indicators: dict[str, IndicatorsView] = {}
+    indicators_of: dict[str, str] = {}
+    for xid, rec in records.of("indicators").items():
+        model = rec.model
+        if not check.reference(rec, ("service",), "service", model.service, "service", "services"):
+            continue
+        if model.service in indicators_of:
+            check.at(rec, ("service",), Severity.ERROR,
+                     f"{model.service} already has indicators in {indicators_of[model.service]}.yaml",
+                     "keep one indicators file per service")
+            continue
+        for name in ("first_time_entrants", "reoffending_frequency", "custody_rate"):
+            for index, point in enumerate(getattr(model, name)):
+                if point.period.to and point.period.to.end < point.period.from_.start:
+                    check.at(rec, (name, index, "period", "to"), Severity.ERROR,
+                             "the period ends before it starts")
+        indicators_of[model.service] = xid
+        status, embargo = _public_state(model)
+        indicators[xid] = IndicatorsView(xid, rec.path, rec.digest, status, embargo, model, model.service)
+
+    # --- meetings (before reports: a report learns which meeting item it belongs to)
+    meetings: dict[str, MeetingView] = {}
+    report_item: dict[str, tuple[str, int]] = {}
+    for mid, rec in records.of("meeting").items():
+        meeting = rec.model
+        council_ok = check.reference(rec, ("council",), "council", meeting.council, "council", "councils")
+        nation = records.of("council")[meeting.council].model.nation if council_ok else Nation.ENGLAND
+        numbers: dict[int, int] = {}
+        items = []
+        for i_index, item in enumerate(meeting.items):
+            if item.number in numbers:
+                check.at(rec, ("items", i_index, "number"), Severity.ERROR,
+                         f"agenda item {item.number} is listed twice", "number each item once")
+            numbers.setdefault(item.number, i_index)
+            if check.reference(rec, ("items", i_index, "report"), "report", item.report, "report", "reports") \
+                    and item.report:
+                if item.report in report_item:
+                    other = report_item[item.report]
+                    check.at(rec, ("items", i_index, "report"), Severity.WARNING,
+                             f"report '{item.report}' is also item {other[1]} of {other[0]}",
+                             "a report usually goes to one meeting; copy it for another")
+                else:
+                    report_item[item.report] = (mid, item.number)
+            if item.to_follow and (item.report or item.appendices):
+                check.at(rec, ("items", i_index, "to_follow"), Severity.WARNING,
+                         "an item 'to follow' has its papers listed; they are left out of the pack",
+                         "remove to_follow once the papers are ready")
+            appendices = []
+            for a_index, appendix in enumerate(item.appendices):
+                base = ("items", i_index, "appendices", a_index)
+                if appendix.exempt is not None and appendix.exempt not in EXEMPT_PARAGRAPHS[nation]:
+                    allowed = EXEMPT_PARAGRAPHS[nation]
+                    check.at(rec, base + ("exempt",), Severity.ERROR,
+                             f"{appendix.exempt} is not a Schedule 12A paragraph for a council in {nation.value.title()}",
+                             f"use {allowed.start} to {allowed.stop - 1}")
+                parts = []
+                for p_index, part in enumerate(appendix.parts):
+                    kind, ref = part.source
+                    # written as parts: [...] or, for one part, as a field of the appendix
+                    field = base + ("parts", p_index, kind)
+                    if field not in rec.source.values:
+                        field = base + (kind,)
+                    if kind == "inspection":
+                        check.reference(rec, field, "inspection", ref, "inspection", "inspections")
+                    elif kind == "action_plan":
+                        check.reference(rec, field, "action_plan", ref, "action plan", "action-plans")
+                    else:
+                        check.attachment(rec, field, ref)
+                    parts.append((kind, ref))
+                appendices.append(AppendixView(a_index + 1, appendix.title, tuple(parts), appendix.exempt))
+            items.append(ItemView(item.number, item.title, item.report if not item.to_follow else None,
+                                  item.to_follow, item.embargo_until, tuple(appendices)))
+        status, embargo = _public_state(meeting)
+        title = f"{meeting.committee}, {meeting.date.day} {meeting.date.strftime('%B %Y')}"
+        meetings[mid] = MeetingView(mid, rec.path, rec.digest, status, embargo, meeting, meeting.council,
+                                    tuple(sorted(items, key=lambda i: i.number)), title)
+
+    # --- reports
+    reports: dict[str, ReportView] = {}
+    for rid, rec in records.of("report").items():
+        front = rec.model
+        check.reference(rec, ("council",), "council", front.council, "council", "councils")
+        check.reference(rec, ("inspection",), "inspection", front.inspection, "inspection", "inspections")
+        check.reference(rec, ("action_plan",), "action_plan", front.action_plan, "action plan", "action-plans")
+        check.reference(rec, ("indicators",), "indicators", front.indicators, "indicators file", "indicators")
+        body = rec.body or ""
+        for block in find_blocks(body):
+            line = rec.body_line + block.line - 1
+            wrong = block_problem(block)
+            needs = BLOCKS.get(block.name)
+            if wrong:
+                check.problems.append(Problem(rec.path, line, 1, Severity.ERROR, "body", wrong[0], wrong[1]))
+            elif needs and getattr(front, needs) is None:
+                check.problems.append(Problem(rec.path, line, 1, Severity.ERROR, "body",
+                                              f"[[{block.name}]] needs '{needs}:' in the front matter",
+                                              f"add '{needs}: <id>' between the '---' lines"))
+        check.problems += check_markdown_targets(body, rec.path, rec.body_line, "body", records.attachments)
+        meeting_id, item_number = report_item.get(rid, (None, None))
+        status, embargo = _public_state(front)
+        reports[rid] = ReportView(rid, rec.path, rec.digest, status, embargo, front, body, rec.body_line,
+                                  meeting_id, item_number)
+
+    # --- attachments
+    attachments: dict[str, AttachmentView] = {}
+    for path, doc in records.attachments.items():
+        title = None
+        if doc.body is not None:
+            front = doc.data if isinstance(doc.data, dict) else {}
+            title = front.get("title") if isinstance(front.get("title"), str) else None
+            check.problems += check_markdown_targets(doc.body, doc.path, doc.body_line, "body",
+                                                     records.attachments)
+        attachments[path] = AttachmentView(path, doc.digest, title, doc.body, doc.raw)
+
+    # --- assemble inspections, with previous/next of the same service
+    inspection_views: dict[str, InspectionView] = {}
+    for sid, ids in services_inspections.items():
+        ordered = sorted((i for i in ids if i in inspections), key=lambda i: (inspections[i]["date"], i))
+        services_inspections[sid] = ordered
+        for position, iid in enumerate(ordered):
+            data = inspections[iid]
+            rec = data["rec"]
+            model = rec.model
+            service = records.of("service")[model.service].model
+            recommendations = []
+            number = 0
+            for group in model.recommendations:
+                for text in group.items:
+                    number += 1
+                    recommendations.append(Recommendation(number, group.to, text,
+                                                          tuple(answered[iid].get(number, ()))))
+            when = data["when"]
+            title = f"{service.short_name} inspection, {when.start.strftime('%B %Y') if when else 'date not known'}"
+            status, embargo = _public_state(model)
+            inspection_views[iid] = InspectionView(
+                iid, rec.path, rec.digest, status, embargo, model, model.service, service.council,
+                model.framework, title, data["date"], _date_label(model.published),
+                data["domains"], data["separate"], data["score"], data["max_score"], data["overall"],
+                tuple(recommendations), tuple(plans_of[iid]),
+                ordered[position - 1] if position > 0 else None,
+                ordered[position + 1] if position + 1 < len(ordered) else None)
+
+    services = {}
+    for sid, rec in records.of("service").items():
+        status, embargo = Status.PUBLISHED, None
+        services[sid] = ServiceView(sid, rec.path, rec.digest, status, embargo, rec.model, rec.model.council,
+                                    tuple(services_inspections.get(sid, ())), indicators_of.get(sid))
+    councils = {}
+    for cid, rec in records.of("council").items():
+        councils[cid] = CouncilView(cid, rec.path, rec.digest, Status.PUBLISHED, None, rec.model,
+                                    tuple(sorted(councils_services.get(cid, ()))))
+
+    def frozen(mapping: dict) -> Mapping:
+        return MappingProxyType(dict(sorted(mapping.items())))
+
+    corpus = Corpus(site, records.site.digest, frozen(frameworks), frozen(councils), frozen(services),
+                    frozen(inspection_views), frozen(action_plans), frozen(indicators), frozen(reports),
+                    frozen(meetings), frozen(attachments), as_of)
+    return corpus, check.problems

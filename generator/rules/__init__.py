@@ -1,0 +1,1 @@
+"""Domain rules: small pure functions, no I/O, each citing the rule it implements."""

@@ -1,0 +1,105 @@
+"""HMIP youth inspection rating rules.
+
+Source: HM Inspectorate of Probation, "Ratings explained" and "Overall provider rating",
+reproduced in Annexe 1 of every youth inspection report (e.g. Torbay YOT, March 2021).
+The thresholds are data in the framework file; these functions only apply them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+from generator.model.types import Rating
+
+Bands = Mapping[Rating, float]   # lowest value that reaches each rating
+
+
+def key_question_percent(yes: int | None, of: int | None, percent: float | None) -> float:
+    """A key question's percentage of 'yes' answers: the published % or yes/of x 100."""
+    if percent is not None:
+        return float(percent)
+    assert yes is not None and of, "validated records give counts or a percentage"
+    return 100.0 * yes / of
+
+
+def band(value: float, bands: Bands) -> Rating:
+    """Band a percentage (or a score) by the lowest value of each rating.
+
+    HMIP "Ratings explained": below 50% Inadequate; 50-64% Requires improvement;
+    65-79% Good; 80%+ Outstanding. HMIP bands whole percentages, so 64.5% is 'too few'
+    (below 65), not 'a reasonable majority'. Below the lowest threshold is Inadequate.
+    """
+    for rating, floor in sorted(bands.items(), key=lambda item: item[1], reverse=True):
+        if value >= floor:
+            return rating
+    return Rating.INADEQUATE
+
+
+def standard_rating(percentages: Sequence[float], bands: Bands) -> Rating | None:
+    """A case-based standard's rating: the band of its *lowest* key question.
+
+    HMIP: "the rating is aligned to the lowest banding at the key question level,
+    recognising that each key question is an integral part of the standard."
+    """
+    if not percentages:
+        return None
+    return band(min(percentages), bands)
+
+
+@dataclass(frozen=True)
+class DiscretionReason:
+    near_boundary: bool       # within the margin of a band boundary
+    one_case_changes: bool    # a differing judgement in one case would change the band
+    small_sample: bool        # the standard rests on this few cases or fewer
+
+    def __bool__(self) -> bool:
+        return self.near_boundary or self.one_case_changes or self.small_sample
+
+    def describe(self, margin: float, small: int) -> str:
+        reasons = []
+        if self.near_boundary:
+            reasons.append(f"the lowest key question is within {margin:g} points of a band boundary")
+        if self.one_case_changes:
+            reasons.append("a different judgement in one case would change the band")
+        if self.small_sample:
+            reasons.append(f"the sample is {small} cases or fewer")
+        return "; ".join(reasons)
+
+
+def discretion_applies(lowest: float, bands: Bands, margin: float, small_sample: int,
+                       cases: int | None = None, yes: int | None = None, of: int | None = None
+                       ) -> DiscretionReason:
+    """Whether the ratings panel may use professional discretion on a standard.
+
+    HMIP "Ratings explained": discretion may apply when the lowest key-question
+    percentage is "within five percentage points of the boundary; or where a differing
+    judgement in one case would result in a change in rating; or where the rating is
+    based upon a sample or sub-sample of five cases or fewer".
+    """
+    boundaries = [floor for floor in bands.values() if floor > 0]
+    near = any(abs(lowest - b) <= margin for b in boundaries)
+    one_case = False
+    if yes is not None and of:
+        here = band(100.0 * yes / of, bands)
+        one_case = any(band(100.0 * n / of, bands) != here for n in (yes - 1, yes + 1) if 0 <= n <= of)
+    sample = min(x for x in (cases, of) if x is not None) if (cases is not None or of) else None
+    small = sample is not None and sample <= small_sample
+    return DiscretionReason(near, one_case, small)
+
+
+def standard_score(rating: Rating, scores: Mapping[Rating, int]) -> int:
+    """HMIP "Overall provider rating": each standard scores Inadequate 0,
+    Requires improvement 1, Good 2, Outstanding 3."""
+    return scores[rating]
+
+
+def total_score(ratings: Sequence[Rating], scores: Mapping[Rating, int]) -> int:
+    """The sum of the standards' scores (no weightings, as HMIP states)."""
+    return sum(standard_score(r, scores) for r in ratings)
+
+
+def overall_rating(score: int, overall_bands: Mapping[Rating, int]) -> Rating:
+    """HMIP overall bands for 12 standards: 0-6 Inadequate, 7-18 Requires improvement,
+    19-30 Good, 31-36 Outstanding."""
+    return band(score, overall_bands)

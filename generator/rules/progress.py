@@ -1,0 +1,33 @@
+"""Action plan progress rules: an action's status, whether it is overdue, plan roll-ups."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Iterable, Mapping
+
+from generator.model.action_plan import Action
+from generator.model.types import RAG
+
+
+def action_status(action: Action) -> RAG | None:
+    """An action's status is its latest update's RAG (CONTENT-MODEL: "An action's status
+    is its latest update's"); None until the first update."""
+    if not action.updates:
+        return None
+    return max(action.updates, key=lambda u: u.date).rag
+
+
+def is_overdue(action: Action, as_of: dt.date) -> bool:
+    """Overdue: the due date has passed as of the build date (or --as-of) and the action
+    is not complete. A due month ("July 2021") runs to its last day."""
+    if action.due is None:
+        return False
+    return action.due.end < as_of and action_status(action) is not RAG.COMPLETE
+
+
+def rag_counts(statuses: Iterable[RAG | None]) -> Mapping[str, int]:
+    """How many actions stand at each status; 'not started' counts those without updates."""
+    counts = Counter("not started" if s is None else s.value for s in statuses)
+    order = ["red", "amber", "green", "complete", "not started"]
+    return {key: counts.get(key, 0) for key in order}

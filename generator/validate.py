@@ -1,0 +1,191 @@
+"""Stage 2, validate: turn each loaded document into a typed record, collecting every problem.
+
+Nothing stops at the first error: every document is validated and every pydantic error
+becomes a `Problem` at the line and column of the value (or key) it is about.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, Generic, Mapping, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from generator.load import Document, LoadResult
+from generator.load.yaml_source import SourceMap, dotted
+from generator.model import MODELS
+from generator.problems import Problem, Severity, did_you_mean
+
+M = TypeVar("M", bound=BaseModel)
+
+KIND_NAMES = {"site": "site.yaml", "council": "a council", "service": "a service",
+              "inspection": "an inspection", "action_plan": "an action plan",
+              "indicators": "an indicators file", "report": "a report's front matter",
+              "meeting": "a meeting", "framework": "a framework"}
+
+
+@dataclass(frozen=True)
+class Record(Generic[M]):
+    """A validated record and where it came from."""
+
+    kind: str
+    id: str
+    path: str
+    model: M
+    source: SourceMap
+    digest: str
+    body: str | None = None
+    body_line: int = 1
+
+
+@dataclass(frozen=True)
+class Records:
+    """Every valid record by kind and id, plus the attachment files by content-relative path."""
+
+    site: Record | None
+    by_kind: Mapping[str, Mapping[str, Record]]
+    attachments: Mapping[str, Document]
+    invalid: frozenset[tuple[str, str]] = frozenset()   # (kind, id) of files that failed validation
+
+    def of(self, kind: str) -> Mapping[str, Record]:
+        return self.by_kind.get(kind, MappingProxyType({}))
+
+
+_PLAIN_MESSAGES = {
+    "missing": "is required",
+    "int_parsing": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "float_parsing": "expected a number",
+    "bool_parsing": "expected true or false",
+    "string_type": "expected text",
+    "list_type": "expected a list (lines starting with '- ')",
+    "dict_type": "expected a mapping (lines of 'key: value')",
+    "model_type": "expected a mapping (lines of 'key: value')",
+    "model_attributes_type": "expected a mapping (lines of 'key: value')",
+    "enum": "expected one of {expected}",
+    "string_too_short": "must not be empty",
+    "too_short": "must have at least {min_length} entr{plural}",
+    "string_too_long": "is too long (at most {max_length} characters)",
+    "greater_than_equal": "must be at least {ge}",
+    "less_than_equal": "must be at most {le}",
+    "finite_number": "must be a finite number",
+}
+
+_PATTERN_HINTS = {
+    "^[a-z0-9][a-z0-9-]{0,79}$": "an id is a file name without .yaml: lower-case letters, digits, hyphens",
+    "^([01]\\d|2[0-3]):[0-5]\\d$": "a time is HH:MM in quotes, e.g. \"17:30\"",
+}
+
+
+def _message(error: dict[str, Any], kind: str) -> tuple[str, str | None]:
+    ctx = error.get("ctx") or {}
+    kind_of = error["type"]
+    if kind_of in ("rating", "rag", "date", "datetime", "colour", "key_question", "appendix"):
+        return error["msg"], ctx.get("hint")
+    if kind_of == "value_error":
+        return error["msg"].removeprefix("Value error, "), None
+    if kind_of == "extra_forbidden":
+        return f"'{error['loc'][-1]}' is not a field of {KIND_NAMES.get(kind, kind)}", None
+    if kind_of == "string_pattern_mismatch":
+        pattern = ctx.get("pattern", "")
+        return f"'{error.get('input')}' is not in the expected form", _PATTERN_HINTS.get(pattern)
+    template = _PLAIN_MESSAGES.get(kind_of)
+    if template is None:
+        return error["msg"], None
+    values = dict(ctx)
+    if "min_length" in values:
+        values["plural"] = "y" if values["min_length"] == 1 else "ies"
+    message = template.format(**values) if values else template.split(" {")[0]
+    got = error.get("input")
+    if kind_of.endswith("_parsing") or kind_of.endswith("_type"):
+        shown = "a mapping" if isinstance(got, dict) else "a list" if isinstance(got, list) else f"'{got}'"
+        message = f"{message}, got {shown}" if got is not None else f"{message}, got nothing"
+    return message, None
+
+
+def _hint_for_unknown_field(error: dict[str, Any], model: type[BaseModel]) -> str | None:
+    # Walk the model along the error's path to find which fields were allowed there.
+    target: Any = model
+    for part in error["loc"][:-1]:
+        fields = getattr(target, "model_fields", None)
+        if not fields:
+            continue
+        name = next((n for n, f in fields.items() if (f.alias or n) == part), None)
+        if name is None:
+            continue
+        annotation = fields[name].annotation
+        target = _inner_model(annotation) or target
+    fields = getattr(target, "model_fields", {})
+    allowed = [f.alias or n for n, f in fields.items()]
+    return did_you_mean(str(error["loc"][-1]), allowed) or (
+        "allowed here: " + ", ".join(allowed) if allowed else None)
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _inner_model(arg)
+        if found:
+            return found
+    return None
+
+
+def problems_from_validation(error: ValidationError, doc: Document, model: type[BaseModel]) -> list[Problem]:
+    problems = []
+    for item in error.errors(include_url=False):
+        loc = tuple(item["loc"])
+        if item["type"] == "extra_forbidden":
+            position = doc.source.locate_key(loc)
+        else:
+            position = doc.source.locate(loc)
+        message, hint = _message(item, doc.kind)
+        if item["type"] == "extra_forbidden":
+            hint = _hint_for_unknown_field(item, model)
+        if item["type"] == "missing":
+            hint = f"add '{loc[-1]}:'" if loc else None
+        problems.append(Problem(doc.path, position.line, position.column, Severity.ERROR,
+                                dotted(loc), message, hint))
+    return problems
+
+
+def validate_document(doc: Document) -> tuple[Record | None, list[Problem]]:
+    model = MODELS[doc.kind]
+    data = doc.data
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        return None, [Problem(doc.path, 1, 1, Severity.ERROR, "",
+                              f"{KIND_NAMES.get(doc.kind, doc.kind)} must be a mapping of 'key: value' lines",
+                              "start each line with a field name, e.g. 'title: ...'")]
+    try:
+        record = model.model_validate(data)
+    except ValidationError as error:
+        return None, problems_from_validation(error, doc, model)
+    return Record(doc.kind, doc.id, doc.path, record, doc.source, doc.digest, doc.body, doc.body_line), []
+
+
+def validate(loaded: LoadResult) -> tuple[Records, list[Problem]]:
+    """Validate every document; a document with errors is left out of the records."""
+    problems: list[Problem] = []
+    by_kind: dict[str, dict[str, Record]] = {kind: {} for kind in MODELS if kind != "site"}
+    site = None
+    attachments: dict[str, Document] = {}
+    broken: set[tuple[str, str]] = set()
+    for doc in loaded.documents:
+        if doc.kind == "attachment":
+            attachments[doc.path.removeprefix("content/")] = doc
+            continue
+        record, found = validate_document(doc)
+        problems += found
+        if record is None:
+            broken.add((doc.kind, doc.id))
+            continue
+        if doc.kind == "site":
+            site = record
+        else:
+            by_kind[doc.kind][doc.id] = record   # a site's own framework replaces a built-in one
+    frozen = {kind: MappingProxyType(records) for kind, records in by_kind.items()}
+    return Records(site, MappingProxyType(frozen), MappingProxyType(attachments),
+                   frozenset(broken)), problems

@@ -1,0 +1,269 @@
+"""The bad-input corpus: every fault a clerk is likely to make is a content error at its line.
+
+Each file under tests/fixtures/bad/<folder>/ is a small, complete record with ONE planted
+fault. It is copied into content/<folder>/ of a minimal valid site (conftest.make_site
+plus BASE_FILES, so that its references resolve) and the site is checked. The table
+below says where the fault was planted (line, column: typed in from the fixture, whose
+planted line carries a '# <- fault (line N)' comment) and what the person is told.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import resource
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from conftest import make_site
+from generator.load.yaml_source import parse_yaml
+from generator.pipeline import Checked, check_site
+from generator.problems import Severity
+
+BAD = Path(__file__).parent / "fixtures" / "bad"
+AS_OF = dt.date(2021, 6, 1)
+
+# What the bad files refer to: an inspection with two recommendations.
+BASE_FILES = {
+    "inspections/base-2021.yaml": """\
+service: torbay-yot
+framework: hmip-youth-2018
+fieldwork: {from: 2020-10-26, to: 2020-10-29}
+published: 2021-03-03
+recommendations:
+  - to: The YOT Management Board
+    items:
+      - make sure Board members understand the needs of children known to the YOT
+  - to: The YOT Head of Service
+    items:
+      - assess every child who receives an out-of-court disposal
+""",
+}
+
+E = Severity.ERROR
+
+
+@dataclass(frozen=True)
+class Bad:
+    file: str               # under tests/fixtures/bad/, the same folder name as under content/
+    line: int               # where the fault was planted (1-based)
+    column: int
+    token: str              # the text that starts at line:column in the fixture
+    field: str
+    message: str            # the essential part of the message
+    hint: str | None        # the essential part of the hint; None when no hint is promised
+    severity: Severity = E
+
+    def __str__(self) -> str:
+        return self.file
+
+
+TABLE = [
+    # --- inspections
+    Bad("inspections/syntax-error.yaml", 5, 22, ": Jerram", "",
+        "YAML syntax: a ':' where a value was expected", "put text containing ': ' in quotes"),
+    Bad("inspections/score-as-text.yaml", 5, 48, "sixteen", "overall.score",
+        "expected a whole number, got 'sixteen'", None),
+    Bad("inspections/standards-as-list.yaml", 5, 12, '["1.1"', "standards",
+        "expected a mapping (lines of 'key: value'), got a list", None),
+    Bad("inspections/unknown-rating.yaml", 7, 19, "Outstnding", "standards.2.1.rating",
+        "'Outstnding' is not a rating", "did you mean 'Outstanding'?"),
+    Bad("inspections/misspelt-service.yaml", 2, 10, "torbay-yto", "service",
+        "there is no service 'torbay-yto'", "did you mean 'torbay-yot'?"),
+    Bad("inspections/unknown-field.yaml", 5, 1, "lead_inspecter", "lead_inspecter",
+        "'lead_inspecter' is not a field of an inspection", "did you mean 'lead_inspector'?"),
+    Bad("inspections/duplicate-standard.yaml", 9, 3, '"2.1": Requires', "standards.2.1",
+        "duplicate key '2.1' (first given at line 7)", "merge the two entries"),
+    Bad("inspections/impossible-date.yaml", 4, 12, "2021-02-30", "published",
+        "'2021-02-30' is not a real date", "check the day and month"),
+    Bad("inspections/fieldwork-backwards.yaml", 4, 35, "2020-10-22", "fieldwork.to",
+        "fieldwork ends (2020-10-22) before it starts (2020-10-26)", None),
+    Bad("inspections/published-before-fieldwork.yaml", 5, 12, "2020-09-30", "published",
+        "published (2020-09-30) before the fieldwork (2020-10-29)", "a report is published after its fieldwork"),
+    Bad("inspections/percent-over-100.yaml", 11, 16, "193", "standards.2.1.key_questions.2.1.2.percent",
+        "must be at most 100", None),
+    Bad("inspections/yes-more-than-of.yaml", 10, 16, "{yes: 4", "standards.3.4.key_questions.3.4.1",
+        "yes (4) is more than of (3)", "'of' is the number of relevant cases"),
+    Bad("inspections/unknown-standard.yaml", 7, 3, '"4.1"', "standards.4.1",
+        "'4.1' is not a standard of the hmip-youth-2018 framework", "its standards are 1.1, 1.2, 1.3, 1.4, 2.1"),
+    Bad("inspections/unknown-key-question.yaml", 11, 7, '"3.4.3"', "standards.3.4.key_questions.3.4.3",
+        "'3.4.3' is not a key question of standard 3.4", "3.4's key questions are 3.4.1, 3.4.2"),
+    Bad("inspections/unknown-framework.yaml", 3, 12, "hmip-youth-2019", "framework",
+        "there is no framework 'hmip-youth-2019'", "did you mean 'hmip-youth-20"),
+    Bad("inspections/unknown-domain.yaml", 8, 3, '"4"', "domains.4",
+        "'4' is not a domain of the hmip-youth-2018 framework", "its domains are 1, 2, 3"),
+    Bad("inspections/tab-indented.yaml", 6, 1, "\t", "",
+        "a tab character is used for indentation", "indented with spaces only"),
+    Bad("inspections/alias-bomb.yaml", 1, 1, "# Bad input", "",
+        "expands to more than 200,000 values (an alias bomb?)", "aliases (*) may repeat small parts only"),
+    Bad("inspections/not-utf8.yaml", 4, 20, "\xe9", "",
+        "the file is not UTF-8 text (byte 0xe9 cannot be read)", "save it as UTF-8"),
+    Bad("inspections/nul-byte.yaml", 5, 22, "\x00", "",
+        "control character", "remove it"),
+    # --- action plans
+    Bad("action-plans/unknown-recommendation.yaml", 6, 29, "7]", "actions.0.recommendations.2",
+        "base-2021 has no recommendation 7", "it has 2 recommendations, numbered 1 to 2"),
+    Bad("action-plans/duplicate-action-id.yaml", 8, 9, "A1   #", "actions.1.id",
+        "action id 'A1' is used twice (first at actions.0)", "give each action its own id"),
+    Bad("action-plans/bad-rag.yaml", 10, 33, "gren", "actions.0.updates.0.rag",
+        "'gren' is not a RAG status", "did you mean 'green'?"),
+    Bad("action-plans/recommendations-not-a-list.yaml", 6, 22, "1   #", "actions.0.recommendations",
+        "expected a list (lines starting with '- '), got '1'", None),
+    Bad("action-plans/impossible-month.yaml", 8, 10, "2021-13", "actions.0.due",
+        "'2021-13' is not a real month", None),
+    # --- meetings
+    Bad("meetings/missing-attachment.yaml", 10, 40, "attachments/peer-review.md", "items.0.appendices.1.markdown",
+        "there is no file content/attachments/peer-review.md", "put the file in content/attachments/"),
+    Bad("meetings/attachment-outside-content.yaml", 9, 35, "../secrets", "items.0.appendices.0.pdf",
+        "'../secrets/peer-review.pdf' points outside content/", "give a path under content/"),
+    Bad("meetings/exempt-paragraph-9.yaml", 11, 17, "9   #", "items.0.appendices.0.exempt",
+        "9 is not a Schedule 12A paragraph for a council in England", "use 1 to 7"),
+    Bad("meetings/bad-time.yaml", 5, 7, "5.30pm", "time",
+        "'5.30pm' is not in the expected form", "a time is HH:MM"),
+    # --- reports (Markdown with front matter)
+    Bad("reports/unknown-block.md", 11, 1, "[[ratings-chart]]", "body",
+        "'[[ratings-chart]]' is not a block", "[[ratings-table]]"),
+    Bad("reports/image-over-http.md", 10, 1, "![Ratings chart](http://", "body",
+        "the image 'http://example.com/chart.png' is outside the site", "copy the image into content/attachments/"),
+    Bad("reports/image-local-file.md", 10, 1, "![Ratings chart](file:///etc/passwd)", "body",
+        "the image 'file:///etc/passwd' is outside the site", "copy the image into content/attachments/"),
+    Bad("reports/no-front-matter.md", 1, 1, "## Purpose", "",
+        "a report starts with front matter", "begin the file with a line '---'"),
+    Bad("reports/key-decision-maybe.md", 5, 15, "maybe", "key_decision",
+        "expected true or false, got 'maybe'", None),
+    # --- councils, services, indicators
+    Bad("councils/unknown-nation.yaml", 3, 9, "scotland", "nation",
+        "expected one of 'england' or 'wales'", None),
+    Bad("services/misspelt-council.yaml", 4, 10, "torbya", "council",
+        "there is no council 'torbya'", "did you mean 'torbay'?"),
+    Bad("indicators/value-as-text.yaml", 5, 12, "two hundred", "first_time_entrants.0.value",
+        "expected a number, got 'two hundred and three'", None),
+    Bad("indicators/comparators-as-list.yaml", 6, 18, "[154", "first_time_entrants.0.comparators",
+        "expected a mapping (lines of 'key: value'), got a list", None),
+]
+
+_checked: dict[str, Checked] = {}
+
+
+@pytest.fixture(scope="module")
+def check_bad(tmp_path_factory):
+    """Check a minimal site holding one bad file (each file is checked once per run)."""
+    def run(bad: Bad) -> Checked:
+        if bad.file not in _checked:
+            root = tmp_path_factory.mktemp("bad")
+            make_site(root, {**BASE_FILES, bad.file: (BAD / bad.file).read_bytes()})
+            _checked[bad.file] = check_site(root, AS_OF)
+        return _checked[bad.file]
+    return run
+
+
+def _line_of(file: str, line: int) -> str:
+    # latin-1 maps every byte to one character, so this also reads the non-UTF-8 fixture
+    return (BAD / file).read_bytes().decode("latin-1").split("\n")[line - 1]
+
+
+def test_the_corpus_has_at_least_28_files_each_in_the_table():
+    files = sorted(p.relative_to(BAD).as_posix() for p in BAD.rglob("*") if p.is_file())
+    assert len(files) >= 28
+    assert files == sorted(bad.file for bad in TABLE)
+
+
+def test_the_base_site_for_bad_inputs_checks_clean(tmp_path):
+    checked = check_site(make_site(tmp_path, BASE_FILES), AS_OF)
+    assert checked.problems == ()
+
+
+@pytest.mark.parametrize("bad", TABLE, ids=str)
+def test_the_planted_fault_stands_at_the_line_and_column_in_the_table(bad: Bad):
+    assert _line_of(bad.file, bad.line)[bad.column - 1:].startswith(bad.token)
+
+
+@pytest.mark.parametrize("bad", TABLE, ids=str)
+def test_a_bad_file_is_a_content_error_at_its_planted_line_and_column(bad: Bad, check_bad):
+    checked = check_bad(bad)
+    path = f"content/{bad.file}"
+    found = [p for p in checked.problems if p.path == path and bad.message in p.message]
+    assert found, f"no problem saying {bad.message!r}; got:\n" + "\n".join(map(str, checked.problems))
+    problem = found[0]
+    got = (problem.line, problem.column, problem.severity, problem.field,
+           bad.hint is None or bad.hint in (problem.hint or ""))
+    assert got == (bad.line, bad.column, bad.severity, bad.field, True), str(problem)
+
+
+@pytest.mark.parametrize("bad", TABLE, ids=str)
+def test_a_bad_file_with_one_fault_gives_exactly_one_error(bad: Bad, check_bad):
+    errors = check_bad(bad).errors
+    assert [p.path for p in errors] == [f"content/{bad.file}"], "\n".join(map(str, errors))
+
+
+def test_every_fault_in_one_file_is_reported_in_one_pass(tmp_path):
+    three_faults = """\
+service: torbay-yot
+framework: hmip-youth-2018
+published: 2021-02-30          # fault 1: no 30 February (line 3)
+lead_inspecter: Maria Jerram   # fault 2: unknown field (line 4)
+standards:
+  "1.1": Outstnding            # fault 3: not a rating (line 6)
+"""
+    checked = check_site(make_site(tmp_path, {"inspections/three.yaml": three_faults}), AS_OF)
+    assert [(p.line, p.field) for p in checked.errors] == [
+        (3, "published"), (4, "lead_inspecter"), (6, "standards.1.1.rating")]
+
+
+def test_faults_in_different_files_are_all_reported_in_one_pass(tmp_path):
+    files = {name: (BAD / name).read_bytes() for name in (
+        "inspections/unknown-rating.yaml", "councils/unknown-nation.yaml", "reports/unknown-block.md")}
+    checked = check_site(make_site(tmp_path, {**BASE_FILES, **files}), AS_OF)
+    assert sorted({p.path for p in checked.errors}) == sorted(f"content/{name}" for name in files)
+
+
+def test_two_missing_required_fields_are_two_errors(tmp_path):
+    # Both errors stand at 1:1 (where the fields would be added); neither may be lost.
+    checked = check_site(make_site(tmp_path, {"inspections/empty-ish.yaml": "lead_inspector: Maria Jerram\n"}),
+                         AS_OF)
+    assert sorted(p.field for p in checked.errors) == ["framework", "service"]
+
+
+def test_the_alias_bomb_fails_fast_and_in_little_memory():
+    # ru_maxrss is the process's high-water mark (KiB on Linux): a bomb that expanded even
+    # a little of its 10^9 values would raise it by gigabytes.
+    text = (BAD / "inspections/alias-bomb.yaml").read_text(encoding="utf-8")
+    peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    data, _, problems = parse_yaml(text, "content/inspections/alias-bomb.yaml")
+    elapsed = time.perf_counter() - started
+    grown_mib = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak_before) / 1024
+    assert (data, [p.severity for p in problems], elapsed < 3.0, grown_mib < 200) == (
+        None, [Severity.ERROR], True, True), (elapsed, grown_mib)
+
+
+def test_a_50_mb_file_is_refused_by_its_size_quickly(tmp_path):
+    root = make_site(tmp_path, BASE_FILES)
+    huge = root / "content" / "inspections" / "huge-export.yaml"
+    row = b"- {yes: 4, of: 4, note: a row of a spreadsheet export}\n"
+    with huge.open("wb") as out:                 # real YAML bytes: reading them would be slow
+        for _ in range(50 * 1024 * 1024 // (len(row) * 1024) + 1):
+            out.write(row * 1024)
+    assert huge.stat().st_size >= 50 * 1024 * 1024
+    started = time.perf_counter()
+    checked = check_site(root, AS_OF)
+    elapsed = time.perf_counter() - started
+    [problem] = checked.errors
+    assert (problem.path, problem.line, problem.column, problem.severity) == (
+        "content/inspections/huge-export.yaml", 0, 0, Severity.ERROR)
+    assert "the limit is 2 MB" in problem.message and problem.message.startswith("the file is 5")
+    assert elapsed < 5.0
+
+
+def test_a_utf8_byte_order_mark_is_accepted(tmp_path):
+    text = "service: torbay-yot\nframework: hmip-youth-2018\npublished: 2021-03-03\n"
+    root = make_site(tmp_path, {"inspections/saved-by-notepad.yaml": b"\xef\xbb\xbf" + text.encode()})
+    assert check_site(root, AS_OF).problems == ()
+
+
+def test_a_byte_order_mark_does_not_shift_the_lines_of_errors(tmp_path):
+    text = "service: torbay-yot\nframework: hmip-youth-2018\npublished: 2021-02-30\n"
+    root = make_site(tmp_path, {"inspections/saved-by-notepad.yaml": b"\xef\xbb\xbf" + text.encode()})
+    assert [(p.line, p.field) for p in check_site(root, AS_OF).errors] == [(3, "published")]
