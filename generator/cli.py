@@ -146,6 +146,12 @@ def schema(kind: str | None) -> None:
     click.echo(json.dumps(json_schema(kind.replace("-", "_") if kind else None), indent=2, sort_keys=True))
 
 
+from generator.commands import authoring, papers  # noqa: E402  (commands register themselves on the group)
+
+papers.register(cli)
+authoring.register(cli)
+
+
 def main() -> None:
     try:
         cli(obj={})

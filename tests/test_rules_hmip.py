@@ -123,9 +123,12 @@ def test_discretion_always_applies_to_a_sample_of_five_cases_or_fewer():
 
 
 def test_discretion_applies_where_one_case_would_change_the_band():
-    # Torbay 3.4.1: 1 of 3 (33%); 2 of 3 would be 67% (Good). Counted on 30 cases so that
-    # the small sample is not the reason: 10 of 30 (33%) -> 11 of 30 (37%) changes nothing.
+    # Torbay 3.4.1: 1 'yes' of 3 relevant cases (33%); 2 of 3 would be 67%, 'Good'
     assert hmip.discretion_applies(100 / 3, KEY_QUESTION_BANDS, MARGIN, SMALL_SAMPLE, yes=1, of=3).one_case_changes
+
+
+def test_one_case_does_not_change_the_band_of_a_large_sample():
+    # 10 of 30 (33%): 9 or 11 of 30 (30%, 37%) are still 'Inadequate'
     assert not hmip.discretion_applies(100 / 3, KEY_QUESTION_BANDS, MARGIN, SMALL_SAMPLE,
                                        yes=10, of=30).one_case_changes
 
@@ -265,10 +268,10 @@ def test_a_published_overall_rating_that_disagrees_with_the_standards_is_an_erro
 
 
 def test_a_published_overall_score_that_disagrees_with_the_standards_is_an_error_at_the_score(tmp_path):
-    # line 3: overall: {rating: Good, score: 21} - the score value starts at column 33
+    # line 3: overall: {rating: Good, score: 21} - the score value starts at column 32
     [problem] = _overall_problems(tmp_path, SANDWELL_LIKE.format(rating="Good", score=21))
     assert (problem.severity, problem.line, problem.column, problem.field) == (
-        Severity.ERROR, 3, 33, "overall.score")
+        Severity.ERROR, 3, 32, "overall.score")
     assert "published score 21 but the standards' ratings add up to 20" in problem.message
 
 
