@@ -4,6 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+AXE    := tests/browser/node_modules/axe-core/axe.min.js
 
 .PHONY: site test check serve pdf bench clean system-deps system-deps-test
 
@@ -22,8 +23,13 @@ system-deps-test:
 site: $(STAMP) system-deps      ## build the site and every public PDF into output/site/
 	$(BIN)/scrutiny build
 
-test: $(STAMP) system-deps-test ## the whole suite: unit, integration, PDF, real browser
+test: $(STAMP) system-deps-test $(AXE) ## the whole suite: unit, integration, PDF, real browser
 	$(PY) -m pytest -q
+
+# axe-core for the browser tests, pinned in tests/browser/package-lock.json (npm ci: exactly the lock).
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund
+	touch $@
 
 check: $(STAMP)                 ## validate content/ and print every problem
 	$(BIN)/scrutiny check

@@ -173,9 +173,13 @@ def validate(loaded: LoadResult) -> tuple[Records, list[Problem]]:
     site = None
     attachments: dict[str, Document] = {}
     broken: set[tuple[str, str]] = set()
+    unreadable = {p.path for p in loaded.problems if p.severity is Severity.ERROR}
     for doc in loaded.documents:
         if doc.kind == "attachment":
             attachments[doc.path.removeprefix("content/")] = doc
+            continue
+        if doc.path in unreadable:          # its YAML could not be read: its error says why
+            broken.add((doc.kind, doc.id))
             continue
         record, found = validate_document(doc)
         problems += found

@@ -54,10 +54,10 @@ class SourceMap:
         """
         for end in range(len(path), -1, -1):
             prefix = tuple(path[:end])
-            if prefix in self.keys and end == len(path):
-                return self.keys[prefix]
             if prefix in self.values:
                 return self.values[prefix]
+            if prefix in self.keys:
+                return self.keys[prefix]
         return Position(1, 1)
 
     def locate_key(self, path: tuple) -> Position:
@@ -100,7 +100,12 @@ class _Builder:
             self.error(node, field, f"nested more than {MAX_DEPTH} levels deep",
                        "records are at most a few levels deep; check the indentation")
             return None
-        self.values[field] = self.position(node)
+        position = self.position(node)
+        if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
+            # A block scalar's text starts on the line after its '|' or '>' indicator:
+            # point there, so a line counted inside the text lands on the right file line.
+            position = Position(position.line + 1, position.column)
+        self.values[field] = position
         tag = node.tag or ""
         if tag.startswith("!") or (tag.startswith("tag:") and not tag.startswith(_STANDARD_TAG)):
             self.error(node, field, f"the YAML tag '{tag}' is not allowed",

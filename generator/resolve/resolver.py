@@ -23,7 +23,7 @@ EXEMPT_PARAGRAPHS = {Nation.ENGLAND: range(1, 8), Nation.WALES: range(12, 19)}
 
 # Markdown images and links: ![alt](target) / [text](target)
 _MD_TARGET = re.compile(r"(!?)\[[^\]]*\]\(\s*<?([^)\s>]+)")
-_RAW_SRC = re.compile(r"""(?:src|href)\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
+_RAW_SRC = re.compile(r"""(src|href)\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
 
 
 class _Checker:
@@ -84,7 +84,10 @@ def check_markdown_targets(text: str | None, record_path: str, line: int, field:
     problems = []
     known = set(attachments)
     for match in list(_MD_TARGET.finditer(text)) + list(_RAW_SRC.finditer(text)):
-        is_image = match.re is _RAW_SRC or match.group(1) == "!"
+        if match.re is _RAW_SRC:
+            is_image = match.group(1).lower() == "src"
+        else:
+            is_image = match.group(1) == "!"
         target = match.group(match.re.groups)
         lowered = target.strip().lower()
         offset = text.count("\n", 0, match.start())

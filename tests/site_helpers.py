@@ -1,0 +1,63 @@
+"""Helpers for tests that build whole sites: copy the shipped content, build, read back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+from generator.build import BuildOptions, build_site
+from generator.model.types import LONDON
+
+REPO = Path(__file__).resolve().parent.parent
+AS_OF = dt.datetime(2026, 11, 22, 12, 0, tzinfo=LONDON)
+
+
+def copy_site(destination: Path) -> Path:
+    """A private copy of the shipped content (and site templates) to build and change."""
+    shutil.copytree(REPO / "content", destination / "content")
+    if (REPO / "templates").is_dir():
+        shutil.copytree(REPO / "templates", destination / "templates")
+    return destination
+
+
+def build(root: Path, output: Path | None = None, now: dt.datetime = AS_OF, pdf: bool = False,
+          search: bool = False, drafts: bool = False):
+    options = BuildOptions(root=root, output=output or root / "output" / "site", as_of=now.date(), now=now,
+                           drafts=drafts, pdf=pdf, jobs=1, search=search)
+    report = build_site(options)
+    assert report.ok, [str(p) for p in report.checked.errors]
+    return report
+
+
+def all_files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+class LinkCollector(HTMLParser):
+    """Every href/src in a page, and every id it defines."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        if values.get("id"):
+            self.ids.add(values["id"])
+        for name in ("href", "src"):
+            if values.get(name):
+                self.links.append(values[name])
+
+
+def parse_page(path: Path) -> LinkCollector:
+    collector = LinkCollector()
+    collector.feed(path.read_text(encoding="utf-8"))
+    return collector
+
+
+def visible_text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))

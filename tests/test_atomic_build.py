@@ -1,0 +1,92 @@
+"""A build that fails or is killed leaves the previous output exactly as it was."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from site_helpers import all_files, copy_site
+
+SCRUTINY = [sys.executable, "-m", "generator"]
+
+
+def run_build(root: Path, *extra: str) -> subprocess.Popen:
+    return subprocess.Popen([*SCRUTINY, "-C", str(root), "build", "--no-pdf", "-q", "--as-of", "2026-11-22", *extra],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def change_content(root: Path, word: str) -> None:
+    path = root / "content/inspections/sandwell-2018.yaml"
+    text = path.read_text()
+    path.write_text(text.replace("introduction: ", f"introduction: {word} ", 1) if "introduction: " in text
+                    else text + f"\nintroduction: {word}\n")
+
+
+def test_a_build_killed_at_random_points_leaves_old_or_new_output_never_a_mix(tmp_path):
+    root = copy_site(tmp_path)
+    assert run_build(root).wait(timeout=300) == 0
+    site = root / "output/site"
+    old = all_files(site)
+    change_content(root, "Changed")
+    started = time.perf_counter()
+    reference = tmp_path / "reference"
+    assert run_build(root, "-o", str(reference)).wait(timeout=300) == 0
+    duration = time.perf_counter() - started
+    new = all_files(reference)
+    assert new != old
+
+    killed_mid_way = 0
+    for seed in range(6):
+        delay = random.Random(seed).uniform(0.15, 0.9) * duration
+        process = run_build(root)
+        time.sleep(delay)
+        if process.poll() is None:
+            os.kill(process.pid, signal.SIGKILL)
+            killed_mid_way += 1
+        process.wait(timeout=300)
+        now = all_files(site)
+        assert now in (old, new), f"seed {seed}: output is a mix of two builds"
+        if now == new:                      # that run finished before the kill: nothing more to learn
+            break
+    assert killed_mid_way >= 3
+    # After the kills, a normal build completes and cleans up its leftovers.
+    assert run_build(root).wait(timeout=300) == 0
+    assert all_files(site) == new
+    leftovers = [p.name for p in (root / "output").iterdir() if p.name.startswith(".site.")]
+    assert leftovers == []
+
+
+def test_content_errors_write_nothing_and_say_so(tmp_path):
+    root = copy_site(tmp_path)
+    assert run_build(root).wait(timeout=300) == 0
+    old = all_files(root / "output/site")
+    path = root / "content/inspections/torbay-2021.yaml"
+    path.write_text(path.read_text().replace("rating: Requires improvement", "rating: Requires improvment", 1))
+    process = run_build(root)
+    _, stderr = process.communicate(timeout=300)
+    assert process.returncode == 1
+    assert b"Traceback" not in stderr
+    assert b"is not a rating" in stderr and b"unchanged" in stderr
+    assert all_files(root / "output/site") == old
+
+
+def test_a_second_build_while_one_holds_the_lock_is_refused_clearly(tmp_path):
+    import fcntl
+    root = copy_site(tmp_path)
+    assert run_build(root).wait(timeout=300) == 0
+    old = all_files(root / "output/site")
+    change_content(root, "Changed")
+    with open(root / "output/.lock", "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)           # as a running build holds it
+        lock.write("pid 4242")
+        lock.flush()
+        second = run_build(root)
+        _, err = second.communicate(timeout=300)
+    assert second.returncode == 1
+    assert b"another build is writing" in err and b"Traceback" not in err
+    assert all_files(root / "output/site") == old

@@ -1,0 +1,187 @@
+"""`scrutiny check`: every problem as `path:line:col: severity: field: message (hint)`, a
+summary line, and the exit codes promised in CLI.md (0 ok, 1 content errors, 2 usage)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, make_site, run_cli
+from generator.pipeline import check_site
+
+SCRUTINY = REPO / ".venv" / "bin" / "scrutiny"
+BAD = Path(__file__).parent / "fixtures" / "bad"
+
+PROBLEM_LINE = re.compile(r"^content/\S+:\d+:\d+: (error|warning|notice): (\S+: )?.+$")
+SUMMARY_LINE = re.compile(r"^\d+ errors?, \d+ warnings?, \d+ notices? in \d+ files?$")
+
+UNKNOWN_FIELD = """\
+service: torbay-yot
+framework: hmip-youth-2018
+lead_inspecter: Maria Jerram
+"""
+BASE_INSPECTION = """\
+service: torbay-yot
+framework: hmip-youth-2018
+recommendations:
+  - to: The YOT Management Board
+    items: [first recommendation, second recommendation]
+"""
+# answers recommendation 1 only: a warning ("recommendation 2 ... is answered by no action")
+HALF_A_PLAN = """\
+inspection: base-2021
+title: Improvement plan
+actions:
+  - {id: A1, recommendations: [1], action: Set up a working group}
+"""
+
+
+def scrutiny(*args: str) -> subprocess.CompletedProcess:
+    """The installed console script, as a person runs it (stderr folded into stdout)."""
+    return subprocess.run([str(SCRUTINY), *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True, timeout=120)
+
+
+@pytest.fixture
+def with_error(tmp_path):
+    return make_site(tmp_path, {"inspections/x-2021.yaml": UNKNOWN_FIELD})
+
+
+@pytest.fixture
+def with_warning(tmp_path):
+    return make_site(tmp_path, {"inspections/base-2021.yaml": BASE_INSPECTION,
+                                "action-plans/base-2021-plan.yaml": HALF_A_PLAN})
+
+
+# --- the shipped content
+
+def test_check_on_the_shipped_content_exits_0():
+    result = scrutiny("-C", str(REPO), "check")
+    assert (result.returncode, " error: " in result.stdout) == (0, False), result.stdout
+
+
+# --- text output
+
+def test_check_prints_a_problem_as_path_line_col_severity_field_message_and_hint(with_error):
+    result = run_cli("check", root=with_error)
+    assert ("content/inspections/x-2021.yaml:3:1: error: lead_inspecter: 'lead_inspecter' is not a field of "
+            "an inspection (did you mean 'lead_inspector'?)") in result.output.splitlines()
+
+
+def test_check_output_is_problem_lines_then_one_summary_line(with_warning):
+    lines = run_cli("check", root=with_warning).output.splitlines()
+    assert ([bool(PROBLEM_LINE.match(line)) for line in lines[:-1]], bool(SUMMARY_LINE.match(lines[-1]))) == (
+        [True], True), lines
+
+
+def test_the_summary_counts_errors_warnings_and_notices(with_error):
+    last = run_cli("check", root=with_error).output.splitlines()[-1]
+    assert re.fullmatch(r"1 error, 0 warnings, 0 notices in \d+ files", last), last
+
+
+# --- exit codes
+
+def test_check_exits_1_on_a_content_error(with_error):
+    assert run_cli("check", root=with_error).exit_code == 1
+
+
+def test_check_exits_0_on_warnings_only(with_warning):
+    result = run_cli("check", root=with_warning)
+    assert (result.exit_code, " warning: " in result.output) == (0, True), result.output
+
+
+def test_check_strict_exits_1_on_warnings(with_warning):
+    assert run_cli("check", "--strict", root=with_warning).exit_code == 1
+
+
+def test_check_strict_exits_0_on_a_clean_site(tmp_path):
+    assert run_cli("check", "--strict", root=make_site(tmp_path)).exit_code == 0
+
+
+def test_check_exits_1_where_there_is_no_content_folder(tmp_path):
+    result = run_cli("check", root=tmp_path)
+    assert (result.exit_code, "there is no content/ folder here" in result.output) == (1, True)
+
+
+# --- JSON
+
+def test_check_json_is_json_with_the_same_problems_as_the_pipeline(with_error):
+    result = run_cli("check", "--format", "json", root=with_error)
+    expected = [p.as_dict() for p in check_site(with_error, dt.date.today()).problems]
+    assert (result.exit_code, json.loads(result.stdout)["problems"]) == (1, expected)
+
+
+def test_check_json_lists_the_same_problems_as_the_text(with_warning):
+    text_lines = run_cli("check", root=with_warning).output.splitlines()[:-1]
+    problems = json.loads(run_cli("check", "--format", "json", root=with_warning).stdout)["problems"]
+    assert [f"{p['path']}:{p['line']}:{p['column']}: {p['severity']}:" for p in problems] == [
+        line.split(" ", 2)[0] + " " + line.split(" ", 2)[1] for line in text_lines]
+
+
+# --- usage errors
+
+@pytest.mark.parametrize("args", [("check", "--bogus"), ("check", "--format", "xml"), ("chekc",),
+                                  ("check", "--as-of", "yesterday")])
+def test_a_usage_error_exits_2(tmp_path, args):
+    assert run_cli(*args, root=make_site(tmp_path)).exit_code == 2
+
+
+def test_a_bad_as_of_date_says_how_to_write_it(tmp_path):
+    result = run_cli("check", "--as-of", "31/07/2021", root=make_site(tmp_path))
+    assert "'31/07/2021' is not a date; write YYYY-MM-DD" in result.output
+
+
+def test_as_of_accepts_an_iso_date(tmp_path):
+    assert run_cli("check", "--as-of", "2021-07-31", root=make_site(tmp_path)).exit_code == 0
+
+
+def test_version_is_printed():
+    result = run_cli("--version")
+    assert (result.exit_code, result.output.startswith("scrutiny, version ")) == (0, True)
+
+
+# --- no tracebacks, from the real command
+
+def test_a_usage_error_prints_no_traceback(tmp_path):
+    result = scrutiny("-C", str(make_site(tmp_path)), "check", "--bogus")
+    assert (result.returncode, "Traceback" in result.stdout, "No such option" in result.stdout) == (
+        2, False, True), result.stdout
+
+
+@pytest.fixture(scope="module")
+def bad_corpus_run(tmp_path_factory):
+    """`scrutiny check` on a site holding every file of the bad-input corpus at once."""
+    files = {p.relative_to(BAD).as_posix(): p.read_bytes() for p in BAD.rglob("*") if p.is_file()}
+    root = make_site(tmp_path_factory.mktemp("bad-corpus"), {"inspections/base-2021.yaml": BASE_INSPECTION, **files})
+    return files, scrutiny("-C", str(root), "check")
+
+
+def test_the_whole_bad_corpus_at_once_exits_1_without_a_traceback(bad_corpus_run):
+    _, result = bad_corpus_run
+    assert (result.returncode, "Traceback" in result.stdout) == (1, False), result.stdout[-3000:]
+
+
+def test_the_whole_bad_corpus_at_once_names_every_bad_file_in_an_error(bad_corpus_run):
+    files, result = bad_corpus_run
+    named = {line.split(":", 1)[0] for line in result.stdout.splitlines() if ": error: " in line}
+    assert named == {f"content/{name}" for name in files}
+
+
+def test_every_output_line_for_the_bad_corpus_is_one_problem_or_the_summary(bad_corpus_run):
+    # one problem per line, so editors and `grep` can read the output (stdout and stderr
+    # share the pipe here, so their order is not asserted)
+    lines = bad_corpus_run[1].stdout.splitlines()
+    summaries = [line for line in lines if SUMMARY_LINE.match(line)]
+    assert ([line for line in lines if not PROBLEM_LINE.match(line) and line not in summaries], len(summaries)) == (
+        [], 1)
+
+
+def test_python_dash_m_generator_is_the_same_command(with_error):
+    result = subprocess.run([str(REPO / ".venv" / "bin" / "python"), "-m", "generator", "-C", str(with_error),
+                             "check"], capture_output=True, text=True, timeout=120)
+    assert (result.returncode, "lead_inspecter" in result.stderr + result.stdout) == (1, True)

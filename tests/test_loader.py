@@ -1,0 +1,235 @@
+"""Stage 1, load: safe YAML with positions, and finding the content files of a site."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from conftest import make_site
+from generator.load import load_site, parse_yaml
+from generator.load.documents import split_front_matter
+from generator.load.yaml_source import Position
+from generator.pipeline import check_site
+from generator.problems import Severity
+
+AS_OF = dt.date(2021, 6, 1)
+
+
+# --- plain data: scalars stay text (YAML 1.2 words, leading zeros, times)
+
+def test_yes_no_on_off_stay_words_not_booleans():
+    data, _, problems = parse_yaml("a: yes\nb: no\nc: on\nd: off\nyes: 4\n", "f.yaml")
+    assert (data, problems) == ({"a": "yes", "b": "no", "c": "on", "d": "off", "yes": "4"}, [])
+
+
+def test_a_telephone_number_keeps_its_leading_zero():
+    data, _, _ = parse_yaml("telephone: 07854 943254\nshort: 01803\n", "f.yaml")
+    assert data == {"telephone": "07854 943254", "short": "01803"}
+
+
+def test_a_time_stays_text_not_sexagesimal_minutes():
+    data, _, _ = parse_yaml("time: 17:30\n", "f.yaml")
+    assert data == {"time": "17:30"}
+
+
+def test_a_date_stays_text_for_the_model_to_read():
+    data, _, _ = parse_yaml("published: 2021-03-03\n", "f.yaml")
+    assert data == {"published": "2021-03-03"}
+
+
+def test_null_words_and_empty_values_are_none_but_quoted_null_is_text():
+    data, _, _ = parse_yaml("a: ~\nb:\nc: null\nd: 'null'\ne: ''\n", "f.yaml")
+    assert data == {"a": None, "b": None, "c": None, "d": "null", "e": ""}
+
+
+def test_an_empty_file_is_no_data_and_no_problem():
+    assert parse_yaml("# only a comment\n", "f.yaml")[0::2] == (None, [])
+
+
+# --- positions
+
+def test_every_value_remembers_its_line_and_column():
+    _, source, _ = parse_yaml("service: torbay-yot\nstandards:\n  \"2.1\": {rating: Good}\n", "f.yaml")
+    assert (source.values[("service",)], source.values[("standards", "2.1", "rating")]) == (
+        Position(1, 10), Position(3, 19))
+
+
+def test_every_key_remembers_its_line_and_column():
+    _, source, _ = parse_yaml("service: torbay-yot\nstandards:\n  \"2.1\": {rating: Good}\n", "f.yaml")
+    assert (source.keys[("standards",)], source.keys[("standards", "2.1")], source.keys[("standards", "2.1", "rating")]) \
+        == (Position(2, 1), Position(3, 3), Position(3, 11))
+
+
+def test_list_items_are_located_by_index():
+    _, source, _ = parse_yaml("items:\n  - a\n  - b\n", "f.yaml")
+    assert source.values[("items", 1)] == Position(3, 5)
+
+
+def test_front_matter_positions_count_from_the_top_of_the_file():
+    _, source, _ = parse_yaml("council: torbay\ntitle: Report\n", "r.md", line_offset=1)
+    assert source.values[("title",)] == Position(3, 8)
+
+
+def test_a_missing_field_is_located_at_its_nearest_existing_parent():
+    _, source, _ = parse_yaml("service: x\noverall:\n  score: 16\n", "f.yaml")
+    assert source.locate(("overall", "rating")) == Position(3, 3)
+
+
+def test_locating_a_value_gives_the_value_not_its_key():
+    # A problem about a value (a misspelt rating) points at the value a person must change.
+    _, source, _ = parse_yaml("overall: {rating: Outstnding, score: 20}\n", "f.yaml")
+    assert source.locate(("overall", "rating")) == Position(1, 19)
+
+
+def test_locating_a_key_gives_the_key():
+    _, source, _ = parse_yaml("overall: {rating: Outstnding, score: 20}\n", "f.yaml")
+    assert source.locate_key(("overall", "rating")) == Position(1, 11)
+
+
+# --- what the safe builder refuses
+
+def test_a_duplicate_key_is_an_error_at_the_second_key_naming_the_first_line():
+    _, _, [problem] = parse_yaml("standards:\n  \"2.1\": Good\n  \"2.2\": Good\n  \"2.1\": Outstanding\n", "f.yaml")
+    assert (problem.line, problem.column, problem.field, problem.message) == (
+        4, 3, "standards.2.1", "duplicate key '2.1' (first given at line 2)")
+
+
+def test_a_duplicate_key_keeps_the_first_value():
+    data, _, _ = parse_yaml("rating: Good\nrating: Outstanding\n", "f.yaml")
+    assert data == {"rating": "Good"}
+
+
+def test_a_merge_key_is_an_error():
+    data, _, [problem] = parse_yaml("<<: {a: 1}\nb: 2\n", "f.yaml")
+    assert (data, problem.line, "merge keys" in problem.message) == ({"b": "2"}, 1, True)
+
+
+def test_a_local_tag_is_an_error_at_its_value():
+    _, _, [problem] = parse_yaml("service: torbay-yot\nrating: !custom Good\n", "f.yaml")
+    assert (problem.line, problem.column, problem.message) == (2, 9, "the YAML tag '!custom' is not allowed")
+
+
+def test_a_python_object_tag_is_an_error_not_silently_read_as_text():
+    # "an unknown tag ... is a content error at its line" (yaml_source.py): a record never
+    # holds a Python object, so a file carrying one was not written for this tool.
+    _, _, problems = parse_yaml('service: !!python/object/apply:os.system ["ls"]\n', "f.yaml")
+    assert [(p.line, p.severity) for p in problems] == [(1, Severity.ERROR)]
+
+
+def test_a_key_that_is_a_list_is_an_error():
+    _, _, [problem] = parse_yaml("? [a, b]\n: c\n", "f.yaml")
+    assert problem.message == "a key must be plain text, not a list or mapping"
+
+
+def test_nesting_beyond_the_limit_is_an_error_not_a_crash():
+    _, _, [problem] = parse_yaml("a: " + "[" * 45 + "]" * 45 + "\n", "f.yaml")
+    assert "nested more than 40 levels deep" in problem.message
+
+
+def test_nesting_beyond_pythons_recursion_limit_is_an_error_not_a_crash():
+    data, _, [problem] = parse_yaml("a: " + "[" * 600 + "]" * 600 + "\n", "f.yaml")
+    assert (data, problem.severity) == (None, Severity.ERROR)
+
+
+def test_a_self_referring_alias_is_an_error_not_a_crash():
+    _, _, problems = parse_yaml("a: &a [*a]\n", "f.yaml")
+    assert [p.severity for p in problems] == [Severity.ERROR]
+
+
+def test_an_undefined_alias_is_a_syntax_error_with_a_hint():
+    _, _, [problem] = parse_yaml("service: torbay-yot\nframework: *nope\n", "f.yaml")
+    assert (problem.line, problem.column, "refer to an anchor" in (problem.hint or "")) == (2, 12, True)
+
+
+def test_two_documents_in_one_file_are_an_error_at_the_second():
+    _, _, [problem] = parse_yaml("---\na: 1\n---\nb: 2\n", "f.yaml")
+    assert (problem.line, problem.message.startswith("YAML syntax")) == (3, True)
+
+
+# --- front matter
+
+def test_front_matter_is_split_from_the_body_with_the_body_line():
+    front, body, body_line = split_front_matter("---\ncouncil: torbay\n---\n## Purpose\n")
+    assert (front, body, body_line) == ("council: torbay\n", "## Purpose\n", 4)
+
+
+def test_a_file_without_a_front_matter_fence_is_all_body():
+    assert split_front_matter("## Purpose\n") == (None, "## Purpose\n", 1)
+
+
+# --- finding the files of a site
+
+def test_a_folder_without_content_is_an_error(tmp_path):
+    [problem] = load_site(tmp_path).problems
+    assert (problem.path, problem.severity, problem.message) == (
+        "content", Severity.ERROR, "there is no content/ folder here")
+
+
+def test_a_site_without_site_yaml_is_an_error(tmp_path):
+    root = make_site(tmp_path, {"site.yaml": None})
+    [problem] = load_site(root).problems
+    assert (problem.path, problem.severity, problem.message) == (
+        "content/site.yaml", Severity.ERROR, "content/site.yaml is missing")
+
+
+def test_each_record_is_read_with_its_id_kind_and_relative_path(tmp_path):
+    loaded = load_site(make_site(tmp_path))
+    [service] = loaded.of_kind("service")
+    assert (service.id, service.kind, service.path, service.data["council"]) == (
+        "torbay-yot", "service", "content/services/torbay-yot.yaml", "torbay")
+
+
+def test_the_built_in_frameworks_are_loaded(tmp_path):
+    ids = sorted(d.id for d in load_site(make_site(tmp_path)).of_kind("framework"))
+    assert ids == ["hmip-youth-2018", "hmip-youth-2021"]
+
+
+def test_a_file_name_that_is_not_an_id_is_an_error(tmp_path):
+    root = make_site(tmp_path, {"services/Torbay YOT.yaml": "name: X\nshort_name: X\ncouncil: torbay\n"})
+    [problem] = load_site(root).problems
+    assert (problem.path, problem.severity, problem.message) == (
+        "content/services/Torbay YOT.yaml", Severity.ERROR,
+        "'Torbay YOT' is not a usable id (the file name is the record's id)")
+
+
+def test_a_file_of_the_wrong_type_in_a_record_folder_is_ignored_with_a_warning(tmp_path):
+    root = make_site(tmp_path, {"inspections/notes.txt": "to do\n"})
+    [problem] = load_site(root).problems
+    assert (problem.path, problem.severity, problem.message.startswith("ignored:")) == (
+        "content/inspections/notes.txt", Severity.WARNING, True)
+
+
+def test_an_unknown_folder_under_content_is_ignored_with_a_warning(tmp_path):
+    root = make_site(tmp_path, {"drafts/x.yaml": "a: 1\n"})
+    [problem] = load_site(root).problems
+    assert (problem.path, problem.severity) == ("content/drafts", Severity.WARNING)
+
+
+def test_hidden_files_are_not_read(tmp_path):
+    root = make_site(tmp_path, {"inspections/.x.yaml.swp": b"\x00\x01binary editor swap"})
+    assert load_site(root).problems == ()
+
+
+def test_a_symbolic_link_is_not_followed(tmp_path):
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("name: Secret\nshort_name: S\ncouncil: torbay\n")
+    root = make_site(tmp_path / "site")
+    (root / "content" / "services" / "linked.yaml").symlink_to(secret)
+    loaded = load_site(root)
+    assert ([d.id for d in loaded.of_kind("service")], [(p.path, p.severity) for p in loaded.problems]) == (
+        ["torbay-yot"], [("content/services/linked.yaml", Severity.ERROR)])
+
+
+def test_a_yaml_list_where_a_record_is_expected_is_an_error(tmp_path):
+    root = make_site(tmp_path, {"services/listed.yaml": "- name: X\n- council: torbay\n"})
+    [problem] = check_site(root, AS_OF).problems
+    assert (problem.path, problem.line, problem.message) == (
+        "content/services/listed.yaml", 1, "a service must be a mapping of 'key: value' lines")
+
+
+@pytest.mark.parametrize("line_ending", ["\r\n", "\n"])
+def test_windows_line_endings_give_the_same_lines(tmp_path, line_ending):
+    text = line_ending.join(["service: torbay-yot", "framework: hmip-youth-2018", "published: 2021-02-30", ""])
+    root = make_site(tmp_path, {"inspections/crlf.yaml": text.encode()})
+    assert [(p.line, p.field) for p in check_site(root, AS_OF).errors] == [(3, "published")]

@@ -1,0 +1,100 @@
+"""Nothing leaks: drafts and embargoed records reach no output file, in any form."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from leak_helpers import files_containing
+from site_helpers import AS_OF, build, copy_site
+
+SENTINEL = "ZEBRA-SENTINEL-7741"
+
+
+def plant_embargoed_inspection(root: Path, until: dt.datetime, status: str = "published") -> None:
+    (root / "content/inspections/torbay-2026.yaml").write_text(f"""\
+service: torbay-yot
+framework: hmip-youth-2021
+fieldwork: {{from: 2026-09-14, to: 2026-09-18}}
+published: 2026-11-23
+status: {status}
+embargo_until: {until:%Y-%m-%d %H:%M}
+overall: {{rating: Good}}
+introduction: The re-inspection found {SENTINEL} improvements.
+domains:
+  "1":
+    summary: Governance {SENTINEL} was stronger.
+    strengths: [The Board {SENTINEL} met monthly.]
+standards:
+  "1.1": Good
+recommendations:
+  - to: The YOT Management Board {SENTINEL}
+    items: [keep the {SENTINEL} improvements going]
+""")
+    (root / "content/action-plans/torbay-2026-plan.yaml").write_text(f"""\
+inspection: torbay-2026
+title: Re-inspection plan {SENTINEL}
+actions:
+  - {{id: A1, recommendations: [1], action: Keep going {SENTINEL}, due: 2027-03}}
+""")
+
+
+def test_a_record_embargoed_until_tomorrow_appears_nowhere_in_the_site(tmp_path):
+    root = copy_site(tmp_path)
+    plant_embargoed_inspection(root, AS_OF + dt.timedelta(days=1))
+    report = build(root, search=True)
+    site = root / "output/site"
+    assert files_containing(site, SENTINEL) == []
+    assert files_containing(site, "torbay-2026") == []          # not even its id, in any listing or index
+    withheld = {(w.kind, w.id) for w in report.plan.withheld}
+    assert {("inspection", "torbay-2026"), ("action_plan", "torbay-2026-plan")} <= withheld
+
+
+def test_after_the_embargo_it_appears_everywhere_it_should(tmp_path):
+    root = copy_site(tmp_path)
+    plant_embargoed_inspection(root, AS_OF + dt.timedelta(days=1))
+    build(root, now=AS_OF + dt.timedelta(days=2), search=True)
+    hits = set(files_containing(root / "output/site", SENTINEL))
+    assert {"inspections/torbay-2026/index.html", "action-plans/torbay-2026-plan/index.html",
+            "data/inspections.json"} <= hits
+    assert any(h.startswith("pagefind/") for h in hits), "the search index holds the released record"
+    listing = (root / "output/site/inspections/index.html").read_text()
+    assert "inspections/torbay-2026/index.html" in listing
+
+
+def test_a_draft_appears_nowhere_however_late_the_build(tmp_path):
+    root = copy_site(tmp_path)
+    plant_embargoed_inspection(root, AS_OF - dt.timedelta(days=30), status="draft")
+    build(root, now=AS_OF + dt.timedelta(days=365), search=True)
+    assert files_containing(root / "output/site", SENTINEL) == []
+
+
+def test_an_agenda_item_whose_appendix_is_embargoed_is_listed_to_follow_without_papers(tmp_path):
+    root = copy_site(tmp_path)
+    plant_embargoed_inspection(root, AS_OF + dt.timedelta(days=1))
+    (root / "content/meetings/torbay-cyp-osb-2026-12-07.yaml").write_text("""\
+council: torbay
+committee: Children and Young People's Overview and Scrutiny Board
+date: 2026-12-07
+items:
+  - number: 5
+    title: Youth Offending Team re-inspection
+    appendices:
+      - {title: Inspection report, inspection: torbay-2026}
+""")
+    build(root, search=True)
+    page = (root / "output/site/meetings/torbay-cyp-osb-2026-12-07/index.html").read_text()
+    assert "Youth Offending Team re-inspection" in page and "To follow" in page
+    assert "torbay-2026/" not in page
+    assert files_containing(root / "output/site", SENTINEL) == []
+
+
+@pytest.mark.parametrize("offset_minutes, public", [(-1, False), (1, True)])
+def test_the_embargo_lifts_at_the_minute_it_names(tmp_path, offset_minutes, public):
+    root = copy_site(tmp_path)
+    until = dt.datetime(2026, 11, 23, 0, 1, tzinfo=AS_OF.tzinfo)
+    plant_embargoed_inspection(root, until)
+    build(root, now=until + dt.timedelta(minutes=offset_minutes))
+    assert (root / "output/site/inspections/torbay-2026/index.html").exists() is public

@@ -1,0 +1,119 @@
+"""`scrutiny schema`: JSON Schema (draft 2020-12) for editors, accepting the real records."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+import yaml
+from jsonschema import Draft202012Validator
+
+from conftest import REPO, run_cli
+from generator.load.yaml_source import parse_yaml
+from generator.load.documents import RECORD_FOLDERS, split_front_matter
+from generator.model import MODELS, Inspection
+from generator.schema import json_schema
+
+INSPECTIONS = sorted((REPO / "content" / "inspections").glob("*.yaml"))
+KINDS = sorted(kind.replace("_", "-") for kind in MODELS)
+
+
+def schema_of(*kind: str) -> dict:
+    result = run_cli("schema", *kind)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+@pytest.fixture(scope="module")
+def inspection_validator() -> Draft202012Validator:
+    return Draft202012Validator(schema_of("inspection"))
+
+
+def _as_json(value):
+    """yaml.safe_load's YAML 1.1 data as the JSON an editor sees: dates as ISO text, and
+    the keys `yes`/`no` (read as booleans) back as the words written."""
+    if isinstance(value, dict):
+        return {({True: "yes", False: "no"}.get(k, k) if isinstance(k, bool) else str(k)): _as_json(v)
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_json(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def test_there_are_shipped_inspections_to_check():
+    assert [p.stem for p in INSPECTIONS] == ["dudley-2019", "sandwell-2018", "torbay-2021", "wolverhampton-2021"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_schema_of_each_kind_is_valid_json_schema(kind):
+    schema = schema_of(kind)
+    Draft202012Validator.check_schema(schema)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+
+def test_schema_of_all_kinds_is_valid_json_schema():
+    schema = schema_of()
+    Draft202012Validator.check_schema(schema)
+    assert sorted(schema["$defs"]) == sorted(MODELS)
+
+
+def test_schema_of_an_unknown_kind_is_a_usage_error():
+    assert run_cli("schema", "inspektion").exit_code == 2
+
+
+@pytest.mark.parametrize("path", INSPECTIONS, ids=lambda p: p.stem)
+def test_inspection_schema_accepts_every_shipped_inspection_as_the_model_reads_it(path, inspection_validator):
+    data, _, problems = parse_yaml(path.read_text(encoding="utf-8"), path.name)
+    dumped = Inspection.model_validate(data).model_dump(mode="json", by_alias=True, exclude_none=True)
+    errors = [f"{list(e.path)}: {e.message}" for e in inspection_validator.iter_errors(dumped)]
+    assert (problems, errors) == ([], [])
+
+
+@pytest.mark.parametrize("path", INSPECTIONS, ids=lambda p: p.stem)
+def test_inspection_schema_accepts_every_shipped_inspection_as_written(path, inspection_validator):
+    # What an editor validates: the file as typed, with its documented shorthands
+    # ("1.1": Good for {rating: Good}; "2.1.2": 93 for a published percentage).
+    raw = _as_json(yaml.safe_load(path.read_text(encoding="utf-8")))
+    errors = [f"{list(e.path)}: {e.message}" for e in inspection_validator.iter_errors(raw)]
+    assert errors == []
+
+
+def test_inspection_schema_rejects_an_unknown_field(inspection_validator):
+    record = {"service": "torbay-yot", "framework": "hmip-youth-2018", "lead_inspecter": "Maria Jerram"}
+    assert not inspection_validator.is_valid(record)
+
+
+def test_inspection_schema_rejects_a_word_that_is_not_a_rating(inspection_validator):
+    record = {"service": "torbay-yot", "framework": "hmip-youth-2018", "overall": {"rating": "Outstnding"}}
+    assert not inspection_validator.is_valid(record)
+
+
+def test_inspection_schema_requires_service_and_framework(inspection_validator):
+    assert sorted(e.message for e in inspection_validator.iter_errors({})) == [
+        "'framework' is a required property", "'service' is a required property"]
+
+
+def _shipped_records():
+    for folder, (kind, _) in RECORD_FOLDERS.items():
+        base = REPO / "generator" if folder == "frameworks" else REPO / "content"
+        for path in sorted((base / folder).glob("*")):
+            if kind != "inspection":          # inspections have their own tests above
+                yield pytest.param(kind, path, id=f"{folder}/{path.name}")
+
+
+@pytest.mark.parametrize("kind, path", list(_shipped_records()))
+def test_each_kinds_schema_accepts_every_shipped_record_as_written(kind, path):
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".md":
+        text = split_front_matter(text)[0]
+    validator = Draft202012Validator(json_schema(kind))
+    errors = [f"{list(e.path)}: {e.message}" for e in validator.iter_errors(_as_json(yaml.safe_load(text)))]
+    assert errors == []
+
+
+def test_site_schema_accepts_the_shipped_site_yaml():
+    raw = _as_json(yaml.safe_load((REPO / "content" / "site.yaml").read_text(encoding="utf-8")))
+    assert Draft202012Validator(json_schema("site")).is_valid(raw)

@@ -1,0 +1,148 @@
+"""The website built from the shipped content: every page type, links, ratings, data files."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import posixpath
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from site_helpers import REPO, all_files, build, copy_site, parse_page
+
+PAGE_TYPES = [
+    "index.html", "inspections/index.html", "inspections/torbay-2021/index.html",
+    "inspections/sandwell-2018/index.html", "services/index.html", "services/dudley-yos/index.html",
+    "standards/index.html", "action-plans/index.html", "action-plans/dudley-2019-progress/index.html",
+    "meetings/index.html", "meetings/torbay-cyp-osb-2021-03-01/index.html",
+    "reports/wolverhampton-yot-inspection-outcome/index.html", "reports/dudley-yos-action-plan-update/index.html",
+    "search/index.html", "accessibility/index.html", "about/index.html",
+    "data/inspections.json", "data/ratings.csv", "feed.xml", "sitemap.xml", "assets/style.css",
+]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    root = copy_site(tmp_path_factory.mktemp("site"))
+    build(root, search=True)
+    return root / "output" / "site"
+
+
+def test_every_page_type_exists_for_the_shipped_content(site):
+    missing = [p for p in PAGE_TYPES if not (site / p).is_file()]
+    assert missing == []
+
+
+def test_search_index_is_built_from_the_public_pages(site):
+    assert (site / "pagefind" / "pagefind.js").is_file()
+    assert list((site / "pagefind").glob("fragment/*"))
+
+
+def test_no_internal_link_or_anchor_is_broken(site):
+    broken = []
+    pages = {p.relative_to(site).as_posix(): parse_page(p) for p in site.rglob("*.html")
+             if "pagefind" not in p.parts}
+    for page, parsed in pages.items():
+        for link in parsed.links:
+            parts = urlsplit(link)
+            if parts.scheme or link.startswith("//"):
+                continue                       # external (mailto:, https:) links are not ours to check
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(parts.path))) \
+                if parts.path else page
+            if target.startswith(".."):
+                broken.append((page, link, "leaves the site"))
+                continue
+            if not (site / target).is_file():
+                broken.append((page, link, "no such file"))
+            elif parts.fragment and target.endswith(".html"):
+                ids = pages[target].ids if target in pages else parse_page(site / target).ids
+                if parts.fragment not in ids:
+                    broken.append((page, link, f"no id '{parts.fragment}'"))
+    assert broken == []
+
+
+def test_links_are_relative_so_the_site_works_from_any_sub_path(site):
+    absolute = [(p.name, link) for p in site.rglob("*.html") if "pagefind" not in p.parts
+                for link in parse_page(p).links if link.startswith("/")]
+    assert absolute == []
+
+
+def test_inspection_page_shows_published_and_advisory_ratings_and_key_questions(site):
+    html = (site / "inspections/sandwell-2018/index.html").read_text()
+    # Annex 2 of the Sandwell report: 2.4.3 is 62%, so 2.4 Reviewing bands as Requires improvement.
+    assert "2.4.3" in html and "62%" in html
+    assert "Computed from key questions" in html and "advisory" in html
+    assert "score 20 out of 36" in html
+
+
+def test_every_rating_is_written_as_a_word_not_colour_alone(site):
+    words = {"Outstanding", "Good", "Requires improvement", "Inadequate", "Not rated"}
+    for page in site.rglob("*.html"):
+        for match in re.finditer(r'<span class="rating rating--([a-z-]+)[^"]*">(.*?)</span>', page.read_text()):
+            text = html.unescape(re.sub(r"<[^>]+>", "", match.group(2))).replace("\u2605", "").strip()
+            assert text in words, (page, match.group(0))
+
+
+def test_ratings_csv_has_one_row_per_inspection_and_standard(site):
+    rows = list(csv.DictReader(io.StringIO((site / "data/ratings.csv").read_text(encoding="utf-8-sig"))))
+    sandwell = [r for r in rows if r["inspection"] == "sandwell-2018"]
+    assert len(sandwell) == 12
+    # Typed in from the Sandwell summary of ratings: 3.4 Joint working, Outstanding.
+    assert {r["standard"]: r["published_rating"] for r in sandwell}["3.4"] == "Outstanding"
+    wolves = [r for r in rows if r["inspection"] == "wolverhampton-2021"]
+    resettlement = [r for r in wolves if r["counted_in_score"] == "no"]
+    assert [r["published_rating"] for r in resettlement] == ["Outstanding"]
+
+
+def test_inspections_json_holds_every_public_inspection_resolved(site):
+    data = json.loads((site / "data/inspections.json").read_text())
+    by_id = {i["id"]: i for i in data["inspections"]}
+    assert set(by_id) == {"sandwell-2018", "torbay-2021", "wolverhampton-2021", "dudley-2019"}
+    assert by_id["torbay-2021"]["overall"]["published_score"] == 16
+    assert by_id["torbay-2021"]["overall"]["computed_score"] == 16
+
+
+def test_feed_and_sitemap_are_well_formed(site):
+    import xml.etree.ElementTree as ET
+    feed = ET.fromstring((site / "feed.xml").read_bytes())
+    titles = [e.findtext("{http://www.w3.org/2005/Atom}title") for e in feed.iter("{http://www.w3.org/2005/Atom}entry")]
+    assert "Torbay YOT inspection, March 2021" in titles
+    sitemap = ET.fromstring((site / "sitemap.xml").read_bytes())
+    locs = [u.findtext("{http://www.sitemaps.org/schemas/sitemap/0.9}loc") for u in sitemap]
+    assert "https://intranet.example.gov.uk/scrutiny/inspections/torbay-2021/index.html" in locs
+
+
+def test_report_paragraphs_are_numbered_in_the_councils_style(site):
+    wolves = (site / "reports/wolverhampton-yot-inspection-outcome/index.html").read_text()
+    # Wolverhampton numbers sections 1.0, 2.0 and paragraphs 1.1, 1.2 ...
+    assert '<span class="para-number">1.0</span> Purpose' in wolves
+    assert '<span class="para-number">2.1</span>' in wolves
+    dudley = (site / "reports/dudley-yos-action-plan-update/index.html").read_text()
+    numbers = [int(n) for n in re.findall(r'<span class="para-number">(\d+)</span>', dudley)]
+    assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) > 20
+
+
+def test_two_builds_of_the_same_content_are_byte_identical(tmp_path):
+    root = copy_site(tmp_path)
+    build(root, output=tmp_path / "one", search=True)
+    build(root, output=tmp_path / "two", search=True)
+    assert all_files(tmp_path / "one") == all_files(tmp_path / "two")
+
+
+def test_drafts_preview_carries_a_banner_and_never_goes_to_the_public_folder(tmp_path):
+    root = copy_site(tmp_path)
+    path = root / "content/inspections/dudley-2019.yaml"
+    text = path.read_text()
+    assert "status: published" in text
+    path.write_text(text.replace("status: published", "status: draft", 1))
+    build(root)
+    assert not (root / "output/site/inspections/dudley-2019").exists()
+    preview = tmp_path / "preview"
+    build(root, output=preview, drafts=True)
+    page = (preview / "inspections/dudley-2019/index.html").read_text()
+    assert "DRAFT — not for publication" in page
