@@ -87,14 +87,50 @@ def cli(ctx: click.Context, root: Path) -> None:
 @cli.command()
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--as-of", type=AsOf(), default=None, help="Check as if today were DATE (overdue actions).")
+@click.option("--as-of", type=AsOf(), default=None, help="Check as if it were DATE (embargoes, overdue actions).")
+@click.option("--audit", "audit_dir", is_flag=False, flag_value="output/site", default=None,
+              type=click.Path(file_okay=False), metavar="[DIR]",
+              help="Also audit a built site (default output/site): list each file's records and flag any "
+                   "draft, embargoed or exempt content found in it.")
+@click.option("--list", "list_files", is_flag=True, help="With --audit: list every file and its records.")
 @click.pass_context
-def check(ctx: click.Context, strict: bool, fmt: str, as_of: dt.date | None) -> None:
+def check(ctx: click.Context, strict: bool, fmt: str, as_of: dt.datetime | None, audit_dir: str | None,
+          list_files: bool) -> None:
     """Validate all content and list every problem with file:line:col."""
-    checked = check_site(_root(ctx), _moment(as_of).date())
+    now = _moment(as_of)
+    checked = check_site(_root(ctx), now.date())
     print_problems(checked, fmt)
-    if checked.errors or (strict and checked.warnings):
+    failed = bool(checked.errors or (strict and checked.warnings))
+    if audit_dir is not None and checked.corpus is not None:
+        failed = _audit(_root(ctx), Path(audit_dir), checked, now, fmt, list_files) or failed
+    if failed:
         sys.exit(1)
+
+
+def _audit(root: Path, folder: Path, checked: Checked, now: dt.datetime, fmt: str, list_files: bool) -> bool:
+    """Print the audit; True when something leaked."""
+    from generator.audit import audit_output
+    from generator.plan import plan_site
+
+    site = folder if folder.is_absolute() else root / folder
+    if not site.is_dir():
+        click.echo(f"error: {site} does not exist; build the site first", err=True)
+        return True
+    plan = plan_site(checked.corpus, now)
+    contents = {o.path: tuple(k for k in o.inputs if ":" in k) for o in plan.outputs}
+    result = audit_output(site, checked.corpus, plan, contents)
+    if fmt == "json":
+        click.echo(json.dumps({"files": {f: list(r) for f, r in result.files.items()},
+                               "leaks": [leak.__dict__ for leak in result.leaks]}, indent=2))
+    else:
+        if list_files:
+            for name, records in result.files.items():
+                click.echo(f"{name}: {', '.join(records) if records else '-'}")
+        for leak in result.leaks:
+            click.echo(f"LEAK {leak.file}: {leak.record} ({leak.reason}): found '{leak.evidence}'", err=True)
+        click.echo(f"audit: {len(result.files)} files in {site}, {len(result.leaks)} leak"
+                   f"{'' if len(result.leaks) == 1 else 's'}", err=bool(result.leaks))
+    return bool(result.leaks)
 
 
 @cli.command()

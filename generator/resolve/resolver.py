@@ -17,6 +17,7 @@ from generator.resolve.corpus import (ActionPlanView, ActionView, AppendixView, 
                                       MeetingView, Recommendation, ReportView, ServiceView)
 from generator.resolve.frameworks import apply_framework
 from generator.rules import progress
+from generator.rules.contrast import contrast_ratio
 from generator.validate import Record, Records
 
 EXEMPT_PARAGRAPHS = {Nation.ENGLAND: range(1, 8), Nation.WALES: range(12, 19)}
@@ -129,6 +130,11 @@ def resolve(records: Records, as_of: dt.date) -> tuple[Corpus | None, list[Probl
     councils_services: dict[str, list[str]] = {cid: [] for cid in records.of("council")}
     for cid, rec in records.of("council").items():
         check.attachment(rec, ("logo",), rec.model.logo)
+        ratio = contrast_ratio("#ffffff", rec.model.colour)
+        if ratio < 4.5:
+            check.at(rec, ("colour",), Severity.WARNING,
+                     f"white text on {rec.model.colour} has contrast {ratio:.1f}:1, below the 4.5:1 WCAG AA needs",
+                     "choose a darker colour; the theme's default is #1d4f91")
     services_inspections: dict[str, list[str]] = {sid: [] for sid in records.of("service")}
     for sid, rec in records.of("service").items():
         if check.reference(rec, ("council",), "council", rec.model.council, "council", "councils"):

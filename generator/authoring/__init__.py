@@ -1,0 +1,21 @@
+"""Authoring tools for the people who keep content/: one module per job.
+
+scaffold     `scrutiny new KIND ID`: a commented record to fill in, and its JSON Schema
+serve        `scrutiny serve`: preview with rebuild on change, live reload and in-page errors
+spreadsheet  `scrutiny import action-plan`: a council's action-plan spreadsheet -> YAML
+listing      `scrutiny list drafts|embargoed|overdue`: what is held back, and until when
+
+The command-line wiring lives in generator/commands/authoring.py; these modules do the work
+and report failures as `AuthoringError` (a message for people, and whether it was a usage
+mistake: exit 2, or a problem with the content or files: exit 1).
+"""
+
+from __future__ import annotations
+
+
+class AuthoringError(Exception):
+    """Something the person must fix; `usage` errors exit 2, the rest exit 1."""
+
+    def __init__(self, message: str, usage: bool = False) -> None:
+        super().__init__(message)
+        self.usage = usage

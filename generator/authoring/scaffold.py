@@ -1,0 +1,525 @@
+"""`scrutiny new KIND ID`: write a new record with every field present and explained.
+
+The scaffold is generated from the record's JSON Schema (generator/schema.py), which is
+generated from the pydantic models: field order, which fields are required, defaults,
+allowed values and descriptions all come from there, so a new field in a model appears in
+the next scaffold without touching this module.
+
+Each record gets a first line
+
+    # yaml-language-server: $schema=../../.schema/inspection.json
+
+pointing at the kind's schema, written (or refreshed) under .schema/ in the site's folder,
+so that VS Code (with Red Hat's YAML extension) and other editors using the YAML language
+server complete field names and flag mistakes as the clerk types. The schemas live beside
+content/, not in it: every folder inside content/ is a content folder.
+
+What is written, field by field:
+- a plain field: `name: value   # comment`, with the default filled in, or left empty;
+- a required structure (an action plan's actions, a meeting's items): written out, one entry;
+- an optional structure (a contact, a list of updates): written as a commented-out block,
+  because an empty one would not be valid; the clerk removes the '# ' to use it;
+- an inspection: its framework's domains and standards, each with an empty rating, and the
+  key questions of case-based standards as a commented block with their wording.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from generator.authoring import AuthoringError
+from generator.load.documents import BUILT_IN_FRAMEWORKS, ID_PATTERN, RECORD_FOLDERS, read_document
+from generator.model import MODELS
+from generator.model.framework import Framework
+from generator.schema import json_schema
+from generator.validate import validate_document
+
+SCHEMA_DIR = ".schema"            # under the site root, beside content/
+COMMENT_COLUMN = 40
+MAX_LINE = 118
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str                     # as typed: action-plan
+    model_key: str                # as in MODELS: action_plan
+    folder: str                   # under content/: action-plans
+    suffix: str                   # .yaml or .md
+
+    def path(self, root: Path, record_id: str) -> Path:
+        return root / "content" / self.folder / f"{record_id}{self.suffix}"
+
+
+def _kinds() -> dict[str, Kind]:
+    wanted = ["inspection", "action_plan", "meeting", "report", "service", "council"]
+    by_model = {kind: (folder, suffixes[0]) for folder, (kind, suffixes) in RECORD_FOLDERS.items()}
+    return {key.replace("_", "-"): Kind(key.replace("_", "-"), key, *by_model[key]) for key in wanted}
+
+
+KINDS: dict[str, Kind] = _kinds()
+
+# A field whose value is the id of another record: which kind, to list the ids that exist.
+REFERENCE_FIELDS = {"service": "service", "council": "council", "inspection": "inspection",
+                    "action_plan": "action_plan", "report": "report", "indicators": "indicators",
+                    "framework": "framework", "default_council": "council"}
+
+
+# --------------------------------------------------------------------------- schema files
+
+def schema_path(root: Path, kind: Kind) -> Path:
+    return root / SCHEMA_DIR / f"{kind.model_key.replace('_', '-')}.json"
+
+
+def schema_text(kind: Kind) -> str:
+    return json.dumps(json_schema(kind.model_key), indent=2, sort_keys=True) + "\n"
+
+
+def write_schemas(root: Path, kinds: Iterable[Kind] | None = None) -> list[Path]:
+    """Write (or refresh) the JSON Schema files editors read; only files that changed are rewritten."""
+    written = []
+    for kind in kinds or KINDS.values():
+        target = schema_path(root, kind)
+        text = schema_text(kind)
+        if not target.is_file() or target.read_text(encoding="utf-8") != text:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(".json.tmp")
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(target)
+            written.append(target)
+    return written
+
+
+def schema_line(root: Path, kind: Kind, record: Path) -> str:
+    relative = os.path.relpath(schema_path(root, kind), record.parent).replace(os.sep, "/")
+    return f"# yaml-language-server: $schema={relative}"
+
+
+# --------------------------------------------------------------------------- frameworks
+
+def load_frameworks(root: Path) -> dict[str, tuple[Framework, bool]]:
+    """Every usable framework by id: (model, built_in). A site's own file replaces a built-in."""
+    found: dict[str, tuple[Framework, bool]] = {}
+    sources = [(p, True) for p in sorted(BUILT_IN_FRAMEWORKS.glob("*.yaml"))]
+    site_dir = root / "content" / "frameworks"
+    if site_dir.is_dir():
+        sources += [(p, False) for p in sorted(site_dir.glob("*.y*ml"))]
+    for path, built_in in sources:
+        doc, problems = read_document(path, root, "framework")
+        if doc is None or problems:
+            continue
+        record, problems = validate_document(doc)
+        if record is not None:
+            found[path.stem] = (record.model, built_in)
+    return found
+
+
+def default_framework(frameworks: dict[str, tuple[Framework, bool]]) -> str:
+    """The newest built-in framework: the one whose period of use starts last."""
+    built_in = {fid: fw for fid, (fw, is_built_in) in frameworks.items() if is_built_in}
+    if not built_in:
+        raise AuthoringError("no built-in inspection framework was found (is the installation complete?)")
+
+    def started(fid: str) -> dt.date:
+        in_use = built_in[fid].in_use
+        return in_use.from_.start if in_use else dt.date.min
+
+    return max(built_in, key=lambda fid: (started(fid), fid))
+
+
+# --------------------------------------------------------------------------- the renderer
+
+@dataclass
+class Line:
+    indent: int
+    text: str
+    comment: str | None = None
+    hash_at: int | None = None    # part of an optional block: '# ' is written at this column
+
+    def render(self) -> str:
+        if self.hash_at is None:
+            lead = " " * self.indent
+        else:
+            lead = " " * self.hash_at + "# " + " " * (self.indent - self.hash_at)
+        if not self.text:
+            return f"{lead}# {self.comment}" if self.comment else lead.rstrip()
+        code = f"{lead}{self.text}".rstrip()
+        if not self.comment:
+            return code
+        inline = f"{code:<{COMMENT_COLUMN - 1}} # {self.comment}"
+        if len(inline) <= MAX_LINE:
+            return inline
+        return f"{lead}# {self.comment}\n{code}"
+
+
+def _plain_ok(text: str) -> bool:
+    return bool(re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 _.,/()'-]*", text)) and text.lower() not in (
+        "true", "false", "null", "yes", "no", "on", "off", "~") and not text.endswith(" ")
+
+
+def yaml_scalar(value: Any) -> str:
+    """A value as YAML text that reads back as the same string (quoted only where it must be)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    text = str(value)
+    return text if _plain_ok(text) else json.dumps(text, ensure_ascii=False)
+
+
+@dataclass
+class Context:
+    """What a scaffold knows about the site: ids that exist, values given on the command line."""
+
+    known: dict[str, list[str]] = field(default_factory=dict)     # model kind -> ids
+    prefill: dict[str, str] = field(default_factory=dict)         # top-level field -> value
+    overrides: dict[str, Callable[[str, dict, int], list[Line]]] = field(default_factory=dict)
+
+
+class SchemaWalker:
+    """Turns one kind's JSON Schema into commented YAML lines."""
+
+    def __init__(self, schema: dict, context: Context) -> None:
+        self.defs = schema.get("$defs", {})
+        self.root = schema
+        self.context = context
+
+    # -- reading the schema
+
+    def resolve(self, node: dict) -> dict:
+        node = dict(node)
+        while True:
+            if "$ref" in node:
+                target = self.defs[node.pop("$ref").rsplit("/", 1)[-1]]
+                node = {**target, **node}          # the field's own description/default win
+            elif "allOf" in node and len(node["allOf"]) == 1:
+                inner = node.pop("allOf")[0]
+                node = {**self.resolve(inner), **node}
+            else:
+                return node
+
+    def unwrap(self, node: dict) -> tuple[dict, bool]:
+        """(the schema of the value, whether null is allowed)."""
+        node = self.resolve(node)
+        options = node.get("anyOf")
+        if options:
+            rest = [o for o in options if o.get("type") != "null"]
+            if len(rest) == 1 and len(rest) < len(options):
+                outer = {k: v for k, v in node.items() if k != "anyOf"}
+                return {**self.resolve(rest[0]), **outer}, True
+        return node, False
+
+    @staticmethod
+    def shape(node: dict) -> str:
+        if "enum" in node:
+            return "enum"
+        if node.get("type") == "object" and "properties" in node:
+            return "model"
+        if node.get("type") == "object":
+            return "dict"
+        if node.get("type") == "array":
+            return "list"
+        return "scalar"
+
+    # -- describing a field
+
+    def describe(self, name: str, node: dict, required: bool) -> str:
+        parts = ["(required)"] if required else []
+        description = (node.get("description") or "").strip()
+        shape = self.shape(node)
+        reference = REFERENCE_FIELDS.get(name)
+        if reference and shape == "scalar":
+            ids = self.context.known.get(reference, [])
+            noun = reference.replace("_", " ")
+            text = f"the id of {'an' if noun[0] in 'aeiou' else 'a'} {noun}"
+            if ids:
+                shown = ", ".join(ids[:8]) + (", ..." if len(ids) > 8 else "")
+                text += f": {shown}"
+            parts.append(text)
+        elif description:
+            parts.append(description.rstrip("."))
+        if shape == "enum":
+            values = [str(v) for v in node["enum"]]
+            if not all(v in description for v in values):
+                parts.append(" | ".join(values))
+        elif shape == "scalar" and not description and not reference:
+            parts.append(self.type_words(node))
+        elif shape == "list" and not description:
+            item, _ = self.unwrap(node.get("items", {}))
+            if self.shape(item) == "scalar" and item.get("type") == "integer":
+                parts.append("a list of whole numbers, e.g. [1, 2]")
+        default = node.get("default", _MISSING)
+        if default not in (_MISSING, None, [], {}) and not isinstance(default, (dict, list)):
+            parts.append(f"default: {yaml_scalar(default)}")
+        return "; ".join(p for p in parts if p).replace("(required); ", "(required) ")
+
+    @staticmethod
+    def type_words(node: dict) -> str:
+        kind = node.get("type")
+        bounds = []
+        if "minimum" in node:
+            bounds.append(f"at least {node['minimum']:g}")
+        if "maximum" in node:
+            bounds.append(f"at most {node['maximum']:g}")
+        suffix = f" ({', '.join(bounds)})" if bounds else ""
+        if kind == "integer":
+            return "a whole number" + suffix
+        if kind == "number":
+            return "a number" + suffix
+        if kind == "boolean":
+            return "true or false"
+        return "text"
+
+    # -- writing lines
+
+    def object_lines(self, node: dict, indent: int, commented: bool, top: bool = False) -> list[Line]:
+        node = self.resolve(node)
+        required = set(node.get("required", []))
+        lines: list[Line] = []
+        for name, prop in node.get("properties", {}).items():
+            if top and name in self.context.overrides:
+                lines += self.context.overrides[name](name, prop, indent)
+                continue
+            lines += self.field_lines(name, prop, name in required, indent, commented, top)
+        return lines
+
+    def field_lines(self, name: str, prop: dict, required: bool, indent: int, commented: bool,
+                    top: bool = False) -> list[Line]:
+        value, nullable = self.unwrap(prop)
+        shape = self.shape(value)
+        comment = self.describe(name, value, required)
+        default = prop.get("default", value.get("default", _MISSING))
+        key = yaml_scalar(name) + ":"
+
+        if shape in ("scalar", "enum"):
+            given = self.context.prefill.get(name) if top else None
+            if given is not None:
+                shown = yaml_scalar(given)
+            elif default not in (_MISSING, None):
+                shown = yaml_scalar(default)
+            else:
+                shown = ""
+            return [Line(indent, f"{key} {shown}".rstrip(), comment, commented)]
+
+        if shape == "model":
+            doc = comment or (value.get("description") or "").strip()
+            if required or isinstance(default, dict):
+                return [Line(indent, key, doc, commented), *self.object_lines(value, indent + 2, commented)]
+            hint = f"{doc}; optional" if doc else "optional"
+            return [Line(indent, key, f"{hint}: remove the '# ' to use it", True),
+                    *self.object_lines(value, indent + 2, True)]
+
+        if shape == "list":
+            item, _ = self.unwrap(value.get("items", {}))
+            min_items = value.get("minItems", 0)
+            if self.shape(item) in ("scalar", "enum"):
+                if required and min_items:
+                    return [Line(indent, key, comment, commented), Line(indent + 2, "-", None, commented)]
+                return [Line(indent, f"{key} []", comment, commented)]
+            doc = comment or (item.get("description") or "").strip()
+            entry = self.object_lines(item, indent + 4, False)
+            if required and min_items:
+                return [Line(indent, key, doc, commented), *self.list_entry(entry, indent + 2, commented)]
+            hint = f"{doc}; optional" if doc else "optional"
+            return [Line(indent, key, f"{hint}: remove the '# ' to use it, one '- ' entry each", True),
+                    *self.list_entry(entry, indent + 2, True)]
+
+        # a mapping with keys of the author's choosing
+        item, _ = self.unwrap(value.get("additionalProperties", {}))
+        doc = comment or ""
+        hint = f"{doc}; optional" if doc else "optional"
+        lines = [Line(indent, key, f"{hint}: remove the '# ' to use it", True),
+                 Line(indent + 2, "a_name:", "a name of your choosing", True)]
+        if self.shape(item) == "model":
+            lines += [Line(ln.indent, ln.text, ln.comment, True) for ln in self.object_lines(item, indent + 4, True)]
+        return lines
+
+    @staticmethod
+    def list_entry(entry: list[Line], indent: int, commented: bool) -> list[Line]:
+        """The lines of one list entry: the first field goes after '- '."""
+        out = []
+        for index, line in enumerate(entry):
+            if index == 0:
+                out.append(Line(indent, f"- {line.text}", line.comment, commented or line.commented))
+            else:
+                out.append(Line(line.indent, line.text, line.comment, commented or line.commented))
+        return out
+
+
+def render_lines(lines: list[Line]) -> str:
+    return "\n".join(line.render() for line in lines) + "\n"
+
+
+# --------------------------------------------------------------------------- inspections
+
+def inspection_overrides(walker: SchemaWalker, framework_id: str, framework: Framework
+                         ) -> dict[str, Callable[[str, dict, int], list[Line]]]:
+    """The framework's domains, standards (empty ratings) and key questions (commented)."""
+    defs = walker.defs
+    finding = defs["StandardFinding"]
+    rating_comment = walker.describe("rating", walker.unwrap(finding["properties"]["rating"])[0], False)
+    cases_comment = walker.describe("cases", walker.unwrap(finding["properties"]["cases"])[0], False)
+
+    def domains(name: str, prop: dict, indent: int) -> list[Line]:
+        lines = [Line(indent, f"{name}:", f"findings by domain of {framework_id}: summaries, strengths, "
+                      "areas for improvement")]
+        for domain in framework.domains:
+            lines.append(Line(indent + 2, f'"{domain.number}":', domain.name))
+            lines += walker.object_lines(defs["DomainFindings"], indent + 4, False)
+        return lines
+
+    def standards(name: str, prop: dict, indent: int) -> list[Line]:
+        lines = [Line(indent, f"{name}:", "the PUBLISHED rating of each standard; names and order come "
+                      f"from {framework_id}")]
+        for domain in framework.domains:
+            lines.append(Line(indent + 2, "", f"Domain {domain.number}: {domain.name}"))
+            for standard in domain.standards:
+                how = "rated from its key questions" if standard.case_based else "a judgement: rating only"
+                lines.append(Line(indent + 2, f'"{standard.number}":', f"{standard.name} ({how})"))
+                lines.append(Line(indent + 4, "rating:", rating_comment))
+                if standard.case_based:
+                    lines.append(Line(indent + 4, "cases:", cases_comment))
+                    if standard.key_questions:
+                        lines.append(Line(indent + 4, "key_questions:",
+                                          "'yes' answers of the relevant cases, or the published %; "
+                                          "remove the '# ' to use them", True))
+                        for question in standard.key_questions:
+                            lines.append(Line(indent + 6, "", question.text, True))
+                            lines.append(Line(indent + 6, f'"{question.number}": {{yes: , of: }}',
+                                              "or a percentage, e.g. 93", True))
+        return lines
+
+    def separately_rated(name: str, prop: dict, indent: int) -> list[Line]:
+        if not framework.separately_rated:
+            return [Line(indent, f"{name}:", f"not used: {framework_id} rates nothing outside the score",
+                         True)]
+        lines = [Line(indent, f"{name}:", "rated separately: not counted in the score")]
+        for rated in framework.separately_rated:
+            lines.append(Line(indent + 2, f"{rated.key}:", f"{rated.number} {rated.name}"))
+            lines.append(Line(indent + 4, "rating:", rating_comment))
+        return lines
+
+    return {"domains": domains, "standards": standards, "separately_rated": separately_rated}
+
+
+# --------------------------------------------------------------------------- the record
+
+REPORT_BODY = """\
+## Purpose
+
+Say in a sentence or two what this report is for. Paragraph numbers are added for you.
+
+## Background
+
+Write the report in Markdown. A generated block goes alone on its line, for example:
+
+[[recommendations]]
+
+## Financial implications
+
+## Legal implications
+"""
+
+
+def known_ids(root: Path) -> dict[str, list[str]]:
+    """The ids of the records that exist, by kind (from file names; nothing is validated)."""
+    ids: dict[str, list[str]] = {}
+    content = root / "content"
+    for folder, (kind, suffixes) in RECORD_FOLDERS.items():
+        directory = content / folder
+        if directory.is_dir():
+            ids[kind] = sorted(p.stem for p in directory.iterdir()
+                               if p.suffix in suffixes and not p.name.startswith("."))
+    ids["framework"] = sorted({*ids.get("framework", []), *(p.stem for p in BUILT_IN_FRAMEWORKS.glob("*.yaml"))})
+    return ids
+
+
+def scaffold_text(root: Path, kind: Kind, record_id: str, prefill: dict[str, str],
+                  framework: tuple[str, Framework] | None = None) -> str:
+    """The text of a new record (pure: reads nothing but what it is given and the ids that exist)."""
+    schema = json_schema(kind.model_key)
+    context = Context(known=known_ids(root), prefill=dict(prefill))
+    walker = SchemaWalker(schema, context)
+    if framework is not None:
+        context.prefill["framework"] = framework[0]
+        context.overrides = inspection_overrides(walker, *framework)
+    path = kind.path(root, record_id)
+    about = (schema.get("description") or "").strip().rstrip(".")
+    header = [
+        schema_line(root, kind, path),
+        f"# content/{kind.folder}/{record_id}{kind.suffix}: {about[:1].lower() + about[1:]}." if about else
+        f"# content/{kind.folder}/{record_id}{kind.suffix}",
+        "# Fill in the fields marked (required); leave empty what the source does not say.",
+        "# A block whose lines start with '# ' is optional: remove the '# ' to use it (Ctrl+/ in VS Code).",
+        "# Dates are written 2021-03-01 (a month: 2021-03). Check your work with: scrutiny check",
+    ]
+    body = render_lines(walker.object_lines(schema, 0, False, top=True))
+    if kind.suffix == ".md":
+        return "---\n" + "\n".join(header) + "\n" + body + "---\n" + REPORT_BODY
+    return "\n".join(header) + "\n" + body
+
+
+# Options of `scrutiny new` that fill a top-level field, and the kinds that have that field.
+PREFILL_OPTIONS = ("service", "council", "inspection")
+
+
+def kinds_with_field(name: str) -> list[str]:
+    return [k.name for k in KINDS.values() if name in MODELS[k.model_key].model_fields]
+
+
+def create_record(root: Path, kind_name: str, record_id: str, framework_id: str | None = None,
+                  prefill: dict[str, str] | None = None) -> tuple[Path, list[str]]:
+    """Write content/<folder>/<id> and the kind's schema; returns the path and notes for the person."""
+    kind = KINDS.get(kind_name)
+    if kind is None:
+        raise AuthoringError(f"'{kind_name}' is not a kind of record; use one of {', '.join(KINDS)}", usage=True)
+    if not ID_PATTERN.match(record_id):
+        raise AuthoringError(f"'{record_id}' is not a usable id: use lower-case letters, digits and hyphens, "
+                             "e.g. torbay-2021 (the id becomes the file name)", usage=True)
+    prefill = {k: v for k, v in (prefill or {}).items() if v is not None}
+    for name in prefill:
+        if name not in MODELS[kind.model_key].model_fields:
+            raise AuthoringError(f"--{name.replace('_', '-')} is for {' and '.join(kinds_with_field(name))} "
+                                 f"records, not {kind.name}", usage=True)
+    if framework_id is not None and kind.name != "inspection":
+        raise AuthoringError("--framework is for inspection records only", usage=True)
+    content = root / "content"
+    if not content.is_dir():
+        raise AuthoringError(f"there is no content/ folder in {root}; run this in the site's folder or give "
+                             "it with -C DIR", usage=True)
+    target = kind.path(root, record_id)
+    existing = [p for p in (target.with_suffix(s) for s in RECORD_FOLDERS[kind.folder][1]) if p.exists()]
+    if existing:
+        shown = existing[0].relative_to(root).as_posix()
+        raise AuthoringError(f"{shown} already exists; nothing was written (edit that file, or choose "
+                             "another id)")
+
+    notes = []
+    framework = None
+    if kind.name == "inspection":
+        frameworks = load_frameworks(root)
+        chosen = framework_id or default_framework(frameworks)
+        if chosen not in frameworks:
+            raise AuthoringError(f"there is no framework '{chosen}'; known: {', '.join(sorted(frameworks))}",
+                                 usage=True)
+        framework = (chosen, frameworks[chosen][0])
+    known = known_ids(root)
+    for name, value in prefill.items():
+        if value not in known.get(name, []):
+            notes.append(f"note: there is no {name.replace('_', ' ')} '{value}' yet; create it with "
+                         f"`scrutiny new {name.replace('_', '-')} {value}`")
+
+    text = scaffold_text(root, kind, record_id, prefill, framework)
+    write_schemas(root, [kind])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "x", encoding="utf-8") as handle:     # 'x': never overwrite, even in a race
+        handle.write(text)
+    return target, notes

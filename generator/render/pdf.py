@@ -1,0 +1,209 @@
+"""The one WeasyPrint wrapper: an HTML document in, a tagged PDF out.
+
+Everything that makes a paper safe, accessible and reproducible is decided here, once:
+
+- **Fetching.** `SafeFetcher` reads only `file:` URLs of files inside the folders it is
+  given (the site's `content/`, its `templates/` and the built-in theme), after resolving
+  symbolic links. Anything else (`http://`, `data:`, `file:///etc/passwd`,
+  `../../secret.png`, a link out of content/) raises `FetchRefused`, which stops the
+  render: nothing is fetched, and the caller turns it into a content error naming the
+  record. (The resolve stage already refuses such images in Markdown; this is the second
+  wall.)
+- **Fonts.** Papers are set in Liberation Sans (Arial-metric, Debian `fonts-liberation2`,
+  installed by `tools/system-deps`). `check_fonts` fails with that advice when it is
+  missing instead of letting fontconfig substitute something else silently. One
+  `FontConfiguration` per process, reused by every document the process renders.
+- **Accessibility.** WeasyPrint's PDF/UA-1 variant: a structure tree, /Lang from
+  `<html lang>`, /Title from `<title>`, /DisplayDocTitle. SVG charts get their /Alt from
+  their `<title>` (WeasyPrint 70 reads it); `papers.print_svg` puts the chart's
+  description into that title first, so the alt text carries the numbers.
+- **Reproducibility.** WeasyPrint 70 writes /CreationDate and /ModDate only from
+  `<meta name=dcterms.created|modified>` (it never reads the clock or SOURCE_DATE_EPOCH
+  for PDFs) and writes /ID only when given `pdf_identifier`: we pass a fixed identifier,
+  so the same HTML always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import mimetypes
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+from urllib.parse import unquote, urlsplit
+
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from generator.write import OutputError
+
+FONT_FAMILY = "Liberation Sans"
+FONT_FILES = {"regular": "LiberationSans-Regular.ttf", "bold": "LiberationSans-Bold.ttf",
+              "italic": "LiberationSans-Italic.ttf", "bold-italic": "LiberationSans-BoldItalic.ttf"}
+FONT_DIRS = (Path("/usr/share/fonts/truetype/liberation2"), Path("/usr/share/fonts/truetype/liberation"),
+             Path("/usr/local/share/fonts"), Path.home() / ".local/share/fonts", Path.home() / ".fonts")
+PDF_VARIANT = "pdf/ua-1"
+MAX_FETCH_BYTES = 64 * 1024 * 1024
+
+
+class PaperError(OutputError):
+    """A paper cannot be made from the content as it is: a message for people, naming the file.
+
+    A subclass of OutputError so that `scrutiny build` reports it like any other reason
+    the output could not be written (exit 1, previous output untouched)."""
+
+    def __init__(self, source: str, message: str, hint: str | None = None) -> None:
+        self.source = source
+        self.message = message
+        self.hint = hint
+        text = f"{source}: error: {message}"
+        super().__init__(f"{text} ({hint})" if hint else text)
+
+    def __reduce__(self):
+        return (PaperError, (self.source, self.message, self.hint))
+
+
+class FetchRefused(FatalURLFetchingError):
+    """A document asked for a URL it may not have. WeasyPrint lets this (a BaseException)
+    through its own error handling, so the render stops: nothing is fetched."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"refused to fetch {url[:120]}: {reason}")
+        self.url = url
+        self.reason = reason
+
+    def __reduce__(self):
+        return (FetchRefused, (self.url, self.reason))
+
+
+def _inside(path: str, roots: Sequence[str]) -> bool:
+    return any(path == root or path.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
+
+
+def make_fetcher(roots: Sequence[Path]):
+    """A WeasyPrint URL fetcher that reads files inside `roots` and nothing else."""
+    real_roots = tuple(os.path.realpath(r) for r in roots)
+
+    class SafeFetcher(URLFetcher):
+        """No network, no data: URLs, no file outside the allowed folders (symlinks resolved)."""
+
+        def __init__(self) -> None:
+            super().__init__(timeout=1, allowed_protocols=("file",), allow_redirects=False,
+                             fail_on_errors=True)
+            self.roots = real_roots
+            self.fetched: list[str] = []
+
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            if parts.scheme.lower() != "file":
+                raise FetchRefused(url, f"{parts.scheme or 'this'}: addresses are never fetched; papers use only "
+                                   "files inside content/")
+            if parts.netloc not in ("", "localhost"):
+                raise FetchRefused(url, "files on other machines are never read")
+            real = os.path.realpath(unquote(parts.path))
+            if not _inside(real, self.roots):
+                raise FetchRefused(url, "the file is outside content/ and the theme")
+            if not os.path.isfile(real):
+                raise FetchRefused(url, "there is no such file")
+            if os.path.getsize(real) > MAX_FETCH_BYTES:
+                raise FetchRefused(url, "the file is larger than 64 MB")
+            with open(real, "rb") as handle:
+                data = handle.read()
+            self.fetched.append(real)
+            mime = mimetypes.guess_type(real)[0] or "application/octet-stream"
+            return URLFetcherResponse(Path(real).as_uri(), data, {"Content-Type": mime})
+
+    return SafeFetcher()
+
+
+@lru_cache(maxsize=1)
+def font_files() -> dict[str, Path]:
+    """The Liberation Sans files, looked up where Debian and users install fonts."""
+    found: dict[str, Path] = {}
+    for style, name in FONT_FILES.items():
+        for folder in FONT_DIRS:
+            candidate = folder / name
+            if candidate.is_file():
+                found[style] = candidate
+                break
+    return found
+
+
+def check_fonts() -> dict[str, Path]:
+    found = font_files()
+    missing = [FONT_FILES[s] for s in ("regular", "bold") if s not in found]
+    if missing:
+        raise PaperError("fonts", f"the papers' font {FONT_FAMILY} is not installed ({', '.join(missing)} not found)",
+                         "run tools/system-deps pdf, or: sudo apt-get install fonts-liberation2")
+    return found
+
+
+# --- per-process state: one font configuration and parsed stylesheets, reused ------------
+
+_FONT_CONFIG = None
+_STYLESHEETS: dict[str, object] = {}
+
+
+def font_config():
+    global _FONT_CONFIG
+    if _FONT_CONFIG is None:
+        from weasyprint.text.fonts import FontConfiguration
+        _FONT_CONFIG = FontConfiguration()
+    return _FONT_CONFIG
+
+
+def _stylesheet(css: str, base_url: str, fetcher):
+    key = hashlib.sha256(f"{base_url}\0{css}".encode()).hexdigest()
+    if key not in _STYLESHEETS:
+        from weasyprint import CSS
+        _STYLESHEETS[key] = CSS(string=css, base_url=base_url, url_fetcher=fetcher, font_config=font_config())
+    return _STYLESHEETS[key]
+
+
+def quiet_weasyprint() -> None:
+    """WeasyPrint logs every unsupported CSS property; papers are checked by tests instead."""
+    for name in ("weasyprint", "weasyprint.progress"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One HTML document to lay out: everything a worker process needs, and nothing more."""
+
+    key: str                      # a stable name: 'inspection:torbay-2021'
+    label: str                    # for people: 'the findings paper of content/inspections/torbay-2021.yaml'
+    source: str                   # the record file an error names
+    html: str
+    css: str
+    base_dir: str                 # relative URLs resolve here (the site's content/)
+    roots: tuple[str, ...]        # the only folders files may be read from
+
+
+@dataclass(frozen=True)
+class Rendered:
+    key: str
+    data: bytes
+    pages: int
+
+
+def render(job: Job) -> Rendered:
+    """Lay out one document and write it as PDF/UA-1 with a fixed identifier."""
+    from weasyprint import HTML
+
+    quiet_weasyprint()
+    check_fonts()
+    fetcher = make_fetcher([Path(r) for r in job.roots])
+    base_url = Path(job.base_dir).as_uri() + "/"
+    try:
+        stylesheet = _stylesheet(job.css, base_url, fetcher)
+        document = HTML(string=job.html, base_url=base_url, url_fetcher=fetcher).render(
+            font_config=font_config(), stylesheets=[stylesheet])
+        identifier = hashlib.sha256(job.key.encode()).hexdigest()[:32]
+        data = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=identifier.encode())
+    except FetchRefused as exc:
+        raise PaperError(job.source, str(exc),
+                         "images and files must be under content/ (e.g. attachments/NAME); "
+                         "nothing is fetched from the network") from None
+    return Rendered(job.key, data, len(document.pages))

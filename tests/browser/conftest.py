@@ -1,0 +1,148 @@
+"""The browser suite's fixtures: the real site, served by nginx under /scrutiny/, in Chromium.
+
+Once per session: `scrutiny build --no-pdf` into a temporary folder, nginx (Debian's, with
+the config in deploy/nginx.conf) on 127.0.0.1 and a free port, and one headless Chromium
+(Debian's /usr/bin/chromium driven by Playwright). Each test gets a fresh page.
+
+Nothing here skips: a missing Chromium, nginx or axe-core fails the suite with the one
+command that installs it (`make test` does all three).
+"""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+from browser_kit import (CHROMIUM, CHROMIUM_ARGS, DESKTOP, PREFIX, SCREENSHOTS, ServedSite, build_site,
+                         install_hint, nginx_binary, render_nginx_conf)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Everything in this folder needs the browser and nginx: mark it `browser`."""
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in Path(str(item.fspath)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's content built once with `scrutiny build --no-pdf`."""
+    return build_site(tmp_path_factory.mktemp("browser") / "site")
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _serving(url: str, proc: subprocess.Popen, seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            return False
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:
+                return response.status == 200
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.05)
+    return False
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGQUIT)      # graceful shutdown of this nginx, by its own pid
+        try:
+            proc.wait(timeout=10)
+            return
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def nginx_site(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
+    """nginx serving the built site at http://127.0.0.1:PORT/scrutiny/ for the whole session.
+
+    The config is deploy/nginx.conf, rendered for this run: the current user, a free port,
+    pid file, logs and temporary files in a temporary folder.
+    """
+    nginx = nginx_binary()
+    run_dir = tmp_path_factory.mktemp("nginx")
+    conf = run_dir / "nginx.conf"
+    log = ""
+    for _attempt in range(5):               # a free port can be taken between the probe and nginx
+        port = _free_port()
+        conf.write_text(render_nginx_conf(built_site, run_dir, f"127.0.0.1:{port}"), encoding="utf-8")
+        with open(run_dir / "nginx.out", "wb") as out:
+            proc = subprocess.Popen([nginx, "-p", str(run_dir), "-c", str(conf), "-e", str(run_dir / "error.log"),
+                                     "-g", "daemon off;"], stdout=out, stderr=subprocess.STDOUT)
+        origin = f"http://127.0.0.1:{port}"
+        if _serving(origin + PREFIX + "index.html", proc):
+            break
+        _stop(proc)
+        log = "".join(p.read_text(errors="replace") for p in (run_dir / "error.log", run_dir / "nginx.out")
+                      if p.exists())
+        if "Address already in use" not in log:
+            pytest.fail(f"nginx did not serve the site with {conf}:\n{log}", pytrace=False)
+    else:
+        pytest.fail(f"nginx found no free port in five tries:\n{log}", pytrace=False)
+    try:
+        yield ServedSite(root=built_site, base_url=origin + PREFIX, origin=origin)
+    finally:
+        _stop(proc)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """One headless Debian Chromium for the session, driven by Playwright."""
+    if not CHROMIUM.exists():
+        pytest.fail(install_hint("Chromium", "sudo apt-get install chromium"), pytrace=False)
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def _new_page(browser: Any, **options: Any) -> tuple[Any, Any]:
+    context = browser.new_context(viewport=DESKTOP, **options)
+    context.set_default_timeout(10_000)
+    return context, context.new_page()
+
+
+@pytest.fixture
+def page(chromium: Any) -> Iterator[Any]:
+    """A fresh page, 1280 px wide, JavaScript on."""
+    context, tab = _new_page(chromium)
+    try:
+        yield tab
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page_without_js(chromium: Any) -> Iterator[Any]:
+    """A fresh page, 1280 px wide, with JavaScript switched off."""
+    context, tab = _new_page(chromium, java_script_enabled=False)
+    try:
+        yield tab
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir() -> Path:
+    """tests/artifacts/screenshots/ (git-ignored): where the looks tests write their PNGs."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
