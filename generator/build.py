@@ -88,7 +88,7 @@ def build_site(options: BuildOptions, progress: Callable[[str, int, int], None] 
     stage = time.perf_counter()
     plan = plan_site(checked.corpus, options.now, preview=options.drafts, pdf=options.pdf)
     report.plan = plan
-    env = make_environment(options.root / "templates")
+    env = make_environment(options.root / "templates", cache=options.root / ".cache" / "jinja")
     digests = manifest.input_digests(plan)
     template_digest = TemplateDigests(env)
     assets = theme_asset_files()

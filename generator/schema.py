@@ -1,16 +1,53 @@
-"""JSON Schema for the record kinds, so editors can complete and check YAML as it is typed."""
+"""JSON Schema for the record kinds, so editors can complete and check YAML as it is typed.
+
+Pydantic describes the models' full forms; the YAML also accepts shorthands (a standard
+given as just its rating word, a key question as just its percentage, an appendix with
+its source written inline). The schema is widened here to accept exactly those.
+"""
 
 from __future__ import annotations
 
+import copy
+
+from pydantic.json_schema import models_json_schema
+
 from generator.model import MODELS
+from generator.model.meeting import SOURCE_FIELDS
+from generator.model.types import Rating
 
 SCHEMA_URI = "https://json-schema.org/draft/2020-12/schema"
 
 
+def _accept_shorthands(defs: dict) -> None:
+    rating_word = {"type": "string", "enum": [r.value for r in Rating],
+                   "description": "shorthand for {rating: ...}"}
+    if "StandardFinding" in defs:
+        full = defs["StandardFinding"]
+        defs["StandardFinding"] = {"anyOf": [rating_word, full], "title": full.get("title", "StandardFinding")}
+    if "KeyQuestion" in defs:
+        full = defs["KeyQuestion"]
+        defs["KeyQuestion"] = {"anyOf": [{"type": "number", "minimum": 0, "maximum": 100,
+                                          "description": "shorthand for a published percentage"}, full],
+                               "title": full.get("title", "KeyQuestion")}
+    if "Appendix" in defs and "AppendixPart" in defs:
+        appendix = defs["Appendix"]
+        part_properties = defs["AppendixPart"]["properties"]
+        for name in SOURCE_FIELDS:
+            appendix["properties"][name] = copy.deepcopy(part_properties[name])
+        appendix["required"] = [r for r in appendix.get("required", []) if r != "parts"]
+        appendix["anyOf"] = [{"required": ["parts"]}] + [{"required": [name]} for name in SOURCE_FIELDS]
+
+
 def json_schema(kind: str | None = None) -> dict:
-    """One kind's schema, or a schema with every kind under $defs when kind is None."""
+    """One kind's schema, or one schema with every kind under $defs when kind is None."""
     if kind is not None:
         schema = MODELS[kind].model_json_schema(by_alias=True)
+        _accept_shorthands(schema.get("$defs", {}))
         return {"$schema": SCHEMA_URI, **schema}
-    return {"$schema": SCHEMA_URI, "title": "Scrutiny content",
-            "$defs": {name: model.model_json_schema(by_alias=True) for name, model in MODELS.items()}}
+    _, combined = models_json_schema([(model, "validation") for model in MODELS.values()], by_alias=True,
+                                     ref_template="#/$defs/{model}")
+    defs = combined.get("$defs", {})
+    _accept_shorthands(defs)
+    for kind, model in MODELS.items():          # each kind by its own name, for editors' mappings
+        defs[kind] = {"$ref": f"#/$defs/{model.__name__}"}
+    return {"$schema": SCHEMA_URI, "title": "Scrutiny content", "$defs": defs}

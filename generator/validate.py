@@ -178,7 +178,7 @@ def validate(loaded: LoadResult) -> tuple[Records, list[Problem]]:
         if doc.kind == "attachment":
             attachments[doc.path.removeprefix("content/")] = doc
             continue
-        if doc.path in unreadable:          # its YAML could not be read: its error says why
+        if doc.data is None and doc.path in unreadable:   # unreadable YAML: its error says why
             broken.add((doc.kind, doc.id))
             continue
         record, found = validate_document(doc)

@@ -65,10 +65,19 @@ def _kinds() -> dict[str, Kind]:
 
 KINDS: dict[str, Kind] = _kinds()
 
-# A field whose value is the id of another record: which kind, to list the ids that exist.
-REFERENCE_FIELDS = {"service": "service", "council": "council", "inspection": "inspection",
-                    "action_plan": "action_plan", "report": "report", "indicators": "indicators",
-                    "framework": "framework", "default_council": "council"}
+# A field whose value is the id of another record: which kind (to list the ids that exist),
+# and what to call it.
+REFERENCE_FIELDS = {"service": ("service", "a service"), "council": ("council", "a council"),
+                    "inspection": ("inspection", "an inspection"),
+                    "action_plan": ("action_plan", "an action plan"), "report": ("report", "a report"),
+                    "indicators": ("indicators", "a service's indicators file"),
+                    "framework": ("framework", "a framework"), "default_council": ("council", "a council")}
+
+# Said of a field only where its model gives no description of its own.
+FIELD_NOTES = {
+    "status": "draft keeps it off the public site",
+    "embargo_until": "nothing of it is public before this",
+}
 
 
 # --------------------------------------------------------------------------- schema files
@@ -237,9 +246,8 @@ class SchemaWalker:
         shape = self.shape(node)
         reference = REFERENCE_FIELDS.get(name)
         if reference and shape == "scalar":
-            ids = self.context.known.get(reference, [])
-            noun = reference.replace("_", " ")
-            text = f"the id of {'an' if noun[0] in 'aeiou' else 'a'} {noun}"
+            ids = self.context.known.get(reference[0], [])
+            text = f"the id of {reference[1]}"
             if ids:
                 shown = ", ".join(ids[:8]) + (", ..." if len(ids) > 8 else "")
                 text += f": {shown}"
@@ -252,10 +260,8 @@ class SchemaWalker:
                 parts.append(" | ".join(values))
         elif shape == "scalar" and not description and not reference:
             parts.append(self.type_words(node))
-        elif shape == "list" and not description:
-            item, _ = self.unwrap(node.get("items", {}))
-            if self.shape(item) == "scalar" and item.get("type") == "integer":
-                parts.append("a list of whole numbers, e.g. [1, 2]")
+        if not description and name in FIELD_NOTES:
+            parts.append(FIELD_NOTES[name])
         default = node.get("default", _MISSING)
         if default not in (_MISSING, None, [], {}) and not isinstance(default, (dict, list)):
             parts.append(f"default: {yaml_scalar(default)}")
@@ -280,7 +286,7 @@ class SchemaWalker:
 
     # -- writing lines
 
-    def object_lines(self, node: dict, indent: int, commented: bool, top: bool = False) -> list[Line]:
+    def object_lines(self, node: dict, indent: int, hash_at: int | None, top: bool = False) -> list[Line]:
         node = self.resolve(node)
         required = set(node.get("required", []))
         lines: list[Line] = []
@@ -288,16 +294,22 @@ class SchemaWalker:
             if top and name in self.context.overrides:
                 lines += self.context.overrides[name](name, prop, indent)
                 continue
-            lines += self.field_lines(name, prop, name in required, indent, commented, top)
+            lines += self.field_lines(name, prop, name in required, indent, hash_at, top)
         return lines
 
-    def field_lines(self, name: str, prop: dict, required: bool, indent: int, commented: bool,
+    def field_lines(self, name: str, prop: dict, required: bool, indent: int, hash_at: int | None,
                     top: bool = False) -> list[Line]:
-        value, nullable = self.unwrap(prop)
+        """One field: a live line, a live structure, or an optional structure commented out."""
+        value, _ = self.unwrap(prop)
         shape = self.shape(value)
         comment = self.describe(name, value, required)
         default = prop.get("default", value.get("default", _MISSING))
         key = yaml_scalar(name) + ":"
+        # an optional block is commented out from its own line down (or stays inside an outer one)
+        block = indent if hash_at is None else hash_at
+
+        def optional(note: str) -> str:
+            return f"{comment}; optional: {note}" if comment else f"optional: {note}"
 
         if shape in ("scalar", "enum"):
             given = self.context.prefill.get(name) if top else None
@@ -307,51 +319,48 @@ class SchemaWalker:
                 shown = yaml_scalar(default)
             else:
                 shown = ""
-            return [Line(indent, f"{key} {shown}".rstrip(), comment, commented)]
+            return [Line(indent, f"{key} {shown}".rstrip(), comment, hash_at)]
 
         if shape == "model":
-            doc = comment or (value.get("description") or "").strip()
             if required or isinstance(default, dict):
-                return [Line(indent, key, doc, commented), *self.object_lines(value, indent + 2, commented)]
-            hint = f"{doc}; optional" if doc else "optional"
-            return [Line(indent, key, f"{hint}: remove the '# ' to use it", True),
-                    *self.object_lines(value, indent + 2, True)]
+                return [Line(indent, key, comment or value.get("description"), hash_at),
+                        *self.object_lines(value, indent + 2, hash_at)]
+            return [Line(indent, key, optional("remove the '# ' to use it"), block),
+                    *self.object_lines(value, indent + 2, block)]
 
         if shape == "list":
             item, _ = self.unwrap(value.get("items", {}))
-            min_items = value.get("minItems", 0)
             if self.shape(item) in ("scalar", "enum"):
-                if required and min_items:
-                    return [Line(indent, key, comment, commented), Line(indent + 2, "-", None, commented)]
-                return [Line(indent, f"{key} []", comment, commented)]
-            doc = comment or (item.get("description") or "").strip()
-            entry = self.object_lines(item, indent + 4, False)
-            if required and min_items:
-                return [Line(indent, key, doc, commented), *self.list_entry(entry, indent + 2, commented)]
-            hint = f"{doc}; optional" if doc else "optional"
-            return [Line(indent, key, f"{hint}: remove the '# ' to use it, one '- ' entry each", True),
-                    *self.list_entry(entry, indent + 2, True)]
+                if required and value.get("minItems"):
+                    return [Line(indent, key, comment, hash_at), Line(indent + 2, "-", None, hash_at)]
+                return [Line(indent, f"{key} []", comment or self.list_words(item), hash_at)]
+            if required and value.get("minItems"):
+                entry = self.object_lines(item, indent + 4, hash_at)
+                return [Line(indent, key, comment or item.get("description"), hash_at),
+                        *self.list_entry(entry, indent + 2)]
+            entry = self.object_lines(item, indent + 4, block)
+            return [Line(indent, key, optional("remove the '# ' to use it; one '- ' entry each"), block),
+                    *self.list_entry(entry, indent + 2)]
 
-        # a mapping with keys of the author's choosing
+        # a mapping whose keys the author chooses
         item, _ = self.unwrap(value.get("additionalProperties", {}))
-        doc = comment or ""
-        hint = f"{doc}; optional" if doc else "optional"
-        lines = [Line(indent, key, f"{hint}: remove the '# ' to use it", True),
-                 Line(indent + 2, "a_name:", "a name of your choosing", True)]
+        lines = [Line(indent, key, optional("remove the '# ' to use it"), block),
+                 Line(indent + 2, "a_name:", "a name of your choosing", block)]
         if self.shape(item) == "model":
-            lines += [Line(ln.indent, ln.text, ln.comment, True) for ln in self.object_lines(item, indent + 4, True)]
+            lines += self.object_lines(item, indent + 4, block)
         return lines
 
     @staticmethod
-    def list_entry(entry: list[Line], indent: int, commented: bool) -> list[Line]:
-        """The lines of one list entry: the first field goes after '- '."""
-        out = []
-        for index, line in enumerate(entry):
-            if index == 0:
-                out.append(Line(indent, f"- {line.text}", line.comment, commented or line.commented))
-            else:
-                out.append(Line(line.indent, line.text, line.comment, commented or line.commented))
-        return out
+    def list_words(item: dict) -> str:
+        if item.get("type") == "integer":
+            return "a list of whole numbers, e.g. [1, 2]"
+        return "a list: one '- ' line each, or [first, second]"
+
+    @staticmethod
+    def list_entry(entry: list[Line], indent: int) -> list[Line]:
+        """The lines of one list entry: its first field goes after '- '."""
+        first, *rest = entry
+        return [Line(indent, f"- {first.text}", first.comment, first.hash_at), *rest]
 
 
 def render_lines(lines: list[Line]) -> str:
@@ -373,7 +382,7 @@ def inspection_overrides(walker: SchemaWalker, framework_id: str, framework: Fra
                       "areas for improvement")]
         for domain in framework.domains:
             lines.append(Line(indent + 2, f'"{domain.number}":', domain.name))
-            lines += walker.object_lines(defs["DomainFindings"], indent + 4, False)
+            lines += walker.object_lines(defs["DomainFindings"], indent + 4, None)
         return lines
 
     def standards(name: str, prop: dict, indent: int) -> list[Line]:
@@ -388,19 +397,19 @@ def inspection_overrides(walker: SchemaWalker, framework_id: str, framework: Fra
                 if standard.case_based:
                     lines.append(Line(indent + 4, "cases:", cases_comment))
                     if standard.key_questions:
-                        lines.append(Line(indent + 4, "key_questions:",
-                                          "'yes' answers of the relevant cases, or the published %; "
-                                          "remove the '# ' to use them", True))
+                        block = indent + 4
+                        lines.append(Line(block, "key_questions:", "'yes' answers of the relevant cases, or "
+                                          "the published %; optional: remove the '# ' to use them", block))
                         for question in standard.key_questions:
-                            lines.append(Line(indent + 6, "", question.text, True))
+                            lines.append(Line(indent + 6, "", question.text, block))
                             lines.append(Line(indent + 6, f'"{question.number}": {{yes: , of: }}',
-                                              "or a percentage, e.g. 93", True))
+                                              "or a percentage, e.g. 93", block))
         return lines
 
     def separately_rated(name: str, prop: dict, indent: int) -> list[Line]:
         if not framework.separately_rated:
             return [Line(indent, f"{name}:", f"not used: {framework_id} rates nothing outside the score",
-                         True)]
+                         indent)]
         lines = [Line(indent, f"{name}:", "rated separately: not counted in the score")]
         for rated in framework.separately_rated:
             lines.append(Line(indent + 2, f"{rated.key}:", f"{rated.number} {rated.name}"))
@@ -461,7 +470,7 @@ def scaffold_text(root: Path, kind: Kind, record_id: str, prefill: dict[str, str
         "# A block whose lines start with '# ' is optional: remove the '# ' to use it (Ctrl+/ in VS Code).",
         "# Dates are written 2021-03-01 (a month: 2021-03). Check your work with: scrutiny check",
     ]
-    body = render_lines(walker.object_lines(schema, 0, False, top=True))
+    body = render_lines(walker.object_lines(schema, 0, None, top=True))
     if kind.suffix == ".md":
         return "---\n" + "\n".join(header) + "\n" + body + "---\n" + REPORT_BODY
     return "\n".join(header) + "\n" + body

@@ -1,9 +1,136 @@
-"""Authoring tools: `scrutiny new`, `serve`, `import action-plan`, `list`."""
+"""Authoring tools: `scrutiny new`, `serve`, `import action-plan`, `list`.
+
+This module only wires options to the modules in generator/authoring/, which do the work.
+An `AuthoringError` becomes a message and exit 2 (a usage mistake) or exit 1 (anything
+else the person must fix); never a traceback.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
 import click
+
+from generator.authoring import AuthoringError
+
+
+@contextmanager
+def _people_errors(ctx: click.Context) -> Iterator[None]:
+    try:
+        yield
+    except AuthoringError as exc:
+        if exc.usage:
+            raise click.UsageError(str(exc), ctx) from None
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+
+
+def _root(ctx: click.Context) -> Path:
+    return ctx.obj["root"]
 
 
 def register(cli: click.Group) -> None:
     """Add the authoring commands to the `scrutiny` group."""
+    from generator.authoring.scaffold import KINDS
+    from generator.cli import AsOf
+
+    @cli.command("new")
+    @click.argument("kind", type=click.Choice(list(KINDS)), metavar="KIND")
+    @click.argument("record_id", metavar="ID")
+    @click.option("--framework", default=None, metavar="ID",
+                  help="inspection: the inspectorate's framework (default: the newest built-in).")
+    @click.option("--service", default=None, metavar="ID", help="inspection: the service inspected.")
+    @click.option("--council", default=None, metavar="ID", help="service, meeting, report: the council.")
+    @click.option("--inspection", default=None, metavar="ID",
+                  help="action-plan, report: the inspection it answers or reports on.")
+    @click.pass_context
+    def new(ctx: click.Context, kind: str, record_id: str, framework: str | None, service: str | None,
+            council: str | None, inspection: str | None) -> None:
+        """Start a record: KIND is inspection, action-plan, meeting, report, service or council.
+
+        Writes content/<folder>/ID.yaml (a report: content/reports/ID.md) with every field
+        present and explained, and the JSON Schema editors use to check it as you type.
+        Never overwrites a file.
+        """
+        from generator.authoring.scaffold import create_record
+
+        root = _root(ctx)
+        with _people_errors(ctx):
+            path, notes = create_record(root, kind, record_id, framework,
+                                        {"service": service, "council": council, "inspection": inspection})
+        for note in notes:
+            click.echo(note, err=True)
+        shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+        click.echo(f"wrote {shown}: fill in the fields marked (required), then run `scrutiny check`")
+
+
+    @cli.command("list")
+    @click.argument("which", type=click.Choice(["drafts", "embargoed", "overdue"]), metavar="drafts|embargoed|overdue")
+    @click.option("--as-of", type=AsOf(), default=None,
+                  help="As if it were DATE (or 'DATE HH:MM'). Default: now.")
+    @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+    @click.pass_context
+    def list_(ctx: click.Context, which: str, as_of: dt.datetime | None, fmt: str) -> None:
+        """What is held back from the public site and until when, or which actions are overdue.
+
+        \b
+        drafts     records with 'status: draft' (and what waits for them)
+        embargoed  what a build will release once its time comes; the next release first
+        overdue    actions past their due date and not complete
+        """
+        import json
+
+        from generator.authoring import listing
+        from generator.cli import _moment, print_problems
+        from generator.pipeline import check_site
+
+        now = _moment(as_of)
+        checked = check_site(_root(ctx), now.date())
+        if checked.corpus is None:
+            print_problems(checked)
+            sys.exit(1)
+        corpus = checked.corpus
+        if which == "drafts":
+            items = listing.drafts(corpus, now)
+            lines = listing.text_drafts(items)
+        elif which == "embargoed":
+            items = listing.embargoed(corpus, now)
+            lines = listing.text_embargoed(items)
+        else:
+            items = listing.overdue(corpus, now.date(), now)
+            lines = listing.text_overdue(items, now.date())
+        if fmt == "json":
+            click.echo(json.dumps(listing.as_json(which, now, items), indent=2))
+        else:
+            for line in lines:
+                click.echo(line)
+        if checked.errors:
+            click.echo(f"warning: {len(checked.errors)} content error(s): files with errors are left out of "
+                       "this list; run `scrutiny check`", err=True)
+            sys.exit(1)
+
+    @cli.command("serve")
+    @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+                  help="Port on 127.0.0.1 (0: any free port).")
+    @click.option("--pdf", is_flag=True, help="Build the PDFs too (slower; off by default while editing).")
+    @click.option("--drafts", is_flag=True, help="Include drafts, with a DRAFT banner (serves output/preview).")
+    @click.option("--no-search", is_flag=True, help="Skip the search index.")
+    @click.option("--as-of", type=AsOf(), default=None, help="Preview as if it were DATE (embargoes, overdue).")
+    @click.pass_context
+    def serve(ctx: click.Context, port: int, pdf: bool, drafts: bool, no_search: bool,
+              as_of: dt.datetime | None) -> None:
+        """Preview the site at http://127.0.0.1:8000/ while you edit.
+
+        Rebuilds when a file in content/ or templates/ changes and reloads the page in the
+        browser; content errors are shown on the page itself. Ctrl-C stops it.
+        """
+        from generator.authoring.serve import ServeOptions, serve as run
+
+        options = ServeOptions(root=_root(ctx), port=port, pdf=pdf, drafts=drafts, search=not no_search,
+                               as_of=as_of)
+        with _people_errors(ctx):
+            run(options, echo=click.echo)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+import re
 from pathlib import Path
 from typing import Any
 
@@ -62,11 +63,21 @@ def rating_slug(rating: Rating | str | None) -> str:
     return value.lower().replace(" ", "-")
 
 
-def make_environment(site_templates: Path | None = None) -> jinja2.Environment:
+def make_environment(site_templates: Path | None = None, cache: Path | None = None) -> jinja2.Environment:
+    """The one Jinja2 environment. `cache` keeps compiled templates between runs (keyed by
+    each template's source checksum, so an edited template is always recompiled)."""
     search = [str(site_templates)] if site_templates and site_templates.is_dir() else []
     search.append(str(THEME / "templates"))
+    bytecode_cache = None
+    if cache is not None:
+        try:
+            cache.mkdir(parents=True, exist_ok=True)
+            bytecode_cache = jinja2.FileSystemBytecodeCache(str(cache))
+        except OSError:
+            bytecode_cache = None          # a read-only checkout still builds, just slower
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(search),
+        bytecode_cache=bytecode_cache,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -126,17 +137,22 @@ def render_page(env: jinja2.Environment, plan: Plan, output: Output, extra: dict
     return html.encode("utf-8")
 
 
+_REFERENCE = re.compile(r"""\{%-?\s*(?:extends|include|import|from)\s+["']([^"']+)["']""")
+
+
 def template_dependencies(env: jinja2.Environment, name: str, seen: set[str] | None = None) -> set[str]:
-    """Every template `name` extends, includes or imports, recursively (for incremental builds)."""
-    from jinja2 import meta
+    """Every template `name` extends, includes or imports, recursively (for incremental builds).
+
+    A scan for the tags, not a Jinja parse: the theme names its templates literally, and a
+    full parse of every template on every build costs more than the rebuild it saves.
+    """
     seen = seen if seen is not None else set()
     if name in seen:
         return seen
     seen.add(name)
     source = env.loader.get_source(env, name)[0]
-    for child in meta.find_referenced_templates(env.parse(source)):
-        if child:
-            template_dependencies(env, child, seen)
+    for child in _REFERENCE.findall(source):
+        template_dependencies(env, child, seen)
     return seen
 
 

@@ -30,39 +30,16 @@ import logging
 import mimetypes
 import os
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from generator.write import OutputError
+from generator.render.paper_fonts import FONT_FAMILY, PaperError, check_fonts  # noqa: F401 (re-exported)
 
-FONT_FAMILY = "Liberation Sans"
-FONT_FILES = {"regular": "LiberationSans-Regular.ttf", "bold": "LiberationSans-Bold.ttf",
-              "italic": "LiberationSans-Italic.ttf", "bold-italic": "LiberationSans-BoldItalic.ttf"}
-FONT_DIRS = (Path("/usr/share/fonts/truetype/liberation2"), Path("/usr/share/fonts/truetype/liberation"),
-             Path("/usr/local/share/fonts"), Path.home() / ".local/share/fonts", Path.home() / ".fonts")
 PDF_VARIANT = "pdf/ua-1"
 MAX_FETCH_BYTES = 64 * 1024 * 1024
-
-
-class PaperError(OutputError):
-    """A paper cannot be made from the content as it is: a message for people, naming the file.
-
-    A subclass of OutputError so that `scrutiny build` reports it like any other reason
-    the output could not be written (exit 1, previous output untouched)."""
-
-    def __init__(self, source: str, message: str, hint: str | None = None) -> None:
-        self.source = source
-        self.message = message
-        self.hint = hint
-        text = f"{source}: error: {message}"
-        super().__init__(f"{text} ({hint})" if hint else text)
-
-    def __reduce__(self):
-        return (PaperError, (self.source, self.message, self.hint))
 
 
 class FetchRefused(FatalURLFetchingError):
@@ -116,28 +93,6 @@ def make_fetcher(roots: Sequence[Path]):
             return URLFetcherResponse(Path(real).as_uri(), data, {"Content-Type": mime})
 
     return SafeFetcher()
-
-
-@lru_cache(maxsize=1)
-def font_files() -> dict[str, Path]:
-    """The Liberation Sans files, looked up where Debian and users install fonts."""
-    found: dict[str, Path] = {}
-    for style, name in FONT_FILES.items():
-        for folder in FONT_DIRS:
-            candidate = folder / name
-            if candidate.is_file():
-                found[style] = candidate
-                break
-    return found
-
-
-def check_fonts() -> dict[str, Path]:
-    found = font_files()
-    missing = [FONT_FILES[s] for s in ("regular", "bold") if s not in found]
-    if missing:
-        raise PaperError("fonts", f"the papers' font {FONT_FAMILY} is not installed ({', '.join(missing)} not found)",
-                         "run tools/system-deps pdf, or: sudo apt-get install fonts-liberation2")
-    return found
 
 
 # --- per-process state: one font configuration and parsed stylesheets, reused ------------

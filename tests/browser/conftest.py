@@ -115,28 +115,44 @@ def chromium() -> Iterator[Any]:
             browser.close()
 
 
-def _new_page(browser: Any, **options: Any) -> tuple[Any, Any]:
-    context = browser.new_context(viewport=DESKTOP, **options)
+@pytest.fixture(scope="session")
+def _shared_context(chromium: Any) -> Iterator[Any]:
+    context = chromium.new_context(viewport=DESKTOP)
     context.set_default_timeout(10_000)
-    return context, context.new_page()
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def _shared_tab(_shared_context: Any) -> dict[str, Any]:
+    return {}
 
 
 @pytest.fixture
-def page(chromium: Any) -> Iterator[Any]:
-    """A fresh page, 1280 px wide, JavaScript on."""
-    context, tab = _new_page(chromium)
-    try:
-        yield tab
-    finally:
-        context.close()
+def page(_shared_context: Any, _shared_tab: dict[str, Any]) -> Any:
+    """A page, 1280 px wide, screen media, JavaScript on.
+
+    One tab serves the whole session (a new tab costs more than the test): each test gets it
+    back at desktop width and screen media, and navigates it itself. A closed or crashed tab
+    is replaced.
+    """
+    tab = _shared_tab.get("tab")
+    if tab is None or tab.is_closed():
+        tab = _shared_tab["tab"] = _shared_context.new_page()
+    tab.set_viewport_size(DESKTOP)
+    tab.emulate_media(media="screen")
+    return tab
 
 
 @pytest.fixture
 def page_without_js(chromium: Any) -> Iterator[Any]:
     """A fresh page, 1280 px wide, with JavaScript switched off."""
-    context, tab = _new_page(chromium, java_script_enabled=False)
+    context = chromium.new_context(viewport=DESKTOP, java_script_enabled=False)
+    context.set_default_timeout(10_000)
     try:
-        yield tab
+        yield context.new_page()
     finally:
         context.close()
 

@@ -1,0 +1,235 @@
+"""`scrutiny list drafts|embargoed|overdue`: what is held back from the public site, until when,
+and which actions are overdue.
+
+Pure functions over the resolved `Corpus`: no files are read here. What is public is decided
+by `generator.publication.public_corpus` alone, so the lists cannot disagree with a build:
+a record's release time is found by asking `public_corpus` at each embargo moment in turn
+(a record can wait for another one: an action plan for its embargoed inspection, an agenda
+item for its papers), never by re-implementing its rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from generator.model.types import LONDON, Status
+from generator.publication import public_corpus
+from generator.resolve.corpus import Corpus
+from generator.rules.progress import action_status, is_overdue
+
+# record kind -> (Corpus attribute, how people say it)
+RECORD_KINDS = {
+    "inspection": ("inspections", "inspection"),
+    "action_plan": ("action_plans", "action plan"),
+    "indicators": ("indicators", "indicators"),
+    "report": ("reports", "report"),
+    "meeting": ("meetings", "meeting"),
+}
+ITEM = "agenda_item"
+NOUNS = {**{kind: noun for kind, (_, noun) in RECORD_KINDS.items()}, ITEM: "agenda item"}
+
+
+@dataclass(frozen=True)
+class Held:
+    """Something the public site does not show yet."""
+
+    kind: str                         # inspection, action_plan, ..., agenda_item
+    id: str                           # the record's id; an item: "<meeting id> item 9"
+    path: str
+    draft: bool                       # its own status is draft
+    embargo_until: dt.datetime | None  # its own embargo, if any
+    release: dt.datetime | None       # when a build will first show it (None: not by time alone)
+    reason: str                       # for people: "embargoed until 2021-03-03 00:01", "draft"
+
+    @property
+    def noun(self) -> str:
+        return NOUNS[self.kind]
+
+
+@dataclass(frozen=True)
+class OverdueAction:
+    plan: str
+    path: str
+    action: str                       # the action's id, e.g. A1
+    text: str
+    due: str                          # 2021-07 or 2021-07-31, as written
+    due_end: dt.date                  # the day it became overdue after
+    status: str                       # red | amber | green | not started
+    public: bool                      # whether its plan is on the public site now
+
+
+def when(moment: dt.datetime | None) -> str:
+    """'2021-03-03 00:01', London time."""
+    return moment.astimezone(LONDON).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def _items(corpus: Corpus):
+    for mid, meeting in corpus.meetings.items():
+        for index, item in enumerate(meeting.items):
+            yield mid, meeting, index, item
+
+
+def _hidden(corpus: Corpus, now: dt.datetime) -> set[tuple[str, str]]:
+    """(kind, id) of every record and agenda item the public site does not show at `now`."""
+    public, _ = public_corpus(corpus, now)
+    hidden = {(kind, rid) for kind, (attr, _) in RECORD_KINDS.items()
+              for rid in getattr(corpus, attr) if rid not in getattr(public, attr)}
+    for mid, meeting, index, item in _items(corpus):
+        if item.to_follow:
+            continue                  # listed "To Follow" by its author: not waiting on a date
+        shown = public.meetings.get(mid)
+        if shown is None or shown.items[index].to_follow:
+            hidden.add((ITEM, f"{mid} item {item.number}"))
+    return hidden
+
+
+def _embargo_moments(corpus: Corpus, after: dt.datetime) -> list[dt.datetime]:
+    moments = {entry.embargo_until for attr, _ in RECORD_KINDS.values()
+               for entry in getattr(corpus, attr).values() if entry.embargo_until}
+    moments |= {item.embargo_until for _, _, _, item in _items(corpus) if item.embargo_until}
+    return sorted(m for m in moments if m > after)
+
+
+def held_back(corpus: Corpus, now: dt.datetime) -> list[Held]:
+    """Everything withheld from the public site at `now`, with the moment each is released."""
+    hidden = _hidden(corpus, now)
+    release: dict[tuple[str, str], dt.datetime] = {}
+    waiting = set(hidden)
+    for moment in _embargo_moments(corpus, now):
+        if not waiting:
+            break
+        still = _hidden(corpus, moment)
+        for key in waiting - still:
+            release[key] = moment
+        waiting &= still
+
+    found = []                        # (kind, id, path, draft, own embargo)
+    for kind, (attr, _) in RECORD_KINDS.items():
+        for rid, entry in getattr(corpus, attr).items():
+            if (kind, rid) in hidden:
+                found.append((kind, rid, entry.path, entry.status is Status.DRAFT, entry.embargo_until))
+    for mid, meeting, _, item in _items(corpus):
+        key = (ITEM, f"{mid} item {item.number}")
+        if key in hidden:
+            found.append((ITEM, key[1], meeting.path, False, item.embargo_until))
+    # who is released by their own embargo at each moment: what the others wait for
+    by_own: dict[dt.datetime, list[str]] = {}
+    for kind, rid, _, draft, embargo in found:
+        if not draft and embargo is not None and release.get((kind, rid)) == embargo:
+            by_own.setdefault(embargo, []).append(rid)
+    return [Held(kind, rid, path, draft, embargo, release.get((kind, rid)),
+                 _reason(rid, draft, embargo, release.get((kind, rid)), now, by_own))
+            for kind, rid, path, draft, embargo in found]
+
+
+def _reason(rid: str, draft: bool, embargo: dt.datetime | None, release: dt.datetime | None,
+            now: dt.datetime, by_own: dict[dt.datetime, list[str]]) -> str:
+    own = embargo if embargo is not None and embargo > now else None
+    if draft:
+        return "draft: set 'status: published' to release it"
+    if release is None:
+        return "waits for a draft (or a file with errors) it depends on"
+    if own is not None and own == release:
+        return f"embargoed until {when(own)}"
+    others = [other for other in by_own.get(release, []) if other != rid]
+    waits = f"waits for {', '.join(others)}" if others else f"waits for a record embargoed until {when(release)}"
+    return f"embargoed until {when(own)}, then {waits}" if own is not None else waits
+
+
+def drafts(corpus: Corpus, now: dt.datetime) -> list[Held]:
+    """Drafts, and what only a draft holds back (nothing releases them but a change of status)."""
+    return sorted((h for h in held_back(corpus, now) if h.release is None),
+                  key=lambda h: (not h.draft, h.kind, h.id))
+
+
+def embargoed(corpus: Corpus, now: dt.datetime) -> list[Held]:
+    """What a build will release by itself once its time comes, soonest first."""
+    return sorted((h for h in held_back(corpus, now) if h.release is not None),
+                  key=lambda h: (h.release, h.embargo_until != h.release, h.kind, h.id))
+
+
+def next_release(items: Iterable[Held]) -> tuple[dt.datetime, list[str]] | None:
+    """The next moment something becomes public, and the ids released then."""
+    timed = [h for h in items if h.release is not None]
+    if not timed:
+        return None
+    first = min(h.release for h in timed)
+    at_first = sorted((h for h in timed if h.release == first),
+                      key=lambda h: (h.embargo_until != first, h.kind, h.id))
+    return first, [h.id for h in at_first]
+
+
+def overdue(corpus: Corpus, as_of: dt.date, now: dt.datetime | None = None) -> list[OverdueAction]:
+    """Actions whose due date has passed as of `as_of` and that are not complete."""
+    public_plans = set(public_corpus(corpus, now)[0].action_plans) if now else set(corpus.action_plans)
+    found = []
+    for pid, view in corpus.action_plans.items():
+        for action in view.plan.actions:
+            if is_overdue(action, as_of):
+                status = action_status(action)
+                found.append(OverdueAction(pid, view.path, action.id, action.action, str(action.due),
+                                           action.due.end, status.value if status else "not started",
+                                           pid in public_plans))
+    return sorted(found, key=lambda o: (o.due_end, o.plan, _natural(o.action)))
+
+
+def _natural(text: str) -> tuple:
+    """A2 before A10."""
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text))
+
+
+# --------------------------------------------------------------------------- formatting
+
+def _table(rows: list[list[str]]) -> list[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    return ["  ".join([*(cell.ljust(w) for cell, w in zip(row, widths)), row[-1]]).rstrip() for row in rows]
+
+
+def text_drafts(items: list[Held]) -> list[str]:
+    if not items:
+        return ["no drafts: everything is public or waits only for its embargo"]
+    rows = [["KIND", "ID", "FILE", "WHY"]]
+    rows += [[h.noun, h.id, h.path, h.reason] for h in items]
+    return _table(rows)
+
+
+def text_embargoed(items: list[Held]) -> list[str]:
+    upcoming = next_release(items)
+    if upcoming is None:
+        return ["nothing is embargoed"]
+    moment, ids = upcoming
+    rows = [["RELEASE", "KIND", "ID", "WHY"]]
+    rows += [[when(h.release), h.noun, h.id, h.reason] for h in items]
+    return [f"next release: {when(moment)} ({', '.join(ids)})", *_table(rows)]
+
+
+def text_overdue(items: list[OverdueAction], as_of: dt.date) -> list[str]:
+    if not items:
+        return [f"no overdue actions as of {as_of.isoformat()}"]
+    plans = len({o.plan for o in items})
+    head = (f"{len(items)} overdue action{'s' if len(items) != 1 else ''} in {plans} "
+            f"plan{'s' if plans != 1 else ''} as of {as_of.isoformat()}")
+    rows = [["PLAN", "ACTION", "DUE", "STATUS", "WHAT"]]
+    rows += [[o.plan + ("" if o.public else " (not public)"), o.action, o.due, o.status,
+              o.text if len(o.text) <= 70 else o.text[:69] + "…"] for o in items]
+    return [head, *_table(rows)]
+
+
+def as_json(which: str, moment: dt.datetime, items: list) -> dict:
+    data: dict = {"list": which, "as_of": moment.isoformat()}
+    if which == "overdue":
+        data["items"] = [{"plan": o.plan, "path": o.path, "action": o.action, "due": o.due, "status": o.status,
+                          "public": o.public, "text": o.text} for o in items]
+        return data
+    if which == "embargoed":
+        upcoming = next_release(items)
+        data["next_release"] = ({"at": upcoming[0].isoformat(), "local": when(upcoming[0]), "ids": upcoming[1]}
+                                if upcoming else None)
+    data["items"] = [{"kind": h.kind, "id": h.id, "path": h.path, "draft": h.draft,
+                      "embargo_until": h.embargo_until.isoformat() if h.embargo_until else None,
+                      "release": h.release.isoformat() if h.release else None,
+                      "release_local": when(h.release) or None, "reason": h.reason} for h in items]
+    return data

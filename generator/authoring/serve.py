@@ -1,0 +1,321 @@
+"""`scrutiny serve`: preview the site while editing it.
+
+- builds the site (no PDFs unless asked: they take seconds each), then serves the output
+  folder on 127.0.0.1 only, from a thread (the standard library's ThreadingHTTPServer);
+- the main thread watches content/ and templates/ (watchfiles) and rebuilds on change; the
+  build is the ordinary incremental, atomic `build_site`, so a failed build leaves the last
+  good output being served;
+- every HTML response (never a file on disk) gets a small script that polls
+  /__scrutiny/version and reloads the page when a build has finished;
+- while the last build failed, every HTML response also gets an overlay listing the
+  problems (file:line:col and message), over the last good page;
+- the watch wakes up at the next embargo release (and every minute) so the preview shows
+  what a build at this moment would publish;
+- Ctrl-C (or SIGTERM) stops the watcher and the server and exits 0.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import html
+import json
+import os
+import signal
+import threading
+import time
+import traceback
+import urllib.parse
+from dataclasses import dataclass, field
+from functools import partial
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Callable
+
+from generator.authoring import AuthoringError
+from generator.model.types import LONDON
+from generator.problems import Problem, Severity
+
+HOST = "127.0.0.1"
+API = "/__scrutiny/"
+POLL_MS = 400
+WAKE_SECONDS = 60
+
+
+@dataclass
+class State:
+    """What the server shows: the build number pages poll for, and the last build's errors."""
+
+    version: int = 0
+    errors: list[Problem] = field(default_factory=list)
+    failure: str | None = None          # a build that crashed or could not write, not content
+    built_at: str = ""
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def update(self, errors: list[Problem], failure: str | None) -> None:
+        with self.lock:
+            self.version += 1
+            self.errors = list(errors)
+            self.failure = failure
+            self.built_at = dt.datetime.now(LONDON).strftime("%H:%M:%S")
+
+    def snapshot(self) -> tuple[int, list[Problem], str | None]:
+        with self.lock:
+            return self.version, list(self.errors), self.failure
+
+
+# --------------------------------------------------------------------------- what pages get
+
+RELOAD_SCRIPT = """<script data-scrutiny-serve>(function(){var v=%d;function poll(){
+fetch("/__scrutiny/version",{cache:"no-store"}).then(function(r){return r.json();}).then(function(d){
+if(d.version!==v){location.reload();}else{setTimeout(poll,%d);}}).catch(function(){setTimeout(poll,1500);});}
+setTimeout(poll,%d);})();</script>"""
+
+OVERLAY_STYLE = ("position:fixed;left:0;right:0;bottom:0;max-height:60vh;overflow:auto;z-index:2147483647;"
+                 "background:#fff;color:#0b0c0c;border-top:8px solid #d4351c;padding:16px 24px;"
+                 "font:16px/1.45 system-ui,-apple-system,'Segoe UI',Arial,sans-serif;"
+                 "box-shadow:0 -4px 18px rgba(0,0,0,.35);text-align:left")
+
+
+def overlay(errors: list[Problem], failure: str | None) -> str:
+    """The error panel shown over every page while the last build failed."""
+    if failure:
+        title = "The site could not be rebuilt"
+        body = f"<pre style=\"white-space:pre-wrap;font-size:14px\">{html.escape(failure)}</pre>"
+    else:
+        count = len(errors)
+        title = f"{count} content error{'s' if count != 1 else ''}: the site was not rebuilt"
+        items = []
+        for problem in errors:
+            where = f"{problem.path}:{problem.line}:{problem.column}"
+            subject = f"{problem.field}: " if problem.field else ""
+            hint = f" <em>({html.escape(problem.hint)})</em>" if problem.hint else ""
+            items.append(f"<li style=\"margin:.35em 0\"><code style=\"font-weight:bold\">{html.escape(where)}</code>"
+                         f" {html.escape(subject + problem.message)}{hint}</li>")
+        body = f"<ol style=\"margin:.5em 0 0;padding-left:1.5em\">{''.join(items)}</ol>"
+    return (f"<div id=\"scrutiny-errors\" role=\"alert\" style=\"{OVERLAY_STYLE}\">"
+            f"<h2 style=\"margin:0;font-size:20px;color:#d4351c\">{html.escape(title)}</h2>"
+            "<p style=\"margin:.25em 0\">Below is the last good version of this page. Fix the problem and "
+            "save the file: this page reloads by itself.</p>"
+            f"{body}</div>")
+
+
+def inject(page: bytes, extra: str) -> bytes:
+    """Put `extra` just before </body> (or at the end of a page without one)."""
+    marker = page.lower().rfind(b"</body>")
+    data = extra.encode("utf-8")
+    if marker < 0:
+        return page + data
+    return page[:marker] + data + page[marker:]
+
+
+def fallback_page(title: str, message: str) -> bytes:
+    return ("<!DOCTYPE html><html lang=\"en-GB\"><head><meta charset=\"utf-8\">"
+            f"<title>{html.escape(title)}</title></head><body style=\"font-family:system-ui,sans-serif;"
+            f"margin:2em\"><h1>{html.escape(title)}</h1><p>{html.escape(message)}</p></body></html>").encode()
+
+
+class Handler(SimpleHTTPRequestHandler):
+    """Serves the output folder; adds the reload script (and the overlay) to HTML responses."""
+
+    state: State                        # set on the class made by `make_handler`
+
+    def log_message(self, format: str, *args) -> None:   # noqa: A002 - the standard signature
+        pass                            # the terminal is for build results, not for every request
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+    def do_GET(self) -> None:           # noqa: N802 - the standard library's name
+        self.respond(head=False)
+
+    def do_HEAD(self) -> None:          # noqa: N802
+        self.respond(head=True)
+
+    def respond(self, head: bool) -> None:
+        url = urllib.parse.urlsplit(self.path)
+        if url.path.startswith(API):
+            return self.api(url.path[len(API):], head)
+        local = Path(self.translate_path(self.path))
+        if local.is_dir():
+            if not url.path.endswith("/"):
+                return super().do_HEAD() if head else super().do_GET()     # redirects to the slash
+            local = local / "index.html"
+        if local.suffix.lower() in (".html", ".htm") and local.is_file():
+            return self.send_page(HTTPStatus.OK, local.read_bytes(), head)
+        if not local.exists():
+            return self.send_page(HTTPStatus.NOT_FOUND, fallback_page(
+                "Not found", f"There is no page at {url.path} (yet)."), head)
+        return super().do_HEAD() if head else super().do_GET()
+
+    def send_page(self, status: HTTPStatus, page: bytes, head: bool) -> None:
+        version, errors, failure = self.state.snapshot()
+        extra = RELOAD_SCRIPT % (version, POLL_MS, POLL_MS)
+        if errors or failure:
+            extra = overlay(errors, failure) + extra
+        body = inject(page, extra)
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+
+    def api(self, name: str, head: bool) -> None:
+        version, errors, failure = self.state.snapshot()
+        if name == "version":
+            data = {"version": version, "ok": not errors and not failure, "errors": len(errors)}
+        elif name == "problems":
+            data = {"version": version, "failure": failure, "problems": [p.as_dict() for p in errors]}
+        else:
+            self.send_error(HTTPStatus.NOT_FOUND)
+            return
+        body = json.dumps(data).encode()
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+
+
+def make_server(directory: Path, state: State, port: int) -> ThreadingHTTPServer:
+    """Bind 127.0.0.1:port (0: any free port); never another interface."""
+    handler = type("ScrutinyHandler", (Handler,), {"state": state})
+    try:
+        server = ThreadingHTTPServer((HOST, port), partial(handler, directory=str(directory)))
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise AuthoringError(f"port {port} is already in use (another `scrutiny serve`?); "
+                                 f"try --port {port + 1}", usage=True) from None
+        raise AuthoringError(f"cannot listen on {HOST}:{port}: {exc.strerror}") from None
+    server.daemon_threads = True
+    return server
+
+
+# --------------------------------------------------------------------------- building
+
+@dataclass(frozen=True)
+class ServeOptions:
+    root: Path
+    port: int = 8000
+    pdf: bool = False
+    drafts: bool = False
+    search: bool = True
+    as_of: dt.datetime | None = None    # fixed moment for embargoes; None: the clock
+
+    @property
+    def output(self) -> Path:
+        return self.root / "output" / ("preview" if self.drafts else "site")
+
+
+class Builder:
+    """Runs `build_site` and reports the outcome to the state and the terminal."""
+
+    def __init__(self, options: ServeOptions, state: State, echo: Callable[[str], None]) -> None:
+        self.options = options
+        self.state = state
+        self.echo = echo
+        self.next_release: dt.datetime | None = None
+
+    def now(self) -> dt.datetime:
+        return self.options.as_of or dt.datetime.now(LONDON).replace(microsecond=0)
+
+    def build(self, reason: str = "") -> bool:
+        from generator.build import BuildOptions, OutputError, build_site
+
+        started = time.perf_counter()
+        now = self.now()
+        options = BuildOptions(root=self.options.root, output=self.options.output, as_of=now.date(), now=now,
+                               drafts=self.options.drafts, pdf=self.options.pdf, search=self.options.search)
+        failure = None
+        errors: list[Problem] = []
+        try:
+            report = build_site(options)
+        except OutputError as exc:
+            failure = str(exc)
+        except Exception:                                      # a bug: keep serving, show it
+            failure = "The build failed with an internal error (please report it):\n" + traceback.format_exc()
+        else:
+            errors = [p for p in report.checked.problems if p.severity is Severity.ERROR]
+            if not errors and report.plan is not None:
+                self.next_release = self._next_release(report.checked.corpus, now)
+        self.state.update(errors, failure)
+        seconds = time.perf_counter() - started
+        prefix = f"{reason}: " if reason else ""
+        if failure:
+            self.echo(f"{prefix}build failed ({seconds:.1f}s): {failure.splitlines()[0]}")
+        elif errors:
+            self.echo(f"{prefix}{len(errors)} content error{'s' if len(errors) != 1 else ''}; still serving the "
+                      f"last good build (the errors are shown in the browser too):")
+            for problem in errors:
+                self.echo(f"  {problem}")
+        else:
+            self.echo(f"{prefix}built in {seconds:.1f}s: {len(report.rendered)} rendered, "
+                      f"{len(report.reused)} reused, {len(report.removed)} removed")
+        return not failure and not errors
+
+    @staticmethod
+    def _next_release(corpus, now: dt.datetime) -> dt.datetime | None:
+        from generator.authoring.listing import embargoed, next_release
+        upcoming = next_release(embargoed(corpus, now)) if corpus is not None else None
+        return upcoming[0] if upcoming else None
+
+    def release_due(self) -> bool:
+        return (self.options.as_of is None and self.next_release is not None
+                and dt.datetime.now(LONDON) >= self.next_release)
+
+
+def _describe(changes) -> str:
+    names = sorted({Path(path).name for _, path in changes})
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    return f"changed {shown}"
+
+
+def serve(options: ServeOptions, echo: Callable[[str], None]) -> None:
+    """Build, serve, watch and rebuild until Ctrl-C or SIGTERM."""
+    import watchfiles
+
+    from generator.authoring.scaffold import write_schemas
+
+    root = options.root
+    content = root / "content"
+    if not content.is_dir():
+        raise AuthoringError(f"there is no content/ folder in {root}; run this in the site's folder or give "
+                             "it with -C DIR", usage=True)
+    state = State()
+    server = make_server(options.output, state, options.port)
+    stop = threading.Event()
+    previous_term = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    thread = threading.Thread(target=server.serve_forever, name="scrutiny-serve", daemon=True)
+    try:
+        write_schemas(root)
+        builder = Builder(options, state, echo)
+        builder.build("first build")
+        port = server.server_address[1]
+        thread.start()
+        echo(f"serving {options.output} at http://{HOST}:{port}/ (Ctrl-C to stop)")
+        watched = [p for p in (content, root / "templates") if p.is_dir()]
+        echo("watching " + " and ".join(f"{p.relative_to(root).as_posix()}/" for p in watched))
+        for changes in watchfiles.watch(*watched, stop_event=stop, yield_on_timeout=True,
+                                        rust_timeout=WAKE_SECONDS * 1000, debounce=400, step=50):
+            if stop.is_set():
+                break
+            if changes:
+                builder.build(_describe(changes))
+            elif builder.release_due():
+                builder.build("embargo ended")
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        if thread.is_alive():
+            server.shutdown()
+        server.server_close()
+        signal.signal(signal.SIGTERM, previous_term)
+    echo("stopped")
+
+
+__all__ = ["HOST", "ServeOptions", "State", "inject", "make_server", "overlay", "serve"]

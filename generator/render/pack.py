@@ -1,0 +1,571 @@
+"""Assembling papers: rendered documents (and inserted PDFs) into one PDF, with the marks
+a clerk's agenda pack carries.
+
+Every item document is laid out once, without stamps or page numbers; those are added
+here as overlays, so the same rendering serves the whole pack, the per-item PDFs and the
+stand-alone paper:
+
+- the stamp top right ("Agenda Item 9 Appendix 3"), the page number centred at the foot
+  ("Page 13", continuous through the pack), "NOT FOR PUBLICATION" on exempt pages and
+  "DRAFT" on previews, drawn in an embedded subset of Liberation Sans and marked as
+  pagination artifacts (PDF/UA: not part of the document's content);
+- the documents' structure trees merged under one /Document, one /Part per document,
+  so the pack stays a tagged PDF; pages of an inserted PDF without tags are tagged one
+  paragraph per page, so their text is not hidden from assistive technology;
+- an outline (bookmarks) by item and appendix, with each document's own headings below;
+- fixed metadata: title, language, dates from the records, an /ID computed from the
+  content (no clock, no random numbers).
+
+Also here, because they decide what a pack contains: `layout` (page ranges, computed
+from page counts, with the front sheet re-laid until its page count is stable) and the
+Schedule 12A paragraphs for exempt appendices.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from generator import __version__
+
+# --- Schedule 12A to the Local Government Act 1972, Part 1 (England 1-7; Wales 12-18) -----
+
+SCHEDULE_12A = {
+    1: "Information relating to any individual.",
+    2: "Information which is likely to reveal the identity of an individual.",
+    3: "Information relating to the financial or business affairs of any particular person "
+       "(including the authority holding that information).",
+    4: "Information relating to any consultations or negotiations, or contemplated consultations or "
+       "negotiations, in connection with any labour relations matter arising between the authority or a "
+       "Minister of the Crown and employees of, or office holders under, the authority.",
+    5: "Information in respect of which a claim to legal professional privilege could be maintained in "
+       "legal proceedings.",
+    6: "Information which reveals that the authority proposes (a) to give under any enactment a notice "
+       "under or by virtue of which requirements are imposed on a person; or (b) to make an order or "
+       "direction under any enactment.",
+    7: "Information relating to any action taken or to be taken in connection with the prevention, "
+       "investigation or prosecution of crime.",
+}
+# Wales (Part 4 of the Schedule as it applies in Wales) numbers the same descriptions 12-18.
+SCHEDULE_12A.update({n + 11: text for n, text in list(SCHEDULE_12A.items())})
+SCHEDULE_12A[12] = "Information relating to a particular individual."
+
+
+def exempt_sentence(paragraph: int) -> str:
+    """The words councils print on an exempt item, naming the paragraph."""
+    return (f"NOT FOR PUBLICATION by virtue of paragraph {paragraph} of Part 1 of Schedule 12A "
+            "to the Local Government Act 1972")
+
+
+# --- page ranges ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Span:
+    first: int | None          # page number printed on the first page (None: not numbered)
+    last: int | None
+
+
+def spans(counts: Sequence[int], first_page: int) -> list[Span]:
+    """The printed page numbers of documents that follow one another from `first_page`."""
+    out, page = [], first_page
+    for count in counts:
+        out.append(Span(page, page + count - 1) if count else Span(None, None))
+        page += count
+    return out
+
+
+def settle_front_sheet(render_front: Callable[[int], tuple[bytes, int]], numbered: bool,
+                       first_page: int, limit: int = 6) -> tuple[bytes, int, int]:
+    """Lay out the front sheet until the page numbering it prints is the one it causes.
+
+    `render_front(start)` renders the front sheet for papers numbered from `start` and
+    returns (pdf, its page count). When the front sheet is itself numbered (some councils
+    number every page) its length moves the papers' numbers, so it is re-laid until
+    stable. In the Modern.Gov convention (front sheet and covering letter unnumbered,
+    papers from `first_page`) one pass is enough. Returns (pdf, pages, papers' first page).
+    """
+    start = first_page
+    for _ in range(limit):
+        data, pages = render_front(start)
+        wanted = first_page + pages if numbered else first_page
+        if wanted == start:
+            return data, pages, start
+        start = wanted
+    raise RuntimeError("the front sheet's length does not settle")
+
+
+# --- overlay font: a small subset of Liberation Sans, embedded once per output -----------------
+
+_CHARSET = "".join(chr(c) for c in range(32, 127))
+
+
+@dataclass(frozen=True)
+class OverlayFont:
+    name: str                  # resource name
+    base_font: str             # /ABCDEF+LiberationSans
+    program: bytes             # the subset TrueType
+    widths: tuple[int, ...]    # for codes 32..126, in 1/1000 em
+    bbox: tuple[int, int, int, int]
+    ascent: int
+    descent: int
+    cap_height: int
+    bold: bool
+
+    def width(self, text: str, size: float) -> float:
+        return sum(self.widths[ord(c) - 32] if 32 <= ord(c) < 127 else 500 for c in text) * size / 1000
+
+
+_FONTS: dict[tuple[str, str], OverlayFont] = {}
+
+
+def overlay_font(style: str, cache_dir: Path | None = None) -> OverlayFont:
+    """Liberation Sans subset to printable ASCII, for stamps and page numbers.
+
+    Subsetting takes about a second (fontTools), so the result is kept in memory and, when
+    `cache_dir` is given, on disk, keyed by the font file's digest. It is deterministic:
+    no timestamps are recalculated, and the subset tag comes from the subset's bytes."""
+    from generator.render.paper_fonts import check_fonts
+
+    path = check_fonts()[style]
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:24]
+    if (style, digest) in _FONTS:
+        return _FONTS[(style, digest)]
+    cached = cache_dir / f"overlay-font-{style}-{digest}.json" if cache_dir else None
+    font = None
+    if cached is not None and cached.is_file():
+        try:
+            data = json.loads(cached.read_text())
+            font = OverlayFont(data["name"], data["base_font"], base64.b64decode(data["program"]),
+                               tuple(data["widths"]), tuple(data["bbox"]), data["ascent"], data["descent"],
+                               data["cap_height"], data["bold"])
+        except (OSError, ValueError, KeyError, TypeError):
+            font = None
+    if font is None:
+        font = _subset(path, style)
+        if cached is not None:
+            try:
+                cached.parent.mkdir(parents=True, exist_ok=True)
+                temporary = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
+                temporary.write_text(json.dumps({
+                    "name": font.name, "base_font": font.base_font,
+                    "program": base64.b64encode(font.program).decode(), "widths": font.widths,
+                    "bbox": font.bbox, "ascent": font.ascent, "descent": font.descent,
+                    "cap_height": font.cap_height, "bold": font.bold}))
+                temporary.replace(cached)
+            except OSError:
+                pass                   # a cache that cannot be written is only slower
+    _FONTS[(style, digest)] = font
+    return font
+
+
+def _subset(path: Path, style: str) -> OverlayFont:
+    import logging
+
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    font = TTFont(str(path), recalcTimestamp=False, recalcBBoxes=False, lazy=True)
+    options = subset.Options()
+    options.notdef_outline = True
+    options.name_IDs = [0, 1, 2, 3, 4, 5, 6]
+    options.recalc_timestamp = False
+    options.layout_features = []
+    options.hinting = False
+    options.drop_tables += ["GSUB", "GPOS", "GDEF", "kern", "FFTM", "DSIG", "gasp", "hdmx", "VDMX", "LTSH",
+                            "cvt ", "fpgm", "prep", "meta"]
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=_CHARSET)
+    subsetter.subset(font)
+    buffer = io.BytesIO()
+    font.save(buffer, reorderTables=True)
+    program = buffer.getvalue()
+    scale = 1000 / font["head"].unitsPerEm
+    cmap = font.getBestCmap()
+    hmtx = font["hmtx"]
+    widths = tuple(round(hmtx[cmap[c]][0] * scale) if c in cmap else 0 for c in range(32, 127))
+    head, os2 = font["head"], font["OS/2"]
+    bbox = tuple(round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax))
+    tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(program).digest()[:6])
+    postscript = "LiberationSans-Bold" if style == "bold" else "LiberationSans"
+    return OverlayFont("/FScr" + style.replace("-", "").title(), f"{tag}+{postscript}", program, widths, bbox,
+                       round(os2.sTypoAscender * scale), round(os2.sTypoDescender * scale),
+                       round(getattr(os2, "sCapHeight", 700) * scale), style == "bold")
+
+
+def _font_object(pdf, font: OverlayFont):
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name
+
+    program = pikepdf.Stream(pdf, font.program)
+    program.Length1 = len(font.program)
+    descriptor = pdf.make_indirect(Dictionary(
+        Type=Name.FontDescriptor, FontName=Name("/" + font.base_font), Flags=32 + (262144 if font.bold else 0),
+        FontBBox=Array(list(font.bbox)), ItalicAngle=0, Ascent=font.ascent, Descent=font.descent,
+        CapHeight=font.cap_height, StemV=120 if font.bold else 80, FontFile2=pdf.make_indirect(program)))
+    return pdf.make_indirect(Dictionary(
+        Type=Name.Font, Subtype=Name.TrueType, BaseFont=Name("/" + font.base_font), FirstChar=32, LastChar=126,
+        Widths=Array(list(font.widths)), Encoding=Name.WinAnsiEncoding, FontDescriptor=descriptor))
+
+
+def _pdf_string(text: str) -> str:
+    text = "".join(c if 32 <= ord(c) < 127 else "?" for c in text)
+    return "(" + text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ")"
+
+
+# --- what is assembled ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Piece:
+    """One document placed in an output, with the marks its pages carry."""
+
+    data: bytes                           # a PDF: rendered by WeasyPrint, or a file inserted as it is
+    outline: tuple[str, ...] = ()         # where it sits in the outline: ("9. Review ...", "Appendix 1: ...")
+    stamp: str | None = None              # "Agenda Item 9 Appendix 3"
+    numbered: bool = True                 # prints "Page N"
+    marks: tuple[str, ...] = ()           # "NOT FOR PUBLICATION" on every page
+    keep_bookmarks: bool = True           # the document's own headings go under its outline entry
+    label: str = ""                       # for errors: which document this is
+    title: str = ""                       # the structure element's title (/T)
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str
+    lang: str
+    author: str | None = None
+    subject: str | None = None
+    created: dt.date | None = None        # from the records, never the clock
+
+
+@dataclass
+class _OutlineNode:
+    title: str
+    page: int | None = None
+    children: list["_OutlineNode"] = field(default_factory=list)
+    destination: object = None            # an explicit destination copied from a document
+    open: bool = False
+
+
+def page_count(data: bytes) -> int:
+    import pikepdf
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return len(pdf.pages)
+
+
+def _visible_box(page) -> tuple[float, float, float, float]:
+    box = page.obj.get("/CropBox") or page.obj.get("/MediaBox")
+    x0, y0, x1, y1 = (float(v) for v in box)
+    return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
+
+
+def _visual_matrix(page) -> tuple[tuple[float, ...], float, float]:
+    """The matrix from the page as seen (rotation applied, origin bottom left) to its user
+    space, and the seen width and height: stamps land top right however a page is stored."""
+    x0, y0, x1, y1 = _visible_box(page)
+    rotate = int(page.obj.get("/Rotate", 0)) % 360
+    w, h = x1 - x0, y1 - y0
+    if rotate == 90:
+        return (0, 1, -1, 0, x1, y0), h, w
+    if rotate == 180:
+        return (-1, 0, 0, -1, x1, y1), w, h
+    if rotate == 270:
+        return (0, -1, 1, 0, x0, y1), h, w
+    return (1, 0, 0, 1, x0, y0), w, h
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def overlay_ops(page, *, stamp: str | None, number: str | None, marks: Sequence[str],
+                regular: OverlayFont, bold: OverlayFont) -> bytes:
+    """Content-stream operators drawing the stamp, the page number and the marks."""
+    matrix, width, height = _visual_matrix(page)
+    ops = ["q", " ".join(_fmt(v) for v in matrix) + " cm"]
+    margin = 28.35          # 1 cm
+    if stamp:
+        size = 11
+        text_w = bold.width(stamp, size)
+        x, y = width - margin - text_w, height - margin - size
+        ops += ["/Artifact <</Type /Pagination /Subtype /Header>> BDC",
+                "0 g 0 G 0.8 w", f"{_fmt(x - 5)} {_fmt(y - 4.5)} {_fmt(text_w + 10)} {_fmt(size + 7)} re S",
+                f"BT {bold.name} {size} Tf {_fmt(x)} {_fmt(y)} Td {_pdf_string(stamp)} Tj ET", "EMC"]
+    if marks:
+        size = 11
+        y = height - margin - size
+        for mark in marks:
+            ops += ["/Artifact <</Type /Pagination /Subtype /Header>> BDC",
+                    f"0.69 0.05 0.12 rg BT {bold.name} {size} Tf {_fmt(margin)} {_fmt(y)} Td {_pdf_string(mark)} Tj ET",
+                    "EMC"]
+            y -= size + 3
+    if number:
+        size = 11
+        x = (width - regular.width(number, size)) / 2
+        ops += ["/Artifact <</Type /Pagination /Subtype /Footer>> BDC",
+                f"0 g BT {regular.name} {size} Tf {_fmt(x)} {_fmt(margin - 6)} Td {_pdf_string(number)} Tj ET", "EMC"]
+    ops.append("Q")
+    return ("\n".join(ops) + "\n").encode("latin-1")
+
+
+# --- structure trees ----------------------------------------------------------------------------
+
+def _number_tree_items(node) -> Iterable[tuple[int, object]]:
+    """(key, value) pairs of a PDF number tree, flattening /Kids."""
+    if "/Nums" in node:
+        nums = node.Nums
+        for i in range(0, len(nums) - 1, 2):
+            yield int(nums[i]), nums[i + 1]
+    for kid in node.get("/Kids", []):
+        yield from _number_tree_items(kid)
+
+
+class _Assembler:
+    def __init__(self, meta: Metadata, cache_dir: Path | None = None) -> None:
+        import pikepdf
+        from pikepdf import Array, Dictionary, Name
+
+        self.pikepdf = pikepdf
+        self.pdf = pikepdf.new()
+        self.meta = meta
+        self.root_elem = self.pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
+        self.document = self.pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=self.root_elem,
+                                                          K=Array()))
+        self.root_elem.K = Array([self.document])
+        self.parent_tree: list[tuple[int, object]] = []
+        self.next_key = 0
+        self.role_map = Dictionary()
+        self.outline = _OutlineNode("")
+        self.regular = overlay_font("regular", cache_dir)
+        self.bold = overlay_font("bold", cache_dir)
+        self.fonts = {self.regular.name: _font_object(self.pdf, self.regular),
+                      self.bold.name: _font_object(self.pdf, self.bold)}
+
+    def _copy(self, obj):
+        """Copy an object of a source document (direct objects member by member)."""
+        pikepdf = self.pikepdf
+        if not isinstance(obj, pikepdf.Object) or not obj.is_indirect and not isinstance(
+                obj, (pikepdf.Array, pikepdf.Dictionary)):
+            return obj
+        if obj.is_indirect:
+            return self.pdf.copy_foreign(obj)
+        if isinstance(obj, pikepdf.Array):
+            return pikepdf.Array([self._copy(v) for v in obj])
+        return pikepdf.Dictionary({k: self._copy(v) for k, v in obj.items()})
+
+    # -- one document
+    def add(self, piece: Piece, number_from: int | None, draft: bool) -> int:
+        """Append a piece's pages; returns how many pages it added."""
+        pikepdf = self.pikepdf
+        from pikepdf import Array, Dictionary, Name, String
+
+        try:
+            src = pikepdf.open(io.BytesIO(piece.data))
+        except pikepdf.PdfError as exc:
+            raise ValueError(f"{piece.label or 'a document'} is not a readable PDF ({exc})") from None
+        if src.is_encrypted:
+            raise ValueError(f"{piece.label or 'a document'} is encrypted; insert an unencrypted copy")
+        first = len(self.pdf.pages)
+        src_root = src.Root.get("/StructTreeRoot")
+        bookmarks = self._source_bookmarks(src) if piece.keep_bookmarks else []
+        self.pdf.pages.extend(src.pages)
+        pages = [self.pdf.pages[i] for i in range(first, len(self.pdf.pages))]
+        part = self.pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Part, P=self.document, K=Array()))
+        if piece.title:
+            part.T = String(piece.title)
+        self.document.K.append(part)
+        offset = self.next_key
+        tagged = src_root is not None and "/K" in src_root and "/ParentTree" in src_root
+        if tagged:
+            kids = src_root.K
+            kids = kids if isinstance(kids, pikepdf.Array) else Array([kids])
+            for kid in kids:
+                if isinstance(kid, Dictionary) and "/P" in kid:
+                    del kid.P
+                copied = self._copy(kid)
+                copied.P = part
+                if copied.get("/S") == Name.Document:
+                    copied.S = Name.Div
+                part.K.append(copied)
+            top = -1
+            for key, value in _number_tree_items(src_root.ParentTree):
+                self.parent_tree.append((key + offset, self._copy(value)))
+                top = max(top, key)
+            top = max(top, int(src_root.get("/ParentTreeNextKey", 0)) - 1)
+            for name, target in src_root.get("/RoleMap", {}).items():
+                if name not in self.role_map:
+                    self.role_map[name] = target
+            self.next_key = offset + top + 1
+            for page in pages:
+                if "/StructParents" in page.obj:
+                    page.obj.StructParents = int(page.obj.StructParents) + offset
+                for annot in page.obj.get("/Annots", []):
+                    if "/StructParent" in annot:
+                        annot.StructParent = int(annot.StructParent) + offset
+        else:
+            # An untagged inserted PDF: each page becomes one paragraph, so its text is read.
+            for page in pages:
+                key = self.next_key
+                self.next_key += 1
+                elem = self.pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.P, P=part, Pg=page.obj, K=0))
+                part.K.append(elem)
+                page.obj.StructParents = key
+                page.contents_add(b"/P <</MCID 0>> BDC\n", prepend=True)
+                page.contents_add(b"\nEMC\n")
+                self.parent_tree.append((key, Array([elem])))
+        for index, page in enumerate(pages):
+            number = f"Page {number_from + index}" if number_from is not None else None
+            marks = (("DRAFT - not for publication",) if draft else ()) + piece.marks
+            self._overlay(page, piece.stamp, number, marks)
+        self._place_outline(piece, first, bookmarks)
+        src.close()
+        return len(pages)
+
+    def _overlay(self, page, stamp, number, marks) -> None:
+        from pikepdf import Dictionary, Name
+
+        if not (stamp or number or marks):
+            return
+        resources = page.obj.get("/Resources")
+        if resources is None:
+            page.obj.Resources = resources = Dictionary()
+        if "/Font" not in resources:
+            resources.Font = Dictionary()
+        for name, font in self.fonts.items():
+            resources.Font[name] = font
+        page.contents_add(b"q\n", prepend=True)
+        page.contents_add(b"\nQ\n" + overlay_ops(page, stamp=stamp, number=number, marks=marks,
+                                                  regular=self.regular, bold=self.bold))
+        if "/Tabs" not in page.obj:
+            page.obj.Tabs = Name.S
+
+    # -- outline
+    def _source_bookmarks(self, src) -> list[tuple[int, str, object, list]]:
+        """(level, title, destination array, children) of a document's own outline."""
+        out = []
+        try:
+            with src.open_outline() as outline:
+                def walk(items):
+                    found = []
+                    for item in items:
+                        dest = item.destination
+                        if dest is None and item.action is not None and item.action.get("/S") == "/GoTo":
+                            dest = item.action.get("/D")
+                        found.append((item.title, dest, walk(item.children)))
+                    return found
+                out = walk(outline.root)
+        except Exception:          # a broken outline in an inserted PDF: leave it out
+            return []
+        return out
+
+    def _place_outline(self, piece: Piece, first: int, bookmarks) -> None:
+        node = self.outline
+        for title in piece.outline:
+            match = next((c for c in node.children if c.title == title), None)
+            if match is None:
+                match = _OutlineNode(title, page=first)
+                node.children.append(match)
+            node = match
+
+        def add(parent: _OutlineNode, items) -> None:
+            for title, dest, children in items:
+                copied = None
+                if isinstance(dest, self.pikepdf.Array) and len(dest) and isinstance(dest[0], self.pikepdf.Dictionary):
+                    copied = self._copy(dest)
+                child = _OutlineNode(title, page=first if copied is None else None, destination=copied)
+                parent.children.append(child)
+                add(child, children)
+
+        add(node, bookmarks)
+
+    def _write_outline(self) -> None:
+        from pikepdf import OutlineItem
+
+        def build(node: _OutlineNode):
+            if node.destination is not None:
+                item = OutlineItem(node.title, destination=node.destination)
+            else:
+                item = OutlineItem(node.title, destination=node.page or 0)
+            for child in node.children:
+                item.children.append(build(child))
+            return item
+
+        with self.pdf.open_outline() as outline:
+            outline.root.extend(build(child) for child in self.outline.children)
+
+    # -- the whole
+    def finish(self) -> bytes:
+        from pikepdf import Array, Dictionary, Name, String
+
+        pdf, meta = self.pdf, self.meta
+        nums = Array()
+        for key, value in sorted(self.parent_tree, key=lambda kv: kv[0]):
+            nums.append(key)
+            nums.append(value)
+        self.root_elem.ParentTree = pdf.make_indirect(Dictionary(Nums=nums))
+        self.root_elem.ParentTreeNextKey = self.next_key
+        if len(self.role_map):
+            self.root_elem.RoleMap = self.role_map
+        pdf.Root.StructTreeRoot = self.root_elem
+        pdf.Root.MarkInfo = Dictionary(Marked=True)
+        pdf.Root.Lang = String(meta.lang)
+        pdf.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
+        if self.outline.children:
+            self._write_outline()
+            pdf.Root.PageMode = Name.UseOutlines
+        info = Dictionary(Title=String(meta.title), Producer=String(f"Scrutiny {__version__}"))
+        if meta.author:
+            info.Author = String(meta.author)
+        if meta.subject:
+            info.Subject = String(meta.subject)
+        if meta.created:
+            info.CreationDate = String(meta.created.strftime("D:%Y%m%d000000Z"))
+        pdf.trailer.Info = pdf.make_indirect(info)
+        xmp = _xmp(meta)
+        pdf.Root.Metadata = pdf.make_stream(xmp, Type=Name.Metadata, Subtype=Name.XML)
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True, fix_metadata_version=False, force_version="1.7",
+                 object_stream_mode=self.pikepdf.ObjectStreamMode.generate, compress_streams=True)
+        return out.getvalue()
+
+
+def _xml(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def _xmp(meta: Metadata) -> bytes:
+    """XMP metadata with the PDF/UA identification, title and language; no clock, no uuid."""
+    created = f"<xmp:CreateDate>{meta.created.isoformat()}</xmp:CreateDate>" if meta.created else ""
+    creator = (f"<dc:creator><rdf:Seq><rdf:li>{_xml(meta.author)}</rdf:li></rdf:Seq></dc:creator>"
+               if meta.author else "")
+    return (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:pdf="http://ns.adobe.com/pdf/1.3/" '
+        'xmlns:xmp="http://ns.adobe.com/xap/1.0/">'
+        "<pdfuaid:part>1</pdfuaid:part>"
+        f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{_xml(meta.title)}</rdf:li></rdf:Alt></dc:title>'
+        f"<dc:language><rdf:Bag><rdf:li>{_xml(meta.lang)}</rdf:li></rdf:Bag></dc:language>"
+        f"{creator}<pdf:Producer>Scrutiny {__version__}</pdf:Producer>{created}"
+        "</rdf:Description></rdf:RDF></x:xmpmeta>\n"
+        '<?xpacket end="r"?>').encode("utf-8")
+
+
+def assemble(pieces: Sequence[Piece], meta: Metadata, first_page: int = 1, draft: bool = False,
+             cache_dir: Path | None = None) -> bytes:
+    """One PDF from `pieces` in order; numbered pieces are numbered on from `first_page`."""
+    assembler = _Assembler(meta, cache_dir)
+    page = first_page
+    for piece in pieces:
+        added = assembler.add(piece, page if piece.numbered else None, draft)
+        if piece.numbered:
+            page += added
+    return assembler.finish()
