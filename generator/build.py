@@ -17,7 +17,8 @@ from generator import manifest
 from generator.pipeline import Checked, check_site
 from generator.plan import Output, Plan, plan_site
 from generator.render.data import render_data
-from generator.render.html import make_environment, render_page, template_dependencies, theme_asset_files
+from generator.render.html import make_environment, template_dependencies, theme_asset_files
+from generator.render.parallel import render_pages
 from generator.write import OutputError, Staging, build_lock
 
 
@@ -111,11 +112,7 @@ def build_site(options: BuildOptions, progress: Callable[[str, int, int], None] 
                 else:
                     todo.append(output)
             html_outputs = [o for o in todo if o.kind not in ("pdf", "pack", "data")]
-            for index, output in enumerate(html_outputs):
-                staging.write(output.path, render_page(env, plan, output))
-                report.rendered.append(output.path)
-                if progress:
-                    progress("pages", index + 1, len(html_outputs))
+            report.rendered += render_pages(env, plan, html_outputs, staging.path, options.jobs, progress)
             for output in (o for o in todo if o.kind == "data"):
                 staging.write(output.path, render_data(plan, output.path))
                 report.rendered.append(output.path)

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from generator.publication import Withheld, public_corpus
-from generator.resolve.corpus import Corpus
+from generator.resolve.corpus import Corpus, MeetingView
 
 SITE = "site"
 AS_OF = "as-of"
@@ -48,6 +48,67 @@ def keys(kind: str, ids) -> list[str]:
 
 def page(path: str, kind: str, inputs, subject: str | None = None, title: str = "") -> Output:
     return Output(path, kind, subject, f"{kind}.html", tuple(sorted({SITE, *inputs})), title)
+
+
+def report_inputs(c: Corpus, rid: str) -> set[str]:
+    """What a report's paper reads besides the report: its council and the records its blocks draw from."""
+    front = c.reports[rid].front
+    found = {f"report:{rid}", f"council:{front.council}", AS_OF}
+    if front.inspection:
+        found.add(f"inspection:{front.inspection}")
+    if front.action_plan:
+        found.add(f"action_plan:{front.action_plan}")
+    if front.indicators:
+        found.add(f"indicators:{front.indicators}")
+        if front.indicators in c.indicators:
+            found.add(f"service:{c.indicators[front.indicators].service_id}")
+    return found
+
+
+def part_inputs(c: Corpus, kind: str, ref: str) -> set[str]:
+    """What one appendix part's document reads."""
+    if kind == "inspection":
+        view = c.inspections.get(ref)
+        return {f"inspection:{ref}", *([f"service:{view.service_id}", f"council:{view.council_id}",
+                                        f"framework:{view.framework_id}"] if view else [])}
+    if kind == "action_plan":
+        view = c.action_plans.get(ref)
+        return {f"action_plan:{ref}", AS_OF, *([f"inspection:{view.inspection_id}", f"service:{view.service_id}",
+                                                f"council:{view.council_id}"] if view else [])}
+    return {f"attachment:{ref}"}
+
+
+def pack_outputs(c: Corpus, view: MeetingView) -> list[Output]:
+    """A meeting's public agenda pack and, for clerks who upload items one by one, each item's
+    report (meetings/<id>/item-<n>.pdf) and each public appendix (item-<n>-appendix-<k>.pdf).
+
+    They share one key: numbering runs through the whole pack, so each reads all of it.
+    Exempt appendices are neither read nor written: the public pack carries a notice page."""
+    mid = view.id
+    inputs = {SITE, f"meeting:{mid}", f"council:{view.council_id}"}
+    for item in view.items:
+        if item.to_follow:
+            continue
+        if item.report_id:
+            inputs |= report_inputs(c, item.report_id)
+        for appendix in item.appendices:
+            if appendix.exempt is None:
+                for kind, ref in appendix.parts:
+                    inputs |= part_inputs(c, kind, ref)
+    keys_ = tuple(sorted(inputs))
+    out = [Output(f"meetings/{mid}/{mid}-agenda-pack.pdf", "pack", mid, "pack.html", keys_, view.title)]
+    for item in view.items:
+        if item.to_follow:
+            continue
+        if item.report_id:
+            out.append(Output(f"meetings/{mid}/item-{item.number}.pdf", "pack", mid, "pack.html", keys_,
+                              f"Agenda Item {item.number}: {item.title}"))
+        for appendix in item.appendices:
+            if appendix.exempt is None:
+                out.append(Output(f"meetings/{mid}/item-{item.number}-appendix-{appendix.number}.pdf", "pack",
+                                  mid, "pack.html", keys_,
+                                  f"Agenda Item {item.number} Appendix {appendix.number}: {appendix.title}"))
+    return out
 
 
 def plan_site(corpus: Corpus, now: dt.datetime, preview: bool = False, pdf: bool = True) -> Plan:
@@ -103,7 +164,7 @@ def plan_site(corpus: Corpus, now: dt.datetime, preview: bool = False, pdf: bool
         outputs.append(page(f"reports/{rid}/index.html", "report", related, rid, front.title))
         if pdf:
             outputs.append(Output(f"reports/{rid}/{rid}.pdf", "pdf", rid, "paper_report.html",
-                                  tuple(sorted({SITE, *related, AS_OF})), front.title))
+                                  tuple(sorted({SITE, *related, *report_inputs(c, rid)})), front.title))
     for mid, view in c.meetings.items():
         related = {f"meeting:{mid}", f"council:{view.council_id}"}
         for item in view.items:
@@ -114,8 +175,7 @@ def plan_site(corpus: Corpus, now: dt.datetime, preview: bool = False, pdf: bool
                     related.add(f"{kind}:{ref}" if kind in ("inspection", "action_plan") else f"attachment:{ref}")
         outputs.append(page(f"meetings/{mid}/index.html", "meeting", related, mid, view.title))
         if pdf and any(item.report_id or item.appendices for item in view.items):
-            outputs.append(Output(f"meetings/{mid}/{mid}-agenda-pack.pdf", "pack", mid, None,
-                                  tuple(sorted({SITE, AS_OF, *related})), view.title))
+            outputs += pack_outputs(c, view)
     data_inputs = tuple(sorted({SITE, *all_inspections, *all_services, *frameworks, *all_councils}))
     outputs += [
         Output("data/inspections.json", "data", None, None, data_inputs, "Inspections (JSON)"),

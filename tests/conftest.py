@@ -1,5 +1,7 @@
 """Shared test helpers: a minimal valid site to drop files into, and the CLI runner.
 
+They are fixtures (`def test_x(tmp_path, make_site, run_cli)`), not imports: another
+conftest.py (tests/browser/) would shadow `from conftest import ...`.
 Keep this file small and generic; fixtures for one test module belong in that module.
 """
 
@@ -12,8 +14,6 @@ from click.testing import CliRunner, Result
 
 from generator.cli import cli
 
-REPO = Path(__file__).resolve().parent.parent
-
 # The smallest site that checks clean: site.yaml, one council, one service.
 MINIMAL_SITE = {
     "site.yaml": "title: Test Inspections\norganisation: Test Council\n",
@@ -22,7 +22,7 @@ MINIMAL_SITE = {
 }
 
 
-def make_site(tmp_path: Path, files: dict[str, str | bytes] | None = None) -> Path:
+def _make_site(tmp_path: Path, files: dict[str, str | bytes] | None = None) -> Path:
     """Write a minimal valid site under tmp_path plus `files` (paths relative to content/).
 
     A value of None in `files` removes that minimal file; bytes are written as they are.
@@ -42,13 +42,20 @@ def make_site(tmp_path: Path, files: dict[str, str | bytes] | None = None) -> Pa
     return tmp_path
 
 
-def run_cli(*args: str, root: Path | None = None) -> Result:
+def _run_cli(*args: str, root: Path | None = None) -> Result:
     """Run `scrutiny [-C root] ARGS` in-process; the result keeps stdout and stderr apart."""
     prefix = ["-C", str(root)] if root is not None else []
     return CliRunner().invoke(cli, [*prefix, *args], obj={})
 
 
-@pytest.fixture
-def site(tmp_path: Path):
-    """`site({...})` writes a minimal site plus the given files and returns its root."""
-    return lambda files=None: make_site(tmp_path, files)
+
+@pytest.fixture(scope="session")
+def make_site():
+    """`make_site(tmp_path, {"inspections/x.yaml": "..."})` -> the root of a minimal valid site."""
+    return _make_site
+
+
+@pytest.fixture(scope="session")
+def run_cli():
+    """`run_cli("check", "--strict", root=root)` -> click's Result (exit_code, stdout, stderr, output)."""
+    return _run_cli

@@ -1,8 +1,8 @@
 """The bad-input corpus: every fault a clerk is likely to make is a content error at its line.
 
 Each file under tests/fixtures/bad/<folder>/ is a small, complete record with ONE planted
-fault. It is copied into content/<folder>/ of a minimal valid site (conftest.make_site
-plus BASE_FILES, so that its references resolve) and the site is checked. The table
+fault. It is copied into content/<folder>/ of a minimal valid site (the conftest fixture
+make_site plus BASE_FILES, so that its references resolve) and the site is checked. The table
 below says where the fault was planted (line, column: typed in from the fixture, whose
 planted line carries a '# <- fault (line N)' comment) and what the person is told.
 """
@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, make_site
 from generator.load.yaml_source import parse_yaml
 from generator.pipeline import Checked, check_site
 from generator.problems import Severity
 
+REPO = Path(__file__).resolve().parent.parent
 BAD = Path(__file__).parent / "fixtures" / "bad"
 AS_OF = dt.date(2021, 6, 1)
 
@@ -130,6 +130,8 @@ TABLE = [
         "the image 'http://example.com/chart.png' is outside the site", "copy the image into content/attachments/"),
     Bad("reports/image-local-file.md", 10, 1, "![Ratings chart](file:///etc/passwd)", "body",
         "the image 'file:///etc/passwd' is outside the site", "copy the image into content/attachments/"),
+    Bad("reports/image-by-reference.md", 12, 1, "[chart]: http://", "body",
+        "the image 'http://example.com/chart.png' is outside the site", "copy the image into content/attachments/"),
     Bad("reports/no-front-matter.md", 1, 1, "## Purpose", "",
         "a report starts with front matter", "begin the file with a line '---'"),
     Bad("reports/key-decision-maybe.md", 5, 15, "maybe", "key_decision",
@@ -149,7 +151,7 @@ _checked: dict[str, Checked] = {}
 
 
 @pytest.fixture(scope="module")
-def check_bad(tmp_path_factory):
+def check_bad(tmp_path_factory, make_site):
     """Check a minimal site holding one bad file (each file is checked once per run)."""
     def run(bad: Bad) -> Checked:
         if bad.file not in _checked:
@@ -171,7 +173,7 @@ def test_the_corpus_has_at_least_28_files_each_in_the_table():
     assert files == sorted(bad.file for bad in TABLE)
 
 
-def test_the_base_site_for_bad_inputs_checks_clean(tmp_path):
+def test_the_base_site_for_bad_inputs_checks_clean(tmp_path, make_site):
     checked = check_site(make_site(tmp_path, BASE_FILES), AS_OF)
     assert checked.problems == ()
 
@@ -199,7 +201,7 @@ def test_a_bad_file_with_one_fault_gives_exactly_one_error(bad: Bad, check_bad):
     assert [p.path for p in errors] == [f"content/{bad.file}"], "\n".join(map(str, errors))
 
 
-def test_every_fault_in_one_file_is_reported_in_one_pass(tmp_path):
+def test_every_fault_in_one_file_is_reported_in_one_pass(tmp_path, make_site):
     three_faults = """\
 service: torbay-yot
 framework: hmip-youth-2018
@@ -213,7 +215,7 @@ standards:
         (3, "published"), (4, "lead_inspecter"), (6, "standards.1.1.rating")]
 
 
-def test_a_duplicate_key_does_not_hide_the_other_faults_in_its_file(tmp_path):
+def test_a_duplicate_key_does_not_hide_the_other_faults_in_its_file(tmp_path, make_site):
     # The duplicate is found while reading; the rest of the file is still readable data
     # and its own faults must be reported in the same pass.
     text = """\
@@ -228,14 +230,14 @@ standards:
     assert [(p.line, p.field) for p in checked.errors] == [(3, "published"), (6, "standards.2.1")]
 
 
-def test_faults_in_different_files_are_all_reported_in_one_pass(tmp_path):
+def test_faults_in_different_files_are_all_reported_in_one_pass(tmp_path, make_site):
     files = {name: (BAD / name).read_bytes() for name in (
         "inspections/unknown-rating.yaml", "councils/unknown-nation.yaml", "reports/unknown-block.md")}
     checked = check_site(make_site(tmp_path, {**BASE_FILES, **files}), AS_OF)
     assert sorted({p.path for p in checked.errors}) == sorted(f"content/{name}" for name in files)
 
 
-def test_two_missing_required_fields_are_two_errors(tmp_path):
+def test_two_missing_required_fields_are_two_errors(tmp_path, make_site):
     # Both errors stand at 1:1 (where the fields would be added); neither may be lost.
     checked = check_site(make_site(tmp_path, {"inspections/empty-ish.yaml": "lead_inspector: Maria Jerram\n"}),
                          AS_OF)
@@ -256,7 +258,7 @@ def test_the_alias_bomb_fails_fast_and_in_little_memory():
         None, [Severity.ERROR], True, True), (elapsed, grown_mib)
 
 
-def test_a_50_mb_file_is_refused_by_its_size_quickly(tmp_path):
+def test_a_50_mb_file_is_refused_by_its_size_quickly(tmp_path, make_site):
     root = make_site(tmp_path, BASE_FILES)
     huge = root / "content" / "inspections" / "huge-export.yaml"
     row = b"- {yes: 4, of: 4, note: a row of a spreadsheet export}\n"
@@ -274,7 +276,7 @@ def test_a_50_mb_file_is_refused_by_its_size_quickly(tmp_path):
     assert elapsed < 5.0
 
 
-def test_50000_nested_brackets_are_a_content_error_not_a_crash(tmp_path):
+def test_50000_nested_brackets_are_a_content_error_not_a_crash(tmp_path, make_site):
     # 100 KB, well under the size limit. Run as a separate process: a crash in a C
     # extension (a segmentation fault) would otherwise take the whole test run down.
     nested = "service: torbay-yot\nframework: hmip-youth-2018\nfacts: " + "[" * 50_000 + "]" * 50_000 + "\n"
@@ -285,13 +287,39 @@ def test_50000_nested_brackets_are_a_content_error_not_a_crash(tmp_path):
         result.returncode, result.stdout[-2000:])
 
 
-def test_a_utf8_byte_order_mark_is_accepted(tmp_path):
+WELSH_MEETING = """\
+council: cardiff
+committee: Children and Young People Scrutiny Committee
+date: 2021-03-01
+items:
+  - number: 4
+    title: Youth Justice Service inspection
+    appendices:
+      - {title: Staffing proposals, inspection: base-2021, exempt: %d}
+"""
+
+
+def test_a_welsh_council_may_use_schedule_12a_paragraphs_12_to_18(tmp_path, make_site):
+    root = make_site(tmp_path, {**BASE_FILES, "councils/cardiff.yaml": "name: Cardiff Council\nnation: wales\n",
+                                "meetings/cardiff-2021-03-01.yaml": WELSH_MEETING % 14})
+    assert check_site(root, AS_OF).problems == ()
+
+
+def test_an_english_paragraph_number_is_an_error_for_a_welsh_council(tmp_path, make_site):
+    root = make_site(tmp_path, {**BASE_FILES, "councils/cardiff.yaml": "name: Cardiff Council\nnation: wales\n",
+                                "meetings/cardiff-2021-03-01.yaml": WELSH_MEETING % 3})
+    [problem] = check_site(root, AS_OF).errors
+    assert (problem.line, problem.field, problem.message, problem.hint) == (
+        8, "items.0.appendices.0.exempt", "3 is not a Schedule 12A paragraph for a council in Wales", "use 12 to 18")
+
+
+def test_a_utf8_byte_order_mark_is_accepted(tmp_path, make_site):
     text = "service: torbay-yot\nframework: hmip-youth-2018\npublished: 2021-03-03\n"
     root = make_site(tmp_path, {"inspections/saved-by-notepad.yaml": b"\xef\xbb\xbf" + text.encode()})
     assert check_site(root, AS_OF).problems == ()
 
 
-def test_a_byte_order_mark_does_not_shift_the_lines_of_errors(tmp_path):
+def test_a_byte_order_mark_does_not_shift_the_lines_of_errors(tmp_path, make_site):
     text = "service: torbay-yot\nframework: hmip-youth-2018\npublished: 2021-02-30\n"
     root = make_site(tmp_path, {"inspections/saved-by-notepad.yaml": b"\xef\xbb\xbf" + text.encode()})
     assert [(p.line, p.field) for p in check_site(root, AS_OF).errors] == [(3, "published")]

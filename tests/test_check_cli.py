@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, make_site, run_cli
 from generator.pipeline import check_site
 
+REPO = Path(__file__).resolve().parent.parent
 SCRUTINY = REPO / ".venv" / "bin" / "scrutiny"
 BAD = Path(__file__).parent / "fixtures" / "bad"
 
@@ -48,12 +48,12 @@ def scrutiny(*args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture
-def with_error(tmp_path):
+def with_error(tmp_path, make_site):
     return make_site(tmp_path, {"inspections/x-2021.yaml": UNKNOWN_FIELD})
 
 
 @pytest.fixture
-def with_warning(tmp_path):
+def with_warning(tmp_path, make_site):
     return make_site(tmp_path, {"inspections/base-2021.yaml": BASE_INSPECTION,
                                 "action-plans/base-2021-plan.yaml": HALF_A_PLAN})
 
@@ -67,56 +67,56 @@ def test_check_on_the_shipped_content_exits_0():
 
 # --- text output
 
-def test_check_prints_a_problem_as_path_line_col_severity_field_message_and_hint(with_error):
+def test_check_prints_a_problem_as_path_line_col_severity_field_message_and_hint(with_error, run_cli):
     result = run_cli("check", root=with_error)
     assert ("content/inspections/x-2021.yaml:3:1: error: lead_inspecter: 'lead_inspecter' is not a field of "
             "an inspection (did you mean 'lead_inspector'?)") in result.output.splitlines()
 
 
-def test_check_output_is_problem_lines_then_one_summary_line(with_warning):
+def test_check_output_is_problem_lines_then_one_summary_line(with_warning, run_cli):
     lines = run_cli("check", root=with_warning).output.splitlines()
     assert ([bool(PROBLEM_LINE.match(line)) for line in lines[:-1]], bool(SUMMARY_LINE.match(lines[-1]))) == (
         [True], True), lines
 
 
-def test_the_summary_counts_errors_warnings_and_notices(with_error):
+def test_the_summary_counts_errors_warnings_and_notices(with_error, run_cli):
     last = run_cli("check", root=with_error).output.splitlines()[-1]
     assert re.fullmatch(r"1 error, 0 warnings, 0 notices in \d+ files", last), last
 
 
 # --- exit codes
 
-def test_check_exits_1_on_a_content_error(with_error):
+def test_check_exits_1_on_a_content_error(with_error, run_cli):
     assert run_cli("check", root=with_error).exit_code == 1
 
 
-def test_check_exits_0_on_warnings_only(with_warning):
+def test_check_exits_0_on_warnings_only(with_warning, run_cli):
     result = run_cli("check", root=with_warning)
     assert (result.exit_code, " warning: " in result.output) == (0, True), result.output
 
 
-def test_check_strict_exits_1_on_warnings(with_warning):
+def test_check_strict_exits_1_on_warnings(with_warning, run_cli):
     assert run_cli("check", "--strict", root=with_warning).exit_code == 1
 
 
-def test_check_strict_exits_0_on_a_clean_site(tmp_path):
+def test_check_strict_exits_0_on_a_clean_site(tmp_path, make_site, run_cli):
     assert run_cli("check", "--strict", root=make_site(tmp_path)).exit_code == 0
 
 
-def test_check_exits_1_where_there_is_no_content_folder(tmp_path):
+def test_check_exits_1_where_there_is_no_content_folder(tmp_path, run_cli):
     result = run_cli("check", root=tmp_path)
     assert (result.exit_code, "there is no content/ folder here" in result.output) == (1, True)
 
 
 # --- JSON
 
-def test_check_json_is_json_with_the_same_problems_as_the_pipeline(with_error):
+def test_check_json_is_json_with_the_same_problems_as_the_pipeline(with_error, run_cli):
     result = run_cli("check", "--format", "json", root=with_error)
     expected = [p.as_dict() for p in check_site(with_error, dt.date.today()).problems]
     assert (result.exit_code, json.loads(result.stdout)["problems"]) == (1, expected)
 
 
-def test_check_json_lists_the_same_problems_as_the_text(with_warning):
+def test_check_json_lists_the_same_problems_as_the_text(with_warning, run_cli):
     text_lines = run_cli("check", root=with_warning).output.splitlines()[:-1]
     problems = json.loads(run_cli("check", "--format", "json", root=with_warning).stdout)["problems"]
     assert [f"{p['path']}:{p['line']}:{p['column']}: {p['severity']}:" for p in problems] == [
@@ -127,34 +127,34 @@ def test_check_json_lists_the_same_problems_as_the_text(with_warning):
 
 @pytest.mark.parametrize("args", [("check", "--bogus"), ("check", "--format", "xml"), ("chekc",),
                                   ("check", "--as-of", "yesterday")])
-def test_a_usage_error_exits_2(tmp_path, args):
+def test_a_usage_error_exits_2(tmp_path, args, make_site, run_cli):
     assert run_cli(*args, root=make_site(tmp_path)).exit_code == 2
 
 
-def test_a_bad_as_of_date_says_how_to_write_it(tmp_path):
+def test_a_bad_as_of_date_says_how_to_write_it(tmp_path, make_site, run_cli):
     result = run_cli("check", "--as-of", "31/07/2021", root=make_site(tmp_path))
     assert "'31/07/2021' is not a date; write YYYY-MM-DD" in result.output
 
 
-def test_as_of_accepts_an_iso_date(tmp_path):
+def test_as_of_accepts_an_iso_date(tmp_path, make_site, run_cli):
     assert run_cli("check", "--as-of", "2021-07-31", root=make_site(tmp_path)).exit_code == 0
 
 
-def test_version_is_printed():
+def test_version_is_printed(run_cli):
     result = run_cli("--version")
     assert (result.exit_code, result.output.startswith("scrutiny, version ")) == (0, True)
 
 
 # --- no tracebacks, from the real command
 
-def test_a_usage_error_prints_no_traceback(tmp_path):
+def test_a_usage_error_prints_no_traceback(tmp_path, make_site):
     result = scrutiny("-C", str(make_site(tmp_path)), "check", "--bogus")
     assert (result.returncode, "Traceback" in result.stdout, "No such option" in result.stdout) == (
         2, False, True), result.stdout
 
 
 @pytest.fixture(scope="module")
-def bad_corpus_run(tmp_path_factory):
+def bad_corpus_run(tmp_path_factory, make_site):
     """`scrutiny check` on a site holding every file of the bad-input corpus at once."""
     files = {p.relative_to(BAD).as_posix(): p.read_bytes() for p in BAD.rglob("*") if p.is_file()}
     root = make_site(tmp_path_factory.mktemp("bad-corpus"), {"inspections/base-2021.yaml": BASE_INSPECTION, **files})

@@ -6,7 +6,6 @@ import datetime as dt
 
 import pytest
 
-from conftest import make_site
 from generator.load import load_site, parse_yaml
 from generator.load.documents import split_front_matter
 from generator.load.yaml_source import Position
@@ -184,26 +183,26 @@ def test_a_folder_without_content_is_an_error(tmp_path):
         "content", Severity.ERROR, "there is no content/ folder here")
 
 
-def test_a_site_without_site_yaml_is_an_error(tmp_path):
+def test_a_site_without_site_yaml_is_an_error(tmp_path, make_site):
     root = make_site(tmp_path, {"site.yaml": None})
     [problem] = load_site(root).problems
     assert (problem.path, problem.severity, problem.message) == (
         "content/site.yaml", Severity.ERROR, "content/site.yaml is missing")
 
 
-def test_each_record_is_read_with_its_id_kind_and_relative_path(tmp_path):
+def test_each_record_is_read_with_its_id_kind_and_relative_path(tmp_path, make_site):
     loaded = load_site(make_site(tmp_path))
     [service] = loaded.of_kind("service")
     assert (service.id, service.kind, service.path, service.data["council"]) == (
         "torbay-yot", "service", "content/services/torbay-yot.yaml", "torbay")
 
 
-def test_the_built_in_frameworks_are_loaded(tmp_path):
+def test_the_built_in_frameworks_are_loaded(tmp_path, make_site):
     ids = sorted(d.id for d in load_site(make_site(tmp_path)).of_kind("framework"))
     assert ids == ["hmip-youth-2018", "hmip-youth-2021"]
 
 
-def test_a_file_name_that_is_not_an_id_is_an_error(tmp_path):
+def test_a_file_name_that_is_not_an_id_is_an_error(tmp_path, make_site):
     root = make_site(tmp_path, {"services/Torbay YOT.yaml": "name: X\nshort_name: X\ncouncil: torbay\n"})
     [problem] = load_site(root).problems
     assert (problem.path, problem.severity, problem.message) == (
@@ -211,25 +210,25 @@ def test_a_file_name_that_is_not_an_id_is_an_error(tmp_path):
         "'Torbay YOT' is not a usable id (the file name is the record's id)")
 
 
-def test_a_file_of_the_wrong_type_in_a_record_folder_is_ignored_with_a_warning(tmp_path):
+def test_a_file_of_the_wrong_type_in_a_record_folder_is_ignored_with_a_warning(tmp_path, make_site):
     root = make_site(tmp_path, {"inspections/notes.txt": "to do\n"})
     [problem] = load_site(root).problems
     assert (problem.path, problem.severity, problem.message.startswith("ignored:")) == (
         "content/inspections/notes.txt", Severity.WARNING, True)
 
 
-def test_an_unknown_folder_under_content_is_ignored_with_a_warning(tmp_path):
+def test_an_unknown_folder_under_content_is_ignored_with_a_warning(tmp_path, make_site):
     root = make_site(tmp_path, {"drafts/x.yaml": "a: 1\n"})
     [problem] = load_site(root).problems
     assert (problem.path, problem.severity) == ("content/drafts", Severity.WARNING)
 
 
-def test_hidden_files_are_not_read(tmp_path):
+def test_hidden_files_are_not_read(tmp_path, make_site):
     root = make_site(tmp_path, {"inspections/.x.yaml.swp": b"\x00\x01binary editor swap"})
     assert load_site(root).problems == ()
 
 
-def test_a_symbolic_link_is_not_followed(tmp_path):
+def test_a_symbolic_link_is_not_followed(tmp_path, make_site):
     secret = tmp_path / "secret.yaml"
     secret.write_text("name: Secret\nshort_name: S\ncouncil: torbay\n")
     root = make_site(tmp_path / "site")
@@ -239,7 +238,7 @@ def test_a_symbolic_link_is_not_followed(tmp_path):
         ["torbay-yot"], [("content/services/linked.yaml", Severity.ERROR)])
 
 
-def test_a_yaml_list_where_a_record_is_expected_is_an_error(tmp_path):
+def test_a_yaml_list_where_a_record_is_expected_is_an_error(tmp_path, make_site):
     root = make_site(tmp_path, {"services/listed.yaml": "- name: X\n- council: torbay\n"})
     [problem] = check_site(root, AS_OF).problems
     assert (problem.path, problem.line, problem.message) == (
@@ -247,7 +246,16 @@ def test_a_yaml_list_where_a_record_is_expected_is_an_error(tmp_path):
 
 
 @pytest.mark.parametrize("line_ending", ["\r\n", "\n"])
-def test_windows_line_endings_give_the_same_lines(tmp_path, line_ending):
+def test_windows_line_endings_give_the_same_lines(tmp_path, line_ending, make_site):
     text = line_ending.join(["service: torbay-yot", "framework: hmip-youth-2018", "published: 2021-02-30", ""])
     root = make_site(tmp_path, {"inspections/crlf.yaml": text.encode()})
     assert [(p.line, p.field) for p in check_site(root, AS_OF).errors] == [(3, "published")]
+
+
+def test_two_files_with_the_same_id_are_an_error(tmp_path, make_site):
+    # x.yaml and x.yml are both read as inspection 'x': one would silently replace the other
+    inspection = "service: torbay-yot\nframework: hmip-youth-2018\noverall: {rating: %s}\n"
+    root = make_site(tmp_path, {"inspections/torbay-2021.yaml": inspection % "Good",
+                                "inspections/torbay-2021.yml": inspection % "Outstanding"})
+    errors = check_site(root, AS_OF).errors
+    assert [p.path for p in errors] == ["content/inspections/torbay-2021.yml"], [str(p) for p in errors]

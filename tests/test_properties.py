@@ -12,17 +12,18 @@ import copy
 import datetime as dt
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO
 from generator.load import documents
 from generator.load.yaml_source import parse_yaml
 from generator.pipeline import check_site
 from generator.problems import Severity
 
+REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"
 FILES = sorted(p.relative_to(CONTENT).as_posix() for p in CONTENT.rglob("*")
                if p.is_file() and p.suffix in (".yaml", ".md"))

@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, make_site
 from generator.load.yaml_source import parse_yaml
 from generator.model import Framework
 from generator.model.types import Rating
@@ -39,6 +38,7 @@ OVERALL_BANDS = {RI: 7, G: 19, O: 31}
 # "within five percentage points of the boundary ... a sample or sub-sample of five cases or fewer"
 MARGIN, SMALL_SAMPLE = 5, 5
 
+REPO = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2022, 6, 1)
 
 
@@ -137,13 +137,13 @@ def _inspection_with(standard_yaml: str) -> str:
     return "service: torbay-yot\nframework: hmip-youth-2018\nstandards:\n" + standard_yaml
 
 
-def _rating_problems(tmp_path: Path, standard_yaml: str):
+def _rating_problems(make_site, tmp_path: Path, standard_yaml: str):
     checked = check_site(make_site(tmp_path, {"inspections/x-2021.yaml": _inspection_with(standard_yaml)}), AS_OF)
     return [(p.severity, p.field, p.line) for p in checked.problems]
 
 
-def test_published_good_with_lowest_62_percent_is_a_notice_not_a_warning(tmp_path):
-    problems = _rating_problems(tmp_path, """\
+def test_published_good_with_lowest_62_percent_is_a_notice_not_a_warning(tmp_path, make_site):
+    problems = _rating_problems(make_site, tmp_path, """\
   "2.4":
     rating: Good
     cases: 30
@@ -152,8 +152,8 @@ def test_published_good_with_lowest_62_percent_is_a_notice_not_a_warning(tmp_pat
     assert problems == [(Severity.NOTICE, "standards.2.4.rating", 5)]
 
 
-def test_published_outstanding_with_lowest_40_percent_on_30_cases_is_a_warning(tmp_path):
-    problems = _rating_problems(tmp_path, """\
+def test_published_outstanding_with_lowest_40_percent_on_30_cases_is_a_warning(tmp_path, make_site):
+    problems = _rating_problems(make_site, tmp_path, """\
   "3.2":
     rating: Outstanding
     cases: 30
@@ -162,8 +162,8 @@ def test_published_outstanding_with_lowest_40_percent_on_30_cases_is_a_warning(t
     assert problems == [(Severity.WARNING, "standards.3.2.rating", 5)]
 
 
-def test_published_outstanding_with_lowest_40_percent_on_5_cases_is_a_notice(tmp_path):
-    problems = _rating_problems(tmp_path, """\
+def test_published_outstanding_with_lowest_40_percent_on_5_cases_is_a_notice(tmp_path, make_site):
+    problems = _rating_problems(make_site, tmp_path, """\
   "3.2":
     rating: Outstanding
     cases: 5
@@ -172,9 +172,9 @@ def test_published_outstanding_with_lowest_40_percent_on_5_cases_is_a_notice(tmp
     assert problems == [(Severity.NOTICE, "standards.3.2.rating", 5)]
 
 
-def test_a_published_rating_that_matches_the_lowest_key_question_raises_nothing(tmp_path):
+def test_a_published_rating_that_matches_the_lowest_key_question_raises_nothing(tmp_path, make_site):
     # Sandwell 2.4 exactly as published: 80/81/62 -> Requires improvement
-    assert _rating_problems(tmp_path, """\
+    assert _rating_problems(make_site, tmp_path, """\
   "2.4":
     rating: Requires improvement
     cases: 30
@@ -250,39 +250,57 @@ standards:
 """
 
 
-def _overall_problems(tmp_path: Path, text: str):
+def _overall_problems(make_site, tmp_path: Path, text: str):
     checked = check_site(make_site(tmp_path, {"inspections/sandwell-like.yaml": text}), AS_OF)
     return checked.problems
 
 
-def test_sandwell_like_record_as_published_checks_clean(tmp_path):
-    assert _overall_problems(tmp_path, SANDWELL_LIKE.format(rating="Good", score=20)) == ()
+def test_sandwell_like_record_as_published_checks_clean(tmp_path, make_site):
+    assert _overall_problems(make_site, tmp_path, SANDWELL_LIKE.format(rating="Good", score=20)) == ()
 
 
-def test_a_published_overall_rating_that_disagrees_with_the_standards_is_an_error_at_the_rating(tmp_path):
+def test_a_published_overall_rating_that_disagrees_with_the_standards_is_an_error_at_the_rating(tmp_path, make_site):
     # line 3: overall: {rating: Outstanding, score: 20} - the rating value starts at column 19
-    [problem] = _overall_problems(tmp_path, SANDWELL_LIKE.format(rating="Outstanding", score=20))
+    [problem] = _overall_problems(make_site, tmp_path, SANDWELL_LIKE.format(rating="Outstanding", score=20))
     assert (problem.severity, problem.line, problem.column, problem.field) == (
         Severity.ERROR, 3, 19, "overall.rating")
     assert "published 'Outstanding' but the standards' ratings add up to 20, which rates 'Good'" in problem.message
 
 
-def test_a_published_overall_score_that_disagrees_with_the_standards_is_an_error_at_the_score(tmp_path):
+def test_a_published_overall_score_that_disagrees_with_the_standards_is_an_error_at_the_score(tmp_path, make_site):
     # line 3: overall: {rating: Good, score: 21} - the score value starts at column 32
-    [problem] = _overall_problems(tmp_path, SANDWELL_LIKE.format(rating="Good", score=21))
+    [problem] = _overall_problems(make_site, tmp_path, SANDWELL_LIKE.format(rating="Good", score=21))
     assert (problem.severity, problem.line, problem.column, problem.field) == (
         Severity.ERROR, 3, 32, "overall.score")
     assert "published score 21 but the standards' ratings add up to 20" in problem.message
 
 
-def test_an_overall_only_record_is_checked_against_its_own_score(tmp_path):
+def test_an_overall_only_record_is_checked_against_its_own_score(tmp_path, make_site):
     # A partial record (only `overall`) is legal; Torbay's 16 rates 'Requires improvement'.
     text = "service: torbay-yot\nframework: hmip-youth-2018\noverall: {rating: Good, score: 16}\n"
-    [problem] = _overall_problems(tmp_path, text)
+    [problem] = _overall_problems(make_site, tmp_path, text)
     assert (problem.severity, problem.field, problem.line) == (Severity.ERROR, "overall.rating", 3)
     assert "a score of 16, which rates 'Requires improvement'" in problem.message
 
 
-def test_an_overall_only_record_that_agrees_with_its_score_checks_clean(tmp_path):
+def test_an_overall_only_record_that_agrees_with_its_score_checks_clean(tmp_path, make_site):
     text = "service: torbay-yot\nframework: hmip-youth-2018\noverall: {rating: Requires improvement, score: 16}\n"
-    assert _overall_problems(tmp_path, text) == ()
+    assert _overall_problems(make_site, tmp_path, text) == ()
+
+
+def test_an_overall_score_above_the_frameworks_maximum_is_an_error(tmp_path, make_site):
+    # 12 standards x 3 = 36 at most ("31-36 Outstanding")
+    text = "service: torbay-yot\nframework: hmip-youth-2018\noverall: {score: 37}\n"
+    problems = _overall_problems(make_site, tmp_path, text)
+    assert [(p.severity, p.field, p.line) for p in problems] == [(Severity.ERROR, "overall.score", 3)]
+
+
+def test_key_question_counts_and_a_percentage_that_disagree_are_an_error(tmp_path, make_site):
+    # 3 of 4 is 75%, not 10%: which one the reader is shown would be a guess
+    problems = _rating_problems(make_site, tmp_path, """\
+  "2.1":
+    key_questions:
+      "2.1.1": {yes: 3, of: 4, percent: 10}
+""")
+    assert [(p.severity, p.field, p.line) for p in problems] == [
+        (Severity.ERROR, "standards.2.1.key_questions.2.1.1", 6)]

@@ -8,7 +8,6 @@ import datetime as dt
 
 import pytest
 
-from conftest import make_site
 from generator.model.action_plan import Action
 from generator.model.types import RAG
 from generator.pipeline import check_site
@@ -115,14 +114,14 @@ recommendations:
 
 @pytest.mark.parametrize("as_of, overdue", [(dt.date(2021, 7, 31), [False, False]),
                                             (dt.date(2021, 8, 1), [True, False])])
-def test_the_checked_plan_marks_overdue_actions_as_of_the_given_date(tmp_path, as_of, overdue):
+def test_the_checked_plan_marks_overdue_actions_as_of_the_given_date(tmp_path, as_of, overdue, make_site):
     root = make_site(tmp_path, {"inspections/base-2021.yaml": INSPECTION, "action-plans/base-2021-plan.yaml": PLAN})
     view = check_site(root, as_of).corpus.action_plans["base-2021-plan"]
     assert ([a.overdue for a in view.actions], [a.status for a in view.actions], view.overdue_count) == (
         overdue, [RAG.AMBER, RAG.COMPLETE], sum(overdue))
 
 
-def test_updates_out_of_date_order_are_a_warning(tmp_path):
+def test_updates_out_of_date_order_are_a_warning(tmp_path, make_site):
     plan = PLAN.replace("      - {date: 2021-04-20, rag: amber}\n      - {date: 2021-07-20, rag: complete}\n",
                         "      - {date: 2021-07-20, rag: complete}\n      - {date: 2021-04-20, rag: amber}\n")
     root = make_site(tmp_path, {"inspections/base-2021.yaml": INSPECTION, "action-plans/base-2021-plan.yaml": plan})

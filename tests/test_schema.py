@@ -4,23 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 import yaml
+from click.testing import CliRunner
 from jsonschema import Draft202012Validator
 
-from conftest import REPO, run_cli
 from generator.load.yaml_source import parse_yaml
+from generator.cli import cli
 from generator.load.documents import RECORD_FOLDERS, split_front_matter
 from generator.model import MODELS, Inspection
 from generator.schema import json_schema
 
+REPO = Path(__file__).resolve().parent.parent
 INSPECTIONS = sorted((REPO / "content" / "inspections").glob("*.yaml"))
 KINDS = sorted(kind.replace("_", "-") for kind in MODELS)
 
 
 def schema_of(*kind: str) -> dict:
-    result = run_cli("schema", *kind)
+    result = CliRunner().invoke(cli, ["schema", *kind])
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 
@@ -61,7 +64,7 @@ def test_schema_of_all_kinds_is_valid_json_schema():
     assert schema["$defs"]["inspection"] == {"$ref": "#/$defs/Inspection"}
 
 
-def test_schema_of_an_unknown_kind_is_a_usage_error():
+def test_schema_of_an_unknown_kind_is_a_usage_error(run_cli):
     assert run_cli("schema", "inspektion").exit_code == 2
 
 

@@ -216,15 +216,23 @@ class SchemaWalker:
                 return node
 
     def unwrap(self, node: dict) -> tuple[dict, bool]:
-        """(the schema of the value, whether null is allowed)."""
+        """(the schema of the value's full form, whether null is allowed).
+
+        `anyOf` lists optional values (with null) and shorthands (a rating word for a whole
+        standard): the scaffold always writes the full form, a mapping where there is one.
+        """
         node = self.resolve(node)
         options = node.get("anyOf")
-        if options:
-            rest = [o for o in options if o.get("type") != "null"]
-            if len(rest) == 1 and len(rest) < len(options):
-                outer = {k: v for k, v in node.items() if k != "anyOf"}
-                return {**self.resolve(rest[0]), **outer}, True
-        return node, False
+        if not options:
+            return node, False
+        rest = [self.resolve(o) for o in options if o.get("type") != "null"]
+        chosen = next((o for o in rest if self.shape(o) in ("model", "list", "dict")), None)
+        if chosen is None and len(rest) == 1:
+            chosen = rest[0]
+        if chosen is None:
+            return node, len(rest) < len(options)
+        outer = {k: v for k, v in node.items() if k != "anyOf"}
+        return {**chosen, **outer}, len(rest) < len(options)
 
     @staticmethod
     def shape(node: dict) -> str:
@@ -289,12 +297,23 @@ class SchemaWalker:
     def object_lines(self, node: dict, indent: int, hash_at: int | None, top: bool = False) -> list[Line]:
         node = self.resolve(node)
         required = set(node.get("required", []))
+        properties = node.get("properties", {})
+        # "one of these fields" (an appendix's inspection | action_plan | markdown | pdf, or parts)
+        alternatives = [r["required"][0] for r in node.get("anyOf", []) if len(r.get("required", [])) == 1]
+        simple = [a for a in alternatives if self.shape(self.unwrap(properties.get(a, {}))[0]) in ("scalar", "enum")]
         lines: list[Line] = []
-        for name, prop in node.get("properties", {}).items():
+        for name, prop in properties.items():
             if top and name in self.context.overrides:
                 lines += self.context.overrides[name](name, prop, indent)
                 continue
+            if name in alternatives and name not in simple:
+                continue                      # described after the simple ones
+            if simple and name == simple[0]:
+                lines.append(Line(indent, "", "give one of: " + " | ".join(simple), hash_at))
             lines += self.field_lines(name, prop, name in required, indent, hash_at, top)
+        for name in (a for a in alternatives if a not in simple):
+            example = ", ".join(f"{{{a}: ...}}" for a in simple[:2])
+            lines.append(Line(indent, "", f"or, instead, {name}: [{example}] for several in one", hash_at))
         return lines
 
     def field_lines(self, name: str, prop: dict, required: bool, indent: int, hash_at: int | None,
@@ -322,8 +341,10 @@ class SchemaWalker:
             return [Line(indent, f"{key} {shown}".rstrip(), comment, hash_at)]
 
         if shape == "model":
+            comment = comment or (value.get("description") or "").strip() or \
+                "with " + ", ".join(value.get("properties", {}))
             if required or isinstance(default, dict):
-                return [Line(indent, key, comment or value.get("description"), hash_at),
+                return [Line(indent, key, comment, hash_at),
                         *self.object_lines(value, indent + 2, hash_at)]
             return [Line(indent, key, optional("remove the '# ' to use it"), block),
                     *self.object_lines(value, indent + 2, block)]
@@ -373,7 +394,7 @@ def inspection_overrides(walker: SchemaWalker, framework_id: str, framework: Fra
                          ) -> dict[str, Callable[[str, dict, int], list[Line]]]:
     """The framework's domains, standards (empty ratings) and key questions (commented)."""
     defs = walker.defs
-    finding = defs["StandardFinding"]
+    finding = walker.unwrap(defs["StandardFinding"])[0]
     rating_comment = walker.describe("rating", walker.unwrap(finding["properties"]["rating"])[0], False)
     cases_comment = walker.describe("cases", walker.unwrap(finding["properties"]["cases"])[0], False)
 
@@ -382,7 +403,7 @@ def inspection_overrides(walker: SchemaWalker, framework_id: str, framework: Fra
                       "areas for improvement")]
         for domain in framework.domains:
             lines.append(Line(indent + 2, f'"{domain.number}":', domain.name))
-            lines += walker.object_lines(defs["DomainFindings"], indent + 4, None)
+            lines += walker.object_lines(walker.unwrap(defs["DomainFindings"])[0], indent + 4, None)
         return lines
 
     def standards(name: str, prop: dict, indent: int) -> list[Line]:
@@ -428,9 +449,8 @@ Say in a sentence or two what this report is for. Paragraph numbers are added fo
 
 ## Background
 
-Write the report in Markdown. A generated block goes alone on its line, for example:
-
-[[recommendations]]
+Write the report in Markdown. A table or list made from the records goes alone on its own
+line, for example `[[ratings-table]]` or `[[recommendations]]` (with `inspection:` above).
 
 ## Financial implications
 

@@ -25,7 +25,8 @@ def _people_errors(ctx: click.Context) -> Iterator[None]:
     except AuthoringError as exc:
         if exc.usage:
             raise click.UsageError(str(exc), ctx) from None
-        click.echo(f"error: {exc}", err=True)
+        # a sheet's problems are already one 'Sheet1!F7: ...' line each
+        click.echo(str(exc) if getattr(exc, "problems", None) else f"error: {exc}", err=True)
         sys.exit(1)
 
 
@@ -134,3 +135,48 @@ def register(cli: click.Group) -> None:
                                as_of=as_of)
         with _people_errors(ctx):
             run(options, echo=click.echo)
+
+    @cli.group("import")
+    def import_() -> None:
+        """Bring records in from other formats (a spreadsheet action plan)."""
+
+    @import_.command("action-plan")
+    @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                    metavar="FILE.xlsx|FILE.csv")
+    @click.option("--inspection", default=None, metavar="ID", help="The inspection the plan answers.")
+    @click.option("--id", "plan_id", default=None, metavar="ID",
+                  help="The new plan's id (default: from the file name).")
+    @click.option("--title", default=None, help="The plan's title (default: the title above the header row).")
+    @click.option("--map", "mapping", default=None, metavar="'Header=field,...'",
+                  help="Say which column is which: fields are action, how, who, resources, review, due, "
+                       "outcome, progress, rag, recommendations, or ignore.")
+    @click.option("--sheet", default=None, help="The worksheet to read (default: the first with an action column).")
+    @click.option("--as-of", type=AsOf(), default=None,
+                  help="Date the progress updates (default: today).")
+    @click.option("--draft", is_flag=True, help="Write 'status: draft' (kept off the public site).")
+    @click.option("--force", is_flag=True, help="Replace an existing plan with the same id.")
+    @click.pass_context
+    def import_action_plan(ctx: click.Context, source: Path, inspection: str | None, plan_id: str | None,
+                           title: str | None, mapping: str | None, sheet: str | None,
+                           as_of: dt.datetime | None, draft: bool, force: bool) -> None:
+        """Turn a spreadsheet action plan into content/action-plans/<id>.yaml.
+
+        Columns are found by their headers (Improvement action, How, Who, Resources required,
+        Date for review, Date for completion, Outcome, Comments re progress, RAG rating, and
+        the usual variants). Dates are UK style: 01/02/2021 is 1 February 2021; 'July 2021' is
+        a month. Every bad cell is listed (e.g. Sheet1!F7); nothing is written unless the
+        whole sheet is good.
+        """
+        from generator.authoring.spreadsheet import import_action_plan as run
+
+        root = _root(ctx)
+        with _people_errors(ctx):
+            result = run(root, source.resolve(), inspection=inspection, plan_id=plan_id, title=title,
+                         mapping=mapping, as_of=as_of.date() if as_of else None, sheet_name=sheet,
+                         draft=draft, force=force)
+        for note in result.notes:
+            click.echo(f"note: {note}", err=True)
+        shown = result.path.relative_to(root).as_posix() if result.path.is_relative_to(root) else result.path
+        click.echo(f"wrote {shown}: {result.actions} action{'s' if result.actions != 1 else ''} from "
+                   f"{result.sheet}, {result.updates} progress update{'s' if result.updates != 1 else ''}; "
+                   "run `scrutiny check`")

@@ -1,9 +1,158 @@
-"""`scrutiny pack MEETING` and `scrutiny paper KIND ID`: one PDF on demand."""
+"""`scrutiny pack MEETING` and `scrutiny paper KIND ID`: one PDF on demand.
+
+Both check the content first (exit 1 with every problem, as `scrutiny check` prints them),
+then plan as `scrutiny build` does, so a paper made here is the same file the build puts on
+the site. Usage mistakes (an unknown meeting, a members' pack aimed at the site) exit 2.
+The members' pack is never planned: it is written only under output/confidential/ (or
+wherever -o says, as long as that is not inside a site folder).
+"""
 
 from __future__ import annotations
 
+import os
+import sys
+from pathlib import Path
+
 import click
+
+PAPER_KINDS = {"report": ("reports", "report"), "inspection": ("inspections", "inspection"),
+               "action-plan": ("action-plans", "action plan")}
+
+
+def _checked_plan(ctx: click.Context, as_of, drafts: bool):
+    from generator.cli import _moment, _root, print_problems
+    from generator.pipeline import check_site
+    from generator.plan import plan_site
+
+    root = _root(ctx)
+    now = _moment(as_of)
+    checked = check_site(root, now.date())
+    if checked.errors or checked.corpus is None:
+        print_problems(checked, quiet_notices=True)
+        sys.exit(1)
+    return root, checked, plan_site(checked.corpus, now, preview=drafts, pdf=True)
+
+
+def _unknown(kind: str, wanted: str, known, param: str) -> click.BadParameter:
+    from generator.problems import did_you_mean
+    hint = did_you_mean(wanted, known)
+    listed = ", ".join(sorted(known)[:8])
+    return click.BadParameter(f"there is no {kind} '{wanted}'" + (f" ({hint})" if hint else
+                              f" (known: {listed})" if listed else ""), param_hint=param)
+
+
+def _withheld(plan, kind: str, record_id: str) -> None:
+    for item in plan.withheld:
+        if item.kind == kind and item.id == record_id:
+            click.echo(f"error: {item.path}: not public ({item.reason}); nothing was written", err=True)
+            sys.exit(1)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def _write(target: Path, data: bytes) -> None:
+    """Write atomically: a reader never sees half a PDF."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    temporary.replace(target)
+
+
+def _report_written(root: Path, target: Path, data: bytes) -> None:
+    from generator.render.pack import page_count
+    try:
+        shown = target.resolve().relative_to(root)
+    except ValueError:
+        shown = target
+    pages = page_count(data)
+    click.echo(f"wrote {shown} ({pages} page{'s' if pages != 1 else ''}, {len(data) // 1024} KB)")
 
 
 def register(cli: click.Group) -> None:
     """Add the paper commands to the `scrutiny` group."""
+    from generator.cli import AsOf
+
+    @cli.command("pack")
+    @click.argument("meeting")
+    @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                  help="Where the PDF goes. Default: output/papers/MEETING-agenda-pack.pdf "
+                       "(with --members: output/confidential/MEETING-members-pack.pdf).")
+    @click.option("--members", is_flag=True,
+                  help="The members' pack: exempt appendices included, marked NOT FOR PUBLICATION. "
+                       "Written under output/confidential/, never into the site.")
+    @click.option("--as-of", type=AsOf(), default=None, help="Make it as if it were DATE (embargoes, overdue actions).")
+    @click.option("--drafts", is_flag=True, help="Include draft records (pages marked DRAFT).")
+    @click.option("-j", "--jobs", type=click.IntRange(0, 64), default=0, help="Parallel workers (0: all cores).")
+    @click.pass_context
+    def pack_command(ctx: click.Context, meeting: str, output: Path | None, members: bool, as_of, drafts: bool,
+                     jobs: int) -> None:
+        """One meeting's agenda pack: front sheet or covering letter, every paper, stamped and numbered."""
+        from generator.render.papers import render_members_pack, render_output
+        from generator.write import OutputError
+
+        root, checked, plan = _checked_plan(ctx, as_of, drafts)
+        if meeting not in checked.corpus.meetings:
+            raise _unknown("meeting", meeting, checked.corpus.meetings, "MEETING")
+        _withheld(plan, "meeting", meeting)
+        if members:
+            target = output or root / "output" / "confidential" / f"{meeting}-members-pack.pdf"
+            for site_folder in ("site", "preview"):
+                if _inside(target, root / "output" / site_folder):
+                    raise click.BadParameter(f"{target} is inside output/{site_folder}/, which is published; "
+                                             "the members' pack goes under output/confidential/",
+                                             param_hint="-o/--output")
+        else:
+            target = output or root / "output" / "papers" / f"{meeting}-agenda-pack.pdf"
+        planned = plan.by_path().get(f"meetings/{meeting}/{meeting}-agenda-pack.pdf")
+        if planned is None:
+            click.echo(f"error: {checked.corpus.meetings[meeting].path}: no item has papers yet "
+                       "(each is to follow, embargoed, or has no report or appendix); nothing was written", err=True)
+            sys.exit(1)
+        try:
+            data = (render_members_pack(root, plan, meeting, jobs=jobs) if members
+                    else render_output(root, plan, planned, jobs=jobs))
+        except OutputError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+        _write(target, data)
+        _report_written(root, target, data)
+
+    @cli.command("paper")
+    @click.argument("kind", type=click.Choice(sorted(PAPER_KINDS)))
+    @click.argument("record_id", metavar="ID")
+    @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                  help="Where the PDF goes. Default: output/papers/ID.pdf.")
+    @click.option("--as-of", type=AsOf(), default=None, help="Make it as if it were DATE (embargoes, overdue actions).")
+    @click.option("--drafts", is_flag=True, help="Include draft records (pages marked DRAFT).")
+    @click.pass_context
+    def paper_command(ctx: click.Context, kind: str, record_id: str, output: Path | None, as_of, drafts: bool) -> None:
+        """One paper: a committee report, an inspection's findings, or an action plan (landscape)."""
+        from generator.render.papers import render_output
+        from generator.write import OutputError
+
+        root, checked, plan = _checked_plan(ctx, as_of, drafts)
+        folder, noun = PAPER_KINDS[kind]
+        corpus_kind = kind.replace("-", "_")
+        records = getattr(checked.corpus, {"report": "reports", "inspection": "inspections",
+                                           "action-plan": "action_plans"}[kind])
+        if record_id not in records:
+            raise _unknown(noun, record_id, records, "ID")
+        _withheld(plan, corpus_kind, record_id)
+        planned = plan.by_path().get(f"{folder}/{record_id}/{record_id}.pdf")
+        if planned is None:
+            click.echo(f"error: {records[record_id].path}: not public; nothing was written", err=True)
+            sys.exit(1)
+        target = output or root / "output" / "papers" / f"{record_id}.pdf"
+        try:
+            data = render_output(root, plan, planned, jobs=1)
+        except OutputError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+        _write(target, data)
+        _report_written(root, target, data)

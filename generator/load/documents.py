@@ -162,9 +162,17 @@ def load_site(root: Path) -> LoadResult:
         directory = content / folder
         if not directory.is_dir():
             continue
+        seen: dict[str, str] = {}
         for file in sorted(directory.iterdir()):
             if file.name.startswith(".") or file.is_dir():
                 continue
+            if file.suffix in suffixes and file.stem in seen:
+                problems.append(Problem(rel(file, root), 0, 0, Severity.ERROR, "",
+                                        f"'{file.stem}' is already given by {seen[file.stem]}",
+                                        "a record's id is its file name: keep one of the two files"))
+                continue
+            if file.suffix in suffixes:
+                seen[file.stem] = file.name
             if file.is_symlink():
                 problems.append(Problem(rel(file, root), 0, 0, Severity.ERROR, "",
                                         "symbolic links are not followed", "copy the file in instead"))

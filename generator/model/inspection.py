@@ -41,6 +41,12 @@ class KeyQuestion(BaseModel):
         if self.yes is not None and self.of is not None and self.yes > self.of:
             raise PydanticCustomError("key_question", "yes ({yes}) is more than of ({of})", {
                 "yes": self.yes, "of": self.of, "hint": "'of' is the number of relevant cases"})
+        if self.yes is not None and self.of and self.percent is not None \
+                and abs(100 * self.yes / self.of - self.percent) >= 1:
+            # HMIP prints whole percentages: within a point is rounding, more is a contradiction.
+            raise PydanticCustomError("key_question", "{yes} of {of} is {computed:.0f}%, not {percent:g}%", {
+                "yes": self.yes, "of": self.of, "computed": 100 * self.yes / self.of, "percent": self.percent,
+                "hint": "give the counts or the percentage, or correct the one that is wrong"})
         return self
 
 

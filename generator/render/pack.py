@@ -232,6 +232,7 @@ class Piece:
     numbered: bool = True                 # prints "Page N"
     marks: tuple[str, ...] = ()           # "NOT FOR PUBLICATION" on every page
     keep_bookmarks: bool = True           # the document's own headings go under its outline entry
+    flatten_single_root: bool = False     # ... without its one top heading (it repeats the entry's title)
     label: str = ""                       # for errors: which document this is
     title: str = ""                       # the structure element's title (/T)
 
@@ -327,6 +328,33 @@ def _number_tree_items(node) -> Iterable[tuple[int, object]]:
         yield from _number_tree_items(kid)
 
 
+def _ensure_alt(element, fallback: str) -> int:
+    """Give every /Figure below `element` an /Alt; returns how many lacked one.
+
+    WeasyPrint sets /Alt from an SVG's <title> or an image's alt (and papers.print_html makes
+    sure both exist), so this only acts on figures of inserted tagged PDFs."""
+    import pikepdf
+
+    added, stack, seen = 0, [element], set()
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, pikepdf.Dictionary):
+            continue
+        if node.is_indirect:
+            if node.objgen in seen:
+                continue
+            seen.add(node.objgen)
+        if node.get("/S") == pikepdf.Name.Figure and not str(node.get("/Alt", "")).strip():
+            node.Alt = pikepdf.String(fallback)
+            added += 1
+        kids = node.get("/K")
+        if isinstance(kids, pikepdf.Array):
+            stack.extend(kids)
+        elif isinstance(kids, pikepdf.Dictionary):
+            stack.append(kids)
+    return added
+
+
 class _Assembler:
     def __init__(self, meta: Metadata, cache_dir: Path | None = None) -> None:
         import pikepdf
@@ -343,6 +371,7 @@ class _Assembler:
         self.next_key = 0
         self.role_map = Dictionary()
         self.outline = _OutlineNode("")
+        self.alt_added = 0                 # figures that arrived without /Alt (e.g. in an inserted PDF)
         self.regular = overlay_font("regular", cache_dir)
         self.bold = overlay_font("bold", cache_dir)
         self.fonts = {self.regular.name: _font_object(self.pdf, self.regular),
@@ -375,6 +404,8 @@ class _Assembler:
         first = len(self.pdf.pages)
         src_root = src.Root.get("/StructTreeRoot")
         bookmarks = self._source_bookmarks(src) if piece.keep_bookmarks else []
+        if piece.flatten_single_root and len(bookmarks) == 1:
+            bookmarks = bookmarks[0][2]
         self.pdf.pages.extend(src.pages)
         pages = [self.pdf.pages[i] for i in range(first, len(self.pdf.pages))]
         part = self.pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Part, P=self.document, K=Array()))
@@ -394,6 +425,7 @@ class _Assembler:
                 if copied.get("/S") == Name.Document:
                     copied.S = Name.Div
                 part.K.append(copied)
+            self.alt_added += _ensure_alt(part, f"A figure in {piece.title or piece.label or 'this document'}")
             top = -1
             for key, value in _number_tree_items(src_root.ParentTree):
                 self.parent_tree.append((key + offset, self._copy(value)))

@@ -162,3 +162,4 @@ def render(job: Job) -> Rendered:
                          "images and files must be under content/ (e.g. attachments/NAME); "
                          "nothing is fetched from the network") from None
     return Rendered(job.key, data, len(document.pages))
+

@@ -68,6 +68,17 @@ def _standard(definition, finding: StandardFinding | None, framework: Framework,
         discretion=discretion, differs=differs, score=score)
 
 
+def describe_overall_bands(framework: Framework, max_score: int) -> str:
+    """'0-6 Inadequate, 7-18 Requires improvement, 19-30 Good, 31-36 Outstanding' from the data."""
+    floors = sorted([(0, Rating.INADEQUATE)] + [(floor, rating) for rating, floor in framework.overall_bands.items()
+                                               if floor > 0])
+    parts = []
+    for index, (floor, rating) in enumerate(floors):
+        top = floors[index + 1][0] - 1 if index + 1 < len(floors) else max_score
+        parts.append(f"{floor}-{top} {rating.value}")
+    return ", ".join(parts)
+
+
 def apply_framework(record: Record, framework: Framework
                     ) -> tuple[tuple[DomainResult, ...], tuple[StandardResult, ...], int | None, int,
                                Rating | None, list[Problem]]:
@@ -114,7 +125,12 @@ def apply_framework(record: Record, framework: Framework
     computed_overall = hmip.overall_rating(computed_score, framework.overall_bands) \
         if computed_score is not None else None
     overall = inspection.overall
-    if computed_score is not None and overall.score is not None and overall.score != computed_score:
+    if overall.score is not None and overall.score > max_score:
+        pos = record.source.locate(("overall", "score"))
+        problems.append(Problem(record.path, pos.line, pos.column, Severity.ERROR, "overall.score",
+                                f"a score of {overall.score} is more than the framework's maximum of {max_score}",
+                                f"{len(counted)} standards score at most {max(framework.ratings.values())} each"))
+    elif computed_score is not None and overall.score is not None and overall.score != computed_score:
         pos = record.source.locate(("overall", "score"))
         problems.append(Problem(record.path, pos.line, pos.column, Severity.ERROR, "overall.score",
                                 f"published score {overall.score} but the standards' ratings add up to "
@@ -130,5 +146,5 @@ def apply_framework(record: Record, framework: Framework
             problems.append(Problem(
                 record.path, pos.line, pos.column, Severity.ERROR, "overall.rating",
                 f"published '{overall.rating.value}' but {basis}, which rates '{expected.value}'",
-                "HMIP bands: 0-6 Inadequate, 7-18 Requires improvement, 19-30 Good, 31-36 Outstanding"))
+                "the framework's bands: " + describe_overall_bands(framework, max_score)))
     return domains, separate, computed_score, max_score, computed_overall, problems

@@ -24,6 +24,8 @@ EXEMPT_PARAGRAPHS = {Nation.ENGLAND: range(1, 8), Nation.WALES: range(12, 19)}
 
 # Markdown images and links: ![alt](target) / [text](target)
 _MD_TARGET = re.compile(r"(!?)\[[^\]]*\]\(\s*<?([^)\s>]+)")
+_MD_DEFINITION = re.compile(r"^ {0,3}\[([^\]]+)\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
+_MD_REFERENCE = re.compile(r"(!?)\[([^\]]*)\]\[([^\]]*)\]")
 _RAW_SRC = re.compile(r"""(src|href)\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
 
 
@@ -84,31 +86,45 @@ def check_markdown_targets(text: str | None, record_path: str, line: int, field:
         return []
     problems = []
     known = set(attachments)
+    # Reference-style targets: ![alt][chart] ... [chart]: http://... are checked at the definition.
+    definitions = {m.group(1).strip().lower(): m for m in _MD_DEFINITION.finditer(text)}
+    for use in _MD_REFERENCE.finditer(text):
+        label = (use.group(3) or use.group(2)).strip().lower()
+        definition = definitions.get(label)
+        if definition is not None:
+            problems += _check_target(definition.group(2), use.group(1) == "!", record_path,
+                                      line + text.count("\n", 0, definition.start()), field, known)
     for match in list(_MD_TARGET.finditer(text)) + list(_RAW_SRC.finditer(text)):
         if match.re is _RAW_SRC:
             is_image = match.group(1).lower() == "src"
         else:
             is_image = match.group(1) == "!"
         target = match.group(match.re.groups)
-        lowered = target.strip().lower()
-        offset = text.count("\n", 0, match.start())
-        where = line + offset
-        if lowered.startswith(("javascript:", "vbscript:", "data:")) and not is_image:
-            problems.append(Problem(record_path, where, 1, Severity.ERROR, field,
-                                    f"the link '{target[:60]}' would run script or embed data",
-                                    "link to a web page (https://...) or a file under content/"))
-        elif is_image:
-            local = lowered.removeprefix("./")
-            if re.match(r"^[a-z][a-z0-9+.-]*:", lowered) or lowered.startswith(("/", "\\")) or ".." in local.split("/"):
-                problems.append(Problem(record_path, where, 1, Severity.ERROR, field,
-                                        f"the image '{target[:80]}' is outside the site; images are never fetched "
-                                        "from the network or from other folders",
-                                        "copy the image into content/attachments/ and point at attachments/NAME"))
-            elif local not in known:
-                problems.append(Problem(record_path, where, 1, Severity.ERROR, field,
-                                        f"there is no image content/{target[:80]}",
-                                        "images live in content/attachments/"))
+        problems += _check_target(target, is_image, record_path, line + text.count("\n", 0, match.start()),
+                                  field, known)
     return problems
+
+
+def _check_target(target: str, is_image: bool, record_path: str, where: int, field: str,
+                  known: set[str]) -> list[Problem]:
+    """One link or image target: script links and images from outside content/ are errors."""
+    lowered = target.strip().lower()
+    if lowered.startswith(("javascript:", "vbscript:", "data:")) and not is_image:
+        return [Problem(record_path, where, 1, Severity.ERROR, field,
+                        f"the link '{target[:60]}' would run script or embed data",
+                        "link to a web page (https://...) or a file under content/")]
+    if not is_image:
+        return []
+    local = lowered.removeprefix("./")
+    if re.match(r"^[a-z][a-z0-9+.-]*:", lowered) or lowered.startswith(("/", "\\")) or ".." in local.split("/"):
+        return [Problem(record_path, where, 1, Severity.ERROR, field,
+                        f"the image '{target[:80]}' is outside the site; images are never fetched "
+                        "from the network or from other folders",
+                        "copy the image into content/attachments/ and point at attachments/NAME")]
+    if local not in known:
+        return [Problem(record_path, where, 1, Severity.ERROR, field, f"there is no image content/{target[:80]}",
+                        "images live in content/attachments/")]
+    return []
 
 
 def _date_label(value) -> str:

@@ -142,10 +142,20 @@ def axe_source() -> str:
     return _AXE_SOURCE[0]
 
 
+AXE_URL_PATH = "__tests__/axe.min.js"    # copied into the served (temporary) site by the nginx fixture
+
+
 def axe_violations(tab: Any) -> list[dict]:
-    """Inject axe-core into the page (works with the page's JavaScript off too) and run the WCAG A/AA rules."""
+    """Inject axe-core into the page and run the WCAG 2.0/2.1/2.2 A and AA rules.
+
+    axe-core is loaded as a script from the test server, so Chromium compiles it once and
+    reuses the code for every page, rather than compiling half a megabyte per page.
+    """
     if not tab.evaluate("() => typeof window.axe === 'object'"):
-        tab.evaluate(axe_source())
+        if PREFIX in tab.url:
+            tab.add_script_tag(url=tab.url.split(PREFIX)[0] + PREFIX + AXE_URL_PATH)
+        else:
+            tab.evaluate(axe_source())
     return tab.evaluate(_RUN_AXE, AXE_TAGS)
 
 

@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
-from browser_kit import (CHROMIUM, CHROMIUM_ARGS, DESKTOP, PREFIX, SCREENSHOTS, ServedSite, build_site,
-                         install_hint, nginx_binary, render_nginx_conf)
+from browser_kit import (AXE_URL_PATH, CHROMIUM, CHROMIUM_ARGS, DESKTOP, PREFIX, SCREENSHOTS, ServedSite,
+                         axe_source, build_site, install_hint, nginx_binary, render_nginx_conf)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -34,8 +34,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The repository's content built once with `scrutiny build --no-pdf`."""
-    return build_site(tmp_path_factory.mktemp("browser") / "site")
+    """The repository's content built once with `scrutiny build --no-pdf`.
+
+    The tests add one file of their own beside it: axe-core at __tests__/axe.min.js, so that
+    pages can load it from the same server (this is a throw-away copy, never a deployed site).
+    """
+    site = build_site(tmp_path_factory.mktemp("browser") / "site")
+    axe = site / AXE_URL_PATH
+    axe.parent.mkdir()
+    axe.write_text(axe_source(), encoding="utf-8")
+    return site
 
 
 def _free_port() -> int:

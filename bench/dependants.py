@@ -1,0 +1,45 @@
+"""Which outputs depend on an input key, according to the build plan (not the build).
+
+    python -m bench.dependants ROOT KEY [--as-of DATE] [--pdf]
+
+Prints JSON: {"key": KEY, "count": N, "paths": [...]} -- the HTML and data outputs whose
+recorded inputs include KEY (for example 'inspection:torbay-2021' or 'attachment:x.md').
+The benchmark compares this with the count the incremental build says it rendered.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+
+def dependants(root: Path, key: str, as_of: dt.date, pdf: bool = False) -> list[str]:
+    from generator.model.types import LONDON
+    from generator.pipeline import check_site
+    from generator.plan import plan_site
+
+    checked = check_site(root, as_of)
+    if checked.corpus is None or checked.errors:
+        raise SystemExit(f"{root}: content has errors; cannot plan")
+    now = dt.datetime.combine(as_of, dt.time(23, 59, 59), tzinfo=LONDON)
+    plan = plan_site(checked.corpus, now, pdf=pdf)
+    return sorted(o.path for o in plan.outputs if key in o.inputs)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.dependants")
+    parser.add_argument("root", type=Path)
+    parser.add_argument("key")
+    parser.add_argument("--as-of", type=dt.date.fromisoformat, required=True)
+    parser.add_argument("--pdf", action="store_true")
+    args = parser.parse_args(argv)
+    paths = dependants(args.root.resolve(), args.key, args.as_of, args.pdf)
+    print(json.dumps({"key": args.key, "count": len(paths), "paths": paths}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

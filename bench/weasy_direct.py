@@ -1,0 +1,104 @@
+"""WeasyPrint on its own, on exactly the HTML our PDF renderer hands it: the PDF floor.
+
+    python -m bench.weasy_direct ROOT --as-of DATE
+
+1. Builds ROOT's PDFs in this process with one job (`build_site(..., pdf=True, jobs=1)`)
+   while `weasyprint.HTML` is wrapped to record every document our renderer lays out:
+   its HTML (string, file or URL), base URL and the stylesheets passed to `render`.
+2. Renders each recorded document again with plain WeasyPrint -- `HTML(...).write_pdf()`
+   with the same stylesheets, WeasyPrint's default URL fetcher, no merging, no stamping,
+   no caching -- one after another, and times that.
+
+Prints JSON: documents, pages and seconds of the direct rendering, and seconds per page.
+Our own per-page cost comes from the -j 1 build the harness times separately; the target
+is ours <= 1.1 x this.
+
+If the PDF renderer (generator/render/papers.py) is not there yet, or renders in other
+processes even with one job (so nothing is recorded here), it says "available": false
+and why, rather than failing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def _unavailable(reason: str) -> int:
+    print(json.dumps({"available": False, "reason": reason}))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.weasy_direct")
+    parser.add_argument("root", type=Path)
+    parser.add_argument("--as-of", type=dt.date.fromisoformat, required=True)
+    args = parser.parse_args(argv)
+    try:
+        import generator.render.papers  # noqa: F401
+    except ImportError as exc:
+        return _unavailable(f"the PDF renderer is not available yet ({exc})")
+    import weasyprint
+
+    from generator.build import BuildOptions, build_site
+    from generator.model.types import LONDON
+
+    recorded: list[tuple[tuple, dict, dict]] = []
+    original_init = weasyprint.HTML.__init__
+    original_render = weasyprint.HTML.render
+
+    def init(self, *a, **kw):
+        self._bench_source = (a, dict(kw))
+        original_init(self, *a, **kw)
+
+    def render(self, *a, **kw):
+        source = getattr(self, "_bench_source", None)
+        if source is not None:
+            recorded.append((source[0], source[1], {"args": a, **kw}))
+        return original_render(self, *a, **kw)
+
+    weasyprint.HTML.__init__ = init
+    weasyprint.HTML.render = render
+    out = Path(tempfile.mkdtemp(prefix="weasy-direct-"))
+    try:
+        now = dt.datetime.combine(args.as_of, dt.time(23, 59, 59), tzinfo=LONDON)
+        options = BuildOptions(root=args.root.resolve(), output=out / "site", as_of=args.as_of, now=now,
+                               pdf=True, jobs=1, search=False)
+        started = time.perf_counter()
+        report = build_site(options)
+        ours = time.perf_counter() - started
+        if not report.ok:
+            return _unavailable("the content has errors")
+    except Exception as exc:       # the renderer is being written: report, don't crash the harness
+        return _unavailable(f"our PDF build failed: {type(exc).__name__}: {exc}")
+    finally:
+        weasyprint.HTML.__init__ = original_init
+        weasyprint.HTML.render = original_render
+        shutil.rmtree(out, ignore_errors=True)
+    if not recorded:
+        return _unavailable("no WeasyPrint document was laid out in this process (rendered in workers?); "
+                            "a hook returning each paper's HTML would let this compare")
+
+    pages = 0
+    started = time.perf_counter()
+    for init_args, init_kwargs, render_kwargs in recorded:
+        init_kwargs = {k: v for k, v in init_kwargs.items() if k != "url_fetcher"}
+        render_args = render_kwargs.pop("args", ())
+        document = weasyprint.HTML(*init_args, **init_kwargs).render(*render_args, **render_kwargs)
+        document.write_pdf()
+        pages += len(document.pages)
+    seconds = time.perf_counter() - started
+    print(json.dumps({"available": True, "documents": len(recorded), "pages": pages, "seconds": seconds,
+                      "seconds_per_page": seconds / pages if pages else None,
+                      "our_build_in_process_seconds": ours}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,755 @@
+"""`scrutiny import action-plan FILE.xlsx|FILE.csv`: a council's action-plan spreadsheet -> YAML.
+
+Councils keep action plans in spreadsheets with columns like Torbay's: Improvement action,
+How, Who, Resources required, Date for review, Date for completion, Outcome, Comments re
+progress, RAG rating. This module
+
+- reads the sheet (openpyxl for .xlsx: real date cells, merged cells, cell fill colours;
+  the csv module for .csv, UTF-8 or Windows-1252 as Excel saves it);
+- finds the header row (title rows above it are allowed) and maps columns by their header,
+  tolerant of case, spacing, punctuation and the usual variants ("Lead officer", "Target
+  date", "RAG status"...); `--map "Header=field"` overrides;
+- parses each row: UK dates (01/02/2021 is 1 February; "July 2021" is a month; "ongoing"
+  or "TBC" is no date), RAG words and colours (a coloured but empty RAG cell counts);
+- collects EVERY bad cell as `Sheet1!F7: 'next Tuesday' is not a date (write 01/02/2021)`;
+  nothing is written unless the whole sheet is good;
+- writes content/action-plans/<id>.yaml: actions A1..An in sheet order, the progress
+  comment and RAG of each row as one update dated today (or --as-of).
+"""
+
+from __future__ import annotations
+
+import calendar
+import colorsys
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.authoring import AuthoringError
+from generator.load.documents import ID_PATTERN, read_document
+from generator.model.action_plan import ActionPlan
+from generator.model.types import RAG, parse_rag
+from generator.problems import did_you_mean
+from generator.validate import validate_document
+
+# --------------------------------------------------------------------------- columns
+
+# field -> the headers that mean it, normalised (lower case, letters and digits, single spaces)
+HEADERS: dict[str, tuple[str, ...]] = {
+    "action": ("improvement action", "improvement actions", "action", "actions", "action required",
+               "actions required", "action to be taken", "actions to be taken", "what", "what will we do",
+               "what we will do", "recommended action", "key action", "key actions", "activity",
+               "improvement activity", "action description", "area for improvement action"),
+    "how": ("how", "how will this be achieved", "how will it be achieved", "how will we do it",
+            "how we will do it", "how will this be done", "method", "steps", "detail", "details", "milestones",
+            "key tasks", "tasks", "how will we achieve this"),
+    "who": ("who", "lead", "leads", "lead officer", "lead officers", "lead person", "responsible",
+            "responsible officer", "responsible person", "responsibility", "owner", "action owner", "by whom",
+            "who is responsible", "lead responsibility", "accountable officer", "lead agency", "who will do it"),
+    "resources": ("resources", "resources required", "resource", "resources needed", "resource implications",
+                  "resource required", "resourcing"),
+    "review": ("date for review", "review date", "review", "review by", "date of review", "next review",
+               "next review date", "review dates"),
+    "due": ("date for completion", "completion date", "due", "due date", "due by", "target date", "deadline",
+            "by when", "timescale", "timescales", "target completion date", "when", "date to be completed by",
+            "target", "date due", "end date", "completion", "timeframe", "date for completion target"),
+    "outcome": ("outcome", "outcomes", "expected outcome", "expected outcomes", "success measure",
+                "success measures", "measure of success", "measures of success", "impact", "desired outcome",
+                "desired outcomes", "intended outcome", "intended outcomes", "success criteria",
+                "outcome measure", "outcome measures", "what will success look like", "how will we know",
+                "expected impact"),
+    "note": ("comments re progress", "progress", "comments", "comment", "progress update", "progress updates",
+             "update", "updates", "progress comments", "comments on progress", "commentary", "status update",
+             "progress to date", "progress made", "progress notes", "latest update", "progress comment",
+             "progress commentary", "comments regarding progress"),
+    "rag": ("rag rating", "rag", "rag status", "status", "rating", "rag rated", "current rag", "rag score",
+            "red amber green", "rag rating current"),
+    "recommendations": ("recommendation", "recommendations", "rec", "recs", "rec no", "recommendation no",
+                        "recommendation number", "recommendation numbers", "recommendation ref",
+                        "inspection recommendation", "linked recommendation", "hmip recommendation",
+                        "recommendation reference", "rec ref"),
+    # recognised so that "Action no" is not taken for the action; ids are always A1, A2 ...
+    "ref": ("ref", "ref no", "reference", "no", "number", "id", "action no", "action number", "action ref",
+            "action id", "item", "item no"),
+}
+FIELD_NAMES = {"action": "action", "how": "how", "who": "who", "resources": "resources", "review": "review",
+               "due": "due", "outcome": "outcome", "note": "progress comment", "rag": "RAG rating",
+               "recommendations": "recommendations", "ref": "reference"}
+# names accepted on the right of --map "Header=field"
+MAP_FIELDS = {**{f: f for f in HEADERS}, "progress": "note", "comments": "note", "comment": "note",
+              "rag rating": "rag", "status": "rag", "resource": "resources", "date for review": "review",
+              "completion": "due", "ignore": "ignore", "skip": "ignore", "-": "ignore"}
+HEADER_SEARCH_ROWS = 30
+
+# --------------------------------------------------------------------------- problems
+
+
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+@dataclass(frozen=True, order=True)
+class SheetProblem:
+    row: int                          # 1-based, as the spreadsheet shows it; 0: the sheet as a whole
+    column: int                       # 0-based; -1: the whole row or sheet
+    sheet: str
+    message: str
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        where = self.sheet
+        if self.row and self.column >= 0:
+            where = f"{self.sheet}!{column_letter(self.column)}{self.row}"
+        elif self.row:
+            where = f"{self.sheet}!{self.row}:{self.row}"
+        return f"{where}: {self.message}" + (f" ({self.hint})" if self.hint else "")
+
+
+class SheetErrors(AuthoringError):
+    """Every bad cell of a sheet; nothing was written."""
+
+    def __init__(self, problems: list[SheetProblem]) -> None:
+        self.problems = sorted(problems)
+        count = len(self.problems)
+        lines = [str(p) for p in self.problems]
+        super().__init__("\n".join(lines) + f"\n{count} problem{'s' if count != 1 else ''} in the sheet; "
+                         "nothing was written")
+
+
+# --------------------------------------------------------------------------- reading sheets
+
+@dataclass
+class Cell:
+    value: Any = None
+    colour: str | None = None         # fill colour 'RRGGBB', where the cell is filled
+
+
+@dataclass
+class Sheet:
+    name: str
+    rows: list[list[Cell]]
+    excel: bool                       # numbers in date columns may be Excel serial dates
+
+    def cell(self, row: int, column: int) -> Cell:
+        cells = self.rows[row] if row < len(self.rows) else []
+        return cells[column] if column < len(cells) else Cell()
+
+
+def _fill_colour(cell, workbook) -> str | None:
+    fill = getattr(cell, "fill", None)
+    if fill is None or fill.fill_type in (None, "none"):
+        return None
+    colour = fill.fgColor if fill.fill_type == "solid" else (fill.fgColor or fill.start_color)
+    if colour is None:
+        return None
+    if colour.type == "rgb" and isinstance(colour.rgb, str) and len(colour.rgb) >= 6:
+        return colour.rgb[-6:].upper()
+    if colour.type == "indexed" and colour.indexed is not None:
+        from openpyxl.styles.colors import COLOR_INDEX
+        if 0 <= colour.indexed < len(COLOR_INDEX):
+            return COLOR_INDEX[colour.indexed][-6:].upper()
+    if colour.type == "theme" and colour.theme is not None:
+        return _theme_colour(workbook, colour.theme, colour.tint or 0.0)
+    return None
+
+
+def _theme_colour(workbook, theme: int, tint: float) -> str | None:
+    """A theme colour's RGB from the workbook's theme (Office order: lt1, dk1, lt2, dk2, accents)."""
+    xml = getattr(workbook, "loaded_theme", None)
+    if not xml:
+        return None
+    text = xml.decode("utf-8", "replace") if isinstance(xml, bytes) else str(xml)
+    scheme = re.search(r"<a:clrScheme.*?</a:clrScheme>", text, re.S)
+    if not scheme:
+        return None
+    values = []
+    for name in ("dk1", "lt1", "dk2", "lt2", "accent1", "accent2", "accent3", "accent4", "accent5", "accent6"):
+        found = re.search(rf"<a:{name}>.*?(?:srgbClr val=\"([0-9A-Fa-f]{{6}})\"|lastClr=\"([0-9A-Fa-f]{{6}})\")",
+                          scheme.group(0), re.S)
+        values.append((found.group(1) or found.group(2)) if found else None)
+    order = [1, 0, 3, 2, 4, 5, 6, 7, 8, 9]       # theme index 0 is lt1 (background), 1 is dk1 ...
+    if not 0 <= theme < len(order) or values[order[theme]] is None:
+        return None
+    red, green, blue = (int(values[order[theme]][i:i + 2], 16) / 255 for i in (0, 2, 4))
+    hue, light, sat = colorsys.rgb_to_hls(red, green, blue)
+    light = light * (1 + tint) if tint < 0 else light * (1 - tint) + tint
+    red, green, blue = colorsys.hls_to_rgb(hue, light, sat)
+    return "".join(f"{round(c * 255):02X}" for c in (red, green, blue))
+
+
+def read_xlsx(path: Path, sheet_name: str | None) -> list[Sheet]:
+    """The workbook's sheets (or the one named), with merged cells filled in."""
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(path, data_only=True)
+    except Exception as exc:                    # zipfile.BadZipFile, KeyError, ...: not a workbook
+        raise AuthoringError(f"{path.name} cannot be read as an Excel workbook ({exc.__class__.__name__}); "
+                             "open it in Excel and save it again as .xlsx, or as CSV") from None
+    names = workbook.sheetnames
+    if sheet_name is not None and sheet_name not in names:
+        hint = did_you_mean(sheet_name, names)
+        raise AuthoringError(f"{path.name} has no sheet '{sheet_name}'; its sheets are {', '.join(names)}"
+                             + (f" ({hint})" if hint else ""), usage=True)
+    sheets = []
+    for worksheet in (workbook[n] for n in ([sheet_name] if sheet_name else names)):
+        if not hasattr(worksheet, "iter_rows"):
+            continue                            # a chart sheet
+        rows = [[Cell(c.value, _fill_colour(c, workbook)) for c in row]
+                for row in worksheet.iter_rows()]
+        for merged in worksheet.merged_cells.ranges:
+            top = rows[merged.min_row - 1][merged.min_col - 1] if merged.min_row - 1 < len(rows) else Cell()
+            for r in range(merged.min_row - 1, min(merged.max_row, len(rows))):
+                for c in range(merged.min_col - 1, merged.max_col):
+                    while len(rows[r]) <= c:
+                        rows[r].append(Cell())
+                    rows[r][c] = Cell(top.value, top.colour)
+        sheets.append(Sheet(worksheet.title, rows, excel=True))
+    return sheets
+
+
+def read_csv(path: Path) -> list[Sheet]:
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        text = raw.decode("latin-1")
+    try:
+        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    rows = [[Cell(value) for value in row] for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+    return [Sheet(path.stem, rows, excel=False)]
+
+
+def read_sheets(path: Path, sheet_name: str | None = None) -> list[Sheet]:
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return read_xlsx(path, sheet_name)
+    if suffix in (".csv", ".txt"):
+        return read_csv(path)
+    if suffix in (".xls", ".ods", ".numbers"):
+        raise AuthoringError(f"{path.name}: {suffix} files cannot be read; open it and 'Save As' Excel "
+                             "Workbook (.xlsx) or CSV", usage=True)
+    raise AuthoringError(f"{path.name}: give an .xlsx or .csv file", usage=True)
+
+
+# --------------------------------------------------------------------------- headers
+
+def normalise(text: Any) -> str:
+    words = re.sub(r"[^a-z0-9]+", " ", str(text or "").lower().replace("&", " and "))
+    return " ".join(words.split())
+
+
+def header_field(text: Any) -> str | None:
+    """The field a column header means, or None."""
+    name = normalise(text)
+    if not name:
+        return None
+    for fld, synonyms in HEADERS.items():
+        if name in synonyms:
+            return fld
+    best, length = None, 0
+    padded = f" {name} "
+    for fld, synonyms in HEADERS.items():
+        for synonym in synonyms:
+            if len(synonym) > length and len(synonym) >= 3 and f" {synonym} " in padded:
+                best, length = fld, len(synonym)
+    return best
+
+
+@dataclass
+class Columns:
+    row: int                                        # 0-based index of the header row
+    fields: dict[str, int]                          # field -> 0-based column
+    headers: dict[int, str]                         # column -> header text
+    ignored: list[str] = field(default_factory=list)
+
+
+def parse_map(text: str | None) -> dict[str, str]:
+    """--map "Improvement action=action, Lead=who" -> {normalised header: field}."""
+    mapping: dict[str, str] = {}
+    if not text:
+        return mapping
+    for part in (p for p in text.split(",") if p.strip()):
+        if "=" not in part:
+            raise AuthoringError(f"--map: '{part.strip()}' is not 'Header=field'", usage=True)
+        header, name = part.rsplit("=", 1)
+        target = MAP_FIELDS.get(normalise(name) or name.strip())
+        if target is None:
+            raise AuthoringError(f"--map: '{name.strip()}' is not a field; use one of "
+                                 f"{', '.join(f for f in HEADERS if f != 'ref')}, progress or ignore", usage=True)
+        mapping[normalise(header)] = target
+    return mapping
+
+
+def find_columns(sheet: Sheet, overrides: dict[str, str]) -> Columns | None:
+    """The header row (the best of the first rows) and what each of its columns means."""
+    best: Columns | None = None
+    best_score = 0
+    for index, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
+        fields: dict[str, int] = {}
+        headers: dict[int, str] = {}
+        ignored: list[str] = []
+        for column, cell in enumerate(row):
+            if cell.value is None or not str(cell.value).strip():
+                continue
+            text = " ".join(str(cell.value).split())
+            headers[column] = text
+            name = normalise(text)
+            meaning = overrides.get(name) if name in overrides else header_field(text)
+            if meaning in (None, "ignore", "ref"):
+                if meaning is None:
+                    ignored.append(f"'{text}' ({column_letter(column)})")
+                continue
+            if meaning in fields:
+                ignored.append(f"'{text}' ({column_letter(column)}, a second {FIELD_NAMES[meaning]} column)")
+                continue
+            fields[meaning] = column
+        score = len(fields) + (10 if "action" in fields else 0)
+        if "action" in fields and len(fields) >= 2 and score > best_score:
+            best, best_score = Columns(index, fields, headers, ignored), score
+    return best
+
+
+# --------------------------------------------------------------------------- cell values
+
+_MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
+_MONTHS |= {name.lower(): number for number, name in enumerate(calendar.month_abbr) if name}
+_MONTHS["sept"] = 9
+NO_DATE_WORDS = {"ongoing", "on going", "on-going", "tbc", "tbd", "tba", "n/a", "na", "n a", "-", "–", "—",
+                 "none", "not applicable", "continuous", "as required", "as needed", "rolling", "various",
+                 "monthly", "quarterly", "weekly", "annually", "annual", "complete", "completed", "done"}
+_PREFIXES = re.compile(r"^(?:by\s+the\s+end\s+of|by\s+end\s+of|end\s+of|by\s+end|by|end|before|from|"
+                       r"w/?c|week\s+commencing|no\s+later\s+than)\s+", re.I)
+EXAMPLE_DATE = "write 01/02/2021"
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    return year + 2000 if year < 100 else year
+
+
+class CellError(Exception):
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
+def parse_date(value: Any, excel: bool) -> str | None:
+    """A cell as '2021-02-01' (a day) or '2021-07' (a month); None when empty or 'ongoing'."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if excel and 36526 <= value <= 73050:            # an Excel serial date, 2000 to 2099
+            from openpyxl.utils.datetime import from_excel
+            return from_excel(value).date().isoformat()
+        raise CellError(f"'{value:g}' is not a date", EXAMPLE_DATE)
+    original = " ".join(str(value).split())
+    text = original.lower().rstrip(".")
+    if not text:
+        return None
+    if text in NO_DATE_WORDS:
+        return None
+    text = _PREFIXES.sub("", text)
+    text = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text).replace(",", " ")
+    text = " ".join(text.split())
+
+    def day(year: int, month: int, number: int) -> str:
+        if not 1 <= month <= 12:
+            raise CellError(f"'{original}' is not a date: there is no month {month}",
+                            "dates are day/month/year, e.g. 01/02/2021 is 1 February 2021")
+        try:
+            return dt.date(year, month, number).isoformat()
+        except ValueError:
+            raise CellError(f"'{original}' is not a real date", "check the day and the month") from None
+
+    if match := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text):
+        return day(int(match[1]), int(match[2]), int(match[3]))
+    if match := re.fullmatch(r"(\d{4})-(\d{1,2})", text):
+        month = int(match[2])
+        if not 1 <= month <= 12:
+            raise CellError(f"'{original}' is not a month", "write a month as 07/2021 or July 2021")
+        return f"{int(match[1]):04d}-{month:02d}"
+    if match := re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})", text):
+        return day(_year(match[3]), int(match[2]), int(match[1]))
+    if match := re.fullmatch(r"(\d{1,2})[/.\-](\d{4})", text):
+        month = int(match[1])
+        if not 1 <= month <= 12:
+            raise CellError(f"'{original}' is not a month", "write a month as 07/2021 or July 2021")
+        return f"{int(match[2]):04d}-{month:02d}"
+    if match := re.fullmatch(r"(\d{1,2})[ \-]([a-z]+)[ \-]'?(\d{2}|\d{4})", text):
+        if match[2] in _MONTHS:
+            return day(_year(match[3]), _MONTHS[match[2]], int(match[1]))
+    if match := re.fullmatch(r"([a-z]+)[ \-]'?(\d{2}|\d{4})", text):
+        if match[1] in _MONTHS:
+            return f"{_year(match[2]):04d}-{_MONTHS[match[1]]:02d}"
+    raise CellError(f"'{original}' is not a date", EXAMPLE_DATE)
+
+
+_RAG_EXTRA = {"orange": RAG.AMBER, "yellow": RAG.AMBER, "closed": RAG.COMPLETE, "achieved": RAG.COMPLETE,
+              "finished": RAG.COMPLETE, "blue": RAG.COMPLETE, "purple": None}
+NO_RAG_WORDS = {"not started", "n/a", "na", "-", "none", "tbc", "not yet started", "not due", "white", "grey"}
+
+
+def parse_rag_text(value: Any) -> RAG | None:
+    """'Green ', 'G', 'Complete', 'Amber - on track' -> a RAG; empty or 'not started' -> None."""
+    text = " ".join(str(value).split()).strip(" .") if value is not None else ""
+    if not text or text.lower() in NO_RAG_WORDS:
+        return None
+    try:
+        return parse_rag(text)
+    except Exception:
+        pass
+    found = set()
+    for word in re.findall(r"[a-z]+", text.lower()):
+        if word in ("red", "amber", "green", "complete", "completed", "done", "blue", "orange", "yellow", "closed"):
+            found.add(_RAG_EXTRA.get(word) or parse_rag(word))
+    if len(found) == 1:
+        return found.pop()
+    if len(found) > 1:
+        raise CellError(f"'{text}' gives more than one RAG rating", "choose one of red, amber, green or complete")
+    raise CellError(f"'{text}' is not a RAG rating", "write red, amber, green or complete (R, A, G or blue)")
+
+
+def rag_from_colour(rgb: str | None) -> RAG | None:
+    """A RAG cell's fill colour: red, amber (orange or yellow), green, or blue for complete."""
+    if not rgb:
+        return None
+    red, green, blue = (int(rgb[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    hue, saturation, value = colorsys.rgb_to_hsv(red, green, blue)
+    if saturation < 0.3 or value < 0.25:
+        return None                                # white, grey, black: no colour
+    degrees = hue * 360
+    if degrees < 18 or degrees >= 330:
+        return RAG.RED
+    if degrees < 70:
+        return RAG.AMBER
+    if degrees < 170:
+        return RAG.GREEN
+    if degrees < 260:
+        return RAG.COMPLETE
+    return None
+
+
+def parse_recommendations(value: Any) -> list[int]:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return []
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if float(value).is_integer() and value >= 1:
+            return [int(value)]
+        raise CellError(f"'{value:g}' is not a recommendation number", "write 5, or 5, 6")
+    numbers = [int(n) for n in re.findall(r"\d+", str(value))]
+    if not numbers:
+        raise CellError(f"'{' '.join(str(value).split())}' names no recommendation number",
+                        "write the numbers of the inspection's recommendations: 5, or 5, 6")
+    return sorted(set(numbers), key=numbers.index)
+
+
+def clean_text(value: Any) -> str | None:
+    """A text cell: Excel's line breaks kept, spaces tidied; None when empty."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        value = value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(" ", "minutes")
+    elif isinstance(value, dt.date):
+        value = value.isoformat()
+    elif isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).replace("_x000D_", "").replace("\r\n", "\n").replace("\r", "\n")
+    text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", text).replace("\t", " ").replace("\u00a0", " ")
+    lines = [" ".join(line.split()) for line in text.split("\n")]
+    while lines and not lines[0]:
+        lines.pop(0)
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines) or None
+
+
+# --------------------------------------------------------------------------- rows -> plan
+
+TEXT_FIELDS = ("action", "how", "who", "resources", "outcome")
+
+
+@dataclass
+class Parsed:
+    sheet: Sheet
+    columns: Columns
+    actions: list[dict]
+    notes: list[str]
+
+
+def parse_sheet(sheet: Sheet, columns: Columns, update_date: dt.date,
+                recommendation_count: int | None) -> tuple[list[dict], list[SheetProblem], list[str]]:
+    """Every data row below the header as an action (dict in the model's shape)."""
+    problems: list[SheetProblem] = []
+    notes: list[str] = []
+    actions: list[dict] = []
+    mapped = columns.fields
+
+    def cell(row: int, name: str) -> Cell:
+        return sheet.cell(row, mapped[name]) if name in mapped else Cell()
+
+    def bad(row: int, name: str, error: CellError) -> None:
+        problems.append(SheetProblem(row + 1, mapped[name], sheet.name, error.message, error.hint))
+
+    for row in range(columns.row + 1, len(sheet.rows)):
+        values = {name: sheet.cell(row, column).value for name, column in mapped.items()}
+        if all(clean_text(v) is None for v in values.values()):
+            continue                                   # a blank row (or the blank rows at the end)
+        action: dict[str, Any] = {"id": f"A{len(actions) + 1}"}
+        if "recommendations" in mapped:
+            try:
+                numbers = parse_recommendations(values["recommendations"])
+                if recommendation_count is not None:
+                    for number in numbers:
+                        if not 1 <= number <= recommendation_count:
+                            raise CellError(f"there is no recommendation {number}",
+                                            f"the inspection has {recommendation_count} recommendation"
+                                            f"{'s' if recommendation_count != 1 else ''}")
+                if numbers:
+                    action["recommendations"] = numbers
+            except CellError as error:
+                bad(row, "recommendations", error)
+        for name in TEXT_FIELDS:
+            text = clean_text(values.get(name))
+            if text is not None:
+                action[name] = text
+        if "action" not in action:
+            problems.append(SheetProblem(row + 1, mapped["action"], sheet.name, "the action is empty",
+                                         "every row needs one; delete the row if it is not an action"))
+        for name in ("review", "due"):
+            if name not in mapped:
+                continue
+            try:
+                parsed = parse_date(values[name], sheet.excel)
+            except CellError as error:
+                bad(row, name, error)
+                continue
+            if parsed is not None:
+                action[name] = parsed
+            elif clean_text(values[name]) is not None:
+                where = f"{sheet.name}!{column_letter(mapped[name])}{row + 1}"
+                notes.append(f"{where}: '{clean_text(values[name])}' is not a date; left empty")
+        note = clean_text(values.get("note"))
+        rag = None
+        if "rag" in mapped:
+            rag_cell = cell(row, "rag")
+            try:
+                rag = parse_rag_text(rag_cell.value)
+            except CellError as error:
+                bad(row, "rag", error)
+                rag = False
+            if rag is None and clean_text(rag_cell.value) is None:
+                rag = rag_from_colour(rag_cell.colour)
+        if note is not None and rag is None:
+            if "rag" in mapped:
+                problems.append(SheetProblem(row + 1, mapped["rag"], sheet.name,
+                                             "the progress comment has no RAG rating",
+                                             "write red, amber, green or complete"))
+            else:
+                problems.append(SheetProblem(row + 1, mapped["note"], sheet.name,
+                                             "a progress comment needs a RAG rating, and the sheet has no "
+                                             "RAG column", "add a column 'RAG rating'"))
+        elif rag:
+            update: dict[str, Any] = {"date": update_date.isoformat(), "rag": rag.value}
+            if note is not None:
+                update["note"] = note
+            action["updates"] = [update]
+        actions.append(action)
+    if not actions and not problems:
+        problems.append(SheetProblem(columns.row + 1, -1, sheet.name, "there are no actions below the header row"))
+    return actions, problems, notes
+
+
+def default_title(sheet: Sheet, columns: Columns, path: Path) -> str:
+    """The first text above the header row (councils put the plan's title there)."""
+    for row in sheet.rows[:columns.row]:
+        for cell in row:
+            text = clean_text(cell.value)
+            if text and not isinstance(cell.value, (int, float, dt.date)):
+                return " ".join(text.split())
+    stem = re.sub(r"[_\-]+", " ", path.stem).strip()
+    return f"Action plan: {stem}" if stem else "Action plan"
+
+
+# --------------------------------------------------------------------------- writing YAML
+
+def yaml_text(value: str, indent: int) -> str:
+    """A string as YAML: plain where that reads back the same, quoted, or a literal block."""
+    if re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", value):
+        return value                                   # a date or month: our loader keeps it as text
+    if "\n" in value:
+        pad = " " * (indent + 2)
+        return "|-\n" + "\n".join(pad + line if line else "" for line in value.split("\n"))
+    if value and value == value.strip() and not value.startswith(("-", "?", ":", ",", "[", "]", "{", "}", "#",
+                                                                  "&", "*", "!", "|", ">", "'", '"', "%",
+                                                                  "@", "`")):
+        try:
+            if yaml.safe_load(f"k: {value}") == {"k": value}:
+                return value
+        except yaml.YAMLError:
+            pass
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def plan_yaml(plan: dict, header: list[str]) -> str:
+    out = [*header]
+    for key in ("inspection", "title", "owner", "status"):
+        if plan.get(key) is not None:
+            out.append(f"{key}: {yaml_text(str(plan[key]), 0)}")
+    out.append("actions:")
+    for index, action in enumerate(plan["actions"]):
+        if index:
+            out.append("")
+        first = True
+        for key in ("id", "recommendations", "action", "how", "who", "resources", "review", "due", "outcome"):
+            if key not in action:
+                continue
+            lead = "  - " if first else "    "
+            first = False
+            value = action[key]
+            shown = "[" + ", ".join(map(str, value)) + "]" if key == "recommendations" else yaml_text(value, 4)
+            out.append(f"{lead}{key}: {shown}")
+        for update in action.get("updates", []):
+            out.append("    updates:")
+            out.append(f"      - date: {update['date']}")
+            out.append(f"        rag: {update['rag']}")
+            if "note" in update:
+                out.append(f"        note: {yaml_text(update['note'], 8)}")
+    return "\n".join(out) + "\n"
+
+
+# --------------------------------------------------------------------------- the command
+
+@dataclass
+class ImportResult:
+    path: Path
+    sheet: str
+    actions: int
+    updates: int
+    notes: list[str]
+
+
+def slug(text: str) -> str:
+    return re.sub(r"-+", "-", re.sub(r"[^a-z0-9]+", "-", text.lower())).strip("-")[:80]
+
+
+def _inspections(root: Path) -> list[str]:
+    folder = root / "content" / "inspections"
+    return sorted(p.stem for p in folder.glob("*.y*ml")) if folder.is_dir() else []
+
+
+def _recommendation_count(root: Path, inspection: str) -> int | None:
+    """How many recommendations the inspection makes (None if its file cannot be read)."""
+    for suffix in (".yaml", ".yml"):
+        path = root / "content" / "inspections" / f"{inspection}{suffix}"
+        if path.is_file():
+            doc, problems = read_document(path, root, "inspection")
+            if doc is None or problems:
+                return None
+            record, problems = validate_document(doc)
+            if record is None:
+                return None
+            return sum(len(group.items) for group in record.model.recommendations)
+    return None
+
+
+def import_action_plan(root: Path, source: Path, inspection: str | None = None, plan_id: str | None = None,
+                       title: str | None = None, mapping: str | None = None, as_of: dt.date | None = None,
+                       sheet_name: str | None = None, draft: bool = False, force: bool = False) -> ImportResult:
+    from generator.authoring.scaffold import KINDS, schema_line, write_schemas
+
+    if not (root / "content").is_dir():
+        raise AuthoringError(f"there is no content/ folder in {root}; run this in the site's folder or give it "
+                             "with -C DIR", usage=True)
+    plan_id = plan_id or slug(source.stem)
+    if not ID_PATTERN.match(plan_id or ""):
+        raise AuthoringError(f"'{plan_id}' is not a usable id; give one with --id (lower-case letters, digits "
+                             "and hyphens, e.g. torbay-2021-plan)", usage=True)
+    known = _inspections(root)
+    if inspection is None:
+        matches = [i for i in known if plan_id == i or plan_id.startswith(i + "-")]
+        if not matches:
+            raise AuthoringError("which inspection does this plan answer? give --inspection ID"
+                                 + (f" (one of: {', '.join(known)})" if known else ""), usage=True)
+        inspection = max(matches, key=len)
+    elif inspection not in known:
+        hint = did_you_mean(inspection, known)
+        raise AuthoringError(f"there is no inspection '{inspection}' (no file content/inspections/"
+                             f"{inspection}.yaml)" + (f"; {hint}" if hint else ""), usage=True)
+    target = root / "content" / "action-plans" / f"{plan_id}.yaml"
+    if target.with_suffix(".yml").exists() or (target.exists() and not force):
+        raise AuthoringError(f"content/action-plans/{plan_id}.yaml already exists; nothing was written "
+                             "(give another --id, or --force to replace it)")
+    overrides = parse_map(mapping)
+    sheets = read_sheets(source, sheet_name)
+    found = [(sheet, find_columns(sheet, overrides)) for sheet in sheets]
+    usable = [(s, c) for s, c in found if c is not None]
+    if not usable:
+        sheet = sheets[0] if sheets else Sheet(source.stem, [], False)
+        wanted = [h for h in overrides if overrides[h] == "action"]
+        if wanted:
+            message = f"no row has a column headed '{wanted[0]}'"
+        else:
+            message = "no header row with an action column was found"
+        raise SheetErrors([SheetProblem(0, -1, sheet.name, message,
+                                        "the header row names the columns, e.g. 'Improvement action', 'Who', "
+                                        "'Date for completion'; or say which column is which with --map "
+                                        "'Your header=action'")])
+    sheet, columns = usable[0]
+    missing = [h for h in overrides if h not in {normalise(t) for t in columns.headers.values()}]
+    if missing:
+        raise AuthoringError(f"--map: {sheet.name} has no column headed '{missing[0]}'; its headers are "
+                             + ", ".join(f"'{h}'" for h in columns.headers.values()), usage=True)
+    update_date = as_of or dt.date.today()
+    actions, problems, notes = parse_sheet(sheet, columns, update_date, _recommendation_count(root, inspection))
+    if problems:
+        raise SheetErrors(problems)
+
+    plan = {"inspection": inspection, "title": title or default_title(sheet, columns, source),
+            "status": "draft" if draft else None, "actions": actions}
+    ActionPlan.model_validate({k: v for k, v in plan.items() if v is not None})   # a bug if this fails
+    kind = KINDS["action-plan"]
+    header = [schema_line(root, kind, target),
+              f"# Imported from {source.name} (sheet {sheet.name}) by `scrutiny import action-plan` on "
+              f"{dt.date.today().isoformat()}.",
+              f"# Progress comments and RAG ratings are updates dated {update_date.isoformat()}. "
+              "Add later updates below them, oldest first."]
+    text = plan_yaml(plan, header)
+    write_schemas(root, [kind])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.import")
+    temporary.write_text(text, encoding="utf-8")
+    document, read_problems = read_document(temporary, root, "action_plan")
+    record, invalid = validate_document(document) if document else (None, read_problems)
+    if record is None or read_problems:
+        temporary.unlink()
+        details = "; ".join(str(p) for p in [*read_problems, *invalid])
+        raise AssertionError(f"the imported plan does not read back: {details}")   # a bug, not the sheet
+    temporary.replace(target)
+    if columns.ignored:
+        notes.insert(0, f"{sheet.name}: columns not imported: {', '.join(columns.ignored)} "
+                        "(use --map 'Header=field' to import one)")
+    updates = sum(len(a.get("updates", [])) for a in actions)
+    return ImportResult(target, sheet.name, len(actions), updates, notes)

@@ -1,0 +1,45 @@
+"""What runs inside a PDF worker process (see papers.PoolRunner).
+
+Kept small and free of WeasyPrint at import time, so that the process handing out work can
+name these functions (pickle needs the module) without importing WeasyPrint itself. The
+workers fork from a server that has already imported `generator.render.pdf`.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from typing import Any, Callable
+
+from generator.render.paper_fonts import PaperError
+
+_STARTED = None
+
+
+def init(started=None) -> None:
+    """Once per worker process: quiet logs, one font configuration, a way to say what it is doing."""
+    global _STARTED
+    _STARTED = started
+    from generator.render import pdf
+    pdf.quiet_weasyprint()
+    pdf.font_config()
+
+
+def render(job):
+    """Lay out one document (pdf.Job) -> pdf.Rendered."""
+    from generator.render.pdf import render as render_pdf
+    return render_pdf(job)
+
+
+def task(key: str, function: Callable, argument: Any):
+    """Run one task. A PaperError is a result (it names the record); any other exception is a
+    bug, returned as text with its traceback. Tells the parent first which task it started,
+    so that if this process dies the build can name the document."""
+    if _STARTED is not None:
+        _STARTED.put((os.getpid(), key))
+    try:
+        return "ok", function(argument)
+    except PaperError as exc:
+        return "error", exc
+    except Exception as exc:
+        return "bug", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"

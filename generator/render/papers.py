@@ -1,0 +1,608 @@
+"""PDF papers and agenda packs: from planned outputs to bytes.
+
+`render_pdfs(root, plan, outputs, jobs, progress)` is what `scrutiny build` calls for every
+output of kind 'pdf' (a paper) or 'pack' (an agenda pack, or one item or appendix of it).
+It yields (relative path, PDF bytes) as each output is finished.
+
+How the work is split:
+
+1. Here, in the calling process: each document (a report, a findings paper, an action
+   plan, a Markdown attachment, an exempt notice, a front sheet) becomes HTML through the
+   one Jinja environment. Identical HTML is one job, so the inspection that is both a
+   stand-alone paper and a pack appendix is laid out once.
+2. In a pool of worker processes (`-j N`; default all cores): WeasyPrint lays each job
+   out (`pdf.render`). One font configuration per worker; workers are recycled after
+   `MAX_TASKS_PER_CHILD` jobs; a worker that dies fails the build naming its document, and
+   a worker that stops making progress for `STALL_SECONDS` does too (never a hang).
+3. Back here: `pack.assemble` numbers and stamps the pages (overlays), merges structure
+   trees and writes the outline. A pack first needs its documents' page counts; then its
+   front sheet (or covering letter) is laid out with the real page ranges.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as futures
+import datetime as dt
+import hashlib
+import multiprocessing
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Generator, Iterable, Iterator
+
+from generator import pages
+from generator.plan import Output, Plan
+from generator.render import pack, paper_worker
+from generator.render.html import THEME, make_environment
+from generator.render.paper_fonts import PaperError, check_fonts
+from generator.resolve.corpus import AppendixView, Corpus, ItemView, MeetingView
+
+MAX_TASKS_PER_CHILD = 25          # WeasyPrint's caches grow; a fresh worker now and then keeps memory flat
+STALL_SECONDS = 600.0             # no document finished for this long: a worker is stuck
+FRONT_SHEET_NUMBERED = False      # Modern.Gov convention: front sheet/letter unnumbered, papers from first_page
+PACK_PATH = re.compile(r"^meetings/(?P<mid>[^/]+)/(?:(?P=mid)-agenda-pack|item-(?P<item>\d+)"
+                       r"(?:-appendix-(?P<appendix>\d+))?)\.pdf$")
+PAPER_KINDS = {"paper_inspection.html": "inspection", "paper_action_plan.html": "action_plan",
+               "paper_report.html": "report"}
+
+
+class PdfWorkerError(PaperError):
+    """A worker process died or hung while laying out a document."""
+
+    def __init__(self, label: str, message: str) -> None:
+        super().__init__(label, message, "the previous output is unchanged; run the build again, "
+                                         "or with -j 1 to see the document's own error")
+        self.label = label
+
+    def __reduce__(self):
+        return (PdfWorkerError, (self.label, self.message))
+
+
+# --- documents: HTML for WeasyPrint -----------------------------------------------------------
+
+@dataclass(frozen=True)
+class Doc:
+    """A document to lay out, and what its PDF says about itself."""
+
+    job: Any                          # pdf.Job (imported lazily: WeasyPrint is slow to import)
+    title: str
+    created: dt.date | None = None
+    author: str | None = None
+
+    @property
+    def key(self) -> str:
+        return self.job.key
+
+
+@dataclass(frozen=True)
+class Inserted:
+    """An existing PDF inserted as it is (content/attachments/*.pdf)."""
+
+    data: bytes
+    label: str
+    source: str
+
+
+_SVG_TITLE = re.compile(r'(<title id="[^"]*">)(.*?)(</title>\s*<desc id="[^"]*">)(.*?)(</desc>)', re.S)
+_IMG = re.compile(r"<img\b[^>]*>", re.I)
+_ALT = re.compile(r'\balt\s*=\s*"([^"]*)"', re.I)
+_SRC = re.compile(r'\bsrc\s*=\s*"([^"]*)"', re.I)
+
+
+def print_html(html: str) -> str:
+    """Make sure every figure has alternative text in the PDF.
+
+    WeasyPrint 70 takes a tagged /Figure's /Alt from an SVG's <title> (not its <desc>) and
+    from an <img>'s alt. Our charts keep the numbers in <desc>, so for print the title is
+    extended with the description; an image without alt text is described by its file."""
+    html = _SVG_TITLE.sub(lambda m: f"{m[1]}{m[2].rstrip('.')}. {m[4]}{m[3]}{m[4]}{m[5]}", html)
+
+    def alt(match: re.Match) -> str:
+        tag = match.group(0)
+        found = _ALT.search(tag)
+        if found and found.group(1).strip():
+            return tag
+        src = _SRC.search(tag)
+        name = os.path.basename(src.group(1)) if src else "image"
+        text = f'alt="Image: {name}"'
+        return _ALT.sub(text, tag) if found else tag[:4] + " " + text + tag[4:]
+
+    return _IMG.sub(alt, html)
+
+
+class PaperContext:
+    """Turns records into documents, with the house style of the council they belong to."""
+
+    def __init__(self, root: Path, plan: Plan) -> None:
+        self.root = root
+        self.plan = plan
+        self.corpus: Corpus = plan.corpus
+        self.env = make_environment(root / "templates")
+        css = (THEME / "assets" / "print.css").read_text(encoding="utf-8")
+        override = root / "templates" / "print.css"
+        if override.is_file():
+            css += "\n" + override.read_text(encoding="utf-8")
+        self.css = css
+        self.content = (root / "content").resolve()
+        roots = [self.content, THEME.resolve()]
+        if (root / "templates").is_dir():
+            roots.append((root / "templates").resolve())
+        self.roots = tuple(str(r) for r in roots)
+        self.cache_dir = root / ".cache" / "scrutiny"
+        self._docs: dict[tuple, Doc] = {}
+
+    # -- rendering HTML
+    def _doc(self, memo: tuple, document: str, label: str, source: str, title: str, context: dict,
+             created: dt.date | None, author: str | None) -> Doc:
+        if memo in self._docs:
+            return self._docs[memo]
+        from generator.render.pdf import Job
+        corpus = self.corpus
+        base = {"site": corpus.site, "corpus": corpus, "root": "", "as_of": corpus.as_of,
+                "preview": self.plan.preview, "councils": corpus.councils, "document": document,
+                "paper_title": title, "paper_author": author, "paper_subject": None,
+                "link": lambda target: target, "exists": lambda target: False}
+        base.update(context)
+        base.setdefault("house_colour", "#1d4f91")
+        html = print_html(self.env.get_template("pack.html").render(**base))
+        key = hashlib.sha256(f"{html}\0{self.css}".encode()).hexdigest()
+        job = Job(key=key, label=label, source=source, html=html, css=self.css, base_dir=str(self.content),
+                  roots=self.roots)
+        doc = Doc(job, title, created, author)
+        self._docs[memo] = doc
+        return doc
+
+    def council_of(self, council_id: str):
+        return self.corpus.councils[council_id].council
+
+    def report(self, rid: str) -> Doc:
+        data = pages.report(self.corpus, rid)
+        view, council = data["view"], data["council"]
+        return self._doc(("report", rid), "report", f"the report {view.path}", view.path, view.front.title,
+                         {**data, "house_colour": council.colour}, view.front.date, council.name)
+
+    def inspection(self, iid: str) -> Doc:
+        data = pages.inspection(self.corpus, iid)
+        view, council = data["view"], data["council"]
+        created = view.inspection.published.start if view.inspection.published else view.date
+        return self._doc(("inspection", iid), "inspection", f"the findings paper of {view.path}", view.path,
+                         f"{data['service'].name}: inspection findings ({view.date_label})",
+                         {**data, "house_colour": council.colour}, created, council.name)
+
+    def action_plan(self, pid: str) -> Doc:
+        data = pages.action_plan(self.corpus, pid)
+        view = data["view"]
+        council = self.council_of(view.council_id)
+        dates = [u.date for a in view.plan.actions for u in a.updates]
+        created = max(dates) if dates else data["inspection"].date
+        return self._doc(("action_plan", pid), "action_plan", f"the action plan {view.path}", view.path,
+                         view.plan.title, {**data, "council": council, "house_colour": council.colour},
+                         created, council.name)
+
+    def markdown(self, path: str, title: str, meeting: MeetingView) -> Doc:
+        attachment = self.corpus.attachments[path]
+        council = self.council_of(meeting.council_id)
+        heading = attachment.title or title
+        return self._doc(("markdown", path, heading), "markdown", f"the attachment content/{path}",
+                         f"content/{path}", heading,
+                         {"text": attachment.text or "", "council": council, "house_colour": council.colour},
+                         meeting.meeting.date, council.name)
+
+    def notice(self, meeting: MeetingView, item: ItemView, appendix: AppendixView) -> Doc:
+        council = self.council_of(meeting.council_id)
+        title = f"Agenda Item {item.number} Appendix {appendix.number}: {appendix.title} (exempt)"
+        return self._doc(("notice", meeting.id, item.number, appendix.number), "notice",
+                         f"the exempt notice for item {item.number} appendix {appendix.number} of {meeting.path}",
+                         meeting.path, title,
+                         {"meeting": meeting.meeting, "appendix": appendix, "council": council,
+                          "house_colour": council.colour, "sentence": pack.exempt_sentence(appendix.exempt),
+                          "description": pack.SCHEDULE_12A.get(appendix.exempt, "")},
+                         meeting.meeting.issued or meeting.meeting.date, council.name)
+
+    def front(self, meeting: MeetingView, rows: list[dict], members: bool, embargo: str | None) -> Doc:
+        council = self.council_of(meeting.council_id)
+        letter = meeting.meeting.pack.value == "supplementary"
+        kind = "letter" if letter else "front"
+        title = f"{meeting.title}: {'supplementary pack covering letter' if letter else 'agenda'}"
+        fingerprint = tuple((r["number"], r["first"], r["last"], r["to_follow"]) for r in rows)
+        return self._doc(("front", meeting.id, members, fingerprint), kind, f"the front sheet of {meeting.path}",
+                         meeting.path, title,
+                         {"meeting": meeting.meeting, "council": council, "house_colour": council.colour,
+                          "rows": rows, "members": members, "embargo": embargo,
+                          "exempt_rows": any(a.exempt for r in rows for a in r["appendices"])},
+                         meeting.meeting.issued or meeting.meeting.date, council.name)
+
+    def part(self, kind: str, ref: str, appendix: AppendixView, meeting: MeetingView) -> Doc | Inserted:
+        if kind == "inspection":
+            return self.inspection(ref)
+        if kind == "action_plan":
+            return self.action_plan(ref)
+        if kind == "markdown":
+            return self.markdown(ref, appendix.title, meeting)
+        attachment = self.corpus.attachments[ref]
+        return Inserted(attachment.raw or b"", f"content/{ref}", meeting.path)
+
+
+# --- what each output is made of ------------------------------------------------------------------
+
+Need = list                          # of Doc: a recipe yields what it needs next
+Recipe = Generator[Need, dict, list[tuple[str, bytes]]]
+
+
+def _meta(doc: Doc, lang: str, title: str | None = None) -> pack.Metadata:
+    return pack.Metadata(title=title or doc.title, lang=lang, author=doc.author, created=doc.created)
+
+
+def paper_recipe(ctx: PaperContext, output: Output) -> Recipe:
+    kind = PAPER_KINDS[output.template]
+    doc = getattr(ctx, kind)(output.subject)
+    done = yield [doc]
+    data = pack.assemble([pack.Piece(done[doc.key].data, label=doc.job.label, title=doc.title)],
+                         _meta(doc, ctx.corpus.site.language), draft=ctx.plan.preview, cache_dir=ctx.cache_dir)
+    return [(output.path, data)]
+
+
+@dataclass
+class Entry:
+    """One stamped unit of a pack: an item's report, or one appendix (of one or more parts)."""
+
+    item: ItemView
+    appendix: AppendixView | None
+    stamp: str
+    outline: tuple[str, ...]
+    parts: list                       # Doc | Inserted
+    marks: tuple[str, ...] = ()
+    path: str | None = None           # its own PDF (public, not exempt)
+    title: str = ""
+    pages: int = 0
+    first: int | None = None
+
+
+def item_heading(item: ItemView) -> str:
+    return f"{item.number}. {item.title}"
+
+
+def pack_entries(ctx: PaperContext, meeting: MeetingView, members: bool) -> list[Entry]:
+    entries = []
+    base = f"meetings/{meeting.id}"
+    for item in meeting.items:
+        if item.to_follow:
+            continue
+        if item.report_id:
+            entries.append(Entry(item, None, f"Agenda Item {item.number}", (item_heading(item),),
+                                 [ctx.report(item.report_id)], path=f"{base}/item-{item.number}.pdf",
+                                 title=f"Agenda Item {item.number}: {item.title}"))
+        for appendix in item.appendices:
+            stamp = f"Agenda Item {item.number} Appendix {appendix.number}"
+            outline = (item_heading(item), f"Appendix {appendix.number}: {appendix.title}")
+            title = f"{stamp}: {appendix.title}"
+            if appendix.exempt and not members:
+                entries.append(Entry(item, appendix, stamp, outline, [ctx.notice(meeting, item, appendix)],
+                                     title=title))
+                continue
+            parts = [ctx.part(kind, ref, appendix, meeting) for kind, ref in appendix.parts]
+            entries.append(Entry(item, appendix, stamp, outline, parts,
+                                 marks=("NOT FOR PUBLICATION",) if appendix.exempt else (),
+                                 path=None if appendix.exempt else f"{base}/item-{item.number}-appendix-{appendix.number}.pdf",
+                                 title=title))
+    return entries
+
+
+def _embargo_text(moment: dt.datetime) -> str:
+    text = f"{moment.day} {moment:%B %Y}"
+    return text if (moment.hour, moment.minute) == (0, 0) else f"{text} at {moment:%H:%M}"
+
+
+def front_rows(meeting: MeetingView, entries: list[Entry]) -> list[dict]:
+    """Each item as the front sheet lists it, with the pages its papers occupy.
+
+    A supplementary pack's covering letter lists only the items it carries."""
+    rows = []
+    supplementary = meeting.meeting.pack.value == "supplementary"
+    for item in meeting.items:
+        mine = [e for e in entries if e.item.number == item.number and e.pages]
+        if supplementary and not mine:
+            continue
+        rows.append({"number": item.number, "title": item.title, "to_follow": item.to_follow,
+                     "first": mine[0].first if mine else None,
+                     "last": (mine[-1].first + mine[-1].pages - 1) if mine else None,
+                     "appendices": list(item.appendices)})
+    return rows
+
+
+def _pieces(ctx: PaperContext, entry: Entry, done: dict, in_pack: bool) -> list[pack.Piece]:
+    pieces = []
+    # In the pack, a one-document appendix's own title would repeat its outline entry.
+    flatten = in_pack and len(entry.parts) == 1 and entry.appendix is not None
+    for part in entry.parts:
+        if isinstance(part, Inserted):
+            data, label, title = part.data, part.label, entry.title
+        else:
+            data, label, title = done[part.key].data, part.job.label, part.title
+        pieces.append(pack.Piece(data, outline=entry.outline if in_pack else (), stamp=entry.stamp,
+                                 marks=entry.marks, label=label, title=title,
+                                 flatten_single_root=flatten))
+    return pieces
+
+
+def pack_recipe(ctx: PaperContext, meeting_id: str, wanted: dict[str, str], members: bool = False) -> Recipe:
+    """All outputs of one meeting: `wanted` maps 'pack' / an item file's plan path -> where it goes."""
+    meeting = ctx.corpus.meetings[meeting_id]
+    lang = ctx.corpus.site.language
+    entries = pack_entries(ctx, meeting, members)
+    docs = [p for e in entries for p in e.parts if isinstance(p, Doc)]
+    done = (yield docs) if docs else {}
+    for entry in entries:
+        count = 0
+        for part in entry.parts:
+            if isinstance(part, Inserted):
+                try:
+                    count += pack.page_count(part.data)
+                except Exception as exc:
+                    raise PaperError(part.source, f"{part.label} cannot be read as a PDF ({exc})",
+                                     "insert a PDF that opens in a PDF reader, without a password") from None
+            else:
+                count += done[part.key].pages
+        entry.pages = count
+
+    first_page = meeting.meeting.first_page
+    carried = [e for e in entries if e.item.embargo_until]
+    embargo = _embargo_text(max(e.item.embargo_until for e in carried)) if carried else None
+    start, front, front_done = first_page, None, {}
+    for _ in range(6):                # the front sheet's length settles at once unless it is numbered
+        for entry, span in zip(entries, pack.spans([e.pages for e in entries], start)):
+            entry.first = span.first
+        front = ctx.front(meeting, front_rows(meeting, entries), members,
+                          embargo if meeting.meeting.pack.value == "supplementary" else None)
+        front_done = yield [front]
+        wanted_start = first_page + front_done[front.key].pages if FRONT_SHEET_NUMBERED else first_page
+        if wanted_start == start:
+            break
+        start = wanted_start
+    done = {**done, **front_done}
+
+    outputs = []
+    kind = "Members' pack (NOT FOR PUBLICATION)" if members else (
+        "supplementary agenda pack" if meeting.meeting.pack.value == "supplementary" else "agenda pack")
+    created = meeting.meeting.issued or meeting.meeting.date
+    council = ctx.council_of(meeting.council_id)
+    if "pack" in wanted:
+        front_title = "Covering letter" if meeting.meeting.pack.value == "supplementary" else "Agenda"
+        pieces = [pack.Piece(done[front.key].data, outline=(front_title,),
+                             numbered=FRONT_SHEET_NUMBERED, keep_bookmarks=False, label=front.job.label,
+                             title=front.title)]
+        for entry in entries:
+            pieces += _pieces(ctx, entry, done, in_pack=True)
+        meta = pack.Metadata(f"{meeting.title}: {kind}", lang, council.name, created=created)
+        try:
+            data = pack.assemble(pieces, meta, first_page=first_page, draft=ctx.plan.preview, cache_dir=ctx.cache_dir)
+        except ValueError as exc:
+            raise PaperError(meeting.path, str(exc)) from None
+        outputs.append((wanted["pack"], data))
+    for entry in entries:
+        if entry.path and entry.path in wanted:
+            meta = pack.Metadata(entry.title, lang, council.name, created=created)
+            data = pack.assemble(_pieces(ctx, entry, done, in_pack=False), meta, first_page=entry.first,
+                                 draft=ctx.plan.preview, cache_dir=ctx.cache_dir)
+            outputs.append((wanted[entry.path], data))
+    return outputs
+
+
+def recipes_for(ctx: PaperContext, outputs: Iterable[Output]) -> list[Recipe]:
+    recipes, meetings = [], {}
+    for output in outputs:
+        match = PACK_PATH.match(output.path) if output.kind == "pack" else None
+        if match:
+            wanted = meetings.setdefault(match["mid"], {})
+            wanted["pack" if not match["item"] else output.path] = output.path
+        elif output.kind == "pdf" and output.template in PAPER_KINDS:
+            recipes.append(paper_recipe(ctx, output))
+        else:
+            raise ValueError(f"no PDF renderer for {output.path} ({output.kind}, {output.template})")
+    for mid, wanted in meetings.items():
+        recipes.append(pack_recipe(ctx, mid, wanted))
+    return recipes
+
+
+# --- running jobs: in this process, or in a pool of workers ------------------------------------------
+
+@dataclass
+class Task:
+    key: str
+    label: str
+    function: Callable
+    argument: Any
+
+
+def _outcome(task: Task, result):
+    status, value = result
+    if status == "ok":
+        return value
+    if status == "error":
+        raise value
+    raise RuntimeError(f"rendering {task.label} failed: {value}")
+
+
+class SerialRunner:
+    """Runs each task at once, in this process (-j 1, or a single document)."""
+
+    def __init__(self) -> None:
+        self.ready: list[tuple[str, Any]] = []
+
+    def submit(self, task: Task) -> None:
+        self.ready.append((task.key, _outcome(task, paper_worker.task(task.key, task.function, task.argument))))
+
+    def completed(self) -> list[tuple[str, Any]]:
+        ready, self.ready = self.ready, []
+        return ready
+
+    def close(self) -> None:
+        pass
+
+
+class PoolRunner:
+    """Worker processes (forkserver: workers start from a process that has WeasyPrint imported)."""
+
+    def __init__(self, workers: int, stall_seconds: float = STALL_SECONDS,
+                 max_tasks_per_child: int = MAX_TASKS_PER_CHILD) -> None:
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        if context.get_start_method() == "forkserver":
+            # Workers fork from a server that has WeasyPrint imported already (2 s saved per worker).
+            context.set_forkserver_preload(["generator.render.pdf", "generator.render.paper_worker"])
+        self.started = context.SimpleQueue()
+        self.executor = futures.ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                                    initializer=paper_worker.init, initargs=(self.started,),
+                                                    max_tasks_per_child=max_tasks_per_child)
+        self.pending: dict[futures.Future, Task] = {}
+        self.stall = stall_seconds
+        self.running: dict[str, int] = {}     # task key -> worker pid, as workers report starting
+
+    def submit(self, task: Task) -> None:
+        self.pending[self.executor.submit(paper_worker.task, task.key, task.function, task.argument)] = task
+
+    def _drain_started(self) -> None:
+        while not self.started.empty():
+            pid, key = self.started.get()
+            self.running[key] = pid
+
+    def completed(self) -> list[tuple[str, Any]]:
+        if not self.pending:
+            return []
+        done, _ = futures.wait(self.pending, timeout=self.stall, return_when=futures.FIRST_COMPLETED)
+        self._drain_started()
+        if not done:
+            self._fail("stopped making progress for {:.0f} seconds".format(self.stall))
+        out = []
+        for future in done:
+            task = self.pending.pop(future)
+            try:
+                result = future.result()
+            except futures.process.BrokenProcessPool:
+                self.pending[future] = task
+                self._fail("stopped unexpectedly (it crashed or was killed)")
+            self.running.pop(task.key, None)
+            out.append((task.key, _outcome(task, result)))
+        return out
+
+    def _fail(self, what: str) -> None:
+        self._drain_started()
+        by_key = {t.key: t for t in self.pending.values()}
+        suspects = [by_key[k].label for k in self.running if k in by_key]
+        if not suspects:
+            suspects = [t.label for t in self.pending.values()][:3]
+        self.close()
+        names = suspects[0] if len(suspects) == 1 else "one of: " + "; ".join(suspects)
+        raise PdfWorkerError(names, f"a PDF worker {what} while rendering {names}")
+
+    def close(self) -> None:
+        processes = list((getattr(self.executor, "_processes", None) or {}).values())
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        for process in processes:
+            process.join(timeout=5)
+
+
+def run_tasks(runner, tasks: Iterable[Task]) -> dict[str, Any]:
+    """Run independent tasks to the end (used by tests of the pool itself)."""
+    tasks = list(tasks)
+    for task in tasks:
+        runner.submit(task)
+    results: dict[str, Any] = {}
+    try:
+        while len(results) < len(tasks):
+            for key, value in runner.completed():
+                results[key] = value
+    finally:
+        runner.close()
+    return results
+
+
+def _workers(jobs: int) -> int:
+    return jobs if jobs > 0 else (os.cpu_count() or 1)
+
+
+def drive(recipes: list[Recipe], jobs: int, progress: Callable[[str, int, int], None] | None = None
+          ) -> Iterator[tuple[str, bytes]]:
+    """Advance every recipe as the documents it needs are laid out; yield finished outputs."""
+    results: dict[str, Any] = {}
+    submitted: set[str] = set()
+    waiting: list[tuple[Recipe, list[Doc]]] = []
+    first_needs: list[tuple[Recipe, list[Doc] | None]] = []
+    for recipe in recipes:
+        try:
+            first_needs.append((recipe, next(recipe)))
+        except StopIteration as stop:
+            yield from stop.value
+    distinct = {d.key for _, needs in first_needs for d in needs or ()}
+    workers = min(_workers(jobs), max(len(distinct), 1))
+    if workers > 1:
+        check_fonts()
+    runner = PoolRunner(workers) if workers > 1 else SerialRunner()
+    total = [0]
+
+    def need(recipe: Recipe, docs: list[Doc]) -> None:
+        for doc in docs:
+            if doc.key not in submitted:
+                submitted.add(doc.key)
+                total[0] += 1
+                runner.submit(Task(doc.key, doc.job.label, paper_worker.render, doc.job))
+        waiting.append((recipe, docs))
+
+    try:
+        for recipe, docs in first_needs:
+            need(recipe, docs)
+        while waiting:
+            progressed = False
+            for recipe, docs in list(waiting):
+                if all(d.key in results for d in docs):
+                    waiting.remove((recipe, docs))
+                    progressed = True
+                    try:
+                        more = recipe.send({d.key: results[d.key] for d in docs})
+                    except StopIteration as stop:
+                        yield from stop.value
+                        continue
+                    need(recipe, more)
+            if progressed:
+                continue
+            finished = runner.completed()
+            if not finished:
+                raise RuntimeError("PDF rendering is waiting for documents nobody is rendering")
+            for key, rendered in finished:
+                results[key] = rendered
+            if progress:
+                progress("pdf", len(results), total[0])
+    finally:
+        runner.close()
+        for recipe, _ in waiting:
+            recipe.close()
+
+
+def render_pdfs(root: Path, plan: Plan, outputs: Iterable[Output], jobs: int = 0,
+                progress: Callable[[str, int, int], None] | None = None) -> Iterator[tuple[str, bytes]]:
+    """Every planned PDF output in `outputs`, as (relative path, bytes), in the order they finish."""
+    ctx = PaperContext(root, plan)
+    yield from drive(recipes_for(ctx, outputs), jobs, progress)
+
+
+# --- one paper or pack on demand (scrutiny paper / scrutiny pack) ---------------------------------------
+
+def render_output(root: Path, plan: Plan, output: Output, jobs: int = 0) -> bytes:
+    """One planned output (a paper or a public pack) as bytes."""
+    for _, data in render_pdfs(root, plan, [output], jobs=jobs):
+        return data
+    raise ValueError(f"nothing rendered for {output.path}")
+
+
+def render_members_pack(root: Path, plan: Plan, meeting_id: str, jobs: int = 0) -> bytes:
+    """The members' pack: exempt appendices included, each page marked NOT FOR PUBLICATION.
+
+    Only for output/confidential/: never planned, so it can never reach the site."""
+    ctx = PaperContext(root, plan)
+    for _, data in drive([pack_recipe(ctx, meeting_id, {"pack": "members"}, members=True)], jobs):
+        return data
+    raise ValueError(f"nothing rendered for {meeting_id}")

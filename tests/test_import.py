@@ -1,0 +1,431 @@
+"""`scrutiny import action-plan`: council spreadsheets (real .xlsx files and CSV) -> a valid plan.
+
+The workbooks are made here with openpyxl, shaped like Torbay's OOCD improvement plan (the
+Torbay supplementary pack, 1 March 2021, Agenda Item 9 Appendix 2): a title row, then
+Improvement action | How | Who | Resources required | Date for review | Date for completion |
+Outcome | Comments re progress | RAG rating.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.styles import Color, PatternFill
+
+from generator.authoring.spreadsheet import (CellError, column_letter, header_field, parse_date,
+                                             parse_rag_text, rag_from_colour)
+from generator.model.types import RAG
+from generator.pipeline import check_site
+
+TORBAY_HEADERS = ["Improvement action", "How", "Who", "Resources required", "Date for review",
+                  "Date for completion", "Outcome", "Comments re progress", "RAG rating"]
+TITLE = "YOT Improvement Plan for OOCD's Assessment, Decision Making and Processes"
+INSPECTION = {"inspections/torbay-2021.yaml": "service: torbay-yot\nframework: hmip-youth-2018\n"
+                                               "published: 2021-03-03\n"}
+RECOMMENDED = {"inspections/torbay-2021.yaml": INSPECTION["inspections/torbay-2021.yaml"] + """\
+recommendations:
+  - to: The YOT Management Board
+    items: [champion children's needs, review management capacity]
+  - to: The YOT Head of Service
+    items: [update out-of-court disposal policy]
+"""}
+AS_OF = "2021-06-30"
+
+
+def workbook(rows: list[list], title: str | None = TITLE, sheet: str = "Sheet1") -> openpyxl.Workbook:
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = sheet
+    if title:
+        ws.append([title])
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(TORBAY_HEADERS))
+    for row in rows:
+        ws.append(row)
+    return book
+
+
+def save(book: openpyxl.Workbook, path: Path) -> Path:
+    book.save(path)
+    return path
+
+
+def torbay_workbook() -> openpyxl.Workbook:
+    """Five actions, with the things real sheets have: Excel date cells, UK date text, months,
+    a multi-line cell, a 'Who' merged down two rows, a coloured but empty RAG cell, RAG words
+    with stray spaces, and formatted blank rows at the end."""
+    book = workbook([
+        TORBAY_HEADERS,
+        ["Establish Working Group on OOCD Processes", "Set up week of 01/02/2021", "Staff group and Managers",
+         "Staff", "April 2021", "July 2021", "Involvement of staff team in the implementation of the plan",
+         "Working group meets fortnightly", "Green "],
+        ["All young people on OOCD to be assessed/screened pre recommendation",
+         "Each 370 goes to a case worker.\nThe assessment informs the Panel's decision.",
+         "Op's manager to allocate to case worker within 24 hours", "Assessment tool", "30/04/2021",
+         dt.datetime(2021, 7, 31), "The voices of all young people and their families are heard",
+         "Tool in use since March: reviewed in April", "A"],
+        ["Implement Review of each OOCD intervention", "Review at end of intervention",
+         "Op's Manager to record review outcome on CV", "Assessment tool review section", None, None,
+         "A chance to reflect on the impact of the intervention", None, None],
+        ["Asset Plus to be completed on all High risk OOCD assessments",
+         "On completion of OOCD Assessment and recommendation from Manager", None, "Asset Plus",
+         "01/04/2021", "31/07/2021", "A clear risk management plan for high risk OOCD case work",
+         "Completed in all cases", "Complete"],
+        ["All victims to be contacted prior to panel", "Contact every victim and obtain their views",
+         "Victim Worker", "Victim assessment tool", "2021-04", "Jul-21",
+         "More robust intervention and support for victims", None, "blue"],
+    ])
+    ws = book["Sheet1"]
+    ws.merge_cells("C5:C6")                                    # one 'Who' for actions 3 and 4
+    ws["I5"].fill = PatternFill("solid", fgColor="FF00B050")   # green, and nothing typed in it
+    for row in (8, 9, 10):                                     # formatted but empty trailing rows
+        for column in range(1, 10):
+            ws.cell(row, column).fill = PatternFill("solid", fgColor="FFFFFFFF")
+    ws.cell(9, 1).value = "   "
+    return book
+
+
+@pytest.fixture
+def importer(tmp_path, make_site, run_cli):
+    """`importer(files)` -> (root, run) where run(*args) runs `scrutiny import action-plan ...`."""
+    def make(files=None):
+        root = make_site(tmp_path / "site", {**INSPECTION, **(files or {})})
+
+        def run(*args: str):
+            return run_cli("import", "action-plan", *args, root=root)
+        return root, run
+    return make
+
+
+def plan_files(root: Path) -> list[str]:
+    folder = root / "content" / "action-plans"
+    return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+
+
+def test_a_torbay_style_workbook_becomes_a_valid_action_plan(tmp_path, importer, run_cli):
+    root, run = importer()
+    source = save(torbay_workbook(), tmp_path / "Torbay OOCD plan.xlsx")
+    result = run(str(source), "--inspection", "torbay-2021", "--id", "torbay-2021-oocd", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    assert "wrote content/action-plans/torbay-2021-oocd.yaml: 5 actions from Sheet1, 5 progress updates" \
+        in result.stdout
+
+    checked = run_cli("check", "--strict", root=root)
+    assert checked.exit_code == 0, checked.output
+
+    plan = check_site(root, dt.date(2021, 6, 30)).corpus.action_plans["torbay-2021-oocd"].plan
+    assert plan.inspection == "torbay-2021"
+    assert plan.title == TITLE                                     # from the title row above the header
+    assert [a.id for a in plan.actions] == ["A1", "A2", "A3", "A4", "A5"]
+    a1, a2, a3, a4, a5 = plan.actions
+    assert a1.action == "Establish Working Group on OOCD Processes"
+    assert (str(a1.review), str(a1.due)) == ("2021-04", "2021-07")          # months
+    assert (str(a2.review), str(a2.due)) == ("2021-04-30", "2021-07-31")    # UK text; a real date cell
+    assert (str(a4.review), str(a4.due)) == ("2021-04-01", "2021-07-31")    # 01/04/2021 is 1 April
+    assert (str(a5.review), str(a5.due)) == ("2021-04", "2021-07")          # 2021-04; Jul-21
+    assert a3.review is None and a3.due is None
+    assert a2.how == "Each 370 goes to a case worker.\nThe assessment informs the Panel's decision."
+    assert a3.who == a4.who == "Op's Manager to record review outcome on CV"   # the merged cell
+    assert a1.resources == "Staff" and a1.outcome.startswith("Involvement of staff team")
+    updates = {a.id: [(u.date.isoformat(), u.rag, u.note) for u in a.updates] for a in plan.actions}
+    assert updates == {
+        "A1": [(AS_OF, RAG.GREEN, "Working group meets fortnightly")],
+        "A2": [(AS_OF, RAG.AMBER, "Tool in use since March: reviewed in April")],
+        "A3": [(AS_OF, RAG.GREEN, None)],                               # from the cell's colour
+        "A4": [(AS_OF, RAG.COMPLETE, "Completed in all cases")],
+        "A5": [(AS_OF, RAG.COMPLETE, None)],                            # blue
+    }
+
+
+def test_the_written_plan_points_editors_at_its_schema(tmp_path, importer):
+    root, run = importer()
+    source = save(torbay_workbook(), tmp_path / "plan.xlsx")
+    run(str(source), "--inspection", "torbay-2021", "--as-of", AS_OF)
+    text = (root / "content/action-plans/plan.yaml").read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../../.schema/action-plan.json\n")
+    assert (root / ".schema/action-plan.json").is_file()
+
+
+def test_a_bad_date_in_row_7_is_reported_at_sheet1_f7_and_nothing_is_written(tmp_path, importer):
+    root, run = importer()
+    rows = [TORBAY_HEADERS] + [[f"Action {n}", None, "Case worker", None, "01/04/2021", "31/07/2021", None,
+                                None, None] for n in range(1, 8)]
+    rows[6][5] = "next Tuesday"                          # row 7 of the sheet (header in row 1)
+    source = save(workbook(rows, title=None), tmp_path / "plan.xlsx")
+    result = run(str(source), "--inspection", "torbay-2021")
+    assert result.exit_code == 1
+    assert "Sheet1!F7: 'next Tuesday' is not a date (write 01/02/2021)" in result.stderr
+    assert "nothing was written" in result.stderr
+    assert plan_files(root) == []
+
+
+def test_every_bad_cell_is_reported_in_one_pass_in_sheet_order(tmp_path, importer):
+    root, run = importer()
+    good = ["An action", None, None, None, None, None, None, None, None]
+    rows = [TORBAY_HEADERS, *([*good] for _ in range(6))]     # rows[i] is the sheet's row i + 1
+    rows[2][4] = "31/02/2021"                            # E3: no such day
+    rows[3][8] = "Purple"                                # I4: not a RAG word
+    rows[4][0] = None                                    # A5: no action ...
+    rows[4][1] = "but a how"                             # ... in a row that is not blank
+    rows[5][7] = "Progress, but no rating"               # I6: a comment needs a RAG rating
+    rows[6][5] = "next Tuesday"                          # F7
+    source = save(workbook(rows, title=None), tmp_path / "plan.xlsx")
+    result = run(str(source), "--inspection", "torbay-2021")
+    assert result.exit_code == 1
+    lines = result.stderr.strip().split("\n")
+    assert lines == [
+        "Sheet1!E3: '31/02/2021' is not a real date (check the day and the month)",
+        "Sheet1!I4: 'Purple' is not a RAG rating (write red, amber, green or complete (R, A, G or blue))",
+        "Sheet1!A5: the action is empty (every row needs one; delete the row if it is not an action)",
+        "Sheet1!I6: the progress comment has no RAG rating (write red, amber, green or complete)",
+        "Sheet1!F7: 'next Tuesday' is not a date (write 01/02/2021)",
+        "5 problems in the sheet; nothing was written",
+    ]
+    assert plan_files(root) == []
+
+
+def test_a_csv_saved_by_excel_on_windows_imports_the_same_way(tmp_path, importer, run_cli):
+    root, run = importer()
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(["Improvement Action ", "HOW", "who", "Resources Required", "Date for Review",
+                     "Date for Completion", "Outcome", "Comments re: progress", "RAG Rating"])
+    writer.writerow(["Young People to design “What is YOT about” leaflet", "Workshops – two sessions",
+                     "Participation worker", "£200 printing", "1/4/21", "31/07/2021", "YP inclusion",
+                     "First workshop held", "R"])
+    writer.writerow(["Improve recording of CR outcomes", None, "Data Analyst", None, "ongoing", "end of July 2021",
+                     "Reduction in FTE", None, None])
+    writer.writerow([])
+    source = tmp_path / "torbay-2021-leaflet.csv"
+    source.write_bytes(text.getvalue().encode("cp1252"))         # Excel's "CSV" on Windows
+    result = run(str(source), "--as-of", AS_OF, "--title", "Participation plan")
+    assert result.exit_code == 0, result.output
+    assert "torbay-2021-leaflet!E3: 'ongoing' is not a date; left empty" in result.stderr
+    assert run_cli("check", "--strict", root=root).exit_code == 0
+    plan = check_site(root, dt.date(2021, 6, 30)).corpus.action_plans["torbay-2021-leaflet"].plan
+    assert plan.inspection == "torbay-2021"                      # from the id, torbay-2021-...
+    assert plan.title == "Participation plan"
+    first, second = plan.actions
+    assert first.action == "Young People to design “What is YOT about” leaflet"
+    assert first.how == "Workshops – two sessions" and first.resources == "£200 printing"
+    assert (str(first.review), str(first.due)) == ("2021-04-01", "2021-07-31")
+    assert [(u.rag, u.note) for u in first.updates] == [(RAG.RED, "First workshop held")]
+    assert second.review is None and str(second.due) == "2021-07" and second.updates == []
+
+
+def test_a_bad_csv_cell_is_named_like_a_spreadsheet_cell(tmp_path, importer):
+    root, run = importer()
+    source = tmp_path / "plan.csv"
+    source.write_text("Action,Who,Due date\nFirst,Me,01/02/2021\nSecond,You,soon\n", encoding="utf-8")
+    result = run(str(source), "--inspection", "torbay-2021")
+    assert result.exit_code == 1
+    assert "plan!C3: 'soon' is not a date (write 01/02/2021)" in result.stderr
+    assert plan_files(root) == []
+
+
+def test_usual_header_variants_are_recognised(tmp_path, importer):
+    root, run = importer(RECOMMENDED)
+    rows = [["Ref", "Recommendation", "Action", "Lead Officer", "Target date", "Review Date", "Expected outcome",
+             "Progress update", "RAG status", "Notes for the Board"],
+            ["1.1", "1, 2", "Board induction", "Chair", "31/03/2021", "Feb 2021", "Members understand roles",
+             "Induction pack drafted", "Amber", "x"],
+            ["1.2", "Rec 3", "Update OOCD policy", "Head of Service", "30/06/2021", None, None, None, None, None]]
+    source = save(workbook(rows, title=None), tmp_path / "plan.xlsx")
+    result = run(str(source), "--inspection", "torbay-2021", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    assert "columns not imported: 'Notes for the Board' (J)" in result.stderr
+    plan = check_site(root, dt.date(2021, 6, 30)).corpus.action_plans["plan"].plan
+    first, second = plan.actions
+    assert first.id == "A1" and first.recommendations == [1, 2] and first.who == "Chair"
+    assert (str(first.due), str(first.review)) == ("2021-03-31", "2021-02")
+    assert first.outcome == "Members understand roles"
+    assert [(u.rag, u.note) for u in first.updates] == [(RAG.AMBER, "Induction pack drafted")]
+    assert second.recommendations == [3]
+
+
+def test_a_recommendation_the_inspection_does_not_make_is_a_cell_error(tmp_path, importer):
+    root, run = importer(RECOMMENDED)
+    rows = [["Action", "Recommendation"], ["Something", "4"], ["Other", "none"]]
+    source = save(workbook(rows, title=None), tmp_path / "plan.xlsx")
+    result = run(str(source), "--inspection", "torbay-2021")
+    assert result.exit_code == 1
+    assert "Sheet1!B2: there is no recommendation 4 (the inspection has 3 recommendations)" in result.stderr
+    assert "Sheet1!B3: 'none' names no recommendation number" in result.stderr
+
+
+def test_map_says_which_column_is_which(tmp_path, importer):
+    root, run = importer()
+    rows = [["Task", "Person", "Finish"], ["Write the leaflet", "Participation worker", "July 2021"]]
+    source = save(workbook(rows, title=None), tmp_path / "plan.xlsx")
+    unmapped = run(str(source), "--inspection", "torbay-2021")
+    assert unmapped.exit_code == 1 and "no header row with an action column was found" in unmapped.stderr
+    result = run(str(source), "--inspection", "torbay-2021", "--map", "task=action, PERSON=who,Finish = due")
+    assert result.exit_code == 0, result.output
+    action = check_site(root, dt.date(2021, 6, 30)).corpus.action_plans["plan"].plan.actions[0]
+    assert (action.action, action.who, str(action.due)) == ("Write the leaflet", "Participation worker", "2021-07")
+
+
+@pytest.mark.parametrize("mapping, message", [
+    ("Owner=who", "--map: Sheet1 has no column headed 'owner'"),
+    ("Task=colour", "--map: 'colour' is not a field"),
+    ("Task", "--map: 'Task' is not 'Header=field'"),
+])
+def test_a_bad_map_is_a_usage_error(tmp_path, importer, mapping, message):
+    root, run = importer()
+    source = save(workbook([["Task", "Who"], ["x", "y"]], title=None), tmp_path / "plan.xlsx")
+    result = run(str(source), "--inspection", "torbay-2021", "--map", mapping if "Owner" not in mapping
+                 else "Task=action," + mapping)
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_an_existing_plan_is_not_replaced_without_force(tmp_path, importer):
+    root, run = importer()
+    source = save(torbay_workbook(), tmp_path / "plan.xlsx")
+    assert run(str(source), "--inspection", "torbay-2021").exit_code == 0
+    target = root / "content/action-plans/plan.yaml"
+    target.write_text(target.read_text() + "# edited by hand\n")
+    again = run(str(source), "--inspection", "torbay-2021")
+    assert again.exit_code == 1 and "already exists; nothing was written" in again.stderr
+    assert target.read_text().endswith("# edited by hand\n")
+    assert run(str(source), "--inspection", "torbay-2021", "--force").exit_code == 0
+    assert not target.read_text().endswith("# edited by hand\n")
+
+
+def test_the_inspection_must_exist_or_be_named(tmp_path, importer):
+    root, run = importer()
+    source = save(torbay_workbook(), tmp_path / "improvement plan.xlsx")
+    result = run(str(source))
+    assert result.exit_code == 2 and "give --inspection ID (one of: torbay-2021)" in result.output
+    result = run(str(source), "--inspection", "torbay-2012")
+    assert result.exit_code == 2 and "there is no inspection 'torbay-2012'" in result.output
+    assert plan_files(root) == []
+
+
+def test_an_old_xls_file_is_refused_with_what_to_do(tmp_path, importer):
+    root, run = importer()
+    source = tmp_path / "plan.xls"
+    source.write_bytes(b"\xd0\xcf\x11\xe0 not really")
+    result = run(str(source), "--inspection", "torbay-2021")
+    assert result.exit_code == 2 and "Save As' Excel Workbook (.xlsx) or CSV" in result.output
+
+
+def test_a_draft_plan_and_a_chosen_sheet(tmp_path, importer):
+    root, run = importer()
+    book = workbook([["Notes"], ["nothing here"]], title=None, sheet="Cover")
+    plan_sheet = book.create_sheet("Plan")
+    plan_sheet.append(["Action", "Who"])
+    plan_sheet.append(["Do it", "Me"])
+    source = save(book, tmp_path / "plan.xlsx")
+    result = run(str(source), "--inspection", "torbay-2021", "--draft")
+    assert result.exit_code == 0, result.output
+    assert "from Plan" in result.stdout                      # the first sheet with an action column
+    assert "status: draft" in (root / "content/action-plans/plan.yaml").read_text()
+    missing = run(str(source), "--inspection", "torbay-2021", "--sheet", "Plans", "--id", "other")
+    assert missing.exit_code == 2 and "has no sheet 'Plans'" in missing.output
+
+
+# --------------------------------------------------------------------------- cell rules
+
+@pytest.mark.parametrize("value, expected", [
+    ("01/02/2021", "2021-02-01"),          # day first: 1 February
+    ("1/2/21", "2021-02-01"),
+    ("01.02.2021", "2021-02-01"),
+    ("31st March 2021", "2021-03-31"),
+    ("1 Feb 2021", "2021-02-01"),
+    ("July 2021", "2021-07"),              # a month
+    ("Jul-21", "2021-07"),
+    ("Sept 2021", "2021-09"),
+    ("07/2021", "2021-07"),
+    ("end of March 2021", "2021-03"),
+    ("by 31/03/2021", "2021-03-31"),
+    ("2021-07", "2021-07"),
+    ("2021-07-31", "2021-07-31"),
+    (dt.datetime(2021, 7, 31, 0, 0), "2021-07-31"),
+    (dt.date(2021, 7, 31), "2021-07-31"),
+    (44408, "2021-07-31"),                 # an Excel serial number in a General-formatted cell
+    ("Ongoing", None),
+    ("TBC", None),
+    (None, None),
+    ("", None),
+])
+def test_uk_dates_months_and_excel_dates_are_read(value, expected):
+    assert parse_date(value, excel=True) == expected
+
+
+@pytest.mark.parametrize("value, message", [
+    ("next Tuesday", "'next Tuesday' is not a date"),
+    ("31/02/2021", "'31/02/2021' is not a real date"),
+    ("02/13/2021", "'02/13/2021' is not a date: there is no month 13"),
+    ("Q2 2021", "'Q2 2021' is not a date"),
+    ("13/2021", "'13/2021' is not a month"),
+])
+def test_what_is_not_a_date_says_so(value, message):
+    with pytest.raises(CellError) as error:
+        parse_date(value, excel=False)
+    assert error.value.message == message
+
+
+def test_a_number_in_a_csv_date_column_is_not_taken_for_an_excel_date():
+    with pytest.raises(CellError):
+        parse_date(44408, excel=False)
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("Red", RAG.RED), ("R", RAG.RED), ("amber", RAG.AMBER), ("A", RAG.AMBER), ("Green ", RAG.GREEN),
+    (" g", RAG.GREEN), ("Complete", RAG.COMPLETE), ("COMPLETED", RAG.COMPLETE), ("done", RAG.COMPLETE),
+    ("Blue", RAG.COMPLETE), ("Amber - on track", RAG.AMBER), ("", None), (None, None), ("Not started", None),
+])
+def test_rag_words_are_normalised(value, expected):
+    assert parse_rag_text(value) == expected
+
+
+def test_two_rag_ratings_in_one_cell_are_an_error():
+    with pytest.raises(CellError) as error:
+        parse_rag_text("Amber/Green")
+    assert "more than one RAG rating" in error.value.message
+
+
+@pytest.mark.parametrize("rgb, expected", [
+    ("FF0000", RAG.RED), ("C00000", RAG.RED), ("FFC000", RAG.AMBER), ("FFFF00", RAG.AMBER),
+    ("F79646", RAG.AMBER), ("00B050", RAG.GREEN), ("92D050", RAG.GREEN), ("00FF00", RAG.GREEN),
+    ("0070C0", RAG.COMPLETE), ("00B0F0", RAG.COMPLETE), ("FFFFFF", None), ("D9D9D9", None),
+    ("000000", None), (None, None),
+])
+def test_rag_cell_colours_are_read(rgb, expected):
+    assert rag_from_colour(rgb) == expected
+
+
+def test_theme_and_indexed_fill_colours_count_as_rag(tmp_path, importer):
+    root, run = importer()
+    book = workbook([["Action", "Comments re progress", "RAG"], ["One", "x", None], ["Two", "y", None],
+                     ["Three", "z", None]], title=None)
+    ws = book.active
+    ws["C2"].fill = PatternFill("solid", fgColor=Color(theme=6))      # accent 3 of the Office theme: green
+    ws["C3"].fill = PatternFill("solid", fgColor=Color(indexed=10))   # palette red
+    ws["C4"].fill = PatternFill("solid", fgColor=Color(theme=9))      # accent 6: orange
+    source = save(book, tmp_path / "plan.xlsx")
+    result = run(str(source), "--inspection", "torbay-2021")
+    assert result.exit_code == 0, result.output
+    plan = check_site(root, dt.date(2021, 6, 30)).corpus.action_plans["plan"].plan
+    assert [a.updates[0].rag for a in plan.actions] == [RAG.GREEN, RAG.RED, RAG.AMBER]
+
+
+@pytest.mark.parametrize("header, field", [
+    ("Improvement action", "action"), ("  IMPROVEMENT   ACTION ", "action"), ("Who", "who"),
+    ("Lead officer(s)", "who"), ("Resources required", "resources"), ("Date for review", "review"),
+    ("Date for completion", "due"), ("Date for completion (target)", "due"), ("Target Date", "due"),
+    ("Outcome", "outcome"), ("Comments re progress", "note"), ("Comments re: progress", "note"),
+    ("RAG rating", "rag"), ("R.A.G.", None), ("RAG Status", "rag"), ("Action No.", "ref"),
+    ("Recommendation(s)", "recommendations"), ("Notes", None),
+])
+def test_headers_are_matched_tolerantly(header, field):
+    assert header_field(header) == field
+
+
+def test_column_letters_go_past_z():
+    assert [column_letter(i) for i in (0, 5, 25, 26, 27, 701, 702)] == ["A", "F", "Z", "AA", "AB", "ZZ", "AAA"]

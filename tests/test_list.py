@@ -1,0 +1,197 @@
+"""`scrutiny list drafts|embargoed|overdue`: what is held back, until when, and what is overdue."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+SITE = {
+    # public from 2021-03-03 00:01 (HMIP's usual embargo), with a plan that waits for it
+    "inspections/torbay-2021.yaml": "service: torbay-yot\nframework: hmip-youth-2018\npublished: 2021-03-03\n"
+                                    "embargo_until: 2021-03-03 00:01\n",
+    "action-plans/torbay-2021-oocd.yaml": """\
+inspection: torbay-2021
+title: OOCD improvement plan
+embargo_until: 2021-03-01
+actions:
+  - {id: A1, action: Working group, due: 2021-07}
+  - id: A2
+    action: Assess every child
+    due: 2021-06-30
+    updates: [{date: 2021-06-20, rag: complete}]
+  - {id: A3, action: Victims contacted, due: 2021-09}
+  - id: A10
+    action: Leaflet
+    due: 2021-07-31
+    updates: [{date: 2021-06-01, rag: red, note: Not started yet}]
+  - id: A4
+    action: Panel membership
+    due: 2021-05-31
+    updates: [{date: 2021-04-01, rag: green}, {date: 2021-05-20, rag: amber}]
+""",
+    # public, with an overdue action of its own
+    "inspections/dudley-2019.yaml": "service: torbay-yot\nframework: hmip-youth-2018\npublished: 2019-09-01\n",
+    "action-plans/dudley-2019-plan.yaml": """\
+inspection: dudley-2019
+title: Dudley plan
+actions:
+  - id: B1
+    action: Education protocol
+    due: 2021-07-15
+    updates: [{date: 2021-06-01, rag: green}]
+""",
+    # embargoed later
+    "inspections/sandwell-2021.yaml": "service: torbay-yot\nframework: hmip-youth-2018\npublished: 2021-04-01\n"
+                                      "embargo_until: 2021-04-01\n",
+    # drafts: an inspection (and its plan, which waits for it), and a report
+    "inspections/torbay-2024.yaml": "service: torbay-yot\nframework: hmip-youth-2021\nstatus: draft\n",
+    "action-plans/torbay-2024-plan.yaml": "inspection: torbay-2024\ntitle: Next plan\n"
+                                          "actions: [{id: A1, action: Something, due: 2021-01}]\n",
+    "reports/yot-update.md": "---\ncouncil: torbay\ntitle: YOT update\ndate: 2021-03-01\nstatus: draft\n---\nText.\n",
+    # an agenda item embargoed until the morning of the 3rd
+    "meetings/torbay-board-2021-03-01.yaml": """\
+council: torbay
+committee: Children and Young People's Overview and Scrutiny Board
+date: 2021-03-01
+items:
+  - {number: 8, title: Minutes}
+  - {number: 9, title: Review of the Youth Offending Team, embargo_until: "2021-03-03 09:30"}
+""",
+}
+
+
+@pytest.fixture
+def listing(tmp_path, make_site, run_cli):
+    root = make_site(tmp_path, SITE)
+    assert run_cli("check", root=root).exit_code == 0
+    return lambda *args: run_cli("list", *args, root=root)
+
+
+def rows(output: str) -> list[list[str]]:
+    """The table under the header line, split on runs of two or more spaces."""
+    lines = output.strip().split("\n")
+    start = next(i for i, line in enumerate(lines) if line.startswith(("KIND", "RELEASE", "PLAN")))
+    return [re.split(r"\s{2,}", line.strip()) for line in lines[start + 1:]]
+
+
+def test_embargoed_names_the_next_release_first_and_lists_by_release_time(listing):
+    result = listing("embargoed", "--as-of", "2021-03-01 12:00")
+    assert result.exit_code == 0, result.output
+    first = result.stdout.split("\n")[0]
+    assert first == "next release: 2021-03-03 00:01 (torbay-2021, torbay-2021-oocd)"
+    assert [(r[0], r[1], r[2]) for r in rows(result.stdout)] == [
+        ("2021-03-03 00:01", "inspection", "torbay-2021"),
+        ("2021-03-03 00:01", "action plan", "torbay-2021-oocd"),       # its own embargo ended; it waits
+        ("2021-03-03 09:30", "agenda item", "torbay-board-2021-03-01 item 9"),
+        ("2021-04-01 00:00", "inspection", "sandwell-2021"),
+    ]
+    reasons = {r[2]: r[3] for r in rows(result.stdout)}
+    assert reasons["torbay-2021"] == "embargoed until 2021-03-03 00:01"
+    assert reasons["torbay-2021-oocd"] == "waits for torbay-2021"
+
+
+def test_embargoed_moves_on_as_time_passes(listing):
+    result = listing("embargoed", "--as-of", "2021-03-03 00:01")
+    assert result.stdout.split("\n")[0] == "next release: 2021-03-03 09:30 (torbay-board-2021-03-01 item 9)"
+    assert "torbay-2021 " not in result.stdout
+    assert listing("embargoed", "--as-of", "2021-04-01").stdout.strip() == "nothing is embargoed"
+
+
+def test_embargoed_as_json(listing):
+    data = json.loads(listing("embargoed", "--as-of", "2021-03-01", "--format", "json").stdout)
+    assert data["list"] == "embargoed"
+    assert data["next_release"]["local"] == "2021-03-03 00:01"
+    assert data["next_release"]["at"] == "2021-03-03T00:01:00+00:00"
+    assert data["next_release"]["ids"] == ["torbay-2021", "torbay-2021-oocd"]
+    assert [i["id"] for i in data["items"]][:2] == ["torbay-2021", "torbay-2021-oocd"]
+    assert data["items"][0]["path"] == "content/inspections/torbay-2021.yaml"
+
+
+def test_the_next_release_is_when_a_build_first_publishes_it(tmp_path, make_site, run_cli):
+    root = make_site(tmp_path, {k: v for k, v in SITE.items() if "torbay-2021" in k})
+    listed = json.loads(run_cli("list", "embargoed", "--as-of", "2021-03-01", "--format", "json",
+                                root=root).stdout)
+    release = listed["next_release"]["local"]
+    page = root / "output/site/inspections/torbay-2021/index.html"
+    assert run_cli("build", "--no-pdf", "--no-search", "-q", "--as-of", "2021-03-03 00:00", root=root).exit_code == 0
+    assert not page.exists()
+    assert run_cli("build", "--no-pdf", "--no-search", "-q", "--as-of", release, root=root).exit_code == 0
+    assert page.exists()
+    assert (root / "output/site/action-plans/torbay-2021-oocd/index.html").exists()
+
+
+def test_drafts_lists_drafts_and_what_waits_for_them(listing):
+    result = listing("drafts", "--as-of", "2021-03-01")
+    assert result.exit_code == 0, result.output
+    table = rows(result.stdout)
+    assert [(r[0], r[1], r[2]) for r in table] == [
+        ("inspection", "torbay-2024", "content/inspections/torbay-2024.yaml"),
+        ("report", "yot-update", "content/reports/yot-update.md"),
+        ("action plan", "torbay-2024-plan", "content/action-plans/torbay-2024-plan.yaml"),
+    ]
+    assert table[0][3].startswith("draft")
+    assert table[2][3].startswith("waits for a draft")
+    assert "torbay-2021" not in result.stdout, "embargoed records are not drafts"
+
+
+def test_drafts_as_json_and_when_there_are_none(listing, tmp_path, make_site, run_cli):
+    data = json.loads(listing("drafts", "--format", "json").stdout)
+    assert {(i["kind"], i["id"], i["draft"]) for i in data["items"]} == {
+        ("inspection", "torbay-2024", True), ("report", "yot-update", True),
+        ("action_plan", "torbay-2024-plan", False)}
+    empty = make_site(tmp_path / "empty")
+    assert run_cli("list", "drafts", root=empty).stdout.startswith("no drafts")
+
+
+def test_overdue_lists_plan_action_due_and_status(listing):
+    result = listing("overdue", "--as-of", "2021-08-01")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.split("\n")[0] == "5 overdue actions in 3 plans as of 2021-08-01"
+    assert [(r[0], r[1], r[2], r[3]) for r in rows(result.stdout)] == [     # by due date
+        ("torbay-2024-plan (not public)", "A1", "2021-01", "not started"),  # a draft's plan
+        ("torbay-2021-oocd", "A4", "2021-05-31", "amber"),                 # the latest update counts
+        ("dudley-2019-plan", "B1", "2021-07-15", "green"),
+        ("torbay-2021-oocd", "A1", "2021-07", "not started"),              # a month: due by 31 July
+        ("torbay-2021-oocd", "A10", "2021-07-31", "red"),                  # A10 after A1
+    ]
+
+
+def test_a_due_month_is_overdue_only_after_its_last_day(listing):
+    on_the_day = listing("overdue", "--as-of", "2021-07-31", "--format", "json")
+    listed = [(i["plan"], i["action"]) for i in json.loads(on_the_day.stdout)["items"]]
+    assert ("torbay-2021-oocd", "A1") not in listed and ("torbay-2021-oocd", "A10") not in listed
+    after = json.loads(listing("overdue", "--as-of", "2021-08-01", "--format", "json").stdout)
+    item = next(i for i in after["items"] if (i["plan"], i["action"]) == ("torbay-2021-oocd", "A1"))
+    assert item == {"plan": "torbay-2021-oocd", "path": "content/action-plans/torbay-2021-oocd.yaml",
+                    "action": "A1", "due": "2021-07", "status": "not started", "public": True,
+                    "text": "Working group"}
+
+
+def test_complete_and_not_yet_due_actions_are_not_overdue(listing):
+    listed = json.loads(listing("overdue", "--as-of", "2021-08-01", "--format", "json").stdout)["items"]
+    assert {i["action"] for i in listed}.isdisjoint({"A2", "A3"})
+    assert "A4" not in listing("overdue", "--as-of", "2021-05-31").stdout      # due that day: not yet
+    assert listing("overdue", "--as-of", "2020-12-01").stdout.strip() == "no overdue actions as of 2020-12-01"
+
+
+def test_overdue_says_whether_a_plan_is_public_yet(listing):
+    early = json.loads(listing("overdue", "--as-of", "2021-03-02", "--format", "json").stdout)["items"]
+    assert [(i["plan"], i["public"]) for i in early] == [("torbay-2024-plan", False)]
+    later = json.loads(listing("overdue", "--as-of", "2021-08-01", "--format", "json").stdout)["items"]
+    assert {i["plan"]: i["public"] for i in later} == {"torbay-2024-plan": False, "torbay-2021-oocd": True,
+                                                       "dudley-2019-plan": True}
+
+
+def test_an_unknown_list_is_a_usage_error(listing):
+    result = listing("withheld")
+    assert result.exit_code == 2 and "'withheld' is not one of 'drafts', 'embargoed', 'overdue'" in result.output
+
+
+def test_content_errors_are_said_and_exit_1(tmp_path, make_site, run_cli):
+    root = make_site(tmp_path, {**SITE, "inspections/broken.yaml": "service: [\n"})
+    result = run_cli("list", "embargoed", "--as-of", "2021-03-01", root=root)
+    assert result.exit_code == 1
+    assert result.stdout.startswith("next release: 2021-03-03 00:01")
+    assert "content error(s): files with errors are left out of this list" in result.stderr

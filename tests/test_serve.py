@@ -1,0 +1,242 @@
+"""`scrutiny serve`: rebuild on change, live reload, content errors shown in the page itself.
+
+The end-to-end test starts the real command in a subprocess on a free port, against a temp
+copy of a small site, and drives it the way a clerk does: edit a record, break it, fix it.
+Every wait is a poll with a deadline.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from generator.authoring.serve import HOST, State, inject, make_server, overlay
+from generator.problems import Problem, Severity
+
+DEADLINE = 20.0
+
+INSPECTION = """\
+service: torbay-yot
+framework: hmip-youth-2018
+fieldwork: {from: 2020-10-26, to: 2020-10-29}
+published: 2021-03-03
+lead_inspector: Maria Jerram
+overall: {rating: Requires improvement}
+standards:
+  "1.1": Inadequate
+  "1.2": Requires improvement
+"""
+RATING_LINE = 9        # the line of "1.2" above, where the fault is planted
+
+
+def wait_for(what: str, probe, deadline: float = DEADLINE):
+    """Call probe() until it returns something true; fail after `deadline` seconds."""
+    end = time.monotonic() + deadline
+    last = None
+    while time.monotonic() < end:
+        try:
+            last = probe()
+        except (urllib.error.URLError, ConnectionError, TimeoutError) as exc:
+            last = exc
+        else:
+            if last:
+                return last
+        time.sleep(0.1)
+    raise AssertionError(f"gave up after {deadline:.0f}s waiting for {what}; last: {str(last)[:2000]}")
+
+
+def get(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.read().decode("utf-8")
+
+
+class Server:
+    """`scrutiny -C root serve --port 0` in a subprocess; its output is collected by a thread."""
+
+    def __init__(self, root: Path, *options: str) -> None:
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "generator", "-C", str(root), "serve", "--port", "0", *options],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+            start_new_session=True)
+        self.lines: list[str] = []
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+        match = wait_for("the server to start", lambda: self._url() or self._died(), 60)
+        self.url = match
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def _url(self) -> str | None:
+        for line in self.lines:
+            match = re.search(r"at (http://127\.0\.0\.1:\d+/)", line)
+            if match:
+                return match.group(1)
+        return None
+
+    def _died(self) -> None:
+        if self.process.poll() is not None:
+            raise AssertionError("serve exited early:\n" + "\n".join(self.lines))
+
+    @property
+    def port(self) -> int:
+        return int(self.url.rsplit(":", 1)[1].strip("/"))
+
+    def output(self) -> str:
+        return "\n".join(self.lines)
+
+    def stop(self) -> int | None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(5)
+        self.reader.join(5)
+        return self.process.returncode
+
+
+@pytest.fixture
+def served(tmp_path, make_site):
+    servers: list[Server] = []
+
+    def start(files: dict[str, str], *options: str) -> tuple[Path, Server]:
+        root = make_site(tmp_path, files)
+        server = Server(root, *options)
+        servers.append(server)
+        return root, server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+def listening_addresses(port: int) -> set[str]:
+    """The local addresses (hex, as /proc/net/tcp* writes them) listening on `port`."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            address, hex_port = fields[1].split(":")
+            if fields[3] == "0A" and int(hex_port, 16) == port:     # 0A: LISTEN
+                found.add(address)
+    return found
+
+
+def test_serve_rebuilds_on_change_shows_errors_in_the_page_and_recovers(served):
+    root, server = served({"inspections/torbay-2021.yaml": INSPECTION})
+    page_url = server.url + "inspections/torbay-2021/"
+    record = root / "content/inspections/torbay-2021.yaml"
+    built = root / "output/site/inspections/torbay-2021/index.html"
+
+    # loopback only: the one listening socket on the port is 127.0.0.1 (0100007F)
+    assert listening_addresses(server.port) == {"0100007F"}
+
+    page = wait_for("the inspection page", lambda: (p := get(page_url)) and "Maria Jerram" in p and p)
+    assert "data-scrutiny-serve" in page and "/__scrutiny/version" in page
+    assert "data-scrutiny-serve" not in built.read_text(encoding="utf-8"), "the built file must stay clean"
+    assert 'id="scrutiny-errors"' not in page
+    first_version = get(server.url + "__scrutiny/version")
+
+    # 1. a change to a record: the served page changes
+    record.write_text(INSPECTION.replace("Maria Jerram", "Jane Doe"), encoding="utf-8")
+    page = wait_for("the changed page", lambda: (p := get(page_url)) and "Jane Doe" in p and p)
+    assert "Maria Jerram" not in page
+    assert get(server.url + "__scrutiny/version") != first_version
+
+    # 2. a broken record: the page shows the error with its file and line, over the last good page
+    broken = INSPECTION.replace("Maria Jerram", "Jane Doe").replace('"1.2": Requires improvement',
+                                                                     '"1.2": Requires improvment')
+    assert broken.split("\n")[RATING_LINE - 1] == '  "1.2": Requires improvment'
+    record.write_text(broken, encoding="utf-8")
+    page = wait_for("the error overlay", lambda: (p := get(page_url)) and 'id="scrutiny-errors"' in p and p)
+    assert f"content/inspections/torbay-2021.yaml:{RATING_LINE}:" in page
+    assert "&#x27;Requires improvment&#x27; is not a rating" in page
+    assert "Jane Doe" in page, "the last good page is still served under the overlay"
+    home = get(server.url)
+    assert 'id="scrutiny-errors"' in home, "every page shows the overlay while the build is broken"
+    assert "data-scrutiny-serve" not in built.read_text(encoding="utf-8")
+    assert f"torbay-2021.yaml:{RATING_LINE}" in server.output(), "the terminal says it too"
+
+    # 3. fixed: the overlay goes and the page shows the fix
+    record.write_text(INSPECTION.replace("Maria Jerram", "Ann Other"), encoding="utf-8")
+    page = wait_for("the fixed page", lambda: (p := get(page_url)) and "Ann Other" in p and p)
+    assert 'id="scrutiny-errors"' not in page
+
+    # Ctrl-C stops it cleanly
+    assert server.stop() == 0
+    assert server.output().rstrip().endswith("stopped")
+    assert listening_addresses(server.port) == set()
+
+
+def test_a_new_record_appears_without_restarting(served):
+    root, server = served({})
+    assert "Not found" in get(server.url + "inspections/dudley-2019/")
+    (root / "content/inspections").mkdir()          # a new folder inside content/ is watched too
+    (root / "content/inspections/dudley-2019.yaml").write_text(INSPECTION, encoding="utf-8")
+    wait_for("the new page", lambda: "Maria Jerram" in get(server.url + "inspections/dudley-2019/"))
+
+
+def test_when_the_first_build_fails_every_page_explains_why(served):
+    root, server = served({"councils/broken.yaml": "name: [unclosed\n"})
+    page = get(server.url)
+    assert 'id="scrutiny-errors"' in page and "content/councils/broken.yaml:" in page
+    (root / "content/councils/broken.yaml").write_text("name: Broken Council\n", encoding="utf-8")
+    page = wait_for("the first good build", lambda: (p := get(server.url)) and "scrutiny-errors" not in p
+                    and "Test Inspections" in p and p)
+
+
+def test_a_port_in_use_is_a_clear_usage_error(tmp_path, make_site):
+    root = make_site(tmp_path)
+    state = State()
+    taken = make_server(root, state, 0)
+    try:
+        port = taken.server_address[1]
+        result = subprocess.run([sys.executable, "-m", "generator", "-C", str(root), "serve", "--port", str(port)],
+                                capture_output=True, text=True, timeout=60)
+        assert result.returncode == 2
+        assert f"port {port} is already in use" in result.stderr
+    finally:
+        taken.server_close()
+
+
+def test_the_script_goes_before_the_closing_body_tag_and_nowhere_else():
+    page = b"<html><body><p>x</p></body></html>"
+    assert inject(page, "<script></script>") == b"<html><body><p>x</p><script></script></body></html>"
+    assert inject(b"<p>no body</p>", "<i></i>") == b"<p>no body</p><i></i>"
+
+
+def test_the_overlay_escapes_what_it_shows():
+    problem = Problem("content/x.yaml", 3, 5, Severity.ERROR, "title", "'<script>alert(1)</script>' is bad",
+                      "use <b>text</b>")
+    html = overlay([problem], None)
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "content/x.yaml:3:5" in html and "&lt;b&gt;text&lt;/b&gt;" in html
+
+
+def test_the_server_binds_the_loopback_interface_only(tmp_path):
+    server = make_server(tmp_path, State(), 0)
+    try:
+        assert server.server_address[0] == HOST == "127.0.0.1"
+    finally:
+        server.server_close()
