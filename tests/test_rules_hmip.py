@@ -302,5 +302,4 @@ def test_key_question_counts_and_a_percentage_that_disagree_are_an_error(tmp_pat
     key_questions:
       "2.1.1": {yes: 3, of: 4, percent: 10}
 """)
-    assert [(p.severity, p.field, p.line) for p in problems] == [
-        (Severity.ERROR, "standards.2.1.key_questions.2.1.1", 6)]
+    assert problems == [(Severity.ERROR, "standards.2.1.key_questions.2.1.1", 6)]

@@ -1,0 +1,66 @@
+"""Faults in the output folder: full disk, read-only. Clear error, exit 1, previous output intact.
+
+Each test runs the build in its own mount namespace (unshare) over a small tmpfs, so a
+real file system says ENOSPC or EROFS — no mocking of the write path.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from site_helpers import copy_site
+
+SCRIPT_HEAD = """set -u
+root="$1"; out="$root/output"
+build() {{ "{python}" -m generator -C "$root" build --no-pdf --no-search -q --as-of 2026-11-22; }}
+snapshot() {{ (cd "$out/site" && find . -type f -print0 | sort -z | xargs -0 sha256sum); }}
+mount -t tmpfs -o size={size} tmpfs "$out"
+build > /dev/null || exit 90
+snapshot > "$root/before.txt"
+sed -i 's/introduction: /introduction: Changed /' "$root/content/inspections/sandwell-2018.yaml"
+"""
+
+
+def run_in_namespace(root: Path, body: str, size: str = "4m") -> subprocess.CompletedProcess:
+    script = SCRIPT_HEAD.format(python=sys.executable, size=size) + body
+    unshare = shutil.which("unshare")
+    assert unshare, "util-linux's unshare is needed for the fault tests"
+    return subprocess.run([unshare, "--map-root-user", "--mount", "bash", "-c", script, "fault", str(root)],
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_a_full_disk_gives_a_clear_error_and_leaves_the_previous_site(tmp_path):
+    root = copy_site(tmp_path)
+    (root / "output").mkdir()
+    done = run_in_namespace(root, """
+# Fill the disk, leaving too little room for a second copy of the site.
+dd if=/dev/zero of="$out/filler" bs=4k 2>/dev/null
+test "$(df --output=avail "$out" | tail -1)" -eq 0 || exit 91
+build 2> "$root/stderr.txt"; echo "exit=$?" > "$root/exit.txt"
+snapshot > "$root/after.txt"
+ls -a "$out" > "$root/listing.txt"
+""")
+    assert done.returncode == 0, done.stderr
+    assert (root / "exit.txt").read_text().strip() == "exit=1"
+    stderr = (root / "stderr.txt").read_text()
+    assert "disk is full" in stderr and "Traceback" not in stderr, stderr
+    assert (root / "before.txt").read_text() == (root / "after.txt").read_text()
+    assert not [n for n in (root / "listing.txt").read_text().split() if ".staging" in n]
+
+
+def test_a_read_only_output_folder_gives_a_clear_error_and_leaves_the_previous_site(tmp_path):
+    root = copy_site(tmp_path)
+    (root / "output").mkdir()
+    done = run_in_namespace(root, """
+mount -o remount,ro "$out"
+build 2> "$root/stderr.txt"; echo "exit=$?" > "$root/exit.txt"
+snapshot > "$root/after.txt"
+""")
+    assert done.returncode == 0, done.stderr
+    assert (root / "exit.txt").read_text().strip() == "exit=1"
+    stderr = (root / "stderr.txt").read_text()
+    assert "Read-only file system" in stderr and "Traceback" not in stderr, stderr
+    assert (root / "before.txt").read_text() == (root / "after.txt").read_text()

@@ -1,0 +1,442 @@
+"""Agenda packs, read back from the PDFs they produce.
+
+The real Torbay supplementary pack (content/meetings/torbay-cyp-osb-2021-03-01.yaml) is
+checked against the reference document: its covering letter lists item 9 with the pages it
+really occupies, numbering continues from the main pack ("Pages 13 - 70" in the reference:
+page 13 first), every page carries "Agenda Item 9 Appendix N" and "Page N", and the outline
+names the item and each appendix. A small site built here checks what the real content
+does not have: an inserted PDF (with a landscape and a rotated page), an exempt appendix,
+an item to follow, an item with no papers, a supplementary letter listing only what it
+carries, per-item PDFs, and the process pool's failure modes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import io
+import os
+import re
+import subprocess
+import time
+from pathlib import Path
+
+import pikepdf
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import cli
+
+REPO = Path(__file__).resolve().parent.parent
+AS_OF = "2025-11-22"
+TORBAY = "torbay-cyp-osb-2021-03-01"
+SENTINEL = "EXEMPT-SENTINEL-7F3A9C"
+
+pytestmark = pytest.mark.pdf
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+def scrutiny(root: Path, *args: str):
+    result = CliRunner().invoke(cli, ["-C", str(root), *args], obj={})
+    return result
+
+
+def page_texts(path: Path) -> list[str]:
+    """The text of each page, as pdftotext lays it out."""
+    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True,
+                         text=True).stdout
+    return out.split("\f")[:-1]
+
+
+def printed_number(text: str) -> int | None:
+    found = re.findall(r"^\s*Page (\d+)\s*$", text, re.M)
+    return int(found[-1]) if found else None
+
+
+def stamp_of(text: str) -> str | None:
+    found = re.search(r"Agenda Item \d+(?: Appendix \d+)?", text)
+    return found.group(0) if found else None
+
+
+def outline_of(path: Path) -> list[tuple[int, str, int]]:
+    """(depth, title, 0-based page index) of every bookmark."""
+    rows = []
+    with pikepdf.open(path) as pdf:
+        with pdf.open_outline() as outline:
+            def walk(items, depth):
+                for item in items:
+                    dest = item.destination
+                    page = pdf.pages.index(pikepdf.Page(dest[0])) if isinstance(dest, pikepdf.Array) else -1
+                    rows.append((depth, item.title, page))
+                    walk(item.children, depth + 1)
+            walk(outline.root, 0)
+    return rows
+
+
+def fixture_pdf() -> bytes:
+    """Three pages as a scanner or another council might send them: portrait, landscape, and a
+    portrait page stored with /Rotate 90. Untagged, with a standard (unembedded) font."""
+    pdf = pikepdf.new()
+    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                                BaseFont=pikepdf.Name.Helvetica,
+                                                Encoding=pikepdf.Name.WinAnsiEncoding))
+    for text, size, rotate in (("FIXTURE PAGE ONE", (595, 842), 0), ("FIXTURE PAGE TWO", (842, 595), 0),
+                               ("FIXTURE PAGE THREE", (595, 842), 90)):
+        page = pdf.add_blank_page(page_size=size)
+        page.obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+        page.obj.Contents = pdf.make_stream(f"BT /F1 20 Tf 72 300 Td ({text}) Tj ET".encode())
+        if rotate:
+            page.obj.Rotate = rotate
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    return buffer.getvalue()
+
+
+SITE_FILES = {
+    "site.yaml": "title: Test Inspections\norganisation: Testshire\nlanguage: en-GB\n",
+    "councils/testshire.yaml": (
+        "name: Testshire County Council\ncolour: \"#1d4f91\"\naddress: [County Hall, Testtown, TE1 1ST]\n"
+        "clerk: {name: Democratic Services, telephone: \"01234 567890\", email: democracy@testshire.gov.uk}\n"
+        "paper_style: heading_block\nparagraph_numbering: continuous\n"),
+    "reports/test-cover.md": (
+        "---\ncouncil: testshire\ntitle: Youth justice plan update\ndate: 2024-01-10\n"
+        "committee: Children's Scrutiny Panel\nreport_of: Director of Children's Services\n"
+        "recommendations:\n  for_noting: [Note the appendices.]\n"
+        "contact: {name: Alex Officer, telephone: \"01234 567891\"}\n---\n"
+        "## Purpose\n\nTo update the Panel on the youth justice plan.\n\n"
+        "## Background\n\nThe plan was agreed last year.\n\nIts appendices follow.\n"),
+    "reports/test-late.md": (
+        "---\ncouncil: testshire\ntitle: Late report on remand costs\ndate: 2024-01-10\n"
+        "committee: Children's Scrutiny Panel\nreport_of: Director of Finance\n---\n"
+        "## Purpose\n\nRemand costs have risen.\n"),
+    "attachments/public-note.md": "---\ntitle: Public note\n---\nPUBLIC NOTE TEXT for the panel.\n",
+    "attachments/staffing.md": f"---\ntitle: Staffing proposals\n---\nNames and grades: {SENTINEL}.\n",
+    "meetings/testshire-2024-01-10.yaml": (
+        "council: testshire\ncommittee: Children's Scrutiny Panel\ndate: 2024-01-10\ntime: \"18:00\"\n"
+        "venue: County Hall\nissued: 2024-01-02\nfirst_page: 5\nitems:\n"
+        "  - {number: 1, title: Apologies for absence}\n"
+        "  - number: 2\n    title: Youth justice plan update\n    report: test-cover\n    appendices:\n"
+        "      - {title: Peer review, pdf: attachments/peer.pdf}\n"
+        "      - {title: Staffing proposals, markdown: attachments/staffing.md, exempt: 1}\n"
+        "      - title: Notes and review\n        parts:\n"
+        "          - {markdown: attachments/public-note.md}\n          - {pdf: attachments/peer.pdf}\n"
+        "  - {number: 3, title: Budget monitoring, to_follow: true}\n"),
+    "meetings/testshire-2024-01-10-supplementary.yaml": (
+        "council: testshire\ncommittee: Children's Scrutiny Panel\ndate: 2024-01-10\npack: supplementary\n"
+        "issued: 2024-01-09\nfirst_page: 30\nitems:\n"
+        "  - {number: 4, title: Minutes of the last meeting}\n"
+        "  - {number: 6, title: Remand costs, report: test-late, embargo_until: 2024-01-08}\n"),
+}
+
+
+def make_site(root: Path) -> Path:
+    content = root / "content"
+    for relative, text in SITE_FILES.items():
+        target = content / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    (content / "attachments" / "peer.pdf").write_bytes(fixture_pdf())
+    return root
+
+
+# --- the real Torbay supplementary pack ----------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def torbay_pack(tmp_path_factory) -> Path:
+    target = tmp_path_factory.mktemp("torbay") / "pack.pdf"
+    result = scrutiny(REPO, "pack", TORBAY, "-o", str(target), "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    return target
+
+
+def test_torbay_letter_lists_item_9_with_the_pages_it_really_occupies(torbay_pack):
+    pages = page_texts(torbay_pack)
+    letter = pages[0]
+    listed = re.search(r"9\.\s+Review of the Youth Offending Team\s+\(Pages (\d+) - (\d+)\)", letter)
+    assert listed, letter
+    numbers = [printed_number(t) for t in pages if (stamp_of(t) or "").startswith("Agenda Item 9")]
+    assert (int(listed.group(1)), int(listed.group(2))) == (min(numbers), max(numbers))
+    assert int(listed.group(1)) == 13          # the reference's "(Pages 13 - 70)" starts at 13
+
+
+def test_torbay_letter_is_the_clerks_covering_letter(torbay_pack):
+    letter = " ".join(page_texts(torbay_pack)[0].split())
+    for words in ("TORBAY COUNCIL", "Clerk: Governance Support", "Telephone: 01803 207013",
+                  "governance.support@torbay.gov.uk", "Thursday, 4 March 2021", "Town Hall", "TQ1 3DR",
+                  "Dear Member", "CHILDREN AND YOUNG PEOPLE'S OVERVIEW AND SCRUTINY BOARD - MONDAY, 1 MARCH 2021",
+                  "unavailable when the agenda was printed", "embargoed until 3 March 2021",
+                  "now been made public", "Yours sincerely"):
+        assert words in letter, words
+    assert printed_number(page_texts(torbay_pack)[0]) is None and stamp_of(page_texts(torbay_pack)[0]) is None
+
+
+def test_torbay_every_page_after_the_letter_has_its_stamp_and_continuous_number(torbay_pack):
+    pages = page_texts(torbay_pack)[1:]
+    assert [printed_number(t) for t in pages] == list(range(13, 13 + len(pages)))
+    stamps = [stamp_of(t) for t in pages]
+    assert all(stamps), stamps
+    # appendices in order, each a run of pages
+    order = [s for i, s in enumerate(stamps) if i == 0 or stamps[i - 1] != s]
+    assert order == ["Agenda Item 9 Appendix 1", "Agenda Item 9 Appendix 2", "Agenda Item 9 Appendix 3"]
+
+
+def test_torbay_outline_lists_the_item_and_every_appendix_at_its_first_page(torbay_pack):
+    outline = outline_of(torbay_pack)
+    titles = [(depth, title) for depth, title, _ in outline]
+    assert (0, "9. Review of the Youth Offending Team") in titles
+    stamps = [stamp_of(t) for t in page_texts(torbay_pack)]
+    for number, title in ((1, "HMIP inspection report and factual accuracy response"),
+                          (2, "YOT improvement plan for out-of-court disposals"),
+                          (3, "Youth Offending Service remote peer review")):
+        entry = [o for o in outline if o[1] == f"Appendix {number}: {title}"]
+        assert entry and entry[0][0] == 1, outline
+        assert entry[0][2] == stamps.index(f"Agenda Item 9 Appendix {number}")
+    # a two-part appendix keeps both documents' own headings below it
+    assert any(title == "Factual accuracy check: Torbay YOT response" for _, title, _ in outline)
+
+
+def test_torbay_pack_is_byte_identical_when_made_again(torbay_pack, tmp_path):
+    again = tmp_path / "again.pdf"
+    result = scrutiny(REPO, "pack", TORBAY, "-o", str(again), "--as-of", AS_OF, "-j", "1")
+    assert result.exit_code == 0, result.output
+    assert again.read_bytes() == torbay_pack.read_bytes()
+
+
+def test_torbay_pack_is_tagged_titled_in_english_with_its_own_id(torbay_pack):
+    with pikepdf.open(torbay_pack) as pdf:
+        root = pdf.Root
+        assert "/StructTreeRoot" in root and root.MarkInfo.Marked
+        assert str(root.Lang) == "en-GB"
+        assert root.ViewerPreferences.DisplayDocTitle is True
+        assert "supplementary agenda pack" in str(pdf.docinfo.Title)
+        assert str(pdf.docinfo.CreationDate).startswith("D:20210304")      # the letter's date, not today
+        parent_tree = {int(k) for k in root.StructTreeRoot.ParentTree.Nums[::2]}
+        for page in pdf.pages:        # every page's content belongs to the structure tree
+            assert int(page.obj.StructParents) in parent_tree
+
+
+# --- a small site: inserted PDFs, exempt appendices, to-follow items -----------------------------------
+
+@pytest.fixture(scope="module")
+def small_site(tmp_path_factory) -> Path:
+    return make_site(tmp_path_factory.mktemp("testshire"))
+
+
+@pytest.fixture(scope="module")
+def small_pack(small_site) -> Path:
+    target = small_site / "public-pack.pdf"
+    result = scrutiny(small_site, "pack", "testshire-2024-01-10", "-o", str(target), "--as-of", "2024-01-09")
+    assert result.exit_code == 0, result.output
+    return target
+
+
+@pytest.fixture(scope="module")
+def members_pack(small_site) -> Path:
+    result = scrutiny(small_site, "pack", "testshire-2024-01-10", "--members", "--as-of", "2024-01-09")
+    assert result.exit_code == 0, result.output
+    return small_site / "output" / "confidential" / "testshire-2024-01-10-members-pack.pdf"
+
+
+@pytest.fixture(scope="module")
+def small_build(small_site) -> Path:
+    result = scrutiny(small_site, "build", "--as-of", "2024-01-09", "-q")
+    assert result.exit_code == 0, result.output
+    return small_site / "output" / "site"
+
+
+def test_front_sheet_lists_every_item_with_real_ranges_to_follow_and_no_papers(small_pack):
+    pages = page_texts(small_pack)
+    front = pages[0]
+    assert re.search(r"1\.\s+Apologies for absence\s*$", front, re.M), front     # no papers: no range
+    assert re.search(r"3\.\s+Budget monitoring\s+\(To Follow\)", front), front
+    listed = re.search(r"2\.\s+Youth justice plan update\s+Pages (\d+) - (\d+)", front)
+    assert listed, front
+    numbers = [printed_number(t) for t in pages if (stamp_of(t) or "").startswith("Agenda Item 2")]
+    assert (int(listed.group(1)), int(listed.group(2))) == (min(numbers), max(numbers)) == (5, max(numbers))
+    assert printed_number(front) is None
+    assert [printed_number(t) for t in pages[1:]] == list(range(5, 5 + len(pages) - 1))
+
+
+def test_inserted_pdf_keeps_its_pages_and_gains_stamps_and_numbers(small_pack):
+    pages = page_texts(small_pack)
+    appendix = [i for i, t in enumerate(pages) if stamp_of(t) == "Agenda Item 2 Appendix 1"]
+    assert len(appendix) == 3
+    for index, words in zip(appendix, ("FIXTURE PAGE ONE", "FIXTURE PAGE TWO", "FIXTURE PAGE THREE")):
+        assert words in " ".join(pages[index].split())
+        assert printed_number(pages[index]) == 5 + index - 1
+    with pikepdf.open(small_pack) as pdf:
+        one, two, three = (pdf.pages[i] for i in appendix)
+        assert [round(float(v)) for v in one.mediabox] == [0, 0, 595, 842]
+        assert [round(float(v)) for v in two.mediabox] == [0, 0, 842, 595]
+        assert int(three.obj.Rotate) == 90
+
+
+def test_stamps_sit_top_right_and_numbers_bottom_centre_even_on_a_rotated_page(small_pack):
+    with pikepdf.open(small_pack) as pdf:
+        index = [i for i, t in enumerate(page_texts(small_pack)) if stamp_of(t) == "Agenda Item 2 Appendix 1"][2]
+    xml = subprocess.run(["pdftotext", "-bbox", "-f", str(index + 1), "-l", str(index + 1), str(small_pack), "-"],
+                         check=True, capture_output=True, text=True).stdout
+    words = {m.group(5): tuple(float(m.group(i)) for i in range(1, 5)) for m in re.finditer(
+        r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]+)<', xml)}
+    seen_width, seen_height = 842, 595          # the page as it is displayed: rotated to landscape
+    x0, y0, x1, _ = words["Agenda"]
+    assert x0 > seen_width / 2 and y0 < seen_height / 8
+    px0, py0, px1, _ = words["Page"]
+    assert abs((px0 + px1) / 2 - seen_width / 2) < 40 and py0 > seen_height * 0.9
+
+
+def test_an_appendix_of_two_parts_carries_one_stamp_over_both(small_pack):
+    pages = page_texts(small_pack)
+    appendix = [t for t in pages if stamp_of(t) == "Agenda Item 2 Appendix 3"]
+    assert len(appendix) == 4                      # the Markdown note, then the three inserted pages
+    assert "PUBLIC NOTE TEXT" in appendix[0] and "FIXTURE PAGE ONE" in appendix[1]
+    outline = [title for _, title, _ in outline_of(small_pack)]
+    assert "Appendix 3: Notes and review" in outline
+
+
+def test_public_pack_shows_an_exempt_appendix_only_as_a_notice_naming_its_paragraph(small_pack):
+    pages = page_texts(small_pack)
+    notice = [t for t in pages if stamp_of(t) == "Agenda Item 2 Appendix 2"]
+    assert len(notice) == 1
+    flat = " ".join(notice[0].split())
+    assert ("NOT FOR PUBLICATION by virtue of paragraph 1 of Part 1 of Schedule 12A to the Local "
+            "Government Act 1972") in flat
+    assert "Information relating to any individual" in flat
+    assert SENTINEL not in small_pack.read_bytes().decode("latin-1")
+    assert all(SENTINEL not in t for t in pages)
+
+
+def test_members_pack_has_the_exempt_text_and_marks_every_exempt_page(members_pack, small_site):
+    assert members_pack.is_file()
+    assert members_pack.resolve().is_relative_to((small_site / "output" / "confidential").resolve())
+    pages = page_texts(members_pack)
+    exempt = [t for t in pages if stamp_of(t) == "Agenda Item 2 Appendix 2"]
+    assert exempt and all("NOT FOR PUBLICATION" in t for t in exempt)
+    assert any(SENTINEL in t for t in exempt)
+    others = [t for t in pages[1:] if stamp_of(t) != "Agenda Item 2 Appendix 2"]
+    assert all("NOT FOR PUBLICATION" not in t for t in others)
+
+
+def test_members_pack_is_refused_inside_the_site(small_site):
+    result = scrutiny(small_site, "pack", "testshire-2024-01-10", "--members", "-o",
+                      str(small_site / "output" / "site" / "m.pdf"))
+    assert result.exit_code == 2
+    assert not (small_site / "output" / "site" / "m.pdf").exists()
+
+
+def _texts_under(folder: Path):
+    for path in folder.rglob("*"):
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        yield path, data.decode("latin-1")
+        if path.suffix == ".pdf":
+            yield path, "\n".join(page_texts(path))
+        if data[:2] == b"\x1f\x8b":           # the search index is gzipped
+            yield path, gzip.decompress(data).decode("latin-1")
+
+
+def test_exempt_text_never_reaches_the_site(small_build, members_pack):
+    checked = 0
+    for path, text in _texts_under(small_build):
+        assert SENTINEL not in text, path
+        checked += 1
+    assert checked > 20
+    assert not (small_build / "meetings" / "testshire-2024-01-10" / "item-2-appendix-2.pdf").exists()
+
+
+def test_build_writes_per_item_pdfs_with_the_packs_stamps_and_numbers(small_build):
+    folder = small_build / "meetings" / "testshire-2024-01-10"
+    pack_pages = page_texts(folder / "testshire-2024-01-10-agenda-pack.pdf")
+    marks = {(stamp_of(t), printed_number(t)) for t in pack_pages[1:]}
+    for name, stamp in (("item-2.pdf", "Agenda Item 2"), ("item-2-appendix-1.pdf", "Agenda Item 2 Appendix 1"),
+                        ("item-2-appendix-3.pdf", "Agenda Item 2 Appendix 3")):
+        pages = page_texts(folder / name)
+        assert pages and all(stamp_of(t) == stamp for t in pages), name
+        assert {(stamp, printed_number(t)) for t in pages} <= marks, name
+    assert sorted(p.name for p in folder.glob("item-*.pdf")) == [
+        "item-2-appendix-1.pdf", "item-2-appendix-3.pdf", "item-2.pdf"]
+    page = (folder / "index.html").read_text()
+    assert 'href="../../meetings/testshire-2024-01-10/item-2-appendix-1.pdf"' in page
+
+
+def test_supplementary_letter_lists_only_the_items_it_carries(small_build):
+    path = small_build / "meetings" / "testshire-2024-01-10-supplementary" / \
+        "testshire-2024-01-10-supplementary-agenda-pack.pdf"
+    pages = page_texts(path)
+    letter = pages[0]
+    assert re.search(r"6\.\s+Remand costs\s+\(Page 30\)", letter), letter
+    assert "Minutes of the last meeting" not in letter
+    assert "embargoed until 8 January 2024" in " ".join(letter.split())
+    assert printed_number(pages[1]) == 30 and stamp_of(pages[1]) == "Agenda Item 6"
+
+
+def test_pack_is_rendered_again_when_an_appendix_changes_and_not_otherwise(small_site, small_build):
+    from generator.build import BuildOptions, build_site
+    from generator.model.types import LONDON
+
+    now = dt.datetime(2024, 1, 9, 12, tzinfo=LONDON)
+    options = BuildOptions(root=small_site, output=small_site / "output" / "site", as_of=now.date(), now=now,
+                           search=False)
+    build_site(options)                             # settle: same options as below
+    note = small_site / "content" / "attachments" / "public-note.md"
+    unchanged = build_site(options)
+    assert not [p for p in unchanged.rendered if p.endswith(".pdf")]
+    note.write_text(note.read_text() + "\nA later line.\n")
+    changed = build_site(options)
+    pdfs = sorted(p for p in changed.rendered if p.endswith(".pdf"))
+    assert "meetings/testshire-2024-01-10/testshire-2024-01-10-agenda-pack.pdf" in pdfs
+    assert "meetings/testshire-2024-01-10/item-2-appendix-3.pdf" in pdfs
+    assert not any(p.startswith("reports/") or "supplementary" in p for p in pdfs)
+
+
+def test_a_numbered_front_sheet_is_laid_out_again_until_its_ranges_are_true(small_site, tmp_path, monkeypatch):
+    from generator.model.types import LONDON
+    from generator.pipeline import check_site
+    from generator.plan import plan_site
+    from generator.render import papers
+
+    monkeypatch.setattr(papers, "FRONT_SHEET_NUMBERED", True)
+    now = dt.datetime(2024, 1, 9, 12, tzinfo=LONDON)
+    plan = plan_site(check_site(small_site, now.date()).corpus, now)
+    output = plan.by_path()["meetings/testshire-2024-01-10/testshire-2024-01-10-agenda-pack.pdf"]
+    target = tmp_path / "numbered.pdf"
+    target.write_bytes(papers.render_output(small_site, plan, output, jobs=1))
+    pages = page_texts(target)
+    assert printed_number(pages[0]) == 5                        # the front sheet is page 5 now
+    listed = re.search(r"2\.\s+Youth justice plan update\s+Pages (\d+) - (\d+)", pages[0])
+    numbers = [printed_number(t) for t in pages if (stamp_of(t) or "").startswith("Agenda Item 2")]
+    assert (int(listed.group(1)), int(listed.group(2))) == (min(numbers), max(numbers))
+    assert min(numbers) == 5 + sum(1 for t in pages if printed_number(t) and not stamp_of(t))
+
+
+# --- page ranges, pure -----------------------------------------------------------------------------
+
+def test_spans_number_documents_on_from_the_first_page():
+    from generator.render.pack import Span, spans
+    assert spans([3, 0, 2], 13) == [Span(13, 15), Span(None, None), Span(16, 17)]
+
+
+# --- the worker pool: a crash or a hang fails with the document named -----------------------------------
+
+def test_a_worker_that_crashes_fails_the_build_naming_the_document():
+    from generator.render.papers import PdfWorkerError, PoolRunner, Task, run_tasks
+
+    started = time.monotonic()
+    with pytest.raises(PdfWorkerError) as caught:
+        run_tasks(PoolRunner(2), [Task("a", "the findings paper of content/inspections/x.yaml", os._exit, 3),
+                                  Task("b", "another paper", abs, -1)])
+    assert "content/inspections/x.yaml" in str(caught.value)
+    assert "stopped unexpectedly" in str(caught.value)
+    assert time.monotonic() - started < 60
+
+
+def test_a_worker_that_hangs_fails_the_build_naming_the_document():
+    from generator.render.papers import PdfWorkerError, PoolRunner, Task, run_tasks
+
+    started = time.monotonic()
+    with pytest.raises(PdfWorkerError) as caught:
+        run_tasks(PoolRunner(1, stall_seconds=3), [Task("slow", "the report content/reports/slow.md", time.sleep, 120)])
+    assert "content/reports/slow.md" in str(caught.value)
+    assert time.monotonic() - started < 60
