@@ -1,0 +1,62 @@
+"""Fuzzing the Markdown renderer: whatever is typed, only allowed tags and attributes come out."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.render.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, markdown_block, markdown_inline
+
+# Text biased towards the characters that matter: markup, Markdown syntax, entities, quotes.
+PIECES = ["<", ">", "&", '"', "'", "<script>", "</script>", "<img src=x onerror=alert(1)>", "javascript:",
+          "[a](", ")", "**", "_", "`", "# ", "- ", "1. ", "\n", "\n\n", "|", "![i](x.png)", "&lt;", "<!--",
+          "{{ x }}", "{% if %}", "<svg onload=1>", "<a href='javascript:1'>", "data:text/html,"]
+fuzz_text = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=8)), max_size=30).map("".join)
+
+
+class TagAudit(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.bad: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in ALLOWED_TAGS:
+            self.bad.append(f"<{tag}>")
+        for name, value in attrs:
+            if name not in ALLOWED_ATTRIBUTES.get(tag, set()) and not (tag == "a" and name == "rel"):
+                self.bad.append(f"{tag}[{name}]")
+            if name in ("href", "src") and value and value.strip().lower().startswith(("javascript:", "data:", "vbscript:")):
+                self.bad.append(f"{tag}[{name}={value}]")
+
+    def handle_comment(self, data):
+        self.bad.append("<!-- -->")
+
+
+def audit(html: str) -> list[str]:
+    parser = TagAudit()
+    parser.feed(html)
+    parser.close()
+    return parser.bad
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(fuzz_text)
+def test_markdown_blocks_only_ever_contain_allowed_tags_and_attributes(text):
+    assert audit(str(markdown_block(text))) == []
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(fuzz_text)
+def test_inline_markdown_only_ever_contains_allowed_tags_and_attributes(text):
+    assert audit(str(markdown_inline(text))) == []
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.text(alphabet=st.characters(blacklist_characters="*_`[]<>#|!&", blacklist_categories=("Cs",)),
+               max_size=200))
+def test_plain_sentences_are_escaped_text_in_a_paragraph(text):
+    html = str(markdown_block(text))
+    inner = html.replace("<p>", "").replace("</p>", "")
+    assert "<" not in inner and ">" not in inner
