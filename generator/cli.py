@@ -30,7 +30,7 @@ def _root(ctx: click.Context) -> Path:
 
 def summary_line(checked: Checked) -> str:
     counts = {s: sum(1 for p in checked.problems if p.severity is s) for s in Severity}
-    files = len(checked.loaded.documents)
+    files = sum(1 for d in checked.loaded.documents if not d.path.startswith("(built-in)"))
 
     def plural(n: int, word: str) -> str:
         return f"{n} {word}{'' if n == 1 else 's'}"
@@ -39,16 +39,18 @@ def summary_line(checked: Checked) -> str:
             f"{plural(counts[Severity.NOTICE], 'notice')} in {plural(files, 'file')}")
 
 
-def print_problems(checked: Checked, fmt: str = "text", quiet_notices: bool = False) -> None:
+def print_problems(checked: Checked, fmt: str = "text", quiet_notices: bool = False, err: bool = False) -> None:
+    """Every problem, one per line, then the summary: all on stdout for `check` (the problems
+    are its output, so `check > problems.txt` keeps them all), on stderr for `build`."""
     if fmt == "json":
         click.echo(json.dumps({"problems": [p.as_dict() for p in checked.problems],
-                               "summary": summary_line(checked)}, indent=2))
+                               "summary": summary_line(checked)}, indent=2), err=err)
         return
     for problem in checked.problems:
         if quiet_notices and problem.severity is Severity.NOTICE:
             continue
-        click.echo(str(problem), err=problem.severity is Severity.ERROR)
-    click.echo(summary_line(checked), err=bool(checked.errors))
+        click.echo(str(problem), err=err)
+    click.echo(summary_line(checked), err=err)
 
 
 class AsOf(click.ParamType):
@@ -162,7 +164,7 @@ def build(ctx: click.Context, output: Path | None, as_of: dt.datetime | None, dr
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
     if not report.ok:
-        print_problems(report.checked, quiet_notices=True)
+        print_problems(report.checked, quiet_notices=True, err=True)
         click.echo(f"nothing was written; {target} is unchanged", err=True)
         sys.exit(1)
     if not quiet:

@@ -105,7 +105,8 @@ def test_a_new_record_checks_clean_once_its_required_values_are_filled(tmp_path,
 
 
 @pytest.mark.parametrize("kind", list(KINDS))
-def test_an_unfilled_record_is_an_error_at_each_required_field_and_nowhere_else(tmp_path, kind, make_site, run_cli, new):
+def test_an_unfilled_record_is_an_error_at_each_required_field_and_nowhere_else(tmp_path, kind, make_site,
+                                                                               run_cli, new):
     root = make_site(tmp_path, BASE)
     new(root, kind, "new-record")
     checked = run_cli("check", "--format", "json", root=root)

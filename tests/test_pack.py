@@ -273,8 +273,7 @@ def test_inserted_pdf_keeps_its_pages_and_gains_stamps_and_numbers(small_pack):
 
 
 def test_stamps_sit_top_right_and_numbers_bottom_centre_even_on_a_rotated_page(small_pack):
-    with pikepdf.open(small_pack) as pdf:
-        index = [i for i, t in enumerate(page_texts(small_pack)) if stamp_of(t) == "Agenda Item 2 Appendix 1"][2]
+    index = [i for i, t in enumerate(page_texts(small_pack)) if stamp_of(t) == "Agenda Item 2 Appendix 1"][2]
     xml = subprocess.run(["pdftotext", "-bbox", "-f", str(index + 1), "-l", str(index + 1), str(small_pack), "-"],
                          check=True, capture_output=True, text=True).stdout
     words = {m.group(5): tuple(float(m.group(i)) for i in range(1, 5)) for m in re.finditer(

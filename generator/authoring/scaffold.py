@@ -124,8 +124,8 @@ def load_frameworks(root: Path) -> dict[str, tuple[Framework, bool]]:
         if doc is None or problems:
             continue
         record, problems = validate_document(doc)
-        if record is not None:
-            found[path.stem] = (record.model, built_in)
+        if record is not None:        # a site's copy of a built-in keeps its place as a built-in
+            found[path.stem] = (record.model, built_in or found.get(path.stem, (None, False))[1])
     return found
 
 
@@ -342,7 +342,7 @@ class SchemaWalker:
 
         if shape == "model":
             comment = comment or (value.get("description") or "").strip() or \
-                "with " + ", ".join(value.get("properties", {}))
+                "fields: " + ", ".join(value.get("properties", {}))
             if required or isinstance(default, dict):
                 return [Line(indent, key, comment, hash_at),
                         *self.object_lines(value, indent + 2, hash_at)]
@@ -494,10 +494,6 @@ def scaffold_text(root: Path, kind: Kind, record_id: str, prefill: dict[str, str
     if kind.suffix == ".md":
         return "---\n" + "\n".join(header) + "\n" + body + "---\n" + REPORT_BODY
     return "\n".join(header) + "\n" + body
-
-
-# Options of `scrutiny new` that fill a top-level field, and the kinds that have that field.
-PREFILL_OPTIONS = ("service", "council", "inspection")
 
 
 def kinds_with_field(name: str) -> list[str]:

@@ -20,7 +20,6 @@ import datetime as dt
 import errno
 import html
 import json
-import os
 import signal
 import threading
 import time

@@ -81,6 +81,8 @@ _RAG_WORDS = {"red": RAG.RED, "r": RAG.RED, "amber": RAG.AMBER, "a": RAG.AMBER, 
 def parse_rag(value: Any) -> RAG:
     if isinstance(value, RAG):
         return value
+    if type(value) is str and value in _RAG_WORDS:
+        return _RAG_WORDS[value]
     word = str(value).strip().lower() if value is not None else ""
     if word in _RAG_WORDS:
         return _RAG_WORDS[word]
@@ -126,6 +128,11 @@ def _shown(value: Any) -> str:
 
 
 def parse_date(value: Any) -> dt.date:
+    if type(value) is str and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return dt.date.fromisoformat(value)      # the usual case, in C
+        except ValueError:
+            pass                                     # the checks below say what is wrong
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
     text = str(value).strip() if isinstance(value, (str, int)) else None

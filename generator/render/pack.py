@@ -16,9 +16,10 @@ stand-alone paper:
 - fixed metadata: title, language, dates from the records, an /ID computed from the
   content (no clock, no random numbers).
 
-Also here, because they decide what a pack contains: `layout` (page ranges, computed
-from page counts, with the front sheet re-laid until its page count is stable) and the
-Schedule 12A paragraphs for exempt appendices.
+Also here, because they decide what a pack says: `spans` (page ranges from page counts)
+and the Schedule 12A paragraphs for exempt appendices. Figures that reach the assembly
+without alternative text (only possible in an inserted, tagged PDF) get a generic /Alt
+naming their document; `assemble` counts them (`_Assembler.alt_added`).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Iterable, Sequence
 
 from generator import __version__
 
@@ -79,26 +80,6 @@ def spans(counts: Sequence[int], first_page: int) -> list[Span]:
         out.append(Span(page, page + count - 1) if count else Span(None, None))
         page += count
     return out
-
-
-def settle_front_sheet(render_front: Callable[[int], tuple[bytes, int]], numbered: bool,
-                       first_page: int, limit: int = 6) -> tuple[bytes, int, int]:
-    """Lay out the front sheet until the page numbering it prints is the one it causes.
-
-    `render_front(start)` renders the front sheet for papers numbered from `start` and
-    returns (pdf, its page count). When the front sheet is itself numbered (some councils
-    number every page) its length moves the papers' numbers, so it is re-laid until
-    stable. In the Modern.Gov convention (front sheet and covering letter unnumbered,
-    papers from `first_page`) one pass is enough. Returns (pdf, pages, papers' first page).
-    """
-    start = first_page
-    for _ in range(limit):
-        data, pages = render_front(start)
-        wanted = first_page + pages if numbered else first_page
-        if wanted == start:
-            return data, pages, start
-        start = wanted
-    raise RuntimeError("the front sheet's length does not settle")
 
 
 # --- overlay font: a small subset of Liberation Sans, embedded once per output -----------------

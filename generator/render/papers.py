@@ -88,10 +88,11 @@ _SVG_TITLE = re.compile(r'(<title id="[^"]*">)(.*?)(</title>\s*<desc id="[^"]*">
 _IMG = re.compile(r"<img\b[^>]*>", re.I)
 _ALT = re.compile(r'\balt\s*=\s*"([^"]*)"', re.I)
 _SRC = re.compile(r'\bsrc\s*=\s*"([^"]*)"', re.I)
+_OL_START = re.compile(r'<ol\b([^>]*?)\sstart="(\d+)"([^>]*)>', re.I)
 
 
 def print_html(html: str) -> str:
-    """Make sure every figure has alternative text in the PDF.
+    """Adjust the site's HTML for WeasyPrint: alt text on every figure, ordered lists that start at N.
 
     WeasyPrint 70 takes a tagged /Figure's /Alt from an SVG's <title> (not its <desc>) and
     from an <img>'s alt. Our charts keep the numbers in <desc>, so for print the title is
@@ -108,6 +109,9 @@ def print_html(html: str) -> str:
         text = f'alt="Image: {name}"'
         return _ALT.sub(text, tag) if found else tag[:4] + " " + text + tag[4:]
 
+    # WeasyPrint 70 ignores <ol start>: HMIP numbers recommendations on across addressees (5, 6 ...).
+    html = _OL_START.sub(lambda m: f'<ol{m[1]} start="{m[2]}" style="counter-reset: list-item {int(m[2]) - 1}"{m[3]}>',
+                         html)
     return _IMG.sub(alt, html)
 
 

@@ -1,0 +1,74 @@
+"""The benchmark's synthetic corpus (bench/corpus.py): deterministic, and clean by the rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from bench.corpus import write_corpus
+from generator.pipeline import check_site
+
+AS_OF = dt.date(2025, 6, 30)
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    content = root / "content"
+    return {p.relative_to(content).as_posix(): p.read_bytes() for p in sorted(content.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def corpus30(tmp_path_factory) -> tuple[Path, dict]:
+    root = tmp_path_factory.mktemp("corpus30")
+    return root, write_corpus(30, root, AS_OF)
+
+
+def test_the_same_n_writes_identical_bytes(tmp_path: Path, corpus30) -> None:
+    root, _ = corpus30
+    again = write_corpus(30, tmp_path, AS_OF)
+    assert again["files"] == len(_files(root))
+    assert _files(tmp_path) == _files(root)
+
+
+def test_a_different_n_writes_a_different_corpus(tmp_path: Path) -> None:
+    write_corpus(12, tmp_path / "a", AS_OF)
+    write_corpus(13, tmp_path / "b", AS_OF)
+    assert _files(tmp_path / "a") != _files(tmp_path / "b")
+
+
+def test_n30_passes_scrutiny_check_with_no_errors_or_warnings(corpus30) -> None:
+    root, _ = corpus30
+    checked = check_site(root, AS_OF)
+    assert [str(p) for p in checked.errors] == []
+    assert [str(p) for p in checked.warnings] == []
+    assert checked.corpus is not None
+
+
+def test_n30_has_the_shape_the_issue_asks_for(corpus30) -> None:
+    root, stats = corpus30
+    corpus = check_site(root, AS_OF).corpus
+    assert len(corpus.inspections) == 30
+    assert len(corpus.services) == 10 and len(corpus.councils) == 10
+    assert len(corpus.indicators) == 10
+    assert len(corpus.action_plans) == 30
+    assert len(corpus.meetings) == 3
+    assert {i.framework_id for i in corpus.inspections.values()} == {"hmip-youth-2018", "hmip-youth-2021"}
+    for plan in corpus.action_plans.values():
+        assert len(plan.actions) == 20
+        assert all(len(view.action.updates) == 12 for view in plan.actions)
+    for meeting in corpus.meetings.values():
+        papers = [item for item in meeting.items if item.appendices]
+        assert 1 <= len(papers) <= 3
+        kinds = {kind for item in papers for appendix in item.appendices for kind, _ in appendix.parts}
+        assert {"inspection", "action_plan"} <= kinds
+    assert 1300 <= stats["words_per_inspection"] <= 1700
+
+
+def test_published_overall_scores_are_the_sum_of_the_standards(corpus30) -> None:
+    root, _ = corpus30
+    corpus = check_site(root, AS_OF).corpus
+    for view in corpus.inspections.values():
+        assert view.overall_score is not None
+        assert view.overall_score == view.computed_score
+        assert view.overall_rating == view.computed_overall

@@ -1,0 +1,136 @@
+"""Incremental builds re-render exactly what changed: behaviour, not time.
+
+A copy of the real content/ is built once (HTML only, no search index, a fixed date);
+each test copies that built site, changes one thing, builds again through
+`generator.build.build_site`, and compares the build's `rendered` list with the set of
+outputs that should change, computed here independently of the build: from the plan's
+recorded inputs (`generator.plan.plan_site`) for a record, and from the templates' own
+{% extends/include/import/from %} references (jinja2.meta) for a template.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import jinja2
+import pytest
+from jinja2 import meta
+
+from generator.build import BuildOptions, BuildReport, build_site
+from generator.model.types import LONDON
+from generator.pipeline import check_site
+from generator.plan import plan_site
+
+REPO = Path(__file__).resolve().parent.parent
+THEME_TEMPLATES = REPO / "generator" / "theme" / "templates"
+AS_OF = dt.date(2025, 6, 30)
+NOW = dt.datetime(2025, 6, 30, 23, 59, 59, tzinfo=LONDON)
+
+
+def build(root: Path) -> BuildReport:
+    options = BuildOptions(root=root, output=root / "output" / "site", as_of=AS_OF, now=NOW,
+                           pdf=False, search=False, jobs=1)
+    report = build_site(options)
+    assert report.ok, [str(p) for p in report.checked.errors]
+    return report
+
+
+def planned_outputs(root: Path):
+    checked = check_site(root, AS_OF)
+    assert checked.corpus is not None and not checked.errors
+    return plan_site(checked.corpus, NOW, pdf=False).outputs
+
+
+def templates_using(name: str, root: Path) -> set[str]:
+    """Page templates that extend, include or import `name`, directly or through others."""
+    search = [str(root / "templates")] if (root / "templates").is_dir() else []
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader([*search, str(THEME_TEMPLATES)]))
+
+    def references(template: str, seen: set[str]) -> set[str]:
+        if template in seen:
+            return seen
+        seen.add(template)
+        source = env.loader.get_source(env, template)[0]
+        for child in meta.find_referenced_templates(env.parse(source)):
+            if child:
+                references(child, seen)
+        return seen
+
+    return {t for t in env.list_templates(extensions=["html"]) if name in references(t, set())}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """The real content, built once."""
+    root = tmp_path_factory.mktemp("built")
+    shutil.copytree(REPO / "content", root / "content")
+    report = build(root)
+    assert report.rendered and not report.reused
+    return root
+
+
+@pytest.fixture
+def site(built: Path, tmp_path: Path) -> Path:
+    """A private copy of the built site (content, output and manifest) for one test."""
+    root = tmp_path / "site"
+    shutil.copytree(built, root)
+    return root
+
+
+def test_a_no_change_rebuild_renders_nothing(site: Path) -> None:
+    report = build(site)
+    assert report.rendered == []
+    assert sorted(report.reused) == sorted(o.path for o in report.plan.outputs)
+    assert all((site / "output" / "site" / path).is_file() for path in report.reused)
+
+
+def test_changing_one_inspection_re_renders_exactly_the_outputs_that_read_it(site: Path) -> None:
+    path = site / "content" / "inspections" / "torbay-2021.yaml"
+    text = path.read_text(encoding="utf-8")
+    changed = text.replace("Governance was not robust enough.", "Governance was not strong enough.", 1)
+    assert changed != text
+    path.write_text(changed, encoding="utf-8")
+
+    expected = {o.path for o in planned_outputs(site) if "inspection:torbay-2021" in o.inputs}
+    report = build(site)
+
+    assert "inspections/torbay-2021/index.html" in expected
+    assert "inspections/dudley-2019/index.html" not in expected
+    assert sorted(report.rendered) == sorted(expected)
+    page = (site / "output" / "site" / "inspections" / "torbay-2021" / "index.html").read_text(encoding="utf-8")
+    assert "Governance was not strong enough." in page
+
+
+def test_changing_a_template_re_renders_exactly_the_pages_that_use_it(site: Path) -> None:
+    theme_copy = (THEME_TEMPLATES / "_indicator.html").read_text(encoding="utf-8")
+    changed = theme_copy.replace("and comparators", "and its comparators", 1)
+    assert changed != theme_copy
+    (site / "templates").mkdir(exist_ok=True)
+    (site / "templates" / "_indicator.html").write_text(changed, encoding="utf-8")
+
+    using = templates_using("_indicator.html", site)
+    expected = {o.path for o in planned_outputs(site) if o.template in using}
+    report = build(site)
+
+    assert "service.html" in using and "inspection.html" not in using
+    assert {p for p in expected if p.startswith("services/") and p != "services/index.html"}
+    assert all(p.startswith(("services/", "reports/")) for p in expected)
+    assert sorted(report.rendered) == sorted(expected)
+    page = (site / "output" / "site" / "services" / "dudley-yos" / "index.html").read_text(encoding="utf-8")
+    assert "and its comparators" in page
+
+
+def test_deleting_a_record_removes_its_outputs(site: Path) -> None:
+    page = site / "output" / "site" / "meetings" / "dudley-csc-2021-03-17" / "index.html"
+    assert page.is_file()
+    (site / "content" / "meetings" / "dudley-csc-2021-03-17.yaml").unlink()
+
+    report = build(site)
+
+    assert not page.exists()
+    assert not page.parent.exists()
+    assert "meetings/dudley-csc-2021-03-17/index.html" in report.removed
+    assert "meetings/dudley-csc-2021-03-17/index.html" not in report.rendered
+    assert "meetings/index.html" in report.rendered

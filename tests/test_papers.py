@@ -1,0 +1,244 @@
+"""Single papers (`scrutiny paper KIND ID`), read back from the PDFs.
+
+Expected words are typed in from the reference documents: the Wolverhampton cabinet
+report's front sheet, the Dudley scrutiny report's heading block and continuous
+paragraph numbers, the Torbay inspection's ratings table and recommendations.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pikepdf
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import cli
+
+REPO = Path(__file__).resolve().parent.parent
+AS_OF = "2025-11-22"
+
+pytestmark = pytest.mark.pdf
+
+
+def scrutiny(*args: str, root: Path = REPO):
+    return CliRunner().invoke(cli, ["-C", str(root), *args], obj={})
+
+
+def page_texts(path: Path) -> list[str]:
+    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True,
+                         text=True).stdout
+    return out.split("\f")[:-1]
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def fonts_of(path: Path) -> set[str]:
+    names = set()
+    with pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            for font in page.obj.Resources.get("/Font", {}).values():
+                names.add(str(font.get("/BaseFont", "")).split("+")[-1].replace("-", ""))
+    return names
+
+
+@pytest.fixture(scope="module")
+def papers(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("papers")
+    made = {}
+    for kind, record in (("report", "wolverhampton-yot-inspection-outcome"), ("report", "dudley-yos-action-plan-update"),
+                         ("inspection", "torbay-2021"), ("action-plan", "torbay-2021-oocd"),
+                         ("action-plan", "dudley-2019-progress")):
+        target = folder / f"{record}.pdf"
+        result = scrutiny("paper", kind, record, "-o", str(target), "--as-of", AS_OF)
+        assert result.exit_code == 0, result.output
+        made[record] = target
+    return made
+
+
+def test_wolverhampton_report_has_the_councils_front_sheet(papers):
+    first = flat(page_texts(papers["wolverhampton-yot-inspection-outcome"])[0])
+    for label, value in (("Report title", "Youth Offending Team Inspection Outcome"), ("Decision designation", "RED"),
+                         ("Cabinet member with lead responsibility", "Councillor Beverley Momenabadi"),
+                         ("Key decision", "Yes"), ("In forward plan", "Yes"), ("Wards affected", "All Wards"),
+                         ("Accountable Director", "Emma Bennett, Executive Director of Families"),
+                         ("Originating service", "Youth Offending Team"),
+                         ("Accountable employee", "Rachel King")):
+        # the label's first words and its value on one table row (a long label wraps under it)
+        assert re.search(re.escape(label[:24]) + r".{0,40}" + re.escape(value), first), label
+        assert label in first or label.replace(" responsibility", "") in first
+    assert "Directorate Leadership Team, 24 February 2022" in first
+    assert "Scrutiny Board, 18 February 2022 (via email)" in first
+    assert "Recommendation for decision:" in first and "Recommendation for noting:" in first
+    assert "Endorse the adoption of the Youth Offending Team (YOT) inspection action plan" in first
+
+
+def test_wolverhampton_paragraphs_are_numbered_in_sections(papers):
+    text = "\n".join(page_texts(papers["wolverhampton-yot-inspection-outcome"]))
+    assert re.search(r"^\s*1\.0\s+Purpose", text, re.M)
+    assert re.search(r"^\s*1\.1\s+\S", text, re.M)
+    assert re.search(r"^\s*2\.0\s+Background", text, re.M)
+    numbers = re.findall(r"^\s*2\.([1-9]\d*)\s+\S", text, re.M)
+    assert [int(n) for n in numbers][:5] == [1, 2, 3, 4, 5]
+    assert "Appendix 1: Youth Offending Team inspection report" in flat(text)
+
+
+def test_dudley_report_has_the_heading_block_and_continuous_numbers(papers):
+    pages = page_texts(papers["dudley-yos-action-plan-update"])
+    text = "\n".join(pages)
+    first = flat(pages[0])
+    assert "Children's Services Scrutiny Committee – 17 March 2021" in first
+    assert "Report of the Director of Children's Services" in first
+    assert "Update on the Youth Offending Service Inspection Action Plan" in first
+    assert re.search(r"^\s*1\s+This report tells the Committee", text, re.M)
+    assert re.search(r"^\s*2\s+It is recommended that Members", text, re.M)     # the reference's para 2
+    numbers = [int(n) for n in re.findall(r"^\s*(\d+)\s{2,}[A-Z]", text, re.M)]
+    assert numbers[:8] == list(range(1, 9))
+    assert "Contact Officer: Scott Jones" in flat(text)
+
+
+def test_dudley_report_embeds_blocks_drawn_from_the_records(papers):
+    text = flat("\n".join(page_texts(papers["dudley-yos-action-plan-update"])))
+    assert "The Chair of the YOS Board should:" in text            # [[recommendations]]
+    # [[indicator-table first_time_entrants]]: Dudley 203, YOT family 154, national 204, region 268
+    assert re.search(r"Jan-Dec 2019 203 154 204 268", text), text[:3000]
+
+
+def test_inspection_paper_has_rating_score_table_key_questions_and_recommendations(papers):
+    text = flat("\n".join(page_texts(papers["torbay-2021"])))
+    assert "Overall rating: Requires improvement" in text and "Score: 16 out of 36" in text
+    for row in ("1.1 Governance and leadership Inadequate", "1.3 Partnerships and services Good",
+                "2.1 Assessment Outstanding", "3.4 Joint working Inadequate"):
+        assert row in text, row
+    assert re.search(r"3\.1\.2 .{0,200}? 0 of 3 0% Inadequate", text)
+    assert "The YOT Management Board should:" in text and "The YOT Head of Service should:" in text
+    # eight recommendations, numbered on through both addressees as HMIP numbers them
+    board = text[text.index("The YOT Management Board should:"):text.index("The YOT Head of Service should:")]
+    head = text[text.index("The YOT Head of Service should:"):]
+    assert [n for n in range(1, 9) if f" {n}. " in board] == [1, 2, 3, 4]
+    assert [n for n in range(1, 9) if f" {n}. " in head[:1500]] == [5, 6, 7, 8]
+    assert "Strengths" in text and "Areas for improvement" in text
+
+
+def test_action_plan_is_landscape_with_a_header_on_every_page_and_rows_that_never_split(papers):
+    path = papers["torbay-2021-oocd"]
+    with pikepdf.open(path) as pdf:
+        assert len(pdf.pages) > 1
+        for page in pdf.pages:
+            x0, y0, x1, y1 = (float(v) for v in page.mediabox)
+            assert x1 - x0 > y1 - y0
+    pages = page_texts(path)
+    assert all(re.search(r"Ref\s+Improvement action\s+How\s+Who\s+Resources\s+Review\s+Due\s+Outcome\s+Progress\s+RAG",
+                         t) for t in pages)
+    ids = [f"A{n}" for n in range(1, 12)]
+    for action_id in ids:
+        on = [i for i, t in enumerate(pages) if re.search(rf"^\s*{action_id}\s", t, re.M)]
+        assert len(on) == 1, (action_id, on)
+
+
+def test_action_plan_marks_overdue_actions_as_of_the_build_date(papers, tmp_path):
+    now = flat("\n".join(page_texts(papers["torbay-2021-oocd"])))
+    assert "Overdue" in now and re.search(r"[1-9]\d* overdue", now)
+    before = tmp_path / "before.pdf"
+    result = scrutiny("paper", "action-plan", "torbay-2021-oocd", "-o", str(before), "--as-of", "2021-06-30")
+    assert result.exit_code == 0, result.output
+    then = flat("\n".join(page_texts(before)))
+    assert "Overdue" not in then and "0 overdue" in then and "as at 30 June 2021" in then
+
+
+def test_action_plan_shows_rag_as_a_word_and_a_colour(papers):
+    from generator.model.types import LONDON
+    import datetime as dt
+    from generator.pipeline import check_site
+    from generator.plan import plan_site
+    from generator.render.papers import PaperContext
+
+    text = flat("\n".join(page_texts(papers["dudley-2019-progress"])))
+    assert "Complete" in text and "Green" in text
+    now = dt.datetime(2025, 11, 22, 12, tzinfo=LONDON)
+    plan = plan_site(check_site(REPO, now.date()).corpus, now)
+    html = PaperContext(REPO, plan).action_plan("dudley-2019-progress").job.html
+    assert re.search(r'class="rag-cell rag-cell--complete">Complete<', html)
+    css = (REPO / "generator" / "theme" / "assets" / "print.css").read_text()
+    assert re.search(r"\.rag-cell--green \{ background: #[0-9a-f]{6}", css)
+
+
+def test_papers_are_set_in_liberation_sans(papers):
+    for path in papers.values():
+        assert {"LiberationSans", "LiberationSansBold"} <= fonts_of(path), path
+
+
+def test_papers_are_tagged_with_language_title_and_alt_text_on_every_figure(papers):
+    figures = 0
+    for name, path in papers.items():
+        with pikepdf.open(path) as pdf:
+            root = pdf.Root
+            assert "/StructTreeRoot" in root, name
+            assert str(root.Lang) == "en-GB"
+            assert str(pdf.docinfo.Title).strip()
+            assert root.ViewerPreferences.DisplayDocTitle is True
+            stack = [root.StructTreeRoot]
+            while stack:
+                node = stack.pop()
+                if isinstance(node, pikepdf.Array):
+                    stack.extend(node)
+                    continue
+                if not isinstance(node, pikepdf.Dictionary):
+                    continue
+                if node.get("/S") == pikepdf.Name.Figure:
+                    figures += 1
+                    assert str(node.get("/Alt", "")).strip(), name
+                if "/K" in node:
+                    stack.append(node.K)
+    assert figures >= 3               # the Dudley report's indicator charts
+
+
+def test_chart_alt_text_carries_the_numbers(papers):
+    with pikepdf.open(papers["dudley-yos-action-plan-update"]) as pdf:
+        alts = []
+        stack = [pdf.Root.StructTreeRoot]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, pikepdf.Array):
+                stack.extend(node)
+            elif isinstance(node, pikepdf.Dictionary):
+                if node.get("/S") == pikepdf.Name.Figure:
+                    alts.append(str(node.Alt))
+                if "/K" in node:
+                    stack.append(node.K)
+    assert any("203" in alt and "154" in alt for alt in alts), alts
+
+
+def test_a_paper_is_the_same_bytes_every_time_and_dated_by_its_record(papers, tmp_path):
+    again = tmp_path / "again.pdf"
+    result = scrutiny("paper", "report", "wolverhampton-yot-inspection-outcome", "-o", str(again), "--as-of", AS_OF)
+    assert result.exit_code == 0
+    assert again.read_bytes() == papers["wolverhampton-yot-inspection-outcome"].read_bytes()
+    with pikepdf.open(again) as pdf:
+        assert str(pdf.docinfo.CreationDate).startswith("D:20220316")      # the report's date
+        assert "/ModDate" not in pdf.docinfo
+        first, second = pdf.trailer.ID
+        assert bytes(first) == bytes(second)
+
+
+def test_stand_alone_papers_are_numbered_from_one_and_not_stamped(papers):
+    pages = page_texts(papers["wolverhampton-yot-inspection-outcome"])
+    assert [re.findall(r"^\s*Page (\d+)\s*$", t, re.M)[-1] for t in pages] == [str(n) for n in range(1, len(pages) + 1)]
+    assert not any("Agenda Item" in t for t in pages)
+
+
+def test_unknown_paper_is_a_usage_error():
+    result = scrutiny("paper", "report", "wolverhampton-yot-inspection-outcom")
+    assert result.exit_code == 2
+    assert "wolverhampton-yot-inspection-outcome" in result.output       # did you mean
+
+
+def test_paper_of_a_withheld_record_writes_nothing(tmp_path):
+    target = tmp_path / "early.pdf"
+    result = scrutiny("paper", "inspection", "torbay-2021", "-o", str(target), "--as-of", "2021-03-01")
+    assert result.exit_code == 1
+    assert "embargoed" in result.output and not target.exists()
