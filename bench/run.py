@@ -173,10 +173,10 @@ def ensure_peers() -> dict[str, str | None]:
     return versions
 
 
-def run_peers(site: Path, work: Path, versions: dict) -> dict:
+def run_peers(site: Path, work: Path, versions: dict):
+    """Yield (key, result) for each peer measurement as it is made."""
     from bench.peers import hugo_binary, pages, write_hugo, write_pelican
 
-    results: dict[str, dict] = {}
     started = time.perf_counter()
     site_pages = pages(site)
     hugo_dir, pelican_dir = work / "hugo", work / "pelican"
@@ -184,20 +184,18 @@ def run_peers(site: Path, work: Path, versions: dict) -> dict:
     write_pelican(site_pages, pelican_dir)
     prep = time.perf_counter() - started
     log(f"    peers' sites written: {len(site_pages)} pages each ({prep:.1f} s, not timed as a build)")
-    results["pages"] = {"count": len(site_pages), "prep_seconds": round(prep, 2)}
+    yield "pages", {"count": len(site_pages), "prep_seconds": round(prep, 2)}
 
     binary = hugo_binary()
     if binary and versions.get("hugo"):
         command = [binary, "--source", hugo_dir, "--destination", hugo_dir / "public", "--quiet"]
-        results["hugo_cold"] = measure("hugo cold", command, cwd=hugo_dir)
-        results["hugo_nochange"] = measure("hugo no change", command, cwd=hugo_dir, repeat=True)
+        yield "hugo_cold", measure("hugo cold", command, cwd=hugo_dir)
+        yield "hugo_nochange", measure("hugo no change", command, cwd=hugo_dir, repeat=True)
     if versions.get("pelican"):
         command = [BIN / "pelican", "content", "-o", "output", "-s", "pelicanconf.py", "-q"]
-        results["pelican_cold"] = measure("pelican cold", command, cwd=pelican_dir)
-        results["pelican_nochange"] = measure("pelican no change (content cache)", command, cwd=pelican_dir,
-                                              repeat=True)
-    results["floor_cold"] = measure("floor (jinja2 + markdown)", [PYTHON, "-m", "bench.floor", site, work / "floor"])
-    return results
+        yield "pelican_cold", measure("pelican cold", command, cwd=pelican_dir)
+        yield "pelican_nochange", measure("pelican no change (content cache)", command, cwd=pelican_dir, repeat=True)
+    yield "floor_cold", measure("floor (jinja2 + markdown)", [PYTHON, "-m", "bench.floor", site, work / "floor"])
 
 
 # ---------------------------------------------------------------- ours, one size
@@ -230,37 +228,45 @@ def dependants(site: Path, key: str) -> dict:
     return json.loads(done.stdout)
 
 
-def run_size(n: int, work: Path, peers: bool, versions: dict) -> dict:
+def run_size(n: int, work: Path, peers: bool, versions: dict, progress=lambda result: None) -> dict:
+    """Everything for one corpus size; `progress(result)` after each measurement."""
     log(f"== N = {n:,} inspections  ({work})")
     if work.exists():
         shutil.rmtree(work)
     work.mkdir(parents=True)
     site = work / "site"
     out = site / "output" / "site"
-    result: dict = {"n": n}
+    result: dict = {"n": n, "ours": {}}
     corpus = measure("write corpus", [PYTHON, "-m", "bench.corpus", n, site])
     result["corpus"] = slim(corpus)
-    if corpus.get("ok"):
-        result["corpus"]["stats"] = json.loads(corpus["stdout"].strip().splitlines()[-1])
-    else:
+    if not corpus.get("ok"):
+        progress(result)
         return result
+    result["corpus"]["stats"] = json.loads(corpus["stdout"].strip().splitlines()[-1])
+    progress(result)
+    ours = result["ours"]
 
-    ours: dict = {}
-    ours["cold_html"] = parse_build(measure("ours: cold HTML build", scrutiny_build(site, out)))
-    ours["nochange_html"] = parse_build(measure("ours: no-change rebuild", scrutiny_build(site, out), repeat=True))
+    def step(key: str, label: str, command: list[str], repeat: bool = False) -> dict:
+        ours[key] = slim(parse_build(measure(label, command, repeat=repeat)))
+        progress(result)
+        return ours[key]
+
+    step("cold_html", "ours: cold HTML build", scrutiny_build(site, out))
+    step("nochange_html", "ours: no-change rebuild", scrutiny_build(site, out), repeat=True)
     iid = change_one_inspection(site)
-    ours["one_inspection_changed"] = parse_build(measure(f"ours: one inspection changed ({iid})",
-                                                         scrutiny_build(site, out)))
-    expected = dependants(site, f"inspection:{iid}")
-    ours["one_inspection_changed"]["inspection"] = iid
-    ours["one_inspection_changed"]["expected_rendered"] = expected.get("count")
+    one = step("one_inspection_changed", f"ours: one inspection changed ({iid})", scrutiny_build(site, out))
+    one["inspection"] = iid
+    one["expected_rendered"] = dependants(site, f"inspection:{iid}").get("count")
+    log(f"      the plan names {one['expected_rendered']} outputs that read inspection:{iid}")
+    progress(result)
     override_footer(site)
-    ours["one_template_changed"] = parse_build(measure("ours: one template changed (_footer.html)",
-                                                       scrutiny_build(site, out)))
-    ours["search"] = parse_build(measure("ours: unchanged site + search index", scrutiny_build(site, out, search=True)))
-    result["ours"] = {k: slim(v) for k, v in ours.items()}
+    step("one_template_changed", "ours: one template changed (_footer.html)", scrutiny_build(site, out))
+    step("search", "ours: unchanged site + search index", scrutiny_build(site, out, search=True))
     if peers:
-        result["peers"] = {k: (slim(v) if "seconds" in v else v) for k, v in run_peers(site, work, versions).items()}
+        result["peers"] = {}
+        for key, value in run_peers(site, work, versions):
+            result["peers"][key] = slim(value) if "seconds" in value else value
+            progress(result)
     return result
 
 
@@ -271,8 +277,8 @@ def count_pdf_pages(folder: Path) -> tuple[int, int]:
     return len(files), sum(len(PdfReader(str(f)).pages) for f in files)
 
 
-def run_pdf(work: Path) -> dict:
-    log(f"== PDFs on a {PDF_SUBSET}-inspection corpus  ({work})")
+def run_pdf(work: Path, subset: int = PDF_SUBSET) -> dict:
+    log(f"== PDFs on a {subset}-inspection corpus  ({work})")
     check = run_quiet([PYTHON, "-c", "import generator.render.papers"])
     if check.returncode != 0:
         reason = (check.stderr.strip().splitlines() or ["import failed"])[-1]
@@ -282,9 +288,9 @@ def run_pdf(work: Path) -> dict:
         shutil.rmtree(work)
     work.mkdir(parents=True)
     site = work / "site"
-    run_quiet([PYTHON, "-m", "bench.corpus", PDF_SUBSET, site])
+    run_quiet([PYTHON, "-m", "bench.corpus", subset, site])
     out = site / "output" / "site"
-    result: dict = {"available": True, "inspections": PDF_SUBSET}
+    result: dict = {"available": True, "inspections": subset}
     for jobs in (1, 2):
         shutil.rmtree(site / "output", ignore_errors=True)
         shutil.rmtree(site / ".cache", ignore_errors=True)
@@ -516,7 +522,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-peers", action="store_true", help="skip Hugo, Pelican and the floor")
     parser.add_argument("--no-pdf", action="store_true", help="skip the PDF measurements")
     parser.add_argument("--results", type=Path, default=RESULTS, help="where the JSON goes (default bench/results)")
+    parser.add_argument("--pdf-subset", type=int, default=PDF_SUBSET,
+                        help="inspections in the PDF corpus (default %(default)s)")
+    parser.add_argument("--report", action="store_true",
+                        help="print the table of the last run (bench/results/latest.json, complete or not) and stop")
     args = parser.parse_args(argv)
+    if args.report:
+        saved = json.loads((args.results / "latest.json").read_text())
+        saved["targets"] = targets(saved)
+        print(table(saved))
+        if not saved.get("complete"):
+            print("\n(an incomplete run: the table shows what it had measured)")
+        return 0
     sizes = [100] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
     started = time.perf_counter()
     info = machine()
@@ -527,27 +544,48 @@ def main(argv: list[str] | None = None) -> int:
                     "method": {"timer": "time.perf_counter around subprocess.run, in a fresh bench.measure process",
                                "memory": "getrusage(RUSAGE_CHILDREN).ru_maxrss of that process",
                                "repeats": f"once; best of 2 when the first run took under {QUICK_SECONDS:g} s",
-                               "pdf_subset": f"{PDF_SUBSET} inspections"},
-                    "load_average_start": os.getloadavg(), "sizes": []}
-    for n in sizes:
-        report["sizes"].append(run_size(n, args.workdir / f"n{n}", not args.no_peers, versions))
-    report["pdf"] = run_pdf(args.workdir / "pdf") if not args.no_pdf else {"available": False, "reason": "--no-pdf"}
-    report["targets"] = targets(report)
-    report["load_average_end"] = os.getloadavg()
-    report["seconds"] = round(time.perf_counter() - started, 1)
-    text = table(report)
+                               "pdf_subset": f"{args.pdf_subset} inspections"},
+                    "load_average_start": os.getloadavg(), "sizes": [], "complete": False}
+
+    def save(final: bool = False) -> str:
+        """Write what is measured so far: a long run that is stopped keeps its results."""
+        report["sizes"].sort(key=lambda s: s["n"])
+        report["targets"] = targets(report)
+        report["load_average_end"] = os.getloadavg()
+        report["seconds"] = round(time.perf_counter() - started, 1)
+        report["complete"] = final
+        text = table(report)
+        args.results.mkdir(parents=True, exist_ok=True)
+        (args.results / "latest.json").write_text(json.dumps(report, indent=2, default=str) + "\n")
+        (args.results / "latest.txt").write_text(text + "\n")
+        (args.results / "machine.json").write_text(json.dumps(info, indent=2, sort_keys=True) + "\n")
+        if final:
+            history = args.results / "history"
+            history.mkdir(exist_ok=True)
+            stamp = report["started"].replace(":", "").replace("-", "").replace("+0000", "Z")
+            (history / f"{stamp}.json").write_text(json.dumps(report, indent=2, default=str) + "\n")
+        return text
+
+    # Small sizes first, then the PDF subset, then the large sizes: a long run that has to
+    # be stopped has the cheap results already written.
+    small = [n for n in sizes if n <= 1000]
+    large = [n for n in sizes if n > 1000]
+    def progress(result: dict) -> None:
+        if not any(r is result for r in report["sizes"]):
+            report["sizes"].append(result)
+        save()
+
+    for n in small:
+        run_size(n, args.workdir / f"n{n}", not args.no_peers, versions, progress)
+    report["pdf"] = run_pdf(args.workdir / "pdf", args.pdf_subset) if not args.no_pdf else {"available": False, "reason": "--no-pdf"}
+    save()
+    for n in large:
+        run_size(n, args.workdir / f"n{n}", not args.no_peers, versions, progress)
+    text = save(final=True)
     print(text)
     print(f"\nmachine: {info['nproc']} x {info['cpu_model']}, Python {info['python']}; "
           f"load average {report['load_average_start'][0]:.1f} at the start, {report['load_average_end'][0]:.1f} at the end; "
           f"whole run {report['seconds']:.0f} s")
-    args.results.mkdir(parents=True, exist_ok=True)
-    (args.results / "latest.json").write_text(json.dumps(report, indent=2, default=str) + "\n")
-    (args.results / "latest.txt").write_text(text + "\n")
-    (args.results / "machine.json").write_text(json.dumps(info, indent=2, sort_keys=True) + "\n")
-    history = args.results / "history"
-    history.mkdir(exist_ok=True)
-    stamp = report["started"].replace(":", "").replace("-", "").replace("+0000", "Z")
-    (history / f"{stamp}.json").write_text(json.dumps(report, indent=2, default=str) + "\n")
     log(f"wrote {args.results / 'latest.json'}")
     return 0
 

@@ -8,7 +8,7 @@ re-render exactly the outputs whose inputs changed.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from generator.publication import Withheld, public_corpus
 from generator.resolve.corpus import Corpus, MeetingView
@@ -53,11 +53,11 @@ def page(path: str, kind: str, inputs, subject: str | None = None, title: str = 
 def report_inputs(c: Corpus, rid: str) -> set[str]:
     """What a report's paper reads besides the report: its council and the records its blocks draw from."""
     front = c.reports[rid].front
-    found = {f"report:{rid}", f"council:{front.council}", AS_OF}
+    found = {f"report:{rid}", f"council:{front.council}"}
     if front.inspection:
         found.add(f"inspection:{front.inspection}")
-    if front.action_plan:
-        found.add(f"action_plan:{front.action_plan}")
+    if front.action_plan:            # [[action-plan-summary]] shows progress as at the build date
+        found |= {f"action_plan:{front.action_plan}", AS_OF}
     if front.indicators:
         found.add(f"indicators:{front.indicators}")
         if front.indicators in c.indicators:
@@ -184,4 +184,34 @@ def plan_site(corpus: Corpus, now: dt.datetime, preview: bool = False, pdf: bool
     ]
     if c.site.base_url:
         outputs.append(Output("sitemap.xml", "data", None, None, (SITE,), "Sitemap"))
-    return Plan(public, withheld, tuple(outputs), now, preview)
+    return Plan(public, withheld, tuple(with_pdf_links(outputs)), now, preview)
+
+
+PDF_LINK = "pdf-planned:"
+
+
+def with_pdf_links(outputs: list[Output]) -> list[Output]:
+    """Pages that link to a PDF only when it is planned name those PDFs among their inputs.
+
+    Whether a paper exists depends on --no-pdf and on what is public, neither of which is a
+    record the page reads; without this, a page built by `scrutiny build --no-pdf` would be
+    reused (without its PDF links) by a later build that does make the PDFs."""
+    planned = sorted(o.path for o in outputs if o.kind in ("pdf", "pack"))
+
+    def linked(output: Output) -> list[str]:
+        subject = output.subject
+        if output.kind == "meeting":
+            return [p for p in planned if p.startswith(f"meetings/{subject}/")]
+        if output.kind == "meetings":
+            return [p for p in planned if p.endswith("-agenda-pack.pdf")]
+        folder = {"inspection": "inspections", "action_plan": "action-plans", "report": "reports"}.get(output.kind)
+        if folder:
+            return [p for p in planned if p == f"{folder}/{subject}/{subject}.pdf"]
+        return []
+
+    out = []
+    for output in outputs:
+        links = linked(output) if output.kind not in ("pdf", "pack", "data") else []
+        out.append(replace(output, inputs=tuple(sorted({*output.inputs, *(PDF_LINK + p for p in links)})))
+                   if links else output)
+    return out

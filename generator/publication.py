@@ -85,6 +85,10 @@ def public_corpus(corpus: Corpus, now: dt.datetime, include_drafts: bool = False
     meetings = {mid: public_meeting(m) for mid, m in meetings.items()}
     on_agenda = {item.report_id for m in meetings.values() for item in m.items if item.report_id}
     # a report that belongs to a meeting item is public only with that item
+    for rid, view in reports.items():
+        if view.meeting_id is not None and rid not in on_agenda:
+            withheld.append(Withheld("report", rid, view.path,
+                                     f"waits for item {view.item_number} of {view.meeting_id}", None))
     reports = {rid: r for rid, r in reports.items() if r.meeting_id is None or rid in on_agenda}
 
     def public_inspection(view: InspectionView) -> InspectionView:

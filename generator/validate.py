@@ -56,6 +56,9 @@ _PLAIN_MESSAGES = {
     "missing": "is required",
     "int_parsing": "expected a whole number",
     "int_from_float": "expected a whole number",
+    "int_type": "expected a whole number",
+    "float_type": "expected a number",
+    "bool_type": "expected true or false",
     "float_parsing": "expected a number",
     "bool_parsing": "expected true or false",
     "string_type": "expected text",
@@ -98,6 +101,8 @@ def _message(error: dict[str, Any], kind: str) -> tuple[str, str | None]:
         values["plural"] = "y" if values["min_length"] == 1 else "ies"
     message = template.format(**values) if values else template.split(" {")[0]
     got = error.get("input")
+    if got is None and (kind_of.endswith("_parsing") or kind_of.endswith("_type")):
+        return f"is empty; {message}", "fill in a value, or delete the line if the field is optional"
     if kind_of.endswith("_parsing") or kind_of.endswith("_type"):
         shown = "a mapping" if isinstance(got, dict) else "a list" if isinstance(got, list) else f"'{got}'"
         message = f"{message}, got {shown}" if got is not None else f"{message}, got nothing"
@@ -172,7 +177,7 @@ def validate(loaded: LoadResult) -> tuple[Records, list[Problem]]:
     by_kind: dict[str, dict[str, Record]] = {kind: {} for kind in MODELS if kind != "site"}
     site = None
     attachments: dict[str, Document] = {}
-    broken: set[tuple[str, str]] = set()
+    broken: set[tuple[str, str]] = set(loaded.unreadable)
     unreadable = {p.path for p in loaded.problems if p.severity is Severity.ERROR}
     for doc in loaded.documents:
         if doc.kind == "attachment":

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 
 import pytest
 
-from bench.corpus import write_corpus
 from generator.pipeline import check_site
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:        # bench/ is not installed; the suite may run from anywhere
+    sys.path.insert(0, str(REPO))
+
+from bench.corpus import write_corpus  # noqa: E402
 
 AS_OF = dt.date(2025, 6, 30)
 

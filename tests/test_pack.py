@@ -165,8 +165,9 @@ def test_torbay_letter_is_the_clerks_covering_letter(torbay_pack):
     for words in ("TORBAY COUNCIL", "Clerk: Governance Support", "Telephone: 01803 207013",
                   "governance.support@torbay.gov.uk", "Thursday, 4 March 2021", "Town Hall", "TQ1 3DR",
                   "Dear Member", "CHILDREN AND YOUNG PEOPLE'S OVERVIEW AND SCRUTINY BOARD - MONDAY, 1 MARCH 2021",
-                  "unavailable when the agenda was printed", "embargoed until 3 March 2021",
-                  "now been made public", "Yours sincerely"):
+                  "the following reports that were unavailable when the agenda was printed",
+                  "These reports were embargoed until 3 March 2021 but have now been made public.",
+                  "Yours sincerely"):
         assert words in letter, words
     assert printed_number(page_texts(torbay_pack)[0]) is None and stamp_of(page_texts(torbay_pack)[0]) is None
 
@@ -390,6 +391,15 @@ def test_pack_is_rendered_again_when_an_appendix_changes_and_not_otherwise(small
     assert not any(p.startswith("reports/") or "supplementary" in p for p in pdfs)
 
 
+def test_pages_gain_their_pdf_links_when_a_no_pdf_build_is_followed_by_a_full_one(tmp_path):
+    root = make_site(tmp_path)
+    for extra in (["--no-pdf"], []):
+        result = scrutiny(root, "build", "--as-of", "2024-01-09", "-q", "--no-search", *extra)
+        assert result.exit_code == 0, result.output
+    page = (root / "output" / "site" / "meetings" / "testshire-2024-01-10" / "index.html").read_text()
+    assert "testshire-2024-01-10-agenda-pack.pdf" in page and "item-2-appendix-1.pdf" in page
+
+
 def test_a_numbered_front_sheet_is_laid_out_again_until_its_ranges_are_true(small_site, tmp_path, monkeypatch):
     from generator.model.types import LONDON
     from generator.pipeline import check_site
@@ -408,6 +418,16 @@ def test_a_numbered_front_sheet_is_laid_out_again_until_its_ranges_are_true(smal
     numbers = [printed_number(t) for t in pages if (stamp_of(t) or "").startswith("Agenda Item 2")]
     assert (int(listed.group(1)), int(listed.group(2))) == (min(numbers), max(numbers))
     assert min(numbers) == 5 + sum(1 for t in pages if printed_number(t) and not stamp_of(t))
+
+
+def test_an_inserted_file_that_is_not_a_pdf_is_a_content_error_naming_it(tmp_path):
+    root = make_site(tmp_path)
+    (root / "content" / "attachments" / "peer.pdf").write_bytes(b"this was never a PDF")
+    target = tmp_path / "broken.pdf"
+    result = scrutiny(root, "pack", "testshire-2024-01-10", "-o", str(target), "--as-of", "2024-01-09", "-j", "1")
+    assert result.exit_code == 1, result.output
+    assert "content/meetings/testshire-2024-01-10.yaml: error: content/attachments/peer.pdf" in result.output
+    assert not target.exists()
 
 
 # --- page ranges, pure -----------------------------------------------------------------------------

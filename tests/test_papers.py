@@ -242,3 +242,11 @@ def test_paper_of_a_withheld_record_writes_nothing(tmp_path):
     result = scrutiny("paper", "inspection", "torbay-2021", "-o", str(target), "--as-of", "2021-03-01")
     assert result.exit_code == 1
     assert "embargoed" in result.output and not target.exists()
+
+
+def test_a_drafts_preview_marks_every_page_draft(tmp_path):
+    target = tmp_path / "preview.pdf"
+    result = scrutiny("paper", "action-plan", "dudley-2019-progress", "--drafts", "-o", str(target), "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    pages = page_texts(target)
+    assert pages and all("DRAFT - not for publication" in t for t in pages)

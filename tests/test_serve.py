@@ -162,7 +162,8 @@ def test_serve_rebuilds_on_change_shows_errors_in_the_page_and_recovers(served):
     record.write_text(INSPECTION.replace("Maria Jerram", "Jane Doe"), encoding="utf-8")
     page = wait_for("the changed page", lambda: (p := get(page_url)) and "Jane Doe" in p and p)
     assert "Maria Jerram" not in page
-    assert get(server.url + "__scrutiny/version") != first_version
+    # the number open pages poll moves on once the build is done: that is what reloads them
+    wait_for("a new build number", lambda: get(server.url + "__scrutiny/version") != first_version)
 
     # 2. a broken record: the page shows the error with its file and line, over the last good page
     broken = INSPECTION.replace("Maria Jerram", "Jane Doe").replace('"1.2": Requires improvement',
@@ -176,12 +177,12 @@ def test_serve_rebuilds_on_change_shows_errors_in_the_page_and_recovers(served):
     home = get(server.url)
     assert 'id="scrutiny-errors"' in home, "every page shows the overlay while the build is broken"
     assert "data-scrutiny-serve" not in built.read_text(encoding="utf-8")
-    assert f"torbay-2021.yaml:{RATING_LINE}" in server.output(), "the terminal says it too"
+    wait_for("the terminal to say it too", lambda: f"torbay-2021.yaml:{RATING_LINE}" in server.output())
 
     # 3. fixed: the overlay goes and the page shows the fix
     record.write_text(INSPECTION.replace("Maria Jerram", "Ann Other"), encoding="utf-8")
-    page = wait_for("the fixed page", lambda: (p := get(page_url)) and "Ann Other" in p and p)
-    assert 'id="scrutiny-errors"' not in page
+    wait_for("the fixed page without the overlay",
+             lambda: (p := get(page_url)) and "Ann Other" in p and 'id="scrutiny-errors"' not in p)
 
     # Ctrl-C stops it cleanly
     assert server.stop() == 0
@@ -202,8 +203,8 @@ def test_when_the_first_build_fails_every_page_explains_why(served):
     page = get(server.url)
     assert 'id="scrutiny-errors"' in page and "content/councils/broken.yaml:" in page
     (root / "content/councils/broken.yaml").write_text("name: Broken Council\n", encoding="utf-8")
-    page = wait_for("the first good build", lambda: (p := get(server.url)) and "scrutiny-errors" not in p
-                    and "Test Inspections" in p and p)
+    wait_for("the first good build", lambda: (p := get(server.url)) and "scrutiny-errors" not in p
+             and "Test Inspections" in p)
 
 
 def test_a_port_in_use_is_a_clear_usage_error(tmp_path, make_site):
@@ -240,3 +241,28 @@ def test_the_server_binds_the_loopback_interface_only(tmp_path):
         assert server.server_address[0] == HOST == "127.0.0.1"
     finally:
         server.server_close()
+
+
+def test_a_request_for_another_host_name_is_refused(tmp_path, make_site):
+    """A page elsewhere that points a DNS name at 127.0.0.1 (DNS rebinding) must not read the preview."""
+    root = make_site(tmp_path)
+    (root / "output/site").mkdir(parents=True)
+    (root / "output/site/index.html").write_text("<html><body>draft</body></html>")
+    server = make_server(root / "output/site", State(), 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        port = server.server_address[1]
+        for host, allowed in ((f"127.0.0.1:{port}", True), (f"localhost:{port}", True),
+                              (f"attacker.example:{port}", False)):
+            request = urllib.request.Request(f"http://127.0.0.1:{port}/", headers={"Host": host})
+            try:
+                with urllib.request.urlopen(request, timeout=5) as response:
+                    status, body = response.status, response.read().decode()
+            except urllib.error.HTTPError as error:
+                status, body = error.code, error.read().decode()
+            assert (status == 200 and "draft" in body) == allowed, (host, status)
+    finally:
+        server.shutdown()
+        server.server_close()
+

@@ -134,6 +134,10 @@ class Handler(SimpleHTTPRequestHandler):
         self.respond(head=True)
 
     def respond(self, head: bool) -> None:
+        if not self.host_allowed():
+            # another site's page, via a DNS name pointed at 127.0.0.1, must not read drafts
+            self.send_error(HTTPStatus.FORBIDDEN, "scrutiny serve answers to 127.0.0.1 and localhost only")
+            return
         url = urllib.parse.urlsplit(self.path)
         if url.path.startswith(API):
             return self.api(url.path[len(API):], head)
@@ -148,6 +152,11 @@ class Handler(SimpleHTTPRequestHandler):
             return self.send_page(HTTPStatus.NOT_FOUND, fallback_page(
                 "Not found", f"There is no page at {url.path} (yet)."), head)
         return super().do_HEAD() if head else super().do_GET()
+
+    def host_allowed(self) -> bool:
+        host = (self.headers.get("Host") or "").strip().lower()
+        name = host.rsplit(":", 1)[0] if not host.startswith("[") else host.split("]")[0] + "]"
+        return name in ("127.0.0.1", "localhost", "")
 
     def send_page(self, status: HTTPStatus, page: bytes, head: bool) -> None:
         version, errors, failure = self.state.snapshot()

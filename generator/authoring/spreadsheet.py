@@ -34,7 +34,7 @@ import yaml
 from generator.authoring import AuthoringError
 from generator.load.documents import ID_PATTERN, read_document
 from generator.model.action_plan import ActionPlan
-from generator.model.types import RAG, parse_rag
+from generator.model.types import LONDON, RAG, parse_rag
 from generator.problems import did_you_mean
 from generator.validate import validate_document
 
@@ -491,14 +491,6 @@ def clean_text(value: Any) -> str | None:
 TEXT_FIELDS = ("action", "how", "who", "resources", "outcome")
 
 
-@dataclass
-class Parsed:
-    sheet: Sheet
-    columns: Columns
-    actions: list[dict]
-    notes: list[str]
-
-
 def parse_sheet(sheet: Sheet, columns: Columns, update_date: dt.date,
                 recommendation_count: int | None) -> tuple[list[dict], list[SheetProblem], list[str]]:
     """Every data row below the header as an action (dict in the model's shape)."""
@@ -722,7 +714,8 @@ def import_action_plan(root: Path, source: Path, inspection: str | None = None, 
     if missing:
         raise AuthoringError(f"--map: {sheet.name} has no column headed '{missing[0]}'; its headers are "
                              + ", ".join(f"'{h}'" for h in columns.headers.values()), usage=True)
-    update_date = as_of or dt.date.today()
+    today = dt.datetime.now(LONDON).date()
+    update_date = as_of or today
     actions, problems, notes = parse_sheet(sheet, columns, update_date, _recommendation_count(root, inspection))
     if problems:
         raise SheetErrors(problems)
@@ -733,7 +726,7 @@ def import_action_plan(root: Path, source: Path, inspection: str | None = None, 
     kind = KINDS["action-plan"]
     header = [schema_line(root, kind, target),
               f"# Imported from {source.name} (sheet {sheet.name}) by `scrutiny import action-plan` on "
-              f"{dt.date.today().isoformat()}.",
+              f"{today.isoformat()}.",
               f"# Progress comments and RAG ratings are updates dated {update_date.isoformat()}. "
               "Add later updates below them, oldest first."]
     text = plan_yaml(plan, header)

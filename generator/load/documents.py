@@ -56,6 +56,7 @@ class LoadResult:
     root: Path
     documents: tuple[Document, ...]
     problems: tuple[Problem, ...]
+    unreadable: frozenset[tuple[str, str]] = frozenset()   # (kind, id) of files that could not be read
 
     def of_kind(self, kind: str) -> tuple[Document, ...]:
         return tuple(d for d in self.documents if d.kind == kind)
@@ -137,6 +138,7 @@ def load_site(root: Path) -> LoadResult:
     content = root / "content"
     documents: list[Document] = []
     problems: list[Problem] = []
+    unreadable: set[tuple[str, str]] = set()
     if not content.is_dir():
         problems.append(Problem("content", 0, 0, Severity.ERROR, "", "there is no content/ folder here",
                                 "run from the site's folder, or give it with -C DIR"))
@@ -189,6 +191,8 @@ def load_site(root: Path) -> LoadResult:
             problems += found
             if doc:
                 documents.append(doc)
+            else:
+                unreadable.add((kind, file.stem))
 
     attachments = content / ATTACHMENTS
     if attachments.is_dir():
@@ -209,9 +213,9 @@ def load_site(root: Path) -> LoadResult:
                 documents.append(Document("attachment", file.stem, rel(file, root), None,
                                           SourceMap.empty(), hashlib.sha256(raw).hexdigest(), raw=raw))
 
-    for folder in sorted(p.name for p in content.iterdir() if p.is_dir()):
+    for folder in sorted(p.name for p in content.iterdir() if p.is_dir() and not p.name.startswith(".")):
         if folder not in RECORD_FOLDERS and folder != ATTACHMENTS:
             problems.append(Problem(f"content/{folder}", 0, 0, Severity.WARNING, "",
                                     f"ignored: '{folder}' is not a content folder",
                                     "content folders are " + ", ".join([*RECORD_FOLDERS, ATTACHMENTS])))
-    return LoadResult(root, tuple(documents), tuple(problems))
+    return LoadResult(root, tuple(documents), tuple(problems), frozenset(unreadable))

@@ -13,9 +13,9 @@ from generator.model.types import (RECORD_CONFIG, DateOrMonthField, Date, Ident,
 class ProgressUpdate(BaseModel):
     model_config = RECORD_CONFIG
 
-    date: Date
-    rag: RAGField
-    note: Text | None = None
+    date: Date = Field(description="the date of this progress update")
+    rag: RAGField = Field(description="red | amber | green | complete")
+    note: Text | None = Field(None, description="what has happened since the last update")
 
 
 class Action(BaseModel):
@@ -23,14 +23,14 @@ class Action(BaseModel):
 
     id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9.-]{0,15}$", description="unique in the plan, e.g. A1")
     recommendations: list[int] = Field([], description="numbers of the recommendations it answers")
-    action: Text
-    how: Text | None = None
-    who: Text | None = None
-    resources: Text | None = None
-    review: DateOrMonthField | None = None
-    due: DateOrMonthField | None = None
-    outcome: Text | None = None
-    updates: list[ProgressUpdate] = []
+    action: Text = Field(description="the improvement action")
+    how: Text | None = Field(None, description="how it will be done")
+    who: Text | None = Field(None, description="who is responsible")
+    resources: Text | None = Field(None, description="resources required")
+    review: DateOrMonthField | None = Field(None, description="date (or month) for review")
+    due: DateOrMonthField | None = Field(None, description="date (or month) for completion; overdue after it")
+    outcome: Text | None = Field(None, description="the outcome it should achieve")
+    updates: list[ProgressUpdate] = Field([], description="dated progress with RAG, oldest first")
 
     @property
     def latest_update_date(self) -> dt.date | None:
@@ -42,9 +42,9 @@ class ActionPlan(BaseModel):
 
     model_config = RECORD_CONFIG
 
-    inspection: Ident
-    title: Text
-    owner: Text | None = None
-    status: Status = Status.PUBLISHED
-    embargo_until: LocalDateTime | None = None
-    actions: list[Action] = Field(min_length=1)
+    inspection: Ident = Field(description="the inspection it responds to (inspections/<id>.yaml)")
+    title: Text = Field(description="the plan's title")
+    owner: Text | None = Field(None, description="who owns the plan, e.g. YOT Management Board")
+    status: Status = Field(Status.PUBLISHED, description="draft | published")
+    embargo_until: LocalDateTime | None = Field(None, description="nothing of it is public before this")
+    actions: list[Action] = Field(min_length=1, description="the actions, each with an id such as A1")

@@ -12,8 +12,8 @@ from generator.model.types import RECORD_CONFIG, Colour, Text
 class Contact(BaseModel):
     model_config = RECORD_CONFIG
 
-    name: Text
-    title: Text | None = None
+    name: Text = Field(description="the person's name (or the team's)")
+    title: Text | None = Field(None, description="their job title")
     telephone: str | None = Field(None, pattern=r"^[0-9 +()-]{6,20}$")
     email: str | None = Field(None, pattern=r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
 
@@ -38,13 +38,13 @@ class Council(BaseModel):
 
     model_config = RECORD_CONFIG
 
-    name: Text
-    short_name: Text | None = None
+    name: Text = Field(description="the council's full name, e.g. Torbay Council")
+    short_name: Text | None = Field(None, description="e.g. Torbay")
     nation: Nation = Field(Nation.ENGLAND, description="england: exempt paragraphs 1-7; wales: 12-18")
     colour: Colour = Field("#1d4f91", description="House colour; white text must be readable on it")
     logo: str | None = Field(None, description="A file under content/, e.g. attachments/logo.svg")
-    address: list[Text] = []
-    website: str | None = Field(None, pattern=r"^https?://\S+$")
-    clerk: Contact | None = None
-    paper_style: PaperStyle = PaperStyle.HEADING_BLOCK
-    paragraph_numbering: ParagraphNumbering = ParagraphNumbering.CONTINUOUS
+    address: list[Text] = Field([], description="address lines, for covering letters")
+    website: str | None = Field(None, pattern=r"^https?://\S+$", description="the council's website")
+    clerk: Contact | None = Field(None, description="the clerk named on covering letters (name, telephone, email)")
+    paper_style: PaperStyle = Field(PaperStyle.HEADING_BLOCK, description="front_sheet | heading_block")
+    paragraph_numbering: ParagraphNumbering = Field(ParagraphNumbering.CONTINUOUS, description="sections | continuous")

@@ -55,7 +55,7 @@ class StandardFinding(BaseModel):
 
     model_config = RECORD_CONFIG
 
-    rating: RatingField | None = None
+    rating: RatingField | None = Field(None, description="the published rating")
     cases: int | None = Field(None, ge=0, description="number of cases inspected for this standard")
     key_questions: dict[str, KeyQuestion] = {}
 
@@ -69,16 +69,16 @@ class StandardFinding(BaseModel):
 class Overall(BaseModel):
     model_config = RECORD_CONFIG
 
-    rating: RatingField | None = None
-    score: int | None = Field(None, ge=0)
+    rating: RatingField | None = Field(None, description="Inadequate | Requires improvement | Good | Outstanding")
+    score: int | None = Field(None, ge=0, description="the published score, e.g. 16 (of 36)")
 
 
 class DomainFindings(BaseModel):
     model_config = RECORD_CONFIG
 
-    summary: Text | None = None
-    strengths: list[Text] = []
-    areas_for_improvement: list[Text] = []
+    summary: Text | None = Field(None, description="what the inspectors found in this domain (Markdown)")
+    strengths: list[Text] = Field([], description="one sentence per strength")
+    areas_for_improvement: list[Text] = Field([], description="one sentence per area for improvement")
 
 
 class RecommendationGroup(BaseModel):
@@ -91,10 +91,10 @@ class RecommendationGroup(BaseModel):
 class Fact(BaseModel):
     model_config = RECORD_CONFIG
 
-    label: Text | None = None
-    value: float
-    year: int | None = Field(None, ge=1900, le=2100)
-    unit: str | None = None
+    label: Text | None = Field(None, description="what the number is, e.g. 'Total population'")
+    value: float = Field(description="the number")
+    year: int | None = Field(None, ge=1900, le=2100, description="the year the figure is for")
+    unit: str | None = Field(None, description="shown after the value, e.g. '%'")
 
 
 class Inspection(BaseModel):
@@ -102,17 +102,17 @@ class Inspection(BaseModel):
 
     model_config = RECORD_CONFIG
 
-    service: Ident
-    framework: Ident
-    fieldwork: Period | None = None
-    published: DateOrMonthField | None = None
-    lead_inspector: Text | None = None
-    status: Status = Status.PUBLISHED
-    embargo_until: LocalDateTime | None = None
-    overall: Overall = Overall()
-    introduction: Text | None = None
-    domains: dict[str, DomainFindings] = {}
-    standards: dict[str, StandardFinding] = {}
-    separately_rated: dict[str, StandardFinding] = {}
-    recommendations: list[RecommendationGroup] = []
-    facts: dict[str, Fact] = {}
+    service: Ident = Field(description="the service inspected (services/<id>.yaml)")
+    framework: Ident = Field(description="the inspection framework, e.g. hmip-youth-2018 or hmip-youth-2021")
+    fieldwork: Period | None = Field(None, description="when inspectors did the fieldwork (from and to dates)")
+    published: DateOrMonthField | None = Field(None, description="the date the report was published")
+    lead_inspector: Text | None = Field(None, description="the HM Inspector who led the inspection")
+    status: Status = Field(Status.PUBLISHED, description="draft (never published) or published (public after any embargo)")
+    embargo_until: LocalDateTime | None = Field(None, description="nothing of it is public before this (London time)")
+    overall: Overall = Field(Overall(), description="the overall rating and score as published; checked by the rules")
+    introduction: Text | None = Field(None, description="a short introduction, in your own words (Markdown)")
+    domains: dict[str, DomainFindings] = Field({}, description="findings per domain number (summary, strengths, areas for improvement)")
+    standards: dict[str, StandardFinding] = Field({}, description="published rating per standard number, with key questions")
+    separately_rated: dict[str, StandardFinding] = Field({}, description="ratings outside the score, e.g. resettlement")
+    recommendations: list[RecommendationGroup] = Field([], description="recommendations grouped by addressee, numbered in order")
+    facts: dict[str, Fact] = Field({}, description="contextual facts shown as a table, e.g. population")

@@ -40,8 +40,8 @@ class AppendixPart(BaseModel):
 class Appendix(BaseModel):
     model_config = RECORD_CONFIG
 
-    title: Text
-    parts: list[AppendixPart] = Field(min_length=1)
+    title: Text = Field(description="the appendix's title as listed on the agenda")
+    parts: list[AppendixPart] = Field(min_length=1, description="the documents it is made of, in order")
     exempt: int | None = Field(None, ge=1, le=18,
                                description="Schedule 12A paragraph: England 1-7, Wales 12-18")
 
@@ -64,12 +64,12 @@ class PackKind(str, Enum):
 class AgendaItem(BaseModel):
     model_config = RECORD_CONFIG
 
-    number: int = Field(ge=1)
-    title: Text
-    report: Ident | None = None
-    to_follow: bool = False
-    embargo_until: LocalDateTime | None = None
-    appendices: list[Appendix] = []
+    number: int = Field(ge=1, description="the agenda item number")
+    title: Text = Field(description="the item's title")
+    report: Ident | None = Field(None, description="its cover report (reports/<id>.md)")
+    to_follow: bool = Field(False, description="true when the papers are not ready (listed To Follow)")
+    embargo_until: LocalDateTime | None = Field(None, description="its papers are not public before this")
+    appendices: list[Appendix] = Field([], description="Appendix 1, 2, ... in order")
 
 
 class Meeting(BaseModel):
@@ -77,14 +77,14 @@ class Meeting(BaseModel):
 
     model_config = RECORD_CONFIG
 
-    council: Ident
-    committee: Text
-    date: Date
+    council: Ident = Field(description="the council holding the meeting (councils/<id>.yaml)")
+    committee: Text = Field(description="the committee's name")
+    date: Date = Field(description="the meeting date")
     time: str | None = Field(None, pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="HH:MM, e.g. \"17:30\"")
-    venue: Text | None = None
-    pack: PackKind = PackKind.AGENDA
-    issued: Date | None = None
-    first_page: int = Field(1, ge=1)
-    status: Status = Status.PUBLISHED
-    embargo_until: LocalDateTime | None = None
-    items: list[AgendaItem] = Field(min_length=1)
+    venue: Text | None = Field(None, description="where it meets")
+    pack: PackKind = Field(PackKind.AGENDA, description="agenda (a front sheet) or supplementary (a covering letter)")
+    issued: Date | None = Field(None, description="the date the pack (or letter) is issued")
+    first_page: int = Field(1, ge=1, description="the first page number (a supplementary pack continues the main one)")
+    status: Status = Field(Status.PUBLISHED, description="draft | published")
+    embargo_until: LocalDateTime | None = Field(None, description="nothing of it is public before this")
+    items: list[AgendaItem] = Field(min_length=1, description="the agenda items")

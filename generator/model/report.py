@@ -50,12 +50,12 @@ class ReportFrontMatter(BaseModel):
 
     model_config = RECORD_CONFIG
 
-    council: Ident
-    kind: ReportKind = ReportKind.COMMITTEE
-    title: Text
-    date: Date
-    committee: Text | None = None
-    report_of: Text | None = None
+    council: Ident = Field(description="the council whose paper this is (councils/<id>.yaml)")
+    kind: ReportKind = Field(ReportKind.COMMITTEE, description="cabinet | scrutiny | committee | board")
+    title: Text = Field(description="the report's title")
+    date: Date = Field(description="the date of the meeting it goes to")
+    committee: Text | None = Field(None, description="the committee's name (heading block)")
+    report_of: Text | None = Field(None, description="e.g. Director of Children's Services (printed Report of the ...)")
     decision_designation: Designation | None = None
     cabinet_member: Text | None = None
     key_decision: bool | None = None

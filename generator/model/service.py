@@ -22,6 +22,6 @@ class Service(BaseModel):
 
     name: Text = Field(description="Full name, e.g. Torbay Youth Offending Team")
     short_name: Text = Field(description="As HMIP writes it, e.g. Torbay YOT")
-    council: Ident
-    kind: ServiceKind = ServiceKind.YOT
-    region: Text | None = None
+    council: Ident = Field(description="the council it belongs to (councils/<id>.yaml)")
+    kind: ServiceKind = Field(ServiceKind.YOT, description="YOT | YOS | YJS")
+    region: Text | None = Field(None, description="e.g. South West")

@@ -143,6 +143,9 @@ def parse_date(value: Any) -> dt.date:
         except ValueError:
             raise PydanticCustomError("date", "'{value}' is not a real date", {"value": text,
                                       "hint": "check the day and month"})
+    if value is None:
+        raise PydanticCustomError("date", "is empty; expected a date", {
+            "hint": "fill in a date as YYYY-MM-DD, or delete the line if the field is optional"})
     hint = "write dates as YYYY-MM-DD, e.g. 2021-03-01"
     if text and re.match(r"^\d{1,2}/\d{1,2}/\d{4}$", text):
         day, month, year = text.split("/")
@@ -153,6 +156,9 @@ def parse_date(value: Any) -> dt.date:
 def parse_date_or_month(value: Any) -> DateOrMonth:
     if isinstance(value, DateOrMonth):
         return value
+    if value is None:
+        raise PydanticCustomError("date", "is empty; expected a date or a month", {
+            "hint": "fill in 2021-07-31 or 2021-07, or delete the line if the field is optional"})
     text = str(value).strip() if isinstance(value, (str, int)) else ""
     month = _MONTH.match(text)
     if month:

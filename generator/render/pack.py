@@ -309,6 +309,39 @@ def _number_tree_items(node) -> Iterable[tuple[int, object]]:
         yield from _number_tree_items(kid)
 
 
+def _explicit_destinations(src) -> None:
+    """Turn a document's links to named destinations into explicit ones.
+
+    WeasyPrint links to anchors by name (/Dest (name) and the catalog's /Names /Dests);
+    names do not survive merging, so each link is pointed at its page and position instead."""
+    import pikepdf
+
+    names = src.Root.get("/Names")
+    if names is None or "/Dests" not in names:
+        return
+    tree = pikepdf.NameTree(names.Dests)
+
+    def resolve(value):
+        if isinstance(value, (pikepdf.String, pikepdf.Name)):
+            found = tree.get(str(value).lstrip("/"))
+            if isinstance(found, pikepdf.Dictionary):
+                found = found.get("/D")
+            return found
+        return None
+
+    for page in src.pages:
+        for annot in page.obj.get("/Annots", []):
+            target = resolve(annot.get("/Dest"))
+            if target is not None:
+                annot.Dest = target
+            action = annot.get("/A")
+            if isinstance(action, pikepdf.Dictionary) and action.get("/S") == pikepdf.Name.GoTo:
+                target = resolve(action.get("/D"))
+                if target is not None:
+                    action.D = target
+    del src.Root.Names.Dests
+
+
 def _ensure_alt(element, fallback: str) -> int:
     """Give every /Figure below `element` an /Alt; returns how many lacked one.
 
@@ -382,6 +415,7 @@ class _Assembler:
             raise ValueError(f"{piece.label or 'a document'} is not a readable PDF ({exc})") from None
         if src.is_encrypted:
             raise ValueError(f"{piece.label or 'a document'} is encrypted; insert an unencrypted copy")
+        _explicit_destinations(src)
         first = len(self.pdf.pages)
         src_root = src.Root.get("/StructTreeRoot")
         bookmarks = self._source_bookmarks(src) if piece.keep_bookmarks else []

@@ -27,6 +27,7 @@ import hashlib
 import multiprocessing
 import os
 import re
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Generator, Iterable, Iterator
@@ -107,7 +108,7 @@ def print_html(html: str) -> str:
         src = _SRC.search(tag)
         name = os.path.basename(src.group(1)) if src else "image"
         text = f'alt="Image: {name}"'
-        return _ALT.sub(text, tag) if found else tag[:4] + " " + text + tag[4:]
+        return _ALT.sub(lambda _: text, tag) if found else tag[:4] + " " + text + tag[4:]
 
     # WeasyPrint 70 ignores <ol start>: HMIP numbers recommendations on across addressees (5, 6 ...).
     html = _OL_START.sub(lambda m: f'<ol{m[1]} start="{m[2]}" style="counter-reset: list-item {int(m[2]) - 1}"{m[3]}>',
@@ -123,11 +124,9 @@ class PaperContext:
         self.plan = plan
         self.corpus: Corpus = plan.corpus
         self.env = make_environment(root / "templates")
-        css = (THEME / "assets" / "print.css").read_text(encoding="utf-8")
-        override = root / "templates" / "print.css"
-        if override.is_file():
-            css += "\n" + override.read_text(encoding="utf-8")
-        self.css = css
+        # The theme's print stylesheet (its digest is in every PDF's manifest key, with the assets').
+        # A council restyles papers by overriding a template (e.g. paper_base.html) in templates/.
+        self.css = (THEME / "assets" / "print.css").read_text(encoding="utf-8")
         self.content = (root / "content").resolve()
         roots = [self.content, THEME.resolve()]
         if (root / "templates").is_dir():
@@ -379,18 +378,22 @@ def pack_recipe(ctx: PaperContext, meeting_id: str, wanted: dict[str, str], memb
         for entry in entries:
             pieces += _pieces(ctx, entry, done, in_pack=True)
         meta = pack.Metadata(f"{meeting.title}: {kind}", lang, council.name, created=created)
-        try:
-            data = pack.assemble(pieces, meta, first_page=first_page, draft=ctx.plan.preview, cache_dir=ctx.cache_dir)
-        except ValueError as exc:
-            raise PaperError(meeting.path, str(exc)) from None
-        outputs.append((wanted["pack"], data))
+        outputs.append((wanted["pack"], _assemble(ctx, meeting, pieces, meta, first_page)))
     for entry in entries:
         if entry.path and entry.path in wanted:
             meta = pack.Metadata(entry.title, lang, council.name, created=created)
-            data = pack.assemble(_pieces(ctx, entry, done, in_pack=False), meta, first_page=entry.first,
-                                 draft=ctx.plan.preview, cache_dir=ctx.cache_dir)
-            outputs.append((wanted[entry.path], data))
+            outputs.append((wanted[entry.path],
+                            _assemble(ctx, meeting, _pieces(ctx, entry, done, in_pack=False), meta, entry.first)))
     return outputs
+
+
+def _assemble(ctx: PaperContext, meeting: MeetingView, pieces: list[pack.Piece], meta: pack.Metadata,
+              first_page: int | None) -> bytes:
+    try:
+        return pack.assemble(pieces, meta, first_page=first_page or 1, draft=ctx.plan.preview,
+                             cache_dir=ctx.cache_dir)
+    except ValueError as exc:          # an inserted PDF that cannot be used (unreadable, encrypted)
+        raise PaperError(meeting.path, str(exc), "insert a PDF that opens in a PDF reader, without a password") from None
 
 
 def recipes_for(ctx: PaperContext, outputs: Iterable[Output]) -> list[Recipe]:
@@ -597,8 +600,9 @@ def render_pdfs(root: Path, plan: Plan, outputs: Iterable[Output], jobs: int = 0
 
 def render_output(root: Path, plan: Plan, output: Output, jobs: int = 0) -> bytes:
     """One planned output (a paper or a public pack) as bytes."""
-    for _, data in render_pdfs(root, plan, [output], jobs=jobs):
-        return data
+    with closing(render_pdfs(root, plan, [output], jobs=jobs)) as rendered:
+        for _, data in rendered:
+            return data
     raise ValueError(f"nothing rendered for {output.path}")
 
 
@@ -607,6 +611,7 @@ def render_members_pack(root: Path, plan: Plan, meeting_id: str, jobs: int = 0) 
 
     Only for output/confidential/: never planned, so it can never reach the site."""
     ctx = PaperContext(root, plan)
-    for _, data in drive([pack_recipe(ctx, meeting_id, {"pack": "members"}, members=True)], jobs):
-        return data
+    with closing(drive([pack_recipe(ctx, meeting_id, {"pack": "members"}, members=True)], jobs)) as rendered:
+        for _, data in rendered:
+            return data
     raise ValueError(f"nothing rendered for {meeting_id}")

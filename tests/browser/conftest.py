@@ -154,15 +154,24 @@ def page(_shared_context: Any, _shared_tab: dict[str, Any]) -> Any:
     return tab
 
 
-@pytest.fixture
-def page_without_js(chromium: Any) -> Iterator[Any]:
-    """A fresh page, 1280 px wide, with JavaScript switched off."""
+@pytest.fixture(scope="session")
+def _no_script_context(chromium: Any) -> Iterator[Any]:
     context = chromium.new_context(viewport=DESKTOP, java_script_enabled=False)
     context.set_default_timeout(10_000)
     try:
-        yield context.new_page()
+        yield context
     finally:
         context.close()
+
+
+@pytest.fixture
+def page_without_js(_no_script_context: Any, _shared_tab: dict[str, Any]) -> Any:
+    """A page, 1280 px wide, with JavaScript switched off (one tab for the session, as `page`)."""
+    tab = _shared_tab.get("no-js")
+    if tab is None or tab.is_closed():
+        tab = _shared_tab["no-js"] = _no_script_context.new_page()
+    tab.set_viewport_size(DESKTOP)
+    return tab
 
 
 @pytest.fixture(scope="session")

@@ -136,12 +136,17 @@ def test_inspections_sort_works_from_the_keyboard_and_is_announced(page, nginx_s
     assert _status(page) == ""
     services = _visible_services(page)
 
+    # Each column's button is named by the column alone: the arrows drawn beside it are not read.
+    for name in ("Service", "Published", "Fieldwork", "Overall rating", "Score"):
+        assert page.get_by_role("button", name=name, exact=True).count() == 1, name
+
     _tab_to(page, "el => el.tagName === 'BUTTON' && el.textContent === 'Service'")
     page.keyboard.press("Enter")
     header = page.locator("#inspections-table thead th").first
     assert header.get_attribute("aria-sort") == "ascending"
     assert _visible_services(page) == sorted(services, key=str.lower)
     assert _status(page) == "Sorted by Service, ascending."
+    assert page.get_by_role("status").inner_text().strip() == "Sorted by Service, ascending."
 
     page.keyboard.press("Space")
     assert header.get_attribute("aria-sort") == "descending"

@@ -1,0 +1,523 @@
+"""Post-processing that repairs WeasyPrint's tagged PDFs where they fall short of PDF/UA-1.
+
+`fix_pdf(data, title, lang)` takes the bytes of a tagged PDF (WeasyPrint's `pdf/ua-1`
+variant, or a pack assembled from such papers) and returns repaired bytes. It is pure
+(bytes in, bytes out) and deterministic: the same input gives the same output.
+
+What it repairs (docs/pdf-accessibility.md has the evidence for each fault):
+
+1. **Elements split at page breaks.** WeasyPrint builds the structure tree page by page,
+   so a table that flows over three pages becomes three sibling /Table elements, each
+   with its own repeated header row, and so do the sections and divisions around it
+   (Kozea/WeasyPrint#2902, #2903). Where the PDF itself proves that two neighbouring
+   elements are one (see `_continues`), they are merged back into one element, the
+   repeated header rows become pagination artifacts, and the data cells' /Headers are
+   pointed at the first header row.
+2. **Content tagged but outside the tree.** Page-margin content (running headers, page
+   numbers drawn with `@page` margin boxes) is marked with an MCID whose structure
+   element is not attached to the document (Kozea/WeasyPrint#1836): screen readers may
+   read it, validators see content that is neither real content nor an artifact. Any
+   marked content whose element cannot be reached from the structure root becomes a
+   /Pagination artifact.
+3. **No /IDTree.** Header cells carry /ID (for /Headers) but the structure tree root has
+   no /IDTree, which ISO 32000-1 requires when elements have IDs.
+4. **No /Scope on header cells** (Kozea/WeasyPrint#2508): /Column for header rows, /Row
+   for row headers, as assistive technology and checkers expect.
+5. **Document-level entries:** /Lang, the title (Info and XMP dc:title), /DisplayDocTitle,
+   /MarkInfo /Marked, and /Tabs /S on every page with annotations.
+
+It cannot add what the HTML did not give: alternative text for a figure, a caption for a
+table, a structure tree for an untagged file. Those are fixed in the templates, and the
+tests in tests/test_pdf_accessibility.py say which.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Iterable, Iterator
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, String
+
+__all__ = ["fix_pdf"]
+
+_HEADINGS = {f"/H{n}" for n in range(1, 7)} | {"/H"}
+_TEXT_SHOWING = {"Tj", "TJ", "'", '"'}
+
+
+def fix_pdf(data: bytes, title: str, lang: str) -> bytes:
+    """Repair a tagged PDF for PDF/UA: merge page-split elements, artifact orphaned content,
+    add /IDTree and header /Scope, and set /Lang, the title and the viewer preferences."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        _document_entries(pdf, title, lang)
+        if "/StructTreeRoot" in pdf.Root:
+            _Tree(pdf).repair()
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True, compress_streams=True,
+                 object_stream_mode=pikepdf.ObjectStreamMode.preserve)
+    return out.getvalue()
+
+
+# -- document-level entries ---------------------------------------------------------------------
+
+def _document_entries(pdf: pikepdf.Pdf, title: str, lang: str) -> None:
+    root = pdf.Root
+    if lang:
+        root.Lang = String(lang)
+    preferences = root.get("/ViewerPreferences")
+    if not isinstance(preferences, Dictionary):
+        preferences = root.ViewerPreferences = Dictionary()
+    preferences.DisplayDocTitle = True
+    mark_info = root.get("/MarkInfo")
+    if not isinstance(mark_info, Dictionary):
+        mark_info = root.MarkInfo = Dictionary()
+    mark_info.Marked = True
+    if title:
+        pdf.docinfo[Name.Title] = String(title)
+        with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+            meta["dc:title"] = title
+    for page in pdf.pages:
+        if page.obj.get("/Annots"):
+            page.obj.Tabs = Name.S
+
+
+# -- the structure tree ---------------------------------------------------------------------------
+
+def _is_elem(obj: object) -> bool:
+    return (isinstance(obj, Dictionary) and "/S" in obj
+            and obj.get("/Type") not in (Name.MCR, Name.OBJR))
+
+
+def _kids(elem: Dictionary) -> list:
+    kids = elem.get("/K")
+    if kids is None:
+        return []
+    return list(kids) if isinstance(kids, Array) else [kids]
+
+
+def _elem_kids(elem: Dictionary) -> list[Dictionary]:
+    return [k for k in _kids(elem) if _is_elem(k)]
+
+
+def _same(a: object, b: object) -> bool:
+    if isinstance(a, pikepdf.Object) and isinstance(b, pikepdf.Object) and a.is_indirect and b.is_indirect:
+        return a.objgen == b.objgen
+    return a is b
+
+
+def _tag(elem: Dictionary) -> str:
+    return str(elem.get("/S"))
+
+
+def _attributes(elem: Dictionary) -> list[Dictionary]:
+    attrs = elem.get("/A")
+    if isinstance(attrs, Dictionary):
+        return [attrs]
+    if isinstance(attrs, Array):
+        return [a for a in attrs if isinstance(a, Dictionary)]
+    return []
+
+
+def _table_attributes(elem: Dictionary) -> Dictionary:
+    for attrs in _attributes(elem):
+        if attrs.get("/O") == Name.Table:
+            return attrs
+    attrs = Dictionary(O=Name.Table)
+    existing = elem.get("/A")
+    if existing is None:
+        elem.A = attrs
+    elif isinstance(existing, Array):
+        existing.append(attrs)
+    else:
+        elem.A = Array([existing, attrs])
+    return attrs
+
+
+class _Tree:
+    """One PDF's structure tree, repaired in place."""
+
+    def __init__(self, pdf: pikepdf.Pdf) -> None:
+        self.pdf = pdf
+        self.root = pdf.Root.StructTreeRoot
+        self.page_index = {page.obj.objgen: n for n, page in enumerate(pdf.pages)}
+        self._page_marks: dict[int, dict[int, list[bytes]]] = {}
+
+    def repair(self) -> None:
+        self._merge_split(self.root)
+        mapping = self._rebuild_parent_tree()
+        self._artifact_orphans(mapping)
+        self._header_scopes()
+        self._id_tree()
+
+    # -- 1. merge elements split at page breaks -------------------------------------------
+
+    def _merge_split(self, parent: Dictionary) -> None:
+        index = 0
+        while True:
+            kids = _elem_kids(parent)
+            if index >= len(kids) - 1:
+                break
+            chain = self._continuation(kids[index], kids[index + 1])
+            if chain:
+                self._merge_chain(parent, chain)        # kids[index] absorbed its neighbour: look again
+            else:
+                index += 1
+        for kid in _elem_kids(parent):
+            self._merge_split(kid)
+
+    def _page_of(self, elem: Dictionary) -> int | None:
+        page = elem.get("/Pg")
+        return self.page_index.get(page.objgen) if isinstance(page, Dictionary) else None
+
+    def _continuation(self, a: Dictionary, b: Dictionary) -> list[tuple[Dictionary, Dictionary]] | None:
+        """The pairs (a, b), (a's last child, b's first child), ... down to a pair the PDF
+        proves is one element continued on a later page; None when there is no proof."""
+        first_a, first_b = self._page_of(a), self._page_of(b)
+        if first_a is None or first_b is None or first_b <= first_a:
+            return None
+        chain = []
+        while _tag(a) == _tag(b):
+            chain.append((a, b))
+            if self._continues(a, b):
+                return chain
+            if _tag(a) in ("/Table", "/P", "/Figure", "/Link") or _tag(a) in _HEADINGS:
+                return None
+            a_kids, b_kids = _elem_kids(a), _elem_kids(b)
+            if not a_kids or not b_kids:
+                return None
+            a, b = a_kids[-1], b_kids[0]
+        return None
+
+    def _continues(self, a: Dictionary, b: Dictionary) -> bool:
+        """Proof that b is the rest of a, from what WeasyPrint draws only once per element."""
+        tag = _tag(a)
+        if tag == "/Table":
+            # A continued table has no caption (drawn once, on the first page) and repeats
+            # the same header row, glyph for glyph.
+            if any(_tag(k) == "/Caption" for k in _elem_kids(b)):
+                return False
+            head_a, head_b = self._head(a), self._head(b)
+            if head_a is None or head_b is None:
+                return False
+            signature = self._cells_signature(head_a)
+            return bool(signature) and any(signature) and signature == self._cells_signature(head_b)
+        if tag == "/LI":
+            # The list marker (Lbl) is drawn on the first fragment of a list item only.
+            a_kids, b_kids = _elem_kids(a), _elem_kids(b)
+            return (bool(a_kids) and _tag(a_kids[0]) == "/Lbl" and bool(b_kids)
+                    and _tag(b_kids[0]) == "/LBody")
+        if tag == "/Sect":
+            # A section opens with its heading; a fragment that does not is the same section.
+            a_kids, b_kids = _elem_kids(a), _elem_kids(b)
+            return (bool(a_kids) and _tag(a_kids[0]) in _HEADINGS and bool(b_kids)
+                    and _tag(b_kids[0]) not in _HEADINGS)
+        return False
+
+    def _head(self, table: Dictionary) -> Dictionary | None:
+        heads = [k for k in _elem_kids(table) if _tag(k) == "/THead"]
+        return heads[0] if len(heads) == 1 else None
+
+    def _header_cells(self, head: Dictionary) -> list[Dictionary]:
+        return [cell for row in _elem_kids(head) if _tag(row) == "/TR"
+                for cell in _elem_kids(row) if _tag(cell) in ("/TH", "/TD")]
+
+    def _cells_signature(self, head: Dictionary) -> list[bytes]:
+        return [b"".join(self._glyphs(cell)) for cell in self._header_cells(head)]
+
+    def _glyphs(self, elem: Dictionary) -> Iterator[bytes]:
+        """The bytes of the text drawn by an element's marked content, in order."""
+        for mcid, page in self._marked_content(elem):
+            if page is not None:
+                yield from self._marks(page).get(mcid, [])
+
+    def _marked_content(self, elem: Dictionary) -> Iterator[tuple[int, int | None]]:
+        for kid in _kids(elem):
+            if isinstance(kid, int):
+                yield kid, self._page_of(elem)
+            elif isinstance(kid, Dictionary) and kid.get("/Type") == Name.MCR:
+                page = kid.get("/Pg", elem.get("/Pg"))
+                yield int(kid.MCID), self.page_index.get(page.objgen) if isinstance(page, Dictionary) else None
+            elif _is_elem(kid):
+                yield from self._marked_content(kid)
+
+    def _marks(self, page: int) -> dict[int, list[bytes]]:
+        """MCID -> the text strings shown inside it, for one page (parsed once)."""
+        if page not in self._page_marks:
+            marks: dict[int, list[bytes]] = {}
+            stack: list[int | None] = []
+            for operands, operator in pikepdf.parse_content_stream(self.pdf.pages[page]):
+                op = str(operator)
+                if op == "BDC":
+                    props = operands[1] if len(operands) > 1 else None
+                    stack.append(int(props.MCID) if isinstance(props, Dictionary) and "/MCID" in props else None)
+                elif op == "BMC":
+                    stack.append(None)
+                elif op == "EMC" and stack:
+                    stack.pop()
+                elif op in _TEXT_SHOWING and stack and stack[-1] is not None:
+                    marks.setdefault(stack[-1], []).append(_shown_bytes(operands))
+            self._page_marks[page] = marks
+        return self._page_marks[page]
+
+    def _merge_chain(self, parent: Dictionary, chain: list[tuple[Dictionary, Dictionary]]) -> None:
+        for level, (a, b) in enumerate(chain):
+            if level == len(chain) - 1 and _tag(a) == "/Table":
+                self._merge_tables(a, b)
+            else:
+                self._move_kids(b, a, _kids(b))
+            _remove_kid(parent, b)
+            parent = a                  # b's first child, the next b, now lives in a
+
+    def _move_kids(self, source: Dictionary, target: Dictionary, kids: Iterable) -> None:
+        moved = _kids(target)
+        for kid in kids:
+            if isinstance(kid, int):    # an MCID on the source's page: say which page
+                kid = Dictionary(Type=Name.MCR, Pg=source.Pg, MCID=kid)
+            elif _is_elem(kid):
+                kid.P = target
+            moved.append(kid)
+        target.K = Array(moved)
+
+    def _merge_tables(self, a: Dictionary, b: Dictionary) -> None:
+        """b, a continuation of table a, into a: its repeated header row dropped (it becomes an
+        artifact with the other unattached content), its rows appended, its cells' /Headers
+        pointed at a's header cells."""
+        head_a, head_b = self._head(a), self._head(b)
+        renamed = {}
+        for cell_a, cell_b in zip(self._header_cells(head_a), self._header_cells(head_b)):
+            if "/ID" in cell_a and "/ID" in cell_b:
+                renamed[bytes(cell_b.ID)] = cell_a.ID
+        for cell in _descendants(b):
+            for attrs in _attributes(cell):
+                headers = attrs.get("/Headers")
+                if isinstance(headers, Array):
+                    attrs.Headers = Array([renamed.get(bytes(h), h) for h in headers])
+
+        def parts(table: Dictionary, tag: str) -> list[Dictionary]:
+            return [k for k in _elem_kids(table) if _tag(k) == tag]
+
+        bodies_a, bodies_b = parts(a, "/TBody"), parts(b, "/TBody")
+        rest_b = [k for k in _kids(b) if not (_is_elem(k) and _tag(k) in ("/THead", "/TBody", "/TFoot"))]
+        if bodies_a and bodies_b:
+            # the page break fell inside the last row group: its rows continue it
+            self._move_kids(bodies_b[0], bodies_a[-1], _kids(bodies_b[0]))
+            bodies_b = bodies_b[1:]
+        feet_b = parts(b, "/TFoot")
+        feet = feet_b or parts(a, "/TFoot")         # a repeated footer counts once, at the end
+        kept = [k for k in _kids(a) if not (_is_elem(k) and _tag(k) == "/TFoot")]
+        for kid in [*bodies_b, *rest_b, *feet_b]:
+            if _is_elem(kid):
+                kid.P = a
+        a.K = Array([*kept, *bodies_b, *rest_b, *feet])
+
+    # -- 2. parent tree rebuilt from the tree; unattached content becomes artifacts ---------
+
+    def _rebuild_parent_tree(self) -> dict[int, dict[int, Dictionary]]:
+        """Every MCID and annotation mapped to the element that owns it, from the tree itself."""
+        mapping: dict[int, dict[int, Dictionary]] = {}
+        annotations: dict[tuple[int, int], Dictionary] = {}
+        seen: set[tuple[int, int]] = set()
+
+        def walk(elem: Dictionary) -> None:
+            if elem.is_indirect:
+                if elem.objgen in seen:
+                    return
+                seen.add(elem.objgen)
+            for kid in _kids(elem):
+                if isinstance(kid, int):
+                    page = self._page_of(elem)
+                    if page is not None:
+                        mapping.setdefault(page, {})[kid] = elem
+                elif isinstance(kid, Dictionary) and kid.get("/Type") == Name.MCR and "/Stm" not in kid:
+                    page_obj = kid.get("/Pg", elem.get("/Pg"))
+                    page = self.page_index.get(page_obj.objgen) if isinstance(page_obj, Dictionary) else None
+                    if page is not None:
+                        mapping.setdefault(page, {})[int(kid.MCID)] = elem
+                elif isinstance(kid, Dictionary) and kid.get("/Type") == Name.OBJR:
+                    target = kid.get("/Obj")
+                    if isinstance(target, Dictionary) and target.is_indirect:
+                        annotations[target.objgen] = elem
+                elif _is_elem(kid):
+                    kid.P = elem
+                    walk(kid)
+
+        for top in _elem_kids(self.root):
+            top.P = self.root
+            walk(top)
+
+        old = _number_tree(self.root.get("/ParentTree"))
+        self._old_mcids = {n: v for n, v in old.items() if isinstance(v, Array)}
+        nums: dict[int, object] = {}
+        used = set(old)
+        next_key = max(used, default=-1) + 1
+        for index, page in enumerate(self.pdf.pages):
+            marks = mapping.get(index)
+            key = page.obj.get("/StructParents")
+            if key is None:
+                if not marks:
+                    continue
+                key = next_key
+                next_key += 1
+                page.obj.StructParents = key
+            key = int(key)
+            if marks:
+                top = max(marks)
+                nums[key] = Array([marks.get(i, None) for i in range(top + 1)])
+            else:
+                nums[key] = Array()
+        for page in self.pdf.pages:
+            for annotation in page.obj.get("/Annots", Array()):
+                if not isinstance(annotation, Dictionary) or "/StructParent" not in annotation:
+                    continue
+                owner = annotations.get(annotation.objgen) if annotation.is_indirect else None
+                if owner is not None:
+                    nums[int(annotation.StructParent)] = owner
+        flat = Array()
+        for key in sorted(nums):
+            flat.append(key)
+            flat.append(nums[key])
+        tree = Dictionary(Nums=flat)
+        self.root.ParentTree = self.pdf.make_indirect(tree)
+        self.root.ParentTreeNextKey = max([*nums, next_key - 1], default=-1) + 1
+        self._page_keys = {index: int(page.obj.StructParents) for index, page in enumerate(self.pdf.pages)
+                           if "/StructParents" in page.obj}
+        return mapping
+
+    def _artifact_orphans(self, mapping: dict[int, dict[int, Dictionary]]) -> None:
+        """Marked content whose element is not in the tree becomes a pagination artifact."""
+        for index, page in enumerate(self.pdf.pages):
+            key = self._page_keys.get(index)
+            listed = self._old_mcids.get(key, Array()) if key is not None else Array()
+            attached = mapping.get(index, {})
+            if not any(i not in attached for i in range(len(listed))) and not self._has_unlisted(index, attached):
+                continue
+            changed = False
+            instructions = []
+            for operands, operator in pikepdf.parse_content_stream(page):
+                if str(operator) == "BDC" and len(operands) > 1 and isinstance(operands[1], Dictionary) \
+                        and "/MCID" in operands[1] and int(operands[1].MCID) not in attached:
+                    operands = [Name.Artifact, Dictionary(Type=Name.Pagination)]
+                    changed = True
+                instructions.append(pikepdf.ContentStreamInstruction(operands, operator))
+            if changed:
+                page.obj.Contents = self.pdf.make_stream(pikepdf.unparse_content_stream(instructions))
+
+    def _has_unlisted(self, page: int, attached: dict[int, Dictionary]) -> bool:
+        """An MCID drawn on the page but absent from the old parent tree too (never attached)."""
+        return any(mcid not in attached for mcid in self._marks(page))
+
+    # -- 3 and 4. /IDTree and header scopes --------------------------------------------------------
+
+    def _all_elems(self) -> Iterator[Dictionary]:
+        seen: set[tuple[int, int]] = set()
+        stack = list(reversed(_elem_kids(self.root)))
+        while stack:
+            elem = stack.pop()
+            if elem.is_indirect:
+                if elem.objgen in seen:
+                    continue
+                seen.add(elem.objgen)
+            yield elem
+            stack.extend(reversed(_elem_kids(elem)))
+
+    def _header_scopes(self) -> None:
+        for row in (e for e in self._all_elems() if _tag(e) == "/TR"):
+            cells = _elem_kids(row)
+            in_head = _tag(row.get("/P", Dictionary())) == "/THead"
+            all_headers = bool(cells) and all(_tag(c) == "/TH" for c in cells)
+            for cell in cells:
+                if _tag(cell) != "/TH":
+                    continue
+                attrs = _table_attributes(cell)
+                if "/Scope" not in attrs:
+                    attrs.Scope = Name.Column if in_head or all_headers else Name.Row
+
+    def _id_tree(self) -> None:
+        """/IDTree over every element ID, made unique first: a pack joins documents whose
+        header IDs were numbered separately, and a /Headers reference must name one cell."""
+        named: dict[bytes, Dictionary] = {}
+        for elem in self._all_elems():
+            if _tag(elem) == "/Table":
+                self._unique_ids(elem, named)
+            elif "/ID" in elem and not self._in_table(elem):
+                self._claim(elem, named)
+        if not named:
+            return
+        names = Array()
+        for key in sorted(named):
+            names.append(String(key))
+            names.append(named[key])
+        self.root.IDTree = self.pdf.make_indirect(Dictionary(Names=names))
+
+    @staticmethod
+    def _in_table(elem: Dictionary) -> bool:
+        node, hops = elem.get("/P"), 0
+        while isinstance(node, Dictionary) and "/S" in node and hops < 64:
+            if _tag(node) == "/Table":
+                return True
+            node, hops = node.get("/P"), hops + 1
+        return False
+
+    @staticmethod
+    def _claim(elem: Dictionary, named: dict[bytes, Dictionary]) -> bytes | None:
+        """Register elem's ID; if another element has it, give elem a new one. Returns the
+        old ID when it was renamed."""
+        old = bytes(elem.ID)
+        if old not in named or _same(named[old], elem):
+            named[old] = elem
+            return None
+        n = 2
+        while old + b"~%d" % n in named:
+            n += 1
+        elem.ID = String(old + b"~%d" % n)
+        named[bytes(elem.ID)] = elem
+        return old
+
+    def _unique_ids(self, table: Dictionary, named: dict[bytes, Dictionary]) -> None:
+        cells = list(_descendants(table))
+        renamed: dict[bytes, pikepdf.Object] = {}
+        for cell in cells:
+            if "/ID" in cell:
+                old = self._claim(cell, named)
+                if old is not None:
+                    renamed[old] = cell.ID
+        if renamed:
+            for cell in cells:
+                for attrs in _attributes(cell):
+                    headers = attrs.get("/Headers")
+                    if isinstance(headers, Array):
+                        attrs.Headers = Array([renamed.get(bytes(h), h) for h in headers])
+
+
+def _remove_kid(parent: Dictionary, kid: Dictionary) -> None:
+    parent.K = Array([k for k in _kids(parent) if not _same(k, kid)])
+
+
+def _descendants(elem: Dictionary) -> Iterator[Dictionary]:
+    for kid in _elem_kids(elem):
+        yield kid
+        yield from _descendants(kid)
+
+
+def _shown_bytes(operands) -> bytes:
+    parts = []
+    for operand in operands:
+        if isinstance(operand, Array):
+            parts.extend(bytes(x) for x in operand if isinstance(x, String))
+        elif isinstance(operand, String):
+            parts.append(bytes(operand))
+    return b"".join(parts)
+
+
+def _number_tree(node: object) -> dict[int, object]:
+    """A number tree (/Nums, /Kids) flattened to a dict."""
+    found: dict[int, object] = {}
+    if not isinstance(node, Dictionary):
+        return found
+    nums = node.get("/Nums")
+    if isinstance(nums, Array):
+        for i in range(0, len(nums) - 1, 2):
+            found[int(nums[i])] = nums[i + 1]
+    for kid in node.get("/Kids", Array()):
+        found.update(_number_tree(kid))
+    return found

@@ -1,0 +1,118 @@
+"""The site served as an intranet serves it: nginx, deploy/nginx.conf, under /scrutiny/.
+
+These prove the hosting example works and that the site's relative links hold up under a
+sub-path: every link and asset of every page answers 200 from nginx.
+"""
+
+from __future__ import annotations
+
+import http.client
+import urllib.error
+import urllib.request
+from html.parser import HTMLParser
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+from browser_kit import NGINX_TEMPLATE, PREFIX, open_page
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if value and (name == "href" and tag in ("a", "link") or name == "src" and tag in ("script", "img")):
+                self.found.append(value)
+
+
+def _get(url: str) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(url, method="GET")
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), b""
+
+
+def _head_no_redirect(origin: str, path: str) -> tuple[int, str | None]:
+    parts = urlsplit(origin)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.getheader("Location")
+    finally:
+        connection.close()
+
+
+def test_every_link_and_asset_answers_200_under_the_sub_path(nginx_site):
+    checked: dict[str, int] = {}
+    broken = []
+    for relative in nginx_site.all_pages():
+        page_url = nginx_site.url(relative)
+        status, _, body = _get(page_url)
+        assert status == 200, f"{page_url}: {status}"
+        parser = _Links()
+        parser.feed(body.decode("utf-8"))
+        for link in parser.found:
+            target = urldefrag(urljoin(page_url, link))[0]
+            if not target.startswith(nginx_site.origin):
+                assert not target.startswith("http"), f"{relative} links off the site: {link}"
+                continue                                  # mailto: and the like
+            assert target.startswith(nginx_site.base_url), f"{relative}: {link} leaves {PREFIX}"
+            if target not in checked:
+                checked[target] = _get(target)[0]
+            if checked[target] != 200:
+                broken.append(f"{relative}: {link} -> {checked[target]}")
+    assert not broken, "\n".join(broken)
+    # The links reach every page the build wrote: nothing is orphaned under the prefix.
+    unlinked = [p for p in nginx_site.all_pages() if nginx_site.url(p) not in checked]
+    assert not unlinked, f"no page links to {unlinked}"
+
+
+def test_nginx_serves_each_kind_of_file_with_its_type(nginx_site):
+    expected = {
+        "index.html": "text/html; charset=utf-8",
+        "assets/style.css": "text/css; charset=utf-8",
+        "assets/table.js": "application/javascript; charset=utf-8",
+        "data/inspections.json": "application/json; charset=utf-8",
+        "data/ratings.csv": "text/csv; charset=utf-8",
+        "feed.xml": "application/xml; charset=utf-8",
+    }
+    for relative, content_type in expected.items():
+        status, headers, _ = _get(nginx_site.url(relative))
+        assert status == 200, relative
+        assert headers["Content-Type"] == content_type, relative
+        assert headers["X-Content-Type-Options"] == "nosniff"
+    wasm = sorted(p for p in (nginx_site.root / "pagefind").glob("*.pagefind"))
+    assert wasm, "the search index was not built"
+
+
+def test_the_prefix_without_its_slash_redirects_relatively(nginx_site):
+    status, location = _head_no_redirect(nginx_site.origin, PREFIX.rstrip("/"))
+    assert status == 301 and location == PREFIX
+    status, location = _head_no_redirect(nginx_site.origin, PREFIX + "inspections")
+    assert status == 301 and location == PREFIX + "inspections/"
+
+
+def test_only_the_prefix_is_served(nginx_site):
+    assert _get(nginx_site.origin + "/index.html")[0] == 404
+    assert _get(nginx_site.origin + PREFIX + "../index.html")[0] in (400, 404)
+    assert _get(nginx_site.url("inspections/"))[0] == 200          # folders serve their index.html
+
+
+def test_folder_urls_work_in_the_browser(page, nginx_site):
+    """A person typing the short address gets the home page, styled (the CSS loaded)."""
+    open_page(page, nginx_site.origin + PREFIX.rstrip("/"))
+    assert page.url == nginx_site.base_url
+    assert page.evaluate("() => getComputedStyle(document.querySelector('.site-header')).backgroundColor") \
+        == "rgb(29, 79, 145)"
+
+
+def test_hosting_example_is_the_config_the_tests_run():
+    readme = (NGINX_TEMPLATE.parent / "README.md").read_text(encoding="utf-8")
+    assert "deploy/nginx.conf" in readme
+    for placeholder in ("@USER@", "@LISTEN@", "@PREFIX@", "@PREFIX_NO_SLASH@", "@SITE_DIR@", "@RUN_DIR@"):
+        assert placeholder in NGINX_TEMPLATE.read_text(encoding="utf-8")
+        assert placeholder in readme, f"deploy/README.md does not explain {placeholder}"

@@ -1,0 +1,233 @@
+"""generator.render.pdf_tags.fix_pdf on small documents WeasyPrint tags the way it tags
+papers: each test renders real HTML with WeasyPrint's PDF/UA-1 variant, shows the fault
+in WeasyPrint's output, and shows fix_pdf repairing it without changing a pixel or a word.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from pathlib import Path
+
+import pikepdf
+import pytest
+from pikepdf import Dictionary, Name, String
+
+from generator.render.pdf_tags import fix_pdf
+from test_pdf_accessibility import (check_content_tagged_or_artifact, check_language, check_tables_have_headers,
+                                    check_tables_not_split, check_title, elements, tag)
+
+pytestmark = pytest.mark.pdf
+
+PAGE_CSS = "@page { size: A5; margin: 15mm } body { font-family: 'Liberation Sans'; font-size: 11pt }"
+
+
+def render(body: str, css: str = "", title: str = "A paper") -> bytes:
+    from weasyprint import HTML
+    html = (f'<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>{title}</title>'
+            f"<style>{PAGE_CSS} {css}</style></head><body>{body}</body></html>")
+    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=b"0" * 32)
+
+
+def open_pdf(data: bytes) -> pikepdf.Pdf:
+    return pikepdf.open(io.BytesIO(data))
+
+
+def count(data: bytes, name: str) -> int:
+    with open_pdf(data) as pdf:
+        return sum(1 for e in elements(pdf) if tag(e) == name)
+
+
+def artifacts_on(data: bytes, page: int) -> int:
+    with open_pdf(data) as pdf:
+        return sum(1 for operands, op in pikepdf.parse_content_stream(pdf.pages[page])
+                   if str(op) == "BDC" and operands[0] == Name.Artifact
+                   and isinstance(operands[1], Dictionary) and operands[1].get("/Type") == Name.Pagination)
+
+
+def text(data: bytes, tmp_path: Path) -> str:
+    source = tmp_path / "text.pdf"
+    source.write_bytes(data)
+    return subprocess.run(["pdftotext", "-layout", str(source), "-"], capture_output=True, check=True).stdout.decode()
+
+
+def pixels(data: bytes, tmp_path: Path, name: str) -> list[bytes]:
+    from PIL import Image
+    source = tmp_path / f"{name}.pdf"
+    source.write_bytes(data)
+    subprocess.run(["pdftoppm", "-r", "40", "-png", str(source), str(tmp_path / name)], check=True)
+    images = sorted(tmp_path.glob(f"{name}-*.png"))
+    return [Image.open(p).tobytes() for p in images]
+
+
+def rows(count_: int, cells: int = 2) -> str:
+    return "".join(f"<tr><th scope='row'>Row {i}</th>" + "".join(f"<td>Value {i}.{j}</td>" for j in range(cells - 1))
+                   + "</tr>" for i in range(count_))
+
+
+LONG_TABLE = (f"<main><section><h2>Actions</h2><p>What the plan does.</p>"
+              f"<table><caption>All actions</caption><thead><tr><th scope='col'>Action</th>"
+              f"<th scope='col'>Status</th></tr></thead><tbody>{rows(70)}</tbody></table>"
+              f"<p>Signed off.</p></section></main>")
+
+
+@pytest.fixture(scope="module")
+def long_table() -> bytes:
+    return render(LONG_TABLE)
+
+
+def test_weasyprint_splits_a_long_table_into_one_table_per_page(long_table):
+    """The fault, as WeasyPrint 70 writes it (Kozea/WeasyPrint#2902, #2903)."""
+    with open_pdf(long_table) as pdf:
+        pages = len(pdf.pages)
+    assert pages >= 3
+    assert count(long_table, "/Table") == pages
+    assert count(long_table, "/THead") == pages
+    assert check_tables_not_split(open_pdf(long_table))
+    assert check_tables_have_headers(open_pdf(long_table))      # no /Scope, no /IDTree
+
+
+def test_fix_joins_a_split_table_and_its_section_into_one_each(long_table):
+    fixed = fix_pdf(long_table, "A paper", "en-GB")
+    assert count(fixed, "/Table") == 1
+    assert count(fixed, "/THead") == 1 and count(fixed, "/Caption") == 1
+    assert count(fixed, "/Sect") == 1 and count(fixed, "/Part") == 1
+    with open_pdf(fixed) as pdf:
+        (table,) = [e for e in elements(pdf) if tag(e) == "/Table"]
+        assert [tag(k) for k in table.K] == ["/Caption", "/THead", "/TBody"]
+        assert len(list(table.K[2].K)) == 70
+        assert check_tables_not_split(pdf) == []
+        assert check_tables_have_headers(pdf) == []
+        assert check_content_tagged_or_artifact(pdf) == []
+
+
+def test_repeated_header_rows_become_pagination_artifacts(long_table):
+    fixed = fix_pdf(long_table, "A paper", "en-GB")
+    with open_pdf(fixed) as pdf:
+        pages = len(pdf.pages)
+    assert artifacts_on(long_table, 1) == artifacts_on(fixed, 0) == artifacts_on(long_table, 0)
+    for page in range(1, pages):
+        assert artifacts_on(fixed, page) >= artifacts_on(long_table, page) + 2      # the two header cells
+
+
+def test_data_cells_point_at_the_first_header_row(long_table):
+    fixed = fix_pdf(long_table, "A paper", "en-GB")
+    with open_pdf(fixed) as pdf:
+        head = [e for e in elements(pdf) if tag(e) == "/TH" and tag(e.P.P) == "/THead"]
+        cells = [e for e in elements(pdf) if tag(e) == "/TD"]
+        column = bytes(head[1].ID)                  # "Status", over every data cell
+        assert len(cells) == 70 and all(column in {bytes(h) for h in cell.A.Headers} for cell in cells)
+        assert {str(e.A.Scope) for e in head} == {"/Column"}
+        assert {str(e.A.Scope) for e in elements(pdf) if tag(e) == "/TH" and tag(e.P.P) == "/TBody"} == {"/Row"}
+
+
+def test_fix_changes_neither_the_words_nor_the_pixels(long_table, tmp_path):
+    fixed = fix_pdf(long_table, "A paper", "en-GB")
+    assert text(fixed, tmp_path) == text(long_table, tmp_path)
+    assert pixels(fixed, tmp_path, "after") == pixels(long_table, tmp_path, "before")
+
+
+def test_fix_is_deterministic_and_stable(long_table):
+    once = fix_pdf(long_table, "A paper", "en-GB")
+    assert fix_pdf(long_table, "A paper", "en-GB") == once
+    twice = fix_pdf(once, "A paper", "en-GB")
+    assert count(twice, "/Table") == 1 and count(twice, "/TR") == count(once, "/TR")
+    with open_pdf(twice) as pdf:
+        assert check_content_tagged_or_artifact(pdf) == [] and check_tables_have_headers(pdf) == []
+
+
+def test_separate_tables_on_separate_pages_stay_separate():
+    body = (f"<table><caption>First</caption><thead><tr><th scope='col'>A</th><th scope='col'>B</th></tr></thead>"
+            f"<tbody>{rows(3)}</tbody></table>"
+            f"<table style='break-before: page'><caption>Second</caption><thead><tr><th scope='col'>A</th>"
+            f"<th scope='col'>B</th></tr></thead><tbody>{rows(3)}</tbody></table>"
+            f"<table style='break-before: page'><thead><tr><th scope='col'>C</th><th scope='col'>D</th></tr></thead>"
+            f"<tbody>{rows(3)}</tbody></table>")
+    fixed = fix_pdf(render(body), "Three tables", "en-GB")
+    assert count(fixed, "/Table") == 3
+    with open_pdf(fixed) as pdf:
+        assert check_tables_not_split(pdf) == ["a /Table on page 3 has no /Caption"]   # the template's fault
+
+
+def test_margin_content_becomes_an_artifact():
+    """Running headers and page numbers from @page margin boxes (Kozea/WeasyPrint#1836)."""
+    css = "@page { @top-center { content: 'Torbay Council: scrutiny' } @bottom-center { content: 'Page ' counter(page) } }"
+    before = render("<h1>Paper</h1>" + "<p>Some text for the body of the paper.</p>" * 40, css)
+    with open_pdf(before) as pdf:
+        assert any("not in the structure tree" in p for p in check_content_tagged_or_artifact(pdf))
+    fixed = fix_pdf(before, "Paper", "en-GB")
+    with open_pdf(fixed) as pdf:
+        assert check_content_tagged_or_artifact(pdf) == []
+        pages = len(pdf.pages)
+    for page in range(pages):
+        assert artifacts_on(fixed, page) >= artifacts_on(before, page) + 2
+
+
+def test_list_item_split_across_a_page_is_one_item_again():
+    long_item = "<li>" + "A long recommendation that goes on. " * 120 + "</li>"
+    before = render(f"<h1>Recommendations</h1><ol><li>Short one.</li>{long_item}<li>Last one.</li></ol>")
+    assert count(before, "/LI") > 3
+    fixed = fix_pdf(before, "Recommendations", "en-GB")
+    assert count(fixed, "/LI") == 3
+    assert count(fixed, "/L") == 1
+
+
+def test_document_entries_are_set():
+    data = render("<h1>Paper</h1><p>Text.</p>", title="Wrong title")
+    fixed = fix_pdf(data, "Torbay YOT inspection, March 2021", "en-GB")
+    with open_pdf(fixed) as pdf:
+        assert str(pdf.docinfo.Title) == "Torbay YOT inspection, March 2021"
+        assert str(pdf.open_metadata()["dc:title"]) == "Torbay YOT inspection, March 2021"
+        assert str(pdf.Root.Lang) == "en-GB"
+        assert check_title(pdf) == [] and check_language(pdf) == []
+
+
+def test_an_untagged_pdf_gets_its_entries_and_stays_valid():
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    out = io.BytesIO()
+    pdf.save(out)
+    fixed = fix_pdf(out.getvalue(), "Inserted paper", "en-GB")
+    with open_pdf(fixed) as result:
+        assert "/StructTreeRoot" not in result.Root
+        assert str(result.docinfo.Title) == "Inserted paper" and str(result.Root.Lang) == "en-GB"
+
+
+def test_header_ids_are_made_unique_across_joined_documents():
+    """A pack joins documents whose cell IDs were numbered separately."""
+    body = (f"<table><caption>One</caption><thead><tr><th scope='col'>A</th><th scope='col'>B</th></tr></thead>"
+            f"<tbody><tr><td>1</td><td>2</td></tr></tbody></table>"
+            f"<table><caption>Two</caption><thead><tr><th scope='col'>C</th><th scope='col'>D</th></tr></thead>"
+            f"<tbody><tr><td>3</td><td>4</td></tr></tbody></table>")
+    with open_pdf(render(body)) as pdf:
+        first, second = [e for e in elements(pdf) if tag(e) == "/Table"]
+        for table in (first, second):       # as if both came from documents numbered alike
+            for cell in (e for e in _all(table) if tag(e) == "/TH"):
+                old = bytes(cell.ID)
+                cell.ID = String(b"same-" + old.split(b"-", 1)[1])
+            for cell in (e for e in _all(table) if tag(e) == "/TD"):
+                cell.A.Headers = pikepdf.Array([String(b"same-" + bytes(h).split(b"-", 1)[1]) for h in cell.A.Headers])
+        out = io.BytesIO()
+        pdf.save(out)
+    fixed = fix_pdf(out.getvalue(), "Two tables", "en-GB")
+    with open_pdf(fixed) as pdf:
+        ids = [bytes(e.ID) for e in elements(pdf) if "/ID" in e]
+        assert len(ids) == len(set(ids)) == 4
+        assert check_tables_have_headers(pdf) == []
+        tables = [e for e in elements(pdf) if tag(e) == "/Table"]
+        for table in tables:                 # each table's cells still name their own headers
+            own = {bytes(e.ID) for e in _all(table) if tag(e) == "/TH"}
+            assert {bytes(h) for e in _all(table) if tag(e) == "/TD" for h in e.A.Headers} <= own
+
+
+def _all(elem):
+    for kid in elem.get("/K", []):
+        if isinstance(kid, Dictionary) and "/S" in kid:
+            yield kid
+            yield from _all(kid)
+
+
+def test_pdf_tools_are_installed():
+    assert shutil.which("pdftotext") and shutil.which("pdftoppm"), \
+        "poppler-utils is missing. Run `make test` (as root it installs it), or: sudo apt-get install poppler-utils"
