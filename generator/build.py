@@ -111,7 +111,10 @@ def build_site(options: BuildOptions, progress: Callable[[str, int, int], None] 
                     report.reused.append(output.path)
                 else:
                     todo.append(output)
-            html_outputs = [o for o in todo if o.kind not in ("pdf", "pack", "data")]
+            for output in (o for o in todo if o.kind == "file"):
+                staging.write(output.path, plan.corpus.attachments[output.subject].raw or b"")
+                report.rendered.append(output.path)
+            html_outputs = [o for o in todo if o.kind not in ("pdf", "pack", "data", "file")]
             report.rendered += render_pages(env, plan, html_outputs, staging.path, options.jobs, progress)
             for output in (o for o in todo if o.kind == "data"):
                 staging.write(output.path, render_data(plan, output.path))

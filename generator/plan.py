@@ -176,6 +176,11 @@ def plan_site(corpus: Corpus, now: dt.datetime, preview: bool = False, pdf: bool
         outputs.append(page(f"meetings/{mid}/index.html", "meeting", related, mid, view.title))
         if pdf and any(item.report_id or item.appendices for item in view.items):
             outputs += pack_outputs(c, view)
+    for cid, view in c.councils.items():
+        logo = view.council.logo
+        if logo and logo in c.attachments and logo.lower().endswith((".png", ".svg", ".jpg", ".jpeg")):
+            # Only logos are copied: other attachments are published inside papers, never as files.
+            outputs.append(Output(logo, "file", logo, None, (f"attachment:{logo}",), f"{view.council.name} logo"))
     data_inputs = tuple(sorted({SITE, *all_inspections, *all_services, *frameworks, *all_councils}))
     outputs += [
         Output("data/inspections.json", "data", None, None, data_inputs, "Inspections (JSON)"),

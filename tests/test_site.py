@@ -146,3 +146,20 @@ def test_drafts_preview_carries_a_banner_and_never_goes_to_the_public_folder(tmp
     build(root, output=preview, drafts=True)
     page = (preview / "inspections/dudley-2019/index.html").read_text()
     assert "DRAFT — not for publication" in page
+
+
+def test_a_councils_colour_and_logo_head_its_meeting_and_report_pages_and_only_the_logo_is_copied(tmp_path):
+    root = copy_site(tmp_path)
+    (root / "content/attachments/torbay-logo.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>')
+    council = root / "content/councils/torbay.yaml"
+    council.write_text(council.read_text() + "logo: attachments/torbay-logo.svg\n")
+    build(root)
+    site = root / "output/site"
+    page = (site / "meetings/torbay-cyp-osb-2021-03-01/index.html").read_text()
+    colour = re.search(r"^colour: \"?(#[0-9a-fA-F]{6})", council.read_text(), re.M).group(1).lower()
+    assert f'style="--council-colour: {colour}"' in page
+    assert 'src="../../attachments/torbay-logo.svg"' in page
+    assert (site / "attachments/torbay-logo.svg").is_file()
+    # the Markdown attachments (appendix papers) are not published as files of their own
+    assert not (site / "attachments/torbay-peer-review.md").exists()

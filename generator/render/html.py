@@ -129,8 +129,12 @@ def render_page(env: jinja2.Environment, plan: Plan, output: Output, extra: dict
     def exists(target: str) -> bool:
         return target in existing
 
+    def exists_asset(target: str) -> bool:
+        """A council logo is copied into the site only when it is an image under content/."""
+        return target in corpus.attachments and target.lower().endswith((".png", ".svg", ".jpg", ".jpeg"))
+
     context = {"site": corpus.site, "corpus": corpus, "page": output, "root": root, "link": link,
-               "exists": exists, "preview": plan.preview, "as_of": corpus.as_of, "councils": corpus.councils}
+               "exists": exists, "exists_asset": exists_asset, "preview": plan.preview, "as_of": corpus.as_of, "councils": corpus.councils}
     context.update(data)          # a page's own data may narrow a shared name (e.g. councils)
     context.update(extra or {})
     html = template.render(**context)
