@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -32,6 +32,7 @@ class BuildOptions:
     pdf: bool = True
     jobs: int = 0                     # 0: all cores
     search: bool = True
+    pdf_only: bool = False            # `make pdf`: the papers and packs only, into their own folder
 
 
 @dataclass
@@ -88,6 +89,8 @@ def build_site(options: BuildOptions, progress: Callable[[str, int, int], None] 
 
     stage = time.perf_counter()
     plan = plan_site(checked.corpus, options.now, preview=options.drafts, pdf=options.pdf)
+    if options.pdf_only:
+        plan = replace(plan, outputs=tuple(o for o in plan.outputs if o.kind in ("pdf", "pack")))
     report.plan = plan
     env = make_environment(options.root / "templates", cache=options.root / ".cache" / "jinja")
     digests = manifest.input_digests(plan)
@@ -130,9 +133,9 @@ def build_site(options: BuildOptions, progress: Callable[[str, int, int], None] 
                     report.rendered.append(path)
                 report.timings["pdf"] = time.perf_counter() - stage
 
-            for relative, source in assets:
+            for relative, source in ([] if options.pdf_only else assets):
                 staging.write(relative, source.read_bytes())
-            if options.search:
+            if options.search and not options.pdf_only:
                 stage = time.perf_counter()
                 from generator.render.search import index_site
                 pages_changed = bool(html_outputs) or not staging.reuse_tree("pagefind")

@@ -143,20 +143,25 @@ def _audit(root: Path, folder: Path, checked: Checked, now: dt.datetime, fmt: st
 @click.option("--drafts", is_flag=True, help="Include drafts, with a DRAFT banner (goes to output/preview).")
 @click.option("--no-pdf", is_flag=True, help="Skip the PDF papers and packs.")
 @click.option("--no-search", is_flag=True, help="Skip the search index.")
+@click.option("--pdf-only", is_flag=True,
+              help="Only the public papers and packs, into output/pdf/ (the site is left as it is).")
 @click.option("-j", "--jobs", type=click.IntRange(0, 64), default=0, help="Parallel workers (0: all cores).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems and the final line.")
 @click.pass_context
 def build(ctx: click.Context, output: Path | None, as_of: dt.datetime | None, drafts: bool, no_pdf: bool,
-          no_search: bool, jobs: int, quiet: bool) -> None:
+          no_search: bool, pdf_only: bool, jobs: int, quiet: bool) -> None:
     """Validate, then build the site and every public PDF. Incremental and atomic."""
     from generator.build import BuildOptions, OutputError, build_site
     from generator.progress import Progress
 
     root = _root(ctx)
     now = _moment(as_of)
-    target = (output or root / "output" / ("preview" if drafts else "site")).resolve()
+    if pdf_only and no_pdf:
+        raise click.UsageError("--pdf-only and --no-pdf contradict each other")
+    folder = "pdf" if pdf_only else "preview" if drafts else "site"
+    target = (output or root / "output" / folder).resolve()
     options = BuildOptions(root=root, output=target, as_of=now.date(), now=now, drafts=drafts,
-                           pdf=not no_pdf, jobs=jobs, search=not no_search)
+                           pdf=not no_pdf, jobs=jobs, search=not no_search, pdf_only=pdf_only)
     with Progress(enabled=not quiet) as progress:
         try:
             report = build_site(options, progress=progress.update)

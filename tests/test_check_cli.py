@@ -185,3 +185,9 @@ def test_python_dash_m_generator_is_the_same_command(with_error):
     result = subprocess.run([str(REPO / ".venv" / "bin" / "python"), "-m", "generator", "-C", str(with_error),
                              "check"], capture_output=True, text=True, timeout=120)
     assert (result.returncode, "lead_inspecter" in result.stderr + result.stdout) == (1, True)
+
+
+def test_pdf_only_and_no_pdf_together_are_a_usage_error(run_cli, tmp_path, make_site):
+    result = run_cli("build", "--pdf-only", "--no-pdf", root=make_site(tmp_path, {}))
+    assert result.exit_code == 2
+    assert "contradict" in result.output
