@@ -215,6 +215,25 @@ def test_torbay_pack_is_tagged_titled_in_english_with_its_own_id(torbay_pack):
         parent_tree = {int(k) for k in root.StructTreeRoot.ParentTree.Nums[::2]}
         for page in pdf.pages:        # every page's content belongs to the structure tree
             assert int(page.obj.StructParents) in parent_tree
+        # table cells of the joined documents keep distinct IDs, and /Headers resolve in the /IDTree
+        names = root.StructTreeRoot.IDTree.Names
+        ids = [bytes(names[i]) for i in range(0, len(names), 2)]
+        assert ids and len(ids) == len(set(ids))
+        stack, headers = [root.StructTreeRoot], []
+        while stack:
+            node = stack.pop()
+            if isinstance(node, pikepdf.Array):
+                stack.extend(node)
+            elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+                attributes = node.get("/A")
+                for a in (attributes if isinstance(attributes, pikepdf.Array) else [attributes]):
+                    if isinstance(a, pikepdf.Dictionary):
+                        headers += [bytes(h) for h in a.get("/Headers", [])]
+                if "/K" in node:
+                    stack.append(node.K)
+            elif isinstance(node, pikepdf.Dictionary) and "/K" in node:
+                stack.append(node.K)
+        assert headers and set(headers) <= set(ids)
 
 
 # --- a small site: inserted PDFs, exempt appendices, to-follow items -----------------------------------

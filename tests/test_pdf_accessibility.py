@@ -94,7 +94,9 @@ def tag(elem: Dictionary) -> str:
 
 def attributes(elem: Dictionary) -> list[Dictionary]:
     a = elem.get("/A")
-    return [a] if isinstance(a, Dictionary) else [x for x in a if isinstance(x, Dictionary)] if isinstance(a, Array) else []
+    if isinstance(a, Dictionary):
+        return [a]
+    return [x for x in a if isinstance(x, Dictionary)] if isinstance(a, Array) else []
 
 
 def name_tree(node: object) -> dict[bytes, object]:
@@ -156,13 +158,22 @@ def check_title(pdf: pikepdf.Pdf) -> list[str]:
     return problems
 
 
+# Alternative text that only names the file is no alternative (WCAG failure F30).
+_FILE_NAME_ALT = re.compile(r"(image:?\s*)?[\w.-]+\.(png|jpe?g|gif|svg|webp|tiff?)", re.I)
+
+
 def check_figures_have_alt(pdf: pikepdf.Pdf) -> list[str]:
     problems = []
     for elem in elements(pdf):
-        if tag(elem) == "/Figure" and not str(elem.get("/Alt", elem.get("/ActualText", ""))).strip():
+        if tag(elem) != "/Figure":
+            continue
+        alt = str(elem.get("/Alt", elem.get("/ActualText", ""))).strip()
+        if not alt or _FILE_NAME_ALT.fullmatch(alt):
             page = elem.get("/Pg")
-            number = next((n + 1 for n, p in enumerate(pdf.pages) if page is not None and p.obj.objgen == page.objgen), "?")
-            problems.append(f"a /Figure on page {number} has no /Alt")
+            number = next((n + 1 for n, p in enumerate(pdf.pages)
+                           if page is not None and p.obj.objgen == page.objgen), "?")
+            problems.append(f"a /Figure on page {number} has no /Alt" if not alt else
+                            f"a /Figure on page {number} has a file name for /Alt: {alt!r}")
     return problems
 
 
@@ -323,7 +334,8 @@ def test_published_pdf_passes_accessibility_check(pdf_site, pdf_type, check):
 def test_first_page_of_each_pdf_type_is_rendered_for_review(pdf_site, pdf_type):
     """pdftoppm draws page 1 of the first PDF of each type to tests/artifacts/screenshots/."""
     pdftoppm = shutil.which("pdftoppm")
-    assert pdftoppm, "pdftoppm is missing. Run `make test` (as root it installs it), or: sudo apt-get install poppler-utils"
+    assert pdftoppm, ("pdftoppm is missing. Run `make test` (as root it installs it), "
+                      "or: sudo apt-get install poppler-utils")
     from PIL import Image
 
     source = pdfs_of(pdf_site, pdf_type)[0]
@@ -348,3 +360,16 @@ def test_checks_report_a_bare_pdf():
     assert check_structure_tree(pdf) and check_language(pdf) and check_title(pdf) and check_outline(pdf)
     assert check_content_tagged_or_artifact(pdf)
     assert check_figures_have_alt(pdf) == [] and check_tables_have_headers(pdf) == []
+
+
+def test_figure_check_wants_words_not_a_file_name():
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    figure = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Figure, Pg=pdf.pages[0].obj))
+    document = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array([figure])))
+    pdf.Root.StructTreeRoot = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot, K=Array([document])))
+    assert check_figures_have_alt(pdf) == ["a /Figure on page 1 has no /Alt"]
+    figure.Alt = pikepdf.String("Image: chart-2021.png")
+    assert "file name" in check_figures_have_alt(pdf)[0]
+    figure.Alt = pikepdf.String("Bar chart: first-time entrants fell from 410 to 230 per 100,000")
+    assert check_figures_have_alt(pdf) == []

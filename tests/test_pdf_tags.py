@@ -152,7 +152,8 @@ def test_separate_tables_on_separate_pages_stay_separate():
 
 def test_margin_content_becomes_an_artifact():
     """Running headers and page numbers from @page margin boxes (Kozea/WeasyPrint#1836)."""
-    css = "@page { @top-center { content: 'Torbay Council: scrutiny' } @bottom-center { content: 'Page ' counter(page) } }"
+    css = ("@page { @top-center { content: 'Torbay Council: scrutiny' } "
+           "@bottom-center { content: 'Page ' counter(page) } }")
     before = render("<h1>Paper</h1>" + "<p>Some text for the body of the paper.</p>" * 40, css)
     with open_pdf(before) as pdf:
         assert any("not in the structure tree" in p for p in check_content_tagged_or_artifact(pdf))
@@ -171,6 +172,20 @@ def test_list_item_split_across_a_page_is_one_item_again():
     fixed = fix_pdf(before, "Recommendations", "en-GB")
     assert count(fixed, "/LI") == 3
     assert count(fixed, "/L") == 1
+
+
+def test_list_broken_between_items_is_one_list_again():
+    items = "".join(f"<li>Recommendation number {n}, in a few words.</li>" for n in range(1, 61))
+    before = render(f"<h1>Recommendations</h1><ol>{items}</ol><p>End of the list.</p>")
+    assert count(before, "/L") >= 2
+    fixed = fix_pdf(before, "Recommendations", "en-GB")
+    assert count(fixed, "/L") == 1 and count(fixed, "/LI") == 60
+
+
+def test_lists_with_something_between_them_stay_separate():
+    items = "".join(f"<li>Item {n}.</li>" for n in range(1, 4))
+    before = render(f"<h1>Two lists</h1><ul>{items}</ul><h2 style='break-before: page'>More</h2><ul>{items}</ul>")
+    assert count(fix_pdf(before, "Two lists", "en-GB"), "/L") == 2
 
 
 def test_document_entries_are_set():
@@ -196,10 +211,10 @@ def test_an_untagged_pdf_gets_its_entries_and_stays_valid():
 
 def test_header_ids_are_made_unique_across_joined_documents():
     """A pack joins documents whose cell IDs were numbered separately."""
-    body = (f"<table><caption>One</caption><thead><tr><th scope='col'>A</th><th scope='col'>B</th></tr></thead>"
-            f"<tbody><tr><td>1</td><td>2</td></tr></tbody></table>"
-            f"<table><caption>Two</caption><thead><tr><th scope='col'>C</th><th scope='col'>D</th></tr></thead>"
-            f"<tbody><tr><td>3</td><td>4</td></tr></tbody></table>")
+    body = ("<table><caption>One</caption><thead><tr><th scope='col'>A</th><th scope='col'>B</th></tr></thead>"
+            "<tbody><tr><td>1</td><td>2</td></tr></tbody></table>"
+            "<table><caption>Two</caption><thead><tr><th scope='col'>C</th><th scope='col'>D</th></tr></thead>"
+            "<tbody><tr><td>3</td><td>4</td></tr></tbody></table>")
     with open_pdf(render(body)) as pdf:
         first, second = [e for e in elements(pdf) if tag(e) == "/Table"]
         for table in (first, second):       # as if both came from documents numbered alike

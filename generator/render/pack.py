@@ -342,6 +342,41 @@ def _explicit_destinations(src) -> None:
     del src.Root.Names.Dests
 
 
+def _unique_ids(element, prefix: str) -> dict[bytes, object]:
+    """Prefix every element /ID below `element` (and the /Headers that name them).
+
+    Each document numbers its table cells' IDs itself ('56-0-0'); joined in one pack they
+    would collide, and /Headers would point into the wrong table. Returns id -> element,
+    for the /IDTree (ISO 32000-1 table 322) of the whole."""
+    import pikepdf
+
+    def renamed(value) -> bytes:
+        return prefix.encode() + bytes(value)
+
+    found, stack, seen = {}, [element], set()
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, pikepdf.Dictionary) or "/S" not in node:
+            continue
+        if node.is_indirect:
+            if node.objgen in seen:
+                continue
+            seen.add(node.objgen)
+        if "/ID" in node:
+            node.ID = pikepdf.String(renamed(node.ID))
+            found[bytes(node.ID)] = node
+        attributes = node.get("/A")
+        for attribute in (attributes if isinstance(attributes, pikepdf.Array) else [attributes]):
+            if isinstance(attribute, pikepdf.Dictionary) and "/Headers" in attribute:
+                attribute.Headers = pikepdf.Array([pikepdf.String(renamed(h)) for h in attribute.Headers])
+        kids = node.get("/K")
+        if isinstance(kids, pikepdf.Array):
+            stack.extend(kids)
+        elif isinstance(kids, pikepdf.Dictionary):
+            stack.append(kids)
+    return found
+
+
 def _ensure_alt(element, fallback: str) -> int:
     """Give every /Figure below `element` an /Alt; returns how many lacked one.
 
@@ -386,6 +421,8 @@ class _Assembler:
         self.role_map = Dictionary()
         self.outline = _OutlineNode("")
         self.alt_added = 0                 # figures that arrived without /Alt (e.g. in an inserted PDF)
+        self.ids: dict[bytes, object] = {}  # element /ID -> element: the /IDTree of the whole
+        self.pieces = 0
         self.regular = overlay_font("regular", cache_dir)
         self.bold = overlay_font("bold", cache_dir)
         self.fonts = {self.regular.name: _font_object(self.pdf, self.regular),
@@ -441,6 +478,7 @@ class _Assembler:
                     copied.S = Name.Div
                 part.K.append(copied)
             self.alt_added += _ensure_alt(part, f"A figure in {piece.title or piece.label or 'this document'}")
+            self.ids.update(_unique_ids(part, f"d{self.pieces}-"))
             top = -1
             for key, value in _number_tree_items(src_root.ParentTree):
                 self.parent_tree.append((key + offset, self._copy(value)))
@@ -473,6 +511,7 @@ class _Assembler:
             self._overlay(page, piece.stamp, number, marks)
         self._place_outline(piece, first, bookmarks)
         src.close()
+        self.pieces += 1
         return len(pages)
 
     def _overlay(self, page, stamp, number, marks) -> None:
@@ -560,6 +599,12 @@ class _Assembler:
         self.root_elem.ParentTreeNextKey = self.next_key
         if len(self.role_map):
             self.root_elem.RoleMap = self.role_map
+        if self.ids:
+            names = Array()
+            for key in sorted(self.ids):
+                names.append(String(key))
+                names.append(self.ids[key])
+            self.root_elem.IDTree = pdf.make_indirect(Dictionary(Names=names))
         pdf.Root.StructTreeRoot = self.root_elem
         pdf.Root.MarkInfo = Dictionary(Marked=True)
         pdf.Root.Lang = String(meta.lang)

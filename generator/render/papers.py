@@ -90,6 +90,9 @@ _IMG = re.compile(r"<img\b[^>]*>", re.I)
 _ALT = re.compile(r'\balt\s*=\s*"([^"]*)"', re.I)
 _SRC = re.compile(r'\bsrc\s*=\s*"([^"]*)"', re.I)
 _OL_START = re.compile(r'<ol\b([^>]*?)\sstart="(\d+)"([^>]*)>', re.I)
+_TABLE = re.compile(r"<table\b[^>]*>(?!\s*<caption)", re.I)
+_HEADING = re.compile(r"<h[1-6]\b[^>]*>(.*?)</h[1-6]>", re.I | re.S)
+_TAG = re.compile(r"<[^>]+>")
 
 
 def print_html(html: str) -> str:
@@ -110,6 +113,17 @@ def print_html(html: str) -> str:
         text = f'alt="Image: {name}"'
         return _ALT.sub(lambda _: text, tag) if found else tag[:4] + " " + text + tag[4:]
 
+    # Every table keeps a caption (read by screen readers, and how pdf_tags tells a table split
+    # by a page break from two tables): a Markdown table is captioned, unseen, by its heading.
+    count = [0]
+
+    def caption(match: re.Match) -> str:
+        count[0] += 1
+        headings = _HEADING.findall(html, 0, match.start())
+        text = _TAG.sub("", headings[-1]).strip() if headings else ""
+        return f'{match.group(0)}<caption class="caption-hidden">{text or f"Table {count[0]}"}</caption>'
+
+    html = _TABLE.sub(caption, html)
     # WeasyPrint 70 ignores <ol start>: HMIP numbers recommendations on across addressees (5, 6 ...).
     html = _OL_START.sub(lambda m: f'<ol{m[1]} start="{m[2]}" style="counter-reset: list-item {int(m[2]) - 1}"{m[3]}>',
                          html)
@@ -151,7 +165,7 @@ class PaperContext:
         html = print_html(self.env.get_template("pack.html").render(**base))
         key = hashlib.sha256(f"{html}\0{self.css}".encode()).hexdigest()
         job = Job(key=key, label=label, source=source, html=html, css=self.css, base_dir=str(self.content),
-                  roots=self.roots)
+                  roots=self.roots, title=title, lang=corpus.site.language)
         doc = Doc(job, title, created, author)
         self._docs[memo] = doc
         return doc
@@ -285,10 +299,10 @@ def pack_entries(ctx: PaperContext, meeting: MeetingView, members: bool) -> list
                                      title=title))
                 continue
             parts = [ctx.part(kind, ref, appendix, meeting) for kind, ref in appendix.parts]
+            own = f"{base}/item-{item.number}-appendix-{appendix.number}.pdf"
             entries.append(Entry(item, appendix, stamp, outline, parts,
                                  marks=("NOT FOR PUBLICATION",) if appendix.exempt else (),
-                                 path=None if appendix.exempt else f"{base}/item-{item.number}-appendix-{appendix.number}.pdf",
-                                 title=title))
+                                 path=None if appendix.exempt else own, title=title))
     return entries
 
 
@@ -393,7 +407,8 @@ def _assemble(ctx: PaperContext, meeting: MeetingView, pieces: list[pack.Piece],
         return pack.assemble(pieces, meta, first_page=first_page or 1, draft=ctx.plan.preview,
                              cache_dir=ctx.cache_dir)
     except ValueError as exc:          # an inserted PDF that cannot be used (unreadable, encrypted)
-        raise PaperError(meeting.path, str(exc), "insert a PDF that opens in a PDF reader, without a password") from None
+        raise PaperError(meeting.path, str(exc),
+                         "insert a PDF that opens in a PDF reader, without a password") from None
 
 
 def recipes_for(ctx: PaperContext, outputs: Iterable[Output]) -> list[Recipe]:
@@ -453,11 +468,7 @@ class PoolRunner:
 
     def __init__(self, workers: int, stall_seconds: float = STALL_SECONDS,
                  max_tasks_per_child: int = MAX_TASKS_PER_CHILD) -> None:
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-        if context.get_start_method() == "forkserver":
-            # Workers fork from a server that has WeasyPrint imported already (2 s saved per worker).
-            context.set_forkserver_preload(["generator.render.pdf", "generator.render.paper_worker"])
+        context = self.context()
         self.started = context.SimpleQueue()
         self.executor = futures.ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                                     initializer=paper_worker.init, initargs=(self.started,),
@@ -465,6 +476,22 @@ class PoolRunner:
         self.pending: dict[futures.Future, Task] = {}
         self.stall = stall_seconds
         self.running: dict[str, int] = {}     # task key -> worker pid, as workers report starting
+
+    @staticmethod
+    def context():
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        if context.get_start_method() == "forkserver":
+            # Workers fork from a server that has WeasyPrint imported already (2 s saved per worker).
+            context.set_forkserver_preload(["generator.render.pdf", "generator.render.paper_worker"])
+        return context
+
+    @classmethod
+    def warm_up(cls) -> None:
+        """Start the fork server now: it imports WeasyPrint while this process writes the HTML."""
+        if cls.context().get_start_method() == "forkserver":
+            from multiprocessing import forkserver
+            forkserver.ensure_running()
 
     def submit(self, task: Task) -> None:
         self.pending[self.executor.submit(paper_worker.task, task.key, task.function, task.argument)] = task
@@ -592,6 +619,9 @@ def drive(recipes: list[Recipe], jobs: int, progress: Callable[[str, int, int], 
 def render_pdfs(root: Path, plan: Plan, outputs: Iterable[Output], jobs: int = 0,
                 progress: Callable[[str, int, int], None] | None = None) -> Iterator[tuple[str, bytes]]:
     """Every planned PDF output in `outputs`, as (relative path, bytes), in the order they finish."""
+    outputs = list(outputs)
+    if _workers(jobs) > 1 and (len(outputs) > 1 or any(o.kind == "pack" for o in outputs)):
+        PoolRunner.warm_up()
     ctx = PaperContext(root, plan)
     yield from drive(recipes_for(ctx, outputs), jobs, progress)
 

@@ -15,8 +15,11 @@ Everything that makes a paper safe, accessible and reproducible is decided here,
   `FontConfiguration` per process, reused by every document the process renders.
 - **Accessibility.** WeasyPrint's PDF/UA-1 variant: a structure tree, /Lang from
   `<html lang>`, /Title from `<title>`, /DisplayDocTitle. SVG charts get their /Alt from
-  their `<title>` (WeasyPrint 70 reads it); `papers.print_svg` puts the chart's
+  their `<title>` (WeasyPrint 70 reads it); `papers.print_html` puts the chart's
   description into that title first, so the alt text carries the numbers.
+- **Tagging repairs.** `pdf_tags.fix_pdf` (WeasyPrint 70 splits a table crossing a page into
+  one /Table per page, leaves header cells without /Scope and writes no /IDTree; see
+  docs/pdf-accessibility.md) runs on each document right after layout, in the worker.
 - **Reproducibility.** WeasyPrint 70 writes /CreationDate and /ModDate only from
   `<meta name=dcterms.created|modified>` (it never reads the clock or SOURCE_DATE_EPOCH
   for PDFs) and writes /ID only when given `pdf_identifier`: we pass a fixed identifier,
@@ -37,6 +40,7 @@ from urllib.parse import unquote, urlsplit
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from generator.render.paper_fonts import FONT_FAMILY, PaperError, check_fonts  # noqa: F401 (re-exported)
+from generator.render.pdf_tags import fix_pdf
 
 PDF_VARIANT = "pdf/ua-1"
 MAX_FETCH_BYTES = 64 * 1024 * 1024
@@ -134,6 +138,8 @@ class Job:
     css: str
     base_dir: str                 # relative URLs resolve here (the site's content/)
     roots: tuple[str, ...]        # the only folders files may be read from
+    title: str = ""               # the document's title and language, for pdf_tags.fix_pdf
+    lang: str = "en-GB"
 
 
 @dataclass(frozen=True)
@@ -161,5 +167,8 @@ def render(job: Job) -> Rendered:
         raise PaperError(job.source, str(exc),
                          "images and files must be under content/ (e.g. attachments/NAME); "
                          "nothing is fetched from the network") from None
+    # Repair WeasyPrint's tagging (tables split at page breaks, header scopes, the /IDTree ...)
+    # here, once per document and in parallel, rather than on every pack that uses it.
+    data = fix_pdf(data, job.title, job.lang)
     return Rendered(job.key, data, len(document.pages))
 

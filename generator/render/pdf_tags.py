@@ -211,7 +211,35 @@ class _Tree:
             a_kids, b_kids = _elem_kids(a), _elem_kids(b)
             return (bool(a_kids) and _tag(a_kids[0]) in _HEADINGS and bool(b_kids)
                     and _tag(b_kids[0]) not in _HEADINGS)
+        if tag == "/L":
+            # Two lists side by side, the first ending its page and the second opening the
+            # next one, with nothing between them: one list broken by the page.
+            return self._across_page_break(a, b)
         return False
+
+    def _across_page_break(self, a: Dictionary, b: Dictionary) -> bool:
+        """a's content ends a page's content and b's begins the next page's."""
+        a_marks = [(page, mcid) for mcid, page in self._marked_content(a) if page is not None]
+        b_marks = [(page, mcid) for mcid, page in self._marked_content(b) if page is not None]
+        if not a_marks or not b_marks:
+            return False
+        last, first = max(a_marks), min(b_marks)
+        if first[0] != last[0] + 1:
+            return False
+        bounds = self._content_bounds()
+        return bounds.get(last[0], (None, None))[1] == last[1] and bounds.get(first[0], (None, None))[0] == first[1]
+
+    def _content_bounds(self) -> dict[int, tuple[int, int]]:
+        """Per page, the lowest and highest MCID of content in the tree (MCIDs follow drawing
+        order; artifacts and unattached margin content have none that count)."""
+        if not hasattr(self, "_bounds"):
+            found: dict[int, list[int]] = {}
+            for top in _elem_kids(self.root):
+                for mcid, page in self._marked_content(top):
+                    if page is not None:
+                        found.setdefault(page, []).append(mcid)
+            self._bounds = {page: (min(m), max(m)) for page, m in found.items()}
+        return self._bounds
 
     def _head(self, table: Dictionary) -> Dictionary | None:
         heads = [k for k in _elem_kids(table) if _tag(k) == "/THead"]
@@ -384,7 +412,10 @@ class _Tree:
         return mapping
 
     def _artifact_orphans(self, mapping: dict[int, dict[int, Dictionary]]) -> None:
-        """Marked content whose element is not in the tree becomes a pagination artifact."""
+        """Marked content whose element is not in the tree becomes a pagination artifact.
+
+        Page content streams only: content marked inside a form XObject (WeasyPrint can draw
+        translucent boxes in one) is left as it is, and the content-tagged test would say so."""
         for index, page in enumerate(self.pdf.pages):
             key = self._page_keys.get(index)
             listed = self._old_mcids.get(key, Array()) if key is not None else Array()

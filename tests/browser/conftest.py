@@ -126,7 +126,7 @@ def chromium() -> Iterator[Any]:
 @pytest.fixture(scope="session")
 def _shared_context(chromium: Any) -> Iterator[Any]:
     context = chromium.new_context(viewport=DESKTOP)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(20_000)
     try:
         yield context
     finally:
@@ -157,7 +157,7 @@ def page(_shared_context: Any, _shared_tab: dict[str, Any]) -> Any:
 @pytest.fixture(scope="session")
 def _no_script_context(chromium: Any) -> Iterator[Any]:
     context = chromium.new_context(viewport=DESKTOP, java_script_enabled=False)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(20_000)
     try:
         yield context
     finally:

@@ -13,12 +13,15 @@ FOCUSABLE = ('a[href], button, input:not([type="hidden"]), select, textarea, sum
 # For each focusable, its computed style before and while focused.
 _FOCUS_STYLES = """(selector) => {
   const props = ["outline-style", "outline-width", "outline-color", "box-shadow", "background-color"];
-  const snap = (el) => { const s = getComputedStyle(el); return Object.fromEntries(props.map(p => [p, s.getPropertyValue(p)])); };
+  const snap = (el) => { const s = getComputedStyle(el);
+      return Object.fromEntries(props.map(p => [p, s.getPropertyValue(p)])); };
   const name = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
       (el.className && typeof el.className === "string" ? "." + el.className.trim().split(/\\s+/).join(".") : "") +
-      " '" + (el.textContent || el.getAttribute("aria-label") || el.getAttribute("title") || "").trim().slice(0, 40) + "'";
+      " '" + (el.textContent || el.getAttribute("aria-label") || el.getAttribute("title") || "")
+          .trim().slice(0, 40) + "'";
   const shown = (el) => { const s = getComputedStyle(el); const r = el.getBoundingClientRect();
-      return s.display !== "none" && s.visibility !== "hidden" && r.width > 0 && r.height > 0 && !el.closest("[hidden]"); };
+      return s.display !== "none" && s.visibility !== "hidden" && r.width > 0 && r.height > 0
+          && !el.closest("[hidden]"); };
   const found = [];
   for (const el of document.querySelectorAll(selector)) {
     if (el.disabled || !shown(el)) continue;
@@ -66,7 +69,8 @@ def _ready(page, page_type: str) -> None:
 def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(page, nginx_site, page_type):
     open_page(page, nginx_site.url(nginx_site.first_page(page_type)))
     page.keyboard.press("Tab")
-    first = page.evaluate("() => ({cls: document.activeElement.className, href: document.activeElement.getAttribute('href'),"
+    first = page.evaluate("() => ({cls: document.activeElement.className,"
+                          " href: document.activeElement.getAttribute('href'),"
                           " text: document.activeElement.textContent.trim()})")
     assert first == {"cls": "skip-link", "href": "#main", "text": "Skip to main content"}
     box = page.locator(".skip-link").bounding_box()
