@@ -62,3 +62,14 @@ def test_script_links_and_outside_images_in_markdown_are_content_errors_at_their
     found = {(p.line, p.message.split("'")[1]) for p in problems}
     assert found == {(4, "javascript:alert(1"), (5, "file:///etc/passwd"), (6, "http://127.0.0.1:9/x.png"),
                      (7, "../../secret.png")}
+
+
+def test_an_image_without_alternative_text_is_a_content_error(tmp_path):
+    from generator.pipeline import check_site
+    from site_helpers import AS_OF
+    root = copy_site(tmp_path)
+    (root / "content/attachments/chart.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (root / "content/inspections/torbay-2022.yaml").write_text(
+        "service: torbay-yot\nframework: hmip-youth-2021\nintroduction: |\n  Before.\n  ![](attachments/chart.png)\n")
+    problems = [p for p in check_site(root, AS_OF.date()).errors if p.path.endswith("torbay-2022.yaml")]
+    assert [(p.line, p.message) for p in problems] == [(5, "an image has no alternative text")]

@@ -23,7 +23,7 @@ from generator.validate import Record, Records
 EXEMPT_PARAGRAPHS = {Nation.ENGLAND: range(1, 8), Nation.WALES: range(12, 19)}
 
 # Markdown images and links: ![alt](target) / [text](target)
-_MD_TARGET = re.compile(r"(!?)\[[^\]]*\]\(\s*<?([^)\s>]+)")
+_MD_TARGET = re.compile(r"(!?)\[([^\]]*)\]\(\s*<?([^)\s>]+)")
 _MD_DEFINITION = re.compile(r"^ {0,3}\[([^\]]+)\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
 _MD_REFERENCE = re.compile(r"(!?)\[([^\]]*)\]\[([^\]]*)\]")
 _RAW_SRC = re.compile(r"""(src|href)\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
@@ -99,6 +99,11 @@ def check_markdown_targets(text: str | None, record_path: str, line: int, field:
             is_image = match.group(1).lower() == "src"
         else:
             is_image = match.group(1) == "!"
+            if is_image and not match.group(2).strip():
+                # Papers are tagged PDFs and pages meet WCAG: every image needs words.
+                problems.append(Problem(record_path, line + text.count("\n", 0, match.start()), 1,
+                                        Severity.ERROR, field, "an image has no alternative text",
+                                        "write what it shows between the brackets: ![Ratings by standard](...)"))
         target = match.group(match.re.groups)
         problems += _check_target(target, is_image, record_path, line + text.count("\n", 0, match.start()),
                                   field, known)
