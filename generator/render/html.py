@@ -17,7 +17,7 @@ import jinja2
 from markupsafe import Markup
 
 from generator import __version__, pages
-from generator.model.types import Rating
+from generator.model.types import DateOrMonth, Rating
 from generator.plan import Output, Plan
 from generator.render.markdown import markdown_block, markdown_inline, plain_text
 
@@ -27,7 +27,7 @@ THEME = Path(__file__).resolve().parent.parent / "theme"
 def format_date(value: Any) -> str:
     if value is None:
         return ""
-    if hasattr(value, "display"):
+    if isinstance(value, DateOrMonth):
         return value.display
     if isinstance(value, dt.datetime):
         return f"{value.day} {value:%B %Y %H:%M}"

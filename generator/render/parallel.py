@@ -40,7 +40,12 @@ def _render_chunk(indexes: Sequence[int]) -> list[str]:
 
 
 def default_jobs(jobs: int) -> int:
-    return jobs if jobs > 0 else (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    if jobs > 0:
+        return jobs
+    try:
+        return len(os.sched_getaffinity(0))      # the cores this process may use (Linux)
+    except AttributeError:
+        return os.cpu_count() or 1
 
 
 def render_pages(env, plan: Plan, outputs: Sequence[Output], staging: Path, jobs: int,
