@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Callable
 
 from generator import manifest
+from generator.load import LoadResult
 from generator.pipeline import Checked, check_site
+from generator.validate import Records
 from generator.plan import Output, Plan, plan_site
 from generator.render.data import render_data
 from generator.render.html import make_environment, template_dependencies, theme_asset_files
@@ -79,8 +81,42 @@ class TemplateDigests:
         return self.cache[name]
 
 
+def _options_text(options: BuildOptions) -> str:
+    return (f"drafts={options.drafts}|pdf={options.pdf}|search={options.search}|pdf_only={options.pdf_only}|"
+            f"output={options.output}")
+
+
+def _nothing_changed(options: BuildOptions, state: dict, fingerprint: str, previous: dict[str, str]) -> bool:
+    """True when the last complete build read exactly these inputs on the same day, no embargo
+    has ended since, and its files are all still there: then there is nothing to do."""
+    if not state or state.get("fingerprint") != fingerprint or state.get("as_of") != options.as_of.isoformat():
+        return False
+    next_release = state.get("next_release")
+    if next_release and options.now >= dt.datetime.fromisoformat(next_release):
+        return False
+    return all((options.output / path).is_file() for path in previous)
+
+
+def next_release(corpus, now: dt.datetime) -> dt.datetime | None:
+    """The first embargo still to end after `now`: the moment a rebuild would publish more."""
+    moments = [e.embargo_until for kind in (corpus.inspections, corpus.action_plans, corpus.reports,
+                                            corpus.meetings, corpus.indicators)
+               for e in kind.values() if e.embargo_until]
+    moments += [item.embargo_until for m in corpus.meetings.values() for item in m.items if item.embargo_until]
+    later = [m for m in moments if m > now]
+    return min(later) if later else None
+
+
 def build_site(options: BuildOptions, progress: Callable[[str, int, int], None] | None = None) -> BuildReport:
     started = time.perf_counter()
+    manifest_path = options.output.parent / ".manifests" / f"{options.output.name}.json"
+    fingerprint = manifest.input_fingerprint(options.root, _options_text(options))
+    previous = manifest.load(manifest_path) if options.output.exists() else {}
+    if previous and _nothing_changed(options, manifest.load_state(manifest_path), fingerprint, previous):
+        report = BuildReport(Checked(LoadResult(options.root, (), ()), Records(None, {}, {}), None, ()))
+        report.reused = sorted(previous)
+        report.timings["total"] = time.perf_counter() - started
+        return report
     checked = check_site(options.root, options.as_of)
     report = BuildReport(checked)
     report.timings["check"] = time.perf_counter() - started
@@ -97,8 +133,6 @@ def build_site(options: BuildOptions, progress: Callable[[str, int, int], None] 
     template_digest = TemplateDigests(env)
     assets = theme_asset_files()
     assets_digest = _digest_files(str(p) for _, p in assets)
-    manifest_path = options.output.parent / ".manifests" / f"{options.output.name}.json"
-    previous = manifest.load(manifest_path) if options.output.exists() else {}
     keys = {o.path: manifest.output_key(o, digests, template_digest(o.template), assets_digest
                                         if o.kind in ("pdf", "pack") else "")
             for o in plan.outputs}
@@ -151,7 +185,9 @@ def build_site(options: BuildOptions, progress: Callable[[str, int, int], None] 
         except BaseException:
             staging.abandon()
             raise
-        manifest.save(manifest_path, keys)
+        release = next_release(checked.corpus, options.now)
+        manifest.save(manifest_path, keys, {"fingerprint": fingerprint, "as_of": options.as_of.isoformat(),
+                                            "next_release": release.isoformat() if release else None})
     report.timings["total"] = time.perf_counter() - started
     return report
 

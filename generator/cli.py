@@ -178,7 +178,9 @@ def build(ctx: click.Context, output: Path | None, as_of: dt.datetime | None, dr
                 click.echo(str(problem))
     timings = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in report.timings.items())
     click.echo(f"built {target}: {len(report.rendered)} rendered, {len(report.reused)} reused, "
-               f"{len(report.removed)} removed, {len(report.plan.withheld)} records withheld ({timings})")
+               f"{len(report.removed)} removed, "
+               f"{len(report.plan.withheld) if report.plan else 'no'} records withheld"
+               f"{'' if report.plan else ' (nothing changed since the last build)'} ({timings})")
 
 
 @cli.command()

@@ -98,3 +98,19 @@ def test_the_embargo_lifts_at_the_minute_it_names(tmp_path, offset_minutes, publ
     plant_embargoed_inspection(root, until)
     build(root, now=until + dt.timedelta(minutes=offset_minutes))
     assert (root / "output/site/inspections/torbay-2026/index.html").exists() is public
+
+
+def test_an_unchanged_rebuild_skips_work_until_an_embargo_ends_the_same_day(tmp_path):
+    root = copy_site(tmp_path)
+    morning = AS_OF.replace(hour=9)
+    plant_embargoed_inspection(root, morning.replace(hour=12))
+    build(root, now=morning)
+    quiet = build(root, now=morning.replace(hour=11))
+    assert quiet.plan is None and quiet.rendered == []          # nothing changed: nothing parsed or rendered
+    assert not (root / "output/site/inspections/torbay-2026/index.html").exists()
+    released = build(root, now=morning.replace(hour=13))       # same day, but the embargo has ended
+    assert released.plan is not None
+    assert (root / "output/site/inspections/torbay-2026/index.html").exists()
+    edited = root / "content/inspections/sandwell-2018.yaml"
+    edited.write_text(edited.read_text() + "\n")                 # any change to an input is seen
+    assert build(root, now=morning.replace(hour=14)).plan is not None
