@@ -353,15 +353,10 @@ def _unique_ids(element, prefix: str) -> dict[bytes, object]:
     def renamed(value) -> bytes:
         return prefix.encode() + bytes(value)
 
-    found, stack, seen = {}, [element], set()
-    while stack:
-        node = stack.pop()
-        if not isinstance(node, pikepdf.Dictionary) or "/S" not in node:
+    found = {}
+    for node in _structure_elements(element):
+        if "/S" not in node:
             continue
-        if node.is_indirect:
-            if node.objgen in seen:
-                continue
-            seen.add(node.objgen)
         if "/ID" in node:
             node.ID = pikepdf.String(renamed(node.ID))
             found[bytes(node.ID)] = node
@@ -369,12 +364,28 @@ def _unique_ids(element, prefix: str) -> dict[bytes, object]:
         for attribute in (attributes if isinstance(attributes, pikepdf.Array) else [attributes]):
             if isinstance(attribute, pikepdf.Dictionary) and "/Headers" in attribute:
                 attribute.Headers = pikepdf.Array([pikepdf.String(renamed(h)) for h in attribute.Headers])
+    return found
+
+
+def _structure_elements(element):
+    """Every dictionary of a structure tree below `element`, each once (depth first)."""
+    import pikepdf
+
+    stack, seen = [element], set()
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, pikepdf.Dictionary):
+            continue
+        if node.is_indirect:
+            if node.objgen in seen:
+                continue
+            seen.add(node.objgen)
+        yield node
         kids = node.get("/K")
         if isinstance(kids, pikepdf.Array):
             stack.extend(kids)
         elif isinstance(kids, pikepdf.Dictionary):
             stack.append(kids)
-    return found
 
 
 def _ensure_alt(element, fallback: str) -> int:
@@ -384,23 +395,11 @@ def _ensure_alt(element, fallback: str) -> int:
     sure both exist), so this only acts on figures of inserted tagged PDFs."""
     import pikepdf
 
-    added, stack, seen = 0, [element], set()
-    while stack:
-        node = stack.pop()
-        if not isinstance(node, pikepdf.Dictionary):
-            continue
-        if node.is_indirect:
-            if node.objgen in seen:
-                continue
-            seen.add(node.objgen)
+    added = 0
+    for node in _structure_elements(element):
         if node.get("/S") == pikepdf.Name.Figure and not str(node.get("/Alt", "")).strip():
             node.Alt = pikepdf.String(fallback)
             added += 1
-        kids = node.get("/K")
-        if isinstance(kids, pikepdf.Array):
-            stack.extend(kids)
-        elif isinstance(kids, pikepdf.Dictionary):
-            stack.append(kids)
     return added
 
 
