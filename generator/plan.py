@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from generator.publication import Withheld, public_corpus
 from generator.resolve.corpus import Corpus, MeetingView
@@ -35,11 +36,16 @@ class Plan:
     now: dt.datetime
     preview: bool                # a --drafts preview: pages carry a DRAFT banner
 
+    @cached_property
+    def paths(self) -> frozenset[str]:
+        """Every output path, built once per plan (pages ask 'does this PDF exist?' often)."""
+        return frozenset(o.path for o in self.outputs)
+
     def by_path(self) -> dict[str, Output]:
         return {o.path: o for o in self.outputs}
 
     def has(self, path: str) -> bool:
-        return any(o.path == path for o in self.outputs)
+        return path in self.paths
 
 
 def keys(kind: str, ids) -> list[str]:

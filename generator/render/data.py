@@ -61,7 +61,8 @@ def inspection_record(corpus: Corpus, view: InspectionView) -> dict[str, Any]:
 def inspections_json(corpus: Corpus) -> bytes:
     data = {"site": corpus.site.title, "as_of": corpus.as_of.isoformat(),
             "inspections": [inspection_record(corpus, v) for v in corpus.inspections.values()]}
-    return (json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+    # Compact separators keep Python's C encoder (indent= forces the pure-Python one, 10% of a build).
+    return (json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 RATINGS_COLUMNS = ["inspection", "service", "council", "framework", "published", "overall_rating", "overall_score",

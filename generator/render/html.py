@@ -119,7 +119,7 @@ def render_page(env: jinja2.Environment, plan: Plan, output: Output, extra: dict
     corpus = plan.corpus
     data = PAGE_DATA[output.kind](corpus, output.subject)
     template = env.get_template(output.template)
-    existing = {o.path for o in plan.outputs}
+    existing = plan.paths
     root = relative_root(output.path)
 
     def link(target: str) -> str:
