@@ -137,7 +137,7 @@ class PaperContext:
         self.root = root
         self.plan = plan
         self.corpus: Corpus = plan.corpus
-        self.env = make_environment(root / "templates")
+        self.env = make_environment(root / "templates", cache=root / ".cache" / "jinja")
         # The theme's print stylesheet (its digest is in every PDF's manifest key, with the assets').
         # A council restyles papers by overriding a template (e.g. paper_base.html) in templates/.
         self.css = (THEME / "assets" / "print.css").read_text(encoding="utf-8")
