@@ -35,6 +35,7 @@ class BuildOptions:
     jobs: int = 0                     # 0: all cores
     search: bool = True
     pdf_only: bool = False            # `make pdf`: the papers and packs only, into their own folder
+    reuse_layouts: bool = True        # PDF documents laid out by an earlier build (.cache/): speed only
 
 
 @dataclass
@@ -162,7 +163,8 @@ def build_site(options: BuildOptions, progress: Callable[[str, int, int], None] 
             if pdf_outputs:
                 stage = time.perf_counter()
                 from generator.render.papers import render_pdfs
-                for path, data in render_pdfs(options.root, plan, pdf_outputs, jobs=options.jobs, progress=progress):
+                for path, data in render_pdfs(options.root, plan, pdf_outputs, jobs=options.jobs, progress=progress,
+                                              reuse_layouts=options.reuse_layouts):
                     staging.write(path, data)
                     report.rendered.append(path)
                 report.timings["pdf"] = time.perf_counter() - stage

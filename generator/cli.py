@@ -147,9 +147,11 @@ def _audit(root: Path, folder: Path, checked: Checked, now: dt.datetime, fmt: st
               help="Only the public papers and packs, into output/pdf/ (the site is left as it is).")
 @click.option("-j", "--jobs", type=click.IntRange(0, 64), default=0, help="Parallel workers (0: all cores).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems and the final line.")
+@click.option("--no-cache", is_flag=True,
+              help="Lay out every PDF document afresh instead of reusing layouts kept in .cache/.")
 @click.pass_context
 def build(ctx: click.Context, output: Path | None, as_of: dt.datetime | None, drafts: bool, no_pdf: bool,
-          no_search: bool, pdf_only: bool, jobs: int, quiet: bool) -> None:
+          no_search: bool, pdf_only: bool, jobs: int, quiet: bool, no_cache: bool) -> None:
     """Validate, then build the site and every public PDF. Incremental and atomic."""
     from generator.build import BuildOptions, OutputError, build_site
     from generator.progress import Progress
@@ -161,7 +163,8 @@ def build(ctx: click.Context, output: Path | None, as_of: dt.datetime | None, dr
     folder = "pdf" if pdf_only else "preview" if drafts else "site"
     target = (output or root / "output" / folder).resolve()
     options = BuildOptions(root=root, output=target, as_of=now.date(), now=now, drafts=drafts,
-                           pdf=not no_pdf, jobs=jobs, search=not no_search, pdf_only=pdf_only)
+                           pdf=not no_pdf, jobs=jobs, search=not no_search, pdf_only=pdf_only,
+                           reuse_layouts=not no_cache)
     with Progress(enabled=not quiet) as progress:
         try:
             report = build_site(options, progress=progress.update)

@@ -13,6 +13,7 @@ from typing import Any, Generic, Mapping, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from generator.load import Document, LoadResult
+from generator.load.documents import LazySourceMap
 from generator.load.yaml_source import SourceMap, dotted
 from generator.model import MODELS
 from generator.problems import Problem, Severity, did_you_mean
@@ -167,6 +168,8 @@ def validate_document(doc: Document) -> tuple[Record | None, list[Problem]]:
     try:
         record = model.model_validate(data)
     except ValidationError as error:
+        if isinstance(doc.source, LazySourceMap) and doc.source.problems:
+            return None, list(doc.source.problems)
         return None, problems_from_validation(error, doc, model)
     return Record(doc.kind, doc.id, doc.path, record, doc.source, doc.digest, doc.body, doc.body_line), []
 

@@ -199,7 +199,8 @@ def test_torbay_outline_lists_the_item_and_every_appendix_at_its_first_page(torb
 
 def test_torbay_pack_is_byte_identical_when_made_again(torbay_pack, tmp_path):
     again = tmp_path / "again.pdf"
-    result = scrutiny(REPO, "pack", TORBAY, "-o", str(again), "--as-of", AS_OF, "-j", "1")
+    # --no-cache: lay every document out again rather than reuse the first run's layouts
+    result = scrutiny(REPO, "pack", TORBAY, "-o", str(again), "--as-of", AS_OF, "-j", "1", "--no-cache")
     assert result.exit_code == 0, result.output
     assert again.read_bytes() == torbay_pack.read_bytes()
 
@@ -478,3 +479,49 @@ def test_a_worker_that_hangs_fails_the_build_naming_the_document():
         run_tasks(PoolRunner(1, stall_seconds=3), [Task("slow", "the report content/reports/slow.md", time.sleep, 120)])
     assert "content/reports/slow.md" in str(caught.value)
     assert time.monotonic() - started < 60
+
+
+# --- laid-out documents are reused between builds (generator/render/pdf_cache.py) -------------------
+
+def _laid_out(monkeypatch) -> list[str]:
+    """Record the title of every document WeasyPrint lays out in this process (-j 1)."""
+    from generator.render import paper_worker
+    titles: list[str] = []
+    real = paper_worker.render
+
+    def counting(job):
+        titles.append(job.title)
+        return real(job)
+
+    monkeypatch.setattr(paper_worker, "render", counting)
+    return titles
+
+
+def test_a_pack_rebuilt_after_one_appendix_changed_lays_out_only_that_appendix(tmp_path, monkeypatch):
+    site = make_site(tmp_path / "site")
+    laid_out = _laid_out(monkeypatch)
+    pack = ["pack", "testshire-2024-01-10", "--as-of", "2024-01-09", "-j", "1"]
+    first = tmp_path / "first.pdf"
+    assert scrutiny(site, *pack, "-o", str(first)).exit_code == 0
+    assert len(laid_out) >= 3                    # front sheet, cover report, the note: all laid out
+
+    note = site / "content/attachments/public-note.md"
+    note.write_text(note.read_text().replace("PUBLIC NOTE TEXT", "REVISED NOTE TEXT"))
+    laid_out.clear()
+    second = tmp_path / "second.pdf"
+    assert scrutiny(site, *pack, "-o", str(second)).exit_code == 0
+    assert laid_out == ["Public note"]           # the note is still one page: the front sheet is unchanged
+    assert any("REVISED NOTE TEXT" in text for text in page_texts(second))
+
+    laid_out.clear()
+    fresh = tmp_path / "fresh.pdf"
+    assert scrutiny(site, *pack, "-o", str(fresh), "--no-cache").exit_code == 0
+    assert len(laid_out) >= 3
+    assert fresh.read_bytes() == second.read_bytes()     # reuse changes the speed, never the bytes
+
+
+def test_the_members_pack_leaves_no_exempt_layout_in_the_cache(small_pack, members_pack, small_site):
+    cached = [p for p in (small_site / ".cache").rglob("*.pdf") if p.is_file()]
+    assert cached                                 # the public pack's layouts are there...
+    for path in cached:                           # ...and none holds the exempt appendix
+        assert not any(SENTINEL in text for text in page_texts(path)), path

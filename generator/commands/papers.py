@@ -89,9 +89,11 @@ def register(cli: click.Group) -> None:
     @click.option("--as-of", type=AsOf(), default=None, help="Make it as if it were DATE (embargoes, overdue actions).")
     @click.option("--drafts", is_flag=True, help="Include draft records (pages marked DRAFT).")
     @click.option("-j", "--jobs", type=click.IntRange(0, 64), default=0, help="Parallel workers (0: all cores).")
+    @click.option("--no-cache", is_flag=True,
+                  help="Lay out every document afresh instead of reusing layouts kept in .cache/.")
     @click.pass_context
     def pack_command(ctx: click.Context, meeting: str, output: Path | None, members: bool, as_of, drafts: bool,
-                     jobs: int) -> None:
+                     jobs: int, no_cache: bool) -> None:
         """One meeting's agenda pack: front sheet or covering letter, every paper, stamped and numbered."""
         from generator.render.papers import render_members_pack, render_output
         from generator.write import OutputError
@@ -116,7 +118,7 @@ def register(cli: click.Group) -> None:
             sys.exit(1)
         try:
             data = (render_members_pack(root, plan, meeting, jobs=jobs) if members
-                    else render_output(root, plan, planned, jobs=jobs))
+                    else render_output(root, plan, planned, jobs=jobs, reuse_layouts=not no_cache))
         except OutputError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
@@ -130,8 +132,11 @@ def register(cli: click.Group) -> None:
                   help="Where the PDF goes. Default: output/papers/ID.pdf.")
     @click.option("--as-of", type=AsOf(), default=None, help="Make it as if it were DATE (embargoes, overdue actions).")
     @click.option("--drafts", is_flag=True, help="Include draft records (pages marked DRAFT).")
+    @click.option("--no-cache", is_flag=True,
+                  help="Lay out every document afresh instead of reusing layouts kept in .cache/.")
     @click.pass_context
-    def paper_command(ctx: click.Context, kind: str, record_id: str, output: Path | None, as_of, drafts: bool) -> None:
+    def paper_command(ctx: click.Context, kind: str, record_id: str, output: Path | None, as_of, drafts: bool,
+                      no_cache: bool) -> None:
         """One paper: a committee report, an inspection's findings, or an action plan (landscape)."""
         from generator.render.papers import render_output
         from generator.write import OutputError
@@ -150,7 +155,7 @@ def register(cli: click.Group) -> None:
             sys.exit(1)
         target = output or root / "output" / "papers" / f"{record_id}.pdf"
         try:
-            data = render_output(root, plan, planned, jobs=1)
+            data = render_output(root, plan, planned, jobs=1, reuse_layouts=not no_cache)
         except OutputError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)

@@ -1,8 +1,12 @@
 """Find the content files of a site and read each into a `Document`.
 
-Reading is the only thing this module does: no file is read after this stage. Files
-are read with limits (size; UTF-8 only, a byte-order mark allowed) so that a stray
-50 MB export or a file saved as Windows-1252 gives a clear error instead of a hang.
+Reading is the only thing this module does. Files are read with limits (size; UTF-8
+only, a byte-order mark allowed) so that a stray 50 MB export or a file saved as
+Windows-1252 gives a clear error instead of a hang.
+
+Plain records are read by the fast path (`fast_yaml`), which keeps no positions: their
+`LazySourceMap` reads the file again, through the position-keeping parser, the first time
+a problem in it needs a line and column. Only files with problems pay for positions.
 """
 
 from __future__ import annotations
@@ -10,11 +14,13 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
-from generator.load.yaml_source import SourceMap, parse_yaml
+from generator.load import fast_yaml
+from generator.load.yaml_source import Position, SourceMap, parse_yaml
 from generator.problems import Problem, Severity, rel
 
 MAX_RECORD_BYTES = 2 * 1024 * 1024        # a record is a few KB; 2 MiB is generous
@@ -37,6 +43,64 @@ ATTACHMENTS = "attachments"
 
 
 @dataclass(frozen=True)
+class LazySourceMap:
+    """A `SourceMap` made when first asked for: the file is read again and parsed by the
+    position-keeping parser. Read by the fast path, a file without problems never is."""
+
+    file: Path
+    shown: str
+
+    @cached_property
+    def _parsed(self) -> tuple[SourceMap, tuple[Problem, ...]]:
+        try:
+            text, _ = _decode(self.file.read_bytes(), self.shown)
+        except OSError:
+            text = None
+        if text is None:
+            return SourceMap.empty(), ()
+        if self.file.suffix == ".md":
+            front, _, _ = split_front_matter(text)
+            _, source, problems = parse_yaml(front or "", self.shown, line_offset=1)
+        else:
+            _, source, problems = parse_yaml(text, self.shown)
+        return source, tuple(problems)
+
+    @property
+    def _map(self) -> SourceMap:
+        return self._parsed[0]
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        """What the position-keeping parser says of the file. Empty for any file the fast
+        path reads the same way; asked when validation fails, so that a file outside what
+        either parser should accept (nesting too deep, say) gets libyaml's path's message."""
+        return self._parsed[1]
+
+    @property
+    def values(self) -> Mapping[tuple, Position]:
+        return self._map.values
+
+    @property
+    def keys(self) -> Mapping[tuple, Position]:
+        return self._map.keys
+
+    def locate(self, path: tuple) -> Position:
+        return self._map.locate(path)
+
+    def locate_key(self, path: tuple) -> Position:
+        return self._map.locate_key(path)
+
+
+def _parse(text: str, file: Path, shown: str, line_offset: int = 0
+           ) -> tuple[Any, SourceMap | LazySourceMap, list[Problem]]:
+    """The fast path when the text is inside its subset, else the position-keeping parser."""
+    fast, data = fast_yaml.try_load(text)
+    if fast:
+        return data, LazySourceMap(file, shown), []
+    return parse_yaml(text, shown, line_offset=line_offset)
+
+
+@dataclass(frozen=True)
 class Document:
     """One content file, read: its data, where each value stands, and its Markdown body."""
 
@@ -44,7 +108,7 @@ class Document:
     id: str                 # file name without extension
     path: str               # relative to the site root, e.g. content/inspections/torbay-2021.yaml
     data: Any               # plain dicts, lists and strings (None when unreadable)
-    source: SourceMap
+    source: SourceMap | LazySourceMap
     digest: str             # sha256 of the file's bytes: what incremental builds compare
     body: str | None = None         # Markdown after the front matter (reports, attachments)
     body_line: int = 1              # the file line the body starts on
@@ -114,13 +178,13 @@ def read_document(file: Path, root: Path, kind: str, shown: str | None = None
     doc_id = file.stem if kind != "site" else "site"
     if file.suffix == ".md":
         front, body, body_line = split_front_matter(text)
-        data, source, problems = parse_yaml(front or "", shown, line_offset=1) if front else (
+        data, source, problems = _parse(front, file, shown, line_offset=1) if front else (
             None, SourceMap.empty(), [])
         if front is None and kind == "report":
             problems = [Problem(shown, 1, 1, Severity.ERROR, "", "a report starts with front matter",
                                 "begin the file with a line '---', the report's fields, then '---'")]
         return Document(kind, doc_id, shown, data, source, digest, body, body_line), problems
-    data, source, problems = parse_yaml(text, shown)
+    data, source, problems = _parse(text, file, shown)
     return Document(kind, doc_id, shown, data, source, digest), problems
 
 
@@ -134,7 +198,11 @@ def _check_id(file: Path, root: Path) -> list[Problem]:
 
 def load_site(root: Path) -> LoadResult:
     """Read every content file under `root/content` (and nothing outside it)."""
-    root = root.resolve()
+    with fast_yaml.quiet_stderr():
+        return _load_site(root.resolve())
+
+
+def _load_site(root: Path) -> LoadResult:
     content = root / "content"
     documents: list[Document] = []
     problems: list[Problem] = []

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +20,15 @@ from markupsafe import Markup
 from generator import __version__, pages
 from generator.model.types import DateOrMonth, Rating
 from generator.plan import Output, Plan
+from generator.render import badges
 from generator.render.markdown import markdown_block, markdown_inline, plain_text
 
 THEME = Path(__file__).resolve().parent.parent / "theme"
 
 
+@lru_cache(maxsize=16384)
 def format_date(value: Any) -> str:
+    """'4 March 2021' (or 'March 2021' for a month): cached, as an action plan page shows hundreds."""
     if value is None:
         return ""
     if isinstance(value, DateOrMonth):
@@ -56,13 +60,6 @@ def page_range(first: int | None, last: int | None) -> str:
     return f"Page {first}" if last in (None, first) else f"Pages {first} - {last}"
 
 
-def rating_slug(rating: Rating | str | None) -> str:
-    if rating is None:
-        return "none"
-    value = rating.value if isinstance(rating, Rating) else str(rating)
-    return value.lower().replace(" ", "-")
-
-
 def make_environment(site_templates: Path | None = None, cache: Path | None = None) -> jinja2.Environment:
     """The one Jinja2 environment. `cache` keeps compiled templates between runs (keyed by
     each template's source checksum, so an edited template is always recompiled)."""
@@ -86,8 +83,8 @@ def make_environment(site_templates: Path | None = None, cache: Path | None = No
     )
     env.filters.update(md=markdown_block, md_inline=markdown_inline, plain=plain_text, date=format_date,
                        long_date=format_long_date, number=format_number, percent=format_percent,
-                       pages=page_range, rating_slug=rating_slug)
-    env.globals.update(version=__version__, Rating=Rating, zip=zip)
+                       pages=page_range, rating_slug=badges.rating_slug)
+    env.globals.update(version=__version__, Rating=Rating, zip=zip, rating=badges.rating, rag=badges.rag)
     return env
 
 

@@ -3,7 +3,8 @@
 Most record fields are plain sentences: they skip Python-Markdown (95% of a naive
 generator's time) and are escaped and wrapped instead. Everything Markdown produces is
 sanitised with nh3 (raw HTML, `javascript:` links and event handlers never survive).
-Results are cached by the text itself, so a sentence shared by many pages is converted once.
+Results are cached by the text itself, so a sentence shared by many pages (or shown
+three times on one, as an action is) is converted once.
 """
 
 from __future__ import annotations
@@ -24,13 +25,20 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"},
                       "abbr": {"title"}, "ol": {"start"}}
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
-# Characters that make a text need the Markdown parser; anything else is a plain paragraph.
-_MARKDOWN_SYNTAX = re.compile(r"[*_`\[\]<>#|!]|^\s*([-+]|\d+[.)])\s|\n\s*\n|^\s{4}|\n\s*([-+*]|\d+[.)])\s|&",
-                              re.MULTILINE)
+# What makes a text need the Markdown parser; anything else is a plain paragraph. Two
+# scans, because the line-start patterns are slow on long text and most fields are one line.
+_MARKDOWN_CHARACTER = re.compile(r"[*_`\[\]<>#|!&]")
+_MARKDOWN_LINE = re.compile(r"^\s*([-+]|\d+[.)])\s|\n\s*\n|^\s{4}", re.MULTILINE)
 
 
 def needs_markdown(text: str) -> bool:
-    return bool(_MARKDOWN_SYNTAX.search(text))
+    """Does `text` use any Markdown (emphasis, links, lists, paragraphs, code, HTML)?"""
+    if _MARKDOWN_CHARACTER.search(text):
+        return True
+    first = text[:1]
+    if "\n" in text or first in (" ", "\t", "-", "+") or first.isdigit():
+        return bool(_MARKDOWN_LINE.search(text))
+    return False
 
 
 def _sanitise(fragment: str) -> str:
@@ -38,16 +46,27 @@ def _sanitise(fragment: str) -> str:
                      link_rel="noopener noreferrer", strip_comments=True)
 
 
+@lru_cache(maxsize=1)
+def _converter() -> md.Markdown:
+    # One converter per process, reset after each text: building one costs more than
+    # converting a typical field (its extensions compile dozens of patterns).
+    return md.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+
+
 @lru_cache(maxsize=65536)
 def _convert(text: str) -> str:
-    converter = md.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+    converter = _converter()
+    try:
+        out = converter.convert(text)
+    finally:
+        converter.reset()
     # Headings inside a record field sit under the page's own h2/h3: shift them down.
-    out = converter.convert(text)
     out = re.sub(r"<(/?)h1>", r"<\1h3>", out)
     out = re.sub(r"<(/?)h2>", r"<\1h3>", out)
     return _sanitise(out)
 
 
+@lru_cache(maxsize=65536)
 def markdown_block(text: str | None) -> Markup:
     """A field of one or more paragraphs."""
     if not text:
@@ -59,6 +78,7 @@ def markdown_block(text: str | None) -> Markup:
     return Markup(_convert(text))
 
 
+@lru_cache(maxsize=65536)
 def markdown_inline(text: str | None) -> Markup:
     """A sentence that sits inside a list item or table cell: no wrapping paragraph."""
     if not text:

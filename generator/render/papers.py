@@ -37,6 +37,7 @@ from generator.plan import Output, Plan
 from generator.render import pack, paper_worker
 from generator.render.html import THEME, make_environment
 from generator.render.paper_fonts import PaperError, check_fonts
+from generator.render.pdf_cache import DocumentCache, environment_digest
 from generator.resolve.corpus import AppendixView, Corpus, ItemView, MeetingView
 
 MAX_TASKS_PER_CHILD = 25          # WeasyPrint's caches grow; a fresh worker now and then keeps memory flat
@@ -559,9 +560,10 @@ def _workers(jobs: int) -> int:
     return jobs if jobs > 0 else (os.cpu_count() or 1)
 
 
-def drive(recipes: list[Recipe], jobs: int, progress: Callable[[str, int, int], None] | None = None
-          ) -> Iterator[tuple[str, bytes]]:
-    """Advance every recipe as the documents it needs are laid out; yield finished outputs."""
+def drive(recipes: list[Recipe], jobs: int, progress: Callable[[str, int, int], None] | None = None,
+          cache: DocumentCache | None = None, reuse: bool = True) -> Iterator[tuple[str, bytes]]:
+    """Advance every recipe as the documents it needs are laid out (or found in `cache`);
+    yield finished outputs."""
     results: dict[str, Any] = {}
     submitted: set[str] = set()
     waiting: list[tuple[Recipe, list[Doc]]] = []
@@ -572,6 +574,12 @@ def drive(recipes: list[Recipe], jobs: int, progress: Callable[[str, int, int], 
         except StopIteration as stop:
             yield from stop.value
     distinct = {d.key for _, needs in first_needs for d in needs or ()}
+    if cache is not None and reuse:
+        for key in distinct:
+            found = cache.get(key)
+            if found is not None:
+                results[key] = found
+        distinct -= set(results)
     workers = min(_workers(jobs), max(len(distinct), 1))
     if workers > 1:
         check_fonts()
@@ -580,7 +588,12 @@ def drive(recipes: list[Recipe], jobs: int, progress: Callable[[str, int, int], 
 
     def need(recipe: Recipe, docs: list[Doc]) -> None:
         for doc in docs:
-            if doc.key not in submitted:
+            if doc.key in results or doc.key in submitted:
+                continue
+            found = cache.get(doc.key) if cache is not None and reuse else None
+            if found is not None:
+                results[doc.key] = found
+            else:
                 submitted.add(doc.key)
                 total[0] += 1
                 runner.submit(Task(doc.key, doc.job.label, paper_worker.render, doc.job))
@@ -608,6 +621,8 @@ def drive(recipes: list[Recipe], jobs: int, progress: Callable[[str, int, int], 
                 raise RuntimeError("PDF rendering is waiting for documents nobody is rendering")
             for key, rendered in finished:
                 results[key] = rendered
+                if cache is not None:
+                    cache.put(rendered)
             if progress:
                 progress("pdf", len(results), total[0])
     finally:
@@ -617,20 +632,26 @@ def drive(recipes: list[Recipe], jobs: int, progress: Callable[[str, int, int], 
 
 
 def render_pdfs(root: Path, plan: Plan, outputs: Iterable[Output], jobs: int = 0,
-                progress: Callable[[str, int, int], None] | None = None) -> Iterator[tuple[str, bytes]]:
-    """Every planned PDF output in `outputs`, as (relative path, bytes), in the order they finish."""
+                progress: Callable[[str, int, int], None] | None = None, reuse_layouts: bool = True
+                ) -> Iterator[tuple[str, bytes]]:
+    """Every planned PDF output in `outputs`, as (relative path, bytes), in the order they finish.
+    With `reuse_layouts` false, every document is laid out afresh (and the cache refreshed)."""
     outputs = list(outputs)
     if _workers(jobs) > 1 and (len(outputs) > 1 or any(o.kind == "pack" for o in outputs)):
         PoolRunner.warm_up()
     ctx = PaperContext(root, plan)
-    yield from drive(recipes_for(ctx, outputs), jobs, progress)
+    # Files a document may embed by reference (images): Markdown attachments are in its HTML.
+    embeddable = (a.digest for a in plan.corpus.attachments.values() if a.raw is not None)
+    cache = DocumentCache(ctx.cache_dir / "documents", environment_digest(embeddable))
+    yield from drive(recipes_for(ctx, outputs), jobs, progress, cache, reuse=reuse_layouts)
+    cache.prune()
 
 
 # --- one paper or pack on demand (scrutiny paper / scrutiny pack) ---------------------------------------
 
-def render_output(root: Path, plan: Plan, output: Output, jobs: int = 0) -> bytes:
+def render_output(root: Path, plan: Plan, output: Output, jobs: int = 0, reuse_layouts: bool = True) -> bytes:
     """One planned output (a paper or a public pack) as bytes."""
-    with closing(render_pdfs(root, plan, [output], jobs=jobs)) as rendered:
+    with closing(render_pdfs(root, plan, [output], jobs=jobs, reuse_layouts=reuse_layouts)) as rendered:
         for _, data in rendered:
             return data
     raise ValueError(f"nothing rendered for {output.path}")

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
+from functools import partial
 from types import MappingProxyType
-from typing import Iterable, Mapping
+from typing import AbstractSet, Callable, Mapping
 
 from generator.blocks import BLOCKS, block_problem, find_blocks
 from generator.model import Framework, Site
 from generator.model.council import Nation
+from generator.load.yaml_source import dotted
 from generator.model.types import Status
 from generator.problems import Problem, Severity, did_you_mean
 from generator.resolve.corpus import (ActionPlanView, ActionView, AppendixView, AttachmentView,
@@ -71,21 +74,32 @@ class _Checker:
         return False
 
 
+def _line_of(record: Record, field: tuple) -> int:
+    return record.source.locate(field).line
+
+
 def _public_state(model) -> tuple[Status, dt.datetime | None]:
     return getattr(model, "status", Status.PUBLISHED), getattr(model, "embargo_until", None)
 
 
-def check_markdown_targets(text: str | None, record_path: str, line: int, field: str,
-                           attachments: Iterable[str]) -> list[Problem]:
+def check_markdown_targets(text: str | None, record_path: str, line: int | Callable[[], int], field: str,
+                           known: AbstractSet[str]) -> list[Problem]:
     """Images must be files under content/; links may not run script or read local files.
 
     WeasyPrint and browsers would otherwise fetch `http://`, `file:///etc/passwd` or
     `../../secret.png` while rendering: refuse at validation, naming the record.
+    `line` is the text's first line, or a function giving it: a record read by the fast
+    path has its positions worked out only when there is a problem to place.
     """
-    if not text:
+    if not text or ("[" not in text and "=" not in text):   # no link, image or src= at all
         return []
     problems = []
-    known = set(attachments)
+    if callable(line):
+        found = check_markdown_targets(text, record_path, 0, field, known)
+        if not found:
+            return []
+        first = line()
+        return [replace(p, line=p.line + first) for p in found]
     # Reference-style targets: ![alt][chart] ... [chart]: http://... are checked at the definition.
     definitions = {m.group(1).strip().lower(): m for m in _MD_DEFINITION.finditer(text)}
     for use in _MD_REFERENCE.finditer(text):
@@ -141,6 +155,7 @@ def resolve(records: Records, as_of: dt.date) -> tuple[Corpus | None, list[Probl
     check = _Checker(records)
     if records.site is None:
         return None, check.problems
+    attachment_paths = frozenset(records.attachments)
     site: Site = records.site.model
     if site.default_council:
         check.reference(records.site, ("default_council",), "council", site.default_council, "council", "councils")
@@ -184,13 +199,12 @@ def resolve(records: Records, as_of: dt.date) -> tuple[Corpus | None, list[Probl
         for d_number, findings in model.domains.items():
             for list_name in ("strengths", "areas_for_improvement"):
                 for index, text in enumerate(getattr(findings, list_name)):
-                    pos = rec.source.locate(("domains", d_number, list_name, index))
-                    check.problems += check_markdown_targets(text, rec.path, pos.line,
-                                                             f"domains.{d_number}.{list_name}.{index}",
-                                                             records.attachments)
-        pos = rec.source.locate(("introduction",))
-        check.problems += check_markdown_targets(model.introduction, rec.path, pos.line, "introduction",
-                                                 records.attachments)
+                    where = ("domains", d_number, list_name, index)
+                    check.problems += check_markdown_targets(
+                        text, rec.path, partial(_line_of, rec, where), dotted(where), attachment_paths)
+        check.problems += check_markdown_targets(model.introduction, rec.path,
+                                                 partial(_line_of, rec, ("introduction",)), "introduction",
+                                                 attachment_paths)
         if not ok:
             continue
         services_inspections[model.service].append(iid)
@@ -355,7 +369,7 @@ def resolve(records: Records, as_of: dt.date) -> tuple[Corpus | None, list[Probl
                 check.problems.append(Problem(rec.path, line, 1, Severity.ERROR, "body",
                                               f"[[{block.name}]] needs '{needs}:' in the front matter",
                                               f"add '{needs}: <id>' between the '---' lines"))
-        check.problems += check_markdown_targets(body, rec.path, rec.body_line, "body", records.attachments)
+        check.problems += check_markdown_targets(body, rec.path, rec.body_line, "body", attachment_paths)
         meeting_id, item_number = report_item.get(rid, (None, None))
         status, embargo = _public_state(front)
         reports[rid] = ReportView(rid, rec.path, rec.digest, status, embargo, front, body, rec.body_line,
@@ -369,7 +383,7 @@ def resolve(records: Records, as_of: dt.date) -> tuple[Corpus | None, list[Probl
             front = doc.data if isinstance(doc.data, dict) else {}
             title = front.get("title") if isinstance(front.get("title"), str) else None
             check.problems += check_markdown_targets(doc.body, doc.path, doc.body_line, "body",
-                                                     records.attachments)
+                                                     attachment_paths)
         attachments[path] = AttachmentView(path, doc.digest, title, doc.body, doc.raw)
 
     # --- assemble inspections, with previous/next of the same service

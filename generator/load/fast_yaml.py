@@ -1,0 +1,226 @@
+"""The fast path for reading YAML: plain records through rapidyaml, positions left for later.
+
+`yaml_source.parse_yaml` walks libyaml's event stream in Python so that every value keeps
+its line and column. That is the authority, but it costs ~0.7 µs an event: at a national
+corpus (245 MB of YAML, 15 M events) it was 85% of a cold build. Most records are plain
+block YAML: mappings, lists and scalars, without anchors, tags or other rarities. For
+those, rapidyaml (C++) parses the text and writes it out as JSON, which Python's C
+decoder reads back: the same data about ten times faster.
+
+The fast path answers only inside a subset where both parsers give the same plain data
+(every scalar as text, `null`/empty as None). Anything outside it returns None, and the
+caller uses `parse_yaml`; so does every file with a problem, because positions come only
+from there (`documents.LazySourceMap`). One difference is left to validation: nesting
+deeper than `MAX_DEPTH` is read here (measuring depth would cost a walk of every value),
+but no record validates that deep, and a file that fails validation is parsed again by
+`parse_yaml`, whose problems are then reported instead (`validate.validate_document`). `tests/test_fast_yaml.py` compares the two on the
+shipped content, every test fixture, the benchmark corpus and generated YAML.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+from typing import Any
+
+try:
+    import ryml
+except ImportError:                     # a platform without a rapidyaml wheel: libyaml only
+    ryml = None
+
+from generator.load.yaml_source import MAX_NODES
+
+# Text the subset leaves out, each because rapidyaml and libyaml read it differently or
+# because only libyaml's path reports it as a problem. Each test is a plain substring or
+# character-class scan (one alternation regex was 10 s on 25 MB); the rare hits are
+# looked at more closely.
+_UNUSUAL_CHARACTER = re.compile(
+    "[\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+#   tabs, control characters, and Unicode line breaks (libyaml is YAML 1.1: NEL, LS and PS end lines)
+_INDICATOR = re.compile("[&*!%@`]")               # anchor, alias, tag, directive, reserved
+_NODE_START = re.compile(r"(?:^|[-:?][ ]|[\[{,])[ ]*$", re.MULTILINE)  # ...where it would begin a node
+_MERGE_KEY = re.compile(r"(?:^|[-?][ ]|[{,])[ ]*<<[ ]*:", re.MULTILINE)
+_DOCUMENT_MARKER = re.compile(r"^(?:---|\.\.\.)(?:[ \r]|$)", re.MULTILINE)
+# `]`, `}` or `,` starting a plain value outside brackets: libyaml's syntax error, rapidyaml's text.
+# Separate literal-led patterns: Python's re scans for a literal first character quickly.
+_FLOW_END_STARTS_VALUE = tuple(re.compile(p) for p in (r": +[\]},]", r"- +[\]},]", r"\? +[\]},]", r"\n *[\]},]"))
+# A block scalar's header ('|', '>-', '|2+'): rapidyaml lets through headers libyaml refuses.
+_BLOCK_SCALAR = tuple(re.compile(p) for p in (r": +[|>]", r"- +[|>]", r"\n *[|>]"))
+_VALID_HEADER = re.compile(r"[|>](?:[-+]?[1-9]?|[1-9][-+])(?: +#.*| *)$")
+_SPECIAL_FLOAT = re.compile(r"\.(?:[iI][nN][fF]|[nN][aA][nN])\b")   # rapidyaml lower-cases them
+
+
+_PLAIN_ASCII = bytes(range(0x20, 0x7f)) + b"\n\r"
+_NON_ASCII = bytes(range(0x80, 0x100))
+_NOT_INDICATOR = bytes(b for b in range(256) if chr(b) not in "&*!%@`")
+
+
+def _bad_block_header(text: str) -> bool:
+    for pattern in _BLOCK_SCALAR:
+        for found in pattern.finditer(text):
+            start = found.end() - 1
+            end = text.find("\n", start)
+            if not _VALID_HEADER.match(text, start, len(text) if end < 0 else end):
+                return True
+    return False
+
+
+def _outside_subset(text: str, encoded: bytes) -> bool:
+    unusual = encoded.translate(None, _PLAIN_ASCII)        # C speed; usually empty
+    if unusual and (unusual.translate(None, _NON_ASCII)     # a tab or an ASCII control character
+                    or _UNUSUAL_CHARACTER.search(text)):    # non-ASCII: look at which
+        return True
+    if "\r" in text and text.count("\r") != text.count("\r\n"):       # a lone carriage return
+        return True
+    if "\\" in text:
+        # escapes in double quotes: libyaml's path reads them all (rapidyaml differs on a few)
+        return True
+    if ("|" in text or ">" in text) and _bad_block_header(text):
+        return True
+    if "~" in text or "Null" in text or "NULL" in text:
+        # the other spellings of null: rapidyaml writes them as text, libyaml's path as None
+        return True
+    if "<<" in text and _MERGE_KEY.search(text):
+        return True
+    if ("---" in text or "..." in text) and _DOCUMENT_MARKER.search(text):
+        return True                                                   # several documents
+    if text.lstrip(" ")[:1] in ("]", "}", ",") or any(p.search(text) for p in _FLOW_END_STARTS_VALUE):
+        return True
+    if encoded.translate(None, _NOT_INDICATOR):
+        for found in _INDICATOR.finditer(text):
+            line_start = text.rfind("\n", 0, found.start()) + 1
+            if _NODE_START.search(text, line_start, found.start()):
+                return True
+    return False
+
+
+# JSON needs a digit either side of a point, so rapidyaml writes `.5` as 0.5 and `5.` as 5.0.
+_POINT_DIGIT = re.compile(r"\.\d")
+_TRAILING_POINT = re.compile(r"\d\.(?:[eE]|[ ]*(?:$|[,\]}#]))", re.MULTILINE)
+_BARE_BOOLEAN = re.compile(r"[:\[,]\s*(?:true|false)\s*[,\]}\n]")
+
+
+class _Outside(Exception):
+    """The text is outside the subset: use the libyaml path."""
+
+
+def _pairs(pairs: list) -> dict:
+    mapping = dict(pairs)
+    if len(mapping) != len(pairs) or "" in mapping:
+        # a duplicate key, which libyaml's path reports; an empty key, which rapidyaml
+        # accepts in places where libyaml finds a syntax error
+        raise _Outside()
+    return mapping
+
+
+class _Floats:
+    """Keeps each JSON number as the text it was written as, noting the ambiguous ones."""
+
+    def __init__(self) -> None:
+        self.leading = self.trailing = False
+
+    def __call__(self, text: str) -> str:
+        if text.startswith(("0.", "-0.")):
+            self.leading = True
+        if ".0" in text and (text.endswith(".0") or ".0e" in text or ".0E" in text):
+            self.trailing = True
+        return text
+
+
+def _leading_point(text: str) -> bool:
+    """Is a number written as `.5` or `-.5` (a point with no digit before it)?"""
+    for found in _POINT_DIGIT.finditer(text):
+        before = text[found.start() - 1: found.start()]
+        if not (before.isalnum() or before in ("_", ".")):
+            return True
+    return False
+
+
+def _no_constants(name: str):
+    raise _Outside()
+
+
+def _booleans_as_text(value: Any) -> Any:
+    """rapidyaml writes a plain `true`/`false` as a JSON boolean; records keep it as text."""
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return {key: _booleans_as_text(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_booleans_as_text(item) for item in value]
+    return value
+
+
+class _QuietStderr:
+    """rapidyaml prints each parse error to stderr before raising it. A file it cannot
+    read goes to libyaml's path, which reports the error properly, so its message is
+    only noise: fd 2 points at /dev/null for the batch (one switch, not one per file)."""
+
+    _lock = threading.Lock()
+
+    def __enter__(self) -> "_QuietStderr":
+        self._lock.acquire()
+        try:
+            self.saved: int | None = os.dup(2)
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, 2)
+            os.close(null)
+        except OSError:                 # no fd 2 (a daemon): nothing to quieten
+            self.saved = None
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.saved is not None:
+            os.dup2(self.saved, 2)
+            os.close(self.saved)
+        self._lock.release()
+
+
+quiet_stderr = _QuietStderr
+
+
+def available() -> bool:
+    return ryml is not None
+
+
+def load_plain(text: str) -> Any:
+    """The data of one YAML document as plain dicts, lists, text and None, or `_Outside`
+    raised when the text is outside the fast path's subset. Call inside `quiet_stderr()`."""
+    encoded = text.encode("utf-8")
+    if ryml is None or not text.strip() or _outside_subset(text, encoded):
+        raise _Outside()
+    try:
+        tree = ryml.parse_in_arena(encoded)
+    except Exception as exc:            # any parse error: libyaml's path says what and where
+        raise _Outside() from exc
+    if tree.size() > MAX_NODES:
+        raise _Outside()
+    try:
+        emitted = ryml.emit_json(tree)
+    except Exception as exc:            # e.g. nesting deeper than rapidyaml will write out
+        raise _Outside() from exc
+    if emitted is None:
+        raise _Outside()
+    floats = _Floats()
+    try:
+        data = json.JSONDecoder(object_pairs_hook=_pairs, parse_int=str, parse_float=floats,
+                                parse_constant=_no_constants).decode(emitted)
+    except ValueError as exc:           # e.g. `+1`, or a control character from an escape
+        raise _Outside() from exc
+    if (floats.leading and _leading_point(text)) or (floats.trailing and _TRAILING_POINT.search(text)):
+        raise _Outside()
+    if ((".inf" in emitted or ".nan" in emitted) and "." in text and _SPECIAL_FLOAT.search(text)):
+        raise _Outside()                # `.Inf`: rapidyaml writes it lower-cased
+    if ("true" in emitted or "false" in emitted) and _BARE_BOOLEAN.search(emitted):
+        data = _booleans_as_text(data)
+    return data
+
+
+def try_load(text: str) -> tuple[bool, Any]:
+    """(True, data) on the fast path; (False, None) when libyaml's path must read the text."""
+    try:
+        return True, load_plain(text)
+    except _Outside:
+        return False, None

@@ -1,0 +1,192 @@
+"""The fast YAML path (rapidyaml) must read every text it accepts exactly as libyaml's path does.
+
+`fast_yaml.try_load` either declines a text (the caller then uses `parse_yaml`) or returns
+data. Whenever it returns data, `parse_yaml` on the same text must give the same data and
+no problem at all: otherwise a record could mean something different, or an error could
+go unreported, depending on which parser read it. Checked on every YAML text the project
+has (content, fixtures, frameworks, a benchmark corpus) and on generated YAML.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.load import fast_yaml
+from generator.load.documents import split_front_matter
+from generator.load.yaml_source import parse_yaml
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+
+def _agrees(text: str) -> bool:
+    """True when the fast path accepted the text (and then agrees with libyaml's path)."""
+    with fast_yaml.quiet_stderr():
+        accepted, data = fast_yaml.try_load(text)
+    if not accepted:
+        return False
+    slow, _, problems = parse_yaml(text, "t.yaml")
+    assert problems == [], f"fast path accepted a text libyaml's path finds problems in: {problems}\n{text!r}"
+    assert data == slow, f"the two paths read differently:\nfast {data!r}\nslow {slow!r}\n{text!r}"
+    return True
+
+
+def _yaml_texts(folder: Path) -> list[tuple[str, str]]:
+    texts = []
+    for file in sorted(folder.rglob("*")):
+        if not file.is_file() or file.suffix not in (".yaml", ".yml", ".md") or file.stat().st_size > 2_000_000:
+            continue
+        try:
+            text = file.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            continue
+        if file.suffix == ".md":
+            text = split_front_matter(text)[0]
+            if text is None:
+                continue
+        texts.append((file.relative_to(folder).as_posix(), text))
+    return texts
+
+
+def test_every_file_of_the_project_is_read_the_same_by_both_paths():
+    texts = []
+    for folder in ("content", "tests/fixtures", "generator/frameworks"):
+        texts += _yaml_texts(REPO / folder)
+    accepted = [name for name, text in texts if _agrees(text)]
+    # The shipped records are plain YAML: all of them take the fast path.
+    shipped = [name for name, text in _yaml_texts(REPO / "content")]
+    assert set(shipped) <= set(accepted) | {n for n in shipped if not n.endswith((".yaml", ".md"))}
+    assert len(accepted) > 50
+
+
+def test_the_benchmark_corpus_is_read_the_same_by_both_paths(tmp_path):
+    subprocess.run([sys.executable, "-m", "bench.corpus", "12", str(tmp_path)], check=True, cwd=REPO,
+                   stdout=subprocess.DEVNULL)
+    texts = _yaml_texts(tmp_path / "content")
+    assert len(texts) > 30
+    assert all(_agrees(text) for _, text in texts)
+
+
+# Texts where rapidyaml and libyaml read differently, or only libyaml's path reports a
+# problem: the fast path must decline each one.
+DIVERGENT = {
+    "leading point": "a: .5\n",
+    "signed leading point": "a: -.5\n",
+    "trailing point": "a: 5.\n",
+    "trailing point in a list": "a: [5., 2]\n",
+    "capitalised infinity": "a: -.Inf\n",
+    "not a number": "a: .NaN\n",
+    "tilde null": "a: ~\n",
+    "Null": "a: Null\n",
+    "NULL": "a: NULL\n",
+    "tab after colon": "a:\tb\n",
+    "anchor and alias": "a: &x [1, 2]\nb: *x\n",
+    "local tag": "a: !custom x\n",
+    "standard tag": "a: !!str 5\n",
+    "merge key": "<<: {a: 1}\nb: 2\n",
+    "duplicate key": "a: 1\na: 2\n",
+    "two documents": "a: b\n---\nc: d\n",
+    "directive": "%YAML 1.1\n---\na: b\n",
+    "next line": "a: b\x85c: d\n",
+    "line separator": "a: b\u2028c\n",
+    "lone carriage return": "a: b\rc: d\n",
+    "control character escape": 'a: "x\\x01y"\n',
+    "escape character": 'a: "\\e"\n',
+    "plus sign": "a: +1\n",
+    "very deep nesting": "a: " + "[" * 50_000 + "]" * 50_000 + "\n",
+    "syntax error": "a: [b, c\n",
+    "empty": "",
+    "comment only": "# nothing\n",
+    "byte-order mark inside": "a: \ufeffb\n",
+    "reserved indicator": "a: @b\n",
+    "closing bracket as a value": "0: ]\n",
+    "comma as a value": "- , x\n",
+    "empty key": " : \n",
+    "escaped line separators": '"0": "\\n\\L\\L"\n',
+    "bad block scalar header": "0: |9:\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(DIVERGENT))
+def test_texts_the_parsers_read_differently_take_libyamls_path(name):
+    assert not _agrees(DIVERGENT[name])
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("a: 07854\n", {"a": "07854"}),            # a telephone number keeps its zero
+    ("a: 1.50\n", {"a": "1.50"}),              # a number keeps the way it was written
+    ("a: 1e3\nb: -0\nc: 0.25\n", {"a": "1e3", "b": "-0", "c": "0.25"}),
+    ("a: true\nb: [false, True]\n", {"a": "true", "b": ["false", "True"]}),
+    ("a: yes\nb: 17:30\n", {"a": "yes", "b": "17:30"}),
+    ("a:\nb: null\nc: 'null'\n", {"a": None, "b": None, "c": "null"}),
+    ("a: b\r\nc: d\r\n", {"a": "b", "c": "d"}),
+    ("t: |\n  line1\n   line2\n\n  end\n", {"t": "line1\n line2\n\nend\n"}),
+    ("t: >-\n  folded\n  text\n\n  para\n", {"t": "folded text\npara"}),
+    ("é: '€ it''s'\n", {"é": "€ it's"}),
+    ("a: Smith & Jones, 5 * 3\n", {"a": "Smith & Jones, 5 * 3"}),
+])
+def test_plain_texts_take_the_fast_path_and_mean_what_libyaml_says(text, expected):
+    assert _agrees(text)
+    with fast_yaml.quiet_stderr():
+        assert fast_yaml.try_load(text) == (True, expected)
+
+
+# --- generated YAML ----------------------------------------------------------------------
+SCALAR_TEXT = st.text(alphabet=st.sampled_from(list("aZ09 .,:;-#&*!%@?|>'\"[]{}~_+\\/()é€\n\t") + ["\u2028", "\x85"]),
+                      max_size=14)
+KEYS = st.text(alphabet="abcxyz_-09 ", min_size=1, max_size=6)
+VALUES = st.recursive(
+    st.one_of(st.none(), SCALAR_TEXT, st.integers(-10**6, 10**6).map(str),
+              st.sampled_from(["1.50", "0.5", ".5", "5.", "1e3", "-.Inf", "true", "False", "~", "null", "07854",
+                               "2021-03-04", "2021-03", "17:30", "yes", "", "-", "- x", "a: b", "#x", "x #y"])),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(KEYS, inner, max_size=4)),
+    max_leaves=12)
+
+
+@settings(max_examples=400, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.dictionaries(KEYS, VALUES, min_size=1, max_size=5),
+       style=st.sampled_from([None, '"', "'", "|"]), flow=st.sampled_from([False, True, None]),
+       width=st.sampled_from([20, 80, 1000]))
+def test_generated_documents_are_read_the_same_by_both_paths(data, style, flow, width):
+    text = yaml.safe_dump(data, default_style=style, default_flow_style=flow, allow_unicode=True,
+                          width=width, sort_keys=False)
+    _agrees(text)
+
+
+LINE = st.tuples(st.integers(0, 2), KEYS, SCALAR_TEXT)
+
+
+@settings(max_examples=400, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
+@given(lines=st.lists(LINE, min_size=1, max_size=6))
+def test_hand_written_lines_are_read_the_same_by_both_paths(lines):
+    # Unquoted text straight after 'key: ', as people type it, at a few indentations.
+    text = "".join(f"{'  ' * depth}{key}: {value}\n" for depth, key, value in lines)
+    _agrees(text)
+
+
+def test_nesting_too_deep_for_a_record_gets_libyamls_message(tmp_path, make_site):
+    # 60 levels: rapidyaml reads it (no record validates that deep), and the failed
+    # validation hands the file to libyaml's path, whose message names the real fault.
+    root = make_site(tmp_path, {"inspections/deep-2021.yaml": "facts: " + "[" * 60 + "]" * 60 + "\n"})
+    with fast_yaml.quiet_stderr():
+        assert fast_yaml.try_load("facts: " + "[" * 60 + "]" * 60 + "\n")[0]
+    from generator.pipeline import check_site
+    import datetime as dt
+    problems = [p for p in check_site(root, dt.date(2025, 1, 1)).errors if p.path.endswith("deep-2021.yaml")]
+    assert [(p.line, p.message) for p in problems] == [(1, "the YAML is nested more than 40 levels deep")]
+
+
+def test_a_file_rapidyaml_cannot_parse_prints_nothing_but_our_error(tmp_path, make_site):
+    root = make_site(tmp_path, {"inspections/broken.yaml": "service: torbay-yot\nfacts: [a, b\n"})
+    result = subprocess.run([str(REPO / ".venv" / "bin" / "scrutiny"), "-C", str(root), "check"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "content/inspections/broken.yaml:" in result.stdout
+    assert "ERROR: [parse]" not in result.stdout + result.stderr     # rapidyaml's own message
