@@ -7,6 +7,7 @@ build before anything is written; the previous output stays as it was.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import time
 from dataclasses import dataclass, field, replace
@@ -109,6 +110,13 @@ def next_release(corpus, now: dt.datetime) -> dt.datetime | None:
 
 
 def build_site(options: BuildOptions, progress: Callable[[str, int, int], None] | None = None) -> BuildReport:
+    try:
+        return _build(options, progress)
+    finally:
+        gc.unfreeze()               # `scrutiny serve` builds again and again in one process
+
+
+def _build(options: BuildOptions, progress: Callable[[str, int, int], None] | None) -> BuildReport:
     started = time.perf_counter()
     manifest_path = options.output.parent / ".manifests" / f"{options.output.name}.json"
     fingerprint = manifest.input_fingerprint(options.root, _options_text(options))
@@ -119,6 +127,10 @@ def build_site(options: BuildOptions, progress: Callable[[str, int, int], None] 
         report.timings["total"] = time.perf_counter() - started
         return report
     checked = check_site(options.root, options.as_of)
+    # The corpus lives until the build ends. Frozen, the cycle collector stops walking it
+    # (a second on a large site), and forked render workers do not copy its pages just to
+    # walk them (the Python documentation's advice before fork).
+    gc.freeze()
     report = BuildReport(checked)
     report.timings["check"] = time.perf_counter() - started
     if checked.errors or checked.corpus is None:

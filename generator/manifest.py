@@ -3,13 +3,14 @@
 A rebuild compares keys: an output whose key is unchanged (and whose file is still
 there) is reused, not rendered. Keys cover the record files an output depends on
 (or 'absent' when a record is withheld or gone), the templates it uses, the theme's
-assets, the build date where the output shows it, and the tool's version.
+assets, the build date where the output shows it, and the tool's own files.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from functools import lru_cache
 from pathlib import Path
 from typing import Mapping
 
@@ -35,9 +36,23 @@ def input_digests(plan: Plan) -> dict[str, str]:
     return digests
 
 
+@lru_cache(maxsize=1)
+def tool_digest() -> str:
+    """The digest of the tool's own files (code, theme, frameworks). Part of every key, so
+    a new version of the tool (even one with the same version number, as between
+    commits) renders everything again rather than keep pages the old code made."""
+    hasher = hashlib.sha256(__version__.encode())
+    tool = Path(__file__).resolve().parent
+    for file in sorted(tool.rglob("*")):
+        if file.is_file() and "__pycache__" not in file.parts:
+            hasher.update(str(file.relative_to(tool)).encode() + b"\0")
+            hasher.update(hashlib.sha256(file.read_bytes()).digest())
+    return hasher.hexdigest()
+
+
 def output_key(output: Output, digests: Mapping[str, str], template_digest: str, extra: str = "") -> str:
     hasher = hashlib.sha256()
-    hasher.update(f"{MANIFEST_VERSION}|{__version__}|{output.kind}|{output.path}|{template_digest}|{extra}".encode())
+    hasher.update(f"{MANIFEST_VERSION}|{tool_digest()}|{output.kind}|{output.path}|{template_digest}|{extra}".encode())
     for key in output.inputs:
         hasher.update(f"|{key}={digests.get(key, 'absent')}".encode())
     return hasher.hexdigest()
@@ -72,10 +87,8 @@ def input_fingerprint(root: Path, options_text: str) -> str:
     """One digest of every file a build reads (content, site templates, the theme and the
     tool's own code) and of the build's options. Reading and hashing is all a no-change
     rebuild does: even 250 MB of content hashes in well under a second."""
-    hasher = hashlib.sha256(f"{MANIFEST_VERSION}|{__version__}|{options_text}".encode())
-    tool = Path(__file__).resolve().parent
-    folders = [root / "content", root / "templates", tool]
-    for folder in folders:
+    hasher = hashlib.sha256(f"{MANIFEST_VERSION}|{tool_digest()}|{options_text}".encode())
+    for folder in (root / "content", root / "templates"):
         if not folder.is_dir():
             continue
         for file in sorted(folder.rglob("*")):

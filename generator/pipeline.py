@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,10 +30,25 @@ class Checked:
         return tuple(p for p in self.problems if p.severity is Severity.WARNING)
 
 
+@contextmanager
+def _collector_paused():
+    """These stages allocate millions of objects and free almost none: Python's cycle
+    collector would walk the growing heap again and again (20% of a large check) to find
+    nothing. Reference counting still frees everything else as usual."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def check_site(root: Path, as_of: dt.date) -> Checked:
     """Load, validate and resolve everything under root/content; never raises on content."""
-    loaded = load_site(root)
-    records, invalid = validate(loaded)
-    corpus, unresolved = resolve(records, as_of)
+    with _collector_paused():
+        loaded = load_site(root)
+        records, invalid = validate(loaded)
+        corpus, unresolved = resolve(records, as_of)
     problems = tuple(sorted({*loaded.problems, *invalid, *unresolved}, key=lambda p: p.sort_key))
     return Checked(loaded, records, corpus, problems)

@@ -134,3 +134,13 @@ def test_deleting_a_record_removes_its_outputs(site: Path) -> None:
     assert "meetings/dudley-csc-2021-03-17/index.html" in report.removed
     assert "meetings/dudley-csc-2021-03-17/index.html" not in report.rendered
     assert "meetings/index.html" in report.rendered
+
+
+def test_a_new_version_of_the_tool_renders_everything_again(site: Path, monkeypatch) -> None:
+    # Between two commits the version number may not change; the code does. Pages made by
+    # the old code must not be kept (as if a fix to a template filter never reached them).
+    from generator import manifest
+    monkeypatch.setattr(manifest, "tool_digest", lambda: "another-version-of-the-tool")
+    report = build(site)
+    assert report.reused == []
+    assert sorted(report.rendered) == sorted(o.path for o in report.plan.outputs)

@@ -1,9 +1,9 @@
 """Ratings and RAG statuses as HTML: always a word; colour (from the stylesheet) only adds to it.
 
 These were Jinja macros. An action plan page shows about three hundred of them and a
-macro call costs ~20 µs, so they are Python functions whose few distinct results are
-cached. Templates call them as `rating(value)`, `rating(value, advisory=true)`,
-`rag(status)` and `rag(status, overdue)`.
+macro call costs ~20 µs, so they are filters (which Jinja calls directly) whose few
+distinct results are cached: `{{ value|rating }}`, `{{ value|rating(advisory=true) }}`,
+`{{ status|rag }}` and `{{ status|rag(overdue) }}`.
 """
 
 from __future__ import annotations

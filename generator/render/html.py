@@ -83,8 +83,8 @@ def make_environment(site_templates: Path | None = None, cache: Path | None = No
     )
     env.filters.update(md=markdown_block, md_inline=markdown_inline, plain=plain_text, date=format_date,
                        long_date=format_long_date, number=format_number, percent=format_percent,
-                       pages=page_range, rating_slug=badges.rating_slug)
-    env.globals.update(version=__version__, Rating=Rating, zip=zip, rating=badges.rating, rag=badges.rag)
+                       pages=page_range, rating_slug=badges.rating_slug, rating=badges.rating, rag=badges.rag)
+    env.globals.update(version=__version__, Rating=Rating, zip=zip)
     return env
 
 
