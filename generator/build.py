@@ -126,7 +126,7 @@ def _build(options: BuildOptions, progress: Callable[[str, int, int], None] | No
         report.reused = sorted(previous)
         report.timings["total"] = time.perf_counter() - started
         return report
-    checked = check_site(options.root, options.as_of)
+    checked = check_site(options.root, options.as_of, options.jobs)
     # The corpus lives until the build ends. Frozen, the cycle collector stops walking it
     # (a second on a large site), and forked render workers do not copy its pages just to
     # walk them (the Python documentation's advice before fork).

@@ -44,10 +44,11 @@ def _collector_paused():
             gc.enable()
 
 
-def check_site(root: Path, as_of: dt.date) -> Checked:
-    """Load, validate and resolve everything under root/content; never raises on content."""
+def check_site(root: Path, as_of: dt.date, jobs: int = 0) -> Checked:
+    """Load, validate and resolve everything under root/content; never raises on content.
+    `jobs`: processes that may read files (0: one per core)."""
     with _collector_paused():
-        loaded = load_site(root)
+        loaded = load_site(root, jobs)
         records, invalid = validate(loaded)
         corpus, unresolved = resolve(records, as_of)
     problems = tuple(sorted({*loaded.problems, *invalid, *unresolved}, key=lambda p: p.sort_key))

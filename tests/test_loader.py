@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -259,3 +260,23 @@ def test_two_files_with_the_same_id_are_an_error(tmp_path, make_site):
                                 "inspections/torbay-2021.yml": inspection % "Outstanding"})
     errors = check_site(root, AS_OF).errors
     assert [p.path for p in errors] == ["content/inspections/torbay-2021.yml"], [str(p) for p in errors]
+
+
+def test_a_large_site_read_by_several_processes_gives_what_one_process_reads(tmp_path, monkeypatch):
+    # The shipped content plus the benchmark's, read once in this process and once split
+    # across forked readers: the same documents, in the same order, with the same problems.
+    import subprocess
+    import sys
+
+    from generator.load import documents
+    subprocess.run([sys.executable, "-m", "bench.corpus", "30", str(tmp_path)], check=True,
+                   cwd=Path(__file__).resolve().parent.parent, stdout=subprocess.DEVNULL)
+    (tmp_path / "content" / "inspections" / "broken.yaml").write_text("service: [a, b\n")   # a problem too
+    monkeypatch.setattr(documents, "PARALLEL_THRESHOLD", 10**9)
+    alone = documents.load_site(tmp_path)
+    monkeypatch.setattr(documents, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(documents.os, "sched_getaffinity", lambda pid: {0, 1, 2})     # three readers
+    shared = documents.load_site(tmp_path)
+    assert len(alone.documents) > 100 and alone.problems
+    assert shared.documents == alone.documents
+    assert shared.problems == alone.problems and shared.unreadable == alone.unreadable

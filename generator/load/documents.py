@@ -12,6 +12,8 @@ a problem in it needs a line and column. Only files with problems pay for positi
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -196,13 +198,41 @@ def _check_id(file: Path, root: Path) -> list[Problem]:
                     "use lower-case letters, digits and hyphens, e.g. torbay-2021.yaml")]
 
 
-def load_site(root: Path) -> LoadResult:
-    """Read every content file under `root/content` (and nothing outside it)."""
+PARALLEL_THRESHOLD = 400          # files; below this one process is faster than forking
+
+
+def _read_chunk(files: list[tuple[Path, str]], root: Path) -> list[tuple[Document | None, list[Problem]]]:
+    return [read_document(file, root, kind) for file, kind in files]
+
+
+def read_documents(files: list[tuple[Path, str]], root: Path, jobs: int = 0
+                   ) -> list[tuple[Document | None, list[Problem]]]:
+    """`read_document` for each (file, kind), in order. A large site is read by several
+    processes (forked: they share the code and open nothing but the files): parsing is
+    most of a large build's reading. Documents are plain data, cheap to hand back."""
+    workers = jobs or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    if workers < 2 or len(files) < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
+        return _read_chunk(files, root)
+    # Every n-th file to each process, so that each gets its share of the big ones.
+    shares = [files[start::workers] for start in range(workers)]
+    with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
+        others = [pool.apply_async(_read_chunk, (share, root)) for share in shares[1:]]
+        read = [_read_chunk(shares[0], root)]           # this process reads the first share meanwhile
+        read += [other.get() for other in others]
+    results: list = [None] * len(files)
+    for start, share in enumerate(read):
+        results[start::workers] = share
+    return results
+
+
+def load_site(root: Path, jobs: int = 0) -> LoadResult:
+    """Read every content file under `root/content` (and nothing outside it), in up to
+    `jobs` processes (0: one per core)."""
     with fast_yaml.quiet_stderr():
-        return _load_site(root.resolve())
+        return _load_site(root.resolve(), jobs)
 
 
-def _load_site(root: Path) -> LoadResult:
+def _load_site(root: Path, jobs: int) -> LoadResult:
     content = root / "content"
     documents: list[Document] = []
     problems: list[Problem] = []
@@ -228,6 +258,7 @@ def _load_site(root: Path) -> LoadResult:
         problems.append(Problem("content/site.yaml", 0, 0, Severity.ERROR, "", "content/site.yaml is missing",
                                 "create it with at least 'title:' and 'organisation:'"))
 
+    to_read: list[tuple[Path, str]] = []
     for folder, (kind, suffixes) in RECORD_FOLDERS.items():
         directory = content / folder
         if not directory.is_dir():
@@ -255,12 +286,14 @@ def _load_site(root: Path) -> LoadResult:
             problems += id_problems
             if id_problems:
                 continue
-            doc, found = read_document(file, root, kind)
-            problems += found
-            if doc:
-                documents.append(doc)
-            else:
-                unreadable.add((kind, file.stem))
+            to_read.append((file, kind))
+
+    for (file, kind), (doc, found) in zip(to_read, read_documents(to_read, root, jobs)):
+        problems += found
+        if doc:
+            documents.append(doc)
+        else:
+            unreadable.add((kind, file.stem))
 
     attachments = content / ATTACHMENTS
     if attachments.is_dir():

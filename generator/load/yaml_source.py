@@ -72,6 +72,14 @@ class SourceMap:
     def empty() -> "SourceMap":
         return SourceMap(MappingProxyType({}), MappingProxyType({}))
 
+    def __reduce__(self):
+        # Read-only views cannot be pickled; a file read in another process comes back as dicts.
+        return _source_map, (dict(self.values), dict(self.keys))
+
+
+def _source_map(values: dict, keys: dict) -> SourceMap:
+    return SourceMap(MappingProxyType(values), MappingProxyType(keys))
+
 
 class _TooBig(Exception):
     pass

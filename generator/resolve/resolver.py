@@ -245,9 +245,9 @@ def resolve(records: Records, as_of: dt.date) -> tuple[Corpus | None, list[Probl
             if dates != sorted(dates):
                 check.at(rec, ("actions", index, "updates"), Severity.WARNING,
                          "progress updates are not in date order", "list them oldest first")
-            status = progress.action_status(action)
-            latest = max(action.updates, key=lambda u: u.date) if action.updates else None
-            views.append(ActionView(action, status, progress.is_overdue(action, as_of),
+            latest = progress.latest_update(action)
+            status = latest.rag if latest else None
+            views.append(ActionView(action, status, progress.is_overdue(action, as_of, status),
                                     latest.note if latest else None))
         plans_of[plan.inspection].append(pid)
         status, embargo = _public_state(plan)

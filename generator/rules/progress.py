@@ -6,24 +6,35 @@ import datetime as dt
 from collections import Counter
 from typing import Iterable, Mapping
 
-from generator.model.action_plan import Action
+from generator.model.action_plan import Action, ProgressUpdate
 from generator.model.types import RAG
+
+
+def latest_update(action: Action) -> ProgressUpdate | None:
+    """The update with the latest date (the first of them if two share it)."""
+    if not action.updates:
+        return None
+    return max(action.updates, key=_update_date)
+
+
+def _update_date(update: ProgressUpdate) -> dt.date:
+    return update.date
 
 
 def action_status(action: Action) -> RAG | None:
     """An action's status is its latest update's RAG (CONTENT-MODEL: "An action's status
     is its latest update's"); None until the first update."""
-    if not action.updates:
-        return None
-    return max(action.updates, key=lambda u: u.date).rag
+    latest = latest_update(action)
+    return latest.rag if latest else None
 
 
-def is_overdue(action: Action, as_of: dt.date) -> bool:
+def is_overdue(action: Action, as_of: dt.date, status: RAG | None = None) -> bool:
     """Overdue: the due date has passed as of the build date (or --as-of) and the action
-    is not complete. A due month ("July 2021") runs to its last day."""
-    if action.due is None:
+    is not complete. A due month ("July 2021") runs to its last day. `status`, when the
+    caller has it, saves working it out again."""
+    if action.due is None or not action.due.end < as_of:
         return False
-    return action.due.end < as_of and action_status(action) is not RAG.COMPLETE
+    return (status if status is not None else action_status(action)) is not RAG.COMPLETE
 
 
 def rag_counts(statuses: Iterable[RAG | None]) -> Mapping[str, int]:
