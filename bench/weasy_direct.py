@@ -2,7 +2,8 @@
 
     python -m bench.weasy_direct ROOT --as-of DATE
 
-1. Builds ROOT's PDFs in this process with one job (`build_site(..., pdf=True, jobs=1)`)
+1. Builds ROOT's PDFs in this process with one job and no reused layouts
+   (`build_site(..., pdf=True, jobs=1, reuse_layouts=False)`)
    while `weasyprint.HTML` is wrapped to record every document our renderer lays out:
    its HTML (string, file or URL), base URL and the stylesheets passed to `render`.
 2. Renders each recorded document again with plain WeasyPrint -- `HTML(...).write_pdf()`
@@ -68,8 +69,10 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(tempfile.mkdtemp(prefix="weasy-direct-"))
     try:
         now = dt.datetime.combine(args.as_of, dt.time(23, 59, 59), tzinfo=LONDON)
+        # reuse_layouts=False: the harness's own PDF builds have just filled .cache/ with these
+        # documents' layouts, and a cached layout never reaches WeasyPrint to be recorded.
         options = BuildOptions(root=args.root.resolve(), output=out / "site", as_of=args.as_of, now=now,
-                               pdf=True, jobs=1, search=False)
+                               pdf=True, jobs=1, search=False, reuse_layouts=False)
         started = time.perf_counter()
         report = build_site(options)
         ours = time.perf_counter() - started

@@ -9,20 +9,20 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
+import os
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
+from typing import TYPE_CHECKING
+
 from generator import manifest
-from generator.load import LoadResult
-from generator.pipeline import Checked, check_site
-from generator.validate import Records
-from generator.plan import Output, Plan, plan_site
-from generator.render.data import render_data
-from generator.render.html import make_environment, template_dependencies, theme_asset_files
-from generator.render.parallel import render_pages
 from generator.write import OutputError, Staging, build_lock
+
+if TYPE_CHECKING:
+    from generator.pipeline import Checked
+    from generator.plan import Output, Plan
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class BuildOptions:
 
 @dataclass
 class BuildReport:
-    checked: Checked
+    checked: Checked | None       # None: nothing changed since the last build, nothing was checked
     plan: Plan | None = None
     rendered: list[str] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)
@@ -50,7 +50,7 @@ class BuildReport:
 
     @property
     def ok(self) -> bool:
-        return not self.checked.errors
+        return self.checked is None or not self.checked.errors
 
 
 class ContentErrors(Exception):
@@ -77,6 +77,7 @@ class TemplateDigests:
             return ""
         if name not in self.cache:
             files = []
+            from generator.render.html import template_dependencies
             for dependency in template_dependencies(self.env, name):
                 files.append(self.env.loader.get_source(self.env, dependency)[1])
             self.cache[name] = _digest_files(files)
@@ -96,7 +97,8 @@ def _nothing_changed(options: BuildOptions, state: dict, fingerprint: str, previ
     next_release = state.get("next_release")
     if next_release and options.now >= dt.datetime.fromisoformat(next_release):
         return False
-    return all((options.output / path).is_file() for path in previous)
+    output = str(options.output)
+    return all(os.path.isfile(os.path.join(output, path)) for path in previous)
 
 
 def next_release(corpus, now: dt.datetime) -> dt.datetime | None:
@@ -119,13 +121,22 @@ def build_site(options: BuildOptions, progress: Callable[[str, int, int], None] 
 def _build(options: BuildOptions, progress: Callable[[str, int, int], None] | None) -> BuildReport:
     started = time.perf_counter()
     manifest_path = options.output.parent / ".manifests" / f"{options.output.name}.json"
-    fingerprint = manifest.input_fingerprint(options.root, _options_text(options))
     previous = manifest.load(manifest_path) if options.output.exists() else {}
-    if previous and _nothing_changed(options, manifest.load_state(manifest_path), fingerprint, previous):
-        report = BuildReport(Checked(LoadResult(options.root, (), ()), Records(None, {}, {}), None, ()))
+    state = manifest.load_state(manifest_path) if previous else {}
+    fingerprint, files = manifest.input_fingerprint(options.root, _options_text(options), state.get("inputs"))
+    if previous and _nothing_changed(options, state, fingerprint, previous):
+        report = BuildReport(None)
         report.reused = sorted(previous)
         report.timings["total"] = time.perf_counter() - started
         return report
+    # Imported here, past the no-change return: importing the pipeline takes longer than
+    # telling that nothing changed.
+    from generator.pipeline import check_site
+    from generator.plan import plan_site
+    from generator.render.data import render_data
+    from generator.render.html import make_environment, theme_asset_files
+    from generator.render.parallel import render_pages
+
     checked = check_site(options.root, options.as_of, options.jobs)
     # The corpus lives until the build ends. Frozen, the cycle collector stops walking it
     # (a second on a large site), and forked render workers do not copy its pages just to
@@ -200,7 +211,8 @@ def _build(options: BuildOptions, progress: Callable[[str, int, int], None] | No
             staging.abandon()
             raise
         release = next_release(checked.corpus, options.now)
-        manifest.save(manifest_path, keys, {"fingerprint": fingerprint, "as_of": options.as_of.isoformat(),
+        manifest.save(manifest_path, keys, {"fingerprint": fingerprint, "inputs": files,
+                                            "as_of": options.as_of.isoformat(),
                                             "next_release": release.isoformat() if release else None})
     report.timings["total"] = time.perf_counter() - started
     return report

@@ -10,18 +10,23 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import time
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from generator import __version__
-from generator.plan import AS_OF, SITE, Output, Plan
+
+if TYPE_CHECKING:                     # the plan (and the models) are not needed to tell "nothing changed"
+    from generator.plan import Output, Plan
 
 MANIFEST_VERSION = 1
 
 
 def input_digests(plan: Plan) -> dict[str, str]:
     """The digest of every input key an output may name."""
+    from generator.plan import AS_OF, SITE
     c = plan.corpus
     digests = {SITE: c.site_digest, AS_OF: c.as_of.isoformat()}
     for kind, mapping in (("inspection", c.inspections), ("service", c.services), ("council", c.councils),
@@ -70,29 +75,64 @@ def load(path: Path) -> dict[str, str]:
     return dict(_read(path).get("outputs", {}))
 
 
-def save(path: Path, keys: Mapping[str, str], state: Mapping[str, str | None] | None = None) -> None:
+def save(path: Path, keys: Mapping[str, str], state: Mapping[str, Any] | None = None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
+    # Compact: any indent sends json through its pure-Python encoder (seconds on a large site).
     temporary.write_text(json.dumps({"version": MANIFEST_VERSION, "state": dict(state or {}),
-                                     "outputs": dict(sorted(keys.items()))}, indent=0))
+                                     "outputs": dict(sorted(keys.items()))}, separators=(",", ":")))
     temporary.replace(path)
 
 
-def load_state(path: Path) -> dict[str, str | None]:
+def load_state(path: Path) -> dict:
     """What the last complete build saw: its input fingerprint, date and next release time."""
     return dict(_read(path).get("state", {}))
 
 
-def input_fingerprint(root: Path, options_text: str) -> str:
-    """One digest of every file a build reads (content, site templates, the theme and the
-    tool's own code) and of the build's options. Reading and hashing is all a no-change
-    rebuild does: even 250 MB of content hashes in well under a second."""
+RACY_NS = 2_000_000_000   # a file changed this close to the table being made may not show it in its time
+
+
+def input_fingerprint(root: Path, options_text: str, known: Mapping | None = None) -> tuple[str, dict]:
+    """One digest of every file a build reads (content, site templates, the tool's own
+    files) and of the build's options, and the table of those files to save for next time.
+
+    Like git's index, a file whose size, times and inode are those in `known` (the table
+    the last build saved, as `{"files": {path: [size, mtime_ns, ctime_ns, inode, digest]},
+    "seen_at": ns}`) keeps its digest without being read again, unless it was changed
+    within `RACY_NS` of that table being made, when a second change may not have moved
+    its time. Everything else is read and hashed. A no-change rebuild is this and nothing else."""
+    known_files = (known or {}).get("files") or {}
+    trusted_before = int((known or {}).get("seen_at") or 0) - RACY_NS
+    seen_at = time.time_ns()
     hasher = hashlib.sha256(f"{MANIFEST_VERSION}|{tool_digest()}|{options_text}".encode())
-    for folder in (root / "content", root / "templates"):
-        if not folder.is_dir():
+    table: dict[str, list] = {}
+    for name, path in sorted(_files(str(root), ("content", "templates"))):
+        stat = os.stat(path)
+        facts = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+        entry = known_files.get(name)
+        if entry and entry[:4] == facts and stat.st_mtime_ns < trusted_before and stat.st_ctime_ns < trusted_before:
+            digest = entry[4]
+        else:
+            with open(path, "rb") as file:
+                digest = hashlib.sha256(file.read()).hexdigest()
+        table[name] = [*facts, digest]
+        hasher.update(f"{name}\0{digest}\0".encode())
+    return hasher.hexdigest(), {"files": table, "seen_at": seen_at}
+
+
+def _files(root: str, folders: tuple[str, ...]):
+    """(name relative to root, full path) of every file under root/folder, for each folder.
+    Plain strings and os.scandir: pathlib's objects cost more than the stat calls here."""
+    stack = [(folder, os.path.join(root, folder)) for folder in folders]
+    while stack:
+        name, path = stack.pop()
+        try:
+            entries = list(os.scandir(path))
+        except (FileNotFoundError, NotADirectoryError):
             continue
-        for file in sorted(folder.rglob("*")):
-            if file.is_file() and "__pycache__" not in file.parts:
-                hasher.update(str(file.relative_to(folder.parent)).encode() + b"\0")
-                hasher.update(hashlib.sha256(file.read_bytes()).digest())
-    return hasher.hexdigest()
+        for entry in entries:
+            child = f"{name}/{entry.name}"
+            if entry.is_dir(follow_symlinks=False):
+                stack.append((child, entry.path))
+            elif entry.is_file():
+                yield child, entry.path

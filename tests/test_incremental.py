@@ -144,3 +144,32 @@ def test_a_new_version_of_the_tool_renders_everything_again(site: Path, monkeypa
     report = build(site)
     assert report.reused == []
     assert sorted(report.rendered) == sorted(o.path for o in report.plan.outputs)
+
+
+def test_an_edit_that_keeps_the_size_and_the_modification_time_is_still_seen(site: Path, monkeypatch) -> None:
+    # A rebuild trusts a file's recorded digest while its size, times and inode are
+    # unchanged (as git does). Restoring the old modification time after an edit of the
+    # same length must not hide it: the change time still moves.
+    import os
+    import time
+
+    from generator import manifest
+    monkeypatch.setattr(manifest, "RACY_NS", 0)        # trust even files changed just now
+    other = site / "content" / "inspections" / "dudley-2019.yaml"
+    other.write_text(other.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    build(site)                                         # records this copy's files (sizes, times, inodes)
+
+    path = site / "content" / "inspections" / "torbay-2021.yaml"
+    before = path.stat()
+    time.sleep(0.01)
+    text = path.read_text(encoding="utf-8")
+    changed = text.replace("Governance was not robust enough.", "Governance was not strong enough.", 1)
+    assert changed != text and len(changed.encode()) == len(text.encode())
+    path.write_text(changed, encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
+
+    report = build(site)
+    assert "inspections/torbay-2021/index.html" in report.rendered
+    page = (site / "output" / "site" / "inspections" / "torbay-2021" / "index.html").read_text(encoding="utf-8")
+    assert "Governance was not strong enough." in page

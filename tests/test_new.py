@@ -310,3 +310,9 @@ def test_a_report_is_markdown_with_front_matter_and_a_body_to_write(tmp_path, ma
 def test_new_outside_a_site_is_a_usage_error(tmp_path, run_cli):
     result = run_cli("new", "council", "dudley", root=tmp_path)
     assert result.exit_code == 2 and "there is no content/ folder" in result.output
+
+
+def test_the_kinds_the_command_offers_are_the_kinds_it_can_make():
+    from generator.authoring.scaffold import KINDS
+    from generator.commands.authoring import NEW_KINDS
+    assert sorted(NEW_KINDS) == sorted(KINDS)

@@ -131,3 +131,9 @@ def test_the_committed_editor_schemas_match_the_models(kind):
     from generator.schema import json_schema as _json_schema
     committed = _json.loads((Path(__file__).resolve().parent.parent / ".schema" / f"{kind}.json").read_text())
     assert committed == _json_schema(kind.replace("-", "_"))
+
+
+def test_the_kinds_scrutiny_schema_offers_are_the_record_models():
+    from generator.cli import RECORD_KINDS
+    from generator.model import MODELS
+    assert sorted(RECORD_KINDS) == sorted(MODELS)

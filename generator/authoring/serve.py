@@ -247,7 +247,7 @@ class Builder:
         except Exception:                                      # a bug: keep serving, show it
             failure = "The build failed with an internal error (please report it):\n" + traceback.format_exc()
         else:
-            errors = [p for p in report.checked.problems if p.severity is Severity.ERROR]
+            errors = [p for p in report.checked.problems if p.severity is Severity.ERROR] if report.checked else []
             if not errors and report.plan is not None:
                 self.next_release = self._next_release(report.checked.corpus, now)
         self.state.update(errors, failure)

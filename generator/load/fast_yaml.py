@@ -8,12 +8,13 @@ those, rapidyaml (C++) parses the text and writes it out as JSON, which Python's
 decoder reads back: the same data about ten times faster.
 
 The fast path answers only inside a subset where both parsers give the same plain data
-(every scalar as text, `null`/empty as None). Anything outside it returns None, and the
-caller uses `parse_yaml`; so does every file with a problem, because positions come only
-from there (`documents.LazySourceMap`). One difference is left to validation: nesting
-deeper than `MAX_DEPTH` is read here (measuring depth would cost a walk of every value),
-but no record validates that deep, and a file that fails validation is parsed again by
-`parse_yaml`, whose problems are then reported instead (`validate.validate_document`). `tests/test_fast_yaml.py` compares the two on the
+(every scalar as text, `null`/empty as None). For anything outside it `try_load` says no,
+and the caller uses `parse_yaml`; so does every file with a problem, because positions
+come only from there (`documents.LazySourceMap`). One difference is left to validation:
+nesting deeper than `MAX_DEPTH` is read here (measuring depth would cost a walk of every
+value), but no record validates that deep, and a file that fails validation is parsed
+again by `parse_yaml`, whose problems are then reported instead
+(`validate.validate_document`). `tests/test_fast_yaml.py` compares the two paths on the
 shipped content, every test fixture, the benchmark corpus and generated YAML.
 """
 
@@ -36,9 +37,9 @@ from generator.load.yaml_source import MAX_NODES
 # because only libyaml's path reports it as a problem. Each test is a plain substring or
 # character-class scan (one alternation regex was 10 s on 25 MB); the rare hits are
 # looked at more closely.
+# Tabs, control characters, and Unicode line breaks (libyaml is YAML 1.1: NEL, LS and PS end lines):
 _UNUSUAL_CHARACTER = re.compile(
     "[\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
-#   tabs, control characters, and Unicode line breaks (libyaml is YAML 1.1: NEL, LS and PS end lines)
 _INDICATOR = re.compile("[&*!%@`]")               # anchor, alias, tag, directive, reserved
 _NODE_START = re.compile(r"(?:^|[-:?][ ]|[\[{,])[ ]*$", re.MULTILINE)  # ...where it would begin a node
 _MERGE_KEY = re.compile(r"(?:^|[-?][ ]|[{,])[ ]*<<[ ]*:", re.MULTILINE)

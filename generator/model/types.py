@@ -12,14 +12,15 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
+
 
 from pydantic import BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from generator import clock
 from generator.problems import did_you_mean
 
-LONDON = ZoneInfo("Europe/London")
+LONDON = clock.LONDON                 # re-exported: records are dated in London time
 
 RECORD_CONFIG = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, populate_by_name=True,
                            str_strip_whitespace=True)
