@@ -296,7 +296,16 @@ def serve(options: ServeOptions, echo: Callable[[str], None]) -> None:
     state = State()
     server = make_server(options.output, state, options.port)
     stop = threading.Event()
+
+    def interrupted(*_) -> None:
+        # Ctrl-C both sets `stop` and raises. The flag matters when the KeyboardInterrupt
+        # is swallowed: raised inside an object's finaliser, Python only prints "Exception
+        # ignored". The watch loop checks `stop` every 50 ms, so the server stops anyway.
+        stop.set()
+        raise KeyboardInterrupt
+
     previous_term = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    previous_int = signal.signal(signal.SIGINT, interrupted)
     thread = threading.Thread(target=server.serve_forever, name="scrutiny-serve", daemon=True)
     try:
         write_schemas(root)
@@ -323,6 +332,7 @@ def serve(options: ServeOptions, echo: Callable[[str], None]) -> None:
             server.shutdown()
         server.server_close()
         signal.signal(signal.SIGTERM, previous_term)
+        signal.signal(signal.SIGINT, previous_int)
     echo("stopped")
 
 
