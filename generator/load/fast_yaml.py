@@ -182,11 +182,7 @@ class _QuietStderr:
 quiet_stderr = _QuietStderr
 
 
-def available() -> bool:
-    return ryml is not None
-
-
-def load_plain(text: str) -> Any:
+def _load_plain(text: str) -> Any:
     """The data of one YAML document as plain dicts, lists, text and None, or `_Outside`
     raised when the text is outside the fast path's subset. Call inside `quiet_stderr()`."""
     encoded = text.encode("utf-8")
@@ -222,6 +218,6 @@ def load_plain(text: str) -> Any:
 def try_load(text: str) -> tuple[bool, Any]:
     """(True, data) on the fast path; (False, None) when libyaml's path must read the text."""
     try:
-        return True, load_plain(text)
+        return True, _load_plain(text)
     except _Outside:
         return False, None
