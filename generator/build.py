@@ -13,9 +13,7 @@ import os
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from generator import manifest
 from generator.write import OutputError, Staging, build_lock
@@ -76,8 +74,8 @@ class TemplateDigests:
         if name is None:
             return ""
         if name not in self.cache:
-            files = []
             from generator.render.html import template_dependencies
+            files = []
             for dependency in template_dependencies(self.env, name):
                 files.append(self.env.loader.get_source(self.env, dependency)[1])
             self.cache[name] = _digest_files(files)
