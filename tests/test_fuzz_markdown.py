@@ -60,3 +60,30 @@ def test_plain_sentences_are_escaped_text_in_a_paragraph(text):
     html = str(markdown_block(text))
     inner = html.replace("<p>", "").replace("</p>", "")
     assert "<" not in inner and ">" not in inner
+
+
+# -- the plain-paragraphs shortcut gives what Python-Markdown gives -----------------------------
+
+# Words and the characters that could make Python-Markdown see more than paragraphs: list
+# markers, heading underlines, numbers with points, escapes, odd spaces and quotes.
+PROSE_PIECES = ["word", "Word", "the Board", " ", "  ", ".", ",", ";", ":", "'", '"', "(", ")", "-", "--", "=",
+                "===", "+", "1.", "2)", "1999.", "\\", "\\.", "~", "^", "%", "$", "@", "{", "}", "/", "?",
+                "\u00a0", "\u2019", "é", "\t", "\u2028", "\n", "\n\n", "\n\n\n", "\n ", " \n"]
+prose = st.lists(st.sampled_from(PROSE_PIECES), max_size=40).map("".join)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(prose)
+def test_plain_paragraphs_render_as_python_markdown_would(text):
+    from generator.render.markdown import _convert, plain_paragraphs
+    text = text.strip()
+    if text and plain_paragraphs(text):
+        assert str(markdown_block(text)) == _convert(text)
+
+
+def test_plain_paragraphs_takes_prose_and_leaves_markdown():
+    from generator.render.markdown import plain_paragraphs
+    assert plain_paragraphs("The Board met.\nIt agreed the plan.\n\nProgress is good.")
+    for text in ("Title\n===\n\nBody", "a\n\n- item", "a\n\n1. item", "a  \nb\n\nc", "a\n\n\nb", "a\n \nb",
+                 "see **this**\n\nb", "a\\.b\n\nc", "x\u00a0y\n\nz", "a\n\n    code"):
+        assert not plain_paragraphs(text), text

@@ -165,6 +165,53 @@ def test_margin_content_becomes_an_artifact():
         assert artifacts_on(fixed, page) >= artifacts_on(before, page) + 2
 
 
+def test_orphans_are_rewritten_in_place_as_the_parser_would_rewrite_them(monkeypatch):
+    """The fast path edits `/Span <</MCID n>> BDC` in the bytes; the slow path parses and
+    writes the whole stream again. Page for page, the two must draw the same instructions."""
+    from generator.render import pdf_tags
+    css = ("@page { @top-center { content: 'Torbay Council: scrutiny' } "
+           "@bottom-center { content: 'Page ' counter(page) } }")
+    before = render("<h1>Paper</h1>" + "<p>Some text for the body of the paper.</p>" * 40
+                    + LONG_TABLE, css)
+    in_place = []
+    original = pdf_tags._Tree._artifact_in_place
+
+    def spy(self, *args):
+        in_place.append(original(self, *args))
+        return in_place[-1]
+
+    monkeypatch.setattr(pdf_tags._Tree, "_artifact_in_place", spy)
+    fast = fix_pdf(before, "Paper", "en-GB")
+    assert in_place and all(in_place)                  # WeasyPrint's output takes the fast path
+    monkeypatch.setattr(pdf_tags._Tree, "_artifact_in_place", lambda self, *args: False)
+    parsed = fix_pdf(before, "Paper", "en-GB")
+    with open_pdf(fast) as a, open_pdf(parsed) as b:
+        assert len(a.pages) == len(b.pages) > 2
+        for page_a, page_b in zip(a.pages, b.pages):
+            assert (pikepdf.unparse_content_stream(pikepdf.parse_content_stream(page_a))
+                    == pikepdf.unparse_content_stream(pikepdf.parse_content_stream(page_b)))
+        assert check_content_tagged_or_artifact(a) == []
+
+
+def test_bytes_that_differ_from_the_parse_take_the_slow_path():
+    """A BDC the byte pattern cannot see (properties with more than an MCID) must not be
+    missed: the MCIDs found in the bytes and by the parser differ, so the page is parsed."""
+    from generator.render import pdf_tags
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page()
+        page = pdf.pages[0]
+        page.obj.Contents = pdf.make_stream(b"/Span <</MCID 0 /Lang (en)>> BDC EMC /P <</MCID 1>> BDC EMC")
+        tree = pdf_tags._Tree.__new__(pdf_tags._Tree)
+        tree.pdf, tree._page_opened, tree._page_marks = pdf, {}, {}
+        assert tree._opened(0) == [0, 1]
+        assert tree._artifact_in_place(page, 0, {}) is False
+        page.obj.Contents = pdf.make_stream(b"/Span <</MCID 0>> BDC EMC /P <</MCID 1>>\nBDC EMC")
+        tree._page_opened = {}
+        assert tree._artifact_in_place(page, 0, {1: None}) is True
+        assert page.obj.Contents.read_bytes() == (b"/Artifact <</Type /Pagination>> BDC EMC "
+                                                  b"/P <</MCID 1>>\nBDC EMC")
+
+
 def test_list_item_split_across_a_page_is_one_item_again():
     long_item = "<li>" + "A long recommendation that goes on. " * 120 + "</li>"
     before = render(f"<h1>Recommendations</h1><ol><li>Short one.</li>{long_item}<li>Last one.</li></ol>")

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 from typing import Annotated, Any
 
 
@@ -155,6 +156,19 @@ def parse_date(value: Any) -> dt.date:
 
 
 def parse_date_or_month(value: Any) -> DateOrMonth:
+    if type(value) is str:
+        return _date_or_month_from_text(value)
+    return _parse_date_or_month(value)
+
+
+@lru_cache(maxsize=16384)
+def _date_or_month_from_text(value: str) -> DateOrMonth:
+    # An action plan's updates repeat a few dozen months thousands of times; a DateOrMonth
+    # is immutable, so one per distinct text is shared. (Errors are raised, never cached.)
+    return _parse_date_or_month(value)
+
+
+def _parse_date_or_month(value: Any) -> DateOrMonth:
     if isinstance(value, DateOrMonth):
         return value
     if value is None:

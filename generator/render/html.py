@@ -80,6 +80,7 @@ def make_environment(site_templates: Path | None = None, cache: Path | None = No
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,             # one build, one environment: no stat of every template per page
     )
     env.filters.update(md=markdown_block, md_inline=markdown_inline, plain=plain_text, date=format_date,
                        long_date=format_long_date, number=format_number, percent=format_percent,

@@ -41,6 +41,20 @@ def needs_markdown(text: str) -> bool:
     return False
 
 
+# Paragraphs of plain lines: each line begins and ends with a visible character, and one
+# blank line parts two paragraphs. With none of the checks below, Python-Markdown turns such
+# a text into exactly '<p>..</p>\n<p>..</p>' (tests/test_markdown.py compares the two on
+# generated texts), so it need not run: most long fields are paragraphs of prose.
+_PARAGRAPHS = re.compile(r"\S(?:[^\n\r]*\S)?(?:\n\n?\S(?:[^\n\r]*\S)?)*")
+_BLOCK_LINE = re.compile(r"^(?:[-+*]|\d+[.)])(?:\s|$)|^[=-]+$", re.MULTILINE)   # list item, heading underline, rule
+
+
+def plain_paragraphs(text: str) -> bool:
+    """Is `text` (already stripped) paragraphs of plain prose, with no Markdown in them?"""
+    return (_PARAGRAPHS.fullmatch(text) is not None and not _MARKDOWN_CHARACTER.search(text)
+            and "\\" not in text and "\u00a0" not in text and "\t" not in text and not _BLOCK_LINE.search(text))
+
+
 def _sanitise(fragment: str) -> str:
     return nh3.clean(fragment, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
                      link_rel="noopener noreferrer", strip_comments=True)
@@ -75,6 +89,8 @@ def markdown_block(text: str | None) -> Markup:
     if not needs_markdown(text):
         paragraphs = [p.strip() for p in text.split("\n\n")]
         return Markup("".join(f"<p>{html.escape(p, quote=False)}</p>" for p in paragraphs if p))
+    if plain_paragraphs(text):
+        return Markup("\n".join(f"<p>{paragraph}</p>" for paragraph in text.split("\n\n")))
     return Markup(_convert(text))
 
 

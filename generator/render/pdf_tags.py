@@ -34,6 +34,7 @@ tests in tests/test_pdf_accessibility.py say which.
 from __future__ import annotations
 
 import io
+import re
 from typing import Iterable, Iterator
 
 import pikepdf
@@ -43,6 +44,11 @@ __all__ = ["fix_pdf"]
 
 _HEADINGS = {f"/H{n}" for n in range(1, 7)} | {"/H"}
 _TEXT_SHOWING = {"Tj", "TJ", "'", '"'}
+# `Name.MCR` makes a new object on every use (microseconds): the tree walks use these.
+_MCR, _OBJR, _TABLE = Name.MCR, Name.OBJR, Name.Table
+_MARK_OPERATORS = "BDC BMC EMC " + " ".join(_TEXT_SHOWING)
+# A marked-content sequence as WeasyPrint writes it: `/Span <</MCID 3>> BDC` (any spacing).
+_BDC_WITH_MCID = re.compile(rb"/[^\s/<>\[\]()%{}]+\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC(?=[\s/<\[(%]|$)")
 
 
 def fix_pdf(data: bytes, title: str, lang: str) -> bytes:
@@ -84,8 +90,10 @@ def _document_entries(pdf: pikepdf.Pdf, title: str, lang: str) -> None:
 # -- the structure tree ---------------------------------------------------------------------------
 
 def _is_elem(obj: object) -> bool:
-    return (isinstance(obj, Dictionary) and "/S" in obj
-            and obj.get("/Type") not in (Name.MCR, Name.OBJR))
+    if type(obj) is int or not isinstance(obj, Dictionary) or "/S" not in obj:    # an MCID, or not an element
+        return False
+    kind = obj.get("/Type")
+    return kind is None or (kind != _MCR and kind != _OBJR)
 
 
 def _kids(elem: Dictionary) -> list:
@@ -120,9 +128,9 @@ def _attributes(elem: Dictionary) -> list[Dictionary]:
 
 def _table_attributes(elem: Dictionary) -> Dictionary:
     for attrs in _attributes(elem):
-        if attrs.get("/O") == Name.Table:
+        if attrs.get("/O") == _TABLE:
             return attrs
-    attrs = Dictionary(O=Name.Table)
+    attrs = Dictionary(O=_TABLE)
     existing = elem.get("/A")
     if existing is None:
         elem.A = attrs
@@ -140,7 +148,29 @@ class _Tree:
         self.pdf = pdf
         self.root = pdf.Root.StructTreeRoot
         self.page_index = {page.obj.objgen: n for n, page in enumerate(pdf.pages)}
-        self._page_marks: dict[int, dict[int, list[bytes]]] = {}
+        self._page_marks: dict[int, dict[int, list]] = {}
+        self._page_opened: dict[int, list[int]] = {}      # MCIDs of the page's BDCs, in order
+        self._kids_of: dict[tuple[int, int], list[Dictionary]] = {}
+
+    # The walks below ask for an element's child elements hundreds of thousands of times,
+    # and each answer costs several calls into pikepdf: they are kept, by object, until
+    # a merge changes that element's /K (`_changed`).
+    def _elements(self, elem: Dictionary) -> list[Dictionary]:
+        key = elem.objgen
+        if key == (0, 0):                       # a direct object has no identity to keep it by
+            return _elem_kids(elem)
+        kids = self._kids_of.get(key)
+        if kids is None:
+            kids = self._kids_of[key] = _elem_kids(elem)
+        return kids
+
+    def _changed(self, elem: Dictionary) -> None:
+        self._kids_of.pop(elem.objgen, None)
+
+    def _descendants(self, elem: Dictionary) -> Iterator[Dictionary]:
+        for kid in self._elements(elem):
+            yield kid
+            yield from self._descendants(kid)
 
     def repair(self) -> None:
         self._merge_split(self.root)
@@ -152,17 +182,18 @@ class _Tree:
     # -- 1. merge elements split at page breaks -------------------------------------------
 
     def _merge_split(self, parent: Dictionary) -> None:
+        # The kids are listed again only after a merge: listing them on every step made a
+        # long table's rows cost their number squared.
+        kids = self._elements(parent)
         index = 0
-        while True:
-            kids = _elem_kids(parent)
-            if index >= len(kids) - 1:
-                break
+        while index < len(kids) - 1:
             chain = self._continuation(kids[index], kids[index + 1])
             if chain:
                 self._merge_chain(parent, chain)        # kids[index] absorbed its neighbour: look again
+                kids = self._elements(parent)
             else:
                 index += 1
-        for kid in _elem_kids(parent):
+        for kid in kids:
             self._merge_split(kid)
 
     def _page_of(self, elem: Dictionary) -> int | None:
@@ -182,7 +213,7 @@ class _Tree:
                 return chain
             if _tag(a) in ("/Table", "/P", "/Figure", "/Link") or _tag(a) in _HEADINGS:
                 return None
-            a_kids, b_kids = _elem_kids(a), _elem_kids(b)
+            a_kids, b_kids = self._elements(a), self._elements(b)
             if not a_kids or not b_kids:
                 return None
             a, b = a_kids[-1], b_kids[0]
@@ -194,7 +225,7 @@ class _Tree:
         if tag == "/Table":
             # A continued table has no caption (drawn once, on the first page) and repeats
             # the same header row, glyph for glyph.
-            if any(_tag(k) == "/Caption" for k in _elem_kids(b)):
+            if any(_tag(k) == "/Caption" for k in self._elements(b)):
                 return False
             head_a, head_b = self._head(a), self._head(b)
             if head_a is None or head_b is None:
@@ -203,12 +234,12 @@ class _Tree:
             return bool(signature) and any(signature) and signature == self._cells_signature(head_b)
         if tag == "/LI":
             # The list marker (Lbl) is drawn on the first fragment of a list item only.
-            a_kids, b_kids = _elem_kids(a), _elem_kids(b)
+            a_kids, b_kids = self._elements(a), self._elements(b)
             return (bool(a_kids) and _tag(a_kids[0]) == "/Lbl" and bool(b_kids)
                     and _tag(b_kids[0]) == "/LBody")
         if tag == "/Sect":
             # A section opens with its heading; a fragment that does not is the same section.
-            a_kids, b_kids = _elem_kids(a), _elem_kids(b)
+            a_kids, b_kids = self._elements(a), self._elements(b)
             return (bool(a_kids) and _tag(a_kids[0]) in _HEADINGS and bool(b_kids)
                     and _tag(b_kids[0]) not in _HEADINGS)
         if tag == "/L":
@@ -234,7 +265,7 @@ class _Tree:
         order; artifacts and unattached margin content have none that count)."""
         if not hasattr(self, "_bounds"):
             found: dict[int, list[int]] = {}
-            for top in _elem_kids(self.root):
+            for top in self._elements(self.root):
                 for mcid, page in self._marked_content(top):
                     if page is not None:
                         found.setdefault(page, []).append(mcid)
@@ -242,12 +273,12 @@ class _Tree:
         return self._bounds
 
     def _head(self, table: Dictionary) -> Dictionary | None:
-        heads = [k for k in _elem_kids(table) if _tag(k) == "/THead"]
+        heads = [k for k in self._elements(table) if _tag(k) == "/THead"]
         return heads[0] if len(heads) == 1 else None
 
     def _header_cells(self, head: Dictionary) -> list[Dictionary]:
-        return [cell for row in _elem_kids(head) if _tag(row) == "/TR"
-                for cell in _elem_kids(row) if _tag(cell) in ("/TH", "/TD")]
+        return [cell for row in self._elements(head) if _tag(row) == "/TR"
+                for cell in self._elements(row) if _tag(cell) in ("/TH", "/TD")]
 
     def _cells_signature(self, head: Dictionary) -> list[bytes]:
         return [b"".join(self._glyphs(cell)) for cell in self._header_cells(head)]
@@ -256,36 +287,50 @@ class _Tree:
         """The bytes of the text drawn by an element's marked content, in order."""
         for mcid, page in self._marked_content(elem):
             if page is not None:
-                yield from self._marks(page).get(mcid, [])
+                yield from map(_shown_bytes, self._marks(page).get(mcid, []))
 
     def _marked_content(self, elem: Dictionary) -> Iterator[tuple[int, int | None]]:
         for kid in _kids(elem):
             if isinstance(kid, int):
                 yield kid, self._page_of(elem)
-            elif isinstance(kid, Dictionary) and kid.get("/Type") == Name.MCR:
+            elif isinstance(kid, Dictionary) and kid.get("/Type") == _MCR:
                 page = kid.get("/Pg", elem.get("/Pg"))
                 yield int(kid.MCID), self.page_index.get(page.objgen) if isinstance(page, Dictionary) else None
             elif _is_elem(kid):
                 yield from self._marked_content(kid)
 
-    def _marks(self, page: int) -> dict[int, list[bytes]]:
-        """MCID -> the text strings shown inside it, for one page (parsed once)."""
+    def _marks(self, page: int) -> dict[int, list]:
+        """MCID -> the operands of each text-showing operator inside it, for one page (parsed
+        once, and only for pages whose text is compared: the header rows of split tables)."""
         if page not in self._page_marks:
-            marks: dict[int, list[bytes]] = {}
+            marks: dict[int, list] = {}
             stack: list[int | None] = []
-            for operands, operator in pikepdf.parse_content_stream(self.pdf.pages[page]):
+            opened: list[int] = []
+            # Only the operators read here come back from the parser: a page draws ten times
+            # as many, and making a Python object of each was most of the repair's time.
+            for operands, operator in pikepdf.parse_content_stream(self.pdf.pages[page], _MARK_OPERATORS):
                 op = str(operator)
                 if op == "BDC":
-                    props = operands[1] if len(operands) > 1 else None
-                    stack.append(int(props.MCID) if isinstance(props, Dictionary) and "/MCID" in props else None)
+                    stack.append(_mcid(operands))
+                    if stack[-1] is not None:
+                        opened.append(stack[-1])
                 elif op == "BMC":
                     stack.append(None)
                 elif op == "EMC" and stack:
                     stack.pop()
                 elif op in _TEXT_SHOWING and stack and stack[-1] is not None:
-                    marks.setdefault(stack[-1], []).append(_shown_bytes(operands))
+                    marks.setdefault(stack[-1], []).append(operands)    # read by `_glyphs` if asked
             self._page_marks[page] = marks
+            self._page_opened[page] = opened
         return self._page_marks[page]
+
+    def _opened(self, page: int) -> list[int]:
+        """The MCIDs the page's content opens (BDC with an MCID), in order; parsed once
+        (`_marks` notes them too, when it has parsed the page first)."""
+        if page not in self._page_opened:
+            found = (_mcid(operands) for operands, _ in pikepdf.parse_content_stream(self.pdf.pages[page], "BDC"))
+            self._page_opened[page] = [mcid for mcid in found if mcid is not None]
+        return self._page_opened[page]
 
     def _merge_chain(self, parent: Dictionary, chain: list[tuple[Dictionary, Dictionary]]) -> None:
         for level, (a, b) in enumerate(chain):
@@ -294,17 +339,19 @@ class _Tree:
             else:
                 self._move_kids(b, a, _kids(b))
             _remove_kid(parent, b)
+            self._changed(parent)
             parent = a                  # b's first child, the next b, now lives in a
 
     def _move_kids(self, source: Dictionary, target: Dictionary, kids: Iterable) -> None:
         moved = _kids(target)
         for kid in kids:
             if isinstance(kid, int):    # an MCID on the source's page: say which page
-                kid = Dictionary(Type=Name.MCR, Pg=source.Pg, MCID=kid)
+                kid = Dictionary(Type=_MCR, Pg=source.Pg, MCID=kid)
             elif _is_elem(kid):
                 kid.P = target
             moved.append(kid)
         target.K = Array(moved)
+        self._changed(target)
 
     def _merge_tables(self, a: Dictionary, b: Dictionary) -> None:
         """b, a continuation of table a, into a: its repeated header row dropped (it becomes an
@@ -315,14 +362,14 @@ class _Tree:
         for cell_a, cell_b in zip(self._header_cells(head_a), self._header_cells(head_b)):
             if "/ID" in cell_a and "/ID" in cell_b:
                 renamed[bytes(cell_b.ID)] = cell_a.ID
-        for cell in _descendants(b):
+        for cell in self._descendants(b):
             for attrs in _attributes(cell):
                 headers = attrs.get("/Headers")
                 if isinstance(headers, Array):
                     attrs.Headers = Array([renamed.get(bytes(h), h) for h in headers])
 
         def parts(table: Dictionary, tag: str) -> list[Dictionary]:
-            return [k for k in _elem_kids(table) if _tag(k) == tag]
+            return [k for k in self._elements(table) if _tag(k) == tag]
 
         bodies_a, bodies_b = parts(a, "/TBody"), parts(b, "/TBody")
         rest_b = [k for k in _kids(b) if not (_is_elem(k) and _tag(k) in ("/THead", "/TBody", "/TFoot"))]
@@ -337,6 +384,7 @@ class _Tree:
             if _is_elem(kid):
                 kid.P = a
         a.K = Array([*kept, *bodies_b, *rest_b, *feet])
+        self._changed(a)
 
     # -- 2. parent tree rebuilt from the tree; unattached content becomes artifacts ---------
 
@@ -356,12 +404,12 @@ class _Tree:
                     page = self._page_of(elem)
                     if page is not None:
                         mapping.setdefault(page, {})[kid] = elem
-                elif isinstance(kid, Dictionary) and kid.get("/Type") == Name.MCR and "/Stm" not in kid:
+                elif isinstance(kid, Dictionary) and kid.get("/Type") == _MCR and "/Stm" not in kid:
                     page_obj = kid.get("/Pg", elem.get("/Pg"))
                     page = self.page_index.get(page_obj.objgen) if isinstance(page_obj, Dictionary) else None
                     if page is not None:
                         mapping.setdefault(page, {})[int(kid.MCID)] = elem
-                elif isinstance(kid, Dictionary) and kid.get("/Type") == Name.OBJR:
+                elif isinstance(kid, Dictionary) and kid.get("/Type") == _OBJR:
                     target = kid.get("/Obj")
                     if isinstance(target, Dictionary) and target.is_indirect:
                         annotations[target.objgen] = elem
@@ -369,7 +417,7 @@ class _Tree:
                     kid.P = elem
                     walk(kid)
 
-        for top in _elem_kids(self.root):
+        for top in self._elements(self.root):
             top.P = self.root
             walk(top)
 
@@ -422,26 +470,51 @@ class _Tree:
             attached = mapping.get(index, {})
             if not any(i not in attached for i in range(len(listed))) and not self._has_unlisted(index, attached):
                 continue
-            changed = False
-            instructions = []
-            for operands, operator in pikepdf.parse_content_stream(page):
-                if str(operator) == "BDC" and len(operands) > 1 and isinstance(operands[1], Dictionary) \
-                        and "/MCID" in operands[1] and int(operands[1].MCID) not in attached:
-                    operands = [Name.Artifact, Dictionary(Type=Name.Pagination)]
-                    changed = True
-                instructions.append(pikepdf.ContentStreamInstruction(operands, operator))
-            if changed:
-                page.obj.Contents = self.pdf.make_stream(pikepdf.unparse_content_stream(instructions))
+            if not self._artifact_in_place(page, index, attached):
+                self._artifact_by_parsing(page, attached)
+
+    def _artifact_in_place(self, page: pikepdf.Page, index: int, attached: dict[int, Dictionary]) -> bool:
+        """Rewrite each orphan's `/Tag <</MCID n>> BDC` in the page's content bytes, leaving
+        the rest as WeasyPrint wrote it. Done only when the bytes' BDCs are exactly those the
+        parser found, in order; otherwise False, and the caller parses and rewrites."""
+        contents = page.obj.get("/Contents")
+        if not isinstance(contents, pikepdf.Stream):
+            return False
+        data = contents.read_bytes()
+        found = list(_BDC_WITH_MCID.finditer(data))
+        if [int(match.group(1)) for match in found] != self._opened(index):
+            return False
+        orphans = [match for match in found if int(match.group(1)) not in attached]
+        if orphans:
+            pieces, last = [], 0
+            for match in orphans:
+                pieces += [data[last:match.start()], b"/Artifact <</Type /Pagination>> BDC"]
+                last = match.end()
+            pieces.append(data[last:])
+            page.obj.Contents = self.pdf.make_stream(b"".join(pieces))
+        return True
+
+    def _artifact_by_parsing(self, page: pikepdf.Page, attached: dict[int, Dictionary]) -> None:
+        changed = False
+        instructions = []
+        for operands, operator in pikepdf.parse_content_stream(page):
+            if str(operator) == "BDC" and len(operands) > 1 and isinstance(operands[1], Dictionary) \
+                    and "/MCID" in operands[1] and int(operands[1].MCID) not in attached:
+                operands = [Name.Artifact, Dictionary(Type=Name.Pagination)]
+                changed = True
+            instructions.append(pikepdf.ContentStreamInstruction(operands, operator))
+        if changed:
+            page.obj.Contents = self.pdf.make_stream(pikepdf.unparse_content_stream(instructions))
 
     def _has_unlisted(self, page: int, attached: dict[int, Dictionary]) -> bool:
         """An MCID drawn on the page but absent from the old parent tree too (never attached)."""
-        return any(mcid not in attached for mcid in self._marks(page))
+        return any(mcid not in attached for mcid in self._opened(page))
 
     # -- 3 and 4. /IDTree and header scopes --------------------------------------------------------
 
     def _all_elems(self) -> Iterator[Dictionary]:
         seen: set[tuple[int, int]] = set()
-        stack = list(reversed(_elem_kids(self.root)))
+        stack = list(reversed(self._elements(self.root)))
         while stack:
             elem = stack.pop()
             if elem.is_indirect:
@@ -449,11 +522,11 @@ class _Tree:
                     continue
                 seen.add(elem.objgen)
             yield elem
-            stack.extend(reversed(_elem_kids(elem)))
+            stack.extend(reversed(self._elements(elem)))
 
     def _header_scopes(self) -> None:
         for row in (e for e in self._all_elems() if _tag(e) == "/TR"):
-            cells = _elem_kids(row)
+            cells = self._elements(row)
             in_head = _tag(row.get("/P", Dictionary())) == "/THead"
             all_headers = bool(cells) and all(_tag(c) == "/TH" for c in cells)
             for cell in cells:
@@ -505,7 +578,7 @@ class _Tree:
         return old
 
     def _unique_ids(self, table: Dictionary, named: dict[bytes, Dictionary]) -> None:
-        cells = list(_descendants(table))
+        cells = list(self._descendants(table))
         renamed: dict[bytes, pikepdf.Object] = {}
         for cell in cells:
             if "/ID" in cell:
@@ -524,10 +597,10 @@ def _remove_kid(parent: Dictionary, kid: Dictionary) -> None:
     parent.K = Array([k for k in _kids(parent) if not _same(k, kid)])
 
 
-def _descendants(elem: Dictionary) -> Iterator[Dictionary]:
-    for kid in _elem_kids(elem):
-        yield kid
-        yield from _descendants(kid)
+def _mcid(operands) -> int | None:
+    """The MCID of a BDC's properties (`/Span <</MCID 3>> BDC`), if it has one."""
+    props = operands[1] if len(operands) > 1 else None
+    return int(props.MCID) if isinstance(props, Dictionary) and "/MCID" in props else None
 
 
 def _shown_bytes(operands) -> bytes:
