@@ -280,3 +280,26 @@ def test_a_large_site_read_by_several_processes_gives_what_one_process_reads(tmp
     assert len(alone.documents) > 100 and alone.problems
     assert shared.documents == alone.documents
     assert shared.problems == alone.problems and shared.unreadable == alone.unreadable
+
+
+def test_readers_with_no_room_for_their_files_fall_back_to_one_process(tmp_path, monkeypatch):
+    # Forked readers hand their documents back through files in a temporary folder; where
+    # those cannot be written (a full /tmp, say) the site is read in this process instead.
+    import contextlib
+    import subprocess
+    import sys
+
+    from generator.load import documents
+    site = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "bench.corpus", "10", str(site)], check=True,
+                   cwd=Path(__file__).resolve().parent.parent, stdout=subprocess.DEVNULL)
+    alone = documents.load_site(site, jobs=1)
+    monkeypatch.setattr(documents, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(documents.tempfile, "TemporaryDirectory",
+                        lambda **kw: contextlib.nullcontext(str(tmp_path / "no-such-folder")))
+    calls = []
+    original = documents._read_in_processes
+    monkeypatch.setattr(documents, "_read_in_processes", lambda *a: calls.append(1) or original(*a))
+    shared = documents.load_site(site, jobs=2)
+    assert calls and not (tmp_path / "no-such-folder").exists()
+    assert shared.documents == alone.documents and shared.problems == alone.problems

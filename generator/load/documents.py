@@ -249,6 +249,16 @@ def read_documents(files: list[tuple[Path, str]], root: Path, jobs: int = 0
     workers = jobs or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
     if workers < 2 or len(files) < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
         return _read_chunk(files, root)
+    try:
+        return _read_in_processes(files, root, workers)
+    except OSError:
+        # No room (or no permission) for the readers' hand-back files, say a full /tmp:
+        # slower, but the build goes on, reading everything in this process.
+        return _read_chunk(files, root)
+
+
+def _read_in_processes(files: list[tuple[Path, str]], root: Path, workers: int
+                       ) -> list[tuple[Document | None, list[Problem]]]:
     # Every n-th file to each process, so that each gets its share of the big ones.
     shares = [files[start::workers] for start in range(workers)]
     with tempfile.TemporaryDirectory(prefix="scrutiny-read-") as folder, \
