@@ -43,7 +43,7 @@ def needs_markdown(text: str) -> bool:
 
 # Paragraphs of plain lines: each line begins and ends with a visible character, and one
 # blank line parts two paragraphs. With none of the checks below, Python-Markdown turns such
-# a text into exactly '<p>..</p>\n<p>..</p>' (tests/test_markdown.py compares the two on
+# a text into exactly '<p>..</p>\n<p>..</p>' (tests/test_fuzz_markdown.py compares the two on
 # generated texts), so it need not run: most long fields are paragraphs of prose.
 _PARAGRAPHS = re.compile(r"\S(?:[^\n\r]*\S)?(?:\n\n?\S(?:[^\n\r]*\S)?)*")
 _BLOCK_LINE = re.compile(r"^(?:[-+*]|\d+[.)])(?:\s|$)|^[=-]+$", re.MULTILINE)   # list item, heading underline, rule
