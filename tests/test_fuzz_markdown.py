@@ -84,6 +84,6 @@ def test_plain_paragraphs_render_as_python_markdown_would(text):
 def test_plain_paragraphs_takes_prose_and_leaves_markdown():
     from generator.render.markdown import plain_paragraphs
     assert plain_paragraphs("The Board met.\nIt agreed the plan.\n\nProgress is good.")
-    for text in ("Title\n===\n\nBody", "a\n\n- item", "a\n\n1. item", "a  \nb\n\nc", "a\n\n\nb", "a\n \nb",
+    for text in ("Title\n===\n\nBody", "a\n\n-- -", "-- -", "a\n= =\n\nb", "a\n\n- item", "a\n\n1. item", "a  \nb\n\nc", "a\n\n\nb", "a\n \nb",
                  "see **this**\n\nb", "a\\.b\n\nc", "x\u00a0y\n\nz", "a\n\n    code"):
         assert not plain_paragraphs(text), text

@@ -46,7 +46,8 @@ def needs_markdown(text: str) -> bool:
 # a text into exactly '<p>..</p>\n<p>..</p>' (tests/test_fuzz_markdown.py compares the two on
 # generated texts), so it need not run: most long fields are paragraphs of prose.
 _PARAGRAPHS = re.compile(r"\S(?:[^\n\r]*\S)?(?:\n\n?\S(?:[^\n\r]*\S)?)*")
-_BLOCK_LINE = re.compile(r"^(?:[-+*]|\d+[.)])(?:\s|$)|^[=-]+$", re.MULTILINE)   # list item, heading underline, rule
+# a list item, or a line of only '-', '=' and spaces: a heading's underline or a rule ('-- -')
+_BLOCK_LINE = re.compile(r"^(?:[-+*]|\d+[.)])(?:\s|$)|^[=-][-= ]*$", re.MULTILINE)
 
 
 def plain_paragraphs(text: str) -> bool:
