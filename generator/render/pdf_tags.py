@@ -154,7 +154,7 @@ class _Tree:
 
     # The walks below ask for an element's child elements hundreds of thousands of times,
     # and each answer costs several calls into pikepdf: they are kept, by object, until
-    # a merge changes that element's /K (`_changed`).
+    # a merge changes that element's /K (every change goes through `_set_kids`).
     def _elements(self, elem: Dictionary) -> list[Dictionary]:
         key = elem.objgen
         if key == (0, 0):                       # a direct object has no identity to keep it by
@@ -164,7 +164,8 @@ class _Tree:
             kids = self._kids_of[key] = _elem_kids(elem)
         return kids
 
-    def _changed(self, elem: Dictionary) -> None:
+    def _set_kids(self, elem: Dictionary, kids: Iterable) -> None:
+        elem.K = Array(list(kids))
         self._kids_of.pop(elem.objgen, None)
 
     def _descendants(self, elem: Dictionary) -> Iterator[Dictionary]:
@@ -338,8 +339,7 @@ class _Tree:
                 self._merge_tables(a, b)
             else:
                 self._move_kids(b, a, _kids(b))
-            _remove_kid(parent, b)
-            self._changed(parent)
+            self._set_kids(parent, (k for k in _kids(parent) if not _same(k, b)))
             parent = a                  # b's first child, the next b, now lives in a
 
     def _move_kids(self, source: Dictionary, target: Dictionary, kids: Iterable) -> None:
@@ -350,8 +350,7 @@ class _Tree:
             elif _is_elem(kid):
                 kid.P = target
             moved.append(kid)
-        target.K = Array(moved)
-        self._changed(target)
+        self._set_kids(target, moved)
 
     def _merge_tables(self, a: Dictionary, b: Dictionary) -> None:
         """b, a continuation of table a, into a: its repeated header row dropped (it becomes an
@@ -383,8 +382,7 @@ class _Tree:
         for kid in [*bodies_b, *rest_b, *feet_b]:
             if _is_elem(kid):
                 kid.P = a
-        a.K = Array([*kept, *bodies_b, *rest_b, *feet])
-        self._changed(a)
+        self._set_kids(a, [*kept, *bodies_b, *rest_b, *feet])
 
     # -- 2. parent tree rebuilt from the tree; unattached content becomes artifacts ---------
 
@@ -591,10 +589,6 @@ class _Tree:
                     headers = attrs.get("/Headers")
                     if isinstance(headers, Array):
                         attrs.Headers = Array([renamed.get(bytes(h), h) for h in headers])
-
-
-def _remove_kid(parent: Dictionary, kid: Dictionary) -> None:
-    parent.K = Array([k for k in _kids(parent) if not _same(k, kid)])
 
 
 def _mcid(operands) -> int | None:
