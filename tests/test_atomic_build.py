@@ -98,3 +98,16 @@ def test_a_second_build_while_one_holds_the_lock_is_refused_clearly(tmp_path):
     assert second.returncode == 1
     assert b"another build is writing" in err and b"Traceback" not in err
     assert all_files(root / "output/site") == old
+
+
+def test_the_command_ends_with_its_last_line_said_into_a_pipe(tmp_path):
+    # `scrutiny build` ends its process without tearing down the heap (cli.main): what it
+    # printed into a pipe, which Python buffers, must still arrive, with the right exit code.
+    root = copy_site(tmp_path)
+    command = [*SCRUTINY, "-C", str(root), "build", "--no-pdf", "--no-search", "--as-of", "2026-11-22"]
+    first = subprocess.run(command, capture_output=True, timeout=300)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.decode().splitlines()[-1].startswith(f"built {root / 'output/site'}: ")
+    assert b" rendered, 0 reused" in first.stdout
+    again = subprocess.run(command, capture_output=True, timeout=300)
+    assert again.returncode == 0 and b"(nothing changed since the last build)" in again.stdout

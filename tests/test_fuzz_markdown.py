@@ -81,6 +81,31 @@ def test_plain_paragraphs_render_as_python_markdown_would(text):
         assert str(markdown_block(text)) == _convert(text)
 
 
+# The same prose with bold spans and stray asterisks, for the '**words**' shortcut.
+STRONG_PIECES = PROSE_PIECES + ["**", "*", "**word**", "**the Board**", "** word**", "**word **", "***", "a**b"]
+strong_prose_text = st.lists(st.sampled_from(STRONG_PIECES), max_size=40).map("".join)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(strong_prose_text)
+def test_bold_prose_renders_as_python_markdown_would(text):
+    from generator.render.markdown import _convert, strong_prose
+    text = text.strip()
+    if text and strong_prose(text) is not None:
+        assert str(markdown_block(text)) == _convert(text)
+        if "\n\n" not in text:
+            assert str(markdown_inline(text)) == _convert(text).removeprefix("<p>").removesuffix("</p>")
+
+
+def test_bold_shortcut_takes_bold_words_and_leaves_other_asterisks():
+    from generator.render.markdown import strong_prose
+    assert strong_prose("Inspectors saw **good joint work**, and **risk**.\n\nNext **steps**") == (
+        "Inspectors saw <strong>good joint work</strong>, and <strong>risk</strong>.\n\nNext <strong>steps</strong>")
+    for text in ("a**b**c", "**a*b**", "** a**", "**a **", "**a** *b*", "**a**b", "plain", "**a**\n\n- item",
+                 "**a\nb**", "**a** [link](x)"):
+        assert strong_prose(text) is None, text
+
+
 def test_plain_paragraphs_takes_prose_and_leaves_markdown():
     from generator.render.markdown import plain_paragraphs
     assert plain_paragraphs("The Board met.\nIt agreed the plan.\n\nProgress is good.")

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from generator import __version__, pages
 from generator.model.types import DateOrMonth, Rating
@@ -60,6 +60,15 @@ def page_range(first: int | None, last: int | None) -> str:
     return f"Page {first}" if last in (None, first) else f"Pages {first} - {last}"
 
 
+def progress_update(update) -> Markup:
+    """One entry of an action's progress history: its date, its RAG status in words, its note.
+
+    A filter rather than three `{{ }}` in the template: an action plan page lists about 240
+    of them, and each `{{ }}` costs an escape call (a third of that page's time)."""
+    note = markdown_inline(update.note) if update.note else ""
+    return Markup(f'<span class="small">{escape(format_date(update.date))}</span> {badges.rag(update.rag)} {note}')
+
+
 def make_environment(site_templates: Path | None = None, cache: Path | None = None) -> jinja2.Environment:
     """The one Jinja2 environment. `cache` keeps compiled templates between runs (keyed by
     each template's source checksum, so an edited template is always recompiled)."""
@@ -84,7 +93,8 @@ def make_environment(site_templates: Path | None = None, cache: Path | None = No
     )
     env.filters.update(md=markdown_block, md_inline=markdown_inline, plain=plain_text, date=format_date,
                        long_date=format_long_date, number=format_number, percent=format_percent,
-                       pages=page_range, rating_slug=badges.rating_slug, rating=badges.rating, rag=badges.rag)
+                       pages=page_range, rating_slug=badges.rating_slug, rating=badges.rating, rag=badges.rag,
+                       progress_update=progress_update)
     env.globals.update(version=__version__, Rating=Rating, zip=zip)
     return env
 

@@ -56,6 +56,24 @@ def plain_paragraphs(text: str) -> bool:
             and "\\" not in text and "\u00a0" not in text and "\t" not in text and not _BLOCK_LINE.search(text))
 
 
+# '**words**': opened after a space (or at the start), closed before a space, a point, comma,
+# colon or semicolon (or at the end), with plain words between. Python-Markdown makes these
+# <strong> and nothing else, so prose whose only Markdown is such spans need not run it either.
+_STRONG_SPAN = re.compile(r"(?<!\S)\*\*([^\s*][^*\n]*?)(?<!\s)\*\*(?=[\s.,;:]|$)")
+
+
+def strong_prose(text: str) -> str | None:
+    """`text` (already stripped) with its '**words**' spans as <strong>, when those spans are
+    all the Markdown in it and the rest is plain paragraphs; otherwise None."""
+    if "**" not in text or not plain_paragraphs(_STRONG_SPAN.sub(r"\1", text)):
+        return None
+    return _STRONG_SPAN.sub(r"<strong>\1</strong>", text)
+
+
+def _paragraphs(text: str) -> Markup:
+    return Markup("\n".join(f"<p>{paragraph}</p>" for paragraph in text.split("\n\n")))
+
+
 def _sanitise(fragment: str) -> str:
     return nh3.clean(fragment, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
                      link_rel="noopener noreferrer", strip_comments=True)
@@ -91,7 +109,10 @@ def markdown_block(text: str | None) -> Markup:
         paragraphs = [p.strip() for p in text.split("\n\n")]
         return Markup("".join(f"<p>{html.escape(p, quote=False)}</p>" for p in paragraphs if p))
     if plain_paragraphs(text):
-        return Markup("\n".join(f"<p>{paragraph}</p>" for paragraph in text.split("\n\n")))
+        return _paragraphs(text)
+    strong = strong_prose(text)
+    if strong is not None:
+        return _paragraphs(strong)
     return Markup(_convert(text))
 
 
@@ -103,6 +124,9 @@ def markdown_inline(text: str | None) -> Markup:
     text = text.strip()
     if not needs_markdown(text):
         return Markup(html.escape(text, quote=False))
+    strong = strong_prose(text) if "\n\n" not in text else None
+    if strong is not None:
+        return Markup(strong)
     rendered = _convert(text)
     if rendered.startswith("<p>") and rendered.endswith("</p>") and rendered.count("<p>") == 1:
         rendered = rendered[3:-4]
