@@ -53,6 +53,10 @@ class Records:
         return self.by_kind.get(kind, MappingProxyType({}))
 
 
+# A field the record's model does not have: pydantic's words for it in a model and in a
+# (slotted, smaller) dataclass such as an action's progress update.
+UNKNOWN_FIELD = ("extra_forbidden", "unexpected_keyword_argument")
+
 _PLAIN_MESSAGES = {
     "missing": "is required",
     "int_parsing": "expected a whole number",
@@ -67,6 +71,8 @@ _PLAIN_MESSAGES = {
     "dict_type": "expected a mapping (lines of 'key: value')",
     "model_type": "expected a mapping (lines of 'key: value')",
     "model_attributes_type": "expected a mapping (lines of 'key: value')",
+    "dataclass_type": "expected a mapping (lines of 'key: value')",
+    "dataclass_args_type": "expected a mapping (lines of 'key: value')",
     "enum": "expected one of {expected}",
     "string_too_short": "must not be empty",
     "too_short": "must have at least {min_length} entr{plural}",
@@ -89,7 +95,7 @@ def _message(error: dict[str, Any], kind: str) -> tuple[str, str | None]:
         return error["msg"], ctx.get("hint")
     if kind_of == "value_error":
         return error["msg"].removeprefix("Value error, "), None
-    if kind_of == "extra_forbidden":
+    if kind_of in UNKNOWN_FIELD:
         return f"'{error['loc'][-1]}' is not a field of {KIND_NAMES.get(kind, kind)}", None
     if kind_of == "string_pattern_mismatch":
         pattern = ctx.get("pattern", "")
@@ -110,11 +116,16 @@ def _message(error: dict[str, Any], kind: str) -> tuple[str, str | None]:
     return message, None
 
 
+def _fields(target: Any) -> dict[str, Any]:
+    """A model's (or a pydantic dataclass's) fields by name."""
+    return getattr(target, "model_fields", None) or getattr(target, "__pydantic_fields__", None) or {}
+
+
 def _hint_for_unknown_field(error: dict[str, Any], model: type[BaseModel]) -> str | None:
     # Walk the model along the error's path to find which fields were allowed there.
     target: Any = model
     for part in error["loc"][:-1]:
-        fields = getattr(target, "model_fields", None)
+        fields = _fields(target)
         if not fields:
             continue
         name = next((n for n, f in fields.items() if (f.alias or n) == part), None)
@@ -122,14 +133,14 @@ def _hint_for_unknown_field(error: dict[str, Any], model: type[BaseModel]) -> st
             continue
         annotation = fields[name].annotation
         target = _inner_model(annotation) or target
-    fields = getattr(target, "model_fields", {})
+    fields = _fields(target)
     allowed = [f.alias or n for n, f in fields.items()]
     return did_you_mean(str(error["loc"][-1]), allowed) or (
         "allowed here: " + ", ".join(allowed) if allowed else None)
 
 
-def _inner_model(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+def _inner_model(annotation: Any) -> type | None:
+    if isinstance(annotation, type) and _fields(annotation):
         return annotation
     for arg in getattr(annotation, "__args__", ()) or ():
         found = _inner_model(arg)
@@ -142,12 +153,12 @@ def problems_from_validation(error: ValidationError, doc: Document, model: type[
     problems = []
     for item in error.errors(include_url=False):
         loc = tuple(item["loc"])
-        if item["type"] == "extra_forbidden":
+        if item["type"] in UNKNOWN_FIELD:
             position = doc.source.locate_key(loc)
         else:
             position = doc.source.locate(loc)
         message, hint = _message(item, doc.kind)
-        if item["type"] == "extra_forbidden":
+        if item["type"] in UNKNOWN_FIELD:
             hint = _hint_for_unknown_field(item, model)
         if item["type"] == "missing":
             hint = f"add '{loc[-1]}:'" if loc else None
