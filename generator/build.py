@@ -136,7 +136,6 @@ def _build(options: BuildOptions, progress: Callable[[str, int, int], None] | No
     # telling that nothing changed.
     from generator.pipeline import check_site, collector_paused
     from generator.plan import plan_site
-    from generator.render.data import render_data
     from generator.render.html import make_environment, theme_asset_files
     from generator.render.parallel import render_pages
 
@@ -179,11 +178,8 @@ def _build(options: BuildOptions, progress: Callable[[str, int, int], None] | No
             for output in (o for o in todo if o.kind == "file"):
                 staging.write(output.path, plan.corpus.attachments[output.subject].raw or b"")
                 report.rendered.append(output.path)
-            html_outputs = [o for o in todo if o.kind not in ("pdf", "pack", "data", "file")]
+            html_outputs = [o for o in todo if o.kind not in ("pdf", "pack", "file")]      # pages and data
             report.rendered += render_pages(env, plan, html_outputs, staging.path, options.jobs, progress)
-            for output in (o for o in todo if o.kind == "data"):
-                staging.write(output.path, render_data(plan, output.path))
-                report.rendered.append(output.path)
             report.timings["render"] = time.perf_counter() - stage
 
             pdf_outputs = [o for o in todo if o.kind in ("pdf", "pack")]

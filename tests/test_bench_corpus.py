@@ -78,3 +78,23 @@ def test_published_overall_scores_are_the_sum_of_the_standards(corpus30) -> None
         assert view.overall_score is not None
         assert view.overall_score == view.computed_score
         assert view.overall_rating == view.computed_overall
+
+
+def test_pages_and_data_files_rendered_across_processes_equal_one_process(tmp_path: Path, corpus30) -> None:
+    # At N = 30 the work (listings and data files weigh one page per inspection) is over the
+    # threshold, so -j 2 forks workers that render pages and data files; -j 1 does not.
+    from generator.build import BuildOptions, build_site
+    from generator.clock import LONDON
+    from generator.render import parallel
+    root, _ = corpus30
+    now = dt.datetime(2025, 6, 30, 23, 59, tzinfo=LONDON)
+    trees = {}
+    for jobs in (1, 2):
+        out = tmp_path / f"j{jobs}" / "site"
+        report = build_site(BuildOptions(root=root, output=out, as_of=AS_OF, now=now, pdf=False, search=False,
+                                         jobs=jobs))
+        assert report.ok and "data/inspections.json" in report.rendered
+        trees[jobs] = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    plan_work = sum(parallel.weight(o, 30) for o in report.plan.outputs if o.kind not in ("pdf", "pack", "file"))
+    assert plan_work >= parallel.PARALLEL_THRESHOLD
+    assert trees[1] == trees[2]

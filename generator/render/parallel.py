@@ -1,9 +1,14 @@
-"""Render HTML pages across processes.
+"""Render HTML pages and data files across processes.
 
 Workers are forked after the plan is made, so they inherit the corpus and the Jinja
-environment instead of receiving them pickled; each writes its pages straight into the
+environment instead of receiving them pickled; each writes its files straight into the
 staging folder and hands back only the paths. Small jobs stay in this process: forking
 costs more than rendering a few dozen pages.
+
+An output about the whole corpus (a listing page, inspections.json) costs about as much
+as one page per inspection, so it weighs that much: at N = 5,000 the eight of them take
+10 s in one process, and they go first, each alone, so that no worker is left with one
+of them at the end.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from typing import Callable, Sequence
 
 from generator.plan import Output, Plan
 
-PARALLEL_THRESHOLD = 200        # pages; below this one process is faster
+PARALLEL_THRESHOLD = 200        # pages' worth of work (see `weight`); below this one process is faster
 CHUNK = 64
 
 # The state a forked worker inherits. Set in the parent just before the fork, read only
@@ -23,8 +28,20 @@ CHUNK = 64
 _inherited: dict = {}
 
 
-def _render_chunk(indexes: Sequence[int]) -> list[str]:
+def render_output(env, plan: Plan, output: Output) -> bytes:
+    """One page or data file."""
+    from generator.render.data import render_data
     from generator.render.html import render_page
+    return render_data(plan, output.path) if output.kind == "data" else render_page(env, plan, output)
+
+
+def weight(output: Output, corpus_size: int) -> int:
+    """What rendering `output` costs, in pages: a record's page is one; a listing or data
+    file (no subject) reads every inspection, so it is one per inspection."""
+    return 1 if output.subject is not None else max(1, corpus_size)
+
+
+def _render_chunk(indexes: Sequence[int]) -> list[str]:
     plan: Plan = _inherited["plan"]
     outputs: Sequence[Output] = _inherited["outputs"]
     env = _inherited["env"]
@@ -34,7 +51,7 @@ def _render_chunk(indexes: Sequence[int]) -> list[str]:
         output = outputs[index]
         destination = staging / output.path
         destination.parent.mkdir(parents=True, exist_ok=True)
-        destination.write_bytes(render_page(env, plan, output))
+        destination.write_bytes(render_output(env, plan, output))
         written.append(output.path)
     return written
 
@@ -50,12 +67,17 @@ def default_jobs(jobs: int) -> int:
 
 def render_pages(env, plan: Plan, outputs: Sequence[Output], staging: Path, jobs: int,
                  progress: Callable[[str, int, int], None] | None = None) -> list[str]:
-    """Render `outputs` into `staging`; returns the paths written, in plan order."""
+    """Render `outputs` (pages and data files) into `staging`; returns the paths written:
+    the corpus-wide outputs first, then the others in plan order."""
     workers = default_jobs(jobs)
-    chunks = [list(range(start, min(start + CHUNK, len(outputs)))) for start in range(0, len(outputs), CHUNK)]
+    size = len(plan.corpus.inspections)
+    whole = [i for i, o in enumerate(outputs) if weight(o, size) > 1]
+    each = [i for i, o in enumerate(outputs) if weight(o, size) == 1]
+    chunks = [[i] for i in whole] + [each[start:start + CHUNK] for start in range(0, len(each), CHUNK)]
+    work = sum(weight(o, size) for o in outputs)
     _inherited.update(plan=plan, outputs=outputs, env=env, staging=staging)
     try:
-        return _run(chunks, workers, outputs, progress)
+        return _run(chunks, workers if work >= PARALLEL_THRESHOLD else 1, outputs, progress)
     except OSError as exc:
         from generator.write import OutputError
         full = " (the disk is full)" if exc.errno == 28 else ""
@@ -68,7 +90,7 @@ def render_pages(env, plan: Plan, outputs: Sequence[Output], staging: Path, jobs
 def _run(chunks: list[list[int]], workers: int, outputs: Sequence[Output],
          progress: Callable[[str, int, int], None] | None) -> list[str]:
     written: list[str] = []
-    if workers == 1 or len(outputs) < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
+    if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
         results = map(_render_chunk, chunks)
         pool = None
     else:
