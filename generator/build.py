@@ -143,7 +143,7 @@ def _build(options: BuildOptions, progress: Callable[[str, int, int], None] | No
     # cycle collector never walks it (3 s at N = 5,000), and forked render workers do not
     # copy its pages just to walk them (the Python documentation's advice before fork).
     with collector_paused():
-        checked = check_site(options.root, options.as_of, options.jobs)
+        checked = check_site(options.root, options.as_of, options.jobs, parsed=options.root / ".cache" / "parsed")
         gc.freeze()
     report = BuildReport(checked)
     report.timings["check"] = time.perf_counter() - started

@@ -47,11 +47,12 @@ def collector_paused():
             gc.enable()
 
 
-def check_site(root: Path, as_of: dt.date, jobs: int = 0) -> Checked:
+def check_site(root: Path, as_of: dt.date, jobs: int = 0, parsed: Path | None = None) -> Checked:
     """Load, validate and resolve everything under root/content; never raises on content.
-    `jobs`: processes that may read files (0: one per core)."""
+    `jobs`: processes that may read files (0: one per core); `parsed`: where records parsed
+    by earlier builds are kept (None: parse every file)."""
     with collector_paused():
-        loaded = load_site(root, jobs)
+        loaded = load_site(root, jobs, parsed)
         records, invalid = validate(loaded)
         corpus, unresolved = resolve(records, as_of)
     problems = tuple(sorted({*loaded.problems, *invalid, *unresolved}, key=lambda p: p.sort_key))

@@ -303,3 +303,80 @@ def test_readers_with_no_room_for_their_files_fall_back_to_one_process(tmp_path,
     shared = documents.load_site(site, jobs=2)
     assert calls and not (tmp_path / "no-such-folder").exists()
     assert shared.documents == alone.documents and shared.problems == alone.problems
+
+
+# --- records parsed by an earlier build (load/parsed_cache.py)
+
+@pytest.fixture
+def corpus10(tmp_path):
+    import subprocess
+    import sys
+    site = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "bench.corpus", "10", str(site)], check=True,
+                   cwd=Path(__file__).resolve().parent.parent, stdout=subprocess.DEVNULL)
+    (site / "content" / "inspections" / "broken.yaml").write_text("service: [a, b\n")   # a problem too
+    return site
+
+
+def _parsed_files(monkeypatch) -> list[list[str]]:
+    """Spy: the record files each load hands to the parser."""
+    from generator.load import documents
+    calls: list[list[str]] = []
+    original = documents._parse_documents
+    monkeypatch.setattr(documents, "_parse_documents",
+                        lambda files, root, jobs: calls.append([f.name for f, _ in files]) or original(files, root, jobs))
+    return calls
+
+
+def test_records_read_back_from_the_parsed_cache_equal_a_fresh_parse(corpus10, tmp_path, monkeypatch):
+    from generator.load import documents
+    fresh = documents.load_site(corpus10, jobs=1)
+    parsed = _parsed_files(monkeypatch)
+    first = documents.load_site(corpus10, jobs=1, parsed=tmp_path / "parsed")
+    second = documents.load_site(corpus10, jobs=1, parsed=tmp_path / "parsed")
+    assert first.documents == fresh.documents == second.documents
+    assert first.problems == fresh.problems == second.problems and second.problems      # broken.yaml's
+    assert len(parsed[0]) > 30
+    assert parsed[1] == ["broken.yaml"]       # a file with a problem is parsed every time; the rest are not
+
+
+def test_a_changed_record_is_parsed_again_and_a_deleted_one_leaves_the_cache(corpus10, tmp_path, monkeypatch):
+    import hashlib
+
+    from generator.load import documents, parsed_cache
+    cache = tmp_path / "parsed"
+    documents.load_site(corpus10, jobs=1, parsed=cache)
+    inspections = sorted(p for p in (corpus10 / "content" / "inspections").glob("*.yaml") if p.name != "broken.yaml")
+    changed, deleted = inspections[0], inspections[1]
+    old_entry = parsed_cache.key("inspection", ".yaml", hashlib.sha256(deleted.read_bytes()).hexdigest())
+    changed.write_text(changed.read_text().replace("introduction: |\n", "introduction: |\n  Changed here.\n", 1))
+    deleted.unlink()
+    parsed = _parsed_files(monkeypatch)
+    again = documents.load_site(corpus10, jobs=1, parsed=cache)
+    assert again.documents == documents.load_site(corpus10, jobs=1).documents
+    assert sorted(parsed[0]) == sorted(["broken.yaml", changed.name])
+    doc = next(d for d in again.documents if d.path.endswith(changed.name))
+    assert doc.data["introduction"].startswith("Changed here.")
+    shard = parsed_cache.ParsedCache(cache)
+    assert shard.get(old_entry) is None       # the deleted file's entry was not kept
+
+
+def test_a_damaged_or_foreign_parsed_cache_is_ignored(corpus10, tmp_path, monkeypatch):
+    import marshal
+
+    from generator.load import documents, parsed_cache
+    cache = tmp_path / "parsed"
+    fresh = documents.load_site(corpus10, jobs=1, parsed=cache)
+    shards = sorted(cache.glob("*.marshal"))
+    assert shards
+    shards[0].write_bytes(b"\x00 not marshal")
+    for shard in shards[1:3]:
+        shard.write_bytes(shard.read_bytes()[:100])                                   # truncated
+    for shard in shards[3:5]:                                                           # another tool version
+        _, entries = marshal.loads(shard.read_bytes())
+        shard.write_bytes(marshal.dumps(("another version", entries)))
+    parsed = _parsed_files(monkeypatch)
+    again = documents.load_site(corpus10, jobs=1, parsed=cache)
+    assert again.documents == fresh.documents and again.problems == fresh.problems
+    assert len(parsed[0]) > 1                 # the entries of the five bad shards were parsed again
+    assert all(marshal.loads(s.read_bytes())[0] == parsed_cache._header() for s in shards)    # and rewritten

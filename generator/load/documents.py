@@ -24,7 +24,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
-from generator.load import fast_yaml
+from generator.load import fast_yaml, parsed_cache
+from generator.load.parsed_cache import ParsedCache
 from generator.load.yaml_source import Position, SourceMap, parse_yaml
 from generator.problems import Problem, Severity, rel
 
@@ -216,7 +217,7 @@ def _read_share(files: list[tuple[Path, str]], root: Path, packed: str) -> None:
     libyaml's path) are pickled."""
     plain, other = [], []
     for index, (doc, problems) in enumerate(_read_chunk(files, root)):
-        if doc is not None and not problems and isinstance(doc.source, LazySourceMap) and doc.raw is None:
+        if _is_plain(doc, problems):
             plain.append((index, doc.kind, doc.id, doc.path, doc.data, doc.digest, doc.body, doc.body_line))
         else:
             other.append((index, doc, problems))
@@ -241,11 +242,56 @@ def _unpack_share(files: list[tuple[Path, str]], packed: str) -> list[tuple[Docu
     return results
 
 
-def read_documents(files: list[tuple[Path, str]], root: Path, jobs: int = 0
+def _is_plain(doc: Document | None, problems: list[Problem]) -> bool:
+    """Read by the fast path without a problem: plain data, no positions kept."""
+    return doc is not None and not problems and isinstance(doc.source, LazySourceMap) and doc.raw is None
+
+
+def _parsed_key(file: Path, kind: str, digest: str) -> str:
+    return parsed_cache.key(kind, file.suffix, digest)
+
+
+def _from_cache(file: Path, root: Path, kind: str, cache: ParsedCache) -> Document | None:
+    """The document as an earlier build parsed these same bytes, if it did."""
+    raw, problems = _read(file, root, MAX_RECORD_BYTES)
+    if raw is None or problems:
+        return None
+    digest = hashlib.sha256(raw).hexdigest()
+    parsed = cache.get(_parsed_key(file, kind, digest))
+    if parsed is None:
+        return None
+    data, body, body_line = parsed
+    shown = rel(file, root)
+    return Document(kind, file.stem if kind != "site" else "site", shown, data, LazySourceMap(file, shown),
+                    digest, body, body_line)
+
+
+def read_documents(files: list[tuple[Path, str]], root: Path, jobs: int = 0, cache: ParsedCache | None = None
                    ) -> list[tuple[Document | None, list[Problem]]]:
-    """`read_document` for each (file, kind), in order. A large site is read by several
-    processes (forked: they share the code and open nothing but the files): parsing is
-    most of a large build's reading."""
+    """`read_document` for each (file, kind), in order. With a `cache`, a file whose bytes an
+    earlier build parsed is not parsed again, and what is parsed now is added to it."""
+    if cache is None:
+        return _parse_documents(files, root, jobs)
+    results: list = [None] * len(files)
+    misses = []
+    first_build = cache.is_empty()
+    for index, (file, kind) in enumerate(files):
+        doc = None if first_build else _from_cache(file, root, kind, cache)
+        if doc is None:
+            misses.append(index)
+        else:
+            results[index] = (doc, [])
+    for index, (doc, problems) in zip(misses, _parse_documents([files[i] for i in misses], root, jobs)):
+        results[index] = (doc, problems)
+        if _is_plain(doc, problems):
+            cache.add(_parsed_key(files[index][0], files[index][1], doc.digest), (doc.data, doc.body, doc.body_line))
+    return results
+
+
+def _parse_documents(files: list[tuple[Path, str]], root: Path, jobs: int
+                     ) -> list[tuple[Document | None, list[Problem]]]:
+    """A large site is read by several processes (forked: they share the code and open
+    nothing but the files): parsing is most of a large build's reading."""
     workers = jobs or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
     if workers < 2 or len(files) < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
         return _read_chunk(files, root)
@@ -275,14 +321,19 @@ def _read_in_processes(files: list[tuple[Path, str]], root: Path, workers: int
     return results
 
 
-def load_site(root: Path, jobs: int = 0) -> LoadResult:
+def load_site(root: Path, jobs: int = 0, parsed: Path | None = None) -> LoadResult:
     """Read every content file under `root/content` (and nothing outside it), in up to
-    `jobs` processes (0: one per core)."""
+    `jobs` processes (0: one per core). `parsed`: a folder of records parsed by earlier
+    builds (see `parsed_cache`), reused for unchanged files and brought up to date."""
+    cache = ParsedCache(parsed) if parsed is not None else None
     with fast_yaml.quiet_stderr():
-        return _load_site(root.resolve(), jobs)
+        loaded = _load_site(root.resolve(), jobs, cache)
+    if cache is not None:
+        cache.save()
+    return loaded
 
 
-def _load_site(root: Path, jobs: int) -> LoadResult:
+def _load_site(root: Path, jobs: int, cache: ParsedCache | None = None) -> LoadResult:
     content = root / "content"
     documents: list[Document] = []
     problems: list[Problem] = []
@@ -338,7 +389,7 @@ def _load_site(root: Path, jobs: int) -> LoadResult:
                 continue
             to_read.append((file, kind))
 
-    for (file, kind), (doc, found) in zip(to_read, read_documents(to_read, root, jobs)):
+    for (file, kind), (doc, found) in zip(to_read, read_documents(to_read, root, jobs, cache)):
         problems += found
         if doc:
             documents.append(doc)
