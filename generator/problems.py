@@ -7,6 +7,7 @@ a column and a field, says what was expected and, where it can, how to fix it.
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -63,6 +64,10 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
 
 def rel(path: Path, root: Path) -> str:
     """A path as shown to people: relative to the site root where possible."""
+    text, base = str(path), str(root)
+    if text.startswith(base) and text[len(base):len(base) + 1] == os.sep:
+        # The usual case, by string: pathlib's relative_to cost a second on a large site.
+        return text[len(base) + 1:].replace(os.sep, "/")
     try:
         return path.relative_to(root).as_posix()
     except ValueError:

@@ -373,10 +373,11 @@ def test_a_damaged_or_foreign_parsed_cache_is_ignored(corpus10, tmp_path, monkey
     for shard in shards[1:3]:
         shard.write_bytes(shard.read_bytes()[:100])                                   # truncated
     for shard in shards[3:5]:                                                           # another tool version
-        _, entries = marshal.loads(shard.read_bytes())
-        shard.write_bytes(marshal.dumps(("another version", entries)))
+        entries = {k: ({"read by": "another version"}, None, 1) for k in parsed_cache._read_shard(shard)}
+        assert entries                                                                  # (wrong, if it were used)
+        shard.write_bytes(len(b"another version").to_bytes(4, "little") + b"another version" + marshal.dumps(entries))
     parsed = _parsed_files(monkeypatch)
     again = documents.load_site(corpus10, jobs=1, parsed=cache)
     assert again.documents == fresh.documents and again.problems == fresh.problems
     assert len(parsed[0]) > 1                 # the entries of the five bad shards were parsed again
-    assert all(marshal.loads(s.read_bytes())[0] == parsed_cache._header() for s in shards)    # and rewritten
+    assert all(parsed_cache._read_shard(s) for s in shards)                            # and rewritten

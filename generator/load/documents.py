@@ -365,7 +365,7 @@ def _load_site(root: Path, jobs: int, cache: ParsedCache | None = None) -> LoadR
         if not directory.is_dir():
             continue
         seen: dict[str, str] = {}
-        for file in sorted(directory.iterdir()):
+        for file in sorted(directory.iterdir(), key=lambda p: p.name):     # names: faster than Paths, same order
             if file.name.startswith(".") or file.is_dir():
                 continue
             if file.suffix in suffixes and file.stem in seen:

@@ -36,6 +36,20 @@ def _header() -> str:
     return f"{tool_digest()}|{sys.version}"
 
 
+def _read_shard(path: Path) -> dict[str, Parsed]:
+    """A shard's entries: its header (4 bytes of length, then the text) is checked before
+    the entries are unpacked, so a shard from another version costs nothing to refuse."""
+    try:
+        with open(path, "rb") as file:
+            length = int.from_bytes(file.read(4), "little")
+            if file.read(length) != _header().encode():
+                return {}
+            entries = marshal.loads(file.read())
+    except (OSError, ValueError, EOFError, TypeError):
+        return {}
+    return entries if isinstance(entries, dict) else {}
+
+
 @dataclass
 class ParsedCache:
     """The entries of one build: looked up while reading, saved once at the end."""
@@ -47,11 +61,7 @@ class ParsedCache:
 
     def _shard(self, name: str) -> dict[str, Parsed]:
         if name not in self._shards:
-            try:
-                stored, entries = marshal.loads((self.folder / f"{name}.marshal").read_bytes())
-            except (OSError, ValueError, EOFError, TypeError):
-                stored, entries = None, {}
-            self._shards[name] = entries if stored == _header() and isinstance(entries, dict) else {}
+            self._shards[name] = _read_shard(self.folder / f"{name}.marshal")
         return self._shards[name]
 
     def is_empty(self) -> bool:
@@ -82,7 +92,8 @@ class ParsedCache:
         temporary = target.with_name(f"{name}.{os.getpid()}.tmp")
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            temporary.write_bytes(marshal.dumps((_header(), entries)))
+            header = _header().encode()
+            temporary.write_bytes(len(header).to_bytes(4, "little") + header + marshal.dumps(entries))
             temporary.replace(target)
         except (OSError, ValueError):
             # A read-only checkout, a full disk, or data marshal cannot hold: the next
