@@ -70,11 +70,11 @@ def render_pages(env, plan: Plan, outputs: Sequence[Output], staging: Path, jobs
     """Render `outputs` (pages and data files) into `staging`; returns the paths written:
     the corpus-wide outputs first, then the others in plan order."""
     workers = default_jobs(jobs)
-    size = len(plan.corpus.inspections)
-    whole = [i for i, o in enumerate(outputs) if weight(o, size) > 1]
-    each = [i for i, o in enumerate(outputs) if weight(o, size) == 1]
+    weights = [weight(o, len(plan.corpus.inspections)) for o in outputs]
+    whole = [i for i, w in enumerate(weights) if w > 1]
+    each = [i for i, w in enumerate(weights) if w == 1]
     chunks = [[i] for i in whole] + [each[start:start + CHUNK] for start in range(0, len(each), CHUNK)]
-    work = sum(weight(o, size) for o in outputs)
+    work = sum(weights)
     _inherited.update(plan=plan, outputs=outputs, env=env, staging=staging)
     try:
         return _run(chunks, workers if work >= PARALLEL_THRESHOLD else 1, outputs, progress)
