@@ -40,7 +40,7 @@ def _root(ctx: click.Context) -> Path:
 
 def summary_line(checked: Checked) -> str:
     counts = {s: sum(1 for p in checked.problems if p.severity is s) for s in Severity}
-    files = sum(1 for d in checked.loaded.documents if not d.path.startswith("(built-in)"))
+    files = checked.loaded.files
 
     def plural(n: int, word: str) -> str:
         return f"{n} {word}{'' if n == 1 else 's'}"

@@ -11,7 +11,7 @@ from pathlib import Path
 from generator.load import LoadResult, load_site
 from generator.problems import Problem, Severity
 from generator.resolve import Corpus, resolve
-from generator.validate import Records, validate
+from generator.validate import Records, Validator
 
 
 @dataclass(frozen=True)
@@ -52,8 +52,9 @@ def check_site(root: Path, as_of: dt.date, jobs: int = 0, parsed: Path | None = 
     `jobs`: processes that may read files (0: one per core); `parsed`: where records parsed
     by earlier builds are kept (None: parse every file)."""
     with collector_paused():
-        loaded = load_site(root, jobs, parsed)
-        records, invalid = validate(loaded)
+        validator = Validator()        # each document is validated as soon as it is read
+        loaded = load_site(root, jobs, parsed, sink=validator.add)
+        records, invalid = validator.records(loaded.unreadable)
         corpus, unresolved = resolve(records, as_of)
     problems = tuple(sorted({*loaded.problems, *invalid, *unresolved}, key=lambda p: p.sort_key))
     return Checked(loaded, records, corpus, problems)

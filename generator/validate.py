@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Generic, Mapping, TypeVar
+from typing import AbstractSet, Any, Generic, Mapping, Sequence, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -185,30 +185,45 @@ def validate_document(doc: Document) -> tuple[Record | None, list[Problem]]:
     return Record(doc.kind, doc.id, doc.path, record, doc.source, doc.digest, doc.body, doc.body_line), []
 
 
+class Validator:
+    """Validates documents one at a time, as the loader reads them (`load_site`'s sink):
+    a document's plain data is freed as soon as its record exists, and validation runs
+    while other processes are still reading."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.by_kind: dict[str, dict[str, Record]] = {kind: {} for kind in MODELS if kind != "site"}
+        self.site: Record | None = None
+        self.attachments: dict[str, Document] = {}
+        self.broken: set[tuple[str, str]] = set()
+
+    def add(self, doc: Document, read_problems: Sequence[Problem] = ()) -> None:
+        if doc.kind == "attachment":
+            self.attachments[doc.path.removeprefix("content/")] = doc
+            return
+        if doc.data is None and any(p.severity is Severity.ERROR for p in read_problems):
+            self.broken.add((doc.kind, doc.id))       # unreadable YAML: its error says why
+            return
+        record, found = validate_document(doc)
+        self.problems += found
+        if record is None:
+            self.broken.add((doc.kind, doc.id))
+        elif doc.kind == "site":
+            self.site = record
+        else:
+            self.by_kind[doc.kind][doc.id] = record   # a site's own framework replaces a built-in one
+
+    def records(self, unreadable: AbstractSet[tuple[str, str]] = frozenset()) -> tuple[Records, list[Problem]]:
+        """Every valid record, and the problems found; `unreadable`: files the loader could not read."""
+        frozen = {kind: MappingProxyType(records) for kind, records in self.by_kind.items()}
+        return Records(self.site, MappingProxyType(frozen), MappingProxyType(self.attachments),
+                       frozenset(self.broken | unreadable)), self.problems
+
+
 def validate(loaded: LoadResult) -> tuple[Records, list[Problem]]:
     """Validate every document; a document with errors is left out of the records."""
-    problems: list[Problem] = []
-    by_kind: dict[str, dict[str, Record]] = {kind: {} for kind in MODELS if kind != "site"}
-    site = None
-    attachments: dict[str, Document] = {}
-    broken: set[tuple[str, str]] = set(loaded.unreadable)
-    unreadable = {p.path for p in loaded.problems if p.severity is Severity.ERROR}
+    validator = Validator()
+    failed = {p.path for p in loaded.problems if p.severity is Severity.ERROR}
     for doc in loaded.documents:
-        if doc.kind == "attachment":
-            attachments[doc.path.removeprefix("content/")] = doc
-            continue
-        if doc.data is None and doc.path in unreadable:   # unreadable YAML: its error says why
-            broken.add((doc.kind, doc.id))
-            continue
-        record, found = validate_document(doc)
-        problems += found
-        if record is None:
-            broken.add((doc.kind, doc.id))
-            continue
-        if doc.kind == "site":
-            site = record
-        else:
-            by_kind[doc.kind][doc.id] = record   # a site's own framework replaces a built-in one
-    frozen = {kind: MappingProxyType(records) for kind, records in by_kind.items()}
-    return Records(site, MappingProxyType(frozen), MappingProxyType(attachments),
-                   frozenset(broken)), problems
+        validator.add(doc, [p for p in loaded.problems if p.path == doc.path] if doc.path in failed else ())
+    return validator.records(loaded.unreadable)

@@ -107,6 +107,17 @@ def test_inspections_json_holds_every_public_inspection_resolved(site):
     assert by_id["torbay-2021"]["overall"]["computed_score"] == 16
 
 
+def test_inspections_json_lists_keys_in_sorted_order_at_every_level(site):
+    # Analysts diff one build's file against the last: keys in a fixed, sorted order at
+    # every level (the file is written in that order, not sorted by the encoder).
+    orders = []
+    json.loads((site / "data/inspections.json").read_text(),
+               object_pairs_hook=lambda pairs: orders.append([k for k, _ in pairs]) or dict(pairs))
+    assert len(orders) > 100 and any("facts" in keys for keys in orders)
+    assert any(len(keys) > 2 for keys in orders if "value" in keys)       # a fact, with its label and year
+    assert [keys for keys in orders if keys != sorted(keys)] == []
+
+
 def test_feed_and_sitemap_are_well_formed(site):
     import xml.etree.ElementTree as ET
     feed = ET.fromstring((site / "feed.xml").read_bytes())

@@ -18,11 +18,11 @@ import os
 import pickle
 import re
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from generator.load import fast_yaml, parsed_cache
 from generator.load.parsed_cache import ParsedCache
@@ -127,6 +127,7 @@ class LoadResult:
     documents: tuple[Document, ...]
     problems: tuple[Problem, ...]
     unreadable: frozenset[tuple[str, str]] = frozenset()   # (kind, id) of files that could not be read
+    files: int = 0                  # content files read (the built-in frameworks are not counted)
 
     def of_kind(self, kind: str) -> tuple[Document, ...]:
         return tuple(d for d in self.documents if d.kind == kind)
@@ -203,6 +204,7 @@ def _check_id(file: Path, root: Path) -> list[Problem]:
 
 
 PARALLEL_THRESHOLD = 400          # files; below this one process is faster than forking
+CHUNK_FILES = 100                 # files per reader task: small enough that validation starts early
 
 
 def _read_chunk(files: list[tuple[Path, str]], root: Path) -> list[tuple[Document | None, list[Problem]]]:
@@ -213,12 +215,13 @@ def _read_share(files: list[tuple[Path, str]], root: Path, packed: str) -> None:
     """`_read_chunk` in a reader process, written to the file `packed` for the trip back
     (a pipe moved 100 MB in seconds; a file in a fraction of one). Documents read by the
     fast path are plain data (dicts, lists, text), which `marshal` packs and unpacks several
-    times faster than pickle packs dataclasses; the rest (files with problems, or read by
-    libyaml's path) are pickled."""
+    times faster than pickle packs dataclasses; each is packed on its own, as the parsed
+    cache keeps it. The rest (files with problems, or read by libyaml's path) are pickled."""
     plain, other = [], []
     for index, (doc, problems) in enumerate(_read_chunk(files, root)):
         if _is_plain(doc, problems):
-            plain.append((index, doc.kind, doc.id, doc.path, doc.data, doc.digest, doc.body, doc.body_line))
+            plain.append((index, doc.kind, doc.id, doc.path, doc.digest,
+                          parsed_cache.pack((doc.data, doc.body, doc.body_line))))
         else:
             other.append((index, doc, problems))
     pickled = pickle.dumps(other, pickle.HIGHEST_PROTOCOL)
@@ -228,17 +231,22 @@ def _read_share(files: list[tuple[Path, str]], root: Path, packed: str) -> None:
         out.write(marshal.dumps(plain))
 
 
-def _unpack_share(files: list[tuple[Path, str]], packed: str) -> list[tuple[Document | None, list[Problem]]]:
+# What a reader hands back for one file: the document and its problems, and for a plain
+# document its packed form (for the parsed cache), else None.
+Read = tuple["Document | None", list[Problem], "bytes | None"]
+
+
+def _unpack_share(files: list[tuple[Path, str]], packed: str) -> list[Read]:
     results: list = [None] * len(files)
     with open(packed, "rb") as source:
         packed_bytes = source.read()        # one read: marshal.load on a file reads in small pieces
     split = 8 + int.from_bytes(packed_bytes[:8], "little")
     for index, doc, problems in pickle.loads(packed_bytes[8:split]):
-        results[index] = (doc, problems)
-    for index, kind, doc_id, path, data, digest, body, body_line in marshal.loads(
-            memoryview(packed_bytes)[split:]):
+        results[index] = (doc, problems, None)
+    for index, kind, doc_id, path, digest, entry in marshal.loads(memoryview(packed_bytes)[split:]):
+        data, body, body_line = marshal.loads(entry)
         results[index] = (Document(kind, doc_id, path, data, LazySourceMap(files[index][0], path), digest,
-                                   body, body_line), [])
+                                   body, body_line), [], entry)
     return results
 
 
@@ -251,110 +259,137 @@ def _parsed_key(file: Path, kind: str, digest: str) -> str:
     return parsed_cache.key(kind, file.suffix, digest)
 
 
-def _from_cache(file: Path, root: Path, kind: str, cache: ParsedCache) -> Document | None:
-    """The document as an earlier build parsed these same bytes, if it did."""
+def _cached_key(file: Path, root: Path, kind: str, cache: ParsedCache) -> tuple[str, str] | None:
+    """(entry key, digest) when an earlier build parsed these same bytes."""
     raw, problems = _read(file, root, MAX_RECORD_BYTES)
     if raw is None or problems:
         return None
     digest = hashlib.sha256(raw).hexdigest()
-    parsed = cache.get(_parsed_key(file, kind, digest))
-    if parsed is None:
-        return None
-    data, body, body_line = parsed
-    shown = rel(file, root)
-    return Document(kind, file.stem if kind != "site" else "site", shown, data, LazySourceMap(file, shown),
-                    digest, body, body_line)
+    entry_key = _parsed_key(file, kind, digest)
+    return (entry_key, digest) if entry_key in cache else None
 
 
 def read_documents(files: list[tuple[Path, str]], root: Path, jobs: int = 0, cache: ParsedCache | None = None
-                   ) -> list[tuple[Document | None, list[Problem]]]:
-    """`read_document` for each (file, kind), in order. With a `cache`, a file whose bytes an
-    earlier build parsed is not parsed again, and what is parsed now is added to it."""
+                   ) -> Iterator[tuple[Document | None, list[Problem]]]:
+    """`read_document` for each (file, kind), in order, each as soon as it is read (the
+    caller validates it while later files are being read). With a `cache`, a file whose
+    bytes an earlier build parsed is not parsed again, and what is parsed now is added."""
     if cache is None:
-        return _parse_documents(files, root, jobs)
-    results: list = [None] * len(files)
-    misses = []
-    first_build = cache.is_empty()
+        for doc, problems, _ in _parse_documents(files, root, jobs):
+            yield doc, problems
+        return
+    # Which files are in the cache is settled first (hashing is fast), so that the rest can
+    # be parsed, in other processes, while the cached ones are handed on.
+    cached = {} if cache.is_empty() else {
+        index: found for index, (file, kind) in enumerate(files)
+        if (found := _cached_key(file, root, kind, cache)) is not None}
+    parsed = _parse_documents([f for index, f in enumerate(files) if index not in cached], root, jobs)
     for index, (file, kind) in enumerate(files):
-        doc = None if first_build else _from_cache(file, root, kind, cache)
-        if doc is None:
-            misses.append(index)
+        found = cached.get(index)
+        entry = cache.get(found[0]) if found else None
+        if entry is not None:
+            data, body, body_line = entry
+            shown = rel(file, root)
+            yield Document(kind, file.stem if kind != "site" else "site", shown, data, LazySourceMap(file, shown),
+                           found[1], body, body_line), []
+            continue
+        if found:               # listed but unreadable after all: parse the file here
+            doc, problems = read_document(file, root, kind)
+            packed = parsed_cache.pack((doc.data, doc.body, doc.body_line)) if _is_plain(doc, problems) else None
         else:
-            results[index] = (doc, [])
-    for index, (doc, problems) in zip(misses, _parse_documents([files[i] for i in misses], root, jobs)):
-        results[index] = (doc, problems)
-        if _is_plain(doc, problems):
-            cache.add(_parsed_key(files[index][0], files[index][1], doc.digest), (doc.data, doc.body, doc.body_line))
-    return results
+            doc, problems, packed = next(parsed)
+        if packed is not None:
+            cache.add(_parsed_key(file, kind, doc.digest), packed)
+        yield doc, problems
 
 
-def _parse_documents(files: list[tuple[Path, str]], root: Path, jobs: int
-                     ) -> list[tuple[Document | None, list[Problem]]]:
-    """A large site is read by several processes (forked: they share the code and open
-    nothing but the files): parsing is most of a large build's reading."""
+def _parse_documents(files: list[tuple[Path, str]], root: Path, jobs: int) -> Iterator[Read]:
+    """Each file read, in order. A large site is read by several processes (forked: they
+    share the code and open nothing but the files): parsing is most of a large build's
+    reading, and this process validates what they have read meanwhile."""
     workers = jobs or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
     if workers < 2 or len(files) < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
-        return _read_chunk(files, root)
+        return _read_here(files, root)
+    return _read_in_processes(files, root, workers)
+
+
+def _read_here(files: list[tuple[Path, str]], root: Path) -> Iterator[Read]:
+    for file, kind in files:
+        doc, problems = read_document(file, root, kind)
+        yield doc, problems, (parsed_cache.pack((doc.data, doc.body, doc.body_line))
+                              if _is_plain(doc, problems) else None)
+
+
+def _read_in_processes(files: list[tuple[Path, str]], root: Path, workers: int) -> Iterator[Read]:
+    # Chunks of neighbouring files, handed out in turn: the documents come back in order
+    # while the readers go on with later chunks.
+    chunks = [files[start:start + CHUNK_FILES] for start in range(0, len(files), CHUNK_FILES)]
     try:
-        return _read_in_processes(files, root, workers)
+        folder = tempfile.TemporaryDirectory(prefix="scrutiny-read-")
     except OSError:
-        # No room (or no permission) for the readers' hand-back files, say a full /tmp:
-        # slower, but the build goes on, reading everything in this process.
-        return _read_chunk(files, root)
+        yield from _read_here(files, root)
+        return
+    with folder as path, multiprocessing.get_context("fork").Pool(workers) as pool:
+        packed = [os.path.join(path, f"chunk-{n}") for n in range(len(chunks))]
+        pending = [pool.apply_async(_read_share, (chunk, root, out)) for chunk, out in zip(chunks, packed)]
+        for chunk, out, reader in zip(chunks, packed, pending):
+            try:
+                reader.get()                        # re-raises a reader's exception here
+            except OSError:
+                # No room (or no permission) for the hand-back file, say a full /tmp:
+                # slower, but the build goes on, reading this chunk in this process.
+                yield from _read_here(chunk, root)
+                continue
+            read = _unpack_share(chunk, out)
+            os.unlink(out)
+            yield from read
 
 
-def _read_in_processes(files: list[tuple[Path, str]], root: Path, workers: int
-                       ) -> list[tuple[Document | None, list[Problem]]]:
-    # Every n-th file to each process, so that each gets its share of the big ones.
-    shares = [files[start::workers] for start in range(workers)]
-    with tempfile.TemporaryDirectory(prefix="scrutiny-read-") as folder, \
-            multiprocessing.get_context("fork").Pool(workers - 1) as pool:
-        packed = [os.path.join(folder, f"share-{n}") for n in range(1, workers)]
-        others = [pool.apply_async(_read_share, (share, root, out)) for share, out in zip(shares[1:], packed)]
-        read = [_read_chunk(shares[0], root)]           # this process reads the first share meanwhile
-        for other in others:
-            other.get()                                 # re-raises a reader's exception here
-        read += [_unpack_share(share, out) for share, out in zip(shares[1:], packed)]
-    results: list = [None] * len(files)
-    for start, share in enumerate(read):
-        results[start::workers] = share
-    return results
+# Given each document as soon as it is read, with the problems found in reading it.
+Sink = Callable[[Document, Sequence[Problem]], None]
 
 
-def load_site(root: Path, jobs: int = 0, parsed: Path | None = None) -> LoadResult:
+def load_site(root: Path, jobs: int = 0, parsed: Path | None = None, sink: Sink | None = None) -> LoadResult:
     """Read every content file under `root/content` (and nothing outside it), in up to
     `jobs` processes (0: one per core). `parsed`: a folder of records parsed by earlier
-    builds (see `parsed_cache`), reused for unchanged files and brought up to date."""
+    builds (see `parsed_cache`), reused for unchanged files and brought up to date.
+
+    `sink`: given each document, in order, as soon as it is read; the documents are then
+    not kept in the result. `check_site` validates each there, so that validation runs
+    while other processes read, and the plain data of only a few files is held at a time."""
     cache = ParsedCache(parsed) if parsed is not None else None
+    kept: list[Document] = []
     with fast_yaml.quiet_stderr():
-        loaded = _load_site(root.resolve(), jobs, cache)
+        loaded = _load_site(root.resolve(), jobs, cache, sink or (lambda doc, problems: kept.append(doc)))
     if cache is not None:
         cache.save()
-    return loaded
+    return loaded if sink else replace(loaded, documents=tuple(kept))
 
 
-def _load_site(root: Path, jobs: int, cache: ParsedCache | None = None) -> LoadResult:
+def _load_site(root: Path, jobs: int, cache: ParsedCache | None, sink: Sink) -> LoadResult:
     content = root / "content"
-    documents: list[Document] = []
     problems: list[Problem] = []
     unreadable: set[tuple[str, str]] = set()
+    files = 0
+
+    def found(doc: Document | None, read_problems: list[Problem]) -> None:
+        nonlocal files
+        problems.extend(read_problems)
+        if doc is not None:
+            files += not doc.path.startswith("(built-in)")
+            sink(doc, read_problems)
+
     if not content.is_dir():
         problems.append(Problem("content", 0, 0, Severity.ERROR, "", "there is no content/ folder here",
                                 "run from the site's folder, or give it with -C DIR"))
         return LoadResult(root, (), tuple(problems))
 
     for file in sorted(BUILT_IN_FRAMEWORKS.glob("*.yaml")):
-        doc, found = read_document(file, root, "framework", shown=f"(built-in) frameworks/{file.name}")
-        problems += found
-        if doc:
-            documents.append(doc)
+        found(*read_document(file, root, "framework", shown=f"(built-in) frameworks/{file.name}"))
 
     site_file = content / "site.yaml"
     if site_file.is_file():
-        doc, found = read_document(site_file, root, "site")
-        problems += found
-        if doc:
-            documents.append(doc)
+        found(*read_document(site_file, root, "site"))
     else:
         problems.append(Problem("content/site.yaml", 0, 0, Severity.ERROR, "", "content/site.yaml is missing",
                                 "create it with at least 'title:' and 'organisation:'"))
@@ -389,11 +424,9 @@ def _load_site(root: Path, jobs: int, cache: ParsedCache | None = None) -> LoadR
                 continue
             to_read.append((file, kind))
 
-    for (file, kind), (doc, found) in zip(to_read, read_documents(to_read, root, jobs, cache)):
-        problems += found
-        if doc:
-            documents.append(doc)
-        else:
+    for (file, kind), (doc, read_problems) in zip(to_read, read_documents(to_read, root, jobs, cache)):
+        found(doc, read_problems)
+        if doc is None:
             unreadable.add((kind, file.stem))
 
     attachments = content / ATTACHMENTS
@@ -404,20 +437,17 @@ def _load_site(root: Path, jobs: int, cache: ParsedCache | None = None) -> LoadR
                                         "symbolic links are not followed", "copy the file in instead"))
                 continue
             if file.suffix == ".md":
-                doc, found = read_document(file, root, "attachment")
-                problems += found
-                if doc:
-                    documents.append(doc)
+                found(*read_document(file, root, "attachment"))
                 continue
-            raw, found = _read(file, root, MAX_ATTACHMENT_BYTES)
-            problems += found
+            raw, read_problems = _read(file, root, MAX_ATTACHMENT_BYTES)
+            problems += read_problems
             if raw is not None:
-                documents.append(Document("attachment", file.stem, rel(file, root), None,
-                                          SourceMap.empty(), hashlib.sha256(raw).hexdigest(), raw=raw))
+                found(Document("attachment", file.stem, rel(file, root), None,
+                               SourceMap.empty(), hashlib.sha256(raw).hexdigest(), raw=raw), [])
 
     for folder in sorted(p.name for p in content.iterdir() if p.is_dir() and not p.name.startswith(".")):
         if folder not in RECORD_FOLDERS and folder != ATTACHMENTS:
             problems.append(Problem(f"content/{folder}", 0, 0, Severity.WARNING, "",
                                     f"ignored: '{folder}' is not a content folder",
                                     "content folders are " + ", ".join([*RECORD_FOLDERS, ATTACHMENTS])))
-    return LoadResult(root, tuple(documents), tuple(problems), frozenset(unreadable))
+    return LoadResult(root, (), tuple(problems), frozenset(unreadable), files)
