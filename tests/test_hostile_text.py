@@ -73,3 +73,32 @@ def test_an_image_without_alternative_text_is_a_content_error(tmp_path):
         "service: torbay-yot\nframework: hmip-youth-2021\nintroduction: |\n  Before.\n  ![](attachments/chart.png)\n")
     problems = [p for p in check_site(root, AS_OF.date()).errors if p.path.endswith("torbay-2022.yaml")]
     assert [(p.line, p.message) for p in problems] == [(5, "an image has no alternative text")]
+
+
+def test_the_page_templates_escape_exactly_as_markupsafe_does():
+    # Page templates escape `{{ }}` with `page_escape` (markupsafe's escaping without its
+    # Markup wrapper): the same text for every kind of value a template shows.
+    import datetime as dt
+
+    import jinja2
+    from markupsafe import Markup, escape
+
+    from generator.model.types import RAG, Rating
+    from generator.render.html import make_environment, page_escape
+
+    class Html:
+        def __html__(self):
+            return "<b>kept</b>"
+
+    values = [SCRIPT, HANDLER, TEMPLATE, "a & b < c > d 'e' \"f\"", "&amp; already", "", "plain",
+              Markup("<em>safe</em> & kept"), Html(), 42, 3.5, None, True, dt.date(2021, 3, 1),
+              RAG.AMBER, Rating.GOOD, ["<x>", 1], "\u2028 ü ’ <"]
+    for value in values:
+        assert page_escape(value) == str(escape(value)), value
+    env = make_environment()
+    page = env.from_string("{{ a }}|{{ b }}|{% macro m(x) %}<i>{{ x }}</i>{% endmacro %}{{ m(a) }}")
+    assert page.render(a=SCRIPT, b=Markup("<b>ok</b>")) == (
+        f"{escape(SCRIPT)}|<b>ok</b>|<i>{escape(SCRIPT)}</i>")
+    assert page.root_render_func.__globals__["escape"] is page_escape
+    with __import__("pytest").raises(jinja2.UndefinedError):
+        env.from_string("{{ missing }}").render()
