@@ -28,7 +28,8 @@ class Entry:
     embargo_until: dt.datetime | None
 
 
-@dataclass(frozen=True)
+# Slotted: a national corpus makes hundreds of thousands of these (no per-instance dict).
+@dataclass(frozen=True, slots=True)
 class KeyQuestionResult:
     number: str
     text: str
@@ -38,7 +39,7 @@ class KeyQuestionResult:
     band: Rating | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StandardResult:
     number: str
     name: str
@@ -55,7 +56,7 @@ class StandardResult:
     score: int | None               # of the published rating
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DomainResult:
     number: str
     name: str
@@ -63,7 +64,7 @@ class DomainResult:
     findings: DomainFindings | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Recommendation:
     number: int
     to: str
@@ -103,7 +104,7 @@ class InspectionView(Entry):
         return self.inspection.overall.score
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ActionView:
     action: Action
     status: RAG | None

@@ -82,6 +82,11 @@ def _public_state(model) -> tuple[Status, dt.datetime | None]:
     return getattr(model, "status", Status.PUBLISHED), getattr(model, "embargo_until", None)
 
 
+def may_have_targets(text: str | None) -> bool:
+    """False for text with no link, image or src= at all: most fields, checked no further."""
+    return bool(text) and ("[" in text or "=" in text)
+
+
 def check_markdown_targets(text: str | None, record_path: str, line: int | Callable[[], int], field: str,
                            known: AbstractSet[str]) -> list[Problem]:
     """Images must be files under content/; links may not run script or read local files.
@@ -91,7 +96,7 @@ def check_markdown_targets(text: str | None, record_path: str, line: int | Calla
     `line` is the text's first line, or a function giving it: a record read by the fast
     path has its positions worked out only when there is a problem to place.
     """
-    if not text or ("[" not in text and "=" not in text):   # no link, image or src= at all
+    if not may_have_targets(text):
         return []
     problems = []
     if callable(line):
@@ -199,9 +204,10 @@ def resolve(records: Records, as_of: dt.date) -> tuple[Corpus | None, list[Probl
         for d_number, findings in model.domains.items():
             for list_name in ("strengths", "areas_for_improvement"):
                 for index, text in enumerate(getattr(findings, list_name)):
-                    where = ("domains", d_number, list_name, index)
-                    check.problems += check_markdown_targets(
-                        text, rec.path, partial(_line_of, rec, where), dotted(where), attachment_paths)
+                    if may_have_targets(text):      # the field's name is made only for those that may
+                        where = ("domains", d_number, list_name, index)
+                        check.problems += check_markdown_targets(
+                            text, rec.path, partial(_line_of, rec, where), dotted(where), attachment_paths)
         check.problems += check_markdown_targets(model.introduction, rec.path,
                                                  partial(_line_of, rec, ("introduction",)), "introduction",
                                                  attachment_paths)

@@ -30,10 +30,11 @@ def band(value: float, bands: Bands) -> Rating:
     65-79% Good; 80%+ Outstanding. HMIP bands whole percentages, so 64.5% is 'too few'
     (below 65), not 'a reasonable majority'. Below the lowest threshold is Inadequate.
     """
-    for rating, floor in sorted(bands.items(), key=lambda item: item[1], reverse=True):
-        if value >= floor:
-            return rating
-    return Rating.INADEQUATE
+    reached, highest = Rating.INADEQUATE, None
+    for rating, floor in bands.items():         # the highest floor reached (a national corpus bands
+        if value >= floor and (highest is None or floor > highest):     # millions: no sort per call)
+            reached, highest = rating, floor
+    return reached
 
 
 def standard_rating(percentages: Sequence[float], bands: Bands) -> Rating | None:
