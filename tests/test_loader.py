@@ -381,3 +381,31 @@ def test_a_damaged_or_foreign_parsed_cache_is_ignored(corpus10, tmp_path, monkey
     assert again.documents == fresh.documents and again.problems == fresh.problems
     assert len(parsed[0]) > 1                 # the entries of the five bad shards were parsed again
     assert all(parsed_cache._read_shard(s) for s in shards)                            # and rewritten
+
+
+def test_a_cache_entry_that_cannot_be_unpacked_is_parsed_again(corpus10, tmp_path, monkeypatch):
+    # A shard whose header is right but one of whose entries is damaged: that file is
+    # parsed afresh, in order, and the rest still come from the cache.
+    import marshal
+
+    from generator.load import documents, parsed_cache
+    cache = tmp_path / "parsed"
+    fresh = documents.load_site(corpus10, jobs=1, parsed=cache)
+    shard = sorted(cache.glob("*.marshal"))[0]
+    raw = shard.read_bytes()
+    length = int.from_bytes(raw[:4], "little")
+    header, entries = raw[:4 + length], marshal.loads(raw[4 + length:])
+    damaged = sorted(entries)[0]
+    entries[damaged] = b"\x00 not marshal"
+    shard.write_bytes(header + marshal.dumps(entries))
+    parsed = _parsed_files(monkeypatch)
+    reads = []
+    original = documents.read_document
+    monkeypatch.setattr(documents, "read_document",
+                        lambda file, root, kind, shown=None: reads.append(file.name) or original(file, root, kind, shown))
+    again = documents.load_site(corpus10, jobs=1, parsed=cache)
+    assert again.documents == fresh.documents and again.problems == fresh.problems
+    digest = damaged.split(":")[0]
+    [name] = [d.path.rsplit("/", 1)[1] for d in fresh.documents if d.digest == digest]
+    assert name in reads and parsed[0] == ["broken.yaml"]
+    assert parsed_cache.ParsedCache(cache).get(damaged) is not None      # and kept again, whole

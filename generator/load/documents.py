@@ -255,6 +255,13 @@ def _is_plain(doc: Document | None, problems: list[Problem]) -> bool:
     return doc is not None and not problems and isinstance(doc.source, LazySourceMap) and doc.raw is None
 
 
+def _read_packed(file: Path, root: Path, kind: str) -> Read:
+    """`read_document`, with the document packed for the parsed cache when it is plain."""
+    doc, problems = read_document(file, root, kind)
+    return doc, problems, (parsed_cache.pack((doc.data, doc.body, doc.body_line))
+                           if _is_plain(doc, problems) else None)
+
+
 def _parsed_key(file: Path, kind: str, digest: str) -> str:
     return parsed_cache.key(kind, file.suffix, digest)
 
@@ -293,11 +300,8 @@ def read_documents(files: list[tuple[Path, str]], root: Path, jobs: int = 0, cac
             yield Document(kind, file.stem if kind != "site" else "site", shown, data, LazySourceMap(file, shown),
                            found[1], body, body_line), []
             continue
-        if found:               # listed but unreadable after all: parse the file here
-            doc, problems = read_document(file, root, kind)
-            packed = parsed_cache.pack((doc.data, doc.body, doc.body_line)) if _is_plain(doc, problems) else None
-        else:
-            doc, problems, packed = next(parsed)
+        # listed but not readable back after all: parse the file here
+        doc, problems, packed = _read_packed(file, root, kind) if found else next(parsed)
         if packed is not None:
             cache.add(_parsed_key(file, kind, doc.digest), packed)
         yield doc, problems
@@ -315,9 +319,7 @@ def _parse_documents(files: list[tuple[Path, str]], root: Path, jobs: int) -> It
 
 def _read_here(files: list[tuple[Path, str]], root: Path) -> Iterator[Read]:
     for file, kind in files:
-        doc, problems = read_document(file, root, kind)
-        yield doc, problems, (parsed_cache.pack((doc.data, doc.body, doc.body_line))
-                              if _is_plain(doc, problems) else None)
+        yield _read_packed(file, root, kind)
 
 
 def _read_in_processes(files: list[tuple[Path, str]], root: Path, workers: int) -> Iterator[Read]:
