@@ -45,8 +45,8 @@ class PageTemplate(jinja2.Template):
     (a Python-level constructor) only for its text to be joined into the page straight
     away: that wrapper was a quarter of an action plan page's time. Jinja's compiled code
     uses the result only as text to join (a macro's output is made Markup as a whole), so
-    the escaping is unchanged and the wrapper is left out. tests/test_site.py checks the
-    two escape alike."""
+    the escaping is unchanged and the wrapper is left out. tests/test_hostile_text.py
+    checks the two escape alike."""
 
     @classmethod
     def _from_namespace(cls, environment, namespace, globals):
