@@ -172,6 +172,10 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
 BUILT_IN_FRAMEWORKS = Path(__file__).resolve().parent.parent / "frameworks"
 
 
+def _document_id(file: Path, kind: str) -> str:
+    return file.stem if kind != "site" else "site"
+
+
 def read_document(file: Path, root: Path, kind: str, shown: str | None = None
                   ) -> tuple[Document | None, list[Problem]]:
     shown = shown or rel(file, root)
@@ -182,7 +186,7 @@ def read_document(file: Path, root: Path, kind: str, shown: str | None = None
     text, problems = _decode(raw, shown)
     if text is None:
         return None, problems
-    doc_id = file.stem if kind != "site" else "site"
+    doc_id = _document_id(file, kind)
     if file.suffix == ".md":
         front, body, body_line = split_front_matter(text)
         data, source, problems = _parse(front, file, shown, line_offset=1) if front else (
@@ -297,7 +301,7 @@ def read_documents(files: list[tuple[Path, str]], root: Path, jobs: int = 0, cac
         if entry is not None:
             data, body, body_line = entry
             shown = rel(file, root)
-            yield Document(kind, file.stem if kind != "site" else "site", shown, data, LazySourceMap(file, shown),
+            yield Document(kind, _document_id(file, kind), shown, data, LazySourceMap(file, shown),
                            found[1], body, body_line), []
             continue
         # listed but not readable back after all: parse the file here
@@ -374,7 +378,7 @@ def _load_site(root: Path, jobs: int, cache: ParsedCache | None, sink: Sink) -> 
     unreadable: set[tuple[str, str]] = set()
     files = 0
 
-    def found(doc: Document | None, read_problems: list[Problem]) -> None:
+    def hand_on(doc: Document | None, read_problems: list[Problem]) -> None:
         nonlocal files
         problems.extend(read_problems)
         if doc is not None:
@@ -387,11 +391,11 @@ def _load_site(root: Path, jobs: int, cache: ParsedCache | None, sink: Sink) -> 
         return LoadResult(root, (), tuple(problems))
 
     for file in sorted(BUILT_IN_FRAMEWORKS.glob("*.yaml")):
-        found(*read_document(file, root, "framework", shown=f"(built-in) frameworks/{file.name}"))
+        hand_on(*read_document(file, root, "framework", shown=f"(built-in) frameworks/{file.name}"))
 
     site_file = content / "site.yaml"
     if site_file.is_file():
-        found(*read_document(site_file, root, "site"))
+        hand_on(*read_document(site_file, root, "site"))
     else:
         problems.append(Problem("content/site.yaml", 0, 0, Severity.ERROR, "", "content/site.yaml is missing",
                                 "create it with at least 'title:' and 'organisation:'"))
@@ -427,7 +431,7 @@ def _load_site(root: Path, jobs: int, cache: ParsedCache | None, sink: Sink) -> 
             to_read.append((file, kind))
 
     for (file, kind), (doc, read_problems) in zip(to_read, read_documents(to_read, root, jobs, cache)):
-        found(doc, read_problems)
+        hand_on(doc, read_problems)
         if doc is None:
             unreadable.add((kind, file.stem))
 
@@ -439,12 +443,12 @@ def _load_site(root: Path, jobs: int, cache: ParsedCache | None, sink: Sink) -> 
                                         "symbolic links are not followed", "copy the file in instead"))
                 continue
             if file.suffix == ".md":
-                found(*read_document(file, root, "attachment"))
+                hand_on(*read_document(file, root, "attachment"))
                 continue
             raw, read_problems = _read(file, root, MAX_ATTACHMENT_BYTES)
             problems += read_problems
             if raw is not None:
-                found(Document("attachment", file.stem, rel(file, root), None,
+                hand_on(Document("attachment", file.stem, rel(file, root), None,
                                SourceMap.empty(), hashlib.sha256(raw).hexdigest(), raw=raw), [])
 
     for folder in sorted(p.name for p in content.iterdir() if p.is_dir() and not p.name.startswith(".")):
