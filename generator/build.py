@@ -199,7 +199,8 @@ def _build(options: BuildOptions, progress: Callable[[str, int, int], None] | No
                 from generator.render.search import index_site
                 pages_changed = bool(html_outputs) or not staging.reuse_tree("pagefind")
                 if pages_changed:
-                    index_site(staging.path)
+                    from generator.render.parallel import default_jobs
+                    index_site(staging.path, jobs=default_jobs(options.jobs))
                 report.timings["search"] = time.perf_counter() - stage
             if options.output.exists():
                 report.removed = sorted(set(previous) - set(keys))

@@ -118,6 +118,15 @@ def test_inspections_json_lists_keys_in_sorted_order_at_every_level(site):
     assert [keys for keys in orders if keys != sorted(keys)] == []
 
 
+def test_inspections_json_is_written_as_one_json_dump_of_its_data(site):
+    # The file is written one inspection at a time (render/data.py); pieced together, it
+    # must be exactly what the encoder writes for the whole: commas, brackets, key order.
+    raw = (site / "data/inspections.json").read_bytes()
+    data = json.loads(raw)
+    assert len(data["inspections"]) == 4
+    assert raw == (json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode()
+
+
 def test_feed_and_sitemap_are_well_formed(site):
     import xml.etree.ElementTree as ET
     feed = ET.fromstring((site / "feed.xml").read_bytes())

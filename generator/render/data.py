@@ -1,7 +1,9 @@
 """Open data and feeds: inspections.json, ratings.csv, feed.xml, sitemap.xml.
 
 Built from the public corpus only, with stable ordering and no build timestamps, so the
-same inputs give byte-identical files.
+same inputs give byte-identical files. Each is produced in pieces (`render_data` yields
+bytes): inspections.json is 72 MB at N = 5,000, and held whole, with its dictionaries, it
+was the largest thing in any build process.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any
+from typing import Any, Iterator
 from xml.sax.saxutils import escape
 
 from generator.plan import Plan
@@ -58,11 +60,18 @@ def inspection_record(corpus: Corpus, view: InspectionView) -> dict[str, Any]:
     }
 
 
-def inspections_json(corpus: Corpus) -> bytes:
-    data = {"site": corpus.site.title, "as_of": corpus.as_of.isoformat(),
-            "inspections": [inspection_record(corpus, v) for v in corpus.inspections.values()]}
+def inspections_json(corpus: Corpus) -> Iterator[bytes]:
+    """The whole file, one inspection at a time; the same bytes as `json.dumps` of the whole
+    with sorted keys (tests/test_site.py checks), without ever holding the whole."""
     # Compact separators keep Python's C encoder (indent= forces the pure-Python one, 10% of a build).
-    return (json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
+    def dumps(value) -> str:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+    # The top level's keys in sorted order, as `sort_keys` would write them.
+    yield f'{{"as_of":{dumps(corpus.as_of.isoformat())},"inspections":['.encode("utf-8")
+    for n, view in enumerate(corpus.inspections.values()):
+        yield ("," * (n > 0) + dumps(inspection_record(corpus, view))).encode("utf-8")
+    yield f'],"site":{dumps(corpus.site.title)}}}\n'.encode("utf-8")
 
 
 RATINGS_COLUMNS = ["inspection", "service", "council", "framework", "published", "overall_rating", "overall_score",
@@ -126,14 +135,16 @@ def sitemap_xml(plan: Plan) -> bytes:
             + body + "</urlset>\n").encode("utf-8")
 
 
-def render_data(plan: Plan, path: str) -> bytes:
+def render_data(plan: Plan, path: str) -> Iterator[bytes]:
+    """The data file at `path`, in pieces to be written one after another."""
     corpus = plan.corpus
     if path == "data/inspections.json":
-        return inspections_json(corpus)
-    if path == "data/ratings.csv":
-        return ratings_csv(corpus)
-    if path == "feed.xml":
-        return feed_xml(corpus)
-    if path == "sitemap.xml":
-        return sitemap_xml(plan)
-    raise KeyError(path)
+        yield from inspections_json(corpus)
+    elif path == "data/ratings.csv":
+        yield ratings_csv(corpus)
+    elif path == "feed.xml":
+        yield feed_xml(corpus)
+    elif path == "sitemap.xml":
+        yield sitemap_xml(plan)
+    else:
+        raise KeyError(path)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from generator.plan import Output, Plan
 
@@ -28,11 +28,12 @@ CHUNK = 64
 _inherited: dict = {}
 
 
-def render_output(env, plan: Plan, output: Output) -> bytes:
-    """One page or data file."""
+def render_output(env, plan: Plan, output: Output) -> Iterable[bytes]:
+    """One page or data file, as pieces to write one after another (a data file about the
+    whole corpus is never whole in memory)."""
     from generator.render.data import render_data
     from generator.render.html import render_page
-    return render_data(plan, output.path) if output.kind == "data" else render_page(env, plan, output)
+    return render_data(plan, output.path) if output.kind == "data" else (render_page(env, plan, output),)
 
 
 def weight(output: Output, corpus_size: int) -> int:
@@ -51,7 +52,8 @@ def _render_chunk(indexes: Sequence[int]) -> list[str]:
         output = outputs[index]
         destination = staging / output.path
         destination.parent.mkdir(parents=True, exist_ok=True)
-        destination.write_bytes(render_output(env, plan, output))
+        with destination.open("wb") as handle:
+            handle.writelines(render_output(env, plan, output))
         written.append(output.path)
     return written
 

@@ -86,6 +86,9 @@ class ServedSite:
         return [p for t in PAGE_TYPES for p in self.pages(t)]
 
 
+SEARCH_PART_BYTES = 64 * 1024    # the browser suite's site is indexed in parts of this size (conftest.py)
+
+
 def build_site(output: Path, pdf: bool = False) -> Path:
     """`scrutiny build` of the repository's content into `output`; fails the test on error."""
     command = [sys.executable, "-m", "generator", "-C", str(REPO), "build", "-q", "-o", str(output)]
