@@ -42,17 +42,18 @@ def index_parts(site: Path, part_bytes: int) -> list[list[str]]:
     parts: list[list[str]] = []
     size = 0
     for page in pages:
-        bytes_ = (site / page).stat().st_size
-        if not parts or size + bytes_ > part_bytes:
+        page_size = (site / page).stat().st_size
+        if not parts or size + page_size > part_bytes:
             parts.append([])
             size = 0
         parts[-1].append(page)
-        size += bytes_
+        size += page_size
     return parts
 
 
 def _bundle_name(number: int) -> str:
-    return "" if number == 1 else f"part-{number}/"
+    """Where part `number` (2, 3, ...) goes inside the first part's bundle, pagefind/."""
+    return f"part-{number}/"
 
 
 def _run_pagefind(site: Path, pages: Sequence[str], work: Path, bundle: Path) -> None:
