@@ -5,7 +5,7 @@ index can never contain a draft, embargoed or exempt record.
 
 **Parts.** Pagefind keeps everything it indexes in memory, about ten times the pages'
 size: the 5,001 action plan pages of a national corpus (313 MB) took 3.2 GiB, the whole
-site 5.6 GiB. So the pages are split, in path order, into parts of at most
+site 5.5 GiB (5,635 MiB). So the pages are split, in path order, into parts of at most
 `PART_BYTES` of HTML, and each part gets its own Pagefind run and bundle: the first at
 `pagefind/`, the others at `pagefind/part-2/`, `part-3/` ... The search page merges them
 (Pagefind's `mergeIndex`), reading their names from `pagefind/parts.js`, which is written
