@@ -200,6 +200,10 @@ def check_tables_have_headers(pdf: pikepdf.Pdf) -> list[str]:
                         break
     if has_ids and not ids:
         problems.append("header cells have /ID but the structure tree root has no /IDTree")
+    for elem in elements(pdf):
+        listed = ids.get(bytes(elem.ID)) if "/ID" in elem else None
+        if listed is not None and listed.objgen != elem.objgen:
+            problems.append(f"the /IDTree entry {bytes(elem.ID)!r} is a copy, not the element in the tree")
     return sorted(set(problems), key=problems.index)
 
 

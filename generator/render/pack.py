@@ -216,6 +216,9 @@ class Piece:
     flatten_single_root: bool = False     # ... without its one top heading (it repeats the entry's title)
     label: str = ""                       # for errors: which document this is
     title: str = ""                       # the structure element's title (/T)
+    # Laid out by us and repaired by pdf_tags.fix_pdf: every figure has /Alt, and the element
+    # IDs are unique and all listed in its /IDTree. Assembly then need not walk its tree.
+    repaired: bool = False
 
 
 @dataclass(frozen=True)
@@ -299,14 +302,25 @@ def overlay_ops(page, *, stamp: str | None, number: str | None, marks: Sequence[
 
 # --- structure trees ----------------------------------------------------------------------------
 
-def _number_tree_items(node) -> Iterable[tuple[int, object]]:
-    """(key, value) pairs of a PDF number tree, flattening /Kids."""
-    if "/Nums" in node:
-        nums = node.Nums
-        for i in range(0, len(nums) - 1, 2):
-            yield int(nums[i]), nums[i + 1]
+def _tree_items(node, entries: str) -> Iterable[tuple[object, object]]:
+    """(key, value) pairs of a PDF number tree (`entries` '/Nums') or name tree ('/Names',
+    as an /IDTree is), flattening /Kids; none when there is no tree."""
+    if node is None:
+        return
+    if entries in node:
+        flat = node[entries]
+        for i in range(0, len(flat) - 1, 2):
+            yield flat[i], flat[i + 1]
     for kid in node.get("/Kids", []):
-        yield from _number_tree_items(kid)
+        yield from _tree_items(kid, entries)
+
+
+def _number_tree_items(node) -> Iterable[tuple[int, object]]:
+    return ((int(key), value) for key, value in _tree_items(node, "/Nums"))
+
+
+def _name_tree_items(node) -> Iterable[tuple[bytes, object]]:
+    return ((bytes(key), value) for key, value in _tree_items(node, "/Names"))
 
 
 def _explicit_destinations(src) -> None:
@@ -440,8 +454,9 @@ class _Assembler:
         return pikepdf.Dictionary({k: self._copy(v) for k, v in obj.items()})
 
     # -- one document
-    def add(self, piece: Piece, number_from: int | None, draft: bool) -> int:
-        """Append a piece's pages; returns how many pages it added."""
+    def add(self, piece: Piece, number_from: int | None, draft: bool, alone: bool = False) -> int:
+        """Append a piece's pages; returns how many pages it added. `alone`: the output has
+        no other piece, so the piece's own element IDs cannot collide with another's."""
         pikepdf = self.pikepdf
         from pikepdf import Array, Dictionary, Name, String
 
@@ -476,8 +491,14 @@ class _Assembler:
                 if copied.get("/S") == Name.Document:
                     copied.S = Name.Div
                 part.K.append(copied)
-            self.alt_added += _ensure_alt(part, f"A figure in {piece.title or piece.label or 'this document'}")
-            self.ids.update(_unique_ids(part, f"d{self.pieces}-"))
+            # Each walk of a copied tree costs a call into pikepdf per element (3 s over the
+            # bench's 52 single papers): a repaired paper needs neither.
+            if not piece.repaired:
+                self.alt_added += _ensure_alt(part, f"A figure in {piece.title or piece.label or 'this document'}")
+            if piece.repaired and alone:
+                self.ids.update({key: self._copy(elem) for key, elem in _name_tree_items(src_root.get("/IDTree"))})
+            else:
+                self.ids.update(_unique_ids(part, f"d{self.pieces}-"))
             top = -1
             for key, value in _number_tree_items(src_root.ParentTree):
                 self.parent_tree.append((key + offset, self._copy(value)))
@@ -656,7 +677,7 @@ def assemble(pieces: Sequence[Piece], meta: Metadata, first_page: int = 1, draft
     assembler = _Assembler(meta, cache_dir)
     page = first_page
     for piece in pieces:
-        added = assembler.add(piece, page if piece.numbered else None, draft)
+        added = assembler.add(piece, page if piece.numbered else None, draft, alone=len(pieces) == 1)
         if piece.numbered:
             page += added
     return assembler.finish()

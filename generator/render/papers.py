@@ -256,7 +256,7 @@ def paper_recipe(ctx: PaperContext, output: Output) -> Recipe:
     kind = PAPER_KINDS[output.template]
     doc = getattr(ctx, kind)(output.subject)
     done = yield [doc]
-    data = pack.assemble([pack.Piece(done[doc.key].data, label=doc.job.label, title=doc.title)],
+    data = pack.assemble([pack.Piece(done[doc.key].data, label=doc.job.label, title=doc.title, repaired=True)],
                          _meta(doc, ctx.corpus.site.language), draft=ctx.plan.preview, cache_dir=ctx.cache_dir)
     return [(output.path, data)]
 
@@ -335,12 +335,12 @@ def _pieces(ctx: PaperContext, entry: Entry, done: dict, in_pack: bool) -> list[
     flatten = in_pack and len(entry.parts) == 1 and entry.appendix is not None
     for part in entry.parts:
         if isinstance(part, Inserted):
-            data, label, title = part.data, part.label, entry.title
+            data, label, title, repaired = part.data, part.label, entry.title, False
         else:
-            data, label, title = done[part.key].data, part.job.label, part.title
+            data, label, title, repaired = done[part.key].data, part.job.label, part.title, True
         pieces.append(pack.Piece(data, outline=entry.outline if in_pack else (), stamp=entry.stamp,
                                  marks=entry.marks, label=label, title=title,
-                                 flatten_single_root=flatten))
+                                 flatten_single_root=flatten, repaired=repaired))
     return pieces
 
 
@@ -389,7 +389,7 @@ def pack_recipe(ctx: PaperContext, meeting_id: str, wanted: dict[str, str], memb
         front_title = "Covering letter" if meeting.meeting.pack.value == "supplementary" else "Agenda"
         pieces = [pack.Piece(done[front.key].data, outline=(front_title,),
                              numbered=FRONT_SHEET_NUMBERED, keep_bookmarks=False, label=front.job.label,
-                             title=front.title)]
+                             title=front.title, repaired=True)]
         for entry in entries:
             pieces += _pieces(ctx, entry, done, in_pack=True)
         meta = pack.Metadata(f"{meeting.title}: {kind}", lang, council.name, created=created)
