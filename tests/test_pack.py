@@ -26,6 +26,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
+from generator.render.pack import _name_tree_items, _number_tree_items
 
 REPO = Path(__file__).resolve().parent.parent
 AS_OF = "2025-11-22"
@@ -525,3 +526,82 @@ def test_the_members_pack_leaves_no_exempt_layout_in_the_cache(small_pack, membe
     assert cached                                 # the public pack's layouts are there...
     for path in cached:                           # ...and none holds the exempt appendix
         assert not any(SENTINEL in text for text in page_texts(path)), path
+
+
+# --- a lone paper is assembled in place, as if copied into a new file ----------------------------
+
+def _logical(data: bytes) -> dict:
+    """What a reader or a checker sees of a PDF, without object numbers: the catalog's keys,
+    the structure tree (tags, titles, IDs, attributes, marked content by page), which element
+    owns each MCID of each page, the outline, the page contents and the metadata."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        page_of = {page.obj.objgen: n for n, page in enumerate(pdf.pages)}
+        paths: dict = {}
+
+        def plain(value, depth=0):
+            if depth > 3:                   # an element's values are shallow; links lead to pages
+                return "..."
+            if isinstance(value, pikepdf.Array):
+                return [plain(v, depth + 1) for v in value]
+            if isinstance(value, pikepdf.Dictionary):
+                return {k: plain(v, depth + 1) for k, v in value.items() if k not in ("/P", "/Pg", "/K", "/Parent")}
+            return str(value)
+
+        def element(elem, path):
+            paths[elem.objgen] = path
+            kids = elem.get("/K")
+            kids = list(kids) if isinstance(kids, pikepdf.Array) else [] if kids is None else [kids]
+            shown = []
+            for n, kid in enumerate(kids):
+                if isinstance(kid, int):
+                    shown.append(("mcid", page_of.get(elem.Pg.objgen), kid))
+                elif kid.get("/Type") == pikepdf.Name.MCR:
+                    shown.append(("mcr", page_of.get(kid.Pg.objgen), int(kid.MCID)))
+                elif kid.get("/Type") == pikepdf.Name.OBJR:
+                    shown.append(("objr", str(kid.Obj.get("/Subtype")), plain(kid.Obj.get("/Rect"))))
+                else:
+                    shown.append(element(kid, (*path, n)))
+            return (plain(elem), shown)
+
+        root = pdf.Root.StructTreeRoot
+        tree = element(root.K[0] if isinstance(root.K, pikepdf.Array) else root.K, ())
+        owners = {}
+        for n, page in enumerate(pdf.pages):
+            key = page.obj.get("/StructParents")
+            if key is not None:
+                owned = dict(_number_tree_items(root.ParentTree))[int(key)]
+                owners[n] = [paths.get(e.objgen) if isinstance(e, pikepdf.Dictionary) else None for e in owned]
+        with pdf.open_outline() as outline:
+            def walk(items):
+                return [(item.title, pdf.pages.index(pikepdf.Page(item.destination[0])), walk(item.children))
+                        for item in items]
+            bookmarks = walk(outline.root)
+        return {"catalog": sorted(pdf.Root.keys()), "tree": tree, "owners": owners, "outline": bookmarks,
+                "id_tree": sorted(bytes(k) for k, _ in _name_tree_items(root.get("/IDTree"))),
+                "contents": [b"".join(s.read_bytes() for s in (page.obj.Contents if isinstance(
+                    page.obj.Contents, pikepdf.Array) else [page.obj.Contents])) for page in pdf.pages],
+                "info": {k: str(v) for k, v in pdf.docinfo.items()},
+                "xmp": pdf.Root.Metadata.read_bytes(), "version": pdf.pdf_version,
+                "trailer_id_halves_equal": bytes(pdf.trailer.ID[0]) == bytes(pdf.trailer.ID[1])}
+
+
+def test_a_lone_paper_assembled_in_place_is_the_paper_a_new_file_would_be():
+    from test_pdf_tags import LONG_TABLE, render
+
+    from generator.render import pack
+    from generator.render.pdf_tags import fix_pdf
+
+    body = ("<h1 id='top'>Findings</h1><p>See <a href='#actions'>the actions</a>.</p>"
+            + LONG_TABLE.replace("<h2>", "<h2 id='actions'>"))
+    paper = pack.Piece(fix_pdf(render(body, title="Findings"), "Findings", "en-GB"), label="a paper",
+                       title="Findings", repaired=True)
+    meta = pack.Metadata(title="Findings", lang="en-GB", author="Testshire", created=dt.date(2024, 1, 10))
+    in_place = pack.assemble([paper], meta, first_page=3)
+    copied = pack._Assembler(meta)                  # the way a pack takes in each of its documents
+    copied.add(paper, 3, False, alone=True)
+    copied = copied.finish()
+
+    assert in_place != copied                       # the two ways really differ in how they write
+    seen, expected = _logical(in_place), _logical(copied)
+    assert len(seen["contents"]) >= 2 and seen["outline"] and seen["id_tree"]   # a real, split paper
+    assert seen == expected
