@@ -43,6 +43,7 @@ from pikepdf import Array, Dictionary, Name, String
 __all__ = ["fix_pdf"]
 
 _HEADINGS = {f"/H{n}" for n in range(1, 7)} | {"/H"}
+_UNREAD = object()                    # a value not looked up yet
 _TEXT_SHOWING = {"Tj", "TJ", "'", '"'}
 # `Name.MCR` makes a new object on every use (microseconds): the tree walks use these.
 _MCR, _OBJR, _TABLE = Name.MCR, Name.OBJR, Name.Table
@@ -397,27 +398,41 @@ class _Tree:
                 if elem.objgen in seen:
                     return
                 seen.add(elem.objgen)
+            in_order.append((elem, _tag(elem)))
+            # Each question below is a call into pikepdf, and this visits every element of
+            # every paper: each kid's /Type and the element's page are read once.
+            own_page: object = _UNREAD
             for kid in _kids(elem):
                 if isinstance(kid, int):
-                    page = self._page_of(elem)
-                    if page is not None:
-                        mapping.setdefault(page, {})[kid] = elem
-                elif isinstance(kid, Dictionary) and kid.get("/Type") == _MCR and "/Stm" not in kid:
-                    page_obj = kid.get("/Pg", elem.get("/Pg"))
-                    page = self.page_index.get(page_obj.objgen) if isinstance(page_obj, Dictionary) else None
-                    if page is not None:
-                        mapping.setdefault(page, {})[int(kid.MCID)] = elem
-                elif isinstance(kid, Dictionary) and kid.get("/Type") == _OBJR:
+                    if own_page is _UNREAD:
+                        own_page = self._page_of(elem)
+                    if own_page is not None:
+                        mapping.setdefault(own_page, {})[kid] = elem
+                    continue
+                if not isinstance(kid, Dictionary):
+                    continue
+                kind = kid.get("/Type")
+                if kind is not None and kind == _MCR:
+                    if "/Stm" not in kid:
+                        page_obj = kid.get("/Pg", elem.get("/Pg"))
+                        page = self.page_index.get(page_obj.objgen) if isinstance(page_obj, Dictionary) else None
+                        if page is not None:
+                            mapping.setdefault(page, {})[int(kid.MCID)] = elem
+                elif kind is not None and kind == _OBJR:
                     target = kid.get("/Obj")
                     if isinstance(target, Dictionary) and target.is_indirect:
                         annotations[target.objgen] = elem
-                elif _is_elem(kid):
+                elif "/S" in kid:                   # an element (`_is_elem`, with /Type read once)
                     kid.P = elem
                     walk(kid)
 
+        in_order: list[tuple[Dictionary, str]] = []
         for top in self._elements(self.root):
             top.P = self.root
             walk(top)
+        # The tree's shape is final now (later steps change attributes and IDs, not kids):
+        # the steps after this one read this list rather than walk the tree again.
+        self._in_order = in_order
 
         old = _number_tree(self.root.get("/ParentTree"))
         self._old_mcids = {n: v for n, v in old.items() if isinstance(v, Array)}
@@ -510,20 +525,8 @@ class _Tree:
 
     # -- 3 and 4. /IDTree and header scopes --------------------------------------------------------
 
-    def _all_elems(self) -> Iterator[Dictionary]:
-        seen: set[tuple[int, int]] = set()
-        stack = list(reversed(self._elements(self.root)))
-        while stack:
-            elem = stack.pop()
-            if elem.is_indirect:
-                if elem.objgen in seen:
-                    continue
-                seen.add(elem.objgen)
-            yield elem
-            stack.extend(reversed(self._elements(elem)))
-
     def _header_scopes(self) -> None:
-        for row in (e for e in self._all_elems() if _tag(e) == "/TR"):
+        for row in (e for e, tag in self._in_order if tag == "/TR"):
             cells = self._elements(row)
             in_head = _tag(row.get("/P", Dictionary())) == "/THead"
             all_headers = bool(cells) and all(_tag(c) == "/TH" for c in cells)
@@ -538,8 +541,8 @@ class _Tree:
         """/IDTree over every element ID, made unique first: a pack joins documents whose
         header IDs were numbered separately, and a /Headers reference must name one cell."""
         named: dict[bytes, Dictionary] = {}
-        for elem in self._all_elems():
-            if _tag(elem) == "/Table":
+        for elem, tag in self._in_order:
+            if tag == "/Table":
                 self._unique_ids(elem, named)
             elif "/ID" in elem and not self._in_table(elem):
                 self._claim(elem, named)
