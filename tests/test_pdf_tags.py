@@ -194,19 +194,19 @@ def test_orphans_are_rewritten_in_place_as_the_parser_would_rewrite_them(monkeyp
 
 
 def test_bytes_that_differ_from_the_parse_take_the_slow_path():
-    """A BDC the byte pattern cannot see (properties with more than an MCID) must not be
-    missed: the MCIDs found in the bytes and by the parser differ, so the page is parsed."""
+    """A BDC the byte patterns cannot read (properties with more than an MCID) must not be
+    missed: the scan refuses the bytes, so the page is parsed and rewritten."""
     from generator.render import pdf_tags
     with pikepdf.new() as pdf:
         pdf.add_blank_page()
         page = pdf.pages[0]
         page.obj.Contents = pdf.make_stream(b"/Span <</MCID 0 /Lang (en)>> BDC EMC /P <</MCID 1>> BDC EMC")
         tree = pdf_tags._Tree.__new__(pdf_tags._Tree)
-        tree.pdf, tree._page_opened, tree._page_marks = pdf, {}, {}
+        tree.pdf, tree._page_marks = pdf, {}
         assert tree._opened(0) == [0, 1]
         assert tree._artifact_in_place(page, 0, {}) is False
         page.obj.Contents = pdf.make_stream(b"/Span <</MCID 0>> BDC EMC /P <</MCID 1>>\nBDC EMC")
-        tree._page_opened = {}
+        tree._page_marks = {}
         assert tree._artifact_in_place(page, 0, {1: None}) is True
         assert page.obj.Contents.read_bytes() == (b"/Artifact <</Type /Pagination>> BDC EMC "
                                                   b"/P <</MCID 1>>\nBDC EMC")

@@ -33,6 +33,7 @@ tests in tests/test_pdf_accessibility.py say which.
 
 from __future__ import annotations
 
+import binascii
 import io
 import re
 from typing import Iterable, Iterator
@@ -48,8 +49,6 @@ _TEXT_SHOWING = {"Tj", "TJ", "'", '"'}
 # `Name.MCR` makes a new object on every use (microseconds): the tree walks use these.
 _MCR, _OBJR, _TABLE = Name.MCR, Name.OBJR, Name.Table
 _MARK_OPERATORS = "BDC BMC EMC " + " ".join(_TEXT_SHOWING)
-# A marked-content sequence as WeasyPrint writes it: `/Span <</MCID 3>> BDC` (any spacing).
-_BDC_WITH_MCID = re.compile(rb"/[^\s/<>\[\]()%{}]+\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC(?=[\s/<\[(%]|$)")
 
 
 def fix_pdf(data: bytes, title: str, lang: str) -> bytes:
@@ -149,8 +148,7 @@ class _Tree:
         self.pdf = pdf
         self.root = pdf.Root.StructTreeRoot
         self.page_index = {page.obj.objgen: n for n, page in enumerate(pdf.pages)}
-        self._page_marks: dict[int, dict[int, list]] = {}
-        self._page_opened: dict[int, list[int]] = {}      # MCIDs of the page's BDCs, in order
+        self._page_marks: dict[int, _PageMarks] = {}
         self._kids_of: dict[tuple[int, int], list[Dictionary]] = {}
 
     # The walks below ask for an element's child elements hundreds of thousands of times,
@@ -289,7 +287,7 @@ class _Tree:
         """The bytes of the text drawn by an element's marked content, in order."""
         for mcid, page in self._marked_content(elem):
             if page is not None:
-                yield from map(_shown_bytes, self._marks(page).get(mcid, []))
+                yield from self._marks(page).shown.get(mcid, [])
 
     def _marked_content(self, elem: Dictionary) -> Iterator[tuple[int, int | None]]:
         for kid in _kids(elem):
@@ -301,38 +299,19 @@ class _Tree:
             elif _is_elem(kid):
                 yield from self._marked_content(kid)
 
-    def _marks(self, page: int) -> dict[int, list]:
-        """MCID -> the operands of each text-showing operator inside it, for one page (parsed
-        once, and only for pages whose text is compared: the header rows of split tables)."""
+    def _marks(self, page: int) -> _PageMarks:
+        """The page's marked content, read once (the merge compares header rows' text, the
+        artifact pass needs every page's MCIDs): scanned from its bytes, or parsed where
+        `_scan` cannot prove it reads them as the parser would."""
         if page not in self._page_marks:
-            marks: dict[int, list] = {}
-            stack: list[int | None] = []
-            opened: list[int] = []
-            # Only the operators read here come back from the parser: a page draws ten times
-            # as many, and making a Python object of each was most of the repair's time.
-            for operands, operator in pikepdf.parse_content_stream(self.pdf.pages[page], _MARK_OPERATORS):
-                op = str(operator)
-                if op == "BDC":
-                    stack.append(_mcid(operands))
-                    if stack[-1] is not None:
-                        opened.append(stack[-1])
-                elif op == "BMC":
-                    stack.append(None)
-                elif op == "EMC" and stack:
-                    stack.pop()
-                elif op in _TEXT_SHOWING and stack and stack[-1] is not None:
-                    marks.setdefault(stack[-1], []).append(operands)    # read by `_glyphs` if asked
-            self._page_marks[page] = marks
-            self._page_opened[page] = opened
+            pdf_page = self.pdf.pages[page]
+            marks = _scan(pdf_page)
+            self._page_marks[page] = marks if marks is not None else _parse(pdf_page)
         return self._page_marks[page]
 
     def _opened(self, page: int) -> list[int]:
-        """The MCIDs the page's content opens (BDC with an MCID), in order; parsed once
-        (`_marks` notes them too, when it has parsed the page first)."""
-        if page not in self._page_opened:
-            found = (_mcid(operands) for operands, _ in pikepdf.parse_content_stream(self.pdf.pages[page], "BDC"))
-            self._page_opened[page] = [mcid for mcid in found if mcid is not None]
-        return self._page_opened[page]
+        """The MCIDs the page's content opens (BDC with an MCID), in order."""
+        return self._marks(page).opened
 
     def _merge_chain(self, parent: Dictionary, chain: list[tuple[Dictionary, Dictionary]]) -> None:
         for level, (a, b) in enumerate(chain):
@@ -488,22 +467,20 @@ class _Tree:
 
     def _artifact_in_place(self, page: pikepdf.Page, index: int, attached: dict[int, Dictionary]) -> bool:
         """Rewrite each orphan's `/Tag <</MCID n>> BDC` in the page's content bytes, leaving
-        the rest as WeasyPrint wrote it. Done only when the bytes' BDCs are exactly those the
-        parser found, in order; otherwise False, and the caller parses and rewrites."""
-        contents = page.obj.get("/Contents")
-        if not isinstance(contents, pikepdf.Stream):
+        the rest as WeasyPrint wrote it. Done only when `_scan` read the page: its proof says
+        those are all the page's BDCs with an MCID, read as the parser reads them (a BDC the
+        patterns miss, or one inside a string, would otherwise be left or wrongly edited).
+        Otherwise False, and the caller parses and rewrites."""
+        marks = self._marks(index)
+        if marks.data is None:
             return False
-        data = contents.read_bytes()
-        found = list(_BDC_WITH_MCID.finditer(data))
-        if [int(match.group(1)) for match in found] != self._opened(index):
-            return False
-        orphans = [match for match in found if int(match.group(1)) not in attached]
+        orphans = [span for mcid, span in zip(marks.opened, marks.bdc_spans) if mcid not in attached]
         if orphans:
             pieces, last = [], 0
-            for match in orphans:
-                pieces += [data[last:match.start()], b"/Artifact <</Type /Pagination>> BDC"]
-                last = match.end()
-            pieces.append(data[last:])
+            for start, end in orphans:
+                pieces += [marks.data[last:start], b"/Artifact <</Type /Pagination>> BDC"]
+                last = end
+            pieces.append(marks.data[last:])
             page.obj.Contents = self.pdf.make_stream(b"".join(pieces))
         return True
 
@@ -592,6 +569,176 @@ class _Tree:
                     headers = attrs.get("/Headers")
                     if isinstance(headers, Array):
                         attrs.Headers = Array([renamed.get(bytes(h), h) for h in headers])
+
+
+# -- a page's marked content ----------------------------------------------------------------------
+#
+# The merge compares the text of header rows and the artifact pass needs every page's MCIDs.
+# pikepdf's parser gives both, but parsing every page, and reading what it gave back, was a
+# quarter of the repair's time: `_scan` reads them from the content bytes with a few patterns
+# instead, where it can prove that it reads what the parser would, and `_parse` asks the
+# parser where it cannot.
+
+class _PageMarks:
+    """One page's marked content: the MCIDs its BDC operators open, in order, and per MCID the
+    bytes shown by each text operator drawn directly inside it (`_shown_bytes`). When `_scan`
+    read the page, also the bytes it read and where each of those BDCs is in them, for
+    `_artifact_in_place` to edit; `data` is None when the page was parsed."""
+
+    def __init__(self, data: bytes | None = None) -> None:
+        self.data = data
+        self.opened: list[int] = []
+        self.bdc_spans: list[tuple[int, int]] = []      # data[start:end] is `/Tag <</MCID n>> BDC`
+        self.shown: dict[int, list[bytes]] = {}
+        self._open: list[int | None] = []               # the sequences open now, innermost last
+
+    def begin(self, mcid: int | None) -> None:
+        self._open.append(mcid)
+        if mcid is not None:
+            self.opened.append(mcid)
+
+    def end(self) -> None:
+        if self._open:
+            self._open.pop()
+
+    def show(self, shown: bytes) -> None:
+        if self._open and self._open[-1] is not None:
+            self.shown.setdefault(self._open[-1], []).append(shown)
+
+
+def _parse(page: pikepdf.Page) -> _PageMarks:
+    """A page's marked content as pikepdf's parser reads it: the authority `_scan` agrees with."""
+    marks = _PageMarks()
+    # Only the operators read here come back from the parser: a page draws ten times
+    # as many, and making a Python object of each was most of the repair's time.
+    for operands, operator in pikepdf.parse_content_stream(page, _MARK_OPERATORS):
+        op = str(operator)
+        if op == "BDC":
+            marks.begin(_mcid(operands))
+        elif op == "BMC":
+            marks.begin(None)
+        elif op == "EMC":
+            marks.end()
+        else:                                           # one of _TEXT_SHOWING
+            marks.show(_shown_bytes(operands))
+    return marks
+
+
+_SPACE = rb"[\0\t\n\f\r ]"                              # whitespace (ISO 32000-1, 7.2.2)
+_REGULAR = rb"[^\0\t\n\f\r ()<>\[\]{}/%]"               # neither whitespace nor a delimiter
+_HEX_DIGITS = rb"(?:[0-9A-Fa-f][0-9A-Fa-f])*+"          # no space, and no odd digit (qpdf pads it)
+_HEX_STRING = b"<" + _HEX_DIGITS + b">"
+_NUMBER = rb"-?[0-9]++(?:\.[0-9]++)?(?!" + _REGULAR + rb")"     # `5-3` is one bad token, not two
+
+
+def _operator(name: bytes) -> bytes:
+    """A pattern for the operator `name` as a whole token: not part of a longer word (`xBDC`,
+    `BDCx`) nor a name (`/BDC`). The look-behinds come after the word so that every pattern
+    of `_SCAN` begins with a literal byte, which lets `re` skip to where one can match (with
+    them first, the scan took three times as long)."""
+    word = re.escape(name)
+    return word + rb"(?<!/" + word + rb")(?<!" + _REGULAR + word + rb")(?!" + _REGULAR + rb")"
+
+
+_SHOWN_BY = _SPACE + rb"*+(?:" + b"|".join(_operator(op.encode()) for op in sorted(_TEXT_SHOWING)) + rb")"
+# What WeasyPrint writes, each read whole, in order (the groups say which was found):
+_SCAN = re.compile(b"|".join([
+    # text shown by an array of strings and numbers, `[<0028>0<0044>] TJ`, or by one string,
+    # `<0028> Tj`. Operands before them (a `"` has two numbers) are not read: `_scan_bytes`
+    # proves they are no string or array, all that `_shown_bytes` would take from them
+    rb"\[(?P<array>(?:" + _HEX_STRING + b"|" + _NUMBER + b"|" + _SPACE + rb")*+)\]" + _SHOWN_BY,
+    b"<(?P<string>" + _HEX_DIGITS + b")>" + _SHOWN_BY,
+    # an array of numbers only: a dash pattern, `[6 3] 0 d`
+    rb"\[(?P<numbers>(?:" + _NUMBER + b"|" + _SPACE + rb")*+)\]",
+    # a marked-content sequence with an MCID, `/Span <</MCID 3>> BDC`
+    b"/" + _REGULAR + b"++" + _SPACE + b"*+<<" + _SPACE + b"*+/MCID" + _SPACE + rb"++(?P<mcid>[0-9]++)"
+    + _SPACE + b"*+>>" + _SPACE + b"*+" + _operator(b"BDC"),
+    # an operator alone: BMC and EMC need no more; any other is in a form not read here, and
+    # inline image data (after BI, or ID alone) can hold any bytes at all
+    *(_operator(op) for op in (b"BMC", b"EMC", b"BDC", b"TJ", b"Tj", b"'", b'"', b"BI", b"ID", b"EI")),
+]))
+_DIGITS_OF_STRINGS = re.compile(rb"<([0-9A-Fa-f]*)>")
+# Literal strings and comments can hold anything (`(BDC)`, `% EMC`); qpdf reads braces as bad
+# tokens, and a vertical tab as whitespace where the standard has a regular character.
+_UNREAD = (b"(", b")", b"%", b"{", b"}", b"\v")
+
+
+def _scan(page: pikepdf.Page) -> _PageMarks | None:
+    """A page's marked content read from its content bytes, exactly as `_parse` would read it;
+    None when the bytes are not in a form `_scan_bytes` can prove that for."""
+    contents = page.obj.get("/Contents")
+    if not isinstance(contents, pikepdf.Stream):        # an array of streams, or none
+        return None
+    return _scan_bytes(contents.read_bytes())
+
+
+def _scan_bytes(data: bytes) -> _PageMarks | None:
+    """The marked content of a content stream, from the matches of `_SCAN`, or None. It is what
+    the parser reads when:
+
+    - nothing hides an operator or shows one that is not there: no `_UNREAD` byte, no inline
+      image;
+    - every BDC, BMC, EMC, TJ, Tj, ' and " is a match in the form read here, and every BDC
+      follows an operator, so that its operands are the name and dictionary matched;
+    - every byte < > [ ] is inside a match. Outside the matches there is then no string, array
+      or dictionary to be inside of, only names, numbers and operators, so the parser reads
+      each match as the tokens the pattern saw.
+    """
+    if any(byte in data for byte in _UNREAD):
+        return None
+    marks = _PageMarks(data)
+    brackets = 0                                        # the bytes < > [ ] inside the matches
+    for match in _SCAN.finditer(data):
+        kind = match.lastgroup
+        if kind == "array":
+            strings = _DIGITS_OF_STRINGS.findall(match["array"])
+            marks.show(binascii.unhexlify(b"".join(strings)))
+            brackets += 2 + 2 * len(strings)
+        elif kind == "string":
+            marks.show(binascii.unhexlify(match["string"]))
+            brackets += 2
+        elif kind == "numbers":
+            brackets += 2
+        elif kind == "mcid":
+            if not _after_operator(data, match.start()):
+                return None
+            marks.begin(int(match["mcid"]))
+            marks.bdc_spans.append(match.span())
+            brackets += 4
+        elif match[0] == b"BMC":
+            marks.begin(None)
+        elif match[0] == b"EMC":
+            marks.end()
+        else:                                           # a BDC, a text operator or an inline image
+            return None                                 # in a form the patterns do not read
+    if brackets != sum(data.count(bracket) for bracket in (b"<", b">", b"[", b"]")):
+        return None
+    return marks
+
+
+_WHITESPACE = frozenset(b"\0\t\n\f\r ")
+_NOT_REGULAR = _WHITESPACE | frozenset(b"()<>[]{}/%")
+# A word the parser takes for an operator (`Q`, `T*`, `'`); a number, or anything odd, is not
+# taken for one here, so that a BDC after it is refused.
+_OPERATOR_WORD = re.compile(rb"[A-Za-z'\"*]" + _REGULAR + rb"*")
+
+
+def _after_operator(data: bytes, start: int) -> bool:
+    """Whether the token before data[start] is an operator, or there is none. The parser gives
+    an operator every operand since the operator before it: `1 /Span <</MCID 3>> BDC` has three,
+    and `_mcid`, which reads the second, finds no MCID where the pattern saw one."""
+    end = start
+    while end > 0 and data[end - 1] in _WHITESPACE:
+        end -= 1
+    begin = end
+    while begin > 0 and data[begin - 1] not in _NOT_REGULAR:
+        begin -= 1
+    if begin == end:                                    # the stream's start, or a `]`, `>>` ...
+        return end == 0
+    if begin > 0 and data[begin - 1] == ord("/"):       # a name
+        return False
+    word = data[begin:end]
+    return word not in (b"true", b"false", b"null") and _OPERATOR_WORD.fullmatch(word) is not None
 
 
 def _mcid(operands) -> int | None:
