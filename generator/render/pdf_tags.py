@@ -44,7 +44,7 @@ from pikepdf import Array, Dictionary, Name, String
 __all__ = ["fix_pdf"]
 
 _HEADINGS = {f"/H{n}" for n in range(1, 7)} | {"/H"}
-_UNREAD = object()                    # a value not looked up yet
+_NOT_LOOKED_UP = object()             # a lazily read value, before it is read
 _TEXT_SHOWING = {"Tj", "TJ", "'", '"'}
 # `Name.MCR` makes a new object on every use (microseconds): the tree walks use these.
 _MCR, _OBJR, _TABLE = Name.MCR, Name.OBJR, Name.Table
@@ -150,6 +150,8 @@ class _Tree:
         self.page_index = {page.obj.objgen: n for n, page in enumerate(pdf.pages)}
         self._page_marks: dict[int, _PageMarks] = {}
         self._kids_of: dict[tuple[int, int], list[Dictionary]] = {}
+        self._bounds: dict[int, tuple[int, int]] | None = None      # `_content_bounds`, once asked
+        self._in_order: list[tuple[Dictionary, str]] = []             # set by `_rebuild_parent_tree`
 
     # The walks below ask for an element's child elements hundreds of thousands of times,
     # and each answer costs several calls into pikepdf: they are kept, by object, until
@@ -263,7 +265,7 @@ class _Tree:
     def _content_bounds(self) -> dict[int, tuple[int, int]]:
         """Per page, the lowest and highest MCID of content in the tree (MCIDs follow drawing
         order; artifacts and unattached margin content have none that count)."""
-        if not hasattr(self, "_bounds"):
+        if self._bounds is None:
             found: dict[int, list[int]] = {}
             for top in self._elements(self.root):
                 for mcid, page in self._marked_content(top):
@@ -380,10 +382,10 @@ class _Tree:
             in_order.append((elem, _tag(elem)))
             # Each question below is a call into pikepdf, and this visits every element of
             # every paper: each kid's /Type and the element's page are read once.
-            own_page: object = _UNREAD
+            own_page: object = _NOT_LOOKED_UP
             for kid in _kids(elem):
                 if isinstance(kid, int):
-                    if own_page is _UNREAD:
+                    if own_page is _NOT_LOOKED_UP:
                         own_page = self._page_of(elem)
                     if own_page is not None:
                         mapping.setdefault(own_page, {})[kid] = elem
