@@ -710,9 +710,10 @@ def assemble(pieces: Sequence[Piece], meta: Metadata, first_page: int = 1, draft
     """One PDF from `pieces` in order; numbered pieces are numbered on from `first_page`."""
     if len(pieces) == 1 and pieces[0].repaired:
         piece = pieces[0]
-        assembler = _Assembler(meta, cache_dir, adopt=open_piece(piece))
-        assembler.add_adopted(piece, first_page if piece.numbered else None, draft)
-        return assembler.finish()
+        with open_piece(piece) as document:
+            assembler = _Assembler(meta, cache_dir, adopt=document)
+            assembler.add_adopted(piece, first_page if piece.numbered else None, draft)
+            return assembler.finish()
     assembler = _Assembler(meta, cache_dir)
     page = first_page
     for piece in pieces:
