@@ -296,12 +296,24 @@ def _syntax_problem(path: str, exc: yaml.MarkedYAMLError, line_offset: int, text
     return Problem(path, line, column, Severity.ERROR, "", f"YAML syntax: {problem}", hint)
 
 
+def _too_deep(path: str, position: Position) -> Problem:
+    return Problem(path, position.line, position.column, Severity.ERROR, "",
+                   f"the YAML is nested more than {MAX_DEPTH} levels deep",
+                   "records are at most a few levels deep; check the indentation")
+
+
 def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, SourceMap, list[Problem]]:
     """Parse one YAML document into plain data, its source map and any problems."""
     builder = _Builder(path, line_offset)
     try:
         data = builder.build(yaml.parse(text, Loader=_LOADER))
     except yaml.MarkedYAMLError as exc:
+        if "maximum nesting depth" in (exc.problem or ""):
+            # libyaml's own limit (in the libyaml that PyYAML 6.0.4 bundles): its scanner reads
+            # ahead through brackets and can reach it before this builder sees MAX_DEPTH levels.
+            mark = exc.problem_mark
+            return None, SourceMap.empty(), [_too_deep(path, Position(mark.line + 1 + line_offset, mark.column + 1)
+                                                       if mark else Position(1 + line_offset, 1))]
         return None, SourceMap.empty(), builder.problems + [_syntax_problem(path, exc, line_offset, text)]
     except yaml.reader.ReaderError:
         # libyaml counts bytes, not characters: find the character ourselves.
@@ -323,9 +335,6 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, SourceM
             f"the file expands to more than {MAX_NODES:,} values (an alias bomb?)",
             "anchors (&) and aliases (*) may repeat small parts only")]
     except _TooDeep as deep:
-        return None, SourceMap.empty(), [Problem(
-            path, deep.position.line, deep.position.column, Severity.ERROR, "",
-            f"the YAML is nested more than {MAX_DEPTH} levels deep",
-            "records are at most a few levels deep; check the indentation")]
+        return None, SourceMap.empty(), [_too_deep(path, deep.position)]
     source = SourceMap(MappingProxyType(builder.values), MappingProxyType(builder.keys))
     return data, source, builder.problems
