@@ -6,13 +6,20 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 AXE    := tests/browser/node_modules/axe-core/axe.min.js
 
-.PHONY: site test check serve pdf bench clean system-deps system-deps-test
+.PHONY: site test check serve pdf bench clean constraints system-deps system-deps-test
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test,search]'
+	$(PY) -m pip install -q -c constraints.txt -e '.[test,search]'
 	touch $(STAMP)
+
+# Re-pin to the newest releases pyproject.toml allows (in a scratch venv), then `make test`.
+constraints:
+	rm -rf .venv-pins && $(PYTHON) -m venv .venv-pins
+	.venv-pins/bin/python -m pip install -q -e '.[test,search]'
+	{ sed -n '/^#/p' constraints.txt; .venv-pins/bin/python -m pip freeze --exclude-editable | grep -v '^#'; } > constraints.new
+	mv constraints.new constraints.txt && rm -rf .venv-pins
 
 system-deps:
 	tools/system-deps pdf

