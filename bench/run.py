@@ -336,25 +336,35 @@ def run_pdf(work: Path, subset: int = PDF_SUBSET) -> dict:
     result["weasy_direct"]["runs"] = [round(d["seconds"], 2) for d in timed_directs]
 
     # One pack: cold, as `scrutiny pack` renders it on its own (font cache removed), then in
-    # an up-to-date incremental build after one of its Markdown appendices changed.
+    # an up-to-date incremental build after one of its Markdown appendices changed. A ratio
+    # of two runs of a few seconds: they take turns too, best of PDF_RUNS each (single runs
+    # read 0.51x where back-to-back ones read 0.40x-0.45x).
     meeting = sorted((site / "content" / "meetings").glob("*.yaml"))[0].stem
-    shutil.rmtree(site / ".cache", ignore_errors=True)
-    cold = measure("ours: one pack, cold (scrutiny pack, -j 2)",
-                   [BIN / "scrutiny", "-C", site, "pack", meeting, "-o", work / "pack-cold.pdf", "--as-of", AS_OF,
-                    "-j", "2"])
-    settle = run_quiet(scrutiny_build(site, out, pdf=True, jobs=2))      # anything left to render, untimed
     attachment = f"attachments/{meeting}-response.md"
     path = site / "content" / attachment
-    path.write_text(path.read_text() + "\nThe benchmark added this paragraph.\n")
-    warm = parse_build(measure("ours: pack after one appendix changed (incremental build, -j 2)",
-                               scrutiny_build(site, out, pdf=True, jobs=2)))
+    colds, warms, settled = [], [], True
+    for attempt in range(PDF_RUNS):
+        shutil.rmtree(site / ".cache", ignore_errors=True)
+        run = f" (run {attempt + 1})" if attempt else ""
+        colds.append(measure(f"ours: one pack, cold (scrutiny pack, -j 2){run}",
+                             [BIN / "scrutiny", "-C", site, "pack", meeting, "-o", work / "pack-cold.pdf",
+                              "--as-of", AS_OF, "-j", "2"]))
+        settle = run_quiet(scrutiny_build(site, out, pdf=True, jobs=2))      # anything left to render, untimed
+        settled = settled and settle.returncode == 0
+        path.write_text(path.read_text() + f"\nThe benchmark added this paragraph ({attempt + 1}).\n")
+        warms.append(parse_build(measure(f"ours: pack after one appendix changed (incremental build, -j 2){run}",
+                                         scrutiny_build(site, out, pdf=True, jobs=2))))
+    cold, warm = (dict(min(runs, key=lambda r: r["seconds"] if r.get("ok") else float("inf")))
+                  for runs in (colds, warms))
+    cold["runs"], warm["runs"] = [r["seconds"] for r in colds], [r["seconds"] for r in warms]
+    cold["ok"], warm["ok"] = all(r.get("ok") for r in colds), all(r.get("ok") for r in warms)
     expected = run_quiet([PYTHON, "-m", "bench.dependants", site, f"attachment:{attachment}", "--as-of", AS_OF, "--pdf"])
     try:
         warm["expected_rendered"] = json.loads(expected.stdout)["count"]
     except (ValueError, KeyError):
         warm["expected_rendered"] = None
     result["pack"] = {"available": cold.get("ok", False) and warm.get("ok", False), "meeting": meeting,
-                      "cold": slim(cold), "one_appendix_changed": slim(warm), "settle_ok": settle.returncode == 0}
+                      "cold": slim(cold), "one_appendix_changed": slim(warm), "settle_ok": settled}
     if not result["pack"]["available"]:
         result["pack"]["reason"] = "scrutiny pack or the incremental build failed"
     return result
@@ -470,8 +480,9 @@ def table(report: dict) -> str:
                 rendered = r.get("rendered", "-")
                 if r.get("expected_rendered") is not None:
                     rendered = f"{rendered}/{r['expected_rendered']}"
+                runs = ", ".join(_s(t) for t in r.get("runs") or [])
                 lines.append(f"  {label:<42}{_s(_secs(r)):>9} s wall (pdf stage {_s(r.get('stages', {}).get('pdf'))}, "
-                             f"{rendered} rendered)")
+                             f"{rendered} rendered" + (f"; best of {runs})" if runs else ")"))
         else:
             lines.append(f"  pack: not available ({pack.get('reason', '')})")
     lines.append("")
