@@ -15,8 +15,10 @@
    - `write_pdf(**the options our renderer passed)`: the same tagged PDF/UA-1 variant
      ("same options"). That is the fair floor for the target: our papers must be
      tagged, and WeasyPrint's own tagging is WeasyPrint's cost, not ours.
-   A new process because ours is one too (`scrutiny build`): rendered here, after our own
-   build, WeasyPrint found every cache warm and paid no import, which our side always pays.
+   A new process because ours is one too (`scrutiny build`). Rendered here, after our own
+   build, WeasyPrint paid no import but shared the heap that build left, and measured
+   slower than in a process of its own (21.5-23.7 s against 19.3-21.1 s on the bench's
+   subset): neither side's conditions, and flattering to ours.
 
 Prints JSON: documents, pages, and for each of the two the seconds and seconds per page
 (`seconds`/`seconds_per_page` are the same-options figures; `plain_*` the defaults). Our
