@@ -274,6 +274,15 @@ def run_size(n: int, work: Path, peers: bool, versions: dict, progress=lambda re
 
 
 # ---------------------------------------------------------------- PDFs, on a subset
+def best_of(runs: list[dict], seconds, listed: str = "runs") -> dict:
+    """The fastest of `runs` that has a time (`seconds(run)`, None for a failed one), with
+    every timed run's seconds listed under `listed`; the last run when none has a time."""
+    timed = [r for r in runs if seconds(r) is not None]
+    best = dict(min(timed, key=seconds) if timed else runs[-1])
+    best[listed] = [seconds(r) for r in timed]
+    return best
+
+
 def count_pdf_pages(folder: Path) -> tuple[int, int]:
     from pypdf import PdfReader
     files = sorted(folder.rglob("*.pdf"))
@@ -327,13 +336,10 @@ def run_pdf(work: Path, subset: int = PDF_SUBSET) -> dict:
         failed = [r for r in runs if not r.get("ok")]
         if failed:
             return {"available": False, "reason": "the PDF build failed", f"j{jobs}": slim(failed[0])}
-        timed = min(runs, key=lambda r: r.get("stages", {}).get("pdf", r["seconds"]))
-        timed["pdf_runs"] = [r.get("stages", {}).get("pdf") for r in runs]
+        timed = best_of(runs, lambda r: r.get("stages", {}).get("pdf", r["seconds"]), "pdf_runs")
         timed["documents"], timed["pages"] = count_pdf_pages(out)
         result[f"j{jobs}"] = slim(timed)
-    timed_directs = [d for d in directs if d.get("available")]
-    result["weasy_direct"] = dict(min(timed_directs, key=lambda d: d["seconds"]) if timed_directs else directs[-1])
-    result["weasy_direct"]["runs"] = [round(d["seconds"], 2) for d in timed_directs]
+    result["weasy_direct"] = best_of(directs, lambda d: d["seconds"] if d.get("available") else None)
 
     # One pack: cold, as `scrutiny pack` renders it on its own (font cache removed), then in
     # an up-to-date incremental build after one of its Markdown appendices changed. A ratio
@@ -354,9 +360,7 @@ def run_pdf(work: Path, subset: int = PDF_SUBSET) -> dict:
         path.write_text(path.read_text() + f"\nThe benchmark added this paragraph ({attempt + 1}).\n")
         warms.append(parse_build(measure(f"ours: pack after one appendix changed (incremental build, -j 2){run}",
                                          scrutiny_build(site, out, pdf=True, jobs=2))))
-    cold, warm = (dict(min(runs, key=lambda r: r["seconds"] if r.get("ok") else float("inf")))
-                  for runs in (colds, warms))
-    cold["runs"], warm["runs"] = [r["seconds"] for r in colds], [r["seconds"] for r in warms]
+    cold, warm = (best_of(runs, lambda r: r["seconds"] if r.get("ok") else None) for runs in (colds, warms))
     cold["ok"], warm["ok"] = all(r.get("ok") for r in colds), all(r.get("ok") for r in warms)
     expected = run_quiet([PYTHON, "-m", "bench.dependants", site, f"attachment:{attachment}", "--as-of", AS_OF, "--pdf"])
     try:
