@@ -143,7 +143,8 @@ def _build(options: BuildOptions, progress: Callable[[str, int, int], None] | No
     # cycle collector never walks it (3 s at N = 5,000), and forked render workers do not
     # copy its pages just to walk them (the Python documentation's advice before fork).
     with collector_paused():
-        checked = check_site(options.root, options.as_of, options.jobs, parsed=options.root / ".cache" / "parsed")
+        checked = check_site(options.root, options.as_of, options.jobs, parsed=options.root / ".cache" / "parsed",
+                             digests={name: entry[4] for name, entry in files["files"].items()})
         gc.freeze()
     report = BuildReport(checked)
     report.timings["check"] = time.perf_counter() - started
@@ -165,16 +166,25 @@ def _build(options: BuildOptions, progress: Callable[[str, int, int], None] | No
             for o in plan.outputs}
     report.timings["plan"] = time.perf_counter() - stage
 
+    spare_manifest_path = manifest_path.with_name(f"{options.output.name}.previous.json")
     with build_lock(options.output.parent):
-        staging = Staging(options.output)
+        # The spare folder is about to change: without its manifest, a build killed while
+        # it changes leaves it unknown, and the next build empties it rather than trust it.
+        spare_keys = manifest.load(spare_manifest_path)
+        spare_manifest_path.unlink(missing_ok=True)
+        staging = Staging(options.output, spare_keys)
         try:
             stage = time.perf_counter()
             todo: list[Output] = []
             for output in plan.outputs:
-                if previous.get(output.path) == keys[output.path] and staging.reuse(output.path):
+                key = keys[output.path]
+                if staging.holds(output.path, key) or (previous.get(output.path) == key and staging.reuse(output.path)):
                     report.reused.append(output.path)
                 else:
                     todo.append(output)
+            # Before anything is rendered or indexed: a page withheld since must not be found
+            # in the folder by the search indexer, nor go live.
+            staging.remove(path for path in staging.held if path not in keys)
             for output in (o for o in todo if o.kind == "file"):
                 staging.write(output.path, plan.corpus.attachments[output.subject].raw or b"")
                 report.rendered.append(output.path)
@@ -197,7 +207,10 @@ def _build(options: BuildOptions, progress: Callable[[str, int, int], None] | No
             if options.search and not options.pdf_only:
                 stage = time.perf_counter()
                 from generator.render.search import index_site
-                pages_changed = bool(html_outputs) or not staging.reuse_tree("pagefind")
+                # The live site's index is reused only if it indexed these very pages (the spare
+                # folder may have held some of them at another version, or pages since withheld).
+                differs = [path for path in set(keys) | set(previous) if previous.get(path) != keys.get(path)]
+                pages_changed = any(path.endswith(".html") for path in differs) or not staging.reuse_tree("pagefind")
                 if pages_changed:
                     from generator.render.parallel import default_jobs
                     index_site(staging.path, jobs=default_jobs(options.jobs))
@@ -207,10 +220,15 @@ def _build(options: BuildOptions, progress: Callable[[str, int, int], None] | No
             # No manifest while the swap happens: a build killed here rebuilds everything next
             # time rather than trusting keys that may not match the files.
             manifest_path.unlink(missing_ok=True)
-            staging.commit()
+            kept_previous = staging.commit()
         except BaseException:
             staging.abandon()
             raise
+        if kept_previous:
+            try:
+                manifest.save(spare_manifest_path, staging.trim(previous, keys))
+            except OSError:
+                pass            # the site is live; without a manifest the spare is emptied next time
         release = next_release(checked.corpus, options.now)
         manifest.save(manifest_path, keys, {"fingerprint": fingerprint, "inputs": files,
                                             "as_of": options.as_of.isoformat(),

@@ -163,14 +163,12 @@ def plan_site(corpus: Corpus, now: dt.datetime, preview: bool = False, pdf: bool
                                   tuple(sorted({SITE, *related})), view.plan.title))
     for rid, view in c.reports.items():
         front = view.front
-        related = [f"report:{rid}", f"council:{front.council}",
-                   *[f"{k}:{getattr(front, k)}" for k in ("inspection", "action_plan", "indicators")
-                     if getattr(front, k)],
-                   *([f"meeting:{view.meeting_id}"] if view.meeting_id else [])]
+        # The page shows the same blocks as the paper (progress as at the build date included).
+        related = [*report_inputs(c, rid), *([f"meeting:{view.meeting_id}"] if view.meeting_id else [])]
         outputs.append(page(f"reports/{rid}/index.html", "report", related, rid, front.title))
         if pdf:
             outputs.append(Output(f"reports/{rid}/{rid}.pdf", "pdf", rid, "paper_report.html",
-                                  tuple(sorted({SITE, *related, *report_inputs(c, rid)})), front.title))
+                                  tuple(sorted({SITE, *related})), front.title))
     for mid, view in c.meetings.items():
         related = {f"meeting:{mid}", f"council:{view.council_id}"}
         for item in view.items:
@@ -194,11 +192,15 @@ def plan_site(corpus: Corpus, now: dt.datetime, preview: bool = False, pdf: bool
         Output("feed.xml", "data", None, None, tuple(sorted({SITE, *all_inspections, *all_meetings})), "Feed"),
     ]
     if c.site.base_url:
-        outputs.append(Output("sitemap.xml", "data", None, None, (SITE,), "Sitemap"))
+        # The sitemap lists every page: naming them among its inputs makes a page added or
+        # gone (a record deleted, withheld or released) change the sitemap's key.
+        pages = {PAGE_LISTED + o.path for o in outputs if o.path.endswith(".html")}
+        outputs.append(Output("sitemap.xml", "data", None, None, tuple(sorted({SITE, *pages})), "Sitemap"))
     return Plan(public, withheld, tuple(with_pdf_links(outputs)), now, preview)
 
 
 PDF_LINK = "pdf-planned:"
+PAGE_LISTED = "page-planned:"
 
 
 def with_pdf_links(outputs: list[Output]) -> list[Output]:

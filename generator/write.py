@@ -1,10 +1,18 @@
-"""Stage 6, write: build into a staging folder beside the target, then swap it in at once.
+"""Stage 6, write: build the next version of the site beside it, then swap it in at once.
 
 A failed or killed build leaves the previous output exactly as it was: nothing is ever
 written into the live folder. On Linux the swap is one `renameat2(RENAME_EXCHANGE)`
-call (both folders exist at every instant); elsewhere it is two renames, and a build
-that finds the old folder parked (killed between the two) puts it back first.
-Unchanged files are hard-linked from the previous build instead of rewritten.
+call (both folders exist at every instant); elsewhere it is three renames, and a build
+that finds the old folder parked (killed between them) puts it back first.
+
+The next version is made in the spare folder (`.site.previous` beside `site`): the
+version the last swap replaced, trimmed to the files the live site still has at the same
+version (`Staging.trim`), so it never holds anything the live site does not. Its manifest
+says which version each of its files is, so a build changes only the files that differ:
+a file it already holds at the wanted version stays, an unchanged live file is
+hard-linked, the rest are rendered. One record changed costs a few file operations, not
+a copy of a site of twelve thousand folders. Files are never changed in place (they are
+unlinked, then written), because the two folders share their files as hard links.
 """
 
 from __future__ import annotations
@@ -16,7 +24,7 @@ import os
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator, Mapping
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -42,11 +50,17 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def recover(target: Path) -> None:
-    """Put back a previous output parked by a build killed between two renames."""
+    """Put back a live output parked by a build killed between the renames of a swap
+    without `renameat2`; what the spare folder then holds is unknown, and its manifest
+    is gone (see `build`), so it is emptied when next opened."""
     parked = target.with_name(f".{target.name}.old")
-    if parked.exists() and not target.exists():
+    if not parked.exists():
+        return
+    if not target.exists():
         parked.rename(target)
-    elif parked.exists():
+    elif not spare_path(target).exists():
+        parked.rename(spare_path(target))
+    else:
         shutil.rmtree(parked, ignore_errors=True)
 
 
@@ -75,25 +89,91 @@ def build_lock(output_root: Path) -> Iterator[None]:
         handle.close()
 
 
-class Staging:
-    """A new version of `target`, filled file by file, then swapped in by `commit`."""
+def write_file(destination: Path, chunks: Iterable[bytes]) -> None:
+    """Write a new file at `destination`. Whatever was there is unlinked first, never
+    overwritten: it may be a hard link to the same file in the live site."""
+    _clear(destination)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    with destination.open("wb") as handle:
+        handle.writelines(chunks)
 
-    def __init__(self, target: Path) -> None:
+
+def _clear(path: Path) -> None:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
+    except IsADirectoryError:
+        shutil.rmtree(path)
+
+
+def _prune(folder: Path, top: Path) -> None:
+    """Remove `folder` and its parents up to `top` while they are empty."""
+    while folder != top:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
+
+
+def spare_path(target: Path) -> Path:
+    return target.with_name(f".{target.name}.previous")
+
+
+class Staging:
+    """The next version of `target`, made in the spare folder and swapped in by `commit`.
+
+    `spare_keys`: the manifest of the spare folder (the build before the live one), or
+    empty when it is not known (no spare yet, or a build was killed while changing it).
+    Opening reads the spare folder once and deletes every file its manifest does not
+    vouch for: assets and the search index, which each build puts back, and anything
+    else (a stray file, the remains of a killed build)."""
+
+    def __init__(self, target: Path, spare_keys: Mapping[str, str]) -> None:
         self.target = target
-        self.path = target.with_name(f".{target.name}.staging-{os.getpid()}")
+        self.path = spare_path(target)
         recover(target)
-        for stale in target.parent.glob(f".{target.name}.staging-*"):
+        for stale in target.parent.glob(f".{target.name}.staging-*"):     # left by older versions
             shutil.rmtree(stale, ignore_errors=True)
         try:
-            self.path.mkdir(parents=True)
+            self.path.mkdir(parents=True, exist_ok=True)
+            self.held = self._inventory(spare_keys)
         except OSError as exc:
             raise OutputError(f"cannot write to {target.parent}: {exc.strerror}") from exc
 
+    def _inventory(self, spare_keys: Mapping[str, str]) -> dict[str, str]:
+        """{path: key} of the files the spare folder holds at a known version; the others
+        are deleted (and folders left empty removed)."""
+        held: dict[str, str] = {}
+        emptied: list[str] = []          # folders a file was deleted from, or that were empty
+        stack = [("", str(self.path))]
+        while stack:
+            prefix, folder = stack.pop()
+            with os.scandir(folder) as entries:
+                entries = list(entries)
+            if not entries:
+                emptied.append(folder)
+            for entry in entries:
+                name = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((name + "/", entry.path))
+                elif name in spare_keys:
+                    held[name] = spare_keys[name]
+                else:
+                    os.unlink(entry.path)
+                    emptied.append(folder)
+        for folder in sorted(set(emptied), key=len, reverse=True):      # deepest first
+            _prune(Path(folder), self.path)
+        return held
+
+    def holds(self, relative: str, key: str) -> bool:
+        """True when the spare folder already holds `relative` at this version."""
+        return self.held.get(relative) == key
+
     def write(self, relative: str, data: bytes) -> None:
-        destination = self.path / relative
         try:
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            destination.write_bytes(data)
+            write_file(self.path / relative, (data,))
         except OSError as exc:
             self.abandon()
             if exc.errno == errno.ENOSPC:
@@ -101,11 +181,12 @@ class Staging:
             raise OutputError(f"cannot write {relative}: {exc.strerror}; the previous output is unchanged") from exc
 
     def reuse(self, relative: str) -> bool:
-        """Hard-link an unchanged file from the current output; False if it is not there."""
+        """Hard-link an unchanged file from the live output; False if it is not there."""
         source = self.target / relative
         if not source.is_file():
             return False
         destination = self.path / relative
+        _clear(destination)
         destination.parent.mkdir(parents=True, exist_ok=True)
         try:
             os.link(source, destination)
@@ -114,8 +195,9 @@ class Staging:
         return True
 
     def reuse_tree(self, relative: str) -> bool:
-        """Hard-link a whole unchanged folder (e.g. the search index) from the current output."""
+        """Hard-link a whole unchanged folder (e.g. the search index) from the live output."""
         source = self.target / relative
+        shutil.rmtree(self.path / relative, ignore_errors=True)
         if not source.is_dir():
             return False
         for file in source.rglob("*"):
@@ -123,17 +205,36 @@ class Staging:
                 self.reuse(file.relative_to(self.target).as_posix())
         return True
 
-    def commit(self) -> None:
-        if self.target.exists():
-            if not _exchange(self.path, self.target):
-                parked = self.target.with_name(f".{self.target.name}.old")
-                self.target.rename(parked)
-                self.path.rename(self.target)
-                shutil.rmtree(parked, ignore_errors=True)
-                return
-            shutil.rmtree(self.path, ignore_errors=True)     # the old version, now at the staging path
-        else:
+    def remove(self, relatives: Iterable[str]) -> None:
+        """Delete files the next version does not have (a record withheld or gone)."""
+        for relative in relatives:
+            destination = self.path / relative
+            _clear(destination)
+            _prune(destination.parent, self.path)
+
+    def commit(self) -> bool:
+        """Swap the next version in; True when the version it replaced is now the spare."""
+        if not self.target.exists():
             self.path.rename(self.target)
+            return False
+        if not _exchange(self.path, self.target):
+            parked = self.target.with_name(f".{self.target.name}.old")
+            self.target.rename(parked)
+            self.path.rename(self.target)
+            parked.rename(self.path)
+        return True
+
+    def trim(self, previous: Mapping[str, str], keys: Mapping[str, str]) -> dict[str, str]:
+        """After `commit`, make the spare folder (the version just replaced) a part of the
+        live site: delete what changed or went (a page since withheld, the old search index
+        and assets), keep the files the live site has at the same version. Returns the
+        spare folder's manifest: {path: key} of what it kept."""
+        kept = {path: key for path, key in previous.items() if keys.get(path) == key}
+        self.remove(path for path in previous if path not in kept)
+        for folder in ("pagefind", "assets"):
+            shutil.rmtree(self.path / folder, ignore_errors=True)
+        return kept
 
     def abandon(self) -> None:
+        """A build that failed part way: its half-made spare folder is deleted."""
         shutil.rmtree(self.path, ignore_errors=True)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from generator.plan import Output, Plan
+from generator.write import write_file
 
 PARALLEL_THRESHOLD = 200        # pages' worth of work (see `weight`); below this one process is faster
 CHUNK = 64
@@ -50,10 +51,7 @@ def _render_chunk(indexes: Sequence[int]) -> list[str]:
     written = []
     for index in indexes:
         output = outputs[index]
-        destination = staging / output.path
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        with destination.open("wb") as handle:
-            handle.writelines(render_output(env, plan, output))
+        write_file(staging / output.path, render_output(env, plan, output))
         written.append(output.path)
     return written
 

@@ -1,0 +1,128 @@
+"""The spare folder beside the site (`output/.site.previous`): each build makes its version
+there, changing only the files that differ, then swaps it in. Whatever the spare folder
+held, the site that goes live is the one a cold build makes, and the spare folder never
+holds anything the live site does not."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+from leak_helpers import files_containing
+from site_helpers import AS_OF, all_files, build, copy_site
+from test_publication import SENTINEL, plant_embargoed_inspection
+
+DAY = dt.timedelta(days=1)
+GOVERNANCE = "Governance was not robust enough."
+
+
+def cold_build(root: Path, scratch: Path, now: dt.datetime = AS_OF, search: bool = False) -> dict[str, bytes]:
+    """What a first build of root's content makes, in a folder of its own."""
+    fresh = scratch / "cold"
+    shutil.rmtree(fresh, ignore_errors=True)
+    shutil.copytree(root / "content", fresh / "content")
+    build(fresh, now=now, search=search)
+    return all_files(fresh / "output/site")
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_after_any_series_of_edits_the_site_is_the_one_a_cold_build_makes(tmp_path):
+    root = copy_site(tmp_path / "site")
+    build(root)
+    record = root / "content/inspections/torbay-2021.yaml"
+    original = record.read_text(encoding="utf-8")
+    meeting = root / "content/meetings/dudley-csc-2021-03-17.yaml"
+    meeting_text = meeting.read_text(encoding="utf-8")
+    steps = [
+        ("an inspection changed", lambda: edit(record, GOVERNANCE, "Governance was weak."), AS_OF),
+        ("changed back", lambda: record.write_text(original, encoding="utf-8"), AS_OF),
+        ("a meeting deleted", meeting.unlink, AS_OF),
+        ("an embargoed record added", lambda: plant_embargoed_inspection(root, AS_OF + DAY), AS_OF),
+        ("the embargo ended", lambda: None, AS_OF + 2 * DAY),
+        ("the meeting back, the inspection changed again",
+         lambda: (meeting.write_text(meeting_text, encoding="utf-8"), edit(record, GOVERNANCE, "Governance was poor.")),
+         AS_OF + 2 * DAY),
+        ("the record embargoed again", lambda: plant_embargoed_inspection(root, AS_OF + 9 * DAY), AS_OF + 2 * DAY),
+    ]
+    spare = root / "output/.site.previous"
+    for number, (what, change, now) in enumerate(steps):
+        change()
+        build(root, now=now)
+        live = all_files(root / "output/site")
+        assert live == cold_build(root, tmp_path / "scratch", now), f"step {number}: {what}"
+        # The spare folder is a part of the live site: the same files, at the same version.
+        held = all_files(spare)
+        assert held and all(live.get(path) == data for path, data in held.items()), f"step {number}: {what}"
+    assert files_containing(spare, SENTINEL) == []
+
+
+def test_an_edit_renders_only_its_dependants_once_the_spare_folder_exists(tmp_path):
+    root = copy_site(tmp_path / "site")
+    build(root)
+    record = root / "content/inspections/torbay-2021.yaml"
+    edit(record, GOVERNANCE, "Governance was weak.")
+    first = build(root)             # no spare folder yet: every unchanged file is linked into a new one
+    edit(record, "Governance was weak.", "Governance was poor.")
+    second = build(root)
+
+    assert sorted(second.rendered) == sorted(first.rendered)
+    spare = root / "output/.site.previous"
+    live = root / "output/site"
+    # The unchanged pages are the very same files in both folders (hard links), not copies.
+    unchanged = [p for p in second.reused if (spare / p).is_file()]
+    assert len(unchanged) == len(second.reused)
+    assert all((spare / p).stat().st_ino == (live / p).stat().st_ino for p in unchanged)
+    assert not any((spare / p).exists() for p in second.rendered)
+
+
+def test_files_the_spare_folders_manifest_does_not_vouch_for_never_go_live(tmp_path):
+    root = copy_site(tmp_path / "site")
+    record = root / "content/inspections/torbay-2021.yaml"
+    build(root)
+    edit(record, GOVERNANCE, "Governance was weak.")
+    build(root)
+    spare = root / "output/.site.previous"
+    page = spare / "inspections/dudley-2019/index.html"
+    assert page.is_file()
+
+    # A stray file, as if someone had copied it there.
+    (spare / "stray").mkdir()
+    (spare / "stray/index.html").write_text(f"<p>{SENTINEL}</p>")
+    edit(record, "Governance was weak.", "Governance was poor.")
+    build(root)
+    assert files_containing(root / "output/site", SENTINEL) == []
+    assert not (root / "output/.site.previous/stray").exists()
+
+    # A build killed while changing the spare folder leaves it without its manifest: then
+    # none of its files is trusted, even one at a path the old manifest named.
+    page = root / "output/.site.previous/inspections/dudley-2019/index.html"
+    page.unlink()
+    page.write_text(f"<p>{SENTINEL}</p>")
+    (root / "output/.manifests/site.previous.json").unlink()
+    edit(record, "Governance was poor.", "Governance was weak.")
+    build(root)
+    assert files_containing(root / "output/site", SENTINEL) == []
+    assert all_files(root / "output/site") == cold_build(root, tmp_path / "scratch")
+
+
+def test_a_record_withheld_since_the_last_build_leaves_no_trace_in_the_site_its_index_or_the_spare(tmp_path):
+    root = copy_site(tmp_path / "site")
+    plant_embargoed_inspection(root, AS_OF - DAY)           # public already
+    build(root, search=True)
+    edit(root / "content/inspections/torbay-2021.yaml", GOVERNANCE, "Governance was weak.")
+    build(root, search=True)
+    spare = root / "output/.site.previous"
+    assert files_containing(spare, SENTINEL), "the spare folder holds the public record's pages"
+    assert any(h.startswith("pagefind/") for h in files_containing(root / "output/site", SENTINEL))
+
+    plant_embargoed_inspection(root, AS_OF + DAY)           # embargoed again
+    build(root, search=True)
+    assert files_containing(root / "output/site", SENTINEL) == []
+    assert files_containing(spare, SENTINEL) == []
+    assert files_containing(root / "output/site", "torbay-2026") == []
