@@ -7,6 +7,7 @@ import gc
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Mapping
 
 from generator.load import LoadResult, load_site
 from generator.problems import Problem, Severity
@@ -47,13 +48,14 @@ def collector_paused():
             gc.enable()
 
 
-def check_site(root: Path, as_of: dt.date, jobs: int = 0, parsed: Path | None = None) -> Checked:
+def check_site(root: Path, as_of: dt.date, jobs: int = 0, parsed: Path | None = None,
+               digests: Mapping[str, str] | None = None) -> Checked:
     """Load, validate and resolve everything under root/content; never raises on content.
     `jobs`: processes that may read files (0: one per core); `parsed`: where records parsed
-    by earlier builds are kept (None: parse every file)."""
+    by earlier builds are kept (None: parse every file); `digests`: see `load_site`."""
     with collector_paused():
         validator = Validator()        # each document is validated as soon as it is read
-        loaded = load_site(root, jobs, parsed, sink=validator.add)
+        loaded = load_site(root, jobs, parsed, sink=validator.add, digests=digests)
         records, invalid = validator.records(loaded.unreadable)
         corpus, unresolved = resolve(records, as_of)
     problems = tuple(sorted({*loaded.problems, *invalid, *unresolved}, key=lambda p: p.sort_key))

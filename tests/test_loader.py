@@ -340,6 +340,26 @@ def test_records_read_back_from_the_parsed_cache_equal_a_fresh_parse(corpus10, t
     assert parsed[1] == ["broken.yaml"]       # a file with a problem is parsed every time; the rest are not
 
 
+def test_digests_the_build_has_read_already_spare_reading_the_files_again(corpus10, tmp_path, monkeypatch):
+    """The build's input fingerprint has hashed every content file: given those digests,
+    the loader finds cached records without reading their files, with the same result."""
+    import hashlib
+    from generator.load import documents
+    cache = tmp_path / "parsed"
+    first = documents.load_site(corpus10, jobs=1, parsed=cache)
+    digests = {p.relative_to(corpus10).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+               for p in (corpus10 / "content").rglob("*") if p.is_file()}
+    read = []
+    original = documents._read
+    monkeypatch.setattr(documents, "_read", lambda file, *a: read.append(file) or original(file, *a))
+    parsed = _parsed_files(monkeypatch)
+    again = documents.load_site(corpus10, jobs=1, parsed=cache, digests=digests)
+    assert again.documents == first.documents and again.problems == first.problems
+    assert parsed == [["broken.yaml"]]
+    records = [f.name for f in read if f.parent.parent == corpus10 / "content" and f.parent.name != "attachments"]
+    assert records == ["broken.yaml"]
+
+
 def test_a_changed_record_is_parsed_again_and_a_deleted_one_leaves_the_cache(corpus10, tmp_path, monkeypatch):
     import hashlib
 

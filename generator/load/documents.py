@@ -270,21 +270,26 @@ def _parsed_key(file: Path, kind: str, digest: str) -> str:
     return parsed_cache.key(kind, file.suffix, digest)
 
 
-def _cached_key(file: Path, root: Path, kind: str, cache: ParsedCache) -> tuple[str, str] | None:
-    """(entry key, digest) when an earlier build parsed these same bytes."""
-    raw, problems = _read(file, root, MAX_RECORD_BYTES)
-    if raw is None or problems:
-        return None
-    digest = hashlib.sha256(raw).hexdigest()
+def _cached_key(file: Path, root: Path, kind: str, cache: ParsedCache, digest: str | None) -> tuple[str, str] | None:
+    """(entry key, digest) when an earlier build parsed these same bytes. `digest`: the
+    sha256 of the file's bytes when the caller has read them already (the cache holds only
+    files read without a problem, so a digest found there vouches for the bytes too)."""
+    if digest is None:
+        raw, problems = _read(file, root, MAX_RECORD_BYTES)
+        if raw is None or problems:
+            return None
+        digest = hashlib.sha256(raw).hexdigest()
     entry_key = _parsed_key(file, kind, digest)
     return (entry_key, digest) if entry_key in cache else None
 
 
-def read_documents(files: list[tuple[Path, str]], root: Path, jobs: int = 0, cache: ParsedCache | None = None
-                   ) -> Iterator[tuple[Document | None, list[Problem]]]:
+def read_documents(files: list[tuple[Path, str]], root: Path, jobs: int = 0, cache: ParsedCache | None = None,
+                   digests: Mapping[str, str] | None = None) -> Iterator[tuple[Document | None, list[Problem]]]:
     """`read_document` for each (file, kind), in order, each as soon as it is read (the
     caller validates it while later files are being read). With a `cache`, a file whose
-    bytes an earlier build parsed is not parsed again, and what is parsed now is added."""
+    bytes an earlier build parsed is not parsed again, and what is parsed now is added;
+    `digests` (by root-relative name) spare reading a file just to look it up there."""
+    digests = digests or {}
     if cache is None:
         for doc, problems, _ in _parse_documents(files, root, jobs):
             yield doc, problems
@@ -293,7 +298,7 @@ def read_documents(files: list[tuple[Path, str]], root: Path, jobs: int = 0, cac
     # be parsed, in other processes, while the cached ones are handed on.
     cached = {} if cache.is_empty() else {
         index: found for index, (file, kind) in enumerate(files)
-        if (found := _cached_key(file, root, kind, cache)) is not None}
+        if (found := _cached_key(file, root, kind, cache, digests.get(rel(file, root)))) is not None}
     parsed = _parse_documents([f for index, f in enumerate(files) if index not in cached], root, jobs)
     for index, (file, kind) in enumerate(files):
         found = cached.get(index)
@@ -355,24 +360,28 @@ def _read_in_processes(files: list[tuple[Path, str]], root: Path, workers: int) 
 Sink = Callable[[Document, Sequence[Problem]], None]
 
 
-def load_site(root: Path, jobs: int = 0, parsed: Path | None = None, sink: Sink | None = None) -> LoadResult:
+def load_site(root: Path, jobs: int = 0, parsed: Path | None = None, sink: Sink | None = None,
+              digests: Mapping[str, str] | None = None) -> LoadResult:
     """Read every content file under `root/content` (and nothing outside it), in up to
     `jobs` processes (0: one per core). `parsed`: a folder of records parsed by earlier
     builds (see `parsed_cache`), reused for unchanged files and brought up to date.
 
     `sink`: given each document, in order, as soon as it is read; the documents are then
     not kept in the result. `check_site` validates each there, so that validation runs
-    while other processes read, and the plain data of only a few files is held at a time."""
+    while other processes read, and the plain data of only a few files is held at a time.
+    `digests`: the sha256 of content files the caller has just read (the build's input
+    fingerprint), by name relative to root, so that they are not read again for the cache."""
     cache = ParsedCache(parsed) if parsed is not None else None
     kept: list[Document] = []
     with fast_yaml.quiet_stderr():
-        loaded = _load_site(root.resolve(), jobs, cache, sink or (lambda doc, problems: kept.append(doc)))
+        loaded = _load_site(root.resolve(), jobs, cache, sink or (lambda doc, problems: kept.append(doc)), digests)
     if cache is not None:
         cache.save()
     return loaded if sink else replace(loaded, documents=tuple(kept))
 
 
-def _load_site(root: Path, jobs: int, cache: ParsedCache | None, sink: Sink) -> LoadResult:
+def _load_site(root: Path, jobs: int, cache: ParsedCache | None, sink: Sink,
+               digests: Mapping[str, str] | None) -> LoadResult:
     content = root / "content"
     problems: list[Problem] = []
     unreadable: set[tuple[str, str]] = set()
@@ -430,7 +439,7 @@ def _load_site(root: Path, jobs: int, cache: ParsedCache | None, sink: Sink) -> 
                 continue
             to_read.append((file, kind))
 
-    for (file, kind), (doc, read_problems) in zip(to_read, read_documents(to_read, root, jobs, cache)):
+    for (file, kind), (doc, read_problems) in zip(to_read, read_documents(to_read, root, jobs, cache, digests)):
         hand_on(doc, read_problems)
         if doc is None:
             unreadable.add((kind, file.stem))
