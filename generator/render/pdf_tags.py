@@ -88,13 +88,11 @@ def _document_entries(pdf: pikepdf.Pdf, title: str, lang: str) -> None:
 
 
 # -- the structure tree ---------------------------------------------------------------------------
-
-def _is_elem(obj: object) -> bool:
-    if type(obj) is int or not isinstance(obj, Dictionary) or "/S" not in obj:    # an MCID, or not an element
-        return False
-    kind = obj.get("/Type")
-    return kind is None or (kind != _MCR and kind != _OBJR)
-
+#
+# The repair asks each element its tag, its page and its kids many times over (every pair of
+# neighbours, every table's header, every walk), and each answer read through pikepdf is a
+# call into C++. So the tree is read once into `_Elem`s (plain Python), the repair works on
+# them, and the kids it changed are written back to the PDF once, when the merging is done.
 
 def _kids(elem: Dictionary) -> list:
     kids = elem.get("/K")
@@ -103,18 +101,10 @@ def _kids(elem: Dictionary) -> list:
     return list(kids) if isinstance(kids, Array) else [kids]
 
 
-def _elem_kids(elem: Dictionary) -> list[Dictionary]:
-    return [k for k in _kids(elem) if _is_elem(k)]
-
-
 def _same(a: object, b: object) -> bool:
     if isinstance(a, pikepdf.Object) and isinstance(b, pikepdf.Object) and a.is_indirect and b.is_indirect:
         return a.objgen == b.objgen
     return a is b
-
-
-def _tag(elem: Dictionary) -> str:
-    return str(elem.get("/S"))
 
 
 def _attributes(elem: Dictionary) -> list[Dictionary]:
@@ -141,41 +131,98 @@ def _table_attributes(elem: Dictionary) -> Dictionary:
     return attrs
 
 
+_INHERITED = object()                 # a marked-content reference without /Pg: its element's page
+
+
+class _Mark:
+    """A marked-content reference (/MCR) among an element's kids."""
+
+    __slots__ = ("obj", "mcid", "page", "in_stream")
+
+    def __init__(self, obj: Dictionary, mcid: object, page: object, in_stream: bool = False) -> None:
+        self.obj = obj
+        self.mcid = mcid              # as the PDF gives it (int() where used, as pikepdf's would be)
+        self.page = page              # page index, None (not a page), or _INHERITED
+        self.in_stream = in_stream    # content in a form XObject (/Stm), not in the page's own
+
+
+class _Elem:
+    """A structure element as read once: its tag, its page, its kids. A kid is an MCID (int),
+    a `_Mark`, an `_Elem`, or whatever else the PDF holds there (an /OBJR), as it is."""
+
+    __slots__ = ("obj", "tag", "page", "kids", "parent")
+
+    def __init__(self, obj: Dictionary, tag: str, page: int | None) -> None:
+        self.obj = obj
+        self.tag = tag
+        self.page = page
+        self.kids: list = []
+        self.parent: _Elem | None = None          # set by the parent-tree walk
+
+    def elements(self) -> list[_Elem]:
+        return [k for k in self.kids if type(k) is _Elem]
+
+
+def _raw(kid: object) -> object:
+    return kid.obj if type(kid) is _Elem or type(kid) is _Mark else kid
+
+
 class _Tree:
     """One PDF's structure tree, repaired in place."""
 
     def __init__(self, pdf: pikepdf.Pdf) -> None:
         self.pdf = pdf
-        self.root = pdf.Root.StructTreeRoot
         self.page_index = {page.obj.objgen: n for n, page in enumerate(pdf.pages)}
         self._page_marks: dict[int, _PageMarks] = {}
-        self._kids_of: dict[tuple[int, int], list[Dictionary]] = {}
         self._bounds: dict[int, tuple[int, int]] | None = None      # `_content_bounds`, once asked
-        self._in_order: list[tuple[Dictionary, str]] = []             # set by `_rebuild_parent_tree`
+        self._in_order: list[_Elem] = []                              # set by `_rebuild_parent_tree`
+        self._read: dict[tuple[int, int], _Elem] = {}                 # indirect elements, by object
+        self._changed: dict[int, _Elem] = {}                          # elements whose kids changed
+        self.root_obj = pdf.Root.StructTreeRoot
+        self.root = self._mirror(self.root_obj)
 
-    # The walks below ask for an element's child elements hundreds of thousands of times,
-    # and each answer costs several calls into pikepdf: they are kept, by object, until
-    # a merge changes that element's /K (every change goes through `_set_kids`).
-    def _elements(self, elem: Dictionary) -> list[Dictionary]:
-        key = elem.objgen
-        if key == (0, 0):                       # a direct object has no identity to keep it by
-            return _elem_kids(elem)
-        kids = self._kids_of.get(key)
-        if kids is None:
-            kids = self._kids_of[key] = _elem_kids(elem)
-        return kids
+    def _page_of(self, obj: Dictionary) -> int | None:
+        page = obj.get("/Pg")
+        return self.page_index.get(page.objgen) if isinstance(page, Dictionary) else None
 
-    def _set_kids(self, elem: Dictionary, kids: Iterable) -> None:
-        elem.K = Array(list(kids))
-        self._kids_of.pop(elem.objgen, None)
+    def _mirror(self, obj: Dictionary) -> _Elem:
+        """Read an element and everything below it (each indirect element once)."""
+        key = obj.objgen
+        if key != (0, 0):
+            if key in self._read:
+                return self._read[key]
+        elem = _Elem(obj, str(obj.get("/S")), self._page_of(obj))
+        if key != (0, 0):
+            self._read[key] = elem
+        kids = elem.kids
+        for kid in _kids(obj):
+            if isinstance(kid, Dictionary):
+                kind = kid.get("/Type")
+                if kind is not None and kind == _MCR:
+                    page = self._page_of(kid) if "/Pg" in kid else _INHERITED
+                    kid = _Mark(kid, kid.get("/MCID"), page, "/Stm" in kid)
+                elif (kind is None or kind != _OBJR) and "/S" in kid:
+                    kid = self._mirror(kid)
+            kids.append(kid)
+        return elem
 
-    def _descendants(self, elem: Dictionary) -> Iterator[Dictionary]:
-        for kid in self._elements(elem):
+    def _set_kids(self, elem: _Elem, kids: Iterable) -> None:
+        elem.kids = list(kids)
+        self._changed[id(elem)] = elem
+
+    def _write_kids(self) -> None:
+        for elem in self._changed.values():
+            elem.obj.K = Array([_raw(k) for k in elem.kids])
+        self._changed.clear()
+
+    def _descendants(self, elem: _Elem) -> Iterator[_Elem]:
+        for kid in elem.elements():
             yield kid
             yield from self._descendants(kid)
 
     def repair(self) -> None:
         self._merge_split(self.root)
+        self._write_kids()
         mapping = self._rebuild_parent_tree()
         self._artifact_orphans(mapping)
         self._header_scopes()
@@ -183,51 +230,46 @@ class _Tree:
 
     # -- 1. merge elements split at page breaks -------------------------------------------
 
-    def _merge_split(self, parent: Dictionary) -> None:
+    def _merge_split(self, parent: _Elem) -> None:
         # The kids are listed again only after a merge: listing them on every step made a
         # long table's rows cost their number squared.
-        kids = self._elements(parent)
+        kids = parent.elements()
         index = 0
         while index < len(kids) - 1:
             chain = self._continuation(kids[index], kids[index + 1])
             if chain:
                 self._merge_chain(parent, chain)        # kids[index] absorbed its neighbour: look again
-                kids = self._elements(parent)
+                kids = parent.elements()
             else:
                 index += 1
         for kid in kids:
             self._merge_split(kid)
 
-    def _page_of(self, elem: Dictionary) -> int | None:
-        page = elem.get("/Pg")
-        return self.page_index.get(page.objgen) if isinstance(page, Dictionary) else None
-
-    def _continuation(self, a: Dictionary, b: Dictionary) -> list[tuple[Dictionary, Dictionary]] | None:
+    def _continuation(self, a: _Elem, b: _Elem) -> list[tuple[_Elem, _Elem]] | None:
         """The pairs (a, b), (a's last child, b's first child), ... down to a pair the PDF
         proves is one element continued on a later page; None when there is no proof."""
-        first_a, first_b = self._page_of(a), self._page_of(b)
-        if first_a is None or first_b is None or first_b <= first_a:
+        if a.page is None or b.page is None or b.page <= a.page:
             return None
         chain = []
-        while _tag(a) == _tag(b):
+        while a.tag == b.tag:
             chain.append((a, b))
             if self._continues(a, b):
                 return chain
-            if _tag(a) in ("/Table", "/P", "/Figure", "/Link") or _tag(a) in _HEADINGS:
+            if a.tag in ("/Table", "/P", "/Figure", "/Link") or a.tag in _HEADINGS:
                 return None
-            a_kids, b_kids = self._elements(a), self._elements(b)
+            a_kids, b_kids = a.elements(), b.elements()
             if not a_kids or not b_kids:
                 return None
             a, b = a_kids[-1], b_kids[0]
         return None
 
-    def _continues(self, a: Dictionary, b: Dictionary) -> bool:
+    def _continues(self, a: _Elem, b: _Elem) -> bool:
         """Proof that b is the rest of a, from what WeasyPrint draws only once per element."""
-        tag = _tag(a)
+        tag = a.tag
         if tag == "/Table":
             # A continued table has no caption (drawn once, on the first page) and repeats
             # the same header row, glyph for glyph.
-            if any(_tag(k) == "/Caption" for k in self._elements(b)):
+            if any(k.tag == "/Caption" for k in b.elements()):
                 return False
             head_a, head_b = self._head(a), self._head(b)
             if head_a is None or head_b is None:
@@ -236,21 +278,20 @@ class _Tree:
             return bool(signature) and any(signature) and signature == self._cells_signature(head_b)
         if tag == "/LI":
             # The list marker (Lbl) is drawn on the first fragment of a list item only.
-            a_kids, b_kids = self._elements(a), self._elements(b)
-            return (bool(a_kids) and _tag(a_kids[0]) == "/Lbl" and bool(b_kids)
-                    and _tag(b_kids[0]) == "/LBody")
+            a_kids, b_kids = a.elements(), b.elements()
+            return bool(a_kids) and a_kids[0].tag == "/Lbl" and bool(b_kids) and b_kids[0].tag == "/LBody"
         if tag == "/Sect":
             # A section opens with its heading; a fragment that does not is the same section.
-            a_kids, b_kids = self._elements(a), self._elements(b)
-            return (bool(a_kids) and _tag(a_kids[0]) in _HEADINGS and bool(b_kids)
-                    and _tag(b_kids[0]) not in _HEADINGS)
+            a_kids, b_kids = a.elements(), b.elements()
+            return (bool(a_kids) and a_kids[0].tag in _HEADINGS and bool(b_kids)
+                    and b_kids[0].tag not in _HEADINGS)
         if tag == "/L":
             # Two lists side by side, the first ending its page and the second opening the
             # next one, with nothing between them: one list broken by the page.
             return self._across_page_break(a, b)
         return False
 
-    def _across_page_break(self, a: Dictionary, b: Dictionary) -> bool:
+    def _across_page_break(self, a: _Elem, b: _Elem) -> bool:
         """a's content ends a page's content and b's begins the next page's."""
         a_marks = [(page, mcid) for mcid, page in self._marked_content(a) if page is not None]
         b_marks = [(page, mcid) for mcid, page in self._marked_content(b) if page is not None]
@@ -267,38 +308,37 @@ class _Tree:
         order; artifacts and unattached margin content have none that count)."""
         if self._bounds is None:
             found: dict[int, list[int]] = {}
-            for top in self._elements(self.root):
+            for top in self.root.elements():
                 for mcid, page in self._marked_content(top):
                     if page is not None:
                         found.setdefault(page, []).append(mcid)
             self._bounds = {page: (min(m), max(m)) for page, m in found.items()}
         return self._bounds
 
-    def _head(self, table: Dictionary) -> Dictionary | None:
-        heads = [k for k in self._elements(table) if _tag(k) == "/THead"]
+    def _head(self, table: _Elem) -> _Elem | None:
+        heads = [k for k in table.elements() if k.tag == "/THead"]
         return heads[0] if len(heads) == 1 else None
 
-    def _header_cells(self, head: Dictionary) -> list[Dictionary]:
-        return [cell for row in self._elements(head) if _tag(row) == "/TR"
-                for cell in self._elements(row) if _tag(cell) in ("/TH", "/TD")]
+    def _header_cells(self, head: _Elem) -> list[_Elem]:
+        return [cell for row in head.elements() if row.tag == "/TR"
+                for cell in row.elements() if cell.tag in ("/TH", "/TD")]
 
-    def _cells_signature(self, head: Dictionary) -> list[bytes]:
+    def _cells_signature(self, head: _Elem) -> list[bytes]:
         return [b"".join(self._glyphs(cell)) for cell in self._header_cells(head)]
 
-    def _glyphs(self, elem: Dictionary) -> Iterator[bytes]:
+    def _glyphs(self, elem: _Elem) -> Iterator[bytes]:
         """The bytes of the text drawn by an element's marked content, in order."""
         for mcid, page in self._marked_content(elem):
             if page is not None:
                 yield from self._marks(page).shown.get(mcid, [])
 
-    def _marked_content(self, elem: Dictionary) -> Iterator[tuple[int, int | None]]:
-        for kid in _kids(elem):
-            if isinstance(kid, int):
-                yield kid, self._page_of(elem)
-            elif isinstance(kid, Dictionary) and kid.get("/Type") == _MCR:
-                page = kid.get("/Pg", elem.get("/Pg"))
-                yield int(kid.MCID), self.page_index.get(page.objgen) if isinstance(page, Dictionary) else None
-            elif _is_elem(kid):
+    def _marked_content(self, elem: _Elem) -> Iterator[tuple[int, int | None]]:
+        for kid in elem.kids:
+            if type(kid) is int:
+                yield kid, elem.page
+            elif type(kid) is _Mark:
+                yield int(kid.mcid), elem.page if kid.page is _INHERITED else kid.page
+            elif type(kid) is _Elem:
                 yield from self._marked_content(kid)
 
     def _marks(self, page: int) -> _PageMarks:
@@ -315,55 +355,55 @@ class _Tree:
         """The MCIDs the page's content opens (BDC with an MCID), in order."""
         return self._marks(page).opened
 
-    def _merge_chain(self, parent: Dictionary, chain: list[tuple[Dictionary, Dictionary]]) -> None:
+    def _merge_chain(self, parent: _Elem, chain: list[tuple[_Elem, _Elem]]) -> None:
         for level, (a, b) in enumerate(chain):
-            if level == len(chain) - 1 and _tag(a) == "/Table":
+            if level == len(chain) - 1 and a.tag == "/Table":
                 self._merge_tables(a, b)
             else:
-                self._move_kids(b, a, _kids(b))
-            self._set_kids(parent, (k for k in _kids(parent) if not _same(k, b)))
+                self._move_kids(b, a, b.kids)
+            self._set_kids(parent, (k for k in parent.kids if k is not b))
             parent = a                  # b's first child, the next b, now lives in a
 
-    def _move_kids(self, source: Dictionary, target: Dictionary, kids: Iterable) -> None:
-        moved = _kids(target)
+    def _move_kids(self, source: _Elem, target: _Elem, kids: Iterable) -> None:
+        moved = list(target.kids)
         for kid in kids:
-            if isinstance(kid, int):    # an MCID on the source's page: say which page
-                kid = Dictionary(Type=_MCR, Pg=source.Pg, MCID=kid)
-            elif _is_elem(kid):
-                kid.P = target
+            if type(kid) is int:        # an MCID on the source's page: say which page
+                kid = _Mark(Dictionary(Type=_MCR, Pg=source.obj.Pg, MCID=kid), kid, source.page)
+            elif type(kid) is _Elem:
+                kid.obj.P = target.obj
             moved.append(kid)
         self._set_kids(target, moved)
 
-    def _merge_tables(self, a: Dictionary, b: Dictionary) -> None:
+    def _merge_tables(self, a: _Elem, b: _Elem) -> None:
         """b, a continuation of table a, into a: its repeated header row dropped (it becomes an
         artifact with the other unattached content), its rows appended, its cells' /Headers
         pointed at a's header cells."""
         head_a, head_b = self._head(a), self._head(b)
         renamed = {}
         for cell_a, cell_b in zip(self._header_cells(head_a), self._header_cells(head_b)):
-            if "/ID" in cell_a and "/ID" in cell_b:
-                renamed[bytes(cell_b.ID)] = cell_a.ID
+            if "/ID" in cell_a.obj and "/ID" in cell_b.obj:
+                renamed[bytes(cell_b.obj.ID)] = cell_a.obj.ID
         for cell in self._descendants(b):
-            for attrs in _attributes(cell):
+            for attrs in _attributes(cell.obj):
                 headers = attrs.get("/Headers")
                 if isinstance(headers, Array):
                     attrs.Headers = Array([renamed.get(bytes(h), h) for h in headers])
 
-        def parts(table: Dictionary, tag: str) -> list[Dictionary]:
-            return [k for k in self._elements(table) if _tag(k) == tag]
+        def parts(table: _Elem, tag: str) -> list[_Elem]:
+            return [k for k in table.elements() if k.tag == tag]
 
         bodies_a, bodies_b = parts(a, "/TBody"), parts(b, "/TBody")
-        rest_b = [k for k in _kids(b) if not (_is_elem(k) and _tag(k) in ("/THead", "/TBody", "/TFoot"))]
+        rest_b = [k for k in b.kids if not (type(k) is _Elem and k.tag in ("/THead", "/TBody", "/TFoot"))]
         if bodies_a and bodies_b:
             # the page break fell inside the last row group: its rows continue it
-            self._move_kids(bodies_b[0], bodies_a[-1], _kids(bodies_b[0]))
+            self._move_kids(bodies_b[0], bodies_a[-1], bodies_b[0].kids)
             bodies_b = bodies_b[1:]
         feet_b = parts(b, "/TFoot")
         feet = feet_b or parts(a, "/TFoot")         # a repeated footer counts once, at the end
-        kept = [k for k in _kids(a) if not (_is_elem(k) and _tag(k) == "/TFoot")]
+        kept = [k for k in a.kids if not (type(k) is _Elem and k.tag == "/TFoot")]
         for kid in [*bodies_b, *rest_b, *feet_b]:
-            if _is_elem(kid):
-                kid.P = a
+            if type(kid) is _Elem:
+                kid.obj.P = a.obj
         self._set_kids(a, [*kept, *bodies_b, *rest_b, *feet])
 
     # -- 2. parent tree rebuilt from the tree; unattached content becomes artifacts ---------
@@ -372,50 +412,41 @@ class _Tree:
         """Every MCID and annotation mapped to the element that owns it, from the tree itself."""
         mapping: dict[int, dict[int, Dictionary]] = {}
         annotations: dict[tuple[int, int], Dictionary] = {}
-        seen: set[tuple[int, int]] = set()
+        seen: set[int] = set()
+        in_order: list[_Elem] = []
 
-        def walk(elem: Dictionary) -> None:
-            if elem.is_indirect:
-                if elem.objgen in seen:
-                    return
-                seen.add(elem.objgen)
-            in_order.append((elem, _tag(elem)))
-            # Each question below is a call into pikepdf, and this visits every element of
-            # every paper: each kid's /Type and the element's page are read once.
-            own_page: object = _NOT_LOOKED_UP
-            for kid in _kids(elem):
-                if isinstance(kid, int):
-                    if own_page is _NOT_LOOKED_UP:
-                        own_page = self._page_of(elem)
-                    if own_page is not None:
-                        mapping.setdefault(own_page, {})[kid] = elem
-                    continue
-                if not isinstance(kid, Dictionary):
-                    continue
-                kind = kid.get("/Type")
-                if kind is not None and kind == _MCR:
-                    if "/Stm" not in kid:
-                        page_obj = kid.get("/Pg", elem.get("/Pg"))
-                        page = self.page_index.get(page_obj.objgen) if isinstance(page_obj, Dictionary) else None
+        def walk(elem: _Elem) -> None:
+            if id(elem) in seen:
+                return
+            seen.add(id(elem))
+            in_order.append(elem)
+            for kid in elem.kids:
+                if type(kid) is int:
+                    if elem.page is not None:
+                        mapping.setdefault(elem.page, {})[kid] = elem.obj
+                elif type(kid) is _Mark:
+                    if not kid.in_stream:
+                        page = elem.page if kid.page is _INHERITED else kid.page
                         if page is not None:
-                            mapping.setdefault(page, {})[int(kid.MCID)] = elem
-                elif kind is not None and kind == _OBJR:
+                            mapping.setdefault(page, {})[int(kid.mcid)] = elem.obj
+                elif type(kid) is _Elem:
+                    kid.obj.P = elem.obj
+                    kid.parent = elem
+                    walk(kid)
+                elif isinstance(kid, Dictionary) and kid.get("/Type") == _OBJR:
                     target = kid.get("/Obj")
                     if isinstance(target, Dictionary) and target.is_indirect:
-                        annotations[target.objgen] = elem
-                elif "/S" in kid:                   # an element (`_is_elem`, with /Type read once)
-                    kid.P = elem
-                    walk(kid)
+                        annotations[target.objgen] = elem.obj
 
-        in_order: list[tuple[Dictionary, str]] = []
-        for top in self._elements(self.root):
-            top.P = self.root
+        for top in self.root.elements():
+            top.obj.P = self.root_obj
+            top.parent = None
             walk(top)
         # The tree's shape is final now (later steps change attributes and IDs, not kids):
         # the steps after this one read this list rather than walk the tree again.
         self._in_order = in_order
 
-        old = _number_tree(self.root.get("/ParentTree"))
+        old = _number_tree(self.root_obj.get("/ParentTree"))
         self._old_mcids = {n: v for n, v in old.items() if isinstance(v, Array)}
         nums: dict[int, object] = {}
         used = set(old)
@@ -447,8 +478,8 @@ class _Tree:
             flat.append(key)
             flat.append(nums[key])
         tree = Dictionary(Nums=flat)
-        self.root.ParentTree = self.pdf.make_indirect(tree)
-        self.root.ParentTreeNextKey = max([*nums, next_key - 1], default=-1) + 1
+        self.root_obj.ParentTree = self.pdf.make_indirect(tree)
+        self.root_obj.ParentTreeNextKey = max([*nums, next_key - 1], default=-1) + 1
         self._page_keys = {index: int(page.obj.StructParents) for index, page in enumerate(self.pdf.pages)
                            if "/StructParents" in page.obj}
         return mapping
@@ -505,14 +536,14 @@ class _Tree:
     # -- 3 and 4. /IDTree and header scopes --------------------------------------------------------
 
     def _header_scopes(self) -> None:
-        for row in (e for e, tag in self._in_order if tag == "/TR"):
-            cells = self._elements(row)
-            in_head = _tag(row.get("/P", Dictionary())) == "/THead"
-            all_headers = bool(cells) and all(_tag(c) == "/TH" for c in cells)
+        for row in (e for e in self._in_order if e.tag == "/TR"):
+            cells = row.elements()
+            in_head = row.parent is not None and row.parent.tag == "/THead"
+            all_headers = bool(cells) and all(c.tag == "/TH" for c in cells)
             for cell in cells:
-                if _tag(cell) != "/TH":
+                if cell.tag != "/TH":
                     continue
-                attrs = _table_attributes(cell)
+                attrs = _table_attributes(cell.obj)
                 if "/Scope" not in attrs:
                     attrs.Scope = Name.Column if in_head or all_headers else Name.Row
 
@@ -520,26 +551,26 @@ class _Tree:
         """/IDTree over every element ID, made unique first: a pack joins documents whose
         header IDs were numbered separately, and a /Headers reference must name one cell."""
         named: dict[bytes, Dictionary] = {}
-        for elem, tag in self._in_order:
-            if tag == "/Table":
+        for elem in self._in_order:
+            if elem.tag == "/Table":
                 self._unique_ids(elem, named)
-            elif "/ID" in elem and not self._in_table(elem):
-                self._claim(elem, named)
+            elif "/ID" in elem.obj and not self._in_table(elem):
+                self._claim(elem.obj, named)
         if not named:
             return
         names = Array()
         for key in sorted(named):
             names.append(String(key))
             names.append(named[key])
-        self.root.IDTree = self.pdf.make_indirect(Dictionary(Names=names))
+        self.root_obj.IDTree = self.pdf.make_indirect(Dictionary(Names=names))
 
     @staticmethod
-    def _in_table(elem: Dictionary) -> bool:
-        node, hops = elem.get("/P"), 0
-        while isinstance(node, Dictionary) and "/S" in node and hops < 64:
-            if _tag(node) == "/Table":
+    def _in_table(elem: _Elem) -> bool:
+        node, hops = elem.parent, 0
+        while node is not None and hops < 64:
+            if node.tag == "/Table":
                 return True
-            node, hops = node.get("/P"), hops + 1
+            node, hops = node.parent, hops + 1
         return False
 
     @staticmethod
@@ -557,8 +588,8 @@ class _Tree:
         named[bytes(elem.ID)] = elem
         return old
 
-    def _unique_ids(self, table: Dictionary, named: dict[bytes, Dictionary]) -> None:
-        cells = list(self._descendants(table))
+    def _unique_ids(self, table: _Elem, named: dict[bytes, Dictionary]) -> None:
+        cells = [cell.obj for cell in self._descendants(table)]
         renamed: dict[bytes, pikepdf.Object] = {}
         for cell in cells:
             if "/ID" in cell:
