@@ -173,3 +173,88 @@ def test_an_edit_that_keeps_the_size_and_the_modification_time_is_still_seen(sit
     assert "inspections/torbay-2021/index.html" in report.rendered
     page = (site / "output" / "site" / "inspections" / "torbay-2021" / "index.html").read_text(encoding="utf-8")
     assert "Governance was not strong enough." in page
+
+
+# --- whatever changed, an incremental build makes the site a cold build would make ------------
+
+def replace_in(relative: str, old: str, new: str):
+    def edit(root: Path) -> None:
+        path = root / relative
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} is not in {relative}"
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return edit
+
+
+def override_footer(root: Path) -> None:
+    theme = (THEME_TEMPLATES / "_footer.html").read_text(encoding="utf-8")
+    (root / "templates").mkdir(exist_ok=True)
+    (root / "templates" / "_footer.html").write_text(theme.replace("Published by", "Issued by", 1), encoding="utf-8")
+
+
+EDITS = {
+    "a council's name": replace_in("content/councils/dudley.yaml", "name: Dudley Metropolitan Borough Council",
+                                   "name: Dudley Council"),
+    "a service's name": replace_in("content/services/dudley-yos.yaml", "name: Dudley Youth Offending Service",
+                                   "name: Dudley Youth Justice Service"),
+    "an indicator's value": replace_in("content/indicators/dudley-yos.yaml", "value: 203", "value: 204"),
+    "a progress note": replace_in("content/action-plans/dudley-2019-progress.yaml",
+                                  "Implementation is under way", "Implementation is well under way"),
+    "a report's text": replace_in("content/reports/dudley-yos-action-plan-update.md",
+                                  "This report tells the Committee", "This report informs the Committee"),
+    "an agenda item's title": replace_in("content/meetings/torbay-cyp-osb-2021-03-01.yaml",
+                                         "title: Review of the Youth Offending Team",
+                                         "title: Review of the Youth Offending Service"),
+    "a Markdown appendix": replace_in("content/attachments/torbay-peer-review.md", "The peer team was",
+                                      "The peer review team was"),
+    "the site's title": replace_in("content/site.yaml", "title: Youth Justice Inspections",
+                                   "title: Youth Justice Inspection Papers"),
+    "a template override": override_footer,
+    "nothing but the date": lambda root: None,
+}
+
+
+def built_files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def assert_same_as_cold(root: Path, what: str, scratch: Path, pdf: bool) -> None:
+    """Apply the edit, build incrementally, and compare with a cold build of the same content."""
+    EDITS[what](root)
+    later = NOW + dt.timedelta(days=400) if what == "nothing but the date" else NOW
+    options = dict(as_of=later.date(), now=later, pdf=pdf, search=False, jobs=2 if pdf else 1)
+    report = build_site(BuildOptions(root=root, output=root / "output" / "site", **options))
+    assert report.ok and report.rendered, what
+    cold = scratch / "cold"
+    shutil.copytree(root / "content", cold / "content")
+    if (root / "templates").is_dir():
+        shutil.copytree(root / "templates", cold / "templates")
+    assert build_site(BuildOptions(root=cold, output=cold / "output" / "site", **options)).ok
+    incremental, fresh = built_files(root / "output" / "site"), built_files(cold / "output" / "site")
+    assert sorted(incremental) == sorted(fresh), what
+    assert [path for path in fresh if incremental[path] != fresh[path]] == [], what
+
+
+@pytest.mark.parametrize("what", EDITS)
+def test_after_each_kind_of_edit_the_site_is_the_one_a_cold_build_makes(what: str, site: Path, tmp_path: Path) -> None:
+    """The outputs a change reaches are found from the manifest's keys: an input an output
+    reads but does not name (as the sitemap's pages, or the build date in a footer and in
+    inspections.json, were) would leave that output stale. A cold build is the reference."""
+    assert_same_as_cold(site, what, tmp_path, pdf=False)
+
+
+@pytest.fixture(scope="module")
+def built_with_papers(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("papers")
+    shutil.copytree(REPO / "content", root / "content")
+    options = dict(as_of=AS_OF, now=NOW, pdf=True, search=False, jobs=2)
+    assert build_site(BuildOptions(root=root, output=root / "output" / "site", **options)).ok
+    return root
+
+
+@pytest.mark.parametrize("what", ["a council's name", "a progress note", "an agenda item's title",
+                                  "a Markdown appendix", "nothing but the date"])
+def test_papers_and_packs_too_are_what_a_cold_build_makes(what: str, built_with_papers: Path, tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    shutil.copytree(built_with_papers, root)
+    assert_same_as_cold(root, what, tmp_path, pdf=True)
