@@ -170,9 +170,11 @@ def _build(options: BuildOptions, progress: Callable[[str, int, int], None] | No
     with build_lock(options.output.parent):
         # The spare folder is about to change: without its manifest, a build killed while
         # it changes leaves it unknown, and the next build empties it rather than trust it.
+        stage = time.perf_counter()
         spare_keys = manifest.load(spare_manifest_path)
         spare_manifest_path.unlink(missing_ok=True)
         staging = Staging(options.output, spare_keys)
+        writing = time.perf_counter() - stage
         try:
             stage = time.perf_counter()
             todo: list[Output] = []
@@ -217,6 +219,7 @@ def _build(options: BuildOptions, progress: Callable[[str, int, int], None] | No
                 report.timings["search"] = time.perf_counter() - stage
             if options.output.exists():
                 report.removed = sorted(set(previous) - set(keys))
+            stage = time.perf_counter()
             # No manifest while the swap happens: a build killed here rebuilds everything next
             # time rather than trusting keys that may not match the files.
             manifest_path.unlink(missing_ok=True)
@@ -233,6 +236,7 @@ def _build(options: BuildOptions, progress: Callable[[str, int, int], None] | No
         manifest.save(manifest_path, keys, {"fingerprint": fingerprint, "inputs": files,
                                             "as_of": options.as_of.isoformat(),
                                             "next_release": release.isoformat() if release else None})
+        report.timings["write"] = writing + time.perf_counter() - stage     # the spare folder, swap, manifests
     report.timings["total"] = time.perf_counter() - started
     return report
 
