@@ -126,3 +126,42 @@ def test_a_record_withheld_since_the_last_build_leaves_no_trace_in_the_site_its_
     assert files_containing(root / "output/site", SENTINEL) == []
     assert files_containing(spare, SENTINEL) == []
     assert files_containing(root / "output/site", "torbay-2026") == []
+
+
+def test_without_renameat2_the_swap_is_three_renames_and_the_spare_folder_still_works(tmp_path, monkeypatch):
+    from generator import write
+    monkeypatch.setattr(write, "_exchange", lambda a, b: False)       # as on a platform without it
+    root = copy_site(tmp_path / "site")
+    record = root / "content/inspections/torbay-2021.yaml"
+    build(root)
+    for old, new in ((GOVERNANCE, "Governance was weak."), ("Governance was weak.", "Governance was poor.")):
+        edit(record, old, new)
+        build(root)
+        assert all_files(root / "output/site") == cold_build(root, tmp_path / "scratch")
+    assert (root / "output/.site.previous").is_dir()
+    assert not (root / "output/.site.old").exists()
+
+
+def test_a_swap_killed_between_its_renames_is_put_right_by_the_next_build(tmp_path):
+    from generator import write
+    root = copy_site(tmp_path / "site")
+    build(root)
+    site, parked, spare = root / "output/site", root / "output/.site.old", root / "output/.site.previous"
+    live = all_files(site)
+
+    # Killed after the first rename: the live site is parked, and put back.
+    site.rename(parked)
+    write.recover(site)
+    assert all_files(site) == live and not parked.exists()
+
+    # Killed after the second rename: the new site is live, and the parked one becomes the spare.
+    shutil.copytree(site, parked)
+    write.recover(site)
+    assert all_files(site) == live and spare.is_dir() and not parked.exists()
+
+    # Either way the next build, without the spare folder's manifest, trusts nothing in it.
+    (spare / "stray.html").write_text(SENTINEL)
+    edit(root / "content/inspections/torbay-2021.yaml", GOVERNANCE, "Governance was weak.")
+    build(root)
+    assert files_containing(root / "output/site", SENTINEL) == []
+    assert all_files(root / "output/site") == cold_build(root, tmp_path / "scratch")
