@@ -137,6 +137,10 @@ class Staging:
         for stale in target.parent.glob(f".{target.name}.staging-*"):     # left by older versions
             shutil.rmtree(stale, ignore_errors=True)
         try:
+            if self.path.is_symlink() or self.path.exists() and not self.path.is_dir():
+                # Never followed: a link here (a linked output folder swapped out by an
+                # earlier build) leads to someone else's files.
+                self.path.unlink()
             self.path.mkdir(parents=True, exist_ok=True)
             self.held = self._inventory(spare_keys)
         except OSError as exc:

@@ -165,3 +165,17 @@ def test_a_swap_killed_between_its_renames_is_put_right_by_the_next_build(tmp_pa
     build(root)
     assert files_containing(root / "output/site", SENTINEL) == []
     assert all_files(root / "output/site") == cold_build(root, tmp_path / "scratch")
+
+
+def test_a_link_where_the_spare_folder_goes_is_removed_not_followed(tmp_path):
+    root = copy_site(tmp_path / "site")
+    build(root)
+    elsewhere = tmp_path / "someone-elses-folder"
+    elsewhere.mkdir()
+    (elsewhere / "keep.html").write_text("not ours")
+    (root / "output/.site.previous").symlink_to(elsewhere, target_is_directory=True)
+    edit(root / "content/inspections/torbay-2021.yaml", GOVERNANCE, "Governance was weak.")
+    build(root)
+    assert [p.name for p in elsewhere.iterdir()] == ["keep.html"]
+    assert (elsewhere / "keep.html").read_text() == "not ours"
+    assert all_files(root / "output/site") == cold_build(root, tmp_path / "scratch")
