@@ -452,8 +452,12 @@ class SerialRunner:
 
     def __init__(self) -> None:
         self.ready: list[tuple[str, Any]] = []
+        self.initialised = False          # on the first task: a build whose layouts are all cached needs none
 
     def submit(self, task: Task) -> None:
+        if not self.initialised:
+            paper_worker.init()
+            self.initialised = True
         self.ready.append((task.key, _outcome(task, paper_worker.task(task.key, task.function, task.argument))))
 
     def completed(self) -> list[tuple[str, Any]]:
