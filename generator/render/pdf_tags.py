@@ -44,7 +44,6 @@ from pikepdf import Array, Dictionary, Name, String
 __all__ = ["fix_pdf"]
 
 _HEADINGS = {f"/H{n}" for n in range(1, 7)} | {"/H"}
-_NOT_LOOKED_UP = object()             # a lazily read value, before it is read
 _TEXT_SHOWING = {"Tj", "TJ", "'", '"'}
 # `Name.MCR` makes a new object on every use (microseconds): the tree walks use these.
 _MCR, _OBJR, _TABLE = Name.MCR, Name.OBJR, Name.Table
