@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import zlib
 from pathlib import Path
@@ -29,3 +30,34 @@ def files_containing(folder: Path, sentinel: str) -> list[str]:
         if path.is_file() and needle in readable(path.read_bytes()):
             hits.append(path.relative_to(folder).as_posix())
     return hits
+
+
+SENTINEL = "ZEBRA-SENTINEL-7741"
+
+
+def plant_embargoed_inspection(root: Path, until: dt.datetime, status: str = "published") -> None:
+    (root / "content/inspections/torbay-2026.yaml").write_text(f"""\
+service: torbay-yot
+framework: hmip-youth-2021
+fieldwork: {{from: 2026-09-14, to: 2026-09-18}}
+published: 2026-11-23
+status: {status}
+embargo_until: {until:%Y-%m-%d %H:%M}
+overall: {{rating: Good}}
+introduction: The re-inspection found {SENTINEL} improvements.
+domains:
+  "1":
+    summary: Governance {SENTINEL} was stronger.
+    strengths: [The Board {SENTINEL} met monthly.]
+standards:
+  "1.1": Good
+recommendations:
+  - to: The YOT Management Board {SENTINEL}
+    items: [keep the {SENTINEL} improvements going]
+""")
+    (root / "content/action-plans/torbay-2026-plan.yaml").write_text(f"""\
+inspection: torbay-2026
+title: Re-inspection plan {SENTINEL}
+actions:
+  - {{id: A1, recommendations: [1], action: Keep going {SENTINEL}, due: 2027-03}}
+""")

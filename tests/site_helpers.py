@@ -24,9 +24,9 @@ def copy_site(destination: Path) -> Path:
 
 
 def build(root: Path, output: Path | None = None, now: dt.datetime = AS_OF, pdf: bool = False,
-          search: bool = False, drafts: bool = False):
+          search: bool = False, drafts: bool = False, jobs: int = 1):
     options = BuildOptions(root=root, output=output or root / "output" / "site", as_of=now.date(), now=now,
-                           drafts=drafts, pdf=pdf, jobs=1, search=search)
+                           drafts=drafts, pdf=pdf, jobs=jobs, search=search)
     report = build_site(options)
     assert report.ok, [str(p) for p in report.checked.errors]
     return report
@@ -34,6 +34,25 @@ def build(root: Path, output: Path | None = None, now: dt.datetime = AS_OF, pdf:
 
 def all_files(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def cold_build(root: Path, scratch: Path, **options) -> dict[str, bytes]:
+    """What a first build of root's content (and site templates) makes, in a folder of its
+    own under `scratch`: the reference an incremental build must equal. `options`: as `build`."""
+    fresh = scratch / "cold"
+    shutil.rmtree(fresh, ignore_errors=True)
+    shutil.copytree(root / "content", fresh / "content")
+    if (root / "templates").is_dir():
+        shutil.copytree(root / "templates", fresh / "templates")
+    build(fresh, **options)
+    return all_files(fresh / "output" / "site")
+
+
+def replace_in_file(path: Path, old: str, new: str) -> None:
+    """Replace the first `old` in a file, which must hold it."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 class LinkCollector(HTMLParser):

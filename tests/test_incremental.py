@@ -22,6 +22,8 @@ from generator.build import BuildOptions, BuildReport, build_site
 from generator.model.types import LONDON
 from generator.pipeline import check_site
 from generator.plan import plan_site
+from site_helpers import all_files, cold_build, replace_in_file
+from site_helpers import build as build_in_place
 
 REPO = Path(__file__).resolve().parent.parent
 THEME_TEMPLATES = REPO / "generator" / "theme" / "templates"
@@ -178,12 +180,7 @@ def test_an_edit_that_keeps_the_size_and_the_modification_time_is_still_seen(sit
 # --- whatever changed, an incremental build makes the site a cold build would make ------------
 
 def replace_in(relative: str, old: str, new: str):
-    def edit(root: Path) -> None:
-        path = root / relative
-        text = path.read_text(encoding="utf-8")
-        assert old in text, f"{old!r} is not in {relative}"
-        path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return edit
+    return lambda root: replace_in_file(root / relative, old, new)
 
 
 def override_footer(root: Path) -> None:
@@ -214,23 +211,14 @@ EDITS = {
 }
 
 
-def built_files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 def assert_same_as_cold(root: Path, what: str, scratch: Path, pdf: bool) -> None:
     """Apply the edit, build incrementally, and compare with a cold build of the same content."""
     EDITS[what](root)
     later = NOW + dt.timedelta(days=400) if what == "nothing but the date" else NOW
-    options = dict(as_of=later.date(), now=later, pdf=pdf, search=False, jobs=2 if pdf else 1)
-    report = build_site(BuildOptions(root=root, output=root / "output" / "site", **options))
-    assert report.ok and report.rendered, what
-    cold = scratch / "cold"
-    shutil.copytree(root / "content", cold / "content")
-    if (root / "templates").is_dir():
-        shutil.copytree(root / "templates", cold / "templates")
-    assert build_site(BuildOptions(root=cold, output=cold / "output" / "site", **options)).ok
-    incremental, fresh = built_files(root / "output" / "site"), built_files(cold / "output" / "site")
+    options = dict(now=later, pdf=pdf, jobs=2 if pdf else 1)
+    report = build_in_place(root, **options)
+    assert report.rendered, what
+    incremental, fresh = all_files(root / "output" / "site"), cold_build(root, scratch, **options)
     assert sorted(incremental) == sorted(fresh), what
     assert [path for path in fresh if incremental[path] != fresh[path]] == [], what
 

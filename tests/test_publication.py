@@ -3,43 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
-from leak_helpers import files_containing
+from leak_helpers import SENTINEL, files_containing, plant_embargoed_inspection
 from site_helpers import AS_OF, build, copy_site
-
-SENTINEL = "ZEBRA-SENTINEL-7741"
-
-
-def plant_embargoed_inspection(root: Path, until: dt.datetime, status: str = "published") -> None:
-    (root / "content/inspections/torbay-2026.yaml").write_text(f"""\
-service: torbay-yot
-framework: hmip-youth-2021
-fieldwork: {{from: 2026-09-14, to: 2026-09-18}}
-published: 2026-11-23
-status: {status}
-embargo_until: {until:%Y-%m-%d %H:%M}
-overall: {{rating: Good}}
-introduction: The re-inspection found {SENTINEL} improvements.
-domains:
-  "1":
-    summary: Governance {SENTINEL} was stronger.
-    strengths: [The Board {SENTINEL} met monthly.]
-standards:
-  "1.1": Good
-recommendations:
-  - to: The YOT Management Board {SENTINEL}
-    items: [keep the {SENTINEL} improvements going]
-""")
-    (root / "content/action-plans/torbay-2026-plan.yaml").write_text(f"""\
-inspection: torbay-2026
-title: Re-inspection plan {SENTINEL}
-actions:
-  - {{id: A1, recommendations: [1], action: Keep going {SENTINEL}, due: 2027-03}}
-""")
-
 
 def test_a_record_embargoed_until_tomorrow_appears_nowhere_in_the_site(tmp_path):
     root = copy_site(tmp_path)

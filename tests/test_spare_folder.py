@@ -7,29 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from pathlib import Path
 
-from leak_helpers import files_containing
-from site_helpers import AS_OF, all_files, build, copy_site
-from test_publication import SENTINEL, plant_embargoed_inspection
+from leak_helpers import SENTINEL, files_containing, plant_embargoed_inspection
+from site_helpers import AS_OF, all_files, build, cold_build, copy_site, replace_in_file as edit
 
 DAY = dt.timedelta(days=1)
 GOVERNANCE = "Governance was not robust enough."
-
-
-def cold_build(root: Path, scratch: Path, now: dt.datetime = AS_OF, search: bool = False) -> dict[str, bytes]:
-    """What a first build of root's content makes, in a folder of its own."""
-    fresh = scratch / "cold"
-    shutil.rmtree(fresh, ignore_errors=True)
-    shutil.copytree(root / "content", fresh / "content")
-    build(fresh, now=now, search=search)
-    return all_files(fresh / "output/site")
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} is not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_after_any_series_of_edits_the_site_is_the_one_a_cold_build_makes(tmp_path):
@@ -55,7 +38,7 @@ def test_after_any_series_of_edits_the_site_is_the_one_a_cold_build_makes(tmp_pa
         change()
         build(root, now=now)
         live = all_files(root / "output/site")
-        assert live == cold_build(root, tmp_path / "scratch", now), f"step {number}: {what}"
+        assert live == cold_build(root, tmp_path / "scratch", now=now), f"step {number}: {what}"
         # The spare folder is a part of the live site: the same files, at the same version.
         held = all_files(spare)
         assert held and all(live.get(path) == data for path, data in held.items()), f"step {number}: {what}"

@@ -187,11 +187,11 @@ class _Tree:
     def _mirror(self, obj: Dictionary) -> _Elem:
         """Read an element and everything below it (each indirect element once)."""
         key = obj.objgen
-        if key != (0, 0):
-            if key in self._read:
-                return self._read[key]
+        indirect = key != (0, 0)          # a direct object has no identity to find it again by
+        if indirect and key in self._read:
+            return self._read[key]
         elem = _Elem(obj, str(obj.get("/S")), self._page_of(obj))
-        if key != (0, 0):
+        if indirect:
             self._read[key] = elem
         kids = elem.kids
         for kid in _kids(obj):
