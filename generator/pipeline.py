@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
+from generator.check_memo import CheckMemo, no_memo
 from generator.load import LoadResult, load_site
 from generator.problems import Problem, Severity
 from generator.resolve import Corpus, resolve
@@ -49,14 +50,19 @@ def collector_paused():
 
 
 def check_site(root: Path, as_of: dt.date, jobs: int = 0, parsed: Path | None = None,
-               digests: Mapping[str, str] | None = None) -> Checked:
+               digests: Mapping[str, str] | None = None, memo: CheckMemo | None = None) -> Checked:
     """Load, validate and resolve everything under root/content; never raises on content.
     `jobs`: processes that may read files (0: one per core); `parsed`: where records parsed
-    by earlier builds are kept (None: parse every file); `digests`: see `load_site`."""
+    by earlier builds are kept (None: parse every file); `digests`: see `load_site`;
+    `memo`: what earlier checks in this process worked out (see `check_memo`), brought up
+    to date."""
     with collector_paused():
-        validator = Validator()        # each document is validated as soon as it is read
-        loaded = load_site(root, jobs, parsed, sink=validator.add, digests=digests)
+        validator = Validator(memo)    # each document is validated as soon as it is read
+        loaded = load_site(root, jobs, parsed, sink=validator.add, digests=digests,
+                           held=validator.holds if memo is not None else None)
         records, invalid = validator.records(loaded.unreadable)
-        corpus, unresolved = resolve(records, as_of)
+        corpus, unresolved = resolve(records, as_of, memo.part if memo is not None else no_memo)
+        if memo is not None:
+            memo.finish()
     problems = tuple(sorted({*loaded.problems, *invalid, *unresolved}, key=lambda p: p.sort_key))
     return Checked(loaded, records, corpus, problems)

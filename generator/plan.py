@@ -187,7 +187,8 @@ def plan_site(corpus: Corpus, now: dt.datetime, preview: bool = False, pdf: bool
             outputs.append(Output(logo, "file", logo, None, (f"attachment:{logo}",), f"{view.council.name} logo"))
     data_inputs = tuple(sorted({SITE, *all_inspections, *all_services, *frameworks, *all_councils}))
     outputs += [
-        Output("data/inspections.json", "data", None, None, tuple(sorted({*data_inputs, AS_OF})),    # it says as_of
+        # It says as_of, and which actions answer each recommendation (the action plans).
+        Output("data/inspections.json", "data", None, None, tuple(sorted({*data_inputs, *all_plans, AS_OF})),
                "Inspections (JSON)"),
         Output("data/ratings.csv", "data", None, None, data_inputs, "Ratings (CSV)"),
         Output("feed.xml", "data", None, None, tuple(sorted({SITE, *all_inspections, *all_meetings})), "Feed"),

@@ -12,8 +12,9 @@ from typing import AbstractSet, Any, Generic, Mapping, Sequence, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from generator.check_memo import CheckMemo
 from generator.load import Document, LoadResult
-from generator.load.documents import LazySourceMap
+from generator.load.documents import Held, LazySourceMap
 from generator.load.yaml_source import SourceMap, dotted
 from generator.model import MODELS
 from generator.problems import Problem, Severity, did_you_mean
@@ -190,14 +191,22 @@ class Validator:
     a document's plain data is freed as soon as its record exists, and validation runs
     while other processes are still reading."""
 
-    def __init__(self) -> None:
+    def __init__(self, memo: CheckMemo | None = None) -> None:
+        self.memo = memo                 # records validated by earlier builds in this process
         self.problems: list[Problem] = []
         self.by_kind: dict[str, dict[str, Record]] = {kind: {} for kind in MODELS if kind != "site"}
         self.site: Record | None = None
         self.attachments: dict[str, Document] = {}
         self.broken: set[tuple[str, str]] = set()
 
-    def add(self, doc: Document, read_problems: Sequence[Problem] = ()) -> None:
+    def holds(self, kind: str, path: str, digest: str) -> bool:
+        """`load_site`'s `held`: the memo has this file's record, validated from these bytes."""
+        return self.memo is not None and self.memo.holds(kind, path, digest)
+
+    def add(self, doc: Document | Held, read_problems: Sequence[Problem] = ()) -> None:
+        if isinstance(doc, Held):
+            self.by_kind[doc.kind][doc.id] = self.memo.record(doc.kind, doc.path, doc.digest)
+            return
         if doc.kind == "attachment":
             self.attachments[doc.path.removeprefix("content/")] = doc
             return
@@ -212,6 +221,8 @@ class Validator:
             self.site = record
         else:
             self.by_kind[doc.kind][doc.id] = record   # a site's own framework replaces a built-in one
+            if self.memo is not None and not read_problems:
+                self.memo.keep(record)
 
     def records(self, unreadable: AbstractSet[tuple[str, str]] = frozenset()) -> tuple[Records, list[Problem]]:
         """Every valid record, and the problems found; `unreadable`: files the loader could not read."""

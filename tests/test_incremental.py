@@ -22,11 +22,11 @@ from generator.build import BuildOptions, BuildReport, build_site
 from generator.model.types import LONDON
 from generator.pipeline import check_site
 from generator.plan import plan_site
+from edit_kinds import EDITS, THEME_TEMPLATES
 from site_helpers import all_files, cold_build, replace_in_file
 from site_helpers import build as build_in_place
 
 REPO = Path(__file__).resolve().parent.parent
-THEME_TEMPLATES = REPO / "generator" / "theme" / "templates"
 AS_OF = dt.date(2025, 6, 30)
 NOW = dt.datetime(2025, 6, 30, 23, 59, 59, tzinfo=LONDON)
 
@@ -178,38 +178,6 @@ def test_an_edit_that_keeps_the_size_and_the_modification_time_is_still_seen(sit
 
 
 # --- whatever changed, an incremental build makes the site a cold build would make ------------
-
-def replace_in(relative: str, old: str, new: str):
-    return lambda root: replace_in_file(root / relative, old, new)
-
-
-def override_footer(root: Path) -> None:
-    theme = (THEME_TEMPLATES / "_footer.html").read_text(encoding="utf-8")
-    (root / "templates").mkdir(exist_ok=True)
-    (root / "templates" / "_footer.html").write_text(theme.replace("Published by", "Issued by", 1), encoding="utf-8")
-
-
-EDITS = {
-    "a council's name": replace_in("content/councils/dudley.yaml", "name: Dudley Metropolitan Borough Council",
-                                   "name: Dudley Council"),
-    "a service's name": replace_in("content/services/dudley-yos.yaml", "name: Dudley Youth Offending Service",
-                                   "name: Dudley Youth Justice Service"),
-    "an indicator's value": replace_in("content/indicators/dudley-yos.yaml", "value: 203", "value: 204"),
-    "a progress note": replace_in("content/action-plans/dudley-2019-progress.yaml",
-                                  "Implementation is under way", "Implementation is well under way"),
-    "a report's text": replace_in("content/reports/dudley-yos-action-plan-update.md",
-                                  "This report tells the Committee", "This report informs the Committee"),
-    "an agenda item's title": replace_in("content/meetings/torbay-cyp-osb-2021-03-01.yaml",
-                                         "title: Review of the Youth Offending Team",
-                                         "title: Review of the Youth Offending Service"),
-    "a Markdown appendix": replace_in("content/attachments/torbay-peer-review.md", "The peer team was",
-                                      "The peer review team was"),
-    "the site's title": replace_in("content/site.yaml", "title: Youth Justice Inspections",
-                                   "title: Youth Justice Inspection Papers"),
-    "a template override": override_footer,
-    "nothing but the date": lambda root: None,
-}
-
 
 def assert_same_as_cold(root: Path, what: str, scratch: Path, pdf: bool) -> None:
     """Apply the edit, build incrementally, and compare with a cold build of the same content."""

@@ -122,6 +122,17 @@ class Document:
 
 
 @dataclass(frozen=True)
+class Held:
+    """A record file the caller already holds, validated by an earlier build from these very
+    bytes (`load_site`'s `held`): it is not read again."""
+
+    kind: str
+    id: str
+    path: str               # relative to the site root
+    digest: str
+
+
+@dataclass(frozen=True)
 class LoadResult:
     root: Path
     documents: tuple[Document, ...]
@@ -356,12 +367,15 @@ def _read_in_processes(files: list[tuple[Path, str]], root: Path, workers: int) 
             yield from read
 
 
-# Given each document as soon as it is read, with the problems found in reading it.
-Sink = Callable[[Document, Sequence[Problem]], None]
+# Given each document as soon as it is read, with the problems found in reading it (or,
+# in its place, a `Held` file, not read).
+Sink = Callable[["Document | Held", Sequence[Problem]], None]
+# (kind, root-relative path, digest) -> True when the caller holds the file's record
+HeldTest = Callable[[str, str, str], bool]
 
 
 def load_site(root: Path, jobs: int = 0, parsed: Path | None = None, sink: Sink | None = None,
-              digests: Mapping[str, str] | None = None) -> LoadResult:
+              digests: Mapping[str, str] | None = None, held: HeldTest | None = None) -> LoadResult:
     """Read every content file under `root/content` (and nothing outside it), in up to
     `jobs` processes (0: one per core). `parsed`: a folder of records parsed by earlier
     builds (see `parsed_cache`), reused for unchanged files and brought up to date.
@@ -370,18 +384,30 @@ def load_site(root: Path, jobs: int = 0, parsed: Path | None = None, sink: Sink 
     not kept in the result. `check_site` validates each there, so that validation runs
     while other processes read, and the plain data of only a few files is held at a time.
     `digests`: the sha256 of content files the caller has just read (the build's input
-    fingerprint), by name relative to root, so that they are not read again for the cache."""
+    fingerprint), by name relative to root, so that they are not read again for the cache.
+    `held`: asked of each record file with a digest in `digests`; a file it says the caller
+    holds (see `check_memo`) is not read, and the sink is given a `Held` in its place."""
     cache = ParsedCache(parsed) if parsed is not None else None
     kept: list[Document] = []
     with fast_yaml.quiet_stderr():
-        loaded = _load_site(root.resolve(), jobs, cache, sink or (lambda doc, problems: kept.append(doc)), digests)
+        loaded = _load_site(root.resolve(), jobs, cache, sink or (lambda doc, problems: kept.append(doc)), digests,
+                            held)
     if cache is not None:
         cache.save()
     return loaded if sink else replace(loaded, documents=tuple(kept))
 
 
+def _held(file: Path, root: Path, kind: str, digests: Mapping[str, str] | None, held: HeldTest | None
+          ) -> Held | None:
+    if held is None or not digests:
+        return None
+    shown = rel(file, root)
+    digest = digests.get(shown)
+    return Held(kind, _document_id(file, kind), shown, digest) if digest and held(kind, shown, digest) else None
+
+
 def _load_site(root: Path, jobs: int, cache: ParsedCache | None, sink: Sink,
-               digests: Mapping[str, str] | None) -> LoadResult:
+               digests: Mapping[str, str] | None, held: HeldTest | None) -> LoadResult:
     content = root / "content"
     problems: list[Problem] = []
     unreadable: set[tuple[str, str]] = set()
@@ -439,7 +465,15 @@ def _load_site(root: Path, jobs: int, cache: ParsedCache | None, sink: Sink,
                 continue
             to_read.append((file, kind))
 
-    for (file, kind), (doc, read_problems) in zip(to_read, read_documents(to_read, root, jobs, cache, digests)):
+    holding = [_held(file, root, kind, digests, held) for file, kind in to_read]
+    reading = [entry for entry, known in zip(to_read, holding) if known is None]
+    documents = read_documents(reading, root, jobs, cache, digests)
+    for (file, kind), known in zip(to_read, holding):     # in file order, held or read
+        if known is not None:
+            files += 1
+            sink(known, ())
+            continue
+        doc, read_problems = next(documents)
         hand_on(doc, read_problems)
         if doc is None:
             unreadable.add((kind, file.stem))

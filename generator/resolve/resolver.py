@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import replace
 from functools import partial
 from types import MappingProxyType
-from typing import AbstractSet, Callable, Mapping
+from typing import AbstractSet, Any, Callable, Hashable, Mapping
 
 from generator.blocks import BLOCKS, block_problem, find_blocks
+from generator.check_memo import no_memo
 from generator.model import Framework, Site
 from generator.model.council import Nation
 from generator.load.yaml_source import dotted
@@ -23,6 +25,9 @@ from generator.rules import progress
 from generator.rules.contrast import contrast_ratio
 from generator.validate import Record, Records
 
+# (key, compute) -> compute(), or an earlier build's result for the same key (`CheckMemo.part`)
+Part = Callable[[Hashable, Callable[[], Any]], Any]
+
 EXEMPT_PARAGRAPHS = {Nation.ENGLAND: range(1, 8), Nation.WALES: range(12, 19)}
 
 # Markdown images and links: ![alt](target) / [text](target)
@@ -35,8 +40,8 @@ _RAW_SRC = re.compile(r"""(src|href)\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
 class _Checker:
     """Collects problems while references are resolved."""
 
-    def __init__(self, records: Records) -> None:
-        self.records = records
+    def __init__(self, records: Records | None = None) -> None:
+        self.records = records          # needed by `reference` only
         self.problems: list[Problem] = []
 
     def at(self, record: Record, field: tuple, severity: Severity, message: str,
@@ -155,12 +160,71 @@ def _date_label(value) -> str:
     return value.display if value is not None else "date not known"
 
 
-def resolve(records: Records, as_of: dt.date) -> tuple[Corpus | None, list[Problem]]:
-    """Join and check everything. Returns no corpus when site.yaml itself is unusable."""
+def _inspection_targets(rec: Record, attachment_paths: AbstractSet[str]) -> list[Problem]:
+    """The links and images of an inspection's introduction and findings (`check_markdown_targets`)."""
+    problems = []
+    model = rec.model
+    for d_number, findings in model.domains.items():
+        for list_name in ("strengths", "areas_for_improvement"):
+            for index, text in enumerate(getattr(findings, list_name)):
+                if may_have_targets(text):      # the field's name is made only for those that may
+                    where = ("domains", d_number, list_name, index)
+                    problems += check_markdown_targets(
+                        text, rec.path, partial(_line_of, rec, where), dotted(where), attachment_paths)
+    problems += check_markdown_targets(model.introduction, rec.path, partial(_line_of, rec, ("introduction",)),
+                                       "introduction", attachment_paths)
+    return problems
+
+
+def _plan_actions(rec: Record, count: int, as_of: dt.date
+                  ) -> tuple[tuple[ActionView, ...], list[Problem], list[tuple[int, str]]]:
+    """An action plan's actions with their RAG and overdue status as of `as_of`, the problems
+    in them (`count`: how many recommendations the inspection makes), and which
+    (recommendation number, action id) pairs answer recommendations."""
+    plan = rec.model
+    check = _Checker()
+    answers: list[tuple[int, str]] = []
+    seen: dict[str, int] = {}
+    views = []
+    for index, action in enumerate(plan.actions):
+        if action.id in seen:
+            check.at(rec, ("actions", index, "id"), Severity.ERROR,
+                     f"action id '{action.id}' is used twice (first at actions.{seen[action.id]})",
+                     "give each action its own id")
+        seen.setdefault(action.id, index)
+        for r_index, number in enumerate(action.recommendations):
+            if not 1 <= number <= count:
+                check.at(rec, ("actions", index, "recommendations", r_index), Severity.ERROR,
+                         f"{plan.inspection} has no recommendation {number}",
+                         f"it has {count} recommendation{'s' if count != 1 else ''}, numbered 1 to {count}"
+                         if count else "that inspection lists no recommendations")
+            else:
+                answers.append((number, action.id))
+        dates = [u.date for u in action.updates]
+        if dates != sorted(dates):
+            check.at(rec, ("actions", index, "updates"), Severity.WARNING,
+                     "progress updates are not in date order", "list them oldest first")
+        latest = progress.latest_update(action)
+        status = latest.rag if latest else None
+        views.append(ActionView(action, status, progress.is_overdue(action, as_of, status),
+                                latest.note if latest else None))
+    return tuple(views), check.problems, answers
+
+
+def _names_digest(names: AbstractSet[str]) -> str:
+    return hashlib.sha256("\n".join(sorted(names)).encode()).hexdigest()
+
+
+def resolve(records: Records, as_of: dt.date, part: Part = no_memo) -> tuple[Corpus | None, list[Problem]]:
+    """Join and check everything. Returns no corpus when site.yaml itself is unusable.
+
+    `part(key, compute)` gives a per-record result: `CheckMemo.part` reuses what an earlier
+    build computed for the same key. Each key names everything its result depends on."""
     check = _Checker(records)
     if records.site is None:
         return None, check.problems
     attachment_paths = frozenset(records.attachments)
+    attachments_key = _names_digest(attachment_paths)
     site: Site = records.site.model
     if site.default_council:
         check.reference(records.site, ("default_council",), "council", site.default_council, "council", "councils")
@@ -199,18 +263,12 @@ def resolve(records: Records, as_of: dt.date) -> tuple[Corpus | None, list[Probl
                 check.at(rec, ("published",), Severity.ERROR,
                          f"published ({model.published}) before the fieldwork ({last})",
                          "a report is published after its fieldwork")
-        domains, separate, score, max_score, overall, found = apply_framework(rec, framework)
+        framework_digest = records.of("framework")[model.framework].digest
+        domains, separate, score, max_score, overall, found = part(
+            ("framework", rec.path, rec.digest, framework_digest), partial(apply_framework, rec, framework))
         check.problems += found
-        for d_number, findings in model.domains.items():
-            for list_name in ("strengths", "areas_for_improvement"):
-                for index, text in enumerate(getattr(findings, list_name)):
-                    if may_have_targets(text):      # the field's name is made only for those that may
-                        where = ("domains", d_number, list_name, index)
-                        check.problems += check_markdown_targets(
-                            text, rec.path, partial(_line_of, rec, where), dotted(where), attachment_paths)
-        check.problems += check_markdown_targets(model.introduction, rec.path,
-                                                 partial(_line_of, rec, ("introduction",)), "introduction",
-                                                 attachment_paths)
+        check.problems += part(("targets", rec.path, rec.digest, attachments_key),
+                               partial(_inspection_targets, rec, attachment_paths))
         if not ok:
             continue
         services_inspections[model.service].append(iid)
@@ -231,37 +289,18 @@ def resolve(records: Records, as_of: dt.date) -> tuple[Corpus | None, list[Probl
             continue
         target = inspections[plan.inspection]["rec"].model
         count = sum(len(g.items) for g in target.recommendations)
-        seen: dict[str, int] = {}
-        views = []
-        for index, action in enumerate(plan.actions):
-            if action.id in seen:
-                check.at(rec, ("actions", index, "id"), Severity.ERROR,
-                         f"action id '{action.id}' is used twice (first at actions.{seen[action.id]})",
-                         "give each action its own id")
-            seen.setdefault(action.id, index)
-            for r_index, number in enumerate(action.recommendations):
-                if not 1 <= number <= count:
-                    check.at(rec, ("actions", index, "recommendations", r_index), Severity.ERROR,
-                             f"{plan.inspection} has no recommendation {number}",
-                             f"it has {count} recommendation{'s' if count != 1 else ''}, numbered 1 to {count}"
-                             if count else "that inspection lists no recommendations")
-                else:
-                    answered[plan.inspection].setdefault(number, []).append((pid, action.id))
-            dates = [u.date for u in action.updates]
-            if dates != sorted(dates):
-                check.at(rec, ("actions", index, "updates"), Severity.WARNING,
-                         "progress updates are not in date order", "list them oldest first")
-            latest = progress.latest_update(action)
-            status = latest.rag if latest else None
-            views.append(ActionView(action, status, progress.is_overdue(action, as_of, status),
-                                    latest.note if latest else None))
+        views, found, answers = part(("actions", rec.path, rec.digest, count, as_of),
+                                     partial(_plan_actions, rec, count, as_of))
+        check.problems += found
+        for number, action_id in answers:
+            answered[plan.inspection].setdefault(number, []).append((pid, action_id))
         plans_of[plan.inspection].append(pid)
         status, embargo = _public_state(plan)
         insp = inspections[plan.inspection]["rec"].model
         council_id = records.of("service")[insp.service].model.council
         action_plans[pid] = ActionPlanView(
             pid, rec.path, rec.digest, status, embargo, plan, plan.inspection, insp.service, council_id,
-            tuple(views), MappingProxyType(dict(progress.rag_counts(v.status for v in views))),
+            views, MappingProxyType(dict(progress.rag_counts(v.status for v in views))),
             sum(v.overdue for v in views))
 
     for iid, plan_ids in plans_of.items():

@@ -1,0 +1,151 @@
+"""`scrutiny serve` keeps what each check worked out for the next one (generator/check_memo.py).
+
+A build given the memo must make exactly the site, and report exactly the problems, that a
+build without it makes; and it must not validate or resolve again a file that did not
+change. Each test builds a private copy of the shipped content, twice or more, in one
+process, as `scrutiny serve` does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+from pathlib import Path
+
+import pytest
+
+import generator.resolve.resolver as resolver
+import generator.validate as validate
+from edit_kinds import EDITS
+from generator import manifest
+from generator.check_memo import CheckMemo
+from generator.pipeline import check_site
+from generator.problems import Severity
+from site_helpers import AS_OF, all_files, build, cold_build, copy_site, replace_in_file
+
+TORBAY = "content/inspections/torbay-2021.yaml"
+PLAN = "content/action-plans/dudley-2019-progress.yaml"
+
+
+@pytest.fixture(autouse=True)
+def collector_back():
+    """A build with a memo leaves the heap frozen for the next (see `build_site`); give the
+    test process's collector its objects back afterwards."""
+    yield
+    gc.unfreeze()
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> tuple[Path, CheckMemo]:
+    """A copy of the content, built once with a fresh memo, as `scrutiny serve` starts."""
+    root = copy_site(tmp_path / "site")
+    memo = CheckMemo()
+    build(root, memo=memo)
+    return root, memo
+
+
+def counting(monkeypatch, module, name: str) -> list:
+    """Record the first argument of every call to module.name (which still runs)."""
+    calls = []
+    original = getattr(module, name)
+
+    def counted(first, *args, **kwargs):
+        calls.append(first)
+        return original(first, *args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    return calls
+
+
+@pytest.mark.parametrize("what", EDITS)
+def test_after_each_kind_of_edit_a_build_with_the_memo_makes_what_a_cold_build_makes(
+        what: str, served: tuple[Path, CheckMemo], tmp_path: Path) -> None:
+    root, memo = served
+    EDITS[what](root)
+    later = AS_OF + dt.timedelta(days=400) if what == "nothing but the date" else AS_OF
+    report = build(root, now=later, memo=memo)
+    assert report.rendered, what
+    incremental, fresh = all_files(root / "output" / "site"), cold_build(root, tmp_path, now=later)
+    assert sorted(incremental) == sorted(fresh), what
+    assert [path for path in fresh if incremental[path] != fresh[path]] == [], what
+
+
+def test_the_next_check_validates_and_resolves_only_the_file_that_changed(
+        served: tuple[Path, CheckMemo], monkeypatch) -> None:
+    root, memo = served
+    replace_in_file(root / "content/councils/dudley.yaml", "name: Dudley Metropolitan Borough Council",
+                    "name: Dudley Council")
+    before = build(root, memo=memo).checked.records
+    validated = counting(monkeypatch, validate, "validate_document")
+    framed = counting(monkeypatch, resolver, "apply_framework")
+    planned = counting(monkeypatch, resolver, "_plan_actions")
+    replace_in_file(root / TORBAY, "introduction: |\n", "introduction: |\n  Edited.\n")
+
+    after = build(root, memo=memo).checked.records
+
+    assert {doc.path for doc in validated if doc.path.startswith("content/")} == {"content/site.yaml", TORBAY}
+    assert [record.path for record in framed] == [TORBAY]
+    assert planned == []          # no plan answers torbay-2021, and no plan file changed
+    for kind in ("inspection", "action_plan", "service", "council", "report", "meeting"):
+        for rid, record in after.of(kind).items():
+            assert (record is before.of(kind)[rid]) == (record.path != TORBAY), record.path
+    assert "Edited." in after.of("inspection")["torbay-2021"].model.introduction
+
+
+def test_a_changed_date_resolves_the_action_plans_again(served: tuple[Path, CheckMemo], monkeypatch) -> None:
+    """Overdue depends on the date: a memo entry is keyed by it, not reused across days."""
+    root, memo = served
+    planned = counting(monkeypatch, resolver, "_plan_actions")
+    build(root, now=AS_OF + dt.timedelta(days=1), memo=memo)
+    assert sorted(record.path for record in planned) == sorted(
+        f"content/action-plans/{p.name}" for p in (root / "content" / "action-plans").iterdir())
+
+
+def check(root: Path, memo: CheckMemo | None) -> tuple:
+    """The problems a build's check finds (given the file digests, as a build gives them)."""
+    _, files = manifest.input_fingerprint(root, "")
+    digests = {name: entry[4] for name, entry in files["files"].items()}
+    return check_site(root, AS_OF.date(), digests=digests, memo=memo).problems
+
+
+def test_errors_and_warnings_are_the_same_with_the_memo_and_go_when_fixed(served: tuple[Path, CheckMemo]) -> None:
+    root, memo = served
+    # A warning the per-record part of resolving finds, in a file then left as it is ...
+    replace_in_file(root / PLAN, "      - {date: 2021-03-17, rag: complete, note: \"The YJB",
+                    "      - {date: 2021-03-18, rag: green}\n      - {date: 2021-03-17, rag: complete, note: \"The YJB")
+    warned = check(root, memo)
+    order = [p for p in warned if p.path == PLAN]
+    assert [p.message for p in order] == ["progress updates are not in date order"]
+    # ... and errors in another file: one found in resolving it, then one in validating it.
+    replace_in_file(root / TORBAY, "framework: hmip-youth-2018", "framework: hmip-youth-2081")
+    for wrong, message in ((None, "there is no framework 'hmip-youth-2081'"),
+                           ("lead_inspector: [Maria Jerram]", "lead_inspector")):
+        if wrong:
+            replace_in_file(root / TORBAY, "lead_inspector: Maria Jerram", wrong)
+        with_memo = check(root, memo)
+        assert with_memo == check(root, None)
+        errors = [p for p in with_memo if p.severity is Severity.ERROR]
+        assert [p.path for p in errors] == [TORBAY] and message in str(errors[0]), errors
+        assert order[0] in with_memo
+        assert check(root, memo) == with_memo                  # nothing changed: the same messages
+
+    replace_in_file(root / TORBAY, "lead_inspector: [Maria Jerram]", "lead_inspector: Maria Jerram")
+    replace_in_file(root / TORBAY, "framework: hmip-youth-2081", "framework: hmip-youth-2018")
+    assert check(root, memo) == check(root, None) == warned
+
+
+def test_a_deleted_file_leaves_the_memo(served: tuple[Path, CheckMemo]) -> None:
+    root, memo = served
+    held = len(memo)
+    (root / PLAN).unlink()
+    check(root, memo)            # a report still names the plan: an error, and the memo moves on
+    assert len(memo) == held - 1
+
+
+def test_with_a_memo_the_corpus_stays_frozen_for_the_next_build(tmp_path: Path) -> None:
+    """Unfrozen, the collector's next full pass would walk every kept record for nothing."""
+    root = copy_site(tmp_path / "site")
+    build(root)
+    assert gc.get_freeze_count() == 0          # a build without a memo gives everything back
+    build(root, now=AS_OF + dt.timedelta(days=1), memo=CheckMemo())
+    assert gc.get_freeze_count() > 0
