@@ -12,7 +12,9 @@ For each N, in a fresh work folder (default /tmp/scrutiny-bench, kept afterwards
               the same inspection changed again (rendered count checked against the plan's
               dependants of that inspection, bench/dependants.py); one template changed (a site override
               templates/_footer.html, the theme's with one word changed); then one build
-              with search on top of the unchanged site, to time the search index alone
+              with search on top of the unchanged site, to time the search index alone;
+              last, what `scrutiny serve` rebuilds when that inspection is saved twice more
+              (bench/serve_edits.py: serve's own Builder, in one process, with its memo)
   peers       the same prose as Markdown pages (bench/peers.py): Hugo cold and no change,
               Pelican cold and no change (its content cache on), and the floor
               (bench/floor.py: jinja2 + Python-Markdown, one convert per prose field)
@@ -233,6 +235,24 @@ def dependants(site: Path, key: str) -> dict:
     return json.loads(done.stdout)
 
 
+def serve_edits(site: Path, ours: dict, expected_rendered: int | None) -> None:
+    """`scrutiny serve`'s rebuilds after the same inspection is saved twice (bench/serve_edits.py),
+    into ours['serve_first_change'] and ours['serve_saved_again']."""
+    run = measure("ours: scrutiny serve, one inspection saved twice",
+                  [PYTHON, "-m", "bench.serve_edits", site, "--as-of", AS_OF])
+    if not run.get("ok"):
+        ours["serve_saved_again"] = slim(run)
+        return
+    builds = json.loads(run["stdout"].strip().splitlines()[-1])
+    for key, name in (("serve_first_change", "first_change"), ("serve_saved_again", "saved_again")):
+        ours[key] = {**builds[name], "ok": True, "peak_rss_mib": run["peak_rss_mib"],
+                     "load_before": run["load_before"], "inspection": builds["inspection"]}
+        log(f"      serve, {name.replace('_', ' ')}: {builds[name]['seconds']:.2f} s, "
+            f"{builds[name]['rendered']} rendered")
+    ours["serve_start"] = builds["start"]
+    ours["serve_saved_again"]["expected_rendered"] = expected_rendered
+
+
 def run_size(n: int, work: Path, peers: bool, versions: dict, progress=lambda result: None) -> dict:
     """Everything for one corpus size; `progress(result)` after each measurement."""
     log(f"== N = {n:,} inspections  ({work})")
@@ -272,6 +292,8 @@ def run_size(n: int, work: Path, peers: bool, versions: dict, progress=lambda re
     override_footer(site)
     step("one_template_changed", "ours: one template changed (_footer.html)", scrutiny_build(site, out))
     step("search", "ours: unchanged site + search index", scrutiny_build(site, out, search=True))
+    serve_edits(site, ours, one.get("expected_rendered"))
+    progress(result)
     if peers:
         result["peers"] = {}
         for key, value in run_peers(site, work, versions):
@@ -439,14 +461,16 @@ def table(report: dict) -> str:
                 ("first change after the cold build", "first_change", None, None, None),
                 ("one inspection changed (saved again)", "one_inspection_changed", None, None, None),
                 ("one template changed (_footer.html)", "one_template_changed", None, None, None),
-                ("unchanged site + search index", "search", None, None, None)]
+                ("unchanged site + search index", "search", None, None, None),
+                ("serve: first change after it starts", "serve_first_change", None, None, None),
+                ("serve: one inspection changed (saved again)", "serve_saved_again", None, None, None)]
         for label, key, hugo, pelican, floor in rows:
             mine = ours.get(key)
             if mine is None:
                 continue
             rendered = mine.get("rendered")
             shown = "-" if rendered is None else str(rendered)
-            if key == "one_inspection_changed" and mine.get("expected_rendered") is not None:
+            if key in ("one_inspection_changed", "serve_saved_again") and mine.get("expected_rendered") is not None:
                 shown += f"/{mine['expected_rendered']}"
             if key == "search" and "stages" in mine:
                 label += f" (index {mine['stages'].get('search', 0):.1f} s)"
@@ -542,6 +566,15 @@ def targets(report: dict) -> list[dict]:
             f"dependants of {one.get('inspection')}")
     else:
         add(f"one inspection changed at {at} < 2 s", None, "not measured")
+    served = ours.get("serve_saved_again")
+    if _secs(served) is not None:
+        exact = served.get("rendered") == served.get("expected_rendered")
+        add(f"one inspection changed at {at} in `scrutiny serve` < 2 s, only its dependants",
+            served["seconds"] < 2.0 and exact,
+            f"{served['seconds']:.2f} s; rendered {served.get('rendered')}, the plan names "
+            f"{served.get('expected_rendered')} dependants of {served.get('inspection')}")
+    else:
+        add(f"one inspection changed at {at} in `scrutiny serve` < 2 s", None, "not measured")
     pdf = report.get("pdf") or {}
     if pdf.get("available") and pdf.get("j1", {}).get("ok") and pdf.get("j2", {}).get("ok"):
         t1 = pdf["j1"].get("stages", {}).get("pdf") or pdf["j1"]["seconds"]

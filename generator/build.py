@@ -19,7 +19,7 @@ from generator import manifest
 from generator.write import OutputError, Staging, build_lock
 
 if TYPE_CHECKING:
-    from generator.check_memo import CheckMemo
+    from generator.memo import BuildMemo
     from generator.pipeline import Checked
     from generator.plan import Output, Plan
 
@@ -115,9 +115,10 @@ def next_release(corpus, now: dt.datetime) -> dt.datetime | None:
 
 
 def build_site(options: BuildOptions, progress: Callable[[str, int, int], None] | None = None,
-               memo: CheckMemo | None = None) -> BuildReport:
+               memo: BuildMemo | None = None) -> BuildReport:
     """`memo`: kept by a process that builds again (`scrutiny serve`), so that the next check
-    validates and resolves only the files that changed (see `check_memo`)."""
+    validates and resolves only the files that changed, and the data files are put together
+    from the pieces of the inspections that did not (see `generator.memo`)."""
     try:
         return _build(options, progress, memo)
     finally:
@@ -130,11 +131,11 @@ def build_site(options: BuildOptions, progress: Callable[[str, int, int], None] 
 
 
 def _build(options: BuildOptions, progress: Callable[[str, int, int], None] | None,
-           memo: CheckMemo | None) -> BuildReport:
+           memo: BuildMemo | None) -> BuildReport:
     started = time.perf_counter()
     manifest_path = options.output.parent / ".manifests" / f"{options.output.name}.json"
-    previous = manifest.load(manifest_path) if options.output.exists() else {}
-    state = manifest.load_state(manifest_path) if previous else {}
+    previous, state = manifest.load_with_state(manifest_path) if options.output.exists() else ({}, {})
+    state = state if previous else {}
     fingerprint, files = manifest.input_fingerprint(options.root, _options_text(options), state.get("inputs"))
     if previous and _nothing_changed(options, state, fingerprint, previous):
         report = BuildReport(None)
@@ -146,6 +147,7 @@ def _build(options: BuildOptions, progress: Callable[[str, int, int], None] | No
     from generator.pipeline import check_site, collector_paused
     from generator.plan import plan_site
     from generator.render.html import make_environment, theme_asset_files
+    from generator.render.data import DATA_FROM_PARTS, data_parts
     from generator.render.parallel import render_pages
 
     # The corpus lives until the build ends. Frozen (before the collector runs again), the
@@ -153,7 +155,8 @@ def _build(options: BuildOptions, progress: Callable[[str, int, int], None] | No
     # copy its pages just to walk them (the Python documentation's advice before fork).
     with collector_paused():
         checked = check_site(options.root, options.as_of, options.jobs, parsed=options.root / ".cache" / "parsed",
-                             digests={name: entry[4] for name, entry in files["files"].items()}, memo=memo)
+                             digests={name: entry[4] for name, entry in files["files"].items()},
+                             memo=memo.check if memo is not None else None)
         gc.freeze()
     report = BuildReport(checked)
     report.timings["check"] = time.perf_counter() - started
@@ -200,7 +203,12 @@ def _build(options: BuildOptions, progress: Callable[[str, int, int], None] | No
                 staging.write(output.path, plan.corpus.attachments[output.subject].raw or b"")
                 report.rendered.append(output.path)
             html_outputs = [o for o in todo if o.kind not in ("pdf", "pack", "file")]      # pages and data
-            report.rendered += render_pages(env, plan, html_outputs, staging.path, options.jobs, progress)
+            parts = None
+            if memo is not None and any(o.path in DATA_FROM_PARTS for o in html_outputs):
+                # Made here, before the workers fork: they inherit them, and the next build
+                # (in this process) reuses every piece whose inspection did not change.
+                parts = data_parts(plan.corpus, memo.data)
+            report.rendered += render_pages(env, plan, html_outputs, staging.path, options.jobs, progress, parts)
             report.timings["render"] = time.perf_counter() - stage
 
             pdf_outputs = [o for o in todo if o.kind in ("pdf", "pack")]

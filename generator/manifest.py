@@ -34,6 +34,8 @@ def input_digests(plan: Plan) -> dict[str, str]:
                           ("report", c.reports), ("meeting", c.meetings)):
         for key, entry in mapping.items():
             digests[f"{kind}:{key}"] = entry.digest
+    for key, entry in c.inspections.items():
+        digests[f"inspection-listed:{key}"] = entry.listed_digest
     for key, attachment in c.attachments.items():
         digests[f"attachment:{key}"] = attachment.digest
     for key, framework in c.frameworks.items():
@@ -84,9 +86,11 @@ def save(path: Path, keys: Mapping[str, str], state: Mapping[str, Any] | None = 
     temporary.replace(path)
 
 
-def load_state(path: Path) -> dict:
-    """What the last complete build saw: its input fingerprint, date and next release time."""
-    return dict(_read(path).get("state", {}))
+def load_with_state(path: Path) -> tuple[dict[str, str], dict]:
+    """The keys of a manifest (as `load`) and what the last complete build saw: its input
+    fingerprint, date and next release time. Read once: it is megabytes on a large site."""
+    data = _read(path)
+    return dict(data.get("outputs", {})), dict(data.get("state", {}))
 
 
 RACY_NS = 2_000_000_000   # a file changed this close to the table being made may not show it in its time

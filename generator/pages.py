@@ -10,6 +10,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from statistics import mean
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from generator.model.indicators import COMPARATOR_NAMES, INDICATOR_NAMES
@@ -21,7 +22,7 @@ RATINGS_HIGH_FIRST = [Rating.OUTSTANDING, Rating.GOOD, Rating.REQUIRES_IMPROVEME
 
 
 def newest_first(corpus: Corpus) -> list[InspectionView]:
-    return sorted(corpus.inspections.values(), key=lambda i: (i.date, i.id), reverse=True)
+    return sorted(corpus.inspections.values(), key=attrgetter("date", "id"), reverse=True)
 
 
 def rating_distribution(corpus: Corpus) -> list[dict[str, Any]]:
@@ -38,14 +39,19 @@ def rating_chart(corpus: Corpus, chart_id: str = "chart-overall") -> Any:
                                   label_width=170)
 
 
-def overdue_actions(corpus: Corpus) -> list[dict[str, Any]]:
-    rows = []
+def overdue_actions(corpus: Corpus, first: int) -> tuple[list[dict[str, Any]], int]:
+    """The `first` so many overdue actions, the longest overdue first (then by plan and
+    action id), and how many there are in all."""
+    found = []
     for plan in corpus.action_plans.values():
-        for view in plan.actions:
-            if view.overdue:
-                rows.append({"plan": plan, "action": view,
-                             "service": corpus.services[plan.service_id].service.short_name})
-    return sorted(rows, key=lambda r: (r["action"].action.due.end, r["plan"].id, r["action"].action.id))
+        if plan.overdue_count:
+            for view in plan.actions:
+                if view.overdue:
+                    found.append((view.action.due.end, plan.id, view.action.id, plan, view))
+    found.sort(key=itemgetter(0, 1, 2))        # a national corpus has tens of thousands
+    rows = [{"plan": plan, "action": view, "service": corpus.services[plan.service_id].service.short_name}
+            for _, _, _, plan, view in found[:first]]
+    return rows, len(found)
 
 
 def meetings_around(corpus: Corpus, as_of: dt.date) -> tuple[list, list]:
@@ -57,9 +63,10 @@ def meetings_around(corpus: Corpus, as_of: dt.date) -> tuple[list, list]:
 
 def home(corpus: Corpus) -> dict[str, Any]:
     upcoming, recent = meetings_around(corpus, corpus.as_of)
+    overdue, overdue_total = overdue_actions(corpus, first=20)
     return {"distribution": rating_distribution(corpus), "chart": rating_chart(corpus),
             "latest": newest_first(corpus)[:6], "upcoming": upcoming, "recent": recent,
-            "overdue": overdue_actions(corpus)[:20], "overdue_total": len(overdue_actions(corpus))}
+            "overdue": overdue, "overdue_total": overdue_total}
 
 
 def inspections_index(corpus: Corpus) -> dict[str, Any]:
@@ -237,7 +244,7 @@ def action_plan(corpus: Corpus, pid: str) -> dict[str, Any]:
 def action_plans_index(corpus: Corpus) -> dict[str, Any]:
     rows = [{"view": p, "inspection": corpus.inspections[p.inspection_id],
              "service": corpus.services[p.service_id].service} for p in corpus.action_plans.values()]
-    return {"rows": sorted(rows, key=lambda r: r["view"].plan.title), "overdue": overdue_actions(corpus)}
+    return {"rows": sorted(rows, key=lambda r: r["view"].plan.title)}
 
 
 def meetings_index(corpus: Corpus) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from generator.resolve.corpus import Corpus, MeetingView
 
 SITE = "site"
 AS_OF = "as-of"
+LISTED = "inspection-listed"     # an inspection without its prose: 'inspection-listed:torbay-2021'
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,9 @@ def plan_site(corpus: Corpus, now: dt.datetime, preview: bool = False, pdf: bool
     """Every page, data file and PDF of the public site (or of a drafts preview)."""
     public, withheld = public_corpus(corpus, now, include_drafts=preview)
     c = public
-    all_inspections = keys("inspection", c.inspections)
+    # What listings, data files and links to an inspection read of it: all but its prose
+    # (see `PROSE_FIELDS`); editing an inspection's text re-renders its own page and papers.
+    all_inspections = keys(LISTED, c.inspections)
     all_services = keys("service", c.services)
     all_councils = keys("council", c.councils)
     all_meetings = keys("meeting", c.meetings)
@@ -142,25 +145,29 @@ def plan_site(corpus: Corpus, now: dt.datetime, preview: bool = False, pdf: bool
         page("accessibility/index.html", "accessibility", [], title="Accessibility statement"),
         page("about/index.html", "about", frameworks, title="About the data"),
     ]
+    # Papers read whole records: the prose-free facet (LISTED) is for pages only, whose
+    # every use of it tests/test_incremental.py checks (papers are tested only as PDFs).
     for iid, view in c.inspections.items():
         related = [f"inspection:{iid}", f"service:{view.service_id}", f"council:{view.council_id}",
-                   f"framework:{view.framework_id}", *keys("action_plan", view.action_plan_ids),
-                   *keys("inspection", [i for i in (view.previous_id, view.next_id) if i])]
-        outputs.append(page(f"inspections/{iid}/index.html", "inspection", related, iid, view.title))
+                   f"framework:{view.framework_id}", *keys("action_plan", view.action_plan_ids)]
+        neighbours = [i for i in (view.previous_id, view.next_id) if i]
+        outputs.append(page(f"inspections/{iid}/index.html", "inspection", [*related, *keys(LISTED, neighbours)],
+                            iid, view.title))
         if pdf:
             outputs.append(Output(f"inspections/{iid}/{iid}.pdf", "pdf", iid, "paper_inspection.html",
-                                  tuple(sorted({SITE, *related})), view.title))
+                                  tuple(sorted({SITE, *related, *keys("inspection", neighbours)})), view.title))
     for sid, view in c.services.items():
-        related = [f"service:{sid}", f"council:{view.council_id}", *keys("inspection", view.inspection_ids),
+        related = [f"service:{sid}", f"council:{view.council_id}", *keys(LISTED, view.inspection_ids),
                    *([f"indicators:{view.indicators_id}"] if view.indicators_id else [])]
         outputs.append(page(f"services/{sid}/index.html", "service", related, sid, view.service.name))
     for pid, view in c.action_plans.items():
-        related = [f"action_plan:{pid}", f"inspection:{view.inspection_id}", f"service:{view.service_id}",
-                   f"council:{view.council_id}", AS_OF]
-        outputs.append(page(f"action-plans/{pid}/index.html", "action_plan", related, pid, view.plan.title))
+        related = [f"action_plan:{pid}", f"service:{view.service_id}", f"council:{view.council_id}", AS_OF]
+        outputs.append(page(f"action-plans/{pid}/index.html", "action_plan",
+                            [*related, f"{LISTED}:{view.inspection_id}"], pid, view.plan.title))
         if pdf:
             outputs.append(Output(f"action-plans/{pid}/{pid}.pdf", "pdf", pid, "paper_action_plan.html",
-                                  tuple(sorted({SITE, *related})), view.plan.title))
+                                  tuple(sorted({SITE, *related, f"inspection:{view.inspection_id}"})),
+                                  view.plan.title))
     for rid, view in c.reports.items():
         front = view.front
         # The page shows the same blocks as the paper (progress as at the build date included).
@@ -175,8 +182,9 @@ def plan_site(corpus: Corpus, now: dt.datetime, preview: bool = False, pdf: bool
             if item.report_id:
                 related.add(f"report:{item.report_id}")
             for appendix in item.appendices:
-                for kind, ref in appendix.parts:
-                    related.add(f"{kind}:{ref}" if kind in ("inspection", "action_plan") else f"attachment:{ref}")
+                for kind, ref in appendix.parts:        # the meeting's page names them
+                    related.add({"inspection": f"{LISTED}:{ref}", "action_plan": f"action_plan:{ref}"}.get(
+                        kind, f"attachment:{ref}"))
         outputs.append(page(f"meetings/{mid}/index.html", "meeting", related, mid, view.title))
         if pdf and any(item.report_id or item.appendices for item in view.items):
             outputs += pack_outputs(c, view)

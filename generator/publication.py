@@ -14,7 +14,7 @@ from types import MappingProxyType
 from typing import Mapping
 
 from generator.model.types import Status
-from generator.resolve.corpus import Corpus, Entry, InspectionView, ItemView, MeetingView
+from generator.resolve.corpus import Corpus, Entry, InspectionView, ItemView, MeetingView, ServiceView
 
 
 @dataclass(frozen=True)
@@ -94,17 +94,24 @@ def public_corpus(corpus: Corpus, now: dt.datetime, include_drafts: bool = False
     def public_inspection(view: InspectionView) -> InspectionView:
         ids = [i for i in corpus.services[view.service_id].inspection_ids if i in inspections]
         at = ids.index(view.id)
+        plan_ids = tuple(p for p in view.action_plan_ids if p in plans)
+        previous_id, next_id = ids[at - 1] if at > 0 else None, ids[at + 1] if at + 1 < len(ids) else None
+        if (plan_ids, previous_id, next_id) == (view.action_plan_ids, view.previous_id, view.next_id):
+            return view          # all of it public (its answers name only its plans): as it is
         recs = tuple(replace(r, answered_by=tuple(a for a in r.answered_by if a[0] in plans))
                      for r in view.recommendations)
-        return replace(view, action_plan_ids=tuple(p for p in view.action_plan_ids if p in plans),
-                       recommendations=recs,
-                       previous_id=ids[at - 1] if at > 0 else None,
-                       next_id=ids[at + 1] if at + 1 < len(ids) else None)
+        return replace(view, action_plan_ids=plan_ids, recommendations=recs, previous_id=previous_id,
+                       next_id=next_id)
 
     inspections = {iid: public_inspection(v) for iid, v in inspections.items()}
-    services = {sid: replace(s, inspection_ids=tuple(i for i in s.inspection_ids if i in inspections),
-                             indicators_id=s.indicators_id if s.indicators_id in indicators else None)
-                for sid, s in corpus.services.items()}
+    def public_service(view: ServiceView) -> ServiceView:
+        inspection_ids = tuple(i for i in view.inspection_ids if i in inspections)
+        indicators_id = view.indicators_id if view.indicators_id in indicators else None
+        if (inspection_ids, indicators_id) == (view.inspection_ids, view.indicators_id):
+            return view
+        return replace(view, inspection_ids=inspection_ids, indicators_id=indicators_id)
+
+    services = {sid: public_service(s) for sid, s in corpus.services.items()}
 
     def frozen(mapping: dict) -> Mapping:
         return MappingProxyType(dict(sorted(mapping.items())))

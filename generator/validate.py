@@ -6,17 +6,20 @@ becomes a `Problem` at the line and column of the value (or key) it is about.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import AbstractSet, Any, Generic, Mapping, Sequence, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from generator.check_memo import CheckMemo
+from generator.memo import CheckMemo
 from generator.load import Document, LoadResult
 from generator.load.documents import Held, LazySourceMap
 from generator.load.yaml_source import SourceMap, dotted
 from generator.model import MODELS
+from generator.model.inspection import PROSE_FIELDS
 from generator.problems import Problem, Severity, did_you_mean
 
 M = TypeVar("M", bound=BaseModel)
@@ -39,6 +42,15 @@ class Record(Generic[M]):
     digest: str
     body: str | None = None
     body_line: int = 1
+    # An inspection's data without its prose (`PROSE_FIELDS`), hashed: what listings read.
+    listed_digest: str | None = None
+
+
+def listed_digest(data: dict) -> str:
+    """The sha256 of an inspection's plain data without its long-form text."""
+    listed = {key: value for key, value in data.items() if key not in PROSE_FIELDS}
+    text = json.dumps(listed, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -183,7 +195,8 @@ def validate_document(doc: Document) -> tuple[Record | None, list[Problem]]:
         if isinstance(doc.source, LazySourceMap) and doc.source.problems:
             return None, list(doc.source.problems)
         return None, problems_from_validation(error, doc, model)
-    return Record(doc.kind, doc.id, doc.path, record, doc.source, doc.digest, doc.body, doc.body_line), []
+    listed = listed_digest(data) if doc.kind == "inspection" else None
+    return Record(doc.kind, doc.id, doc.path, record, doc.source, doc.digest, doc.body, doc.body_line, listed), []
 
 
 class Validator:

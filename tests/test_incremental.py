@@ -12,16 +12,21 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from dataclasses import replace
 from pathlib import Path
+from types import MappingProxyType
 
 import jinja2
 import pytest
 from jinja2 import meta
 
 from generator.build import BuildOptions, BuildReport, build_site
+from generator.model.inspection import PROSE_FIELDS, DomainFindings, Inspection
 from generator.model.types import LONDON
 from generator.pipeline import check_site
 from generator.plan import plan_site
+from generator.render.html import make_environment
+from generator.render.parallel import render_output
 from edit_kinds import EDITS, THEME_TEMPLATES
 from site_helpers import all_files, cold_build, replace_in_file
 from site_helpers import build as build_in_place
@@ -88,21 +93,25 @@ def test_a_no_change_rebuild_renders_nothing(site: Path) -> None:
     assert all((site / "output" / "site" / path).is_file() for path in report.reused)
 
 
-def test_changing_one_inspection_re_renders_exactly_the_outputs_that_read_it(site: Path) -> None:
-    path = site / "content" / "inspections" / "torbay-2021.yaml"
-    text = path.read_text(encoding="utf-8")
-    changed = text.replace("Governance was not robust enough.", "Governance was not strong enough.", 1)
-    assert changed != text
-    path.write_text(changed, encoding="utf-8")
-
-    expected = {o.path for o in planned_outputs(site) if "inspection:torbay-2021" in o.inputs}
+@pytest.mark.parametrize("old, new, listed", [
+    # its prose: only what reads the whole record (its own page) ...
+    ("Governance was not robust enough.", "Governance was not strong enough.", False),
+    # ... anything else: also the listings, data files and pages linking to it
+    ("lead_inspector: Maria Jerram", "lead_inspector: M. Jerram", True),
+])
+def test_changing_one_inspection_re_renders_exactly_the_outputs_that_read_it(
+        site: Path, old: str, new: str, listed: bool) -> None:
+    replace_in_file(site / "content" / "inspections" / "torbay-2021.yaml", old, new)
+    read = {"inspection:torbay-2021", *(["inspection-listed:torbay-2021"] if listed else [])}
+    expected = {o.path for o in planned_outputs(site) if read & set(o.inputs)}
     report = build(site)
 
     assert "inspections/torbay-2021/index.html" in expected
     assert "inspections/dudley-2019/index.html" not in expected
+    assert ("data/inspections.json" in expected) is listed and ("inspections/index.html" in expected) is listed
     assert sorted(report.rendered) == sorted(expected)
     page = (site / "output" / "site" / "inspections" / "torbay-2021" / "index.html").read_text(encoding="utf-8")
-    assert "Governance was not strong enough." in page
+    assert new.removeprefix("lead_inspector: ") in page
 
 
 def test_changing_a_template_re_renders_exactly_the_pages_that_use_it(site: Path) -> None:
@@ -214,3 +223,44 @@ def test_papers_and_packs_too_are_what_a_cold_build_makes(what: str, built_with_
     root = tmp_path / "site"
     shutil.copytree(built_with_papers, root)
     assert_same_as_cold(root, what, tmp_path, pdf=True)
+
+
+# --- pages that read an inspection's listing facts only ------------------------------------
+
+def with_marked_prose(corpus):
+    """The corpus with each inspection's long-form text (PROSE_FIELDS) replaced by a word
+    that names it: where that word shows, the inspection's prose shows."""
+    inspections = {}
+    for iid, view in corpus.inspections.items():
+        mark = f"Prosemark{iid.replace('-', '')}"
+        findings = {number: DomainFindings(summary=mark, strengths=[mark], areas_for_improvement=[mark])
+                    for number in (d.number for d in view.domains)}
+        model = view.inspection.model_copy(update={"introduction": mark, "domains": findings})
+        domains = tuple(replace(d, findings=findings[d.number]) for d in view.domains)
+        inspections[iid] = replace(view, inspection=model, domains=domains)
+    return replace(corpus, inspections=MappingProxyType(inspections))
+
+
+def test_an_output_that_reads_only_an_inspection_s_listing_facts_never_shows_its_prose() -> None:
+    """An output naming `inspection-listed:X` but not `inspection:X` is not rendered again when
+    X's introduction or domain findings change (generator/model/inspection.py, PROSE_FIELDS):
+    it must not show them. Every such output of the real content is rendered here with each
+    inspection's prose marked, and searched for the mark."""
+    checked = check_site(REPO, AS_OF)
+    assert checked.corpus is not None and not checked.errors
+    plan = plan_site(with_marked_prose(checked.corpus), NOW, pdf=False)
+    for section in PROSE_FIELDS:
+        assert section in Inspection.model_fields
+    env = make_environment(REPO / "templates")
+    listed_only = 0
+    for output in plan.outputs:
+        listed = {key.removeprefix("inspection-listed:") for key in output.inputs
+                  if key.startswith("inspection-listed:")}
+        read_whole = {key.removeprefix("inspection:") for key in output.inputs if key.startswith("inspection:")}
+        text = b"".join(render_output(env, plan, output)).decode("utf-8", "replace")
+        for iid in listed - read_whole:
+            listed_only += 1
+            assert f"Prosemark{iid.replace('-', '')}" not in text, (output.path, iid)
+        for iid in read_whole & {output.subject}:          # and the mark does reach a page that shows it
+            assert f"Prosemark{iid.replace('-', '')}" in text, output.path
+    assert listed_only > 20

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Callable
 
 from generator.authoring import AuthoringError
-from generator.check_memo import CheckMemo
+from generator.memo import BuildMemo
 from generator.model.types import LONDON
 from generator.problems import Problem, Severity
 
@@ -228,9 +228,9 @@ class Builder:
         self.state = state
         self.echo = echo
         self.next_release: dt.datetime | None = None
-        # Records and resolve results of the last build: the next one checks only what
-        # changed (generator/check_memo.py).
-        self.memo = CheckMemo()
+        # What the last build worked out: the next one checks only the files that changed
+        # (generator/memo.py).
+        self.memo = BuildMemo()
 
     def now(self) -> dt.datetime:
         return self.options.as_of or dt.datetime.now(LONDON).replace(microsecond=0)
@@ -249,7 +249,7 @@ class Builder:
         except OutputError as exc:
             failure = str(exc)
         except Exception:                                      # a bug: keep serving, show it
-            self.memo = CheckMemo()                            # and trust nothing it half-made
+            self.memo = BuildMemo()                            # and trust nothing it half-made
             failure = "The build failed with an internal error (please report it):\n" + traceback.format_exc()
         else:
             errors = [p for p in report.checked.problems if p.severity is Severity.ERROR] if report.checked else []

@@ -20,6 +20,7 @@ import re
 import tempfile
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from operator import attrgetter
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Callable, Iterator, Mapping, Sequence
@@ -210,11 +211,12 @@ def read_document(file: Path, root: Path, kind: str, shown: str | None = None
     return Document(kind, doc_id, shown, data, source, digest), problems
 
 
-def _check_id(file: Path, root: Path) -> list[Problem]:
-    if ID_PATTERN.match(file.stem):
+def _check_id(stem: str, shown: str) -> list[Problem]:
+    """`stem`: a record file's name without its suffix, which is the record's id."""
+    if ID_PATTERN.match(stem):
         return []
-    return [Problem(rel(file, root), 0, 0, Severity.ERROR, "",
-                    f"'{file.stem}' is not a usable id (the file name is the record's id)",
+    return [Problem(shown, 0, 0, Severity.ERROR, "",
+                    f"'{stem}' is not a usable id (the file name is the record's id)",
                     "use lower-case letters, digits and hyphens, e.g. torbay-2021.yaml")]
 
 
@@ -386,7 +388,7 @@ def load_site(root: Path, jobs: int = 0, parsed: Path | None = None, sink: Sink 
     `digests`: the sha256 of content files the caller has just read (the build's input
     fingerprint), by name relative to root, so that they are not read again for the cache.
     `held`: asked of each record file with a digest in `digests`; a file it says the caller
-    holds (see `check_memo`) is not read, and the sink is given a `Held` in its place."""
+    holds (see `generator.memo`) is not read, and the sink is given a `Held` in its place."""
     cache = ParsedCache(parsed) if parsed is not None else None
     kept: list[Document] = []
     with fast_yaml.quiet_stderr():
@@ -441,29 +443,36 @@ def _load_site(root: Path, jobs: int, cache: ParsedCache | None, sink: Sink,
         if not directory.is_dir():
             continue
         seen: dict[str, str] = {}
-        for file in sorted(directory.iterdir(), key=lambda p: p.name):     # names: faster than Paths, same order
-            if file.name.startswith(".") or file.is_dir():
+        # os.scandir: its entries know (mostly without a stat) what is a folder or a link.
+        with os.scandir(directory) as scan:
+            entries = sorted(scan, key=attrgetter("name"))
+        for entry in entries:
+            name = entry.name
+            if name.startswith(".") or entry.is_dir():
                 continue
-            if file.suffix in suffixes and file.stem in seen:
-                problems.append(Problem(rel(file, root), 0, 0, Severity.ERROR, "",
-                                        f"'{file.stem}' is already given by {seen[file.stem]}",
+            # Names as strings: pathlib's .stem and .suffix cost more than the listing here.
+            stem, suffix = os.path.splitext(name)
+            shown = f"content/{folder}/{name}"
+            if suffix in suffixes and stem in seen:
+                problems.append(Problem(shown, 0, 0, Severity.ERROR, "",
+                                        f"'{stem}' is already given by {seen[stem]}",
                                         "a record's id is its file name: keep one of the two files"))
                 continue
-            if file.suffix in suffixes:
-                seen[file.stem] = file.name
-            if file.is_symlink():
-                problems.append(Problem(rel(file, root), 0, 0, Severity.ERROR, "",
+            if suffix in suffixes:
+                seen[stem] = name
+            if entry.is_symlink():
+                problems.append(Problem(shown, 0, 0, Severity.ERROR, "",
                                         "symbolic links are not followed", "copy the file in instead"))
                 continue
-            if file.suffix not in suffixes:
-                problems.append(Problem(rel(file, root), 0, 0, Severity.WARNING, "",
+            if suffix not in suffixes:
+                problems.append(Problem(shown, 0, 0, Severity.WARNING, "",
                                         f"ignored: {folder}/ holds {' or '.join(suffixes)} files"))
                 continue
-            id_problems = _check_id(file, root)
+            id_problems = _check_id(stem, shown)
             problems += id_problems
             if id_problems:
                 continue
-            to_read.append((file, kind))
+            to_read.append((directory / name, kind))
 
     holding = [_held(file, root, kind, digests, held) for file, kind in to_read]
     reading = [entry for entry, known in zip(to_read, holding) if known is None]

@@ -97,6 +97,13 @@ class Fact(BaseModel):
     unit: str | None = Field(None, description="shown after the value, e.g. '%'")
 
 
+# An inspection's long-form text. Only its own page and paper (and papers that include
+# them) show it; every other page that reads an inspection reads the rest of it, through
+# the `listed_digest` of its record, so that editing this text re-renders just those.
+# (tests/test_incremental.py checks that no page showing another's text reads it so.)
+PROSE_FIELDS = frozenset({"introduction", "domains"})
+
+
 class Inspection(BaseModel):
     """One inspection of a youth justice service."""
 

@@ -16,10 +16,13 @@ from __future__ import annotations
 import multiprocessing
 import os
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from generator.plan import Output, Plan
 from generator.write import write_file
+
+if TYPE_CHECKING:
+    from generator.render.data import DataParts
 
 PARALLEL_THRESHOLD = 200        # pages' worth of work (see `weight`); below this one process is faster
 CHUNK = 64
@@ -29,12 +32,12 @@ CHUNK = 64
 _inherited: dict = {}
 
 
-def render_output(env, plan: Plan, output: Output) -> Iterable[bytes]:
+def render_output(env, plan: Plan, output: Output, parts: DataParts | None = None) -> Iterable[bytes]:
     """One page or data file, as pieces to write one after another (a data file about the
-    whole corpus is never whole in memory)."""
+    whole corpus is never whole in memory). `parts`: see `render_data`."""
     from generator.render.data import render_data
     from generator.render.html import render_page
-    return render_data(plan, output.path) if output.kind == "data" else (render_page(env, plan, output),)
+    return render_data(plan, output.path, parts) if output.kind == "data" else (render_page(env, plan, output),)
 
 
 def weight(output: Output, corpus_size: int) -> int:
@@ -48,10 +51,11 @@ def _render_chunk(indexes: Sequence[int]) -> list[str]:
     outputs: Sequence[Output] = _inherited["outputs"]
     env = _inherited["env"]
     staging: Path = _inherited["staging"]
+    parts: DataParts | None = _inherited["parts"]
     written = []
     for index in indexes:
         output = outputs[index]
-        write_file(staging / output.path, render_output(env, plan, output))
+        write_file(staging / output.path, render_output(env, plan, output, parts))
         written.append(output.path)
     return written
 
@@ -66,16 +70,18 @@ def default_jobs(jobs: int) -> int:
 
 
 def render_pages(env, plan: Plan, outputs: Sequence[Output], staging: Path, jobs: int,
-                 progress: Callable[[str, int, int], None] | None = None) -> list[str]:
+                 progress: Callable[[str, int, int], None] | None = None, parts: DataParts | None = None
+                 ) -> list[str]:
     """Render `outputs` (pages and data files) into `staging`; returns the paths written:
-    the corpus-wide outputs first, then the others in plan order."""
+    the corpus-wide outputs first, then the others in plan order. `parts`: the data files'
+    per-inspection pieces, made already (`data.data_parts`), or None."""
     workers = default_jobs(jobs)
     weights = [weight(o, len(plan.corpus.inspections)) for o in outputs]
     whole = [i for i, w in enumerate(weights) if w > 1]
     each = [i for i, w in enumerate(weights) if w == 1]
     chunks = [[i] for i in whole] + [each[start:start + CHUNK] for start in range(0, len(each), CHUNK)]
     work = sum(weights)
-    _inherited.update(plan=plan, outputs=outputs, env=env, staging=staging)
+    _inherited.update(plan=plan, outputs=outputs, env=env, staging=staging, parts=parts)
     try:
         return _run(chunks, workers if work >= PARALLEL_THRESHOLD else 1, outputs, progress)
     except OSError as exc:

@@ -90,6 +90,7 @@ class InspectionView(Entry):
     action_plan_ids: tuple[str, ...]
     previous_id: str | None
     next_id: str | None
+    listed_digest: str               # of the record without its prose: see model.inspection.PROSE_FIELDS
 
     @property
     def standards(self) -> tuple[StandardResult, ...]:

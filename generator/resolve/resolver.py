@@ -8,10 +8,10 @@ import re
 from dataclasses import replace
 from functools import partial
 from types import MappingProxyType
-from typing import AbstractSet, Any, Callable, Hashable, Mapping
+from typing import AbstractSet, Any, Callable, Hashable, Mapping, NamedTuple
 
 from generator.blocks import BLOCKS, block_problem, find_blocks
-from generator.check_memo import no_memo
+from generator.memo import no_memo
 from generator.model import Framework, Site
 from generator.model.council import Nation
 from generator.load.yaml_source import dotted
@@ -26,7 +26,7 @@ from generator.rules.contrast import contrast_ratio
 from generator.validate import Record, Records
 
 # (key, compute) -> compute(), or an earlier build's result for the same key (`CheckMemo.part`)
-Part = Callable[[Hashable, Callable[[], Any]], Any]
+PerRecord = Callable[[Hashable, Callable[[], Any]], Any]
 
 EXEMPT_PARAGRAPHS = {Nation.ENGLAND: range(1, 8), Nation.WALES: range(12, 19)}
 
@@ -176,8 +176,15 @@ def _inspection_targets(rec: Record, attachment_paths: AbstractSet[str]) -> list
     return problems
 
 
-def _plan_actions(rec: Record, count: int, as_of: dt.date
-                  ) -> tuple[tuple[ActionView, ...], list[Problem], list[tuple[int, str]]]:
+class PlanActions(NamedTuple):
+    views: tuple[ActionView, ...]
+    counts: Mapping[str, int]           # actions at each RAG status
+    overdue: int
+    problems: list[Problem]
+    answers: list[tuple[int, str]]      # (recommendation number, action id)
+
+
+def _plan_actions(rec: Record, count: int, as_of: dt.date) -> PlanActions:
     """An action plan's actions with their RAG and overdue status as of `as_of`, the problems
     in them (`count`: how many recommendations the inspection makes), and which
     (recommendation number, action id) pairs answer recommendations."""
@@ -208,17 +215,19 @@ def _plan_actions(rec: Record, count: int, as_of: dt.date
         status = latest.rag if latest else None
         views.append(ActionView(action, status, progress.is_overdue(action, as_of, status),
                                 latest.note if latest else None))
-    return tuple(views), check.problems, answers
+    return PlanActions(tuple(views), MappingProxyType(dict(progress.rag_counts(v.status for v in views))),
+                       sum(v.overdue for v in views), check.problems, answers)
 
 
 def _names_digest(names: AbstractSet[str]) -> str:
     return hashlib.sha256("\n".join(sorted(names)).encode()).hexdigest()
 
 
-def resolve(records: Records, as_of: dt.date, part: Part = no_memo) -> tuple[Corpus | None, list[Problem]]:
+def resolve(records: Records, as_of: dt.date, per_record: PerRecord = no_memo
+            ) -> tuple[Corpus | None, list[Problem]]:
     """Join and check everything. Returns no corpus when site.yaml itself is unusable.
 
-    `part(key, compute)` gives a per-record result: `CheckMemo.part` reuses what an earlier
+    `per_record(key, compute)` gives a per-record result: `CheckMemo.part` reuses what an earlier
     build computed for the same key. Each key names everything its result depends on."""
     check = _Checker(records)
     if records.site is None:
@@ -264,10 +273,10 @@ def resolve(records: Records, as_of: dt.date, part: Part = no_memo) -> tuple[Cor
                          f"published ({model.published}) before the fieldwork ({last})",
                          "a report is published after its fieldwork")
         framework_digest = records.of("framework")[model.framework].digest
-        domains, separate, score, max_score, overall, found = part(
+        domains, separate, score, max_score, overall, found = per_record(
             ("framework", rec.path, rec.digest, framework_digest), partial(apply_framework, rec, framework))
         check.problems += found
-        check.problems += part(("targets", rec.path, rec.digest, attachments_key),
+        check.problems += per_record(("targets", rec.path, rec.digest, attachments_key),
                                partial(_inspection_targets, rec, attachment_paths))
         if not ok:
             continue
@@ -289,10 +298,9 @@ def resolve(records: Records, as_of: dt.date, part: Part = no_memo) -> tuple[Cor
             continue
         target = inspections[plan.inspection]["rec"].model
         count = sum(len(g.items) for g in target.recommendations)
-        views, found, answers = part(("actions", rec.path, rec.digest, count, as_of),
-                                     partial(_plan_actions, rec, count, as_of))
-        check.problems += found
-        for number, action_id in answers:
+        actions = per_record(("actions", rec.path, rec.digest, count, as_of), partial(_plan_actions, rec, count, as_of))
+        check.problems += actions.problems
+        for number, action_id in actions.answers:
             answered[plan.inspection].setdefault(number, []).append((pid, action_id))
         plans_of[plan.inspection].append(pid)
         status, embargo = _public_state(plan)
@@ -300,8 +308,7 @@ def resolve(records: Records, as_of: dt.date, part: Part = no_memo) -> tuple[Cor
         council_id = records.of("service")[insp.service].model.council
         action_plans[pid] = ActionPlanView(
             pid, rec.path, rec.digest, status, embargo, plan, plan.inspection, insp.service, council_id,
-            views, MappingProxyType(dict(progress.rag_counts(v.status for v in views))),
-            sum(v.overdue for v in views))
+            actions.views, actions.counts, actions.overdue)
 
     for iid, plan_ids in plans_of.items():
         if not plan_ids:
@@ -414,7 +421,9 @@ def resolve(records: Records, as_of: dt.date, part: Part = no_memo) -> tuple[Cor
                 check.problems.append(Problem(rec.path, line, 1, Severity.ERROR, "body",
                                               f"[[{block.name}]] needs '{needs}:' in the front matter",
                                               f"add '{needs}: <id>' between the '---' lines"))
-        check.problems += check_markdown_targets(body, rec.path, rec.body_line, "body", attachment_paths)
+        check.problems += per_record(("targets", rec.path, rec.digest, attachments_key),
+                               partial(check_markdown_targets, body, rec.path, rec.body_line, "body",
+                                       attachment_paths))
         meeting_id, item_number = report_item.get(rid, (None, None))
         status, embargo = _public_state(front)
         reports[rid] = ReportView(rid, rec.path, rec.digest, status, embargo, front, body, rec.body_line,
@@ -457,7 +466,7 @@ def resolve(records: Records, as_of: dt.date, part: Part = no_memo) -> tuple[Cor
                 data["domains"], data["separate"], data["score"], data["max_score"], data["overall"],
                 tuple(recommendations), tuple(plans_of[iid]),
                 ordered[position - 1] if position > 0 else None,
-                ordered[position + 1] if position + 1 < len(ordered) else None)
+                ordered[position + 1] if position + 1 < len(ordered) else None, rec.listed_digest)
 
     services = {}
     for sid, rec in records.of("service").items():

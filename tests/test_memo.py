@@ -1,4 +1,4 @@
-"""`scrutiny serve` keeps what each check worked out for the next one (generator/check_memo.py).
+"""`scrutiny serve` keeps what each check worked out for the next one (generator/memo.py).
 
 A build given the memo must make exactly the site, and report exactly the problems, that a
 build without it makes; and it must not validate or resolve again a file that did not
@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 
+import generator.render.data as data
 import generator.resolve.resolver as resolver
 import generator.validate as validate
 from edit_kinds import EDITS
 from generator import manifest
-from generator.check_memo import CheckMemo
+from generator.memo import BuildMemo
 from generator.pipeline import check_site
 from generator.problems import Severity
 from site_helpers import AS_OF, all_files, build, cold_build, copy_site, replace_in_file
@@ -36,22 +37,22 @@ def collector_back():
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> tuple[Path, CheckMemo]:
+def served(tmp_path: Path) -> tuple[Path, BuildMemo]:
     """A copy of the content, built once with a fresh memo, as `scrutiny serve` starts."""
     root = copy_site(tmp_path / "site")
-    memo = CheckMemo()
+    memo = BuildMemo()
     build(root, memo=memo)
     return root, memo
 
 
-def counting(monkeypatch, module, name: str) -> list:
-    """Record the first argument of every call to module.name (which still runs)."""
+def counting(monkeypatch, module, name: str, argument: int = 0) -> list:
+    """Record one argument (by position) of every call to module.name, which still runs."""
     calls = []
     original = getattr(module, name)
 
-    def counted(first, *args, **kwargs):
-        calls.append(first)
-        return original(first, *args, **kwargs)
+    def counted(*args, **kwargs):
+        calls.append(args[argument])
+        return original(*args, **kwargs)
 
     monkeypatch.setattr(module, name, counted)
     return calls
@@ -59,7 +60,7 @@ def counting(monkeypatch, module, name: str) -> list:
 
 @pytest.mark.parametrize("what", EDITS)
 def test_after_each_kind_of_edit_a_build_with_the_memo_makes_what_a_cold_build_makes(
-        what: str, served: tuple[Path, CheckMemo], tmp_path: Path) -> None:
+        what: str, served: tuple[Path, BuildMemo], tmp_path: Path) -> None:
     root, memo = served
     EDITS[what](root)
     later = AS_OF + dt.timedelta(days=400) if what == "nothing but the date" else AS_OF
@@ -71,7 +72,7 @@ def test_after_each_kind_of_edit_a_build_with_the_memo_makes_what_a_cold_build_m
 
 
 def test_the_next_check_validates_and_resolves_only_the_file_that_changed(
-        served: tuple[Path, CheckMemo], monkeypatch) -> None:
+        served: tuple[Path, BuildMemo], monkeypatch) -> None:
     root, memo = served
     replace_in_file(root / "content/councils/dudley.yaml", "name: Dudley Metropolitan Borough Council",
                     "name: Dudley Council")
@@ -92,7 +93,22 @@ def test_the_next_check_validates_and_resolves_only_the_file_that_changed(
     assert "Edited." in after.of("inspection")["torbay-2021"].model.introduction
 
 
-def test_a_changed_date_resolves_the_action_plans_again(served: tuple[Path, CheckMemo], monkeypatch) -> None:
+@pytest.mark.parametrize("edit, made", [
+    ((TORBAY, "lead_inspector: Maria Jerram", "lead_inspector: M. Jerram"), ["torbay-2021"]),
+    # the title of each of its inspections says the service's short name
+    (("content/services/dudley-yos.yaml", "short_name: Dudley YOS", "short_name: Dudley YJS"), ["dudley-2019"]),
+])
+def test_the_data_files_make_again_only_the_pieces_of_changed_inspections(
+        edit: tuple, made: list, served: tuple[Path, BuildMemo], monkeypatch) -> None:
+    root, memo = served
+    pieces = counting(monkeypatch, data, "inspection_data", argument=1)
+    replace_in_file(root / edit[0], *edit[1:])
+    report = build(root, memo=memo)
+    assert {"data/inspections.json", "data/ratings.csv"} <= set(report.rendered)
+    assert [view.id for view in pieces] == made
+
+
+def test_a_changed_date_resolves_the_action_plans_again(served: tuple[Path, BuildMemo], monkeypatch) -> None:
     """Overdue depends on the date: a memo entry is keyed by it, not reused across days."""
     root, memo = served
     planned = counting(monkeypatch, resolver, "_plan_actions")
@@ -101,14 +117,14 @@ def test_a_changed_date_resolves_the_action_plans_again(served: tuple[Path, Chec
         f"content/action-plans/{p.name}" for p in (root / "content" / "action-plans").iterdir())
 
 
-def check(root: Path, memo: CheckMemo | None) -> tuple:
+def check(root: Path, memo: BuildMemo | None) -> tuple:
     """The problems a build's check finds (given the file digests, as a build gives them)."""
     _, files = manifest.input_fingerprint(root, "")
     digests = {name: entry[4] for name, entry in files["files"].items()}
-    return check_site(root, AS_OF.date(), digests=digests, memo=memo).problems
+    return check_site(root, AS_OF.date(), digests=digests, memo=memo.check if memo else None).problems
 
 
-def test_errors_and_warnings_are_the_same_with_the_memo_and_go_when_fixed(served: tuple[Path, CheckMemo]) -> None:
+def test_errors_and_warnings_are_the_same_with_the_memo_and_go_when_fixed(served: tuple[Path, BuildMemo]) -> None:
     root, memo = served
     # A warning the per-record part of resolving finds, in a file then left as it is ...
     replace_in_file(root / PLAN, "      - {date: 2021-03-17, rag: complete, note: \"The YJB",
@@ -134,12 +150,12 @@ def test_errors_and_warnings_are_the_same_with_the_memo_and_go_when_fixed(served
     assert check(root, memo) == check(root, None) == warned
 
 
-def test_a_deleted_file_leaves_the_memo(served: tuple[Path, CheckMemo]) -> None:
+def test_a_deleted_file_leaves_the_memo(served: tuple[Path, BuildMemo]) -> None:
     root, memo = served
-    held = len(memo)
+    held = len(memo.check)
     (root / PLAN).unlink()
     check(root, memo)            # a report still names the plan: an error, and the memo moves on
-    assert len(memo) == held - 1
+    assert len(memo.check) == held - 1
 
 
 def test_with_a_memo_the_corpus_stays_frozen_for_the_next_build(tmp_path: Path) -> None:
@@ -147,5 +163,5 @@ def test_with_a_memo_the_corpus_stays_frozen_for_the_next_build(tmp_path: Path) 
     root = copy_site(tmp_path / "site")
     build(root)
     assert gc.get_freeze_count() == 0          # a build without a memo gives everything back
-    build(root, now=AS_OF + dt.timedelta(days=1), memo=CheckMemo())
+    build(root, now=AS_OF + dt.timedelta(days=1), memo=BuildMemo())
     assert gc.get_freeze_count() > 0

@@ -1,10 +1,10 @@
-"""What one process's earlier checks worked out, for its next build (`scrutiny serve`).
+"""What one process's earlier builds worked out, for its next build (`scrutiny serve`).
 
 `scrutiny serve` builds again in the same process on every save. Most of a large check
 is work on files that did not change: validating them (pydantic makes a million progress
 updates at N = 5,000) and resolving them one by one (applying the framework to an
 inspection, an action plan's RAG and overdue status). Both are pure functions of a file's
-bytes and a few named facts, so their results are kept here, keyed by exactly those:
+bytes and a few named facts, so their results are kept (`CheckMemo`), keyed by exactly those:
 
 - a validated `Record`, by (kind, file, sha256 of its bytes): validation reads nothing
   else. Only records that were read and validated without any problem are kept, so a
@@ -17,12 +17,17 @@ Keys never use a name or a time alone, so a reused result is the one a cold buil
 compute. Each build keeps only what it used: the memo holds one build's worth, not every
 version ever saved.
 
+Rendering keeps each inspection's piece of the corpus-wide data files (`MatchMemo`): a
+piece is reused while the objects it is made from are equal to last time's (compared
+whole, with ==, so nothing they hold can change unseen).
+
 A command that builds once (`scrutiny build`) has no memo: unpickling a kept corpus from
 disk costs as much as validating it again (README, Performance).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any, Callable, Hashable, TypeVar
 
 T = TypeVar("T")
@@ -66,6 +71,35 @@ class CheckMemo:
 
     def __len__(self) -> int:
         return len(self._records)
+
+
+class MatchMemo:
+    """Results kept with the inputs they were made from, reused while the inputs are equal."""
+
+    def __init__(self) -> None:
+        self._kept: dict[Hashable, tuple[Any, Any]] = {}
+        self._used: dict[Hashable, tuple[Any, Any]] = {}
+
+    def matching(self, key: Hashable, inputs: Any, compute: Callable[[], T]) -> T:
+        """`compute()`, or what it gave last time for `key` if `inputs == ` last time's inputs.
+        (Unchanged inputs are mostly the very same objects, which compare at once.)"""
+        kept = self._kept.get(key)
+        if kept is None or kept[0] != inputs:
+            kept = (inputs, compute())
+        self._used[key] = kept
+        return kept[1]
+
+    def finish(self) -> None:
+        """Keep what this round used, forget the rest."""
+        self._kept, self._used = self._used, {}
+
+
+@dataclass
+class BuildMemo:
+    """All a process keeps from one build for the next: see the module's notes."""
+
+    check: CheckMemo = field(default_factory=CheckMemo)
+    data: MatchMemo = field(default_factory=MatchMemo)
 
 
 def no_memo(key: Hashable, compute: Callable[[], T]) -> T:

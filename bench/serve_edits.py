@@ -1,0 +1,62 @@
+"""Time the rebuilds `scrutiny serve` makes when one inspection is saved, twice.
+
+    python -m bench.serve_edits SITE --as-of DATE
+
+Runs what `scrutiny serve --no-search --as-of DATE` runs on each save, in one process:
+its `Builder` (generator/authoring/serve.py), which keeps a `BuildMemo` from one build to
+the next. The HTTP server and the file watcher are left out: the watcher's polling delay
+(400 ms) is not the build's. It builds once as serve starts (into SITE/output/site, which
+the harness has built before), then changes one inspection (`bench.run`'s edit), builds,
+changes it again and builds. Prints one line of JSON: each build's wall time (as
+time.perf_counter around `Builder.build`) and the counts its own line reports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from pathlib import Path
+
+from generator.authoring.serve import Builder, ServeOptions, State
+from generator.cli import AsOf
+
+_COUNTS = re.compile(r"(\d+) rendered, (\d+) reused, (\d+) removed")
+
+
+def main(argv: list[str] | None = None) -> int:
+    from bench.run import change_one_inspection     # the edit the `scrutiny build` rows make
+
+    parser = argparse.ArgumentParser(prog="python -m bench.serve_edits")
+    parser.add_argument("site", type=Path)
+    parser.add_argument("--as-of", required=True)
+    args = parser.parse_args(argv)
+    said: list[str] = []
+    options = ServeOptions(root=args.site.resolve(), port=0, pdf=False, drafts=False, search=False,
+                           as_of=AsOf().convert(args.as_of, None, None))
+    builder = Builder(options, State(), said.append)
+
+    def build(label: str) -> dict:
+        started = time.perf_counter()
+        ok = builder.build()
+        seconds = time.perf_counter() - started
+        counts = _COUNTS.search(said[-1]) if said else None
+        if not ok:
+            raise SystemExit(f"{label}: the build failed: {said[-3:]}")
+        return {"seconds": round(seconds, 3), "rendered": int(counts.group(1)) if counts else None,
+                "reused": int(counts.group(2)) if counts else None}
+
+    result = {"start": build("start")}
+    iid = change_one_inspection(args.site, 11)
+    result["first_change"] = build("first change")
+    change_one_inspection(args.site, 12)
+    result["saved_again"] = build("saved again")
+    result["inspection"] = iid
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
