@@ -1,9 +1,10 @@
 """Which outputs depend on an input key, according to the build plan (not the build).
 
-    python -m bench.dependants ROOT KEY [--as-of DATE] [--pdf]
+    python -m bench.dependants ROOT KEY [KEY ...] [--as-of DATE] [--pdf]
 
-Prints JSON: {"key": KEY, "count": N, "paths": [...]} -- the HTML and data outputs whose
-recorded inputs include KEY (for example 'inspection:torbay-2021' or 'attachment:x.md').
+Prints JSON: {"keys": [KEY, ...], "count": N, "paths": [...]} -- the HTML and data outputs
+whose recorded inputs include any KEY (for example 'inspection:torbay-2021',
+'inspection-listed:torbay-2021' or 'attachment:x.md').
 The benchmark compares this with the count the incremental build says it rendered.
 """
 
@@ -16,7 +17,7 @@ import sys
 from pathlib import Path
 
 
-def dependants(root: Path, key: str, as_of: dt.date, pdf: bool = False) -> list[str]:
+def dependants(root: Path, keys: list[str], as_of: dt.date, pdf: bool = False) -> list[str]:
     from generator.model.types import LONDON
     from generator.pipeline import check_site
     from generator.plan import plan_site
@@ -26,18 +27,18 @@ def dependants(root: Path, key: str, as_of: dt.date, pdf: bool = False) -> list[
         raise SystemExit(f"{root}: content has errors; cannot plan")
     now = dt.datetime.combine(as_of, dt.time(23, 59, 59), tzinfo=LONDON)
     plan = plan_site(checked.corpus, now, pdf=pdf)
-    return sorted(o.path for o in plan.outputs if key in o.inputs)
+    return sorted(o.path for o in plan.outputs if set(keys) & set(o.inputs))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.dependants")
     parser.add_argument("root", type=Path)
-    parser.add_argument("key")
+    parser.add_argument("keys", nargs="+", metavar="KEY")
     parser.add_argument("--as-of", type=dt.date.fromisoformat, required=True)
     parser.add_argument("--pdf", action="store_true")
     args = parser.parse_args(argv)
-    paths = dependants(args.root.resolve(), args.key, args.as_of, args.pdf)
-    print(json.dumps({"key": args.key, "count": len(paths), "paths": paths}))
+    paths = dependants(args.root.resolve(), args.keys, args.as_of, args.pdf)
+    print(json.dumps({"keys": args.keys, "count": len(paths), "paths": paths}))
     return 0
 
 

@@ -6,8 +6,8 @@ Runs what `scrutiny serve --no-search --as-of DATE` runs on each save, in one pr
 its `Builder` (generator/authoring/serve.py), which keeps a `BuildMemo` from one build to
 the next. The HTTP server and the file watcher are left out: the watcher's polling delay
 (400 ms) is not the build's. It builds once as serve starts (into SITE/output/site, which
-the harness has built before), then changes one inspection (`bench.run`'s edit), builds,
-changes it again and builds. Prints one line of JSON: each build's wall time (as
+the harness has built before), then changes one inspection's introduction (`bench.run`'s
+edit), builds, changes it again and builds, then changes its lead inspector and builds. Prints one line of JSON: each build's wall time (as
 time.perf_counter around `Builder.build`) and the counts its own line reports.
 """
 
@@ -27,7 +27,7 @@ _COUNTS = re.compile(r"(\d+) rendered, (\d+) reused, (\d+) removed")
 
 
 def main(argv: list[str] | None = None) -> int:
-    from bench.run import change_one_inspection     # the edit the `scrutiny build` rows make
+    from bench.run import change_one_inspection, change_one_inspection_facts   # the `scrutiny build` rows' edits
 
     parser = argparse.ArgumentParser(prog="python -m bench.serve_edits")
     parser.add_argument("site", type=Path)
@@ -53,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     result["first_change"] = build("first change")
     change_one_inspection(args.site, 12)
     result["saved_again"] = build("saved again")
+    change_one_inspection_facts(args.site, iid, 13)
+    result["facts_changed"] = build("facts changed")
     result["inspection"] = iid
     print(json.dumps(result))
     return 0
