@@ -60,8 +60,9 @@ def tool_digest() -> str:
 def output_key(output: Output, digests: Mapping[str, str], template_digest: str, extra: str = "") -> str:
     hasher = hashlib.sha256()
     hasher.update(f"{MANIFEST_VERSION}|{tool_digest()}|{output.kind}|{output.path}|{template_digest}|{extra}".encode())
-    for key in output.inputs:
-        hasher.update(f"|{key}={digests.get(key, 'absent')}".encode())
+    # One update of the joined text: the same digest as one update per input, in a fraction
+    # of the time (a listing page names every inspection, service and plan).
+    hasher.update("".join([f"|{key}={digests.get(key, 'absent')}" for key in output.inputs]).encode())
     return hasher.hexdigest()
 
 
