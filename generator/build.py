@@ -137,7 +137,9 @@ def _build(options: BuildOptions, progress: Callable[[str, int, int], None] | No
     previous, state = manifest.load_with_state(manifest_path) if options.output.exists() else ({}, {})
     state = state if previous else {}
     fingerprint, files = manifest.input_fingerprint(options.root, _options_text(options), state.get("inputs"))
-    if previous and _nothing_changed(options, state, fingerprint, previous):
+    # An empty memo (`scrutiny serve` starting) is filled even when nothing changed: the
+    # first save is then as quick as the ones after it.
+    if previous and _nothing_changed(options, state, fingerprint, previous) and (memo is None or len(memo.check)):
         report = BuildReport(None)
         report.reused = sorted(previous)
         report.timings["total"] = time.perf_counter() - started

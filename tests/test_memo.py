@@ -150,6 +150,18 @@ def test_errors_and_warnings_are_the_same_with_the_memo_and_go_when_fixed(served
     assert check(root, memo) == check(root, None) == warned
 
 
+def test_serve_s_first_build_fills_the_memo_even_when_nothing_changed(tmp_path: Path, monkeypatch) -> None:
+    root = copy_site(tmp_path / "site")
+    build(root)                                     # an earlier `scrutiny build`
+    memo = BuildMemo()
+    started = build(root, memo=memo)                # `scrutiny serve` starts: nothing changed
+    assert started.checked is not None and started.rendered == [] and len(memo.check) > 20
+    validated = counting(monkeypatch, validate, "validate_document")
+    replace_in_file(root / TORBAY, "introduction: |\n", "introduction: |\n  Edited.\n")
+    build(root, memo=memo)                          # the first save
+    assert {doc.path for doc in validated if doc.path.startswith("content/")} == {"content/site.yaml", TORBAY}
+
+
 def test_a_deleted_file_leaves_the_memo(served: tuple[Path, BuildMemo]) -> None:
     root, memo = served
     held = len(memo.check)
