@@ -14,8 +14,9 @@ For each N, in a fresh work folder (default /tmp/scrutiny-bench, kept afterwards
               of it that listings show changed (its lead inspector); one template changed (a site override
               templates/_footer.html, the theme's with one word changed); then one build
               with search on top of the unchanged site, to time the search index alone;
-              last, what `scrutiny serve` rebuilds when that inspection is saved twice more
-              (bench/serve_edits.py: serve's own Builder, in one process, with its memo)
+              before that, what `scrutiny serve` rebuilds when that inspection is saved twice
+              more and its facts changed (bench/serve_edits.py: serve's own Builder, in one
+              process, with its memo)
   peers       the same prose as Markdown pages (bench/peers.py): Hugo cold and no change,
               Pelican cold and no change (its content cache on), and the floor
               (bench/floor.py: jinja2 + Python-Markdown, one convert per prose field)
@@ -313,9 +314,10 @@ def run_size(n: int, work: Path, peers: bool, versions: dict, progress=lambda re
     progress(result)
     override_footer(site)
     step("one_template_changed", "ours: one template changed (_footer.html)", scrutiny_build(site, out))
-    step("search", "ours: unchanged site + search index", scrutiny_build(site, out, search=True))
+    # Before the search index: pagefind's threads leave the load average high for a minute.
     serve_edits(site, ours, one.get("expected_rendered"), facts.get("expected_rendered"))
     progress(result)
+    step("search", "ours: unchanged site + search index", scrutiny_build(site, out, search=True))
     if peers:
         result["peers"] = {}
         for key, value in run_peers(site, work, versions):

@@ -206,9 +206,10 @@ def _build(options: BuildOptions, progress: Callable[[str, int, int], None] | No
                 report.rendered.append(output.path)
             html_outputs = [o for o in todo if o.kind not in ("pdf", "pack", "file")]      # pages and data
             parts = None
-            if memo is not None and any(o.path in DATA_FROM_PARTS for o in html_outputs):
+            if memo is not None and (not len(memo.data) or any(o.path in DATA_FROM_PARTS for o in html_outputs)):
                 # Made here, before the workers fork: they inherit them, and the next build
-                # (in this process) reuses every piece whose inspection did not change.
+                # (in this process) reuses every piece whose inspection did not change. Made
+                # by the first build too (serve starting), so that the first edit is quick.
                 parts = data_parts(plan.corpus, memo.data)
             report.rendered += render_pages(env, plan, html_outputs, staging.path, options.jobs, progress, parts)
             report.timings["render"] = time.perf_counter() - stage

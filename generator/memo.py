@@ -93,6 +93,9 @@ class MatchMemo:
         """Keep what this round used, forget the rest."""
         self._kept, self._used = self._used, {}
 
+    def __len__(self) -> int:
+        return len(self._kept)
+
 
 @dataclass
 class BuildMemo:

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
-from generator.memo import CheckMemo, no_memo
 from generator.load import LoadResult, load_site
+from generator.memo import CheckMemo, no_memo
 from generator.problems import Problem, Severity
 from generator.resolve import Corpus, resolve
 from generator.validate import Records, Validator
@@ -54,8 +54,8 @@ def check_site(root: Path, as_of: dt.date, jobs: int = 0, parsed: Path | None = 
     """Load, validate and resolve everything under root/content; never raises on content.
     `jobs`: processes that may read files (0: one per core); `parsed`: where records parsed
     by earlier builds are kept (None: parse every file); `digests`: see `load_site`;
-    `memo`: what earlier checks in this process worked out (see `memo`), brought up
-    to date."""
+    `memo`: what earlier checks in this process worked out (generator/memo.py), brought
+    up to date."""
     with collector_paused():
         validator = Validator(memo)    # each document is validated as soon as it is read
         loaded = load_site(root, jobs, parsed, sink=validator.add, digests=digests,

@@ -14,10 +14,10 @@ from typing import AbstractSet, Any, Generic, Mapping, Sequence, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from generator.memo import CheckMemo
 from generator.load import Document, LoadResult
 from generator.load.documents import Held, LazySourceMap
 from generator.load.yaml_source import SourceMap, dotted
+from generator.memo import CheckMemo
 from generator.model import MODELS
 from generator.model.inspection import PROSE_FIELDS
 from generator.problems import Problem, Severity, did_you_mean
@@ -47,9 +47,10 @@ class Record(Generic[M]):
 
 
 def listed_digest(data: dict) -> str:
-    """The sha256 of an inspection's plain data without its long-form text."""
+    """The sha256 of an inspection's plain data without its long-form text. In the file's
+    own order (keys of mixed types cannot be sorted): the same file, the same digest."""
     listed = {key: value for key, value in data.items() if key not in PROSE_FIELDS}
-    text = json.dumps(listed, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
+    text = json.dumps(listed, ensure_ascii=False, default=str, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

@@ -155,11 +155,14 @@ def test_serve_s_first_build_fills_the_memo_even_when_nothing_changed(tmp_path: 
     build(root)                                     # an earlier `scrutiny build`
     memo = BuildMemo()
     started = build(root, memo=memo)                # `scrutiny serve` starts: nothing changed
-    assert started.checked is not None and started.rendered == [] and len(memo.check) > 20
+    assert started.checked is not None and started.rendered == []
+    assert len(memo.check) > 20 and len(memo.data) == len(started.plan.corpus.inspections)
     validated = counting(monkeypatch, validate, "validate_document")
-    replace_in_file(root / TORBAY, "introduction: |\n", "introduction: |\n  Edited.\n")
-    build(root, memo=memo)                          # the first save
+    pieces = counting(monkeypatch, data, "inspection_data", argument=1)
+    replace_in_file(root / TORBAY, "lead_inspector: Maria Jerram", "lead_inspector: M. Jerram")
+    first = build(root, memo=memo)                  # the first save
     assert {doc.path for doc in validated if doc.path.startswith("content/")} == {"content/site.yaml", TORBAY}
+    assert "data/inspections.json" in first.rendered and [view.id for view in pieces] == ["torbay-2021"]
 
 
 def test_a_deleted_file_leaves_the_memo(served: tuple[Path, BuildMemo]) -> None:
