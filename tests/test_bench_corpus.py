@@ -98,3 +98,30 @@ def test_pages_and_data_files_rendered_across_processes_equal_one_process(tmp_pa
     plan_work = sum(parallel.weight(o, 30) for o in report.plan.outputs if o.kind not in ("pdf", "pack", "file"))
     assert plan_work >= parallel.PARALLEL_THRESHOLD
     assert trees[1] == trees[2]
+
+
+def test_the_bench_s_serve_edits_render_exactly_what_the_plan_says_reads_them(tmp_path: Path, corpus30,
+                                                                             capsys) -> None:
+    """bench/serve_edits.py times serve's builder; what it rendered is checked here against
+    the plan's dependants (bench/dependants.py), as the bench's table shows them."""
+    import gc
+    import json
+    import shutil
+
+    from bench.dependants import dependants
+    from bench.serve_edits import main as serve_edits
+
+    site = tmp_path / "site"
+    shutil.copytree(corpus30[0] / "content", site / "content")
+    try:
+        assert serve_edits([str(site), "--as-of", AS_OF.isoformat()]) == 0
+    finally:
+        gc.unfreeze()                      # serve's builds leave the heap frozen for the next
+    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    iid = result["inspection"]
+    text_dependants = dependants(site, [f"inspection:{iid}"], AS_OF)
+    facts_dependants = dependants(site, [f"inspection:{iid}", f"inspection-listed:{iid}"], AS_OF)
+    assert result["start"]["rendered"] > 30                  # a cold start renders the site
+    assert result["first_change"]["rendered"] == result["saved_again"]["rendered"] == len(text_dependants)
+    assert result["facts_changed"]["rendered"] == len(facts_dependants) > len(text_dependants)
+    assert "data/inspections.json" in facts_dependants and "data/inspections.json" not in text_dependants
