@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from statistics import mean
 from operator import attrgetter, itemgetter
+from statistics import mean
 from typing import Any
 
 from generator.model.indicators import COMPARATOR_NAMES, INDICATOR_NAMES

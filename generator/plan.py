@@ -183,8 +183,12 @@ def plan_site(corpus: Corpus, now: dt.datetime, preview: bool = False, pdf: bool
                 related.add(f"report:{item.report_id}")
             for appendix in item.appendices:
                 for kind, ref in appendix.parts:        # the meeting's page names them
-                    related.add({"inspection": f"{LISTED}:{ref}", "action_plan": f"action_plan:{ref}"}.get(
-                        kind, f"attachment:{ref}"))
+                    if kind == "inspection":
+                        related.add(f"{LISTED}:{ref}")
+                    elif kind == "action_plan":
+                        related.add(f"action_plan:{ref}")
+                    else:
+                        related.add(f"attachment:{ref}")
         outputs.append(page(f"meetings/{mid}/index.html", "meeting", related, mid, view.title))
         if pdf and any(item.report_id or item.appendices for item in view.items):
             outputs += pack_outputs(c, view)

@@ -104,6 +104,7 @@ def public_corpus(corpus: Corpus, now: dt.datetime, include_drafts: bool = False
                        next_id=next_id)
 
     inspections = {iid: public_inspection(v) for iid, v in inspections.items()}
+
     def public_service(view: ServiceView) -> ServiceView:
         inspection_ids = tuple(i for i in view.inspection_ids if i in inspections)
         indicators_id = view.indicators_id if view.indicators_id in indicators else None

@@ -277,7 +277,7 @@ def resolve(records: Records, as_of: dt.date, per_record: PerRecord = no_memo
             ("framework", rec.path, rec.digest, framework_digest), partial(apply_framework, rec, framework))
         check.problems += found
         check.problems += per_record(("targets", rec.path, rec.digest, attachments_key),
-                               partial(_inspection_targets, rec, attachment_paths))
+                                     partial(_inspection_targets, rec, attachment_paths))
         if not ok:
             continue
         services_inspections[model.service].append(iid)
@@ -298,7 +298,8 @@ def resolve(records: Records, as_of: dt.date, per_record: PerRecord = no_memo
             continue
         target = inspections[plan.inspection]["rec"].model
         count = sum(len(g.items) for g in target.recommendations)
-        actions = per_record(("actions", rec.path, rec.digest, count, as_of), partial(_plan_actions, rec, count, as_of))
+        actions = per_record(("actions", rec.path, rec.digest, count, as_of),
+                             partial(_plan_actions, rec, count, as_of))
         check.problems += actions.problems
         for number, action_id in actions.answers:
             answered[plan.inspection].setdefault(number, []).append((pid, action_id))
@@ -422,8 +423,8 @@ def resolve(records: Records, as_of: dt.date, per_record: PerRecord = no_memo
                                               f"[[{block.name}]] needs '{needs}:' in the front matter",
                                               f"add '{needs}: <id>' between the '---' lines"))
         check.problems += per_record(("targets", rec.path, rec.digest, attachments_key),
-                               partial(check_markdown_targets, body, rec.path, rec.body_line, "body",
-                                       attachment_paths))
+                                     partial(check_markdown_targets, body, rec.path, rec.body_line, "body",
+                                             attachment_paths))
         meeting_id, item_number = report_item.get(rid, (None, None))
         status, embargo = _public_state(front)
         reports[rid] = ReportView(rid, rec.path, rec.digest, status, embargo, front, body, rec.body_line,
