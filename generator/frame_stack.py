@@ -35,4 +35,5 @@ def _call(function, argument):
 
 call_with_room: Callable[[Callable[[A], T], A], T] = type(_call)(
     _call.__code__.replace(co_stacksize=ROOM_SLOTS), globals(), "call_with_room")
+call_with_room.__qualname__ = "call_with_room"
 call_with_room.__doc__ = "`function(argument)`, called from a frame whose stack chunk has room for it."
