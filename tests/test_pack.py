@@ -482,6 +482,21 @@ def test_a_worker_that_hangs_fails_the_build_naming_the_document():
     assert time.monotonic() - started < 60
 
 
+def test_retired_workers_are_replaced_and_every_queued_document_is_laid_out():
+    """More documents than the workers' task limits allow: each worker retired at its limit is
+    replaced. (CPython's own pool skipped replacements, python/cpython#115634: with more than
+    50 documents at -j 2 the build stalled until STALL_SECONDS failed it.)"""
+    from generator.render.papers import PoolRunner, Task, run_tasks
+
+    started = time.monotonic()
+    # os.readlink("/proc/self") is the worker's process id: which worker laid the document out
+    results = run_tasks(PoolRunner(2, stall_seconds=30, max_tasks_per_child=2),
+                        [Task(f"d{i}", f"document {i}", os.readlink, "/proc/self") for i in range(12)])
+    assert sorted(results) == sorted(f"d{i}" for i in range(12))
+    assert len(set(results.values())) >= 6           # at most 2 documents per worker: recycled
+    assert time.monotonic() - started < 30
+
+
 # --- laid-out documents are reused between builds (generator/render/pdf_cache.py) -------------------
 
 def _laid_out(monkeypatch) -> list[str]:

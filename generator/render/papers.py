@@ -468,6 +468,29 @@ class SerialRunner:
         pass
 
 
+class _RecyclingExecutor(futures.ProcessPoolExecutor):
+    """A process pool that replaces every worker retired at `max_tasks_per_child`.
+
+    CPython 3.11 to 3.13 decide whether to replace a retired worker by taking an "idle
+    worker" token. Tokens are released per finished task, not per idle worker, so with
+    documents queued one can be stale: the replacement is skipped, and once every worker
+    has retired, the queued documents are never laid out (python/cpython#115634). Our
+    PDF build queues them all at once: at -j 2, a site with more than 50 documents
+    stalled after the 50th until `STALL_SECONDS` failed it. Upstream's fix replaces a
+    retired worker whenever the pool is below its size; this does the same each time the
+    pool is asked to adjust (on every submit and whenever a worker exits) while documents
+    are waiting, so workers start at once rather than on demand, which a PDF build wants
+    anyway. (With nothing waiting, a worker retired after the last document is not
+    replaced: a replacement still starting when the build closes the pool would find the
+    pool's queues gone and print a traceback.)"""
+
+    def _adjust_process_count(self) -> None:
+        if self._shutdown_thread or self._broken or not self._pending_work_items:
+            return
+        while len(self._processes) < self._max_workers:
+            self._spawn_process()
+
+
 class PoolRunner:
     """Worker processes (forkserver: workers start from a process that has WeasyPrint imported)."""
 
@@ -475,9 +498,9 @@ class PoolRunner:
                  max_tasks_per_child: int = MAX_TASKS_PER_CHILD) -> None:
         context = self.context()
         self.started = context.SimpleQueue()
-        self.executor = futures.ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                                                    initializer=paper_worker.init, initargs=(self.started,),
-                                                    max_tasks_per_child=max_tasks_per_child)
+        self.executor = _RecyclingExecutor(max_workers=workers, mp_context=context,
+                                           initializer=paper_worker.init, initargs=(self.started,),
+                                           max_tasks_per_child=max_tasks_per_child)
         self.pending: dict[futures.Future, Task] = {}
         self.stall = stall_seconds
         self.running: dict[str, int] = {}     # task key -> worker pid, as workers report starting
