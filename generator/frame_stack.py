@@ -5,7 +5,7 @@ the current chunk maps a new one (mmap), and returning from that call unmaps it 
 at once. Code whose call depth goes back and forth across a chunk boundary therefore makes
 two system calls and page faults per call. WeasyPrint's layout does exactly that, and
 where the boundary falls depends on how deep the stack already was when layout began: the
-same 46 documents took 17.6-17.9 s laid out from a shallow stack and 19.0-20.1 s from
+same 46 documents took 17.5-18.4 s laid out from a shallow stack and 18.8-20.4 s from
 inside our command line, which made 400,000 mmap/munmap pairs against 54,000 (measured
 with `strace -c -e trace=mmap,munmap` and `perf stat -e page-faults`; see the README's
 Performance notes).
@@ -14,7 +14,7 @@ Performance notes).
 stack. The frame does not fit in the current chunk, so CPython gives it a new chunk of
 1 MiB, and every frame the call makes after it fits in the rest of that chunk: no chunk
 boundary is crossed until the call returns, once. The declared stack is never written, so
-its pages are never touched. On other Python versions it is an ordinary call.
+its pages are never touched. On a Python without chunked frame stacks it is an ordinary call.
 """
 
 from __future__ import annotations

@@ -471,8 +471,8 @@ class SerialRunner:
 class _RecyclingExecutor(futures.ProcessPoolExecutor):
     """A process pool that replaces every worker retired at `max_tasks_per_child`.
 
-    CPython 3.11 to 3.13 decide whether to replace a retired worker by taking an "idle
-    worker" token. Tokens are released per finished task, not per idle worker, so with
+    CPython from 3.11 (until the releases that fix python/cpython#115634) decides whether
+    to replace a retired worker by taking an "idle worker" token. Tokens are released per finished task, not per idle worker, so with
     documents queued one can be stale: the replacement is skipped, and once every worker
     has retired, the queued documents are never laid out (python/cpython#115634). Our
     PDF build queues them all at once: at -j 2, a site with more than 50 documents
@@ -482,7 +482,8 @@ class _RecyclingExecutor(futures.ProcessPoolExecutor):
     are waiting, so workers start at once rather than on demand, which a PDF build wants
     anyway. (With nothing waiting, a worker retired after the last document is not
     replaced: a replacement still starting when the build closes the pool would find the
-    pool's queues gone and print a traceback.)"""
+    pool's queues gone and print a traceback.) It uses the pool's private attributes as
+    Python 3.11 has them (the version the Makefile's venv and CI use)."""
 
     def _adjust_process_count(self) -> None:
         if self._shutdown_thread or self._broken or not self._pending_work_items:
