@@ -121,6 +121,8 @@ TABLE = [
     # --- meetings
     Bad("meetings/missing-attachment.yaml", 10, 40, "attachments/peer-review.md", "items.0.appendices.1.markdown",
         "there is no file content/attachments/peer-review.md", "put the file in content/attachments/"),
+    Bad("meetings/missing-part.yaml", 12, 26, "base-2021-plan", "items.0.appendices.0.parts.1.action_plan",
+        "there is no action plan 'base-2021-plan'", None),
     Bad("meetings/attachment-outside-content.yaml", 9, 35, "../secrets", "items.0.appendices.0.pdf",
         "'../secrets/peer-review.pdf' points outside content/", "give a path under content/"),
     Bad("meetings/exempt-paragraph-9.yaml", 11, 17, "9   #", "items.0.appendices.0.exempt",

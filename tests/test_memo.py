@@ -180,3 +180,24 @@ def test_with_a_memo_the_corpus_stays_frozen_for_the_next_build(tmp_path: Path) 
     assert gc.get_freeze_count() == 0          # a build without a memo gives everything back
     build(root, now=AS_OF + dt.timedelta(days=1), memo=BuildMemo())
     assert gc.get_freeze_count() > 0
+
+
+def test_records_held_by_the_memo_stay_in_the_parsed_cache_for_the_next_scrutiny_build(
+        served: tuple[Path, BuildMemo], monkeypatch) -> None:
+    """`scrutiny serve` does not read the files its memo holds. The parsed cache (.cache/parsed)
+    must keep their entries all the same, or the `scrutiny build` after a serve session
+    parses again every file whose shard a save rewrote (2,476 files at N = 5,000)."""
+    from generator.load import documents
+    root, memo = served
+    for n in range(4):                     # saves that rewrite several shards
+        replace_in_file(root / TORBAY, "introduction: |\n", f"introduction: |\n  Edit {n}.\n")
+        replace_in_file(root / PLAN, "title: \"", f"title: \"{n} ")
+        build(root, memo=memo)
+    parsed: list[str] = []
+    original = documents._parse_documents
+    monkeypatch.setattr(documents, "_parse_documents",
+                        lambda files, *rest: parsed.extend(f.name for f, _ in files) or original(files, *rest))
+    replace_in_file(root / "content/councils/dudley.yaml", "name: Dudley Metropolitan Borough Council",
+                    "name: Dudley Council")
+    build(root)                            # `scrutiny build`, in a new process: no memo
+    assert parsed == ["dudley.yaml"]

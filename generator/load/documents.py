@@ -480,6 +480,8 @@ def _load_site(root: Path, jobs: int, cache: ParsedCache | None, sink: Sink,
     for (file, kind), known in zip(to_read, holding):     # in file order, held or read
         if known is not None:
             files += 1
+            if cache is not None:
+                cache.keep(_parsed_key(file, kind, known.digest))
             sink(known, ())
             continue
         doc, read_problems = next(documents)

@@ -95,6 +95,12 @@ class ParsedCache:
         self._added[entry_key] = packed
         self._used.add(entry_key)
 
+    def keep(self, entry_key: str) -> None:
+        """An entry this build did not read (the caller holds the file's record, validated from
+        the same bytes: `scrutiny serve`'s memo) but must not drop: the next `scrutiny build`
+        has no memo. Nothing is read here; an entry not in the cache is simply not kept."""
+        self._used.add(entry_key)
+
     def save(self) -> None:
         """Rewrite each shard that gained an entry or holds one this build did not use."""
         names = {k[0] for k in self._added} | {name for name, entries in self._shards.items()
