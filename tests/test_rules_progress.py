@@ -20,7 +20,7 @@ def action(due: str | None = None, *updates: tuple[str, str]) -> Action:
                   "updates": [{"date": day, "rag": rag} for day, rag in updates]}
     if due is not None:
         data["due"] = due
-    return Action.model_validate(data)
+    return Action(**data)           # a pydantic dataclass: validated as it is made
 
 
 # --- status
