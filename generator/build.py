@@ -146,7 +146,7 @@ def _build(options: BuildOptions, progress: Callable[[str, int, int], None] | No
         return report
     # Imported here, past the no-change return: importing the pipeline takes longer than
     # telling that nothing changed.
-    from generator.pipeline import check_site, collector_paused
+    from generator.pipeline import check_site, collector_paused, parsed_folder
     from generator.plan import plan_site
     from generator.render.html import make_environment, theme_asset_files
     from generator.render.data import DATA_FROM_PARTS, data_parts
@@ -156,7 +156,7 @@ def _build(options: BuildOptions, progress: Callable[[str, int, int], None] | No
     # cycle collector never walks it (3 s at N = 5,000), and forked render workers do not
     # copy its pages just to walk them (the Python documentation's advice before fork).
     with collector_paused():
-        checked = check_site(options.root, options.as_of, options.jobs, parsed=options.root / ".cache" / "parsed",
+        checked = check_site(options.root, options.as_of, options.jobs, parsed=parsed_folder(options.root),
                              digests={name: entry[4] for name, entry in files["files"].items()},
                              memo=memo.check if memo is not None else None)
         gc.freeze()

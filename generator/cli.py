@@ -110,8 +110,8 @@ def check(ctx: click.Context, strict: bool, fmt: str, as_of: dt.datetime | None,
           list_files: bool) -> None:
     """Validate all content and list every problem with file:line:col."""
     now = _moment(as_of)
-    from generator.pipeline import check_site
-    checked = check_site(_root(ctx), now.date())
+    from generator.pipeline import check_site, parsed_folder
+    checked = check_site(_root(ctx), now.date(), parsed=parsed_folder(_root(ctx)))
     print_problems(checked, fmt)
     failed = bool(checked.errors or (strict and checked.warnings))
     if audit_dir is not None and checked.corpus is not None:

@@ -191,3 +191,26 @@ def test_pdf_only_and_no_pdf_together_are_a_usage_error(run_cli, tmp_path, make_
     result = run_cli("build", "--pdf-only", "--no-pdf", root=make_site(tmp_path, {}))
     assert result.exit_code == 2
     assert "contradict" in result.output
+
+
+# --- speed: the records parsed by earlier runs
+
+@pytest.mark.parametrize("command", [("check",), ("list", "overdue"), ("paper", "inspection", "torbay-2021")])
+def test_commands_that_check_read_back_what_earlier_runs_parsed(command, tmp_path, run_cli, monkeypatch):
+    """`scrutiny check` (and every command that checks first) keeps parsed records in
+    .cache/parsed/ and reads them back, as a build does: at N = 5,000 a check took 10.7 s
+    parsing every file and takes half that."""
+    import shutil
+
+    from generator.load import documents
+    root = tmp_path / "site"
+    shutil.copytree(REPO / "content", root / "content")
+    assert run_cli("check", root=root).exit_code == 0            # parses every file, and keeps them
+    assert list((root / ".cache" / "parsed").glob("*.marshal"))
+    parsed: list[str] = []
+    original = documents._parse_documents
+    monkeypatch.setattr(documents, "_parse_documents",
+                        lambda files, *rest: parsed.extend(f.name for f, _ in files) or original(files, *rest))
+    result = run_cli(*command, "--as-of", "2026-11-22", root=root)
+    assert result.exit_code == 0, result.output
+    assert parsed == []

@@ -91,10 +91,10 @@ def register(cli: click.Group) -> None:
 
         from generator.authoring import listing
         from generator.cli import _moment, print_problems
-        from generator.pipeline import check_site
+        from generator.pipeline import check_site, parsed_folder
 
         now = _moment(as_of)
-        checked = check_site(_root(ctx), now.date())
+        checked = check_site(_root(ctx), now.date(), parsed=parsed_folder(_root(ctx)))
         if checked.corpus is None:
             print_problems(checked)
             sys.exit(1)

@@ -21,12 +21,12 @@ PAPER_KINDS = {"report": ("reports", "report"), "inspection": ("inspections", "i
 
 def _checked_plan(ctx: click.Context, as_of, drafts: bool):
     from generator.cli import _moment, _root, print_problems
-    from generator.pipeline import check_site
+    from generator.pipeline import check_site, parsed_folder
     from generator.plan import plan_site
 
     root = _root(ctx)
     now = _moment(as_of)
-    checked = check_site(root, now.date())
+    checked = check_site(root, now.date(), parsed=parsed_folder(root))
     if checked.errors or checked.corpus is None:
         print_problems(checked, quiet_notices=True)
         sys.exit(1)
