@@ -226,16 +226,22 @@ def _build(options: BuildOptions, progress: Callable[[str, int, int], None] | No
 
             for relative, source in ([] if options.pdf_only else assets):
                 staging.write(relative, source.read_bytes())
+            search_parts = None         # the pages each part of the search index holds
             if options.search and not options.pdf_only:
                 stage = time.perf_counter()
-                from generator.render.search import index_site
+                from generator.render.search import EarlierIndex, index_site
                 # The live site's index is reused only if it indexed these very pages (the spare
-                # folder may have held some of them at another version, or pages since withheld).
+                # folder may have held some of them at another version, or pages since withheld),
+                # and so is each part of it that did.
                 differs = [path for path in set(keys) | set(previous) if previous.get(path) != keys.get(path)]
                 pages_changed = any(path.endswith(".html") for path in differs) or not staging.reuse_tree("pagefind")
+                search_parts = state.get("search_parts")
                 if pages_changed:
                     from generator.render.parallel import default_jobs
-                    index_site(staging.path, jobs=default_jobs(options.jobs))
+                    earlier = EarlierIndex(options.output / "pagefind", search_parts,
+                                           lambda page: page in previous and previous.get(page) == keys.get(page)
+                                           ) if search_parts else None
+                    search_parts = index_site(staging.path, jobs=default_jobs(options.jobs), earlier=earlier)
                 report.timings["search"] = time.perf_counter() - stage
             if options.output.exists():
                 report.removed = sorted(set(previous) - set(keys))
@@ -255,7 +261,8 @@ def _build(options: BuildOptions, progress: Callable[[str, int, int], None] | No
         release = next_release(checked.corpus, options.now)
         manifest.save(manifest_path, keys, {"fingerprint": fingerprint, "inputs": files,
                                             "as_of": options.as_of.isoformat(),
-                                            "next_release": release.isoformat() if release else None})
+                                            "next_release": release.isoformat() if release else None,
+                                            "search_parts": search_parts})
         report.timings["write"] = writing + time.perf_counter() - stage     # the spare folder, swap, manifests
     report.timings["total"] = time.perf_counter() - started
     return report

@@ -200,3 +200,39 @@ def test_a_link_where_the_spare_folder_goes_is_removed_not_followed(tmp_path):
     assert [p.name for p in elsewhere.iterdir()] == ["keep.html"]
     assert (elsewhere / "keep.html").read_text() == "not ours"
     assert all_files(root / "output/site") == cold_build(root, tmp_path / "scratch")
+
+
+def test_an_edit_indexes_again_only_the_parts_of_the_search_index_it_changed(tmp_path, monkeypatch):
+    """Each part of the search index whose pages are the live index's same part, unchanged,
+    is linked from the live site rather than indexed again; the index is then the very one
+    a cold build makes (Pagefind writes the same bytes for the same pages)."""
+    from generator.render import search
+    monkeypatch.setattr(search, "PART_BYTES", 64 * 1024)            # several parts, as at N = 5,000
+    root = copy_site(tmp_path / "site")
+    record = root / "content/inspections/torbay-2021.yaml"
+    build(root, search=True)
+    indexed: list[list[str]] = []
+    original = search._run_pagefind
+
+    def counted(site, pages, *rest):
+        indexed.append(list(pages))
+        original(site, pages, *rest)
+
+    monkeypatch.setattr(search, "_run_pagefind", counted)
+    edit(record, GOVERNANCE, "Governance was weak.")
+    report = build(root, search=True)
+    site = root / "output/site"
+    parts = search.index_parts(site, 64 * 1024)
+    assert len(parts) > 3 and "inspections/torbay-2021/index.html" in report.rendered
+    assert any("inspections/torbay-2021/index.html" in pages for pages in indexed)
+    assert 0 < len(indexed) < len(parts)
+    assert all_files(site) == cold_build(root, tmp_path / "scratch", search=True)
+
+    # A page withheld since: every part that held it, or moved, is indexed again.
+    indexed.clear()
+    plant_embargoed_inspection(root, AS_OF - DAY)
+    build(root, search=True)
+    plant_embargoed_inspection(root, AS_OF + DAY)
+    build(root, search=True)
+    assert files_containing(site, SENTINEL) == []
+    assert all_files(site) == cold_build(root, tmp_path / "scratch", search=True)

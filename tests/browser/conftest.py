@@ -43,7 +43,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # Index it again in small parts, as a national site's pages are (generator/render/search.py):
     # every search in this suite then goes through the merged bundles.
     from generator.render.search import index_site
-    assert index_site(site, jobs=2, part_bytes=SEARCH_PART_BYTES) > 2
+    assert len(index_site(site, jobs=2, part_bytes=SEARCH_PART_BYTES)) > 2
     axe = site / AXE_URL_PATH
     axe.parent.mkdir()
     axe.write_text(axe_source(), encoding="utf-8")
