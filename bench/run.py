@@ -318,6 +318,13 @@ def run_size(n: int, work: Path, peers: bool, versions: dict, progress=lambda re
     serve_edits(site, ours, one.get("expected_rendered"), facts.get("expected_rendered"))
     progress(result)
     step("search", "ours: unchanged site + search index", scrutiny_build(site, out, search=True))
+    # The same two edits with the search index on (the default of `scrutiny build` and
+    # serve): only the index's parts that hold changed pages are indexed again.
+    change_one_inspection(site, 3)
+    step("search_text", f"ours: one inspection changed, with search ({iid})", scrutiny_build(site, out, search=True))
+    change_one_inspection_facts(site, iid, 2)
+    step("search_facts", f"ours: one inspection's facts changed, with search ({iid})",
+         scrutiny_build(site, out, search=True))
     if peers:
         result["peers"] = {}
         for key, value in run_peers(site, work, versions):
@@ -487,6 +494,8 @@ def table(report: dict) -> str:
                 ("one inspection's facts changed", "one_inspection_facts", None, None, None),
                 ("one template changed (_footer.html)", "one_template_changed", None, None, None),
                 ("unchanged site + search index", "search", None, None, None),
+                ("one inspection, with search", "search_text", None, None, None),
+                ("its facts, with search", "search_facts", None, None, None),
                 ("serve: first change after it starts", "serve_first_change", None, None, None),
                 ("serve: one inspection changed (saved again)", "serve_saved_again", None, None, None),
                 ("serve: one inspection's facts changed", "serve_facts_changed", None, None, None)]
@@ -498,7 +507,7 @@ def table(report: dict) -> str:
             shown = "-" if rendered is None else str(rendered)
             if mine.get("expected_rendered") is not None:
                 shown += f"/{mine['expected_rendered']}"
-            if key == "search" and "stages" in mine:
+            if key.startswith("search") and "stages" in mine:
                 label += f" (index {mine['stages'].get('search', 0):.1f} s)"
             t = _secs(mine)
             h = _secs(peers.get(hugo)) if hugo else None
