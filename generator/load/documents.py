@@ -279,10 +279,6 @@ def _read_packed(file: Path, root: Path, kind: str) -> Read:
                            if _is_plain(doc, problems) else None)
 
 
-def _parsed_key(file: Path, kind: str, digest: str) -> str:
-    return parsed_cache.key(kind, file.suffix, digest)
-
-
 def _cached_key(file: Path, root: Path, kind: str, cache: ParsedCache, digest: str | None) -> tuple[str, str] | None:
     """(entry key, digest) when an earlier build parsed these same bytes. `digest`: the
     sha256 of the file's bytes when the caller has read them already (the cache holds only
@@ -292,7 +288,7 @@ def _cached_key(file: Path, root: Path, kind: str, cache: ParsedCache, digest: s
         if raw is None or problems:
             return None
         digest = hashlib.sha256(raw).hexdigest()
-    entry_key = _parsed_key(file, kind, digest)
+    entry_key = parsed_cache.key(kind, file.suffix, digest)
     return (entry_key, digest) if entry_key in cache else None
 
 
@@ -325,7 +321,7 @@ def read_documents(files: list[tuple[Path, str]], root: Path, jobs: int = 0, cac
         # listed but not readable back after all: parse the file here
         doc, problems, packed = _read_packed(file, root, kind) if found else next(parsed)
         if packed is not None:
-            cache.add(_parsed_key(file, kind, doc.digest), packed)
+            cache.add(parsed_cache.key(kind, file.suffix, doc.digest), packed)
         yield doc, problems
 
 
@@ -437,10 +433,10 @@ def _load_site(root: Path, jobs: int, cache: ParsedCache | None, sink: Sink,
         problems.append(Problem("content/site.yaml", 0, 0, Severity.ERROR, "", "content/site.yaml is missing",
                                 "create it with at least 'title:' and 'organisation:'"))
 
-    # (folder, file name, kind, name shown, stem): a file's own Path is made only if it is
-    # read, as a `scrutiny serve` save holds nearly every file (16,000 Paths and their
+    # (folder, file name, kind, name shown, stem, suffix): a file's own Path is made only if
+    # it is read, as a `scrutiny serve` save holds nearly every file (16,000 Paths and their
     # relative names cost about 0.05 s a save at N = 5,000, of its 1 s)
-    to_read: list[tuple[Path, str, str, str, str]] = []
+    to_read: list[tuple[Path, str, str, str, str, str]] = []
     for folder, (kind, suffixes) in RECORD_FOLDERS.items():
         directory = content / folder
         if not directory.is_dir():
@@ -475,17 +471,17 @@ def _load_site(root: Path, jobs: int, cache: ParsedCache | None, sink: Sink,
             problems += id_problems
             if id_problems:
                 continue
-            to_read.append((directory, name, kind, shown, stem))
+            to_read.append((directory, name, kind, shown, stem, suffix))
 
-    holding = [_held(shown, stem, kind, digests, held) for _, _, kind, shown, stem in to_read]
-    reading = [(directory / name, kind) for (directory, name, kind, _, _), known in zip(to_read, holding)
+    holding = [_held(shown, stem, kind, digests, held) for _, _, kind, shown, stem, _ in to_read]
+    reading = [(directory / name, kind) for (directory, name, kind, *_), known in zip(to_read, holding)
                if known is None]
     documents = read_documents(reading, root, jobs, cache, digests)
-    for (_, name, kind, _, stem), known in zip(to_read, holding):     # in file order, held or read
+    for (_, _, kind, _, stem, suffix), known in zip(to_read, holding):     # in file order, held or read
         if known is not None:
             files += 1
             if cache is not None:
-                cache.keep(parsed_cache.key(kind, os.path.splitext(name)[1], known.digest))
+                cache.keep(parsed_cache.key(kind, suffix, known.digest))
             sink(known, ())
             continue
         doc, read_problems = next(documents)
