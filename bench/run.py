@@ -7,23 +7,29 @@
 For each N, in a fresh work folder (default /tmp/scrutiny-bench, kept afterwards):
 
   corpus      python -m bench.corpus N (time to write it)
-  ours        scrutiny build --no-pdf --no-search -q: cold; no change; one inspection
+  ours        scrutiny build --no-pdf --no-search -q: cold (in its own process, which stays
+              as the site's build server: generator/build_server.py); no change; one inspection
               changed, the first change after the cold build (it makes the spare folder);
               the same inspection changed again (its introduction: rendered count checked
               against the plan's dependants of that inspection, bench/dependants.py); a fact
-              of it that listings show changed (its lead inspector); one template changed (a site override
-              templates/_footer.html, the theme's with one word changed); then one build
-              with search on top of the unchanged site, to time the search index alone;
-              before that, what `scrutiny serve` rebuilds when that inspection is saved twice
-              more and its facts changed (bench/serve_edits.py: serve's own Builder, in one
-              process, with its memo)
+              of it that listings show changed (its lead inspector); the same two edits
+              with --no-server (a new process that checks every file again); one template
+              changed (a site override templates/_footer.html, the theme's with one word
+              changed); then one build with search on top of the unchanged site, to time
+              the search index alone, and the two edits with search; the build server's
+              peak memory and builds served (`scrutiny build-server status`), then it is
+              stopped. Before the search builds, what `scrutiny serve` rebuilds when that
+              inspection is saved twice more and its facts changed (bench/serve_edits.py:
+              serve's own Builder, in one process, with its memo)
   peers       the same prose as Markdown pages (bench/peers.py): Hugo cold and no change,
               Pelican cold and no change (its content cache on), and the floor
               (bench/floor.py: jinja2 + Python-Markdown, one convert per prose field)
 
 and once, on a 20-inspection corpus (PDFs are slow; the subset is said in the report):
 
-  pdf         cold PDF build with -j 1 and -j 2 (HTML built first, untimed, so the timed
+  pdf         (all with --no-server: these compare rendering, and so every figure stays
+              comparable with earlier runs)
+              cold PDF build with -j 1 and -j 2 (HTML built first, untimed, so the timed
               build renders PDFs only); WeasyPrint alone on the same HTML
               (bench/weasy_direct.py) for the per-page cost; one agenda pack cold (its file
               and .cache removed) and again after its Markdown appendix changed.
@@ -137,9 +143,11 @@ def slim(result: dict | None) -> dict | None:
     return kept
 
 
-def scrutiny_build(site: Path, out: Path, *, search: bool = False, pdf: bool = False, jobs: int | None = None
-                   ) -> list[str]:
+def scrutiny_build(site: Path, out: Path, *, search: bool = False, pdf: bool = False, jobs: int | None = None,
+                   server: bool = True) -> list[str]:
     command = [str(BIN / "scrutiny"), "-C", str(site), "build", "-q", "-o", str(out), "--as-of", AS_OF]
+    if not server:
+        command.append("--no-server")
     if not pdf:
         command.append("--no-pdf")
     if not search:
@@ -151,6 +159,15 @@ def scrutiny_build(site: Path, out: Path, *, search: bool = False, pdf: bool = F
 
 def run_quiet(command: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([str(c) for c in command], cwd=cwd or REPO, capture_output=True, text=True)
+
+
+def build_server(site: Path, action: str) -> dict | None:
+    """`scrutiny build-server ACTION` for the site: the server's answer, or None (no server)."""
+    done = run_quiet([BIN / "scrutiny", "-C", site, "build-server", action, "--format", "json"])
+    try:
+        return json.loads(done.stdout) if done.returncode == 0 else None
+    except ValueError:
+        return None
 
 
 # ---------------------------------------------------------------- peers
@@ -292,6 +309,8 @@ def run_size(n: int, work: Path, peers: bool, versions: dict, progress=lambda re
         progress(result)
         return ours[key]
 
+    # A server an earlier run left for this folder would make the cold build a warm one.
+    build_server(site, "stop")
     step("cold_html", "ours: cold HTML build", scrutiny_build(site, out))
     step("nochange_html", "ours: no-change rebuild", scrutiny_build(site, out), repeat=True)
     # The first build after a cold one makes the spare folder (a hard link per unchanged
@@ -312,6 +331,16 @@ def run_size(n: int, work: Path, peers: bool, versions: dict, progress=lambda re
     facts["expected_rendered"] = dependants(site, f"inspection:{iid}", f"inspection-listed:{iid}").get("count")
     log(f"      the plan names {facts['expected_rendered']} outputs that read {iid} or its listed facts")
     progress(result)
+    # The same two edits in a new process that checks everything again (--no-server): what
+    # `scrutiny build` costs without the build server the builds above were made by.
+    change_one_inspection(site, 4)
+    alone = step("no_server_text", f"ours: one inspection changed, --no-server ({iid})",
+                 scrutiny_build(site, out, server=False))
+    alone["expected_rendered"] = one["expected_rendered"]
+    change_one_inspection_facts(site, iid, 4)
+    alone = step("no_server_facts", f"ours: its facts changed, --no-server ({iid})",
+                 scrutiny_build(site, out, server=False))
+    alone["expected_rendered"] = facts["expected_rendered"]
     override_footer(site)
     step("one_template_changed", "ours: one template changed (_footer.html)", scrutiny_build(site, out))
     # Before the search index: pagefind's threads leave the load average high for a minute.
@@ -325,6 +354,14 @@ def run_size(n: int, work: Path, peers: bool, versions: dict, progress=lambda re
     change_one_inspection_facts(site, iid, 2)
     step("search_facts", f"ours: one inspection's facts changed, with search ({iid})",
          scrutiny_build(site, out, search=True))
+    # The build server made every build above but the cold one and the --no-server ones:
+    # its memory is measured here (each build's own figure is its client's), then it stops.
+    server = build_server(site, "status")
+    ours["build_server"] = {"ok": server is not None, "seconds": None, "rendered": server and server.get("builds"),
+                            "peak_rss_mib": server and server.get("peak_rss_mib")}
+    log(f"      build server: {server}")
+    build_server(site, "stop")
+    progress(result)
     if peers:
         result["peers"] = {}
         for key, value in run_peers(site, work, versions):
@@ -371,11 +408,11 @@ def run_pdf(work: Path, subset: int = PDF_SUBSET) -> dict:
     def cold_build(jobs: int, attempt: int) -> dict:
         shutil.rmtree(site / "output", ignore_errors=True)
         shutil.rmtree(site / ".cache", ignore_errors=True)
-        html = run_quiet(scrutiny_build(site, out))
+        html = run_quiet(scrutiny_build(site, out, server=False))
         if html.returncode != 0:
             return {"ok": False, "seconds": None, "stderr": f"the HTML build failed: {html.stderr[-500:]}"}
         label = f"ours: cold PDF build -j {jobs}" + (f" (run {attempt + 1})" if attempt else "")
-        return parse_build(measure(label, scrutiny_build(site, out, pdf=True, jobs=jobs)))
+        return parse_build(measure(label, scrutiny_build(site, out, pdf=True, jobs=jobs, server=False)))
 
     def weasyprint_alone(attempt: int) -> dict:
         direct = run_quiet([PYTHON, "-m", "bench.weasy_direct", site, "--as-of", AS_OF])
@@ -415,11 +452,11 @@ def run_pdf(work: Path, subset: int = PDF_SUBSET) -> dict:
         colds.append(measure(f"ours: one pack, cold (scrutiny pack, -j 2){run}",
                              [BIN / "scrutiny", "-C", site, "pack", meeting, "-o", work / "pack-cold.pdf",
                               "--as-of", AS_OF, "-j", "2"]))
-        settle = run_quiet(scrutiny_build(site, out, pdf=True, jobs=2))      # anything left to render, untimed
+        settle = run_quiet(scrutiny_build(site, out, pdf=True, jobs=2, server=False))   # what is left, untimed
         settled = settled and settle.returncode == 0
         path.write_text(path.read_text() + f"\nThe benchmark added this paragraph ({attempt + 1}).\n")
         warms.append(parse_build(measure(f"ours: pack after one appendix changed (incremental build, -j 2){run}",
-                                         scrutiny_build(site, out, pdf=True, jobs=2))))
+                                         scrutiny_build(site, out, pdf=True, jobs=2, server=False))))
     cold, warm = (best_of(runs, lambda r: r["seconds"] if r.get("ok") else None) for runs in (colds, warms))
     cold["ok"], warm["ok"] = all(r.get("ok") for r in colds), all(r.get("ok") for r in warms)
     expected = run_quiet([PYTHON, "-m", "bench.dependants", site, f"attachment:{attachment}", "--as-of", AS_OF, "--pdf"])
@@ -492,13 +529,16 @@ def table(report: dict) -> str:
                 ("first change after the cold build", "first_change", None, None, None),
                 ("one inspection changed (saved again)", "one_inspection_changed", None, None, None),
                 ("one inspection's facts changed", "one_inspection_facts", None, None, None),
+                ("one inspection changed, --no-server", "no_server_text", None, None, None),
+                ("its facts changed, --no-server", "no_server_facts", None, None, None),
                 ("one template changed (_footer.html)", "one_template_changed", None, None, None),
                 ("unchanged site + search index", "search", None, None, None),
                 ("one inspection, with search", "search_text", None, None, None),
                 ("its facts, with search", "search_facts", None, None, None),
                 ("serve: first change after it starts", "serve_first_change", None, None, None),
                 ("serve: one inspection changed (saved again)", "serve_saved_again", None, None, None),
-                ("serve: one inspection's facts changed", "serve_facts_changed", None, None, None)]
+                ("serve: one inspection's facts changed", "serve_facts_changed", None, None, None),
+                ("build server (builds served, peak)", "build_server", None, None, None)]
         for label, key, hugo, pelican, floor in rows:
             mine = ours.get(key)
             if mine is None:
@@ -603,9 +643,12 @@ def targets(report: dict) -> list[dict]:
             add(name, None, "not measured")
             continue
         ok = all(run["seconds"] < 2.0 and run.get("rendered") == run.get("expected_rendered") for _, run in edits)
+        alone = [_secs(ours.get(key)) for key in ("no_server_text", "no_server_facts")] if not where else []
         add(name, ok, "; ".join(f"{label} {run['seconds']:.2f} s, rendered {run.get('rendered')} of the "
                                 f"{run.get('expected_rendered')} the plan names" for label, run in edits)
-            + f" ({edits[0][1].get('inspection')})")
+            + f" ({edits[0][1].get('inspection')})"
+            + (f"; in a new process (--no-server): {alone[0]:.2f} s and {alone[1]:.2f} s"
+               if alone and None not in alone else ""))
     pdf = report.get("pdf") or {}
     if pdf.get("available") and pdf.get("j1", {}).get("ok") and pdf.get("j2", {}).get("ok"):
         t1 = pdf["j1"].get("stages", {}).get("pdf") or pdf["j1"]["seconds"]

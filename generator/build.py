@@ -138,8 +138,9 @@ def _build(options: BuildOptions, progress: Callable[[str, int, int], None] | No
     state = state if previous else {}
     fingerprint, files = manifest.input_fingerprint(options.root, _options_text(options), state.get("inputs"))
     # An empty memo (`scrutiny serve` starting) is filled even when nothing changed: the
-    # first save is then as quick as the ones after it.
-    if previous and _nothing_changed(options, state, fingerprint, previous) and (memo is None or len(memo.check)):
+    # first save is then as quick as the ones after it (`BuildMemo.warm_up`).
+    if previous and _nothing_changed(options, state, fingerprint, previous) and (
+            memo is None or len(memo.check) or not memo.warm_up):
         report = BuildReport(None)
         report.reused = sorted(previous)
         report.timings["total"] = time.perf_counter() - started

@@ -160,14 +160,31 @@ def _audit(root: Path, folder: Path, checked: Checked, now: dt.datetime, fmt: st
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems and the final line.")
 @click.option("--no-cache", is_flag=True,
               help="Lay out every PDF document afresh instead of reusing layouts kept in .cache/.")
+@click.option("--no-server", is_flag=True,
+              help="Neither use nor leave a build server: check every file again in this process "
+                   "(see `scrutiny build-server --help`). Always so under CI.")
 @click.pass_context
 def build(ctx: click.Context, output: Path | None, as_of: dt.datetime | None, drafts: bool, no_pdf: bool,
-          no_search: bool, pdf_only: bool, jobs: int, quiet: bool, no_cache: bool) -> None:
-    """Validate, then build the site and every public PDF. Incremental and atomic."""
+          no_search: bool, pdf_only: bool, jobs: int, quiet: bool, no_cache: bool, no_server: bool) -> None:
+    """Validate, then build the site and every public PDF. Incremental and atomic.
+
+    In a terminal, the process stays after the build as this site's build server, for
+    `SCRUTINY_BUILD_SERVER_IDLE` seconds (default 900): the next `scrutiny build` has it build,
+    checking only the files that changed. `--no-server` or `SCRUTINY_BUILD_SERVER=0`: never."""
     from generator.build import BuildOptions, OutputError, build_site
     from generator.progress import Progress
 
     root = _root(ctx)
+    memo = ctx.obj.get("memo")          # given in a build server: what its last build worked out
+    if memo is None and ctx.obj.get("may_serve"):
+        from generator import build_server
+        if build_server.wanted(no_server):
+            with Progress(enabled=not quiet) as progress:
+                status = build_server.delegate(root, ctx.obj["argv"], progress.update)
+            if status is not None:
+                sys.exit(status)
+            from generator.memo import BuildMemo
+            memo = ctx.obj["server_memo"] = BuildMemo(warm_up=False)
     now = _moment(as_of)
     if pdf_only and no_pdf:
         raise click.UsageError("--pdf-only and --no-pdf contradict each other")
@@ -179,7 +196,7 @@ def build(ctx: click.Context, output: Path | None, as_of: dt.datetime | None, dr
                            exits_after=ctx.obj.get("exits_after", False))
     with Progress(enabled=not quiet) as progress:
         try:
-            report = build_site(options, progress=progress.update)
+            report = build_site(options, progress=ctx.obj.get("progress") or progress.update, memo=memo)
         except OutputError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
@@ -213,8 +230,45 @@ papers.register(cli)
 authoring.register(cli)
 
 
+@cli.command("build-server")
+@click.argument("action", type=click.Choice(["status", "stop"]))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_context
+def build_server_command(ctx: click.Context, action: str, fmt: str) -> None:
+    """Show or stop this site's build server: the process a `scrutiny build` in a terminal
+    leaves behind, so that the next build checks only the files that changed."""
+    from generator import build_server
+    answer = build_server.ask(_root(ctx), action)
+    if fmt == "json":
+        click.echo(json.dumps(answer))
+    elif answer is None:
+        click.echo(f"no build server for {_root(ctx)}")
+    elif action == "stop":
+        click.echo(f"stopped the build server for {_root(ctx)} (pid {answer['stopped']})")
+    else:
+        peak = answer.get("peak_rss_mib")
+        click.echo(f"build server for {answer['root']}: pid {answer['pid']}, {answer['builds']} builds served"
+                   + (f", peak memory {peak:.0f} MiB" if peak else ""))
+
+
+def run_in_server(argv: list[str], cwd: str, memo, progress) -> int:
+    """`scrutiny ARGV`, run by a build server for a client in `cwd` (generator/build_server.py):
+    the same command, with the server's memo and the client's progress bar."""
+    os.chdir(cwd)
+    try:
+        cli.main(args=argv, prog_name="scrutiny", obj={"memo": memo, "progress": progress},
+                 standalone_mode=False)
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else 0 if done.code is None else 1
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    return 0
+
+
 def main() -> None:
-    state: dict = {"exits_after": True}      # a build in this process is its last (see BuildOptions)
+    # A build in this process is its last (see BuildOptions), and may leave a build server.
+    state: dict = {"exits_after": True, "may_serve": True, "argv": sys.argv[1:]}
     try:
         cli(obj=state)
     except KeyboardInterrupt:
@@ -228,4 +282,8 @@ def main() -> None:
         # one (3 s at N = 5,000) when the operating system takes the memory back at once.
         sys.stdout.flush()
         sys.stderr.flush()
+        memo = state.get("server_memo")
+        if memo is not None and len(memo.check):
+            from generator import build_server
+            build_server.start(state["root"], memo, run_in_server, forget=lambda: state.pop("report", None))
         os._exit(done.code or 0)

@@ -103,6 +103,10 @@ class BuildMemo:
 
     check: CheckMemo = field(default_factory=CheckMemo)
     data: MatchMemo = field(default_factory=MatchMemo)
+    # Fill an empty memo even when nothing changed (`scrutiny serve` starting: its first save
+    # is then as quick as the ones after). A `scrutiny build` that finds nothing changed
+    # says so at once instead: its build server, with an empty memo, would save nothing.
+    warm_up: bool = True
 
 
 def no_memo(key: Hashable, compute: Callable[[], T]) -> T:
