@@ -7,9 +7,10 @@ Performance). `scrutiny serve` keeps what its last build worked out (`generator.
 checks only the files that changed: the same edits take it 1.0-1.6 s. The build server
 gives `scrutiny build` that memory, as Gradle's daemon and Bazel's server do for theirs:
 
-- a `scrutiny build` in a terminal builds as before, keeping a `BuildMemo`; once it has
-  said everything and before it exits, it forks: the parent exits with the build's status,
-  and the child, detached from the terminal, keeps the memo and waits on a Unix socket;
+- a `scrutiny build` with no server to go to builds as before, keeping a `BuildMemo`; once
+  it has said everything and before it exits, it forks: the parent exits with the build's
+  status, and the child, detached from the terminal and the caller's pipes, keeps the memo
+  and waits on a Unix socket;
 - the next `scrutiny build` of the same site (same user, same tool files, same Python)
   connects, sends its command line and folder, and prints what the server's build says
   and exits with its status: the server runs the very same command (`cli.run_in_server`)

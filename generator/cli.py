@@ -168,9 +168,10 @@ def build(ctx: click.Context, output: Path | None, as_of: dt.datetime | None, dr
           no_search: bool, pdf_only: bool, jobs: int, quiet: bool, no_cache: bool, no_server: bool) -> None:
     """Validate, then build the site and every public PDF. Incremental and atomic.
 
-    In a terminal, the process stays after the build as this site's build server, for
+    After the build, the process stays as this site's build server for
     `SCRUTINY_BUILD_SERVER_IDLE` seconds (default 900): the next `scrutiny build` has it build,
-    checking only the files that changed. `--no-server` or `SCRUTINY_BUILD_SERVER=0`: never."""
+    checking only the files that changed. `--no-server`, `SCRUTINY_BUILD_SERVER=0` or `CI`
+    set: never."""
     from generator.build import BuildOptions, OutputError, build_site
     from generator.progress import Progress
 

@@ -1,4 +1,5 @@
-"""What one process's earlier builds worked out, for its next build (`scrutiny serve`).
+"""What one process's earlier builds worked out, for its next build (`scrutiny serve`, and
+the build server `scrutiny build` leaves).
 
 `scrutiny serve` builds again in the same process on every save. Most of a large check
 is work on files that did not change: validating them (pydantic makes a million progress
@@ -21,8 +22,10 @@ Rendering keeps each inspection's piece of the corpus-wide data files (`MatchMem
 piece is reused while the objects it is made from are equal to last time's (compared
 whole, with ==, so nothing they hold can change unseen).
 
-A command that builds once (`scrutiny build`) has no memo: unpickling a kept corpus from
-disk costs as much as validating it again (README, Performance).
+A command that builds once (`scrutiny build --no-server`) has no memo: unpickling a kept
+corpus from disk costs as much as validating it again (README, Performance). A
+`scrutiny build` that may leave a build server keeps one, for the server
+(generator/build_server.py).
 """
 
 from __future__ import annotations
