@@ -11,8 +11,8 @@ gives `scrutiny build` that memory, as Gradle's daemon and Bazel's server do for
   it has said everything and before it exits, it forks: the parent exits with the build's
   status, and the child, detached from the terminal and the caller's pipes, keeps the memo
   and waits on a Unix socket;
-- the next `scrutiny build` of the same site (same user, same tool files, same Python)
-  connects, sends its command line and folder, and prints what the server's build says
+- the next `scrutiny build` of the same site (same user, same tool files, same Python and
+  installed packages) connects, sends its command line and folder, and prints what the server's build says
   and exits with its status: the server runs the very same command (`cli.run_in_server`)
   with the memo. Its progress is shown by the client's own bar;
 - the server exits after `SCRUTINY_BUILD_SERVER_IDLE` seconds without a build (default
@@ -81,13 +81,28 @@ def _site_name(root: Path) -> str:
     return hashlib.sha256(str(root).encode()).hexdigest()[:16]
 
 
+def _installed() -> str:
+    """When the installed packages last changed: a server started before a `pip install`
+    (a new WeasyPrint, say) still has the old ones imported. Installing or removing a
+    package adds or removes a folder in site-packages, which changes the folder's time."""
+    times = []
+    for entry in sys.path:
+        if os.path.basename(entry) == "site-packages":
+            try:
+                times.append(str(os.stat(entry).st_mtime_ns))
+            except OSError:
+                pass
+    return ",".join(times)
+
+
 def address(root: Path) -> Path | None:
-    """The socket of `root`'s server: one per site, user, tool version and Python."""
+    """The socket of `root`'s server: one per site, user, tool version, Python and set of
+    installed packages."""
     from generator.manifest import tool_digest
     folder = _folder()
     if folder is None:
         return None
-    version = hashlib.sha256(f"{tool_digest()}\0{sys.version}".encode()).hexdigest()[:16]
+    version = hashlib.sha256(f"{tool_digest()}\0{sys.version}\0{_installed()}".encode()).hexdigest()[:16]
     return folder / f"{_site_name(root)}-{version}.sock"
 
 

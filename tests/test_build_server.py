@@ -273,3 +273,18 @@ def test_papers_and_search_through_the_server_and_the_caller_s_pipe_is_let_go(so
     assert any(path.endswith(".pdf") for path in fresh)
     assert sorted(served) == sorted(fresh)
     assert [path for path in fresh if served[path] != fresh[path]] == []
+
+
+def test_a_package_installed_since_means_another_server(sockets, tmp_path, monkeypatch):
+    """A server keeps the packages it imported: after a `pip install` (which adds or removes
+    a folder in site-packages) builds go to a new server, not to one with the old code."""
+    packages = tmp_path / "lib" / "site-packages"
+    packages.mkdir(parents=True)
+    monkeypatch.setattr(sys, "path", [*sys.path, str(packages)])
+    before = build_server.address(tmp_path)
+    (packages / "weasyprint-99.0.dist-info").mkdir()
+    os.utime(packages, ns=(1, packages.stat().st_mtime_ns + 1_000_000))
+    after = build_server.address(tmp_path)
+    assert before is not None and after is not None
+    assert before != after and before.parent == after.parent
+    assert before.name.split("-")[0] == after.name.split("-")[0], "the same site: the old server is stopped"
