@@ -210,11 +210,10 @@ def _peak_memory_mib() -> float | None:
     return None
 
 
-def _stop_others(path: Path) -> None:
+def _stop_others(root: Path, path: Path) -> None:
     """Stop the servers of the same site left by other versions of the tool (or of Python):
     no client will reach them again, and each holds a corpus in memory until it idles out."""
-    site = path.name.split("-")[0]
-    for other in path.parent.glob(f"{site}-*.sock"):
+    for other in path.parent.glob(f"{_site_name(root)}-*.sock"):
         if other != path and _ask(other, "stop") is None:
             other.unlink(missing_ok=True)       # left by a server that was killed
 
@@ -250,7 +249,7 @@ def start(root: Path, memo: Any, run: RunCommand, forget: Callable[[], Any] = la
     listener = _listen(path) if path is not None else None
     if listener is None:
         return
-    _stop_others(path)
+    _stop_others(root, path)
     sys.stdout.flush()
     sys.stderr.flush()
     if os.fork() != 0:

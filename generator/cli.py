@@ -236,8 +236,8 @@ authoring.register(cli)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.pass_context
 def build_server_command(ctx: click.Context, action: str, fmt: str) -> None:
-    """Show or stop this site's build server: the process a `scrutiny build` in a terminal
-    leaves behind, so that the next build checks only the files that changed."""
+    """Show or stop this site's build server: the process a `scrutiny build` leaves behind,
+    so that the next build checks only the files that changed."""
     from generator import build_server
     answer = build_server.ask(_root(ctx), action)
     if fmt == "json":
