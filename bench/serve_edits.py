@@ -5,8 +5,7 @@
 Runs what `scrutiny serve --no-search --as-of DATE` runs on each save, in one process:
 its `Builder` (generator/authoring/serve.py), which keeps a `BuildMemo` from one build to
 the next. The HTTP server and the file watcher are left out: the watcher's polling delay
-(400 ms) is not the build's. It builds once as serve starts (into SITE/output/site, which
-the harness has built before), then changes one inspection's introduction (`bench.run`'s
+(400 ms) is not the build's. It builds once as serve starts (into SITE/output/serve), then changes one inspection's introduction (`bench.run`'s
 edit), builds, changes it again and builds, then changes its lead inspector and builds. Prints one line of JSON: each build's wall time (as
 time.perf_counter around `Builder.build`) and the counts its own line reports.
 """
@@ -21,7 +20,7 @@ import time
 from pathlib import Path
 
 from generator.authoring.serve import Builder, ServeOptions, State
-from generator.cli import AsOf
+from generator.commands.common import AsOf
 
 _COUNTS = re.compile(r"(\d+) rendered, (\d+) reused, (\d+) removed")
 

@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         now = dt.datetime.combine(args.as_of, dt.time(23, 59, 59), tzinfo=LONDON)
         # reuse_layouts=False: the harness's own PDF builds have just filled .cache/ with these
         # documents' layouts, and a cached layout never reaches WeasyPrint to be recorded.
-        options = BuildOptions(root=args.root.resolve(), output=out / "site", as_of=args.as_of, now=now,
+        options = BuildOptions(root=args.root.resolve(), output=out / "site", now=now,
                                pdf=True, jobs=1, search=False, reuse_layouts=False)
         started = time.perf_counter()
         report = build_site(options)

@@ -50,6 +50,11 @@ class Problem:
         }
 
 
+class OutputError(Exception):
+    """What is built cannot be written (a folder read-only or full, a paper that cannot be
+    laid out): a message for people, never a traceback."""
+
+
 def errors_in(problems: Iterable[Problem]) -> list[Problem]:
     return [p for p in problems if p.severity is Severity.ERROR]
 

@@ -10,14 +10,14 @@ import hashlib
 import json
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import AbstractSet, Any, Generic, Mapping, Sequence, TypeVar
+from typing import AbstractSet, Any, Generic, Iterable, Mapping, Sequence, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from generator.load import Document, LoadResult
-from generator.load.documents import Held, LazySourceMap
+from generator.load.documents import Found, Held, LazySourceMap
 from generator.load.yaml_source import SourceMap, dotted
-from generator.memo import CheckMemo
+from generator.speed.memo import CheckMemo
 from generator.model import MODELS
 from generator.model.inspection import PROSE_FIELDS
 from generator.problems import Problem, Severity, did_you_mean
@@ -201,9 +201,8 @@ def validate_document(doc: Document) -> tuple[Record | None, list[Problem]]:
 
 
 class Validator:
-    """Validates documents one at a time, as the loader reads them (`load_site`'s sink):
-    a document's plain data is freed as soon as its record exists, and validation runs
-    while other processes are still reading."""
+    """Validates documents one at a time, as the loader reads them: a document's plain
+    data is freed as soon as its record exists."""
 
     def __init__(self, memo: CheckMemo | None = None) -> None:
         self.memo = memo                 # records validated by earlier builds in this process
@@ -214,7 +213,7 @@ class Validator:
         self.broken: set[tuple[str, str]] = set()
 
     def holds(self, kind: str, path: str, digest: str) -> bool:
-        """`load_site`'s `held`: the memo has this file's record, validated from these bytes."""
+        """`read_records`'s `held`: the memo has this file's record, validated from these bytes."""
         return self.memo is not None and self.memo.holds(kind, path, digest)
 
     def add(self, doc: Document | Held, read_problems: Sequence[Problem] = ()) -> None:
@@ -243,6 +242,22 @@ class Validator:
         frozen = {kind: MappingProxyType(records) for kind, records in self.by_kind.items()}
         return Records(self.site, MappingProxyType(frozen), MappingProxyType(self.attachments),
                        frozenset(self.broken | unreadable)), self.problems
+
+
+def validate_read(read: Iterable[tuple[Found, Document | Held | None, Sequence[Problem]]],
+                  validator: Validator) -> tuple[Records, list[Problem]]:
+    """Validate each document as `load.read_records` reads it; the problems found in reading
+    come first in the list, then validation's."""
+    problems: list[Problem] = []
+    unreadable: set[tuple[str, str]] = set()
+    for found, doc, read_problems in read:
+        problems += read_problems
+        if doc is None:
+            unreadable.add((found.kind, found.id))
+        else:
+            validator.add(doc, read_problems)
+    records, invalid = validator.records(unreadable)
+    return records, problems + invalid
 
 
 def validate(loaded: LoadResult) -> tuple[Records, list[Problem]]:

@@ -7,29 +7,12 @@ Keep this file small and generic; fixtures for one test module belong in that mo
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
 from generator.cli import cli
-
-# A `scrutiny build` that a test runs as a process builds in that process only: a build
-# server (generator/build_server.py) would outlive the test. tests/test_build_server.py
-# turns it on for its own processes.
-os.environ["SCRUTINY_BUILD_SERVER"] = "0"
-
-
-@pytest.fixture(scope="session", autouse=True)
-def no_build_server_is_left_behind():
-    """A test that runs scrutiny in a bare environment (as cron does) would start a build
-    server, and leave it holding a site in memory for 15 minutes: none may."""
-    folder = Path(tempfile.gettempdir()) / f"scrutiny-{os.getuid()}"
-    before = set(folder.glob("*.sock"))
-    yield
-    assert set(folder.glob("*.sock")) <= before, "a test left a build server behind"
 
 # The smallest site that checks clean: site.yaml, one council, one service.
 MINIMAL_SITE = {

@@ -25,7 +25,7 @@ def copy_site(destination: Path) -> Path:
 
 def build(root: Path, output: Path | None = None, now: dt.datetime = AS_OF, pdf: bool = False,
           search: bool = False, drafts: bool = False, jobs: int = 1, memo=None):
-    options = BuildOptions(root=root, output=output or root / "output" / "site", as_of=now.date(), now=now,
+    options = BuildOptions(root=root, output=output or root / "output" / "site", now=now,
                            drafts=drafts, pdf=pdf, jobs=jobs, search=search)
     report = build_site(options, memo=memo)
     assert report.ok, [str(p) for p in report.checked.errors]

@@ -84,8 +84,11 @@ def test_content_errors_write_nothing_and_say_so(tmp_path):
     assert all_files(root / "output/site") == old
 
 
-def test_a_second_build_while_one_holds_the_lock_is_refused_clearly(tmp_path):
+def test_a_second_build_while_one_holds_the_lock_waits_for_it_then_builds(tmp_path):
+    """Two builds never overlap: the second says it is waiting, changes nothing while it
+    waits, and builds once the first has finished, from what it then reads."""
     import fcntl
+    import time
     root = copy_site(tmp_path)
     assert run_build(root).wait(timeout=300) == 0
     old = all_files(root / "output/site")
@@ -95,10 +98,13 @@ def test_a_second_build_while_one_holds_the_lock_is_refused_clearly(tmp_path):
         lock.write("pid 4242")
         lock.flush()
         second = run_build(root)
-        _, err = second.communicate(timeout=300)
-    assert second.returncode == 1
-    assert b"another build is writing" in err and b"Traceback" not in err
-    assert all_files(root / "output/site") == old
+        time.sleep(3)
+        assert second.poll() is None, "the second build did not wait"
+        assert all_files(root / "output/site") == old
+    _, err = second.communicate(timeout=300)
+    assert second.returncode == 0, err
+    assert b"waiting for another build" in err and b"pid 4242" in err and b"Traceback" not in err
+    assert all_files(root / "output/site") != old
 
 
 def test_the_command_ends_with_its_last_line_said_into_a_pipe(tmp_path):

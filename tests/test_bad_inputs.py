@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from generator.load.yaml_source import parse_yaml
-from generator.pipeline import Checked, check_site
+from generator.build import Checked, check_site
 from generator.problems import Severity
 
 REPO = Path(__file__).resolve().parent.parent

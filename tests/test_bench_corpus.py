@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.pipeline import check_site
+from generator.build import check_site
 
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:        # bench/ is not installed; the suite may run from anywhere
@@ -85,18 +85,19 @@ def test_pages_and_data_files_rendered_across_processes_equal_one_process(tmp_pa
     # threshold, so -j 2 forks workers that render pages and data files; -j 1 does not.
     from generator.build import BuildOptions, build_site
     from generator.clock import LONDON
-    from generator.render import parallel
+    from generator import render
     root, _ = corpus30
     now = dt.datetime(2025, 6, 30, 23, 59, tzinfo=LONDON)
     trees = {}
     for jobs in (1, 2):
         out = tmp_path / f"j{jobs}" / "site"
-        report = build_site(BuildOptions(root=root, output=out, as_of=AS_OF, now=now, pdf=False, search=False,
+        report = build_site(BuildOptions(root=root, output=out, now=now, pdf=False, search=False,
                                          jobs=jobs))
         assert report.ok and "data/inspections.json" in report.rendered
         trees[jobs] = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
-    plan_work = sum(parallel.weight(o, 30) for o in report.plan.outputs if o.kind not in ("pdf", "pack", "file"))
-    assert plan_work >= parallel.PARALLEL_THRESHOLD
+    pages = [o for o in report.plan.outputs if o.kind not in ("pdf", "pack", "file", "asset", "search-index")]
+    plan_work = sum(1 if o.subject is not None else 30 for o in pages)
+    assert plan_work >= render.PARALLEL_THRESHOLD
     assert trees[1] == trees[2]
 
 

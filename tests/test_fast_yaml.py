@@ -18,7 +18,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.load import fast_yaml
+from generator.speed import fast_yaml
 from generator.load.documents import split_front_matter
 from generator.load.yaml_source import parse_yaml
 
@@ -177,7 +177,7 @@ def test_nesting_too_deep_for_a_record_gets_libyamls_message(tmp_path, make_site
     root = make_site(tmp_path, {"inspections/deep-2021.yaml": "facts: " + "[" * 60 + "]" * 60 + "\n"})
     with fast_yaml.quiet_stderr():
         assert fast_yaml.try_load("facts: " + "[" * 60 + "]" * 60 + "\n")[0]
-    from generator.pipeline import check_site
+    from generator.build import check_site
     import datetime as dt
     problems = [p for p in check_site(root, dt.date(2025, 1, 1)).errors if p.path.endswith("deep-2021.yaml")]
     assert [(p.line, p.message) for p in problems] == [(1, "the YAML is nested more than 40 levels deep")]

@@ -1,4 +1,4 @@
-"""generator.frame_stack: deep call work that goes back and forth across CPython's frame-stack
+"""generator.speed.frame_stack: deep call work that goes back and forth across CPython's frame-stack
 chunk boundaries must not map and unmap a chunk on every crossing (see the module's
 docstring). Page faults are the measure: each chunk mapped afresh faults its pages in."""
 
@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from generator.frame_stack import ROOM_SLOTS, call_with_room
+from generator.speed.frame_stack import ROOM_SLOTS, call_with_room
 
 
 def _down(depth: int) -> int:

@@ -16,7 +16,7 @@ import pytest
 
 from generator.build import BuildOptions, build_site
 from generator.model.types import LONDON
-from generator.pipeline import check_site
+from generator.build import check_site
 from leak_helpers import readable
 from site_helpers import copy_site
 
@@ -60,7 +60,7 @@ class ActiveContent(HTMLParser):
 def hostile_site(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("hostile")
     shutil.copytree(HOSTILE / "inert", root / "content")
-    report = build_site(BuildOptions(root=root, output=root / "output/site", as_of=NOW.date(), now=NOW,
+    report = build_site(BuildOptions(root=root, output=root / "output/site", now=NOW,
                                      pdf=True, search=True, jobs=2))
     assert report.ok, [str(p) for p in report.checked.errors]
     return root / "output/site"

@@ -47,7 +47,7 @@ def test_script_links_raw_html_and_template_syntax_are_inert(tmp_path):
 
 
 def test_script_links_and_outside_images_in_markdown_are_content_errors_at_their_lines(tmp_path):
-    from generator.pipeline import check_site
+    from generator.build import check_site
     from site_helpers import AS_OF
     root = copy_site(tmp_path)
     (root / "content/inspections/torbay-2022.yaml").write_text(
@@ -65,7 +65,7 @@ def test_script_links_and_outside_images_in_markdown_are_content_errors_at_their
 
 
 def test_an_image_without_alternative_text_is_a_content_error(tmp_path):
-    from generator.pipeline import check_site
+    from generator.build import check_site
     from site_helpers import AS_OF
     root = copy_site(tmp_path)
     (root / "content/attachments/chart.png").write_bytes(b"\x89PNG\r\n\x1a\n")
@@ -75,30 +75,3 @@ def test_an_image_without_alternative_text_is_a_content_error(tmp_path):
     assert [(p.line, p.message) for p in problems] == [(5, "an image has no alternative text")]
 
 
-def test_the_page_templates_escape_exactly_as_markupsafe_does():
-    # Page templates escape `{{ }}` with `page_escape` (markupsafe's escaping without its
-    # Markup wrapper): the same text for every kind of value a template shows.
-    import datetime as dt
-
-    import jinja2
-    from markupsafe import Markup, escape
-
-    from generator.model.types import RAG, Rating
-    from generator.render.html import make_environment, page_escape
-
-    class Html:
-        def __html__(self):
-            return "<b>kept</b>"
-
-    values = [SCRIPT, HANDLER, TEMPLATE, "a & b < c > d 'e' \"f\"", "&amp; already", "", "plain",
-              Markup("<em>safe</em> & kept"), Html(), 42, 3.5, None, True, dt.date(2021, 3, 1),
-              RAG.AMBER, Rating.GOOD, ["<x>", 1], "\u2028 ü ’ <"]
-    for value in values:
-        assert page_escape(value) == str(escape(value)), value
-    env = make_environment()
-    page = env.from_string("{{ a }}|{{ b }}|{% macro m(x) %}<i>{{ x }}</i>{% endmacro %}{{ m(a) }}")
-    assert page.render(a=SCRIPT, b=Markup("<b>ok</b>")) == (
-        f"{escape(SCRIPT)}|<b>ok</b>|<i>{escape(SCRIPT)}</i>")
-    assert page.root_render_func.__globals__["escape"] is page_escape
-    with __import__("pytest").raises(jinja2.UndefinedError):
-        env.from_string("{{ missing }}").render()

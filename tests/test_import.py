@@ -20,7 +20,7 @@ from openpyxl.styles import Color, PatternFill
 from generator.authoring.spreadsheet import (CellError, column_letter, header_field, parse_date,
                                              parse_rag_text, rag_from_colour)
 from generator.model.types import RAG
-from generator.pipeline import check_site
+from generator.build import check_site
 
 TORBAY_HEADERS = ["Improvement action", "How", "Who", "Resources required", "Date for review",
                   "Date for completion", "Outcome", "Comments re progress", "RAG rating"]

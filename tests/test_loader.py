@@ -10,7 +10,7 @@ import pytest
 from generator.load import load_site, parse_yaml
 from generator.load.documents import split_front_matter
 from generator.load.yaml_source import Position
-from generator.pipeline import check_site
+from generator.build import check_site
 from generator.problems import Severity
 
 AS_OF = dt.date(2021, 6, 1)
@@ -262,50 +262,7 @@ def test_two_files_with_the_same_id_are_an_error(tmp_path, make_site):
     assert [p.path for p in errors] == ["content/inspections/torbay-2021.yml"], [str(p) for p in errors]
 
 
-def test_a_large_site_read_by_several_processes_gives_what_one_process_reads(tmp_path, monkeypatch):
-    # The shipped content plus the benchmark's, read once in this process and once split
-    # across forked readers: the same documents, in the same order, with the same problems.
-    import subprocess
-    import sys
-
-    from generator.load import documents
-    subprocess.run([sys.executable, "-m", "bench.corpus", "30", str(tmp_path)], check=True,
-                   cwd=Path(__file__).resolve().parent.parent, stdout=subprocess.DEVNULL)
-    (tmp_path / "content" / "inspections" / "broken.yaml").write_text("service: [a, b\n")   # a problem too
-    monkeypatch.setattr(documents, "PARALLEL_THRESHOLD", 10**9)
-    alone = documents.load_site(tmp_path)
-    monkeypatch.setattr(documents, "PARALLEL_THRESHOLD", 1)
-    monkeypatch.setattr(documents.os, "sched_getaffinity", lambda pid: {0, 1, 2})     # three readers
-    shared = documents.load_site(tmp_path)
-    assert len(alone.documents) > 100 and alone.problems
-    assert shared.documents == alone.documents
-    assert shared.problems == alone.problems and shared.unreadable == alone.unreadable
-
-
-def test_readers_with_no_room_for_their_files_fall_back_to_one_process(tmp_path, monkeypatch):
-    # Forked readers hand their documents back through files in a temporary folder; where
-    # those cannot be written (a full /tmp, say) the site is read in this process instead.
-    import contextlib
-    import subprocess
-    import sys
-
-    from generator.load import documents
-    site = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "bench.corpus", "10", str(site)], check=True,
-                   cwd=Path(__file__).resolve().parent.parent, stdout=subprocess.DEVNULL)
-    alone = documents.load_site(site, jobs=1)
-    monkeypatch.setattr(documents, "PARALLEL_THRESHOLD", 1)
-    monkeypatch.setattr(documents.tempfile, "TemporaryDirectory",
-                        lambda **kw: contextlib.nullcontext(str(tmp_path / "no-such-folder")))
-    calls = []
-    original = documents._read_in_processes
-    monkeypatch.setattr(documents, "_read_in_processes", lambda *a: calls.append(1) or original(*a))
-    shared = documents.load_site(site, jobs=2)
-    assert calls and not (tmp_path / "no-such-folder").exists()
-    assert shared.documents == alone.documents and shared.problems == alone.problems
-
-
-# --- records parsed by an earlier build (load/parsed_cache.py)
+# --- records parsed by an earlier build (speed/parsed_cache.py)
 
 @pytest.fixture
 def corpus10(tmp_path):
@@ -318,89 +275,75 @@ def corpus10(tmp_path):
     return site
 
 
-def _parsed_files(monkeypatch) -> list[list[str]]:
-    """Spy: the record files each load hands to the parser."""
+def _parsed_files(monkeypatch) -> list[str]:
+    """Spy: the names of the files handed to the parser (cleared by the caller between loads)."""
     from generator.load import documents
-    calls: list[list[str]] = []
-    original = documents._parse_documents
-    monkeypatch.setattr(documents, "_parse_documents",
-                        lambda files, root, jobs: calls.append([f.name for f, _ in files]) or original(files, root, jobs))
-    return calls
+    names: list[str] = []
+    original = documents.parse_document
+    monkeypatch.setattr(documents, "parse_document",
+                        lambda raw, digest, file, *rest: names.append(file.name) or original(raw, digest, file, *rest))
+    return names
+
+
+def _load(site, cache_folder=None):
+    from generator.load import documents
+    from generator.speed.parsed_cache import ParsedCache
+    return documents.load_site(site, cache=ParsedCache(cache_folder) if cache_folder else None)
 
 
 def test_records_read_back_from_the_parsed_cache_equal_a_fresh_parse(corpus10, tmp_path, monkeypatch):
-    from generator.load import documents
-    fresh = documents.load_site(corpus10, jobs=1)
+    fresh = _load(corpus10)
     parsed = _parsed_files(monkeypatch)
-    first = documents.load_site(corpus10, jobs=1, parsed=tmp_path / "parsed")
-    second = documents.load_site(corpus10, jobs=1, parsed=tmp_path / "parsed")
+    first = _load(corpus10, tmp_path / "parsed")
+    assert len(parsed) > 30
+    parsed.clear()
+    second = _load(corpus10, tmp_path / "parsed")
     assert first.documents == fresh.documents == second.documents
     assert first.problems == fresh.problems == second.problems and second.problems      # broken.yaml's
-    assert len(parsed[0]) > 30
-    assert parsed[1] == ["broken.yaml"]       # a file with a problem is parsed every time; the rest are not
-
-
-def test_digests_the_build_has_read_already_spare_reading_the_files_again(corpus10, tmp_path, monkeypatch):
-    """The build's input fingerprint has hashed every content file: given those digests,
-    the loader finds cached records without reading their files, with the same result."""
-    import hashlib
-    from generator.load import documents
-    cache = tmp_path / "parsed"
-    first = documents.load_site(corpus10, jobs=1, parsed=cache)
-    digests = {p.relative_to(corpus10).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-               for p in (corpus10 / "content").rglob("*") if p.is_file()}
-    read = []
-    original = documents._read
-    monkeypatch.setattr(documents, "_read", lambda file, *a: read.append(file) or original(file, *a))
-    parsed = _parsed_files(monkeypatch)
-    again = documents.load_site(corpus10, jobs=1, parsed=cache, digests=digests)
-    assert again.documents == first.documents and again.problems == first.problems
-    assert parsed == [["broken.yaml"]]
-    records = [f.name for f in read if f.parent.parent == corpus10 / "content" and f.parent.name != "attachments"]
-    assert records == ["broken.yaml"]
+    assert parsed == ["broken.yaml"]       # a file with a problem is parsed every time; the rest are not
 
 
 def test_a_changed_record_is_parsed_again_and_a_deleted_one_leaves_the_cache(corpus10, tmp_path, monkeypatch):
     import hashlib
 
-    from generator.load import documents, parsed_cache
+    from generator.speed.parsed_cache import ParsedCache
     cache = tmp_path / "parsed"
-    documents.load_site(corpus10, jobs=1, parsed=cache)
+    _load(corpus10, cache)
     inspections = sorted(p for p in (corpus10 / "content" / "inspections").glob("*.yaml") if p.name != "broken.yaml")
     changed, deleted = inspections[0], inspections[1]
-    old_entry = parsed_cache.key("inspection", ".yaml", hashlib.sha256(deleted.read_bytes()).hexdigest())
+    old_entry = ParsedCache.key("inspection", ".yaml", hashlib.sha256(deleted.read_bytes()).hexdigest())
     changed.write_text(changed.read_text().replace("introduction: |\n", "introduction: |\n  Changed here.\n", 1))
     deleted.unlink()
     parsed = _parsed_files(monkeypatch)
-    again = documents.load_site(corpus10, jobs=1, parsed=cache)
-    assert again.documents == documents.load_site(corpus10, jobs=1).documents
-    assert sorted(parsed[0]) == sorted(["broken.yaml", changed.name])
+    again = _load(corpus10, cache)
+    assert sorted(parsed) == sorted(["broken.yaml", changed.name])
+    assert again.documents == _load(corpus10).documents
     doc = next(d for d in again.documents if d.path.endswith(changed.name))
     assert doc.data["introduction"].startswith("Changed here.")
-    shard = parsed_cache.ParsedCache(cache)
-    assert shard.get(old_entry) is None       # the deleted file's entry was not kept
+    assert ParsedCache(cache).get(old_entry) is None       # the deleted file's entry was not kept
 
 
 def test_a_damaged_or_foreign_parsed_cache_is_ignored(corpus10, tmp_path, monkeypatch):
     import marshal
 
-    from generator.load import documents, parsed_cache
+    from generator.speed import parsed_cache
     cache = tmp_path / "parsed"
-    fresh = documents.load_site(corpus10, jobs=1, parsed=cache)
+    fresh = _load(corpus10, cache)
     shards = sorted(cache.glob("*.marshal"))
     assert shards
+    header = parsed_cache.ParsedCache(cache).header
     shards[0].write_bytes(b"\x00 not marshal")
     for shard in shards[1:3]:
         shard.write_bytes(shard.read_bytes()[:100])                                   # truncated
     for shard in shards[3:5]:                                                           # another tool version
-        entries = {k: ({"read by": "another version"}, None, 1) for k in parsed_cache._read_shard(shard)}
+        entries = {k: ({"read by": "another version"}, None, 1) for k in parsed_cache._read_shard(shard, header)}
         assert entries                                                                  # (wrong, if it were used)
         shard.write_bytes(len(b"another version").to_bytes(4, "little") + b"another version" + marshal.dumps(entries))
     parsed = _parsed_files(monkeypatch)
-    again = documents.load_site(corpus10, jobs=1, parsed=cache)
+    again = _load(corpus10, cache)
     assert again.documents == fresh.documents and again.problems == fresh.problems
-    assert len(parsed[0]) > 1                 # the entries of the five bad shards were parsed again
-    assert all(parsed_cache._read_shard(s) for s in shards)                            # and rewritten
+    assert len(parsed) > 1                 # the entries of the five bad shards were parsed again
+    assert all(parsed_cache._read_shard(s, header) for s in shards)                    # and rewritten
 
 
 def test_a_cache_entry_that_cannot_be_unpacked_is_parsed_again(corpus10, tmp_path, monkeypatch):
@@ -408,9 +351,9 @@ def test_a_cache_entry_that_cannot_be_unpacked_is_parsed_again(corpus10, tmp_pat
     # parsed afresh, in order, and the rest still come from the cache.
     import marshal
 
-    from generator.load import documents, parsed_cache
+    from generator.speed.parsed_cache import ParsedCache
     cache = tmp_path / "parsed"
-    fresh = documents.load_site(corpus10, jobs=1, parsed=cache)
+    fresh = _load(corpus10, cache)
     shard = sorted(cache.glob("*.marshal"))[0]
     raw = shard.read_bytes()
     length = int.from_bytes(raw[:4], "little")
@@ -419,13 +362,9 @@ def test_a_cache_entry_that_cannot_be_unpacked_is_parsed_again(corpus10, tmp_pat
     entries[damaged] = b"\x00 not marshal"
     shard.write_bytes(header + marshal.dumps(entries))
     parsed = _parsed_files(monkeypatch)
-    reads = []
-    original = documents.read_document
-    monkeypatch.setattr(documents, "read_document",
-                        lambda file, root, kind, shown=None: reads.append(file.name) or original(file, root, kind, shown))
-    again = documents.load_site(corpus10, jobs=1, parsed=cache)
+    again = _load(corpus10, cache)
     assert again.documents == fresh.documents and again.problems == fresh.problems
     digest = damaged.split(":")[0]
     [name] = [d.path.rsplit("/", 1)[1] for d in fresh.documents if d.digest == digest]
-    assert name in reads and parsed[0] == ["broken.yaml"]
-    assert parsed_cache.ParsedCache(cache).get(damaged) is not None      # and kept again, whole
+    assert sorted(parsed) == sorted([name, "broken.yaml"])
+    assert ParsedCache(cache).get(damaged) is not None      # and kept again, whole

@@ -1,4 +1,4 @@
-"""`scrutiny serve` keeps what each check worked out for the next one (generator/memo.py).
+"""`scrutiny serve` keeps what each check worked out for the next one (generator/speed/memo.py).
 
 A build given the memo must make exactly the site, and report exactly the problems, that a
 build without it makes; and it must not validate or resolve again a file that did not
@@ -9,7 +9,6 @@ process, as `scrutiny serve` does.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from pathlib import Path
 
 import pytest
@@ -18,22 +17,13 @@ import generator.render.data as data
 import generator.resolve.resolver as resolver
 import generator.validate as validate
 from edit_kinds import EDITS
-from generator import manifest
-from generator.memo import BuildMemo
-from generator.pipeline import check_site
+from generator.speed.memo import BuildMemo
+from generator.build import check_site
 from generator.problems import Severity
 from site_helpers import AS_OF, all_files, build, cold_build, copy_site, replace_in_file
 
 TORBAY = "content/inspections/torbay-2021.yaml"
 PLAN = "content/action-plans/dudley-2019-progress.yaml"
-
-
-@pytest.fixture(autouse=True)
-def collector_back():
-    """A build with a memo leaves the heap frozen for the next (see `build_site`); give the
-    test process's collector its objects back afterwards."""
-    yield
-    gc.unfreeze()
 
 
 @pytest.fixture
@@ -118,10 +108,8 @@ def test_a_changed_date_resolves_the_action_plans_again(served: tuple[Path, Buil
 
 
 def check(root: Path, memo: BuildMemo | None) -> tuple:
-    """The problems a build's check finds (given the file digests, as a build gives them)."""
-    _, files = manifest.input_fingerprint(root, "")
-    digests = {name: entry[4] for name, entry in files["files"].items()}
-    return check_site(root, AS_OF.date(), digests=digests, memo=memo.check if memo else None).problems
+    """The problems a build's check finds."""
+    return check_site(root, AS_OF.date(), memo=memo).problems
 
 
 def test_errors_and_warnings_are_the_same_with_the_memo_and_go_when_fixed(served: tuple[Path, BuildMemo]) -> None:
@@ -173,20 +161,11 @@ def test_a_deleted_file_leaves_the_memo(served: tuple[Path, BuildMemo]) -> None:
     assert len(memo.check) == held - 1
 
 
-def test_with_a_memo_the_corpus_stays_frozen_for_the_next_build(tmp_path: Path) -> None:
-    """Unfrozen, the collector's next full pass would walk every kept record for nothing."""
-    root = copy_site(tmp_path / "site")
-    build(root)
-    assert gc.get_freeze_count() == 0          # a build without a memo gives everything back
-    build(root, now=AS_OF + dt.timedelta(days=1), memo=BuildMemo())
-    assert gc.get_freeze_count() > 0
-
-
 def test_records_held_by_the_memo_stay_in_the_parsed_cache_for_the_next_scrutiny_build(
         served: tuple[Path, BuildMemo], monkeypatch) -> None:
     """`scrutiny serve` does not read the files its memo holds. The parsed cache (.cache/parsed)
     must keep their entries all the same, or the `scrutiny build` after a serve session
-    parses again every file whose shard a save rewrote (2,476 files at N = 5,000)."""
+    parses again every file whose shard a save rewrote."""
     from generator.load import documents
     root, memo = served
     for n in range(4):                     # saves that rewrite several shards
@@ -194,9 +173,9 @@ def test_records_held_by_the_memo_stay_in_the_parsed_cache_for_the_next_scrutiny
         replace_in_file(root / PLAN, "title: \"", f"title: \"{n} ")
         build(root, memo=memo)
     parsed: list[str] = []
-    original = documents._parse_documents
-    monkeypatch.setattr(documents, "_parse_documents",
-                        lambda files, *rest: parsed.extend(f.name for f, _ in files) or original(files, *rest))
+    original = documents.parse_document
+    monkeypatch.setattr(documents, "parse_document",
+                        lambda raw, digest, file, *rest: parsed.append(file.name) or original(raw, digest, file, *rest))
     replace_in_file(root / "content/councils/dudley.yaml", "name: Dudley Metropolitan Borough Council",
                     "name: Dudley Council")
     build(root)                            # `scrutiny build`, in a new process: no memo

@@ -398,7 +398,7 @@ def test_pack_is_rendered_again_when_an_appendix_changes_and_not_otherwise(small
     from generator.model.types import LONDON
 
     now = dt.datetime(2024, 1, 9, 12, tzinfo=LONDON)
-    options = BuildOptions(root=small_site, output=small_site / "output" / "site", as_of=now.date(), now=now,
+    options = BuildOptions(root=small_site, output=small_site / "output" / "site", now=now,
                            search=False)
     build_site(options)                             # settle: same options as below
     note = small_site / "content" / "attachments" / "public-note.md"
@@ -423,16 +423,17 @@ def test_pages_gain_their_pdf_links_when_a_no_pdf_build_is_followed_by_a_full_on
 
 def test_a_numbered_front_sheet_is_laid_out_again_until_its_ranges_are_true(small_site, tmp_path, monkeypatch):
     from generator.model.types import LONDON
-    from generator.pipeline import check_site
+    from generator.build import check_site
     from generator.plan import plan_site
     from generator.render import papers
 
     monkeypatch.setattr(papers, "FRONT_SHEET_NUMBERED", True)
     now = dt.datetime(2024, 1, 9, 12, tzinfo=LONDON)
-    plan = plan_site(check_site(small_site, now.date()).corpus, now)
+    checked = check_site(small_site, now.date())
+    plan = plan_site(checked.corpus, now)
     output = plan.by_path()["meetings/testshire-2024-01-10/testshire-2024-01-10-agenda-pack.pdf"]
     target = tmp_path / "numbered.pdf"
-    target.write_bytes(papers.render_output(small_site, plan, output, jobs=1))
+    target.write_bytes(papers.render_output(small_site, plan, checked.files.templates, output, jobs=1))
     pages = page_texts(target)
     assert printed_number(pages[0]) == 5                        # the front sheet is page 5 now
     listed = re.search(r"2\.\s+Youth justice plan update\s+Pages (\d+) - (\d+)", pages[0])
@@ -480,21 +481,6 @@ def test_a_worker_that_hangs_fails_the_build_naming_the_document():
         run_tasks(PoolRunner(1, stall_seconds=3), [Task("slow", "the report content/reports/slow.md", time.sleep, 120)])
     assert "content/reports/slow.md" in str(caught.value)
     assert time.monotonic() - started < 60
-
-
-def test_retired_workers_are_replaced_and_every_queued_document_is_laid_out():
-    """More documents than the workers' task limits allow: each worker retired at its limit is
-    replaced. (CPython's own pool skipped replacements, python/cpython#115634: with more than
-    50 documents at -j 2 the build stalled until STALL_SECONDS failed it.)"""
-    from generator.render.papers import PoolRunner, Task, run_tasks
-
-    started = time.monotonic()
-    # os.readlink("/proc/self") is the worker's process id: which worker laid the document out
-    results = run_tasks(PoolRunner(2, stall_seconds=30, max_tasks_per_child=2),
-                        [Task(f"d{i}", f"document {i}", os.readlink, "/proc/self") for i in range(12)])
-    assert sorted(results) == sorted(f"d{i}" for i in range(12))
-    assert len(set(results.values())) >= 6           # at most 2 documents per worker: recycled
-    assert time.monotonic() - started < 30
 
 
 # --- laid-out documents are reused between builds (generator/render/pdf_cache.py) -------------------

@@ -153,15 +153,16 @@ def test_action_plan_marks_overdue_actions_as_of_the_build_date(papers, tmp_path
 def test_action_plan_shows_rag_as_a_word_and_a_colour(papers):
     from generator.model.types import LONDON
     import datetime as dt
-    from generator.pipeline import check_site
+    from generator.build import check_site
     from generator.plan import plan_site
     from generator.render.papers import PaperContext
 
     text = flat("\n".join(page_texts(papers["dudley-2019-progress"])))
     assert "Complete" in text and "Green" in text
     now = dt.datetime(2025, 11, 22, 12, tzinfo=LONDON)
-    plan = plan_site(check_site(REPO, now.date()).corpus, now)
-    html = PaperContext(REPO, plan).action_plan("dudley-2019-progress").job.html
+    checked = check_site(REPO, now.date())
+    plan = plan_site(checked.corpus, now)
+    html = PaperContext(REPO, plan, checked.files.templates).action_plan("dudley-2019-progress").job.html
     assert re.search(r'class="rag-cell rag-cell--complete">Complete<', html)
     css = (REPO / "generator" / "theme" / "assets" / "print.css").read_text()
     assert re.search(r"\.rag-cell--green \{ background: #[0-9a-f]{6}", css)

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from generator.load import documents
 from generator.load.yaml_source import parse_yaml
-from generator.pipeline import check_site
+from generator.build import check_site
 from generator.problems import Severity
 
 REPO = Path(__file__).resolve().parent.parent

@@ -22,7 +22,7 @@ import pytest
 from generator.load.yaml_source import parse_yaml
 from generator.model import Framework
 from generator.model.types import Rating
-from generator.pipeline import check_site
+from generator.build import check_site
 from generator.problems import Severity
 from generator.rules import hmip
 

@@ -10,7 +10,7 @@ import pytest
 
 from generator.model.action_plan import Action
 from generator.model.types import RAG
-from generator.pipeline import check_site
+from generator.build import check_site
 from generator.problems import Severity
 from generator.rules import progress
 

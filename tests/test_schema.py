@@ -134,6 +134,6 @@ def test_the_committed_editor_schemas_match_the_models(kind):
 
 
 def test_the_kinds_scrutiny_schema_offers_are_the_record_models():
-    from generator.cli import RECORD_KINDS
+    from generator.commands.site import RECORD_KINDS
     from generator.model import MODELS
     assert sorted(RECORD_KINDS) == sorted(MODELS)

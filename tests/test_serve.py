@@ -149,7 +149,7 @@ def test_serve_rebuilds_on_change_shows_errors_in_the_page_and_recovers(served):
     root, server = served({"inspections/torbay-2021.yaml": INSPECTION})
     page_url = server.url + "inspections/torbay-2021/"
     record = root / "content/inspections/torbay-2021.yaml"
-    built = root / "output/site/inspections/torbay-2021/index.html"
+    built = root / "output/serve/inspections/torbay-2021/index.html"
 
     # loopback only: the one listening socket on the port is 127.0.0.1 (0100007F)
     assert listening_addresses(server.port) == {"0100007F"}

@@ -102,7 +102,7 @@ def test_an_edit_renders_only_its_dependants_once_the_spare_folder_exists(tmp_pa
     assert not any((spare / p).exists() for p in second.rendered)
 
 
-def test_files_the_spare_folders_manifest_does_not_vouch_for_never_go_live(tmp_path):
+def test_files_in_the_spare_folder_that_are_not_the_live_files_never_go_live(tmp_path):
     root = copy_site(tmp_path / "site")
     record = root / "content/inspections/torbay-2021.yaml"
     build(root)
@@ -120,12 +120,11 @@ def test_files_the_spare_folders_manifest_does_not_vouch_for_never_go_live(tmp_p
     assert files_containing(root / "output/site", SENTINEL) == []
     assert not (root / "output/.site.previous/stray").exists()
 
-    # A build killed while changing the spare folder leaves it without its manifest: then
-    # none of its files is trusted, even one at a path the old manifest named.
+    # A file at a path the live site has, but not the live file itself (a build killed while
+    # writing it, say): it is not trusted.
     page = root / "output/.site.previous/inspections/dudley-2019/index.html"
     page.unlink()
     page.write_text(f"<p>{SENTINEL}</p>")
-    (root / "output/.manifests/site.previous.json").unlink()
     edit(record, "Governance was poor.", "Governance was weak.")
     build(root)
     assert files_containing(root / "output/site", SENTINEL) == []
@@ -202,37 +201,33 @@ def test_a_link_where_the_spare_folder_goes_is_removed_not_followed(tmp_path):
     assert all_files(root / "output/site") == cold_build(root, tmp_path / "scratch")
 
 
-def test_an_edit_indexes_again_only_the_parts_of_the_search_index_it_changed(tmp_path, monkeypatch):
-    """Each part of the search index whose pages are the live index's same part, unchanged,
-    is linked from the live site rather than indexed again; the index is then the very one
-    a cold build makes (Pagefind writes the same bytes for the same pages)."""
-    from generator.render import search
-    monkeypatch.setattr(search, "PART_BYTES", 64 * 1024)            # several parts, as at N = 5,000
+def test_the_search_index_is_made_again_only_when_its_pages_change(tmp_path, monkeypatch):
+    """An index is reused while every page it indexed is (Pagefind writes the same bytes for
+    the same pages); a page changed, added or withheld makes it again, as a cold build would."""
+    import generator.render as render
     root = copy_site(tmp_path / "site")
-    record = root / "content/inspections/torbay-2021.yaml"
     build(root, search=True)
-    indexed: list[list[str]] = []
-    original = search._run_pagefind
-
-    def counted(site, pages, *rest):
-        indexed.append(list(pages))
-        original(site, pages, *rest)
-
-    monkeypatch.setattr(search, "_run_pagefind", counted)
-    edit(record, GOVERNANCE, "Governance was weak.")
-    report = build(root, search=True)
+    indexed: list[Path] = []
+    original = render.index_site
+    monkeypatch.setattr(render, "index_site", lambda target, site: indexed.append(site) or original(target, site))
     site = root / "output/site"
-    parts = search.index_parts(site, 64 * 1024)
-    assert len(parts) > 3 and "inspections/torbay-2021/index.html" in report.rendered
-    assert any("inspections/torbay-2021/index.html" in pages for pages in indexed)
-    assert 0 < len(indexed) < len(parts)
+
+    # A new file no page reads: the build checks everything again, and every page is reused.
+    (root / "content/attachments/unused-note.md").write_text("---\ntitle: A note\n---\nNot yet used.\n")
+    report = build(root, search=True)
+    assert report.checked is not None and indexed == [] and "pagefind" in report.reused
+
+    edit(root / "content/inspections/torbay-2021.yaml", GOVERNANCE, "Governance was weak.")
+    report = build(root, search=True)
+    assert len(indexed) == 1 and "pagefind" in report.rendered
     assert all_files(site) == cold_build(root, tmp_path / "scratch", search=True)
 
-    # A page withheld since: every part that held it, or moved, is indexed again.
-    indexed.clear()
+    # A page withheld since: the index is made again, and holds nothing of it.
     plant_embargoed_inspection(root, AS_OF - DAY)
     build(root, search=True)
     plant_embargoed_inspection(root, AS_OF + DAY)
+    indexed.clear()
     build(root, search=True)
+    assert len(indexed) == 1
     assert files_containing(site, SENTINEL) == []
     assert all_files(site) == cold_build(root, tmp_path / "scratch", search=True)

@@ -15,8 +15,9 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-from generator.model.types import LONDON, Status
-from generator.publication import public_corpus
+from generator.clock import LONDON
+from generator.model.types import Status
+from generator.plan.publication import public_corpus
 from generator.resolve.corpus import Corpus
 from generator.rules.progress import action_status, is_overdue
 

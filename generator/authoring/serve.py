@@ -1,7 +1,8 @@
 """`scrutiny serve`: preview the site while editing it.
 
-- builds the site (no PDFs unless asked: they take seconds each), then serves the output
-  folder on 127.0.0.1 only, from a thread (the standard library's ThreadingHTTPServer);
+- builds the site into its own folder, output/serve/ (never output/site, which only
+  `scrutiny build` changes; no PDFs unless asked: they take seconds each), then serves it
+  on 127.0.0.1 only, from a thread (the standard library's ThreadingHTTPServer);
 - the main thread watches content/ and templates/ (watchfiles) and rebuilds on change; the
   build is the ordinary incremental, atomic `build_site`, so a failed build leaves the last
   good output being served;
@@ -33,9 +34,11 @@ from pathlib import Path
 from typing import Callable
 
 from generator.authoring import AuthoringError
-from generator.memo import BuildMemo
-from generator.model.types import LONDON
-from generator.problems import Problem, Severity
+from generator.authoring.listing import embargoed, next_release
+from generator.build import BuildOptions, build_site
+from generator.clock import LONDON
+from generator.problems import OutputError, Problem, Severity
+from generator.speed.memo import BuildMemo
 
 HOST = "127.0.0.1"
 API = "/__scrutiny/"
@@ -217,7 +220,8 @@ class ServeOptions:
 
     @property
     def output(self) -> Path:
-        return self.root / "output" / ("preview" if self.drafts else "site")
+        """Its own folder: the preview never changes the site `scrutiny build` publishes."""
+        return self.root / "output" / "serve"
 
 
 class Builder:
@@ -229,18 +233,16 @@ class Builder:
         self.echo = echo
         self.next_release: dt.datetime | None = None
         # What the last build worked out: the next one checks only the files that changed
-        # (generator/memo.py).
+        # (generator/speed/memo.py).
         self.memo = BuildMemo()
 
     def now(self) -> dt.datetime:
         return self.options.as_of or dt.datetime.now(LONDON).replace(microsecond=0)
 
     def build(self, reason: str = "") -> bool:
-        from generator.build import BuildOptions, OutputError, build_site
-
         started = time.perf_counter()
         now = self.now()
-        options = BuildOptions(root=self.options.root, output=self.options.output, as_of=now.date(), now=now,
+        options = BuildOptions(root=self.options.root, output=self.options.output, now=now,
                                drafts=self.options.drafts, pdf=self.options.pdf, search=self.options.search)
         failure = None
         errors: list[Problem] = []
@@ -272,7 +274,6 @@ class Builder:
 
     @staticmethod
     def _next_release(corpus, now: dt.datetime) -> dt.datetime | None:
-        from generator.authoring.listing import embargoed, next_release
         upcoming = next_release(embargoed(corpus, now)) if corpus is not None else None
         return upcoming[0] if upcoming else None
 

@@ -16,6 +16,8 @@ from typing import Iterator
 import click
 
 from generator.authoring import AuthoringError
+from generator.build import check_site
+from generator.commands.common import AsOf, moment, print_problems, site_root
 
 
 @contextmanager
@@ -30,10 +32,6 @@ def _people_errors(ctx: click.Context) -> Iterator[None]:
         sys.exit(1)
 
 
-def _root(ctx: click.Context) -> Path:
-    return ctx.obj["root"]
-
-
 # What `scrutiny new` makes (generator.authoring.scaffold.KINDS, checked by tests/test_new.py),
 # written out so that starting any command does not import the models behind the scaffolds.
 NEW_KINDS = ("inspection", "action-plan", "meeting", "report", "service", "council")
@@ -41,7 +39,6 @@ NEW_KINDS = ("inspection", "action-plan", "meeting", "report", "service", "counc
 
 def register(cli: click.Group) -> None:
     """Add the authoring commands to the `scrutiny` group."""
-    from generator.cli import AsOf
 
     @cli.command("new")
     @click.argument("kind", type=click.Choice(list(NEW_KINDS)), metavar="KIND")
@@ -63,7 +60,7 @@ def register(cli: click.Group) -> None:
         """
         from generator.authoring.scaffold import create_record
 
-        root = _root(ctx)
+        root = site_root(ctx)
         with _people_errors(ctx):
             path, notes = create_record(root, kind, record_id, framework,
                                         {"service": service, "council": council, "inspection": inspection})
@@ -90,11 +87,9 @@ def register(cli: click.Group) -> None:
         import json
 
         from generator.authoring import listing
-        from generator.cli import _moment, print_problems
-        from generator.pipeline import check_site, parsed_folder
 
-        now = _moment(as_of)
-        checked = check_site(_root(ctx), now.date(), parsed=parsed_folder(_root(ctx)))
+        now = moment(as_of)
+        checked = check_site(site_root(ctx), now.date())
         if checked.corpus is None:
             print_problems(checked)
             sys.exit(1)
@@ -122,7 +117,7 @@ def register(cli: click.Group) -> None:
     @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
                   help="Port on 127.0.0.1 (0: any free port).")
     @click.option("--pdf", is_flag=True, help="Build the PDFs too (slower; off by default while editing).")
-    @click.option("--drafts", is_flag=True, help="Include drafts, with a DRAFT banner (serves output/preview).")
+    @click.option("--drafts", is_flag=True, help="Include drafts, with a DRAFT banner.")
     @click.option("--no-search", is_flag=True, help="Skip the search index.")
     @click.option("--as-of", type=AsOf(), default=None, help="Preview as if it were DATE (embargoes, overdue).")
     @click.pass_context
@@ -135,7 +130,7 @@ def register(cli: click.Group) -> None:
         """
         from generator.authoring.serve import ServeOptions, serve as run
 
-        options = ServeOptions(root=_root(ctx), port=port, pdf=pdf, drafts=drafts, search=not no_search,
+        options = ServeOptions(root=site_root(ctx), port=port, pdf=pdf, drafts=drafts, search=not no_search,
                                as_of=as_of)
         with _people_errors(ctx):
             run(options, echo=click.echo)
@@ -173,7 +168,7 @@ def register(cli: click.Group) -> None:
         """
         from generator.authoring.spreadsheet import import_action_plan as run
 
-        root = _root(ctx)
+        root = site_root(ctx)
         with _people_errors(ctx):
             result = run(root, source.resolve(), inspection=inspection, plan_id=plan_id, title=title,
                          mapping=mapping, as_of=as_of.date() if as_of else None, sheet_name=sheet,

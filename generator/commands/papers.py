@@ -15,18 +15,22 @@ from pathlib import Path
 
 import click
 
+from generator.build import check_site
+from generator.commands.common import AsOf, moment, print_problems, site_root
+from generator.plan import plan_site
+from generator.problems import did_you_mean
+from generator.render.pack import page_count
+from generator.render.papers import render_members_pack, render_output
+from generator.problems import OutputError
+
 PAPER_KINDS = {"report": ("reports", "report"), "inspection": ("inspections", "inspection"),
                "action-plan": ("action-plans", "action plan")}
 
 
 def _checked_plan(ctx: click.Context, as_of, drafts: bool):
-    from generator.cli import _moment, _root, print_problems
-    from generator.pipeline import check_site, parsed_folder
-    from generator.plan import plan_site
-
-    root = _root(ctx)
-    now = _moment(as_of)
-    checked = check_site(root, now.date(), parsed=parsed_folder(root))
+    root = site_root(ctx)
+    now = moment(as_of)
+    checked = check_site(root, now.date())
     if checked.errors or checked.corpus is None:
         print_problems(checked, quiet_notices=True)
         sys.exit(1)
@@ -34,7 +38,6 @@ def _checked_plan(ctx: click.Context, as_of, drafts: bool):
 
 
 def _unknown(kind: str, wanted: str, known, param: str) -> click.BadParameter:
-    from generator.problems import did_you_mean
     hint = did_you_mean(wanted, known)
     listed = ", ".join(sorted(known)[:8])
     return click.BadParameter(f"there is no {kind} '{wanted}'" + (f" ({hint})" if hint else
@@ -65,7 +68,6 @@ def _write(target: Path, data: bytes) -> None:
 
 
 def _report_written(root: Path, target: Path, data: bytes) -> None:
-    from generator.render.pack import page_count
     try:
         shown = target.resolve().relative_to(root)
     except ValueError:
@@ -76,7 +78,6 @@ def _report_written(root: Path, target: Path, data: bytes) -> None:
 
 def register(cli: click.Group) -> None:
     """Add the paper commands to the `scrutiny` group."""
-    from generator.cli import AsOf
 
     @cli.command("pack")
     @click.argument("meeting")
@@ -95,9 +96,6 @@ def register(cli: click.Group) -> None:
     def pack_command(ctx: click.Context, meeting: str, output: Path | None, members: bool, as_of, drafts: bool,
                      jobs: int, no_cache: bool) -> None:
         """One meeting's agenda pack: front sheet or covering letter, every paper, stamped and numbered."""
-        from generator.render.papers import render_members_pack, render_output
-        from generator.write import OutputError
-
         root, checked, plan = _checked_plan(ctx, as_of, drafts)
         if meeting not in checked.corpus.meetings:
             raise _unknown("meeting", meeting, checked.corpus.meetings, "MEETING")
@@ -117,8 +115,9 @@ def register(cli: click.Group) -> None:
                        "(each is to follow, embargoed, or has no report or appendix); nothing was written", err=True)
             sys.exit(1)
         try:
-            data = (render_members_pack(root, plan, meeting, jobs=jobs) if members
-                    else render_output(root, plan, planned, jobs=jobs, reuse_layouts=not no_cache))
+            templates = checked.files.templates
+            data = (render_members_pack(root, plan, templates, meeting, jobs=jobs) if members
+                    else render_output(root, plan, templates, planned, jobs=jobs, reuse_layouts=not no_cache))
         except OutputError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
@@ -138,9 +137,6 @@ def register(cli: click.Group) -> None:
     def paper_command(ctx: click.Context, kind: str, record_id: str, output: Path | None, as_of, drafts: bool,
                       no_cache: bool) -> None:
         """One paper: a committee report, an inspection's findings, or an action plan (landscape)."""
-        from generator.render.papers import render_output
-        from generator.write import OutputError
-
         root, checked, plan = _checked_plan(ctx, as_of, drafts)
         folder, noun = PAPER_KINDS[kind]
         corpus_kind = kind.replace("-", "_")
@@ -155,7 +151,7 @@ def register(cli: click.Group) -> None:
             sys.exit(1)
         target = output or root / "output" / "papers" / f"{record_id}.pdf"
         try:
-            data = render_output(root, plan, planned, jobs=1, reuse_layouts=not no_cache)
+            data = render_output(root, plan, checked.files.templates, planned, jobs=1, reuse_layouts=not no_cache)
         except OutputError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)

@@ -1,34 +1,34 @@
-"""Find the content files of a site and read each into a `Document`.
+"""Stage 1, load: find the site's files and read each into a `Document`.
 
-Reading is the only thing this module does. Files are read with limits (size; UTF-8
-only, a byte-order mark allowed) so that a stray 50 MB export or a file saved as
-Windows-1252 gives a clear error instead of a hang.
+Reading is the only thing this stage does. Every file it reads is inside the site's
+folder once every symbolic link is resolved, folders included (`inside`): a link that
+leads out is an error at the link, so a council's templates or attachments can never
+carry a file from elsewhere on the machine into the site. Files are read with limits
+(size; UTF-8 only, a byte-order mark allowed) so that a stray 50 MB export or a file
+saved as Windows-1252 gives a clear error instead of a hang.
 
-Plain records are read by the fast path (`fast_yaml`), which keeps no positions: their
-`LazySourceMap` reads the file again, through the position-keeping parser, the first time
-a problem in it needs a line and column. Only files with problems pay for positions.
+Plain records are read by the fast path (`speed.fast_yaml`), which keeps no positions:
+their `LazySourceMap` reads the file again, through the position-keeping parser, the
+first time a problem in it needs a line and column. Only files with problems pay for
+positions. Records come out one at a time (`read_records`), so validation takes each as
+it is read and a large corpus's plain data is never all in memory at once.
 """
 
 from __future__ import annotations
 
 import hashlib
-import marshal
-import multiprocessing
 import os
-import pickle
 import re
-import tempfile
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
-from operator import attrgetter
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping
 
-from generator.load import fast_yaml, parsed_cache
-from generator.load.parsed_cache import ParsedCache
 from generator.load.yaml_source import Position, SourceMap, parse_yaml
 from generator.problems import Problem, Severity, rel
+from generator.speed import fast_yaml
+from generator.speed.parsed_cache import ParsedCache
 
 MAX_RECORD_BYTES = 2 * 1024 * 1024        # a record is a few KB; 2 MiB is generous
 MAX_ATTACHMENT_BYTES = 64 * 1024 * 1024   # inserted PDFs and images
@@ -125,7 +125,7 @@ class Document:
 @dataclass(frozen=True)
 class Held:
     """A record file the caller already holds, validated by an earlier build from these very
-    bytes (`load_site`'s `held`): it is not read again."""
+    bytes (`read_records`'s `held`): it is not parsed again."""
 
     kind: str
     id: str
@@ -140,6 +140,7 @@ class LoadResult:
     problems: tuple[Problem, ...]
     unreadable: frozenset[tuple[str, str]] = frozenset()   # (kind, id) of files that could not be read
     files: int = 0                  # content files read (the built-in frameworks are not counted)
+    templates: Mapping[str, Template] = field(default_factory=lambda: MappingProxyType({}))
 
     def of_kind(self, kind: str) -> tuple[Document, ...]:
         return tuple(d for d in self.documents if d.kind == kind)
@@ -160,14 +161,20 @@ def _decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
             "save it as UTF-8 ('Save as' > Encoding > UTF-8 in most editors)")]
 
 
-def _read(file: Path, root: Path, limit: int) -> tuple[bytes | None, list[Problem]]:
-    shown = rel(file, root)
-    size = file.stat().st_size
+def _read(file: Path, root: Path, limit: int, shown: str | None = None) -> tuple[bytes | None, list[Problem]]:
+    shown = shown or rel(file, root)
+    try:
+        size = file.stat().st_size
+    except OSError as exc:
+        return None, [Problem(shown, 0, 0, Severity.ERROR, "", f"the file cannot be read ({exc.strerror})")]
     if size > limit:
         return None, [Problem(shown, 0, 0, Severity.ERROR, "",
                               f"the file is {size / 1048576:.1f} MB; the limit is {limit // 1048576} MB",
                               "is this the right file? records are a few KB")]
-    return file.read_bytes(), []
+    try:
+        return file.read_bytes(), []
+    except OSError as exc:
+        return None, [Problem(shown, 0, 0, Severity.ERROR, "", f"the file cannot be read ({exc.strerror})")]
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int]:
@@ -191,10 +198,15 @@ def _document_id(file: Path, kind: str) -> str:
 def read_document(file: Path, root: Path, kind: str, shown: str | None = None
                   ) -> tuple[Document | None, list[Problem]]:
     shown = shown or rel(file, root)
-    raw, problems = _read(file, root, MAX_RECORD_BYTES)
+    raw, problems = _read(file, root, MAX_RECORD_BYTES, shown)
     if raw is None:
         return None, problems
-    digest = hashlib.sha256(raw).hexdigest()
+    return parse_document(raw, hashlib.sha256(raw).hexdigest(), file, kind, shown)
+
+
+def parse_document(raw: bytes, digest: str, file: Path, kind: str, shown: str
+                   ) -> tuple[Document | None, list[Problem]]:
+    """A record file's bytes (already read from `file`) as a `Document`."""
     text, problems = _decode(raw, shown)
     if text is None:
         return None, problems
@@ -220,236 +232,123 @@ def _check_id(stem: str, shown: str) -> list[Problem]:
                     "use lower-case letters, digits and hyphens, e.g. torbay-2021.yaml")]
 
 
-PARALLEL_THRESHOLD = 400          # files; below this one process is faster than forking
-CHUNK_FILES = 100                 # files per reader task: small enough that validation starts early
+@dataclass(frozen=True)
+class Found:
+    """A file to read: a record (`kind` from its folder) or an attachment."""
+
+    file: Path              # where it is read from
+    kind: str
+    id: str
+    shown: str              # relative to the site root, e.g. content/inspections/torbay-2021.yaml
 
 
-def _read_chunk(files: list[tuple[Path, str]], root: Path) -> list[tuple[Document | None, list[Problem]]]:
-    return [read_document(file, root, kind) for file, kind in files]
+@dataclass(frozen=True)
+class Template:
+    """A page or paper template: the site's own (templates/NAME) or the theme's."""
+
+    name: str               # as templates name it: "_footer.html"
+    source: str
+    digest: str
+    shown: str              # templates/_footer.html, or (theme) _footer.html
 
 
-def _read_share(files: list[tuple[Path, str]], root: Path, packed: str) -> None:
-    """`_read_chunk` in a reader process, written to the file `packed` for the trip back
-    (a pipe moved 100 MB in seconds; a file in a fraction of one). Documents read by the
-    fast path are plain data (dicts, lists, text), which `marshal` packs and unpacks several
-    times faster than pickle packs dataclasses; each is packed on its own, as the parsed
-    cache keeps it. The rest (files with problems, or read by libyaml's path) are pickled."""
-    plain, other = [], []
-    for index, (doc, problems) in enumerate(_read_chunk(files, root)):
-        if _is_plain(doc, problems):
-            plain.append((index, doc.kind, doc.id, doc.path, doc.digest,
-                          parsed_cache.pack((doc.data, doc.body, doc.body_line))))
-        else:
-            other.append((index, doc, problems))
-    pickled = pickle.dumps(other, pickle.HIGHEST_PROTOCOL)
-    with open(packed, "wb") as out:
-        out.write(len(pickled).to_bytes(8, "little"))
-        out.write(pickled)
-        out.write(marshal.dumps(plain))
+@dataclass(frozen=True)
+class SiteFiles:
+    """Everything a build may read, found and checked for where it leads, but not yet read
+    (templates excepted: they are few and small)."""
+
+    root: Path
+    records: tuple[Found, ...]        # built-in frameworks, site.yaml, each folder in order, attachments
+    templates: Mapping[str, Template]
+    problems: tuple[Problem, ...]
+    assets: tuple[tuple[str, Path], ...] = ()      # `theme_assets`
+
+    @property
+    def content_files(self) -> int:
+        return sum(1 for f in self.records if not f.shown.startswith("(built-in)"))
 
 
-# What a reader hands back for one file: the document and its problems, and for a plain
-# document its packed form (for the parsed cache), else None.
-Read = tuple["Document | None", list[Problem], "bytes | None"]
+def inside(path: Path | str, root: Path) -> bool:
+    """True when `path`, every symbolic link resolved, is `root` or within it (`root` resolved)."""
+    real = os.path.realpath(path)
+    return real == str(root) or real.startswith(str(root) + os.sep)
 
 
-def _unpack_share(files: list[tuple[Path, str]], packed: str) -> list[Read]:
-    results: list = [None] * len(files)
-    with open(packed, "rb") as source:
-        packed_bytes = source.read()        # one read: marshal.load on a file reads in small pieces
-    split = 8 + int.from_bytes(packed_bytes[:8], "little")
-    for index, doc, problems in pickle.loads(packed_bytes[8:split]):
-        results[index] = (doc, problems, None)
-    for index, kind, doc_id, path, digest, entry in marshal.loads(memoryview(packed_bytes)[split:]):
-        data, body, body_line = marshal.loads(entry)
-        results[index] = (Document(kind, doc_id, path, data, LazySourceMap(files[index][0], path), digest,
-                                   body, body_line), [], entry)
-    return results
+def _outside(shown: str) -> Problem:
+    return Problem(shown, 0, 0, Severity.ERROR, "",
+                   "a symbolic link here leads outside the site's folder, and is not followed",
+                   "copy the file or folder into the site instead")
 
 
-def _is_plain(doc: Document | None, problems: list[Problem]) -> bool:
-    """Read by the fast path without a problem: plain data, no positions kept."""
-    return doc is not None and not problems and isinstance(doc.source, LazySourceMap) and doc.raw is None
-
-
-def _read_packed(file: Path, root: Path, kind: str) -> Read:
-    """`read_document`, with the document packed for the parsed cache when it is plain."""
-    doc, problems = read_document(file, root, kind)
-    return doc, problems, (parsed_cache.pack((doc.data, doc.body, doc.body_line))
-                           if _is_plain(doc, problems) else None)
-
-
-def _cached_key(file: Path, root: Path, kind: str, cache: ParsedCache, digest: str | None) -> tuple[str, str] | None:
-    """(entry key, digest) when an earlier build parsed these same bytes. `digest`: the
-    sha256 of the file's bytes when the caller has read them already (the cache holds only
-    files read without a problem, so a digest found there vouches for the bytes too)."""
-    if digest is None:
-        raw, problems = _read(file, root, MAX_RECORD_BYTES)
-        if raw is None or problems:
-            return None
-        digest = hashlib.sha256(raw).hexdigest()
-    entry_key = parsed_cache.key(kind, file.suffix, digest)
-    return (entry_key, digest) if entry_key in cache else None
-
-
-def read_documents(files: list[tuple[Path, str]], root: Path, jobs: int = 0, cache: ParsedCache | None = None,
-                   digests: Mapping[str, str] | None = None) -> Iterator[tuple[Document | None, list[Problem]]]:
-    """`read_document` for each (file, kind), in order, each as soon as it is read (the
-    caller validates it while later files are being read). With a `cache`, a file whose
-    bytes an earlier build parsed is not parsed again, and what is parsed now is added;
-    `digests` (by root-relative name) spare reading a file just to look it up there."""
-    digests = digests or {}
-    if cache is None:
-        for doc, problems, _ in _parse_documents(files, root, jobs):
-            yield doc, problems
-        return
-    # Which files are in the cache is settled first (hashing is fast), so that the rest can
-    # be parsed, in other processes, while the cached ones are handed on.
-    cached = {} if cache.is_empty() else {
-        index: found for index, (file, kind) in enumerate(files)
-        if (found := _cached_key(file, root, kind, cache, digests.get(rel(file, root)))) is not None}
-    parsed = _parse_documents([f for index, f in enumerate(files) if index not in cached], root, jobs)
-    for index, (file, kind) in enumerate(files):
-        found = cached.get(index)
-        entry = cache.get(found[0]) if found else None
-        if entry is not None:
-            data, body, body_line = entry
-            shown = rel(file, root)
-            yield Document(kind, _document_id(file, kind), shown, data, LazySourceMap(file, shown),
-                           found[1], body, body_line), []
+def _walk(folder: Path, shown: str, root: Path, problems: list[Problem]) -> Iterator[tuple[Path, str]]:
+    """(file, name shown) under `folder`, in name order, hidden names left out. A link (to a
+    file or a folder) is followed only when it stays inside `root`; a folder met twice
+    (links in a circle) is walked once."""
+    seen: set[str] = set()
+    stack = [(folder, shown)]
+    while stack:
+        here, here_shown = stack.pop()
+        real = os.path.realpath(here)
+        if real in seen:
             continue
-        # listed but not readable back after all: parse the file here
-        doc, problems, packed = _read_packed(file, root, kind) if found else next(parsed)
-        if packed is not None:
-            cache.add(parsed_cache.key(kind, file.suffix, doc.digest), packed)
-        yield doc, problems
-
-
-def _parse_documents(files: list[tuple[Path, str]], root: Path, jobs: int) -> Iterator[Read]:
-    """Each file read, in order. A large site is read by several processes (forked: they
-    share the code and open nothing but the files): parsing is most of a large build's
-    reading, and this process validates what they have read meanwhile."""
-    workers = jobs or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
-    if workers < 2 or len(files) < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
-        return _read_here(files, root)
-    return _read_in_processes(files, root, workers)
-
-
-def _read_here(files: list[tuple[Path, str]], root: Path) -> Iterator[Read]:
-    for file, kind in files:
-        yield _read_packed(file, root, kind)
-
-
-def _read_in_processes(files: list[tuple[Path, str]], root: Path, workers: int) -> Iterator[Read]:
-    # Chunks of neighbouring files, handed out in turn: the documents come back in order
-    # while the readers go on with later chunks.
-    chunks = [files[start:start + CHUNK_FILES] for start in range(0, len(files), CHUNK_FILES)]
-    try:
-        folder = tempfile.TemporaryDirectory(prefix="scrutiny-read-")
-    except OSError:
-        yield from _read_here(files, root)
-        return
-    with folder as path, multiprocessing.get_context("fork").Pool(workers) as pool:
-        packed = [os.path.join(path, f"chunk-{n}") for n in range(len(chunks))]
-        pending = [pool.apply_async(_read_share, (chunk, root, out)) for chunk, out in zip(chunks, packed)]
-        for chunk, out, reader in zip(chunks, packed, pending):
-            try:
-                reader.get()                        # re-raises a reader's exception here
-            except OSError:
-                # No room (or no permission) for the hand-back file, say a full /tmp:
-                # slower, but the build goes on, reading this chunk in this process.
-                yield from _read_here(chunk, root)
+        seen.add(real)
+        try:
+            entries = sorted(os.scandir(here), key=lambda e: e.name)
+        except OSError:
+            problems.append(Problem(here_shown, 0, 0, Severity.ERROR, "", "the folder cannot be read"))
+            continue
+        folders = []
+        for entry in entries:
+            if entry.name.startswith("."):
                 continue
-            read = _unpack_share(chunk, out)
-            os.unlink(out)
-            yield from read
+            child_shown = f"{here_shown}/{entry.name}"
+            if entry.is_symlink() and not inside(entry.path, root):
+                problems.append(_outside(child_shown))
+            elif entry.is_dir():
+                folders.append((Path(entry.path), child_shown))
+            elif entry.is_file():
+                yield Path(entry.path), child_shown
+        stack += reversed(folders)
 
 
-# Given each document as soon as it is read, with the problems found in reading it (or,
-# in its place, a `Held` file, not read).
-Sink = Callable[["Document | Held", Sequence[Problem]], None]
-# (kind, root-relative path, digest) -> True when the caller holds the file's record
-HeldTest = Callable[[str, str, str], bool]
-
-
-def load_site(root: Path, jobs: int = 0, parsed: Path | None = None, sink: Sink | None = None,
-              digests: Mapping[str, str] | None = None, held: HeldTest | None = None) -> LoadResult:
-    """Read every content file under `root/content` (and nothing outside it), in up to
-    `jobs` processes (0: one per core). `parsed`: a folder of records parsed by earlier
-    builds (see `parsed_cache`), reused for unchanged files and brought up to date.
-
-    `sink`: given each document, in order, as soon as it is read; the documents are then
-    not kept in the result. `check_site` validates each there, so that validation runs
-    while other processes read, and the plain data of only a few files is held at a time.
-    `digests`: the sha256 of content files the caller has just read (the build's input
-    fingerprint), by name relative to root, so that they are not read again for the cache.
-    `held`: asked of each record file with a digest in `digests`; a file it says the caller
-    holds (see `generator.memo`) is not read, and the sink is given a `Held` in its place."""
-    cache = ParsedCache(parsed) if parsed is not None else None
-    kept: list[Document] = []
-    with fast_yaml.quiet_stderr():
-        loaded = _load_site(root.resolve(), jobs, cache, sink or (lambda doc, problems: kept.append(doc)), digests,
-                            held)
-    if cache is not None:
-        cache.save()
-    return loaded if sink else replace(loaded, documents=tuple(kept))
-
-
-def _held(shown: str, stem: str, kind: str, digests: Mapping[str, str] | None, held: HeldTest | None
-          ) -> Held | None:
-    """`shown`: the file's name relative to the site root; `stem`: its name without suffix."""
-    if held is None or not digests:
-        return None
-    digest = digests.get(shown)
-    return Held(kind, stem, shown, digest) if digest and held(kind, shown, digest) else None
-
-
-def _load_site(root: Path, jobs: int, cache: ParsedCache | None, sink: Sink,
-               digests: Mapping[str, str] | None, held: HeldTest | None) -> LoadResult:
-    content = root / "content"
+def find_files(root: Path) -> SiteFiles:
+    """Every record, attachment and template of the site at `root`, and what is wrong with
+    the folders themselves (a missing content/, a stray file, a link leading out)."""
+    root = Path(os.path.realpath(root))
     problems: list[Problem] = []
-    unreadable: set[tuple[str, str]] = set()
-    files = 0
-
-    def hand_on(doc: Document | None, read_problems: list[Problem]) -> None:
-        nonlocal files
-        problems.extend(read_problems)
-        if doc is not None:
-            files += not doc.path.startswith("(built-in)")
-            sink(doc, read_problems)
-
+    found = [Found(file, "framework", file.stem, f"(built-in) frameworks/{file.name}")
+             for file in sorted(BUILT_IN_FRAMEWORKS.glob("*.yaml"))]
+    templates = _find_templates(root, problems)
+    content = root / "content"
+    if content.is_symlink() and not inside(content, root):
+        problems.append(_outside("content"))
+        return SiteFiles(root, tuple(found), templates, tuple(problems), theme_assets())
     if not content.is_dir():
         problems.append(Problem("content", 0, 0, Severity.ERROR, "", "there is no content/ folder here",
                                 "run from the site's folder, or give it with -C DIR"))
-        return LoadResult(root, (), tuple(problems))
-
-    for file in sorted(BUILT_IN_FRAMEWORKS.glob("*.yaml")):
-        hand_on(*read_document(file, root, "framework", shown=f"(built-in) frameworks/{file.name}"))
+        return SiteFiles(root, tuple(found), templates, tuple(problems), theme_assets())
 
     site_file = content / "site.yaml"
-    if site_file.is_file():
-        hand_on(*read_document(site_file, root, "site"))
+    if site_file.is_symlink() and not inside(site_file, root):
+        problems.append(_outside("content/site.yaml"))
+    elif site_file.is_file():
+        found.append(Found(site_file, "site", "site", "content/site.yaml"))
     else:
         problems.append(Problem("content/site.yaml", 0, 0, Severity.ERROR, "", "content/site.yaml is missing",
                                 "create it with at least 'title:' and 'organisation:'"))
 
-    # (folder, file name, kind, name shown, stem, suffix): a file's own Path is made only if
-    # it is read, as a `scrutiny serve` save holds nearly every file (16,000 Paths and their
-    # relative names cost about 0.05 s a save at N = 5,000, of its 1 s)
-    to_read: list[tuple[Path, str, str, str, str, str]] = []
     for folder, (kind, suffixes) in RECORD_FOLDERS.items():
         directory = content / folder
+        if directory.is_symlink() and not inside(directory, root):
+            problems.append(_outside(f"content/{folder}"))
+            continue
         if not directory.is_dir():
             continue
         seen: dict[str, str] = {}
-        # os.scandir: its entries know (mostly without a stat) what is a folder or a link.
-        with os.scandir(directory) as scan:
-            entries = sorted(scan, key=attrgetter("name"))
-        for entry in entries:
+        for entry in sorted(os.scandir(directory), key=lambda e: e.name):
             name = entry.name
             if name.startswith(".") or entry.is_dir():
                 continue
-            # Names as strings: pathlib's .stem and .suffix cost more than the listing here.
             stem, suffix = os.path.splitext(name)
             shown = f"content/{folder}/{name}"
             if suffix in suffixes and stem in seen:
@@ -459,55 +358,138 @@ def _load_site(root: Path, jobs: int, cache: ParsedCache | None, sink: Sink,
                 continue
             if suffix in suffixes:
                 seen[stem] = name
-            if entry.is_symlink():
-                problems.append(Problem(shown, 0, 0, Severity.ERROR, "",
-                                        "symbolic links are not followed", "copy the file in instead"))
-                continue
-            if suffix not in suffixes:
+            if entry.is_symlink() and not inside(entry.path, root):
+                problems.append(_outside(shown))
+            elif suffix not in suffixes:
                 problems.append(Problem(shown, 0, 0, Severity.WARNING, "",
                                         f"ignored: {folder}/ holds {' or '.join(suffixes)} files"))
-                continue
-            id_problems = _check_id(stem, shown)
-            problems += id_problems
-            if id_problems:
-                continue
-            to_read.append((directory, name, kind, shown, stem, suffix))
-
-    holding = [_held(shown, stem, kind, digests, held) for _, _, kind, shown, stem, _ in to_read]
-    reading = [(directory / name, kind) for (directory, name, kind, *_), known in zip(to_read, holding)
-               if known is None]
-    documents = read_documents(reading, root, jobs, cache, digests)
-    for (_, _, kind, _, stem, suffix), known in zip(to_read, holding):     # in file order, held or read
-        if known is not None:
-            files += 1
-            if cache is not None:
-                cache.keep(parsed_cache.key(kind, suffix, known.digest))
-            sink(known, ())
-            continue
-        doc, read_problems = next(documents)
-        hand_on(doc, read_problems)
-        if doc is None:
-            unreadable.add((kind, stem))
+            elif not (id_problems := _check_id(stem, shown)):
+                found.append(Found(Path(entry.path), kind, stem, shown))
+            else:
+                problems += id_problems
 
     attachments = content / ATTACHMENTS
-    if attachments.is_dir():
-        for file in sorted(p for p in attachments.rglob("*") if p.is_file() and not p.name.startswith(".")):
-            if file.is_symlink():
-                problems.append(Problem(rel(file, root), 0, 0, Severity.ERROR, "",
-                                        "symbolic links are not followed", "copy the file in instead"))
-                continue
-            if file.suffix == ".md":
-                hand_on(*read_document(file, root, "attachment"))
-                continue
-            raw, read_problems = _read(file, root, MAX_ATTACHMENT_BYTES)
-            problems += read_problems
-            if raw is not None:
-                hand_on(Document("attachment", file.stem, rel(file, root), None,
-                               SourceMap.empty(), hashlib.sha256(raw).hexdigest(), raw=raw), [])
+    if attachments.is_symlink() and not inside(attachments, root):
+        problems.append(_outside(f"content/{ATTACHMENTS}"))
+    elif attachments.is_dir():
+        for file, shown in _walk(attachments, f"content/{ATTACHMENTS}", root, problems):
+            found.append(Found(file, "attachment", file.stem, shown))
 
     for folder in sorted(p.name for p in content.iterdir() if p.is_dir() and not p.name.startswith(".")):
         if folder not in RECORD_FOLDERS and folder != ATTACHMENTS:
             problems.append(Problem(f"content/{folder}", 0, 0, Severity.WARNING, "",
                                     f"ignored: '{folder}' is not a content folder",
                                     "content folders are " + ", ".join([*RECORD_FOLDERS, ATTACHMENTS])))
-    return LoadResult(root, (), tuple(problems), frozenset(unreadable), files)
+    return SiteFiles(root, tuple(found), templates, tuple(problems), theme_assets())
+
+
+THEME = Path(__file__).resolve().parent.parent / "theme"
+THEME_TEMPLATES = THEME / "templates"
+
+
+def theme_assets() -> tuple[tuple[str, Path], ...]:
+    """The theme's files the site serves as they are: (path in the site, the file)."""
+    folder = THEME / "assets"
+    return tuple(sorted((f"assets/{p.relative_to(folder).as_posix()}", p) for p in folder.rglob("*") if p.is_file()))
+
+
+def _find_templates(root: Path, problems: list[Problem]) -> Mapping[str, Template]:
+    """The theme's templates, each replaced by the site's own of the same name (templates/)."""
+    found: dict[str, Template] = {}
+    site_folder = root / "templates"
+    for folder, prefix, allowed in ((THEME_TEMPLATES, "(theme) templates", Path(os.path.realpath(THEME_TEMPLATES))),
+                                    (site_folder, "templates", root)):
+        if folder.is_symlink() and not inside(folder, allowed):
+            problems.append(_outside(prefix))
+            continue
+        if not folder.is_dir():
+            continue
+        for file, shown in _walk(folder, prefix, allowed, problems):
+            name = shown[len(prefix) + 1:]
+            raw, read_problems = _read(file, root, MAX_RECORD_BYTES, shown)
+            text, decode_problems = _decode(raw, shown) if raw is not None else (None, [])
+            problems += read_problems + decode_problems
+            if text is not None:
+                found[name] = Template(name, text, hashlib.sha256(raw).hexdigest(), shown)
+    return MappingProxyType(dict(sorted(found.items())))
+
+
+def read_found(found: Found, root: Path) -> tuple[Document | None, list[Problem]]:
+    """One record or attachment, read (no cache)."""
+    if found.kind != "attachment":
+        return read_document(found.file, root, found.kind, shown=found.shown)
+    if found.file.suffix == ".md":
+        return read_document(found.file, root, "attachment", shown=found.shown)
+    raw, problems = _read(found.file, root, MAX_ATTACHMENT_BYTES, found.shown)
+    if raw is None:
+        return None, problems
+    return Document("attachment", found.id, found.shown, None, SourceMap.empty(),
+                    hashlib.sha256(raw).hexdigest(), raw=raw), problems
+
+
+# (kind, path shown, digest) -> True when the caller already holds the record made from
+# exactly these bytes (`scrutiny serve`'s memo): it is then not parsed again.
+HeldTest = Callable[[str, str, str], bool]
+
+
+def read_records(files: SiteFiles, cache: ParsedCache | None = None, held: HeldTest | None = None
+                 ) -> Iterator[tuple[Found, Document | Held | None, list[Problem]]]:
+    """Each file of `files.records`, read, in order: its document (None when unreadable, a
+    `Held` when `held` says the caller has it) and the problems found in reading it. `cache`:
+    records parsed by earlier builds (`speed.parsed_cache`), used and brought up to date."""
+    for found in files.records:
+        if found.kind == "attachment" and found.file.suffix != ".md" or cache is None and held is None:
+            yield (found, *read_found(found, files.root))
+            continue
+        raw, problems = _read(found.file, files.root, MAX_RECORD_BYTES, found.shown)
+        if raw is None:
+            yield found, None, problems
+            continue
+        digest = hashlib.sha256(raw).hexdigest()
+        entry_key = ParsedCache.key(found.kind, found.file.suffix, digest)
+        if held is not None and held(found.kind, found.shown, digest):
+            if cache is not None:
+                cache.keep(entry_key)
+            yield found, Held(found.kind, found.id, found.shown, digest), []
+            continue
+        entry = cache.get(entry_key) if cache is not None else None
+        if entry is not None:
+            data, body, body_line = entry
+            yield found, Document(found.kind, found.id, found.shown, data, LazySourceMap(found.file, found.shown),
+                                  digest, body, body_line), []
+            continue
+        doc, problems = parse_document(raw, digest, found.file, found.kind, found.shown)
+        if cache is not None and doc is not None and not problems and isinstance(doc.source, LazySourceMap):
+            cache.add(entry_key, (doc.data, doc.body, doc.body_line))
+        yield found, doc, problems
+
+
+def load_site(root: Path, cache: ParsedCache | None = None) -> LoadResult:
+    """Every document of the site at `root`, read (whole: for tools and tests; a build
+    streams them through `read_records` instead)."""
+    files = find_files(root)
+    documents, problems, unreadable = [], list(files.problems), set()
+    with fast_yaml.quiet_stderr():
+        for found, doc, read_problems in read_records(files, cache):
+            problems += read_problems
+            if doc is None:
+                unreadable.add((found.kind, found.id))
+            else:
+                documents.append(doc)
+    if cache is not None:
+        cache.save()
+    return LoadResult(files.root, tuple(documents), tuple(problems), frozenset(unreadable), files.content_files,
+                      files.templates)
+
+
+def file_digests(files: SiteFiles) -> dict[str, str]:
+    """The sha256 of each file `files` lists, by name shown: read, not parsed. What the
+    no-change decision compares with the digests of what the last build read."""
+    digests = {}
+    for found in files.records:
+        try:
+            with open(found.file, "rb") as file:
+                digests[found.shown] = hashlib.file_digest(file, "sha256").hexdigest()
+        except OSError:
+            digests[found.shown] = "unreadable"
+    return digests

@@ -7,9 +7,9 @@ Records are pydantic models; the parts of them that a national corpus holds by t
 hundred thousand (progress updates, actions, key questions, standards' findings, periods,
 indicator values) are slotted pydantic dataclasses instead. They validate alike and say
 their errors alike (generator/validate.py), but a model keeps a dict of its fields and a
-set of the names given for each instance: 200-1,100 bytes each, which made 210 MiB of a
-950 MiB build at N = 5,000 (README, Performance). Their fields are keyword-only, so they
-may be listed in any order, as in a model.
+set of the names given for each instance, which made a national corpus's memory a fifth
+larger (bench/README.md). Their fields are keyword-only, so they may be listed in any
+order, as in a model.
 """
 
 from generator.model.action_plan import ActionPlan

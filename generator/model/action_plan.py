@@ -12,7 +12,7 @@ from generator.model.types import (RECORD_CONFIG, DateOrMonthField, Date, Ident,
 
 
 # A slotted pydantic dataclass, not a model: a national corpus holds over a million updates,
-# and a model's per-instance dict and fields-set made them 500 MB of a 2.5 GB build.
+# and a model's per-instance dict and fields-set made them a fifth of a national build's memory.
 # (validate.py words this class's errors like a model's.)
 @dataclass(slots=True, config=RECORD_CONFIG)
 class ProgressUpdate:

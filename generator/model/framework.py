@@ -53,7 +53,7 @@ class Discretion(BaseModel):
     small_sample: int = Field(5, ge=0, description="a sample of this many cases or fewer")
 
 
-# A slotted pydantic dataclass, not a model: 35,000 of them at N = 5,000 (generator/model/__init__.py).
+# A slotted pydantic dataclass, not a model: a national corpus has many (generator/model/__init__.py).
 @dataclass(slots=True, kw_only=True, config=RECORD_CONFIG)
 class Period:
     from_: DateOrMonthField = Field(alias="from")

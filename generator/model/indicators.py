@@ -9,7 +9,7 @@ from generator.model.framework import Period
 from generator.model.types import RECORD_CONFIG, Ident, Text
 
 
-# Slotted pydantic dataclasses, not models: 30,000 of each at N = 5,000 (generator/model/__init__.py).
+# Slotted pydantic dataclasses, not models: a national corpus has many (generator/model/__init__.py).
 @dataclass(slots=True, kw_only=True, config=RECORD_CONFIG)
 class Comparators:
     yot_family: float | None = Field(None, ge=0)

@@ -17,7 +17,7 @@ from generator.model.types import (RECORD_CONFIG, DateOrMonthField, Ident, Local
                                    RatingField, Status, Text)
 
 
-# A slotted pydantic dataclass, not a model: 110,000 of them at N = 5,000 (generator/model/__init__.py).
+# A slotted pydantic dataclass, not a model: a national corpus has many (generator/model/__init__.py).
 @dataclass(slots=True, kw_only=True, config=RECORD_CONFIG)
 class KeyQuestion:
     """A key question's result: counts of 'yes' out of relevant cases, or a published %."""
@@ -51,7 +51,7 @@ class KeyQuestion:
         return self
 
 
-# A slotted pydantic dataclass: 60,000 of them at N = 5,000.
+# A slotted pydantic dataclass: a national corpus has many.
 @dataclass(slots=True, kw_only=True, config=RECORD_CONFIG)
 class StandardFinding:
     """A standard's published rating, with its case sample and key questions where case-based."""

@@ -132,7 +132,7 @@ def _shown(value: Any) -> str:
 @lru_cache(maxsize=16384)
 def _iso_date(value: str) -> dt.date:
     # A national corpus holds over a million progress-update dates, of a few hundred
-    # days: one shared (immutable) date per text saves 30 MB. (Errors are never cached.)
+    # days: one shared (immutable) date per text saves memory. (Errors are never cached.)
     return dt.date.fromisoformat(value)
 
 

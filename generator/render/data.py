@@ -2,8 +2,8 @@
 
 Built from the public corpus only, with stable ordering and no build timestamps, so the
 same inputs give byte-identical files. Each is produced in pieces (`render_data` yields
-bytes): inspections.json is 72 MB at N = 5,000, and held whole, with its dictionaries, it
-was the largest thing in any build process.
+bytes): held whole, with its dictionaries, a national corpus's inspections.json was the
+largest thing in any build process.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from functools import partial
 from typing import Any, Iterator, Mapping
 from xml.sax.saxutils import escape
 
-from generator.memo import MatchMemo
+from generator.speed.memo import MatchMemo
 from generator.plan import Plan
 from generator.render.markdown import plain_text
 from generator.resolve.corpus import Corpus, InspectionView, StandardResult
@@ -64,7 +64,7 @@ def inspection_record(corpus: Corpus, view: InspectionView) -> dict[str, Any]:
 
 
 def _dumps(value) -> str:
-    # Compact separators keep Python's C encoder (indent= forces the pure-Python one, 10% of a build).
+    # Compact separators keep Python's C encoder (indent= forces the slow pure-Python one).
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
@@ -91,11 +91,7 @@ def _ratings_rows(corpus: Corpus, view: InspectionView) -> str:
 @dataclass(frozen=True)
 class InspectionData:
     """One inspection's pieces of the data files: its object in inspections.json, its lines
-    of ratings.csv. A `scrutiny serve` process holds them between builds: 83 MB at N = 5,000.
-    (They were kept packed, 17 MB, while the process peaked near 1 GiB; unpacking them took
-    0.2 s of CPU, 0.1 s of wall time, in each save that changes the data files. Since the
-    records' parts became slotted dataclasses, serve peaks 210 MiB lower, and they are kept
-    as they are.)"""
+    of ratings.csv. A `scrutiny serve` process holds them between builds."""
 
     json: bytes
     ratings: str

@@ -1,57 +1,29 @@
 """HTML pages through one Jinja2 environment.
 
-The site's own `templates/` folder is searched first and the built-in theme second, so a
-council overrides one file (say `_header.html`) without copying the rest. Autoescape is
-on everywhere; Markdown arrives already sanitised as Markup.
+The templates are those the load stage read: a template in the site's own `templates/`
+folder replaces the theme's of the same name, so a council overrides one file (say
+`_header.html`) without copying the rest. Autoescape is on everywhere; Markdown arrives
+already sanitised as Markup.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
-import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 import jinja2
 from markupsafe import Markup, escape
 
-from generator import __version__, pages
+from generator import __version__
+from generator.load.documents import Template
 from generator.model.types import DateOrMonth, Rating
 from generator.plan import Output, Plan
-from generator.render import badges
+from generator.render import badges, pages
 from generator.render.markdown import markdown_block, markdown_inline, plain_text
 
 THEME = Path(__file__).resolve().parent.parent / "theme"
-
-
-def page_escape(value: Any) -> str:
-    """What `markupsafe.escape` writes, as plain text: the same five characters replaced,
-    and an object with `__html__` (Markup: sanitised Markdown, a filter's HTML) let through."""
-    if type(value) is str:
-        return (value.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
-                .replace("'", "&#39;").replace('"', "&#34;"))
-    html = getattr(value, "__html__", None)
-    if html is not None:
-        return html()
-    return page_escape(str(value))
-
-
-class PageTemplate(jinja2.Template):
-    """A template whose `{{ }}` escape with `page_escape`.
-
-    Autoescaping wraps every `{{ }}` in `markupsafe.escape`, which makes a `Markup` object
-    (a Python-level constructor) only for its text to be joined into the page straight
-    away: that wrapper was a quarter of an action plan page's time. Jinja's compiled code
-    uses the result only as text to join (a macro's output is made Markup as a whole), so
-    the escaping is unchanged and the wrapper is left out. tests/test_hostile_text.py
-    checks the two escape alike."""
-
-    @classmethod
-    def _from_namespace(cls, environment, namespace, globals):
-        namespace["escape"] = page_escape       # the name compiled templates call
-        return super()._from_namespace(environment, namespace, globals)
 
 
 @lru_cache(maxsize=16384)
@@ -97,11 +69,11 @@ def progress_update(update) -> Markup:
     return Markup(f'<span class="small">{escape(format_date(update.date))}</span> {badges.rag(update.rag)} {note}')
 
 
-def make_environment(site_templates: Path | None = None, cache: Path | None = None) -> jinja2.Environment:
-    """The one Jinja2 environment. `cache` keeps compiled templates between runs (keyed by
-    each template's source checksum, so an edited template is always recompiled)."""
-    search = [str(site_templates)] if site_templates and site_templates.is_dir() else []
-    search.append(str(THEME / "templates"))
+def make_environment(templates: Mapping[str, Template], cache: Path | None = None) -> jinja2.Environment:
+    """The one Jinja2 environment, over the templates the load stage read (the theme's, each
+    replaced by the site's own of the same name): nothing else is ever read as a template.
+    `cache` keeps compiled templates between runs (keyed by each template's source
+    checksum, so an edited template is always recompiled)."""
     bytecode_cache = None
     if cache is not None:
         try:
@@ -110,7 +82,7 @@ def make_environment(site_templates: Path | None = None, cache: Path | None = No
         except OSError:
             bytecode_cache = None          # a read-only checkout still builds, just slower
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(search),
+        loader=jinja2.DictLoader({name: template.source for name, template in templates.items()}),
         bytecode_cache=bytecode_cache,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -119,7 +91,6 @@ def make_environment(site_templates: Path | None = None, cache: Path | None = No
         keep_trailing_newline=True,
         auto_reload=False,             # one build, one environment: no stat of every template per page
     )
-    env.template_class = PageTemplate
     env.filters.update(md=markdown_block, md_inline=markdown_inline, plain=plain_text, date=format_date,
                        long_date=format_long_date, number=format_number, percent=format_percent,
                        pages=page_range, rating_slug=badges.rating_slug, rating=badges.rating, rag=badges.rag,
@@ -178,29 +149,4 @@ def render_page(env: jinja2.Environment, plan: Plan, output: Output, extra: dict
     return html.encode("utf-8")
 
 
-_REFERENCE = re.compile(r"""\{%-?\s*(?:extends|include|import|from)\s+["']([^"']+)["']""")
-
-
-def template_dependencies(env: jinja2.Environment, name: str, seen: set[str] | None = None) -> set[str]:
-    """Every template `name` extends, includes or imports, recursively (for incremental builds).
-
-    A scan for the tags, not a Jinja parse: the theme names its templates literally, and a
-    full parse of every template on every build costs more than the rebuild it saves.
-    """
-    seen = seen if seen is not None else set()
-    if name in seen:
-        return seen
-    seen.add(name)
-    source = env.loader.get_source(env, name)[0]
-    for child in _REFERENCE.findall(source):
-        template_dependencies(env, child, seen)
-    return seen
-
-
-def theme_asset_files() -> list[tuple[str, Path]]:
-    assets = THEME / "assets"
-    return sorted((posixpath.join("assets", p.relative_to(assets).as_posix()), p)
-                  for p in assets.rglob("*") if p.is_file())
-
-
-__all__ = ["Markup", "make_environment", "render_page", "template_dependencies", "theme_asset_files"]
+__all__ = ["Markup", "make_environment", "render_page"]

@@ -1,6 +1,6 @@
 """Markdown fields to safe HTML, once per distinct text.
 
-Most record fields are plain sentences: they skip Python-Markdown (95% of a naive
+Most record fields are plain sentences: they skip Python-Markdown (most of a naive
 generator's time) and are escaped and wrapped instead. Everything Markdown produces is
 sanitised with nh3 (raw HTML, `javascript:` links and event handlers never survive).
 Results are cached by the text itself, so a sentence shared by many pages (or shown

@@ -519,8 +519,8 @@ class _Assembler:
                 if copied.get("/S") == Name.Document:
                     copied.S = Name.Div
                 part.K.append(copied)
-            # Each walk of a copied tree costs a call into pikepdf per element (3 s over the
-            # bench's 52 single papers): a repaired paper needs neither.
+            # Each walk of a copied tree costs a call into pikepdf per element: a repaired
+            # paper needs neither.
             if not piece.repaired:
                 self.alt_added += _ensure_alt(part, f"A figure in {piece.title or piece.label or 'this document'}")
             if piece.repaired and alone:

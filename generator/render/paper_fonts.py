@@ -1,7 +1,7 @@
 """What papers need before any rendering starts: their font, and the error they raise.
 
 Kept apart from `pdf.py` so that the process that assembles packs (pikepdf) need not
-import WeasyPrint, which takes two seconds.
+import WeasyPrint, which is slow to import.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from generator.write import OutputError
+from generator.problems import OutputError
 
 FONT_FAMILY = "Liberation Sans"
 FONT_FILES = {"regular": "LiberationSans-Regular.ttf", "bold": "LiberationSans-Bold.ttf",

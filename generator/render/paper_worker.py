@@ -12,7 +12,7 @@ import os
 import traceback
 from typing import Any, Callable
 
-from generator.frame_stack import call_with_room
+from generator.speed.frame_stack import call_with_room
 from generator.render.paper_fonts import PaperError
 
 _STARTED = None
@@ -29,8 +29,8 @@ def init(started=None) -> None:
     pdf.font_config()
     # WeasyPrint and the libraries under it leave a great many objects from their import
     # that are never garbage, and laying out documents sets off the cycle collector's full
-    # passes again and again, each walking all of them. Frozen, they are left out: 3 s of
-    # a 24 s -j 1 build of the bench's papers. (Objects made later are collected as usual.)
+    # passes again and again, each walking all of them. Frozen, they are left out
+    # (bench/README.md has what it saves). Objects made later are collected as usual.
     gc.freeze()
 
 
@@ -47,7 +47,7 @@ def task(key: str, function: Callable, argument: Any):
     if _STARTED is not None:
         _STARTED.put((os.getpid(), key))
     try:
-        # Layout recurses deeply: see generator.frame_stack (10-15% of a -j 1 PDF build).
+        # Layout recurses deeply: see generator.speed.frame_stack.
         return "ok", call_with_room(function, argument)
     except PaperError as exc:
         return "error", exc

@@ -11,9 +11,9 @@ How the work is split:
    one Jinja environment. Identical HTML is one job, so the inspection that is both a
    stand-alone paper and a pack appendix is laid out once.
 2. In a pool of worker processes (`-j N`; default all cores): WeasyPrint lays each job
-   out (`pdf.render`). One font configuration per worker; workers are recycled after
-   `MAX_TASKS_PER_CHILD` jobs; a worker that dies fails the build naming its document, and
-   a worker that stops making progress for `STALL_SECONDS` does too (never a hang).
+   out (`pdf.render`). One font configuration per worker; a worker that dies fails the
+   build naming its document, and a worker that stops making progress for
+   `STALL_SECONDS` does too (never a hang).
 3. Back here: `pack.assemble` numbers and stamps the pages (overlays), merges structure
    trees and writes the outline. A pack first needs its documents' page counts; then its
    front sheet (or covering letter) is laid out with the real page ranges.
@@ -30,17 +30,16 @@ import re
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Generator, Iterable, Iterator
+from typing import Any, Callable, Generator, Iterable, Iterator, Mapping
 
-from generator import pages
 from generator.plan import Output, Plan
-from generator.render import pack, paper_worker
+from generator.load.documents import Template
+from generator.render import pack, pages, paper_worker
 from generator.render.html import THEME, make_environment
 from generator.render.paper_fonts import PaperError, check_fonts
-from generator.render.pdf_cache import DocumentCache, environment_digest
+from generator.speed.pdf_cache import DocumentCache, environment_digest
 from generator.resolve.corpus import AppendixView, Corpus, ItemView, MeetingView
 
-MAX_TASKS_PER_CHILD = 25          # WeasyPrint's caches grow; a fresh worker now and then keeps memory flat
 STALL_SECONDS = 600.0             # no document finished for this long: a worker is stuck
 FRONT_SHEET_NUMBERED = False      # Modern.Gov convention: front sheet/letter unnumbered, papers from first_page
 PACK_PATH = re.compile(r"^meetings/(?P<mid>[^/]+)/(?:(?P=mid)-agenda-pack|item-(?P<item>\d+)"
@@ -134,11 +133,11 @@ def print_html(html: str) -> str:
 class PaperContext:
     """Turns records into documents, with the house style of the council they belong to."""
 
-    def __init__(self, root: Path, plan: Plan) -> None:
+    def __init__(self, root: Path, plan: Plan, templates: Mapping[str, Template]) -> None:
         self.root = root
         self.plan = plan
         self.corpus: Corpus = plan.corpus
-        self.env = make_environment(root / "templates", cache=root / ".cache" / "jinja")
+        self.env = make_environment(templates, cache=root / ".cache" / "jinja")
         # The theme's print stylesheet (its digest is in every PDF's manifest key, with the assets').
         # A council restyles papers by overriding a template (e.g. paper_base.html) in templates/.
         self.css = (THEME / "assets" / "print.css").read_text(encoding="utf-8")
@@ -468,40 +467,14 @@ class SerialRunner:
         pass
 
 
-class _RecyclingExecutor(futures.ProcessPoolExecutor):
-    """A process pool that replaces every worker retired at `max_tasks_per_child`.
-
-    CPython from 3.11 (until the releases that fix python/cpython#115634) decides whether
-    to replace a retired worker by taking an "idle worker" token. Tokens are released per finished task, not per idle worker, so with
-    documents queued one can be stale: the replacement is skipped, and once every worker
-    has retired, the queued documents are never laid out (python/cpython#115634). Our
-    PDF build queues them all at once: at -j 2, a site with more than 50 documents
-    stalled after the 50th until `STALL_SECONDS` failed it. Upstream's fix replaces a
-    retired worker whenever the pool is below its size; this does the same each time the
-    pool is asked to adjust (on every submit and whenever a worker exits) while documents
-    are waiting, so workers start at once rather than on demand, which a PDF build wants
-    anyway. (With nothing waiting, a worker retired after the last document is not
-    replaced: a replacement still starting when the build closes the pool would find the
-    pool's queues gone and print a traceback.) It uses the pool's private attributes as
-    Python 3.11 has them (the version the Makefile's venv and CI use)."""
-
-    def _adjust_process_count(self) -> None:
-        if self._shutdown_thread or self._broken or not self._pending_work_items:
-            return
-        while len(self._processes) < self._max_workers:
-            self._spawn_process()
-
-
 class PoolRunner:
     """Worker processes (forkserver: workers start from a process that has WeasyPrint imported)."""
 
-    def __init__(self, workers: int, stall_seconds: float = STALL_SECONDS,
-                 max_tasks_per_child: int = MAX_TASKS_PER_CHILD) -> None:
+    def __init__(self, workers: int, stall_seconds: float = STALL_SECONDS) -> None:
         context = self.context()
         self.started = context.SimpleQueue()
-        self.executor = _RecyclingExecutor(max_workers=workers, mp_context=context,
-                                           initializer=paper_worker.init, initargs=(self.started,),
-                                           max_tasks_per_child=max_tasks_per_child)
+        self.executor = futures.ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                                    initializer=paper_worker.init, initargs=(self.started,))
         self.pending: dict[futures.Future, Task] = {}
         self.stall = stall_seconds
         self.running: dict[str, int] = {}     # task key -> worker pid, as workers report starting
@@ -511,7 +484,7 @@ class PoolRunner:
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
         if context.get_start_method() == "forkserver":
-            # Workers fork from a server that has WeasyPrint imported already (2 s saved per worker).
+            # Workers fork from a server that has WeasyPrint imported already, rather than each importing it.
             context.set_forkserver_preload(["generator.render.pdf", "generator.render.paper_worker"])
         return context
 
@@ -659,7 +632,7 @@ def drive(recipes: list[Recipe], jobs: int, progress: Callable[[str, int, int], 
             recipe.close()
 
 
-def render_pdfs(root: Path, plan: Plan, outputs: Iterable[Output], jobs: int = 0,
+def render_pdfs(root: Path, plan: Plan, templates: Mapping[str, Template], outputs: Iterable[Output], jobs: int = 0,
                 progress: Callable[[str, int, int], None] | None = None, reuse_layouts: bool = True
                 ) -> Iterator[tuple[str, bytes]]:
     """Every planned PDF output in `outputs`, as (relative path, bytes), in the order they finish.
@@ -667,7 +640,7 @@ def render_pdfs(root: Path, plan: Plan, outputs: Iterable[Output], jobs: int = 0
     outputs = list(outputs)
     if _workers(jobs) > 1 and (len(outputs) > 1 or any(o.kind == "pack" for o in outputs)):
         PoolRunner.warm_up()
-    ctx = PaperContext(root, plan)
+    ctx = PaperContext(root, plan, templates)
     # Files a document may embed by reference (images): Markdown attachments are in its HTML.
     embeddable = (a.digest for a in plan.corpus.attachments.values() if a.raw is not None)
     cache = DocumentCache(ctx.cache_dir / "documents", environment_digest(embeddable))
@@ -677,19 +650,21 @@ def render_pdfs(root: Path, plan: Plan, outputs: Iterable[Output], jobs: int = 0
 
 # --- one paper or pack on demand (scrutiny paper / scrutiny pack) ---------------------------------------
 
-def render_output(root: Path, plan: Plan, output: Output, jobs: int = 0, reuse_layouts: bool = True) -> bytes:
+def render_output(root: Path, plan: Plan, templates: Mapping[str, Template], output: Output, jobs: int = 0,
+                  reuse_layouts: bool = True) -> bytes:
     """One planned output (a paper or a public pack) as bytes."""
-    with closing(render_pdfs(root, plan, [output], jobs=jobs, reuse_layouts=reuse_layouts)) as rendered:
+    with closing(render_pdfs(root, plan, templates, [output], jobs=jobs, reuse_layouts=reuse_layouts)) as rendered:
         for _, data in rendered:
             return data
     raise ValueError(f"nothing rendered for {output.path}")
 
 
-def render_members_pack(root: Path, plan: Plan, meeting_id: str, jobs: int = 0) -> bytes:
+def render_members_pack(root: Path, plan: Plan, templates: Mapping[str, Template], meeting_id: str,
+                        jobs: int = 0) -> bytes:
     """The members' pack: exempt appendices included, each page marked NOT FOR PUBLICATION.
 
     Only for output/confidential/: never planned, so it can never reach the site."""
-    ctx = PaperContext(root, plan)
+    ctx = PaperContext(root, plan, templates)
     with closing(drive([pack_recipe(ctx, meeting_id, {"pack": "members"}, members=True)], jobs)) as rendered:
         for _, data in rendered:
             return data

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from generator.blocks import BLOCK_LINE
+from generator.model.blocks import BLOCK_LINE
 from generator.model.council import ParagraphNumbering
 from generator.render.markdown import markdown_block
 

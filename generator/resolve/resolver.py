@@ -10,8 +10,8 @@ from functools import partial
 from types import MappingProxyType
 from typing import AbstractSet, Any, Callable, Hashable, Mapping, NamedTuple
 
-from generator.blocks import BLOCKS, block_problem, find_blocks
-from generator.memo import no_memo
+from generator.model.blocks import BLOCKS, block_problem, find_blocks
+from generator.speed.memo import no_memo
 from generator.model import Framework, Site
 from generator.model.council import Nation
 from generator.load.yaml_source import dotted
@@ -189,7 +189,7 @@ def _check_part(check: _Checker, rec: Record, base: tuple, p_index: int, kind: s
     """That an appendix part names a record or file that exists. A part is written in
     `parts: [...]` or, for one part, as a field of the appendix; which of the two is read
     from the file's positions, so only when there is a problem to place: a record read by
-    the fast path would otherwise be parsed again for them (500 meetings at N = 5,000)."""
+    the fast path would otherwise be parsed again for them."""
     field = base + ("parts", p_index, kind)
     trial = _Checker(check.records)
     _check_source(trial, rec, field, kind, ref)
@@ -246,24 +246,22 @@ def _names_digest(names: AbstractSet[str]) -> str:
     return hashlib.sha256("\n".join(sorted(names)).encode()).hexdigest()
 
 
-def resolve(records: Records, as_of: dt.date, per_record: PerRecord = no_memo
-            ) -> tuple[Corpus | None, list[Problem]]:
-    """Join and check everything. Returns no corpus when site.yaml itself is unusable.
+class _Inspection(NamedTuple):
+    """An inspection part way through resolving: its record, the framework applied to it."""
 
-    `per_record(key, compute)` gives a per-record result: `CheckMemo.part` reuses what an earlier
-    build computed for the same key. Each key names everything its result depends on."""
-    check = _Checker(records)
-    if records.site is None:
-        return None, check.problems
-    attachment_paths = frozenset(records.attachments)
-    attachments_key = _names_digest(attachment_paths)
-    site: Site = records.site.model
-    if site.default_council:
-        check.reference(records.site, ("default_council",), "council", site.default_council, "council", "councils")
+    rec: Record
+    framework: Framework
+    domains: Any
+    separate: Any
+    score: int | None
+    max_score: int | None
+    overall: Any
+    date: dt.date                 # what orders a service's inspections
+    when: Any                     # the published (or fieldwork) date, for its title
 
-    frameworks: Mapping[str, Framework] = {fid: r.model for fid, r in records.of("framework").items()}
 
-    # --- councils and services
+def _councils(check: _Checker, records: Records) -> dict[str, list[str]]:
+    """Each council's logo and colour checked; returns {council: [its services]}."""
     councils_services: dict[str, list[str]] = {cid: [] for cid in records.of("council")}
     for cid, rec in records.of("council").items():
         check.attachment(rec, ("logo",), rec.model.logo)
@@ -272,13 +270,18 @@ def resolve(records: Records, as_of: dt.date, per_record: PerRecord = no_memo
             check.at(rec, ("colour",), Severity.WARNING,
                      f"white text on {rec.model.colour} has contrast {ratio:.1f}:1, below the 4.5:1 WCAG AA needs",
                      "choose a darker colour; the theme's default is #1d4f91")
-    services_inspections: dict[str, list[str]] = {sid: [] for sid in records.of("service")}
     for sid, rec in records.of("service").items():
         if check.reference(rec, ("council",), "council", rec.model.council, "council", "councils"):
             councils_services.setdefault(rec.model.council, []).append(sid)
+    return councils_services
 
-    # --- inspections
-    inspections: dict[str, dict] = {}
+
+def _inspections(check: _Checker, records: Records, frameworks: Mapping[str, Framework],
+                 per_record: PerRecord) -> dict[str, _Inspection]:
+    """Each inspection with its framework applied (ratings computed, the record checked against them)."""
+    attachment_paths = frozenset(records.attachments)
+    attachments_key = _names_digest(attachment_paths)
+    inspections: dict[str, _Inspection] = {}
     for iid, rec in records.of("inspection").items():
         model = rec.model
         ok = check.reference(rec, ("service",), "service", model.service, "service", "services")
@@ -303,23 +306,32 @@ def resolve(records: Records, as_of: dt.date, per_record: PerRecord = no_memo
                                      partial(_inspection_targets, rec, attachment_paths))
         if not ok:
             continue
-        services_inspections[model.service].append(iid)
         when = model.published or (model.fieldwork.to or model.fieldwork.from_ if model.fieldwork else None)
-        inspections[iid] = dict(rec=rec, framework=framework, domains=domains, separate=separate,
-                                score=score, max_score=max_score, overall=overall,
-                                date=when.end if when else dt.date(1900, 1, 1), when=when)
+        inspections[iid] = _Inspection(rec, framework, domains, separate, score, max_score, overall,
+                                       when.end if when else dt.date(1900, 1, 1), when)
+    return inspections
 
-    # --- action plans, answering recommendations
+
+class _Plans(NamedTuple):
+    views: dict[str, ActionPlanView]
+    of_inspection: dict[str, list[str]]                          # inspection -> its plans
+    answered: dict[str, dict[int, list[tuple[str, str]]]]       # inspection -> recommendation -> (plan, action)
+
+
+def _action_plans(check: _Checker, records: Records, inspections: Mapping[str, _Inspection], as_of: dt.date,
+                  per_record: PerRecord) -> _Plans:
+    """Each action plan with its actions' RAG and overdue status as of `as_of`; then a warning
+    for each recommendation of a planned-for inspection that no action answers."""
     answered: dict[str, dict[int, list[tuple[str, str]]]] = {iid: {} for iid in inspections}
     plans_of: dict[str, list[str]] = {iid: [] for iid in inspections}
-    action_plans: dict[str, ActionPlanView] = {}
+    views: dict[str, ActionPlanView] = {}
     for pid, rec in records.of("action_plan").items():
         plan = rec.model
         if not check.reference(rec, ("inspection",), "inspection", plan.inspection, "inspection", "inspections"):
             continue
         if plan.inspection not in inspections:
             continue
-        target = inspections[plan.inspection]["rec"].model
+        target = inspections[plan.inspection].rec.model
         count = sum(len(g.items) for g in target.recommendations)
         actions = per_record(("actions", rec.path, rec.digest, count, as_of),
                              partial(_plan_actions, rec, count, as_of))
@@ -328,18 +340,15 @@ def resolve(records: Records, as_of: dt.date, per_record: PerRecord = no_memo
             answered[plan.inspection].setdefault(number, []).append((pid, action_id))
         plans_of[plan.inspection].append(pid)
         status, embargo = _public_state(plan)
-        insp = inspections[plan.inspection]["rec"].model
-        council_id = records.of("service")[insp.service].model.council
-        action_plans[pid] = ActionPlanView(
-            pid, rec.path, rec.digest, status, embargo, plan, plan.inspection, insp.service, council_id,
-            actions.views, actions.counts, actions.overdue)
+        council_id = records.of("service")[target.service].model.council
+        views[pid] = ActionPlanView(pid, rec.path, rec.digest, status, embargo, plan, plan.inspection,
+                                    target.service, council_id, actions.views, actions.counts, actions.overdue)
 
     for iid, plan_ids in plans_of.items():
         if not plan_ids:
             continue
-        model = inspections[iid]["rec"].model
         number = 0
-        for group in model.recommendations:
+        for group in inspections[iid].rec.model.recommendations:
             for _ in group.items:
                 number += 1
                 if number not in answered[iid]:
@@ -347,8 +356,11 @@ def resolve(records: Records, as_of: dt.date, per_record: PerRecord = no_memo
                     check.at(first, ("inspection",), Severity.WARNING,
                              f"{iid} recommendation {number} ({group.to}) is answered by no action",
                              "add an action with 'recommendations: [" + str(number) + "]'")
+    return _Plans(views, plans_of, answered)
 
-    # --- indicators
+
+def _indicators(check: _Checker, records: Records) -> dict[str, IndicatorsView]:
+    """Each indicators file; a service has at most one."""
     indicators: dict[str, IndicatorsView] = {}
     indicators_of: dict[str, str] = {}
     for xid, rec in records.of("indicators").items():
@@ -368,8 +380,11 @@ def resolve(records: Records, as_of: dt.date, per_record: PerRecord = no_memo
         indicators_of[model.service] = xid
         status, embargo = _public_state(model)
         indicators[xid] = IndicatorsView(xid, rec.path, rec.digest, status, embargo, model, model.service)
+    return indicators
 
-    # --- meetings (before reports: a report learns which meeting item it belongs to)
+
+def _meetings(check: _Checker, records: Records) -> tuple[dict[str, MeetingView], dict[str, tuple[str, int]]]:
+    """Each meeting with its items; returns them and {report: (meeting, item number)}."""
     meetings: dict[str, MeetingView] = {}
     report_item: dict[str, tuple[str, int]] = {}
     for mid, rec in records.of("meeting").items():
@@ -396,28 +411,40 @@ def resolve(records: Records, as_of: dt.date, per_record: PerRecord = no_memo
                 check.at(rec, ("items", i_index, "to_follow"), Severity.WARNING,
                          "an item 'to follow' has its papers listed; they are left out of the pack",
                          "remove to_follow once the papers are ready")
-            appendices = []
-            for a_index, appendix in enumerate(item.appendices):
-                base = ("items", i_index, "appendices", a_index)
-                if appendix.exempt is not None and appendix.exempt not in EXEMPT_PARAGRAPHS[nation]:
-                    allowed = EXEMPT_PARAGRAPHS[nation]
-                    check.at(rec, base + ("exempt",), Severity.ERROR,
-                             f"{appendix.exempt} is not a Schedule 12A paragraph for a council in {nation.value.title()}",
-                             f"use {allowed.start} to {allowed.stop - 1}")
-                parts = []
-                for p_index, part in enumerate(appendix.parts):
-                    kind, ref = part.source
-                    _check_part(check, rec, base, p_index, kind, ref)
-                    parts.append((kind, ref))
-                appendices.append(AppendixView(a_index + 1, appendix.title, tuple(parts), appendix.exempt))
             items.append(ItemView(item.number, item.title, item.report if not item.to_follow else None,
-                                  item.to_follow, item.embargo_until, tuple(appendices)))
+                                  item.to_follow, item.embargo_until,
+                                  _appendices(check, rec, i_index, item, nation)))
         status, embargo = _public_state(meeting)
         title = f"{meeting.committee}, {meeting.date.day} {meeting.date.strftime('%B %Y')}"
         meetings[mid] = MeetingView(mid, rec.path, rec.digest, status, embargo, meeting, meeting.council,
                                     tuple(sorted(items, key=lambda i: i.number)), title)
+    return meetings, report_item
 
-    # --- reports
+
+def _appendices(check: _Checker, rec: Record, i_index: int, item, nation: Nation) -> tuple[AppendixView, ...]:
+    """An agenda item's appendices, their exemption paragraphs and parts checked."""
+    appendices = []
+    for a_index, appendix in enumerate(item.appendices):
+        base = ("items", i_index, "appendices", a_index)
+        if appendix.exempt is not None and appendix.exempt not in EXEMPT_PARAGRAPHS[nation]:
+            allowed = EXEMPT_PARAGRAPHS[nation]
+            check.at(rec, base + ("exempt",), Severity.ERROR,
+                     f"{appendix.exempt} is not a Schedule 12A paragraph for a council in {nation.value.title()}",
+                     f"use {allowed.start} to {allowed.stop - 1}")
+        parts = []
+        for p_index, part in enumerate(appendix.parts):
+            kind, ref = part.source
+            _check_part(check, rec, base, p_index, kind, ref)
+            parts.append((kind, ref))
+        appendices.append(AppendixView(a_index + 1, appendix.title, tuple(parts), appendix.exempt))
+    return tuple(appendices)
+
+
+def _reports(check: _Checker, records: Records, report_item: Mapping[str, tuple[str, int]],
+             per_record: PerRecord) -> dict[str, ReportView]:
+    """Each report: what its front matter names, its body's blocks, links and images."""
+    attachment_paths = frozenset(records.attachments)
+    attachments_key = _names_digest(attachment_paths)
     reports: dict[str, ReportView] = {}
     for rid, rec in records.of("report").items():
         front = rec.model
@@ -443,26 +470,38 @@ def resolve(records: Records, as_of: dt.date, per_record: PerRecord = no_memo
         status, embargo = _public_state(front)
         reports[rid] = ReportView(rid, rec.path, rec.digest, status, embargo, front, body, rec.body_line,
                                   meeting_id, item_number)
+    return reports
 
-    # --- attachments
+
+def _attachments(check: _Checker, records: Records) -> dict[str, AttachmentView]:
+    """Each file under content/attachments/; a Markdown one's links and images checked."""
+    attachment_paths = frozenset(records.attachments)
     attachments: dict[str, AttachmentView] = {}
     for path, doc in records.attachments.items():
         title = None
         if doc.body is not None:
             front = doc.data if isinstance(doc.data, dict) else {}
             title = front.get("title") if isinstance(front.get("title"), str) else None
-            check.problems += check_markdown_targets(doc.body, doc.path, doc.body_line, "body",
-                                                     attachment_paths)
+            check.problems += check_markdown_targets(doc.body, doc.path, doc.body_line, "body", attachment_paths)
         attachments[path] = AttachmentView(path, doc.digest, title, doc.body, doc.raw)
+    return attachments
 
-    # --- assemble inspections, with previous/next of the same service
-    inspection_views: dict[str, InspectionView] = {}
-    for sid, ids in services_inspections.items():
-        ordered = sorted((i for i in ids if i in inspections), key=lambda i: (inspections[i]["date"], i))
-        services_inspections[sid] = ordered
+
+def _inspection_views(records: Records, inspections: Mapping[str, _Inspection], plans: _Plans
+                      ) -> tuple[dict[str, InspectionView], dict[str, tuple[str, ...]]]:
+    """The inspections as pages show them, each service's in date order with previous and
+    next; returns them and {service: its inspections in order}."""
+    by_service: dict[str, list[str]] = {sid: [] for sid in records.of("service")}
+    for iid, data in inspections.items():
+        by_service[data.rec.model.service].append(iid)
+    views: dict[str, InspectionView] = {}
+    ordered_of: dict[str, tuple[str, ...]] = {}
+    for sid, ids in by_service.items():
+        ordered = sorted(ids, key=lambda i: (inspections[i].date, i))
+        ordered_of[sid] = tuple(ordered)
         for position, iid in enumerate(ordered):
             data = inspections[iid]
-            rec = data["rec"]
+            rec = data.rec
             model = rec.model
             service = records.of("service")[model.service].model
             recommendations = []
@@ -471,32 +510,55 @@ def resolve(records: Records, as_of: dt.date, per_record: PerRecord = no_memo
                 for text in group.items:
                     number += 1
                     recommendations.append(Recommendation(number, group.to, text,
-                                                          tuple(answered[iid].get(number, ()))))
-            when = data["when"]
-            title = f"{service.short_name} inspection, {when.start.strftime('%B %Y') if when else 'date not known'}"
+                                                          tuple(plans.answered[iid].get(number, ()))))
+            title = (f"{service.short_name} inspection, "
+                     f"{data.when.start.strftime('%B %Y') if data.when else 'date not known'}")
             status, embargo = _public_state(model)
-            inspection_views[iid] = InspectionView(
+            views[iid] = InspectionView(
                 iid, rec.path, rec.digest, status, embargo, model, model.service, service.council,
-                model.framework, title, data["date"], _date_label(model.published),
-                data["domains"], data["separate"], data["score"], data["max_score"], data["overall"],
-                tuple(recommendations), tuple(plans_of[iid]),
+                model.framework, title, data.date, _date_label(model.published),
+                data.domains, data.separate, data.score, data.max_score, data.overall,
+                tuple(recommendations), tuple(plans.of_inspection[iid]),
                 ordered[position - 1] if position > 0 else None,
                 ordered[position + 1] if position + 1 < len(ordered) else None, rec.listed_digest)
+    return views, ordered_of
 
-    services = {}
-    for sid, rec in records.of("service").items():
-        status, embargo = Status.PUBLISHED, None
-        services[sid] = ServiceView(sid, rec.path, rec.digest, status, embargo, rec.model, rec.model.council,
-                                    tuple(services_inspections.get(sid, ())), indicators_of.get(sid))
-    councils = {}
-    for cid, rec in records.of("council").items():
-        councils[cid] = CouncilView(cid, rec.path, rec.digest, Status.PUBLISHED, None, rec.model,
-                                    tuple(sorted(councils_services.get(cid, ()))))
+
+def resolve(records: Records, as_of: dt.date, per_record: PerRecord = no_memo
+            ) -> tuple[Corpus | None, list[Problem]]:
+    """Join and check everything, one kind of record after another. Returns no corpus when
+    site.yaml itself is unusable.
+
+    `per_record(key, compute)` gives a per-record result: `CheckMemo.part` reuses what an earlier
+    build computed for the same key. Each key names everything its result depends on."""
+    check = _Checker(records)
+    if records.site is None:
+        return None, check.problems
+    site: Site = records.site.model
+    if site.default_council:
+        check.reference(records.site, ("default_council",), "council", site.default_council, "council", "councils")
+    frameworks: Mapping[str, Framework] = {fid: r.model for fid, r in records.of("framework").items()}
+    councils_services = _councils(check, records)
+    inspections = _inspections(check, records, frameworks, per_record)
+    plans = _action_plans(check, records, inspections, as_of, per_record)
+    indicators = _indicators(check, records)
+    meetings, report_item = _meetings(check, records)     # before reports: a report learns its meeting item
+    reports = _reports(check, records, report_item, per_record)
+    attachments = _attachments(check, records)
+    inspection_views, inspections_of = _inspection_views(records, inspections, plans)
+    indicators_of = {view.service_id: xid for xid, view in indicators.items()}
+
+    services = {sid: ServiceView(sid, rec.path, rec.digest, Status.PUBLISHED, None, rec.model, rec.model.council,
+                                 inspections_of.get(sid, ()), indicators_of.get(sid))
+                for sid, rec in records.of("service").items()}
+    councils = {cid: CouncilView(cid, rec.path, rec.digest, Status.PUBLISHED, None, rec.model,
+                                 tuple(sorted(councils_services.get(cid, ()))))
+                for cid, rec in records.of("council").items()}
 
     def frozen(mapping: dict) -> Mapping:
         return MappingProxyType(dict(sorted(mapping.items())))
 
     corpus = Corpus(site, records.site.digest, frozen(frameworks), frozen(councils), frozen(services),
-                    frozen(inspection_views), frozen(action_plans), frozen(indicators), frozen(reports),
+                    frozen(inspection_views), frozen(plans.views), frozen(indicators), frozen(reports),
                     frozen(meetings), frozen(attachments), as_of)
     return corpus, check.problems

@@ -86,7 +86,6 @@ class ServedSite:
         return [p for t in PAGE_TYPES for p in self.pages(t)]
 
 
-SEARCH_PART_BYTES = 64 * 1024    # the browser suite's site is indexed in parts of this size (conftest.py)
 
 
 def build_site(output: Path, pdf: bool = False) -> Path:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
-from browser_kit import (AXE_URL_PATH, SEARCH_PART_BYTES, CHROMIUM, CHROMIUM_ARGS, DESKTOP, PREFIX, SCREENSHOTS, ServedSite,
+from browser_kit import (AXE_URL_PATH, CHROMIUM, CHROMIUM_ARGS, DESKTOP, PREFIX, SCREENSHOTS, ServedSite,
                          axe_source, build_site, install_hint, nginx_binary, render_nginx_conf)
 
 
@@ -40,10 +40,6 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     pages can load it from the same server (this is a throw-away copy, never a deployed site).
     """
     site = build_site(tmp_path_factory.mktemp("browser") / "site")
-    # Index it again in small parts, as a national site's pages are (generator/render/search.py):
-    # every search in this suite then goes through the merged bundles.
-    from generator.render.search import index_site
-    assert len(index_site(site, jobs=2, part_bytes=SEARCH_PART_BYTES)) > 2
     axe = site / AXE_URL_PATH
     axe.parent.mkdir()
     axe.write_text(axe_source(), encoding="utf-8")

@@ -29,7 +29,7 @@ NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=LONDON)
 def hostile_origin(tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile-search")
     shutil.copytree(HOSTILE, root / "content")
-    report = build_site(BuildOptions(root=root, output=root / "output/site", as_of=NOW.date(), now=NOW,
+    report = build_site(BuildOptions(root=root, output=root / "output/site", now=NOW,
                                      pdf=False, search=True, jobs=1))
     assert report.ok
     run_dir = tmp_path_factory.mktemp("hostile-nginx")

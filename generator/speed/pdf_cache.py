@@ -19,29 +19,21 @@ import hashlib
 import os
 import time
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
+
+from generator import fingerprint
 
 if TYPE_CHECKING:                       # generator.render.pdf imports WeasyPrint (slow): not here
     from generator.render.pdf import Rendered
 
 MAX_AGE_DAYS = 30
-_CODE = ("pdf.py", "pdf_tags.py", "paper_fonts.py")
 
 
 def environment_digest(attachment_digests: Iterable[str]) -> str:
     """What every laid-out document depends on besides its own HTML and CSS: the files it
     may embed by reference (images under content/attachments), the libraries, our code."""
-    hasher = hashlib.sha256()
-    for package in ("weasyprint", "pydyf", "pikepdf", "fonttools"):
-        try:
-            hasher.update(f"{package}={metadata.version(package)};".encode())
-        except metadata.PackageNotFoundError:
-            hasher.update(f"{package}=none;".encode())
-    here = Path(__file__).resolve().parent
-    for name in _CODE:
-        hasher.update((here / name).read_bytes())
+    hasher = hashlib.sha256(fingerprint.environment_digest().encode())
     for digest in sorted(attachment_digests):
         hasher.update(digest.encode())
     return hasher.hexdigest()

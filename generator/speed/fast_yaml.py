@@ -1,11 +1,11 @@
 """The fast path for reading YAML: plain records through rapidyaml, positions left for later.
 
 `yaml_source.parse_yaml` walks libyaml's event stream in Python so that every value keeps
-its line and column. That is the authority, but it costs ~0.7 µs an event: at a national
-corpus (245 MB of YAML, 15 M events) it was 85% of a cold build. Most records are plain
+its line and column. That is the authority, but it costs a Python call per event: on a
+national corpus it was most of a cold build (bench/README.md). Most records are plain
 block YAML: mappings, lists and scalars, without anchors, tags or other rarities. For
 those, rapidyaml (C++) parses the text and writes it out as JSON, which Python's C
-decoder reads back: the same data about ten times faster.
+decoder reads back: the same data, many times faster.
 
 The fast path answers only inside a subset where both parsers give the same plain data
 (every scalar as text, `null`/empty as None). For anything outside it `try_load` says no,
@@ -35,7 +35,7 @@ from generator.load.yaml_source import MAX_NODES
 
 # Text the subset leaves out, each because rapidyaml and libyaml read it differently or
 # because only libyaml's path reports it as a problem. Each test is a plain substring or
-# character-class scan (one alternation regex was 10 s on 25 MB); the rare hits are
+# character-class scan (one alternation regex was far slower); the rare hits are
 # looked at more closely.
 # Tabs, control characters, and Unicode line breaks (libyaml is YAML 1.1: NEL, LS and PS end lines):
 _UNUSUAL_CHARACTER = re.compile(

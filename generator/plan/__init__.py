@@ -1,17 +1,26 @@
-"""Stage 4, plan: decide every file the build will write, and what each one reads.
+"""Stage 4, plan: decide every file the build will write, what each one reads, and its key.
 
-This is the only place that decides what is public (via `publication.public_corpus`),
-and it records for each output the inputs it depends on, so an incremental build can
-re-render exactly the outputs whose inputs changed.
+This is the only place that decides what is public (`publication.public_corpus`). Each
+output names the inputs it depends on, and with them gets a key (`keys`): the write stage
+reuses a live file only when the key it was made with is the key planned now. The plan
+also gives the publication state the site is built for (`state`), which the next build
+compares to tell whether anything would change.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
 
-from generator.publication import Withheld, public_corpus
+from generator.fingerprint import environment_digest
+from generator.load.documents import Template
+from generator.plan.keys import input_digests, output_key, papers_digest, search_key, template_digest
+from generator.plan.publication import Withheld, public_corpus
+from generator.plan.state import PublicationState, publication_state
 from generator.resolve.corpus import Corpus, MeetingView
 
 SITE = "site"
@@ -22,11 +31,16 @@ LISTED = "inspection-listed"     # an inspection without its prose: 'inspection-
 @dataclass(frozen=True)
 class Output:
     path: str                    # relative to the output folder: inspections/torbay-2021/index.html
-    kind: str                    # what renders it: a page name, 'pdf', 'pack', 'data', 'asset'
-    subject: str | None          # the record it is about, where it is about one
+    kind: str                    # what renders it: a page name, 'pdf', 'pack', 'data', 'file', 'asset', 'search-index'
+    subject: str | None          # the record (or file) it is about, where it is about one
     template: str | None         # the page template, for HTML pages
     inputs: tuple[str, ...]      # input keys: 'inspection:torbay-2021', 'site', 'as-of', ...
     title: str = ""
+
+    @property
+    def is_folder(self) -> bool:
+        """The search index is a folder of files; every other output is one file."""
+        return self.kind == "search-index"
 
 
 @dataclass(frozen=True)
@@ -36,6 +50,8 @@ class Plan:
     outputs: tuple[Output, ...]
     now: dt.datetime
     preview: bool                # a --drafts preview: pages carry a DRAFT banner
+    keys: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))   # output path -> key
+    state: PublicationState | None = None
 
     @cached_property
     def paths(self) -> frozenset[str]:
@@ -49,7 +65,7 @@ class Plan:
         return path in self.paths
 
 
-def keys(kind: str, ids) -> list[str]:
+def input_keys(kind: str, ids) -> list[str]:
     return [f"{kind}:{i}" for i in ids]
 
 
@@ -121,15 +137,59 @@ def pack_outputs(c: Corpus, view: MeetingView) -> list[Output]:
 def plan_site(corpus: Corpus, now: dt.datetime, preview: bool = False, pdf: bool = True) -> Plan:
     """Every page, data file and PDF of the public site (or of a drafts preview)."""
     public, withheld = public_corpus(corpus, now, include_drafts=preview)
-    c = public
+    return Plan(public, withheld, tuple(with_pdf_links(_outputs(public, pdf))), now, preview)
+
+
+@dataclass(frozen=True)
+class Build:
+    """What a build plans besides the records: what it read and how it was asked to build."""
+
+    templates: Mapping[str, Template]
+    assets: tuple[tuple[str, Path], ...]     # the theme's files copied as they are: (output path, source)
+    inputs: str                              # `state.inputs_digest` of what the build read
+    pdf: bool = True
+    search: bool = True
+    pdf_only: bool = False                   # the papers and packs only
+
+
+def plan_build(corpus: Corpus, now: dt.datetime, build: Build, preview: bool = False) -> Plan:
+    """`plan_site` for a build: with the theme's assets and the search index, every output's
+    key, and the publication state the site is built for."""
+    plan = plan_site(corpus, now, preview, build.pdf)
+    outputs = list(plan.outputs)
+    if build.pdf_only:
+        outputs = [o for o in outputs if o.kind in ("pdf", "pack")]
+    else:
+        outputs += [Output(path, "asset", str(source), None, (), "Theme file") for path, source in build.assets]
+    environment = environment_digest()
+    digests = input_digests(plan.corpus, AS_OF, SITE)
+    papers = papers_digest(build.templates, {path: a.digest for path, a in corpus.attachments.items()
+                                             if a.raw is not None})
+    keys = {o.path: output_key(o, digests, papers if o.kind in ("pdf", "pack")
+                                           else template_digest(o.template, build.templates), environment)
+            for o in outputs}
+    if build.search and not build.pdf_only:
+        search = Output(SEARCH_INDEX, "search-index", None, None, (), "Search index")
+        outputs.append(search)
+        keys[search.path] = search_key(
+            {path: key for path, key in keys.items() if path.endswith(".html")}, environment)
+    state = publication_state(corpus, plan.withheld, build.inputs, now)
+    return replace(plan, outputs=tuple(outputs), keys=MappingProxyType(keys), state=state)
+
+
+SEARCH_INDEX = "pagefind"        # a folder: every file under it is the search index's
+
+
+def _outputs(c: Corpus, pdf: bool) -> list[Output]:
+    """The outputs of the public corpus `c`, each naming what it reads."""
     # What listings, data files and links to an inspection read of it: all but its prose
     # (see `PROSE_FIELDS`); editing an inspection's text re-renders its own page and papers.
-    all_inspections = keys(LISTED, c.inspections)
-    all_services = keys("service", c.services)
-    all_councils = keys("council", c.councils)
-    all_meetings = keys("meeting", c.meetings)
-    all_plans = keys("action_plan", c.action_plans)
-    frameworks = keys("framework", c.frameworks)
+    all_inspections = input_keys(LISTED, c.inspections)
+    all_services = input_keys("service", c.services)
+    all_councils = input_keys("council", c.councils)
+    all_meetings = input_keys("meeting", c.meetings)
+    all_plans = input_keys("action_plan", c.action_plans)
+    frameworks = input_keys("framework", c.frameworks)
     outputs: list[Output] = [
         page("index.html", "home", [*all_inspections, *all_services, *all_meetings, *all_plans, AS_OF],
              title="Home"),
@@ -149,15 +209,15 @@ def plan_site(corpus: Corpus, now: dt.datetime, preview: bool = False, pdf: bool
     # every use of it tests/test_incremental.py checks (papers are tested only as PDFs).
     for iid, view in c.inspections.items():
         related = [f"inspection:{iid}", f"service:{view.service_id}", f"council:{view.council_id}",
-                   f"framework:{view.framework_id}", *keys("action_plan", view.action_plan_ids)]
+                   f"framework:{view.framework_id}", *input_keys("action_plan", view.action_plan_ids)]
         neighbours = [i for i in (view.previous_id, view.next_id) if i]
-        outputs.append(page(f"inspections/{iid}/index.html", "inspection", [*related, *keys(LISTED, neighbours)],
+        outputs.append(page(f"inspections/{iid}/index.html", "inspection", [*related, *input_keys(LISTED, neighbours)],
                             iid, view.title))
         if pdf:
             outputs.append(Output(f"inspections/{iid}/{iid}.pdf", "pdf", iid, "paper_inspection.html",
-                                  tuple(sorted({SITE, *related, *keys("inspection", neighbours)})), view.title))
+                                  tuple(sorted({SITE, *related, *input_keys("inspection", neighbours)})), view.title))
     for sid, view in c.services.items():
-        related = [f"service:{sid}", f"council:{view.council_id}", *keys(LISTED, view.inspection_ids),
+        related = [f"service:{sid}", f"council:{view.council_id}", *input_keys(LISTED, view.inspection_ids),
                    *([f"indicators:{view.indicators_id}"] if view.indicators_id else [])]
         outputs.append(page(f"services/{sid}/index.html", "service", related, sid, view.service.name))
     for pid, view in c.action_plans.items():
@@ -210,7 +270,7 @@ def plan_site(corpus: Corpus, now: dt.datetime, preview: bool = False, pdf: bool
         # gone (a record deleted, withheld or released) change the sitemap's key.
         pages = {PAGE_LISTED + o.path for o in outputs if o.path.endswith(".html")}
         outputs.append(Output("sitemap.xml", "data", None, None, tuple(sorted({SITE, *pages})), "Sitemap"))
-    return Plan(public, withheld, tuple(with_pdf_links(outputs)), now, preview)
+    return outputs
 
 
 PDF_LINK = "pdf-planned:"

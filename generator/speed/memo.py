@@ -1,11 +1,10 @@
-"""What one process's earlier builds worked out, for its next build (`scrutiny serve`, and
-the build server `scrutiny build` leaves).
+"""What one process's earlier builds worked out, for its next build (`scrutiny serve`).
 
 `scrutiny serve` builds again in the same process on every save. Most of a large check
-is work on files that did not change: validating them (pydantic makes a million progress
-updates at N = 5,000) and resolving them one by one (applying the framework to an
-inspection, an action plan's RAG and overdue status). Both are pure functions of a file's
-bytes and a few named facts, so their results are kept (`CheckMemo`), keyed by exactly those:
+is work on files that did not change: validating them and resolving them one by one
+(applying the framework to an inspection, an action plan's RAG and overdue status). Both
+are pure functions of a file's bytes and a few named facts, so their results are kept
+(`CheckMemo`), keyed by exactly those:
 
 - a validated `Record`, by (kind, file, sha256 of its bytes): validation reads nothing
   else. Only records that were read and validated without any problem are kept, so a
@@ -22,10 +21,8 @@ Rendering keeps each inspection's piece of the corpus-wide data files (`MatchMem
 piece is reused while the objects it is made from are equal to last time's (compared
 whole, with ==, so nothing they hold can change unseen).
 
-A command that builds once (`scrutiny build --no-server`) has no memo: unpickling a kept
-corpus from disk costs as much as validating it again (README, Performance). A
-`scrutiny build` that may leave a build server keeps one, for the server
-(generator/build_server.py).
+A command that builds once (`scrutiny build`) has no memo: unpickling a kept corpus from
+disk costs as much as validating it again (bench/README.md).
 """
 
 from __future__ import annotations
@@ -106,10 +103,6 @@ class BuildMemo:
 
     check: CheckMemo = field(default_factory=CheckMemo)
     data: MatchMemo = field(default_factory=MatchMemo)
-    # Fill an empty memo even when nothing changed (`scrutiny serve` starting: its first save
-    # is then as quick as the ones after). A `scrutiny build` that finds nothing changed
-    # says so at once instead: its build server, with an empty memo, would save nothing.
-    warm_up: bool = True
 
 
 def no_memo(key: Hashable, compute: Callable[[], T]) -> T:

@@ -4,11 +4,10 @@ CPython 3.11 keeps Python frames in a stack of 16 KiB chunks. A call that does n
 the current chunk maps a new one (mmap), and returning from that call unmaps it (munmap)
 at once. Code whose call depth goes back and forth across a chunk boundary therefore makes
 two system calls and page faults per call. WeasyPrint's layout does exactly that, and
-where the boundary falls depends on how deep the stack already was when layout began: the
-same 46 documents took 17.5-18.4 s laid out from a shallow stack and 18.8-20.4 s from
-inside our command line, which made 400,000 mmap/munmap pairs against 54,000 (measured
-with `strace -c -e trace=mmap,munmap` and `perf stat -e page-faults`; see the README's
-Performance notes).
+where the boundary falls depends on how deep the stack already was when layout began:
+laid out from inside our command line, the same documents made several times as many
+mmap/munmap pairs as from a shallow stack, and took longer (bench/README.md, measured with
+`strace -c -e trace=mmap,munmap` and `perf stat -e page-faults`).
 
 `call_with_room(function, argument)` calls through a frame that declares a large value
 stack. The frame does not fit in the current chunk, so CPython gives it a new chunk of

@@ -1,11 +1,11 @@
 """Records parsed by an earlier build, kept under `.cache/parsed/`: a file whose bytes have
-not changed is not parsed again. At N = 5,000 reading them back takes a few seconds where
-parsing the YAML takes 17; a build after one record changed parses that one record.
+not changed is not parsed again, so a build after one record changed parses that one record
+(bench/README.md has what it saves).
 
 An entry is keyed by what the parse depends on: the file's kind and suffix and the sha256
-of its bytes (never its name or times), and each shard names the tool's own files and the
-Python version (marshal's format is Python's), so an edited file, a changed parser or
-another Python parse afresh. Only documents the fast path read without a problem are
+of its bytes (never its name or times), and each shard names the environment (the tool's
+own files, its installed dependencies and the Python version, whose format marshal writes),
+so an edited file, a changed parser or another Python parse afresh. Only documents the fast path read without a problem are
 kept, so a file with a problem is always parsed again and its messages are always fresh.
 
 Sixteen shards, by the digest's first character: a build that changed one record rewrites
@@ -13,8 +13,8 @@ the one or two shards that held its old and new entries, not the whole cache. A 
 that cannot be read (missing, truncated, from another version) is simply empty.
 
 Each entry stays packed (marshal's bytes) until it is asked for: the loader hands each
-record to validation as soon as it has it, and the unpacked data of the whole corpus
-(about 1 GB at N = 5,000) is never in memory at once.
+record to validation as soon as it has it, and the unpacked data of a whole national
+corpus is never in memory at once.
 """
 
 from __future__ import annotations
@@ -26,31 +26,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.manifest import tool_digest
+from generator.fingerprint import environment_digest
 
 # (data, body, body_line): what `read_document` parses from a file's bytes
 Parsed = tuple[Any, "str | None", int]
 
 
-def pack(parsed: Parsed) -> bytes:
-    return marshal.dumps(parsed)
-
-
-def key(kind: str, suffix: str, digest: str) -> str:
-    return f"{digest}:{kind}{suffix}"
-
-
 def _header() -> str:
-    return f"{tool_digest()}|{sys.version}"
+    return f"{environment_digest()}|{sys.version}"
 
 
-def _read_shard(path: Path) -> dict[str, bytes]:
+def _read_shard(path: Path, header: str) -> dict[str, bytes]:
     """A shard's entries: its header (4 bytes of length, then the text) is checked before
     the entries are unpacked, so a shard from another version costs nothing to refuse."""
     try:
         with open(path, "rb") as file:
             length = int.from_bytes(file.read(4), "little")
-            if file.read(length) != _header().encode():
+            if file.read(length) != header.encode():
                 return {}
             entries = marshal.loads(file.read())
     except (OSError, ValueError, EOFError, TypeError):
@@ -63,21 +55,20 @@ class ParsedCache:
     """The entries of one build: looked up while reading, saved once at the end."""
 
     folder: Path
+    header: str = field(default_factory=_header)
     _shards: dict[str, dict[str, bytes]] = field(default_factory=dict)
     _used: set[str] = field(default_factory=set)
     _added: dict[str, bytes] = field(default_factory=dict)
 
     def _shard(self, name: str) -> dict[str, bytes]:
         if name not in self._shards:
-            self._shards[name] = _read_shard(self.folder / f"{name}.marshal")
+            self._shards[name] = _read_shard(self.folder / f"{name}.marshal", self.header)
         return self._shards[name]
 
-    def is_empty(self) -> bool:
-        """True before the first build: nothing to look up, so files need not be hashed for it."""
-        return not self._shards and not any(self.folder.glob("*.marshal"))
-
-    def __contains__(self, entry_key: str) -> bool:
-        return entry_key in self._shard(entry_key[0])
+    @staticmethod
+    def key(kind: str, suffix: str, digest: str) -> str:
+        """An entry's key: what the parse depends on, never the file's name or times."""
+        return f"{digest}:{kind}{suffix}"
 
     def get(self, entry_key: str) -> Parsed | None:
         packed = self._shard(entry_key[0]).get(entry_key)
@@ -90,9 +81,8 @@ class ParsedCache:
         self._used.add(entry_key)
         return parsed
 
-    def add(self, entry_key: str, packed: bytes) -> None:
-        """`packed`: the entry as `pack` makes it (readers hand documents back packed so)."""
-        self._added[entry_key] = packed
+    def add(self, entry_key: str, parsed: Parsed) -> None:
+        self._added[entry_key] = marshal.dumps(parsed)
         self._used.add(entry_key)
 
     def keep(self, entry_key: str) -> None:
@@ -115,7 +105,7 @@ class ParsedCache:
         temporary = target.with_name(f"{name}.{os.getpid()}.tmp")
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            header = _header().encode()
+            header = self.header.encode()
             temporary.write_bytes(len(header).to_bytes(4, "little") + header + marshal.dumps(entries))
             temporary.replace(target)
         except (OSError, ValueError):

@@ -1,0 +1,68 @@
+"""What the commands share: the site folder, the moment a command runs for, how problems are printed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import click
+
+from generator.build import Checked
+from generator.clock import LONDON
+from generator.problems import Severity
+
+
+def site_root(ctx: click.Context):
+    """The site's folder (`scrutiny -C DIR`), resolved."""
+    return ctx.obj["root"]
+
+
+def now_in_london() -> dt.datetime:
+    return dt.datetime.now(LONDON).replace(microsecond=0)
+
+
+def moment(as_of: dt.datetime | None) -> dt.datetime:
+    """The moment a command works for: --as-of, or now."""
+    return as_of or now_in_london()
+
+
+class AsOf(click.ParamType):
+    """--as-of 2021-03-03 (the whole of that day, London time) or --as-of "2021-03-03 09:00"."""
+
+    name = "DATE"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, dt.datetime):
+            return value
+        try:
+            if len(value) == 10:
+                day = dt.date.fromisoformat(value)
+                return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=LONDON)
+            given = dt.datetime.fromisoformat(value.replace(" ", "T", 1))
+            return given if given.tzinfo else given.replace(tzinfo=LONDON)
+        except ValueError:
+            self.fail(f"'{value}' is not a date; write YYYY-MM-DD or 'YYYY-MM-DD HH:MM'", param, ctx)
+
+
+def summary_line(checked: Checked) -> str:
+    counts = {s: sum(1 for p in checked.problems if p.severity is s) for s in Severity}
+
+    def plural(n: int, word: str) -> str:
+        return f"{n} {word}{'' if n == 1 else 's'}"
+
+    return (f"{plural(counts[Severity.ERROR], 'error')}, {plural(counts[Severity.WARNING], 'warning')}, "
+            f"{plural(counts[Severity.NOTICE], 'notice')} in {plural(checked.files.content_files, 'file')}")
+
+
+def print_problems(checked: Checked, fmt: str = "text", quiet_notices: bool = False, err: bool = False) -> None:
+    """Every problem, one per line, then the summary: all on stdout for `check` (the problems
+    are its output, so `check > problems.txt` keeps them all), on stderr for `build`."""
+    if fmt == "json":
+        click.echo(json.dumps({"problems": [p.as_dict() for p in checked.problems],
+                               "summary": summary_line(checked)}, indent=2), err=err)
+        return
+    for problem in checked.problems:
+        if quiet_notices and problem.severity is Severity.NOTICE:
+            continue
+        click.echo(str(problem), err=err)
+    click.echo(summary_line(checked), err=err)

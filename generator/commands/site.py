@@ -1,0 +1,139 @@
+"""`scrutiny check`, `scrutiny build` and `scrutiny schema`: the site as a whole."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from generator.audit import audit_output
+from generator.build import BuildOptions, Checked, OutputError, build_site, check_site
+from generator.commands.common import AsOf, moment, now_in_london, print_problems, site_root
+from generator.plan import plan_site
+from generator.problems import Severity
+from generator.progress import Progress
+from generator.schema import json_schema
+
+# The record kinds, for `scrutiny schema KIND` (tests/test_schema.py checks them against
+# generator.model.MODELS).
+RECORD_KINDS = ("action_plan", "council", "framework", "indicators", "inspection", "meeting", "report",
+                "service", "site")
+
+
+def _audit(root: Path, folder: Path, checked: Checked, now: dt.datetime, fmt: str, list_files: bool) -> bool:
+    """Print the audit; True when something leaked."""
+    site = folder if folder.is_absolute() else root / folder
+    if not site.is_dir():
+        click.echo(f"error: {site} does not exist; build the site first", err=True)
+        return True
+    plan = plan_site(checked.corpus, now)
+    contents = {o.path: tuple(k for k in o.inputs if ":" in k) for o in plan.outputs}
+    result = audit_output(site, checked.corpus, plan, contents)
+    if fmt == "json":
+        click.echo(json.dumps({"files": {f: list(r) for f, r in result.files.items()},
+                               "leaks": [leak.__dict__ for leak in result.leaks]}, indent=2))
+    else:
+        if list_files:
+            for name, records in result.files.items():
+                click.echo(f"{name}: {', '.join(records) if records else '-'}")
+        for leak in result.leaks:
+            click.echo(f"LEAK {leak.file}: {leak.record} ({leak.reason}): found '{leak.evidence}'", err=True)
+        click.echo(f"audit: {len(result.files)} files in {site}, {len(result.leaks)} leak"
+                   f"{'' if len(result.leaks) == 1 else 's'}", err=bool(result.leaks))
+    return bool(result.leaks)
+
+
+def _is_live_site(target: Path, root: Path) -> bool:
+    return target.resolve() == (root / "output" / "site").resolve()
+
+
+def register(cli: click.Group) -> None:
+    """Add check, build and schema to the `scrutiny` group."""
+
+    @cli.command()
+    @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+    @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+    @click.option("--as-of", type=AsOf(), default=None, help="Check as if it were DATE (embargoes, overdue actions).")
+    @click.option("--audit", "audit_dir", is_flag=False, flag_value="output/site", default=None,
+                  type=click.Path(file_okay=False), metavar="[DIR]",
+                  help="Also audit a built site (default output/site): list each file's records and flag any "
+                       "draft, embargoed or exempt content found in it.")
+    @click.option("--list", "list_files", is_flag=True, help="With --audit: list every file and its records.")
+    @click.pass_context
+    def check(ctx: click.Context, strict: bool, fmt: str, as_of: dt.datetime | None, audit_dir: str | None,
+              list_files: bool) -> None:
+        """Validate all content and list every problem with file:line:col."""
+        now = moment(as_of)
+        checked = check_site(site_root(ctx), now.date())
+        print_problems(checked, fmt)
+        failed = bool(checked.errors or (strict and checked.warnings))
+        if audit_dir is not None and checked.corpus is not None:
+            failed = _audit(site_root(ctx), Path(audit_dir), checked, now, fmt, list_files) or failed
+        if failed:
+            sys.exit(1)
+
+    @cli.command()
+    @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=None,
+                  help="Where the site goes. Default: output/site (output/preview with --drafts or a later "
+                       "--as-of).")
+    @click.option("--as-of", type=AsOf(), default=None,
+                  help="Build as if it were DATE: embargoes and overdue actions. Default: now. A DATE later "
+                       "than now is a rehearsal: it goes to output/preview, never to output/site.")
+    @click.option("--drafts", is_flag=True, help="Include drafts, with a DRAFT banner (goes to output/preview).")
+    @click.option("--no-pdf", is_flag=True, help="Skip the PDF papers and packs.")
+    @click.option("--no-search", is_flag=True, help="Skip the search index.")
+    @click.option("--pdf-only", is_flag=True,
+                  help="Only the public papers and packs, into output/pdf/ (the site is left as it is).")
+    @click.option("-j", "--jobs", type=click.IntRange(0, 64), default=0, help="Parallel workers (0: all cores).")
+    @click.option("-q", "--quiet", is_flag=True, help="Print only problems and the final line.")
+    @click.option("--no-cache", is_flag=True,
+                  help="Lay out every PDF document afresh instead of reusing layouts kept in .cache/.")
+    @click.pass_context
+    def build(ctx: click.Context, output: Path | None, as_of: dt.datetime | None, drafts: bool, no_pdf: bool,
+              no_search: bool, pdf_only: bool, jobs: int, quiet: bool, no_cache: bool) -> None:
+        """Validate, then build the site and every public PDF. Incremental and atomic."""
+        root = site_root(ctx)
+        now = moment(as_of)
+        if pdf_only and no_pdf:
+            raise click.UsageError("--pdf-only and --no-pdf contradict each other")
+        rehearsal = now > now_in_london()
+        folder = "pdf" if pdf_only else "preview" if drafts or rehearsal else "site"
+        target = (output or root / "output" / folder).resolve()
+        if (drafts or rehearsal) and _is_live_site(target, root):
+            what = "drafts" if drafts else f"a build as of {now:%d %B %Y %H:%M}, later than now,"
+            raise click.UsageError(f"{what} never goes into output/site, the live site; leave out -o "
+                                   "(it goes to output/preview) or give another folder")
+        options = BuildOptions(root=root, output=target, now=now, drafts=drafts, pdf=not no_pdf, jobs=jobs,
+                               search=not no_search, pdf_only=pdf_only, reuse_layouts=not no_cache)
+
+        def waiting(holder: str) -> None:
+            click.echo(f"waiting for another build of {target.parent} ({holder}) to finish", err=True)
+
+        with Progress(enabled=not quiet) as progress:
+            try:
+                report = build_site(options, progress=progress.update, waiting=waiting)
+            except OutputError as exc:
+                click.echo(f"error: {exc}", err=True)
+                sys.exit(1)
+        if not report.ok:
+            print_problems(report.checked, quiet_notices=True, err=True)
+            click.echo(f"nothing was written; {target} is unchanged", err=True)
+            sys.exit(1)
+        if not quiet and report.checked is not None:
+            for problem in report.checked.problems:
+                if problem.severity is Severity.WARNING:
+                    click.echo(str(problem))
+        timings = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in report.timings.items())
+        withheld = f"{len(report.plan.withheld)} records withheld" if report.plan else \
+            "no records withheld (nothing changed since the last build)"
+        click.echo(f"built {target}: {len(report.rendered)} rendered, {len(report.reused)} reused, "
+                   f"{len(report.removed)} removed, {withheld} ({timings})")
+
+    @cli.command()
+    @click.argument("kind", required=False, type=click.Choice(sorted(k.replace("_", "-") for k in RECORD_KINDS)))
+    def schema(kind: str | None) -> None:
+        """Print the JSON Schema of a record kind (or of all kinds), for editors."""
+        click.echo(json.dumps(json_schema(kind.replace("-", "_") if kind else None), indent=2, sort_keys=True))

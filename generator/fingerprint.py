@@ -1,0 +1,111 @@
+"""What a build's output depends on besides the site's own files: the tool and what it runs on.
+
+`environment_digest()` covers Scrutiny's own files (code, theme, frameworks) by content, the
+Python that runs it, and every installed distribution Scrutiny requires, directly or not:
+each one's name, version, and the size, times and inode of every file its RECORD lists.
+A file's ctime changes whenever its bytes do (no program can set it back), so a library
+patched in place, upgraded or reinstalled is a different environment, and every output
+key and the no-change decision with it: a build after that renders afresh. Stat facts
+rather than contents: reading every installed file on every build would cost more than
+the whole of a small site's no-change rebuild.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+from generator import __version__
+
+TOOL = Path(__file__).resolve().parent
+DISTRIBUTION = "scrutiny"
+
+
+@lru_cache(maxsize=1)
+def tool_digest() -> str:
+    """The digest of the tool's own files (code, theme, frameworks), by content."""
+    hasher = hashlib.sha256(__version__.encode())
+    for file in sorted(TOOL.rglob("*")):
+        if file.is_file() and "__pycache__" not in file.parts:
+            hasher.update(str(file.relative_to(TOOL)).encode() + b"\0")
+            hasher.update(hashlib.sha256(file.read_bytes()).digest())
+    return hasher.hexdigest()
+
+
+def _normalise(name: str) -> str:
+    """PEP 503: 'Markdown', 'markdown' and 'mark_down' name one distribution."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _metadata_folders() -> dict[str, Path]:
+    """Each distribution's metadata folder, by normalised name, the first on sys.path winning
+    (as `importlib.metadata` finds them, so a copy earlier on the path is the one counted)."""
+    found: dict[str, Path] = {}
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith((".dist-info", ".egg-info")):
+                project = _normalise(name.rsplit(".", 1)[0].split("-")[0])
+                found.setdefault(project, Path(entry or ".", name))
+    return found
+
+
+_REQUIREMENT = re.compile(r"^Requires-Dist:\s*([A-Za-z0-9][A-Za-z0-9._-]*)([^;]*)(;.*)?$", re.MULTILINE)
+
+
+def _requirements(metadata: Path) -> list[str]:
+    """The distributions `metadata` requires unconditionally (extras are not installed for us)."""
+    try:
+        text = (metadata / "METADATA").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    return [_normalise(m.group(1)) for m in _REQUIREMENT.finditer(text)
+            if not m.group(3) or "extra" not in m.group(3)]
+
+
+def _recorded_files(metadata: Path) -> list[Path]:
+    try:
+        lines = (metadata / "RECORD").read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
+    return [metadata.parent / line.split(",", 1)[0] for line in lines if line]
+
+
+def dependencies_digest() -> str:
+    """The installed distributions Scrutiny requires (transitively), as stat facts of their files."""
+    folders = _metadata_folders()
+    own = folders.get(DISTRIBUTION)
+    wanted = _requirements(own) if own else []
+    seen: set[str] = set()
+    hasher = hashlib.sha256()
+    while wanted:
+        name = wanted.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        metadata = folders.get(name)
+        if metadata is None:
+            hasher.update(f"{name}:absent\n".encode())
+            continue
+        wanted += _requirements(metadata)
+        hasher.update(f"{name}:{metadata.name}\n".encode())
+        for file in _recorded_files(metadata):
+            try:
+                facts = os.stat(file)
+            except OSError:
+                continue
+            hasher.update(f"{file}|{facts.st_size}|{facts.st_mtime_ns}|{facts.st_ctime_ns}|{facts.st_ino}\n"
+                          .encode())
+    return hasher.hexdigest()
+
+
+def environment_digest() -> str:
+    """Everything besides the site's own files that a build's bytes depend on (see the module)."""
+    return hashlib.sha256(f"{tool_digest()}|{sys.version}|{dependencies_digest()}".encode()).hexdigest()

@@ -1,0 +1,97 @@
+"""The publication state a site is built for, and whether a built site is still right.
+
+A site's bytes are a function of its inputs (every file the build read, the environment,
+the options) and of the moment the publication decision is made: that moment decides
+which embargoes have ended, and its day is the day pages are "as at". So a site built
+for one moment is exactly what a build at another moment would write when the inputs are
+the same, the day is the same, and no embargo ends between the two moments. That is the
+whole of the no-change decision (`PublicationState.holds_at`), made under the build lock
+from the live site's saved state; anything else rebuilds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from typing import Mapping
+
+from generator.clock import LONDON
+from generator.fingerprint import environment_digest
+from generator.load.documents import SiteFiles
+from generator.plan.publication import Withheld
+from generator.resolve.corpus import Corpus
+
+
+def inputs_digest(files: SiteFiles, file_digests: Mapping[str, str], options: str) -> str:
+    """One digest of everything a build reads besides the clock: each file's name and the
+    digest of the bytes read (`file_digests`, by name shown), the templates, what was wrong
+    with the folders, the environment and the build's options."""
+    hasher = hashlib.sha256(f"{environment_digest()}|{options}".encode())
+    for name in sorted(file_digests):
+        hasher.update(f"\0{name}\0{file_digests[name]}".encode())
+    for name, template in sorted(files.templates.items()):
+        hasher.update(f"\0template:{name}\0{template.digest}".encode())
+    for problem in files.problems:
+        hasher.update(f"\0problem:{problem}".encode())
+    return hasher.hexdigest()
+
+
+def release_moments(corpus: Corpus) -> list[dt.datetime]:
+    """Every moment at which an embargo ends, whether or not it has ended yet."""
+    moments = [entry.embargo_until for kind in (corpus.inspections, corpus.action_plans, corpus.reports,
+                                                corpus.meetings, corpus.indicators)
+               for entry in kind.values() if entry.embargo_until]
+    moments += [item.embargo_until for meeting in corpus.meetings.values() for item in meeting.items
+                if item.embargo_until]
+    return moments
+
+
+@dataclass(frozen=True)
+class PublicationState:
+    inputs: str                             # `inputs_digest`
+    moment: dt.datetime                     # the moment decided for: the clock, or --as-of
+    released_up_to: dt.datetime | None      # the last embargo to end at or before `moment`
+    next_release: dt.datetime | None        # the first embargo to end after `moment`
+    withheld: tuple[str, ...]               # "inspection:torbay-2026 (embargoed until ...)", for people
+
+    @property
+    def day(self) -> dt.date:
+        return self.moment.astimezone(LONDON).date()
+
+    def holds_at(self, inputs: str, moment: dt.datetime) -> bool:
+        """True when a build from `inputs` at `moment` would write exactly the site built for
+        this state: the same inputs, the same day, and no embargo ending in between."""
+        if inputs != self.inputs or moment.astimezone(LONDON).date() != self.day:
+            return False
+        if moment >= self.moment:
+            return self.next_release is None or moment < self.next_release
+        return self.released_up_to is None or moment >= self.released_up_to
+
+    def as_json(self) -> dict:
+        def text(moment: dt.datetime | None) -> str | None:
+            return moment.isoformat() if moment else None
+        return {"inputs": self.inputs, "moment": text(self.moment), "released_up_to": text(self.released_up_to),
+                "next_release": text(self.next_release), "withheld": list(self.withheld)}
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> PublicationState | None:
+        """The state a manifest saved; None for anything not in this form (then: rebuild)."""
+        try:
+            def moment(value) -> dt.datetime | None:
+                return dt.datetime.fromisoformat(value) if value else None
+            return cls(str(data["inputs"]), moment(data["moment"]), moment(data["released_up_to"]),
+                       moment(data["next_release"]), tuple(str(w) for w in data["withheld"]))
+        except (KeyError, TypeError, ValueError):
+            return None
+
+
+def publication_state(corpus: Corpus, withheld: tuple[Withheld, ...], inputs: str,
+                      moment: dt.datetime) -> PublicationState:
+    """The state a site built from `corpus` (the whole corpus, withheld records included) at
+    `moment` is built for."""
+    moments = release_moments(corpus)
+    return PublicationState(inputs, moment,
+                            max((m for m in moments if m <= moment), default=None),
+                            min((m for m in moments if m > moment), default=None),
+                            tuple(f"{w.kind}:{w.id} ({w.reason})" for w in withheld))

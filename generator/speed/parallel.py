@@ -1,0 +1,39 @@
+"""Run a function over chunks of work in forked processes.
+
+Workers are forked after the caller has set up what they need (the plan, the Jinja
+environment), so they inherit it instead of receiving it pickled; each hands back only a
+small result. Small jobs stay in this process: forking costs more than a few dozen pages.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from typing import Callable, Iterator, Sequence, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def default_jobs(jobs: int) -> int:
+    """`jobs`, or with 0 the cores this process may use."""
+    if jobs > 0:
+        return jobs
+    try:
+        return len(os.sched_getaffinity(0))      # Linux
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def forked_map(function: Callable[[T], R], chunks: Sequence[T], workers: int) -> Iterator[R]:
+    """`map(function, chunks)`, in up to `workers` forked processes, results in order.
+    One worker, or a platform without fork: in this process."""
+    if workers <= 1 or len(chunks) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from map(function, chunks)
+        return
+    pool = multiprocessing.get_context("fork").Pool(min(workers, len(chunks)))
+    try:
+        yield from pool.imap(function, chunks)
+    finally:
+        pool.terminate()
+        pool.join()

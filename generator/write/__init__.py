@@ -1,0 +1,302 @@
+"""Stage 6, write: the next version of the site is made beside it, then swapped in at once.
+
+A build holds the output folder's lock (`locked`) from before it reads anything until its
+site is live, so two builds never overlap, and every decision about the live site (is it
+still right? may this file of it be reused?) is made from what was read under the lock.
+A second build waits for the first, then starts from what the first left.
+
+Only what the plan names goes live: every file swapped in belongs to a planned output,
+and the manifest records what each was made from (`manifest`). A failed or killed build
+leaves the live site exactly as it was: nothing is ever written into the live folder. On
+Linux the swap is one `renameat2(RENAME_EXCHANGE)` call (both folders exist at every
+instant); elsewhere it is three renames, and a build that finds the old folder parked
+(killed between them) puts it back first.
+
+The next version is made in the spare folder (`.site.previous`), which holds the version
+the last swap replaced. A file there is kept only when it *is* the live file the plan
+reuses (a hard link to it: the same inode); everything else is deleted, unchanged live
+files are linked in, and only what changed is rendered. Files are never changed in place,
+because the two folders share their files: a file is unlinked, then written.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import fcntl
+import os
+import shutil
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from generator.plan import Output, Plan
+from generator.problems import OutputError
+from generator.write import manifest
+from generator.write.manifest import LiveFile, Manifest
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def output_error(exc: OSError, what: str) -> OutputError:
+    """The one message for any failure to write the next version: the live site is untouched."""
+    reason = "the disk is full" if exc.errno == errno.ENOSPC else exc.strerror or str(exc)
+    return OutputError(f"cannot write {what} ({reason}); the previous output is unchanged")
+
+
+@contextmanager
+def locked(site: Path, waiting: Callable[[str], None] = lambda holder: None) -> Iterator[LiveSite]:
+    """Hold the lock of the folder `site` is in, waiting for another build to finish first
+    (`waiting` is told who holds it); yields the live site as it is now."""
+    try:
+        site.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(site.parent / ".lock", "a+")
+    except OSError as exc:
+        raise OutputError(f"cannot write to {site.parent}: {exc.strerror}") from exc
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            waiting(handle.read().strip() or "another process")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        recover(site)
+        yield LiveSite(site, manifest.read(site) if site.is_dir() else Manifest())
+    finally:
+        handle.close()
+
+
+def _files(folder: Path) -> Iterator[tuple[str, str]]:
+    """(path relative to `folder`, full path) of every file and link under it; folders not followed."""
+    stack = [("", str(folder))]
+    while stack:
+        prefix, here = stack.pop()
+        try:
+            entries = list(os.scandir(here))
+        except FileNotFoundError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                stack.append((f"{prefix}{entry.name}/", entry.path))
+            else:
+                yield prefix + entry.name, entry.path
+
+
+@dataclass(frozen=True)
+class LiveSite:
+    folder: Path
+    manifest: Manifest
+
+    def is_current(self, inputs: str, moment) -> bool:
+        """True when the live site is exactly what a build from `inputs` at `moment` would
+        write: built for a state that still holds, and every file of it as it was made."""
+        state = self.manifest.state
+        return state is not None and state.holds_at(inputs, moment) and self.intact()
+
+    def intact(self) -> bool:
+        """Every recorded file is there, unchanged, and there is no other file."""
+        recorded = self.manifest.files
+        found = 0
+        for relative, path in _files(self.folder):
+            entry = recorded.get(relative)
+            if entry is None or not entry.is_at(path):
+                return False
+            found += 1
+        return found == len(recorded)
+
+    def reusable(self, relative: str, key: str) -> bool:
+        """True when the live file at `relative` was made with `key` and is still as it was made."""
+        entry = self.manifest.files.get(relative)
+        return entry is not None and entry.key == key and entry.is_at(os.path.join(self.folder, relative))
+
+    def files_of(self, output: Output) -> list[str]:
+        """The live files an output made: itself, or every file under it for a folder."""
+        if not output.is_folder:
+            return [output.path] if output.path in self.manifest.files else []
+        prefix = output.path + "/"
+        return [path for path in self.manifest.files if path.startswith(prefix)]
+
+
+def spare_path(site: Path) -> Path:
+    return site.with_name(f".{site.name}.previous")
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths; False when the platform cannot."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    if ctypes.get_errno() in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()), str(a))
+
+
+def recover(site: Path) -> None:
+    """Put back a live site parked by a build killed between the renames of a swap without
+    `renameat2`. Its manifest was removed before the swap began, so nothing is trusted."""
+    parked = site.with_name(f".{site.name}.old")
+    if not parked.exists():
+        return
+    if not site.exists():
+        parked.rename(site)
+    elif not spare_path(site).exists():
+        parked.rename(spare_path(site))
+    else:
+        shutil.rmtree(parked, ignore_errors=True)
+
+
+def _prune(folders: Iterable[str], top: str) -> None:
+    """Remove each folder, and its parents up to `top`, while they are empty (deepest first)."""
+    for folder in sorted(set(folders), key=len, reverse=True):
+        while folder != top and folder.startswith(top):
+            try:
+                os.rmdir(folder)
+            except OSError:
+                break
+            folder = os.path.dirname(folder)
+
+
+class Staging:
+    """The next version of the live site, made in the spare folder and swapped in by `commit`."""
+
+    def __init__(self, live: LiveSite, plan: Plan) -> None:
+        self.live = live
+        self.plan = plan
+        self.path = spare_path(live.folder)
+        self.reused: list[str] = []
+        self._emptied: set[str] = set()
+        self._folders = tuple(o.path + "/" for o in plan.outputs if o.is_folder)
+        try:
+            if self.path.is_symlink() or self.path.exists() and not self.path.is_dir():
+                self.path.unlink()          # never followed: a link here leads to someone else's files
+            self.path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise output_error(exc, str(self.path)) from exc
+
+    def key_of(self, relative: str) -> str | None:
+        """The key of the planned output a file belongs to; None when no output makes it."""
+        key = self.plan.keys.get(relative)
+        if key is None:
+            folder = next((f for f in self._folders if relative.startswith(f)), None)
+            key = self.plan.keys.get(folder[:-1]) if folder else None
+        return key
+
+    def _unlink(self, path: str) -> None:
+        try:
+            os.unlink(path)
+        except IsADirectoryError:
+            shutil.rmtree(path)
+        except FileNotFoundError:
+            return
+        self._emptied.add(os.path.dirname(path))
+
+    def prepare(self) -> list[Output]:
+        """Make the spare folder hold exactly the live files the plan reuses; returns the
+        outputs still to render."""
+        held: set[str] = set()
+        for relative, path in _files(self.path):
+            key = self.key_of(relative)
+            live = os.path.join(self.live.folder, relative)
+            if key is not None and self.live.reusable(relative, key) and os.path.samefile(path, live):
+                held.add(relative)
+            else:
+                self._unlink(path)
+        todo = []
+        for output in self.plan.outputs:
+            key = self.plan.keys[output.path]
+            files = self.live.files_of(output)
+            if files and all(self.live.reusable(relative, key) for relative in files):
+                for relative in files:
+                    if relative not in held:
+                        self._link(relative)
+                self.reused.append(output.path)
+                continue
+            for relative in files:
+                if relative in held:
+                    self._unlink(os.path.join(self.path, relative))
+            if output.is_folder:
+                shutil.rmtree(self.path / output.path, ignore_errors=True)
+            todo.append(output)
+        return todo
+
+    def _link(self, relative: str) -> None:
+        source, destination = self.live.folder / relative, self.path / relative
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, destination)
+        except FileExistsError:
+            destination.unlink()
+            os.link(source, destination)
+        except OSError:
+            shutil.copy2(source, destination)
+
+    def write(self, relative: str, chunks: Iterable[bytes]) -> None:
+        """Write a new file: whatever was there is unlinked first (it may be the live file)."""
+        write_file(self.path / relative, chunks)
+
+    def commit(self) -> tuple[Manifest, list[str]]:
+        """Swap the next version in; returns its manifest and the paths no longer live."""
+        files: dict[str, LiveFile] = {}
+        for relative, path in _files(self.path):
+            key = self.key_of(relative)
+            if key is None:
+                self._unlink(path)          # not planned: never goes live
+            else:
+                files[relative] = LiveFile.of(key, path)
+        _prune(self._emptied, str(self.path))
+        site = self.live.folder
+        manifest.forget(site)
+        if not site.exists():
+            self.path.rename(site)
+        elif not _exchange(self.path, site):
+            parked = site.with_name(f".{site.name}.old")
+            site.rename(parked)
+            self.path.rename(site)
+            parked.rename(self.path)
+        live = Manifest(self.plan.state, files)
+        manifest.save(site, live)
+        self._trim(live)
+        return live, sorted(set(self.live.manifest.files) - set(files))
+
+    def _trim(self, live: Manifest) -> None:
+        """The spare folder now holds the version just replaced: keep only what is live at
+        the same version, so it never holds anything the live site does not."""
+        if not self.path.exists():
+            return
+        old = self.live.manifest.files
+        if not old:
+            shutil.rmtree(self.path, ignore_errors=True)      # a version nothing vouched for
+            return
+        self._emptied.clear()
+        for relative, entry in old.items():
+            now = live.files.get(relative)
+            if now is None or now.key != entry.key:
+                self._unlink(os.path.join(self.path, relative))
+        _prune(self._emptied, str(self.path))
+
+    def abandon(self) -> None:
+        """A build that failed part way: its half-made version is deleted."""
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+def write_file(destination: Path, chunks: Iterable[bytes]) -> None:
+    """Write a new file at `destination`. Whatever was there is unlinked first, never
+    overwritten: it may be a hard link to the same file in the live site."""
+    try:
+        destination.unlink()
+    except FileNotFoundError:
+        pass
+    except IsADirectoryError:
+        shutil.rmtree(destination)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    with destination.open("wb") as handle:
+        handle.writelines(chunks)

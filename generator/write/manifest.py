@@ -1,0 +1,81 @@
+"""The live site's manifest: what each of its files was made from, and the state it was built for.
+
+Saved by the build that put the site live (after the swap), read only under the build
+lock. For every file it keeps the key of what the file was made from (`plan.keys`) and
+the file's size and modification time, so that a file changed or removed since is never
+trusted; and the `PublicationState` the site was built for. A build that
+finds no manifest, or one it cannot read, trusts nothing in the live folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
+
+from generator.plan.state import PublicationState
+
+MANIFEST_VERSION = 2
+
+
+@dataclass(frozen=True)
+class LiveFile:
+    key: str
+    size: int
+    mtime_ns: int
+
+    @classmethod
+    def of(cls, key: str, path: str) -> LiveFile:
+        facts = os.stat(path)
+        return cls(key, facts.st_size, facts.st_mtime_ns)
+
+    def is_at(self, path: str) -> bool:
+        """True when a regular file at `path` is the one recorded, not changed since."""
+        try:
+            facts = os.stat(path, follow_symlinks=False)
+        except OSError:
+            return False
+        return stat.S_ISREG(facts.st_mode) and (facts.st_size, facts.st_mtime_ns) == (self.size, self.mtime_ns)
+
+
+@dataclass(frozen=True)
+class Manifest:
+    state: PublicationState | None = None
+    files: Mapping[str, LiveFile] = field(default_factory=lambda: MappingProxyType({}))   # by path in the site
+
+
+def manifest_path(site: Path) -> Path:
+    """Beside the site, never in it: output/.manifests/site.json for output/site."""
+    return site.parent / ".manifests" / f"{site.name}.json"
+
+
+def read(site: Path) -> Manifest:
+    try:
+        data = json.loads(manifest_path(site).read_text(encoding="utf-8"))
+        if data.get("version") != MANIFEST_VERSION:
+            return Manifest()
+        files = {path: LiveFile(*entry) for path, entry in data["files"].items()}
+        return Manifest(PublicationState.from_json(data["state"]), MappingProxyType(files))
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return Manifest()
+
+
+def forget(site: Path) -> None:
+    """Removed before the live folder changes: a build killed then trusts nothing next time."""
+    manifest_path(site).unlink(missing_ok=True)
+
+
+def save(site: Path, manifest: Manifest) -> None:
+    path = manifest_path(site)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    files = {name: [f.key, f.size, f.mtime_ns] for name, f in sorted(manifest.files.items())}
+    # Compact: any indent sends json through its pure-Python encoder.
+    temporary.write_text(json.dumps({"version": MANIFEST_VERSION,
+                                     "state": manifest.state.as_json() if manifest.state else None,
+                                     "files": files}, separators=(",", ":")), encoding="utf-8")
+    temporary.replace(path)
