@@ -20,7 +20,7 @@ from pathlib import Path
 def dependants(root: Path, keys: list[str], as_of: dt.date, pdf: bool = False) -> list[str]:
     from generator.model.types import LONDON
     from generator.build import check_site
-    from generator.plan import plan_site
+    from generator.plan.outputs import plan_site
 
     checked = check_site(root, as_of)
     if checked.corpus is None or checked.errors:

@@ -1,49 +1,51 @@
-"""The benchmark: our builds at N = 500 and 5,000 inspections, against Hugo, Pelican and a floor.
+"""The benchmark: our builds at the real scales, side by side with Hugo, Pelican and a floor.
 
-    python -m bench.run                      # what `make bench` runs: --sizes 500,5000
-    python -m bench.run --quick              # N = 100 only
-    python -m bench.run --sizes 500 --no-peers --no-pdf
+    python -m bench.run                      # what `make bench` runs: the council site, N = 500 and 5,000
+    python -m bench.run --quick              # the council site and N = 100 only
+    python -m bench.run --sizes council,500 --no-peers --no-pdf
 
-For each N, in a fresh work folder (default /tmp/scrutiny-bench, kept afterwards):
+The real scales are a council's own site (the shipped content: four councils, 23 files)
+and the national corpus (about 300 inspections since 2018: N = 500, with headroom);
+N = 5,000 is kept for the cold-build and memory targets. For each, in a fresh work folder
+(default /tmp/scrutiny-bench, kept afterwards):
 
-  corpus      python -m bench.corpus N (time to write it)
-  ours        scrutiny build --no-pdf --no-search -q: cold (in its own process, which stays
-              as the site's build server: generator/build_server.py); no change; one inspection
-              changed, the first change after the cold build (it makes the spare folder);
-              the same inspection changed again (its introduction: rendered count checked
-              against the plan's dependants of that inspection, bench/dependants.py); a fact
-              of it that listings show changed (its lead inspector); the same two edits
-              with --no-server (a new process that checks every file again); one template
-              changed (a site override templates/_footer.html, the theme's with one word
-              changed); then one build with search on top of the unchanged site, to time
-              the search index alone, and the two edits with search; the build server's
-              peak memory and builds served (`scrutiny build-server status`), then it is
-              stopped. Before the search builds, what `scrutiny serve` rebuilds when that
-              inspection is saved twice more and its facts changed (bench/serve_edits.py:
-              serve's own Builder, in one process, with its memo)
+  corpus      python -m bench.corpus N, or a copy of content/ (time to write it)
+  ours        scrutiny build --no-pdf --no-search -q: cold; no change; one inspection
+              changed (the first change after the cold build, then the same inspection's
+              text again, its rendered count checked against the plan's dependants,
+              bench/dependants.py; then a fact listings show, its lead inspector); one
+              template changed (a site override templates/_footer.html); each in a new
+              process. What `scrutiny serve` rebuilds for the same edits (bench/serve_edits.py:
+              serve's own Builder, in one process, with its memo). The unchanged site with
+              the search index, and one edit with it. With PDFs (the council site and
+              N = 500): a cold build of everything, and the build after one Markdown appendix
+              of a pack changed.
+  devices     each speed device on and off, on the operation it serves (bench/devices.py
+              turns one off in the measured process): the parsed-record cache and the
+              spare folder on one inspection changed; rapidyaml (fast_yaml) and the render
+              workers (-j 1) on the cold build; serve's memo on a save; the PDF layout
+              cache (--no-cache) on the pack rebuild
   peers       the same prose as Markdown pages (bench/peers.py): Hugo cold and no change,
               Pelican cold and no change (its content cache on), and the floor
               (bench/floor.py: jinja2 + Python-Markdown, one convert per prose field)
 
 and once, on a 20-inspection corpus (PDFs are slow; the subset is said in the report):
 
-  pdf         (all with --no-server: these compare rendering, and so every figure stays
-              comparable with earlier runs)
-              cold PDF build with -j 1 and -j 2 (HTML built first, untimed, so the timed
+  pdf         cold PDF build with -j 1 and -j 2 (HTML built first, untimed, so the timed
               build renders PDFs only); WeasyPrint alone on the same HTML
               (bench/weasy_direct.py) for the per-page cost; one agenda pack cold (its file
               and .cache removed) and again after its Markdown appendix changed.
 
 Every measurement is a fresh `python -m bench.measure` process: wall time by
 time.perf_counter around the command, peak memory by getrusage(RUSAGE_CHILDREN). Each is
-run once, except the quick ones (a first run under 30 s: no-change rebuilds and small
-corpora), which are best of 2. The load average before each run is recorded: this
-machine may be shared, and a busy machine makes every number larger.
+run once, except the quick ones (a first run under 30 s), which are best of 2. The load
+average before each run is recorded: this machine may be shared, and a busy machine makes
+every number larger.
 
-Prints one table with ratios (ours / peer) and the issue's targets as PASS/FAIL, and
-writes bench/results/latest.json (with the machine's description in it),
-bench/results/machine.json (nproc, CPU model, Python version: no timestamp, for trend
-tracking), bench/results/latest.txt (the table) and bench/results/history/<time>.json.
+Prints one table with ratios (ours / peer) and the targets as PASS/FAIL, and writes
+bench/results/latest.json (with the machine's description in it), bench/results/machine.json
+(nproc, CPU model, Python version: no timestamp, for trend tracking),
+bench/results/latest.txt (the table) and bench/results/history/<time>.json.
 """
 
 from __future__ import annotations
@@ -144,10 +146,12 @@ def slim(result: dict | None) -> dict | None:
 
 
 def scrutiny_build(site: Path, out: Path, *, search: bool = False, pdf: bool = False, jobs: int | None = None,
-                   server: bool = True) -> list[str]:
-    command = [str(BIN / "scrutiny"), "-C", str(site), "build", "-q", "-o", str(out), "--as-of", AS_OF]
-    if not server:
-        command.append("--no-server")
+                   off: str = "", layouts: bool = True) -> list[str]:
+    """`scrutiny build` of `site` into `out`; `off`: speed devices turned off (bench/devices.py)."""
+    start = [PYTHON, "-m", "bench.devices", "--off", off, "--"] if off else [str(BIN / "scrutiny")]
+    command = [*start, "-C", str(site), "build", "-q", "-o", str(out), "--as-of", AS_OF]
+    if not layouts:
+        command.append("--no-cache")
     if not pdf:
         command.append("--no-pdf")
     if not search:
@@ -159,15 +163,6 @@ def scrutiny_build(site: Path, out: Path, *, search: bool = False, pdf: bool = F
 
 def run_quiet(command: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([str(c) for c in command], cwd=cwd or REPO, capture_output=True, text=True)
-
-
-def build_server(site: Path, action: str) -> dict | None:
-    """`scrutiny build-server ACTION` for the site: the server's answer, or None (no server)."""
-    done = run_quiet([BIN / "scrutiny", "-C", site, "build-server", action, "--format", "json"])
-    try:
-        return json.loads(done.stdout) if done.returncode == 0 else None
-    except ValueError:
-        return None
 
 
 # ---------------------------------------------------------------- peers
@@ -228,8 +223,8 @@ def change_one_inspection(site: Path, edit: int = 1) -> str:
     """Change the introduction of an inspection that a meeting's pack includes (each `edit`
     adds a different line to it, as a second save of the same record would); its id."""
     content = site / "content"
-    meeting = sorted((content / "meetings").glob("*.yaml"))[0].read_text()
-    iid = re.search(r"inspection: ([a-z0-9-]+)", meeting).group(1)
+    iid = next(found.group(1) for meeting in sorted((content / "meetings").glob("*.yaml"))
+               if (found := re.search(r"inspection: ([a-z0-9-]+)", meeting.read_text())))
     path = content / "inspections" / f"{iid}.yaml"
     text = path.read_text()
     changed = text.replace("introduction: |\n", f"introduction: |\n  The benchmark changed this inspection ({edit}).\n", 1)
@@ -265,57 +260,81 @@ def dependants(site: Path, *keys: str) -> dict:
     return json.loads(done.stdout)
 
 
-def serve_edits(site: Path, ours: dict, expected_rendered: int | None, facts_expected: int | None) -> None:
+def serve_edits(site: Path, ours: dict, expected_rendered: int | None, facts_expected: int | None,
+                memo: bool = True) -> None:
     """`scrutiny serve`'s rebuilds after the same inspection is saved twice, then its facts
     changed (bench/serve_edits.py), into ours['serve_first_change'], ['serve_saved_again']
-    and ['serve_facts_changed']."""
-    run = measure("ours: scrutiny serve, one inspection saved twice",
-                  [PYTHON, "-m", "bench.serve_edits", site, "--as-of", AS_OF])
+    and ['serve_facts_changed'] (with '_no_memo' after each name when `memo` is off)."""
+    suffix = "" if memo else "_no_memo"
+    run = measure(f"ours: scrutiny serve, one inspection saved twice{'' if memo else ', without its memo'}",
+                  [PYTHON, "-m", "bench.serve_edits", site, "--as-of", AS_OF, *([] if memo else ["--no-memo"])])
     if not run.get("ok"):
-        ours["serve_saved_again"] = slim(run)
+        ours[f"serve_saved_again{suffix}"] = slim(run)
         return
     builds = json.loads(run["stdout"].strip().splitlines()[-1])
     for key, name in (("serve_first_change", "first_change"), ("serve_saved_again", "saved_again"),
                       ("serve_facts_changed", "facts_changed")):
-        ours[key] = {**builds[name], "ok": True, "peak_rss_mib": run["peak_rss_mib"],
-                     "load_before": run["load_before"], "inspection": builds["inspection"]}
+        ours[key + suffix] = {**builds[name], "ok": True, "peak_rss_mib": run["peak_rss_mib"],
+                              "load_before": run["load_before"], "inspection": builds["inspection"]}
         log(f"      serve, {name.replace('_', ' ')}: {builds[name]['seconds']:.2f} s, "
             f"{builds[name]['rendered']} rendered")
-    ours["serve_start"] = builds["start"]
-    ours["serve_saved_again"]["expected_rendered"] = expected_rendered
-    ours["serve_facts_changed"]["expected_rendered"] = facts_expected
+    ours["serve_saved_again" + suffix]["expected_rendered"] = expected_rendered
+    ours["serve_facts_changed" + suffix]["expected_rendered"] = facts_expected
 
 
-def run_size(n: int, work: Path, peers: bool, versions: dict, progress=lambda result: None) -> dict:
-    """Everything for one corpus size; `progress(result)` after each measurement."""
-    log(f"== N = {n:,} inspections  ({work})")
+def change_one_appendix(site: Path, edit: int) -> str:
+    """Add a paragraph to a Markdown appendix of a meeting's pack; the attachment's path."""
+    for meeting in sorted((site / "content" / "meetings").glob("*.yaml")):
+        found = re.search(r"markdown: (attachments/[^\s,}]+\.md)", meeting.read_text())
+        if found:
+            path = site / "content" / found.group(1)
+            path.write_text(path.read_text() + f"\nThe benchmark added this paragraph ({edit}).\n")
+            return found.group(1)
+    raise SystemExit(f"no meeting of {site} has a Markdown appendix")
+
+
+def write_site(scale: str, site: Path) -> dict:
+    """The site to measure: the shipped content ('council') or a corpus of N inspections."""
+    if scale == "council":
+        started = time.perf_counter()
+        shutil.copytree(REPO / "content", site / "content")
+        files = [p for p in (site / "content").rglob("*") if p.is_file()]
+        return {"ok": True, "seconds": time.perf_counter() - started, "peak_rss_mib": None,
+                "stats": {"files": len(files), "bytes": sum(p.stat().st_size for p in files)}}
+    corpus = measure("write corpus", [PYTHON, "-m", "bench.corpus", scale, site])
+    stats = json.loads(corpus["stdout"].strip().splitlines()[-1]) if corpus.get("ok") else None
+    return {**slim(corpus), **({"stats": stats} if stats else {})}
+
+
+def run_size(scale: str, work: Path, peers: bool, versions: dict, pdf: bool, progress=lambda result: None) -> dict:
+    """Everything for one scale ('council' or a number of inspections); `progress(result)`
+    after each measurement."""
+    n = 0 if scale == "council" else int(scale)
+    log(f"== {f'N = {n:,} inspections' if n else 'the council site (content/)'}  ({work})")
     if work.exists():
         shutil.rmtree(work)
     work.mkdir(parents=True)
     site = work / "site"
     out = site / "output" / "site"
-    result: dict = {"n": n, "ours": {}}
-    corpus = measure("write corpus", [PYTHON, "-m", "bench.corpus", n, site])
-    result["corpus"] = slim(corpus)
-    if not corpus.get("ok"):
-        progress(result)
-        return result
-    result["corpus"]["stats"] = json.loads(corpus["stdout"].strip().splitlines()[-1])
+    result: dict = {"n": n, "scale": scale, "ours": {}, "devices": {}}
+    result["corpus"] = write_site(scale, site)
     progress(result)
-    ours = result["ours"]
+    if not result["corpus"].get("ok"):
+        return result
+    ours, devices = result["ours"], result["devices"]
 
-    def step(key: str, label: str, command: list[str], repeat: bool = False) -> dict:
-        ours[key] = slim(parse_build(measure(label, command, repeat=repeat)))
+    def step(key: str, label: str, command: list[str], repeat: bool = False, into: dict = ours) -> dict:
+        into[key] = slim(parse_build(measure(label, command, repeat=repeat)))
         progress(result)
-        return ours[key]
+        return into[key]
 
-    # A server an earlier run left for this folder would make the cold build a warm one.
-    build_server(site, "stop")
-    step("cold_html", "ours: cold HTML build", scrutiny_build(site, out))
+    def cold(key: str, label: str, into: dict = ours, **options) -> dict:
+        shutil.rmtree(site / "output", ignore_errors=True)
+        shutil.rmtree(site / ".cache", ignore_errors=True)
+        return step(key, label, scrutiny_build(site, out, **options), into=into)
+
+    cold("cold_html", "ours: cold HTML build")
     step("nochange_html", "ours: no-change rebuild", scrutiny_build(site, out), repeat=True)
-    # The first build after a cold one makes the spare folder (a hard link per unchanged
-    # file, generator/write.py); every later build changes only what differs. Both are
-    # timed: the second, the same record saved again, is what a user editing sees.
     iid = change_one_inspection(site, 1)
     step("first_change", f"ours: first change after the cold build ({iid})", scrutiny_build(site, out))
     change_one_inspection(site, 2)
@@ -323,46 +342,43 @@ def run_size(n: int, work: Path, peers: bool, versions: dict, progress=lambda re
     one["inspection"] = iid
     one["expected_rendered"] = dependants(site, f"inspection:{iid}").get("count")
     log(f"      the plan names {one['expected_rendered']} outputs that read inspection:{iid}")
-    progress(result)
     change_one_inspection_facts(site, iid, 1)
     facts = step("one_inspection_facts", f"ours: one inspection's facts changed ({iid}, lead inspector)",
                  scrutiny_build(site, out))
     facts["inspection"] = iid
     facts["expected_rendered"] = dependants(site, f"inspection:{iid}", f"inspection-listed:{iid}").get("count")
     log(f"      the plan names {facts['expected_rendered']} outputs that read {iid} or its listed facts")
-    progress(result)
-    # The same two edits in a new process that checks everything again (--no-server): what
-    # `scrutiny build` costs without the build server the builds above were made by.
-    change_one_inspection(site, 4)
-    alone = step("no_server_text", f"ours: one inspection changed, --no-server ({iid})",
-                 scrutiny_build(site, out, server=False))
-    alone["expected_rendered"] = one["expected_rendered"]
-    change_one_inspection_facts(site, iid, 4)
-    alone = step("no_server_facts", f"ours: its facts changed, --no-server ({iid})",
-                 scrutiny_build(site, out, server=False))
-    alone["expected_rendered"] = facts["expected_rendered"]
+    # The devices that serve one edit: each off, then on, for the same edit again.
+    for number, device in enumerate(("parsed-cache", "spare-folder"), start=3):
+        change_one_inspection(site, number)
+        step(f"one_inspection_changed_no_{device}", f"ours: one inspection changed, {device} off ({iid})",
+             scrutiny_build(site, out, off=device), into=devices)
+        change_one_inspection(site, number + 10)
+        step(f"one_inspection_changed_with_{device}", f"ours: one inspection changed, {device} on ({iid})",
+             scrutiny_build(site, out), into=devices)
     override_footer(site)
     step("one_template_changed", "ours: one template changed (_footer.html)", scrutiny_build(site, out))
-    # Before the search index: pagefind's threads leave the load average high for a minute.
     serve_edits(site, ours, one.get("expected_rendered"), facts.get("expected_rendered"))
+    serve_edits(site, devices, one.get("expected_rendered"), facts.get("expected_rendered"), memo=False)
     progress(result)
     step("search", "ours: unchanged site + search index", scrutiny_build(site, out, search=True))
-    # The same two edits with the search index on (the default of `scrutiny build` and
-    # serve): only the index's parts that hold changed pages are indexed again.
-    change_one_inspection(site, 3)
+    change_one_inspection(site, 30)
     step("search_text", f"ours: one inspection changed, with search ({iid})", scrutiny_build(site, out, search=True))
-    change_one_inspection_facts(site, iid, 2)
-    step("search_facts", f"ours: one inspection's facts changed, with search ({iid})",
-         scrutiny_build(site, out, search=True))
-    # The build server made every build above but the cold one and the --no-server ones:
-    # its memory is measured here (each build's own figure is its client's), then it stops.
-    server = build_server(site, "status")
-    ours["build_server"] = {"ok": server is not None, "seconds": None, "rendered": server and server.get("builds"),
-                            "peak_rss_mib": server and server.get("peak_rss_mib")}
-    log(f"      build server: {server}")
-    build_server(site, "stop")
-    progress(result)
-    if peers:
+    if n <= 1000:
+        # The devices that serve a cold build, each off.
+        cold("cold_html_no_fast-yaml", "ours: cold HTML build, fast-yaml off", into=devices, off="fast-yaml")
+        cold("cold_html_j1", "ours: cold HTML build, -j 1 (no render workers)", into=devices, jobs=1)
+    if pdf and n <= 1000:
+        cold("cold_everything", "ours: cold build, pages, papers, packs and search", search=True, pdf=True)
+        for number, (key, layouts) in enumerate((("pack_appendix_changed", True),
+                                                ("pack_appendix_changed_no_layout_cache", False)), start=1):
+            attachment = change_one_appendix(site, number)
+            run = step(key, f"ours: one pack's appendix changed ({attachment})"
+                       + ("" if layouts else ", layout cache off"),
+                       scrutiny_build(site, out, search=True, pdf=True, layouts=layouts),
+                       into=ours if layouts else devices)
+            run["attachment"] = attachment
+    if peers and n:
         result["peers"] = {}
         for key, value in run_peers(site, work, versions):
             result["peers"][key] = slim(value) if "seconds" in value else value
@@ -408,11 +424,11 @@ def run_pdf(work: Path, subset: int = PDF_SUBSET) -> dict:
     def cold_build(jobs: int, attempt: int) -> dict:
         shutil.rmtree(site / "output", ignore_errors=True)
         shutil.rmtree(site / ".cache", ignore_errors=True)
-        html = run_quiet(scrutiny_build(site, out, server=False))
+        html = run_quiet(scrutiny_build(site, out))
         if html.returncode != 0:
             return {"ok": False, "seconds": None, "stderr": f"the HTML build failed: {html.stderr[-500:]}"}
         label = f"ours: cold PDF build -j {jobs}" + (f" (run {attempt + 1})" if attempt else "")
-        return parse_build(measure(label, scrutiny_build(site, out, pdf=True, jobs=jobs, server=False)))
+        return parse_build(measure(label, scrutiny_build(site, out, pdf=True, jobs=jobs)))
 
     def weasyprint_alone(attempt: int) -> dict:
         direct = run_quiet([PYTHON, "-m", "bench.weasy_direct", site, "--as-of", AS_OF])
@@ -452,11 +468,11 @@ def run_pdf(work: Path, subset: int = PDF_SUBSET) -> dict:
         colds.append(measure(f"ours: one pack, cold (scrutiny pack, -j 2){run}",
                              [BIN / "scrutiny", "-C", site, "pack", meeting, "-o", work / "pack-cold.pdf",
                               "--as-of", AS_OF, "-j", "2"]))
-        settle = run_quiet(scrutiny_build(site, out, pdf=True, jobs=2, server=False))   # what is left, untimed
+        settle = run_quiet(scrutiny_build(site, out, pdf=True, jobs=2))   # what is left, untimed
         settled = settled and settle.returncode == 0
         path.write_text(path.read_text() + f"\nThe benchmark added this paragraph ({attempt + 1}).\n")
         warms.append(parse_build(measure(f"ours: pack after one appendix changed (incremental build, -j 2){run}",
-                                         scrutiny_build(site, out, pdf=True, jobs=2, server=False))))
+                                         scrutiny_build(site, out, pdf=True, jobs=2))))
     cold, warm = (best_of(runs, lambda r: r["seconds"] if r.get("ok") else None) for runs in (colds, warms))
     cold["ok"], warm["ok"] = all(r.get("ok") for r in colds), all(r.get("ok") for r in warms)
     expected = run_quiet([PYTHON, "-m", "bench.dependants", site, f"attachment:{attachment}", "--as-of", AS_OF, "--pdf"])
@@ -510,6 +526,31 @@ def _secs(result: dict | None) -> float | None:
     return result.get("seconds")
 
 
+# (label, key in ours or devices, Hugo's, Pelican's and the floor's row to compare with)
+ROWS = [("cold HTML build", "cold_html", "hugo_cold", "pelican_cold", "floor_cold"),
+        ("  the same, fast-yaml off", "cold_html_no_fast-yaml", None, None, None),
+        ("  the same, -j 1 (no render workers)", "cold_html_j1", None, None, None),
+        ("no-change rebuild", "nochange_html", "hugo_nochange", "pelican_nochange", None),
+        ("first change after the cold build", "first_change", None, None, None),
+        ("one inspection changed (saved again)", "one_inspection_changed", None, None, None),
+        ("one inspection's facts changed", "one_inspection_facts", None, None, None),
+        ("  one inspection changed, parsed cache off", "one_inspection_changed_no_parsed-cache", None, None, None),
+        ("  the same, parsed cache on", "one_inspection_changed_with_parsed-cache", None, None, None),
+        ("  one inspection changed, spare folder off", "one_inspection_changed_no_spare-folder", None, None, None),
+        ("  the same, spare folder on", "one_inspection_changed_with_spare-folder", None, None, None),
+        ("one template changed (_footer.html)", "one_template_changed", None, None, None),
+        ("serve: first change after it starts", "serve_first_change", None, None, None),
+        ("serve: one inspection changed (saved again)", "serve_saved_again", None, None, None),
+        ("serve: one inspection's facts changed", "serve_facts_changed", None, None, None),
+        ("  serve without its memo: saved again", "serve_saved_again_no_memo", None, None, None),
+        ("  serve without its memo: facts changed", "serve_facts_changed_no_memo", None, None, None),
+        ("unchanged site + search index", "search", None, None, None),
+        ("one inspection, with search", "search_text", None, None, None),
+        ("cold build: pages, papers, packs, search", "cold_everything", None, None, None),
+        ("one pack's appendix changed (with papers)", "pack_appendix_changed", None, None, None),
+        ("  the same, PDF layout cache off", "pack_appendix_changed_no_layout_cache", None, None, None)]
+
+
 def table(report: dict) -> str:
     lines = []
     header = f"{'measurement':<44}{'N':>6}{'ours s':>9}{'peak MiB':>10}{'rendered':>10}{'hugo s':>9}{'pelican s':>10}" \
@@ -517,30 +558,16 @@ def table(report: dict) -> str:
     lines.append(header)
     lines.append("-" * len(header))
     for size in report["sizes"]:
-        n = size["n"]
+        n = size["n"] or "site"
         ours = size.get("ours", {})
         peers = size.get("peers", {})
         corpus = size.get("corpus") or {}
         stats = corpus.get("stats", {})
-        lines.append(f"{'write corpus (' + str(stats.get('files', '?')) + ' files, ' + str(round(stats.get('bytes', 0) / 1e6)) + ' MB)':<44}"
+        written = "copy content/" if not size["n"] else "write corpus"
+        lines.append(f"{written + ' (' + str(stats.get('files', '?')) + ' files, ' + str(round(stats.get('bytes', 0) / 1e6, 1)) + ' MB)':<44}"
                      f"{n:>6}{_s(_secs(corpus)):>9}")
-        rows = [("cold HTML build", "cold_html", "hugo_cold", "pelican_cold", "floor_cold"),
-                ("no-change rebuild", "nochange_html", "hugo_nochange", "pelican_nochange", None),
-                ("first change after the cold build", "first_change", None, None, None),
-                ("one inspection changed (saved again)", "one_inspection_changed", None, None, None),
-                ("one inspection's facts changed", "one_inspection_facts", None, None, None),
-                ("one inspection changed, --no-server", "no_server_text", None, None, None),
-                ("its facts changed, --no-server", "no_server_facts", None, None, None),
-                ("one template changed (_footer.html)", "one_template_changed", None, None, None),
-                ("unchanged site + search index", "search", None, None, None),
-                ("one inspection, with search", "search_text", None, None, None),
-                ("its facts, with search", "search_facts", None, None, None),
-                ("serve: first change after it starts", "serve_first_change", None, None, None),
-                ("serve: one inspection changed (saved again)", "serve_saved_again", None, None, None),
-                ("serve: one inspection's facts changed", "serve_facts_changed", None, None, None),
-                ("build server (builds served, peak)", "build_server", None, None, None)]
-        for label, key, hugo, pelican, floor in rows:
-            mine = ours.get(key)
+        for label, key, hugo, pelican, floor in ROWS:
+            mine = ours.get(key) or size.get("devices", {}).get(key)
             if mine is None:
                 continue
             rendered = mine.get("rendered")
@@ -597,7 +624,7 @@ def table(report: dict) -> str:
         else:
             lines.append(f"  pack: not available ({pack.get('reason', '')})")
     lines.append("")
-    lines.append("Targets (issue #5)")
+    lines.append("Targets (issue #26)")
     for target in report["targets"]:
         lines.append(f"  {target['status']:<5} {target['name']}: {target['detail']}")
     return "\n".join(lines)
@@ -607,48 +634,41 @@ SECTION_LIST = ["inspections", "services", "action-plans", "meetings", "reports"
 
 
 def targets(report: dict) -> list[dict]:
+    """The targets of issue #26, each PASS, FAIL or N/A (not measured) with what was measured."""
     out = []
-    sizes = [s for s in report["sizes"] if s.get("ours")]
-    big = max(sizes, key=lambda s: s["n"]) if sizes else None
-    at = f"N = {big['n']:,}" if big else "no size measured"
-    note = "" if big and big["n"] == 5000 else " [the target is for N = 5,000]"
+    by_n = {s["n"]: s for s in report["sizes"] if s.get("ours")}
 
     def add(name: str, ok: bool | None, detail: str) -> None:
-        out.append({"name": name, "status": "N/A" if ok is None else ("PASS" if ok else "FAIL"), "detail": detail + note
-                    if ok is not None else detail})
+        out.append({"name": name, "status": "N/A" if ok is None else ("PASS" if ok else "FAIL"), "detail": detail})
 
-    ours = big.get("ours", {}) if big else {}
-    peers = big.get("peers", {}) if big else {}
-    cold, hugo_cold = _secs(ours.get("cold_html")), _secs(peers.get("hugo_cold"))
-    if cold and hugo_cold:
-        add(f"cold HTML build at {at} <= 1.0x Hugo", cold <= hugo_cold,
-            f"{cold:.2f} s vs Hugo {hugo_cold:.2f} s = {cold / hugo_cold:.2f}x")
-    else:
-        add(f"cold HTML build at {at} <= 1.0x Hugo", None, "not measured")
-    nochange, hugo_nc = _secs(ours.get("nochange_html")), _secs(peers.get("hugo_nochange"))
-    if nochange is not None:
-        ok = nochange < 1.0 and (hugo_nc is None or nochange <= 0.1 * hugo_nc)
-        add(f"no-change rebuild at {at} < 1 s and <= 0.1x Hugo's", ok,
-            f"{nochange:.2f} s" + (f" vs Hugo {hugo_nc:.2f} s = {nochange / hugo_nc:.2f}x" if hugo_nc else "") +
-            f"; rendered {ours['nochange_html'].get('rendered')}")
-    else:
-        add(f"no-change rebuild at {at} < 1 s", None, "not measured")
-    # One inspection changed: its text (the bench's long-standing edit, which only its own
-    # page reads) and a fact listings show (which every listing reads). Both must pass.
-    for where, text_key, facts_key in (("", "one_inspection_changed", "one_inspection_facts"),
-                                       (" in `scrutiny serve`", "serve_saved_again", "serve_facts_changed")):
-        name = f"one inspection changed at {at}{where} < 2 s, only its dependants"
-        edits = [(label, ours.get(key)) for label, key in (("text", text_key), ("facts", facts_key))]
+    def ours(n: int, key: str) -> dict:
+        return (by_n.get(n) or {}).get("ours", {}).get(key) or {}
+
+    def peer(n: int, key: str) -> float | None:
+        return _secs((by_n.get(n) or {}).get("peers", {}).get(key))
+
+    cold, hugo_cold = _secs(ours(5000, "cold_html")), peer(5000, "hugo_cold")
+    add("cold HTML build at N = 5,000 <= 1.0x Hugo", None if not (cold and hugo_cold) else cold <= hugo_cold,
+        f"{cold:.2f} s vs Hugo {hugo_cold:.2f} s = {cold / hugo_cold:.2f}x" if cold and hugo_cold else "not measured")
+    for n in (500, 5000):
+        nochange, hugo_nc = _secs(ours(n, "nochange_html")), peer(n, "hugo_nochange")
+        add(f"no-change rebuild at N = {n:,} <= 0.1x Hugo's", None if not (nochange and hugo_nc)
+            else nochange <= 0.1 * hugo_nc,
+            f"{nochange:.2f} s vs Hugo {hugo_nc:.2f} s = {nochange / hugo_nc:.2f}x" if nochange and hugo_nc
+            else "not measured")
+    for n, where, text_key, facts_key, limit in (
+            (500, "from the CLI, in a new process", "one_inspection_changed", "one_inspection_facts", 1.0),
+            (5000, "in `scrutiny serve`", "serve_saved_again", "serve_facts_changed", 2.0)):
+        name = f"one inspection edited at N = {n:,} {where} < {limit:g} s, only its dependants"
+        edits = [(label, ours(n, key)) for label, key in (("text", text_key), ("facts", facts_key))]
         if any(_secs(run) is None for _, run in edits):
             add(name, None, "not measured")
             continue
-        ok = all(run["seconds"] < 2.0 and run.get("rendered") == run.get("expected_rendered") for _, run in edits)
-        alone = [_secs(ours.get(key)) for key in ("no_server_text", "no_server_facts")] if not where else []
-        add(name, ok, "; ".join(f"{label} {run['seconds']:.2f} s, rendered {run.get('rendered')} of the "
-                                f"{run.get('expected_rendered')} the plan names" for label, run in edits)
-            + f" ({edits[0][1].get('inspection')})"
-            + (f"; in a new process (--no-server): {alone[0]:.2f} s and {alone[1]:.2f} s"
-               if alone and None not in alone else ""))
+        add(name, all(run["seconds"] < limit and run.get("rendered") == run.get("expected_rendered")
+                      for _, run in edits),
+            "; ".join(f"{label} {run['seconds']:.2f} s, rendered {run.get('rendered')} of the "
+                      f"{run.get('expected_rendered')} the plan names" for label, run in edits)
+            + f" ({edits[0][1].get('inspection')})")
     pdf = report.get("pdf") or {}
     if pdf.get("available") and pdf.get("j1", {}).get("ok") and pdf.get("j2", {}).get("ok"):
         t1 = pdf["j1"].get("stages", {}).get("pdf") or pdf["j1"]["seconds"]
@@ -690,19 +710,19 @@ def targets(report: dict) -> list[dict]:
         for name in ("PDF -j 2 >= 1.7x faster than -j 1", "per-page PDF cost <= 1.1x WeasyPrint direct",
                      "pack rebuild after one appendix changed <= 0.5x cold pack"):
             out.append({"name": name, "status": "N/A", "detail": f"not available: {reason}"})
-    peaks = [r.get("peak_rss_mib") for key, r in ours.items() if r and r.get("ok") and r.get("peak_rss_mib")]
-    if peaks:
-        peak = max(peaks)
-        add(f"peak memory of HTML builds at {at} < 1 GiB", peak < 1024, f"{peak:.0f} MiB (largest of the HTML builds)")
-    else:
-        add(f"peak memory of HTML builds at {at} < 1 GiB", None, "not measured")
+    big = (by_n.get(5000) or {}).get("ours", {})
+    peaks = [r.get("peak_rss_mib") for r in big.values() if r and r.get("ok") and r.get("peak_rss_mib")]
+    add("peak memory of the HTML builds and serve at N = 5,000 < 1 GiB", max(peaks) < 1024 if peaks else None,
+        f"{max(peaks):.0f} MiB (the largest)" if peaks else "not measured")
     return out
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.run", description="Scrutiny benchmark (issue #5).")
-    parser.add_argument("--sizes", default="500,5000", help="comma-separated corpus sizes (default %(default)s)")
-    parser.add_argument("--quick", action="store_true", help="N = 100 only")
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description="Scrutiny benchmark (issue #26).")
+    parser.add_argument("--sizes", default="council,500,5000",
+                        help="comma-separated scales: 'council' (the shipped content) or a number of inspections "
+                             "(default %(default)s)")
+    parser.add_argument("--quick", action="store_true", help="the council site and N = 100 only")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/scrutiny-bench"),
                         help="where corpora and outputs go (default %(default)s; kept afterwards)")
     parser.add_argument("--no-peers", action="store_true", help="skip Hugo, Pelican and the floor")
@@ -720,7 +740,7 @@ def main(argv: list[str] | None = None) -> int:
         if not saved.get("complete"):
             print("\n(an incomplete run: the table shows what it had measured)")
         return 0
-    sizes = [100] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
+    sizes = ["council", "100"] if args.quick else [s.strip() for s in args.sizes.split(",") if s.strip()]
     started = time.perf_counter()
     info = machine()
     log(f"machine: {info['nproc']} cores, {info['cpu_model']}, {info['memory_gib']} GiB, Python {info['python']}")
@@ -752,21 +772,21 @@ def main(argv: list[str] | None = None) -> int:
             (history / f"{stamp}.json").write_text(json.dumps(report, indent=2, default=str) + "\n")
         return text
 
-    # Small sizes first, then the PDF subset, then the large sizes: a long run that has to
+    # Small scales first, then the PDF subset, then the large sizes: a long run that has to
     # be stopped has the cheap results already written.
-    small = [n for n in sizes if n <= 1000]
-    large = [n for n in sizes if n > 1000]
+    small = [n for n in sizes if n == "council" or int(n) <= 1000]
+    large = [n for n in sizes if n != "council" and int(n) > 1000]
     def progress(result: dict) -> None:
         if not any(r is result for r in report["sizes"]):
             report["sizes"].append(result)
         save()
 
     for n in small:
-        run_size(n, args.workdir / f"n{n}", not args.no_peers, versions, progress)
+        run_size(n, args.workdir / f"n{n}", not args.no_peers, versions, not args.no_pdf, progress)
     report["pdf"] = run_pdf(args.workdir / "pdf", args.pdf_subset) if not args.no_pdf else {"available": False, "reason": "--no-pdf"}
     save()
     for n in large:
-        run_size(n, args.workdir / f"n{n}", not args.no_peers, versions, progress)
+        run_size(n, args.workdir / f"n{n}", not args.no_peers, versions, not args.no_pdf, progress)
     text = save(final=True)
     print(text)
     print(f"\nmachine: {info['nproc']} x {info['cpu_model']}, Python {info['python']}; "

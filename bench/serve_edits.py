@@ -1,12 +1,14 @@
 """Time the rebuilds `scrutiny serve` makes when one inspection is saved, twice.
 
-    python -m bench.serve_edits SITE --as-of DATE
+    python -m bench.serve_edits SITE --as-of DATE [--no-memo]
 
 Runs what `scrutiny serve --no-search --as-of DATE` runs on each save, in one process:
 its `Builder` (generator/authoring/serve.py), which keeps a `BuildMemo` from one build to
-the next. The HTTP server and the file watcher are left out: the watcher's polling delay
-(400 ms) is not the build's. It builds once as serve starts (into SITE/output/serve), then changes one inspection's introduction (`bench.run`'s
-edit), builds, changes it again and builds, then changes its lead inspector and builds. Prints one line of JSON: each build's wall time (as
+the next (`--no-memo`: a new, empty one for every build, to measure what it saves). The
+HTTP server and the file watcher are left out: the watcher's polling delay is not the
+build's. It builds once as serve starts (into SITE/output/serve), then changes one
+inspection's introduction (`bench.run`'s edit), builds, changes it again and builds, then
+changes its lead inspector and builds. Prints one line of JSON: each build's wall time (as
 time.perf_counter around `Builder.build`) and the counts its own line reports.
 """
 
@@ -20,6 +22,7 @@ import time
 from pathlib import Path
 
 from generator.authoring.serve import Builder, ServeOptions, State
+from generator.speed.memo import BuildMemo
 from generator.commands.common import AsOf
 
 _COUNTS = re.compile(r"(\d+) rendered, (\d+) reused, (\d+) removed")
@@ -31,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.serve_edits")
     parser.add_argument("site", type=Path)
     parser.add_argument("--as-of", required=True)
+    parser.add_argument("--no-memo", action="store_true", help="a new memo for every build")
     args = parser.parse_args(argv)
     said: list[str] = []
     options = ServeOptions(root=args.site.resolve(), port=0, pdf=False, drafts=False, search=False,
@@ -38,6 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     builder = Builder(options, State(), said.append)
 
     def build(label: str) -> dict:
+        if args.no_memo:
+            builder.memo = BuildMemo()
         started = time.perf_counter()
         ok = builder.build()
         seconds = time.perf_counter() - started

@@ -14,7 +14,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.plan import Plan
+from generator.plan.outputs import Plan
 from generator.resolve.corpus import Corpus
 
 MIN_SENTENCE = 32      # shorter fragments ("Good", "The Board") are too common to mean a leak

@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Callable
 
 from generator.clock import LONDON
-from generator.load.documents import SiteFiles, file_digests, find_files, read_records
-from generator.plan import Build, Plan, plan_build
-from generator.plan.state import inputs_digest
+from generator.load.documents import SiteFiles, find_files, read_records
+from generator.plan.outputs import Build, Plan, plan_build
+from generator.plan.state import inputs_digest, options_text
 from generator.problems import OutputError, Problem, Severity
 from generator.render import render_site
 from generator.render.search import SearchIndexError
@@ -96,8 +96,7 @@ class BuildOptions:
         return self.now.astimezone(LONDON).date()
 
     def describe(self) -> str:
-        """Every option that changes what is written."""
-        return f"drafts={self.drafts}|pdf={self.pdf}|search={self.search}|pdf_only={self.pdf_only}"
+        return options_text(self.drafts, self.pdf, self.search, self.pdf_only)
 
 
 @dataclass
@@ -120,15 +119,13 @@ def build_site(options: BuildOptions, memo: BuildMemo | None = None, progress: P
     `waiting`: told who holds the lock when another build must finish first."""
     started = time.perf_counter()
     with locked(options.output, waiting) as live:
-        files = find_files(options.root)
         # An empty memo (`scrutiny serve` starting) is filled even when nothing changed: the
         # first save is then as quick as the ones after it.
-        unchanged = (memo is None or len(memo.check) > 0) and live.manifest.state is not None and live.is_current(
-            inputs_digest(files, file_digests(files), options.describe()), options.now)
-        if unchanged:
+        if (memo is None or len(memo.check) > 0) and live.is_current(options.root, options.describe(), options.now):
             report = BuildReport(None, reused=sorted(live.manifest.files))
             report.timings["total"] = time.perf_counter() - started
             return report
+        files = find_files(options.root)
         checked = check_site(options.root, options.as_of, memo, files)
         report = BuildReport(checked)
         report.timings["check"] = time.perf_counter() - started

@@ -24,7 +24,7 @@ from generator.build import BuildOptions, BuildReport, build_site
 from generator.model.inspection import PROSE_FIELDS, DomainFindings, Inspection
 from generator.model.types import LONDON
 from generator.build import check_site
-from generator.plan import plan_site
+from generator.plan.outputs import plan_site
 from generator.render.data import render_data
 from generator.render.html import make_environment, render_page
 from edit_kinds import EDITS, THEME_TEMPLATES

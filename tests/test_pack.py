@@ -424,7 +424,7 @@ def test_pages_gain_their_pdf_links_when_a_no_pdf_build_is_followed_by_a_full_on
 def test_a_numbered_front_sheet_is_laid_out_again_until_its_ranges_are_true(small_site, tmp_path, monkeypatch):
     from generator.model.types import LONDON
     from generator.build import check_site
-    from generator.plan import plan_site
+    from generator.plan.outputs import plan_site
     from generator.render import papers
 
     monkeypatch.setattr(papers, "FRONT_SHEET_NUMBERED", True)

@@ -154,7 +154,7 @@ def test_action_plan_shows_rag_as_a_word_and_a_colour(papers):
     from generator.model.types import LONDON
     import datetime as dt
     from generator.build import check_site
-    from generator.plan import plan_site
+    from generator.plan.outputs import plan_site
     from generator.render.papers import PaperContext
 
     text = flat("\n".join(page_texts(papers["dudley-2019-progress"])))

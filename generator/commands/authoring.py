@@ -16,7 +16,6 @@ from typing import Iterator
 import click
 
 from generator.authoring import AuthoringError
-from generator.build import check_site
 from generator.commands.common import AsOf, moment, print_problems, site_root
 
 
@@ -87,6 +86,7 @@ def register(cli: click.Group) -> None:
         import json
 
         from generator.authoring import listing
+        from generator.build import check_site
 
         now = moment(as_of)
         checked = check_site(site_root(ctx), now.date())

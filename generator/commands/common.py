@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import TYPE_CHECKING
 
 import click
 
-from generator.build import Checked
 from generator.clock import LONDON
 from generator.problems import Severity
+
+if TYPE_CHECKING:
+    from generator.build import Checked
 
 
 def site_root(ctx: click.Context):

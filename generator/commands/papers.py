@@ -15,19 +15,17 @@ from pathlib import Path
 
 import click
 
-from generator.build import check_site
 from generator.commands.common import AsOf, moment, print_problems, site_root
-from generator.plan import plan_site
-from generator.problems import did_you_mean
-from generator.render.pack import page_count
-from generator.render.papers import render_members_pack, render_output
-from generator.problems import OutputError
+from generator.problems import OutputError, did_you_mean
 
 PAPER_KINDS = {"report": ("reports", "report"), "inspection": ("inspections", "inspection"),
                "action-plan": ("action-plans", "action plan")}
 
 
 def _checked_plan(ctx: click.Context, as_of, drafts: bool):
+    from generator.build import check_site            # the pipeline, when a command runs (see commands/site.py)
+    from generator.plan.outputs import plan_site
+
     root = site_root(ctx)
     now = moment(as_of)
     checked = check_site(root, now.date())
@@ -68,6 +66,8 @@ def _write(target: Path, data: bytes) -> None:
 
 
 def _report_written(root: Path, target: Path, data: bytes) -> None:
+    from generator.render.pack import page_count
+
     try:
         shown = target.resolve().relative_to(root)
     except ValueError:
@@ -96,6 +96,8 @@ def register(cli: click.Group) -> None:
     def pack_command(ctx: click.Context, meeting: str, output: Path | None, members: bool, as_of, drafts: bool,
                      jobs: int, no_cache: bool) -> None:
         """One meeting's agenda pack: front sheet or covering letter, every paper, stamped and numbered."""
+        from generator.render.papers import render_members_pack, render_output
+
         root, checked, plan = _checked_plan(ctx, as_of, drafts)
         if meeting not in checked.corpus.meetings:
             raise _unknown("meeting", meeting, checked.corpus.meetings, "MEETING")
@@ -137,6 +139,8 @@ def register(cli: click.Group) -> None:
     def paper_command(ctx: click.Context, kind: str, record_id: str, output: Path | None, as_of, drafts: bool,
                       no_cache: bool) -> None:
         """One paper: a committee report, an inspection's findings, or an action plan (landscape)."""
+        from generator.render.papers import render_output
+
         root, checked, plan = _checked_plan(ctx, as_of, drafts)
         folder, noun = PAPER_KINDS[kind]
         corpus_kind = kind.replace("-", "_")

@@ -1,4 +1,9 @@
-"""`scrutiny check`, `scrutiny build` and `scrutiny schema`: the site as a whole."""
+"""`scrutiny check`, `scrutiny build` and `scrutiny schema`: the site as a whole.
+
+Each command imports the pipeline when it runs, not when the command line starts: then
+`scrutiny --help`, and a `scrutiny build` with nothing to do, are over before the record
+models and templates would have loaded (bench/README.md).
+"""
 
 from __future__ import annotations
 
@@ -6,16 +11,18 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from generator.audit import audit_output
-from generator.build import BuildOptions, Checked, OutputError, build_site, check_site
 from generator.commands.common import AsOf, moment, now_in_london, print_problems, site_root
-from generator.plan import plan_site
-from generator.problems import Severity
+from generator.plan.state import options_text
+from generator.problems import OutputError, Severity
 from generator.progress import Progress
-from generator.schema import json_schema
+from generator.write import locked
+
+if TYPE_CHECKING:
+    from generator.build import Checked
 
 # The record kinds, for `scrutiny schema KIND` (tests/test_schema.py checks them against
 # generator.model.MODELS).
@@ -25,6 +32,9 @@ RECORD_KINDS = ("action_plan", "council", "framework", "indicators", "inspection
 
 def _audit(root: Path, folder: Path, checked: Checked, now: dt.datetime, fmt: str, list_files: bool) -> bool:
     """Print the audit; True when something leaked."""
+    from generator.audit import audit_output
+    from generator.plan.outputs import plan_site
+
     site = folder if folder.is_absolute() else root / folder
     if not site.is_dir():
         click.echo(f"error: {site} does not exist; build the site first", err=True)
@@ -66,6 +76,8 @@ def register(cli: click.Group) -> None:
     def check(ctx: click.Context, strict: bool, fmt: str, as_of: dt.datetime | None, audit_dir: str | None,
               list_files: bool) -> None:
         """Validate all content and list every problem with file:line:col."""
+        from generator.build import check_site
+
         now = moment(as_of)
         checked = check_site(site_root(ctx), now.date())
         print_problems(checked, fmt)
@@ -106,12 +118,24 @@ def register(cli: click.Group) -> None:
             what = "drafts" if drafts else f"a build as of {now:%d %B %Y %H:%M}, later than now,"
             raise click.UsageError(f"{what} never goes into output/site, the live site; leave out -o "
                                    "(it goes to output/preview) or give another folder")
-        options = BuildOptions(root=root, output=target, now=now, drafts=drafts, pdf=not no_pdf, jobs=jobs,
-                               search=not no_search, pdf_only=pdf_only, reuse_layouts=not no_cache)
 
         def waiting(holder: str) -> None:
             click.echo(f"waiting for another build of {target.parent} ({holder}) to finish", err=True)
 
+        try:
+            with locked(target, waiting) as live:
+                unchanged = live.is_current(root, options_text(drafts, not no_pdf, not no_search, pdf_only), now)
+        except OutputError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+        if unchanged:
+            click.echo(f"built {target}: 0 rendered, {len(live.manifest.files)} reused, 0 removed, "
+                       "no records withheld (nothing changed since the last build)")
+            return
+        from generator.build import BuildOptions, build_site
+
+        options = BuildOptions(root=root, output=target, now=now, drafts=drafts, pdf=not no_pdf, jobs=jobs,
+                               search=not no_search, pdf_only=pdf_only, reuse_layouts=not no_cache)
         with Progress(enabled=not quiet) as progress:
             try:
                 report = build_site(options, progress=progress.update, waiting=waiting)
@@ -136,4 +160,6 @@ def register(cli: click.Group) -> None:
     @click.argument("kind", required=False, type=click.Choice(sorted(k.replace("_", "-") for k in RECORD_KINDS)))
     def schema(kind: str | None) -> None:
         """Print the JSON Schema of a record kind (or of all kinds), for editors."""
+        from generator.schema import json_schema
+
         click.echo(json.dumps(json_schema(kind.replace("-", "_") if kind else None), indent=2, sort_keys=True))

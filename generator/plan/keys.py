@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Mapping
 from generator.load.documents import Template
 
 if TYPE_CHECKING:
-    from generator.plan import Output
+    from generator.plan.outputs import Output
     from generator.resolve.corpus import Corpus
 
 KEY_VERSION = 2

@@ -14,13 +14,20 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from generator.clock import LONDON
 from generator.fingerprint import environment_digest
-from generator.load.documents import SiteFiles
-from generator.plan.publication import Withheld
-from generator.resolve.corpus import Corpus
+
+if TYPE_CHECKING:             # types only: a no-change build decides without loading the models
+    from generator.load.documents import SiteFiles
+    from generator.plan.publication import Withheld
+    from generator.resolve.corpus import Corpus
+
+
+def options_text(drafts: bool, pdf: bool, search: bool, pdf_only: bool) -> str:
+    """Every option of a build that changes what it writes."""
+    return f"drafts={drafts}|pdf={pdf}|search={search}|pdf_only={pdf_only}"
 
 
 def inputs_digest(files: SiteFiles, file_digests: Mapping[str, str], options: str) -> str:

@@ -17,7 +17,7 @@ from typing import Any, Iterator, Mapping
 from xml.sax.saxutils import escape
 
 from generator.speed.memo import MatchMemo
-from generator.plan import Plan
+from generator.plan.outputs import Plan
 from generator.render.markdown import plain_text
 from generator.resolve.corpus import Corpus, InspectionView, StandardResult
 

@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 from generator import __version__
 from generator.load.documents import Template
 from generator.model.types import DateOrMonth, Rating
-from generator.plan import Output, Plan
+from generator.plan.outputs import Output, Plan
 from generator.render import badges, pages
 from generator.render.markdown import markdown_block, markdown_inline, plain_text
 

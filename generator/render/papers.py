@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Generator, Iterable, Iterator, Mapping
 
-from generator.plan import Output, Plan
+from generator.plan.outputs import Output, Plan
 from generator.load.documents import Template
 from generator.render import pack, pages, paper_worker
 from generator.render.html import THEME, make_environment

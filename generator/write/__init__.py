@@ -26,15 +26,20 @@ import errno
 import fcntl
 import os
 import shutil
+import datetime as dt
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
-from generator.plan import Output, Plan
+from generator.load.documents import file_digests, find_files
+from generator.plan.state import inputs_digest
 from generator.problems import OutputError
 from generator.write import manifest
 from generator.write.manifest import LiveFile, Manifest
+
+if TYPE_CHECKING:             # types only: a no-change build decides without loading the pipeline
+    from generator.plan.outputs import Output, Plan
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -93,11 +98,15 @@ class LiveSite:
     folder: Path
     manifest: Manifest
 
-    def is_current(self, inputs: str, moment) -> bool:
-        """True when the live site is exactly what a build from `inputs` at `moment` would
-        write: built for a state that still holds, and every file of it as it was made."""
+    def is_current(self, root: Path, options: str, moment: dt.datetime) -> bool:
+        """True when the live site is exactly what a build of the site at `root` with
+        `options` at `moment` would write: built from the same files for a state that still
+        holds, and every file of it as it was made."""
         state = self.manifest.state
-        return state is not None and state.holds_at(inputs, moment) and self.intact()
+        if state is None:
+            return False
+        files = find_files(root)
+        return state.holds_at(inputs_digest(files, file_digests(files), options), moment) and self.intact()
 
     def intact(self) -> bool:
         """Every recorded file is there, unchanged, and there is no other file."""

@@ -1,0 +1,304 @@
+"""The plan: every file the build will write, what each one reads, and its key.
+
+This is the only place that decides what is public (`publication.public_corpus`). Each
+output names the inputs it depends on, and with them gets a key (`keys`): the write stage
+reuses a live file only when the key it was made with is the key planned now. The plan
+also gives the publication state the site is built for (`state`), which the next build
+compares to tell whether anything would change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
+
+from generator.fingerprint import environment_digest
+from generator.load.documents import Template
+from generator.plan.keys import input_digests, output_key, papers_digest, search_key, template_digest
+from generator.plan.publication import Withheld, public_corpus
+from generator.plan.state import PublicationState, publication_state
+from generator.resolve.corpus import Corpus, MeetingView
+
+SITE = "site"
+AS_OF = "as-of"
+LISTED = "inspection-listed"     # an inspection without its prose: 'inspection-listed:torbay-2021'
+
+
+@dataclass(frozen=True)
+class Output:
+    path: str                    # relative to the output folder: inspections/torbay-2021/index.html
+    kind: str                    # what renders it: a page name, 'pdf', 'pack', 'data', 'file', 'asset', 'search-index'
+    subject: str | None          # the record (or file) it is about, where it is about one
+    template: str | None         # the page template, for HTML pages
+    inputs: tuple[str, ...]      # input keys: 'inspection:torbay-2021', 'site', 'as-of', ...
+    title: str = ""
+
+    @property
+    def is_folder(self) -> bool:
+        """The search index is a folder of files; every other output is one file."""
+        return self.kind == "search-index"
+
+
+@dataclass(frozen=True)
+class Plan:
+    corpus: Corpus               # what may be shown: public records only (plus drafts in a preview)
+    withheld: tuple[Withheld, ...]
+    outputs: tuple[Output, ...]
+    now: dt.datetime
+    preview: bool                # a --drafts preview: pages carry a DRAFT banner
+    keys: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))   # output path -> key
+    state: PublicationState | None = None
+
+    @cached_property
+    def paths(self) -> frozenset[str]:
+        """Every output path, built once per plan (pages ask 'does this PDF exist?' often)."""
+        return frozenset(o.path for o in self.outputs)
+
+    def by_path(self) -> dict[str, Output]:
+        return {o.path: o for o in self.outputs}
+
+    def has(self, path: str) -> bool:
+        return path in self.paths
+
+
+def input_keys(kind: str, ids) -> list[str]:
+    return [f"{kind}:{i}" for i in ids]
+
+
+def page(path: str, kind: str, inputs, subject: str | None = None, title: str = "") -> Output:
+    return Output(path, kind, subject, f"{kind}.html", tuple(sorted({SITE, *inputs})), title)
+
+
+def report_inputs(c: Corpus, rid: str) -> set[str]:
+    """What a report's paper reads besides the report: its council and the records its blocks draw from."""
+    front = c.reports[rid].front
+    found = {f"report:{rid}", f"council:{front.council}"}
+    if front.inspection:
+        found.add(f"inspection:{front.inspection}")
+    if front.action_plan:            # [[action-plan-summary]] shows progress as at the build date
+        found |= {f"action_plan:{front.action_plan}", AS_OF}
+    if front.indicators:
+        found.add(f"indicators:{front.indicators}")
+        if front.indicators in c.indicators:
+            found.add(f"service:{c.indicators[front.indicators].service_id}")
+    return found
+
+
+def part_inputs(c: Corpus, kind: str, ref: str) -> set[str]:
+    """What one appendix part's document reads."""
+    if kind == "inspection":
+        view = c.inspections.get(ref)
+        return {f"inspection:{ref}", *([f"service:{view.service_id}", f"council:{view.council_id}",
+                                        f"framework:{view.framework_id}"] if view else [])}
+    if kind == "action_plan":
+        view = c.action_plans.get(ref)
+        return {f"action_plan:{ref}", AS_OF, *([f"inspection:{view.inspection_id}", f"service:{view.service_id}",
+                                                f"council:{view.council_id}"] if view else [])}
+    return {f"attachment:{ref}"}
+
+
+def pack_outputs(c: Corpus, view: MeetingView) -> list[Output]:
+    """A meeting's public agenda pack and, for clerks who upload items one by one, each item's
+    report (meetings/<id>/item-<n>.pdf) and each public appendix (item-<n>-appendix-<k>.pdf).
+
+    They share one key: numbering runs through the whole pack, so each reads all of it.
+    Exempt appendices are neither read nor written: the public pack carries a notice page."""
+    mid = view.id
+    inputs = {SITE, f"meeting:{mid}", f"council:{view.council_id}"}
+    for item in view.items:
+        if item.to_follow:
+            continue
+        if item.report_id:
+            inputs |= report_inputs(c, item.report_id)
+        for appendix in item.appendices:
+            if appendix.exempt is None:
+                for kind, ref in appendix.parts:
+                    inputs |= part_inputs(c, kind, ref)
+    keys_ = tuple(sorted(inputs))
+    out = [Output(f"meetings/{mid}/{mid}-agenda-pack.pdf", "pack", mid, "pack.html", keys_, view.title)]
+    for item in view.items:
+        if item.to_follow:
+            continue
+        if item.report_id:
+            out.append(Output(f"meetings/{mid}/item-{item.number}.pdf", "pack", mid, "pack.html", keys_,
+                              f"Agenda Item {item.number}: {item.title}"))
+        for appendix in item.appendices:
+            if appendix.exempt is None:
+                out.append(Output(f"meetings/{mid}/item-{item.number}-appendix-{appendix.number}.pdf", "pack",
+                                  mid, "pack.html", keys_,
+                                  f"Agenda Item {item.number} Appendix {appendix.number}: {appendix.title}"))
+    return out
+
+
+def plan_site(corpus: Corpus, now: dt.datetime, preview: bool = False, pdf: bool = True) -> Plan:
+    """Every page, data file and PDF of the public site (or of a drafts preview)."""
+    public, withheld = public_corpus(corpus, now, include_drafts=preview)
+    return Plan(public, withheld, tuple(with_pdf_links(_outputs(public, pdf))), now, preview)
+
+
+@dataclass(frozen=True)
+class Build:
+    """What a build plans besides the records: what it read and how it was asked to build."""
+
+    templates: Mapping[str, Template]
+    assets: tuple[tuple[str, Path], ...]     # the theme's files copied as they are: (output path, source)
+    inputs: str                              # `state.inputs_digest` of what the build read
+    pdf: bool = True
+    search: bool = True
+    pdf_only: bool = False                   # the papers and packs only
+
+
+def plan_build(corpus: Corpus, now: dt.datetime, build: Build, preview: bool = False) -> Plan:
+    """`plan_site` for a build: with the theme's assets and the search index, every output's
+    key, and the publication state the site is built for."""
+    plan = plan_site(corpus, now, preview, build.pdf)
+    outputs = list(plan.outputs)
+    if build.pdf_only:
+        outputs = [o for o in outputs if o.kind in ("pdf", "pack")]
+    else:
+        outputs += [Output(path, "asset", str(source), None, (), "Theme file") for path, source in build.assets]
+    environment = environment_digest()
+    digests = input_digests(plan.corpus, AS_OF, SITE)
+    papers = papers_digest(build.templates, {path: a.digest for path, a in corpus.attachments.items()
+                                             if a.raw is not None})
+    keys = {o.path: output_key(o, digests, papers if o.kind in ("pdf", "pack")
+                                           else template_digest(o.template, build.templates), environment)
+            for o in outputs}
+    if build.search and not build.pdf_only:
+        search = Output(SEARCH_INDEX, "search-index", None, None, (), "Search index")
+        outputs.append(search)
+        keys[search.path] = search_key(
+            {path: key for path, key in keys.items() if path.endswith(".html")}, environment)
+    state = publication_state(corpus, plan.withheld, build.inputs, now)
+    return replace(plan, outputs=tuple(outputs), keys=MappingProxyType(keys), state=state)
+
+
+SEARCH_INDEX = "pagefind"        # a folder: every file under it is the search index's
+
+
+def _outputs(c: Corpus, pdf: bool) -> list[Output]:
+    """The outputs of the public corpus `c`, each naming what it reads."""
+    # What listings, data files and links to an inspection read of it: all but its prose
+    # (see `PROSE_FIELDS`); editing an inspection's text re-renders its own page and papers.
+    all_inspections = input_keys(LISTED, c.inspections)
+    all_services = input_keys("service", c.services)
+    all_councils = input_keys("council", c.councils)
+    all_meetings = input_keys("meeting", c.meetings)
+    all_plans = input_keys("action_plan", c.action_plans)
+    frameworks = input_keys("framework", c.frameworks)
+    outputs: list[Output] = [
+        page("index.html", "home", [*all_inspections, *all_services, *all_meetings, *all_plans, AS_OF],
+             title="Home"),
+        page("inspections/index.html", "inspections", [*all_inspections, *all_services], title="Inspections"),
+        page("services/index.html", "services", [*all_services, *all_councils, *all_inspections],
+             title="Services"),
+        page("standards/index.html", "standards", [*all_inspections, *all_services, *frameworks],
+             title="Standards"),
+        page("action-plans/index.html", "action_plans", [*all_plans, *all_inspections, *all_services, AS_OF],
+             title="Action plans"),
+        page("meetings/index.html", "meetings", [*all_meetings, *all_councils, AS_OF], title="Meetings"),
+        page("search/index.html", "search", [], title="Search"),
+        page("accessibility/index.html", "accessibility", [], title="Accessibility statement"),
+        page("about/index.html", "about", frameworks, title="About the data"),
+    ]
+    # Papers read whole records: the prose-free facet (LISTED) is for pages only, whose
+    # every use of it tests/test_incremental.py checks (papers are tested only as PDFs).
+    for iid, view in c.inspections.items():
+        related = [f"inspection:{iid}", f"service:{view.service_id}", f"council:{view.council_id}",
+                   f"framework:{view.framework_id}", *input_keys("action_plan", view.action_plan_ids)]
+        neighbours = [i for i in (view.previous_id, view.next_id) if i]
+        outputs.append(page(f"inspections/{iid}/index.html", "inspection", [*related, *input_keys(LISTED, neighbours)],
+                            iid, view.title))
+        if pdf:
+            outputs.append(Output(f"inspections/{iid}/{iid}.pdf", "pdf", iid, "paper_inspection.html",
+                                  tuple(sorted({SITE, *related, *input_keys("inspection", neighbours)})), view.title))
+    for sid, view in c.services.items():
+        related = [f"service:{sid}", f"council:{view.council_id}", *input_keys(LISTED, view.inspection_ids),
+                   *([f"indicators:{view.indicators_id}"] if view.indicators_id else [])]
+        outputs.append(page(f"services/{sid}/index.html", "service", related, sid, view.service.name))
+    for pid, view in c.action_plans.items():
+        related = [f"action_plan:{pid}", f"service:{view.service_id}", f"council:{view.council_id}", AS_OF]
+        outputs.append(page(f"action-plans/{pid}/index.html", "action_plan",
+                            [*related, f"{LISTED}:{view.inspection_id}"], pid, view.plan.title))
+        if pdf:
+            outputs.append(Output(f"action-plans/{pid}/{pid}.pdf", "pdf", pid, "paper_action_plan.html",
+                                  tuple(sorted({SITE, *related, f"inspection:{view.inspection_id}"})),
+                                  view.plan.title))
+    for rid, view in c.reports.items():
+        front = view.front
+        # The page shows the same blocks as the paper (progress as at the build date included).
+        related = [*report_inputs(c, rid), *([f"meeting:{view.meeting_id}"] if view.meeting_id else [])]
+        outputs.append(page(f"reports/{rid}/index.html", "report", related, rid, front.title))
+        if pdf:
+            outputs.append(Output(f"reports/{rid}/{rid}.pdf", "pdf", rid, "paper_report.html",
+                                  tuple(sorted({SITE, *related})), front.title))
+    for mid, view in c.meetings.items():
+        related = {f"meeting:{mid}", f"council:{view.council_id}"}
+        for item in view.items:
+            if item.report_id:
+                related.add(f"report:{item.report_id}")
+            for appendix in item.appendices:
+                for kind, ref in appendix.parts:        # the meeting's page names them
+                    if kind == "inspection":
+                        related.add(f"{LISTED}:{ref}")
+                    elif kind == "action_plan":
+                        related.add(f"action_plan:{ref}")
+                    else:
+                        related.add(f"attachment:{ref}")
+        outputs.append(page(f"meetings/{mid}/index.html", "meeting", related, mid, view.title))
+        if pdf and any(item.report_id or item.appendices for item in view.items):
+            outputs += pack_outputs(c, view)
+    for cid, view in c.councils.items():
+        logo = view.council.logo
+        if logo and logo in c.attachments and logo.lower().endswith((".png", ".svg", ".jpg", ".jpeg")):
+            # Only logos are copied: other attachments are published inside papers, never as files.
+            outputs.append(Output(logo, "file", logo, None, (f"attachment:{logo}",), f"{view.council.name} logo"))
+    data_inputs = tuple(sorted({SITE, *all_inspections, *all_services, *frameworks, *all_councils}))
+    outputs += [
+        # It says as_of, and which actions answer each recommendation (the action plans).
+        Output("data/inspections.json", "data", None, None, tuple(sorted({*data_inputs, *all_plans, AS_OF})),
+               "Inspections (JSON)"),
+        Output("data/ratings.csv", "data", None, None, data_inputs, "Ratings (CSV)"),
+        Output("feed.xml", "data", None, None, tuple(sorted({SITE, *all_inspections, *all_meetings})), "Feed"),
+    ]
+    if c.site.base_url:
+        # The sitemap lists every page: naming them among its inputs makes a page added or
+        # gone (a record deleted, withheld or released) change the sitemap's key.
+        pages = {PAGE_LISTED + o.path for o in outputs if o.path.endswith(".html")}
+        outputs.append(Output("sitemap.xml", "data", None, None, tuple(sorted({SITE, *pages})), "Sitemap"))
+    return outputs
+
+
+PDF_LINK = "pdf-planned:"
+PAGE_LISTED = "page-planned:"
+
+
+def with_pdf_links(outputs: list[Output]) -> list[Output]:
+    """Pages that link to a PDF only when it is planned name those PDFs among their inputs.
+
+    Whether a paper exists depends on --no-pdf and on what is public, neither of which is a
+    record the page reads; without this, a page built by `scrutiny build --no-pdf` would be
+    reused (without its PDF links) by a later build that does make the PDFs."""
+    planned = sorted(o.path for o in outputs if o.kind in ("pdf", "pack"))
+
+    def linked(output: Output) -> list[str]:
+        subject = output.subject
+        if output.kind == "meeting":
+            return [p for p in planned if p.startswith(f"meetings/{subject}/")]
+        if output.kind == "meetings":
+            return [p for p in planned if p.endswith("-agenda-pack.pdf")]
+        folder = {"inspection": "inspections", "action_plan": "action-plans", "report": "reports"}.get(output.kind)
+        if folder:
+            return [p for p in planned if p == f"{folder}/{subject}/{subject}.pdf"]
+        return []
+
+    out = []
+    for output in outputs:
+        links = linked(output) if output.kind not in ("pdf", "pack", "data") else []
+        out.append(replace(output, inputs=tuple(sorted({*output.inputs, *(PDF_LINK + p for p in links)})))
+                   if links else output)
+    return out
