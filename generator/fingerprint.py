@@ -57,17 +57,23 @@ def _metadata_folders() -> dict[str, Path]:
     return found
 
 
-_REQUIREMENT = re.compile(r"^Requires-Dist:\s*([A-Za-z0-9][A-Za-z0-9._-]*)([^;]*)(;.*)?$", re.MULTILINE)
+_REQUIREMENT = re.compile(r"^Requires-Dist:[ \t]*([A-Za-z0-9][A-Za-z0-9._-]*)([^;\n]*)(;[^\n]*)?$", re.MULTILINE)
 
 
-def _requirements(metadata: Path) -> list[str]:
-    """The distributions `metadata` requires unconditionally (extras are not installed for us)."""
+def _requirements(metadata: Path, extras: tuple[str, ...] = ()) -> list[str]:
+    """The distributions `metadata` requires: unconditionally, or for one of `extras`."""
     try:
-        text = (metadata / "METADATA").read_text(encoding="utf-8", errors="replace")
+        text = (metadata / ("PKG-INFO" if metadata.suffix == ".egg-info" else "METADATA")).read_text(
+            encoding="utf-8", errors="replace")
     except OSError:
         return []
-    return [_normalise(m.group(1)) for m in _REQUIREMENT.finditer(text)
-            if not m.group(3) or "extra" not in m.group(3)]
+    wanted = []
+    for match in _REQUIREMENT.finditer(text):
+        marker = match.group(3) or ""
+        extra = re.search(r"""extra\s*==\s*["']([^"']+)["']""", marker)
+        if extra is None and "extra" not in marker or extra is not None and extra.group(1) in extras:
+            wanted.append(_normalise(match.group(1)))
+    return wanted
 
 
 def _recorded_files(metadata: Path) -> list[Path]:
@@ -78,25 +84,27 @@ def _recorded_files(metadata: Path) -> list[Path]:
     return [metadata.parent / line.split(",", 1)[0] for line in lines if line]
 
 
-def dependencies_digest() -> str:
-    """The installed distributions Scrutiny requires (transitively), as stat facts of their files."""
+def required_distributions() -> dict[str, Path | None]:
+    """Every distribution Scrutiny requires, directly or not (the search extra included), by
+    name: its metadata folder, or None when it is not installed."""
     folders = _metadata_folders()
     own = folders.get(DISTRIBUTION)
-    wanted = _requirements(own) if own else []
-    seen: set[str] = set()
-    hasher = hashlib.sha256()
+    wanted = _requirements(own, ("search",)) if own else []       # the search index is made by pagefind
+    found: dict[str, Path | None] = {}
     while wanted:
         name = wanted.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        metadata = folders.get(name)
-        if metadata is None:
-            hasher.update(f"{name}:absent\n".encode())
-            continue
-        wanted += _requirements(metadata)
-        hasher.update(f"{name}:{metadata.name}\n".encode())
-        for file in _recorded_files(metadata):
+        if name not in found:
+            found[name] = folders.get(name)
+            wanted += _requirements(found[name]) if found[name] else []
+    return found
+
+
+def dependencies_digest() -> str:
+    """The installed distributions Scrutiny requires, as stat facts of their files."""
+    hasher = hashlib.sha256()
+    for name, metadata in sorted(required_distributions().items()):
+        hasher.update(f"{name}:{metadata.name if metadata else 'absent'}\n".encode())
+        for file in _recorded_files(metadata) if metadata else ():
             try:
                 facts = os.stat(file)
             except OSError:

@@ -161,3 +161,13 @@ def test_nothing_of_a_build_is_left_running_once_it_has_finished(tmp_path):
         os.killpg(build.pid, signal.SIGKILL)
         break
     assert left == []
+
+
+def test_the_environment_covers_every_library_the_build_runs_on():
+    """The tool's dependencies, transitive ones and the search extra included, are part of
+    every output's key (generator/fingerprint.py): WeasyPrint's own dependencies too."""
+    from generator.fingerprint import required_distributions
+    found = required_distributions()
+    assert {"jinja2", "markdown", "weasyprint", "pydyf", "tinycss2", "pydantic", "pydantic-core", "pikepdf",
+            "pagefind", "rapidyaml", "markupsafe"} <= set(found)
+    assert all(found[name] is not None for name in ("markdown", "weasyprint", "pydyf", "pagefind"))

@@ -64,3 +64,28 @@ snapshot > "$root/after.txt"
     stderr = (root / "stderr.txt").read_text()
     assert "Read-only file system" in stderr and "Traceback" not in stderr, stderr
     assert (root / "before.txt").read_text() == (root / "after.txt").read_text()
+
+
+def test_a_full_disk_while_the_search_index_is_written_gives_the_same_clear_error(tmp_path):
+    """Room for the changed page, but not for a new search index (the file system is out
+    of inodes, as when a disk is full of small files): the same message as any full disk,
+    exit 1, no traceback, and the previous site whole."""
+    root = copy_site(tmp_path)
+    (root / "output").mkdir()
+    done = run_in_namespace(root, """
+search() { "%s" -m generator -C "$root" build --no-pdf -q --as-of 2026-11-22; }
+search > /dev/null || exit 92
+snapshot > "$root/before.txt"
+sed -i 's/introduction: /introduction: Again /' "$root/content/inspections/sandwell-2018.yaml"
+folders=$(find "$out/site" -type d | wc -l)
+mount -o remount,nr_inodes=$(( $(df --output=iused "$out" | tail -1) + folders + 10 )) "$out"
+search 2> "$root/stderr.txt"; echo "exit=$?" > "$root/exit.txt"
+snapshot > "$root/after.txt"
+""" % sys.executable, size="16m")
+    assert done.returncode == 0, done.stderr
+    assert (root / "exit.txt").read_text().strip() == "exit=1", (root / "stderr.txt").read_text()
+    stderr = (root / "stderr.txt").read_text()
+    assert "search index" in stderr or "pagefind" in stderr, stderr
+    assert "disk is full" in stderr and "previous output is unchanged" in stderr, stderr
+    assert "Traceback" not in stderr
+    assert (root / "before.txt").read_text() == (root / "after.txt").read_text()

@@ -46,7 +46,7 @@ LONDON = ZoneInfo("Europe/London")
 #   After the rewrite it is `environment_digest`, in a module not known yet: change the one
 #   line marked below. (If other modules import it by name, patch it where they look it up.)
 def patch_dependency_fingerprint(monkeypatch: pytest.MonkeyPatch, marker: str) -> None:
-    module, name = importlib.import_module("generator.manifest"), "tool_digest"   # <- this line
+    module, name = importlib.import_module("generator.fingerprint"), "tool_digest"   # <- this line
     original = getattr(module, name)
 
     def fingerprint(*args, **kwargs):

@@ -263,7 +263,8 @@ def _outputs(c: Corpus, pdf: bool) -> list[Output]:
         Output("data/inspections.json", "data", None, None, tuple(sorted({*data_inputs, *all_plans, AS_OF})),
                "Inspections (JSON)"),
         Output("data/ratings.csv", "data", None, None, data_inputs, "Ratings (CSV)"),
-        Output("feed.xml", "data", None, None, tuple(sorted({SITE, *all_inspections, *all_meetings})), "Feed"),
+        # An empty feed is dated by the build's day (`render.data.feed_xml`).
+        Output("feed.xml", "data", None, None, tuple(sorted({SITE, *all_inspections, *all_meetings, AS_OF})), "Feed"),
     ]
     if c.site.base_url:
         # The sitemap lists every page: naming them among its inputs makes a page added or
