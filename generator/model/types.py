@@ -19,6 +19,7 @@ from pydantic import BeforeValidator, ConfigDict, Field, PlainSerializer, WithJs
 from pydantic_core import PydanticCustomError
 
 from generator import clock
+from generator.clock import london_instant
 from generator.problems import did_you_mean
 
 LONDON = clock.LONDON                 # re-exported: records are dated in London time
@@ -201,12 +202,15 @@ def _parse_date_or_month(value: Any) -> DateOrMonth:
 
 
 def parse_local_datetime(value: Any) -> dt.datetime:
-    """'2021-03-03', '2021-03-03 00:01' or with an offset; Europe/London unless it says otherwise."""
+    """'2021-03-03', '2021-03-03 00:01' or with an offset; Europe/London unless it says otherwise.
+
+    A London time is the instant `clock.london_instant` gives: one the clocks skip is the
+    first instant after the gap, one they repeat is its first occurrence."""
     if isinstance(value, dt.datetime):
-        return value if value.tzinfo else value.replace(tzinfo=LONDON)
+        return london_instant(value) if value.tzinfo in (None, LONDON) else value
     text = str(value).strip() if isinstance(value, (str, int)) else ""
     if _DATE.match(text):
-        return dt.datetime.combine(parse_date(text), dt.time(0, 0), tzinfo=LONDON)
+        return london_instant(dt.datetime.combine(parse_date(text), dt.time(0, 0)))
     try:
         moment = dt.datetime.fromisoformat(text.replace(" ", "T", 1)) if text else None
     except ValueError:
@@ -214,7 +218,7 @@ def parse_local_datetime(value: Any) -> dt.datetime:
     if moment is None:
         raise PydanticCustomError("datetime", "expected a date and time, got {got}", {
             "got": _shown(value), "hint": "write 2021-03-03 00:01 (London time) or just 2021-03-03"})
-    return moment if moment.tzinfo else moment.replace(tzinfo=LONDON)
+    return moment if moment.tzinfo else london_instant(moment)
 
 
 Date = Annotated[dt.date, BeforeValidator(parse_date),
