@@ -103,6 +103,9 @@ TABLE = [
         "the file is not UTF-8 text (byte 0xe9 cannot be read)", "save it as UTF-8"),
     Bad("inspections/nul-byte.yaml", 5, 22, "\x00", "",
         "control character", "remove it"),
+    Bad("inspections/lead-inspector-with-bidi-override.yaml", 5, 17, "Maria \xe2\x80\xaeJerram", "lead_inspector",
+        "'Maria \\u202eJerram' contains the bidirectional control U+202E (RIGHT-TO-LEFT OVERRIDE)",
+        "what is shown is not what is stored"),
     # --- action plans
     Bad("action-plans/unknown-recommendation.yaml", 6, 29, "7]", "actions.0.recommendations.2",
         "base-2021 has no recommendation 7", "it has 2 recommendations, numbered 1 to 2"),
@@ -129,7 +132,13 @@ TABLE = [
         "9 is not a Schedule 12A paragraph for a council in England", "use 1 to 7"),
     Bad("meetings/bad-time.yaml", 5, 7, "5.30pm", "time",
         "'5.30pm' is not in the expected form", "a time is HH:MM"),
-    # --- reports (Markdown with front matter)
+    Bad("meetings/title-with-noncharacter-escape.yaml", 7, 12, '"Review', "items.0.title",
+        "'Review of the Youth Offending Team\\uffff' contains U+FFFF, which is not a character", "remove it"),
+    # --- reports (Markdown with front matter) and Markdown attachments
+    Bad("reports/escape-character-in-body.md", 8, 22, "\x1b[2J", "body",
+        "the text contains the control character U+001B; expected printable text", "remove it"),
+    Bad("attachments/nul-in-body.md", 5, 16, "\x00", "body",
+        "the text contains the control character U+0000; expected printable text", "remove it"),
     Bad("reports/unknown-block.md", 11, 1, "[[ratings-chart]]", "body",
         "'[[ratings-chart]]' is not a block", "[[ratings-table]]"),
     Bad("reports/image-over-http.md", 10, 1, "![Ratings chart](http://", "body",
@@ -145,6 +154,11 @@ TABLE = [
     # --- councils, services, indicators
     Bad("councils/unknown-nation.yaml", 3, 9, "scotland", "nation",
         "expected one of 'england' or 'wales'", None),
+    Bad("councils/name-with-escape-sequence.yaml", 2, 7, '"Torbay\\e[31m', "name",
+        "'Torbay\\x1b[31m Council' contains the control character U+001B; expected printable text",
+        "in double quotes an escape such as \\0, \\e, \\x1b or \\u001b writes one"),
+    Bad("services/name-ending-in-nul-escape.yaml", 2, 7, '"Paignton', "name",
+        "'Paignton Youth Offending Team\\x00' contains the control character U+0000", "remove it"),
     Bad("services/misspelt-council.yaml", 4, 10, "torbya", "council",
         "there is no council 'torbya'", "did you mean 'torbay'?"),
     Bad("indicators/value-as-text.yaml", 5, 12, "two hundred", "first_time_entrants.0.value",

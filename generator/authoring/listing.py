@@ -19,6 +19,7 @@ from generator.model.types import LONDON, Status
 from generator.publication import public_corpus
 from generator.resolve.corpus import Corpus
 from generator.rules.progress import action_status, is_overdue
+from generator.textsafety import printable
 
 # record kind -> (Corpus attribute, how people say it)
 RECORD_KINDS = {
@@ -184,6 +185,7 @@ def _natural(text: str) -> tuple:
 # --------------------------------------------------------------------------- formatting
 
 def _table(rows: list[list[str]]) -> list[str]:
+    rows = [[printable(cell) for cell in row] for row in rows]      # an action's words, as typed
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     return ["  ".join([*(cell.ljust(w) for cell, w in zip(row, widths)), row[-1]]).rstrip() for row in rows]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from generator.textsafety import printable
 from generator.write import OutputError
 
 FONT_FAMILY = "Liberation Sans"
@@ -30,7 +31,7 @@ class PaperError(OutputError):
         self.message = message
         self.hint = hint
         text = f"{source}: error: {message}"
-        super().__init__(f"{text} ({hint})" if hint else text)
+        super().__init__(printable(f"{text} ({hint})" if hint else text))
 
     def __reduce__(self):
         return (PaperError, (self.source, self.message, self.hint))
