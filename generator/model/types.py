@@ -15,11 +15,12 @@ from functools import lru_cache
 from typing import Annotated, Any
 
 
-from pydantic import BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from generator import clock
 from generator.clock import london_instant
+from generator.markdown_limits import CONTAINER_STARTS, markdown_excesses
 from generator.problems import did_you_mean
 
 LONDON = clock.LONDON                 # re-exported: records are dated in London time
@@ -248,7 +249,20 @@ def parse_colour(value: Any) -> str:
 Colour = Annotated[str, BeforeValidator(parse_colour),
                    WithJsonSchema({"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"})]
 
-Text = Annotated[str, Field(min_length=1, max_length=20_000)]
+def readable_markdown(value: str) -> str:
+    """A field of prose the Markdown reader can read in bounded time and depth
+    (generator/markdown_limits.py): the first limit it goes beyond is its error."""
+    if "[" in value or "<" in value or "\n" in value or value[:1] in CONTAINER_STARTS:
+        excesses = markdown_excesses(value)
+        if excesses:
+            first = excesses[0]
+            where = f" (line {first.line} of the text)" if first.line > 1 else ""
+            raise PydanticCustomError("markdown", "{message}", {"message": first.message + where,
+                                                                "hint": first.hint})
+    return value
+
+
+Text = Annotated[str, Field(min_length=1, max_length=20_000), AfterValidator(readable_markdown)]
 """One field of prose: a sentence or a few paragraphs of Markdown."""
 
 Ident = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,79}$",

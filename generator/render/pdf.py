@@ -163,12 +163,17 @@ def render(job: Job) -> Rendered:
             font_config=font_config(), stylesheets=[stylesheet])
         identifier = hashlib.sha256(job.key.encode()).hexdigest()[:32]
         data = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=identifier.encode())
+        # Repair WeasyPrint's tagging (tables split at page breaks, header scopes, the /IDTree ...)
+        # here, once per document and in parallel, rather than on every pack that uses it.
+        data = fix_pdf(data, job.title, job.lang)
     except FetchRefused as exc:
         raise PaperError(job.source, str(exc),
                          "images and files must be under content/ (e.g. attachments/NAME); "
                          "nothing is fetched from the network") from None
-    # Repair WeasyPrint's tagging (tables split at page breaks, header scopes, the /IDTree ...)
-    # here, once per document and in parallel, rather than on every pack that uses it.
-    data = fix_pdf(data, job.title, job.lang)
+    except RecursionError:
+        # Layout recurses once for each box inside another: lists or tags nested hundreds deep
+        # (raw HTML in Markdown; Markdown's own nesting is limited at check) go past Python's limit.
+        raise PaperError(job.source, f"{job.label} is nested too deeply to lay out",
+                         "lists, quotes and HTML tags inside one another: keep to a few levels") from None
     return Rendered(job.key, data, len(document.pages))
 
