@@ -39,6 +39,7 @@ from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from generator.images import sanitise_svg
 from generator.render.paper_fonts import FONT_FAMILY, PaperError, check_fonts  # noqa: F401 (re-exported)
 from generator.render.pdf_tags import fix_pdf
 
@@ -92,6 +93,11 @@ def make_fetcher(roots: Sequence[Path]):
                 raise FetchRefused(url, "the file is larger than 64 MB")
             with open(real, "rb") as handle:
                 data = handle.read()
+            if real.lower().endswith(".svg"):
+                # The same image the site publishes: checked content has had its removals warned of.
+                data, problems = sanitise_svg(data, real)
+                if data is None:
+                    raise FetchRefused(url, problems[0].message)
             self.fetched.append(real)
             mime = mimetypes.guess_type(real)[0] or "application/octet-stream"
             return URLFetcherResponse(Path(real).as_uri(), data, {"Content-Type": mime})

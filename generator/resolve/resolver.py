@@ -11,6 +11,7 @@ from types import MappingProxyType
 from typing import AbstractSet, Any, Callable, Hashable, Iterator, Mapping, NamedTuple
 
 from generator.blocks import BLOCKS, block_problem, find_blocks
+from generator.images import IMAGE_SUFFIXES, LOGO_SUFFIXES, published_image
 from generator.memo import no_memo
 from generator.model import Framework, Site
 from generator.model.council import Nation
@@ -192,6 +193,9 @@ def _check_target(target: str, is_image: bool, record_path: str, where: Callable
     if local not in known:
         return [Problem(record_path, where(), 1, Severity.ERROR, field, f"there is no image content/{target[:80]}",
                         "images live in content/attachments/")]
+    if local[local.rfind("."):] not in IMAGE_SUFFIXES:
+        return [Problem(record_path, where(), 1, Severity.ERROR, field, f"content/{target[:80]} is not an image",
+                        "an image is a PNG, JPEG, GIF, WebP or SVG file")]
     return []
 
 
@@ -305,7 +309,10 @@ def resolve(records: Records, as_of: dt.date, per_record: PerRecord = no_memo
     # --- councils and services
     councils_services: dict[str, list[str]] = {cid: [] for cid in records.of("council")}
     for cid, rec in records.of("council").items():
-        check.attachment(rec, ("logo",), rec.model.logo)
+        if check.attachment(rec, ("logo",), rec.model.logo) and rec.model.logo \
+                and not rec.model.logo.lower().endswith(LOGO_SUFFIXES):
+            check.at(rec, ("logo",), Severity.ERROR, f"'{rec.model.logo}' is not an SVG, PNG or JPEG image",
+                     "a logo is an SVG, PNG or JPEG file under content/attachments/")
         ratio = contrast_ratio("#ffffff", rec.model.colour)
         if ratio < 4.5:
             check.at(rec, ("colour",), Severity.WARNING,
@@ -488,14 +495,18 @@ def resolve(records: Records, as_of: dt.date, per_record: PerRecord = no_memo
     # --- attachments
     attachments: dict[str, AttachmentView] = {}
     for path, doc in records.attachments.items():
-        title = None
+        title, raw = None, doc.raw
         if doc.body is not None:
             front = doc.data if isinstance(doc.data, dict) else {}
             title = front.get("title") if isinstance(front.get("title"), str) else None
             check.problems += check_markdown_targets(doc.body, doc.path, doc.body_line, "body",
                                                      attachment_paths)
             check.problems += markdown_body_problems(doc.body, doc.path, doc.body_line)
-        attachments[path] = AttachmentView(path, doc.digest, title, doc.body, doc.raw)
+        elif raw is not None and path[path.rfind("."):].lower() in IMAGE_SUFFIXES:
+            # What the site publishes (a logo) is these bytes: an SVG without what could run.
+            raw, found = per_record(("image", doc.path, doc.digest), partial(published_image, doc.path, raw))
+            check.problems += found
+        attachments[path] = AttachmentView(path, doc.digest, title, doc.body, raw)
 
     # --- assemble inspections, with previous/next of the same service
     inspection_views: dict[str, InspectionView] = {}
