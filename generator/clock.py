@@ -3,6 +3,44 @@
 A module of its own so that commands can tell the time without importing the record models.
 """
 
+import datetime as dt
 from zoneinfo import ZoneInfo
 
 LONDON = ZoneInfo("Europe/London")
+
+_MINUTE = dt.timedelta(minutes=1)
+
+
+def _exists(wall: dt.datetime) -> bool:
+    """Does this wall-clock time happen in London? (PEP 495: a time in the spring gap does
+    not come back unchanged from UTC.)"""
+    there = wall.replace(tzinfo=LONDON, fold=0)
+    return there.astimezone(dt.timezone.utc).astimezone(LONDON).replace(tzinfo=None) == wall
+
+
+def london_instant(wall: dt.datetime) -> dt.datetime:
+    """The instant a London wall-clock time names, with a fixed UTC offset.
+
+    The zoneinfo documentation (and PEP 495) leave two cases to the caller:
+
+    - a time that never happens, in the hour the clocks skip on the last Sunday of March
+      (01:00-01:59): the first instant after the gap, 02:00 BST (01:00 UTC). zoneinfo
+      alone would read 01:30 with the offset from before the gap, 02:30 BST, so that an
+      as-of of 02:15 on a London clock and 02:15 BST given as 01:15 UTC would disagree
+      about whether an embargo had ended;
+    - a time that happens twice, in the hour repeated on the last Sunday of October: its
+      first occurrence (fold=0), 01:30 BST.
+
+    The offset is fixed (not the zone) so that comparing two moments always compares
+    instants: Python compares datetimes that share one tzinfo by their wall clocks alone,
+    which in the repeated hour puts 01:10 GMT before 01:30 BST.
+    """
+    wall = wall.replace(tzinfo=None, fold=0)
+    if not _exists(wall):
+        wall = wall.replace(second=0, microsecond=0)
+        for _ in range(24 * 60):                 # a London gap is one hour; any zone's is under a day
+            wall += _MINUTE
+            if _exists(wall):
+                break
+    there = wall.replace(tzinfo=LONDON)
+    return there.astimezone(dt.timezone(there.utcoffset()))

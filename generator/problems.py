@@ -13,6 +13,8 @@ from enum import Enum
 from pathlib import Path
 from typing import Iterable
 
+from generator.textsafety import printable
+
 
 class Severity(str, Enum):
     ERROR = "error"
@@ -31,10 +33,12 @@ class Problem:
     hint: str | None = None     # "did you mean 'Outstanding'?"
 
     def __str__(self) -> str:
+        """One line for a terminal: anything it would act on or hide, in a file name, a
+        field or a value quoted in the message, is written as an escape (`textsafety.printable`)."""
         where = f"{self.path}:{self.line}:{self.column}"
         subject = f"{self.field}: " if self.field else ""
         text = f"{where}: {self.severity.value}: {subject}{self.message}"
-        return f"{text} ({self.hint})" if self.hint else text
+        return printable(f"{text} ({self.hint})" if self.hint else text)
 
     @property
     def sort_key(self) -> tuple:

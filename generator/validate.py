@@ -21,6 +21,7 @@ from generator.speed.memo import CheckMemo
 from generator.model import MODELS
 from generator.model.inspection import PROSE_FIELDS
 from generator.problems import Problem, Severity, did_you_mean
+from generator.textsafety import describe, unsafe_in_prose
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -105,7 +106,7 @@ _PATTERN_HINTS = {
 def _message(error: dict[str, Any], kind: str) -> tuple[str, str | None]:
     ctx = error.get("ctx") or {}
     kind_of = error["type"]
-    if kind_of in ("rating", "rag", "date", "datetime", "colour", "key_question", "appendix"):
+    if kind_of in ("rating", "rag", "date", "datetime", "colour", "key_question", "appendix", "markdown"):
         return error["msg"], ctx.get("hint")
     if kind_of == "value_error":
         return error["msg"].removeprefix("Value error, "), None
@@ -181,6 +182,23 @@ def problems_from_validation(error: ValidationError, doc: Document, model: type[
     return problems
 
 
+def body_problems(doc: Document) -> list[Problem]:
+    """The characters a Markdown body (a report's, an attachment's) may not hold
+    (`textsafety`), each at its line and column: the first on each line."""
+    problems: list[Problem] = []
+    body, line, counted, reported = doc.body or "", doc.body_line, 0, 0
+    for index in unsafe_in_prose(body):
+        line += body.count("\n", counted, index)
+        counted = index
+        if line == reported:
+            continue
+        reported = line
+        what, hint = describe(body[index])
+        problems.append(Problem(doc.path, line, index - body.rfind("\n", 0, index), Severity.ERROR, "body",
+                                f"the text contains {what}; expected printable text", hint))
+    return problems
+
+
 def validate_document(doc: Document) -> tuple[Record | None, list[Problem]]:
     model = MODELS[doc.kind]
     data = doc.data
@@ -190,12 +208,15 @@ def validate_document(doc: Document) -> tuple[Record | None, list[Problem]]:
         return None, [Problem(doc.path, 1, 1, Severity.ERROR, "",
                               f"{KIND_NAMES.get(doc.kind, doc.kind)} must be a mapping of 'key: value' lines",
                               "start each line with a field name, e.g. 'title: ...'")]
+    unsafe = body_problems(doc) if doc.body else []
     try:
         record = model.model_validate(data)
     except ValidationError as error:
         if isinstance(doc.source, LazySourceMap) and doc.source.problems:
-            return None, list(doc.source.problems)
-        return None, problems_from_validation(error, doc, model)
+            return None, unsafe + list(doc.source.problems)
+        return None, unsafe + problems_from_validation(error, doc, model)
+    if unsafe:
+        return None, unsafe
     listed = listed_digest(data) if doc.kind == "inspection" else None
     return Record(doc.kind, doc.id, doc.path, record, doc.source, doc.digest, doc.body, doc.body_line, listed), []
 
@@ -222,6 +243,8 @@ class Validator:
             return
         if doc.kind == "attachment":
             self.attachments[doc.path.removeprefix("content/")] = doc
+            if doc.body:
+                self.problems += body_problems(doc)
             return
         if doc.data is None and any(p.severity is Severity.ERROR for p in read_problems):
             self.broken.add((doc.kind, doc.id))       # unreadable YAML: its error says why

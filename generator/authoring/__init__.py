@@ -12,10 +12,13 @@ mistake: exit 2, or a problem with the content or files: exit 1).
 
 from __future__ import annotations
 
+from generator.textsafety import printable
+
 
 class AuthoringError(Exception):
     """Something the person must fix; `usage` errors exit 2, the rest exit 1."""
 
     def __init__(self, message: str, usage: bool = False) -> None:
-        super().__init__(message)
+        # A sheet's name or a header is quoted as it is: each line is made safe to print.
+        super().__init__("\n".join(printable(line) for line in message.split("\n")))
         self.usage = usage

@@ -2,7 +2,7 @@
 and which actions are overdue.
 
 Pure functions over the resolved `Corpus`: no files are read here. What is public is decided
-by `generator.publication.public_corpus` alone, so the lists cannot disagree with a build:
+by `generator.plan.publication.public_corpus` alone, so the lists cannot disagree with a build:
 a record's release time is found by asking `public_corpus` at each embargo moment in turn
 (a record can wait for another one: an action plan for its embargoed inspection, an agenda
 item for its papers), never by re-implementing its rules.
@@ -20,6 +20,7 @@ from generator.model.types import Status
 from generator.plan.publication import public_corpus
 from generator.resolve.corpus import Corpus
 from generator.rules.progress import action_status, is_overdue
+from generator.textsafety import printable
 
 # record kind -> (Corpus attribute, how people say it)
 RECORD_KINDS = {
@@ -185,6 +186,7 @@ def _natural(text: str) -> tuple:
 # --------------------------------------------------------------------------- formatting
 
 def _table(rows: list[list[str]]) -> list[str]:
+    rows = [[printable(cell) for cell in row] for row in rows]      # an action's words, as typed
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     return ["  ".join([*(cell.ljust(w) for cell, w in zip(row, widths)), row[-1]]).rstrip() for row in rows]
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from generator.clock import LONDON
+from generator.clock import LONDON, london_instant
 from generator.problems import Severity
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ class AsOf(click.ParamType):
                 day = dt.date.fromisoformat(value)
                 return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=LONDON)
             given = dt.datetime.fromisoformat(value.replace(" ", "T", 1))
-            return given if given.tzinfo else given.replace(tzinfo=LONDON)
+            return given if given.tzinfo else london_instant(given)
         except ValueError:
             self.fail(f"'{value}' is not a date; write YYYY-MM-DD or 'YYYY-MM-DD HH:MM'", param, ctx)
 

@@ -22,6 +22,7 @@ from typing import Any, Mapping, NamedTuple
 import yaml
 
 from generator.problems import Problem, Severity
+from generator.textsafety import UNSAFE_IN_FILE, unsafe_character, unsafe_text_message
 
 # An alias bomb (the "billion laughs") expands a few lines into billions of nodes; real
 # records have a few thousand. Building stops, with an error, at this many nodes.
@@ -115,9 +116,10 @@ class _Builder:
     and its YAML 1.1 tag resolver, which together were most of loading time.
     """
 
-    def __init__(self, path: str, line_offset: int) -> None:
+    def __init__(self, path: str, line_offset: int, check_text: bool = True) -> None:
         self.path = path
         self.line_offset = line_offset
+        self.check_text = check_text         # False: no value can hold a character `textsafety` refuses
         self.values: dict[tuple, Position] = {}
         self.keys: dict[tuple, Position] = {}
         self.problems: list[Problem] = []
@@ -131,6 +133,12 @@ class _Builder:
         pos = self.position(mark)
         self.problems.append(Problem(self.path, pos.line, pos.column, Severity.ERROR,
                                      dotted(field), message, hint))
+
+    def _unsafe_text(self, text: str, field: tuple, at: Position, several_lines: bool | None = None) -> None:
+        index = unsafe_character(text, several_lines)
+        if index is not None:
+            message, hint = unsafe_text_message(text, index)
+            self.problems.append(Problem(self.path, at.line, at.column, Severity.ERROR, dotted(field), message, hint))
 
     def _bad_tag(self, event, field: tuple) -> bool:
         tag = event.tag or ""
@@ -185,6 +193,8 @@ class _Builder:
                     frame.key = "\0skipped"
                     continue
                 key = event.value
+                if self.check_text:
+                    self._unsafe_text(key, frame.field + (key,), self.position(event.start_mark), several_lines=False)
                 if not event.style and key == "<<":
                     self.error(event.start_mark, frame.field, "merge keys ('<<') are not supported",
                                "write the fields out in full")
@@ -219,6 +229,8 @@ class _Builder:
                     position = Position(position.line + 1, position.column)
                 value = None if self._bad_tag(event, field) or (not event.style and event.value in _NULLS) \
                     else event.value
+                if self.check_text and value is not None:
+                    self._unsafe_text(value, field, position)
                 size = 1
                 if event.anchor:
                     self.anchors[event.anchor] = (value, 1)
@@ -304,7 +316,8 @@ def _too_deep(path: str, position: Position) -> Problem:
 
 def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, SourceMap, list[Problem]]:
     """Parse one YAML document into plain data, its source map and any problems."""
-    builder = _Builder(path, line_offset)
+    # Only an escape (in double quotes) or the character itself can put one in a value.
+    builder = _Builder(path, line_offset, "\\" in text or UNSAFE_IN_FILE.search(text) is not None)
     try:
         data = builder.build(yaml.parse(text, Loader=_LOADER))
     except yaml.MarkedYAMLError as exc:

@@ -15,10 +15,12 @@ from functools import lru_cache
 from typing import Annotated, Any
 
 
-from pydantic import BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from generator import clock
+from generator.clock import london_instant
+from generator.markdown_limits import CONTAINER_STARTS, markdown_excesses
 from generator.problems import did_you_mean
 
 LONDON = clock.LONDON                 # re-exported: records are dated in London time
@@ -201,12 +203,15 @@ def _parse_date_or_month(value: Any) -> DateOrMonth:
 
 
 def parse_local_datetime(value: Any) -> dt.datetime:
-    """'2021-03-03', '2021-03-03 00:01' or with an offset; Europe/London unless it says otherwise."""
+    """'2021-03-03', '2021-03-03 00:01' or with an offset; Europe/London unless it says otherwise.
+
+    A London time is the instant `clock.london_instant` gives: one the clocks skip is the
+    first instant after the gap, one they repeat is its first occurrence."""
     if isinstance(value, dt.datetime):
-        return value if value.tzinfo else value.replace(tzinfo=LONDON)
+        return london_instant(value) if value.tzinfo in (None, LONDON) else value
     text = str(value).strip() if isinstance(value, (str, int)) else ""
     if _DATE.match(text):
-        return dt.datetime.combine(parse_date(text), dt.time(0, 0), tzinfo=LONDON)
+        return london_instant(dt.datetime.combine(parse_date(text), dt.time(0, 0)))
     try:
         moment = dt.datetime.fromisoformat(text.replace(" ", "T", 1)) if text else None
     except ValueError:
@@ -214,7 +219,7 @@ def parse_local_datetime(value: Any) -> dt.datetime:
     if moment is None:
         raise PydanticCustomError("datetime", "expected a date and time, got {got}", {
             "got": _shown(value), "hint": "write 2021-03-03 00:01 (London time) or just 2021-03-03"})
-    return moment if moment.tzinfo else moment.replace(tzinfo=LONDON)
+    return moment if moment.tzinfo else london_instant(moment)
 
 
 Date = Annotated[dt.date, BeforeValidator(parse_date),
@@ -244,7 +249,20 @@ def parse_colour(value: Any) -> str:
 Colour = Annotated[str, BeforeValidator(parse_colour),
                    WithJsonSchema({"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"})]
 
-Text = Annotated[str, Field(min_length=1, max_length=20_000)]
+def readable_markdown(value: str) -> str:
+    """A field of prose the Markdown reader can read in bounded time and depth
+    (generator/markdown_limits.py): the first limit it goes beyond is its error."""
+    if "[" in value or "<" in value or "\n" in value or value[:1] in CONTAINER_STARTS:
+        excesses = markdown_excesses(value)
+        if excesses:
+            first = excesses[0]
+            where = f" (line {first.line} of the text)" if first.line > 1 else ""
+            raise PydanticCustomError("markdown", "{message}", {"message": first.message + where,
+                                                                "hint": first.hint})
+    return value
+
+
+Text = Annotated[str, Field(min_length=1, max_length=20_000), AfterValidator(readable_markdown)]
 """One field of prose: a sentence or a few paragraphs of Markdown."""
 
 Ident = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,79}$",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, Iterator, Mapping
@@ -68,6 +69,28 @@ def _dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+# OWASP, "CSV Injection": a spreadsheet reads a cell that begins with one of these as a
+# formula (=HYPERLINK(...), +cmd|...!A0, @SUM(...)), or strips the tab or return and then does.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
+
+
+def spreadsheet_cell(value: Any) -> Any:
+    """A CSV cell that a spreadsheet shows as the text it is and never runs as a formula.
+
+    OWASP's rule: a cell that begins with =, +, -, @, a tab or a carriage return is prefixed
+    with a single quote, which Excel, LibreOffice and Google Sheets read as "this is text".
+    A cell that is wholly a number, such as -1.5, is left as it is: a spreadsheet reads it
+    as that number, nothing more, which analysts sort and sum (README, "For analysts")."""
+    if not isinstance(value, str) or not value.startswith(FORMULA_STARTS) or _NUMBER.fullmatch(value):
+        return value
+    return "'" + value
+
+
+def _csv_row(writer, cells: list[Any]) -> None:
+    writer.writerow([spreadsheet_cell(cell) for cell in cells])
+
+
 RATINGS_COLUMNS = ["inspection", "service", "council", "framework", "published", "overall_rating", "overall_score",
                    "standard", "standard_name", "counted_in_score", "published_rating", "computed_rating_advisory",
                    "lowest_key_question_percent", "cases"]
@@ -79,12 +102,12 @@ def _ratings_rows(corpus: Corpus, view: InspectionView) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     service = corpus.services[view.service_id].service
     for s in (*view.standards, *view.separately_rated):
-        writer.writerow([view.id, service.name, corpus.councils[view.council_id].council.name, view.framework_id,
-                         str(view.inspection.published or ""), _rating(view.overall_rating) or "",
-                         "" if view.overall_score is None else view.overall_score, s.number, s.name,
-                         "yes" if s.counted else "no", _rating(s.published) or "", _rating(s.computed) or "",
-                         "" if s.lowest_percent is None else f"{s.lowest_percent:.1f}",
-                         "" if s.cases is None else s.cases])
+        _csv_row(writer, [view.id, service.name, corpus.councils[view.council_id].council.name, view.framework_id,
+                          str(view.inspection.published or ""), _rating(view.overall_rating) or "",
+                          "" if view.overall_score is None else view.overall_score, s.number, s.name,
+                          "yes" if s.counted else "no", _rating(s.published) or "", _rating(s.computed) or "",
+                          "" if s.lowest_percent is None else f"{s.lowest_percent:.1f}",
+                          "" if s.cases is None else s.cases])
     return buffer.getvalue()
 
 
@@ -136,7 +159,7 @@ def inspections_json(corpus: Corpus, parts: DataParts | None = None) -> Iterator
 
 def ratings_csv(corpus: Corpus, parts: DataParts | None = None) -> bytes:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow(RATINGS_COLUMNS)
+    _csv_row(csv.writer(buffer, lineterminator="\r\n"), RATINGS_COLUMNS)
     lines = [buffer.getvalue(), *(parts[view.id].ratings if parts is not None else _ratings_rows(corpus, view)
                                   for view in corpus.inspections.values())]
     return "".join(lines).encode("utf-8-sig")   # the BOM makes Excel read UTF-8

@@ -17,6 +17,8 @@ import markdown as md
 import nh3
 from markupsafe import Markup
 
+from generator.markdown_limits import markdown_excesses
+
 ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "blockquote", "code", "pre",
                 "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "caption",
                 "hr", "img", "sup", "sub", "abbr"}
@@ -86,11 +88,22 @@ def _converter() -> md.Markdown:
     return md.Markdown(extensions=["tables", "sane_lists"], output_format="html")
 
 
+def _as_text(text: str) -> str:
+    """`text` shown as the words it is, in paragraphs, with no Markdown read."""
+    return "".join(f"<p>{html.escape(p.strip(), quote=False)}</p>" for p in text.split("\n\n") if p.strip())
+
+
 @lru_cache(maxsize=65536)
 def _convert(text: str) -> str:
+    if markdown_excesses(text):
+        # Checked content never comes here (it is an error at its line): the reader would
+        # take minutes, or recurse past Python's limit, so the text is shown as it is.
+        return _as_text(text)
     converter = _converter()
     try:
         out = converter.convert(text)
+    except RecursionError:
+        return _as_text(text)
     finally:
         converter.reset()
     # Headings inside a record field sit under the page's own h2/h3: shift them down.

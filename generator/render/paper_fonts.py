@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from generator.problems import OutputError
+from generator.textsafety import printable
 
 FONT_FAMILY = "Liberation Sans"
 FONT_FILES = {"regular": "LiberationSans-Regular.ttf", "bold": "LiberationSans-Bold.ttf",
@@ -30,7 +31,7 @@ class PaperError(OutputError):
         self.message = message
         self.hint = hint
         text = f"{source}: error: {message}"
-        super().__init__(f"{text} ({hint})" if hint else text)
+        super().__init__(printable(f"{text} ({hint})" if hint else text))
 
     def __reduce__(self):
         return (PaperError, (self.source, self.message, self.hint))

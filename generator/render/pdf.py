@@ -39,6 +39,7 @@ from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from generator.images import sanitise_svg
 from generator.render.paper_fonts import FONT_FAMILY, PaperError, check_fonts  # noqa: F401 (re-exported)
 from generator.render.pdf_tags import fix_pdf
 
@@ -92,6 +93,11 @@ def make_fetcher(roots: Sequence[Path]):
                 raise FetchRefused(url, "the file is larger than 64 MB")
             with open(real, "rb") as handle:
                 data = handle.read()
+            if real.lower().endswith(".svg"):
+                # The same image the site publishes: checked content has had its removals warned of.
+                data, problems = sanitise_svg(data, real)
+                if data is None:
+                    raise FetchRefused(url, problems[0].message)
             self.fetched.append(real)
             mime = mimetypes.guess_type(real)[0] or "application/octet-stream"
             return URLFetcherResponse(Path(real).as_uri(), data, {"Content-Type": mime})
@@ -163,12 +169,17 @@ def render(job: Job) -> Rendered:
             font_config=font_config(), stylesheets=[stylesheet])
         identifier = hashlib.sha256(job.key.encode()).hexdigest()[:32]
         data = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=identifier.encode())
+        # Repair WeasyPrint's tagging (tables split at page breaks, header scopes, the /IDTree ...)
+        # here, once per document and in parallel, rather than on every pack that uses it.
+        data = fix_pdf(data, job.title, job.lang)
     except FetchRefused as exc:
         raise PaperError(job.source, str(exc),
                          "images and files must be under content/ (e.g. attachments/NAME); "
                          "nothing is fetched from the network") from None
-    # Repair WeasyPrint's tagging (tables split at page breaks, header scopes, the /IDTree ...)
-    # here, once per document and in parallel, rather than on every pack that uses it.
-    data = fix_pdf(data, job.title, job.lang)
+    except RecursionError:
+        # Layout recurses once for each box inside another: lists or tags nested hundreds deep
+        # (raw HTML in Markdown; Markdown's own nesting is limited at check) go past Python's limit.
+        raise PaperError(job.source, f"{job.label} is nested too deeply to lay out",
+                         "lists, quotes and HTML tags inside one another: keep to a few levels") from None
     return Rendered(job.key, data, len(document.pages))
 

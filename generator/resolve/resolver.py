@@ -8,13 +8,15 @@ import re
 from dataclasses import replace
 from functools import partial
 from types import MappingProxyType
-from typing import AbstractSet, Any, Callable, Hashable, Mapping, NamedTuple
+from typing import AbstractSet, Any, Callable, Hashable, Iterator, Mapping, NamedTuple
 
+from generator.images import IMAGE_SUFFIXES, LOGO_SUFFIXES, published_image
 from generator.model.blocks import BLOCKS, block_problem, find_blocks
 from generator.speed.memo import no_memo
 from generator.model import Framework, Site
 from generator.model.council import Nation
 from generator.load.yaml_source import dotted
+from generator.markdown_limits import markdown_excesses
 from generator.model.types import Status
 from generator.problems import Problem, Severity, did_you_mean
 from generator.resolve.corpus import (ActionPlanView, ActionView, AppendixView, AttachmentView,
@@ -30,10 +32,11 @@ PerRecord = Callable[[Hashable, Callable[[], Any]], Any]
 
 EXEMPT_PARAGRAPHS = {Nation.ENGLAND: range(1, 8), Nation.WALES: range(12, 19)}
 
-# Markdown images and links: ![alt](target) / [text](target)
-_MD_TARGET = re.compile(r"(!?)\[([^\]]*)\]\(\s*<?([^)\s>]+)")
-_MD_DEFINITION = re.compile(r"^ {0,3}\[([^\]]+)\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
-_MD_REFERENCE = re.compile(r"(!?)\[([^\]]*)\]\[([^\]]*)\]")
+# Markdown images and links, ![alt](target) / [text](target), and references, ![alt][label]:
+# what follows a '[...]' (`_bracketed`). A definition's label holds no bracket (as Python-Markdown's).
+_MD_TARGET_TAIL = re.compile(r"\(\s*<?([^)\s>]+)")
+_MD_REFERENCE_TAIL = re.compile(r"\[([^\]]*)\]")
+_MD_DEFINITION = re.compile(r"^ {0,3}\[([^\[\]]*)\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
 _RAW_SRC = re.compile(r"""(src|href)\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
 
 
@@ -92,6 +95,38 @@ def may_have_targets(text: str | None) -> bool:
     return bool(text) and ("[" in text or "=" in text)
 
 
+def _bracketed(text: str, tail: re.Pattern) -> Iterator[tuple[int, str, str, re.Match]]:
+    """What `re.finditer(r"(!?)\\[([^\\]]*)\\]" + tail.pattern, text)` finds, as (start, '!' or '',
+    the text between the brackets, the tail's match), in time linear in the text: the regular
+    expression tries every '[' again up to the next ']', so a run of '[' took it minutes."""
+    position = 0
+    while (opening := text.find("[", position)) >= 0:
+        closing = text.find("]", opening + 1)
+        if closing < 0:
+            return
+        after = tail.match(text, closing + 1)
+        if after is None:
+            position = closing + 1      # each '[' before `closing` closes there, and fails the same way
+            continue
+        bang = "!" if opening > position and text[opening - 1] == "!" else ""
+        yield opening - len(bang), bang, text[opening + 1:closing], after
+        position = after.end()
+
+
+class _LineOf:
+    """The line of an index in a text, counted on from the last one asked for."""
+
+    def __init__(self, text: str, first: int) -> None:
+        self.text, self.first, self.index, self.line = text, first, 0, first
+
+    def __call__(self, index: int) -> int:
+        if index < self.index:
+            self.index, self.line = 0, self.first
+        self.line += self.text.count("\n", self.index, index)
+        self.index = index
+        return self.line
+
+
 def check_markdown_targets(text: str | None, record_path: str, line: int | Callable[[], int], field: str,
                            known: AbstractSet[str]) -> list[Problem]:
     """Images must be files under content/; links may not run script or read local files.
@@ -110,49 +145,57 @@ def check_markdown_targets(text: str | None, record_path: str, line: int | Calla
             return []
         first = line()
         return [replace(p, line=p.line + first) for p in found]
+    line_of = _LineOf(text, line)
     # Reference-style targets: ![alt][chart] ... [chart]: http://... are checked at the definition.
     definitions = {m.group(1).strip().lower(): m for m in _MD_DEFINITION.finditer(text)}
-    for use in _MD_REFERENCE.finditer(text):
-        label = (use.group(3) or use.group(2)).strip().lower()
-        definition = definitions.get(label)
+    for _, bang, inside, label in _bracketed(text, _MD_REFERENCE_TAIL):
+        definition = definitions.get((label.group(1) or inside).strip().lower())
         if definition is not None:
-            problems += _check_target(definition.group(2), use.group(1) == "!", record_path,
-                                      line + text.count("\n", 0, definition.start()), field, known)
-    for match in list(_MD_TARGET.finditer(text)) + list(_RAW_SRC.finditer(text)):
-        if match.re is _RAW_SRC:
-            is_image = match.group(1).lower() == "src"
-        else:
-            is_image = match.group(1) == "!"
-            if is_image and not match.group(2).strip():
-                # Papers are tagged PDFs and pages meet WCAG: every image needs words.
-                problems.append(Problem(record_path, line + text.count("\n", 0, match.start()), 1,
-                                        Severity.ERROR, field, "an image has no alternative text",
-                                        "write what it shows between the brackets: ![Ratings by standard](...)"))
-        target = match.group(match.re.groups)
-        problems += _check_target(target, is_image, record_path, line + text.count("\n", 0, match.start()),
-                                  field, known)
+            problems += _check_target(definition.group(2), bang == "!", record_path,
+                                      partial(line_of, definition.start()), field, known)
+    for start, bang, inside, after in _bracketed(text, _MD_TARGET_TAIL):
+        if bang and not inside.strip():
+            # Papers are tagged PDFs and pages meet WCAG: every image needs words.
+            problems.append(Problem(record_path, line_of(start), 1, Severity.ERROR, field,
+                                    "an image has no alternative text",
+                                    "write what it shows between the brackets: ![Ratings by standard](...)"))
+        problems += _check_target(after.group(1), bang == "!", record_path, partial(line_of, start), field, known)
+    for match in _RAW_SRC.finditer(text):
+        problems += _check_target(match.group(2), match.group(1).lower() == "src", record_path,
+                                  partial(line_of, match.start()), field, known)
     return problems
 
 
-def _check_target(target: str, is_image: bool, record_path: str, where: int, field: str,
+def markdown_body_problems(body: str | None, record_path: str, body_line: int) -> list[Problem]:
+    """Each limit a Markdown body goes beyond (`markdown_limits`: nesting, and the work its
+    brackets and tags would cost the reader), at the line and column where it first does."""
+    return [Problem(record_path, body_line + excess.line - 1, excess.column, Severity.ERROR, "body",
+                    excess.message, excess.hint) for excess in markdown_excesses(body or "")]
+
+
+def _check_target(target: str, is_image: bool, record_path: str, where: Callable[[], int], field: str,
                   known: set[str]) -> list[Problem]:
-    """One link or image target: script links and images from outside content/ are errors."""
+    """One link or image target: script links and images from outside content/ are errors.
+    `where()`: its line, worked out when there is a problem to place."""
     lowered = target.strip().lower()
     if lowered.startswith(("javascript:", "vbscript:", "data:")) and not is_image:
-        return [Problem(record_path, where, 1, Severity.ERROR, field,
+        return [Problem(record_path, where(), 1, Severity.ERROR, field,
                         f"the link '{target[:60]}' would run script or embed data",
                         "link to a web page (https://...) or a file under content/")]
     if not is_image:
         return []
     local = lowered.removeprefix("./")
     if re.match(r"^[a-z][a-z0-9+.-]*:", lowered) or lowered.startswith(("/", "\\")) or ".." in local.split("/"):
-        return [Problem(record_path, where, 1, Severity.ERROR, field,
+        return [Problem(record_path, where(), 1, Severity.ERROR, field,
                         f"the image '{target[:80]}' is outside the site; images are never fetched "
                         "from the network or from other folders",
                         "copy the image into content/attachments/ and point at attachments/NAME")]
     if local not in known:
-        return [Problem(record_path, where, 1, Severity.ERROR, field, f"there is no image content/{target[:80]}",
+        return [Problem(record_path, where(), 1, Severity.ERROR, field, f"there is no image content/{target[:80]}",
                         "images live in content/attachments/")]
+    if local[local.rfind("."):] not in IMAGE_SUFFIXES:
+        return [Problem(record_path, where(), 1, Severity.ERROR, field, f"content/{target[:80]} is not an image",
+                        "an image is a PNG, JPEG, GIF, WebP or SVG file")]
     return []
 
 
@@ -264,7 +307,10 @@ def _councils(check: _Checker, records: Records) -> dict[str, list[str]]:
     """Each council's logo and colour checked; returns {council: [its services]}."""
     councils_services: dict[str, list[str]] = {cid: [] for cid in records.of("council")}
     for cid, rec in records.of("council").items():
-        check.attachment(rec, ("logo",), rec.model.logo)
+        if check.attachment(rec, ("logo",), rec.model.logo) and rec.model.logo \
+                and not rec.model.logo.lower().endswith(LOGO_SUFFIXES):
+            check.at(rec, ("logo",), Severity.ERROR, f"'{rec.model.logo}' is not an SVG, PNG or JPEG image",
+                     "a logo is an SVG, PNG or JPEG file under content/attachments/")
         ratio = contrast_ratio("#ffffff", rec.model.colour)
         if ratio < 4.5:
             check.at(rec, ("colour",), Severity.WARNING,
@@ -466,6 +512,8 @@ def _reports(check: _Checker, records: Records, report_item: Mapping[str, tuple[
         check.problems += per_record(("targets", rec.path, rec.digest, attachments_key),
                                      partial(check_markdown_targets, body, rec.path, rec.body_line, "body",
                                              attachment_paths))
+        check.problems += per_record(("markdown", rec.path, rec.digest),
+                                     partial(markdown_body_problems, body, rec.path, rec.body_line))
         meeting_id, item_number = report_item.get(rid, (None, None))
         status, embargo = _public_state(front)
         reports[rid] = ReportView(rid, rec.path, rec.digest, status, embargo, front, body, rec.body_line,
@@ -473,17 +521,22 @@ def _reports(check: _Checker, records: Records, report_item: Mapping[str, tuple[
     return reports
 
 
-def _attachments(check: _Checker, records: Records) -> dict[str, AttachmentView]:
+def _attachments(check: _Checker, records: Records, per_record: PerRecord) -> dict[str, AttachmentView]:
     """Each file under content/attachments/; a Markdown one's links and images checked."""
     attachment_paths = frozenset(records.attachments)
     attachments: dict[str, AttachmentView] = {}
     for path, doc in records.attachments.items():
-        title = None
+        title, raw = None, doc.raw
         if doc.body is not None:
             front = doc.data if isinstance(doc.data, dict) else {}
             title = front.get("title") if isinstance(front.get("title"), str) else None
             check.problems += check_markdown_targets(doc.body, doc.path, doc.body_line, "body", attachment_paths)
-        attachments[path] = AttachmentView(path, doc.digest, title, doc.body, doc.raw)
+            check.problems += markdown_body_problems(doc.body, doc.path, doc.body_line)
+        elif raw is not None and path[path.rfind("."):].lower() in IMAGE_SUFFIXES:
+            # What the site publishes (a logo) is these bytes: an SVG without what could run.
+            raw, found = per_record(("image", doc.path, doc.digest), partial(published_image, doc.path, raw))
+            check.problems += found
+        attachments[path] = AttachmentView(path, doc.digest, title, doc.body, raw)
     return attachments
 
 
@@ -544,7 +597,7 @@ def resolve(records: Records, as_of: dt.date, per_record: PerRecord = no_memo
     indicators = _indicators(check, records)
     meetings, report_item = _meetings(check, records)     # before reports: a report learns its meeting item
     reports = _reports(check, records, report_item, per_record)
-    attachments = _attachments(check, records)
+    attachments = _attachments(check, records, per_record)
     inspection_views, inspections_of = _inspection_views(records, inspections, plans)
     indicators_of = {view.service_id: xid for xid, view in indicators.items()}
 

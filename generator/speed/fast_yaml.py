@@ -32,14 +32,16 @@ except ImportError:                     # a platform without a rapidyaml wheel: 
     ryml = None
 
 from generator.load.yaml_source import MAX_NODES
+from generator.textsafety import BIDI_CONTROLS, NONCHARACTERS
 
 # Text the subset leaves out, each because rapidyaml and libyaml read it differently or
 # because only libyaml's path reports it as a problem. Each test is a plain substring or
 # character-class scan (one alternation regex was far slower); the rare hits are
 # looked at more closely.
-# Tabs, control characters, and Unicode line breaks (libyaml is YAML 1.1: NEL, LS and PS end lines):
+# Tabs, control characters, Unicode line breaks (libyaml is YAML 1.1: NEL, LS and PS end
+# lines), and the characters only libyaml's path refuses (`textsafety`):
 _UNUSUAL_CHARACTER = re.compile(
-    "[\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+    f"[\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff{NONCHARACTERS}{BIDI_CONTROLS}]")
 _INDICATOR = re.compile("[&*!%@`]")               # anchor, alias, tag, directive, reserved
 _MERGE_KEY = re.compile(r"(?:^|[-?][ ]|[{,])[ ]*<<[ ]*:", re.MULTILINE)
 _DOCUMENT_MARKER = re.compile(r"^(?:---|\.\.\.)(?:[ \r]|$)", re.MULTILINE)

@@ -1,0 +1,133 @@
+"""Images are what their names say, and a council's SVG logo is published without anything
+that could run or fetch: what was removed is a warning at its line in the SVG file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from generator.images import sanitise_svg
+from generator.build import check_site
+from generator.problems import Severity
+from generator.render.pdf import make_fetcher
+from site_helpers import build
+
+AS_OF = dt.date(2021, 6, 1)
+SVG = "{http://www.w3.org/2000/svg}"
+XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+
+HOSTILE_LOGO = b"""\
+<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="120" height="40" onload="alert(1)">
+  <defs><linearGradient id="g"><stop offset="0" stop-color="#005ea5"/></linearGradient></defs>
+  <script>alert(2)</script>
+  <rect id="r" width="120" height="40" fill="url(#g)" onclick="alert(3)" style="fill: url(http://tracker.example/p.png)"/>
+  <a xlink:href="javascript:alert(4)"><text x="4" y="24">Torbay</text></a>
+  <foreignObject width="10" height="10"><div xmlns="http://www.w3.org/1999/xhtml">x</div></foreignObject>
+  <image href="data:text/html,&lt;script&gt;alert(5)&lt;/script&gt;" width="1" height="1"/>
+  <image href="file:///etc/passwd" width="1" height="1"/>
+  <image href="data:image/png;base64,iVBORw0KGgo=" width="1" height="1"/>
+  <use href="#r"/>
+  <set attributeName="href" to="javascript:alert(6)"/>
+</svg>
+"""
+# Each removal above, at its line (typed in from HOSTILE_LOGO).
+REMOVED_AT_LINES = [1, 3, 4, 4, 5, 6, 7, 8, 11]
+
+COUNCIL = "name: Torbay Council\nnation: england\nlogo: attachments/torbay-logo.{suffix}\n"
+
+
+def _site(tmp_path, make_site, logo: bytes, suffix: str = "svg"):
+    return make_site(tmp_path, {"councils/torbay.yaml": COUNCIL.format(suffix=suffix),
+                                f"attachments/torbay-logo.{suffix}": logo})
+
+
+def _references(root: ET.Element) -> list[str]:
+    return [value for element in root.iter() for name, value in element.attrib.items()
+            if name in ("href", XLINK_HREF, "src")]
+
+
+def test_the_published_logo_keeps_no_script_handler_or_outside_reference(tmp_path, make_site):
+    root = _site(tmp_path, make_site, HOSTILE_LOGO)
+    build(root)
+    published = ET.fromstring((root / "output/site/attachments/torbay-logo.svg").read_bytes())
+    tags = {element.tag for element in published.iter()}
+    handlers = [name for element in published.iter() for name in element.attrib if name.lower().startswith("on")]
+    assert ({SVG + "script", SVG + "foreignObject", SVG + "set"} & tags, handlers, _references(published)) == (
+        set(), [], ["data:image/png;base64,iVBORw0KGgo=", "#r"])
+
+
+def test_the_published_logo_keeps_its_drawing(tmp_path, make_site):
+    root = _site(tmp_path, make_site, HOSTILE_LOGO)
+    build(root)
+    published = ET.fromstring((root / "output/site/attachments/torbay-logo.svg").read_bytes())
+    rect = published.find(f"{SVG}rect")
+    assert (rect.get("fill"), rect.get("style"), published.find(f"{SVG}a/{SVG}text").text) == (
+        "url(#g)", None, "Torbay")
+
+
+def test_each_removal_is_a_warning_at_its_line_in_the_svg(tmp_path, make_site):
+    checked = check_site(_site(tmp_path, make_site, HOSTILE_LOGO), AS_OF)
+    assert ([p.line for p in checked.problems if p.path == "content/attachments/torbay-logo.svg"],
+            {p.severity for p in checked.problems}) == (REMOVED_AT_LINES, {Severity.WARNING})
+
+
+def test_a_clean_logo_is_published_byte_for_byte(tmp_path, make_site):
+    clean = (b'<?xml version="1.0"?>\n<!-- Torbay -->\n<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+             b'<rect width="10" height="10" fill="url(#g)"/><use href="#g"/></svg>\n')
+    root = _site(tmp_path, make_site, clean)
+    report = build(root)
+    assert (report.checked.problems, (root / "output/site/attachments/torbay-logo.svg").read_bytes()) == ((), clean)
+
+
+def test_an_entity_in_an_svg_is_refused_with_its_line(tmp_path, make_site):
+    logo = (b'<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+            b'<svg xmlns="http://www.w3.org/2000/svg"><text>&x;</text></svg>\n')
+    [problem] = check_site(_site(tmp_path, make_site, logo), AS_OF).errors
+    assert (problem.path, problem.line, problem.column, problem.message.startswith("the SVG file has a DOCTYPE")) == (
+        "content/attachments/torbay-logo.svg", 2, 1, True)
+
+
+@pytest.mark.parametrize("suffix, data", [("png", b"\xff\xd8\xff\xe0\x00\x10JFIF"), ("jpg", b"\x89PNG\r\n\x1a\n"),
+                                          ("png", b"<svg xmlns='http://www.w3.org/2000/svg'/>")])
+def test_a_logo_whose_bytes_are_not_its_format_is_an_error_naming_the_file(tmp_path, make_site, suffix, data):
+    [problem] = check_site(_site(tmp_path, make_site, data, suffix), AS_OF).errors
+    assert (problem.path, problem.line, problem.column, problem.message.startswith(
+        f"the file is named as a {'PNG' if suffix == 'png' else 'JPEG'} image, but its bytes are")) == (
+        f"content/attachments/torbay-logo.{suffix}", 1, 1, True)
+
+
+def test_a_markdown_image_that_is_not_a_png_is_an_error(tmp_path, make_site):
+    inspection = ("service: torbay-yot\nframework: hmip-youth-2018\nintroduction: |\n"
+                  "  ![Ratings chart](attachments/chart.png)\n")
+    root = make_site(tmp_path, {"inspections/torbay-2021.yaml": inspection,
+                                "attachments/chart.png": b"GIF89a\x01\x00\x01\x00"})
+    assert [(p.path, p.message) for p in check_site(root, AS_OF).errors] == [
+        ("content/attachments/chart.png", "the file is named as a PNG image, but its bytes are a GIF image")]
+
+
+def test_a_logo_that_is_no_image_is_an_error_at_the_logo_field(tmp_path, make_site):
+    root = make_site(tmp_path, {"councils/torbay.yaml": "name: Torbay Council\nlogo: attachments/notes.md\n",
+                                "attachments/notes.md": "Notes.\n"})
+    assert [(p.line, p.field, p.message) for p in check_site(root, AS_OF).errors] == [
+        (2, "logo", "'attachments/notes.md' is not an SVG, PNG or JPEG image")]
+
+
+def test_the_papers_are_given_the_sanitised_svg(tmp_path):
+    (tmp_path / "logo.svg").write_bytes(HOSTILE_LOGO)
+    fetched = make_fetcher([tmp_path]).fetch((tmp_path / "logo.svg").as_uri()).read()
+    assert fetched == sanitise_svg(HOSTILE_LOGO, "logo.svg")[0] and b"script" not in fetched
+
+
+def test_sanitising_is_done_once_for_all():
+    cleaned, _ = sanitise_svg(HOSTILE_LOGO, "logo.svg")
+    assert sanitise_svg(cleaned, "logo.svg") == (cleaned, [])
+
+
+
+def test_a_removed_element_takes_its_removed_attributes_with_it():
+    logo = (b'<svg xmlns="http://www.w3.org/2000/svg"><style onload="alert(1)">@import url(http://x/y.css);</style>'
+            b'<rect width="1" height="1"/></svg>')
+    cleaned, problems = sanitise_svg(logo, "logo.svg")
+    assert (cleaned, len(problems)) == (b'<svg xmlns="http://www.w3.org/2000/svg"><rect width="1" height="1"/></svg>', 2)
