@@ -106,7 +106,7 @@ _PATTERN_HINTS = {
 def _message(error: dict[str, Any], kind: str) -> tuple[str, str | None]:
     ctx = error.get("ctx") or {}
     kind_of = error["type"]
-    if kind_of in ("rating", "rag", "date", "datetime", "colour", "key_question", "appendix", "markdown"):
+    if kind_of in ("rating", "rag", "date", "datetime", "colour", "key_question", "appendix", "markdown", "score"):
         return error["msg"], ctx.get("hint")
     if kind_of == "value_error":
         return error["msg"].removeprefix("Value error, "), None

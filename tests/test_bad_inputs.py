@@ -66,7 +66,7 @@ TABLE = [
     Bad("inspections/syntax-error.yaml", 5, 22, ": Jerram", "",
         "YAML syntax: a ':' where a value was expected", "put text containing ': ' in quotes"),
     Bad("inspections/score-as-text.yaml", 5, 48, "sixteen", "overall.score",
-        "expected a whole number, got 'sixteen'", None),
+        "'sixteen' is not a score", "the published percentage, e.g. 94.44%"),
     Bad("inspections/standards-as-list.yaml", 5, 12, '["1.1"', "standards",
         "expected a mapping (lines of 'key: value'), got a list", None),
     Bad("inspections/unknown-rating.yaml", 7, 19, "Outstnding", "standards.2.1.rating",

@@ -200,7 +200,7 @@ def test_each_record_is_read_with_its_id_kind_and_relative_path(tmp_path, make_s
 
 def test_the_built_in_frameworks_are_loaded(tmp_path, make_site):
     ids = sorted(d.id for d in load_site(make_site(tmp_path)).of_kind("framework"))
-    assert ids == ["hmip-youth-2018", "hmip-youth-2021"]
+    assert ids == ["hmip-youth-2018", "hmip-youth-2021", "hmip-youth-2025"]
 
 
 def test_a_file_name_that_is_not_an_id_is_an_error(tmp_path, make_site):

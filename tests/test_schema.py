@@ -47,7 +47,7 @@ def _as_json(value):
 
 
 def test_there_are_shipped_inspections_to_check():
-    assert [p.stem for p in INSPECTIONS] == ["dudley-2019", "sandwell-2018", "torbay-2021", "wolverhampton-2021"]
+    assert [p.stem for p in INSPECTIONS] == ["derby-2025", "dudley-2019", "sandwell-2018", "torbay-2021", "wolverhampton-2021"]
 
 
 @pytest.mark.parametrize("kind", KINDS)

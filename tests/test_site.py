@@ -81,7 +81,7 @@ def test_inspection_page_shows_published_and_advisory_ratings_and_key_questions(
 
 
 def test_every_rating_is_written_as_a_word_not_colour_alone(site):
-    words = {"Outstanding", "Good", "Requires improvement", "Inadequate", "Not rated"}
+    words = {"Outstanding", "Good", "Requires improvement", "Inadequate", "Not rated", "Not recorded"}
     for page in site.rglob("*.html"):
         for match in re.finditer(r'<span class="rating rating--([a-z-]+)[^"]*">(.*?)</span>', page.read_text()):
             text = html.unescape(re.sub(r"<[^>]+>", "", match.group(2))).replace("\u2605", "").strip()
@@ -102,7 +102,7 @@ def test_ratings_csv_has_one_row_per_inspection_and_standard(site):
 def test_inspections_json_holds_every_public_inspection_resolved(site):
     data = json.loads((site / "data/inspections.json").read_text())
     by_id = {i["id"]: i for i in data["inspections"]}
-    assert set(by_id) == {"sandwell-2018", "torbay-2021", "wolverhampton-2021", "dudley-2019"}
+    assert set(by_id) == {"sandwell-2018", "torbay-2021", "wolverhampton-2021", "dudley-2019", "derby-2025"}
     assert by_id["torbay-2021"]["overall"]["published_score"] == 16
     assert by_id["torbay-2021"]["overall"]["computed_score"] == 16
 
@@ -123,7 +123,7 @@ def test_inspections_json_is_written_as_one_json_dump_of_its_data(site):
     # must be exactly what the encoder writes for the whole: commas, brackets, key order.
     raw = (site / "data/inspections.json").read_bytes()
     data = json.loads(raw)
-    assert len(data["inspections"]) == 4
+    assert len(data["inspections"]) == 5
     assert raw == (json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode()
 
 

@@ -390,10 +390,14 @@ def render_lines(lines: list[Line]) -> str:
 
 # --------------------------------------------------------------------------- inspections
 
-def inspection_overrides(walker: SchemaWalker, framework_id: str, framework: Framework
-                         ) -> dict[str, Callable[[str, dict, int], list[Line]]]:
-    """The framework's domains, standards (empty ratings) and key questions (commented)."""
+def inspection_overrides(walker: SchemaWalker, framework_id: str, framework: Framework,
+                         inspection_type: str | None = None) -> dict[str, Callable[[str, dict, int], list[Line]]]:
+    """The domains, standards (empty ratings) and key questions (commented) that the framework
+    rates in this kind of inspection."""
     defs = walker.defs
+    kind_rates = framework.rated_by(inspection_type)
+    domains_rated = [d for d in framework.domains
+                     if kind_rates is None or any(s.number in kind_rates for s in d.standards)]
     finding = walker.unwrap(defs["StandardFinding"])[0]
     rating_comment = walker.describe("rating", walker.unwrap(finding["properties"]["rating"])[0], False)
     cases_comment = walker.describe("cases", walker.unwrap(finding["properties"]["cases"])[0], False)
@@ -401,17 +405,17 @@ def inspection_overrides(walker: SchemaWalker, framework_id: str, framework: Fra
     def domains(name: str, prop: dict, indent: int) -> list[Line]:
         lines = [Line(indent, f"{name}:", f"findings by domain of {framework_id}: summaries, strengths, "
                       "areas for improvement")]
-        for domain in framework.domains:
+        for domain in domains_rated:
             lines.append(Line(indent + 2, f'"{domain.number}":', domain.name))
             lines += walker.object_lines(walker.unwrap(defs["DomainFindings"])[0], indent + 4, None)
         return lines
 
     def standards(name: str, prop: dict, indent: int) -> list[Line]:
         lines = [Line(indent, f"{name}:", "the PUBLISHED rating of each standard; names and order come "
-                      f"from {framework_id}")]
-        for domain in framework.domains:
+                      f"from {framework_id}; leave out what the report does not give")]
+        for domain in domains_rated:
             lines.append(Line(indent + 2, "", f"Domain {domain.number}: {domain.name}"))
-            for standard in domain.standards:
+            for standard in (s for s in domain.standards if kind_rates is None or s.number in kind_rates):
                 how = "rated from its key questions" if standard.case_based else "a judgement: rating only"
                 lines.append(Line(indent + 2, f'"{standard.number}":', f"{standard.name} ({how})"))
                 lines.append(Line(indent + 4, "rating:", rating_comment))
@@ -427,17 +431,27 @@ def inspection_overrides(walker: SchemaWalker, framework_id: str, framework: Fra
                                               "or a percentage, e.g. 93", block))
         return lines
 
+    def overall(name: str, prop: dict, indent: int) -> list[Line]:
+        overall_node = walker.unwrap(defs["Overall"])[0]
+        lines = [Line(indent, f"{name}:", "the overall rating" + (" and score" if framework.ratings else "")
+                      + " as published")]
+        lines.append(Line(indent + 2, "rating:", walker.describe(
+            "rating", walker.unwrap(overall_node["properties"]["rating"])[0], False)))
+        if framework.ratings:        # a framework without points publishes no score
+            lines.append(Line(indent + 2, "score:", walker.describe(
+                "score", walker.unwrap(overall_node["properties"]["score"])[0], False)))
+        return lines
+
     def separately_rated(name: str, prop: dict, indent: int) -> list[Line]:
-        if not framework.separately_rated:
-            return [Line(indent, f"{name}:", f"not used: {framework_id} rates nothing outside the score",
-                         indent)]
+        if not [r for r in framework.separately_rated if kind_rates is None or r.key in kind_rates]:
+            return [Line(indent, f"{name}:", f"not used: {framework_id} rates nothing separately", indent)]
         lines = [Line(indent, f"{name}:", "rated separately: not counted in the score")]
         for rated in framework.separately_rated:
             lines.append(Line(indent + 2, f"{rated.key}:", f"{rated.number} {rated.name}"))
             lines.append(Line(indent + 4, "rating:", rating_comment))
         return lines
 
-    return {"domains": domains, "standards": standards, "separately_rated": separately_rated}
+    return {"overall": overall, "domains": domains, "standards": standards, "separately_rated": separately_rated}
 
 
 # --------------------------------------------------------------------------- the record
@@ -472,14 +486,16 @@ def known_ids(root: Path) -> dict[str, list[str]]:
 
 
 def scaffold_text(root: Path, kind: Kind, record_id: str, prefill: dict[str, str],
-                  framework: tuple[str, Framework] | None = None) -> str:
+                  framework: tuple[str, Framework] | None = None, inspection_type: str | None = None) -> str:
     """The text of a new record (pure: reads nothing but what it is given and the ids that exist)."""
     schema = json_schema(kind.model_key)
     context = Context(known=known_ids(root), prefill=dict(prefill))
     walker = SchemaWalker(schema, context)
     if framework is not None:
         context.prefill["framework"] = framework[0]
-        context.overrides = inspection_overrides(walker, *framework)
+        if inspection_type is not None:
+            context.prefill["inspection_type"] = inspection_type
+        context.overrides = inspection_overrides(walker, *framework, inspection_type)
     path = kind.path(root, record_id)
     about = (schema.get("description") or "").strip().rstrip(".")
     header = [
@@ -496,12 +512,31 @@ def scaffold_text(root: Path, kind: Kind, record_id: str, prefill: dict[str, str
     return "\n".join(header) + "\n" + body
 
 
+def _chosen_kind(framework_id: str, framework: Framework, inspection_type: str | None) -> tuple[str | None, list[str]]:
+    """The kind of inspection to scaffold, and a note when it was not given: a framework with
+    several kinds takes the first it lists; one with one kind takes no --type."""
+    kinds = [k.id for k in framework.inspection_types]
+    if not kinds:
+        if inspection_type is not None:
+            raise AuthoringError(f"{framework_id} has one kind of inspection: leave out --type", usage=True)
+        return None, []
+    if inspection_type is None:
+        first = framework.inspection_types[0]
+        others = ", ".join(f"--type {k.id} for {k.name.lower()}" for k in framework.inspection_types[1:])
+        return first.id, [f"note: written for {first.name.lower()} (--type {first.id}); {others}"]
+    if framework.kind(inspection_type) is None:
+        raise AuthoringError(f"'{inspection_type}' is not a kind of {framework_id} inspection: "
+                             f"--type {' or --type '.join(kinds)}", usage=True)
+    return inspection_type, []
+
+
 def kinds_with_field(name: str) -> list[str]:
     return [k.name for k in KINDS.values() if name in MODELS[k.model_key].model_fields]
 
 
 def create_record(root: Path, kind_name: str, record_id: str, framework_id: str | None = None,
-                  prefill: dict[str, str] | None = None) -> tuple[Path, list[str]]:
+                  prefill: dict[str, str] | None = None, inspection_type: str | None = None
+                  ) -> tuple[Path, list[str]]:
     """Write content/<folder>/<id> and the kind's schema; returns the path and notes for the person."""
     kind = KINDS.get(kind_name)
     if kind is None:
@@ -514,8 +549,8 @@ def create_record(root: Path, kind_name: str, record_id: str, framework_id: str 
         if name not in MODELS[kind.model_key].model_fields:
             raise AuthoringError(f"--{name.replace('_', '-')} is for {' and '.join(kinds_with_field(name))} "
                                  f"records, not {kind.name}", usage=True)
-    if framework_id is not None and kind.name != "inspection":
-        raise AuthoringError("--framework is for inspection records only", usage=True)
+    if (framework_id is not None or inspection_type is not None) and kind.name != "inspection":
+        raise AuthoringError("--framework and --type are for inspection records only", usage=True)
     content = root / "content"
     if not content.is_dir():
         raise AuthoringError(f"there is no content/ folder in {root}; run this in the site's folder or give "
@@ -536,13 +571,14 @@ def create_record(root: Path, kind_name: str, record_id: str, framework_id: str 
             raise AuthoringError(f"there is no framework '{chosen}'; known: {', '.join(sorted(frameworks))}",
                                  usage=True)
         framework = (chosen, frameworks[chosen][0])
+        inspection_type, notes = _chosen_kind(chosen, frameworks[chosen][0], inspection_type)
     known = known_ids(root)
     for name, value in prefill.items():
         if value not in known.get(name, []):
             notes.append(f"note: there is no {name.replace('_', ' ')} '{value}' yet; create it with "
                          f"`scrutiny new {name.replace('_', '-')} {value}`")
 
-    text = scaffold_text(root, kind, record_id, prefill, framework)
+    text = scaffold_text(root, kind, record_id, prefill, framework, inspection_type)
     write_schemas(root, [kind])
     target.parent.mkdir(parents=True, exist_ok=True)
     with open(target, "x", encoding="utf-8") as handle:     # 'x': never overwrite, even in a race

@@ -48,9 +48,12 @@ def register(cli: click.Group) -> None:
     @click.option("--council", default=None, metavar="ID", help="service, meeting, report: the council.")
     @click.option("--inspection", default=None, metavar="ID",
                   help="action-plan, report: the inspection it answers or reports on.")
+    @click.option("--type", "inspection_type", default=None, metavar="KIND",
+                  help="inspection: the kind of inspection, where the framework has several "
+                       "(hmip-youth-2025: children-and-victims or full).")
     @click.pass_context
     def new(ctx: click.Context, kind: str, record_id: str, framework: str | None, service: str | None,
-            council: str | None, inspection: str | None) -> None:
+            council: str | None, inspection: str | None, inspection_type: str | None) -> None:
         """Start a record: KIND is inspection, action-plan, meeting, report, service or council.
 
         Writes content/<folder>/ID.yaml (a report: content/reports/ID.md) with every field
@@ -62,7 +65,8 @@ def register(cli: click.Group) -> None:
         root = site_root(ctx)
         with _people_errors(ctx):
             path, notes = create_record(root, kind, record_id, framework,
-                                        {"service": service, "council": council, "inspection": inspection})
+                                        {"service": service, "council": council, "inspection": inspection},
+                                        inspection_type)
         for note in notes:
             click.echo(note, err=True)
         shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -77,9 +78,15 @@ def register(cli: click.Group) -> None:
               list_files: bool) -> None:
         """Validate all content and list every problem with file:line:col."""
         from generator.build import check_site
+        from generator.resolve.frameworks import left_out
 
         now = moment(as_of)
         checked = check_site(site_root(ctx), now.date())
+        if checked.corpus is not None:           # and what each inspection could still record
+            records = checked.records.of("inspection")
+            notes = [note for iid, view in checked.corpus.inspections.items()
+                     if (note := left_out(records[iid], view)) is not None]
+            checked = replace(checked, problems=tuple(sorted((*checked.problems, *notes), key=lambda p: p.sort_key)))
         print_problems(checked, fmt)
         failed = bool(checked.errors or (strict and checked.warnings))
         if audit_dir is not None and checked.corpus is not None:

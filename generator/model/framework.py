@@ -1,28 +1,35 @@
-"""Inspection frameworks: domains, standards, key questions and the rules' numbers.
+"""Inspection frameworks: domains, standards, key questions, kinds of inspection, and the
+rules' numbers where the inspectorate publishes them.
 
 The tool ships HMIP's youth frameworks in generator/frameworks/; a site may add more in
-content/frameworks/. Thresholds live here, as data, so a new framework needs no code.
+content/frameworks/. Everything a framework is, is data here, so a new framework needs no
+code: its ids, the kinds of inspection it has and what each rates, and its rating rules,
+each of which is optional: where a framework publishes no rule, nothing is computed.
 """
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 from pydantic.dataclasses import dataclass
+from pydantic_core import PydanticCustomError
 
-from generator.model.types import RECORD_CONFIG, DateOrMonthField, Rating, RatingField, Text
+from generator.model.types import RECORD_CONFIG, DateOrMonthField, Ident, Rating, RatingField, Text
+
+# "2.1", "2.1.3" (HMIP 2018 and 2021), "V1", "V1.2", "C1.1" (the 2025 framework's own form)
+STANDARD_ID = r"^[A-Z]?\d+(\.\d+)*$"
 
 
 class KeyQuestionDef(BaseModel):
     model_config = RECORD_CONFIG
 
-    number: str = Field(pattern=r"^\d+(\.\d+){2}$")
+    number: str = Field(pattern=STANDARD_ID)
     text: Text
 
 
 class StandardDef(BaseModel):
     model_config = RECORD_CONFIG
 
-    number: str = Field(pattern=r"^\d+\.\d+$")
+    number: str = Field(pattern=STANDARD_ID)
     name: Text
     statement: Text | None = None
     case_based: bool = Field(description="true: rated from case key questions; false: a judgement")
@@ -32,9 +39,19 @@ class StandardDef(BaseModel):
 class DomainDef(BaseModel):
     model_config = RECORD_CONFIG
 
-    number: str = Field(pattern=r"^\d+$")
+    number: str = Field(pattern=r"^[A-Z0-9]+$", description="'1', '2' ... or a letter, e.g. 'V'")
     name: Text
     standards: list[StandardDef]
+
+
+class InspectionTypeDef(BaseModel):
+    """A kind of inspection the framework has, and the standards it rates."""
+
+    model_config = RECORD_CONFIG
+
+    id: Ident = Field(description="what a record gives as inspection_type, e.g. children-and-victims")
+    name: Text = Field(description="as the inspectorate names it, e.g. 'An inspection of youth justice services'")
+    rates: list[str] = Field(min_length=1, description="the ids of the standards this kind rates")
 
 
 class SeparateRatingDef(BaseModel):
@@ -61,26 +78,53 @@ class Period:
 
 
 class Framework(BaseModel):
-    """One inspectorate framework and the numbers its rating rules use."""
+    """One inspectorate framework, and the numbers of the rating rules it publishes."""
 
     model_config = RECORD_CONFIG
 
     name: Text
     inspectorate: Text
     in_use: Period | None = None
-    ratings: dict[RatingField, int] = Field(description="score of each standard rating")
-    key_question_bands: dict[RatingField, float] = Field(
-        description="lowest % of 'yes' that reaches each band; below the lowest is Inadequate")
+    sources: list[Text] = Field([], description="where the framework's facts come from (addresses)")
+    ratings: dict[RatingField, int] | None = Field(
+        None, description="points of each standard rating, where the framework scores them")
+    key_question_bands: dict[RatingField, float] | None = Field(
+        None, description="lowest % of 'yes' that reaches each band; below the lowest is Inadequate")
     discretion: Discretion = Discretion()
-    overall_bands: dict[RatingField, int] = Field(
-        description="lowest total score for each overall rating; below the lowest is Inadequate")
+    overall_bands: dict[RatingField, int] | None = Field(
+        None, description="lowest total score for each overall rating; below the lowest is Inadequate")
+    inspection_types: list[InspectionTypeDef] = Field(
+        [], description="the kinds of inspection, where there are several; none: one kind that rates every standard")
     domains: list[DomainDef]
     separately_rated: list[SeparateRatingDef] = []
 
     @field_validator("ratings")
     @classmethod
-    def _every_rating_scored(cls, value: dict[Rating, int]) -> dict[Rating, int]:
-        missing = [r.value for r in Rating if r not in value]
+    def _every_rating_scored(cls, value: dict[Rating, int] | None) -> dict[Rating, int] | None:
+        missing = [r.value for r in Rating if value is not None and r not in value]
         if missing:
             raise ValueError(f"no score for {', '.join(missing)}")
         return value
+
+    @model_validator(mode="after")
+    def _kinds_rate_known_standards(self) -> "Framework":
+        known = [s.number for d in self.domains for s in d.standards] + [s.key for s in self.separately_rated]
+        for kind in self.inspection_types:
+            unknown = [number for number in kind.rates if number not in known]
+            if unknown:
+                raise PydanticCustomError("value_error", "inspection type '{kind}' rates {unknown}, which {verb} "
+                                          "not a standard of this framework",
+                                          {"kind": kind.id, "unknown": ", ".join(unknown),
+                                           "verb": "is" if len(unknown) == 1 else "are"})
+        if self.overall_bands is not None and self.ratings is None:
+            raise PydanticCustomError("value_error", "overall_bands band a total score: give 'ratings:' "
+                                      "(the points of each rating) too", {})
+        return self
+
+    def kind(self, inspection_type: str | None) -> InspectionTypeDef | None:
+        return next((k for k in self.inspection_types if k.id == inspection_type), None)
+
+    def rated_by(self, inspection_type: str | None) -> set[str] | None:
+        """The standards (and separate ratings) an inspection of this kind rates; None: all of them."""
+        kind = self.kind(inspection_type)
+        return set(kind.rates) if kind else None

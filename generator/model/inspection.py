@@ -6,13 +6,16 @@ The record holds what the inspectorate *published*; computed ratings are derived
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema, model_validator
 from pydantic.dataclasses import dataclass
 from pydantic_core import PydanticCustomError
 
 from generator.model.framework import Period
+
+Url = Annotated[str, Field(pattern=r"^https?://[^\s<>\"]+$", max_length=2000)]
 from generator.model.types import (RECORD_CONFIG, DateOrMonthField, Ident, LocalDateTime,
                                    RatingField, Status, Text)
 
@@ -51,27 +54,73 @@ class KeyQuestion:
         return self
 
 
+NOT_RATED = "not rated"
+
+
+def _is_not_rated(value: Any) -> bool:
+    return isinstance(value, str) and " ".join(value.split()).lower() == NOT_RATED
+
+
 # A slotted pydantic dataclass: a national corpus has many.
 @dataclass(slots=True, kw_only=True, config=RECORD_CONFIG)
 class StandardFinding:
-    """A standard's published rating, with its case sample and key questions where case-based."""
+    """A standard's published rating, with its case sample and key questions where case-based.
 
-    rating: RatingField | None = Field(None, description="the published rating")
+    A standard the record leaves out is *not recorded*: the source does not say. Only when
+    the inspectorate itself says it rated nothing (resettlement with no cases, say) does the
+    record write `not rated`."""
+
+    rating: RatingField | None = Field(None, description="the published rating, or 'not rated' where HMIP says so")
+    not_rated: bool = Field(False, description="the inspectorate said it did not rate this standard")
     cases: int | None = Field(None, ge=0, description="number of cases inspected for this standard")
     key_questions: dict[str, KeyQuestion] = Field({})
 
     @model_validator(mode="before")
     @classmethod
     def _bare_rating(cls, value: Any) -> Any:
-        # "1.1": Inadequate is shorthand for {rating: Inadequate}
-        return {"rating": value} if isinstance(value, str) else value
+        # "1.1": Inadequate is shorthand for {rating: Inadequate}; `not rated` as a rating is the flag
+        if isinstance(value, str):
+            value = {"rating": value}
+        if isinstance(value, dict) and _is_not_rated(value.get("rating")):
+            value = {**{k: v for k, v in value.items() if k != "rating"}, "not_rated": True}
+        return value
+
+
+# "94.44%": a score as HMIP and analysts quote it, a percentage of the most a framework
+# scores; resolve makes it the whole score it stands for (`rules.hmip.score_from_percent`).
+_PERCENT = re.compile(r"^\s*(\d{1,3}(?:\.\d+)?)\s*%\s*$")
+
+
+def _score(value: Any) -> int | str | None:
+    if value is None or isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    if isinstance(value, str) and _PERCENT.match(value) and float(_PERCENT.match(value).group(1)) <= 100:
+        return f"{_PERCENT.match(value).group(1)}%"
+    raise PydanticCustomError("score", "'{value}' is not a score", {
+        "value": value, "hint": "give the whole score, e.g. 16 (of 36), or the published percentage, e.g. 94.44%"})
+
+
+Score = Annotated[int | str | None, BeforeValidator(_score),
+                  WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 0},
+                                            {"type": "string", "pattern": r"^\d{1,3}(\.\d+)?%$"},
+                                            {"type": "null"}]})]
 
 
 class Overall(BaseModel):
     model_config = RECORD_CONFIG
 
     rating: RatingField | None = Field(None, description="Inadequate | Requires improvement | Good | Outstanding")
-    score: int | None = Field(None, ge=0, description="the published score, e.g. 16 (of 36)")
+    score: Score = Field(None, description="the published score, e.g. 16 (of 36), or as a percentage: 94.44%")
+
+    @property
+    def score_percent(self) -> float | None:
+        return float(self.score.strip().rstrip("%")) if isinstance(self.score, str) else None
+
+    @property
+    def whole_score(self) -> int | None:
+        return self.score if isinstance(self.score, int) else None
 
 
 class DomainFindings(BaseModel):
@@ -111,7 +160,11 @@ class Inspection(BaseModel):
     model_config = RECORD_CONFIG
 
     service: Ident = Field(description="the service inspected (services/<id>.yaml)")
-    framework: Ident = Field(description="the inspection framework, e.g. hmip-youth-2018 or hmip-youth-2021")
+    framework: Ident = Field(description="the inspection framework, e.g. hmip-youth-2018, hmip-youth-2021 or hmip-youth-2025")
+    inspection_type: Ident | None = Field(
+        None, description="the kind of inspection, where the framework has several (hmip-youth-2025: "
+                          "children-and-victims or full)")
+    report_url: Url | None = Field(None, description="the inspectorate's page for the report (https://...)")
     fieldwork: Period | None = Field(None, description="when inspectors did the fieldwork (from and to dates)")
     published: DateOrMonthField | None = Field(None, description="the date the report was published")
     lead_inspector: Text | None = Field(None, description="the HM Inspector who led the inspection")

@@ -23,14 +23,26 @@ def rating_slug(rating: Rating | str | None) -> str:
     return value.lower().replace(" ", "-")
 
 
+NOT_RECORDED = Markup('<span class="rating rating--none">Not recorded</span>')
+NOT_RATED = Markup('<span class="rating rating--none">Not rated</span>')
+
+
 @lru_cache(maxsize=None)
 def rating(value: Rating | None, advisory: bool = False) -> Markup:
-    """A published rating, or an advisory (computed) one: styled apart, never starred."""
+    """A published rating, or an advisory (computed) one: styled apart, never starred. No
+    rating is *not recorded*: the record does not say (never "Not rated", which would say
+    the inspectorate rated nothing)."""
     if not value:
-        return Markup('<span class="rating rating--none">Not rated</span>')
+        return NOT_RECORDED
     modifier = " rating--advisory" if advisory else ""
     star = ' <span aria-hidden="true">&#9733;</span>' if value is Rating.OUTSTANDING and not advisory else ""
     return Markup(f'<span class="rating rating--{rating_slug(value)}{modifier}">{escape(value.value)}{star}</span>')
+
+
+def standard_rating(result) -> Markup:
+    """A standard's published rating; "Not rated" only where the record says the inspectorate
+    did not rate it (`not rated`), "Not recorded" where the record does not say."""
+    return NOT_RATED if result.not_rated else rating(result.published)
 
 
 @lru_cache(maxsize=None)

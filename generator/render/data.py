@@ -30,7 +30,8 @@ def _rating(value) -> str | None:
 def _standard(s: StandardResult) -> dict[str, Any]:
     return {
         "number": s.number, "name": s.name, "counted_in_score": s.counted,
-        "published_rating": _rating(s.published), "computed_rating_advisory": _rating(s.computed),
+        "published_rating": _rating(s.published), "not_rated": s.not_rated,
+        "computed_rating_advisory": _rating(s.computed),
         "lowest_key_question_percent": s.lowest_percent, "cases": s.cases, "score": s.score,
         "professional_discretion": s.discretion,
         "key_questions": [{"number": q.number, "text": q.text, "yes": q.yes, "of": q.of,
@@ -47,6 +48,8 @@ def inspection_record(corpus: Corpus, view: InspectionView) -> dict[str, Any]:
                     "region": service.region},
         "council": {"id": view.council_id, "name": corpus.councils[view.council_id].council.name},
         "framework": view.framework_id,
+        "inspection_type": view.inspection_type, "inspection_kind": view.kind_name,
+        "report_url": model.report_url,
         "fieldwork": {"from": str(model.fieldwork.from_), "to": str(model.fieldwork.to) if model.fieldwork.to else None}
         if model.fieldwork else None,
         "published": str(model.published) if model.published else None,
@@ -81,7 +84,7 @@ def spreadsheet_cell(value: Any) -> Any:
     OWASP's rule: a cell that begins with =, +, -, @, a tab or a carriage return is prefixed
     with a single quote, which Excel, LibreOffice and Google Sheets read as "this is text".
     A cell that is wholly a number, such as -1.5, is left as it is: a spreadsheet reads it
-    as that number, nothing more, which analysts sort and sum (README, "For analysts")."""
+    as that number, nothing more, which analysts sort and sum (docs/data.md)."""
     if not isinstance(value, str) or not value.startswith(FORMULA_STARTS) or _NUMBER.fullmatch(value):
         return value
     return "'" + value
@@ -91,9 +94,9 @@ def _csv_row(writer, cells: list[Any]) -> None:
     writer.writerow([spreadsheet_cell(cell) for cell in cells])
 
 
-RATINGS_COLUMNS = ["inspection", "service", "council", "framework", "published", "overall_rating", "overall_score",
-                   "standard", "standard_name", "counted_in_score", "published_rating", "computed_rating_advisory",
-                   "lowest_key_question_percent", "cases"]
+RATINGS_COLUMNS = ["inspection", "service", "council", "framework", "inspection_type", "published", "overall_rating",
+                   "overall_score", "standard", "standard_name", "counted_in_score", "published_rating",
+                   "computed_rating_advisory", "lowest_key_question_percent", "cases", "report_url"]
 
 
 def _ratings_rows(corpus: Corpus, view: InspectionView) -> str:
@@ -103,11 +106,12 @@ def _ratings_rows(corpus: Corpus, view: InspectionView) -> str:
     service = corpus.services[view.service_id].service
     for s in (*view.standards, *view.separately_rated):
         _csv_row(writer, [view.id, service.name, corpus.councils[view.council_id].council.name, view.framework_id,
-                          str(view.inspection.published or ""), _rating(view.overall_rating) or "",
-                          "" if view.overall_score is None else view.overall_score, s.number, s.name,
-                          "yes" if s.counted else "no", _rating(s.published) or "", _rating(s.computed) or "",
+                          view.inspection_type or "", str(view.inspection.published or ""),
+                          _rating(view.overall_rating) or "", "" if view.overall_score is None else view.overall_score,
+                          s.number, s.name, "yes" if s.counted else "no",
+                          _rating(s.published) or ("Not rated" if s.not_rated else ""), _rating(s.computed) or "",
                           "" if s.lowest_percent is None else f"{s.lowest_percent:.1f}",
-                          "" if s.cases is None else s.cases])
+                          "" if s.cases is None else s.cases, view.inspection.report_url or ""])
     return buffer.getvalue()
 
 

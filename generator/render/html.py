@@ -93,6 +93,7 @@ def make_environment(templates: Mapping[str, Template], cache: Path | None = Non
     )
     env.filters.update(md=markdown_block, md_inline=markdown_inline, plain=plain_text, date=format_date,
                        long_date=format_long_date, number=format_number, percent=format_percent,
+                       standard_rating=badges.standard_rating,
                        pages=page_range, rating_slug=badges.rating_slug, rating=badges.rating, rag=badges.rag,
                        progress_update=progress_update)
     env.globals.update(version=__version__, Rating=Rating, zip=zip)

@@ -81,8 +81,9 @@ def inspections_index(corpus: Corpus) -> dict[str, Any]:
     return {"rows": rows, "ratings": ratings, "regions": regions}
 
 
-def key_question_chart(view: InspectionView, standard: StandardResult) -> Any:
-    framework_bands = [(65, "65%"), (80, "80%"), (50, "50%")]
+def key_question_chart(view: InspectionView, standard: StandardResult, bands: dict | None) -> Any:
+    """A standard's key questions as bars, the framework's band boundaries marked (if it has any)."""
+    marks = [(floor, f"{floor:g}%") for floor in sorted((bands or {}).values()) if floor > 0]
     bars = [charts.Bar(q.number, round(q.percent, 1),
                        charts.RATING_COLOURS[q.band.value] if q.band else charts.SERIES_COLOURS[0],
                        f"({q.band.value})" if q.band else "")
@@ -92,20 +93,35 @@ def key_question_chart(view: InspectionView, standard: StandardResult) -> Any:
     return charts.horizontal_bars(f"kq-{standard.number.replace('.', '-')}",
                                   f"{standard.number} {standard.name}: key questions, % yes", description,
                                   bars, maximum=100, unit="%", label_width=70, width=560,
-                                  marks=framework_bands)
+                                  marks=marks)
+
+
+def describe_key_question_bands(bands: dict | None) -> str:
+    """'below 50% Inadequate, 50–64% Requires improvement, 65–79% Good, 80% and above
+    Outstanding', from the framework's bands; '' for a framework that publishes none."""
+    if not bands:
+        return ""
+    floors = sorted((floor, rating) for rating, floor in bands.items() if floor > 0)
+    parts = [f"below {floors[0][0]:g}% {Rating.INADEQUATE.value}"]
+    for index, (floor, rating) in enumerate(floors):
+        top = f"{floors[index + 1][0] - 1:g}%" if index + 1 < len(floors) else None
+        parts.append(f"{floor:g}–{top} {rating.value}" if top else f"{floor:g}% and above {rating.value}")
+    return ", ".join(parts)
 
 
 def inspection(corpus: Corpus, iid: str) -> dict[str, Any]:
     view = corpus.inspections[iid]
     service = corpus.services[view.service_id]
-    kq_charts = {s.number: key_question_chart(view, s) for s in view.standards
+    framework = corpus.frameworks[view.framework_id]
+    kq_charts = {s.number: key_question_chart(view, s, framework.key_question_bands) for s in view.standards
                  if any(q.percent is not None for q in s.key_questions)}
     plans = [corpus.action_plans[p] for p in view.action_plan_ids]
     previous = corpus.inspections.get(view.previous_id) if view.previous_id else None
     following = corpus.inspections.get(view.next_id) if view.next_id else None
     facts = list(view.inspection.facts.items())
     return {"view": view, "service": service.service, "council": corpus.councils[view.council_id].council,
-            "framework": corpus.frameworks[view.framework_id], "kq_charts": kq_charts, "plans": plans,
+            "framework": framework, "kq_charts": kq_charts, "plans": plans,
+            "bands_text": describe_key_question_bands(framework.key_question_bands),
             "previous": previous, "next": following, "facts": facts,
             "groups": _recommendation_groups(view)}
 
@@ -164,13 +180,13 @@ def service(corpus: Corpus, sid: str) -> dict[str, Any]:
     if inspections:
         bars = [charts.Bar(i.date_label if i.inspection.published else i.title, i.overall_score or 0,
                            charts.RATING_COLOURS[i.overall_rating.value] if i.overall_rating else charts.GRID,
-                           f"({i.overall_rating.value})" if i.overall_rating else "(not rated)")
-                for i in inspections if i.overall_score is not None]
+                           f"({i.overall_rating.value})" if i.overall_rating else "(rating not recorded)")
+                for i in inspections if i.overall_score is not None and i.max_score]
         if bars:
             trajectory = charts.horizontal_bars(
                 "trajectory", f"{view.service.short_name}: overall score at each inspection",
                 "; ".join(f"{b.label}: {b.value:g} {b.note}" for b in bars), bars,
-                maximum=max(i.max_score for i in inspections), label_width=150)
+                maximum=max(i.max_score for i in inspections if i.max_score), label_width=150)
     return {"view": view, "council": corpus.councils[view.council_id].council, "inspections": inspections,
             "trajectory": trajectory,
             "indicators": indicator_series(corpus, view.indicators_id) if view.indicators_id else []}
@@ -194,24 +210,34 @@ class Weakness:
 
 
 def standards(corpus: Corpus) -> dict[str, Any]:
-    """The matrix of services x standards (each service's latest inspection), and the
-    weakest standards and key questions across all inspections."""
-    latest: dict[str, InspectionView] = {}
+    """For each framework the site's inspections are under, newest first: each service's
+    latest inspection under it, standard by standard; which of its standards are weakest;
+    and its weakest key questions. Frameworks stay apart: their standards are not the same
+    standards even where the names are (a 2025 'Planning' is not a 2021 '2.2 Planning')."""
+    under: dict[str, list[InspectionView]] = defaultdict(list)
     for view in newest_first(corpus):
+        under[view.framework_id].append(view)
+    sections = [_framework_section(corpus, fid, views) for fid, views in under.items()]
+    return {"sections": sections}
+
+
+def _framework_section(corpus: Corpus, fid: str, views: list[InspectionView]) -> dict[str, Any]:
+    """`views`: the framework's inspections, newest first."""
+    framework = corpus.frameworks[fid]
+    order = {s.number: index for index, s in enumerate(s for d in framework.domains for s in d.standards)}
+    latest: dict[str, InspectionView] = {}
+    for view in views:
         latest.setdefault(view.service_id, view)
-    columns: dict[str, str] = {}
-    for view in sorted(corpus.inspections.values(), key=lambda v: v.framework_id):
-        for s in view.standards:
-            columns.setdefault(s.number, s.name)
-    column_list = sorted(columns.items(), key=lambda kv: [int(p) for p in kv[0].split(".")])
+    shown = {s.number: s.name for view in latest.values() for s in view.standards}
+    columns = sorted(shown.items(), key=lambda kv: order[kv[0]])
     rows = []
     for sid, view in sorted(latest.items(), key=lambda kv: corpus.services[kv[0]].service.name):
         by_number = {s.number: s for s in view.standards}
         rows.append({"service": corpus.services[sid].service, "sid": sid, "view": view,
-                     "cells": [by_number.get(number) for number, _ in column_list]})
+                     "cells": [by_number.get(number) for number, _ in columns]})
     ratings_by_standard: dict[tuple[str, str], list[Rating]] = defaultdict(list)
     percents: dict[tuple[str, str], list[float]] = defaultdict(list)
-    for view in corpus.inspections.values():
+    for view in views:
         for s in view.standards:
             if s.published:
                 ratings_by_standard[(s.number, s.name)].append(s.published)
@@ -224,12 +250,12 @@ def standards(corpus: Corpus) -> dict[str, Any]:
         below_good = counts[Rating.INADEQUATE] + counts[Rating.REQUIRES_IMPROVEMENT]
         standard_rows.append({"number": number, "name": name, "total": len(ratings),
                               "counts": [(r, counts.get(r, 0)) for r in RATINGS_HIGH_FIRST],
-                              "below_good": below_good,
-                              "share_below_good": below_good / len(ratings)})
-    standard_rows.sort(key=lambda r: (-r["share_below_good"], [int(p) for p in r["number"].split(".")]))
+                              "below_good": below_good, "share_below_good": below_good / len(ratings)})
+    standard_rows.sort(key=lambda r: (-r["share_below_good"], order[r["number"]]))
     weakest = sorted((Weakness(n, "", t, mean(v), len(v)) for (n, t), v in percents.items()),
                      key=lambda w: (w.mean_percent, w.number))[:10]
-    return {"columns": column_list, "rows": rows, "standard_rows": standard_rows, "weakest": weakest}
+    return {"id": fid, "framework": framework, "inspections": len(views), "columns": columns, "rows": rows,
+            "standard_rows": standard_rows, "weakest": weakest}
 
 
 def action_plan(corpus: Corpus, pid: str) -> dict[str, Any]:

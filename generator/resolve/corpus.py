@@ -53,7 +53,13 @@ class StandardResult:
     key_questions: tuple[KeyQuestionResult, ...]
     discretion: str | None          # why professional discretion may apply, where it does
     differs: bool                   # published and computed ratings differ
-    score: int | None               # of the published rating
+    score: int | None               # of the published rating, where the framework scores
+    not_rated: bool = False         # the inspectorate said it did not rate it (not: left out)
+
+    @property
+    def recorded(self) -> bool:
+        """False when the record does not say: the standard is *not recorded*."""
+        return self.published is not None or self.not_rated
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,14 +84,18 @@ class InspectionView(Entry):
     service_id: str
     council_id: str
     framework_id: str
+    inspection_type: str | None      # the kind of inspection, where the framework has several
+    kind_name: str                   # "An inspection of youth justice services", or the framework's name
     title: str                       # "Torbay YOT inspection, March 2021"
     date: dt.date                    # for ordering: published, else fieldwork
     date_label: str                  # "3 March 2021"
     domains: tuple[DomainResult, ...]
     separately_rated: tuple[StandardResult, ...]
-    computed_score: int | None       # None unless every counted standard has a rating
-    max_score: int
-    computed_overall: Rating | None
+    overall_score: int | None        # as published (a percentage made a whole score)
+    computed_score: int | None       # None unless the framework scores and every counted standard is rated
+    max_score: int | None            # None: the framework publishes no score
+    computed_overall: Rating | None  # None unless the framework bands a total score
+    computes: bool                   # the framework publishes rules that give advisory ratings
     recommendations: tuple[Recommendation, ...]
     action_plan_ids: tuple[str, ...]
     previous_id: str | None
@@ -99,10 +109,6 @@ class InspectionView(Entry):
     @property
     def overall_rating(self) -> Rating | None:
         return self.inspection.overall.rating
-
-    @property
-    def overall_score(self) -> int | None:
-        return self.inspection.overall.score
 
 
 @dataclass(frozen=True, slots=True)

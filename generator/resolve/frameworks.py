@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from generator.model import Framework, Inspection
+from generator.model.framework import InspectionTypeDef
 from generator.model.inspection import StandardFinding
 from generator.model.types import Rating
-from generator.problems import Problem, Severity
-from generator.resolve.corpus import DomainResult, KeyQuestionResult, StandardResult
+from generator.problems import Problem, Severity, did_you_mean
+from generator.resolve.corpus import DomainResult, InspectionView, KeyQuestionResult, StandardResult
 from generator.rules import hmip
 from generator.validate import Record
 
 
 def _standard(definition, finding: StandardFinding | None, framework: Framework, counted: bool,
               record: Record, field: tuple, problems: list[Problem]) -> StandardResult:
+    """One standard as the record gives it, its key questions banded and its rating computed
+    where the framework publishes bands (advisory), and checked against the published one."""
     bands = framework.key_question_bands
     published = finding.rating if finding else None
     questions = []
@@ -31,13 +36,13 @@ def _standard(definition, finding: StandardFinding | None, framework: Framework,
         percent = hmip.key_question_percent(kq.yes, kq.of, kq.percent) if kq else None
         questions.append(KeyQuestionResult(
             question.number, question.text, kq.yes if kq else None, kq.of if kq else None, percent,
-            hmip.band(percent, bands) if percent is not None else None))
+            hmip.band(percent, bands) if percent is not None and bands else None))
     measured = [q for q in questions if q.percent is not None]
-    computed = hmip.standard_rating([q.percent for q in measured], bands) if measured else None
+    computed = hmip.standard_rating([q.percent for q in measured], bands) if measured and bands else None
     lowest = min(measured, key=lambda q: q.percent) if measured else None
     discretion = None
     differs = bool(published and computed and published != computed)
-    if lowest is not None:
+    if lowest is not None and bands:
         reason = hmip.discretion_applies(lowest.percent, bands, framework.discretion.margin,
                                          framework.discretion.small_sample,
                                          cases=finding.cases if finding else None,
@@ -59,13 +64,13 @@ def _standard(definition, finding: StandardFinding | None, framework: Framework,
                     f"published '{published.value}' but the lowest key question ({lowest.number}, "
                     f"{lowest.percent:.0f}%) bands as '{computed.value}'",
                     "check the rating and the key-question figures against the report"))
-    score = hmip.standard_score(published, framework.ratings) if published else None
+    score = hmip.standard_score(published, framework.ratings) if published and framework.ratings else None
     return StandardResult(
         number=definition.number, name=definition.name, statement=definition.statement,
         case_based=getattr(definition, "case_based", False), counted=counted, published=published,
         computed=computed, lowest_percent=lowest.percent if lowest else None,
         cases=finding.cases if finding else None, key_questions=tuple(questions),
-        discretion=discretion, differs=differs, score=score)
+        discretion=discretion, differs=differs, score=score, not_rated=bool(finding and finding.not_rated))
 
 
 def describe_overall_bands(framework: Framework, max_score: int) -> str:
@@ -79,72 +84,162 @@ def describe_overall_bands(framework: Framework, max_score: int) -> str:
     return ", ".join(parts)
 
 
-def apply_framework(record: Record, framework: Framework
-                    ) -> tuple[tuple[DomainResult, ...], tuple[StandardResult, ...], int | None, int,
-                               Rating | None, list[Problem]]:
-    """Lay an inspection's findings over its framework and check its ratings by the rules."""
+class Applied(NamedTuple):
+    """An inspection laid over its framework."""
+
+    kind: InspectionTypeDef | None      # the kind of inspection, where the framework has several
+    domains: tuple[DomainResult, ...]   # the domains it rates, each with the standards it rates
+    separate: tuple[StandardResult, ...]
+    published_score: int | None         # as published (a percentage made a whole score)
+    computed_score: int | None          # where the framework scores, and every standard is rated
+    max_score: int | None               # where the framework scores
+    computed_overall: Rating | None     # where the framework bands a total score
+    problems: list[Problem]
+
+
+def _at(record: Record, field: tuple, severity: Severity, message: str, hint: str | None = None,
+        key: bool = False) -> Problem:
+    pos = record.source.locate_key(field) if key else record.source.locate(field)
+    return Problem(record.path, pos.line, pos.column, severity, ".".join(map(str, field)), message, hint)
+
+
+def _kind(record: Record, framework: Framework, problems: list[Problem]) -> InspectionTypeDef | None:
+    """The kind of inspection the record says it is; an error when the framework needs one
+    and it is missing or unknown, or the framework has one kind and the record names one."""
+    given = record.model.inspection_type
+    kinds = ", ".join(k.id for k in framework.inspection_types)
+    if not framework.inspection_types:
+        if given is not None:
+            problems.append(_at(record, ("inspection_type",), Severity.ERROR,
+                                f"the {record.model.framework} framework has one kind of inspection",
+                                "leave out 'inspection_type:'"))
+        return None
+    if given is None:
+        problems.append(_at(record, ("framework",), Severity.ERROR,
+                            f"a {record.model.framework} inspection says which kind it is: 'inspection_type:' "
+                            f"is one of {kinds}",
+                            "; ".join(f"{k.id}: {k.name}" for k in framework.inspection_types)))
+        return None
+    kind = framework.kind(given)
+    if kind is None:
+        problems.append(_at(record, ("inspection_type",), Severity.ERROR,
+                            f"'{given}' is not a kind of inspection of the {record.model.framework} framework",
+                            did_you_mean(given, [k.id for k in framework.inspection_types]) or f"its kinds are {kinds}"))
+    return kind
+
+
+def _published_score(record: Record, framework: Framework, max_score: int | None, problems: list[Problem]
+                     ) -> int | None:
+    """The overall score as published: a whole number, or a percentage of the maximum that is
+    one (HMIP and analysts quote 34/36 as 94.44%)."""
+    overall = record.model.overall
+    if overall.score is None and overall.score_percent is None:
+        return None
+    if max_score is None:
+        problems.append(_at(record, ("overall", "score"), Severity.ERROR,
+                            f"the {record.model.framework} framework publishes no score",
+                            "leave out 'score:'; give the rating only"))
+        return None
+    if overall.whole_score is not None:
+        return overall.whole_score
+    score = hmip.score_from_percent(overall.score_percent, max_score)
+    if score is None:
+        problems.append(_at(record, ("overall", "score"), Severity.ERROR,
+                            f"{overall.score_percent:g}% of {max_score} is "
+                            f"{overall.score_percent * max_score / 100:.2f}, not a whole score",
+                            f"scores are whole numbers out of {max_score}: give the score, or its percentage "
+                            f"to two places (e.g. 34 is 94.44%)"))
+    return score
+
+
+def apply_framework(record: Record, framework: Framework) -> Applied:
+    """Lay an inspection's findings over its framework and check them by the rules the
+    framework publishes (none: nothing is computed)."""
     inspection: Inspection = record.model
     problems: list[Problem] = []
+    kind = _kind(record, framework, problems)
+    rated = set(kind.rates) if kind else None
     by_number = {s.number: s for d in framework.domains for s in d.standards}
     for number in inspection.standards:
         if number not in by_number:
-            pos = record.source.locate_key(("standards", number))
-            problems.append(Problem(record.path, pos.line, pos.column, Severity.ERROR, f"standards.{number}",
-                                    f"'{number}' is not a standard of the {record.model.framework} framework",
-                                    "its standards are " + ", ".join(by_number)))
+            problems.append(_at(record, ("standards", number), Severity.ERROR,
+                                f"'{number}' is not a standard of the {inspection.framework} framework",
+                                "its standards are " + ", ".join(by_number), key=True))
+        elif rated is not None and number not in rated:
+            problems.append(_at(record, ("standards", number), Severity.ERROR,
+                                f"'{number}' is not rated in {kind.name.lower()}",
+                                "it rates " + ", ".join(kind.rates), key=True))
     domain_numbers = {d.number for d in framework.domains}
     for number in inspection.domains:
         if number not in domain_numbers:
-            pos = record.source.locate_key(("domains", number))
-            problems.append(Problem(record.path, pos.line, pos.column, Severity.ERROR, f"domains.{number}",
-                                    f"'{number}' is not a domain of the {record.model.framework} framework",
-                                    "its domains are " + ", ".join(sorted(domain_numbers))))
+            problems.append(_at(record, ("domains", number), Severity.ERROR,
+                                f"'{number}' is not a domain of the {inspection.framework} framework",
+                                "its domains are " + ", ".join(sorted(domain_numbers)), key=True))
     separate_keys = {s.key: s for s in framework.separately_rated}
     for key in inspection.separately_rated:
-        if key not in separate_keys:
-            pos = record.source.locate_key(("separately_rated", key))
-            problems.append(Problem(
-                record.path, pos.line, pos.column, Severity.ERROR, f"separately_rated.{key}",
-                f"'{key}' is not rated separately in the {record.model.framework} framework",
-                ("it rates " + ", ".join(separate_keys)) if separate_keys else "this framework rates nothing separately"))
+        if key not in separate_keys or rated is not None and key not in rated:
+            problems.append(_at(
+                record, ("separately_rated", key), Severity.ERROR,
+                f"'{key}' is not rated separately in {kind.name.lower() if kind else f'the {inspection.framework} framework'}",
+                ("it rates " + ", ".join(separate_keys)) if separate_keys else "this framework rates nothing separately",
+                key=True))
 
     domains = tuple(
         DomainResult(d.number, d.name, tuple(
             _standard(s, inspection.standards.get(s.number), framework, True, record,
-                      ("standards", s.number), problems) for s in d.standards),
+                      ("standards", s.number), problems) for s in d.standards if rated is None or s.number in rated),
             inspection.domains.get(d.number))
-        for d in framework.domains)
+        for d in framework.domains if rated is None or any(s.number in rated for s in d.standards))
     separate = tuple(
         _standard(s, inspection.separately_rated.get(s.key), framework, False, record,
                   ("separately_rated", s.key), problems)
-        for s in framework.separately_rated)
+        for s in framework.separately_rated if rated is None or s.key in rated)
 
     counted = [s for d in domains for s in d.standards]
-    max_score = len(counted) * max(framework.ratings.values())
-    computed_score = sum(s.score for s in counted) if all(s.published for s in counted) else None
-    computed_overall = hmip.overall_rating(computed_score, framework.overall_bands) \
-        if computed_score is not None else None
+    points = framework.ratings
+    max_score = len(counted) * max(points.values()) if points else None
+    published_score = _published_score(record, framework, max_score, problems)
+    computed_score = sum(s.score for s in counted) if points and all(s.published for s in counted) else None
+    bands = framework.overall_bands
+    computed_overall = hmip.overall_rating(computed_score, bands) if computed_score is not None and bands else None
     overall = inspection.overall
-    if overall.score is not None and overall.score > max_score:
-        pos = record.source.locate(("overall", "score"))
-        problems.append(Problem(record.path, pos.line, pos.column, Severity.ERROR, "overall.score",
-                                f"a score of {overall.score} is more than the framework's maximum of {max_score}",
-                                f"{len(counted)} standards score at most {max(framework.ratings.values())} each"))
-    elif computed_score is not None and overall.score is not None and overall.score != computed_score:
-        pos = record.source.locate(("overall", "score"))
-        problems.append(Problem(record.path, pos.line, pos.column, Severity.ERROR, "overall.score",
-                                f"published score {overall.score} but the standards' ratings add up to "
-                                f"{computed_score}", "check the score and each standard's rating"))
-    if overall.rating is not None:
+    if published_score is not None and max_score is not None and published_score > max_score:
+        problems.append(_at(record, ("overall", "score"), Severity.ERROR,
+                            f"a score of {published_score} is more than the framework's maximum of {max_score}",
+                            f"{len(counted)} standards score at most {max(points.values())} each"))
+    elif computed_score is not None and published_score is not None and published_score != computed_score:
+        problems.append(_at(record, ("overall", "score"), Severity.ERROR,
+                            f"published score {published_score} but the standards' ratings add up to "
+                            f"{computed_score}", "check the score and each standard's rating"))
+    if overall.rating is not None and bands:
         expected = computed_overall
         basis = f"the standards' ratings add up to {computed_score}"
-        if expected is None and overall.score is not None:
-            expected = hmip.overall_rating(overall.score, framework.overall_bands)
-            basis = f"a score of {overall.score}"
+        if expected is None and published_score is not None:
+            expected = hmip.overall_rating(published_score, bands)
+            basis = f"a score of {published_score}"
         if expected is not None and expected != overall.rating:
-            pos = record.source.locate(("overall", "rating"))
-            problems.append(Problem(
-                record.path, pos.line, pos.column, Severity.ERROR, "overall.rating",
-                f"published '{overall.rating.value}' but {basis}, which rates '{expected.value}'",
-                "the framework's bands: " + describe_overall_bands(framework, max_score)))
-    return domains, separate, computed_score, max_score, computed_overall, problems
+            problems.append(_at(record, ("overall", "rating"), Severity.ERROR,
+                                f"published '{overall.rating.value}' but {basis}, which rates '{expected.value}'",
+                                "the framework's bands: " + describe_overall_bands(framework, max_score)))
+    return Applied(kind, domains, separate, published_score, computed_score, max_score, computed_overall, problems)
+
+
+def left_out(record: Record, view: InspectionView) -> Problem | None:
+    """One notice naming what an inspection record does not say: what a YOS manager could add
+    from the report. `scrutiny check` prints it; it is not a problem of the content."""
+    model = record.model
+    missing = []
+    if model.overall.rating is None:
+        missing.append("the overall rating")
+    unrecorded = [s.number for s in (*view.standards, *view.separately_rated) if not s.recorded]
+    if unrecorded:
+        missing.append(f"the rating{'s' if len(unrecorded) > 1 else ''} of {', '.join(unrecorded)}")
+    if model.published is None:
+        missing.append("the publication date")
+    if model.fieldwork is None:
+        missing.append("the fieldwork dates")
+    if not missing:
+        return None
+    return _at(record, ("standards",) if model.standards else ("framework",), Severity.NOTICE,
+               f"not recorded: {'; '.join(missing)}", "add what the report gives; what it does not give stays out",
+               key=bool(model.standards))

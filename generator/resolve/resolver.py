@@ -22,7 +22,7 @@ from generator.problems import Problem, Severity, did_you_mean
 from generator.resolve.corpus import (ActionPlanView, ActionView, AppendixView, AttachmentView,
                                       Corpus, CouncilView, IndicatorsView, InspectionView, ItemView,
                                       MeetingView, Recommendation, ReportView, ServiceView)
-from generator.resolve.frameworks import apply_framework
+from generator.resolve.frameworks import Applied, apply_framework
 from generator.rules import progress
 from generator.rules.contrast import contrast_ratio
 from generator.validate import Record, Records
@@ -200,7 +200,7 @@ def _check_target(target: str, is_image: bool, record_path: str, where: Callable
 
 
 def _date_label(value) -> str:
-    return value.display if value is not None else "date not known"
+    return value.display if value is not None else "not recorded"
 
 
 def _inspection_targets(rec: Record, attachment_paths: AbstractSet[str]) -> list[Problem]:
@@ -294,11 +294,7 @@ class _Inspection(NamedTuple):
 
     rec: Record
     framework: Framework
-    domains: Any
-    separate: Any
-    score: int | None
-    max_score: int | None
-    overall: Any
+    applied: Applied
     date: dt.date                 # what orders a service's inspections
     when: Any                     # the published (or fieldwork) date, for its title
 
@@ -345,16 +341,15 @@ def _inspections(check: _Checker, records: Records, frameworks: Mapping[str, Fra
                          f"published ({model.published}) before the fieldwork ({last})",
                          "a report is published after its fieldwork")
         framework_digest = records.of("framework")[model.framework].digest
-        domains, separate, score, max_score, overall, found = per_record(
-            ("framework", rec.path, rec.digest, framework_digest), partial(apply_framework, rec, framework))
-        check.problems += found
+        applied = per_record(("framework", rec.path, rec.digest, framework_digest),
+                             partial(apply_framework, rec, framework))
+        check.problems += applied.problems
         check.problems += per_record(("targets", rec.path, rec.digest, attachments_key),
                                      partial(_inspection_targets, rec, attachment_paths))
         if not ok:
             continue
         when = model.published or (model.fieldwork.to or model.fieldwork.from_ if model.fieldwork else None)
-        inspections[iid] = _Inspection(rec, framework, domains, separate, score, max_score, overall,
-                                       when.end if when else dt.date(1900, 1, 1), when)
+        inspections[iid] = _Inspection(rec, framework, applied, when.end if when else dt.date(1900, 1, 1), when)
     return inspections
 
 
@@ -565,12 +560,16 @@ def _inspection_views(records: Records, inspections: Mapping[str, _Inspection], 
                     recommendations.append(Recommendation(number, group.to, text,
                                                           tuple(plans.answered[iid].get(number, ()))))
             title = (f"{service.short_name} inspection, "
-                     f"{data.when.start.strftime('%B %Y') if data.when else 'date not known'}")
+                     f"{data.when.start.strftime('%B %Y') if data.when else 'date not recorded'}")
             status, embargo = _public_state(model)
+            applied, framework = data.applied, data.framework
             views[iid] = InspectionView(
                 iid, rec.path, rec.digest, status, embargo, model, model.service, service.council,
-                model.framework, title, data.date, _date_label(model.published),
-                data.domains, data.separate, data.score, data.max_score, data.overall,
+                model.framework, model.inspection_type, applied.kind.name if applied.kind else framework.name,
+                title, data.date, _date_label(model.published),
+                applied.domains, applied.separate, applied.published_score, applied.computed_score,
+                applied.max_score, applied.computed_overall,
+                bool(framework.ratings or framework.key_question_bands or framework.overall_bands),
                 tuple(recommendations), tuple(plans.of_inspection[iid]),
                 ordered[position - 1] if position > 0 else None,
                 ordered[position + 1] if position + 1 < len(ordered) else None, rec.listed_digest)

@@ -100,6 +100,16 @@ def total_score(ratings: Sequence[Rating], scores: Mapping[Rating, int]) -> int:
     return sum(standard_score(r, scores) for r in ratings)
 
 
+def score_from_percent(percent: float, maximum: int) -> int | None:
+    """The whole score a published percentage stands for, or None when it stands for none.
+
+    HMIP's reports and analysts' tables quote a score out of 36 as a percentage printed to
+    two places (34 is 94.44%); a percentage within half a place of one decimal of a whole
+    score stands for it. Whole scores out of 36 are 2.78 points apart, so none is ambiguous."""
+    score = round(percent * maximum / 100)
+    return score if abs(100 * score / maximum - percent) <= 0.05 else None
+
+
 def overall_rating(score: int, overall_bands: Mapping[Rating, int]) -> Rating:
     """HMIP overall bands for 12 standards: 0-6 Inadequate, 7-18 Requires improvement,
     19-30 Good, 31-36 Outstanding."""

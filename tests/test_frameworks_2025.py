@@ -1,0 +1,299 @@
+"""HMIP's 2025 youth framework as data, and records that say only what was published.
+
+The 2025 framework has two kinds of inspection and no published scoring rule
+(generator/frameworks/hmip-youth-2025.yaml); the older frameworks keep their rules. A record
+may leave out whatever its source does not give: it is then *not recorded*, never "Not rated"
+(which says the inspectorate rated nothing), and nothing is computed where no rule is published.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from generator.build import check_site
+from generator.problems import Severity
+from site_helpers import AS_OF
+
+# Only what was published: an inspection of work with children and victims, its overall rating alone.
+OVERALL_ONLY = """\
+service: torbay-yot
+framework: hmip-youth-2025
+inspection_type: children-and-victims
+published: 2026-01-01
+overall: {rating: Requires improvement}
+"""
+# A full inspection, with the overall rating and some of its areas.
+SOME_AREAS = """\
+service: wolverhampton-yot
+framework: hmip-youth-2025
+inspection_type: full
+published: 2026-02-01
+overall: {rating: Good}
+standards:
+  O1: Good
+  C1.2: Requires improvement
+  C1.3: Outstanding
+"""
+# The 2021 framework: the overall rating and one standard, nothing more.
+OLD_PARTIAL = """\
+service: dudley-yos
+framework: hmip-youth-2021
+published: 2024-05-01
+overall: {rating: Good}
+standards:
+  "2.2": Good
+"""
+SITE = {
+    "councils/wolverhampton.yaml": "name: City of Wolverhampton Council\nnation: england\n",
+    "councils/dudley.yaml": "name: Dudley Metropolitan Borough Council\nnation: england\n",
+    "services/wolverhampton-yot.yaml": "name: Wolverhampton YOT\nshort_name: Wolverhampton YOT\ncouncil: wolverhampton\n",
+    "services/dudley-yos.yaml": "name: Dudley YOS\nshort_name: Dudley YOS\ncouncil: dudley\n",
+    "inspections/torbay-2026.yaml": OVERALL_ONLY,
+    "inspections/wolverhampton-2026.yaml": SOME_AREAS,
+    "inspections/dudley-2024.yaml": OLD_PARTIAL,
+}
+
+
+def text_of(page: Path) -> str:
+    """A page's words as a reader sees them (tags and scripts dropped)."""
+    raw = page.read_text(encoding="utf-8")
+    raw = re.sub(r"<(script|style)\b.*?</\1>", " ", raw, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", raw)).split())
+
+
+def pdf_text(path: Path) -> str:
+    return " ".join(subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True,
+                                   text=True).stdout.split())
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, make_site, run_cli) -> Path:
+    root = make_site(tmp_path_factory.mktemp("frameworks"), SITE)
+    result = run_cli("build", "--no-search", "-q", "--as-of", "2026-11-22", root=root)
+    assert result.exit_code == 0, result.output
+    return root / "output" / "site"
+
+
+def problems_of(root: Path, path: str) -> list:
+    return [p for p in check_site(root, AS_OF.date()).problems if p.path == f"content/{path}"]
+
+
+def test_records_of_either_kind_with_only_what_was_published_check_with_no_error_and_no_warning(tmp_path, make_site):
+    root = make_site(tmp_path, SITE)
+    for path in ("inspections/torbay-2026.yaml", "inspections/wolverhampton-2026.yaml", "inspections/dudley-2024.yaml"):
+        assert [p for p in problems_of(root, path) if p.severity is not Severity.NOTICE] == [], path
+
+
+@pytest.mark.pdf
+@pytest.mark.parametrize("iid, on_page, in_paper, nowhere", [
+    # the overall rating alone: the page names the areas, not recorded; the paper, only what is recorded
+    ("torbay-2026", ["Overall rating Requires improvement", "C1.1 Assessing Not recorded",
+                     "C1.2 Planning Not recorded", "C1.3 Implementation and delivery Not recorded",
+                     "V1 Work with victims Not recorded",
+                     "An inspection of youth justice work with children and victims"],
+     ["Overall rating: Requires improvement"], ["Leadership and governance", "Staffing"]),
+    ("wolverhampton-2026", ["Overall rating Good", "O1 Leadership and governance Good",
+                            "C1.2 Planning Requires improvement", "C1.3 Implementation and delivery Outstanding",
+                            "An inspection of youth justice services"],
+     ["Overall rating: Good", "O1 Leadership and governance Good", "C1.2 Planning Requires improvement",
+      "C1.3 Implementation and delivery Outstanding"], []),
+])
+def test_a_2025_inspection_shows_the_ratings_given_by_name_and_nothing_computed(built, iid, on_page, in_paper,
+                                                                             nowhere):
+    page = text_of(built / f"inspections/{iid}/index.html")
+    paper = pdf_text(built / f"inspections/{iid}/{iid}.pdf")
+    for words in on_page:
+        assert words in page, (iid, words)
+    for words in in_paper:
+        assert words in paper, (iid, words)
+    for text in (page, paper):
+        for words in ("score", "Score", "/36", "out of 36", "Not rated", "not rated", "advisory", "Computed",
+                      *nowhere):
+            assert words not in text, (iid, words)
+
+
+@pytest.mark.pdf
+def test_what_a_record_leaves_out_is_not_recorded_on_the_page_and_left_out_of_the_paper(built):
+    page = text_of(built / "inspections/wolverhampton-2026/index.html")
+    paper = pdf_text(built / "inspections/wolverhampton-2026/wolverhampton-2026.pdf")
+    assert re.search(r"O2 Staffing Not recorded", page) and re.search(r"V1 Work with victims Not recorded", page)
+    assert "Work with victims" not in paper and "Staffing" not in paper      # nothing recorded: left out
+    assert re.search(r"C1\.3 Implementation and delivery Outstanding", paper)
+
+
+@pytest.mark.pdf
+def test_a_2021_record_with_one_standard_builds_and_never_says_not_rated(built):
+    page = text_of(built / "inspections/dudley-2024/index.html")
+    paper = pdf_text(built / "inspections/dudley-2024/dudley-2024.pdf")
+    assert re.search(r"2\.2 Planning Good", page) and re.search(r"2\.2 Planning Good", paper)
+    assert "Not rated" not in page and "not rated" not in paper
+    assert re.search(r"1\.1 Governance and leadership Not recorded", page)
+
+
+def test_the_shipped_dudley_2019_inspection_no_longer_says_not_rated(tmp_path, run_cli):
+    import shutil
+    root = tmp_path / "site"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "content", root / "content")
+    assert run_cli("build", "--no-pdf", "--no-search", "-q", "--as-of", "2026-11-22", root=root).exit_code == 0
+    page = text_of(root / "output/site/inspections/dudley-2019/index.html")
+    assert "Not rated" not in page
+    assert "1.1 Governance and leadership Not recorded" in page
+    assert "Not rated" not in text_of(root / "output/site/standards/index.html")
+
+
+@pytest.mark.parametrize("record, field, message, hint", [
+    (OVERALL_ONLY + "standards:\n  C1.1: Outstnding\n", "standards.C1.1.rating", "'Outstnding' is not a rating",
+     "did you mean 'Outstanding'?"),
+    (OVERALL_ONLY + "standards:\n  C9: Good\n", "standards.C9", "'C9' is not a standard of the hmip-youth-2025 framework",
+     "its standards are O1, O2, O3, C1.1, C1.2, C1.3, V1"),
+    (OVERALL_ONLY + "standards:\n  O1: Good\n", "standards.O1",
+     "'O1' is not rated in an inspection of youth justice work with children and victims",
+     "it rates C1.1, C1.2, C1.3, V1"),
+    (OVERALL_ONLY.replace("children-and-victims", "fulll"), "inspection_type",
+     "'fulll' is not a kind of inspection of the hmip-youth-2025 framework", "did you mean 'full'?"),
+    (OVERALL_ONLY.replace("inspection_type: children-and-victims\n", ""), "framework",
+     "a hmip-youth-2025 inspection says which kind it is: 'inspection_type:' is one of children-and-victims, full",
+     "children-and-victims: An inspection of youth justice work with children and victims"),
+    (OVERALL_ONLY.replace("overall: {rating: Requires improvement}", "overall: {rating: Good, score: 94.44%}"),
+     "overall.score", "the hmip-youth-2025 framework publishes no score", "give the rating only"),
+])
+def test_mistakes_in_a_2025_record_are_errors_at_their_line_with_a_hint(tmp_path, make_site, record, field, message,
+                                                                      hint):
+    root = make_site(tmp_path, {**SITE, "inspections/torbay-2026.yaml": record})
+    errors = [p for p in problems_of(root, "inspections/torbay-2026.yaml") if p.severity is Severity.ERROR]
+    assert [(p.field, p.message) for p in errors] == [(field, message)]
+    assert hint in errors[0].hint and errors[0].line > 0
+    line = record.splitlines()[errors[0].line - 1]
+    assert field.split(".")[-1] in line or field.split(".")[-2] in line, line
+
+
+OVERALL_ONLY_2021 = """\
+service: dudley-yos
+framework: hmip-youth-2021
+published: 2024-05-01
+overall: {rating: Outstanding, score: SCORE}
+"""
+
+
+def test_a_score_given_as_a_percentage_is_the_whole_score_it_stands_for(tmp_path, make_site, run_cli):
+    root = make_site(tmp_path, {**SITE, "inspections/dudley-2024.yaml": OVERALL_ONLY_2021.replace("SCORE", "94.44%")})
+    assert [p for p in problems_of(root, "inspections/dudley-2024.yaml") if p.severity is not Severity.NOTICE] == []
+    view = check_site(root, AS_OF.date()).corpus.inspections["dudley-2024"]
+    assert (view.overall_score, view.max_score) == (34, 36)          # 34 / 36 = 94.44%
+    assert run_cli("build", "--no-pdf", "--no-search", "-q", "--as-of", "2026-11-22", root=root).exit_code == 0
+    assert "(score 34 out of 36)" in text_of(root / "output/site/inspections/dudley-2024/index.html")
+
+
+def test_a_percentage_that_is_no_whole_score_is_an_error_with_a_hint(tmp_path, make_site):
+    root = make_site(tmp_path, {**SITE, "inspections/dudley-2024.yaml": OVERALL_ONLY_2021.replace("SCORE", "50.5%")})
+    [error] = [p for p in problems_of(root, "inspections/dudley-2024.yaml") if p.severity is Severity.ERROR]
+    assert (error.line, error.field) == (4, "overall.score")
+    assert error.message == "50.5% of 36 is 18.18, not a whole score"
+    assert "34 is 94.44%" in error.hint
+
+
+def test_not_rated_is_shown_only_where_the_record_says_the_inspectorate_did_not_rate(tmp_path, make_site, run_cli):
+    record = OVERALL_ONLY_2021.replace(", score: SCORE", "") + "separately_rated:\n  resettlement: not rated\n"
+    root = make_site(tmp_path, {**SITE, "inspections/dudley-2024.yaml": record})
+    assert run_cli("build", "--no-pdf", "--no-search", "-q", "--as-of", "2026-11-22", root=root).exit_code == 0
+    page = text_of(root / "output/site/inspections/dudley-2024/index.html")
+    assert "4.1 Resettlement policy and provision Not rated" in page
+    assert page.count("Not rated") == 1
+
+
+def test_the_standards_page_keeps_each_framework_apart(built):
+    page = (built / "standards/index.html").read_text(encoding="utf-8")
+    sections = re.findall(r'<section aria-labelledby="h-(hmip-youth-\d+)">(.*?)</section>', page, re.S)
+    by_framework = dict(sections)
+    assert set(by_framework) == {"hmip-youth-2021", "hmip-youth-2025"}
+    # a 2025 'Planning' is not a 2021 '2.2 Planning': each table names its own framework's standards
+    assert 'title="Planning">C1.2' in by_framework["hmip-youth-2025"]
+    assert 'title="Planning">2.2' in by_framework["hmip-youth-2021"]
+    assert "C1.2" not in by_framework["hmip-youth-2021"] and ">2.2<" not in by_framework["hmip-youth-2025"]
+    # the weakest-standards tables: Wolverhampton's 2025 Planning (Requires improvement) is counted only under 2025
+    weakest_2025 = text_of_fragment(by_framework["hmip-youth-2025"])
+    assert re.search(r"C1\.2 Planning 0 0 1 0 1 of 1", weakest_2025)
+    assert re.search(r"2\.2 Planning 0 1 0 0 0 of 1", text_of_fragment(by_framework["hmip-youth-2021"]))
+
+
+def text_of_fragment(fragment: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+
+
+def test_the_data_files_say_each_inspection_s_framework_and_kind(built):
+    data = {i["id"]: i for i in json.loads((built / "data/inspections.json").read_text())["inspections"]}
+    assert (data["torbay-2026"]["framework"], data["torbay-2026"]["inspection_type"]) == \
+        ("hmip-youth-2025", "children-and-victims")
+    assert (data["wolverhampton-2026"]["inspection_type"], data["dudley-2024"]["inspection_type"]) == ("full", None)
+    assert data["torbay-2026"]["overall"]["max_score"] is None and data["dudley-2024"]["overall"]["max_score"] == 36
+    rows = list(csv.DictReader(io.StringIO((built / "data/ratings.csv").read_text(encoding="utf-8-sig"))))
+    wolverhampton = {r["standard"]: r for r in rows if r["inspection"] == "wolverhampton-2026"}
+    assert set(wolverhampton) == {"O1", "O2", "O3", "C1.1", "C1.2", "C1.3", "V1"}
+    assert {r["framework"] for r in wolverhampton.values()} == {"hmip-youth-2025"}
+    assert {r["inspection_type"] for r in wolverhampton.values()} == {"full"}
+    assert (wolverhampton["C1.2"]["published_rating"], wolverhampton["V1"]["published_rating"]) == \
+        ("Requires improvement", "")
+    assert all(r["computed_rating_advisory"] == "" and r["overall_score"] == "" for r in wolverhampton.values())
+    torbay = [r for r in rows if r["inspection"] == "torbay-2026"]
+    assert {r["standard"] for r in torbay} == {"C1.1", "C1.2", "C1.3", "V1"}
+
+
+def test_a_new_2025_inspection_scaffold_checks_clean_once_its_overall_rating_is_filled(tmp_path, make_site, run_cli):
+    root = make_site(tmp_path, SITE)
+    made = run_cli("new", "inspection", "torbay-2027", "--framework", "hmip-youth-2025", "--type",
+                   "children-and-victims", "--service", "torbay-yot", root=root)
+    assert made.exit_code == 0, made.output
+    path = root / "content/inspections/torbay-2027.yaml"
+    text = path.read_text(encoding="utf-8")
+    for standard in ('"C1.1":', '"C1.2":', '"C1.3":', '"V1":'):
+        assert standard in text
+    assert '"O1":' not in text and "score:" not in text        # a kind of inspection with no organisational ratings, no score
+    path.write_text(re.sub(r"^(  rating:)( *#.*)?$", r"\1 Good", text, count=1, flags=re.M), encoding="utf-8")
+    checked = run_cli("check", "--strict", root=root)
+    assert checked.exit_code == 0, checked.output
+    assert "0 errors, 0 warnings" in checked.output
+
+
+def test_scrutiny_new_inspection_is_on_the_current_framework_by_default(tmp_path, make_site, run_cli):
+    root = make_site(tmp_path, SITE)
+    made = run_cli("new", "inspection", "torbay-2027", "--service", "torbay-yot", root=root)
+    assert made.exit_code == 0, made.output
+    text = (root / "content/inspections/torbay-2027.yaml").read_text(encoding="utf-8")
+    assert "framework: hmip-youth-2025" in text and "inspection_type: children-and-victims" in text
+    assert "--type full" in made.stderr
+
+
+def test_the_shipped_derby_inspection_is_outstanding_in_every_area_it_was_rated_in(tmp_path):
+    root = Path(__file__).resolve().parent.parent
+    view = check_site(root, AS_OF.date()).corpus.inspections["derby-2025"]
+    assert (view.framework_id, view.inspection_type, view.overall_rating.value) == \
+        ("hmip-youth-2025", "children-and-victims", "Outstanding")
+    assert [(s.number, s.name, s.published.value) for s in view.standards] == [
+        ("C1.1", "Assessing", "Outstanding"), ("C1.2", "Planning", "Outstanding"),
+        ("C1.3", "Implementation and delivery", "Outstanding"), ("V1", "Work with victims", "Outstanding")]
+    assert view.max_score is None and view.computed_overall is None
+
+
+def test_an_action_plan_imports_against_a_2025_inspection_s_recommendations(tmp_path, make_site, run_cli):
+    from test_import import save, torbay_workbook
+    record = OVERALL_ONLY + "recommendations:\n  - to: The YJS Management Board\n    items: [one, two, three]\n"
+    root = make_site(tmp_path, {**SITE, "inspections/torbay-2026.yaml": record})
+    source = save(torbay_workbook(), tmp_path / "plan.xlsx")
+    result = run_cli("import", "action-plan", str(source), "--inspection", "torbay-2026", "--id", "torbay-2026-plan",
+                     "--as-of", "2026-06-30", root=root)
+    assert result.exit_code == 0, result.output
+    checked = check_site(root, AS_OF.date())
+    assert [p for p in checked.problems if p.severity is Severity.ERROR] == []
+    plan = checked.corpus.action_plans["torbay-2026-plan"]
+    assert (plan.inspection_id, len(plan.actions)) == ("torbay-2026", 5)
+    # none of the sheet's actions names a recommendation yet: each of the three is said to be unanswered
+    unanswered = [p.message for p in checked.problems if "is answered by no action" in p.message]
+    assert len(unanswered) == 3 and "torbay-2026 recommendation 1 (The YJS Management Board)" in unanswered[0]
