@@ -606,3 +606,27 @@ def test_a_lone_paper_assembled_in_place_is_the_paper_a_new_file_would_be():
     seen, expected = _logical(in_place), _logical(copied)
     assert len(seen["contents"]) >= 2 and seen["outline"] and seen["id_tree"]   # a real, split paper
     assert seen == expected
+
+
+# --- the members' pack is private to its owner (issue 25, item 8) ------------------------------------
+
+def test_the_confidential_folder_is_0700_and_the_members_pack_0600(members_pack, small_site):
+    assert (small_site / "output" / "confidential").stat().st_mode & 0o777 == 0o700
+    assert members_pack.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_looser_confidential_folder_is_tightened_with_a_warning(small_site, members_pack):
+    folder = small_site / "output" / "confidential"
+    folder.chmod(0o755)
+    members_pack.chmod(0o644)
+    stray = folder / "notes.txt"
+    stray.write_text("exempt notes")
+    stray.chmod(0o664)
+    result = CliRunner().invoke(cli, ["-C", str(small_site), "pack", "testshire-2024-01-10", "--members",
+                                      "--as-of", "2024-01-09"], obj={})
+    assert result.exit_code == 0, result.output
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert members_pack.stat().st_mode & 0o777 == 0o600
+    assert stray.stat().st_mode & 0o777 == 0o600
+    assert "could be read by other users (mode 755)" in result.stderr
+    assert "notes.txt could be read by other users (mode 664)" in result.stderr
