@@ -101,6 +101,36 @@ def test_dudley_report_has_the_heading_block_and_continuous_numbers(papers):
     assert "Contact Officer: Scott Jones" in flat(text)
 
 
+def test_wolverhampton_report_reads_that_cabinet_recommends_that_council(papers):
+    # The reference front sheet: "That Cabinet recommends that Council: 1. Endorse ..." and
+    # "The Cabinet is asked to note: 1. The 'Good' inspection rating ..."
+    first = flat(page_texts(papers["wolverhampton-yot-inspection-outcome"])[0])
+    assert re.search(r"That Cabinet recommends that Council: 1\.? Endorse the adoption", first), first
+    assert re.search(r"The Cabinet is asked to note: 1\.? The 'Good' inspection rating", first), first
+    assert "The Cabinet is recommended to" not in first
+
+
+def test_dudley_recommendations_are_numbered_sentences_after_the_lead_in(papers):
+    # The reference's paragraph 2: "It is recommended that Members:-" then the two items as written.
+    text = flat("\n".join(page_texts(papers["dudley-yos-action-plan-update"])))
+    assert re.search(r"It is recommended that Members: 1\.? Note the content of this report\. "
+                     r"2\.? Comment on and provide support to aid the progress", text), text[:2000]
+
+
+def test_a_noting_item_that_is_not_a_sentence_gets_a_lead_in_that_makes_it_one(tmp_path, make_site):
+    root = make_site(tmp_path, {
+        "councils/dudley.yaml": "name: Dudley Council\npaper_style: heading_block\n",
+        "reports/r.md": ("---\ncouncil: dudley\ntitle: Inspection outcome\ndate: 2024-01-10\n"
+                         "recommendations:\n  for_noting: [\"The 'Outstanding' rating of the service.\"]\n---\n"
+                         "## Purpose\n\nTo report the outcome.\n")})
+    target = tmp_path / "r.pdf"
+    result = scrutiny("paper", "report", "r", "-o", str(target), "--as-of", AS_OF, root=root)
+    assert result.exit_code == 0, result.output
+    text = flat("\n".join(page_texts(target)))
+    assert re.search(r"Members are asked to note: 1\.? The 'Outstanding' rating of the service\.", text), text
+    assert "It is recommended that Members" not in text
+
+
 def test_dudley_report_embeds_blocks_drawn_from_the_records(papers):
     text = flat("\n".join(page_texts(papers["dudley-yos-action-plan-update"])))
     assert "The Chair of the YOS Board should:" in text            # [[recommendations]]

@@ -264,10 +264,12 @@ def report(corpus: Corpus, rid: str) -> dict[str, Any]:
     front = view.front
     council = corpus.councils[front.council].council
     inserted = None
-    recs = [*front.recommendations.for_decision, *front.recommendations.for_noting]
-    if council.paper_style is PaperStyle.HEADING_BLOCK and recs:
-        # Dudley style: Recommendations is the second section, one numbered paragraph and a list.
-        inserted = [("Recommendations", ["It is recommended that Members:", "\n".join(f"- {r}" for r in recs)])]
+    lead_ins = recommendation_lead_ins(front, council.paper_style)
+    if council.paper_style is PaperStyle.HEADING_BLOCK and lead_ins:
+        # Dudley style: Recommendations is the second section, a numbered paragraph (the
+        # lead-in and the items as written, numbered) for decision and one for noting.
+        inserted = [("Recommendations", [f"{lead_in}\n\n" + "\n".join(f"{n}. {r}" for n, r in enumerate(items, 1))
+                                         for lead_in, items in lead_ins])]
     sections = number_body(view.body, council.paragraph_numbering, insert_after_first=inserted)
     refs = {
         "inspection": corpus.inspections.get(front.inspection) if front.inspection else None,
@@ -280,4 +282,24 @@ def report(corpus: Corpus, rid: str) -> dict[str, Any]:
         for item in corpus.meetings[view.meeting_id].items:
             if item.number == view.item_number:
                 appendices = item.appendices
-    return {"view": view, "council": council, "sections": sections, "refs": refs, "appendices": appendices}
+    return {"view": view, "council": council, "sections": sections, "refs": refs, "appendices": appendices,
+            "lead_ins": lead_ins}
+
+
+def recommendation_lead_ins(front, style) -> list[tuple[str, list[str]]]:
+    """(lead-in sentence, items) for decision, then for noting, each only where it has items.
+
+    The sentence is the report's own (`lead_in`, `noting_lead_in`), else the house default:
+    a front sheet (Wolverhampton) "The Cabinet is recommended to:" / "The Cabinet is asked to
+    note:"; a heading block (Dudley) "It is recommended that Members:" / "Members are asked to note:"."""
+    from generator.model.council import PaperStyle
+
+    recs = front.recommendations
+    if style is PaperStyle.FRONT_SHEET:
+        body = f"The {front.committee or 'Committee'}"
+        defaults = (f"{body} is recommended to:", f"{body} is asked to note:")
+    else:
+        defaults = ("It is recommended that Members:", "Members are asked to note:")
+    found = [(recs.lead_in or defaults[0], list(recs.for_decision)),
+             (recs.noting_lead_in or defaults[1], list(recs.for_noting))]
+    return [(lead_in, items) for lead_in, items in found if items]
