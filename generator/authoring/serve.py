@@ -243,7 +243,8 @@ class Builder:
         started = time.perf_counter()
         now = self.now()
         options = BuildOptions(root=self.options.root, output=self.options.output, now=now,
-                               drafts=self.options.drafts, pdf=self.options.pdf, search=self.options.search)
+                               drafts=self.options.drafts, pdf=self.options.pdf, search=self.options.search,
+                               papers_as_of=self.options.as_of.date() if self.options.as_of else None)
         failure = None
         errors: list[Problem] = []
         try:

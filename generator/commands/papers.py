@@ -32,7 +32,8 @@ def _checked_plan(ctx: click.Context, as_of, drafts: bool):
     if checked.errors or checked.corpus is None:
         print_problems(checked, quiet_notices=True)
         sys.exit(1)
-    return root, checked, plan_site(checked.corpus, now, preview=drafts, pdf=True)
+    return root, checked, plan_site(checked.corpus, now, preview=drafts, pdf=True,
+                                    papers_as_of=now.date() if as_of else None)
 
 
 def _unknown(kind: str, wanted: str, known, param: str) -> click.BadParameter:

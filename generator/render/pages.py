@@ -232,8 +232,11 @@ def standards(corpus: Corpus) -> dict[str, Any]:
     return {"columns": column_list, "rows": rows, "standard_rows": standard_rows, "weakest": weakest}
 
 
-def action_plan(corpus: Corpus, pid: str) -> dict[str, Any]:
+def action_plan(corpus: Corpus, pid: str, as_at: dt.date | None = None) -> dict[str, Any]:
+    """An action plan, with its progress as of the build's day (or as at `as_at`, a paper's)."""
     view = corpus.action_plans[pid]
+    if as_at is not None:
+        view = view.as_at(as_at)
     exceptions = [a for a in view.actions if a.status is not None and a.status.value in ("red", "amber")]
     inspection = corpus.inspections[view.inspection_id]
     recommendations = {r.number: r for r in inspection.recommendations}
@@ -254,9 +257,9 @@ def meetings_index(corpus: Corpus) -> dict[str, Any]:
             "councils": {cid: c.council for cid, c in corpus.councils.items()}}
 
 
-def report(corpus: Corpus, rid: str) -> dict[str, Any]:
+def report(corpus: Corpus, rid: str, as_at: dt.date | None = None) -> dict[str, Any]:
     """A report's front sheet or heading block, its numbered sections, and the records its
-    generated blocks draw from."""
+    generated blocks draw from (an action plan's progress as at `as_at`, a paper's day)."""
     from generator.model.council import PaperStyle
     from generator.render.report_body import number_body
 
@@ -273,7 +276,7 @@ def report(corpus: Corpus, rid: str) -> dict[str, Any]:
     sections = number_body(view.body, council.paragraph_numbering, insert_after_first=inserted)
     refs = {
         "inspection": corpus.inspections.get(front.inspection) if front.inspection else None,
-        "action_plan": corpus.action_plans.get(front.action_plan) if front.action_plan else None,
+        "action_plan": _plan_at(corpus, front.action_plan, as_at) if front.action_plan else None,
         "indicators": indicator_series(corpus, front.indicators)
         if front.indicators and front.indicators in corpus.indicators else None,
     }
@@ -284,6 +287,11 @@ def report(corpus: Corpus, rid: str) -> dict[str, Any]:
                 appendices = item.appendices
     return {"view": view, "council": council, "sections": sections, "refs": refs, "appendices": appendices,
             "lead_ins": lead_ins}
+
+
+def _plan_at(corpus: Corpus, pid: str, as_at: dt.date | None):
+    view = corpus.action_plans.get(pid)
+    return view.as_at(as_at) if view is not None and as_at is not None else view
 
 
 def recommendation_lead_ins(front, style) -> list[tuple[str, list[str]]]:

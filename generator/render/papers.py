@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Generator, Iterable, Iterator, Mapping
 
+from generator.plan.issue import action_plan_as_at, meeting_as_at, report_as_at
 from generator.plan.outputs import Output, Plan
 from generator.load.documents import Template
 from generator.render import pack, pages, paper_worker
@@ -173,11 +174,16 @@ class PaperContext:
     def council_of(self, council_id: str):
         return self.corpus.councils[council_id].council
 
+    def as_at(self, day: dt.date) -> dt.date:
+        """The day a paper is as at: its own (`plan.issue`), unless --as-of overrides it."""
+        return self.plan.papers_as_of or day
+
     def report(self, rid: str) -> Doc:
-        data = pages.report(self.corpus, rid)
+        day = self.as_at(report_as_at(self.corpus, rid))
+        data = pages.report(self.corpus, rid, as_at=day)
         view, council = data["view"], data["council"]
-        return self._doc(("report", rid), "report", f"the report {view.path}", view.path, view.front.title,
-                         {**data, "house_colour": council.colour}, view.front.date, council.name)
+        return self._doc(("report", rid, day), "report", f"the report {view.path}", view.path, view.front.title,
+                         {**data, "house_colour": council.colour, "as_of": day}, view.front.date, council.name)
 
     def inspection(self, iid: str) -> Doc:
         data = pages.inspection(self.corpus, iid)
@@ -187,14 +193,16 @@ class PaperContext:
                          f"{data['service'].name}: inspection findings ({view.date_label})",
                          {**data, "house_colour": council.colour}, created, council.name)
 
-    def action_plan(self, pid: str) -> Doc:
-        data = pages.action_plan(self.corpus, pid)
+    def action_plan(self, pid: str, day: dt.date | None = None) -> Doc:
+        """An action plan as at `day` (the pack's issue), or, printed on its own, as at its own day."""
+        day = self.as_at(day or action_plan_as_at(self.corpus, pid))
+        data = pages.action_plan(self.corpus, pid, as_at=day)
         view = data["view"]
         council = self.council_of(view.council_id)
         dates = [u.date for a in view.plan.actions for u in a.updates]
         created = max(dates) if dates else data["inspection"].date
-        return self._doc(("action_plan", pid), "action_plan", f"the action plan {view.path}", view.path,
-                         view.plan.title, {**data, "council": council, "house_colour": council.colour},
+        return self._doc(("action_plan", pid, day), "action_plan", f"the action plan {view.path}", view.path,
+                         view.plan.title, {**data, "council": council, "house_colour": council.colour, "as_of": day},
                          created, council.name)
 
     def markdown(self, path: str, title: str, meeting: MeetingView) -> Doc:
@@ -215,7 +223,7 @@ class PaperContext:
                          {"meeting": meeting.meeting, "appendix": appendix, "council": council,
                           "house_colour": council.colour, "sentence": pack.exempt_sentence(appendix.exempt),
                           "description": pack.SCHEDULE_12A.get(appendix.exempt, "")},
-                         meeting.meeting.issued or meeting.meeting.date, council.name)
+                         meeting_as_at(self.corpus, meeting.id), council.name)
 
     def front(self, meeting: MeetingView, rows: list[dict], members: bool, embargo: str | None) -> Doc:
         council = self.council_of(meeting.council_id)
@@ -227,14 +235,15 @@ class PaperContext:
                          meeting.path, title,
                          {"meeting": meeting.meeting, "council": council, "house_colour": council.colour,
                           "rows": rows, "members": members, "embargo": embargo,
+                          "issued": meeting_as_at(self.corpus, meeting.id),
                           "exempt_rows": any(a.exempt for r in rows for a in r["appendices"])},
-                         meeting.meeting.issued or meeting.meeting.date, council.name)
+                         meeting_as_at(self.corpus, meeting.id), council.name)
 
     def part(self, kind: str, ref: str, appendix: AppendixView, meeting: MeetingView) -> Doc | Inserted:
         if kind == "inspection":
             return self.inspection(ref)
         if kind == "action_plan":
-            return self.action_plan(ref)
+            return self.action_plan(ref, meeting_as_at(self.corpus, meeting.id))
         if kind == "markdown":
             return self.markdown(ref, appendix.title, meeting)
         attachment = self.corpus.attachments[ref]
@@ -382,7 +391,7 @@ def pack_recipe(ctx: PaperContext, meeting_id: str, wanted: dict[str, str], memb
     outputs = []
     kind = "Members' pack (NOT FOR PUBLICATION)" if members else (
         "supplementary agenda pack" if meeting.meeting.pack.value == "supplementary" else "agenda pack")
-    created = meeting.meeting.issued or meeting.meeting.date
+    created = meeting_as_at(ctx.corpus, meeting.id)
     council = ctx.council_of(meeting.council_id)
     if "pack" in wanted:
         front_title = "Covering letter" if meeting.meeting.pack.value == "supplementary" else "Agenda"

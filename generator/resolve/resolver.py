@@ -19,7 +19,7 @@ from generator.model.types import Status
 from generator.problems import Problem, Severity, did_you_mean
 from generator.resolve.corpus import (ActionPlanView, ActionView, AppendixView, AttachmentView,
                                       Corpus, CouncilView, IndicatorsView, InspectionView, ItemView,
-                                      MeetingView, Recommendation, ReportView, ServiceView)
+                                      MeetingView, Recommendation, ReportView, ServiceView, action_view)
 from generator.resolve.frameworks import apply_framework
 from generator.rules import progress
 from generator.rules.contrast import contrast_ratio
@@ -234,10 +234,7 @@ def _plan_actions(rec: Record, count: int, as_of: dt.date) -> PlanActions:
         if dates != sorted(dates):
             check.at(rec, ("actions", index, "updates"), Severity.WARNING,
                      "progress updates are not in date order", "list them oldest first")
-        latest = progress.latest_update(action)
-        status = latest.rag if latest else None
-        views.append(ActionView(action, status, progress.is_overdue(action, as_of, status),
-                                latest.note if latest else None))
+        views.append(action_view(action, as_of))
     return PlanActions(tuple(views), MappingProxyType(dict(progress.rag_counts(v.status for v in views))),
                        sum(v.overdue for v in views), check.problems, answers)
 
