@@ -48,5 +48,7 @@ class Council(BaseModel):
     clerk: Contact | None = Field(None, description="the clerk named on covering letters (name, telephone, email)")
     clear_days: int = Field(5, ge=0, le=60, description="papers whose meeting gives no 'issued' date are issued "
                                                          "this many clear days before it (5: the minimum in England)")
+    duplex: bool = Field(False, description="true: packs are printed double-sided, each item and appendix "
+                                            "starting on a right-hand page (blank pages between)")
     paper_style: PaperStyle = Field(PaperStyle.HEADING_BLOCK, description="front_sheet | heading_block")
     paragraph_numbering: ParagraphNumbering = Field(ParagraphNumbering.CONTINUOUS, description="sections | continuous")

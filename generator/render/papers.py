@@ -28,7 +28,7 @@ import multiprocessing
 import os
 import re
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Generator, Iterable, Iterator, Mapping
 
@@ -239,6 +239,13 @@ class PaperContext:
                           "exempt_rows": any(a.exempt for r in rows for a in r["appendices"])},
                          meeting_as_at(self.corpus, meeting.id), council.name)
 
+    def blank(self, meeting: MeetingView) -> Doc:
+        """"This page is intentionally left blank": printed duplex, the next paper starts on the right."""
+        council = self.council_of(meeting.council_id)
+        return self._doc(("blank", meeting.council_id), "blank", f"the blank page of {meeting.path}", meeting.path,
+                         "This page is intentionally left blank", {"council": council, "house_colour": council.colour},
+                         None, council.name)
+
     def part(self, kind: str, ref: str, appendix: AppendixView, meeting: MeetingView) -> Doc | Inserted:
         if kind == "inspection":
             return self.inspection(ref)
@@ -283,6 +290,7 @@ class Entry:
     title: str = ""
     pages: int = 0
     first: int | None = None
+    blank_after: int = 0              # duplex: blank pages after it, so the next starts on the right
 
 
 def item_heading(item: ItemView) -> str:
@@ -332,7 +340,7 @@ def front_rows(meeting: MeetingView, entries: list[Entry]) -> list[dict]:
             continue
         rows.append({"number": item.number, "title": item.title, "to_follow": item.to_follow,
                      "first": mine[0].first if mine else None,
-                     "last": (mine[-1].first + mine[-1].pages - 1) if mine else None,
+                     "last": (mine[-1].first + mine[-1].pages + mine[-1].blank_after - 1) if mine else None,
                      "appendices": list(item.appendices)})
     return rows
 
@@ -373,15 +381,18 @@ def pack_recipe(ctx: PaperContext, meeting_id: str, wanted: dict[str, str], memb
         entry.pages = count
 
     first_page = meeting.meeting.first_page
+    duplex = is_duplex(ctx, meeting)
     carried = [e for e in entries if e.item.embargo_until]
     embargo = _embargo_text(max(e.item.embargo_until for e in carried)) if carried else None
-    start, front, front_done = first_page, None, {}
+    start, front, front_done, lead = first_page, None, {}, 0
+    blank = ctx.blank(meeting) if duplex else None
     for _ in range(6):                # the front sheet's length settles at once unless it is numbered
-        for entry, span in zip(entries, pack.spans([e.pages for e in entries], start)):
-            entry.first = span.first
+        placed, lead = pack.spans([e.pages for e in entries], start, duplex)
+        for entry, span in zip(entries, placed):
+            entry.first, entry.blank_after = span.first, span.blank_after
         front = ctx.front(meeting, front_rows(meeting, entries), members,
                           embargo if meeting.meeting.pack.value == "supplementary" else None)
-        front_done = yield [front]
+        front_done = yield [front, blank] if blank else [front]
         wanted_start = first_page + front_done[front.key].pages if FRONT_SHEET_NUMBERED else first_page
         if wanted_start == start:
             break
@@ -398,8 +409,14 @@ def pack_recipe(ctx: PaperContext, meeting_id: str, wanted: dict[str, str], memb
         pieces = [pack.Piece(done[front.key].data, outline=(front_title,),
                              numbered=FRONT_SHEET_NUMBERED, keep_bookmarks=False, label=front.job.label,
                              title=front.title, repaired=True)]
+        blank_piece = None
+        if blank:
+            blank_piece = pack.Piece(done[blank.key].data, keep_bookmarks=False, label=blank.job.label,
+                                     title=blank.title, repaired=True)
+            pieces += [replace(blank_piece, numbered=False)] * pack.front_blanks(
+                done[front.key].pages, first_page, duplex) + [blank_piece] * lead
         for entry in entries:
-            pieces += _pieces(ctx, entry, done, in_pack=True)
+            pieces += _pieces(ctx, entry, done, in_pack=True) + [blank_piece] * entry.blank_after
         meta = pack.Metadata(f"{meeting.title}: {kind}", lang, council.name, created=created)
         outputs.append((wanted["pack"], _assemble(ctx, meeting, pieces, meta, first_page)))
     for entry in entries:
@@ -408,6 +425,13 @@ def pack_recipe(ctx: PaperContext, meeting_id: str, wanted: dict[str, str], memb
             outputs.append((wanted[entry.path],
                             _assemble(ctx, meeting, _pieces(ctx, entry, done, in_pack=False), meta, entry.first)))
     return outputs
+
+
+def is_duplex(ctx: PaperContext, meeting: MeetingView) -> bool:
+    """Printed double-sided: the meeting's `duplex`, else its council's."""
+    if meeting.meeting.duplex is not None:
+        return meeting.meeting.duplex
+    return ctx.council_of(meeting.council_id).duplex
 
 
 def _assemble(ctx: PaperContext, meeting: MeetingView, pieces: list[pack.Piece], meta: pack.Metadata,
