@@ -85,8 +85,7 @@ class Meeting(BaseModel):
     pack: PackKind = Field(PackKind.AGENDA, description="agenda (a front sheet) or supplementary (a covering letter)")
     issued: Date | None = Field(None, description="the date the pack (or letter) is issued")
     first_page: int = Field(1, ge=1, description="the first page number (a supplementary pack continues the main one)")
-    duplex: bool | None = Field(None, description="true: the pack is printed double-sided, each item and appendix "
-                                                  "starting on a right-hand page; default: the council's")
+    duplex: bool | None = Field(None, description="the pack printed double-sided (default: the council's)")
     status: Status = Field(Status.PUBLISHED, description="draft | published")
     embargo_until: LocalDateTime | None = Field(None, description="nothing of it is public before this")
     items: list[AgendaItem] = Field(min_length=1, description="the agenda items")
