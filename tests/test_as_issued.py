@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,8 @@ from click.testing import CliRunner
 
 from generator.cli import cli
 from generator.clock import LONDON
-from site_helpers import REPO, build, copy_site
+from site_helpers import REPO, build, copy_site, flat
+from site_helpers import pdf_texts as texts
 
 pytestmark = pytest.mark.pdf
 
@@ -27,16 +27,6 @@ DAY_ONE = dt.datetime(2026, 12, 5, 9, 30, tzinfo=LONDON)
 DAY_TWO = dt.datetime(2031, 7, 14, 16, 0, tzinfo=LONDON)
 MONTHS = ("January February March April May June July August September October November December").split()
 DATE = re.compile(r"\b(\d{1,2}) (" + "|".join(MONTHS) + r") (\d{4})\b")
-
-
-def texts(path: Path) -> list[str]:
-    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True,
-                         text=True).stdout
-    return out.split("\f")[:-1]
-
-
-def flat(text: str) -> str:
-    return " ".join(text.split())
 
 
 def dates_after(text: str, day: dt.date, phrase: str) -> list[str]:

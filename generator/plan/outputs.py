@@ -124,6 +124,8 @@ def pack_outputs(c: Corpus, view: MeetingView, fixed: bool = True) -> list[Outpu
             continue
         if item.report_id:
             inputs |= report_inputs(c, item.report_id, day)
+        if item.minutes:
+            inputs.add(f"attachment:{item.minutes}")
         for appendix in item.appendices:
             if appendix.exempt is None:
                 for kind, ref in appendix.parts:
@@ -133,7 +135,7 @@ def pack_outputs(c: Corpus, view: MeetingView, fixed: bool = True) -> list[Outpu
     for item in view.items:
         if item.to_follow:
             continue
-        if item.report_id:
+        if item.report_id or item.minutes:
             out.append(Output(f"meetings/{mid}/item-{item.number}.pdf", "pack", mid, "pack.html", keys_,
                               f"Agenda Item {item.number}: {item.title}"))
         for appendix in item.appendices:
@@ -259,6 +261,8 @@ def _outputs(c: Corpus, pdf: bool, fixed: bool = True) -> list[Output]:
         for item in view.items:
             if item.report_id:
                 related.add(f"report:{item.report_id}")
+            if item.minutes:
+                related.add(f"attachment:{item.minutes}")
             for appendix in item.appendices:
                 for kind, ref in appendix.parts:        # the meeting's page names them
                     if kind == "inspection":
@@ -268,7 +272,7 @@ def _outputs(c: Corpus, pdf: bool, fixed: bool = True) -> list[Output]:
                     else:
                         related.add(f"attachment:{ref}")
         outputs.append(page(f"meetings/{mid}/index.html", "meeting", related, mid, view.title))
-        if pdf and any(item.report_id or item.appendices for item in view.items):
+        if pdf and any(item.report_id or item.minutes or item.appendices for item in view.items):
             outputs += pack_outputs(c, view, fixed)
     for cid, view in c.councils.items():
         logo = view.council.logo

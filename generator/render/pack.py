@@ -65,6 +65,26 @@ def exempt_sentence(paragraph: int) -> str:
             "to the Local Government Act 1972")
 
 
+def exclusion_resolution(paragraphs: Sequence[int]) -> str | None:
+    """The resolution a meeting passes before its Part 2 items (Local Government Act 1972,
+    s.100A(4)), naming the Schedule 12A paragraphs that apply; None without Part 2 items."""
+    if not paragraphs:
+        return None
+    named = ", ".join(str(p) for p in paragraphs[:-1]) + (" and " if len(paragraphs) > 1 else "") + str(paragraphs[-1])
+    return ("That, under section 100A(4) of the Local Government Act 1972, the press and public be excluded "
+            "from the meeting for the following business, on the grounds that it involves the likely "
+            f"disclosure of exempt information as defined in paragraph{'s' if len(paragraphs) > 1 else ''} "
+            f"{named} of Part 1 of Schedule 12A to the Act.")
+
+
+def clock_time(hhmm: str) -> str:
+    """'17:30' as council agendas print it: '5.30 pm' ('12.00 noon' at midday)."""
+    hour, minute = (int(p) for p in hhmm.split(":"))
+    if (hour, minute) == (12, 0):
+        return "12.00 noon"
+    return f"{(hour - 1) % 12 + 1}.{minute:02d} {'pm' if hour >= 12 else 'am'}"
+
+
 # --- page ranges ------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

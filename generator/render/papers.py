@@ -236,6 +236,9 @@ class PaperContext:
                          {"meeting": meeting.meeting, "council": council, "house_colour": council.colour,
                           "rows": rows, "members": members, "embargo": embargo,
                           "issued": meeting_as_at(self.corpus, meeting.id),
+                          "time": pack.clock_time(meeting.meeting.time) if meeting.meeting.time else None,
+                          "clerk": meeting.meeting.clerk or council.clerk,
+                          "exclusion": pack.exclusion_resolution(sorted({r["exempt"] for r in rows if r["exempt"]})),
                           "exempt_rows": any(a.exempt for r in rows for a in r["appendices"])},
                          meeting_as_at(self.corpus, meeting.id), council.name)
 
@@ -253,8 +256,14 @@ class PaperContext:
             return self.action_plan(ref, meeting_as_at(self.corpus, meeting.id))
         if kind == "markdown":
             return self.markdown(ref, appendix.title, meeting)
-        attachment = self.corpus.attachments[ref]
-        return Inserted(attachment.raw or b"", f"content/{ref}", meeting.path)
+        return self.minutes(ref, appendix.title, meeting, kind)
+
+    def minutes(self, path: str, title: str, meeting: MeetingView, kind: str | None = None) -> Doc | Inserted:
+        """A file under content/ as a paper: a Markdown one laid out, a PDF inserted as it is."""
+        if (kind or ("markdown" if path.endswith(".md") else "pdf")) == "markdown":
+            return self.markdown(path, title, meeting)
+        attachment = self.corpus.attachments[path]
+        return Inserted(attachment.raw or b"", f"content/{path}", meeting.path)
 
 
 # --- what each output is made of ------------------------------------------------------------------
@@ -303,9 +312,10 @@ def pack_entries(ctx: PaperContext, meeting: MeetingView, members: bool) -> list
     for item in meeting.items:
         if item.to_follow:
             continue
-        if item.report_id:
+        if item.report_id or item.minutes:
+            paper = ctx.report(item.report_id) if item.report_id else ctx.minutes(item.minutes, item.title, meeting)
             entries.append(Entry(item, None, f"Agenda Item {item.number}", (item_heading(item),),
-                                 [ctx.report(item.report_id)], path=f"{base}/item-{item.number}.pdf",
+                                 [paper], path=f"{base}/item-{item.number}.pdf",
                                  title=f"Agenda Item {item.number}: {item.title}"))
         for appendix in item.appendices:
             stamp = f"Agenda Item {item.number} Appendix {appendix.number}"
@@ -339,6 +349,7 @@ def front_rows(meeting: MeetingView, entries: list[Entry]) -> list[dict]:
         if supplementary and not mine:
             continue
         rows.append({"number": item.number, "title": item.title, "to_follow": item.to_follow,
+                     "description": item.description, "part": item.part, "exempt": item.exempt,
                      "first": mine[0].first if mine else None,
                      "last": (mine[-1].first + mine[-1].pages + mine[-1].blank_after - 1) if mine else None,
                      "appendices": list(item.appendices)})

@@ -186,6 +186,10 @@ class ItemView:
     to_follow: bool
     embargo_until: dt.datetime | None
     appendices: tuple[AppendixView, ...]
+    description: str | None = None
+    minutes: str | None = None          # its paper: the minutes to approve (content/attachments/...)
+    part: int = 1                       # 2: exempt, after the exclusion of the press and public
+    exempt: int | None = None           # a Part 2 item's Schedule 12A paragraph
 
 
 @dataclass(frozen=True)
