@@ -32,7 +32,7 @@ DATE = re.compile(r"\b(\d{1,2}) (" + "|".join(MONTHS) + r") (\d{4})\b")
 def dates_after(text: str, day: dt.date, phrase: str) -> list[str]:
     """Each '<phrase> D Month YYYY' in text later than `day`."""
     found = []
-    for match in re.finditer(re.escape(phrase) + r" " + DATE.pattern, text):
+    for match in re.finditer(re.escape(phrase) + r" (?:[A-Z][a-z]+day, )?" + DATE.pattern, text):
         when = dt.date(int(match[3]), MONTHS.index(match[2]) + 1, int(match[1]))
         if when > day:
             found.append(match[0])
@@ -101,6 +101,8 @@ def test_no_shipped_paper_or_pack_says_as_at_a_day_after_its_issue(tmp_path):
             assert not dates_after(text, day, "as at"), pdf.name
             assert not dates_after(text, day, "Date of issue"), pdf.name
             checked += 1
+        front = flat(texts(site / "meetings" / mid / f"{mid}-agenda-pack.pdf")[0])
+        assert f"{day.day} {day:%B %Y}" in front, front[:400]          # the day it is issued, printed
     for pdf in sorted(site.rglob("*.pdf")):
         assert f"{DAY_TWO.day} {DAY_TWO:%B %Y}" not in flat("\n".join(texts(pdf))), pdf
     assert checked >= 5
