@@ -188,9 +188,9 @@ def test_torbay_outline_lists_the_item_and_every_appendix_at_its_first_page(torb
     titles = [(depth, title) for depth, title, _ in outline]
     assert (0, "9. Review of the Youth Offending Team") in titles
     stamps = [stamp_of(t) for t in page_texts(torbay_pack)]
-    for number, title in ((1, "HMIP inspection report and factual accuracy response"),
+    for number, title in ((1, "Summary of HMIP's inspection report, and the YOT's factual accuracy response"),
                           (2, "YOT improvement plan for out-of-court disposals"),
-                          (3, "Youth Offending Service remote peer review")):
+                          (3, "Summary of the LGA's remote peer review")):
         entry = [o for o in outline if o[1] == f"Appendix {number}: {title}"]
         assert entry and entry[0][0] == 1, outline
         assert entry[0][2] == stamps.index(f"Agenda Item 9 Appendix {number}")

@@ -84,7 +84,7 @@ def test_wolverhampton_paragraphs_are_numbered_in_sections(papers):
     assert re.search(r"^\s*2\.0\s+Background", text, re.M)
     numbers = re.findall(r"^\s*2\.([1-9]\d*)\s+\S", text, re.M)
     assert [int(n) for n in numbers][:5] == [1, 2, 3, 4, 5]
-    assert "Appendix 1: Youth Offending Team inspection report" in flat(text)
+    assert "Appendix 1: Summary of HMIP's inspection report" in flat(text)
 
 
 def test_dudley_report_has_the_heading_block_and_continuous_numbers(papers):

@@ -38,6 +38,7 @@ from generator.load.documents import Template
 from generator.render import pack, pages, paper_worker
 from generator.render.html import THEME, make_environment
 from generator.render.paper_fonts import PaperError, check_fonts
+from generator.render.report_body import number_tables
 from generator.speed.pdf_cache import DocumentCache, environment_digest
 from generator.resolve.corpus import AppendixView, Corpus, ItemView, MeetingView
 
@@ -164,6 +165,8 @@ class PaperContext:
         base.update(context)
         base.setdefault("house_colour", "#1d4f91")
         html = print_html(self.env.get_template("pack.html").render(**base))
+        if document == "report":
+            html = number_tables(html)
         key = hashlib.sha256(f"{html}\0{self.css}".encode()).hexdigest()
         job = Job(key=key, label=label, source=source, html=html, css=self.css, base_dir=str(self.content),
                   roots=self.roots, title=title, lang=corpus.site.language)

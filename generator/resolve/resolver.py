@@ -20,6 +20,7 @@ from generator.problems import Problem, Severity, did_you_mean
 from generator.resolve.corpus import (ActionPlanView, ActionView, AppendixView, AttachmentView,
                                       Corpus, CouncilView, IndicatorsView, InspectionView, ItemView,
                                       MeetingView, Recommendation, ReportView, ServiceView, action_view)
+from generator.resolve import papers
 from generator.resolve.frameworks import apply_framework
 from generator.rules import progress
 from generator.rules.contrast import contrast_ratio
@@ -597,6 +598,10 @@ def resolve(records: Records, as_of: dt.date, per_record: PerRecord = no_memo
     indicators = _indicators(check, records)
     meetings, report_item = _meetings(check, records)     # before reports: a report learns its meeting item
     reports = _reports(check, records, report_item, per_record)
+    # Between papers and packs (issue 25): what a paper says against what its pack holds.
+    check.problems += [*papers.cited_but_missing(records, meetings, report_item),
+                       *papers.wrong_council(records, meetings), *papers.same_inspection_twice(records),
+                       *papers.large_appendices(records)]
     attachments = _attachments(check, records)
     inspection_views, inspections_of = _inspection_views(records, inspections, plans)
     indicators_of = {view.service_id: xid for xid, view in indicators.items()}
