@@ -136,7 +136,8 @@ def indicator_series(corpus: Corpus, indicators_id: str) -> list[dict[str, Any]]
                 f", {COMPARATOR_NAMES[c]} {getattr(p.comparators, c):g}" for c in comparators
                 if getattr(p.comparators, c) is not None)
             for label, p in zip(labels, points))
-        chart = charts.line_chart(f"ind-{key}", f"{name} ({unit})", description, labels, series) \
+        spans = [_months(p.period) for p in points]
+        chart = charts.line_chart(f"ind-{key}", f"{name} ({unit})", description, labels, series, spans=spans) \
             if len(points) > 1 else charts.horizontal_bars(
                 f"ind-{key}", f"{name} ({unit})", description,
                 [charts.Bar(s.name, s.values[0], charts.SERIES_COLOURS[i % 4]) for i, s in enumerate(series)
@@ -145,6 +146,13 @@ def indicator_series(corpus: Corpus, indicators_id: str) -> list[dict[str, Any]]
                     "comparators": [(c, COMPARATOR_NAMES[c]) for c in comparators], "chart": chart,
                     "service_name": service_name})
     return out
+
+
+def _months(period) -> int:
+    """How many months a period covers: a year 12, a quarter 3 (lines join only like with like)."""
+    start = period.from_.start
+    end = period.to.end if period.to else period.from_.end
+    return (end.year - start.year) * 12 + end.month - start.month + 1
 
 
 def _period_label(period) -> str:
