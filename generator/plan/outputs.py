@@ -54,11 +54,12 @@ class Plan:
     keys: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))   # output path -> key
     state: PublicationState | None = None
     papers_as_of: dt.date | None = None   # --as-of: every paper as at this day, not as issued (`plan.issue`)
+    deferred: tuple[Output, ...] = ()     # papers linked but made only when asked for (`scrutiny serve`)
 
     @cached_property
     def paths(self) -> frozenset[str]:
         """Every output path, built once per plan (pages ask 'does this PDF exist?' often)."""
-        return frozenset(o.path for o in self.outputs)
+        return frozenset(o.path for o in (*self.outputs, *self.deferred))
 
     def by_path(self) -> dict[str, Output]:
         return {o.path: o for o in self.outputs}
@@ -166,6 +167,7 @@ class Build:
     search: bool = True
     pdf_only: bool = False                   # the papers and packs only
     papers_as_of: dt.date | None = None      # --as-of: papers as at that day, not as issued
+    pdf_on_demand: bool = False              # papers linked from the pages but not rendered (`Plan.deferred`)
 
 
 def plan_build(corpus: Corpus, now: dt.datetime, build: Build, preview: bool = False) -> Plan:
@@ -173,6 +175,8 @@ def plan_build(corpus: Corpus, now: dt.datetime, build: Build, preview: bool = F
     key, and the publication state the site is built for."""
     plan = plan_site(corpus, now, preview, build.pdf, build.papers_as_of)
     outputs = list(plan.outputs)
+    deferred = [o for o in outputs if o.kind in ("pdf", "pack")] if build.pdf_on_demand else []
+    outputs = [o for o in outputs if o not in deferred]
     if build.pdf_only:
         outputs = [o for o in outputs if o.kind in ("pdf", "pack")]
     else:
@@ -190,7 +194,7 @@ def plan_build(corpus: Corpus, now: dt.datetime, build: Build, preview: bool = F
         keys[search.path] = search_key(
             {path: key for path, key in keys.items() if path.endswith(".html")}, environment)
     state = publication_state(corpus, plan.withheld, build.inputs, now)
-    return replace(plan, outputs=tuple(outputs), keys=MappingProxyType(keys), state=state)
+    return replace(plan, outputs=tuple(outputs), keys=MappingProxyType(keys), state=state, deferred=tuple(deferred))
 
 
 SEARCH_INDEX = "pagefind"        # a folder: every file under it is the search index's
