@@ -131,6 +131,24 @@ def test_a_noting_item_that_is_not_a_sentence_gets_a_lead_in_that_makes_it_one(t
     assert "It is recommended that Members" not in text
 
 
+def test_dudley_contact_block_is_never_alone_on_the_last_page(papers):
+    # The reference's page 8 held only the contact officer: ours keeps it with the report's end.
+    last = page_texts(papers["dudley-yos-action-plan-update"])[-1]
+    assert "Contact Officer: Scott Jones" in last and "Catherine Driscoll" in last
+    assert re.search(r"^\s*\d+\s+\S", last, re.M), last           # a numbered paragraph beside it
+
+
+def test_dudley_indicator_tables_are_never_split_across_pages(papers):
+    # The re-offending table's two rows (the reference: the year 2.45, the quarter 2.25), and the
+    # first-time entrants' (260, then 203), each print on one page: no row is left alone.
+    pages = page_texts(papers["dudley-yos-action-plan-update"])
+    for first, second in ((r"Jan-Dec 2018\s+2\.45", r"Oct-Dec 2018\s+2\.25"),
+                          (r"Jan-Dec 2018\s+260", r"Jan-Dec 2019\s+203")):
+        on = [i for i, t in enumerate(pages) if re.search(first, t)], [i for i, t in enumerate(pages)
+                                                                           if re.search(second, t)]
+        assert on[0] and on[0] == on[1], (first, on)
+
+
 def test_dudley_report_embeds_blocks_drawn_from_the_records(papers):
     text = flat("\n".join(page_texts(papers["dudley-yos-action-plan-update"])))
     assert "The Chair of the YOS Board should:" in text            # [[recommendations]]
