@@ -90,13 +90,16 @@ class BuildOptions:
     pdf_only: bool = False            # the papers and packs only, into their own folder
     jobs: int = 0                     # 0: all cores
     reuse_layouts: bool = True        # PDF documents laid out by an earlier build (.cache/): speed only
+    papers_as_of: dt.date | None = None   # --as-of given: papers as at that day, not as issued
+    pdf_on_demand: bool = False       # papers linked, made when asked for (`scrutiny serve`): `Plan.deferred`
 
     @property
     def as_of(self) -> dt.date:
         return self.now.astimezone(LONDON).date()
 
     def describe(self) -> str:
-        return options_text(self.drafts, self.pdf, self.search, self.pdf_only)
+        return options_text(self.drafts, self.pdf, self.search, self.pdf_only, self.papers_as_of,
+                            self.pdf_on_demand)
 
 
 @dataclass
@@ -133,7 +136,8 @@ def build_site(options: BuildOptions, memo: BuildMemo | None = None, progress: P
             return report
         stage = time.perf_counter()
         build = Build(files.templates, files.assets, inputs_digest(files, checked.digests, options.describe()),
-                      pdf=options.pdf, search=options.search, pdf_only=options.pdf_only)
+                      pdf=options.pdf, search=options.search, pdf_only=options.pdf_only,
+                      papers_as_of=options.papers_as_of, pdf_on_demand=options.pdf_on_demand)
         report.plan = plan = plan_build(checked.corpus, options.now, build, preview=options.drafts)
         report.timings["plan"] = time.perf_counter() - stage
         _render_and_write(options, live, plan, files, report, memo, progress)

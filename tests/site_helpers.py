@@ -80,3 +80,17 @@ def parse_page(path: Path) -> LinkCollector:
 
 def visible_text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def pdf_texts(path: Path) -> list[str]:
+    """The text of each page of a PDF, as pdftotext lays it out."""
+    import subprocess
+
+    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True,
+                         text=True).stdout
+    return out.split("\f")[:-1]
+
+
+def flat(text: str) -> str:
+    """Text with its white space folded: words as a reader sees them, whatever the layout."""
+    return " ".join(text.split())

@@ -132,6 +132,11 @@ TABLE = [
         "'../secrets/peer-review.pdf' points outside content/", "give a path under content/"),
     Bad("meetings/exempt-paragraph-9.yaml", 11, 17, "9   #", "items.0.appendices.0.exempt",
         "9 is not a Schedule 12A paragraph for a council in England", "use 1 to 7"),
+    Bad("meetings/item-numbers-skip.yaml", 12, 13, "7     #", "items.3.number",
+        "agenda item numbers skip from 3 to 7", "number the agenda's items 1, 2, 3 ... in order (this one 4)",
+        Severity.WARNING),
+    Bad("meetings/part-two-without-paragraph.yaml", 9, 11, "2       #", "items.1.part",
+        "a Part 2 item needs its Schedule 12A paragraph", "add 'exempt: N'"),
     Bad("meetings/bad-time.yaml", 5, 7, "5.30pm", "time",
         "'5.30pm' is not in the expected form", "a time is HH:MM"),
     Bad("meetings/title-with-noncharacter-escape.yaml", 7, 12, '"Review', "items.0.title",
@@ -228,7 +233,8 @@ def test_a_bad_file_is_a_content_error_at_its_planted_line_and_column(bad: Bad, 
 
 @pytest.mark.parametrize("bad", TABLE, ids=str)
 def test_a_bad_file_with_one_fault_gives_exactly_one_error(bad: Bad, check_bad):
-    errors = check_bad(bad).errors
+    # (a planted warning: exactly one warning, and no error)
+    errors = [p for p in check_bad(bad).problems if p.severity in (E, bad.severity)]
     assert [p.path for p in errors] == [f"content/{bad.file}"], "\n".join(map(str, errors))
 
 
@@ -323,7 +329,7 @@ council: cardiff
 committee: Children and Young People Scrutiny Committee
 date: 2021-03-01
 items:
-  - number: 4
+  - number: 1
     title: Youth Justice Service inspection
     appendices:
       - {title: Staffing proposals, inspection: base-2021, exempt: %d}

@@ -115,8 +115,8 @@ def check(root: Path, memo: BuildMemo | None) -> tuple:
 def test_errors_and_warnings_are_the_same_with_the_memo_and_go_when_fixed(served: tuple[Path, BuildMemo]) -> None:
     root, memo = served
     # A warning the per-record part of resolving finds, in a file then left as it is ...
-    replace_in_file(root / PLAN, "      - {date: 2021-03-17, rag: complete, note: \"The YJB",
-                    "      - {date: 2021-03-18, rag: green}\n      - {date: 2021-03-17, rag: complete, note: \"The YJB")
+    replace_in_file(root / PLAN, "      - {date: 2021-03-11, rag: complete, note: \"The YJB",
+                    "      - {date: 2021-03-12, rag: green}\n      - {date: 2021-03-11, rag: complete, note: \"The YJB")
     warned = check(root, memo)
     order = [p for p in warned if p.path == PLAN]
     assert [p.message for p in order] == ["progress updates are not in date order"]

@@ -32,7 +32,7 @@ REQUIRED = {
     "action-plan": [("inspection", "torbay-2021"), ("title", "OOCD improvement plan"), ("- id", "A1"),
                     ("action", "Set up a working group")],
     "meeting": [("council", "torbay"), ("committee", "Children and Young People's Overview and Scrutiny Board"),
-                ("date", "2021-03-01"), ("- number", "9"), ("title", "Review of the Youth Offending Team")],
+                ("date", "2021-03-01"), ("title", "Review of the Youth Offending Team")],   # item 4, after the standard items
     "report": [("council", "torbay"), ("title", "Youth Offending Team inspection"), ("date", "2021-03-01")],
     "service": [("name", "Dudley Youth Offending Service"), ("short_name", "Dudley YOS"), ("council", "torbay")],
     "council": [("name", "Dudley Metropolitan Borough Council")],

@@ -188,9 +188,9 @@ def test_torbay_outline_lists_the_item_and_every_appendix_at_its_first_page(torb
     titles = [(depth, title) for depth, title, _ in outline]
     assert (0, "9. Review of the Youth Offending Team") in titles
     stamps = [stamp_of(t) for t in page_texts(torbay_pack)]
-    for number, title in ((1, "HMIP inspection report and factual accuracy response"),
+    for number, title in ((1, "Summary of HMIP's inspection report, and the YOT's factual accuracy response"),
                           (2, "YOT improvement plan for out-of-court disposals"),
-                          (3, "Youth Offending Service remote peer review")):
+                          (3, "Summary of the LGA's remote peer review")):
         entry = [o for o in outline if o[1] == f"Appendix {number}: {title}"]
         assert entry and entry[0][0] == 1, outline
         assert entry[0][2] == stamps.index(f"Agenda Item 9 Appendix {number}")
@@ -456,7 +456,7 @@ def test_an_inserted_file_that_is_not_a_pdf_is_a_content_error_naming_it(tmp_pat
 
 def test_spans_number_documents_on_from_the_first_page():
     from generator.render.pack import Span, spans
-    assert spans([3, 0, 2], 13) == [Span(13, 15), Span(None, None), Span(16, 17)]
+    assert spans([3, 0, 2], 13) == ([Span(13, 15), Span(None, None), Span(16, 17)], 0)
 
 
 # --- the worker pool: a crash or a hang fails with the document named -----------------------------------
@@ -606,3 +606,89 @@ def test_a_lone_paper_assembled_in_place_is_the_paper_a_new_file_would_be():
     seen, expected = _logical(in_place), _logical(copied)
     assert len(seen["contents"]) >= 2 and seen["outline"] and seen["id_tree"]   # a real, split paper
     assert seen == expected
+
+
+# --- the members' pack is private to its owner (issue 25, item 8) ------------------------------------
+
+def test_the_confidential_folder_is_0700_and_the_members_pack_0600(members_pack, small_site):
+    assert (small_site / "output" / "confidential").stat().st_mode & 0o777 == 0o700
+    assert members_pack.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_looser_confidential_folder_is_tightened_with_a_warning(small_site, members_pack):
+    folder = small_site / "output" / "confidential"
+    folder.chmod(0o755)
+    members_pack.chmod(0o644)
+    stray = folder / "notes.txt"
+    stray.write_text("exempt notes")
+    stray.chmod(0o664)
+    result = CliRunner().invoke(cli, ["-C", str(small_site), "pack", "testshire-2024-01-10", "--members",
+                                      "--as-of", "2024-01-09"], obj={})
+    assert result.exit_code == 0, result.output
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert members_pack.stat().st_mode & 0o777 == 0o600
+    assert stray.stat().st_mode & 0o777 == 0o600
+    assert "could be read by other users (mode 755)" in result.stderr
+    assert "notes.txt could be read by other users (mode 664)" in result.stderr
+
+
+# --- page labels and double-sided printing (issue 25, item 5) ----------------------------------------
+
+def labels_match_printed_numbers(path: Path) -> int:
+    """Assert a viewer's page labels are the printed numbers; returns how many pages are numbered."""
+    import pypdf
+
+    labels = pypdf.PdfReader(path).page_labels
+    pages = page_texts(path)
+    assert len(labels) == len(pages)
+    numbered = 0
+    for label, text in zip(labels, pages):
+        printed = printed_number(text)
+        if printed is None:
+            assert re.fullmatch(r"[ivxl]+", label), (path.name, label)      # front matter: i, ii ...
+        else:
+            assert label == str(printed), (path.name, label, printed)
+            numbered += 1
+    return numbered
+
+
+def test_every_pack_and_per_item_pdf_has_page_labels_equal_to_its_printed_numbers(torbay_pack, small_pack,
+                                                                                  small_build):
+    assert labels_match_printed_numbers(torbay_pack) >= 3          # "Page 13" is label 13
+    assert labels_match_printed_numbers(small_pack) >= 3
+    per_item = sorted((small_build / "meetings" / "testshire-2024-01-10").glob("item-*.pdf"))
+    assert len(per_item) >= 3
+    for path in per_item:
+        assert labels_match_printed_numbers(path) >= 1
+
+
+@pytest.fixture(scope="module")
+def duplex_pack(tmp_path_factory) -> Path:
+    root = make_site(tmp_path_factory.mktemp("duplex"))
+    meeting = root / "content" / "meetings" / "testshire-2024-01-10.yaml"
+    meeting.write_text(meeting.read_text().replace("first_page: 5\n", "first_page: 5\nduplex: true\n"))
+    target = root / "duplex.pdf"
+    result = scrutiny(root, "pack", "testshire-2024-01-10", "-o", str(target), "--as-of", "2024-01-09")
+    assert result.exit_code == 0, result.output
+    return target
+
+
+def test_duplex_starts_every_item_and_appendix_on_an_odd_page_with_exact_ranges(duplex_pack):
+    pages = page_texts(duplex_pack)
+    numbers = [printed_number(t) for t in pages]
+    stamps = [stamp_of(t) for t in pages]
+    starts = [i for i, s in enumerate(stamps) if s and (i == 0 or stamps[i - 1] != s)]
+    assert len(starts) >= 3
+    for index in starts:
+        assert numbers[index] % 2 == 1, (stamps[index], numbers[index])
+        assert index % 2 == 0, "each starts on a right-hand (odd) sheet side of the printed pack"
+    blanks = [i for i, t in enumerate(pages) if "This page is intentionally left blank" in t]
+    assert blanks and all(stamps[i] is None for i in blanks)
+    # The front sheet's range runs from the item's first page to its last, the blank pages counted.
+    listed = re.search(r"2\.\s+Youth justice plan update\s+Pages (\d+) - (\d+)", pages[0])
+    assert listed, pages[0]
+    item = [numbers[i] for i, s in enumerate(stamps) if (s or "").startswith("Agenda Item 2")]
+    following = [n for n in numbers if n is not None and n > max(item)]
+    assert int(listed.group(1)) == min(item)
+    assert int(listed.group(2)) == (min(following) - 1 if following else max(n for n in numbers if n))
+    assert labels_match_printed_numbers(duplex_pack) == len([n for n in numbers if n is not None])

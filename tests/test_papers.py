@@ -84,7 +84,7 @@ def test_wolverhampton_paragraphs_are_numbered_in_sections(papers):
     assert re.search(r"^\s*2\.0\s+Background", text, re.M)
     numbers = re.findall(r"^\s*2\.([1-9]\d*)\s+\S", text, re.M)
     assert [int(n) for n in numbers][:5] == [1, 2, 3, 4, 5]
-    assert "Appendix 1: Youth Offending Team inspection report" in flat(text)
+    assert "Appendix 1: Summary of HMIP's inspection report" in flat(text)
 
 
 def test_dudley_report_has_the_heading_block_and_continuous_numbers(papers):
@@ -99,6 +99,54 @@ def test_dudley_report_has_the_heading_block_and_continuous_numbers(papers):
     numbers = [int(n) for n in re.findall(r"^\s*(\d+)\s{2,}[A-Z]", text, re.M)]
     assert numbers[:8] == list(range(1, 9))
     assert "Contact Officer: Scott Jones" in flat(text)
+
+
+def test_wolverhampton_report_reads_that_cabinet_recommends_that_council(papers):
+    # The reference front sheet: "That Cabinet recommends that Council: 1. Endorse ..." and
+    # "The Cabinet is asked to note: 1. The 'Good' inspection rating ..."
+    first = flat(page_texts(papers["wolverhampton-yot-inspection-outcome"])[0])
+    assert re.search(r"That Cabinet recommends that Council: 1\.? Endorse the adoption", first), first
+    assert re.search(r"The Cabinet is asked to note: 1\.? The 'Good' inspection rating", first), first
+    assert "The Cabinet is recommended to" not in first
+
+
+def test_dudley_recommendations_are_numbered_sentences_after_the_lead_in(papers):
+    # The reference's paragraph 2: "It is recommended that Members:-" then the two items as written.
+    text = flat("\n".join(page_texts(papers["dudley-yos-action-plan-update"])))
+    assert re.search(r"It is recommended that Members: 1\.? Note the content of this report\. "
+                     r"2\.? Comment on and provide support to aid the progress", text), text[:2000]
+
+
+def test_a_noting_item_that_is_not_a_sentence_gets_a_lead_in_that_makes_it_one(tmp_path, make_site):
+    root = make_site(tmp_path, {
+        "councils/dudley.yaml": "name: Dudley Council\npaper_style: heading_block\n",
+        "reports/r.md": ("---\ncouncil: dudley\ntitle: Inspection outcome\ndate: 2024-01-10\n"
+                         "recommendations:\n  for_noting: [\"The 'Outstanding' rating of the service.\"]\n---\n"
+                         "## Purpose\n\nTo report the outcome.\n")})
+    target = tmp_path / "r.pdf"
+    result = scrutiny("paper", "report", "r", "-o", str(target), "--as-of", AS_OF, root=root)
+    assert result.exit_code == 0, result.output
+    text = flat("\n".join(page_texts(target)))
+    assert re.search(r"Members are asked to note: 1\.? The 'Outstanding' rating of the service\.", text), text
+    assert "It is recommended that Members" not in text
+
+
+def test_dudley_contact_block_is_never_alone_on_the_last_page(papers):
+    # The reference's page 8 held only the contact officer: ours keeps it with the report's end.
+    last = page_texts(papers["dudley-yos-action-plan-update"])[-1]
+    assert "Contact Officer: Scott Jones" in last and "Catherine Driscoll" in last
+    assert re.search(r"^\s*\d+\s+\S", last, re.M), last           # a numbered paragraph beside it
+
+
+def test_dudley_indicator_tables_are_never_split_across_pages(papers):
+    # The re-offending table's two rows (the reference: the year 2.45, the quarter 2.25), and the
+    # first-time entrants' (260, then 203), each print on one page: no row is left alone.
+    pages = page_texts(papers["dudley-yos-action-plan-update"])
+    for first, second in ((r"Jan-Dec 2018\s+2\.45", r"Oct-Dec 2018\s+2\.25"),
+                          (r"Jan-Dec 2018\s+260", r"Jan-Dec 2019\s+203")):
+        on = [i for i, t in enumerate(pages) if re.search(first, t)], [i for i, t in enumerate(pages)
+                                                                           if re.search(second, t)]
+        assert on[0] and on[0] == on[1], (first, on)
 
 
 def test_dudley_report_embeds_blocks_drawn_from_the_records(papers):

@@ -268,3 +268,50 @@ def test_a_request_for_another_host_name_is_refused(tmp_path, make_site):
         server.shutdown()
         server.server_close()
 
+
+
+REPORT = """\
+---
+council: torbay
+title: Youth justice plan update
+date: 2024-01-10
+---
+## Purpose
+
+To update the Board on the youth justice plan.
+"""
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int, int]]:
+    """Every file under `folder`: its bytes, modification time and inode."""
+    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns, p.stat().st_ino)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def get_bytes(url: str) -> tuple[int, str, bytes]:
+    with urllib.request.urlopen(url, timeout=60) as response:
+        return response.status, response.headers.get("Content-Type", ""), response.read()
+
+
+@pytest.mark.pdf
+def test_serve_leaves_the_published_site_as_it_was_and_its_pages_keep_their_papers(served, run_cli):
+    root, server = served({"reports/plan-update.md": REPORT})
+    server.stop()
+    built = run_cli("build", "-q", root=root)
+    assert built.exit_code == 0, built.output
+    site = root / "output" / "site"
+    before = snapshot(site)
+    assert "reports/plan-update/plan-update.pdf" in before
+
+    server = Server(root)
+    try:
+        page = get(server.url + "reports/plan-update/index.html")
+        assert 'href="plan-update.pdf"' in page or 'plan-update/plan-update.pdf"' in page, page[-3000:]
+        status, kind, paper = get_bytes(server.url + "reports/plan-update/plan-update.pdf")
+        assert (status, kind) == (200, "application/pdf")
+        # made on demand from the same records as the published paper, as at its own date: the same file
+        assert paper == before["reports/plan-update/plan-update.pdf"][0]
+        assert not (root / "output" / "serve" / "reports" / "plan-update" / "plan-update.pdf").exists()
+    finally:
+        assert server.stop() == 0
+    assert snapshot(site) == before

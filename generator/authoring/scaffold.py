@@ -30,6 +30,7 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -472,6 +473,32 @@ line, for example `[[ratings-table]]` or `[[recommendations]]` (with `inspection
 """
 
 
+# --------------------------------------------------------------------------- meetings
+
+# The items an agenda usually opens with (our words), before the meeting's own business.
+STANDARD_ITEMS = (
+    ("Apologies for absence", "To receive apologies for absence from the meeting."),
+    ("Declarations of interest", "To receive any declarations of interest under the Members' Code of Conduct."),
+    ("Minutes of the previous meeting", "To approve as a correct record the minutes of the previous meeting."),
+)
+
+
+def meeting_items(walker: SchemaWalker, name: str, prop: dict, indent: int) -> list[Line]:
+    """A meeting's agenda: the standard opening items written out, then one item to fill in."""
+    lines = [Line(indent, "items:", "(required) the agenda items in order: the usual opening items, then yours")]
+    for number, (title, description) in enumerate(STANDARD_ITEMS, 1):
+        lines += [Line(indent + 2, f"- number: {number}"), Line(indent + 4, f"title: {yaml_scalar(title)}"),
+                  Line(indent + 4, f"description: {yaml_scalar(description)}")]
+        if title.startswith("Minutes"):
+            lines.append(Line(indent + 4, "minutes:", "the minutes as a file: attachments/NAME.md or .pdf",
+                              indent + 4))
+    item, _ = walker.unwrap(walker.resolve(prop).get("items", {}))
+    entry = walker.object_lines(item, indent + 4, None)
+    entry = [Line(l.indent, f"number: {len(STANDARD_ITEMS) + 1}", l.comment, l.hash_at) if l.text == "number:"
+             else l for l in entry]
+    return lines + walker.list_entry(entry, indent + 2)
+
+
 def known_ids(root: Path) -> dict[str, list[str]]:
     """The ids of the records that exist, by kind (from file names; nothing is validated)."""
     ids: dict[str, list[str]] = {}
@@ -496,6 +523,8 @@ def scaffold_text(root: Path, kind: Kind, record_id: str, prefill: dict[str, str
         if inspection_type is not None:
             context.prefill["inspection_type"] = inspection_type
         context.overrides = inspection_overrides(walker, *framework, inspection_type)
+    if kind.model_key == "meeting":
+        context.overrides = {"items": partial(meeting_items, walker)}
     path = kind.path(root, record_id)
     about = (schema.get("description") or "").strip().rstrip(".")
     header = [

@@ -1,8 +1,11 @@
 """`scrutiny serve`: preview the site while editing it.
 
 - builds the site into its own folder, output/serve/ (never output/site, which only
-  `scrutiny build` changes; no PDFs unless asked: they take seconds each), then serves it
-  on 127.0.0.1 only, from a thread (the standard library's ThreadingHTTPServer);
+  `scrutiny build` changes), then serves it on 127.0.0.1 only, from a thread (the standard
+  library's ThreadingHTTPServer);
+- pages link their papers as the site does, but a paper is made only when it is asked for
+  (`Papers`), from the last good build's plan: layouts an earlier build kept in .cache/ are
+  reused, so a paper `scrutiny build` made is quick; `--pdf` makes them all with each build;
 - the main thread watches content/ and templates/ (watchfiles) and rebuilds on change; the
   build is the ordinary incremental, atomic `build_site`, so a failed build leaves the last
   good output being served;
@@ -55,6 +58,7 @@ class State:
     failure: str | None = None          # a build that crashed or could not write, not content
     built_at: str = ""
     lock: threading.Lock = field(default_factory=threading.Lock)
+    papers: "Papers | None" = None      # the last good build's papers, made on demand
 
     def update(self, errors: list[Problem], failure: str | None) -> None:
         with self.lock:
@@ -152,10 +156,26 @@ class Handler(SimpleHTTPRequestHandler):
             local = local / "index.html"
         if local.suffix.lower() in (".html", ".htm") and local.is_file():
             return self.send_page(HTTPStatus.OK, local.read_bytes(), head)
+        papers = self.state.papers
+        if not local.exists() and papers is not None and papers.has(url.path):
+            return self.send_paper(papers, url.path, head)
         if not local.exists():
             return self.send_page(HTTPStatus.NOT_FOUND, fallback_page(
                 "Not found", f"There is no page at {url.path} (yet)."), head)
         return super().do_HEAD() if head else super().do_GET()
+
+    def send_paper(self, papers: "Papers", path: str, head: bool) -> None:
+        try:
+            data = papers.get(path)
+        except Exception as exc:                               # a paper that cannot be made: say why
+            return self.send_page(HTTPStatus.INTERNAL_SERVER_ERROR, fallback_page(
+                "The paper could not be made", html.escape(str(exc))), head)
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "application/pdf")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if not head:
+            self.wfile.write(data)
 
     def host_allowed(self) -> bool:
         host = (self.headers.get("Host") or "").strip().lower()
@@ -243,7 +263,9 @@ class Builder:
         started = time.perf_counter()
         now = self.now()
         options = BuildOptions(root=self.options.root, output=self.options.output, now=now,
-                               drafts=self.options.drafts, pdf=self.options.pdf, search=self.options.search)
+                               drafts=self.options.drafts, pdf=True, pdf_on_demand=not self.options.pdf,
+                               search=self.options.search,
+                               papers_as_of=self.options.as_of.date() if self.options.as_of else None)
         failure = None
         errors: list[Problem] = []
         try:
@@ -257,6 +279,7 @@ class Builder:
             errors = [p for p in report.checked.problems if p.severity is Severity.ERROR] if report.checked else []
             if not errors and report.plan is not None:
                 self.next_release = self._next_release(report.checked.corpus, now)
+                self.state.papers = Papers(self.options.root, report.plan, report.checked.files.templates)
         self.state.update(errors, failure)
         seconds = time.perf_counter() - started
         prefix = f"{reason}: " if reason else ""
@@ -280,6 +303,29 @@ class Builder:
     def release_due(self) -> bool:
         return (self.options.as_of is None and self.next_release is not None
                 and dt.datetime.now(LONDON) >= self.next_release)
+
+
+class Papers:
+    """The papers of one build, each made the first time it is asked for and kept for the
+    next request (until the next build replaces this object)."""
+
+    def __init__(self, root: Path, plan, templates) -> None:
+        self.root, self.plan, self.templates = root, plan, templates
+        self.by_url = {"/" + o.path: o for o in plan.deferred}
+        self.made: dict[str, bytes] = {}
+        self.lock = threading.Lock()          # one paper at a time: requests come from several threads
+
+    def has(self, url_path: str) -> bool:
+        return urllib.parse.unquote(url_path) in self.by_url
+
+    def get(self, url_path: str) -> bytes:
+        from generator.render.papers import render_output
+
+        key = urllib.parse.unquote(url_path)
+        with self.lock:
+            if key not in self.made:
+                self.made[key] = render_output(self.root, self.plan, self.templates, self.by_url[key], jobs=1)
+            return self.made[key]
 
 
 def _describe(changes) -> str:

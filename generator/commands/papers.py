@@ -32,7 +32,8 @@ def _checked_plan(ctx: click.Context, as_of, drafts: bool):
     if checked.errors or checked.corpus is None:
         print_problems(checked, quiet_notices=True)
         sys.exit(1)
-    return root, checked, plan_site(checked.corpus, now, preview=drafts, pdf=True)
+    return root, checked, plan_site(checked.corpus, now, preview=drafts, pdf=True,
+                                    papers_as_of=now.date() if as_of else None)
 
 
 def _unknown(kind: str, wanted: str, known, param: str) -> click.BadParameter:
@@ -57,12 +58,39 @@ def _inside(path: Path, folder: Path) -> bool:
         return False
 
 
-def _write(target: Path, data: bytes) -> None:
-    """Write atomically: a reader never sees half a PDF."""
+def _write(target: Path, data: bytes, private: bool = False) -> None:
+    """Write atomically: a reader never sees half a PDF. A `private` file is made 0600 from
+    its first byte (never readable by other users, not even for a moment)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600 if private else 0o666)
+    with os.fdopen(descriptor, "wb") as handle:
+        if private:
+            os.fchmod(handle.fileno(), 0o600)
+        handle.write(data)
     temporary.replace(target)
+
+
+PRIVATE_FOLDER, PRIVATE_FILE = 0o700, 0o600
+
+
+def make_private(folder: Path) -> list[str]:
+    """Create `folder` readable by its owner only (0700) and make every file in it 0600.
+
+    Members' packs hold exempt information: other users of the server must not read them.
+    Returns a warning for each folder or file that was looser, and has been tightened."""
+    warnings = []
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in [folder, *sorted(folder.rglob("*"))]:
+        if path.is_symlink():
+            continue
+        wanted = PRIVATE_FOLDER if path.is_dir() else PRIVATE_FILE
+        mode = path.stat().st_mode & 0o777
+        if mode & ~wanted:
+            path.chmod(wanted)
+            warnings.append(f"warning: {path} could be read by other users (mode {mode:o}); "
+                            f"it is now {wanted:o}, private to you")
+    return warnings
 
 
 def _report_written(root: Path, target: Path, data: bytes) -> None:
@@ -123,7 +151,12 @@ def register(cli: click.Group) -> None:
         except OutputError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
-        _write(target, data)
+        if members:
+            confidential = root / "output" / "confidential"
+            if _inside(target, confidential):     # elsewhere (-o) only the file itself is made private
+                for warning in make_private(confidential):
+                    click.echo(warning, err=True)
+        _write(target, data, private=members)
         _report_written(root, target, data)
 
     @cli.command("paper")

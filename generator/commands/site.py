@@ -119,6 +119,7 @@ def register(cli: click.Group) -> None:
         if pdf_only and no_pdf:
             raise click.UsageError("--pdf-only and --no-pdf contradict each other")
         rehearsal = now > now_in_london()
+        papers_as_of = now.date() if as_of else None       # else every paper is as at its issue
         folder = "pdf" if pdf_only else "preview" if drafts or rehearsal else "site"
         target = (output or root / "output" / folder).resolve()
         if (drafts or rehearsal) and _is_live_site(target, root):
@@ -131,7 +132,8 @@ def register(cli: click.Group) -> None:
 
         try:
             with locked(target, waiting) as live:
-                unchanged = live.is_current(root, options_text(drafts, not no_pdf, not no_search, pdf_only), now)
+                unchanged = live.is_current(root, options_text(drafts, not no_pdf, not no_search, pdf_only,
+                                                               papers_as_of), now)
         except OutputError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
@@ -142,7 +144,8 @@ def register(cli: click.Group) -> None:
         from generator.build import BuildOptions, build_site
 
         options = BuildOptions(root=root, output=target, now=now, drafts=drafts, pdf=not no_pdf, jobs=jobs,
-                               search=not no_search, pdf_only=pdf_only, reuse_layouts=not no_cache)
+                               search=not no_search, pdf_only=pdf_only, reuse_layouts=not no_cache,
+                               papers_as_of=papers_as_of)
         with Progress(enabled=not quiet) as progress:
             try:
                 report = build_site(options, progress=progress.update, waiting=waiting)

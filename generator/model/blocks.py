@@ -25,6 +25,21 @@ BLOCKS = {
 }
 
 
+# The blocks drawn as a table: each is a numbered table of the report ("Table 2: ...").
+TABLE_BLOCKS = frozenset({"ratings-table", "key-questions", "action-plan-summary", "indicator-table",
+                          "indicator-chart"})
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def count_tables(body: str) -> int:
+    """How many tables a report body draws: its Markdown tables (a row of cells over a rule
+    such as |---|---|) and its table blocks. The paper numbers them 1, 2, 3 ... in this order."""
+    lines = body.splitlines()
+    markdown = sum(1 for above, line in zip(lines, lines[1:]) if "|" in above and _TABLE_RULE.match(line)
+                   and "|" in line)
+    return markdown + sum(1 for block in find_blocks(body) if block.name in TABLE_BLOCKS)
+
+
 @dataclass(frozen=True)
 class Block:
     name: str

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from generator.model.council import Contact
 from generator.model.types import RECORD_CONFIG, Date, Ident, LocalDateTime, Status, Text
 
 SOURCE_FIELDS = ("inspection", "action_plan", "markdown", "pdf")
@@ -61,11 +62,25 @@ class PackKind(str, Enum):
     SUPPLEMENTARY = "supplementary"
 
 
+class Member(BaseModel):
+    """A member of the committee (or a substitute), as the agenda lists them."""
+
+    model_config = RECORD_CONFIG
+
+    name: Text = Field(description="e.g. Councillor A Smith")
+    role: Text | None = Field(None, description="e.g. Chair, Vice-Chair")
+
+
 class AgendaItem(BaseModel):
     model_config = RECORD_CONFIG
 
     number: int = Field(ge=1, description="the agenda item number")
     title: Text = Field(description="the item's title")
+    description: Text | None = Field(None, description="what the item is for, printed under its title")
+    part: int = Field(1, ge=1, le=2, description="1 (open) or 2 (exempt, after the exclusion resolution)")
+    exempt: int | None = Field(None, ge=1, le=18, description="a Part 2 item: its Schedule 12A paragraph")
+    minutes: str | None = Field(None, pattern=r"^[^\x00]+\.(md|pdf)$",
+                                description="the minutes to approve, e.g. attachments/minutes.md (or .pdf)")
     report: Ident | None = Field(None, description="its cover report (reports/<id>.md)")
     to_follow: bool = Field(False, description="true when the papers are not ready (listed To Follow)")
     embargo_until: LocalDateTime | None = Field(None, description="its papers are not public before this")
@@ -82,9 +97,13 @@ class Meeting(BaseModel):
     date: Date = Field(description="the meeting date")
     time: str | None = Field(None, pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="HH:MM, e.g. \"17:30\"")
     venue: Text | None = Field(None, description="where it meets")
+    membership: list[Member] = Field([], description="the committee's members, each with a role where it has one")
+    substitutes: list[Member] = Field([], description="its substitute members")
+    clerk: Contact | None = Field(None, description="who to contact about the meeting (default the council's clerk)")
     pack: PackKind = Field(PackKind.AGENDA, description="agenda (a front sheet) or supplementary (a covering letter)")
     issued: Date | None = Field(None, description="the date the pack (or letter) is issued")
     first_page: int = Field(1, ge=1, description="the first page number (a supplementary pack continues the main one)")
+    duplex: bool | None = Field(None, description="the pack printed double-sided (default: the council's)")
     status: Status = Field(Status.PUBLISHED, description="draft | published")
     embargo_until: LocalDateTime | None = Field(None, description="nothing of it is public before this")
     items: list[AgendaItem] = Field(min_length=1, description="the agenda items")

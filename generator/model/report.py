@@ -32,10 +32,16 @@ class ConsideredBy(BaseModel):
 
 
 class Recommendations(BaseModel):
+    """What the meeting is asked to do: each item as written, numbered, after its lead-in sentence."""
+
     model_config = RECORD_CONFIG
 
-    for_decision: list[Text] = []
-    for_noting: list[Text] = []
+    lead_in: Text | None = Field(None, description='the sentence before the decisions, e.g. "That Cabinet '
+                                                   'recommends that Council:"')
+    for_decision: list[Text] = Field([], description="what the meeting is asked to decide, e.g. Endorse the plan.")
+    noting_lead_in: Text | None = Field(None, description='the sentence before what is to be noted, e.g. '
+                                                          '"The Cabinet is asked to note:"')
+    for_noting: list[Text] = Field([], description="what the meeting is asked to note")
 
 
 class Signatory(BaseModel):

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from generator.resolve.corpus import Corpus
 
 KEY_VERSION = 2
+AS_AT = "as-at:"        # 'as-at:2021-03-04': the day a paper is as at names itself (`plan.issue`)
 # The names a template extends, includes or imports: the theme names its templates literally.
 _REFERENCE = re.compile(r"""\{%-?\s*(?:extends|include|import|from)\s+["']([^"']+)["']""")
 
@@ -71,7 +72,8 @@ def output_key(output: Output, digests: Mapping[str, str], templates_digest: str
     hasher = hashlib.sha256()
     hasher.update(f"{KEY_VERSION}|{environment}|{output.kind}|{output.path}|{templates_digest}".encode())
     # One update of the joined text: a listing page names every inspection, service and plan.
-    hasher.update("".join([f"|{key}={digests.get(key, 'absent')}" for key in output.inputs]).encode())
+    hasher.update("".join([f"|{key}={digests.get(key, key if key.startswith(AS_AT) else 'absent')}"
+                           for key in output.inputs]).encode())
     return hasher.hexdigest()
 
 

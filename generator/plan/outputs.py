@@ -18,7 +18,8 @@ from typing import Mapping
 
 from generator.fingerprint import environment_digest
 from generator.load.documents import Template
-from generator.plan.keys import input_digests, output_key, papers_digest, search_key, template_digest
+from generator.plan.issue import action_plan_as_at, meeting_as_at, report_as_at
+from generator.plan.keys import AS_AT, input_digests, output_key, papers_digest, search_key, template_digest
 from generator.plan.publication import Withheld, public_corpus
 from generator.plan.state import PublicationState, publication_state
 from generator.resolve.corpus import Corpus, MeetingView
@@ -52,11 +53,13 @@ class Plan:
     preview: bool                # a --drafts preview: pages carry a DRAFT banner
     keys: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))   # output path -> key
     state: PublicationState | None = None
+    papers_as_of: dt.date | None = None   # --as-of: every paper as at this day, not as issued (`plan.issue`)
+    deferred: tuple[Output, ...] = ()     # papers linked but made only when asked for (`scrutiny serve`)
 
     @cached_property
     def paths(self) -> frozenset[str]:
         """Every output path, built once per plan (pages ask 'does this PDF exist?' often)."""
-        return frozenset(o.path for o in self.outputs)
+        return frozenset(o.path for o in (*self.outputs, *self.deferred))
 
     def by_path(self) -> dict[str, Output]:
         return {o.path: o for o in self.outputs}
@@ -73,14 +76,21 @@ def page(path: str, kind: str, inputs, subject: str | None = None, title: str = 
     return Output(path, kind, subject, f"{kind}.html", tuple(sorted({SITE, *inputs})), title)
 
 
-def report_inputs(c: Corpus, rid: str) -> set[str]:
-    """What a report's paper reads besides the report: its council and the records its blocks draw from."""
+def as_at(day: dt.date, fixed: bool) -> str:
+    """The input naming the day a paper is as at: its issue (`plan.issue`), or the build's
+    as-of day when --as-of overrides it."""
+    return f"{AS_AT}{day.isoformat()}" if fixed else AS_OF
+
+
+def report_inputs(c: Corpus, rid: str, day: str = AS_OF) -> set[str]:
+    """What a report reads besides the report: its council and the records its blocks draw
+    from. `day`: the input naming the day its progress is as at (the page: the build's)."""
     front = c.reports[rid].front
     found = {f"report:{rid}", f"council:{front.council}"}
     if front.inspection:
         found.add(f"inspection:{front.inspection}")
-    if front.action_plan:            # [[action-plan-summary]] shows progress as at the build date
-        found |= {f"action_plan:{front.action_plan}", AS_OF}
+    if front.action_plan:            # [[action-plan-summary]] shows progress as at a day
+        found |= {f"action_plan:{front.action_plan}", day}
     if front.indicators:
         found.add(f"indicators:{front.indicators}")
         if front.indicators in c.indicators:
@@ -88,42 +98,45 @@ def report_inputs(c: Corpus, rid: str) -> set[str]:
     return found
 
 
-def part_inputs(c: Corpus, kind: str, ref: str) -> set[str]:
-    """What one appendix part's document reads."""
+def part_inputs(c: Corpus, kind: str, ref: str, day: str) -> set[str]:
+    """What one appendix part's document reads (`day`: the input naming the pack's day)."""
     if kind == "inspection":
         view = c.inspections.get(ref)
         return {f"inspection:{ref}", *([f"service:{view.service_id}", f"council:{view.council_id}",
                                         f"framework:{view.framework_id}"] if view else [])}
     if kind == "action_plan":
         view = c.action_plans.get(ref)
-        return {f"action_plan:{ref}", AS_OF, *([f"inspection:{view.inspection_id}", f"service:{view.service_id}",
+        return {f"action_plan:{ref}", day, *([f"inspection:{view.inspection_id}", f"service:{view.service_id}",
                                                 f"council:{view.council_id}"] if view else [])}
     return {f"attachment:{ref}"}
 
 
-def pack_outputs(c: Corpus, view: MeetingView) -> list[Output]:
+def pack_outputs(c: Corpus, view: MeetingView, fixed: bool = True) -> list[Output]:
     """A meeting's public agenda pack and, for clerks who upload items one by one, each item's
     report (meetings/<id>/item-<n>.pdf) and each public appendix (item-<n>-appendix-<k>.pdf).
 
     They share one key: numbering runs through the whole pack, so each reads all of it.
     Exempt appendices are neither read nor written: the public pack carries a notice page."""
     mid = view.id
+    day = as_at(meeting_as_at(c, mid), fixed)
     inputs = {SITE, f"meeting:{mid}", f"council:{view.council_id}"}
     for item in view.items:
         if item.to_follow:
             continue
         if item.report_id:
-            inputs |= report_inputs(c, item.report_id)
+            inputs |= report_inputs(c, item.report_id, day)
+        if item.minutes:
+            inputs.add(f"attachment:{item.minutes}")
         for appendix in item.appendices:
             if appendix.exempt is None:
                 for kind, ref in appendix.parts:
-                    inputs |= part_inputs(c, kind, ref)
+                    inputs |= part_inputs(c, kind, ref, day)
     keys_ = tuple(sorted(inputs))
     out = [Output(f"meetings/{mid}/{mid}-agenda-pack.pdf", "pack", mid, "pack.html", keys_, view.title)]
     for item in view.items:
         if item.to_follow:
             continue
-        if item.report_id:
+        if item.report_id or item.minutes:
             out.append(Output(f"meetings/{mid}/item-{item.number}.pdf", "pack", mid, "pack.html", keys_,
                               f"Agenda Item {item.number}: {item.title}"))
         for appendix in item.appendices:
@@ -134,10 +147,13 @@ def pack_outputs(c: Corpus, view: MeetingView) -> list[Output]:
     return out
 
 
-def plan_site(corpus: Corpus, now: dt.datetime, preview: bool = False, pdf: bool = True) -> Plan:
-    """Every page, data file and PDF of the public site (or of a drafts preview)."""
+def plan_site(corpus: Corpus, now: dt.datetime, preview: bool = False, pdf: bool = True,
+              papers_as_of: dt.date | None = None) -> Plan:
+    """Every page, data file and PDF of the public site (or of a drafts preview).
+    `papers_as_of` (--as-of): papers as at that day rather than as issued."""
     public, withheld = public_corpus(corpus, now, include_drafts=preview)
-    return Plan(public, withheld, tuple(with_pdf_links(_outputs(public, pdf))), now, preview)
+    return Plan(public, withheld, tuple(with_pdf_links(_outputs(public, pdf, papers_as_of is None))), now, preview,
+                papers_as_of=papers_as_of)
 
 
 @dataclass(frozen=True)
@@ -150,13 +166,17 @@ class Build:
     pdf: bool = True
     search: bool = True
     pdf_only: bool = False                   # the papers and packs only
+    papers_as_of: dt.date | None = None      # --as-of: papers as at that day, not as issued
+    pdf_on_demand: bool = False              # papers linked from the pages but not rendered (`Plan.deferred`)
 
 
 def plan_build(corpus: Corpus, now: dt.datetime, build: Build, preview: bool = False) -> Plan:
     """`plan_site` for a build: with the theme's assets and the search index, every output's
     key, and the publication state the site is built for."""
-    plan = plan_site(corpus, now, preview, build.pdf)
+    plan = plan_site(corpus, now, preview, build.pdf, build.papers_as_of)
     outputs = list(plan.outputs)
+    deferred = [o for o in outputs if o.kind in ("pdf", "pack")] if build.pdf_on_demand else []
+    outputs = [o for o in outputs if o not in deferred]
     if build.pdf_only:
         outputs = [o for o in outputs if o.kind in ("pdf", "pack")]
     else:
@@ -174,14 +194,15 @@ def plan_build(corpus: Corpus, now: dt.datetime, build: Build, preview: bool = F
         keys[search.path] = search_key(
             {path: key for path, key in keys.items() if path.endswith(".html")}, environment)
     state = publication_state(corpus, plan.withheld, build.inputs, now)
-    return replace(plan, outputs=tuple(outputs), keys=MappingProxyType(keys), state=state)
+    return replace(plan, outputs=tuple(outputs), keys=MappingProxyType(keys), state=state, deferred=tuple(deferred))
 
 
 SEARCH_INDEX = "pagefind"        # a folder: every file under it is the search index's
 
 
-def _outputs(c: Corpus, pdf: bool) -> list[Output]:
-    """The outputs of the public corpus `c`, each naming what it reads."""
+def _outputs(c: Corpus, pdf: bool, fixed: bool = True) -> list[Output]:
+    """The outputs of the public corpus `c`, each naming what it reads. `fixed`: papers are
+    as at their issue (`plan.issue`); else as at the build's as-of day."""
     # What listings, data files and links to an inspection read of it: all but its prose
     # (see `PROSE_FIELDS`); editing an inspection's text re-renders its own page and papers.
     all_inspections = input_keys(LISTED, c.inspections)
@@ -221,26 +242,31 @@ def _outputs(c: Corpus, pdf: bool) -> list[Output]:
                    *([f"indicators:{view.indicators_id}"] if view.indicators_id else [])]
         outputs.append(page(f"services/{sid}/index.html", "service", related, sid, view.service.name))
     for pid, view in c.action_plans.items():
-        related = [f"action_plan:{pid}", f"service:{view.service_id}", f"council:{view.council_id}", AS_OF]
+        related = [f"action_plan:{pid}", f"service:{view.service_id}", f"council:{view.council_id}"]
         outputs.append(page(f"action-plans/{pid}/index.html", "action_plan",
-                            [*related, f"{LISTED}:{view.inspection_id}"], pid, view.plan.title))
+                            [*related, AS_OF, f"{LISTED}:{view.inspection_id}"], pid, view.plan.title))
         if pdf:
             outputs.append(Output(f"action-plans/{pid}/{pid}.pdf", "pdf", pid, "paper_action_plan.html",
-                                  tuple(sorted({SITE, *related, f"inspection:{view.inspection_id}"})),
+                                  tuple(sorted({SITE, *related, f"inspection:{view.inspection_id}",
+                                                as_at(action_plan_as_at(c, pid), fixed)})),
                                   view.plan.title))
     for rid, view in c.reports.items():
         front = view.front
-        # The page shows the same blocks as the paper (progress as at the build date included).
-        related = [*report_inputs(c, rid), *([f"meeting:{view.meeting_id}"] if view.meeting_id else [])]
-        outputs.append(page(f"reports/{rid}/index.html", "report", related, rid, front.title))
+        # The page shows the same blocks as the paper, but progress as at the build's day.
+        meeting = [f"meeting:{view.meeting_id}"] if view.meeting_id else []
+        outputs.append(page(f"reports/{rid}/index.html", "report", [*report_inputs(c, rid), *meeting], rid,
+                            front.title))
         if pdf:
+            day = as_at(report_as_at(c, rid), fixed)
             outputs.append(Output(f"reports/{rid}/{rid}.pdf", "pdf", rid, "paper_report.html",
-                                  tuple(sorted({SITE, *related})), front.title))
+                                  tuple(sorted({SITE, *report_inputs(c, rid, day), *meeting})), front.title))
     for mid, view in c.meetings.items():
         related = {f"meeting:{mid}", f"council:{view.council_id}"}
         for item in view.items:
             if item.report_id:
                 related.add(f"report:{item.report_id}")
+            if item.minutes:
+                related.add(f"attachment:{item.minutes}")
             for appendix in item.appendices:
                 for kind, ref in appendix.parts:        # the meeting's page names them
                     if kind == "inspection":
@@ -250,8 +276,8 @@ def _outputs(c: Corpus, pdf: bool) -> list[Output]:
                     else:
                         related.add(f"attachment:{ref}")
         outputs.append(page(f"meetings/{mid}/index.html", "meeting", related, mid, view.title))
-        if pdf and any(item.report_id or item.appendices for item in view.items):
-            outputs += pack_outputs(c, view)
+        if pdf and any(item.report_id or item.minutes or item.appendices for item in view.items):
+            outputs += pack_outputs(c, view, fixed)
     for cid, view in c.councils.items():
         logo = view.council.logo
         if logo and logo in c.attachments and logo.lower().endswith((".png", ".svg", ".jpg", ".jpeg")):

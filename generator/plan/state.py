@@ -25,9 +25,13 @@ if TYPE_CHECKING:             # types only: a no-change build decides without lo
     from generator.resolve.corpus import Corpus
 
 
-def options_text(drafts: bool, pdf: bool, search: bool, pdf_only: bool) -> str:
-    """Every option of a build that changes what it writes."""
-    return f"drafts={drafts}|pdf={pdf}|search={search}|pdf_only={pdf_only}"
+def options_text(drafts: bool, pdf: bool, search: bool, pdf_only: bool, papers_as_of: dt.date | None = None,
+                 pdf_on_demand: bool = False) -> str:
+    """Every option of a build that changes what it writes (`papers_as_of`: --as-of given,
+    so papers are as at that day rather than as issued)."""
+    text = f"drafts={drafts}|pdf={pdf}|search={search}|pdf_only={pdf_only}"
+    return (text + (f"|papers_as_of={papers_as_of.isoformat()}" if papers_as_of else "")
+            + ("|pdf_on_demand" if pdf_on_demand else ""))
 
 
 def inputs_digest(files: SiteFiles, file_digests: Mapping[str, str], options: str) -> str:

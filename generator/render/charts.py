@@ -8,6 +8,7 @@ carrier of meaning: bars carry their values and labels as text.
 from __future__ import annotations
 
 import html
+import math
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -78,15 +79,51 @@ class Series:
     values: Sequence[float | None]
 
 
+def nice_scale(highest: float, most: int = 6) -> tuple[float, float]:
+    """An axis from 0 in round steps (1, 2, 2.5 or 5 times a power of ten) that reaches
+    `highest` in at most `most` steps: (top of the axis, step). 268 gives (300, 50)."""
+    if highest <= 0:
+        return 1.0, 0.25
+    power = 10 ** math.floor(math.log10(highest / most))
+    for factor in (1, 2, 2.5, 5, 10):
+        step = factor * power
+        if math.ceil(highest / step - 1e-9) <= most:
+            return round(math.ceil(highest / step - 1e-9) * step, 10), step
+    return highest, highest / most
+
+
+def spread(positions: Sequence[float], gap: float, low: float, high: float) -> list[float]:
+    """Positions moved apart, as little as may be, so that no two are closer than `gap` and
+    all stay within [low, high] (labels that would print over each other)."""
+    order = sorted(range(len(positions)), key=lambda i: positions[i])
+    placed = [min(max(positions[i], low), high) for i in order]
+    for k in range(1, len(placed)):
+        placed[k] = max(placed[k], placed[k - 1] + gap)
+    overflow = placed[-1] - high if placed else 0
+    if overflow > 0:
+        placed = [p - overflow for p in placed]
+        for k in range(len(placed) - 2, -1, -1):
+            placed[k] = min(placed[k], placed[k + 1] - gap)
+    out = [0.0] * len(positions)
+    for k, i in enumerate(order):
+        out[i] = placed[k]
+    return out
+
+
 def line_chart(chart_id: str, title: str, description: str, labels: Sequence[str],
-               series: Sequence[Series], unit: str = "", width: int = 640, height: int = 260) -> Markup:
+               series: Sequence[Series], unit: str = "", width: int = 640, height: int = 260,
+               spans: Sequence[object] | None = None) -> Markup:
     """Lines over periods, one per series, told apart by dash pattern and a text legend
-    as well as colour; every point is labelled with its value when there are few."""
+    as well as colour; every point is labelled with its value when there are few, the labels
+    of one period moved apart so that none prints over another. `spans` (one per period,
+    e.g. its length in months): a line joins only neighbouring periods of the same span, so a
+    year and a quarter are drawn as separate marks, not as a trend."""
     left, right, top, bottom = 56, 16, 16, 70
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [v for s in series for v in s.values if v is not None]
-    top_value = max(values, default=1) * 1.15 or 1
+    top_value, step_value = nice_scale(max(values, default=1))
     n = max(len(labels), 1)
+    spans = list(spans) if spans is not None else [None] * len(labels)
 
     def x(i: int) -> float:
         return left + (plot_w * (i + 0.5) / n)
@@ -101,25 +138,40 @@ def line_chart(chart_id: str, title: str, description: str, labels: Sequence[str
         f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="{INK}"/>',
         f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" stroke="{INK}"/>',
     ]
-    for step in range(5):
-        v = top_value * step / 4
+    for step in range(round(top_value / step_value) + 1):
+        v = step_value * step
         parts.append(f'<text x="{left - 6}" y="{y(v) + 4:.1f}" font-size="11" text-anchor="end" '
-                     f'fill="{INK}">{_esc(_fmt(round(v, 2)))}</text>')
+                     f'fill="{INK}">{_esc(_fmt(round(v, 6)))}</text>')
     for i, label in enumerate(labels):
         parts.append(f'<text x="{x(i):.1f}" y="{top + plot_h + 16}" font-size="11" text-anchor="middle" '
                      f'fill="{INK}">{_esc(label)}</text>')
+    # Value labels: each period's, moved apart vertically (a baseline 12 units from the next).
+    label_y: dict[tuple[int, int], float] = {}
+    for i in range(len(labels)):
+        here = [(index, y(s.values[i]) - 6) for index, s in enumerate(series)
+                if i < len(s.values) and s.values[i] is not None]
+        for (index, _), placed in zip(here, spread([p for _, p in here], 12, top + 10, top + plot_h - 2)):
+            label_y[(index, i)] = placed
     for index, s in enumerate(series):
         colour = SERIES_COLOURS[index % len(SERIES_COLOURS)]
         dash = SERIES_DASHES[index % len(SERIES_DASHES)]
-        points = [(x(i), y(v), v) for i, v in enumerate(s.values) if v is not None]
-        if len(points) > 1:
-            path = " ".join(f"{px:.1f},{py:.1f}" for px, py, _ in points)
-            dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-            parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5"{dash_attr}/>')
-        for px, py, v in points:
+        points = [(i, x(i), y(v), v) for i, v in enumerate(s.values) if v is not None]
+        runs: list[list[tuple[float, float]]] = []
+        for k, (i, px, py, _) in enumerate(points):
+            if k and points[k - 1][0] == i - 1 and spans[i] == spans[i - 1]:
+                runs[-1].append((px, py))
+            else:
+                runs.append([(px, py)])
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        for run in runs:
+            if len(run) > 1:
+                path = " ".join(f"{px:.1f},{py:.1f}" for px, py in run)
+                parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5"'
+                             f'{dash_attr}/>')
+        for i, px, py, v in points:
             parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="4" fill="{colour}"/>')
             if len(labels) <= 6:
-                parts.append(f'<text x="{px + 6:.1f}" y="{py - 6:.1f}" font-size="11" fill="{INK}">'
+                parts.append(f'<text x="{px + 6:.1f}" y="{label_y[(index, i)]:.1f}" font-size="11" fill="{INK}">'
                              f'{_esc(_fmt(v))}</text>')
         legend_y = height - 30 + (index // 2) * 16
         legend_x = left + (index % 2) * 280

@@ -65,21 +65,64 @@ def exempt_sentence(paragraph: int) -> str:
             "to the Local Government Act 1972")
 
 
+def exclusion_resolution(paragraphs: Sequence[int]) -> str | None:
+    """The resolution a meeting passes before its Part 2 items (Local Government Act 1972,
+    s.100A(4)), naming the Schedule 12A paragraphs that apply; None without Part 2 items."""
+    if not paragraphs:
+        return None
+    named = ", ".join(str(p) for p in paragraphs[:-1]) + (" and " if len(paragraphs) > 1 else "") + str(paragraphs[-1])
+    return ("That, under section 100A(4) of the Local Government Act 1972, the press and public be excluded "
+            "from the meeting for the following business, on the grounds that it involves the likely "
+            f"disclosure of exempt information as defined in paragraph{'s' if len(paragraphs) > 1 else ''} "
+            f"{named} of Part 1 of Schedule 12A to the Act.")
+
+
+def clock_time(hhmm: str) -> str:
+    """'17:30' as council agendas print it: '5.30 pm' ('12.00 noon' at midday)."""
+    hour, minute = (int(p) for p in hhmm.split(":"))
+    if (hour, minute) == (12, 0):
+        return "12.00 noon"
+    return f"{(hour - 1) % 12 + 1}.{minute:02d} {'pm' if hour >= 12 else 'am'}"
+
+
 # --- page ranges ------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Span:
     first: int | None          # page number printed on the first page (None: not numbered)
     last: int | None
+    blank_after: int = 0       # blank pages that follow it (duplex), counted in its range
 
 
-def spans(counts: Sequence[int], first_page: int) -> list[Span]:
-    """The printed page numbers of documents that follow one another from `first_page`."""
-    out, page = [], first_page
+def spans(counts: Sequence[int], first_page: int, duplex: bool = False) -> tuple[list[Span], int]:
+    """The printed page numbers of documents that follow one another from `first_page`, and
+    how many blank pages come before the first of them.
+
+    Printed `duplex`, each document starts on a right-hand (odd) page: a document that would
+    start on an even page is preceded by a blank page, counted in the range of the document
+    before it (or, before the first, in none)."""
+    out: list[Span] = []
+    page, lead = first_page, 0
     for count in counts:
-        out.append(Span(page, page + count - 1) if count else Span(None, None))
+        if not count:
+            out.append(Span(None, None))
+            continue
+        if duplex and page % 2 == 0:
+            before = next((i for i in range(len(out) - 1, -1, -1) if out[i].first is not None), None)
+            if before is None:
+                lead += 1
+            else:
+                out[before] = Span(out[before].first, out[before].last, out[before].blank_after + 1)
+            page += 1
+        out.append(Span(page, page + count - 1))
         page += count
-    return out
+    return out, lead
+
+
+def front_blanks(front_pages: int, first_page: int, duplex: bool) -> int:
+    """Unnumbered blank pages after a front sheet of `front_pages` pages, so that printed
+    duplex an odd printed number falls on a right-hand page."""
+    return (first_page - 1 - front_pages) % 2 if duplex else 0
 
 
 # --- overlay font: a small subset of Liberation Sans, embedded once per output -----------------
@@ -456,6 +499,7 @@ class _Assembler:
         self.alt_added = 0                 # figures that arrived without /Alt (e.g. in an inserted PDF)
         self.ids: dict[bytes, object] = {}  # element /ID -> element: the /IDTree of the whole
         self.pieces = 0
+        self.labels: list[int | None] = []   # each page's printed number, None where it has none
         self.regular = overlay_font("regular", cache_dir)
         self.bold = overlay_font("bold", cache_dir)
         self.fonts = {self.regular.name: _font_object(self.pdf, self.regular),
@@ -555,6 +599,7 @@ class _Assembler:
                 self.parent_tree.append((key, Array([elem])))
         for index, page in enumerate(pages):
             number = f"Page {number_from + index}" if number_from is not None else None
+            self.labels.append(number_from + index if number_from is not None else None)
             marks = (("DRAFT - not for publication",) if draft else ()) + piece.marks
             self._overlay(page, piece.stamp, number, marks)
         self._place_outline(piece, first, bookmarks)
@@ -660,6 +705,7 @@ class _Assembler:
                 names.append(self.ids[key])
             self.root_elem.IDTree = pdf.make_indirect(Dictionary(Names=names))
         pdf.Root.StructTreeRoot = self.root_elem
+        pdf.Root.PageLabels = page_labels(self.labels)
         pdf.Root.MarkInfo = Dictionary(Marked=True)
         pdf.Root.Lang = String(meta.lang)
         pdf.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
@@ -680,6 +726,27 @@ class _Assembler:
         pdf.save(out, deterministic_id=True, fix_metadata_version=False, force_version="1.7",
                  object_stream_mode=self.pikepdf.ObjectStreamMode.generate, compress_streams=True)
         return out.getvalue()
+
+
+def page_labels(numbers: Sequence[int | None]):
+    """The /PageLabels number tree (ISO 32000-1, 12.4.2) that makes a viewer's page numbers
+    the printed ones: a numbered page is labelled with its number ("Go to page 13" reaches
+    "Page 13"); pages printed without a number (the front sheet) are i, ii, iii ..."""
+    from pikepdf import Array, Dictionary, Name
+
+    nums = Array()
+    previous: int | None | str = "start"
+    unnumbered = 0
+    for index, number in enumerate(numbers):
+        if number is None:
+            unnumbered += 1
+            if previous is None:
+                continue
+            nums.extend([index, Dictionary(S=Name.r, St=unnumbered)])
+        elif not (isinstance(previous, int) and not isinstance(previous, bool) and number == previous + 1):
+            nums.extend([index, Dictionary(S=Name.D, St=number)])
+        previous = number
+    return Dictionary(Nums=nums)
 
 
 def _xml(text: str) -> str:

@@ -152,7 +152,8 @@ def indicator_series(corpus: Corpus, indicators_id: str) -> list[dict[str, Any]]
                 f", {COMPARATOR_NAMES[c]} {getattr(p.comparators, c):g}" for c in comparators
                 if getattr(p.comparators, c) is not None)
             for label, p in zip(labels, points))
-        chart = charts.line_chart(f"ind-{key}", f"{name} ({unit})", description, labels, series) \
+        spans = [_months(p.period) for p in points]
+        chart = charts.line_chart(f"ind-{key}", f"{name} ({unit})", description, labels, series, spans=spans) \
             if len(points) > 1 else charts.horizontal_bars(
                 f"ind-{key}", f"{name} ({unit})", description,
                 [charts.Bar(s.name, s.values[0], charts.SERIES_COLOURS[i % 4]) for i, s in enumerate(series)
@@ -161,6 +162,13 @@ def indicator_series(corpus: Corpus, indicators_id: str) -> list[dict[str, Any]]
                     "comparators": [(c, COMPARATOR_NAMES[c]) for c in comparators], "chart": chart,
                     "service_name": service_name})
     return out
+
+
+def _months(period) -> int:
+    """How many months a period covers: a year 12, a quarter 3 (lines join only like with like)."""
+    start = period.from_.start
+    end = period.to.end if period.to else period.from_.end
+    return (end.year - start.year) * 12 + end.month - start.month + 1
 
 
 def _period_label(period) -> str:
@@ -258,8 +266,11 @@ def _framework_section(corpus: Corpus, fid: str, views: list[InspectionView]) ->
             "standard_rows": standard_rows, "weakest": weakest}
 
 
-def action_plan(corpus: Corpus, pid: str) -> dict[str, Any]:
+def action_plan(corpus: Corpus, pid: str, as_at: dt.date | None = None) -> dict[str, Any]:
+    """An action plan, with its progress as of the build's day (or as at `as_at`, a paper's)."""
     view = corpus.action_plans[pid]
+    if as_at is not None:
+        view = view.as_at(as_at)
     exceptions = [a for a in view.actions if a.status is not None and a.status.value in ("red", "amber")]
     inspection = corpus.inspections[view.inspection_id]
     recommendations = {r.number: r for r in inspection.recommendations}
@@ -280,9 +291,9 @@ def meetings_index(corpus: Corpus) -> dict[str, Any]:
             "councils": {cid: c.council for cid, c in corpus.councils.items()}}
 
 
-def report(corpus: Corpus, rid: str) -> dict[str, Any]:
+def report(corpus: Corpus, rid: str, as_at: dt.date | None = None) -> dict[str, Any]:
     """A report's front sheet or heading block, its numbered sections, and the records its
-    generated blocks draw from."""
+    generated blocks draw from (an action plan's progress as at `as_at`, a paper's day)."""
     from generator.model.council import PaperStyle
     from generator.render.report_body import number_body
 
@@ -290,14 +301,16 @@ def report(corpus: Corpus, rid: str) -> dict[str, Any]:
     front = view.front
     council = corpus.councils[front.council].council
     inserted = None
-    recs = [*front.recommendations.for_decision, *front.recommendations.for_noting]
-    if council.paper_style is PaperStyle.HEADING_BLOCK and recs:
-        # Dudley style: Recommendations is the second section, one numbered paragraph and a list.
-        inserted = [("Recommendations", ["It is recommended that Members:", "\n".join(f"- {r}" for r in recs)])]
+    lead_ins = recommendation_lead_ins(front, council.paper_style)
+    if council.paper_style is PaperStyle.HEADING_BLOCK and lead_ins:
+        # Dudley style: Recommendations is the second section, a numbered paragraph (the
+        # lead-in and the items as written, numbered) for decision and one for noting.
+        inserted = [("Recommendations", [f"{lead_in}\n\n" + "\n".join(f"{n}. {r}" for n, r in enumerate(items, 1))
+                                         for lead_in, items in lead_ins])]
     sections = number_body(view.body, council.paragraph_numbering, insert_after_first=inserted)
     refs = {
         "inspection": corpus.inspections.get(front.inspection) if front.inspection else None,
-        "action_plan": corpus.action_plans.get(front.action_plan) if front.action_plan else None,
+        "action_plan": _plan_at(corpus, front.action_plan, as_at) if front.action_plan else None,
         "indicators": indicator_series(corpus, front.indicators)
         if front.indicators and front.indicators in corpus.indicators else None,
     }
@@ -306,4 +319,29 @@ def report(corpus: Corpus, rid: str) -> dict[str, Any]:
         for item in corpus.meetings[view.meeting_id].items:
             if item.number == view.item_number:
                 appendices = item.appendices
-    return {"view": view, "council": council, "sections": sections, "refs": refs, "appendices": appendices}
+    return {"view": view, "council": council, "sections": sections, "refs": refs, "appendices": appendices,
+            "lead_ins": lead_ins}
+
+
+def _plan_at(corpus: Corpus, pid: str, as_at: dt.date | None):
+    view = corpus.action_plans.get(pid)
+    return view.as_at(as_at) if view is not None and as_at is not None else view
+
+
+def recommendation_lead_ins(front, style) -> list[tuple[str, list[str]]]:
+    """(lead-in sentence, items) for decision, then for noting, each only where it has items.
+
+    The sentence is the report's own (`lead_in`, `noting_lead_in`), else the house default:
+    a front sheet (Wolverhampton) "The Cabinet is recommended to:" / "The Cabinet is asked to
+    note:"; a heading block (Dudley) "It is recommended that Members:" / "Members are asked to note:"."""
+    from generator.model.council import PaperStyle
+
+    recs = front.recommendations
+    if style is PaperStyle.FRONT_SHEET:
+        body = f"The {front.committee or 'Committee'}"
+        defaults = (f"{body} is recommended to:", f"{body} is asked to note:")
+    else:
+        defaults = ("It is recommended that Members:", "Members are asked to note:")
+    found = [(recs.lead_in or defaults[0], list(recs.for_decision)),
+             (recs.noting_lead_in or defaults[1], list(recs.for_noting))]
+    return [(lead_in, items) for lead_in, items in found if items]

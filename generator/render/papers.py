@@ -28,15 +28,17 @@ import multiprocessing
 import os
 import re
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Generator, Iterable, Iterator, Mapping
 
+from generator.plan.issue import action_plan_as_at, meeting_as_at, report_as_at
 from generator.plan.outputs import Output, Plan
 from generator.load.documents import Template
 from generator.render import pack, pages, paper_worker
 from generator.render.html import THEME, make_environment
 from generator.render.paper_fonts import PaperError, check_fonts
+from generator.render.report_body import number_tables
 from generator.speed.pdf_cache import DocumentCache, environment_digest
 from generator.resolve.corpus import AppendixView, Corpus, ItemView, MeetingView
 
@@ -163,6 +165,8 @@ class PaperContext:
         base.update(context)
         base.setdefault("house_colour", "#1d4f91")
         html = print_html(self.env.get_template("pack.html").render(**base))
+        if document == "report":
+            html = number_tables(html)
         key = hashlib.sha256(f"{html}\0{self.css}".encode()).hexdigest()
         job = Job(key=key, label=label, source=source, html=html, css=self.css, base_dir=str(self.content),
                   roots=self.roots, title=title, lang=corpus.site.language)
@@ -173,11 +177,16 @@ class PaperContext:
     def council_of(self, council_id: str):
         return self.corpus.councils[council_id].council
 
+    def as_at(self, day: dt.date) -> dt.date:
+        """The day a paper is as at: its own (`plan.issue`), unless --as-of overrides it."""
+        return self.plan.papers_as_of or day
+
     def report(self, rid: str) -> Doc:
-        data = pages.report(self.corpus, rid)
+        day = self.as_at(report_as_at(self.corpus, rid))
+        data = pages.report(self.corpus, rid, as_at=day)
         view, council = data["view"], data["council"]
-        return self._doc(("report", rid), "report", f"the report {view.path}", view.path, view.front.title,
-                         {**data, "house_colour": council.colour}, view.front.date, council.name)
+        return self._doc(("report", rid, day), "report", f"the report {view.path}", view.path, view.front.title,
+                         {**data, "house_colour": council.colour, "as_of": day}, view.front.date, council.name)
 
     def inspection(self, iid: str) -> Doc:
         data = pages.inspection(self.corpus, iid)
@@ -187,14 +196,16 @@ class PaperContext:
                          f"{data['service'].name}: inspection findings ({view.date_label})",
                          {**data, "house_colour": council.colour}, created, council.name)
 
-    def action_plan(self, pid: str) -> Doc:
-        data = pages.action_plan(self.corpus, pid)
+    def action_plan(self, pid: str, day: dt.date | None = None) -> Doc:
+        """An action plan as at `day` (the pack's issue), or, printed on its own, as at its own day."""
+        day = self.as_at(day or action_plan_as_at(self.corpus, pid))
+        data = pages.action_plan(self.corpus, pid, as_at=day)
         view = data["view"]
         council = self.council_of(view.council_id)
         dates = [u.date for a in view.plan.actions for u in a.updates]
         created = max(dates) if dates else data["inspection"].date
-        return self._doc(("action_plan", pid), "action_plan", f"the action plan {view.path}", view.path,
-                         view.plan.title, {**data, "council": council, "house_colour": council.colour},
+        return self._doc(("action_plan", pid, day), "action_plan", f"the action plan {view.path}", view.path,
+                         view.plan.title, {**data, "council": council, "house_colour": council.colour, "as_of": day},
                          created, council.name)
 
     def markdown(self, path: str, title: str, meeting: MeetingView) -> Doc:
@@ -215,7 +226,7 @@ class PaperContext:
                          {"meeting": meeting.meeting, "appendix": appendix, "council": council,
                           "house_colour": council.colour, "sentence": pack.exempt_sentence(appendix.exempt),
                           "description": pack.SCHEDULE_12A.get(appendix.exempt, "")},
-                         meeting.meeting.issued or meeting.meeting.date, council.name)
+                         meeting_as_at(self.corpus, meeting.id), council.name)
 
     def front(self, meeting: MeetingView, rows: list[dict], members: bool, embargo: str | None) -> Doc:
         council = self.council_of(meeting.council_id)
@@ -227,18 +238,35 @@ class PaperContext:
                          meeting.path, title,
                          {"meeting": meeting.meeting, "council": council, "house_colour": council.colour,
                           "rows": rows, "members": members, "embargo": embargo,
+                          "issued": meeting_as_at(self.corpus, meeting.id),
+                          "time": pack.clock_time(meeting.meeting.time) if meeting.meeting.time else None,
+                          "clerk": meeting.meeting.clerk or council.clerk,
+                          "exclusion": pack.exclusion_resolution(sorted({r["exempt"] for r in rows if r["exempt"]})),
                           "exempt_rows": any(a.exempt for r in rows for a in r["appendices"])},
-                         meeting.meeting.issued or meeting.meeting.date, council.name)
+                         meeting_as_at(self.corpus, meeting.id), council.name)
+
+    def blank(self, meeting: MeetingView) -> Doc:
+        """"This page is intentionally left blank": printed duplex, the next paper starts on the right."""
+        council = self.council_of(meeting.council_id)
+        return self._doc(("blank", meeting.council_id), "blank", f"the blank page of {meeting.path}", meeting.path,
+                         "This page is intentionally left blank", {"council": council, "house_colour": council.colour},
+                         None, council.name)
 
     def part(self, kind: str, ref: str, appendix: AppendixView, meeting: MeetingView) -> Doc | Inserted:
         if kind == "inspection":
             return self.inspection(ref)
         if kind == "action_plan":
-            return self.action_plan(ref)
+            return self.action_plan(ref, meeting_as_at(self.corpus, meeting.id))
         if kind == "markdown":
             return self.markdown(ref, appendix.title, meeting)
-        attachment = self.corpus.attachments[ref]
-        return Inserted(attachment.raw or b"", f"content/{ref}", meeting.path)
+        return self.minutes(ref, appendix.title, meeting, kind)
+
+    def minutes(self, path: str, title: str, meeting: MeetingView, kind: str | None = None) -> Doc | Inserted:
+        """A file under content/ as a paper: a Markdown one laid out, a PDF inserted as it is."""
+        if (kind or ("markdown" if path.endswith(".md") else "pdf")) == "markdown":
+            return self.markdown(path, title, meeting)
+        attachment = self.corpus.attachments[path]
+        return Inserted(attachment.raw or b"", f"content/{path}", meeting.path)
 
 
 # --- what each output is made of ------------------------------------------------------------------
@@ -274,6 +302,7 @@ class Entry:
     title: str = ""
     pages: int = 0
     first: int | None = None
+    blank_after: int = 0              # duplex: blank pages after it, so the next starts on the right
 
 
 def item_heading(item: ItemView) -> str:
@@ -286,9 +315,10 @@ def pack_entries(ctx: PaperContext, meeting: MeetingView, members: bool) -> list
     for item in meeting.items:
         if item.to_follow:
             continue
-        if item.report_id:
+        if item.report_id or item.minutes:
+            paper = ctx.report(item.report_id) if item.report_id else ctx.minutes(item.minutes, item.title, meeting)
             entries.append(Entry(item, None, f"Agenda Item {item.number}", (item_heading(item),),
-                                 [ctx.report(item.report_id)], path=f"{base}/item-{item.number}.pdf",
+                                 [paper], path=f"{base}/item-{item.number}.pdf",
                                  title=f"Agenda Item {item.number}: {item.title}"))
         for appendix in item.appendices:
             stamp = f"Agenda Item {item.number} Appendix {appendix.number}"
@@ -322,8 +352,9 @@ def front_rows(meeting: MeetingView, entries: list[Entry]) -> list[dict]:
         if supplementary and not mine:
             continue
         rows.append({"number": item.number, "title": item.title, "to_follow": item.to_follow,
+                     "description": item.description, "part": item.part, "exempt": item.exempt,
                      "first": mine[0].first if mine else None,
-                     "last": (mine[-1].first + mine[-1].pages - 1) if mine else None,
+                     "last": (mine[-1].first + mine[-1].pages + mine[-1].blank_after - 1) if mine else None,
                      "appendices": list(item.appendices)})
     return rows
 
@@ -364,15 +395,18 @@ def pack_recipe(ctx: PaperContext, meeting_id: str, wanted: dict[str, str], memb
         entry.pages = count
 
     first_page = meeting.meeting.first_page
+    duplex = is_duplex(ctx, meeting)
     carried = [e for e in entries if e.item.embargo_until]
     embargo = _embargo_text(max(e.item.embargo_until for e in carried)) if carried else None
-    start, front, front_done = first_page, None, {}
+    start, front, front_done, lead = first_page, None, {}, 0
+    blank = ctx.blank(meeting) if duplex else None
     for _ in range(6):                # the front sheet's length settles at once unless it is numbered
-        for entry, span in zip(entries, pack.spans([e.pages for e in entries], start)):
-            entry.first = span.first
+        placed, lead = pack.spans([e.pages for e in entries], start, duplex)
+        for entry, span in zip(entries, placed):
+            entry.first, entry.blank_after = span.first, span.blank_after
         front = ctx.front(meeting, front_rows(meeting, entries), members,
                           embargo if meeting.meeting.pack.value == "supplementary" else None)
-        front_done = yield [front]
+        front_done = yield [front, blank] if blank else [front]
         wanted_start = first_page + front_done[front.key].pages if FRONT_SHEET_NUMBERED else first_page
         if wanted_start == start:
             break
@@ -382,15 +416,21 @@ def pack_recipe(ctx: PaperContext, meeting_id: str, wanted: dict[str, str], memb
     outputs = []
     kind = "Members' pack (NOT FOR PUBLICATION)" if members else (
         "supplementary agenda pack" if meeting.meeting.pack.value == "supplementary" else "agenda pack")
-    created = meeting.meeting.issued or meeting.meeting.date
+    created = meeting_as_at(ctx.corpus, meeting.id)
     council = ctx.council_of(meeting.council_id)
     if "pack" in wanted:
         front_title = "Covering letter" if meeting.meeting.pack.value == "supplementary" else "Agenda"
         pieces = [pack.Piece(done[front.key].data, outline=(front_title,),
                              numbered=FRONT_SHEET_NUMBERED, keep_bookmarks=False, label=front.job.label,
                              title=front.title, repaired=True)]
+        blank_piece = None
+        if blank:
+            blank_piece = pack.Piece(done[blank.key].data, keep_bookmarks=False, label=blank.job.label,
+                                     title=blank.title, repaired=True)
+            pieces += [replace(blank_piece, numbered=False)] * pack.front_blanks(
+                done[front.key].pages, first_page, duplex) + [blank_piece] * lead
         for entry in entries:
-            pieces += _pieces(ctx, entry, done, in_pack=True)
+            pieces += _pieces(ctx, entry, done, in_pack=True) + [blank_piece] * entry.blank_after
         meta = pack.Metadata(f"{meeting.title}: {kind}", lang, council.name, created=created)
         outputs.append((wanted["pack"], _assemble(ctx, meeting, pieces, meta, first_page)))
     for entry in entries:
@@ -399,6 +439,13 @@ def pack_recipe(ctx: PaperContext, meeting_id: str, wanted: dict[str, str], memb
             outputs.append((wanted[entry.path],
                             _assemble(ctx, meeting, _pieces(ctx, entry, done, in_pack=False), meta, entry.first)))
     return outputs
+
+
+def is_duplex(ctx: PaperContext, meeting: MeetingView) -> bool:
+    """Printed double-sided: the meeting's `duplex`, else its council's."""
+    if meeting.meeting.duplex is not None:
+        return meeting.meeting.duplex
+    return ctx.council_of(meeting.council_id).duplex
 
 
 def _assemble(ctx: PaperContext, meeting: MeetingView, pieces: list[pack.Piece], meta: pack.Metadata,

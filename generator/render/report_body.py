@@ -106,3 +106,23 @@ def number_body(body: str, style: ParagraphNumbering, start: int = 1,
         sections.append(Section(f"{index}.0" if style is ParagraphNumbering.SECTIONS and title else None,
                                 title, _anchor(title or "introduction", used), tuple(paragraphs)))
     return tuple(sections)
+
+
+_CAPTIONED = re.compile(r"(<table\b[^>]*>\s*<caption)([^>]*)>(.*?)</caption>", re.S | re.I)
+
+
+def number_tables(html: str, body_marker: str = 'class="report-section"') -> str:
+    """Caption a report's tables "Table 1: ...", "Table 2: ..." in order, from its body's
+    first section on (the front sheet's table is not one of them), so that the text can cite
+    them. The numbering is the order `model.blocks.count_tables` counts, which checks citations."""
+    start = html.find(body_marker)
+    if start < 0:
+        return html
+    count = [0]
+
+    def caption(match: re.Match) -> str:
+        count[0] += 1
+        attributes = re.sub(r'\s*class="caption-hidden"', "", match.group(2))
+        return f"{match.group(1)}{attributes}>Table {count[0]}: {match.group(3)}</caption>"
+
+    return html[:start] + _CAPTIONED.sub(caption, html[start:])

@@ -7,7 +7,8 @@ data that can be hashed, pickled to worker processes and compared between builds
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from types import MappingProxyType
 from typing import Mapping
 
 from generator.model import (ActionPlan, Council, Framework, Indicators, Inspection, Meeting,
@@ -15,6 +16,7 @@ from generator.model import (ActionPlan, Council, Framework, Indicators, Inspect
 from generator.model.action_plan import Action
 from generator.model.inspection import DomainFindings
 from generator.model.types import RAG, Rating, Status
+from generator.rules import progress
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,13 @@ class ActionView:
     latest_note: str | None
 
 
+def action_view(action: Action, as_of: dt.date) -> ActionView:
+    """An action's status (its latest update's RAG) and whether it is overdue, as of a day."""
+    latest = progress.latest_update(action)
+    status = latest.rag if latest else None
+    return ActionView(action, status, progress.is_overdue(action, as_of, status), latest.note if latest else None)
+
+
 @dataclass(frozen=True)
 class ActionPlanView(Entry):
     plan: ActionPlan
@@ -128,6 +137,14 @@ class ActionPlanView(Entry):
     actions: tuple[ActionView, ...]
     counts: Mapping[str, int]
     overdue_count: int
+
+    def as_at(self, day: dt.date) -> "ActionPlanView":
+        """The plan as it stood at the end of `day`: later updates left out, overdue as at then.
+
+        A paper shows its plan as at its issue (`plan.issue`), not as at the build."""
+        views = tuple(action_view(progress.as_at(a.action, day), day) for a in self.actions)
+        return replace(self, actions=views, counts=MappingProxyType(dict(progress.rag_counts(v.status for v in views))),
+                       overdue_count=sum(v.overdue for v in views))
 
 
 @dataclass(frozen=True)
@@ -175,6 +192,10 @@ class ItemView:
     to_follow: bool
     embargo_until: dt.datetime | None
     appendices: tuple[AppendixView, ...]
+    description: str | None = None
+    minutes: str | None = None          # its paper: the minutes to approve (content/attachments/...)
+    part: int = 1                       # 2: exempt, after the exclusion of the press and public
+    exempt: int | None = None           # a Part 2 item's Schedule 12A paragraph
 
 
 @dataclass(frozen=True)

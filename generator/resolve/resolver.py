@@ -21,7 +21,8 @@ from generator.model.types import Status
 from generator.problems import Problem, Severity, did_you_mean
 from generator.resolve.corpus import (ActionPlanView, ActionView, AppendixView, AttachmentView,
                                       Corpus, CouncilView, IndicatorsView, InspectionView, ItemView,
-                                      MeetingView, Recommendation, ReportView, ServiceView)
+                                      MeetingView, Recommendation, ReportView, ServiceView, action_view)
+from generator.resolve import papers
 from generator.resolve.frameworks import Applied, apply_framework
 from generator.rules import progress
 from generator.rules.contrast import contrast_ratio
@@ -277,10 +278,7 @@ def _plan_actions(rec: Record, count: int, as_of: dt.date) -> PlanActions:
         if dates != sorted(dates):
             check.at(rec, ("actions", index, "updates"), Severity.WARNING,
                      "progress updates are not in date order", "list them oldest first")
-        latest = progress.latest_update(action)
-        status = latest.rag if latest else None
-        views.append(ActionView(action, status, progress.is_overdue(action, as_of, status),
-                                latest.note if latest else None))
+        views.append(action_view(action, as_of))
     return PlanActions(tuple(views), MappingProxyType(dict(progress.rag_counts(v.status for v in views))),
                        sum(v.overdue for v in views), check.problems, answers)
 
@@ -448,13 +446,18 @@ def _meetings(check: _Checker, records: Records) -> tuple[dict[str, MeetingView]
                              "a report usually goes to one meeting; copy it for another")
                 else:
                     report_item[item.report] = (mid, item.number)
-            if item.to_follow and (item.report or item.appendices):
+            if item.to_follow and (item.report or item.appendices or item.minutes):
                 check.at(rec, ("items", i_index, "to_follow"), Severity.WARNING,
                          "an item 'to follow' has its papers listed; they are left out of the pack",
                          "remove to_follow once the papers are ready")
+            check.attachment(rec, ("items", i_index, "minutes"), item.minutes)
+            exempt = _part_two(check, rec, i_index, item, nation)
             items.append(ItemView(item.number, item.title, item.report if not item.to_follow else None,
                                   item.to_follow, item.embargo_until,
-                                  _appendices(check, rec, i_index, item, nation)))
+                                  _appendices(check, rec, i_index, item, nation, exempt),
+                                  item.description, item.minutes if not item.to_follow else None,
+                                  item.part, exempt))
+        _agenda_order(check, rec, meeting)
         status, embargo = _public_state(meeting)
         title = f"{meeting.committee}, {meeting.date.day} {meeting.date.strftime('%B %Y')}"
         meetings[mid] = MeetingView(mid, rec.path, rec.digest, status, embargo, meeting, meeting.council,
@@ -462,22 +465,73 @@ def _meetings(check: _Checker, records: Records) -> tuple[dict[str, MeetingView]
     return meetings, report_item
 
 
-def _appendices(check: _Checker, rec: Record, i_index: int, item, nation: Nation) -> tuple[AppendixView, ...]:
-    """An agenda item's appendices, their exemption paragraphs and parts checked."""
+def _check_paragraph(check: _Checker, rec: Record, field: tuple, paragraph: int | None, nation: Nation) -> None:
+    if paragraph is not None and paragraph not in EXEMPT_PARAGRAPHS[nation]:
+        allowed = EXEMPT_PARAGRAPHS[nation]
+        check.at(rec, field, Severity.ERROR,
+                 f"{paragraph} is not a Schedule 12A paragraph for a council in {nation.value.title()}",
+                 f"use {allowed.start} to {allowed.stop - 1}")
+
+
+def _part_two(check: _Checker, rec: Record, i_index: int, item, nation: Nation) -> int | None:
+    """A Part 2 item's paragraph: every paper of it is exempt. Its papers are appendices (each
+    shown in the public pack as a notice): a report or minutes record would be published."""
+    where = ("items", i_index)
+    if item.part != 2:
+        if item.exempt is not None:
+            check.at(rec, where + ("exempt",), Severity.ERROR, "only a Part 2 item is exempt as a whole",
+                     "add 'part: 2', or mark the exempt appendix itself with 'exempt:'")
+        return None
+    if item.exempt is None:
+        check.at(rec, where + ("part",), Severity.ERROR, "a Part 2 item needs its Schedule 12A paragraph",
+                 "add 'exempt: N', the paragraph that allows the press and public to be excluded")
+        return None
+    _check_paragraph(check, rec, where + ("exempt",), item.exempt, nation)
+    for name in ("report", "minutes"):
+        if getattr(item, name):
+            check.at(rec, where + (name,), Severity.ERROR,
+                     f"a Part 2 item's {name} would be published on the site",
+                     "give its papers as appendices (each is exempt) instead")
+    return item.exempt
+
+
+def _agenda_order(check: _Checker, rec: Record, meeting) -> None:
+    """A full agenda numbers its items 1, 2, 3 ... in order, Part 2 after Part 1. A
+    supplementary pack lists only the items it carries, so its numbers may skip."""
+    items = meeting.items
+    for i_index, item in enumerate(items):
+        if item.part == 1 and any(earlier.part == 2 for earlier in items[:i_index]):
+            check.at(rec, ("items", i_index, "part"), Severity.WARNING,
+                     f"agenda item {item.number} is in Part 1 but follows a Part 2 item",
+                     "list the Part 2 (exempt) items last, after the exclusion of the press and public")
+    if meeting.pack.value == "supplementary":
+        return
+    expected = 1
+    for i_index, item in enumerate(items):
+        if item.number != expected and (i_index == 0 or item.number != items[i_index - 1].number):
+            check.at(rec, ("items", i_index, "number"), Severity.WARNING,
+                     f"the agenda starts at item {item.number}" if i_index == 0 else
+                     f"agenda item numbers skip from {expected - 1} to {item.number}" if item.number > expected
+                     else f"agenda item {item.number} comes after item {expected - 1}",
+                     f"number the agenda's items 1, 2, 3 ... in order (this one {expected}), or list the "
+                     "items in between")
+        expected = item.number + 1
+
+
+def _appendices(check: _Checker, rec: Record, i_index: int, item, nation: Nation,
+                exempt: int | None = None) -> tuple[AppendixView, ...]:
+    """An agenda item's appendices, their exemption paragraphs and parts checked. `exempt`:
+    the paragraph of a Part 2 item, which every appendix without its own takes."""
     appendices = []
     for a_index, appendix in enumerate(item.appendices):
         base = ("items", i_index, "appendices", a_index)
-        if appendix.exempt is not None and appendix.exempt not in EXEMPT_PARAGRAPHS[nation]:
-            allowed = EXEMPT_PARAGRAPHS[nation]
-            check.at(rec, base + ("exempt",), Severity.ERROR,
-                     f"{appendix.exempt} is not a Schedule 12A paragraph for a council in {nation.value.title()}",
-                     f"use {allowed.start} to {allowed.stop - 1}")
+        _check_paragraph(check, rec, base + ("exempt",), appendix.exempt, nation)
         parts = []
         for p_index, part in enumerate(appendix.parts):
             kind, ref = part.source
             _check_part(check, rec, base, p_index, kind, ref)
             parts.append((kind, ref))
-        appendices.append(AppendixView(a_index + 1, appendix.title, tuple(parts), appendix.exempt))
+        appendices.append(AppendixView(a_index + 1, appendix.title, tuple(parts), appendix.exempt or exempt))
     return tuple(appendices)
 
 
@@ -596,6 +650,10 @@ def resolve(records: Records, as_of: dt.date, per_record: PerRecord = no_memo
     indicators = _indicators(check, records)
     meetings, report_item = _meetings(check, records)     # before reports: a report learns its meeting item
     reports = _reports(check, records, report_item, per_record)
+    # Between papers and packs (issue 25): what a paper says against what its pack holds.
+    check.problems += [*papers.cited_but_missing(records, meetings, report_item),
+                       *papers.wrong_council(records, meetings), *papers.same_inspection_twice(records),
+                       *papers.large_appendices(records)]
     attachments = _attachments(check, records, per_record)
     inspection_views, inspections_of = _inspection_views(records, inspections, plans)
     indicators_of = {view.service_id: xid for xid, view in indicators.items()}

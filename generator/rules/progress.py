@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from dataclasses import replace
 from typing import Iterable, Mapping
 
 from generator.model.action_plan import Action, ProgressUpdate
@@ -35,6 +36,14 @@ def is_overdue(action: Action, as_of: dt.date, status: RAG | None = None) -> boo
     if action.due is None or not action.due.end < as_of:
         return False
     return (status if status is not None else action_status(action)) is not RAG.COMPLETE
+
+
+def as_at(action: Action, day: dt.date) -> Action:
+    """The action as it stood at the end of `day`: the updates dated after it left out.
+
+    A paper is a record made at its issue (issue 25): what happened later is not in it."""
+    kept = [u for u in action.updates if u.date <= day]
+    return action if len(kept) == len(action.updates) else replace(action, updates=kept)
 
 
 def rag_counts(statuses: Iterable[RAG | None]) -> Mapping[str, int]:

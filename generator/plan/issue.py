@@ -1,0 +1,50 @@
+"""The day each paper is made as at: a paper is a record, fixed when it is issued.
+
+A meeting's papers (its pack, every report and appendix in it) are as at the day the pack
+is issued: the meeting's `issued`, or else its council's `clear_days` clear days before the
+meeting (Local Government Act 1972, s.100B(3): copies open to inspection at least five clear
+days before an English council meeting; neither the day of issue nor the meeting's own day
+counts). A report in no meeting is as at its own `date`; an action plan printed on its own
+is as at its latest progress update (or, with none, the day it was published). Rebuilding a
+past meeting's pack on any later day therefore gives the same bytes. `--as-of` overrides
+all of these, for previews.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from generator.model import Meeting
+from generator.resolve.corpus import Corpus
+
+DEFAULT_CLEAR_DAYS = 5
+
+
+def issue_date(meeting: Meeting, clear_days: int = DEFAULT_CLEAR_DAYS) -> dt.date:
+    """The day a meeting's papers are issued."""
+    return meeting.issued or meeting.date - dt.timedelta(days=clear_days + 1)
+
+
+def meeting_as_at(corpus: Corpus, mid: str) -> dt.date:
+    view = corpus.meetings[mid]
+    council = corpus.councils.get(view.council_id)
+    return issue_date(view.meeting, council.council.clear_days if council else DEFAULT_CLEAR_DAYS)
+
+
+def report_as_at(corpus: Corpus, rid: str) -> dt.date:
+    view = corpus.reports[rid]
+    if view.meeting_id and view.meeting_id in corpus.meetings:
+        return meeting_as_at(corpus, view.meeting_id)
+    return view.front.date
+
+
+def action_plan_as_at(corpus: Corpus, pid: str) -> dt.date:
+    view = corpus.action_plans[pid]
+    dates = [u.date for a in view.plan.actions for u in a.updates]
+    if dates:
+        return max(dates)
+    released = [view.embargo_until.date()] if view.embargo_until else []
+    inspection = corpus.inspections.get(view.inspection_id)
+    if inspection is not None:
+        released.append(inspection.date)
+    return max(released) if released else dt.date(1900, 1, 1)

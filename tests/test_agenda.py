@@ -1,0 +1,147 @@
+"""Complete agendas: the front sheet a clerk issues, read back from the PDF.
+
+What a council agenda front sheet gives, in its order: the meeting's date, time and venue,
+the membership, the clerk to contact and the date of issue; the standard opening items
+(apologies, declarations of interest, the minutes with their pages); Part 1, then the
+resolution to exclude the press and public, then Part 2. The shipped Dudley and
+Wolverhampton meetings give what our sources say of them; a meeting written here gives the
+rest (membership, substitutes, a clerk, minutes as a paper, a Part 2 item).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import cli
+from site_helpers import flat
+from site_helpers import pdf_texts as texts
+
+REPO = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.pdf
+
+
+def scrutiny(root: Path, *args: str):
+    return CliRunner().invoke(cli, ["-C", str(root), *args], obj={})
+
+
+def front_of(root: Path, meeting: str, folder: Path, *options: str) -> list[str]:
+    target = folder / f"{meeting}.pdf"
+    result = scrutiny(root, "pack", meeting, "-o", str(target), *options)
+    assert result.exit_code == 0, result.output
+    return texts(target)
+
+
+@pytest.mark.parametrize("meeting, committee, when, time, venue, issued, item", [
+    ("dudley-csc-2021-03-17", "Children's Services Scrutiny Committee", "Wednesday, 17 March 2021", "6.00 pm",
+     "Council House, Priory Road, Dudley", "Thursday, 11 March 2021",
+     r"5\.\s+Update on the Youth Offending Service Inspection Action Plan\s+Pages 1 - \d+"),
+    ("wolverhampton-cabinet-2022-03-16", "Cabinet", "Wednesday, 16 March 2022", "5.00 pm",
+     "Civic Centre, St Peter's Square, Wolverhampton", "Thursday, 10 March 2022",
+     r"4\.\s+Youth Offending Team Inspection Outcome\s+Pages 1 - \d+"),
+])
+def test_shipped_front_sheets_give_the_meeting_its_issue_date_and_the_standard_items(
+        tmp_path, meeting, committee, when, time, venue, issued, item):
+    front = front_of(REPO, meeting, tmp_path)[0]
+    text = flat(front)
+    assert committee in text
+    for label, value in (("Date", when), ("Time", time), ("Venue", venue), ("Date of issue", issued)):
+        assert re.search(re.escape(label) + r"\s+" + re.escape(value), text), (label, text)
+    # The standard opening items, numbered 1, 2, 3 with what each is for, then the business.
+    assert re.search(r"1\.\s+Apologies for absence\s+To receive apologies for absence", text), text
+    assert re.search(r"2\.\s+Declarations of interest\s+To receive any declarations of interest", text), text
+    assert re.search(r"3\.\s+Minutes", text), text
+    assert re.search(item, text), text
+    assert front.index("Apologies") < front.index("Declarations") < front.index("Minutes")
+
+
+AGENDA_SITE = {
+    "site.yaml": "title: Test\norganisation: Testshire\n",
+    "councils/testshire.yaml": ("name: Testshire County Council\npaper_style: heading_block\n"
+                                "clerk: {name: Democratic Services, telephone: \"01234 567890\", "
+                                "email: democracy@testshire.gov.uk}\n"),
+    "attachments/minutes-2023-12.md": "---\ntitle: Minutes of the meeting held on 6 December 2023\n---\n"
+                                      "MINUTES TEXT: the Panel met and agreed its work programme.\n",
+    "attachments/staffing.md": "---\ntitle: Staffing proposals\n---\nPART TWO TEXT: names and grades.\n",
+    "meetings/panel-2024-01-10.yaml": (
+        "council: testshire\ncommittee: Children's Scrutiny Panel\ndate: 2024-01-10\ntime: \"18:30\"\n"
+        "venue: Committee Room 2, County Hall\nissued: 2024-01-02\n"
+        "membership:\n  - {name: Councillor A Ahmed, role: Chair}\n  - {name: Councillor B Brown, role: Vice-Chair}\n"
+        "  - {name: Councillor C Clarke}\nsubstitutes:\n  - {name: Councillor D Davies}\n"
+        "clerk: {name: Jo Clerk, title: Scrutiny Officer, telephone: \"01234 567899\", email: jo.clerk@testshire.gov.uk}\n"
+        "items:\n"
+        "  - {number: 1, title: Apologies for absence, description: To receive apologies for absence.}\n"
+        "  - {number: 2, title: Declarations of interest, description: To receive declarations of interest.}\n"
+        "  - number: 3\n    title: Minutes of the previous meeting\n"
+        "    description: To approve the minutes of the meeting held on 6 December 2023.\n"
+        "    minutes: attachments/minutes-2023-12.md\n"
+        "  - {number: 4, title: Public forum, description: To receive questions from the public.}\n"
+        "  - number: 5\n    title: Staffing of the youth justice service\n    part: 2\n    exempt: 1\n"
+        "    appendices:\n      - {title: Staffing proposals, markdown: attachments/staffing.md}\n"),
+}
+
+
+@pytest.fixture(scope="module")
+def agenda(tmp_path_factory):
+    root = tmp_path_factory.mktemp("agenda")
+    for name, text in AGENDA_SITE.items():
+        (root / "content" / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / "content" / name).write_text(text, encoding="utf-8")
+    checked = scrutiny(root, "check", "--strict")
+    assert checked.exit_code == 0, checked.output
+    folder = tmp_path_factory.mktemp("packs")
+    public = front_of(root, "panel-2024-01-10", folder, "--as-of", "2024-01-03")
+    members = folder / "members.pdf"
+    result = scrutiny(root, "pack", "panel-2024-01-10", "--members", "-o", str(members), "--as-of", "2024-01-03")
+    assert result.exit_code == 0, result.output
+    return public, texts(members)
+
+
+def test_the_front_sheet_gives_membership_substitutes_the_meetings_clerk_and_the_issue_date(agenda):
+    text = flat(agenda[0][0])
+    assert re.search(r"Time 6\.30 pm Venue Committee Room 2, County Hall", text), text
+    assert re.search(r"Membership Councillor A Ahmed \(Chair\) Councillor B Brown \(Vice-Chair\) "
+                     r"Councillor C Clarke Substitutes Councillor D Davies", text), text
+    assert re.search(r"Contact Jo Clerk, Scrutiny Officer Telephone: 01234 567899 "
+                     r"Email: jo\.clerk@testshire\.gov\.uk", text), text       # the meeting's, not the council's
+    assert "Date of issue Tuesday, 2 January 2024" in text
+    order = [text.index(w) for w in ("Date Wednesday", "Time", "Venue", "Membership", "Contact", "Date of issue",
+                                      "Part 1: items")]
+    assert order == sorted(order)
+
+
+def test_minutes_are_an_items_paper_with_pages_and_a_stamp(agenda):
+    pages = agenda[0]
+    listed = re.search(r"3\.\s+Minutes of the previous meeting\s+Page (\d+)", flat(pages[0]))
+    assert listed, pages[0]
+    minutes = [t for t in pages[1:] if "MINUTES TEXT" in t]
+    assert minutes and "Agenda Item 3" in minutes[0]
+    assert re.search(rf"^\s*Page {listed.group(1)}\s*$", minutes[0], re.M)
+
+
+def test_part_two_items_follow_the_resolution_to_exclude_the_press_and_public(agenda):
+    public, members = agenda
+    text = flat("\n".join(t for t in public if "Agenda Item" not in t))        # the front sheet's pages
+    part1, exclusion, part2 = (text.index("Part 1: items open to the press and public"),
+                               text.index("Exclusion of the press and public"),
+                               text.index("Part 2: items not open to the press and public"))
+    assert part1 < text.index("4. Public forum") < exclusion < part2 < text.index("5. Staffing of the youth")
+    assert re.search(r"press and public be excluded from the meeting .* paragraph 1 of Part 1 of Schedule 12A",
+                     text[exclusion:part2]), text[exclusion:part2]
+    assert all("PART TWO TEXT" not in t for t in public)             # public pack: a notice only
+    assert any("PART TWO TEXT" in t and "NOT FOR PUBLICATION" in t for t in members)
+
+
+def test_new_meeting_scaffolds_the_usual_standard_items(tmp_path, make_site, run_cli):
+    root = make_site(tmp_path)
+    result = run_cli("new", "meeting", "panel-2024", "--council", "torbay", root=root)
+    assert result.exit_code == 0, result.output
+    text = (root / "content" / "meetings" / "panel-2024.yaml").read_text()
+    for number, title in ((1, "Apologies for absence"), (2, "Declarations of interest"),
+                          (3, "Minutes of the previous meeting")):
+        assert re.search(rf"- number: {number}\n\s+title: {title}\n\s+description: To ", text), title
+    assert re.search(r"- number: 4\s", text)

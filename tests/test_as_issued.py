@@ -1,0 +1,109 @@
+"""Papers are records: made as at the day they are issued, never the day they are built.
+
+The Torbay supplementary pack's covering letter is dated Thursday 4 March 2021 (the
+reference pack); its action-plan appendix must read "as at 4 March 2021" however late it is
+rebuilt. The clock is faked by replacing the commands' clock function, never by waiting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import cli
+from generator.clock import LONDON
+from site_helpers import REPO, build, copy_site, flat
+from site_helpers import pdf_texts as texts
+
+pytestmark = pytest.mark.pdf
+
+TORBAY = "torbay-cyp-osb-2021-03-01"
+DAY_ONE = dt.datetime(2026, 12, 5, 9, 30, tzinfo=LONDON)
+DAY_TWO = dt.datetime(2031, 7, 14, 16, 0, tzinfo=LONDON)
+MONTHS = ("January February March April May June July August September October November December").split()
+DATE = re.compile(r"\b(\d{1,2}) (" + "|".join(MONTHS) + r") (\d{4})\b")
+
+
+def dates_after(text: str, day: dt.date, phrase: str) -> list[str]:
+    """Each '<phrase> D Month YYYY' in text later than `day`."""
+    found = []
+    for match in re.finditer(re.escape(phrase) + r" (?:[A-Z][a-z]+day, )?" + DATE.pattern, text):
+        when = dt.date(int(match[3]), MONTHS.index(match[2]) + 1, int(match[1]))
+        if when > day:
+            found.append(match[0])
+    return found
+
+
+def pack_on(monkeypatch, day: dt.datetime, target: Path, *options: str) -> bytes:
+    monkeypatch.setattr("generator.commands.common.now_in_london", lambda: day)
+    result = CliRunner().invoke(cli, ["-C", str(REPO), "pack", TORBAY, "-o", str(target), *options], obj={})
+    assert result.exit_code == 0, result.output
+    return target.read_bytes()
+
+
+def test_the_torbay_pack_is_the_same_bytes_built_on_two_days_and_reads_as_at_its_issue(monkeypatch, tmp_path):
+    first = pack_on(monkeypatch, DAY_ONE, tmp_path / "one.pdf")
+    second = pack_on(monkeypatch, DAY_TWO, tmp_path / "two.pdf", "--no-cache")     # laid out afresh too
+    assert first == second
+    pages = texts(tmp_path / "one.pdf")
+    plan = flat("\n".join(t for t in pages if "Agenda Item 9 Appendix 2" in t))
+    # The reference letter: "Date: Thursday, 04 March 2021"; the plan's actions are due July 2021.
+    assert "Progress as at 4 March 2021: 11 not started; 0 overdue." in plan
+    assert "Overdue" not in plan
+    whole = flat("\n".join(pages))
+    for day in (DAY_ONE, DAY_TWO):
+        assert f"{day.day} {day:%B %Y}" not in whole
+
+
+def test_as_of_still_overrides_the_issue_for_a_preview(monkeypatch, tmp_path):
+    pack_on(monkeypatch, DAY_ONE, tmp_path / "preview.pdf", "--as-of", "2021-08-02")
+    plan = flat("\n".join(t for t in texts(tmp_path / "preview.pdf") if "Agenda Item 9 Appendix 2" in t))
+    # Due "July 2021" (the reference plan's "Date for completion"): overdue from 1 August 2021.
+    assert "Progress as at 2 August 2021" in plan and "8 overdue" in plan
+
+
+def test_a_meeting_without_an_issue_date_is_issued_five_clear_days_before(tmp_path, make_site, run_cli):
+    root = make_site(tmp_path, {
+        "inspections/i.yaml": "service: torbay-yot\nframework: hmip-youth-2018\npublished: 2024-01-01\n"
+                              "overall: {rating: Good}\n",
+        "action-plans/p.yaml": ("inspection: i\ntitle: Plan\nactions:\n"
+                                "  - {id: A1, action: Do it, due: 2024-03-05, updates: [{date: 2024-03-04, rag: "
+                                "amber}, {date: 2024-03-08, rag: complete}]}\n"),
+        "meetings/m.yaml": ("council: torbay\ncommittee: Board\ndate: 2024-03-13\nitems:\n"
+                            "  - {number: 1, title: Plan, appendices: [{title: Plan, action_plan: p}]}\n")})
+    target = tmp_path / "m.pdf"
+    result = run_cli("pack", "m", "-o", str(target), root=root)
+    assert result.exit_code == 0, result.output
+    text = flat("\n".join(texts(target)))
+    # Meeting on Wednesday 13 March: five clear days (8-12 March) after the issue day, Thursday
+    # 7 March. The update of 8 March came later, so the action stands at amber, and was overdue
+    # (due 5 March) on the 7th.
+    assert "Date of issue Thursday, 7 March 2024" in text, text[:600]
+    assert "Progress as at 7 March 2024: 1 amber; 1 overdue." in text
+
+
+def test_no_shipped_paper_or_pack_says_as_at_a_day_after_its_issue(tmp_path):
+    root = copy_site(tmp_path / "site")
+    build(root, now=DAY_TWO, pdf=True)
+    site = root / "output" / "site"
+    issued = {"torbay-cyp-osb-2021-03-01": dt.date(2021, 3, 4),       # the reference letter's date
+              "dudley-csc-2021-03-17": dt.date(2021, 3, 11),           # five clear days before 17 March
+              "wolverhampton-cabinet-2022-03-16": dt.date(2022, 3, 10)}
+    checked = 0
+    for mid, day in issued.items():
+        for pdf in sorted((site / "meetings" / mid).glob("*.pdf")):
+            text = flat("\n".join(texts(pdf)))
+            assert not dates_after(text, day, "as at"), pdf.name
+            assert not dates_after(text, day, "Date of issue"), pdf.name
+            checked += 1
+        front = flat(texts(site / "meetings" / mid / f"{mid}-agenda-pack.pdf")[0])
+        assert f"{day.day} {day:%B %Y}" in front, front[:400]          # the day it is issued, printed
+    for pdf in sorted(site.rglob("*.pdf")):
+        assert f"{DAY_TWO.day} {DAY_TWO:%B %Y}" not in flat("\n".join(texts(pdf))), pdf
+    assert checked >= 5
+    shutil.rmtree(root / ".cache", ignore_errors=True)
