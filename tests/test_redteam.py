@@ -1,0 +1,512 @@
+"""Red-team findings: each test is one way found to break the build's promises, written to
+the behaviour promised, so that it fails for the bug's reason until the bug is fixed.
+
+The promises: drafts, embargoed records and exempt appendices never reach output/site in
+any form, whatever the order or overlap of builds; bad input is a located error (exit 1),
+never a traceback, and the previous output stays as it was; an incremental build makes
+the site a cold build of the same content makes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import generator.build as build_module
+from generator.cli import cli
+from generator.clock import LONDON
+from site_helpers import all_files, build, copy_site
+
+AS_OF = dt.datetime(2026, 11, 22, 12, 0, tzinfo=LONDON)
+QUICK = ("--no-pdf", "--no-search")
+
+
+def run(root: Path, *args: str):
+    """`scrutiny -C root ARGS` in-process: click's Result (stdout and stderr apart)."""
+    return CliRunner().invoke(cli, ["-C", str(root), *args], obj={})
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
+
+
+def later_than_now() -> str:
+    return (dt.datetime.now(LONDON) + dt.timedelta(days=2)).strftime("%Y-%m-%d %H:%M")
+
+
+def differences(now: dict[str, bytes], reference: dict[str, bytes]) -> list[str]:
+    return ([f"+{p}" for p in sorted(set(now) - set(reference))] + [f"-{p}" for p in sorted(set(reference) - set(now))]
+            + [f"~{p}" for p in sorted(set(now) & set(reference)) if now[p] != reference[p]])
+
+
+# A small site whose one inspection's findings paper draws an image from content/attachments.
+def svg(word: str) -> str:
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="320" height="40">'
+            f'<text x="4" y="28" font-size="20">{word}</text></svg>\n')
+
+
+INSPECTION_WITH_CHART = """\
+service: torbay-yot
+framework: hmip-youth-2021
+fieldwork: {from: 2025-09-15, to: 2025-09-19}
+published: 2025-11-24
+overall: {rating: Good}
+introduction: |
+  ![Ratings at a glance](attachments/chart.svg)
+
+  The inspection found steady improvement in every team.
+standards:
+  "1.1": Good
+"""
+
+
+# === 1. LEAK: a file changed while a build runs is published, then kept ======================
+
+@pytest.mark.slow
+def test_an_image_changed_while_a_build_runs_is_neither_published_nor_kept(tmp_path, make_site):
+    """A clerk saves the wrong image over content/attachments/chart.svg while a build runs,
+    and puts the right one back a moment later. The build decided from the bytes it read
+    before (its inputs digest, the papers' keys, the layout cache's key), but WeasyPrint
+    fetched the image from disk when it laid the paper out. The wrong image is then live,
+    the next build says "nothing changed", and even a build from an empty output/ gets the
+    paper back from the layout cache (.cache/scrutiny/documents) with the wrong image."""
+    root = make_site(tmp_path / "site", {"inspections/torbay-2025.yaml": INSPECTION_WITH_CHART,
+                                         "attachments/chart.svg": svg("RIGHTCHART")})
+    chart = root / "content" / "attachments" / "chart.svg"
+    paper = root / "output" / "site" / "inspections" / "torbay-2025" / "torbay-2025.pdf"
+    original = build_module.plan_build
+
+    def planning_while_the_clerk_saves(*args, **kwargs):     # after every file was read and checked
+        chart.write_text(svg("WRONGCHART"), encoding="utf-8")
+        return original(*args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(build_module, "plan_build", planning_while_the_clerk_saves)
+        build(root, now=AS_OF, pdf=True)
+    chart.write_text(svg("RIGHTCHART"), encoding="utf-8")          # put right at once
+
+    again = build(root, now=AS_OF, pdf=True)
+    shown = pdf_text(paper)
+    assert "WRONGCHART" not in shown and "RIGHTCHART" in shown, (
+        f"content/attachments/chart.svg holds RIGHTCHART, but the live paper {paper.name} shows "
+        f"{'WRONGCHART' if 'WRONGCHART' in shown else 'neither'}: the build that ran while the file was "
+        f"briefly wrong published the bytes WeasyPrint fetched from disk, and the next build "
+        f"{'said nothing had changed' if again.checked is None else f'rendered {again.rendered}'}")
+
+    shutil.rmtree(root / "output")
+    build(root, now=AS_OF, pdf=True)
+    shown = pdf_text(paper)
+    assert "WRONGCHART" not in shown, (
+        "even a build from an empty output/ publishes the image that was on disk for a moment during "
+        "an earlier build: the layout kept in .cache/scrutiny/documents is keyed by the bytes read "
+        "before, not by the bytes laid out")
+
+
+# === 2. LEAK: `scrutiny paper` / `scrutiny pack` write drafts and rehearsals into output/site ==
+
+def withheld_inspection(status: str, embargo: str | None) -> str:
+    return (INSPECTION_WITH_CHART.replace("  ![Ratings at a glance](attachments/chart.svg)\n\n", "")
+            .replace("steady improvement", "WITHHELD-INSPECTION-4471 improvement")
+            + f"status: {status}\n" + (f'embargo_until: "{embargo}"\n' if embargo else ""))
+
+
+@pytest.mark.parametrize("how", ["--drafts", "a later --as-of"])
+def test_a_paper_made_on_demand_never_goes_into_the_live_site(tmp_path, make_site, how):
+    """`scrutiny build` refuses to write a drafts build or a rehearsal into output/site (exit 2),
+    and `scrutiny pack --members` refuses output/site; `scrutiny paper` (and `scrutiny pack`)
+    with --drafts or a later --as-of write wherever -o says, the live folder included. A clerk
+    who wants the paper "on the site" puts a draft (or an embargoed record) live."""
+    later = later_than_now()
+    root = make_site(tmp_path / "site", {"inspections/torbay-2026.yaml": withheld_inspection(
+        "draft" if how == "--drafts" else "published", None if how == "--drafts" else later)})
+    built = run(root, "build", *QUICK)
+    assert built.exit_code == 0, built.output
+    site = root / "output" / "site"
+    target = site / "inspections" / "torbay-2026" / "torbay-2026.pdf"
+    options = ["--drafts"] if how == "--drafts" else ["--as-of", later]
+
+    made = run(root, "paper", "inspection", "torbay-2026", *options, "-o", str(target))
+
+    written = [p.relative_to(site).as_posix() for p in site.rglob("*.pdf")]
+    assert not target.exists(), (
+        f"`scrutiny paper inspection torbay-2026 {' '.join(options)} -o output/site/...` (exit {made.exit_code}: "
+        f"{made.output.strip()!r}) wrote the {'draft' if how == '--drafts' else 'embargoed'} inspection's paper "
+        f"into the live site: {written}")
+    assert made.exit_code == 2, (made.exit_code, made.output)
+
+
+# === 3. LEAK: a site template that reads the corpus keeps a withdrawn record on reused pages ==
+
+def footer_listing_the_inspections() -> str:
+    """The theme's footer, overridden (templates/_footer.html) to name the site's inspections:
+    every template is given the whole public corpus, so a council's override may show it."""
+    theme = (Path(__file__).resolve().parent.parent / "generator/theme/templates/_footer.html").read_text("utf-8")
+    assert "<p>Published by {{ site.organisation }}.</p>" in theme
+    return theme.replace("<p>Published by {{ site.organisation }}.</p>",
+                         "<p>Published by {{ site.organisation }}. Inspections: {% for i in "
+                         "corpus.inspections.values() %}{{ i.title }}; {% endfor %}</p>")
+
+
+def test_a_site_template_that_reads_the_corpus_never_keeps_a_withdrawn_record_live(tmp_path, make_site):
+    """Output keys name the records each page kind's theme template reads, but every template
+    (a council's override too) is handed the whole public corpus. A footer override that lists
+    the inspections is on every page; when one inspection is withdrawn (status: draft), the
+    pages whose keys do not name it (about, accessibility, search, the other inspections'...)
+    are reused as they were, with the withdrawn inspection's title on them. The audit does
+    not see it either."""
+    records = {"inspections/torbay-2025.yaml": withheld_inspection("published", None),
+               "inspections/torbay-2023.yaml": withheld_inspection("published", None).replace("2025", "2023")}
+    root = make_site(tmp_path / "site", records)
+    (root / "templates").mkdir()
+    (root / "templates" / "_footer.html").write_text(footer_listing_the_inspections(), encoding="utf-8")
+    build(root, now=AS_OF)
+    site = root / "output" / "site"
+    title = "Torbay YOT inspection, November 2025"
+    assert title in (site / "about" / "index.html").read_text("utf-8")
+
+    record = root / "content" / "inspections" / "torbay-2025.yaml"
+    record.write_text(record.read_text("utf-8").replace("status: published", "status: draft"), encoding="utf-8")
+    report = build(root, now=AS_OF)
+
+    showing = sorted(p for p, data in all_files(site).items() if title.encode() in data)
+    assert showing == [], (
+        f"torbay-2025 was withdrawn (status: draft); the build rendered {len(report.rendered)} files and reused "
+        f"{len(report.reused)}, and {len(showing)} live files still name it ('{title}'): {showing[:6]}")
+
+
+# === 4. TRACEBACK: a report also put on a draft meeting's agenda ===============================
+
+DRAFT_MEETING = """\
+council: dudley
+committee: Children's Services Scrutiny Committee
+date: 2021-01-13
+status: draft
+items:
+  - number: 1
+    title: Update on the Youth Offending Service Inspection Action Plan (DRAFT-AGENDA-5520)
+    report: dudley-yos-action-plan-update
+"""
+
+
+def test_a_report_also_on_a_draft_meeting_s_agenda_builds_without_a_traceback(tmp_path):
+    """The clerk drafts the next meeting (status: draft) and puts on it the report already on
+    the published meeting of 17 March: a warning ("also item 5 of ..."), nothing more. The
+    report is public through the published meeting, but it still names the draft meeting as
+    its own (the first one read), so its page's breadcrumbs look the draft meeting up in the
+    public corpus: the build dies with a Jinja UndefinedError traceback, and nothing at all
+    can be published until the draft is changed."""
+    root = copy_site(tmp_path / "site")
+    (root / "content" / "meetings" / "dudley-csc-2021-01-13.yaml").write_text(DRAFT_MEETING, encoding="utf-8")
+
+    result = run(root, "build", *QUICK, "--as-of", "2026-11-22 12:00")
+
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        f"`scrutiny build` crashed: {type(result.exception).__name__}: {result.exception}")
+    assert result.exit_code == 0, result.output
+    site = root / "output" / "site"
+    assert [p for p, data in all_files(site).items() if b"dudley-csc-2021-01-13" in data] == []
+    page = (site / "reports" / "dudley-yos-action-plan-update" / "index.html").read_text("utf-8")
+    assert "meetings/dudley-csc-2021-03-17/index.html" in page
+
+
+# === 5. TRACEBACK: a file name that is not UTF-8 ================================================
+
+@pytest.mark.parametrize("folder, command", [("content/attachments", "check"), ("content/attachments", "build"),
+                                             ("templates", "build")])
+def test_a_file_name_that_is_not_utf8_is_a_located_error_not_a_traceback(tmp_path, make_site, folder, command):
+    """'café.md' saved by an old Windows tool or unpacked from a zip: its name is Latin-1, not
+    UTF-8. Python reads it with a surrogate; the first .encode() of the name (the resolver's
+    digest of the attachments' names, the inputs digest of the templates) raises
+    UnicodeEncodeError, and the command ends with a traceback."""
+    root = make_site(tmp_path / "site")
+    (root / folder).mkdir(parents=True, exist_ok=True)
+    name = os.fsencode(str(root / folder)) + b"/caf\xe9.md"
+    with open(name, "wb") as handle:
+        handle.write(b"Some text.\n")
+
+    result = run(root, command, *(QUICK if command == "build" else ()))
+
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        f"`scrutiny {command}` with {folder}/caf\\xe9.md crashed: {type(result.exception).__name__}: "
+        f"{result.exception}")
+    assert result.exit_code in (0, 1)
+    if result.exit_code == 1:
+        assert "caf" in result.output, f"the error does not name the file: {result.output[-400:]}"
+
+
+# === 6. WRONG OUTPUT: --pdf-only aimed at the live folder deletes the site ======================
+
+def test_pdf_only_aimed_at_the_live_folder_leaves_the_site_s_pages(tmp_path, make_site):
+    """`--pdf-only` promises "only the public papers and packs ... (the site is left as it is)".
+    Given -o output/site (a clerk who wants the papers refreshed "in the site"), the build plans
+    the papers alone for that folder, and the swap deletes every page, the data files, the feed
+    and the search index: the live site is left with its PDFs and no index.html."""
+    root = make_site(tmp_path / "site", {"inspections/torbay-2025.yaml": withheld_inspection("published", None)})
+    assert run(root, "build", "--no-pdf", "--as-of", "2026-11-22 12:00").exit_code == 0
+    site = root / "output" / "site"
+    before = sorted(all_files(site))
+
+    result = run(root, "build", "--pdf-only", "-o", str(site), "--as-of", "2026-11-22 12:00")
+
+    after = sorted(all_files(site))
+    gone = sorted(set(before) - set(after))
+    assert (site / "index.html").is_file() and not gone, (
+        f"`scrutiny build --pdf-only -o output/site` (exit {result.exit_code}: {result.output.strip()[-160:]!r}) "
+        f"removed {len(gone)} of the live site's {len(before)} files: {gone[:6]}")
+
+
+# === 7. WRONG OUTPUT: the program that makes the search index is not part of the fingerprint ====
+
+def test_the_program_that_makes_the_search_index_is_part_of_the_environment_fingerprint():
+    """The search index is made by pagefind's executable, which the `search` extra installs as
+    `pagefind[extended]`: the distribution pagefind-bin-extended. `required_distributions`
+    follows `Requires-Dist` lines without extras, so pagefind's own `extra == 'extended'`
+    requirement is dropped and the executable's stat facts never reach `environment_digest`:
+    pagefind upgraded or replaced in place, every build keeps the index the old one made
+    (the no-change decision and the search index's key both say nothing changed)."""
+    from pagefind.service import _must_get_executable
+
+    from generator.fingerprint import _recorded_files, required_distributions
+
+    executable = Path(os.path.realpath(_must_get_executable()))
+    fingerprinted = {Path(os.path.realpath(f)) for metadata in required_distributions().values() if metadata
+                     for f in _recorded_files(metadata)}
+    assert executable in fingerprinted, (
+        f"{executable} (what `python -m pagefind` runs to make the search index) is in none of the "
+        f"distributions environment_digest fingerprints: {sorted(required_distributions())}")
+
+
+# === 8. OTHER: the lock file is followed out of the output folder and truncated =================
+
+def test_a_link_where_the_lock_file_goes_is_never_followed(tmp_path, make_site):
+    """`locked` opens output/.lock with open(..., "a+"), which follows a symbolic link, then
+    truncates it and writes "pid N": whatever file the link names (here a content record
+    outside output/) is overwritten. The spare folder is guarded against exactly this ("never
+    followed: a link here leads to someone else's files"); the lock, the manifest's temporary
+    file and the caches' temporary files are not."""
+    root = make_site(tmp_path / "site")
+    victim = tmp_path / "precious.txt"
+    victim.write_text("a file that is not the build's\n", encoding="utf-8")
+    (root / "output").mkdir()
+    (root / "output" / ".lock").symlink_to(victim)
+
+    result = run(root, "build", *QUICK)
+
+    assert victim.read_text(encoding="utf-8") == "a file that is not the build's\n", (
+        f"`scrutiny build` (exit {result.exit_code}) followed output/.lock, a link to {victim}, and replaced "
+        f"that file's text with {victim.read_text(encoding='utf-8')!r}")
+
+
+# === 9. WRONG OUTPUT: --as-of with a UTC offset dates papers by the offset's day, not London's ===
+
+def test_two_spellings_of_one_instant_give_the_same_paper(tmp_path):
+    """Everything is London time, and `--as-of` accepts an offset. 04:00 on 11 March 2021 in
+    London is 20:00 on 10 March at -08:00: one instant, and the build decides publication
+    for that instant. But the commands take the day a paper is "as at" from the instant's
+    own offset (`now.date()`, in commands/papers.py, commands/site.py, serve), not London's:
+    the action plan's paper is "as at 10 March" and leaves out the updates of 11 March."""
+    root = copy_site(tmp_path / "site")
+    london, offset = tmp_path / "london.pdf", tmp_path / "offset.pdf"
+    for moment, target in (("2021-03-11 04:00", london), ("2021-03-10T20:00-08:00", offset)):
+        made = run(root, "paper", "action-plan", "dudley-2019-progress", "--as-of", moment, "-o", str(target))
+        assert made.exit_code == 0, made.output
+    first, second = pdf_text(london), pdf_text(offset)
+    assert "as at 11 March 2021" in first
+    assert second == first, (
+        "--as-of '2021-03-10T20:00-08:00' (04:00 on 11 March in London) made a different paper from --as-of "
+        f"'2021-03-11 04:00': it says {[l for l in second.splitlines() if 'as at' in l][:1]}")
+
+
+# === 10. WRONG OUTPUT: compiled templates are reused across versions of the tool ===============
+
+def test_a_new_version_of_the_tool_does_not_reuse_templates_compiled_by_the_old_one(tmp_path, make_site):
+    """.cache/jinja (jinja2.FileSystemBytecodeCache) finds a compiled template by its name and
+    checks it against the template's source only; how it was compiled (the environment's
+    options: trim_blocks, autoescape, ...; Jinja's own code generator within one bytecode
+    format) is not part of it, nor is `environment_digest`, which every other cache names.
+    Stand-in for "Scrutiny upgraded": the new version compiles with trim_blocks off and its
+    fingerprint says so. Every page is rendered again (its key changed), from templates
+    compiled by the old version: the site is not what a cold build of the new version makes."""
+    import generator.fingerprint as fingerprint
+    import generator.render as render
+    import generator.render.html as html
+    import generator.render.papers as papers
+
+    root = make_site(tmp_path / "site", {"inspections/torbay-2025.yaml": withheld_inspection("published", None)})
+    build(root, now=AS_OF)                                    # the old version: .cache/jinja filled
+
+    def new_version(templates, cache=None):
+        env = html.make_environment(templates, cache)
+        env.trim_blocks = False
+        return env
+
+    tool_digest = fingerprint.tool_digest
+    with pytest.MonkeyPatch.context() as patch:
+        for module in (render, papers):
+            patch.setattr(module, "make_environment", new_version)
+        patch.setattr(fingerprint, "tool_digest", lambda: tool_digest() + "|new-version")
+        report = build(root, now=AS_OF)
+        fresh = make_site(tmp_path / "cold", {"inspections/torbay-2025.yaml": withheld_inspection("published", None)})
+        build(fresh, now=AS_OF)
+    assert report.rendered, "the new version rendered nothing again"
+    wrong = differences(all_files(root / "output" / "site"), all_files(fresh / "output" / "site"))
+    assert wrong == [], (
+        f"after the upgrade every page was rendered again ({len(report.rendered)} files), but {len(wrong)} differ "
+        f"from a cold build of the new version ({wrong[:5]}): they were made by templates the old version "
+        f"compiled, read back from .cache/jinja")
+
+
+# === 11. OTHER: the audit does not look for a withheld record's title ===========================
+
+def test_the_audit_finds_a_withheld_inspection_s_title_in_the_site(tmp_path, make_site):
+    """`scrutiny check --audit` promises to look for withheld records' "ids in links, their
+    titles, their sentences", but fingerprints only ids and long sentences of the prose: a
+    page naming a draft inspection by its title (as the reused pages of the template-override
+    finding above do) passes the audit with "0 leaks"."""
+    root = make_site(tmp_path / "site", {"inspections/torbay-2025.yaml": withheld_inspection("draft", None)})
+    assert run(root, "build", *QUICK, "--as-of", "2026-11-22 12:00").exit_code == 0
+    page = root / "output" / "site" / "about" / "index.html"
+    title = "Torbay YOT inspection, November 2025"
+    page.write_text(page.read_text("utf-8").replace("</main>", f"<p>Latest: {title}</p></main>"), encoding="utf-8")
+
+    audited = run(root, "check", "--audit", "--as-of", "2026-11-22 12:00")
+
+    assert "LEAK about/index.html: inspection:torbay-2025" in audited.output, (
+        f"about/index.html names the draft inspection ('{title}'), and the audit said: "
+        f"{[l for l in audited.output.splitlines() if l.startswith(('LEAK', 'audit:'))]}")
+
+
+# === 12. LEAK (web server): a publish rehearsal aimed at the live release folder ===============
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def publish(root: Path, dest: Path, *options: str) -> subprocess.CompletedProcess:
+    python_path = os.pathsep.join([str(REPO), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))])
+    scrutiny = Path(sys.executable).with_name("scrutiny")
+    env = {**os.environ, "PYTHONPATH": python_path, "PYTHONDONTWRITEBYTECODE": "1",
+           "SCRUTINY": str(scrutiny) if scrutiny.exists() else ""}
+    return subprocess.run([str(REPO / "tools" / "publish"), "-C", str(root), "--no-pdf", "--quiet", *options,
+                           str(dest)], capture_output=True, text=True, env=env, timeout=300)
+
+
+@pytest.mark.slow
+def test_a_publish_rehearsal_aimed_at_the_live_release_folder_is_refused(tmp_path, make_site):
+    """docs/publishing.md: a rehearsal (`tools/publish --as-of`) "cannot change the live site".
+    It builds into output/rehearsal/, but then publishes that build to whatever DEST it is
+    given: a clerk who types the scheduled run's DEST (the web server's document root)
+    switches DEST/current to a release holding the embargoed inspection, until the next
+    scheduled run puts it back. DEST/current was made by a live run: a rehearsal there could
+    be refused."""
+    later = later_than_now()
+    root = make_site(tmp_path / "site", {"inspections/torbay-2026.yaml": withheld_inspection("published", later)})
+    dest = tmp_path / "www"
+    live = publish(root, dest)
+    assert live.returncode == 0, live.stderr
+    page = dest / "current" / "inspections" / "torbay-2026" / "index.html"
+    assert not page.exists()
+
+    rehearsal = publish(root, dest, "--as-of", later)
+
+    assert not page.exists(), (
+        f"`tools/publish --as-of '{later}' DEST` (exit {rehearsal.returncode}: {rehearsal.stdout.strip()!r}) "
+        f"published the inspection embargoed until then to the live release folder: {dest.name}/current -> "
+        f"{os.readlink(dest / 'current')}")
+    assert rehearsal.returncode != 0
+
+
+# === 13. OTHER: a symbolic link in the spare folder passes for the live file and goes live =====
+
+def test_a_link_in_the_spare_folder_never_goes_live(tmp_path):
+    """The spare folder keeps a file "only when it is a hard link to the live file the plan
+    reuses (the same inode)". The test is `os.path.samefile`, which follows symbolic links:
+    a link in the spare folder to any path that is (for now) the live file's inode, say a
+    hard link someone made outside output/, passes, is swapped in, and output/site then
+    serves whatever that outside path holds (tools/publish copies the link as it is)."""
+    root = copy_site(tmp_path / "site")
+    record = root / "content" / "inspections" / "torbay-2021.yaml"
+    build(root)
+
+    def replace_in(old: str, new: str) -> None:
+        record.write_text(record.read_text("utf-8").replace(old, new, 1), encoding="utf-8")
+
+    replace_in("Governance was not robust enough.", "Governance was weak.")
+    build(root)
+    site, spare = root / "output" / "site", root / "output" / ".site.previous"
+    relative = "about/index.html"
+    assert (spare / relative).stat().st_ino == (site / relative).stat().st_ino
+    outside = tmp_path / "elsewhere.html"
+    os.link(site / relative, outside)
+    (spare / relative).unlink()
+    (spare / relative).symlink_to(outside)
+
+    replace_in("Governance was weak.", "Governance was poor.")
+    build(root)
+
+    links = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_symlink())
+    assert links == [], (
+        f"output/site now holds symbolic links {links}, to {[os.readlink(site / l) for l in links]}: a link "
+        f"planted in the spare folder passed the 'same inode as the live file' test and was swapped in")
+
+
+# === 14. TRACEBACK: an --as-of at the edge of the calendar, with an offset ======================
+
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00+05:00", "9999-12-31T23:59-05:00"])
+def test_an_as_of_beyond_the_calendar_in_london_is_a_usage_error_not_a_traceback(tmp_path, make_site, moment):
+    """--as-of accepts an offset, and the instant is then read in London time; at the ends of
+    the calendar that conversion overflows (OverflowError: date value out of range) and the
+    command ends with a traceback instead of "Invalid value for '--as-of'" (exit 2)."""
+    root = make_site(tmp_path / "site")
+    result = run(root, "build", *QUICK, "--as-of", moment)
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        f"`scrutiny build --as-of {moment}` crashed: {type(result.exception).__name__}: {result.exception}")
+    assert result.exit_code == 2, result.output
+
+
+# === 15. LEAK (public papers folder): --pdf-only with --drafts or a later --as-of =============
+
+def two_inspections(tmp_path, make_site) -> Path:
+    """A published inspection, and a draft one of another service (so neither names the other)."""
+    return make_site(tmp_path / "site", {
+        "inspections/torbay-2025.yaml": withheld_inspection("published", None),
+        "services/brixham-yot.yaml": "name: Brixham Youth Offending Team\nshort_name: Brixham YOT\ncouncil: torbay\n",
+        "inspections/brixham-2026.yaml": withheld_inspection("draft", None).replace("torbay-yot", "brixham-yot")})
+
+
+@pytest.mark.slow
+def test_drafts_never_go_into_the_public_papers_folder(tmp_path, make_site):
+    """`--pdf-only` is "only the public papers and packs, into output/pdf/". The default folder
+    is chosen `"pdf" if pdf_only else "preview" if drafts or rehearsal else "site"`, so
+    `--pdf-only --drafts` (or a later --as-of) writes draft and embargoed papers into
+    output/pdf, beside the public ones, with no refusal: the folder a clerk uploads from."""
+    root = two_inspections(tmp_path, make_site)
+    result = run(root, "build", "--pdf-only", "--drafts", "--as-of", "2026-11-22 12:00")
+    papers = root / "output" / "pdf"
+    found = sorted(p.relative_to(papers).as_posix() for p in papers.rglob("*.pdf")) if papers.is_dir() else []
+    assert "inspections/brixham-2026/brixham-2026.pdf" not in found, (
+        f"`scrutiny build --pdf-only --drafts` (exit {result.exit_code}) wrote the draft inspection's paper into "
+        f"output/pdf, the public papers: {found}")
+
+
+@pytest.mark.slow
+def test_a_paper_made_for_a_drafts_preview_is_never_reused_by_a_public_build(tmp_path, make_site):
+    """Output keys name the records, templates, day and environment, not whether the build was
+    a drafts preview; yet a preview's papers are stamped "DRAFT - not for publication" (and
+    its pages carry the DRAFT banner). `--pdf-only --drafts` then `--pdf-only`, both into
+    output/pdf (the default of each): the public build reuses the public record's paper with
+    the DRAFT stamp on every page."""
+    root = two_inspections(tmp_path, make_site)
+    assert run(root, "build", "--pdf-only", "--drafts", "--as-of", "2026-11-22 12:00").exit_code == 0
+    public = run(root, "build", "--pdf-only", "--as-of", "2026-11-22 12:00")
+    assert public.exit_code == 0, public.output
+    paper = root / "output" / "pdf" / "inspections" / "torbay-2025" / "torbay-2025.pdf"
+    assert "DRAFT" not in pdf_text(paper), (
+        f"the public build ({public.output.strip().splitlines()[-1][:90]}...) kept {paper.name} as the drafts "
+        f"preview made it, stamped 'DRAFT - not for publication'")
