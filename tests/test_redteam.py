@@ -510,3 +510,121 @@ def test_a_paper_made_for_a_drafts_preview_is_never_reused_by_a_public_build(tmp
     assert "DRAFT" not in pdf_text(paper), (
         f"the public build ({public.output.strip().splitlines()[-1][:90]}...) kept {paper.name} as the drafts "
         f"preview made it, stamped 'DRAFT - not for publication'")
+
+
+# === 16. LEAK: a drafts build or a rehearsal aimed at a folder inside the live site ============
+
+@pytest.mark.parametrize("how", ["--drafts", "a later --as-of"])
+def test_a_preview_aimed_inside_the_live_site_is_refused(tmp_path, make_site, how):
+    """`scrutiny build` refuses -o output/site for a drafts build or a rehearsal by comparing the
+    target with output/site (`_is_live_site`: equal, after resolving), not by asking whether
+    it is inside it: `--drafts -o output/site/preview` builds the whole drafts preview into
+    the live site (its lock and manifest too), served at /preview/ until the next live build
+    swaps it out. (`scrutiny pack --members` asks "inside", and refuses.)"""
+    later = later_than_now()
+    root = make_site(tmp_path / "site", {"inspections/torbay-2026.yaml": withheld_inspection(
+        "draft" if how == "--drafts" else "published", None if how == "--drafts" else later)})
+    assert run(root, "build", *QUICK).exit_code == 0
+    site = root / "output" / "site"
+    options = ["--drafts"] if how == "--drafts" else ["--as-of", later]
+
+    result = run(root, "build", *QUICK, *options, "-o", str(site / "preview"))
+
+    leaked = sorted(p for p, data in all_files(site).items() if b"WITHHELD-INSPECTION-4471" in data)
+    assert leaked == [], (
+        f"`scrutiny build {' '.join(options)} -o output/site/preview` (exit {result.exit_code}) wrote the "
+        f"{'draft' if how == '--drafts' else 'embargoed'} inspection into the live site: {leaked[:5]}")
+    assert result.exit_code == 2, result.output
+
+
+# === 17. OTHER (data loss): -o naming a folder that already holds something else ===============
+
+@pytest.mark.parametrize("where", ["a folder of other files", "the site's own folder"])
+def test_building_into_a_folder_that_holds_other_files_never_deletes_them(tmp_path, make_site, where):
+    """A build swaps its next version with whatever is at -o, then deletes the version it
+    replaced when no manifest vouched for it (`Staging._trim`: "a version nothing vouched
+    for"): the folder's own files. `scrutiny build -o ~/Desktop/preview` with files there
+    deletes them; `scrutiny build -o .` in the site's folder deletes the site itself, its
+    content/ and its .git with it. Nothing is said; the build reports success."""
+    root = make_site(tmp_path / "site")
+    if where == "the site's own folder":
+        target, precious = root, root / "content" / "site.yaml"
+    else:
+        target = tmp_path / "Desktop"
+        target.mkdir()
+        precious = target / "notes.txt"
+        precious.write_text("a clerk's notes\n", encoding="utf-8")
+
+    result = run(root, "build", *QUICK, "-o", str(target))
+
+    assert precious.is_file(), (
+        f"`scrutiny build -o {target.name}` (exit {result.exit_code}: {result.output.strip()[-80:]!r}) deleted "
+        f"{precious.relative_to(tmp_path)}, which was in {where} before the build")
+
+
+# === 18. WRONG OUTPUT: a library earlier on PYTHONPATH without its metadata is not noticed ======
+
+def scrutiny_process(root: Path, *args: str, first: Path | None = None) -> subprocess.CompletedProcess:
+    """`scrutiny -C root ARGS` as its own process, with `first` (if given) first on PYTHONPATH."""
+    paths = [*([str(first)] if first else []), str(REPO),
+             *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths), "PYTHONDONTWRITEBYTECODE": "1"}
+    return subprocess.run([sys.executable, "-m", "generator", "-C", str(root), *args], capture_output=True,
+                          text=True, env=env, timeout=300)
+
+
+def test_a_library_put_first_on_the_python_path_is_a_change_of_environment(tmp_path):
+    """The fingerprint of the dependencies finds each one by its metadata (*.dist-info) on
+    sys.path; the code that runs is whatever `import` finds first. A copy of Markdown put
+    first on PYTHONPATH without its dist-info (a vendored or patched checkout) renders the
+    pages, but the fingerprint still names the installed one: the build says "nothing
+    changed" and keeps pages that a cold build with this environment renders differently."""
+    import markdown
+
+    shadow = tmp_path / "shadow"
+    shutil.copytree(Path(markdown.__file__).parent, shadow / "markdown",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    core = shadow / "markdown" / "core.py"
+    text = core.read_text("utf-8")
+    signature = "    def convert(self, source: str) -> str:\n"
+    assert signature in text
+    core.write_text(text.replace(signature, signature + '        return self._convert(source) + "<p>PATCHED</p>"\n\n'
+                                 "    def _convert(self, source: str) -> str:\n", 1), encoding="utf-8")
+    args = ("build", "-q", *QUICK, "--as-of", "2026-11-22 12:00")
+    root, cold = copy_site(tmp_path / "site"), copy_site(tmp_path / "cold")
+    assert scrutiny_process(root, *args).returncode == 0
+
+    again = scrutiny_process(root, *args, first=shadow)
+    assert scrutiny_process(cold, *args, first=shadow).returncode == 0
+
+    reference = all_files(cold / "output" / "site")
+    assert [p for p, data in reference.items() if b"PATCHED" in data], "the patched Markdown rendered nothing"
+    wrong = differences(all_files(root / "output" / "site"), reference)
+    assert wrong == [], (
+        f"with another Markdown first on PYTHONPATH the build said {again.stdout.strip()[-110:]!r}; "
+        f"{len(wrong)} files differ from a cold build in that environment: {wrong[:5]}")
+
+
+# === 19. LEAK: an appendix document's own "status: draft" / embargo / exempt is ignored =========
+
+@pytest.mark.parametrize("field", ["status: draft", 'embargo_until: "2030-01-01 09:00"', "exempt: 3"])
+def test_a_publication_field_in_an_attachment_s_front_matter_is_an_error_not_ignored(tmp_path, field):
+    """Every record kind takes `status` and `embargo_until`, and an unknown field in a record is
+    an error at its line. A Markdown attachment's front matter is read for `title` only: a
+    clerk who marks the appendix document itself `status: draft`, `embargo_until: ...` or
+    `exempt: 3` (as the meeting's appendix would be) gets no word, and the document is
+    published in the agenda pack and as its own PDF (item-9-appendix-3.pdf) at once."""
+    root = copy_site(tmp_path / "site")
+    attachment = root / "content" / "attachments" / "torbay-peer-review.md"
+    text = attachment.read_text("utf-8")
+    assert text.startswith("---\ntitle:")
+    attachment.write_text(f"---\n{field}\n" + text[4:], encoding="utf-8")
+
+    checked = run(root, "check")
+
+    located = [line for line in checked.output.splitlines()
+               if line.startswith("content/attachments/torbay-peer-review.md:2:") and ": error:" in line]
+    assert checked.exit_code == 1 and located, (
+        f"`{field}` in the front matter of content/attachments/torbay-peer-review.md (the public appendix 3 of "
+        f"torbay-cyp-osb-2021-03-01, item 9) passed `scrutiny check` (exit {checked.exit_code}: "
+        f"{checked.output.strip().splitlines()[-1]!r}): the document is published as if the field were not there")
