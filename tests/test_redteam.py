@@ -628,3 +628,115 @@ def test_a_publication_field_in_an_attachment_s_front_matter_is_an_error_not_ign
         f"`{field}` in the front matter of content/attachments/torbay-peer-review.md (the public appendix 3 of "
         f"torbay-cyp-osb-2021-03-01, item 9) passed `scrutiny check` (exit {checked.exit_code}: "
         f"{checked.output.strip().splitlines()[-1]!r}): the document is published as if the field were not there")
+
+
+# === 20. OTHER (active content, hidden data): an inserted PDF keeps its scripts and files =======
+
+def hostile_pdf() -> bytes:
+    """A one-page PDF as a clerk might be sent one: a link that runs JavaScript, a page-open
+    JavaScript action, and a spreadsheet attached to the page (a FileAttachment annotation)."""
+    import io
+
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name, String
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(595, 842))
+    page = pdf.pages[0]
+    page.obj.Contents = pdf.make_stream(b"BT /F1 24 Tf 72 720 Td (Appendix text) Tj ET")
+    page.obj.Resources = Dictionary(Font=Dictionary(F1=Dictionary(Type=Name.Font, Subtype=Name.Type1,
+                                                                  BaseFont=Name.Helvetica)))
+    script = Dictionary(Type=Name.Annot, Subtype=Name.Link, Rect=Array([72, 700, 300, 740]),
+                        A=Dictionary(S=Name.JavaScript, JS=String("app.alert('LINK-SCRIPT')")))
+    data = pdf.make_stream(b"HIDDEN-SPREADSHEET name,date of birth\nA child,2009-01-01\n")
+    data.Type = Name.EmbeddedFile
+    attached = Dictionary(Type=Name.Annot, Subtype=Name.FileAttachment, Rect=Array([10, 10, 20, 20]),
+                          FS=Dictionary(Type=Name.Filespec, F=String("children.csv"), EF=Dictionary(F=data)))
+    page.obj.Annots = pdf.make_indirect(Array([pdf.make_indirect(script), pdf.make_indirect(attached)]))
+    page.obj.AA = Dictionary(O=Dictionary(S=Name.JavaScript, JS=String("app.alert('OPEN-SCRIPT')")))
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+MEETING_WITH_A_PDF_APPENDIX = """\
+council: torbay
+committee: Youth Justice Management Board
+date: 2025-11-20
+items:
+  - number: 1
+    title: Performance
+    appendices:
+      - {title: Data annex, pdf: attachments/annex.pdf}
+"""
+
+
+@pytest.mark.slow
+def test_a_pdf_appendix_is_published_without_its_scripts_or_attached_files(tmp_path, make_site):
+    """A PDF appendix is inserted "as it is": its pages are copied with their annotations and
+    actions. The published pack and appendix keep a JavaScript link, a JavaScript action run
+    when the page opens, and a file attached to the page (the hidden spreadsheet of names and
+    dates of birth). The generated papers are checked for JavaScript (test_hostile_corpus);
+    inserted ones are not."""
+    import pikepdf
+
+    root = make_site(tmp_path / "site", {"meetings/board-2025-11-20.yaml": MEETING_WITH_A_PDF_APPENDIX,
+                                         "attachments/annex.pdf": hostile_pdf()})
+    build(root, now=AS_OF, pdf=True)
+    folder = root / "output" / "site" / "meetings" / "board-2025-11-20"
+    papers = sorted(folder.glob("*.pdf"))
+    assert papers, "no papers were made for the meeting"
+    kept = {}
+    for paper in papers:
+        with pikepdf.open(paper) as pdf:
+            found = [f"page {n}: {annot.get('/Subtype')}" for n, page in enumerate(pdf.pages, 1)
+                     for annot in page.obj.get("/Annots", [])
+                     if annot.get("/Subtype") == "/FileAttachment" or "/JS" in annot.get("/A", {})]
+            found += [f"page {n}: /AA" for n, page in enumerate(pdf.pages, 1) if "/AA" in page.obj]
+        if found:
+            kept[paper.name] = found
+    assert kept == {}, f"published papers keep the inserted PDF's scripts and attached file: {kept}"
+
+
+# === 21. TRACEBACK: a file where the cache folder goes ==========================================
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_a_file_named_cache_in_the_site_is_not_a_traceback(tmp_path, make_site, command):
+    """The caches are "speed only": a cache that cannot be written should only make the next
+    build slower (speed/parsed_cache.py). With a plain file at .cache (a stray file, or a
+    tool's own cache file), saving the parsed records fails with NotADirectoryError, and the
+    clean-up in the handler (`temporary.unlink(missing_ok=True)`) raises it again: every
+    `scrutiny check` and `scrutiny build` ends with a traceback."""
+    root = make_site(tmp_path / "site", {"inspections/torbay-2025.yaml": withheld_inspection("published", None)})
+    (root / ".cache").write_text("not a folder\n", encoding="utf-8")
+
+    result = run(root, command, *(QUICK if command == "build" else ()))
+
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        f"`scrutiny {command}` with a file at .cache crashed: {type(result.exception).__name__}: {result.exception}")
+    assert result.exit_code == 0, result.output
+
+
+# === 22. TRACEBACK: a manifest whose moment has no time zone ====================================
+
+def test_a_manifest_that_cannot_be_trusted_is_a_rebuild_not_a_traceback(tmp_path, make_site):
+    """write/manifest.py: "A build that finds no manifest, or one it cannot read, trusts
+    nothing in the live folder." A manifest whose moment was written without its offset
+    (edited by hand, or by another tool) is read without complaint, and the no-change
+    decision then compares it with an aware moment: TypeError, on every build, until someone
+    finds and deletes output/.manifests/site.json."""
+    import json
+
+    root = make_site(tmp_path / "site")
+    assert run(root, "build", *QUICK).exit_code == 0
+    path = root / "output" / ".manifests" / "site.json"
+    data = json.loads(path.read_text("utf-8"))
+    data["state"]["moment"] = data["state"]["moment"][:19]          # '2026-12-05T14:07:00', no offset
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+    result = run(root, "build", *QUICK)
+
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        f"`scrutiny build` with a manifest moment of {data['state']['moment']!r} crashed: "
+        f"{type(result.exception).__name__}: {result.exception}")
+    assert result.exit_code == 0, result.output
