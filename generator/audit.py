@@ -9,6 +9,7 @@ and exempt appendices' attachments. It trusts nothing the build wrote about itse
 from __future__ import annotations
 
 import gzip
+import html
 import re
 import zlib
 from dataclasses import dataclass
@@ -78,12 +79,32 @@ def _sentences(*texts: str | None) -> list[str]:
     return found
 
 
+def _title(full: Corpus, kind: str, record_id: str) -> str | None:
+    """The name a page would give a withheld record."""
+    if kind == "inspection" and record_id in full.inspections:
+        return full.inspections[record_id].title
+    if kind == "action_plan" and record_id in full.action_plans:
+        return full.action_plans[record_id].plan.title
+    if kind == "report" and record_id in full.reports:
+        return full.reports[record_id].front.title
+    if kind == "meeting" and record_id in full.meetings:
+        return full.meetings[record_id].title
+    return None
+
+
 def fingerprints(full: Corpus, public_plan: Plan) -> dict[str, tuple[str, list[str]]]:
     """record -> (reason, strings that must not appear) for everything withheld or exempt."""
     marks: dict[str, tuple[str, list[str]]] = {}
+    public = public_plan.corpus
+    public_titles = {*(v.title for v in public.inspections.values()),
+                     *(v.plan.title for v in public.action_plans.values()),
+                     *(v.front.title for v in public.reports.values()), *(v.title for v in public.meetings.values())}
     for item in public_plan.withheld:
         key = f"{item.kind}:{item.id}"
         strings = [f"/{item.id}/", f"{item.id}.pdf"]
+        title = _title(full, item.kind, item.id)
+        if title and title not in public_titles:      # a public record of the same name is no leak
+            strings.append(_normalise(title))
         if item.kind == "inspection" and item.id in full.inspections:
             view = full.inspections[item.id]
             model = view.inspection
@@ -130,7 +151,8 @@ def audit_output(site: Path, full: Corpus, public_plan: Plan, contents: dict[str
         if path.suffix in (".css", ".js", ".png", ".svg", ".woff", ".woff2", ".wasm") or \
                 relative.startswith("pagefind/") and path.suffix in (".js", ".css", ".wasm"):
             continue
-        text = _normalise(_readable(path))
+        text = _readable(path)
+        text = _normalise(text if path.suffix == ".pdf" else html.unescape(text))
         for record, (reason, strings) in marks.items():
             for needle in strings:
                 if needle in text:

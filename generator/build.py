@@ -26,6 +26,7 @@ from generator.problems import OutputError, Problem, Severity
 from generator.render import render_site
 from generator.render.search import SearchIndexError
 from generator.resolve import Corpus, resolve
+from generator.speed.collector import rare_collections
 from generator.speed.fast_yaml import quiet_stderr
 from generator.speed.memo import BuildMemo, no_memo
 from generator.speed.parsed_cache import ParsedCache
@@ -57,7 +58,11 @@ def check_site(root: Path, as_of: dt.date, memo: BuildMemo | None = None, files:
     """Load, validate and resolve everything under root/content; never raises on content.
     `memo`: what earlier builds in this process worked out (`scrutiny serve`); `files`: the
     site's files, found already; `cache`: read and keep parsed records in .cache/parsed/."""
-    files = files or find_files(root)
+    with rare_collections():
+        return _check(root, as_of, memo, files or find_files(root), cache)
+
+
+def _check(root: Path, as_of: dt.date, memo: BuildMemo | None, files: SiteFiles, cache: bool) -> Checked:
     parsed = ParsedCache(files.root / ".cache" / "parsed") if cache else None
     validator = Validator(memo.check if memo else None)
     digests: dict[str, str] = {}
@@ -121,7 +126,7 @@ def build_site(options: BuildOptions, memo: BuildMemo | None = None, progress: P
     """Build the site into `options.output`. `memo`: kept by `scrutiny serve` between builds;
     `waiting`: told who holds the lock when another build must finish first."""
     started = time.perf_counter()
-    with locked(options.output, waiting) as live:
+    with locked(options.output, options.root, waiting) as live, rare_collections():
         # An empty memo (`scrutiny serve` starting) is filled even when nothing changed: the
         # first save is then as quick as the ones after it.
         if (memo is None or len(memo.check) > 0) and live.is_current(options.root, options.describe(), options.now):

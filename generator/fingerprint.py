@@ -7,12 +7,14 @@ A file's ctime changes whenever its bytes do (no program can set it back), so a 
 patched in place, upgraded or reinstalled is a different environment, and every output
 key and the no-change decision with it: a build after that renders afresh. Stat facts
 rather than contents: reading every installed file on every build would cost more than
-the whole of a small site's no-change rebuild.
+the whole of a small site's no-change rebuild. A copy of a library earlier on the path than
+the installed one (whatever `import` would find first) is counted the same way.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import re
 import sys
@@ -60,8 +62,9 @@ def _metadata_folders() -> dict[str, Path]:
 _REQUIREMENT = re.compile(r"^Requires-Dist:[ \t]*([A-Za-z0-9][A-Za-z0-9._-]*)([^;\n]*)(;[^\n]*)?$", re.MULTILINE)
 
 
-def _requirements(metadata: Path, extras: tuple[str, ...] = ()) -> list[str]:
-    """The distributions `metadata` requires: unconditionally, or for one of `extras`."""
+def _requirements(metadata: Path, extras: tuple[str, ...] = ()) -> list[tuple[str, tuple[str, ...]]]:
+    """The distributions `metadata` requires, unconditionally or for one of `extras`, each with
+    the extras it is required with (`pagefind[extended]` brings pagefind's own program)."""
     try:
         text = (metadata / ("PKG-INFO" if metadata.suffix == ".egg-info" else "METADATA")).read_text(
             encoding="utf-8", errors="replace")
@@ -72,7 +75,9 @@ def _requirements(metadata: Path, extras: tuple[str, ...] = ()) -> list[str]:
         marker = match.group(3) or ""
         extra = re.search(r"""extra\s*==\s*["']([^"']+)["']""", marker)
         if extra is None and "extra" not in marker or extra is not None and extra.group(1) in extras:
-            wanted.append(_normalise(match.group(1)))
+            asked = re.match(r"\s*\[([^\]]*)\]", match.group(2))
+            wanted.append((_normalise(match.group(1)),
+                           tuple(e.strip() for e in asked.group(1).split(",")) if asked else ()))
     return wanted
 
 
@@ -91,12 +96,51 @@ def required_distributions() -> dict[str, Path | None]:
     own = folders.get(DISTRIBUTION)
     wanted = _requirements(own, ("search",)) if own else []       # the search index is made by pagefind
     found: dict[str, Path | None] = {}
+    seen: set[tuple[str, tuple[str, ...]]] = set()
     while wanted:
-        name = wanted.pop()
-        if name not in found:
-            found[name] = folders.get(name)
-            wanted += _requirements(found[name]) if found[name] else []
+        name, extras = wanted.pop()
+        if (name, extras) in seen:
+            continue
+        seen.add((name, extras))
+        found[name] = folders.get(name)
+        wanted += _requirements(found[name], extras) if found[name] else []
     return found
+
+
+def _top_level_names(files: list[Path], folder: Path) -> set[str]:
+    """The modules and packages a distribution puts at the top of its folder (from its RECORD)."""
+    names = set()
+    for file in files:
+        try:
+            first = file.relative_to(folder).parts[0]
+        except (ValueError, IndexError):
+            continue
+        if first.endswith(".py"):
+            names.add(first[:-3])
+        elif "." not in first and first not in ("bin", "__pycache__") and (folder / first / "__init__.py").is_file():
+            names.add(first)
+    return names
+
+
+def _shadowing_files(names: set[str], folder: Path) -> list[Path]:
+    """The files of whatever `import` would find for `names` instead of the distribution's
+    own (a copy earlier on sys.path, with or without metadata): found, never imported."""
+    files: list[Path] = []
+    for name in sorted(names):
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            continue
+        if spec is None or spec.origin is None:
+            continue
+        origin = Path(spec.origin)
+        if origin.is_relative_to(folder):
+            continue
+        for location in spec.submodule_search_locations or [str(origin)]:
+            place = Path(location)
+            files += sorted(p for p in place.rglob("*") if p.is_file() and "__pycache__" not in p.parts) \
+                if place.is_dir() else [place]
+    return files
 
 
 def dependencies_digest() -> str:
@@ -104,7 +148,9 @@ def dependencies_digest() -> str:
     hasher = hashlib.sha256()
     for name, metadata in sorted(required_distributions().items()):
         hasher.update(f"{name}:{metadata.name if metadata else 'absent'}\n".encode())
-        for file in _recorded_files(metadata) if metadata else ():
+        recorded = _recorded_files(metadata) if metadata else []
+        shadows = _shadowing_files(_top_level_names(recorded, metadata.parent), metadata.parent) if metadata else []
+        for file in [*recorded, *shadows]:
             try:
                 facts = os.stat(file)
             except OSError:

@@ -9,6 +9,7 @@ a local HTTP server that counts requests: it must receive none.
 
 from __future__ import annotations
 
+import hashlib
 import http.server
 import os
 import threading
@@ -157,9 +158,26 @@ def test_an_image_inside_content_is_drawn(content):
            b"\x00\x00\x00\x0cIDATx\x9cc\xf8\xcf\xc0\x00\x00\x03\x01\x01\x00\xc9\xfe\x92\xef\x00\x00\x00\x00IEND"
            b"\xaeB`\x82")
     (content / "attachments" / "dot.png").write_bytes(png)
+    read_by_the_build = ((os.path.realpath(content / "attachments" / "dot.png"), hashlib.sha256(png).hexdigest()),)
     job = Job("k", "label", "content/reports/x.md",
               '<html lang="en-GB"><title>t</title><body><img src="attachments/dot.png" alt="A dot"></body></html>',
-              "", str(content), (str(content),))
+              "", str(content), (str(content),), read_by_the_build)
     rendered = render(job)
     with pikepdf.open(io.BytesIO(rendered.data)) as pdf:
         assert any(str(x.get("/Subtype")) == "/Image" for x in pdf.pages[0].get_images().values())
+
+
+def test_an_image_changed_since_the_build_read_it_is_refused(content):
+    """The build decided from the bytes it read; WeasyPrint fetching other bytes is an error."""
+    from generator.render.paper_fonts import PaperError
+    from generator.render.pdf import Job, render
+
+    image = content / "attachments" / "dot.svg"
+    image.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>', encoding="utf-8")
+    as_read = hashlib.sha256(b'<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"/>').hexdigest()
+    job = Job("k", "label", "content/reports/x.md",
+              '<html lang="en-GB"><title>t</title><body><img src="attachments/dot.svg" alt="A dot"></body></html>',
+              "", str(content), (str(content),), ((os.path.realpath(image), as_read),))
+    with pytest.raises(PaperError, match="refused to fetch"):
+        render(job)
+

@@ -76,7 +76,7 @@ REFERENCE_FIELDS = {"service": ("service", "a service"), "council": ("council", 
 
 # Said of a field only where its model gives no description of its own.
 FIELD_NOTES = {
-    "status": "draft keeps it off the public site",
+    "status": "draft keeps it off the public site: set published when it is ready",
     "embargo_until": "nothing of it is public before this",
 }
 
@@ -517,6 +517,9 @@ def scaffold_text(root: Path, kind: Kind, record_id: str, prefill: dict[str, str
     """The text of a new record (pure: reads nothing but what it is given and the ids that exist)."""
     schema = json_schema(kind.model_key)
     context = Context(known=known_ids(root), prefill=dict(prefill))
+    if "status" in schema.get("properties", {}):
+        # Half-written records are never published by the next scheduled build.
+        context.prefill.setdefault("status", "draft")
     walker = SchemaWalker(schema, context)
     if framework is not None:
         context.prefill["framework"] = framework[0]

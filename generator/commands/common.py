@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -18,6 +19,12 @@ if TYPE_CHECKING:
 def site_root(ctx: click.Context):
     """The site's folder (`scrutiny -C DIR`), resolved."""
     return ctx.obj["root"]
+
+
+def inside_live_site(target: Path, root: Path) -> bool:
+    """True when `target` is output/site, the live site, or anything inside it."""
+    live = (root / "output" / "site").resolve()
+    return target.resolve() == live or live in target.resolve().parents
 
 
 def now_in_london() -> dt.datetime:
@@ -42,9 +49,13 @@ class AsOf(click.ParamType):
                 day = dt.date.fromisoformat(value)
                 return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=LONDON)
             given = dt.datetime.fromisoformat(value.replace(" ", "T", 1))
-            return given if given.tzinfo else london_instant(given)
+            # One instant, one London day: the day a paper is "as at" never follows the offset given.
+            return given.astimezone(LONDON) if given.tzinfo else london_instant(given)
         except ValueError:
             self.fail(f"'{value}' is not a date; write YYYY-MM-DD or 'YYYY-MM-DD HH:MM'", param, ctx)
+        except OverflowError:
+            self.fail(f"'{value}' is beyond the calendar once put in London time; give a date between "
+                      "the years 1 and 9999", param, ctx)
 
 
 def summary_line(checked: Checked) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from generator.commands.common import AsOf, moment, print_problems, site_root
+from generator.commands.common import AsOf, inside_live_site, moment, now_in_london, print_problems, site_root
 from generator.problems import OutputError, did_you_mean
 
 PAPER_KINDS = {"report": ("reports", "report"), "inspection": ("inspections", "inspection"),
@@ -34,6 +34,14 @@ def _checked_plan(ctx: click.Context, as_of, drafts: bool):
         sys.exit(1)
     return root, checked, plan_site(checked.corpus, now, preview=drafts, pdf=True,
                                     papers_as_of=now.date() if as_of else None)
+
+
+def _refuse_preview_in_site(root: Path, target: Path, as_of, drafts: bool) -> None:
+    """A paper with drafts, or as of a moment still to come, is a preview: never in the live site."""
+    if (drafts or (as_of is not None and as_of > now_in_london())) and inside_live_site(target, root):
+        raise click.UsageError(f"{target} is inside output/site, the live site, and this paper "
+                               f"{'includes drafts' if drafts else 'is a rehearsal of a later day'}; "
+                               "leave out -o (it goes to output/papers) or give another folder")
 
 
 def _unknown(kind: str, wanted: str, known, param: str) -> click.BadParameter:
@@ -139,6 +147,7 @@ def register(cli: click.Group) -> None:
                                              param_hint="-o/--output")
         else:
             target = output or root / "output" / "papers" / f"{meeting}-agenda-pack.pdf"
+            _refuse_preview_in_site(root, target, as_of, drafts)
         planned = plan.by_path().get(f"meetings/{meeting}/{meeting}-agenda-pack.pdf")
         if planned is None:
             click.echo(f"error: {checked.corpus.meetings[meeting].path}: no item has papers yet "
@@ -187,6 +196,7 @@ def register(cli: click.Group) -> None:
             click.echo(f"error: {records[record_id].path}: not public; nothing was written", err=True)
             sys.exit(1)
         target = output or root / "output" / "papers" / f"{record_id}.pdf"
+        _refuse_preview_in_site(root, target, as_of, drafts)
         try:
             data = render_output(root, plan, checked.files.templates, planned, jobs=1, reuse_layouts=not no_cache)
         except OutputError as exc:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from generator.commands.common import AsOf, moment, now_in_london, print_problems, site_root
+from generator.commands.common import AsOf, inside_live_site, moment, now_in_london, print_problems, site_root
 from generator.plan.state import options_text
 from generator.problems import OutputError, Severity
 from generator.progress import Progress
@@ -55,10 +55,6 @@ def _audit(root: Path, folder: Path, checked: Checked, now: dt.datetime, fmt: st
         click.echo(f"audit: {len(result.files)} files in {site}, {len(result.leaks)} leak"
                    f"{'' if len(result.leaks) == 1 else 's'}", err=bool(result.leaks))
     return bool(result.leaks)
-
-
-def _is_live_site(target: Path, root: Path) -> bool:
-    return target.resolve() == (root / "output" / "site").resolve()
 
 
 def register(cli: click.Group) -> None:
@@ -105,7 +101,8 @@ def register(cli: click.Group) -> None:
     @click.option("--no-pdf", is_flag=True, help="Skip the PDF papers and packs.")
     @click.option("--no-search", is_flag=True, help="Skip the search index.")
     @click.option("--pdf-only", is_flag=True,
-                  help="Only the public papers and packs, into output/pdf/ (the site is left as it is).")
+                  help="Only the papers and packs, into output/pdf/ (output/preview with --drafts or a later "
+                       "--as-of); the site is left as it is.")
     @click.option("-j", "--jobs", type=click.IntRange(0, 64), default=0, help="Parallel workers (0: all cores).")
     @click.option("-q", "--quiet", is_flag=True, help="Print only problems and the final line.")
     @click.option("--no-cache", is_flag=True,
@@ -120,18 +117,22 @@ def register(cli: click.Group) -> None:
             raise click.UsageError("--pdf-only and --no-pdf contradict each other")
         rehearsal = now > now_in_london()
         papers_as_of = now.date() if as_of else None       # else every paper is as at its issue
-        folder = "pdf" if pdf_only else "preview" if drafts or rehearsal else "site"
+        # A preview is never public: not in the live site, not among the public papers.
+        folder = "preview" if drafts or rehearsal else "pdf" if pdf_only else "site"
         target = (output or root / "output" / folder).resolve()
-        if (drafts or rehearsal) and _is_live_site(target, root):
+        if (drafts or rehearsal) and inside_live_site(target, root):
             what = "drafts" if drafts else f"a build as of {now:%d %B %Y %H:%M}, later than now,"
             raise click.UsageError(f"{what} never goes into output/site, the live site; leave out -o "
                                    "(it goes to output/preview) or give another folder")
+        if pdf_only and inside_live_site(target, root):
+            raise click.UsageError("--pdf-only builds the papers alone, and would leave the live site without its "
+                                   "pages; leave out -o (they go to output/pdf), or build the whole site")
 
         def waiting(holder: str) -> None:
             click.echo(f"waiting for another build of {target.parent} ({holder}) to finish", err=True)
 
         try:
-            with locked(target, waiting) as live:
+            with locked(target, root, waiting) as live:
                 unchanged = live.is_current(root, options_text(drafts, not no_pdf, not no_search, pdf_only,
                                                                papers_as_of), now)
         except OutputError as exc:

@@ -280,6 +280,19 @@ def _outside(shown: str) -> Problem:
                    "copy the file or folder into the site instead")
 
 
+def _badly_named(shown: str, problems: list[Problem]) -> bool:
+    """True (and an error) when a file's name is not UTF-8, as names saved by old tools or
+    unpacked from some zips are: nothing could show, digest or publish it as it is."""
+    try:
+        shown.encode("utf-8")
+        return False
+    except UnicodeEncodeError:
+        readable = shown.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        problems.append(Problem(readable, 0, 0, Severity.ERROR, "", "the file's name is not UTF-8 text",
+                                "rename it; each character that could not be read is shown as \ufffd"))
+        return True
+
+
 def _walk(folder: Path, shown: str, root: Path, problems: list[Problem]) -> Iterator[tuple[Path, str]]:
     """(file, name shown) under `folder`, in name order, hidden names left out. A link (to a
     file or a folder) is followed only when it stays inside `root`; a folder met twice
@@ -302,6 +315,8 @@ def _walk(folder: Path, shown: str, root: Path, problems: list[Problem]) -> Iter
             if entry.name.startswith("."):
                 continue
             child_shown = f"{here_shown}/{entry.name}"
+            if _badly_named(child_shown, problems):
+                continue
             if entry.is_symlink() and not inside(entry.path, root):
                 problems.append(_outside(child_shown))
             elif entry.is_dir():
@@ -351,6 +366,8 @@ def find_files(root: Path) -> SiteFiles:
                 continue
             stem, suffix = os.path.splitext(name)
             shown = f"content/{folder}/{name}"
+            if _badly_named(shown, problems):
+                continue
             if suffix in suffixes and stem in seen:
                 problems.append(Problem(shown, 0, 0, Severity.ERROR, "",
                                         f"'{stem}' is already given by {seen[stem]}",
@@ -376,7 +393,7 @@ def find_files(root: Path) -> SiteFiles:
             found.append(Found(file, "attachment", file.stem, shown))
 
     for folder in sorted(p.name for p in content.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        if folder not in RECORD_FOLDERS and folder != ATTACHMENTS:
+        if folder not in RECORD_FOLDERS and folder != ATTACHMENTS and not _badly_named(f"content/{folder}", problems):
             problems.append(Problem(f"content/{folder}", 0, 0, Severity.WARNING, "",
                                     f"ignored: '{folder}' is not a content folder",
                                     "content folders are " + ", ".join([*RECORD_FOLDERS, ATTACHMENTS])))

@@ -43,19 +43,35 @@ def input_digests(corpus: Corpus, as_of_key: str, site_key: str) -> dict[str, st
     return digests
 
 
-def template_digest(name: str | None, templates: Mapping[str, Template]) -> str:
-    """The digest of template `name` together with every template it uses, recursively."""
-    if name is None:
-        return ""
+def corpus_digest(digests: Mapping[str, str]) -> str:
+    """One digest of every input: what an output reads when it may read anything."""
+    return hashlib.sha256("".join(f"{name}\0{digest}\0" for name, digest in sorted(digests.items())).encode()).hexdigest()
+
+
+def templates_used(name: str | None, templates: Mapping[str, Template]) -> set[str]:
+    """Template `name` and every template it uses, recursively."""
     used: set[str] = set()
-    waiting = [name]
+    waiting = [name] if name else []
     while waiting:
         current = waiting.pop()
         if current in used or current not in templates:
             continue
         used.add(current)
         waiting += _REFERENCE.findall(templates[current].source)
+    return used
+
+
+def template_digest(name: str | None, templates: Mapping[str, Template]) -> str:
+    """The digest of template `name` together with every template it uses, recursively."""
+    if name is None:
+        return ""
+    used = templates_used(name, templates)
     return hashlib.sha256("".join(f"{n}\0{templates[n].digest}\0" for n in sorted(used)).encode()).hexdigest()
+
+
+def is_sites_own(template: Template) -> bool:
+    """A council's own template (templates/NAME), not the theme's: it may read any record."""
+    return not template.shown.startswith("(theme)")
 
 
 def papers_digest(templates: Mapping[str, Template], attachments: Mapping[str, str]) -> str:

@@ -19,7 +19,8 @@ from typing import Mapping
 from generator.fingerprint import environment_digest
 from generator.load.documents import Template
 from generator.plan.issue import action_plan_as_at, meeting_as_at, report_as_at
-from generator.plan.keys import AS_AT, input_digests, output_key, papers_digest, search_key, template_digest
+from generator.plan.keys import (AS_AT, corpus_digest, input_digests, is_sites_own, output_key, papers_digest,
+                                 search_key, template_digest, templates_used)
 from generator.plan.publication import Withheld, public_corpus
 from generator.plan.state import PublicationState, publication_state
 from generator.resolve.corpus import Corpus, MeetingView
@@ -181,13 +182,23 @@ def plan_build(corpus: Corpus, now: dt.datetime, build: Build, preview: bool = F
         outputs = [o for o in outputs if o.kind in ("pdf", "pack")]
     else:
         outputs += [Output(path, "asset", str(source), None, (), "Theme file") for path, source in build.assets]
-    environment = environment_digest()
     digests = input_digests(plan.corpus, AS_OF, SITE)
+    # A preview's files carry DRAFT marks: never the public build's, nor its to reuse.
+    environment = f"{environment_digest()}|{'preview' if preview else 'public'}"
+    # A council's own template is given the whole corpus and may show any of it: what it
+    # renders is keyed by every record (the theme's templates read what their outputs name).
+    everything = corpus_digest(digests)
+    own_papers = any(is_sites_own(t) for t in build.templates.values())
     papers = papers_digest(build.templates, {path: a.digest for path, a in corpus.attachments.items()
-                                             if a.raw is not None})
-    keys = {o.path: output_key(o, digests, papers if o.kind in ("pdf", "pack")
-                                           else template_digest(o.template, build.templates), environment)
-            for o in outputs}
+                                             if a.raw is not None}) + (everything if own_papers else "")
+
+    def pages_key(name: str | None) -> str:
+        own = any(is_sites_own(build.templates[used]) for used in templates_used(name, build.templates))
+        return template_digest(name, build.templates) + (everything if own else "")
+
+    by_template = {name: pages_key(name) for name in {o.template for o in outputs}}
+    keys = {o.path: output_key(o, digests, papers if o.kind in ("pdf", "pack") else by_template[o.template],
+                               environment) for o in outputs}
     if build.search and not build.pdf_only:
         search = Output(SEARCH_INDEX, "search-index", None, None, (), "Search index")
         outputs.append(search)

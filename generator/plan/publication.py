@@ -14,7 +14,8 @@ from types import MappingProxyType
 from typing import Mapping
 
 from generator.model.types import Status
-from generator.resolve.corpus import Corpus, Entry, InspectionView, ItemView, MeetingView, ServiceView
+from generator.resolve.corpus import (Corpus, Entry, InspectionView, ItemView, MeetingView, ReportView,
+                                      ServiceView)
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,20 @@ def public_corpus(corpus: Corpus, now: dt.datetime, include_drafts: bool = False
             withheld.append(Withheld("report", rid, view.path,
                                      f"waits for item {view.item_number} of {view.meeting_id}", None))
     reports = {rid: r for rid, r in reports.items() if r.meeting_id is None or rid in on_agenda}
+    # A report on two agendas names the first it was read from, which may be withheld (a
+    # draft meeting): in public it belongs to the first public meeting listing it.
+    places: dict[str, tuple[str, int]] = {}
+    for mid, meeting in sorted(meetings.items()):
+        for item in meeting.items:
+            if item.report_id:
+                places.setdefault(item.report_id, (mid, item.number))
+
+    def listed_by_its_meeting(view: ReportView) -> bool:
+        meeting = meetings.get(view.meeting_id) if view.meeting_id else None
+        return view.meeting_id is None or meeting is not None and any(i.report_id == view.id for i in meeting.items)
+
+    reports = {rid: r if listed_by_its_meeting(r) else replace(r, meeting_id=places[rid][0], item_number=places[rid][1])
+               for rid, r in reports.items()}
 
     def public_inspection(view: InspectionView) -> InspectionView:
         ids = [i for i in corpus.services[view.service_id].inspection_ids if i in inspections]

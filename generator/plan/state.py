@@ -90,7 +90,10 @@ class PublicationState:
         """The state a manifest saved; None for anything not in this form (then: rebuild)."""
         try:
             def moment(value) -> dt.datetime | None:
-                return dt.datetime.fromisoformat(value) if value else None
+                found = dt.datetime.fromisoformat(value) if value else None
+                if found is not None and found.tzinfo is None:
+                    raise ValueError("a moment without its offset")
+                return found
             return cls(str(data["inputs"]), moment(data["moment"]), moment(data["released_up_to"]),
                        moment(data["next_release"]), tuple(str(w) for w in data["withheld"]))
         except (KeyError, TypeError, ValueError):

@@ -17,6 +17,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from generator import __version__
+from generator.fingerprint import environment_digest
 from generator.load.documents import Template
 from generator.model.types import DateOrMonth, Rating
 from generator.plan.outputs import Output, Plan
@@ -72,11 +73,12 @@ def progress_update(update) -> Markup:
 def make_environment(templates: Mapping[str, Template], cache: Path | None = None) -> jinja2.Environment:
     """The one Jinja2 environment, over the templates the load stage read (the theme's, each
     replaced by the site's own of the same name): nothing else is ever read as a template.
-    `cache` keeps compiled templates between runs (keyed by each template's source
-    checksum, so an edited template is always recompiled)."""
+    `cache` keeps compiled templates between runs: Jinja checks each against its template's
+    source only, so they are kept apart for each version of the tool and its libraries."""
     bytecode_cache = None
     if cache is not None:
         try:
+            cache = cache / environment_digest()[:32]
             cache.mkdir(parents=True, exist_ok=True)
             bytecode_cache = jinja2.FileSystemBytecodeCache(str(cache))
         except OSError:

@@ -474,6 +474,39 @@ def _ensure_alt(element, fallback: str) -> int:
     return added
 
 
+# What a link in a published paper may do: go to a page, or open a web address.
+SAFE_ACTIONS = ("/GoTo", "/URI")
+# Annotations that carry files, media or scripts rather than marks on the page.
+ACTIVE_ANNOTATIONS = ("/FileAttachment", "/Sound", "/Movie", "/Screen", "/RichMedia", "/3D")
+
+
+def _without_active_content(src) -> None:
+    """Strip from an inserted PDF's pages what a council paper must not carry: scripts and
+    other actions run on opening or clicking, and files attached to the page (a clerk may be
+    sent an appendix with a spreadsheet of children's names behind an icon). Only the pages
+    are copied, so the document's own catalogue (its OpenAction, named scripts, attached
+    files) never reaches the output."""
+    from pikepdf import Array, Dictionary
+
+    for page in src.pages:
+        if "/AA" in page.obj:
+            del page.obj["/AA"]
+        annotations = page.obj.get("/Annots")
+        if annotations is None:
+            continue
+        kept = Array()
+        for annotation in annotations:
+            if not isinstance(annotation, Dictionary) or str(annotation.get("/Subtype", "")) in ACTIVE_ANNOTATIONS:
+                continue
+            if "/AA" in annotation:
+                del annotation["/AA"]
+            action = annotation.get("/A")
+            if isinstance(action, Dictionary) and (str(action.get("/S", "")) not in SAFE_ACTIONS or "/Next" in action):
+                del annotation["/A"]
+            kept.append(annotation)
+        page.obj.Annots = kept
+
+
 class _Assembler:
     """Builds one output PDF. Normally a new file that each piece is copied into; with
     `adopt`, the output is that document itself (a lone paper of our own), whose pages and
@@ -538,6 +571,8 @@ class _Assembler:
         from pikepdf import Array, Dictionary, Name, String
 
         _explicit_destinations(src)
+        if not piece.repaired:
+            _without_active_content(src)
         first = 0 if self.adopted else len(self.pdf.pages)
         src_root = src.Root.get("/StructTreeRoot")
         bookmarks = self._source_bookmarks(src) if piece.keep_bookmarks else []

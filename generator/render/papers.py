@@ -148,6 +148,9 @@ class PaperContext:
         if (root / "templates").is_dir():
             roots.append((root / "templates").resolve())
         self.roots = tuple(str(r) for r in roots)
+        # What each content file held when the build read it: a paper may show nothing else.
+        self.expected = tuple(sorted((os.path.realpath(self.content / path), a.digest)
+                                     for path, a in self.corpus.attachments.items()))
         self.cache_dir = root / ".cache" / "scrutiny"
         self._docs: dict[tuple, Doc] = {}
 
@@ -169,7 +172,7 @@ class PaperContext:
             html = number_tables(html)
         key = hashlib.sha256(f"{html}\0{self.css}".encode()).hexdigest()
         job = Job(key=key, label=label, source=source, html=html, css=self.css, base_dir=str(self.content),
-                  roots=self.roots, title=title, lang=corpus.site.language)
+                  roots=self.roots, expected=self.expected, title=title, lang=corpus.site.language)
         doc = Doc(job, title, created, author)
         self._docs[memo] = doc
         return doc

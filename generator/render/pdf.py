@@ -34,7 +34,7 @@ import mimetypes
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Sequence
 from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
@@ -64,9 +64,14 @@ def _inside(path: str, roots: Sequence[str]) -> bool:
     return any(path == root or path.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
 
 
-def make_fetcher(roots: Sequence[Path]):
-    """A WeasyPrint URL fetcher that reads files inside `roots` and nothing else."""
+def make_fetcher(roots: Sequence[Path], expected: Mapping[str, str] | None = None):
+    """A WeasyPrint URL fetcher that reads files inside `roots` and nothing else. `expected`:
+    the sha256 of each content file as the build read it, by real path: a file that is not
+    there, or no longer holds those bytes (saved again while the build ran), is refused, so a
+    paper shows only what the build checked and keyed."""
     real_roots = tuple(os.path.realpath(r) for r in roots)
+    checked_folder = real_roots[0] if expected is not None else None      # the site's content/
+    expected = expected or {}
 
     class SafeFetcher(URLFetcher):
         """No network, no data: URLs, no file outside the allowed folders (symlinks resolved)."""
@@ -75,6 +80,7 @@ def make_fetcher(roots: Sequence[Path]):
             super().__init__(timeout=1, allowed_protocols=("file",), allow_redirects=False,
                              fail_on_errors=True)
             self.roots = real_roots
+            self.content = checked_folder
             self.fetched: list[str] = []
 
         def fetch(self, url, headers=None):
@@ -93,6 +99,10 @@ def make_fetcher(roots: Sequence[Path]):
                 raise FetchRefused(url, "the file is larger than 64 MB")
             with open(real, "rb") as handle:
                 data = handle.read()
+            if real in expected and hashlib.sha256(data).hexdigest() != expected[real]:
+                raise FetchRefused(url, "the file changed while the build ran; build again")
+            if self.content is not None and _inside(real, (self.content,)) and real not in expected:
+                raise FetchRefused(url, "the file was not read by this build (it is new, or not a file it checks)")
             if real.lower().endswith(".svg"):
                 # The same image the site publishes: checked content has had its removals warned of.
                 data, problems = sanitise_svg(data, real)
@@ -143,7 +153,8 @@ class Job:
     html: str
     css: str
     base_dir: str                 # relative URLs resolve here (the site's content/)
-    roots: tuple[str, ...]        # the only folders files may be read from
+    roots: tuple[str, ...]        # the only folders files may be read from (content/ first)
+    expected: tuple[tuple[str, str], ...] = ()   # (real path, sha256) of the content files as the build read them
     title: str = ""               # the document's title and language, for pdf_tags.fix_pdf
     lang: str = "en-GB"
 
@@ -161,7 +172,7 @@ def render(job: Job) -> Rendered:
 
     quiet_weasyprint()
     check_fonts()
-    fetcher = make_fetcher([Path(r) for r in job.roots])
+    fetcher = make_fetcher([Path(r) for r in job.roots], dict(job.expected))
     base_url = Path(job.base_dir).as_uri() + "/"
     try:
         stylesheet = _stylesheet(job.css, base_url, fetcher)

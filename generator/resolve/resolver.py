@@ -579,6 +579,16 @@ def _attachments(check: _Checker, records: Records, per_record: PerRecord) -> di
         if doc.body is not None:
             front = doc.data if isinstance(doc.data, dict) else {}
             title = front.get("title") if isinstance(front.get("title"), str) else None
+            for key in front:
+                if key != "title":
+                    # Its appendix on the agenda decides what is public (status, embargo, exempt):
+                    # a field here would be silently ignored, so it is refused.
+                    pos = doc.source.locate_key((key,))
+                    check.problems.append(Problem(
+                        doc.path, pos.line, pos.column, Severity.ERROR, str(key),
+                        f"an attachment's front matter takes 'title' only, not '{key}'",
+                        "say it in the meeting's record: 'exempt:' on the appendix, 'embargo_until:' on the "
+                        "item, 'status:' on the meeting"))
             check.problems += check_markdown_targets(doc.body, doc.path, doc.body_line, "body", attachment_paths)
             check.problems += markdown_body_problems(doc.body, doc.path, doc.body_line)
         elif raw is not None and path[path.rfind("."):].lower() in IMAGE_SUFFIXES:

@@ -111,4 +111,7 @@ class ParsedCache:
         except (OSError, ValueError):
             # A read-only checkout, a full disk, or data marshal cannot hold: the next
             # build parses these files again; nothing else depends on the cache.
-            temporary.unlink(missing_ok=True)
+            try:
+                temporary.unlink(missing_ok=True)
+            except OSError:
+                pass                   # .cache is not a folder: there was nothing to remove

@@ -22,11 +22,12 @@ because the two folders share their files: a file is unlinked, then written.
 from __future__ import annotations
 
 import ctypes
+import datetime as dt
 import errno
 import fcntl
 import os
 import shutil
-import datetime as dt
+import stat
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,13 +52,31 @@ def output_error(exc: OSError, what: str) -> OutputError:
     return OutputError(f"cannot write {what} ({reason}); the previous output is unchanged")
 
 
+def check_target(site: Path, root: Path) -> None:
+    """A build writes only a folder of its own: never the site's folder (or one holding it),
+    nor a folder of someone else's files, which the swap would replace."""
+    site, root = Path(os.path.realpath(site)), Path(os.path.realpath(root))
+    if site == root or root.is_relative_to(site) or site.is_relative_to(root / "content") \
+            or site.is_relative_to(root / "templates"):
+        raise OutputError(f"{site} holds the site's own files; build into a folder of its own, e.g. output/site")
+    if site.is_symlink() or site.exists() and not site.is_dir():
+        raise OutputError(f"{site} is not a folder; give a folder for the site")
+    ours = site.is_relative_to(root / "output") or manifest.manifest_path(site).exists()
+    if not ours and site.is_dir() and any(site.iterdir()):
+        raise OutputError(f"{site} already holds files Scrutiny did not make, which a build would replace; "
+                          "give an empty or new folder")
+
+
 @contextmanager
-def locked(site: Path, waiting: Callable[[str], None] = lambda holder: None) -> Iterator[LiveSite]:
+def locked(site: Path, root: Path, waiting: Callable[[str], None] = lambda holder: None) -> Iterator[LiveSite]:
     """Hold the lock of the folder `site` is in, waiting for another build to finish first
-    (`waiting` is told who holds it); yields the live site as it is now."""
+    (`waiting` is told who holds it); yields the live site as it is now. `root`: the site's
+    own folder, which a build never writes (`check_target`)."""
+    check_target(site, root)
     try:
         site.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(site.parent / ".lock", "a+")
+        # Never through a link: a link here would have the lock truncate someone else's file.
+        handle = os.fdopen(os.open(site.parent / ".lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644), "r+")
     except OSError as exc:
         raise OutputError(f"cannot write to {site.parent}: {exc.strerror}") from exc
     try:
@@ -130,6 +149,13 @@ class LiveSite:
             return [output.path] if output.path in self.manifest.files else []
         prefix = output.path + "/"
         return [path for path in self.manifest.files if path.startswith(prefix)]
+
+
+def _same_regular_file(a: str, b: str) -> bool:
+    """Both are the one regular file (hard links to it), links never followed."""
+    first, second = os.lstat(a), os.lstat(b)
+    return (stat.S_ISREG(first.st_mode) and stat.S_ISREG(second.st_mode)
+            and (first.st_dev, first.st_ino) == (second.st_dev, second.st_ino))
 
 
 def spare_path(site: Path) -> Path:
@@ -215,7 +241,7 @@ class Staging:
         for relative, path in _files(self.path):
             key = self.key_of(relative)
             live = os.path.join(self.live.folder, relative)
-            if key is not None and self.live.reusable(relative, key) and os.path.samefile(path, live):
+            if key is not None and self.live.reusable(relative, key) and _same_regular_file(path, live):
                 held.add(relative)
             else:
                 self._unlink(path)
@@ -257,8 +283,8 @@ class Staging:
         files: dict[str, LiveFile] = {}
         for relative, path in _files(self.path):
             key = self.key_of(relative)
-            if key is None:
-                self._unlink(path)          # not planned: never goes live
+            if key is None or not stat.S_ISREG(os.lstat(path).st_mode):
+                self._unlink(path)          # not planned, or not a file the build wrote: never goes live
             else:
                 files[relative] = LiveFile.of(key, path)
         _prune(self._emptied, str(self.path))

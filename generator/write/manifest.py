@@ -65,8 +65,9 @@ def read(site: Path) -> Manifest:
 
 
 def forget(site: Path) -> None:
-    """Removed before the live folder changes: a build killed then trusts nothing next time."""
-    manifest_path(site).unlink(missing_ok=True)
+    """Before the live folder changes, the manifest vouches for nothing (but still says the
+    folder is Scrutiny's): a build killed then trusts nothing next time."""
+    save(site, Manifest())
 
 
 def save(site: Path, manifest: Manifest) -> None:
@@ -75,7 +76,11 @@ def save(site: Path, manifest: Manifest) -> None:
     temporary = path.with_suffix(".tmp")
     files = {name: [f.key, f.size, f.mtime_ns] for name, f in sorted(manifest.files.items())}
     # Compact: any indent sends json through its pure-Python encoder.
-    temporary.write_text(json.dumps({"version": MANIFEST_VERSION,
-                                     "state": manifest.state.as_json() if manifest.state else None,
-                                     "files": files}, separators=(",", ":")), encoding="utf-8")
+    text = json.dumps({"version": MANIFEST_VERSION, "state": manifest.state.as_json() if manifest.state else None,
+                       "files": files}, separators=(",", ":"))
+    temporary.unlink(missing_ok=True)
+    # A new file, never through a link someone put where the temporary file goes.
+    with os.fdopen(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644), "w",
+                   encoding="utf-8") as handle:
+        handle.write(text)
     temporary.replace(path)

@@ -1,0 +1,26 @@
+"""Python's cycle collector, asked to run rarely while a build makes its records and pages.
+
+A build allocates millions of objects that live until it ends and frees few of them; each
+pass of the collector walks all of them to find nothing. With the first generation's
+threshold raised, those passes come rarely; reference counting still frees everything as
+usual, and the collector runs as before once the build is over (bench/README.md has what
+it saves).
+"""
+
+from __future__ import annotations
+
+import gc
+from contextlib import contextmanager
+from typing import Iterator
+
+ALLOCATIONS_BETWEEN_PASSES = 100_000
+
+
+@contextmanager
+def rare_collections() -> Iterator[None]:
+    before = gc.get_threshold()
+    gc.set_threshold(ALLOCATIONS_BETWEEN_PASSES, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
