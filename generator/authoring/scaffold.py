@@ -452,11 +452,7 @@ def inspection_overrides(walker: SchemaWalker, framework_id: str, framework: Fra
             lines.append(Line(indent + 4, "rating:", rating_comment))
         return lines
 
-    def imported(name: str, prop: dict, indent: int) -> list[Line]:
-        return []                     # `scrutiny import inspections` writes it, never a person
-
-    return {"overall": overall, "domains": domains, "standards": standards, "separately_rated": separately_rated,
-            "imported": imported}
+    return {"overall": overall, "domains": domains, "standards": standards, "separately_rated": separately_rated}
 
 
 # --------------------------------------------------------------------------- the record

@@ -192,8 +192,8 @@ class Inspection(BaseModel):
     separately_rated: dict[str, StandardFinding] = Field({}, description="ratings outside the score, e.g. resettlement")
     recommendations: list[RecommendationGroup] = Field([], description="recommendations grouped by addressee, numbered in order")
     facts: dict[str, Fact] = Field({}, description="contextual facts shown as a table, e.g. population")
-    imported: Imported | None = Field(None, description="written by `scrutiny import inspections`: the file "
-                                                        "and row the record came from")
+    imported: Imported | None = Field(None, description="written by `scrutiny import inspections`, never by hand: "
+                                                        "the file and row the record came from")
 
 
 def imported_digest(inspection: Inspection) -> str:
