@@ -25,7 +25,8 @@ from generator.authoring.scaffold import load_frameworks
 from generator.build import check_site
 from generator.rules.hmip import frameworks_for
 from national_helpers import (FOLDED, NAME, ONE_STANDARD, RATINGS, REPO, TABLE, area_name, band, by_area,
-                              copy_of, day_of, expected_record, import_file, load, records, table_rows, whole_score)
+                              copy_of, day_of, expected_record, import_file, load, records, scrutiny, table_rows,
+                              whole_score)
 from site_helpers import AS_OF, all_files, build, copy_site
 
 
@@ -112,8 +113,10 @@ def test_rating_words_read_otherwise_than_written_are_said_once_for_the_file(imp
 
 def test_after_the_import_the_site_checks_without_an_error_and_builds(imported, tmp_path):
     root, _ = imported
-    checked = check_site(root, AS_OF.date())
-    assert [str(p) for p in checked.errors] == []
+    checked = scrutiny(root, "check")
+    assert checked.returncode == 0, checked.stdout
+    assert re.search(r"^0 errors, \d+ warnings?, \d+ notices in \d+ files$", checked.stdout, re.M), checked.stdout[-500:]
+    assert [str(p) for p in check_site(root, AS_OF.date()).errors] == []
     report = build(copy_of(root, tmp_path), output=tmp_path / "site")
     assert (tmp_path / "site" / "inspections" / "suffolk-2023" / "index.html").is_file()
     assert report.ok
@@ -207,22 +210,29 @@ def test_the_same_import_again_changes_no_file(imported, tmp_path):
     assert ": 0 imported, 0 created, 82 unchanged, 1 left alone" in run.stdout
 
 
-@pytest.mark.parametrize("edit", ["a rating", "a comment"])
+EDITS = {"a rating": ('"1.3": Good', '"1.3": Outstanding', "edited since it was imported"),
+         "a comment": ("joint: true", "joint: true            # checked against the report",
+                       "edited since it was imported"),
+         "a mistake": ('"1.3": Good', '"1.3": Goood', "which does not read as an inspection (scrutiny check says why)")}
+
+
+@pytest.mark.parametrize("edit", list(EDITS))
 def test_a_record_edited_by_hand_after_the_import_is_reported_and_left_alone(imported, tmp_path, edit):
     root = copy_of(imported[0], tmp_path)
     target = root / "content" / "inspections" / "suffolk-2023.yaml"
     text = target.read_text(encoding="utf-8")
-    edited = text.replace('"1.3": Good', '"1.3": Outstanding') if edit == "a rating" else \
-        text.replace("joint: true", "joint: true            # checked against the report")
+    old, new, why = EDITS[edit]
+    edited = text.replace(old, new)
     assert edited != text
     target.write_text(edited, encoding="utf-8")
     run = import_file(root, TABLE)
     assert run.returncode == 0, run.stderr
     assert target.read_text(encoding="utf-8") == edited
     row = next(n for n, r in table_rows() if r["la_name"] == "Suffolk - JI")
-    assert f"{NAME}:{row}: notice: this inspection is content/inspections/suffolk-2023.yaml, edited since it was " \
-           "imported: left alone" in run.stderr
+    assert f"{NAME}:{row}: notice: this inspection is content/inspections/suffolk-2023.yaml, {why}: left alone" \
+        in run.stderr
     assert ": 0 imported, 0 created, 81 unchanged, 2 left alone" in run.stdout
+    assert sorted(p.name for p in (root / "content" / "inspections").glob("suffolk*")) == ["suffolk-2023.yaml"]
 
 
 def test_a_newer_table_updates_only_the_records_the_import_wrote(imported, tmp_path):

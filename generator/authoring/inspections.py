@@ -351,6 +351,7 @@ class Existing:
     path: Path
     model: Inspection | None      # None: the file does not read as an inspection
     text: str
+    said: dict[str, str]          # its service, published and report_url as written (read or not)
 
 
 @dataclass
@@ -378,8 +379,9 @@ class Site:
         return found[0] if found else None
 
 
-def _records(root: Path, folder: str, kind: str) -> Iterator[tuple[str, Path, Any, str]]:
-    """(id, path, model or None, text) of each record in content/<folder>/."""
+def _records(root: Path, folder: str, kind: str) -> Iterator[tuple[str, Path, Any, str, dict[str, str]]]:
+    """(id, path, model or None, text, what it says of its service, publication and report) of
+    each record in content/<folder>/: a file with an error still says which inspection it is."""
     here = root / "content" / folder
     if not here.is_dir():
         return
@@ -392,21 +394,23 @@ def _records(root: Path, folder: str, kind: str) -> Iterator[tuple[str, Path, An
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             text = ""
-        yield path.stem, path, record.model if record is not None else None, text
+        data = doc.data if doc is not None and isinstance(doc.data, dict) else {}
+        said = {key: str(data[key]) for key in ("service", "published", "report_url") if data.get(key) is not None}
+        yield path.stem, path, record.model if record is not None else None, text, said
 
 
 def read_site(root: Path) -> Site:
     from generator.authoring.scaffold import load_frameworks
 
     site = Site(root, {fid: f for fid, (f, _) in load_frameworks(root).items()})
-    for sid, _, model, _ in _records(root, "services", "service"):
+    for sid, _, model, _, _ in _records(root, "services", "service"):
         if model is not None:
             site.services[sid] = model
-    for cid, _, model, _ in _records(root, "councils", "council"):
+    for cid, _, model, _, _ in _records(root, "councils", "council"):
         if model is not None:
             site.councils[cid] = model
-    for iid, path, model, text in _records(root, "inspections", "inspection"):
-        site.inspections[iid] = Existing(iid, path, model, text)
+    for iid, path, model, text, said in _records(root, "inspections", "inspection"):
+        site.inspections[iid] = Existing(iid, path, model, text, said)
     return site
 
 
@@ -856,12 +860,13 @@ def service_of(site: Site, writes: Writes, item: Built) -> str:
 def existing_for(site: Site, sid: str, item: Built, url: str | None) -> Existing | None:
     """The site's record of the same inspection: by its id (ours: the id it had), by service and
     publication date, or by the report's address."""
+    records = site.inspections.values()
     given = site.inspections.get(item.row.record_id or "")
-    if given is not None and given.model is not None and given.model.service == sid:
+    if given is not None and given.said.get("service") == sid:
         return given
-    models = [e for e in site.inspections.values() if e.model is not None]
-    return next((e for e in models if e.model.service == sid and _same_day(e.model.published, item.published)),
-                None) or next((e for e in models if url and e.model.report_url == url), None)
+    return next((e for e in records if e.said.get("service") == sid
+                 and _same_day(e.said.get("published"), item.published)), None) or \
+        next((e for e in records if url and e.said.get("report_url") == url), None)
 
 
 def import_inspections(root: Path, source: Path, shown: str | None = None) -> Report:
@@ -906,8 +911,8 @@ def import_inspections(root: Path, source: Path, shown: str | None = None) -> Re
         existing = existing_for(site, sid, item, data.get("report_url"))
         if existing is not None and not _imported_untouched(existing, root):
             report.left_alone += 1
-            why = "written by hand" if existing.model is not None and existing.model.imported is None else \
-                "edited since it was imported"
+            why = "which does not read as an inspection (scrutiny check says why)" if existing.model is None \
+                else "written by hand" if existing.model.imported is None else "edited since it was imported"
             importer.problem(None, Severity.NOTICE, f"this inspection is content/inspections/{existing.path.name}, "
                              f"{why}: left alone", "an import changes only the records it wrote and nobody edited",
                              row=row.number)

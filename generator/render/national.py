@@ -147,6 +147,7 @@ def _standards(corpus: Corpus, fid: str, views: list[InspectionView]) -> dict[st
 def _where_own_stand(corpus: Corpus, by_framework: dict[str, list[InspectionView]]) -> list[dict[str, Any]]:
     """Each of the site's own services' latest inspection, against every inspection under its framework."""
     own = own_council_ids(corpus)
+    counted = {fid: rating_counts(views) for fid, views in by_framework.items()}
     rows = []
     for sid, service in sorted(corpus.services.items(), key=lambda kv: kv[1].service.name):
         if service.council_id not in own or not service.inspection_ids:
@@ -155,7 +156,7 @@ def _where_own_stand(corpus: Corpus, by_framework: dict[str, list[InspectionView
         if view is None:
             continue
         others = by_framework[view.framework_id]
-        counts = rating_counts(others)
+        counts = counted[view.framework_id]
         rated = sum(counts[r] for r in RATINGS_HIGH_FIRST)
         row: dict[str, Any] = {"view": view, "service": service.service, "framework": corpus.frameworks[view.framework_id],
                                "all": Count(len(others), list_link(framework=view.framework_id)), "rated": rated,
