@@ -1,11 +1,14 @@
 """The benchmark: our builds at the real scales, side by side with Hugo, Pelican and a floor.
 
-    python -m bench.run                      # what `make bench` runs: the council site, N = 500 and 5,000
-    python -m bench.run --quick              # the council site and N = 100 only
+    python -m bench.run                      # what `make bench` runs: the council site, the national
+                                             # site, N = 500 and 5,000
+    python -m bench.run --quick              # the council site, the national site and N = 100 only
     python -m bench.run --sizes council,500 --no-peers --no-pdf
 
-The real scales are a council's own site (the shipped content: four councils, 23 files)
-and the national corpus (about 300 inspections since 2018: N = 500, with headroom);
+The real scales are a council's own site (the shipped content: four councils, 23 files),
+the national site (the shipped content with Data to Insight's real table of 83 HMIP youth
+inspections imported: `scrutiny import inspections`, timed, then a cold HTML build and a
+no-change rebuild) and the national corpus (about 300 inspections since 2018: N = 500, with headroom);
 N = 5,000 is kept for the cold-build and memory targets. For each, in a fresh work folder
 (default /tmp/scrutiny-bench, kept afterwards):
 
@@ -73,6 +76,8 @@ TIMEOUT = 3 * 3600.0
 PDF_SUBSET = 20               # inspections in the PDF corpus
 PDF_RUNS = 3                  # each PDF build, and WeasyPrint alone, run this often: the best is kept
 THEME_TEMPLATES = REPO / "generator" / "theme" / "templates"
+NATIONAL_TABLE = REPO / "tests" / "fixtures" / "hmip-ratings" / "hmi_youth_justice_inspection_ratings.csv"
+NATIONAL_TARGET_SECONDS = 5.0  # issue #27: the national site's HTML, cold
 
 _FINAL = re.compile(r"(\d+) rendered, (\d+) reused, (\d+) removed, (\d+) records withheld \(([^)]*)\)")
 
@@ -306,16 +311,20 @@ def write_site(scale: str, site: Path) -> dict:
     return {**slim(corpus), **({"stats": stats} if stats else {})}
 
 
+def fresh_work(work: Path) -> tuple[Path, Path]:
+    """An empty work folder: the site's folder in it, and the site's output folder."""
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    return work / "site", work / "site" / "output" / "site"
+
+
 def run_size(scale: str, work: Path, peers: bool, versions: dict, pdf: bool, progress=lambda result: None) -> dict:
     """Everything for one scale ('council' or a number of inspections); `progress(result)`
     after each measurement."""
     n = 0 if scale == "council" else int(scale)
     log(f"== {f'N = {n:,} inspections' if n else 'the council site (content/)'}  ({work})")
-    if work.exists():
-        shutil.rmtree(work)
-    work.mkdir(parents=True)
-    site = work / "site"
-    out = site / "output" / "site"
+    site, out = fresh_work(work)
     result: dict = {"n": n, "scale": scale, "ours": {}, "devices": {}}
     result["corpus"] = write_site(scale, site)
     progress(result)
@@ -383,6 +392,30 @@ def run_size(scale: str, work: Path, peers: bool, versions: dict, pdf: bool, pro
         for key, value in run_peers(site, work, versions):
             result["peers"][key] = slim(value) if "seconds" in value else value
             progress(result)
+    return result
+
+
+def run_national(work: Path, progress=lambda result: None) -> dict:
+    """The national site: the shipped content and Data to Insight's real table imported into it
+    (the import timed), then a cold HTML build and a no-change rebuild."""
+    log(f"== the national site: content/ with {NATIONAL_TABLE.name} imported  ({work})")
+    site, out = fresh_work(work)
+    shutil.copytree(REPO / "content", site / "content")
+    imported = measure("import the real table (scrutiny import inspections)",
+                       [BIN / "scrutiny", "-C", site, "import", "inspections", NATIONAL_TABLE])
+    files = [p for p in (site / "content").rglob("*") if p.is_file()]
+    inspections = len(list((site / "content" / "inspections").glob("*.yaml")))
+    result: dict = {"n": inspections, "scale": "national", "ours": {}, "devices": {},
+                    "corpus": {**slim(imported), "stats": {"files": len(files),
+                                                           "bytes": sum(p.stat().st_size for p in files)}}}
+    progress(result)
+    if not imported.get("ok"):
+        return result
+    result["ours"]["cold_html"] = slim(parse_build(measure("ours: cold HTML build", scrutiny_build(site, out))))
+    progress(result)
+    result["ours"]["nochange_html"] = slim(parse_build(measure("ours: no-change rebuild", scrutiny_build(site, out),
+                                                               repeat=True)))
+    progress(result)
     return result
 
 
@@ -563,7 +596,8 @@ def table(report: dict) -> str:
         peers = size.get("peers", {})
         corpus = size.get("corpus") or {}
         stats = corpus.get("stats", {})
-        written = "copy content/" if not size["n"] else "write corpus"
+        written = "copy content/" if not size["n"] else "import the table" if size.get("scale") == "national" \
+            else "write corpus"
         lines.append(f"{written + ' (' + str(stats.get('files', '?')) + ' files, ' + str(round(stats.get('bytes', 0) / 1e6, 1)) + ' MB)':<44}"
                      f"{n:>6}{_s(_secs(corpus)):>9}")
         for label, key, hugo, pelican, floor in ROWS:
@@ -647,6 +681,11 @@ def targets(report: dict) -> list[dict]:
     def peer(n: int, key: str) -> float | None:
         return _secs((by_n.get(n) or {}).get("peers", {}).get(key))
 
+    national = next((s for s in report["sizes"] if s.get("scale") == "national"), None)
+    cold = _secs((national or {}).get("ours", {}).get("cold_html"))
+    add(f"the national site's cold HTML build < {NATIONAL_TARGET_SECONDS:g} s (issue #27)",
+        None if cold is None else cold < NATIONAL_TARGET_SECONDS,
+        f"{cold:.2f} s for {national['n']} inspections" if cold is not None else "not measured")
     cold, hugo_cold = _secs(ours(5000, "cold_html")), peer(5000, "hugo_cold")
     add("cold HTML build at N = 5,000 <= 1.0x Hugo", None if not (cold and hugo_cold) else cold <= hugo_cold,
         f"{cold:.2f} s vs Hugo {hugo_cold:.2f} s = {cold / hugo_cold:.2f}x" if cold and hugo_cold else "not measured")
@@ -719,10 +758,10 @@ def targets(report: dict) -> list[dict]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description="Scrutiny benchmark (issue #26).")
-    parser.add_argument("--sizes", default="council,500,5000",
-                        help="comma-separated scales: 'council' (the shipped content) or a number of inspections "
-                             "(default %(default)s)")
-    parser.add_argument("--quick", action="store_true", help="the council site and N = 100 only")
+    parser.add_argument("--sizes", default="council,national,500,5000",
+                        help="comma-separated scales: 'council' (the shipped content), 'national' (it with Data to "
+                             "Insight's table imported) or a number of inspections (default %(default)s)")
+    parser.add_argument("--quick", action="store_true", help="the council site, the national site and N = 100 only")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/scrutiny-bench"),
                         help="where corpora and outputs go (default %(default)s; kept afterwards)")
     parser.add_argument("--no-peers", action="store_true", help="skip Hugo, Pelican and the floor")
@@ -740,7 +779,7 @@ def main(argv: list[str] | None = None) -> int:
         if not saved.get("complete"):
             print("\n(an incomplete run: the table shows what it had measured)")
         return 0
-    sizes = ["council", "100"] if args.quick else [s.strip() for s in args.sizes.split(",") if s.strip()]
+    sizes = ["council", "national", "100"] if args.quick else [s.strip() for s in args.sizes.split(",") if s.strip()]
     started = time.perf_counter()
     info = machine()
     log(f"machine: {info['nproc']} cores, {info['cpu_model']}, {info['memory_gib']} GiB, Python {info['python']}")
@@ -774,15 +813,18 @@ def main(argv: list[str] | None = None) -> int:
 
     # Small scales first, then the PDF subset, then the large sizes: a long run that has to
     # be stopped has the cheap results already written.
-    small = [n for n in sizes if n == "council" or int(n) <= 1000]
-    large = [n for n in sizes if n != "council" and int(n) > 1000]
+    small = [n for n in sizes if n in ("council", "national") or int(n) <= 1000]
+    large = [n for n in sizes if n not in ("council", "national") and int(n) > 1000]
     def progress(result: dict) -> None:
         if not any(r is result for r in report["sizes"]):
             report["sizes"].append(result)
         save()
 
     for n in small:
-        run_size(n, args.workdir / f"n{n}", not args.no_peers, versions, not args.no_pdf, progress)
+        if n == "national":
+            run_national(args.workdir / "national", progress)
+        else:
+            run_size(n, args.workdir / f"n{n}", not args.no_peers, versions, not args.no_pdf, progress)
     report["pdf"] = run_pdf(args.workdir / "pdf", args.pdf_subset) if not args.no_pdf else {"available": False, "reason": "--no-pdf"}
     save()
     for n in large:

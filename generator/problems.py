@@ -32,12 +32,15 @@ class Problem:
     message: str                # "'Outstnding' is not a rating"
     hint: str | None = None     # "did you mean 'Outstanding'?"
 
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
     def __str__(self) -> str:
         """One line for a terminal: anything it would act on or hide, in a file name, a
         field or a value quoted in the message, is written as an escape (`textsafety.printable`)."""
-        where = f"{self.path}:{self.line}:{self.column}"
         subject = f"{self.field}: " if self.field else ""
-        text = f"{where}: {self.severity.value}: {subject}{self.message}"
+        text = f"{self.where}: {self.severity.value}: {subject}{self.message}"
         return printable(f"{text} ({self.hint})" if self.hint else text)
 
     @property

@@ -141,7 +141,31 @@ def register(cli: click.Group) -> None:
 
     @cli.group("import")
     def import_() -> None:
-        """Bring records in from other formats (a spreadsheet action plan)."""
+        """Bring records in from other formats (a spreadsheet action plan, published ratings)."""
+
+    @import_.command("inspections")
+    @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                    metavar="FILE.csv|FILE.xlsx")
+    @click.pass_context
+    def import_inspections(ctx: click.Context, source: Path) -> None:
+        """Turn a table of published ratings into content/inspections/ records, one a row.
+
+        Reads Data to Insight's table of HMIP youth inspections, or Scrutiny's own
+        data/ratings.csv, recognised by their headers. Records only what each row says
+        unambiguously; finds services and councils by name and makes a record holding only
+        the name of an area the site does not know. Importing the same file again changes
+        nothing; a record edited by hand is reported and left alone. Each problem is
+        FILE:ROW:COLUMN (the header is row 1); exit 1 if any row was not imported.
+        """
+        from generator.authoring.inspections import import_inspections as run
+
+        root = site_root(ctx)
+        with _people_errors(ctx):
+            report = run(root, source.resolve(), shown=str(source))
+        for problem in sorted(report.problems, key=lambda p: p.sort_key):
+            click.echo(str(problem), err=True)
+        click.echo(report.summary(str(source)) + ("" if report.ok else "; run it again once those rows are put right"))
+        sys.exit(0 if report.ok else 1)
 
     @import_.command("action-plan")
     @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path),

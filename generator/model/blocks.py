@@ -22,12 +22,13 @@ BLOCKS = {
     "action-plan-summary": "action_plan",
     "indicator-table": "indicators",
     "indicator-chart": "indicators",
+    "national-comparison": "inspection",
 }
 
 
 # The blocks drawn as a table: each is a numbered table of the report ("Table 2: ...").
 TABLE_BLOCKS = frozenset({"ratings-table", "key-questions", "action-plan-summary", "indicator-table",
-                          "indicator-chart"})
+                          "indicator-chart", "national-comparison"})
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 

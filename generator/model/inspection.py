@@ -6,6 +6,8 @@ The record holds what the inspectorate *published*; computed ratings are derived
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from typing import Annotated, Any
 
@@ -154,6 +156,18 @@ class Fact(BaseModel):
 PROSE_FIELDS = frozenset({"introduction", "domains"})
 
 
+class Imported(BaseModel):
+    """Where an imported record came from. `scrutiny import inspections` writes it, never a person:
+    a record whose digest no longer matches its data was edited by hand since, and a later
+    import leaves it alone."""
+
+    model_config = RECORD_CONFIG
+
+    from_: Text = Field(alias="from", description="the file it was imported from")
+    row: int = Field(ge=2, description="its row in that file, as a spreadsheet numbers it (the header is row 1)")
+    digest: str = Field(pattern=r"^[0-9a-f]{16}$", description="of the record as the import wrote it")
+
+
 class Inspection(BaseModel):
     """One inspection of a youth justice service."""
 
@@ -165,6 +179,7 @@ class Inspection(BaseModel):
         None, description="the kind of inspection, where the framework has several (hmip-youth-2025: "
                           "children-and-victims or full)")
     report_url: Url | None = Field(None, description="the inspectorate's page for the report (https://...)")
+    joint: bool = Field(False, description="true: a joint inspection, with other inspectorates")
     fieldwork: Period | None = Field(None, description="when inspectors did the fieldwork (from and to dates)")
     published: DateOrMonthField | None = Field(None, description="the date the report was published")
     lead_inspector: Text | None = Field(None, description="the HM Inspector who led the inspection")
@@ -177,3 +192,14 @@ class Inspection(BaseModel):
     separately_rated: dict[str, StandardFinding] = Field({}, description="ratings outside the score, e.g. resettlement")
     recommendations: list[RecommendationGroup] = Field([], description="recommendations grouped by addressee, numbered in order")
     facts: dict[str, Fact] = Field({}, description="contextual facts shown as a table, e.g. population")
+    imported: Imported | None = Field(None, description="written by `scrutiny import inspections`, never by hand: "
+                                                        "the file and row the record came from")
+
+
+def imported_digest(inspection: Inspection) -> str:
+    """The digest of an inspection's data without its `imported` mark: what an import wrote,
+    kept in the mark, tells a record nobody has edited since from one edited by hand. Fields
+    left at their defaults are left out, so a field added to the model later changes no digest."""
+    data = inspection.model_dump(mode="json", by_alias=True, exclude={"imported"}, exclude_defaults=True)
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from enum import Enum
 
-from pydantic import BaseModel, Field
+from typing import Any
+
+from pydantic import BaseModel, Field, model_validator
 
 from generator.model.types import RECORD_CONFIG, Ident, Text
 
@@ -21,7 +23,15 @@ class Service(BaseModel):
     model_config = RECORD_CONFIG
 
     name: Text = Field(description="Full name, e.g. Torbay Youth Offending Team")
-    short_name: Text = Field(description="As HMIP writes it, e.g. Torbay YOT")
+    short_name: Text = Field(None, description="As HMIP writes it, e.g. Torbay YOT (none: the name)")
     council: Ident = Field(description="the council it belongs to (councils/<id>.yaml)")
-    kind: ServiceKind = Field(ServiceKind.YOT, description="YOT | YOS | YJS")
+    kind: ServiceKind | None = Field(None, description="YOT | YOS | YJS")
     region: Text | None = Field(None, description="e.g. South West")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short_name_is_the_name(cls, value: Any) -> Any:
+        # A service `scrutiny import inspections` created knows only the area's name.
+        if isinstance(value, dict) and value.get("short_name") is None and isinstance(value.get("name"), str):
+            return {**value, "short_name": value["name"]}
+        return value

@@ -18,4 +18,7 @@ class Site(BaseModel):
     base_url: str | None = Field(None, pattern=r"^https?://[^\s<>\"']+/$",
                                  description="Absolute address ending in '/'; enables sitemap.xml")
     default_council: Ident | None = None
+    own_councils: list[Ident] = Field(
+        [], description="the site's own councils: the home page and the lists lead with them, and other "
+                        "areas (imported) are on the national page; none: default_council, else every council")
     language: str = Field("en-GB", pattern=r"^[a-z]{2}(-[A-Z]{2})?$")

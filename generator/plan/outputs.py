@@ -18,6 +18,7 @@ from typing import Mapping
 
 from generator.fingerprint import environment_digest
 from generator.load.documents import Template
+from generator.model.blocks import find_blocks
 from generator.plan.issue import action_plan_as_at, meeting_as_at, report_as_at
 from generator.plan.keys import (AS_AT, corpus_digest, input_digests, is_sites_own, output_key, papers_digest,
                                  search_key, template_digest, templates_used)
@@ -96,6 +97,11 @@ def report_inputs(c: Corpus, rid: str, day: str = AS_OF) -> set[str]:
         found.add(f"indicators:{front.indicators}")
         if front.indicators in c.indicators:
             found.add(f"service:{c.indicators[front.indicators].service_id}")
+    if front.inspection and any(b.name == "national-comparison" for b in find_blocks(c.reports[rid].body)):
+        # every inspection published by the report's day, under its inspection's framework
+        view = c.inspections.get(front.inspection)
+        found |= {*input_keys(LISTED, c.inspections), day,
+                  *([f"service:{view.service_id}", f"framework:{view.framework_id}"] if view else [])}
     return found
 
 
@@ -230,6 +236,8 @@ def _outputs(c: Corpus, pdf: bool, fixed: bool = True) -> list[Output]:
              title="Services"),
         page("standards/index.html", "standards", [*all_inspections, *all_services, *frameworks],
              title="Standards"),
+        page("national/index.html", "national", [*all_inspections, *all_services, *all_councils, *frameworks],
+             title="The national picture"),
         page("action-plans/index.html", "action_plans", [*all_plans, *all_inspections, *all_services, AS_OF],
              title="Action plans"),
         page("meetings/index.html", "meetings", [*all_meetings, *all_councils, AS_OF], title="Meetings"),

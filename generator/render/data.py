@@ -39,6 +39,22 @@ def _standard(s: StandardResult) -> dict[str, Any]:
     }
 
 
+def score_percent(view: InspectionView) -> float | None:
+    """The published score as a percentage of the most the framework scores, to two places,
+    as HMIP and analysts quote it (34 of 36 is 94.44)."""
+    if view.overall_score is None or not view.max_score:
+        return None
+    return round(100 * view.overall_score / view.max_score, 2)
+
+
+def imported_from(view: InspectionView) -> dict[str, Any] | None:
+    """Where an imported record came from, and whether it was edited by hand since; None: typed in."""
+    source = view.inspection.imported
+    if source is None:
+        return None
+    return {"file": source.from_, "row": source.row, "edited_since": view.edited_since_import}
+
+
 def inspection_record(corpus: Corpus, view: InspectionView) -> dict[str, Any]:
     model = view.inspection
     service = corpus.services[view.service_id].service
@@ -49,14 +65,14 @@ def inspection_record(corpus: Corpus, view: InspectionView) -> dict[str, Any]:
         "council": {"id": view.council_id, "name": corpus.councils[view.council_id].council.name},
         "framework": view.framework_id,
         "inspection_type": view.inspection_type, "inspection_kind": view.kind_name,
-        "report_url": model.report_url,
+        "report_url": model.report_url, "joint": model.joint,
         "fieldwork": {"from": str(model.fieldwork.from_), "to": str(model.fieldwork.to) if model.fieldwork.to else None}
         if model.fieldwork else None,
         "published": str(model.published) if model.published else None,
         "lead_inspector": model.lead_inspector,
         "overall": {"published_rating": _rating(view.overall_rating), "published_score": view.overall_score,
                     "computed_score": view.computed_score, "computed_rating_advisory": _rating(view.computed_overall),
-                    "max_score": view.max_score},
+                    "max_score": view.max_score, "score_percent": score_percent(view)},
         "standards": [_standard(s) for s in view.standards],
         "separately_rated": [_standard(s) for s in view.separately_rated],
         "recommendations": [{"number": r.number, "to": r.to, "text": plain_text(r.text),
@@ -64,6 +80,7 @@ def inspection_record(corpus: Corpus, view: InspectionView) -> dict[str, Any]:
                             for r in view.recommendations],
         "facts": {k: f.model_dump(mode="json", exclude_none=True) for k, f in model.facts.items()},
         "action_plans": list(view.action_plan_ids),
+        "imported": imported_from(view),
     }
 
 
@@ -96,7 +113,9 @@ def _csv_row(writer, cells: list[Any]) -> None:
 
 RATINGS_COLUMNS = ["inspection", "service", "council", "framework", "inspection_type", "published", "overall_rating",
                    "overall_score", "standard", "standard_name", "counted_in_score", "published_rating",
-                   "computed_rating_advisory", "lowest_key_question_percent", "cases", "report_url"]
+                   "computed_rating_advisory", "lowest_key_question_percent", "cases", "report_url",
+                   "overall_score_percent", "max_score", "joint", "imported_from", "imported_row",
+                   "edited_since_import"]
 
 
 def _ratings_rows(corpus: Corpus, view: InspectionView) -> str:
@@ -104,6 +123,8 @@ def _ratings_rows(corpus: Corpus, view: InspectionView) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     service = corpus.services[view.service_id].service
+    percent, source = score_percent(view), imported_from(view)
+    imported = [source["file"], source["row"], "yes" if source["edited_since"] else "no"] if source else ["", "", ""]
     for s in (*view.standards, *view.separately_rated):
         _csv_row(writer, [view.id, service.name, corpus.councils[view.council_id].council.name, view.framework_id,
                           view.inspection_type or "", str(view.inspection.published or ""),
@@ -111,7 +132,9 @@ def _ratings_rows(corpus: Corpus, view: InspectionView) -> str:
                           s.number, s.name, "yes" if s.counted else "no",
                           _rating(s.published) or ("Not rated" if s.not_rated else ""), _rating(s.computed) or "",
                           "" if s.lowest_percent is None else f"{s.lowest_percent:.1f}",
-                          "" if s.cases is None else s.cases, view.inspection.report_url or ""])
+                          "" if s.cases is None else s.cases, view.inspection.report_url or "",
+                          "" if percent is None else f"{percent:.2f}", view.max_score or "",
+                          "yes" if view.inspection.joint else "no", *imported])
     return buffer.getvalue()
 
 

@@ -21,7 +21,7 @@ from generator.fingerprint import environment_digest
 from generator.load.documents import Template
 from generator.model.types import DateOrMonth, Rating
 from generator.plan.outputs import Output, Plan
-from generator.render import badges, pages
+from generator.render import badges, national, pages
 from generator.render.markdown import markdown_block, markdown_inline, plain_text
 
 THEME = Path(__file__).resolve().parent.parent / "theme"
@@ -115,6 +115,7 @@ PAGE_DATA = {
     "services": lambda c, s: pages.services_index(c),
     "service": pages.service,
     "standards": lambda c, s: pages.standards(c),
+    "national": lambda c, s: national.page(c),
     "action_plans": lambda c, s: pages.action_plans_index(c),
     "action_plan": pages.action_plan,
     "meetings": lambda c, s: pages.meetings_index(c),

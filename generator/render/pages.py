@@ -9,29 +9,24 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from operator import attrgetter, itemgetter
+from operator import itemgetter
 from statistics import mean
 from typing import Any
 
 from generator.model.indicators import COMPARATOR_NAMES, INDICATOR_NAMES
 from generator.model.types import Rating
-from generator.render import charts
+from generator.render import charts, national
+from generator.render.national import RATINGS_HIGH_FIRST, newest_first, own_inspections
 from generator.resolve.corpus import Corpus, InspectionView, StandardResult
 
-RATINGS_HIGH_FIRST = [Rating.OUTSTANDING, Rating.GOOD, Rating.REQUIRES_IMPROVEMENT, Rating.INADEQUATE]
 
-
-def newest_first(corpus: Corpus) -> list[InspectionView]:
-    return sorted(corpus.inspections.values(), key=attrgetter("date", "id"), reverse=True)
-
-
-def rating_distribution(corpus: Corpus) -> list[dict[str, Any]]:
-    counts = Counter(i.overall_rating for i in corpus.inspections.values() if i.overall_rating)
+def rating_distribution(views: list[InspectionView]) -> list[dict[str, Any]]:
+    counts = Counter(i.overall_rating for i in views if i.overall_rating)
     return [{"rating": r, "count": counts.get(r, 0)} for r in RATINGS_HIGH_FIRST]
 
 
-def rating_chart(corpus: Corpus, chart_id: str = "chart-overall") -> Any:
-    rows = rating_distribution(corpus)
+def rating_chart(views: list[InspectionView], chart_id: str = "chart-overall") -> Any:
+    rows = rating_distribution(views)
     total = sum(r["count"] for r in rows)
     bars = [charts.Bar(r["rating"].value, r["count"], charts.RATING_COLOURS[r["rating"].value]) for r in rows]
     description = "; ".join(f"{r['rating'].value}: {r['count']}" for r in rows) + f" (of {total} inspections)"
@@ -62,23 +57,28 @@ def meetings_around(corpus: Corpus, as_of: dt.date) -> tuple[list, list]:
 
 
 def home(corpus: Corpus) -> dict[str, Any]:
+    """The site's own councils' inspections (imported areas are on the national page), meetings
+    and overdue actions."""
     upcoming, recent = meetings_around(corpus, corpus.as_of)
     overdue, overdue_total = overdue_actions(corpus, first=20)
-    return {"distribution": rating_distribution(corpus), "chart": rating_chart(corpus),
-            "latest": newest_first(corpus)[:6], "upcoming": upcoming, "recent": recent,
-            "overdue": overdue, "overdue_total": overdue_total}
+    own = own_inspections(corpus)
+    return {"distribution": rating_distribution(own), "chart": rating_chart(own),
+            "latest": newest_first(own)[:6], "upcoming": upcoming, "recent": recent,
+            "overdue": overdue, "overdue_total": overdue_total, "others": len(corpus.inspections) - len(own)}
 
 
 def inspections_index(corpus: Corpus) -> dict[str, Any]:
+    """The site's own councils' inspections; the others are listed on the national page."""
+    own = own_inspections(corpus)
     rows = []
-    for view in newest_first(corpus):
+    for view in newest_first(own):
         service = corpus.services[view.service_id].service
         rows.append({"view": view, "service": service,
                      "region": service.region or "", "rating_order": (
                          RATINGS_HIGH_FIRST.index(view.overall_rating) if view.overall_rating else 9)})
     ratings = [r.value for r in RATINGS_HIGH_FIRST]
     regions = sorted({r["region"] for r in rows if r["region"]})
-    return {"rows": rows, "ratings": ratings, "regions": regions}
+    return {"rows": rows, "ratings": ratings, "regions": regions, "others": len(corpus.inspections) - len(own)}
 
 
 def key_question_chart(view: InspectionView, standard: StandardResult, bands: dict | None) -> Any:
@@ -201,11 +201,14 @@ def service(corpus: Corpus, sid: str) -> dict[str, Any]:
 
 
 def services_index(corpus: Corpus) -> dict[str, Any]:
+    """The site's own councils' services; the others are on the national page."""
+    own = national.own_council_ids(corpus)
     rows = []
-    for view in corpus.services.values():
+    for view in (v for v in corpus.services.values() if v.council_id in own):
         latest = corpus.inspections[view.inspection_ids[-1]] if view.inspection_ids else None
         rows.append({"view": view, "council": corpus.councils[view.council_id].council, "latest": latest})
-    return {"rows": sorted(rows, key=lambda r: r["view"].service.name)}
+    return {"rows": sorted(rows, key=lambda r: r["view"].service.name),
+            "others": sum(v.council_id not in own for v in corpus.services.values())}
 
 
 @dataclass(frozen=True)
@@ -223,7 +226,7 @@ def standards(corpus: Corpus) -> dict[str, Any]:
     and its weakest key questions. Frameworks stay apart: their standards are not the same
     standards even where the names are (a 2025 'Planning' is not a 2021 '2.2 Planning')."""
     under: dict[str, list[InspectionView]] = defaultdict(list)
-    for view in newest_first(corpus):
+    for view in newest_first(corpus.inspections.values()):
         under[view.framework_id].append(view)
     sections = [_framework_section(corpus, fid, views) for fid, views in under.items()]
     return {"sections": sections}
@@ -313,6 +316,9 @@ def report(corpus: Corpus, rid: str, as_at: dt.date | None = None) -> dict[str, 
         "action_plan": _plan_at(corpus, front.action_plan, as_at) if front.action_plan else None,
         "indicators": indicator_series(corpus, front.indicators)
         if front.indicators and front.indicators in corpus.indicators else None,
+        # [[national-comparison]]: as at the paper's day, so that it says what was true when issued
+        "national": national.comparison(corpus, front.inspection, as_at or corpus.as_of)
+        if front.inspection else None,
     }
     appendices = ()
     if view.meeting_id and view.meeting_id in corpus.meetings:

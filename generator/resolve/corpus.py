@@ -103,6 +103,7 @@ class InspectionView(Entry):
     previous_id: str | None
     next_id: str | None
     listed_digest: str               # of the record without its prose: see model.inspection.PROSE_FIELDS
+    edited_since_import: bool = False   # imported (`imported:`), and its data changed by hand since
 
     @property
     def standards(self) -> tuple[StandardResult, ...]:

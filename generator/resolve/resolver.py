@@ -15,6 +15,7 @@ from generator.model.blocks import BLOCKS, block_problem, find_blocks
 from generator.speed.memo import no_memo
 from generator.model import Framework, Site
 from generator.model.council import Nation
+from generator.model.inspection import imported_digest
 from generator.load.yaml_source import dotted
 from generator.markdown_limits import markdown_excesses
 from generator.model.types import Status
@@ -636,7 +637,8 @@ def _inspection_views(records: Records, inspections: Mapping[str, _Inspection], 
                 bool(framework.ratings or framework.key_question_bands or framework.overall_bands),
                 tuple(recommendations), tuple(plans.of_inspection[iid]),
                 ordered[position - 1] if position > 0 else None,
-                ordered[position + 1] if position + 1 < len(ordered) else None, rec.listed_digest)
+                ordered[position + 1] if position + 1 < len(ordered) else None, rec.listed_digest,
+                model.imported is not None and imported_digest(model) != model.imported.digest)
     return views, ordered_of
 
 
@@ -653,6 +655,8 @@ def resolve(records: Records, as_of: dt.date, per_record: PerRecord = no_memo
     site: Site = records.site.model
     if site.default_council:
         check.reference(records.site, ("default_council",), "council", site.default_council, "council", "councils")
+    for index, council in enumerate(site.own_councils):
+        check.reference(records.site, ("own_councils", index), "council", council, "council", "councils")
     frameworks: Mapping[str, Framework] = {fid: r.model for fid, r in records.of("framework").items()}
     councils_services = _councils(check, records)
     inspections = _inspections(check, records, frameworks, per_record)

@@ -7,6 +7,8 @@ The thresholds are data in the framework file; these functions only apply them.
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
@@ -114,3 +116,36 @@ def overall_rating(score: int, overall_bands: Mapping[Rating, int]) -> Rating:
     """HMIP overall bands for 12 standards: 0-6 Inadequate, 7-18 Requires improvement,
     19-30 Good, 31-36 Outstanding."""
     return band(score, overall_bands)
+
+
+# How long after a framework's last month of fieldwork its reports may still come out. HMIP
+# publishes a youth report some months after its fieldwork: Torbay's, inspected in October
+# 2020, on 3 March 2021; Wolverhampton's, inspected in October 2021, on 8 February 2022
+# (the reference set). Data to Insight's table has 2018-framework reports (rating 3.4 Joint
+# working) published up to October 2021, the 2018 framework's fieldwork having ended in June.
+HANDOVER_MONTHS = 6
+
+
+def frameworks_for(day: dt.date, periods: Mapping[str, tuple[dt.date, dt.date | None]]) -> tuple[str, ...]:
+    """The frameworks a report published on `day` may be under, the likelier first: the one
+    begun by then (the newest whose first month of use is not after it); then, in the months
+    after it began, the one before it, whose last inspections' reports were still being
+    published (`HANDOVER_MONTHS`). `periods`: each framework's first and last day of use
+    (None: still in use). None of them: nothing was in use."""
+    begun = sorted((start, fid) for fid, (start, _) in periods.items() if start <= day)
+    if not begun:
+        return ()
+    found = [begun[-1][1]]
+    if len(begun) > 1:
+        before = begun[-2][1]
+        end = periods[before][1]
+        if end is not None and day <= _months_after(end, HANDOVER_MONTHS):
+            found.append(before)
+    return tuple(found)
+
+
+def _months_after(day: dt.date, months: int) -> dt.date:
+    """The last day of the month `months` after `day`'s."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return dt.date(year, month + 1, calendar.monthrange(year, month + 1)[1])

@@ -39,6 +39,7 @@ PAGE_TYPES: dict[str, str] = {
     "services": "services/index.html",
     "service": "services/*/index.html",
     "standards": "standards/index.html",
+    "national": "national/index.html",
     "action-plans": "action-plans/index.html",
     "action-plan": "action-plans/*/index.html",
     "meetings": "meetings/index.html",

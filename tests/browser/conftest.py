@@ -10,9 +10,11 @@ command that installs it (`make test` does all three).
 
 from __future__ import annotations
 
+import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -20,7 +22,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
-from browser_kit import (AXE_URL_PATH, CHROMIUM, CHROMIUM_ARGS, DESKTOP, PREFIX, SCREENSHOTS, ServedSite,
+from browser_kit import (AXE_URL_PATH, CHROMIUM, CHROMIUM_ARGS, DESKTOP, PREFIX, REPO, SCREENSHOTS, ServedSite,
                          axe_source, build_site, install_hint, nginx_binary, render_nginx_conf)
 
 
@@ -44,6 +46,23 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     axe.parent.mkdir()
     axe.write_text(axe_source(), encoding="utf-8")
     return site
+
+
+@pytest.fixture(scope="session")
+def national_site(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The shipped content with Data to Insight's real table of HMIP inspections imported, built
+    with its search index into national/ beside the built site, so nginx serves it too: its
+    path under the prefix. (A folder of its own: every other test sees the shipped site only.)"""
+    source = tmp_path_factory.mktemp("national-source")
+    shutil.copytree(REPO / "content", source / "content")
+    table = REPO / "tests" / "fixtures" / "hmip-ratings" / "hmi_youth_justice_inspection_ratings.csv"
+    for command in (["import", "inspections", str(table)],
+                    ["build", "-q", "--no-pdf", "-o", str(built_site / "__national__")]):
+        done = subprocess.run([sys.executable, "-m", "generator", "-C", str(source), *command], capture_output=True,
+                              text=True, timeout=600)
+        if done.returncode != 0:
+            pytest.fail(f"`scrutiny {' '.join(command)}` failed:\n{done.stdout}\n{done.stderr}", pytrace=False)
+    return "__national__/"
 
 
 def _free_port() -> int:

@@ -1,0 +1,271 @@
+"""The national picture: every inspection the site holds, its own council's and the rest.
+
+What the national page (`national/index.html`) and the `[[national-comparison]]` block show,
+computed here: how many services were inspected under each framework and year, how their
+overall ratings and each standard's ratings fall, which standards are weakest, and where
+each of the site's own services stands. Inspections are compared only with inspections
+under the same framework, whose standards are the same standards. Every number comes with
+the list of the inspections behind it (`list_link`), which the page's script filters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from operator import attrgetter
+from typing import Any, Iterable
+from urllib.parse import urlencode
+
+from generator.model.types import Rating
+from generator.render import charts
+from generator.resolve.corpus import Corpus, InspectionView
+
+RATINGS_HIGH_FIRST = [Rating.OUTSTANDING, Rating.GOOD, Rating.REQUIRES_IMPROVEMENT, Rating.INADEQUATE]
+GOOD_OR_BETTER = (Rating.OUTSTANDING, Rating.GOOD)
+# A standard is compared nationally once this many inspections under its framework record its
+# rating: fewer, and one inspection more or less moves each share by a tenth or more.
+ENOUGH_RATINGS = 10
+NOT_RECORDED = "not recorded"
+
+
+def own_council_ids(corpus: Corpus) -> frozenset[str]:
+    """The site's own councils: site.yaml's `own_councils`, else its `default_council`, else
+    every council (a site of one council's own records only)."""
+    site = corpus.site
+    chosen = site.own_councils or ([site.default_council] if site.default_council else [])
+    return frozenset(chosen) if chosen else frozenset(corpus.councils)
+
+
+def own_inspections(corpus: Corpus) -> list[InspectionView]:
+    own = own_council_ids(corpus)
+    return [v for v in corpus.inspections.values() if v.council_id in own]
+
+
+def newest_first(views: Iterable[InspectionView]) -> list[InspectionView]:
+    return sorted(views, key=attrgetter("date", "id"), reverse=True)
+
+
+def list_link(**filters: Any) -> str:
+    """The national list of inspections, filtered: 'national/index.html?framework=...#list'. A
+    filter given several values keeps the inspections with any of them."""
+    pairs = [(name, value) for name, values in filters.items() if values is not None
+             for value in (values if isinstance(values, (list, tuple)) else [values])]
+    return "national/index.html" + (f"?{urlencode(pairs)}" if pairs else "") + "#list"
+
+
+def rating_counts(views: Iterable[InspectionView]) -> Counter:
+    return Counter(v.overall_rating for v in views)
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{round(100 * part / whole)}%" if whole else ""
+
+
+def _ordered_frameworks(corpus: Corpus, fids: Iterable[str]) -> list[str]:
+    """Newest framework first (by when it came into use), then by id."""
+    def began(fid: str) -> dt.date:
+        framework = corpus.frameworks[fid]
+        return framework.in_use.from_.start if framework.in_use else dt.date.min
+    return sorted(set(fids), key=lambda fid: (began(fid), fid), reverse=True)
+
+
+@dataclass(frozen=True)
+class Count:
+    """A number on the page and the list of the inspections behind it."""
+
+    value: int
+    href: str
+    share: str = ""
+
+
+def _counts_by_year(corpus: Corpus, order: list[str], by_framework: dict[str, list[InspectionView]]
+                    ) -> dict[str, Any]:
+    years = sorted({v.date.year for views in by_framework.values() for v in views})
+    rows = []
+    for fid in order:
+        per_year = Counter(v.date.year for v in by_framework[fid])
+        rows.append({"fid": fid, "framework": corpus.frameworks[fid],
+                     "cells": [Count(per_year[y], list_link(framework=fid, year=y)) if per_year[y] else None
+                               for y in years],
+                     "total": Count(len(by_framework[fid]), list_link(framework=fid))})
+    every = Counter(v.date.year for views in by_framework.values() for v in views)
+    totals = [Count(every[y], list_link(year=y)) for y in years]
+    return {"years": years, "rows": rows, "totals": totals,
+            "total": Count(sum(every.values()), list_link())}
+
+
+def _overall(corpus: Corpus, fid: str, views: list[InspectionView]) -> dict[str, Any]:
+    counts = rating_counts(views)
+    rated = sum(counts[r] for r in RATINGS_HIGH_FIRST)
+    framework = corpus.frameworks[fid]
+    rows = [{"rating": r, "count": Count(counts[r], list_link(framework=fid, rating=r.value),
+                                         _share(counts[r], rated))} for r in RATINGS_HIGH_FIRST]
+    bars = [charts.Bar(r.value, counts[r], charts.RATING_COLOURS[r.value]) for r in RATINGS_HIGH_FIRST]
+    description = "; ".join(f"{r.value}: {counts[r]}" for r in RATINGS_HIGH_FIRST) + f" (of {rated} inspections)"
+    good = sum(counts[r] for r in GOOD_OR_BETTER)
+    return {"fid": fid, "framework": framework, "rows": rows, "rated": rated,
+            "unrecorded": Count(counts[None], list_link(framework=fid, rating=NOT_RECORDED)),
+            "good": Count(good, list_link(framework=fid, rating=[r.value for r in GOOD_OR_BETTER]),
+                          _share(good, rated)),
+            "chart": charts.horizontal_bars(f"chart-overall-{fid}", f"{framework.name}: inspections by overall rating",
+                                            description, bars, label_width=170)}
+
+
+def _standards(corpus: Corpus, fid: str, views: list[InspectionView]) -> dict[str, Any]:
+    """Each standard of the framework that enough inspections rate, weakest first (the largest
+    share rated below Good), with the count at each rating."""
+    framework = corpus.frameworks[fid]
+    order = {s.number: i for i, s in enumerate(s for d in framework.domains for s in d.standards)}
+    order |= {s.number: len(order) + i for i, s in enumerate(framework.separately_rated)}
+    ratings: dict[tuple[str, str], list[Rating]] = defaultdict(list)
+    unrecorded: Counter = Counter()
+    for view in views:
+        for s in (*view.standards, *view.separately_rated):
+            if s.published is not None:
+                ratings[(s.number, s.name)].append(s.published)
+            elif not s.not_rated:
+                unrecorded[s.number] += 1
+    rows, fewer = [], []
+    for (number, name), given in ratings.items():
+        if len(given) < ENOUGH_RATINGS:
+            fewer.append(f"{number} {name}")
+            continue
+        counts = Counter(given)
+        below = counts[Rating.REQUIRES_IMPROVEMENT] + counts[Rating.INADEQUATE]
+        rows.append({"number": number, "name": name, "rated": len(given), "unrecorded": unrecorded[number],
+                     "below": below,
+                     "below_share": _share(below, len(given)), "order": (-below / len(given), order[number]),
+                     "counts": [Count(counts[r], list_link(framework=fid, standard=number, standard_rating=r.value))
+                                for r in RATINGS_HIGH_FIRST],
+                     "rated_link": list_link(framework=fid, standard=number)})
+    rows.sort(key=lambda r: r["order"])
+    return {"fid": fid, "framework": framework, "rows": rows, "weakest": rows[:3],
+            "fewer": sorted(fewer, key=lambda text: order[text.split(" ", 1)[0]])}
+
+
+def _where_own_stand(corpus: Corpus, by_framework: dict[str, list[InspectionView]]) -> list[dict[str, Any]]:
+    """Each of the site's own services' latest inspection, against every inspection under its framework."""
+    own = own_council_ids(corpus)
+    counted = {fid: rating_counts(views) for fid, views in by_framework.items()}
+    rows = []
+    for sid, service in sorted(corpus.services.items(), key=lambda kv: kv[1].service.name):
+        if service.council_id not in own or not service.inspection_ids:
+            continue
+        view = corpus.inspections.get(service.inspection_ids[-1])
+        if view is None:
+            continue
+        others = by_framework[view.framework_id]
+        counts = counted[view.framework_id]
+        rated = sum(counts[r] for r in RATINGS_HIGH_FIRST)
+        row: dict[str, Any] = {"view": view, "service": service.service, "framework": corpus.frameworks[view.framework_id],
+                               "all": Count(len(others), list_link(framework=view.framework_id)), "rated": rated,
+                               "same": None, "higher": None, "lower": None}
+        if view.overall_rating is not None:
+            place = RATINGS_HIGH_FIRST.index(view.overall_rating)
+            higher, lower = RATINGS_HIGH_FIRST[:place], RATINGS_HIGH_FIRST[place + 1:]
+            row |= {"same": Count(counts[view.overall_rating],
+                                  list_link(framework=view.framework_id, rating=view.overall_rating.value),
+                                  _share(counts[view.overall_rating], rated)),
+                    "higher": Count(sum(counts[r] for r in higher),
+                                    list_link(framework=view.framework_id, rating=[r.value for r in higher] or None)
+                                    if higher else "", _share(sum(counts[r] for r in higher), rated)),
+                    "lower": Count(sum(counts[r] for r in lower),
+                                   list_link(framework=view.framework_id, rating=[r.value for r in lower])
+                                   if lower else "", _share(sum(counts[r] for r in lower), rated))}
+        rows.append(row)
+    return rows
+
+
+def _list(corpus: Corpus, views: list[InspectionView]) -> dict[str, Any]:
+    """Every inspection, newest first, with what the page's filters match on."""
+    own = own_council_ids(corpus)
+    rows = []
+    for view in views:
+        service = corpus.services[view.service_id].service
+        recorded = [s for s in (*view.standards, *view.separately_rated) if s.published is not None]
+        rows.append({"view": view, "service": service, "council": corpus.councils[view.council_id].council,
+                     "own": view.council_id in own, "region": service.region or NOT_RECORDED,
+                     "year": view.date.year,
+                     "rating": view.overall_rating.value if view.overall_rating else NOT_RECORDED,
+                     "rating_order": RATINGS_HIGH_FIRST.index(view.overall_rating) if view.overall_rating else 9,
+                     "standards": " ".join(f"{s.number}={s.published.value.replace(' ', '_')}" for s in recorded)})
+    standards: dict[str, str] = {}
+    for fid in _ordered_frameworks(corpus, (v.framework_id for v in views)):
+        framework = corpus.frameworks[fid]
+        for s in (*(s for d in framework.domains for s in d.standards), *framework.separately_rated):
+            standards.setdefault(s.number, f"{s.number} {s.name}")
+    return {"rows": rows, "regions": sorted({r["region"] for r in rows} - {NOT_RECORDED}),
+            "years": sorted({r["year"] for r in rows}, reverse=True),
+            "ratings": [r.value for r in RATINGS_HIGH_FIRST], "standards": standards}
+
+
+def page(corpus: Corpus) -> dict[str, Any]:
+    """What the national page shows (see the module's docstring)."""
+    views = newest_first(corpus.inspections.values())
+    by_framework: dict[str, list[InspectionView]] = defaultdict(list)
+    for view in views:
+        by_framework[view.framework_id].append(view)
+    order = _ordered_frameworks(corpus, by_framework)
+    own = own_council_ids(corpus)
+    return {"total": len(views), "own_total": sum(v.council_id in own for v in views),
+            "frameworks": [{"id": fid, "framework": corpus.frameworks[fid]} for fid in order],
+            "ratings": RATINGS_HIGH_FIRST, "enough": ENOUGH_RATINGS,
+            "by_year": _counts_by_year(corpus, order, by_framework),
+            "overall": [_overall(corpus, fid, by_framework[fid]) for fid in order],
+            "standards": [_standards(corpus, fid, by_framework[fid]) for fid in order],
+            "own_rows": _where_own_stand(corpus, by_framework), "list": _list(corpus, views)}
+
+
+# --------------------------------------------------------------------------- [[national-comparison]]
+
+@dataclass(frozen=True)
+class Comparison:
+    """A report's inspection against every inspection under its framework published by a day."""
+
+    view: InspectionView
+    service: str
+    framework: str
+    as_at: dt.date
+    inspected: int                       # published by then, under the framework (the report's own included)
+    rated: int                           # of them, with an overall rating recorded
+    counts: tuple[tuple[Rating, int, str], ...]   # (rating, inspections, share of those rated)
+    good: int
+
+    @property
+    def good_share(self) -> str:
+        return _share(self.good, self.rated)
+
+    @property
+    def sentence(self) -> str:
+        """'Of 83 services inspected under ..., 50 (60%) were rated Good or Outstanding; Torbay
+        YOT was rated Requires improvement.'"""
+        whose = "" if self.rated == self.inspected else " whose overall rating is recorded"
+        text = (f"Of the {self.rated} service{'s' if self.rated != 1 else ''} inspected under the {self.framework}"
+                f"{whose}, {self.good} ({self.good_share}) {'were' if self.good != 1 else 'was'} rated Good or "
+                "Outstanding")
+        rating = self.view.overall_rating
+        return text + (f"; {self.service} was rated {rating.value}." if rating else
+                       f"; {self.service}'s overall rating is not recorded.")
+
+
+def published_by(view: InspectionView, day: dt.date) -> bool:
+    """Published on or before `day` (a record with only a month: by the month's end; with no
+    publication date, by the end of its fieldwork)."""
+    published = view.inspection.published
+    return (published.end if published else view.date) <= day
+
+
+def comparison(corpus: Corpus, iid: str, day: dt.date) -> Comparison | None:
+    """The report's inspection against all inspections under the same framework published on or
+    before `day`: a paper's issue date, so that the paper says what was true when it was issued."""
+    view = corpus.inspections.get(iid)
+    if view is None:
+        return None
+    peers = [v for v in corpus.inspections.values() if v.framework_id == view.framework_id and published_by(v, day)]
+    counts = rating_counts(peers)
+    rated = sum(counts[r] for r in RATINGS_HIGH_FIRST)
+    return Comparison(view, corpus.services[view.service_id].service.short_name,
+                      corpus.frameworks[view.framework_id].name, day, len(peers), rated,
+                      tuple((r, counts[r], _share(counts[r], rated)) for r in RATINGS_HIGH_FIRST),
+                      sum(counts[r] for r in GOOD_OR_BETTER))

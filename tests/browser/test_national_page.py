@@ -1,0 +1,53 @@
+"""The national page at national scale (the shipped site with Data to Insight's 83 inspections
+imported), in Chromium from nginx: no WCAG violation, a number's link shows exactly the
+inspections it counts, the filters work from the address and the keyboard, and the search
+index finds the imported areas (issue 27)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from browser_kit import DESKTOP, PHONE, assert_no_axe_violations, open_page
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "375"])
+def test_the_national_page_at_national_scale_has_no_wcag_violations(page, nginx_site, national_site, viewport):
+    page.set_viewport_size(viewport)
+    open_page(page, nginx_site.url(national_site + "national/index.html"))
+    assert page.locator("#national-table tbody tr").count() == 87
+    assert_no_axe_violations(page, f"{national_site}national/index.html at {viewport['width']} px")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= viewport["width"]
+
+
+def test_a_numbers_link_shows_exactly_the_inspections_it_counts(page, nginx_site, national_site):
+    open_page(page, nginx_site.url(national_site + "national/index.html"))
+    numbers = page.locator('main a[href*="national/index.html?"]')
+    assert numbers.count() > 50
+    for index in (0, numbers.count() // 2, numbers.count() - 1):
+        link = numbers.nth(index)
+        expected = int(re.match(r"\d+", link.inner_text()).group(0))
+        href = link.get_attribute("href")
+        open_page(page, nginx_site.url(national_site + "national/" + href))
+        shown = page.locator("#national-table tbody tr:not([hidden])").count()
+        assert shown == expected, href
+        assert page.locator("#results-status").inner_text() == f"{expected} of 87 inspections shown."
+        assert_no_axe_violations(page, f"national/{href}")
+
+
+def test_the_filters_narrow_the_list_by_region_and_framework_from_the_keyboard(page, nginx_site, national_site):
+    open_page(page, nginx_site.url(national_site + "national/index.html"))
+    page.focus("#filter-framework")
+    page.select_option("#filter-framework", "hmip-youth-2018")
+    page.select_option("#filter-region", "South West")
+    rows = page.locator("#national-table tbody tr:not([hidden])")
+    assert rows.count() == 1 and "Torbay YOT" in rows.first.inner_text()
+    assert page.locator("#results-status").inner_text() == "1 of 87 inspections shown."
+
+
+def test_search_finds_an_imported_area(page, nginx_site, national_site):
+    open_page(page, nginx_site.url(national_site + "search/index.html"))
+    page.fill(".pagefind-ui__search-input", "Suffolk")
+    results = page.locator(".pagefind-ui__result")
+    results.first.wait_for()
+    assert "Suffolk" in results.first.inner_text()

@@ -1,0 +1,417 @@
+"""`scrutiny import inspections`: Data to Insight's table of HMIP youth inspections, and our own
+data/ratings.csv, into inspection records (issue 27).
+
+The table is the real one (tests/fixtures/hmip-ratings/, as Data to Insight publish it, quirks
+and all). What each record should hold is worked out from the table itself and from the
+framework files (national_helpers.py), never from the import's own output.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from generator.authoring.inspections import area_key, named_standards, read_rating
+from generator.authoring.scaffold import load_frameworks
+from generator.build import check_site
+from generator.rules.hmip import frameworks_for
+from national_helpers import (FOLDED, NAME, ONE_STANDARD, RATINGS, REPO, TABLE, area_name, band, by_area,
+                              copy_of, day_of, expected_record, import_file, load, records, scrutiny, table_rows,
+                              whole_score)
+from site_helpers import AS_OF, all_files, build, copy_site
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    """The shipped site with the real table imported into it: (its root, the import's run)."""
+    root = copy_site(tmp_path_factory.mktemp("national"))
+    return root, import_file(root, TABLE)
+
+
+# -- the real table ------------------------------------------------------------------------------
+
+def test_the_real_table_imports_every_inspection_with_exit_0(imported):
+    root, run = imported
+    assert run.returncode == 0, run.stderr
+    assert "Traceback" not in run.stderr
+    rows = table_rows()
+    assert len(rows) == 83
+    found = by_area(root)
+    for number, row in rows:
+        assert (area_name(row), day_of(row["publication_date"]).isoformat()) in found or \
+            row["la_name"] == "Wolverhampton", f"row {number} ({row['la_name']}) has no record"
+    # Wolverhampton's inspection is the shipped site's own record, written by hand: reported, not replaced.
+    wolverhampton = next(n for n, row in table_rows() if row["la_name"] == "Wolverhampton")
+    assert f"{NAME}:{wolverhampton}: notice: this inspection is content/inspections/wolverhampton-2021.yaml, " \
+           "written by hand: left alone" in run.stderr
+    assert (REPO / "content" / "inspections" / "wolverhampton-2021.yaml").read_bytes() == \
+        (root / "content" / "inspections" / "wolverhampton-2021.yaml").read_bytes()
+    assert re.search(r": 82 imported, \d+ created .*, 0 unchanged, 1 left alone", run.stdout), run.stdout
+
+
+def test_each_record_holds_what_its_row_says_and_nothing_more(imported):
+    root, _ = imported
+    found = by_area(root)
+    for number, row in table_rows():
+        if row["la_name"] == "Wolverhampton":
+            continue
+        iid, record = found[(area_name(row), day_of(row["publication_date"]).isoformat())]
+        given = {k: v for k, v in record.items() if k not in ("service", "imported")}
+        assert given == expected_record(row), f"row {number}: {row['la_name']}"
+        assert record["imported"]["from"] == NAME and record["imported"]["row"] == number
+
+
+def test_scores_that_are_no_whole_score_and_the_footnote_rating_are_reported_at_their_rows(imported):
+    _, run = imported
+    rows = table_rows()
+    not_whole = [n for n, row in rows if whole_score(row["score_%"]) is None]
+    footnote = [n for n, row in rows if " ".join(row["overall_rating"].split()).lower() not in RATINGS]
+    assert len(not_whole) == 2 and len(footnote) == 1          # Ceredigion, Bridgend; Portsmouth (README)
+    for number in not_whole:
+        assert re.search(rf"^{re.escape(NAME)}:{number}:C: warning: score_%: [\d.]+% of 36 is [\d.]+, not a whole "
+                         r"score; left out", run.stderr, re.M), number
+    assert re.search(rf"^{re.escape(NAME)}:{footnote[0]}:D: warning: overall_rating: '1 The resettlement standard "
+                     r".*' is not a rating; left out", run.stderr, re.M)
+
+
+def test_a_score_whose_band_is_not_the_rating_given_is_left_out_and_said(imported):
+    _, run = imported
+    contradicting = [n for n, row in table_rows() if whole_score(row["score_%"]) is not None
+                     and row["overall_rating"].lower() in RATINGS
+                     and band(whole_score(row["score_%"])) != RATINGS[row["overall_rating"].lower()]]
+    assert contradicting                                        # West Sussex: 72.22% (26) but Requires improvement
+    for number in contradicting:
+        assert re.search(rf"^{re.escape(NAME)}:{number}:C: warning: score_%: a score of \d+ rates", run.stderr, re.M)
+
+
+def test_the_folded_columns_are_left_out_with_one_notice_for_the_file(imported):
+    _, run = imported
+    notices = [line for line in run.stderr.splitlines() if "covering more than one standard" in line]
+    assert len(notices) == 1
+    assert notices[0].startswith(f"{NAME}:1:J: notice:")         # J: assessment, the first of them
+    for column in FOLDED:
+        assert f"{column} (" in notices[0]
+    assert all(f"{column} (every row)" in run.stdout for column in FOLDED)
+
+
+def test_rating_words_read_otherwise_than_written_are_said_once_for_the_file(imported):
+    _, run = imported
+    capitalised = [n for n, row in table_rows() if row["overall_rating"] == "Requires Improvement"]
+    line = f"{NAME}:{capitalised[0]}:D: notice: overall_rating: read 'Requires Improvement' as " \
+           f"'Requires improvement' (here and in {len(capitalised) - 1} other rows)"
+    assert line in run.stderr.splitlines()
+
+
+def test_after_the_import_the_site_checks_without_an_error_and_builds(imported, tmp_path):
+    root, _ = imported
+    checked = scrutiny(root, "check")
+    assert checked.returncode == 0, checked.stdout
+    assert re.search(r"^0 errors, \d+ warnings?, \d+ notices in \d+ files$", checked.stdout, re.M), checked.stdout[-500:]
+    assert [str(p) for p in check_site(root, AS_OF.date()).errors] == []
+    report = build(copy_of(root, tmp_path), output=tmp_path / "site")
+    assert (tmp_path / "site" / "inspections" / "suffolk-2023" / "index.html").is_file()
+    assert report.ok
+
+
+def test_unknown_areas_get_a_service_and_a_council_with_only_their_name(imported):
+    root, _ = imported
+    services, councils = records(root, "services"), records(root, "councils")
+    assert services["suffolk"] == {"name": "Suffolk", "council": "suffolk"}
+    assert councils["suffolk"] == {"name": "Suffolk"}
+    # 'An inspection of Tower Hamlets and City of London': the area, without the report's words
+    assert services["tower-hamlets-and-city-of-london"]["name"] == "Tower Hamlets and City of London"
+    shipped = {p.stem for p in (REPO / "content" / "services").glob("*.yaml")}
+    assert {sid for sid in services if sid not in shipped} == {
+        re.sub(r"[^a-z0-9]+", "-", area_name(row).lower().replace("&", " and ")).strip("-")
+        for _, row in table_rows() if row["la_name"] != "Wolverhampton"}
+
+
+# -- matching names ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("one, other", [
+    ("Wolverhampton", "City of Wolverhampton Council"), ("Torbay", "Torbay Youth Offending Team"),
+    ("Stoke-on-Trent", "stoke on trent"), ("Bath & North East Somerset", "Bath and North East Somerset"),
+    ("Royal Borough of Greenwich", "Greenwich"), ("Derby", "Derby Youth Justice Service"),
+    ("Kensington and Chelsea", "KENSINGTON AND CHELSEA YOS"),
+])
+def test_names_of_one_area_match_whatever_their_case_punctuation_and_service_words(one, other):
+    assert area_key(one) == area_key(other)
+
+
+@pytest.mark.parametrize("one, other", [("Derby", "Derbyshire"), ("Durham", "County Durham"),
+                                        ("Tower Hamlets and City of London", "London")])
+def test_names_of_different_areas_do_not_match(one, other):
+    assert area_key(one) != area_key(other)
+
+
+@pytest.mark.parametrize("written, rating", [
+    ("Requires i mprovement", "Requires improvement"), ("Requires Improvement", "Requires improvement"),
+    ("OUTSTANDING", "Outstanding"), ("Go od", "Good"), ("In adequate", "Inadequate"), ("Rating", None),
+    ("1 The resettlement standard does not contribute to the overall rating for the YOT.", None),
+])
+def test_rating_words_are_read_through_case_and_words_broken_by_the_pdf(written, rating):
+    read = read_rating(written)
+    assert (read.value if read is not None else None) == rating
+
+
+# -- frameworks by date, and the columns that fit them -----------------------------------------
+
+PERIODS = {fid: (f.in_use.from_.start, f.in_use.to.end if f.in_use.to else None)
+           for fid, (f, _) in load_frameworks(REPO).items() if f.in_use}
+
+
+@pytest.mark.parametrize("day, frameworks", [
+    (dt.date(2021, 3, 9), ("hmip-youth-2018",)),                        # Kensington and Chelsea
+    (dt.date(2021, 6, 30), ("hmip-youth-2018",)),
+    (dt.date(2021, 7, 1), ("hmip-youth-2021", "hmip-youth-2018")),      # reports of 2018 fieldwork still coming
+    (dt.date(2021, 12, 31), ("hmip-youth-2021", "hmip-youth-2018")),
+    (dt.date(2022, 1, 1), ("hmip-youth-2021",)),
+    (dt.date(2025, 2, 18), ("hmip-youth-2021",)),                       # Newcastle, the 2021 framework's last
+    (dt.date(2025, 3, 31), ("hmip-youth-2021",)),
+    (dt.date(2025, 4, 1), ("hmip-youth-2025", "hmip-youth-2021")),     # the 2025 framework's in_use: from 2025-04
+    (dt.date(2018, 5, 31), ()),
+])
+def test_the_framework_is_chosen_by_the_publication_date(day, frameworks):
+    assert frameworks_for(day, PERIODS) == frameworks
+
+
+def test_each_column_names_the_standards_the_framework_files_give():
+    frameworks = {fid: f for fid, (f, _) in load_frameworks(REPO).items()}
+    for fid, columns in ONE_STANDARD.items():
+        for column, (where, key) in columns.items():
+            named = named_standards(frameworks[fid], column)
+            assert [(t.where, t.key) for t in named] == [(where, key)], (fid, column)
+    for fid in ONE_STANDARD:
+        for column in FOLDED:
+            assert len(named_standards(frameworks[fid], column)) >= 2 or column == "policy_and_provision"
+    assert named_standards(frameworks["hmip-youth-2021"], "joint_working") == []
+    assert named_standards(frameworks["hmip-youth-2018"], "resettlement_policy_and_provision") == []
+    assert len(named_standards(frameworks["hmip-youth-2021"], "policy_and_provision")) == 2
+
+
+# -- importing again -----------------------------------------------------------------------------
+
+def test_the_same_import_again_changes_no_file(imported, tmp_path):
+    root = copy_of(imported[0], tmp_path)
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in (root / "content").rglob("*") if p.is_file()}
+    run = import_file(root, TABLE)
+    assert run.returncode == 0, run.stderr
+    after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in (root / "content").rglob("*") if p.is_file()}
+    assert after == before
+    assert ": 0 imported, 0 created, 82 unchanged, 1 left alone" in run.stdout
+
+
+EDITS = {"a rating": ('"1.3": Good', '"1.3": Outstanding', "edited since it was imported"),
+         "a comment": ("joint: true", "joint: true            # checked against the report",
+                       "edited since it was imported"),
+         "a mistake": ('"1.3": Good', '"1.3": Goood', "which does not read as an inspection (scrutiny check says why)")}
+
+
+@pytest.mark.parametrize("edit", list(EDITS))
+def test_a_record_edited_by_hand_after_the_import_is_reported_and_left_alone(imported, tmp_path, edit):
+    root = copy_of(imported[0], tmp_path)
+    target = root / "content" / "inspections" / "suffolk-2023.yaml"
+    text = target.read_text(encoding="utf-8")
+    old, new, why = EDITS[edit]
+    edited = text.replace(old, new)
+    assert edited != text
+    target.write_text(edited, encoding="utf-8")
+    run = import_file(root, TABLE)
+    assert run.returncode == 0, run.stderr
+    assert target.read_text(encoding="utf-8") == edited
+    row = next(n for n, r in table_rows() if r["la_name"] == "Suffolk - JI")
+    assert f"{NAME}:{row}: notice: this inspection is content/inspections/suffolk-2023.yaml, {why}: left alone" \
+        in run.stderr
+    assert ": 0 imported, 0 created, 81 unchanged, 2 left alone" in run.stdout
+    assert sorted(p.name for p in (root / "content" / "inspections").glob("suffolk*")) == ["suffolk-2023.yaml"]
+
+
+def test_a_newer_table_updates_only_the_records_the_import_wrote(imported, tmp_path):
+    root = copy_of(imported[0], tmp_path)
+    edited_by_hand = root / "content" / "inspections" / "bromley-2025.yaml"
+    edited_by_hand.write_text(edited_by_hand.read_text(encoding="utf-8") + "# our note\n", encoding="utf-8")
+    hand_before = edited_by_hand.read_bytes()
+    rows = [row for _, row in table_rows()]
+    newer = tmp_path / "newer" / NAME
+    newer.parent.mkdir()
+    for row in rows:
+        if row["la_name"] in ("Slough", "Bromley"):
+            row["staff"] = "Requires improvement"            # a re-published figure, say
+    rows.insert(0, {**rows[0], "la_name": "Sunderland", "la_ref": "sunderlandyjs", "publication_date": "04/03/25",
+                    "report_url": "https://www.justiceinspectorates.gov.uk/hmiprobation/inspections/sunderland/"})
+    with newer.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    before = {p: p.read_bytes() for p in (root / "content").rglob("*.yaml")}
+    run = import_file(root, newer)
+    assert run.returncode == 0, run.stderr
+    after = {p: p.read_bytes() for p in (root / "content").rglob("*.yaml")}
+    changed = sorted(p.relative_to(root / "content").as_posix() for p in after if before.get(p) != after[p])
+    assert changed == ["councils/sunderland.yaml", "inspections/slough-2025.yaml", "inspections/sunderland-2025.yaml",
+                       "services/sunderland.yaml"]
+    assert load(root / "content" / "inspections" / "slough-2025.yaml")["standards"]["1.2"] \
+        == "Requires improvement"
+    assert edited_by_hand.read_bytes() == hand_before
+
+
+# -- Excel's habits, an .xlsx, and our own ratings.csv ---------------------------------------------
+
+BROKEN = {"Requires Improvement": "Requires i mprovement", "Outstanding": "Out standing", "Good": "GOOD"}
+
+
+def excel_habits(rows: list[dict[str, str]], path: Path) -> Path:
+    """The table as Excel saves it after a person has had it open: a byte-order mark, CRLF line
+    ends, four-digit years, the columns in another order, rating words broken as older scrapes had them."""
+    columns = list(reversed(list(rows[0])))
+    out = []
+    for row in rows:
+        row = dict(row)
+        row["publication_date"] = day_of(row["publication_date"]).strftime("%d/%m/%Y")
+        row = {k: BROKEN.get(v, v) if k not in ("la_name", "report_url") else v for k, v in row.items()}
+        out.append(row)
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(out)
+    return path
+
+
+def test_excel_habits_import_to_the_same_records(imported, tmp_path):
+    (tmp_path / "excel").mkdir()
+    habits = excel_habits([row for _, row in table_rows()], tmp_path / "excel" / NAME)
+    raw = habits.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw and b"/2025," in raw and b"i mprovement" in raw
+    root = copy_site(tmp_path / "site")
+    run = import_file(root, habits)
+    assert run.returncode == 0, run.stderr
+    assert all_files(root / "content") == all_files(imported[0] / "content")
+    assert "read 'Requires i mprovement' as 'Requires improvement'" in run.stderr
+
+
+def test_an_excel_workbook_imports_to_the_same_records(imported, tmp_path):
+    rows = table_rows()
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(list(rows[0][1]))
+    for _, row in rows:                     # real date cells and numbers, as Excel keeps them
+        sheet.append([day_of(v) if k == "publication_date" else float(v) if k == "score_%" else (v or None)
+                      for k, v in row.items()])
+    workbook = tmp_path / "ratings.xlsx"
+    book.save(workbook)
+    root = copy_site(tmp_path / "site")
+    run = import_file(root, workbook)
+    assert run.returncode == 0, run.stderr
+    ours, theirs = records(root, "inspections"), records(imported[0], "inspections")
+    assert set(ours) == set(theirs)
+    for iid, record in ours.items():
+        if "imported" not in record:
+            continue                        # the shipped site's own records
+        assert {**record, "imported": None} == {**theirs[iid], "imported": None}, iid
+        assert record["imported"]["from"] == "ratings.xlsx"
+        assert record["imported"]["digest"] == theirs[iid]["imported"]["digest"]
+
+
+def ratings_by_standard(csv_bytes: bytes) -> dict[tuple[str, str], tuple]:
+    rows = csv.DictReader(csv_bytes.decode("utf-8-sig").splitlines())
+    return {(r["inspection"], r["standard"]): (r["framework"], r["inspection_type"], r["published"],
+                                               r["overall_rating"], r["overall_score"], r["published_rating"],
+                                               r["report_url"]) for r in rows}
+
+
+def test_ratings_csv_from_a_build_imports_into_an_empty_site_with_the_same_ratings(tmp_path):
+    shipped = copy_site(tmp_path / "shipped")
+    build(shipped)
+    exported = shipped / "output" / "site" / "data" / "ratings.csv"
+    empty = tmp_path / "empty"
+    (empty / "content").mkdir(parents=True)
+    (empty / "content" / "site.yaml").write_text("title: Round trip\norganisation: Test\n", encoding="utf-8")
+    run = import_file(empty, exported)
+    assert run.returncode == 0, run.stderr
+    build(empty)
+    again = (empty / "output" / "site" / "data" / "ratings.csv").read_bytes()
+    original = ratings_by_standard(exported.read_bytes())
+    assert ratings_by_standard(again) == original
+    assert {i for i, _ in original} == {p.stem for p in (REPO / "content" / "inspections").glob("*.yaml")}
+
+
+# -- errors ----------------------------------------------------------------------------------------
+
+def write(path: Path, data: str | bytes) -> Path:
+    path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    return path
+
+
+HEADER = "la_name,la_ref,score_%,overall_rating,publication_date,report_url,staff\n"
+
+
+@pytest.mark.parametrize("name, data, expected", [
+    ("layout.csv", "Council,Rating,Date\nTorbay,Good,01/02/2024\n",
+     r"^layout\.csv:1: error: the columns \('Council', 'Rating', 'Date'\) are neither Data to Insight's nor "
+     r"Scrutiny's ratings\.csv"),
+    ("empty.csv", "", r"^empty\.csv:1: error: the file is empty$"),
+    ("header-only.csv", HEADER, r"^header-only\.csv:2: error: there are no rows below the header row$"),
+    ("latin1.csv", (HEADER + "Torbay,t,44.44,Good,01/02/2024,,Good\nYnys M\xf4n,y,50,Good,02/02/2024,,Good\n"
+                    ).encode("latin-1"),
+     r"^latin1\.csv:3:A: error: byte 0xF4 is not UTF-8: the file is in another encoding \(open it in Excel and "
+     r"Save As 'CSV UTF-8 \(Comma delimited\)'"),
+])
+def test_a_file_that_cannot_be_imported_is_said_at_its_row_and_nothing_is_written(tmp_path, name, data, expected):
+    root = copy_site(tmp_path / "site")
+    before = all_files(root / "content")
+    run = import_file(tmp_path / "site", write(tmp_path / name, data))
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr
+    assert re.search(expected, run.stderr, re.M), run.stderr
+    assert all_files(root / "content") == before
+
+
+@pytest.mark.parametrize("row, expected", [
+    (",t,44.44,Good,01/02/2024,,Good", r"^rows\.csv:3:A: error: la_name: the row names no area; it is not imported"),
+    ("Torbay,t,44.44,Requires improvement,31/02/2024,,Good",
+     r"^rows\.csv:3:E: error: publication_date: '31/02/2024' is not a real date; the row is not imported \(the "
+     r"framework depends on the date\) \(check the day and the month\)"),
+    ("Torbay,t,44.44,Requires improvement,,,Good", r"^rows\.csv:3:E: error: publication_date: no publication date"),
+    ("Torbay,t,,,03/03/2021,,Good", r"^rows\.csv:3: error: the row gives neither an overall rating nor a score"),
+])
+def test_a_row_that_cannot_be_imported_is_an_error_at_its_cell_and_the_others_are_imported(tmp_path, row, expected):
+    root = copy_site(tmp_path / "site")
+    table = write(tmp_path / "rows.csv", HEADER + "Slough,s,8.33,Inadequate,14/01/25,,Inadequate\n" + row + "\n")
+    run = import_file(root, table)
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr
+    assert re.search(expected, run.stderr, re.M), run.stderr
+    assert "1 row not imported" in run.stdout
+    assert load(root / "content" / "inspections" / "slough-2025.yaml")["overall"] == \
+        {"rating": "Inadequate", "score": 3}
+
+
+# -- nothing half-written --------------------------------------------------------------------------
+
+def test_an_interrupted_import_leaves_every_file_as_it_was_or_as_the_import_writes_it(imported, tmp_path):
+    """Ctrl-C at moments spread over the import: each time, each file is whole, and the site is
+    either untouched or fully imported (the records are renamed into place all together)."""
+    done = all_files(imported[0] / "content")
+    untouched = all_files(REPO / "content")
+    outcomes = set()
+    for delay in (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8):
+        root = copy_site(tmp_path / f"at-{delay}")
+        process = subprocess.Popen([sys.executable, "-m", "generator", "-C", str(root), "import", "inspections",
+                                    str(TABLE)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(delay)
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=120)
+        now = all_files(root / "content")
+        assert now in (untouched, done), f"interrupted after {delay} s: {len(now)} files"
+        assert not [p for p in (root / "content").rglob(".*")], "a hidden file was left behind"
+        outcomes.add("done" if now == done else "untouched")
+    assert outcomes                                 # (which of the two depends on the machine's speed)

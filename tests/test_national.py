@@ -1,0 +1,358 @@
+"""The national picture (issue 27): the national page, the site's own councils first on its own
+pages, `[[national-comparison]]` as at a paper's issue date, and the data files' new columns.
+
+The site is the shipped one with Data to Insight's real table imported into it. Every expected
+number is counted here from that table and from the shipped records' own files (national_helpers),
+never read from the program's output.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import datetime as dt
+import html
+import json
+import re
+import shutil
+from collections import Counter
+from pathlib import Path
+from urllib.parse import parse_qs
+
+import pytest
+
+from generator.build import check_site
+from national_helpers import (RATINGS, TABLE, day_of, expected_framework, expected_record,
+                              import_file, load, records, table_rows)
+from site_helpers import AS_OF, build, copy_site, pdf_texts, flat, visible_text
+
+REPO = Path(__file__).resolve().parent.parent
+SHIPPED = {p.stem: load(p) for p in sorted((REPO / "content" / "inspections").glob("*.yaml"))}
+IN_TABLE = {"wolverhampton-2021"}       # the shipped records the table has too (Wolverhampton, 08/02/22)
+
+
+def shipped_year(record: dict) -> int:
+    """The year of a shipped record's report: its publication, else the end of its fieldwork."""
+    fieldwork = record.get("fieldwork") or {}
+    return int(str(record.get("published") or fieldwork.get("to") or fieldwork.get("from"))[:4])
+
+
+def shipped_day(record: dict) -> dt.date:
+    """The last day of a shipped record's report date (a month: its last day)."""
+    fieldwork = record.get("fieldwork") or {}
+    text = str(record.get("published") or fieldwork.get("to") or fieldwork.get("from"))
+    if len(text) == 10:
+        return dt.date.fromisoformat(text)
+    year, month = int(text[:4]), int(text[5:7])
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def shipped_rating(record: dict) -> str | None:
+    return (record.get("overall") or {}).get("rating")
+
+
+def shipped_standards(record: dict) -> dict[str, str]:
+    found = {}
+    for where in ("standards", "separately_rated"):
+        for number, value in (record.get(where) or {}).items():
+            rating = value if isinstance(value, str) else value.get("rating")
+            if rating and rating != "not rated":
+                found["4.1" if number == "resettlement" else number] = rating
+    return found
+
+
+def every_inspection() -> list[dict]:
+    """(framework, year, overall rating, {standard: rating}, published) of every inspection of the
+    national site: the table's rows (as each row should import) and the shipped records it lacks."""
+    found = []
+    for _, row in table_rows():
+        record = expected_record(row)
+        standards = {("4.1" if key == "resettlement" else key): value
+                     for where in ("standards", "separately_rated") for key, value in record.get(where, {}).items()}
+        if row["la_name"] == "Wolverhampton":                 # the shipped record stands for it
+            standards = shipped_standards(SHIPPED["wolverhampton-2021"])
+        found.append({"framework": record["framework"], "year": day_of(row["publication_date"]).year,
+                      "rating": (record.get("overall") or {}).get("rating"), "standards": standards,
+                      "day": day_of(row["publication_date"])})
+    for iid, record in SHIPPED.items():
+        if iid not in IN_TABLE:
+            found.append({"framework": record["framework"], "year": shipped_year(record),
+                          "rating": shipped_rating(record), "standards": shipped_standards(record),
+                          "day": shipped_day(record)})
+    return found
+
+
+@pytest.fixture(scope="module")
+def national(tmp_path_factory) -> Path:
+    """The shipped site with the real table imported, built (HTML): the root of the built site."""
+    root = copy_site(tmp_path_factory.mktemp("national"))
+    assert import_file(root, TABLE).returncode == 0
+    build(root, output=root / "output" / "site")
+    return root
+
+
+def page(national: Path, path: str) -> str:
+    return (national / "output" / "site" / path).read_text(encoding="utf-8")
+
+
+def links(text: str) -> list[tuple[dict[str, list[str]], int]]:
+    """Every number on the national page that links to the list: (its filters, the number)."""
+    return [({k: v for k, v in parse_qs(html.unescape(query)).items()}, int(number))
+            for query, number in re.findall(r'<a href="\.\./national/index\.html\?([^"#]*)#list">(\d+)', text)]
+
+
+def list_rows(text: str) -> list[dict[str, str]]:
+    """The data attributes of each row of the page's list of inspections."""
+    body = text[text.index('id="national-table"'):]
+    return [dict(re.findall(r'data-(\w+)="([^"]*)"', html.unescape(attributes)))
+            for attributes in re.findall(r"<tr (data-framework=[^>]*)>", body)]
+
+
+def kept(row: dict[str, str], filters: dict[str, list[str]]) -> bool:
+    """What the list shows for a link's filters: each filter keeps a row having any of its values."""
+    standards = dict(pair.split("=") for pair in row["standards"].split())
+    for name, values in filters.items():
+        if name == "standard":
+            rating = filters.get("standard_rating", [None])[0]
+            given = standards.get(values[0])
+            if given is None or rating and given.replace("_", " ") != rating:
+                return False
+        elif name != "standard_rating" and row[name] not in values:
+            return False
+    return True
+
+
+# -- the national page -----------------------------------------------------------------------------
+
+def test_the_national_page_counts_services_by_framework_and_year_as_the_table_does(national):
+    text = page(national, "national/index.html")
+    expected = Counter((i["framework"], str(i["year"])) for i in every_inspection())
+    shown = {(f["framework"][0], f["year"][0]): n for f, n in links(text) if set(f) == {"framework", "year"}}
+    assert shown == dict(expected)
+    by_year = Counter(str(i["year"]) for i in every_inspection())
+    assert {f["year"][0]: n for f, n in links(text) if set(f) == {"year"}} == dict(by_year)
+    assert f">{len(every_inspection())}<" in text.replace('<span class="visually-hidden"> inspections</span>', "")
+
+
+def test_the_national_page_gives_the_overall_ratings_under_each_framework_as_the_table_does(national):
+    text = page(national, "national/index.html")
+    expected = Counter((i["framework"], i["rating"]) for i in every_inspection() if i["rating"])
+    shown = {(f["framework"][0], f["rating"][0]): n for f, n in links(text)
+             if set(f) == {"framework", "rating"} and len(f["rating"]) == 1 and f["rating"][0] != "not recorded"}
+    assert shown == {key: n for key, n in expected.items()}
+    # the chart carries the same numbers as its table, in words for those who cannot see it
+    counts_2021 = {r: expected[("hmip-youth-2021", r)] for r in RATINGS.values()}
+    described = "; ".join(f"{r}: {counts_2021[r]}" for r in ("Outstanding", "Good", "Requires improvement",
+                                                              "Inadequate"))
+    assert f"{described} (of {sum(counts_2021.values())} inspections)</desc>" in text
+
+
+def test_the_national_page_gives_each_standard_rated_often_enough_weakest_first(national):
+    text = page(national, "national/index.html")
+    inspections = every_inspection()
+    for framework in ("hmip-youth-2021", "hmip-youth-2018"):
+        ratings = Counter((number, rating) for i in inspections if i["framework"] == framework
+                          for number, rating in i["standards"].items())
+        recorded = Counter(number for number, _ in ratings.elements())
+        enough = {number for number, n in recorded.items() if n >= 10}
+        shown = {(f["standard"][0], f["standard_rating"][0]): n for f, n in links(text)
+                 if f.get("framework") == [framework] and "standard_rating" in f}
+        assert shown == {(number, rating): n for (number, rating), n in ratings.items() if number in enough}
+        if not enough:                  # the 2018 framework: fewer than 10 records of any standard
+            assert "No standard of this framework has its rating recorded at 10 or more" in text
+            continue
+        # weakest first: the largest share below Good
+        section = text[text.index(f'id="standards-caption-{framework}"'):]
+        section = section[:section.index("</table>")]
+        order = re.findall(r'<span class="std-number">([\w.]+)</span>', section)
+        below = {n: sum(ratings[(n, r)] for r in ("Requires improvement", "Inadequate")) / recorded[n] for n in enough}
+        assert [below[n] for n in order] == sorted(below.values(), reverse=True)
+
+
+def test_every_number_on_the_national_page_links_to_exactly_the_inspections_behind_it(national):
+    text = page(national, "national/index.html")
+    rows = list_rows(text)
+    assert len(rows) == len(every_inspection())
+    found = links(text)
+    assert len(found) > 50
+    for filters, number in found:
+        assert sum(kept(row, filters) for row in rows) == number, filters
+
+
+def test_where_each_of_our_services_stands_against_its_framework(national):
+    text = page(national, "national/index.html")
+    section = text[text.index('id="h-own"'):text.index('id="list"')]
+    inspections = every_inspection()
+    torbay = SHIPPED["torbay-2021"]
+    same_framework = [i for i in inspections if i["framework"] == torbay["framework"]]
+    rated = [i for i in same_framework if i["rating"]]
+    order = ["Outstanding", "Good", "Requires improvement", "Inadequate"]
+    place = order.index(shipped_rating(torbay))
+    higher = sum(i["rating"] in order[:place] for i in rated)
+    same = sum(i["rating"] == order[place] for i in rated)
+    lower = sum(i["rating"] in order[place + 1:] for i in rated)
+    row = next(r for r in re.findall(r"<tr>.*?</tr>", section, re.S) if "Torbay YOT" in r)
+    assert "Requires improvement" in row and "score 16/36" in row
+    numbers = [int(n) for n in re.findall(r'#list">(\d+)<', row)] + [int(n) for n in re.findall(r"<td>(\d+) ", row)]
+    assert (higher, same, lower) == (3, 4, 0)        # (what the counts above give: checked as they stand)
+    assert numbers == [len(same_framework), higher, same, lower]
+    for name in ("Torbay YOT", "Dudley YOS", "Sandwell YOS", "Wolverhampton YOT", "Derby YJS"):
+        assert name in section
+    assert "Suffolk" not in section
+
+
+def test_the_list_can_be_filtered_by_region_and_framework(national):
+    text = page(national, "national/index.html")
+    assert '<select id="filter-framework" name="framework">' in text
+    assert '<select id="filter-region" name="region">' in text
+    regions = {r["region"] for r in list_rows(text)}
+    assert {"South West", "West Midlands", "East Midlands", "not recorded"} == regions
+
+
+# -- the site's own pages lead with its own councils ---------------------------------------------
+
+def test_home_inspections_and_services_show_our_councils_and_lead_to_the_national_page(national):
+    own = {"Torbay YOT", "Dudley YOS", "Sandwell YOS", "Wolverhampton YOT", "Derby YJS"}
+    others = len(every_inspection()) - len(SHIPPED)
+    inspections = page(national, "inspections/index.html")
+    listed = set(re.findall(r'<td data-value="([^"]+)"><a href="\.\./inspections/', inspections))
+    assert listed == own
+    assert f"The {others} inspections of other areas are listed on" in visible_text(inspections)
+    services = page(national, "services/index.html")
+    assert len(re.findall(r'<a href="\.\./services/[^/]+/index\.html">', services)) == len(own)
+    home = visible_text(page(national, "index.html"))
+    assert f"sets them beside {others} inspections of other areas" in home
+    assert "Suffolk" not in home and "Suffolk" not in visible_text(inspections)
+    # the imported areas have their own pages, reachable from the national page
+    national_page = page(national, "national/index.html")
+    assert 'href="../inspections/suffolk-2023/index.html"' in national_page
+    assert (national / "output" / "site" / "services" / "suffolk" / "index.html").is_file()
+
+
+def test_own_councils_must_be_councils_of_the_site(tmp_path, make_site):
+    root = make_site(tmp_path, {"site.yaml": "title: T\norganisation: O\nown_councils: [torbay, torbey]\n"})
+    problems = [str(p) for p in check_site(root, AS_OF.date()).errors]
+    assert problems == ["content/site.yaml:3:24: error: own_councils.1: there is no council 'torbey' "
+                        "(did you mean 'torbay'?)"]
+
+
+# -- [[national-comparison]] as at a paper's issue date -----------------------------------------
+
+REPORT = """---
+council: torbay
+committee: Children and Young People's Overview and Scrutiny Board
+title: How our youth justice service compares
+date: 2021-10-06
+inspection: torbay-2021
+---
+## Purpose
+
+To compare Torbay YOT's inspection with the others under the same framework.
+
+[[national-comparison]]
+"""
+
+MEETING = """council: torbay
+committee: Children and Young People's Overview and Scrutiny Board
+date: 2021-10-20
+issued: 2021-10-13
+items:
+  - {number: 1, title: How our youth justice service compares, report: torbay-national}
+"""
+
+
+def expected_sentence(day: dt.date) -> str:
+    peers = [i for i in every_inspection() if i["framework"] == "hmip-youth-2018" and i["day"] <= day]
+    rated = [i for i in peers if i["rating"]]
+    good = sum(i["rating"] in ("Good", "Outstanding") for i in rated)
+    whose = "" if len(rated) == len(peers) else " whose overall rating is recorded"
+    return (f"Of the {len(rated)} services inspected under the HMIP youth inspection framework (2018 to 2021)"
+            f"{whose}, {good} ({round(100 * good / len(rated))}%) were rated Good or Outstanding; Torbay YOT was "
+            "rated Requires improvement.")
+
+
+@pytest.mark.pdf
+@pytest.mark.parametrize("in_meeting, as_at", [(False, dt.date(2021, 10, 6)), (True, dt.date(2021, 10, 13))])
+def test_a_torbay_paper_compares_with_the_inspections_published_by_its_issue_date(national, tmp_path, in_meeting,
+                                                                                    as_at):
+    root = tmp_path / "site"
+    shutil.copytree(national / "content", root / "content")
+    (root / "content" / "reports" / "torbay-national.md").write_text(REPORT, encoding="utf-8")
+    if in_meeting:
+        (root / "content" / "meetings" / "torbay-cyp-osb-2021-10-20.yaml").write_text(MEETING, encoding="utf-8")
+    # Kirklees (12/10/21, a 2018-framework report) is published between the two days.
+    assert expected_sentence(dt.date(2021, 10, 6)) != expected_sentence(dt.date(2021, 10, 13))
+    from generator.cli import cli
+    from click.testing import CliRunner
+    paper = tmp_path / "paper.pdf"
+    result = CliRunner().invoke(cli, ["-C", str(root), "paper", "report", "torbay-national", "-o", str(paper)], obj={})
+    assert result.exit_code == 0, result.output
+    text = flat(" ".join(pdf_texts(paper)))
+    assert expected_sentence(as_at) in text
+    assert f"The data as at {as_at.day} October 2021" in text
+    # the report's page shows the same block as at the build's day
+    build(root, output=tmp_path / "out")
+    web = flat(visible_text((tmp_path / "out" / "reports" / "torbay-national" / "index.html").read_text()))
+    assert expected_sentence(AS_OF.date()) in web
+
+
+def test_the_block_needs_the_report_s_inspection(tmp_path, make_site):
+    root = make_site(tmp_path, {"reports/r.md": REPORT.replace("inspection: torbay-2021\n", "")})
+    problems = [str(p) for p in check_site(root, AS_OF.date()).errors]
+    assert problems == ["content/reports/r.md:11:1: error: body: [[national-comparison]] needs 'inspection:' in the "
+                        "front matter (add 'inspection: <id>' between the '---' lines)"]
+
+
+def test_a_paper_comparing_nationally_is_made_again_when_an_inspection_is_added(national, tmp_path):
+    root = tmp_path / "site"
+    shutil.copytree(national / "content", root / "content")
+    (root / "content" / "reports" / "torbay-national.md").write_text(REPORT, encoding="utf-8")
+    first = build(root, output=tmp_path / "out")
+    assert "reports/torbay-national/index.html" in first.rendered
+    (root / "content" / "inspections" / "kirklees-2021.yaml").unlink()
+    again = build(root, output=tmp_path / "out")
+    assert "reports/torbay-national/index.html" in again.rendered
+
+
+# -- data out ----------------------------------------------------------------------------------------
+
+def test_the_data_files_say_framework_type_score_percent_report_and_where_each_record_came_from(national):
+    data = json.loads(page(national, "data/inspections.json"))
+    by_id = {i["id"]: i for i in data["inspections"]}
+    number, row = next((n, r) for n, r in table_rows() if r["la_name"] == "Newcastle")
+    newcastle = by_id["newcastle-2025"]
+    assert newcastle["framework"] == expected_framework(row) == "hmip-youth-2021"
+    assert newcastle["inspection_type"] is None
+    assert newcastle["overall"]["published_score"] == round(float(row["score_%"]) * 36 / 100)
+    assert newcastle["overall"]["score_percent"] == float(row["score_%"])
+    assert newcastle["report_url"] == row["report_url"]
+    assert newcastle["imported"] == {"file": TABLE.name, "row": number, "edited_since": False}
+    assert by_id["torbay-2021"]["imported"] is None
+    assert by_id["suffolk-2023"]["joint"] is True
+    assert by_id["derby-2025"]["inspection_type"] == "children-and-victims"
+    with (national / "output" / "site" / "data" / "ratings.csv").open(encoding="utf-8-sig", newline="") as handle:
+        ratings = list(csv.DictReader(handle))
+    lines = [r for r in ratings if r["inspection"] == "newcastle-2025"]
+    assert {(r["overall_score_percent"], r["max_score"], r["imported_from"], r["imported_row"],
+             r["edited_since_import"]) for r in lines} == {(row["score_%"], "36", TABLE.name, str(number), "no")}
+    assert {r["imported_from"] for r in ratings if r["inspection"] == "torbay-2021"} == {""}
+    assert {r["published_rating"] for r in lines if r["standard"] == "1.2"} == {expected_record(row)["standards"]["1.2"]}
+
+
+def test_a_record_edited_by_hand_since_its_import_says_so_in_the_data(national, tmp_path):
+    root = tmp_path / "site"
+    shutil.copytree(national / "content", root / "content")
+    target = root / "content" / "inspections" / "newcastle-2025.yaml"
+    target.write_text(target.read_text().replace('"1.2": Good', '"1.2": Outstanding'), encoding="utf-8")
+    build(root, output=tmp_path / "out")
+    data = json.loads((tmp_path / "out" / "data" / "inspections.json").read_text())
+    newcastle = next(i for i in data["inspections"] if i["id"] == "newcastle-2025")
+    assert newcastle["imported"]["edited_since"] is True
+
+
+def test_an_imported_inspection_s_page_says_where_it_came_from_and_that_it_was_joint(national):
+    number = next(n for n, r in table_rows() if r["la_name"] == "Suffolk - JI")
+    text = visible_text(page(national, "inspections/suffolk-2023/index.html"))
+    assert "Joint inspection Yes, with other inspectorates" in text
+    assert f"Source Imported from {TABLE.name}, row {number}: only what that row gives" in text
+    assert "Source" not in visible_text(page(national, "inspections/torbay-2021/index.html")).split("Ratings")[0]
