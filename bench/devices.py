@@ -12,6 +12,9 @@ test suite compares), so only the time differs.
   spare-folder   the next version made in an empty folder: every unchanged file linked
                  from the live site, and the old version deleted after the swap
   frame-stack    PDF layout called directly (with -j 1: layout runs in this process)
+  parse-ahead    a cold build parses every record in this process
+  page-escape    pages escaped by Jinja's own escape (a Markup object per `{{ }}`)
+  collector      Python's cycle collector at its usual thresholds during the build
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import os
 import shutil
 import sys
 
-DEVICES = ("parsed-cache", "fast-yaml", "spare-folder", "frame-stack")
+DEVICES = ("parsed-cache", "fast-yaml", "spare-folder", "frame-stack", "parse-ahead", "page-escape", "collector")
 
 
 def turn_off(device: str) -> None:
@@ -47,6 +50,28 @@ def turn_off(device: str) -> None:
     elif device == "frame-stack":
         from generator.render import paper_worker
         paper_worker.call_with_room = lambda function, argument: function(argument)
+    elif device == "parse-ahead":
+        from generator.load import documents
+        documents.PARSE_AHEAD_FROM = sys.maxsize
+    elif device == "page-escape":
+        import jinja2
+        from generator.render import html
+        make_environment = html.make_environment.__wrapped__
+
+        def with_jinjas_escape(*args, **kwargs):
+            env = make_environment(*args, **kwargs)
+            env.template_class = jinja2.Template
+            return env
+        html.make_environment = with_jinjas_escape
+        for name in ("generator.render", "generator.render.papers"):
+            module = sys.modules.get(name) or __import__(name, fromlist=["_"])
+            if getattr(module, "make_environment", None) is not None:
+                module.make_environment = with_jinjas_escape
+    elif device == "collector":
+        from contextlib import nullcontext
+
+        import generator.build
+        generator.build.rare_collections = nullcontext
     else:
         raise SystemExit(f"no device '{device}'; devices are {', '.join(DEVICES)}")
 

@@ -122,14 +122,17 @@ class BuildReport:
 
 
 def build_site(options: BuildOptions, memo: BuildMemo | None = None, progress: Progress | None = None,
-               waiting: Callable[[str], None] = lambda holder: None) -> BuildReport:
+               waiting: Callable[[str], None] = lambda holder: None, out_of_date: bool = False) -> BuildReport:
     """Build the site into `options.output`. `memo`: kept by `scrutiny serve` between builds;
-    `waiting`: told who holds the lock when another build must finish first."""
+    `waiting`: told who holds the lock when another build must finish first; `out_of_date`:
+    the caller has just found the live site out of date (building is always safe, so the
+    no-change test is not made twice)."""
     started = time.perf_counter()
     with locked(options.output, options.root, waiting) as live, rare_collections():
         # An empty memo (`scrutiny serve` starting) is filled even when nothing changed: the
         # first save is then as quick as the ones after it.
-        if (memo is None or len(memo.check) > 0) and live.is_current(options.root, options.describe(), options.now):
+        if not out_of_date and (memo is None or len(memo.check) > 0) and \
+                live.is_current(options.root, options.describe(), options.now):
             report = BuildReport(None, reused=sorted(live.manifest.files))
             report.timings["total"] = time.perf_counter() - started
             return report

@@ -81,12 +81,13 @@ def _requirements(metadata: Path, extras: tuple[str, ...] = ()) -> list[tuple[st
     return wanted
 
 
-def _recorded_files(metadata: Path) -> list[Path]:
+def _recorded_files(metadata: Path) -> list[str]:
+    """The files a distribution's RECORD lists, as written there (relative to its folder)."""
     try:
         lines = (metadata / "RECORD").read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return []
-    return [metadata.parent / line.split(",", 1)[0] for line in lines if line]
+    return [line.split(",", 1)[0] for line in lines if line]
 
 
 def required_distributions() -> dict[str, Path | None]:
@@ -107,14 +108,10 @@ def required_distributions() -> dict[str, Path | None]:
     return found
 
 
-def _top_level_names(files: list[Path], folder: Path) -> set[str]:
+def _top_level_names(recorded: list[str], folder: Path) -> set[str]:
     """The modules and packages a distribution puts at the top of its folder (from its RECORD)."""
     names = set()
-    for file in files:
-        try:
-            first = file.relative_to(folder).parts[0]
-        except (ValueError, IndexError):
-            continue
+    for first in {file.split("/", 1)[0] for file in recorded}:
         if first.endswith(".py"):
             names.add(first[:-3])
         elif "." not in first and first not in ("bin", "__pycache__") and (folder / first / "__init__.py").is_file():
@@ -143,14 +140,17 @@ def _shadowing_files(names: set[str], folder: Path) -> list[Path]:
     return files
 
 
+@lru_cache(maxsize=1)
 def dependencies_digest() -> str:
-    """The installed distributions Scrutiny requires, as stat facts of their files."""
+    """The installed distributions Scrutiny requires, as stat facts of their files. Once per
+    process: what a process renders with is the code it imported when it started."""
     hasher = hashlib.sha256()
     for name, metadata in sorted(required_distributions().items()):
         hasher.update(f"{name}:{metadata.name if metadata else 'absent'}\n".encode())
-        recorded = _recorded_files(metadata) if metadata else []
-        shadows = _shadowing_files(_top_level_names(recorded, metadata.parent), metadata.parent) if metadata else []
-        for file in [*recorded, *shadows]:
+        listed = _recorded_files(metadata) if metadata else []
+        recorded = [os.path.join(metadata.parent, file) for file in listed] if metadata else []
+        shadows = _shadowing_files(_top_level_names(listed, metadata.parent), metadata.parent) if metadata else []
+        for file in [*recorded, *map(str, shadows)]:
             try:
                 facts = os.stat(file)
             except OSError:

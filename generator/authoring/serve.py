@@ -41,6 +41,7 @@ from generator.authoring.listing import embargoed, next_release
 from generator.build import BuildOptions, build_site
 from generator.clock import LONDON
 from generator.problems import OutputError, Problem, Severity
+from generator.speed.collector import collect_while_idle
 from generator.speed.memo import BuildMemo
 
 HOST = "127.0.0.1"
@@ -259,7 +260,9 @@ class Builder:
     def now(self) -> dt.datetime:
         return self.options.as_of or dt.datetime.now(LONDON).replace(microsecond=0)
 
-    def build(self, reason: str = "") -> bool:
+    def build(self, reason: str = "", changed: bool = False) -> bool:
+        """Build once; `changed`: files changed or an embargo ended since the last build, so
+        the no-change test is not made (building is always safe)."""
         started = time.perf_counter()
         now = self.now()
         options = BuildOptions(root=self.options.root, output=self.options.output, now=now,
@@ -269,7 +272,7 @@ class Builder:
         failure = None
         errors: list[Problem] = []
         try:
-            report = build_site(options, memo=self.memo)
+            report = build_site(options, memo=self.memo, out_of_date=changed)
         except OutputError as exc:
             failure = str(exc)
         except Exception:                                      # a bug: keep serving, show it
@@ -373,9 +376,11 @@ def serve(options: ServeOptions, echo: Callable[[str], None]) -> None:
             if stop.is_set():
                 break
             if changes:
-                builder.build(_describe(changes))
+                builder.build(_describe(changes), changed=True)
+                collect_while_idle()
             elif builder.release_due():
-                builder.build("embargo ended")
+                builder.build("embargo ended", changed=True)
+                collect_while_idle()
     except KeyboardInterrupt:
         pass
     finally:

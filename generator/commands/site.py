@@ -149,7 +149,7 @@ def register(cli: click.Group) -> None:
                                papers_as_of=papers_as_of)
         with Progress(enabled=not quiet) as progress:
             try:
-                report = build_site(options, progress=progress.update, waiting=waiting)
+                report = build_site(options, progress=progress.update, waiting=waiting, out_of_date=True)
             except OutputError as exc:
                 click.echo(f"error: {exc}", err=True)
                 sys.exit(1)

@@ -28,6 +28,7 @@ from typing import Any, Callable, Iterator, Mapping
 from generator.load.yaml_source import Position, SourceMap, parse_yaml
 from generator.problems import Problem, Severity, rel
 from generator.speed import fast_yaml
+from generator.speed.parallel import default_jobs, forked_call
 from generator.speed.parsed_cache import ParsedCache
 
 MAX_RECORD_BYTES = 2 * 1024 * 1024        # a record is a few KB; 2 MiB is generous
@@ -449,12 +450,44 @@ def read_found(found: Found, root: Path) -> tuple[Document | None, list[Problem]
 HeldTest = Callable[[str, str, str], bool]
 
 
+# Records a cold build parses in two processes when it may use two cores: fewer are parsed
+# in this one (forking and handing the entries back cost more than parsing a few hundred).
+PARSE_AHEAD_FROM = 2000
+
+
+def _parse_ahead(work: tuple[Path, list[Found]]) -> dict[str, bytes]:
+    """Parse `records` (in a forked process): the parsed-cache entries of those read without
+    a problem, packed. A record with a problem is parsed again where it is reported."""
+    root, records = work
+    entries = {}
+    for found in records:
+        raw, problems = _read(found.file, root, MAX_RECORD_BYTES, found.shown)
+        if raw is None or problems:
+            continue
+        digest = hashlib.sha256(raw).hexdigest()
+        doc, problems = parse_document(raw, digest, found.file, found.kind, found.shown)
+        if doc is not None and not problems and isinstance(doc.source, LazySourceMap):
+            entries[ParsedCache.key(found.kind, found.file.suffix, digest)] = \
+                ParsedCache.pack((doc.data, doc.body, doc.body_line))
+    return entries
+
+
 def read_records(files: SiteFiles, cache: ParsedCache | None = None, held: HeldTest | None = None
                  ) -> Iterator[tuple[Found, Document | Held | None, list[Problem]]]:
     """Each file of `files.records`, read, in order: its document (None when unreadable, a
     `Held` when `held` says the caller has it) and the problems found in reading it. `cache`:
-    records parsed by earlier builds (`speed.parsed_cache`), used and brought up to date."""
-    for found in files.records:
+    records parsed by earlier builds (`speed.parsed_cache`), used and brought up to date.
+    With an empty cache, a large site and two cores, another process parses the second half
+    of the records while this one reads the first (`speed.parallel`)."""
+    halfway, ahead = len(files.records), None
+    if cache is not None and held is None and len(files.records) >= PARSE_AHEAD_FROM and default_jobs(0) > 1 \
+            and cache.is_empty():
+        halfway = len(files.records) // 2
+        ahead = forked_call(_parse_ahead, (files.root, [f for f in files.records[halfway:]
+                                                         if f.kind != "attachment" or f.file.suffix == ".md"]))
+    for index, found in enumerate(files.records):
+        if index == halfway and ahead is not None:
+            cache.add_packed(ahead())
         if found.kind == "attachment" and found.file.suffix != ".md" or cache is None and held is None:
             yield (found, *read_found(found, files.root))
             continue
@@ -469,7 +502,8 @@ def read_records(files: SiteFiles, cache: ParsedCache | None = None, held: HeldT
                 cache.keep(entry_key)
             yield found, Held(found.kind, found.id, found.shown, digest), []
             continue
-        entry = cache.get(entry_key) if cache is not None else None
+        entry = (cache.get_added(entry_key) if index >= halfway else None) or cache.get(entry_key) \
+            if cache is not None else None
         if entry is not None:
             data, body, body_line = entry
             yield found, Document(found.kind, found.id, found.shown, data, LazySourceMap(found.file, found.shown),

@@ -183,7 +183,8 @@ def plan_build(corpus: Corpus, now: dt.datetime, build: Build, preview: bool = F
     plan = plan_site(corpus, now, preview, build.pdf, build.papers_as_of)
     outputs = list(plan.outputs)
     deferred = [o for o in outputs if o.kind in ("pdf", "pack")] if build.pdf_on_demand else []
-    outputs = [o for o in outputs if o not in deferred]
+    if deferred:
+        outputs = [o for o in outputs if o.kind not in ("pdf", "pack")]
     if build.pdf_only:
         outputs = [o for o in outputs if o.kind in ("pdf", "pack")]
     else:
@@ -330,16 +331,22 @@ def with_pdf_links(outputs: list[Output]) -> list[Output]:
     record the page reads; without this, a page built by `scrutiny build --no-pdf` would be
     reused (without its PDF links) by a later build that does make the PDFs."""
     planned = sorted(o.path for o in outputs if o.kind in ("pdf", "pack"))
+    by_meeting: dict[str, list[str]] = {}
+    for path in planned:
+        if path.startswith("meetings/"):
+            by_meeting.setdefault(path.split("/", 2)[1], []).append(path)
+    packs = [p for p in planned if p.endswith("-agenda-pack.pdf")]
+    papers = set(planned)
 
     def linked(output: Output) -> list[str]:
         subject = output.subject
         if output.kind == "meeting":
-            return [p for p in planned if p.startswith(f"meetings/{subject}/")]
+            return by_meeting.get(subject, [])
         if output.kind == "meetings":
-            return [p for p in planned if p.endswith("-agenda-pack.pdf")]
+            return packs
         folder = {"inspection": "inspections", "action_plan": "action-plans", "report": "reports"}.get(output.kind)
-        if folder:
-            return [p for p in planned if p == f"{folder}/{subject}/{subject}.pdf"]
+        if folder and f"{folder}/{subject}/{subject}.pdf" in papers:
+            return [f"{folder}/{subject}/{subject}.pdf"]
         return []
 
     out = []

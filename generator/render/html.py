@@ -23,6 +23,7 @@ from generator.model.types import DateOrMonth, Rating
 from generator.plan.outputs import Output, Plan
 from generator.render import badges, national, pages
 from generator.render.markdown import markdown_block, markdown_inline, plain_text
+from generator.speed.page_escape import PageTemplate
 
 THEME = Path(__file__).resolve().parent.parent / "theme"
 
@@ -93,6 +94,7 @@ def make_environment(templates: Mapping[str, Template], cache: Path | None = Non
         keep_trailing_newline=True,
         auto_reload=False,             # one build, one environment: no stat of every template per page
     )
+    env.template_class = PageTemplate
     env.filters.update(md=markdown_block, md_inline=markdown_inline, plain=plain_text, date=format_date,
                        long_date=format_long_date, number=format_number, percent=format_percent,
                        standard_rating=badges.standard_rating,

@@ -5,6 +5,10 @@ pass of the collector walks all of them to find nothing. With the first generati
 threshold raised, those passes come rarely; reference counting still frees everything as
 usual, and the collector runs as before once the build is over (bench/README.md has what
 it saves).
+
+`scrutiny serve` keeps a large memo between builds: a full pass over it, whenever the
+collector's counts happen to call for one, would fall inside the next build. Serve runs
+that pass itself after each build instead, while it waits for the next save.
 """
 
 from __future__ import annotations
@@ -24,3 +28,8 @@ def rare_collections() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*before)
+
+
+def collect_while_idle() -> None:
+    """A full pass of the collector now, between builds, rather than inside the next one."""
+    gc.collect()

@@ -25,6 +25,23 @@ def default_jobs(jobs: int) -> int:
         return os.cpu_count() or 1
 
 
+def forked_call(function: Callable[[T], R], argument: T) -> Callable[[], R]:
+    """Start `function(argument)` in a forked process; the returned function waits for its
+    result. A platform without fork: it runs when the result is asked for."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return lambda: function(argument)
+    pool = multiprocessing.get_context("fork").Pool(1)
+    pending = pool.apply_async(function, (argument,))
+
+    def result() -> R:
+        try:
+            return pending.get()
+        finally:
+            pool.terminate()
+            pool.join()
+    return result
+
+
 def forked_map(function: Callable[[T], R], chunks: Sequence[T], workers: int) -> Iterator[R]:
     """`map(function, chunks)`, in up to `workers` forked processes, results in order.
     One worker, or a platform without fork: in this process."""

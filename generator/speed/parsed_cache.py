@@ -82,8 +82,35 @@ class ParsedCache:
         return parsed
 
     def add(self, entry_key: str, parsed: Parsed) -> None:
-        self._added[entry_key] = marshal.dumps(parsed)
-        self._used.add(entry_key)
+        self.add_packed({entry_key: marshal.dumps(parsed)})
+
+    def add_packed(self, entries: dict[str, bytes]) -> None:
+        """Entries another process parsed and packed (`pack`), for this build to read and keep."""
+        self._added.update(entries)
+        self._used.update(entries)
+
+    def get_added(self, entry_key: str) -> Parsed | None:
+        """An entry added during this build (`add_packed`), unpacked."""
+        packed = self._added.get(entry_key)
+        return marshal.loads(packed) if packed is not None else None
+
+    def is_empty(self) -> bool:
+        """True when no shard holds entries for this environment (a first build, or the
+        first after an upgrade): only the headers are read."""
+        header = self.header.encode()
+        for name in "0123456789abcdef":
+            try:
+                with open(self.folder / f"{name}.marshal", "rb") as file:
+                    length = int.from_bytes(file.read(4), "little")
+                    if file.read(length) == header:
+                        return False
+            except OSError:
+                continue
+        return True
+
+    @staticmethod
+    def pack(parsed: Parsed) -> bytes:
+        return marshal.dumps(parsed)
 
     def keep(self, entry_key: str) -> None:
         """An entry this build did not read (the caller holds the file's record, validated from
