@@ -56,7 +56,7 @@ def turn_off(device: str) -> None:
     elif device == "page-escape":
         import jinja2
         from generator.render import html
-        make_environment = html.make_environment.__wrapped__
+        make_environment = html.make_environment
 
         def with_jinjas_escape(*args, **kwargs):
             env = make_environment(*args, **kwargs)

@@ -381,6 +381,12 @@ def run_size(scale: str, work: Path, peers: bool, versions: dict, pdf: bool, pro
         # The devices that serve a cold build, each off.
         cold("cold_html_no_fast-yaml", "ours: cold HTML build, fast-yaml off", into=devices, off="fast-yaml")
         cold("cold_html_j1", "ours: cold HTML build, -j 1 (no render workers)", into=devices, jobs=1)
+        for device in ("page-escape", "collector"):
+            cold(f"cold_html_no_{device}", f"ours: cold HTML build, {device} off", into=devices, off=device)
+    else:
+        # The devices a cold build of a large site needs for its target, each off.
+        for device in ("parse-ahead", "page-escape"):
+            cold(f"cold_html_no_{device}", f"ours: cold HTML build, {device} off", into=devices, off=device)
     if pdf and n <= 1000:
         cold("cold_everything", "ours: cold build, pages, papers, packs and search", search=True, pdf=True)
         for number, (key, layouts) in enumerate((("pack_appendix_changed", True),
@@ -567,6 +573,9 @@ def _secs(result: dict | None) -> float | None:
 ROWS = [("cold HTML build", "cold_html", "hugo_cold", "pelican_cold", "floor_cold"),
         ("  the same, fast-yaml off", "cold_html_no_fast-yaml", None, None, None),
         ("  the same, -j 1 (no render workers)", "cold_html_j1", None, None, None),
+        ("  the same, page-escape off", "cold_html_no_page-escape", None, None, None),
+        ("  the same, collector off (its usual thresholds)", "cold_html_no_collector", None, None, None),
+        ("  the same, parse-ahead off", "cold_html_no_parse-ahead", None, None, None),
         ("no-change rebuild", "nochange_html", "hugo_nochange", "pelican_nochange", None),
         ("first change after the cold build", "first_change", None, None, None),
         ("one inspection changed (saved again)", "one_inspection_changed", None, None, None),
