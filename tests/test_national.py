@@ -356,3 +356,31 @@ def test_an_imported_inspection_s_page_says_where_it_came_from_and_that_it_was_j
     assert "Joint inspection Yes, with other inspectorates" in text
     assert f"Source Imported from {TABLE.name}, row {number}: only what that row gives" in text
     assert "Source" not in visible_text(page(national, "inspections/torbay-2021/index.html")).split("Ratings")[0]
+
+
+def test_the_page_says_when_imported_standards_never_require_improvement(national, tmp_path):
+    """Data to Insight's table gives standards as Outstanding, Good or Inadequate only: a cell it
+    leaves empty may be Requires improvement, so the page says the shares below Good may be low
+    (counted here from the table itself)."""
+    table = [row for _, row in table_rows()]
+    columns = [c for c in table[0] if c not in ("la_name", "la_ref", "score_%", "overall_rating",
+                                               "publication_date", "report_url")]
+    assert not any(row[c].strip().lower() == "requires improvement" for row in table for c in columns)
+    text = visible_text(page(national, "national/index.html"))
+    said = re.findall(r"The (\d+) imported inspections give no standard as Requires improvement, and (\d+) "
+                      r"of their standards' ratings are not recorded", text)
+    assert said, "the page does not say that no imported standard requires improvement"
+    imported = [r for r in table if expected_framework(r) == "hmip-youth-2021" and r["la_name"] != "Wolverhampton"]
+    assert int(said[0][0]) == len(imported)         # the shipped Wolverhampton record stays ours, not imported
+
+    # One imported standard rated Requires improvement: the sentence goes.
+    site = copy_site(tmp_path / "site")
+    shutil.copytree(national / "content", site / "content", dirs_exist_ok=True)
+    record = next(p for p in sorted((site / "content" / "inspections").glob("*.yaml"))
+                  if "imported:" in p.read_text(encoding="utf-8") and "standards:" in p.read_text(encoding="utf-8"))
+    text = record.read_text(encoding="utf-8")
+    changed = re.sub(r'(\n  "?[\d.]+"?: )(Good|Outstanding|Inadequate)\n', r"\1Requires improvement\n", text, count=1)
+    assert changed != text
+    record.write_text(changed, encoding="utf-8")
+    build(site)
+    assert "give no standard as Requires improvement" not in page(site, "national/index.html")

@@ -141,7 +141,21 @@ def _standards(corpus: Corpus, fid: str, views: list[InspectionView]) -> dict[st
                      "rated_link": list_link(framework=fid, standard=number)})
     rows.sort(key=lambda r: r["order"])
     return {"fid": fid, "framework": framework, "rows": rows, "weakest": rows[:3],
-            "fewer": sorted(fewer, key=lambda text: order[text.split(" ", 1)[0]])}
+            "fewer": sorted(fewer, key=lambda text: order[text.split(" ", 1)[0]]),
+            "imported_gap": _imported_gap(views)}
+
+
+def _imported_gap(views: list[InspectionView]) -> dict[str, int] | None:
+    """When the imported inspections rate standards but never 'Requires improvement' while some
+    of their standards are not recorded (Data to Insight's table leaves that rating's cells
+    empty): how many, so the page can say the shares below Good may be low. Else None."""
+    imported = [v for v in views if v.inspection.imported is not None]
+    given = [s.published for v in imported for s in (*v.standards, *v.separately_rated) if s.published is not None]
+    missing = sum(1 for v in imported for s in (*v.standards, *v.separately_rated)
+                  if s.published is None and not s.not_rated)
+    if not given or missing == 0 or Rating.REQUIRES_IMPROVEMENT in given:
+        return None
+    return {"inspections": len(imported), "missing": missing}
 
 
 def _where_own_stand(corpus: Corpus, by_framework: dict[str, list[InspectionView]]) -> list[dict[str, Any]]:
