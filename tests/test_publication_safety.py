@@ -256,10 +256,18 @@ class Overlap:
     duration: float         # a build that publishes the inspection, alone
 
 
+def save(path: Path, text: str) -> None:
+    """Save as an editor that writes a new file and renames it over the old one: a build reads
+    the old text or the new, never a half-written file (which is a content error at its line,
+    and a build with one writes nothing: another test's promise, not this one's)."""
+    temporary = path.parents[2] / (path.name + ".saving")       # the site's root: outside content/
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
 def edit_other(root: Path, other: str) -> None:
     path = root / "content" / "inspections" / other
-    path.write_text(path.read_text(encoding="utf-8").replace("introduction: |\n", "introduction: |\n  Edited.\n", 1),
-                    encoding="utf-8")
+    save(path, path.read_text(encoding="utf-8").replace("introduction: |\n", "introduction: |\n  Edited.\n", 1))
 
 
 def restore(root: Path, pristine: Path, other: str) -> None:
@@ -274,8 +282,7 @@ def restore(root: Path, pristine: Path, other: str) -> None:
 
 
 def set_withdrawn(root: Path, service: str, status: str) -> None:
-    (root / "content" / "inspections" / f"{WITHDRAWN}.yaml").write_text(withdrawn_inspection(service, status),
-                                                                       encoding="utf-8")
+    save(root / "content" / "inspections" / f"{WITHDRAWN}.yaml", withdrawn_inspection(service, status))
 
 
 @pytest.fixture(scope="module")
