@@ -55,18 +55,17 @@ def turn_off(device: str) -> None:
         documents.PARSE_AHEAD_FROM = sys.maxsize
     elif device == "page-escape":
         import jinja2
-        from generator.render import html
+
+        import generator.render as render
+        from generator.render import html, papers
         make_environment = html.make_environment
 
         def with_jinjas_escape(*args, **kwargs):
             env = make_environment(*args, **kwargs)
             env.template_class = jinja2.Template
             return env
-        html.make_environment = with_jinjas_escape
-        for name in ("generator.render", "generator.render.papers"):
-            module = sys.modules.get(name) or __import__(name, fromlist=["_"])
-            if getattr(module, "make_environment", None) is not None:
-                module.make_environment = with_jinjas_escape
+        for module in (html, render, papers):          # each imported the name for itself
+            module.make_environment = with_jinjas_escape
     elif device == "collector":
         from contextlib import nullcontext
 

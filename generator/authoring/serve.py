@@ -171,12 +171,15 @@ class Handler(SimpleHTTPRequestHandler):
         except Exception as exc:                               # a paper that cannot be made: say why
             return self.send_page(HTTPStatus.INTERNAL_SERVER_ERROR, fallback_page(
                 "The paper could not be made", html.escape(str(exc))), head)
-        self.send_response(HTTPStatus.OK)
-        self.send_header("Content-Type", "application/pdf")
-        self.send_header("Content-Length", str(len(data)))
+        self.send_body(HTTPStatus.OK, "application/pdf", data, head)
+
+    def send_body(self, status: HTTPStatus, content_type: str, body: bytes, head: bool) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if not head:
-            self.wfile.write(data)
+            self.wfile.write(body)
 
     def host_allowed(self) -> bool:
         host = (self.headers.get("Host") or "").strip().lower()
@@ -188,13 +191,7 @@ class Handler(SimpleHTTPRequestHandler):
         extra = RELOAD_SCRIPT % (version, POLL_MS, POLL_MS)
         if errors or failure:
             extra = overlay(errors, failure) + extra
-        body = inject(page, extra)
-        self.send_response(status)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if not head:
-            self.wfile.write(body)
+        self.send_body(status, "text/html; charset=utf-8", inject(page, extra), head)
 
     def api(self, name: str, head: bool) -> None:
         version, errors, failure = self.state.snapshot()
@@ -205,13 +202,7 @@ class Handler(SimpleHTTPRequestHandler):
         else:
             self.send_error(HTTPStatus.NOT_FOUND)
             return
-        body = json.dumps(data).encode()
-        self.send_response(HTTPStatus.OK)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if not head:
-            self.wfile.write(body)
+        self.send_body(HTTPStatus.OK, "application/json", json.dumps(data).encode(), head)
 
 
 def make_server(directory: Path, state: State, port: int) -> ThreadingHTTPServer:
@@ -375,11 +366,9 @@ def serve(options: ServeOptions, echo: Callable[[str], None]) -> None:
                                         rust_timeout=WAKE_SECONDS * 1000, debounce=400, step=50):
             if stop.is_set():
                 break
-            if changes:
-                builder.build(_describe(changes), changed=True)
-                collect_while_idle()
-            elif builder.release_due():
-                builder.build("embargo ended", changed=True)
+            reason = _describe(changes) if changes else "embargo ended" if builder.release_due() else None
+            if reason:
+                builder.build(reason, changed=True)
                 collect_while_idle()
     except KeyboardInterrupt:
         pass

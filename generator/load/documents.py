@@ -29,7 +29,7 @@ from generator.load.yaml_source import Position, SourceMap, parse_yaml
 from generator.problems import Problem, Severity, rel
 from generator.speed import fast_yaml
 from generator.speed.parallel import default_jobs, forked_call
-from generator.speed.parsed_cache import ParsedCache
+from generator.speed.parsed_cache import Parsed, ParsedCache
 
 MAX_RECORD_BYTES = 2 * 1024 * 1024        # a record is a few KB; 2 MiB is generous
 MAX_ATTACHMENT_BYTES = 64 * 1024 * 1024   # inserted PDFs and images
@@ -455,6 +455,13 @@ HeldTest = Callable[[str, str, str], bool]
 PARSE_AHEAD_FROM = 2000
 
 
+def _cache_entry(doc: Document | None, problems: list[Problem]) -> Parsed | None:
+    """What the parsed cache keeps of a document: only one the fast path read without a problem."""
+    if doc is None or problems or not isinstance(doc.source, LazySourceMap):
+        return None
+    return doc.data, doc.body, doc.body_line
+
+
 def _parse_ahead(work: tuple[Path, list[Found]]) -> dict[str, bytes]:
     """Parse `records` (in a forked process): the parsed-cache entries of those read without
     a problem, packed. A record with a problem is parsed again where it is reported."""
@@ -465,10 +472,9 @@ def _parse_ahead(work: tuple[Path, list[Found]]) -> dict[str, bytes]:
         if raw is None or problems:
             continue
         digest = hashlib.sha256(raw).hexdigest()
-        doc, problems = parse_document(raw, digest, found.file, found.kind, found.shown)
-        if doc is not None and not problems and isinstance(doc.source, LazySourceMap):
-            entries[ParsedCache.key(found.kind, found.file.suffix, digest)] = \
-                ParsedCache.pack((doc.data, doc.body, doc.body_line))
+        entry = _cache_entry(*parse_document(raw, digest, found.file, found.kind, found.shown))
+        if entry is not None:
+            entries[ParsedCache.key(found.kind, found.file.suffix, digest)] = ParsedCache.pack(entry)
     return entries
 
 
@@ -502,16 +508,16 @@ def read_records(files: SiteFiles, cache: ParsedCache | None = None, held: HeldT
                 cache.keep(entry_key)
             yield found, Held(found.kind, found.id, found.shown, digest), []
             continue
-        entry = (cache.get_added(entry_key) if index >= halfway else None) or cache.get(entry_key) \
-            if cache is not None else None
+        entry = cache.get(entry_key) if cache is not None else None
         if entry is not None:
             data, body, body_line = entry
             yield found, Document(found.kind, found.id, found.shown, data, LazySourceMap(found.file, found.shown),
                                   digest, body, body_line), []
             continue
         doc, problems = parse_document(raw, digest, found.file, found.kind, found.shown)
-        if cache is not None and doc is not None and not problems and isinstance(doc.source, LazySourceMap):
-            cache.add(entry_key, (doc.data, doc.body, doc.body_line))
+        parsed = _cache_entry(doc, problems) if cache is not None else None
+        if parsed is not None:
+            cache.add(entry_key, parsed)
         yield found, doc, problems
 
 

@@ -71,7 +71,8 @@ class ParsedCache:
         return f"{digest}:{kind}{suffix}"
 
     def get(self, entry_key: str) -> Parsed | None:
-        packed = self._shard(entry_key[0]).get(entry_key)
+        """The entry kept by an earlier build, or added by this one (`add_packed`)."""
+        packed = self._added.get(entry_key) or self._shard(entry_key[0]).get(entry_key)
         if packed is None:
             return None
         try:
@@ -82,17 +83,12 @@ class ParsedCache:
         return parsed
 
     def add(self, entry_key: str, parsed: Parsed) -> None:
-        self.add_packed({entry_key: marshal.dumps(parsed)})
+        self.add_packed({entry_key: self.pack(parsed)})
 
     def add_packed(self, entries: dict[str, bytes]) -> None:
         """Entries another process parsed and packed (`pack`), for this build to read and keep."""
         self._added.update(entries)
         self._used.update(entries)
-
-    def get_added(self, entry_key: str) -> Parsed | None:
-        """An entry added during this build (`add_packed`), unpacked."""
-        packed = self._added.get(entry_key)
-        return marshal.loads(packed) if packed is not None else None
 
     def is_empty(self) -> bool:
         """True when no shard holds entries for this environment (a first build, or the
