@@ -127,6 +127,28 @@ def test_readers_never_see_a_missing_or_half_copied_site(tmp_path, site, scrutin
     assert "Version 3" in live(dest)[1] and len(seen) >= 2
 
 
+def test_the_copy_waits_for_a_build_that_holds_the_output_folder(tmp_path, site, scrutiny):
+    # Another build (here a stand-in holding output/.lock, as `scrutiny build` does) is part-way
+    # through writing output/site when the publish's own build ends: the release must be that
+    # build's whole output, never a copy taken while it writes.
+    dest = tmp_path / "www"
+    held = tmp_path / "held"
+    out = site / "output"
+    overlapping = tmp_path / "bin" / "scrutiny-then-another-build"
+    overlapping.write_text(
+        "#!/bin/sh\n"
+        f"'{scrutiny}' \"$@\" || exit $?\n"
+        f"( exec 7<>'{out}/.lock'; flock 7; echo half > '{out}/site/first-half.html'; touch '{held}';\n"
+        f"  sleep 1; echo second > '{out}/site/second-build.html'; rm '{out}/site/first-half.html' ) &\n"
+        f"while [ ! -e '{held}' ]; do sleep 0.05; done\n")
+    overlapping.chmod(0o755)
+    result = publish(site, dest, overlapping)
+    assert result.returncode == 0, result.stderr
+    release = dest / "current"
+    assert (release / "second-build.html").read_text() == "second\n"
+    assert not (release / "first-half.html").exists()
+
+
 def test_a_failed_build_publishes_nothing(tmp_path, site, scrutiny):
     dest = tmp_path / "www"
     assert publish(site, dest, scrutiny).returncode == 0
