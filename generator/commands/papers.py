@@ -4,7 +4,7 @@ Both check the content first (exit 1 with every problem, as `scrutiny check` pri
 then plan as `scrutiny build` does, so a paper made here is the same file the build puts on
 the site. Usage mistakes (an unknown meeting, a members' pack aimed at the site) exit 2.
 The members' pack is never planned: it is written only under output/confidential/ (or
-wherever -o says, as long as that is not inside a site folder).
+wherever -o says, as long as that is not inside a folder a build made to be served).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import click
 
 from generator.commands.common import AsOf, inside_live_site, moment, now_in_london, print_problems, site_root
 from generator.problems import OutputError, did_you_mean
+from generator.write.manifest import manifest_path
 
 PAPER_KINDS = {"report": ("reports", "report"), "inspection": ("inspections", "inspection"),
                "action-plan": ("action-plans", "action plan")}
@@ -56,6 +57,21 @@ def _withheld(plan, kind: str, record_id: str) -> None:
         if item.kind == kind and item.id == record_id:
             click.echo(f"error: {item.path}: not public ({item.reason}); nothing was written", err=True)
             sys.exit(1)
+
+
+SERVED_FOLDERS = ("site", "preview", "serve", "rehearsal")     # under output/: what builds and serve write
+
+
+def _served_folder_holding(target: Path, root: Path) -> Path | None:
+    """The folder holding `target` that is, or will be, served: one of output/'s site folders,
+    or any folder a build wrote (it has a manifest), wherever -o put it."""
+    for name in SERVED_FOLDERS:
+        if _inside(target, root / "output" / name):
+            return root / "output" / name
+    for folder in Path(os.path.realpath(target)).parents:
+        if manifest_path(folder).exists():
+            return folder
+    return None
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -140,11 +156,11 @@ def register(cli: click.Group) -> None:
         _withheld(plan, "meeting", meeting)
         if members:
             target = output or root / "output" / "confidential" / f"{meeting}-members-pack.pdf"
-            for site_folder in ("site", "preview"):
-                if _inside(target, root / "output" / site_folder):
-                    raise click.BadParameter(f"{target} is inside output/{site_folder}/, which is published; "
-                                             "the members' pack goes under output/confidential/",
-                                             param_hint="-o/--output")
+            served = _served_folder_holding(target, root)
+            if served is not None:
+                raise click.BadParameter(f"{target} is inside {served}, a folder a build made to be served; "
+                                         "the members' pack goes under output/confidential/",
+                                         param_hint="-o/--output")
         else:
             target = output or root / "output" / "papers" / f"{meeting}-agenda-pack.pdf"
             _refuse_preview_in_site(root, target, as_of, drafts)
