@@ -15,6 +15,8 @@ test suite compares), so only the time differs.
   parse-ahead    a cold build parses every record in this process
   page-escape    pages escaped by Jinja's own escape (a Markup object per `{{ }}`)
   collector      Python's cycle collector at its usual thresholds during the build
+  fork-freeze    workers forked without freezing the heap they inherit (`speed.parallel`)
+  file-facts     serve's memo reads every file again (no digest known by its stat facts)
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ import os
 import shutil
 import sys
 
-DEVICES = ("parsed-cache", "fast-yaml", "spare-folder", "frame-stack", "parse-ahead", "page-escape", "collector")
+DEVICES = ("parsed-cache", "fast-yaml", "spare-folder", "frame-stack", "parse-ahead", "page-escape", "collector",
+           "fork-freeze", "file-facts")
 
 
 def turn_off(device: str) -> None:
@@ -71,6 +74,14 @@ def turn_off(device: str) -> None:
 
         import generator.build
         generator.build.rare_collections = nullcontext
+    elif device == "fork-freeze":
+        import multiprocessing
+
+        from generator.speed import parallel
+        parallel._forked_pool = lambda processes: multiprocessing.get_context("fork").Pool(processes)
+    elif device == "file-facts":
+        from generator.speed.memo import CheckMemo
+        CheckMemo.digest_if_unchanged = lambda self, path, facts: None
     else:
         raise SystemExit(f"no device '{device}'; devices are {', '.join(DEVICES)}")
 

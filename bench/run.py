@@ -266,13 +266,16 @@ def dependants(site: Path, *keys: str) -> dict:
 
 
 def serve_edits(site: Path, ours: dict, expected_rendered: int | None, facts_expected: int | None,
-                memo: bool = True) -> None:
+                memo: bool = True, off: str = "") -> None:
     """`scrutiny serve`'s rebuilds after the same inspection is saved twice, then its facts
     changed (bench/serve_edits.py), into ours['serve_first_change'], ['serve_saved_again']
-    and ['serve_facts_changed'] (with '_no_memo' after each name when `memo` is off)."""
-    suffix = "" if memo else "_no_memo"
-    run = measure(f"ours: scrutiny serve, one inspection saved twice{'' if memo else ', without its memo'}",
-                  [PYTHON, "-m", "bench.serve_edits", site, "--as-of", AS_OF, *([] if memo else ["--no-memo"])])
+    and ['serve_facts_changed'] (with '_no_memo' after each name when `memo` is off, or
+    '_no_DEVICE' with a device `off`)."""
+    suffix = "" if memo and not off else "_no_memo" if not memo else f"_no_{off}"
+    run = measure(f"ours: scrutiny serve, one inspection saved twice{'' if memo else ', without its memo'}"
+                  + (f", {off} off" if off else ""),
+                  [PYTHON, "-m", "bench.serve_edits", site, "--as-of", AS_OF, *([] if memo else ["--no-memo"]),
+                   *(["--off", off] if off else [])])
     if not run.get("ok"):
         ours[f"serve_saved_again{suffix}"] = slim(run)
         return
@@ -373,6 +376,9 @@ def run_size(scale: str, work: Path, peers: bool, versions: dict, pdf: bool, pro
     run_quiet(scrutiny_build(site, out))
     serve_edits(site, ours, one.get("expected_rendered"), facts.get("expected_rendered"))
     serve_edits(site, devices, one.get("expected_rendered"), facts.get("expected_rendered"), memo=False)
+    if n > 1000:                     # what the serve target at N = 5,000 keeps them for
+        for device in ("file-facts", "fork-freeze"):
+            serve_edits(site, devices, one.get("expected_rendered"), facts.get("expected_rendered"), off=device)
     progress(result)
     step("search", "ours: unchanged site + search index", scrutiny_build(site, out, search=True))
     change_one_inspection(site, 30)
@@ -385,7 +391,7 @@ def run_size(scale: str, work: Path, peers: bool, versions: dict, pdf: bool, pro
             cold(f"cold_html_no_{device}", f"ours: cold HTML build, {device} off", into=devices, off=device)
     else:
         # The devices a cold build of a large site needs for its target, each off.
-        for device in ("parse-ahead", "page-escape"):
+        for device in ("parse-ahead", "page-escape", "fork-freeze"):
             cold(f"cold_html_no_{device}", f"ours: cold HTML build, {device} off", into=devices, off=device)
     if pdf and n <= 1000:
         cold("cold_everything", "ours: cold build, pages, papers, packs and search", search=True, pdf=True)
@@ -576,6 +582,7 @@ ROWS = [("cold HTML build", "cold_html", "hugo_cold", "pelican_cold", "floor_col
         ("  the same, page-escape off", "cold_html_no_page-escape", None, None, None),
         ("  the same, collector off (its usual thresholds)", "cold_html_no_collector", None, None, None),
         ("  the same, parse-ahead off", "cold_html_no_parse-ahead", None, None, None),
+        ("  the same, fork-freeze off", "cold_html_no_fork-freeze", None, None, None),
         ("no-change rebuild", "nochange_html", "hugo_nochange", "pelican_nochange", None),
         ("first change after the cold build", "first_change", None, None, None),
         ("one inspection changed (saved again)", "one_inspection_changed", None, None, None),
@@ -590,6 +597,10 @@ ROWS = [("cold HTML build", "cold_html", "hugo_cold", "pelican_cold", "floor_col
         ("serve: one inspection's facts changed", "serve_facts_changed", None, None, None),
         ("  serve without its memo: saved again", "serve_saved_again_no_memo", None, None, None),
         ("  serve without its memo: facts changed", "serve_facts_changed_no_memo", None, None, None),
+        ("  serve, file-facts off: saved again", "serve_saved_again_no_file-facts", None, None, None),
+        ("  serve, file-facts off: facts changed", "serve_facts_changed_no_file-facts", None, None, None),
+        ("  serve, fork-freeze off: saved again", "serve_saved_again_no_fork-freeze", None, None, None),
+        ("  serve, fork-freeze off: facts changed", "serve_facts_changed_no_fork-freeze", None, None, None),
         ("unchanged site + search index", "search", None, None, None),
         ("one inspection, with search", "search_text", None, None, None),
         ("cold build: pages, papers, packs, search", "cold_everything", None, None, None),

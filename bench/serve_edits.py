@@ -1,6 +1,6 @@
 """Time the rebuilds `scrutiny serve` makes when one inspection is saved, twice.
 
-    python -m bench.serve_edits SITE --as-of DATE [--no-memo]
+    python -m bench.serve_edits SITE --as-of DATE [--no-memo] [--off DEVICE,...]
 
 Runs what `scrutiny serve --no-search --as-of DATE` runs on each save, in one process:
 its `Builder` (generator/authoring/serve.py), which keeps a `BuildMemo` from one build to
@@ -21,6 +21,7 @@ import sys
 import time
 from pathlib import Path
 
+from bench.devices import DEVICES, turn_off
 from generator.authoring.serve import Builder, ServeOptions, State
 from generator.speed.collector import collect_while_idle
 from generator.speed.memo import BuildMemo
@@ -36,7 +37,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("site", type=Path)
     parser.add_argument("--as-of", required=True)
     parser.add_argument("--no-memo", action="store_true", help="a new memo for every build")
+    parser.add_argument("--off", default="", help="speed devices to turn off (bench/devices.py)")
     args = parser.parse_args(argv)
+    for device in filter(None, args.off.split(",")):
+        turn_off(device)
     said: list[str] = []
     options = ServeOptions(root=args.site.resolve(), port=0, pdf=False, drafts=False, search=False,
                            as_of=AsOf().convert(args.as_of, None, None))
@@ -55,7 +59,8 @@ def main(argv: list[str] | None = None) -> int:
         return {"seconds": round(seconds, 3), "rendered": int(counts.group(1)) if counts else None,
                 "reused": int(counts.group(2)) if counts else None}
 
-    edit = 20 if args.no_memo else 10       # each run's edits differ from the other's
+    # each run's edits differ from the others': 11-13 with the memo, 21-23 without, 41 and up with a device off
+    edit = 20 if args.no_memo else 40 + 10 * DEVICES.index(args.off.split(",")[0]) if args.off else 10
     result = {"start": build("start")}
     iid = change_one_inspection(args.site, edit + 1)
     result["first_change"] = build("first change")

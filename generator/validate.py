@@ -233,18 +233,31 @@ class Validator:
         self.attachments: dict[str, Document] = {}
         self.broken: set[tuple[str, str]] = set()
 
+    # `read_records`'s `held` (`load.documents.HeldFiles`), answered from the memo.
     def holds(self, kind: str, path: str, digest: str) -> bool:
-        """`read_records`'s `held`: the memo has this file's record, validated from these bytes."""
         return self.memo is not None and self.memo.holds(kind, path, digest)
+
+    def digest_if_unchanged(self, path: str, facts) -> str | None:
+        return self.memo.digest_if_unchanged(path, facts) if self.memo is not None else None
+
+    def was_read(self, path: str, facts, digest: str) -> None:
+        if self.memo is not None:
+            self.memo.was_read(path, facts, digest)
 
     def add(self, doc: Document | Held, read_problems: Sequence[Problem] = ()) -> None:
         if isinstance(doc, Held):
-            self.by_kind[doc.kind][doc.id] = self.memo.record(doc.kind, doc.path, doc.digest)
+            held = self.memo.record(doc.kind, doc.path, doc.digest)
+            if doc.kind == "attachment":
+                self.attachments[doc.path.removeprefix("content/")] = held
+            else:
+                self.by_kind[doc.kind][doc.id] = held
             return
         if doc.kind == "attachment":
             self.attachments[doc.path.removeprefix("content/")] = doc
-            if doc.body:
-                self.problems += body_problems(doc)
+            found = body_problems(doc) if doc.body else []
+            self.problems += found
+            if self.memo is not None and doc.raw is None and not found and not read_problems:
+                self.memo.keep(doc)
             return
         if doc.data is None and any(p.severity is Severity.ERROR for p in read_problems):
             self.broken.add((doc.kind, doc.id))       # unreadable YAML: its error says why

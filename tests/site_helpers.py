@@ -24,10 +24,11 @@ def copy_site(destination: Path) -> Path:
 
 
 def build(root: Path, output: Path | None = None, now: dt.datetime = AS_OF, pdf: bool = False,
-          search: bool = False, drafts: bool = False, jobs: int = 1, memo=None):
+          search: bool = False, drafts: bool = False, jobs: int = 1, memo=None, out_of_date: bool = False):
+    """`out_of_date`: check and plan even when nothing changed, as `scrutiny serve` does after a save."""
     options = BuildOptions(root=root, output=output or root / "output" / "site", now=now,
                            drafts=drafts, pdf=pdf, jobs=jobs, search=search)
-    report = build_site(options, memo=memo)
+    report = build_site(options, memo=memo, out_of_date=out_of_date)
     assert report.ok, [str(p) for p in report.checked.errors]
     return report
 

@@ -180,3 +180,57 @@ def test_records_held_by_the_memo_stay_in_the_parsed_cache_for_the_next_scrutiny
                     "name: Dudley Council")
     build(root)                            # `scrutiny build`, in a new process: no memo
     assert parsed == ["dudley.yaml"]
+
+
+def test_the_next_check_reads_again_only_the_files_saved_since(served: tuple[Path, BuildMemo], monkeypatch) -> None:
+    # Every other record and Markdown attachment is known by what os.stat says of it; PDFs
+    # and images are read whole, for the papers.
+    import generator.load.documents as documents
+    import generator.speed.memo as memo_module
+
+    root, memo = served
+    monkeypatch.setattr(memo_module, "RECENT_NS", 0)       # the copy was made just now
+    build(root, memo=memo, out_of_date=True)
+    read = counting(monkeypatch, documents, "_read", argument=3)
+    replace_in_file(root / TORBAY, "introduction: |\n", "introduction: |\n  Edited.\n")
+    build(root, memo=memo)
+    assert {path for path in read if path.endswith((".yaml", ".md"))} == {"content/site.yaml", TORBAY}
+
+
+def test_a_file_saved_with_its_old_size_and_modified_time_is_read_again(
+        served: tuple[Path, BuildMemo], monkeypatch) -> None:
+    # An editor (or a copy that keeps times) can leave size and modified time as they were;
+    # the change time still moves, and the file is read again.
+    import os
+
+    import generator.speed.memo as memo_module
+
+    root, memo = served
+    monkeypatch.setattr(memo_module, "RECENT_NS", 0)
+    build(root, memo=memo, out_of_date=True)
+    path = root / TORBAY
+    before = os.stat(path)
+    replace_in_file(path, "lead_inspector: Maria Jerram", "lead_inspector: Maria Jerrym")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert os.stat(path).st_size == before.st_size and os.stat(path).st_mtime_ns == before.st_mtime_ns
+    after = build(root, memo=memo).checked.records
+    assert after.of("inspection")["torbay-2021"].model.lead_inspector == "Maria Jerrym"
+
+
+def test_a_file_changed_in_the_last_two_seconds_is_not_remembered_by_its_facts() -> None:
+    # Two saves within one tick of the file system's clock can leave the same size and times:
+    # a file that changed so recently is read again next time, whatever its facts.
+    import time
+
+    from generator.speed.memo import CheckMemo
+
+    memo = CheckMemo()
+    now = time.time_ns()
+    just_now = (120, now, now - 100_000_000, 7, 1)               # size, modified, changed, inode, device
+    an_hour_ago = (120, now - 3600 * 10**9, now - 3600 * 10**9, 8, 1)
+    memo.was_read("content/a.yaml", just_now, "digest-a")
+    memo.was_read("content/b.yaml", an_hour_ago, "digest-b")
+    memo.finish()
+    assert memo.digest_if_unchanged("content/a.yaml", just_now) is None
+    assert memo.digest_if_unchanged("content/b.yaml", an_hour_ago) == "digest-b"
+    assert memo.digest_if_unchanged("content/b.yaml", (121, *an_hour_ago[1:])) is None

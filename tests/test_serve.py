@@ -315,3 +315,24 @@ def test_serve_leaves_the_published_site_as_it_was_and_its_pages_keep_their_pape
     finally:
         assert server.stop() == 0
     assert snapshot(site) == before
+
+
+def test_serve_builds_again_when_the_next_embargo_ends(tmp_path, make_site):
+    # A record embargoed until a moment still to come: serve notes that moment from its build
+    # and builds again once it has passed (`release_due`), without a file being saved.
+    import datetime as dt
+
+    from generator.authoring.serve import Builder, ServeOptions
+    from generator.clock import LONDON
+
+    soon = (dt.datetime.now(LONDON) + dt.timedelta(days=2)).replace(second=0, microsecond=0)
+    root = make_site(tmp_path, {"inspections/torbay-2021.yaml":
+                                INSPECTION + f"embargo_until: {soon:%Y-%m-%d %H:%M}\n"})
+    said: list[str] = []
+    builder = Builder(ServeOptions(root=root, port=0, pdf=False, drafts=False, search=False, as_of=None),
+                      State(), said.append)
+    assert builder.build(), said
+    assert builder.next_release == soon and not builder.release_due()
+    assert not (root / "output" / "serve" / "inspections" / "torbay-2021").exists()
+    builder.next_release = dt.datetime.now(LONDON) - dt.timedelta(seconds=1)     # as if the time had come
+    assert builder.release_due()

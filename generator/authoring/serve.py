@@ -37,7 +37,6 @@ from pathlib import Path
 from typing import Callable
 
 from generator.authoring import AuthoringError
-from generator.authoring.listing import embargoed, next_release
 from generator.build import BuildOptions, build_site
 from generator.clock import LONDON
 from generator.problems import OutputError, Problem, Severity
@@ -272,7 +271,8 @@ class Builder:
         else:
             errors = [p for p in report.checked.problems if p.severity is Severity.ERROR] if report.checked else []
             if not errors and report.plan is not None:
-                self.next_release = self._next_release(report.checked.corpus, now)
+                # The first moment after `now` at which an embargo ends: serve builds again then.
+                self.next_release = report.plan.state.next_release if report.plan.state else None
                 self.state.papers = Papers(self.options.root, report.plan, report.checked.files.templates)
         self.state.update(errors, failure)
         seconds = time.perf_counter() - started
@@ -288,11 +288,6 @@ class Builder:
             self.echo(f"{prefix}built in {seconds:.1f}s: {len(report.rendered)} rendered, "
                       f"{len(report.reused)} reused, {len(report.removed)} removed")
         return not failure and not errors
-
-    @staticmethod
-    def _next_release(corpus, now: dt.datetime) -> dt.datetime | None:
-        upcoming = next_release(embargoed(corpus, now)) if corpus is not None else None
-        return upcoming[0] if upcoming else None
 
     def release_due(self) -> bool:
         return (self.options.as_of is None and self.next_release is not None

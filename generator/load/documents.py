@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any, Iterator, Mapping, Protocol
 
 from generator.load.yaml_source import Position, SourceMap, parse_yaml
 from generator.problems import Problem, Severity, rel
@@ -445,14 +445,50 @@ def read_found(found: Found, root: Path) -> tuple[Document | None, list[Problem]
                     hashlib.sha256(raw).hexdigest(), raw=raw), problems
 
 
-# (kind, path shown, digest) -> True when the caller already holds the record made from
-# exactly these bytes (`scrutiny serve`'s memo): it is then not parsed again.
-HeldTest = Callable[[str, str, str], bool]
+# What `os.stat` says of a file (size, modified, changed, inode, device), None when it cannot:
+# a file written since (or replaced) has other facts, as its change time cannot be set back.
+FileFacts = tuple[int, int, int, int, int] | None
+
+
+def file_facts(file: Path) -> FileFacts:
+    try:
+        facts = os.stat(file)
+    except OSError:
+        return None
+    return facts.st_size, facts.st_mtime_ns, facts.st_ctime_ns, facts.st_ino, facts.st_dev
+
+
+class HeldFiles(Protocol):
+    """What the caller already holds from earlier builds in its process (`scrutiny serve`'s
+    memo): the digest of each file as it was read, and records validated from known bytes."""
+
+    def digest_if_unchanged(self, path: str, facts: FileFacts) -> str | None:
+        """The digest of `path` when it was last read, if its facts are still those."""
+
+    def holds(self, kind: str, path: str, digest: str) -> bool:
+        """True when the record made from exactly these bytes is held: it is not parsed again."""
+
+    def was_read(self, path: str, facts: FileFacts, digest: str) -> None:
+        """`path`, with these facts (taken before reading), was read and had this digest."""
 
 
 # Records a cold build parses in two processes when it may use two cores: fewer are parsed
 # in this one (forking and handing the entries back cost more than parsing a few hundred).
 PARSE_AHEAD_FROM = 2000
+# The share of the records' bytes this process reads while the other parses the rest. This
+# one validates what it reads as well, so it takes less for both to finish together.
+OWN_SHARE = 0.4
+
+
+def _split_point(records: tuple[Found, ...], share: float) -> int:
+    """The index before which `records` hold `share` of their bytes (sizes from `os.stat`)."""
+    sizes = [(file_facts(found.file) or (0,))[0] for found in records]
+    wanted, total = share * sum(sizes), 0
+    for index, size in enumerate(sizes):
+        if total >= wanted:
+            return index
+        total += size
+    return len(records)
 
 
 def _cache_entry(doc: Document | None, problems: list[Problem]) -> Parsed | None:
@@ -478,17 +514,18 @@ def _parse_ahead(work: tuple[Path, list[Found]]) -> dict[str, bytes]:
     return entries
 
 
-def read_records(files: SiteFiles, cache: ParsedCache | None = None, held: HeldTest | None = None
+def read_records(files: SiteFiles, cache: ParsedCache | None = None, held: HeldFiles | None = None
                  ) -> Iterator[tuple[Found, Document | Held | None, list[Problem]]]:
     """Each file of `files.records`, read, in order: its document (None when unreadable, a
     `Held` when `held` says the caller has it) and the problems found in reading it. `cache`:
     records parsed by earlier builds (`speed.parsed_cache`), used and brought up to date.
-    With an empty cache, a large site and two cores, another process parses the second half
-    of the records while this one reads the first (`speed.parallel`)."""
+    With `held`, a file whose stat facts are those it had when last read is not read again.
+    With an empty cache, a large site and two cores, another process parses the later records
+    while this one reads the first (`OWN_SHARE` of the bytes; `speed.parallel`)."""
     halfway, ahead = len(files.records), None
     if cache is not None and held is None and len(files.records) >= PARSE_AHEAD_FROM and default_jobs(0) > 1 \
             and cache.is_empty():
-        halfway = len(files.records) // 2
+        halfway = _split_point(files.records, OWN_SHARE)
         ahead = forked_call(_parse_ahead, (files.root, [f for f in files.records[halfway:]
                                                          if f.kind != "attachment" or f.file.suffix == ".md"]))
     for index, found in enumerate(files.records):
@@ -497,13 +534,22 @@ def read_records(files: SiteFiles, cache: ParsedCache | None = None, held: HeldT
         if found.kind == "attachment" and found.file.suffix != ".md" or cache is None and held is None:
             yield (found, *read_found(found, files.root))
             continue
+        facts = file_facts(found.file) if held is not None else None
+        known = held.digest_if_unchanged(found.shown, facts) if held is not None else None
+        if known is not None and held.holds(found.kind, found.shown, known):
+            if cache is not None:
+                cache.keep(ParsedCache.key(found.kind, found.file.suffix, known))
+            yield found, Held(found.kind, found.id, found.shown, known), []
+            continue
         raw, problems = _read(found.file, files.root, MAX_RECORD_BYTES, found.shown)
         if raw is None:
             yield found, None, problems
             continue
         digest = hashlib.sha256(raw).hexdigest()
+        if held is not None:
+            held.was_read(found.shown, facts, digest)
         entry_key = ParsedCache.key(found.kind, found.file.suffix, digest)
-        if held is not None and held(found.kind, found.shown, digest):
+        if held is not None and held.holds(found.kind, found.shown, digest):
             if cache is not None:
                 cache.keep(entry_key)
             yield found, Held(found.kind, found.id, found.shown, digest), []

@@ -6,9 +6,16 @@ is work on files that did not change: validating them and resolving them one by 
 are pure functions of a file's bytes and a few named facts, so their results are kept
 (`CheckMemo`), keyed by exactly those:
 
-- a validated `Record`, by (kind, file, sha256 of its bytes): validation reads nothing
-  else. Only records that were read and validated without any problem are kept, so a
-  file with a warning is read again and its messages are always fresh;
+- a validated `Record` (or a Markdown attachment's document), by (kind, file, sha256 of
+  its bytes): validation reads nothing else. Only records that were read and validated
+  without any problem are kept, so a file with a warning is read again and its messages
+  are always fresh;
+- each file's digest with what `os.stat` said of it just before it was read (size,
+  modified and changed times, inode): a file whose facts are the same is not read again.
+  Its change time moves whenever its bytes do and cannot be set back, so a saved file is
+  always read (a file changed in the last two seconds is not remembered: two saves within
+  one tick of the file system's clock could leave the same facts). Only `scrutiny serve` builds this way, into its own preview folder: a
+  `scrutiny build` has no memo and reads every file;
 - a per-record result of `resolve` (`part`), by a key the resolver spells out: the
   record's file and digest and whatever else the result depends on (the framework's
   digest, the as-of date, the set of attachment paths).
@@ -27,10 +34,12 @@ disk costs as much as validating it again (bench/README.md).
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Hashable, TypeVar
 
 T = TypeVar("T")
+RECENT_NS = 2_000_000_000        # a file changed this recently may change again unseen
 
 
 class CheckMemo:
@@ -39,8 +48,25 @@ class CheckMemo:
     def __init__(self) -> None:
         self._records: dict[tuple[str, str, str], Any] = {}
         self._parts: dict[Hashable, Any] = {}
+        self._digests: dict[str, tuple[Any, str]] = {}
         self._used_records: dict[tuple[str, str, str], Any] = {}
         self._used_parts: dict[Hashable, Any] = {}
+        self._used_digests: dict[str, tuple[Any, str]] = {}
+
+    def digest_if_unchanged(self, path: str, facts) -> str | None:
+        """The digest `path` had when last read, if `os.stat` still says what it said then."""
+        kept = self._digests.get(path)
+        if facts is None or kept is None or kept[0] != facts:
+            return None
+        self._used_digests[path] = kept
+        return kept[1]
+
+    def was_read(self, path: str, facts, digest: str) -> None:
+        """`path` was read, its facts taken before: were it written meanwhile, they differ next
+        time, unless it was written within one tick of the file system's clock. A file changed
+        in the last `RECENT_NS` is therefore not remembered, and is read again (as git does)."""
+        if facts is not None and time.time_ns() - facts[2] > RECENT_NS:
+            self._used_digests[path] = (facts, digest)
 
     def holds(self, kind: str, path: str, digest: str | None) -> bool:
         """True when an earlier build validated this very file (same kind, path and bytes)."""
@@ -53,7 +79,7 @@ class CheckMemo:
         return found
 
     def keep(self, record) -> None:
-        """A record this build read and validated without a problem."""
+        """A record (or Markdown attachment) this build read and validated without a problem."""
         self._used_records[(record.kind, record.path, record.digest)] = record
 
     def part(self, key: Hashable, compute: Callable[[], T]) -> T:
@@ -68,6 +94,7 @@ class CheckMemo:
         """End of a check: keep what it used, forget the rest (deleted or changed files)."""
         self._records, self._used_records = self._used_records, {}
         self._parts, self._used_parts = self._used_parts, {}
+        self._digests, self._used_digests = self._used_digests, {}
 
     def __len__(self) -> int:
         return len(self._records)

@@ -3,10 +3,16 @@
 Workers are forked after the caller has set up what they need (the plan, the Jinja
 environment), so they inherit it instead of receiving it pickled; each hands back only a
 small result. Small jobs stay in this process: forking costs more than a few dozen pages.
+
+What a worker inherits is frozen for Python's cycle collector (`gc.freeze`, as the gc
+module's documentation advises before a fork): a collection in a worker would otherwise
+walk every object of the parent's heap (a large corpus has millions, all still in use),
+and in walking them copy every page of it.
 """
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from typing import Callable, Iterator, Sequence, TypeVar
@@ -25,12 +31,21 @@ def default_jobs(jobs: int) -> int:
         return os.cpu_count() or 1
 
 
+def _forked_pool(processes: int):
+    """A pool of `processes` forked workers that leave the heap they inherit to the parent."""
+    gc.freeze()
+    try:
+        return multiprocessing.get_context("fork").Pool(processes)
+    finally:
+        gc.unfreeze()             # in this process only: the workers keep theirs frozen
+
+
 def forked_call(function: Callable[[T], R], argument: T) -> Callable[[], R]:
     """Start `function(argument)` in a forked process; the returned function waits for its
     result. A platform without fork: it runs when the result is asked for."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return lambda: function(argument)
-    pool = multiprocessing.get_context("fork").Pool(1)
+    pool = _forked_pool(1)
     pending = pool.apply_async(function, (argument,))
 
     def result() -> R:
@@ -48,7 +63,7 @@ def forked_map(function: Callable[[T], R], chunks: Sequence[T], workers: int) ->
     if workers <= 1 or len(chunks) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         yield from map(function, chunks)
         return
-    pool = multiprocessing.get_context("fork").Pool(min(workers, len(chunks)))
+    pool = _forked_pool(min(workers, len(chunks)))
     try:
         yield from pool.imap(function, chunks)
     finally:
