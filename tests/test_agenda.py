@@ -57,6 +57,11 @@ def test_shipped_front_sheets_give_the_meeting_its_issue_date_and_the_standard_i
     assert re.search(r"3\.\s+Minutes", text), text
     assert re.search(item, text), text
     assert front.index("Apologies") < front.index("Declarations") < front.index("Minutes")
+    # Our sources hold the report, not the agenda: the front sheet says which parts are shown
+    # as agendas usually have them (the meeting's note), before the items.
+    assert re.search(r"About this agenda: only the report at item \d is taken from the council's papers", text), text
+    assert "time, venue and membership are not recorded" in text
+    assert text.index("About this agenda") < text.index("Apologies for absence")
 
 
 AGENDA_SITE = {
@@ -145,3 +150,22 @@ def test_new_meeting_scaffolds_the_usual_standard_items(tmp_path, make_site, run
                           (3, "Minutes of the previous meeting")):
         assert re.search(rf"- number: {number}\n\s+title: {title}\n\s+description: To ", text), title
     assert re.search(r"- number: 4\s", text)
+
+
+def test_a_meetings_note_is_on_its_page(tmp_path, make_site):
+    # The note a clerk gives (how the meeting is held, or what its agenda is) shows on the site
+    # too, as Markdown, under the meeting's details.
+    from site_helpers import build
+
+    root = make_site(tmp_path / "site", {"meetings/m.yaml": """\
+council: torbay
+committee: Scrutiny Board
+date: 2024-01-10
+note: This meeting will be held **online** and broadcast live.
+items:
+  - {number: 1, title: Apologies for absence}
+"""})
+    build(root)
+    page = (root / "output" / "site" / "meetings" / "m" / "index.html").read_text(encoding="utf-8")
+    assert '<div class="meeting-note"><p>This meeting will be held <strong>online</strong> and broadcast live.</p></div>' \
+        in page

@@ -100,6 +100,8 @@ class Meeting(BaseModel):
     membership: list[Member] = Field([], description="the committee's members, each with a role where it has one")
     substitutes: list[Member] = Field([], description="its substitute members")
     clerk: Contact | None = Field(None, description="who to contact about the meeting (default the council's clerk)")
+    note: Text | None = Field(None, description="a note printed under the meeting's details on the front sheet and "
+                                                "its page, e.g. how the meeting is held (Markdown)")
     pack: PackKind = Field(PackKind.AGENDA, description="agenda (a front sheet) or supplementary (a covering letter)")
     issued: Date | None = Field(None, description="the date the pack (or letter) is issued")
     first_page: int = Field(1, ge=1, description="the first page number (a supplementary pack continues the main one)")
