@@ -67,3 +67,29 @@ def test_a_warm_cache_is_not_parsed_again_in_another_process(tmp_path, parse_ahe
         (root / "content" / "inspections" / "torbay-2021.yaml").read_text(encoding="utf-8") + "\n", encoding="utf-8")
     build(root)
     assert parse_ahead == []
+
+
+def test_this_process_reads_its_share_of_the_bytes_and_the_other_the_rest(tmp_path):
+    # Records come in folder order, and their sizes differ a hundredfold (an action plan and a
+    # council): the split is by bytes, so both processes finish together.
+    sizes = [10] * 6 + [100, 100]
+    records = []
+    for index, size in enumerate(sizes):
+        path = tmp_path / f"r{index}.yaml"
+        path.write_bytes(b"x" * size)
+        records.append(documents.Found(path, "council", path.stem, path.name))
+    assert documents._split_point(tuple(records), 0.4) == 7          # 60 + 100 of 260 bytes first
+    assert documents._split_point(tuple(records[:6]), 0.4) == 3     # 30 of 60
+
+
+def test_nothing_is_forked_when_no_record_is_left_to_parse_ahead(tmp_path, parse_ahead):
+    # The last record holds most of the bytes: the split falls after it, so there is nothing
+    # for another process to do, and none is started (one started and never waited for
+    # would outlive the build).
+    root = copy_site(tmp_path / "site")
+    last = documents.find_files(root).records[-1].file
+    assert last.suffix == ".md"
+    last.write_text(last.read_text(encoding="utf-8") + "\nA padded paragraph of the appendix.\n" * 8000,
+                    encoding="utf-8")
+    build(root)
+    assert parse_ahead == []

@@ -526,8 +526,9 @@ def read_records(files: SiteFiles, cache: ParsedCache | None = None, held: HeldF
     if cache is not None and held is None and len(files.records) >= PARSE_AHEAD_FROM and default_jobs(0) > 1 \
             and cache.is_empty():
         halfway = _split_point(files.records, OWN_SHARE)
-        ahead = forked_call(_parse_ahead, (files.root, [f for f in files.records[halfway:]
-                                                         if f.kind != "attachment" or f.file.suffix == ".md"]))
+        later = [f for f in files.records[halfway:] if f.kind != "attachment" or f.file.suffix == ".md"]
+        if later:             # else nothing is left to parse ahead (one file holds most bytes)
+            ahead = forked_call(_parse_ahead, (files.root, later))
     for index, found in enumerate(files.records):
         if index == halfway and ahead is not None:
             cache.add_packed(ahead())
