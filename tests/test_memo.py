@@ -234,3 +234,17 @@ def test_a_file_changed_in_the_last_two_seconds_is_not_remembered_by_its_facts()
     assert memo.digest_if_unchanged("content/a.yaml", just_now) is None
     assert memo.digest_if_unchanged("content/b.yaml", an_hour_ago) == "digest-b"
     assert memo.digest_if_unchanged("content/b.yaml", (121, *an_hour_ago[1:])) is None
+
+
+def test_a_file_modified_just_now_is_not_remembered_even_when_its_ctime_is_old():
+    # On FAT/exFAT mounts (and Windows) st_ctime is the creation time: it never moves, so a
+    # second same-size save within one tick of the (2 s) modified-time clock leaves the same
+    # facts. Only the modified time says the file is recent.
+    import time
+    from generator.speed.memo import CheckMemo
+    memo = CheckMemo()
+    now = time.time_ns()
+    facts = (100, now - 500_000_000, now - 86_400 * 10**9, 42, 1)   # modified 0.5 s ago, created yesterday
+    memo.was_read("content/x.yaml", facts, "digest-of-first-save")
+    memo.finish()
+    assert memo.digest_if_unchanged("content/x.yaml", facts) is None

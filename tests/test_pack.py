@@ -705,3 +705,18 @@ def test_duplex_starts_every_item_and_appendix_on_an_odd_page_with_exact_ranges(
     assert int(listed.group(1)) == min(item)
     assert int(listed.group(2)) == (min(following) - 1 if following else max(n for n in numbers if n))
     assert labels_match_printed_numbers(duplex_pack) == len([n for n in numbers if n is not None])
+
+
+def test_members_pack_is_refused_in_a_folder_tools_publish_serves(small_site, tmp_path):
+    # tools/publish copies output/site to DEST/releases/<time>/ and the web server serves
+    # DEST/current: no manifest is beside either, but both are live.
+    dest = tmp_path / "www"
+    release = dest / "releases" / "20260101-000000-000000000"
+    release.mkdir(parents=True)
+    (release / "index.html").write_text("live\n")
+    (dest / "current").symlink_to("releases/20260101-000000-000000000")
+    (dest / ".purpose").write_text("live\n")
+    for target in (dest / "current" / "m.pdf", release / "papers" / "m.pdf"):
+        result = scrutiny(small_site, "pack", "testshire-2024-01-10", "--members", "-o", str(target))
+        assert result.exit_code == 2, result.output
+        assert not target.exists()

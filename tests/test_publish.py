@@ -127,26 +127,33 @@ def test_readers_never_see_a_missing_or_half_copied_site(tmp_path, site, scrutin
     assert "Version 3" in live(dest)[1] and len(seen) >= 2
 
 
-def test_the_copy_waits_for_a_build_that_holds_the_output_folder(tmp_path, site, scrutiny):
-    # Another build (here a stand-in holding output/.lock, as `scrutiny build` does) is part-way
-    # through writing output/site when the publish's own build ends: the release must be that
-    # build's whole output, never a copy taken while it writes.
-    dest = tmp_path / "www"
+def build_then_another(tmp_path: Path, scrutiny: Path, output: Path) -> Path:
+    """A `scrutiny` for the script that runs the real build, then leaves a stand-in for another
+    build holding output/.lock (as `scrutiny build` does) part-way through writing output/site."""
     held = tmp_path / "held"
-    out = site / "output"
-    overlapping = tmp_path / "bin" / "scrutiny-then-another-build"
-    overlapping.write_text(
+    command = tmp_path / "bin" / "scrutiny-then-another-build"
+    command.write_text(
         "#!/bin/sh\n"
         f"'{scrutiny}' \"$@\" || exit $?\n"
-        f"( exec 7<>'{out}/.lock'; flock 7; echo half > '{out}/site/first-half.html'; touch '{held}';\n"
-        f"  sleep 1; echo second > '{out}/site/second-build.html'; rm '{out}/site/first-half.html' ) &\n"
+        f"( exec 7<>'{output}/.lock'; flock 7; echo half > '{output}/site/first-half.html'; touch '{held}';\n"
+        f"  sleep 1; echo second > '{output}/site/second-build.html'; rm '{output}/site/first-half.html' ) &\n"
         f"while [ ! -e '{held}' ]; do sleep 0.05; done\n")
-    overlapping.chmod(0o755)
-    result = publish(site, dest, overlapping)
+    command.chmod(0o755)
+    return command
+
+
+def assert_the_release_is_the_other_builds_whole_output(dest: Path) -> None:
+    assert (dest / "current" / "second-build.html").read_text() == "second\n"
+    assert not (dest / "current" / "first-half.html").exists()
+
+
+def test_the_copy_waits_for_a_build_that_holds_the_output_folder(tmp_path, site, scrutiny):
+    # Another build is part-way through writing output/site when the publish's own build
+    # ends: the release must be that build's whole output, never a copy taken while it writes.
+    dest = tmp_path / "www"
+    result = publish(site, dest, build_then_another(tmp_path, scrutiny, site / "output"))
     assert result.returncode == 0, result.stderr
-    release = dest / "current"
-    assert (release / "second-build.html").read_text() == "second\n"
-    assert not (release / "first-half.html").exists()
+    assert_the_release_is_the_other_builds_whole_output(dest)
 
 
 def test_a_failed_build_publishes_nothing(tmp_path, site, scrutiny):
@@ -304,3 +311,16 @@ def test_the_documented_systemd_units_verify(tmp_path, site):
     times = re.findall(r"\d{2}:\d{2}:\d{2}", every.stdout)
     (h1, m1, s1), (h2, m2, s2) = [map(int, t.split(":")) for t in times[:2]]
     assert s1 == s2 == 0 and ((h2 * 60 + m2) - (h1 * 60 + m1)) % (24 * 60) == 1   # on every minute
+
+
+def test_the_copy_waits_for_a_build_when_output_site_is_a_link(tmp_path, site, scrutiny):
+    # output/site is a symbolic link to a folder on another disk: `scrutiny build` resolves it
+    # and locks the .lock beside the real folder, so the publish must lock that one too.
+    dest = tmp_path / "www"
+    real = tmp_path / "bigdisk"
+    real.mkdir()
+    (site / "output").mkdir(exist_ok=True)
+    (site / "output" / "site").symlink_to(real / "site")
+    result = publish(site, dest, build_then_another(tmp_path, scrutiny, real))
+    assert result.returncode == 0, result.stderr
+    assert_the_release_is_the_other_builds_whole_output(dest)

@@ -64,12 +64,17 @@ SERVED_FOLDERS = ("site", "preview", "serve", "rehearsal")     # under output/: 
 
 def _served_folder_holding(target: Path, root: Path) -> Path | None:
     """The folder holding `target` that is, or will be, served: one of output/'s site folders,
-    or any folder a build wrote (it has a manifest), wherever -o put it."""
+    any folder a build wrote (it has a manifest), wherever -o put it, or a folder
+    tools/publish publishes into (its DEST, with `current` and `releases/`)."""
     for name in SERVED_FOLDERS:
         if _inside(target, root / "output" / name):
             return root / "output" / name
     for folder in Path(os.path.realpath(target)).parents:
         if manifest_path(folder).exists():
+            return folder
+        # tools/publish's DEST: DEST/current -> releases/<time>/, and DEST/.purpose (a DEST
+        # from before .purpose existed has `current` as a link and `releases/`).
+        if (folder / ".purpose").is_file() or (folder / "current").is_symlink() and (folder / "releases").is_dir():
             return folder
     return None
 

@@ -481,12 +481,13 @@ OWN_SHARE = 0.4
 
 
 def _split_point(records: tuple[Found, ...], share: float) -> int:
-    """The index before which `records` hold `share` of their bytes (sizes from `os.stat`)."""
+    """The index before which `records` hold the nearest to `share` of their bytes (sizes
+    from `os.stat`): the record that crosses the share goes to whichever side it fits best."""
     sizes = [(file_facts(found.file) or (0,))[0] for found in records]
     wanted, total = share * sum(sizes), 0
     for index, size in enumerate(sizes):
-        if total >= wanted:
-            return index
+        if total + size >= wanted:
+            return index + 1 if total + size - wanted < wanted - total else index
         total += size
     return len(records)
 

@@ -65,7 +65,9 @@ class CheckMemo:
         """`path` was read, its facts taken before: were it written meanwhile, they differ next
         time, unless it was written within one tick of the file system's clock. A file changed
         in the last `RECENT_NS` is therefore not remembered, and is read again (as git does)."""
-        if facts is not None and time.time_ns() - facts[2] > RECENT_NS:
+        # The later of the two times: where ctime is a creation time (FAT/exFAT mounts, Windows),
+        # only the modified time says the file was just written.
+        if facts is not None and time.time_ns() - max(facts[1], facts[2]) > RECENT_NS:
             self._used_digests[path] = (facts, digest)
 
     def holds(self, kind: str, path: str, digest: str | None) -> bool:
