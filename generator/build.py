@@ -68,7 +68,7 @@ def _check(root: Path, as_of: dt.date, memo: BuildMemo | None, files: SiteFiles,
     digests: dict[str, str] = {}
 
     def reading():
-        for found, doc, problems in read_records(files, parsed, validator if memo else None):
+        for found, doc, problems in read_records(files, parsed, memo.check if memo else None):
             if doc is not None:
                 digests[found.shown] = doc.digest
             yield found, doc, problems

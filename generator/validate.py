@@ -233,17 +233,6 @@ class Validator:
         self.attachments: dict[str, Document] = {}
         self.broken: set[tuple[str, str]] = set()
 
-    # `read_records`'s `held` (`load.documents.HeldFiles`), answered from the memo.
-    def holds(self, kind: str, path: str, digest: str) -> bool:
-        return self.memo is not None and self.memo.holds(kind, path, digest)
-
-    def digest_if_unchanged(self, path: str, facts) -> str | None:
-        return self.memo.digest_if_unchanged(path, facts) if self.memo is not None else None
-
-    def was_read(self, path: str, facts, digest: str) -> None:
-        if self.memo is not None:
-            self.memo.was_read(path, facts, digest)
-
     def add(self, doc: Document | Held, read_problems: Sequence[Problem] = ()) -> None:
         if isinstance(doc, Held):
             held = self.memo.record(doc.kind, doc.path, doc.digest)

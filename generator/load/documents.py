@@ -537,19 +537,15 @@ def read_records(files: SiteFiles, cache: ParsedCache | None = None, held: HeldF
             yield (found, *read_found(found, files.root))
             continue
         facts = file_facts(found.file) if held is not None else None
-        known = held.digest_if_unchanged(found.shown, facts) if held is not None else None
-        if known is not None and held.holds(found.kind, found.shown, known):
-            if cache is not None:
-                cache.keep(ParsedCache.key(found.kind, found.file.suffix, known))
-            yield found, Held(found.kind, found.id, found.shown, known), []
-            continue
-        raw, problems = _read(found.file, files.root, MAX_RECORD_BYTES, found.shown)
-        if raw is None:
-            yield found, None, problems
-            continue
-        digest = hashlib.sha256(raw).hexdigest()
-        if held is not None:
-            held.was_read(found.shown, facts, digest)
+        digest = held.digest_if_unchanged(found.shown, facts) if held is not None else None
+        if digest is None or not held.holds(found.kind, found.shown, digest):
+            raw, problems = _read(found.file, files.root, MAX_RECORD_BYTES, found.shown)
+            if raw is None:
+                yield found, None, problems
+                continue
+            digest = hashlib.sha256(raw).hexdigest()
+            if held is not None:
+                held.was_read(found.shown, facts, digest)
         entry_key = ParsedCache.key(found.kind, found.file.suffix, digest)
         if held is not None and held.holds(found.kind, found.shown, digest):
             if cache is not None:
