@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Callable
 
 from generator.clock import LONDON
-from generator.load.documents import SiteFiles, find_files, read_records
+from generator.load.documents import read_records
+from generator.load.files import SiteFiles, find_files
 from generator.plan.outputs import Build, Plan, plan_build
 from generator.plan.state import inputs_digest, options_text
 from generator.problems import OutputError, Problem, Severity

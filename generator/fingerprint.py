@@ -2,7 +2,8 @@
 
 `environment_digest()` covers Scrutiny's own files (code, theme, frameworks) by content, the
 Python that runs it, and every installed distribution Scrutiny requires, directly or not:
-each one's name, version, and the size, times and inode of every file its RECORD lists.
+each one's name, version, and the size, times and inode of every file its RECORD lists
+(compiled bytecode aside: Python compiles a module again when its source changes).
 A file's ctime changes whenever its bytes do (no program can set it back), so a library
 patched in place, upgraded or reinstalled is a different environment, and every output
 key and the no-change decision with it: a build after that renders afresh. Stat facts
@@ -82,12 +83,14 @@ def _requirements(metadata: Path, extras: tuple[str, ...] = ()) -> list[tuple[st
 
 
 def _recorded_files(metadata: Path) -> list[str]:
-    """The files a distribution's RECORD lists, as written there (relative to its folder)."""
+    """The files a distribution's RECORD lists, as written there (relative to its folder),
+    compiled bytecode left out: Python compiles a module again when its source changes, and
+    the source is counted."""
     try:
         lines = (metadata / "RECORD").read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return []
-    return [line.split(",", 1)[0] for line in lines if line]
+    return [file for line in lines if line and not (file := line.split(",", 1)[0]).endswith(".pyc")]
 
 
 def required_distributions() -> dict[str, Path | None]:
@@ -144,20 +147,21 @@ def _shadowing_files(names: set[str], folder: Path) -> list[Path]:
 def dependencies_digest() -> str:
     """The installed distributions Scrutiny requires, as stat facts of their files. Once per
     process: what a process renders with is the code it imported when it started."""
-    hasher = hashlib.sha256()
+    lines = []
     for name, metadata in sorted(required_distributions().items()):
-        hasher.update(f"{name}:{metadata.name if metadata else 'absent'}\n".encode())
-        listed = _recorded_files(metadata) if metadata else []
-        recorded = [os.path.join(metadata.parent, file) for file in listed] if metadata else []
-        shadows = _shadowing_files(_top_level_names(listed, metadata.parent), metadata.parent) if metadata else []
-        for file in [*recorded, *map(str, shadows)]:
+        lines.append(f"{name}:{metadata.name if metadata else 'absent'}")
+        if metadata is None:
+            continue
+        listed = _recorded_files(metadata)
+        folder = str(metadata.parent) + os.sep
+        shadows = _shadowing_files(_top_level_names(listed, metadata.parent), metadata.parent)
+        for file in [*(file if os.path.isabs(file) else folder + file for file in listed), *map(str, shadows)]:
             try:
                 facts = os.stat(file)
             except OSError:
                 continue
-            hasher.update(f"{file}|{facts.st_size}|{facts.st_mtime_ns}|{facts.st_ctime_ns}|{facts.st_ino}\n"
-                          .encode())
-    return hasher.hexdigest()
+            lines.append(f"{file}|{facts.st_size}|{facts.st_mtime_ns}|{facts.st_ctime_ns}|{facts.st_ino}")
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
 def environment_digest() -> str:

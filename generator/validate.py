@@ -14,8 +14,8 @@ from typing import AbstractSet, Any, Generic, Iterable, Mapping, Sequence, TypeV
 
 from pydantic import BaseModel, ValidationError
 
-from generator.load import Document, LoadResult
-from generator.load.documents import Found, Held, LazySourceMap
+from generator.load.documents import Document, Held, LazySourceMap, LoadResult
+from generator.load.files import Found
 from generator.load.yaml_source import SourceMap, dotted
 from generator.speed.memo import CheckMemo
 from generator.model import MODELS

@@ -171,3 +171,24 @@ def test_the_environment_covers_every_library_the_build_runs_on():
     assert {"jinja2", "markdown", "weasyprint", "pydyf", "tinycss2", "pydantic", "pydantic-core", "pikepdf",
             "pagefind", "rapidyaml", "markupsafe"} <= set(found)
     assert all(found[name] is not None for name in ("markdown", "weasyprint", "pydyf", "pagefind"))
+
+
+def test_a_build_that_finds_nothing_changed_loads_no_stage_after_finding_the_files(tmp_path):
+    """The no-change decision needs the site's files, their digests and the environment's
+    (`load.files`, `write.LiveSite.is_current`): a build that finds nothing changed imports
+    no YAML reader, validator or renderer, whose imports would cost more than the decision."""
+    import shutil
+    root = tmp_path / "site"
+    shutil.copytree(REPO / "content", root / "content")
+    command = [sys.executable, "-m", "generator", "-C", str(root), "build", "-q", "--no-pdf", "--no-search",
+               "--as-of", "2026-11-22"]
+    assert subprocess.run(command, capture_output=True).returncode == 0
+    heavy = ("yaml", "ryml", "pydantic", "jinja2", "markdown", "weasyprint", "generator.load.documents",
+             "generator.validate", "generator.resolve", "generator.render")
+    watch = ("import atexit, runpy, sys; atexit.register(lambda: print('loaded:', "
+             f"sorted(m for m in {heavy!r} if m in sys.modules))); sys.argv = ['scrutiny', *sys.argv[1:]]; "
+             "runpy.run_module('generator', run_name='__main__')")
+    again = subprocess.run([sys.executable, "-c", watch, *command[3:]], capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr
+    assert "nothing changed since the last build" in again.stdout
+    assert "loaded: []" in again.stdout, again.stdout

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.load import load_site, parse_yaml
+from generator.load.documents import load_site
+from generator.load.yaml_source import parse_yaml
 from generator.load.documents import split_front_matter
 from generator.load.yaml_source import Position
 from generator.build import check_site

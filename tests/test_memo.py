@@ -191,7 +191,7 @@ def test_the_next_check_reads_again_only_the_files_saved_since(served: tuple[Pat
     root, memo = served
     monkeypatch.setattr(memo_module, "RECENT_NS", 0)       # the copy was made just now
     build(root, memo=memo, out_of_date=True)
-    read = counting(monkeypatch, documents, "_read", argument=3)
+    read = counting(monkeypatch, documents, "read_limited", argument=3)
     replace_in_file(root / TORBAY, "introduction: |\n", "introduction: |\n  Edited.\n")
     build(root, memo=memo)
     assert {path for path in read if path.endswith((".yaml", ".md"))} == {"content/site.yaml", TORBAY}

@@ -439,6 +439,36 @@ def test_a_changed_dependency_renders_the_pages_that_used_it_again(tmp_path):
                          f"differ from a cold build made with the changed Markdown, e.g. {stale[:6]}")
 
 
+def test_a_dependency_s_bytecode_compiled_again_is_not_a_change_but_its_source_is(tmp_path, monkeypatch):
+    """Python writes a module's .pyc again whenever it compiles it; the source it compiles
+    from is what a build's bytes depend on. A RECORD that lists both: rewriting the .pyc
+    leaves the environment's digest as it was, editing the .py changes it."""
+    from generator import fingerprint
+
+    (tmp_path / "demo" / "__pycache__").mkdir(parents=True)
+    source, compiled = tmp_path / "demo" / "__init__.py", tmp_path / "demo" / "__pycache__" / "__init__.cpython-311.pyc"
+    source.write_text("VALUE = 1\n")
+    compiled.write_bytes(b"first compile")
+    info = tmp_path / "demo-1.0.dist-info"
+    info.mkdir()
+    (info / "RECORD").write_text("demo/__init__.py,,\ndemo/__pycache__/__init__.cpython-311.pyc,,\n")
+    monkeypatch.setattr(fingerprint, "required_distributions", lambda: {"demo": info})
+
+    def digest() -> str:
+        fingerprint.dependencies_digest.cache_clear()
+        return fingerprint.dependencies_digest()
+
+    try:
+        before = digest()
+        time.sleep(0.01)
+        compiled.write_bytes(b"compiled again, other bytes")
+        assert digest() == before
+        source.write_text("VALUE = 2\n")
+        assert digest() != before
+    finally:
+        fingerprint.dependencies_digest.cache_clear()
+
+
 # === 4. Links out of the site are refused =====================================================
 
 OUTSIDE = "OUTSIDE-THE-SITE-5521"

@@ -13,7 +13,8 @@ from jsonschema import Draft202012Validator
 
 from generator.load.yaml_source import parse_yaml
 from generator.cli import cli
-from generator.load.documents import RECORD_FOLDERS, split_front_matter
+from generator.load.documents import split_front_matter
+from generator.load.files import RECORD_FOLDERS
 from generator.model import MODELS, Inspection
 from generator.schema import json_schema
 

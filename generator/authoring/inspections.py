@@ -38,7 +38,8 @@ from typing import Any, Callable, Iterable, Iterator
 from generator.authoring import AuthoringError
 from generator.authoring.spreadsheet import (HEADER_SEARCH_ROWS, Cell, CellError, Sheet, clean_text,
                                              column_letter, parse_date, read_xlsx, slug, yaml_text)
-from generator.load.documents import ID_PATTERN, read_document
+from generator.load.documents import read_document
+from generator.load.files import ID_PATTERN
 from generator.model import Council, Framework, Inspection, Service
 from generator.model.inspection import NOT_RATED, imported_digest
 from generator.model.types import Rating, parse_rating

@@ -35,7 +35,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from generator.authoring import AuthoringError
-from generator.load.documents import BUILT_IN_FRAMEWORKS, ID_PATTERN, RECORD_FOLDERS, read_document
+from generator.load.documents import read_document
+from generator.load.files import BUILT_IN_FRAMEWORKS, ID_PATTERN, RECORD_FOLDERS
 from generator.model import MODELS
 from generator.model.framework import Framework
 from generator.schema import json_schema

@@ -32,7 +32,8 @@ from typing import Any
 import yaml
 
 from generator.authoring import AuthoringError
-from generator.load.documents import ID_PATTERN, read_document
+from generator.load.documents import read_document
+from generator.load.files import ID_PATTERN
 from generator.model.action_plan import ActionPlan
 from generator.model.types import LONDON, RAG, parse_rag
 from generator.problems import did_you_mean

@@ -13,7 +13,7 @@ import hashlib
 import re
 from typing import TYPE_CHECKING, Mapping
 
-from generator.load.documents import Template
+from generator.load.files import Template
 
 if TYPE_CHECKING:
     from generator.plan.outputs import Output

@@ -17,7 +17,7 @@ from types import MappingProxyType
 from typing import Mapping
 
 from generator.fingerprint import environment_digest
-from generator.load.documents import Template
+from generator.load.files import Template
 from generator.model.blocks import find_blocks
 from generator.plan.issue import action_plan_as_at, meeting_as_at, report_as_at
 from generator.plan.keys import (AS_AT, corpus_digest, input_digests, is_sites_own, output_key, papers_digest,

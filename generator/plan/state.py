@@ -20,7 +20,7 @@ from generator.clock import LONDON
 from generator.fingerprint import environment_digest
 
 if TYPE_CHECKING:             # types only: a no-change build decides without loading the models
-    from generator.load.documents import SiteFiles
+    from generator.load.files import SiteFiles
     from generator.plan.publication import Withheld
     from generator.resolve.corpus import Corpus
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Sequence
 
-from generator.load.documents import Template
+from generator.load.files import Template
 from generator.plan.outputs import Output, Plan
 from generator.render.data import DATA_FROM_PARTS, DataParts, data_parts, render_data
 from generator.render.html import make_environment, render_page

@@ -9,13 +9,13 @@ largest thing in any build process.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, Iterator, Mapping
-from xml.sax.saxutils import escape
 
 from generator.speed.memo import MatchMemo
 from generator.plan.outputs import Plan
@@ -192,6 +192,11 @@ def ratings_csv(corpus: Corpus, parts: DataParts | None = None) -> bytes:
     return "".join(lines).encode("utf-8-sig")   # the BOM makes Excel read UTF-8
 
 
+def xml_escape(text: str) -> str:
+    """XML's text escapes (&, <, >); xml.sax.saxutils would bring urllib's HTTP client with it."""
+    return html.escape(text, quote=False)
+
+
 def _absolute(corpus: Corpus, path: str) -> str:
     return (corpus.site.base_url or "") + path
 
@@ -209,17 +214,17 @@ def feed_xml(corpus: Corpus) -> bytes:
     updated = entries[0][0] if entries else corpus.as_of.isoformat()
     base = corpus.site.base_url or ""
     parts = ['<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">',
-             f"<title>{escape(corpus.site.title)}</title>",
-             f"<id>tag:scrutiny,2021:{escape(corpus.site.title.lower().replace(' ', '-'))}</id>",
+             f"<title>{xml_escape(corpus.site.title)}</title>",
+             f"<id>tag:scrutiny,2021:{xml_escape(corpus.site.title.lower().replace(' ', '-'))}</id>",
              f"<updated>{updated}T00:00:00Z</updated>",
-             f"<author><name>{escape(corpus.site.organisation)}</name></author>"]
+             f"<author><name>{xml_escape(corpus.site.organisation)}</name></author>"]
     if base:
-        parts.append(f'<link rel="self" href="{escape(base)}feed.xml"/>')
+        parts.append(f'<link rel="self" href="{xml_escape(base)}feed.xml"/>')
     for day, path, title, summary, key in entries[:50]:
         href = _absolute(corpus, path) if base else path
-        parts.append(f"<entry><title>{escape(title)}</title><id>tag:scrutiny,2021:{escape(key)}</id>"
-                     f'<updated>{day}T00:00:00Z</updated><link href="{escape(href)}"/>'
-                     f"<summary>{escape(summary)}</summary></entry>")
+        parts.append(f"<entry><title>{xml_escape(title)}</title><id>tag:scrutiny,2021:{xml_escape(key)}</id>"
+                     f'<updated>{day}T00:00:00Z</updated><link href="{xml_escape(href)}"/>'
+                     f"<summary>{xml_escape(summary)}</summary></entry>")
     parts.append("</feed>\n")
     return "\n".join(parts).encode("utf-8")
 
@@ -227,7 +232,7 @@ def feed_xml(corpus: Corpus) -> bytes:
 def sitemap_xml(plan: Plan) -> bytes:
     base = plan.corpus.site.base_url or ""
     urls = sorted(o.path for o in plan.outputs if o.path.endswith(".html"))
-    body = "".join(f"<url><loc>{escape(base + path)}</loc></url>\n" for path in urls)
+    body = "".join(f"<url><loc>{xml_escape(base + path)}</loc></url>\n" for path in urls)
     return ('<?xml version="1.0" encoding="utf-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
             + body + "</urlset>\n").encode("utf-8")
 

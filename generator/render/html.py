@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 
 from generator import __version__
 from generator.fingerprint import environment_digest
-from generator.load.documents import Template
+from generator.load.files import Template
 from generator.model.types import DateOrMonth, Rating
 from generator.plan.outputs import Output, Plan
 from generator.render import badges, national, pages

@@ -34,7 +34,7 @@ from typing import Any, Callable, Generator, Iterable, Iterator, Mapping
 
 from generator.plan.issue import action_plan_as_at, meeting_as_at, report_as_at
 from generator.plan.outputs import Output, Plan
-from generator.load.documents import Template
+from generator.load.files import Template
 from generator.render import pack, pages, paper_worker
 from generator.render.html import THEME, make_environment
 from generator.render.paper_fonts import PaperError, check_fonts

@@ -1,0 +1,306 @@
+"""Stage 1, load: find the site's files, without reading them (templates excepted).
+
+Finding is separate from reading (`documents`) so that the no-change decision, which needs
+only the files and their digests, does not load the YAML readers. Every file found is
+inside the site's folder once every symbolic link is resolved, folders included (`inside`):
+a link that leads out is an error at the link, so a council's templates or attachments can
+never carry a file from elsewhere on the machine into the site.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Iterator, Mapping
+
+from generator.problems import Problem, Severity, rel
+
+MAX_RECORD_BYTES = 2 * 1024 * 1024        # a record is a few KB; 2 MiB is generous
+MAX_ATTACHMENT_BYTES = 64 * 1024 * 1024   # inserted PDFs and images
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+
+# folder under content/ -> (record kind, file suffixes)
+RECORD_FOLDERS: Mapping[str, tuple[str, tuple[str, ...]]] = MappingProxyType({
+    "councils": ("council", (".yaml", ".yml")),
+    "services": ("service", (".yaml", ".yml")),
+    "inspections": ("inspection", (".yaml", ".yml")),
+    "action-plans": ("action_plan", (".yaml", ".yml")),
+    "indicators": ("indicators", (".yaml", ".yml")),
+    "reports": ("report", (".md",)),
+    "meetings": ("meeting", (".yaml", ".yml")),
+    "frameworks": ("framework", (".yaml", ".yml")),
+})
+ATTACHMENTS = "attachments"
+
+
+def decode_text(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
+    if raw.startswith(b"\xef\xbb\xbf"):         # Windows editors save a BOM: accept it
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        return None, [Problem(
+            path, line, column, Severity.ERROR, "",
+            f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be read)",
+            "save it as UTF-8 ('Save as' > Encoding > UTF-8 in most editors)")]
+
+
+def read_limited(file: Path, root: Path, limit: int, shown: str | None = None) -> tuple[bytes | None, list[Problem]]:
+    shown = shown or rel(file, root)
+    try:
+        size = file.stat().st_size
+    except OSError as exc:
+        return None, [Problem(shown, 0, 0, Severity.ERROR, "", f"the file cannot be read ({exc.strerror})")]
+    if size > limit:
+        return None, [Problem(shown, 0, 0, Severity.ERROR, "",
+                              f"the file is {size / 1048576:.1f} MB; the limit is {limit // 1048576} MB",
+                              "is this the right file? records are a few KB")]
+    try:
+        return file.read_bytes(), []
+    except OSError as exc:
+        return None, [Problem(shown, 0, 0, Severity.ERROR, "", f"the file cannot be read ({exc.strerror})")]
+
+
+BUILT_IN_FRAMEWORKS = Path(__file__).resolve().parent.parent / "frameworks"
+
+
+def check_id(stem: str, shown: str) -> list[Problem]:
+    """`stem`: a record file's name without its suffix, which is the record's id."""
+    if ID_PATTERN.match(stem):
+        return []
+    return [Problem(shown, 0, 0, Severity.ERROR, "",
+                    f"'{stem}' is not a usable id (the file name is the record's id)",
+                    "use lower-case letters, digits and hyphens, e.g. torbay-2021.yaml")]
+
+
+@dataclass(frozen=True)
+class Found:
+    """A file to read: a record (`kind` from its folder) or an attachment."""
+
+    file: Path              # where it is read from
+    kind: str
+    id: str
+    shown: str              # relative to the site root, e.g. content/inspections/torbay-2021.yaml
+
+
+@dataclass(frozen=True)
+class Template:
+    """A page or paper template: the site's own (templates/NAME) or the theme's."""
+
+    name: str               # as templates name it: "_footer.html"
+    source: str
+    digest: str
+    shown: str              # templates/_footer.html, or (theme) _footer.html
+
+
+@dataclass(frozen=True)
+class SiteFiles:
+    """Everything a build may read, found and checked for where it leads, but not yet read
+    (templates excepted: they are few and small)."""
+
+    root: Path
+    records: tuple[Found, ...]        # built-in frameworks, site.yaml, each folder in order, attachments
+    templates: Mapping[str, Template]
+    problems: tuple[Problem, ...]
+    assets: tuple[tuple[str, Path], ...] = ()      # `theme_assets`
+
+    @property
+    def content_files(self) -> int:
+        return sum(1 for f in self.records if not f.shown.startswith("(built-in)"))
+
+
+def inside(path: Path | str, root: Path) -> bool:
+    """True when `path`, every symbolic link resolved, is `root` or within it (`root` resolved)."""
+    real = os.path.realpath(path)
+    return real == str(root) or real.startswith(str(root) + os.sep)
+
+
+def _outside(shown: str) -> Problem:
+    return Problem(shown, 0, 0, Severity.ERROR, "",
+                   "a symbolic link here leads outside the site's folder, and is not followed",
+                   "copy the file or folder into the site instead")
+
+
+def _badly_named(shown: str, problems: list[Problem]) -> bool:
+    """True (and an error) when a file's name is not UTF-8, as names saved by old tools or
+    unpacked from some zips are: nothing could show, digest or publish it as it is."""
+    try:
+        shown.encode("utf-8")
+        return False
+    except UnicodeEncodeError:
+        readable = shown.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        problems.append(Problem(readable, 0, 0, Severity.ERROR, "", "the file's name is not UTF-8 text",
+                                "rename it; each character that could not be read is shown as \ufffd"))
+        return True
+
+
+def _walk(folder: Path, shown: str, root: Path, problems: list[Problem]) -> Iterator[tuple[Path, str]]:
+    """(file, name shown) under `folder`, in name order, hidden names left out. A link (to a
+    file or a folder) is followed only when it stays inside `root`; a folder met twice
+    (links in a circle) is walked once."""
+    seen: set[str] = set()
+    stack = [(folder, shown)]
+    while stack:
+        here, here_shown = stack.pop()
+        real = os.path.realpath(here)
+        if real in seen:
+            continue
+        seen.add(real)
+        try:
+            entries = sorted(os.scandir(here), key=lambda e: e.name)
+        except OSError:
+            problems.append(Problem(here_shown, 0, 0, Severity.ERROR, "", "the folder cannot be read"))
+            continue
+        folders = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            child_shown = f"{here_shown}/{entry.name}"
+            if _badly_named(child_shown, problems):
+                continue
+            if entry.is_symlink() and not inside(entry.path, root):
+                problems.append(_outside(child_shown))
+            elif entry.is_dir():
+                folders.append((Path(entry.path), child_shown))
+            elif entry.is_file():
+                yield Path(entry.path), child_shown
+        stack += reversed(folders)
+
+
+def find_files(root: Path) -> SiteFiles:
+    """Every record, attachment and template of the site at `root`, and what is wrong with
+    the folders themselves (a missing content/, a stray file, a link leading out)."""
+    root = Path(os.path.realpath(root))
+    problems: list[Problem] = []
+    found = [Found(file, "framework", file.stem, f"(built-in) frameworks/{file.name}")
+             for file in sorted(BUILT_IN_FRAMEWORKS.glob("*.yaml"))]
+    templates = _find_templates(root, problems)
+    content = root / "content"
+    if content.is_symlink() and not inside(content, root):
+        problems.append(_outside("content"))
+        return SiteFiles(root, tuple(found), templates, tuple(problems), theme_assets())
+    if not content.is_dir():
+        problems.append(Problem("content", 0, 0, Severity.ERROR, "", "there is no content/ folder here",
+                                "run from the site's folder, or give it with -C DIR"))
+        return SiteFiles(root, tuple(found), templates, tuple(problems), theme_assets())
+
+    site_file = content / "site.yaml"
+    if site_file.is_symlink() and not inside(site_file, root):
+        problems.append(_outside("content/site.yaml"))
+    elif site_file.is_file():
+        found.append(Found(site_file, "site", "site", "content/site.yaml"))
+    else:
+        problems.append(Problem("content/site.yaml", 0, 0, Severity.ERROR, "", "content/site.yaml is missing",
+                                "create it with at least 'title:' and 'organisation:'"))
+
+    for folder, (kind, suffixes) in RECORD_FOLDERS.items():
+        directory = content / folder
+        if directory.is_symlink() and not inside(directory, root):
+            problems.append(_outside(f"content/{folder}"))
+            continue
+        if not directory.is_dir():
+            continue
+        seen: dict[str, str] = {}
+        for entry in sorted(os.scandir(directory), key=lambda e: e.name):
+            name = entry.name
+            if name.startswith(".") or entry.is_dir():
+                continue
+            stem, suffix = os.path.splitext(name)
+            shown = f"content/{folder}/{name}"
+            if _badly_named(shown, problems):
+                continue
+            if suffix in suffixes and stem in seen:
+                problems.append(Problem(shown, 0, 0, Severity.ERROR, "",
+                                        f"'{stem}' is already given by {seen[stem]}",
+                                        "a record's id is its file name: keep one of the two files"))
+                continue
+            if suffix in suffixes:
+                seen[stem] = name
+            if entry.is_symlink() and not inside(entry.path, root):
+                problems.append(_outside(shown))
+            elif suffix not in suffixes:
+                problems.append(Problem(shown, 0, 0, Severity.WARNING, "",
+                                        f"ignored: {folder}/ holds {' or '.join(suffixes)} files"))
+            elif not (id_problems := check_id(stem, shown)):
+                found.append(Found(Path(entry.path), kind, stem, shown))
+            else:
+                problems += id_problems
+
+    attachments = content / ATTACHMENTS
+    if attachments.is_symlink() and not inside(attachments, root):
+        problems.append(_outside(f"content/{ATTACHMENTS}"))
+    elif attachments.is_dir():
+        for file, shown in _walk(attachments, f"content/{ATTACHMENTS}", root, problems):
+            found.append(Found(file, "attachment", file.stem, shown))
+
+    for folder in sorted(p.name for p in content.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        if folder not in RECORD_FOLDERS and folder != ATTACHMENTS and not _badly_named(f"content/{folder}", problems):
+            problems.append(Problem(f"content/{folder}", 0, 0, Severity.WARNING, "",
+                                    f"ignored: '{folder}' is not a content folder",
+                                    "content folders are " + ", ".join([*RECORD_FOLDERS, ATTACHMENTS])))
+    return SiteFiles(root, tuple(found), templates, tuple(problems), theme_assets())
+
+
+THEME = Path(__file__).resolve().parent.parent / "theme"
+THEME_TEMPLATES = THEME / "templates"
+
+
+def theme_assets() -> tuple[tuple[str, Path], ...]:
+    """The theme's files the site serves as they are: (path in the site, the file)."""
+    folder = THEME / "assets"
+    return tuple(sorted((f"assets/{p.relative_to(folder).as_posix()}", p) for p in folder.rglob("*") if p.is_file()))
+
+
+def _find_templates(root: Path, problems: list[Problem]) -> Mapping[str, Template]:
+    """The theme's templates, each replaced by the site's own of the same name (templates/)."""
+    found: dict[str, Template] = {}
+    site_folder = root / "templates"
+    for folder, prefix, allowed in ((THEME_TEMPLATES, "(theme) templates", Path(os.path.realpath(THEME_TEMPLATES))),
+                                    (site_folder, "templates", root)):
+        if folder.is_symlink() and not inside(folder, allowed):
+            problems.append(_outside(prefix))
+            continue
+        if not folder.is_dir():
+            continue
+        for file, shown in _walk(folder, prefix, allowed, problems):
+            name = shown[len(prefix) + 1:]
+            raw, read_problems = read_limited(file, root, MAX_RECORD_BYTES, shown)
+            text, decode_problems = decode_text(raw, shown) if raw is not None else (None, [])
+            problems += read_problems + decode_problems
+            if text is not None:
+                found[name] = Template(name, text, hashlib.sha256(raw).hexdigest(), shown)
+    return MappingProxyType(dict(sorted(found.items())))
+
+
+# What `os.stat` says of a file (size, modified, changed, inode, device), None when it cannot:
+# a file written since (or replaced) has other facts, as its change time cannot be set back.
+FileFacts = tuple[int, int, int, int, int] | None
+
+
+def file_facts(file: Path) -> FileFacts:
+    try:
+        facts = os.stat(file)
+    except OSError:
+        return None
+    return facts.st_size, facts.st_mtime_ns, facts.st_ctime_ns, facts.st_ino, facts.st_dev
+
+
+def file_digests(files: SiteFiles) -> dict[str, str]:
+    """The sha256 of each file `files` lists, by name shown: read, not parsed. What the
+    no-change decision compares with the digests of what the last build read."""
+    digests = {}
+    for found in files.records:
+        try:
+            with open(found.file, "rb", buffering=0) as file:
+                digests[found.shown] = hashlib.sha256(file.readall()).hexdigest()
+        except OSError:
+            digests[found.shown] = "unreadable"
+    return digests
