@@ -151,13 +151,6 @@ class LiveSite:
         return [path for path in self.manifest.files if path.startswith(prefix)]
 
 
-def _same_regular_file(a: str, b: str) -> bool:
-    """Both are the one regular file (hard links to it), links never followed."""
-    first, second = os.lstat(a), os.lstat(b)
-    return (stat.S_ISREG(first.st_mode) and stat.S_ISREG(second.st_mode)
-            and (first.st_dev, first.st_ino) == (second.st_dev, second.st_ino))
-
-
 def spare_path(site: Path) -> Path:
     return site.with_name(f".{site.name}.previous")
 
@@ -237,11 +230,10 @@ class Staging:
     def prepare(self) -> list[Output]:
         """Make the spare folder hold exactly the live files the plan reuses; returns the
         outputs still to render."""
-        held: set[str] = set()
+        held: set[str] = set()          # spare files that are live files this build reuses
         for relative, path in _files(self.path):
             key = self.key_of(relative)
-            live = os.path.join(self.live.folder, relative)
-            if key is not None and self.live.reusable(relative, key) and _same_regular_file(path, live):
+            if key is not None and self._is_reused_live_file(relative, path, key):
                 held.add(relative)
             else:
                 self._unlink(path)
@@ -249,7 +241,7 @@ class Staging:
         for output in self.plan.outputs:
             key = self.plan.keys[output.path]
             files = self.live.files_of(output)
-            if files and all(self.live.reusable(relative, key) for relative in files):
+            if files and all(relative in held or self.live.reusable(relative, key) for relative in files):
                 for relative in files:
                     if relative not in held:
                         self._link(relative)
@@ -262,6 +254,18 @@ class Staging:
                 shutil.rmtree(self.path / output.path, ignore_errors=True)
             todo.append(output)
         return todo
+
+    def _is_reused_live_file(self, relative: str, path: str, key: str) -> bool:
+        """True when the spare file at `path` is the live file at `relative` (hard links to
+        one file, links never followed) and that file may be reused with `key`."""
+        entry = self.live.manifest.files.get(relative)
+        if entry is None or entry.key != key:
+            return False
+        try:
+            live, spare = os.lstat(os.path.join(self.live.folder, relative)), os.lstat(path)
+        except OSError:
+            return False
+        return entry.matches(live) and (live.st_dev, live.st_ino) == (spare.st_dev, spare.st_ino)
 
     def _link(self, relative: str) -> None:
         source, destination = self.live.folder / relative, self.path / relative
@@ -283,10 +287,11 @@ class Staging:
         files: dict[str, LiveFile] = {}
         for relative, path in _files(self.path):
             key = self.key_of(relative)
-            if key is None or not stat.S_ISREG(os.lstat(path).st_mode):
+            facts = os.lstat(path)
+            if key is None or not stat.S_ISREG(facts.st_mode):
                 self._unlink(path)          # not planned, or not a file the build wrote: never goes live
             else:
-                files[relative] = LiveFile.of(key, path)
+                files[relative] = LiveFile(key, facts.st_size, facts.st_mtime_ns)
         _prune(self._emptied, str(self.path))
         site = self.live.folder
         manifest.forget(site)

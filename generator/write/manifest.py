@@ -28,17 +28,15 @@ class LiveFile:
     size: int
     mtime_ns: int
 
-    @classmethod
-    def of(cls, key: str, path: str) -> LiveFile:
-        facts = os.stat(path)
-        return cls(key, facts.st_size, facts.st_mtime_ns)
-
     def is_at(self, path: str) -> bool:
         """True when a regular file at `path` is the one recorded, not changed since."""
         try:
-            facts = os.stat(path, follow_symlinks=False)
+            return self.matches(os.stat(path, follow_symlinks=False))
         except OSError:
             return False
+
+    def matches(self, facts: os.stat_result) -> bool:
+        """True when `facts` (a link's own, never followed) are those of the file recorded."""
         return stat.S_ISREG(facts.st_mode) and (facts.st_size, facts.st_mtime_ns) == (self.size, self.mtime_ns)
 
 
