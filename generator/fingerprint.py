@@ -32,10 +32,13 @@ DISTRIBUTION = "scrutiny"
 def tool_digest() -> str:
     """The digest of the tool's own files (code, theme, frameworks), by content."""
     hasher = hashlib.sha256(__version__.encode())
-    for file in sorted(TOOL.rglob("*")):
-        if file.is_file() and "__pycache__" not in file.parts:
-            hasher.update(str(file.relative_to(TOOL)).encode() + b"\0")
-            hasher.update(hashlib.sha256(file.read_bytes()).digest())
+    files = []
+    for folder, subfolders, names in os.walk(TOOL):
+        subfolders[:] = [name for name in subfolders if name != "__pycache__"]
+        files += [os.path.join(folder, name) for name in names]
+    for file in sorted(files):
+        with open(file, "rb") as opened:
+            hasher.update(os.path.relpath(file, TOOL).encode() + b"\0" + hashlib.sha256(opened.read()).digest())
     return hasher.hexdigest()
 
 
@@ -71,6 +74,7 @@ def _requirements(metadata: Path, extras: tuple[str, ...] = ()) -> list[tuple[st
             encoding="utf-8", errors="replace")
     except OSError:
         return []
+    text = text.split("\n\n", 1)[0]          # the headers: the description after them may be long
     wanted = []
     for match in _REQUIREMENT.finditer(text):
         marker = match.group(3) or ""
