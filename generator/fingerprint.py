@@ -2,8 +2,7 @@
 
 `environment_digest()` covers Scrutiny's own files (code, theme, frameworks) by content, the
 Python that runs it, and every installed distribution Scrutiny requires, directly or not:
-each one's name, version, and the size, times and inode of every file its RECORD lists
-(compiled bytecode aside: Python compiles a module again when its source changes).
+each one's name, version, and the size, times and inode of every file its RECORD lists.
 A file's ctime changes whenever its bytes do (no program can set it back), so a library
 patched in place, upgraded or reinstalled is a different environment, and every output
 key and the no-change decision with it: a build after that renders afresh. Stat facts
@@ -32,13 +31,10 @@ DISTRIBUTION = "scrutiny"
 def tool_digest() -> str:
     """The digest of the tool's own files (code, theme, frameworks), by content."""
     hasher = hashlib.sha256(__version__.encode())
-    files = []
-    for folder, subfolders, names in os.walk(TOOL):
-        subfolders[:] = [name for name in subfolders if name != "__pycache__"]
-        files += [os.path.join(folder, name) for name in names]
-    for file in sorted(files):
-        with open(file, "rb") as opened:
-            hasher.update(os.path.relpath(file, TOOL).encode() + b"\0" + hashlib.sha256(opened.read()).digest())
+    for file in sorted(TOOL.rglob("*")):
+        if file.is_file() and "__pycache__" not in file.parts:
+            hasher.update(str(file.relative_to(TOOL)).encode() + b"\0")
+            hasher.update(hashlib.sha256(file.read_bytes()).digest())
     return hasher.hexdigest()
 
 
@@ -87,14 +83,13 @@ def _requirements(metadata: Path, extras: tuple[str, ...] = ()) -> list[tuple[st
 
 
 def _recorded_files(metadata: Path) -> list[str]:
-    """The files a distribution's RECORD lists, as written there (relative to its folder),
-    compiled bytecode left out: Python compiles a module again when its source changes, and
-    the source is counted."""
+    """The files a distribution's RECORD lists, as written there (relative to its folder);
+    its bytecode too: Python runs a .pyc whose header matches its source's size and second."""
     try:
         lines = (metadata / "RECORD").read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return []
-    return [file for line in lines if line and not (file := line.split(",", 1)[0]).endswith(".pyc")]
+    return [line.split(",", 1)[0] for line in lines if line]
 
 
 def required_distributions() -> dict[str, Path | None]:

@@ -62,10 +62,6 @@ class OutputError(Exception):
     laid out): a message for people, never a traceback."""
 
 
-def errors_in(problems: Iterable[Problem]) -> list[Problem]:
-    return [p for p in problems if p.severity is Severity.ERROR]
-
-
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """A 'did you mean' hint for a misspelt id or word, or None when nothing is close."""
     options = list(choices)

@@ -7,10 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.load.documents import load_site
-from generator.load.yaml_source import parse_yaml
-from generator.load.documents import split_front_matter
-from generator.load.yaml_source import Position
+from generator.load.documents import load_site, split_front_matter
+from generator.load.yaml_source import Position, parse_yaml
 from generator.build import check_site
 from generator.problems import Severity
 
@@ -369,3 +367,28 @@ def test_a_cache_entry_that_cannot_be_unpacked_is_parsed_again(corpus10, tmp_pat
     [name] = [d.path.rsplit("/", 1)[1] for d in fresh.documents if d.digest == digest]
     assert sorted(parsed) == sorted([name, "broken.yaml"])
     assert ParsedCache(cache).get(damaged) is not None      # and kept again, whole
+
+
+def test_a_file_larger_than_any_record_is_digested_in_pieces_to_the_same_digest(tmp_path, monkeypatch):
+    """The no-change decision digests every file; one larger than a record may be (a stray
+    export under attachments/) is hashed in pieces, never read whole into memory."""
+    import hashlib
+
+    from generator.load import files as found_files
+
+    site = tmp_path / "site"
+    (site / "content" / "attachments").mkdir(parents=True)
+    (site / "content" / "site.yaml").write_text("title: T\norganisation: O\n", encoding="utf-8")
+    big = b"0123456789" * 100_000
+    (site / "content" / "attachments" / "export.csv").write_bytes(big)
+    monkeypatch.setattr(found_files, "MAX_RECORD_BYTES", 1000)
+    whole_reads = []
+    original = hashlib.file_digest
+    monkeypatch.setattr(hashlib, "file_digest",
+                        lambda file, name: whole_reads.append(Path(file.name).name) or original(file, name))
+
+    digests = found_files.file_digests(found_files.find_files(site))
+
+    assert digests["content/attachments/export.csv"] == hashlib.sha256(big).hexdigest()
+    assert digests["content/site.yaml"] == hashlib.sha256(b"title: T\norganisation: O\n").hexdigest()
+    assert "export.csv" in whole_reads and "site.yaml" not in whole_reads     # in pieces: the large ones

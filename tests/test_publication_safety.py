@@ -439,10 +439,11 @@ def test_a_changed_dependency_renders_the_pages_that_used_it_again(tmp_path):
                          f"differ from a cold build made with the changed Markdown, e.g. {stale[:6]}")
 
 
-def test_a_dependency_s_bytecode_compiled_again_is_not_a_change_but_its_source_is(tmp_path, monkeypatch):
-    """Python writes a module's .pyc again whenever it compiles it; the source it compiles
-    from is what a build's bytes depend on. A RECORD that lists both: rewriting the .pyc
-    leaves the environment's digest as it was, editing the .py changes it."""
+def test_a_dependency_s_bytecode_replaced_is_a_change(tmp_path, monkeypatch):
+    """Python runs a module's .pyc when its header matches the source's size and whole-second
+    time, so what runs can change while the source's own facts do not (a .pyc replaced, or
+    a source edited back to its size and second and its .pyc compiled again). The RECORD
+    lists both: a rewritten .pyc changes the environment's digest."""
     from generator import fingerprint
 
     (tmp_path / "demo" / "__pycache__").mkdir(parents=True)
@@ -460,13 +461,32 @@ def test_a_dependency_s_bytecode_compiled_again_is_not_a_change_but_its_source_i
 
     try:
         before = digest()
-        time.sleep(0.01)
-        compiled.write_bytes(b"compiled again, other bytes")
-        assert digest() == before
-        source.write_text("VALUE = 2\n")
+        compiled.write_bytes(b"other bytecode")
         assert digest() != before
     finally:
         fingerprint.dependencies_digest.cache_clear()
+
+
+def test_a_link_going_nowhere_or_a_pipe_in_the_tool_s_folder_is_not_read(tmp_path, monkeypatch):
+    """Editors keep a lock while a file is edited (Emacs: a link to nowhere, '.#page.html'),
+    and a pipe would never end: the tool's digest reads its regular files only, and changes
+    when one of them does."""
+    from generator import fingerprint
+
+    tool = tmp_path / "generator"
+    (tool / "theme").mkdir(parents=True)
+    (tool / "theme" / "page.html").write_text("<p>one</p>")
+    (tool / "theme" / ".#page.html").symlink_to("user@host.1234:1700000000")
+    os.mkfifo(tool / "theme" / "pipe")
+    monkeypatch.setattr(fingerprint, "TOOL", tool)
+    try:
+        fingerprint.tool_digest.cache_clear()
+        before = fingerprint.tool_digest()
+        (tool / "theme" / "page.html").write_text("<p>two</p>")
+        fingerprint.tool_digest.cache_clear()
+        assert fingerprint.tool_digest() != before
+    finally:
+        fingerprint.tool_digest.cache_clear()
 
 
 # === 4. Links out of the site are refused =====================================================

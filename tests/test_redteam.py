@@ -588,6 +588,31 @@ def test_building_into_a_folder_that_holds_other_files_never_deletes_them(tmp_pa
         f"{precious.relative_to(tmp_path)}, which was in {where} before the build")
 
 
+
+@pytest.mark.parametrize("loop_to", ["itself", "a folder outside output/"])
+def test_an_output_folder_that_is_a_link_in_a_loop_is_refused_before_anything_is_written(tmp_path, make_site,
+                                                                                           loop_to):
+    """`os.path.realpath` leaves a link in a loop as it is: output/site -> site, or a link
+    to a link back to it. Such an output is not a folder, and is said to be so before a lock
+    or a spare folder is made anywhere."""
+    root = make_site(tmp_path / "site")
+    (root / "output").mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    if loop_to == "itself":
+        (root / "output" / "site").symlink_to("site")
+    else:
+        (root / "output" / "site").symlink_to(elsewhere / "loop")
+        (elsewhere / "loop").symlink_to(root / "output" / "site")
+    before = sorted(p.name for p in elsewhere.iterdir())
+
+    result = run(root, "build", *QUICK)
+
+    assert result.exit_code == 1, result.output
+    assert "is not a folder" in result.output
+    assert sorted(p.name for p in elsewhere.iterdir()) == before
+
+
 # === 18. WRONG OUTPUT: a library earlier on PYTHONPATH without its metadata is not noticed ======
 
 def scrutiny_process(root: Path, *args: str, first: Path | None = None) -> subprocess.CompletedProcess:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,10 +22,15 @@ def site_root(ctx: click.Context):
     return ctx.obj["root"]
 
 
+def real_path(path: Path) -> Path:
+    """`path`, links resolved as far as they lead (`resolve` raises on a loop; the write stage refuses one)."""
+    return Path(os.path.realpath(path))
+
+
 def inside_live_site(target: Path, root: Path) -> bool:
     """True when `target` is output/site, the live site, or anything inside it."""
-    live = (root / "output" / "site").resolve()
-    return target.resolve() == live or live in target.resolve().parents
+    live, target = real_path(root / "output" / "site"), real_path(target)
+    return target == live or live in target.parents
 
 
 def now_in_london() -> dt.datetime:

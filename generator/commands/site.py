@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from generator.commands.common import AsOf, inside_live_site, moment, now_in_london, print_problems, site_root
+from generator.commands.common import (AsOf, inside_live_site, moment, now_in_london, print_problems, real_path,
+                                       site_root)
 from generator.plan.state import options_text
 from generator.problems import OutputError, Severity
 from generator.progress import Progress
@@ -119,7 +120,7 @@ def register(cli: click.Group) -> None:
         papers_as_of = now.date() if as_of else None       # else every paper is as at its issue
         # A preview is never public: not in the live site, not among the public papers.
         folder = "preview" if drafts or rehearsal else "pdf" if pdf_only else "site"
-        target = (output or root / "output" / folder).resolve()
+        target = real_path(output or root / "output" / folder)
         if (drafts or rehearsal) and inside_live_site(target, root):
             what = "drafts" if drafts else f"a build as of {now:%d %B %Y %H:%M}, later than now,"
             raise click.UsageError(f"{what} never goes into output/site, the live site; leave out -o "

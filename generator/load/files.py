@@ -39,6 +39,7 @@ ATTACHMENTS = "attachments"
 
 
 def decode_text(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
+    """A file's bytes as text, or None and where the first byte that is not UTF-8 stands."""
     if raw.startswith(b"\xef\xbb\xbf"):         # Windows editors save a BOM: accept it
         raw = raw[3:]
     try:
@@ -54,6 +55,7 @@ def decode_text(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
 
 
 def read_limited(file: Path, root: Path, limit: int, shown: str | None = None) -> tuple[bytes | None, list[Problem]]:
+    """A file's bytes, or None and why: it cannot be read, or it is larger than `limit`."""
     shown = shown or rel(file, root)
     try:
         size = file.stat().st_size
@@ -299,8 +301,10 @@ def file_digests(files: SiteFiles) -> dict[str, str]:
     digests = {}
     for found in files.records:
         try:
-            with open(found.file, "rb", buffering=0) as file:
-                digests[found.shown] = hashlib.sha256(file.readall()).hexdigest()
+            with open(found.file, "rb", buffering=0) as file:     # larger than a record: in pieces
+                whole = os.fstat(file.fileno()).st_size <= MAX_RECORD_BYTES
+                digests[found.shown] = (hashlib.sha256(file.readall()) if whole
+                                        else hashlib.file_digest(file, "sha256")).hexdigest()
         except OSError:
             digests[found.shown] = "unreadable"
     return digests

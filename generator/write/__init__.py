@@ -59,7 +59,7 @@ def check_target(site: Path, root: Path) -> None:
     if site == root or root.is_relative_to(site) or site.is_relative_to(root / "content") \
             or site.is_relative_to(root / "templates"):
         raise OutputError(f"{site} holds the site's own files; build into a folder of its own, e.g. output/site")
-    if site.exists() and not site.is_dir():      # resolved: a link to a folder is that folder
+    if site.is_symlink() or site.exists() and not site.is_dir():     # a link left: one in a loop
         raise OutputError(f"{site} is not a folder; give a folder for the site")
     ours = site.is_relative_to(root / "output") or manifest.manifest_path(site).exists()
     if not ours and site.is_dir() and any(site.iterdir()):
