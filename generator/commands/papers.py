@@ -15,7 +15,8 @@ from pathlib import Path
 
 import click
 
-from generator.commands.common import AsOf, inside_live_site, moment, now_in_london, print_problems, site_root
+from generator.commands.common import (AsOf, inside_live_site, moment, now_in_london, print_problems, real_path,
+                                       site_root)
 from generator.problems import OutputError, did_you_mean
 from generator.write.manifest import manifest_path
 
@@ -69,7 +70,7 @@ def _served_folder_holding(target: Path, root: Path) -> Path | None:
     for name in SERVED_FOLDERS:
         if _inside(target, root / "output" / name):
             return root / "output" / name
-    for folder in Path(os.path.realpath(target)).parents:
+    for folder in real_path(target).parents:
         if manifest_path(folder).exists():
             return folder
         # tools/publish's DEST: DEST/current -> releases/<time>/, and DEST/.purpose (a DEST
@@ -81,7 +82,7 @@ def _served_folder_holding(target: Path, root: Path) -> Path | None:
 
 def _inside(path: Path, folder: Path) -> bool:
     try:
-        path.resolve().relative_to(folder.resolve())
+        real_path(path).relative_to(real_path(folder))
         return True
     except ValueError:
         return False
@@ -126,7 +127,7 @@ def _report_written(root: Path, target: Path, data: bytes) -> None:
     from generator.render.pack import page_count
 
     try:
-        shown = target.resolve().relative_to(root)
+        shown = real_path(target).relative_to(root)
     except ValueError:
         shown = target
     pages = page_count(data)

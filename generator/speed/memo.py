@@ -14,8 +14,9 @@ are pure functions of a file's bytes and a few named facts, so their results are
   modified and changed times, inode): a file whose facts are the same is not read again.
   Its change time moves whenever its bytes do and cannot be set back, so a saved file is
   always read (a file changed in the last two seconds is not remembered: two saves within
-  one tick of the file system's clock could leave the same facts). Only `scrutiny serve` builds this way, into its own preview folder: a
-  `scrutiny build` has no memo and reads every file;
+  one tick of the file system's clock could leave the same facts). Only `scrutiny serve`
+  builds this way, into its own preview folder: a `scrutiny build` has no memo and reads
+  every file;
 - a per-record result of `resolve` (`part`), by a key the resolver spells out: the
   record's file and digest and whatever else the result depends on (the framework's
   digest, the as-of date, the set of attachment paths).
