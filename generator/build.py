@@ -18,17 +18,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from generator.clock import LONDON
 from generator.load.documents import read_records
 from generator.load.files import SiteFiles, find_files
 from generator.plan.outputs import Build, Plan, plan_build
-from generator.plan.state import inputs_digest, options_text
+from generator.plan.state import BuildOptions, inputs_digest
 from generator.problems import OutputError, Problem, Severity
 from generator.render import render_site
 from generator.render.search import SearchIndexError
 from generator.resolve import Corpus, resolve
 from generator.speed.collector import rare_collections
-from generator.speed.fast_yaml import quiet_stderr
 from generator.speed.memo import BuildMemo, no_memo
 from generator.speed.parsed_cache import ParsedCache
 from generator.validate import Records, Validator, validate_read
@@ -60,10 +58,10 @@ def check_site(root: Path, as_of: dt.date, memo: BuildMemo | None = None, files:
     `memo`: what earlier builds in this process worked out (`scrutiny serve`); `files`: the
     site's files, found already; `cache`: read and keep parsed records in .cache/parsed/."""
     with rare_collections():
-        return _check(root, as_of, memo, files or find_files(root), cache)
+        return _check(files or find_files(root), as_of, memo, cache)
 
 
-def _check(root: Path, as_of: dt.date, memo: BuildMemo | None, files: SiteFiles, cache: bool) -> Checked:
+def _check(files: SiteFiles, as_of: dt.date, memo: BuildMemo | None, cache: bool) -> Checked:
     parsed = ParsedCache(files.root / ".cache" / "parsed") if cache else None
     validator = Validator(memo.check if memo else None)
     digests: dict[str, str] = {}
@@ -74,8 +72,7 @@ def _check(root: Path, as_of: dt.date, memo: BuildMemo | None, files: SiteFiles,
                 digests[found.shown] = doc.digest
             yield found, doc, problems
 
-    with quiet_stderr():                  # rapidyaml's own messages: libyaml's path reports them properly
-        records, invalid = validate_read(reading(), validator)
+    records, invalid = validate_read(reading(), validator)
     if parsed is not None:
         parsed.save()
     corpus, unresolved = resolve(records, as_of, memo.check.part if memo else no_memo)
@@ -83,29 +80,6 @@ def _check(root: Path, as_of: dt.date, memo: BuildMemo | None, files: SiteFiles,
         memo.check.finish()
     problems = tuple(sorted({*files.problems, *invalid, *unresolved}, key=lambda p: p.sort_key))
     return Checked(files, records, corpus, problems, digests)
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    root: Path
-    output: Path                      # the folder that becomes the site: output/site, or a preview's
-    now: dt.datetime                  # the moment publication is decided for: the clock, or --as-of
-    drafts: bool = False
-    pdf: bool = True
-    search: bool = True
-    pdf_only: bool = False            # the papers and packs only, into their own folder
-    jobs: int = 0                     # 0: all cores
-    reuse_layouts: bool = True        # PDF documents laid out by an earlier build (.cache/): speed only
-    papers_as_of: dt.date | None = None   # --as-of given: papers as at that day, not as issued
-    pdf_on_demand: bool = False       # papers linked, made when asked for (`scrutiny serve`): `Plan.deferred`
-
-    @property
-    def as_of(self) -> dt.date:
-        return self.now.astimezone(LONDON).date()
-
-    def describe(self) -> str:
-        return options_text(self.drafts, self.pdf, self.search, self.pdf_only, self.papers_as_of,
-                            self.pdf_on_demand)
 
 
 @dataclass
@@ -165,7 +139,7 @@ def _render_and_write(options: BuildOptions, live: LiveSite, plan: Plan, files: 
                                       options.jobs, progress, memo.data if memo else None, options.reuse_layouts)
         report.timings["render"] = time.perf_counter() - stage
         stage = time.perf_counter()
-        _, report.removed = staging.commit()
+        report.removed = staging.commit()
     except OSError as exc:
         staging.abandon()
         raise output_error(exc, exc.filename or "the next version of the site") from exc

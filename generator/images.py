@@ -33,7 +33,7 @@ from generator.problems import Problem, Severity
 
 # What a file's name promises, and the formats its bytes may then be.
 IMAGE_SUFFIXES = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WebP", ".svg": "SVG"}
-LOGO_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")      # what the site copies and shows (plan, html)
+LOGO_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")      # what the site copies and shows as a logo
 
 _REMOVED_ELEMENTS = frozenset({"script", "foreignobject", "iframe", "frame", "frameset", "object", "embed",
                                "applet", "handler", "listener", "base", "meta", "link"})

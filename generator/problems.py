@@ -74,7 +74,7 @@ def rel(path: Path, root: Path) -> str:
     """A path as shown to people: relative to the site root where possible."""
     text, base = str(path), str(root)
     if text.startswith(base) and text[len(base):len(base) + 1] == os.sep:
-        # The usual case, by string: pathlib's relative_to cost a second on a large site.
+        # The usual case, by string: pathlib's relative_to is slow, and this runs for every file.
         return text[len(base) + 1:].replace(os.sep, "/")
     try:
         return path.relative_to(root).as_posix()

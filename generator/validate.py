@@ -14,7 +14,7 @@ from typing import AbstractSet, Any, Generic, Iterable, Mapping, Sequence, TypeV
 
 from pydantic import BaseModel, ValidationError
 
-from generator.load.documents import Document, Held, LazySourceMap, LoadResult
+from generator.load.documents import Document, Held, LazySourceMap
 from generator.load.files import Found
 from generator.load.yaml_source import SourceMap, dotted
 from generator.speed.memo import CheckMemo
@@ -45,6 +45,12 @@ class Record(Generic[M]):
     body_line: int = 1
     # An inspection's data without its prose (`PROSE_FIELDS`), hashed: what listings read.
     listed_digest: str | None = None
+
+    def problem(self, field: tuple, severity: Severity, message: str, hint: str | None = None,
+                key: bool = False) -> Problem:
+        """A problem at `field` of this record: its value, or with `key` its key."""
+        pos = self.source.locate_key(field) if key else self.source.locate(field)
+        return Problem(self.path, pos.line, pos.column, severity, dotted(field), message, hint)
 
 
 def listed_digest(data: dict) -> str:
@@ -283,12 +289,3 @@ def validate_read(read: Iterable[tuple[Found, Document | Held | None, Sequence[P
             validator.add(doc, read_problems)
     records, invalid = validator.records(unreadable)
     return records, problems + invalid
-
-
-def validate(loaded: LoadResult) -> tuple[Records, list[Problem]]:
-    """Validate every document; a document with errors is left out of the records."""
-    validator = Validator()
-    failed = {p.path for p in loaded.problems if p.severity is Severity.ERROR}
-    for doc in loaded.documents:
-        validator.add(doc, [p for p in loaded.problems if p.path == doc.path] if doc.path in failed else ())
-    return validator.records(loaded.unreadable)

@@ -434,27 +434,6 @@ def test_pages_gain_their_pdf_links_when_a_no_pdf_build_is_followed_by_a_full_on
     assert "testshire-2024-01-10-agenda-pack.pdf" in page and "item-2-appendix-1.pdf" in page
 
 
-def test_a_numbered_front_sheet_is_laid_out_again_until_its_ranges_are_true(small_site, tmp_path, monkeypatch):
-    from generator.model.types import LONDON
-    from generator.build import check_site
-    from generator.plan.outputs import plan_site
-    from generator.render import papers
-
-    monkeypatch.setattr(papers, "FRONT_SHEET_NUMBERED", True)
-    now = dt.datetime(2024, 1, 9, 12, tzinfo=LONDON)
-    checked = check_site(small_site, now.date())
-    plan = plan_site(checked.corpus, now)
-    output = plan.by_path()["meetings/testshire-2024-01-10/testshire-2024-01-10-agenda-pack.pdf"]
-    target = tmp_path / "numbered.pdf"
-    target.write_bytes(papers.render_output(small_site, plan, checked.files.templates, output, jobs=1))
-    pages = page_texts(target)
-    assert printed_number(pages[0]) == 5                        # the front sheet is page 5 now
-    listed = re.search(r"2\.\s+Youth justice plan update\s+Pages (\d+) - (\d+)", pages[0])
-    numbers = [printed_number(t) for t in pages if (stamp_of(t) or "").startswith("Agenda Item 2")]
-    assert (int(listed.group(1)), int(listed.group(2))) == (min(numbers), max(numbers))
-    assert min(numbers) == 5 + sum(1 for t in pages if printed_number(t) and not stamp_of(t))
-
-
 def test_an_inserted_file_that_is_not_a_pdf_is_a_content_error_naming_it(tmp_path):
     root = make_site(tmp_path)
     (root / "content" / "attachments" / "peer.pdf").write_bytes(b"this was never a PDF")
@@ -720,3 +699,4 @@ def test_members_pack_is_refused_in_a_folder_tools_publish_serves(small_site, tm
         result = scrutiny(small_site, "pack", "testshire-2024-01-10", "--members", "-o", str(target))
         assert result.exit_code == 2, result.output
         assert not target.exists()
+

@@ -722,7 +722,7 @@ def _yaml_value(value: Any) -> str:
     return yaml_text(str(value), 2)
 
 
-def area_text(kind: str, name: str, council: str | None, shown: str, row: int, schema_line: str) -> str:
+def area_text(name: str, council: str | None, shown: str, row: int, schema_line: str) -> str:
     """A service or council record for an area the site did not know: its name, nothing more."""
     lines = [schema_line,
              f"# Made by `scrutiny import inspections` for an area the site did not know ({shown}, row {row}):",
@@ -839,7 +839,7 @@ class Writes:
         known[rid] = Service(name=name, council=council) if kind == "service" else Council(name=name)
         path = folder / f"{rid}.yaml"
         (self.services if kind == "service" else self.councils).append(
-            (path, area_text(kind, name, council, self.source.name, row, self.schema(kind, path))))
+            (path, area_text(name, council, self.source.name, row, self.schema(kind, path))))
         return rid
 
     @property

@@ -18,6 +18,7 @@ from typing import Iterable
 from generator.clock import LONDON
 from generator.model.types import Status
 from generator.plan.publication import public_corpus
+from generator.plan.state import release_moments
 from generator.resolve.corpus import Corpus
 from generator.rules.progress import action_status, is_overdue
 from generator.textsafety import printable
@@ -88,19 +89,12 @@ def _hidden(corpus: Corpus, now: dt.datetime) -> set[tuple[str, str]]:
     return hidden
 
 
-def _embargo_moments(corpus: Corpus, after: dt.datetime) -> list[dt.datetime]:
-    moments = {entry.embargo_until for attr, _ in RECORD_KINDS.values()
-               for entry in getattr(corpus, attr).values() if entry.embargo_until}
-    moments |= {item.embargo_until for _, _, _, item in _items(corpus) if item.embargo_until}
-    return sorted(m for m in moments if m > after)
-
-
 def held_back(corpus: Corpus, now: dt.datetime) -> list[Held]:
     """Everything withheld from the public site at `now`, with the moment each is released."""
     hidden = _hidden(corpus, now)
     release: dict[tuple[str, str], dt.datetime] = {}
     waiting = set(hidden)
-    for moment in _embargo_moments(corpus, now):
+    for moment in sorted({m for m in release_moments(corpus) if m > now}):
         if not waiting:
             break
         still = _hidden(corpus, moment)

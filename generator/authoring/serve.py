@@ -13,8 +13,8 @@
   /__scrutiny/version and reloads the page when a build has finished;
 - while the last build failed, every HTML response also gets an overlay listing the
   problems (file:line:col and message), over the last good page;
-- the watch wakes up at the next embargo release (and every minute) so the preview shows
-  what a build at this moment would publish;
+- the watch wakes every minute and builds again when an embargo has ended, so the
+  preview shows a release within a minute of it;
 - Ctrl-C (or SIGTERM) stops the watcher and the server and exits 0.
 """
 

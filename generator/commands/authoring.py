@@ -1,4 +1,4 @@
-"""Authoring tools: `scrutiny new`, `serve`, `import action-plan`, `list`.
+"""Authoring tools: `scrutiny new`, `serve`, `import action-plan`, `import inspections`, `list`.
 
 This module only wires options to the modules in generator/authoring/, which do the work.
 An `AuthoringError` becomes a message and exit 2 (a usage mistake) or exit 1 (anything

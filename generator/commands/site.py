@@ -18,7 +18,7 @@ import click
 
 from generator.commands.common import (AsOf, inside_live_site, moment, now_in_london, print_problems, real_path,
                                        site_root)
-from generator.plan.state import options_text
+from generator.plan.state import BuildOptions
 from generator.problems import OutputError, Severity
 from generator.progress import Progress
 from generator.write import locked
@@ -129,13 +129,16 @@ def register(cli: click.Group) -> None:
             raise click.UsageError("--pdf-only builds the papers alone, and would leave the live site without its "
                                    "pages; leave out -o (they go to output/pdf), or build the whole site")
 
+        options = BuildOptions(root=root, output=target, now=now, drafts=drafts, pdf=not no_pdf, jobs=jobs,
+                               search=not no_search, pdf_only=pdf_only, reuse_layouts=not no_cache,
+                               papers_as_of=papers_as_of)
+
         def waiting(holder: str) -> None:
             click.echo(f"waiting for another build of {target.parent} ({holder}) to finish", err=True)
 
         try:
             with locked(target, root, waiting) as live:
-                unchanged = live.is_current(root, options_text(drafts, not no_pdf, not no_search, pdf_only,
-                                                               papers_as_of), now)
+                unchanged = live.is_current(root, options.describe(), now)
         except OutputError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
@@ -143,11 +146,8 @@ def register(cli: click.Group) -> None:
             click.echo(f"built {target}: 0 rendered, {len(live.manifest.files)} reused, 0 removed, "
                        "no records withheld (nothing changed since the last build)")
             return
-        from generator.build import BuildOptions, build_site
+        from generator.build import build_site
 
-        options = BuildOptions(root=root, output=target, now=now, drafts=drafts, pdf=not no_pdf, jobs=jobs,
-                               search=not no_search, pdf_only=pdf_only, reuse_layouts=not no_cache,
-                               papers_as_of=papers_as_of)
         with Progress(enabled=not quiet) as progress:
             try:
                 report = build_site(options, progress=progress.update, waiting=waiting, out_of_date=True)

@@ -255,39 +255,40 @@ def read_records(files: SiteFiles, cache: ParsedCache | None = None, held: HeldF
         later = [f for f in files.records[halfway:] if f.kind != "attachment" or f.file.suffix == ".md"]
         if later:             # else nothing is left to parse ahead (one file holds most bytes)
             ahead = forked_call(_parse_ahead, (files.root, later))
-    for index, found in enumerate(files.records):
-        if index == halfway and ahead is not None:
-            cache.add_packed(ahead())
-        if found.kind == "attachment" and found.file.suffix != ".md" or cache is None and held is None:
-            yield (found, *read_found(found, files.root))
-            continue
-        facts = file_facts(found.file) if held is not None else None
-        digest = held.digest_if_unchanged(found.shown, facts) if held is not None else None
-        if digest is None or not held.holds(found.kind, found.shown, digest):
-            raw, problems = read_limited(found.file, files.root, MAX_RECORD_BYTES, found.shown)
-            if raw is None:
-                yield found, None, problems
+    with fast_yaml.quiet_stderr():       # rapidyaml's own messages: libyaml's path reports them properly
+        for index, found in enumerate(files.records):
+            if index == halfway and ahead is not None:
+                cache.add_packed(ahead())
+            if found.kind == "attachment" and found.file.suffix != ".md" or cache is None and held is None:
+                yield (found, *read_found(found, files.root))
                 continue
-            digest = hashlib.sha256(raw).hexdigest()
-            if held is not None:
-                held.was_read(found.shown, facts, digest)
-        entry_key = ParsedCache.key(found.kind, found.file.suffix, digest)
-        if held is not None and held.holds(found.kind, found.shown, digest):
-            if cache is not None:
-                cache.keep(entry_key)
-            yield found, Held(found.kind, found.id, found.shown, digest), []
-            continue
-        entry = cache.get(entry_key) if cache is not None else None
-        if entry is not None:
-            data, body, body_line = entry
-            yield found, Document(found.kind, found.id, found.shown, data, LazySourceMap(found.file, found.shown),
-                                  digest, body, body_line), []
-            continue
-        doc, problems = parse_document(raw, digest, found.file, found.kind, found.shown)
-        parsed = _cache_entry(doc, problems) if cache is not None else None
-        if parsed is not None:
-            cache.add(entry_key, parsed)
-        yield found, doc, problems
+            facts = file_facts(found.file) if held is not None else None
+            digest = held.digest_if_unchanged(found.shown, facts) if held is not None else None
+            if digest is None or not held.holds(found.kind, found.shown, digest):
+                raw, problems = read_limited(found.file, files.root, MAX_RECORD_BYTES, found.shown)
+                if raw is None:
+                    yield found, None, problems
+                    continue
+                digest = hashlib.sha256(raw).hexdigest()
+                if held is not None:
+                    held.was_read(found.shown, facts, digest)
+            entry_key = ParsedCache.key(found.kind, found.file.suffix, digest)
+            if held is not None and held.holds(found.kind, found.shown, digest):
+                if cache is not None:
+                    cache.keep(entry_key)
+                yield found, Held(found.kind, found.id, found.shown, digest), []
+                continue
+            entry = cache.get(entry_key) if cache is not None else None
+            if entry is not None:
+                data, body, body_line = entry
+                yield found, Document(found.kind, found.id, found.shown, data, LazySourceMap(found.file, found.shown),
+                                      digest, body, body_line), []
+                continue
+            doc, problems = parse_document(raw, digest, found.file, found.kind, found.shown)
+            parsed = _cache_entry(doc, problems) if cache is not None else None
+            if parsed is not None:
+                cache.add(entry_key, parsed)
+            yield found, doc, problems
 
 
 def load_site(root: Path, cache: ParsedCache | None = None) -> LoadResult:
@@ -295,13 +296,12 @@ def load_site(root: Path, cache: ParsedCache | None = None) -> LoadResult:
     streams them through `read_records` instead)."""
     files = find_files(root)
     documents, problems, unreadable = [], list(files.problems), set()
-    with fast_yaml.quiet_stderr():
-        for found, doc, read_problems in read_records(files, cache):
-            problems += read_problems
-            if doc is None:
-                unreadable.add((found.kind, found.id))
-            else:
-                documents.append(doc)
+    for found, doc, read_problems in read_records(files, cache):
+        problems += read_problems
+        if doc is None:
+            unreadable.add((found.kind, found.id))
+        else:
+            documents.append(doc)
     if cache is not None:
         cache.save()
     return LoadResult(files.root, tuple(documents), tuple(problems), frozenset(unreadable), files.content_files,

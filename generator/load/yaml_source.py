@@ -3,7 +3,7 @@
 PyYAML's own loaders forget where values came from, silently keep the last of two
 duplicate keys (which would drop a standard's rating), expand aliases without limit and
 apply YAML 1.1's surprises (`yes` becomes True, `17:30` becomes 1050, `07854` loses its
-zero). So we let PyYAML *compose* the node tree and build plain data ourselves:
+zero). So we walk libyaml's event stream (`yaml.parse`) and build plain data ourselves:
 
 * every scalar is kept as text (or None for `~`/`null`/empty); the typed models decide
   what a value means, so a telephone number keeps its leading zero;
@@ -36,8 +36,6 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff
 _STANDARD_TAG = "tag:yaml.org,2002:"
 # The tags plain YAML resolves to by itself; anything else (!!python/object, !custom) is refused.
 _PLAIN_TAGS = {"str", "int", "float", "bool", "null", "map", "seq", "timestamp", "merge", "binary", "value"}
-
-Path_ = tuple  # a field path: ("standards", "2.1", "rating") or ("items", 0, "title")
 
 
 class Position(NamedTuple):
@@ -113,7 +111,7 @@ class _Builder:
     """Turns libyaml's event stream into plain dicts, lists and strings, recording positions.
 
     Working on events rather than composed nodes skips PyYAML's Python-side node objects
-    and its YAML 1.1 tag resolver, which together were most of loading time.
+    and its YAML 1.1 tag resolver, which would cost more than the rest of loading.
     """
 
     def __init__(self, path: str, line_offset: int, check_text: bool = True) -> None:

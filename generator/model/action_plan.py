@@ -11,8 +11,8 @@ from generator.model.types import (RECORD_CONFIG, DateOrMonthField, Date, Ident,
                                    RAGField, Status, Text)
 
 
-# A slotted pydantic dataclass, not a model: a national corpus holds over a million updates,
-# and a model's per-instance dict and fields-set made them a fifth of a national build's memory.
+# A slotted pydantic dataclass, not a model: a corpus holds updates by the hundred thousand,
+# and a model keeps a dict and a fields-set for each (generator/model/__init__.py).
 # (validate.py words this class's errors like a model's.)
 @dataclass(slots=True, config=RECORD_CONFIG)
 class ProgressUpdate:

@@ -17,6 +17,7 @@ from types import MappingProxyType
 from typing import Mapping
 
 from generator.fingerprint import environment_digest
+from generator.images import LOGO_SUFFIXES
 from generator.load.files import Template
 from generator.model.blocks import find_blocks
 from generator.plan.issue import action_plan_as_at, meeting_as_at, report_as_at
@@ -65,9 +66,6 @@ class Plan:
 
     def by_path(self) -> dict[str, Output]:
         return {o.path: o for o in self.outputs}
-
-    def has(self, path: str) -> bool:
-        return path in self.paths
 
 
 def input_keys(kind: str, ids) -> list[str]:
@@ -300,7 +298,7 @@ def _outputs(c: Corpus, pdf: bool, fixed: bool = True) -> list[Output]:
             outputs += pack_outputs(c, view, fixed)
     for cid, view in c.councils.items():
         logo = view.council.logo
-        if logo and logo in c.attachments and logo.lower().endswith((".png", ".svg", ".jpg", ".jpeg")):
+        if logo and logo in c.attachments and logo.lower().endswith(LOGO_SUFFIXES):
             # Only logos are copied: other attachments are published inside papers, never as files.
             outputs.append(Output(logo, "file", logo, None, (f"attachment:{logo}",), f"{view.council.name} logo"))
     data_inputs = tuple(sorted({SITE, *all_inspections, *all_services, *frameworks, *all_councils}))

@@ -35,7 +35,7 @@ def is_public(entry: Entry, now: dt.datetime, include_drafts: bool = False) -> b
     return entry.embargo_until is None or entry.embargo_until <= now
 
 
-def _reason(entry: Entry, now: dt.datetime) -> tuple[str, dt.datetime | None]:
+def _reason(entry: Entry) -> tuple[str, dt.datetime | None]:
     if entry.status is Status.DRAFT:
         return "draft", None
     until = entry.embargo_until
@@ -53,7 +53,7 @@ def public_corpus(corpus: Corpus, now: dt.datetime, include_drafts: bool = False
             if is_public(entry, now, include_drafts) and also(entry):
                 kept[key] = entry
             elif not is_public(entry, now, include_drafts):
-                reason, until = _reason(entry, now)
+                reason, until = _reason(entry)
                 withheld.append(Withheld(kind, key, entry.path, reason, until))
             else:
                 withheld.append(Withheld(kind, key, entry.path, "depends on a withheld record", None))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Mapping
 
 from generator.clock import LONDON
@@ -25,13 +26,31 @@ if TYPE_CHECKING:             # types only: a no-change build decides without lo
     from generator.resolve.corpus import Corpus
 
 
-def options_text(drafts: bool, pdf: bool, search: bool, pdf_only: bool, papers_as_of: dt.date | None = None,
-                 pdf_on_demand: bool = False) -> str:
-    """Every option of a build that changes what it writes (`papers_as_of`: --as-of given,
-    so papers are as at that day rather than as issued)."""
-    text = f"drafts={drafts}|pdf={pdf}|search={search}|pdf_only={pdf_only}"
-    return (text + (f"|papers_as_of={papers_as_of.isoformat()}" if papers_as_of else "")
-            + ("|pdf_on_demand" if pdf_on_demand else ""))
+@dataclass(frozen=True)
+class BuildOptions:
+    """What one build is asked to do; `describe` is what of it changes the bytes written."""
+
+    root: Path
+    output: Path                      # the folder that becomes the site: output/site, or a preview's
+    now: dt.datetime                  # the moment publication is decided for: the clock, or --as-of
+    drafts: bool = False
+    pdf: bool = True
+    search: bool = True
+    pdf_only: bool = False            # the papers and packs only, into their own folder
+    jobs: int = 0                     # 0: all cores
+    reuse_layouts: bool = True        # PDF documents laid out by an earlier build (.cache/): speed only
+    papers_as_of: dt.date | None = None   # --as-of given: papers as at that day, not as issued
+    pdf_on_demand: bool = False       # papers linked, made when asked for (`scrutiny serve`): `Plan.deferred`
+
+    @property
+    def as_of(self) -> dt.date:
+        return self.now.astimezone(LONDON).date()
+
+    def describe(self) -> str:
+        """Every option that changes what the build writes (not `jobs` or `reuse_layouts`)."""
+        text = f"drafts={self.drafts}|pdf={self.pdf}|search={self.search}|pdf_only={self.pdf_only}"
+        return (text + (f"|papers_as_of={self.papers_as_of.isoformat()}" if self.papers_as_of else "")
+                + ("|pdf_on_demand" if self.pdf_on_demand else ""))
 
 
 def inputs_digest(files: SiteFiles, file_digests: Mapping[str, str], options: str) -> str:

@@ -1,8 +1,8 @@
 """Ratings and RAG statuses as HTML: always a word; colour (from the stylesheet) only adds to it.
 
-These were Jinja macros. An action plan page shows about three hundred of them and a
-macro call costs ~20 µs, so they are filters (which Jinja calls directly) whose few
-distinct results are cached: `{{ value|rating }}`, `{{ value|rating(advisory=true) }}`,
+They are filters rather than Jinja macros because an action plan page shows hundreds of
+them and Jinja calls a filter directly, where a macro call is costly; their few distinct
+results are cached: `{{ value|rating }}`, `{{ value|rating(advisory=true) }}`,
 `{{ status|rag }}` and `{{ status|rag(overdue) }}`.
 """
 

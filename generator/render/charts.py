@@ -111,7 +111,7 @@ def spread(positions: Sequence[float], gap: float, low: float, high: float) -> l
 
 
 def line_chart(chart_id: str, title: str, description: str, labels: Sequence[str],
-               series: Sequence[Series], unit: str = "", width: int = 640, height: int = 260,
+               series: Sequence[Series], width: int = 640, height: int = 260,
                spans: Sequence[object] | None = None) -> Markup:
     """Lines over periods, one per series, told apart by dash pattern and a text legend
     as well as colour; every point is labelled with its value when there are few, the labels

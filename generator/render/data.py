@@ -2,8 +2,8 @@
 
 Built from the public corpus only, with stable ordering and no build timestamps, so the
 same inputs give byte-identical files. Each is produced in pieces (`render_data` yields
-bytes): held whole, with its dictionaries, a national corpus's inspections.json was the
-largest thing in any build process.
+bytes): held whole, with its dictionaries, a national corpus's inspections.json would be
+the largest thing in a build's memory.
 """
 
 from __future__ import annotations

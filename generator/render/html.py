@@ -18,14 +18,13 @@ from markupsafe import Markup, escape
 
 from generator import __version__
 from generator.fingerprint import environment_digest
+from generator.images import LOGO_SUFFIXES
 from generator.load.files import Template
 from generator.model.types import DateOrMonth, Rating
 from generator.plan.outputs import Output, Plan
 from generator.render import badges, national, pages
 from generator.render.markdown import markdown_block, markdown_inline, plain_text
 from generator.speed.page_escape import PageTemplate
-
-THEME = Path(__file__).resolve().parent.parent / "theme"
 
 
 @lru_cache(maxsize=16384)
@@ -65,8 +64,8 @@ def page_range(first: int | None, last: int | None) -> str:
 def progress_update(update) -> Markup:
     """One entry of an action's progress history: its date, its RAG status in words, its note.
 
-    A filter rather than three `{{ }}` in the template: an action plan page lists about 240
-    of them, and each `{{ }}` costs an escape call (a third of that page's time)."""
+    A filter rather than three `{{ }}` in the template: an action plan page lists hundreds
+    of them, and each `{{ }}` costs an escape call."""
     note = markdown_inline(update.note) if update.note else ""
     return Markup(f'<span class="small">{escape(format_date(update.date))}</span> {badges.rag(update.rag)} {note}')
 
@@ -129,7 +128,7 @@ PAGE_DATA = {
 }
 
 
-def render_page(env: jinja2.Environment, plan: Plan, output: Output, extra: dict[str, Any] | None = None) -> bytes:
+def render_page(env: jinja2.Environment, plan: Plan, output: Output) -> bytes:
     corpus = plan.corpus
     data = PAGE_DATA[output.kind](corpus, output.subject)
     template = env.get_template(output.template)
@@ -145,12 +144,11 @@ def render_page(env: jinja2.Environment, plan: Plan, output: Output, extra: dict
 
     def exists_asset(target: str) -> bool:
         """A council logo is copied into the site only when it is an image under content/."""
-        return target in corpus.attachments and target.lower().endswith((".png", ".svg", ".jpg", ".jpeg"))
+        return target in corpus.attachments and target.lower().endswith(LOGO_SUFFIXES)
 
     context = {"site": corpus.site, "corpus": corpus, "page": output, "root": root, "link": link,
                "exists": exists, "exists_asset": exists_asset, "preview": plan.preview, "as_of": corpus.as_of, "councils": corpus.councils}
     context.update(data)          # a page's own data may narrow a shared name (e.g. councils)
-    context.update(extra or {})
     html = template.render(**context)
     return html.encode("utf-8")
 

@@ -81,7 +81,7 @@ def inspections_index(corpus: Corpus) -> dict[str, Any]:
     return {"rows": rows, "ratings": ratings, "regions": regions, "others": len(corpus.inspections) - len(own)}
 
 
-def key_question_chart(view: InspectionView, standard: StandardResult, bands: dict | None) -> Any:
+def key_question_chart(standard: StandardResult, bands: dict | None) -> Any:
     """A standard's key questions as bars, the framework's band boundaries marked (if it has any)."""
     marks = [(floor, f"{floor:g}%") for floor in sorted((bands or {}).values()) if floor > 0]
     bars = [charts.Bar(q.number, round(q.percent, 1),
@@ -113,7 +113,7 @@ def inspection(corpus: Corpus, iid: str) -> dict[str, Any]:
     view = corpus.inspections[iid]
     service = corpus.services[view.service_id]
     framework = corpus.frameworks[view.framework_id]
-    kq_charts = {s.number: key_question_chart(view, s, framework.key_question_bands) for s in view.standards
+    kq_charts = {s.number: key_question_chart(s, framework.key_question_bands) for s in view.standards
                  if any(q.percent is not None for q in s.key_questions)}
     plans = [corpus.action_plans[p] for p in view.action_plan_ids]
     previous = corpus.inspections.get(view.previous_id) if view.previous_id else None

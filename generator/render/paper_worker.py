@@ -29,8 +29,8 @@ def init(started=None) -> None:
     pdf.font_config()
     # WeasyPrint and the libraries under it leave a great many objects from their import
     # that are never garbage, and laying out documents sets off the cycle collector's full
-    # passes again and again, each walking all of them. Frozen, they are left out
-    # (bench/README.md has what it saves). Objects made later are collected as usual.
+    # passes again and again, each walking all of them. Frozen, they are left out.
+    # Objects made later are collected as usual.
     gc.freeze()
 
 

@@ -1,6 +1,6 @@
 """PDF papers and agenda packs: from planned outputs to bytes.
 
-`render_pdfs(root, plan, outputs, jobs, progress)` is what `scrutiny build` calls for every
+`render_pdfs(root, plan, templates, outputs, ...)` is what `scrutiny build` calls for every
 output of kind 'pdf' (a paper) or 'pack' (an agenda pack, or one item or appendix of it).
 It yields (relative path, PDF bytes) as each output is finished.
 
@@ -34,16 +34,16 @@ from typing import Any, Callable, Generator, Iterable, Iterator, Mapping
 
 from generator.plan.issue import action_plan_as_at, meeting_as_at, report_as_at
 from generator.plan.outputs import Output, Plan
-from generator.load.files import Template
+from generator.load.files import THEME, Template
 from generator.render import pack, pages, paper_worker
-from generator.render.html import THEME, make_environment
+from generator.render.html import make_environment
 from generator.render.paper_fonts import PaperError, check_fonts
 from generator.render.report_body import number_tables
+from generator.speed.parallel import default_jobs
 from generator.speed.pdf_cache import DocumentCache, environment_digest
 from generator.resolve.corpus import AppendixView, Corpus, ItemView, MeetingView
 
 STALL_SECONDS = 600.0             # no document finished for this long: a worker is stuck
-FRONT_SHEET_NUMBERED = False      # Modern.Gov convention: front sheet/letter unnumbered, papers from first_page
 PACK_PATH = re.compile(r"^meetings/(?P<mid>[^/]+)/(?:(?P=mid)-agenda-pack|item-(?P<item>\d+)"
                        r"(?:-appendix-(?P<appendix>\d+))?)\.pdf$")
 PAPER_KINDS = {"paper_inspection.html": "inspection", "paper_action_plan.html": "action_plan",
@@ -362,7 +362,7 @@ def front_rows(meeting: MeetingView, entries: list[Entry]) -> list[dict]:
     return rows
 
 
-def _pieces(ctx: PaperContext, entry: Entry, done: dict, in_pack: bool) -> list[pack.Piece]:
+def _pieces(entry: Entry, done: dict, in_pack: bool) -> list[pack.Piece]:
     pieces = []
     # In the pack, a one-document appendix's own title would repeat its outline entry.
     flatten = in_pack and len(entry.parts) == 1 and entry.appendix is not None
@@ -401,19 +401,15 @@ def pack_recipe(ctx: PaperContext, meeting_id: str, wanted: dict[str, str], memb
     duplex = is_duplex(ctx, meeting)
     carried = [e for e in entries if e.item.embargo_until]
     embargo = _embargo_text(max(e.item.embargo_until for e in carried)) if carried else None
-    start, front, front_done, lead = first_page, None, {}, 0
     blank = ctx.blank(meeting) if duplex else None
-    for _ in range(6):                # the front sheet's length settles at once unless it is numbered
-        placed, lead = pack.spans([e.pages for e in entries], start, duplex)
-        for entry, span in zip(entries, placed):
-            entry.first, entry.blank_after = span.first, span.blank_after
-        front = ctx.front(meeting, front_rows(meeting, entries), members,
-                          embargo if meeting.meeting.pack.value == "supplementary" else None)
-        front_done = yield [front, blank] if blank else [front]
-        wanted_start = first_page + front_done[front.key].pages if FRONT_SHEET_NUMBERED else first_page
-        if wanted_start == start:
-            break
-        start = wanted_start
+    # The front sheet is not numbered (the Modern.Gov convention): the papers' numbers start at
+    # `first_page` whatever its length, so the ranges it lists are known before it is laid out.
+    placed, lead = pack.spans([e.pages for e in entries], first_page, duplex)
+    for entry, span in zip(entries, placed):
+        entry.first, entry.blank_after = span.first, span.blank_after
+    front = ctx.front(meeting, front_rows(meeting, entries), members,
+                      embargo if meeting.meeting.pack.value == "supplementary" else None)
+    front_done = yield [front, blank] if blank else [front]
     done = {**done, **front_done}
 
     outputs = []
@@ -424,7 +420,7 @@ def pack_recipe(ctx: PaperContext, meeting_id: str, wanted: dict[str, str], memb
     if "pack" in wanted:
         front_title = "Covering letter" if meeting.meeting.pack.value == "supplementary" else "Agenda"
         pieces = [pack.Piece(done[front.key].data, outline=(front_title,),
-                             numbered=FRONT_SHEET_NUMBERED, keep_bookmarks=False, label=front.job.label,
+                             numbered=False, keep_bookmarks=False, label=front.job.label,
                              title=front.title, repaired=True)]
         blank_piece = None
         if blank:
@@ -433,14 +429,14 @@ def pack_recipe(ctx: PaperContext, meeting_id: str, wanted: dict[str, str], memb
             pieces += [replace(blank_piece, numbered=False)] * pack.front_blanks(
                 done[front.key].pages, first_page, duplex) + [blank_piece] * lead
         for entry in entries:
-            pieces += _pieces(ctx, entry, done, in_pack=True) + [blank_piece] * entry.blank_after
+            pieces += _pieces(entry, done, in_pack=True) + [blank_piece] * entry.blank_after
         meta = pack.Metadata(f"{meeting.title}: {kind}", lang, council.name, created=created)
         outputs.append((wanted["pack"], _assemble(ctx, meeting, pieces, meta, first_page)))
     for entry in entries:
         if entry.path and entry.path in wanted:
             meta = pack.Metadata(entry.title, lang, council.name, created=created)
             outputs.append((wanted[entry.path],
-                            _assemble(ctx, meeting, _pieces(ctx, entry, done, in_pack=False), meta, entry.first)))
+                            _assemble(ctx, meeting, _pieces(entry, done, in_pack=False), meta, entry.first)))
     return outputs
 
 
@@ -607,10 +603,6 @@ def run_tasks(runner, tasks: Iterable[Task]) -> dict[str, Any]:
     return results
 
 
-def _workers(jobs: int) -> int:
-    return jobs if jobs > 0 else (os.cpu_count() or 1)
-
-
 def drive(recipes: list[Recipe], jobs: int, progress: Callable[[str, int, int], None] | None = None,
           cache: DocumentCache | None = None, reuse: bool = True) -> Iterator[tuple[str, bytes]]:
     """Advance every recipe as the documents it needs are laid out (or found in `cache`);
@@ -631,7 +623,7 @@ def drive(recipes: list[Recipe], jobs: int, progress: Callable[[str, int, int], 
             if found is not None:
                 results[key] = found
         distinct -= set(results)
-    workers = min(_workers(jobs), max(len(distinct), 1))
+    workers = min(default_jobs(jobs), max(len(distinct), 1))
     if workers > 1:
         check_fonts()
     runner = PoolRunner(workers) if workers > 1 else SerialRunner()
@@ -688,7 +680,7 @@ def render_pdfs(root: Path, plan: Plan, templates: Mapping[str, Template], outpu
     """Every planned PDF output in `outputs`, as (relative path, bytes), in the order they finish.
     With `reuse_layouts` false, every document is laid out afresh (and the cache refreshed)."""
     outputs = list(outputs)
-    if _workers(jobs) > 1 and (len(outputs) > 1 or any(o.kind == "pack" for o in outputs)):
+    if default_jobs(jobs) > 1 and (len(outputs) > 1 or any(o.kind == "pack" for o in outputs)):
         PoolRunner.warm_up()
     ctx = PaperContext(root, plan, templates)
     # Files a document may embed by reference (images): Markdown attachments are in its HTML.

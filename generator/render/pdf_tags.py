@@ -606,8 +606,8 @@ class _Tree:
 # -- a page's marked content ----------------------------------------------------------------------
 #
 # The merge compares the text of header rows and the artifact pass needs every page's MCIDs.
-# pikepdf's parser gives both, but parsing every page, and reading what it gave back, was a
-# quarter of the repair's time: `_scan` reads them from the content bytes with a few patterns
+# pikepdf's parser gives both, but parsing every page, and reading what it gives back, is
+# slow next to the rest of the repair: `_scan` reads them from the content bytes with a few patterns
 # instead, where it can prove that it reads what the parser would, and `_parse` asks the
 # parser where it cannot.
 
@@ -641,8 +641,8 @@ class _PageMarks:
 def _parse(page: pikepdf.Page) -> _PageMarks:
     """A page's marked content as pikepdf's parser reads it: the authority `_scan` agrees with."""
     marks = _PageMarks()
-    # Only the operators read here come back from the parser: a page draws ten times
-    # as many, and making a Python object of each was most of the repair's time.
+    # Only the operators read here come back from the parser: a page draws many more,
+    # and making a Python object of each would cost more than the rest of the repair.
     for operands, operator in pikepdf.parse_content_stream(page, _MARK_OPERATORS):
         op = str(operator)
         if op == "BDC":
@@ -666,8 +666,7 @@ _NUMBER = rb"-?[0-9]++(?:\.[0-9]++)?(?!" + _REGULAR + rb")"     # `5-3` is one b
 def _operator(name: bytes) -> bytes:
     """A pattern for the operator `name` as a whole token: not part of a longer word (`xBDC`,
     `BDCx`) nor a name (`/BDC`). The look-behinds come after the word so that every pattern
-    of `_SCAN` begins with a literal byte, which lets `re` skip to where one can match (with
-    them first, the scan took three times as long)."""
+    of `_SCAN` begins with a literal byte, which lets `re` skip to where one can match."""
     word = re.escape(name)
     return word + rb"(?<!/" + word + rb")(?<!" + _REGULAR + word + rb")(?!" + _REGULAR + rb")"
 

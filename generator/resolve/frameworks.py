@@ -97,12 +97,6 @@ class Applied(NamedTuple):
     problems: list[Problem]
 
 
-def _at(record: Record, field: tuple, severity: Severity, message: str, hint: str | None = None,
-        key: bool = False) -> Problem:
-    pos = record.source.locate_key(field) if key else record.source.locate(field)
-    return Problem(record.path, pos.line, pos.column, severity, ".".join(map(str, field)), message, hint)
-
-
 def _kind(record: Record, framework: Framework, problems: list[Problem]) -> InspectionTypeDef | None:
     """The kind of inspection the record says it is; an error when the framework needs one
     and it is missing or unknown, or the framework has one kind and the record names one."""
@@ -110,25 +104,27 @@ def _kind(record: Record, framework: Framework, problems: list[Problem]) -> Insp
     kinds = ", ".join(k.id for k in framework.inspection_types)
     if not framework.inspection_types:
         if given is not None:
-            problems.append(_at(record, ("inspection_type",), Severity.ERROR,
-                                f"the {record.model.framework} framework has one kind of inspection",
-                                "leave out 'inspection_type:'"))
+            problems.append(record.problem(("inspection_type",), Severity.ERROR,
+                                           f"the {record.model.framework} framework has one kind of inspection",
+                                           "leave out 'inspection_type:'"))
         return None
     if given is None:
-        problems.append(_at(record, ("framework",), Severity.ERROR,
-                            f"a {record.model.framework} inspection says which kind it is: 'inspection_type:' "
-                            f"is one of {kinds}",
-                            "; ".join(f"{k.id}: {k.name}" for k in framework.inspection_types)))
+        problems.append(record.problem(
+            ("framework",), Severity.ERROR,
+            f"a {record.model.framework} inspection says which kind it is: 'inspection_type:' "
+            f"is one of {kinds}",
+            "; ".join(f"{k.id}: {k.name}" for k in framework.inspection_types)))
         return None
     kind = framework.kind(given)
     if kind is None:
-        problems.append(_at(record, ("inspection_type",), Severity.ERROR,
-                            f"'{given}' is not a kind of inspection of the {record.model.framework} framework",
-                            did_you_mean(given, [k.id for k in framework.inspection_types]) or f"its kinds are {kinds}"))
+        problems.append(record.problem(
+            ("inspection_type",), Severity.ERROR,
+            f"'{given}' is not a kind of inspection of the {record.model.framework} framework",
+            did_you_mean(given, [k.id for k in framework.inspection_types]) or f"its kinds are {kinds}"))
     return kind
 
 
-def _published_score(record: Record, framework: Framework, max_score: int | None, problems: list[Problem]
+def _published_score(record: Record, max_score: int | None, problems: list[Problem]
                      ) -> int | None:
     """The overall score as published: a whole number, or a percentage of the maximum that is
     one (HMIP and analysts quote 34/36 as 94.44%)."""
@@ -136,19 +132,20 @@ def _published_score(record: Record, framework: Framework, max_score: int | None
     if overall.score is None and overall.score_percent is None:
         return None
     if max_score is None:
-        problems.append(_at(record, ("overall", "score"), Severity.ERROR,
-                            f"the {record.model.framework} framework publishes no score",
-                            "leave out 'score:'; give the rating only"))
+        problems.append(record.problem(("overall", "score"), Severity.ERROR,
+                                       f"the {record.model.framework} framework publishes no score",
+                                       "leave out 'score:'; give the rating only"))
         return None
     if overall.whole_score is not None:
         return overall.whole_score
     score = hmip.score_from_percent(overall.score_percent, max_score)
     if score is None:
-        problems.append(_at(record, ("overall", "score"), Severity.ERROR,
-                            f"{overall.score_percent:g}% of {max_score} is "
-                            f"{overall.score_percent * max_score / 100:.2f}, not a whole score",
-                            f"scores are whole numbers out of {max_score}: give the score, or its percentage "
-                            f"to two places (e.g. 34 is 94.44%)"))
+        problems.append(record.problem(
+            ("overall", "score"), Severity.ERROR,
+            f"{overall.score_percent:g}% of {max_score} is "
+            f"{overall.score_percent * max_score / 100:.2f}, not a whole score",
+            f"scores are whole numbers out of {max_score}: give the score, or its percentage "
+            f"to two places (e.g. 34 is 94.44%)"))
     return score
 
 
@@ -162,24 +159,24 @@ def apply_framework(record: Record, framework: Framework) -> Applied:
     by_number = {s.number: s for d in framework.domains for s in d.standards}
     for number in inspection.standards:
         if number not in by_number:
-            problems.append(_at(record, ("standards", number), Severity.ERROR,
-                                f"'{number}' is not a standard of the {inspection.framework} framework",
-                                "its standards are " + ", ".join(by_number), key=True))
+            problems.append(record.problem(("standards", number), Severity.ERROR,
+                                           f"'{number}' is not a standard of the {inspection.framework} framework",
+                                           "its standards are " + ", ".join(by_number), key=True))
         elif rated is not None and number not in rated:
-            problems.append(_at(record, ("standards", number), Severity.ERROR,
-                                f"'{number}' is not rated in {kind.name.lower()}",
-                                "it rates " + ", ".join(kind.rates), key=True))
+            problems.append(record.problem(("standards", number), Severity.ERROR,
+                                           f"'{number}' is not rated in {kind.name.lower()}",
+                                           "it rates " + ", ".join(kind.rates), key=True))
     domain_numbers = {d.number for d in framework.domains}
     for number in inspection.domains:
         if number not in domain_numbers:
-            problems.append(_at(record, ("domains", number), Severity.ERROR,
-                                f"'{number}' is not a domain of the {inspection.framework} framework",
-                                "its domains are " + ", ".join(sorted(domain_numbers)), key=True))
+            problems.append(record.problem(("domains", number), Severity.ERROR,
+                                           f"'{number}' is not a domain of the {inspection.framework} framework",
+                                           "its domains are " + ", ".join(sorted(domain_numbers)), key=True))
     separate_keys = {s.key: s for s in framework.separately_rated}
     for key in inspection.separately_rated:
         if key not in separate_keys or rated is not None and key not in rated:
-            problems.append(_at(
-                record, ("separately_rated", key), Severity.ERROR,
+            problems.append(record.problem(
+                ("separately_rated", key), Severity.ERROR,
                 f"'{key}' is not rated separately in {kind.name.lower() if kind else f'the {inspection.framework} framework'}",
                 ("it rates " + ", ".join(separate_keys)) if separate_keys else "this framework rates nothing separately",
                 key=True))
@@ -198,19 +195,21 @@ def apply_framework(record: Record, framework: Framework) -> Applied:
     counted = [s for d in domains for s in d.standards]
     points = framework.ratings
     max_score = len(counted) * max(points.values()) if points else None
-    published_score = _published_score(record, framework, max_score, problems)
-    computed_score = sum(s.score for s in counted) if points and all(s.published for s in counted) else None
+    published_score = _published_score(record, max_score, problems)
+    computed_score = hmip.total_score([s.published for s in counted], points) \
+        if points and all(s.published for s in counted) else None
     bands = framework.overall_bands
     computed_overall = hmip.overall_rating(computed_score, bands) if computed_score is not None and bands else None
     overall = inspection.overall
     if published_score is not None and max_score is not None and published_score > max_score:
-        problems.append(_at(record, ("overall", "score"), Severity.ERROR,
-                            f"a score of {published_score} is more than the framework's maximum of {max_score}",
-                            f"{len(counted)} standards score at most {max(points.values())} each"))
+        problems.append(record.problem(
+            ("overall", "score"), Severity.ERROR,
+            f"a score of {published_score} is more than the framework's maximum of {max_score}",
+            f"{len(counted)} standards score at most {max(points.values())} each"))
     elif computed_score is not None and published_score is not None and published_score != computed_score:
-        problems.append(_at(record, ("overall", "score"), Severity.ERROR,
-                            f"published score {published_score} but the standards' ratings add up to "
-                            f"{computed_score}", "check the score and each standard's rating"))
+        problems.append(record.problem(("overall", "score"), Severity.ERROR,
+                                       f"published score {published_score} but the standards' ratings add up to "
+                                       f"{computed_score}", "check the score and each standard's rating"))
     if overall.rating is not None and bands:
         expected = computed_overall
         basis = f"the standards' ratings add up to {computed_score}"
@@ -218,9 +217,10 @@ def apply_framework(record: Record, framework: Framework) -> Applied:
             expected = hmip.overall_rating(published_score, bands)
             basis = f"a score of {published_score}"
         if expected is not None and expected != overall.rating:
-            problems.append(_at(record, ("overall", "rating"), Severity.ERROR,
-                                f"published '{overall.rating.value}' but {basis}, which rates '{expected.value}'",
-                                "the framework's bands: " + describe_overall_bands(framework, max_score)))
+            problems.append(record.problem(
+                ("overall", "rating"), Severity.ERROR,
+                f"published '{overall.rating.value}' but {basis}, which rates '{expected.value}'",
+                "the framework's bands: " + describe_overall_bands(framework, max_score)))
     return Applied(kind, domains, separate, published_score, computed_score, max_score, computed_overall, problems)
 
 
@@ -240,6 +240,7 @@ def left_out(record: Record, view: InspectionView) -> Problem | None:
         missing.append("the fieldwork dates")
     if not missing:
         return None
-    return _at(record, ("standards",) if model.standards else ("framework",), Severity.NOTICE,
-               f"not recorded: {'; '.join(missing)}", "add what the report gives; what it does not give stays out",
-               key=bool(model.standards))
+    return record.problem(
+        ("standards",) if model.standards else ("framework",), Severity.NOTICE,
+        f"not recorded: {'; '.join(missing)}", "add what the report gives; what it does not give stays out",
+        key=bool(model.standards))

@@ -19,11 +19,6 @@ LARGE_FILE = 10 * 1024 * 1024       # an appendix a clerk should be told about (
 _CITED = re.compile(r"\b(Appendix|Table)\s+(\d+)\b", re.IGNORECASE)
 
 
-def _at(record, field: tuple, severity: Severity, message: str, hint: str) -> Problem:
-    pos = record.source.locate(field)
-    return Problem(record.path, pos.line, pos.column, severity, ".".join(map(str, field)), message, hint)
-
-
 def cited_but_missing(records: Records, meetings: Mapping[str, MeetingView],
                       report_item: Mapping[str, tuple[str, int]]) -> list[Problem]:
     """A report that cites "Appendix N" its agenda item does not hold (and is not to follow),
@@ -54,7 +49,7 @@ def cited_but_missing(records: Records, meetings: Mapping[str, MeetingView],
     return problems
 
 
-def wrong_council(records: Records, meetings: Mapping[str, MeetingView]) -> list[Problem]:
+def wrong_council(records: Records) -> list[Problem]:
     """A report on the agenda of another council's meeting (its letterhead would be wrong)."""
     problems = []
     reports = records.of("report")
@@ -62,10 +57,11 @@ def wrong_council(records: Records, meetings: Mapping[str, MeetingView]) -> list
         for i_index, item in enumerate(rec.model.items):
             report = reports.get(item.report) if item.report else None
             if report is not None and report.model.council != rec.model.council:
-                problems.append(_at(rec, ("items", i_index, "report"), Severity.WARNING,
-                                    f"report '{item.report}' is {report.model.council}'s paper, on the agenda of "
-                                    f"a {rec.model.council} meeting",
-                                    "a report carries its council's letterhead; check the report or the meeting"))
+                problems.append(rec.problem(
+                    ("items", i_index, "report"), Severity.WARNING,
+                    f"report '{item.report}' is {report.model.council}'s paper, on the agenda of "
+                    f"a {rec.model.council} meeting",
+                    "a report carries its council's letterhead; check the report or the meeting"))
     return problems
 
 
@@ -79,9 +75,9 @@ def same_inspection_twice(records: Records) -> list[Problem]:
             continue
         key = (rec.model.service, str(published))
         if key in first:
-            problems.append(_at(rec, ("published",), Severity.WARNING,
-                                f"{first[key]} is an inspection of {rec.model.service} published on "
-                                f"{published} too", "an inspection is one record: remove or merge the copy"))
+            problems.append(rec.problem(("published",), Severity.WARNING,
+                                        f"{first[key]} is an inspection of {rec.model.service} published on "
+                                        f"{published} too", "an inspection is one record: remove or merge the copy"))
         else:
             first[key] = iid
     return problems
@@ -103,8 +99,8 @@ def large_appendices(records: Records, limit: int = LARGE_FILE) -> list[Problem]
                         field = base + ("parts", p_index, kind)
                         if field not in rec.source.values:
                             field = base + (kind,)
-                        problems.append(_at(rec, field, Severity.NOTICE,
-                                            f"content/{ref} is {size / 1024 / 1024:.1f} MB",
-                                            "a pack this large may not go by email; consider a smaller "
-                                            "(compressed) copy, or a link"))
+                        problems.append(rec.problem(field, Severity.NOTICE,
+                                                    f"content/{ref} is {size / 1024 / 1024:.1f} MB",
+                                                    "a pack this large may not go by email; consider a smaller "
+                                                    "(compressed) copy, or a link"))
     return problems

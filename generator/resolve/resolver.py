@@ -46,14 +46,12 @@ class _Checker:
     """Collects problems while references are resolved."""
 
     def __init__(self, records: Records | None = None) -> None:
-        self.records = records          # needed by `reference` only
+        self.records = records          # needed by `reference` and `attachment` only
         self.problems: list[Problem] = []
 
     def at(self, record: Record, field: tuple, severity: Severity, message: str,
            hint: str | None = None, key: bool = False) -> None:
-        pos = record.source.locate_key(field) if key else record.source.locate(field)
-        self.problems.append(Problem(record.path, pos.line, pos.column, severity,
-                                     ".".join(map(str, field)), message, hint))
+        self.problems.append(record.problem(field, severity, message, hint, key))
 
     def reference(self, record: Record, field: tuple, kind: str, target: str | None,
                   noun: str, folder: str) -> bool:
@@ -100,7 +98,7 @@ def may_have_targets(text: str | None) -> bool:
 def _bracketed(text: str, tail: re.Pattern) -> Iterator[tuple[int, str, str, re.Match]]:
     """What `re.finditer(r"(!?)\\[([^\\]]*)\\]" + tail.pattern, text)` finds, as (start, '!' or '',
     the text between the brackets, the tail's match), in time linear in the text: the regular
-    expression tries every '[' again up to the next ']', so a run of '[' took it minutes."""
+    expression tries every '[' again up to the next ']', quadratic in a run of '['."""
     position = 0
     while (opening := text.find("[", position)) >= 0:
         closing = text.find("]", opening + 1)
@@ -666,7 +664,7 @@ def resolve(records: Records, as_of: dt.date, per_record: PerRecord = no_memo
     reports = _reports(check, records, report_item, per_record)
     # Between papers and packs (issue 25): what a paper says against what its pack holds.
     check.problems += [*papers.cited_but_missing(records, meetings, report_item),
-                       *papers.wrong_council(records, meetings), *papers.same_inspection_twice(records),
+                       *papers.wrong_council(records), *papers.same_inspection_twice(records),
                        *papers.large_appendices(records)]
     attachments = _attachments(check, records, per_record)
     inspection_views, inspections_of = _inspection_views(records, inspections, plans)

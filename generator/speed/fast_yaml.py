@@ -1,8 +1,8 @@
 """The fast path for reading YAML: plain records through rapidyaml, positions left for later.
 
 `yaml_source.parse_yaml` walks libyaml's event stream in Python so that every value keeps
-its line and column. That is the authority, but it costs a Python call per event: on a
-national corpus it was most of a cold build (bench/README.md). Most records are plain
+its line and column. That is the authority, but it costs a Python call per event, which
+makes reading the largest part of a cold build. Most records are plain
 block YAML: mappings, lists and scalars, without anchors, tags or other rarities. For
 those, rapidyaml (C++) parses the text and writes it out as JSON, which Python's C
 decoder reads back: the same data, many times faster.
@@ -36,7 +36,7 @@ from generator.textsafety import BIDI_CONTROLS, NONCHARACTERS
 
 # Text the subset leaves out, each because rapidyaml and libyaml read it differently or
 # because only libyaml's path reports it as a problem. Each test is a plain substring or
-# character-class scan (one alternation regex was far slower); the rare hits are
+# character-class scan, quicker than one alternation regex; the rare hits are
 # looked at more closely.
 # Tabs, control characters, Unicode line breaks (libyaml is YAML 1.1: NEL, LS and PS end
 # lines), and the characters only libyaml's path refuses (`textsafety`):
@@ -74,8 +74,8 @@ def _bad_block_header(text: str) -> bool:
 def _begins_node(text: str, at: int) -> bool:
     """Would the character at `at` begin a node: only spaces before it on its line, or
     after `[`, `{` or `,`, or after `-`, `:` or `?` and a space? (A walk back over the
-    line: a regular expression from the line's start cost a fifth of a large build's
-    reading, because prose is full of `*` and `%`.)"""
+    line, because a regular expression from the line's start would run for every `*` and
+    `%`, and prose is full of them.)"""
     before = at - 1
     while before >= 0 and text[before] == " ":
         before -= 1

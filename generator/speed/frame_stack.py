@@ -5,9 +5,9 @@ the current chunk maps a new one (mmap), and returning from that call unmaps it 
 at once. Code whose call depth goes back and forth across a chunk boundary therefore makes
 two system calls and page faults per call. WeasyPrint's layout does exactly that, and
 where the boundary falls depends on how deep the stack already was when layout began:
-laid out from inside our command line, the same documents made several times as many
-mmap/munmap pairs as from a shallow stack, and took longer (bench/README.md, measured with
-`strace -c -e trace=mmap,munmap` and `perf stat -e page-faults`).
+laid out from inside our command line, the same documents make many more mmap/munmap
+pairs than from a shallow stack (`strace -c -e trace=mmap,munmap` shows them; the figures
+are in bench/README.md).
 
 `call_with_room(function, argument)` calls through a frame that declares a large value
 stack. The frame does not fit in the current chunk, so CPython gives it a new chunk of

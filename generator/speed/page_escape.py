@@ -5,8 +5,8 @@ Python-level constructor) only for its text to be joined into the page at once. 
 compiled code uses the result only as text to join (a macro's output is made Markup as a
 whole), so `page_escape` writes the same characters without the wrapper (bench/README.md
 has what it saves). It replaces the name compiled templates call, through Jinja's private
-`Template._from_namespace`: the one place Scrutiny reaches into a library, checked by
-tests/test_page_escape.py, which fails loudly if Jinja changes how templates escape.
+`Template._from_namespace`: the one private method of a library Scrutiny overrides, checked
+by tests/test_page_escape.py, which fails loudly if Jinja changes how templates escape.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 Workers are forked after the caller has set up what they need (the plan, the Jinja
 environment), so they inherit it instead of receiving it pickled; each hands back only a
-small result. Small jobs stay in this process: forking costs more than a few dozen pages.
+small result. The caller keeps small jobs in this process, where forking would cost more
+than it saves (`render.PARALLEL_THRESHOLD`).
 
 What a worker inherits is frozen for Python's cycle collector (`gc.freeze`, as the gc
 module's documentation advises before a fork): a collection in a worker would otherwise

@@ -282,8 +282,8 @@ class Staging:
         """Write a new file: whatever was there is unlinked first (it may be the live file)."""
         write_file(self.path / relative, chunks)
 
-    def commit(self) -> tuple[Manifest, list[str]]:
-        """Swap the next version in; returns its manifest and the paths no longer live."""
+    def commit(self) -> list[str]:
+        """Swap the next version in; returns the paths no longer live."""
         files: dict[str, LiveFile] = {}
         for relative, path in _files(self.path):
             key = self.key_of(relative)
@@ -305,7 +305,7 @@ class Staging:
         live = Manifest(self.plan.state, files)
         manifest.save(site, live)
         self._trim(live)
-        return live, sorted(set(self.live.manifest.files) - set(files))
+        return sorted(set(self.live.manifest.files) - set(files))
 
     def _trim(self, live: Manifest) -> None:
         """The spare folder now holds the version just replaced: keep only what is live at
