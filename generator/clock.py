@@ -44,3 +44,15 @@ def london_instant(wall: dt.datetime) -> dt.datetime:
                 break
     there = wall.replace(tzinfo=LONDON)
     return there.astimezone(dt.timezone(there.utcoffset()))
+
+
+def at_london_offset(moment: dt.datetime) -> dt.datetime:
+    """An aware moment as London's clock shows it, with that instant's fixed UTC offset, so
+    that it compares with other moments as an instant (see `london_instant`)."""
+    there = moment.astimezone(LONDON)
+    return there.astimezone(dt.timezone(there.utcoffset()))
+
+
+def now_in_london() -> dt.datetime:
+    """Now, to the second, as London's clock shows it (a fixed offset: see `at_london_offset`)."""
+    return at_london_offset(dt.datetime.now(dt.timezone.utc).replace(microsecond=0))

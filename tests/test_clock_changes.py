@@ -73,3 +73,39 @@ def test_an_embargo_in_the_skipped_hour_once_lifted_stays_lifted(tmp_path, make_
 def test_an_embargo_in_the_repeated_hour_once_lifted_stays_lifted(tmp_path, make_site):
     assert _release(tmp_path, make_site, "2026-10-25 01:30", "2026-10-24 23:00", 4) == (
         True, _utc("2026-10-25 00:30"))
+
+
+def test_now_and_as_of_in_the_repeated_hour_compare_as_instants():
+    # 00:50 UTC on 25 October 2026 is 01:50 BST, the first 01:50; 01:20+00:00 is 01:20 GMT,
+    # the second 01:20, thirty minutes later. Both on a London clock, with one shared zone,
+    # Python would compare 01:50 with 01:20 and call the later moment the earlier.
+    from generator.clock import at_london_offset
+    from generator.commands.common import AsOf
+
+    now = at_london_offset(_utc("2026-10-25 00:50"))
+    later = AsOf().convert("2026-10-25 01:20+00:00", None, None)
+    assert (now.hour, now.minute, later.hour, later.minute) == (1, 50, 1, 20)
+    assert later > now and later - now == dt.timedelta(minutes=30)
+
+
+@pytest.mark.parametrize("given", ["2026-10-25", "2026-10-25 01:20", "2026-10-25 01:20+00:00", "2026-10-25T00:20Z"])
+def test_the_moments_commands_work_for_carry_a_fixed_offset_not_the_zone(given):
+    # Two moments sharing the zone are compared by their wall clocks (the bug above); with
+    # fixed offsets every comparison is between instants.
+    from generator.clock import now_in_london
+    from generator.commands.common import AsOf
+
+    for moment in (now_in_london(), AsOf().convert(given, None, None)):
+        assert type(moment.tzinfo) is dt.timezone, moment.tzinfo
+
+
+def test_an_as_of_later_than_now_in_the_repeated_hour_is_a_rehearsal_not_the_live_site(
+        tmp_path, make_site, run_cli, monkeypatch):
+    from generator.clock import at_london_offset
+
+    root = make_site(tmp_path, {"meetings/torbay-2026-11-02.yaml": MEETING.format(until="2026-10-25 01:05+00:00")})
+    monkeypatch.setattr("generator.commands.site.now_in_london", lambda: at_london_offset(_utc("2026-10-25 00:50")))
+    result = run_cli("build", "--no-pdf", "--no-search", "-q", "--as-of", "2026-10-25 01:20+00:00", root=root)
+    assert result.exit_code == 0, result.output
+    assert (root / "output" / "preview").is_dir()
+    assert not (root / "output" / "site").exists()

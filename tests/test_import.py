@@ -296,6 +296,32 @@ def test_an_existing_plan_is_not_replaced_without_force(tmp_path, importer):
     assert not target.read_text().endswith("# edited by hand\n")
 
 
+@pytest.mark.parametrize("kept, says", [
+    ("status: draft\n", "status: draft"),
+    ('embargo_until: "2031-03-04 09:00"\n', 'embargo_until: "2031-03-04 09:00"'),
+    ("status: Draft\n", "status: draft"),
+])
+def test_a_plan_replaced_with_force_stays_a_draft_or_embargoed(tmp_path, importer, kept, says):
+    """--force replaces a plan from a newer spreadsheet; the plan it replaces was held back,
+    so the new one is too, and the import says so."""
+    from generator.build import check_site
+    from generator.plan.publication import public_corpus
+
+    root, run = importer()
+    source = save(torbay_workbook(), tmp_path / "plan.xlsx")
+    assert run(str(source), "--inspection", "torbay-2021").exit_code == 0
+    target = root / "content/action-plans/plan.yaml"
+    text = target.read_text()
+    target.write_text(text.replace("\nactions:", "\n" + kept.rstrip("\n") + "\nactions:", 1))
+    result = run(str(source), "--inspection", "torbay-2021", "--force")
+    assert result.exit_code == 0, result.output
+    assert f"kept from the plan it replaces: {says.replace(chr(34), '')}" in result.output.replace(chr(34), "")
+    assert says.replace('"', '') in target.read_text().replace('"', '')
+    corpus = check_site(root, dt.date(2025, 6, 30)).corpus
+    assert "plan" in corpus.action_plans
+    assert "plan" not in public_corpus(corpus, dt.datetime(2025, 6, 30, 12, tzinfo=dt.timezone.utc))[0].action_plans
+
+
 def test_the_inspection_must_exist_or_be_named(tmp_path, importer):
     root, run = importer()
     source = save(torbay_workbook(), tmp_path / "improvement plan.xlsx")

@@ -262,3 +262,38 @@ def test_an_output_that_reads_only_an_inspection_s_listing_facts_never_shows_its
         for iid in read_whole & {output.subject}:          # and the mark does reach a page that shows it
             assert f"Prosemark{iid.replace('-', '')}" in text, output.path
     assert listed_only > 20
+
+
+# --- an item released while its papers are also another item's ------------------------------
+
+ITEMS_SHARING_PAPERS = """\
+  - number: 6
+    title: Peer review (embargoed)
+    embargo_until: "2025-03-10 12:00"
+    appendices:
+      - {title: Peer review summary, markdown: attachments/torbay-peer-review.md}
+  - number: 7
+    title: Peer review, second look
+    appendices:
+      - {title: Peer review summary again, markdown: attachments/torbay-peer-review.md}
+"""
+BEFORE, AFTER = (dt.datetime(2025, 3, 10, hour, tzinfo=LONDON) for hour in (9, 15))
+
+
+@pytest.mark.parametrize("first, then", [(BEFORE, AFTER), (AFTER, BEFORE)], ids=["released", "back to embargoed"])
+def test_an_item_whose_papers_are_also_another_s_is_shown_as_at_the_moment(tmp_path, first, then) -> None:
+    """Item 6's only appendix is item 7's too, so no digest it names changes when its embargo
+    ends: the meeting's page and pack must still be made again, as a cold build makes them."""
+    root = tmp_path / "site"
+    shutil.copytree(REPO / "content", root / "content")
+    meeting = root / "content" / "meetings" / "dudley-csc-2021-03-17.yaml"
+    meeting.write_text(meeting.read_text(encoding="utf-8") + ITEMS_SHARING_PAPERS, encoding="utf-8")
+    build_in_place(root, now=first)
+    build_in_place(root, now=then)
+    page = "meetings/dudley-csc-2021-03-17/index.html"
+    assert all_files(root / "output" / "site")[page] == cold_build(root, tmp_path, now=then)[page]
+
+    corpus = check_site(root, then.date()).corpus
+    packs = {moment: next(o for o in plan_site(corpus, moment).outputs
+                          if o.path.endswith("dudley-csc-2021-03-17-agenda-pack.pdf")) for moment in (first, then)}
+    assert packs[first].inputs != packs[then].inputs

@@ -122,6 +122,22 @@ def test_the_next_release_is_when_a_build_first_publishes_it(tmp_path, make_site
     assert (root / "output/site/action-plans/torbay-2021-oocd/index.html").exists()
 
 
+@pytest.mark.parametrize("until", ["9999-12-31 23:30-05:00", "0001-01-01 00:30+05:00"])
+def test_an_embargo_beyond_the_calendar_on_a_london_clock_is_an_error_at_its_line(tmp_path, make_site, run_cli,
+                                                                                  until):
+    """It cannot be shown on a London clock (`list embargoed` said so with a traceback)."""
+    record = ("service: torbay-yot\nframework: hmip-youth-2021\npublished: 2025-02-24\n"
+              f'embargo_until: "{until}"\noverall: {{rating: Good}}\n')
+    root = make_site(tmp_path, {"inspections/torbay-2025.yaml": record})
+    checked = run_cli("check", root=root)
+    assert checked.exit_code == 1
+    assert re.search(r"content/inspections/torbay-2025\.yaml:4:\d+: error: embargo_until: .*beyond the calendar",
+                     checked.output), checked.output
+    listed = run_cli("list", "embargoed", root=root)
+    assert listed.exit_code == 1 and "1 content error" in listed.output, listed.output
+    assert isinstance(listed.exception, SystemExit), listed.exception       # not an OverflowError
+
+
 def test_drafts_lists_drafts_and_what_waits_for_them(listing):
     result = listing("drafts", "--as-of", "2021-03-01")
     assert result.exit_code == 0, result.output

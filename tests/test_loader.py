@@ -175,6 +175,24 @@ def test_a_file_without_a_front_matter_fence_is_all_body():
     assert split_front_matter("## Purpose\n") == (None, "## Purpose\n", 1)
 
 
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\u0085"])
+def test_a_fence_hidden_after_a_unicode_line_separator_does_not_end_the_front_matter(separator):
+    # grep, git and an editor show `status: draft` inside the front matter: so must we.
+    text = f"---\ntitle: Restructure\n# not for publication{separator}---\nstatus: draft\n---\n## Purpose\n"
+    front, body, body_line = split_front_matter(text)
+    assert "status: draft" in front
+    assert (body, body_line) == ("## Purpose\n", 6)
+
+
+def test_a_report_with_a_hidden_fence_is_an_error_not_a_public_paper(tmp_path, make_site):
+    from generator.build import check_site
+
+    report = ("---\ncouncil: torbay\nkind: scrutiny\ncommittee: Scrutiny\ndate: 2025-11-12\ntitle: Restructure\n"
+              "# not for publication\u2028---\nstatus: draft\n---\n## Purpose\n\nNot yet agreed.\n")
+    checked = check_site(make_site(tmp_path, {"reports/restructure.md": report}), dt.date(2025, 11, 1))
+    assert [p.path for p in checked.errors] == ["content/reports/restructure.md"]
+
+
 # --- finding the files of a site
 
 def test_a_folder_without_content_is_an_error(tmp_path):

@@ -17,6 +17,7 @@ import gzip
 import io
 import os
 import re
+import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -700,3 +701,25 @@ def test_members_pack_is_refused_in_a_folder_tools_publish_serves(small_site, tm
         assert result.exit_code == 2, result.output
         assert not target.exists()
 
+
+def test_papers_are_made_with_the_cycle_collector_at_its_usual_thresholds(tmp_path, monkeypatch):
+    """A build asks the collector to run rarely while it makes records and pages, but not
+    while it assembles papers: each assembly leaves cycles holding whole PDFs in native
+    memory, and a national build's process grew to gigabytes waiting for a pass."""
+    import gc
+
+    import generator.render as render
+    from generator.build import BuildOptions, build_site
+    from generator.speed.collector import USUAL_THRESHOLDS
+
+    seen = []
+
+    def papers_recording_the_thresholds(*args, **kwargs):
+        seen.append(gc.get_threshold())
+        return iter(())
+    monkeypatch.setattr(render, "render_pdfs", papers_recording_the_thresholds)
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    now = dt.datetime(2025, 6, 30, 12, tzinfo=dt.timezone.utc)
+    build_site(BuildOptions(root=tmp_path, output=tmp_path / "output" / "site", now=now, search=False, jobs=1))
+    assert seen == [USUAL_THRESHOLDS]
+    assert gc.get_threshold() == USUAL_THRESHOLDS

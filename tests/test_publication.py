@@ -82,3 +82,23 @@ def test_an_unchanged_rebuild_skips_work_until_an_embargo_ends_the_same_day(tmp_
     edited = root / "content/inspections/sandwell-2018.yaml"
     edited.write_text(edited.read_text() + "\n")                 # any change to an input is seen
     assert build(root, now=morning.replace(hour=14)).plan is not None
+
+
+@pytest.mark.parametrize("word, public", [("Draft", False), ("DRAFT ", False), ("Published", True)])
+def test_a_status_is_read_in_any_case(tmp_path, make_site, word, public):
+    from generator.build import check_site
+    from generator.plan.publication import public_corpus
+
+    record = f"service: torbay-yot\nframework: hmip-youth-2021\npublished: 2025-02-24\nstatus: {word}\n"
+    checked = check_site(make_site(tmp_path, {"inspections/torbay-2025.yaml": record}), dt.date(2025, 3, 1))
+    assert not checked.errors, [str(p) for p in checked.errors]
+    now = dt.datetime(2025, 3, 1, 12, tzinfo=dt.timezone.utc)
+    assert ("torbay-2025" in public_corpus(checked.corpus, now)[0].inspections) is public
+
+
+def test_withdrawn_is_not_a_status_and_the_error_says_how_to_withdraw(tmp_path, make_site, run_cli):
+    record = "service: torbay-yot\nframework: hmip-youth-2021\npublished: 2025-02-24\nstatus: withdrawn\n"
+    result = run_cli("check", root=make_site(tmp_path, {"inspections/torbay-2025.yaml": record}))
+    assert result.exit_code == 1
+    assert ("content/inspections/torbay-2025.yaml:4:9: error: status: 'withdrawn' is not a status "
+            "(draft (not public: to withdraw a published record, make it a draft) or published)") in result.output

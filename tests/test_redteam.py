@@ -565,7 +565,7 @@ def test_a_preview_aimed_inside_the_live_site_is_refused(tmp_path, make_site, ho
 
 # === 17. OTHER (data loss): -o naming a folder that already holds something else ===============
 
-@pytest.mark.parametrize("where", ["a folder of other files", "the site's own folder"])
+@pytest.mark.parametrize("where", ["a folder of other files", "the site's own folder", "output/ itself"])
 def test_building_into_a_folder_that_holds_other_files_never_deletes_them(tmp_path, make_site, where):
     """A build swaps its next version with whatever is at -o, then deletes the version it
     replaced when no manifest vouched for it (`Staging._trim`: "a version nothing vouched
@@ -575,6 +575,9 @@ def test_building_into_a_folder_that_holds_other_files_never_deletes_them(tmp_pa
     root = make_site(tmp_path / "site")
     if where == "the site's own folder":
         target, precious = root, root / "content" / "site.yaml"
+    elif where == "output/ itself":         # it holds the live site (and the members' papers)
+        assert run(root, "build", *QUICK).exit_code == 0
+        target, precious = root / "output", root / "output" / "site" / "index.html"
     else:
         target = tmp_path / "Desktop"
         target.mkdir()

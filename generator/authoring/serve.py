@@ -38,7 +38,7 @@ from typing import Callable
 
 from generator.authoring import AuthoringError
 from generator.build import BuildOptions, build_site
-from generator.clock import LONDON
+from generator.clock import LONDON, now_in_london
 from generator.problems import OutputError, Problem, Severity
 from generator.speed.collector import collect_while_idle
 from generator.speed.memo import BuildMemo
@@ -248,7 +248,7 @@ class Builder:
         self.memo = BuildMemo()
 
     def now(self) -> dt.datetime:
-        return self.options.as_of or dt.datetime.now(LONDON).replace(microsecond=0)
+        return self.options.as_of or now_in_london()
 
     def build(self, reason: str = "", changed: bool = False) -> bool:
         """Build once; `changed`: files changed or an embargo ended since the last build, so

@@ -30,12 +30,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic_core import PydanticCustomError
 
 from generator.authoring import AuthoringError
 from generator.load.documents import read_document
 from generator.load.files import ID_PATTERN
 from generator.model.action_plan import ActionPlan
-from generator.model.types import LONDON, RAG, parse_rag
+from generator.model.types import LONDON, RAG, parse_local_datetime, parse_rag
 from generator.problems import did_you_mean
 from generator.validate import validate_document
 
@@ -608,7 +609,7 @@ def yaml_text(value: str, indent: int) -> str:
 
 def plan_yaml(plan: dict, header: list[str]) -> str:
     out = [*header]
-    for key in ("inspection", "title", "owner", "status"):
+    for key in ("inspection", "title", "owner", "status", "embargo_until"):
         if plan.get(key) is not None:
             out.append(f"{key}: {yaml_text(str(plan[key]), 0)}")
     out.append("actions:")
@@ -631,6 +632,25 @@ def plan_yaml(plan: dict, header: list[str]) -> str:
             if "note" in update:
                 out.append(f"        note: {yaml_text(update['note'], 8)}")
     return "\n".join(out) + "\n"
+
+
+def replaced_publication(target: Path, root: Path) -> tuple[dict[str, str], str | None]:
+    """What the plan `--force` replaces says of its publication (`status`, `embargo_until`),
+    kept so that a draft or embargoed plan stays so, and a note saying so. Anything but a
+    readable `status: published` is kept as a draft: when in doubt, nothing is published."""
+    document, problems = read_document(target, root, "action_plan")
+    data = document.data if document is not None and not problems and isinstance(document.data, dict) else {}
+    published = data and str(data.get("status", "published")).strip().lower() == "published"
+    kept = {} if published else {"status": "draft"}
+    embargo = data.get("embargo_until")
+    if embargo is not None:
+        try:
+            parse_local_datetime(embargo)
+            kept["embargo_until"] = str(embargo)
+        except PydanticCustomError:
+            kept["status"] = "draft"
+    said = ", ".join(f"{key}: {value}" for key, value in sorted(kept.items(), reverse=True))
+    return kept, f"kept from the plan it replaces: {said}" if said else None
 
 
 # --------------------------------------------------------------------------- the command
@@ -721,8 +741,12 @@ def import_action_plan(root: Path, source: Path, inspection: str | None = None, 
     if problems:
         raise SheetErrors(problems)
 
+    kept, kept_note = replaced_publication(target, root) if target.exists() else ({}, None)
     plan = {"inspection": inspection, "title": title or default_title(sheet, columns, source),
-            "status": "draft" if draft else None, "actions": actions}
+            "status": "draft" if draft else kept.get("status"), "embargo_until": kept.get("embargo_until"),
+            "actions": actions}
+    if kept_note:
+        notes.insert(0, kept_note)
     ActionPlan.model_validate({k: v for k, v in plan.items() if v is not None})   # a bug if this fails
     kind = KINDS["action-plan"]
     header = [schema_line(root, kind, target),

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from generator.clock import LONDON, london_instant
+from generator.clock import at_london_offset, london_instant, now_in_london
 from generator.problems import Severity
 
 if TYPE_CHECKING:
@@ -33,10 +33,6 @@ def inside_live_site(target: Path, root: Path) -> bool:
     return target == live or live in target.parents
 
 
-def now_in_london() -> dt.datetime:
-    return dt.datetime.now(LONDON).replace(microsecond=0)
-
-
 def moment(as_of: dt.datetime | None) -> dt.datetime:
     """The moment a command works for: --as-of, or now."""
     return as_of or now_in_london()
@@ -53,10 +49,10 @@ class AsOf(click.ParamType):
         try:
             if len(value) == 10:
                 day = dt.date.fromisoformat(value)
-                return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=LONDON)
+                return london_instant(dt.datetime.combine(day, dt.time(23, 59, 59)))
             given = dt.datetime.fromisoformat(value.replace(" ", "T", 1))
             # One instant, one London day: the day a paper is "as at" never follows the offset given.
-            return given.astimezone(LONDON) if given.tzinfo else london_instant(given)
+            return at_london_offset(given) if given.tzinfo else london_instant(given)
         except ValueError:
             self.fail(f"'{value}' is not a date; write YYYY-MM-DD or 'YYYY-MM-DD HH:MM'", param, ctx)
         except OverflowError:

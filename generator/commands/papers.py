@@ -15,8 +15,8 @@ from pathlib import Path
 
 import click
 
-from generator.commands.common import (AsOf, inside_live_site, moment, now_in_london, print_problems, real_path,
-                                       site_root)
+from generator.clock import now_in_london
+from generator.commands.common import AsOf, inside_live_site, moment, print_problems, real_path, site_root
 from generator.problems import OutputError, did_you_mean
 from generator.write.manifest import manifest_path
 

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from generator.commands.common import (AsOf, inside_live_site, moment, now_in_london, print_problems, real_path,
-                                       site_root)
+from generator.clock import now_in_london
+from generator.commands.common import AsOf, inside_live_site, moment, print_problems, real_path, site_root
 from generator.plan.state import BuildOptions
 from generator.problems import OutputError, Severity
 from generator.progress import Progress

@@ -125,10 +125,11 @@ def inside(path: Path | str, root: Path) -> bool:
     return real == str(root) or real.startswith(str(root) + os.sep)
 
 
-def _outside(shown: str) -> Problem:
+def _outside(shown: str, folder: str = "the site's folder") -> Problem:
     return Problem(shown, 0, 0, Severity.ERROR, "",
-                   "a symbolic link here leads outside the site's folder, and is not followed",
-                   "copy the file or folder into the site instead")
+                   f"a symbolic link here leads outside {folder}, and is not followed",
+                   "copy the file or folder into the site instead" if folder == "the site's folder"
+                   else f"copy the file into {folder} instead")
 
 
 def _badly_named(shown: str, problems: list[Problem]) -> bool:
@@ -144,10 +145,12 @@ def _badly_named(shown: str, problems: list[Problem]) -> bool:
         return True
 
 
-def _walk(folder: Path, shown: str, root: Path, problems: list[Problem]) -> Iterator[tuple[Path, str]]:
+def _walk(folder: Path, shown: str, problems: list[Problem]) -> Iterator[tuple[Path, str]]:
     """(file, name shown) under `folder`, in name order, hidden names left out. A link (to a
-    file or a folder) is followed only when it stays inside `root`; a folder met twice
-    (links in a circle) is walked once."""
+    file or a folder) is followed only when it stays inside `folder`: an attachment or a
+    template that led to a record's file (a draft's), or into output/, would publish what
+    that record or build withholds. A folder met twice (links in a circle) is walked once."""
+    root = Path(os.path.realpath(folder))
     seen: set[str] = set()
     stack = [(folder, shown)]
     while stack:
@@ -169,7 +172,7 @@ def _walk(folder: Path, shown: str, root: Path, problems: list[Problem]) -> Iter
             if _badly_named(child_shown, problems):
                 continue
             if entry.is_symlink() and not inside(entry.path, root):
-                problems.append(_outside(child_shown))
+                problems.append(_outside(child_shown, shown))
             elif entry.is_dir():
                 folders.append((Path(entry.path), child_shown))
             elif entry.is_file():
@@ -240,7 +243,7 @@ def find_files(root: Path) -> SiteFiles:
     if attachments.is_symlink() and not inside(attachments, root):
         problems.append(_outside(f"content/{ATTACHMENTS}"))
     elif attachments.is_dir():
-        for file, shown in _walk(attachments, f"content/{ATTACHMENTS}", root, problems):
+        for file, shown in _walk(attachments, f"content/{ATTACHMENTS}", problems):
             found.append(Found(file, "attachment", file.stem, shown))
 
     for folder in sorted(p.name for p in content.iterdir() if p.is_dir() and not p.name.startswith(".")):
@@ -272,7 +275,7 @@ def _find_templates(root: Path, problems: list[Problem]) -> Mapping[str, Templat
             continue
         if not folder.is_dir():
             continue
-        for file, shown in _walk(folder, prefix, allowed, problems):
+        for file, shown in _walk(folder, prefix, problems):
             name = shown[len(prefix) + 1:]
             raw, read_problems = read_limited(file, root, MAX_RECORD_BYTES, shown)
             text, decode_problems = decode_text(raw, shown) if raw is not None else (None, [])

@@ -19,7 +19,7 @@ from generator.model.framework import Period
 
 Url = Annotated[str, Field(pattern=r"^https?://[^\s<>\"]+$", max_length=2000)]
 from generator.model.types import (RECORD_CONFIG, DateOrMonthField, Ident, LocalDateTime,
-                                   RatingField, Status, Text)
+                                   RatingField, Status, StatusField, Text)
 
 
 # A slotted pydantic dataclass, not a model: a national corpus has many (generator/model/__init__.py).
@@ -183,7 +183,7 @@ class Inspection(BaseModel):
     fieldwork: Period | None = Field(None, description="when inspectors did the fieldwork (from and to dates)")
     published: DateOrMonthField | None = Field(None, description="the date the report was published")
     lead_inspector: Text | None = Field(None, description="the HM Inspector who led the inspection")
-    status: Status = Field(Status.PUBLISHED, description="draft (never published) or published (public after any embargo)")
+    status: StatusField = Field(Status.PUBLISHED, description="draft (not public) or published (public after any embargo)")
     embargo_until: LocalDateTime | None = Field(None, description="nothing of it is public before this (London time)")
     overall: Overall = Field(Overall(), description="the overall rating and score as published; checked by the rules")
     introduction: Text | None = Field(None, description="a short introduction, in your own words (Markdown)")

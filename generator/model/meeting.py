@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from generator.model.council import Contact
-from generator.model.types import RECORD_CONFIG, Date, Ident, LocalDateTime, Status, Text
+from generator.model.types import RECORD_CONFIG, Date, Ident, LocalDateTime, Status, StatusField, Text
 
 SOURCE_FIELDS = ("inspection", "action_plan", "markdown", "pdf")
 
@@ -106,6 +106,6 @@ class Meeting(BaseModel):
     issued: Date | None = Field(None, description="the date the pack (or letter) is issued")
     first_page: int = Field(1, ge=1, description="the first page number (a supplementary pack continues the main one)")
     duplex: bool | None = Field(None, description="the pack printed double-sided (default: the council's)")
-    status: Status = Field(Status.PUBLISHED, description="draft | published")
+    status: StatusField = Field(Status.PUBLISHED, description="draft | published")
     embargo_until: LocalDateTime | None = Field(None, description="nothing of it is public before this")
     items: list[AgendaItem] = Field(min_length=1, description="the agenda items")

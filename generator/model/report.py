@@ -7,7 +7,7 @@ from enum import Enum
 from pydantic import BaseModel, Field
 
 from generator.model.council import Contact
-from generator.model.types import RECORD_CONFIG, Date, Ident, LocalDateTime, Status, Text
+from generator.model.types import RECORD_CONFIG, Date, Ident, LocalDateTime, Status, StatusField, Text
 
 
 class ReportKind(str, Enum):
@@ -77,5 +77,5 @@ class ReportFrontMatter(BaseModel):
     recommendations: Recommendations = Recommendations()
     contact: Contact | None = None
     signed_by: Signatory | None = None
-    status: Status = Status.PUBLISHED
+    status: StatusField = Status.PUBLISHED
     embargo_until: LocalDateTime | None = None

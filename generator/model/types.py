@@ -219,6 +219,11 @@ def parse_local_datetime(value: Any) -> dt.datetime:
     if moment is None:
         raise PydanticCustomError("datetime", "expected a date and time, got {got}", {
             "got": _shown(value), "hint": "write 2021-03-03 00:01 (London time) or just 2021-03-03"})
+    try:
+        moment.astimezone(LONDON)                # every moment is shown on a London clock
+    except OverflowError:
+        raise PydanticCustomError("datetime", "'{value}' is beyond the calendar on a London clock", {
+            "value": text, "hint": "give a date between the years 1 and 9999"}) from None
     return moment if moment.tzinfo else london_instant(moment)
 
 
@@ -272,3 +277,19 @@ Ident = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,79}$",
 class Status(str, Enum):
     DRAFT = "draft"
     PUBLISHED = "published"
+
+
+def parse_status(value: Any) -> Status:
+    """'draft' or 'published', in any case. Anything else is an error that says how to take a
+    record down, since a word such as 'withdrawn' is what a clerk doing so is likely to write."""
+    if isinstance(value, Status):
+        return value
+    word = value.strip().lower() if isinstance(value, str) else None
+    if word in ("draft", "published"):
+        return Status(word)
+    raise PydanticCustomError("status", "'{value}' is not a status", {
+        "value": value, "hint": "draft (not public: to withdraw a published record, make it a draft) or published"})
+
+
+StatusField = Annotated[Status, BeforeValidator(parse_status),
+                        WithJsonSchema({"type": "string", "enum": [s.value for s in Status]})]

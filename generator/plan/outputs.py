@@ -116,6 +116,14 @@ def part_inputs(c: Corpus, kind: str, ref: str, day: str) -> set[str]:
     return {f"attachment:{ref}"}
 
 
+def items_to_follow(view: MeetingView) -> set[str]:
+    """Which of a meeting's items are still to follow, as an input name: it shapes the
+    meeting's page and front sheet even when an item's papers are also another's, whose
+    digests alone would not change when the item is released."""
+    numbers = [str(item.number) for item in view.items if item.to_follow]
+    return {f"to-follow:{view.id}:{','.join(numbers)}"} if numbers else set()
+
+
 def pack_outputs(c: Corpus, view: MeetingView, fixed: bool = True) -> list[Output]:
     """A meeting's public agenda pack and, for clerks who upload items one by one, each item's
     report (meetings/<id>/item-<n>.pdf) and each public appendix (item-<n>-appendix-<k>.pdf).
@@ -124,7 +132,7 @@ def pack_outputs(c: Corpus, view: MeetingView, fixed: bool = True) -> list[Outpu
     Exempt appendices are neither read nor written: the public pack carries a notice page."""
     mid = view.id
     day = as_at(meeting_as_at(c, mid), fixed)
-    inputs = {SITE, f"meeting:{mid}", f"council:{view.council_id}"}
+    inputs = {SITE, f"meeting:{mid}", f"council:{view.council_id}", *items_to_follow(view)}
     for item in view.items:
         if item.to_follow:
             continue
@@ -279,7 +287,7 @@ def _outputs(c: Corpus, pdf: bool, fixed: bool = True) -> list[Output]:
             outputs.append(Output(f"reports/{rid}/{rid}.pdf", "pdf", rid, "paper_report.html",
                                   tuple(sorted({SITE, *report_inputs(c, rid, day), *meeting})), front.title))
     for mid, view in c.meetings.items():
-        related = {f"meeting:{mid}", f"council:{view.council_id}"}
+        related = {f"meeting:{mid}", f"council:{view.council_id}", *items_to_follow(view)}
         for item in view.items:
             if item.report_id:
                 related.add(f"report:{item.report_id}")

@@ -18,6 +18,7 @@ from generator.render.data import DATA_FROM_PARTS, DataParts, data_parts, render
 from generator.render.html import make_environment, render_page
 from generator.render.papers import render_pdfs
 from generator.render.search import index_site
+from generator.speed.collector import usual_collections
 from generator.speed.memo import MatchMemo
 from generator.speed.parallel import default_jobs, forked_map
 
@@ -52,10 +53,11 @@ def render_site(root: Path, plan: Plan, todo: Sequence[Output], templates: Mappi
     done += render_pages(env, plan, pages, write, jobs, progress, parts)
     papers = [o for o in todo if o.kind in ("pdf", "pack")]
     if papers:
-        for path, data in render_pdfs(root, plan, templates, papers, jobs=jobs, progress=progress,
-                                      reuse_layouts=reuse_layouts):
-            write(path, (data,))
-            done.append(path)
+        with usual_collections():
+            for path, data in render_pdfs(root, plan, templates, papers, jobs=jobs, progress=progress,
+                                          reuse_layouts=reuse_layouts):
+                write(path, (data,))
+                done.append(path)
     for output in todo:
         if output.is_folder:                # the search index, last: it indexes the finished pages
             index_site(folder / output.path, folder)

@@ -4,7 +4,8 @@ A build allocates millions of objects that live until it ends and frees few of t
 pass of the collector walks all of them to find nothing. With the first generation's
 threshold raised, those passes come rarely; reference counting still frees everything as
 usual, and the collector runs as before once the build is over (bench/README.md has what
-it saves).
+it saves). Not while papers are assembled (`usual_collections`): that leaves cycles
+holding whole PDFs in native memory, which waiting would let pile up.
 
 `scrutiny serve` keeps a large memo between builds: a full pass over it, whenever the
 collector's counts happen to call for one, would fall inside the next build. Serve runs
@@ -18,12 +19,24 @@ from contextlib import contextmanager
 from typing import Iterator
 
 ALLOCATIONS_BETWEEN_PASSES = 100_000
+USUAL_THRESHOLDS = gc.get_threshold()
 
 
 @contextmanager
 def rare_collections() -> Iterator[None]:
     before = gc.get_threshold()
     gc.set_threshold(ALLOCATIONS_BETWEEN_PASSES, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
+@contextmanager
+def usual_collections() -> Iterator[None]:
+    """The collector at its usual thresholds, inside `rare_collections`."""
+    before = gc.get_threshold()
+    gc.set_threshold(*USUAL_THRESHOLDS)
     try:
         yield
     finally:

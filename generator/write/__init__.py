@@ -61,6 +61,9 @@ def check_target(site: Path, root: Path) -> None:
         raise OutputError(f"{site} holds the site's own files; build into a folder of its own, e.g. output/site")
     if site.is_symlink() or site.exists() and not site.is_dir():     # a link left: one in a loop
         raise OutputError(f"{site} is not a folder; give a folder for the site")
+    if site == root / "output":           # it holds the live site, the previews and the members' papers
+        raise OutputError(f"{site} holds every build's folders, which a build there would replace; "
+                          "build into a folder inside it, e.g. output/site")
     ours = site.is_relative_to(root / "output") or manifest.manifest_path(site).exists()
     if not ours and site.is_dir() and any(site.iterdir()):
         raise OutputError(f"{site} already holds files Scrutiny did not make, which a build would replace; "
