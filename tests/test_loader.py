@@ -184,6 +184,10 @@ def test_a_fence_hidden_after_a_unicode_line_separator_does_not_end_the_front_ma
     assert (body, body_line) == ("## Purpose\n", 6)
 
 
+def test_a_file_with_cr_line_ends_only_is_read_as_lines():
+    assert split_front_matter("---\rtitle: T\rstatus: draft\r---\rBody\r") == ("title: T\nstatus: draft\n", "Body\n", 5)
+
+
 def test_a_report_with_a_hidden_fence_is_an_error_not_a_public_paper(tmp_path, make_site):
     from generator.build import check_site
 

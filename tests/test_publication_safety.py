@@ -536,6 +536,15 @@ def link_attachment_to_a_draft(root: Path, outside: Path) -> str:
     return "content/attachments/notes.md"
 
 
+def link_attachments_into_output(root: Path, outside: Path) -> str:
+    """content/attachments: a link to the members' papers a build wrote under output/."""
+    (root / "output" / "confidential").mkdir(parents=True)
+    (root / "output" / "confidential" / "notes.md").write_text(f"{DRAFT} exempt\n", encoding="utf-8")
+    shutil.rmtree(root / "content" / "attachments")
+    (root / "content" / "attachments").symlink_to(root / "output" / "confidential", target_is_directory=True)
+    return "content/attachments"
+
+
 def link_template_to_a_draft(root: Path, outside: Path) -> str:
     (root / "templates").mkdir(exist_ok=True)
     (root / "templates" / "_notes.html").symlink_to("../content/inspections/" + draft_inspection(root).split("/")[-1])
@@ -546,7 +555,8 @@ LINKS = {"content/attachments to a folder elsewhere": (link_attachments_outside,
          "templates/_footer.html to /etc/passwd": (link_footer_to_passwd, "root:x:0:0"),
          "templates to a folder elsewhere": (link_templates_outside, OUTSIDE),
          "an attachment to a draft record's file": (link_attachment_to_a_draft, DRAFT),
-         "a template to a draft record's file": (link_template_to_a_draft, DRAFT)}
+         "a template to a draft record's file": (link_template_to_a_draft, DRAFT),
+         "content/attachments into output/": (link_attachments_into_output, DRAFT)}
 
 
 def run_cli(root: Path, *args: str):

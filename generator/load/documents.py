@@ -131,6 +131,8 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
     """Split '---\\nYAML\\n---\\nbody' into (yaml, body, body's first line). Lines end at '\\n'
     only, as grep, git and an editor show them: `splitlines` would also end one at U+2028
     and its kin, so a fence hidden after one on a comment line would end the YAML early."""
+    if "\n" not in text:
+        text = text.replace("\r", "\n")      # a file saved with CR line ends only (classic Mac)
     lines = text.split("\n")
     lines = [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
     if not lines or lines[0].rstrip("\r\n") != "---":

@@ -125,9 +125,19 @@ def inside(path: Path | str, root: Path) -> bool:
     return real == str(root) or real.startswith(str(root) + os.sep)
 
 
+BUILT = ("output", ".cache")          # what builds write inside a site's folder
+
+
+def _leads_out(path: Path | str, root: Path) -> bool:
+    """True when a link at `path` leads outside the site's folder, or into what builds write
+    there: a build's output read back as content would publish what that build withheld."""
+    return not inside(path, root) or any(inside(path, root / made) for made in BUILT)
+
+
 def _outside(shown: str, folder: str = "the site's folder") -> Problem:
     return Problem(shown, 0, 0, Severity.ERROR, "",
-                   f"a symbolic link here leads outside {folder}, and is not followed",
+                   f"a symbolic link here leads outside {folder}"
+                   + (" (or into output/ or .cache/)" if folder == "the site's folder" else "") + ", and is not followed",
                    "copy the file or folder into the site instead" if folder == "the site's folder"
                    else f"copy the file into {folder} instead")
 
@@ -189,7 +199,7 @@ def find_files(root: Path) -> SiteFiles:
              for file in sorted(BUILT_IN_FRAMEWORKS.glob("*.yaml"))]
     templates = _find_templates(root, problems)
     content = root / "content"
-    if content.is_symlink() and not inside(content, root):
+    if content.is_symlink() and _leads_out(content, root):
         problems.append(_outside("content"))
         return SiteFiles(root, tuple(found), templates, tuple(problems), theme_assets())
     if not content.is_dir():
@@ -198,7 +208,7 @@ def find_files(root: Path) -> SiteFiles:
         return SiteFiles(root, tuple(found), templates, tuple(problems), theme_assets())
 
     site_file = content / "site.yaml"
-    if site_file.is_symlink() and not inside(site_file, root):
+    if site_file.is_symlink() and _leads_out(site_file, root):
         problems.append(_outside("content/site.yaml"))
     elif site_file.is_file():
         found.append(Found(site_file, "site", "site", "content/site.yaml"))
@@ -208,7 +218,7 @@ def find_files(root: Path) -> SiteFiles:
 
     for folder, (kind, suffixes) in RECORD_FOLDERS.items():
         directory = content / folder
-        if directory.is_symlink() and not inside(directory, root):
+        if directory.is_symlink() and _leads_out(directory, root):
             problems.append(_outside(f"content/{folder}"))
             continue
         if not directory.is_dir():
@@ -229,7 +239,7 @@ def find_files(root: Path) -> SiteFiles:
                 continue
             if suffix in suffixes:
                 seen[stem] = name
-            if entry.is_symlink() and not inside(entry.path, root):
+            if entry.is_symlink() and _leads_out(entry.path, root):
                 problems.append(_outside(shown))
             elif suffix not in suffixes:
                 problems.append(Problem(shown, 0, 0, Severity.WARNING, "",
@@ -240,7 +250,7 @@ def find_files(root: Path) -> SiteFiles:
                 problems += id_problems
 
     attachments = content / ATTACHMENTS
-    if attachments.is_symlink() and not inside(attachments, root):
+    if attachments.is_symlink() and _leads_out(attachments, root):
         problems.append(_outside(f"content/{ATTACHMENTS}"))
     elif attachments.is_dir():
         for file, shown in _walk(attachments, f"content/{ATTACHMENTS}", problems):
@@ -270,7 +280,7 @@ def _find_templates(root: Path, problems: list[Problem]) -> Mapping[str, Templat
     site_folder = root / "templates"
     for folder, prefix, allowed in ((THEME_TEMPLATES, "(theme) templates", Path(os.path.realpath(THEME_TEMPLATES))),
                                     (site_folder, "templates", root)):
-        if folder.is_symlink() and not inside(folder, allowed):
+        if folder.is_symlink() and (_leads_out(folder, root) if folder == site_folder else not inside(folder, allowed)):
             problems.append(_outside(prefix))
             continue
         if not folder.is_dir():
