@@ -181,7 +181,8 @@ def register(cli: click.Group) -> None:
     @click.option("--as-of", type=AsOf(), default=None,
                   help="Date the progress updates (default: today).")
     @click.option("--draft", is_flag=True, help="Write 'status: draft' (kept off the public site).")
-    @click.option("--force", is_flag=True, help="Replace an existing plan with the same id (a draft or embargoed plan stays so).")
+    @click.option("--force", is_flag=True,
+                  help="Replace an existing plan with the same id (a draft or embargoed plan stays so).")
     @click.pass_context
     def import_action_plan(ctx: click.Context, source: Path, inspection: str | None, plan_id: str | None,
                            title: str | None, mapping: str | None, sheet: str | None,

@@ -134,12 +134,10 @@ def _leads_out(path: Path | str, root: Path) -> bool:
     return not inside(path, root) or any(inside(path, root / made) for made in BUILT)
 
 
-def _outside(shown: str, folder: str = "the site's folder") -> Problem:
-    return Problem(shown, 0, 0, Severity.ERROR, "",
-                   f"a symbolic link here leads outside {folder}"
-                   + (" (or into output/ or .cache/)" if folder == "the site's folder" else "") + ", and is not followed",
-                   "copy the file or folder into the site instead" if folder == "the site's folder"
-                   else f"copy the file into {folder} instead")
+def _outside(shown: str, where: str = "the site's folder (or into output/ or .cache/)",
+             instead: str = "copy the file or folder into the site instead") -> Problem:
+    return Problem(shown, 0, 0, Severity.ERROR, "", f"a symbolic link here leads outside {where}, and is not followed",
+                   instead)
 
 
 def _badly_named(shown: str, problems: list[Problem]) -> bool:
@@ -182,7 +180,7 @@ def _walk(folder: Path, shown: str, problems: list[Problem]) -> Iterator[tuple[P
             if _badly_named(child_shown, problems):
                 continue
             if entry.is_symlink() and not inside(entry.path, root):
-                problems.append(_outside(child_shown, shown))
+                problems.append(_outside(child_shown, shown, f"copy the file into {shown} instead"))
             elif entry.is_dir():
                 folders.append((Path(entry.path), child_shown))
             elif entry.is_file():
@@ -278,9 +276,8 @@ def _find_templates(root: Path, problems: list[Problem]) -> Mapping[str, Templat
     """The theme's templates, each replaced by the site's own of the same name (templates/)."""
     found: dict[str, Template] = {}
     site_folder = root / "templates"
-    for folder, prefix, allowed in ((THEME_TEMPLATES, "(theme) templates", Path(os.path.realpath(THEME_TEMPLATES))),
-                                    (site_folder, "templates", root)):
-        if folder.is_symlink() and (_leads_out(folder, root) if folder == site_folder else not inside(folder, allowed)):
+    for folder, prefix in ((THEME_TEMPLATES, "(theme) templates"), (site_folder, "templates")):
+        if folder == site_folder and folder.is_symlink() and _leads_out(folder, root):
             problems.append(_outside(prefix))
             continue
         if not folder.is_dir():

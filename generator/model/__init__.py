@@ -7,8 +7,8 @@ Records are pydantic models; the parts of them that a national corpus holds by t
 hundred thousand (progress updates, actions, key questions, standards' findings, periods,
 indicator values) are slotted pydantic dataclasses instead. They validate alike and say
 their errors alike (generator/validate.py), but a model keeps a dict of its fields and a
-set of the names given for each instance, which a large corpus pays for in memory. Their fields are keyword-only, so they may be listed in any
-order, as in a model.
+set of the names given for each instance, which a large corpus pays for in memory. Their
+fields are keyword-only, so they may be listed in any order, as in a model.
 """
 
 from generator.model.action_plan import ActionPlan

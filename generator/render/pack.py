@@ -153,8 +153,9 @@ def overlay_font(style: str, cache_dir: Path | None = None) -> OverlayFont:
     """Liberation Sans subset to printable ASCII, for stamps and page numbers.
 
     Subsetting with fontTools is slow next to assembling a pack, so the result is kept in
-    memory and, when `cache_dir` is given, on disk, keyed by the font file's digest. It is deterministic:
-    no timestamps are recalculated, and the subset tag comes from the subset's bytes."""
+    memory and, when `cache_dir` is given, on disk, keyed by the font file's digest. It is
+    deterministic: no timestamps are recalculated, and the subset tag comes from the
+    subset's bytes."""
     from generator.render.paper_fonts import check_fonts
 
     path = check_fonts()[style]
@@ -511,7 +512,8 @@ class _Assembler:
     """Builds one output PDF. Normally a new file that each piece is copied into; with
     `adopt`, the output is that document itself (a lone paper of our own), whose pages and
     elements are already where they belong, so nothing is copied (copying every object of
-    a paper into a new file is most of the work of assembling it). Both ways run the same steps and give the same structure."""
+    a paper into a new file is most of the work of assembling it). Both ways run the same
+    steps and give the same structure."""
 
     def __init__(self, meta: Metadata, cache_dir: Path | None = None, adopt=None) -> None:
         import pikepdf

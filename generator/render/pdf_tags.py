@@ -607,9 +607,9 @@ class _Tree:
 #
 # The merge compares the text of header rows and the artifact pass needs every page's MCIDs.
 # pikepdf's parser gives both, but parsing every page, and reading what it gives back, is
-# slow next to the rest of the repair: `_scan` reads them from the content bytes with a few patterns
-# instead, where it can prove that it reads what the parser would, and `_parse` asks the
-# parser where it cannot.
+# slow next to the rest of the repair: `_scan` reads them from the content bytes with a few
+# patterns instead, where it can prove that it reads what the parser would, and `_parse`
+# asks the parser where it cannot.
 
 class _PageMarks:
     """One page's marked content: the MCIDs its BDC operators open, in order, and per MCID the

@@ -15,7 +15,7 @@ that pass itself after each build instead, while it waits for the next save.
 from __future__ import annotations
 
 import gc
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Iterator
 
 ALLOCATIONS_BETWEEN_PASSES = 100_000
@@ -23,24 +23,22 @@ USUAL_THRESHOLDS = gc.get_threshold()
 
 
 @contextmanager
-def rare_collections() -> Iterator[None]:
+def _thresholds(*thresholds: int) -> Iterator[None]:
     before = gc.get_threshold()
-    gc.set_threshold(ALLOCATIONS_BETWEEN_PASSES, *before[1:])
+    gc.set_threshold(*thresholds)
     try:
         yield
     finally:
         gc.set_threshold(*before)
 
 
-@contextmanager
-def usual_collections() -> Iterator[None]:
+def rare_collections() -> AbstractContextManager[None]:
+    return _thresholds(ALLOCATIONS_BETWEEN_PASSES, *gc.get_threshold()[1:])
+
+
+def usual_collections() -> AbstractContextManager[None]:
     """The collector at its usual thresholds, inside `rare_collections`."""
-    before = gc.get_threshold()
-    gc.set_threshold(*USUAL_THRESHOLDS)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
+    return _thresholds(*USUAL_THRESHOLDS)
 
 
 def collect_while_idle() -> None:
