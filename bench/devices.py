@@ -12,10 +12,7 @@ test suite compares), so only the time differs.
   spare-folder   the next version made in an empty folder: every unchanged file linked
                  from the live site, and the old version deleted after the swap
   frame-stack    PDF layout called directly (with -j 1: layout runs in this process)
-  parse-ahead    a cold build parses every record in this process
-  page-escape    pages escaped by Jinja's own escape (a Markup object per `{{ }}`)
   collector      Python's cycle collector at its usual thresholds during the build
-  fork-freeze    workers forked without freezing the heap they inherit (`speed.parallel`)
   file-facts     serve's memo reads every file again (no digest known by its stat facts)
 """
 
@@ -26,8 +23,7 @@ import os
 import shutil
 import sys
 
-DEVICES = ("parsed-cache", "fast-yaml", "spare-folder", "frame-stack", "parse-ahead", "page-escape", "collector",
-           "fork-freeze", "file-facts")
+DEVICES = ("parsed-cache", "fast-yaml", "spare-folder", "frame-stack", "collector", "file-facts")
 
 
 def turn_off(device: str) -> None:
@@ -53,32 +49,11 @@ def turn_off(device: str) -> None:
     elif device == "frame-stack":
         from generator.render import paper_worker
         paper_worker.call_with_room = lambda function, argument: function(argument)
-    elif device == "parse-ahead":
-        from generator.load import documents
-        documents.PARSE_AHEAD_FROM = sys.maxsize
-    elif device == "page-escape":
-        import jinja2
-
-        import generator.render as render
-        from generator.render import html, papers
-        make_environment = html.make_environment
-
-        def with_jinjas_escape(*args, **kwargs):
-            env = make_environment(*args, **kwargs)
-            env.template_class = jinja2.Template
-            return env
-        for module in (html, render, papers):          # each imported the name for itself
-            module.make_environment = with_jinjas_escape
     elif device == "collector":
         from contextlib import nullcontext
 
         import generator.build
         generator.build.rare_collections = nullcontext
-    elif device == "fork-freeze":
-        import multiprocessing
-
-        from generator.speed import parallel
-        parallel._forked_pool = lambda processes: multiprocessing.get_context("fork").Pool(processes)
     elif device == "file-facts":
         from generator.speed.memo import CheckMemo
         CheckMemo.digest_if_unchanged = lambda self, path, facts: None

@@ -376,9 +376,7 @@ def run_size(scale: str, work: Path, peers: bool, versions: dict, pdf: bool, pro
     run_quiet(scrutiny_build(site, out))
     serve_edits(site, ours, one.get("expected_rendered"), facts.get("expected_rendered"))
     serve_edits(site, devices, one.get("expected_rendered"), facts.get("expected_rendered"), memo=False)
-    if n > 1000:                     # what the serve target at N = 5,000 keeps them for
-        for device in ("file-facts", "fork-freeze"):
-            serve_edits(site, devices, one.get("expected_rendered"), facts.get("expected_rendered"), off=device)
+    serve_edits(site, devices, one.get("expected_rendered"), facts.get("expected_rendered"), off="file-facts")
     progress(result)
     step("search", "ours: unchanged site + search index", scrutiny_build(site, out, search=True))
     change_one_inspection(site, 30)
@@ -387,12 +385,7 @@ def run_size(scale: str, work: Path, peers: bool, versions: dict, pdf: bool, pro
         # The devices that serve a cold build, each off.
         cold("cold_html_no_fast-yaml", "ours: cold HTML build, fast-yaml off", into=devices, off="fast-yaml")
         cold("cold_html_j1", "ours: cold HTML build, -j 1 (no render workers)", into=devices, jobs=1)
-        for device in ("page-escape", "collector"):
-            cold(f"cold_html_no_{device}", f"ours: cold HTML build, {device} off", into=devices, off=device)
-    else:
-        # The devices a cold build of a large site needs for its target, each off.
-        for device in ("parse-ahead", "page-escape", "fork-freeze"):
-            cold(f"cold_html_no_{device}", f"ours: cold HTML build, {device} off", into=devices, off=device)
+        cold("cold_html_no_collector", "ours: cold HTML build, collector off", into=devices, off="collector")
     if pdf and n <= 1000:
         cold("cold_everything", "ours: cold build, pages, papers, packs and search", search=True, pdf=True)
         for number, (key, layouts) in enumerate((("pack_appendix_changed", True),
@@ -579,10 +572,7 @@ def _secs(result: dict | None) -> float | None:
 ROWS = [("cold HTML build", "cold_html", "hugo_cold", "pelican_cold", "floor_cold"),
         ("  the same, fast-yaml off", "cold_html_no_fast-yaml", None, None, None),
         ("  the same, -j 1 (no render workers)", "cold_html_j1", None, None, None),
-        ("  the same, page-escape off", "cold_html_no_page-escape", None, None, None),
         ("  the same, collector off (its usual thresholds)", "cold_html_no_collector", None, None, None),
-        ("  the same, parse-ahead off", "cold_html_no_parse-ahead", None, None, None),
-        ("  the same, fork-freeze off", "cold_html_no_fork-freeze", None, None, None),
         ("no-change rebuild", "nochange_html", "hugo_nochange", "pelican_nochange", None),
         ("first change after the cold build", "first_change", None, None, None),
         ("one inspection changed (saved again)", "one_inspection_changed", None, None, None),
@@ -599,8 +589,6 @@ ROWS = [("cold HTML build", "cold_html", "hugo_cold", "pelican_cold", "floor_col
         ("  serve without its memo: facts changed", "serve_facts_changed_no_memo", None, None, None),
         ("  serve, file-facts off: saved again", "serve_saved_again_no_file-facts", None, None, None),
         ("  serve, file-facts off: facts changed", "serve_facts_changed_no_file-facts", None, None, None),
-        ("  serve, fork-freeze off: saved again", "serve_saved_again_no_fork-freeze", None, None, None),
-        ("  serve, fork-freeze off: facts changed", "serve_facts_changed_no_fork-freeze", None, None, None),
         ("unchanged site + search index", "search", None, None, None),
         ("one inspection, with search", "search_text", None, None, None),
         ("cold build: pages, papers, packs, search", "cold_everything", None, None, None),

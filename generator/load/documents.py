@@ -26,7 +26,6 @@ from generator.load.files import (MAX_ATTACHMENT_BYTES, MAX_RECORD_BYTES, FileFa
 from generator.load.yaml_source import Position, SourceMap, parse_yaml
 from generator.problems import Problem, Severity, rel
 from generator.speed import fast_yaml
-from generator.speed.parallel import default_jobs, forked_call
 from generator.speed.parsed_cache import Parsed, ParsedCache
 
 
@@ -202,26 +201,6 @@ class HeldFiles(Protocol):
         """`path`, with these facts (taken before reading), was read and had this digest."""
 
 
-# Records a cold build parses in two processes when it may use two cores: fewer are parsed
-# in this one (forking and handing the entries back cost more than parsing a few hundred).
-PARSE_AHEAD_FROM = 2000
-# The share of the records' bytes this process reads while the other parses the rest. This
-# one validates what it reads as well, so it takes less for both to finish together.
-OWN_SHARE = 0.4
-
-
-def _split_point(records: tuple[Found, ...], share: float) -> int:
-    """The index before which `records` hold the nearest to `share` of their bytes (sizes
-    from `os.stat`): the record that crosses the share goes to whichever side it fits best."""
-    sizes = [(file_facts(found.file) or (0,))[0] for found in records]
-    wanted, total = share * sum(sizes), 0
-    for index, size in enumerate(sizes):
-        if total + size >= wanted:
-            return index + 1 if total + size - wanted < wanted - total else index
-        total += size
-    return len(records)
-
-
 def _cache_entry(doc: Document | None, problems: list[Problem]) -> Parsed | None:
     """What the parsed cache keeps of a document: only one the fast path read without a problem."""
     if doc is None or problems or not isinstance(doc.source, LazySourceMap):
@@ -229,41 +208,14 @@ def _cache_entry(doc: Document | None, problems: list[Problem]) -> Parsed | None
     return doc.data, doc.body, doc.body_line
 
 
-def _parse_ahead(work: tuple[Path, list[Found]]) -> dict[str, bytes]:
-    """Parse `records` (in a forked process): the parsed-cache entries of those read without
-    a problem, packed. A record with a problem is parsed again where it is reported."""
-    root, records = work
-    entries = {}
-    for found in records:
-        raw, problems = read_limited(found.file, root, MAX_RECORD_BYTES, found.shown)
-        if raw is None or problems:
-            continue
-        digest = hashlib.sha256(raw).hexdigest()
-        entry = _cache_entry(*parse_document(raw, digest, found.file, found.kind, found.shown))
-        if entry is not None:
-            entries[ParsedCache.key(found.kind, found.file.suffix, digest)] = ParsedCache.pack(entry)
-    return entries
-
-
 def read_records(files: SiteFiles, cache: ParsedCache | None = None, held: HeldFiles | None = None
                  ) -> Iterator[tuple[Found, Document | Held | None, list[Problem]]]:
     """Each file of `files.records`, read, in order: its document (None when unreadable, a
     `Held` when `held` says the caller has it) and the problems found in reading it. `cache`:
     records parsed by earlier builds (`speed.parsed_cache`), used and brought up to date.
-    With `held`, a file whose stat facts are those it had when last read is not read again.
-    With an empty cache, a large site and two cores, another process parses the later records
-    while this one reads the first (`OWN_SHARE` of the bytes; `speed.parallel`)."""
-    halfway, ahead = len(files.records), None
-    if cache is not None and held is None and len(files.records) >= PARSE_AHEAD_FROM and default_jobs(0) > 1 \
-            and cache.is_empty():
-        halfway = _split_point(files.records, OWN_SHARE)
-        later = [f for f in files.records[halfway:] if f.kind != "attachment" or f.file.suffix == ".md"]
-        if later:             # else nothing is left to parse ahead (one file holds most bytes)
-            ahead = forked_call(_parse_ahead, (files.root, later))
+    With `held`, a file whose stat facts are those it had when last read is not read again."""
     with fast_yaml.quiet_stderr():       # rapidyaml's own messages: libyaml's path reports them properly
-        for index, found in enumerate(files.records):
-            if index == halfway and ahead is not None:
-                cache.add_packed(ahead())
+        for found in files.records:
             if found.kind == "attachment" and found.file.suffix != ".md" or cache is None and held is None:
                 yield (found, *read_found(found, files.root))
                 continue

@@ -24,7 +24,6 @@ from generator.model.types import DateOrMonth, Rating
 from generator.plan.outputs import Output, Plan
 from generator.render import badges, national, pages
 from generator.render.markdown import markdown_block, markdown_inline, plain_text
-from generator.speed.page_escape import PageTemplate
 
 
 @lru_cache(maxsize=16384)
@@ -93,7 +92,6 @@ def make_environment(templates: Mapping[str, Template], cache: Path | None = Non
         keep_trailing_newline=True,
         auto_reload=False,             # one build, one environment: no stat of every template per page
     )
-    env.template_class = PageTemplate
     env.filters.update(md=markdown_block, md_inline=markdown_inline, plain=plain_text, date=format_date,
                        long_date=format_long_date, number=format_number, percent=format_percent,
                        standard_rating=badges.standard_rating,

@@ -71,7 +71,7 @@ class ParsedCache:
         return f"{digest}:{kind}{suffix}"
 
     def get(self, entry_key: str) -> Parsed | None:
-        """The entry kept by an earlier build, or added by this one (`add_packed`)."""
+        """The entry kept by an earlier build, or added by this one."""
         packed = self._added.get(entry_key) or self._shard(entry_key[0]).get(entry_key)
         if packed is None:
             return None
@@ -83,30 +83,8 @@ class ParsedCache:
         return parsed
 
     def add(self, entry_key: str, parsed: Parsed) -> None:
-        self.add_packed({entry_key: self.pack(parsed)})
-
-    def add_packed(self, entries: dict[str, bytes]) -> None:
-        """Entries another process parsed and packed (`pack`), for this build to read and keep."""
-        self._added.update(entries)
-        self._used.update(entries)
-
-    def is_empty(self) -> bool:
-        """True when no shard holds entries for this environment (a first build, or the
-        first after an upgrade): only the headers are read."""
-        header = self.header.encode()
-        for name in "0123456789abcdef":
-            try:
-                with open(self.folder / f"{name}.marshal", "rb") as file:
-                    length = int.from_bytes(file.read(4), "little")
-                    if file.read(length) == header:
-                        return False
-            except OSError:
-                continue
-        return True
-
-    @staticmethod
-    def pack(parsed: Parsed) -> bytes:
-        return marshal.dumps(parsed)
+        self._added[entry_key] = marshal.dumps(parsed)
+        self._used.add(entry_key)
 
     def keep(self, entry_key: str) -> None:
         """An entry this build did not read (the caller holds the file's record, validated from
