@@ -24,12 +24,9 @@ naming their document; `assemble` counts them (`_Assembler.alt_added`).
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import hashlib
 import io
-import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -149,45 +146,17 @@ class OverlayFont:
 _FONTS: dict[tuple[str, str], OverlayFont] = {}
 
 
-def overlay_font(style: str, cache_dir: Path | None = None) -> OverlayFont:
-    """Liberation Sans subset to printable ASCII, for stamps and page numbers.
-
-    Subsetting with fontTools is slow next to assembling a pack, so the result is kept in
-    memory and, when `cache_dir` is given, on disk, keyed by the font file's digest. It is
-    deterministic: no timestamps are recalculated, and the subset tag comes from the
-    subset's bytes."""
+def overlay_font(style: str) -> OverlayFont:
+    """Liberation Sans subset to printable ASCII, for stamps and page numbers, made once a
+    process and kept in memory, keyed by the font file's digest. It is deterministic: no
+    timestamps are recalculated, and the subset tag comes from the subset's bytes."""
     from generator.render.paper_fonts import check_fonts
 
     path = check_fonts()[style]
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:24]
-    if (style, digest) in _FONTS:
-        return _FONTS[(style, digest)]
-    cached = cache_dir / f"overlay-font-{style}-{digest}.json" if cache_dir else None
-    font = None
-    if cached is not None and cached.is_file():
-        try:
-            data = json.loads(cached.read_text())
-            font = OverlayFont(data["name"], data["base_font"], base64.b64decode(data["program"]),
-                               tuple(data["widths"]), tuple(data["bbox"]), data["ascent"], data["descent"],
-                               data["cap_height"], data["bold"])
-        except (OSError, ValueError, KeyError, TypeError):
-            font = None
-    if font is None:
-        font = _subset(path, style)
-        if cached is not None:
-            try:
-                cached.parent.mkdir(parents=True, exist_ok=True)
-                temporary = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
-                temporary.write_text(json.dumps({
-                    "name": font.name, "base_font": font.base_font,
-                    "program": base64.b64encode(font.program).decode(), "widths": font.widths,
-                    "bbox": font.bbox, "ascent": font.ascent, "descent": font.descent,
-                    "cap_height": font.cap_height, "bold": font.bold}))
-                temporary.replace(cached)
-            except OSError:
-                pass                   # a cache that cannot be written is only slower
-    _FONTS[(style, digest)] = font
-    return font
+    if (style, digest) not in _FONTS:
+        _FONTS[(style, digest)] = _subset(path, style)
+    return _FONTS[(style, digest)]
 
 
 def _subset(path: Path, style: str) -> OverlayFont:
@@ -515,7 +484,7 @@ class _Assembler:
     a paper into a new file is most of the work of assembling it). Both ways run the same
     steps and give the same structure."""
 
-    def __init__(self, meta: Metadata, cache_dir: Path | None = None, adopt=None) -> None:
+    def __init__(self, meta: Metadata, adopt=None) -> None:
         import pikepdf
         from pikepdf import Array, Dictionary, Name
 
@@ -535,8 +504,8 @@ class _Assembler:
         self.ids: dict[bytes, object] = {}  # element /ID -> element: the /IDTree of the whole
         self.pieces = 0
         self.labels: list[int | None] = []   # each page's printed number, None where it has none
-        self.regular = overlay_font("regular", cache_dir)
-        self.bold = overlay_font("bold", cache_dir)
+        self.regular = overlay_font("regular")
+        self.bold = overlay_font("bold")
         self.fonts = {self.regular.name: _font_object(self.pdf, self.regular),
                       self.bold.name: _font_object(self.pdf, self.bold)}
 
@@ -809,16 +778,15 @@ def _xmp(meta: Metadata) -> bytes:
         '<?xpacket end="r"?>').encode("utf-8")
 
 
-def assemble(pieces: Sequence[Piece], meta: Metadata, first_page: int = 1, draft: bool = False,
-             cache_dir: Path | None = None) -> bytes:
+def assemble(pieces: Sequence[Piece], meta: Metadata, first_page: int = 1, draft: bool = False) -> bytes:
     """One PDF from `pieces` in order; numbered pieces are numbered on from `first_page`."""
     if len(pieces) == 1 and pieces[0].repaired:
         piece = pieces[0]
         with open_piece(piece) as document:
-            assembler = _Assembler(meta, cache_dir, adopt=document)
+            assembler = _Assembler(meta, adopt=document)
             assembler.add_adopted(piece, first_page if piece.numbered else None, draft)
             return assembler.finish()
-    assembler = _Assembler(meta, cache_dir)
+    assembler = _Assembler(meta)
     page = first_page
     for piece in pieces:
         added = assembler.add(piece, page if piece.numbered else None, draft, alone=len(pieces) == 1)

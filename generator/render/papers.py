@@ -287,7 +287,7 @@ def paper_recipe(ctx: PaperContext, output: Output) -> Recipe:
     doc = getattr(ctx, kind)(output.subject)
     done = yield [doc]
     data = pack.assemble([pack.Piece(done[doc.key].data, label=doc.job.label, title=doc.title, repaired=True)],
-                         _meta(doc, ctx.corpus.site.language), draft=ctx.plan.preview, cache_dir=ctx.cache_dir)
+                         _meta(doc, ctx.corpus.site.language), draft=ctx.plan.preview)
     return [(output.path, data)]
 
 
@@ -450,8 +450,7 @@ def is_duplex(ctx: PaperContext, meeting: MeetingView) -> bool:
 def _assemble(ctx: PaperContext, meeting: MeetingView, pieces: list[pack.Piece], meta: pack.Metadata,
               first_page: int | None) -> bytes:
     try:
-        return pack.assemble(pieces, meta, first_page=first_page or 1, draft=ctx.plan.preview,
-                             cache_dir=ctx.cache_dir)
+        return pack.assemble(pieces, meta, first_page=first_page or 1, draft=ctx.plan.preview)
     except ValueError as exc:          # an inserted PDF that cannot be used (unreadable, encrypted)
         raise PaperError(meeting.path, str(exc),
                          "insert a PDF that opens in a PDF reader, without a password") from None
