@@ -302,9 +302,12 @@ def test_a_drafts_preview_marks_every_page_draft(tmp_path):
     assert pages and all("DRAFT - not for publication" in t for t in pages)
 
 
-def test_the_build_process_sets_up_layout_once_and_only_when_it_lays_out_a_document(monkeypatch):
-    """At -j 1 the build's own process lays out documents: it sets up WeasyPrint's logs and
-    fonts before its first document, and not at all when it lays out none."""
+def test_a_process_that_lays_out_documents_freezes_what_weasyprint_left_from_its_import(monkeypatch):
+    """The cycle collector's full passes during layout would otherwise walk every object of
+    WeasyPrint's import again and again (generator/render/paper_worker.py). The build's own
+    process (-j 1) does it before its first document, and not at all when it lays out none."""
+    import gc
+
     from generator.render import paper_worker, papers
     calls = []
     monkeypatch.setattr(paper_worker, "init", lambda *args: calls.append(args))
@@ -313,3 +316,11 @@ def test_the_build_process_sets_up_layout_once_and_only_when_it_lays_out_a_docum
     for key in ("a", "b"):
         runner.submit(papers.Task(key, key, str.upper, key))
     assert runner.completed() == [("a", "A"), ("b", "B")] and calls == [()]
+    monkeypatch.undo()
+
+    gc.unfreeze()
+    try:
+        paper_worker.init()
+        assert gc.get_freeze_count() > 10_000                 # WeasyPrint and the libraries under it
+    finally:
+        gc.unfreeze()

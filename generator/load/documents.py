@@ -14,7 +14,6 @@ it is read and a large corpus's plain data is never all in memory at once.
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path

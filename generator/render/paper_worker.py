@@ -7,6 +7,7 @@ workers fork from a server that has already imported `generator.render.pdf`.
 
 from __future__ import annotations
 
+import gc
 import os
 import traceback
 from typing import Any, Callable
@@ -26,6 +27,11 @@ def init(started=None) -> None:
     from generator.render import pdf
     pdf.quiet_weasyprint()
     pdf.font_config()
+    # WeasyPrint and the libraries under it leave a great many objects from their import
+    # that are never garbage, and laying out documents sets off the cycle collector's full
+    # passes again and again, each walking all of them. Frozen, they are left out.
+    # Objects made later are collected as usual.
+    gc.freeze()
 
 
 def render(job):
