@@ -58,7 +58,11 @@ class ParsedCache:
     header: str = field(default_factory=_header)
     _shards: dict[str, dict[str, bytes]] = field(default_factory=dict)
     _used: set[str] = field(default_factory=set)
-    _added: dict[str, bytes] = field(default_factory=dict)
+    # What this build parsed, packed end to end in one buffer a shard (`_pending`), each
+    # entry found by its span: held as thousands of separate objects among the records that
+    # outlive them, a national corpus's entries left their memory to the process after it.
+    _added: dict[str, tuple[int, int]] = field(default_factory=dict)
+    _pending: dict[str, bytearray] = field(default_factory=dict)
 
     def _shard(self, name: str) -> dict[str, bytes]:
         if name not in self._shards:
@@ -72,7 +76,7 @@ class ParsedCache:
 
     def get(self, entry_key: str) -> Parsed | None:
         """The entry kept by an earlier build, or added by this one."""
-        packed = self._added.get(entry_key) or self._shard(entry_key[0]).get(entry_key)
+        packed = self._added_entry(entry_key) or self._shard(entry_key[0]).get(entry_key)
         if packed is None:
             return None
         try:
@@ -83,8 +87,15 @@ class ParsedCache:
         return parsed
 
     def add(self, entry_key: str, parsed: Parsed) -> None:
-        self._added[entry_key] = marshal.dumps(parsed)
+        buffer = self._pending.setdefault(entry_key[0], bytearray())
+        start = len(buffer)
+        buffer += marshal.dumps(parsed)
+        self._added[entry_key] = (start, len(buffer))
         self._used.add(entry_key)
+
+    def _added_entry(self, entry_key: str) -> bytes | None:
+        span = self._added.get(entry_key)
+        return None if span is None else bytes(self._pending[entry_key[0]][span[0]:span[1]])
 
     def keep(self, entry_key: str) -> None:
         """An entry this build did not read (the caller holds the file's record, validated from
@@ -98,7 +109,7 @@ class ParsedCache:
                                                 if entries.keys() - self._used}
         for name in sorted(names):
             kept = {k: v for k, v in self._shard(name).items() if k in self._used}
-            kept.update((k, v) for k, v in self._added.items() if k[0] == name)
+            kept.update((k, self._added_entry(k)) for k in self._added if k[0] == name)
             self._write(name, kept)
 
     def _write(self, name: str, entries: dict[str, bytes]) -> None:
