@@ -95,7 +95,7 @@ class ParsedCache:
 
     def _added_entry(self, entry_key: str) -> bytes | None:
         span = self._added.get(entry_key)
-        return None if span is None else bytes(self._pending[entry_key[0]][span[0]:span[1]])
+        return None if span is None else bytes(memoryview(self._pending[entry_key[0]])[span[0]:span[1]])
 
     def keep(self, entry_key: str) -> None:
         """An entry this build did not read (the caller holds the file's record, validated from
