@@ -14,9 +14,11 @@ import re
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Iterable, Iterator
 
+from generator.model import ActionPlan
 from generator.plan.outputs import Plan
-from generator.resolve.corpus import Corpus
+from generator.resolve.corpus import Corpus, InspectionView
 
 MIN_SENTENCE = 32      # shorter fragments ("Good", "The Board") are too common to mean a leak
 
@@ -69,14 +71,70 @@ def _normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
-def _sentences(*texts: str | None) -> list[str]:
+def _plain(text: str) -> str:
+    return _normalise(re.sub(r"[*_`#>\[\]]", "", text))
+
+
+def _sentences(*texts: str | None, shown_anyway: str = "") -> list[str]:
+    """The sentences of `texts` long enough to mean a leak, but none that `shown_anyway`
+    holds: public pages may show that text whatever is withheld."""
     found = []
     for text in texts:
         for part in re.split(r"(?<=[.!?])\s+|\n+", text or ""):
-            part = _normalise(re.sub(r"[*_`#>\[\]]", "", part)).strip()
-            if len(part) >= MIN_SENTENCE:
+            part = _plain(part).strip()
+            if len(part) >= MIN_SENTENCE and part[:120] not in shown_anyway:
                 found.append(part[:120])
     return found
+
+
+def _inspection_texts(view: InspectionView) -> list[str | None]:
+    model = view.inspection
+    texts = [model.introduction] + [r.text for r in view.recommendations]
+    for findings in model.domains.values():
+        texts += [findings.summary, *findings.strengths, *findings.areas_for_improvement]
+    return texts
+
+
+def _plan_texts(plan: ActionPlan) -> list[str | None]:
+    return [plan.title, *[a.action for a in plan.actions], *[a.outcome for a in plan.actions]]
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)
+
+
+def _public_attachments(public: Corpus) -> set[str]:
+    found = set()
+    for meeting in public.meetings.values():
+        for agenda_item in meeting.items:
+            for appendix in agenda_item.appendices:
+                for kind, ref in appendix.parts:
+                    if kind in ("markdown", "pdf") and not appendix.exempt:
+                        found.add(ref)
+    return found
+
+
+def shown_anyway(public: Corpus, templates: Iterable[str]) -> str:
+    """The text public pages may show whatever is withheld: the templates', the frameworks'
+    and every public record's. Two inspections may record the same strength word for word,
+    and a record may quote the about page: such a sentence is no evidence of a leak."""
+    texts = [html.unescape(source) for source in templates]
+    texts += [text for framework in public.frameworks.values() for text in _strings(framework.model_dump())]
+    for view in public.inspections.values():
+        texts += _inspection_texts(view)
+    for plan_view in public.action_plans.values():
+        texts += _plan_texts(plan_view.plan)
+    texts += [report.body for report in public.reports.values()]
+    texts += [public.attachments[ref].text for ref in _public_attachments(public)
+              if ref in public.attachments and public.attachments[ref].text]
+    return "\n".join(_plain(text) for text in texts if text)
 
 
 def _title(full: Corpus, kind: str, record_id: str) -> str | None:
@@ -92,8 +150,9 @@ def _title(full: Corpus, kind: str, record_id: str) -> str | None:
     return None
 
 
-def fingerprints(full: Corpus, public_plan: Plan) -> dict[str, tuple[str, list[str]]]:
-    """record -> (reason, strings that must not appear) for everything withheld or exempt."""
+def fingerprints(full: Corpus, public_plan: Plan, public_text: str = "") -> dict[str, tuple[str, list[str]]]:
+    """record -> (reason, strings that must not appear) for everything withheld or exempt;
+    `public_text`: what public pages may show anyway (`shown_anyway`)."""
     marks: dict[str, tuple[str, list[str]]] = {}
     public = public_plan.corpus
     public_titles = {*(v.title for v in public.inspections.values()),
@@ -106,25 +165,13 @@ def fingerprints(full: Corpus, public_plan: Plan) -> dict[str, tuple[str, list[s
         if title and title not in public_titles:      # a public record of the same name is no leak
             strings.append(_normalise(title))
         if item.kind == "inspection" and item.id in full.inspections:
-            view = full.inspections[item.id]
-            model = view.inspection
-            texts = [model.introduction] + [r.text for r in view.recommendations]
-            for findings in model.domains.values():
-                texts += [findings.summary, *findings.strengths, *findings.areas_for_improvement]
-            strings += _sentences(*texts)
+            strings += _sentences(*_inspection_texts(full.inspections[item.id]), shown_anyway=public_text)
         elif item.kind == "action_plan" and item.id in full.action_plans:
-            plan = full.action_plans[item.id].plan
-            strings += _sentences(plan.title, *[a.action for a in plan.actions], *[a.outcome for a in plan.actions])
+            strings += _sentences(*_plan_texts(full.action_plans[item.id].plan), shown_anyway=public_text)
         elif item.kind == "report" and item.id in full.reports:
-            strings += _sentences(full.reports[item.id].body)
+            strings += _sentences(full.reports[item.id].body, shown_anyway=public_text)
         marks[key] = (item.reason, strings)
-    public_attachments = set()
-    for meeting in public_plan.corpus.meetings.values():
-        for agenda_item in meeting.items:
-            for appendix in agenda_item.appendices:
-                for kind, ref in appendix.parts:
-                    if kind in ("markdown", "pdf") and not appendix.exempt:
-                        public_attachments.add(ref)
+    public_attachments = _public_attachments(public)
     for meeting in full.meetings.values():
         for agenda_item in meeting.items:
             for appendix in agenda_item.appendices:
@@ -136,13 +183,14 @@ def fingerprints(full: Corpus, public_plan: Plan) -> dict[str, tuple[str, list[s
                         continue
                     text = attachment.text if attachment.text is not None else _pdf_text(attachment.raw or b"")
                     marks[f"attachment:{ref}"] = (
-                        f"exempt (Schedule 12A paragraph {appendix.exempt})", _sentences(text))
+                        f"exempt (Schedule 12A paragraph {appendix.exempt})", _sentences(text, shown_anyway=public_text))
     return marks
 
 
-def audit_output(site: Path, full: Corpus, public_plan: Plan, contents: dict[str, tuple[str, ...]]
-                 ) -> AuditResult:
-    marks = fingerprints(full, public_plan)
+def audit_output(site: Path, full: Corpus, public_plan: Plan, contents: dict[str, tuple[str, ...]],
+                 templates: Iterable[str] = ()) -> AuditResult:
+    """`templates`: the sources of the templates the site is built with (their text is public)."""
+    marks = fingerprints(full, public_plan, shown_anyway(public_plan.corpus, templates))
     leaks = []
     files: dict[str, tuple[str, ...]] = {}
     for path in sorted(p for p in site.rglob("*") if p.is_file()):

@@ -56,7 +56,8 @@ def check_site(root: Path, as_of: dt.date, memo: BuildMemo | None = None, files:
                cache: bool = True) -> Checked:
     """Load, validate and resolve everything under root/content; never raises on content.
     `memo`: what earlier builds in this process worked out (`scrutiny serve`); `files`: the
-    site's files, found already; `cache`: read and keep parsed records in .cache/parsed/."""
+    site's files, found already; `cache`: read and keep parsed records in .cache/parsed/
+    (without it every file is parsed from its bytes: the audit trusts nothing a build kept)."""
     with rare_collections():
         return _check(files or find_files(root), as_of, memo, cache)
 

@@ -54,3 +54,53 @@ def test_the_audit_catches_embargoed_text_inside_a_compressed_search_index_file(
     done = audit(root)
     assert done.returncode == 1
     assert "LEAK pagefind/fragment/planted.pf_fragment: inspection:torbay-2026" in done.stderr
+
+
+def test_the_audit_reads_records_from_their_bytes_not_from_the_parsed_cache(tmp_path):
+    """Someone able to write .cache/ plants a parsed record saying a draft is published: the
+    build trusts its cache and publishes it, but the audit, the check on what builds did,
+    parses every file afresh and reports the leak."""
+    import hashlib
+
+    from generator.speed.parsed_cache import ParsedCache
+    root = copy_site(tmp_path)
+    plant_embargoed_inspection(root, AS_OF - dt.timedelta(days=1), status="draft")
+    build(root)
+    record = root / "content/inspections/torbay-2026.yaml"
+    cache = ParsedCache(root / ".cache/parsed")
+    key = ParsedCache.key("inspection", ".yaml", hashlib.sha256(record.read_bytes()).hexdigest())
+    data, body, body_line = cache.get(key)
+    assert data["status"] == "draft"
+    cache.add(key, ({**data, "status": "published"}, body, body_line))
+    cache.save()
+    with (root / "content/councils/torbay.yaml").open("a") as council:
+        council.write("# a change, so that the next build reads the records\n")
+    build(root)
+    assert SENTINEL in (root / "output/site/inspections/torbay-2026/index.html").read_text()   # the planted entry
+    done = audit(root)
+    assert done.returncode == 1
+    assert "LEAK inspections/torbay-2026/index.html: inspection:torbay-2026 (draft)" in done.stderr
+
+
+def test_a_sentence_public_pages_also_show_is_no_leak_but_the_withheld_page_still_is(tmp_path):
+    """Wolverhampton's 2021 inspection records, word for word, a strength Torbay's does
+    ("Victims' needs and wishes were taken into account."), and Torbay's introduction quotes
+    the about page's "organisational delivery, court disposals and out-of-court disposals.".
+    With Torbay's embargoed, those sentences on public pages are no leak; its own page is."""
+    root = copy_site(tmp_path)
+    shared = "Victims' needs and wishes were taken into account."
+    assert shared in (root / "content/inspections/wolverhampton-2021.yaml").read_text()
+    torbay = root / "content/inspections/torbay-2021.yaml"
+    assert shared in torbay.read_text()
+    torbay.write_text(torbay.read_text().replace('embargo_until: "2021-03-03 00:01"', 'embargo_until: "2031-03-03 00:01"'))
+    build(root, search=True)
+    done = audit(root)
+    assert done.returncode == 0, done.stderr
+    assert "0 leaks" in done.stderr + done.stdout
+
+    build(root, output=tmp_path / "later", now=dt.datetime(2031, 3, 4, 12, 0, tzinfo=AS_OF.tzinfo))
+    shutil.copytree(tmp_path / "later/inspections/torbay-2021", root / "output/site/inspections/torbay-2021")
+    done = audit(root)
+    assert done.returncode == 1
+    assert "LEAK inspections/torbay-2021/index.html: inspection:torbay-2021 (embargoed until 03 March 2031 00:01)" \
+        in done.stderr

@@ -825,3 +825,46 @@ def test_a_record_just_started_with_scrutiny_new_is_not_published_by_the_next_bu
     assert showing == [], (
         f"the skeleton `scrutiny new` wrote ({[l for l in skeleton.splitlines() if l.startswith('status:')]}) "
         f"was published by the next build (exit {built.exit_code}): {showing[:5]}")
+
+
+# === 24. LEAK (web server): a preview written into the folder tools/publish serves ==============
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", ["--drafts", "a later --as-of"])
+def test_a_preview_aimed_into_the_published_release_folder_is_refused(tmp_path, make_site, how):
+    """Previews were refused only inside output/site. A clerk who wants the chair to see the
+    draft paper "on the server" gives -o inside the web server's folder, DEST/current, which
+    tools/publish made live: the paper, the pack and a whole preview site went there and were
+    served. (The members' pack was already refused there.)"""
+    later = later_than_now()
+    root = make_site(tmp_path / "site", {"inspections/torbay-2026.yaml": withheld_inspection(
+        "draft" if how == "--drafts" else "published", None if how == "--drafts" else later)})
+    dest = tmp_path / "www"
+    assert publish(root, dest).returncode == 0
+    served = dest / "current"
+    options = ["--drafts"] if how == "--drafts" else ["--as-of", later]
+
+    paper = run(root, "paper", "inspection", "torbay-2026", *options, "-o", str(served / "preview.pdf"))
+    preview = run(root, "build", *QUICK, *options, "-o", str(served / "preview"))
+
+    leaked = sorted(p for p, data in all_files(dest).items() if b"WITHHELD-INSPECTION-4471" in data)
+    assert leaked == [], (
+        f"`scrutiny paper ... {' '.join(options)} -o DEST/current/preview.pdf` (exit {paper.exit_code}) and "
+        f"`scrutiny build {' '.join(options)} -o DEST/current/preview` (exit {preview.exit_code}) wrote the "
+        f"{'draft' if how == '--drafts' else 'embargoed'} inspection where the live site is served: {leaked[:5]}")
+    assert not (served / "preview.pdf").exists(), "the withheld inspection's paper went where the site is served"
+    assert (paper.exit_code, preview.exit_code) == (2, 2), (paper.output, preview.output)
+    assert f"is inside {dest.resolve()}, where the live site is published" in paper.output
+
+
+def test_a_preview_may_go_into_a_rehearsal_release_folder(tmp_path, make_site):
+    """A rehearsal DEST (`tools/publish --as-of`) is not the live site: a drafts build may go there."""
+    root = make_site(tmp_path / "site", {"inspections/torbay-2026.yaml": withheld_inspection("draft", None)})
+    dest = tmp_path / "rehearsal"
+    dest.mkdir()
+    (dest / ".purpose").write_text("rehearsal\n")
+
+    preview = run(root, "build", *QUICK, "--drafts", "-o", str(dest / "preview"))
+
+    assert preview.exit_code == 0, preview.output
+    assert b"WITHHELD-INSPECTION-4471" in (dest / "preview/inspections/torbay-2026/index.html").read_bytes()

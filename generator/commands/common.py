@@ -33,6 +33,28 @@ def inside_live_site(target: Path, root: Path) -> bool:
     return target == live or live in target.parents
 
 
+def is_publish_destination(folder: Path) -> bool:
+    """A folder tools/publish publishes into (its DEST): marked by `.purpose`, or, made before
+    that mark existed, holding the `current` link and `releases/`."""
+    return (folder / ".purpose").is_file() or (folder / "current").is_symlink() and (folder / "releases").is_dir()
+
+
+def live_folder_holding(target: Path, root: Path) -> Path | None:
+    """The folder the public is served from that holds `target`, if one does: output/site,
+    or a DEST tools/publish publishes the live site into (`current` is a link into it)."""
+    if inside_live_site(target, root):
+        return real_path(root / "output" / "site")
+    for folder in [real_path(target), *real_path(target).parents]:
+        if is_publish_destination(folder):
+            try:
+                purpose = (folder / ".purpose").read_text(encoding="utf-8").strip()
+            except OSError:
+                purpose = "live"               # a DEST from before the mark: only live runs made those
+            if purpose != "rehearsal":
+                return folder
+    return None
+
+
 def moment(as_of: dt.datetime | None) -> dt.datetime:
     """The moment a command works for: --as-of, or now."""
     return as_of or now_in_london()

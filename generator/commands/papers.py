@@ -16,7 +16,8 @@ from pathlib import Path
 import click
 
 from generator.clock import now_in_london
-from generator.commands.common import AsOf, inside_live_site, moment, print_problems, real_path, site_root
+from generator.commands.common import (AsOf, is_publish_destination, live_folder_holding, moment, print_problems,
+                                      real_path, site_root)
 from generator.problems import OutputError, did_you_mean
 from generator.write.manifest import manifest_path
 
@@ -39,9 +40,11 @@ def _checked_plan(ctx: click.Context, as_of, drafts: bool):
 
 
 def _refuse_preview_in_site(root: Path, target: Path, as_of, drafts: bool) -> None:
-    """A paper with drafts, or as of a moment still to come, is a preview: never in the live site."""
-    if (drafts or (as_of is not None and as_of > now_in_london())) and inside_live_site(target, root):
-        raise click.UsageError(f"{target} is inside output/site, the live site, and this paper "
+    """A paper with drafts, or as of a moment still to come, is a preview: never where the live
+    site is published from."""
+    live = live_folder_holding(target, root) if drafts or (as_of is not None and as_of > now_in_london()) else None
+    if live is not None:
+        raise click.UsageError(f"{target} is inside {live}, where the live site is published, and this paper "
                                f"{'includes drafts' if drafts else 'is a rehearsal of a later day'}; "
                                "leave out -o (it goes to output/papers) or give another folder")
 
@@ -73,9 +76,7 @@ def _served_folder_holding(target: Path, root: Path) -> Path | None:
     for folder in real_path(target).parents:
         if manifest_path(folder).exists():
             return folder
-        # tools/publish's DEST: DEST/current -> releases/<time>/, and DEST/.purpose (a DEST
-        # from before .purpose existed has `current` as a link and `releases/`).
-        if (folder / ".purpose").is_file() or (folder / "current").is_symlink() and (folder / "releases").is_dir():
+        if is_publish_destination(folder):
             return folder
     return None
 

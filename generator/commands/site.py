@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 import click
 
 from generator.clock import now_in_london
-from generator.commands.common import AsOf, inside_live_site, moment, print_problems, real_path, site_root
+from generator.commands.common import (AsOf, inside_live_site, live_folder_holding, moment, print_problems,
+                                      real_path, site_root)
 from generator.plan.state import BuildOptions
 from generator.problems import OutputError, Severity
 from generator.progress import Progress
@@ -43,7 +44,8 @@ def _audit(root: Path, folder: Path, checked: Checked, now: dt.datetime, fmt: st
         return True
     plan = plan_site(checked.corpus, now)
     contents = {o.path: tuple(k for k in o.inputs if ":" in k) for o in plan.outputs}
-    result = audit_output(site, checked.corpus, plan, contents)
+    result = audit_output(site, checked.corpus, plan, contents,
+                          [template.source for template in checked.files.templates.values()])
     if fmt == "json":
         click.echo(json.dumps({"files": {f: list(r) for f, r in result.files.items()},
                                "leaks": [leak.__dict__ for leak in result.leaks]}, indent=2))
@@ -78,7 +80,9 @@ def register(cli: click.Group) -> None:
         from generator.resolve.frameworks import left_out
 
         now = moment(as_of)
-        checked = check_site(site_root(ctx), now.date())
+        # The audit is the check on what builds did: it reads every record from its bytes,
+        # never from the parsed records a build kept in .cache/.
+        checked = check_site(site_root(ctx), now.date(), cache=audit_dir is None)
         if checked.corpus is not None:           # and what each inspection could still record
             records = checked.records.of("inspection")
             notes = [note for iid, view in checked.corpus.inspections.items()
@@ -121,10 +125,11 @@ def register(cli: click.Group) -> None:
         # A preview is never public: not in the live site, not among the public papers.
         folder = "preview" if drafts or rehearsal else "pdf" if pdf_only else "site"
         target = real_path(output or root / "output" / folder)
-        if (drafts or rehearsal) and inside_live_site(target, root):
+        live = live_folder_holding(target, root) if drafts or rehearsal else None
+        if live is not None:
             what = "drafts" if drafts else f"a build as of {now:%d %B %Y %H:%M}, later than now,"
-            raise click.UsageError(f"{what} never goes into output/site, the live site; leave out -o "
-                                   "(it goes to output/preview) or give another folder")
+            raise click.UsageError(f"{what} never goes into {live}, where the live site is published; "
+                                   "leave out -o (it goes to output/preview) or give another folder")
         if pdf_only and inside_live_site(target, root):
             raise click.UsageError("--pdf-only builds the papers alone, and would leave the live site without its "
                                    "pages; leave out -o (they go to output/pdf), or build the whole site")
