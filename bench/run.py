@@ -5,7 +5,7 @@
     python -m bench.run --quick              # the council site, the national site and N = 100 only
     python -m bench.run --sizes council,500 --no-peers --no-pdf
 
-The real scales are a council's own site (the shipped content: four councils, 23 files),
+The real scales are a council's own site (the shipped content: five councils, 27 files),
 the national site (the shipped content with Data to Insight's real table of 83 HMIP youth
 inspections imported: `scrutiny import inspections`, timed, then a cold HTML build and a
 no-change rebuild) and the national corpus (about 300 inspections since 2018: N = 500, with headroom);

@@ -9,7 +9,8 @@ measured here in one pass, without reading the Markdown:
   RecursionError. A line's level is counted from its start: each `>` and each list marker,
   plus one for every four columns of indentation before it.
 - **Brackets.** For each `[`, the link processors (six of them) scan forward for its
-  matching `]`, to the end of the paragraph when there is none: 20,000 `[` cost minutes.
+  matching `]`, to the end of the paragraph when there is none: the work grows with the
+  square of the unclosed `[`.
   Counted: the characters each `[` is from its `]`, or from the end of its paragraph.
 - **Tags.** For each `<` followed by a letter, the HTML parser scans forward for the end of
   the tag, through quoted attribute values; when the tag never ends it gives up one
@@ -174,8 +175,8 @@ def tag_scan(text: str) -> int:
 
 def open_element_work(text: str) -> int:
     """The sum, over the tags written in `text`, of how many elements are open at each: the
-    sanitiser (nh3's HTML parser) looks through the open elements at every tag, so 8,000
-    unclosed <ul><li> take it most of a second. Every tag but a void one (<br>, <img>)
+    sanitiser (nh3's HTML parser) looks through the open elements at every tag, so its work
+    grows with the square of the unclosed elements. Every tag but a void one (<br>, <img>)
     counts as opening an element, and an end tag as closing one."""
     work = depth = 0
     for found in _TAG_NAME.finditer(text):

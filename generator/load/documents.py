@@ -117,7 +117,6 @@ class LoadResult:
     root: Path
     documents: tuple[Document, ...]
     problems: tuple[Problem, ...]
-    unreadable: frozenset[tuple[str, str]] = frozenset()   # (kind, id) of files that could not be read
     files: int = 0                  # content files read (the built-in frameworks are not counted)
     templates: Mapping[str, Template] = field(default_factory=lambda: MappingProxyType({}))
 
@@ -251,16 +250,13 @@ def load_site(root: Path, cache: ParsedCache | None = None) -> LoadResult:
     """Every document of the site at `root`, read (whole: for tools and tests; a build
     streams them through `read_records` instead)."""
     files = find_files(root)
-    documents, problems, unreadable = [], list(files.problems), set()
-    for found, doc, read_problems in read_records(files, cache):
+    documents, problems = [], list(files.problems)
+    for _found, doc, read_problems in read_records(files, cache):
         problems += read_problems
-        if doc is None:
-            unreadable.add((found.kind, found.id))
-        else:
+        if doc is not None:
             documents.append(doc)
     if cache is not None:
         cache.save()
-    return LoadResult(files.root, tuple(documents), tuple(problems), frozenset(unreadable), files.content_files,
-                      files.templates)
+    return LoadResult(files.root, tuple(documents), tuple(problems), files.content_files, files.templates)
 
 

@@ -21,7 +21,7 @@ class ProgressUpdate:
     note: Text | None = Field(None, description="what has happened since the last update")
 
 
-# A slotted pydantic dataclass too: 100,000 of them (generator/model/__init__.py).
+# A slotted pydantic dataclass too: one for every action of every plan (generator/model/__init__.py).
 @dataclass(slots=True, kw_only=True, config=RECORD_CONFIG)
 class Action:
     id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9.-]{0,15}$", description="unique in the plan, e.g. A1")

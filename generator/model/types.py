@@ -133,8 +133,8 @@ def _shown(value: Any) -> str:
 
 @lru_cache(maxsize=16384)
 def _iso_date(value: str) -> dt.date:
-    # A national corpus holds over a million progress-update dates, of a few hundred
-    # days: one shared (immutable) date per text saves memory. (Errors are never cached.)
+    # A corpus holds a date for every progress update, of a few hundred distinct days: one
+    # shared (immutable) date per text saves memory. (Errors are never cached.)
     return dt.date.fromisoformat(value)
 
 

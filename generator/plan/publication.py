@@ -24,7 +24,6 @@ class Withheld:
     id: str
     path: str
     reason: str                       # "draft", "embargoed until 3 March 2021 00:01"
-    until: dt.datetime | None         # when it will be released (None for drafts)
 
 
 def is_public(entry: Entry, now: dt.datetime, include_drafts: bool = False) -> bool:
@@ -35,11 +34,10 @@ def is_public(entry: Entry, now: dt.datetime, include_drafts: bool = False) -> b
     return entry.embargo_until is None or entry.embargo_until <= now
 
 
-def _reason(entry: Entry) -> tuple[str, dt.datetime | None]:
+def _reason(entry: Entry) -> str:
     if entry.status is Status.DRAFT:
-        return "draft", None
-    until = entry.embargo_until
-    return f"embargoed until {until:%d %B %Y %H:%M}", until
+        return "draft"
+    return f"embargoed until {entry.embargo_until:%d %B %Y %H:%M}"
 
 
 def public_corpus(corpus: Corpus, now: dt.datetime, include_drafts: bool = False
@@ -53,10 +51,9 @@ def public_corpus(corpus: Corpus, now: dt.datetime, include_drafts: bool = False
             if is_public(entry, now, include_drafts) and also(entry):
                 kept[key] = entry
             elif not is_public(entry, now, include_drafts):
-                reason, until = _reason(entry)
-                withheld.append(Withheld(kind, key, entry.path, reason, until))
+                withheld.append(Withheld(kind, key, entry.path, _reason(entry)))
             else:
-                withheld.append(Withheld(kind, key, entry.path, "depends on a withheld record", None))
+                withheld.append(Withheld(kind, key, entry.path, "depends on a withheld record"))
         return kept
 
     inspections = keep("inspection", corpus.inspections)
@@ -89,7 +86,7 @@ def public_corpus(corpus: Corpus, now: dt.datetime, include_drafts: bool = False
     for rid, view in reports.items():
         if view.meeting_id is not None and rid not in on_agenda:
             withheld.append(Withheld("report", rid, view.path,
-                                     f"waits for item {view.item_number} of {view.meeting_id}", None))
+                                     f"waits for item {view.item_number} of {view.meeting_id}"))
     reports = {rid: r for rid, r in reports.items() if r.meeting_id is None or rid in on_agenda}
     # A report on two agendas names the first it was read from, which may be withheld (a
     # draft meeting): in public it belongs to the first public meeting listing it.

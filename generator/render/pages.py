@@ -25,12 +25,12 @@ def rating_distribution(views: list[InspectionView]) -> list[dict[str, Any]]:
     return [{"rating": r, "count": counts.get(r, 0)} for r in RATINGS_HIGH_FIRST]
 
 
-def rating_chart(views: list[InspectionView], chart_id: str = "chart-overall") -> Any:
+def rating_chart(views: list[InspectionView]) -> Any:
     rows = rating_distribution(views)
     total = sum(r["count"] for r in rows)
     bars = [charts.Bar(r["rating"].value, r["count"], charts.RATING_COLOURS[r["rating"].value]) for r in rows]
     description = "; ".join(f"{r['rating'].value}: {r['count']}" for r in rows) + f" (of {total} inspections)"
-    return charts.horizontal_bars(chart_id, "Inspections by overall rating", description, bars,
+    return charts.horizontal_bars("chart-overall", "Inspections by overall rating", description, bars,
                                   label_width=170)
 
 

@@ -40,7 +40,7 @@ from generator.render.html import make_environment
 from generator.render.paper_fonts import PaperError, check_fonts
 from generator.render.report_body import number_tables
 from generator.speed.parallel import default_jobs
-from generator.speed.pdf_cache import DocumentCache, environment_digest
+from generator.speed.pdf_cache import DocumentCache, layout_digest
 from generator.resolve.corpus import AppendixView, Corpus, ItemView, MeetingView
 
 STALL_SECONDS = 600.0             # no document finished for this long: a worker is stuck
@@ -278,8 +278,8 @@ Need = list                          # of Doc: a recipe yields what it needs nex
 Recipe = Generator[Need, dict, list[tuple[str, bytes]]]
 
 
-def _meta(doc: Doc, lang: str, title: str | None = None) -> pack.Metadata:
-    return pack.Metadata(title=title or doc.title, lang=lang, author=doc.author, created=doc.created)
+def _meta(doc: Doc, lang: str) -> pack.Metadata:
+    return pack.Metadata(title=doc.title, lang=lang, author=doc.author, created=doc.created)
 
 
 def paper_recipe(ctx: PaperContext, output: Output) -> Recipe:
@@ -684,7 +684,7 @@ def render_pdfs(root: Path, plan: Plan, templates: Mapping[str, Template], outpu
     ctx = PaperContext(root, plan, templates)
     # Files a document may embed by reference (images): Markdown attachments are in its HTML.
     embeddable = (a.digest for a in plan.corpus.attachments.values() if a.raw is not None)
-    cache = DocumentCache(ctx.cache_dir / "documents", environment_digest(embeddable))
+    cache = DocumentCache(ctx.cache_dir / "documents", layout_digest(embeddable))
     yield from drive(recipes_for(ctx, outputs), jobs, progress, cache, reuse=reuse_layouts)
     cache.prune()
 

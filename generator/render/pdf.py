@@ -40,11 +40,12 @@ from urllib.parse import unquote, urlsplit
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from generator.images import sanitise_svg
+from generator.load.files import MAX_ATTACHMENT_BYTES
 from generator.render.paper_fonts import FONT_FAMILY, PaperError, check_fonts  # noqa: F401 (re-exported)
 from generator.render.pdf_tags import fix_pdf
 
 PDF_VARIANT = "pdf/ua-1"
-MAX_FETCH_BYTES = 64 * 1024 * 1024
+MAX_FETCH_BYTES = MAX_ATTACHMENT_BYTES      # what the load stage lets the site hold
 
 
 class FetchRefused(FatalURLFetchingError):
@@ -96,7 +97,7 @@ def make_fetcher(roots: Sequence[Path], expected: Mapping[str, str] | None = Non
             if not os.path.isfile(real):
                 raise FetchRefused(url, "there is no such file")
             if os.path.getsize(real) > MAX_FETCH_BYTES:
-                raise FetchRefused(url, "the file is larger than 64 MB")
+                raise FetchRefused(url, f"the file is larger than {MAX_FETCH_BYTES // 2**20} MiB")
             with open(real, "rb") as handle:
                 data = handle.read()
             if real in expected and hashlib.sha256(data).hexdigest() != expected[real]:

@@ -45,7 +45,7 @@ __all__ = ["fix_pdf"]
 
 _HEADINGS = {f"/H{n}" for n in range(1, 7)} | {"/H"}
 _TEXT_SHOWING = {"Tj", "TJ", "'", '"'}
-# `Name.MCR` makes a new object on every use (microseconds): the tree walks use these.
+# `Name.MCR` makes a new object on every use: the tree walks use these.
 _MCR, _OBJR, _TABLE = Name.MCR, Name.OBJR, Name.Table
 _MARK_OPERATORS = "BDC BMC EMC " + " ".join(_TEXT_SHOWING)
 

@@ -63,7 +63,7 @@ def _anchor(text: str, used: set[str]) -> str:
     return anchor
 
 
-def number_body(body: str, style: ParagraphNumbering, start: int = 1,
+def number_body(body: str, style: ParagraphNumbering,
                 insert_after_first: list[tuple[str, list[str]]] | None = None) -> tuple[Section, ...]:
     """Split and number a body. `insert_after_first` adds generated sections (heading,
     paragraphs of plain text) after the first section, as Dudley puts its
@@ -85,7 +85,7 @@ def number_body(body: str, style: ParagraphNumbering, start: int = 1,
             raw_sections.insert(position + offset, (title, ["\n\n".join(paragraphs)]))
 
     sections = []
-    counter = start - 1
+    counter = 0
     used: set[str] = set()
     for index, (title, lines) in enumerate(raw_sections, start=1):
         paragraphs = []

@@ -159,7 +159,6 @@ class ServiceView(Entry):
 @dataclass(frozen=True)
 class CouncilView(Entry):
     council: Council
-    service_ids: tuple[str, ...]
 
 
 @dataclass(frozen=True)

@@ -49,9 +49,8 @@ class _Checker:
         self.records = records          # needed by `reference` and `attachment` only
         self.problems: list[Problem] = []
 
-    def at(self, record: Record, field: tuple, severity: Severity, message: str,
-           hint: str | None = None, key: bool = False) -> None:
-        self.problems.append(record.problem(field, severity, message, hint, key))
+    def at(self, record: Record, field: tuple, severity: Severity, message: str, hint: str | None = None) -> None:
+        self.problems.append(record.problem(field, severity, message, hint))
 
     def reference(self, record: Record, field: tuple, kind: str, target: str | None,
                   noun: str, folder: str) -> bool:
@@ -296,10 +295,9 @@ class _Inspection(NamedTuple):
     when: Any                     # the published (or fieldwork) date, for its title
 
 
-def _councils(check: _Checker, records: Records) -> dict[str, list[str]]:
-    """Each council's logo and colour checked; returns {council: [its services]}."""
-    councils_services: dict[str, list[str]] = {cid: [] for cid in records.of("council")}
-    for cid, rec in records.of("council").items():
+def _councils(check: _Checker, records: Records) -> None:
+    """Each council's logo and colour checked, and each service's council found."""
+    for rec in records.of("council").values():
         if check.attachment(rec, ("logo",), rec.model.logo) and rec.model.logo \
                 and not rec.model.logo.lower().endswith(LOGO_SUFFIXES):
             check.at(rec, ("logo",), Severity.ERROR, f"'{rec.model.logo}' is not an SVG, PNG or JPEG image",
@@ -309,10 +307,8 @@ def _councils(check: _Checker, records: Records) -> dict[str, list[str]]:
             check.at(rec, ("colour",), Severity.WARNING,
                      f"white text on {rec.model.colour} has contrast {ratio:.1f}:1, below the 4.5:1 WCAG AA needs",
                      "choose a darker colour; the theme's default is #1d4f91")
-    for sid, rec in records.of("service").items():
-        if check.reference(rec, ("council",), "council", rec.model.council, "council", "councils"):
-            councils_services.setdefault(rec.model.council, []).append(sid)
-    return councils_services
+    for rec in records.of("service").values():
+        check.reference(rec, ("council",), "council", rec.model.council, "council", "councils")
 
 
 def _inspections(check: _Checker, records: Records, frameworks: Mapping[str, Framework],
@@ -656,7 +652,7 @@ def resolve(records: Records, as_of: dt.date, per_record: PerRecord = no_memo
     for index, council in enumerate(site.own_councils):
         check.reference(records.site, ("own_councils", index), "council", council, "council", "councils")
     frameworks: Mapping[str, Framework] = {fid: r.model for fid, r in records.of("framework").items()}
-    councils_services = _councils(check, records)
+    _councils(check, records)
     inspections = _inspections(check, records, frameworks, per_record)
     plans = _action_plans(check, records, inspections, as_of, per_record)
     indicators = _indicators(check, records)
@@ -673,8 +669,7 @@ def resolve(records: Records, as_of: dt.date, per_record: PerRecord = no_memo
     services = {sid: ServiceView(sid, rec.path, rec.digest, Status.PUBLISHED, None, rec.model, rec.model.council,
                                  inspections_of.get(sid, ()), indicators_of.get(sid))
                 for sid, rec in records.of("service").items()}
-    councils = {cid: CouncilView(cid, rec.path, rec.digest, Status.PUBLISHED, None, rec.model,
-                                 tuple(sorted(councils_services.get(cid, ()))))
+    councils = {cid: CouncilView(cid, rec.path, rec.digest, Status.PUBLISHED, None, rec.model)
                 for cid, rec in records.of("council").items()}
 
     def frozen(mapping: dict) -> Mapping:

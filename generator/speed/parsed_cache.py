@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import marshal
 import os
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,7 +32,7 @@ Parsed = tuple[Any, "str | None", int]
 
 
 def _header() -> str:
-    return f"{environment_digest()}|{sys.version}"
+    return environment_digest()          # the Python version (marshal's format) included
 
 
 def _read_shard(path: Path, header: str) -> dict[str, bytes]:

@@ -30,7 +30,7 @@ if TYPE_CHECKING:                       # generator.render.pdf imports WeasyPrin
 MAX_AGE_DAYS = 30
 
 
-def environment_digest(attachment_digests: Iterable[str]) -> str:
+def layout_digest(attachment_digests: Iterable[str]) -> str:
     """What every laid-out document depends on besides its own HTML and CSS: the files it
     may embed by reference (images under content/attachments), the libraries, our code."""
     hasher = hashlib.sha256(fingerprint.environment_digest().encode())
@@ -42,7 +42,7 @@ def environment_digest(attachment_digests: Iterable[str]) -> str:
 @dataclass(frozen=True)
 class DocumentCache:
     folder: Path
-    environment: str                   # environment_digest(...)
+    environment: str                   # layout_digest(...)
 
     def _path(self, key: str) -> Path:
         name = hashlib.sha256(f"{self.environment}\0{key}".encode()).hexdigest()
