@@ -854,7 +854,27 @@ def test_a_preview_aimed_into_the_published_release_folder_is_refused(tmp_path, 
         f"{'draft' if how == '--drafts' else 'embargoed'} inspection where the live site is served: {leaked[:5]}")
     assert not (served / "preview.pdf").exists(), "the withheld inspection's paper went where the site is served"
     assert (paper.exit_code, preview.exit_code) == (2, 2), (paper.output, preview.output)
-    assert f"is inside {dest.resolve()}, where the live site is published" in paper.output
+    assert f"is inside {dest.resolve()}, a site that is or may be published" in paper.output
+
+
+def test_a_preview_aimed_inside_a_site_built_with_o_is_refused(tmp_path, make_site):
+    """A council that publishes with `scrutiny build -o /var/www/html` has no output/site
+    and no DEST: the manifest beside that folder says a build made it, so a draft paper or a
+    drafts site inside it is refused. The preview folders under output/ stay open to previews."""
+    root = make_site(tmp_path / "site", {"inspections/torbay-2026.yaml": withheld_inspection("draft", None)})
+    www = tmp_path / "www"
+    assert run(root, "build", *QUICK, "-o", str(www)).exit_code == 0
+
+    paper = run(root, "paper", "inspection", "torbay-2026", "--drafts", "-o", str(www / "draft.pdf"))
+    preview = run(root, "build", *QUICK, "--drafts", "-o", str(www / "preview"))
+
+    assert (paper.exit_code, preview.exit_code) == (2, 2), (paper.output, preview.output)
+    assert not (www / "draft.pdf").exists() and not (www / "preview").exists()
+    assert f"is inside {www.resolve()}, a site that is or may be published" in paper.output
+    again = [run(root, "build", *QUICK, "--drafts").exit_code for _ in range(2)]      # into output/preview
+    in_preview = run(root, "paper", "inspection", "torbay-2026", "--drafts",
+                     "-o", str(root / "output" / "preview" / "draft.pdf"))
+    assert again == [0, 0] and in_preview.exit_code == 0, in_preview.output
 
 
 def test_a_preview_may_go_into_a_rehearsal_release_folder(tmp_path, make_site):

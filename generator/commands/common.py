@@ -12,6 +12,7 @@ import click
 
 from generator.clock import at_london_offset, london_instant, now_in_london
 from generator.problems import Severity
+from generator.write.manifest import manifest_path
 
 if TYPE_CHECKING:
     from generator.build import Checked
@@ -39,11 +40,17 @@ def is_publish_destination(folder: Path) -> bool:
     return (folder / ".purpose").is_file() or (folder / "current").is_symlink() and (folder / "releases").is_dir()
 
 
+PREVIEW_FOLDERS = ("preview", "serve", "rehearsal")     # under output/: where previews are built
+
+
 def live_folder_holding(target: Path, root: Path) -> Path | None:
-    """The folder the public is served from that holds `target`, if one does: output/site,
-    or a DEST tools/publish publishes the live site into (`current` is a link into it)."""
+    """The folder that is, or may be, served to the public and holds `target`, if one does:
+    output/site; a DEST tools/publish publishes the live site into (`current` is a link into
+    it); or a site a build made elsewhere with -o (its manifest says so), unless it is one
+    of output/'s preview folders. A preview goes into none of them."""
     if inside_live_site(target, root):
         return real_path(root / "output" / "site")
+    previews = {real_path(root / "output" / name) for name in PREVIEW_FOLDERS}
     for folder in [real_path(target), *real_path(target).parents]:
         if is_publish_destination(folder):
             try:
@@ -52,6 +59,9 @@ def live_folder_holding(target: Path, root: Path) -> Path | None:
                 purpose = "live"               # a DEST from before the mark: only live runs made those
             if purpose != "rehearsal":
                 return folder
+        # Not the target itself: a preview build may build again into the folder it made.
+        if folder != real_path(target) and folder not in previews and manifest_path(folder).exists():
+            return folder
     return None
 
 

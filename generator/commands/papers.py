@@ -44,7 +44,7 @@ def _refuse_preview_in_site(root: Path, target: Path, as_of, drafts: bool) -> No
     site is published from."""
     live = live_folder_holding(target, root) if drafts or (as_of is not None and as_of > now_in_london()) else None
     if live is not None:
-        raise click.UsageError(f"{target} is inside {live}, where the live site is published, and this paper "
+        raise click.UsageError(f"{target} is inside {live}, a site that is or may be published, and this paper "
                                f"{'includes drafts' if drafts else 'is a rehearsal of a later day'}; "
                                "leave out -o (it goes to output/papers) or give another folder")
 

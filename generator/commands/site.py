@@ -128,7 +128,7 @@ def register(cli: click.Group) -> None:
         live = live_folder_holding(target, root) if drafts or rehearsal else None
         if live is not None:
             what = "drafts" if drafts else f"a build as of {now:%d %B %Y %H:%M}, later than now,"
-            raise click.UsageError(f"{what} never goes into {live}, where the live site is published; "
+            raise click.UsageError(f"{what} never goes into {live}, a site that is or may be published; "
                                    "leave out -o (it goes to output/preview) or give another folder")
         if pdf_only and inside_live_site(target, root):
             raise click.UsageError("--pdf-only builds the papers alone, and would leave the live site without its "
