@@ -877,6 +877,27 @@ def test_a_preview_aimed_inside_a_site_built_with_o_is_refused(tmp_path, make_si
     assert again == [0, 0] and in_preview.exit_code == 0, in_preview.output
 
 
+def test_a_preview_aimed_at_a_site_built_with_o_is_refused_but_a_preview_may_build_its_own_again(tmp_path, make_site):
+    """`scrutiny build --drafts -o /var/www/html`, the folder the live build writes, swapped a
+    drafts preview in as the live site. The manifest says which builds were previews: only
+    a preview's own folder takes a preview again."""
+    later = later_than_now()
+    root = make_site(tmp_path / "site", {"inspections/torbay-2026.yaml": withheld_inspection("draft", None)})
+    www = tmp_path / "www"
+    assert run(root, "build", *QUICK, "-o", str(www)).exit_code == 0
+
+    drafts = run(root, "build", *QUICK, "--drafts", "-o", str(www))
+    rehearsal = run(root, "build", *QUICK, "--as-of", later, "-o", str(www))
+
+    assert (drafts.exit_code, rehearsal.exit_code) == (2, 2), (drafts.output, rehearsal.output)
+    assert not [p for p, data in all_files(www).items() if b"WITHHELD-INSPECTION-4471" in data]
+    assert f"drafts never goes into {www.resolve()}, a site that is or may be published" in drafts.output
+    mine, theirs = tmp_path / "mine", tmp_path / "rehearsal"
+    assert [run(root, "build", *QUICK, "--drafts", "-o", str(mine)).exit_code for _ in range(2)] == [0, 0]
+    assert [run(root, "build", *QUICK, "--as-of", later, "-o", str(theirs)).exit_code for _ in range(2)] == [0, 0]
+    assert b"WITHHELD-INSPECTION-4471" in (mine / "inspections/torbay-2026/index.html").read_bytes()
+
+
 def test_a_preview_may_go_into_a_rehearsal_release_folder(tmp_path, make_site):
     """A rehearsal DEST (`tools/publish --as-of`) is not the live site: a drafts build may go there."""
     root = make_site(tmp_path / "site", {"inspections/torbay-2026.yaml": withheld_inspection("draft", None)})

@@ -12,6 +12,7 @@ import click
 
 from generator.clock import at_london_offset, london_instant, now_in_london
 from generator.problems import Severity
+from generator.write import manifest
 from generator.write.manifest import manifest_path
 
 if TYPE_CHECKING:
@@ -44,10 +45,11 @@ PREVIEW_FOLDERS = ("preview", "serve", "rehearsal")     # under output/: where p
 
 
 def live_folder_holding(target: Path, root: Path) -> Path | None:
-    """The folder that is, or may be, served to the public and holds `target`, if one does:
-    output/site; a DEST tools/publish publishes the live site into (`current` is a link into
-    it); or a site a build made elsewhere with -o (its manifest says so), unless it is one
-    of output/'s preview folders. A preview goes into none of them."""
+    """The folder that is, or may be, served to the public and holds `target` (or is it), if
+    one does: output/site; a DEST tools/publish publishes the live site into (`current` is a
+    link into it); or a site a build made elsewhere with -o (its manifest says so), unless it
+    is one of output/'s preview folders or, for `target` itself, a preview's own. A preview
+    goes into none of them."""
     if inside_live_site(target, root):
         return real_path(root / "output" / "site")
     previews = {real_path(root / "output" / name) for name in PREVIEW_FOLDERS}
@@ -59,9 +61,11 @@ def live_folder_holding(target: Path, root: Path) -> Path | None:
                 purpose = "live"               # a DEST from before the mark: only live runs made those
             if purpose != "rehearsal":
                 return folder
-        # Not the target itself: a preview build may build again into the folder it made.
-        if folder != real_path(target) and folder not in previews and manifest_path(folder).exists():
-            return folder
+        if folder not in previews and manifest_path(folder).exists():
+            # A preview may build again into the folder it made; not into a live site, nor
+            # into one whose manifest does not say (a build killed, an older manifest).
+            if folder != real_path(target) or manifest.read(folder).preview is not True:
+                return folder
     return None
 
 

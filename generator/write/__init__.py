@@ -28,6 +28,7 @@ import fcntl
 import os
 import shutil
 import stat
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -305,7 +306,8 @@ class Staging:
             site.rename(parked)
             self.path.rename(site)
             parked.rename(self.path)
-        live = Manifest(self.plan.state, files)
+        # A preview: drafts shown, or built for a moment still to come (a rehearsal).
+        live = Manifest(self.plan.state, files, preview=self.plan.preview or self.plan.now.timestamp() > time.time())
         manifest.save(site, live)
         self._trim(live)
         return sorted(set(self.live.manifest.files) - set(files))
