@@ -29,6 +29,7 @@ class Leak:
     record: str           # kind:id or attachment path
     reason: str           # why it must not be there
     evidence: str         # the text found
+    also_in: str | None = None    # a public record whose own text has the same words: shared wording, or a leak
 
 
 @dataclass(frozen=True)
@@ -76,14 +77,14 @@ def _plain(text: str) -> str:
 
 
 def _sentences(*texts: str | None, shown_anyway: str = "") -> list[str]:
-    """The sentences of `texts` long enough to mean a leak, but none that `shown_anyway`
-    holds: public pages may show that text whatever is withheld."""
+    """The sentences of `texts` long enough to mean a leak (up to 120 characters of each),
+    but none that `shown_anyway` holds whole: the theme says it on public pages anyway."""
     found = []
     for text in texts:
         for part in re.split(r"(?<=[.!?])\s+|\n+", text or ""):
             part = _plain(part).strip()
-            if len(part) >= MIN_SENTENCE and part[:120] not in shown_anyway:
-                found.append(part[:120])
+            if len(part) >= MIN_SENTENCE and part not in shown_anyway:
+                found.append(part[:120] if part[:120] not in shown_anyway else part[-120:])
     return found
 
 
@@ -121,20 +122,29 @@ def _public_attachments(public: Corpus) -> set[str]:
     return found
 
 
-def shown_anyway(public: Corpus, templates: Iterable[str]) -> str:
-    """The text public pages may show whatever is withheld: the templates', the frameworks'
-    and every public record's. Two inspections may record the same strength word for word,
-    and a record may quote the about page: such a sentence is no evidence of a leak."""
-    texts = [html.unescape(source) for source in templates]
+def shown_anyway(public: Corpus, theme_templates: Iterable[str]) -> str:
+    """The text the product itself puts on public pages, whatever is withheld: its theme's
+    templates and the frameworks. A record that quotes the about page leaks nothing by it.
+    (The site's own templates and records are written by people, and are where a leak
+    would be typed: what they share with a withheld record is reported, see `shared_with`.)"""
+    texts = [html.unescape(source) for source in theme_templates]
     texts += [text for framework in public.frameworks.values() for text in _strings(framework.model_dump())]
-    for view in public.inspections.values():
-        texts += _inspection_texts(view)
-    for plan_view in public.action_plans.values():
-        texts += _plan_texts(plan_view.plan)
-    texts += [report.body for report in public.reports.values()]
-    texts += [public.attachments[ref].text for ref in _public_attachments(public)
-              if ref in public.attachments and public.attachments[ref].text]
     return "\n".join(_plain(text) for text in texts if text)
+
+
+def shared_with(public: Corpus) -> dict[str, str]:
+    """sentence -> the public record (kind:id, or attachment:path) whose own text has it:
+    a withheld record's sentence found on a public page may be wording the two share."""
+    owners: dict[str, str] = {}
+    sources = [(f"inspection:{iid}", _inspection_texts(view)) for iid, view in public.inspections.items()]
+    sources += [(f"action_plan:{pid}", _plan_texts(view.plan)) for pid, view in public.action_plans.items()]
+    sources += [(f"report:{rid}", [view.body]) for rid, view in public.reports.items()]
+    sources += [(f"attachment:{ref}", [public.attachments[ref].text]) for ref in sorted(_public_attachments(public))
+                if ref in public.attachments and public.attachments[ref].text]
+    for owner, texts in sources:
+        for sentence in _sentences(*texts):
+            owners.setdefault(sentence, owner)
+    return owners
 
 
 def _title(full: Corpus, kind: str, record_id: str) -> str | None:
@@ -188,9 +198,10 @@ def fingerprints(full: Corpus, public_plan: Plan, public_text: str = "") -> dict
 
 
 def audit_output(site: Path, full: Corpus, public_plan: Plan, contents: dict[str, tuple[str, ...]],
-                 templates: Iterable[str] = ()) -> AuditResult:
-    """`templates`: the sources of the templates the site is built with (their text is public)."""
-    marks = fingerprints(full, public_plan, shown_anyway(public_plan.corpus, templates))
+                 theme_templates: Iterable[str] = ()) -> AuditResult:
+    """`theme_templates`: the sources of the theme's templates (their text is the product's)."""
+    marks = fingerprints(full, public_plan, shown_anyway(public_plan.corpus, theme_templates))
+    shared = shared_with(public_plan.corpus)
     leaks = []
     files: dict[str, tuple[str, ...]] = {}
     for path in sorted(p for p in site.rglob("*") if p.is_file()):
@@ -204,6 +215,6 @@ def audit_output(site: Path, full: Corpus, public_plan: Plan, contents: dict[str
         for record, (reason, strings) in marks.items():
             for needle in strings:
                 if needle in text:
-                    leaks.append(Leak(relative, record, reason, needle))
+                    leaks.append(Leak(relative, record, reason, needle, shared.get(needle)))
                     break
     return AuditResult(files, tuple(leaks))

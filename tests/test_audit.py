@@ -8,7 +8,7 @@ import shutil
 import subprocess
 import sys
 
-from site_helpers import AS_OF, build, copy_site
+from site_helpers import AS_OF, REPO, build, copy_site
 from test_publication import SENTINEL, plant_embargoed_inspection
 
 AUDIT = [sys.executable, "-m", "generator"]
@@ -82,25 +82,55 @@ def test_the_audit_reads_records_from_their_bytes_not_from_the_parsed_cache(tmp_
     assert "LEAK inspections/torbay-2026/index.html: inspection:torbay-2026 (draft)" in done.stderr
 
 
-def test_a_sentence_public_pages_also_show_is_no_leak_but_the_withheld_page_still_is(tmp_path):
-    """Wolverhampton's 2021 inspection records, word for word, a strength Torbay's does
-    ("Victims' needs and wishes were taken into account."), and Torbay's introduction quotes
-    the about page's "organisational delivery, court disposals and out-of-court disposals.".
-    With Torbay's embargoed, those sentences on public pages are no leak; its own page is."""
+def test_the_theme_s_own_words_are_no_leak_and_words_a_public_record_shares_are_reported_with_it(tmp_path):
+    """Torbay's 2021 introduction quotes the about page's "organisational delivery, court
+    disposals and out-of-court disposals.": with Torbay's embargoed, that sentence on the about
+    page (the theme's own text) is no leak. Wolverhampton's 2021 inspection records a strength
+    word for word as Torbay's does: it is reported, naming the public record that has the
+    same words (shared wording, or a leak a person typed: the audit cannot tell). Torbay's own
+    page is a leak."""
     root = copy_site(tmp_path)
+    quoted = "organisational delivery, court disposals and out-of-court disposals."
     shared = "Victims' needs and wishes were taken into account."
     assert shared in (root / "content/inspections/wolverhampton-2021.yaml").read_text()
     torbay = root / "content/inspections/torbay-2021.yaml"
-    assert shared in torbay.read_text()
+    assert shared in torbay.read_text() and quoted in torbay.read_text()
     torbay.write_text(torbay.read_text().replace('embargo_until: "2021-03-03 00:01"', 'embargo_until: "2031-03-03 00:01"'))
     build(root, search=True)
     done = audit(root)
-    assert done.returncode == 0, done.stderr
-    assert "0 leaks" in done.stderr + done.stdout
+    assert done.returncode == 1
+    assert "LEAK about/index.html" not in done.stderr and quoted not in done.stderr
+    assert (f"LEAK inspections/wolverhampton-2021/index.html: inspection:torbay-2021 (embargoed until 03 March 2031 "
+            f"00:01): found '{shared}' (the same words are in public inspection:wolverhampton-2021: wording the two "
+            "share, or a leak)") in done.stderr
 
     build(root, output=tmp_path / "later", now=dt.datetime(2031, 3, 4, 12, 0, tzinfo=AS_OF.tzinfo))
     shutil.copytree(tmp_path / "later/inspections/torbay-2021", root / "output/site/inspections/torbay-2021")
     done = audit(root)
-    assert done.returncode == 1
     assert "LEAK inspections/torbay-2021/index.html: inspection:torbay-2021 (embargoed until 03 March 2031 00:01)" \
         in done.stderr
+
+
+def test_a_site_template_or_public_report_that_repeats_a_withheld_record_is_a_leak(tmp_path):
+    """People write the site's own templates and its reports: a sentence of an embargoed
+    inspection typed into either is a leak, even though a public record now holds it."""
+    root = copy_site(tmp_path)
+    torbay = root / "content/inspections/torbay-2021.yaml"
+    torbay.write_text(torbay.read_text().replace('embargo_until: "2021-03-03 00:01"', 'embargo_until: "2031-03-03 00:01"'))
+    finding = ("Nearly two-thirds of staff surveyed did not know what the Board does and a third did not understand "
+               "the YOT's vision, challenges and development plan, so communication needs to improve.")
+    assert finding in torbay.read_text()
+    theme_footer = (REPO / "generator/theme/templates/_footer.html").read_text()
+    (root / "templates").mkdir(exist_ok=True)
+    (root / "templates/_footer.html").write_text(
+        theme_footer.replace("<p>Published by", "<p>" + finding.replace("'", "&#39;") + "</p><p>Published by", 1))
+    report = root / "content/reports/derby-yjs-inspection-outcome.md"
+    report.write_text(report.read_text() + f"\nThe Torbay inspection found: {finding}\n")
+    build(root)
+    done = audit(root)
+    assert done.returncode == 1
+    assert "LEAK index.html: inspection:torbay-2021 (embargoed until 03 March 2031 00:01): found 'Nearly two-thirds" \
+        in done.stderr
+    assert ("LEAK reports/derby-yjs-inspection-outcome/index.html: inspection:torbay-2021 (embargoed until 03 March "
+            "2031 00:01): found 'Nearly two-thirds") in done.stderr
+

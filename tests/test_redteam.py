@@ -909,3 +909,55 @@ def test_a_preview_may_go_into_a_rehearsal_release_folder(tmp_path, make_site):
 
     assert preview.exit_code == 0, preview.output
     assert b"WITHHELD-INSPECTION-4471" in (dest / "preview/inspections/torbay-2026/index.html").read_bytes()
+
+
+# === 25. LEAK (the red-team pass over 24): ways round the refusal of previews ==================
+
+def test_a_preview_folder_linked_to_a_live_site_or_a_link_out_of_a_live_site_takes_no_preview(tmp_path, make_site):
+    """output/preview made a link to the folder a live build wrote with -o: the drafts build
+    went through the link into the live site (the preview folders were exempt by where the
+    link led). And a link inside the live site to a folder elsewhere: a preview built through
+    it is served with the site."""
+    root = make_site(tmp_path / "site", {"inspections/torbay-2026.yaml": withheld_inspection("draft", None)})
+    www = tmp_path / "www"
+    assert run(root, "build", *QUICK, "-o", str(www)).exit_code == 0
+    (root / "output").mkdir()
+    (root / "output" / "preview").symlink_to(www, target_is_directory=True)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (www / "p").symlink_to(outside, target_is_directory=True)
+
+    through_preview = run(root, "build", *QUICK, "--drafts")
+    through_link = run(root, "build", *QUICK, "--drafts", "-o", str(www / "p"))
+
+    assert (through_preview.exit_code, through_link.exit_code) == (2, 2), (through_preview.output, through_link.output)
+    assert not [p for p, data in all_files(www).items() if b"WITHHELD-INSPECTION-4471" in data]
+    assert not [p for p, data in all_files(outside).items() if b"WITHHELD-INSPECTION-4471" in data]
+
+
+def test_a_site_a_rehearsal_made_is_marked_live_again_by_a_build_that_is_not_one(tmp_path, make_site):
+    """A rehearsal into a new -o folder, then a build of the same day that is not one found
+    "nothing changed" and kept the manifest's preview mark: a drafts build was then let into
+    a site built as the public one. The mark comes from the build's options, which the
+    no-change test compares."""
+    root = make_site(tmp_path / "site", {"inspections/torbay-2026.yaml": withheld_inspection("draft", None)})
+    www = tmp_path / "www"
+    today = dt.datetime.now(LONDON).date()
+    assert run(root, "build", *QUICK, "--as-of", f"{today} 23:59", "-o", str(www)).exit_code == 0
+    assert run(root, "build", *QUICK, "--as-of", f"{today} 00:00", "-o", str(www)).exit_code == 0
+
+    drafts = run(root, "build", *QUICK, "--drafts", "-o", str(www))
+
+    assert drafts.exit_code == 2, drafts.output
+    assert not [p for p, data in all_files(www).items() if b"WITHHELD-INSPECTION-4471" in data]
+
+
+def test_a_draft_paper_may_go_into_a_preview_s_own_folder(tmp_path, make_site):
+    root = make_site(tmp_path / "site", {"inspections/torbay-2026.yaml": withheld_inspection("draft", None)})
+    mine = tmp_path / "mine"
+    assert run(root, "build", *QUICK, "--drafts", "-o", str(mine)).exit_code == 0
+
+    paper = run(root, "paper", "inspection", "torbay-2026", "--drafts", "-o", str(mine / "draft.pdf"))
+
+    assert paper.exit_code == 0, paper.output
+    assert (mine / "draft.pdf").exists()

@@ -258,7 +258,8 @@ class Builder:
         options = BuildOptions(root=self.options.root, output=self.options.output, now=now,
                                drafts=self.options.drafts, pdf=True, pdf_on_demand=not self.options.pdf,
                                search=self.options.search,
-                               papers_as_of=self.options.as_of.date() if self.options.as_of else None)
+                               papers_as_of=self.options.as_of.date() if self.options.as_of else None,
+                               rehearsal=now > now_in_london())
         failure = None
         errors: list[Problem] = []
         try:

@@ -47,13 +47,21 @@ PREVIEW_FOLDERS = ("preview", "serve", "rehearsal")     # under output/: where p
 def live_folder_holding(target: Path, root: Path) -> Path | None:
     """The folder that is, or may be, served to the public and holds `target` (or is it), if
     one does: output/site; a DEST tools/publish publishes the live site into (`current` is a
-    link into it); or a site a build made elsewhere with -o (its manifest says so), unless it
-    is one of output/'s preview folders or, for `target` itself, a preview's own. A preview
-    goes into none of them."""
+    link into it); or a site a build made elsewhere with -o whose manifest does not say it
+    is a preview (a build killed, or from before the mark, is taken as live). output/'s own
+    preview folders are previews. A preview goes into none of the others.
+
+    Both the folders `target` is in as written and those its links lead to are asked: a
+    link inside a live site to a folder elsewhere is served with it."""
     if inside_live_site(target, root):
         return real_path(root / "output" / "site")
-    previews = {real_path(root / "output" / name) for name in PREVIEW_FOLDERS}
-    for folder in [real_path(target), *real_path(target).parents]:
+    output = real_path(root / "output")
+    previews = {real_path(root / "output" / name) for name in PREVIEW_FOLDERS
+                if not (root / "output" / name).is_symlink() and real_path(root / "output" / name).parent == output}
+    written = Path(os.path.abspath(target))
+    folders = dict.fromkeys([real_path(target), *real_path(target).parents,
+                             *(real_path(folder) for folder in written.parents)])
+    for folder in folders:
         if is_publish_destination(folder):
             try:
                 purpose = (folder / ".purpose").read_text(encoding="utf-8").strip()
@@ -61,11 +69,8 @@ def live_folder_holding(target: Path, root: Path) -> Path | None:
                 purpose = "live"               # a DEST from before the mark: only live runs made those
             if purpose != "rehearsal":
                 return folder
-        if folder not in previews and manifest_path(folder).exists():
-            # A preview may build again into the folder it made; not into a live site, nor
-            # into one whose manifest does not say (a build killed, an older manifest).
-            if folder != real_path(target) or manifest.read(folder).preview is not True:
-                return folder
+        if folder not in previews and manifest_path(folder).exists() and manifest.read(folder).preview is not True:
+            return folder
     return None
 
 

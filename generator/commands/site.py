@@ -45,7 +45,7 @@ def _audit(root: Path, folder: Path, checked: Checked, now: dt.datetime, fmt: st
     plan = plan_site(checked.corpus, now)
     contents = {o.path: tuple(k for k in o.inputs if ":" in k) for o in plan.outputs}
     result = audit_output(site, checked.corpus, plan, contents,
-                          [template.source for template in checked.files.templates.values()])
+                          [t.source for t in checked.files.templates.values() if t.shown.startswith("(theme)")])
     if fmt == "json":
         click.echo(json.dumps({"files": {f: list(r) for f, r in result.files.items()},
                                "leaks": [leak.__dict__ for leak in result.leaks]}, indent=2))
@@ -54,7 +54,9 @@ def _audit(root: Path, folder: Path, checked: Checked, now: dt.datetime, fmt: st
             for name, records in result.files.items():
                 click.echo(f"{name}: {', '.join(records) if records else '-'}")
         for leak in result.leaks:
-            click.echo(f"LEAK {leak.file}: {leak.record} ({leak.reason}): found '{leak.evidence}'", err=True)
+            shared = (f" (the same words are in public {leak.also_in}: wording the two share, or a leak)"
+                      if leak.also_in else "")
+            click.echo(f"LEAK {leak.file}: {leak.record} ({leak.reason}): found '{leak.evidence}'{shared}", err=True)
         click.echo(f"audit: {len(result.files)} files in {site}, {len(result.leaks)} leak"
                    f"{'' if len(result.leaks) == 1 else 's'}", err=bool(result.leaks))
     return bool(result.leaks)
@@ -125,7 +127,8 @@ def register(cli: click.Group) -> None:
         # A preview is never public: not in the live site, not among the public papers.
         folder = "preview" if drafts or rehearsal else "pdf" if pdf_only else "site"
         target = real_path(output or root / "output" / folder)
-        live = live_folder_holding(target, root) if drafts or rehearsal else None
+        # Asked of the path as given too: a link inside a live site is served with it.
+        live = live_folder_holding(output or root / "output" / folder, root) if drafts or rehearsal else None
         if live is not None:
             what = "drafts" if drafts else f"a build as of {now:%d %B %Y %H:%M}, later than now,"
             raise click.UsageError(f"{what} never goes into {live}, a site that is or may be published; "
@@ -136,7 +139,7 @@ def register(cli: click.Group) -> None:
 
         options = BuildOptions(root=root, output=target, now=now, drafts=drafts, pdf=not no_pdf, jobs=jobs,
                                search=not no_search, pdf_only=pdf_only, reuse_layouts=not no_cache,
-                               papers_as_of=papers_as_of)
+                               papers_as_of=papers_as_of, rehearsal=rehearsal)
 
         def waiting(holder: str) -> None:
             click.echo(f"waiting for another build of {target.parent} ({holder}) to finish", err=True)

@@ -41,16 +41,23 @@ class BuildOptions:
     reuse_layouts: bool = True        # PDF documents laid out by an earlier build (.cache/): speed only
     papers_as_of: dt.date | None = None   # --as-of given: papers as at that day, not as issued
     pdf_on_demand: bool = False       # papers linked, made when asked for (`scrutiny serve`): `Plan.deferred`
+    rehearsal: bool = False           # `now` is later than the clock: a preview of a moment to come
+
+    @property
+    def preview(self) -> bool:
+        """Drafts shown, or a moment to come: what may never be published."""
+        return self.drafts or self.rehearsal
 
     @property
     def as_of(self) -> dt.date:
         return self.now.astimezone(LONDON).date()
 
     def describe(self) -> str:
-        """Every option that changes what the build writes (not `jobs` or `reuse_layouts`)."""
+        """Every option that changes what the build writes, the manifest's preview mark
+        included (not `jobs` or `reuse_layouts`)."""
         text = f"drafts={self.drafts}|pdf={self.pdf}|search={self.search}|pdf_only={self.pdf_only}"
         return (text + (f"|papers_as_of={self.papers_as_of.isoformat()}" if self.papers_as_of else "")
-                + ("|pdf_on_demand" if self.pdf_on_demand else ""))
+                + ("|pdf_on_demand" if self.pdf_on_demand else "") + ("|rehearsal" if self.rehearsal else ""))
 
 
 def inputs_digest(files: SiteFiles, file_digests: Mapping[str, str], options: str) -> str:

@@ -28,7 +28,6 @@ import fcntl
 import os
 import shutil
 import stat
-import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -200,9 +199,10 @@ def _prune(folders: Iterable[str], top: str) -> None:
 class Staging:
     """The next version of the live site, made in the spare folder and swapped in by `commit`."""
 
-    def __init__(self, live: LiveSite, plan: Plan) -> None:
+    def __init__(self, live: LiveSite, plan: Plan, preview: bool = False) -> None:
         self.live = live
         self.plan = plan
+        self.preview = preview              # what the manifest says: the commands keep previews out of live sites
         self.path = spare_path(live.folder)
         self.reused: list[str] = []
         self._emptied: set[str] = set()
@@ -306,8 +306,7 @@ class Staging:
             site.rename(parked)
             self.path.rename(site)
             parked.rename(self.path)
-        # A preview: drafts shown, or built for a moment still to come (a rehearsal).
-        live = Manifest(self.plan.state, files, preview=self.plan.preview or self.plan.now.timestamp() > time.time())
+        live = Manifest(self.plan.state, files, preview=self.preview)
         manifest.save(site, live)
         self._trim(live)
         return sorted(set(self.live.manifest.files) - set(files))
