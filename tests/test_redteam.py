@@ -961,3 +961,14 @@ def test_a_draft_paper_may_go_into_a_preview_s_own_folder(tmp_path, make_site):
 
     assert paper.exit_code == 0, paper.output
     assert (mine / "draft.pdf").exists()
+
+
+def test_a_paper_aimed_into_a_link_loop_is_an_error_not_a_traceback(tmp_path, make_site):
+    root = make_site(tmp_path / "site", {"inspections/torbay-2026.yaml": withheld_inspection("published", None)})
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+
+    made = run(root, "paper", "inspection", "torbay-2026", "-o", str(loop / "x.pdf"))
+
+    assert made.exit_code == 1 and isinstance(made.exception, SystemExit), made.output
+    assert f"error: cannot write {loop / 'x.pdf'}" in made.output

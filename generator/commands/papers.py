@@ -19,6 +19,7 @@ from generator.clock import now_in_london
 from generator.commands.common import (AsOf, is_publish_destination, live_folder_holding, moment, print_problems,
                                       real_path, site_root)
 from generator.problems import OutputError, did_you_mean
+from generator.write import output_error
 from generator.write.manifest import manifest_path
 
 PAPER_KINDS = {"report": ("reports", "report"), "inspection": ("inspections", "inspection"),
@@ -91,15 +92,24 @@ def _inside(path: Path, folder: Path) -> bool:
 
 def _write(target: Path, data: bytes, private: bool = False) -> None:
     """Write atomically: a reader never sees half a PDF. A `private` file is made 0600 from
-    its first byte (never readable by other users, not even for a moment)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    its first byte (never readable by other users, not even for a moment). A folder that
+    cannot be made or written (a link in a loop, a full disk) is an error, nothing written."""
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600 if private else 0o666)
-    with os.fdopen(descriptor, "wb") as handle:
-        if private:
-            os.fchmod(handle.fileno(), 0o600)
-        handle.write(data)
-    temporary.replace(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600 if private else 0o666)
+        with os.fdopen(descriptor, "wb") as handle:
+            if private:
+                os.fchmod(handle.fileno(), 0o600)
+            handle.write(data)
+        temporary.replace(target)
+    except OSError as exc:
+        try:
+            temporary.unlink(missing_ok=True)
+        except OSError:
+            pass                         # its folder was never made
+        click.echo(f"error: {output_error(exc, str(target))}", err=True)
+        sys.exit(1)
 
 
 PRIVATE_FOLDER, PRIVATE_FILE = 0o700, 0o600
