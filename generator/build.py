@@ -132,7 +132,7 @@ def build_site(options: BuildOptions, memo: BuildMemo | None = None, progress: P
 def _render_and_write(options: BuildOptions, live: LiveSite, plan: Plan, files: SiteFiles, report: BuildReport,
                       memo: BuildMemo | None, progress: Progress | None) -> None:
     stage = time.perf_counter()
-    staging = Staging(live, plan, options.preview)
+    staging = Staging(live, plan, options.preview, options.pdf_only)
     try:
         todo = staging.prepare()
         report.reused = staging.reused

@@ -972,3 +972,23 @@ def test_a_paper_aimed_into_a_link_loop_is_an_error_not_a_traceback(tmp_path, ma
 
     assert made.exit_code == 1 and isinstance(made.exception, SystemExit), made.output
     assert f"error: cannot write {loop / 'x.pdf'}" in made.output
+
+
+def test_pdf_only_aimed_at_a_site_built_with_o_leaves_its_pages_and_may_rebuild_its_own_folder(tmp_path, make_site):
+    """The guard of 6 knew only output/site: `--pdf-only -o /var/www/html`, the folder a live
+    build wrote with -o, swapped the papers in alone and removed the site's pages. A folder
+    the papers alone were built into may take them again."""
+    root = make_site(tmp_path / "site", {"inspections/torbay-2025.yaml": withheld_inspection("published", None)})
+    www, papers = tmp_path / "www", tmp_path / "papers"
+    assert run(root, "build", "--no-pdf", "-o", str(www), "--as-of", "2026-11-22 12:00").exit_code == 0
+    before = sorted(all_files(www))
+
+    result = run(root, "build", "--pdf-only", "-o", str(www), "--as-of", "2026-11-22 12:00")
+
+    assert result.exit_code == 2, result.output
+    assert sorted(all_files(www)) == before
+    assert f"would leave {www.resolve()}, a site with pages, without them" in result.output
+    again = [run(root, "build", "--pdf-only", "-o", str(papers), "--as-of", "2026-11-22 12:00").exit_code
+             for _ in range(2)]
+    assert again == [0, 0]
+    assert any(name.endswith(".pdf") for name in all_files(papers))

@@ -55,13 +55,8 @@ def live_folder_holding(target: Path, root: Path) -> Path | None:
     link inside a live site to a folder elsewhere is served with it."""
     if inside_live_site(target, root):
         return real_path(root / "output" / "site")
-    output = real_path(root / "output")
-    previews = {real_path(root / "output" / name) for name in PREVIEW_FOLDERS
-                if not (root / "output" / name).is_symlink() and real_path(root / "output" / name).parent == output}
-    written = Path(os.path.abspath(target))
-    folders = dict.fromkeys([real_path(target), *real_path(target).parents,
-                             *(real_path(folder) for folder in written.parents)])
-    for folder in folders:
+    previews = _output_folders(root, PREVIEW_FOLDERS)
+    for folder in _folders_holding(target):
         if is_publish_destination(folder):
             try:
                 purpose = (folder / ".purpose").read_text(encoding="utf-8").strip()
@@ -72,6 +67,36 @@ def live_folder_holding(target: Path, root: Path) -> Path | None:
         if folder not in previews and manifest_path(folder).exists() and manifest.read(folder).preview is not True:
             return folder
     return None
+
+
+def whole_site_holding(target: Path, root: Path) -> Path | None:
+    """The site a build made, with its pages, that holds `target` (or is it), if one does:
+    output/site, a DEST of tools/publish, or any folder whose manifest does not say that
+    only papers were built into it (`--pdf-only`; output/pdf is such a folder)."""
+    if inside_live_site(target, root):
+        return real_path(root / "output" / "site")
+    papers = _output_folders(root, ("pdf",))
+    for folder in _folders_holding(target):
+        if is_publish_destination(folder):
+            return folder
+        if folder not in papers and manifest_path(folder).exists() and manifest.read(folder).pdf_only is not True:
+            return folder
+    return None
+
+
+def _output_folders(root: Path, names: tuple[str, ...]) -> set[Path]:
+    """output/NAME for each name, where it is a folder of output/ itself (not a link elsewhere)."""
+    output = real_path(root / "output")
+    return {real_path(root / "output" / name) for name in names
+            if not (root / "output" / name).is_symlink() and real_path(root / "output" / name).parent == output}
+
+
+def _folders_holding(target: Path) -> list[Path]:
+    """`target` and the folders holding it, both as written (each resolved) and as its links
+    lead: a link inside a site to a folder elsewhere is served with the site."""
+    written = Path(os.path.abspath(target))
+    return list(dict.fromkeys([real_path(target), *real_path(target).parents,
+                               *(real_path(folder) for folder in written.parents)]))
 
 
 def moment(as_of: dt.datetime | None) -> dt.datetime:

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 import click
 
 from generator.clock import now_in_london
-from generator.commands.common import (AsOf, inside_live_site, live_folder_holding, moment, print_problems,
-                                      real_path, site_root)
+from generator.commands.common import (AsOf, live_folder_holding, moment, print_problems, real_path, site_root,
+                                      whole_site_holding)
 from generator.plan.state import BuildOptions
 from generator.problems import OutputError, Severity
 from generator.progress import Progress
@@ -133,9 +133,10 @@ def register(cli: click.Group) -> None:
             what = "drafts" if drafts else f"a build as of {now:%d %B %Y %H:%M}, later than now,"
             raise click.UsageError(f"{what} never goes into {live}, a site that is or may be published; "
                                    "leave out -o (it goes to output/preview) or give another folder")
-        if pdf_only and inside_live_site(target, root):
-            raise click.UsageError("--pdf-only builds the papers alone, and would leave the live site without its "
-                                   "pages; leave out -o (they go to output/pdf), or build the whole site")
+        site = whole_site_holding(output or root / "output" / folder, root) if pdf_only else None
+        if site is not None:
+            raise click.UsageError(f"--pdf-only builds the papers alone, and would leave {site}, a site with pages, "
+                                   "without them; leave out -o (they go to output/pdf), or build the whole site")
 
         options = BuildOptions(root=root, output=target, now=now, drafts=drafts, pdf=not no_pdf, jobs=jobs,
                                search=not no_search, pdf_only=pdf_only, reuse_layouts=not no_cache,

@@ -199,10 +199,11 @@ def _prune(folders: Iterable[str], top: str) -> None:
 class Staging:
     """The next version of the live site, made in the spare folder and swapped in by `commit`."""
 
-    def __init__(self, live: LiveSite, plan: Plan, preview: bool = False) -> None:
+    def __init__(self, live: LiveSite, plan: Plan, preview: bool = False, pdf_only: bool = False) -> None:
         self.live = live
         self.plan = plan
-        self.preview = preview              # what the manifest says: the commands keep previews out of live sites
+        self.preview = preview              # what the manifest says, for the commands (`commands.common`)
+        self.pdf_only = pdf_only
         self.path = spare_path(live.folder)
         self.reused: list[str] = []
         self._emptied: set[str] = set()
@@ -306,7 +307,7 @@ class Staging:
             site.rename(parked)
             self.path.rename(site)
             parked.rename(self.path)
-        live = Manifest(self.plan.state, files, preview=self.preview)
+        live = Manifest(self.plan.state, files, preview=self.preview, pdf_only=self.pdf_only)
         manifest.save(site, live)
         self._trim(live)
         return sorted(set(self.live.manifest.files) - set(files))

@@ -4,8 +4,8 @@ Saved by the build that put the site live (after the swap), read only under the 
 lock. For every file it keeps the key of what the file was made from (`plan.keys`) and
 the file's size and modification time, so that a file changed or removed since is never
 trusted; the `PublicationState` the site was built for; and whether it is a preview (drafts,
-or a moment later than it was built), which the commands read to keep previews out of any
-site that may be published. A build that finds no manifest, or one it cannot read, trusts
+or a moment to come) or papers alone (`--pdf-only`), which the commands read to keep
+previews out of any site that may be published, and papers alone from replacing a site. A build that finds no manifest, or one it cannot read, trusts
 nothing in the live folder.
 """
 
@@ -47,6 +47,7 @@ class Manifest:
     state: PublicationState | None = None
     files: Mapping[str, LiveFile] = field(default_factory=lambda: MappingProxyType({}))   # by path in the site
     preview: bool | None = None       # None: not known (a build under way or killed, an older manifest)
+    pdf_only: bool | None = None      # the papers alone were built into it (`--pdf-only`)
 
 
 def manifest_path(site: Path) -> Path:
@@ -60,9 +61,9 @@ def read(site: Path) -> Manifest:
         if data.get("version") != MANIFEST_VERSION:
             return Manifest()
         files = {path: LiveFile(*entry) for path, entry in data["files"].items()}
-        preview = data.get("preview")
+        preview, pdf_only = data.get("preview"), data.get("pdf_only")
         return Manifest(PublicationState.from_json(data["state"]), MappingProxyType(files),
-                        preview if isinstance(preview, bool) else None)
+                        preview if isinstance(preview, bool) else None, pdf_only if isinstance(pdf_only, bool) else None)
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return Manifest()
 
@@ -80,7 +81,8 @@ def save(site: Path, manifest: Manifest) -> None:
     files = {name: [f.key, f.size, f.mtime_ns] for name, f in sorted(manifest.files.items())}
     # Compact: any indent sends json through its pure-Python encoder.
     text = json.dumps({"version": MANIFEST_VERSION, "state": manifest.state.as_json() if manifest.state else None,
-                       "preview": manifest.preview, "files": files}, separators=(",", ":"))
+                       "preview": manifest.preview, "pdf_only": manifest.pdf_only, "files": files},
+                      separators=(",", ":"))
     temporary.unlink(missing_ok=True)
     # A new file, never through a link someone put where the temporary file goes.
     with os.fdopen(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644), "w",
