@@ -992,3 +992,17 @@ def test_pdf_only_aimed_at_a_site_built_with_o_leaves_its_pages_and_may_rebuild_
              for _ in range(2)]
     assert again == [0, 0]
     assert any(name.endswith(".pdf") for name in all_files(papers))
+
+
+def test_pdf_only_with_drafts_may_replace_a_drafts_preview(tmp_path, make_site):
+    """`--pdf-only --drafts` goes to output/preview (its help says so), where a drafts preview
+    of the whole site may be: a preview's pages are no one's loss."""
+    root = make_site(tmp_path / "site", {"inspections/torbay-2026.yaml": withheld_inspection("draft", None)})
+    mine = tmp_path / "mine"
+    assert run(root, "build", *QUICK, "--drafts").exit_code == 0
+    assert run(root, "build", *QUICK, "--drafts", "-o", str(mine)).exit_code == 0
+
+    results = [run(root, "build", "--pdf-only", "--drafts").exit_code,
+               run(root, "build", "--pdf-only", "--drafts", "-o", str(mine)).exit_code]
+
+    assert results == [0, 0]

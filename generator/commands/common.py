@@ -70,17 +70,20 @@ def live_folder_holding(target: Path, root: Path) -> Path | None:
 
 
 def whole_site_holding(target: Path, root: Path) -> Path | None:
-    """The site a build made, with its pages, that holds `target` (or is it), if one does:
-    output/site, a DEST of tools/publish, or any folder whose manifest does not say that
-    only papers were built into it (`--pdf-only`; output/pdf is such a folder)."""
+    """The public site a build made, with its pages, that holds `target` (or is it), if one
+    does: output/site, a DEST of tools/publish, or a folder whose manifest says neither that
+    only papers were built into it (`--pdf-only`; output/pdf is such a folder) nor that it
+    is a preview (whose pages `--pdf-only --drafts` may replace)."""
     if inside_live_site(target, root):
         return real_path(root / "output" / "site")
-    papers = _output_folders(root, ("pdf",))
+    others = _output_folders(root, ("pdf", *PREVIEW_FOLDERS))
     for folder in _folders_holding(target):
         if is_publish_destination(folder):
             return folder
-        if folder not in papers and manifest_path(folder).exists() and manifest.read(folder).pdf_only is not True:
-            return folder
+        if folder not in others and manifest_path(folder).exists():
+            marks = manifest.read(folder)
+            if marks.pdf_only is not True and marks.preview is not True:
+                return folder
     return None
 
 
