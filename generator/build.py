@@ -31,6 +31,7 @@ from generator.speed.memo import BuildMemo, no_memo
 from generator.speed.parsed_cache import ParsedCache
 from generator.validate import Records, Validator, validate_read
 from generator.write import LiveSite, Staging, locked, output_error
+from generator.write.targets import unsafe_target
 
 Progress = Callable[[str, int, int], None]
 
@@ -105,6 +106,11 @@ def build_site(options: BuildOptions, memo: BuildMemo | None = None, progress: P
     no-change test is not made twice)."""
     started = time.perf_counter()
     with locked(options.output, options.root, waiting) as live, rare_collections():
+        # Asked again here, under the lock: the command asked before another build could
+        # have made this folder live (or a site with pages) meanwhile.
+        unsafe = unsafe_target(options.output, options.root, options.preview, options.pdf_only)
+        if unsafe is not None:
+            raise OutputError(f"{unsafe}; nothing was written")
         # An empty memo (`scrutiny serve` starting) is filled even when nothing changed: the
         # first save is then as quick as the ones after it.
         if not out_of_date and (memo is None or len(memo.check) > 0) and \

@@ -1006,3 +1006,69 @@ def test_pdf_only_with_drafts_may_replace_a_drafts_preview(tmp_path, make_site):
                run(root, "build", "--pdf-only", "--drafts", "-o", str(mine)).exit_code]
 
     assert results == [0, 0]
+
+
+# === 26. LEAK (the red-team pass over 25): the refusal raced the lock; --members through a link ==
+
+@pytest.mark.parametrize("how", ["--drafts", "--pdf-only"])
+def test_a_build_asks_again_under_its_lock_whether_its_folder_is_a_live_site(tmp_path, make_site, how):
+    """The command refused a preview (or papers alone) for a live folder before taking the
+    lock. A live `build -o W` still running when a drafts build asked had written no manifest
+    yet: the drafts build passed, waited for the lock, and swapped the drafts in as W. Here
+    the live build has finished and the second build is started past the command's check,
+    as it was in that race: under the lock it must refuse."""
+    root = make_site(tmp_path / "site", {"inspections/torbay-2026.yaml": withheld_inspection("draft", None)})
+    www = tmp_path / "www"
+    assert run(root, "build", *QUICK, "-o", str(www)).exit_code == 0
+    before = all_files(www)
+    options = build_module.BuildOptions(root=root, output=www.resolve(), now=dt.datetime.now(LONDON),
+                                        drafts=how == "--drafts", pdf_only=how == "--pdf-only", jobs=1, search=False)
+
+    with pytest.raises(build_module.OutputError, match=f"{www.resolve()}, a site"):
+        build_module.build_site(options, out_of_date=True)
+
+    assert all_files(www) == before
+
+
+def test_the_members_pack_never_goes_through_a_link_out_of_a_served_folder(tmp_path, make_site):
+    """A link in the live site to a folder elsewhere: the members' pack, with its exempt
+    papers, was written through it (previews were already refused there)."""
+    root = copy_site(tmp_path / "site")
+    assert run(root, "build", *QUICK).exit_code == 0
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (root / "output" / "site" / "p").symlink_to(elsewhere, target_is_directory=True)
+
+    made = run(root, "pack", "torbay-cyp-osb-2021-03-01", "--members", "-o", str(root / "output/site/p/m.pdf"))
+
+    assert made.exit_code == 2, made.output
+    assert not (elsewhere / "m.pdf").exists()
+
+
+@pytest.mark.parametrize("command", ["build", "build --drafts", "paper --drafts", "pack --members", "check --audit"])
+def test_a_path_the_system_refuses_is_an_error_not_a_traceback(tmp_path, make_site, command):
+    """A folder name of 252 characters (the build parks the old site beside it under a longer
+    one), or a path longer than the system takes, raised OSError through the commands."""
+    root = copy_site(tmp_path / "site")
+    too_long = tmp_path.joinpath(*["b" * 200] * 22)
+    args = {"build": ["build", *QUICK, "-o", str(tmp_path / ("a" * 252))],
+            "build --drafts": ["build", *QUICK, "--drafts", "-o", str(too_long)],
+            "paper --drafts": ["paper", "inspection", "torbay-2021", "--drafts", "-o", str(too_long / "x.pdf")],
+            "pack --members": ["pack", "torbay-cyp-osb-2021-03-01", "--members", "-o", str(too_long / "x.pdf")],
+            "check --audit": ["check", "--audit", str(too_long)]}[command]
+
+    result = run(root, *args)
+
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), (result.exit_code, result.exception)
+    assert "error: cannot" in result.output and "Traceback" not in result.output
+
+
+def test_a_purpose_mark_that_is_not_text_is_taken_as_live(tmp_path, make_site):
+    root = make_site(tmp_path / "site", {"inspections/torbay-2026.yaml": withheld_inspection("draft", None)})
+    dest = tmp_path / "dest"
+    dest.mkdir()
+    (dest / ".purpose").write_bytes(b"\xff\xfe")
+
+    result = run(root, "build", *QUICK, "--drafts", "-o", str(dest / "preview"))
+
+    assert result.exit_code == 2, result.output

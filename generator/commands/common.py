@@ -12,8 +12,6 @@ import click
 
 from generator.clock import at_london_offset, london_instant, now_in_london
 from generator.problems import Severity
-from generator.write import manifest
-from generator.write.manifest import manifest_path
 
 if TYPE_CHECKING:
     from generator.build import Checked
@@ -27,79 +25,6 @@ def site_root(ctx: click.Context):
 def real_path(path: Path) -> Path:
     """`path`, links resolved as far as they lead (`resolve` raises on a loop; the write stage refuses one)."""
     return Path(os.path.realpath(path))
-
-
-def inside_live_site(target: Path, root: Path) -> bool:
-    """True when `target` is output/site, the live site, or anything inside it."""
-    live, target = real_path(root / "output" / "site"), real_path(target)
-    return target == live or live in target.parents
-
-
-def is_publish_destination(folder: Path) -> bool:
-    """A folder tools/publish publishes into (its DEST): marked by `.purpose`, or, made before
-    that mark existed, holding the `current` link and `releases/`."""
-    return (folder / ".purpose").is_file() or (folder / "current").is_symlink() and (folder / "releases").is_dir()
-
-
-PREVIEW_FOLDERS = ("preview", "serve", "rehearsal")     # under output/: where previews are built
-
-
-def live_folder_holding(target: Path, root: Path) -> Path | None:
-    """The folder that is, or may be, served to the public and holds `target` (or is it), if
-    one does: output/site; a DEST tools/publish publishes the live site into (`current` is a
-    link into it); or a site a build made elsewhere with -o whose manifest does not say it
-    is a preview (a build killed, or from before the mark, is taken as live). output/'s own
-    preview folders are previews. A preview goes into none of the others.
-
-    Both the folders `target` is in as written and those its links lead to are asked: a
-    link inside a live site to a folder elsewhere is served with it."""
-    if inside_live_site(target, root):
-        return real_path(root / "output" / "site")
-    previews = _output_folders(root, PREVIEW_FOLDERS)
-    for folder in _folders_holding(target):
-        if is_publish_destination(folder):
-            try:
-                purpose = (folder / ".purpose").read_text(encoding="utf-8").strip()
-            except OSError:
-                purpose = "live"               # a DEST from before the mark: only live runs made those
-            if purpose != "rehearsal":
-                return folder
-        if folder not in previews and manifest_path(folder).exists() and manifest.read(folder).preview is not True:
-            return folder
-    return None
-
-
-def whole_site_holding(target: Path, root: Path) -> Path | None:
-    """The public site a build made, with its pages, that holds `target` (or is it), if one
-    does: output/site, a DEST of tools/publish, or a folder whose manifest says neither that
-    only papers were built into it (`--pdf-only`; output/pdf is such a folder) nor that it
-    is a preview (whose pages `--pdf-only --drafts` may replace)."""
-    if inside_live_site(target, root):
-        return real_path(root / "output" / "site")
-    others = _output_folders(root, ("pdf", *PREVIEW_FOLDERS))
-    for folder in _folders_holding(target):
-        if is_publish_destination(folder):
-            return folder
-        if folder not in others and manifest_path(folder).exists():
-            marks = manifest.read(folder)
-            if marks.pdf_only is not True and marks.preview is not True:
-                return folder
-    return None
-
-
-def _output_folders(root: Path, names: tuple[str, ...]) -> set[Path]:
-    """output/NAME for each name, where it is a folder of output/ itself (not a link elsewhere)."""
-    output = real_path(root / "output")
-    return {real_path(root / "output" / name) for name in names
-            if not (root / "output" / name).is_symlink() and real_path(root / "output" / name).parent == output}
-
-
-def _folders_holding(target: Path) -> list[Path]:
-    """`target` and the folders holding it, both as written (each resolved) and as its links
-    lead: a link inside a site to a folder elsewhere is served with the site."""
-    written = Path(os.path.abspath(target))
-    return list(dict.fromkeys([real_path(target), *real_path(target).parents,
-                               *(real_path(folder) for folder in written.parents)]))
 
 
 def moment(as_of: dt.datetime | None) -> dt.datetime:

@@ -12,15 +12,16 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Callable
 
 import click
 
 from generator.clock import now_in_london
-from generator.commands.common import (AsOf, is_publish_destination, live_folder_holding, moment, print_problems,
-                                      real_path, site_root)
+from generator.commands.common import AsOf, moment, print_problems, real_path, site_root
 from generator.problems import OutputError, did_you_mean
 from generator.write import output_error
 from generator.write.manifest import manifest_path
+from generator.write.targets import folders_holding, is_publish_destination, live_folder_holding
 
 PAPER_KINDS = {"report": ("reports", "report"), "inspection": ("inspections", "inspection"),
                "action-plan": ("action-plans", "action plan")}
@@ -43,11 +44,22 @@ def _checked_plan(ctx: click.Context, as_of, drafts: bool):
 def _refuse_preview_in_site(root: Path, target: Path, as_of, drafts: bool) -> None:
     """A paper with drafts, or as of a moment still to come, is a preview: never where the live
     site is published from."""
-    live = live_folder_holding(target, root) if drafts or (as_of is not None and as_of > now_in_london()) else None
+    live = _asked(target, lambda: live_folder_holding(target, root)) \
+        if drafts or (as_of is not None and as_of > now_in_london()) else None
     if live is not None:
         raise click.UsageError(f"{target} is inside {live}, a site that is or may be published, and this paper "
                                f"{'includes drafts' if drafts else 'is a rehearsal of a later day'}; "
                                "leave out -o (it goes to output/papers) or give another folder")
+
+
+def _asked(target: Path, question: Callable[[], Path | None]) -> Path | None:
+    """The answer about the folders holding `target`; a path the system refuses to look at
+    (a name too long, a folder that cannot be read) is an error, nothing written."""
+    try:
+        return question()
+    except OSError as exc:
+        click.echo(f"error: {output_error(exc, str(target))}", err=True)
+        sys.exit(1)
 
 
 def _unknown(kind: str, wanted: str, known, param: str) -> click.BadParameter:
@@ -70,11 +82,12 @@ SERVED_FOLDERS = ("site", "preview", "serve", "rehearsal")     # under output/: 
 def _served_folder_holding(target: Path, root: Path) -> Path | None:
     """The folder holding `target` that is, or will be, served: one of output/'s site folders,
     any folder a build wrote (it has a manifest), wherever -o put it, or a folder
-    tools/publish publishes into (its DEST, with `current` and `releases/`)."""
+    tools/publish publishes into (its DEST, with `current` and `releases/`). The folders the
+    path passes through as written are asked too: a link inside a served folder is served."""
     for name in SERVED_FOLDERS:
         if _inside(target, root / "output" / name):
             return root / "output" / name
-    for folder in real_path(target).parents:
+    for folder in folders_holding(target)[1:]:
         if manifest_path(folder).exists():
             return folder
         if is_publish_destination(folder):
@@ -173,7 +186,7 @@ def register(cli: click.Group) -> None:
         _withheld(plan, "meeting", meeting)
         if members:
             target = output or root / "output" / "confidential" / f"{meeting}-members-pack.pdf"
-            served = _served_folder_holding(target, root)
+            served = _asked(target, lambda: _served_folder_holding(target, root))
             if served is not None:
                 raise click.BadParameter(f"{target} is inside {served}, a folder a build made to be served; "
                                          "the members' pack goes under output/confidential/",

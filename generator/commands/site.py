@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING
 import click
 
 from generator.clock import now_in_london
-from generator.commands.common import (AsOf, live_folder_holding, moment, print_problems, real_path, site_root,
-                                      whole_site_holding)
+from generator.commands.common import AsOf, moment, print_problems, real_path, site_root
+from generator.write.targets import live_folder_holding, whole_site_holding
 from generator.plan.state import BuildOptions
 from generator.problems import OutputError, Severity
 from generator.progress import Progress
-from generator.write import locked
+from generator.write import locked, output_error
 
 if TYPE_CHECKING:
     from generator.build import Checked
@@ -39,8 +39,14 @@ def _audit(root: Path, folder: Path, checked: Checked, now: dt.datetime, fmt: st
     from generator.plan.outputs import plan_site
 
     site = folder if folder.is_absolute() else root / folder
-    if not site.is_dir():
-        click.echo(f"error: {site} does not exist; build the site first", err=True)
+    try:
+        found = site.is_dir()
+    except OSError as exc:                       # a name too long, a folder that cannot be read
+        click.echo(f"error: cannot read {site} ({exc.strerror or exc})", err=True)
+        return True
+    if not found:
+        click.echo(f"error: {site} is not a folder; build the site first, or give the folder it was built in",
+                   err=True)
         return True
     plan = plan_site(checked.corpus, now)
     contents = {o.path: tuple(k for k in o.inputs if ":" in k) for o in plan.outputs}
@@ -126,14 +132,19 @@ def register(cli: click.Group) -> None:
         papers_as_of = now.date() if as_of else None       # else every paper is as at its issue
         # A preview is never public: not in the live site, not among the public papers.
         folder = "preview" if drafts or rehearsal else "pdf" if pdf_only else "site"
-        target = real_path(output or root / "output" / folder)
-        # Asked of the path as given too: a link inside a live site is served with it.
-        live = live_folder_holding(output or root / "output" / folder, root) if drafts or rehearsal else None
+        given = output or root / "output" / folder
+        try:
+            target = real_path(given)
+            # Asked of the path as given too: a link inside a live site is served with it.
+            live = live_folder_holding(given, root) if drafts or rehearsal else None
+            site = whole_site_holding(given, root) if pdf_only else None
+        except OSError as exc:                   # a name too long, a folder that cannot be read
+            click.echo(f"error: {output_error(exc, str(given))}", err=True)
+            sys.exit(1)
         if live is not None:
             what = "drafts" if drafts else f"a build as of {now:%d %B %Y %H:%M}, later than now,"
             raise click.UsageError(f"{what} never goes into {live}, a site that is or may be published; "
                                    "leave out -o (it goes to output/preview) or give another folder")
-        site = whole_site_holding(output or root / "output" / folder, root) if pdf_only else None
         if site is not None:
             raise click.UsageError(f"--pdf-only builds the papers alone, and would leave {site}, a site with pages, "
                                    "without them; leave out -o (they go to output/pdf), or build the whole site")
@@ -151,6 +162,9 @@ def register(cli: click.Group) -> None:
         except OutputError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
+        except OSError as exc:
+            click.echo(f"error: {output_error(exc, str(target))}", err=True)
+            sys.exit(1)
         if unchanged:
             click.echo(f"built {target}: 0 rendered, {len(live.manifest.files)} reused, 0 removed, "
                        "no records withheld (nothing changed since the last build)")
@@ -162,6 +176,9 @@ def register(cli: click.Group) -> None:
                 report = build_site(options, progress=progress.update, waiting=waiting, out_of_date=True)
             except OutputError as exc:
                 click.echo(f"error: {exc}", err=True)
+                sys.exit(1)
+            except OSError as exc:
+                click.echo(f"error: {output_error(exc, str(target))}", err=True)
                 sys.exit(1)
         if not report.ok:
             print_problems(report.checked, quiet_notices=True, err=True)
