@@ -13,6 +13,7 @@ nothing is done), then which of its files each output may reuse (`Staging.prepar
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,6 +112,10 @@ def build_site(options: BuildOptions, memo: BuildMemo | None = None, progress: P
         unsafe = unsafe_target(options.output, options.root, options.preview, options.pdf_only)
         if unsafe is not None:
             raise OutputError(f"{unsafe}; nothing was written")
+        if options.rebuild:
+            # Trust nothing earlier builds kept: the caches go, and no live file is reused.
+            shutil.rmtree(options.root / ".cache", ignore_errors=True)
+            live, out_of_date = live.trusting_nothing(), True
         # An empty memo (`scrutiny serve` starting) is filled even when nothing changed: the
         # first save is then as quick as the ones after it.
         if not out_of_date and (memo is None or len(memo.check) > 0) and \

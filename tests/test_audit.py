@@ -81,6 +81,13 @@ def test_the_audit_reads_records_from_their_bytes_not_from_the_parsed_cache(tmp_
     assert done.returncode == 1
     assert "LEAK inspections/torbay-2026/index.html: inspection:torbay-2026 (draft)" in done.stderr
 
+    # The recovery docs/publishing.md gives: a build that trusts nothing kept.
+    rebuilt = subprocess.run([*AUDIT, "-C", str(root), "build", "--no-pdf", "--no-search", "--rebuild"],
+                             capture_output=True, text=True, timeout=300)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert not (root / "output/site/inspections/torbay-2026").exists()
+    assert audit(root).returncode == 0
+
 
 def test_the_theme_s_own_words_are_no_leak_and_words_a_public_record_shares_are_reported_with_it(tmp_path):
     """Torbay's 2021 introduction quotes the about page's "organisational delivery, court

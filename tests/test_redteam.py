@@ -1072,3 +1072,24 @@ def test_a_purpose_mark_that_is_not_text_is_taken_as_live(tmp_path, make_site):
     result = run(root, "build", *QUICK, "--drafts", "-o", str(dest / "preview"))
 
     assert result.exit_code == 2, result.output
+
+
+def test_serve_never_builds_through_a_link_where_its_folder_goes(tmp_path, make_site):
+    """output/serve made a link to a site built with -o: the swap replaced the link, and the
+    trim of the spare folder then deleted the old preview's files through it, from the live
+    site."""
+    from generator.authoring.serve import Builder, ServeOptions, State
+    root = make_site(tmp_path / "site", {"inspections/torbay-2026.yaml": withheld_inspection("draft", None)})
+    www = tmp_path / "www"
+    assert run(root, "build", *QUICK, "-o", str(www)).exit_code == 0
+    before = all_files(www)
+    (root / "output").mkdir(exist_ok=True)
+    (root / "output" / "serve").symlink_to(www, target_is_directory=True)
+    said = []
+    builder = Builder(ServeOptions(root=root, port=0, pdf=False, drafts=True, search=False, as_of=None), State(),
+                      said.append)
+
+    built = builder.build(changed=True)
+
+    assert not built and any("is a link to" in str(line) for line in said), said
+    assert all_files(www) == before

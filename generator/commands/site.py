@@ -120,9 +120,12 @@ def register(cli: click.Group) -> None:
     @click.option("-q", "--quiet", is_flag=True, help="Print only problems and the final line.")
     @click.option("--no-cache", is_flag=True,
                   help="Lay out every PDF document afresh instead of reusing layouts kept in .cache/.")
+    @click.option("--rebuild", is_flag=True,
+                  help="Trust nothing earlier builds kept: delete .cache/ and make every file again (after "
+                       "`scrutiny check --audit` reports a leak).")
     @click.pass_context
     def build(ctx: click.Context, output: Path | None, as_of: dt.datetime | None, drafts: bool, no_pdf: bool,
-              no_search: bool, pdf_only: bool, jobs: int, quiet: bool, no_cache: bool) -> None:
+              no_search: bool, pdf_only: bool, jobs: int, quiet: bool, no_cache: bool, rebuild: bool) -> None:
         """Validate, then build the site and every public PDF. Incremental and atomic."""
         root = site_root(ctx)
         now = moment(as_of)
@@ -151,14 +154,14 @@ def register(cli: click.Group) -> None:
 
         options = BuildOptions(root=root, output=target, now=now, drafts=drafts, pdf=not no_pdf, jobs=jobs,
                                search=not no_search, pdf_only=pdf_only, reuse_layouts=not no_cache,
-                               papers_as_of=papers_as_of, rehearsal=rehearsal)
+                               papers_as_of=papers_as_of, rehearsal=rehearsal, rebuild=rebuild)
 
         def waiting(holder: str) -> None:
             click.echo(f"waiting for another build of {target.parent} ({holder}) to finish", err=True)
 
         try:
             with locked(target, root, waiting) as live:
-                unchanged = live.is_current(root, options.describe(), now)
+                unchanged = not rebuild and live.is_current(root, options.describe(), now)
         except OutputError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)

@@ -42,6 +42,7 @@ class BuildOptions:
     papers_as_of: dt.date | None = None   # --as-of given: papers as at that day, not as issued
     pdf_on_demand: bool = False       # papers linked, made when asked for (`scrutiny serve`): `Plan.deferred`
     rehearsal: bool = False           # `now` is later than the clock: a preview of a moment to come
+    rebuild: bool = False             # trust nothing earlier builds kept (.cache/, the live files)
 
     @property
     def preview(self) -> bool:

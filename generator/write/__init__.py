@@ -54,13 +54,16 @@ def output_error(exc: OSError, what: str) -> OutputError:
 
 def check_target(site: Path, root: Path) -> None:
     """A build writes only a folder of its own: never the site's folder (or one holding it),
-    nor a folder of someone else's files, which the swap would replace."""
-    site, root = Path(os.path.realpath(site)), Path(os.path.realpath(root))
+    nor a folder of someone else's files, which the swap would replace; nor a link to a folder
+    (`scrutiny serve`'s output/serve made a link to a site: the swap and trim went through it)."""
+    given, site, root = Path(site), Path(os.path.realpath(site)), Path(os.path.realpath(root))
     if site == root or root.is_relative_to(site) or site.is_relative_to(root / "content") \
             or site.is_relative_to(root / "templates"):
         raise OutputError(f"{site} holds the site's own files; build into a folder of its own, e.g. output/site")
     if site.is_symlink() or site.exists() and not site.is_dir():     # a link left: one in a loop
         raise OutputError(f"{site} is not a folder; give a folder for the site")
+    if given.is_symlink():
+        raise OutputError(f"{given} is a link to {site}; build into a folder of its own")
     if site == root / "output":           # it holds the live site, the previews and the members' papers
         raise OutputError(f"{site} holds every build's folders, which a build there would replace; "
                           "build into a folder inside it, e.g. output/site")
@@ -119,6 +122,10 @@ def _files(folder: Path) -> Iterator[tuple[str, str]]:
 class LiveSite:
     folder: Path
     manifest: Manifest
+
+    def trusting_nothing(self) -> LiveSite:
+        """This site with no file vouched for: a build makes every file again."""
+        return LiveSite(self.folder, Manifest(preview=self.manifest.preview, pdf_only=self.manifest.pdf_only))
 
     def is_current(self, root: Path, options: str, moment: dt.datetime) -> bool:
         """True when the live site is exactly what a build of the site at `root` with
