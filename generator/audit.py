@@ -192,8 +192,8 @@ def fingerprints(full: Corpus, public_plan: Plan, public_text: str = "") -> dict
                     if attachment is None or ref in public_attachments:
                         continue
                     text = attachment.text if attachment.text is not None else _pdf_text(attachment.raw or b"")
-                    marks[f"attachment:{ref}"] = (
-                        f"exempt (Schedule 12A paragraph {appendix.exempt})", _sentences(text, shown_anyway=public_text))
+                    marks[f"attachment:{ref}"] = (f"exempt (Schedule 12A paragraph {appendix.exempt})",
+                                                  _sentences(text, shown_anyway=public_text))
     return marks
 
 

@@ -99,6 +99,20 @@ class BuildReport:
         return self.checked is None or not self.checked.errors
 
 
+CACHES = ("parsed", "jinja", "scrutiny")     # what builds keep in .cache/ (docs/architecture.md)
+
+
+def _discard_caches(root: Path) -> None:
+    """Each cache a build keeps, deleted: only these, never what else `.cache` (or where a
+    link of it leads) may hold."""
+    for name in CACHES:
+        kept = root / ".cache" / name
+        if kept.is_symlink() or kept.is_file():
+            kept.unlink(missing_ok=True)
+        else:
+            shutil.rmtree(kept, ignore_errors=True)
+
+
 def build_site(options: BuildOptions, memo: BuildMemo | None = None, progress: Progress | None = None,
                waiting: Callable[[str], None] = lambda holder: None, out_of_date: bool = False) -> BuildReport:
     """Build the site into `options.output`. `memo`: kept by `scrutiny serve` between builds;
@@ -114,7 +128,7 @@ def build_site(options: BuildOptions, memo: BuildMemo | None = None, progress: P
             raise OutputError(f"{unsafe}; nothing was written")
         if options.rebuild:
             # Trust nothing earlier builds kept: the caches go, and no live file is reused.
-            shutil.rmtree(options.root / ".cache", ignore_errors=True)
+            _discard_caches(options.root)
             live, out_of_date = live.trusting_nothing(), True
         # An empty memo (`scrutiny serve` starting) is filled even when nothing changed: the
         # first save is then as quick as the ones after it.
@@ -124,7 +138,7 @@ def build_site(options: BuildOptions, memo: BuildMemo | None = None, progress: P
             report.timings["total"] = time.perf_counter() - started
             return report
         files = find_files(options.root)
-        checked = check_site(options.root, options.as_of, memo, files)
+        checked = check_site(options.root, options.as_of, memo, files, cache=not options.rebuild)
         report = BuildReport(checked)
         report.timings["check"] = time.perf_counter() - started
         if checked.errors or checked.corpus is None:
@@ -148,7 +162,8 @@ def _render_and_write(options: BuildOptions, live: LiveSite, plan: Plan, files: 
         todo = staging.prepare()
         report.reused = staging.reused
         report.rendered = render_site(options.root, plan, todo, files.templates, staging.path, staging.write,
-                                      options.jobs, progress, memo.data if memo else None, options.reuse_layouts)
+                                      options.jobs, progress, memo.data if memo else None,
+                                      options.reuse_layouts and not options.rebuild)
         report.timings["render"] = time.perf_counter() - stage
         stage = time.perf_counter()
         report.removed = staging.commit()

@@ -1093,3 +1093,22 @@ def test_serve_never_builds_through_a_link_where_its_folder_goes(tmp_path, make_
 
     assert not built and any("is a link to" in str(line) for line in said), said
     assert all_files(www) == before
+
+
+def test_rebuild_deletes_only_the_caches_a_build_keeps_even_through_a_link(tmp_path):
+    """.cache made a link to a folder that holds other things: --rebuild empties only what
+    builds keep there, and reads none of it."""
+    root = copy_site(tmp_path / "site")
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "keep").mkdir(parents=True)
+    (elsewhere / "keep" / "file").write_text("precious")
+    (root / ".cache").symlink_to(elsewhere, target_is_directory=True)
+    assert run(root, "build", *QUICK).exit_code == 0
+    assert (elsewhere / "parsed").is_dir()
+
+    rebuilt = run(root, "build", *QUICK, "--rebuild")
+
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert (elsewhere / "keep" / "file").read_text() == "precious"
+    assert not (elsewhere / "parsed").exists()
+    assert "0 reused" in rebuilt.output

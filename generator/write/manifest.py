@@ -5,8 +5,8 @@ lock. For every file it keeps the key of what the file was made from (`plan.keys
 the file's size and modification time, so that a file changed or removed since is never
 trusted; the `PublicationState` the site was built for; and whether it is a preview (drafts,
 or a moment to come) or papers alone (`--pdf-only`), which the commands read to keep
-previews out of any site that may be published, and papers alone from replacing a site. A build that finds no manifest, or one it cannot read, trusts
-nothing in the live folder.
+previews out of any site that may be published, and papers alone from replacing a site.
+A build that finds no manifest, or one it cannot read, trusts nothing in the live folder.
 """
 
 from __future__ import annotations
@@ -63,7 +63,8 @@ def read(site: Path) -> Manifest:
         files = {path: LiveFile(*entry) for path, entry in data["files"].items()}
         preview, pdf_only = data.get("preview"), data.get("pdf_only")
         return Manifest(PublicationState.from_json(data["state"]), MappingProxyType(files),
-                        preview if isinstance(preview, bool) else None, pdf_only if isinstance(pdf_only, bool) else None)
+                        preview if isinstance(preview, bool) else None,
+                        pdf_only if isinstance(pdf_only, bool) else None)
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return Manifest()
 
