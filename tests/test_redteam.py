@@ -1112,3 +1112,17 @@ def test_rebuild_deletes_only_the_caches_a_build_keeps_even_through_a_link(tmp_p
     assert (elsewhere / "keep" / "file").read_text() == "precious"
     assert not (elsewhere / "parsed").exists()
     assert "0 reused" in rebuilt.output
+
+
+def test_a_template_whose_compiled_form_cannot_be_kept_still_renders(tmp_path):
+    """Another build's --rebuild deletes .cache/ under its own folder's lock, while a paper or
+    a build of another folder is compiling a template: Jinja's cache raised FileNotFoundError
+    through the render (a traceback in `scrutiny paper`)."""
+    from generator.load.files import Template
+    from generator.render.html import make_environment
+    cache = tmp_path / ".cache" / "jinja"
+    env = make_environment({"page.html": Template("page.html", "<p>{{ 1 + 1 }}</p>", "digest", "page.html")},
+                           cache=cache)
+    shutil.rmtree(tmp_path / ".cache")
+
+    assert env.get_template("page.html").render() == "<p>2</p>"

@@ -69,6 +69,18 @@ def progress_update(update) -> Markup:
     return Markup(f'<span class="small">{escape(format_date(update.date))}</span> {badges.rag(update.rag)} {note}')
 
 
+class CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Jinja's cache of compiled templates (its documented extension point), where a template
+    that cannot be kept is simply not kept: another build's `--rebuild` may have just deleted
+    the folder, and a cache is only ever speed."""
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
 def make_environment(templates: Mapping[str, Template], cache: Path | None = None) -> jinja2.Environment:
     """The one Jinja2 environment, over the templates the load stage read (the theme's, each
     replaced by the site's own of the same name): nothing else is ever read as a template.
@@ -79,7 +91,7 @@ def make_environment(templates: Mapping[str, Template], cache: Path | None = Non
         try:
             cache = cache / environment_digest()[:32]
             cache.mkdir(parents=True, exist_ok=True)
-            bytecode_cache = jinja2.FileSystemBytecodeCache(str(cache))
+            bytecode_cache = CompiledTemplates(str(cache))
         except OSError:
             bytecode_cache = None          # a read-only checkout still builds, just slower
     env = jinja2.Environment(
