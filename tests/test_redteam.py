@@ -1126,3 +1126,15 @@ def test_a_template_whose_compiled_form_cannot_be_kept_still_renders(tmp_path):
     shutil.rmtree(tmp_path / ".cache")
 
     assert env.get_template("page.html").render() == "<p>2</p>"
+
+
+def test_a_build_that_finds_nothing_changed_still_says_what_is_withheld(tmp_path, make_site):
+    """It said "no records withheld" whatever the site held back: a clerk reading the line
+    after an embargoed record was added learnt nothing was waiting."""
+    root = make_site(tmp_path / "site", {"inspections/torbay-2026.yaml": withheld_inspection("draft", None)})
+    first = run(root, "build", *QUICK)
+    assert "1 records withheld (" in first.output, first.output
+
+    again = run(root, "build", *QUICK)
+
+    assert "1 records withheld (nothing changed since the last build)" in again.output, again.output

@@ -169,8 +169,9 @@ def register(cli: click.Group) -> None:
             click.echo(f"error: {output_error(exc, str(target))}", err=True)
             sys.exit(1)
         if unchanged:
+            withheld = len(live.manifest.state.withheld) if live.manifest.state else 0
             click.echo(f"built {target}: 0 rendered, {len(live.manifest.files)} reused, 0 removed, "
-                       "no records withheld (nothing changed since the last build)")
+                       f"{withheld} records withheld (nothing changed since the last build)")
             return
         from generator.build import build_site
 
