@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,11 +19,6 @@ if TYPE_CHECKING:
 def site_root(ctx: click.Context):
     """The site's folder (`scrutiny -C DIR`), resolved."""
     return ctx.obj["root"]
-
-
-def real_path(path: Path) -> Path:
-    """`path`, links resolved as far as they lead (`resolve` raises on a loop; the write stage refuses one)."""
-    return Path(os.path.realpath(path))
 
 
 def moment(as_of: dt.datetime | None) -> dt.datetime:

@@ -17,11 +17,11 @@ from typing import Callable
 import click
 
 from generator.clock import now_in_london
-from generator.commands.common import AsOf, moment, print_problems, real_path, site_root
+from generator.commands.common import AsOf, moment, print_problems, site_root
 from generator.problems import OutputError, did_you_mean
 from generator.write import output_error
 from generator.write.manifest import manifest_path
-from generator.write.targets import folders_holding, is_publish_destination, live_folder_holding
+from generator.write.targets import folders_holding, is_publish_destination, live_folder_holding, real_path
 
 PAPER_KINDS = {"report": ("reports", "report"), "inspection": ("inspections", "inspection"),
                "action-plan": ("action-plans", "action plan")}

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 import click
 
 from generator.clock import now_in_london
-from generator.commands.common import AsOf, moment, print_problems, real_path, site_root
-from generator.write.targets import live_folder_holding, whole_site_holding
+from generator.commands.common import AsOf, moment, print_problems, site_root
+from generator.write.targets import live_folder_holding, real_path, whole_site_holding
 from generator.plan.state import BuildOptions
 from generator.problems import OutputError, Severity
 from generator.progress import Progress

@@ -124,8 +124,9 @@ class LiveSite:
     manifest: Manifest
 
     def trusting_nothing(self) -> LiveSite:
-        """This site with no file vouched for: a build makes every file again."""
-        return LiveSite(self.folder, Manifest(preview=self.manifest.preview, pdf_only=self.manifest.pdf_only))
+        """This site with no file vouched for: a build makes every file again (the marks are
+        the build's own, written at the swap)."""
+        return LiveSite(self.folder, Manifest())
 
     def is_current(self, root: Path, options: str, moment: dt.datetime) -> bool:
         """True when the live site is exactly what a build of the site at `root` with
@@ -209,7 +210,7 @@ class Staging:
     def __init__(self, live: LiveSite, plan: Plan, preview: bool = False, pdf_only: bool = False) -> None:
         self.live = live
         self.plan = plan
-        self.preview = preview              # what the manifest says, for the commands (`commands.common`)
+        self.preview = preview              # what the manifest says, for `write.targets`
         self.pdf_only = pdf_only
         self.path = spare_path(live.folder)
         self.reused: list[str] = []

@@ -17,6 +17,7 @@ from generator.write.manifest import manifest_path
 
 
 def real_path(path: Path) -> Path:
+    """`path`, links resolved as far as they lead (`resolve` raises on a loop; the write stage refuses one)."""
     return Path(os.path.realpath(path))
 
 
