@@ -414,3 +414,34 @@ def test_a_file_larger_than_any_record_is_digested_in_pieces_to_the_same_digest(
     assert digests["content/attachments/export.csv"] == hashlib.sha256(big).hexdigest()
     assert digests["content/site.yaml"] == hashlib.sha256(b"title: T\norganisation: O\n").hexdigest()
     assert "export.csv" in whole_reads and "site.yaml" not in whole_reads     # in pieces: the large ones
+
+
+def test_a_build_that_read_the_cache_before_a_rebuild_deleted_it_does_not_write_its_entries_back(corpus10, tmp_path):
+    """A build reads an entry (one someone tampered with), another build's `--rebuild` deletes
+    the cache, then the first saves: it kept the shards as it had read them, so the deleted
+    entry came back for every later build to trust."""
+    import hashlib
+    import marshal
+    import shutil
+
+    from generator.speed.parsed_cache import ParsedCache
+    cache = tmp_path / "parsed"
+    _load(corpus10, cache)
+    inspections = sorted(p for p in (corpus10 / "content" / "inspections").glob("*.yaml") if p.name != "broken.yaml")
+    keys = [ParsedCache.key("inspection", ".yaml", hashlib.sha256(p.read_bytes()).hexdigest()) for p in inspections]
+    tampered = keys[0]
+    shard = cache / f"{tampered[0]}.marshal"
+    raw = shard.read_bytes()
+    length = int.from_bytes(raw[:4], "little")
+    entries = marshal.loads(raw[4 + length:])
+    entries[tampered] = marshal.dumps(({"status": "published", "planted": True}, None, 1))
+    shard.write_bytes(raw[:4 + length] + marshal.dumps(entries))
+    build = ParsedCache(cache)
+    assert build.get(tampered)[0]["planted"] is True            # the first build reads it
+
+    shutil.rmtree(cache)                                          # the rebuild deletes the cache
+    build.add(tampered[0] + "0" * 63 + ":inspection.yaml", ({"id": "new"}, None, 1))    # same shard
+    build.save()
+
+    assert ParsedCache(cache).get(tampered) is None
+    assert ParsedCache(cache).get(tampered[0] + "0" * 63 + ":inspection.yaml") == ({"id": "new"}, None, 1)

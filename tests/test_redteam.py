@@ -1138,3 +1138,27 @@ def test_a_build_that_finds_nothing_changed_still_says_what_is_withheld(tmp_path
     again = run(root, "build", *QUICK)
 
     assert "1 records withheld (nothing changed since the last build)" in again.output, again.output
+
+
+# === 27. LEAK (web server): the manifest beside a site built with -o names what is withheld ====
+
+def test_the_manifest_beside_a_site_built_into_a_web_folder_names_no_withheld_record(tmp_path, make_site):
+    """`scrutiny build -o /var/www/html/youth-justice` puts the manifest in
+    /var/www/html/.manifests/, which the web server serves with the rest of its folder. It
+    listed each withheld record ("inspection:torbay-2026 (embargoed until ...)"); it keeps
+    how many, which the line of a build that finds nothing changed still reports."""
+    later = later_than_now()
+    root = make_site(tmp_path / "site", {"inspections/torbay-2026.yaml": withheld_inspection("published", later)})
+    www = tmp_path / "www"
+    www.mkdir()
+
+    built = run(root, "build", *QUICK, "-o", str(www / "youth-justice"))
+    again = run(root, "build", *QUICK, "-o", str(www / "youth-justice"))
+
+    assert built.exit_code == 0 and "1 records withheld (" in built.output, built.output
+    assert "1 records withheld (nothing changed since the last build)" in again.output, again.output
+    served = [p for p in www.rglob("*") if p.is_file()]
+    assert www / ".manifests" / "youth-justice.json" in served
+    naming = [p.relative_to(www).as_posix() for p in served
+              if b"torbay-2026" in p.read_bytes() or b"WITHHELD-INSPECTION-4471" in p.read_bytes()]
+    assert naming == [], f"files in the web server's folder naming the embargoed record: {naming}"

@@ -169,7 +169,7 @@ def register(cli: click.Group) -> None:
             click.echo(f"error: {output_error(exc, str(target))}", err=True)
             sys.exit(1)
         if unchanged:
-            withheld = len(live.manifest.state.withheld) if live.manifest.state else 0
+            withheld = live.manifest.state.withheld if live.manifest.state else 0
             click.echo(f"built {target}: 0 rendered, {len(live.manifest.files)} reused, 0 removed, "
                        f"{withheld} records withheld (nothing changed since the last build)")
             return

@@ -91,7 +91,7 @@ class PublicationState:
     moment: dt.datetime                     # the moment decided for: the clock, or --as-of
     released_up_to: dt.datetime | None      # the last embargo to end at or before `moment`
     next_release: dt.datetime | None        # the first embargo to end after `moment`
-    withheld: tuple[str, ...]               # "inspection:torbay-2026 (embargoed until ...)", for people
+    withheld: int                           # how many records are held back: never which (see `as_json`)
 
     @property
     def day(self) -> dt.date:
@@ -107,10 +107,12 @@ class PublicationState:
         return self.released_up_to is None or moment >= self.released_up_to
 
     def as_json(self) -> dict:
+        """What the manifest keeps. A manifest sits beside its site, so a site built with `-o`
+        into a web server's folder may have it served: it names no withheld record."""
         def text(moment: dt.datetime | None) -> str | None:
             return moment.isoformat() if moment else None
         return {"inputs": self.inputs, "moment": text(self.moment), "released_up_to": text(self.released_up_to),
-                "next_release": text(self.next_release), "withheld": list(self.withheld)}
+                "next_release": text(self.next_release), "withheld": self.withheld}
 
     @classmethod
     def from_json(cls, data: Mapping) -> PublicationState | None:
@@ -122,7 +124,7 @@ class PublicationState:
                     raise ValueError("a moment without its offset")
                 return found
             return cls(str(data["inputs"]), moment(data["moment"]), moment(data["released_up_to"]),
-                       moment(data["next_release"]), tuple(str(w) for w in data["withheld"]))
+                       moment(data["next_release"]), _count(data["withheld"]))
         except (KeyError, TypeError, ValueError):
             return None
 
@@ -135,4 +137,13 @@ def publication_state(corpus: Corpus, withheld: tuple[Withheld, ...], inputs: st
     return PublicationState(inputs, moment,
                             max((m for m in moments if m <= moment), default=None),
                             min((m for m in moments if m > moment), default=None),
-                            tuple(f"{w.kind}:{w.id} ({w.reason})" for w in withheld))
+                            len(withheld))
+
+
+def _count(withheld) -> int:
+    """A count; a manifest saved before counts were kept listed the records."""
+    if isinstance(withheld, list):
+        return len(withheld)
+    if isinstance(withheld, int) and not isinstance(withheld, bool) and withheld >= 0:
+        return withheld
+    raise ValueError("not a count of records")

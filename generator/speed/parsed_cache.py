@@ -103,11 +103,15 @@ class ParsedCache:
         self._used.add(entry_key)
 
     def save(self) -> None:
-        """Rewrite each shard that gained an entry or holds one this build did not use."""
+        """Rewrite each shard that gained an entry or holds one this build did not use. What it
+        keeps is read from the shard as it is now, never as this build found it: another
+        build's `--rebuild` may have deleted the cache meanwhile, and what it deleted (perhaps
+        tampered with) must not come back."""
         names = {k[0] for k in self._added} | {name for name, entries in self._shards.items()
                                                 if entries.keys() - self._used}
         for name in sorted(names):
-            kept = {k: v for k, v in self._shard(name).items() if k in self._used}
+            now = _read_shard(self.folder / f"{name}.marshal", self.header)
+            kept = {k: v for k, v in now.items() if k in self._used}
             kept.update((k, self._added_entry(k)) for k in self._added if k[0] == name)
             self._write(name, kept)
 
