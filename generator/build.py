@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Callable
 
 from generator.load.documents import read_records
-from generator.load.files import SiteFiles, find_files
+from generator.load.files import CACHES, SiteFiles, cache_folder, find_files
 from generator.plan.outputs import Build, Plan, plan_build
 from generator.plan.state import BuildOptions, inputs_digest
 from generator.problems import OutputError, Problem, Severity
@@ -65,7 +65,7 @@ def check_site(root: Path, as_of: dt.date, memo: BuildMemo | None = None, files:
 
 
 def _check(files: SiteFiles, as_of: dt.date, memo: BuildMemo | None, cache: bool) -> Checked:
-    parsed = ParsedCache(files.root / ".cache" / "parsed") if cache else None
+    parsed = ParsedCache(cache_folder(files.root, "parsed")) if cache else None
     validator = Validator(memo.check if memo else None)
     digests: dict[str, str] = {}
 
@@ -99,14 +99,11 @@ class BuildReport:
         return self.checked is None or not self.checked.errors
 
 
-CACHES = ("parsed", "jinja", "scrutiny")     # what builds keep in .cache/ (docs/architecture.md)
-
-
 def _discard_caches(root: Path) -> None:
     """Each cache a build keeps, deleted: only these, never what else `.cache` (or where a
     link of it leads) may hold."""
     for name in CACHES:
-        kept = root / ".cache" / name
+        kept = cache_folder(root, name)
         if kept.is_symlink() or kept.is_file():
             kept.unlink(missing_ok=True)
         else:

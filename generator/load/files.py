@@ -126,6 +126,14 @@ def inside(path: Path | str, root: Path) -> bool:
 
 
 BUILT = ("output", ".cache")          # what builds write inside a site's folder
+CACHES = ("parsed", "jinja", "scrutiny")     # what builds keep in .cache/, each in its own folder
+
+
+def cache_folder(root: Path, name: str) -> Path:
+    """Where builds of the site at `root` keep one of `CACHES` (docs/architecture.md)."""
+    if name not in CACHES:
+        raise ValueError(f"no cache is called {name!r}")
+    return root / ".cache" / name
 
 
 def _leads_out(path: Path | str, root: Path) -> bool:

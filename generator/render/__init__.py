@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Sequence
 
-from generator.load.files import Template
+from generator.load.files import Template, cache_folder
 from generator.plan.outputs import Output, Plan
 from generator.render.data import DATA_FROM_PARTS, DataParts, data_parts, render_data
 from generator.render.html import make_environment, render_page
@@ -35,7 +35,7 @@ def render_site(root: Path, plan: Plan, todo: Sequence[Output], templates: Mappi
                 write: Write, jobs: int = 0, progress: Progress | None = None, data_memo: MatchMemo | None = None,
                 reuse_layouts: bool = True) -> list[str]:
     """Render every output of `todo` into `folder` (by `write`); returns their paths."""
-    env = make_environment(templates, cache=root / ".cache" / "jinja")
+    env = make_environment(templates, cache=cache_folder(root, "jinja"))
     done: list[str] = []
     for output in todo:
         if output.kind == "file":          # a council logo: the only attachment served as a file

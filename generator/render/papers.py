@@ -34,7 +34,7 @@ from typing import Any, Callable, Generator, Iterable, Iterator, Mapping
 
 from generator.plan.issue import action_plan_as_at, meeting_as_at, report_as_at
 from generator.plan.outputs import Output, Plan
-from generator.load.files import THEME, Template
+from generator.load.files import THEME, Template, cache_folder
 from generator.render import pack, pages, paper_worker
 from generator.render.html import make_environment
 from generator.render.paper_fonts import PaperError, check_fonts
@@ -139,7 +139,7 @@ class PaperContext:
         self.root = root
         self.plan = plan
         self.corpus: Corpus = plan.corpus
-        self.env = make_environment(templates, cache=root / ".cache" / "jinja")
+        self.env = make_environment(templates, cache=cache_folder(root, "jinja"))
         # The theme's print stylesheet (its digest is in every PDF's manifest key, with the assets').
         # A council restyles papers by overriding a template (e.g. paper_base.html) in templates/.
         self.css = (THEME / "assets" / "print.css").read_text(encoding="utf-8")
@@ -151,7 +151,7 @@ class PaperContext:
         # What each content file held when the build read it: a paper may show nothing else.
         self.expected = tuple(sorted((os.path.realpath(self.content / path), a.digest)
                                      for path, a in self.corpus.attachments.items()))
-        self.cache_dir = root / ".cache" / "scrutiny"
+        self.cache_dir = cache_folder(root, "scrutiny")
         self._docs: dict[tuple, Doc] = {}
 
     # -- rendering HTML
