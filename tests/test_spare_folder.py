@@ -231,3 +231,23 @@ def test_the_search_index_is_made_again_only_when_its_pages_change(tmp_path, mon
     assert len(indexed) == 1
     assert files_containing(site, SENTINEL) == []
     assert all_files(site) == cold_build(root, tmp_path / "scratch", search=True)
+
+
+def test_a_file_put_into_the_live_folder_does_not_stay_in_the_spare_folder_after_the_next_swap(tmp_path):
+    """`scrutiny paper ... -o output/site/papers/x.pdf` (allowed while the record is public), or
+    a file copied in by hand: no build planned it, so the next swap leaves it in the spare
+    folder, which kept only what the old manifest listed. A site built with `-o` into a web
+    server's folder has its spare folder served beside it: the paper of a record withdrawn
+    since stayed there, build after build."""
+    root = copy_site(tmp_path / "site")
+    build(root)
+    (root / "output/site/papers").mkdir()
+    (root / "output/site/papers/torbay-2021.pdf").write_text(f"%PDF {SENTINEL}")
+    edit(root / "content/inspections/torbay-2021.yaml", GOVERNANCE, "Governance was weak.")
+
+    build(root)
+
+    spare = root / "output/.site.previous"
+    assert spare.is_dir() and files_containing(spare, SENTINEL) == []
+    assert not (spare / "papers").exists()
+    assert files_containing(root / "output/site", SENTINEL) == []

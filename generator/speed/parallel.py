@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from typing import Callable, Iterator, Sequence, TypeVar
 
 T = TypeVar("T")
@@ -32,9 +33,14 @@ def forked_map(function: Callable[[T], R], chunks: Sequence[T], workers: int) ->
     if workers <= 1 or len(chunks) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         yield from map(function, chunks)
         return
-    pool = multiprocessing.get_context("fork").Pool(min(workers, len(chunks)))
+    pool = multiprocessing.get_context("fork").Pool(min(workers, len(chunks)), initializer=_usual_sigterm)
     try:
         yield from pool.imap(function, chunks)
     finally:
         pool.terminate()
         pool.join()
+
+
+def _usual_sigterm() -> None:
+    """A worker ends at SIGTERM (the pool's own way to stop it), not by the command's handler."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)

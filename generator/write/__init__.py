@@ -322,7 +322,10 @@ class Staging:
 
     def _trim(self, live: Manifest) -> None:
         """The spare folder now holds the version just replaced: keep only what is live at
-        the same version, so it never holds anything the live site does not."""
+        the same version, so it never holds anything the live site does not. Every file is
+        looked at, not only those the old manifest lists: a paper written into the live folder
+        with `-o` (public then, perhaps withdrawn now) was there too, and a web server that
+        serves the site's parent folder serves the spare one."""
         if not self.path.exists():
             return
         old = self.live.manifest.files
@@ -330,10 +333,10 @@ class Staging:
             shutil.rmtree(self.path, ignore_errors=True)      # a version nothing vouched for
             return
         self._emptied.clear()
-        for relative, entry in old.items():
-            now = live.files.get(relative)
-            if now is None or now.key != entry.key:
-                self._unlink(os.path.join(self.path, relative))
+        for relative, path in _files(self.path):
+            before, now = old.get(relative), live.files.get(relative)
+            if before is None or now is None or now.key != before.key:
+                self._unlink(path)
         _prune(self._emptied, str(self.path))
 
     def abandon(self) -> None:
