@@ -1162,3 +1162,5 @@ def test_the_manifest_beside_a_site_built_into_a_web_folder_names_no_withheld_re
     naming = [p.relative_to(www).as_posix() for p in served
               if b"torbay-2026" in p.read_bytes() or b"WITHHELD-INSPECTION-4471" in p.read_bytes()]
     assert naming == [], f"files in the web server's folder naming the embargoed record: {naming}"
+    manifest = (www / ".manifests" / "youth-justice.json").read_text()
+    assert later[:10] not in manifest, f"the manifest says when the embargo ends ({later}): {manifest[:300]}"

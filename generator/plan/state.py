@@ -108,10 +108,13 @@ class PublicationState:
 
     def as_json(self) -> dict:
         """What the manifest keeps. A manifest sits beside its site, so a site built with `-o`
-        into a web server's folder may have it served: it names no withheld record."""
+        into a web server's folder may have it served: it names no withheld record, and keeps
+        an embargo's end only on the state's own day (`holds_at` looks no further), never
+        when a record still withheld is to be released."""
         def text(moment: dt.datetime | None) -> str | None:
-            return moment.isoformat() if moment else None
-        return {"inputs": self.inputs, "moment": text(self.moment), "released_up_to": text(self.released_up_to),
+            on_the_day = moment is not None and moment.astimezone(LONDON).date() == self.day
+            return moment.isoformat() if on_the_day else None
+        return {"inputs": self.inputs, "moment": self.moment.isoformat(), "released_up_to": text(self.released_up_to),
                 "next_release": text(self.next_release), "withheld": self.withheld}
 
     @classmethod
