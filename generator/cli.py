@@ -7,7 +7,6 @@ themselves are in generator/commands/.
 
 from __future__ import annotations
 
-import signal
 import sys
 from pathlib import Path
 
@@ -33,16 +32,7 @@ papers.register(cli)
 authoring.register(cli)
 
 
-def _terminated(signum, frame) -> None:
-    """SIGTERM (`kill`, systemd stopping a service) ends a command as Ctrl-C does, by an
-    exception where it is: a build removes its half-made version, and after the swap the
-    spare folder holding the version just replaced (served beside a site built with `-o`
-    into a web server's folder). Render workers put SIGTERM back as it was (`speed.parallel`)."""
-    raise SystemExit(128 + signum)
-
-
 def main() -> None:
-    signal.signal(signal.SIGTERM, _terminated)
     try:
         cli(obj={})
     except KeyboardInterrupt:

@@ -71,17 +71,21 @@ def test_the_embargo_lifts_at_the_minute_it_names(tmp_path, offset_minutes, publ
 def test_an_unchanged_rebuild_skips_work_until_an_embargo_ends_the_same_day(tmp_path):
     root = copy_site(tmp_path)
     morning = AS_OF.replace(hour=9)
-    plant_embargoed_inspection(root, morning.replace(hour=12))
+    plant_embargoed_inspection(root, morning.replace(hour=12, minute=1))
     build(root, now=morning)
-    quiet = build(root, now=morning.replace(hour=11))
-    assert quiet.plan is None and quiet.rendered == []          # nothing changed: nothing parsed or rendered
+    manifest = (root / "output/.manifests/site.json").read_text()
+    assert "12:01" not in manifest and "torbay-2026" not in manifest      # it may be served beside a site
+    checked = build(root, now=morning.replace(hour=11))          # the manifest does not say when the embargo ends
+    assert checked.plan is not None and checked.rendered == []   # so the build checks, and renders nothing
     assert not (root / "output/site/inspections/torbay-2026/index.html").exists()
     released = build(root, now=morning.replace(hour=13))       # same day, but the embargo has ended
     assert released.plan is not None
     assert (root / "output/site/inspections/torbay-2026/index.html").exists()
+    quiet = build(root, now=morning.replace(hour=14))          # no embargo ends later that day
+    assert quiet.plan is None and quiet.rendered == []          # nothing changed: nothing parsed or rendered
     edited = root / "content/inspections/sandwell-2018.yaml"
     edited.write_text(edited.read_text() + "\n")                 # any change to an input is seen
-    assert build(root, now=morning.replace(hour=14)).plan is not None
+    assert build(root, now=morning.replace(hour=15)).plan is not None
 
 
 @pytest.mark.parametrize("word, public", [("Draft", False), ("DRAFT ", False), ("Published", True)])

@@ -1164,3 +1164,19 @@ def test_the_manifest_beside_a_site_built_into_a_web_folder_names_no_withheld_re
     assert naming == [], f"files in the web server's folder naming the embargoed record: {naming}"
     manifest = (www / ".manifests" / "youth-justice.json").read_text()
     assert later[:10] not in manifest, f"the manifest says when the embargo ends ({later}): {manifest[:300]}"
+
+
+@pytest.mark.parametrize("folder", ["output/.site.previous/inspections", "output/.manifests"])
+def test_no_preview_or_members_pack_goes_into_what_builds_keep_beside_a_site(tmp_path, make_site, folder):
+    """A draft paper written into the spare folder (which holds the live files) or beside the
+    manifests: both sit beside the site, served with it wherever its parent folder is, and
+    nothing ever removes a file from .manifests/ (helper-19)."""
+    root = make_site(tmp_path / "site", {"inspections/torbay-2026.yaml": withheld_inspection("draft", None)})
+    assert run(root, "build", *QUICK).exit_code == 0
+    (root / "output/.site.previous/inspections").mkdir(parents=True, exist_ok=True)
+    target = root / folder / "torbay-2026.pdf"
+
+    made = run(root, "paper", "inspection", "torbay-2026", "--drafts", "-o", str(target))
+
+    assert made.exit_code == 2 and not target.exists(), made.output
+    assert "a site that is or may be published" in made.output

@@ -251,3 +251,21 @@ def test_a_file_put_into_the_live_folder_does_not_stay_in_the_spare_folder_after
     assert spare.is_dir() and files_containing(spare, SENTINEL) == []
     assert not (spare / "papers").exists()
     assert files_containing(root / "output/site", SENTINEL) == []
+
+
+def test_a_live_file_changed_in_place_does_not_stay_in_the_spare_folder(tmp_path):
+    """Text typed into a live page (the spare folder's copy is the same file): the next build
+    writes the page again, and the trim kept the changed copy in the spare folder, because
+    it compared what the file was made from, not whether it was the live file."""
+    root = copy_site(tmp_path / "site")
+    build(root)
+    build(root, now=AS_OF + DAY)
+    page = root / "output/site/about/index.html"
+    with page.open("a") as handle:
+        handle.write(f"<p>{SENTINEL}</p>")
+
+    build(root, now=AS_OF + DAY)
+
+    spare = root / "output/.site.previous"
+    assert files_containing(root / "output/site", SENTINEL) == []
+    assert files_containing(spare, SENTINEL) == []

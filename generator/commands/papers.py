@@ -21,7 +21,8 @@ from generator.commands.common import AsOf, moment, print_problems, site_root
 from generator.problems import OutputError, did_you_mean
 from generator.write import output_error
 from generator.write.manifest import manifest_path
-from generator.write.targets import folders_holding, is_publish_destination, live_folder_holding, real_path
+from generator.write.targets import (folders_holding, is_publish_destination, kept_beside_a_site, live_folder_holding,
+                                     real_path)
 
 PAPER_KINDS = {"report": ("reports", "report"), "inspection": ("inspections", "inspection"),
                "action-plan": ("action-plans", "action plan")}
@@ -88,7 +89,7 @@ def _served_folder_holding(target: Path, root: Path) -> Path | None:
         if _inside(target, root / "output" / name):
             return root / "output" / name
     for folder in folders_holding(target)[1:]:
-        if manifest_path(folder).exists():
+        if manifest_path(folder).exists() or kept_beside_a_site(folder):
             return folder
         if is_publish_destination(folder):
             return folder

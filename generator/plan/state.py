@@ -108,14 +108,16 @@ class PublicationState:
 
     def as_json(self) -> dict:
         """What the manifest keeps. A manifest sits beside its site, so a site built with `-o`
-        into a web server's folder may have it served: it names no withheld record, and keeps
-        an embargo's end only on the state's own day (`holds_at` looks no further), never
-        when a record still withheld is to be released."""
-        def text(moment: dt.datetime | None) -> str | None:
-            on_the_day = moment is not None and moment.astimezone(LONDON).date() == self.day
-            return moment.isoformat() if on_the_day else None
-        return {"inputs": self.inputs, "moment": self.moment.isoformat(), "released_up_to": text(self.released_up_to),
-                "next_release": text(self.next_release), "withheld": self.withheld}
+        into a web server's folder may have it served: it names no withheld record, nor says
+        when one is to be released. Embargo ends matter only on the state's own day
+        (`holds_at`); one still to come that day is kept as the state's own moment, so the
+        state holds at no later moment: the next build builds, and finds what was released."""
+        def on_the_day(moment: dt.datetime | None) -> bool:
+            return moment is not None and moment.astimezone(LONDON).date() == self.day
+        released = self.released_up_to.isoformat() if on_the_day(self.released_up_to) else None
+        return {"inputs": self.inputs, "moment": self.moment.isoformat(), "released_up_to": released,
+                "next_release": self.moment.isoformat() if on_the_day(self.next_release) else None,
+                "withheld": self.withheld}
 
     @classmethod
     def from_json(cls, data: Mapping) -> PublicationState | None:

@@ -33,7 +33,7 @@ def forked_map(function: Callable[[T], R], chunks: Sequence[T], workers: int) ->
     if workers <= 1 or len(chunks) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         yield from map(function, chunks)
         return
-    pool = multiprocessing.get_context("fork").Pool(min(workers, len(chunks)), initializer=_usual_sigterm)
+    pool = multiprocessing.get_context("fork").Pool(min(workers, len(chunks)), initializer=_interrupts_to_the_caller)
     try:
         yield from pool.imap(function, chunks)
     finally:
@@ -41,6 +41,7 @@ def forked_map(function: Callable[[T], R], chunks: Sequence[T], workers: int) ->
         pool.join()
 
 
-def _usual_sigterm() -> None:
-    """A worker ends at SIGTERM (the pool's own way to stop it), not by the command's handler."""
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+def _interrupts_to_the_caller() -> None:
+    """Ctrl-C reaches every process of the terminal's group: a worker leaves it to the caller,
+    which stops the pool (each worker printed a traceback of its own)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

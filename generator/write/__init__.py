@@ -27,6 +27,7 @@ import errno
 import fcntl
 import os
 import shutil
+import signal
 import stat
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -193,6 +194,30 @@ def recover(site: Path) -> None:
         shutil.rmtree(parked, ignore_errors=True)
 
 
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGTERM and SIGINT wait while the swap and the trim run: between them the spare folder
+    holds the version just replaced (a withdrawn record's pages, say), and a site built with
+    `-o` into a web server's folder has it served beside it. (SIGKILL cannot wait.)"""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+def _same_file(a: str, b: Path) -> bool:
+    """True when `a` and `b` are links to one file (the spare folder's copy of a live file)."""
+    try:
+        first, second = os.lstat(a), os.lstat(b)
+    except OSError:
+        return False
+    return (first.st_dev, first.st_ino) == (second.st_dev, second.st_ino)
+
+
 def _prune(folders: Iterable[str], top: str) -> None:
     """Remove each folder, and its parents up to `top`, while they are empty (deepest first)."""
     for folder in sorted(set(folders), key=len, reverse=True):
@@ -308,16 +333,17 @@ class Staging:
         _prune(self._emptied, str(self.path))
         site = self.live.folder
         manifest.forget(site)
-        if not site.exists():
-            self.path.rename(site)
-        elif not _exchange(self.path, site):
-            parked = site.with_name(f".{site.name}.old")
-            site.rename(parked)
-            self.path.rename(site)
-            parked.rename(self.path)
-        live = Manifest(self.plan.state, files, preview=self.preview, pdf_only=self.pdf_only)
-        manifest.save(site, live)
-        self._trim(live)
+        with _signals_held():
+            if not site.exists():
+                self.path.rename(site)
+            elif not _exchange(self.path, site):
+                parked = site.with_name(f".{site.name}.old")
+                site.rename(parked)
+                self.path.rename(site)
+                parked.rename(self.path)
+            live = Manifest(self.plan.state, files, preview=self.preview, pdf_only=self.pdf_only)
+            manifest.save(site, live)
+            self._trim(live)
         return sorted(set(self.live.manifest.files) - set(files))
 
     def _trim(self, live: Manifest) -> None:
@@ -335,7 +361,7 @@ class Staging:
         self._emptied.clear()
         for relative, path in _files(self.path):
             before, now = old.get(relative), live.files.get(relative)
-            if before is None or now is None or now.key != before.key:
+            if before is None or now is None or now.key != before.key or not _same_file(path, self.live.folder / relative):
                 self._unlink(path)
         _prune(self._emptied, str(self.path))
 

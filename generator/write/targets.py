@@ -36,12 +36,21 @@ def is_publish_destination(folder: Path) -> bool:
 PREVIEW_FOLDERS = ("preview", "serve", "rehearsal")     # under output/: where previews are built
 
 
+def kept_beside_a_site(folder: Path) -> bool:
+    """A folder builds keep beside a site: the manifests, or the site's spare folder
+    (`.NAME.previous`, holding its live files). Wherever the site's parent is served, they are."""
+    name = folder.name
+    return name == ".manifests" or name.startswith(".") and name.endswith(".previous") and \
+        manifest_path(folder.with_name(name[1:-len(".previous")])).exists()
+
+
 def live_folder_holding(target: Path, root: Path) -> Path | None:
     """The folder that is, or may be, served to the public and holds `target` (or is it), if
     one does: output/site; a DEST tools/publish publishes the live site into (`current` is a
     link into it); or a site a build made elsewhere with -o whose manifest does not say it
-    is a preview (a build killed, or from before the mark, is taken as live). output/'s own
-    preview folders are previews. A preview goes into none of the others.
+    is a preview (a build killed, or from before the mark, is taken as live); or what builds
+    keep beside a site. output/'s own preview folders are previews. A preview goes into none
+    of the others.
 
     Both the folders `target` is in as written and those its links lead to are asked: a
     link inside a live site to a folder elsewhere is served with it."""
@@ -49,6 +58,8 @@ def live_folder_holding(target: Path, root: Path) -> Path | None:
         return real_path(root / "output" / "site")
     previews = _output_folders(root, PREVIEW_FOLDERS)
     for folder in folders_holding(target):
+        if kept_beside_a_site(folder):
+            return folder
         if is_publish_destination(folder):
             try:
                 purpose = (folder / ".purpose").read_text(encoding="utf-8", errors="replace").strip()
