@@ -354,15 +354,13 @@ class Staging:
         serves the site's parent folder serves the spare one."""
         if not self.path.exists():
             return
-        old = self.live.manifest.files
-        if not old:
+        if not self.live.manifest.files:
             shutil.rmtree(self.path, ignore_errors=True)      # a version nothing vouched for
             return
         self._emptied.clear()
         for relative, path in _files(self.path):
-            before, now = old.get(relative), live.files.get(relative)
-            if before is None or now is None or now.key != before.key or not _same_file(path, self.live.folder / relative):
-                self._unlink(path)
+            if relative not in live.files or not _same_file(path, self.live.folder / relative):
+                self._unlink(path)          # not the live file: an old version, or nothing a build planned
         _prune(self._emptied, str(self.path))
 
     def abandon(self) -> None:
