@@ -45,7 +45,7 @@ def turn_off(device: str) -> None:
 
         def delete_old(self, live):
             shutil.rmtree(self.path, ignore_errors=True)
-        Staging.prepare, Staging._trim = prepare_from_empty, delete_old
+        Staging.prepare, Staging.trim = prepare_from_empty, delete_old
     elif device == "frame-stack":
         from generator.render import paper_worker
         paper_worker.call_with_room = lambda function, argument: function(argument)

@@ -75,10 +75,10 @@ prose = st.lists(st.sampled_from(PROSE_PIECES), max_size=40).map("".join)
 @settings(max_examples=3000, deadline=None)
 @given(prose)
 def test_plain_paragraphs_render_as_python_markdown_would(text):
-    from generator.render.markdown import _convert, plain_paragraphs
+    from generator.render.markdown import markdown_html, plain_paragraphs
     text = text.strip()
     if text and plain_paragraphs(text):
-        assert str(markdown_block(text)) == _convert(text)
+        assert str(markdown_block(text)) == markdown_html(text)
 
 
 # The same prose with bold spans and stray asterisks, for the '**words**' shortcut.
@@ -89,12 +89,12 @@ strong_prose_text = st.lists(st.sampled_from(STRONG_PIECES), max_size=40).map(""
 @settings(max_examples=3000, deadline=None)
 @given(strong_prose_text)
 def test_bold_prose_renders_as_python_markdown_would(text):
-    from generator.render.markdown import _convert, strong_prose
+    from generator.render.markdown import markdown_html, strong_prose
     text = text.strip()
     if text and strong_prose(text) is not None:
-        assert str(markdown_block(text)) == _convert(text)
+        assert str(markdown_block(text)) == markdown_html(text)
         if "\n\n" not in text:
-            assert str(markdown_inline(text)) == _convert(text).removeprefix("<p>").removesuffix("</p>")
+            assert str(markdown_inline(text)) == markdown_html(text).removeprefix("<p>").removesuffix("</p>")
 
 
 def test_bold_shortcut_takes_bold_words_and_leaves_other_asterisks():

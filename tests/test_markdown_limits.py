@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from generator.build import check_site
 from generator.render.markdown import markdown_block
-from generator.resolve.resolver import _MD_REFERENCE_TAIL, _MD_TARGET_TAIL, _bracketed
+from generator.resolve.resolver import MD_REFERENCE_TAIL, MD_TARGET_TAIL, bracketed
 
 AS_OF = dt.date(2021, 6, 1)
 MEETING = """\
@@ -124,8 +124,8 @@ def test_a_yaml_field_of_20000_unclosed_brackets_is_refused_at_the_field(tmp_pat
                 max_size=30).map("".join))
 def test_links_are_found_exactly_where_the_regular_expressions_would_find_them(text):
     # The checker once used these expressions, which are quadratic on a run of '['.
-    for tail, expression in ((_MD_TARGET_TAIL, r"(!?)\[([^\]]*)\]\(\s*<?([^)\s>]+)"),
-                             (_MD_REFERENCE_TAIL, r"(!?)\[([^\]]*)\]\[([^\]]*)\]")):
+    for tail, expression in ((MD_TARGET_TAIL, r"(!?)\[([^\]]*)\]\(\s*<?([^)\s>]+)"),
+                             (MD_REFERENCE_TAIL, r"(!?)\[([^\]]*)\]\[([^\]]*)\]")):
         expected = [(m.start(), m.group(1), m.group(2), m.group(3)) for m in re.finditer(expression, text)]
-        assert [(start, bang, inside, after.group(1)) for start, bang, inside, after in _bracketed(text, tail)] \
+        assert [(start, bang, inside, after.group(1)) for start, bang, inside, after in bracketed(text, tail)] \
             == expected

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import io
+import multiprocessing
 import os
 import re
 import shutil
@@ -27,7 +28,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
-from generator.render.pack import _name_tree_items, _number_tree_items
+from generator.render.pack import name_tree_items, number_tree_items
 
 REPO = Path(__file__).resolve().parent.parent
 AS_OF = "2025-11-22"
@@ -474,6 +475,7 @@ def test_a_worker_that_hangs_fails_the_build_naming_the_document():
         run_tasks(PoolRunner(1, stall_seconds=3), [Task("slow", "the report content/reports/slow.md", time.sleep, 120)])
     assert "content/reports/slow.md" in str(caught.value)
     assert time.monotonic() - started < 60
+    assert multiprocessing.active_children() == []      # the hung worker was stopped, not left sleeping
 
 
 # --- laid-out documents are reused between builds (generator/render/pdf_cache.py) -------------------
@@ -563,7 +565,7 @@ def _logical(data: bytes) -> dict:
         for n, page in enumerate(pdf.pages):
             key = page.obj.get("/StructParents")
             if key is not None:
-                owned = dict(_number_tree_items(root.ParentTree))[int(key)]
+                owned = dict(number_tree_items(root.ParentTree))[int(key)]
                 owners[n] = [paths.get(e.objgen) if isinstance(e, pikepdf.Dictionary) else None for e in owned]
         with pdf.open_outline() as outline:
             def walk(items):
@@ -571,7 +573,7 @@ def _logical(data: bytes) -> dict:
                         for item in items]
             bookmarks = walk(outline.root)
         return {"catalog": sorted(pdf.Root.keys()), "tree": tree, "owners": owners, "outline": bookmarks,
-                "id_tree": sorted(bytes(k) for k, _ in _name_tree_items(root.get("/IDTree"))),
+                "id_tree": sorted(bytes(k) for k, _ in name_tree_items(root.get("/IDTree"))),
                 "contents": [b"".join(s.read_bytes() for s in (page.obj.Contents if isinstance(
                     page.obj.Contents, pikepdf.Array) else [page.obj.Contents])) for page in pdf.pages],
                 "info": {k: str(v) for k, v in pdf.docinfo.items()},

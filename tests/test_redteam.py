@@ -568,7 +568,7 @@ def test_a_preview_aimed_inside_the_live_site_is_refused(tmp_path, make_site, ho
 @pytest.mark.parametrize("where", ["a folder of other files", "the site's own folder", "output/ itself"])
 def test_building_into_a_folder_that_holds_other_files_never_deletes_them(tmp_path, make_site, where):
     """A build swaps its next version with whatever is at -o, then deletes the version it
-    replaced when no manifest vouched for it (`Staging._trim`: "a version nothing vouched
+    replaced when no manifest vouched for it (`Staging.trim`: "a version nothing vouched
     for"): the folder's own files. `scrutiny build -o ~/Desktop/preview` with files there
     deletes them; `scrutiny build -o .` in the site's folder deletes the site itself, its
     content/ and its .git with it. Nothing is said; the build reports success."""

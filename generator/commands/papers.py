@@ -18,6 +18,7 @@ import click
 
 from generator.clock import now_in_london
 from generator.commands.common import AsOf, moment, print_problems, site_root
+from generator.load.files import inside
 from generator.problems import OutputError, did_you_mean
 from generator.write import output_error
 from generator.write.manifest import manifest_path
@@ -86,7 +87,7 @@ def _served_folder_holding(target: Path, root: Path) -> Path | None:
     tools/publish publishes into (its DEST, with `current` and `releases/`). The folders the
     path passes through as written are asked too: a link inside a served folder is served."""
     for name in SERVED_FOLDERS:
-        if _inside(target, root / "output" / name):
+        if inside(target, real_path(root / "output" / name)):
             return root / "output" / name
     for folder in folders_holding(target)[1:]:
         if manifest_path(folder).exists() or kept_beside_a_site(folder):
@@ -94,14 +95,6 @@ def _served_folder_holding(target: Path, root: Path) -> Path | None:
         if is_publish_destination(folder):
             return folder
     return None
-
-
-def _inside(path: Path, folder: Path) -> bool:
-    try:
-        real_path(path).relative_to(real_path(folder))
-        return True
-    except ValueError:
-        return False
 
 
 def _write(target: Path, data: bytes, private: bool = False) -> None:
@@ -209,7 +202,7 @@ def register(cli: click.Group) -> None:
             sys.exit(1)
         if members:
             confidential = root / "output" / "confidential"
-            if _inside(target, confidential):     # elsewhere (-o) only the file itself is made private
+            if inside(target, real_path(confidential)):     # elsewhere (-o) only the file itself is made private
                 for warning in make_private(confidential):
                     click.echo(warning, err=True)
         _write(target, data, private=members)

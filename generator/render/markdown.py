@@ -94,7 +94,8 @@ def _as_text(text: str) -> str:
 
 
 @lru_cache(maxsize=65536)
-def _convert(text: str) -> str:
+def markdown_html(text: str) -> str:
+    """The HTML Python-Markdown makes of `text` (headings shifted under the page's own), cached."""
     if markdown_excesses(text):
         # Checked content never comes here (it is an error at its line): the reader would
         # take minutes, or recurse past Python's limit, so the text is shown as it is.
@@ -126,7 +127,7 @@ def markdown_block(text: str | None) -> Markup:
     strong = strong_prose(text)
     if strong is not None:
         return _paragraphs(strong)
-    return Markup(_convert(text))
+    return Markup(markdown_html(text))
 
 
 @lru_cache(maxsize=65536)
@@ -140,7 +141,7 @@ def markdown_inline(text: str | None) -> Markup:
     strong = strong_prose(text) if "\n\n" not in text else None
     if strong is not None:
         return Markup(strong)
-    rendered = _convert(text)
+    rendered = markdown_html(text)
     if rendered.startswith("<p>") and rendered.endswith("</p>") and rendered.count("<p>") == 1:
         rendered = rendered[3:-4]
     return Markup(rendered)
@@ -152,5 +153,5 @@ def plain_text(text: str | None) -> str:
         return ""
     if not needs_markdown(text):
         return " ".join(text.split())
-    stripped = nh3.clean(_convert(text), tags=set())
+    stripped = nh3.clean(markdown_html(text), tags=set())
     return " ".join(html.unescape(stripped).split())

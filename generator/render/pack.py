@@ -342,11 +342,11 @@ def _tree_items(node, entries: str) -> Iterable[tuple[object, object]]:
         yield from _tree_items(kid, entries)
 
 
-def _number_tree_items(node) -> Iterable[tuple[int, object]]:
+def number_tree_items(node) -> Iterable[tuple[int, object]]:
     return ((int(key), value) for key, value in _tree_items(node, "/Nums"))
 
 
-def _name_tree_items(node) -> Iterable[tuple[bytes, object]]:
+def name_tree_items(node) -> Iterable[tuple[bytes, object]]:
     return ((bytes(key), value) for key, value in _tree_items(node, "/Names"))
 
 
@@ -574,11 +574,11 @@ class _Assembler:
             if not piece.repaired:
                 self.alt_added += _ensure_alt(part, f"A figure in {piece.title or piece.label or 'this document'}")
             if piece.repaired and alone:
-                self.ids.update({key: self._copy(elem) for key, elem in _name_tree_items(src_root.get("/IDTree"))})
+                self.ids.update({key: self._copy(elem) for key, elem in name_tree_items(src_root.get("/IDTree"))})
             else:
                 self.ids.update(_unique_ids(part, f"d{self.pieces}-"))
             top = -1
-            for key, value in _number_tree_items(src_root.ParentTree):
+            for key, value in number_tree_items(src_root.ParentTree):
                 self.parent_tree.append((key + offset, self._copy(value)))
                 top = max(top, key)
             top = max(top, int(src_root.get("/ParentTreeNextKey", 0)) - 1)

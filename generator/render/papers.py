@@ -517,6 +517,7 @@ class PoolRunner:
 
     def __init__(self, workers: int, stall_seconds: float = STALL_SECONDS) -> None:
         context = self.context()
+        self.others = set(multiprocessing.active_children())     # whatever this process started before the pool
         self.started = context.SimpleQueue()
         self.executor = futures.ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                                     initializer=paper_worker.init, initargs=(self.started,))
@@ -578,7 +579,7 @@ class PoolRunner:
         raise PdfWorkerError(names, f"a PDF worker {what} while rendering {names}")
 
     def close(self) -> None:
-        processes = list((getattr(self.executor, "_processes", None) or {}).values())
+        processes = [child for child in multiprocessing.active_children() if child not in self.others]
         self.executor.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             if process.is_alive():

@@ -35,9 +35,9 @@ PerRecord = Callable[[Hashable, Callable[[], Any]], Any]
 EXEMPT_PARAGRAPHS = {Nation.ENGLAND: range(1, 8), Nation.WALES: range(12, 19)}
 
 # Markdown images and links, ![alt](target) / [text](target), and references, ![alt][label]:
-# what follows a '[...]' (`_bracketed`). A definition's label holds no bracket (as Python-Markdown's).
-_MD_TARGET_TAIL = re.compile(r"\(\s*<?([^)\s>]+)")
-_MD_REFERENCE_TAIL = re.compile(r"\[([^\]]*)\]")
+# what follows a '[...]' (`bracketed`). A definition's label holds no bracket (as Python-Markdown's).
+MD_TARGET_TAIL = re.compile(r"\(\s*<?([^)\s>]+)")
+MD_REFERENCE_TAIL = re.compile(r"\[([^\]]*)\]")
 _MD_DEFINITION = re.compile(r"^ {0,3}\[([^\[\]]*)\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
 _RAW_SRC = re.compile(r"""(src|href)\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
 
@@ -94,7 +94,7 @@ def may_have_targets(text: str | None) -> bool:
     return bool(text) and ("[" in text or "=" in text)
 
 
-def _bracketed(text: str, tail: re.Pattern) -> Iterator[tuple[int, str, str, re.Match]]:
+def bracketed(text: str, tail: re.Pattern) -> Iterator[tuple[int, str, str, re.Match]]:
     """What `re.finditer(r"(!?)\\[([^\\]]*)\\]" + tail.pattern, text)` finds, as (start, '!' or '',
     the text between the brackets, the tail's match), in time linear in the text: the regular
     expression tries every '[' again up to the next ']', quadratic in a run of '['."""
@@ -147,12 +147,12 @@ def check_markdown_targets(text: str | None, record_path: str, line: int | Calla
     line_of = _LineOf(text, line)
     # Reference-style targets: ![alt][chart] ... [chart]: http://... are checked at the definition.
     definitions = {m.group(1).strip().lower(): m for m in _MD_DEFINITION.finditer(text)}
-    for _, bang, inside, label in _bracketed(text, _MD_REFERENCE_TAIL):
+    for _, bang, inside, label in bracketed(text, MD_REFERENCE_TAIL):
         definition = definitions.get((label.group(1) or inside).strip().lower())
         if definition is not None:
             problems += _check_target(definition.group(2), bang == "!", record_path,
                                       partial(line_of, definition.start()), field, known)
-    for start, bang, inside, after in _bracketed(text, _MD_TARGET_TAIL):
+    for start, bang, inside, after in bracketed(text, MD_TARGET_TAIL):
         if bang and not inside.strip():
             # Papers are tagged PDFs and pages meet WCAG: every image needs words.
             problems.append(Problem(record_path, line_of(start), 1, Severity.ERROR, field,

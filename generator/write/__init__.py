@@ -343,10 +343,10 @@ class Staging:
                 parked.rename(self.path)
             live = Manifest(self.plan.state, files, preview=self.preview, pdf_only=self.pdf_only)
             manifest.save(site, live)
-            self._trim(live)
+            self.trim(live)
         return sorted(set(self.live.manifest.files) - set(files))
 
-    def _trim(self, live: Manifest) -> None:
+    def trim(self, live: Manifest) -> None:
         """The spare folder now holds the version just replaced: keep only what is live at
         the same version, so it never holds anything the live site does not. Every file is
         looked at, not only those the old manifest lists: a paper written into the live folder
