@@ -30,6 +30,23 @@ def test_the_audit_reports_nothing_on_the_shipped_content(tmp_path):
     assert report["files"]["meetings/torbay-cyp-osb-2021-03-01/index.html"]
 
 
+def test_a_folder_given_to_the_audit_is_read_from_the_current_folder_as_build_o_is(tmp_path):
+    """`scrutiny -C site build -o public` then `scrutiny -C site check --audit public`, both run
+    from the same folder: the audit reads the folder the build wrote (it used to look for
+    site/public, and either missed the site or audited another folder of that name)."""
+    root = copy_site(tmp_path / "site")
+    plant_embargoed_inspection(root, AS_OF + dt.timedelta(days=1))
+    build(root, output=tmp_path / "public")
+    (root / "public").mkdir()                    # a folder of the same name inside the site's, empty
+    build(root, output=tmp_path / "later", now=AS_OF + dt.timedelta(days=2))
+    shutil.copytree(tmp_path / "later/inspections/torbay-2026", tmp_path / "public/inspections/torbay-2026")
+    done = subprocess.run([*AUDIT, "-C", "site", "check", "--audit", "public", "--as-of", "2026-11-22"],
+                          capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert done.returncode == 1
+    assert "LEAK inspections/torbay-2026/index.html: inspection:torbay-2026 (embargoed until" in done.stderr
+    assert f"files in {tmp_path / 'public'}," in done.stdout + done.stderr
+
+
 def test_the_audit_catches_an_embargoed_page_planted_in_the_site(tmp_path):
     root = copy_site(tmp_path)
     plant_embargoed_inspection(root, AS_OF + dt.timedelta(days=1))

@@ -33,12 +33,12 @@ RECORD_KINDS = ("action_plan", "council", "framework", "indicators", "inspection
                 "service", "site")
 
 
-def _audit(root: Path, folder: Path, checked: Checked, now: dt.datetime, fmt: str, list_files: bool) -> bool:
-    """Print the audit; True when something leaked."""
+def _audit(root: Path, folder: str, checked: Checked, now: dt.datetime, fmt: str, list_files: bool) -> bool:
+    """Print the audit of `folder` (from here; "" for the site's output/site); True when something leaked."""
     from generator.audit import audit_output
     from generator.plan.outputs import plan_site
 
-    site = folder if folder.is_absolute() else root / folder
+    site = Path(folder).absolute() if folder else root / "output" / "site"
     try:
         found = site.is_dir()
     except OSError as exc:                       # a name too long, a folder that cannot be read
@@ -75,10 +75,11 @@ def register(cli: click.Group) -> None:
     @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
     @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
     @click.option("--as-of", type=AsOf(), default=None, help="Check as if it were DATE (embargoes, overdue actions).")
-    @click.option("--audit", "audit_dir", is_flag=False, flag_value="output/site", default=None,
+    @click.option("--audit", "audit_dir", is_flag=False, flag_value="", default=None,
                   type=click.Path(file_okay=False), metavar="[DIR]",
-                  help="Also audit a built site (default output/site): list each file's records and flag any "
-                       "draft, embargoed or exempt content found in it.")
+                  help="Also audit a built site (default: the site's output/site; a DIR given is read from "
+                       "here, as build -o is): list each file's records and flag any draft, embargoed or exempt "
+                       "content found in it.")
     @click.option("--list", "list_files", is_flag=True, help="With --audit: list every file and its records.")
     @click.pass_context
     def check(ctx: click.Context, strict: bool, fmt: str, as_of: dt.datetime | None, audit_dir: str | None,
@@ -99,7 +100,7 @@ def register(cli: click.Group) -> None:
         print_problems(checked, fmt)
         failed = bool(checked.errors or (strict and checked.warnings))
         if audit_dir is not None and checked.corpus is not None:
-            failed = _audit(site_root(ctx), Path(audit_dir), checked, now, fmt, list_files) or failed
+            failed = _audit(site_root(ctx), audit_dir, checked, now, fmt, list_files) or failed
         if failed:
             sys.exit(1)
 
