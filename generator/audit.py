@@ -8,8 +8,11 @@ and exempt appendices' attachments. It trusts nothing the build wrote about itse
 
 from __future__ import annotations
 
+import csv
 import gzip
 import html
+import io
+import json
 import re
 import zlib
 from dataclasses import dataclass
@@ -19,6 +22,8 @@ from typing import Any, Iterable, Iterator
 from generator.model import ActionPlan
 from generator.plan.outputs import Plan
 from generator.resolve.corpus import Corpus, InspectionView
+from generator.write import spare_path
+from generator.write.manifest import manifest_path
 
 MIN_SENTENCE = 32      # shorter fragments ("Good", "The Board") are too common to mean a leak
 
@@ -55,10 +60,20 @@ def _readable(path: Path) -> str:
     return data.decode("utf-8", errors="replace")
 
 
+def _with_values(path: Path, text: str) -> str:
+    """A data file's text, then its values as they read (JSON escapes a quote mark, CSV doubles one)."""
+    if path.suffix == ".json":
+        try:
+            return text + "\n" + "\n".join(_strings(json.loads(text)))
+        except ValueError:
+            return text
+    if path.suffix == ".csv":
+        return text + "\n" + "\n".join(cell for row in csv.reader(io.StringIO(text)) for cell in row)
+    return text
+
+
 def _pdf_text(data: bytes) -> str:
     try:
-        import io
-
         from pypdf import PdfReader
         reader = PdfReader(io.BytesIO(data))
         text = "\n".join(page.extract_text() or "" for page in reader.pages)
@@ -194,6 +209,11 @@ def fingerprints(full: Corpus, public_plan: Plan, public_text: str = "") -> dict
                     text = attachment.text if attachment.text is not None else _pdf_text(attachment.raw or b"")
                     marks[f"attachment:{ref}"] = (f"exempt (Schedule 12A paragraph {appendix.exempt})",
                                                   _sentences(text, shown_anyway=public_text))
+    for ref in sorted(set(full.attachments) - set(public.attachments)):   # the papers of withheld agenda items
+        attachment = full.attachments[ref]
+        text = attachment.text if attachment.text is not None else _pdf_text(attachment.raw or b"")
+        marks.setdefault(f"attachment:{ref}", ("a paper of an agenda item that is withheld",
+                                               _sentences(text, shown_anyway=public_text)))
     return marks
 
 
@@ -204,14 +224,21 @@ def audit_output(site: Path, full: Corpus, public_plan: Plan, contents: dict[str
     shared = shared_with(public_plan.corpus)
     leaks = []
     files: dict[str, tuple[str, ...]] = {}
-    for path in sorted(p for p in site.rglob("*") if p.is_file()):
-        relative = path.relative_to(site).as_posix()
-        files[relative] = contents.get(relative, ())
+    # What builds keep beside a site is served with it wherever its parent folder is.
+    beside = [p for kept in (spare_path(site), manifest_path(site))
+              for p in ([kept] if kept.is_file() else sorted(kept.rglob("*")))]
+    for path in [*sorted(site.rglob("*")), *beside]:
+        if not path.is_file():
+            continue
+        relative = path.relative_to(site).as_posix() if path.is_relative_to(site) else \
+            "../" + path.relative_to(site.parent).as_posix()
+        if relative[:3] != "../":
+            files[relative] = contents.get(relative, ())
         if path.suffix in (".css", ".js", ".png", ".svg", ".woff", ".woff2", ".wasm") or \
                 relative.startswith("pagefind/") and path.suffix in (".js", ".css", ".wasm"):
             continue
         text = _readable(path)
-        text = _normalise(text if path.suffix == ".pdf" else html.unescape(text))
+        text = _normalise(text if path.suffix == ".pdf" else html.unescape(_with_values(path, text)))
         for record, (reason, strings) in marks.items():
             for needle in strings:
                 if needle in text:

@@ -158,3 +158,38 @@ def test_a_site_template_or_public_report_that_repeats_a_withheld_record_is_a_le
     assert ("LEAK reports/derby-yjs-inspection-outcome/index.html: inspection:torbay-2021 (embargoed until 03 March "
             "2031 00:01): found 'Nearly two-thirds") in done.stderr
 
+
+
+def test_the_audit_reads_what_builds_keep_beside_the_site(tmp_path):
+    """A build killed with `kill -9` at its swap leaves the version it replaced in the spare
+    folder (.site.previous), beside the site and served with it wherever its parent folder
+    is: the audit reads that folder and the manifests too, where it read the site alone."""
+    root = copy_site(tmp_path)
+    plant_embargoed_inspection(root, AS_OF + dt.timedelta(days=1))
+    build(root, output=tmp_path / "later", now=AS_OF + dt.timedelta(days=2))
+    build(root)
+    left = root / "output/.site.previous/inspections/torbay-2026"
+    shutil.copytree(tmp_path / "later/inspections/torbay-2026", left)
+    done = audit(root)
+    assert done.returncode == 1
+    assert "LEAK ../.site.previous/inspections/torbay-2026/index.html: inspection:torbay-2026 (embargoed until" \
+        in done.stderr
+
+
+def test_the_audit_reads_data_files_as_values_a_quote_mark_included(tmp_path):
+    """JSON writes a quote mark as \\" and CSV as "": a withheld sentence holding one, copied
+    into a data file, did not match its fingerprint."""
+    root = copy_site(tmp_path)
+    plant_embargoed_inspection(root, AS_OF + dt.timedelta(days=1))
+    inspection = root / "content/inspections/torbay-2026.yaml"
+    quoted = 'The Board said the "safer streets" work had changed how every case was planned.'
+    inspection.write_text(inspection.read_text().replace(
+        f"introduction: The re-inspection found {SENTINEL} improvements.", f"introduction: '{quoted}'"))
+    build(root)
+    data = root / "output/site/data"
+    (data / "planted.json").write_text(json.dumps({"note": quoted}))
+    (data / "planted.csv").write_text(f'id,note\nx,"{quoted.replace(chr(34), chr(34) * 2)}"\n')
+    done = audit(root)
+    assert done.returncode == 1
+    assert "LEAK data/planted.json: inspection:torbay-2026" in done.stderr
+    assert "LEAK data/planted.csv: inspection:torbay-2026" in done.stderr

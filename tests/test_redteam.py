@@ -1180,3 +1180,103 @@ def test_no_preview_or_members_pack_goes_into_what_builds_keep_beside_a_site(tmp
 
     assert made.exit_code == 2 and not target.exists(), made.output
     assert "a site that is or may be published" in made.output
+
+
+# === 28. LEAK (race): a paper decided public, written after a build withdrew its record ========
+
+@pytest.mark.parametrize("where", ["output/site", "a site built with -o"])
+def test_a_paper_made_on_its_own_is_never_written_into_a_live_site(tmp_path, make_site, where):
+    """`scrutiny paper` and `scrutiny pack` decided what was public when they started and wrote
+    a second or more later, outside the build's lock: a build that withdrew the record in
+    between finished first, and the paper of the withdrawn record landed in the live site
+    after it (helper-20). Only a build writes into a live site; it makes the paper there."""
+    root = make_site(tmp_path / "site", {"inspections/torbay-2026.yaml": withheld_inspection("published", None)})
+    site = root / "output" / "site" if where == "output/site" else tmp_path / "www"
+    assert run(root, "build", *QUICK, *(["-o", str(site)] if where != "output/site" else [])).exit_code == 0
+    paper_target = site / "inspections" / "torbay-2026" / "torbay-2026.pdf"
+
+    paper = run(root, "paper", "inspection", "torbay-2026", "-o", str(paper_target))
+
+    assert paper.exit_code == 2 and not paper_target.exists(), paper.output
+    assert f"is inside {site.resolve()}, a site that is or may be published, and only a build writes there" \
+        in paper.output
+    assert run(root, "paper", "inspection", "torbay-2026").exit_code == 0      # output/papers/ takes it
+
+
+def test_a_paper_is_not_written_where_a_build_made_a_live_site_while_it_was_laid_out(tmp_path, make_site,
+                                                                                        monkeypatch):
+    """The folder is asked again just before the paper is written: a build may have made a live
+    site there (and withdrawn the record) while WeasyPrint laid the paper out."""
+    from generator.render import papers as papers_module
+
+    root = make_site(tmp_path / "site", {"inspections/torbay-2026.yaml": withheld_inspection("published", None)})
+    www = tmp_path / "www"
+    real_render = papers_module.render_output
+
+    def render_while_a_build_publishes(*args, **kwargs):
+        data = real_render(*args, **kwargs)
+        assert run(root, "build", *QUICK, "-o", str(www)).exit_code == 0
+        return data
+
+    monkeypatch.setattr(papers_module, "render_output", render_while_a_build_publishes)
+    made = run(root, "paper", "inspection", "torbay-2026", "-o", str(www / "torbay-2026.pdf"))
+
+    assert made.exit_code == 2 and not (www / "torbay-2026.pdf").exists(), made.output
+    assert (www / "index.html").exists()
+
+
+# === 29. LEAK (site template): the papers of an embargoed agenda item, through corpus.attachments ==
+
+PEER_REVIEW_SENTENCE = ("The review was commissioned to help Torbay strengthen the governance and leadership of its "
+                        "Youth Offending Service.")
+
+
+def embargo_item_9_until_2099(root: Path) -> None:
+    meeting = root / "content" / "meetings" / "torbay-cyp-osb-2021-03-01.yaml"
+    text = meeting.read_text(encoding="utf-8")
+    assert "    embargo_until: 2021-03-03\n" in text
+    meeting.write_text(text.replace("    embargo_until: 2021-03-03\n", "    embargo_until: 2099-03-03\n"),
+                       encoding="utf-8")
+
+
+def test_a_site_template_never_shows_the_papers_of_an_embargoed_agenda_item(tmp_path):
+    """Every template, a council's own too, is given the public corpus; its attachments were
+    all of content/attachments/, the papers of an agenda item embargoed until 2099 included.
+    A footer override that lists them put the peer review's text on every page, the build
+    said "0 records withheld" and the audit found nothing: it fingerprinted records and
+    exempt appendices only (helper-20)."""
+    root = copy_site(tmp_path / "site")
+    embargo_item_9_until_2099(root)
+    (root / "templates").mkdir(exist_ok=True)
+    (root / "templates" / "_footer.html").write_text(
+        '<footer class="site-footer"><div class="width-container"><ul>{% for path, a in corpus.attachments.items() %}'
+        '<li>{{ path }}: {{ (a.text or "")|md }}</li>{% endfor %}</ul></div></footer>\n', encoding="utf-8")
+
+    built = run(root, "build", *QUICK)
+
+    assert built.exit_code == 0, built.output
+    site = root / "output" / "site"
+    showing = sorted(p for p, data in all_files(site).items() if PEER_REVIEW_SENTENCE.encode() in data
+                     or b"torbay-peer-review" in data)
+    assert showing == [], f"pages showing the embargoed item's peer review: {showing[:5]}"
+    assert b'<footer class="site-footer"><div class="width-container"><ul>' in (site / "about/index.html").read_bytes()
+
+
+def test_the_audit_finds_the_papers_of_an_embargoed_agenda_item(tmp_path):
+    """The page of item 9's meeting as made once its embargo has ended, planted in the site
+    while the item is embargoed: the peer review (a Markdown appendix) is reported."""
+    root = copy_site(tmp_path / "site")
+    assert run(root, "build", *QUICK, "-o", str(tmp_path / "later")).exit_code == 0
+    embargo_item_9_until_2099(root)
+    assert run(root, "build", *QUICK).exit_code == 0
+    page = "meetings/torbay-cyp-osb-2021-03-01/index.html"
+    later_pack = (tmp_path / "later" / page).read_text(encoding="utf-8")
+    planted = later_pack.replace("</main>", f"<p>{PEER_REVIEW_SENTENCE}</p></main>")
+    assert planted != later_pack
+    (root / "output" / "site" / page).write_text(planted, encoding="utf-8")
+
+    audited = run(root, "check", "--audit")
+
+    assert audited.exit_code == 1, audited.output
+    assert f"LEAK {page}: attachment:attachments/torbay-peer-review.md (a paper of an agenda item that is withheld)" \
+        in audited.output

@@ -2,9 +2,10 @@
 
 Both check the content first (exit 1 with every problem, as `scrutiny check` prints them),
 then plan as `scrutiny build` does, so a paper made here is the same file the build puts on
-the site. Usage mistakes (an unknown meeting, a members' pack aimed at the site) exit 2.
-The members' pack is never planned: it is written only under output/confidential/ (or
-wherever -o says, as long as that is not inside a folder a build made to be served).
+the site. Usage mistakes (an unknown meeting, a paper aimed at the live site) exit 2: only
+a build writes into a live site, deciding what is public under its lock. The members' pack
+is never planned: it is written only under output/confidential/ (or wherever -o says, as
+long as that is not inside a folder a build made to be served).
 """
 
 from __future__ import annotations
@@ -43,14 +44,15 @@ def _checked_plan(ctx: click.Context, as_of, drafts: bool):
                                     papers_as_of=now.date() if as_of else None)
 
 
-def _refuse_preview_in_site(root: Path, target: Path, as_of, drafts: bool) -> None:
-    """A paper with drafts, or as of a moment still to come, is a preview: never where the live
-    site is published from."""
-    live = _asked(target, lambda: live_folder_holding(target, root)) \
-        if drafts or (as_of is not None and as_of > now_in_london()) else None
+def _refuse_live_site(root: Path, target: Path, as_of, drafts: bool) -> None:
+    """No paper goes where a live site is published from: only a build writes there, deciding
+    under its lock what is public (a paper decided before a build that withdrew its record
+    would land after it). The build makes every public paper there itself."""
+    live = _asked(target, lambda: live_folder_holding(target, root))
     if live is not None:
-        raise click.UsageError(f"{target} is inside {live}, a site that is or may be published, and this paper "
-                               f"{'includes drafts' if drafts else 'is a rehearsal of a later day'}; "
+        why = ("this paper includes drafts" if drafts else "this paper is a rehearsal of a later day"
+               if as_of is not None and as_of > now_in_london() else "only a build writes there (it makes this paper)")
+        raise click.UsageError(f"{target} is inside {live}, a site that is or may be published, and {why}; "
                                "leave out -o (it goes to output/papers) or give another folder")
 
 
@@ -178,16 +180,18 @@ def register(cli: click.Group) -> None:
         if meeting not in checked.corpus.meetings:
             raise _unknown("meeting", meeting, checked.corpus.meetings, "MEETING")
         _withheld(plan, "meeting", meeting)
-        if members:
-            target = output or root / "output" / "confidential" / f"{meeting}-members-pack.pdf"
+        target = output or root / "output" / ("confidential" if members else "papers") / \
+            f"{meeting}-{'members' if members else 'agenda'}-pack.pdf"
+
+        def refuse_where_served() -> None:
+            if not members:
+                return _refuse_live_site(root, target, as_of, drafts)
             served = _asked(target, lambda: _served_folder_holding(target, root))
             if served is not None:
                 raise click.BadParameter(f"{target} is inside {served}, a folder a build made to be served; "
                                          "the members' pack goes under output/confidential/",
                                          param_hint="-o/--output")
-        else:
-            target = output or root / "output" / "papers" / f"{meeting}-agenda-pack.pdf"
-            _refuse_preview_in_site(root, target, as_of, drafts)
+        refuse_where_served()
         planned = plan.by_path().get(f"meetings/{meeting}/{meeting}-agenda-pack.pdf")
         if planned is None:
             click.echo(f"error: {checked.corpus.meetings[meeting].path}: no item has papers yet "
@@ -205,6 +209,7 @@ def register(cli: click.Group) -> None:
             if inside(target, real_path(confidential)):     # elsewhere (-o) only the file itself is made private
                 for warning in make_private(confidential):
                     click.echo(warning, err=True)
+        refuse_where_served()           # again: a build may have made a site there while the pack was laid out
         _write(target, data, private=members)
         _report_written(root, target, data)
 
@@ -236,11 +241,12 @@ def register(cli: click.Group) -> None:
             click.echo(f"error: {records[record_id].path}: not public; nothing was written", err=True)
             sys.exit(1)
         target = output or root / "output" / "papers" / f"{record_id}.pdf"
-        _refuse_preview_in_site(root, target, as_of, drafts)
+        _refuse_live_site(root, target, as_of, drafts)
         try:
             data = render_output(root, plan, checked.files.templates, planned, jobs=1, reuse_layouts=not no_cache)
         except OutputError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
+        _refuse_live_site(root, target, as_of, drafts)      # again: a build may have made a site there meanwhile
         _write(target, data)
         _report_written(root, target, data)

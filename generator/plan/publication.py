@@ -34,6 +34,13 @@ def is_public(entry: Entry, now: dt.datetime, include_drafts: bool = False) -> b
     return entry.embargo_until is None or entry.embargo_until <= now
 
 
+def papers_of(item: ItemView) -> set[str]:
+    """The files under content/attachments/ an agenda item's papers are made from: its minutes
+    and its appendices' Markdown and PDF parts (exempt ones too, for the members' pack)."""
+    return {ref for appendix in item.appendices for kind, ref in appendix.parts if kind in ("markdown", "pdf")} \
+        | ({item.minutes} if item.minutes else set())
+
+
 def _reason(entry: Entry) -> str:
     if entry.status is Status.DRAFT:
         return "draft"
@@ -76,11 +83,18 @@ def public_corpus(corpus: Corpus, now: dt.datetime, include_drafts: bool = False
         return True
 
     def public_meeting(meeting: MeetingView) -> MeetingView:
-        items = tuple(item if item_public(item) else replace(item, report_id=None, to_follow=True, appendices=())
+        items = tuple(item if item_public(item) else replace(item, report_id=None, to_follow=True, appendices=(),
+                                                             minutes=None)
                       for item in meeting.items)
         return replace(meeting, items=items)
 
     meetings = {mid: public_meeting(m) for mid, m in meetings.items()}
+    # A file only withheld items use (their appendices, their minutes) is withheld with them:
+    # every template, a council's own too, is given the corpus's attachments.
+    used_in_public = {path for m in meetings.values() for item in m.items for path in papers_of(item)}
+    withheld_files = {path for m in corpus.meetings.values() for item in m.items for path in papers_of(item)}
+    attachments = {path: a for path, a in corpus.attachments.items()
+                   if path not in withheld_files or path in used_in_public}
     on_agenda = {item.report_id for m in meetings.values() for item in m.items if item.report_id}
     # a report that belongs to a meeting item is public only with that item
     for rid, view in reports.items():
@@ -131,5 +145,5 @@ def public_corpus(corpus: Corpus, now: dt.datetime, include_drafts: bool = False
 
     public = replace(corpus, inspections=frozen(inspections), action_plans=frozen(plans),
                      indicators=frozen(indicators), reports=frozen(reports), meetings=frozen(meetings),
-                     services=frozen(services))
+                     services=frozen(services), attachments=MappingProxyType(attachments))
     return public, tuple(sorted(withheld, key=lambda w: (w.kind, w.id)))
