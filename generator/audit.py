@@ -50,7 +50,7 @@ def _readable(path: Path) -> str:
             data = gzip.decompress(data)
         except (OSError, EOFError):
             pass
-    elif path.suffix == ".pdf":
+    elif path.suffix == ".pdf" or data[:5] == b"%PDF-":      # a PDF under another name reads as one too
         return _pdf_text(data)
     elif data[:1] == b"\x78":
         try:
@@ -88,7 +88,8 @@ def _normalise(text: str) -> str:
 
 
 def _plain(text: str) -> str:
-    return _normalise(re.sub(r"[*_`#>\[\]]", "", text))
+    """Markdown as it reads on a page: no emphasis, heading or quote marks, links without targets."""
+    return _normalise(re.sub(r"[*_`#>\[\]]", "", re.sub(r"\]\([^)]*\)", "]", text)))
 
 
 def _sentences(*texts: str | None, shown_anyway: str = "") -> list[str]:
@@ -96,7 +97,7 @@ def _sentences(*texts: str | None, shown_anyway: str = "") -> list[str]:
     but none that `shown_anyway` holds whole: the theme says it on public pages anyway."""
     found = []
     for text in texts:
-        for part in re.split(r"(?<=[.!?])\s+|\n+", text or ""):
+        for part in re.split(r"(?<=[.!?])\s+|\n+|\|", text or ""):       # a table's cells one by one
             part = _plain(part).strip()
             if len(part) >= MIN_SENTENCE and part not in shown_anyway:
                 found.append(part[:120] if part[:120] not in shown_anyway else part[-120:])
@@ -238,7 +239,10 @@ def audit_output(site: Path, full: Corpus, public_plan: Plan, contents: dict[str
                 relative.startswith("pagefind/") and path.suffix in (".js", ".css", ".wasm"):
             continue
         text = _readable(path)
-        text = _normalise(text if path.suffix == ".pdf" else html.unescape(_with_values(path, text)))
+        if path.suffix != ".pdf":       # as the text reads too: **words** are <strong>words</strong> on a page
+            text = html.unescape(_with_values(path, text))
+            text += "\n" + re.sub(r"</?[a-zA-Z][^>]*>", "", text)
+        text = _normalise(text)
         for record, (reason, strings) in marks.items():
             for needle in strings:
                 if needle in text:

@@ -193,3 +193,27 @@ def test_the_audit_reads_data_files_as_values_a_quote_mark_included(tmp_path):
     assert done.returncode == 1
     assert "LEAK data/planted.json: inspection:torbay-2026" in done.stderr
     assert "LEAK data/planted.csv: inspection:torbay-2026" in done.stderr
+
+
+def test_the_audit_finds_withheld_words_with_inline_markdown_or_in_a_table(tmp_path):
+    """A withheld sentence with **emphasis** reads `<strong>` on a page, and a table row's
+    fingerprint began with `|`, which no page has: both passed the audit (helper-21)."""
+    root = copy_site(tmp_path)
+    plant_embargoed_inspection(root, AS_OF + dt.timedelta(days=1))
+    inspection = root / "content/inspections/torbay-2026.yaml"
+    inspection.write_text(inspection.read_text().replace(
+        f"introduction: The re-inspection found {SENTINEL} improvements.",
+        "introduction: |\n  The Board met **every single month** to review the work of each team.\n\n"
+        "  | Area | Finding |\n  | --- | --- |\n  | Case planning was reviewed weekly by managers | Improving |\n"))
+    build(root)
+    site = root / "output/site"
+    about, accessibility = site / "about/index.html", site / "accessibility/index.html"
+    about.write_text(about.read_text().replace(
+        "</main>", "<p>The Board met <strong>every single month</strong> to review the work of each team.</p></main>"))
+    accessibility.write_text(accessibility.read_text().replace(
+        "</main>", "<table><tr><td>Case planning was reviewed weekly by managers</td><td>Improving</td></tr>"
+                   "</table></main>"))
+    done = audit(root)
+    assert done.returncode == 1
+    assert "LEAK about/index.html: inspection:torbay-2026" in done.stderr
+    assert "LEAK accessibility/index.html: inspection:torbay-2026" in done.stderr

@@ -1280,3 +1280,66 @@ def test_the_audit_finds_the_papers_of_an_embargoed_agenda_item(tmp_path):
     assert audited.exit_code == 1, audited.output
     assert f"LEAK {page}: attachment:attachments/torbay-peer-review.md (a paper of an agenda item that is withheld)" \
         in audited.output
+
+
+# === 30. LEAK (race): a paper written into the folder a first build stages its site in =========
+
+@pytest.mark.parametrize("options", [["--drafts"], ["--members"]], ids=["drafts paper", "members' pack"])
+def test_nothing_is_written_into_the_folder_a_first_build_stages_in(tmp_path, options):
+    """A folder's first build makes its site in `.NAME.previous` and writes the manifest only
+    at the swap; until then that folder was not known as the site's, so a drafts paper or a
+    members' pack aimed there was written, taken live with the build's own files and vouched
+    for by the manifest (helper-21). Here no build has run at all: the folder is refused by
+    its name alone (and `.NAME.old`, where a swap parks a site)."""
+    root = copy_site(tmp_path / "site")
+    for staging in (root / "output" / ".site.previous", tmp_path / ".www.previous", tmp_path / ".www.old"):
+        target = staging / "meetings" / "torbay-cyp-osb-2021-03-01" / "torbay-cyp-osb-2021-03-01-agenda-pack.pdf"
+        if options == ["--drafts"]:
+            made = run(root, "paper", "inspection", "torbay-2021", "--drafts", "-o", str(target))
+        else:
+            made = run(root, "pack", "torbay-cyp-osb-2021-03-01", "--members", "-o", str(target))
+        assert made.exit_code == 2 and not target.exists(), (staging, made.output)
+
+
+# === 31. LEAK (site template): exempt annexes, a to-follow item's minutes, the agenda as written ==
+
+ANNEX_SENTENCE = "The officer named in this annex is the subject of a disciplinary hearing in May."
+MINUTES_SENTENCE = "The committee agreed in private that the Parkfield closure would save eighty thousand pounds."
+
+
+def test_a_site_template_shows_no_exempt_annex_no_to_follow_minutes_and_no_withheld_item_as_written(tmp_path):
+    """What helper-21 found after section 29: the public corpus still held the files of exempt
+    appendices (for the members' pack) and of a to-follow item's minutes (the resolver had
+    already dropped them from the item, so nothing knew they were withheld), and every
+    meeting view carried its agenda as written, withheld items and all. A council's footer
+    listing `corpus.attachments` and a meeting page looping over `view.meeting.items` showed
+    them on public pages; the audit reported only the exempt annex."""
+    root = copy_site(tmp_path / "site")
+    embargo_item_9_until_2099(root)
+    attachments = root / "content" / "attachments"
+    (attachments / "staffing-annex.md").write_text(f"---\ntitle: Staffing annex\n---\n{ANNEX_SENTENCE}\n")
+    (attachments / "private-minutes.md").write_text(f"---\ntitle: Minutes\n---\n{MINUTES_SENTENCE}\n")
+    meeting = root / "content" / "meetings" / "torbay-cyp-osb-2021-03-01.yaml"
+    meeting.write_text(meeting.read_text(encoding="utf-8") + (
+        "  - number: 10\n    title: Minutes of the last meeting\n    to_follow: true\n"
+        "    minutes: attachments/private-minutes.md\n"
+        "  - number: 11\n    title: Staffing\n    appendices:\n"
+        "      - {title: Staffing annex, markdown: attachments/staffing-annex.md, exempt: 1}\n"), encoding="utf-8")
+    (root / "templates").mkdir(exist_ok=True)
+    (root / "templates" / "_footer.html").write_text(
+        '<footer class="site-footer"><div class="width-container"><ul>{% for path, a in corpus.attachments.items() %}'
+        '<li>{{ path }}: {{ (a.text or "")|md }}</li>{% endfor %}</ul>'
+        '{% if view is defined and view.meeting is defined and view.meeting.items is defined %}<ol>{% for item in view.meeting.items %}<li>{{ item.title }}: '
+        '{{ item.embargo_until }} {% for a in item.appendices %}{{ a.title }} {% for p in a.parts %}{{ p.markdown }} '
+        '{% endfor %}{% endfor %}</li>{% endfor %}</ol>{% endif %}</div></footer>\n', encoding="utf-8")
+
+    built = run(root, "build", *QUICK)
+
+    assert built.exit_code == 0, built.output
+    site = root / "output" / "site"
+    for words in (ANNEX_SENTENCE, MINUTES_SENTENCE, "private-minutes", "staffing-annex", "torbay-peer-review",
+                  "2099-03-03"):
+        showing = sorted(p for p, data in all_files(site).items() if words.encode() in data)
+        assert showing == [], f"pages showing {words!r}: {showing[:5]}"
+    audited = run(root, "check", "--audit")
+    assert audited.exit_code == 0, audited.output

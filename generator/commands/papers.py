@@ -199,8 +199,9 @@ def register(cli: click.Group) -> None:
             sys.exit(1)
         try:
             templates = checked.files.templates
-            data = (render_members_pack(root, plan, templates, meeting, jobs=jobs) if members
-                    else render_output(root, plan, templates, planned, jobs=jobs, reuse_layouts=not no_cache))
+            data = (render_members_pack(root, plan, templates, meeting, checked.corpus.attachments, jobs=jobs)
+                    if members else
+                    render_output(root, plan, templates, planned, jobs=jobs, reuse_layouts=not no_cache))
         except OutputError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)

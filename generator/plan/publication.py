@@ -34,11 +34,22 @@ def is_public(entry: Entry, now: dt.datetime, include_drafts: bool = False) -> b
     return entry.embargo_until is None or entry.embargo_until <= now
 
 
-def papers_of(item: ItemView) -> set[str]:
-    """The files under content/attachments/ an agenda item's papers are made from: its minutes
-    and its appendices' Markdown and PDF parts (exempt ones too, for the members' pack)."""
-    return {ref for appendix in item.appendices for kind, ref in appendix.parts if kind in ("markdown", "pdf")} \
-        | ({item.minutes} if item.minutes else set())
+def public_papers(item: ItemView) -> set[str]:
+    """The files under content/attachments/ a public agenda item's open papers are made from:
+    its minutes and its appendices' Markdown and PDF parts, none of an exempt appendix or a
+    Part 2 item (those go only into the members' pack)."""
+    if item.exempt is not None:
+        return set()
+    opened = {ref for appendix in item.appendices if appendix.exempt is None
+              for kind, ref in appendix.parts if kind in ("markdown", "pdf")}
+    return opened | ({item.minutes} if item.minutes else set())
+
+
+def named_by_items(meeting: MeetingView) -> set[str]:
+    """Every file a meeting's agenda names as an item's papers, as written (a to-follow item's too)."""
+    return {name for item in meeting.meeting.items
+            for name in [item.minutes, *(part.markdown or part.pdf for appendix in item.appendices
+                                         for part in appendix.parts)] if name}
 
 
 def _reason(entry: Entry) -> str:
@@ -86,15 +97,15 @@ def public_corpus(corpus: Corpus, now: dt.datetime, include_drafts: bool = False
         items = tuple(item if item_public(item) else replace(item, report_id=None, to_follow=True, appendices=(),
                                                              minutes=None)
                       for item in meeting.items)
-        return replace(meeting, items=items)
+        # The agenda as written names every item's papers: the public see the items above.
+        return replace(meeting, items=items, meeting=meeting.meeting.model_copy(update={"items": []}))
 
     meetings = {mid: public_meeting(m) for mid, m in meetings.items()}
-    # A file only withheld items use (their appendices, their minutes) is withheld with them:
-    # every template, a council's own too, is given the corpus's attachments.
-    used_in_public = {path for m in meetings.values() for item in m.items for path in papers_of(item)}
-    withheld_files = {path for m in corpus.meetings.values() for item in m.items for path in papers_of(item)}
-    attachments = {path: a for path, a in corpus.attachments.items()
-                   if path not in withheld_files or path in used_in_public}
+    # A file an agenda names is public only as the open paper of a public item: every template,
+    # a council's own too, is given the corpus's attachments (the members' pack reads its own).
+    open_papers = {path for m in meetings.values() for item in m.items for path in public_papers(item)}
+    named = {path for m in corpus.meetings.values() for path in named_by_items(m)}
+    attachments = {path: a for path, a in corpus.attachments.items() if path not in named or path in open_papers}
     on_agenda = {item.report_id for m in meetings.values() for item in m.items if item.report_id}
     # a report that belongs to a meeting item is public only with that item
     for rid, view in reports.items():

@@ -41,7 +41,7 @@ from generator.render.paper_fonts import PaperError, check_fonts
 from generator.render.report_body import number_tables
 from generator.speed.parallel import default_jobs
 from generator.speed.pdf_cache import DocumentCache, layout_digest
-from generator.resolve.corpus import AppendixView, Corpus, ItemView, MeetingView
+from generator.resolve.corpus import AppendixView, AttachmentView, Corpus, ItemView, MeetingView
 
 STALL_SECONDS = 600.0             # no document finished for this long: a worker is stuck
 PACK_PATH = re.compile(r"^meetings/(?P<mid>[^/]+)/(?:(?P=mid)-agenda-pack|item-(?P<item>\d+)"
@@ -135,10 +135,13 @@ def print_html(html: str) -> str:
 class PaperContext:
     """Turns records into documents, with the house style of the council they belong to."""
 
-    def __init__(self, root: Path, plan: Plan, templates: Mapping[str, Template]) -> None:
+    def __init__(self, root: Path, plan: Plan, templates: Mapping[str, Template],
+                 attachments: Mapping[str, AttachmentView] | None = None) -> None:
         self.root = root
         self.plan = plan
         self.corpus: Corpus = plan.corpus
+        # The files papers are made from: the public corpus's, or for the members' pack every file.
+        self.attachments = plan.corpus.attachments if attachments is None else attachments
         self.env = make_environment(templates, cache=cache_folder(root, "jinja"))
         # The theme's print stylesheet (its digest is in every PDF's manifest key, with the assets').
         # A council restyles papers by overriding a template (e.g. paper_base.html) in templates/.
@@ -150,7 +153,7 @@ class PaperContext:
         self.roots = tuple(str(r) for r in roots)
         # What each content file held when the build read it: a paper may show nothing else.
         self.expected = tuple(sorted((os.path.realpath(self.content / path), a.digest)
-                                     for path, a in self.corpus.attachments.items()))
+                                     for path, a in self.attachments.items()))
         self.cache_dir = cache_folder(root, "scrutiny")
         self._docs: dict[tuple, Doc] = {}
 
@@ -212,7 +215,7 @@ class PaperContext:
                          created, council.name)
 
     def markdown(self, path: str, title: str, meeting: MeetingView) -> Doc:
-        attachment = self.corpus.attachments[path]
+        attachment = self.attachments[path]
         council = self.council_of(meeting.council_id)
         heading = attachment.title or title
         return self._doc(("markdown", path, heading), "markdown", f"the attachment content/{path}",
@@ -268,7 +271,7 @@ class PaperContext:
         """A file under content/ as a paper: a Markdown one laid out, a PDF inserted as it is."""
         if (kind or ("markdown" if path.endswith(".md") else "pdf")) == "markdown":
             return self.markdown(path, title, meeting)
-        attachment = self.corpus.attachments[path]
+        attachment = self.attachments[path]
         return Inserted(attachment.raw or b"", f"content/{path}", meeting.path)
 
 
@@ -702,11 +705,12 @@ def render_output(root: Path, plan: Plan, templates: Mapping[str, Template], out
 
 
 def render_members_pack(root: Path, plan: Plan, templates: Mapping[str, Template], meeting_id: str,
-                        jobs: int = 0) -> bytes:
-    """The members' pack: exempt appendices included, each page marked NOT FOR PUBLICATION.
+                        attachments: Mapping[str, AttachmentView], jobs: int = 0) -> bytes:
+    """The members' pack: exempt appendices included (from `attachments`, every file the site
+    has: the public corpus has none of them), each page marked NOT FOR PUBLICATION.
 
     Only for output/confidential/: never planned, so it can never reach the site."""
-    ctx = PaperContext(root, plan, templates)
+    ctx = PaperContext(root, plan, templates, attachments)
     with closing(drive([pack_recipe(ctx, meeting_id, {"pack": "members"}, members=True)], jobs)) as rendered:
         for _, data in rendered:
             return data
