@@ -1278,8 +1278,8 @@ def test_the_audit_finds_the_papers_of_an_embargoed_agenda_item(tmp_path):
     audited = run(root, "check", "--audit")
 
     assert audited.exit_code == 1, audited.output
-    assert f"LEAK {page}: attachment:attachments/torbay-peer-review.md (a paper of an agenda item that is withheld)" \
-        in audited.output
+    assert (f"LEAK {page}: attachment:attachments/torbay-peer-review.md "
+            "(a paper of an agenda item that is withheld, or what one shows)") in audited.output
 
 
 # === 30. LEAK (race): a paper written into the folder a first build stages its site in =========
@@ -1290,9 +1290,11 @@ def test_nothing_is_written_into_the_folder_a_first_build_stages_in(tmp_path, op
     at the swap; until then that folder was not known as the site's, so a drafts paper or a
     members' pack aimed there was written, taken live with the build's own files and vouched
     for by the manifest (helper-21). Here no build has run at all: the folder is refused by
-    its name alone (and `.NAME.old`, where a swap parks a site)."""
+    its name beside the lock a build takes first (and `.NAME.old`, where a swap parks a site)."""
     root = copy_site(tmp_path / "site")
     for staging in (root / "output" / ".site.previous", tmp_path / ".www.previous", tmp_path / ".www.old"):
+        staging.parent.mkdir(parents=True, exist_ok=True)
+        (staging.parent / ".lock").touch()          # as the first build's, which holds it while it stages
         target = staging / "meetings" / "torbay-cyp-osb-2021-03-01" / "torbay-cyp-osb-2021-03-01-agenda-pack.pdf"
         if options == ["--drafts"]:
             made = run(root, "paper", "inspection", "torbay-2021", "--drafts", "-o", str(target))
@@ -1329,7 +1331,8 @@ def test_a_site_template_shows_no_exempt_annex_no_to_follow_minutes_and_no_withh
     (root / "templates" / "_footer.html").write_text(
         '<footer class="site-footer"><div class="width-container"><ul>{% for path, a in corpus.attachments.items() %}'
         '<li>{{ path }}: {{ (a.text or "")|md }}</li>{% endfor %}</ul>'
-        '{% if view is defined and view.meeting is defined and view.meeting.items is defined %}<ol>{% for item in view.meeting.items %}<li>{{ item.title }}: '
+        '{% if view is defined and view.meeting is defined and view.meeting.items is defined %}'
+        '<ol>{% for item in view.meeting.items %}<li>{{ item.title }}: '
         '{{ item.embargo_until }} {% for a in item.appendices %}{{ a.title }} {% for p in a.parts %}{{ p.markdown }} '
         '{% endfor %}{% endfor %}</li>{% endfor %}</ol>{% endif %}</div></footer>\n', encoding="utf-8")
 
@@ -1343,3 +1346,53 @@ def test_a_site_template_shows_no_exempt_annex_no_to_follow_minutes_and_no_withh
         assert showing == [], f"pages showing {words!r}: {showing[:5]}"
     audited = run(root, "check", "--audit")
     assert audited.exit_code == 0, audited.output
+
+
+def test_a_project_inside_a_folder_named_like_a_spare_folder_still_makes_its_papers(tmp_path):
+    """A folder above the project named `.X.old` or `.X.previous` is no site's (no build's lock
+    beside it): previews and papers still go to their default folders (helper-22)."""
+    root = copy_site(tmp_path / ".project.old" / "site")
+    assert run(root, "paper", "inspection", "torbay-2021", "--drafts").exit_code == 0
+    assert (root / "output" / "papers" / "torbay-2021.pdf").exists()
+    assert run(root, "build", *QUICK, "--drafts").exit_code == 0
+
+
+# === 32. LEAK (site template): an image only a withheld or exempt paper shows ==================
+
+def test_an_image_only_withheld_papers_show_is_withheld_with_them(tmp_path):
+    """A Markdown appendix of an embargoed item (or an exempt one, or a draft report) that shows
+    an image kept the image in the public corpus, bytes and all: a council's footer listing
+    `corpus.attachments` put its text on every page, and the audit read only Markdown and PDF
+    text (helper-22). An image a public report shows as well stays public."""
+    root = copy_site(tmp_path / "site")
+    embargo_item_9_until_2099(root)
+    attachments = root / "content" / "attachments"
+    (attachments / "secret-chart.svg").write_text(svg("SECRETCHART"), encoding="utf-8")
+    (attachments / "shared-chart.svg").write_text(svg("SHAREDCHART"), encoding="utf-8")
+    review = attachments / "torbay-peer-review.md"
+    review.write_text(review.read_text(encoding="utf-8") + "\n![Staffing chart](attachments/secret-chart.svg)\n\n"
+                      "![Shared chart](./attachments/shared-chart.svg)\n", encoding="utf-8")
+    report = root / "content" / "reports" / "wolverhampton-yot-inspection-outcome.md"
+    report.write_text(report.read_text(encoding="utf-8") + "\n![Ratings chart](attachments/shared-chart.svg)\n",
+                      encoding="utf-8")
+    (root / "templates").mkdir(exist_ok=True)
+    (root / "templates" / "_footer.html").write_text(
+        '<footer class="site-footer"><div class="width-container"><ul>{% for path, a in corpus.attachments.items() %}'
+        '<li>{{ path }}: {% if a.raw %}{{ a.raw.decode("utf-8", "replace") }}{% endif %}</li>{% endfor %}</ul>'
+        '</div></footer>\n',
+        encoding="utf-8")
+
+    built = run(root, "build", *QUICK)
+
+    assert built.exit_code == 0, built.output
+    about = (root / "output" / "site" / "about" / "index.html").read_text(encoding="utf-8")
+    assert "secret-chart" not in about and "SECRETCHART" not in about
+    assert "attachments/shared-chart.svg" in about           # the public report shows it too
+    (root / "templates" / "_footer.html").unlink()
+    assert run(root, "build", *QUICK).exit_code == 0
+    page = root / "output" / "site" / "accessibility" / "index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace(
+        "</main>", "<p>See the chart at attachments/secret-chart.svg for the staffing.</p></main>"), encoding="utf-8")
+    audited = run(root, "check", "--audit")
+    assert audited.exit_code == 1
+    assert "LEAK accessibility/index.html: attachment:attachments/secret-chart.svg" in audited.output

@@ -39,10 +39,11 @@ PREVIEW_FOLDERS = ("preview", "serve", "rehearsal")     # under output/: where p
 def kept_beside_a_site(folder: Path) -> bool:
     """A folder builds keep beside a site: the manifests, or the site's spare folder
     (`.NAME.previous`, holding its live files; a first build stages the site there before any
-    manifest names it) and `.NAME.old` (where a swap parks it). Wherever the site's parent is
-    served, they are."""
+    manifest names it) and `.NAME.old` (where a swap parks it), beside the lock every build
+    takes first. Wherever the site's parent is served, they are."""
     name = folder.name
-    return name == ".manifests" or name.startswith(".") and name.endswith((".previous", ".old"))
+    return name == ".manifests" or name.startswith(".") and name.endswith((".previous", ".old")) and \
+        (folder.parent / ".lock").exists()
 
 
 def live_folder_holding(target: Path, root: Path) -> Path | None:
