@@ -17,12 +17,11 @@ import re
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable, Iterator
 
 from generator.model import ActionPlan
 from generator.plan.outputs import Plan
-from generator.plan.publication import strings_of
-from generator.resolve.corpus import AttachmentView, Corpus, InspectionView
+from generator.resolve.corpus import Corpus, InspectionView
 from generator.write import spare_path
 from generator.write.manifest import manifest_path
 
@@ -65,21 +64,12 @@ def _with_values(path: Path, text: str) -> str:
     """A data file's text, then its values as they read (JSON escapes a quote mark, CSV doubles one)."""
     if path.suffix == ".json":
         try:
-            return text + "\n" + "\n".join(strings_of(json.loads(text)))
+            return text + "\n" + "\n".join(_strings(json.loads(text)))
         except ValueError:
             return text
     if path.suffix == ".csv":
         return text + "\n" + "\n".join(cell for row in csv.reader(io.StringIO(text)) for cell in row)
     return text
-
-
-def _attachment_text(path: str, attachment: AttachmentView) -> str:
-    """The words a file under content/attachments/ holds: Markdown, a PDF's text, an SVG's text."""
-    if attachment.text is not None:
-        return attachment.text
-    if path.lower().endswith(".svg"):
-        return re.sub(r"<[^>]*>", "\n", (attachment.raw or b"").decode("utf-8", errors="replace"))
-    return _pdf_text(attachment.raw or b"") if path.lower().endswith(".pdf") else ""
 
 
 def _pdf_text(data: bytes) -> str:
@@ -126,6 +116,17 @@ def _plan_texts(plan: ActionPlan) -> list[str | None]:
     return [plan.title, *[a.action for a in plan.actions], *[a.outcome for a in plan.actions]]
 
 
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)
+
+
 def _public_attachments(public: Corpus) -> set[str]:
     found = set()
     for meeting in public.meetings.values():
@@ -143,7 +144,7 @@ def shown_anyway(public: Corpus, theme_templates: Iterable[str]) -> str:
     (The site's own templates and records are written by people, and are where a leak
     would be typed: what they share with a withheld record is reported, see `shared_with`.)"""
     texts = [html.unescape(source) for source in theme_templates]
-    texts += [text for framework in public.frameworks.values() for text in strings_of(framework.model_dump())]
+    texts += [text for framework in public.frameworks.values() for text in _strings(framework.model_dump())]
     return "\n".join(_plain(text) for text in texts if text)
 
 
@@ -206,13 +207,13 @@ def fingerprints(full: Corpus, public_plan: Plan, public_text: str = "") -> dict
                     attachment = full.attachments.get(ref)
                     if attachment is None or ref in public_attachments:
                         continue
-                    text = _attachment_text(ref, attachment)
+                    text = attachment.text if attachment.text is not None else _pdf_text(attachment.raw or b"")
                     marks[f"attachment:{ref}"] = (f"exempt (Schedule 12A paragraph {appendix.exempt})",
                                                   _sentences(text, shown_anyway=public_text))
     for ref in sorted(set(full.attachments) - set(public.attachments)):   # the papers of withheld agenda items
         attachment = full.attachments[ref]
-        text = _attachment_text(ref, attachment)
-        marks.setdefault(f"attachment:{ref}", ("a paper of an agenda item that is withheld, or what one shows",
+        text = attachment.text if attachment.text is not None else _pdf_text(attachment.raw or b"")
+        marks.setdefault(f"attachment:{ref}", ("a paper of an agenda item that is withheld",
                                                [ref, *_sentences(text, shown_anyway=public_text)]))
     return marks
 

@@ -9,10 +9,9 @@ inspection, an agenda item whose report or appendix is not yet public (it is lis
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, replace
 from types import MappingProxyType
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Mapping
 
 from generator.model.types import Status
 from generator.resolve.corpus import (Corpus, Entry, InspectionView, ItemView, MeetingView, ReportView,
@@ -51,40 +50,6 @@ def named_by_items(meeting: MeetingView) -> set[str]:
     return {name for item in meeting.meeting.items
             for name in [item.minutes, *(part.markdown or part.pdf for appendix in item.appendices
                                          for part in appendix.parts)] if name}
-
-
-# What a Markdown text shows as an image, or names in a reference.
-_SHOWN = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)"                         # ![alt](x.svg)
-                    r"""|<img\b[^>]*?\bsrc\s*=\s*["']?([^"'\s>]+)"""        # <img src="x.svg">
-                    r"|^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)",                    # [label]: x.svg
-                    re.IGNORECASE | re.MULTILINE)
-
-
-def shown_files(texts: Iterable[str]) -> set[str]:
-    """The files under content/ that `texts` show as images (`attachments/x.svg`), lower-cased."""
-    return {next(g for g in found.groups() if g).lower().removeprefix("./")
-            for text in texts for found in _SHOWN.finditer(text)}
-
-
-def strings_of(value: Any) -> Iterator[str]:
-    """Every string in a record's data (a model's dump: dicts, lists and tuples of them)."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from strings_of(item)
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            yield from strings_of(item)
-
-
-def _texts(corpus: Corpus, inspections: Iterable[str], plans: Iterable[str], reports: Iterable[str]) -> Iterator[str]:
-    for iid in inspections:
-        yield from strings_of(corpus.inspections[iid].inspection.model_dump())
-    for pid in plans:
-        yield from strings_of(corpus.action_plans[pid].plan.model_dump())
-    for rid in reports:
-        yield corpus.reports[rid].body
 
 
 def _reason(entry: Entry) -> str:
@@ -136,6 +101,11 @@ def public_corpus(corpus: Corpus, now: dt.datetime, include_drafts: bool = False
         return replace(meeting, items=items, meeting=meeting.meeting.model_copy(update={"items": []}))
 
     meetings = {mid: public_meeting(m) for mid, m in meetings.items()}
+    # A file an agenda names is public only as the open paper of a public item: every template,
+    # a council's own too, is given the corpus's attachments (the members' pack reads its own).
+    open_papers = {path for m in meetings.values() for item in m.items for path in public_papers(item)}
+    named = {path for m in corpus.meetings.values() for path in named_by_items(m)}
+    attachments = {path: a for path, a in corpus.attachments.items() if path not in named or path in open_papers}
     on_agenda = {item.report_id for m in meetings.values() for item in m.items if item.report_id}
     # a report that belongs to a meeting item is public only with that item
     for rid, view in reports.items():
@@ -180,21 +150,6 @@ def public_corpus(corpus: Corpus, now: dt.datetime, include_drafts: bool = False
         return replace(view, inspection_ids=inspection_ids, indicators_id=indicators_id)
 
     services = {sid: public_service(s) for sid, s in corpus.services.items()}
-
-    # A file an agenda names is public only as the open paper of a public item: every template,
-    # a council's own too, is given the corpus's attachments (the members' pack reads its own).
-    open_papers = {path for m in meetings.values() for item in m.items for path in public_papers(item)}
-    named = {path for m in corpus.meetings.values() for path in named_by_items(m)}
-    # An image a withheld paper or record shows is withheld too, unless something public shows it.
-    kept_back = [corpus.attachments[p].text or "" for p in named - open_papers if p in corpus.attachments]
-    shown_withheld = shown_files([*kept_back, *_texts(corpus, corpus.inspections.keys() - inspections.keys(),
-                                                      corpus.action_plans.keys() - plans.keys(),
-                                                      corpus.reports.keys() - reports.keys())])
-    if shown_withheld:
-        shown_withheld -= shown_files([*(corpus.attachments[p].text or "" for p in open_papers
-                                         if p in corpus.attachments), *_texts(corpus, inspections, plans, reports)])
-    attachments = {path: a for path, a in corpus.attachments.items()
-                   if (path not in named or path in open_papers) and path.lower() not in shown_withheld}
 
     def frozen(mapping: dict) -> Mapping:
         return MappingProxyType(dict(sorted(mapping.items())))
