@@ -9,7 +9,7 @@ import yaml
 from site_helpers import build, copy_site
 
 SCRIPT = "<script>alert('x')</script>"
-HANDLER = '<img src=x onerror="alert(1)">'
+HANDLER = '<img src=attachments/chart.png onerror="alert(1)">'
 TEMPLATE = "{{ 7*7 }} {% if true %}JINJA{% endif %}"
 
 
@@ -29,6 +29,7 @@ def test_script_links_raw_html_and_template_syntax_are_inert(tmp_path):
         "facts": {"population": {"label": f"Pop {SCRIPT}", "value": 1}},
     }
     (root / "content/inspections/torbay-2022.yaml").write_text(yaml.safe_dump(record, sort_keys=False))
+    (root / "content/attachments/chart.png").write_bytes(b"\x89PNG\r\n\x1a\n")     # images are checked to be there
     build(root)
     site = root / "output/site"
     for page in site.rglob("*"):

@@ -207,6 +207,10 @@ def _inspection_targets(rec: Record, attachment_paths: AbstractSet[str]) -> list
     problems = []
     model = rec.model
     for d_number, findings in model.domains.items():
+        if may_have_targets(findings.summary):
+            where = ("domains", d_number, "summary")
+            problems += check_markdown_targets(
+                findings.summary, rec.path, partial(_line_of, rec, where), dotted(where), attachment_paths)
         for list_name in ("strengths", "areas_for_improvement"):
             for index, text in enumerate(getattr(findings, list_name)):
                 if may_have_targets(text):      # the field's name is made only for those that may
@@ -424,6 +428,9 @@ def _meetings(check: _Checker, records: Records) -> tuple[dict[str, MeetingView]
     for mid, rec in records.of("meeting").items():
         meeting = rec.model
         council_ok = check.reference(rec, ("council",), "council", meeting.council, "council", "councils")
+        if may_have_targets(meeting.note):
+            check.problems += check_markdown_targets(meeting.note, rec.path, partial(_line_of, rec, ("note",)),
+                                                     "note", frozenset(records.attachments))
         nation = records.of("council")[meeting.council].model.nation if council_ok else Nation.ENGLAND
         numbers: dict[int, int] = {}
         items = []
