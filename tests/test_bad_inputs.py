@@ -123,6 +123,8 @@ TABLE = [
         "expected a mapping (lines of 'key: value'), got 'Meets fortnightly, on track'", None),
     Bad("action-plans/recommendations-not-a-list.yaml", 6, 22, "1   #", "actions.0.recommendations",
         "expected a list (lines starting with '- '), got '1'", None),
+    Bad("action-plans/update-note-image-over-http.yaml", 11, 1, "        note: Met", "actions.0.updates.0.note",
+        "the image 'https://example.com/pixel.gif' is outside the site", "copy the image into content/attachments/"),
     Bad("action-plans/impossible-month.yaml", 8, 10, "2021-13", "actions.0.due",
         "'2021-13' is not a real month", None),
     # --- meetings

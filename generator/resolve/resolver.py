@@ -253,16 +253,22 @@ class PlanActions(NamedTuple):
     answers: list[tuple[int, str]]      # (recommendation number, action id)
 
 
-def _plan_actions(rec: Record, count: int, as_of: dt.date) -> PlanActions:
+def _plan_actions(rec: Record, count: int, as_of: dt.date, attachment_paths: AbstractSet[str]) -> PlanActions:
     """An action plan's actions with their RAG and overdue status as of `as_of`, the problems
-    in them (`count`: how many recommendations the inspection makes), and which
-    (recommendation number, action id) pairs answer recommendations."""
+    in them (`count`: how many recommendations the inspection makes; the links and images of
+    their Markdown), and which (recommendation number, action id) pairs answer recommendations."""
     plan = rec.model
     check = _Checker()
     answers: list[tuple[int, str]] = []
     seen: dict[str, int] = {}
     views = []
     for index, action in enumerate(plan.actions):
+        texts = [(("actions", index, name), getattr(action, name)) for name in ("action", "how", "outcome")]
+        texts += [(("actions", index, "updates", u_index, "note"), u.note) for u_index, u in enumerate(action.updates)]
+        for where, text in texts:
+            if may_have_targets(text):
+                check.problems += check_markdown_targets(text, rec.path, partial(_line_of, rec, where), dotted(where),
+                                                         attachment_paths)
         if action.id in seen:
             check.at(rec, ("actions", index, "id"), Severity.ERROR,
                      f"action id '{action.id}' is used twice (first at actions.{seen[action.id]})",
@@ -363,6 +369,8 @@ def _action_plans(check: _Checker, records: Records, inspections: Mapping[str, _
     answered: dict[str, dict[int, list[tuple[str, str]]]] = {iid: {} for iid in inspections}
     plans_of: dict[str, list[str]] = {iid: [] for iid in inspections}
     views: dict[str, ActionPlanView] = {}
+    attachment_paths = frozenset(records.attachments)
+    attachments_key = _names_digest(attachment_paths)
     for pid, rec in records.of("action_plan").items():
         plan = rec.model
         if not check.reference(rec, ("inspection",), "inspection", plan.inspection, "inspection", "inspections"):
@@ -371,8 +379,8 @@ def _action_plans(check: _Checker, records: Records, inspections: Mapping[str, _
             continue
         target = inspections[plan.inspection].rec.model
         count = sum(len(g.items) for g in target.recommendations)
-        actions = per_record(("actions", rec.path, rec.digest, count, as_of),
-                             partial(_plan_actions, rec, count, as_of))
+        actions = per_record(("actions", rec.path, rec.digest, count, as_of, attachments_key),
+                             partial(_plan_actions, rec, count, as_of, attachment_paths))
         check.problems += actions.problems
         for number, action_id in actions.answers:
             answered[plan.inspection].setdefault(number, []).append((pid, action_id))
