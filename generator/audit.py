@@ -21,7 +21,8 @@ from typing import Any, Iterable, Iterator
 
 from generator.model import ActionPlan
 from generator.plan.outputs import Plan
-from generator.resolve.corpus import Corpus, InspectionView
+from generator.plan.publication import public_papers
+from generator.resolve.corpus import AttachmentView, Corpus, InspectionView
 from generator.write import spare_path
 from generator.write.manifest import manifest_path
 
@@ -127,15 +128,12 @@ def _strings(value: Any) -> Iterator[str]:
             yield from _strings(item)
 
 
-def _public_attachments(public: Corpus) -> set[str]:
-    found = set()
-    for meeting in public.meetings.values():
-        for agenda_item in meeting.items:
-            for appendix in agenda_item.appendices:
-                for kind, ref in appendix.parts:
-                    if kind in ("markdown", "pdf") and not appendix.exempt:
-                        found.add(ref)
-    return found
+def _public_files(public: Corpus) -> set[str]:
+    return {path for meeting in public.meetings.values() for item in meeting.items for path in public_papers(item)}
+
+
+def _words(attachment: AttachmentView) -> str:
+    return attachment.text if attachment.text is not None else _pdf_text(attachment.raw or b"")
 
 
 def shown_anyway(public: Corpus, theme_templates: Iterable[str]) -> str:
@@ -155,7 +153,7 @@ def shared_with(public: Corpus) -> dict[str, str]:
     sources = [(f"inspection:{iid}", _inspection_texts(view)) for iid, view in public.inspections.items()]
     sources += [(f"action_plan:{pid}", _plan_texts(view.plan)) for pid, view in public.action_plans.items()]
     sources += [(f"report:{rid}", [view.body]) for rid, view in public.reports.items()]
-    sources += [(f"attachment:{ref}", [public.attachments[ref].text]) for ref in sorted(_public_attachments(public))
+    sources += [(f"attachment:{ref}", [public.attachments[ref].text]) for ref in sorted(_public_files(public))
                 if ref in public.attachments and public.attachments[ref].text]
     for owner, texts in sources:
         for sentence in _sentences(*texts):
@@ -197,7 +195,7 @@ def fingerprints(full: Corpus, public_plan: Plan, public_text: str = "") -> dict
         elif item.kind == "report" and item.id in full.reports:
             strings += _sentences(full.reports[item.id].body, shown_anyway=public_text)
         marks[key] = (item.reason, strings)
-    public_attachments = _public_attachments(public)
+    public_attachments = _public_files(public)
     for meeting in full.meetings.values():
         for agenda_item in meeting.items:
             for appendix in agenda_item.appendices:
@@ -207,12 +205,12 @@ def fingerprints(full: Corpus, public_plan: Plan, public_text: str = "") -> dict
                     attachment = full.attachments.get(ref)
                     if attachment is None or ref in public_attachments:
                         continue
-                    text = attachment.text if attachment.text is not None else _pdf_text(attachment.raw or b"")
+                    text = _words(attachment)
                     marks[f"attachment:{ref}"] = (f"exempt (Schedule 12A paragraph {appendix.exempt})",
                                                   _sentences(text, shown_anyway=public_text))
     for ref in sorted(set(full.attachments) - set(public.attachments)):   # the papers of withheld agenda items
         attachment = full.attachments[ref]
-        text = attachment.text if attachment.text is not None else _pdf_text(attachment.raw or b"")
+        text = _words(attachment)
         marks.setdefault(f"attachment:{ref}", ("a paper of an agenda item that is withheld",
                                                [ref, *_sentences(text, shown_anyway=public_text)]))
     return marks

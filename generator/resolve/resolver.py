@@ -433,12 +433,13 @@ def _meetings(check: _Checker, records: Records) -> tuple[dict[str, MeetingView]
     """Each meeting with its items; returns them and {report: (meeting, item number)}."""
     meetings: dict[str, MeetingView] = {}
     report_item: dict[str, tuple[str, int]] = {}
+    attachment_paths = frozenset(records.attachments)
     for mid, rec in records.of("meeting").items():
         meeting = rec.model
         council_ok = check.reference(rec, ("council",), "council", meeting.council, "council", "councils")
         if may_have_targets(meeting.note):
             check.problems += check_markdown_targets(meeting.note, rec.path, partial(_line_of, rec, ("note",)),
-                                                     "note", frozenset(records.attachments))
+                                                     "note", attachment_paths)
         nation = records.of("council")[meeting.council].model.nation if council_ok else Nation.ENGLAND
         numbers: dict[int, int] = {}
         items = []

@@ -83,7 +83,7 @@ def locked(site: Path, root: Path, waiting: Callable[[str], None] = lambda holde
     try:
         site.parent.mkdir(parents=True, exist_ok=True)
         # Never through a link: a link here would have the lock truncate someone else's file.
-        handle = os.fdopen(os.open(site.parent / ".lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644), "r+")
+        handle = os.fdopen(os.open(lock_path(site), os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644), "r+")
     except OSError as exc:
         raise OutputError(f"cannot write to {site.parent}: {exc.strerror}") from exc
     try:
@@ -161,6 +161,11 @@ class LiveSite:
             return [output.path] if output.path in self.manifest.files else []
         prefix = output.path + "/"
         return [path for path in self.manifest.files if path.startswith(prefix)]
+
+
+def lock_path(site: Path) -> Path:
+    """The lock every build of `site` takes first, beside it (one for all sites of its folder)."""
+    return site.parent / ".lock"
 
 
 def spare_path(site: Path) -> Path:

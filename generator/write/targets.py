@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from generator.write import manifest
+from generator.write import lock_path, manifest
 from generator.write.manifest import manifest_path
 
 
@@ -43,7 +43,7 @@ def kept_beside_a_site(folder: Path) -> bool:
     takes first. Wherever the site's parent is served, they are."""
     name = folder.name
     return name == ".manifests" or name.startswith(".") and name.endswith((".previous", ".old")) and \
-        (folder.parent / ".lock").exists()
+        lock_path(folder).exists()
 
 
 def live_folder_holding(target: Path, root: Path) -> Path | None:
