@@ -183,6 +183,8 @@ def fingerprints(full: Corpus, public_plan: Plan, public_text: str = "") -> dict
                      *(v.plan.title for v in public.action_plans.values()),
                      *(v.front.title for v in public.reports.values()), *(v.title for v in public.meetings.values())}
     for item in public_plan.withheld:
+        if item.is_item:
+            continue                  # an agenda item's papers are fingerprinted below, as files
         key = f"{item.kind}:{item.id}"
         strings = [f"/{item.id}/", f"{item.id}.pdf"]
         title = _title(full, item.kind, item.id)

@@ -1133,11 +1133,25 @@ def test_a_build_that_finds_nothing_changed_still_says_what_is_withheld(tmp_path
     after an embargoed record was added learnt nothing was waiting."""
     root = make_site(tmp_path / "site", {"inspections/torbay-2026.yaml": withheld_inspection("draft", None)})
     first = run(root, "build", *QUICK)
-    assert "1 records withheld (" in first.output, first.output
+    assert "1 record withheld (" in first.output, first.output
 
     again = run(root, "build", *QUICK)
 
-    assert "1 records withheld (nothing changed since the last build)" in again.output, again.output
+    assert "1 record withheld (nothing changed since the last build)" in again.output, again.output
+
+
+def test_a_build_counts_a_withheld_agenda_item_of_a_public_meeting(tmp_path):
+    """With only agenda item 9 embargoed (its meeting and every record public), the line said
+    "0 records withheld": a clerk checking before the meeting learnt nothing was held back."""
+    root = copy_site(tmp_path / "site")
+    embargo_item_9_until_2099(root)
+
+    first = run(root, "build", *QUICK)
+    again = run(root, "build", *QUICK)
+
+    assert first.exit_code == 0 and "0 records and 1 agenda item withheld (" in first.output, first.output
+    assert "0 records and 1 agenda item withheld (nothing changed since the last build)" in again.output, \
+        again.output
 
 
 # === 27. LEAK (web server): the manifest beside a site built with -o names what is withheld ====
@@ -1155,8 +1169,8 @@ def test_the_manifest_beside_a_site_built_into_a_web_folder_names_no_withheld_re
     built = run(root, "build", *QUICK, "-o", str(www / "youth-justice"))
     again = run(root, "build", *QUICK, "-o", str(www / "youth-justice"))
 
-    assert built.exit_code == 0 and "1 records withheld (" in built.output, built.output
-    assert "1 records withheld (nothing changed since the last build)" in again.output, again.output
+    assert built.exit_code == 0 and "1 record withheld (" in built.output, built.output
+    assert "1 record withheld (nothing changed since the last build)" in again.output, again.output
     served = [p for p in www.rglob("*") if p.is_file()]
     assert www / ".manifests" / "youth-justice.json" in served
     naming = [p.relative_to(www).as_posix() for p in served

@@ -17,7 +17,7 @@ from typing import Iterable
 
 from generator.clock import LONDON
 from generator.model.types import Status
-from generator.plan.publication import public_corpus
+from generator.plan.publication import ITEM, public_corpus
 from generator.plan.state import release_moments
 from generator.resolve.corpus import Corpus
 from generator.rules.progress import action_status, is_overdue
@@ -31,7 +31,6 @@ RECORD_KINDS = {
     "report": ("reports", "report"),
     "meeting": ("meetings", "meeting"),
 }
-ITEM = "agenda_item"
 NOUNS = {**{kind: noun for kind, (_, noun) in RECORD_KINDS.items()}, ITEM: "agenda item"}
 
 

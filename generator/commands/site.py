@@ -33,6 +33,13 @@ RECORD_KINDS = ("action_plan", "council", "framework", "indicators", "inspection
                 "service", "site")
 
 
+def _withheld_words(records: int, items: int) -> str:
+    """'1 record withheld', '2 records and 1 agenda item withheld': what a clerk checks before a meeting."""
+    def counted(number: int, noun: str) -> str:
+        return f"{number} {noun}{'' if number == 1 else 's'}"
+    return counted(records, "record") + (f" and {counted(items, 'agenda item')}" if items else "") + " withheld"
+
+
 def _audit(root: Path, folder: str, checked: Checked, now: dt.datetime, fmt: str, list_files: bool) -> bool:
     """Print the audit of `folder` (from here; "" for the site's output/site); True when something leaked."""
     from generator.audit import audit_output
@@ -170,9 +177,10 @@ def register(cli: click.Group) -> None:
             click.echo(f"error: {output_error(exc, str(target))}", err=True)
             sys.exit(1)
         if unchanged:
-            withheld = live.manifest.state.withheld if live.manifest.state else 0
+            state = live.manifest.state
+            withheld = _withheld_words(state.withheld, state.withheld_items) if state else _withheld_words(0, 0)
             click.echo(f"built {target}: 0 rendered, {len(live.manifest.files)} reused, 0 removed, "
-                       f"{withheld} records withheld (nothing changed since the last build)")
+                       f"{withheld} (nothing changed since the last build)")
             return
         from generator.build import build_site
 
@@ -194,8 +202,9 @@ def register(cli: click.Group) -> None:
                 if problem.severity is Severity.WARNING:
                     click.echo(str(problem))
         timings = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in report.timings.items())
-        withheld = f"{len(report.plan.withheld)} records withheld" if report.plan else \
-            "no records withheld (nothing changed since the last build)"
+        withheld = _withheld_words(sum(not w.is_item for w in report.plan.withheld),
+                                  sum(w.is_item for w in report.plan.withheld)) if report.plan else \
+            "nothing changed since the last build"
         click.echo(f"built {target}: {len(report.rendered)} rendered, {len(report.reused)} reused, "
                    f"{len(report.removed)} removed, {withheld} ({timings})")
 

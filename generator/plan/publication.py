@@ -18,12 +18,19 @@ from generator.resolve.corpus import (Corpus, Entry, InspectionView, ItemView, M
                                       ServiceView)
 
 
+ITEM = "agenda_item"                  # the kind of a withheld agenda item ("<meeting> item <n>")
+
+
 @dataclass(frozen=True)
 class Withheld:
-    kind: str
+    kind: str                         # a record kind, or ITEM
     id: str
     path: str
     reason: str                       # "draft", "embargoed until 3 March 2021 00:01"
+
+    @property
+    def is_item(self) -> bool:
+        return self.kind == ITEM
 
 
 def is_public(entry: Entry, now: dt.datetime, include_drafts: bool = False) -> bool:
@@ -50,6 +57,12 @@ def named_by_items(meeting: MeetingView) -> set[str]:
     return {name for item in meeting.meeting.items
             for name in [item.minutes, *(part.markdown or part.pdf for appendix in item.appendices
                                          for part in appendix.parts)] if name}
+
+
+def _item_reason(item: ItemView, now: dt.datetime) -> str:
+    if item.embargo_until is not None and item.embargo_until > now:
+        return f"embargoed until {item.embargo_until:%d %B %Y %H:%M}"
+    return "its papers depend on a withheld record"
 
 
 def _reason(entry: Entry) -> str:
@@ -93,14 +106,18 @@ def public_corpus(corpus: Corpus, now: dt.datetime, include_drafts: bool = False
                     return False
         return True
 
-    def public_meeting(meeting: MeetingView) -> MeetingView:
+    def public_meeting(mid: str, meeting: MeetingView) -> MeetingView:
         items = tuple(item if item_public(item) else replace(item, report_id=None, to_follow=True, appendices=(),
                                                              minutes=None, embargo_until=None)
                       for item in meeting.items)
+        for item, shown in zip(meeting.items, items):
+            # An item its author lists "To Follow" waits for nobody; one listed so here is held back.
+            if shown is not item and not item.to_follow:
+                withheld.append(Withheld(ITEM, f"{mid} item {item.number}", meeting.path, _item_reason(item, now)))
         # The agenda as written names every item's papers: the public see the items above.
         return replace(meeting, items=items, meeting=meeting.meeting.model_copy(update={"items": []}))
 
-    meetings = {mid: public_meeting(m) for mid, m in meetings.items()}
+    meetings = {mid: public_meeting(mid, m) for mid, m in meetings.items()}
     # A file an agenda names is public only as the open paper of a public item: every template,
     # a council's own too, is given the corpus's attachments (the members' pack reads its own).
     open_papers = {path for m in meetings.values() for item in m.items for path in public_papers(item)}

@@ -92,6 +92,7 @@ class PublicationState:
     released_up_to: dt.datetime | None      # the last embargo to end at or before `moment`
     next_release: dt.datetime | None        # the first embargo to end after `moment`
     withheld: int                           # how many records are held back: never which (see `as_json`)
+    withheld_items: int = 0                 # how many agenda items of public meetings are held back
 
     @property
     def day(self) -> dt.date:
@@ -117,7 +118,7 @@ class PublicationState:
         released = self.released_up_to.isoformat() if on_the_day(self.released_up_to) else None
         return {"inputs": self.inputs, "moment": self.moment.isoformat(), "released_up_to": released,
                 "next_release": self.moment.isoformat() if on_the_day(self.next_release) else None,
-                "withheld": self.withheld}
+                "withheld": self.withheld, "withheld_items": self.withheld_items}
 
     @classmethod
     def from_json(cls, data: Mapping) -> PublicationState | None:
@@ -129,7 +130,8 @@ class PublicationState:
                     raise ValueError("a moment without its offset")
                 return found
             return cls(str(data["inputs"]), moment(data["moment"]), moment(data["released_up_to"]),
-                       moment(data["next_release"]), _count(data["withheld"]))
+                       moment(data["next_release"]), _count(data["withheld"]),
+                       _count(data["withheld_items"]))
         except (KeyError, TypeError, ValueError):
             return None
 
@@ -142,7 +144,7 @@ def publication_state(corpus: Corpus, withheld: tuple[Withheld, ...], inputs: st
     return PublicationState(inputs, moment,
                             max((m for m in moments if m <= moment), default=None),
                             min((m for m in moments if m > moment), default=None),
-                            len(withheld))
+                            sum(not w.is_item for w in withheld), sum(w.is_item for w in withheld))
 
 
 def _count(withheld) -> int:
