@@ -201,15 +201,16 @@ def fingerprints(full: Corpus, public_plan: Plan, public_text: str = "") -> dict
     for meeting in full.meetings.values():
         for agenda_item in meeting.items:
             for appendix in agenda_item.appendices:
-                if not appendix.exempt:
+                paragraph = agenda_item.exempt if agenda_item.exempt is not None else appendix.exempt
+                if paragraph is None:
                     continue
                 for kind, ref in appendix.parts:
                     attachment = full.attachments.get(ref)
                     if attachment is None or ref in public_attachments:
                         continue
                     text = _words(attachment)
-                    marks[f"attachment:{ref}"] = (f"exempt (Schedule 12A paragraph {appendix.exempt})",
-                                                  _sentences(text, shown_anyway=public_text))
+                    marks[f"attachment:{ref}"] = (f"exempt (Schedule 12A paragraph {paragraph})",
+                                                  [ref, *_sentences(text, shown_anyway=public_text)])
     for ref in sorted(set(full.attachments) - set(public.attachments)):   # the papers of withheld agenda items
         attachment = full.attachments[ref]
         text = _words(attachment)

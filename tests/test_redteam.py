@@ -1245,12 +1245,15 @@ PEER_REVIEW_SENTENCE = ("The review was commissioned to help Torbay strengthen t
                         "Youth Offending Service.")
 
 
-def embargo_item_9_until_2099(root: Path) -> None:
+def change_torbay_meeting(root: Path, old: str, new: str) -> None:
     meeting = root / "content" / "meetings" / "torbay-cyp-osb-2021-03-01.yaml"
     text = meeting.read_text(encoding="utf-8")
-    assert "    embargo_until: 2021-03-03\n" in text
-    meeting.write_text(text.replace("    embargo_until: 2021-03-03\n", "    embargo_until: 2099-03-03\n"),
-                       encoding="utf-8")
+    assert old in text
+    meeting.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def embargo_item_9_until_2099(root: Path) -> None:
+    change_torbay_meeting(root, "    embargo_until: 2021-03-03\n", "    embargo_until: 2099-03-03\n")
 
 
 def test_a_site_template_never_shows_the_papers_of_an_embargoed_agenda_item(tmp_path):
@@ -1396,3 +1399,87 @@ def test_a_withheld_item_shows_no_embargo_and_the_audit_knows_its_files_by_name(
     audited = run(root, "check", "--audit")
     assert audited.exit_code == 1
     assert "LEAK accessibility/index.html: attachment:attachments/torbay-peer-review.md" in audited.output
+
+
+# === 33. LEAK: a record given as an exempt appendix; an exempt file's name (helper-24) =========
+
+def make_the_plan_an_exempt_appendix(root: Path) -> None:
+    change_torbay_meeting(root, "action_plan: torbay-2021-oocd}", "action_plan: torbay-2021-oocd, exempt: 3}")
+
+
+def test_a_record_given_as_an_exempt_appendix_is_not_published_and_goes_into_the_members_pack(tmp_path):
+    """An action plan given as an exempt appendix (Schedule 12A paragraph 3) was left out of
+    the public pack but published in full on its own page, its PDF, the lists, the inspection's
+    answered-by links and data/inspections.json; the build said "0 records withheld" and the
+    audit found nothing. Its own status cannot make exempt information public."""
+    root = copy_site(tmp_path / "site")
+    make_the_plan_an_exempt_appendix(root)
+
+    built = run(root, "build", "--no-search")
+    members = run(root, "pack", "torbay-cyp-osb-2021-03-01", "--members")
+
+    assert built.exit_code == 0 and "1 record withheld (" in built.output, built.output
+    site = root / "output" / "site"
+    for words in ("torbay-2021-oocd", "Establish Working Group on OOCD Processes",
+                  "YOT Improvement Plan for OOCD"):
+        showing = sorted(p for p, data in all_files(site).items() if words.encode() in data)
+        assert showing == [], f"files showing {words!r}: {showing[:5]}"
+    pack = pdf_text(site / "meetings" / "torbay-cyp-osb-2021-03-01" / "torbay-cyp-osb-2021-03-01-agenda-pack.pdf")
+    assert "NOT FOR PUBLICATION by virtue of paragraph 3" in " ".join(pack.split())
+    assert "torbay-2021" in (site / "inspections" / "index.html").read_text(encoding="utf-8")   # the open appendix
+    assert members.exit_code == 0, members.output
+    members_text = " ".join(pdf_text(root / "output" / "confidential" /
+                                     "torbay-cyp-osb-2021-03-01-members-pack.pdf").split())
+    assert "YOT Improvement Plan for OOCD's Assessment, Decision Making and Processes" in members_text
+    listed = run(root, "list", "drafts")
+    assert "exempt (Schedule 12A paragraph 3): an appendix of torbay-cyp-osb-2021-03-01 item 9" in listed.output
+    assert run(root, "check", "--audit").exit_code == 0
+
+
+def test_a_record_an_open_item_of_a_public_meeting_gives_stays_public_though_another_agenda_exempts_it(tmp_path):
+    """Exempt at one meeting, given openly at a later one: published with the later meeting."""
+    root = copy_site(tmp_path / "site")
+    make_the_plan_an_exempt_appendix(root)
+    later = root / "content" / "meetings" / "torbay-cyp-osb-2021-06-01.yaml"
+    later.write_text(
+        "council: torbay\ncommittee: Children and Young People's Overview and Scrutiny Board\ndate: 2021-06-01\n"
+        "items:\n  - number: 4\n    title: Out-of-court disposals\n    appendices:\n"
+        "      - {title: The improvement plan, action_plan: torbay-2021-oocd}\n", encoding="utf-8")
+
+    built = run(root, "build", *QUICK)
+
+    assert built.exit_code == 0 and "0 records withheld (" in built.output, built.output
+    assert (root / "output" / "site" / "action-plans" / "torbay-2021-oocd" / "index.html").is_file()
+
+
+def test_a_site_template_never_names_an_exempt_appendix_s_file_and_the_audit_knows_the_name(tmp_path):
+    """A public item's exempt appendices kept their parts in what templates see: a council
+    footer listing them put attachments/disciplinary-hearing-j-smith.md on every page, and the
+    audit, which knew an exempt file by its sentences only, passed it."""
+    root = copy_site(tmp_path / "site")
+    (root / "content" / "attachments" / "disciplinary-hearing-j-smith.md").write_text(
+        f"---\ntitle: Staffing annex\n---\n{ANNEX_SENTENCE}\n", encoding="utf-8")
+    meeting = root / "content" / "meetings" / "wolverhampton-cabinet-2022-03-16.yaml"
+    meeting.write_text(meeting.read_text(encoding="utf-8") + "      - {title: Staffing annex, "
+                       "markdown: attachments/disciplinary-hearing-j-smith.md, exempt: 1}\n", encoding="utf-8")
+    (root / "templates").mkdir(exist_ok=True)
+    (root / "templates" / "_footer.html").write_text(
+        '<footer class="site-footer"><div class="width-container"><ul>{% for m in corpus.meetings.values() %}'
+        '{% for item in m.items %}{% for a in item.appendices %}<li>{{ a.title }}: {% for kind, ref in a.parts %}'
+        '{{ ref }} {% endfor %}</li>{% endfor %}{% endfor %}{% endfor %}</ul></div></footer>\n', encoding="utf-8")
+
+    built = run(root, "build", *QUICK)
+
+    assert built.exit_code == 0, built.output
+    site = root / "output" / "site"
+    assert "Staffing annex: </li>" in (site / "about" / "index.html").read_text(encoding="utf-8")
+    showing = sorted(p for p, data in all_files(site).items() if b"disciplinary-hearing" in data)
+    assert showing == [], showing[:5]
+    (root / "templates" / "_footer.html").unlink()
+    assert run(root, "build", *QUICK).exit_code == 0
+    page = site / "accessibility" / "index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace(
+        "</main>", "<p>See attachments/disciplinary-hearing-j-smith.md.</p></main>"), encoding="utf-8")
+    audited = run(root, "check", "--audit")
+    assert audited.exit_code == 1
+    assert "LEAK accessibility/index.html: attachment:attachments/disciplinary-hearing-j-smith.md" in audited.output

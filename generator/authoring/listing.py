@@ -17,7 +17,7 @@ from typing import Iterable
 
 from generator.clock import LONDON
 from generator.model.types import Status
-from generator.plan.publication import ITEM, public_corpus
+from generator.plan.publication import ITEM, exempt_records, public_corpus
 from generator.plan.state import release_moments
 from generator.resolve.corpus import Corpus
 from generator.rules.progress import action_status, is_overdue
@@ -115,7 +115,9 @@ def held_back(corpus: Corpus, now: dt.datetime) -> list[Held]:
     for kind, rid, _, draft, embargo in found:
         if not draft and embargo is not None and release.get((kind, rid)) == embargo:
             by_own.setdefault(embargo, []).append(rid)
+    exempt = exempt_records(corpus, now)
     return [Held(kind, rid, path, draft, embargo, release.get((kind, rid)),
+                 exempt[kind, rid] if (kind, rid) in exempt and not draft else
                  _reason(rid, draft, embargo, release.get((kind, rid)), now, by_own))
             for kind, rid, path, draft, embargo in found]
 

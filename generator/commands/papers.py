@@ -30,7 +30,7 @@ PAPER_KINDS = {"report": ("reports", "report"), "inspection": ("inspections", "i
                "action-plan": ("action-plans", "action plan")}
 
 
-def _checked_plan(ctx: click.Context, as_of, drafts: bool):
+def _checked_plan(ctx: click.Context, as_of, drafts: bool, members: bool = False):
     from generator.build import check_site            # the pipeline, when a command runs (see commands/site.py)
     from generator.plan.outputs import plan_site
 
@@ -41,7 +41,7 @@ def _checked_plan(ctx: click.Context, as_of, drafts: bool):
         print_problems(checked, quiet_notices=True)
         sys.exit(1)
     return root, checked, plan_site(checked.corpus, now, preview=drafts, pdf=True,
-                                    papers_as_of=now.date() if as_of else None)
+                                    papers_as_of=now.date() if as_of else None, members=members)
 
 
 def _refuse_live_site(root: Path, target: Path, as_of, drafts: bool) -> None:
@@ -176,7 +176,7 @@ def register(cli: click.Group) -> None:
         """One meeting's agenda pack: front sheet or covering letter, every paper, stamped and numbered."""
         from generator.render.papers import render_members_pack, render_output
 
-        root, checked, plan = _checked_plan(ctx, as_of, drafts)
+        root, checked, plan = _checked_plan(ctx, as_of, drafts, members)
         if meeting not in checked.corpus.meetings:
             raise _unknown("meeting", meeting, checked.corpus.meetings, "MEETING")
         _withheld(plan, "meeting", meeting)

@@ -161,10 +161,11 @@ def pack_outputs(c: Corpus, view: MeetingView, fixed: bool = True) -> list[Outpu
 
 
 def plan_site(corpus: Corpus, now: dt.datetime, preview: bool = False, pdf: bool = True,
-              papers_as_of: dt.date | None = None) -> Plan:
+              papers_as_of: dt.date | None = None, members: bool = False) -> Plan:
     """Every page, data file and PDF of the public site (or of a drafts preview).
-    `papers_as_of` (--as-of): papers as at that day rather than as issued."""
-    public, withheld = public_corpus(corpus, now, include_drafts=preview)
+    `papers_as_of` (--as-of): papers as at that day rather than as issued; `members`: the
+    plan the members' pack is made from, exempt appendices in it (never a site's)."""
+    public, withheld = public_corpus(corpus, now, include_drafts=preview, members=members)
     return Plan(public, withheld, tuple(with_pdf_links(_outputs(public, pdf, papers_as_of is None))), now, preview,
                 papers_as_of=papers_as_of)
 

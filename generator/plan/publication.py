@@ -14,8 +14,8 @@ from types import MappingProxyType
 from typing import Mapping
 
 from generator.model.types import Status
-from generator.resolve.corpus import (Corpus, Entry, InspectionView, ItemView, MeetingView, ReportView,
-                                      ServiceView)
+from generator.resolve.corpus import (AppendixView, Corpus, Entry, InspectionView, ItemView, MeetingView,
+                                      ReportView, ServiceView)
 
 
 ITEM = "agenda_item"                  # the kind of a withheld agenda item ("<meeting> item <n>")
@@ -52,6 +52,41 @@ def public_papers(item: ItemView) -> set[str]:
     return opened | ({item.minutes} if item.minutes else set())
 
 
+def open_papers_only(item: ItemView) -> ItemView:
+    """A public item as the public see it: an exempt appendix (every appendix of a Part 2 item)
+    keeps its title and paragraph and names none of its papers, which go only into the members'
+    pack; a Part 2 item's minutes likewise."""
+    def closed(appendix: AppendixView) -> bool:
+        return item.exempt is not None or appendix.exempt is not None
+    if not any(closed(a) and a.parts for a in item.appendices) and not (item.exempt is not None and item.minutes):
+        return item
+    return replace(item, minutes=None if item.exempt is not None else item.minutes,
+                   appendices=tuple(replace(a, parts=()) if closed(a) else a for a in item.appendices))
+
+
+def exempt_records(corpus: Corpus, now: dt.datetime, include_drafts: bool = False) -> dict[tuple[str, str], str]:
+    """(kind, id) -> why, for each inspection and action plan an agenda gives as an exempt
+    appendix or in a Part 2 item (Schedule 12A information, for members only), unless an item
+    of a public meeting gives it openly: its own status and embargo cannot make it public."""
+    exempt: dict[tuple[str, str], str] = {}
+    opened: set[tuple[str, str]] = set()
+    for mid, meeting in sorted(corpus.meetings.items()):
+        meeting_public = is_public(meeting, now, include_drafts)
+        for item in meeting.items:
+            item_open = meeting_public and not item.to_follow and item.exempt is None and \
+                (item.embargo_until is None or item.embargo_until <= now)
+            for appendix in item.appendices:
+                records = [(kind, ref) for kind, ref in appendix.parts if kind in ("inspection", "action_plan")]
+                paragraph = item.exempt if item.exempt is not None else appendix.exempt
+                if paragraph is not None:
+                    for record in records:
+                        exempt.setdefault(record, f"exempt (Schedule 12A paragraph {paragraph}): "
+                                                  f"an appendix of {mid} item {item.number}")
+                elif item_open:
+                    opened.update(records)
+    return {record: why for record, why in exempt.items() if record not in opened}
+
+
 def named_by_items(meeting: MeetingView) -> set[str]:
     """Every file a meeting's agenda names as an item's papers, as written (a to-follow item's too)."""
     return {name for item in meeting.meeting.items
@@ -71,20 +106,25 @@ def _reason(entry: Entry) -> str:
     return f"embargoed until {entry.embargo_until:%d %B %Y %H:%M}"
 
 
-def public_corpus(corpus: Corpus, now: dt.datetime, include_drafts: bool = False
+def public_corpus(corpus: Corpus, now: dt.datetime, include_drafts: bool = False, members: bool = False
                   ) -> tuple[Corpus, tuple[Withheld, ...]]:
-    """The corpus as the public may see it at `now`, and the list of what was held back."""
+    """The corpus as the public may see it at `now`, and the list of what was held back;
+    `members`: as the committee's members may (exempt appendices too), for their pack only."""
     withheld: list[Withheld] = []
+
+    exempt = {} if members else exempt_records(corpus, now, include_drafts)
 
     def keep(kind: str, mapping: Mapping[str, Entry], also=lambda e: True) -> dict:
         kept = {}
         for key, entry in mapping.items():
-            if is_public(entry, now, include_drafts) and also(entry):
-                kept[key] = entry
-            elif not is_public(entry, now, include_drafts):
+            if not is_public(entry, now, include_drafts):
                 withheld.append(Withheld(kind, key, entry.path, _reason(entry)))
-            else:
+            elif (kind, key) in exempt:
+                withheld.append(Withheld(kind, key, entry.path, exempt[kind, key]))
+            elif not also(entry):
                 withheld.append(Withheld(kind, key, entry.path, "depends on a withheld record"))
+            else:
+                kept[key] = entry
         return kept
 
     inspections = keep("inspection", corpus.inspections)
@@ -99,6 +139,8 @@ def public_corpus(corpus: Corpus, now: dt.datetime, include_drafts: bool = False
         if item.report_id and item.report_id not in reports:
             return False
         for appendix in item.appendices:
+            if not members and (item.exempt is not None or appendix.exempt is not None):
+                continue              # shown only as a notice: its papers wait for nothing
             for kind, ref in appendix.parts:
                 if kind == "inspection" and ref not in inspections:
                     return False
@@ -107,13 +149,17 @@ def public_corpus(corpus: Corpus, now: dt.datetime, include_drafts: bool = False
         return True
 
     def public_meeting(mid: str, meeting: MeetingView) -> MeetingView:
-        items = tuple(item if item_public(item) else replace(item, report_id=None, to_follow=True, appendices=(),
-                                                             minutes=None, embargo_until=None)
-                      for item in meeting.items)
-        for item, shown in zip(meeting.items, items):
+        items = []
+        for item in meeting.items:
+            if item_public(item):
+                items.append(item if members else open_papers_only(item))
+                continue
+            items.append(replace(item, report_id=None, to_follow=True, appendices=(), minutes=None,
+                                 embargo_until=None))
             # An item its author lists "To Follow" waits for nobody; one listed so here is held back.
-            if shown is not item and not item.to_follow:
+            if not item.to_follow:
                 withheld.append(Withheld(ITEM, f"{mid} item {item.number}", meeting.path, _item_reason(item, now)))
+        items = tuple(items)
         # The agenda as written names every item's papers: the public see the items above.
         return replace(meeting, items=items, meeting=meeting.meeting.model_copy(update={"items": []}))
 
