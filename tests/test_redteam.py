@@ -1370,7 +1370,7 @@ def test_a_project_inside_a_folder_named_like_a_spare_folder_still_makes_its_pap
     beside it): previews and papers still go to their default folders (helper-22)."""
     root = copy_site(tmp_path / ".project.old" / "site")
     assert run(root, "paper", "inspection", "torbay-2021", "--drafts").exit_code == 0
-    assert (root / "output" / "papers" / "torbay-2021.pdf").exists()
+    assert (root / "output" / "preview" / "papers" / "torbay-2021.pdf").exists()
     assert run(root, "build", *QUICK, "--drafts").exit_code == 0
 
 
@@ -1483,3 +1483,31 @@ def test_a_site_template_never_names_an_exempt_appendix_s_file_and_the_audit_kno
     audited = run(root, "check", "--audit")
     assert audited.exit_code == 1
     assert "LEAK accessibility/index.html: attachment:attachments/disciplinary-hearing-j-smith.md" in audited.output
+
+
+# === 34. LEAK (clerk's folder): a rehearsal's or a drafts paper in output/papers/ (helper-24) ====
+
+def test_a_rehearsal_or_drafts_paper_goes_to_the_preview_folder_never_among_the_public_papers(tmp_path):
+    """`scrutiny paper inspection torbay-2021 --as-of 2099-12-01`, the inspection embargoed to
+    2099, wrote the whole embargoed paper, unmarked, to output/papers/torbay-2021.pdf, the
+    folder the docs say clerks publish from, under the public paper's name; the pack likewise."""
+    root = copy_site(tmp_path / "site")
+    inspection = root / "content" / "inspections" / "torbay-2021.yaml"
+    inspection.write_text(inspection.read_text(encoding="utf-8").replace(
+        'embargo_until: "2021-03-03 00:01"', 'embargo_until: "2099-03-03 00:01"'), encoding="utf-8")
+    papers, preview = root / "output" / "papers", root / "output" / "preview" / "papers"
+
+    paper = run(root, "paper", "inspection", "torbay-2021", "--as-of", "2099-12-01")
+    pack = run(root, "pack", "torbay-cyp-osb-2021-03-01", "--as-of", "2099-12-01")
+    drafts = run(root, "paper", "action-plan", "dudley-2019-progress", "--drafts")
+    refused = [run(root, "paper", "inspection", "torbay-2021", "--as-of", "2099-12-01", "-o", str(to))
+               for to in (papers / "torbay-2021.pdf", root / "output" / "pdf" / "inspections" / "torbay-2021.pdf")]
+
+    assert paper.exit_code == 0 and pack.exit_code == 0 and drafts.exit_code == 0, (paper.output, pack.output)
+    assert sorted(p.name for p in preview.iterdir()) == [
+        "dudley-2019-progress.pdf", "torbay-2021.pdf", "torbay-cyp-osb-2021-03-01-agenda-pack.pdf"]
+    assert not papers.exists() and not (root / "output" / "pdf").exists()
+    assert [r.exit_code for r in refused] == [2, 2]
+    assert "where the papers clerks publish go, and this paper is a rehearsal of a later day" in refused[0].output
+    assert run(root, "paper", "inspection", "wolverhampton-2021").exit_code == 0
+    assert sorted(p.name for p in papers.iterdir()) == ["wolverhampton-2021.pdf"]

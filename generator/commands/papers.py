@@ -44,16 +44,37 @@ def _checked_plan(ctx: click.Context, as_of, drafts: bool, members: bool = False
                                     papers_as_of=now.date() if as_of else None, members=members)
 
 
+def _is_preview(as_of, drafts: bool) -> bool:
+    """Drafts, or a later day than today (a rehearsal, embargoed papers in it): never public."""
+    return drafts or as_of is not None and as_of > now_in_london()
+
+
+def _papers_folder(root: Path, as_of, drafts: bool) -> Path:
+    """Where papers go by default: output/papers, which clerks publish from; a preview's go to
+    output/preview/papers, as a preview build goes to output/preview."""
+    return root / "output" / ("preview/papers" if _is_preview(as_of, drafts) else "papers")
+
+
+PUBLIC_PAPER_FOLDERS = ("papers", "pdf")      # under output/: the papers clerks publish from
+
+
 def _refuse_live_site(root: Path, target: Path, as_of, drafts: bool) -> None:
     """No paper goes where a live site is published from: only a build writes there, deciding
     under its lock what is public (a paper decided before a build that withdrew its record
-    would land after it). The build makes every public paper there itself."""
+    would land after it). The build makes every public paper there itself. Nor does a
+    preview's paper go among the public papers, under the name of the public one."""
+    preview = _is_preview(as_of, drafts)
     live = _asked(target, lambda: live_folder_holding(target, root))
+    where = "a site that is or may be published"
+    if live is None and preview:
+        live = next((root / "output" / name for name in PUBLIC_PAPER_FOLDERS
+                     if inside(target, real_path(root / "output" / name))), None)
+        where = "where the papers clerks publish go"
     if live is not None:
         why = ("this paper includes drafts" if drafts else "this paper is a rehearsal of a later day"
-               if as_of is not None and as_of > now_in_london() else "only a build writes there (it makes this paper)")
-        raise click.UsageError(f"{target} is inside {live}, a site that is or may be published, and {why}; "
-                               "leave out -o (it goes to output/papers) or give another folder")
+               if preview else "only a build writes there (it makes this paper)")
+        raise click.UsageError(f"{target} is inside {live}, {where}, and {why}; leave out -o (it goes to "
+                               f"{_papers_folder(root, as_of, drafts).relative_to(root)}) or give another folder")
 
 
 def _asked(target: Path, question: Callable[[], Path | None]) -> Path | None:
@@ -160,8 +181,8 @@ def register(cli: click.Group) -> None:
     @cli.command("pack")
     @click.argument("meeting")
     @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                  help="Where the PDF goes. Default: output/papers/MEETING-agenda-pack.pdf "
-                       "(with --members: output/confidential/MEETING-members-pack.pdf).")
+                  help="Where the PDF goes. Default: output/papers/MEETING-agenda-pack.pdf (output/preview/papers/ "
+                       "with --drafts or a later --as-of; with --members: output/confidential/MEETING-members-pack.pdf).")
     @click.option("--members", is_flag=True,
                   help="The members' pack: exempt appendices included, marked NOT FOR PUBLICATION. "
                        "Written under output/confidential/, never into the site.")
@@ -180,7 +201,7 @@ def register(cli: click.Group) -> None:
         if meeting not in checked.corpus.meetings:
             raise _unknown("meeting", meeting, checked.corpus.meetings, "MEETING")
         _withheld(plan, "meeting", meeting)
-        target = output or root / "output" / ("confidential" if members else "papers") / \
+        target = output or (root / "output" / "confidential" if members else _papers_folder(root, as_of, drafts)) / \
             f"{meeting}-{'members' if members else 'agenda'}-pack.pdf"
 
         def refuse_where_served() -> None:
@@ -218,7 +239,8 @@ def register(cli: click.Group) -> None:
     @click.argument("kind", type=click.Choice(sorted(PAPER_KINDS)))
     @click.argument("record_id", metavar="ID")
     @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                  help="Where the PDF goes. Default: output/papers/ID.pdf.")
+                  help="Where the PDF goes. Default: output/papers/ID.pdf (output/preview/papers/ with --drafts "
+                       "or a later --as-of).")
     @click.option("--as-of", type=AsOf(), default=None, help="Make it as if it were DATE (embargoes, overdue actions).")
     @click.option("--drafts", is_flag=True, help="Include draft records (pages marked DRAFT).")
     @click.option("--no-cache", is_flag=True,
@@ -241,7 +263,7 @@ def register(cli: click.Group) -> None:
         if planned is None:
             click.echo(f"error: {records[record_id].path}: not public; nothing was written", err=True)
             sys.exit(1)
-        target = output or root / "output" / "papers" / f"{record_id}.pdf"
+        target = output or _papers_folder(root, as_of, drafts) / f"{record_id}.pdf"
         _refuse_live_site(root, target, as_of, drafts)
         try:
             data = render_output(root, plan, checked.files.templates, planned, jobs=1, reuse_layouts=not no_cache)
