@@ -114,7 +114,8 @@ def _inspection_texts(view: InspectionView) -> list[str | None]:
 
 
 def _plan_texts(plan: ActionPlan) -> list[str | None]:
-    return [plan.title, *[a.action for a in plan.actions], *[a.outcome for a in plan.actions]]
+    return [plan.title, *[text for a in plan.actions for text in (a.action, a.how, a.outcome)],
+            *[u.note for a in plan.actions for u in a.updates]]
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -236,6 +237,10 @@ def audit_output(site: Path, full: Corpus, public_plan: Plan, contents: dict[str
             "../" + path.relative_to(site.parent).as_posix()
         if relative[:3] != "../":
             files[relative] = contents.get(relative, ())
+        named = "/" + relative           # a file's name says what it is: inspections/<id>/index.html
+        for record, (reason, strings) in marks.items():
+            if any(needle in named for needle in strings[:2]):
+                leaks.append(Leak(relative, record, reason, strings[0], None))
         if path.suffix in (".css", ".js", ".png", ".svg", ".woff", ".woff2", ".wasm") or \
                 relative.startswith("pagefind/") and path.suffix in (".js", ".css", ".wasm"):
             continue

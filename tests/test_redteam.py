@@ -1511,3 +1511,58 @@ def test_a_rehearsal_or_drafts_paper_goes_to_the_preview_folder_never_among_the_
     assert "where the papers clerks publish go, and this paper is a rehearsal of a later day" in refused[0].output
     assert run(root, "paper", "inspection", "wolverhampton-2021").exit_code == 0
     assert sorted(p.name for p in papers.iterdir()) == ["wolverhampton-2021.pdf"]
+
+
+def test_the_members_pack_never_goes_among_the_public_papers(tmp_path):
+    """`pack --members -o output/papers/x.pdf` put the exempt appendices in the folder clerks
+    publish from (and under output/pdf/, a later `build --pdf-only` deleted it unsaid)."""
+    root = copy_site(tmp_path / "site")
+    make_the_plan_an_exempt_appendix(root)
+
+    made = [run(root, "pack", "torbay-cyp-osb-2021-03-01", "--members", "-o", str(root / "output" / name / "x.pdf"))
+            for name in ("papers", "pdf")]
+
+    assert [m.exit_code for m in made] == [2, 2], [m.output for m in made]
+    assert "where the papers clerks publish go" in made[0].output
+    assert not (root / "output" / "papers").exists() and not (root / "output" / "pdf").exists()
+
+
+def test_the_audit_reads_each_file_s_name(tmp_path):
+    """A page planted at inspections/<an embargoed id>/ with harmless words passed the audit:
+    it read what files say, not what they are called (helper-24)."""
+    root = copy_site(tmp_path / "site")
+    inspection = root / "content" / "inspections" / "torbay-2021.yaml"
+    inspection.write_text(inspection.read_text(encoding="utf-8").replace(
+        'embargo_until: "2021-03-03 00:01"', 'embargo_until: "2099-03-03 00:01"'), encoding="utf-8")
+    assert run(root, "build", *QUICK).exit_code == 0
+    planted = root / "output" / "site" / "inspections" / "torbay-2021" / "index.html"
+    planted.parent.mkdir()
+    planted.write_text("<p>Coming soon.</p>", encoding="utf-8")
+
+    audited = run(root, "check", "--audit")
+
+    assert audited.exit_code == 1
+    assert "LEAK inspections/torbay-2021/index.html: inspection:torbay-2021" in audited.output
+
+
+@pytest.mark.parametrize("words", [
+    "The YJB approved the YOS Plan for 2019/2020 with the action plan inside it.",       # a progress note
+    "At the April 2021 review the assessment tool is reviewed and adapted.",             # how, of torbay-2021-oocd
+])
+def test_the_audit_knows_a_withheld_plan_by_how_its_actions_are_done_and_their_progress(tmp_path, words):
+    """A withheld action plan was fingerprinted by its title, actions and outcomes only: its
+    `how` and its progress notes, the most telling prose of a plan, passed (helper-24)."""
+    root = copy_site(tmp_path / "site")
+    for plan in ("dudley-2019-progress", "torbay-2021-oocd"):
+        path = root / "content" / "action-plans" / f"{plan}.yaml"
+        path.write_text(path.read_text(encoding="utf-8").replace("status: published", "status: draft"),
+                        encoding="utf-8")
+    assert run(root, "build", *QUICK).exit_code == 0
+    page = root / "output" / "site" / "accessibility" / "index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("</main>", f"<p>{words}</p></main>"),
+                    encoding="utf-8")
+
+    audited = run(root, "check", "--audit")
+
+    assert audited.exit_code == 1 and "LEAK accessibility/index.html: action_plan:" in audited.output, \
+        audited.output

@@ -58,6 +58,11 @@ def _papers_folder(root: Path, as_of, drafts: bool) -> Path:
 PUBLIC_PAPER_FOLDERS = ("papers", "pdf")      # under output/: the papers clerks publish from
 
 
+def _public_papers_folder_holding(target: Path, root: Path) -> Path | None:
+    return next((root / "output" / name for name in PUBLIC_PAPER_FOLDERS
+                 if inside(target, real_path(root / "output" / name))), None)
+
+
 def _refuse_live_site(root: Path, target: Path, as_of, drafts: bool) -> None:
     """No paper goes where a live site is published from: only a build writes there, deciding
     under its lock what is public (a paper decided before a build that withdrew its record
@@ -67,8 +72,7 @@ def _refuse_live_site(root: Path, target: Path, as_of, drafts: bool) -> None:
     live = _asked(target, lambda: live_folder_holding(target, root))
     where = "a site that is or may be published"
     if live is None and preview:
-        live = next((root / "output" / name for name in PUBLIC_PAPER_FOLDERS
-                     if inside(target, real_path(root / "output" / name))), None)
+        live = _public_papers_folder_holding(target, root)
         where = "where the papers clerks publish go"
     if live is not None:
         why = ("this paper includes drafts" if drafts else "this paper is a rehearsal of a later day"
@@ -207,10 +211,12 @@ def register(cli: click.Group) -> None:
         def refuse_where_served() -> None:
             if not members:
                 return _refuse_live_site(root, target, as_of, drafts)
-            served = _asked(target, lambda: _served_folder_holding(target, root))
+            served = _asked(target, lambda: _served_folder_holding(target, root)) or \
+                _public_papers_folder_holding(target, root)
             if served is not None:
-                raise click.BadParameter(f"{target} is inside {served}, a folder a build made to be served; "
-                                         "the members' pack goes under output/confidential/",
+                raise click.BadParameter(f"{target} is inside {served}, a folder a build made to be served or "
+                                         "where the papers clerks publish go; the members' pack goes under "
+                                         "output/confidential/",
                                          param_hint="-o/--output")
         refuse_where_served()
         planned = plan.by_path().get(f"meetings/{meeting}/{meeting}-agenda-pack.pdf")
