@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from generator.load.files import RECORD_FOLDERS
 from generator.model import ActionPlan
 from generator.plan.outputs import Plan
 from generator.plan.publication import public_papers
@@ -187,7 +188,7 @@ def fingerprints(full: Corpus, public_plan: Plan, public_text: str = "") -> dict
         if item.is_item:
             continue                  # an agenda item's papers are fingerprinted below, as files
         key = f"{item.kind}:{item.id}"
-        strings = [f"/{item.id}/", f"{item.id}.pdf"]
+        strings = [_file_name(key)]           # its folder: its page, its paper, any link to them
         title = _title(full, item.kind, item.id)
         if title and title not in public_titles:      # a public record of the same name is no leak
             strings.append(_normalise(title))
@@ -220,10 +221,20 @@ def fingerprints(full: Corpus, public_plan: Plan, public_text: str = "") -> dict
     return marks
 
 
+SITE_FOLDERS = {kind: folder for folder, (kind, _) in RECORD_FOLDERS.items()}    # the site's folders are content/'s
+
+
+def _file_name(record: str) -> str:
+    """What a file's path holds when it is `record`'s ("kind:id" or "attachment:path")."""
+    kind, name = record.split(":", 1)
+    return name if kind == "attachment" else f"/{SITE_FOLDERS.get(kind, kind)}/{name}/"
+
+
 def audit_output(site: Path, full: Corpus, public_plan: Plan, contents: dict[str, tuple[str, ...]],
                  theme_templates: Iterable[str] = ()) -> AuditResult:
     """`theme_templates`: the sources of the theme's templates (their text is the product's)."""
     marks = fingerprints(full, public_plan, shown_anyway(public_plan.corpus, theme_templates))
+    names = {record: _file_name(record) for record in marks}
     shared = shared_with(public_plan.corpus)
     leaks = []
     files: dict[str, tuple[str, ...]] = {}
@@ -238,9 +249,8 @@ def audit_output(site: Path, full: Corpus, public_plan: Plan, contents: dict[str
         if relative[:3] != "../":
             files[relative] = contents.get(relative, ())
         named = "/" + relative           # a file's name says what it is: inspections/<id>/index.html
-        for record, (reason, strings) in marks.items():
-            if any(needle in named for needle in strings[:2]):
-                leaks.append(Leak(relative, record, reason, strings[0], None))
+        by_name = {record for record, needle in names.items() if needle in named}
+        leaks += [Leak(relative, record, marks[record][0], names[record], None) for record in sorted(by_name)]
         if path.suffix in (".css", ".js", ".png", ".svg", ".woff", ".woff2", ".wasm") or \
                 relative.startswith("pagefind/") and path.suffix in (".js", ".css", ".wasm"):
             continue
@@ -250,7 +260,7 @@ def audit_output(site: Path, full: Corpus, public_plan: Plan, contents: dict[str
             text += "\n" + re.sub(r"</?[a-zA-Z][^>]*>", "", text)
         text = _normalise(text)
         for record, (reason, strings) in marks.items():
-            for needle in strings:
+            for needle in strings if record not in by_name else ():
                 if needle in text:
                     leaks.append(Leak(relative, record, reason, needle, shared.get(needle)))
                     break

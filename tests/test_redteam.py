@@ -1436,6 +1436,22 @@ def test_a_record_given_as_an_exempt_appendix_is_not_published_and_goes_into_the
     assert run(root, "check", "--audit").exit_code == 0
 
 
+def test_check_says_when_an_agenda_takes_a_published_inspection_off_the_site(tmp_path):
+    """An exempt appendix bundling HMIP's (published) inspection with a letter took the inspection,
+    its plan and the open item off the site with no word from check (helper-25)."""
+    root = copy_site(tmp_path / "site")
+    change_torbay_meeting(root, "      - title: Summary of HMIP's inspection report, and the YOT's factual accuracy response\n",
+                          "      - title: Summary of HMIP's inspection report, and the YOT's factual accuracy response\n"
+                          "        exempt: 3\n")
+
+    checked = run(root, "check")
+
+    assert ("content/meetings/torbay-cyp-osb-2021-03-01.yaml:23:26: warning: items.0.appendices.0.parts.0.inspection: "
+            "the site does not publish inspection torbay-2021 while an agenda gives it as exempt") in checked.output, \
+        checked.output
+    assert "HMIP publishes its inspection reports" in checked.output
+
+
 def test_a_record_an_open_item_of_a_public_meeting_gives_stays_public_though_another_agenda_exempts_it(tmp_path):
     """Exempt at one meeting, given openly at a later one: published with the later meeting."""
     root = copy_site(tmp_path / "site")
@@ -1508,7 +1524,7 @@ def test_a_rehearsal_or_drafts_paper_goes_to_the_preview_folder_never_among_the_
         "dudley-2019-progress.pdf", "torbay-2021.pdf", "torbay-cyp-osb-2021-03-01-agenda-pack.pdf"]
     assert not papers.exists() and not (root / "output" / "pdf").exists()
     assert [r.exit_code for r in refused] == [2, 2]
-    assert "where the papers clerks publish go, and this paper is a rehearsal of a later day" in refused[0].output
+    assert "where the papers clerks publish go, and this paper is a rehearsal of a later moment" in refused[0].output
     assert run(root, "paper", "inspection", "wolverhampton-2021").exit_code == 0
     assert sorted(p.name for p in papers.iterdir()) == ["wolverhampton-2021.pdf"]
 
@@ -1565,4 +1581,41 @@ def test_the_audit_knows_a_withheld_plan_by_how_its_actions_are_done_and_their_p
     audited = run(root, "check", "--audit")
 
     assert audited.exit_code == 1 and "LEAK accessibility/index.html: action_plan:" in audited.output, \
+        audited.output
+
+
+@pytest.mark.parametrize("folder", ["papers", "pdf"])
+@pytest.mark.parametrize("preview", [("--drafts",), ("--as-of", "2099-12-01")])
+def test_a_preview_build_never_goes_among_the_public_papers(tmp_path, folder, preview):
+    """`build --as-of 2099-12-01 --pdf-only -o output/papers` wrote an embargoed item's papers,
+    unmarked and under their public names, where clerks publish papers from (helper-25)."""
+    root = copy_site(tmp_path / "site")
+    embargo_item_9_until_2099(root)
+
+    built = run(root, "build", "--pdf-only", *preview, "-o", str(root / "output" / folder))
+
+    assert built.exit_code == 2, built.output
+    assert "where the papers clerks publish go" in built.output
+    assert not (root / "output" / folder).exists()
+
+
+def test_the_audit_names_no_public_file_for_a_withheld_id_it_merely_ends_or_shares(tmp_path):
+    """A draft report `inspection-outcome` made every public `...-inspection-outcome.pdf` a
+    LEAK, and a draft action plan `torbay-2021` the public inspection's page and paper: the
+    needles were bare ids (helper-25)."""
+    root = copy_site(tmp_path / "site")
+    reports = root / "content" / "reports"
+    (reports / "inspection-outcome.md").write_text(
+        "---\ncouncil: derby\ntitle: A paper still being written\ndate: 2025-11-12\nstatus: draft\n---\nNot yet written.\n",
+        encoding="utf-8")
+    plans = root / "content" / "action-plans"
+    plan = (plans / "torbay-2021-oocd.yaml").read_text(encoding="utf-8")
+    (plans / "torbay-2021.yaml").write_text(plan.replace("status: published", "status: draft").replace(
+        "title: YOT Improvement Plan", "title: Draft YOT Improvement Plan"), encoding="utf-8")
+    assert run(root, "build", "--no-search").exit_code == 0
+
+    audited = run(root, "check", "--audit")
+
+    files = [line.split(":", 1)[0] for line in audited.output.splitlines() if line.startswith("LEAK ")]
+    assert not [f for f in files if f.endswith("inspection-outcome.pdf") or "inspections/torbay-2021/" in f], \
         audited.output

@@ -128,7 +128,7 @@ def _reason(rid: str, draft: bool, embargo: dt.datetime | None, release: dt.date
     if draft:
         return "draft: set 'status: published' to release it"
     if release is None:
-        return "waits for a draft (or a file with errors) it depends on"
+        return "waits for a draft, an exempt record or a file with errors it depends on"
     if own is not None and own == release:
         return f"embargoed until {when(own)}"
     others = [other for other in by_own.get(release, []) if other != rid]

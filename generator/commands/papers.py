@@ -24,7 +24,7 @@ from generator.problems import OutputError, did_you_mean
 from generator.write import output_error
 from generator.write.manifest import manifest_path
 from generator.write.targets import (folders_holding, is_publish_destination, kept_beside_a_site, live_folder_holding,
-                                     real_path)
+                                     published_papers_folder_holding, real_path)
 
 PAPER_KINDS = {"report": ("reports", "report"), "inspection": ("inspections", "inspection"),
                "action-plan": ("action-plans", "action plan")}
@@ -55,12 +55,6 @@ def _papers_folder(root: Path, as_of, drafts: bool) -> Path:
     return root / "output" / ("preview/papers" if _is_preview(as_of, drafts) else "papers")
 
 
-PUBLIC_PAPER_FOLDERS = ("papers", "pdf")      # under output/: the papers clerks publish from
-
-
-def _public_papers_folder_holding(target: Path, root: Path) -> Path | None:
-    return next((root / "output" / name for name in PUBLIC_PAPER_FOLDERS
-                 if inside(target, real_path(root / "output" / name))), None)
 
 
 def _refuse_live_site(root: Path, target: Path, as_of, drafts: bool) -> None:
@@ -72,10 +66,10 @@ def _refuse_live_site(root: Path, target: Path, as_of, drafts: bool) -> None:
     live = _asked(target, lambda: live_folder_holding(target, root))
     where = "a site that is or may be published"
     if live is None and preview:
-        live = _public_papers_folder_holding(target, root)
+        live = published_papers_folder_holding(target, root)
         where = "where the papers clerks publish go"
     if live is not None:
-        why = ("this paper includes drafts" if drafts else "this paper is a rehearsal of a later day"
+        why = ("this paper includes drafts" if drafts else "this paper is a rehearsal of a later moment"
                if preview else "only a build writes there (it makes this paper)")
         raise click.UsageError(f"{target} is inside {live}, {where}, and {why}; leave out -o (it goes to "
                                f"{_papers_folder(root, as_of, drafts).relative_to(root)}) or give another folder")
@@ -212,7 +206,7 @@ def register(cli: click.Group) -> None:
             if not members:
                 return _refuse_live_site(root, target, as_of, drafts)
             served = _asked(target, lambda: _served_folder_holding(target, root)) or \
-                _public_papers_folder_holding(target, root)
+                published_papers_folder_holding(target, root)
             if served is not None:
                 raise click.BadParameter(f"{target} is inside {served}, a folder a build made to be served or "
                                          "where the papers clerks publish go; the members' pack goes under "

@@ -18,7 +18,7 @@ import click
 
 from generator.clock import now_in_london
 from generator.commands.common import AsOf, moment, print_problems, site_root
-from generator.write.targets import live_folder_holding, real_path, whole_site_holding
+from generator.write.targets import live_folder_holding, published_papers_folder_holding, real_path, whole_site_holding
 from generator.plan.state import BuildOptions
 from generator.problems import OutputError, Severity
 from generator.progress import Progress
@@ -148,13 +148,16 @@ def register(cli: click.Group) -> None:
             target = real_path(given)
             # Asked of the path as given too: a link inside a live site is served with it.
             live = live_folder_holding(given, root) if drafts or rehearsal else None
+            papers = published_papers_folder_holding(given, root) if drafts or rehearsal else None
             site = whole_site_holding(given, root) if pdf_only else None
         except OSError as exc:                   # a name too long, a folder that cannot be read
             click.echo(f"error: {output_error(exc, str(given))}", err=True)
             sys.exit(1)
-        if live is not None:
+        published = f"{live}, a site that is or may be published" if live is not None else \
+            f"{papers}, where the papers clerks publish go" if papers is not None else None
+        if published is not None:
             what = "drafts" if drafts else f"a build as of {now:%d %B %Y %H:%M}, later than now,"
-            raise click.UsageError(f"{what} never goes into {live}, a site that is or may be published; "
+            raise click.UsageError(f"{what} never goes into {published}; "
                                    "leave out -o (it goes to output/preview) or give another folder")
         if site is not None:
             raise click.UsageError(f"--pdf-only builds the papers alone, and would leave {site}, a site with pages, "

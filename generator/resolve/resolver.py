@@ -529,6 +529,17 @@ def _agenda_order(check: _Checker, rec: Record, meeting) -> None:
         expected = item.number + 1
 
 
+def _exempt_record(check: _Checker, rec: Record, field: tuple, kind: str, ref: str) -> None:
+    """A record given as exempt is withheld from the site (plan.publication.exempt_records),
+    even while this agenda is a draft: said here, as a published record going is no small thing."""
+    noun = "inspection" if kind == "inspection" else "action plan"
+    check.at(rec, field, Severity.WARNING if kind == "inspection" else Severity.NOTICE,
+             f"the site does not publish {noun} {ref} while an agenda gives it as exempt, "
+             "unless an open item of a public meeting gives it",
+             "HMIP publishes its inspection reports: give only the exempt papers as an exempt appendix"
+             if kind == "inspection" else "if only some of this appendix is exempt, give that as an appendix of its own")
+
+
 def _appendices(check: _Checker, rec: Record, i_index: int, item, nation: Nation,
                 exempt: int | None = None) -> tuple[AppendixView, ...]:
     """An agenda item's appendices, their exemption paragraphs and parts checked. `exempt`:
@@ -542,6 +553,8 @@ def _appendices(check: _Checker, rec: Record, i_index: int, item, nation: Nation
             kind, ref = part.source
             _check_part(check, rec, base, p_index, kind, ref)
             parts.append((kind, ref))
+            if (appendix.exempt or exempt) and kind in ("inspection", "action_plan"):
+                _exempt_record(check, rec, base + ("parts", p_index, kind), kind, ref)
         appendices.append(AppendixView(a_index + 1, appendix.title, tuple(parts), appendix.exempt or exempt))
     return tuple(appendices)
 

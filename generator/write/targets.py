@@ -34,6 +34,13 @@ def is_publish_destination(folder: Path) -> bool:
 
 
 PREVIEW_FOLDERS = ("preview", "serve", "rehearsal")     # under output/: where previews are built
+PUBLISHED_PAPER_FOLDERS = ("papers", "pdf")             # under output/: the papers clerks publish from
+
+
+def published_papers_folder_holding(target: Path, root: Path) -> Path | None:
+    """output/papers or output/pdf, if it holds `target` (or is it): no preview goes there."""
+    return next((root / "output" / name for name in PUBLISHED_PAPER_FOLDERS
+                 if any(folder == real_path(root / "output" / name) for folder in folders_holding(target))), None)
 
 
 def kept_beside_a_site(folder: Path) -> bool:
@@ -111,6 +118,8 @@ def unsafe_target(output: Path, root: Path, preview: bool, pdf_only: bool) -> st
     """Why a build may not write the site at `output`, or None: asked under the build's lock."""
     if preview and (live := live_folder_holding(output, root)) is not None:
         return f"a preview (drafts, or a moment to come) never goes into {live}, a site that is or may be published"
+    if preview and (papers := published_papers_folder_holding(output, root)) is not None:
+        return f"a preview (drafts, or a moment to come) never goes into {papers}, where the papers clerks publish go"
     if pdf_only and (site := whole_site_holding(output, root)) is not None:
         return f"--pdf-only builds the papers alone, and would leave {site}, a site with pages, without them"
     return None
