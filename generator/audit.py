@@ -188,7 +188,7 @@ def fingerprints(full: Corpus, public_plan: Plan, public_text: str = "") -> dict
         if item.is_item:
             continue                  # an agenda item's papers are fingerprinted below, as files
         key = f"{item.kind}:{item.id}"
-        strings = [_file_name(key)]           # its folder: its page, its paper, any link to them
+        strings = []                          # its id is looked for as a pattern (`_id_pattern`)
         title = _title(full, item.kind, item.id)
         if title and title not in public_titles:      # a public record of the same name is no leak
             strings.append(_normalise(title))
@@ -212,29 +212,41 @@ def fingerprints(full: Corpus, public_plan: Plan, public_text: str = "") -> dict
                         continue
                     text = _words(attachment)
                     marks[f"attachment:{ref}"] = (f"exempt (Schedule 12A paragraph {paragraph})",
-                                                  [ref, *_sentences(text, shown_anyway=public_text)])
+                                                  _sentences(text, shown_anyway=public_text))
     for ref in sorted(set(full.attachments) - set(public.attachments)):   # the papers of withheld agenda items
         attachment = full.attachments[ref]
         text = _words(attachment)
         marks.setdefault(f"attachment:{ref}", ("a paper of an agenda item that is withheld",
-                                               [ref, *_sentences(text, shown_anyway=public_text)]))
+                                               _sentences(text, shown_anyway=public_text)))
     return marks
 
 
 SITE_FOLDERS = {kind: folder for folder, (kind, _) in RECORD_FOLDERS.items()}    # the site's folders are content/'s
 
 
-def _file_name(record: str) -> str:
-    """What a file's path holds when it is `record`'s ("kind:id" or "attachment:path")."""
+def _id_pattern(record: str, public_ids: set[str]) -> re.Pattern:
+    """Where a name or a text means `record` ("kind:id", or "attachment:path": that path): its
+    folder at a path's edge (`inspections/x/`, `../inspections/x.pdf`), and, unless a public
+    record of another kind has the same id, the bare forms a page in that folder, a paper's
+    name or a data file use (`"x/`, `x.pdf`). At an edge: a public `y-x` is not `x`."""
     kind, name = record.split(":", 1)
-    return name if kind == "attachment" else f"/{SITE_FOLDERS.get(kind, kind)}/{name}/"
+    if kind == "attachment":
+        return re.compile(re.escape(name))
+    folder, rid = re.escape(SITE_FOLDERS.get(kind, kind)), re.escape(name)
+    forms = [rf"(?:^|[/\"'=(\s]){folder}/{rid}(?:[/.#?\"'\s]|$)"]
+    if name not in public_ids:
+        forms += [rf"(?:^|[/\"'=(\s]){rid}/", rf"(?:^|[^\w.-]){rid}\.pdf"]
+    return re.compile("|".join(forms))
 
 
 def audit_output(site: Path, full: Corpus, public_plan: Plan, contents: dict[str, tuple[str, ...]],
                  theme_templates: Iterable[str] = ()) -> AuditResult:
     """`theme_templates`: the sources of the theme's templates (their text is the product's)."""
     marks = fingerprints(full, public_plan, shown_anyway(public_plan.corpus, theme_templates))
-    names = {record: _file_name(record) for record in marks}
+    public = public_plan.corpus
+    public_ids = {rid for kind in (public.inspections, public.action_plans, public.reports, public.meetings,
+                                   public.indicators, public.services, public.councils) for rid in kind}
+    patterns = {record: _id_pattern(record, public_ids) for record in marks}
     shared = shared_with(public_plan.corpus)
     leaks = []
     files: dict[str, tuple[str, ...]] = {}
@@ -248,9 +260,10 @@ def audit_output(site: Path, full: Corpus, public_plan: Plan, contents: dict[str
             "../" + path.relative_to(site.parent).as_posix()
         if relative[:3] != "../":
             files[relative] = contents.get(relative, ())
-        named = "/" + relative           # a file's name says what it is: inspections/<id>/index.html
-        by_name = {record for record, needle in names.items() if needle in named}
-        leaks += [Leak(relative, record, marks[record][0], names[record], None) for record in sorted(by_name)]
+        # A file's name says what it is (inspections/<id>/index.html); one leak a file and record.
+        by_name = {record: found.group(0).strip() for record, pattern in patterns.items()
+                   if (found := pattern.search("/" + relative))}
+        leaks += [Leak(relative, record, marks[record][0], needle, None) for record, needle in sorted(by_name.items())]
         if path.suffix in (".css", ".js", ".png", ".svg", ".woff", ".woff2", ".wasm") or \
                 relative.startswith("pagefind/") and path.suffix in (".js", ".css", ".wasm"):
             continue
@@ -260,7 +273,12 @@ def audit_output(site: Path, full: Corpus, public_plan: Plan, contents: dict[str
             text += "\n" + re.sub(r"</?[a-zA-Z][^>]*>", "", text)
         text = _normalise(text)
         for record, (reason, strings) in marks.items():
-            for needle in strings if record not in by_name else ():
+            if record in by_name:
+                continue
+            if found := patterns[record].search(text):
+                leaks.append(Leak(relative, record, reason, found.group(0).strip(), None))
+                continue
+            for needle in strings:
                 if needle in text:
                     leaks.append(Leak(relative, record, reason, needle, shared.get(needle)))
                     break

@@ -1447,8 +1447,8 @@ def test_check_says_when_an_agenda_takes_a_published_inspection_off_the_site(tmp
     checked = run(root, "check")
 
     assert ("content/meetings/torbay-cyp-osb-2021-03-01.yaml:23:26: warning: items.0.appendices.0.parts.0.inspection: "
-            "the site does not publish inspection torbay-2021 while an agenda gives it as exempt") in checked.output, \
-        checked.output
+            "the site does not publish inspection torbay-2021 while an agenda gives it as exempt and no open item "
+            "does") in checked.output, checked.output
     assert "HMIP publishes its inspection reports" in checked.output
 
 
@@ -1466,6 +1466,7 @@ def test_a_record_an_open_item_of_a_public_meeting_gives_stays_public_though_ano
 
     assert built.exit_code == 0 and "0 records withheld (" in built.output, built.output
     assert (root / "output" / "site" / "action-plans" / "torbay-2021-oocd" / "index.html").is_file()
+    assert "does not publish" not in run(root, "check").output       # nothing to say: it stays published
 
 
 def test_a_site_template_never_names_an_exempt_appendix_s_file_and_the_audit_knows_the_name(tmp_path):
@@ -1618,4 +1619,35 @@ def test_the_audit_names_no_public_file_for_a_withheld_id_it_merely_ends_or_shar
 
     files = [line.split(":", 1)[0] for line in audited.output.splitlines() if line.startswith("LEAK ")]
     assert not [f for f in files if f.endswith("inspection-outcome.pdf") or "inspections/torbay-2021/" in f], \
+        audited.output
+
+
+def test_the_audit_finds_a_withheld_id_in_a_relative_link_a_paper_s_name_or_a_data_file(tmp_path):
+    """Looking for `/inspections/<id>/` alone missed `href="inspections/<id>/index.html"` on the
+    home page, `"pdf": "<id>.pdf"` in data, a file named `<id>.pdf` and the manifest's entries
+    (helper-26); each is planted alone, with no words of the record, in a built site."""
+    root = copy_site(tmp_path / "site")
+    inspection = root / "content" / "inspections" / "sandwell-2018.yaml"
+    inspection.write_text(inspection.read_text(encoding="utf-8").replace("status: published", "status: draft"),
+                          encoding="utf-8")
+    assert run(root, "build", *QUICK).exit_code == 0
+    site = root / "output" / "site"
+    assert run(root, "check", "--audit").exit_code == 0
+    home = site / "index.html"
+    home.write_text(home.read_text(encoding="utf-8").replace(
+        "</main>", '<a href="inspections/sandwell-2018/index.html">Latest</a></main>'), encoding="utf-8")
+    listing = site / "inspections" / "index.html"
+    listing.write_text(listing.read_text(encoding="utf-8").replace(
+        "</main>", '<a href="sandwell-2018/">More</a></main>'), encoding="utf-8")
+    data = site / "data" / "inspections.json"
+    data.write_text(data.read_text(encoding="utf-8").replace(
+        '"inspections":[', '"inspections":[{"id":"x","pdf":"sandwell-2018.pdf"},', 1), encoding="utf-8")
+    (site / "papers").mkdir()
+    (site / "papers" / "sandwell-2018.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+
+    audited = run(root, "check", "--audit")
+
+    leaking = {line.split(":", 1)[0].removeprefix("LEAK ") for line in audited.output.splitlines()
+               if line.startswith("LEAK ") and "inspection:sandwell-2018" in line}
+    assert leaking == {"index.html", "inspections/index.html", "data/inspections.json", "papers/sandwell-2018.pdf"}, \
         audited.output

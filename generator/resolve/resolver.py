@@ -434,6 +434,10 @@ def _meetings(check: _Checker, records: Records) -> tuple[dict[str, MeetingView]
     meetings: dict[str, MeetingView] = {}
     report_item: dict[str, tuple[str, int]] = {}
     attachment_paths = frozenset(records.attachments)
+    # The records some open item of an agenda gives: an exemption elsewhere is no news for them.
+    opened = {part.source for rec in records.of("meeting").values() for item in rec.model.items
+              if not item.to_follow and item.part != 2 for appendix in item.appendices if appendix.exempt is None
+              for part in appendix.parts}
     for mid, rec in records.of("meeting").items():
         meeting = rec.model
         council_ok = check.reference(rec, ("council",), "council", meeting.council, "council", "councils")
@@ -465,7 +469,7 @@ def _meetings(check: _Checker, records: Records) -> tuple[dict[str, MeetingView]
             exempt = _part_two(check, rec, i_index, item, nation)
             items.append(ItemView(item.number, item.title, item.report if not item.to_follow else None,
                                   item.to_follow, item.embargo_until,
-                                  _appendices(check, rec, i_index, item, nation, exempt),
+                                  _appendices(check, rec, i_index, item, nation, exempt, opened),
                                   item.description, item.minutes if not item.to_follow else None,
                                   item.part, exempt))
         _agenda_order(check, rec, meeting)
@@ -534,16 +538,16 @@ def _exempt_record(check: _Checker, rec: Record, field: tuple, kind: str, ref: s
     even while this agenda is a draft: said here, as a published record going is no small thing."""
     noun = "inspection" if kind == "inspection" else "action plan"
     check.at(rec, field, Severity.WARNING if kind == "inspection" else Severity.NOTICE,
-             f"the site does not publish {noun} {ref} while an agenda gives it as exempt, "
-             "unless an open item of a public meeting gives it",
+             f"the site does not publish {noun} {ref} while an agenda gives it as exempt and no open item does",
              "HMIP publishes its inspection reports: give only the exempt papers as an exempt appendix"
              if kind == "inspection" else "if only some of this appendix is exempt, give that as an appendix of its own")
 
 
 def _appendices(check: _Checker, rec: Record, i_index: int, item, nation: Nation,
-                exempt: int | None = None) -> tuple[AppendixView, ...]:
+                exempt: int | None, opened: set[tuple[str, str]]) -> tuple[AppendixView, ...]:
     """An agenda item's appendices, their exemption paragraphs and parts checked. `exempt`:
-    the paragraph of a Part 2 item, which every appendix without its own takes."""
+    the paragraph of a Part 2 item, which every appendix without its own takes; `opened`:
+    the records an open item of some agenda gives."""
     appendices = []
     for a_index, appendix in enumerate(item.appendices):
         base = ("items", i_index, "appendices", a_index)
@@ -553,7 +557,7 @@ def _appendices(check: _Checker, rec: Record, i_index: int, item, nation: Nation
             kind, ref = part.source
             _check_part(check, rec, base, p_index, kind, ref)
             parts.append((kind, ref))
-            if (appendix.exempt or exempt) and kind in ("inspection", "action_plan"):
+            if (appendix.exempt or exempt) and kind in ("inspection", "action_plan") and (kind, ref) not in opened:
                 _exempt_record(check, rec, base + ("parts", p_index, kind), kind, ref)
         appendices.append(AppendixView(a_index + 1, appendix.title, tuple(parts), appendix.exempt or exempt))
     return tuple(appendices)
