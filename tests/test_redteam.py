@@ -1651,3 +1651,25 @@ def test_the_audit_finds_a_withheld_id_in_a_relative_link_a_paper_s_name_or_a_da
                if line.startswith("LEAK ") and "inspection:sandwell-2018" in line}
     assert leaking == {"index.html", "inspections/index.html", "data/inspections.json", "papers/sandwell-2018.pdf"}, \
         audited.output
+
+
+def test_an_open_item_held_back_opens_no_exempt_record(tmp_path):
+    """Exempt at one meeting and given openly by a later item whose cover report is a draft:
+    that item is held back ("To Follow"), so it opens nothing and the record stays withheld
+    (helper-25: it was published before the only open route to it)."""
+    root = copy_site(tmp_path / "site")
+    make_the_plan_an_exempt_appendix(root)
+    report = (root / "content" / "reports" / "dudley-yos-action-plan-update.md").read_text(encoding="utf-8")
+    (root / "content" / "reports" / "torbay-oocd-plan.md").write_text(
+        report.replace("status: published", "status: draft"), encoding="utf-8")
+    (root / "content" / "meetings" / "torbay-cyp-osb-2021-06-01.yaml").write_text(
+        "council: torbay\ncommittee: Children and Young People's Overview and Scrutiny Board\ndate: 2021-06-01\n"
+        "items:\n  - number: 4\n    title: Out-of-court disposals\n    report: torbay-oocd-plan\n    appendices:\n"
+        "      - {title: The improvement plan, action_plan: torbay-2021-oocd}\n", encoding="utf-8")
+
+    built = run(root, "build", *QUICK)
+
+    assert built.exit_code == 0, built.output
+    assert "torbay-2021-oocd" not in (root / "output" / "site" / "action-plans" / "index.html").read_text(
+        encoding="utf-8")
+    assert not (root / "output" / "site" / "action-plans" / "torbay-2021-oocd").exists()

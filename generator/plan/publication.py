@@ -64,17 +64,20 @@ def open_papers_only(item: ItemView) -> ItemView:
                    appendices=tuple(replace(a, parts=()) if closed(a) else a for a in item.appendices))
 
 
-def exempt_records(corpus: Corpus, now: dt.datetime, include_drafts: bool = False) -> dict[tuple[str, str], str]:
+def exempt_records(corpus: Corpus, now: dt.datetime, include_drafts: bool = False,
+                   held_items: frozenset[str] = frozenset()) -> dict[tuple[str, str], str]:
     """(kind, id) -> why, for each inspection and action plan an agenda gives as an exempt
     appendix or in a Part 2 item (Schedule 12A information, for members only), unless an item
-    of a public meeting gives it openly: its own status and embargo cannot make it public."""
+    of a public meeting gives it openly: its own status and embargo cannot make it public.
+    `held_items`: items ("<meeting> item <n>") found withheld, which open nothing."""
     exempt: dict[tuple[str, str], str] = {}
     opened: set[tuple[str, str]] = set()
     for mid, meeting in sorted(corpus.meetings.items()):
         meeting_public = is_public(meeting, now, include_drafts)
         for item in meeting.items:
             item_open = meeting_public and not item.to_follow and item.exempt is None and \
-                (item.embargo_until is None or item.embargo_until <= now)
+                (item.embargo_until is None or item.embargo_until <= now) and \
+                f"{mid} item {item.number}" not in held_items
             for appendix in item.appendices:
                 records = [(kind, ref) for kind, ref in appendix.parts if kind in ("inspection", "action_plan")]
                 paragraph = item.exempt if item.exempt is not None else appendix.exempt
@@ -109,10 +112,23 @@ def _reason(entry: Entry) -> str:
 def public_corpus(corpus: Corpus, now: dt.datetime, include_drafts: bool = False, members: bool = False
                   ) -> tuple[Corpus, tuple[Withheld, ...]]:
     """The corpus as the public may see it at `now`, and the list of what was held back;
-    `members`: as the committee's members may (exempt appendices too), for their pack only."""
+    `members`: as the committee's members may (exempt appendices too), for their pack only.
+    An item withheld opens no exempt record, which may withhold more items: so it is decided
+    again until no more are (each pass withholds at least as much as the one before)."""
+    held_items: frozenset[str] = frozenset()
+    while True:
+        public, withheld = _public_corpus(corpus, now, include_drafts, members, held_items)
+        found = frozenset(w.id for w in withheld if w.is_item)
+        if found <= held_items:
+            return public, withheld
+        held_items |= found
+
+
+def _public_corpus(corpus: Corpus, now: dt.datetime, include_drafts: bool, members: bool,
+                   held_items: frozenset[str]) -> tuple[Corpus, tuple[Withheld, ...]]:
     withheld: list[Withheld] = []
 
-    exempt = {} if members else exempt_records(corpus, now, include_drafts)
+    exempt = {} if members else exempt_records(corpus, now, include_drafts, held_items)
 
     def keep(kind: str, mapping: Mapping[str, Entry], also=lambda e: True) -> dict:
         kept = {}
