@@ -203,7 +203,7 @@ def fingerprints(full: Corpus, public_plan: Plan, public_text: str = "") -> dict
     for meeting in full.meetings.values():
         for agenda_item in meeting.items:
             for appendix in agenda_item.appendices:
-                paragraph = agenda_item.exempt if agenda_item.exempt is not None else appendix.exempt
+                paragraph = appendix.exempt               # a Part 2 item's too (the resolver gives it)
                 if paragraph is None:
                     continue
                 for kind, ref in appendix.parts:

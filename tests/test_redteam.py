@@ -1252,6 +1252,13 @@ def change_torbay_meeting(root: Path, old: str, new: str) -> None:
     meeting.write_text(text.replace(old, new), encoding="utf-8")
 
 
+def council_footer(root: Path, body: str) -> None:
+    """A council's own `_footer.html`, as the theme's wraps it, printing `body`."""
+    (root / "templates").mkdir(exist_ok=True)
+    (root / "templates" / "_footer.html").write_text(
+        f'<footer class="site-footer"><div class="width-container">{body}</div></footer>\n', encoding="utf-8")
+
+
 def embargo_item_9_until_2099(root: Path) -> None:
     change_torbay_meeting(root, "    embargo_until: 2021-03-03\n", "    embargo_until: 2099-03-03\n")
 
@@ -1264,10 +1271,8 @@ def test_a_site_template_never_shows_the_papers_of_an_embargoed_agenda_item(tmp_
     exempt appendices only (helper-20)."""
     root = copy_site(tmp_path / "site")
     embargo_item_9_until_2099(root)
-    (root / "templates").mkdir(exist_ok=True)
-    (root / "templates" / "_footer.html").write_text(
-        '<footer class="site-footer"><div class="width-container"><ul>{% for path, a in corpus.attachments.items() %}'
-        '<li>{{ path }}: {{ (a.text or "")|md }}</li>{% endfor %}</ul></div></footer>\n', encoding="utf-8")
+    council_footer(root, '<ul>{% for path, a in corpus.attachments.items() %}'
+                         '<li>{{ path }}: {{ (a.text or "")|md }}</li>{% endfor %}</ul>')
 
     built = run(root, "build", *QUICK)
 
@@ -1344,14 +1349,13 @@ def test_a_site_template_shows_no_exempt_annex_no_to_follow_minutes_and_no_withh
         "    minutes: attachments/private-minutes.md\n"
         "  - number: 11\n    title: Staffing\n    appendices:\n"
         "      - {title: Staffing annex, markdown: attachments/staffing-annex.md, exempt: 1}\n"), encoding="utf-8")
-    (root / "templates").mkdir(exist_ok=True)
-    (root / "templates" / "_footer.html").write_text(
-        '<footer class="site-footer"><div class="width-container"><ul>{% for path, a in corpus.attachments.items() %}'
-        '<li>{{ path }}: {{ (a.text or "")|md }}</li>{% endfor %}</ul>'
-        '{% if view is defined and view.meeting is defined and view.meeting.items is defined %}'
-        '<ol>{% for item in view.meeting.items %}<li>{{ item.title }}: '
-        '{{ item.embargo_until }} {% for a in item.appendices %}{{ a.title }} {% for p in a.parts %}{{ p.markdown }} '
-        '{% endfor %}{% endfor %}</li>{% endfor %}</ol>{% endif %}</div></footer>\n', encoding="utf-8")
+    council_footer(root, '<ul>{% for path, a in corpus.attachments.items() %}'
+                         '<li>{{ path }}: {{ (a.text or "")|md }}</li>{% endfor %}</ul>'
+                         '{% if view is defined and view.meeting is defined and view.meeting.items is defined %}'
+                         '<ol>{% for item in view.meeting.items %}<li>{{ item.title }}: '
+                         '{{ item.embargo_until }} {% for a in item.appendices %}{{ a.title }} '
+                         '{% for p in a.parts %}{{ p.markdown }} {% endfor %}{% endfor %}</li>{% endfor %}</ol>'
+                         '{% endif %}')
 
     built = run(root, "build", *QUICK)
 
@@ -1381,11 +1385,9 @@ def test_a_withheld_item_shows_no_embargo_and_the_audit_knows_its_files_by_name(
     public page naming a withheld item's file passed the audit, which knew only its text."""
     root = copy_site(tmp_path / "site")
     embargo_item_9_until_2099(root)
-    (root / "templates").mkdir(exist_ok=True)
-    (root / "templates" / "_footer.html").write_text(
-        '<footer class="site-footer"><div class="width-container"><p>{% for m in corpus.meetings.values() %}'
-        '{% for item in m.items %}{{ item.number }}: {{ item.embargo_until }}; {% endfor %}{% endfor %}</p>'
-        '</div></footer>\n', encoding="utf-8")
+    council_footer(root, '<p>{% for m in corpus.meetings.values() %}'
+                         '{% for item in m.items %}{{ item.number }}: {{ item.embargo_until }}; {% endfor %}'
+                         '{% endfor %}</p>')
 
     assert run(root, "build", *QUICK).exit_code == 0
 
@@ -1479,11 +1481,10 @@ def test_a_site_template_never_names_an_exempt_appendix_s_file_and_the_audit_kno
     meeting = root / "content" / "meetings" / "wolverhampton-cabinet-2022-03-16.yaml"
     meeting.write_text(meeting.read_text(encoding="utf-8") + "      - {title: Staffing annex, "
                        "markdown: attachments/disciplinary-hearing-j-smith.md, exempt: 1}\n", encoding="utf-8")
-    (root / "templates").mkdir(exist_ok=True)
-    (root / "templates" / "_footer.html").write_text(
-        '<footer class="site-footer"><div class="width-container"><ul>{% for m in corpus.meetings.values() %}'
-        '{% for item in m.items %}{% for a in item.appendices %}<li>{{ a.title }}: {% for kind, ref in a.parts %}'
-        '{{ ref }} {% endfor %}</li>{% endfor %}{% endfor %}{% endfor %}</ul></div></footer>\n', encoding="utf-8")
+    council_footer(root, '<ul>{% for m in corpus.meetings.values() %}'
+                         '{% for item in m.items %}{% for a in item.appendices %}<li>{{ a.title }}: '
+                         '{% for kind, ref in a.parts %}{{ ref }} {% endfor %}</li>{% endfor %}{% endfor %}'
+                         '{% endfor %}</ul>')
 
     built = run(root, "build", *QUICK)
 

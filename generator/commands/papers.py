@@ -55,8 +55,6 @@ def _papers_folder(root: Path, as_of, drafts: bool) -> Path:
     return root / "output" / ("preview/papers" if _is_preview(as_of, drafts) else "papers")
 
 
-
-
 def _refuse_live_site(root: Path, target: Path, as_of, drafts: bool) -> None:
     """No paper goes where a live site is published from: only a build writes there, deciding
     under its lock what is public (a paper decided before a build that withdrew its record

@@ -205,8 +205,8 @@ def register(cli: click.Group) -> None:
                 if problem.severity is Severity.WARNING:
                     click.echo(str(problem))
         timings = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in report.timings.items())
-        withheld = _withheld_words(sum(not w.is_item for w in report.plan.withheld),
-                                  sum(w.is_item for w in report.plan.withheld)) if report.plan else \
+        state = report.plan.state if report.plan else None      # what the manifest keeps, counts and all
+        withheld = _withheld_words(state.withheld, state.withheld_items) if state else \
             "nothing changed since the last build"
         click.echo(f"built {target}: {len(report.rendered)} rendered, {len(report.reused)} reused, "
                    f"{len(report.removed)} removed, {withheld} ({timings})")

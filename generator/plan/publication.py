@@ -14,8 +14,8 @@ from types import MappingProxyType
 from typing import Mapping
 
 from generator.model.types import Status
-from generator.resolve.corpus import (AppendixView, Corpus, Entry, InspectionView, ItemView, MeetingView,
-                                      ReportView, ServiceView)
+from generator.resolve.corpus import (Corpus, Entry, InspectionView, ItemView, MeetingView, ReportView,
+                                      ServiceView)
 
 
 ITEM = "agenda_item"                  # the kind of a withheld agenda item ("<meeting> item <n>")
@@ -55,13 +55,13 @@ def public_papers(item: ItemView) -> set[str]:
 def open_papers_only(item: ItemView) -> ItemView:
     """A public item as the public see it: an exempt appendix (every appendix of a Part 2 item)
     keeps its title and paragraph and names none of its papers, which go only into the members'
-    pack; a Part 2 item's minutes likewise."""
-    def closed(appendix: AppendixView) -> bool:
-        return item.exempt is not None or appendix.exempt is not None
-    if not any(closed(a) and a.parts for a in item.appendices) and not (item.exempt is not None and item.minutes):
+    pack; a Part 2 item's minutes likewise. (Every appendix of a Part 2 item carries its
+    paragraph: the resolver gives it.)"""
+    if not any(a.exempt is not None and a.parts for a in item.appendices) and \
+            not (item.exempt is not None and item.minutes):
         return item
     return replace(item, minutes=None if item.exempt is not None else item.minutes,
-                   appendices=tuple(replace(a, parts=()) if closed(a) else a for a in item.appendices))
+                   appendices=tuple(replace(a, parts=()) if a.exempt is not None else a for a in item.appendices))
 
 
 def exempt_records(corpus: Corpus, now: dt.datetime, include_drafts: bool = False,
@@ -80,10 +80,9 @@ def exempt_records(corpus: Corpus, now: dt.datetime, include_drafts: bool = Fals
                 f"{mid} item {item.number}" not in held_items
             for appendix in item.appendices:
                 records = [(kind, ref) for kind, ref in appendix.parts if kind in ("inspection", "action_plan")]
-                paragraph = item.exempt if item.exempt is not None else appendix.exempt
-                if paragraph is not None:
+                if appendix.exempt is not None:
                     for record in records:
-                        exempt.setdefault(record, f"exempt (Schedule 12A paragraph {paragraph}): "
+                        exempt.setdefault(record, f"exempt (Schedule 12A paragraph {appendix.exempt}): "
                                                   f"an appendix of {mid} item {item.number}")
                 elif item_open:
                     opened.update(records)
@@ -155,7 +154,7 @@ def _public_corpus(corpus: Corpus, now: dt.datetime, include_drafts: bool, membe
         if item.report_id and item.report_id not in reports:
             return False
         for appendix in item.appendices:
-            if not members and (item.exempt is not None or appendix.exempt is not None):
+            if not members and appendix.exempt is not None:
                 continue              # shown only as a notice: its papers wait for nothing
             for kind, ref in appendix.parts:
                 if kind == "inspection" and ref not in inspections:

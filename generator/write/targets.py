@@ -39,8 +39,9 @@ PUBLISHED_PAPER_FOLDERS = ("papers", "pdf")             # under output/: the pap
 
 def published_papers_folder_holding(target: Path, root: Path) -> Path | None:
     """output/papers or output/pdf, if it holds `target` (or is it): no preview goes there."""
+    holding = folders_holding(target)
     return next((root / "output" / name for name in PUBLISHED_PAPER_FOLDERS
-                 if any(folder == real_path(root / "output" / name) for folder in folders_holding(target))), None)
+                 if real_path(root / "output" / name) in holding), None)
 
 
 def kept_beside_a_site(folder: Path) -> bool:
