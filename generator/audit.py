@@ -2,7 +2,7 @@
 
 It reads an output folder as a stranger would (search-index files opened, PDFs read as
 text) and looks for the fingerprints of everything that must not be public at the audit
-moment: draft and embargoed records (their ids in links, their titles, their sentences)
+moment: draft and embargoed records (their ids, their titles, their sentences, the images only they show)
 and exempt appendices' attachments. It trusts nothing the build wrote about itself.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import hashlib
 import html
 import io
 import json
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from generator.images import image_paths
 from generator.load.files import RECORD_FOLDERS
 from generator.model import ActionPlan
 from generator.plan.outputs import Plan
@@ -62,16 +64,16 @@ def _readable(path: Path) -> str:
     return data.decode("utf-8", errors="replace")
 
 
-def _with_values(path: Path, text: str) -> str:
-    """A data file's text, then its values as they read (JSON escapes a quote mark, CSV doubles one)."""
+def _values(path: Path, text: str) -> list[str]:
+    """A data file's values as they read (JSON escapes a quote mark, CSV doubles one)."""
     if path.suffix == ".json":
         try:
-            return text + "\n" + "\n".join(_strings(json.loads(text)))
+            return list(_strings(json.loads(text)))
         except ValueError:
-            return text
+            return []
     if path.suffix == ".csv":
-        return text + "\n" + "\n".join(cell for row in csv.reader(io.StringIO(text)) for cell in row)
-    return text
+        return [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+    return []
 
 
 def _pdf_text(data: bytes) -> str:
@@ -163,6 +165,25 @@ def shared_with(public: Corpus) -> dict[str, str]:
     return owners
 
 
+def _texts_shown(corpus: Corpus) -> Iterator[str | None]:
+    """Every text of a corpus that pages or papers may show, Markdown and all."""
+    for view in corpus.inspections.values():
+        yield from _inspection_texts(view)
+    for view in corpus.action_plans.values():
+        yield from _plan_texts(view.plan)
+    yield from (view.body for view in corpus.reports.values())
+    yield from (attachment.text for attachment in corpus.attachments.values())
+    yield from (view.meeting.note for view in corpus.meetings.values())
+    yield from (view.council.logo for view in corpus.councils.values())
+
+
+def withheld_images(full: Corpus, public: Corpus) -> set[str]:
+    """The images under content/attachments/ that only withheld or exempt texts show: the
+    whole corpus shows them, the public one does not."""
+    shown = {path for text in _texts_shown(public) for path in image_paths(text)}
+    return {path for text in _texts_shown(full) for path in image_paths(text)} - shown
+
+
 def _title(full: Corpus, kind: str, record_id: str) -> str | None:
     """The name a page would give a withheld record."""
     if kind == "inspection" and record_id in full.inspections:
@@ -218,6 +239,8 @@ def fingerprints(full: Corpus, public_plan: Plan, public_text: str = "") -> dict
         text = _words(attachment)
         marks.setdefault(f"attachment:{ref}", ("a paper of an agenda item that is withheld",
                                                _sentences(text, shown_anyway=public_text)))
+    for ref in sorted(withheld_images(full, public)):        # found by name here, by bytes in `audit_output`
+        marks.setdefault(f"attachment:{ref}", ("an image only withheld or exempt papers show", []))
     return marks
 
 
@@ -226,17 +249,27 @@ SITE_FOLDERS = {kind: folder for folder, (kind, _) in RECORD_FOLDERS.items()}   
 
 def _id_pattern(record: str, public_ids: set[str]) -> re.Pattern:
     """Where a name or a text means `record` ("kind:id", or "attachment:path": that path): its
-    folder at a path's edge (`inspections/x/`, `../inspections/x.pdf`), and, unless a public
-    record of another kind has the same id, the bare forms a page in that folder, a paper's
-    name or a data file use (`"x/`, `x.pdf`). At an edge: a public `y-x` is not `x`."""
+    folder at a path's edge (`inspections/x/`, `../inspections/x.pdf`) or `inspection:x` (the
+    feed's tag), and, unless a public record of another kind has the same id, the bare forms a
+    page in that folder, a file's name or a data file use (`"x/`, `x.pdf`, `x.json`, `"x"`,
+    `>x<`). At an edge: a public `y-x` is not `x`."""
     kind, name = record.split(":", 1)
     if kind == "attachment":
         return re.compile(re.escape(name))
     folder, rid = re.escape(SITE_FOLDERS.get(kind, kind)), re.escape(name)
-    forms = [rf"(?:^|[/\"'=(\s]){folder}/{rid}(?:[/.#?\"'\s]|$)"]
+    forms = [rf"(?:^|[/\"'=(\s]){folder}/{rid}(?:[/.#?\"'\s]|$)",
+             rf"(?:^|[^\w.-]){re.escape(kind)}:{rid}(?![\w.-])"]            # a feed's tag:...:inspection:<id>
     if name not in public_ids:
-        forms += [rf"(?:^|[/\"'=(\s]){rid}/", rf"(?:^|[^\w.-]){rid}\.pdf"]
+        forms += [rf"(?:^|[/\"'=(\s]){rid}/",
+                  rf"(?:^|[^\w.-]){rid}\.[a-z0-9]{{1,5}}(?![\w-])",         # a file named for it: <id>.pdf, <id>.json
+                  rf"[\"'>] ?{rid} ?[\"'<]"]                                # quoted, or an element's whole text
     return re.compile("|".join(forms))
+
+
+def _bare_id(record: str, public_ids: set[str]) -> str | None:
+    """The id a data file's value or cell may be, whole (unless a public record has it too)."""
+    kind, name = record.split(":", 1)
+    return None if kind == "attachment" or name in public_ids else name
 
 
 def audit_output(site: Path, full: Corpus, public_plan: Plan, contents: dict[str, tuple[str, ...]],
@@ -247,6 +280,12 @@ def audit_output(site: Path, full: Corpus, public_plan: Plan, contents: dict[str
     public_ids = {rid for kind in (public.inspections, public.action_plans, public.reports, public.meetings,
                                    public.indicators, public.services, public.councils) for rid in kind}
     patterns = {record: _id_pattern(record, public_ids) for record in marks}
+    bare_ids = {record: name for record in marks if (name := _bare_id(record, public_ids))}
+    # An image that only withheld papers show, copied under any name: its bytes as read or as published.
+    images = {digest: f"attachment:{ref}" for ref in withheld_images(full, public)
+              for digest in (full.attachments[ref].digest,
+                             hashlib.sha256(full.attachments[ref].raw or b"").hexdigest())
+              if ref in full.attachments}
     shared = shared_with(public_plan.corpus)
     leaks = []
     files: dict[str, tuple[str, ...]] = {}
@@ -264,16 +303,23 @@ def audit_output(site: Path, full: Corpus, public_plan: Plan, contents: dict[str
         by_name = {record: found.group(0).strip() for record, pattern in patterns.items()
                    if (found := pattern.search("/" + relative))}
         leaks += [Leak(relative, record, marks[record][0], needle, None) for record, needle in sorted(by_name.items())]
-        if path.suffix in (".css", ".js", ".png", ".svg", ".woff", ".woff2", ".wasm") or \
-                relative.startswith("pagefind/") and path.suffix in (".js", ".css", ".wasm"):
-            continue
+        image = images.get(hashlib.sha256(path.read_bytes()).hexdigest())
+        if image is not None and image not in by_name:
+            by_name[image] = relative
+            leaks.append(Leak(relative, image, marks[image][0], "the image's bytes", None))
+        # Every file is read, scripts, styles and images too: any of them may hold text.
         text = _readable(path)
+        values = set()
         if path.suffix != ".pdf":       # as the text reads too: **words** are <strong>words</strong> on a page
-            text = html.unescape(_with_values(path, text))
+            values = set(_values(path, text))
+            text = html.unescape("\n".join([text, *values]))
             text += "\n" + re.sub(r"</?[a-zA-Z][^>]*>", "", text)
         text = _normalise(text)
         for record, (reason, strings) in marks.items():
             if record in by_name:
+                continue
+            if bare_ids.get(record) in values:
+                leaks.append(Leak(relative, record, reason, bare_ids[record], None))
                 continue
             if found := patterns[record].search(text):
                 leaks.append(Leak(relative, record, reason, found.group(0).strip(), None))

@@ -34,6 +34,8 @@ from generator.problems import Problem, Severity
 # What a file's name promises, and the formats its bytes may then be.
 IMAGE_SUFFIXES = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WebP", ".svg": "SVG"}
 LOGO_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")      # what the site copies and shows as a logo
+# An image a text shows: always a path under content/ (`resolver.check_markdown_targets` refuses others).
+_IMAGE_PATH = re.compile(r"attachments/[^\s()\[\]<>\"']+?\.(?:png|jpe?g|gif|webp|svg)(?![\w.-])", re.IGNORECASE)
 
 _REMOVED_ELEMENTS = frozenset({"script", "foreignobject", "iframe", "frame", "frameset", "object", "embed",
                                "applet", "handler", "listener", "base", "meta", "link"})
@@ -43,6 +45,11 @@ _SAFE_DATA = re.compile(r"data:image/(?:png|jpe?g);base64,[a-z0-9+/=\s]*", re.IG
 _CSS_URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)", re.IGNORECASE | re.DOTALL)
 _START_TAG = re.compile(rb"""<[^\s/>]+(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*/?>""")
 _ATTRIBUTE = re.compile(rb"""\s+([^\s=/>]+)\s*=\s*(?:"[^"]*"|'[^']*')""")
+
+
+def image_paths(text: str | None) -> set[str]:
+    """The images under content/attachments/ a Markdown or HTML text names."""
+    return set(_IMAGE_PATH.findall(text or ""))
 
 
 def image_format(data: bytes) -> str | None:

@@ -1623,17 +1623,27 @@ def test_the_audit_names_no_public_file_for_a_withheld_id_it_merely_ends_or_shar
         audited.output
 
 
-def test_the_audit_finds_a_withheld_id_in_a_relative_link_a_paper_s_name_or_a_data_file(tmp_path):
-    """Looking for `/inspections/<id>/` alone missed `href="inspections/<id>/index.html"` on the
-    home page, `"pdf": "<id>.pdf"` in data, a file named `<id>.pdf` and the manifest's entries
-    (helper-26); each is planted alone, with no words of the record, in a built site."""
+def sandwell_a_draft_and_built(tmp_path: Path) -> tuple[Path, Path]:
+    """The shipped site with sandwell-2018 a draft, built, and its audit clean: (root, site)."""
     root = copy_site(tmp_path / "site")
     inspection = root / "content" / "inspections" / "sandwell-2018.yaml"
     inspection.write_text(inspection.read_text(encoding="utf-8").replace("status: published", "status: draft"),
                           encoding="utf-8")
     assert run(root, "build", *QUICK).exit_code == 0
-    site = root / "output" / "site"
     assert run(root, "check", "--audit").exit_code == 0
+    return root, root / "output" / "site"
+
+
+def files_leaking(audit_output: str, record: str) -> set[str]:
+    return {line.split(":", 1)[0].removeprefix("LEAK ") for line in audit_output.splitlines()
+            if line.startswith("LEAK ") and record in line}
+
+
+def test_the_audit_finds_a_withheld_id_in_a_relative_link_a_paper_s_name_or_a_data_file(tmp_path):
+    """Looking for `/inspections/<id>/` alone missed `href="inspections/<id>/index.html"` on the
+    home page, `"pdf": "<id>.pdf"` in data, a file named `<id>.pdf` and the manifest's entries
+    (helper-26); each is planted alone, with no words of the record, in a built site."""
+    root, site = sandwell_a_draft_and_built(tmp_path)
     home = site / "index.html"
     home.write_text(home.read_text(encoding="utf-8").replace(
         "</main>", '<a href="inspections/sandwell-2018/index.html">Latest</a></main>'), encoding="utf-8")
@@ -1648,8 +1658,7 @@ def test_the_audit_finds_a_withheld_id_in_a_relative_link_a_paper_s_name_or_a_da
 
     audited = run(root, "check", "--audit")
 
-    leaking = {line.split(":", 1)[0].removeprefix("LEAK ") for line in audited.output.splitlines()
-               if line.startswith("LEAK ") and "inspection:sandwell-2018" in line}
+    leaking = files_leaking(audited.output, "inspection:sandwell-2018")
     assert leaking == {"index.html", "inspections/index.html", "data/inspections.json", "papers/sandwell-2018.pdf"}, \
         audited.output
 
@@ -1674,3 +1683,79 @@ def test_an_open_item_held_back_opens_no_exempt_record(tmp_path):
     assert "torbay-2021-oocd" not in (root / "output" / "site" / "action-plans" / "index.html").read_text(
         encoding="utf-8")
     assert not (root / "output" / "site" / "action-plans" / "torbay-2021-oocd").exists()
+
+
+# === 35. AUDIT: a withheld id alone, files it never read, an exempt paper's image (helper-27) ====
+
+SANDWELL_SENTENCE = ("HM Inspectorate of Probation inspected Sandwell Youth Offending Service, which covers "
+                     "six towns in the West Midlands Combined Authority area, from August 2018 and rated it "
+                     "Good overall.")
+
+
+def test_the_audit_finds_a_withheld_id_alone_in_data_the_feed_or_a_file_s_name_and_reads_every_file(tmp_path):
+    """The audit looked for a withheld id only as a folder or `<id>.pdf`, and skipped scripts,
+    styles and SVGs: a CSV cell or JSON value that is the id alone, the feed's
+    `tag:...:inspection:<id>`, `data/<id>.json`, a table cell, and the record's words in a
+    script or an SVG all passed with "0 leaks" (helper-27). Each is planted alone."""
+    root, site = sandwell_a_draft_and_built(tmp_path)
+    (site / "data" / "planted.csv").write_text("id,rating\nsandwell-2018,Good\n", encoding="utf-8")
+    (site / "data" / "planted.json").write_text('{"previous": "sandwell-2018"}', encoding="utf-8")
+    feed = site / "feed.xml"
+    feed.write_text(feed.read_text(encoding="utf-8").replace(
+        "</feed>", "<entry><id>tag:scrutiny,2021:inspection:sandwell-2018</id></entry></feed>"), encoding="utf-8")
+    (site / "data" / "sandwell-2018.json").write_text("{}", encoding="utf-8")
+    page = site / "accessibility" / "index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace(
+        "</main>", "<table><tr><td>sandwell-2018</td></tr></table></main>"), encoding="utf-8")
+    script = next((site / "assets").glob("*.js"))
+    script.write_text(script.read_text(encoding="utf-8") + f"\n// {SANDWELL_SENTENCE}\n", encoding="utf-8")
+    (site / "assets" / "planted.svg").write_text(
+        f'<svg xmlns="http://www.w3.org/2000/svg"><text>{SANDWELL_SENTENCE}</text></svg>', encoding="utf-8")
+
+    audited = run(root, "check", "--audit")
+
+    leaking = files_leaking(audited.output, "inspection:sandwell-2018")
+    assert leaking == {"data/planted.csv", "data/planted.json", "feed.xml", "data/sandwell-2018.json",
+                       "accessibility/index.html", script.relative_to(site).as_posix(), "assets/planted.svg"}, \
+        audited.output
+
+
+ONE_PIXEL_PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS"
+                 b"\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\xcf\xc0\x00\x00\x03\x01\x01\x00\xc9\xfe\x92\xef\x00\x00\x00"
+                 b"\x00IEND\xaeB`\x82")
+
+
+def test_the_audit_knows_an_image_only_an_exempt_paper_shows_by_its_name_and_its_bytes(tmp_path):
+    """docs/publishing.md says the audit finds "the images only they show" of exempt and
+    withheld papers; it fingerprinted their words alone, so the exempt annex's chart, linked
+    from a page or copied under another name, passed (helper-27). An image a public paper
+    shows too is no leak."""
+    root = copy_site(tmp_path / "site")
+    attachments = root / "content" / "attachments"
+    (attachments / "staffing-chart.png").write_bytes(ONE_PIXEL_PNG)
+    (attachments / "peer-chart.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"><title>Peer</title></svg>', encoding="utf-8")
+    (attachments / "staffing-annex.md").write_text(
+        "---\ntitle: Staffing annex\n---\n![Posts by team](attachments/staffing-chart.png)\n\n"
+        "![The peer team's findings](attachments/peer-chart.svg)\n", encoding="utf-8")
+    peer = attachments / "torbay-peer-review.md"
+    peer.write_text(peer.read_text(encoding="utf-8") + "\n![The peer team's findings](attachments/peer-chart.svg)\n",
+                    encoding="utf-8")
+    meeting = root / "content" / "meetings" / "wolverhampton-cabinet-2022-03-16.yaml"
+    meeting.write_text(meeting.read_text(encoding="utf-8") + "      - {title: Staffing annex, "
+                       "markdown: attachments/staffing-annex.md, exempt: 1}\n", encoding="utf-8")
+    assert run(root, "build", *QUICK).exit_code == 0
+    site = root / "output" / "site"
+    assert not [p for p, data in all_files(site).items() if b"staffing-chart" in data or data == ONE_PIXEL_PNG]
+    assert run(root, "check", "--audit").exit_code == 0
+    page = site / "about" / "index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace(
+        "</main>", '<img src="../attachments/staffing-chart.png" alt="Posts">'
+                   '<img src="../attachments/peer-chart.svg" alt="Peer"></main>'), encoding="utf-8")
+    (site / "assets" / "chart-copy.png").write_bytes(ONE_PIXEL_PNG)
+
+    audited = run(root, "check", "--audit")
+
+    leaks = sorted(line.split(" (")[0] for line in audited.output.splitlines() if line.startswith("LEAK "))
+    assert leaks == ["LEAK about/index.html: attachment:attachments/staffing-chart.png",
+                     "LEAK assets/chart-copy.png: attachment:attachments/staffing-chart.png"], audited.output
