@@ -148,7 +148,7 @@ def test_drafts_lists_drafts_and_what_waits_for_them(listing):
         ("action plan", "torbay-2024-plan", "content/action-plans/torbay-2024-plan.yaml"),
     ]
     assert table[0][3].startswith("draft")
-    assert table[2][3].startswith("waits for a draft")
+    assert table[2][3] == "waits for inspection torbay-2024, which is withheld"
     assert "torbay-2021" not in result.stdout, "embargoed records are not drafts"
 
 

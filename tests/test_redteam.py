@@ -1759,3 +1759,38 @@ def test_the_audit_knows_an_image_only_an_exempt_paper_shows_by_its_name_and_its
     leaks = sorted(line.split(" (")[0] for line in audited.output.splitlines() if line.startswith("LEAK "))
     assert leaks == ["LEAK about/index.html: attachment:attachments/staffing-chart.png",
                      "LEAK assets/chart-copy.png: attachment:attachments/staffing-chart.png"], audited.output
+
+
+# === 36. LEAK: a public report about a withheld record (helper-27) =============================
+
+def test_a_report_about_a_withheld_record_waits_for_it(tmp_path):
+    """A report whose front matter names a draft action plan was published, its blocks saying
+    "not available in this version" and its words about the plan on the page: whatever draws
+    on a withheld record is withheld with it, and `list drafts` says what it waits for."""
+    root = copy_site(tmp_path / "site")
+    plan = root / "content" / "action-plans" / "dudley-2019-progress.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("status: published", "status: draft"),
+                    encoding="utf-8")
+
+    built = run(root, "build", *QUICK)
+
+    assert built.exit_code == 0, built.output
+    site = root / "output" / "site"
+    assert not (site / "reports" / "dudley-yos-action-plan-update").exists()
+    showing = sorted(p for p, data in all_files(site).items()
+                     if b"how the Youth Offending Service has progressed against its inspection" in data)
+    assert showing == [], showing
+    listed = run(root, "list", "drafts")
+    assert "waits for action plan dudley-2019-progress" in listed.output, listed.output
+
+
+def test_list_drafts_names_the_draft_meeting_its_items_wait_for(tmp_path):
+    """A draft meeting's items were listed as waiting for "a draft, an exempt record or a file
+    with errors" (helper-26): the listing now gives the build's reason, the meeting by name."""
+    root = copy_site(tmp_path / "site")
+    change_torbay_meeting(root, "status: published", "status: draft")
+
+    listed = run(root, "list", "drafts", "--as-of", "2021-03-04")
+
+    item = next(line for line in listed.output.splitlines() if "torbay-cyp-osb-2021-03-01 item 9" in line)
+    assert item.endswith("waits for meeting torbay-cyp-osb-2021-03-01, which is withheld"), listed.output

@@ -17,7 +17,7 @@ from typing import Iterable
 
 from generator.clock import LONDON
 from generator.model.types import Status
-from generator.plan.publication import ITEM, exempt_records, public_corpus
+from generator.plan.publication import ITEM, public_corpus
 from generator.plan.state import release_moments
 from generator.resolve.corpus import Corpus
 from generator.rules.progress import action_status, is_overdue
@@ -115,20 +115,24 @@ def held_back(corpus: Corpus, now: dt.datetime) -> list[Held]:
     for kind, rid, _, draft, embargo in found:
         if not draft and embargo is not None and release.get((kind, rid)) == embargo:
             by_own.setdefault(embargo, []).append(rid)
-    exempt = exempt_records(corpus, now)
+    # What no moment releases: the build's own reason (an exemption, the record it waits for).
+    _, withheld = public_corpus(corpus, now)
+    why = {(w.kind, w.id): w.reason for w in withheld}
+    for mid, meeting, _, item in _items(corpus):
+        if ("meeting", mid) in hidden:
+            why.setdefault((ITEM, f"{mid} item {item.number}"), f"waits for meeting {mid}, which is withheld")
     return [Held(kind, rid, path, draft, embargo, release.get((kind, rid)),
-                 exempt[kind, rid] if (kind, rid) in exempt and not draft else
-                 _reason(rid, draft, embargo, release.get((kind, rid)), now, by_own))
+                 _reason(rid, draft, embargo, release.get((kind, rid)), now, by_own, why.get((kind, rid))))
             for kind, rid, path, draft, embargo in found]
 
 
 def _reason(rid: str, draft: bool, embargo: dt.datetime | None, release: dt.datetime | None,
-            now: dt.datetime, by_own: dict[dt.datetime, list[str]]) -> str:
+            now: dt.datetime, by_own: dict[dt.datetime, list[str]], why: str | None) -> str:
     own = embargo if embargo is not None and embargo > now else None
     if draft:
         return "draft: set 'status: published' to release it"
     if release is None:
-        return "waits for a draft, an exempt record or a file with errors it depends on"
+        return why or "waits for a draft, an exempt record or a file with errors it depends on"
     if own is not None and own == release:
         return f"embargoed until {when(own)}"
     others = [other for other in by_own.get(release, []) if other != rid]

@@ -2,8 +2,9 @@
 
 A record is public when it is not a draft and its embargo (if any) has ended. Anything
 that depends on a withheld record is withheld with it: an action plan of an embargoed
-inspection, an agenda item whose report or appendix is not yet public (it is listed
-"To Follow", as real agendas do, with no papers).
+inspection, a report about one (the records its front matter names), an agenda item whose
+report or appendix is not yet public (it is listed "To Follow", as real agendas do, with no
+papers).
 """
 
 from __future__ import annotations
@@ -129,23 +130,33 @@ def _public_corpus(corpus: Corpus, now: dt.datetime, include_drafts: bool, membe
 
     exempt = {} if members else exempt_records(corpus, now, include_drafts, held_items)
 
-    def keep(kind: str, mapping: Mapping[str, Entry], also=lambda e: True) -> dict:
+    def keep(kind: str, mapping: Mapping[str, Entry], waits_for=lambda e: None) -> dict:
         kept = {}
         for key, entry in mapping.items():
             if not is_public(entry, now, include_drafts):
                 withheld.append(Withheld(kind, key, entry.path, _reason(entry)))
             elif (kind, key) in exempt:
                 withheld.append(Withheld(kind, key, entry.path, exempt[kind, key]))
-            elif not also(entry):
-                withheld.append(Withheld(kind, key, entry.path, "depends on a withheld record"))
+            elif (record := waits_for(entry)) is not None:
+                withheld.append(Withheld(kind, key, entry.path, f"waits for {record}, which is withheld"))
             else:
                 kept[key] = entry
         return kept
 
     inspections = keep("inspection", corpus.inspections)
-    plans = keep("action_plan", corpus.action_plans, lambda p: p.inspection_id in inspections)
+    plans = keep("action_plan", corpus.action_plans,
+                 lambda p: None if p.inspection_id in inspections else f"inspection {p.inspection_id}")
     indicators = keep("indicators", corpus.indicators)
-    reports = keep("report", corpus.reports)
+
+    def report_waits_for(report: ReportView) -> str | None:
+        """A report's blocks draw on the records its front matter names, and its words are
+        about them: it is public only with them."""
+        front = report.front
+        return next((f"{noun} {ref}" for noun, ref, public in (
+            ("inspection", front.inspection, inspections), ("action plan", front.action_plan, plans),
+            ("indicators", front.indicators, indicators)) if ref is not None and ref not in public), None)
+
+    reports = keep("report", corpus.reports, report_waits_for)
     meetings = keep("meeting", corpus.meetings)
 
     def item_public(item: ItemView) -> bool:
