@@ -448,6 +448,29 @@ def test_a_publish_rehearsal_aimed_at_the_live_release_folder_is_refused(tmp_pat
     assert rehearsal.returncode != 0
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("inside", ["the live DEST's current release", "output/site"])
+def test_a_publish_rehearsal_inside_a_live_folder_is_refused(tmp_path, make_site, inside):
+    """A rehearsal DEST was asked only about its own mark: `tools/publish --as-of LATER
+    www/current/rehearse` (or `SITE/output/site/rehearsal`) put the embargoed inspection into
+    a folder the web server serves (helper-28). `build -o` refuses both; so does publish now,
+    before it makes anything there."""
+    later = later_than_now()
+    root = make_site(tmp_path / "site", {"inspections/torbay-2026.yaml": withheld_inspection("published", later)})
+    www = tmp_path / "www"
+    assert publish(root, www).returncode == 0
+    dest = www / "current" / "rehearse" if inside.startswith("the live") else root / "output" / "site" / "rehearsal"
+
+    rehearsal = publish(root, dest, "--as-of", later)
+
+    assert rehearsal.returncode == 2, rehearsal.stdout + rehearsal.stderr
+    assert "is or may be served as the live site" in rehearsal.stderr
+    assert not dest.exists()
+    showing = [p for tree in (www, root / "output" / "site") for p, data in all_files(tree).items()
+               if b"torbay-2026" in data]
+    assert showing == [], showing
+
+
 # === 13. OTHER: a symbolic link in the spare folder passes for the live file and goes live =====
 
 def test_a_link_in_the_spare_folder_never_goes_live(tmp_path):
