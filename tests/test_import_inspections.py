@@ -23,10 +23,12 @@ import pytest
 from generator.authoring.inspections import area_key, named_standards, read_rating
 from generator.authoring.scaffold import load_frameworks
 from generator.build import check_site
+from generator.clock import LONDON
 from generator.rules.hmip import frameworks_for
 from national_helpers import (FOLDED, NAME, ONE_STANDARD, RATINGS, REPO, TABLE, area_name, band, by_area,
                               copy_of, day_of, expected_record, import_file, load, records, scrutiny, table_rows,
                               whole_score)
+from leak_helpers import plant_embargoed_inspection
 from site_helpers import AS_OF, all_files, build, copy_site
 
 
@@ -342,6 +344,36 @@ def test_ratings_csv_from_a_build_imports_into_an_empty_site_with_the_same_ratin
     original = ratings_by_standard(exported.read_bytes())
     assert ratings_by_standard(again) == original
     assert {i for i, _ in original} == {p.stem for p in (REPO / "content" / "inspections").glob("*.yaml")}
+
+
+@pytest.mark.parametrize("preview", ["drafts", "a later moment"])
+def test_a_preview_s_ratings_csv_imports_no_draft_or_embargoed_inspection(tmp_path, preview):
+    """A preview's data/ratings.csv (with drafts, or a rehearsal at a later moment) holds
+    inspections the site it came from has not published; imported into another site they were
+    published there at once (helper-28). Its rows say each one's status and embargo, and the
+    import refuses those that are not public yet."""
+    shipped = copy_site(tmp_path / "shipped")
+    if preview == "drafts":
+        inspection = shipped / "content" / "inspections" / "sandwell-2018.yaml"
+        inspection.write_text(inspection.read_text(encoding="utf-8").replace("status: published", "status: draft"),
+                              encoding="utf-8")
+        build(shipped, output=tmp_path / "preview", drafts=True)
+        withheld, expected = "sandwell-2018", "the inspection is a draft in the site this file came from"
+    else:
+        plant_embargoed_inspection(shipped, dt.datetime(2098, 1, 1, tzinfo=LONDON))
+        build(shipped, output=tmp_path / "preview", now=dt.datetime(2099, 1, 1, tzinfo=LONDON))
+        withheld, expected = "torbay-2026", "the inspection is embargoed until 2098-01-01 00:00 in the site"
+    exported = tmp_path / "preview" / "data" / "ratings.csv"
+    assert f"\n{withheld}," in exported.read_text(encoding="utf-8-sig")
+    empty = tmp_path / "empty"
+    (empty / "content").mkdir(parents=True)
+    (empty / "content" / "site.yaml").write_text("title: Round trip\norganisation: Test\n", encoding="utf-8")
+
+    run = import_file(empty, exported)
+
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert expected in run.stdout + run.stderr
+    assert not (empty / "content" / "inspections" / f"{withheld}.yaml").exists()
 
 
 # -- errors ----------------------------------------------------------------------------------------

@@ -38,11 +38,12 @@ from typing import Any, Callable, Iterable, Iterator
 from generator.authoring import AuthoringError
 from generator.authoring.spreadsheet import (HEADER_SEARCH_ROWS, Cell, CellError, Sheet, clean_text,
                                              column_letter, parse_date, read_xlsx, slug, yaml_text)
+from generator.clock import LONDON
 from generator.load.documents import read_document
 from generator.load.files import ID_PATTERN
 from generator.model import Council, Framework, Inspection, Service
 from generator.model.inspection import NOT_RATED, imported_digest
-from generator.model.types import Rating, parse_rating
+from generator.model.types import Rating, parse_local_datetime, parse_rating
 from generator.problems import Problem, Severity
 from generator.rules import hmip
 from generator.validate import validate_document
@@ -132,7 +133,8 @@ DTI_COLUMNS = {"area": "la_name", "reference": "la_ref", "score_percent": "score
 OURS_COLUMNS = {"inspection": "inspection", "area": "service", "council": "council", "framework": "framework",
                 "inspection_type": "inspection_type", "published": "published", "rating": "overall_rating",
                 "score": "overall_score", "score_percent": "overall_score_percent", "standard": "standard",
-                "standard_rating": "published_rating", "report_url": "report_url", "joint": "joint"}
+                "standard_rating": "published_rating", "report_url": "report_url", "joint": "joint",
+                "status": "status", "embargo_until": "embargo_until"}
 DTI_REQUIRED = ("la_name", "publication_date", "overall_rating")
 OURS_REQUIRED = ("inspection", "service", "framework", "standard", "published_rating")
 
@@ -297,6 +299,8 @@ class Row:
     inspection_type: At | None = None
     joint: At | None = None
     record_id: str | None = None  # ours: the inspection's id in the site it came from
+    status: At | None = None      # ours: the record's status and embargo in the site it came from
+    embargo_until: At | None = None
     standards: list[At] = field(default_factory=list)   # Data to Insight: header = the column; ours: header = number
 
 
@@ -330,7 +334,7 @@ def read_rows(sheet: Sheet, layout: Layout) -> Iterator[Row]:
                 yield current
             current = Row(index + 1, cell("area"), cell("council"), cell("published"), cell("rating"), cell("score"),
                           cell("score_percent"), cell("report_url"), cell("framework"), cell("inspection_type"),
-                          cell("joint"), inspection)
+                          cell("joint"), inspection, status=cell("status"), embargo_until=cell("embargo_until"))
         standard, rating = cell("standard"), cell("standard_rating")
         if standard is not None and standard.text and rating is not None:
             current.standards.append(At(rating.row, rating.column, standard.text, rating.value))
@@ -521,6 +525,7 @@ class Importer:
         area, joint = area_of(given or "")
         if row.joint is not None and (row.joint.text or "").lower() in ("yes", "true"):
             joint = True
+        self.not_public_there(row)
         given_framework = row.framework is not None and bool(row.framework.text)
         published = self.published(row.published, row, needed=not given_framework)
         day = dt.date.fromisoformat(published if len(published) == 10 else published + "-01") if published else None
@@ -578,6 +583,25 @@ class Importer:
         council = row.council.text if row.council and row.council.text else area
         left_out = [p.field for p in self.problems[before:] if p.severity is Severity.WARNING and p.field]
         return Built(row, area, council, joint, framework_id, published, data, left_out)
+
+    def not_public_there(self, row: Row) -> None:
+        """A row of a preview's data/ratings.csv may be a draft, or embargoed, in the site it
+        came from: imported as it stands it would be published here at once."""
+        status = row.status.text if row.status else None
+        if status and status != "published":
+            self.problem(row.status, Severity.ERROR, f"the inspection is a {status} in the site this file came "
+                         "from (a preview's export); it is not imported",
+                         "import the public site's data/ratings.csv, or record it by hand with its status")
+        embargo = row.embargo_until.text if row.embargo_until else None
+        if embargo:
+            try:
+                until = parse_local_datetime(embargo)
+            except ValueError:
+                until = None
+            if until is None or until > dt.datetime.now(LONDON):
+                self.problem(row.embargo_until, Severity.ERROR, f"the inspection is embargoed until {embargo} in "
+                             "the site this file came from (a rehearsal's export); it is not imported",
+                             "import it once the embargo has ended, or record it by hand with its embargo_until")
 
     def score(self, row: Row, framework_id: str | None, framework: Framework | None, rating: Rating | None
               ) -> int | None:

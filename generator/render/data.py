@@ -115,7 +115,7 @@ RATINGS_COLUMNS = ["inspection", "service", "council", "framework", "inspection_
                    "overall_score", "standard", "standard_name", "counted_in_score", "published_rating",
                    "computed_rating_advisory", "lowest_key_question_percent", "cases", "report_url",
                    "overall_score_percent", "max_score", "joint", "imported_from", "imported_row",
-                   "edited_since_import"]
+                   "edited_since_import", "status", "embargo_until"]
 
 
 def _ratings_rows(corpus: Corpus, view: InspectionView) -> str:
@@ -134,7 +134,8 @@ def _ratings_rows(corpus: Corpus, view: InspectionView) -> str:
                           "" if s.lowest_percent is None else f"{s.lowest_percent:.1f}",
                           "" if s.cases is None else s.cases, view.inspection.report_url or "",
                           "" if percent is None else f"{percent:.2f}", view.max_score or "",
-                          "yes" if view.inspection.joint else "no", *imported])
+                          "yes" if view.inspection.joint else "no", *imported, view.status.value,
+                          "" if view.embargo_until is None else f"{view.embargo_until:%Y-%m-%d %H:%M}"])
     return buffer.getvalue()
 
 
