@@ -8,12 +8,14 @@ and exempt appendices' attachments. It trusts nothing the build wrote about itse
 
 from __future__ import annotations
 
+import base64
 import csv
 import gzip
 import hashlib
 import html
 import io
 import json
+import os
 import re
 import zlib
 from dataclasses import dataclass
@@ -47,32 +49,35 @@ class AuditResult:
     leaks: tuple[Leak, ...]
 
 
-def _readable(path: Path) -> str:
-    data = path.read_bytes()
+def _readable(data: bytes) -> str:
+    """A file's text as a reader would get it: unpacked, a PDF's text (by its bytes, whatever
+    its name), UTF-16 by its byte-order mark."""
     if data[:2] == b"\x1f\x8b":
         try:
             data = gzip.decompress(data)
         except (OSError, EOFError):
             pass
-    elif path.suffix == ".pdf" or data[:5] == b"%PDF-":      # a PDF under another name reads as one too
-        return _pdf_text(data)
     elif data[:1] == b"\x78":
         try:
             data = zlib.decompress(data)
         except zlib.error:
             pass
+    if data[:5] == b"%PDF-":
+        return _pdf_text(data)
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return data.decode("utf-16", errors="replace")
     return data.decode("utf-8", errors="replace")
 
 
 def _values(path: Path, text: str) -> list[str]:
     """A data file's values as they read (JSON escapes a quote mark, CSV doubles one)."""
-    if path.suffix == ".json":
-        try:
+    try:
+        if path.suffix == ".json":
             return list(_strings(json.loads(text)))
-        except ValueError:
-            return []
-    if path.suffix == ".csv":
-        return [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+        if path.suffix == ".csv":
+            return [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+    except (ValueError, RecursionError, csv.Error):
+        pass                           # not data after all: its text is read as it is
     return []
 
 
@@ -81,10 +86,10 @@ def _pdf_text(data: bytes) -> str:
         from pypdf import PdfReader
         reader = PdfReader(io.BytesIO(data))
         text = "\n".join(page.extract_text() or "" for page in reader.pages)
-        title = (reader.metadata or {}).get("/Title", "")
-        return f"{title}\n{text}"
-    except Exception as exc:          # an unreadable PDF is itself worth reporting
-        return f"<unreadable PDF: {exc}>"
+        metadata = "\n".join(str(value) for value in (reader.metadata or {}).values())
+        return f"{metadata}\n{text}"
+    except Exception as exc:          # an unreadable PDF is itself worth reporting, with its bytes as text
+        return f"<unreadable PDF: {exc}>\n" + data.decode("utf-8", errors="replace")
 
 
 def _normalise(text: str) -> str:
@@ -177,11 +182,14 @@ def _texts_shown(corpus: Corpus) -> Iterator[str | None]:
     yield from (view.council.logo for view in corpus.councils.values())
 
 
+def _images_shown(corpus: Corpus) -> set[str]:
+    return {path for text in _texts_shown(corpus) for path in image_paths(text)}
+
+
 def withheld_images(full: Corpus, public: Corpus) -> set[str]:
     """The images under content/attachments/ that only withheld or exempt texts show: the
     whole corpus shows them, the public one does not."""
-    shown = {path for text in _texts_shown(public) for path in image_paths(text)}
-    return {path for text in _texts_shown(full) for path in image_paths(text)} - shown
+    return _images_shown(full) - _images_shown(public)
 
 
 def _title(full: Corpus, kind: str, record_id: str) -> str | None:
@@ -202,16 +210,19 @@ def fingerprints(full: Corpus, public_plan: Plan, public_text: str = "") -> dict
     `public_text`: what public pages may show anyway (`shown_anyway`)."""
     marks: dict[str, tuple[str, list[str]]] = {}
     public = public_plan.corpus
+    # An agenda item keeps its title when its cover report is withheld ("To Follow").
     public_titles = {*(v.title for v in public.inspections.values()),
                      *(v.plan.title for v in public.action_plans.values()),
-                     *(v.front.title for v in public.reports.values()), *(v.title for v in public.meetings.values())}
+                     *(v.front.title for v in public.reports.values()), *(v.title for v in public.meetings.values()),
+                     *(item.title for v in public.meetings.values() for item in v.items)}
     for item in public_plan.withheld:
         if item.is_item:
             continue                  # an agenda item's papers are fingerprinted below, as files
         key = f"{item.kind}:{item.id}"
         strings = []                          # its id is looked for as a pattern (`_id_pattern`)
         title = _title(full, item.kind, item.id)
-        if title and title not in public_titles:      # a public record of the same name is no leak
+        # A public title holding it ("Minutes" in "Minutes of the last meeting") is no leak.
+        if title and not any(title in shown for shown in public_titles) and _plain(title) not in public_text:
             strings.append(_normalise(title))
         if item.kind == "inspection" and item.id in full.inspections:
             strings += _sentences(*_inspection_texts(full.inspections[item.id]), shown_anyway=public_text)
@@ -247,52 +258,84 @@ def fingerprints(full: Corpus, public_plan: Plan, public_text: str = "") -> dict
 SITE_FOLDERS = {kind: folder for folder, (kind, _) in RECORD_FOLDERS.items()}    # the site's folders are content/'s
 
 
-def _id_pattern(record: str, public_ids: set[str]) -> re.Pattern:
+def distinctive(name: str, public_ids: set[str], product_text: str) -> bool:
+    """An id that means its record wherever it stands alone: a letter and a hyphen or digit
+    in it (not a word, a year or a date), six characters or more, no public record of
+    another kind has it, and the product's own text (its templates' classes) never uses it."""
+    return len(name) >= 6 and re.search("[a-z]", name) is not None and re.search("[-0-9]", name) is not None \
+        and name not in public_ids and name not in product_text
+
+
+def _id_pattern(record: str, public_ids: set[str], product_text: str) -> re.Pattern:
     """Where a name or a text means `record` ("kind:id", or "attachment:path": that path): its
-    folder at a path's edge (`inspections/x/`, `../inspections/x.pdf`) or `inspection:x` (the
-    feed's tag), and, unless a public record of another kind has the same id, the bare forms a
-    page in that folder, a file's name or a data file use (`"x/`, `x.pdf`, `x.json`, `"x"`,
-    `>x<`). At an edge: a public `y-x` is not `x`."""
+    folder at a path's edge (`inspections/x/`, `../inspections/x.pdf`, `href=/inspections/x>`)
+    or `inspection:x` (the feed's tag); a distinctive id (`distinctive`) wherever it stands
+    alone (`x.json`, `"x"`, `>x<`, `?q=x`, a CSV cell); any other id not public as another
+    kind as a page in its folder or a paper names it (`"x/`, `x.pdf`). At an edge: a public
+    `y-x` is not `x`."""
     kind, name = record.split(":", 1)
     if kind == "attachment":
         return re.compile(re.escape(name))
     folder, rid = re.escape(SITE_FOLDERS.get(kind, kind)), re.escape(name)
-    forms = [rf"(?:^|[/\"'=(\s]){folder}/{rid}(?:[/.#?\"'\s]|$)",
-             rf"(?:^|[^\w.-]){re.escape(kind)}:{rid}(?![\w.-])"]            # a feed's tag:...:inspection:<id>
-    if name not in public_ids:
-        forms += [rf"(?:^|[/\"'=(\s]){rid}/",
-                  rf"(?:^|[^\w.-]){rid}\.[a-z0-9]{{1,5}}(?![\w-])",         # a file named for it: <id>.pdf, <id>.json
-                  rf"[\"'>] ?{rid} ?[\"'<]"]                                # quoted, or an element's whole text
+    forms = [rf"(?:^|[/\"'=(\s]){folder}/{rid}(?:[/.#?\"'\s)<>&,;]|$)",
+             rf"(?:^|[^\w.-]){re.escape(kind)}:{rid}(?![\w.-])"]
+    if distinctive(name, public_ids, product_text):
+        forms.append(rf"(?<![\w.-]){rid}(?![\w-])")
+    elif name not in public_ids:
+        forms += [rf"(?:^|[/\"'=(\s]){rid}/", rf"(?:^|[^\w.-]){rid}\.pdf"]
     return re.compile("|".join(forms))
 
 
-def _bare_id(record: str, public_ids: set[str]) -> str | None:
-    """The id a data file's value or cell may be, whole (unless a public record has it too)."""
-    kind, name = record.split(":", 1)
-    return None if kind == "attachment" or name in public_ids else name
+def _site_files(site: Path) -> Iterator[Path]:
+    """Every file under `site`, through links to folders too (a web server may follow them),
+    each real folder once."""
+    seen: set[str] = set()
+    for folder, folders, files in os.walk(site, followlinks=True):
+        real = os.path.realpath(folder)
+        if real in seen:
+            folders[:] = []
+            continue
+        seen.add(real)
+        folders.sort()
+        yield from (Path(folder) / name for name in sorted(files))
+
+
+_DATA_IMAGE = re.compile(r"data:image/[a-z+.-]+;base64,([A-Za-z0-9+/=\s]+)", re.IGNORECASE)
+
+
+def _embedded_images(text: str) -> Iterator[bytes]:
+    """The images a page carries inside it (`data:` addresses)."""
+    for found in _DATA_IMAGE.finditer(text):
+        try:
+            yield base64.b64decode(re.sub(r"\s+", "", found.group(1)))
+        except ValueError:
+            continue
 
 
 def audit_output(site: Path, full: Corpus, public_plan: Plan, contents: dict[str, tuple[str, ...]],
                  theme_templates: Iterable[str] = ()) -> AuditResult:
     """`theme_templates`: the sources of the theme's templates (their text is the product's)."""
-    marks = fingerprints(full, public_plan, shown_anyway(public_plan.corpus, theme_templates))
+    product_text = shown_anyway(public_plan.corpus, theme_templates)
+    marks = fingerprints(full, public_plan, product_text)
     public = public_plan.corpus
     public_ids = {rid for kind in (public.inspections, public.action_plans, public.reports, public.meetings,
                                    public.indicators, public.services, public.councils) for rid in kind}
-    patterns = {record: _id_pattern(record, public_ids) for record in marks}
-    bare_ids = {record: name for record in marks if (name := _bare_id(record, public_ids))}
-    # An image that only withheld papers show, copied under any name: its bytes as read or as published.
-    images = {digest: f"attachment:{ref}" for ref in withheld_images(full, public)
-              for digest in (full.attachments[ref].digest,
-                             hashlib.sha256(full.attachments[ref].raw or b"").hexdigest())
-              if ref in full.attachments}
+    patterns = {record: _id_pattern(record, public_ids, product_text) for record in marks}
+    # An image that only withheld papers show, copied under any name: its bytes as read or as
+    # published; unless a public image has the same bytes (a logo shown in an exempt paper too).
+    public_images = {digest for ref in _images_shown(public) if ref in public.attachments
+                     for digest in (public.attachments[ref].digest,
+                                    hashlib.sha256(public.attachments[ref].raw or b"").hexdigest())}
+    images = {digest: f"attachment:{ref}" for ref in withheld_images(full, public) if ref in full.attachments
+              for digest in (full.attachments[ref].digest, hashlib.sha256(full.attachments[ref].raw or b"").hexdigest())
+              if digest not in public_images}
     shared = shared_with(public_plan.corpus)
     leaks = []
     files: dict[str, tuple[str, ...]] = {}
     # What builds keep beside a site is served with it wherever its parent folder is.
     beside = [p for kept in (spare_path(site), manifest_path(site))
               for p in ([kept] if kept.is_file() else sorted(kept.rglob("*")))]
-    for path in [*sorted(site.rglob("*")), *beside]:
+    for path in [*_site_files(site), *beside]:
         if not path.is_file():
             continue
         relative = path.relative_to(site).as_posix() if path.is_relative_to(site) else \
@@ -303,23 +346,19 @@ def audit_output(site: Path, full: Corpus, public_plan: Plan, contents: dict[str
         by_name = {record: found.group(0).strip() for record, pattern in patterns.items()
                    if (found := pattern.search("/" + relative))}
         leaks += [Leak(relative, record, marks[record][0], needle, None) for record, needle in sorted(by_name.items())]
-        image = images.get(hashlib.sha256(path.read_bytes()).hexdigest())
-        if image is not None and image not in by_name:
-            by_name[image] = relative
-            leaks.append(Leak(relative, image, marks[image][0], "the image's bytes", None))
+        data = path.read_bytes()
         # Every file is read, scripts, styles and images too: any of them may hold text.
-        text = _readable(path)
-        values = set()
-        if path.suffix != ".pdf":       # as the text reads too: **words** are <strong>words</strong> on a page
-            values = set(_values(path, text))
-            text = html.unescape("\n".join([text, *values]))
-            text += "\n" + re.sub(r"</?[a-zA-Z][^>]*>", "", text)
+        text = _readable(data)
+        for image in (images.get(hashlib.sha256(b).hexdigest()) for b in (data, *_embedded_images(text))):
+            if image is not None and image not in by_name:
+                by_name[image] = relative
+                leaks.append(Leak(relative, image, marks[image][0], "the image's bytes", None))
+        # As the text reads too: **words** are <strong>words</strong> on a page.
+        text = html.unescape("\n".join([text, *_values(path, text)]))
+        text += "\n" + re.sub(r"</?[a-zA-Z][^>]*>", "", text)
         text = _normalise(text)
         for record, (reason, strings) in marks.items():
             if record in by_name:
-                continue
-            if bare_ids.get(record) in values:
-                leaks.append(Leak(relative, record, reason, bare_ids[record], None))
                 continue
             if found := patterns[record].search(text):
                 leaks.append(Leak(relative, record, reason, found.group(0).strip(), None))

@@ -9,6 +9,7 @@ the site a cold build of the same content makes.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import os
 import shutil
@@ -1776,12 +1777,79 @@ def test_the_audit_knows_an_image_only_an_exempt_paper_shows_by_its_name_and_its
         "</main>", '<img src="../attachments/staffing-chart.png" alt="Posts">'
                    '<img src="../attachments/peer-chart.svg" alt="Peer"></main>'), encoding="utf-8")
     (site / "assets" / "chart-copy.png").write_bytes(ONE_PIXEL_PNG)
+    page = site / "accessibility" / "index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("</main>", '<img alt="Posts" src="data:image/png;base64,'
+                                                             f'{base64.b64encode(ONE_PIXEL_PNG).decode()}"></main>'),
+                    encoding="utf-8")
 
     audited = run(root, "check", "--audit")
 
     leaks = sorted(line.split(" (")[0] for line in audited.output.splitlines() if line.startswith("LEAK "))
     assert leaks == ["LEAK about/index.html: attachment:attachments/staffing-chart.png",
+                     "LEAK accessibility/index.html: attachment:attachments/staffing-chart.png",
                      "LEAK assets/chart-copy.png: attachment:attachments/staffing-chart.png"], audited.output
+
+
+def test_the_audit_raises_no_alarm_for_ids_that_are_words_an_item_s_own_title_or_a_public_logo(tmp_path):
+    """helper-29's false alarms on sites holding no leak: draft reports named `agenda`,
+    `timeline`, `summary` and `report` were found in `class="agenda"`, pagefind's scripts and
+    a PDF's "this report.10"; a draft titled "Minutes" in every "Minutes of..." item; a withheld
+    cover report's title on its item, listed To Follow under its own (public) title; and a
+    council's logo, by its bytes, because an exempt paper shows the same image under another name."""
+    root = copy_site(tmp_path / "site")
+    for name, title in (("agenda", "A paper in progress"), ("timeline", "Another paper"),
+                        ("summary", "A third paper"), ("report", "Minutes")):
+        (root / "content" / "reports" / f"{name}.md").write_text(
+            f"---\ncouncil: derby\ntitle: {title}\ndate: 2025-11-12\nstatus: draft\n---\nNot yet written.\n",
+            encoding="utf-8")
+    inspection = root / "content" / "inspections" / "wolverhampton-2021.yaml"
+    inspection.write_text(inspection.read_text(encoding="utf-8").replace("status: published", "status: draft"),
+                          encoding="utf-8")
+    attachments = root / "content" / "attachments"
+    (attachments / "torbay-logo.png").write_bytes(ONE_PIXEL_PNG)
+    (attachments / "crest.png").write_bytes(ONE_PIXEL_PNG)
+    (attachments / "staffing-annex.md").write_text(
+        "---\ntitle: Staffing annex\n---\n![The council's crest](attachments/crest.png)\n", encoding="utf-8")
+    council = root / "content" / "councils" / "torbay.yaml"
+    council.write_text(council.read_text(encoding="utf-8") + "logo: attachments/torbay-logo.png\n", encoding="utf-8")
+    meeting = root / "content" / "meetings" / "wolverhampton-cabinet-2022-03-16.yaml"
+    meeting.write_text(meeting.read_text(encoding="utf-8") + "      - {title: Staffing annex, "
+                       "markdown: attachments/staffing-annex.md, exempt: 1}\n", encoding="utf-8")
+    built = run(root, "build")                        # with its papers and the search index
+    assert built.exit_code == 0, built.output
+
+    audited = run(root, "check", "--audit")
+
+    # Wolverhampton's and Torbay's inspections share a sentence: reported as such, and accepted.
+    alarms = [line for line in audited.output.splitlines()
+              if line.startswith("LEAK") and "wording the two share, or a leak" not in line]
+    assert alarms == [], alarms
+
+
+def test_the_audit_reads_linked_folders_mislabelled_pdfs_utf_16_and_data_files_it_cannot_parse(tmp_path):
+    """helper-29: a folder linked into the site (served by nginx, passed over by `rglob`), a
+    text file named .pdf, a UTF-16 file and an unquoted link all passed; a CSV with a field
+    over csv's limit, or JSON nested past Python's recursion limit, stopped the audit with a
+    traceback."""
+    root, site = sandwell_a_draft_and_built(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "page.html").write_text(f"<p>{SANDWELL_SENTENCE}</p>", encoding="utf-8")
+    (site / "x").mkdir()
+    (site / "x" / "linked").symlink_to(elsewhere, target_is_directory=True)
+    (site / "x" / "a.pdf").write_text(SANDWELL_SENTENCE, encoding="utf-8")
+    (site / "x" / "notes.txt").write_bytes(SANDWELL_SENTENCE.encode("utf-16"))
+    page = site / "accessibility" / "index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace(
+        "</main>", "<a href=/inspections/sandwell-2018>More</a></main>"), encoding="utf-8")
+    (site / "data" / "big.csv").write_text(f'id,note\nx,"{SANDWELL_SENTENCE} {"x" * 140_000}\n', encoding="utf-8")
+    (site / "data" / "deep.json").write_text("[" * 100_000, encoding="utf-8")
+
+    audited = run(root, "check", "--audit")
+
+    assert audited.exception is None or isinstance(audited.exception, SystemExit), audited.exception
+    assert files_leaking(audited.output, "inspection:sandwell-2018") == {
+        "x/linked/page.html", "x/a.pdf", "x/notes.txt", "accessibility/index.html", "data/big.csv"}, audited.output
 
 
 # === 36. LEAK: a public report about a withheld record (helper-27) =============================
