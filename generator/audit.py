@@ -17,6 +17,7 @@ import io
 import json
 import os
 import re
+import urllib.parse
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,13 +88,32 @@ def _pdf_text(data: bytes) -> str:
         reader = PdfReader(io.BytesIO(data))
         text = "\n".join(page.extract_text() or "" for page in reader.pages)
         metadata = "\n".join(str(value) for value in (reader.metadata or {}).values())
-        return f"{metadata}\n{text}"
+        return "\n".join([metadata, text, *_outline_titles(reader.outline), *_link_targets(reader)])
     except Exception as exc:          # an unreadable PDF is itself worth reporting, with its bytes as text
         return f"<unreadable PDF: {exc}>\n" + data.decode("utf-8", errors="replace")
 
 
+def _outline_titles(outline: list) -> Iterator[str]:
+    """A PDF's bookmarks, nested ones too."""
+    for entry in outline:
+        if isinstance(entry, list):
+            yield from _outline_titles(entry)
+        else:
+            yield str(getattr(entry, "title", ""))
+
+
+def _link_targets(reader) -> Iterator[str]:
+    """Where a PDF's links lead (its link annotations' addresses)."""
+    for page in reader.pages:
+        for annotation in page.get("/Annots") or []:
+            action = annotation.get_object().get("/A") or {}
+            if "/URI" in action:
+                yield str(action["/URI"])
+
+
 def _normalise(text: str) -> str:
-    return re.sub(r"\s+", " ", text)
+    """Spaces as one, and the hyphens a typesetter may use (U+2010, U+2011) as '-'."""
+    return re.sub(r"\s+", " ", text.replace("\u2010", "-").replace("\u2011", "-"))
 
 
 def _plain(text: str) -> str:
@@ -280,10 +300,10 @@ def _id_pattern(record: str, public_ids: set[str], product_text: str) -> re.Patt
     forms = [rf"(?:^|[/\"'=(\s]){folder}/{rid}(?:[/.#?\"'\s)<>&,;]|$)",
              rf"(?:^|[^\w.-]){re.escape(kind)}:{rid}(?![\w.-])"]
     if distinctive(name, public_ids, product_text):
-        forms.append(rf"(?<![\w.-]){rid}(?![\w-])")
+        forms.append(rf"(?<![a-z0-9.-]){rid}(?![a-z0-9-])")         # `_` may join it: inspection_x.txt
     elif name not in public_ids:
         forms += [rf"(?:^|[/\"'=(\s]){rid}/", rf"(?:^|[^\w.-]){rid}\.pdf"]
-    return re.compile("|".join(forms))
+    return re.compile("|".join(forms), re.IGNORECASE)
 
 
 def _site_files(site: Path) -> Iterator[Path]:
@@ -300,12 +320,12 @@ def _site_files(site: Path) -> Iterator[Path]:
         yield from (Path(folder) / name for name in sorted(files))
 
 
-_DATA_IMAGE = re.compile(r"data:image/[a-z+.-]+;base64,([A-Za-z0-9+/=\s]+)", re.IGNORECASE)
+_DATA_ADDRESS = re.compile(r"data:[a-z0-9+./-]*(?:;[a-z0-9=-]+)*;base64,([A-Za-z0-9+/=\s]+)", re.IGNORECASE)
 
 
-def _embedded_images(text: str) -> Iterator[bytes]:
-    """The images a page carries inside it (`data:` addresses)."""
-    for found in _DATA_IMAGE.finditer(text):
+def _embedded(text: str) -> Iterator[bytes]:
+    """What a page carries inside it (`data:` addresses: images, SVG, text)."""
+    for found in _DATA_ADDRESS.finditer(text):
         try:
             yield base64.b64decode(re.sub(r"\s+", "", found.group(1)))
         except ValueError:
@@ -349,13 +369,18 @@ def audit_output(site: Path, full: Corpus, public_plan: Plan, contents: dict[str
         data = path.read_bytes()
         # Every file is read, scripts, styles and images too: any of them may hold text.
         text = _readable(data)
-        for image in (images.get(hashlib.sha256(b).hexdigest()) for b in (data, *_embedded_images(text))):
+        embedded = list(_embedded(text))
+        for image in (images.get(hashlib.sha256(b).hexdigest()) for b in (data, *embedded)):
             if image is not None and image not in by_name:
                 by_name[image] = relative
                 leaks.append(Leak(relative, image, marks[image][0], "the image's bytes", None))
-        # As the text reads too: **words** are <strong>words</strong> on a page.
-        text = html.unescape("\n".join([text, *_values(path, text)]))
-        text += "\n" + re.sub(r"</?[a-zA-Z][^>]*>", "", text)
+        text = "\n".join([text, *_values(path, text), *(_readable(b) for b in embedded)])
+        if "%" in text:                 # an address's text as it reads: ?q=the%20words
+            text += "\n" + urllib.parse.unquote(text)
+        # As the text reads too: **words** are <strong>words</strong> on a page, and a line
+        # broken by <br> is two words.
+        text = html.unescape(text)
+        text += "\n" + re.sub(r"</?[a-zA-Z][^>]*>", "", text) + "\n" + re.sub(r"</?[a-zA-Z][^>]*>", " ", text)
         text = _normalise(text)
         for record, (reason, strings) in marks.items():
             if record in by_name:

@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import sys
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -1885,3 +1886,40 @@ def test_list_drafts_names_the_draft_meeting_its_items_wait_for(tmp_path):
 
     item = next(line for line in listed.output.splitlines() if "torbay-cyp-osb-2021-03-01 item 9" in line)
     assert item.endswith("waits for meeting torbay-cyp-osb-2021-03-01, which is withheld"), listed.output
+
+
+def test_the_audit_reads_a_pdf_s_links_and_bookmarks_and_text_as_a_reader_gets_it(tmp_path):
+    """helper-30: a PDF's link to the withheld page and its bookmarks were never read; nor a
+    `data:` address's text, an id in capitals, after an underscore or with a non-breaking
+    hyphen, an address's %-encoded words, or a sentence broken by <br>."""
+    from pypdf import PdfWriter
+    from pypdf.annotations import Link
+    root, site = sandwell_a_draft_and_built(tmp_path)
+    (site / "x").mkdir()
+    linked = PdfWriter()
+    linked.add_blank_page(200, 200)
+    linked.add_annotation(0, Link(rect=(10, 10, 100, 100), url="https://example.org/inspections/sandwell-2018/"))
+    linked.write(site / "x" / "link.pdf")
+    bookmarked = PdfWriter()
+    bookmarked.add_blank_page(200, 200)
+    bookmarked.add_outline_item(title=SANDWELL_SENTENCE, page_number=0)
+    bookmarked.write(site / "x" / "outline.pdf")
+    (site / "x" / "inspection_sandwell-2018.txt").write_text("", encoding="utf-8")
+    (site / "x" / "hyphen.txt").write_text("See sandwell\u20112018.", encoding="utf-8")
+
+    def plant(page: str, html: str) -> None:
+        path = site / page
+        path.write_text(path.read_text(encoding="utf-8").replace("</main>", html + "</main>"), encoding="utf-8")
+
+    plant("accessibility/index.html", "<h2>SANDWELL-2018</h2>")
+    plant("about/index.html", '<iframe title="Notes" src="data:text/plain;base64,'
+                              f'{base64.b64encode(SANDWELL_SENTENCE.encode()).decode()}"></iframe>')
+    plant("index.html", f'<a href="/search/?q={urllib.parse.quote(SANDWELL_SENTENCE)}">Search</a>')
+    broken = SANDWELL_SENTENCE.replace(" Youth ", "<br>Youth ").replace(" Combined ", "<br>Combined ")
+    plant("inspections/index.html", f"<p>{broken}</p>")
+
+    audited = run(root, "check", "--audit")
+
+    assert files_leaking(audited.output, "inspection:sandwell-2018") == {
+        "x/link.pdf", "x/outline.pdf", "x/inspection_sandwell-2018.txt", "x/hyphen.txt", "accessibility/index.html",
+        "about/index.html", "index.html", "inspections/index.html"}, audited.output
