@@ -254,6 +254,11 @@ def fingerprints(full: Corpus, public_plan: Plan, public_text: str = "") -> dict
     public_attachments = _public_files(public)
     for meeting in full.meetings.values():
         for agenda_item in meeting.items:
+            minutes = full.attachments.get(agenda_item.minutes or "")
+            if agenda_item.exempt is not None and minutes is not None and agenda_item.minutes not in public_attachments:
+                marks[f"attachment:{agenda_item.minutes}"] = (
+                    f"exempt (Schedule 12A paragraph {agenda_item.exempt})",
+                    _sentences(_words(minutes), shown_anyway=public_text))
             for appendix in agenda_item.appendices:
                 paragraph = appendix.exempt               # a Part 2 item's too (the resolver gives it)
                 if paragraph is None:

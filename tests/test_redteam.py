@@ -24,7 +24,7 @@ from click.testing import CliRunner
 import generator.build as build_module
 from generator.cli import cli
 from generator.clock import LONDON
-from site_helpers import all_files, build, copy_site
+from site_helpers import all_files, build, copy_site, pdf_texts
 
 REPO = Path(__file__).resolve().parent.parent
 AS_OF = dt.datetime(2026, 11, 22, 12, 0, tzinfo=LONDON)
@@ -1923,3 +1923,46 @@ def test_the_audit_reads_a_pdf_s_links_and_bookmarks_and_text_as_a_reader_gets_i
     assert files_leaking(audited.output, "inspection:sandwell-2018") == {
         "x/link.pdf", "x/outline.pdf", "x/inspection_sandwell-2018.txt", "x/hyphen.txt", "accessibility/index.html",
         "about/index.html", "index.html", "inspections/index.html"}, audited.output
+
+
+# === 37. WRONG REFUSAL: a Part 2 item's exempt minutes (helper-25) ===============================
+
+EXEMPT_MINUTES = "The Cabinet agreed in private the staffing changes proposed for the team."
+
+
+def test_a_part_2_item_s_minutes_go_into_the_members_pack_alone(tmp_path):
+    """"To approve the exempt minutes of the last meeting" is a common Part 2 item; its
+    `minutes:` were refused as "would be published on the site", though the public see none
+    of a Part 2 item's papers. They go into the members' pack alone, marked, with no PDF of
+    their own; the public see the item's title."""
+    root = copy_site(tmp_path / "site")
+    (root / "content" / "attachments" / "cabinet-exempt-minutes.md").write_text(
+        f"---\ntitle: Exempt minutes\n---\n{EXEMPT_MINUTES}\n", encoding="utf-8")
+    meeting = root / "content" / "meetings" / "wolverhampton-cabinet-2022-03-16.yaml"
+    meeting.write_text(meeting.read_text(encoding="utf-8") + (
+        "  - number: 5\n    title: Exempt minutes of the previous meeting\n    part: 2\n    exempt: 3\n"
+        "    minutes: attachments/cabinet-exempt-minutes.md\n"), encoding="utf-8")
+
+    built = run(root, "build", "--no-search")
+    members = run(root, "pack", "wolverhampton-cabinet-2022-03-16", "--members")
+
+    assert built.exit_code == 0, built.output
+    site = root / "output" / "site"
+    showing = sorted(p for p, data in all_files(site).items()
+                     if b"staffing changes proposed" in data or b"cabinet-exempt-minutes" in data)
+    assert showing == [], showing
+    assert not (site / "meetings" / "wolverhampton-cabinet-2022-03-16" / "item-5.pdf").exists()
+    assert "Exempt minutes of the previous meeting" in (
+        site / "meetings" / "wolverhampton-cabinet-2022-03-16" / "index.html").read_text(encoding="utf-8")
+    assert members.exit_code == 0, members.output
+    pages = [" ".join(text.split()) for text in
+             pdf_texts(root / "output" / "confidential" / "wolverhampton-cabinet-2022-03-16-members-pack.pdf")]
+    minutes_page = next(page for page in pages if EXEMPT_MINUTES in page)
+    assert "NOT FOR PUBLICATION" in minutes_page and "Agenda Item 5" in minutes_page, minutes_page
+    assert run(root, "check", "--audit").exit_code == 0
+    page = site / "accessibility" / "index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("</main>", f"<p>{EXEMPT_MINUTES}</p></main>"),
+                    encoding="utf-8")
+    audited = run(root, "check", "--audit")
+    assert ("LEAK accessibility/index.html: attachment:attachments/cabinet-exempt-minutes.md "
+            "(exempt (Schedule 12A paragraph 3))") in audited.output, audited.output

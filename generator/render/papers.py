@@ -323,8 +323,11 @@ def pack_entries(ctx: PaperContext, meeting: MeetingView, members: bool) -> list
             continue
         if item.report_id or item.minutes:
             paper = ctx.report(item.report_id) if item.report_id else ctx.minutes(item.minutes, item.title, meeting)
+            # A Part 2 item's minutes reach only the members' pack (the public's item has none).
+            exempt = item.exempt is not None
             entries.append(Entry(item, None, f"Agenda Item {item.number}", (item_heading(item),),
-                                 [paper], path=f"{base}/item-{item.number}.pdf",
+                                 [paper], marks=("NOT FOR PUBLICATION",) if exempt else (),
+                                 path=None if exempt else f"{base}/item-{item.number}.pdf",
                                  title=f"Agenda Item {item.number}: {item.title}"))
         for appendix in item.appendices:
             stamp = f"Agenda Item {item.number} Appendix {appendix.number}"

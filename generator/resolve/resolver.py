@@ -490,7 +490,8 @@ def _check_paragraph(check: _Checker, rec: Record, field: tuple, paragraph: int 
 
 def _part_two(check: _Checker, rec: Record, i_index: int, item, nation: Nation) -> int | None:
     """A Part 2 item's paragraph: every paper of it is exempt. Its papers are appendices (each
-    shown in the public pack as a notice): a report or minutes record would be published."""
+    shown in the public pack as a notice) and minutes (in the members' pack alone): a report
+    record would be published."""
     where = ("items", i_index)
     if item.part != 2:
         if item.exempt is not None:
@@ -502,11 +503,9 @@ def _part_two(check: _Checker, rec: Record, i_index: int, item, nation: Nation) 
                  "add 'exempt: N', the paragraph that allows the press and public to be excluded")
         return None
     _check_paragraph(check, rec, where + ("exempt",), item.exempt, nation)
-    for name in ("report", "minutes"):
-        if getattr(item, name):
-            check.at(rec, where + (name,), Severity.ERROR,
-                     f"a Part 2 item's {name} would be published on the site",
-                     "give its papers as appendices (each is exempt) instead")
+    if item.report:
+        check.at(rec, where + ("report",), Severity.ERROR, "a Part 2 item's report would be published on the site",
+                 "give its papers as appendices (each is exempt) instead")
     return item.exempt
 
 
