@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -1966,3 +1967,30 @@ def test_a_part_2_item_s_minutes_go_into_the_members_pack_alone(tmp_path):
     audited = run(root, "check", "--audit")
     assert ("LEAK accessibility/index.html: attachment:attachments/cabinet-exempt-minutes.md "
             "(exempt (Schedule 12A paragraph 3))") in audited.output, audited.output
+
+
+@pytest.mark.parametrize("exempt_as", ["a Part 2 item's minutes", "an exempt appendix"])
+def test_check_warns_when_a_file_given_as_exempt_is_an_open_paper_too(tmp_path, exempt_as):
+    """The same file given as exempt and as an open item's paper is published with the open
+    one, and nothing said so (helper-31); check now warns at the exempt use, with its line."""
+    root = copy_site(tmp_path / "site")
+    (root / "content" / "attachments" / "cabinet-exempt-minutes.md").write_text(
+        f"---\ntitle: Exempt minutes\n---\n{EXEMPT_MINUTES}\n", encoding="utf-8")
+    meeting = root / "content" / "meetings" / "wolverhampton-cabinet-2022-03-16.yaml"
+    text = meeting.read_text(encoding="utf-8")
+    text = text.replace("    title: Minutes of the previous meeting\n",
+                        "    title: Minutes of the previous meeting\n    minutes: attachments/cabinet-exempt-minutes.md\n")
+    if exempt_as == "a Part 2 item's minutes":
+        text += ("  - number: 5\n    title: Exempt minutes of the previous meeting\n    part: 2\n    exempt: 3\n"
+                 "    minutes: attachments/cabinet-exempt-minutes.md\n")
+    else:
+        text += "      - {title: Staffing annex, markdown: attachments/cabinet-exempt-minutes.md, exempt: 1}\n"
+    meeting.write_text(text, encoding="utf-8")
+    line = max(number for number, written in enumerate(text.splitlines(), 1) if "cabinet-exempt-minutes" in written)
+
+    checked = run(root, "check")
+
+    assert checked.exit_code == 0, checked.output
+    assert re.search(rf"content/meetings/wolverhampton-cabinet-2022-03-16\.yaml:{line}:\d+: warning: .*"
+                     r"attachments/cabinet-exempt-minutes\.md is exempt here, but an open item of an agenda gives it "
+                     r"too, so the site publishes it", checked.output), checked.output

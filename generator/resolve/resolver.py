@@ -435,9 +435,13 @@ def _meetings(check: _Checker, records: Records) -> tuple[dict[str, MeetingView]
     report_item: dict[str, tuple[str, int]] = {}
     attachment_paths = frozenset(records.attachments)
     # The records some open item of an agenda gives: an exemption elsewhere is no news for them.
-    opened = {part.source for rec in records.of("meeting").values() for item in rec.model.items
-              if not item.to_follow and item.part != 2 for appendix in item.appendices if appendix.exempt is None
+    # And ("file", path) for each file an open item gives: the same file exempt elsewhere is published.
+    open_items = [item for rec in records.of("meeting").values() for item in rec.model.items
+                  if not item.to_follow and item.part != 2]
+    opened = {part.source for item in open_items for appendix in item.appendices if appendix.exempt is None
               for part in appendix.parts}
+    opened |= {("file", ref) for kind, ref in opened if kind in ("markdown", "pdf")}
+    opened |= {("file", item.minutes) for item in open_items if item.minutes}
     for mid, rec in records.of("meeting").items():
         meeting = rec.model
         council_ok = check.reference(rec, ("council",), "council", meeting.council, "council", "councils")
@@ -467,6 +471,8 @@ def _meetings(check: _Checker, records: Records) -> tuple[dict[str, MeetingView]
                          "remove to_follow once the papers are ready")
             check.attachment(rec, ("items", i_index, "minutes"), item.minutes)
             exempt = _part_two(check, rec, i_index, item, nation)
+            if exempt is not None and ("file", item.minutes) in opened:
+                _exempt_file(check, rec, ("items", i_index, "minutes"), item.minutes)
             items.append(ItemView(item.number, item.title, item.report if not item.to_follow else None,
                                   item.to_follow, item.embargo_until,
                                   _appendices(check, rec, i_index, item, nation, exempt, opened),
@@ -542,6 +548,14 @@ def _exempt_record(check: _Checker, rec: Record, field: tuple, kind: str, ref: s
              if kind == "inspection" else "if only some of this appendix is exempt, give that as an appendix of its own")
 
 
+def _exempt_file(check: _Checker, rec: Record, field: tuple, ref: str) -> None:
+    """A file given as exempt here and as an open paper elsewhere is published with the open
+    item (`plan.publication.public_papers`): almost always a slip, and no small one."""
+    check.at(rec, field, Severity.WARNING,
+             f"{ref} is exempt here, but an open item of an agenda gives it too, so the site publishes it",
+             "give the open item a copy without the exempt part, or make that paper exempt there too")
+
+
 def _appendices(check: _Checker, rec: Record, i_index: int, item, nation: Nation,
                 exempt: int | None, opened: set[tuple[str, str]]) -> tuple[AppendixView, ...]:
     """An agenda item's appendices, their exemption paragraphs and parts checked. `exempt`:
@@ -558,6 +572,8 @@ def _appendices(check: _Checker, rec: Record, i_index: int, item, nation: Nation
             parts.append((kind, ref))
             if (appendix.exempt or exempt) and kind in ("inspection", "action_plan") and (kind, ref) not in opened:
                 _exempt_record(check, rec, base + ("parts", p_index, kind), kind, ref)
+            if (appendix.exempt or exempt) and kind in ("markdown", "pdf") and ("file", ref) in opened:
+                _exempt_file(check, rec, base + ("parts", p_index, kind), ref)
         appendices.append(AppendixView(a_index + 1, appendix.title, tuple(parts), appendix.exempt or exempt))
     return tuple(appendices)
 
