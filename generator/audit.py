@@ -300,7 +300,12 @@ def _id_pattern(record: str, public_ids: set[str], product_text: str) -> re.Patt
     `y-x` is not `x`."""
     kind, name = record.split(":", 1)
     if kind == "attachment":
-        return re.compile(re.escape(name))
+        # Its path, and its name alone when distinctive (`x/staffing-annex.pdf`, `staffing-annex.md`).
+        stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        forms = [re.escape(name)]
+        if distinctive(stem.lower(), public_ids, product_text):
+            forms.append(rf"(?<![a-z0-9.-]){re.escape(stem)}\.[a-z0-9]{{1,5}}(?![a-z0-9-])")
+        return re.compile("|".join(forms), re.IGNORECASE)
     folder, rid = re.escape(SITE_FOLDERS.get(kind, kind)), re.escape(name)
     forms = [rf"(?:^|[/\"'=(\s]){folder}/{rid}(?:[/.#?\"'\s)<>&,;]|$)",
              rf"(?:^|[^\w.-]){re.escape(kind)}:{rid}(?![\w.-])"]
@@ -345,7 +350,10 @@ def audit_output(site: Path, full: Corpus, public_plan: Plan, contents: dict[str
     public = public_plan.corpus
     public_ids = {rid for kind in (public.inspections, public.action_plans, public.reports, public.meetings,
                                    public.indicators, public.services, public.councils) for rid in kind}
-    patterns = {record: _id_pattern(record, public_ids, product_text) for record in marks}
+    # A public file's name, in any folder, is no leak of a withheld one of the same name.
+    public_names = {ref.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower() for ref in public.attachments}
+    patterns = {record: _id_pattern(record, public_ids | public_names if record.startswith("attachment:")
+                                    else public_ids, product_text) for record in marks}
     # An image that only withheld papers show, copied under any name: its bytes as read or as
     # published; unless a public image has the same bytes (a logo shown in an exempt paper too).
     public_images = {digest for ref in _images_shown(public) if ref in public.attachments

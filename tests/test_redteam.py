@@ -1964,9 +1964,14 @@ def test_a_part_2_item_s_minutes_go_into_the_members_pack_alone(tmp_path):
     page = site / "accessibility" / "index.html"
     page.write_text(page.read_text(encoding="utf-8").replace("</main>", f"<p>{EXEMPT_MINUTES}</p></main>"),
                     encoding="utf-8")
+    about = site / "about" / "index.html"          # its name alone (helper-31), and a file of that name
+    about.write_text(about.read_text(encoding="utf-8").replace("</main>", "<p>cabinet-exempt-minutes.md</p></main>"),
+                     encoding="utf-8")
+    (site / "cabinet-exempt-minutes.pdf").write_bytes(b"")
     audited = run(root, "check", "--audit")
-    assert ("LEAK accessibility/index.html: attachment:attachments/cabinet-exempt-minutes.md "
-            "(exempt (Schedule 12A paragraph 3))") in audited.output, audited.output
+    assert files_leaking(audited.output, "attachment:attachments/cabinet-exempt-minutes.md (exempt (Schedule 12A "
+                                         "paragraph 3))") == {"accessibility/index.html", "about/index.html",
+                                                              "cabinet-exempt-minutes.pdf"}, audited.output
 
 
 @pytest.mark.parametrize("exempt_as", ["a Part 2 item's minutes", "an exempt appendix"])
