@@ -203,13 +203,18 @@ def _texts_shown(corpus: Corpus) -> Iterator[str | None]:
 
 
 def _images_shown(corpus: Corpus) -> set[str]:
+    """The images under content/attachments/ a corpus's texts show (and its councils' logos)."""
     return {path for text in _texts_shown(corpus) for path in image_paths(text)}
 
 
-def withheld_images(full: Corpus, public: Corpus) -> set[str]:
-    """The images under content/attachments/ that only withheld or exempt texts show: the
-    whole corpus shows them, the public one does not."""
-    return _images_shown(full) - _images_shown(public)
+def _digests(attachment: AttachmentView) -> tuple[str, str]:
+    """A file's bytes as read and as published (an SVG is published sanitised)."""
+    return attachment.digest, hashlib.sha256(attachment.raw or b"").hexdigest()
+
+
+def _file_name(path: str) -> str:
+    """`attachments/staffing-annex.md` -> `staffing-annex`."""
+    return path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
 
 
 def _title(full: Corpus, kind: str, record_id: str) -> str | None:
@@ -225,9 +230,11 @@ def _title(full: Corpus, kind: str, record_id: str) -> str | None:
     return None
 
 
-def fingerprints(full: Corpus, public_plan: Plan, public_text: str = "") -> dict[str, tuple[str, list[str]]]:
+def fingerprints(full: Corpus, public_plan: Plan, public_text: str = "", withheld_images: Iterable[str] = ()
+                 ) -> dict[str, tuple[str, list[str]]]:
     """record -> (reason, strings that must not appear) for everything withheld or exempt;
-    `public_text`: what public pages may show anyway (`shown_anyway`)."""
+    `public_text`: what public pages may show anyway (`shown_anyway`); `withheld_images`: the
+    images only withheld or exempt texts show."""
     marks: dict[str, tuple[str, list[str]]] = {}
     public = public_plan.corpus
     # An agenda item keeps its title when its cover report is withheld ("To Follow").
@@ -275,7 +282,7 @@ def fingerprints(full: Corpus, public_plan: Plan, public_text: str = "") -> dict
         text = _words(attachment)
         marks.setdefault(f"attachment:{ref}", ("a paper of an agenda item that is withheld",
                                                _sentences(text, shown_anyway=public_text)))
-    for ref in sorted(withheld_images(full, public)):        # found by name here, by bytes in `audit_output`
+    for ref in sorted(withheld_images):                      # found by name here, by bytes in `audit_output`
         marks.setdefault(f"attachment:{ref}", ("an image only withheld or exempt papers show", []))
     return marks
 
@@ -301,7 +308,7 @@ def _id_pattern(record: str, public_ids: set[str], product_text: str) -> re.Patt
     kind, name = record.split(":", 1)
     if kind == "attachment":
         # Its path, and its name alone when distinctive (`x/staffing-annex.pdf`, `staffing-annex.md`).
-        stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        stem = _file_name(name)
         forms = [re.escape(name)]
         if distinctive(stem.lower(), public_ids, product_text):
             forms.append(rf"(?<![a-z0-9.-]){re.escape(stem)}\.[a-z0-9]{{1,5}}(?![a-z0-9-])")
@@ -346,22 +353,22 @@ def audit_output(site: Path, full: Corpus, public_plan: Plan, contents: dict[str
                  theme_templates: Iterable[str] = ()) -> AuditResult:
     """`theme_templates`: the sources of the theme's templates (their text is the product's)."""
     product_text = shown_anyway(public_plan.corpus, theme_templates)
-    marks = fingerprints(full, public_plan, product_text)
     public = public_plan.corpus
+    shown_in_public = _images_shown(public)
+    withheld_images = _images_shown(full) - shown_in_public      # what only withheld or exempt texts show
+    marks = fingerprints(full, public_plan, product_text, withheld_images)
     public_ids = {rid for kind in (public.inspections, public.action_plans, public.reports, public.meetings,
                                    public.indicators, public.services, public.councils) for rid in kind}
     # A public file's name, in any folder, is no leak of a withheld one of the same name.
-    public_names = {ref.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower() for ref in public.attachments}
+    public_names = {_file_name(ref).lower() for ref in public.attachments}
     patterns = {record: _id_pattern(record, public_ids | public_names if record.startswith("attachment:")
                                     else public_ids, product_text) for record in marks}
     # An image that only withheld papers show, copied under any name: its bytes as read or as
     # published; unless a public image has the same bytes (a logo shown in an exempt paper too).
-    public_images = {digest for ref in _images_shown(public) if ref in public.attachments
-                     for digest in (public.attachments[ref].digest,
-                                    hashlib.sha256(public.attachments[ref].raw or b"").hexdigest())}
-    images = {digest: f"attachment:{ref}" for ref in withheld_images(full, public) if ref in full.attachments
-              for digest in (full.attachments[ref].digest, hashlib.sha256(full.attachments[ref].raw or b"").hexdigest())
-              if digest not in public_images}
+    public_images = {digest for ref in shown_in_public if ref in public.attachments
+                     for digest in _digests(public.attachments[ref])}
+    images = {digest: f"attachment:{ref}" for ref in withheld_images if ref in full.attachments
+              for digest in _digests(full.attachments[ref]) if digest not in public_images}
     shared = shared_with(public_plan.corpus)
     leaks = []
     files: dict[str, tuple[str, ...]] = {}

@@ -38,7 +38,7 @@ from typing import Any, Callable, Iterable, Iterator
 from generator.authoring import AuthoringError
 from generator.authoring.spreadsheet import (HEADER_SEARCH_ROWS, Cell, CellError, Sheet, clean_text,
                                              column_letter, parse_date, read_xlsx, slug, yaml_text)
-from generator.clock import LONDON
+from generator.clock import now_in_london
 from generator.load.documents import read_document
 from generator.load.files import ID_PATTERN
 from generator.model import Council, Framework, Inspection, Service
@@ -598,7 +598,7 @@ class Importer:
                 until = parse_local_datetime(embargo)
             except ValueError:
                 until = None
-            if until is None or until > dt.datetime.now(LONDON):
+            if until is None or until > now_in_london():
                 self.problem(row.embargo_until, Severity.ERROR, f"the inspection is embargoed until {embargo} in "
                              "the site this file came from (a rehearsal's export); it is not imported",
                              "import it once the embargo has ended, or record it by hand with its embargo_until")

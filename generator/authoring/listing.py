@@ -17,7 +17,7 @@ from typing import Iterable
 
 from generator.clock import LONDON
 from generator.model.types import Status
-from generator.plan.publication import ITEM, public_corpus
+from generator.plan.publication import ITEM, Withheld, public_corpus
 from generator.plan.state import release_moments
 from generator.resolve.corpus import Corpus
 from generator.rules.progress import action_status, is_overdue
@@ -74,9 +74,10 @@ def _items(corpus: Corpus):
             yield mid, meeting, index, item
 
 
-def _hidden(corpus: Corpus, now: dt.datetime) -> set[tuple[str, str]]:
-    """(kind, id) of every record and agenda item the public site does not show at `now`."""
-    public, _ = public_corpus(corpus, now)
+def _hidden(corpus: Corpus, now: dt.datetime) -> tuple[set[tuple[str, str]], tuple[Withheld, ...]]:
+    """(kind, id) of every record and agenda item the public site does not show at `now`, and
+    the build's own list of what it holds back (with its reasons)."""
+    public, withheld = public_corpus(corpus, now)
     hidden = {(kind, rid) for kind, (attr, _) in RECORD_KINDS.items()
               for rid in getattr(corpus, attr) if rid not in getattr(public, attr)}
     for mid, meeting, index, item in _items(corpus):
@@ -85,18 +86,18 @@ def _hidden(corpus: Corpus, now: dt.datetime) -> set[tuple[str, str]]:
         shown = public.meetings.get(mid)
         if shown is None or shown.items[index].to_follow:
             hidden.add((ITEM, f"{mid} item {item.number}"))
-    return hidden
+    return hidden, withheld
 
 
 def held_back(corpus: Corpus, now: dt.datetime) -> list[Held]:
     """Everything withheld from the public site at `now`, with the moment each is released."""
-    hidden = _hidden(corpus, now)
+    hidden, withheld = _hidden(corpus, now)
     release: dict[tuple[str, str], dt.datetime] = {}
     waiting = set(hidden)
     for moment in sorted({m for m in release_moments(corpus) if m > now}):
         if not waiting:
             break
-        still = _hidden(corpus, moment)
+        still, _ = _hidden(corpus, moment)
         for key in waiting - still:
             release[key] = moment
         waiting &= still
@@ -116,7 +117,6 @@ def held_back(corpus: Corpus, now: dt.datetime) -> list[Held]:
         if not draft and embargo is not None and release.get((kind, rid)) == embargo:
             by_own.setdefault(embargo, []).append(rid)
     # What no moment releases: the build's own reason (an exemption, the record it waits for).
-    _, withheld = public_corpus(corpus, now)
     why = {(w.kind, w.id): w.reason for w in withheld}
     for mid, meeting, _, item in _items(corpus):
         if ("meeting", mid) in hidden:
