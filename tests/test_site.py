@@ -77,7 +77,13 @@ def test_inspection_page_shows_published_and_advisory_ratings_and_key_questions(
     # Annex 2 of the Sandwell report: 2.4.3 is 62%, so 2.4 Reviewing bands as Requires improvement.
     assert "2.4.3" in html and "62%" in html
     assert "Computed from key questions" in html and "advisory" in html
-    assert "score 20 out of 36" in html
+    # The report gives ratings only, no score: the published side names none, and the score
+    # HMIP's rule makes of the twelve ratings (7 + 9 + 4 = 20) is shown as advisory.
+    overall = re.search(r'<tr class="overall">.*?</tr>', html).group(0)
+    published, advisory = overall.split("rating--advisory")
+    assert '<th scope="row">Overall</th>' in published and "score" not in published
+    assert "score 20/36" in advisory
+    assert "out of 36" not in html
 
 
 def test_every_rating_is_written_as_a_word_not_colour_alone(site):
