@@ -107,3 +107,72 @@ def test_no_shipped_paper_or_pack_says_as_at_a_day_after_its_issue(tmp_path):
         assert f"{DAY_TWO.day} {DAY_TWO:%B %Y}" not in flat("\n".join(texts(pdf))), pdf
     assert checked >= 5
     shutil.rmtree(root / ".cache", ignore_errors=True)
+
+
+def test_a_pack_as_at_a_past_day_is_a_preview_and_never_replaces_the_issued_pack(monkeypatch, tmp_path):
+    """`scrutiny pack torbay-cyp-osb-2021-03-01 --as-of 2021-08-01` wrote over the issued pack in
+    output/papers with one reading "Progress as at 1 August 2021" under the covering letter of
+    4 March 2021 (helper-33): a chosen day is a preview, whichever side of today it falls."""
+    root = copy_site(tmp_path / "site")
+    monkeypatch.setattr("generator.commands.common.now_in_london", lambda: DAY_ONE)
+
+    def run(*args: str):
+        return CliRunner().invoke(cli, ["-C", str(root), *args], obj={})
+
+    assert run("pack", TORBAY, "-j", "1").exit_code == 0
+    issued = root / "output" / "papers" / f"{TORBAY}-agenda-pack.pdf"
+    before = issued.read_bytes()
+    past = run("pack", TORBAY, "--as-of", "2021-08-01", "-j", "1")
+    assert past.exit_code == 0, past.output
+    assert issued.read_bytes() == before
+    preview = root / "output" / "preview" / "papers" / f"{TORBAY}-agenda-pack.pdf"
+    assert "Progress as at 1 August 2021" in flat("\n".join(texts(preview)))
+    refused = run("pack", TORBAY, "--as-of", "2021-08-01", "-o", str(issued))
+    assert refused.exit_code == 2 and "this paper is as at --as-of, not as issued" in refused.output
+    assert issued.read_bytes() == before
+
+
+def test_papers_are_published_from_their_issue_day_and_made_before_it_only_as_previews(monkeypatch, tmp_path):
+    """A meeting's pack was published before its issue day, "as at" a day still to come, and
+    changed as progress was added before then (helper-33). The Wolverhampton cabinet meets on
+    16 March 2022; with the default five clear days its papers are issued on 10 March."""
+    root = copy_site(tmp_path / "site")
+    site = root / "output" / "site"
+    cabinet, report = "meetings/wolverhampton-cabinet-2022-03-16", "reports/wolverhampton-yot-inspection-outcome"
+
+    build(root, now=dt.datetime(2022, 3, 9, 17, 0, tzinfo=LONDON), pdf=True)
+    assert (site / cabinet / "index.html").is_file() and (site / report / "index.html").is_file()
+    assert list((site / cabinet).glob("*.pdf")) == [] and list((site / report).glob("*.pdf")) == []
+    assert ".pdf" not in (site / cabinet / "index.html").read_text(encoding="utf-8")
+
+    monkeypatch.setattr("generator.commands.common.now_in_london",
+                        lambda: dt.datetime(2022, 3, 9, 17, 0, tzinfo=LONDON))
+    made = CliRunner().invoke(cli, ["-C", str(root), "pack", "wolverhampton-cabinet-2022-03-16", "-j", "1"], obj={})
+    assert made.exit_code == 0, made.output
+    assert not (root / "output" / "papers").exists()
+    assert (root / "output" / "preview" / "papers" / "wolverhampton-cabinet-2022-03-16-agenda-pack.pdf").is_file()
+    refused = CliRunner().invoke(cli, ["-C", str(root), "paper", "report", "wolverhampton-yot-inspection-outcome",
+                                       "-o", str(root / "output" / "papers" / "r.pdf")], obj={})
+    assert refused.exit_code == 2 and "this paper is not issued until 10 March 2022" in refused.output
+
+    build(root, now=dt.datetime(2022, 3, 10, 0, 1, tzinfo=LONDON), pdf=True)
+    assert (site / cabinet / "wolverhampton-cabinet-2022-03-16-agenda-pack.pdf").is_file()
+    assert (site / report / "wolverhampton-yot-inspection-outcome.pdf").is_file()
+
+
+def test_a_progress_update_dated_after_today_is_a_warning_and_its_plan_has_no_paper_yet(tmp_path):
+    """An update dated in the future moved the plan's paper to that day, silently (helper-33)."""
+    from generator.build import check_site
+
+    root = copy_site(tmp_path / "site")
+    plan = root / "content" / "action-plans" / "dudley-2019-progress.yaml"
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(text.replace("    updates:\n", "    updates:\n      - {date: 2027-01-05, rag: green, note: Done}\n", 1),
+                    encoding="utf-8")
+    line = text[:text.index("    updates:\n")].count("\n") + 2
+    warnings = [str(p) for p in check_site(root, dt.date(2026, 12, 6)).problems if "after today" in p.message]
+    assert warnings == [f"content/action-plans/dudley-2019-progress.yaml:{line}:16: warning: actions.0.updates.0.date: "
+                        "this progress update is dated 2027-01-05, after today (check the date: the plan's paper is "
+                        "as at its latest update, and is not published before that day)"]
+    build(root, now=dt.datetime(2026, 12, 6, 12, 0, tzinfo=LONDON), pdf=True)
+    assert not (root / "output/site/action-plans/dudley-2019-progress/dudley-2019-progress.pdf").exists()

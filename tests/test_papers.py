@@ -324,3 +324,33 @@ def test_a_process_that_lays_out_documents_freezes_what_weasyprint_left_from_its
         assert gc.get_freeze_count() > 10_000                 # WeasyPrint and the libraries under it
     finally:
         gc.unfreeze()
+
+
+def test_a_paper_withdrawn_since_it_was_made_leaves_the_public_papers_folder(tmp_path):
+    """A pack made while its meeting was public stayed in output/papers after the meeting went
+    back to draft: `pack` refused, wrote nothing, and said nothing of the old file a clerk
+    might still upload (helper-33). Now the old one goes, and a file given with -o is named."""
+    from site_helpers import copy_site
+
+    root = copy_site(tmp_path / "site")
+    papers = root / "output" / "papers"
+    given = tmp_path / "mine" / "wolverhampton-2021.pdf"
+    assert scrutiny("pack", "torbay-cyp-osb-2021-03-01", "-j", "1", root=root).exit_code == 0
+    assert scrutiny("paper", "inspection", "wolverhampton-2021", root=root).exit_code == 0
+    assert scrutiny("paper", "inspection", "wolverhampton-2021", "-o", str(given), root=root).exit_code == 0
+    assert sorted(p.name for p in papers.iterdir()) == ["torbay-cyp-osb-2021-03-01-agenda-pack.pdf",
+                                                        "wolverhampton-2021.pdf"]
+    for record in ("meetings/torbay-cyp-osb-2021-03-01.yaml", "inspections/wolverhampton-2021.yaml"):
+        path = root / "content" / record
+        path.write_text(path.read_text(encoding="utf-8").replace("status: published", "status: draft", 1),
+                        encoding="utf-8")
+
+    pack = scrutiny("pack", "torbay-cyp-osb-2021-03-01", "-j", "1", root=root)
+    paper = scrutiny("paper", "inspection", "wolverhampton-2021", root=root)
+    mine = scrutiny("paper", "inspection", "wolverhampton-2021", "-o", str(given), root=root)
+    assert (pack.exit_code, paper.exit_code, mine.exit_code) == (1, 1, 1)
+    assert "not public (draft); nothing was written" in pack.output
+    assert "removed output/papers/torbay-cyp-osb-2021-03-01-agenda-pack.pdf, made while it was public" in pack.output
+    assert "removed output/papers/wolverhampton-2021.pdf, made while it was public" in paper.output
+    assert list(papers.iterdir()) == []
+    assert given.is_file() and "delete it rather than publish it" in mine.output

@@ -1552,7 +1552,7 @@ def test_a_rehearsal_or_drafts_paper_goes_to_the_preview_folder_never_among_the_
         "dudley-2019-progress.pdf", "torbay-2021.pdf", "torbay-cyp-osb-2021-03-01-agenda-pack.pdf"]
     assert not papers.exists() and not (root / "output" / "pdf").exists()
     assert [r.exit_code for r in refused] == [2, 2]
-    assert "where the papers clerks publish go, and this paper is a rehearsal of a later moment" in refused[0].output
+    assert "where the papers clerks publish go, and this paper is as at --as-of, not as issued" in refused[0].output
     assert run(root, "paper", "inspection", "wolverhampton-2021").exit_code == 0
     assert sorted(p.name for p in papers.iterdir()) == ["wolverhampton-2021.pdf"]
 

@@ -10,14 +10,14 @@ long as that is not inside a folder a build made to be served).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NoReturn
 
 import click
 
-from generator.clock import now_in_london
 from generator.commands.common import AsOf, moment, print_problems, site_root
 from generator.load.files import inside
 from generator.problems import OutputError, did_you_mean
@@ -40,37 +40,45 @@ def _checked_plan(ctx: click.Context, as_of, drafts: bool, members: bool = False
     if checked.errors or checked.corpus is None:
         print_problems(checked, quiet_notices=True)
         sys.exit(1)
+    # Papers not yet issued are planned too: a clerk makes a pack before its issue day, as a preview.
     return root, checked, plan_site(checked.corpus, now, preview=drafts, pdf=True,
-                                    papers_as_of=now.date() if as_of else None, members=members)
+                                    papers_as_of=now.date() if as_of else None, members=members, unissued=True)
 
 
-def _is_preview(as_of, drafts: bool) -> bool:
-    """Drafts, or a later day than today (a rehearsal, embargoed papers in it): never public."""
-    return drafts or as_of is not None and as_of > now_in_london()
+def _preview_reason(as_of, drafts: bool, issued: dt.date | None, today: dt.date) -> str | None:
+    """Why a paper is a preview, never among the papers clerks publish: it has drafts in it; it
+    is as at a day of the clerk's choosing (a later day may show what is still embargoed, an
+    earlier one progress that is not the issued record's); or its issue day is still to come.
+    None for a paper as issued."""
+    if drafts:
+        return "this paper includes drafts"
+    if as_of is not None:
+        return "this paper is as at --as-of, not as issued"
+    if issued is not None and issued > today:
+        return f"this paper is not issued until {issued.day} {issued:%B %Y}"
+    return None
 
 
-def _papers_folder(root: Path, as_of, drafts: bool) -> Path:
+def _papers_folder(root: Path, preview: str | None) -> Path:
     """Where papers go by default: output/papers, which clerks publish from; a preview's go to
     output/preview/papers, as a preview build goes to output/preview."""
-    return root / "output" / ("preview/papers" if _is_preview(as_of, drafts) else "papers")
+    return root / "output" / ("preview/papers" if preview else "papers")
 
 
-def _refuse_live_site(root: Path, target: Path, as_of, drafts: bool) -> None:
+def _refuse_live_site(root: Path, target: Path, preview: str | None) -> None:
     """No paper goes where a live site is published from: only a build writes there, deciding
     under its lock what is public (a paper decided before a build that withdrew its record
     would land after it). The build makes every public paper there itself. Nor does a
     preview's paper go among the public papers, under the name of the public one."""
-    preview = _is_preview(as_of, drafts)
     live = _asked(target, lambda: live_folder_holding(target, root))
     where = "a site that is or may be published"
     if live is None and preview:
         live = published_papers_folder_holding(target, root)
         where = "where the papers clerks publish go"
     if live is not None:
-        why = ("this paper includes drafts" if drafts else "this paper is a rehearsal of a later moment"
-               if preview else "only a build writes there (it makes this paper)")
+        why = preview or "only a build writes there (it makes this paper)"
         raise click.UsageError(f"{target} is inside {live}, {where}, and {why}; leave out -o (it goes to "
-                               f"{_papers_folder(root, as_of, drafts).relative_to(root)}) or give another folder")
+                               f"{_papers_folder(root, preview).relative_to(root)}) or give another folder")
 
 
 def _asked(target: Path, question: Callable[[], Path | None]) -> Path | None:
@@ -90,11 +98,26 @@ def _unknown(kind: str, wanted: str, known, param: str) -> click.BadParameter:
                               f" (known: {listed})" if listed else ""), param_hint=param)
 
 
-def _withheld(plan, kind: str, record_id: str) -> None:
+def _withheld_reason(plan, kind: str, record_id: str) -> str | None:
+    """Why the record is withheld (its path and reason), or None when it is public."""
     for item in plan.withheld:
         if item.kind == kind and item.id == record_id:
-            click.echo(f"error: {item.path}: not public ({item.reason}); nothing was written", err=True)
-            sys.exit(1)
+            return f"{item.path}: not public ({item.reason})"
+    return None
+
+
+def _refuse_not_public(root: Path, target: Path, given: bool, why: str) -> NoReturn:
+    """Nothing is written for a paper that is not public now. The one made while it was, at its
+    place among the papers clerks publish (output/papers), is removed, so that it is not
+    published later by mistake; a file given with -o is the clerk's own, and they are told."""
+    click.echo(f"error: {why}; nothing was written", err=True)
+    if target.is_file() and not given and target.parent == root / "output" / "papers":
+        target.unlink()
+        click.echo(f"removed {target.relative_to(root)}, made while it was public", err=True)
+    elif target.is_file() and given:
+        click.echo(f"warning: {target} holds this paper as it was made earlier, when it was public; "
+                   "delete it rather than publish it", err=True)
+    sys.exit(1)
 
 
 SERVED_FOLDERS = ("site", "preview", "serve", "rehearsal")     # under output/: what builds and serve write
@@ -178,7 +201,7 @@ def register(cli: click.Group) -> None:
     @click.argument("meeting")
     @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
                   help="Where the PDF goes. Default: output/papers/MEETING-agenda-pack.pdf (output/preview/papers/ "
-                       "with --drafts or a later --as-of; with --members: output/confidential/MEETING-members-pack.pdf).")
+                       "with --drafts, --as-of or before its issue day; with --members: output/confidential/MEETING-members-pack.pdf).")
     @click.option("--members", is_flag=True,
                   help="The members' pack: exempt appendices included, marked NOT FOR PUBLICATION. "
                        "Written under output/confidential/, never into the site.")
@@ -191,18 +214,21 @@ def register(cli: click.Group) -> None:
     def pack_command(ctx: click.Context, meeting: str, output: Path | None, members: bool, as_of, drafts: bool,
                      jobs: int, no_cache: bool) -> None:
         """One meeting's agenda pack: front sheet or covering letter, every paper, stamped and numbered."""
+        from generator.plan.issue import meeting_as_at
         from generator.render.papers import render_members_pack, render_output
 
         root, checked, plan = _checked_plan(ctx, as_of, drafts, members)
         if meeting not in checked.corpus.meetings:
             raise _unknown("meeting", meeting, checked.corpus.meetings, "MEETING")
-        _withheld(plan, "meeting", meeting)
-        target = output or (root / "output" / "confidential" if members else _papers_folder(root, as_of, drafts)) / \
+        preview = _preview_reason(as_of, drafts, meeting_as_at(checked.corpus, meeting), plan.now.date())
+        target = output or (root / "output" / "confidential" if members else _papers_folder(root, preview)) / \
             f"{meeting}-{'members' if members else 'agenda'}-pack.pdf"
+        if why := _withheld_reason(plan, "meeting", meeting):
+            _refuse_not_public(root, target, output is not None, why)
 
         def refuse_where_served() -> None:
             if not members:
-                return _refuse_live_site(root, target, as_of, drafts)
+                return _refuse_live_site(root, target, preview)
             served = _asked(target, lambda: _served_folder_holding(target, root)) or \
                 published_papers_folder_holding(target, root)
             if served is not None:
@@ -213,9 +239,9 @@ def register(cli: click.Group) -> None:
         refuse_where_served()
         planned = plan.by_path().get(f"meetings/{meeting}/{meeting}-agenda-pack.pdf")
         if planned is None:
-            click.echo(f"error: {checked.corpus.meetings[meeting].path}: no item has papers yet "
-                       "(each is to follow, embargoed, or has no report or appendix); nothing was written", err=True)
-            sys.exit(1)
+            _refuse_not_public(root, target, output is not None,
+                               f"{checked.corpus.meetings[meeting].path}: no item has papers yet "
+                               "(each is to follow, embargoed, or has no report or appendix)")
         try:
             templates = checked.files.templates
             data = (render_members_pack(root, plan, templates, meeting, checked.corpus.attachments, jobs=jobs)
@@ -238,7 +264,7 @@ def register(cli: click.Group) -> None:
     @click.argument("record_id", metavar="ID")
     @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
                   help="Where the PDF goes. Default: output/papers/ID.pdf (output/preview/papers/ with --drafts "
-                       "or a later --as-of).")
+                       "or --as-of, or before its issue day).")
     @click.option("--as-of", type=AsOf(), default=None, help="Make it as if it were DATE (embargoes, overdue actions).")
     @click.option("--drafts", is_flag=True, help="Include draft records (pages marked DRAFT).")
     @click.option("--no-cache", is_flag=True,
@@ -247,6 +273,7 @@ def register(cli: click.Group) -> None:
     def paper_command(ctx: click.Context, kind: str, record_id: str, output: Path | None, as_of, drafts: bool,
                       no_cache: bool) -> None:
         """One paper: a committee report, an inspection's findings, or an action plan (landscape)."""
+        from generator.plan.issue import action_plan_as_at, report_as_at
         from generator.render.papers import render_output
 
         root, checked, plan = _checked_plan(ctx, as_of, drafts)
@@ -256,18 +283,19 @@ def register(cli: click.Group) -> None:
                                            "action-plan": "action_plans"}[kind])
         if record_id not in records:
             raise _unknown(noun, record_id, records, "ID")
-        _withheld(plan, corpus_kind, record_id)
+        issued = {"report": report_as_at, "action-plan": action_plan_as_at}.get(kind)
+        preview = _preview_reason(as_of, drafts, issued(checked.corpus, record_id) if issued else None,
+                                  plan.now.date())
+        target = output or _papers_folder(root, preview) / f"{record_id}.pdf"
         planned = plan.by_path().get(f"{folder}/{record_id}/{record_id}.pdf")
-        if planned is None:
-            click.echo(f"error: {records[record_id].path}: not public; nothing was written", err=True)
-            sys.exit(1)
-        target = output or _papers_folder(root, as_of, drafts) / f"{record_id}.pdf"
-        _refuse_live_site(root, target, as_of, drafts)
+        if (why := _withheld_reason(plan, corpus_kind, record_id)) or planned is None:
+            _refuse_not_public(root, target, output is not None, why or f"{records[record_id].path}: not public")
+        _refuse_live_site(root, target, preview)
         try:
             data = render_output(root, plan, checked.files.templates, planned, jobs=1, reuse_layouts=not no_cache)
         except OutputError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
-        _refuse_live_site(root, target, as_of, drafts)      # again: a build may have made a site there meanwhile
+        _refuse_live_site(root, target, preview)      # again: a build may have made a site there meanwhile
         _write(target, data)
         _report_written(root, target, data)

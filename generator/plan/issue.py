@@ -40,9 +40,8 @@ def report_as_at(corpus: Corpus, rid: str) -> dt.date:
 
 def action_plan_as_at(corpus: Corpus, pid: str) -> dt.date:
     view = corpus.action_plans[pid]
-    dates = [u.date for a in view.plan.actions for u in a.updates]
-    if dates:
-        return max(dates)
+    if view.last_update is not None:
+        return view.last_update
     released = [view.embargo_until.date()] if view.embargo_until else []
     inspection = corpus.inspections.get(view.inspection_id)
     if inspection is not None:

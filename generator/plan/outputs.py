@@ -161,13 +161,15 @@ def pack_outputs(c: Corpus, view: MeetingView, fixed: bool = True) -> list[Outpu
 
 
 def plan_site(corpus: Corpus, now: dt.datetime, preview: bool = False, pdf: bool = True,
-              papers_as_of: dt.date | None = None, members: bool = False) -> Plan:
+              papers_as_of: dt.date | None = None, members: bool = False, unissued: bool = False) -> Plan:
     """Every page, data file and PDF of the public site (or of a drafts preview).
     `papers_as_of` (--as-of): papers as at that day rather than as issued; `members`: the
-    plan the members' pack is made from, exempt appendices in it (never a site's)."""
+    plan the members' pack is made from, exempt appendices in it (never a site's);
+    `unissued`: papers whose issue day is still to come too (the paper commands' previews)."""
     public, withheld = public_corpus(corpus, now, include_drafts=preview, members=members)
-    return Plan(public, withheld, tuple(with_pdf_links(_outputs(public, pdf, papers_as_of is None))), now, preview,
-                papers_as_of=papers_as_of)
+    issued_by = None if unissued or papers_as_of is not None else now.date()
+    return Plan(public, withheld, tuple(with_pdf_links(_outputs(public, pdf, papers_as_of is None, issued_by))),
+                now, preview, papers_as_of=papers_as_of)
 
 
 @dataclass(frozen=True)
@@ -225,9 +227,14 @@ def plan_build(corpus: Corpus, now: dt.datetime, build: Build, preview: bool = F
 SEARCH_INDEX = "pagefind"        # a folder: every file under it is the search index's
 
 
-def _outputs(c: Corpus, pdf: bool, fixed: bool = True) -> list[Output]:
+def _outputs(c: Corpus, pdf: bool, fixed: bool = True, issued_by: dt.date | None = None) -> list[Output]:
     """The outputs of the public corpus `c`, each naming what it reads. `fixed`: papers are
-    as at their issue (`plan.issue`); else as at the build's as-of day."""
+    as at their issue (`plan.issue`); else as at the build's as-of day. `issued_by`: a paper
+    whose issue day is later is not published yet (a paper is a record from the day it is issued)."""
+
+    def issued(day: dt.date) -> bool:
+        return issued_by is None or day <= issued_by
+
     # What listings, data files and links to an inspection read of it: all but its prose
     # (see `PROSE_FIELDS`); editing an inspection's text re-renders its own page and papers.
     all_inspections = input_keys(LISTED, c.inspections)
@@ -272,7 +279,7 @@ def _outputs(c: Corpus, pdf: bool, fixed: bool = True) -> list[Output]:
         related = [f"action_plan:{pid}", f"service:{view.service_id}", f"council:{view.council_id}"]
         outputs.append(page(f"action-plans/{pid}/index.html", "action_plan",
                             [*related, AS_OF, f"{LISTED}:{view.inspection_id}"], pid, view.plan.title))
-        if pdf:
+        if pdf and issued(action_plan_as_at(c, pid)):
             outputs.append(Output(f"action-plans/{pid}/{pid}.pdf", "pdf", pid, "paper_action_plan.html",
                                   tuple(sorted({SITE, *related, f"inspection:{view.inspection_id}",
                                                 as_at(action_plan_as_at(c, pid), fixed)})),
@@ -283,7 +290,7 @@ def _outputs(c: Corpus, pdf: bool, fixed: bool = True) -> list[Output]:
         meeting = [f"meeting:{view.meeting_id}"] if view.meeting_id else []
         outputs.append(page(f"reports/{rid}/index.html", "report", [*report_inputs(c, rid), *meeting], rid,
                             front.title))
-        if pdf:
+        if pdf and issued(report_as_at(c, rid)):
             day = as_at(report_as_at(c, rid), fixed)
             outputs.append(Output(f"reports/{rid}/{rid}.pdf", "pdf", rid, "paper_report.html",
                                   tuple(sorted({SITE, *report_inputs(c, rid, day), *meeting})), front.title))
@@ -303,7 +310,8 @@ def _outputs(c: Corpus, pdf: bool, fixed: bool = True) -> list[Output]:
                     else:
                         related.add(f"attachment:{ref}")
         outputs.append(page(f"meetings/{mid}/index.html", "meeting", related, mid, view.title))
-        if pdf and any(item.report_id or item.minutes or item.appendices for item in view.items):
+        if pdf and any(item.report_id or item.minutes or item.appendices for item in view.items) \
+                and issued(meeting_as_at(c, mid)):
             outputs += pack_outputs(c, view, fixed)
     for cid, view in c.councils.items():
         logo = view.council.logo

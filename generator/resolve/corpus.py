@@ -138,14 +138,16 @@ class ActionPlanView(Entry):
     actions: tuple[ActionView, ...]
     counts: Mapping[str, int]
     overdue_count: int
+    last_update: dt.date | None         # the latest progress update's date, if any
 
     def as_at(self, day: dt.date) -> "ActionPlanView":
         """The plan as it stood at the end of `day`: later updates left out, overdue as at then.
 
         A paper shows its plan as at its issue (`plan.issue`), not as at the build."""
         views = tuple(action_view(progress.as_at(a.action, day), day) for a in self.actions)
+        dates = [u.date for v in views for u in v.action.updates]
         return replace(self, actions=views, counts=MappingProxyType(dict(progress.rag_counts(v.status for v in views))),
-                       overdue_count=sum(v.overdue for v in views))
+                       overdue_count=sum(v.overdue for v in views), last_update=max(dates, default=None))
 
 
 @dataclass(frozen=True)

@@ -251,6 +251,7 @@ class PlanActions(NamedTuple):
     overdue: int
     problems: list[Problem]
     answers: list[tuple[int, str]]      # (recommendation number, action id)
+    last_update: dt.date | None         # the latest progress update's date, if any
 
 
 def _plan_actions(rec: Record, count: int, as_of: dt.date, attachment_paths: AbstractSet[str]) -> PlanActions:
@@ -262,6 +263,7 @@ def _plan_actions(rec: Record, count: int, as_of: dt.date, attachment_paths: Abs
     answers: list[tuple[int, str]] = []
     seen: dict[str, int] = {}
     views = []
+    last_update: dt.date | None = None
     for index, action in enumerate(plan.actions):
         texts = [(("actions", index, name), getattr(action, name)) for name in ("action", "how", "outcome")]
         texts += [(("actions", index, "updates", u_index, "note"), u.note) for u_index, u in enumerate(action.updates)]
@@ -286,9 +288,17 @@ def _plan_actions(rec: Record, count: int, as_of: dt.date, attachment_paths: Abs
         if dates != sorted(dates):
             check.at(rec, ("actions", index, "updates"), Severity.WARNING,
                      "progress updates are not in date order", "list them oldest first")
+        if dates and (last_update is None or max(dates) > last_update):
+            last_update = max(dates)
+        for u_index, update in enumerate(action.updates):
+            if update.date > as_of:
+                check.at(rec, ("actions", index, "updates", u_index, "date"), Severity.WARNING,
+                         f"this progress update is dated {update.date.isoformat()}, after today",
+                         "check the date: the plan's paper is as at its latest update, and is not published "
+                         "before that day")
         views.append(action_view(action, as_of))
     return PlanActions(tuple(views), MappingProxyType(dict(progress.rag_counts(v.status for v in views))),
-                       sum(v.overdue for v in views), check.problems, answers)
+                       sum(v.overdue for v in views), check.problems, answers, last_update)
 
 
 def _names_digest(names: AbstractSet[str]) -> str:
@@ -388,7 +398,8 @@ def _action_plans(check: _Checker, records: Records, inspections: Mapping[str, _
         status, embargo = _public_state(plan)
         council_id = records.of("service")[target.service].model.council
         views[pid] = ActionPlanView(pid, rec.path, rec.digest, status, embargo, plan, plan.inspection,
-                                    target.service, council_id, actions.views, actions.counts, actions.overdue)
+                                    target.service, council_id, actions.views, actions.counts, actions.overdue,
+                                    actions.last_update)
 
     for iid, plan_ids in plans_of.items():
         if not plan_ids:
@@ -454,7 +465,8 @@ def _meetings(check: _Checker, records: Records) -> tuple[dict[str, MeetingView]
         for i_index, item in enumerate(meeting.items):
             if item.number in numbers:
                 check.at(rec, ("items", i_index, "number"), Severity.ERROR,
-                         f"agenda item {item.number} is listed twice", "number each item once")
+                         f"agenda item {item.number} is listed twice (first at items.{numbers[item.number]})",
+                         "number each item once")
             numbers.setdefault(item.number, i_index)
             if check.reference(rec, ("items", i_index, "report"), "report", item.report, "report", "reports") \
                     and item.report:
