@@ -10,6 +10,7 @@ rest (membership, substitutes, a clerk, minutes as a paper, a Part 2 item).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -169,3 +170,16 @@ items:
     page = (root / "output" / "site" / "meetings" / "m" / "index.html").read_text(encoding="utf-8")
     assert '<div class="meeting-note"><p>This meeting will be held <strong>online</strong> and broadcast live.</p></div>' \
         in page
+
+
+def test_an_item_number_given_twice_names_where_it_was_first_given(tmp_path):
+    """The duplicate's error said only "listed twice" (helper-33): it names the first one."""
+    from generator.build import check_site
+    from site_helpers import copy_site
+
+    root = copy_site(tmp_path / "site")
+    meeting = root / "content" / "meetings" / "dudley-csc-2021-03-17.yaml"
+    meeting.write_text(meeting.read_text(encoding="utf-8").replace("  - number: 3\n", "  - number: 2\n", 1),
+                       encoding="utf-8")
+    errors = [f"{p.field}: {p.message}" for p in check_site(root, dt.date(2026, 12, 6)).errors]
+    assert "items.2.number: agenda item 2 is listed twice (first at items.1)" in errors

@@ -172,7 +172,11 @@ TABLE = [
     Bad("reports/no-front-matter.md", 1, 1, "## Purpose", "",
         "a report starts with front matter", "begin the file with a line '---'"),
     Bad("reports/key-decision-maybe.md", 5, 15, "maybe", "key_decision",
-        "expected true or false, got 'maybe'", None),
+        "expected true or false, got 'maybe'", "write true or false"),
+    # content-format.md: "yes, no, on, off are plain words (YAML 1.2 rules)"; pydantic took
+    # them as booleans (helper-33).
+    Bad("reports/key-decision-yes.md", 5, 15, "yes", "key_decision",
+        "expected true or false, got 'yes'", "write true or false: yes, no, on and off are words"),
     # --- councils, services, indicators
     Bad("councils/unknown-nation.yaml", 3, 9, "scotland", "nation",
         "expected one of 'england' or 'wales'", None),

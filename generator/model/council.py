@@ -6,7 +6,7 @@ from enum import Enum
 
 from pydantic import BaseModel, Field
 
-from generator.model.types import RECORD_CONFIG, Colour, Text
+from generator.model.types import RECORD_CONFIG, Colour, Text, TrueOrFalse
 
 
 class Contact(BaseModel):
@@ -48,6 +48,6 @@ class Council(BaseModel):
     clerk: Contact | None = Field(None, description="the clerk named on covering letters (name, telephone, email)")
     clear_days: int = Field(5, ge=0, le=60, description="papers are issued this many clear days before a meeting "
                                                          "without an issued date (5 in England)")
-    duplex: bool = Field(False, description="packs printed double-sided, each paper on a right-hand page")
+    duplex: TrueOrFalse = Field(False, description="packs printed double-sided, each paper on a right-hand page")
     paper_style: PaperStyle = Field(PaperStyle.HEADING_BLOCK, description="front_sheet | heading_block")
     paragraph_numbering: ParagraphNumbering = Field(ParagraphNumbering.CONTINUOUS, description="sections | continuous")

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 from pydantic.dataclasses import dataclass
 from pydantic_core import PydanticCustomError
 
-from generator.model.types import RECORD_CONFIG, DateOrMonthField, Ident, Rating, RatingField, Text
+from generator.model.types import RECORD_CONFIG, DateOrMonthField, Ident, Rating, RatingField, Text, TrueOrFalse
 
 # "2.1", "2.1.3" (HMIP 2018 and 2021), "V1", "V1.2", "C1.1" (the 2025 framework's own form)
 STANDARD_ID = r"^[A-Z]?\d+(\.\d+)*$"
@@ -32,7 +32,7 @@ class StandardDef(BaseModel):
     number: str = Field(pattern=STANDARD_ID)
     name: Text
     statement: Text | None = None
-    case_based: bool = Field(description="true: rated from case key questions; false: a judgement")
+    case_based: TrueOrFalse = Field(description="true: rated from case key questions; false: a judgement")
     key_questions: list[KeyQuestionDef] = []
 
 

@@ -19,7 +19,7 @@ from generator.model.framework import Period
 
 Url = Annotated[str, Field(pattern=r"^https?://[^\s<>\"]+$", max_length=2000)]
 from generator.model.types import (RECORD_CONFIG, DateOrMonthField, Ident, LocalDateTime,
-                                   RatingField, Status, StatusField, Text)
+                                   RatingField, Status, StatusField, Text, TrueOrFalse)
 
 
 # A slotted pydantic dataclass, not a model: a national corpus has many (generator/model/__init__.py).
@@ -73,7 +73,7 @@ class StandardFinding:
     record write `not rated`."""
 
     rating: RatingField | None = Field(None, description="the published rating, or 'not rated' where HMIP says so")
-    not_rated: bool = Field(False, description="the inspectorate said it did not rate this standard")
+    not_rated: TrueOrFalse = Field(False, description="the inspectorate said it did not rate this standard")
     cases: int | None = Field(None, ge=0, description="number of cases inspected for this standard")
     key_questions: dict[str, KeyQuestion] = Field({})
 
@@ -179,7 +179,7 @@ class Inspection(BaseModel):
         None, description="the kind of inspection, where the framework has several (hmip-youth-2025: "
                           "children-and-victims or full)")
     report_url: Url | None = Field(None, description="the inspectorate's page for the report (https://...)")
-    joint: bool = Field(False, description="true: a joint inspection, with other inspectorates")
+    joint: TrueOrFalse = Field(False, description="true: a joint inspection, with other inspectorates")
     fieldwork: Period | None = Field(None, description="when inspectors did the fieldwork (from and to dates)")
     published: DateOrMonthField | None = Field(None, description="the date the report was published")
     lead_inspector: Text | None = Field(None, description="the HM Inspector who led the inspection")

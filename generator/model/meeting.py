@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from generator.model.council import Contact
-from generator.model.types import RECORD_CONFIG, Date, Ident, LocalDateTime, Status, StatusField, Text
+from generator.model.types import RECORD_CONFIG, Date, Ident, LocalDateTime, Status, StatusField, Text, TrueOrFalse
 
 SOURCE_FIELDS = ("inspection", "action_plan", "markdown", "pdf")
 
@@ -82,7 +82,7 @@ class AgendaItem(BaseModel):
     minutes: str | None = Field(None, pattern=r"^[^\x00]+\.(md|pdf)$",
                                 description="the minutes to approve, e.g. attachments/minutes.md (or .pdf)")
     report: Ident | None = Field(None, description="its cover report (reports/<id>.md)")
-    to_follow: bool = Field(False, description="true when the papers are not ready (listed To Follow)")
+    to_follow: TrueOrFalse = Field(False, description="true when the papers are not ready (listed To Follow)")
     embargo_until: LocalDateTime | None = Field(None, description="its papers are not public before this")
     appendices: list[Appendix] = Field([], description="Appendix 1, 2, ... in order")
 
@@ -105,7 +105,7 @@ class Meeting(BaseModel):
     pack: PackKind = Field(PackKind.AGENDA, description="agenda (a front sheet) or supplementary (a covering letter)")
     issued: Date | None = Field(None, description="the date the pack (or letter) is issued")
     first_page: int = Field(1, ge=1, description="the first page number (a supplementary pack continues the main one)")
-    duplex: bool | None = Field(None, description="the pack printed double-sided (default: the council's)")
+    duplex: TrueOrFalse | None = Field(None, description="the pack printed double-sided (default: the council's)")
     status: StatusField = Field(Status.PUBLISHED, description="draft | published")
     embargo_until: LocalDateTime | None = Field(None, description="nothing of it is public before this")
     items: list[AgendaItem] = Field(min_length=1, description="the agenda items")

@@ -7,7 +7,7 @@ from enum import Enum
 from pydantic import BaseModel, Field
 
 from generator.model.council import Contact
-from generator.model.types import RECORD_CONFIG, Date, Ident, LocalDateTime, Status, StatusField, Text
+from generator.model.types import RECORD_CONFIG, Date, Ident, LocalDateTime, Status, StatusField, Text, TrueOrFalse
 
 
 class ReportKind(str, Enum):
@@ -64,8 +64,8 @@ class ReportFrontMatter(BaseModel):
     report_of: Text | None = Field(None, description="e.g. Director of Children's Services (printed Report of the ...)")
     decision_designation: Designation | None = None
     cabinet_member: Text | None = None
-    key_decision: bool | None = None
-    in_forward_plan: bool | None = None
+    key_decision: TrueOrFalse | None = None
+    in_forward_plan: TrueOrFalse | None = None
     wards_affected: Text | None = None
     accountable_director: Text | None = None
     originating_service: Text | None = None

@@ -61,6 +61,23 @@ def parse_rating(value: Any) -> Rating:
     raise PydanticCustomError("rating", "'{value}' is not a rating", {"value": value, "hint": hint})
 
 
+_YAML_BOOLEANS = {"true": True, "false": False}
+
+
+def parse_true_or_false(value: Any) -> bool:
+    """`true` or `false` only (YAML 1.2): `yes`, `no`, `on`, `off` and 1 are words, never booleans
+    (docs/content-format.md), however a library would coerce them."""
+    if value is None or isinstance(value, bool):
+        return value                     # nothing given: pydantic's own message, and its hint
+    if isinstance(value, str) and value.lower() in _YAML_BOOLEANS:
+        return _YAML_BOOLEANS[value.lower()]
+    raise PydanticCustomError("true_or_false", "expected true or false, got {got}",
+                              {"got": _shown(value), "hint": "write true or false: yes, no, on and off are words"})
+
+
+TrueOrFalse = Annotated[bool, BeforeValidator(parse_true_or_false), WithJsonSchema({"type": "boolean"})]
+
+
 RatingField = Annotated[
     Rating, BeforeValidator(parse_rating),
     WithJsonSchema({"type": "string", "enum": [r.value for r in Rating],
