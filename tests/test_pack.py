@@ -725,3 +725,18 @@ def test_papers_are_made_with_the_cycle_collector_at_its_usual_thresholds(tmp_pa
     build_site(BuildOptions(root=tmp_path, output=tmp_path / "output" / "site", now=now, search=False, jobs=1))
     assert seen == [USUAL_THRESHOLDS]
     assert gc.get_threshold() == USUAL_THRESHOLDS
+
+
+def test_schedule_12a_is_named_by_its_part_in_england_and_in_wales():
+    """Every exempt notice said "Part 1 of Schedule 12A", the English descriptions; in Wales the
+    Schedule's descriptions are Part 4, paragraphs 12 to 18 (the Local Government (Access to
+    Information) (Variation) (Wales) Order 2007). The cover report's list said neither (helper-33)."""
+    from generator.render.pack import exclusion_resolution, exempt_sentence
+
+    assert exempt_sentence(1) == ("NOT FOR PUBLICATION by virtue of paragraph 1 of Part 1 of Schedule 12A "
+                                  "to the Local Government Act 1972")
+    assert exempt_sentence(14) == ("NOT FOR PUBLICATION by virtue of paragraph 14 of Part 4 of Schedule 12A "
+                                   "to the Local Government Act 1972")
+    assert exclusion_resolution([12, 14]).endswith("paragraphs 12 and 14 of Part 4 of Schedule 12A to the Act.")
+    foot = (REPO / "generator/theme/templates/_report_foot.html").read_text(encoding="utf-8")
+    assert "|schedule_12a" in foot and "of Schedule 12A" not in foot

@@ -23,6 +23,7 @@ from generator.load.files import Template
 from generator.model.types import DateOrMonth, Rating
 from generator.plan.outputs import Output, Plan
 from generator.render import badges, national, pages
+from generator.render.pack import schedule_12a
 from generator.render.markdown import markdown_block, markdown_inline, plain_text
 
 
@@ -108,7 +109,7 @@ def make_environment(templates: Mapping[str, Template], cache: Path | None = Non
                        long_date=format_long_date, number=format_number, percent=format_percent,
                        standard_rating=badges.standard_rating,
                        pages=page_range, rating_slug=badges.rating_slug, rating=badges.rating, rag=badges.rag,
-                       progress_update=progress_update)
+                       progress_update=progress_update, schedule_12a=schedule_12a)
     env.globals.update(version=__version__, Rating=Rating, zip=zip)
     return env
 

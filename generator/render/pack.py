@@ -56,10 +56,15 @@ SCHEDULE_12A.update({n + 11: text for n, text in list(SCHEDULE_12A.items())})
 SCHEDULE_12A[12] = "Information relating to a particular individual."
 
 
+def schedule_12a(paragraph: int) -> str:
+    """'paragraph 3 of Part 1 of Schedule 12A': Part 1 in England (1-7), Part 4 as the Schedule
+    applies in Wales (12-18)."""
+    return f"paragraph {paragraph} of Part {4 if paragraph >= 12 else 1} of Schedule 12A"
+
+
 def exempt_sentence(paragraph: int) -> str:
     """The words councils print on an exempt item, naming the paragraph."""
-    return (f"NOT FOR PUBLICATION by virtue of paragraph {paragraph} of Part 1 of Schedule 12A "
-            "to the Local Government Act 1972")
+    return f"NOT FOR PUBLICATION by virtue of {schedule_12a(paragraph)} to the Local Government Act 1972"
 
 
 def exclusion_resolution(paragraphs: Sequence[int]) -> str | None:
@@ -71,7 +76,7 @@ def exclusion_resolution(paragraphs: Sequence[int]) -> str | None:
     return ("That, under section 100A(4) of the Local Government Act 1972, the press and public be excluded "
             "from the meeting for the following business, on the grounds that it involves the likely "
             f"disclosure of exempt information as defined in paragraph{'s' if len(paragraphs) > 1 else ''} "
-            f"{named} of Part 1 of Schedule 12A to the Act.")
+            f"{named} of Part {4 if paragraphs[0] >= 12 else 1} of Schedule 12A to the Act.")
 
 
 def clock_time(hhmm: str) -> str:
