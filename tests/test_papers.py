@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
+from test_pdf_accessibility import check_tables_have_headers, check_tables_not_split, elements, is_elem, kids, tag
 
 REPO = Path(__file__).resolve().parent.parent
 AS_OF = "2025-11-22"
@@ -51,7 +52,7 @@ def papers(tmp_path_factory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("papers")
     made = {}
     for kind, record in (("report", "wolverhampton-yot-inspection-outcome"), ("report", "dudley-yos-action-plan-update"),
-                         ("inspection", "torbay-2021"), ("action-plan", "torbay-2021-oocd"),
+                         ("inspection", "torbay-2021"), ("inspection", "dudley-2019"), ("action-plan", "torbay-2021-oocd"),
                          ("action-plan", "dudley-2019-progress")):
         target = folder / f"{record}.pdf"
         result = scrutiny("paper", kind, record, "-o", str(target), "--as-of", AS_OF)
@@ -170,6 +171,32 @@ def test_inspection_paper_has_rating_score_table_key_questions_and_recommendatio
     assert [n for n in range(1, 9) if f" {n}. " in board] == [1, 2, 3, 4]
     assert [n for n in range(1, 9) if f" {n}. " in head[:1500]] == [5, 6, 7, 8]
     assert "Strengths" in text and "Areas for improvement" in text
+
+
+def test_inspection_paper_lists_every_standard_of_a_domain_with_a_rating_and_says_not_recorded(papers):
+    # dudley-2019 records 2.4 and 3.1 alone (2018 framework): domain 1 has nothing recorded and is
+    # left out; domains 2 and 3 list all four standards each (docs/content-format.md)
+    text = flat("\n".join(page_texts(papers["dudley-2019"])))
+    for row in ("2.1 Assessment Not recorded", "2.2 Planning Not recorded", "2.3 Implementation and delivery Not recorded",
+                "2.4 Reviewing Inadequate", "3.1 Assessment Inadequate", "3.2 Planning Not recorded",
+                "3.3 Implementation and delivery Not recorded", "3.4 Joint working Not recorded"):
+        assert row in text, row
+    assert "Governance and leadership" not in text and "Not rated" not in text
+    with pikepdf.open(papers["dudley-2019"]) as pdf:
+        tables = [e for e in elements(pdf) if tag(e) == "/Table"]
+        ratings = tables[1]                      # after "About this inspection"
+        rows = [e for e in elements_under(ratings) if tag(e) == "/TR"]
+        # the column headings, Overall, two domain headings and eight standards
+        assert len(rows) == 1 + 1 + 2 + 8
+        assert check_tables_have_headers(pdf) == [] and check_tables_not_split(pdf) == []
+
+
+def elements_under(node) -> list:
+    found = []
+    for kid in kids(node):
+        if is_elem(kid):
+            found += [kid, *elements_under(kid)]
+    return found
 
 
 def test_action_plan_is_landscape_with_a_header_on_every_page_and_rows_that_never_split(papers):
