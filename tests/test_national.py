@@ -155,7 +155,7 @@ def test_the_national_page_gives_each_standard_rated_often_enough_weakest_first(
                           for number, rating in i["standards"].items())
         recorded = Counter(number for number, _ in ratings.elements())
         enough = {number for number, n in recorded.items() if n >= 10}
-        shown = {(f["standard"][0], f["standard_rating"][0]): n for f, n in links(text)
+        shown = {(f["standard"][0].removeprefix(f"{framework}:"), f["standard_rating"][0]): n for f, n in links(text)
                  if f.get("framework") == [framework] and "standard_rating" in f}
         assert shown == {(number, rating): n for (number, rating), n in ratings.items() if number in enough}
         if not enough:                  # the 2018 framework: fewer than 10 records of any standard
@@ -177,6 +177,25 @@ def test_every_number_on_the_national_page_links_to_exactly_the_inspections_behi
     assert len(found) > 50
     for filters, number in found:
         assert sum(kept(row, filters) for row in rows) == number, filters
+
+
+def test_the_lists_standard_filter_keeps_the_standards_of_each_framework_apart(national):
+    """docs/data.md: standards of different frameworks are different standards, even with one
+    number (3.4 is 'Joint working' in 2018, 'Out-of-court disposal policy and provision' in 2021)."""
+    text = page(national, "national/index.html")
+    select = text[text.index('<select id="filter-standard"'):]
+    options = dict(re.findall(r'<option value="([^"]+)">([^<]+)</option>', select[:select.index("</select>")]))
+    assert options["hmip-youth-2018:3.4"] == "3.4 Joint working, HMIP youth inspection framework (2018 to 2021)"
+    assert options["hmip-youth-2021:3.4"] == ("3.4 Out-of-court disposal policy and provision, "
+                                              "HMIP youth inspection framework (2021 to 2024)")
+    assert "3.4" not in options
+    for row in list_rows(text):
+        for pair in row["standards"].split():
+            assert pair.startswith(row["framework"] + ":"), row
+    # the table's row 81 (Kirklees, 2018) gives joint working Inadequate; row 3 (Bath and North East
+    # Somerset, 2021) out-of-court disposal policy and provision Good
+    tokens = {pair for row in list_rows(text) for pair in row["standards"].split()}
+    assert {"hmip-youth-2018:3.4=Inadequate", "hmip-youth-2021:3.4=Good"} <= tokens
 
 
 def test_where_each_of_our_services_stands_against_its_framework(national):

@@ -54,6 +54,12 @@ def list_link(**filters: Any) -> str:
     return "national/index.html" + (f"?{urlencode(pairs)}" if pairs else "") + "#list"
 
 
+def standard_key(framework_id: str, number: str) -> str:
+    """A standard as the list's filter knows it, 'hmip-youth-2021:3.4': standards of different
+    frameworks are different standards, though they may share a number."""
+    return f"{framework_id}:{number}"
+
+
 def rating_counts(views: Iterable[InspectionView]) -> Counter:
     return Counter(v.overall_rating for v in views)
 
@@ -136,9 +142,10 @@ def _standards(corpus: Corpus, fid: str, views: list[InspectionView]) -> dict[st
         rows.append({"number": number, "name": name, "rated": len(given), "unrecorded": unrecorded[number],
                      "below": below,
                      "below_share": _share(below, len(given)), "order": (-below / len(given), order[number]),
-                     "counts": [Count(counts[r], list_link(framework=fid, standard=number, standard_rating=r.value))
+                     "counts": [Count(counts[r], list_link(framework=fid, standard=standard_key(fid, number),
+                                                           standard_rating=r.value))
                                 for r in RATINGS_HIGH_FIRST],
-                     "rated_link": list_link(framework=fid, standard=number)})
+                     "rated_link": list_link(framework=fid, standard=standard_key(fid, number))})
     rows.sort(key=lambda r: r["order"])
     return {"fid": fid, "framework": framework, "rows": rows, "weakest": rows[:3],
             "fewer": sorted(fewer, key=lambda text: order[text.split(" ", 1)[0]]),
@@ -203,12 +210,13 @@ def _list(corpus: Corpus, views: list[InspectionView]) -> dict[str, Any]:
                      "year": view.date.year,
                      "rating": view.overall_rating.value if view.overall_rating else NOT_RECORDED,
                      "rating_order": RATINGS_HIGH_FIRST.index(view.overall_rating) if view.overall_rating else 9,
-                     "standards": " ".join(f"{s.number}={s.published.value.replace(' ', '_')}" for s in recorded)})
+                     "standards": " ".join(f"{standard_key(view.framework_id, s.number)}="
+                                           f"{s.published.value.replace(' ', '_')}" for s in recorded)})
     standards: dict[str, str] = {}
     for fid in _ordered_frameworks(corpus, (v.framework_id for v in views)):
         framework = corpus.frameworks[fid]
         for s in (*(s for d in framework.domains for s in d.standards), *framework.separately_rated):
-            standards.setdefault(s.number, f"{s.number} {s.name}")
+            standards[standard_key(fid, s.number)] = f"{s.number} {s.name}, {framework.name}"
     return {"rows": rows, "regions": sorted({r["region"] for r in rows} - {NOT_RECORDED}),
             "years": sorted({r["year"] for r in rows}, reverse=True),
             "ratings": [r.value for r in RATINGS_HIGH_FIRST], "standards": standards}

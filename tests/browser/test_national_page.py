@@ -46,6 +46,22 @@ def test_the_filters_narrow_the_list_by_region_and_framework_from_the_keyboard(p
     assert page.locator("#results-status").inner_text() == "1 of 87 inspections shown."
 
 
+def test_the_standard_filter_matches_the_standard_of_the_chosen_framework_only(page, nginx_site, national_site):
+    # 3.4 is Joint working in 2018 and Out-of-court disposal policy and provision in 2021 (the
+    # framework files); Kirklees's 2018 inspection rated Joint working Inadequate (the table's row 81)
+    open_page(page, nginx_site.url(national_site + "national/index.html"))
+    option = page.locator('#filter-standard option[value="hmip-youth-2021:3.4"]')
+    assert option.inner_text() == ("3.4 Out-of-court disposal policy and provision, "
+                                   "HMIP youth inspection framework (2021 to 2024)")
+    rows = page.locator("#national-table tbody tr:not([hidden])")
+    for framework, other in (("hmip-youth-2021", "hmip-youth-2018"), ("hmip-youth-2018", "hmip-youth-2021")):
+        page.select_option("#filter-standard", f"{framework}:3.4")
+        page.select_option("#filter-standard-rating", "Inadequate")
+        assert rows.count() > 0
+        assert page.locator(f'#national-table tbody tr:not([hidden])[data-framework="{other}"]').count() == 0
+        assert ("Kirklees" in " ".join(rows.all_inner_texts())) == (framework == "hmip-youth-2018")
+
+
 def test_search_finds_an_imported_area(page, nginx_site, national_site):
     open_page(page, nginx_site.url(national_site + "search/index.html"))
     page.fill(".pagefind-ui__search-input", "Suffolk")

@@ -4,7 +4,8 @@
 
    The form (#filters) filters the table its data-table names (else #inspections-table). A
    field filters on the row's data-<name> attribute; "q" on the first cell's text; "standard"
-   and "standard_rating" together on data-standards ("1.1=Good 2.4=Requires_improvement").
+   and "standard_rating" together on data-standards, whose standards are named with their
+   framework ("hmip-youth-2021:1.1=Good hmip-youth-2021:2.4=Requires_improvement").
    The page's address may set the fields (national/index.html?framework=...&rating=Good): a
    field given several values keeps the rows with any of them. */
 (function () {
