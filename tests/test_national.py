@@ -198,6 +198,25 @@ def test_the_lists_standard_filter_keeps_the_standards_of_each_framework_apart(n
     assert {"hmip-youth-2018:3.4=Inadequate", "hmip-youth-2021:3.4=Good"} <= tokens
 
 
+def test_the_standards_page_ranks_only_standards_rated_often_enough_with_the_national_caveat(national):
+    """The standards page follows the national page's rule (docs/data.md): a standard is compared
+    where 10 or more inspections record its rating, and the imported table's missing
+    'Requires improvement' is said."""
+    text = page(national, "standards/index.html")
+    section = text[text.index('id="h-hmip-youth-2021"'):text.index('id="h-hmip-youth-2018"')]
+    weakest = section[section.index('id="weakest-caption-hmip-youth-2021"'):]
+    weakest = weakest[:weakest.index("</table>")]
+    recorded = Counter(number for i in every_inspection() if i["framework"] == "hmip-youth-2021"
+                       for number in i["standards"] if number != "4.1")        # 4.1 is rated separately
+    ranked = re.findall(r'<th scope="row" class="text">([\d.]+) ', weakest)
+    assert sorted(ranked) == sorted(n for n, count in recorded.items() if count >= 10)
+    fewer = sorted(n for n, count in recorded.items() if count < 10)
+    assert fewer, "the table records some 2021 standard at fewer than 10 inspections"
+    named = re.search(r"Recorded at fewer than 10 inspections here, so not compared: (.*?)\.</p>", section).group(1)
+    assert [standard.split(" ")[0] for standard in named.split("; ")] == fewer
+    assert re.search(r"The \d+ imported inspections give no standard as Requires improvement", visible_text(section))
+
+
 def test_where_each_of_our_services_stands_against_its_framework(national):
     text = page(national, "national/index.html")
     section = text[text.index('id="h-own"'):text.index('id="list"')]

@@ -54,6 +54,11 @@ def list_link(**filters: Any) -> str:
     return "national/index.html" + (f"?{urlencode(pairs)}" if pairs else "") + "#list"
 
 
+def rated_often_enough(ratings: list[Rating]) -> bool:
+    """Whether a standard's recorded ratings are enough to compare it (ENOUGH_RATINGS)."""
+    return len(ratings) >= ENOUGH_RATINGS
+
+
 def standard_key(framework_id: str, number: str) -> str:
     """A standard as the list's filter knows it, 'hmip-youth-2021:3.4': standards of different
     frameworks are different standards, though they may share a number."""
@@ -134,7 +139,7 @@ def _standards(corpus: Corpus, fid: str, views: list[InspectionView]) -> dict[st
                 unrecorded[s.number] += 1
     rows, fewer = [], []
     for (number, name), given in ratings.items():
-        if len(given) < ENOUGH_RATINGS:
+        if not rated_often_enough(given):
             fewer.append(f"{number} {name}")
             continue
         counts = Counter(given)
@@ -149,10 +154,10 @@ def _standards(corpus: Corpus, fid: str, views: list[InspectionView]) -> dict[st
     rows.sort(key=lambda r: r["order"])
     return {"fid": fid, "framework": framework, "rows": rows, "weakest": rows[:3],
             "fewer": sorted(fewer, key=lambda text: order[text.split(" ", 1)[0]]),
-            "imported_gap": _imported_gap(views)}
+            "imported_gap": imported_gap(views)}
 
 
-def _imported_gap(views: list[InspectionView]) -> dict[str, int] | None:
+def imported_gap(views: list[InspectionView]) -> dict[str, int] | None:
     """When the imported inspections rate standards but never 'Requires improvement' while some
     of their standards are not recorded (Data to Insight's table leaves that rating's cells
     empty): how many, so the page can say the shares below Good may be low. Else None."""

@@ -229,7 +229,7 @@ def standards(corpus: Corpus) -> dict[str, Any]:
     for view in newest_first(corpus.inspections.values()):
         under[view.framework_id].append(view)
     sections = [_framework_section(corpus, fid, views) for fid, views in under.items()]
-    return {"sections": sections}
+    return {"sections": sections, "enough": national.ENOUGH_RATINGS}
 
 
 def _framework_section(corpus: Corpus, fid: str, views: list[InspectionView]) -> dict[str, Any]:
@@ -255,8 +255,11 @@ def _framework_section(corpus: Corpus, fid: str, views: list[InspectionView]) ->
             for q in s.key_questions:
                 if q.percent is not None:
                     percents[(q.number, q.text)].append(q.percent)
-    standard_rows = []
+    standard_rows, fewer = [], []
     for (number, name), ratings in ratings_by_standard.items():
+        if not national.rated_often_enough(ratings):
+            fewer.append((number, name))
+            continue
         counts = Counter(ratings)
         below_good = counts[Rating.INADEQUATE] + counts[Rating.REQUIRES_IMPROVEMENT]
         standard_rows.append({"number": number, "name": name, "total": len(ratings),
@@ -266,7 +269,9 @@ def _framework_section(corpus: Corpus, fid: str, views: list[InspectionView]) ->
     weakest = sorted((Weakness(n, "", t, mean(v), len(v)) for (n, t), v in percents.items()),
                      key=lambda w: (w.mean_percent, w.number))[:10]
     return {"id": fid, "framework": framework, "inspections": len(views), "columns": columns, "rows": rows,
-            "standard_rows": standard_rows, "weakest": weakest}
+            "standard_rows": standard_rows, "weakest": weakest,
+            "fewer": [f"{number} {name}" for number, name in sorted(fewer, key=lambda s: order[s[0]])],
+            "imported_gap": national.imported_gap(views)}
 
 
 def action_plan(corpus: Corpus, pid: str, as_at: dt.date | None = None) -> dict[str, Any]:
