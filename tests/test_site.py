@@ -133,6 +133,13 @@ def test_inspections_json_is_written_as_one_json_dump_of_its_data(site):
     assert raw == (json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode()
 
 
+def test_home_page_lists_overdue_actions_of_one_due_date_in_natural_order(site):
+    # torbay-2021-oocd: A1, A2, A4-A8 and A11 are due by July 2021 with no update; A3, A9, A10 have no due date
+    home = (site / "index.html").read_text(encoding="utf-8")
+    overdue = home[home.index('id="h-overdue"'):]
+    assert re.findall(r"#action-(A\d+)", overdue) == ["A1", "A2", "A4", "A5", "A6", "A7", "A8", "A11"]
+
+
 def test_feed_and_sitemap_are_well_formed(site):
     import xml.etree.ElementTree as ET
     feed = ET.fromstring((site / "feed.xml").read_bytes())
