@@ -217,6 +217,15 @@ def test_the_standards_page_ranks_only_standards_rated_often_enough_with_the_nat
     assert re.search(r"The \d+ imported inspections give no standard as Requires improvement", visible_text(section))
 
 
+def test_a_count_of_one_inspection_is_read_in_the_singular(national):
+    text = visible_text(page(national, "national/index.html"))
+    by_year = Counter((i["framework"], i["year"]) for i in every_inspection())
+    assert 1 in by_year.values() and any(n > 1 for n in by_year.values())
+    assert not re.search(r"\b1 inspections\b", text)
+    assert len(re.findall(r"\b1 inspection under ", text)) >= sum(n == 1 for n in by_year.values())
+    assert re.search(r"\b(?!1 )\d+ inspections under ", text)
+
+
 def test_where_each_of_our_services_stands_against_its_framework(national):
     text = page(national, "national/index.html")
     section = text[text.index('id="h-own"'):text.index('id="list"')]

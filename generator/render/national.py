@@ -113,7 +113,8 @@ def _overall(corpus: Corpus, fid: str, views: list[InspectionView]) -> dict[str,
     rows = [{"rating": r, "count": Count(counts[r], list_link(framework=fid, rating=r.value),
                                          _share(counts[r], rated))} for r in RATINGS_HIGH_FIRST]
     bars = [charts.Bar(r.value, counts[r], charts.RATING_COLOURS[r.value]) for r in RATINGS_HIGH_FIRST]
-    description = "; ".join(f"{r.value}: {counts[r]}" for r in RATINGS_HIGH_FIRST) + f" (of {rated} inspections)"
+    description = ("; ".join(f"{r.value}: {counts[r]}" for r in RATINGS_HIGH_FIRST)
+                   + f" (of {rated} inspection{'s' if rated != 1 else ''})")
     good = sum(counts[r] for r in GOOD_OR_BETTER)
     return {"fid": fid, "framework": framework, "rows": rows, "rated": rated,
             "unrecorded": Count(counts[None], list_link(framework=fid, rating=NOT_RECORDED)),

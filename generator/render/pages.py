@@ -30,7 +30,8 @@ def rating_chart(views: list[InspectionView]) -> Any:
     rows = rating_distribution(views)
     total = sum(r["count"] for r in rows)
     bars = [charts.Bar(r["rating"].value, r["count"], charts.RATING_COLOURS[r["rating"].value]) for r in rows]
-    description = "; ".join(f"{r['rating'].value}: {r['count']}" for r in rows) + f" (of {total} inspections)"
+    description = ("; ".join(f"{r['rating'].value}: {r['count']}" for r in rows)
+                   + f" (of {total} inspection{'s' if total != 1 else ''})")
     return charts.horizontal_bars("chart-overall", "Inspections by overall rating", description, bars,
                                   label_width=170)
 
