@@ -95,6 +95,38 @@ def test_a_score_whose_band_is_not_the_rating_given_is_left_out_and_said(importe
         assert re.search(rf"^{re.escape(NAME)}:{number}:C: warning: score_%: a score of \d+ rates", run.stderr, re.M)
 
 
+# Typed from the table: each cell the import leaves out of rows 8, 65, 66 and 67, as the row gives
+# it, and why (4.17 and 4.56 of 36 are 1.50 and 1.64; 72.22 of 36 is 26, in the 19-30 band, Good).
+LEFT_OUT_AS_GIVEN = {
+    "ceredigion-2024.yaml": 'score_% "4.17": 4.17% of 36 is 1.50, not a whole score; left out',
+    "west-sussex-2022.yaml": 'score_% "72.22": a score of 26 rates Good by the framework\'s bands, but the overall '
+                             'rating is Requires improvement; the score is left out',
+    "portsmouth-2022.yaml": 'overall_rating "1 The resettlement standard does not contribute to the overall rating '
+                            'for the YOT.": ',
+    "bridgend-2022.yaml": 'score_% "4.56": 4.56% of 36 is 1.64, not a whole score; left out',
+}
+NOTES = "# Left out, as the file gives it, for a reader to check against the report (not recorded):\n#   "
+
+
+@pytest.mark.parametrize("name", list(LEFT_OUT_AS_GIVEN))
+def test_a_cell_left_out_stays_in_its_record_as_the_row_gives_it(imported, name):
+    text = (imported[0] / "content" / "inspections" / name).read_text(encoding="utf-8")
+    assert NOTES + LEFT_OUT_AS_GIVEN[name] in text
+
+
+def test_a_record_imported_without_its_notes_gets_them_from_the_next_import(imported, tmp_path):
+    root = copy_of(imported[0], tmp_path)
+    target = root / "content" / "inspections" / "west-sussex-2022.yaml"
+    text = target.read_text(encoding="utf-8")
+    without = "".join(line for line in text.splitlines(keepends=True)
+                      if not line.startswith(("# Left out, as", "#   ")))
+    target.write_text(without, encoding="utf-8")
+    run = import_file(root, TABLE)
+    assert run.returncode == 0, run.stderr
+    assert target.read_text(encoding="utf-8") == text
+    assert ": 1 imported (0 new, 1 updated), 0 created, 81 unchanged, 1 left alone" in run.stdout
+
+
 def test_the_folded_columns_are_left_out_with_one_notice_for_the_file(imported):
     _, run = imported
     notices = [line for line in run.stderr.splitlines() if "covering more than one standard" in line]

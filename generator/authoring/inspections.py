@@ -46,6 +46,7 @@ from generator.model.inspection import NOT_RATED, imported_digest
 from generator.model.types import Rating, parse_local_datetime, parse_rating
 from generator.problems import Problem, Severity
 from generator.rules import hmip
+from generator.textsafety import printable
 from generator.validate import validate_document
 
 INSPECTORATE = "HM Inspectorate of Probation"
@@ -433,6 +434,7 @@ class Built:
     published: str | None
     data: dict[str, Any]
     left_out: list[str]           # headers of the cells left out
+    notes: list[str] = field(default_factory=list)   # each of those cells as the row gives it, and why
 
 
 class Importer:
@@ -447,10 +449,13 @@ class Importer:
         self.read_as: dict[tuple[str, str], list[At]] = defaultdict(list)   # (header, text) -> where read so
         self.folded: dict[str, tuple[int, set[str]]] = {}                     # header -> (column, standards)
         self.unknown_columns: dict[str, int] = {}
+        self.cells: dict[int, At] = {}     # index in problems -> the cell a warning leaves out
 
     def problem(self, at: At | None, severity: Severity, message: str, hint: str | None = None,
                 row: int | None = None) -> None:
         line, column, header = (at.row, _column(at.column), at.header) if at else (row, 0, "")
+        if at is not None and severity is Severity.WARNING:
+            self.cells[len(self.problems)] = at
         self.problems.append(RowProblem(self.shown, line, column, severity, header, message, hint))
 
     # -- one value at a time
@@ -582,7 +587,9 @@ class Importer:
             data["separately_rated"] = dict(sorted(separate.items(), key=lambda kv: order[kv[0]]))
         council = row.council.text if row.council and row.council.text else area
         left_out = [p.field for p in self.problems[before:] if p.severity is Severity.WARNING and p.field]
-        return Built(row, area, council, joint, framework_id, published, data, left_out)
+        notes = [source_note(self.cells[i], self.problems[i].message)
+                 for i in range(before, len(self.problems)) if i in self.cells]
+        return Built(row, area, council, joint, framework_id, published, data, left_out, notes)
 
     def not_public_there(self, row: Row) -> None:
         """A row of a preview's data/ratings.csv may be a draft, or embargoed, in the site it
@@ -704,9 +711,36 @@ IMPORT_FIELDS = ("service", "framework", "inspection_type", "published", "joint"
                  "standards", "separately_rated", "imported")
 
 
-def inspection_text(model: Inspection, schema_line: str) -> str | None:
-    """The text the import writes for a record, from the record: so a file the import wrote is
-    this text of its own data, unless someone has edited it. None: the record holds what an
+def source_note(at: At, message: str) -> str:
+    """A cell the import leaves out, as the row gives it and why, on one line of a comment:
+    what the source said stays in the record for a reader, though no field can hold it. Not
+    its row: the record's header names that, and a newer file that moves it changes no note."""
+    text = printable(" ".join(str(at.text or "").split()))
+    return f"{printable(at.header)} \"{text}\": {message}"
+
+
+NOTES_HEADING = "# Left out, as the file gives it, for a reader to check against the report (not recorded):"
+NOTE_PREFIX = "#   "
+
+
+def source_notes(text: str) -> list[str]:
+    """The notes (`source_note`) in a record's text as the import wrote it: the lines under the
+    heading that follows the import's own three lines of comment."""
+    lines = text.splitlines()
+    if len(lines) < 5 or lines[4] != NOTES_HEADING:
+        return []
+    notes = []
+    for line in lines[5:]:
+        if not line.startswith(NOTE_PREFIX):
+            break
+        notes.append(line[len(NOTE_PREFIX):])
+    return notes
+
+
+def inspection_text(model: Inspection, schema_line: str, notes: Iterable[str] = ()) -> str | None:
+    """The text the import writes for a record, from the record and the notes of what its row
+    gives that the record cannot hold (`source_note`): so a file the import wrote is this text of
+    its own data and notes, unless someone has edited it. None: the record holds what an
     import never writes."""
     data = model.model_dump(mode="json", by_alias=True, exclude_defaults=True)
     if model.imported is None or set(data) - set(IMPORT_FIELDS):
@@ -719,6 +753,10 @@ def inspection_text(model: Inspection, schema_line: str) -> str | None:
            f"# Imported by `scrutiny import inspections` from {source.from_}, row {source.row}:",
            "# only what that row says; what it leaves out is not recorded. Edit this file and later",
            "# imports leave it alone (they say so); delete it to import the row again."]
+    notes = list(notes)
+    if notes:
+        out.append(NOTES_HEADING)
+        out += [NOTE_PREFIX + note for note in notes]
     for key in IMPORT_FIELDS[:6]:
         if key in data:
             out.append(f"{key}: {_yaml_value(data[key])}")
@@ -945,7 +983,8 @@ def import_inspections(root: Path, source: Path, shown: str | None = None) -> Re
         for header in item.left_out:
             report.left_out[header] += 1
         digest = imported_digest(Inspection.model_validate(data))
-        if existing is not None and existing.model.imported.digest == digest:
+        if existing is not None and existing.model.imported.digest == digest \
+                and source_notes(existing.text) == item.notes:
             report.unchanged += 1          # the same data: the file stays as it is, its row and all
             continue
         if existing is not None:
@@ -958,7 +997,7 @@ def import_inspections(root: Path, source: Path, shown: str | None = None) -> Re
             report.created += 1
         model = Inspection.model_validate({**data, "imported": {"from": source.name, "row": row.number,
                                                                  "digest": digest}})
-        writes.inspections.append((path, inspection_text(model, writes.schema("inspection", path))))
+        writes.inspections.append((path, inspection_text(model, writes.schema("inspection", path), item.notes)))
 
     for existing in site.inspections.values():
         model = existing.model
@@ -994,13 +1033,14 @@ def _sheet_and_layout(source: Path, shown: str) -> tuple[Sheet, Layout]:
 
 def _imported_untouched(existing: Existing, root: Path) -> bool:
     """The record is the import's own, as it wrote it: marked, its data the digest's, its text
-    exactly what the import writes for that data."""
+    exactly what the import writes for that data and the notes it wrote of its row."""
     from generator.authoring.scaffold import KINDS, schema_line
 
     model = existing.model
     if model is None or model.imported is None or imported_digest(model) != model.imported.digest:
         return False
-    return inspection_text(model, schema_line(root, KINDS["inspection"], existing.path)) == existing.text
+    return inspection_text(model, schema_line(root, KINDS["inspection"], existing.path),
+                           source_notes(existing.text)) == existing.text
 
 
 def _record_id(data: dict, item: Built, layout: Layout, taken: set[str]) -> str:
