@@ -378,6 +378,48 @@ def test_ratings_csv_from_a_build_imports_into_an_empty_site_with_the_same_ratin
     assert {i for i, _ in original} == {p.stem for p in (REPO / "content" / "inspections").glob("*.yaml")}
 
 
+def test_ratings_csv_imports_the_cases_and_names_what_it_leaves_out(tmp_path):
+    shipped = copy_site(tmp_path / "shipped")
+    build(shipped)
+    empty = tmp_path / "empty"
+    (empty / "content").mkdir(parents=True)
+    (empty / "content" / "site.yaml").write_text("title: Round trip\norganisation: Test\n", encoding="utf-8")
+    run = import_file(empty, shipped / "output" / "site" / "data" / "ratings.csv")
+    assert run.returncode == 0, run.stderr
+    standards = {iid: record.get("standards", {}) for iid, record in records(empty, "inspections").items()}
+    # Typed from content/inspections/: Sandwell's 30 post-court and 20 out-of-court cases, Torbay's 4.
+    assert standards["sandwell-2018"]["2.1"] == {"rating": "Outstanding", "cases": 30}
+    assert standards["sandwell-2018"]["3.4"] == {"rating": "Outstanding", "cases": 20}
+    assert standards["torbay-2021"]["2.4"] == {"rating": "Outstanding", "cases": 4}
+    # The key questions themselves are not in the file: Sandwell's and Torbay's records give them.
+    assert "fields left out: lowest_key_question_percent (2 rows)" in run.stdout, run.stdout
+
+
+def test_a_number_of_cases_that_is_none_is_left_out_said_and_kept_as_given(tmp_path):
+    shipped = copy_site(tmp_path / "shipped")
+    build(shipped)
+    rows = list(csv.DictReader((shipped / "output" / "site" / "data" / "ratings.csv")
+                               .read_text(encoding="utf-8-sig").splitlines()))
+    number = next(n for n, r in enumerate(rows, start=2) if (r["inspection"], r["standard"]) == ("sandwell-2018", "2.1"))
+    rows[number - 2]["cases"] = "thirty"
+    edited = tmp_path / "ratings.csv"
+    with edited.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    empty = tmp_path / "empty"
+    (empty / "content").mkdir(parents=True)
+    (empty / "content" / "site.yaml").write_text("title: Round trip\norganisation: Test\n", encoding="utf-8")
+    run = import_file(empty, edited)
+    assert run.returncode == 0, run.stderr
+    assert f"ratings.csv:{number}:O: warning: cases: 'thirty' is not a number of cases of standard 2.1; left out" \
+        in run.stderr.splitlines()
+    assert "cases (1 row)" in run.stdout
+    written = (empty / "content" / "inspections" / "sandwell-2018.yaml").read_text(encoding="utf-8")
+    assert '#   cases "thirty": ' in written
+    assert load(empty / "content" / "inspections" / "sandwell-2018.yaml")["standards"]["2.1"] == "Outstanding"
+
+
 @pytest.mark.parametrize("preview", ["drafts", "a later moment"])
 def test_a_preview_s_ratings_csv_imports_no_draft_or_embargoed_inspection(tmp_path, preview):
     """A preview's data/ratings.csv (with drafts, or a rehearsal at a later moment) holds

@@ -135,7 +135,8 @@ OURS_COLUMNS = {"inspection": "inspection", "area": "service", "council": "counc
                 "inspection_type": "inspection_type", "published": "published", "rating": "overall_rating",
                 "score": "overall_score", "score_percent": "overall_score_percent", "standard": "standard",
                 "standard_rating": "published_rating", "report_url": "report_url", "joint": "joint",
-                "status": "status", "embargo_until": "embargo_until"}
+                "status": "status", "embargo_until": "embargo_until", "cases": "cases",
+                "lowest_percent": "lowest_key_question_percent"}
 DTI_REQUIRED = ("la_name", "publication_date", "overall_rating")
 OURS_REQUIRED = ("inspection", "service", "framework", "standard", "published_rating")
 
@@ -303,6 +304,8 @@ class Row:
     status: At | None = None      # ours: the record's status and embargo in the site it came from
     embargo_until: At | None = None
     standards: list[At] = field(default_factory=list)   # Data to Insight: header = the column; ours: header = number
+    cases: dict[str, At] = field(default_factory=dict)  # ours: a standard's number -> its cases cell
+    lowest: list[At] = field(default_factory=list)      # ours: lowest key question percentages given
 
 
 def _cell(sheet: Sheet, layout: Layout, row: int, name: str) -> At | None:
@@ -339,6 +342,11 @@ def read_rows(sheet: Sheet, layout: Layout) -> Iterator[Row]:
         standard, rating = cell("standard"), cell("standard_rating")
         if standard is not None and standard.text and rating is not None:
             current.standards.append(At(rating.row, rating.column, standard.text, rating.value))
+            cases, lowest = cell("cases"), cell("lowest_percent")
+            if cases is not None and cases.text:
+                current.cases[standard.text] = cases
+            if lowest is not None and lowest.text:
+                current.lowest.append(lowest)
     if current is not None:
         yield current
 
@@ -449,6 +457,7 @@ class Importer:
         self.read_as: dict[tuple[str, str], list[At]] = defaultdict(list)   # (header, text) -> where read so
         self.folded: dict[str, tuple[int, set[str]]] = {}                     # header -> (column, standards)
         self.unknown_columns: dict[str, int] = {}
+        self.lowest: dict[str, tuple[int, int]] = {}                           # header -> (column, rows)
         self.cells: dict[int, At] = {}     # index in problems -> the cell a warning leaves out
 
     def problem(self, at: At | None, severity: Severity, message: str, hint: str | None = None,
@@ -587,6 +596,11 @@ class Importer:
             data["separately_rated"] = dict(sorted(separate.items(), key=lambda kv: order[kv[0]]))
         council = row.council.text if row.council and row.council.text else area
         left_out = [p.field for p in self.problems[before:] if p.severity is Severity.WARNING and p.field]
+        if row.lowest:                     # ours: a record holds key questions, which the file does not give
+            header = row.lowest[0].header
+            column, rows = self.lowest.get(header, (row.lowest[0].column, 0))
+            self.lowest[header] = (column, rows + 1)
+            left_out.append(header)
         notes = [source_note(self.cells[i], self.problems[i].message)
                  for i in range(before, len(self.problems)) if i in self.cells]
         return Built(row, area, council, joint, framework_id, published, data, left_out, notes)
@@ -650,9 +664,9 @@ class Importer:
             return None
         return score
 
-    def standards(self, row: Row, framework: Framework, misfits: list[At]) -> tuple[dict[str, str], dict[str, str]]:
-        standards: dict[str, str] = {}
-        separate: dict[str, str] = {}
+    def standards(self, row: Row, framework: Framework, misfits: list[At]) -> tuple[dict[str, Any], dict[str, Any]]:
+        standards: dict[str, Any] = {}
+        separate: dict[str, Any] = {}
         by_number = {t.key: t for t in targets(framework) if t.where == "standards"}
         by_number |= {s.number: Target("separately_rated", s.key, s.name) for s in framework.separately_rated}
         by_number |= {s.key: Target("separately_rated", s.key, s.name) for s in framework.separately_rated}
@@ -676,11 +690,26 @@ class Importer:
                                  f"{row.framework.text} framework; left out")
                     continue
             rating = self.rating(at)
+            cases = row.cases.get(at.header) if row.framework is not None else None
             if rating is None:
+                if cases is not None:
+                    self.problem(cases, Severity.WARNING, f"cases of standard {at.header}, which the file "
+                                 "gives no rating; left out")
                 continue
-            value = rating.value if isinstance(rating, Rating) else rating
+            value: str | dict[str, Any] = rating.value if isinstance(rating, Rating) else rating
+            count = self.cases(cases, at.header) if cases is not None else None
+            if count is not None:
+                value = {"rating": value, "cases": count}
             (standards if target.where == "standards" else separate)[target.key] = value
         return standards, separate
+
+    def cases(self, at: At, number: str) -> int | None:
+        """The number of cases inspected for a standard (ours: data/ratings.csv's `cases`)."""
+        text = at.text or ""
+        if text.isdigit():
+            return int(text)
+        self.problem(at, Severity.WARNING, f"'{text[:60]}' is not a number of cases of standard {number}; left out")
+        return None
 
     def file_notices(self) -> None:
         """Once for the file: the columns left out of every row, and each spelling read as a rating."""
@@ -692,6 +721,11 @@ class Importer:
                 self.shown, 1, _column(first), Severity.NOTICE, "",
                 "left out of every row, each column covering more than one standard, so that no value of "
                 "it can be given to one: " + "; ".join(parts)))
+        for header, (column, rows) in self.lowest.items():
+            self.problems.append(RowProblem(
+                self.shown, 1, _column(column), Severity.NOTICE, header,
+                f"left out of {rows} inspection{'s' if rows != 1 else ''}: a record holds the key questions "
+                "themselves, which the file does not give"))
         for header, column in sorted(self.unknown_columns.items(), key=lambda kv: kv[1]):
             self.problems.append(RowProblem(self.shown, 1, _column(column), Severity.NOTICE, header,
                                             "names no standard of any framework; left out of every row"))
@@ -746,7 +780,7 @@ def inspection_text(model: Inspection, schema_line: str, notes: Iterable[str] = 
     if model.imported is None or set(data) - set(IMPORT_FIELDS):
         return None
     findings = [*data.get("standards", {}).values(), *data.get("separately_rated", {}).values()]
-    if any(set(f) - {"rating"} or "rating" not in f for f in findings if f != {"not_rated": True}):
+    if not all(set(f) - {"cases"} in ({"rating"}, {"not_rated"}) for f in findings):
         return None
     source = model.imported
     out = [schema_line,
@@ -768,10 +802,16 @@ def inspection_text(model: Inspection, schema_line: str, notes: Iterable[str] = 
             out.append(f"{key}:")
             for number, finding in data[key].items():
                 name = f'"{number}"' if key == "standards" else yaml_text(number, 2)
-                out.append(f"  {name}: {NOT_RATED if finding.get('not_rated') else finding['rating']}")
+                out.append(f"  {name}: {_finding_text(finding)}")
     out += ["imported:", f"  from: {yaml_text(source.from_, 2)}", f"  row: {source.row}",
             f"  digest: {source.digest}"]
     return "\n".join(out) + "\n"
+
+
+def _finding_text(finding: dict[str, Any]) -> str:
+    """A standard's finding as the import writes it: its rating, with its cases where given."""
+    rating = NOT_RATED if finding.get("not_rated") else finding["rating"]
+    return f"{{rating: {rating}, cases: {finding['cases']}}}" if "cases" in finding else rating
 
 
 def _yaml_value(value: Any) -> str:
