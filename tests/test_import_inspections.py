@@ -114,6 +114,24 @@ def test_a_cell_left_out_stays_in_its_record_as_the_row_gives_it(imported, name)
     assert NOTES + LEFT_OUT_AS_GIVEN[name] in text
 
 
+def test_a_cell_of_several_lines_left_out_is_a_note_of_one_line_and_writes_no_field(tmp_path):
+    header, *rows = [row for row in csv.reader(TABLE.read_text(encoding="utf-8-sig").splitlines())]
+    row = next(r for r in rows if r[0] == "West Sussex")
+    row[header.index("report_url")] = "see\njoint: true"
+    table = tmp_path / NAME
+    with table.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([header, row])
+    root = tmp_path / "site"
+    (root / "content").mkdir(parents=True)
+    (root / "content" / "site.yaml").write_text("title: T\norganisation: T\n", encoding="utf-8")
+    run = import_file(root, table)
+    assert run.returncode == 0, run.stderr
+    record = root / "content" / "inspections" / "west-sussex-2022.yaml"
+    assert '#   report_url "see joint: true": ' in record.read_text(encoding="utf-8")
+    assert "joint" not in load(record)
+    assert scrutiny(root, "check").returncode == 0
+
+
 def test_a_record_imported_without_its_notes_gets_them_from_the_next_import(imported, tmp_path):
     root = copy_of(imported[0], tmp_path)
     target = root / "content" / "inspections" / "west-sussex-2022.yaml"

@@ -749,8 +749,8 @@ def source_note(at: At, message: str) -> str:
     """A cell the import leaves out, as the row gives it and why, on one line of a comment:
     what the source said stays in the record for a reader, though no field can hold it. Not
     its row: the record's header names that, and a newer file that moves it changes no note."""
-    text = printable(" ".join(str(at.text or "").split()))
-    return f"{printable(at.header)} \"{text}\": {message}"
+    note = f"{at.header} \"{' '.join(str(at.text or '').split())}\": {message}"
+    return printable(" ".join(note.split()))     # the message quotes the cell too: all of it one line
 
 
 NOTES_HEADING = "# Left out, as the file gives it, for a reader to check against the report (not recorded):"
