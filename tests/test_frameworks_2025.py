@@ -247,6 +247,11 @@ def test_the_data_files_say_each_inspection_s_framework_and_kind(built):
     assert (wolverhampton["C1.2"]["published_rating"], wolverhampton["V1"]["published_rating"]) == \
         ("Requires improvement", "")
     assert all(r["computed_rating_advisory"] == "" and r["overall_score"] == "" for r in wolverhampton.values())
+    # The 2025 framework publishes no score, so no standard counts in one (helper-32).
+    assert {r["counted_in_score"] for r in wolverhampton.values()} == {"no"}
+    assert {s["counted_in_score"] for s in data["wolverhampton-2026"]["standards"]} == {False}
+    dudley = [r for r in rows if r["inspection"] == "dudley-2024"]
+    assert dudley and {r["standard"] for r in dudley if r["counted_in_score"] != "yes"} <= {"4.1"}   # resettlement
     torbay = [r for r in rows if r["inspection"] == "torbay-2026"]
     assert {r["standard"] for r in torbay} == {"C1.1", "C1.2", "C1.3", "V1"}
 

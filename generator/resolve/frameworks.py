@@ -183,7 +183,7 @@ def apply_framework(record: Record, framework: Framework) -> Applied:
 
     domains = tuple(
         DomainResult(d.number, d.name, tuple(
-            _standard(s, inspection.standards.get(s.number), framework, True, record,
+            _standard(s, inspection.standards.get(s.number), framework, bool(framework.ratings), record,
                       ("standards", s.number), problems) for s in d.standards if rated is None or s.number in rated),
             inspection.domains.get(d.number))
         for d in framework.domains if rated is None or any(s.number in rated for s in d.standards))
