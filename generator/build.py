@@ -81,6 +81,10 @@ def _check(files: SiteFiles, as_of: dt.date, memo: BuildMemo | None, cache: bool
     corpus, unresolved = resolve(records, as_of, memo.check.part if memo else no_memo)
     if memo:
         memo.check.finish()
+    # A record with errors of its own is checked against the others for errors only (what is
+    # valid in it: `validate_document`'s salvage); its warnings and notices wait for its values.
+    erring = {p.path for p in invalid if p.severity is Severity.ERROR}
+    unresolved = [p for p in unresolved if p.severity is Severity.ERROR or p.path not in erring]
     problems = tuple(sorted({*files.problems, *invalid, *unresolved}, key=lambda p: p.sort_key))
     return Checked(files, records, corpus, problems, digests)
 

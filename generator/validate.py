@@ -6,6 +6,7 @@ becomes a `Problem` at the line and column of the value (or key) it is about.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 from dataclasses import dataclass
@@ -206,7 +207,34 @@ def body_problems(doc: Document) -> list[Problem]:
     return problems
 
 
-def validate_document(doc: Document) -> tuple[Record | None, list[Problem]]:
+def _without_invalid_values(data: dict, error: ValidationError) -> dict | None:
+    """`data` without each value validation refused, so that the rest of the record can still be
+    checked against the others (every error in one pass). None when that cannot be done without
+    changing what remains: a required field missing, or an error at a list's item (deleting it
+    would renumber the items after it) or at the record as a whole."""
+    salvaged = copy.deepcopy(data)
+    for item in error.errors(include_url=False):
+        if item["type"] == "missing":
+            return None
+        parent, key = None, None
+        node: Any = salvaged
+        for part in item["loc"]:
+            if isinstance(node, dict) and part in node:
+                parent, key, node = node, part, node[part]
+            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+                parent, key, node = node, part, node[part]
+            else:
+                break                    # a validator's own name in the path: the value is `node`
+        if not isinstance(parent, dict):
+            return None
+        parent.pop(key, None)
+    return salvaged
+
+
+def validate_document(doc: Document, salvage: bool = False) -> tuple[Record | None, list[Problem]]:
+    """A document's record, or None and the problems that stop it. `salvage`: with problems,
+    also the record of what is valid in it, when there is one (`_without_invalid_values`),
+    for the checks across records; it never reaches a build, which stops at the problems."""
     model = MODELS[doc.kind]
     data = doc.data
     if data is None:
@@ -221,7 +249,17 @@ def validate_document(doc: Document) -> tuple[Record | None, list[Problem]]:
     except ValidationError as error:
         if isinstance(doc.source, LazySourceMap) and doc.source.problems:
             return None, unsafe + list(doc.source.problems)
-        return None, unsafe + problems_from_validation(error, doc, model)
+        problems = unsafe + problems_from_validation(error, doc, model)
+        valid = _without_invalid_values(data, error) if salvage and not unsafe else None
+        if valid is not None:
+            try:
+                record = model.model_validate(valid)
+            except ValidationError:
+                return None, problems
+            listed = listed_digest(valid) if doc.kind == "inspection" else None
+            return Record(doc.kind, doc.id, doc.path, record, doc.source, doc.digest, doc.body, doc.body_line,
+                          listed), problems
+        return None, problems
     if unsafe:
         return None, unsafe
     listed = listed_digest(data) if doc.kind == "inspection" else None
@@ -258,7 +296,7 @@ class Validator:
         if doc.data is None and any(p.severity is Severity.ERROR for p in read_problems):
             self.broken.add((doc.kind, doc.id))       # unreadable YAML: its error says why
             return
-        record, found = validate_document(doc)
+        record, found = validate_document(doc, salvage=True)
         self.problems += found
         if record is None:
             self.broken.add((doc.kind, doc.id))
@@ -266,7 +304,7 @@ class Validator:
             self.site = record
         else:
             self.by_kind[doc.kind][doc.id] = record   # a site's own framework replaces a built-in one
-            if self.memo is not None and not read_problems:
+            if self.memo is not None and not read_problems and not found:
                 self.memo.keep(record)
 
     def records(self, unreadable: AbstractSet[tuple[str, str]] = frozenset()) -> tuple[Records, list[Problem]]:

@@ -262,6 +262,22 @@ standards:
         (3, "published"), (4, "lead_inspecter"), (6, "standards.1.1.rating")]
 
 
+def test_a_wrong_value_does_not_hide_the_faults_only_the_other_records_show(tmp_path, make_site):
+    # helper-33: a date in the wrong form hid, until it was fixed, a reference to no service
+    # and a framework that does not exist: each came to light one `check` at a time.
+    text = """\
+service: torbay-yott           # fault 1: no such service (line 1)
+framework: hmip-youth-2018
+published: 04/03/2021          # fault 2: not a date (line 3)
+standards:
+  "1.1": Good
+  "9.9": Good                  # fault 3: no standard 9.9 in that framework (line 6)
+"""
+    checked = check_site(make_site(tmp_path, {"inspections/three.yaml": text}), AS_OF)
+    assert [(p.line, p.field) for p in checked.errors] == [(1, "service"), (3, "published"), (6, "standards.9.9")]
+    assert [p for p in checked.problems if p.path == "content/inspections/three.yaml"] == list(checked.errors)
+
+
 def test_a_duplicate_key_does_not_hide_the_other_faults_in_its_file(tmp_path, make_site):
     # The duplicate is found while reading; the rest of the file is still readable data
     # and its own faults must be reported in the same pass.

@@ -101,8 +101,9 @@ def register(cli: click.Group) -> None:
         checked = check_site(site_root(ctx), now.date(), cache=audit_dir is None)
         if checked.corpus is not None:           # and what each inspection could still record
             records = checked.records.of("inspection")
+            erring = {p.path for p in checked.errors}      # its values first (see `build._check`)
             notes = [note for iid, view in checked.corpus.inspections.items()
-                     if (note := left_out(records[iid], view)) is not None]
+                     if records[iid].path not in erring and (note := left_out(records[iid], view)) is not None]
             checked = replace(checked, problems=tuple(sorted((*checked.problems, *notes), key=lambda p: p.sort_key)))
         print_problems(checked, fmt)
         failed = bool(checked.errors or (strict and checked.warnings))
