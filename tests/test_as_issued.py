@@ -176,3 +176,17 @@ def test_a_progress_update_dated_after_today_is_a_warning_and_its_plan_has_no_pa
                         "as at its latest update, and is not published before that day)"]
     build(root, now=dt.datetime(2026, 12, 6, 12, 0, tzinfo=LONDON), pdf=True)
     assert not (root / "output/site/action-plans/dudley-2019-progress/dudley-2019-progress.pdf").exists()
+
+
+def test_a_site_built_as_of_an_earlier_day_has_each_paper_as_issued(tmp_path):
+    """`scrutiny build --as-of 2021-08-01` wrote output/site with the Torbay pack re-dated to
+    "Progress as at 1 August 2021" under its letter of 4 March (helper-33): a site that may be
+    published holds papers as issued; only a preview's are as at --as-of."""
+    root = copy_site(tmp_path / "site")
+    result = CliRunner().invoke(cli, ["-C", str(root), "build", "-q", "--no-search", "-j", "1",
+                                      "--as-of", "2021-08-01"], obj={})
+    assert result.exit_code == 0, result.output
+    pack = root / "output/site/meetings" / TORBAY / f"{TORBAY}-agenda-pack.pdf"
+    text = flat("\n".join(texts(pack)))
+    assert "Progress as at 4 March 2021: 11 not started; 0 overdue." in text
+    assert "1 August 2021" not in text

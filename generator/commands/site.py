@@ -141,7 +141,9 @@ def register(cli: click.Group) -> None:
         if pdf_only and no_pdf:
             raise click.UsageError("--pdf-only and --no-pdf contradict each other")
         rehearsal = now > now_in_london()
-        papers_as_of = now.date() if as_of else None       # else every paper is as at its issue
+        # A preview's papers are as at --as-of; a site that may be published has each paper as
+        # issued, an earlier --as-of included (papers are records: docs/papers.md).
+        papers_as_of = now.date() if as_of and (drafts or rehearsal) else None
         # A preview is never public: not in the live site, not among the public papers.
         folder = "preview" if drafts or rehearsal else "pdf" if pdf_only else "site"
         given = output or root / "output" / folder
