@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -183,3 +184,21 @@ def test_an_item_number_given_twice_names_where_it_was_first_given(tmp_path):
                        encoding="utf-8")
     errors = [f"{p.field}: {p.message}" for p in check_site(root, dt.date(2026, 12, 6)).errors]
     assert "items.2.number: agenda item 2 is listed twice (first at items.1)" in errors
+
+
+def test_an_agenda_whose_every_paper_is_to_follow_still_has_its_front_sheet(tmp_path):
+    """Real agendas are issued with items marked To Follow; with its only report embargoed, the
+    Dudley agenda had no pack at all and `pack` refused (helper-33)."""
+    from site_helpers import copy_site
+
+    root = copy_site(tmp_path / "site")
+    report = root / "content/reports/dudley-yos-action-plan-update.md"
+    report.write_text(report.read_text(encoding="utf-8").replace(
+        "status: published", "status: published\nembargo_until: 2099-01-01", 1), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["-C", str(root), "pack", "dudley-csc-2021-03-17", "-j", "1"], obj={})
+    assert result.exit_code == 0, result.output
+    text = flat(subprocess.run(["pdftotext", "-layout", str(root / "output/papers/dudley-csc-2021-03-17-agenda-pack.pdf"),
+                                "-"], check=True, capture_output=True, text=True).stdout)
+    assert "Apologies for absence" in text
+    assert "5. Update on the Youth Offending Service Inspection Action Plan (To Follow)" in text
+    assert "This has now been addressed" not in text                # the report's own words

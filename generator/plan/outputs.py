@@ -310,7 +310,10 @@ def _outputs(c: Corpus, pdf: bool, fixed: bool = True, issued_by: dt.date | None
                     else:
                         related.add(f"attachment:{ref}")
         outputs.append(page(f"meetings/{mid}/index.html", "meeting", related, mid, view.title))
-        if pdf and any(item.report_id or item.minutes or item.appendices for item in view.items) \
+        # A full agenda's front sheet is issued whatever is still to follow; a supplementary
+        # pack exists to carry papers, so it needs one.
+        carries_papers = any(item.report_id or item.minutes or item.appendices for item in view.items)
+        if pdf and (carries_papers or view.meeting.pack.value == "agenda" and view.items) \
                 and issued(meeting_as_at(c, mid)):
             outputs += pack_outputs(c, view, fixed)
     for cid, view in c.councils.items():
