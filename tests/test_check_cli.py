@@ -216,3 +216,12 @@ def test_commands_that_check_read_back_what_earlier_runs_parsed(command, tmp_pat
     result = run_cli(*command, "--as-of", "2026-11-22", root=root)
     assert result.exit_code == 0, result.output
     assert parsed == []
+
+
+def test_what_a_record_does_not_say_is_one_notice_at_the_record_not_at_a_field(run_cli):
+    # It said "sandwell-2018.yaml:83:1: notice: standards: not recorded: the publication date",
+    # pointing at the standards for a date (helper-32). The record's first line is line 7
+    # (six lines of comment), and the report gives no publication date.
+    lines = run_cli("check", root=REPO).output.splitlines()
+    assert "content/inspections/sandwell-2018.yaml:7:1: notice: not recorded: the publication date " \
+           "(add what the report gives; what it does not give stays out)" in lines

@@ -240,7 +240,6 @@ def left_out(record: Record, view: InspectionView) -> Problem | None:
         missing.append("the fieldwork dates")
     if not missing:
         return None
-    return record.problem(
-        ("standards",) if model.standards else ("framework",), Severity.NOTICE,
-        f"not recorded: {'; '.join(missing)}", "add what the report gives; what it does not give stays out",
-        key=bool(model.standards))
+    # About the record as a whole, so at its start: a date left out has no line of its own.
+    return record.problem((), Severity.NOTICE, f"not recorded: {'; '.join(missing)}",
+                          "add what the report gives; what it does not give stays out")
