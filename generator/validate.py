@@ -207,6 +207,9 @@ def body_problems(doc: Document) -> list[Problem]:
     return problems
 
 
+PUBLICATION_FIELDS = frozenset({"status", "embargo_until"})
+
+
 def _without_invalid_values(data: dict, error: ValidationError) -> dict | None:
     """`data` without each value validation refused, so that the rest of the record can still be
     checked against the others (every error in one pass). None when that cannot be done without
@@ -214,7 +217,9 @@ def _without_invalid_values(data: dict, error: ValidationError) -> dict | None:
     would renumber the items after it) or at the record as a whole."""
     salvaged = copy.deepcopy(data)
     for item in error.errors(include_url=False):
-        if item["type"] == "missing":
+        # Never a record that would be public for want of what decides it (a status or embargo
+        # left out reads as published now): the audit and `list` read records with errors too.
+        if item["type"] == "missing" or PUBLICATION_FIELDS & set(item["loc"]):
             return None
         parent, key = None, None
         node: Any = salvaged

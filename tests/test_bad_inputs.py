@@ -20,6 +20,7 @@ import pytest
 
 from generator.load.yaml_source import parse_yaml
 from generator.build import Checked, check_site
+from generator.clock import LONDON
 from generator.problems import Severity
 
 REPO = Path(__file__).resolve().parent.parent
@@ -276,6 +277,20 @@ standards:
     checked = check_site(make_site(tmp_path, {"inspections/three.yaml": text}), AS_OF)
     assert [(p.line, p.field) for p in checked.errors] == [(1, "service"), (3, "published"), (6, "standards.9.9")]
     assert [p for p in checked.problems if p.path == "content/inspections/three.yaml"] == list(checked.errors)
+
+
+def test_a_record_whose_status_or_embargo_is_wrong_is_never_read_as_public(tmp_path, make_site):
+    # Checking the rest of a record without its wrong values must not make a wrong status or
+    # embargo read as "published, now": the audit and `scrutiny list` read records with errors.
+    from generator.plan.publication import public_corpus
+
+    for wrong in ("status: drafft", 'embargo_until: "2099-13-01"'):
+        text = f"service: torbay-yot\nframework: hmip-youth-2018\n{wrong}\n"
+        checked = check_site(make_site(tmp_path / wrong[:6], {"inspections/held-2099.yaml": text}), AS_OF)
+        assert [p.field for p in checked.errors] == [wrong.split(":")[0]]
+        assert "held-2099" not in checked.corpus.inspections
+        public, _ = public_corpus(checked.corpus, dt.datetime(2026, 12, 6, 12, 0, tzinfo=LONDON))
+        assert "held-2099" not in public.inspections
 
 
 def test_a_duplicate_key_does_not_hide_the_other_faults_in_its_file(tmp_path, make_site):
