@@ -288,14 +288,16 @@ def _plan_actions(rec: Record, count: int, as_of: dt.date, attachment_paths: Abs
         if dates != sorted(dates):
             check.at(rec, ("actions", index, "updates"), Severity.WARNING,
                      "progress updates are not in date order", "list them oldest first")
-        if dates and (last_update is None or max(dates) > last_update):
-            last_update = max(dates)
-        for u_index, update in enumerate(action.updates):
-            if update.date > as_of:
-                check.at(rec, ("actions", index, "updates", u_index, "date"), Severity.WARNING,
-                         f"this progress update is dated {update.date.isoformat()}, after today",
-                         "check the date: the plan's paper is as at its latest update, and is not published "
-                         "before that day")
+        latest = max(dates, default=None)
+        if latest is not None and (last_update is None or latest > last_update):
+            last_update = latest
+        if latest is not None and latest > as_of:
+            for u_index, update in enumerate(action.updates):
+                if update.date > as_of:
+                    check.at(rec, ("actions", index, "updates", u_index, "date"), Severity.WARNING,
+                             f"this progress update is dated {update.date.isoformat()}, after today",
+                             "check the date: the plan's paper is as at its latest update, and is not published "
+                             "before that day")
         views.append(action_view(action, as_of))
     return PlanActions(tuple(views), MappingProxyType(dict(progress.rag_counts(v.status for v in views))),
                        sum(v.overdue for v in views), check.problems, answers, last_update)
