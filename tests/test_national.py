@@ -431,3 +431,12 @@ def test_the_page_says_when_imported_standards_never_require_improvement(nationa
     record.write_text(changed, encoding="utf-8")
     build(site)
     assert "give no standard as Requires improvement" not in page(site, "national/index.html")
+
+
+def test_an_imported_service_named_as_its_council_is_not_named_twice(national):
+    # Row 66 of the table: Portsmouth, an area the site did not know, so its service and its
+    # council are both "Portsmouth"; the page read "Portsmouth (Portsmouth)" (helper-32).
+    text = page(national, "inspections/portsmouth-2022/index.html")
+    assert ">Portsmouth</a></dd>" in text and "Portsmouth (Portsmouth)" not in text
+    torbay = page(national, "inspections/torbay-2021/index.html")
+    assert "</a> (Torbay Council)</dd>" in torbay
