@@ -207,7 +207,7 @@ def body_problems(doc: Document) -> list[Problem]:
     return problems
 
 
-PUBLICATION_FIELDS = frozenset({"status", "embargo_until"})
+PUBLICATION_FIELDS = frozenset({"status", "embargo_until", "exempt", "part", "to_follow"})
 
 
 def _without_invalid_values(data: dict, error: ValidationError) -> dict | None:
@@ -217,8 +217,9 @@ def _without_invalid_values(data: dict, error: ValidationError) -> dict | None:
     would renumber the items after it) or at the record as a whole."""
     salvaged = copy.deepcopy(data)
     for item in error.errors(include_url=False):
-        # Never a record that would be public for want of what decides it (a status or embargo
-        # left out reads as published now): the audit and `list` read records with errors too.
+        # Never a record that would be public for want of what decides it (a status, an embargo,
+        # an exemption, a Part 2 or to-follow item left out reads as open now): the audit and
+        # `list` read records with errors too.
         if item["type"] == "missing" or PUBLICATION_FIELDS & set(item["loc"]):
             return None
         parent, key = None, None

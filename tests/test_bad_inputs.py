@@ -284,13 +284,33 @@ def test_a_record_whose_status_or_embargo_is_wrong_is_never_read_as_public(tmp_p
     # embargo read as "published, now": the audit and `scrutiny list` read records with errors.
     from generator.plan.publication import public_corpus
 
-    for wrong in ("status: drafft", 'embargo_until: "2099-13-01"'):
+    for wrong in ("status: drafft", 'embargo_until: "2099-13-01"'):   # see the meeting's below too
         text = f"service: torbay-yot\nframework: hmip-youth-2018\n{wrong}\n"
         checked = check_site(make_site(tmp_path / wrong[:6], {"inspections/held-2099.yaml": text}), AS_OF)
         assert [p.field for p in checked.errors] == [wrong.split(":")[0]]
         assert "held-2099" not in checked.corpus.inspections
         public, _ = public_corpus(checked.corpus, dt.datetime(2026, 12, 6, 12, 0, tzinfo=LONDON))
         assert "held-2099" not in public.inspections
+
+
+def test_a_meeting_whose_exemption_or_to_follow_is_wrong_opens_nothing(tmp_path):
+    # helper-36: with `to_follow: maybe` left out, a later meeting's item read as open and gave
+    # the inspection an earlier agenda holds exempt: the audit then found none of its 27 leaks.
+    from site_helpers import copy_site
+
+    root = copy_site(tmp_path / "site")
+    meeting = root / "content" / "meetings" / "wolverhampton-cabinet-2022-03-16.yaml"
+    text = meeting.read_text(encoding="utf-8")
+    exempt = text.replace("inspection: wolverhampton-2021}", "inspection: wolverhampton-2021, exempt: 3}", 1)
+    assert exempt != text
+    meeting.write_text(exempt, encoding="utf-8")
+    for wrong in ("to_follow: maybe", "exempt: 99", "part: 3"):
+        later = exempt.replace("date: 2022-03-16 ", "date: 2022-04-20 ", 1).replace(", exempt: 3}", "}", 1)
+        later = later.replace("    report: wolverhampton-yot-inspection-outcome", f"    {wrong}", 1)
+        (root / "content/meetings/wolverhampton-cabinet-2022-04-20.yaml").write_text(later, encoding="utf-8")
+        checked = check_site(root, AS_OF)
+        assert [p.field.rsplit(".", 1)[-1] for p in checked.errors] == [wrong.split(":")[0]], checked.errors
+        assert "wolverhampton-cabinet-2022-04-20" not in checked.corpus.meetings
 
 
 def test_a_duplicate_key_does_not_hide_the_other_faults_in_its_file(tmp_path, make_site):

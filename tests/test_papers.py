@@ -377,7 +377,48 @@ def test_a_paper_withdrawn_since_it_was_made_leaves_the_public_papers_folder(tmp
     mine = scrutiny("paper", "inspection", "wolverhampton-2021", "-o", str(given), root=root)
     assert (pack.exit_code, paper.exit_code, mine.exit_code) == (1, 1, 1)
     assert "not public (draft); nothing was written" in pack.output
-    assert "removed output/papers/torbay-cyp-osb-2021-03-01-agenda-pack.pdf, made while it was public" in pack.output
-    assert "removed output/papers/wolverhampton-2021.pdf, made while it was public" in paper.output
+    assert "removed output/papers/torbay-cyp-osb-2021-03-01-agenda-pack.pdf: made while it was public" in pack.output
+    assert "removed output/papers/wolverhampton-2021.pdf: made while it was public" in paper.output
     assert list(papers.iterdir()) == []
     assert given.is_file() and "delete it rather than publish it" in mine.output
+
+
+def test_a_report_and_an_inspection_with_one_id_never_replace_or_take_back_each_other(tmp_path):
+    """`paper report derby-2025`, a draft, took back output/papers/derby-2025.pdf, the public
+    inspection's paper (helper-36); made public, it would have written over it."""
+    from site_helpers import copy_site
+
+    root = copy_site(tmp_path / "site")
+    report = root / "content" / "reports" / "derby-yjs-inspection-outcome.md"
+    (root / "content" / "reports" / "derby-2025.md").write_text(
+        report.read_text(encoding="utf-8").replace("status: published", "status: draft"), encoding="utf-8")
+    papers = root / "output" / "papers"
+    assert scrutiny("paper", "inspection", "derby-2025", root=root).exit_code == 0
+    refused = scrutiny("paper", "report", "derby-2025", root=root)
+    assert refused.exit_code == 1 and "removed" not in refused.output
+    assert sorted(p.name for p in papers.iterdir()) == ["derby-2025-inspection.pdf"]
+
+
+def test_a_report_deferred_to_a_meeting_not_yet_issued_is_a_preview(tmp_path):
+    """The report is To Follow at the cabinet of 16 March 2022 and an item of a later one whose
+    papers are issued tomorrow: made as issued, it is not issued yet (helper-36)."""
+    from site_helpers import copy_site
+
+    root = copy_site(tmp_path / "site")
+    first = root / "content" / "meetings" / "wolverhampton-cabinet-2022-03-16.yaml"
+    text = first.read_text(encoding="utf-8")
+    later = (text.replace("date: 2022-03-16 ", "date: 2099-12-14 ", 1)
+             .replace("status: published", "issued: 2099-12-07\nstatus: published", 1))
+    (root / "content" / "meetings" / "wolverhampton-cabinet-2099-12-14.yaml").write_text(later, encoding="utf-8")
+    first.write_text(text.replace("    report: wolverhampton-yot-inspection-outcome",
+                                  "    report: wolverhampton-yot-inspection-outcome\n    to_follow: true", 1),
+                     encoding="utf-8")
+    (root / "output" / "papers").mkdir(parents=True)
+    stale = root / "output" / "papers" / "wolverhampton-yot-inspection-outcome.pdf"
+    stale.write_bytes(b"%PDF- made when the first meeting carried it")
+    made = scrutiny("paper", "report", "wolverhampton-yot-inspection-outcome", root=root)
+    assert made.exit_code == 0, made.output
+    assert (root / "output/preview/papers/wolverhampton-yot-inspection-outcome.pdf").is_file()
+    assert not stale.exists()
+    assert "removed output/papers/wolverhampton-yot-inspection-outcome.pdf: this paper is not issued until " \
+           "7 December 2099" in made.output

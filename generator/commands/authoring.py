@@ -113,8 +113,8 @@ def register(cli: click.Group) -> None:
             for line in lines:
                 click.echo(line)
         if checked.errors:
-            click.echo(f"warning: {len(checked.errors)} content error(s): files with errors are left out of "
-                       "this list; run `scrutiny check`", err=True)
+            click.echo(f"warning: {len(checked.errors)} content error(s): this list may leave out, or be wrong "
+                       "about, the files with errors; run `scrutiny check`", err=True)
             sys.exit(1)
 
     @cli.command("serve")

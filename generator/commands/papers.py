@@ -28,6 +28,7 @@ from generator.write.targets import (folders_holding, is_publish_destination, ke
 
 PAPER_KINDS = {"report": ("reports", "report"), "inspection": ("inspections", "inspection"),
                "action-plan": ("action-plans", "action plan")}
+PAPER_KINDS_CORPUS = {"report": "reports", "inspection": "inspections", "action-plan": "action_plans"}
 
 
 def _checked_plan(ctx: click.Context, as_of, drafts: bool, members: bool = False):
@@ -54,9 +55,14 @@ def _preview_reason(as_of, drafts: bool, issued: dt.date | None, today: dt.date)
         return "this paper includes drafts"
     if as_of is not None:
         return "this paper is as at --as-of, not as issued"
-    if issued is not None and issued > today:
+    if _not_issued_yet(as_of, drafts, issued, today):
         return f"this paper is not issued until {issued.day} {issued:%B %Y}"
     return None
+
+
+def _not_issued_yet(as_of, drafts: bool, issued: dt.date | None, today: dt.date) -> bool:
+    """A paper as issued (no drafts, no --as-of) whose issue day is still to come."""
+    return not drafts and as_of is None and issued is not None and issued > today
 
 
 def _papers_folder(root: Path, preview: str | None) -> Path:
@@ -106,18 +112,37 @@ def _withheld_reason(plan, kind: str, record_id: str) -> str | None:
     return None
 
 
-def _refuse_not_public(root: Path, target: Path, given: bool, why: str) -> NoReturn:
-    """Nothing is written for a paper that is not public now. The one made while it was, at its
-    place among the papers clerks publish (output/papers), is removed, so that it is not
-    published later by mistake; a file given with -o is the clerk's own, and they are told."""
+def _take_back(root: Path, name: str, why: str) -> None:
+    """The paper made earlier under `name` among the papers clerks publish (output/papers),
+    removed now that it is not public (`why`), so that it is not published by mistake. `name`
+    is this record's alone (`_paper_name`)."""
+    stale = root / "output" / "papers" / name
+    if stale.is_file():
+        stale.unlink()
+        click.echo(f"removed output/papers/{name}: {why}", err=True)
+
+
+def _refuse_not_public(root: Path, name: str, given: Path | None, why: str, public: bool = True) -> NoReturn:
+    """Nothing is written for a paper that is not public now, and the one made while it was is
+    taken back (`public`: it would be among the public papers; not the members' pack); a file
+    given with -o is the clerk's own, and they are told."""
     click.echo(f"error: {why}; nothing was written", err=True)
-    if target.is_file() and not given and target.parent == root / "output" / "papers":
-        target.unlink()
-        click.echo(f"removed {target.relative_to(root)}, made while it was public", err=True)
-    elif target.is_file() and given:
-        click.echo(f"warning: {target} holds this paper as it was made earlier, when it was public; "
+    if given is None and public:
+        _take_back(root, name, "made while it was public")
+    elif given.is_file():
+        click.echo(f"warning: {given} holds this paper as it was made earlier, when it was public; "
                    "delete it rather than publish it", err=True)
     sys.exit(1)
+
+
+def _paper_name(corpus, kind: str, record_id: str) -> str:
+    """A paper's file name among the papers: its id, with its kind too when a record of another
+    kind has the same id (a report and an inspection both 'derby-2025'), so that neither paper
+    replaces, or takes back, the other's."""
+    others = [name for name in ("reports", "inspections", "action_plans")
+              if name != PAPER_KINDS_CORPUS[kind] and record_id in getattr(corpus, name)]
+    return f"{record_id}-{kind}.pdf" if others else f"{record_id}.pdf"
+
 
 
 SERVED_FOLDERS = ("site", "preview", "serve", "rehearsal")     # under output/: what builds and serve write
@@ -220,11 +245,15 @@ def register(cli: click.Group) -> None:
         root, checked, plan = _checked_plan(ctx, as_of, drafts, members)
         if meeting not in checked.corpus.meetings:
             raise _unknown("meeting", meeting, checked.corpus.meetings, "MEETING")
-        preview = _preview_reason(as_of, drafts, meeting_as_at(checked.corpus, meeting), plan.now.date())
-        target = output or (root / "output" / "confidential" if members else _papers_folder(root, preview)) / \
-            f"{meeting}-{'members' if members else 'agenda'}-pack.pdf"
+        # The issue day of the pack as made: from the public view (its own items, as the public see them).
+        issued = meeting_as_at(plan.corpus, meeting) if meeting in plan.corpus.meetings else None
+        preview = _preview_reason(as_of, drafts, issued, plan.now.date())
+        name = f"{meeting}-{'members' if members else 'agenda'}-pack.pdf"
+        target = output or (root / "output" / "confidential" if members else _papers_folder(root, preview)) / name
         if why := _withheld_reason(plan, "meeting", meeting):
-            _refuse_not_public(root, target, output is not None, why)
+            _refuse_not_public(root, name, output, why, public=not members)
+        if not members and output is None and _not_issued_yet(as_of, drafts, issued, plan.now.date()):
+            _take_back(root, name, preview)
 
         def refuse_where_served() -> None:
             if not members:
@@ -239,9 +268,8 @@ def register(cli: click.Group) -> None:
         refuse_where_served()
         planned = plan.by_path().get(f"meetings/{meeting}/{meeting}-agenda-pack.pdf")
         if planned is None:
-            _refuse_not_public(root, target, output is not None,
-                               f"{checked.corpus.meetings[meeting].path}: no item has papers yet "
-                               "(each is to follow, embargoed, or has no report or appendix)")
+            _refuse_not_public(root, name, output, f"{checked.corpus.meetings[meeting].path}: no item has papers "
+                               "yet (each is to follow, embargoed, or has no report or appendix)", public=not members)
         try:
             templates = checked.files.templates
             data = (render_members_pack(root, plan, templates, meeting, checked.corpus.attachments, jobs=jobs)
@@ -279,17 +307,21 @@ def register(cli: click.Group) -> None:
         root, checked, plan = _checked_plan(ctx, as_of, drafts)
         folder, noun = PAPER_KINDS[kind]
         corpus_kind = kind.replace("-", "_")
-        records = getattr(checked.corpus, {"report": "reports", "inspection": "inspections",
-                                           "action-plan": "action_plans"}[kind])
+        records = getattr(checked.corpus, PAPER_KINDS_CORPUS[kind])
         if record_id not in records:
             raise _unknown(noun, record_id, records, "ID")
-        issued = {"report": report_as_at, "action-plan": action_plan_as_at}.get(kind)
-        preview = _preview_reason(as_of, drafts, issued(checked.corpus, record_id) if issued else None,
-                                  plan.now.date())
-        target = output or _papers_folder(root, preview) / f"{record_id}.pdf"
+        # The issue day of the paper as made: from the public view (a report's public meeting).
+        as_at = {"report": report_as_at, "action-plan": action_plan_as_at}.get(kind)
+        public = getattr(plan.corpus, PAPER_KINDS_CORPUS[kind])
+        issued = as_at(plan.corpus, record_id) if as_at and record_id in public else None
+        preview = _preview_reason(as_of, drafts, issued, plan.now.date())
+        name = _paper_name(checked.corpus, kind, record_id)
+        target = output or _papers_folder(root, preview) / name
         planned = plan.by_path().get(f"{folder}/{record_id}/{record_id}.pdf")
         if (why := _withheld_reason(plan, corpus_kind, record_id)) or planned is None:
-            _refuse_not_public(root, target, output is not None, why or f"{records[record_id].path}: not public")
+            _refuse_not_public(root, name, output, why or f"{records[record_id].path}: not public")
+        if output is None and _not_issued_yet(as_of, drafts, issued, plan.now.date()):
+            _take_back(root, name, preview)
         _refuse_live_site(root, target, preview)
         try:
             data = render_output(root, plan, checked.files.templates, planned, jobs=1, reuse_layouts=not no_cache)
