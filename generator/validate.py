@@ -30,6 +30,13 @@ KIND_NAMES = {"site": "site.yaml", "council": "a council", "service": "a service
               "inspection": "an inspection", "action_plan": "an action plan",
               "indicators": "an indicators file", "report": "a report's front matter",
               "meeting": "a meeting", "framework": "a framework"}
+# What an entry of a record's list or mapping is, named by the field that holds it.
+PART_NAMES = {"items": "an agenda item", "appendices": "an appendix", "parts": "a part of an appendix",
+              "actions": "an action", "updates": "a progress update", "standards": "a standard's finding",
+              "separately_rated": "a standard's finding", "domains": "a domain's finding",
+              "key_questions": "a key question's figures", "recommendations": "a group of recommendations",
+              "overall": "the overall rating", "fieldwork": "the fieldwork dates", "period": "a period",
+              "members": "a member", "substitutes": "a substitute", "clerk": "the clerk"}
 
 
 @dataclass(frozen=True)
@@ -119,7 +126,9 @@ def _message(error: dict[str, Any], kind: str) -> tuple[str, str | None]:
     if kind_of == "value_error":
         return error["msg"].removeprefix("Value error, "), None
     if kind_of in UNKNOWN_FIELD:
-        return f"'{error['loc'][-1]}' is not a field of {KIND_NAMES.get(kind, kind)}", None
+        holders = [part for part in error["loc"][:-1] if isinstance(part, str)]
+        what = PART_NAMES.get(holders[-1], f"{holders[-1]}") if holders else KIND_NAMES.get(kind, kind)
+        return f"'{error['loc'][-1]}' is not a field of {what}", None
     if kind_of == "string_pattern_mismatch":
         pattern = ctx.get("pattern", "")
         return f"'{error.get('input')}' is not in the expected form", _PATTERN_HINTS.get(pattern)
@@ -157,7 +166,7 @@ def _hint_for_unknown_field(error: dict[str, Any], model: type[BaseModel]) -> st
         annotation = fields[name].annotation
         target = _inner_model(annotation) or target
     fields = _fields(target)
-    allowed = [f.alias or n for n, f in fields.items()]
+    allowed = [f.alias or n for n, f in fields.items()] + list(getattr(target, "SHORTHAND", ()))
     return did_you_mean(str(error["loc"][-1]), allowed) or (
         "allowed here: " + ", ".join(allowed) if allowed else None)
 

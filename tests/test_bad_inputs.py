@@ -119,7 +119,7 @@ TABLE = [
     Bad("action-plans/bad-rag.yaml", 10, 33, "gren", "actions.0.updates.0.rag",
         "'gren' is not a RAG status", "did you mean 'green'?"),
     Bad("action-plans/update-unknown-field.yaml", 10, 40, "notes:", "actions.0.updates.0.notes",
-        "'notes' is not a field of an action plan", "did you mean 'note'?"),
+        "'notes' is not a field of a progress update", "did you mean 'note'?"),
     Bad("action-plans/update-as-sentence.yaml", 10, 9, "Meets fortnightly", "actions.0.updates.0",
         "expected a mapping (lines of 'key: value'), got 'Meets fortnightly, on track'", None),
     Bad("action-plans/recommendations-not-a-list.yaml", 6, 22, "1   #", "actions.0.recommendations",
@@ -311,6 +311,20 @@ def test_a_meeting_whose_exemption_or_to_follow_is_wrong_opens_nothing(tmp_path)
         checked = check_site(root, AS_OF)
         assert [p.field.rsplit(".", 1)[-1] for p in checked.errors] == [wrong.split(":")[0]], checked.errors
         assert "wolverhampton-cabinet-2022-04-20" not in checked.corpus.meetings
+
+
+def test_an_unknown_field_is_named_with_what_holds_it_and_the_shorthand_it_may_mean(tmp_path):
+    # helper-36: a typo inside an appendix was "not a field of a meeting", and its hint
+    # offered title, parts and exempt, not the shorthand `inspection:` it missed.
+    from site_helpers import copy_site
+
+    root = copy_site(tmp_path / "site")
+    meeting = root / "content" / "meetings" / "wolverhampton-cabinet-2022-03-16.yaml"
+    meeting.write_text(meeting.read_text(encoding="utf-8").replace(
+        "inspection: wolverhampton-2021}", "inspecton: wolverhampton-2021}", 1), encoding="utf-8")
+    [typo] = [p for p in check_site(root, AS_OF).errors if p.field.endswith("inspecton")]
+    assert (typo.field, typo.message, typo.hint) == (
+        "items.3.appendices.0.inspecton", "'inspecton' is not a field of an appendix", "did you mean 'inspection'?")
 
 
 def test_a_duplicate_key_does_not_hide_the_other_faults_in_its_file(tmp_path, make_site):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field, model_validator
 from pydantic_core import PydanticCustomError
@@ -40,6 +40,7 @@ class AppendixPart(BaseModel):
 
 class Appendix(BaseModel):
     model_config = RECORD_CONFIG
+    SHORTHAND: ClassVar[tuple[str, ...]] = SOURCE_FIELDS    # a part's fields, given on the appendix itself
 
     title: Text = Field(description="the appendix's title as listed on the agenda")
     parts: list[AppendixPart] = Field(min_length=1, description="the documents it is made of, in order")
