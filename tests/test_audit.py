@@ -217,3 +217,19 @@ def test_the_audit_finds_withheld_words_with_inline_markdown_or_in_a_table(tmp_p
     assert done.returncode == 1
     assert "LEAK about/index.html: inspection:torbay-2026" in done.stderr
     assert "LEAK accessibility/index.html: inspection:torbay-2026" in done.stderr
+
+
+def test_an_audit_of_content_with_errors_is_no_all_clear(tmp_path):
+    """A meeting whose exempt appendix has a wrong paragraph is not read: the inspection it
+    holds exempt is not looked for, and the audit said "0 leaks" of a site holding it
+    (helper-36). It now says why that is no all-clear."""
+    root = copy_site(tmp_path)
+    build(root)
+    meeting = root / "content/meetings/wolverhampton-cabinet-2022-03-16.yaml"
+    meeting.write_text(meeting.read_text(encoding="utf-8").replace(
+        "inspection: wolverhampton-2021}", "inspection: wolverhampton-2021, exempt: 99}", 1), encoding="utf-8")
+    done = audit(root)
+    assert done.returncode == 1
+    assert "error: items.3.appendices.0.exempt: must be at most 18" in done.stdout
+    assert ("audit: the content has errors, so what the records with them would withhold was not looked for; "
+            "fix them and audit again before publishing") in done.stderr
