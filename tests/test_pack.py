@@ -259,7 +259,8 @@ def small_pack(small_site) -> Path:
 def members_pack(small_site) -> Path:
     result = scrutiny(small_site, "pack", "testshire-2024-01-10", "--members", "--as-of", "2024-01-09")
     assert result.exit_code == 0, result.output
-    return small_site / "output" / "confidential" / "testshire-2024-01-10-members-pack.pdf"
+    # --as-of: a preview, beside the issued members' pack (test below)
+    return small_site / "output" / "confidential" / "preview" / "testshire-2024-01-10-members-pack.pdf"
 
 
 @pytest.fixture(scope="module")
@@ -608,6 +609,18 @@ def test_a_lone_paper_assembled_in_place_is_the_paper_a_new_file_would_be():
 def test_the_confidential_folder_is_0700_and_the_members_pack_0600(members_pack, small_site):
     assert (small_site / "output" / "confidential").stat().st_mode & 0o777 == 0o700
     assert members_pack.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_members_pack_as_of_a_chosen_day_never_replaces_the_issued_one(small_site, members_pack):
+    """helper-33's past --as-of wrote over the issued public pack; the members' pack went the
+    same way, to output/confidential/, whatever --as-of said."""
+    issued = small_site / "output" / "confidential" / "testshire-2024-01-10-members-pack.pdf"
+    made = scrutiny(small_site, "pack", "testshire-2024-01-10", "--members")      # as issued (4 January 2024)
+    assert made.exit_code == 0, made.output
+    before = issued.read_bytes()
+    again = scrutiny(small_site, "pack", "testshire-2024-01-10", "--members", "--as-of", "2024-03-01")
+    assert again.exit_code == 0, again.output
+    assert issued.read_bytes() == before and members_pack.is_file()
 
 
 def test_a_looser_confidential_folder_is_tightened_with_a_warning(small_site, members_pack):

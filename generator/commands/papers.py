@@ -226,7 +226,8 @@ def register(cli: click.Group) -> None:
     @click.argument("meeting")
     @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
                   help="Where the PDF goes. Default: output/papers/MEETING-agenda-pack.pdf (output/preview/papers/ "
-                       "with --drafts, --as-of or before its issue day; with --members: output/confidential/MEETING-members-pack.pdf).")
+                       "with --drafts, --as-of or before its issue day; with --members: "
+                       "output/confidential/MEETING-members-pack.pdf, a preview's under output/confidential/preview/).")
     @click.option("--members", is_flag=True,
                   help="The members' pack: exempt appendices included, marked NOT FOR PUBLICATION. "
                        "Written under output/confidential/, never into the site.")
@@ -249,7 +250,11 @@ def register(cli: click.Group) -> None:
         issued = meeting_as_at(plan.corpus, meeting) if meeting in plan.corpus.meetings else None
         preview = _preview_reason(as_of, drafts, issued, plan.now.date())
         name = f"{meeting}-{'members' if members else 'agenda'}-pack.pdf"
-        target = output or (root / "output" / "confidential" if members else _papers_folder(root, preview)) / name
+        # A members' pack that is a preview goes beside the issued one, never over it.
+        members_folder = root / "output" / "confidential"
+        if preview:
+            members_folder = members_folder / "preview"
+        target = output or (members_folder if members else _papers_folder(root, preview)) / name
         if why := _withheld_reason(plan, "meeting", meeting):
             _refuse_not_public(root, name, output, why, public=not members)
         if not members and output is None and _not_issued_yet(as_of, drafts, issued, plan.now.date()):
