@@ -126,8 +126,12 @@ def _message(error: dict[str, Any], kind: str) -> tuple[str, str | None]:
     if kind_of == "value_error":
         return error["msg"].removeprefix("Value error, "), None
     if kind_of in UNKNOWN_FIELD:
-        holders = [part for part in error["loc"][:-1] if isinstance(part, str)]
-        what = PART_NAMES.get(holders[-1], f"{holders[-1]}") if holders else KIND_NAMES.get(kind, kind)
+        # The nearest field that holds entries we have a name for; a mapping's own keys
+        # ("C1.1", "period") and fields we have none for fall back to the record's kind.
+        holders = [part for part in error["loc"][:-1] if isinstance(part, str) and part in PART_NAMES]
+        what = PART_NAMES[holders[-1]] if holders else KIND_NAMES.get(kind, kind)
+        if kind == "report" and holders and holders[-1] == "recommendations":
+            what = "a report's recommendations"
         return f"'{error['loc'][-1]}' is not a field of {what}", None
     if kind_of == "string_pattern_mismatch":
         pattern = ctx.get("pattern", "")

@@ -25,7 +25,7 @@ def test_the_audit_reports_nothing_on_the_shipped_content(tmp_path):
     done = audit(root, "--format", "json")
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout[done.stdout.index('{\n  "files"'):])
-    assert report["leaks"] == []
+    assert report["leaks"] == [] and report["all_clear"] is True
     assert "inspection:torbay-2021" in report["files"]["inspections/torbay-2021/index.html"]
     assert report["files"]["meetings/torbay-cyp-osb-2021-03-01/index.html"]
 
@@ -233,3 +233,5 @@ def test_an_audit_of_content_with_errors_is_no_all_clear(tmp_path):
     assert "error: items.3.appendices.0.exempt: must be at most 18" in done.stdout
     assert ("audit: the content has errors, so what the records with them would withhold was not looked for; "
             "fix them and audit again before publishing") in done.stderr
+    as_json = audit(root, "--format", "json")          # the same, for a script (helper-37)
+    assert '"all_clear": false' in as_json.stdout and as_json.returncode == 1

@@ -325,6 +325,14 @@ def test_an_unknown_field_is_named_with_what_holds_it_and_the_shorthand_it_may_m
     [typo] = [p for p in check_site(root, AS_OF).errors if p.field.endswith("inspecton")]
     assert (typo.field, typo.message, typo.hint) == (
         "items.3.appendices.0.inspecton", "'inspecton' is not a field of an appendix", "did you mean 'inspection'?")
+    # A mapping's own key ("2.1") is no name for what it holds (helper-37).
+    inspection = root / "content" / "inspections" / "sandwell-2018.yaml"
+    text = inspection.read_text(encoding="utf-8")
+    assert '  "2.1":\n    rating: Outstanding\n' in text
+    inspection.write_text(text.replace('  "2.1":\n    rating: Outstanding\n', '  "2.1":\n    ratin: Outstanding\n', 1),
+                          encoding="utf-8")
+    [typo] = [p for p in check_site(root, AS_OF).errors if p.field.endswith("ratin")]
+    assert typo.message == "'ratin' is not a field of a standard's finding"
 
 
 def test_a_duplicate_key_does_not_hide_the_other_faults_in_its_file(tmp_path, make_site):

@@ -353,10 +353,11 @@ def test_a_process_that_lays_out_documents_freezes_what_weasyprint_left_from_its
         gc.unfreeze()
 
 
-def test_a_paper_withdrawn_since_it_was_made_leaves_the_public_papers_folder(tmp_path):
+def test_a_paper_withdrawn_since_it_was_made_is_named_where_the_published_papers_go(tmp_path):
     """A pack made while its meeting was public stayed in output/papers after the meeting went
     back to draft: `pack` refused, wrote nothing, and said nothing of the old file a clerk
-    might still upload (helper-33). Now the old one goes, and a file given with -o is named."""
+    might still upload (helper-33). It now names the file; it deletes nothing, since another
+    record's paper, or the clerk's own file, may have the name (helper-36, helper-37)."""
     from site_helpers import copy_site
 
     root = copy_site(tmp_path / "site")
@@ -365,43 +366,30 @@ def test_a_paper_withdrawn_since_it_was_made_leaves_the_public_papers_folder(tmp
     assert scrutiny("pack", "torbay-cyp-osb-2021-03-01", "-j", "1", root=root).exit_code == 0
     assert scrutiny("paper", "inspection", "wolverhampton-2021", root=root).exit_code == 0
     assert scrutiny("paper", "inspection", "wolverhampton-2021", "-o", str(given), root=root).exit_code == 0
-    assert sorted(p.name for p in papers.iterdir()) == ["torbay-cyp-osb-2021-03-01-agenda-pack.pdf",
-                                                        "wolverhampton-2021.pdf"]
+    made = sorted(p.name for p in papers.iterdir())
+    assert made == ["torbay-cyp-osb-2021-03-01-agenda-pack.pdf", "wolverhampton-2021.pdf"]
     for record in ("meetings/torbay-cyp-osb-2021-03-01.yaml", "inspections/wolverhampton-2021.yaml"):
         path = root / "content" / record
         path.write_text(path.read_text(encoding="utf-8").replace("status: published", "status: draft", 1),
                         encoding="utf-8")
 
     pack = scrutiny("pack", "torbay-cyp-osb-2021-03-01", "-j", "1", root=root)
+    members = scrutiny("pack", "torbay-cyp-osb-2021-03-01", "--members", "-j", "1", root=root)
     paper = scrutiny("paper", "inspection", "wolverhampton-2021", root=root)
     mine = scrutiny("paper", "inspection", "wolverhampton-2021", "-o", str(given), root=root)
-    assert (pack.exit_code, paper.exit_code, mine.exit_code) == (1, 1, 1)
+    assert (pack.exit_code, members.exit_code, paper.exit_code, mine.exit_code) == (1, 1, 1, 1)
+    assert members.exception is None or isinstance(members.exception, SystemExit), members.exception
     assert "not public (draft); nothing was written" in pack.output
-    assert "removed output/papers/torbay-cyp-osb-2021-03-01-agenda-pack.pdf: made while it was public" in pack.output
-    assert "removed output/papers/wolverhampton-2021.pdf: made while it was public" in paper.output
-    assert list(papers.iterdir()) == []
-    assert given.is_file() and "delete it rather than publish it" in mine.output
+    for result, path in ((pack, papers / made[0]), (paper, papers / made[1]), (mine, given)):
+        assert (f"warning: {path} was made earlier, and it is not public now: if it is this paper, delete it "
+                "rather than publish it") in result.output
+    assert sorted(p.name for p in papers.iterdir()) == made and given.is_file()
 
 
-def test_a_report_and_an_inspection_with_one_id_never_replace_or_take_back_each_other(tmp_path):
-    """`paper report derby-2025`, a draft, took back output/papers/derby-2025.pdf, the public
-    inspection's paper (helper-36); made public, it would have written over it."""
-    from site_helpers import copy_site
-
-    root = copy_site(tmp_path / "site")
-    report = root / "content" / "reports" / "derby-yjs-inspection-outcome.md"
-    (root / "content" / "reports" / "derby-2025.md").write_text(
-        report.read_text(encoding="utf-8").replace("status: published", "status: draft"), encoding="utf-8")
-    papers = root / "output" / "papers"
-    assert scrutiny("paper", "inspection", "derby-2025", root=root).exit_code == 0
-    refused = scrutiny("paper", "report", "derby-2025", root=root)
-    assert refused.exit_code == 1 and "removed" not in refused.output
-    assert sorted(p.name for p in papers.iterdir()) == ["derby-2025-inspection.pdf"]
-
-
-def test_a_report_deferred_to_a_meeting_not_yet_issued_is_a_preview(tmp_path):
+def test_a_paper_made_before_its_issue_day_is_a_preview_and_names_the_earlier_one(tmp_path):
     """The report is To Follow at the cabinet of 16 March 2022 and an item of a later one whose
-    papers are issued tomorrow: made as issued, it is not issued yet (helper-36)."""
+    papers are issued on 7 December 2099: made as issued, it is not issued yet (helper-36), and
+    the copy made when the first meeting carried it is named (helper-37)."""
     from site_helpers import copy_site
 
     root = copy_site(tmp_path / "site")
@@ -414,11 +402,33 @@ def test_a_report_deferred_to_a_meeting_not_yet_issued_is_a_preview(tmp_path):
                                   "    report: wolverhampton-yot-inspection-outcome\n    to_follow: true", 1),
                      encoding="utf-8")
     (root / "output" / "papers").mkdir(parents=True)
-    stale = root / "output" / "papers" / "wolverhampton-yot-inspection-outcome.pdf"
-    stale.write_bytes(b"%PDF- made when the first meeting carried it")
+    earlier = root / "output" / "papers" / "wolverhampton-yot-inspection-outcome.pdf"
+    earlier.write_bytes(b"%PDF- made when the first meeting carried it")
     made = scrutiny("paper", "report", "wolverhampton-yot-inspection-outcome", root=root)
     assert made.exit_code == 0, made.output
     assert (root / "output/preview/papers/wolverhampton-yot-inspection-outcome.pdf").is_file()
-    assert not stale.exists()
-    assert "removed output/papers/wolverhampton-yot-inspection-outcome.pdf: this paper is not issued until " \
-           "7 December 2099" in made.output
+    assert earlier.read_bytes() == b"%PDF- made when the first meeting carried it"
+    assert (f"warning: {earlier} was made earlier, and this paper is not issued until 7 December 2099: if it is "
+            "this paper, delete it rather than publish it") in made.output
+
+
+def test_a_members_pack_preview_folder_is_private_and_never_a_way_out(tmp_path):
+    """output/confidential/preview/ was made 0755, and a link there put the members' pack in
+    a folder anyone could read (helper-37)."""
+    import os
+    from site_helpers import copy_site
+
+    root = copy_site(tmp_path / "site")
+    first = scrutiny("pack", "torbay-cyp-osb-2021-03-01", "--members", "--drafts", "-j", "1", root=root)
+    assert first.exit_code == 0, first.output
+    preview = root / "output" / "confidential" / "preview"
+    assert preview.stat().st_mode & 0o777 == 0o700 and "could be read by other users" not in first.output
+    for pdf in preview.iterdir():
+        pdf.unlink()
+    preview.rmdir()
+    world = tmp_path / "world"
+    world.mkdir()
+    os.symlink(world, preview)
+    linked = scrutiny("pack", "torbay-cyp-osb-2021-03-01", "--members", "--drafts", "-j", "1", root=root)
+    assert linked.exit_code == 1 and "leads out of" in linked.output
+    assert list(world.iterdir()) == []

@@ -112,36 +112,24 @@ def _withheld_reason(plan, kind: str, record_id: str) -> str | None:
     return None
 
 
-def _take_back(root: Path, name: str, why: str) -> None:
-    """The paper made earlier under `name` among the papers clerks publish (output/papers),
-    removed now that it is not public (`why`), so that it is not published by mistake. `name`
-    is this record's alone (`_paper_name`)."""
-    stale = root / "output" / "papers" / name
-    if stale.is_file():
-        stale.unlink()
-        click.echo(f"removed output/papers/{name}: {why}", err=True)
+def _warn_of_earlier(root: Path, name: str, given: Path | None, why: str) -> None:
+    """Name a file at this paper's place (output/papers/NAME, where the papers clerks publish
+    go, or the -o file) when the paper is not to be published now (`why`), for the clerk to
+    delete: another record's paper, or a file of their own, may have the name, so nothing is
+    deleted here."""
+    earlier = given if given is not None else root / "output" / "papers" / name
+    if earlier.is_file():
+        click.echo(f"warning: {earlier} was made earlier, and {why}: if it is this paper, delete it rather than "
+                   "publish it", err=True)
 
 
 def _refuse_not_public(root: Path, name: str, given: Path | None, why: str, public: bool = True) -> NoReturn:
-    """Nothing is written for a paper that is not public now, and the one made while it was is
-    taken back (`public`: it would be among the public papers; not the members' pack); a file
-    given with -o is the clerk's own, and they are told."""
+    """Nothing is written for a paper that is not public now; an earlier one at its place is
+    named (`public`: it would be among the public papers; not the members' pack)."""
     click.echo(f"error: {why}; nothing was written", err=True)
-    if given is None and public:
-        _take_back(root, name, "made while it was public")
-    elif given.is_file():
-        click.echo(f"warning: {given} holds this paper as it was made earlier, when it was public; "
-                   "delete it rather than publish it", err=True)
+    if public:
+        _warn_of_earlier(root, name, given, "it is not public now")
     sys.exit(1)
-
-
-def _paper_name(corpus, kind: str, record_id: str) -> str:
-    """A paper's file name among the papers: its id, with its kind too when a record of another
-    kind has the same id (a report and an inspection both 'derby-2025'), so that neither paper
-    replaces, or takes back, the other's."""
-    others = [name for name in ("reports", "inspections", "action_plans")
-              if name != PAPER_KINDS_CORPUS[kind] and record_id in getattr(corpus, name)]
-    return f"{record_id}-{kind}.pdf" if others else f"{record_id}.pdf"
 
 
 
@@ -195,7 +183,9 @@ def make_private(folder: Path) -> list[str]:
     Members' packs hold exempt information: other users of the server must not read them.
     Returns a warning for each folder or file that was looser, and has been tightened."""
     warnings = []
-    folder.mkdir(parents=True, exist_ok=True)
+    if not folder.exists():
+        folder.mkdir(parents=True)
+        folder.chmod(PRIVATE_FOLDER)        # made here, private from the start: nothing to warn of
     for path in [folder, *sorted(folder.rglob("*"))]:
         if path.is_symlink():
             continue
@@ -257,8 +247,8 @@ def register(cli: click.Group) -> None:
         target = output or (members_folder if members else _papers_folder(root, preview)) / name
         if why := _withheld_reason(plan, "meeting", meeting):
             _refuse_not_public(root, name, output, why, public=not members)
-        if not members and output is None and _not_issued_yet(as_of, drafts, issued, plan.now.date()):
-            _take_back(root, name, preview)
+        if not members and _not_issued_yet(as_of, drafts, issued, plan.now.date()):
+            _warn_of_earlier(root, name, None, preview)
 
         def refuse_where_served() -> None:
             if not members:
@@ -286,8 +276,13 @@ def register(cli: click.Group) -> None:
         if members:
             confidential = root / "output" / "confidential"
             if inside(target, real_path(confidential)):     # elsewhere (-o) only the file itself is made private
-                for warning in make_private(confidential):
-                    click.echo(warning, err=True)
+                for folder in dict.fromkeys((confidential, target.parent)):    # and its preview folder
+                    for warning in make_private(folder):
+                        click.echo(warning, err=True)
+            elif output is None:
+                click.echo(f"error: {target.parent} leads out of {confidential} (a link?), where the members' "
+                           "pack stays; nothing was written", err=True)
+                sys.exit(1)
         refuse_where_served()           # again: a build may have made a site there while the pack was laid out
         _write(target, data, private=members)
         _report_written(root, target, data)
@@ -320,13 +315,13 @@ def register(cli: click.Group) -> None:
         public = getattr(plan.corpus, PAPER_KINDS_CORPUS[kind])
         issued = as_at(plan.corpus, record_id) if as_at and record_id in public else None
         preview = _preview_reason(as_of, drafts, issued, plan.now.date())
-        name = _paper_name(checked.corpus, kind, record_id)
+        name = f"{record_id}.pdf"
         target = output or _papers_folder(root, preview) / name
         planned = plan.by_path().get(f"{folder}/{record_id}/{record_id}.pdf")
         if (why := _withheld_reason(plan, corpus_kind, record_id)) or planned is None:
             _refuse_not_public(root, name, output, why or f"{records[record_id].path}: not public")
-        if output is None and _not_issued_yet(as_of, drafts, issued, plan.now.date()):
-            _take_back(root, name, preview)
+        if _not_issued_yet(as_of, drafts, issued, plan.now.date()):
+            _warn_of_earlier(root, name, None, preview)
         _refuse_live_site(root, target, preview)
         try:
             data = render_output(root, plan, checked.files.templates, planned, jobs=1, reuse_layouts=not no_cache)

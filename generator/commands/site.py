@@ -60,8 +60,10 @@ def _audit(root: Path, folder: str, checked: Checked, now: dt.datetime, fmt: str
     result = audit_output(site, checked.corpus, plan, contents,
                           [t.source for t in checked.files.templates.values() if t.shown.startswith("(theme)")])
     if fmt == "json":
+        # all_clear: no leak found, and nothing withheld went unlooked-for (see below)
         click.echo(json.dumps({"files": {f: list(r) for f, r in result.files.items()},
-                               "leaks": [leak.__dict__ for leak in result.leaks]}, indent=2))
+                               "leaks": [leak.__dict__ for leak in result.leaks],
+                               "all_clear": not result.leaks and not checked.errors}, indent=2))
     else:
         if list_files:
             for name, records in result.files.items():
