@@ -58,12 +58,14 @@ def summary_line(checked: Checked) -> str:
             f"{plural(counts[Severity.NOTICE], 'notice')} in {plural(checked.files.content_files, 'file')}")
 
 
-def print_problems(checked: Checked, fmt: str = "text", quiet_notices: bool = False, err: bool = False) -> None:
+def print_problems(checked: Checked, fmt: str = "text", quiet_notices: bool = False, err: bool = False,
+                   extra: dict | None = None) -> None:
     """Every problem, one per line, then the summary: all on stdout for `check` (the problems
-    are its output, so `check > problems.txt` keeps them all), on stderr for `build`."""
+    are its output, so `check > problems.txt` keeps them all), on stderr for `build`. `extra`:
+    more of the one JSON document (the audit's report)."""
     if fmt == "json":
         click.echo(json.dumps({"problems": [p.as_dict() for p in checked.problems],
-                               "summary": summary_line(checked)}, indent=2), err=err)
+                               "summary": summary_line(checked), **(extra or {})}, indent=2), err=err)
         return
     for problem in checked.problems:
         if quiet_notices and problem.severity is Severity.NOTICE:

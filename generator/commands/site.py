@@ -40,8 +40,11 @@ def _withheld_words(records: int, items: int) -> str:
     return counted(records, "record") + (f" and {counted(items, 'agenda item')}" if items else "") + " withheld"
 
 
-def _audit(root: Path, folder: str, checked: Checked, now: dt.datetime, fmt: str, list_files: bool) -> bool:
-    """Print the audit of `folder` (from here; "" for the site's output/site); True when something leaked."""
+def _audit(root: Path, folder: str, checked: Checked, now: dt.datetime, fmt: str,
+           list_files: bool) -> tuple[bool, dict | None]:
+    """The audit of `folder` (from here; "" for the site's output/site): True when something
+    leaked (or the folder cannot be audited), and with `fmt` json its report, for the caller
+    to print with the problems; as text it is printed here."""
     from generator.audit import audit_output
     from generator.plan.outputs import plan_site
 
@@ -50,36 +53,35 @@ def _audit(root: Path, folder: str, checked: Checked, now: dt.datetime, fmt: str
         found = site.is_dir()
     except OSError as exc:                       # a name too long, a folder that cannot be read
         click.echo(f"error: cannot read {site} ({exc.strerror or exc})", err=True)
-        return True
+        return True, None
     if not found:
         click.echo(f"error: {site} is not a folder; build the site first, or give the folder it was built in",
                    err=True)
-        return True
+        return True, None
     plan = plan_site(checked.corpus, now)
     contents = {o.path: tuple(k for k in o.inputs if ":" in k) for o in plan.outputs}
     result = audit_output(site, checked.corpus, plan, contents,
                           [t.source for t in checked.files.templates.values() if t.shown.startswith("(theme)")])
     if fmt == "json":
         # all_clear: no leak found, and nothing withheld went unlooked-for (see below)
-        click.echo(json.dumps({"files": {f: list(r) for f, r in result.files.items()},
-                               "leaks": [leak.__dict__ for leak in result.leaks],
-                               "all_clear": not result.leaks and not checked.errors}, indent=2))
-    else:
-        if list_files:
-            for name, records in result.files.items():
-                click.echo(f"{name}: {', '.join(records) if records else '-'}")
-        for leak in result.leaks:
-            shared = (f" (the same words are in public {leak.also_in}: wording the two share, or a leak)"
-                      if leak.also_in else "")
-            click.echo(f"LEAK {leak.file}: {leak.record} ({leak.reason}): found '{leak.evidence}'{shared}", err=True)
-        click.echo(f"audit: {len(result.files)} files in {site}, {len(result.leaks)} leak"
-                   f"{'' if len(result.leaks) == 1 else 's'}", err=bool(result.leaks))
-        if checked.errors:
-            # A record with an error is not read, so what it would withhold (an exempt
-            # appendix, a draft) is not looked for: no leak found is then no all-clear.
-            click.echo("audit: the content has errors, so what the records with them would withhold was not "
-                       "looked for; fix them and audit again before publishing", err=True)
-    return bool(result.leaks)
+        return bool(result.leaks), {"files": {f: list(r) for f, r in result.files.items()},
+                                    "leaks": [leak.__dict__ for leak in result.leaks],
+                                    "all_clear": not result.leaks and not checked.errors}
+    if list_files:
+        for name, records in result.files.items():
+            click.echo(f"{name}: {', '.join(records) if records else '-'}")
+    for leak in result.leaks:
+        shared = (f" (the same words are in public {leak.also_in}: wording the two share, or a leak)"
+                  if leak.also_in else "")
+        click.echo(f"LEAK {leak.file}: {leak.record} ({leak.reason}): found '{leak.evidence}'{shared}", err=True)
+    click.echo(f"audit: {len(result.files)} files in {site}, {len(result.leaks)} leak"
+               f"{'' if len(result.leaks) == 1 else 's'}", err=bool(result.leaks))
+    if checked.errors:
+        # A record with an error is not read, so what it would withhold (an exempt
+        # appendix, a draft) is not looked for: no leak found is then no all-clear.
+        click.echo("audit: the content has errors, so what the records with them would withhold was not "
+                   "looked for; fix them and audit again before publishing", err=True)
+    return bool(result.leaks), None
 
 
 def register(cli: click.Group) -> None:
@@ -112,10 +114,16 @@ def register(cli: click.Group) -> None:
             notes = [note for iid, view in checked.corpus.inspections.items()
                      if records[iid].path not in erring and (note := left_out(records[iid], view)) is not None]
             checked = replace(checked, problems=tuple(sorted((*checked.problems, *notes), key=lambda p: p.sort_key)))
-        print_problems(checked, fmt)
         failed = bool(checked.errors or (strict and checked.warnings))
-        if audit_dir is not None and checked.corpus is not None:
-            failed = _audit(site_root(ctx), audit_dir, checked, now, fmt, list_files) or failed
+        audited = audit_dir is not None and checked.corpus is not None
+        if fmt == "json" and audited:            # one JSON document: the problems, and the audit in it
+            leaked, report = _audit(site_root(ctx), audit_dir, checked, now, fmt, list_files)
+            print_problems(checked, fmt, extra={"audit": report})
+            failed = leaked or failed
+        else:
+            print_problems(checked, fmt)
+            if audited:
+                failed = _audit(site_root(ctx), audit_dir, checked, now, fmt, list_files)[0] or failed
         if failed:
             sys.exit(1)
 
