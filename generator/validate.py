@@ -238,12 +238,10 @@ def _without_invalid_values(data: dict, error: ValidationError) -> dict | None:
         parent, key = None, None
         node: Any = salvaged
         for part in item["loc"]:
-            if isinstance(node, dict) and part in node:
-                parent, key, node = node, part, node[part]
-            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-                parent, key, node = node, part, node[part]
-            else:
+            if not (isinstance(node, dict) and part in node
+                    or isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
                 break                    # a validator's own name in the path: the value is `node`
+            parent, key, node = node, part, node[part]
         if not isinstance(parent, dict):
             return None
         parent.pop(key, None)
@@ -272,17 +270,19 @@ def validate_document(doc: Document, salvage: bool = False) -> tuple[Record | No
         valid = _without_invalid_values(data, error) if salvage and not unsafe else None
         if valid is not None:
             try:
-                record = model.model_validate(valid)
+                return _record(doc, model.model_validate(valid), valid), problems
             except ValidationError:
-                return None, problems
-            listed = listed_digest(valid) if doc.kind == "inspection" else None
-            return Record(doc.kind, doc.id, doc.path, record, doc.source, doc.digest, doc.body, doc.body_line,
-                          listed), problems
+                pass
         return None, problems
     if unsafe:
         return None, unsafe
+    return _record(doc, record, data), []
+
+
+def _record(doc: Document, model: BaseModel, data: dict) -> Record:
+    """The record of `doc`, whose `data` validated as `model`."""
     listed = listed_digest(data) if doc.kind == "inspection" else None
-    return Record(doc.kind, doc.id, doc.path, record, doc.source, doc.digest, doc.body, doc.body_line, listed), []
+    return Record(doc.kind, doc.id, doc.path, model, doc.source, doc.digest, doc.body, doc.body_line, listed)
 
 
 class Validator:

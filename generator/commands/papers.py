@@ -28,7 +28,6 @@ from generator.write.targets import (folders_holding, is_publish_destination, ke
 
 PAPER_KINDS = {"report": ("reports", "report"), "inspection": ("inspections", "inspection"),
                "action-plan": ("action-plans", "action plan")}
-PAPER_KINDS_CORPUS = {"report": "reports", "inspection": "inspections", "action-plan": "action_plans"}
 
 
 def _checked_plan(ctx: click.Context, as_of, drafts: bool, members: bool = False):
@@ -55,7 +54,7 @@ def _preview_reason(as_of, drafts: bool, issued: dt.date | None, today: dt.date)
         return "this paper includes drafts"
     if as_of is not None:
         return "this paper is as at --as-of, not as issued"
-    if _not_issued_yet(as_of, drafts, issued, today):
+    if issued is not None and issued > today:
         return f"this paper is not issued until {issued.day} {issued:%B %Y}"
     return None
 
@@ -307,12 +306,12 @@ def register(cli: click.Group) -> None:
         root, checked, plan = _checked_plan(ctx, as_of, drafts)
         folder, noun = PAPER_KINDS[kind]
         corpus_kind = kind.replace("-", "_")
-        records = getattr(checked.corpus, PAPER_KINDS_CORPUS[kind])
+        records = getattr(checked.corpus, folder.replace("-", "_"))
         if record_id not in records:
             raise _unknown(noun, record_id, records, "ID")
         # The issue day of the paper as made: from the public view (a report's public meeting).
         as_at = {"report": report_as_at, "action-plan": action_plan_as_at}.get(kind)
-        public = getattr(plan.corpus, PAPER_KINDS_CORPUS[kind])
+        public = getattr(plan.corpus, folder.replace("-", "_"))
         issued = as_at(plan.corpus, record_id) if as_at and record_id in public else None
         preview = _preview_reason(as_of, drafts, issued, plan.now.date())
         name = f"{record_id}.pdf"

@@ -279,10 +279,10 @@ def _outputs(c: Corpus, pdf: bool, fixed: bool = True, issued_by: dt.date | None
         related = [f"action_plan:{pid}", f"service:{view.service_id}", f"council:{view.council_id}"]
         outputs.append(page(f"action-plans/{pid}/index.html", "action_plan",
                             [*related, AS_OF, f"{LISTED}:{view.inspection_id}"], pid, view.plan.title))
-        if pdf and issued(action_plan_as_at(c, pid)):
+        if pdf and issued(issue_day := action_plan_as_at(c, pid)):
             outputs.append(Output(f"action-plans/{pid}/{pid}.pdf", "pdf", pid, "paper_action_plan.html",
                                   tuple(sorted({SITE, *related, f"inspection:{view.inspection_id}",
-                                                as_at(action_plan_as_at(c, pid), fixed)})),
+                                                as_at(issue_day, fixed)})),
                                   view.plan.title))
     for rid, view in c.reports.items():
         front = view.front
@@ -290,8 +290,8 @@ def _outputs(c: Corpus, pdf: bool, fixed: bool = True, issued_by: dt.date | None
         meeting = [f"meeting:{view.meeting_id}"] if view.meeting_id else []
         outputs.append(page(f"reports/{rid}/index.html", "report", [*report_inputs(c, rid), *meeting], rid,
                             front.title))
-        if pdf and issued(report_as_at(c, rid)):
-            day = as_at(report_as_at(c, rid), fixed)
+        if pdf and issued(issue_day := report_as_at(c, rid)):
+            day = as_at(issue_day, fixed)
             outputs.append(Output(f"reports/{rid}/{rid}.pdf", "pdf", rid, "paper_report.html",
                                   tuple(sorted({SITE, *report_inputs(c, rid, day), *meeting})), front.title))
     for mid, view in c.meetings.items():

@@ -289,8 +289,8 @@ def _plan_actions(rec: Record, count: int, as_of: dt.date, attachment_paths: Abs
             check.at(rec, ("actions", index, "updates"), Severity.WARNING,
                      "progress updates are not in date order", "list them oldest first")
         latest = max(dates, default=None)
-        if latest is not None and (last_update is None or latest > last_update):
-            last_update = latest
+        if latest is not None:
+            last_update = max(last_update or latest, latest)
         if latest is not None and latest > as_of:
             for u_index, update in enumerate(action.updates):
                 if update.date > as_of:
