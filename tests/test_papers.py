@@ -432,3 +432,20 @@ def test_a_members_pack_preview_folder_is_private_and_never_a_way_out(tmp_path):
     linked = scrutiny("pack", "torbay-cyp-osb-2021-03-01", "--members", "--drafts", "-j", "1", root=root)
     assert linked.exit_code == 1 and "leads out of" in linked.output
     assert list(world.iterdir()) == []
+
+
+def test_a_members_pack_refused_by_its_default_place_names_no_option(tmp_path):
+    """With output/confidential a link into the live site and no -o given, the refusal said
+    "Invalid value for -o/--output" (helper-37): the clerk gave no -o, and the fix is the link."""
+    import os
+    from site_helpers import copy_site
+
+    root = copy_site(tmp_path / "site")
+    built = scrutiny("build", "--no-pdf", "--no-search", root=root)
+    assert built.exit_code == 0, built.output
+    os.symlink(root / "output" / "site", root / "output" / "confidential")
+    refused = scrutiny("pack", "torbay-cyp-osb-2021-03-01", "--members", "-j", "1", root=root)
+    assert refused.exit_code == 1, refused.output
+    assert "-o/--output" not in refused.output and "output/confidential leads there" in refused.output
+    assert "nothing was written" in refused.output
+    assert not list((root / "output" / "site").glob("*members-pack.pdf"))

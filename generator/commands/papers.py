@@ -254,11 +254,17 @@ def register(cli: click.Group) -> None:
                 return _refuse_live_site(root, target, preview)
             served = _asked(target, lambda: _served_folder_holding(target, root)) or \
                 published_papers_folder_holding(target, root)
-            if served is not None:
-                raise click.BadParameter(f"{target} is inside {served}, a folder a build made to be served or "
-                                         "where the papers clerks publish go; the members' pack goes under "
-                                         "output/confidential/",
+            if served is None:
+                return
+            why = (f"{target} is inside {served}, a folder a build made to be served or where the papers clerks "
+                   "publish go")
+            if output is not None:
+                raise click.BadParameter(f"{why}; the members' pack goes under output/confidential/",
                                          param_hint="-o/--output")
+            # No -o was given: output/confidential itself leads there, and the fix is that link.
+            click.echo(f"error: {why}: output/confidential leads there (a link?), and the members' pack stays "
+                       "private; nothing was written", err=True)
+            sys.exit(1)
         refuse_where_served()
         planned = plan.by_path().get(f"meetings/{meeting}/{meeting}-agenda-pack.pdf")
         if planned is None:
