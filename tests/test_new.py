@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -320,3 +323,26 @@ def test_the_kinds_the_command_offers_are_the_kinds_it_can_make():
     from generator.authoring.scaffold import KINDS
     from generator.commands.authoring import NEW_KINDS
     assert sorted(NEW_KINDS) == sorted(KINDS)
+
+
+def test_new_on_a_full_disk_is_a_clear_error_and_leaves_no_empty_record(tmp_path, make_site):
+    """The inspections folder is a tiny tmpfs filled to the last block (in a mount namespace of
+    its own): a real ENOSPC, no mocking. No traceback, exit 1, and no empty file under the new
+    record's name, which would fail every check and make the next `new` say it exists."""
+    root = make_site(tmp_path, BASE)
+    folder = root / "content" / "inspections"
+    script = f"""set -u
+mount -t tmpfs -o size=64k tmpfs "{folder}"
+dd if=/dev/zero of="{folder}/filler" bs=4k 2>/dev/null
+"{sys.executable}" -m generator -C "{root}" new inspection torbay-2099 2> "{tmp_path}/stderr.txt"
+echo "exit=$?" > "{tmp_path}/exit.txt"
+ls "{folder}" > "{tmp_path}/listing.txt"
+"""
+    done = subprocess.run([shutil.which("unshare"), "--map-root-user", "--mount", "bash", "-c", script],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    stderr = (tmp_path / "stderr.txt").read_text()
+    assert "Traceback" not in stderr, stderr
+    assert "error: cannot write content/inspections/torbay-2099.yaml (the disk is full)" in stderr, stderr
+    assert (tmp_path / "exit.txt").read_text().strip() == "exit=1"
+    assert "torbay-2099.yaml" not in (tmp_path / "listing.txt").read_text().split()

@@ -12,6 +12,8 @@ mistake: exit 2, or a problem with the content or files: exit 1).
 
 from __future__ import annotations
 
+import errno
+
 from generator.textsafety import printable
 
 
@@ -22,3 +24,10 @@ class AuthoringError(Exception):
         # A sheet's name or a header is quoted as it is: each line is made safe to print.
         super().__init__("\n".join(printable(line) for line in message.split("\n")))
         self.usage = usage
+
+
+def cannot_write(exc: OSError, shown: str, outcome: str) -> AuthoringError:
+    """The error for a file the command could not write (a full disk, a read-only folder):
+    what, why, and `outcome`, what that left of the person's files."""
+    reason = "the disk is full" if exc.errno == errno.ENOSPC else exc.strerror or str(exc)
+    return AuthoringError(f"cannot write {shown} ({reason}); {outcome}")

@@ -34,7 +34,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from generator.authoring import AuthoringError
+from generator.authoring import AuthoringError, cannot_write
 from generator.load.documents import read_document
 from generator.load.files import BUILT_IN_FRAMEWORKS, ID_PATTERN, RECORD_FOLDERS
 from generator.model import MODELS
@@ -612,8 +612,21 @@ def create_record(root: Path, kind_name: str, record_id: str, framework_id: str 
                          f"`scrutiny new {name.replace('_', '-')} {value}`")
 
     text = scaffold_text(root, kind, record_id, prefill, framework, inspection_type)
-    write_schemas(root, [kind])
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target, "x", encoding="utf-8") as handle:     # 'x': never overwrite, even in a race
-        handle.write(text)
+    shown = target.relative_to(root).as_posix()
+    try:
+        write_schemas(root, [kind])
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(target, "x", encoding="utf-8")     # 'x': never overwrite, even in a race
+    except FileExistsError:
+        raise AuthoringError(f"{shown} already exists; nothing was written (edit that file, or choose "
+                             "another id)") from None
+    except OSError as exc:
+        raise cannot_write(exc, shown, "nothing was written") from None
+    try:
+        with handle:
+            handle.write(text)
+    except OSError as exc:
+        # An empty or cut-off record left behind would fail every check and block `new` again.
+        target.unlink(missing_ok=True)
+        raise cannot_write(exc, shown, "nothing was written") from None
     return target, notes
