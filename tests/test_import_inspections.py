@@ -539,3 +539,24 @@ def test_an_interrupted_import_leaves_every_file_as_it_was_or_as_the_import_writ
         assert not [p for p in (root / "content").rglob(".*")], "a hidden file was left behind"
         outcomes.add("done" if now == done else "untouched")
     assert outcomes                                 # (which of the two depends on the machine's speed)
+
+
+def test_an_import_into_a_read_only_content_folder_is_a_clear_error_and_changes_nothing(tmp_path):
+    """content/ made read-only by a bind mount (in a mount namespace of its own): a real EROFS.
+    One line that says which file and why, exit 1, no traceback, and every record as it was."""
+    root = copy_site(tmp_path)
+    before = all_files(root / "content")
+    script = f"""set -u
+mount --bind "{root}/content" "{root}/content" && mount -o remount,bind,ro "{root}/content" || exit 90
+"{sys.executable}" -m generator -C "{root}" import inspections "{TABLE}" > /dev/null 2> "{tmp_path}/stderr.txt"
+echo "exit=$?" > "{tmp_path}/exit.txt"
+"""
+    done = subprocess.run(["unshare", "--map-root-user", "--mount", "bash", "-c", script],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    stderr = (tmp_path / "stderr.txt").read_text()
+    assert "Traceback" not in stderr, stderr
+    assert re.search(r"^error: cannot write content/\S+\.yaml \(Read-only file system\); no record was changed$",
+                     stderr, re.M), stderr
+    assert (tmp_path / "exit.txt").read_text().strip() == "exit=1"
+    assert all_files(root / "content") == before

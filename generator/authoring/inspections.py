@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from generator.authoring import AuthoringError
+from generator.authoring import AuthoringError, cannot_write
 from generator.authoring.spreadsheet import (HEADER_SEARCH_ROWS, Cell, CellError, Sheet, clean_text,
                                              column_letter, parse_date, read_xlsx, slug, yaml_text)
 from generator.clock import now_in_london
@@ -837,12 +837,14 @@ def area_text(name: str, council: str | None, shown: str, row: int, schema_line:
 
 # --------------------------------------------------------------------------- writing
 
-def write_all(files: list[tuple[Path, str]]) -> None:
+def write_all(root: Path, files: list[tuple[Path, str]]) -> None:
     """Write every file whole, and all of them or none: each to a hidden file beside its place
     first (a build skips hidden files), then each renamed into place with Ctrl-C and SIGTERM held
     off until the last, in the order given (councils, services, then inspections, so that no
-    record is ever there before what it names). Interrupted before the renames, nothing changed."""
+    record is ever there before what it names). Interrupted before the renames, nothing changed;
+    a file that cannot be written (a full disk, a read-only folder) is an AuthoringError."""
     temporary = [(path, path.with_name(f".{path.name}.importing")) for path, _ in files]
+    renamed = 0
     try:
         for (path, text), (_, hidden) in zip(files, temporary):
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -851,11 +853,22 @@ def write_all(files: list[tuple[Path, str]]) -> None:
         try:
             for path, hidden in temporary:
                 os.replace(hidden, path)
+                renamed += 1
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, held)
+    except OSError as exc:
+        failed = Path(exc.filename) if exc.filename else root
+        place = next((path for path, hidden in temporary if failed in (path, hidden)), failed)
+        shown = place.relative_to(root).as_posix() if place.is_relative_to(root) else str(place)
+        outcome = (f"{renamed} of the {len(files)} records were written; run the import again once it can write"
+                   if renamed else "no record was changed")
+        raise cannot_write(exc, shown, outcome) from None
     finally:
         for _, hidden in temporary:
-            hidden.unlink(missing_ok=True)
+            try:
+                hidden.unlink(missing_ok=True)
+            except OSError:     # a read-only folder: then there is no hidden file to remove
+                pass
 
 
 # --------------------------------------------------------------------------- the command
@@ -1048,8 +1061,11 @@ def import_inspections(root: Path, source: Path, shown: str | None = None) -> Re
                              row=0)
     report.services, report.councils = len(writes.services), len(writes.councils)
     if writes.files:
-        write_schemas(root, [KINDS["inspection"], KINDS["service"], KINDS["council"]])
-        write_all(writes.files)
+        try:
+            write_schemas(root, [KINDS["inspection"], KINDS["service"], KINDS["council"]])
+        except OSError as exc:
+            raise cannot_write(exc, str(exc.filename or root), "no record was changed") from None
+        write_all(root, writes.files)
     return report
 
 

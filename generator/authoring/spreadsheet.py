@@ -32,7 +32,7 @@ from typing import Any
 import yaml
 from pydantic_core import PydanticCustomError
 
-from generator.authoring import AuthoringError
+from generator.authoring import AuthoringError, cannot_write
 from generator.load.documents import read_document
 from generator.load.files import ID_PATTERN
 from generator.model.action_plan import ActionPlan
@@ -755,10 +755,18 @@ def import_action_plan(root: Path, source: Path, inspection: str | None = None, 
               f"# Progress comments and RAG ratings are updates dated {update_date.isoformat()}. "
               "Add later updates below them, oldest first."]
     text = plan_yaml(plan, header)
-    write_schemas(root, [kind])
-    target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.import")
-    temporary.write_text(text, encoding="utf-8")
+    try:
+        write_schemas(root, [kind])
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        try:
+            temporary.unlink(missing_ok=True)
+        except OSError:         # a read-only folder: then there is no file to remove
+            pass
+        shown = target.relative_to(root).as_posix() if target.is_relative_to(root) else str(target)
+        raise cannot_write(exc, shown, "nothing was written") from None
     document, read_problems = read_document(temporary, root, "action_plan")
     record, invalid = validate_document(document) if document else (None, read_problems)
     if record is None or read_problems:
