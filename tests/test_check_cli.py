@@ -225,3 +225,13 @@ def test_what_a_record_does_not_say_is_one_notice_at_the_record_not_at_a_field(r
     lines = run_cli("check", root=REPO).output.splitlines()
     assert "content/inspections/sandwell-2018.yaml:7:1: notice: not recorded: the publication date " \
            "(add what the report gives; what it does not give stays out)" in lines
+
+
+def test_a_folder_inside_a_record_folder_is_a_warning_naming_it_not_a_silent_loss(tmp_path, make_site, run_cli):
+    """A clerk who files last year's meetings in content/meetings/2021/ would see them vanish
+    from the site: check says the folder is not read, and where its files belong."""
+    root = make_site(tmp_path, {"services/old/dudley-yos.yaml": "name: Dudley YOS\ncouncil: torbay\n"})
+    result = run_cli("check", root=root)
+    warned = [line for line in result.output.splitlines() if line.startswith("content/services/old:")]
+    assert len(warned) == 1, result.output
+    assert "warning: ignored" in warned[0] and "move its files up into content/services/" in warned[0]

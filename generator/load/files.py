@@ -232,11 +232,17 @@ def find_files(root: Path) -> SiteFiles:
         seen: dict[str, str] = {}
         for entry in sorted(os.scandir(directory), key=lambda e: e.name):
             name = entry.name
-            if name.startswith(".") or entry.is_dir():
+            if name.startswith("."):
                 continue
             stem, suffix = os.path.splitext(name)
             shown = f"content/{folder}/{name}"
             if _badly_named(shown, problems):
+                continue
+            if entry.is_dir():
+                # Records in it would be left out of the site without a word.
+                problems.append(Problem(shown, 0, 0, Severity.WARNING, "",
+                                        f"ignored: {folder}/ holds records directly, not in folders",
+                                        f"move its files up into content/{folder}/"))
                 continue
             if suffix in suffixes and stem in seen:
                 problems.append(Problem(shown, 0, 0, Severity.ERROR, "",
