@@ -235,3 +235,25 @@ def test_a_folder_inside_a_record_folder_is_a_warning_naming_it_not_a_silent_los
     warned = [line for line in result.output.splitlines() if line.startswith("content/services/old:")]
     assert len(warned) == 1, result.output
     assert "warning: ignored" in warned[0] and "move its files up into content/services/" in warned[0]
+
+
+def test_a_link_to_a_path_is_a_warning_at_its_line_and_web_links_are_not(tmp_path, run_cli):
+    """`[the plan](attachments/x.md)` was published as a link that leads nowhere: the site has
+    no attachments/ folder and a paper has no folders (helper-51). A web address, a #section
+    and an e-mail address are links that work."""
+    from site_helpers import copy_site
+
+    root = copy_site(tmp_path)
+    report = root / "content" / "reports" / "dudley-yos-action-plan-update.md"
+    lines = report.read_text().splitlines()
+    lines += ["", "See [the peer review](attachments/torbay-peer-review.md) and [last year's](reports/old.html).",
+              "", "Also [HMIP](https://www.justiceinspectorates.gov.uk/hmiprobation/), [the purpose](#purpose) "
+              "and [the service](mailto:yos@dudley.gov.uk)."]
+    report.write_text("\n".join(lines) + "\n")
+    output = run_cli("check", root=root).output
+    shown = "content/reports/dudley-yos-action-plan-update.md"
+    warned = [line for line in output.splitlines() if line.startswith(shown) and "leads to no page" in line]
+    assert [line.split(": ")[0] for line in warned] == [f"{shown}:{len(lines) - 2}:1"] * 2, output
+    assert "the link 'attachments/torbay-peer-review.md' leads to no page" in warned[0]
+    assert "published as a meeting item's appendix" in warned[0]
+    assert "the link 'reports/old.html' leads to no page" in warned[1] and "full address (https://...)" in warned[1]

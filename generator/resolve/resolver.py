@@ -182,7 +182,7 @@ def _check_target(target: str, is_image: bool, record_path: str, where: Callable
                         f"the link '{target[:60]}' would run script or embed data",
                         "link to a web page (https://...) or a file under content/")]
     if not is_image:
-        return []
+        return _local_link(target, record_path, where, field, known)
     local = lowered.removeprefix("./")
     if re.match(r"^[a-z][a-z0-9+.-]*:", lowered) or lowered.startswith(("/", "\\")) or ".." in local.split("/"):
         return [Problem(record_path, where(), 1, Severity.ERROR, field,
@@ -196,6 +196,20 @@ def _check_target(target: str, is_image: bool, record_path: str, where: Callable
         return [Problem(record_path, where(), 1, Severity.ERROR, field, f"content/{target[:80]} is not an image",
                         "an image is a PNG, JPEG, GIF, WebP or SVG file")]
     return []
+
+
+def _local_link(target: str, record_path: str, where: Callable[[], int], field: str,
+                known: AbstractSet[str]) -> list[Problem]:
+    """A link to a path (not a web address or a #section of the page) leads nowhere: the
+    site publishes no file of content/ at its path, and a paper has no folders."""
+    stripped = target.strip()
+    if not stripped or stripped.startswith(("#", "//")) or re.match(r"^[a-z][a-z0-9+.-]*:", stripped.lower()):
+        return []
+    hint = ("an attachment is published as a meeting item's appendix: give it there, and name it here in words"
+            if stripped.lower().removeprefix("./") in known else "link to a web page by its full address (https://...)")
+    return [Problem(record_path, where(), 1, Severity.WARNING, field,
+                    f"the link '{stripped[:80]}' leads to no page: the site publishes no file at that path, "
+                    "and a paper has no folders", hint)]
 
 
 def _date_label(value) -> str:
