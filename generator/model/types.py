@@ -107,7 +107,11 @@ def parse_rag(value: Any) -> RAG:
     word = str(value).strip().lower() if value is not None else ""
     if word in _RAG_WORDS:
         return _RAG_WORDS[word]
-    hint = did_you_mean(str(value), [r.value for r in RAG]) or "use red, amber, green or complete"
+    named = {_RAG_WORDS[part] for part in re.split(r"[^a-z]+", word) if part in _RAG_WORDS and len(part) > 1}
+    if len(named) > 1:          # 'Amber/Green': a did-you-mean would pick one of the two for the author
+        hint = "an action has one status at a time: choose one of red, amber, green or complete"
+    else:
+        hint = did_you_mean(str(value), [r.value for r in RAG]) or "use red, amber, green or complete"
     raise PydanticCustomError("rag", "'{value}' is not a RAG status", {"value": value, "hint": hint})
 
 
