@@ -457,3 +457,19 @@ def test_a_rag_of_two_statuses_asks_for_one_and_guesses_neither(written):
         parse_rag(written)
     assert refused.value.context["hint"] == "an action has one status at a time: choose one of red, amber, green " \
                                             "or complete"
+
+
+@pytest.mark.parametrize("written, message", [
+    ("2021-02-30 10:00", "'2021-02-30' is not a real date"),
+    ("2021-02-28 25:00", "'25:00' is not a real time of day"),
+    ("2021-02-28T10:75", "'10:75' is not a real time of day"),
+])
+def test_an_embargo_on_a_day_or_at_an_hour_that_does_not_exist_says_which(written, message):
+    """`embargo_until: 2021-02-30 10:00` was "expected a date and time", where a plain date
+    of 30 February is "not a real date" (helper-51)."""
+    from pydantic_core import PydanticCustomError
+    from generator.model.types import parse_local_datetime
+
+    with pytest.raises(PydanticCustomError) as refused:
+        parse_local_datetime(written)
+    assert str(refused.value) == message

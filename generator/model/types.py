@@ -237,6 +237,10 @@ def parse_local_datetime(value: Any) -> dt.datetime:
         moment = dt.datetime.fromisoformat(text.replace(" ", "T", 1)) if text else None
     except ValueError:
         moment = None
+    if moment is None and _DATE.match(text[:10]) and text[10:11] in (" ", "T"):
+        parse_date(text[:10])           # a day that does not exist: its own error says so
+        raise PydanticCustomError("datetime", "'{value}' is not a real time of day", {
+            "value": text[11:].strip(), "hint": "write the time as HH:MM on a 24-hour clock, e.g. 2021-03-03 09:30"})
     if moment is None:
         raise PydanticCustomError("datetime", "expected a date and time, got {got}", {
             "got": _shown(value), "hint": "write 2021-03-03 00:01 (London time) or just 2021-03-03"})
