@@ -181,3 +181,22 @@ def test_an_image_changed_since_the_build_read_it_is_refused(content):
     with pytest.raises(PaperError, match="refused to fetch"):
         render(job)
 
+
+
+# --- links: a paper names no file on the server ---------------------------------------------------
+
+def _link_addresses(pdf_path: Path) -> list[str]:
+    import pikepdf
+    with pikepdf.open(pdf_path) as pdf:
+        return [str(annot.A.URI) for page in pdf.pages for annot in page.get("/Annots", [])
+                if "/A" in annot and "/URI" in annot.A]
+
+
+def test_a_relative_link_in_markdown_is_no_link_to_a_file_on_the_server(tmp_path):
+    """WeasyPrint resolves a relative address against content/: the paper would link to
+    file:///<the server's folder>/content/attachments/annex.md, which no reader can open."""
+    root = make_site(tmp_path, "The proposals are in [the annex](attachments/annex.md); "
+                               "see [HMIP](https://www.justiceinspectorates.gov.uk/hmiprobation/).")
+    result = scrutiny(root, "paper", "report", "risky", "-o", str(tmp_path / "risky.pdf"))
+    assert result.exit_code == 0, result.output
+    assert _link_addresses(tmp_path / "risky.pdf") == ["https://www.justiceinspectorates.gov.uk/hmiprobation/"]

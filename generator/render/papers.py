@@ -95,6 +95,9 @@ _OL_START = re.compile(r'<ol\b([^>]*?)\sstart="(\d+)"([^>]*)>', re.I)
 _TABLE = re.compile(r"<table\b[^>]*>(?!\s*<caption)", re.I)
 _HEADING = re.compile(r"<h[1-6]\b[^>]*>(.*?)</h[1-6]>", re.I | re.S)
 _TAG = re.compile(r"<[^>]+>")
+_LINK = re.compile(r"<a\b[^>]*>", re.I)
+# A link's address with no scheme and not to a place in the same document ("#...").
+_LOCAL_HREF = re.compile(r'\shref\s*=\s*"(?![a-zA-Z][a-zA-Z0-9+.-]*:|#)[^"]*"', re.I)
 
 
 def print_html(html: str) -> str:
@@ -129,7 +132,16 @@ def print_html(html: str) -> str:
     # WeasyPrint 70 ignores <ol start>: HMIP numbers recommendations on across addressees (5, 6 ...).
     html = _OL_START.sub(lambda m: f'<ol{m[1]} start="{m[2]}" style="counter-reset: list-item {int(m[2]) - 1}"{m[3]}>',
                          html)
-    return _IMG.sub(alt, html)
+    return without_local_links(_IMG.sub(alt, html))
+
+
+def without_local_links(html: str) -> str:
+    """The HTML with each link to a relative address made plain text, its words kept.
+
+    WeasyPrint resolves such an address against content/, so `[the annex](attachments/x.md)`
+    would be published as a link to file:///<the server's folder>/content/attachments/x.md:
+    a path on the server, and a file the site does not publish (an exempt appendix's, even)."""
+    return _LINK.sub(lambda m: _LOCAL_HREF.sub("", m.group(0)), html)
 
 
 class PaperContext:
