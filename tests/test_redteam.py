@@ -1974,6 +1974,35 @@ def test_a_part_2_item_s_minutes_go_into_the_members_pack_alone(tmp_path):
                                                               "cabinet-exempt-minutes.pdf"}, audited.output
 
 
+@pytest.mark.parametrize("alias", ["a link to it", "a copy of it"])
+def test_check_warns_when_an_open_paper_is_an_exempt_file_under_another_name(tmp_path, alias):
+    """A link in attachments/ to an exempt appendix's file (or a copy of it), given as an open
+    item's paper, published the exempt words with nothing said: the warning compared names."""
+    root = copy_site(tmp_path / "site")
+    attachments = root / "content" / "attachments"
+    (attachments / "cabinet-exempt-minutes.md").write_text(
+        f"---\ntitle: Exempt minutes\n---\n{EXEMPT_MINUTES}\n", encoding="utf-8")
+    if alias == "a link to it":
+        (attachments / "previous-minutes.md").symlink_to("cabinet-exempt-minutes.md")
+    else:
+        shutil.copyfile(attachments / "cabinet-exempt-minutes.md", attachments / "previous-minutes.md")
+    meeting = root / "content" / "meetings" / "wolverhampton-cabinet-2022-03-16.yaml"
+    text = meeting.read_text(encoding="utf-8").replace(
+        "    title: Minutes of the previous meeting\n",
+        "    title: Minutes of the previous meeting\n    minutes: attachments/previous-minutes.md\n")
+    text += "      - {title: Staffing annex, markdown: attachments/cabinet-exempt-minutes.md, exempt: 1}\n"
+    meeting.write_text(text, encoding="utf-8")
+    line = len(text.splitlines())
+
+    checked = run(root, "check")
+
+    assert checked.exit_code == 0, checked.output
+    assert re.search(rf"content/meetings/wolverhampton-cabinet-2022-03-16\.yaml:{line}:\d+: warning: .*"
+                     r"attachments/cabinet-exempt-minutes\.md is exempt here, but an open item of an agenda gives "
+                     r"attachments/previous-minutes\.md, which holds the same bytes .*so the site publishes it",
+                     checked.output), checked.output
+
+
 @pytest.mark.parametrize("exempt_as", ["a Part 2 item's minutes", "an exempt appendix"])
 def test_check_warns_when_a_file_given_as_exempt_is_an_open_paper_too(tmp_path, exempt_as):
     """The same file given as exempt and as an open item's paper is published with the open

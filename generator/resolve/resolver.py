@@ -469,6 +469,8 @@ def _meetings(check: _Checker, records: Records) -> tuple[dict[str, MeetingView]
               for part in appendix.parts}
     opened |= {("file", ref) for kind, ref in opened if kind in ("markdown", "pdf")}
     opened |= {("file", item.minutes) for item in open_items if item.minutes}
+    published_as = partial(_open_paper_of, opened, _open_papers_by_bytes(opened, records.attachments),
+                           records.attachments)
     for mid, rec in records.of("meeting").items():
         meeting = rec.model
         council_ok = check.reference(rec, ("council",), "council", meeting.council, "council", "councils")
@@ -499,11 +501,11 @@ def _meetings(check: _Checker, records: Records) -> tuple[dict[str, MeetingView]
                          "remove to_follow once the papers are ready")
             check.attachment(rec, ("items", i_index, "minutes"), item.minutes)
             exempt = _part_two(check, rec, i_index, item, nation)
-            if exempt is not None and ("file", item.minutes) in opened:
-                _exempt_file(check, rec, ("items", i_index, "minutes"), item.minutes)
+            if exempt is not None and item.minutes and (open_paper := published_as(item.minutes)):
+                _exempt_file(check, rec, ("items", i_index, "minutes"), item.minutes, open_paper)
             items.append(ItemView(item.number, item.title, item.report if not item.to_follow else None,
                                   item.to_follow, item.embargo_until,
-                                  _appendices(check, rec, i_index, item, nation, exempt, opened),
+                                  _appendices(check, rec, i_index, item, nation, exempt, opened, published_as),
                                   item.description, item.minutes if not item.to_follow else None,
                                   item.part, exempt))
         _agenda_order(check, rec, meeting)
@@ -576,16 +578,34 @@ def _exempt_record(check: _Checker, rec: Record, field: tuple, kind: str, ref: s
              if kind == "inspection" else "if only some of this appendix is exempt, give that as an appendix of its own")
 
 
-def _exempt_file(check: _Checker, rec: Record, field: tuple, ref: str) -> None:
+def _exempt_file(check: _Checker, rec: Record, field: tuple, ref: str, open_paper: str) -> None:
     """A file given as exempt here and as an open paper elsewhere is published with the open
     item (`plan.publication.public_papers`): almost always a slip, and no small one."""
+    given = "it too" if open_paper == ref else f"{open_paper}, which holds the same bytes (a copy of it or a link to it)"
     check.at(rec, field, Severity.WARNING,
-             f"{ref} is exempt here, but an open item of an agenda gives it too, so the site publishes it",
+             f"{ref} is exempt here, but an open item of an agenda gives {given}, so the site publishes it",
              "give the open item a copy without the exempt part, or make that paper exempt there too")
 
 
+def _open_papers_by_bytes(opened: set[tuple[str, str]], attachments: Mapping) -> dict[str, str]:
+    """digest -> a file an open item gives with those bytes."""
+    return {attachments[ref].digest: ref for kind, ref in sorted(opened)
+            if kind == "file" and ref in attachments}
+
+
+def _open_paper_of(opened: set[tuple[str, str]], by_bytes: Mapping[str, str], attachments: Mapping,
+                   ref: str) -> str | None:
+    """The open paper that publishes the file `ref`: the same name, or the same bytes under
+    another name (a copy, or a link in attachments/ to it), which publish the same words."""
+    if ("file", ref) in opened:
+        return ref
+    found = attachments.get(ref)
+    return by_bytes.get(found.digest) if found is not None else None
+
+
 def _appendices(check: _Checker, rec: Record, i_index: int, item, nation: Nation,
-                exempt: int | None, opened: set[tuple[str, str]]) -> tuple[AppendixView, ...]:
+                exempt: int | None, opened: set[tuple[str, str]],
+                published_as: Callable[[str], str | None]) -> tuple[AppendixView, ...]:
     """An agenda item's appendices, their exemption paragraphs and parts checked. `exempt`:
     the paragraph of a Part 2 item, which every appendix without its own takes; `opened`:
     the records an open item of some agenda gives."""
@@ -600,8 +620,8 @@ def _appendices(check: _Checker, rec: Record, i_index: int, item, nation: Nation
             parts.append((kind, ref))
             if (appendix.exempt or exempt) and kind in ("inspection", "action_plan") and (kind, ref) not in opened:
                 _exempt_record(check, rec, base + ("parts", p_index, kind), kind, ref)
-            if (appendix.exempt or exempt) and kind in ("markdown", "pdf") and ("file", ref) in opened:
-                _exempt_file(check, rec, base + ("parts", p_index, kind), ref)
+            if (appendix.exempt or exempt) and kind in ("markdown", "pdf") and (open_paper := published_as(ref)):
+                _exempt_file(check, rec, base + ("parts", p_index, kind), ref, open_paper)
         appendices.append(AppendixView(a_index + 1, appendix.title, tuple(parts), appendix.exempt or exempt))
     return tuple(appendices)
 
