@@ -265,6 +265,21 @@ def check_outline(pdf: pikepdf.Pdf) -> list[str]:
     return [] if titles and all(t.strip() for t in titles) else [f"outline entries without titles: {titles}"]
 
 
+def check_headings_in_sequence(pdf: pikepdf.Pdf) -> list[str]:
+    """Read in order, no heading is more than one level below the heading before it (each
+    document of a pack starts again at H1): an attachment's "## Section" under the paper's H1
+    title is an H2, never an H3."""
+    problems, previous = [], 0
+    for elem in elements(pdf):
+        found = re.fullmatch(r"/H([1-6])", tag(elem))
+        if found:
+            level = int(found.group(1))
+            if level > previous + 1:
+                problems.append(f"H{level} follows {f'H{previous}' if previous else 'no heading'}")
+            previous = level
+    return problems
+
+
 def check_content_tagged_or_artifact(pdf: pikepdf.Pdf) -> list[str]:
     """Every mark on a page is either real content attached to the structure tree or an
     artifact: nothing untagged, nothing tagged but left out of the tree (running headers)."""
@@ -320,6 +335,7 @@ CHECKS: dict[str, Callable[[pikepdf.Pdf], list[str]]] = {
     "tables-whole": check_tables_not_split,
     "fonts-embedded": check_fonts_embedded,
     "outline": check_outline,
+    "headings-in-sequence": check_headings_in_sequence,
     "content-tagged": check_content_tagged_or_artifact,
 }
 

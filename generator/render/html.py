@@ -24,7 +24,7 @@ from generator.model.types import DateOrMonth, Rating
 from generator.plan.outputs import Output, Plan
 from generator.render import badges, national, pages
 from generator.render.pack import schedule_12a
-from generator.render.markdown import markdown_block, markdown_inline, plain_text
+from generator.render.markdown import markdown_block, markdown_document, markdown_inline, plain_text
 
 
 @lru_cache(maxsize=16384)
@@ -105,7 +105,7 @@ def make_environment(templates: Mapping[str, Template], cache: Path | None = Non
         keep_trailing_newline=True,
         auto_reload=False,             # one build, one environment: no stat of every template per page
     )
-    env.filters.update(md=markdown_block, md_inline=markdown_inline, plain=plain_text, date=format_date,
+    env.filters.update(md=markdown_block, md_document=markdown_document, md_inline=markdown_inline, plain=plain_text, date=format_date,
                        long_date=format_long_date, number=format_number, percent=format_percent,
                        standard_rating=badges.standard_rating,
                        pages=page_range, rating_slug=badges.rating_slug, rating=badges.rating, rag=badges.rag,

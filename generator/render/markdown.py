@@ -93,24 +93,48 @@ def _as_text(text: str) -> str:
     return "".join(f"<p>{html.escape(p.strip(), quote=False)}</p>" for p in text.split("\n\n") if p.strip())
 
 
-@lru_cache(maxsize=65536)
-def markdown_html(text: str) -> str:
-    """The HTML Python-Markdown makes of `text` (headings shifted under the page's own), cached."""
+def _converted(text: str) -> str:
+    """The HTML Python-Markdown makes of `text`, headings as written, not yet sanitised."""
     if markdown_excesses(text):
         # Checked content never comes here (it is an error at its line): the reader would
         # take minutes, or recurse past Python's limit, so the text is shown as it is.
         return _as_text(text)
     converter = _converter()
     try:
-        out = converter.convert(text)
+        return converter.convert(text)
     except RecursionError:
         return _as_text(text)
     finally:
         converter.reset()
+
+
+@lru_cache(maxsize=65536)
+def markdown_html(text: str) -> str:
+    """The HTML Python-Markdown makes of `text` (headings shifted under the page's own), cached."""
+    out = _converted(text)
     # Headings inside a record field sit under the page's own h2/h3: shift them down.
     out = re.sub(r"<(/?)h1>", r"<\1h3>", out)
     out = re.sub(r"<(/?)h2>", r"<\1h3>", out)
     return _sanitise(out)
+
+
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])>")
+
+
+def markdown_document(text: str | None) -> Markup:
+    """A whole Markdown file laid out as a paper under its own h1 (an attachment, minutes).
+
+    Its heading levels, in order, become h2, h3 ...: a file that starts at `##` (or `#`, or
+    `###`) skips no level after the paper's h1, and keeps its own nesting. A skipped level is
+    a PDF/UA failure (Matterhorn checkpoint 14-003) and loses the outline below the title.
+    """
+    if not text:
+        return Markup("")
+    out = _converted(text.strip())
+    levels = sorted({int(m.group(2)) for m in _HEADING_TAG.finditer(out)})
+    level_for = {level: min(2 + rank, 6) for rank, level in enumerate(levels)}
+    out = _HEADING_TAG.sub(lambda m: f"<{m.group(1)}h{level_for[int(m.group(2))]}>", out)
+    return Markup(_sanitise(out))
 
 
 @lru_cache(maxsize=65536)
