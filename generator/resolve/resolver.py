@@ -581,7 +581,8 @@ def _exempt_record(check: _Checker, rec: Record, field: tuple, kind: str, ref: s
 def _exempt_file(check: _Checker, rec: Record, field: tuple, ref: str, open_paper: str) -> None:
     """A file given as exempt here and as an open paper elsewhere is published with the open
     item (`plan.publication.public_papers`): almost always a slip, and no small one."""
-    given = "it too" if open_paper == ref else f"{open_paper}, which holds the same bytes (a copy of it or a link to it)"
+    given = "it too" if open_paper == ref else \
+        f"{open_paper}, which holds the same bytes (a copy of it or a link to it)"
     check.at(rec, field, Severity.WARNING,
              f"{ref} is exempt here, but an open item of an agenda gives {given}, so the site publishes it",
              "give the open item a copy without the exempt part, or make that paper exempt there too")
