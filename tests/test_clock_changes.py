@@ -109,3 +109,16 @@ def test_an_as_of_later_than_now_in_the_repeated_hour_is_a_rehearsal_not_the_liv
     assert result.exit_code == 0, result.output
     assert (root / "output" / "preview").is_dir()
     assert not (root / "output" / "site").exists()
+
+
+@pytest.mark.parametrize("written, hour", [("2021-06-03T00:01+00:00", 1), ("2021-06-03 00:01Z", 1),
+                                           ("2021-03-03T00:01+14:00", 10), ("2021-03-03 00:01+00:00", 0)])
+def test_an_embargo_written_with_an_offset_is_shown_on_a_london_clock(written, hour):
+    """`00:01+00:00` on 3 June is 01:01 BST: papers and messages print the embargo's hour,
+    and printed it as 00:01 (helper-50). 00:01+14:00 on 3 March is 10:01 GMT the day before."""
+    from generator.model.types import parse_local_datetime
+
+    moment = parse_local_datetime(written)
+    assert (moment.hour, moment.minute) == (hour, 1)
+    assert moment.utcoffset() == dt.timedelta(hours=1 if "06-03" in written else 0)
+    assert moment == dt.datetime.fromisoformat(written.replace(" ", "T").replace("Z", "+00:00"))

@@ -19,7 +19,7 @@ from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, PlainSe
 from pydantic_core import PydanticCustomError
 
 from generator import clock
-from generator.clock import london_instant
+from generator.clock import at_london_offset, london_instant
 from generator.markdown_limits import CONTAINER_STARTS, markdown_excesses
 from generator.problems import did_you_mean
 
@@ -229,7 +229,7 @@ def parse_local_datetime(value: Any) -> dt.datetime:
     A London time is the instant `clock.london_instant` gives: one the clocks skip is the
     first instant after the gap, one they repeat is its first occurrence."""
     if isinstance(value, dt.datetime):
-        return london_instant(value) if value.tzinfo in (None, LONDON) else value
+        return london_instant(value) if value.tzinfo in (None, LONDON) else at_london_offset(value)
     text = str(value).strip() if isinstance(value, (str, int)) else ""
     if _DATE.match(text):
         return london_instant(dt.datetime.combine(parse_date(text), dt.time(0, 0)))
@@ -249,7 +249,8 @@ def parse_local_datetime(value: Any) -> dt.datetime:
     except OverflowError:
         raise PydanticCustomError("datetime", "'{value}' is beyond the calendar on a London clock", {
             "value": text, "hint": "give a date between the years 1 and 9999"}) from None
-    return moment if moment.tzinfo else london_instant(moment)
+    # Written with an offset, it is still shown on a London clock: papers and messages print its hour.
+    return at_london_offset(moment) if moment.tzinfo else london_instant(moment)
 
 
 Date = Annotated[dt.date, BeforeValidator(parse_date),
