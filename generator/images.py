@@ -1,8 +1,9 @@
 """Images that reach the site and the papers: what their bytes are, and SVG made safe.
 
 Images enter as files under content/attachments: a council's `logo:` (copied into the site
-and drawn on its papers) and the images Markdown points at (drawn on papers). Both come
-through the resolve stage, which asks this module about every image attachment:
+and drawn on its papers) and the images Markdown points at (drawn on papers, and copied into
+the site while a public page draws one: `shown_images`). Both come through the resolve stage,
+which asks this module about every image attachment:
 
 - **Raster images** are what their name says: a file's first bytes ("magic numbers") name
   its format (PNG: the 8-byte signature of RFC 2083 / ISO 15948 section 5.2; JPEG: the SOI
@@ -35,7 +36,14 @@ from generator.problems import Problem, Severity
 IMAGE_SUFFIXES = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WebP", ".svg": "SVG"}
 LOGO_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")      # what the site copies and shows as a logo
 # An image a text shows: always a path under content/ (`resolver.check_markdown_targets` refuses others).
-_IMAGE_PATH = re.compile(r"attachments/[^\s()\[\]<>\"']+?\.(?:png|jpe?g|gif|webp|svg)(?![\w.-])", re.IGNORECASE)
+_PATH = r"attachments/[^\s()\[\]<>\"']+?\.(?:png|jpe?g|gif|webp|svg)(?![\w.-])"
+_IMAGE_PATH = re.compile(_PATH, re.IGNORECASE)
+# Where a text draws one: ![alt](path), ![alt][label] with its [label]: path, <img src="path">.
+# No '[' inside the brackets, so each '[' is read once (a run of them costs no more than its length).
+_INLINE_IMAGE = re.compile(rf"!\[[^\[\]]*\]\(\s*<?(?:\./)?({_PATH})", re.IGNORECASE)
+_IMAGE_REFERENCE = re.compile(r"!\[([^\[\]]*)\](?: ?\[([^\[\]]*)\])?")
+_DEFINITION = re.compile(rf"^ {{0,3}}\[([^\[\]]*)\]:\s*<?(?:\./)?({_PATH})", re.IGNORECASE | re.MULTILINE)
+_IMG_SRC = re.compile(rf"<img\b[^<>]*?\ssrc\s*=\s*[\"']?(?:\./)?({_PATH})", re.IGNORECASE)
 
 _REMOVED_ELEMENTS = frozenset({"script", "foreignobject", "iframe", "frame", "frameset", "object", "embed",
                                "applet", "handler", "listener", "base", "meta", "link"})
@@ -50,6 +58,21 @@ _ATTRIBUTE = re.compile(rb"""\s+([^\s=/>]+)\s*=\s*(?:"[^"]*"|'[^']*')""")
 def image_paths(text: str | None) -> set[str]:
     """The images under content/attachments/ a Markdown or HTML text names."""
     return set(_IMAGE_PATH.findall(text or ""))
+
+
+def shown_images(text: str | None) -> set[str]:
+    """The images under content/attachments/ a Markdown or HTML text draws (as an image, not
+    a link or a word): the ones a page showing the text needs published."""
+    if not text or "attachments/" not in text.lower():
+        return set()
+    shown = set(_INLINE_IMAGE.findall(text)) | set(_IMG_SRC.findall(text))
+    labels = {_label(second or first) for first, second in _IMAGE_REFERENCE.findall(text)}
+    return shown | {path for label, path in _DEFINITION.findall(text) if _label(label) in labels}
+
+
+def _label(text: str) -> str:
+    """A reference's label as Markdown matches it: case and runs of spaces do not count."""
+    return " ".join(text.lower().split())
 
 
 def image_format(data: bytes) -> str | None:

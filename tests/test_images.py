@@ -4,15 +4,18 @@ that could run or fetch: what was removed is a warning at its line in the SVG fi
 from __future__ import annotations
 
 import datetime as dt
+import struct
 import xml.etree.ElementTree as ET
+import zlib
 
 import pytest
 
-from generator.images import sanitise_svg
+from generator.images import sanitise_svg, shown_images
 from generator.build import check_site
 from generator.problems import Severity
+from generator.render.html import images_from
 from generator.render.pdf import make_fetcher
-from site_helpers import build
+from site_helpers import all_files, build, copy_site, parse_page, replace_in_file
 
 AS_OF = dt.date(2021, 6, 1)
 SVG = "{http://www.w3.org/2000/svg}"
@@ -131,3 +134,82 @@ def test_a_removed_element_takes_its_removed_attributes_with_it():
             b'<rect width="1" height="1"/></svg>')
     cleaned, problems = sanitise_svg(logo, "logo.svg")
     assert (cleaned, len(problems)) == (b'<svg xmlns="http://www.w3.org/2000/svg"><rect width="1" height="1"/></svg>', 2)
+
+
+# Images a record's Markdown draws: on the site, each is served at its path under content/
+# (attachments/NAME, as a logo is) while a public page shows it, and never otherwise.
+
+DERBY_REPORT = "reports/derby-yjs-inspection-outcome.md"
+
+
+def _png(red: int) -> bytes:
+    """A one-pixel PNG of its own colour, so that each test image has bytes of its own."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(bytes([0, red, 0, 0])))
+            + chunk(b"IEND", b""))
+
+
+def _show(root, record: str, markdown: str, images: dict[str, bytes]) -> None:
+    """Add `markdown` to the end of a record's body and its `images` under content/attachments/."""
+    path = root / "content" / record
+    path.write_text(path.read_text(encoding="utf-8") + f"\n{markdown}\n", encoding="utf-8")
+    for name, data in images.items():
+        (root / "content/attachments" / name).write_bytes(data)
+
+
+def _holding(site, data: bytes) -> list[str]:
+    """Every file of the site whose bytes hold `data`, whatever its name."""
+    return [path for path, bytes_ in all_files(site).items() if data in bytes_]
+
+
+def test_an_image_a_published_report_shows_is_served_from_its_page_as_published(tmp_path):
+    root = copy_site(tmp_path)
+    _show(root, DERBY_REPORT, "![Ratings chart](attachments/chart.png)\n\n![Team](./attachments/team.svg)",
+          {"chart.png": _png(1), "team.svg": HOSTILE_LOGO})
+    build(root)
+    page = root / "output/site/reports/derby-yjs-inspection-outcome/index.html"
+    sources = [src for src in parse_page(page).links if src.endswith(("chart.png", "team.svg"))]
+    assert [(src, (page.parent / src).resolve().read_bytes()) for src in sources] == [
+        ("../../attachments/chart.png", _png(1)), ("../../attachments/team.svg", sanitise_svg(HOSTILE_LOGO, "")[0])]
+
+
+def test_an_image_only_a_draft_report_or_an_exempt_appendix_shows_is_nowhere_in_the_site(tmp_path):
+    root = copy_site(tmp_path)
+    draft = (root / "content" / DERBY_REPORT).read_text(encoding="utf-8").replace("status: published", "status: draft")
+    (root / "content/reports/derby-draft.md").write_text(draft.replace("title: ", "title: Draft "), encoding="utf-8")
+    _show(root, "reports/derby-draft.md", "![Draft chart](attachments/draft-chart.png)",
+          {"draft-chart.png": _png(2)})
+    _show(root, "attachments/torbay-peer-review.md", "![Peer chart](attachments/peer-chart.png)",
+          {"peer-chart.png": _png(3)})
+    replace_in_file(root / "content/meetings/torbay-cyp-osb-2021-03-01.yaml",
+                    "markdown: attachments/torbay-peer-review.md}", "markdown: attachments/torbay-peer-review.md, exempt: 3}")
+    build(root)
+    site = root / "output/site"
+    assert ([p for p in all_files(site) if "chart" in p], _holding(site, _png(2)), _holding(site, _png(3))) == (
+        [], [], [])
+
+
+def test_an_image_is_removed_when_the_only_public_report_showing_it_becomes_a_draft(tmp_path):
+    root = copy_site(tmp_path)
+    _show(root, DERBY_REPORT, "![Ratings chart](attachments/chart.png)", {"chart.png": _png(4)})
+    build(root)
+    assert (root / "output/site/attachments/chart.png").read_bytes() == _png(4)
+    replace_in_file(root / "content" / DERBY_REPORT, "status: published", "status: draft")
+    build(root)
+    assert _holding(root / "output/site", _png(4)) == []
+
+
+def test_an_image_is_drawn_by_markdown_or_an_img_tag_and_not_by_a_link_or_a_mention():
+    text = ("![Chart](attachments/a.png \"Ratings\") ![Team][t] <img alt=\"x\" src=\"./attachments/c.svg\">\n"
+            "[The plan](attachments/link.png), attachments/words.png\n\n[T]: attachments/b.gif\n[u]: attachments/unused.png\n")
+    assert shown_images(text) == {"attachments/a.png", "attachments/b.gif", "attachments/c.svg"}
+
+
+def test_a_page_points_at_an_image_from_its_own_folder_and_leaves_code_as_written():
+    page = ('<img alt="a &gt; b" src="attachments/a.png"><img src="./attachments/b.png">'
+            '<img src="../../attachments/logo.svg"><code>&lt;img src="attachments/a.png"&gt;</code>')
+    assert images_from(page, "../../") == (
+        '<img alt="a &gt; b" src="../../attachments/a.png"><img src="../../attachments/b.png">'
+        '<img src="../../attachments/logo.svg"><code>&lt;img src="attachments/a.png"&gt;</code>')

@@ -23,7 +23,7 @@ from generator.model.blocks import find_blocks
 from generator.plan.issue import action_plan_as_at, meeting_as_at, report_as_at
 from generator.plan.keys import (AS_AT, corpus_digest, input_digests, is_sites_own, output_key, papers_digest,
                                  search_key, template_digest, templates_used)
-from generator.plan.publication import Withheld, public_corpus
+from generator.plan.publication import Withheld, images_on_pages, public_corpus
 from generator.plan.state import PublicationState, publication_state
 from generator.resolve.corpus import Corpus, MeetingView
 
@@ -316,11 +316,8 @@ def _outputs(c: Corpus, pdf: bool, fixed: bool = True, issued_by: dt.date | None
         if pdf and (carries_papers or view.meeting.pack.value == "agenda" and view.items) \
                 and issued(meeting_as_at(c, mid)):
             outputs += pack_outputs(c, view, fixed)
-    for cid, view in c.councils.items():
-        logo = view.council.logo
-        if logo and logo in c.attachments and logo.lower().endswith(LOGO_SUFFIXES):
-            # Only logos are copied: other attachments are published inside papers, never as files.
-            outputs.append(Output(logo, "file", logo, None, (f"attachment:{logo}",), f"{view.council.name} logo"))
+    for path, title in served_files(c).items():
+        outputs.append(Output(path, "file", path, None, (f"attachment:{path}",), title))
     data_inputs = tuple(sorted({SITE, *all_inspections, *all_services, *frameworks, *all_councils}))
     outputs += [
         # It says as_of, and which actions answer each recommendation (the action plans).
@@ -336,6 +333,20 @@ def _outputs(c: Corpus, pdf: bool, fixed: bool = True, issued_by: dt.date | None
         pages = {PAGE_LISTED + o.path for o in outputs if o.path.endswith(".html")}
         outputs.append(Output("sitemap.xml", "data", None, None, tuple(sorted({SITE, *pages})), "Sitemap"))
     return outputs
+
+
+def served_files(c: Corpus) -> dict[str, str]:
+    """path -> title: the attachments of the public corpus `c` the site serves as files, each
+    at its path under content/: the councils' logos and the images its pages draw
+    (`images_on_pages`). Every other attachment is published inside papers, never as a file."""
+    files = {}
+    for view in c.councils.values():
+        logo = view.council.logo
+        if logo and logo in c.attachments and logo.lower().endswith(LOGO_SUFFIXES):
+            files[logo] = f"{view.council.name} logo"
+    for path in sorted(images_on_pages(c)):
+        files.setdefault(path, f"Image {path.rsplit('/', 1)[-1]}")
+    return files
 
 
 PDF_LINK = "pdf-planned:"

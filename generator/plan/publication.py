@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 from types import MappingProxyType
-from typing import Mapping
+from typing import Iterator, Mapping
 
+from generator.images import shown_images
 from generator.model.types import Status
 from generator.resolve.corpus import (Corpus, Entry, InspectionView, ItemView, MeetingView, ReportView,
                                       ServiceView)
@@ -88,6 +89,32 @@ def exempt_records(corpus: Corpus, now: dt.datetime, include_drafts: bool = Fals
                 elif item_open:
                     opened.update(records)
     return {record: why for record, why in exempt.items() if record not in opened}
+
+
+def page_texts(corpus: Corpus) -> Iterator[str | None]:
+    """Every Markdown text the pages of `corpus` show: inspections' introductions, findings and
+    recommendations, action plans' actions and updates, reports' bodies and recommendations,
+    meetings' notes (an attachment's text is shown only inside a paper)."""
+    for view in corpus.inspections.values():
+        model = view.inspection
+        yield model.introduction
+        yield from (r.text for r in view.recommendations)
+        for findings in model.domains.values():
+            yield from (findings.summary, *findings.strengths, *findings.areas_for_improvement)
+    for view in corpus.action_plans.values():
+        for action in view.plan.actions:
+            yield from (action.action, action.how, action.outcome, *(u.note for u in action.updates))
+    for view in corpus.reports.values():
+        recommendations = view.front.recommendations
+        yield from (view.body, *recommendations.for_decision, *recommendations.for_noting)
+    yield from (view.meeting.note for view in corpus.meetings.values())
+
+
+def images_on_pages(corpus: Corpus) -> set[str]:
+    """The images under content/attachments/ the pages of `corpus` draw: of the public corpus,
+    the images the site publishes as files (a paper carries its own, so an image that only
+    papers or withheld records show is never one)."""
+    return {path for text in page_texts(corpus) for path in shown_images(text) if path in corpus.attachments}
 
 
 def named_by_items(meeting: MeetingView) -> set[str]:

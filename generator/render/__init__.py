@@ -1,9 +1,9 @@
 """Stage 5, render: make each planned output the write stage could not reuse.
 
 `render_site` writes, through `write(path, pieces)`, every output of `todo`: pages and data
-files (in forked workers on a large site, `speed.parallel`), the council logos, the theme's
-files, the papers and packs (`papers.render_pdfs`), and last the search index over the
-finished pages (`search.index_site`). What each output shows is decided by the plan;
+files (in forked workers on a large site, `speed.parallel`), the council logos and the images
+pages show, the theme's files, the papers and packs (`papers.render_pdfs`), and last the
+search index over the finished pages (`search.index_site`). What each output shows is decided by the plan;
 rendering is a pure function of the plan, the templates and the output.
 """
 
@@ -38,7 +38,7 @@ def render_site(root: Path, plan: Plan, todo: Sequence[Output], templates: Mappi
     env = make_environment(templates, cache=cache_folder(root, "jinja"))
     done: list[str] = []
     for output in todo:
-        if output.kind == "file":          # a council logo: the only attachment served as a file
+        if output.kind == "file":          # a logo or a page's image, as resolve keeps it (an SVG sanitised)
             write(output.path, (plan.corpus.attachments[output.subject].raw or b"",))
         elif output.kind == "asset":
             write(output.path, (Path(output.subject).read_bytes(),))

@@ -9,6 +9,7 @@ already sanitised as Markup.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
@@ -120,6 +121,19 @@ def relative_root(path: str) -> str:
     return "../" * depth
 
 
+# An <img> whose source is under attachments/ as a text wrote it (from content/); nh3 and the
+# theme quote every attribute with '"' and write '>' inside one as '&gt;'.
+_ATTACHMENT_SRC = re.compile(r'(<img\b[^<>]*?\ssrc=")(?:\./)?(?=attachments/)')
+
+
+def images_from(page_html: str, root: str) -> str:
+    """A page's images under attachments/ pointed at from the page (`root`: the way back to
+    the site root): a text names its image from content/, where the site serves it from its root."""
+    if not root or "<img" not in page_html:
+        return page_html
+    return _ATTACHMENT_SRC.sub(lambda found: found.group(1) + root, page_html)
+
+
 PAGE_DATA = {
     "home": lambda c, s: pages.home(c),
     "inspections": lambda c, s: pages.inspections_index(c),
@@ -160,8 +174,7 @@ def render_page(env: jinja2.Environment, plan: Plan, output: Output) -> bytes:
     context = {"site": corpus.site, "corpus": corpus, "page": output, "root": root, "link": link,
                "exists": exists, "exists_asset": exists_asset, "preview": plan.preview, "as_of": corpus.as_of, "councils": corpus.councils}
     context.update(data)          # a page's own data may narrow a shared name (e.g. councils)
-    html = template.render(**context)
-    return html.encode("utf-8")
+    return images_from(template.render(**context), root).encode("utf-8")
 
 
 __all__ = ["Markup", "make_environment", "render_page"]
