@@ -23,11 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from generator.images import image_paths
+from generator.images import image_paths, shown_images
 from generator.load.files import RECORD_FOLDERS
 from generator.model import ActionPlan
 from generator.plan.outputs import Plan
-from generator.plan.publication import public_papers
+from generator.plan.publication import page_texts, public_papers
 from generator.resolve.corpus import AttachmentView, Corpus, InspectionView
 from generator.write import spare_path
 from generator.write.manifest import manifest_path
@@ -192,19 +192,24 @@ def shared_with(public: Corpus) -> dict[str, str]:
 
 def _texts_shown(corpus: Corpus) -> Iterator[str | None]:
     """Every text of a corpus that pages or papers may show, Markdown and all."""
-    for view in corpus.inspections.values():
-        yield from _inspection_texts(view)
-    for view in corpus.action_plans.values():
-        yield from _plan_texts(view.plan)
-    yield from (view.body for view in corpus.reports.values())
+    yield from page_texts(corpus)
     yield from (attachment.text for attachment in corpus.attachments.values())
-    yield from (view.meeting.note for view in corpus.meetings.values())
-    yield from (view.council.logo for view in corpus.councils.values())
+
+
+def _logos(corpus: Corpus) -> set[str]:
+    return {view.council.logo for view in corpus.councils.values() if view.council.logo}
+
+
+def _images_named(corpus: Corpus) -> set[str]:
+    """The images under content/attachments/ a corpus's texts name, drawn or not (and its
+    councils' logos): of a withheld text, every one it may show."""
+    return {path for text in _texts_shown(corpus) for path in image_paths(text)} | _logos(corpus)
 
 
 def _images_shown(corpus: Corpus) -> set[str]:
-    """The images under content/attachments/ a corpus's texts show (and its councils' logos)."""
-    return {path for text in _texts_shown(corpus) for path in image_paths(text)}
+    """The images under content/attachments/ a corpus's texts draw (and its councils' logos):
+    of the public corpus, those its pages and papers may carry (`plan.publication.images_on_pages`)."""
+    return {path for text in _texts_shown(corpus) for path in shown_images(text)} | _logos(corpus)
 
 
 def _digests(attachment: AttachmentView) -> tuple[str, str]:
@@ -355,7 +360,7 @@ def audit_output(site: Path, full: Corpus, public_plan: Plan, contents: dict[str
     product_text = shown_anyway(public_plan.corpus, theme_templates)
     public = public_plan.corpus
     shown_in_public = _images_shown(public)
-    withheld_images = _images_shown(full) - shown_in_public      # what only withheld or exempt texts show
+    withheld_images = _images_named(full) - shown_in_public      # what only withheld or exempt texts show
     marks = fingerprints(full, public_plan, product_text, withheld_images)
     public_ids = {rid for kind in (public.inspections, public.action_plans, public.reports, public.meetings,
                                    public.indicators, public.services, public.councils) for rid in kind}

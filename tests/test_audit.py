@@ -235,3 +235,44 @@ def test_an_audit_of_content_with_errors_is_no_all_clear(tmp_path):
             "fix them and audit again before publishing") in done.stderr
     as_json = audit(root, "--format", "json")          # the same, for a script (helper-37)
     assert '"all_clear": false' in as_json.stdout and as_json.returncode == 1
+
+
+def _draft_report_showing(root, image: str, data: bytes) -> None:
+    """A draft report, the only record that draws `image` (content/attachments/NAME)."""
+    text = (root / "content/reports/derby-yjs-inspection-outcome.md").read_text(encoding="utf-8")
+    text = text.replace("status: published", "status: draft").replace("title: ", "title: Draft ")
+    (root / "content/reports/derby-draft.md").write_text(f"{text}\n![Staffing chart](attachments/{image})\n",
+                                                         encoding="utf-8")
+    (root / "content/attachments" / image).write_bytes(data)
+
+
+def test_the_audit_catches_an_image_only_a_draft_shows_planted_in_the_site(tmp_path):
+    root = copy_site(tmp_path)
+    data = b"GIF89a\x01\x00\x01\x00\x80\x00\x00staffing-chart"
+    _draft_report_showing(root, "staffing-chart.gif", data)
+    build(root)
+    site = root / "output/site"
+    (site / "attachments").mkdir(exist_ok=True)
+    (site / "attachments/staffing-chart.gif").write_bytes(data)
+    (site / "attachments/figure-1.gif").write_bytes(data)
+    done = audit(root)
+    assert done.returncode == 1
+    assert ("LEAK attachments/staffing-chart.gif: attachment:attachments/staffing-chart.gif" in done.stderr,
+            "LEAK attachments/figure-1.gif: attachment:attachments/staffing-chart.gif" in done.stderr) == (True, True)
+
+
+def test_a_public_record_that_names_an_image_without_drawing_it_does_not_make_it_public(tmp_path):
+    """The site serves only the images public pages draw: one a public report merely names
+    (a link, a path in its words) and a draft draws is still withheld, and caught."""
+    root = copy_site(tmp_path)
+    data = b"GIF89a\x01\x00\x01\x00\x80\x00\x00staffing-chart"
+    _draft_report_showing(root, "staffing-chart.gif", data)
+    report = root / "content/reports/derby-yjs-inspection-outcome.md"
+    report.write_text(report.read_text(encoding="utf-8") + "\nThe chart (attachments/staffing-chart.gif) "
+                      "follows in a later report.\n", encoding="utf-8")
+    build(root)
+    assert not (root / "output/site/attachments/staffing-chart.gif").exists()
+    (root / "output/site/attachments").mkdir(exist_ok=True)
+    (root / "output/site/attachments/figure-1.gif").write_bytes(data)
+    done = audit(root)
+    assert "LEAK attachments/figure-1.gif: attachment:attachments/staffing-chart.gif" in done.stderr
