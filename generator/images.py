@@ -29,22 +29,20 @@ from __future__ import annotations
 
 import re
 import xml.parsers.expat as expat
+from functools import lru_cache
+from html.parser import HTMLParser
 
+import markdown as md
+import nh3
+
+from generator.markdown_limits import markdown_excesses
 from generator.problems import Problem, Severity
 
 # What a file's name promises, and the formats its bytes may then be.
 IMAGE_SUFFIXES = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WebP", ".svg": "SVG"}
 LOGO_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")      # what the site copies and shows as a logo
 # An image a text shows: always a path under content/ (`resolver.check_markdown_targets` refuses others).
-_PATH = r"attachments/[^\s()\[\]<>\"']+?\.(?:png|jpe?g|gif|webp|svg)(?![\w.-])"
-_IMAGE_PATH = re.compile(_PATH, re.IGNORECASE)
-# Where a text draws one: ![alt](path), ![alt][label] with its [label]: path, <img src="path">.
-# No '[' inside the brackets, so each '[' is read once (a run of them costs no more than its length).
-_INLINE_IMAGE = re.compile(rf"!\[[^\[\]]*\]\(\s*<?(?:\./)?({_PATH})", re.IGNORECASE)
-_IMAGE_REFERENCE = re.compile(r"!\[([^\[\]]*)\](?: ?\[([^\[\]]*)\])?")
-_DEFINITION = re.compile(rf"^ {{0,3}}\[([^\[\]]*)\]:\s*<?(?:\./)?({_PATH})", re.IGNORECASE | re.MULTILINE)
-_IMG_SRC = re.compile(rf"<img\b[^<>]*?\ssrc\s*=\s*[\"']?(?:\./)?({_PATH})", re.IGNORECASE)
-
+_IMAGE_PATH = re.compile(r"attachments/[^\s()\[\]<>\"']+?\.(?:png|jpe?g|gif|webp|svg)(?![\w.-])", re.IGNORECASE)
 _REMOVED_ELEMENTS = frozenset({"script", "foreignobject", "iframe", "frame", "frameset", "object", "embed",
                                "applet", "handler", "listener", "base", "meta", "link"})
 _ANIMATIONS = frozenset({"animate", "set", "animatemotion", "animatetransform", "animatecolor"})
@@ -62,17 +60,57 @@ def image_paths(text: str | None) -> set[str]:
 
 def shown_images(text: str | None) -> set[str]:
     """The images under content/attachments/ a Markdown or HTML text draws (as an image, not
-    a link or a word): the ones a page showing the text needs published."""
-    if not text or "attachments/" not in text.lower():
-        return set()
-    shown = set(_INLINE_IMAGE.findall(text)) | set(_IMG_SRC.findall(text))
-    labels = {_label(second or first) for first, second in _IMAGE_REFERENCE.findall(text)}
-    return shown | {path for label, path in _DEFINITION.findall(text) if _label(label) in labels}
+    a link, a word, code or a comment): the ones a page showing the text needs published.
+
+    Read from the HTML Python-Markdown makes of the text, as the pages' renderer
+    (`render.markdown`) does: a pattern over the source also took `![x](attachments/a.png)`
+    in a code span, a code block, an HTML comment or after a backslash, and a reference
+    definition no image uses, none of which a page draws."""
+    if not text or "attachments/" not in text.lower() or markdown_excesses(text):
+        return set()       # an excessive text is shown as words, with no image (render.markdown)
+    found = _ImageSources()
+    found.feed(_images_of(text))
+    found.close()
+    return {path for source in found.sources if (path := _attachment_path(source))}
 
 
-def _label(text: str) -> str:
-    """A reference's label as Markdown matches it: case and runs of spaces do not count."""
-    return " ".join(text.lower().split())
+@lru_cache(maxsize=1)
+def _converter() -> md.Markdown:
+    return md.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+
+
+@lru_cache(maxsize=4096)
+def _images_of(text: str) -> str:
+    """The <img> elements of the HTML the pages' converter makes of `text` (the extensions of
+    `render.markdown`), as nh3 parses it there: one inside a <textarea> or <xmp> is words."""
+    converter = _converter()
+    try:
+        html = converter.convert(text)
+    except RecursionError:
+        return ""
+    finally:
+        converter.reset()
+    return nh3.clean(html, tags={"img"}, attributes={"img": {"src"}}, strip_comments=True)
+
+
+class _ImageSources(HTMLParser):
+    """The src of each <img> of an HTML text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.sources: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "img":
+            self.sources += [value for name, value in attrs if name == "src" and value]
+
+    handle_startendtag = handle_starttag
+
+
+def _attachment_path(source: str) -> str | None:
+    """An <img>'s src as the path under content/ of an image attachment, or None."""
+    path = source.strip().removeprefix("./")
+    return path if _IMAGE_PATH.fullmatch(path) else None
 
 
 def image_format(data: bytes) -> str | None:

@@ -213,3 +213,31 @@ def test_a_page_points_at_an_image_from_its_own_folder_and_leaves_code_as_writte
     assert images_from(page, "../../") == (
         '<img alt="a &gt; b" src="../../attachments/a.png"><img src="../../attachments/b.png">'
         '<img src="../../attachments/logo.svg"><code>&lt;img src="attachments/a.png"&gt;</code>')
+
+
+@pytest.mark.parametrize("written", [
+    "A code span: `![Chart](attachments/a.png)`.",
+    "```\n![Chart](attachments/a.png)\n```",
+    "<!-- ![Chart](attachments/a.png) -->",
+    "Not an image: \\![Chart](attachments/a.png)",
+    "![Chart](attachments/b.png)\n\n[Chart]: attachments/a.png",
+    "<textarea><img alt=\"Chart\" src=\"attachments/a.png\"></textarea>",
+])
+def test_an_image_written_where_a_page_does_not_draw_it_is_not_shown(written):
+    # Each is words on the page (code, a comment, a link, a definition an inline image overrides).
+    assert "attachments/a.png" not in shown_images(written)
+
+
+def test_an_image_only_an_exempt_appendix_draws_is_not_served_for_a_public_code_span(tmp_path):
+    root = copy_site(tmp_path)
+    _show(root, "attachments/torbay-peer-review.md", "![Peer chart](attachments/peer-chart.png)",
+          {"peer-chart.png": _png(5)})
+    replace_in_file(root / "content/meetings/torbay-cyp-osb-2021-03-01.yaml",
+                    "markdown: attachments/torbay-peer-review.md}", "markdown: attachments/torbay-peer-review.md, exempt: 3}")
+    _show(root, DERBY_REPORT, "The annex draws `![Peer chart](attachments/peer-chart.png)`.", {})
+    build(root)
+    assert _holding(root / "output/site", _png(5)) == []
+
+
+def test_an_image_whose_alternative_text_has_brackets_is_served_for_its_page():
+    assert shown_images("![Ratings [2021] chart](attachments/chart.png)") == {"attachments/chart.png"}
