@@ -13,6 +13,7 @@ import pytest
 from generator.images import sanitise_svg, shown_images
 from generator.build import check_site
 from generator.problems import Severity
+from generator.resolve.resolver import check_markdown_targets
 from generator.render.html import images_from
 from generator.render.pdf import make_fetcher
 from site_helpers import all_files, build, copy_site, parse_page, replace_in_file
@@ -241,3 +242,12 @@ def test_an_image_only_an_exempt_appendix_draws_is_not_served_for_a_public_code_
 
 def test_an_image_whose_alternative_text_has_brackets_is_served_for_its_page():
     assert shown_images("![Ratings [2021] chart](attachments/chart.png)") == {"attachments/chart.png"}
+
+
+def test_an_image_path_is_read_with_its_case_as_the_site_serves_it():
+    # The site serves attachments/chart.png at that path alone: 'Attachments/Chart.PNG' on a page is a broken image.
+    known = frozenset({"attachments/chart.png", "attachments/Team.png"})
+    wrong = check_markdown_targets("![Chart](Attachments/Chart.PNG)", "reports/r.md", 1, "body", known)
+    right = check_markdown_targets("![Team](attachments/Team.png)", "reports/r.md", 1, "body", known)
+    assert ([(p.severity, p.hint) for p in wrong], right) == (
+        [(Severity.ERROR, "a file's name is case-sensitive: write attachments/chart.png")], [])

@@ -189,9 +189,13 @@ def _check_target(target: str, is_image: bool, record_path: str, where: Callable
                         f"the image '{target[:80]}' is outside the site; images are never fetched "
                         "from the network or from other folders",
                         "copy the image into content/attachments/ and point at attachments/NAME")]
-    if local not in known:
+    written = target.strip().removeprefix("./")
+    if written not in known:
+        # Names are compared as written: the site serves, and a page asks for, that exact path.
+        same_but_case = next((name for name in sorted(known) if name.lower() == local), None)
         return [Problem(record_path, where(), 1, Severity.ERROR, field, f"there is no image content/{target[:80]}",
-                        "images live in content/attachments/")]
+                        f"a file's name is case-sensitive: write {same_but_case}" if same_but_case
+                        else "images live in content/attachments/")]
     if local[local.rfind("."):] not in IMAGE_SUFFIXES:
         return [Problem(record_path, where(), 1, Severity.ERROR, field, f"content/{target[:80]} is not an image",
                         "an image is a PNG, JPEG, GIF, WebP or SVG file")]
