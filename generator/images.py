@@ -35,7 +35,7 @@ from html.parser import HTMLParser
 import markdown as md
 import nh3
 
-from generator.markdown_limits import markdown_excesses
+from generator.markdown_limits import MARKDOWN_EXTENSIONS, markdown_excesses
 from generator.problems import Problem, Severity
 
 # What a file's name promises, and the formats its bytes may then be.
@@ -76,7 +76,7 @@ def shown_images(text: str | None) -> set[str]:
 
 @lru_cache(maxsize=1)
 def _converter() -> md.Markdown:
-    return md.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+    return md.Markdown(extensions=list(MARKDOWN_EXTENSIONS), output_format="html")
 
 
 @lru_cache(maxsize=4096)

@@ -28,6 +28,10 @@ import bisect
 import re
 from dataclasses import dataclass
 
+# The Markdown dialect pages and papers are read in (Python-Markdown's extensions): the renderer
+# and the images a page draws (`images.shown_images`) must read a text alike.
+MARKDOWN_EXTENSIONS = ("tables", "sane_lists")
+
 MAX_NESTING = 10
 MAX_BRACKET_SCAN = 1_000_000       # characters the link processors may scan
 MAX_TAG_SCAN = 4_000_000           # characters the HTML parser may scan

@@ -17,7 +17,7 @@ import markdown as md
 import nh3
 from markupsafe import Markup
 
-from generator.markdown_limits import markdown_excesses
+from generator.markdown_limits import MARKDOWN_EXTENSIONS, markdown_excesses
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "blockquote", "code", "pre",
                 "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "caption",
@@ -85,7 +85,7 @@ def _sanitise(fragment: str) -> str:
 def _converter() -> md.Markdown:
     # One converter per process, reset after each text: building one costs more than
     # converting a typical field (its extensions compile dozens of patterns).
-    return md.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+    return md.Markdown(extensions=list(MARKDOWN_EXTENSIONS), output_format="html")
 
 
 def _as_text(text: str) -> str:
