@@ -66,7 +66,7 @@ def shown_images(text: str | None) -> set[str]:
     (`render.markdown`) does: a pattern over the source also took `![x](attachments/a.png)`
     in a code span, a code block, an HTML comment or after a backslash, and a reference
     definition no image uses, none of which a page draws."""
-    if not text or "attachments/" not in text.lower() or markdown_excesses(text):
+    if not text or "attachments/" not in text or markdown_excesses(text):
         return set()       # an excessive text is shown as words, with no image (render.markdown)
     found = _ImageSources()
     found.feed(_images_of(text))

@@ -251,3 +251,21 @@ def test_an_image_path_is_read_with_its_case_as_the_site_serves_it():
     right = check_markdown_targets("![Team](attachments/Team.png)", "reports/r.md", 1, "body", known)
     assert ([(p.severity, p.hint) for p in wrong], right) == (
         [(Severity.ERROR, "a file's name is case-sensitive: write attachments/chart.png")], [])
+
+
+def test_an_image_an_action_plans_update_draws_is_served_while_the_plan_is_public(tmp_path):
+    """An action plan's images are found as it is resolved, not with the other pages' texts:
+    its page must still point at a served file, and lose it when the plan becomes a draft."""
+    root = copy_site(tmp_path)
+    plan = root / "content/action-plans/dudley-2019-progress.yaml"
+    replace_in_file(plan, 'note: "The YJB approved the YOS Plan for 2019/2020 with the action plan inside it."',
+                    'note: "The YJB approved the plan: ![Approval letter](attachments/approval.png)"')
+    (root / "content/attachments/approval.png").write_bytes(_png(5))
+    build(root)
+    page = root / "output/site/action-plans/dudley-2019-progress/index.html"
+    sources = [src for src in parse_page(page).links if src.endswith("approval.png")]
+    assert {(src, (page.parent / src).resolve().read_bytes()) for src in sources} == {
+        ("../../attachments/approval.png", _png(5))}          # (the latest update is shown twice)
+    replace_in_file(plan, "status: published", "status: draft")
+    build(root)
+    assert _holding(root / "output/site", _png(5)) == []

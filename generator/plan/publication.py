@@ -95,15 +95,19 @@ def page_texts(corpus: Corpus) -> Iterator[str | None]:
     """Every Markdown text the pages of `corpus` show: inspections' introductions, findings and
     recommendations, action plans' actions and updates, reports' bodies and recommendations,
     meetings' notes (an attachment's text is shown only inside a paper)."""
+    yield from _texts_besides_plans(corpus)
+    for view in corpus.action_plans.values():
+        for action in view.plan.actions:
+            yield from (action.action, action.how, action.outcome, *(u.note for u in action.updates))
+
+
+def _texts_besides_plans(corpus: Corpus) -> Iterator[str | None]:
     for view in corpus.inspections.values():
         model = view.inspection
         yield model.introduction
         yield from (r.text for r in view.recommendations)
         for findings in model.domains.values():
             yield from (findings.summary, *findings.strengths, *findings.areas_for_improvement)
-    for view in corpus.action_plans.values():
-        for action in view.plan.actions:
-            yield from (action.action, action.how, action.outcome, *(u.note for u in action.updates))
     for view in corpus.reports.values():
         recommendations = view.front.recommendations
         yield from (view.body, *recommendations.for_decision, *recommendations.for_noting)
@@ -113,8 +117,12 @@ def page_texts(corpus: Corpus) -> Iterator[str | None]:
 def images_on_pages(corpus: Corpus) -> set[str]:
     """The images under content/attachments/ the pages of `corpus` draw: of the public corpus,
     the images the site publishes as files (a paper carries its own, so an image that only
-    papers or withheld records show is never one)."""
-    return {path for text in page_texts(corpus) for path in shown_images(text) if path in corpus.attachments}
+    papers or withheld records show is never one). An action plan's were found as it was
+    resolved (`ActionPlanView.images`): its updates are the most numerous texts of a corpus."""
+    drawn = {path for text in _texts_besides_plans(corpus) if text and "attachments/" in text
+             for path in shown_images(text)}
+    drawn.update(*(view.images for view in corpus.action_plans.values()))
+    return {path for path in drawn if path in corpus.attachments}
 
 
 def named_by_items(meeting: MeetingView) -> set[str]:

@@ -139,6 +139,7 @@ class ActionPlanView(Entry):
     counts: Mapping[str, int]
     overdue_count: int
     last_update: dt.date | None         # the latest progress update's date, if any
+    images: frozenset[str]              # the images its Markdown draws on its page (`images.shown_images`)
 
     def as_at(self, day: dt.date) -> "ActionPlanView":
         """The plan as it stood at the end of `day`: later updates left out, overdue as at then.

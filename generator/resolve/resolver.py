@@ -10,7 +10,7 @@ from functools import partial
 from types import MappingProxyType
 from typing import AbstractSet, Any, Callable, Hashable, Iterator, Mapping, NamedTuple
 
-from generator.images import IMAGE_SUFFIXES, LOGO_SUFFIXES, published_image
+from generator.images import IMAGE_SUFFIXES, LOGO_SUFFIXES, published_image, shown_images
 from generator.model.blocks import BLOCKS, block_problem, find_blocks
 from generator.speed.memo import no_memo
 from generator.model import Framework, Site
@@ -270,6 +270,7 @@ class PlanActions(NamedTuple):
     problems: list[Problem]
     answers: list[tuple[int, str]]      # (recommendation number, action id)
     last_update: dt.date | None         # the latest progress update's date, if any
+    images: frozenset[str]              # the images its Markdown draws (`images.shown_images`)
 
 
 def _plan_actions(rec: Record, count: int, as_of: dt.date, attachment_paths: AbstractSet[str]) -> PlanActions:
@@ -282,6 +283,7 @@ def _plan_actions(rec: Record, count: int, as_of: dt.date, attachment_paths: Abs
     seen: dict[str, int] = {}
     views = []
     last_update: dt.date | None = None
+    images: set[str] = set()
     for index, action in enumerate(plan.actions):
         texts = [(("actions", index, name), getattr(action, name)) for name in ("action", "how", "outcome")]
         texts += [(("actions", index, "updates", u_index, "note"), u.note) for u_index, u in enumerate(action.updates)]
@@ -289,6 +291,7 @@ def _plan_actions(rec: Record, count: int, as_of: dt.date, attachment_paths: Abs
             if may_have_targets(text):
                 check.problems += check_markdown_targets(text, rec.path, partial(_line_of, rec, where), dotted(where),
                                                          attachment_paths)
+                images |= shown_images(text)
         if action.id in seen:
             check.at(rec, ("actions", index, "id"), Severity.ERROR,
                      f"action id '{action.id}' is used twice (first at actions.{seen[action.id]})",
@@ -318,7 +321,7 @@ def _plan_actions(rec: Record, count: int, as_of: dt.date, attachment_paths: Abs
                              "before that day")
         views.append(action_view(action, as_of))
     return PlanActions(tuple(views), MappingProxyType(dict(progress.rag_counts(v.status for v in views))),
-                       sum(v.overdue for v in views), check.problems, answers, last_update)
+                       sum(v.overdue for v in views), check.problems, answers, last_update, frozenset(images))
 
 
 def _names_digest(names: AbstractSet[str]) -> str:
@@ -419,7 +422,7 @@ def _action_plans(check: _Checker, records: Records, inspections: Mapping[str, _
         council_id = records.of("service")[target.service].model.council
         views[pid] = ActionPlanView(pid, rec.path, rec.digest, status, embargo, plan, plan.inspection,
                                     target.service, council_id, actions.views, actions.counts, actions.overdue,
-                                    actions.last_update)
+                                    actions.last_update, actions.images)
 
     for iid, plan_ids in plans_of.items():
         if not plan_ids:
