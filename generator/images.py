@@ -66,12 +66,20 @@ def shown_images(text: str | None) -> set[str]:
     (`render.markdown`) does: a pattern over the source also took `![x](attachments/a.png)`
     in a code span, a code block, an HTML comment or after a backslash, and a reference
     definition no image uses, none of which a page draws."""
-    if not text or "attachments/" not in text or markdown_excesses(text):
-        return set()       # an excessive text is shown as words, with no image (render.markdown)
+    if not text or "attachments/" not in text:
+        return set()
+    return {path for source in drawn_sources(text) if (path := _attachment_path(source))}
+
+
+def drawn_sources(text: str) -> list[str]:
+    """The source of every image a Markdown or HTML text draws, as the pages' renderer reads
+    it, wherever it points (the check refuses those from outside content/)."""
+    if markdown_excesses(text):
+        return []          # an excessive text is shown as words, with no image (render.markdown)
     found = _ImageSources()
     found.feed(_images_of(text))
     found.close()
-    return {path for source in found.sources if (path := _attachment_path(source))}
+    return found.sources
 
 
 @lru_cache(maxsize=1)

@@ -269,3 +269,17 @@ def test_an_image_an_action_plans_update_draws_is_served_while_the_plan_is_publi
     replace_in_file(plan, "status: published", "status: draft")
     build(root)
     assert _holding(root / "output/site", _png(5)) == []
+
+
+@pytest.mark.parametrize("written", ["![Ratings [2021] chart](https://tracker.example/p.gif)",
+                                     "![a [b]](//tracker.example/p.gif)"])
+def test_an_image_from_the_network_is_refused_whatever_its_alternative_text(written):
+    """Brackets in the alternative text hid the image from the check's patterns, and the page
+    drew <img src="https://tracker.example/p.gif">: every reader's browser fetched it (helper-53)."""
+    from generator.render.markdown import markdown_block
+    from generator.resolve.resolver import check_markdown_targets
+
+    problems = check_markdown_targets(written, "content/reports/x.md", 7, "body", set())
+    assert [(p.line, p.message.split(";")[0]) for p in problems] == [
+        (7, f"the image '{written.split('](')[1][:-1]}' is outside the site")]
+    assert "tracker.example" not in markdown_block(written)     # and the page never asks for it

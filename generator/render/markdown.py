@@ -76,9 +76,19 @@ def _paragraphs(text: str) -> Markup:
     return Markup("\n".join(f"<p>{paragraph}</p>" for paragraph in text.split("\n\n")))
 
 
+_HAS_SCHEME = re.compile(r"^\s*[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+
+
+def _local_images_only(element: str, attribute: str, value: str) -> str | None:
+    """An image's source must be a file of the site's: one from the network would have every
+    reader's browser fetch it from there (the check refuses such images; this holds whatever it misses)."""
+    outside = _HAS_SCHEME.match(value) or value.lstrip().startswith(("/", "\\"))
+    return None if element == "img" and attribute == "src" and outside else value
+
+
 def _sanitise(fragment: str) -> str:
     return nh3.clean(fragment, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
-                     link_rel="noopener noreferrer", strip_comments=True)
+                     link_rel="noopener noreferrer", strip_comments=True, attribute_filter=_local_images_only)
 
 
 @lru_cache(maxsize=1)

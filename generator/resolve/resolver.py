@@ -10,7 +10,7 @@ from functools import partial
 from types import MappingProxyType
 from typing import AbstractSet, Any, Callable, Hashable, Iterator, Mapping, NamedTuple
 
-from generator.images import IMAGE_SUFFIXES, LOGO_SUFFIXES, published_image, shown_images
+from generator.images import IMAGE_SUFFIXES, LOGO_SUFFIXES, drawn_sources, published_image, shown_images
 from generator.model.blocks import BLOCKS, block_problem, find_blocks
 from generator.speed.memo import no_memo
 from generator.model import Framework, Site
@@ -147,11 +147,13 @@ def check_markdown_targets(text: str | None, record_path: str, line: int | Calla
     line_of = _LineOf(text, line)
     # Reference-style targets: ![alt][chart] ... [chart]: http://... are checked at the definition.
     definitions = {m.group(1).strip().lower(): m for m in _MD_DEFINITION.finditer(text)}
+    images: set[str] = set()        # the image targets checked here
     for _, bang, inside, label in bracketed(text, MD_REFERENCE_TAIL):
         definition = definitions.get((label.group(1) or inside).strip().lower())
         if definition is not None:
             problems += _check_target(definition.group(2), bang == "!", record_path,
                                       partial(line_of, definition.start()), field, known)
+            images |= {definition.group(2)} if bang else set()
     for start, bang, inside, after in bracketed(text, MD_TARGET_TAIL):
         if bang and not inside.strip():
             # Papers are tagged PDFs and pages meet WCAG: every image needs words.
@@ -159,9 +161,17 @@ def check_markdown_targets(text: str | None, record_path: str, line: int | Calla
                                     "an image has no alternative text",
                                     "write what it shows between the brackets: ![Ratings by standard](...)"))
         problems += _check_target(after.group(1), bang == "!", record_path, partial(line_of, start), field, known)
+        images |= {after.group(1)} if bang else set()
     for match in _RAW_SRC.finditer(text):
         problems += _check_target(match.group(2), match.group(1).lower() == "src", record_path,
                                   partial(line_of, match.start()), field, known)
+        images |= {match.group(2)} if match.group(1).lower() == "src" else set()
+    if "![" in text or "<img" in text.lower():
+        # What the renderer draws, read from its HTML: an image these patterns miss (brackets
+        # in its alternative text) would otherwise go unchecked, and be fetched from anywhere.
+        for source in drawn_sources(text):
+            if source not in images:
+                problems += _check_target(source, True, record_path, partial(line_of, 0), field, known)
     return problems
 
 
