@@ -190,3 +190,19 @@ def test_a_site_built_as_of_an_earlier_day_has_each_paper_as_issued(tmp_path):
     text = flat("\n".join(texts(pack)))
     assert "Progress as at 4 March 2021: 11 not started; 0 overdue." in text
     assert "1 August 2021" not in text
+
+
+def test_a_welsh_councils_meeting_is_issued_three_clear_days_before_by_default():
+    """s.100B(3) of the Local Government Act 1972 asks for three clear days; SI 2002/715 made it
+    five for councils in England only. A Welsh council was given England's five, and its papers
+    an issue day two days earlier than the law asks."""
+    from generator.model import Council, Meeting
+    from generator.plan.issue import clear_days, issue_date
+
+    welsh = Council(name="Conwy County Borough Council", nation="wales")
+    english = Council(name="Torbay Council")
+    assert (clear_days(welsh), clear_days(english), clear_days(None)) == (3, 5, 5)
+    assert clear_days(Council(name="Conwy County Borough Council", nation="wales", clear_days=7)) == 7
+    # Friday 15 March 2024: three clear days (12-14 March) after Monday 11 March.
+    meeting = Meeting(council="conwy", committee="Scrutiny", date="2024-03-15", items=[{"number": 1, "title": "Plan"}])
+    assert issue_date(meeting, clear_days(welsh)) == dt.date(2024, 3, 11)

@@ -46,8 +46,8 @@ class Council(BaseModel):
     address: list[Text] = Field([], description="address lines, for covering letters")
     website: str | None = Field(None, pattern=r"^https?://\S+$", description="the council's website")
     clerk: Contact | None = Field(None, description="the clerk named on covering letters (name, telephone, email)")
-    clear_days: int = Field(5, ge=0, le=60, description="papers are issued this many clear days before a meeting "
-                                                         "without an issued date (5 in England)")
+    clear_days: int | None = Field(None, ge=0, le=60, description="papers are issued this many clear days before a "
+                                   "meeting without an issued date (default: 5 in England, 3 in Wales)")
     duplex: TrueOrFalse = Field(False, description="packs printed double-sided, each paper on a right-hand page")
     paper_style: PaperStyle = Field(PaperStyle.HEADING_BLOCK, description="front_sheet | heading_block")
     paragraph_numbering: ParagraphNumbering = Field(ParagraphNumbering.CONTINUOUS, description="sections | continuous")
