@@ -77,7 +77,7 @@ def drawn_sources(text: str) -> list[str]:
     if markdown_excesses(text):
         return []          # an excessive text is shown as words, with no image (render.markdown)
     found = _ImageSources()
-    found.feed(_images_of(text))
+    found.feed(_images_of(text.strip()))        # the renderer reads every field stripped
     found.close()
     return found.sources
 

@@ -283,3 +283,16 @@ def test_an_image_from_the_network_is_refused_whatever_its_alternative_text(writ
     assert [(p.line, p.message.split(";")[0]) for p in problems] == [
         (7, f"the image '{written.split('](')[1][:-1]}' is outside the site")]
     assert "tracker.example" not in markdown_block(written)     # and the page never asks for it
+
+
+def test_a_report_body_is_read_for_images_paragraph_by_paragraph_as_its_page_draws_it(tmp_path):
+    """The page renders each paragraph of a body apart, so an indented paragraph is no code
+    block there and its image is drawn: it was read whole for images, found in a code block,
+    and not served (a broken image, and a false leak in the audit; helper-54)."""
+    root = copy_site(tmp_path)
+    _show(root, DERBY_REPORT, "    ![Indented chart](attachments/indented.png)", {"indented.png": _png(6)})
+    build(root)
+    page = root / "output/site/reports/derby-yjs-inspection-outcome/index.html"
+    sources = [src for src in parse_page(page).links if src.endswith("indented.png")]
+    assert [(src, (page.parent / src).resolve().read_bytes()) for src in sources] == [
+        ("../../attachments/indented.png", _png(6))]

@@ -6,6 +6,7 @@ from enum import Enum
 
 from pydantic import BaseModel, Field
 
+from generator.model.blocks import BLOCK_LINE
 from generator.model.council import Contact
 from generator.model.types import RECORD_CONFIG, Date, Ident, LocalDateTime, Status, StatusField, Text, TrueOrFalse
 
@@ -79,3 +80,45 @@ class ReportFrontMatter(BaseModel):
     signed_by: Signatory | None = None
     status: StatusField = Status.PUBLISHED
     embargo_until: LocalDateTime | None = None
+
+
+def body_sections(body: str) -> list[tuple[str, list[str]]]:
+    """(heading, lines) of each section of a report's body: a `## ` line starts one, and what
+    comes before the first is a section without a heading."""
+    sections: list[tuple[str, list[str]]] = []
+    heading, lines = "", []
+    for line in body.splitlines():
+        if line.startswith("## "):
+            if heading or any(l.strip() for l in lines):
+                sections.append((heading, lines))
+            heading, lines = line[3:].strip().strip("#").strip(), []
+        else:
+            lines.append(line)
+    if heading or any(l.strip() for l in lines):
+        sections.append((heading, lines))
+    return sections
+
+
+def body_chunks(lines: list[str]) -> list[str]:
+    """A section's blank-line separated chunks, each read as Markdown of its own; a [[block]]
+    line is always a chunk of its own."""
+    chunks, current = [], []
+    for line in lines:
+        if BLOCK_LINE.match(line.strip()):
+            if current:
+                chunks.append("\n".join(current))
+            chunks.append(line.strip())
+            current = []
+        elif line.strip():
+            current.append(line)
+        elif current:
+            chunks.append("\n".join(current))
+            current = []
+    if current:
+        chunks.append("\n".join(current))
+    return chunks
+
+
+def body_markdown(body: str) -> list[str]:
+    """Each piece of a report's body that is read as Markdown, as its page and paper read it."""
+    return [chunk for _, lines in body_sections(body) for chunk in body_chunks(lines) if not BLOCK_LINE.match(chunk)]

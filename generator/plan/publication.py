@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import Iterator, Mapping
 
 from generator.images import shown_images
+from generator.model.report import body_markdown
 from generator.model.types import Status
 from generator.resolve.corpus import (Corpus, Entry, InspectionView, ItemView, MeetingView, ReportView,
                                       ServiceView)
@@ -110,7 +111,8 @@ def _texts_besides_plans(corpus: Corpus) -> Iterator[str | None]:
             yield from (findings.summary, *findings.strengths, *findings.areas_for_improvement)
     for view in corpus.reports.values():
         recommendations = view.front.recommendations
-        yield from (view.body, *recommendations.for_decision, *recommendations.for_noting)
+        # as its page reads it: each paragraph apart (an indented one is no code block there)
+        yield from (*body_markdown(view.body or ""), *recommendations.for_decision, *recommendations.for_noting)
     yield from (view.meeting.note for view in corpus.meetings.values())
 
 

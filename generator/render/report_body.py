@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from generator.model.blocks import BLOCK_LINE
 from generator.model.council import ParagraphNumbering
+from generator.model.report import body_chunks, body_sections
 from generator.render.markdown import markdown_block
 
 _LIST_OR_TABLE = re.compile(r"^\s*([-*+]|\d+[.)]|\|)\s?")
@@ -35,25 +36,6 @@ class Section:
     paragraphs: tuple[Paragraph, ...]
 
 
-def _chunks(lines: list[str]) -> list[str]:
-    """Blank-line separated chunks; a [[block]] line is always a chunk of its own."""
-    chunks, current = [], []
-    for line in lines:
-        if BLOCK_LINE.match(line.strip()):
-            if current:
-                chunks.append("\n".join(current))
-            chunks.append(line.strip())
-            current = []
-        elif line.strip():
-            current.append(line)
-        elif current:
-            chunks.append("\n".join(current))
-            current = []
-    if current:
-        chunks.append("\n".join(current))
-    return chunks
-
-
 def _anchor(text: str, used: set[str]) -> str:
     base = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
     anchor, n = base, 2
@@ -68,17 +50,7 @@ def number_body(body: str, style: ParagraphNumbering,
     """Split and number a body. `insert_after_first` adds generated sections (heading,
     paragraphs of plain text) after the first section, as Dudley puts its
     Recommendations after Purpose."""
-    raw_sections: list[tuple[str, list[str]]] = []
-    heading, lines = "", []
-    for line in body.splitlines():
-        if line.startswith("## "):
-            if heading or any(l.strip() for l in lines):
-                raw_sections.append((heading, lines))
-            heading, lines = line[3:].strip().strip("#").strip(), []
-        else:
-            lines.append(line)
-    if heading or any(l.strip() for l in lines):
-        raw_sections.append((heading, lines))
+    raw_sections = body_sections(body)
     if insert_after_first:
         position = 1 if raw_sections else 0
         for offset, (title, paragraphs) in enumerate(insert_after_first):
@@ -90,7 +62,7 @@ def number_body(body: str, style: ParagraphNumbering,
     for index, (title, lines) in enumerate(raw_sections, start=1):
         paragraphs = []
         within = 0
-        for chunk in _chunks(lines):
+        for chunk in body_chunks(lines):
             block = BLOCK_LINE.match(chunk)
             if block:
                 paragraphs.append(Paragraph(None, Markup(""), (block.group(1), block.group(2))))
