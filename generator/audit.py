@@ -27,8 +27,8 @@ from generator.images import image_paths, shown_images
 from generator.load.files import RECORD_FOLDERS
 from generator.model import ActionPlan
 from generator.plan.outputs import Plan
-from generator.plan.publication import page_texts, public_papers
-from generator.resolve.corpus import AttachmentView, Corpus, InspectionView
+from generator.plan.publication import inspection_texts, page_texts, public_papers
+from generator.resolve.corpus import AttachmentView, Corpus
 from generator.write import spare_path
 from generator.write.manifest import manifest_path
 
@@ -133,14 +133,6 @@ def _sentences(*texts: str | None, shown_anyway: str = "") -> list[str]:
     return found
 
 
-def _inspection_texts(view: InspectionView) -> list[str | None]:
-    model = view.inspection
-    texts = [model.introduction] + [r.text for r in view.recommendations]
-    for findings in model.domains.values():
-        texts += [findings.summary, *findings.strengths, *findings.areas_for_improvement]
-    return texts
-
-
 def _plan_texts(plan: ActionPlan) -> list[str | None]:
     return [plan.title, *[text for a in plan.actions for text in (a.action, a.how, a.outcome)],
             *[u.note for a in plan.actions for u in a.updates]]
@@ -179,7 +171,7 @@ def shared_with(public: Corpus) -> dict[str, str]:
     """sentence -> the public record (kind:id, or attachment:path) whose own text has it:
     a withheld record's sentence found on a public page may be wording the two share."""
     owners: dict[str, str] = {}
-    sources = [(f"inspection:{iid}", _inspection_texts(view)) for iid, view in public.inspections.items()]
+    sources = [(f"inspection:{iid}", inspection_texts(view)) for iid, view in public.inspections.items()]
     sources += [(f"action_plan:{pid}", _plan_texts(view.plan)) for pid, view in public.action_plans.items()]
     sources += [(f"report:{rid}", [view.body]) for rid, view in public.reports.items()]
     sources += [(f"attachment:{ref}", [public.attachments[ref].text]) for ref in sorted(_public_files(public))
@@ -257,7 +249,7 @@ def fingerprints(full: Corpus, public_plan: Plan, public_text: str = "", withhel
         if title and not any(title in shown for shown in public_titles) and _plain(title) not in public_text:
             strings.append(_normalise(title))
         if item.kind == "inspection" and item.id in full.inspections:
-            strings += _sentences(*_inspection_texts(full.inspections[item.id]), shown_anyway=public_text)
+            strings += _sentences(*inspection_texts(full.inspections[item.id]), shown_anyway=public_text)
         elif item.kind == "action_plan" and item.id in full.action_plans:
             strings += _sentences(*_plan_texts(full.action_plans[item.id].plan), shown_anyway=public_text)
         elif item.kind == "report" and item.id in full.reports:

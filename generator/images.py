@@ -32,10 +32,9 @@ import xml.parsers.expat as expat
 from functools import lru_cache
 from html.parser import HTMLParser
 
-import markdown as md
 import nh3
 
-from generator.markdown_limits import MARKDOWN_EXTENSIONS, markdown_excesses
+from generator.markdown_limits import converted_html
 from generator.problems import Problem, Severity
 
 # What a file's name promises, and the formats its bytes may then be.
@@ -74,31 +73,17 @@ def shown_images(text: str | None) -> set[str]:
 def drawn_sources(text: str) -> list[str]:
     """The source of every image a Markdown or HTML text draws, as the pages' renderer reads
     it, wherever it points (the check refuses those from outside content/)."""
-    if markdown_excesses(text):
-        return []          # an excessive text is shown as words, with no image (render.markdown)
     found = _ImageSources()
     found.feed(_images_of(text.strip()))        # the renderer reads every field stripped
     found.close()
     return found.sources
 
 
-@lru_cache(maxsize=1)
-def _converter() -> md.Markdown:
-    return md.Markdown(extensions=list(MARKDOWN_EXTENSIONS), output_format="html")
-
-
 @lru_cache(maxsize=4096)
 def _images_of(text: str) -> str:
-    """The <img> elements of the HTML the pages' converter makes of `text` (the extensions of
-    `render.markdown`), as nh3 parses it there: one inside a <textarea> or <xmp> is words."""
-    converter = _converter()
-    try:
-        html = converter.convert(text)
-    except RecursionError:
-        return ""
-    finally:
-        converter.reset()
-    return nh3.clean(html, tags={"img"}, attributes={"img": {"src"}}, strip_comments=True)
+    """The <img> elements of the HTML pages show of `text`, as nh3 parses it there: one inside
+    a <textarea> or <xmp> is words."""
+    return nh3.clean(converted_html(text), tags={"img"}, attributes={"img": {"src"}}, strip_comments=True)
 
 
 class _ImageSources(HTMLParser):

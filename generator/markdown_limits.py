@@ -25,8 +25,12 @@ limits are far above what any real report reaches.
 from __future__ import annotations
 
 import bisect
+import html
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+
+import markdown as md
 
 # The Markdown dialect pages and papers are read in (Python-Markdown's extensions): the renderer
 # and the images a page draws (`images.shown_images`) must read a text alike.
@@ -217,3 +221,31 @@ def markdown_excesses(text: str) -> list[Excess]:
                                    "a '<' before a letter starts an HTML tag, which must end with '>' and be "
                                    "closed: write &lt; for a '<' that starts no tag"))
     return excesses
+
+
+@lru_cache(maxsize=1)
+def _converter() -> md.Markdown:
+    # One converter per process, reset after each text: building one costs more than
+    # converting a typical field (its extensions compile dozens of patterns).
+    return md.Markdown(extensions=list(MARKDOWN_EXTENSIONS), output_format="html")
+
+
+def _as_text(text: str) -> str:
+    """`text` shown as the words it is, in paragraphs, with no Markdown read."""
+    return "".join(f"<p>{html.escape(p.strip(), quote=False)}</p>" for p in text.split("\n\n") if p.strip())
+
+
+def converted_html(text: str) -> str:
+    """The HTML Python-Markdown makes of `text`, headings as written, not yet sanitised: what
+    pages and papers show, and what the images a page draws are read from."""
+    if markdown_excesses(text):
+        # Checked content never comes here (it is an error at its line): the reader would
+        # take minutes, or recurse past Python's limit, so the text is shown as it is.
+        return _as_text(text)
+    converter = _converter()
+    try:
+        return converter.convert(text)
+    except RecursionError:
+        return _as_text(text)
+    finally:
+        converter.reset()

@@ -102,13 +102,18 @@ def page_texts(corpus: Corpus) -> Iterator[str | None]:
             yield from (action.action, action.how, action.outcome, *(u.note for u in action.updates))
 
 
+def inspection_texts(view: InspectionView) -> list[str | None]:
+    """An inspection's Markdown texts: its introduction, recommendations and findings."""
+    model = view.inspection
+    texts = [model.introduction] + [r.text for r in view.recommendations]
+    for findings in model.domains.values():
+        texts += [findings.summary, *findings.strengths, *findings.areas_for_improvement]
+    return texts
+
+
 def _texts_besides_plans(corpus: Corpus) -> Iterator[str | None]:
     for view in corpus.inspections.values():
-        model = view.inspection
-        yield model.introduction
-        yield from (r.text for r in view.recommendations)
-        for findings in model.domains.values():
-            yield from (findings.summary, *findings.strengths, *findings.areas_for_improvement)
+        yield from inspection_texts(view)
     for view in corpus.reports.values():
         recommendations = view.front.recommendations
         # as its page reads it: each paragraph apart (an indented one is no code block there)

@@ -13,11 +13,10 @@ import html
 import re
 from functools import lru_cache
 
-import markdown as md
 import nh3
 from markupsafe import Markup
 
-from generator.markdown_limits import MARKDOWN_EXTENSIONS, markdown_excesses
+from generator.markdown_limits import converted_html
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "blockquote", "code", "pre",
                 "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "caption",
@@ -91,37 +90,10 @@ def _sanitise(fragment: str) -> str:
                      link_rel="noopener noreferrer", strip_comments=True, attribute_filter=_local_images_only)
 
 
-@lru_cache(maxsize=1)
-def _converter() -> md.Markdown:
-    # One converter per process, reset after each text: building one costs more than
-    # converting a typical field (its extensions compile dozens of patterns).
-    return md.Markdown(extensions=list(MARKDOWN_EXTENSIONS), output_format="html")
-
-
-def _as_text(text: str) -> str:
-    """`text` shown as the words it is, in paragraphs, with no Markdown read."""
-    return "".join(f"<p>{html.escape(p.strip(), quote=False)}</p>" for p in text.split("\n\n") if p.strip())
-
-
-def _converted(text: str) -> str:
-    """The HTML Python-Markdown makes of `text`, headings as written, not yet sanitised."""
-    if markdown_excesses(text):
-        # Checked content never comes here (it is an error at its line): the reader would
-        # take minutes, or recurse past Python's limit, so the text is shown as it is.
-        return _as_text(text)
-    converter = _converter()
-    try:
-        return converter.convert(text)
-    except RecursionError:
-        return _as_text(text)
-    finally:
-        converter.reset()
-
-
 @lru_cache(maxsize=65536)
 def markdown_html(text: str) -> str:
     """The HTML Python-Markdown makes of `text` (headings shifted under the page's own), cached."""
-    out = _converted(text)
+    out = converted_html(text)
     # Headings inside a record field sit under the page's own h2/h3: shift them down.
     out = re.sub(r"<(/?)h1>", r"<\1h3>", out)
     out = re.sub(r"<(/?)h2>", r"<\1h3>", out)
@@ -140,7 +112,7 @@ def markdown_document(text: str | None) -> Markup:
     """
     if not text:
         return Markup("")
-    out = _converted(text.strip())
+    out = converted_html(text.strip())
     levels = sorted({int(m.group(2)) for m in _HEADING_TAG.finditer(out)})
     level_for = {level: min(2 + rank, 6) for rank, level in enumerate(levels)}
     out = _HEADING_TAG.sub(lambda m: f"<{m.group(1)}h{level_for[int(m.group(2))]}>", out)
