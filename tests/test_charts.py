@@ -67,10 +67,24 @@ def test_no_label_prints_over_another(dudley_charts, key):
         assert not overlap(box(*a), box(*b)), (a[4], b[4])
 
 
+def marks(series: ET.Element) -> list[str]:
+    """The shape of each point mark of a series' group (its legend's last): 'circle',
+    'rect', or 'polygon/N' for N corners."""
+    shapes = []
+    for element in series:
+        tag = element.tag.removeprefix(SVG)
+        if tag == "polygon":
+            shapes.append(f"polygon/{len(element.get('points').split())}")
+        elif tag in ("circle", "rect"):
+            shapes.append(tag)
+    return shapes
+
+
 def test_a_year_and_a_quarter_are_separate_marks_but_two_years_are_a_line(dudley_charts):
     reoffending, entrants = dudley_charts["reoffending_frequency"], dudley_charts["first_time_entrants"]
     assert not list(reoffending.iter(f"{SVG}polyline"))            # Jan-Dec 2018, then Oct-Dec 2018
-    assert len(list(reoffending.iter(f"{SVG}circle"))) == 8         # Dudley and three comparators, twice
+    # Dudley and three comparators, twice each (and once more in the legend)
+    assert [len(marks(series)) - 1 for series in reoffending.iter(f"{SVG}g")] == [2, 2, 2, 2]
     assert len(list(entrants.iter(f"{SVG}polyline"))) == 1           # Dudley: 2018, then 2019
 
 
@@ -82,3 +96,13 @@ def test_nice_scale_reaches_the_highest_value_in_round_steps():
         top, step = charts.nice_scale(highest)
         assert top >= highest and round(top / step) <= 6
         assert f"{step / 10 ** math.floor(math.log10(step)):g}" in ("1", "2", "2.5", "5")
+
+
+def test_series_are_told_apart_by_the_shape_of_their_points_not_colour_alone(dudley_charts):
+    # WCAG 1.4.1: the re-offending chart has no lines (a year, then a quarter), so four series
+    # of lone points would differ only in colour. Each series' points and its legend share one
+    # shape, and no two series share a shape.
+    reoffending = dudley_charts["reoffending_frequency"]
+    shapes = [set(marks(series)) for series in reoffending.iter(f"{SVG}g")]
+    assert len(shapes) == 4 and all(len(shape) == 1 for shape in shapes)
+    assert len(set.union(*shapes)) == 4

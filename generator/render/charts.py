@@ -19,6 +19,8 @@ RATING_COLOURS = {"Outstanding": "#00703c", "Good": "#1d70b8", "Requires improve
                   "Inadequate": "#b10e1e"}
 SERIES_COLOURS = ["#1d4f91", "#b35a00", "#00703c", "#6f2c91"]
 SERIES_DASHES = ["", "6 3", "2 3", "8 3 2 3"]
+# A point's mark: a period drawn alone has no line, so its dash cannot tell the series apart.
+SERIES_MARKERS = ["circle", "square", "triangle", "diamond"]
 INK = "#0b0c0c"
 GRID = "#b1b4b6"
 
@@ -110,11 +112,24 @@ def spread(positions: Sequence[float], gap: float, low: float, high: float) -> l
     return out
 
 
+def marker(shape: str, cx: float, cy: float, colour: str) -> str:
+    """One point of a series, in the series' shape (SERIES_MARKERS) as well as its colour."""
+    if shape == "square":
+        return f'<rect x="{cx - 3.5:.1f}" y="{cy - 3.5:.1f}" width="7" height="7" fill="{colour}"/>'
+    if shape == "triangle":
+        corners = ((cx, cy - 5), (cx + 4.5, cy + 3.5), (cx - 4.5, cy + 3.5))
+    elif shape == "diamond":
+        corners = ((cx, cy - 5), (cx + 5, cy), (cx, cy + 5), (cx - 5, cy))
+    else:
+        return f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="4" fill="{colour}"/>'
+    return f'<polygon points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in corners)}" fill="{colour}"/>'
+
+
 def line_chart(chart_id: str, title: str, description: str, labels: Sequence[str],
                series: Sequence[Series], width: int = 640, height: int = 260,
                spans: Sequence[object] | None = None) -> Markup:
-    """Lines over periods, one per series, told apart by dash pattern and a text legend
-    as well as colour; every point is labelled with its value when there are few, the labels
+    """Lines over periods, one per series (an SVG group each), told apart by dash pattern,
+    the shape of its points and a text legend as well as colour; every point is labelled with its value when there are few, the labels
     of one period moved apart so that none prints over another. `spans` (one per period,
     e.g. its length in months): a line joins only neighbouring periods of the same span, so a
     year and a quarter are drawn as separate marks, not as a trend."""
@@ -155,6 +170,8 @@ def line_chart(chart_id: str, title: str, description: str, labels: Sequence[str
     for index, s in enumerate(series):
         colour = SERIES_COLOURS[index % len(SERIES_COLOURS)]
         dash = SERIES_DASHES[index % len(SERIES_DASHES)]
+        shape = SERIES_MARKERS[index % len(SERIES_MARKERS)]
+        parts.append("<g>")
         points = [(i, x(i), y(v), v) for i, v in enumerate(s.values) if v is not None]
         runs: list[list[tuple[float, float]]] = []
         for k, (i, px, py, _) in enumerate(points):
@@ -169,7 +186,7 @@ def line_chart(chart_id: str, title: str, description: str, labels: Sequence[str
                 parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5"'
                              f'{dash_attr}/>')
         for i, px, py, v in points:
-            parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="4" fill="{colour}"/>')
+            parts.append(marker(shape, px, py, colour))
             if len(labels) <= 6:
                 parts.append(f'<text x="{px + 6:.1f}" y="{label_y[(index, i)]:.1f}" font-size="11" fill="{INK}">'
                              f'{_esc(_fmt(v))}</text>')
@@ -178,6 +195,8 @@ def line_chart(chart_id: str, title: str, description: str, labels: Sequence[str
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         parts.append(f'<line x1="{legend_x}" y1="{legend_y}" x2="{legend_x + 28}" y2="{legend_y}" '
                      f'stroke="{colour}" stroke-width="2.5"{dash_attr}/>')
+        parts.append(marker(shape, legend_x + 14, legend_y, colour))
         parts.append(f'<text x="{legend_x + 34}" y="{legend_y + 4}" font-size="12" fill="{INK}">{_esc(s.name)}</text>')
+        parts.append("</g>")
     parts.append("</svg>")
     return Markup("".join(parts))
