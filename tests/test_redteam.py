@@ -2003,6 +2003,26 @@ def test_check_warns_when_an_open_paper_is_an_exempt_file_under_another_name(tmp
                      checked.output), checked.output
 
 
+def test_two_empty_files_are_not_one_paper(tmp_path):
+    """An empty exempt placeholder and an empty open paper hold the same (no) bytes, but the
+    open one publishes nothing of the exempt one: no warning that it does."""
+    root = copy_site(tmp_path / "site")
+    attachments = root / "content" / "attachments"
+    (attachments / "exempt-annex-to-follow.md").write_bytes(b"")
+    (attachments / "previous-minutes.md").write_bytes(b"")
+    meeting = root / "content" / "meetings" / "wolverhampton-cabinet-2022-03-16.yaml"
+    text = meeting.read_text(encoding="utf-8").replace(
+        "    title: Minutes of the previous meeting\n",
+        "    title: Minutes of the previous meeting\n    minutes: attachments/previous-minutes.md\n")
+    text += "      - {title: Staffing annex, markdown: attachments/exempt-annex-to-follow.md, exempt: 1}\n"
+    meeting.write_text(text, encoding="utf-8")
+
+    checked = run(root, "check")
+
+    assert "exempt-annex-to-follow.md" in meeting.read_text(encoding="utf-8")
+    assert "the same bytes" not in checked.output, checked.output
+
+
 @pytest.mark.parametrize("exempt_as", ["a Part 2 item's minutes", "an exempt appendix"])
 def test_check_warns_when_a_file_given_as_exempt_is_an_open_paper_too(tmp_path, exempt_as):
     """The same file given as exempt and as an open item's paper is published with the open

@@ -32,6 +32,8 @@ from generator.validate import Record, Records
 # (key, compute) -> compute(), or an earlier build's result for the same key (`CheckMemo.part`)
 PerRecord = Callable[[Hashable, Callable[[], Any]], Any]
 
+# The digest of a file with nothing in it: two such files are not one paper.
+EMPTY_FILE_DIGEST = hashlib.sha256(b"").hexdigest()
 EXEMPT_PARAGRAPHS = {Nation.ENGLAND: range(1, 8), Nation.WALES: range(12, 19)}
 
 # Markdown images and links, ![alt](target) / [text](target), and references, ![alt][label]:
@@ -606,9 +608,10 @@ def _exempt_file(check: _Checker, rec: Record, field: tuple, ref: str, open_pape
 
 
 def _open_papers_by_bytes(opened: set[tuple[str, str]], attachments: Mapping) -> dict[str, str]:
-    """digest -> a file an open item gives with those bytes."""
+    """digest -> a file an open item gives with those bytes (an empty file publishes nothing,
+    so two empty files are not one paper)."""
     return {attachments[ref].digest: ref for kind, ref in sorted(opened)
-            if kind == "file" and ref in attachments}
+            if kind == "file" and ref in attachments and attachments[ref].digest != EMPTY_FILE_DIGEST}
 
 
 def _open_paper_of(opened: set[tuple[str, str]], by_bytes: Mapping[str, str], attachments: Mapping,
