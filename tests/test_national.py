@@ -22,6 +22,7 @@ from urllib.parse import parse_qs
 import pytest
 
 from generator.build import check_site
+from generator.render.national import comparison
 from national_helpers import (RATINGS, TABLE, day_of, expected_framework, expected_record,
                               import_file, load, records, table_rows)
 from site_helpers import AS_OF, build, copy_site, pdf_texts, flat, visible_text
@@ -440,3 +441,14 @@ def test_an_imported_service_named_as_its_council_is_not_named_twice(national):
     assert ">Portsmouth</a></dd>" in text and "Portsmouth (Portsmouth)" not in text
     torbay = page(national, "inspections/torbay-2021/index.html")
     assert "</a> (Torbay Council)</dd>" in torbay
+
+
+def test_a_paper_issued_in_the_month_its_inspection_was_published_counts_that_inspection(tmp_path):
+    # Derby's record gives only the month HMIP published it (September 2025); a paper about it
+    # issued on 24 September 2025 states its rating, so it must count it among the inspections.
+    corpus = check_site(REPO, AS_OF.date()).corpus
+    compared = comparison(corpus, "derby-2025", dt.date(2025, 9, 24))
+    assert (compared.inspected, compared.rated, compared.good) == (1, 1, 1)
+    assert compared.sentence == ("Of the 1 service inspected under the HMIP youth justice inspection framework "
+                                 "(from 2025), 1 (100%) was rated Good or Outstanding; Derby YJS was rated "
+                                 "Outstanding.")

@@ -286,11 +286,15 @@ def published_by(view: InspectionView, day: dt.date) -> bool:
 
 def comparison(corpus: Corpus, iid: str, day: dt.date) -> Comparison | None:
     """The report's inspection against all inspections under the same framework published on or
-    before `day`: a paper's issue date, so that the paper says what was true when it was issued."""
+    before `day`: a paper's issue date, so that the paper says what was true when it was issued.
+    The report's own inspection is always among them: the paper states its rating, and a record
+    giving only the month it was published (Derby's, September 2025) is not 'published by' a day
+    within that month."""
     view = corpus.inspections.get(iid)
     if view is None:
         return None
-    peers = [v for v in corpus.inspections.values() if v.framework_id == view.framework_id and published_by(v, day)]
+    peers = [v for v in corpus.inspections.values()
+             if v.framework_id == view.framework_id and (v.id == iid or published_by(v, day))]
     counts = rating_counts(peers)
     rated = sum(counts[r] for r in RATINGS_HIGH_FIRST)
     return Comparison(view, corpus.services[view.service_id].service.short_name,
