@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import calendar
 import csv
+import dataclasses
 import datetime as dt
 import html
 import json
 import re
 import shutil
+import types
 from collections import Counter
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -452,3 +454,13 @@ def test_a_paper_issued_in_the_month_its_inspection_was_published_counts_that_in
     assert compared.sentence == ("Of the 1 service inspected under the HMIP youth justice inspection framework "
                                  "(from 2025), 1 (100%) was rated Good or Outstanding; Derby YJS was rated "
                                  "Outstanding.")
+
+
+def test_a_comparison_with_no_overall_rating_recorded_says_so_rather_than_a_share_of_none():
+    # helper-43: with no rating recorded among those counted, the sentence printed "0 ()".
+    corpus = check_site(REPO, AS_OF.date()).corpus
+    derby = comparison(corpus, "derby-2025", dt.date(2025, 9, 24))
+    unrated = dataclasses.replace(derby, view=types.SimpleNamespace(overall_rating=None), rated=0, good=0)
+    assert unrated.sentence == ("No overall rating is recorded for the 1 service inspected under the HMIP youth "
+                                "justice inspection framework (from 2025); Derby YJS's overall rating is not "
+                                "recorded.")

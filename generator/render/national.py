@@ -269,9 +269,13 @@ class Comparison:
         """'Of 83 services inspected under ..., 50 (60%) were rated Good or Outstanding; Torbay
         YOT was rated Requires improvement.'"""
         whose = "" if self.rated == self.inspected else " whose overall rating is recorded"
-        text = (f"Of the {self.rated} service{'s' if self.rated != 1 else ''} inspected under the {self.framework}"
-                f"{whose}, {self.good} ({self.good_share}) {'were' if self.good != 1 else 'was'} rated Good or "
-                "Outstanding")
+        if self.rated:
+            text = (f"Of the {self.rated} service{'s' if self.rated != 1 else ''} inspected under the "
+                    f"{self.framework}{whose}, {self.good} ({self.good_share}) {'were' if self.good != 1 else 'was'} "
+                    "rated Good or Outstanding")
+        else:           # no share of none: say that none is recorded
+            which = "the 1 service" if self.inspected == 1 else f"any of the {self.inspected} services"
+            text = f"No overall rating is recorded for {which} inspected under the {self.framework}"
         rating = self.view.overall_rating
         return text + (f"; {self.service} was rated {rating.value}." if rating else
                        f"; {self.service}'s overall rating is not recorded.")
