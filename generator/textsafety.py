@@ -28,6 +28,16 @@ NONCHARACTERS = "\ufdd0-\ufdef" + "".join(chr(plane * 0x10000 + 0xFFFE) + chr(pl
 _NEVER = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff" + NONCHARACTERS
 BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
 
+# OWASP, "CSV Injection": a spreadsheet reads a cell that begins with one of these as a
+# formula (=HYPERLINK(...), +cmd|...!A0, @SUM(...)), or strips the tab or return and then does.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def unescaped_cell(text: str) -> str:
+    """A CSV cell as it was before the `'` that keeps a spreadsheet from running it
+    (`render.data.spreadsheet_cell`): what Scrutiny exports imports again unchanged."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
+
 _IN_PROSE = re.compile(f"[{_NEVER}]")                    # text of several lines
 _IN_LINE = re.compile(f"[{_NEVER}\r{BIDI_CONTROLS}]")    # text of one line
 # Any of them written straight into a file (a carriage return there only ends a line).

@@ -10,6 +10,8 @@ import pytest
 from openpyxl import Workbook
 
 from generator.render.data import spreadsheet_cell
+from generator.textsafety import unescaped_cell
+from national_helpers import import_file, records
 from site_helpers import build
 
 SERVICE = '=HYPERLINK("http://example.com/x","click")'
@@ -58,3 +60,23 @@ def test_a_cell_that_begins_like_a_formula_gains_a_single_quote(text):
 @pytest.mark.parametrize("value", ["-1.5", "+3", "-12", "16", 16, 87.5, "Torbay YOT", "", "3 - 1"])
 def test_a_number_or_plain_text_is_written_as_it_is(value):
     assert spreadsheet_cell(value) == value
+
+
+def test_a_name_like_a_formula_imports_again_as_it_was_named(tmp_path, make_site):
+    """ratings.csv writes such a name with a `'` before it; importing the file again must not
+    make the `'` part of the name (helper-43)."""
+    rated = FILES["inspections/torbay-2021.yaml"] + "overall: {rating: Good}\n"     # a row imports with one
+    root = make_site(tmp_path / "site", {**FILES, "inspections/torbay-2021.yaml": rated})
+    build(root)
+    empty = tmp_path / "empty"
+    (empty / "content").mkdir(parents=True)
+    (empty / "content" / "site.yaml").write_text("title: Round trip\norganisation: Test\n", encoding="utf-8")
+    run = import_file(empty, root / "output/site/data/ratings.csv")
+    assert run.returncode == 0, run.stderr
+    assert [service["name"] for service in records(empty, "services").values()] == [SERVICE]
+    assert [council["name"] for council in records(empty, "councils").values()] == [COUNCIL]
+
+
+@pytest.mark.parametrize("text", [SERVICE, COUNCIL, "-cmd", "@SUM(A1)", "\tx", "'quoted'", "it's", "-1.5"])
+def test_a_cell_comes_back_from_its_spreadsheet_form_unchanged(text):
+    assert unescaped_cell(spreadsheet_cell(text)) == text

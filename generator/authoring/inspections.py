@@ -46,7 +46,7 @@ from generator.model.inspection import NOT_RATED, imported_digest
 from generator.model.types import Rating, parse_local_datetime, parse_rating
 from generator.problems import Problem, Severity
 from generator.rules import hmip
-from generator.textsafety import printable
+from generator.textsafety import printable, unescaped_cell
 from generator.validate import validate_document
 
 INSPECTORATE = "HM Inspectorate of Probation"
@@ -105,7 +105,8 @@ def read_csv_utf8(path: Path, shown: str) -> Sheet:
     except csv.Error:
         dialect = csv.excel
     try:
-        rows = [[Cell(value) for value in row] for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+        rows = [[Cell(unescaped_cell(value)) for value in row]
+                for row in csv.reader(io.StringIO(text, newline=""), dialect)]
     except csv.Error as error:
         raise ImportFailed([RowProblem(shown, 1, 0, Severity.ERROR, "", f"the file is not CSV ({error})")]) from None
     return Sheet(path.stem, rows, excel=False)

@@ -38,6 +38,7 @@ from generator.load.files import ID_PATTERN
 from generator.model.action_plan import ActionPlan
 from generator.model.types import LONDON, RAG, parse_local_datetime, parse_rag
 from generator.problems import did_you_mean
+from generator.textsafety import unescaped_cell
 from generator.validate import validate_document
 
 # --------------------------------------------------------------------------- columns
@@ -236,7 +237,8 @@ def read_csv(path: Path) -> list[Sheet]:
         dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    rows = [[Cell(value) for value in row] for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+    rows = [[Cell(unescaped_cell(value)) for value in row]
+            for row in csv.reader(io.StringIO(text, newline=""), dialect)]
     return [Sheet(path.stem, rows, excel=False)]
 
 

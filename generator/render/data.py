@@ -21,6 +21,7 @@ from generator.speed.memo import MatchMemo
 from generator.plan.outputs import Plan
 from generator.render.markdown import plain_text
 from generator.resolve.corpus import Corpus, InspectionView, StandardResult
+from generator.textsafety import FORMULA_STARTS
 
 
 def _rating(value) -> str | None:
@@ -89,9 +90,6 @@ def _dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-# OWASP, "CSV Injection": a spreadsheet reads a cell that begins with one of these as a
-# formula (=HYPERLINK(...), +cmd|...!A0, @SUM(...)), or strips the tab or return and then does.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
 
 
