@@ -232,6 +232,13 @@ def test_a_file_name_that_is_not_an_id_is_an_error(tmp_path, make_site):
         "'Torbay YOT' is not a usable id (the file name is the record's id)")
 
 
+def test_a_file_name_ending_in_a_line_break_is_not_an_id(tmp_path, make_site):
+    root = make_site(tmp_path, {"services/dudley-yos\n.yaml": "name: X\nshort_name: X\ncouncil: torbay\n"})
+    [problem] = load_site(root).problems
+    assert (problem.severity, problem.message) == (
+        Severity.ERROR, "'dudley-yos\n' is not a usable id (the file name is the record's id)")
+
+
 def test_a_file_of_the_wrong_type_in_a_record_folder_is_ignored_with_a_warning(tmp_path, make_site):
     root = make_site(tmp_path, {"inspections/notes.txt": "to do\n"})
     [problem] = load_site(root).problems

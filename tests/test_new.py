@@ -249,7 +249,7 @@ def test_an_unknown_kind_is_a_usage_error(tmp_path, args, make_site, new):
     assert "is not one of 'inspection', 'action-plan', 'meeting', 'report', 'service', 'council'" in result.output
 
 
-@pytest.mark.parametrize("record_id", ["Torbay_2021", "torbay 2021", "2021/torbay", "torbay.yaml"])
+@pytest.mark.parametrize("record_id", ["Torbay_2021", "torbay 2021", "2021/torbay", "torbay.yaml", "dudley\n"])
 def test_an_id_that_cannot_be_a_file_name_is_a_usage_error(tmp_path, record_id, make_site, new):
     root = make_site(tmp_path)
     result = new(root, "council", record_id)
