@@ -132,6 +132,23 @@ def test_a_cell_of_several_lines_left_out_is_a_note_of_one_line_and_writes_no_fi
     assert scrutiny(root, "check").returncode == 0
 
 
+def test_an_area_with_a_long_name_gets_ids_a_build_accepts(tmp_path):
+    area = ("The Royal Borough of Windsor and Maidenhead and Bracknell Forest and Slough and Wokingham "
+            "Joint Youth Justice Partnership")
+    table = tmp_path / NAME
+    table.write_text(f'la_name,publication_date,overall_rating\n"{area}",2024-05-01,Good\n', encoding="utf-8")
+    root = tmp_path / "site"
+    (root / "content").mkdir(parents=True)
+    (root / "content" / "site.yaml").write_text("title: T\norganisation: T\n", encoding="utf-8")
+    run = import_file(root, table)
+    assert run.returncode == 0, run.stderr
+    written = [p.stem for folder in ("inspections", "services", "councils")
+               for p in (root / "content" / folder).glob("*.yaml")]
+    assert len(written) == 3 and all(len(stem) <= 80 for stem in written), written
+    checked = scrutiny(root, "check")
+    assert checked.returncode == 0, checked.stdout
+
+
 def test_a_record_imported_without_its_notes_gets_them_from_the_next_import(imported, tmp_path):
     root = copy_of(imported[0], tmp_path)
     target = root / "content" / "inspections" / "west-sussex-2022.yaml"

@@ -40,7 +40,7 @@ from generator.authoring.spreadsheet import (HEADER_SEARCH_ROWS, Cell, CellError
                                              column_letter, parse_date, read_xlsx, slug, yaml_text)
 from generator.clock import now_in_london
 from generator.load.documents import read_document
-from generator.load.files import ID_PATTERN
+from generator.load.files import ID_MAX_LENGTH, ID_PATTERN
 from generator.model import Council, Framework, Inspection, Service
 from generator.model.inspection import NOT_RATED, imported_digest
 from generator.model.types import Rating, parse_local_datetime, parse_rating
@@ -909,14 +909,20 @@ class Report:
                f"fields left out: {', '.join(fields) if fields else 'none'}"
 
 
+def id_of_length(base: str, ending: str = "") -> str:
+    """`base` then `ending`, `base` cut short where needed so that the whole is no longer than an
+    id may be (a long area's name, or a service's long id with a date after it)."""
+    return base[:ID_MAX_LENGTH - len(ending)].rstrip("-") + ending
+
+
 def _free_id(base: str, taken: Iterable[str]) -> str:
     used = set(taken)
-    if base not in used:
-        return base
+    if id_of_length(base) not in used:
+        return id_of_length(base)
     number = 2
-    while f"{base}-{number}" in used:
+    while id_of_length(base, f"-{number}") in used:
         number += 1
-    return f"{base}-{number}"
+    return id_of_length(base, f"-{number}")
 
 
 def _same_day(recorded: Any, published: str | None) -> bool:
@@ -1107,8 +1113,9 @@ def _record_id(data: dict, item: Built, layout: Layout, taken: set[str]) -> str:
     if layout.name == "ours" and given and ID_PATTERN.match(given) and given not in taken:
         return given
     published = item.published or "undated"
-    for candidate in (f"{data['service']}-{published[:4]}", f"{data['service']}-{published[:7]}",
-                      f"{data['service']}-{published}"):
+    for candidate in (id_of_length(data["service"], f"-{published[:4]}"),
+                      id_of_length(data["service"], f"-{published[:7]}"),
+                      id_of_length(data["service"], f"-{published}")):
         if candidate not in taken:
             return candidate
-    return _free_id(f"{data['service']}-{published}", taken)
+    return _free_id(id_of_length(data["service"], f"-{published}"), taken)

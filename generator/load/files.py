@@ -22,8 +22,9 @@ from generator.problems import Problem, Severity, rel
 MAX_RECORD_BYTES = 2 * 1024 * 1024        # a record is a few KB; 2 MiB is generous
 MAX_ATTACHMENT_BYTES = 64 * 1024 * 1024   # inserted PDFs and images
 
+ID_MAX_LENGTH = 80
 # \Z, not $: a $ also matches before a final line break, which a file name may hold.
-ID_PATTERN = re.compile(r"\A[a-z0-9][a-z0-9-]{0,79}\Z")
+ID_PATTERN = re.compile(rf"\A[a-z0-9][a-z0-9-]{{0,{ID_MAX_LENGTH - 1}}}\Z")
 
 # folder under content/ -> (record kind, file suffixes)
 RECORD_FOLDERS: Mapping[str, tuple[str, tuple[str, ...]]] = MappingProxyType({
