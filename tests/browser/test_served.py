@@ -112,6 +112,20 @@ def test_only_the_prefix_is_served(nginx_site):
     assert _get(nginx_site.url("inspections/"))[0] == 200          # folders serve their index.html
 
 
+def test_a_hidden_file_in_the_served_folder_is_not_served(nginx_site):
+    """A build made with -o into a served folder keeps its bookkeeping in hidden folders
+    (docs/publishing.md): the shipped config denies every hidden name."""
+    hidden = nginx_site.root / ".manifests"
+    hidden.mkdir()
+    try:
+        (hidden / "site.json").write_text("{}", encoding="utf-8")
+        assert _get(nginx_site.url(".manifests/site.json"))[0] == 403
+        assert _get(nginx_site.url("inspections/.manifests"))[0] == 403
+    finally:
+        (hidden / "site.json").unlink()
+        hidden.rmdir()
+
+
 def test_folder_urls_work_in_the_browser(page, nginx_site):
     """A person typing the short address gets the home page, styled (the CSS loaded)."""
     open_page(page, nginx_site.origin + PREFIX.rstrip("/"))
