@@ -115,11 +115,11 @@ def test_only_the_prefix_is_served(nginx_site):
 def test_a_hidden_file_in_the_served_folder_is_not_served(nginx_site):
     """A build made with -o into a served folder keeps its bookkeeping in hidden folders
     (docs/publishing.md): the shipped config denies every hidden name."""
-    hidden = nginx_site.root / ".manifests"
+    hidden = nginx_site.root / ".bookkeeping"       # (.manifests/ itself is there once __national__ is built)
     hidden.mkdir()
     try:
         (hidden / "site.json").write_text("{}", encoding="utf-8")
-        assert _get(nginx_site.url(".manifests/site.json"))[0] == 403
+        assert _get(nginx_site.url(".bookkeeping/site.json"))[0] == 403
         assert _get(nginx_site.url("inspections/.manifests"))[0] == 403
     finally:
         (hidden / "site.json").unlink()
@@ -140,3 +140,54 @@ def test_hosting_example_is_the_config_the_tests_run():
     for placeholder in ("@USER@", "@LISTEN@", "@PREFIX@", "@PREFIX_NO_SLASH@", "@SITE_DIR@", "@RUN_DIR@"):
         assert placeholder in NGINX_TEMPLATE.read_text(encoding="utf-8")
         assert placeholder in readme, f"deploy/README.md does not explain {placeholder}"
+
+
+CSP_REFUSED = "Content Security Policy"      # the words Chromium's console uses for each thing refused
+
+
+def _refused_while(page, action) -> list[str]:
+    """What the browser refused under the page's Content-Security-Policy while `action` ran."""
+    refused: list[str] = []
+
+    def listen(message) -> None:
+        if CSP_REFUSED in message.text:
+            refused.append(message.text)
+
+    page.on("console", listen)
+    try:
+        action()
+    finally:
+        page.remove_listener("console", listen)
+    return refused
+
+
+def test_the_policy_refuses_what_a_page_did_not_get_from_the_site(nginx_site, page):
+    """A page that somehow held a remote image and a script of its own (the sanitiser and the
+    check refuse both): served by the shipped config, the browser fetches and runs neither."""
+    planted = nginx_site.root / "planted.html"
+    planted.write_text('<!DOCTYPE html><html lang="en"><head><title>Planted</title></head><body>'
+                       '<img src="http://127.0.0.2:9/tracker.gif" alt="">'
+                       '<script>window.plantedRan = true;</script></body></html>', encoding="utf-8")
+    try:
+        status, headers, _ = _get(nginx_site.url("planted.html"))
+        assert status == 200 and "img-src 'self'" in headers["Content-Security-Policy"]
+        refused = _refused_while(page, lambda: open_page(page, nginx_site.url("planted.html")))
+        assert page.evaluate("() => window.plantedRan") is None
+        assert any("tracker.gif" in text for text in refused), refused
+        assert any("inline script" in text for text in refused), refused
+    finally:
+        planted.unlink()
+
+
+def test_no_page_of_the_site_breaks_the_policy_and_search_still_works(nginx_site, page):
+    """The pages, their charts and tables, and the search (WebAssembly) under the shipped config's
+    Content-Security-Policy: nothing refused."""
+    def visit_every_page() -> None:
+        for relative in nginx_site.all_pages():
+            open_page(page, nginx_site.url(relative))
+        open_page(page, nginx_site.url("search/index.html"))
+        page.wait_for_selector(".pagefind-ui__search-input")
+        page.fill(".pagefind-ui__search-input", "Torbay")
+        page.locator(".pagefind-ui__result").first.wait_for()
+
+    assert _refused_while(page, visit_every_page) == []
