@@ -206,3 +206,22 @@ def test_a_welsh_councils_meeting_is_issued_three_clear_days_before_by_default()
     # Friday 15 March 2024: three clear days (12-14 March) after Monday 11 March.
     meeting = Meeting(council="conwy", committee="Scrutiny", date="2024-03-15", items=[{"number": 1, "title": "Plan"}])
     assert issue_date(meeting, clear_days(welsh)) == dt.date(2024, 3, 11)
+
+
+def test_an_item_embargoed_past_the_issue_day_stays_to_follow_in_the_pack_built_after_it(tmp_path, make_site):
+    """A full agenda issued on 19 February listed item 2 "(To Follow)": its papers were
+    embargoed until 3 March. Built again on 5 March, the same pack carried them, paged, with
+    its own appendix PDF: the printed agenda is a record; the papers go in a supplementary pack."""
+    root = make_site(tmp_path / "site", {
+        "attachments/review.md": "---\ntitle: Peer review\n---\nThe peer review found strong partnerships.\n",
+        "meetings/m.yaml": ("council: torbay\ncommittee: Board\ndate: 2024-03-01\nissued: 2024-02-19\nitems:\n"
+                            "  - {number: 1, title: Apologies}\n"
+                            "  - {number: 2, title: Review, embargo_until: 2024-03-03,\n"
+                            "     appendices: [{title: Peer review, markdown: attachments/review.md}]}\n")})
+    pack = Path("meetings/m/m-agenda-pack.pdf")
+    build(root, tmp_path / "issued", now=dt.datetime(2024, 2, 20, 9, 0, tzinfo=LONDON), pdf=True)
+    build(root, tmp_path / "later", now=dt.datetime(2024, 3, 5, 9, 0, tzinfo=LONDON), pdf=True)
+    assert (tmp_path / "later" / pack).read_bytes() == (tmp_path / "issued" / pack).read_bytes()
+    text = flat("\n".join(texts(tmp_path / "later" / pack)))
+    assert "2. Review (To Follow)" in text and "strong partnerships" not in text
+    assert not (tmp_path / "later" / "meetings/m/item-2-appendix-1.pdf").exists()

@@ -283,11 +283,13 @@ BEFORE, AFTER = (dt.datetime(2025, 3, 10, hour, tzinfo=LONDON) for hour in (9, 1
 @pytest.mark.parametrize("first, then", [(BEFORE, AFTER), (AFTER, BEFORE)], ids=["released", "back to embargoed"])
 def test_an_item_whose_papers_are_also_another_s_is_shown_as_at_the_moment(tmp_path, first, then) -> None:
     """Item 6's only appendix is item 7's too, so no digest it names changes when its embargo
-    ends: the meeting's page and pack must still be made again, as a cold build makes them."""
+    ends: the meeting's page and pack must still be made again, as a cold build makes them.
+    (The pack is issued on the day the embargo ends, so it carries item 6 once released.)"""
     root = tmp_path / "site"
     shutil.copytree(REPO / "content", root / "content")
     meeting = root / "content" / "meetings" / "dudley-csc-2021-03-17.yaml"
-    meeting.write_text(meeting.read_text(encoding="utf-8") + ITEMS_SHARING_PAPERS, encoding="utf-8")
+    text = meeting.read_text(encoding="utf-8").replace("pack: agenda\n", "pack: agenda\nissued: 2025-03-10\n", 1)
+    meeting.write_text(text + ITEMS_SHARING_PAPERS, encoding="utf-8")
     build_in_place(root, now=first)
     build_in_place(root, now=then)
     page = "meetings/dudley-csc-2021-03-17/index.html"

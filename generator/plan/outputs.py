@@ -20,7 +20,7 @@ from generator.fingerprint import environment_digest
 from generator.images import LOGO_SUFFIXES
 from generator.load.files import Template
 from generator.model.blocks import find_blocks
-from generator.plan.issue import action_plan_as_at, meeting_as_at, report_as_at
+from generator.plan.issue import action_plan_as_at, meeting_as_at, meeting_as_issued, report_as_at
 from generator.plan.keys import (AS_AT, corpus_digest, input_digests, is_sites_own, output_key, papers_digest,
                                  search_key, template_digest, templates_used)
 from generator.plan.publication import Withheld, images_on_pages, public_corpus
@@ -129,7 +129,8 @@ def pack_outputs(c: Corpus, view: MeetingView, fixed: bool = True) -> list[Outpu
     report (meetings/<id>/item-<n>.pdf) and each public appendix (item-<n>-appendix-<k>.pdf).
 
     They share one key: numbering runs through the whole pack, so each reads all of it.
-    Exempt appendices are neither read nor written: the public pack carries a notice page."""
+    Exempt appendices are neither read nor written: the public pack carries a notice page.
+    `view`: the meeting as its pack shows it (`meeting_as_issued`)."""
     mid = view.id
     day = as_at(meeting_as_at(c, mid), fixed)
     inputs = {SITE, f"meeting:{mid}", f"council:{view.council_id}", *items_to_follow(view)}
@@ -311,11 +312,12 @@ def _outputs(c: Corpus, pdf: bool, fixed: bool = True, issued_by: dt.date | None
                         related.add(f"attachment:{ref}")
         outputs.append(page(f"meetings/{mid}/index.html", "meeting", related, mid, view.title))
         # A full agenda's front sheet is issued whatever is still to follow; a supplementary
-        # pack exists to carry papers, so it needs one.
-        carries_papers = any(item.report_id or item.minutes or item.appendices for item in view.items)
+        # pack exists to carry papers, so it needs one. Its items are as they were when issued.
+        issued_view = meeting_as_issued(c, mid) if fixed else view
+        carries_papers = any(item.report_id or item.minutes or item.appendices for item in issued_view.items)
         if pdf and (carries_papers or view.meeting.pack.value == "agenda" and view.items) \
                 and issued(meeting_as_at(c, mid)):
-            outputs += pack_outputs(c, view, fixed)
+            outputs += pack_outputs(c, issued_view, fixed)
     for path, title in served_files(c).items():
         outputs.append(Output(path, "file", path, None, (f"attachment:{path}",), title))
     data_inputs = tuple(sorted({SITE, *all_inspections, *all_services, *frameworks, *all_councils}))

@@ -67,6 +67,11 @@ def open_papers_only(item: ItemView) -> ItemView:
                    appendices=tuple(replace(a, parts=()) if a.exempt is not None else a for a in item.appendices))
 
 
+def held_back(item: ItemView) -> ItemView:
+    """An item as an agenda lists one whose papers are not public: "To Follow", with no papers."""
+    return replace(item, report_id=None, to_follow=True, appendices=(), minutes=None, embargo_until=None)
+
+
 def exempt_records(corpus: Corpus, now: dt.datetime, include_drafts: bool = False,
                    held_items: frozenset[str] = frozenset()) -> dict[tuple[str, str], str]:
     """(kind, id) -> why, for each inspection and action plan an agenda gives as an exempt
@@ -222,8 +227,7 @@ def _public_corpus(corpus: Corpus, now: dt.datetime, include_drafts: bool, membe
             if item_public(item):
                 items.append(item if members else open_papers_only(item))
                 continue
-            items.append(replace(item, report_id=None, to_follow=True, appendices=(), minutes=None,
-                                 embargo_until=None))
+            items.append(held_back(item))
             # An item its author lists "To Follow" waits for nobody; one listed so here is held back.
             if not item.to_follow:
                 withheld.append(Withheld(ITEM, f"{mid} item {item.number}", meeting.path, _item_reason(item, now)))

@@ -32,7 +32,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Generator, Iterable, Iterator, Mapping
 
-from generator.plan.issue import action_plan_as_at, meeting_as_at, report_as_at
+from generator.plan.issue import action_plan_as_at, meeting_as_at, meeting_as_issued, report_as_at
 from generator.plan.outputs import Output, Plan
 from generator.load.files import THEME, Template, cache_folder
 from generator.render import pack, pages, paper_worker
@@ -397,7 +397,7 @@ def _pieces(entry: Entry, done: dict, in_pack: bool) -> list[pack.Piece]:
 
 def pack_recipe(ctx: PaperContext, meeting_id: str, wanted: dict[str, str], members: bool = False) -> Recipe:
     """All outputs of one meeting: `wanted` maps 'pack' / an item file's plan path -> where it goes."""
-    meeting = ctx.corpus.meetings[meeting_id]
+    meeting = meeting_as_issued(ctx.corpus, meeting_id, ctx.plan.papers_as_of)
     lang = ctx.corpus.site.language
     entries = pack_entries(ctx, meeting, members)
     docs = [p for e in entries for p in e.parts if isinstance(p, Doc)]
