@@ -225,3 +225,21 @@ def test_an_item_embargoed_past_the_issue_day_stays_to_follow_in_the_pack_built_
     text = flat("\n".join(texts(tmp_path / "later" / pack)))
     assert "2. Review (To Follow)" in text and "strong partnerships" not in text
     assert not (tmp_path / "later" / "meetings/m/item-2-appendix-1.pdf").exists()
+
+
+def test_a_reports_indicator_table_leaves_out_a_period_that_ended_after_its_issue(monkeypatch, tmp_path):
+    """The Dudley report is issued on 11 March 2021; its custody rate is for October 2019 to
+    September 2020 (0.29, paragraph 33). A figure for the year to September 2021, added months
+    later, was printed in the issued report."""
+    root = copy_site(tmp_path / "site")
+    indicators = root / "content" / "indicators" / "dudley-yos.yaml"
+    text = indicators.read_text(encoding="utf-8")
+    later = "  - period: {from: 2020-10, to: 2021-09}\n    value: 0.55\n"
+    indicators.write_text(re.sub(r"(?m)^(custody_rate:.*\n)", lambda m: m[1] + later, text), encoding="utf-8")
+    monkeypatch.setattr("generator.commands.common.now_in_london", lambda: DAY_ONE)
+    target = tmp_path / "report.pdf"
+    result = CliRunner().invoke(cli, ["-C", str(root), "paper", "report", "dudley-yos-action-plan-update",
+                                      "-o", str(target)], obj={})
+    assert result.exit_code == 0, result.output
+    paper = flat("\n".join(texts(target)))
+    assert "0.29" in paper and "0.55" not in paper

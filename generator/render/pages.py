@@ -142,12 +142,24 @@ def _recommendation_groups(view: InspectionView) -> list[dict[str, Any]]:
     return groups
 
 
-def indicator_series(corpus: Corpus, indicators_id: str) -> list[dict[str, Any]]:
+def period_end(period) -> dt.date:
+    """The last day a period covers: its `to` month's, or its only month's."""
+    return period.to.end if period.to else period.from_.end
+
+
+def known_by(points, day: dt.date | None) -> list:
+    """The points whose period had ended by `day` (a paper's): a later period's figures did not
+    exist when the paper was issued. With no day (a page), every point."""
+    return list(points) if day is None else [p for p in points if period_end(p.period) <= day]
+
+
+def indicator_series(corpus: Corpus, indicators_id: str, as_at: dt.date | None = None) -> list[dict[str, Any]]:
+    """A service's indicators, one series each; a paper's (`as_at`) only the periods ended by its day."""
     ind = corpus.indicators[indicators_id].indicators
     service_name = corpus.services[ind.service].service.short_name
     out = []
     for key, (name, unit) in INDICATOR_NAMES.items():
-        points = sorted(getattr(ind, key), key=lambda p: (p.period.from_.start, p.period.to.end if p.period.to else p.period.from_.end))
+        points = sorted(known_by(getattr(ind, key), as_at), key=lambda p: (p.period.from_.start, period_end(p.period)))
         if not points:
             continue
         labels = [_period_label(p.period) for p in points]
@@ -326,7 +338,7 @@ def report(corpus: Corpus, rid: str, as_at: dt.date | None = None) -> dict[str, 
     refs = {
         "inspection": corpus.inspections.get(front.inspection) if front.inspection else None,
         "action_plan": _plan_at(corpus, front.action_plan, as_at) if front.action_plan else None,
-        "indicators": indicator_series(corpus, front.indicators)
+        "indicators": indicator_series(corpus, front.indicators, as_at)
         if front.indicators and front.indicators in corpus.indicators else None,
         # [[national-comparison]]: as at the paper's day, so that it says what was true when issued
         "national": national.comparison(corpus, front.inspection, as_at or corpus.as_of)
