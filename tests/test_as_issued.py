@@ -197,7 +197,7 @@ def test_a_welsh_councils_meeting_is_issued_three_clear_days_before_by_default()
     five for councils in England only. A Welsh council was given England's five, and its papers
     an issue day two days earlier than the law asks."""
     from generator.model import Council, Meeting
-    from generator.plan.issue import clear_days, issue_date
+    from generator.rules.issue import clear_days, issue_date
 
     welsh = Council(name="Conwy County Borough Council", nation="wales")
     english = Council(name="Torbay Council")
@@ -243,3 +243,33 @@ def test_a_reports_indicator_table_leaves_out_a_period_that_ended_after_its_issu
     assert result.exit_code == 0, result.output
     paper = flat("\n".join(texts(target)))
     assert "0.29" in paper and "0.55" not in paper
+
+
+LATE_PAPERS = {
+    "attachments/review.md": "---\ntitle: Peer review\n---\nThe peer review found strong partnerships.\n",
+    "meetings/m.yaml": ("council: torbay\ncommittee: Board\ndate: 2024-03-01\nissued: 2024-02-19\nitems:\n"
+                        "  - {number: 1, title: Apologies}\n"
+                        "  - {number: 2, title: Review, embargo_until: 2024-03-03,\n"
+                        "     appendices: [{title: Peer review, markdown: attachments/review.md}]}\n")}
+SUPPLEMENTARY = ("council: torbay\ncommittee: Board\ndate: 2024-03-01\npack: supplementary\nissued: 2024-03-04\n"
+                 "items:\n  - {number: 2, title: Review, embargo_until: 2024-03-03,\n"
+                 "     appendices: [{title: Peer review, markdown: attachments/review.md}]}\n")
+
+
+def test_check_warns_at_an_item_whose_papers_are_released_after_its_pack_is_issued(tmp_path, make_site, run_cli):
+    """The pack keeps such an item "To Follow" for good, so its papers would reach no PDF:
+    the clerk is told, at the item's embargo, while there is time to plan a supplementary pack."""
+    root = make_site(tmp_path, LATE_PAPERS)
+    result = run_cli("check", root=root)
+    assert result.exit_code == 0, result.output
+    assert re.search(r"content/meetings/m\.yaml:7:\d+: warning: items\.1\.embargo_until: item 2's papers are "
+                     r"released on 03 March 2024 at 00:00, after this agenda pack is issued \(19 February 2024\): "
+                     r"the pack lists the item 'To Follow'", result.output), result.output
+
+
+def test_no_warning_once_a_supplementary_pack_issued_after_the_release_carries_the_item(tmp_path, make_site,
+                                                                                       run_cli):
+    root = make_site(tmp_path, {**LATE_PAPERS, "meetings/m-supplementary.yaml": SUPPLEMENTARY})
+    result = run_cli("check", root=root)
+    assert result.exit_code == 0, result.output
+    assert "To Follow" not in result.output, result.output

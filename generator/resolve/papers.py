@@ -2,17 +2,20 @@
 
 Each is a warning (or notice) at the line a clerk would change: a report that cites an
 appendix or a table that is not there, a report put into another council's meeting, two
-records of one inspection, an appendix file too large to send round without a word.
+records of one inspection, an appendix file too large to send round without a word, an item
+whose papers are released only after its pack is issued.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from typing import Mapping
+from typing import Iterator, Mapping
 
 from generator.model.blocks import count_tables
 from generator.problems import Problem, Severity
-from generator.resolve.corpus import MeetingView
+from generator.resolve.corpus import ActionPlanView, Corpus, Entry, ItemView, MeetingView
+from generator.rules.issue import clear_days, end_of_day, issue_date
 from generator.validate import Records
 
 LARGE_FILE = 10 * 1024 * 1024       # an appendix a clerk should be told about (email limits, printing)
@@ -103,4 +106,73 @@ def large_appendices(records: Records, limit: int = LARGE_FILE) -> list[Problem]
                                                     f"content/{ref} is {size / 1024 / 1024:.1f} MB",
                                                     "a pack this large may not go by email; consider a smaller "
                                                     "(compressed) copy, or a link"))
+    return problems
+
+
+def _plan_records(corpus: Corpus, plan: ActionPlanView | None) -> Iterator[Entry | None]:
+    """An action plan, and the inspection it is public only with."""
+    if plan is not None:
+        yield plan
+        yield corpus.inspections.get(plan.inspection_id)
+
+
+def papers_records(corpus: Corpus, item: ItemView) -> Iterator[Entry]:
+    """The records an item's papers are made from, and those they are public only with: its
+    report and the records the report names; its appendices' inspections and action plans."""
+    found: list[Entry | None] = []
+    report = corpus.reports.get(item.report_id) if item.report_id else None
+    if report is not None:
+        front = report.front
+        found += [report, corpus.inspections.get(front.inspection or ""), corpus.indicators.get(front.indicators or ""),
+                  *_plan_records(corpus, corpus.action_plans.get(front.action_plan or ""))]
+    for appendix in item.appendices:
+        for kind, ref in appendix.parts:
+            if kind == "inspection":
+                found.append(corpus.inspections.get(ref))
+            elif kind == "action_plan":
+                found += _plan_records(corpus, corpus.action_plans.get(ref))
+    return (entry for entry in found if entry is not None)
+
+
+def released_by(corpus: Corpus, item: ItemView, moment: dt.datetime) -> bool:
+    """Had the item's embargo, and every embargo its papers wait for, ended by `moment`?"""
+    return all(entry.embargo_until is None or entry.embargo_until <= moment
+               for entry in (item, *papers_records(corpus, item)))
+
+
+def released_after_issue(corpus: Corpus, records: Records) -> list[Problem]:
+    """An item whose papers are released only after its pack is issued: the pack lists it
+    "To Follow" for good (`plan.issue.meeting_as_issued`: a paper is as issued), so its papers
+    reach no pack, and none of its papers is a PDF, until a supplementary pack carries them."""
+    def issued(view: MeetingView) -> dt.date:
+        council = corpus.councils.get(view.council_id)
+        return issue_date(view.meeting, clear_days(council.council if council else None))
+
+    def carried_later(view: MeetingView, item: ItemView) -> bool:
+        """Does a supplementary pack for the same meeting, issued once the item's papers are
+        out, carry the item? Then the clerk has done what this warning asks."""
+        return any(other.meeting.pack.value == "supplementary" and other.id != view.id
+                   and (other.council_id, other.meeting.committee, other.meeting.date)
+                   == (view.council_id, view.meeting.committee, view.meeting.date)
+                   and any(i.number == item.number and not i.to_follow for i in other.items)
+                   and released_by(corpus, item, end_of_day(issued(other)))
+                   for other in corpus.meetings.values())
+
+    problems = []
+    for mid, view in corpus.meetings.items():
+        day = issued(view)
+        rec = records.of("meeting")[mid]
+        for item in view.items:
+            if item.to_follow or released_by(corpus, item, end_of_day(day)) or carried_later(view, item):
+                continue
+            release = max(e.embargo_until for e in (item, *papers_records(corpus, item)) if e.embargo_until)
+            index = next(i for i, given in enumerate(rec.model.items) if given.number == item.number)
+            field = ("items", index, "embargo_until") if item.embargo_until == release else ("items", index)
+            problems.append(rec.problem(
+                field, Severity.WARNING,
+                f"item {item.number}'s papers are released on {release:%d %B %Y at %H:%M}, after this "
+                f"{view.meeting.pack.value} pack is issued ({day:%d %B %Y}): the pack lists the item "
+                "'To Follow' and carries none of its papers, however late it is built",
+                "issue them in a supplementary pack once released (a meeting file with 'pack: supplementary' "
+                "and its own 'issued'), or give this meeting the day its pack is really issued"))
     return problems

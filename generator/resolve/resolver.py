@@ -795,4 +795,5 @@ def resolve(records: Records, as_of: dt.date, per_record: PerRecord = no_memo
     corpus = Corpus(site, records.site.digest, frozen(frameworks), frozen(councils), frozen(services),
                     frozen(inspection_views), frozen(plans.views), frozen(indicators), frozen(reports),
                     frozen(meetings), frozen(attachments), as_of)
+    check.problems += papers.released_after_issue(corpus, records)
     return corpus, check.problems

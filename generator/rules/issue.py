@@ -1,0 +1,34 @@
+"""The day a meeting's papers are issued (Local Government Act 1972, Part VA).
+
+Copies of the agenda and reports are open to inspection at least three clear days before the
+meeting (s.100B(3)), which SI 2002/715 made five for councils in England only; neither the day
+of issue nor the meeting's own day counts. A meeting's own `issued` wins, then its council's
+`clear_days`, then the law's for its nation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from generator.clock import london_instant
+from generator.model import Council, Meeting
+from generator.model.council import Nation
+
+STATUTORY_CLEAR_DAYS = {Nation.ENGLAND: 5, Nation.WALES: 3}
+
+
+def clear_days(council: Council | None) -> int:
+    """The council's own `clear_days`, or else the law's for its nation (England's for none)."""
+    if council is not None and council.clear_days is not None:
+        return council.clear_days
+    return STATUTORY_CLEAR_DAYS[council.nation if council is not None else Nation.ENGLAND]
+
+
+def issue_date(meeting: Meeting, days: int) -> dt.date:
+    """The day a meeting's papers are issued: `days` clear days before it, unless it says."""
+    return meeting.issued or meeting.date - dt.timedelta(days=days + 1)
+
+
+def end_of_day(day: dt.date) -> dt.datetime:
+    """The last instant of a London day: a paper as at `day` is as things stood then."""
+    return london_instant(dt.datetime.combine(day + dt.timedelta(days=1), dt.time())) - dt.timedelta(microseconds=1)
