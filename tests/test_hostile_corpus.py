@@ -22,7 +22,7 @@ from site_helpers import copy_site
 
 HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile"
 NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=LONDON)
-OUR_SCRIPTS = {"assets/table.js", "pagefind/pagefind-ui.js", "pagefind/parts.js"}
+OUR_SCRIPTS = {"assets/table.js", "assets/search.js", "pagefind/pagefind-ui.js", "pagefind/parts.js"}
 
 
 class ActiveContent(HTMLParser):
