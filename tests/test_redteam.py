@@ -1974,6 +1974,18 @@ def test_a_part_2_item_s_minutes_go_into_the_members_pack_alone(tmp_path):
                                                               "cabinet-exempt-minutes.pdf"}, audited.output
 
 
+def give_minutes_and_exempt_annex(root: Path, minutes: str, annex: str) -> int:
+    """The Wolverhampton cabinet's minutes item given `minutes` as its open paper, and an exempt
+    appendix `annex` (paragraph 1) on its last item; the line of that appendix."""
+    meeting = root / "content" / "meetings" / "wolverhampton-cabinet-2022-03-16.yaml"
+    text = meeting.read_text(encoding="utf-8").replace(
+        "    title: Minutes of the previous meeting\n",
+        f"    title: Minutes of the previous meeting\n    minutes: {minutes}\n")
+    text += f"      - {{title: Staffing annex, markdown: {annex}, exempt: 1}}\n"
+    meeting.write_text(text, encoding="utf-8")
+    return len(text.splitlines())
+
+
 @pytest.mark.parametrize("alias", ["a link to it", "a copy of it"])
 def test_check_warns_when_an_open_paper_is_an_exempt_file_under_another_name(tmp_path, alias):
     """A link in attachments/ to an exempt appendix's file (or a copy of it), given as an open
@@ -1986,13 +1998,8 @@ def test_check_warns_when_an_open_paper_is_an_exempt_file_under_another_name(tmp
         (attachments / "previous-minutes.md").symlink_to("cabinet-exempt-minutes.md")
     else:
         shutil.copyfile(attachments / "cabinet-exempt-minutes.md", attachments / "previous-minutes.md")
-    meeting = root / "content" / "meetings" / "wolverhampton-cabinet-2022-03-16.yaml"
-    text = meeting.read_text(encoding="utf-8").replace(
-        "    title: Minutes of the previous meeting\n",
-        "    title: Minutes of the previous meeting\n    minutes: attachments/previous-minutes.md\n")
-    text += "      - {title: Staffing annex, markdown: attachments/cabinet-exempt-minutes.md, exempt: 1}\n"
-    meeting.write_text(text, encoding="utf-8")
-    line = len(text.splitlines())
+    line = give_minutes_and_exempt_annex(root, "attachments/previous-minutes.md",
+                                         "attachments/cabinet-exempt-minutes.md")
 
     checked = run(root, "check")
 
@@ -2010,16 +2017,10 @@ def test_two_empty_files_are_not_one_paper(tmp_path):
     attachments = root / "content" / "attachments"
     (attachments / "exempt-annex-to-follow.md").write_bytes(b"")
     (attachments / "previous-minutes.md").write_bytes(b"")
-    meeting = root / "content" / "meetings" / "wolverhampton-cabinet-2022-03-16.yaml"
-    text = meeting.read_text(encoding="utf-8").replace(
-        "    title: Minutes of the previous meeting\n",
-        "    title: Minutes of the previous meeting\n    minutes: attachments/previous-minutes.md\n")
-    text += "      - {title: Staffing annex, markdown: attachments/exempt-annex-to-follow.md, exempt: 1}\n"
-    meeting.write_text(text, encoding="utf-8")
+    give_minutes_and_exempt_annex(root, "attachments/previous-minutes.md", "attachments/exempt-annex-to-follow.md")
 
     checked = run(root, "check")
 
-    assert "exempt-annex-to-follow.md" in meeting.read_text(encoding="utf-8")
     assert "the same bytes" not in checked.output, checked.output
 
 
