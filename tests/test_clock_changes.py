@@ -122,3 +122,16 @@ def test_an_embargo_written_with_an_offset_is_shown_on_a_london_clock(written, h
     assert (moment.hour, moment.minute) == (hour, 1)
     assert moment.utcoffset() == dt.timedelta(hours=1 if "06-03" in written else 0)
     assert moment == dt.datetime.fromisoformat(written.replace(" ", "T").replace("Z", "+00:00"))
+
+
+def test_a_build_as_of_an_earlier_moment_says_the_site_now_shows_that_moment(tmp_path, make_site, run_cli):
+    """An earlier --as-of is no rehearsal: it rebuilds output/site as it was then, taking out
+    what was released since (helper-47: the README once called one a rehearsal). It says so."""
+    root = make_site(tmp_path, {})
+    result = run_cli("build", "--no-pdf", "--no-search", "-q", "--as-of", "2021-03-03 00:01", root=root)
+    assert result.exit_code == 0, result.output
+    assert (root / "output" / "site" / "index.html").is_file()
+    assert (f"warning: {root / 'output' / 'site'} now shows the site as at 03 March 2021 00:01, earlier than now; "
+            "build again without --as-of to bring it up to date") in result.stderr
+    again = run_cli("build", "--no-pdf", "--no-search", "-q", root=root)
+    assert again.exit_code == 0 and "earlier than now" not in again.output

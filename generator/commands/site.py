@@ -197,11 +197,17 @@ def register(cli: click.Group) -> None:
         except OSError as exc:
             click.echo(f"error: {output_error(exc, str(target))}", err=True)
             sys.exit(1)
+        # An earlier --as-of is no rehearsal: what was released since is gone from the site, until
+        # the next build says otherwise. Said, so that a clerk who meant a rehearsal knows.
+        earlier = (f"warning: {target} now shows the site as at {now:%d %B %Y %H:%M}, earlier than now; "
+                   "build again without --as-of to bring it up to date") if as_of and not rehearsal else None
         if unchanged:
             state = live.manifest.state
             withheld = _withheld_words(state.withheld, state.withheld_items) if state else _withheld_words(0, 0)
             click.echo(f"built {target}: 0 rendered, {len(live.manifest.files)} reused, 0 removed, "
                        f"{withheld} (nothing changed since the last build)")
+            if earlier:
+                click.echo(earlier, err=True)
             return
         from generator.build import build_site
 
@@ -228,6 +234,8 @@ def register(cli: click.Group) -> None:
             "nothing changed since the last build"
         click.echo(f"built {target}: {len(report.rendered)} rendered, {len(report.reused)} reused, "
                    f"{len(report.removed)} removed, {withheld} ({timings})")
+        if earlier:
+            click.echo(earlier, err=True)
 
     @cli.command()
     @click.argument("kind", required=False, type=click.Choice(sorted(k.replace("_", "-") for k in RECORD_KINDS)))
