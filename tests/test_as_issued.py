@@ -273,3 +273,44 @@ def test_no_warning_once_a_supplementary_pack_issued_after_the_release_carries_t
     result = run_cli("check", root=root)
     assert result.exit_code == 0, result.output
     assert "To Follow" not in result.output, result.output
+
+
+def exempt_appendix_released_after_issue(root: Path) -> Path:
+    """Wolverhampton's cabinet (issued 10 March 2022, five clear days before 16 March) gives
+    Sandwell's inspection as an exempt appendix of item 4, that inspection embargoed until
+    12 March 2022: an exempt appendix never holds its item back (docs/content-format.md)."""
+    meeting = root / "content" / "meetings" / "wolverhampton-cabinet-2022-03-16.yaml"
+    meeting.write_text(meeting.read_text(encoding="utf-8").replace(
+        "      - {title: Summary of HMIP's inspection report, inspection: wolverhampton-2021}\n",
+        "      - {title: Summary of HMIP's inspection report, inspection: wolverhampton-2021}\n"
+        "      - {title: Neighbouring service's inspection, inspection: sandwell-2018, exempt: 3}\n"),
+        encoding="utf-8")
+    inspection = root / "content" / "inspections" / "sandwell-2018.yaml"
+    inspection.write_text(inspection.read_text(encoding="utf-8").replace(
+        "status: published\n", "status: published\nembargo_until: 2022-03-12 10:00\n"), encoding="utf-8")
+    return root
+
+
+def test_an_exempt_appendix_released_after_issue_does_not_hold_its_item_out_of_the_members_pack(monkeypatch,
+                                                                                             tmp_path):
+    """The public pack carries item 4's open report, the exempt appendix a notice page; the
+    members' pack made after the embargo listed the whole item "(To Follow)", so members had
+    less of it than the public."""
+    root = exempt_appendix_released_after_issue(copy_site(tmp_path / "site"))
+    monkeypatch.setattr("generator.commands.common.now_in_london", lambda: DAY_ONE)
+    result = CliRunner().invoke(cli, ["-C", str(root), "pack", "wolverhampton-cabinet-2022-03-16", "--members"],
+                                obj={})
+    assert result.exit_code == 0, result.output
+    members = flat("\n".join(texts(root / "output" / "confidential"
+                                   / "wolverhampton-cabinet-2022-03-16-members-pack.pdf")))
+    assert "Youth Offending Team Inspection Outcome (To Follow)" not in members
+    assert "rated Good. It sets out the strengths" in members
+
+
+def test_no_to_follow_warning_for_an_exempt_appendix_released_after_issue(tmp_path, run_cli):
+    """The public pack carries the item (the exempt appendix is a notice page): the warning
+    that it lists the item 'To Follow' and carries none of its papers was false."""
+    root = exempt_appendix_released_after_issue(copy_site(tmp_path / "site"))
+    result = run_cli("check", root=root)
+    assert result.exit_code == 0, result.output
+    assert "To Follow" not in result.output, result.output

@@ -117,15 +117,17 @@ def _plan_records(corpus: Corpus, plan: ActionPlanView | None) -> Iterator[Entry
 
 
 def papers_records(corpus: Corpus, item: ItemView) -> Iterator[Entry]:
-    """The records an item's papers are made from, and those they are public only with: its
-    report and the records the report names; its appendices' inspections and action plans."""
+    """The records an item's open papers are made from, and those they are public only with: its
+    report and the records the report names; its open appendices' inspections and action plans.
+    An exempt appendix never holds its item back (`publication.item_public`): the public pack
+    shows it as a notice page, so the item's open papers are in the pack when they are ready."""
     found: list[Entry | None] = []
     report = corpus.reports.get(item.report_id) if item.report_id else None
     if report is not None:
         front = report.front
         found += [report, corpus.inspections.get(front.inspection or ""), corpus.indicators.get(front.indicators or ""),
                   *_plan_records(corpus, corpus.action_plans.get(front.action_plan or ""))]
-    for appendix in item.appendices:
+    for appendix in (a for a in item.appendices if a.exempt is None):
         for kind, ref in appendix.parts:
             if kind == "inspection":
                 found.append(corpus.inspections.get(ref))
