@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from generator.build import check_site
 from generator.cli import cli
+from generator.plan.issue import report_as_at
 from generator.clock import LONDON
 from site_helpers import REPO, build, copy_site, flat
 from site_helpers import pdf_texts as texts
@@ -263,7 +265,7 @@ def test_check_warns_at_an_item_whose_papers_are_released_after_its_pack_is_issu
     result = run_cli("check", root=root)
     assert result.exit_code == 0, result.output
     assert re.search(r"content/meetings/m\.yaml:7:\d+: warning: items\.1\.embargo_until: item 2's papers are "
-                     r"released on 03 March 2024 at 00:00, after this agenda pack is issued \(19 February 2024\): "
+                     r"released on 3 March 2024 at 00:00, after this agenda pack is issued \(19 February 2024\): "
                      r"the pack lists the item 'To Follow'", result.output), result.output
 
 
@@ -314,3 +316,23 @@ def test_no_to_follow_warning_for_an_exempt_appendix_released_after_issue(tmp_pa
     result = run_cli("check", root=root)
     assert result.exit_code == 0, result.output
     assert "To Follow" not in result.output, result.output
+
+
+def test_a_report_issued_in_its_meetings_supplementary_pack_is_dated_by_it_and_no_warning_says_otherwise(tmp_path):
+    """Item 4's report is embargoed until 12 March 2022, after the agenda's issue (10 March):
+    the clerk does as the warning asks and gives it again in a supplementary pack issued on 14
+    March. That is one report in one meeting, not one in two (helper-46); its paper is issued
+    in the supplementary pack, so it is as at 14 March."""
+    root = copy_site(tmp_path / "site")
+    meetings = root / "content" / "meetings"
+    agenda = meetings / "wolverhampton-cabinet-2022-03-16.yaml"
+    agenda.write_text(agenda.read_text(encoding="utf-8").replace(
+        "    report: wolverhampton-yot-inspection-outcome\n",
+        "    report: wolverhampton-yot-inspection-outcome\n    embargo_until: 2022-03-12 10:00\n"), encoding="utf-8")
+    (meetings / "wolverhampton-cabinet-2022-03-16-supplementary.yaml").write_text(
+        "council: wolverhampton\ncommittee: Cabinet\ndate: 2022-03-16\npack: supplementary\nissued: 2022-03-14\n"
+        "items:\n  - {number: 4, title: Youth Offending Team Inspection Outcome,\n"
+        "     report: wolverhampton-yot-inspection-outcome, embargo_until: 2022-03-12 10:00}\n", encoding="utf-8")
+    checked = check_site(root, dt.date(2026, 12, 5))
+    assert [p.message for p in checked.warnings if "wolverhampton-cabinet" in p.path] == []
+    assert report_as_at(checked.corpus, "wolverhampton-yot-inspection-outcome") == dt.date(2022, 3, 14)

@@ -172,9 +172,10 @@ def released_after_issue(corpus: Corpus, records: Records) -> list[Problem]:
             field = ("items", index, "embargo_until") if item.embargo_until == release else ("items", index)
             problems.append(rec.problem(
                 field, Severity.WARNING,
-                f"item {item.number}'s papers are released on {release:%d %B %Y at %H:%M}, after this "
-                f"{view.meeting.pack.value} pack is issued ({day:%d %B %Y}): the pack lists the item "
+                f"item {item.number}'s papers are released on {release.day} {release:%B %Y at %H:%M}, after "
+                f"this {view.meeting.pack.value} pack is issued ({day.day} {day:%B %Y}): the pack lists the item "
                 "'To Follow' and carries none of its papers, however late it is built",
-                "issue them in a supplementary pack once released (a meeting file with 'pack: supplementary' "
-                "and its own 'issued'), or give this meeting the day its pack is really issued"))
+                "issue them in a supplementary pack once released: a meeting file with 'pack: supplementary', "
+                "the same council, committee and date, and its own 'issued'; or give this meeting the day its "
+                "pack is really issued"))
     return problems

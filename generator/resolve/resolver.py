@@ -507,8 +507,12 @@ def _meetings(check: _Checker, records: Records) -> tuple[dict[str, MeetingView]
             numbers.setdefault(item.number, i_index)
             if check.reference(rec, ("items", i_index, "report"), "report", item.report, "report", "reports") \
                     and item.report:
-                if item.report in report_item:
-                    other = report_item[item.report]
+                other = report_item.get(item.report)
+                if other is not None and _one_meeting(records.of("meeting")[other[0]].model, meeting):
+                    # An agenda and its supplementary pack: the report is issued in the supplementary.
+                    if meeting.pack.value == "supplementary":
+                        report_item[item.report] = (mid, item.number)
+                elif other is not None:
                     check.at(rec, ("items", i_index, "report"), Severity.WARNING,
                              f"report '{item.report}' is also item {other[1]} of {other[0]}",
                              "a report usually goes to one meeting; copy it for another")
@@ -533,6 +537,12 @@ def _meetings(check: _Checker, records: Records) -> tuple[dict[str, MeetingView]
         meetings[mid] = MeetingView(mid, rec.path, rec.digest, status, embargo, meeting, meeting.council,
                                     tuple(sorted(items, key=lambda i: i.number)), title)
     return meetings, report_item
+
+
+def _one_meeting(first, second) -> bool:
+    """Are two meeting files one meeting's packs: its agenda and a supplementary pack?"""
+    return ((first.council, first.committee, first.date) == (second.council, second.committee, second.date)
+            and "supplementary" in (first.pack.value, second.pack.value))
 
 
 def _check_paragraph(check: _Checker, rec: Record, field: tuple, paragraph: int | None, nation: Nation) -> None:
