@@ -24,7 +24,8 @@ from generator.build import BuildOptions, BuildReport, build_site
 from generator.model.inspection import PROSE_FIELDS, DomainFindings, Inspection
 from generator.model.types import LONDON
 from generator.build import check_site
-from generator.plan.outputs import plan_site
+from generator.plan import outputs
+from generator.plan.outputs import plan_site, report_inputs
 from generator.render.data import render_data
 from generator.render.html import make_environment, render_page
 from edit_kinds import EDITS, THEME_TEMPLATES
@@ -299,3 +300,16 @@ def test_an_item_whose_papers_are_also_another_s_is_shown_as_at_the_moment(tmp_p
     packs = {moment: next(o for o in plan_site(corpus, moment).outputs
                           if o.path.endswith("dudley-csc-2021-03-17-agenda-pack.pdf")) for moment in (first, then)}
     assert packs[first].inputs != packs[then].inputs
+
+
+def test_a_reports_page_reads_its_indicators_whatever_the_day_but_its_paper_as_at_its_issue():
+    """A paper leaves out the periods that end after its day, so its key names that day; the
+    page shows every period, so a report whose only dated block is an indicator table is not
+    made again every day (helper-46)."""
+    corpus = check_site(REPO, dt.date(2026, 12, 5)).corpus
+    rid = "dudley-yos-action-plan-update"
+    view = corpus.reports[rid]
+    indicators_only = replace(view, front=view.front.model_copy(update={"action_plan": None}))
+    corpus = replace(corpus, reports=MappingProxyType({**corpus.reports, rid: indicators_only}))
+    assert "indicators:dudley-yos" in report_inputs(corpus, rid) and outputs.AS_OF not in report_inputs(corpus, rid)
+    assert "as-at:2021-03-11" in report_inputs(corpus, rid, "as-at:2021-03-11")

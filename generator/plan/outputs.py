@@ -91,8 +91,8 @@ def report_inputs(c: Corpus, rid: str, day: str = AS_OF) -> set[str]:
         found.add(f"inspection:{front.inspection}")
     if front.action_plan:            # [[action-plan-summary]] shows progress as at a day
         found |= {f"action_plan:{front.action_plan}", day}
-    if front.indicators:             # a paper shows the periods ended by its day
-        found |= {f"indicators:{front.indicators}", day}
+    if front.indicators:             # a paper shows the periods ended by its day; a page, every period
+        found |= {f"indicators:{front.indicators}", *([day] if day != AS_OF else [])}
         if front.indicators in c.indicators:
             found.add(f"service:{c.indicators[front.indicators].service_id}")
     if front.inspection and any(b.name == "national-comparison" for b in find_blocks(c.reports[rid].body)):
