@@ -386,6 +386,19 @@ def test_a_paper_withdrawn_since_it_was_made_is_named_where_the_published_papers
     assert sorted(p.name for p in papers.iterdir()) == made and given.is_file()
 
 
+def test_a_pack_not_public_at_an_earlier_as_of_says_nothing_of_the_one_made_now(tmp_path):
+    """The Torbay pack, made now, is public; asked for as of 2 March 2021, before its papers'
+    embargo ended, it is refused, but the file made now is no paper to delete (helper-47)."""
+    from site_helpers import copy_site
+
+    root = copy_site(tmp_path / "site")
+    assert scrutiny("pack", "torbay-cyp-osb-2021-03-01", "-j", "1", root=root).exit_code == 0
+    earlier = scrutiny("pack", "torbay-cyp-osb-2021-03-01", "--as-of", "2021-03-02", "-j", "1", root=root)
+    assert earlier.exit_code == 1, earlier.output
+    assert "nothing was written" in earlier.output and "was made earlier" not in earlier.output
+    assert (root / "output/papers/torbay-cyp-osb-2021-03-01-agenda-pack.pdf").is_file()
+
+
 def test_a_paper_made_before_its_issue_day_is_a_preview_and_names_the_earlier_one(tmp_path):
     """The report is To Follow at the cabinet of 16 March 2022 and an item of a later one whose
     papers are issued on 7 December 2099: made as issued, it is not issued yet (helper-36), and

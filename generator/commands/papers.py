@@ -122,11 +122,13 @@ def _warn_of_earlier(root: Path, name: str, given: Path | None, why: str) -> Non
                    "publish it", err=True)
 
 
-def _refuse_not_public(root: Path, name: str, given: Path | None, why: str, public: bool = True) -> NoReturn:
-    """Nothing is written for a paper that is not public now; an earlier one at its place is
-    named (`public`: it would be among the public papers; not the members' pack)."""
+def _refuse_not_public(root: Path, name: str, given: Path | None, why: str, public: bool = True,
+                       as_of: dt.datetime | None = None) -> NoReturn:
+    """Nothing is written for a paper that is not public now (or at `as_of`); an earlier one at
+    its place is named when it is not public now (`public`: it would be among the public
+    papers; not the members' pack). At another moment, that says nothing of the file made now."""
     click.echo(f"error: {why}; nothing was written", err=True)
-    if public:
+    if public and as_of is None:
         _warn_of_earlier(root, name, given, "it is not public now")
     sys.exit(1)
 
@@ -245,7 +247,7 @@ def register(cli: click.Group) -> None:
             members_folder = members_folder / "preview"
         target = output or (members_folder if members else _papers_folder(root, preview)) / name
         if why := _withheld_reason(plan, "meeting", meeting):
-            _refuse_not_public(root, name, output, why, public=not members)
+            _refuse_not_public(root, name, output, why, public=not members, as_of=as_of)
         if not members and _not_issued_yet(as_of, drafts, issued, plan.now.date()):
             _warn_of_earlier(root, name, None, preview)
 
@@ -269,7 +271,8 @@ def register(cli: click.Group) -> None:
         planned = plan.by_path().get(f"meetings/{meeting}/{meeting}-agenda-pack.pdf")
         if planned is None:
             _refuse_not_public(root, name, output, f"{checked.corpus.meetings[meeting].path}: no item has papers "
-                               "yet (each is to follow, embargoed, or has no report or appendix)", public=not members)
+                               "yet (each is to follow, embargoed, or has no report or appendix)", public=not members,
+                               as_of=as_of)
         try:
             templates = checked.files.templates
             data = (render_members_pack(root, plan, templates, meeting, checked.corpus.attachments, jobs=jobs)
@@ -324,7 +327,7 @@ def register(cli: click.Group) -> None:
         target = output or _papers_folder(root, preview) / name
         planned = plan.by_path().get(f"{folder}/{record_id}/{record_id}.pdf")
         if (why := _withheld_reason(plan, corpus_kind, record_id)) or planned is None:
-            _refuse_not_public(root, name, output, why or f"{records[record_id].path}: not public")
+            _refuse_not_public(root, name, output, why or f"{records[record_id].path}: not public", as_of=as_of)
         if _not_issued_yet(as_of, drafts, issued, plan.now.date()):
             _warn_of_earlier(root, name, None, preview)
         _refuse_live_site(root, target, preview)
