@@ -307,3 +307,38 @@ def test_an_action_plan_imports_against_a_2025_inspection_s_recommendations(tmp_
     # none of the sheet's actions names a recommendation yet: each of the three is said to be unanswered
     unanswered = [p.message for p in checked.problems if "is answered by no action" in p.message]
     assert len(unanswered) == 3 and "torbay-2026 recommendation 1 (The YJS Management Board)" in unanswered[0]
+
+
+FRAMEWORK = """name: A council's own framework
+inspectorate: HM Inspectorate of Probation
+ratings: {Inadequate: 0, Requires improvement: 1, Good: 2, Outstanding: 3}
+overall_bands: {Requires improvement: 2, Good: 4, Outstanding: 6}
+domains:
+  - number: "C"
+    name: Work with children
+    standards:
+      - {number: "C1.1", name: Assessing, case_based: true}
+      - {number: "C1.2", name: Planning, case_based: true}
+inspection_types:
+  - id: children
+    name: An inspection of work with children
+    rates: [C1.1, C9.9]
+"""
+
+
+@pytest.mark.parametrize("changed, line, message", [
+    (FRAMEWORK, 12, "inspection_types: inspection type 'children' rates C9.9, which is not a standard of this "
+                    "framework"),
+    (FRAMEWORK.replace("ratings: {Inadequate: 0, Requires improvement: 1, Good: 2, Outstanding: 3}\n", "")
+     .replace("C9.9", "C1.2"), 3,
+     "overall_bands: overall_bands are bands of a total score: give 'ratings:' (the points of each rating) too"),
+])
+def test_a_frameworks_own_mistakes_are_errors_at_their_line(tmp_path, make_site, run_cli, changed, line, message):
+    """content-format.md: a kind's `rates` must name standards of the framework, and
+    `overall_bands` need `ratings`: either mistake is an error at its line (helper-47: both were
+    at 1:1, and the second's message garbled)."""
+    root = make_site(tmp_path, {"frameworks/own-2026.yaml": changed})
+    result = run_cli("check", root=root)
+    assert result.exit_code == 1
+    assert re.search(rf"content/frameworks/own-2026\.yaml:{line}:\d+: error: {re.escape(message)}", result.output), \
+        result.output

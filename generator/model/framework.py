@@ -9,7 +9,7 @@ each of which is optional: where a framework publishes no rule, nothing is compu
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 from pydantic.dataclasses import dataclass
 from pydantic_core import PydanticCustomError
 
@@ -93,10 +93,11 @@ class Framework(BaseModel):
     discretion: Discretion = Discretion()
     overall_bands: dict[RatingField, int] | None = Field(
         None, description="lowest total score for each overall rating; below the lowest is Inadequate")
-    inspection_types: list[InspectionTypeDef] = Field(
-        [], description="the kinds of inspection, where there are several; none: one kind that rates every standard")
     domains: list[DomainDef]
     separately_rated: list[SeparateRatingDef] = []
+    # After the standards, so that its check can name the ones it does not know, at its own line.
+    inspection_types: list[InspectionTypeDef] = Field(
+        [], description="the kinds of inspection, where there are several; none: one kind that rates every standard")
 
     @field_validator("ratings")
     @classmethod
@@ -106,20 +107,31 @@ class Framework(BaseModel):
             raise ValueError(f"no score for {', '.join(missing)}")
         return value
 
-    @model_validator(mode="after")
-    def _kinds_rate_known_standards(self) -> "Framework":
-        known = [s.number for d in self.domains for s in d.standards] + [s.key for s in self.separately_rated]
-        for kind in self.inspection_types:
+    @field_validator("overall_bands")
+    @classmethod
+    def _bands_of_a_score(cls, value: dict | None, info: ValidationInfo) -> dict | None:
+        # ('ratings' missing from info.data: it is in error itself, and said there)
+        if value is not None and "ratings" in info.data and info.data["ratings"] is None:
+            raise PydanticCustomError("value_error", "overall_bands are bands of a total score: give 'ratings:' "
+                                      "(the points of each rating) too", {})
+        return value
+
+    @field_validator("inspection_types")
+    @classmethod
+    def _kinds_rate_known_standards(cls, value: list[InspectionTypeDef], info: ValidationInfo
+                                    ) -> list[InspectionTypeDef]:
+        if "domains" not in info.data or "separately_rated" not in info.data:
+            return value                    # the standards are in error themselves: said there
+        known = [s.number for d in info.data["domains"] for s in d.standards] + \
+            [s.key for s in info.data["separately_rated"]]
+        for kind in value:
             unknown = [number for number in kind.rates if number not in known]
             if unknown:
                 raise PydanticCustomError("value_error", "inspection type '{kind}' rates {unknown}, which {verb} "
                                           "not a standard of this framework",
                                           {"kind": kind.id, "unknown": ", ".join(unknown),
                                            "verb": "is" if len(unknown) == 1 else "are"})
-        if self.overall_bands is not None and self.ratings is None:
-            raise PydanticCustomError("value_error", "overall_bands band a total score: give 'ratings:' "
-                                      "(the points of each rating) too", {})
-        return self
+        return value
 
     def kind(self, inspection_type: str | None) -> InspectionTypeDef | None:
         return next((k for k in self.inspection_types if k.id == inspection_type), None)
