@@ -336,3 +336,31 @@ def test_a_report_issued_in_its_meetings_supplementary_pack_is_dated_by_it_and_n
     checked = check_site(root, dt.date(2026, 12, 5))
     assert [p.message for p in checked.warnings if "wolverhampton-cabinet" in p.path] == []
     assert report_as_at(checked.corpus, "wolverhampton-yot-inspection-outcome") == dt.date(2022, 3, 14)
+
+
+@pytest.mark.parametrize("embargo, packs, day", [
+    # The agenda carries item 4 (no embargo): a supplementary listing it again does not re-date it.
+    ("", {"supplementary": "2022-03-14"}, dt.date(2022, 3, 10)),
+    # Embargoed until 12 March: the pack issued on 11 March lists it "To Follow"; the one of 14
+    # March carries it, whichever of the two files is read last.
+    ("    embargo_until: 2022-03-12 10:00\n", {"supplementary-b": "2022-03-14", "supplementary": "2022-03-11"},
+     dt.date(2022, 3, 14)),
+], ids=["carried-by-the-agenda", "carried-by-the-later-supplementary"])
+def test_a_report_is_as_at_the_first_of_its_meetings_packs_to_carry_it(tmp_path, embargo, packs, day):
+    """The Wolverhampton cabinet of 16 March 2022 issues its agenda on 10 March (five clear
+    days). A report is issued in the first of the meeting's packs whose issue its papers were
+    out by, not in whichever supplementary pack is read last."""
+    root = copy_site(tmp_path / "site")
+    meetings = root / "content" / "meetings"
+    agenda = meetings / "wolverhampton-cabinet-2022-03-16.yaml"
+    agenda.write_text(agenda.read_text(encoding="utf-8").replace(
+        "    report: wolverhampton-yot-inspection-outcome\n",
+        f"    report: wolverhampton-yot-inspection-outcome\n{embargo}"), encoding="utf-8")
+    item = "report: wolverhampton-yot-inspection-outcome" + (", embargo_until: 2022-03-12 10:00" if embargo else "")
+    for suffix, issued in packs.items():
+        (meetings / f"wolverhampton-cabinet-2022-03-16-{suffix}.yaml").write_text(
+            "council: wolverhampton\ncommittee: Cabinet\ndate: 2022-03-16\npack: supplementary\n"
+            f"issued: {issued}\nitems:\n  - {{number: 4, title: Youth Offending Team Inspection Outcome, {item}}}\n",
+            encoding="utf-8")
+    checked = check_site(root, dt.date(2026, 12, 5))
+    assert report_as_at(checked.corpus, "wolverhampton-yot-inspection-outcome") == day

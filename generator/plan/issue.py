@@ -39,9 +39,22 @@ def meeting_as_issued(corpus: Corpus, mid: str, day: dt.date | None = None) -> M
 
 
 def report_as_at(corpus: Corpus, rid: str) -> dt.date:
+    """A report in a meeting is as at the issue of the first of that meeting's packs (its
+    agenda, its supplementary packs) to carry it: the earliest issued by whose end its papers
+    were out. When none does (each lists it "To Follow": `check` warns), its own meeting's."""
     view = corpus.reports[rid]
     if view.meeting_id and view.meeting_id in corpus.meetings:
-        return meeting_as_at(corpus, view.meeting_id)
+        meeting = corpus.meetings[view.meeting_id].meeting
+        carried = []
+        for mid, other in corpus.meetings.items():
+            if (other.council_id, other.meeting.committee, other.meeting.date) \
+                    != (meeting.council, meeting.committee, meeting.date):
+                continue
+            day = meeting_as_at(corpus, mid)
+            if any(item.report_id == rid and not item.to_follow and released_by(corpus, item, end_of_day(day))
+                   for item in other.items):
+                carried.append(day)
+        return min(carried, default=meeting_as_at(corpus, view.meeting_id))
     return view.front.date
 
 
