@@ -364,3 +364,17 @@ def test_a_report_is_as_at_the_first_of_its_meetings_packs_to_carry_it(tmp_path,
             encoding="utf-8")
     checked = check_site(root, dt.date(2026, 12, 5))
     assert report_as_at(checked.corpus, "wolverhampton-yot-inspection-outcome") == day
+
+
+def test_a_supplementary_pack_giving_one_report_at_two_items_is_warned_of(tmp_path):
+    """An agenda and its supplementary pack are one meeting (helper-46), but one pack giving a
+    report twice is still a report at two items: the warning stays."""
+    root = copy_site(tmp_path / "site")
+    (root / "content" / "meetings" / "wolverhampton-cabinet-2022-03-16-supplementary.yaml").write_text(
+        "council: wolverhampton\ncommittee: Cabinet\ndate: 2022-03-16\npack: supplementary\nissued: 2022-03-14\n"
+        "items:\n  - {number: 4, title: Youth Offending Team Inspection Outcome,\n"
+        "     report: wolverhampton-yot-inspection-outcome}\n"
+        "  - {number: 5, title: The same again, report: wolverhampton-yot-inspection-outcome}\n", encoding="utf-8")
+    checked = check_site(root, dt.date(2026, 12, 5))
+    assert [p.message for p in checked.warnings if "supplementary" in p.path] == [
+        "report 'wolverhampton-yot-inspection-outcome' is also item 4 of wolverhampton-cabinet-2022-03-16-supplementary"]

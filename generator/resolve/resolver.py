@@ -508,7 +508,8 @@ def _meetings(check: _Checker, records: Records) -> tuple[dict[str, MeetingView]
             if check.reference(rec, ("items", i_index, "report"), "report", item.report, "report", "reports") \
                     and item.report:
                 other = report_item.get(item.report)
-                if other is not None and _one_meeting(records.of("meeting")[other[0]].model, meeting):
+                if other is not None and other[0] != mid \
+                        and _one_meeting(records.of("meeting")[other[0]].model, meeting):
                     # An agenda and its supplementary pack: the report is issued in the supplementary.
                     if meeting.pack.value == "supplementary":
                         report_item[item.report] = (mid, item.number)
