@@ -135,3 +135,16 @@ def test_a_build_as_of_an_earlier_moment_says_the_site_now_shows_that_moment(tmp
             "build again without --as-of to bring it up to date") in result.stderr
     again = run_cli("build", "--no-pdf", "--no-search", "-q", root=root)
     assert again.exit_code == 0 and "earlier than now" not in again.output
+
+
+@pytest.mark.parametrize("args", [["-o", "output/rehearsal"], ["--drafts"]], ids=["rehearsal-folder", "drafts"])
+def test_a_preview_as_of_an_earlier_moment_is_not_said_to_change_the_site(tmp_path, make_site, run_cli, args):
+    """tools/publish --as-of "2021-03-03 00:01" (docs/publishing.md) rehearses into
+    output/rehearsal/, and --drafts goes to output/preview/: neither changes a site, so
+    neither is told to build again without --as-of."""
+    root = make_site(tmp_path, {})
+    if args[0] == "-o":
+        args = ["-o", str(root / args[1])]
+    result = run_cli("build", "--no-pdf", "--no-search", "-q", "--as-of", "2021-03-03 00:01", *args, root=root)
+    assert result.exit_code == 0, result.output
+    assert "earlier than now" not in result.stderr

@@ -18,7 +18,8 @@ import click
 
 from generator.clock import now_in_london
 from generator.commands.common import AsOf, moment, print_problems, site_root
-from generator.write.targets import live_folder_holding, published_papers_folder_holding, real_path, whole_site_holding
+from generator.write.targets import (live_folder_holding, preview_folder_holding, published_papers_folder_holding,
+                                      real_path, whole_site_holding)
 from generator.plan.state import BuildOptions
 from generator.problems import OutputError, Severity
 from generator.progress import Progress
@@ -168,6 +169,8 @@ def register(cli: click.Group) -> None:
             live = live_folder_holding(given, root) if drafts or rehearsal else None
             papers = published_papers_folder_holding(given, root) if drafts or rehearsal else None
             site = whole_site_holding(given, root) if pdf_only else None
+            # An earlier --as-of into a preview folder (tools/publish's rehearsals) changes no site.
+            previewed = preview_folder_holding(given, root) if as_of and not rehearsal else None
         except OSError as exc:                   # a name too long, a folder that cannot be read
             click.echo(f"error: {output_error(exc, str(given))}", err=True)
             sys.exit(1)
@@ -198,9 +201,11 @@ def register(cli: click.Group) -> None:
             click.echo(f"error: {output_error(exc, str(target))}", err=True)
             sys.exit(1)
         # An earlier --as-of is no rehearsal: what was released since is gone from the site, until
-        # the next build says otherwise. Said, so that a clerk who meant a rehearsal knows.
+        # the next build says otherwise. Said, so that a clerk who meant a rehearsal knows; not of
+        # a drafts preview, nor of a build into output's preview folders (tools/publish --as-of).
         earlier = (f"warning: {target} now shows the site as at {now:%d %B %Y %H:%M}, earlier than now; "
-                   "build again without --as-of to bring it up to date") if as_of and not rehearsal else None
+                   "build again without --as-of to bring it up to date") \
+            if as_of and not rehearsal and not drafts and previewed is None else None
         if unchanged:
             state = live.manifest.state
             withheld = _withheld_words(state.withheld, state.withheld_items) if state else _withheld_words(0, 0)

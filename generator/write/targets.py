@@ -44,6 +44,13 @@ def published_papers_folder_holding(target: Path, root: Path) -> Path | None:
                  if real_path(root / "output" / name) in holding), None)
 
 
+def preview_folder_holding(target: Path, root: Path) -> Path | None:
+    """output/preview, output/serve or output/rehearsal (tools/publish's rehearsals), if it
+    holds `target` (or is it): where previews are built, never the live site."""
+    holding = folders_holding(target)
+    return next((folder for folder in sorted(_output_folders(root, PREVIEW_FOLDERS)) if folder in holding), None)
+
+
 def kept_beside_a_site(folder: Path) -> bool:
     """A folder builds keep beside a site: the manifests, or the site's spare folder
     (`.NAME.previous`, holding its live files; a first build stages the site there before any
