@@ -399,6 +399,23 @@ def test_a_pack_not_public_at_an_earlier_as_of_says_nothing_of_the_one_made_now(
     assert (root / "output/papers/torbay-cyp-osb-2021-03-01-agenda-pack.pdf").is_file()
 
 
+def test_a_pack_withdrawn_since_it_was_made_is_named_when_asked_for_as_of_another_moment(tmp_path):
+    """The Torbay meeting goes back to draft after its pack is made: asked for as of 2 March
+    2021 it is refused, and the file made earlier is named, since it is not public now either
+    (helper-47 was only about a pack that is public now)."""
+    from site_helpers import copy_site
+
+    root = copy_site(tmp_path / "site")
+    assert scrutiny("pack", "torbay-cyp-osb-2021-03-01", "-j", "1", root=root).exit_code == 0
+    path = root / "content" / "meetings" / "torbay-cyp-osb-2021-03-01.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("status: published", "status: draft", 1),
+                    encoding="utf-8")
+    earlier = scrutiny("pack", "torbay-cyp-osb-2021-03-01", "--as-of", "2021-03-02", "-j", "1", root=root)
+    assert earlier.exit_code == 1, earlier.output
+    made = root / "output" / "papers" / "torbay-cyp-osb-2021-03-01-agenda-pack.pdf"
+    assert f"warning: {made} was made earlier, and it is not public now" in earlier.output
+
+
 def test_a_paper_made_before_its_issue_day_is_a_preview_and_names_the_earlier_one(tmp_path):
     """The report is To Follow at the cabinet of 16 March 2022 and an item of a later one whose
     papers are issued on 7 December 2099: made as issued, it is not issued yet (helper-36), and

@@ -123,15 +123,28 @@ def _warn_of_earlier(root: Path, name: str, given: Path | None, why: str) -> Non
 
 
 def _refuse_not_public(root: Path, name: str, given: Path | None, why: str, public: bool = True,
-                       as_of: dt.datetime | None = None) -> NoReturn:
-    """Nothing is written for a paper that is not public now (or at `as_of`); an earlier one at
+                       public_now: Callable[[], bool] | None = None) -> NoReturn:
+    """Nothing is written for a paper that is not public now (or at --as-of); an earlier one at
     its place is named when it is not public now (`public`: it would be among the public
-    papers; not the members' pack). At another moment, that says nothing of the file made now."""
+    papers; not the members' pack). `public_now`: with --as-of, whether it is public now; when
+    it is, that says nothing of the file made now."""
     click.echo(f"error: {why}; nothing was written", err=True)
-    if public and as_of is None:
+    if public and not (public_now is not None and public_now()):
         _warn_of_earlier(root, name, given, "it is not public now")
     sys.exit(1)
 
+
+def _public_now(checked, as_of, path: str) -> Callable[[], bool] | None:
+    """With --as-of, asks whether the paper at `path` (its place in the site) is public now,
+    planned as the command without --as-of plans it; without, None (it is refused now)."""
+    if as_of is None:
+        return None
+
+    def asked() -> bool:
+        from generator.plan.outputs import plan_site
+
+        return path in plan_site(checked.corpus, moment(None), pdf=True, unissued=True).by_path()
+    return asked
 
 
 SERVED_FOLDERS = ("site", "preview", "serve", "rehearsal")     # under output/: what builds and serve write
@@ -247,7 +260,8 @@ def register(cli: click.Group) -> None:
             members_folder = members_folder / "preview"
         target = output or (members_folder if members else _papers_folder(root, preview)) / name
         if why := _withheld_reason(plan, "meeting", meeting):
-            _refuse_not_public(root, name, output, why, public=not members, as_of=as_of)
+            _refuse_not_public(root, name, output, why, public=not members,
+                               public_now=_public_now(checked, as_of, f"meetings/{meeting}/{meeting}-agenda-pack.pdf"))
         if not members and _not_issued_yet(as_of, drafts, issued, plan.now.date()):
             _warn_of_earlier(root, name, None, preview)
 
@@ -272,7 +286,7 @@ def register(cli: click.Group) -> None:
         if planned is None:
             _refuse_not_public(root, name, output, f"{checked.corpus.meetings[meeting].path}: no item has papers "
                                "yet (each is to follow, embargoed, or has no report or appendix)", public=not members,
-                               as_of=as_of)
+                               public_now=_public_now(checked, as_of, f"meetings/{meeting}/{meeting}-agenda-pack.pdf"))
         try:
             templates = checked.files.templates
             data = (render_members_pack(root, plan, templates, meeting, checked.corpus.attachments, jobs=jobs)
@@ -327,7 +341,8 @@ def register(cli: click.Group) -> None:
         target = output or _papers_folder(root, preview) / name
         planned = plan.by_path().get(f"{folder}/{record_id}/{record_id}.pdf")
         if (why := _withheld_reason(plan, corpus_kind, record_id)) or planned is None:
-            _refuse_not_public(root, name, output, why or f"{records[record_id].path}: not public", as_of=as_of)
+            _refuse_not_public(root, name, output, why or f"{records[record_id].path}: not public",
+                               public_now=_public_now(checked, as_of, f"{folder}/{record_id}/{record_id}.pdf"))
         if _not_issued_yet(as_of, drafts, issued, plan.now.date()):
             _warn_of_earlier(root, name, None, preview)
         _refuse_live_site(root, target, preview)
