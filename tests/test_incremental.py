@@ -313,3 +313,18 @@ def test_a_reports_page_reads_its_indicators_whatever_the_day_but_its_paper_as_a
     corpus = replace(corpus, reports=MappingProxyType({**corpus.reports, rid: indicators_only}))
     assert "indicators:dudley-yos" in report_inputs(corpus, rid) and outputs.AS_OF not in report_inputs(corpus, rid)
     assert "as-at:2021-03-11" in report_inputs(corpus, rid, "as-at:2021-03-11")
+
+
+def test_a_previews_paper_with_an_indicator_table_reads_the_build_s_day():
+    """A preview's paper (--drafts, a later --as-of) is as at the build's day, not its issue:
+    it leaves out the periods ended after that day, so a preview built on a later day makes
+    it again (the page, showing every period, still does not read the day)."""
+    corpus = check_site(REPO, dt.date(2026, 12, 5)).corpus
+    rid = "dudley-yos-action-plan-update"
+    view = corpus.reports[rid]
+    indicators_only = replace(view, front=view.front.model_copy(update={"action_plan": None}))
+    corpus = replace(corpus, reports=MappingProxyType({**corpus.reports, rid: indicators_only}))
+    now = dt.datetime(2026, 12, 5, 12, tzinfo=LONDON)
+    planned = plan_site(corpus, now, preview=True, papers_as_of=now.date()).by_path()
+    assert outputs.AS_OF in planned[f"reports/{rid}/{rid}.pdf"].inputs
+    assert outputs.AS_OF not in planned[f"reports/{rid}/index.html"].inputs

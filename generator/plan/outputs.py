@@ -82,23 +82,24 @@ def as_at(day: dt.date, fixed: bool) -> str:
     return f"{AS_AT}{day.isoformat()}" if fixed else AS_OF
 
 
-def report_inputs(c: Corpus, rid: str, day: str = AS_OF) -> set[str]:
+def report_inputs(c: Corpus, rid: str, day: str | None = None) -> set[str]:
     """What a report reads besides the report: its council and the records its blocks draw
-    from. `day`: the input naming the day its progress is as at (the page: the build's)."""
+    from. `day`: a paper's, the input naming the day it is as at (`as_at`: its issue, or the
+    build's as-of day in a preview); none for the page, whose progress is as at the build's day."""
     front = c.reports[rid].front
     found = {f"report:{rid}", f"council:{front.council}"}
     if front.inspection:
         found.add(f"inspection:{front.inspection}")
     if front.action_plan:            # [[action-plan-summary]] shows progress as at a day
-        found |= {f"action_plan:{front.action_plan}", day}
+        found |= {f"action_plan:{front.action_plan}", day or AS_OF}
     if front.indicators:             # a paper shows the periods ended by its day; a page, every period
-        found |= {f"indicators:{front.indicators}", *([day] if day != AS_OF else [])}
+        found |= {f"indicators:{front.indicators}", *([day] if day else [])}
         if front.indicators in c.indicators:
             found.add(f"service:{c.indicators[front.indicators].service_id}")
     if front.inspection and any(b.name == "national-comparison" for b in find_blocks(c.reports[rid].body)):
         # every inspection published by the report's day, under its inspection's framework
         view = c.inspections.get(front.inspection)
-        found |= {*input_keys(LISTED, c.inspections), day,
+        found |= {*input_keys(LISTED, c.inspections), day or AS_OF,
                   *([f"service:{view.service_id}", f"framework:{view.framework_id}"] if view else [])}
     return found
 
