@@ -44,15 +44,13 @@ def report_as_at(corpus: Corpus, rid: str) -> dt.date:
     were out. When none does (each lists it "To Follow": `check` warns), its own meeting's."""
     view = corpus.reports[rid]
     if view.meeting_id and view.meeting_id in corpus.meetings:
-        meeting = corpus.meetings[view.meeting_id].meeting
         carried = []
-        for mid, other in corpus.meetings.items():
-            if (other.council_id, other.meeting.committee, other.meeting.date) \
-                    != (meeting.council, meeting.committee, meeting.date):
+        for mid in corpus.meetings[view.meeting_id].packs:
+            if mid not in corpus.meetings:          # a pack not public
                 continue
             day = meeting_as_at(corpus, mid)
             if any(item.report_id == rid and not item.to_follow and released_by(corpus, item, end_of_day(day))
-                   for item in other.items):
+                   for item in corpus.meetings[mid].items):
                 carried.append(day)
         return min(carried, default=meeting_as_at(corpus, view.meeting_id))
     return view.front.date

@@ -207,6 +207,7 @@ class MeetingView(Entry):
     council_id: str
     items: tuple[ItemView, ...]
     title: str                          # "Cabinet, 16 March 2022"
+    packs: tuple[str, ...] = ()         # the meeting's packs (its agenda, supplementary ones), this one too
 
 
 @dataclass(frozen=True)

@@ -154,11 +154,9 @@ def released_after_issue(corpus: Corpus, records: Records) -> list[Problem]:
         """Does a supplementary pack for the same meeting, issued once the item's papers are
         out, carry the item? Then the clerk has done what this warning asks."""
         return any(other.meeting.pack.value == "supplementary" and other.id != view.id
-                   and (other.council_id, other.meeting.committee, other.meeting.date)
-                   == (view.council_id, view.meeting.committee, view.meeting.date)
                    and any(i.number == item.number and not i.to_follow for i in other.items)
                    and released_by(corpus, item, end_of_day(issued(other)))
-                   for other in corpus.meetings.values())
+                   for other in (corpus.meetings[mid] for mid in view.packs))
 
     problems = []
     for mid, view in corpus.meetings.items():

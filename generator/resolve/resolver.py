@@ -537,6 +537,12 @@ def _meetings(check: _Checker, records: Records) -> tuple[dict[str, MeetingView]
         title = f"{meeting.committee}, {meeting.date.day} {meeting.date.strftime('%B %Y')}"
         meetings[mid] = MeetingView(mid, rec.path, rec.digest, status, embargo, meeting, meeting.council,
                                     tuple(sorted(items, key=lambda i: i.number)), title)
+    packs: dict[tuple, list[str]] = {}
+    for mid, view in meetings.items():
+        packs.setdefault((view.council_id, view.meeting.committee, view.meeting.date), []).append(mid)
+    meetings = {mid: replace(view, packs=tuple(sorted(packs[(view.council_id, view.meeting.committee,
+                                                               view.meeting.date)])))
+                for mid, view in meetings.items()}
     return meetings, report_item
 
 
