@@ -131,7 +131,7 @@ def test_a_build_as_of_an_earlier_moment_says_the_site_now_shows_that_moment(tmp
     result = run_cli("build", "--no-pdf", "--no-search", "-q", "--as-of", "2021-03-03 00:01", root=root)
     assert result.exit_code == 0, result.output
     assert (root / "output" / "site" / "index.html").is_file()
-    assert (f"warning: {root / 'output' / 'site'} now shows the site as at 03 March 2021 00:01, earlier than now; "
+    assert (f"warning: {root / 'output' / 'site'} now shows the site as at 3 March 2021 00:01, earlier than now; "
             "build again without --as-of to bring it up to date") in result.stderr
     again = run_cli("build", "--no-pdf", "--no-search", "-q", root=root)
     assert again.exit_code == 0 and "earlier than now" not in again.output
@@ -148,3 +148,12 @@ def test_a_preview_as_of_an_earlier_moment_is_not_said_to_change_the_site(tmp_pa
     result = run_cli("build", "--no-pdf", "--no-search", "-q", "--as-of", "2021-03-03 00:01", *args, root=root)
     assert result.exit_code == 0, result.output
     assert "earlier than now" not in result.stderr
+
+
+def test_papers_alone_as_of_an_earlier_moment_say_the_papers_not_the_site(tmp_path, make_site, run_cli):
+    """`--pdf-only` changes only output/pdf, the papers public at that moment (helper-48)."""
+    root = make_site(tmp_path, {})
+    result = run_cli("build", "--pdf-only", "-q", "--as-of", "2021-03-03 00:01", root=root)
+    assert result.exit_code == 0, result.output
+    assert (f"warning: {root / 'output' / 'pdf'} now shows the papers public as at 3 March 2021 00:01, earlier "
+            "than now") in result.stderr

@@ -203,7 +203,8 @@ def register(cli: click.Group) -> None:
         # An earlier --as-of is no rehearsal: what was released since is gone from the site, until
         # the next build says otherwise. Said, so that a clerk who meant a rehearsal knows; not of
         # a drafts preview, nor of a build into output's preview folders (tools/publish --as-of).
-        earlier = (f"warning: {target} now shows the site as at {now:%d %B %Y %H:%M}, earlier than now; "
+        shows = "the papers public" if pdf_only else "the site"
+        earlier = (f"warning: {target} now shows {shows} as at {now.day} {now:%B %Y %H:%M}, earlier than now; "
                    "build again without --as-of to bring it up to date") \
             if as_of and not rehearsal and not drafts and previewed is None else None
         if unchanged:
