@@ -1,7 +1,7 @@
 """The day each paper is made as at: a paper is a record, fixed when it is issued.
 
 A meeting's papers (its pack, every report and appendix in it) are as at the day the pack
-is issued (`rules.issue.issue_date`: the meeting's `issued`, or so many clear days before
+is issued (`rules.issue.pack_issue_date`: the meeting's `issued`, or so many clear days before
 it). A report in no meeting is as at its own `date`; an action plan printed on its own is as
 at its latest progress update (or, with none, the day it was published). A pack carries the
 papers that were public at the end of its issue day: an item whose papers were still
@@ -18,13 +18,13 @@ from dataclasses import replace
 from generator.plan.publication import held_back
 from generator.resolve.corpus import Corpus, MeetingView
 from generator.resolve.papers import released_by
-from generator.rules.issue import clear_days, end_of_day, issue_date
+from generator.rules.issue import end_of_day, pack_issue_date
 
 
 def meeting_as_at(corpus: Corpus, mid: str) -> dt.date:
     view = corpus.meetings[mid]
     council = corpus.councils.get(view.council_id)
-    return issue_date(view.meeting, clear_days(council.council if council else None))
+    return pack_issue_date(view.meeting, council.council if council else None)
 
 
 def meeting_as_issued(corpus: Corpus, mid: str, day: dt.date | None = None) -> MeetingView:

@@ -15,7 +15,7 @@ from typing import Iterator, Mapping
 from generator.model.blocks import count_tables
 from generator.problems import Problem, Severity
 from generator.resolve.corpus import ActionPlanView, Corpus, Entry, ItemView, MeetingView
-from generator.rules.issue import clear_days, end_of_day, issue_date
+from generator.rules.issue import end_of_day, pack_issue_date
 from generator.validate import Records
 
 LARGE_FILE = 10 * 1024 * 1024       # an appendix a clerk should be told about (email limits, printing)
@@ -136,10 +136,16 @@ def papers_records(corpus: Corpus, item: ItemView) -> Iterator[Entry]:
     return (entry for entry in found if entry is not None)
 
 
+def released_at(corpus: Corpus, item: ItemView) -> dt.datetime | None:
+    """When the item's embargo, and every embargo its papers wait for, has ended (None: none)."""
+    return max((entry.embargo_until for entry in (item, *papers_records(corpus, item)) if entry.embargo_until),
+               default=None)
+
+
 def released_by(corpus: Corpus, item: ItemView, moment: dt.datetime) -> bool:
     """Had the item's embargo, and every embargo its papers wait for, ended by `moment`?"""
-    return all(entry.embargo_until is None or entry.embargo_until <= moment
-               for entry in (item, *papers_records(corpus, item)))
+    release = released_at(corpus, item)
+    return release is None or release <= moment
 
 
 def released_after_issue(corpus: Corpus, records: Records) -> list[Problem]:
@@ -148,14 +154,14 @@ def released_after_issue(corpus: Corpus, records: Records) -> list[Problem]:
     reach no pack, and none of its papers is a PDF, until a supplementary pack carries them."""
     def issued(view: MeetingView) -> dt.date:
         council = corpus.councils.get(view.council_id)
-        return issue_date(view.meeting, clear_days(council.council if council else None))
+        return pack_issue_date(view.meeting, council.council if council else None)
 
-    def carried_later(view: MeetingView, item: ItemView) -> bool:
+    def carried_later(view: MeetingView, item: ItemView, release: dt.datetime) -> bool:
         """Does a supplementary pack for the same meeting, issued once the item's papers are
         out, carry the item? Then the clerk has done what this warning asks."""
         return any(other.meeting.pack.value == "supplementary" and other.id != view.id
                    and any(i.number == item.number and not i.to_follow for i in other.items)
-                   and released_by(corpus, item, end_of_day(issued(other)))
+                   and release <= end_of_day(issued(other))
                    for other in (corpus.meetings[mid] for mid in view.packs))
 
     problems = []
@@ -163,9 +169,9 @@ def released_after_issue(corpus: Corpus, records: Records) -> list[Problem]:
         day = issued(view)
         rec = records.of("meeting")[mid]
         for item in view.items:
-            if item.to_follow or released_by(corpus, item, end_of_day(day)) or carried_later(view, item):
+            release = None if item.to_follow else released_at(corpus, item)
+            if release is None or release <= end_of_day(day) or carried_later(view, item, release):
                 continue
-            release = max(e.embargo_until for e in (item, *papers_records(corpus, item)) if e.embargo_until)
             index = next(i for i, given in enumerate(rec.model.items) if given.number == item.number)
             field = ("items", index, "embargo_until") if item.embargo_until == release else ("items", index)
             problems.append(rec.problem(

@@ -29,6 +29,11 @@ def issue_date(meeting: Meeting, days: int) -> dt.date:
     return meeting.issued or meeting.date - dt.timedelta(days=days + 1)
 
 
+def pack_issue_date(meeting: Meeting, council: Council | None) -> dt.date:
+    """The day a meeting's pack is issued, by its own `issued` or its council's clear days."""
+    return issue_date(meeting, clear_days(council))
+
+
 def end_of_day(day: dt.date) -> dt.datetime:
     """The last instant of a London day: a paper as at `day` is as things stood then."""
     return london_instant(dt.datetime.combine(day + dt.timedelta(days=1), dt.time())) - dt.timedelta(microseconds=1)
