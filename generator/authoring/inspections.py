@@ -917,8 +917,8 @@ def id_of_length(base: str, ending: str = "") -> str:
 
 def _free_id(base: str, taken: Iterable[str]) -> str:
     used = set(taken)
-    if id_of_length(base) not in used:
-        return id_of_length(base)
+    if (whole := id_of_length(base)) not in used:
+        return whole
     number = 2
     while id_of_length(base, f"-{number}") in used:
         number += 1

@@ -129,8 +129,9 @@ def line_chart(chart_id: str, title: str, description: str, labels: Sequence[str
                series: Sequence[Series], width: int = 640, height: int = 260,
                spans: Sequence[object] | None = None) -> Markup:
     """Lines over periods, one per series (an SVG group each), told apart by dash pattern,
-    the shape of its points and a text legend as well as colour; every point is labelled with its value when there are few, the labels
-    of one period moved apart so that none prints over another. `spans` (one per period,
+    the shape of its points and a text legend as well as colour; every point is labelled with
+    its value when there are few, the labels of one period moved apart so that none prints over
+    another. `spans` (one per period,
     e.g. its length in months): a line joins only neighbouring periods of the same span, so a
     year and a quarter are drawn as separate marks, not as a trend."""
     left, right, top, bottom = 56, 16, 16, 70
