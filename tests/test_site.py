@@ -196,3 +196,14 @@ def test_a_councils_colour_and_logo_head_its_meeting_and_report_pages_and_only_t
     assert (site / "attachments/torbay-logo.svg").is_file()
     # the Markdown attachments (appendix papers) are not published as files of their own
     assert not (site / "attachments/torbay-peer-review.md").exists()
+
+
+def test_an_action_plan_page_lists_each_actions_progress_history_with_date_status_and_note(site):
+    page = (site / "action-plans/dudley-2019-progress/index.html").read_text(encoding="utf-8")
+    history = page[page.index('id="h-history"'):]
+    a2 = history[history.index("<h3>A2:"):]
+    first = a2[a2.index('<ol class="timeline">'):a2.index("</ol>")]
+    # dudley-2019-progress.yaml, A2: one update, 11 March 2021, green
+    assert first == ('<ol class="timeline"><li><span class="small">11 March 2021</span> '
+                     '<span class="rag rag--green">Green</span> '
+                     "Implementation is under way with the Trust's lead officer.</li>")

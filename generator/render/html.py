@@ -62,13 +62,15 @@ def page_range(first: int | None, last: int | None) -> str:
     return f"Page {first}" if last in (None, first) else f"Pages {first} - {last}"
 
 
-def progress_update(update) -> Markup:
-    """One entry of an action's progress history: its date, its RAG status in words, its note.
-
-    A filter rather than three `{{ }}` in the template: an action plan page lists hundreds
-    of them, and each `{{ }}` costs an escape call."""
-    note = markdown_inline(update.note) if update.note else ""
-    return Markup(f'<span class="small">{escape(format_date(update.date))}</span> {badges.rag(update.rag)} {note}')
+def progress_history(updates) -> Markup:
+    """An action's progress history as a list: each update's date, its RAG status in words,
+    its note. One filter for the whole list rather than three `{{ }}` an update: an action
+    plan page lists hundreds of updates, and each `{{ }}` costs an escape call."""
+    items = "".join(
+        f'<li><span class="small">{escape(format_date(u.date))}</span> {badges.rag(u.rag)} '
+        f'{markdown_inline(u.note) if u.note else ""}</li>'
+        for u in updates)
+    return Markup(f'<ol class="timeline">{items}</ol>')
 
 
 class CompiledTemplates(jinja2.FileSystemBytecodeCache):
@@ -110,7 +112,7 @@ def make_environment(templates: Mapping[str, Template], cache: Path | None = Non
                        date=format_date, long_date=format_long_date, number=format_number, percent=format_percent,
                        standard_rating=badges.standard_rating,
                        pages=page_range, rating_slug=badges.rating_slug, rating=badges.rating, rag=badges.rag,
-                       progress_update=progress_update, schedule_12a=schedule_12a)
+                       progress_history=progress_history, schedule_12a=schedule_12a)
     env.globals.update(version=__version__, Rating=Rating, zip=zip)
     return env
 

@@ -297,13 +297,15 @@ def _plan_actions(rec: Record, count: int, as_of: dt.date, attachment_paths: Abs
     last_update: dt.date | None = None
     images: set[str] = set()
     for index, action in enumerate(plan.actions):
-        texts = [(("actions", index, name), getattr(action, name)) for name in ("action", "how", "outcome")]
-        texts += [(("actions", index, "updates", u_index, "note"), u.note) for u_index, u in enumerate(action.updates)]
+        # Where each text is, worked out only for those that may link: most have no link at all.
+        texts = [(("actions", index, name), text) for name in ("action", "how", "outcome")
+                 if may_have_targets(text := getattr(action, name))]
+        texts += [(("actions", index, "updates", u_index, "note"), u.note) for u_index, u in enumerate(action.updates)
+                  if may_have_targets(u.note)]
         for where, text in texts:
-            if may_have_targets(text):
-                check.problems += check_markdown_targets(text, rec.path, partial(_line_of, rec, where), dotted(where),
-                                                         attachment_paths)
-                images |= shown_images(text)
+            check.problems += check_markdown_targets(text, rec.path, partial(_line_of, rec, where), dotted(where),
+                                                     attachment_paths)
+            images |= shown_images(text)
         if action.id in seen:
             check.at(rec, ("actions", index, "id"), Severity.ERROR,
                      f"action id '{action.id}' is used twice (first at actions.{seen[action.id]})",
