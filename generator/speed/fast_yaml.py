@@ -44,12 +44,16 @@ _UNUSUAL_CHARACTER = re.compile(
     f"[\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff{NONCHARACTERS}{BIDI_CONTROLS}]")
 _INDICATOR = re.compile("[&*!%@`]")               # anchor, alias, tag, directive, reserved
 _MERGE_KEY = re.compile(r"(?:^|[-?][ ]|[{,])[ ]*<<[ ]*:", re.MULTILINE)
+_OTHER_NULL = re.compile("N(?:ull|ULL)")          # one search, led by one character: quicker than two
 _DOCUMENT_MARKER = re.compile(r"^(?:---|\.\.\.)(?:[ \r]|$)", re.MULTILINE)
 # `]`, `}` or `,` starting a plain value outside brackets: libyaml's syntax error, rapidyaml's text.
 # Separate literal-led patterns: Python's re scans for a literal first character quickly.
 _FLOW_END_STARTS_VALUE = tuple(re.compile(p) for p in (r": +[\]},]", r"- +[\]},]", r"\? +[\]},]", r"\n *[\]},]"))
-# Each of those has one of these pairs in it; looking for pairs first skips the patterns in most files.
-_FLOW_END_PAIRS = (" ]", " }", " ,", "\n]", "\n}", "\n,")
+# Each of those has a space or line break and then `]`, `}` or `,` in it; looking for that pair
+# first skips the patterns in most files. One pass maps the bytes to classes (1: space or line
+# break, 2: `]`, `}` or `,`), and one search finds the pair: quicker than six searches.
+_SPACE_THEN_FLOW_END = b"\x01\x02"
+_FLOW_END_CLASSES = bytes(1 if b in b" \n" else 2 if b in b"]}," else 0 for b in range(256))
 # A block scalar's header ('|', '>-', '|2+'): rapidyaml lets through headers libyaml refuses.
 _BLOCK_SCALAR = tuple(re.compile(p) for p in (r": +[|>]", r"- +[|>]", r"\n *[|>]"))
 _VALID_HEADER = re.compile(r"[|>](?:[-+]?[1-9]?|[1-9][-+])(?: +#.*| *)$")
@@ -97,15 +101,16 @@ def _outside_subset(text: str, encoded: bytes) -> bool:
         return True
     if ("|" in text or ">" in text) and _bad_block_header(text):
         return True
-    if "~" in text or "Null" in text or "NULL" in text:
+    if "~" in text or _OTHER_NULL.search(text):
         # the other spellings of null: rapidyaml writes them as text, libyaml's path as None
         return True
-    if "<<" in text and _MERGE_KEY.search(text):
+    if "<" in text and "<<" in text and _MERGE_KEY.search(text):      # one character is found quickest
         return True
     if ("---" in text or "..." in text) and _DOCUMENT_MARKER.search(text):
         return True                                                   # several documents
-    if text.lstrip(" ")[:1] in ("]", "}", ",") or (any(pair in text for pair in _FLOW_END_PAIRS) and
-                                                   any(p.search(text) for p in _FLOW_END_STARTS_VALUE)):
+    if text.lstrip(" ")[:1] in ("]", "}", ",") or (
+            _SPACE_THEN_FLOW_END in encoded.translate(_FLOW_END_CLASSES)
+            and any(p.search(text) for p in _FLOW_END_STARTS_VALUE)):
         return True
     if encoded.translate(None, _NOT_INDICATOR):
         for found in _INDICATOR.finditer(text):
