@@ -207,3 +207,19 @@ def test_an_action_plan_page_lists_each_actions_progress_history_with_date_statu
     assert first == ('<ol class="timeline"><li><span class="small">11 March 2021</span> '
                      '<span class="rag rag--green">Green</span> '
                      "Implementation is under way with the Trust's lead officer.</li>")
+
+
+def test_a_councils_own_action_plan_template_may_still_list_updates_one_by_one(tmp_path):
+    # A council that copied the theme's action_plan.html before it used `progress_history`.
+    root = copy_site(tmp_path)
+    theme = (REPO / "generator/theme/templates/action_plan.html").read_text(encoding="utf-8")
+    own = theme.replace("{{ a.action.updates|progress_history }}",
+                        '<ol class="timeline">{% for u in a.action.updates %}<li>{{ u|progress_update }}</li>'
+                        "{% endfor %}</ol>")
+    assert own != theme
+    (root / "templates").mkdir(exist_ok=True)
+    (root / "templates" / "action_plan.html").write_text(own, encoding="utf-8")
+    build(root)
+    page = (root / "output/site/action-plans/dudley-2019-progress/index.html").read_text(encoding="utf-8")
+    assert ('<li><span class="small">11 March 2021</span> <span class="rag rag--green">Green</span> '
+            "Implementation is under way with the Trust's lead officer.</li>") in page

@@ -62,15 +62,22 @@ def page_range(first: int | None, last: int | None) -> str:
     return f"Page {first}" if last in (None, first) else f"Pages {first} - {last}"
 
 
+def _update_html(update) -> str:
+    """One progress update as HTML: its date, its RAG status in words, its note."""
+    note = markdown_inline(update.note) if update.note else ""
+    return f'<span class="small">{escape(format_date(update.date))}</span> {badges.rag(update.rag)} {note}'
+
+
+def progress_update(update) -> Markup:
+    """One entry of an action's progress history (the theme lists them with `progress_history`;
+    a council's own template may still list them one by one)."""
+    return Markup(_update_html(update))
+
+
 def progress_history(updates) -> Markup:
-    """An action's progress history as a list: each update's date, its RAG status in words,
-    its note. One filter for the whole list rather than three `{{ }}` an update: an action
-    plan page lists hundreds of updates, and each `{{ }}` costs an escape call."""
-    items = "".join(
-        f'<li><span class="small">{escape(format_date(u.date))}</span> {badges.rag(u.rag)} '
-        f'{markdown_inline(u.note) if u.note else ""}</li>'
-        for u in updates)
-    return Markup(f'<ol class="timeline">{items}</ol>')
+    """An action's progress history as a list. One filter for the whole list rather than three
+    `{{ }}` an update: an action plan page lists hundreds, and each `{{ }}` costs an escape call."""
+    return Markup('<ol class="timeline">' + "".join(f"<li>{_update_html(u)}</li>" for u in updates) + "</ol>")
 
 
 class CompiledTemplates(jinja2.FileSystemBytecodeCache):
@@ -112,7 +119,7 @@ def make_environment(templates: Mapping[str, Template], cache: Path | None = Non
                        date=format_date, long_date=format_long_date, number=format_number, percent=format_percent,
                        standard_rating=badges.standard_rating,
                        pages=page_range, rating_slug=badges.rating_slug, rating=badges.rating, rag=badges.rag,
-                       progress_history=progress_history, schedule_12a=schedule_12a)
+                       progress_update=progress_update, progress_history=progress_history, schedule_12a=schedule_12a)
     env.globals.update(version=__version__, Rating=Rating, zip=zip)
     return env
 
