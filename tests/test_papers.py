@@ -248,6 +248,14 @@ def test_papers_are_set_in_liberation_sans(papers):
         assert {"LiberationSans", "LiberationSansBold"} <= fonts_of(path), path
 
 
+def test_chart_labels_are_set_in_liberation_sans_not_the_machines_default_font(papers):
+    # WeasyPrint gives SVG text the font of its own font-family attribute, never the page's CSS:
+    # without one, a chart's labels were in fontconfig's "sans-serif" (DejaVu Sans here), so the
+    # same paper came out in another font, other bytes, on a machine with other fonts installed.
+    fonts = fonts_of(papers["dudley-yos-action-plan-update"])
+    assert fonts and all(name.startswith("LiberationSans") for name in fonts), fonts
+
+
 def test_papers_are_tagged_with_language_title_and_alt_text_on_every_figure(papers):
     figures = 0
     for name, path in papers.items():

@@ -37,7 +37,7 @@ from generator.plan.outputs import Output, Plan
 from generator.load.files import THEME, Template, cache_folder
 from generator.render import pack, pages, paper_worker
 from generator.render.html import make_environment
-from generator.render.paper_fonts import PaperError, check_fonts
+from generator.render.paper_fonts import FONT_FAMILY, PaperError, check_fonts
 from generator.render.report_body import number_tables
 from generator.speed.parallel import default_jobs
 from generator.speed.pdf_cache import DocumentCache, layout_digest
@@ -88,6 +88,7 @@ class Inserted:
 
 
 _SVG_TITLE = re.compile(r'(<title id="[^"]*">)(.*?)(</title>\s*<desc id="[^"]*">)(.*?)(</desc>)', re.S)
+_SVG_FONTLESS = re.compile(r"<svg\b(?![^>]*\sfont-family\s*=)", re.I)
 _IMG = re.compile(r"<img\b[^>]*>", re.I)
 _ALT = re.compile(r'\balt\s*=\s*"([^"]*)"', re.I)
 _SRC = re.compile(r'\bsrc\s*=\s*"([^"]*)"', re.I)
@@ -105,7 +106,12 @@ def print_html(html: str) -> str:
 
     WeasyPrint 70 takes a tagged /Figure's /Alt from an SVG's <title> (not its <desc>) and
     from an <img>'s alt. Our charts keep the numbers in <desc>, so for print the title is
-    extended with the description; an image without alt text is described by its file."""
+    extended with the description; an image without alt text is described by its file.
+
+    WeasyPrint sets an SVG's text in the font of its font-family attribute, never the page's
+    CSS: without one a chart's labels are in whatever fontconfig calls sans-serif on the
+    machine, so each SVG is given the papers' font."""
+    html = _SVG_FONTLESS.sub(f'<svg font-family="{FONT_FAMILY}"', html)
     html = _SVG_TITLE.sub(lambda m: f"{m[1]}{m[2].rstrip('.')}. {m[4]}{m[3]}{m[4]}{m[5]}", html)
 
     def alt(match: re.Match) -> str:
