@@ -267,6 +267,17 @@ def test_a_symbolic_link_is_not_followed(tmp_path, make_site):
         ["torbay-yot"], [("content/services/linked.yaml", Severity.ERROR)])
 
 
+@pytest.mark.parametrize("folder, name", [("services", "loop.yaml"), ("attachments", "loop.md")])
+def test_a_symbolic_link_to_itself_is_an_error_not_a_traceback(tmp_path, make_site, folder, name):
+    # `ln -s loop.yaml loop.yaml`: asking whether it is a folder raised OSError (ELOOP)
+    root = make_site(tmp_path)
+    (root / "content" / folder).mkdir(exist_ok=True)
+    (root / "content" / folder / name).symlink_to(name)
+    problems = check_site(root, AS_OF).problems
+    assert [(p.path, p.severity, p.message) for p in problems] == [
+        (f"content/{folder}/{name}", Severity.ERROR, "a symbolic link here leads in a circle, and is not followed")]
+
+
 def test_a_yaml_list_where_a_record_is_expected_is_an_error(tmp_path, make_site):
     root = make_site(tmp_path, {"services/listed.yaml": "- name: X\n- council: torbay\n"})
     [problem] = check_site(root, AS_OF).problems

@@ -9,6 +9,7 @@ never carry a file from elsewhere on the machine into the site.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
@@ -150,6 +151,22 @@ def _outside(shown: str, where: str = "the site's folder (or into output/ or .ca
                    instead)
 
 
+def _in_a_circle(entry: os.DirEntry) -> bool:
+    """True when `entry` is a link that leads round to itself: asking what it is raises ELOOP."""
+    if not entry.is_symlink():
+        return False
+    try:
+        entry.stat()
+        return False
+    except OSError as error:
+        return error.errno == errno.ELOOP
+
+
+def _circle(shown: str) -> Problem:
+    return Problem(shown, 0, 0, Severity.ERROR, "", "a symbolic link here leads in a circle, and is not followed",
+                   "remove the link, or make it lead to the file itself")
+
+
 def _badly_named(shown: str, problems: list[Problem]) -> bool:
     """True (and an error) when a file's name is not UTF-8, as names saved by old tools or
     unpacked from some zips are: nothing could show, digest or publish it as it is."""
@@ -189,7 +206,9 @@ def _walk(folder: Path, shown: str, problems: list[Problem]) -> Iterator[tuple[P
             child_shown = f"{here_shown}/{entry.name}"
             if _badly_named(child_shown, problems):
                 continue
-            if entry.is_symlink() and not inside(entry.path, root):
+            if _in_a_circle(entry):
+                problems.append(_circle(child_shown))
+            elif entry.is_symlink() and not inside(entry.path, root):
                 problems.append(_outside(child_shown, shown, f"copy the file into {shown} instead"))
             elif entry.is_dir():
                 folders.append((Path(entry.path), child_shown))
@@ -239,6 +258,9 @@ def find_files(root: Path) -> SiteFiles:
             stem, suffix = os.path.splitext(name)
             shown = f"content/{folder}/{name}"
             if _badly_named(shown, problems):
+                continue
+            if _in_a_circle(entry):
+                problems.append(_circle(shown))
                 continue
             if entry.is_dir():
                 # Records in it would be left out of the site without a word.
