@@ -278,7 +278,53 @@ def dotted(field: tuple) -> str:
     return ".".join(str(part) for part in field)
 
 
+_OPENERS = {"while parsing a flow mapping": "{", "while parsing a flow sequence": "["}
+_CLOSERS = {"{": "}", "[": "]"}
+
+
+def _quoted_before(text: str, mark: yaml.Mark) -> "yaml.ScalarToken | None":
+    """The quoted text that ends where a syntax error is found and spans several lines:
+    its opening quote, not the error's place, is where a quote left open was written."""
+    last = None
+    try:
+        for token in yaml.scan(text, Loader=_LOADER):
+            if token.start_mark.index >= mark.index:
+                break
+            last = token
+    except yaml.YAMLError:
+        pass
+    if isinstance(last, yaml.ScalarToken) and last.style in ('"', "'") and last.start_mark.line < last.end_mark.line:
+        return last
+    return None
+
+
+def _unclosed(exc: yaml.MarkedYAMLError, text: str) -> "tuple[yaml.Mark, str, str] | None":
+    """Where a quote or bracket was opened and never closed, and what to say there: the
+    parser notices only lines later (often at the end of the file), far from the slip."""
+    context, start, problem = (exc.context or "").strip(), exc.context_mark, exc.problem_mark
+    if context == "while scanning a quoted scalar" and start:
+        return start, "a quote opened here is never closed", "close the quote at the end of its text"
+    if context == "while scanning a simple key" and start and problem and problem.line > start.line \
+            and text[start.index:start.index + 1] in ('"', "'"):
+        return (start, f"the quoted text that starts here runs on to line {problem.line + 1}",
+                "close the quote at the end of its text on this line")
+    opener = _OPENERS.get(context)
+    if opener and start and problem and problem.line > start.line:
+        return (start, f"a '{opener}' opened here is not closed",
+                f"close it with '{_CLOSERS[opener]}' on the same line, or put text holding '{opener}' in quotes")
+    quoted = _quoted_before(text, problem) if problem and "expected" in (exc.problem or "") else None
+    if quoted:
+        return (quoted.start_mark, f"the quoted text that starts here runs on to line {quoted.end_mark.line + 1}",
+                "close the quote at the end of its text on this line")
+    return None
+
+
 def _syntax_problem(path: str, exc: yaml.MarkedYAMLError, line_offset: int, text: str = "") -> Problem:
+    unclosed = _unclosed(exc, text)
+    if unclosed:
+        mark, problem, hint = unclosed
+        return Problem(path, mark.line + 1 + line_offset, mark.column + 1, Severity.ERROR, "",
+                       f"YAML syntax: {problem}", hint)
     mark = exc.problem_mark or exc.context_mark
     at_tab = bool(mark) and 0 <= mark.index < len(text) and text[mark.index] == "\t"
     line = (mark.line + 1 + line_offset) if mark else 1
