@@ -114,6 +114,9 @@ _PLAIN_MESSAGES = {
 _PATTERN_HINTS = {
     "^[a-z0-9][a-z0-9-]{0,79}$": "an id is a file name without .yaml: lower-case letters, digits, hyphens",
     "^([01]\\d|2[0-3]):[0-5]\\d$": "a time is HH:MM in quotes, e.g. \"17:30\"",
+    "^[^\\x00]+\\.md$": "a Markdown file's path, ending .md, e.g. attachments/x.md",
+    "^[^\\x00]+\\.pdf$": "a PDF file's path, ending .pdf, e.g. attachments/x.pdf",
+    "^[^\\x00]+\\.(md|pdf)$": "a Markdown or PDF file's path, ending .md or .pdf",
 }
 
 
@@ -185,10 +188,28 @@ def _inner_model(annotation: Any) -> type | None:
     return None
 
 
+def _as_written(loc: tuple, data: Any) -> tuple:
+    """`loc` as the file gives it: an appendix written as the shorthand {title, pdf: x} is read
+    as {title, parts: [{pdf: x}]}, and its 'parts.0' is in no file, nor at any line."""
+    written, node = [], data
+    parts = iter(loc)
+    for part in parts:
+        if part == "parts" and isinstance(node, dict) and "parts" not in node:
+            next(parts, None)
+            continue
+        written.append(part)
+        node = node[part] if isinstance(node, (dict, list)) and _has(node, part) else None
+    return tuple(written)
+
+
+def _has(node: dict | list, part: Any) -> bool:
+    return part in node if isinstance(node, dict) else isinstance(part, int) and 0 <= part < len(node)
+
+
 def problems_from_validation(error: ValidationError, doc: Document, model: type[BaseModel]) -> list[Problem]:
     problems = []
     for item in error.errors(include_url=False):
-        loc = tuple(item["loc"])
+        loc = _as_written(tuple(item["loc"]), doc.data)
         if item["type"] in UNKNOWN_FIELD:
             position = doc.source.locate_key(loc)
         else:

@@ -143,6 +143,8 @@ TABLE = [
         "there is no action plan 'base-2021-plan'", None),
     Bad("meetings/attachment-outside-content.yaml", 9, 35, "../secrets", "items.0.appendices.0.pdf",
         "'../secrets/peer-review.pdf' points outside content/", "give a path under content/"),
+    Bad("meetings/pdf-that-is-markdown.yaml", 9, 35, "attachments/peer-review.md", "items.0.appendices.0.pdf",
+        "'attachments/peer-review.md' is not in the expected form", "a PDF file's path, ending .pdf"),
     Bad("meetings/exempt-paragraph-9.yaml", 11, 17, "9   #", "items.0.appendices.0.exempt",
         "9 is not a Schedule 12A paragraph for a council in England", "use 1 to 7"),
     Bad("meetings/item-numbers-skip.yaml", 12, 13, "7     #", "items.3.number",
