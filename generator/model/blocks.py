@@ -57,6 +57,17 @@ def find_blocks(body: str) -> list[Block]:
     return blocks
 
 
+# A line alone that was meant as a block but is not one (a bracket short, capitals, a hyphen
+# in an indicator's name): left as it is, the paper and the page print its brackets as text.
+_BLOCK_LIKE = re.compile(r"^(?:\[\[\s*[A-Za-z][\w -]*\]?|\[?\[\s*[A-Za-z][\w -]*\]\])$")
+
+
+def broken_blocks(body: str) -> list[tuple[int, str]]:
+    """(line in the body, the line) of each line alone that looks like a block but is not written as one."""
+    return [(number, line.strip()) for number, line in enumerate(body.splitlines(), start=1)
+            if _BLOCK_LIKE.match(line.strip()) and not BLOCK_LINE.match(line.strip())]
+
+
 def block_problem(block: Block) -> tuple[str, str] | None:
     """What is wrong with a block's name or argument, as (message, hint); None if fine."""
     if block.name not in BLOCKS:

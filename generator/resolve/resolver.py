@@ -11,7 +11,7 @@ from types import MappingProxyType
 from typing import AbstractSet, Any, Callable, Hashable, Iterator, Mapping, NamedTuple
 
 from generator.images import IMAGE_SUFFIXES, LOGO_SUFFIXES, drawn_sources, published_image, shown_images
-from generator.model.blocks import BLOCKS, block_problem, find_blocks
+from generator.model.blocks import BLOCKS, block_problem, broken_blocks, find_blocks
 from generator.speed.memo import no_memo
 from generator.model import Framework, Site
 from generator.model.council import Nation
@@ -689,6 +689,11 @@ def _reports(check: _Checker, records: Records, report_item: Mapping[str, tuple[
                 check.problems.append(Problem(rec.path, line, 1, Severity.ERROR, "body",
                                               f"[[{block.name}]] needs '{needs}:' in the front matter",
                                               f"add '{needs}: <id>' between the '---' lines"))
+        for number, text in broken_blocks(body):
+            check.problems.append(Problem(rec.path, rec.body_line + number - 1, 1, Severity.ERROR, "body",
+                                          f"'{text}' is not written as a block",
+                                          "write the block alone on its line, in lower case, with two brackets "
+                                          "each side: [[ratings-table]], [[indicator-table custody_rate]]"))
         check.problems += per_record(("targets", rec.path, rec.digest, attachments_key),
                                      partial(check_markdown_targets, body, rec.path, rec.body_line, "body",
                                              attachment_paths))
