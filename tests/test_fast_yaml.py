@@ -115,6 +115,15 @@ DIVERGENT = {
     "empty key": " : \n",
     "escaped line separators": '"0": "\\n\\L\\L"\n',
     "bad block scalar header": "0: |9:\n",
+    "lower-case infinity": "a: inf\n",
+    "lower-case not a number": "a: [nan]\n",
+    "infinity spelled out": "infinity: a\n",
+    "trailing point before a carriage return": "a: 5.\r\nb: c\r\n",
+    "question mark starting a flow key": "a: {?exempt: true}\n",
+    "question mark starting a flow item on its own line": "a: [x,\n  ?y]\n",
+    "colon ending a flow key": "status: [draft:]\n",
+    "colon before a comma in a flow mapping": "a: {x:, y: z}\n",
+    "colon starting a flow item": "a: [a, :x]\n",
 }
 
 
@@ -135,6 +144,8 @@ def test_texts_the_parsers_read_differently_take_libyamls_path(name):
     ("t: >-\n  folded\n  text\n\n  para\n", {"t": "folded text\npara"}),
     ("é: '€ it''s'\n", {"é": "€ it's"}),
     ("a: Smith & Jones, 5 * 3\n", {"a": "Smith & Jones, 5 * 3"}),
+    ("true\n", "true"),                       # a whole document of one boolean is text too
+    ("a: [x:y, 'b':c]\nu: http://x.info\n", {"a": ["x:y", {"b": "c"}], "u": "http://x.info"}),
 ])
 def test_plain_texts_take_the_fast_path_and_mean_what_libyaml_says(text, expected):
     assert _agrees(text)

@@ -57,7 +57,11 @@ _FLOW_END_CLASSES = bytes(1 if b in b" \n" else 2 if b in b"]}," else 0 for b in
 # A block scalar's header ('|', '>-', '|2+'): rapidyaml lets through headers libyaml refuses.
 _BLOCK_SCALAR = tuple(re.compile(p) for p in (r": +[|>]", r"- +[|>]", r"\n *[|>]"))
 _VALID_HEADER = re.compile(r"[|>](?:[-+]?[1-9]?|[1-9][-+])(?: +#.*| *)$")
-_SPECIAL_FLOAT = re.compile(r"\.(?:[iI][nN][fF]|[nN][aA][nN])\b")   # rapidyaml lower-cases them
+# rapidyaml writes `.Inf` lower-cased, and `inf`, `nan` and `infinity` (no point) as `.inf`/`.nan`.
+_SPECIAL_FLOAT = re.compile(r"\b(?:inf(?:inity)?|nan)\b", re.IGNORECASE)
+# In brackets libyaml reads `?` or `:` before a non-space as an indicator (`{?a: b}` is the key
+# `a`, `[a:]` a syntax error) where rapidyaml reads text: at a line's start too, as brackets span lines.
+_FLOW_INDICATOR = re.compile(r"(?:^|[\[{,])[ ]*[?:][^ \r\n]|:[,\]}?]", re.MULTILINE)
 
 
 _PLAIN_ASCII = bytes(range(0x20, 0x7f)) + b"\n\r"
@@ -112,6 +116,8 @@ def _outside_subset(text: str, encoded: bytes) -> bool:
             _SPACE_THEN_FLOW_END in encoded.translate(_FLOW_END_CLASSES)
             and any(p.search(text) for p in _FLOW_END_STARTS_VALUE)):
         return True
+    if ("[" in text or "{" in text) and _FLOW_INDICATOR.search(text):
+        return True
     if encoded.translate(None, _NOT_INDICATOR):
         for found in _INDICATOR.finditer(text):
             if _begins_node(text, found.start()):
@@ -121,7 +127,7 @@ def _outside_subset(text: str, encoded: bytes) -> bool:
 
 # JSON needs a digit either side of a point, so rapidyaml writes `.5` as 0.5 and `5.` as 5.0.
 _POINT_DIGIT = re.compile(r"\.\d")
-_TRAILING_POINT = re.compile(r"\d\.(?:[eE]|[ ]*(?:$|[,\]}#]))", re.MULTILINE)
+_TRAILING_POINT = re.compile(r"\d\.(?:[eE]|[ ]*(?:\r?$|[,\]}#]))", re.MULTILINE)   # `$`: not before `\r`
 _BARE_BOOLEAN = re.compile(r"[:\[,]\s*(?:true|false)\s*[,\]}\n]")
 
 
@@ -230,9 +236,10 @@ def _load_plain(text: str) -> Any:
         raise _Outside() from exc
     if (floats.leading and _leading_point(text)) or (floats.trailing and _TRAILING_POINT.search(text)):
         raise _Outside()
-    if ((".inf" in emitted or ".nan" in emitted) and "." in text and _SPECIAL_FLOAT.search(text)):
-        raise _Outside()                # `.Inf`: rapidyaml writes it lower-cased
-    if ("true" in emitted or "false" in emitted) and _BARE_BOOLEAN.search(emitted):
+    if (".inf" in emitted or ".nan" in emitted) and _SPECIAL_FLOAT.search(text):
+        raise _Outside()                # `.Inf` or `inf`: rapidyaml writes `.inf`
+    # (a document that is one boolean has nothing around it for the pattern to find)
+    if data is True or data is False or (("true" in emitted or "false" in emitted) and _BARE_BOOLEAN.search(emitted)):
         data = _booleans_as_text(data)
     return data
 
