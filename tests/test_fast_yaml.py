@@ -124,6 +124,13 @@ DIVERGENT = {
     "colon ending a flow key": "status: [draft:]\n",
     "colon before a comma in a flow mapping": "a: {x:, y: z}\n",
     "colon starting a flow item": "a: [a, :x]\n",
+    "unclosed bracket after a question mark": "a: [x, ? \n",
+    "colon before a value after a question mark": "? status\n:draft\n",
+    "merge key after a question mark": "a:\n  ? <<\n",
+    "merge key in a flow sequence": "a: [<<: b]\n",
+    "merge key without a value": "a: {b: c, <<}\n",
+    "block scalar header starting the text": "|2!\n",
+    "block scalar starting the text": ">+\nc: d\n",
 }
 
 

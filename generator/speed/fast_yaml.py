@@ -43,7 +43,8 @@ from generator.textsafety import BIDI_CONTROLS, NONCHARACTERS
 _UNUSUAL_CHARACTER = re.compile(
     f"[\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff{NONCHARACTERS}{BIDI_CONTROLS}]")
 _INDICATOR = re.compile("[&*!%@`]")               # anchor, alias, tag, directive, reserved
-_MERGE_KEY = re.compile(r"(?:^|[-?][ ]|[{,])[ ]*<<[ ]*:", re.MULTILINE)
+# `<<` beginning a node: as a key it need not have a colon after it (`? <<`, `{a: b, <<}`).
+_MERGE_KEY = re.compile(r"(?:^|[-?:][ ]|[\[{,])[ ]*<<", re.MULTILINE)
 _OTHER_NULL = re.compile("N(?:ull|ULL)")          # one search, led by one character: quicker than two
 _DOCUMENT_MARKER = re.compile(r"^(?:---|\.\.\.)(?:[ \r]|$)", re.MULTILINE)
 # `]`, `}` or `,` starting a plain value outside brackets: libyaml's syntax error, rapidyaml's text.
@@ -60,8 +61,11 @@ _VALID_HEADER = re.compile(r"[|>](?:[-+]?[1-9]?|[1-9][-+])(?: +#.*| *)$")
 # rapidyaml writes `.Inf` lower-cased, and `inf`, `nan` and `infinity` (no point) as `.inf`/`.nan`.
 _SPECIAL_FLOAT = re.compile(r"\b(?:inf(?:inity)?|nan)\b", re.IGNORECASE)
 # In brackets libyaml reads `?` or `:` before a non-space as an indicator (`{?a: b}` is the key
-# `a`, `[a:]` a syntax error) where rapidyaml reads text: at a line's start too, as brackets span lines.
-_FLOW_INDICATOR = re.compile(r"(?:^|[\[{,])[ ]*[?:][^ \r\n]|:[,\]}?]", re.MULTILINE)
+# `a`, `[a:]` a syntax error) where rapidyaml reads text, and rapidyaml lets `[?` go unclosed:
+# at a line's start too, as brackets span lines.
+_FLOW_INDICATOR = re.compile(r"(?:^|[\[{,])[ ]*(?:\?|:[^ \r\n])|:[,\]}?]", re.MULTILINE)
+# After `? key`, a line starting `:value` is libyaml's syntax error and rapidyaml's value.
+_COLON_STARTS_LINE = re.compile(r"^[ ]*:[^ \r\n]", re.MULTILINE)
 
 
 _PLAIN_ASCII = bytes(range(0x20, 0x7f)) + b"\n\r"
@@ -103,10 +107,13 @@ def _outside_subset(text: str, encoded: bytes) -> bool:
     if "\\" in text:
         # escapes in double quotes: libyaml's path reads them all (rapidyaml differs on a few)
         return True
-    if ("|" in text or ">" in text) and _bad_block_header(text):
+    # (a block scalar as the whole document: no pattern finds a header at the text's start)
+    if ("|" in text or ">" in text) and (text.lstrip(" ")[:1] in ("|", ">") or _bad_block_header(text)):
         return True
     if "~" in text or _OTHER_NULL.search(text):
         # the other spellings of null: rapidyaml writes them as text, libyaml's path as None
+        return True
+    if "?" in text and _COLON_STARTS_LINE.search(text):
         return True
     if "<" in text and "<<" in text and _MERGE_KEY.search(text):      # one character is found quickest
         return True
