@@ -131,6 +131,9 @@ DIVERGENT = {
     "merge key without a value": "a: {b: c, <<}\n",
     "block scalar header starting the text": "|2!\n",
     "block scalar starting the text": ">+\nc: d\n",
+    "top-level block scalar after a line break": "\n|-\n- b: \n",
+    "block scalar without a final line break": "status: >\n  draft",
+    "indentation indicator and a blank line": "a: |2\n    \n",
 }
 
 

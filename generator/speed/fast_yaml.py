@@ -57,7 +57,10 @@ _SPACE_THEN_FLOW_END = b"\x01\x02"
 _FLOW_END_CLASSES = bytes(1 if b in b" \n" else 2 if b in b"]}," else 0 for b in range(256))
 # A block scalar's header ('|', '>-', '|2+'): rapidyaml lets through headers libyaml refuses.
 _BLOCK_SCALAR = tuple(re.compile(p) for p in (r": +[|>]", r"- +[|>]", r"\n *[|>]"))
-_VALID_HEADER = re.compile(r"[|>](?:[-+]?[1-9]?|[1-9][-+])(?: +#.*| *)$")
+# No indentation indicator ('|2'): rapidyaml drops a more-indented blank line that libyaml keeps.
+_VALID_HEADER = re.compile(r"[|>][-+]?(?: +#.*| *)$")
+# A header at a line's start, not indented: a block scalar as the whole document.
+_TOP_BLOCK_SCALAR = re.compile(r"^[|>]", re.MULTILINE)
 # rapidyaml writes `.Inf` lower-cased, and `inf`, `nan` and `infinity` (no point) as `.inf`/`.nan`.
 _SPECIAL_FLOAT = re.compile(r"\b(?:inf(?:inity)?|nan)\b", re.IGNORECASE)
 # In brackets libyaml reads `?` or `:` before a non-space as an indicator (`{?a: b}` is the key
@@ -107,8 +110,10 @@ def _outside_subset(text: str, encoded: bytes) -> bool:
     if "\\" in text:
         # escapes in double quotes: libyaml's path reads them all (rapidyaml differs on a few)
         return True
-    # (a block scalar as the whole document: no pattern finds a header at the text's start)
-    if ("|" in text or ">" in text) and (text.lstrip(" ")[:1] in ("|", ">") or _bad_block_header(text)):
+    # (a block scalar as the whole document: no pattern finds a header at the text's start; and
+    # without a final line break rapidyaml still ends a block scalar with one, libyaml does not)
+    if ("|" in text or ">" in text) and (text.lstrip(" ")[:1] in ("|", ">") or not text.endswith("\n")
+                                         or _TOP_BLOCK_SCALAR.search(text) or _bad_block_header(text)):
         return True
     if "~" in text or _OTHER_NULL.search(text):
         # the other spellings of null: rapidyaml writes them as text, libyaml's path as None
