@@ -134,6 +134,12 @@ DIVERGENT = {
     "top-level block scalar after a line break": "\n|-\n- b: \n",
     "block scalar without a final line break": "status: >\n  draft",
     "indentation indicator and a blank line": "a: |2\n    \n",
+    "quoted key over two lines": "a:\n  'stat\n    us': draft\n",
+    "plain key over two lines in braces": "a: {x\n  y: c}\n",
+    "key too long for libyaml": "k" * 1100 + ": b\n",
+    "text after a quoted key after a question mark": "? 'q'x ya: \n",
+    "block scalar header after a question mark": "? |2x\n  y\n",
+    "colon before a line break in brackets": "[x, :\n",
 }
 
 

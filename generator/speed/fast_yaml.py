@@ -64,11 +64,12 @@ _TOP_BLOCK_SCALAR = re.compile(r"^[|>]", re.MULTILINE)
 # rapidyaml writes `.Inf` lower-cased, and `inf`, `nan` and `infinity` (no point) as `.inf`/`.nan`.
 _SPECIAL_FLOAT = re.compile(r"\b(?:inf(?:inity)?|nan)\b", re.IGNORECASE)
 # In brackets libyaml reads `?` or `:` before a non-space as an indicator (`{?a: b}` is the key
-# `a`, `[a:]` a syntax error) where rapidyaml reads text, and rapidyaml lets `[?` go unclosed:
-# at a line's start too, as brackets span lines.
-_FLOW_INDICATOR = re.compile(r"(?:^|[\[{,])[ ]*(?:\?|:[^ \r\n])|:[,\]}?]", re.MULTILINE)
-# After `? key`, a line starting `:value` is libyaml's syntax error and rapidyaml's value.
-_COLON_STARTS_LINE = re.compile(r"^[ ]*:[^ \r\n]", re.MULTILINE)
+# `a`, `[a:]` a syntax error) where rapidyaml reads text, and rapidyaml lets `[?` or `[:` go
+# unclosed: at a line's start too, as brackets span lines.
+_FLOW_INDICATOR = re.compile(r"(?:^|[\[{,])[ ]*[?:]|:[,\]}?]", re.MULTILINE)
+# A complex key (`? key`): rapidyaml accepts much after one that libyaml refuses (`:value` on
+# the next line, text straight after a quoted key).
+_COMPLEX_KEY = re.compile(r"^[ ]*(?:-[ ]+)*\?(?:[ \r\n]|$)", re.MULTILINE)
 
 
 _PLAIN_ASCII = bytes(range(0x20, 0x7f)) + b"\n\r"
@@ -118,7 +119,7 @@ def _outside_subset(text: str, encoded: bytes) -> bool:
     if "~" in text or _OTHER_NULL.search(text):
         # the other spellings of null: rapidyaml writes them as text, libyaml's path as None
         return True
-    if "?" in text and _COLON_STARTS_LINE.search(text):
+    if "?" in text and _COMPLEX_KEY.search(text):
         return True
     if "<" in text and "<<" in text and _MERGE_KEY.search(text):      # one character is found quickest
         return True
@@ -152,6 +153,11 @@ def _pairs(pairs: list) -> dict:
     if len(mapping) != len(pairs) or "" in mapping:
         # a duplicate key, which libyaml's path reports; an empty key, which rapidyaml
         # accepts in places where libyaml finds a syntax error
+        raise _Outside()
+    keys = "".join(mapping)
+    if " " in keys or "\n" in keys or (len(keys) > 1000 and any(len(key) > 1000 for key in mapping)):
+        # a key over two lines (folded to a space) or longer than 1,024 characters: libyaml's
+        # syntax error, rapidyaml's key; keys with spaces are rare enough to leave them all out
         raise _Outside()
     return mapping
 
