@@ -140,6 +140,7 @@ DIVERGENT = {
     "text after a quoted key after a question mark": "? 'q'x ya: \n",
     "block scalar header after a question mark": "? |2x\n  y\n",
     "colon before a line break in brackets": "[x, :\n",
+    "tag straight after a quoted document": "'q'!\n",
 }
 
 

@@ -89,7 +89,7 @@ def _bad_block_header(text: str) -> bool:
 
 def _begins_node(text: str, at: int) -> bool:
     """Would the character at `at` begin a node: only spaces before it on its line, or
-    after `[`, `{` or `,`, or after `-`, `:` or `?` and a space? (A walk back over the
+    after `[`, `{`, `,`, a quote, `]` or `}`, or after `-`, `:` or `?` and a space? (A walk back over the
     line, because a regular expression from the line's start would run for every `*` and
     `%`, and prose is full of them.)"""
     before = at - 1
@@ -98,7 +98,8 @@ def _begins_node(text: str, at: int) -> bool:
     if before < 0 or text[before] == "\n":
         return True
     character = text[before]
-    return character in "[{," or (character in "-:?" and before < at - 1)
+    # after a closing quote or bracket, too: rapidyaml reads `'q'!` as '' where libyaml finds a tag
+    return character in "[{,'\"]}" or (character in "-:?" and before < at - 1)
 
 
 def _outside_subset(text: str, encoded: bytes) -> bool:
