@@ -149,6 +149,12 @@ def test_texts_the_parsers_read_differently_take_libyamls_path(name):
     assert not _agrees(DIVERGENT[name])
 
 
+def test_a_text_that_cannot_be_utf_8_is_declined_not_raised():
+    # a lone surrogate (from a surrogateescape decoding) has no UTF-8 bytes
+    with fast_yaml.quiet_stderr():
+        assert fast_yaml.try_load("status: \udcff\n") == (False, None)
+
+
 @pytest.mark.parametrize("text, expected", [
     ("a: 07854\n", {"a": "07854"}),            # a telephone number keeps its zero
     ("a: 1.50\n", {"a": "1.50"}),              # a number keeps the way it was written

@@ -232,7 +232,10 @@ quiet_stderr = _QuietStderr
 def _load_plain(text: str) -> Any:
     """The data of one YAML document as plain dicts, lists, text and None, or `_Outside`
     raised when the text is outside the fast path's subset. Call inside `quiet_stderr()`."""
-    encoded = text.encode("utf-8")
+    try:
+        encoded = text.encode("utf-8")
+    except UnicodeEncodeError as exc:   # a lone surrogate: libyaml's path says what is wrong
+        raise _Outside() from exc
     if ryml is None or not text.strip() or _outside_subset(text, encoded):
         raise _Outside()
     try:
