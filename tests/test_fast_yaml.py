@@ -141,6 +141,10 @@ DIVERGENT = {
     "block scalar header after a question mark": "? |2x\n  y\n",
     "colon before a line break in brackets": "[x, :\n",
     "tag straight after a quoted document": "'q'!\n",
+    "comment inside braces": "flags: {exempt: no #yes}\n",
+    "comment inside braces over lines": "a: {k: x,\n  j: y #c}\n",
+    "question mark after a colon in braces": "a: {k: ?x}\n",
+    "alias straight after a quoted key's colon": "a: {\"k\":*x}\n",
 }
 
 

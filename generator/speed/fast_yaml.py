@@ -64,9 +64,9 @@ _TOP_BLOCK_SCALAR = re.compile(r"^[|>]", re.MULTILINE)
 # rapidyaml writes `.Inf` lower-cased, and `inf`, `nan` and `infinity` (no point) as `.inf`/`.nan`.
 _SPECIAL_FLOAT = re.compile(r"\b(?:inf(?:inity)?|nan)\b", re.IGNORECASE)
 # In brackets libyaml reads `?` or `:` before a non-space as an indicator (`{?a: b}` is the key
-# `a`, `[a:]` a syntax error) where rapidyaml reads text, and rapidyaml lets `[?` or `[:` go
+# `a`, `{k: ?x}` and `[a:]` syntax errors) where rapidyaml reads text, and rapidyaml lets `[?` or `[:` go
 # unclosed: at a line's start too, as brackets span lines.
-_FLOW_INDICATOR = re.compile(r"(?:^|[\[{,])[ ]*[?:]|:[,\]}?]", re.MULTILINE)
+_FLOW_INDICATOR = re.compile(r"(?:^|[\[{,]|: )[ ]*[?:]|:[,\]}?]", re.MULTILINE)
 # A complex key (`? key`): rapidyaml accepts much after one that libyaml refuses (`:value` on
 # the next line, text straight after a quoted key).
 _COMPLEX_KEY = re.compile(r"^[ ]*(?:-[ ]+)*\?(?:[ \r\n]|$)", re.MULTILINE)
@@ -98,8 +98,10 @@ def _begins_node(text: str, at: int) -> bool:
     if before < 0 or text[before] == "\n":
         return True
     character = text[before]
-    # after a closing quote or bracket, too: rapidyaml reads `'q'!` as '' where libyaml finds a tag
-    return character in "[{,'\"]}" or (character in "-:?" and before < at - 1)
+    # after a closing quote or bracket, too: rapidyaml reads `'q'!` as '' where libyaml finds a tag;
+    # and after a quoted key's colon with no space (`{"k":*x}`), where libyaml starts the value
+    return character in "[{,'\"]}" or (character in "-:?" and before < at - 1) or (
+        character == ":" and before > 0 and text[before - 1] in "'\"")
 
 
 def _outside_subset(text: str, encoded: bytes) -> bool:
@@ -258,6 +260,8 @@ def _load_plain(text: str) -> Any:
         raise _Outside() from exc
     if (floats.leading and _leading_point(text)) or (floats.trailing and _TRAILING_POINT.search(text)):
         raise _Outside()
+    if "{" in text and " #" in emitted:
+        raise _Outside()                # `{k: x #c}`: rapidyaml's text 'x #c', libyaml's comment
     if (".inf" in emitted or ".nan" in emitted) and _SPECIAL_FLOAT.search(text):
         raise _Outside()                # `.Inf` or `inf`: rapidyaml writes `.inf`
     # (a document that is one boolean has nothing around it for the pattern to find)
