@@ -145,6 +145,8 @@ DIVERGENT = {
     "comment inside braces over lines": "a: {k: x,\n  j: y #c}\n",
     "question mark after a colon in braces": "a: {k: ?x}\n",
     "alias straight after a quoted key's colon": "a: {\"k\":*x}\n",
+    "colon straight after a quoted key's colon": "a: [\"k\"::x]\n",
+    "block indicator straight after a quoted key's colon": "- {']'::|?}\n",
 }
 
 

@@ -65,8 +65,8 @@ _TOP_BLOCK_SCALAR = re.compile(r"^[|>]", re.MULTILINE)
 _SPECIAL_FLOAT = re.compile(r"\b(?:inf(?:inity)?|nan)\b", re.IGNORECASE)
 # In brackets libyaml reads `?` or `:` before a non-space as an indicator (`{?a: b}` is the key
 # `a`, `{k: ?x}` and `[a:]` syntax errors) where rapidyaml reads text, and rapidyaml lets `[?` or `[:` go
-# unclosed: at a line's start too, as brackets span lines.
-_FLOW_INDICATOR = re.compile(r"(?:^|[\[{,]|: )[ ]*[?:]|:[,\]}?]", re.MULTILINE)
+# unclosed (after a quoted key the colon needs no space): at a line's start too, as brackets span lines.
+_FLOW_INDICATOR = re.compile(r"(?:^|[\[{,]|: )[ ]*[?:]|['\"]:[?:|>]|:[,\]}?]", re.MULTILINE)
 # A complex key (`? key`): rapidyaml accepts much after one that libyaml refuses (`:value` on
 # the next line, text straight after a quoted key).
 _COMPLEX_KEY = re.compile(r"^[ ]*(?:-[ ]+)*\?(?:[ \r\n]|$)", re.MULTILINE)
