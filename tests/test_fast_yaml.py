@@ -147,6 +147,8 @@ DIVERGENT = {
     "alias straight after a quoted key's colon": "a: {\"k\":*x}\n",
     "colon straight after a quoted key's colon": "a: [\"k\"::x]\n",
     "block indicator straight after a quoted key's colon": "- {']'::|?}\n",
+    "indented document end after a list": "a:\n  b:\n    - x\n    ...\n",
+    "indented block scalar after a line break": "\r\n  |\n #]: x\n",
 }
 
 

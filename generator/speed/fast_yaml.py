@@ -46,7 +46,8 @@ _INDICATOR = re.compile("[&*!%@`]")               # anchor, alias, tag, directiv
 # `<<` beginning a node: as a key it need not have a colon after it (`? <<`, `{a: b, <<}`).
 _MERGE_KEY = re.compile(r"(?:^|[-?:][ ]|[\[{,])[ ]*<<", re.MULTILINE)
 _OTHER_NULL = re.compile("N(?:ull|ULL)")          # one search, led by one character: quicker than two
-_DOCUMENT_MARKER = re.compile(r"^(?:---|\.\.\.)(?:[ \r]|$)", re.MULTILINE)
+# rapidyaml ends the document at `...` indented after a list item, too (libyaml: a syntax error).
+_DOCUMENT_MARKER = re.compile(r"^(?:---|[ ]*\.\.\.)(?:[ \r]|$)", re.MULTILINE)
 # `]`, `}` or `,` starting a plain value outside brackets: libyaml's syntax error, rapidyaml's text.
 # Separate literal-led patterns: Python's re scans for a literal first character quickly.
 _FLOW_END_STARTS_VALUE = tuple(re.compile(p) for p in (r": +[\]},]", r"- +[\]},]", r"\? +[\]},]", r"\n *[\]},]"))
@@ -59,8 +60,9 @@ _FLOW_END_CLASSES = bytes(1 if b in b" \n" else 2 if b in b"]}," else 0 for b in
 _BLOCK_SCALAR = tuple(re.compile(p) for p in (r": +[|>]", r"- +[|>]", r"\n *[|>]"))
 # No indentation indicator ('|2'): rapidyaml drops a more-indented blank line that libyaml keeps.
 _VALID_HEADER = re.compile(r"[|>][-+]?(?: +#.*| *)$")
-# A header at a line's start, not indented: a block scalar as the whole document.
-_TOP_BLOCK_SCALAR = re.compile(r"^[|>]", re.MULTILINE)
+# A header at a line's start, not indented, or first after blank and comment lines: a block
+# scalar as the whole document.
+_TOP_BLOCK_SCALAR = re.compile(r"^[|>]|\A(?:[ ]*(?:#.*)?\r?\n)*[ ]*[|>]", re.MULTILINE)
 # rapidyaml writes `.Inf` lower-cased, and `inf`, `nan` and `infinity` (no point) as `.inf`/`.nan`.
 _SPECIAL_FLOAT = re.compile(r"\b(?:inf(?:inity)?|nan)\b", re.IGNORECASE)
 # In brackets libyaml reads `?` or `:` before a non-space as an indicator (`{?a: b}` is the key
