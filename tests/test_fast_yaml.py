@@ -149,6 +149,7 @@ DIVERGENT = {
     "block indicator straight after a quoted key's colon": "- {']'::|?}\n",
     "indented document end after a list": "a:\n  b:\n    - x\n    ...\n",
     "indented block scalar after a line break": "\r\n  |\n #]: x\n",
+    "comment inside brackets over lines": "exempt: [a,\n  b: draft # c\n  x]\n",
 }
 
 

@@ -262,7 +262,7 @@ def _load_plain(text: str) -> Any:
         raise _Outside() from exc
     if (floats.leading and _leading_point(text)) or (floats.trailing and _TRAILING_POINT.search(text)):
         raise _Outside()
-    if "{" in text and " #" in emitted:
+    if " #" in emitted and ("{" in text or "[" in text):
         raise _Outside()                # `{k: x #c}`: rapidyaml's text 'x #c', libyaml's comment
     if (".inf" in emitted or ".nan" in emitted) and _SPECIAL_FLOAT.search(text):
         raise _Outside()                # `.Inf` or `inf`: rapidyaml writes `.inf`
