@@ -52,23 +52,30 @@ _DOCUMENT_MARKER = re.compile(r"^(?:---|[ ]*\.\.\.)(?:[ \r]|$)", re.MULTILINE)
 # Separate literal-led patterns: Python's re scans for a literal first character quickly.
 _FLOW_END_STARTS_VALUE = tuple(re.compile(p) for p in (r": +[\]},]", r"- +[\]},]", r"\? +[\]},]", r"\n *[\]},]"))
 # Each of those has a space or line break and then `]`, `}` or `,` in it; looking for that pair
-# first skips the patterns in most files. One pass maps the bytes to classes (1: space or line
-# break, 2: `]`, `}` or `,`), and one search finds the pair: quicker than six searches.
+# first skips the patterns in most files. One pass maps the bytes to classes (1: space, line
+# break, `[` or `{`; 2: `]`, `}` or `,`; 3: `:` or `?`; 4: a quote; 5: `|` or `>`), and one search
+# finds the pair: quicker than six searches. (`[]` and `{}` are pairs too; the patterns then say no.)
 _SPACE_THEN_FLOW_END = b"\x01\x02"
-_FLOW_END_CLASSES = bytes(1 if b in b" \n" else 2 if b in b"]}," else 0 for b in range(256))
+_FLOW_END_CLASSES = bytes(1 if b in b" \n[{" else 2 if b in b"]}," else 3 if b in b":?" else 4 if b in b"'\""
+                          else 5 if b in b"|>" else 0 for b in range(256))
 # A block scalar's header ('|', '>-', '|2+'): rapidyaml lets through headers libyaml refuses.
 _BLOCK_SCALAR = tuple(re.compile(p) for p in (r": +[|>]", r"- +[|>]", r"\n *[|>]"))
 # No indentation indicator ('|2'): rapidyaml drops a more-indented blank line that libyaml keeps.
 _VALID_HEADER = re.compile(r"[|>][-+]?(?: +#.*| *)$")
-# A header at a line's start, not indented, or first after blank and comment lines: a block
-# scalar as the whole document.
-_TOP_BLOCK_SCALAR = re.compile(r"^[|>]|\A(?:[ ]*(?:#.*)?\r?\n)*[ ]*[|>]", re.MULTILINE)
+# A header first after blank and comment lines, or at a line's start not indented: a block
+# scalar as the whole document. (`match`, not `search`: a pattern led by `^` scans slowly.)
+_TOP_BLOCK_SCALAR = re.compile(r"(?:[ ]*(?:#.*)?\r?\n)*[ ]*[|>]")
 # rapidyaml writes `.Inf` lower-cased, and `inf`, `nan` and `infinity` (no point) as `.inf`/`.nan`.
 _SPECIAL_FLOAT = re.compile(r"\b(?:inf(?:inity)?|nan)\b", re.IGNORECASE)
-# In brackets libyaml reads `?` or `:` before a non-space as an indicator (`{?a: b}` is the key
-# `a`, `{k: ?x}` and `[a:]` syntax errors) where rapidyaml reads text, and rapidyaml lets `[?` or `[:` go
-# unclosed (after a quoted key the colon needs no space): at a line's start too, as brackets span lines.
+# In brackets libyaml reads `?` or `:` starting a node as an indicator (`{?a: b}` is the key `a`,
+# `{k: ?x}`, `[a, :x]` and `[a:]` syntax errors) where rapidyaml reads text, and rapidyaml lets
+# `[?` or `[:` go unclosed; after a quoted key the colon needs no space (`{"k"::x}`).
 _FLOW_INDICATOR = re.compile(r"(?:^|[\[{,]|: )[ ]*[?:]|['\"]:[?:|>]|:[,\]}?]", re.MULTILINE)
+# That pattern scans slowly (led by `^` and classes of characters), so it only confirms what
+# these find in the byte classes above, led by a literal: `:` or `?` after a space, line break,
+# bracket, comma, `:` or `?`, or before `]`, `}` or `,`; and a quote, `:`, then `:`, `?`, `|` or `>`.
+_FLOW_INDICATOR_CLASSES = (re.compile(b"\x03(?:(?<=[\x01\x02\x03]\x03)|(?=\x02))"),
+                           re.compile(b"\x04\x03[\x03\x05]"))
 # A complex key (`? key`): rapidyaml accepts much after one that libyaml refuses (`:value` on
 # the next line, text straight after a quoted key).
 _COMPLEX_KEY = re.compile(r"^[ ]*(?:-[ ]+)*\?(?:[ \r\n]|$)", re.MULTILINE)
@@ -119,7 +126,8 @@ def _outside_subset(text: str, encoded: bytes) -> bool:
     # (a block scalar as the whole document: no pattern finds a header at the text's start; and
     # without a final line break rapidyaml still ends a block scalar with one, libyaml does not)
     if ("|" in text or ">" in text) and (text.lstrip(" ")[:1] in ("|", ">") or not text.endswith("\n")
-                                         or _TOP_BLOCK_SCALAR.search(text) or _bad_block_header(text)):
+                                         or "\n|" in text or "\n>" in text or _TOP_BLOCK_SCALAR.match(text)
+                                         or _bad_block_header(text)):
         return True
     if "~" in text or _OTHER_NULL.search(text):
         # the other spellings of null: rapidyaml writes them as text, libyaml's path as None
@@ -130,11 +138,12 @@ def _outside_subset(text: str, encoded: bytes) -> bool:
         return True
     if ("---" in text or "..." in text) and _DOCUMENT_MARKER.search(text):
         return True                                                   # several documents
+    classes = encoded.translate(_FLOW_END_CLASSES)
     if text.lstrip(" ")[:1] in ("]", "}", ",") or (
-            _SPACE_THEN_FLOW_END in encoded.translate(_FLOW_END_CLASSES)
-            and any(p.search(text) for p in _FLOW_END_STARTS_VALUE)):
+            _SPACE_THEN_FLOW_END in classes and any(p.search(text) for p in _FLOW_END_STARTS_VALUE)):
         return True
-    if ("[" in text or "{" in text) and _FLOW_INDICATOR.search(text):
+    if (("[" in text or "{" in text) and any(p.search(classes) for p in _FLOW_INDICATOR_CLASSES)
+            and _FLOW_INDICATOR.search(text)):
         return True
     if encoded.translate(None, _NOT_INDICATOR):
         for found in _INDICATOR.finditer(text):
