@@ -150,6 +150,8 @@ DIVERGENT = {
     "indented document end after a list": "a:\n  b:\n    - x\n    ...\n",
     "indented block scalar after a line break": "\r\n  |\n #]: x\n",
     "comment inside brackets over lines": "exempt: [a,\n  b: draft # c\n  x]\n",
+    "document end after a quoted item": "a:\n  - \"x\" ...\n",
+    "document start after a bracketed item": "- [x] ---\n",
 }
 
 

@@ -46,8 +46,9 @@ _INDICATOR = re.compile("[&*!%@`]")               # anchor, alias, tag, directiv
 # `<<` beginning a node: as a key it need not have a colon after it (`? <<`, `{a: b, <<}`).
 _MERGE_KEY = re.compile(r"(?:^|[-?:][ ]|[\[{,])[ ]*<<", re.MULTILINE)
 _OTHER_NULL = re.compile("N(?:ull|ULL)")          # one search, led by one character: quicker than two
-# rapidyaml ends the document at `...` indented after a list item, too (libyaml: a syntax error).
-_DOCUMENT_MARKER = re.compile(r"^(?:---|[ ]*\.\.\.)(?:[ \r]|$)", re.MULTILINE)
+# rapidyaml ends the document at `...` indented after a list item, too, and at `---` or `...`
+# after a list item's closing quote or bracket on its line (libyaml: syntax errors).
+_DOCUMENT_MARKER = re.compile(r"(?:^|[\]}'\"][ ]+)(?:---|[ ]*\.\.\.)(?:[ \r]|$)", re.MULTILINE)
 # `]`, `}` or `,` starting a plain value outside brackets: libyaml's syntax error, rapidyaml's text.
 # Separate literal-led patterns: Python's re scans for a literal first character quickly.
 _FLOW_END_STARTS_VALUE = tuple(re.compile(p) for p in (r": +[\]},]", r"- +[\]},]", r"\? +[\]},]", r"\n *[\]},]"))
