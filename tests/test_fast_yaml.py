@@ -152,6 +152,8 @@ DIVERGENT = {
     "comment inside brackets over lines": "exempt: [a,\n  b: draft # c\n  x]\n",
     "document end after a quoted item": "a:\n  - \"x\" ...\n",
     "document start after a bracketed item": "- [x] ---\n",
+    "second item on a quoted item's line": "a:\n  - 'x' - y\n",
+    "empty item after a bracketed item": "- {a: b}   -\n",
 }
 
 

@@ -58,7 +58,11 @@ _FLOW_END_STARTS_VALUE = tuple(re.compile(p) for p in (r": +[\]},]", r"- +[\]},]
 # finds the pair: quicker than six searches. (`[]` and `{}` are pairs too; the patterns then say no.)
 _SPACE_THEN_FLOW_END = b"\x01\x02"
 _FLOW_END_CLASSES = bytes(1 if b in b" \n[{" else 2 if b in b"]}," else 3 if b in b":?" else 4 if b in b"'\""
-                          else 5 if b in b"|>" else 0 for b in range(256))
+                          else 5 if b in b"|>" else 6 if b == ord("-") else 0 for b in range(256))
+# `- "x" - y`: rapidyaml reads a second list item after a quoted or bracketed one on its line,
+# libyaml a syntax error. Found in the byte classes with spaces left out (6: `-`), then confirmed.
+_ITEM_AFTER_NODE_CLASSES = re.compile(b"\x06(?<=[\x02\x04]\x06)")
+_ITEM_AFTER_NODE = re.compile(r"[\]}'\"] +-(?:[ \r\n]|$)", re.MULTILINE)
 # A block scalar's header ('|', '>-', '|2+'): rapidyaml lets through headers libyaml refuses.
 _BLOCK_SCALAR = tuple(re.compile(p) for p in (r": +[|>]", r"- +[|>]", r"\n *[|>]"))
 # No indentation indicator ('|2'): rapidyaml drops a more-indented blank line that libyaml keeps.
@@ -142,6 +146,9 @@ def _outside_subset(text: str, encoded: bytes) -> bool:
     classes = encoded.translate(_FLOW_END_CLASSES)
     if text.lstrip(" ")[:1] in ("]", "}", ",") or (
             _SPACE_THEN_FLOW_END in classes and any(p.search(text) for p in _FLOW_END_STARTS_VALUE)):
+        return True
+    if (_ITEM_AFTER_NODE_CLASSES.search(encoded.translate(_FLOW_END_CLASSES, b" "))
+            and _ITEM_AFTER_NODE.search(text)):
         return True
     if (("[" in text or "{" in text) and any(p.search(classes) for p in _FLOW_INDICATOR_CLASSES)
             and _FLOW_INDICATOR.search(text)):
