@@ -180,6 +180,8 @@ def test_a_text_that_cannot_be_utf_8_is_declined_not_raised():
     ("t: >-\n  folded\n  text\n\n  para\n", {"t": "folded text\npara"}),
     ("é: '€ it''s'\n", {"é": "€ it's"}),
     ("a: Smith & Jones, 5 * 3\n", {"a": "Smith & Jones, 5 * 3"}),
+    # a key with a space written on one line (a framework's bands): only a key over two lines is refused
+    ("Requires improvement: 1\n'Good rating': 2\n", {"Requires improvement": "1", "Good rating": "2"}),
     ("true\n", "true"),                       # a whole document of one boolean is text too
     ("a: [x:y, 'b':c]\nu: http://x.info\n", {"a": ["x:y", {"b": "c"}], "u": "http://x.info"}),
 ])

@@ -170,18 +170,32 @@ class _Outside(Exception):
     """The text is outside the subset: use the libyaml path."""
 
 
-def _pairs(pairs: list) -> dict:
-    mapping = dict(pairs)
-    if len(mapping) != len(pairs) or "" in mapping:
-        # a duplicate key, which libyaml's path reports; an empty key, which rapidyaml
-        # accepts in places where libyaml finds a syntax error
-        raise _Outside()
-    keys = "".join(mapping)
-    if " " in keys or "\n" in keys or (len(keys) > 1000 and any(len(key) > 1000 for key in mapping)):
-        # a key over two lines (folded to a space) or longer than 1,024 characters: libyaml's
-        # syntax error, rapidyaml's key; keys with spaces are rare enough to leave them all out
-        raise _Outside()
-    return mapping
+class _Mappings:
+    """Makes each JSON object a dict, refusing what libyaml's path would report, and noting
+    the keys with a space in them (`_folded_key` looks at those against the text)."""
+
+    def __init__(self) -> None:
+        self.spaced: list[str] = []
+
+    def __call__(self, pairs: list) -> dict:
+        mapping = dict(pairs)
+        if len(mapping) != len(pairs) or "" in mapping:
+            # a duplicate key, which libyaml's path reports; an empty key, which rapidyaml
+            # accepts in places where libyaml finds a syntax error
+            raise _Outside()
+        keys = "".join(mapping)
+        if "\n" in keys or (len(keys) > 1000 and any(len(key) > 1000 for key in mapping)):
+            raise _Outside()            # longer than 1,024 characters: libyaml's syntax error
+        if " " in keys:
+            self.spaced += [key for key in mapping if " " in key]
+        return mapping
+
+
+def _folded_key(keys: list[str], text: str) -> bool:
+    """Was one of these keys written over two lines (folded to a space)? libyaml refuses such
+    a key, rapidyaml reads it. A key written on one line ('Requires improvement: 1') is in
+    the text as it is, before its colon (and its closing quote)."""
+    return any(not re.search(re.escape(key) + """['"]?[ ]*:""", text) for key in keys)
 
 
 class _Floats:
@@ -271,13 +285,15 @@ def _load_plain(text: str) -> Any:
         raise _Outside() from exc
     if emitted is None:
         raise _Outside()
-    floats = _Floats()
+    floats, mappings = _Floats(), _Mappings()
     try:
-        data = json.JSONDecoder(object_pairs_hook=_pairs, parse_int=str, parse_float=floats,
+        data = json.JSONDecoder(object_pairs_hook=mappings, parse_int=str, parse_float=floats,
                                 parse_constant=_no_constants).decode(emitted)
     except ValueError as exc:           # e.g. `+1`, or a control character from an escape
         raise _Outside() from exc
     if (floats.leading and _leading_point(text)) or (floats.trailing and _TRAILING_POINT.search(text)):
+        raise _Outside()
+    if mappings.spaced and _folded_key(mappings.spaced, text):
         raise _Outside()
     if " #" in emitted and ("{" in text or "[" in text):
         raise _Outside()                # `{k: x #c}`: rapidyaml's text 'x #c', libyaml's comment
