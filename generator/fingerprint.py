@@ -8,7 +8,8 @@ patched in place, upgraded or reinstalled is a different environment, and every 
 key and the no-change decision with it: a build after that renders afresh. Stat facts
 rather than contents: reading every installed file on every build would cost more than
 the whole of a small site's no-change rebuild. A copy of a library earlier on the path than
-the installed one (whatever `import` would find first) is counted the same way.
+the installed one (whatever `import` would find first) is counted the same way. So are the
+machine's fonts (`fonts_digest`): the papers are set through fontconfig.
 """
 
 from __future__ import annotations
@@ -142,6 +143,14 @@ def _shadowing_files(names: set[str], folder: Path) -> list[Path]:
     return files
 
 
+def _stat_line(path: str) -> str | None:
+    try:
+        facts = os.stat(path)
+    except OSError:
+        return None
+    return f"{path}|{facts.st_size}|{facts.st_mtime_ns}|{facts.st_ctime_ns}|{facts.st_ino}"
+
+
 @lru_cache(maxsize=1)
 def dependencies_digest() -> str:
     """The installed distributions Scrutiny requires, as stat facts of their files. Once per
@@ -154,15 +163,33 @@ def dependencies_digest() -> str:
         listed = _recorded_files(metadata)
         folder = str(metadata.parent) + os.sep
         shadows = _shadowing_files(_top_level_names(listed, metadata.parent), metadata.parent)
-        for file in [*(file if os.path.isabs(file) else folder + file for file in listed), *map(str, shadows)]:
-            try:
-                facts = os.stat(file)
-            except OSError:
-                continue
-            lines.append(f"{file}|{facts.st_size}|{facts.st_mtime_ns}|{facts.st_ctime_ns}|{facts.st_ino}")
+        files = [*(file if os.path.isabs(file) else folder + file for file in listed), *map(str, shadows)]
+        lines += filter(None, map(_stat_line, files))
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+# Where fontconfig (through which WeasyPrint sets the papers) finds fonts, and its configuration,
+# which decides what stands in for a glyph a font lacks (Liberation Sans has no star).
+FONT_PLACES = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".local/share/fonts",
+               Path.home() / ".fonts", Path("/etc/fonts"))
+
+
+@lru_cache(maxsize=1)
+def fonts_digest() -> str:
+    """The machine's fonts, as stat facts of the folders and files fontconfig reads, and the
+    variables that point it elsewhere: a font package installed, upgraded or removed changes
+    the papers' bytes, so it changes what a paper's key says it was made with."""
+    lines = [f"{name}={os.environ.get(name, '')}" for name in ("FONTCONFIG_FILE", "FONTCONFIG_PATH")]
+    paths = [os.environ["FONTCONFIG_FILE"]] if os.environ.get("FONTCONFIG_FILE") else []
+    for place in FONT_PLACES:
+        for folder, folders, files in os.walk(place):
+            folders.sort()
+            paths += [folder, *(os.path.join(folder, name) for name in sorted(files))]
+    lines += filter(None, map(_stat_line, paths))
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
 def environment_digest() -> str:
     """Everything besides the site's own files that a build's bytes depend on (see the module)."""
-    return hashlib.sha256(f"{tool_digest()}|{sys.version}|{dependencies_digest()}".encode()).hexdigest()
+    return hashlib.sha256(
+        f"{tool_digest()}|{sys.version}|{dependencies_digest()}|{fonts_digest()}".encode()).hexdigest()

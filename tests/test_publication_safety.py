@@ -32,7 +32,7 @@ from click.testing import CliRunner
 
 from generator.cli import cli
 from leak_helpers import SENTINEL, files_containing, plant_embargoed_inspection
-from site_helpers import REPO, all_files, copy_site
+from site_helpers import REPO, all_files, build, copy_site
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -465,6 +465,55 @@ def test_a_dependency_s_bytecode_replaced_is_a_change(tmp_path, monkeypatch):
         assert digest() != before
     finally:
         fingerprint.dependencies_digest.cache_clear()
+
+
+def test_a_font_installed_upgraded_or_fontconfig_pointed_elsewhere_is_another_environment(tmp_path, monkeypatch):
+    """Papers are set through fontconfig: a font package installed or upgraded, or fontconfig
+    told to read another configuration, changes their bytes (a star from another font, or
+    a box), so the environment's digest changes and a build renders again."""
+    from generator import fingerprint
+
+    fonts = tmp_path / "fonts" / "truetype"
+    fonts.mkdir(parents=True)
+    (fonts / "LiberationSans-Regular.ttf").write_bytes(b"the font as first installed")
+    monkeypatch.setattr(fingerprint, "FONT_PLACES", (tmp_path / "fonts",))
+    monkeypatch.delenv("FONTCONFIG_FILE", raising=False)
+    monkeypatch.delenv("FONTCONFIG_PATH", raising=False)
+
+    def digest() -> str:
+        fingerprint.fonts_digest.cache_clear()
+        return fingerprint.fonts_digest()
+
+    try:
+        first = digest()
+        assert digest() == first
+        (fonts / "DejaVuSans-Bold.ttf").write_bytes(b"a package installs a font")
+        installed = digest()
+        (fonts / "LiberationSans-Regular.ttf").write_bytes(b"a newer version of the font, in place")
+        upgraded = digest()
+        monkeypatch.setenv("FONTCONFIG_FILE", str(tmp_path / "fonts.conf"))
+        pointed = digest()
+        assert len({first, installed, upgraded, pointed}) == 4
+    finally:
+        fingerprint.fonts_digest.cache_clear()
+
+
+def test_a_build_after_the_fonts_changed_renders_again(tmp_path, monkeypatch):
+    from generator import fingerprint
+
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    monkeypatch.setattr(fingerprint, "FONT_PLACES", (fonts,))
+    root = copy_site(tmp_path / "site")
+    try:
+        fingerprint.fonts_digest.cache_clear()
+        build(root)
+        assert build(root).rendered == []                  # nothing changed
+        (fonts / "DejaVuSans-Bold.ttf").write_bytes(b"a package installs a font")
+        fingerprint.fonts_digest.cache_clear()              # a new process, as every build is
+        assert "index.html" in build(root).rendered
+    finally:
+        fingerprint.fonts_digest.cache_clear()
 
 
 def test_a_link_going_nowhere_or_a_pipe_in_the_tool_s_folder_is_not_read(tmp_path, monkeypatch):
