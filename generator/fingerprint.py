@@ -189,7 +189,16 @@ def fonts_digest() -> str:
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
+def current_umask() -> int:
+    """The process's umask: it decides the modes of the files a build writes (a site written
+    under 077 is readable by its owner only, not by the web server)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def environment_digest() -> str:
-    """Everything besides the site's own files that a build's bytes depend on (see the module)."""
-    return hashlib.sha256(
-        f"{tool_digest()}|{sys.version}|{dependencies_digest()}|{fonts_digest()}".encode()).hexdigest()
+    """Everything besides the site's own files that a build's bytes depend on (see the module),
+    and the umask: a site made under another umask is made again, not kept with the old modes."""
+    return hashlib.sha256(f"{tool_digest()}|{sys.version}|{dependencies_digest()}|{fonts_digest()}|"
+                          f"umask {current_umask():o}".encode()).hexdigest()

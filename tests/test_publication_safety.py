@@ -516,6 +516,24 @@ def test_a_build_after_the_fonts_changed_renders_again(tmp_path, monkeypatch):
         fingerprint.fonts_digest.cache_clear()
 
 
+def test_a_build_under_another_umask_writes_every_file_again_with_its_modes(tmp_path):
+    """Files reused from the live site keep the modes they were written with: a site built
+    under umask 077 (owner only) and then under 022 kept its pages unreadable by the web
+    server, unlike a cold build under 022."""
+    root = copy_site(tmp_path / "site")
+    before = os.umask(0o077)
+    try:
+        build(root)
+        page = root / "output" / "site" / "index.html"
+        assert page.stat().st_mode & 0o777 == 0o600
+        os.umask(0o022)
+        assert "index.html" in build(root).rendered
+        assert page.stat().st_mode & 0o777 == 0o644
+        assert (root / "output" / "site" / "inspections").stat().st_mode & 0o777 == 0o755
+    finally:
+        os.umask(before)
+
+
 def test_a_link_going_nowhere_or_a_pipe_in_the_tool_s_folder_is_not_read(tmp_path, monkeypatch):
     """Editors keep a lock while a file is edited (Emacs: a link to nowhere, '.#page.html'),
     and a pipe would never end: the tool's digest reads its regular files only, and changes
