@@ -136,6 +136,11 @@ DIVERGENT = {
     "indentation indicator and a blank line": "a: |2\n    \n",
     "quoted key over two lines": "a:\n  'stat\n    us': draft\n",
     "plain key over two lines in braces": "a: {x\n  y: c}\n",
+    # the same words written on one line elsewhere (a comment, a value, a key) do not make it one
+    "key over two lines, its words in a comment": "# x y: note\na: {x\n  y: c}\n",
+    "quoted key over two lines, its words in a value": "a:\n  'x\n   y': 1\nb: 'x y: z'\n",
+    "key over two lines, its words as another key": "a: {x\n  y: 1}\nb: [x y: 3]\n",
+    "key over two lines after two spaces": "# x  y z:\na: {x  y\n  z: 1}\n",
     "key too long for libyaml": "k" * 1100 + ": b\n",
     "text after a quoted key after a question mark": "? 'q'x ya: \n",
     "block scalar header after a question mark": "? |2x\n  y\n",

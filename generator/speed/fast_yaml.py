@@ -170,6 +170,11 @@ class _Outside(Exception):
     """The text is outside the subset: use the libyaml path."""
 
 
+# A line break with the spaces either side, as libyaml folds it inside a key (to one space).
+_FOLDED = re.compile(r"[ ]*\r?\n[ ]*")
+_MANY_SPACED_KEYS = 50
+
+
 class _Mappings:
     """Makes each JSON object a dict, refusing what libyaml's path would report, and noting
     the keys with a space in them (`_folded_key` looks at those against the text)."""
@@ -194,8 +199,22 @@ class _Mappings:
 def _folded_key(keys: list[str], text: str) -> bool:
     """Was one of these keys written over two lines (folded to a space)? libyaml refuses such
     a key, rapidyaml reads it. A key written on one line ('Requires improvement: 1') is in
-    the text as it is, before its colon (and its closing quote)."""
-    return any(not re.search(re.escape(key) + """['"]?[ ]*:""", text) for key in keys)
+    the text as it is, before its colon (and its closing quote). Finding it so is not enough:
+    a comment, a value or another key can hold the same words; so it is counted again with
+    every line break folded, and found more often then, one was written over two lines."""
+    distinct = set(keys)
+    if len(distinct) > _MANY_SPACED_KEYS:
+        return True                     # two searches of the text each: libyaml's path is quicker
+    flat = None
+    for key in distinct:
+        pattern = re.compile(re.escape(key) + r"""['"]?[ ]*:""")
+        written = len(pattern.findall(text))
+        if not written:
+            return True
+        flat = _FOLDED.sub(" ", text) if flat is None else flat
+        if len(pattern.findall(flat)) > written:
+            return True
+    return False
 
 
 class _Floats:
