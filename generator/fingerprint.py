@@ -174,6 +174,14 @@ FONT_PLACES = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.ho
                Path.home() / ".fonts", Path("/etc/fonts"))
 
 
+def _first_visit(folder: str, seen: set[str]) -> bool:
+    real = os.path.realpath(folder)
+    if real in seen:
+        return False
+    seen.add(real)
+    return True
+
+
 @lru_cache(maxsize=1)
 def fonts_digest() -> str:
     """The machine's fonts, as stat facts of the folders and files fontconfig reads, and the
@@ -181,9 +189,12 @@ def fonts_digest() -> str:
     the papers' bytes, so it changes what a paper's key says it was made with."""
     lines = [f"{name}={os.environ.get(name, '')}" for name in ("FONTCONFIG_FILE", "FONTCONFIG_PATH")]
     paths = [os.environ["FONTCONFIG_FILE"]] if os.environ.get("FONTCONFIG_FILE") else []
+    seen: set[str] = set()
     for place in FONT_PLACES:
-        for folder, folders, files in os.walk(place):
-            folders.sort()
+        _first_visit(str(place), seen)
+        # fontconfig follows a link to a folder; each real folder once, so a link loop ends
+        for folder, folders, files in os.walk(place, followlinks=True):
+            folders[:] = sorted(name for name in folders if _first_visit(os.path.join(folder, name), seen))
             paths += [folder, *(os.path.join(folder, name) for name in sorted(files))]
     lines += filter(None, map(_stat_line, paths))
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()

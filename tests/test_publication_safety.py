@@ -498,6 +498,33 @@ def test_a_font_installed_upgraded_or_fontconfig_pointed_elsewhere_is_another_en
         fingerprint.fonts_digest.cache_clear()
 
 
+def test_a_font_in_a_linked_folder_counts_and_a_link_loop_ends(tmp_path, monkeypatch):
+    """fontconfig follows a link to a folder of fonts (a package's own folder linked into
+    /usr/share/fonts): a font installed there is another environment too; a link back up
+    the tree is read once, not followed for ever."""
+    from generator import fingerprint
+
+    fonts, elsewhere = tmp_path / "fonts", tmp_path / "opt-fonts"
+    (fonts / "truetype").mkdir(parents=True)
+    elsewhere.mkdir()
+    (fonts / "truetype" / "package").symlink_to(elsewhere)
+    (fonts / "truetype" / "up").symlink_to(fonts)
+    (fonts / "self").symlink_to(fonts / "self")
+    monkeypatch.setattr(fingerprint, "FONT_PLACES", (fonts,))
+
+    def digest() -> str:
+        fingerprint.fonts_digest.cache_clear()
+        return fingerprint.fonts_digest()
+
+    try:
+        first = digest()
+        assert digest() == first
+        (elsewhere / "DejaVuSans-Bold.ttf").write_bytes(b"a package installs a font in its own folder")
+        assert digest() != first
+    finally:
+        fingerprint.fonts_digest.cache_clear()
+
+
 def test_a_build_after_the_fonts_changed_renders_again(tmp_path, monkeypatch):
     from generator import fingerprint
 
