@@ -487,3 +487,16 @@ def test_an_embargo_on_a_day_or_at_an_hour_that_does_not_exist_says_which(writte
     with pytest.raises(PydanticCustomError) as refused:
         parse_local_datetime(written)
     assert str(refused.value) == message
+
+
+@pytest.mark.parametrize("text, message", [
+    ("ratings: {good\n  enough: 1}\n", "YAML syntax: did not find expected ',' or '}'"),
+    ("facts: [a,\n  b: c: d]\n", "YAML syntax: did not find expected ',' or ']'"),
+    ("facts: [a, 'b\n  c' d]\n", "YAML syntax: the quoted text that starts here runs on to line 2"),
+    ("facts: {a: [1,\n  2}\n", "YAML syntax: a '[' opened here is not closed"),
+])
+def test_a_bracket_closed_on_a_later_line_is_not_said_to_be_open(text, message):
+    # A fault inside brackets spanning lines is not a bracket left open when its closer follows;
+    # 'close it on the same line' would send the clerk to the wrong slip.
+    _, _, problems = parse_yaml(text, "t.yaml")
+    assert [p.message for p in problems if p.message.startswith(message)] == [problems[0].message]

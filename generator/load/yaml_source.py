@@ -298,6 +298,28 @@ def _quoted_before(text: str, mark: yaml.Mark) -> "yaml.ScalarToken | None":
     return None
 
 
+_FLOW_STARTS = (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken)
+_FLOW_ENDS = {yaml.FlowSequenceEndToken: yaml.FlowSequenceStartToken, yaml.FlowMappingEndToken: yaml.FlowMappingStartToken}
+
+
+def _closed_later(text: str, start: yaml.Mark) -> bool:
+    """Is the bracket at `start` closed by its own closer? The parser names the brackets it was
+    in for any fault inside them (a key over two lines, a second ': '), not only a missing closer."""
+    opened: list = []
+    try:
+        for token in yaml.scan(text[start.index:], Loader=_LOADER):
+            if isinstance(token, _FLOW_STARTS):
+                opened.append(type(token))
+            elif type(token) in _FLOW_ENDS:
+                if not opened or opened.pop() is not _FLOW_ENDS[type(token)]:
+                    return False
+                if not opened:
+                    return True
+    except yaml.YAMLError:
+        pass
+    return False
+
+
 def _unclosed(exc: yaml.MarkedYAMLError, text: str) -> "tuple[yaml.Mark, str, str] | None":
     """Where a quote or bracket was opened and never closed, and what to say there: the
     parser notices only lines later (often at the end of the file), far from the slip."""
@@ -309,7 +331,7 @@ def _unclosed(exc: yaml.MarkedYAMLError, text: str) -> "tuple[yaml.Mark, str, st
         return (start, f"the quoted text that starts here runs on to line {problem.line + 1}",
                 "close the quote at the end of its text on this line")
     opener = _OPENERS.get(context)
-    if opener and start and problem and problem.line > start.line:
+    if opener and start and problem and problem.line > start.line and not _closed_later(text, start):
         return (start, f"a '{opener}' opened here is not closed",
                 f"close it with '{_CLOSERS[opener]}' on the same line, or put text holding '{opener}' in quotes")
     quoted = _quoted_before(text, problem) if problem and "expected" in (exc.problem or "") else None
