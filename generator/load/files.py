@@ -162,6 +162,16 @@ def _in_a_circle(entry: os.DirEntry) -> bool:
         return error.errno == errno.ELOOP
 
 
+def _leads_round(path: Path) -> bool:
+    """`_in_a_circle` for a path: content/, a folder of it or content/site.yaml, which are
+    otherwise taken as missing, so their records go without a word of why."""
+    try:
+        os.stat(path)
+        return False
+    except OSError as error:
+        return error.errno == errno.ELOOP and path.is_symlink()
+
+
 def _circle(shown: str) -> Problem:
     return Problem(shown, 0, 0, Severity.ERROR, "", "a symbolic link here leads in a circle, and is not followed",
                    "remove the link, or make it lead to the file itself")
@@ -226,6 +236,9 @@ def find_files(root: Path) -> SiteFiles:
              for file in sorted(BUILT_IN_FRAMEWORKS.glob("*.yaml"))]
     templates = _find_templates(root, problems)
     content = root / "content"
+    if _leads_round(content):
+        problems.append(_circle("content"))
+        return SiteFiles(root, tuple(found), templates, tuple(problems), theme_assets())
     if content.is_symlink() and _leads_out(content, root):
         problems.append(_outside("content"))
         return SiteFiles(root, tuple(found), templates, tuple(problems), theme_assets())
@@ -235,7 +248,9 @@ def find_files(root: Path) -> SiteFiles:
         return SiteFiles(root, tuple(found), templates, tuple(problems), theme_assets())
 
     site_file = content / "site.yaml"
-    if site_file.is_symlink() and _leads_out(site_file, root):
+    if _leads_round(site_file):
+        problems.append(_circle("content/site.yaml"))
+    elif site_file.is_symlink() and _leads_out(site_file, root):
         problems.append(_outside("content/site.yaml"))
     elif site_file.is_file():
         found.append(Found(site_file, "site", "site", "content/site.yaml"))
@@ -245,6 +260,9 @@ def find_files(root: Path) -> SiteFiles:
 
     for folder, (kind, suffixes) in RECORD_FOLDERS.items():
         directory = content / folder
+        if _leads_round(directory):
+            problems.append(_circle(f"content/{folder}"))
+            continue
         if directory.is_symlink() and _leads_out(directory, root):
             problems.append(_outside(f"content/{folder}"))
             continue
@@ -286,7 +304,9 @@ def find_files(root: Path) -> SiteFiles:
                 problems += id_problems
 
     attachments = content / ATTACHMENTS
-    if attachments.is_symlink() and _leads_out(attachments, root):
+    if _leads_round(attachments):
+        problems.append(_circle(f"content/{ATTACHMENTS}"))
+    elif attachments.is_symlink() and _leads_out(attachments, root):
         problems.append(_outside(f"content/{ATTACHMENTS}"))
     elif attachments.is_dir():
         for file, shown in _walk(attachments, f"content/{ATTACHMENTS}", problems):
@@ -315,6 +335,9 @@ def _find_templates(root: Path, problems: list[Problem]) -> Mapping[str, Templat
     found: dict[str, Template] = {}
     site_folder = root / "templates"
     for folder, prefix in ((THEME_TEMPLATES, "(theme) templates"), (site_folder, "templates")):
+        if folder == site_folder and _leads_round(folder):
+            problems.append(_circle(prefix))
+            continue
         if folder == site_folder and folder.is_symlink() and _leads_out(folder, root):
             problems.append(_outside(prefix))
             continue
