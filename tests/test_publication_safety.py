@@ -467,7 +467,21 @@ def test_a_dependency_s_bytecode_replaced_is_a_change(tmp_path, monkeypatch):
         fingerprint.dependencies_digest.cache_clear()
 
 
-def test_a_font_installed_upgraded_or_fontconfig_pointed_elsewhere_is_another_environment(tmp_path, monkeypatch):
+@pytest.fixture
+def fonts_digest():
+    """The fonts' digest worked out afresh at each call, as a new process would; forgotten after."""
+    from generator import fingerprint
+
+    def digest() -> str:
+        fingerprint.fonts_digest.cache_clear()
+        return fingerprint.fonts_digest()
+
+    yield digest
+    fingerprint.fonts_digest.cache_clear()
+
+
+def test_a_font_installed_upgraded_or_fontconfig_pointed_elsewhere_is_another_environment(tmp_path, monkeypatch,
+                                                                                        fonts_digest):
     """Papers are set through fontconfig: a font package installed or upgraded, or fontconfig
     told to read another configuration, changes their bytes (a star from another font, or
     a box), so the environment's digest changes and a build renders again."""
@@ -480,25 +494,18 @@ def test_a_font_installed_upgraded_or_fontconfig_pointed_elsewhere_is_another_en
     monkeypatch.delenv("FONTCONFIG_FILE", raising=False)
     monkeypatch.delenv("FONTCONFIG_PATH", raising=False)
 
-    def digest() -> str:
-        fingerprint.fonts_digest.cache_clear()
-        return fingerprint.fonts_digest()
-
-    try:
-        first = digest()
-        assert digest() == first
-        (fonts / "DejaVuSans-Bold.ttf").write_bytes(b"a package installs a font")
-        installed = digest()
-        (fonts / "LiberationSans-Regular.ttf").write_bytes(b"a newer version of the font, in place")
-        upgraded = digest()
-        monkeypatch.setenv("FONTCONFIG_FILE", str(tmp_path / "fonts.conf"))
-        pointed = digest()
-        assert len({first, installed, upgraded, pointed}) == 4
-    finally:
-        fingerprint.fonts_digest.cache_clear()
+    first = fonts_digest()
+    assert fonts_digest() == first
+    (fonts / "DejaVuSans-Bold.ttf").write_bytes(b"a package installs a font")
+    installed = fonts_digest()
+    (fonts / "LiberationSans-Regular.ttf").write_bytes(b"a newer version of the font, in place")
+    upgraded = fonts_digest()
+    monkeypatch.setenv("FONTCONFIG_FILE", str(tmp_path / "fonts.conf"))
+    pointed = fonts_digest()
+    assert len({first, installed, upgraded, pointed}) == 4
 
 
-def test_a_font_in_a_linked_folder_counts_and_a_link_loop_ends(tmp_path, monkeypatch):
+def test_a_font_in_a_linked_folder_counts_and_a_link_loop_ends(tmp_path, monkeypatch, fonts_digest):
     """fontconfig follows a link to a folder of fonts (a package's own folder linked into
     /usr/share/fonts): a font installed there is another environment too; a link back up
     the tree is read once, not followed for ever."""
@@ -512,17 +519,10 @@ def test_a_font_in_a_linked_folder_counts_and_a_link_loop_ends(tmp_path, monkeyp
     (fonts / "self").symlink_to(fonts / "self")
     monkeypatch.setattr(fingerprint, "FONT_PLACES", (fonts,))
 
-    def digest() -> str:
-        fingerprint.fonts_digest.cache_clear()
-        return fingerprint.fonts_digest()
-
-    try:
-        first = digest()
-        assert digest() == first
-        (elsewhere / "DejaVuSans-Bold.ttf").write_bytes(b"a package installs a font in its own folder")
-        assert digest() != first
-    finally:
-        fingerprint.fonts_digest.cache_clear()
+    first = fonts_digest()
+    assert fonts_digest() == first
+    (elsewhere / "DejaVuSans-Bold.ttf").write_bytes(b"a package installs a font in its own folder")
+    assert fonts_digest() != first
 
 
 def test_a_build_after_the_fonts_changed_renders_again(tmp_path, monkeypatch):
