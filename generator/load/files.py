@@ -151,25 +151,14 @@ def _outside(shown: str, where: str = "the site's folder (or into output/ or .ca
                    instead)
 
 
-def _in_a_circle(entry: os.DirEntry) -> bool:
-    """True when `entry` is a link that leads round to itself: asking what it is raises ELOOP."""
-    if not entry.is_symlink():
-        return False
-    try:
-        entry.stat()
-        return False
-    except OSError as error:
-        return error.errno == errno.ELOOP
-
-
-def _leads_round(path: Path) -> bool:
-    """`_in_a_circle` for a path: content/, a folder of it or content/site.yaml, which are
-    otherwise taken as missing, so their records go without a word of why."""
+def _leads_round(path: str | Path) -> bool:
+    """True when `path` is a link that leads round to itself (asking what it is raises ELOOP):
+    otherwise taken as missing, its records would go without a word of why."""
     try:
         os.stat(path)
         return False
     except OSError as error:
-        return error.errno == errno.ELOOP and path.is_symlink()
+        return error.errno == errno.ELOOP
 
 
 def _circle(shown: str) -> Problem:
@@ -216,7 +205,7 @@ def _walk(folder: Path, shown: str, problems: list[Problem]) -> Iterator[tuple[P
             child_shown = f"{here_shown}/{entry.name}"
             if _badly_named(child_shown, problems):
                 continue
-            if _in_a_circle(entry):
+            if entry.is_symlink() and _leads_round(entry.path):
                 problems.append(_circle(child_shown))
             elif entry.is_symlink() and not inside(entry.path, root):
                 problems.append(_outside(child_shown, shown, f"copy the file into {shown} instead"))
@@ -277,7 +266,7 @@ def find_files(root: Path) -> SiteFiles:
             shown = f"content/{folder}/{name}"
             if _badly_named(shown, problems):
                 continue
-            if _in_a_circle(entry):
+            if entry.is_symlink() and _leads_round(entry.path):
                 problems.append(_circle(shown))
                 continue
             if entry.is_dir():

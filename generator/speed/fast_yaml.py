@@ -54,10 +54,11 @@ _DOCUMENT_MARKER = re.compile(r"(?:^|[\]}'\"][ ]+)(?:---|[ ]*\.\.\.)(?:[ \r]|$)"
 _FLOW_END_STARTS_VALUE = tuple(re.compile(p) for p in (r": +[\]},]", r"- +[\]},]", r"\? +[\]},]", r"\n *[\]},]"))
 # Each of those has a space or line break and then `]`, `}` or `,` in it; looking for that pair
 # first skips the patterns in most files. One pass maps the bytes to classes (1: space, line
-# break, `[` or `{`; 2: `]`, `}` or `,`; 3: `:` or `?`; 4: a quote; 5: `|` or `>`), and one search
-# finds the pair: quicker than six searches. (`[]` and `{}` are pairs too; the patterns then say no.)
+# break, `[` or `{`; 2: `]`, `}` or `,`; 3: `:` or `?`; 4: a quote; 5: `|` or `>`; 6: `-`), and one
+# search finds the pair: quicker than six searches. (`[]` and `{}` are pairs too; the patterns then
+# say no.) The checks below look for their own sequences in the same classes.
 _SPACE_THEN_FLOW_END = b"\x01\x02"
-_FLOW_END_CLASSES = bytes(1 if b in b" \n[{" else 2 if b in b"]}," else 3 if b in b":?" else 4 if b in b"'\""
+_BYTE_CLASSES = bytes(1 if b in b" \n[{" else 2 if b in b"]}," else 3 if b in b":?" else 4 if b in b"'\""
                           else 5 if b in b"|>" else 6 if b == ord("-") else 0 for b in range(256))
 # `- "x" - y`: rapidyaml reads a second list item after a quoted or bracketed one on its line,
 # libyaml a syntax error. Found in the byte classes with spaces left out (6: `-`), then confirmed.
@@ -143,11 +144,11 @@ def _outside_subset(text: str, encoded: bytes) -> bool:
         return True
     if ("---" in text or "..." in text) and _DOCUMENT_MARKER.search(text):
         return True                                                   # several documents
-    classes = encoded.translate(_FLOW_END_CLASSES)
+    classes = encoded.translate(_BYTE_CLASSES)
     if text.lstrip(" ")[:1] in ("]", "}", ",") or (
             _SPACE_THEN_FLOW_END in classes and any(p.search(text) for p in _FLOW_END_STARTS_VALUE)):
         return True
-    if (_ITEM_AFTER_NODE_CLASSES.search(encoded.translate(_FLOW_END_CLASSES, b" "))
+    if (_ITEM_AFTER_NODE_CLASSES.search(encoded.translate(_BYTE_CLASSES, b" "))
             and _ITEM_AFTER_NODE.search(text)):
         return True
     if (("[" in text or "{" in text) and any(p.search(classes) for p in _FLOW_INDICATOR_CLASSES)
@@ -190,7 +191,7 @@ class _Mappings:
             raise _Outside()
         keys = "".join(mapping)
         if "\n" in keys or (len(keys) > 1000 and any(len(key) > 1000 for key in mapping)):
-            raise _Outside()            # longer than 1,024 characters: libyaml's syntax error
+            raise _Outside()            # a line break in a key, or one over 1,024 characters: libyaml refuses both
         if " " in keys:
             self.spaced += [key for key in mapping if " " in key]
         return mapping
