@@ -170,8 +170,19 @@ def dependencies_digest() -> str:
 
 # Where fontconfig (through which WeasyPrint sets the papers) finds fonts, and its configuration,
 # which decides what stands in for a glyph a font lacks (Liberation Sans has no star).
-FONT_PLACES = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".local/share/fonts",
-               Path.home() / ".fonts", Path("/etc/fonts"))
+FONT_PLACES = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path("/etc/fonts"))
+
+
+def user_font_places() -> tuple[Path, ...]:
+    """The user's own fonts and fontconfig settings, where /etc/fonts tells fontconfig to look
+    (its `prefix="xdg"` places and the older ones), and the folder FONTCONFIG_PATH names."""
+    home = Path.home()
+    data = Path(os.environ.get("XDG_DATA_HOME") or home / ".local/share")
+    config = Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config")
+    places = [data / "fonts", home / ".fonts", config / "fontconfig", home / ".fonts.conf.d", home / ".fonts.conf"]
+    if os.environ.get("FONTCONFIG_PATH"):
+        places.append(Path(os.environ["FONTCONFIG_PATH"]))
+    return tuple(places)
 
 
 def _first_visit(folder: str, seen: set[str]) -> bool:
@@ -190,7 +201,10 @@ def fonts_digest() -> str:
     lines = [f"{name}={os.environ.get(name, '')}" for name in ("FONTCONFIG_FILE", "FONTCONFIG_PATH")]
     paths = [os.environ["FONTCONFIG_FILE"]] if os.environ.get("FONTCONFIG_FILE") else []
     seen: set[str] = set()
-    for place in FONT_PLACES:
+    for place in (*FONT_PLACES, *user_font_places()):
+        if place.is_file():                      # ~/.fonts.conf: a file of settings, not a folder
+            paths.append(str(place))
+            continue
         _first_visit(str(place), seen)
         # fontconfig follows a link to a folder; each real folder once, so a link loop ends
         for folder, folders, files in os.walk(place, followlinks=True):

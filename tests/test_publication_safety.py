@@ -525,6 +525,49 @@ def test_a_font_in_a_linked_folder_counts_and_a_link_loop_ends(tmp_path, monkeyp
     assert fonts_digest() != first
 
 
+def test_a_users_own_fonts_and_fontconfig_settings_are_part_of_the_environment(tmp_path, monkeypatch, fonts_digest):
+    """fontconfig also reads the user's fonts and settings (/etc/fonts/conf.d/50-user.conf and
+    fonts.conf's `prefix="xdg"` entries): a font in ~/.local/share/fonts, a fonts.conf in
+    ~/.config/fontconfig, the older ~/.fonts.conf, or a folder FONTCONFIG_PATH names changes
+    the papers as a system font does."""
+    from generator import fingerprint
+
+    home, data, config = tmp_path / "home", tmp_path / "data", tmp_path / "config"
+    home.mkdir()
+    monkeypatch.setattr(fingerprint, "FONT_PLACES", ())
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    monkeypatch.delenv("FONTCONFIG_FILE", raising=False)
+    monkeypatch.delenv("FONTCONFIG_PATH", raising=False)
+
+    seen = [fonts_digest()]
+    (home / ".local/share/fonts").mkdir(parents=True)
+    (home / ".local/share/fonts/Arial.ttf").write_bytes(b"a font the user installed")
+    seen.append(fonts_digest())
+    (home / ".config/fontconfig").mkdir(parents=True)
+    (home / ".config/fontconfig/fonts.conf").write_text("<fontconfig><alias><family>sans-serif</family></alias></fontconfig>")
+    seen.append(fonts_digest())
+    (home / ".fonts.conf").write_text("<fontconfig/>")
+    seen.append(fonts_digest())
+    (data / "fonts").mkdir(parents=True)
+    (data / "fonts/Comic.ttf").write_bytes(b"a font where XDG_DATA_HOME points")
+    monkeypatch.setenv("XDG_DATA_HOME", str(data))
+    seen.append(fonts_digest())
+    (config / "fontconfig/conf.d").mkdir(parents=True)
+    (config / "fontconfig/conf.d/99-mine.conf").write_text("<fontconfig/>")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
+    seen.append(fonts_digest())
+    (tmp_path / "fcpath").mkdir()
+    (tmp_path / "fcpath/fonts.conf").write_text("<fontconfig/>")
+    monkeypatch.setenv("FONTCONFIG_PATH", str(tmp_path / "fcpath"))
+    pointed = fonts_digest()
+    (tmp_path / "fcpath/fonts.conf").write_text("<fontconfig><dir>/opt/fonts</dir></fontconfig>")
+    seen += [pointed, fonts_digest()]
+    assert len(set(seen)) == len(seen) == 8
+    assert fonts_digest() == seen[-1]
+
+
 def test_a_build_after_the_fonts_changed_renders_again(tmp_path, monkeypatch):
     from generator import fingerprint
 
