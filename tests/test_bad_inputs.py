@@ -135,7 +135,7 @@ TABLE = [
     Bad("action-plans/update-note-image-over-http.yaml", 11, 1, "        note: Met", "actions.0.updates.0.note",
         "the image 'https://example.com/pixel.gif' is outside the site", "copy the image into content/attachments/"),
     Bad("action-plans/impossible-month.yaml", 8, 10, "2021-13", "actions.0.due",
-        "'2021-13' is not a real month", None),
+        "'2021-13' is not a real month", "the month is the number after the year, 01 to 12: e.g. 2021-07"),
     # --- meetings
     Bad("meetings/missing-attachment.yaml", 10, 40, "attachments/peer-review.md", "items.0.appendices.1.markdown",
         "there is no file content/attachments/peer-review.md", "put the file in content/attachments/"),

@@ -209,7 +209,8 @@ def _parse_date_or_month(value: Any) -> DateOrMonth:
     if month:
         year, number = map(int, month.groups())
         if not 1 <= number <= 12:
-            raise PydanticCustomError("date", "'{value}' is not a real month", {"value": text})
+            raise PydanticCustomError("date", "'{value}' is not a real month", {
+                "value": text, "hint": f"the month is the number after the year, 01 to 12: e.g. {year}-07"})
         last = calendar.monthrange(year, number)[1]
         return DateOrMonth(dt.date(year, number, 1), dt.date(year, number, last), True)
     if _DATE.match(text):
