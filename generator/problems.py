@@ -34,7 +34,9 @@ class Problem:
 
     @property
     def where(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}"
+        """'file:line:col', or the file alone for a problem with the whole file (line 0), as
+        compilers write it: an editor reads either, and ':0:0' names no place in the file."""
+        return f"{self.path}:{self.line}:{self.column}" if self.line else self.path
 
     def __str__(self) -> str:
         """One line for a terminal: anything it would act on or hide, in a file name, a

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 from pathlib import Path
 
@@ -478,3 +479,16 @@ def test_a_build_that_read_the_cache_before_a_rebuild_deleted_it_does_not_write_
 
     assert ParsedCache(cache).get(tampered) is None
     assert ParsedCache(cache).get(tampered[0] + "0" * 63 + ":inspection.yaml") == ({"id": "new"}, None, 1)
+
+
+def test_a_problem_with_a_whole_file_is_printed_at_the_file_not_at_line_0(tmp_path, make_site, run_cli):
+    # `content/services/loop.yaml:0:0: error: ...` named no place in the file; as compilers
+    # print such a problem, it is the file's name alone (the JSON keeps line and column 0)
+    root = make_site(tmp_path)
+    (root / "content" / "services" / "loop.yaml").symlink_to("loop.yaml")
+    result = run_cli("check", root=root)
+    assert result.exit_code == 1
+    assert "content/services/loop.yaml: error: a symbolic link here leads in a circle" in result.output
+    assert ":0:0" not in result.output
+    [problem] = json.loads(run_cli("check", "--format", "json", root=root).output)["problems"]
+    assert (problem["path"], problem["line"], problem["column"]) == ("content/services/loop.yaml", 0, 0)
