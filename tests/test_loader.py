@@ -492,3 +492,16 @@ def test_a_problem_with_a_whole_file_is_printed_at_the_file_not_at_line_0(tmp_pa
     assert ":0:0" not in result.output
     [problem] = json.loads(run_cli("check", "--format", "json", root=root).output)["problems"]
     assert (problem["path"], problem["line"], problem["column"]) == ("content/services/loop.yaml", 0, 0)
+
+
+@pytest.mark.parametrize("folder", ["content/attachments", "templates"])
+def test_a_link_in_attachments_or_templates_that_leads_to_no_file_is_a_warning(tmp_path, make_site, folder):
+    # It was left out without a word: an appendix naming it is then "no file", and a
+    # template override that is a dangling link left the theme's own in use
+    root = make_site(tmp_path)
+    (root / folder).mkdir(parents=True, exist_ok=True)
+    (root / folder / "peer-review.pdf").symlink_to("moved-away.pdf")
+    problems = check_site(root, AS_OF).problems
+    assert [(p.path, p.line, p.severity, p.message, p.hint) for p in problems] == [
+        (f"{folder}/peer-review.pdf", 0, Severity.WARNING, "a symbolic link here leads to no file, and is ignored",
+         f"point it at a file in {folder}, or delete it")]

@@ -213,6 +213,10 @@ def _walk(folder: Path, shown: str, problems: list[Problem]) -> Iterator[tuple[P
                 folders.append((Path(entry.path), child_shown))
             elif entry.is_file():
                 yield Path(entry.path), child_shown
+            elif entry.is_symlink():
+                problems.append(Problem(child_shown, 0, 0, Severity.WARNING, "",
+                                        "a symbolic link here leads to no file, and is ignored",
+                                        f"point it at a file in {shown}, or delete it"))
         stack += reversed(folders)
 
 
