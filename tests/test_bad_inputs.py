@@ -500,3 +500,11 @@ def test_a_bracket_closed_on_a_later_line_is_not_said_to_be_open(text, message):
     # 'close it on the same line' would send the clerk to the wrong slip.
     _, _, problems = parse_yaml(text, "t.yaml")
     assert [p.message for p in problems if p.message.startswith(message)] == [problems[0].message]
+
+
+def test_a_service_with_an_empty_name_and_no_short_name_has_one_error(tmp_path, make_site):
+    # The short name, when none is written, is the name: an empty name made a second error,
+    # for short_name, at 1:1, a field the file does not hold.
+    checked = check_site(make_site(tmp_path, {"services/nameless.yaml": 'name: ""\ncouncil: torbay\n'}), AS_OF)
+    assert [(p.path, p.line, p.column, p.field, p.message) for p in checked.errors] == [
+        ("content/services/nameless.yaml", 1, 7, "name", "must not be empty")]

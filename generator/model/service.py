@@ -31,7 +31,9 @@ class Service(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _short_name_is_the_name(cls, value: Any) -> Any:
-        # A service `scrutiny import inspections` created knows only the area's name.
-        if isinstance(value, dict) and value.get("short_name") is None and isinstance(value.get("name"), str):
+        # A service `scrutiny import inspections` created knows only the area's name. An empty
+        # name is its own error, and is not copied to make a second one where nothing is written.
+        name = value.get("name") if isinstance(value, dict) else None
+        if isinstance(name, str) and name.strip() and value.get("short_name") is None:
             return {**value, "short_name": value["name"]}
         return value
