@@ -159,6 +159,10 @@ DIVERGENT = {
     "document start after a bracketed item": "- [x] ---\n",
     "second item on a quoted item's line": "a:\n  - 'x' - y\n",
     "empty item after a bracketed item": "- {a: b}   -\n",
+    "second item after an anchored quoted item": "- &a 'x' - y\n",
+    "second item after a quoted item over two lines": "- 'x\n  y' - z\n",
+    "second item after a quoted item with escaped quotes": "- \"a\\\"b\" - c\n",
+    "document end after a quoted value": "a: 'x' ... \n",
 }
 
 
@@ -189,6 +193,11 @@ def test_a_text_that_cannot_be_utf_8_is_declined_not_raised():
     ("Requires improvement: 1\n'Good rating': 2\n", {"Requires improvement": "1", "Good rating": "2"}),
     ("true\n", "true"),                       # a whole document of one boolean is text too
     ("a: [x:y, 'b':c]\nu: http://x.info\n", {"a": ["x:y", {"b": "c"}], "u": "http://x.info"}),
+    # quotes inside plain prose, before a dash or dots: not a quoted item with another after it
+    ('note: The "Board" - chaired by the DCS - met monthly\n',
+     {"note": 'The "Board" - chaired by the DCS - met monthly'}),
+    ("note: He said 'we will see' ... and left\n", {"note": "He said 'we will see' ... and left"}),
+    ("- Agreed 'in part' - see the minutes\n", ["Agreed 'in part' - see the minutes"]),
 ])
 def test_plain_texts_take_the_fast_path_and_mean_what_libyaml_says(text, expected):
     assert _agrees(text)

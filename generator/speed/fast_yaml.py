@@ -46,9 +46,12 @@ _INDICATOR = re.compile("[&*!%@`]")               # anchor, alias, tag, directiv
 # `<<` beginning a node: as a key it need not have a colon after it (`? <<`, `{a: b, <<}`).
 _MERGE_KEY = re.compile(r"(?:^|[-?:][ ]|[\[{,])[ ]*<<", re.MULTILINE)
 _OTHER_NULL = re.compile("N(?:ull|ULL)")          # one search, led by one character: quicker than two
+# A quoted scalar that is a whole node: it starts the line, or follows an indicator (and any
+# anchor or tag). A quote inside plain prose (`note: The "Board" - met`) is not one.
+_QUOTED_NODE = r"""(?:^|[-:?,\[{])[ \t]*(?:[&!][^ \t\r\n]*[ \t]+)*(?:"(?:[^"\\]|\\[\s\S])*"|'(?:[^']|'')*')"""
 # rapidyaml ends the document at `...` indented after a list item, too, and at `---` or `...`
 # after a list item's closing quote or bracket on its line (libyaml: syntax errors).
-_DOCUMENT_MARKER = re.compile(r"(?:^|[\]}'\"][ ]+)(?:---|[ ]*\.\.\.)(?:[ \r]|$)", re.MULTILINE)
+_DOCUMENT_MARKER = re.compile(rf"(?:^|(?:[\]}}]|{_QUOTED_NODE})[ ]+)(?:---|[ ]*\.\.\.)(?:[ \r]|$)", re.MULTILINE)
 # `]`, `}` or `,` starting a plain value outside brackets: libyaml's syntax error, rapidyaml's text.
 # Separate literal-led patterns: Python's re scans for a literal first character quickly.
 _FLOW_END_STARTS_VALUE = tuple(re.compile(p) for p in (r": +[\]},]", r"- +[\]},]", r"\? +[\]},]", r"\n *[\]},]"))
@@ -63,7 +66,7 @@ _BYTE_CLASSES = bytes(1 if b in b" \n[{" else 2 if b in b"]}," else 3 if b in b"
 # `- "x" - y`: rapidyaml reads a second list item after a quoted or bracketed one on its line,
 # libyaml a syntax error. Found in the byte classes with spaces left out (6: `-`), then confirmed.
 _ITEM_AFTER_NODE_CLASSES = re.compile(b"\x06(?<=[\x02\x04]\x06)")
-_ITEM_AFTER_NODE = re.compile(r"[\]}'\"] +-(?:[ \r\n]|$)", re.MULTILINE)
+_ITEM_AFTER_NODE = re.compile(rf"(?:[\]}}]|{_QUOTED_NODE}) +-(?:[ \r\n]|$)", re.MULTILINE)
 # A block scalar's header ('|', '>-', '|2+'): rapidyaml lets through headers libyaml refuses.
 _BLOCK_SCALAR = tuple(re.compile(p) for p in (r": +[|>]", r"- +[|>]", r"\n *[|>]"))
 # No indentation indicator ('|2'): rapidyaml drops a more-indented blank line that libyaml keeps.
