@@ -189,7 +189,9 @@ def _texts_shown(corpus: Corpus) -> Iterator[str | None]:
 
 
 def _logos(corpus: Corpus) -> set[str]:
-    return {view.council.logo for view in corpus.councils.values() if view.council.logo}
+    """Every logo a council's record names: today's on pages, an earlier one in papers issued then."""
+    return {logo for view in corpus.councils.values()
+            for logo in (view.record.logo, *(change.logo for change in view.record.changes)) if logo}
 
 
 def _images_named(corpus: Corpus) -> set[str]:

@@ -36,7 +36,8 @@ PART_NAMES = {"items": "an agenda item", "appendices": "an appendix", "parts": "
               "separately_rated": "a standard's finding", "domains": "a domain's finding",
               "key_questions": "a key question's figures", "recommendations": "a group of recommendations",
               "overall": "the overall rating", "fieldwork": "the fieldwork dates", "period": "a period",
-              "members": "a member", "substitutes": "a substitute", "clerk": "the clerk"}
+              "members": "a member", "substitutes": "a substitute", "clerk": "the clerk",
+              "changes": "a change to a council's details"}
 
 
 @dataclass(frozen=True)

@@ -138,3 +138,13 @@ def test_the_kinds_scrutiny_schema_offers_are_the_record_models():
     from generator.commands.site import RECORD_KINDS
     from generator.model import MODELS
     assert sorted(RECORD_KINDS) == sorted(MODELS)
+
+
+def test_council_schema_describes_dated_changes_of_its_details():
+    validator = Draft202012Validator(json_schema("council"))
+    change = {"from": "2026-09-01", "clerk": {"name": "Democratic Services", "telephone": "01803 207087"},
+              "colour": "#004466"}
+    assert validator.is_valid({"name": "Torbay Council", "changes": [change]})
+    for wrong in ({"clerk": {"name": "Democratic Services"}}, {**change, "nation": "wales"},
+                  {**change, "changes": []}):
+        assert not validator.is_valid({"name": "Torbay Council", "changes": [wrong]}), wrong

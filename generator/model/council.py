@@ -1,12 +1,18 @@
-"""content/councils/<id>.yaml: a council that publishes papers, and its house style."""
+"""content/councils/<id>.yaml: a council that publishes papers, and its house style.
+
+Its details may change from a day on (`changes`): a paper shows them as at its issue day
+(`rules.council.council_as_at`), so a new clerk or colour leaves every paper already issued
+as it was.
+"""
 
 from __future__ import annotations
 
+import copy
 from enum import Enum
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, create_model
 
-from generator.model.types import RECORD_CONFIG, Colour, Text, TrueOrFalse
+from generator.model.types import RECORD_CONFIG, Colour, Date, Text, TrueOrFalse
 
 
 class Contact(BaseModel):
@@ -33,8 +39,8 @@ class ParagraphNumbering(str, Enum):
     CONTINUOUS = "continuous"          # 1, 2, 3 ... through the whole report
 
 
-class Council(BaseModel):
-    """A council: its name, contact details and how its papers look."""
+class CouncilDetails(BaseModel):
+    """A council's details on one day: its name, contact details and how its papers look."""
 
     model_config = RECORD_CONFIG
 
@@ -51,3 +57,36 @@ class Council(BaseModel):
     duplex: TrueOrFalse = Field(False, description="packs printed double-sided, each paper on a right-hand page")
     paper_style: PaperStyle = Field(PaperStyle.HEADING_BLOCK, description="front_sheet | heading_block")
     paragraph_numbering: ParagraphNumbering = Field(ParagraphNumbering.CONTINUOUS, description="sections | continuous")
+
+
+# Its nation is the law its papers follow (Schedule 12A's paragraphs, the clear days): a
+# council does not change it from a day, so a change may name every other detail.
+UNCHANGING = frozenset({"nation"})
+
+
+def _changed(name: str) -> tuple:
+    """A detail as a change gives it: the same type and checks, left out unless named."""
+    field = copy.copy(CouncilDetails.model_fields[name])
+    field.default = None
+    return field.annotation, field
+
+
+def _no_defaults(schema: dict) -> None:
+    """A change has no defaults: a field it leaves out keeps its value from before."""
+    for field in schema.get("properties", {}).values():
+        field.pop("default", None)
+
+
+# A change names only what changes: each field it names replaces the whole value from its day.
+CouncilChange = create_model(
+    "CouncilChange", __config__={**RECORD_CONFIG, "json_schema_extra": _no_defaults},
+    __doc__="The details that change from a day on.",
+    from_=(Date, Field(alias="from", description="the first day the details below hold")),
+    **{name: _changed(name) for name in CouncilDetails.model_fields if name not in UNCHANGING})
+
+
+class Council(CouncilDetails):
+    """A council: its name, contact details and how its papers look, each from a day on."""
+
+    changes: list[CouncilChange] = Field(  # type: ignore[valid-type]
+        [], description="details that change from a day on, oldest first; each replaces the fields it names")

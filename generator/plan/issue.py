@@ -3,7 +3,9 @@
 A meeting's papers (its pack, every report and appendix in it) are as at the day the pack
 is issued (`rules.issue.pack_issue_date`: the meeting's `issued`, or so many clear days before
 it). A report in no meeting is as at its own `date`; an action plan printed on its own is as
-at its latest progress update (or, with none, the day it was published). A pack carries the
+at its latest progress update (or, with none, the day it was published); an inspection's
+findings printed on their own, as at its publication. Each shows its council as at that day
+(`rules.council`). A pack carries the
 papers that were public at the end of its issue day: an item whose papers were still
 embargoed then is "To Follow" in it, as printed (a supplementary pack carries them).
 Rebuilding a past meeting's pack on any later day therefore gives the same bytes. `--as-of`
@@ -24,7 +26,7 @@ from generator.rules.issue import end_of_day, pack_issue_date
 def meeting_as_at(corpus: Corpus, mid: str) -> dt.date:
     view = corpus.meetings[mid]
     council = corpus.councils.get(view.council_id)
-    return pack_issue_date(view.meeting, council.council if council else None)
+    return pack_issue_date(view.meeting, council.record if council else None)
 
 
 def meeting_as_issued(corpus: Corpus, mid: str, day: dt.date | None = None) -> MeetingView:
@@ -54,6 +56,13 @@ def report_as_at(corpus: Corpus, rid: str) -> dt.date:
                 carried.append(day)
         return min(carried, default=meeting_as_at(corpus, view.meeting_id))
     return view.front.date
+
+
+def inspection_as_at(corpus: Corpus, iid: str) -> dt.date:
+    """An inspection's findings paper printed on its own is as at the inspection's publication
+    (in a pack, as at the pack's issue)."""
+    view = corpus.inspections[iid]
+    return view.inspection.published.start if view.inspection.published else view.date
 
 
 def action_plan_as_at(corpus: Corpus, pid: str) -> dt.date:

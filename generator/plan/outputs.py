@@ -20,7 +20,8 @@ from generator.fingerprint import environment_digest
 from generator.images import LOGO_SUFFIXES
 from generator.load.files import Template
 from generator.model.blocks import find_blocks
-from generator.plan.issue import action_plan_as_at, meeting_as_at, meeting_as_issued, report_as_at
+from generator.plan.issue import (action_plan_as_at, inspection_as_at, meeting_as_at, meeting_as_issued,
+                                  report_as_at)
 from generator.plan.keys import (AS_AT, corpus_digest, input_digests, is_sites_own, output_key, papers_digest,
                                  search_key, template_digest, templates_used)
 from generator.plan.publication import Withheld, images_on_pages, public_corpus
@@ -134,7 +135,8 @@ def pack_outputs(c: Corpus, view: MeetingView, fixed: bool = True) -> list[Outpu
     `view`: the meeting as its pack shows it (`meeting_as_issued`)."""
     mid = view.id
     day = as_at(meeting_as_at(c, mid), fixed)
-    inputs = {SITE, f"meeting:{mid}", f"council:{view.council_id}", *items_to_follow(view)}
+    # Its day too: the council's details are as at it (`rules.council`).
+    inputs = {SITE, f"meeting:{mid}", f"council:{view.council_id}", day, *items_to_follow(view)}
     for item in view.items:
         if item.to_follow:
             continue
@@ -271,8 +273,10 @@ def _outputs(c: Corpus, pdf: bool, fixed: bool = True, issued_by: dt.date | None
         outputs.append(page(f"inspections/{iid}/index.html", "inspection", [*related, *input_keys(LISTED, neighbours)],
                             iid, view.title))
         if pdf:
+            # Its council as at its day (`plan.issue`), or the build's as-of day in a preview.
             outputs.append(Output(f"inspections/{iid}/{iid}.pdf", "pdf", iid, "paper_inspection.html",
-                                  tuple(sorted({SITE, *related, *input_keys("inspection", neighbours)})), view.title))
+                                  tuple(sorted({SITE, *related, *input_keys("inspection", neighbours),
+                                                as_at(inspection_as_at(c, iid), fixed)})), view.title))
     for sid, view in c.services.items():
         related = [f"service:{sid}", f"council:{view.council_id}", *input_keys(LISTED, view.inspection_ids),
                    *([f"indicators:{view.indicators_id}"] if view.indicators_id else [])]

@@ -14,6 +14,7 @@ from operator import itemgetter
 from statistics import mean
 from typing import Any
 
+from generator.model import Council
 from generator.model.indicators import COMPARATOR_NAMES, INDICATOR_NAMES
 from generator.model.types import Rating
 from generator.render import charts, national
@@ -116,7 +117,8 @@ def describe_key_question_bands(bands: dict | None) -> str:
     return ", ".join(parts)
 
 
-def inspection(corpus: Corpus, iid: str) -> dict[str, Any]:
+def inspection(corpus: Corpus, iid: str, as_at: dt.date | None = None) -> dict[str, Any]:
+    """An inspection's page, or its findings paper with its council as at `as_at` (the paper's day)."""
     view = corpus.inspections[iid]
     service = corpus.services[view.service_id]
     framework = corpus.frameworks[view.framework_id]
@@ -126,7 +128,7 @@ def inspection(corpus: Corpus, iid: str) -> dict[str, Any]:
     previous = corpus.inspections.get(view.previous_id) if view.previous_id else None
     following = corpus.inspections.get(view.next_id) if view.next_id else None
     facts = list(view.inspection.facts.items())
-    return {"view": view, "service": service.service, "council": corpus.councils[view.council_id].council,
+    return {"view": view, "service": service.service, "council": council_at(corpus, view.council_id, as_at),
             "framework": framework, "kq_charts": kq_charts, "plans": plans,
             "bands_text": describe_key_question_bands(framework.key_question_bands),
             "previous": previous, "next": following, "facts": facts,
@@ -326,7 +328,7 @@ def report(corpus: Corpus, rid: str, as_at: dt.date | None = None) -> dict[str, 
 
     view = corpus.reports[rid]
     front = view.front
-    council = corpus.councils[front.council].council
+    council = council_at(corpus, front.council, as_at)
     inserted = None
     lead_ins = recommendation_lead_ins(front, council.paper_style)
     if council.paper_style is PaperStyle.HEADING_BLOCK and lead_ins:
@@ -351,6 +353,12 @@ def report(corpus: Corpus, rid: str, as_at: dt.date | None = None) -> dict[str, 
                 appendices = item.appendices
     return {"view": view, "council": council, "sections": sections, "refs": refs, "appendices": appendices,
             "lead_ins": lead_ins}
+
+
+def council_at(corpus: Corpus, cid: str, as_at: dt.date | None) -> Council:
+    """A council's details: a paper's as at its day (`as_at`), a page's as at the build's."""
+    view = corpus.councils[cid]
+    return view.council if as_at is None else view.as_at(as_at)
 
 
 def _plan_at(corpus: Corpus, pid: str, as_at: dt.date | None):

@@ -32,7 +32,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Generator, Iterable, Iterator, Mapping
 
-from generator.plan.issue import action_plan_as_at, meeting_as_at, meeting_as_issued, report_as_at
+from generator.plan.issue import (action_plan_as_at, inspection_as_at, meeting_as_at, meeting_as_issued,
+                                  report_as_at)
 from generator.plan.outputs import Output, Plan
 from generator.load.files import THEME, Template, cache_folder
 from generator.render import pack, pages, paper_worker
@@ -198,8 +199,14 @@ class PaperContext:
         self._docs[memo] = doc
         return doc
 
-    def council_of(self, council_id: str):
-        return self.corpus.councils[council_id].council
+    def council_of(self, council_id: str, day: dt.date):
+        """The council's details as at a paper's day (`rules.council`): a past paper keeps the
+        clerk, colour and logo it was issued with."""
+        return self.corpus.councils[council_id].as_at(day)
+
+    def pack_day(self, meeting: MeetingView) -> dt.date:
+        """The day a pack's papers are as at: its issue, unless --as-of overrides it."""
+        return self.as_at(meeting_as_at(self.corpus, meeting.id))
 
     def as_at(self, day: dt.date) -> dt.date:
         """The day a paper is as at: its own (`plan.issue`), unless --as-of overrides it."""
@@ -212,11 +219,15 @@ class PaperContext:
         return self._doc(("report", rid, day), "report", f"the report {view.path}", view.path, view.front.title,
                          {**data, "house_colour": council.colour, "as_of": day}, view.front.date, council.name)
 
-    def inspection(self, iid: str) -> Doc:
-        data = pages.inspection(self.corpus, iid)
-        view, council = data["view"], data["council"]
+    def inspection(self, iid: str, day: dt.date | None = None) -> Doc:
+        """An inspection's findings as at `day` (the pack's issue), or, printed on its own, as
+        at its publication."""
+        view = self.corpus.inspections[iid]
         created = view.inspection.published.start if view.inspection.published else view.date
-        return self._doc(("inspection", iid), "inspection", f"the findings paper of {view.path}", view.path,
+        day = self.as_at(day or inspection_as_at(self.corpus, iid))
+        data = pages.inspection(self.corpus, iid, as_at=day)
+        council = data["council"]
+        return self._doc(("inspection", iid, day), "inspection", f"the findings paper of {view.path}", view.path,
                          f"{data['service'].name}: inspection findings ({view.date_label})",
                          {**data, "house_colour": council.colour}, created, council.name)
 
@@ -225,7 +236,7 @@ class PaperContext:
         day = self.as_at(day or action_plan_as_at(self.corpus, pid))
         data = pages.action_plan(self.corpus, pid, as_at=day)
         view = data["view"]
-        council = self.council_of(view.council_id)
+        council = self.council_of(view.council_id, day)
         dates = [u.date for a in view.plan.actions for u in a.updates]
         created = max(dates) if dates else data["inspection"].date
         return self._doc(("action_plan", pid, day), "action_plan", f"the action plan {view.path}", view.path,
@@ -234,15 +245,16 @@ class PaperContext:
 
     def markdown(self, path: str, title: str, meeting: MeetingView) -> Doc:
         attachment = self.attachments[path]
-        council = self.council_of(meeting.council_id)
+        day = self.pack_day(meeting)
+        council = self.council_of(meeting.council_id, day)
         heading = attachment.title or title
-        return self._doc(("markdown", path, heading), "markdown", f"the attachment content/{path}",
+        return self._doc(("markdown", path, heading, meeting.council_id, day), "markdown", f"the attachment content/{path}",
                          f"content/{path}", heading,
                          {"text": attachment.text or "", "council": council, "house_colour": council.colour},
                          meeting.meeting.date, council.name)
 
     def notice(self, meeting: MeetingView, item: ItemView, appendix: AppendixView) -> Doc:
-        council = self.council_of(meeting.council_id)
+        council = self.council_of(meeting.council_id, self.pack_day(meeting))
         title = f"Agenda Item {item.number} Appendix {appendix.number}: {appendix.title} (exempt)"
         return self._doc(("notice", meeting.id, item.number, appendix.number), "notice",
                          f"the exempt notice for item {item.number} appendix {appendix.number} of {meeting.path}",
@@ -253,7 +265,7 @@ class PaperContext:
                          meeting_as_at(self.corpus, meeting.id), council.name)
 
     def front(self, meeting: MeetingView, rows: list[dict], members: bool, embargo: str | None) -> Doc:
-        council = self.council_of(meeting.council_id)
+        council = self.council_of(meeting.council_id, self.pack_day(meeting))
         letter = meeting.meeting.pack.value == "supplementary"
         kind = "letter" if letter else "front"
         title = f"{meeting.title}: {'supplementary pack covering letter' if letter else 'agenda'}"
@@ -271,14 +283,15 @@ class PaperContext:
 
     def blank(self, meeting: MeetingView) -> Doc:
         """"This page is intentionally left blank": printed duplex, the next paper starts on the right."""
-        council = self.council_of(meeting.council_id)
-        return self._doc(("blank", meeting.council_id), "blank", f"the blank page of {meeting.path}", meeting.path,
+        day = self.pack_day(meeting)
+        council = self.council_of(meeting.council_id, day)
+        return self._doc(("blank", meeting.council_id, day), "blank", f"the blank page of {meeting.path}", meeting.path,
                          "This page is intentionally left blank", {"council": council, "house_colour": council.colour},
                          None, council.name)
 
     def part(self, kind: str, ref: str, appendix: AppendixView, meeting: MeetingView) -> Doc | Inserted:
         if kind == "inspection":
-            return self.inspection(ref)
+            return self.inspection(ref, meeting_as_at(self.corpus, meeting.id))
         if kind == "action_plan":
             return self.action_plan(ref, meeting_as_at(self.corpus, meeting.id))
         if kind == "markdown":
@@ -440,7 +453,7 @@ def pack_recipe(ctx: PaperContext, meeting_id: str, wanted: dict[str, str], memb
     kind = "Members' pack (NOT FOR PUBLICATION)" if members else (
         "supplementary agenda pack" if meeting.meeting.pack.value == "supplementary" else "agenda pack")
     created = meeting_as_at(ctx.corpus, meeting.id)
-    council = ctx.council_of(meeting.council_id)
+    council = ctx.council_of(meeting.council_id, ctx.pack_day(meeting))
     if "pack" in wanted:
         front_title = "Covering letter" if meeting.meeting.pack.value == "supplementary" else "Agenda"
         pieces = [pack.Piece(done[front.key].data, outline=(front_title,),
@@ -468,7 +481,7 @@ def is_duplex(ctx: PaperContext, meeting: MeetingView) -> bool:
     """Printed double-sided: the meeting's `duplex`, else its council's."""
     if meeting.meeting.duplex is not None:
         return meeting.meeting.duplex
-    return ctx.council_of(meeting.council_id).duplex
+    return ctx.council_of(meeting.council_id, ctx.pack_day(meeting)).duplex
 
 
 def _assemble(ctx: PaperContext, meeting: MeetingView, pieces: list[pack.Piece], meta: pack.Metadata,

@@ -17,6 +17,7 @@ from generator.model.action_plan import Action
 from generator.model.inspection import DomainFindings
 from generator.model.types import RAG, Rating, Status
 from generator.rules import progress
+from generator.rules.council import council_as_at
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,12 @@ class ServiceView(Entry):
 
 @dataclass(frozen=True)
 class CouncilView(Entry):
-    council: Council
+    council: Council                    # as at the corpus's as-of day: what pages show
+    record: Council                     # as written, with its changes: papers read it as at their day
+
+    def as_at(self, day: dt.date) -> Council:
+        """The council's details on `day` (`rules.council.council_as_at`): a paper's, its issue day."""
+        return council_as_at(self.record, day)
 
 
 @dataclass(frozen=True)

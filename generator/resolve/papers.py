@@ -154,7 +154,7 @@ def released_after_issue(corpus: Corpus, records: Records) -> list[Problem]:
     reach no pack, and none of its papers is a PDF, until a supplementary pack carries them."""
     def issued(view: MeetingView) -> dt.date:
         council = corpus.councils.get(view.council_id)
-        return pack_issue_date(view.meeting, council.council if council else None)
+        return pack_issue_date(view.meeting, council.record if council else None)
 
     def carried_later(view: MeetingView, item: ItemView, release: dt.datetime) -> bool:
         """Does a supplementary pack for the same meeting, issued once the item's papers are

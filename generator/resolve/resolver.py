@@ -27,6 +27,7 @@ from generator.resolve import papers
 from generator.resolve.frameworks import Applied, apply_framework
 from generator.rules import progress
 from generator.rules.contrast import contrast_ratio
+from generator.rules.council import council_as_at
 from generator.validate import Record, Records
 
 # (key, compute) -> compute(), or an earlier build's result for the same key (`CheckMemo.part`)
@@ -353,19 +354,54 @@ class _Inspection(NamedTuple):
 
 
 def _councils(check: _Checker, records: Records) -> None:
-    """Each council's logo and colour checked, and each service's council found."""
+    """Each council's logo and colour checked, its own and each change's, its changes on
+    days of their own, and each service's council found."""
     for rec in records.of("council").values():
-        if check.attachment(rec, ("logo",), rec.model.logo) and rec.model.logo \
-                and not rec.model.logo.lower().endswith(LOGO_SUFFIXES):
-            check.at(rec, ("logo",), Severity.ERROR, f"'{rec.model.logo}' is not an SVG, PNG or JPEG image",
-                     "a logo is an SVG, PNG or JPEG file under content/attachments/")
-        ratio = contrast_ratio("#ffffff", rec.model.colour)
-        if ratio < 4.5:
-            check.at(rec, ("colour",), Severity.WARNING,
-                     f"white text on {rec.model.colour} has contrast {ratio:.1f}:1, below the 4.5:1 WCAG AA needs",
-                     "choose a darker colour; the theme's default is #1d4f91")
+        given = [((), rec.model, {"logo", "colour"})]
+        given += [(("changes", index), change, change.model_fields_set) for index, change in enumerate(rec.model.changes)]
+        for where, details, named in given:
+            if "logo" in named:
+                _logo(check, rec, (*where, "logo"), details.logo)
+            if "colour" in named:
+                _colour(check, rec, (*where, "colour"), details.colour)
+        _changes_in_order(check, rec)
     for rec in records.of("service").values():
         check.reference(rec, ("council",), "council", rec.model.council, "council", "councils")
+
+
+def _logo(check: _Checker, rec: Record, field: tuple, logo: str | None) -> None:
+    if check.attachment(rec, field, logo) and logo and not logo.lower().endswith(LOGO_SUFFIXES):
+        check.at(rec, field, Severity.ERROR, f"'{logo}' is not an SVG, PNG or JPEG image",
+                 "a logo is an SVG, PNG or JPEG file under content/attachments/")
+
+
+def _colour(check: _Checker, rec: Record, field: tuple, colour: str) -> None:
+    ratio = contrast_ratio("#ffffff", colour)
+    if ratio < 4.5:
+        check.at(rec, field, Severity.WARNING,
+                 f"white text on {colour} has contrast {ratio:.1f}:1, below the 4.5:1 WCAG AA needs",
+                 "choose a darker colour; the theme's default is #1d4f91")
+
+
+def _changes_in_order(check: _Checker, rec: Record) -> None:
+    """Two changes from one day leave unsaid which holds: an error. Changes out of date order
+    are applied in date order (`rules.council.council_as_at`), with a warning, as progress
+    updates are."""
+    seen: dict = {}
+    latest = None
+    for index, change in enumerate(rec.model.changes):
+        day = change.from_
+        if day in seen:
+            check.at(rec, ("changes", index, "from"), Severity.ERROR,
+                     f"two changes from {day.isoformat()} (the other is changes.{seen[day]})",
+                     "put what changes on that day into one change")
+            continue
+        seen[day] = index
+        if latest is not None and day < latest:
+            check.at(rec, ("changes", index, "from"), Severity.WARNING,
+                     f"this change from {day.isoformat()} follows one from {latest.isoformat()}",
+                     "list changes oldest first; they are applied in date order")
+        latest = max(latest or day, day)
 
 
 def _inspections(check: _Checker, records: Records, frameworks: Mapping[str, Framework],
@@ -810,7 +846,8 @@ def resolve(records: Records, as_of: dt.date, per_record: PerRecord = no_memo
     services = {sid: ServiceView(sid, rec.path, rec.digest, Status.PUBLISHED, None, rec.model, rec.model.council,
                                  inspections_of.get(sid, ()), indicators_of.get(sid))
                 for sid, rec in records.of("service").items()}
-    councils = {cid: CouncilView(cid, rec.path, rec.digest, Status.PUBLISHED, None, rec.model)
+    councils = {cid: CouncilView(cid, rec.path, rec.digest, Status.PUBLISHED, None,
+                                 council_as_at(rec.model, as_of), rec.model)
                 for cid, rec in records.of("council").items()}
 
     def frozen(mapping: dict) -> Mapping:

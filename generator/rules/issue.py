@@ -3,7 +3,8 @@
 Copies of the agenda and reports are open to inspection at least three clear days before the
 meeting (s.100B(3)), which SI 2002/715 made five for councils in England only; neither the day
 of issue nor the meeting's own day counts. A meeting's own `issued` wins, then its council's
-`clear_days`, then the law's for its nation.
+`clear_days` in force on the meeting's day (a council's details change from a day on:
+`rules.council`), then the law's for its nation.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import datetime as dt
 from generator.clock import london_instant
 from generator.model import Council, Meeting
 from generator.model.council import Nation
+from generator.rules.council import council_as_at
 
 STATUTORY_CLEAR_DAYS = {Nation.ENGLAND: 5, Nation.WALES: 3}
 
@@ -30,8 +32,10 @@ def issue_date(meeting: Meeting, days: int) -> dt.date:
 
 
 def pack_issue_date(meeting: Meeting, council: Council | None) -> dt.date:
-    """The day a meeting's pack is issued, by its own `issued` or its council's clear days."""
-    return issue_date(meeting, clear_days(council))
+    """The day a meeting's pack is issued, by its own `issued` or the clear days its council
+    (the record, with its changes) gives on the meeting's day: the day of issue is what the
+    council's details are read as at, so they cannot decide it; the meeting's own day is fixed."""
+    return issue_date(meeting, clear_days(council_as_at(council, meeting.date) if council else None))
 
 
 def end_of_day(day: dt.date) -> dt.datetime:
