@@ -175,6 +175,27 @@ def test_torbay_letter_is_the_clerks_covering_letter(torbay_pack):
     assert printed_number(page_texts(torbay_pack)[0]) is None and stamp_of(page_texts(torbay_pack)[0]) is None
 
 
+def test_a_supplementary_packs_letter_is_from_the_meetings_own_clerk(tmp_path):
+    # A meeting's clerk is "who to contact about the meeting (default the council's clerk)": the
+    # agenda's front sheet named them, but the covering letter gave the council's clerk.
+    from site_helpers import copy_site
+
+    root = copy_site(tmp_path / "site")
+    meeting = root / "content" / "meetings" / f"{TORBAY}.yaml"
+    meeting.write_text(meeting.read_text(encoding="utf-8").replace(
+        "pack: supplementary\n",
+        'pack: supplementary\nclerk: {name: Jo Clerk, telephone: "01803 207099", email: jo.clerk@torbay.gov.uk}\n', 1),
+        encoding="utf-8")
+    target = tmp_path / "pack.pdf"
+    result = scrutiny(root, "pack", TORBAY, "-o", str(target), "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    letter = " ".join(page_texts(target)[0].split())
+    for words in ("Clerk: Jo Clerk", "Telephone: 01803 207099", "E-mail address: jo.clerk@torbay.gov.uk",
+                  "Yours sincerely Jo Clerk Clerk"):
+        assert words in letter, words
+    assert "Governance Support" not in letter and "207013" not in letter
+
+
 def test_torbay_every_page_after_the_letter_has_its_stamp_and_continuous_number(torbay_pack):
     pages = page_texts(torbay_pack)[1:]
     assert [printed_number(t) for t in pages] == list(range(13, 13 + len(pages)))
