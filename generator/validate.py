@@ -6,18 +6,17 @@ becomes a `Problem` at the line and column of the value (or key) it is about.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import AbstractSet, Any, Generic, Iterable, Mapping, Sequence, TypeVar
+from typing import AbstractSet, Any, Callable, Generic, Iterable, Mapping, Sequence, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from generator.load.documents import Document, Held, LazySourceMap
 from generator.load.files import Found
-from generator.load.yaml_source import SourceMap, dotted
+from generator.load.yaml_source import Position, SourceMap, dotted
 from generator.speed.memo import CheckMemo
 from generator.model import MODELS
 from generator.model.inspection import PROSE_FIELDS
@@ -48,7 +47,7 @@ class Record(Generic[M]):
     id: str
     path: str
     model: M
-    source: SourceMap
+    source: SourceMap | LazySourceMap | Renumbered
     digest: str
     body: str | None = None
     body_line: int = 1
@@ -59,7 +58,58 @@ class Record(Generic[M]):
                 key: bool = False) -> Problem:
         """A problem at `field` of this record: its value, or with `key` its key."""
         pos = self.source.locate_key(field) if key else self.source.locate(field)
-        return Problem(self.path, pos.line, pos.column, severity, dotted(field), message, hint)
+        return Problem(self.path, pos.line, pos.column, severity, dotted(self.written(field)), message, hint)
+
+    def written(self, field: tuple) -> tuple:
+        """`field` as the file gives it: a salvaged record's lists may have lost items (`Renumbered`)."""
+        return self.source.written(field) if isinstance(self.source, Renumbered) else field
+
+
+@dataclass(frozen=True)
+class Renumbered:
+    """The source map of a salvaged record whose lists lost items (`_without_invalid_values`):
+    each path of the record is looked up as the file writes it, 'items.3' at 'items.4' when
+    the file's item 2 (counting from 0) was dropped."""
+
+    source: SourceMap | LazySourceMap
+    kept: Mapping[tuple, tuple[int, ...]]   # a list's path as written: the written index of each item kept
+
+    def written(self, path: tuple) -> tuple:
+        out: tuple = ()
+        for part in path:
+            kept = self.kept.get(out)
+            if kept is not None and isinstance(part, int) and 0 <= part < len(kept):
+                part = kept[part]
+            out += (part,)
+        return out
+
+    def locate(self, path: tuple) -> Position:
+        return self.source.locate(self.written(path))
+
+    def locate_key(self, path: tuple) -> Position:
+        return self.source.locate_key(self.written(path))
+
+    @property
+    def values(self) -> "_ByWritten":
+        return _ByWritten(self.source.values, self.written)
+
+    @property
+    def keys(self) -> "_ByWritten":
+        return _ByWritten(self.source.keys, self.written)
+
+
+@dataclass(frozen=True)
+class _ByWritten:
+    """Positions found by a salvaged record's paths (`Renumbered`): `in` and `[]` only."""
+
+    positions: Mapping[tuple, Position]
+    written: Callable[[tuple], tuple]
+
+    def __contains__(self, path: tuple) -> bool:
+        return self.written(path) in self.positions
+
+    def __getitem__(self, path: tuple) -> Position:
+        return self.positions[self.written(path)]
 
 
 def listed_digest(data: dict) -> str:
@@ -245,29 +295,63 @@ def body_problems(doc: Document) -> list[Problem]:
 PUBLICATION_FIELDS = frozenset({"status", "embargo_until", "exempt", "part", "to_follow"})
 
 
-def _without_invalid_values(data: dict, error: ValidationError) -> dict | None:
+def _without_invalid_values(data: dict, error: ValidationError
+                            ) -> tuple[dict, Mapping[tuple, tuple[int, ...]]] | None:
     """`data` without each value validation refused, so that the rest of the record can still be
-    checked against the others (every error in one pass). None when that cannot be done without
-    changing what remains: a required field missing, or an error at a list's item (deleting it
-    would renumber the items after it) or at the record as a whole."""
-    salvaged = copy.deepcopy(data)
+    checked against the others (every error in one pass), and where the items kept of each list
+    that lost some stood in the file (`Renumbered`). A list's item of the wrong type, or missing
+    a required field, is dropped. None when what remains cannot be checked: a field of the record
+    itself missing, or a refused value that decides what is public."""
+    refused = set()
     for item in error.errors(include_url=False):
+        path = _refused_value(data, tuple(item["loc"]))
         # Never a record that would be public for want of what decides it (a status, an embargo,
         # an exemption, a Part 2 or to-follow item left out reads as open now): the audit and
         # `list` read records with errors too.
-        if item["type"] == "missing" or PUBLICATION_FIELDS & set(item["loc"]):
+        if not path or PUBLICATION_FIELDS & set(item["loc"]) or _decides_publication(_at(data, path)):
             return None
-        parent, key = None, None
-        node: Any = salvaged
-        for part in item["loc"]:
-            if not (isinstance(node, dict) and part in node
-                    or isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
-                break                    # a validator's own name in the path: the value is `node`
-            parent, key, node = node, part, node[part]
-        if not isinstance(parent, dict):
-            return None
-        parent.pop(key, None)
-    return salvaged
+        refused.add(path)
+    kept: dict[tuple, tuple[int, ...]] = {}
+    return _copy_without(data, (), refused, kept), kept
+
+
+def _refused_value(data: dict, loc: tuple) -> tuple:
+    """The path of the value an error at `loc` refuses: the deepest part of `loc` the data has
+    (a missing field's mapping; past a validator's own name in the path, the value it checked)."""
+    path: tuple = ()
+    node: Any = data
+    for part in loc:
+        if not (isinstance(node, (dict, list)) and _has(node, part)):
+            break
+        path, node = path + (part,), node[part]
+    return path
+
+
+def _at(data: Any, path: tuple) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+def _decides_publication(value: Any) -> bool:
+    """Does `value` hold a field that decides what is public (an agenda item's Part 2, an appendix's exemption)?"""
+    if isinstance(value, dict):
+        return bool(PUBLICATION_FIELDS & value.keys()) or any(map(_decides_publication, value.values()))
+    return isinstance(value, list) and any(map(_decides_publication, value))
+
+
+def _copy_without(node: Any, path: tuple, refused: AbstractSet[tuple], kept: dict[tuple, tuple[int, ...]]) -> Any:
+    """A copy of `node` (at `path`) without the values at `refused`; `kept` gets, for each list
+    that lost items, the indices of those it keeps."""
+    if isinstance(node, dict):
+        return {key: _copy_without(value, path + (key,), refused, kept)
+                for key, value in node.items() if path + (key,) not in refused}
+    if isinstance(node, list):
+        indices = tuple(index for index in range(len(node)) if path + (index,) not in refused)
+        if len(indices) < len(node):
+            kept[path] = indices
+        return [_copy_without(node[index], path + (index,), refused, kept) for index in indices]
+    return node
 
 
 def validate_document(doc: Document, salvage: bool = False) -> tuple[Record | None, list[Problem]]:
@@ -289,10 +373,11 @@ def validate_document(doc: Document, salvage: bool = False) -> tuple[Record | No
         if isinstance(doc.source, LazySourceMap) and doc.source.problems:
             return None, unsafe + list(doc.source.problems)
         problems = unsafe + problems_from_validation(error, doc, model)
-        valid = _without_invalid_values(data, error) if salvage and not unsafe else None
-        if valid is not None:
+        salvaged = _without_invalid_values(data, error) if salvage and not unsafe else None
+        if salvaged is not None:
+            valid, kept = salvaged
             try:
-                return _record(doc, model.model_validate(valid), valid), problems
+                return _record(doc, model.model_validate(valid), valid, kept), problems
             except ValidationError:
                 pass
         return None, problems
@@ -301,10 +386,13 @@ def validate_document(doc: Document, salvage: bool = False) -> tuple[Record | No
     return _record(doc, record, data), []
 
 
-def _record(doc: Document, model: BaseModel, data: dict) -> Record:
-    """The record of `doc`, whose `data` validated as `model`."""
+def _record(doc: Document, model: BaseModel, data: dict,
+            kept: Mapping[tuple, tuple[int, ...]] = MappingProxyType({})) -> Record:
+    """The record of `doc`, whose `data` validated as `model`; `kept`: a salvaged record's lists
+    that lost items, with the written index of each item kept (`Renumbered`)."""
     listed = listed_digest(data) if doc.kind == "inspection" else None
-    return Record(doc.kind, doc.id, doc.path, model, doc.source, doc.digest, doc.body, doc.body_line, listed)
+    source = Renumbered(doc.source, MappingProxyType(kept)) if kept else doc.source
+    return Record(doc.kind, doc.id, doc.path, model, source, doc.digest, doc.body, doc.body_line, listed)
 
 
 class Validator:

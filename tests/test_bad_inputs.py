@@ -303,6 +303,79 @@ standards:
     assert [p for p in checked.problems if p.path == "content/inspections/three.yaml"] == list(checked.errors)
 
 
+def test_an_agenda_item_missing_its_title_does_not_hide_a_later_item_naming_no_report(tmp_path, make_site):
+    # The item without its title is left out of what is checked against the other records; the
+    # report named by the item after it is still found missing, at that item as the file writes it.
+    text = """\
+council: torbay
+committee: Children and Young People's Overview and Scrutiny Board
+date: 2021-03-01
+items:
+  - number: 1
+    title: Apologies for absence
+  - number: 2                      # fault 1: no title (line 7)
+  - number: 3
+    title: Minutes of the last meeting
+  - number: 4
+    title: Youth Offending Team inspection
+    report: base-2021-reprot       # fault 2: there is no such report (line 12)
+"""
+    checked = check_site(make_site(tmp_path, {**BASE_FILES, "meetings/cyp-2021-03-01.yaml": text}), AS_OF)
+    assert [(p.line, p.column, p.field, p.message) for p in checked.errors] == [
+        (7, 5, "items.1.title", "is required"),
+        (12, 13, "items.3.report", "there is no report 'base-2021-reprot'")]
+
+
+def test_an_action_written_as_a_sentence_does_not_hide_the_faults_of_the_actions_after_it(tmp_path, make_site):
+    # Action 1 and action 2's first update are left out of what is checked against the other
+    # records; each fault after them is still reported at the action and update the file writes.
+    text = """\
+inspection: base-2021
+title: Improvement plan
+actions:
+  - Set up a working group         # fault 1: an action written as a sentence (line 4)
+  - id: A2
+    action: Review the panel's membership
+    updates:
+      - date: 2021-04-01           # fault 2: no rag (line 8)
+      - date: 2021-05-01
+        rag: amber
+        note: "![Attendance](https://example.com/a.png)"   # fault 3: an image from outside (line 11)
+  - id: A3
+    recommendations: [1, 7]        # fault 4: the inspection has no recommendation 7 (line 13)
+    action: Train the panel
+"""
+    checked = check_site(make_site(tmp_path, {**BASE_FILES, "action-plans/base-2021-plan.yaml": text}), AS_OF)
+    assert [(p.line, p.column, p.field) for p in checked.errors] == [
+        (4, 5, "actions.0"), (8, 9, "actions.1.updates.0.rag"), (11, 1, "actions.1.updates.1.note"),
+        (13, 26, "actions.2.recommendations.1")]
+    assert "base-2021 has no recommendation 7" in checked.errors[-1].message
+
+
+def test_an_agenda_item_with_errors_is_not_left_out_when_it_says_what_is_exempt(tmp_path, make_site):
+    # Left out, a Part 2 item would no longer hold back what it gives: the meeting is not checked
+    # against the others at all (its missing report waits for the next check), and has no record.
+    text = """\
+council: torbay
+committee: Children and Young People's Overview and Scrutiny Board
+date: 2021-03-01
+items:
+  - number: 1
+    title: Apologies for absence
+  - number: 2                      # fault 1: no title (line 7)
+    part: 2
+    exempt: 3
+    appendices:
+      - {title: Inspection report, inspection: base-2021}
+  - number: 3
+    title: Youth Offending Team inspection
+    report: base-2021-reprot       # not reported: the meeting is not checked against the others
+"""
+    checked = check_site(make_site(tmp_path, {**BASE_FILES, "meetings/cyp-2021-03-01.yaml": text}), AS_OF)
+    assert [(p.line, p.field) for p in checked.errors] == [(7, "items.1.title")]
+    assert "cyp-2021-03-01" not in checked.corpus.meetings
+
+
 def test_a_record_whose_status_or_embargo_is_wrong_is_never_read_as_public(tmp_path, make_site):
     # Checking the rest of a record without its wrong values must not make a wrong status or
     # embargo read as "published, now": the audit and `scrutiny list` read records with errors.

@@ -25,12 +25,11 @@ def _standard(definition, finding: StandardFinding | None, framework: Framework,
     known = {q.number for q in getattr(definition, "key_questions", [])}
     for number in given:
         if number not in known:
-            pos = record.source.locate_key(field + ("key_questions", number))
             hint = (f"{definition.number}'s key questions are " + ", ".join(sorted(known))) if known \
                 else f"{definition.number} is a judgement, not rated from key questions"
-            problems.append(Problem(record.path, pos.line, pos.column, Severity.ERROR,
-                                    ".".join(map(str, field + ("key_questions", number))),
-                                    f"'{number}' is not a key question of standard {definition.number}", hint))
+            problems.append(record.problem(field + ("key_questions", number), Severity.ERROR,
+                                           f"'{number}' is not a key question of standard {definition.number}",
+                                           hint, key=True))
     for question in getattr(definition, "key_questions", []):
         kq = given.get(question.number)
         percent = hmip.key_question_percent(kq.yes, kq.of, kq.percent) if kq else None
@@ -50,17 +49,16 @@ def _standard(definition, finding: StandardFinding | None, framework: Framework,
         if reason:
             discretion = reason.describe(framework.discretion.margin, framework.discretion.small_sample)
         if differs:
-            pos = record.source.locate(field + ("rating",))
-            where = ".".join(map(str, field + ("rating",)))
+            where = field + ("rating",)
             if reason:
-                problems.append(Problem(
-                    record.path, pos.line, pos.column, Severity.NOTICE, where,
+                problems.append(record.problem(
+                    where, Severity.NOTICE,
                     f"published '{published.value}' differs from the computed '{computed.value}' "
                     f"(lowest key question {lowest.number}: {lowest.percent:.0f}%)",
                     f"professional discretion may apply: {discretion}"))
             else:
-                problems.append(Problem(
-                    record.path, pos.line, pos.column, Severity.WARNING, where,
+                problems.append(record.problem(
+                    where, Severity.WARNING,
                     f"published '{published.value}' but the lowest key question ({lowest.number}, "
                     f"{lowest.percent:.0f}%) bands as '{computed.value}'",
                     "check the rating and the key-question figures against the report"))

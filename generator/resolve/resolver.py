@@ -88,6 +88,12 @@ def _line_of(record: Record, field: tuple) -> int:
     return record.source.locate(field).line
 
 
+def _targets_at(record: Record, field: tuple, text: str | None, attachment_paths: AbstractSet[str]) -> list[Problem]:
+    """`check_markdown_targets` of the text at `field` of `record`, named as the file writes it."""
+    return check_markdown_targets(text, record.path, partial(_line_of, record, field), dotted(record.written(field)),
+                                  attachment_paths)
+
+
 def _public_state(model) -> tuple[Status, dt.datetime | None]:
     return getattr(model, "status", Status.PUBLISHED), getattr(model, "embargo_until", None)
 
@@ -240,14 +246,12 @@ def _inspection_targets(rec: Record, attachment_paths: AbstractSet[str]) -> list
     for d_number, findings in model.domains.items():
         if may_have_targets(findings.summary):
             where = ("domains", d_number, "summary")
-            problems += check_markdown_targets(
-                findings.summary, rec.path, partial(_line_of, rec, where), dotted(where), attachment_paths)
+            problems += _targets_at(rec, where, findings.summary, attachment_paths)
         for list_name in ("strengths", "areas_for_improvement"):
             for index, text in enumerate(getattr(findings, list_name)):
                 if may_have_targets(text):      # the field's name is made only for those that may
                     where = ("domains", d_number, list_name, index)
-                    problems += check_markdown_targets(
-                        text, rec.path, partial(_line_of, rec, where), dotted(where), attachment_paths)
+                    problems += _targets_at(rec, where, text, attachment_paths)
     problems += check_markdown_targets(model.introduction, rec.path, partial(_line_of, rec, ("introduction",)),
                                        "introduction", attachment_paths)
     return problems
@@ -304,12 +308,12 @@ def _plan_actions(rec: Record, count: int, as_of: dt.date, attachment_paths: Abs
         texts += [(("actions", index, "updates", u_index, "note"), u.note) for u_index, u in enumerate(action.updates)
                   if may_have_targets(u.note)]
         for where, text in texts:
-            check.problems += check_markdown_targets(text, rec.path, partial(_line_of, rec, where), dotted(where),
-                                                     attachment_paths)
+            check.problems += _targets_at(rec, where, text, attachment_paths)
             images |= shown_images(text)
         if action.id in seen:
+            first = dotted(rec.written(("actions", seen[action.id])))
             check.at(rec, ("actions", index, "id"), Severity.ERROR,
-                     f"action id '{action.id}' is used twice (first at actions.{seen[action.id]})",
+                     f"action id '{action.id}' is used twice (first at {first})",
                      "give each action its own id")
         seen.setdefault(action.id, index)
         for r_index, number in enumerate(action.recommendations):
@@ -539,8 +543,9 @@ def _meetings(check: _Checker, records: Records) -> tuple[dict[str, MeetingView]
         items = []
         for i_index, item in enumerate(meeting.items):
             if item.number in numbers:
+                first = dotted(rec.written(("items", numbers[item.number])))
                 check.at(rec, ("items", i_index, "number"), Severity.ERROR,
-                         f"agenda item {item.number} is listed twice (first at items.{numbers[item.number]})",
+                         f"agenda item {item.number} is listed twice (first at {first})",
                          "number each item once")
             numbers.setdefault(item.number, i_index)
             if check.reference(rec, ("items", i_index, "report"), "report", item.report, "report", "reports") \
