@@ -8,6 +8,7 @@ report's front matter names, so the figures are never retyped.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from generator.model.indicators import INDICATOR_NAMES
@@ -57,15 +58,48 @@ def find_blocks(body: str) -> list[Block]:
     return blocks
 
 
-# A line alone that was meant as a block but is not one (a bracket short, capitals, a hyphen
-# in an indicator's name): left as it is, the paper and the page print its brackets as text.
-_BLOCK_LIKE = re.compile(r"^(?:\[\[\s*[A-Za-z][\w -]*\]?|\[?\[\s*[A-Za-z][\w -]*\]\])$")
+# A line alone that was meant as a block but is not one (a bracket short or over, capitals, a
+# dash for a hyphen, a hyphen in an indicator's name): left as it is, the paper and the page print
+# its brackets as text.
+_NAME = "[A-Za-z][\\w \\-\u2010-\u2015\u2212]*"
+_BLOCK_LIKE = re.compile(rf"^(?:\[{{2,}}\s*{_NAME}\]*|\[+\s*{_NAME}\]{{2,}})$")
+_DASH = re.compile("[\u2010-\u2015\u2212]")
+# A block written as a list item or a quotation: Markdown draws the item, and the brackets in it.
+_MARKER = re.compile(r"^(?:[-+*]|\d{1,9}[.)]|>)\s*")
+_AS_A_BLOCK = ("write the block alone on its line, in lower case, with two brackets each side: "
+               "[[ratings-table]], [[indicator-table custody_rate]]")
 
 
-def broken_blocks(body: str) -> list[tuple[int, str]]:
-    """(line in the body, the line) of each line alone that looks like a block but is not written as one."""
-    return [(number, line.strip()) for number, line in enumerate(body.splitlines(), start=1)
-            if _BLOCK_LIKE.match(line.strip()) and not BLOCK_LINE.match(line.strip())]
+def broken_blocks(body: str) -> list[tuple[int, str, str]]:
+    """(line in the body, the line, a hint) of each line alone that looks like a block but is
+    not written as one."""
+    found = []
+    for number, line in enumerate(body.splitlines(), start=1):
+        hint = _not_a_block(line.strip())
+        if hint:
+            found.append((number, line.strip(), hint))
+    return found
+
+
+def _not_a_block(text: str) -> str | None:
+    """How to write `text` as a block, when it looks like one but is not; else None."""
+    if BLOCK_LINE.match(text):
+        return None
+    marker = _MARKER.match(text)
+    if marker:
+        rest = text[marker.end():]
+        inner = _not_a_block(rest)
+        if inner is None and not BLOCK_LINE.match(rest):
+            return None
+        hint = f"a block stands alone on its line, not in a list or a quotation: remove the '{marker.group().strip()}'"
+        return f"{hint}; {inner}" if inner else hint
+    if not _BLOCK_LIKE.match(text):
+        return None
+    dash = _DASH.search(text)
+    if dash is None:
+        return _AS_A_BLOCK
+    hint = f"a block's name has hyphens '-', not the {unicodedata.name(dash.group()).lower()} '{dash.group()}'"
+    return hint if BLOCK_LINE.match(_DASH.sub("-", text)) else f"{hint}; {_AS_A_BLOCK}"
 
 
 def block_problem(block: Block) -> tuple[str, str] | None:

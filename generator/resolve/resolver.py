@@ -730,11 +730,9 @@ def _reports(check: _Checker, records: Records, report_item: Mapping[str, tuple[
                 check.problems.append(Problem(rec.path, line, 1, Severity.ERROR, "body",
                                               f"[[{block.name}]] needs '{needs}:' in the front matter",
                                               f"add '{needs}: <id>' between the '---' lines"))
-        for number, text in broken_blocks(body):
+        for number, text, hint in broken_blocks(body):
             check.problems.append(Problem(rec.path, rec.body_line + number - 1, 1, Severity.ERROR, "body",
-                                          f"'{text}' is not written as a block",
-                                          "write the block alone on its line, in lower case, with two brackets "
-                                          "each side: [[ratings-table]], [[indicator-table custody_rate]]"))
+                                          f"'{text}' is not written as a block", hint))
         check.problems += per_record(("targets", rec.path, rec.digest, attachments_key),
                                      partial(check_markdown_targets, body, rec.path, rec.body_line, "body",
                                              attachment_paths))
