@@ -22,7 +22,7 @@ from generator.plan.issue import meeting_as_at
 from generator.problems import Severity
 from generator.rules.council import council_as_at
 from generator.rules.issue import pack_issue_date
-from site_helpers import build, copy_site, flat
+from site_helpers import all_files, build, cold_build, copy_site, flat
 from site_helpers import pdf_texts as texts
 
 TORBAY = "torbay-cyp-osb-2021-03-01"
@@ -132,3 +132,17 @@ def test_a_changes_logo_and_colour_are_checked_at_their_lines(tmp_path, make_sit
     assert [(p.severity, p.line, p.field) for p in checked.problems] == [
         (Severity.ERROR, 4, "changes.0.logo"), (Severity.WARNING, 5, "changes.0.colour")]
     assert "there is no file content/attachments/new-logo.svg" in checked.problems[0].message
+
+
+def test_on_the_day_a_change_begins_the_next_build_shows_it_as_a_cold_build_does(tmp_path):
+    # The record's bytes do not change on that day, only the details in force: a page kept
+    # because its council record was unchanged showed the colour of the day before.
+    root = copy_site(tmp_path / "site")
+    with_change(root, "2026-09-01", '    colour: "#004466"\n')
+    live = tmp_path / "live"
+    build(root, live, now=dt.datetime(2026, 8, 31, 12, 0, tzinfo=LONDON))
+    report = build(root, live, now=dt.datetime(2026, 9, 1, 12, 0, tzinfo=LONDON))
+    assert f"meetings/{TORBAY}/index.html" in report.rendered
+    page = (live / "meetings" / TORBAY / "index.html").read_text(encoding="utf-8")
+    assert "--council-colour: #004466" in page and "#005a78" not in page
+    assert all_files(live) == cold_build(root, tmp_path / "cold", now=dt.datetime(2026, 9, 1, 12, 0, tzinfo=LONDON))

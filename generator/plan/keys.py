@@ -34,6 +34,11 @@ def input_digests(corpus: Corpus, as_of_key: str, site_key: str) -> dict[str, st
                           ("report", c.reports), ("meeting", c.meetings)):
         for key, entry in mapping.items():
             digests[f"{kind}:{key}"] = entry.digest
+    for key, entry in c.councils.items():
+        # Its details change from a day on (`rules.council`): a page shows those in force, which
+        # a new day may change while the record's bytes stay the same.
+        in_force = entry.council.model_dump_json()
+        digests[f"council:{key}"] = hashlib.sha256(f"{entry.digest}|{in_force}".encode()).hexdigest()
     for key, entry in c.inspections.items():
         digests[f"inspection-listed:{key}"] = entry.listed_digest
     for key, attachment in c.attachments.items():
