@@ -180,6 +180,10 @@ TABLE = [
         "'[[Ratings-Table]]' is not written as a block", "two brackets each side"),
     Bad("reports/block-with-extra-bracket.md", 11, 1, "[[[ratings-table]]", "body",
         "'[[[ratings-table]]' is not written as a block", "two brackets each side"),
+    Bad("reports/placeholder-left-in.md", 11, 1, "[[TBC]]", "body",
+        "'[[TBC]]' is not written as a block",
+        "no block has that name: if it marks something still to write, write it, since the page and the paper "
+        "print it as it stands"),
     Bad("reports/block-as-list-item.md", 11, 1, "- [[ratings-table]]", "body",
         "'- [[ratings-table]]' is not written as a block", "not in a list or a quotation: remove the '-'"),
     Bad("reports/block-with-en-dash.md", 11, 1, "[[ratings\xe2\x80\x93table]]", "body",

@@ -68,6 +68,9 @@ _DASH = re.compile("[\u2010-\u2015\u2212]")
 _MARKER = re.compile(r"^(?:[-+*]|\d{1,9}[.)]|>)\s*")
 _AS_A_BLOCK = ("write the block alone on its line, in lower case, with two brackets each side: "
                "[[ratings-table]], [[indicator-table custody_rate]]")
+# `[[TBC]]`, `[[Chart here]]`: no block of that name, most likely a note left for later.
+_PLACEHOLDER = ("no block has that name: if it marks something still to write, write it, since the page and the "
+                "paper print it as it stands; the blocks are " + ", ".join(f"[[{name}]]" for name in BLOCKS))
 
 
 def broken_blocks(body: str) -> list[tuple[int, str, str]]:
@@ -97,7 +100,8 @@ def _not_a_block(text: str) -> str | None:
         return None
     dash = _DASH.search(text)
     if dash is None:
-        return _AS_A_BLOCK
+        name = text.strip("[] ").split(" ")[0].lower()
+        return _AS_A_BLOCK if name in BLOCKS else _PLACEHOLDER
     hint = f"a block's name has hyphens '-', not the {unicodedata.name(dash.group()).lower()} '{dash.group()}'"
     return hint if BLOCK_LINE.match(_DASH.sub("-", text)) else f"{hint}; {_AS_A_BLOCK}"
 
