@@ -601,3 +601,14 @@ def test_a_service_with_an_empty_name_and_no_short_name_has_one_error(tmp_path, 
     checked = check_site(make_site(tmp_path, {"services/nameless.yaml": 'name: ""\ncouncil: torbay\n'}), AS_OF)
     assert [(p.path, p.line, p.column, p.field, p.message) for p in checked.errors] == [
         ("content/services/nameless.yaml", 1, 7, "name", "must not be empty")]
+
+
+def test_a_missing_report_is_looked_for_as_a_markdown_file(tmp_path, make_site):
+    # Reports are content/reports/<id>.md; the hint named <id>.yaml, a file that would be ignored.
+    text = ("council: torbay\ncommittee: Board\ndate: 2021-03-01\n"
+            "items:\n  - number: 1\n    title: Annual youth justice plan\n    report: youth-justice-plan-2021\n")
+    checked = check_site(make_site(tmp_path, {**BASE_FILES, "meetings/board-2021-03-01.yaml": text}), AS_OF)
+    [problem] = checked.errors
+    assert (problem.line, problem.field, problem.message) == (
+        7, "items.0.report", "there is no report 'youth-justice-plan-2021'")
+    assert problem.hint.startswith("no file content/reports/youth-justice-plan-2021.md")

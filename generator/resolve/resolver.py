@@ -16,6 +16,7 @@ from generator.speed.memo import no_memo
 from generator.model import Framework, Site
 from generator.model.council import Nation
 from generator.model.inspection import imported_digest
+from generator.load.files import RECORD_FOLDERS
 from generator.load.yaml_source import dotted
 from generator.markdown_limits import markdown_excesses
 from generator.model.types import Status
@@ -66,7 +67,8 @@ class _Checker:
             return False     # its own errors are reported; don't add a second one here
         known = list(self.records.of(kind))
         hint = did_you_mean(target, known) or (
-            f"no file content/{folder}/{target}.yaml" + (f"; known: {', '.join(sorted(known)[:8])}" if known else ""))
+            f"no file content/{folder}/{target}{RECORD_FOLDERS[folder][1][0]}"
+            + (f"; known: {', '.join(sorted(known)[:8])}" if known else ""))
         self.at(record, field, Severity.ERROR, f"there is no {noun} '{target}'", hint)
         return False
 
