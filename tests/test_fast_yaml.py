@@ -163,6 +163,10 @@ DIVERGENT = {
     "second item after a quoted item over two lines": "- 'x\n  y' - z\n",
     "second item after a quoted item with escaped quotes": "- \"a\\\"b\" - c\n",
     "document end after a quoted value": "a: 'x' ... \n",
+    "a dash in a block scalar header's comment": "a: | # see - below\n  text\n",
+    "a plus in a folded scalar header's comment": "a: > # notes + actions\n  text\n",
+    "text and a colon after a quoted list item": "k:\n- \"q\" 1: \n",
+    "words and a colon after a quoted item": "strengths:\n- \"Good\" practice: the team\n",
 }
 
 

@@ -67,10 +67,29 @@ _BYTE_CLASSES = bytes(1 if b in b" \n[{" else 2 if b in b"]}," else 3 if b in b"
 # libyaml a syntax error. Found in the byte classes with spaces left out (6: `-`), then confirmed.
 _ITEM_AFTER_NODE_CLASSES = re.compile(b"\x06(?<=[\x02\x04]\x06)")
 _ITEM_AFTER_NODE = re.compile(rf"(?:[\]}}]|{_QUOTED_NODE}) +-(?:[ \r\n]|$)", re.MULTILINE)
+# Text after a quoted node on its line (`- "q" 1: x`): libyaml's syntax error; rapidyaml may
+# read the rest as a key of the mapping above. Only a colon, comma, closing bracket or (after
+# a space) a comment may follow one.
+# (A single quote doubled is one quote in the text, not the end of it.)
+_TEXT_AFTER_QUOTED = re.compile(rf"{_QUOTED_NODE}(?!')(?:[ ]+[^ \r\n#:,\]}}]|[^ \r\n:,\]}}])",
+                                re.MULTILINE)
+
+
+def _text_after_quoted(text: str) -> bool:
+    """`_TEXT_AFTER_QUOTED` at a quoted node: not in a comment (`# the source: "x" said`), nor
+    from inside a double-quoted scalar's text (`"... Council:"   # the source's words`)."""
+    at = 0
+    while found := _TEXT_AFTER_QUOTED.search(text, at):
+        line = text[text.rfind("\n", 0, found.start()) + 1:found.start() + 1]
+        if "#" not in line and line.count('"') % 2 == 0:
+            return True
+        at = found.start() + 1
+    return False
 # A block scalar's header ('|', '>-', '|2+'): rapidyaml lets through headers libyaml refuses.
 _BLOCK_SCALAR = tuple(re.compile(p) for p in (r": +[|>]", r"- +[|>]", r"\n *[|>]"))
 # No indentation indicator ('|2'): rapidyaml drops a more-indented blank line that libyaml keeps.
-_VALID_HEADER = re.compile(r"[|>][-+]?(?: +#.*| *)$")
+# No comment either: rapidyaml reads a '-' or '+' in it as the header's (`| # see - below`).
+_VALID_HEADER = re.compile(r"[|>][-+]? *$")
 # A header first after blank and comment lines, or at a line's start not indented: a block
 # scalar as the whole document. (`match`, not `search`: a pattern led by `^` scans slowly.)
 _TOP_BLOCK_SCALAR = re.compile(r"(?:[ ]*(?:#.*)?\r?\n)*[ ]*[|>]")
@@ -153,6 +172,8 @@ def _outside_subset(text: str, encoded: bytes) -> bool:
         return True
     if (_ITEM_AFTER_NODE_CLASSES.search(encoded.translate(_BYTE_CLASSES, b" "))
             and _ITEM_AFTER_NODE.search(text)):
+        return True
+    if ('"' in text or "'" in text) and _text_after_quoted(text):
         return True
     if (("[" in text or "{" in text) and any(p.search(classes) for p in _FLOW_INDICATOR_CLASSES)
             and _FLOW_INDICATOR.search(text)):
