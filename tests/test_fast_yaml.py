@@ -167,6 +167,7 @@ DIVERGENT = {
     "a plus in a folded scalar header's comment": "a: > # notes + actions\n  text\n",
     "text and a colon after a quoted list item": "k:\n- \"q\" 1: \n",
     "words and a colon after a quoted item": "strengths:\n- \"Good\" practice: the team\n",
+    "quoted key over two lines, its first empty": "k: \"\n a\":\n",
 }
 
 

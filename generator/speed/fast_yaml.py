@@ -217,7 +217,11 @@ class _Mappings:
         if "\n" in keys or (len(keys) > 1000 and any(len(key) > 1000 for key in mapping)):
             raise _Outside()            # a line break in a key, or one over 1,024 characters: libyaml refuses both
         if " " in keys:
-            self.spaced += [key for key in mapping if " " in key]
+            spaced = [key for key in mapping if " " in key]
+            if any(key.startswith(" ") or key.endswith(" ") for key in spaced):
+                # folded at its edge (`"\n a":`), which `_folded_key` cannot tell from one line
+                raise _Outside()
+            self.spaced += spaced
         return mapping
 
 
