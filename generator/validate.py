@@ -293,9 +293,13 @@ def body_problems(doc: Document) -> list[Problem]:
 
 
 PUBLICATION_FIELDS = frozenset({"status", "embargo_until", "exempt", "part", "to_follow"})
+# A report's records: it is public only once each is, and its blocks draw from them. Left out,
+# it would read as waiting for none, and '[[ratings-table]] needs inspection:' would be a second
+# error at a report that gives one.
+RECORDS_OF_A_REPORT = frozenset({"inspection", "action_plan", "indicators"})
 
 
-def _without_invalid_values(data: dict, error: ValidationError
+def _without_invalid_values(data: dict, error: ValidationError, kind: str = ""
                             ) -> tuple[dict, Mapping[tuple, tuple[int, ...]]] | None:
     """`data` without each value validation refused, so that the rest of the record can still be
     checked against the others (every error in one pass), and where the items kept of each list
@@ -309,6 +313,8 @@ def _without_invalid_values(data: dict, error: ValidationError
         # an exemption, a Part 2 or to-follow item left out reads as open now): the audit and
         # `list` read records with errors too.
         if not path or PUBLICATION_FIELDS & set(item["loc"]) or _decides_publication(_at(data, path)):
+            return None
+        if kind == "report" and path[0] in RECORDS_OF_A_REPORT:
             return None
         refused.add(path)
     kept: dict[tuple, tuple[int, ...]] = {}
@@ -373,7 +379,7 @@ def validate_document(doc: Document, salvage: bool = False) -> tuple[Record | No
         if isinstance(doc.source, LazySourceMap) and doc.source.problems:
             return None, unsafe + list(doc.source.problems)
         problems = unsafe + problems_from_validation(error, doc, model)
-        salvaged = _without_invalid_values(data, error) if salvage and not unsafe else None
+        salvaged = _without_invalid_values(data, error, doc.kind) if salvage and not unsafe else None
         if salvaged is not None:
             valid, kept = salvaged
             try:

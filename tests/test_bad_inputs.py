@@ -612,3 +612,35 @@ def test_a_missing_report_is_looked_for_as_a_markdown_file(tmp_path, make_site):
     assert (problem.line, problem.field, problem.message) == (
         7, "items.0.report", "there is no report 'youth-justice-plan-2021'")
     assert problem.hint.startswith("no file content/reports/youth-justice-plan-2021.md")
+
+
+def test_a_wrong_id_in_a_reports_front_matter_is_its_one_error(tmp_path, make_site):
+    # Left out for the rest of the checks, the inspection would be missing: a second error told
+    # the author to add the 'inspection:' the front matter already gives.
+    report = "---\ncouncil: torbay\ntitle: Inspection outcome\ndate: 2021-03-01\ninspection: Base 2021\n---\n" \
+             "## Purpose\n\n[[ratings-table]]\n"
+    checked = check_site(make_site(tmp_path, {**BASE_FILES, "reports/outcome.md": report}), AS_OF)
+    assert [(p.line, p.column, p.field) for p in checked.errors] == [(5, 13, "inspection")]
+
+
+def test_a_report_citing_an_appendix_its_meeting_gives_with_an_error_has_no_warning(tmp_path, make_site):
+    # Appendix 2 has no title: left out of the checks, it is still in the file; the report that
+    # cites it is not told the item has one appendix.
+    meeting = """\
+council: torbay
+committee: Children and Young People's Overview and Scrutiny Board
+date: 2021-03-01
+items:
+  - number: 1
+    title: Youth Offending Team inspection
+    report: outcome
+    appendices:
+      - {title: Inspection report, inspection: base-2021}
+      - {inspection: base-2021}      # no title (line 10)
+"""
+    report = "---\ncouncil: torbay\ntitle: Inspection outcome\ndate: 2021-03-01\n---\n" \
+             "## Purpose\n\nThe findings are at Appendix 1 and Appendix 2.\n"
+    checked = check_site(make_site(tmp_path, {**BASE_FILES, "meetings/cyp-2021-03-01.yaml": meeting,
+                                              "reports/outcome.md": report}), AS_OF)
+    assert [(p.line, p.field) for p in checked.errors] == [(10, "items.0.appendices.1.title")]
+    assert [p for p in checked.problems if p.path == "content/reports/outcome.md"] == []

@@ -16,7 +16,7 @@ from generator.model.blocks import count_tables
 from generator.problems import Problem, Severity
 from generator.resolve.corpus import ActionPlanView, Corpus, Entry, ItemView, MeetingView
 from generator.rules.issue import end_of_day, pack_issue_date
-from generator.validate import Records
+from generator.validate import Records, Renumbered
 
 LARGE_FILE = 10 * 1024 * 1024       # an appendix a clerk should be told about (email limits, printing)
 _CITED = re.compile(r"\b(Appendix|Table)\s+(\d+)\b", re.IGNORECASE)
@@ -33,7 +33,10 @@ def cited_but_missing(records: Records, meetings: Mapping[str, MeetingView],
         item = None
         if rid in report_item and report_item[rid][0] in meetings:
             mid, number = report_item[rid]
-            item = next((i for i in meetings[mid].items if i.number == number), None)
+            # A meeting with errors, checked without the list items it got wrong (`validate.Renumbered`),
+            # may hold more appendices than are checked: its appendices are counted once it is right.
+            if not isinstance(records.of("meeting")[mid].source, Renumbered):
+                item = next((i for i in meetings[mid].items if i.number == number), None)
         for index, line in enumerate(body.splitlines()):
             for match in _CITED.finditer(line):
                 kind, number = match.group(1).capitalize(), int(match.group(2))
