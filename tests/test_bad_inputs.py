@@ -186,6 +186,8 @@ TABLE = [
         "print it as it stands"),
     Bad("reports/block-as-list-item.md", 11, 1, "- [[ratings-table]]", "body",
         "'- [[ratings-table]]' is not written as a block", "not in a list or a quotation: remove the '-'"),
+    Bad("reports/block-with-text-after-it.md", 11, 1, "[[ratings-table]].", "body",
+        "'[[ratings-table]].' is not written as a block", "with nothing before or after it"),
     Bad("reports/block-with-en-dash.md", 11, 1, "[[ratings\xe2\x80\x93table]]", "body",
         "'[[ratings\u2013table]]' is not written as a block", "hyphens '-', not the en dash"),
     Bad("reports/image-over-http.md", 10, 1, "![Ratings chart](http://", "body",

@@ -65,12 +65,16 @@ _NAME = "[A-Za-z][\\w \\-\u2010-\u2015\u2212]*"
 _BLOCK_LIKE = re.compile(rf"^(?:\[{{2,}}\s*{_NAME}\]*|\[+\s*{_NAME}\]{{2,}})$")
 _DASH = re.compile("[\u2010-\u2015\u2212]")
 # A block written as a list item or a quotation: Markdown draws the item, and the brackets in it.
-_MARKER = re.compile(r"^(?:[-+*]|\d{1,9}[.)]|>)\s*")
+_MARKER = re.compile(r"^(?:(?:[-+*]|\d{1,9}[.)])\s+|>\s*)")
 _AS_A_BLOCK = ("write the block alone on its line, in lower case, with two brackets each side: "
                "[[ratings-table]], [[indicator-table custody_rate]]")
 # `[[TBC]]`, `[[Chart here]]`: no block of that name, most likely a note left for later.
 _PLACEHOLDER = ("no block has that name: if it marks something still to write, write it, since the page and the "
                 "paper print it as it stands; the blocks are " + ", ".join(f"[[{name}]]" for name in BLOCKS))
+# A block with text beside it on its line (`[[recommendations]].`, `**[[ratings-table]]**`, two
+# blocks on one line) is not one either; in a code span (`` `[[ratings-table]]` ``) it is text.
+_CODE_SPAN = re.compile(r"(`+).*?\1")
+_BLOCK_IN_TEXT = re.compile(r"\[\[\s*([a-z-]+)(?:\s+[a-z_]+)?\s*\]\]")
 
 
 def broken_blocks(body: str) -> list[tuple[int, str, str]]:
@@ -97,6 +101,9 @@ def _not_a_block(text: str) -> str | None:
         hint = f"a block stands alone on its line, not in a list or a quotation: remove the '{marker.group().strip()}'"
         return f"{hint}; {inner}" if inner else hint
     if not _BLOCK_LIKE.match(text):
+        named = [found.group(1) for found in _BLOCK_IN_TEXT.finditer(_CODE_SPAN.sub("", text))]
+        if any(name in BLOCKS for name in named):
+            return "a block stands alone on its line, with nothing before or after it; " + _AS_A_BLOCK
         return None
     dash = _DASH.search(text)
     if dash is None:
