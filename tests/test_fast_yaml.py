@@ -163,6 +163,9 @@ DIVERGENT = {
     "second item after a quoted item over two lines": "- 'x\n  y' - z\n",
     "second item after a quoted item with escaped quotes": "- \"a\\\"b\" - c\n",
     "document end after a quoted value": "a: 'x' ... \n",
+    "closing bracket after a quoted item": "k:\n- \"q\" ]x:\n",
+    "closing brace after a quoted item": "k:\n- 'q' }a:\n",
+    "second item after an anchored item with an ampersand in the text": "- &a 'R & D' - y\n",
     "a dash in a block scalar header's comment": "a: | # see - below\n  text\n",
     "a plus in a folded scalar header's comment": "a: > # notes + actions\n  text\n",
     "text and a colon after a quoted list item": "k:\n- \"q\" 1: \n",
@@ -203,6 +206,8 @@ def test_a_text_that_cannot_be_utf_8_is_declined_not_raised():
      {"note": 'The "Board" - chaired by the DCS - met monthly'}),
     ("note: He said 'we will see' ... and left\n", {"note": "He said 'we will see' ... and left"}),
     ("- Agreed 'in part' - see the minutes\n", ["Agreed 'in part' - see the minutes"]),
+    ('clerk: {name: "Jo Clerk", telephone: "01803 207013"}\ntimes: ["17:30", \'18:00\']\n',
+     {"clerk": {"name": "Jo Clerk", "telephone": "01803 207013"}, "times": ["17:30", "18:00"]}),
 ])
 def test_plain_texts_take_the_fast_path_and_mean_what_libyaml_says(text, expected):
     assert _agrees(text)

@@ -46,12 +46,15 @@ _INDICATOR = re.compile("[&*!%@`]")               # anchor, alias, tag, directiv
 # `<<` beginning a node: as a key it need not have a colon after it (`? <<`, `{a: b, <<}`).
 _MERGE_KEY = re.compile(r"(?:^|[-?:][ ]|[\[{,])[ ]*<<", re.MULTILINE)
 _OTHER_NULL = re.compile("N(?:ull|ULL)")          # one search, led by one character: quicker than two
-# A quoted scalar that is a whole node: it starts the line, or follows an indicator (and any
-# anchor or tag). A quote inside plain prose (`note: The "Board" - met`) is not one.
-_QUOTED_NODE = r"""(?:^|[-:?,\[{])[ \t]*(?:[&!][^ \t\r\n]*[ \t]+)*(?:"(?:[^"\\]|\\[\s\S])*"|'(?:[^']|'')*')"""
+# A quoted scalar (no backslash by then: a text with one has gone to libyaml's path), in the
+# text's UTF-8 bytes. It is a whole node when it opens its line after spaces, or follows an
+# indicator (`_quoted_node_starts`; one after an anchor or a tag is in a text `_INDICATOR`
+# sends to libyaml's path); a quote inside plain prose (`note: The "Board" - met`) is not one.
+_QUOTED = rb"""(?:"[^"]*"|'(?:[^']|'')*')"""
 # rapidyaml ends the document at `...` indented after a list item, too, and at `---` or `...`
 # after a list item's closing quote or bracket on its line (libyaml: syntax errors).
-_DOCUMENT_MARKER = re.compile(rf"(?:^|(?:[\]}}]|{_QUOTED_NODE})[ ]+)(?:---|[ ]*\.\.\.)(?:[ \r]|$)", re.MULTILINE)
+_DOCUMENT_MARKER = re.compile(r"(?:^|[\]}][ ]+)(?:---|[ ]*\.\.\.)(?:[ \r]|$)", re.MULTILINE)
+_DOCUMENT_MARKER_AFTER_QUOTED = re.compile(_QUOTED + rb"[ ]+(?:---|[ ]*\.\.\.)(?:[ \r]|$)", re.MULTILINE)
 # `]`, `}` or `,` starting a plain value outside brackets: libyaml's syntax error, rapidyaml's text.
 # Separate literal-led patterns: Python's re scans for a literal first character quickly.
 _FLOW_END_STARTS_VALUE = tuple(re.compile(p) for p in (r": +[\]},]", r"- +[\]},]", r"\? +[\]},]", r"\n *[\]},]"))
@@ -66,25 +69,55 @@ _BYTE_CLASSES = bytes(1 if b in b" \n[{" else 2 if b in b"]}," else 3 if b in b"
 # `- "x" - y`: rapidyaml reads a second list item after a quoted or bracketed one on its line,
 # libyaml a syntax error. Found in the byte classes with spaces left out (6: `-`), then confirmed.
 _ITEM_AFTER_NODE_CLASSES = re.compile(b"\x06(?<=[\x02\x04]\x06)")
-_ITEM_AFTER_NODE = re.compile(rf"(?:[\]}}]|{_QUOTED_NODE}) +-(?:[ \r\n]|$)", re.MULTILINE)
+_ITEM_AFTER_NODE = re.compile(r"[\]}] +-(?:[ \r\n]|$)", re.MULTILINE)
+_ITEM_AFTER_QUOTED = re.compile(_QUOTED + rb" +-(?:[ \r\n]|$)", re.MULTILINE)
 # Text after a quoted node on its line (`- "q" 1: x`): libyaml's syntax error; rapidyaml may
 # read the rest as a key of the mapping above. Only a colon, comma, closing bracket or (after
 # a space) a comment may follow one.
 # (A single quote doubled is one quote in the text, not the end of it.)
-_TEXT_AFTER_QUOTED = re.compile(rf"{_QUOTED_NODE}(?!')(?:[ ]+[^ \r\n#:,\]}}]|[^ \r\n:,\]}}])",
-                                re.MULTILINE)
+_TEXT_AFTER_QUOTED = re.compile(_QUOTED + rb"(?!')(?:[ ]+[^ \r\n#:,\]}]|[^ \r\n:,\]}])")
+# A comma or closing bracket after one ends it only inside brackets (`k: ["a", "b"]`); outside
+# them (`- "q" ]`) libyaml's syntax error. Taken as outside unless a bracket opens on its line.
+_FLOW_END_AFTER_QUOTED = re.compile(_QUOTED + rb"(?!')[ ]*[,\]}]")
 
 
-def _text_after_quoted(text: str) -> bool:
-    """`_TEXT_AFTER_QUOTED` at a quoted node: not in a comment (`# the source: "x" said`), nor
-    from inside a double-quoted scalar's text (`"... Council:"   # the source's words`)."""
-    at = 0
-    while found := _TEXT_AFTER_QUOTED.search(text, at):
-        line = text[text.rfind("\n", 0, found.start()) + 1:found.start() + 1]
-        if "#" not in line and line.count('"') % 2 == 0:
-            return True
-        at = found.start() + 1
-    return False
+def _quoted_node_starts(encoded: bytes, classes: bytes) -> list[int]:
+    """Where each quoted scalar that is a whole node opens, in `encoded` (`classes`: its bytes
+    in `_BYTE_CLASSES`, where 4 is a quote). Each quote is found by a byte search and looked
+    back from: quicker than a pattern tried at every indicator."""
+    starts = []
+    at = classes.find(4)
+    while at >= 0:
+        before = at - 1
+        while before >= 0 and encoded[before] == 32:         # spaces
+            before -= 1
+        if before < 0 or encoded[before] in _INDICATOR_BYTES:
+            starts.append(at)
+        at = classes.find(4, at + 1)
+    return starts
+
+
+_INDICATOR_BYTES = frozenset(b"-:?,[{\n")
+
+
+def _quoted_node_then(pattern: re.Pattern, encoded: bytes, starts: list[int],
+                      before_also=lambda before: True) -> bool:
+    """Does `pattern` (a quoted scalar, then what must not follow it) match at one of `starts`
+    (`_quoted_node_starts`), with `before_also` true of what stands before it on its line?"""
+    return any(pattern.match(encoded, at) and before_also(encoded[encoded.rfind(b"\n", 0, at) + 1:at])
+               for at in starts)
+
+
+def _not_in_comment_nor_quotes(before: bytes) -> bool:
+    """What stands before a quote is not a comment (`# the source: "x" said`), nor the inside
+    of a double-quoted scalar (`"... Council:"   # the source's words`)."""
+    return b"#" not in before and before.count(b'"') % 2 == 0
+
+
+def _outside_brackets(before: bytes) -> bool:
+    return _not_in_comment_nor_quotes(before) and b"[" not in before and b"{" not in before
+
+
 # A block scalar's header ('|', '>-', '|2+'): rapidyaml lets through headers libyaml refuses.
 _BLOCK_SCALAR = tuple(re.compile(p) for p in (r": +[|>]", r"- +[|>]", r"\n *[|>]"))
 # No indentation indicator ('|2'): rapidyaml drops a more-indented blank line that libyaml keeps.
@@ -164,16 +197,19 @@ def _outside_subset(text: str, encoded: bytes) -> bool:
         return True
     if "<" in text and "<<" in text and _MERGE_KEY.search(text):      # one character is found quickest
         return True
-    if ("---" in text or "..." in text) and _DOCUMENT_MARKER.search(text):
-        return True                                                   # several documents
     classes = encoded.translate(_BYTE_CLASSES)
+    starts = _quoted_node_starts(encoded, classes) if ('"' in text or "'" in text) else []
+    if ("---" in text or "..." in text) and (_DOCUMENT_MARKER.search(text)
+                                             or _quoted_node_then(_DOCUMENT_MARKER_AFTER_QUOTED, encoded, starts)):
+        return True                                                   # several documents
     if text.lstrip(" ")[:1] in ("]", "}", ",") or (
             _SPACE_THEN_FLOW_END in classes and any(p.search(text) for p in _FLOW_END_STARTS_VALUE)):
         return True
     if (_ITEM_AFTER_NODE_CLASSES.search(encoded.translate(_BYTE_CLASSES, b" "))
-            and _ITEM_AFTER_NODE.search(text)):
+            and (_ITEM_AFTER_NODE.search(text) or _quoted_node_then(_ITEM_AFTER_QUOTED, encoded, starts))):
         return True
-    if ('"' in text or "'" in text) and _text_after_quoted(text):
+    if (_quoted_node_then(_TEXT_AFTER_QUOTED, encoded, starts, _not_in_comment_nor_quotes)
+            or _quoted_node_then(_FLOW_END_AFTER_QUOTED, encoded, starts, _outside_brackets)):
         return True
     if (("[" in text or "{" in text) and any(p.search(classes) for p in _FLOW_INDICATOR_CLASSES)
             and _FLOW_INDICATOR.search(text)):
