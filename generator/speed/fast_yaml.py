@@ -81,6 +81,23 @@ _TEXT_AFTER_QUOTED = re.compile(_QUOTED + rb"(?!')(?:[ ]+[^ \r\n#:,\]}]|[^ \r\n:
 _FLOW_END_AFTER_QUOTED = re.compile(_QUOTED + rb"(?!')[ ]*[,\]}]")
 
 
+# `- {} x: y`: a key after a flow collection on its line, which libyaml refuses and rapidyaml
+# reads as a key of the mapping above. Looked for after each closing bracket (found by a byte
+# search); a key in quoted or block text after one (`"[x] and board: met"`) goes to libyaml's
+# path too, read the same but slower.
+_KEY_AFTER_BRACKET = re.compile(rb"[ ]+[^ \r\n#:,\]}][^\r\n]*:(?:[ \r\n]|$)", re.MULTILINE)
+
+
+def _key_after_flow_collection(encoded: bytes) -> bool:
+    for closer in (b"]", b"}"):
+        at = encoded.find(closer)
+        while at >= 0:
+            if _KEY_AFTER_BRACKET.match(encoded, at + 1):
+                return True
+            at = encoded.find(closer, at + 1)
+    return False
+
+
 def _quoted_node_starts(encoded: bytes, classes: bytes) -> list[int]:
     """Where each quoted scalar that is a whole node opens, in `encoded` (`classes`: its bytes
     in `_BYTE_CLASSES`, where 4 is a quote). Each quote is found by a byte search and looked
@@ -210,6 +227,8 @@ def _outside_subset(text: str, encoded: bytes) -> bool:
         return True
     if (_quoted_node_then(_TEXT_AFTER_QUOTED, encoded, starts, _not_in_comment_nor_quotes)
             or _quoted_node_then(_FLOW_END_AFTER_QUOTED, encoded, starts, _outside_brackets)):
+        return True
+    if ("]" in text or "}" in text) and _key_after_flow_collection(encoded):
         return True
     if (("[" in text or "{" in text) and any(p.search(classes) for p in _FLOW_INDICATOR_CLASSES)
             and _FLOW_INDICATOR.search(text)):
