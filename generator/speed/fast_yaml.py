@@ -76,9 +76,10 @@ _ITEM_AFTER_QUOTED = re.compile(_QUOTED + rb" +-(?:[ \r\n]|$)", re.MULTILINE)
 # a space) a comment may follow one.
 # (A single quote doubled is one quote in the text, not the end of it.)
 _TEXT_AFTER_QUOTED = re.compile(_QUOTED + rb"(?!')(?:[ ]+[^ \r\n#:,\]}]|[^ \r\n:,\]}])")
-# A comma or closing bracket after one ends it only inside brackets (`k: ["a", "b"]`); outside
-# them (`- "q" ]`) libyaml's syntax error. Taken as outside unless a bracket opens on its line.
-_FLOW_END_AFTER_QUOTED = re.compile(_QUOTED + rb"(?!')[ ]*[,\]}]")
+# A comma or closing bracket after one, then a key (`- "q" ]x: y`): rapidyaml reads the key,
+# libyaml refuses it when no bracket was open. Taken as outside brackets unless one opens on its
+# line (a mapping in braces over several lines, `{a: "x",<line break> b: "y"}`, has no key after).
+_FLOW_END_AFTER_QUOTED = re.compile(_QUOTED + rb"(?!')[ ]*[,\]}][^\r\n]*:(?:[ \r\n]|$)", re.MULTILINE)
 
 
 # `- {} x: y`: a key after a flow collection on its line, which libyaml refuses and rapidyaml
@@ -89,10 +90,12 @@ _KEY_AFTER_BRACKET = re.compile(rb"[ ]+[^ \r\n#:,\]}][^\r\n]*:(?:[ \r\n]|$)", re
 
 
 def _key_after_flow_collection(encoded: bytes) -> bool:
-    for closer in (b"]", b"}"):
+    for closer in (b"]", b"}"):                # (a one-byte search is the quickest)
         at = encoded.find(closer)
         while at >= 0:
-            if _KEY_AFTER_BRACKET.match(encoded, at + 1):
+            # (not a bracket inside double quotes: `- "[7] https://... year: 14"`)
+            if encoded[at + 1:at + 2] == b" " and _KEY_AFTER_BRACKET.match(encoded, at + 1) and \
+                    encoded.count(b'"', encoded.rfind(b"\n", 0, at) + 1, at) % 2 == 0:
                 return True
             at = encoded.find(closer, at + 1)
     return False
