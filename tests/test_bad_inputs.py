@@ -315,14 +315,19 @@ standards:
     assert [p for p in checked.problems if p.path == "content/inspections/three.yaml"] == list(checked.errors)
 
 
-def test_an_agenda_item_missing_its_title_does_not_hide_a_later_item_naming_no_report(tmp_path, make_site):
-    # The item without its title is left out of what is checked against the other records; the
-    # report named by the item after it is still found missing, at that item as the file writes it.
-    text = """\
+# A meeting's first four lines, before its items (line 5 is the first item's).
+CYP_MEETING = """\
 council: torbay
 committee: Children and Young People's Overview and Scrutiny Board
 date: 2021-03-01
 items:
+"""
+
+
+def test_an_agenda_item_missing_its_title_does_not_hide_a_later_item_naming_no_report(tmp_path, make_site):
+    # The item without its title is left out of what is checked against the other records; the
+    # report named by the item after it is still found missing, at that item as the file writes it.
+    text = CYP_MEETING + """\
   - number: 1
     title: Apologies for absence
   - number: 2                      # fault 1: no title (line 7)
@@ -367,11 +372,7 @@ actions:
 def test_an_agenda_item_with_errors_is_not_left_out_when_it_says_what_is_exempt(tmp_path, make_site):
     # Left out, a Part 2 item would no longer hold back what it gives: the meeting is not checked
     # against the others at all (its missing report waits for the next check), and has no record.
-    text = """\
-council: torbay
-committee: Children and Young People's Overview and Scrutiny Board
-date: 2021-03-01
-items:
+    text = CYP_MEETING + """\
   - number: 1
     title: Apologies for absence
   - number: 2                      # fault 1: no title (line 7)
@@ -628,11 +629,7 @@ def test_a_wrong_id_in_a_reports_front_matter_is_its_one_error(tmp_path, make_si
 def test_a_report_citing_an_appendix_its_meeting_gives_with_an_error_has_no_warning(tmp_path, make_site):
     # Appendix 2 has no title: left out of the checks, it is still in the file; the report that
     # cites it is not told the item has one appendix.
-    meeting = """\
-council: torbay
-committee: Children and Young People's Overview and Scrutiny Board
-date: 2021-03-01
-items:
+    meeting = CYP_MEETING + """\
   - number: 1
     title: Youth Offending Team inspection
     report: outcome
