@@ -308,11 +308,11 @@ def _without_invalid_values(data: dict, error: ValidationError, kind: str = ""
     itself missing, or a refused value that decides what is public."""
     refused = set()
     for item in error.errors(include_url=False):
-        path = _refused_value(data, tuple(item["loc"]))
+        path, value = _refused_value(data, tuple(item["loc"]))
         # Never a record that would be public for want of what decides it (a status, an embargo,
         # an exemption, a Part 2 or to-follow item left out reads as open now): the audit and
         # `list` read records with errors too.
-        if not path or PUBLICATION_FIELDS & set(item["loc"]) or _decides_publication(_at(data, path)):
+        if not path or PUBLICATION_FIELDS & set(item["loc"]) or _decides_publication(value):
             return None
         if kind == "report" and path[0] in RECORDS_OF_A_REPORT:
             return None
@@ -321,8 +321,8 @@ def _without_invalid_values(data: dict, error: ValidationError, kind: str = ""
     return _copy_without(data, (), refused, kept), kept
 
 
-def _refused_value(data: dict, loc: tuple) -> tuple:
-    """The path of the value an error at `loc` refuses: the deepest part of `loc` the data has
+def _refused_value(data: dict, loc: tuple) -> tuple[tuple, Any]:
+    """The path and value an error at `loc` refuses: the deepest part of `loc` the data has
     (a missing field's mapping; past a validator's own name in the path, the value it checked)."""
     path: tuple = ()
     node: Any = data
@@ -330,13 +330,7 @@ def _refused_value(data: dict, loc: tuple) -> tuple:
         if not (isinstance(node, (dict, list)) and _has(node, part)):
             break
         path, node = path + (part,), node[part]
-    return path
-
-
-def _at(data: Any, path: tuple) -> Any:
-    for part in path:
-        data = data[part]
-    return data
+    return path, node
 
 
 def _decides_publication(value: Any) -> bool:

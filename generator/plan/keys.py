@@ -29,7 +29,7 @@ def input_digests(corpus: Corpus, as_of_key: str, site_key: str) -> dict[str, st
     """The digest of every input an output may name: 'inspection:torbay-2021', 'as-of', ..."""
     c = corpus
     digests = {site_key: c.site_digest, as_of_key: c.as_of.isoformat()}
-    for kind, mapping in (("inspection", c.inspections), ("service", c.services), ("council", c.councils),
+    for kind, mapping in (("inspection", c.inspections), ("service", c.services),
                           ("action_plan", c.action_plans), ("indicators", c.indicators),
                           ("report", c.reports), ("meeting", c.meetings)):
         for key, entry in mapping.items():

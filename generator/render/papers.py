@@ -223,8 +223,8 @@ class PaperContext:
         """An inspection's findings as at `day` (the pack's issue), or, printed on its own, as
         at its publication."""
         view = self.corpus.inspections[iid]
-        created = view.inspection.published.start if view.inspection.published else view.date
-        day = self.as_at(day or inspection_as_at(self.corpus, iid))
+        created = inspection_as_at(self.corpus, iid)
+        day = self.as_at(day or created)
         data = pages.inspection(self.corpus, iid, as_at=day)
         council = data["council"]
         return self._doc(("inspection", iid, day), "inspection", f"the findings paper of {view.path}", view.path,

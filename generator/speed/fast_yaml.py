@@ -101,6 +101,9 @@ def _key_after_flow_collection(encoded: bytes) -> bool:
     return False
 
 
+_INDICATOR_BYTES = frozenset(b"-:?,[{\n")       # what a quoted node may follow on its line
+
+
 def _quoted_node_starts(encoded: bytes, classes: bytes) -> list[int]:
     """Where each quoted scalar that is a whole node opens, in `encoded` (`classes`: its bytes
     in `_BYTE_CLASSES`, where 4 is a quote). Each quote is found by a byte search and looked
@@ -115,9 +118,6 @@ def _quoted_node_starts(encoded: bytes, classes: bytes) -> list[int]:
             starts.append(at)
         at = classes.find(4, at + 1)
     return starts
-
-
-_INDICATOR_BYTES = frozenset(b"-:?,[{\n")
 
 
 def _quoted_node_then(pattern: re.Pattern, encoded: bytes, starts: list[int],
