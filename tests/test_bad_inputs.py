@@ -186,6 +186,10 @@ TABLE = [
         "print it as it stands"),
     Bad("reports/block-as-list-item.md", 11, 1, "- [[ratings-table]]", "body",
         "'- [[ratings-table]]' is not written as a block", "not in a list or a quotation: remove the '-'"),
+    # Both faults in one run: the list marker, and a name no block has (helper-54).
+    Bad("reports/unknown-block-as-list-item.md", 11, 1, "- [[ratings-chart]]", "body",
+        "'- [[ratings-chart]]' is not written as a block",
+        "remove the '-'; '[[ratings-chart]]' is not a block: blocks are [[ratings-table]]"),
     Bad("reports/block-with-text-after-it.md", 11, 1, "[[ratings-table]].", "body",
         "'[[ratings-table]].' is not written as a block", "with nothing before or after it"),
     Bad("reports/block-with-en-dash.md", 11, 1, "[[ratings\xe2\x80\x93table]]", "body",

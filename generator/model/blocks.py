@@ -95,7 +95,7 @@ def _not_a_block(text: str) -> str | None:
     marker = _MARKER.match(text)
     if marker:
         rest = text[marker.end():]
-        inner = _not_a_block(rest)
+        inner = _not_a_block(rest) or _what_is_wrong_with(rest)
         if inner is None and not BLOCK_LINE.match(rest):
             return None
         hint = f"a block stands alone on its line, not in a list or a quotation: remove the '{marker.group().strip()}'"
@@ -111,6 +111,17 @@ def _not_a_block(text: str) -> str | None:
         return _AS_A_BLOCK if name in BLOCKS else _PLACEHOLDER
     hint = f"a block's name has hyphens '-', not the {unicodedata.name(dash.group()).lower()} '{dash.group()}'"
     return hint if BLOCK_LINE.match(_DASH.sub("-", text)) else f"{hint}; {_AS_A_BLOCK}"
+
+
+def _what_is_wrong_with(text: str) -> str | None:
+    """What `block_problem` finds in `text` written as a block, as one hint: said with the
+    marker's, the author learns both faults of `- [[ratings-chart]]` in one run, not two."""
+    match = BLOCK_LINE.match(text)
+    problem = block_problem(Block(match.group(1), match.group(2), 0)) if match else None
+    if problem is None:
+        return None
+    message, hint = problem
+    return f"{message}: {hint}" if hint else message
 
 
 def block_problem(block: Block) -> tuple[str, str] | None:
