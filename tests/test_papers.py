@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
+from site_helpers import copy_site
 from test_pdf_accessibility import check_tables_have_headers, check_tables_not_split, elements, is_elem, kids, tag
 
 REPO = Path(__file__).resolve().parent.parent
@@ -487,3 +488,18 @@ def test_a_members_pack_refused_by_its_default_place_names_no_option(tmp_path):
     assert "-o/--output" not in refused.output and "output/confidential leads there" in refused.output
     assert "nothing was written" in refused.output
     assert not list((root / "output" / "site").glob("*members-pack.pdf"))
+
+
+def test_a_paper_whose_default_name_another_records_paper_has_says_so(tmp_path):
+    # docs/papers.md: a report and an inspection (or an action plan) with the same id share
+    # output/papers/ID.pdf; making one replaces the other, and the clerk is told.
+    root = copy_site(tmp_path)
+    plans = root / "content" / "action-plans"
+    (plans / "torbay-2021-oocd.yaml").rename(plans / "torbay-2021.yaml")
+    meeting = root / "content" / "meetings" / "torbay-cyp-osb-2021-03-01.yaml"
+    meeting.write_text(meeting.read_text().replace("action_plan: torbay-2021-oocd", "action_plan: torbay-2021"))
+    result = scrutiny("paper", "action-plan", "torbay-2021", root=root)
+    assert result.exit_code == 0, result.output
+    assert (root / "output" / "papers" / "torbay-2021.pdf").is_file()
+    assert (f"warning: {root / 'output' / 'papers' / 'torbay-2021.pdf'} is also the name of inspection "
+            "torbay-2021's paper: whichever is made last replaces the other (give one of them -o)") in result.stderr

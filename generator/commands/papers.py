@@ -122,6 +122,15 @@ def _warn_of_earlier(root: Path, name: str, given: Path | None, why: str) -> Non
                    "publish it", err=True)
 
 
+def _warn_of_namesakes(corpus, kind: str, record_id: str, target: Path) -> None:
+    """A record of another kind with this id makes its paper under the same default name: the
+    clerk who appends one must know that making the other replaces it."""
+    for other, (folder, noun) in sorted(PAPER_KINDS.items()):
+        if other != kind and record_id in getattr(corpus, folder.replace("-", "_")):
+            click.echo(f"warning: {target} is also the name of {noun} {record_id}'s paper: whichever is made "
+                       "last replaces the other (give one of them -o)", err=True)
+
+
 def _refuse_not_public(root: Path, name: str, given: Path | None, why: str, public: bool = True,
                        public_now: Callable[[], bool] | None = None) -> NoReturn:
     """Nothing is written for a paper that is not public now (or at --as-of); an earlier one at
@@ -346,6 +355,8 @@ def register(cli: click.Group) -> None:
         if _not_issued_yet(as_of, drafts, issued, plan.now.date()):
             _warn_of_earlier(root, name, None, preview)
         _refuse_live_site(root, target, preview)
+        if output is None:
+            _warn_of_namesakes(checked.corpus, kind, record_id, target)
         try:
             data = render_output(root, plan, checked.files.templates, planned, jobs=1, reuse_layouts=not no_cache)
         except OutputError as exc:
