@@ -20,6 +20,7 @@ from generator.load.yaml_source import Position, SourceMap, dotted
 from generator.speed.memo import CheckMemo
 from generator.model import MODELS
 from generator.model.inspection import PROSE_FIELDS
+from generator.model.types import SALVAGED
 from generator.problems import Problem, Severity, did_you_mean
 from generator.textsafety import describe, unsafe_in_prose
 
@@ -65,9 +66,20 @@ class Record(Generic[M]):
         return self.source.written(field) if isinstance(self.source, Renumbered) else field
 
 
+def written_path(kept: Mapping[tuple, tuple[int, ...]], path: tuple) -> tuple:
+    """`path` in a copy whose lists lost items, as the file writes it (`kept`: see `Renumbered`)."""
+    out: tuple = ()
+    for part in path:
+        indices = kept.get(out)
+        if indices is not None and isinstance(part, int) and 0 <= part < len(indices):
+            part = indices[part]
+        out += (part,)
+    return out
+
+
 @dataclass(frozen=True)
 class Renumbered:
-    """The source map of a salvaged record whose lists lost items (`_without_invalid_values`):
+    """The source map of a salvaged record whose lists lost items (`_salvaged`):
     each path of the record is looked up as the file writes it, 'items.3' at 'items.4' when
     the file's item 2 (counting from 0) was dropped."""
 
@@ -75,13 +87,7 @@ class Renumbered:
     kept: Mapping[tuple, tuple[int, ...]]   # a list's path as written: the written index of each item kept
 
     def written(self, path: tuple) -> tuple:
-        out: tuple = ()
-        for part in path:
-            kept = self.kept.get(out)
-            if kept is not None and isinstance(part, int) and 0 <= part < len(kept):
-                part = kept[part]
-            out += (part,)
-        return out
+        return written_path(self.kept, path)
 
     def locate(self, path: tuple) -> Position:
         return self.source.locate(self.written(path))
@@ -299,13 +305,36 @@ PUBLICATION_FIELDS = frozenset({"status", "embargo_until", "exempt", "part", "to
 RECORDS_OF_A_REPORT = frozenset({"inspection", "action_plan", "indicators"})
 
 
-def _without_invalid_values(data: dict, error: ValidationError, kind: str = ""
-                            ) -> tuple[dict, Mapping[tuple, tuple[int, ...]]] | None:
-    """`data` without each value validation refused, so that the rest of the record can still be
-    checked against the others (every error in one pass), and where the items kept of each list
-    that lost some stood in the file (`Renumbered`). A list's item of the wrong type, or missing
-    a required field, is dropped. None when what remains cannot be checked: a field of the record
-    itself missing, or a refused value that decides what is public."""
+# A value refused can leave what held it incomplete (an appendix's part without its only source):
+# each round drops what the last left invalid, up to the record itself.
+SALVAGE_ROUNDS = 5
+
+
+def _salvaged(model: type[BaseModel], data: dict, error: ValidationError, kind: str
+              ) -> tuple[BaseModel, dict, Mapping[tuple, tuple[int, ...]]] | None:
+    """The record of `data` without each value validation refused, so that the rest of it can
+    still be checked against the others (every error in one pass); the data it was made from,
+    and where the items kept of each list that lost some stood in the file (`Renumbered`).
+    Validated as `SALVAGED`: a list may have lost every item. None when what remains cannot be
+    checked: a field of the record itself missing, or a refused value that decides what is public."""
+    refused: set[tuple] = set()
+    valid, kept = data, {}
+    for _ in range(SALVAGE_ROUNDS):
+        more = _refused_paths(valid, error, kind)
+        if more is None:
+            return None
+        refused |= {written_path(kept, path) for path in more}
+        kept = {}
+        valid = _copy_without(data, (), refused, kept)
+        try:
+            return model.model_validate(valid, context=SALVAGED), valid, kept
+        except ValidationError as again:
+            error = again
+    return None
+
+
+def _refused_paths(data: dict, error: ValidationError, kind: str) -> set[tuple] | None:
+    """The path of each value validation refused in `data`; None when one may not be left out."""
     refused = set()
     for item in error.errors(include_url=False):
         path, value = _refused_value(data, tuple(item["loc"]))
@@ -317,8 +346,7 @@ def _without_invalid_values(data: dict, error: ValidationError, kind: str = ""
         if kind == "report" and path[0] in RECORDS_OF_A_REPORT:
             return None
         refused.add(path)
-    kept: dict[tuple, tuple[int, ...]] = {}
-    return _copy_without(data, (), refused, kept), kept
+    return refused
 
 
 def _refused_value(data: dict, loc: tuple) -> tuple[tuple, Any]:
@@ -356,7 +384,7 @@ def _copy_without(node: Any, path: tuple, refused: AbstractSet[tuple], kept: dic
 
 def validate_document(doc: Document, salvage: bool = False) -> tuple[Record | None, list[Problem]]:
     """A document's record, or None and the problems that stop it. `salvage`: with problems,
-    also the record of what is valid in it, when there is one (`_without_invalid_values`),
+    also the record of what is valid in it, when there is one (`_salvaged`),
     for the checks across records; it never reaches a build, which stops at the problems."""
     model = MODELS[doc.kind]
     data = doc.data
@@ -373,13 +401,9 @@ def validate_document(doc: Document, salvage: bool = False) -> tuple[Record | No
         if isinstance(doc.source, LazySourceMap) and doc.source.problems:
             return None, unsafe + list(doc.source.problems)
         problems = unsafe + problems_from_validation(error, doc, model)
-        salvaged = _without_invalid_values(data, error, doc.kind) if salvage and not unsafe else None
+        salvaged = _salvaged(model, data, error, doc.kind) if salvage and not unsafe else None
         if salvaged is not None:
-            valid, kept = salvaged
-            try:
-                return _record(doc, model.model_validate(valid), valid, kept), problems
-            except ValidationError:
-                pass
+            return _record(doc, *salvaged), problems
         return None, problems
     if unsafe:
         return None, unsafe

@@ -373,6 +373,54 @@ actions:
     assert "base-2021 has no recommendation 7" in checked.errors[-1].message
 
 
+def test_an_action_plan_whose_only_action_has_an_error_still_has_its_unknown_inspection_reported(tmp_path, make_site):
+    # Its one action left out, the plan has none: it is checked against the others all the same.
+    text = """\
+inspection: base-2012              # fault 1: there is no such inspection (line 1)
+title: Improvement plan
+actions:
+  - id: A1                         # fault 2: no action (line 4)
+    recommendations: [1]
+"""
+    checked = check_site(make_site(tmp_path, {**BASE_FILES, "action-plans/base-2021-plan.yaml": text}), AS_OF)
+    assert [(p.line, p.column, p.field) for p in checked.errors] == [(1, 13, "inspection"), (4, 5, "actions.0.action")]
+    assert "there is no inspection 'base-2012'" in checked.errors[0].message
+
+
+def test_an_appendix_part_left_incomplete_does_not_hide_a_later_appendixs_unknown_record(tmp_path, make_site):
+    # The part's wrong value left out, the part has no source: it is left out in turn, and the
+    # action plan the next appendix names is still found missing.
+    text = CYP_MEETING + """\
+  - number: 1
+    title: Youth Offending Team inspection
+    appendices:
+      - title: Inspection report
+        parts:
+          - {inspection: [base-2021]}      # fault 1: a list, not an id (line 10)
+      - {title: Improvement plan, action_plan: base-2021-plna}   # fault 2: no such plan (line 11)
+"""
+    checked = check_site(make_site(tmp_path, {**BASE_FILES, "meetings/cyp-2021-03-01.yaml": text}), AS_OF)
+    assert [(p.line, p.field) for p in checked.errors] == [
+        (10, "items.0.appendices.0.parts.0.inspection"), (11, "items.0.appendices.1.action_plan")]
+    assert "there is no action plan 'base-2021-plna'" in checked.errors[1].message
+
+
+def test_an_exempt_item_left_incomplete_by_a_refused_value_is_not_left_out(tmp_path, make_site):
+    # Its title refused, the Part 2 item has none; leaving the item out in turn would open what
+    # it holds exempt, so the meeting is not checked against the others at all.
+    text = CYP_MEETING + """\
+  - number: 1
+    title: [Inspection report]     # fault: a list, not a title (line 6)
+    part: 2
+    exempt: 3
+    appendices:
+      - {title: Inspection report, inspection: base-2021}
+"""
+    checked = check_site(make_site(tmp_path, {**BASE_FILES, "meetings/cyp-2021-03-01.yaml": text}), AS_OF)
+    assert [(p.line, p.field) for p in checked.errors] == [(6, "items.0.title")]
+    assert "cyp-2021-03-01" not in checked.corpus.meetings
+
+
 def test_an_agenda_item_with_errors_is_not_left_out_when_it_says_what_is_exempt(tmp_path, make_site):
     # Left out, a Part 2 item would no longer hold back what it gives: the meeting is not checked
     # against the others at all (its missing report waits for the next check), and has no record.

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 from pydantic.dataclasses import dataclass
 
 from generator.model.types import (RECORD_CONFIG, DateOrMonthField, Date, Ident, LocalDateTime,
-                                   RAGField, Status, StatusField, Text)
+                                   NonEmpty, RAGField, Status, StatusField, Text)
 
 
 # A slotted pydantic dataclass, not a model: a corpus holds updates by the hundred thousand,
@@ -50,4 +50,4 @@ class ActionPlan(BaseModel):
     owner: Text | None = Field(None, description="who owns the plan, e.g. YOT Management Board")
     status: StatusField = Field(Status.PUBLISHED, description="draft | published")
     embargo_until: LocalDateTime | None = Field(None, description="nothing of it is public before this")
-    actions: list[Action] = Field(min_length=1, description="the actions, each with an id such as A1")
+    actions: NonEmpty[Action] = Field(description="the actions, each with an id such as A1")

@@ -13,7 +13,8 @@ from pydantic import BaseModel, Field, ValidationInfo, field_validator
 from pydantic.dataclasses import dataclass
 from pydantic_core import PydanticCustomError
 
-from generator.model.types import RECORD_CONFIG, DateOrMonthField, Ident, Rating, RatingField, Text, TrueOrFalse
+from generator.model.types import (RECORD_CONFIG, DateOrMonthField, Ident, NonEmpty, Rating, RatingField, Text,
+                                   TrueOrFalse)
 
 # "2.1", "2.1.3" (HMIP 2018 and 2021), "V1", "V1.2", "C1.1" (the 2025 framework's own form)
 STANDARD_ID = r"^[A-Z]?\d+(\.\d+)*$"
@@ -51,7 +52,7 @@ class InspectionTypeDef(BaseModel):
 
     id: Ident = Field(description="what a record gives as inspection_type, e.g. children-and-victims")
     name: Text = Field(description="as the inspectorate names it, e.g. 'An inspection of youth justice services'")
-    rates: list[str] = Field(min_length=1, description="the ids of the standards this kind rates")
+    rates: NonEmpty[str] = Field(description="the ids of the standards this kind rates")
 
 
 class SeparateRatingDef(BaseModel):

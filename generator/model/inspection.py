@@ -19,7 +19,7 @@ from generator.model.framework import Period
 
 Url = Annotated[str, Field(pattern=r"^https?://[^\s<>\"]+$", max_length=2000)]
 from generator.model.types import (RECORD_CONFIG, DateOrMonthField, Ident, LocalDateTime,
-                                   RatingField, Status, StatusField, Text, TrueOrFalse)
+                                   NonEmpty, RatingField, Status, StatusField, Text, TrueOrFalse)
 
 
 # A slotted pydantic dataclass, not a model: a national corpus has many (generator/model/__init__.py).
@@ -137,7 +137,7 @@ class RecommendationGroup(BaseModel):
     model_config = RECORD_CONFIG
 
     to: Text = Field(description="the addressee, e.g. 'The YOT Management Board'")
-    items: list[Text] = Field(min_length=1)
+    items: NonEmpty[Text]
 
 
 class Fact(BaseModel):

@@ -9,7 +9,8 @@ from pydantic import BaseModel, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from generator.model.council import Contact
-from generator.model.types import RECORD_CONFIG, Date, Ident, LocalDateTime, Status, StatusField, Text, TrueOrFalse
+from generator.model.types import (RECORD_CONFIG, Date, Ident, LocalDateTime, NonEmpty, Status, StatusField, Text,
+                                   TrueOrFalse)
 
 SOURCE_FIELDS = ("inspection", "action_plan", "markdown", "pdf")
 
@@ -43,7 +44,7 @@ class Appendix(BaseModel):
     SHORTHAND: ClassVar[tuple[str, ...]] = SOURCE_FIELDS    # a part's fields, given on the appendix itself
 
     title: Text = Field(description="the appendix's title as listed on the agenda")
-    parts: list[AppendixPart] = Field(min_length=1, description="the documents it is made of, in order")
+    parts: NonEmpty[AppendixPart] = Field(description="the documents it is made of, in order")
     exempt: int | None = Field(None, ge=1, le=18,
                                description="Schedule 12A paragraph: England 1-7, Wales 12-18")
 
@@ -109,4 +110,4 @@ class Meeting(BaseModel):
     duplex: TrueOrFalse | None = Field(None, description="the pack printed double-sided (default: the council's)")
     status: StatusField = Field(Status.PUBLISHED, description="draft | published")
     embargo_until: LocalDateTime | None = Field(None, description="nothing of it is public before this")
-    items: list[AgendaItem] = Field(min_length=1, description="the agenda items")
+    items: NonEmpty[AgendaItem] = Field(description="the agenda items")
