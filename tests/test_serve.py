@@ -209,6 +209,23 @@ def test_when_the_first_build_fails_every_page_explains_why(served):
              and "Test Inspections" in p)
 
 
+def test_a_drafts_preview_left_in_its_folder_is_not_served_when_the_first_build_fails(tmp_path, make_site, run_cli):
+    """`serve --drafts` then `serve` with a content error: the drafts preview is not "the last good build"."""
+    root = make_site(tmp_path, {"inspections/torbay-2021.yaml": INSPECTION + "status: draft\n"})
+    preview = run_cli("build", "-q", "--drafts", "--no-pdf", "-o", str(root / "output/serve"), root=root)
+    assert preview.exit_code == 0, preview.output
+    assert "Maria Jerram" in (root / "output/serve/inspections/torbay-2021/index.html").read_text()
+    (root / "content/councils/broken.yaml").write_text("name: [unclosed\n", encoding="utf-8")
+    server = Server(root)
+    try:
+        for path in ("inspections/torbay-2021/", "inspections/torbay-2021/index.html", ""):
+            page = get(server.url + path)
+            assert "Maria Jerram" not in page and "torbay-2021" not in page, path
+            assert 'id="scrutiny-errors"' in page and "content/councils/broken.yaml:" in page
+    finally:
+        assert server.stop() == 0
+
+
 def test_a_port_in_use_is_a_clear_usage_error(tmp_path, make_site):
     root = make_site(tmp_path)
     state = State()
@@ -250,7 +267,7 @@ def test_a_request_for_another_host_name_is_refused(tmp_path, make_site):
     root = make_site(tmp_path)
     (root / "output/site").mkdir(parents=True)
     (root / "output/site/index.html").write_text("<html><body>draft</body></html>")
-    server = make_server(root / "output/site", State(), 0)
+    server = make_server(root / "output/site", State(built=True), 0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

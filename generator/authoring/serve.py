@@ -12,7 +12,8 @@
 - every HTML response (never a file on disk) gets a small script that polls
   /__scrutiny/version and reloads the page when a build has finished;
 - while the last build failed, every HTML response also gets an overlay listing the
-  problems (file:line:col and message), over the last good page;
+  problems (file:line:col and message), over the last good page of this session (before
+  one, over no page: the folder may hold an earlier `serve --drafts` session's pages);
 - the watch wakes every minute and builds again when an embargo has ended, so the
   preview shows a release within a minute of it;
 - Ctrl-C (or SIGTERM) stops the watcher and the server and exits 0.
@@ -59,12 +60,16 @@ class State:
     built_at: str = ""
     lock: threading.Lock = field(default_factory=threading.Lock)
     papers: "Papers | None" = None      # the last good build's papers, made on demand
+    # A build of this session succeeded: until one has, the folder may hold another session's
+    # preview (`serve --drafts`, a later `--as-of`), which is never served in its place.
+    built: bool = False
 
     def update(self, errors: list[Problem], failure: str | None) -> None:
         with self.lock:
             self.version += 1
             self.errors = list(errors)
             self.failure = failure
+            self.built = self.built or not (errors or failure)
             self.built_at = dt.datetime.now(LONDON).strftime("%H:%M:%S")
 
     def snapshot(self) -> tuple[int, list[Problem], str | None]:
@@ -149,6 +154,9 @@ class Handler(SimpleHTTPRequestHandler):
         url = urllib.parse.urlsplit(self.path)
         if url.path.startswith(API):
             return self.api(url.path[len(API):], head)
+        if not self.state.built:
+            return self.send_page(HTTPStatus.SERVICE_UNAVAILABLE, fallback_page(
+                "Not built yet", "The site has not been built since scrutiny serve started."), head)
         local = Path(self.translate_path(self.path))
         if local.is_dir():
             if not url.path.endswith("/"):
