@@ -370,9 +370,10 @@ def test_members_pack_is_refused_inside_the_site(small_site):
     assert not (small_site / "output" / "site" / "m.pdf").exists()
 
 
-@pytest.mark.parametrize("where", ["output/serve/m.pdf", "output/rehearsal/papers/m.pdf", "elsewhere/www/m.pdf"])
+@pytest.mark.parametrize("where", ["output/serve/m.pdf", "output/serve-preview/m.pdf", "output/rehearsal/papers/m.pdf",
+                                   "elsewhere/www/m.pdf"])
 def test_members_pack_is_refused_in_any_folder_a_build_made_to_be_served(small_site, tmp_path, where):
-    # `scrutiny serve` serves output/serve; a rehearsal is published from output/rehearsal; and a
+    # `scrutiny serve` serves output/serve (-preview); a rehearsal is published from output/rehearsal; and a
     # site built with -o anywhere else (here elsewhere/www) is found by the manifest beside it.
     elsewhere = small_site / "elsewhere" / "www"
     assert scrutiny(small_site, "build", "--no-pdf", "--no-search", "-o", str(elsewhere)).exit_code == 0

@@ -1109,11 +1109,11 @@ def test_serve_never_builds_through_a_link_where_its_folder_goes(tmp_path, make_
     www = tmp_path / "www"
     assert run(root, "build", *QUICK, "-o", str(www)).exit_code == 0
     before = all_files(www)
+    options = ServeOptions(root=root, port=0, pdf=False, drafts=True, search=False, as_of=None)
     (root / "output").mkdir(exist_ok=True)
-    (root / "output" / "serve").symlink_to(www, target_is_directory=True)
+    options.output.symlink_to(www, target_is_directory=True)
     said = []
-    builder = Builder(ServeOptions(root=root, port=0, pdf=False, drafts=True, search=False, as_of=None), State(),
-                      said.append)
+    builder = Builder(options, State(), said.append)
 
     built = builder.build(changed=True)
 

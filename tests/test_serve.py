@@ -226,6 +226,23 @@ def test_a_drafts_preview_left_in_its_folder_is_not_served_when_the_first_build_
         assert server.stop() == 0
 
 
+def test_a_plain_serve_beside_a_drafts_serve_never_shows_the_drafts(tmp_path, make_site):
+    """Two sessions at once, to compare the public view with the drafts: each has its own folder."""
+    root = make_site(tmp_path, {"inspections/torbay-2021.yaml": INSPECTION + "status: draft\n"})
+    public = Server(root)
+    try:
+        drafts = Server(root, "--drafts")       # its first build comes after the public one's
+        try:
+            assert "Maria Jerram" in get(drafts.url + "inspections/torbay-2021/")
+            page = get(public.url + "inspections/torbay-2021/")
+            assert "Maria Jerram" not in page and "Not found" in page
+            assert "torbay-2021" not in get(public.url + "inspections/")
+        finally:
+            assert drafts.stop() == 0
+    finally:
+        assert public.stop() == 0
+
+
 def test_a_port_in_use_is_a_clear_usage_error(tmp_path, make_site):
     root = make_site(tmp_path)
     state = State()

@@ -1,8 +1,8 @@
 """`scrutiny serve`: preview the site while editing it.
 
-- builds the site into its own folder, output/serve/ (never output/site, which only
-  `scrutiny build` changes), then serves it on 127.0.0.1 only, from a thread (the standard
-  library's ThreadingHTTPServer);
+- builds the site into its own folder, output/serve/ (output/serve-preview/ with --drafts
+  or --as-of; never output/site, which only `scrutiny build` changes), then serves it on
+  127.0.0.1 only, from a thread (the standard library's ThreadingHTTPServer);
 - pages link their papers as the site does, but a paper is made only when it is asked for
   (`Papers`), from the last good build's plan: layouts an earlier build kept in .cache/ are
   reused, so a paper `scrutiny build` made is quick; `--pdf` makes them all with each build;
@@ -239,8 +239,10 @@ class ServeOptions:
 
     @property
     def output(self) -> Path:
-        """Its own folder: the preview never changes the site `scrutiny build` publishes."""
-        return self.root / "output" / "serve"
+        """Its own folder: the preview never changes the site `scrutiny build` publishes. With
+        drafts or a moment of its own, another (output/serve-preview): a plain `serve` running
+        beside one would otherwise serve what the other last built into their shared folder."""
+        return self.root / "output" / ("serve-preview" if self.drafts or self.as_of else "serve")
 
 
 class Builder:

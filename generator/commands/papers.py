@@ -156,7 +156,8 @@ def _public_now(checked, as_of, path: str) -> Callable[[], bool] | None:
     return asked
 
 
-SERVED_FOLDERS = ("site", "preview", "serve", "rehearsal")     # under output/: what builds and serve write
+# under output/: what builds and serve write
+SERVED_FOLDERS = ("site", "preview", "serve", "serve-preview", "rehearsal")
 
 
 def _served_folder_holding(target: Path, root: Path) -> Path | None:

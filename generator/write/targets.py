@@ -33,7 +33,7 @@ def is_publish_destination(folder: Path) -> bool:
     return (folder / ".purpose").is_file() or (folder / "current").is_symlink() and (folder / "releases").is_dir()
 
 
-PREVIEW_FOLDERS = ("preview", "serve", "rehearsal")     # under output/: where previews are built
+PREVIEW_FOLDERS = ("preview", "serve", "serve-preview", "rehearsal")     # under output/: where previews are built
 PUBLISHED_PAPER_FOLDERS = ("papers", "pdf")             # under output/: the papers clerks publish from
 
 
@@ -45,7 +45,7 @@ def published_papers_folder_holding(target: Path, root: Path) -> Path | None:
 
 
 def preview_folder_holding(target: Path, root: Path) -> Path | None:
-    """output/preview, output/serve or output/rehearsal (tools/publish's rehearsals), if it
+    """output/preview, output/serve(-preview) or output/rehearsal (tools/publish's rehearsals), if it
     holds `target` (or is it): where previews are built, never the live site."""
     holding = folders_holding(target)
     return next((folder for folder in sorted(_output_folders(root, PREVIEW_FOLDERS)) if folder in holding), None)
