@@ -125,6 +125,45 @@ def test_a_meetings_issue_day_counts_the_clear_days_in_force_on_its_day():
     assert pack_issue_date(meeting, council) == dt.date(2024, 3, 11)
 
 
+@pytest.mark.parametrize(("change", "issued"), [
+    # Five clear days in England before Wednesday 17 March 2021 (12-16 March): Thursday 11 March.
+    # A change from Friday 12 March comes after that issue, more clear days or fewer.
+    ({"from": "2021-03-12", "clear_days": 10}, dt.date(2021, 3, 11)),
+    ({"from": "2021-03-12", "clear_days": 3}, dt.date(2021, 3, 11)),
+    # Ten clear days from 1 March, before it: 7-16 March are clear, issued Saturday 6 March.
+    ({"from": "2021-03-01", "clear_days": 10}, dt.date(2021, 3, 6)),
+    # Three clear days from Wednesday 10 March, before it: 14-16 March are clear, issued Saturday
+    # 13 March.
+    ({"from": "2021-03-10", "clear_days": 3}, dt.date(2021, 3, 13)),
+])
+def test_clear_days_changed_after_a_pack_was_issued_leave_its_issue_day(change, issued):
+    council = Council.model_validate({"name": "Dudley Metropolitan Borough Council", "changes": [change]})
+    meeting = Meeting(council="dudley", committee="Children's Services Scrutiny Committee", date="2021-03-17",
+                      items=[{"number": 1, "title": "Apologies"}])
+    assert pack_issue_date(meeting, council) == issued
+
+
+@pytest.mark.pdf
+def test_more_clear_days_from_after_a_packs_issue_leave_the_pack_the_same_bytes(monkeypatch, tmp_path):
+    """Dudley's pack for 17 March 2021 is as at Thursday 11 March, the day its progress updates
+    are dated: ten clear days from 12 March must not re-date it to 6 March and drop them."""
+    root = copy_site(tmp_path / "site")
+    monkeypatch.setattr("generator.commands.common.now_in_london", lambda: BUILT_ON)
+
+    def dudley_pack(target: Path) -> bytes:
+        result = CliRunner().invoke(cli, ["-C", str(root), "pack", "dudley-csc-2021-03-17", "-o", str(target),
+                                          "-j", "1"], obj={})
+        assert result.exit_code == 0, result.output
+        return target.read_bytes()
+
+    before = dudley_pack(tmp_path / "before.pdf")
+    council = root / "content" / "councils" / "dudley.yaml"
+    council.write_text(council.read_text(encoding="utf-8") + "changes:\n  - from: 2021-03-12\n    clear_days: 10\n",
+                       encoding="utf-8")
+    assert dudley_pack(tmp_path / "after.pdf") == before
+    assert "Thursday, 11 March 2021" in flat(texts(tmp_path / "after.pdf")[0])
+
+
 def test_a_changes_logo_and_colour_are_checked_at_their_lines(tmp_path, make_site):
     text = ("name: Torbay Council\nchanges:\n"
             "  - from: 2026-09-01\n    logo: attachments/new-logo.svg\n    colour: \"#ffff00\"\n")

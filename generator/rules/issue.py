@@ -3,7 +3,7 @@
 Copies of the agenda and reports are open to inspection at least three clear days before the
 meeting (s.100B(3)), which SI 2002/715 made five for councils in England only; neither the day
 of issue nor the meeting's own day counts. A meeting's own `issued` wins, then its council's
-`clear_days` in force on the meeting's day (a council's details change from a day on:
+`clear_days` in force on the day of issue (a council's details change from a day on:
 `rules.council`), then the law's for its nation.
 """
 
@@ -32,10 +32,17 @@ def issue_date(meeting: Meeting, days: int) -> dt.date:
 
 
 def pack_issue_date(meeting: Meeting, council: Council | None) -> dt.date:
-    """The day a meeting's pack is issued, by its own `issued` or the clear days its council
-    (the record, with its changes) gives on the meeting's day: the day of issue is what the
-    council's details are read as at, so they cannot decide it; the meeting's own day is fixed."""
-    return issue_date(meeting, clear_days(council_as_at(council, meeting.date) if council else None))
+    """The day a meeting's pack is issued: its own `issued`, or else the first day by which the
+    clear days its council (the record, with its changes) gave on that day were all that was
+    left before the meeting. A change from a later day cannot move a pack issued before it."""
+    if meeting.issued or council is None:
+        return issue_date(meeting, clear_days(council))
+    most = max(clear_days(council_as_at(council, change.from_)) for change in council.changes) \
+        if council.changes else 0
+    day = issue_date(meeting, max(most, clear_days(council)))
+    while (meeting.date - day).days - 1 > clear_days(council_as_at(council, day)):
+        day += dt.timedelta(days=1)
+    return day
 
 
 def end_of_day(day: dt.date) -> dt.datetime:
