@@ -180,6 +180,26 @@ def test_a_progress_update_dated_after_today_is_a_warning_and_its_plan_has_no_pa
     assert not (root / "output/site/action-plans/dudley-2019-progress/dudley-2019-progress.pdf").exists()
 
 
+def test_a_plan_without_updates_released_after_its_inspection_is_dated_by_its_release(monkeypatch, tmp_path):
+    """Torbay's plan has no updates; embargoed until 5 March 2021, two days after its inspection
+    was published (3 March), its paper reads "as at 5 March 2021" and was dated 3 March."""
+    import pikepdf
+
+    root = copy_site(tmp_path / "site")
+    plan = root / "content" / "action-plans" / "torbay-2021-oocd.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("embargo_until: 2021-03-01", "embargo_until: 2021-03-05"),
+                    encoding="utf-8")
+    monkeypatch.setattr("generator.commands.common.now_in_london", lambda: DAY_ONE)
+    target = tmp_path / "plan.pdf"
+    result = CliRunner().invoke(cli, ["-C", str(root), "paper", "action-plan", "torbay-2021-oocd", "-o", str(target)],
+                                obj={})
+    assert result.exit_code == 0, result.output
+    assert "Progress as at 5 March 2021" in flat(texts(target)[0])
+    with pikepdf.open(target) as pdf:
+        assert str(pdf.docinfo.CreationDate) == "D:20210305000000Z"
+        assert b"<xmp:CreateDate>2021-03-05</xmp:CreateDate>" in pdf.Root.Metadata.read_bytes()
+
+
 def test_a_site_built_as_of_an_earlier_day_has_each_paper_as_issued(tmp_path):
     """`scrutiny build --as-of 2021-08-01` wrote output/site with the Torbay pack re-dated to
     "Progress as at 1 August 2021" under its letter of 4 March (helper-33): a site that may be

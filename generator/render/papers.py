@@ -237,11 +237,9 @@ class PaperContext:
         data = pages.action_plan(self.corpus, pid, as_at=day)
         view = data["view"]
         council = self.council_of(view.council_id, day)
-        dates = [u.date for a in view.plan.actions for u in a.updates]
-        created = max(dates) if dates else data["inspection"].date
         return self._doc(("action_plan", pid, day), "action_plan", f"the action plan {view.path}", view.path,
                          view.plan.title, {**data, "council": council, "house_colour": council.colour, "as_of": day},
-                         created, council.name)
+                         action_plan_as_at(self.corpus, pid), council.name)
 
     def markdown(self, path: str, title: str, meeting: MeetingView) -> Doc:
         attachment = self.attachments[path]
