@@ -57,3 +57,37 @@ def test_print_stylesheet_hides_navigation(page, nginx_site, page_type):
     assert page.locator("main h1").is_visible()
     page.emulate_media(media="screen")
     assert page.locator(".site-nav").is_visible(), "the navigation is hidden on screen too"
+
+
+# Each badge's text colour, as printed: browsers print no backgrounds unless told to.
+_BADGE_COLOURS = """() => Array.from(document.querySelectorAll(".rating, .rag, .designation"))
+  .map(el => ({text: el.textContent.trim(), colour: getComputedStyle(el).color}))"""
+
+
+def _contrast_on_white(rgb: str) -> float:
+    """WCAG contrast of an `rgb(r, g, b)` colour against white paper."""
+    channels = [int(v) / 255 for v in rgb.removeprefix("rgba(").removeprefix("rgb(").rstrip(")").split(",")[:3]]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return 1.05 / (luminance + 0.05)
+
+
+def test_contrast_on_white_matches_known_values():
+    assert round(_contrast_on_white("rgb(255, 255, 255)"), 2) == 1.0
+    assert round(_contrast_on_white("rgb(0, 0, 0)"), 2) == 21.0
+    assert round(_contrast_on_white("rgb(118, 118, 118)"), 2) == 4.54
+
+
+@pytest.mark.parametrize("page_type", ["inspection", "action-plan", "report", "service", "standards"])
+def test_printed_ratings_and_rag_words_are_readable_without_backgrounds(page, nginx_site, page_type):
+    """A councillor's printout (backgrounds off, the browsers' default) keeps every rating, RAG and
+    designation word at 4.5:1 on white paper (WCAG 1.4.3): white text on a dropped background is not."""
+    found = 0
+    for relative in nginx_site.pages(page_type):
+        open_page(page, nginx_site.url(relative))
+        page.emulate_media(media="print")
+        badges = page.evaluate(_BADGE_COLOURS)
+        found += len(badges)
+        faint = [f"{b['text']!r} {b['colour']}" for b in badges if _contrast_on_white(b["colour"]) < 4.5]
+        assert not faint, f"{relative}: printed too faint on white: {faint}"
+    assert found, f"no rating, RAG or designation badge on any {page_type} page"
