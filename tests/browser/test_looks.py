@@ -91,3 +91,26 @@ def test_printed_ratings_and_rag_words_are_readable_without_backgrounds(page, ng
         faint = [f"{b['text']!r} {b['colour']}" for b in badges if _contrast_on_white(b["colour"]) < 4.5]
         assert not faint, f"{relative}: printed too faint on white: {faint}"
     assert found, f"no rating, RAG or designation badge on any {page_type} page"
+
+
+# WCAG 1.4.12's text spacing, as a user's style sheet sets it: added through the CSSOM, which the
+# site's Content-Security-Policy allows where it refuses a <style> element.
+_TEXT_SPACING = """() => {
+  const sheet = document.styleSheets[0];
+  sheet.insertRule("* { line-height: 1.5 !important; letter-spacing: .12em !important; word-spacing: .16em !important; }", sheet.cssRules.length);
+  sheet.insertRule("p { margin-bottom: 2em !important; }", sheet.cssRules.length);
+}"""
+REFLOW = {"width": 320, "height": 256}
+
+
+@pytest.mark.parametrize("page_type", list(PAGE_TYPES))
+def test_no_horizontal_scrolling_at_320px_with_text_spacing(page, nginx_site, page_type):
+    """WCAG 1.4.10 and 1.4.12 together: at 320 CSS px with the text spacing a reader may set, the
+    page never scrolls sideways (a wide data table scrolls inside itself)."""
+    page.set_viewport_size(REFLOW)
+    for relative in nginx_site.pages(page_type):
+        open_page(page, nginx_site.url(relative))
+        _settle(page, page_type)
+        page.evaluate(_TEXT_SPACING)
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= REFLOW["width"], f"{relative}: scrollWidth {width} > {REFLOW['width']} with text spacing"
