@@ -223,3 +223,22 @@ def test_a_councils_own_action_plan_template_may_still_list_updates_one_by_one(t
     page = (root / "output/site/action-plans/dudley-2019-progress/index.html").read_text(encoding="utf-8")
     assert ('<li><span class="small">11 March 2021</span> <span class="rag rag--green">Green</span> '
             "Implementation is under way with the Trust's lead officer.</li>") in page
+
+
+def test_each_pack_link_on_the_meetings_index_names_its_meeting(tmp_path):
+    """WCAG 2.4.4: the row's committee and date are plain cells, not headers, so "Agenda pack (PDF)"
+    alone would name every meeting's pack the same; the link's words (some for screen readers only) say whose.
+    Built with its PDFs: the index links a pack only when the pack is there."""
+    root = copy_site(tmp_path)
+    build(root, pdf=True)
+    page = (root / "output" / "site" / "meetings" / "index.html").read_text(encoding="utf-8")
+    names = {href: " ".join(html.unescape(re.sub(r"<[^>]+>", "", text)).split())
+             for href, text in re.findall(r'<a href="([^"]*-agenda-pack\.pdf)">(.*?)</a>', page)}
+    assert names == {
+        "../meetings/wolverhampton-cabinet-2022-03-16/wolverhampton-cabinet-2022-03-16-agenda-pack.pdf":
+            "Agenda pack: Cabinet, 16 March 2022 (PDF)",
+        "../meetings/dudley-csc-2021-03-17/dudley-csc-2021-03-17-agenda-pack.pdf":
+            "Agenda pack: Children's Services Scrutiny Committee, 17 March 2021 (PDF)",
+        "../meetings/torbay-cyp-osb-2021-03-01/torbay-cyp-osb-2021-03-01-agenda-pack.pdf":
+            "Supplementary pack: Children and Young People's Overview and Scrutiny Board, 1 March 2021 (PDF)",
+    }

@@ -114,3 +114,27 @@ def test_no_horizontal_scrolling_at_320px_with_text_spacing(page, nginx_site, pa
         page.evaluate(_TEXT_SPACING)
         width = page.evaluate("() => document.documentElement.scrollWidth")
         assert width <= REFLOW["width"], f"{relative}: scrollWidth {width} > {REFLOW['width']} with text spacing"
+
+
+# Words for screen readers only, put at the end of every table's first body row, as a link's
+# hidden words ("Agenda pack: Cabinet, 16 March 2022 (PDF)") are in the meetings index.
+_HIDDEN_WORDS_IN_TABLES = """() => { for (const table of document.querySelectorAll("table")) {
+  const cell = table.querySelector("tbody tr:first-child > :last-child");
+  if (!cell) continue;
+  const words = document.createElement("span");
+  words.className = "visually-hidden";
+  words.textContent = ": words a screen reader reads and no one sees, as many as a committee's long name";
+  cell.appendChild(words); } }"""
+
+
+@pytest.mark.parametrize("page_type", list(PAGE_TYPES))
+def test_hidden_words_in_a_scrolling_table_never_widen_the_page_at_320px(page, nginx_site, page_type):
+    """A visually hidden element is positioned absolutely: in a table that scrolls inside itself
+    at 320 px, placed from a containing block outside the table, it widened the page (WCAG 1.4.10)."""
+    page.set_viewport_size(REFLOW)
+    for relative in nginx_site.pages(page_type):
+        open_page(page, nginx_site.url(relative))
+        _settle(page, page_type)
+        page.evaluate(_HIDDEN_WORDS_IN_TABLES)
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= REFLOW["width"], f"{relative}: scrollWidth {width} > {REFLOW['width']} with hidden words"
