@@ -503,3 +503,15 @@ def test_a_paper_whose_default_name_another_records_paper_has_says_so(tmp_path):
     assert (root / "output" / "papers" / "torbay-2021.pdf").is_file()
     assert (f"warning: {root / 'output' / 'papers' / 'torbay-2021.pdf'} is also the name of inspection "
             "torbay-2021's paper: whichever is made last replaces the other (give one of them -o)") in result.stderr
+
+
+def test_a_findings_papers_title_says_which_date_is_not_recorded(papers):
+    """WCAG 2.4.2 (PDF18): the title a reader's window shows describes the paper. Dudley's 2019
+    inspection has no publication date recorded: "inspection findings (not recorded)" read as if
+    the findings were not recorded."""
+    titles = {}
+    for name in ("torbay-2021", "dudley-2019"):
+        with pikepdf.open(papers[name]) as pdf:
+            titles[name] = str(pdf.docinfo.Title)
+    assert titles == {"torbay-2021": "Torbay Youth Offending Team: inspection findings (3 March 2021)",
+                      "dudley-2019": "Dudley Youth Offending Service: inspection findings (publication date not recorded)"}

@@ -42,7 +42,7 @@ from generator.render.paper_fonts import FONT_FAMILY, PaperError, check_fonts
 from generator.render.report_body import number_tables
 from generator.speed.parallel import default_jobs
 from generator.speed.pdf_cache import DocumentCache, layout_digest
-from generator.resolve.corpus import AppendixView, AttachmentView, Corpus, ItemView, MeetingView
+from generator.resolve.corpus import AppendixView, AttachmentView, Corpus, InspectionView, ItemView, MeetingView
 
 STALL_SECONDS = 600.0             # no document finished for this long: a worker is stuck
 PACK_PATH = re.compile(r"^meetings/(?P<mid>[^/]+)/(?:(?P=mid)-agenda-pack|item-(?P<item>\d+)"
@@ -151,6 +151,12 @@ def without_local_links(html: str) -> str:
     return _LINK.sub(lambda m: _LOCAL_HREF.sub("", m.group(0)), html)
 
 
+def findings_title(service_name: str, view: InspectionView) -> str:
+    """A findings paper's title: "(not recorded)" alone would read as if the findings were."""
+    when = view.date_label if view.inspection.published is not None else "publication date not recorded"
+    return f"{service_name}: inspection findings ({when})"
+
+
 class PaperContext:
     """Turns records into documents, with the house style of the council they belong to."""
 
@@ -228,7 +234,7 @@ class PaperContext:
         data = pages.inspection(self.corpus, iid, as_at=day)
         council = data["council"]
         return self._doc(("inspection", iid, day), "inspection", f"the findings paper of {view.path}", view.path,
-                         f"{data['service'].name}: inspection findings ({view.date_label})",
+                         findings_title(data["service"].name, view),
                          {**data, "house_colour": council.colour}, created, council.name)
 
     def action_plan(self, pid: str, day: dt.date | None = None) -> Doc:
