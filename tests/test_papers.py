@@ -515,3 +515,38 @@ def test_a_findings_papers_title_says_which_date_is_not_recorded(papers):
             titles[name] = str(pdf.docinfo.Title)
     assert titles == {"torbay-2021": "Torbay Youth Offending Team: inspection findings (3 March 2021)",
                       "dudley-2019": "Dudley Youth Offending Service: inspection findings (publication date not recorded)"}
+
+
+REPORT_FOR_O = ("---\ncouncil: dudley\ntitle: Inspection outcome\ndate: 2024-01-10\n---\n## Purpose\n\nTo report.\n")
+
+
+@pytest.mark.parametrize("command", [("paper", "report", "r"), ("pack", "m")], ids=["paper", "pack"])
+def test_o_naming_the_report_itself_is_refused_and_the_report_is_kept(tmp_path, make_site, command):
+    """`-o content/reports/r.md` wrote the PDF over the report it was made from (helper-58)."""
+    root = make_site(tmp_path, {"councils/dudley.yaml": "name: Dudley Council\n", "reports/r.md": REPORT_FOR_O,
+                                "meetings/m.yaml": "council: dudley\ncommittee: Scrutiny\ndate: 2024-01-10\n"
+                                                   "items:\n  - {number: 1, title: Outcome, report: r}\n"})
+    report = root / "content/reports/r.md"
+    result = scrutiny(*command, "-o", str(report), "--as-of", AS_OF, root=root)
+    assert result.exit_code == 2, result.output
+    assert "inside content/" in result.output and "nothing was written" in result.output
+    assert report.read_text(encoding="utf-8") == REPORT_FOR_O
+
+
+def test_o_naming_a_file_that_is_not_a_pdf_is_refused_and_the_file_is_kept(tmp_path, make_site):
+    root = make_site(tmp_path, {"councils/dudley.yaml": "name: Dudley Council\n", "reports/r.md": REPORT_FOR_O})
+    notes = tmp_path / "notes.docx"
+    notes.write_bytes(b"PK\x03\x04 the clerk's notes")
+    result = scrutiny("paper", "report", "r", "-o", str(notes), "--as-of", AS_OF, root=root)
+    assert result.exit_code == 2, result.output
+    assert "is not a PDF" in result.output
+    assert notes.read_bytes() == b"PK\x03\x04 the clerk's notes"
+
+
+def test_o_naming_an_earlier_pdf_replaces_it(tmp_path, make_site):
+    root = make_site(tmp_path, {"councils/dudley.yaml": "name: Dudley Council\n", "reports/r.md": REPORT_FOR_O})
+    target = tmp_path / "r.pdf"
+    target.write_bytes(b"%PDF-1.7 an earlier paper")
+    result = scrutiny("paper", "report", "r", "-o", str(target), "--as-of", AS_OF, root=root)
+    assert result.exit_code == 0, result.output
+    assert target.read_bytes().startswith(b"%PDF-") and b"an earlier paper" not in target.read_bytes()

@@ -23,8 +23,9 @@ from generator.load.files import inside
 from generator.problems import OutputError, did_you_mean
 from generator.write import output_error
 from generator.write.manifest import manifest_path
-from generator.write.targets import (folders_holding, is_publish_destination, kept_beside_a_site, live_folder_holding,
-                                     published_papers_folder_holding, real_path)
+from generator.write.targets import (file_a_paper_would_replace, folders_holding, is_publish_destination,
+                                     kept_beside_a_site, live_folder_holding, published_papers_folder_holding,
+                                     real_path)
 
 PAPER_KINDS = {"report": ("reports", "report"), "inspection": ("inspections", "inspection"),
                "action-plan": ("action-plans", "action plan")}
@@ -84,6 +85,14 @@ def _refuse_live_site(root: Path, target: Path, preview: str | None) -> None:
         why = preview or "only a build writes there (it makes this paper)"
         raise click.UsageError(f"{target} is inside {live}, {where}, and {why}; leave out -o (it goes to "
                                f"{_papers_folder(root, preview).relative_to(root)}) or give another folder")
+
+
+def _refuse_to_replace(root: Path, output: Path | None) -> None:
+    """-o names where the PDF goes; it never replaces a record, a template or any file that is not a PDF."""
+    why = output is not None and _asked(output, lambda: file_a_paper_would_replace(output, root))
+    if why:
+        raise click.BadParameter(f"{why}; nothing was written (give a new file name ending .pdf, or leave out -o)",
+                                 param_hint="-o/--output")
 
 
 def _asked(target: Path, question: Callable[[], Path | None]) -> Path | None:
@@ -269,6 +278,7 @@ def register(cli: click.Group) -> None:
         if preview:
             members_folder = members_folder / "preview"
         target = output or (members_folder if members else _papers_folder(root, preview)) / name
+        _refuse_to_replace(root, output)
         if why := _withheld_reason(plan, "meeting", meeting):
             _refuse_not_public(root, name, output, why, public=not members,
                                public_now=_public_now(checked, as_of, f"meetings/{meeting}/{meeting}-agenda-pack.pdf"))
@@ -349,6 +359,7 @@ def register(cli: click.Group) -> None:
         preview = _preview_reason(as_of, drafts, issued, plan.now.date())
         name = f"{record_id}.pdf"
         target = output or _papers_folder(root, preview) / name
+        _refuse_to_replace(root, output)
         planned = plan.by_path().get(f"{folder}/{record_id}/{record_id}.pdf")
         if (why := _withheld_reason(plan, corpus_kind, record_id)) or planned is None:
             _refuse_not_public(root, name, output, why or f"{records[record_id].path}: not public",

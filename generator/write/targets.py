@@ -107,6 +107,25 @@ def whole_site_holding(target: Path, root: Path) -> Path | None:
     return None
 
 
+def file_a_paper_would_replace(target: Path, root: Path) -> str | None:
+    """Why a paper may not be written at `target` (-o), or None. A paper replaces only a PDF:
+    never a record or template of the site (`-o content/reports/x.md` would destroy the report
+    it is made from) nor another file the user keeps there."""
+    real = real_path(target)
+    for own in ("content", "templates"):
+        folder = real_path(root / own)
+        if real == folder or folder in real.parents:
+            return f"{target} is inside {own}/, which holds the site's own files"
+    try:
+        with open(real, "rb") as existing:
+            start = existing.read(5)
+    except (FileNotFoundError, NotADirectoryError):      # a new file; a bad folder is the write's error
+        return None
+    except OSError as exc:
+        return f"{target} cannot be read to see what it is ({exc.strerror or exc})"
+    return None if start == b"%PDF-" else f"{target} already exists and is not a PDF, which a paper would replace"
+
+
 def _output_folders(root: Path, names: tuple[str, ...]) -> set[Path]:
     """output/NAME for each name, where it is a folder of output/ itself (not a link elsewhere)."""
     output = real_path(root / "output")
