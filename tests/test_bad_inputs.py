@@ -695,3 +695,16 @@ def test_a_report_citing_an_appendix_its_meeting_gives_with_an_error_has_no_warn
                                               "reports/outcome.md": report}), AS_OF)
     assert [(p.line, p.field) for p in checked.errors] == [(10, "items.0.appendices.1.title")]
     assert [p for p in checked.problems if p.path == "content/reports/outcome.md"] == []
+
+
+@pytest.mark.parametrize("line", ["[[ratings-table: base-2021]]", "[[ratings-table inspection=base-2021]]",
+                                  "[[recommendations (1-2)]]", "[[indicator-table, first_time_entrants]]"])
+def test_a_block_with_more_after_its_name_is_an_error_at_its_line(tmp_path, make_site, line):
+    """Neither a block nor like one to the check, such a line was printed, brackets and all, in
+    the paper (helper-58)."""
+    report = "---\ncouncil: torbay\ntitle: Inspection outcome\ndate: 2021-03-01\ninspection: base-2021\n---\n" \
+             f"## Purpose\n\n{line}\n"
+    checked = check_site(make_site(tmp_path, {**BASE_FILES, "reports/outcome.md": report}), AS_OF)
+    assert [(p.path, p.line, p.column, p.field) for p in checked.errors] == [
+        ("content/reports/outcome.md", 9, 1, "body")]
+    assert "takes nothing more than an indicator's name" in checked.errors[0].hint

@@ -75,6 +75,9 @@ _PLACEHOLDER = ("no block has that name: if it marks something still to write, w
 # blocks on one line) is not one either; in a code span (`` `[[ratings-table]]` ``) it is text.
 _CODE_SPAN = re.compile(r"(`+).*?\1")
 _BLOCK_IN_TEXT = re.compile(r"\[\[\s*([a-z-]+)(?:\s+[a-z_]+)?\s*\]\]")
+# A block's name with more after it than an indicator's name (`[[ratings-table: torbay-2021]]`,
+# `[[ratings-table inspection=x]]`, `[[indicator-table, custody_rate]]`): not a block either.
+_BLOCK_WITH_MORE = re.compile(r"^\[\[\s*([a-z-]+)(?![a-z-])[^\[\]]*\]\]$")
 
 
 def broken_blocks(body: str) -> list[tuple[int, str, str]]:
@@ -104,6 +107,10 @@ def _not_a_block(text: str) -> str | None:
         named = [found.group(1) for found in _BLOCK_IN_TEXT.finditer(_CODE_SPAN.sub("", text))]
         if any(name in BLOCKS for name in named):
             return "a block stands alone on its line, with nothing before or after it; " + _AS_A_BLOCK
+        more = _BLOCK_WITH_MORE.match(text)
+        if more and more.group(1) in BLOCKS:
+            return (f"[[{more.group(1)}]] draws from the report's '{BLOCKS[more.group(1)]}:' and takes nothing "
+                    "more than an indicator's name after a space; " + _AS_A_BLOCK)
         return None
     dash = _DASH.search(text)
     if dash is None:
