@@ -708,3 +708,27 @@ def test_a_block_with_more_after_its_name_is_an_error_at_its_line(tmp_path, make
     assert [(p.path, p.line, p.column, p.field) for p in checked.errors] == [
         ("content/reports/outcome.md", 9, 1, "body")]
     assert "takes nothing more than an indicator's name" in checked.errors[0].hint
+
+
+@pytest.mark.parametrize("text, line, column", [
+    ("service: torbay-yot\nstatus:\u00a0published\noverall: {rating: Good}\n", 2, 8),        # after a key's ':'
+    ("service: torbay-yot\nlead_inspector:\u00a0Maria Jerram\nstatus: draft\n", 2, 16),
+    ("domains:\n  \"1\":\n\u00a0   summary: Fine\n  \"2\":\n    summary: Weak\nstatus: draft\n", 3, 1),   # indenting
+])
+def test_a_non_breaking_space_where_yaml_needs_a_space_is_named_where_it_is(text, line, column):
+    """Pasted from Word, it was reported a line (or twenty) later as 'a line without key: value'
+    (helper-58)."""
+    _, _, [problem] = parse_yaml(text, "content/inspections/x.yaml")
+    assert (problem.line, problem.column) == (line, column)
+    assert "non-breaking space" in problem.message and "type a space" in problem.hint
+
+
+def test_a_non_breaking_space_inside_a_value_is_text():
+    data, _, problems = parse_yaml("lead_inspector: Maria\u00a0Jerram\nnote: Score:\u00a016\n", "x.yaml")
+    assert problems == [] and data == {"lead_inspector": "Maria\u00a0Jerram", "note": "Score:\u00a016"}
+
+
+def test_text_in_curly_quotes_with_a_colon_is_told_to_use_straight_quotes():
+    _, _, [problem] = parse_yaml("title: \u2018Review: youth justice\u2019\n", "x.yaml")
+    assert (problem.line, problem.column) == (1, 15)
+    assert "straight quotes" in problem.hint

@@ -341,6 +341,26 @@ def _unclosed(exc: yaml.MarkedYAMLError, text: str) -> "tuple[yaml.Mark, str, st
     return None
 
 
+# A space that is not one to YAML (pasted from Word, Outlook or a web page) where YAML needs one:
+# in a line's indentation, or after a key's ':' or a list's '-'. The parser notices lines later.
+_HARD_SPACES = "\u00a0\u2007\u202f"
+_HARD_SPACE_IN_SYNTAX = re.compile(rf"^[ {_HARD_SPACES}]*[{_HARD_SPACES}]|^ *(?:- +)?[\w\"'.-]+:[{_HARD_SPACES}]"
+                                   rf"|^ *-[{_HARD_SPACES}]", re.M)
+_CURLY_QUOTES = "\u2018\u2019\u201c\u201d"
+
+
+def _hard_space_before(text: str, line: int) -> "tuple[int, int] | None":
+    """(line, column), 0-based, of the last hard space in YAML's syntax on or before `line`."""
+    found = None
+    for match in _HARD_SPACE_IN_SYNTAX.finditer(text):
+        at = match.start() + next(i for i, c in enumerate(match.group()) if c in _HARD_SPACES)
+        at_line = text.count("\n", 0, at)
+        if at_line > line:
+            break
+        found = (at_line, at - (text.rfind("\n", 0, at) + 1))
+    return found
+
+
 def _syntax_problem(path: str, exc: yaml.MarkedYAMLError, line_offset: int, text: str = "") -> Problem:
     unclosed = _unclosed(exc, text)
     if unclosed:
@@ -348,6 +368,11 @@ def _syntax_problem(path: str, exc: yaml.MarkedYAMLError, line_offset: int, text
         return Problem(path, mark.line + 1 + line_offset, mark.column + 1, Severity.ERROR, "",
                        f"YAML syntax: {problem}", hint)
     mark = exc.problem_mark or exc.context_mark
+    hard = _hard_space_before(text, mark.line) if mark else None
+    if hard:
+        return Problem(path, hard[0] + 1 + line_offset, hard[1] + 1, Severity.ERROR, "",
+                       "YAML syntax: a non-breaking space where YAML needs an ordinary space",
+                       "it often comes from pasting out of Word, Outlook or a web page: delete it and type a space")
     at_tab = bool(mark) and 0 <= mark.index < len(text) and text[mark.index] == "\t"
     line = (mark.line + 1 + line_offset) if mark else 1
     column = (mark.column + 1) if mark else 1
@@ -359,6 +384,9 @@ def _syntax_problem(path: str, exc: yaml.MarkedYAMLError, line_offset: int, text
     elif "mapping values are not allowed" in problem:
         problem = "a ':' where a value was expected"
         hint = "put text containing ': ' in quotes, or check the indentation of this line"
+        if mark and any(quote in text.split("\n")[mark.line] for quote in _CURLY_QUOTES):
+            hint = ("the quotes on this line are curly ones (\u2018 \u2019 \u201c \u201d, as Word types them), which "
+                    "YAML reads as text: put the text in straight quotes ' or \"")
     elif "could not find expected ':'" in problem:
         problem = "a line without 'key: value'"
         hint = "check the indentation and that every key is followed by ':'"
