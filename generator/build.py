@@ -65,7 +65,8 @@ def check_site(root: Path, as_of: dt.date, memo: BuildMemo | None = None, files:
 
 
 def _check(files: SiteFiles, as_of: dt.date, memo: BuildMemo | None, cache: bool) -> Checked:
-    parsed = ParsedCache(cache_folder(files.root, "parsed")) if cache else None
+    # No content/, no site: a mistyped -C (or a check in the home folder) makes no .cache/ there.
+    parsed = ParsedCache(cache_folder(files.root, "parsed")) if cache and (files.root / "content").is_dir() else None
     validator = Validator(memo.check if memo else None)
     digests: dict[str, str] = {}
 

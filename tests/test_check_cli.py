@@ -109,6 +109,13 @@ def test_check_exits_1_where_there_is_no_content_folder(tmp_path, run_cli):
     assert (result.exit_code, "there is no content/ folder here" in result.output) == (1, True)
 
 
+def test_check_where_there_is_no_content_folder_writes_nothing_there(tmp_path, run_cli):
+    """A mistyped -C (or a check run in the home folder) made DIR/.cache/parsed/ (helper-58)."""
+    assert run_cli("check", root=tmp_path / "typo").exit_code == 1
+    assert run_cli("check", root=tmp_path).exit_code == 1
+    assert list(tmp_path.iterdir()) == []
+
+
 # --- JSON
 
 def test_check_json_is_json_with_the_same_problems_as_the_pipeline(with_error, run_cli):
