@@ -116,6 +116,13 @@ def test_check_where_there_is_no_content_folder_writes_nothing_there(tmp_path, r
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_build_where_there_is_no_content_folder_makes_nothing_there(tmp_path, run_cli):
+    """A mistyped -C made DIR/output/.lock, the build's lock taken before its check (helper-58)."""
+    result = run_cli("build", "--no-pdf", "--no-search", root=tmp_path / "typo")
+    assert (result.exit_code, "there is no content/ folder here" in result.stderr) == (1, True)
+    assert list(tmp_path.iterdir()) == []
+
+
 # --- JSON
 
 def test_check_json_is_json_with_the_same_problems_as_the_pipeline(with_error, run_cli):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -190,6 +191,12 @@ def register(cli: click.Group) -> None:
 
         def waiting(holder: str) -> None:
             click.echo(f"waiting for another build of {target.parent} ({holder}) to finish", err=True)
+
+        if not os.path.lexists(root / "content"):
+            # A mistyped -C: no site, so no output/ (its lock) is made there either; as `check` says it.
+            click.echo("content: error: there is no content/ folder here (run from the site's folder, or give it "
+                       "with -C DIR)", err=True)
+            sys.exit(1)
 
         try:
             with locked(target, root, waiting) as live:
