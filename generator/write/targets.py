@@ -119,10 +119,10 @@ def file_a_paper_would_replace(target: Path, root: Path) -> str | None:
     try:
         with open(real, "rb") as existing:
             start = existing.read(5)
-    except (FileNotFoundError, NotADirectoryError):      # a new file; a bad folder is the write's error
-        return None
-    except OSError as exc:
+    except PermissionError as exc:                       # a file there, which it cannot tell is a PDF
         return f"{target} cannot be read to see what it is ({exc.strerror or exc})"
+    except OSError:           # a new file; a path the system refuses (a loop, too long) is the write's error
+        return None
     return None if start == b"%PDF-" else f"{target} already exists and is not a PDF, which a paper would replace"
 
 
