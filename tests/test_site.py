@@ -94,6 +94,25 @@ def test_every_rating_is_written_as_a_word_not_colour_alone(site):
             assert text in words, (page, match.group(0))
 
 
+def test_a_latest_inspection_without_a_publication_date_says_which_date_is_not_recorded(site):
+    """WCAG 1.3.1: the standards page's row header and the services list's rating cell are read
+    as one phrase, so "Dudley YOS not recorded" and "Requires improvement not recorded" would say
+    the service or the rating is not recorded; Dudley's and Sandwell's records give no publication date."""
+    def words(fragment: str) -> str:
+        return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+
+    standards = (site / "standards/index.html").read_text(encoding="utf-8")
+    headers = [words(h) for h in re.findall(r'<th scope="row"><a href="\.\./inspections/.*?</th>', standards)]
+    assert headers == ["Derby YJS September 2025", "Wolverhampton YOT 8 February 2022",
+                       "Dudley YOS publication date not recorded", "Sandwell YOS publication date not recorded",
+                       "Torbay YOT 3 March 2021"]
+    services = (site / "services/index.html").read_text(encoding="utf-8")
+    latest = [words(cell) for cell in re.findall(r'<td><a href="\.\./inspections/.*?</td>', services)]
+    assert "Requires improvement publication date not recorded" in latest
+    assert "Good publication date not recorded" in latest
+    assert not any(cell.endswith(" not recorded") and "publication date" not in cell for cell in latest)
+
+
 def test_ratings_csv_has_one_row_per_inspection_and_standard(site):
     rows = list(csv.DictReader(io.StringIO((site / "data/ratings.csv").read_text(encoding="utf-8-sig"))))
     sandwell = [r for r in rows if r["inspection"] == "sandwell-2018"]
