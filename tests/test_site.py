@@ -261,3 +261,23 @@ def test_each_pack_link_on_the_meetings_index_names_its_meeting(tmp_path):
         "../meetings/torbay-cyp-osb-2021-03-01/torbay-cyp-osb-2021-03-01-agenda-pack.pdf":
             "Supplementary pack: Children and Young People's Overview and Scrutiny Board, 1 March 2021 (PDF)",
     }
+
+
+def test_each_pdf_link_on_a_meeting_page_names_its_item_and_appendix(tmp_path):
+    """WCAG 2.4.4 and 2.5.3: a meeting page's report and appendix links all read "PDF", so a screen
+    reader's list of links held three alike on Torbay's page; each link's words (after the "PDF" it
+    shows, some for screen readers only) say which paper it is. Built with its PDFs: a page links them only then."""
+    root = copy_site(tmp_path)
+    build(root, pdf=True)
+    names = {}
+    for meeting in ("torbay-cyp-osb-2021-03-01", "wolverhampton-cabinet-2022-03-16"):
+        page = (root / "output" / "site" / "meetings" / meeting / "index.html").read_text(encoding="utf-8")
+        names.update({href.rsplit("/", 1)[1]: " ".join(html.unescape(re.sub(r"<[^>]+>", "", text)).split())
+                      for href, text in re.findall(r'<a href="([^"]*/item-[^"]*\.pdf)">(.*?)</a>', page)})
+    assert names == {
+        "item-9-appendix-1.pdf": "PDF of appendix 1 to item 9",
+        "item-9-appendix-2.pdf": "PDF of appendix 2 to item 9",
+        "item-9-appendix-3.pdf": "PDF of appendix 3 to item 9",
+        "item-4.pdf": "PDF of the report for item 4",
+        "item-4-appendix-1.pdf": "PDF of appendix 1 to item 4",
+    }
