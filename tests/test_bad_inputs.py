@@ -202,6 +202,10 @@ TABLE = [
         "the image 'http://example.com/chart.png' is outside the site", "copy the image into content/attachments/"),
     Bad("reports/no-front-matter.md", 1, 1, "## Purpose", "",
         "a report starts with front matter", "begin the file with a line '---'"),
+    # No line '---' ends the front matter: the body was read as YAML, an error at line 8 with
+    # nothing about the fence (helper-61).
+    Bad("reports/front-matter-not-closed.md", 1, 1, "---", "",
+        "the front matter that starts here is not closed", "end the front matter with a line '---'"),
     Bad("reports/key-decision-maybe.md", 5, 15, "maybe", "key_decision",
         "expected true or false, got 'maybe'", "write true or false"),
     # content-format.md: "yes, no, on, off are plain words (YAML 1.2 rules)"; pydantic took

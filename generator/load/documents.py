@@ -124,8 +124,9 @@ class LoadResult:
         return tuple(d for d in self.documents if d.kind == kind)
 
 
-def split_front_matter(text: str) -> tuple[str | None, str, int]:
-    """Split '---\\nYAML\\n---\\nbody' into (yaml, body, body's first line). Lines end at '\\n'
+def split_front_matter(text: str) -> tuple[str | None, str | None, int]:
+    """Split '---\\nYAML\\n---\\nbody' into (yaml, body, body's first line); the body is None
+    when no fence closes the front matter. Lines end at '\\n'
     only, as grep, git and an editor show them: `splitlines` would also end one at U+2028
     and its kin, so a fence hidden after one on a comment line would end the YAML early."""
     if "\n" not in text:
@@ -137,7 +138,7 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
     for index in range(1, len(lines)):
         if lines[index].rstrip("\r\n") in ("---", "..."):
             return "".join(lines[1:index]), "".join(lines[index + 1:]), index + 2
-    return "".join(lines[1:]), "", len(lines) + 1
+    return "".join(lines[1:]), None, len(lines) + 1
 
 
 def _document_id(file: Path, kind: str) -> str:
@@ -162,6 +163,11 @@ def parse_document(raw: bytes, digest: str, file: Path, kind: str, shown: str
     doc_id = _document_id(file, kind)
     if file.suffix == ".md":
         front, body, body_line = split_front_matter(text)
+        if front is not None and body is None:
+            # Read as YAML, the text below it would be an error at a line of the body, saying nothing of the fence.
+            return Document(kind, doc_id, shown, None, SourceMap.empty(), digest, "", body_line), [
+                Problem(shown, 1, 1, Severity.ERROR, "", "the front matter that starts here is not closed",
+                        "end the front matter with a line '---' after its last field, before the text")]
         data, source, problems = _parse(front, file, shown, line_offset=1) if front else (
             None, SourceMap.empty(), [])
         if front is None and kind == "report":
