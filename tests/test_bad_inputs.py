@@ -727,6 +727,22 @@ def test_a_non_breaking_space_where_yaml_needs_a_space_is_named_where_it_is(text
     assert "non-breaking space" in problem.message and "type a space" in problem.hint
 
 
+def test_a_non_breaking_space_in_a_block_of_text_is_not_blamed_for_a_later_error():
+    """'Note:\u00a0' in an introduction is text (the file is valid with it): the ':' two lines on
+    is the error, at its own line and column."""
+    text = "introduction: |\n  Note:\u00a0the report.\nstandards:\n  \"1.2\": Good: yes\n"
+    _, _, [problem] = parse_yaml(text, "content/inspections/x.yaml")
+    assert (problem.line, problem.column) == (4, 14)
+    assert "non-breaking" not in problem.message
+
+
+def test_the_non_breaking_space_that_breaks_the_yaml_is_named_not_one_in_text_after_it():
+    text = "service: x\nlead_inspector:\u00a0Maria Jerram\nintroduction: |\n  Note:\u00a0the report.\nstatus: draft\n"
+    _, _, [problem] = parse_yaml(text, "content/inspections/x.yaml")
+    assert (problem.line, problem.column) == (2, 16)
+    assert "non-breaking space" in problem.message
+
+
 def test_a_non_breaking_space_inside_a_value_is_text():
     data, _, problems = parse_yaml("lead_inspector: Maria\u00a0Jerram\nnote: Score:\u00a016\n", "x.yaml")
     assert problems == [] and data == {"lead_inspector": "Maria\u00a0Jerram", "note": "Score:\u00a016"}

@@ -349,16 +349,40 @@ _HARD_SPACE_IN_SYNTAX = re.compile(rf"^[ {_HARD_SPACES}]*[{_HARD_SPACES}]|^ *(?:
 _CURLY_QUOTES = "\u2018\u2019\u201c\u201d"
 
 
-def _hard_space_before(text: str, line: int) -> "tuple[int, int] | None":
-    """(line, column), 0-based, of the last hard space in YAML's syntax on or before `line`."""
-    found = None
+# How many of them, nearest the error first, are tried in its place (each a parse of the text).
+_HARD_SPACES_TRIED = 20
+
+
+def _hard_space_before(text: str, exc: yaml.MarkedYAMLError) -> "tuple[int, int] | None":
+    """(line, column), 0-based, of the hard space in YAML's syntax on or before the error's line
+    that caused it: the nearest whose mending to a space moves or ends the error (one in a block
+    of text, 'Note:\u00a0...', is text, and no cause of an error after it)."""
+    mark = exc.problem_mark or exc.context_mark
+    if mark is None:
+        return None
+    found = []
     for match in _HARD_SPACE_IN_SYNTAX.finditer(text):
         at = match.start() + next(i for i, c in enumerate(match.group()) if c in _HARD_SPACES)
-        at_line = text.count("\n", 0, at)
-        if at_line > line:
+        if text.count("\n", 0, at) > mark.line:
             break
-        found = (at_line, at - (text.rfind("\n", 0, at) + 1))
-    return found
+        found.append(at)
+    for at in reversed(found[-_HARD_SPACES_TRIED:]):
+        if _parse_error(text[:at] + " " + text[at + 1:]) != (exc.problem, mark.index):
+            return text.count("\n", 0, at), at - (text.rfind("\n", 0, at) + 1)
+    return None
+
+
+def _parse_error(text: str) -> "tuple[str | None, int | None] | None":
+    """The problem YAML's parser finds in `text` and where (its index), or None."""
+    try:
+        for _ in yaml.parse(text, Loader=_LOADER):
+            pass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        return exc.problem, mark.index if mark else None
+    except yaml.YAMLError:
+        return "", None
+    return None
 
 
 def _syntax_problem(path: str, exc: yaml.MarkedYAMLError, line_offset: int, text: str = "") -> Problem:
@@ -368,7 +392,7 @@ def _syntax_problem(path: str, exc: yaml.MarkedYAMLError, line_offset: int, text
         return Problem(path, mark.line + 1 + line_offset, mark.column + 1, Severity.ERROR, "",
                        f"YAML syntax: {problem}", hint)
     mark = exc.problem_mark or exc.context_mark
-    hard = _hard_space_before(text, mark.line) if mark else None
+    hard = _hard_space_before(text, exc)
     if hard:
         return Problem(path, hard[0] + 1 + line_offset, hard[1] + 1, Severity.ERROR, "",
                        "YAML syntax: a non-breaking space where YAML needs an ordinary space",
