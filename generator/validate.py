@@ -305,6 +305,25 @@ PUBLICATION_FIELDS = frozenset({"status", "embargo_until", "exempt", "part", "to
 RECORDS_OF_A_REPORT = frozenset({"inspection", "action_plan", "indicators"})
 
 
+# What other records are checked against, so never left out of a salvaged copy: left out, they
+# would give the records naming them false errors (a framework's kind of inspection that rates
+# nothing, an inspection's recommendations renumbered, a Welsh council's meetings read as in
+# England). A record that cannot keep them is not checked against the others at all.
+CHECKED_AGAINST: Mapping[str, AbstractSet[str] | None] = MappingProxyType({
+    "framework": None,                                  # all of it: its standards, kinds and ratings
+    "inspection": frozenset({"recommendations"}),       # numbered across their groups
+    "council": frozenset({"nation", "clear_days", "changes"}),   # its meetings' paragraphs and issue days
+})
+
+
+def _checked_against(kind: str, path: tuple) -> bool:
+    """Is the value at `path` of a `kind` record one the other records are checked against?"""
+    if kind not in CHECKED_AGAINST:
+        return False
+    fields = CHECKED_AGAINST[kind]
+    return fields is None or path[0] in fields
+
+
 # A value refused can leave what held it incomplete (an appendix's part without its only source):
 # each round drops what the last left invalid, up to the record itself.
 SALVAGE_ROUNDS = 5
@@ -343,7 +362,7 @@ def _refused_paths(data: dict, error: ValidationError, kind: str) -> set[tuple] 
         # `list` read records with errors too.
         if not path or PUBLICATION_FIELDS & set(item["loc"]) or _decides_publication(value):
             return None
-        if kind == "report" and path[0] in RECORDS_OF_A_REPORT:
+        if kind == "report" and path[0] in RECORDS_OF_A_REPORT or _checked_against(kind, path):
             return None
         refused.add(path)
     return refused

@@ -425,6 +425,69 @@ def test_an_exempt_item_left_incomplete_by_a_refused_value_is_not_left_out(tmp_p
     assert "cyp-2021-03-01" not in checked.corpus.meetings
 
 
+def test_an_inspection_whose_recommendations_have_errors_gives_the_plans_answering_them_no_false_error(
+        tmp_path, make_site):
+    # Left out, the first group's one recommendation would make the second group's the first:
+    # a plan answering recommendation 2 was told base-2021 has no recommendation 2.
+    inspection = BASE_FILES["inspections/base-2021.yaml"].replace(
+        "      - make sure Board members understand the needs of children known to the YOT",
+        "      - [make sure Board members understand the needs of children known to the YOT]")   # line 8
+    plan = """\
+inspection: base-2021
+title: Improvement plan
+actions:
+  - id: A1
+    action: Assess every child given an out-of-court disposal
+    recommendations: [2]
+"""
+    checked = check_site(make_site(tmp_path, {"inspections/base-2021.yaml": inspection,
+                                              "action-plans/base-2021-plan.yaml": plan}), AS_OF)
+    assert [(p.path, p.line, p.field) for p in checked.errors] == [
+        ("content/inspections/base-2021.yaml", 8, "recommendations.0.items.0")]
+
+
+FRAMEWORK_2025 = (Path(__file__).parent.parent / "generator" / "frameworks" / "hmip-youth-2025.yaml").read_text()
+INSPECTION_2025 = """\
+service: torbay-yot
+framework: hmip-youth-2025
+inspection_type: children-and-victims
+fieldwork: {from: 2025-06}
+published: 2025-09
+standards: {C1.1: Good, C1.2: Good, C1.3: Good, V1: Good}
+"""
+
+
+@pytest.mark.parametrize("plain, written, fault", [
+    ("rates: [C1.1, C1.2, C1.3, V1]", "rates: [[C1.1], [C1.2], [C1.3], [V1]]", "inspection_types.0.rates.0"),
+    ("name: Leadership and governance,", "name: [Leadership and governance],", "domains.0.standards.0.name"),
+])
+def test_a_framework_with_errors_gives_the_inspections_under_it_no_false_errors(tmp_path, make_site, plain, written,
+                                                                                 fault):
+    # Left out, the refused values emptied a kind of inspection ('C1.1' is not rated ... (it rates )),
+    # or took a standard and then the kind rating it ('the framework has one kind of inspection').
+    assert FRAMEWORK_2025.count(plain) == 1
+    files = {"frameworks/hmip-youth-2025.yaml": FRAMEWORK_2025.replace(plain, written),
+             "inspections/torbay-2025.yaml": INSPECTION_2025}
+    checked = check_site(make_site(tmp_path, files), AS_OF)
+    assert [p.path for p in checked.errors] == ["content/frameworks/hmip-youth-2025.yaml"] * len(checked.errors)
+    assert checked.errors[0].field == fault
+
+
+def test_a_council_whose_nation_has_an_error_gives_its_meetings_no_english_paragraphs(tmp_path, make_site):
+    # Left out, the nation read as England's: a Welsh council's paragraph 14 was 'not a Schedule 12A
+    # paragraph for a council in England (use 1 to 7)'.
+    meeting = CYP_MEETING + """\
+  - number: 1
+    title: Youth Offending Team inspection
+    appendices:
+      - {title: Peer review, inspection: base-2021, exempt: 14}
+"""
+    files = {**BASE_FILES, "councils/torbay.yaml": "name: Torbay Council\nnation: walse\n",
+             "meetings/cyp-2021-03-01.yaml": meeting}
+    checked = check_site(make_site(tmp_path, files), AS_OF)
+    assert [(p.path, p.line, p.field) for p in checked.errors] == [("content/councils/torbay.yaml", 2, "nation")]
+
+
 def test_an_agenda_item_with_errors_is_not_left_out_when_it_says_what_is_exempt(tmp_path, make_site):
     # Left out, a Part 2 item would no longer hold back what it gives: the meeting is not checked
     # against the others at all (its missing report waits for the next check), and has no record.

@@ -540,7 +540,8 @@ def _meetings(check: _Checker, records: Records) -> tuple[dict[str, MeetingView]
         if may_have_targets(meeting.note):
             check.problems += check_markdown_targets(meeting.note, rec.path, partial(_line_of, rec, ("note",)),
                                                      "note", attachment_paths)
-        nation = records.of("council")[meeting.council].model.nation if council_ok else Nation.ENGLAND
+        # A council unknown or with errors (a nation refused): its law, the paragraphs it allows, waits for it.
+        nation = records.of("council")[meeting.council].model.nation if council_ok else None
         numbers: dict[int, int] = {}
         items = []
         for i_index, item in enumerate(meeting.items):
@@ -597,15 +598,16 @@ def _one_meeting(first, second) -> bool:
             and "supplementary" in (first.pack.value, second.pack.value))
 
 
-def _check_paragraph(check: _Checker, rec: Record, field: tuple, paragraph: int | None, nation: Nation) -> None:
-    if paragraph is not None and paragraph not in EXEMPT_PARAGRAPHS[nation]:
+def _check_paragraph(check: _Checker, rec: Record, field: tuple, paragraph: int | None, nation: Nation | None
+                     ) -> None:
+    if paragraph is not None and nation is not None and paragraph not in EXEMPT_PARAGRAPHS[nation]:
         allowed = EXEMPT_PARAGRAPHS[nation]
         check.at(rec, field, Severity.ERROR,
                  f"{paragraph} is not a Schedule 12A paragraph for a council in {nation.value.title()}",
                  f"use {allowed.start} to {allowed.stop - 1}")
 
 
-def _part_two(check: _Checker, rec: Record, i_index: int, item, nation: Nation) -> int | None:
+def _part_two(check: _Checker, rec: Record, i_index: int, item, nation: Nation | None) -> int | None:
     """A Part 2 item's paragraph: every paper of it is exempt. Its papers are appendices (each
     shown in the public pack as a notice) and minutes (in the members' pack alone): a report
     record would be published."""
@@ -686,7 +688,7 @@ def _open_paper_of(opened: set[tuple[str, str]], by_bytes: Mapping[str, str], at
     return by_bytes.get(found.digest) if found is not None else None
 
 
-def _appendices(check: _Checker, rec: Record, i_index: int, item, nation: Nation,
+def _appendices(check: _Checker, rec: Record, i_index: int, item, nation: Nation | None,
                 exempt: int | None, opened: set[tuple[str, str]],
                 published_as: Callable[[str], str | None]) -> tuple[AppendixView, ...]:
     """An agenda item's appendices, their exemption paragraphs and parts checked. `exempt`:
