@@ -143,6 +143,16 @@ def test_clear_days_changed_after_a_pack_was_issued_leave_its_issue_day(change, 
     assert pack_issue_date(meeting, council) == issued
 
 
+def test_a_meeting_in_the_calendars_first_weeks_has_an_issue_day_not_a_crash():
+    # A slip for 2021 (0001-01-20): sixty clear days before it are before the calendar begins,
+    # and check, list and build raised OverflowError. Counted from 1 January: five clear days
+    # are in force to 9 January, when ten are left; on the 10th sixty are, and nine are left.
+    council = Council.model_validate({"name": "Dudley Metropolitan Borough Council",
+                                      "changes": [{"from": "0001-01-10", "clear_days": 60}]})
+    meeting = Meeting(council="dudley", committee="Scrutiny", date="0001-01-20", items=[{"number": 1, "title": "A"}])
+    assert pack_issue_date(meeting, council) == dt.date(1, 1, 10)
+
+
 @pytest.mark.pdf
 def test_more_clear_days_from_after_a_packs_issue_leave_the_pack_the_same_bytes(monkeypatch, tmp_path):
     """Dudley's pack for 17 March 2021 is as at Thursday 11 March, the day its progress updates

@@ -27,8 +27,9 @@ def clear_days(council: Council | None) -> int:
 
 
 def issue_date(meeting: Meeting, days: int) -> dt.date:
-    """The day a meeting's papers are issued: `days` clear days before it, unless it says."""
-    return meeting.issued or meeting.date - dt.timedelta(days=days + 1)
+    """The day a meeting's papers are issued: `days` clear days before it, unless it says. Never
+    before the calendar's first day: a meeting in year 1's first weeks (a slip) is not a crash."""
+    return meeting.issued or meeting.date - dt.timedelta(days=min(days + 1, (meeting.date - dt.date.min).days))
 
 
 def pack_issue_date(meeting: Meeting, council: Council | None) -> dt.date:
