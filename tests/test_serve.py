@@ -212,8 +212,10 @@ def test_when_the_first_build_fails_every_page_explains_why(served):
 def test_a_drafts_preview_left_in_its_folder_is_not_served_when_the_first_build_fails(tmp_path, make_site, run_cli):
     """`serve --drafts` then `serve` with a content error: the drafts preview is not "the last good build"."""
     root = make_site(tmp_path, {"inspections/torbay-2021.yaml": INSPECTION + "status: draft\n"})
-    preview = run_cli("build", "-q", "--drafts", "--no-pdf", "-o", str(root / "output/serve"), root=root)
+    # Where `serve --drafts` built before it had output/serve-preview (a drafts build goes there no more).
+    preview = run_cli("build", "-q", "--drafts", "--no-pdf", "-o", str(root / "output/preview"), root=root)
     assert preview.exit_code == 0, preview.output
+    (root / "output/preview").rename(root / "output/serve")
     assert "Maria Jerram" in (root / "output/serve/inspections/torbay-2021/index.html").read_text()
     (root / "content/councils/broken.yaml").write_text("name: [unclosed\n", encoding="utf-8")
     server = Server(root)
@@ -241,6 +243,38 @@ def test_a_plain_serve_beside_a_drafts_serve_never_shows_the_drafts(tmp_path, ma
             assert drafts.stop() == 0
     finally:
         assert public.stop() == 0
+
+
+@pytest.mark.parametrize("command", [
+    ("build", "-q", "--drafts", "--no-pdf", "-o", "output/serve"),
+    ("build", "-q", "--as-of", "2099-01-01", "--no-pdf", "-o", "output/serve/"),
+    ("paper", "inspection", "torbay-2021", "--drafts", "-o", "output/serve/inspections/torbay-2021/torbay-2021.pdf"),
+])
+def test_no_preview_is_written_where_a_plain_serve_shows_the_public_site(tmp_path, make_site, run_cli, command):
+    """A plain `serve` serves output/serve as its own: drafts built there while it runs are
+    served as they are, until the next save rebuilds it, so no other command puts them there."""
+    root = make_site(tmp_path, {"inspections/torbay-2021.yaml": INSPECTION + "status: draft\n"})
+    (root / "output/serve").mkdir(parents=True)
+    result = run_cli(*(str(root / word) if word.startswith("output/") else word for word in command), root=root)
+    assert result.exit_code == 2, result.output
+    assert "where `scrutiny serve` shows what is public now" in result.output
+    assert list((root / "output/serve").iterdir()) == []
+
+
+def test_a_build_of_drafts_into_a_plain_serves_folder_is_refused_under_its_lock(tmp_path, make_site):
+    """Asked again under the lock, as every target is: the command's quick refusal may be passed by."""
+    from generator.build import build_site
+    from generator.clock import now_in_london
+    from generator.plan.state import BuildOptions
+    from generator.problems import OutputError
+
+    root = make_site(tmp_path, {"inspections/torbay-2021.yaml": INSPECTION + "status: draft\n"})
+    (root / "output/serve").mkdir(parents=True)
+    options = BuildOptions(root=root, output=root / "output/serve", now=now_in_london(), drafts=True, pdf=False,
+                           search=False)
+    with pytest.raises(OutputError, match="never goes into .*output/serve"):
+        build_site(options)
+    assert list((root / "output/serve").iterdir()) == []
 
 
 def test_a_port_in_use_is_a_clear_usage_error(tmp_path, make_site):

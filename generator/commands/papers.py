@@ -24,8 +24,8 @@ from generator.problems import OutputError, did_you_mean
 from generator.write import output_error
 from generator.write.manifest import manifest_path
 from generator.write.targets import (file_a_paper_would_replace, folders_holding, is_publish_destination,
-                                     kept_beside_a_site, live_folder_holding, published_papers_folder_holding,
-                                     real_path)
+                                     kept_beside_a_site, live_folder_holding, public_preview_folder_holding,
+                                     published_papers_folder_holding, real_path)
 
 PAPER_KINDS = {"report": ("reports", "report"), "inspection": ("inspections", "inspection"),
                "action-plan": ("action-plans", "action plan")}
@@ -81,6 +81,9 @@ def _refuse_live_site(root: Path, target: Path, preview: str | None) -> None:
     if live is None and preview:
         live = published_papers_folder_holding(target, root)
         where = "where the papers clerks publish go"
+    if live is None and preview:
+        live = public_preview_folder_holding(target, root)
+        where = "where `scrutiny serve` shows what is public now"
     if live is not None:
         why = preview or "only a build writes there (it makes this paper)"
         raise click.UsageError(f"{target} is inside {live}, {where}, and {why}; leave out -o (it goes to "

@@ -19,8 +19,8 @@ import click
 
 from generator.clock import now_in_london
 from generator.commands.common import AsOf, moment, print_problems, site_root
-from generator.write.targets import (live_folder_holding, preview_folder_holding, published_papers_folder_holding,
-                                      real_path, whole_site_holding)
+from generator.write.targets import (live_folder_holding, preview_folder_holding, public_preview_folder_holding,
+                                     published_papers_folder_holding, real_path, whole_site_holding)
 from generator.plan.state import BuildOptions
 from generator.problems import OutputError, Severity
 from generator.progress import Progress
@@ -169,6 +169,7 @@ def register(cli: click.Group) -> None:
             # Asked of the path as given too: a link inside a live site is served with it.
             live = live_folder_holding(given, root) if drafts or rehearsal else None
             papers = published_papers_folder_holding(given, root) if drafts or rehearsal else None
+            public = public_preview_folder_holding(given, root) if drafts or rehearsal else None
             site = whole_site_holding(given, root) if pdf_only else None
             # An earlier --as-of into a preview folder (tools/publish's rehearsals) changes no site.
             previewed = preview_folder_holding(given, root) if as_of and not rehearsal else None
@@ -176,7 +177,8 @@ def register(cli: click.Group) -> None:
             click.echo(f"error: {output_error(exc, str(given))}", err=True)
             sys.exit(1)
         published = f"{live}, a site that is or may be published" if live is not None else \
-            f"{papers}, where the papers clerks publish go" if papers is not None else None
+            f"{papers}, where the papers clerks publish go" if papers is not None else \
+            f"{public}, where `scrutiny serve` shows what is public now" if public is not None else None
         if published is not None:
             what = "drafts" if drafts else f"a build as of {now:%d %B %Y %H:%M}, later than now,"
             raise click.UsageError(f"{what} never goes into {published}; "

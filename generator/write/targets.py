@@ -35,6 +35,7 @@ def is_publish_destination(folder: Path) -> bool:
 
 PREVIEW_FOLDERS = ("preview", "serve", "serve-preview", "rehearsal")     # under output/: where previews are built
 PUBLISHED_PAPER_FOLDERS = ("papers", "pdf")             # under output/: the papers clerks publish from
+PUBLIC_PREVIEW_FOLDER = "serve"                         # under output/: a plain `scrutiny serve`'s, the public view
 
 
 def published_papers_folder_holding(target: Path, root: Path) -> Path | None:
@@ -42,6 +43,13 @@ def published_papers_folder_holding(target: Path, root: Path) -> Path | None:
     holding = folders_holding(target)
     return next((root / "output" / name for name in PUBLISHED_PAPER_FOLDERS
                  if real_path(root / "output" / name) in holding), None)
+
+
+def public_preview_folder_holding(target: Path, root: Path) -> Path | None:
+    """output/serve, if it holds `target` (or is it): a plain `scrutiny serve` shows what is
+    public now from it, whatever else wrote there, so no drafts or later moment go there."""
+    folder = root / "output" / PUBLIC_PREVIEW_FOLDER
+    return folder if real_path(folder) in folders_holding(target) else None
 
 
 def preview_folder_holding(target: Path, root: Path) -> Path | None:
@@ -147,6 +155,9 @@ def unsafe_target(output: Path, root: Path, preview: bool, pdf_only: bool) -> st
         return f"a preview (drafts, or a moment to come) never goes into {live}, a site that is or may be published"
     if preview and (papers := published_papers_folder_holding(output, root)) is not None:
         return f"a preview (drafts, or a moment to come) never goes into {papers}, where the papers clerks publish go"
+    if preview and (public := public_preview_folder_holding(output, root)) is not None:
+        return (f"a preview (drafts, or a moment to come) never goes into {public}, where `scrutiny serve` shows "
+                "what is public now")
     if pdf_only and (site := whole_site_holding(output, root)) is not None:
         return f"--pdf-only builds the papers alone, and would leave {site}, a site with pages, without them"
     return None
