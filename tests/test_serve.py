@@ -204,6 +204,9 @@ def test_when_the_first_build_fails_every_page_explains_why(served):
     root, server = served({"councils/broken.yaml": "name: [unclosed\n"})
     page = get(server.url)
     assert 'id="scrutiny-errors"' in page and "content/councils/broken.yaml:" in page
+    # nothing of this session was built: neither the page nor the terminal speaks of a last good build
+    assert "last good" not in page and "No page is shown until the site has been built." in page
+    assert "last good" not in server.output() and "nothing is served until it builds" in server.output()
     (root / "content/councils/broken.yaml").write_text("name: Broken Council\n", encoding="utf-8")
     wait_for("the first good build", lambda: (p := get(server.url)) and "scrutiny-errors" not in p
              and "Test Inspections" in p)
@@ -303,6 +306,15 @@ def test_the_overlay_escapes_what_it_shows():
     html = overlay([problem], None)
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "content/x.yaml:3:5" in html and "&lt;b&gt;text&lt;/b&gt;" in html
+
+
+def test_the_overlay_names_a_problem_with_the_whole_file_by_the_file_alone():
+    """As the terminal writes it (`Problem.where`): ':0:0' names no place in the file."""
+    link = Problem("content/attachments/out.png", 0, 0, Severity.ERROR, "",
+                   "a symbolic link here leads outside content/attachments, and is not followed")
+    html = overlay([link], None)
+    assert ">content/attachments/out.png</code>" in html and ":0:0" not in html
+    assert "Below is the last good version of this page." in html
 
 
 def test_the_server_binds_the_loopback_interface_only(tmp_path):

@@ -72,9 +72,9 @@ class State:
             self.built = self.built or not (errors or failure)
             self.built_at = dt.datetime.now(LONDON).strftime("%H:%M:%S")
 
-    def snapshot(self) -> tuple[int, list[Problem], str | None]:
+    def snapshot(self) -> tuple[int, list[Problem], str | None, bool]:
         with self.lock:
-            return self.version, list(self.errors), self.failure
+            return self.version, list(self.errors), self.failure, self.built
 
 
 # --------------------------------------------------------------------------- what pages get
@@ -90,8 +90,9 @@ OVERLAY_STYLE = ("position:fixed;left:0;right:0;bottom:0;max-height:60vh;overflo
                  "box-shadow:0 -4px 18px rgba(0,0,0,.35);text-align:left")
 
 
-def overlay(errors: list[Problem], failure: str | None) -> str:
-    """The error panel shown over every page while the last build failed."""
+def overlay(errors: list[Problem], failure: str | None, built: bool = True) -> str:
+    """The error panel shown over every page while the last build failed; `built`: a build
+    of this session succeeded, so the page under it is the last good one."""
     if failure:
         title = "The site could not be rebuilt"
         body = f"<pre style=\"white-space:pre-wrap;font-size:14px\">{html.escape(failure)}</pre>"
@@ -100,7 +101,7 @@ def overlay(errors: list[Problem], failure: str | None) -> str:
         title = f"{count} content error{'s' if count != 1 else ''}: the site was not rebuilt"
         items = []
         for problem in errors:
-            where = f"{problem.path}:{problem.line}:{problem.column}"
+            where = problem.where              # a problem with the whole file names no line
             subject = f"{problem.field}: " if problem.field else ""
             hint = f" <em>({html.escape(problem.hint)})</em>" if problem.hint else ""
             items.append(f"<li style=\"margin:.35em 0\"><code style=\"font-weight:bold\">{html.escape(where)}</code>"
@@ -108,9 +109,13 @@ def overlay(errors: list[Problem], failure: str | None) -> str:
         body = f"<ol style=\"margin:.5em 0 0;padding-left:1.5em\">{''.join(items)}</ol>"
     return (f"<div id=\"scrutiny-errors\" role=\"alert\" style=\"{OVERLAY_STYLE}\">"
             f"<h2 style=\"margin:0;font-size:20px;color:#d4351c\">{html.escape(title)}</h2>"
-            "<p style=\"margin:.25em 0\">Below is the last good version of this page. Fix the problem and "
+            f"<p style=\"margin:.25em 0\">{LAST_GOOD if built else NOT_BUILT} Fix the problem and "
             "save the file: this page reloads by itself.</p>"
             f"{body}</div>")
+
+
+LAST_GOOD = "Below is the last good version of this page."
+NOT_BUILT = "No page is shown until the site has been built."
 
 
 def inject(page: bytes, extra: str) -> bytes:
@@ -194,14 +199,14 @@ class Handler(SimpleHTTPRequestHandler):
         return name in ("127.0.0.1", "localhost", "")
 
     def send_page(self, status: HTTPStatus, page: bytes, head: bool) -> None:
-        version, errors, failure = self.state.snapshot()
+        version, errors, failure, built = self.state.snapshot()
         extra = RELOAD_SCRIPT % (version, POLL_MS, POLL_MS)
         if errors or failure:
-            extra = overlay(errors, failure) + extra
+            extra = overlay(errors, failure, built) + extra
         self.send_body(status, "text/html; charset=utf-8", inject(page, extra), head)
 
     def api(self, name: str, head: bool) -> None:
-        version, errors, failure = self.state.snapshot()
+        version, errors, failure, _ = self.state.snapshot()
         if name == "version":
             data = {"version": version, "ok": not errors and not failure, "errors": len(errors)}
         elif name == "problems":
@@ -291,8 +296,9 @@ class Builder:
         if failure:
             self.echo(f"{prefix}build failed ({seconds:.1f}s): {failure.splitlines()[0]}")
         elif errors:
-            self.echo(f"{prefix}{len(errors)} content error{'s' if len(errors) != 1 else ''}; still serving the "
-                      f"last good build (the errors are shown in the browser too):")
+            serving = "still serving the last good build" if self.state.built else "nothing is served until it builds"
+            self.echo(f"{prefix}{len(errors)} content error{'s' if len(errors) != 1 else ''}; {serving} "
+                      f"(the errors are shown in the browser too):")
             for problem in errors:
                 self.echo(f"  {problem}")
         else:
