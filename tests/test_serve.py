@@ -416,3 +416,37 @@ def test_serve_builds_again_when_the_next_embargo_ends(tmp_path, make_site):
     assert not (root / "output" / "serve" / "inspections" / "torbay-2021").exists()
     builder.next_release = dt.datetime.now(LONDON) - dt.timedelta(seconds=1)     # as if the time had come
     assert builder.release_due()
+
+
+def test_serve_builds_again_when_a_new_day_begins_and_shows_the_papers_issued_that_day(tmp_path, make_site,
+                                                                                       monkeypatch):
+    # A pack is published from its issue day (docs/content-format.md, `issued`): a serve left
+    # running overnight shows it once the day has begun, as a build then would, without a save.
+    import datetime as dt
+
+    import generator.authoring.serve as serve_module
+    from generator.authoring.serve import Builder, ServeOptions
+    from generator.clock import LONDON
+
+    today = dt.datetime(2031, 5, 6, 23, 59, 30, tzinfo=LONDON)
+    root = make_site(tmp_path, {
+        "meetings/torbay-2031-05-12.yaml": ("council: torbay\ncommittee: Scrutiny Board\ndate: 2031-05-12\n"
+                                            "issued: 2031-05-07\nitems:\n  - number: 1\n    title: Minutes\n"
+                                            "    minutes: attachments/minutes.md\n"),
+        "attachments/minutes.md": "The minutes.\n",
+    })
+    pack = "/meetings/torbay-2031-05-12/torbay-2031-05-12-agenda-pack.pdf"
+    clock = [today]
+    monkeypatch.setattr(serve_module, "now_in_london", lambda: clock[0])
+    state, said = State(), []
+    builder = Builder(ServeOptions(root=root, port=0, pdf=False, drafts=False, search=False, as_of=None),
+                      state, said.append)
+    assert builder.build(), said
+    assert not state.papers.has(pack), "not issued yet on 6 May"
+    assert not builder.release_due()
+
+    clock[0] = today + dt.timedelta(minutes=1)          # 00:00:30 on 7 May, its issue day
+    assert builder.release_due()
+    assert builder.build(changed=True), said
+    assert state.papers.has(pack)
+    assert not builder.release_due()

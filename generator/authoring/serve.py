@@ -14,8 +14,9 @@
 - while the last build failed, every HTML response also gets an overlay listing the
   problems (file:line:col and message), over the last good page of this session (before
   one, over no page: the folder may hold an earlier `serve --drafts` session's pages);
-- the watch wakes every minute and builds again when an embargo has ended, so the
-  preview shows a release within a minute of it;
+- the watch wakes every minute and builds again when an embargo has ended or a new day has
+  begun (papers are published from their issue day), so the preview shows a release within
+  a minute of it;
 - Ctrl-C (or SIGTERM) stops the watcher and the server and exits 0.
 """
 
@@ -258,6 +259,7 @@ class Builder:
         self.state = state
         self.echo = echo
         self.next_release: dt.datetime | None = None
+        self.built_day: dt.date | None = None   # the London day of the last good build: papers issue by the day
         # What the last build worked out: the next one checks only the files that changed
         # (generator/speed/memo.py).
         self.memo = BuildMemo()
@@ -289,6 +291,7 @@ class Builder:
             if not errors and report.plan is not None:
                 # The first moment after `now` at which an embargo ends: serve builds again then.
                 self.next_release = report.plan.state.next_release if report.plan.state else None
+                self.built_day = now.astimezone(LONDON).date()
                 self.state.papers = Papers(self.options.root, report.plan, report.checked.files.templates)
         self.state.update(errors, failure)
         seconds = time.perf_counter() - started
@@ -306,9 +309,17 @@ class Builder:
                       f"{len(report.reused)} reused, {len(report.removed)} removed")
         return not failure and not errors
 
-    def release_due(self) -> bool:
-        return (self.options.as_of is None and self.next_release is not None
-                and dt.datetime.now(LONDON) >= self.next_release)
+    def release_due(self) -> str | None:
+        """Why the site may show more now than at its last good build, if it may: an embargo
+        has ended, or a new day has begun (a paper is published from its issue day)."""
+        if self.options.as_of is not None:
+            return None
+        now = now_in_london()
+        if self.next_release is not None and now >= self.next_release:
+            return "embargo ended"
+        if self.built_day is not None and now.date() != self.built_day:
+            return "a new day"
+        return None
 
 
 class Papers:
@@ -378,7 +389,7 @@ def serve(options: ServeOptions, echo: Callable[[str], None]) -> None:
                                         rust_timeout=WAKE_SECONDS * 1000, debounce=400, step=50):
             if stop.is_set():
                 break
-            reason = _describe(changes) if changes else "embargo ended" if builder.release_due() else None
+            reason = _describe(changes) if changes else builder.release_due()
             if reason:
                 builder.build(reason, changed=True)
                 collect_while_idle()
