@@ -72,6 +72,17 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     return f"did you mean '{lowered[close[0]]}'?" if close else None
 
 
+def did_you_mean_file(path: str, known: Iterable[str]) -> str | None:
+    """A 'did you mean' hint for a file under content/ that is not there, judged by its name
+    alone: every attachment's path starts 'attachments/', which made any file seem close to a
+    missing one ('staffing.md' to 'torbay-peer-review.md')."""
+    by_name: dict[str, str] = {}
+    for other in sorted(known):
+        by_name.setdefault(other.rsplit("/", 1)[-1].lower(), other)
+    close = difflib.get_close_matches(path.rsplit("/", 1)[-1].lower(), list(by_name), n=1, cutoff=0.6)
+    return f"did you mean '{by_name[close[0]]}'?" if close else None
+
+
 def rel(path: Path, root: Path) -> str:
     """A path as shown to people: relative to the site root where possible."""
     text, base = str(path), str(root)

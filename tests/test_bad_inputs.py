@@ -815,3 +815,30 @@ def test_text_in_curly_quotes_with_a_colon_is_told_to_use_straight_quotes():
     _, _, [problem] = parse_yaml("title: \u2018Review: youth justice\u2019\n", "x.yaml")
     assert (problem.line, problem.column) == (1, 15)
     assert "straight quotes" in problem.hint
+
+
+@pytest.mark.parametrize("written, hint", [
+    # a misspelt or misplaced name of a file that is there: named
+    ("attachments/peer-reveiw.md", "did you mean 'attachments/peer-review.md'?"),
+    ("attachment/peer-review.md", "did you mean 'attachments/peer-review.md'?"),
+    ("attachments/peer-review.pdf", "did you mean 'attachments/peer-review.md'?"),
+    # a file not copied in yet: no other file is like it, whatever folder both are in
+    ("attachments/staffing.md", "put the file in content/attachments/"),
+    ("attachments/x.md", "put the file in content/attachments/"),
+])
+def test_a_missing_attachment_is_compared_with_the_others_by_its_name(tmp_path, make_site, written, hint):
+    # Every attachment's path starts 'attachments/': compared whole, a clerk who had not yet
+    # copied in staffing.md for an exempt appendix was asked "did you mean peer-review.md?".
+    kind = "pdf" if written.endswith(".pdf") else "markdown"
+    text = CYP_MEETING + f"""\
+  - number: 1
+    title: Youth Offending Team inspection
+    appendices:
+      - {{title: Staffing proposals, {kind}: {written}, exempt: 1}}
+"""
+    root = make_site(tmp_path, {**BASE_FILES, "attachments/peer-review.md": "## Peer review\n",
+                                "meetings/cyp-2021-03-01.yaml": text})
+    (error,) = check_site(root, AS_OF).errors
+    assert (error.line, error.field) == (8, "items.0.appendices.0." + kind)
+    assert error.message == f"there is no file content/{written}"
+    assert error.hint == hint

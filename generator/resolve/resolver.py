@@ -20,7 +20,7 @@ from generator.load.files import RECORD_FOLDERS
 from generator.load.yaml_source import dotted
 from generator.markdown_limits import markdown_excesses
 from generator.model.types import Status
-from generator.problems import Problem, Severity, did_you_mean
+from generator.problems import Problem, Severity, did_you_mean, did_you_mean_file
 from generator.resolve.corpus import (ActionPlanView, ActionView, AppendixView, AttachmentView,
                                       Corpus, CouncilView, IndicatorsView, InspectionView, ItemView,
                                       MeetingView, Recommendation, ReportView, ServiceView, action_view)
@@ -81,7 +81,7 @@ class _Checker:
             return False
         if path in self.records.attachments:
             return True
-        hint = did_you_mean(path, self.records.attachments) or "put the file in content/attachments/"
+        hint = did_you_mean_file(path, self.records.attachments) or "put the file in content/attachments/"
         self.at(record, field, Severity.ERROR, f"there is no file content/{path}", hint)
         return False
 
