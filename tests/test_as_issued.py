@@ -162,6 +162,39 @@ def test_papers_are_published_from_their_issue_day_and_made_before_it_only_as_pr
     assert (site / report / "wolverhampton-yot-inspection-outcome.pdf").is_file()
 
 
+def test_a_pack_made_before_its_issue_day_says_it_is_a_preview_and_how_to_see_it_as_issued(monkeypatch, tmp_path):
+    """A clerk who made the Wolverhampton cabinet's pack on 9 March 2022, the day before its
+    issue, found it among the previews with its item 4 "(To Follow)" (embargoed until that
+    evening) and no word of why (helper-63). The note names the issue day, and --as-of it
+    gives the pack as issued on 10 March."""
+    root = copy_site(tmp_path / "site")
+    meeting = root / "content" / "meetings" / "wolverhampton-cabinet-2022-03-16.yaml"
+    text = meeting.read_text(encoding="utf-8")
+    meeting.write_text(text.replace("    report: wolverhampton-yot-inspection-outcome\n",
+                                    "    report: wolverhampton-yot-inspection-outcome\n"
+                                    "    embargo_until: 2022-03-09 18:00\n", 1), encoding="utf-8")
+    name = "wolverhampton-cabinet-2022-03-16-agenda-pack.pdf"
+
+    def pack(day: dt.datetime, *options: str):
+        monkeypatch.setattr("generator.commands.common.now_in_london", lambda: day)
+        return CliRunner().invoke(cli, ["-C", str(root), "pack", "wolverhampton-cabinet-2022-03-16", "-j", "1",
+                                        *options], obj={})
+
+    made = pack(dt.datetime(2022, 3, 9, 17, 0, tzinfo=LONDON))
+    assert made.exit_code == 0, made.output
+    assert ("note: a preview, not issued until 10 March 2022: its items still embargoed now are listed To Follow "
+            "(give --as-of 2022-03-10 to see it as it will be issued)") in made.output
+    preview = root / "output" / "preview" / "papers" / name
+    assert "4. Youth Offending Team Inspection Outcome (To Follow)" in flat("\n".join(texts(preview)))
+
+    rehearsed = pack(dt.datetime(2022, 3, 9, 17, 0, tzinfo=LONDON), "--as-of", "2022-03-10")
+    assert rehearsed.exit_code == 0 and "note:" not in rehearsed.output, rehearsed.output
+    as_of_issue = preview.read_bytes()
+    issued = pack(dt.datetime(2022, 3, 10, 9, 0, tzinfo=LONDON))
+    assert issued.exit_code == 0 and "note:" not in issued.output, issued.output
+    assert (root / "output" / "papers" / name).read_bytes() == as_of_issue
+
+
 def test_a_progress_update_dated_after_today_is_a_warning_and_its_plan_has_no_paper_yet(tmp_path):
     """An update dated in the future moved the plan's paper to that day, silently (helper-33)."""
     from generator.build import check_site

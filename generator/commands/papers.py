@@ -65,6 +65,14 @@ def _not_issued_yet(as_of, drafts: bool, issued: dt.date | None, today: dt.date)
     return not drafts and as_of is None and issued is not None and issued > today
 
 
+def _say_not_issued_yet(issued: dt.date, pack: bool) -> None:
+    """A paper made before its issue day goes among the previews with no word of why: say so,
+    and how to see it as it will be issued, since what is embargoed now is held back from it."""
+    held = ": its items still embargoed now are listed To Follow" if pack else ""
+    click.echo(f"note: a preview, not issued until {issued.day} {issued:%B %Y}{held} (give --as-of "
+               f"{issued.isoformat()} to see it as it will be issued)", err=True)
+
+
 def _papers_folder(root: Path, preview: str | None) -> Path:
     """Where papers go by default: output/papers, which clerks publish from; a preview's go to
     output/preview/papers, as a preview build goes to output/preview."""
@@ -331,6 +339,8 @@ def register(cli: click.Group) -> None:
         refuse_where_served()           # again: a build may have made a site there while the pack was laid out
         _write(target, data, private=members)
         _report_written(root, target, data)
+        if _not_issued_yet(as_of, drafts, issued, plan.now.date()):
+            _say_not_issued_yet(issued, pack=True)
 
     @cli.command("paper")
     @click.argument("kind", type=click.Choice(sorted(PAPER_KINDS)))
@@ -380,3 +390,5 @@ def register(cli: click.Group) -> None:
         _refuse_live_site(root, target, preview)      # again: a build may have made a site there meanwhile
         _write(target, data)
         _report_written(root, target, data)
+        if _not_issued_yet(as_of, drafts, issued, plan.now.date()):
+            _say_not_issued_yet(issued, pack=False)
