@@ -107,13 +107,18 @@ REFLOW = {"width": 320, "height": 256}
 def test_no_horizontal_scrolling_at_320px_with_text_spacing(page, nginx_site, page_type):
     """WCAG 1.4.10 and 1.4.12 together: at 320 CSS px with the text spacing a reader may set, the
     page never scrolls sideways (a wide data table scrolls inside itself)."""
+    _assert_no_sideways_scrolling_at_320px(page, nginx_site, page_type, _TEXT_SPACING, "with text spacing")
+
+
+def _assert_no_sideways_scrolling_at_320px(page, nginx_site, page_type: str, script: str, after: str) -> None:
+    """Every page of the type, at 320 CSS px, after `script` has run, is no wider than the screen."""
     page.set_viewport_size(REFLOW)
     for relative in nginx_site.pages(page_type):
         open_page(page, nginx_site.url(relative))
         _settle(page, page_type)
-        page.evaluate(_TEXT_SPACING)
+        page.evaluate(script)
         width = page.evaluate("() => document.documentElement.scrollWidth")
-        assert width <= REFLOW["width"], f"{relative}: scrollWidth {width} > {REFLOW['width']} with text spacing"
+        assert width <= REFLOW["width"], f"{relative}: scrollWidth {width} > {REFLOW['width']} {after}"
 
 
 # Words for screen readers only, put at the end of every table's first body row, as a link's
@@ -131,10 +136,4 @@ _HIDDEN_WORDS_IN_TABLES = """() => { for (const table of document.querySelectorA
 def test_hidden_words_in_a_scrolling_table_never_widen_the_page_at_320px(page, nginx_site, page_type):
     """A visually hidden element is positioned absolutely: in a table that scrolls inside itself
     at 320 px, placed from a containing block outside the table, it widened the page (WCAG 1.4.10)."""
-    page.set_viewport_size(REFLOW)
-    for relative in nginx_site.pages(page_type):
-        open_page(page, nginx_site.url(relative))
-        _settle(page, page_type)
-        page.evaluate(_HIDDEN_WORDS_IN_TABLES)
-        width = page.evaluate("() => document.documentElement.scrollWidth")
-        assert width <= REFLOW["width"], f"{relative}: scrollWidth {width} > {REFLOW['width']} with hidden words"
+    _assert_no_sideways_scrolling_at_320px(page, nginx_site, page_type, _HIDDEN_WORDS_IN_TABLES, "with hidden words")
