@@ -92,6 +92,17 @@ def test_embargoed_names_the_next_release_first_and_lists_by_release_time(listin
     assert reasons["torbay-2021-oocd"] == "waits for torbay-2021"
 
 
+def test_a_record_released_with_several_others_is_not_said_to_wait_for_each_of_them(tmp_path, make_site, run_cli):
+    # helper-63: a report embargoed to the same minute as the inspection made the plan "wait for"
+    # the report too, which it does not name.
+    report = "---\ncouncil: torbay\ntitle: YOT update\ndate: 2021-03-01\nembargo_until: 2021-03-03 00:01\n---\nText.\n"
+    root = make_site(tmp_path, {**SITE, "reports/yot-update.md": report})
+    result = run_cli("list", "embargoed", "--as-of", "2021-03-01 12:00", root=root)
+    reasons = {r[2]: r[3] for r in rows(result.stdout)}
+    assert reasons["yot-update"] == "embargoed until 2021-03-03 00:01"
+    assert reasons["torbay-2021-oocd"] == "waits for one or more of torbay-2021, yot-update"
+
+
 def test_embargoed_moves_on_as_time_passes(listing):
     result = listing("embargoed", "--as-of", "2021-03-03 00:01")
     assert result.stdout.split("\n")[0] == "next release: 2021-03-03 09:30 (torbay-board-2021-03-01 item 9)"

@@ -136,7 +136,9 @@ def _reason(rid: str, draft: bool, embargo: dt.datetime | None, release: dt.date
     if own is not None and own == release:
         return f"embargoed until {when(own)}"
     others = [other for other in by_own.get(release, []) if other != rid]
-    waits = f"waits for {', '.join(others)}" if others else f"waits for a record embargoed until {when(release)}"
+    # Each of several released at one moment may not be one it waits for: only that one of them is.
+    waits = f"waits for {others[0]}" if len(others) == 1 else f"waits for one or more of {', '.join(others)}" \
+        if others else f"waits for a record embargoed until {when(release)}"
     return f"embargoed until {when(own)}, then {waits}" if own is not None else waits
 
 
