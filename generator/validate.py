@@ -13,6 +13,7 @@ from types import MappingProxyType
 from typing import AbstractSet, Any, Callable, Generic, Iterable, Mapping, Sequence, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 
 from generator.load.documents import Document, Held, LazySourceMap
 from generator.load.files import Found
@@ -263,6 +264,10 @@ def _has(node: dict | list, part: Any) -> bool:
     return part in node if isinstance(node, dict) else isinstance(part, int) and 0 <= part < len(node)
 
 
+# The end of an empty value's hint where the field is not known: said of the field itself instead.
+IF_OPTIONAL = ", or delete the line if the field is optional"
+
+
 def problems_from_validation(error: ValidationError, doc: Document, model: type[BaseModel]) -> list[Problem]:
     problems = []
     for item in error.errors(include_url=False):
@@ -276,9 +281,34 @@ def problems_from_validation(error: ValidationError, doc: Document, model: type[
             hint = _hint_for_unknown_field(item, model)
         if item["type"] == "missing":
             hint = f"add '{loc[-1]}:'" if loc else None
+        if hint and hint.endswith(IF_OPTIONAL):
+            hint = _if_optional(hint, _field_at(model, tuple(item["loc"])))
         problems.append(Problem(doc.path, position.line, position.column, Severity.ERROR,
                                 dotted(loc), message, hint))
     return problems
+
+
+def _if_optional(hint: str, field: FieldInfo | None) -> str:
+    """`hint` for an empty value, told whether its field may be left out (a required one may not)."""
+    if field is None:
+        return hint
+    return hint.removesuffix(IF_OPTIONAL) + ("" if field.is_required() else ", or delete the line")
+
+
+def _field_at(model: type[BaseModel], loc: tuple) -> FieldInfo | None:
+    """The field `loc` ends at, walking the model along it; None where a part names no field."""
+    target: Any = model
+    found = None
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        fields = _fields(target)
+        name = next((n for n, f in fields.items() if (f.alias or n) == part), None)
+        if name is None:
+            return None
+        found = fields[name]
+        target = _inner_model(found.annotation) or target
+    return found
 
 
 def body_problems(doc: Document) -> list[Problem]:

@@ -293,6 +293,15 @@ def test_a_bad_file_with_one_fault_gives_exactly_one_error(bad: Bad, check_bad):
     assert [p.path for p in errors] == [f"content/{bad.file}"], "\n".join(map(str, errors))
 
 
+def test_an_empty_required_field_is_told_to_be_filled_in_not_perhaps_deleted(tmp_path, make_site):
+    # helper-63: "fill in a value, or delete the line if the field is optional" of a field that
+    # never is; the field's own model says which it is.
+    text = "council:\ncommittee: Scrutiny\ndate:\nitems: [{number: 1, title: Minutes}]\n"
+    checked = check_site(make_site(tmp_path, {"meetings/empty.yaml": text}), AS_OF)
+    assert [(p.field, p.hint) for p in checked.errors] == [
+        ("council", "fill in a value"), ("date", "fill in a date as YYYY-MM-DD")]
+
+
 def test_every_fault_in_one_file_is_reported_in_one_pass(tmp_path, make_site):
     three_faults = """\
 service: torbay-yot
