@@ -281,3 +281,10 @@ def test_each_pdf_link_on_a_meeting_page_names_its_item_and_appendix(tmp_path):
         "item-4.pdf": "PDF of the report for item 4",
         "item-4-appendix-1.pdf": "PDF of appendix 1 to item 4",
     }
+
+
+def test_a_meeting_page_gives_its_time_as_the_papers_do(site):
+    # The Torbay meeting is at "17:30" in its record; the agenda pack prints "5.30 pm", and the
+    # page said "17:30" (helper-63).
+    page = (site / "meetings/torbay-cyp-osb-2021-03-01/index.html").read_text()
+    assert "<dd>Monday, 1 March 2021, 5.30 pm</dd>" in page

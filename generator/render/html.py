@@ -24,7 +24,7 @@ from generator.load.files import Template
 from generator.model.types import DateOrMonth, Rating
 from generator.plan.outputs import Output, Plan
 from generator.render import badges, national, pages
-from generator.render.pack import schedule_12a
+from generator.render.pack import clock_time, schedule_12a
 from generator.render.markdown import markdown_block, markdown_document, markdown_inline, plain_text
 
 
@@ -119,7 +119,8 @@ def make_environment(templates: Mapping[str, Template], cache: Path | None = Non
                        date=format_date, long_date=format_long_date, number=format_number, percent=format_percent,
                        standard_rating=badges.standard_rating,
                        pages=page_range, rating_slug=badges.rating_slug, rating=badges.rating, rag=badges.rag,
-                       progress_update=progress_update, progress_history=progress_history, schedule_12a=schedule_12a)
+                       progress_update=progress_update, progress_history=progress_history, schedule_12a=schedule_12a,
+                       clock_time=clock_time)
     env.globals.update(version=__version__, Rating=Rating, zip=zip)
     return env
 
