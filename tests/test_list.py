@@ -221,4 +221,5 @@ def test_content_errors_are_said_and_exit_1(tmp_path, make_site, run_cli):
     result = run_cli("list", "embargoed", "--as-of", "2021-03-01", root=root)
     assert result.exit_code == 1
     assert result.stdout.startswith("next release: 2021-03-03 00:01")
-    assert "content error(s): this list may leave out, or be wrong about, the files with errors" in result.stderr
+    assert ("content error(s): this list may leave out, or be wrong about, the files with errors and the records "
+            "they name") in result.stderr
