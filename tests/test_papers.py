@@ -174,6 +174,15 @@ def test_inspection_paper_has_rating_score_table_key_questions_and_recommendatio
     assert "Strengths" in text and "Areas for improvement" in text
 
 
+def test_fieldwork_with_no_end_recorded_reads_from_its_first_day(papers):
+    # Dudley's report: inspected "over a two-week period commencing 8th April 2019" (no end day):
+    # "Fieldwork 8 April 2019" would say it took one day. Torbay's: "between 26 October and 29 October 2020".
+    dudley = flat(page_texts(papers["dudley-2019"])[0])
+    assert "Fieldwork from 8 April 2019" in dudley, dudley[:600]
+    torbay = flat(page_texts(papers["torbay-2021"])[0])
+    assert "Fieldwork 26 October 2020 to 29 October 2020" in torbay
+
+
 def test_inspection_paper_lists_every_standard_of_a_domain_with_a_rating_and_says_not_recorded(papers):
     # dudley-2019 records 2.4 and 3.1 alone (2018 framework): domain 1 has nothing recorded and is
     # left out; domains 2 and 3 list all four standards each (docs/content-format.md)

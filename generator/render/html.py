@@ -40,6 +40,15 @@ def format_date(value: Any) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+def format_fieldwork(period: Any) -> str:
+    """'26 October 2020 to 29 October 2020', 'October 2021', or 'from 8 April 2019' for a start
+    day with no end recorded: a day alone would read as fieldwork done in one day."""
+    start = format_date(period.from_)
+    if period.to is not None:
+        return f"{start} to {format_date(period.to)}"
+    return start if period.from_.is_month else f"from {start}"
+
+
 def format_long_date(value: dt.date) -> str:
     """'Monday, 1 March 2021', as agendas write it."""
     return f"{value:%A}, {value.day} {value:%B %Y}"
@@ -116,7 +125,7 @@ def make_environment(templates: Mapping[str, Template], cache: Path | None = Non
         auto_reload=False,             # one build, one environment: no stat of every template per page
     )
     env.filters.update(md=markdown_block, md_document=markdown_document, md_inline=markdown_inline, plain=plain_text,
-                       date=format_date, long_date=format_long_date, number=format_number, percent=format_percent,
+                       date=format_date, fieldwork=format_fieldwork, long_date=format_long_date, number=format_number, percent=format_percent,
                        standard_rating=badges.standard_rating,
                        pages=page_range, rating_slug=badges.rating_slug, rating=badges.rating, rag=badges.rag,
                        progress_update=progress_update, progress_history=progress_history, schedule_12a=schedule_12a,
