@@ -183,6 +183,13 @@ def test_fieldwork_with_no_end_recorded_reads_from_its_first_day(papers):
     assert "Fieldwork 26 October 2020 to 29 October 2020" in torbay
 
 
+def test_a_progress_table_titled_progress_does_not_say_progress_twice(papers):
+    # Dudley's plan is titled "Youth Offending Service inspection action plan: progress"
+    text = flat("\n".join(page_texts(papers["dudley-yos-action-plan-update"])))
+    assert re.search(r"Table 1: Youth Offending Service inspection action plan: progress as at \d+ \w+ \d{4}", text), text[:3000]
+    assert "progress: progress" not in text
+
+
 def test_inspection_paper_lists_every_standard_of_a_domain_with_a_rating_and_says_not_recorded(papers):
     # dudley-2019 records 2.4 and 3.1 alone (2018 framework): domain 1 has nothing recorded and is
     # left out; domains 2 and 3 list all four standards each (docs/content-format.md)
