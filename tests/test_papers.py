@@ -89,6 +89,15 @@ def test_wolverhampton_paragraphs_are_numbered_in_sections(papers):
     assert "Appendix 1: Summary of HMIP's inspection report" in flat(text)
 
 
+def test_wolverhampton_appendices_are_the_next_numbered_section(papers):
+    # The reference report ends "11.0 Appendices" then "11.1 Appendix 1: ..." (its section 10.0
+    # is the schedule of background papers): the list is numbered like every other section.
+    text = "\n".join(page_texts(papers["wolverhampton-yot-inspection-outcome"]))
+    assert re.search(r"^\s*10\.0\s+Schedule of background papers", text, re.M)
+    assert re.search(r"^\s*11\.0\s+Appendices", text, re.M), text[-800:]
+    assert re.search(r"^\s*11\.1\s+Appendix 1: Summary of HMIP's inspection report", text, re.M), text[-800:]
+
+
 def test_dudley_report_has_the_heading_block_and_continuous_numbers(papers):
     pages = page_texts(papers["dudley-yos-action-plan-update"])
     text = "\n".join(pages)
