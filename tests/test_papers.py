@@ -98,6 +98,14 @@ def test_wolverhampton_appendices_are_the_next_numbered_section(papers):
     assert re.search(r"^\s*11\.1\s+Appendix 1: Summary of HMIP's inspection report", text, re.M), text[-800:]
 
 
+def test_wolverhampton_front_sheet_prints_the_contact_and_recommendation_as_the_source_does(papers):
+    # Reference front sheet: "Tel 07854943254"; "1. Endorse the adoption of the Youth Offending
+    # Team (YOT) inspection action plan" with no full stop.
+    first = flat(page_texts(papers["wolverhampton-yot-inspection-outcome"])[0])
+    assert "Tel 07854943254" in first
+    assert "inspection action plan Recommendation for noting:" in first
+
+
 def test_dudley_report_has_the_heading_block_and_continuous_numbers(papers):
     pages = page_texts(papers["dudley-yos-action-plan-update"])
     text = "\n".join(pages)
