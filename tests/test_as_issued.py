@@ -55,7 +55,7 @@ def test_the_torbay_pack_is_the_same_bytes_built_on_two_days_and_reads_as_at_its
     pages = texts(tmp_path / "one.pdf")
     plan = flat("\n".join(t for t in pages if "Agenda Item 9 Appendix 2" in t))
     # The reference letter: "Date: Thursday, 04 March 2021"; the plan's actions are due July 2021.
-    assert "Progress as at 4 March 2021: 11 not started; 0 overdue." in plan
+    assert "Progress as at 4 March 2021: 11 with no status recorded; 0 overdue." in plan
     assert "Overdue" not in plan
     whole = flat("\n".join(pages))
     for day in (DAY_ONE, DAY_TWO):
@@ -243,7 +243,7 @@ def test_a_site_built_as_of_an_earlier_day_has_each_paper_as_issued(tmp_path):
     assert result.exit_code == 0, result.output
     pack = root / "output/site/meetings" / TORBAY / f"{TORBAY}-agenda-pack.pdf"
     text = flat("\n".join(texts(pack)))
-    assert "Progress as at 4 March 2021: 11 not started; 0 overdue." in text
+    assert "Progress as at 4 March 2021: 11 with no status recorded; 0 overdue." in text
     assert "1 August 2021" not in text
 
 

@@ -177,10 +177,10 @@ def test_overdue_lists_plan_action_due_and_status(listing):
     assert result.exit_code == 0, result.output
     assert result.stdout.split("\n")[0] == "5 overdue actions in 3 plans as of 2021-08-01"
     assert [(r[0], r[1], r[2], r[3]) for r in rows(result.stdout)] == [     # by due date
-        ("torbay-2024-plan (not public)", "A1", "2021-01", "not started"),  # a draft's plan
+        ("torbay-2024-plan (not public)", "A1", "2021-01", "not recorded"),  # a draft's plan
         ("torbay-2021-oocd", "A4", "2021-05-31", "amber"),                 # the latest update counts
         ("dudley-2019-plan", "B1", "2021-07-15", "green"),
-        ("torbay-2021-oocd", "A1", "2021-07", "not started"),              # a month: due by 31 July
+        ("torbay-2021-oocd", "A1", "2021-07", "not recorded"),             # a month: due by 31 July
         ("torbay-2021-oocd", "A10", "2021-07-31", "red"),                  # A10 after A1
     ]
 
@@ -192,7 +192,7 @@ def test_a_due_month_is_overdue_only_after_its_last_day(listing):
     after = json.loads(listing("overdue", "--as-of", "2021-08-01", "--format", "json").stdout)
     item = next(i for i in after["items"] if (i["plan"], i["action"]) == ("torbay-2021-oocd", "A1"))
     assert item == {"plan": "torbay-2021-oocd", "path": "content/action-plans/torbay-2021-oocd.yaml",
-                    "action": "A1", "due": "2021-07", "status": "not started", "public": True,
+                    "action": "A1", "due": "2021-07", "status": "not recorded", "public": True,
                     "text": "Working group"}
 
 

@@ -80,7 +80,7 @@ def test_an_action_without_a_due_date_is_never_overdue():
 
 def test_rag_counts_include_actions_not_started():
     statuses = [RAG.RED, RAG.AMBER, RAG.AMBER, RAG.COMPLETE, None]
-    assert dict(progress.rag_counts(statuses)) == {"red": 1, "amber": 2, "green": 0, "complete": 1, "not started": 1}
+    assert dict(progress.rag_counts(statuses)) == {"red": 1, "amber": 2, "green": 0, "complete": 1, "not recorded": 1}
 
 
 # --- through the pipeline

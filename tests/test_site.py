@@ -288,3 +288,11 @@ def test_a_meeting_page_gives_its_time_as_the_papers_do(site):
     # page said "17:30" (helper-63).
     page = (site / "meetings/torbay-cyp-osb-2021-03-01/index.html").read_text()
     assert "<dd>Monday, 1 March 2021, 5.30 pm</dd>" in page
+
+
+def test_an_action_no_update_gives_a_status_is_not_recorded_never_not_started(site):
+    # Torbay's improvement plan (pack pp. 20-22) leaves its RAG column empty: the site must not
+    # say the actions had not started, which the source does not say (helper-65).
+    page = (site / "action-plans/torbay-2021-oocd/index.html").read_text()
+    assert '<span class="rag rag--none">Not recorded</span>' in page
+    assert "Not started" not in page and "not started" not in page

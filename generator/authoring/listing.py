@@ -20,7 +20,7 @@ from generator.model.types import Status
 from generator.plan.publication import ITEM, Withheld, public_corpus
 from generator.plan.state import release_moments
 from generator.resolve.corpus import Corpus
-from generator.rules.progress import action_status, is_overdue
+from generator.rules.progress import NO_STATUS, action_status, is_overdue
 from generator.textsafety import printable
 
 # record kind -> (Corpus attribute, how people say it)
@@ -59,7 +59,7 @@ class OverdueAction:
     text: str
     due: str                          # 2021-07 or 2021-07-31, as written
     due_end: dt.date                  # the day it became overdue after
-    status: str                       # red | amber | green | not started
+    status: str                       # red | amber | green | not recorded
     public: bool                      # whether its plan is on the public site now
 
 
@@ -174,7 +174,7 @@ def overdue(corpus: Corpus, as_of: dt.date, now: dt.datetime | None = None) -> l
             if is_overdue(action, as_of):
                 status = action_status(action)
                 found.append(OverdueAction(pid, view.path, action.id, action.action, str(action.due),
-                                           action.due.end, status.value if status else "not started",
+                                           action.due.end, status.value if status else NO_STATUS,
                                            pid in public_plans))
     return sorted(found, key=lambda o: (o.due_end, o.plan, _natural(o.action)))
 

@@ -51,5 +51,5 @@ def rag(status: RAG | None, overdue: bool = False) -> Markup:
     if status:
         badge = f'<span class="rag rag--{escape(status.value)}">{escape(status.value.capitalize())}</span>'
     else:
-        badge = '<span class="rag rag--none">Not started</span>'
+        badge = '<span class="rag rag--none">Not recorded</span>'
     return Markup(badge + (' <span class="overdue">Overdue</span>' if overdue else ""))

@@ -46,8 +46,12 @@ def as_at(action: Action, day: dt.date) -> Action:
     return action if len(kept) == len(action.updates) else replace(action, updates=kept)
 
 
+NO_STATUS = "not recorded"          # an action no update gives a status
+
+
 def rag_counts(statuses: Iterable[RAG | None]) -> Mapping[str, int]:
-    """How many actions stand at each status; 'not started' counts those without updates."""
-    counts = Counter("not started" if s is None else s.value for s in statuses)
-    order = ["red", "amber", "green", "complete", "not started"]
+    """How many actions stand at each status; 'not recorded' counts those without updates (a plan
+    that gives no status says nothing of whether an action has started)."""
+    counts = Counter(NO_STATUS if s is None else s.value for s in statuses)
+    order = ["red", "amber", "green", "complete", NO_STATUS]
     return {key: counts.get(key, 0) for key in order}
