@@ -296,3 +296,21 @@ def test_an_action_no_update_gives_a_status_is_not_recorded_never_not_started(si
     page = (site / "action-plans/torbay-2021-oocd/index.html").read_text()
     assert '<span class="rag rag--none">Not recorded</span>' in page
     assert "Not started" not in page and "not started" not in page
+
+
+def test_recommendations_whose_addressee_no_source_gives_say_so(site):
+    # Wolverhampton's cabinet report (2.10-2.11) gives the subjects of HMIP's three
+    # recommendations, not to whom they were made: the page said "The Head of Service should:"
+    # and "The YOT Management Board should:", inferred (helper-65).
+    page = (site / "inspections/wolverhampton-2021/index.html").read_text()
+    assert page.count('<h3 class="rec-to">To whom: not recorded</h3>') == 1
+    assert "Head of Service should" not in page and "Management Board should" not in page
+    assert [f'id="rec-{n}"' in page for n in (1, 2, 3)] == [True, True, True]
+
+
+def test_an_inspection_record_without_addressees_says_they_are_not_recorded(tmp_path, make_site, run_cli):
+    text = ("service: torbay-yot\nframework: hmip-youth-2018\npublished: 2021-03-03\n"
+            "fieldwork: {from: 2020-10-26, to: 2020-10-29}\n"
+            "recommendations:\n  - items: [review the panel, train the staff]\n")
+    result = run_cli("check", root=make_site(tmp_path, {"inspections/torbay-2021.yaml": text}))
+    assert "notice: not recorded: " in result.output and "the addressees of recommendations 1, 2 (" in result.output

@@ -136,7 +136,8 @@ class DomainFindings(BaseModel):
 class RecommendationGroup(BaseModel):
     model_config = RECORD_CONFIG
 
-    to: Text = Field(description="the addressee, e.g. 'The YOT Management Board'")
+    to: Text | None = Field(None, description="the addressee, e.g. 'The YOT Management Board' (left out: not "
+                                               "recorded, where a source gives the recommendations alone)")
     items: NonEmpty[Text]
 
 

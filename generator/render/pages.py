@@ -131,17 +131,7 @@ def inspection(corpus: Corpus, iid: str, as_at: dt.date | None = None) -> dict[s
     return {"view": view, "service": service.service, "council": council_at(corpus, view.council_id, as_at),
             "framework": framework, "kq_charts": kq_charts, "plans": plans,
             "bands_text": describe_key_question_bands(framework.key_question_bands),
-            "previous": previous, "next": following, "facts": facts,
-            "groups": _recommendation_groups(view)}
-
-
-def _recommendation_groups(view: InspectionView) -> list[dict[str, Any]]:
-    groups: list[dict[str, Any]] = []
-    for rec in view.recommendations:
-        if not groups or groups[-1]["to"] != rec.to:
-            groups.append({"to": rec.to, "items": []})
-        groups[-1]["items"].append(rec)
-    return groups
+            "previous": previous, "next": following, "facts": facts}
 
 
 def period_end(period) -> dt.date:

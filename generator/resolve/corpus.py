@@ -76,7 +76,7 @@ class DomainResult:
 @dataclass(frozen=True, slots=True)
 class Recommendation:
     number: int
-    to: str
+    to: str | None                             # None: not recorded
     text: str
     answered_by: tuple[tuple[str, str], ...]   # (action plan id, action id)
 

@@ -236,6 +236,10 @@ def left_out(record: Record, view: InspectionView) -> Problem | None:
         missing.append("the publication date")
     if model.fieldwork is None:
         missing.append("the fieldwork dates")
+    unaddressed = [str(r.number) for r in view.recommendations if r.to is None]
+    if unaddressed:
+        missing.append(f"the addressee{'s' if len(unaddressed) > 1 else ''} of recommendation"
+                       f"{'s' if len(unaddressed) > 1 else ''} {', '.join(unaddressed)}")
     if not missing:
         return None
     # About the record as a whole, so at its start: a date left out has no line of its own.

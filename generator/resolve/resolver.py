@@ -490,7 +490,8 @@ def _action_plans(check: _Checker, records: Records, inspections: Mapping[str, _
                 if number not in answered[iid]:
                     first = records.of("action_plan")[plan_ids[0]]
                     check.at(first, ("inspection",), Severity.WARNING,
-                             f"{iid} recommendation {number} ({group.to}) is answered by no action",
+                             f"{iid} recommendation {number}{f' ({group.to})' if group.to else ''} is answered "
+                             "by no action",
                              "add an action with 'recommendations: [" + str(number) + "]'")
     return _Plans(views, plans_of, answered)
 
