@@ -450,3 +450,38 @@ def test_serve_builds_again_when_a_new_day_begins_and_shows_the_papers_issued_th
     assert builder.build(changed=True), said
     assert state.papers.has(pack)
     assert not builder.release_due()
+
+
+def test_serve_with_a_content_error_builds_once_when_a_new_day_begins_or_an_embargo_ends(tmp_path, make_site,
+                                                                                         monkeypatch):
+    # The same files give the same errors: building again every minute from midnight (or from
+    # an embargo's end) until a file was saved reloaded every open page and repeated the errors.
+    import datetime as dt
+
+    import generator.authoring.serve as serve_module
+    from generator.authoring.serve import Builder, ServeOptions
+    from generator.clock import LONDON
+
+    evening = dt.datetime(2031, 5, 6, 23, 59, 30, tzinfo=LONDON)
+    root = make_site(tmp_path, {})
+    clock = [evening]
+    monkeypatch.setattr(serve_module, "now_in_london", lambda: clock[0])
+    said = []
+    builder = Builder(ServeOptions(root=root, port=0, pdf=False, drafts=False, search=False, as_of=None),
+                      State(), said.append)
+    assert builder.build(), said
+    (root / "content" / "councils" / "torbay.yaml").write_text("name: [Torbay\n", encoding="utf-8")
+    assert not builder.build("changed torbay.yaml", changed=True)
+
+    clock[0] = evening + dt.timedelta(minutes=1)          # 7 May has begun: the errors may differ, once
+    assert builder.release_due() == "a new day"
+    assert not builder.build("a new day", changed=True)
+    for minutes in (2, 3, 60):
+        clock[0] = evening + dt.timedelta(minutes=minutes)
+        assert builder.release_due() is None, minutes
+
+    builder.next_release = clock[0] - dt.timedelta(seconds=1)      # an embargo ended, after the last good build
+    assert builder.release_due() == "embargo ended"
+    assert not builder.build("embargo ended", changed=True)
+    clock[0] += dt.timedelta(minutes=1)
+    assert builder.release_due() is None

@@ -16,7 +16,7 @@
   one, over no page: the folder may hold an earlier `serve --drafts` session's pages);
 - the watch wakes every minute and builds again when an embargo has ended or a new day has
   begun (papers are published from their issue day), so the preview shows a release within
-  a minute of it;
+  a minute of it (once, while the content has errors: the same files give the same errors);
 - Ctrl-C (or SIGTERM) stops the watcher and the server and exits 0.
 """
 
@@ -259,7 +259,8 @@ class Builder:
         self.state = state
         self.echo = echo
         self.next_release: dt.datetime | None = None
-        self.built_day: dt.date | None = None   # the London day of the last good build: papers issue by the day
+        # The London day of the last good build (or of errors found since): papers issue by the day.
+        self.built_day: dt.date | None = None
         # What the last build worked out: the next one checks only the files that changed
         # (generator/speed/memo.py).
         self.memo = BuildMemo()
@@ -293,6 +294,8 @@ class Builder:
                 self.next_release = report.plan.state.next_release if report.plan.state else None
                 self.built_day = now.astimezone(LONDON).date()
                 self.state.papers = Papers(self.options.root, report.plan, report.checked.files.templates)
+            elif errors:
+                self.errors_found_at(now)
         self.state.update(errors, failure)
         seconds = time.perf_counter() - started
         prefix = f"{reason}: " if reason else ""
@@ -308,6 +311,15 @@ class Builder:
             self.echo(f"{prefix}built in {seconds:.1f}s: {len(report.rendered)} rendered, "
                       f"{len(report.reused)} reused, {len(report.removed)} removed")
         return not failure and not errors
+
+    def errors_found_at(self, now: dt.datetime) -> None:
+        """A build at `now` found content errors: the same files give the same errors, so the
+        embargo's end or the new day it saw is no reason to build again until a file changes
+        (each minute's build would reload every open page). The day counts as built."""
+        if self.next_release is not None and now >= self.next_release:
+            self.next_release = None
+        if self.built_day is not None:
+            self.built_day = now.astimezone(LONDON).date()
 
     def release_due(self) -> str | None:
         """Why the site may show more now than at its last good build, if it may: an embargo
