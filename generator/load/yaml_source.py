@@ -360,10 +360,12 @@ def _hard_space_before(text: str, exc: yaml.MarkedYAMLError) -> "tuple[int, int]
     mark = exc.problem_mark or exc.context_mark
     if mark is None:
         return None
-    found = []
+    found, line, counted = [], 0, 0
     for match in _HARD_SPACE_IN_SYNTAX.finditer(text):
         at = match.start() + next(i for i, c in enumerate(match.group()) if c in _HARD_SPACES)
-        if text.count("\n", 0, at) > mark.line:
+        # Lines counted on from the last one: counted from the top for each, thousands were slow.
+        line, counted = line + text.count("\n", counted, at), at
+        if line > mark.line:
             break
         found.append(at)
     for at in reversed(found[-_HARD_SPACES_TRIED:]):
