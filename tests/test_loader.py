@@ -173,6 +173,14 @@ def test_front_matter_is_split_from_the_body_with_the_body_line():
     assert (front, body, body_line) == ("council: torbay\n", "## Purpose\n", 4)
 
 
+@pytest.mark.parametrize("fence", ["--- ", "---\t", "...  ", "--- \r"])
+def test_spaces_after_the_closing_fence_still_close_the_front_matter(fence):
+    # An editor shows '--- ' as the fence: 1c64167 said at line 1 that the front matter was not
+    # closed and to end it with a line '---' (before it, the second '---' was 'remove' it).
+    text = f"---\ncouncil: torbay\n{fence}\n## Purpose\n"
+    assert split_front_matter(text) == ("council: torbay\n", "## Purpose\n", 4)
+
+
 def test_a_file_without_a_front_matter_fence_is_all_body():
     assert split_front_matter("## Purpose\n") == (None, "## Purpose\n", 1)
 

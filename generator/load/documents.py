@@ -136,7 +136,8 @@ def split_front_matter(text: str) -> tuple[str | None, str | None, int]:
     if not lines or lines[0].rstrip("\r\n") != "---":
         return None, text, 1
     for index in range(1, len(lines)):
-        if lines[index].rstrip("\r\n") in ("---", "..."):
+        # Spaces after the closing fence are not seen in an editor, and YAML ends a document there too.
+        if lines[index].rstrip(" \t\r\n") in ("---", "..."):
             return "".join(lines[1:index]), "".join(lines[index + 1:]), index + 2
     return "".join(lines[1:]), None, len(lines) + 1
 
