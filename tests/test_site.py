@@ -314,3 +314,10 @@ def test_an_inspection_record_without_addressees_says_they_are_not_recorded(tmp_
             "recommendations:\n  - items: [review the panel, train the staff]\n")
     result = run_cli("check", root=make_site(tmp_path, {"inspections/torbay-2021.yaml": text}))
     assert "notice: not recorded: " in result.output and "the addressees of recommendations 1, 2 (" in result.output
+
+
+def test_an_action_plan_page_counts_actions_with_no_status_as_the_paper_does(site):
+    # Torbay's plan gives no RAG for its 11 actions: "11 not recorded" would say the actions
+    # themselves were not recorded; its paper says "11 with no status recorded" (helper-68).
+    page = (site / "action-plans/torbay-2021-oocd/index.html").read_text()
+    assert "<dt>Progress</dt><dd>11 with no status recorded; " in page

@@ -26,6 +26,7 @@ from generator.plan.outputs import Output, Plan
 from generator.render import badges, national, pages
 from generator.render.pack import clock_time, schedule_12a
 from generator.render.markdown import markdown_block, markdown_document, markdown_inline, plain_text
+from generator.rules.progress import NO_STATUS
 
 
 @lru_cache(maxsize=16384)
@@ -47,6 +48,13 @@ def format_fieldwork(period: Any) -> str:
     if period.to is not None:
         return f"{start} to {format_date(period.to)}"
     return start if period.from_.is_month else f"from {start}"
+
+
+def format_status_counts(counts: Mapping[str, int]) -> str:
+    """'1 green, 11 with no status recorded': the page's and the paper's words for a plan's
+    actions at each status ('11 not recorded' would say the actions were not recorded)."""
+    return ", ".join(f"{n} {'with no status recorded' if key == NO_STATUS else key}"
+                     for key, n in counts.items() if n)
 
 
 def format_long_date(value: dt.date) -> str:
@@ -126,6 +134,7 @@ def make_environment(templates: Mapping[str, Template], cache: Path | None = Non
     )
     env.filters.update(md=markdown_block, md_document=markdown_document, md_inline=markdown_inline, plain=plain_text,
                        date=format_date, fieldwork=format_fieldwork, long_date=format_long_date, number=format_number, percent=format_percent,
+                       status_counts=format_status_counts,
                        standard_rating=badges.standard_rating,
                        pages=page_range, rating_slug=badges.rating_slug, rating=badges.rating, rag=badges.rag,
                        progress_update=progress_update, progress_history=progress_history, schedule_12a=schedule_12a,
