@@ -181,6 +181,14 @@ def test_spaces_after_the_closing_fence_still_close_the_front_matter(fence):
     assert split_front_matter(text) == ("council: torbay\n", "## Purpose\n", 4)
 
 
+@pytest.mark.parametrize("fence", ["--- ", "---\t", "--- \r"])
+def test_spaces_after_the_opening_fence_still_open_the_front_matter(fence):
+    # The opening fence is as unseen as the closing one: with a space after it, a report was
+    # told to begin the file with a line '---', which it seemed to have (helper-68).
+    text = f"{fence}\ncouncil: torbay\n---\n## Purpose\n"
+    assert split_front_matter(text) == ("council: torbay\n", "## Purpose\n", 4)
+
+
 def test_a_file_without_a_front_matter_fence_is_all_body():
     assert split_front_matter("## Purpose\n") == (None, "## Purpose\n", 1)
 

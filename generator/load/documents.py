@@ -133,10 +133,10 @@ def split_front_matter(text: str) -> tuple[str | None, str | None, int]:
         text = text.replace("\r", "\n")      # a file saved with CR line ends only (classic Mac)
     lines = text.split("\n")
     lines = [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
-    if not lines or lines[0].rstrip("\r\n") != "---":
+    # Spaces after a fence are not seen in an editor, and YAML starts and ends a document there too.
+    if not lines or lines[0].rstrip(" \t\r\n") != "---":
         return None, text, 1
     for index in range(1, len(lines)):
-        # Spaces after the closing fence are not seen in an editor, and YAML ends a document there too.
         if lines[index].rstrip(" \t\r\n") in ("---", "..."):
             return "".join(lines[1:index]), "".join(lines[index + 1:]), index + 2
     return "".join(lines[1:]), None, len(lines) + 1
