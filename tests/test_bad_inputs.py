@@ -302,6 +302,28 @@ def test_an_empty_required_field_is_told_to_be_filled_in_not_perhaps_deleted(tmp
         ("council", "fill in a value"), ("date", "fill in a date as YYYY-MM-DD")]
 
 
+def test_an_empty_status_or_rag_is_said_to_be_empty_never_none(tmp_path, make_site):
+    # helper-68: 'status:' and 'rag:' left empty were "'None' is not a status" and "'None' is not
+    # a RAG status": the author wrote no 'None'. Deleting 'status:' would publish the record, so
+    # its hint says what to write and never to delete the line.
+    text = ("inspection: base-2021\ntitle: Plan\nstatus:\nactions:\n  - id: A1\n    action: Set up a group\n"
+            "    due: 2021-07\n    updates:\n      - {date: 2021-04-20, rag: , note: Meets.}\n")
+    checked = check_site(make_site(tmp_path, {**BASE_FILES, "action-plans/empty.yaml": text}), AS_OF)
+    assert [(p.line, p.field, p.message, p.hint) for p in checked.errors] == [
+        (3, "status", "is empty; expected draft or published", "fill in draft (not public) or published"),
+        (9, "actions.0.updates.0.rag", "is empty; expected red, amber, green or complete",
+         "fill in red, amber, green or complete")]
+
+
+def test_an_empty_colour_is_said_to_be_empty_never_none(tmp_path, make_site):
+    # helper-68: a council's 'colour:' left empty was "expected a colour like '#005ea5', got 'None'".
+    council = "name: Torbay Council\nnation: england\ncolour:\n"
+    checked = check_site(make_site(tmp_path, {"councils/torbay.yaml": council}), AS_OF)
+    assert [(p.line, p.field, p.message, p.hint) for p in checked.errors] == [
+        (3, "colour", "is empty; expected a colour like '#005ea5'",
+         "fill in six hex digits after '#', in quotes, or delete the line")]
+
+
 def test_every_fault_in_one_file_is_reported_in_one_pass(tmp_path, make_site):
     three_faults = """\
 service: torbay-yot

@@ -103,6 +103,9 @@ _RAG_WORDS = {"red": RAG.RED, "r": RAG.RED, "amber": RAG.AMBER, "a": RAG.AMBER, 
 def parse_rag(value: Any) -> RAG:
     if isinstance(value, RAG):
         return value
+    if value is None:            # 'rag:' left empty: no 'None' was written
+        raise PydanticCustomError("rag", "is empty; expected red, amber, green or complete", {
+            "hint": "fill in red, amber, green or complete, or delete the line if the field is optional"})
     if type(value) is str and value in _RAG_WORDS:
         return _RAG_WORDS[value]
     word = str(value).strip().lower() if value is not None else ""
@@ -270,6 +273,9 @@ LocalDateTime = Annotated[
 
 
 def parse_colour(value: Any) -> str:
+    if value is None:
+        raise PydanticCustomError("colour", "is empty; expected a colour like '#005ea5'", {
+            "hint": "fill in six hex digits after '#', in quotes, or delete the line if the field is optional"})
     text = str(value).strip() if isinstance(value, str) else ""
     if re.fullmatch(r"#[0-9a-fA-F]{6}", text):
         return text.lower()
@@ -312,6 +318,9 @@ def parse_status(value: Any) -> Status:
     record down, since a word such as 'withdrawn' is what a clerk doing so is likely to write."""
     if isinstance(value, Status):
         return value
+    if value is None:            # never "or delete the line": a record without a status is published
+        raise PydanticCustomError("status", "is empty; expected draft or published",
+                                  {"hint": "fill in draft (not public) or published"})
     word = value.strip().lower() if isinstance(value, str) else None
     if word in ("draft", "published"):
         return Status(word)
