@@ -28,7 +28,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
-from generator.render.pack import name_tree_items, number_tree_items
+from generator.render.pack import clock_time, name_tree_items, number_tree_items
 
 REPO = Path(__file__).resolve().parent.parent
 AS_OF = "2025-11-22"
@@ -775,3 +775,12 @@ def test_schedule_12a_is_named_by_its_part_in_england_and_in_wales():
     assert exclusion_resolution([12, 14]).endswith("paragraphs 12 and 14 of Part 4 of Schedule 12A to the Act.")
     foot = (REPO / "generator/theme/templates/_report_foot.html").read_text(encoding="utf-8")
     assert "|schedule_12a" in foot and "of Schedule 12A" not in foot
+
+
+@pytest.mark.parametrize("hhmm, printed", [("17:30", "5.30 pm"), ("09:05", "9.05 am"), ("12:00", "12.00 noon"),
+                                            ("12:30", "12.30 pm"), ("00:00", "12.00 midnight"),
+                                            ("00:30", "12.30 am")])
+def test_a_meeting_time_is_printed_as_agendas_print_it(hhmm, printed):
+    # helper-68: '00:00' was '12.00 am', which reads as either end of the day; noon was already
+    # '12.00 noon', and agendas write midnight the same way.
+    assert clock_time(hhmm) == printed

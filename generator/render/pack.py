@@ -80,10 +80,13 @@ def exclusion_resolution(paragraphs: Sequence[int]) -> str | None:
 
 
 def clock_time(hhmm: str) -> str:
-    """'17:30' as council agendas print it: '5.30 pm' ('12.00 noon' at midday)."""
+    """'17:30' as council agendas print it: '5.30 pm' ('12.00 noon' at midday, '12.00 midnight'
+    at its start: '12.00 am' would read as either end of the day)."""
     hour, minute = (int(p) for p in hhmm.split(":"))
     if (hour, minute) == (12, 0):
         return "12.00 noon"
+    if (hour, minute) == (0, 0):
+        return "12.00 midnight"
     return f"{(hour - 1) % 12 + 1}.{minute:02d} {'pm' if hour >= 12 else 'am'}"
 
 
