@@ -706,7 +706,7 @@ def test_a_byte_order_mark_does_not_shift_the_lines_of_errors(tmp_path, make_sit
     assert [(p.line, p.field) for p in check_site(root, AS_OF).errors] == [(3, "published")]
 
 
-@pytest.mark.parametrize("written", ["Amber/Green", "red - amber", "GREEN/complete"])
+@pytest.mark.parametrize("written", ["Amber/Green", "red - amber", "GREEN/complete", "Amber / not started"])
 def test_a_rag_of_two_statuses_asks_for_one_and_guesses_neither(written):
     """'Amber/Green' was answered "did you mean 'green'?", a guess the author had not made
     (helper-51); the spreadsheet import already said it gives more than one."""
@@ -715,8 +715,8 @@ def test_a_rag_of_two_statuses_asks_for_one_and_guesses_neither(written):
 
     with pytest.raises(PydanticCustomError) as refused:
         parse_rag(written)
-    assert refused.value.context["hint"] == "an action has one status at a time: choose one of red, amber, green " \
-                                            "or complete"
+    assert refused.value.context["hint"] == "an action has one status at a time: choose one of red, amber, green, " \
+                                            "complete or not started"
 
 
 @pytest.mark.parametrize("written, message", [

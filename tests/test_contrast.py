@@ -44,7 +44,7 @@ TEXT_PAIRS = [
     ("ink", "panel"), ("muted", "panel"), ("link", "panel"),
     ("#ffffff", "brand"), ("#ffffff", "outstanding"), ("#ffffff", "good"), ("#ffffff", "ri"),
     ("#ffffff", "inadequate"), ("#ffffff", "red"), ("#ffffff", "amber"), ("#ffffff", "green"),
-    ("#ffffff", "complete"), ("outstanding", "paper"), ("good", "paper"), ("ri", "paper"),
+    ("#ffffff", "complete"), ("#ffffff", "not-started"), ("outstanding", "paper"), ("good", "paper"), ("ri", "paper"),
     ("inadequate", "paper"), ("red", "paper"),
 ]
 

@@ -179,9 +179,9 @@ def test_every_bad_cell_is_reported_in_one_pass_in_sheet_order(tmp_path, importe
     lines = result.stderr.strip().split("\n")
     assert lines == [
         "Sheet1!E3: '31/02/2021' is not a real date (check the day and the month)",
-        "Sheet1!I4: 'Purple' is not a RAG rating (write red, amber, green or complete (R, A, G or blue))",
+        "Sheet1!I4: 'Purple' is not a RAG rating (write red, amber, green, complete or not started (R, A, G or blue))",
         "Sheet1!A5: the action is empty (every row needs one; delete the row if it is not an action)",
-        "Sheet1!I6: the progress comment has no RAG rating (write red, amber, green or complete)",
+        "Sheet1!I6: the progress comment has no RAG rating (write red, amber, green, complete or not started)",
         "Sheet1!F7: 'next Tuesday' is not a date (write 01/02/2021)",
         "5 problems in the sheet; nothing was written",
     ]
@@ -215,6 +215,23 @@ def test_a_csv_saved_by_excel_on_windows_imports_the_same_way(tmp_path, importer
     assert (str(first.review), str(first.due)) == ("2021-04-01", "2021-07-31")
     assert [(u.rag, u.note) for u in first.updates] == [(RAG.RED, "First workshop held")]
     assert second.review is None and str(second.due) == "2021-07" and second.updates == []
+
+
+def test_a_csv_whose_rag_column_says_not_started_keeps_it_as_the_plans_status(tmp_path, importer, run_cli):
+    # Councils' plans print "Not started" as a status of its own; the import threw the word away,
+    # and the action was "Not recorded", which the source did not say.
+    root, run = importer()
+    source = tmp_path / "plan.csv"
+    source.write_text("Action,Due date,Progress update,RAG status\n"
+                      "Set up a working group,31/07/2021,Awaiting recruitment,Not started\n"
+                      "Review the panel,31/07/2021,,Not yet started\n"
+                      "Train the staff,31/07/2021,,\n", encoding="utf-8")
+    result = run(str(source), "--inspection", "torbay-2021", "--id", "torbay-2021-plan", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    assert run_cli("check", "--strict", root=root).exit_code == 0
+    plan = check_site(root, dt.date(2021, 6, 30)).corpus.action_plans["torbay-2021-plan"].plan
+    assert [[(u.rag, u.note) for u in a.updates] for a in plan.actions] == [
+        [(RAG.NOT_STARTED, "Awaiting recruitment")], [(RAG.NOT_STARTED, None)], []]
 
 
 def test_a_bad_csv_cell_is_named_like_a_spreadsheet_cell(tmp_path, importer):
@@ -404,7 +421,12 @@ def test_a_number_in_a_csv_date_column_is_not_taken_for_an_excel_date():
 @pytest.mark.parametrize("value, expected", [
     ("Red", RAG.RED), ("R", RAG.RED), ("amber", RAG.AMBER), ("A", RAG.AMBER), ("Green ", RAG.GREEN),
     (" g", RAG.GREEN), ("Complete", RAG.COMPLETE), ("COMPLETED", RAG.COMPLETE), ("done", RAG.COMPLETE),
-    ("Blue", RAG.COMPLETE), ("Amber - on track", RAG.AMBER), ("", None), (None, None), ("Not started", None),
+    ("Blue", RAG.COMPLETE), ("Amber - on track", RAG.AMBER), ("", None), (None, None),
+    # a status councils' plans publish (often in grey or white): kept as the plan gives it
+    ("Not started", RAG.NOT_STARTED), ("NOT YET STARTED", RAG.NOT_STARTED),
+    ("Not started - awaiting recruitment", RAG.NOT_STARTED),
+    # words and colours that give no status
+    ("N/A", None), ("TBC", None), ("not due", None), ("White", None), ("grey", None),
 ])
 def test_rag_words_are_normalised(value, expected):
     assert parse_rag_text(value) == expected

@@ -185,6 +185,16 @@ def test_overdue_lists_plan_action_due_and_status(listing):
     ]
 
 
+def test_overdue_lists_an_action_the_plan_says_has_not_started_as_not_started(tmp_path, make_site, run_cli):
+    plan = ("inspection: dudley-2019\ntitle: Second plan\nactions:\n"
+            "  - {id: C1, action: Train the staff, due: 2021-06-30, updates: [{date: 2021-04-01, rag: not started}]}\n")
+    root = make_site(tmp_path, {**SITE, "action-plans/dudley-2019-second.yaml": plan})
+    result = run_cli("list", "overdue", "--as-of", "2021-08-01", root=root)
+    assert result.exit_code == 0, result.output
+    assert ("dudley-2019-second", "C1", "2021-06-30", "not started", "Train the staff") in \
+        [tuple(r) for r in rows(result.stdout)]
+
+
 def test_a_due_month_is_overdue_only_after_its_last_day(listing):
     on_the_day = listing("overdue", "--as-of", "2021-07-31", "--format", "json")
     listed = [(i["plan"], i["action"]) for i in json.loads(on_the_day.stdout)["items"]]

@@ -277,6 +277,35 @@ def test_action_plan_shows_rag_as_a_word_and_a_colour(papers):
     assert re.search(r"\.rag-cell--green \{ background: #[0-9a-f]{6}", css)
 
 
+def test_action_plan_paper_shows_not_started_as_published_and_apart_from_no_status(tmp_path, make_site):
+    # A council's plan that records "Not started" (often grey): the paper's RAG cell says so, in a
+    # colour of its own; an action no update gives a status is "Not recorded"; the counts keep them apart.
+    from generator.model.types import LONDON
+    import datetime as dt
+    from generator.build import check_site
+    from generator.plan.outputs import plan_site
+    from generator.render.papers import PaperContext
+
+    plan_text = ("inspection: torbay-2021\ntitle: Improvement plan\nactions:\n"
+                 "  - {id: A1, action: Set up a working group, due: 2021-07,\n"
+                 "     updates: [{date: 2021-04-20, rag: not started, note: Awaiting recruitment.}]}\n"
+                 "  - {id: A2, action: Review the panel, due: 2021-07}\n")
+    root = make_site(tmp_path, {
+        "inspections/torbay-2021.yaml": "service: torbay-yot\nframework: hmip-youth-2018\npublished: 2021-03-03\n",
+        "action-plans/torbay-2021-plan.yaml": plan_text})
+    now = dt.datetime(2021, 8, 2, 12, tzinfo=LONDON)
+    checked = check_site(root, now.date())
+    html = PaperContext(root, plan_site(checked.corpus, now), checked.files.templates).action_plan(
+        "torbay-2021-plan").job.html
+    assert re.search(r'class="rag-cell rag-cell--not-started">Not started<', html)
+    assert re.search(r'class="rag-cell rag-cell--none">Not recorded<', html)
+    # a paper of a plan is as at its latest update (20 April 2021), when neither action was due
+    assert "Progress as at 20 April 2021: 1 not started, 1 with no status recorded; <strong>0 overdue</strong>." \
+        in html
+    css = (REPO / "generator" / "theme" / "assets" / "print.css").read_text()
+    assert re.search(r"\.rag-cell--not-started \{ background: #[0-9a-f]{6}", css)   # never white text on white
+
+
 def test_papers_are_set_in_liberation_sans(papers):
     for path in papers.values():
         assert {"LiberationSans", "LiberationSansBold"} <= fonts_of(path), path

@@ -9,7 +9,9 @@ import datetime as dt
 import pytest
 
 from generator.model.action_plan import Action
-from generator.model.types import RAG
+from pydantic_core import PydanticCustomError
+
+from generator.model.types import RAG, parse_rag
 from generator.build import check_site
 from generator.problems import Severity
 from generator.rules import progress
@@ -40,9 +42,20 @@ def test_the_latest_update_is_the_latest_by_date_not_the_last_written():
 
 
 @pytest.mark.parametrize("word, rag", [("R", RAG.RED), ("A", RAG.AMBER), ("G", RAG.GREEN), ("blue", RAG.COMPLETE),
-                                       ("done", RAG.COMPLETE), ("Completed", RAG.COMPLETE)])
+                                       ("done", RAG.COMPLETE), ("Completed", RAG.COMPLETE),
+                                       ("not started", RAG.NOT_STARTED), ("Not Started", RAG.NOT_STARTED),
+                                       ("not yet started", RAG.NOT_STARTED)])
 def test_rag_accepts_the_documented_spellings(word, rag):
     assert progress.action_status(action(None, ("2021-04-20", word))) is rag
+
+
+def test_a_word_that_is_no_status_is_told_every_status_including_not_started():
+    with pytest.raises(PydanticCustomError) as error:
+        parse_rag("purple")
+    assert error.value.context["hint"] == "use red, amber, green, complete or not started"
+    with pytest.raises(PydanticCustomError) as error:
+        parse_rag("not strted")
+    assert error.value.context["hint"] == "did you mean 'not started'?"
 
 
 # --- overdue
@@ -72,15 +85,29 @@ def test_an_action_marked_complete_then_reopened_is_overdue():
     assert progress.is_overdue(late, dt.date(2021, 9, 2)) is True
 
 
+def test_an_action_the_plan_says_has_not_started_is_overdue_once_its_due_date_has_passed():
+    waiting = action("2021-07", ("2021-04-20", "not started"))
+    assert (progress.is_overdue(waiting, dt.date(2021, 7, 31)), progress.is_overdue(waiting, dt.date(2021, 8, 1))) == (
+        False, True)
+
+
 def test_an_action_without_a_due_date_is_never_overdue():
     assert progress.is_overdue(action(None, ("2021-04-20", "red")), dt.date(2030, 1, 1)) is False
 
 
 # --- roll-up
 
-def test_rag_counts_include_actions_not_started():
+def test_rag_counts_include_actions_without_a_status():
     statuses = [RAG.RED, RAG.AMBER, RAG.AMBER, RAG.COMPLETE, None]
-    assert dict(progress.rag_counts(statuses)) == {"red": 1, "amber": 2, "green": 0, "complete": 1, "not recorded": 1}
+    assert dict(progress.rag_counts(statuses)) == {"red": 1, "amber": 2, "green": 0, "complete": 1, "not started": 0,
+                                                   "not recorded": 1}
+
+
+def test_rag_counts_keep_not_started_apart_from_not_recorded_in_order():
+    # 'not started' is what the plan says; 'not recorded', that no update gives a status.
+    counts = progress.rag_counts([None, RAG.NOT_STARTED, RAG.GREEN, RAG.NOT_STARTED, None, None])
+    assert list(counts.items()) == [("red", 0), ("amber", 0), ("green", 1), ("complete", 0), ("not started", 2),
+                                    ("not recorded", 3)]
 
 
 # --- through the pipeline

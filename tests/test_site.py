@@ -321,3 +321,39 @@ def test_an_action_plan_page_counts_actions_with_no_status_as_the_paper_does(sit
     # themselves were not recorded; its paper says "11 with no status recorded" (helper-68).
     page = (site / "action-plans/torbay-2021-oocd/index.html").read_text()
     assert "<dt>Progress</dt><dd>11 with no status recorded; " in page
+
+
+NOT_STARTED_PLAN = """\
+inspection: torbay-2021
+title: Improvement plan
+actions:
+  - id: A1
+    action: Set up a working group
+    due: 2021-07
+    updates:
+      - {date: 2021-04-20, rag: not started, note: Awaiting recruitment.}
+  - id: A2
+    action: Review the panel's membership
+    due: 2021-07
+"""
+
+
+def test_an_action_the_plan_says_has_not_started_shows_not_started_apart_from_one_with_no_status(tmp_path, make_site):
+    # Councils' plans print "Not started" as a status of its own (often grey): the site shows it
+    # as published, and an action no update gives a status is still "Not recorded". Both are
+    # overdue once due, as only a complete action is not.
+    root = make_site(tmp_path, {
+        "inspections/torbay-2021.yaml": "service: torbay-yot\nframework: hmip-youth-2018\npublished: 2021-03-03\n",
+        "action-plans/torbay-2021-plan.yaml": NOT_STARTED_PLAN})
+    build(root)
+    page = (root / "output/site/action-plans/torbay-2021-plan/index.html").read_text(encoding="utf-8")
+    assert '<span class="rag rag--not-started">Not started</span> <span class="overdue">Overdue</span>' in page
+    assert '<span class="rag rag--none">Not recorded</span> <span class="overdue">Overdue</span>' in page
+    assert ('<span class="small">20 April 2021</span> <span class="rag rag--not-started">Not started</span> '
+            "Awaiting recruitment.") in page
+    index = (root / "output/site/action-plans/index.html").read_text(encoding="utf-8")
+    assert ('<th scope="col">Red</th><th scope="col">Amber</th><th scope="col">Green</th><th scope="col">Complete</th>'
+            '<th scope="col">Not started</th><th scope="col">Not recorded</th><th scope="col">Overdue</th>') in index
+    row = index[index.index("Improvement plan</a>"):]
+    cells = re.findall(r"<td>(\d+)</td>", row[:row.index("</tr>")])
+    assert cells == ["0", "0", "0", "0", "1", "1", "2"]   # red amber green complete, not started, not recorded; overdue

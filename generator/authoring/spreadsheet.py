@@ -36,7 +36,7 @@ from generator.authoring import AuthoringError, cannot_write
 from generator.load.documents import read_document
 from generator.load.files import ID_PATTERN
 from generator.model.action_plan import ActionPlan
-from generator.model.types import LONDON, RAG, parse_local_datetime, parse_rag
+from generator.model.types import LONDON, NOT_STARTED_PHRASE, RAG, RAG_CHOICES, parse_local_datetime, parse_rag
 from generator.problems import did_you_mean
 from generator.textsafety import unescaped_cell
 from generator.validate import validate_document
@@ -413,11 +413,13 @@ def parse_date(value: Any, excel: bool) -> str | None:
 
 _RAG_EXTRA = {"orange": RAG.AMBER, "yellow": RAG.AMBER, "closed": RAG.COMPLETE, "achieved": RAG.COMPLETE,
               "finished": RAG.COMPLETE, "blue": RAG.COMPLETE, "purple": None}
-NO_RAG_WORDS = {"not started", "n/a", "na", "-", "none", "tbc", "not yet started", "not due", "white", "grey"}
+# Words that give no status. 'Not started' is a status a plan publishes, so it is kept; white
+# and grey are the colours of an unfilled cell, which plans print, not words they use.
+NO_RAG_WORDS = {"n/a", "na", "-", "none", "tbc", "not due", "white", "grey"}
 
 
 def parse_rag_text(value: Any) -> RAG | None:
-    """'Green ', 'G', 'Complete', 'Amber - on track' -> a RAG; empty or 'not started' -> None."""
+    """'Green ', 'G', 'Complete', 'Amber - on track', 'Not started' -> a RAG; empty or 'n/a' -> None."""
     text = " ".join(str(value).split()).strip(" .") if value is not None else ""
     if not text or text.lower() in NO_RAG_WORDS:
         return None
@@ -426,14 +428,17 @@ def parse_rag_text(value: Any) -> RAG | None:
     except Exception:
         pass
     found = set()
-    for word in re.findall(r"[a-z]+", text.lower()):
+    words = re.findall(r"[a-z]+", text.lower())
+    for word in words:
         if word in ("red", "amber", "green", "complete", "completed", "done", "blue", "orange", "yellow", "closed"):
             found.add(_RAG_EXTRA.get(word) or parse_rag(word))
+    if NOT_STARTED_PHRASE.search(" ".join(words)):
+        found.add(RAG.NOT_STARTED)
     if len(found) == 1:
         return found.pop()
     if len(found) > 1:
-        raise CellError(f"'{text}' gives more than one RAG rating", "choose one of red, amber, green or complete")
-    raise CellError(f"'{text}' is not a RAG rating", "write red, amber, green or complete (R, A, G or blue)")
+        raise CellError(f"'{text}' gives more than one RAG rating", f"choose one of {RAG_CHOICES}")
+    raise CellError(f"'{text}' is not a RAG rating", f"write {RAG_CHOICES} (R, A, G or blue)")
 
 
 def rag_from_colour(rgb: str | None) -> RAG | None:
@@ -562,7 +567,7 @@ def parse_sheet(sheet: Sheet, columns: Columns, update_date: dt.date,
             if "rag" in mapped:
                 problems.append(SheetProblem(row + 1, mapped["rag"], sheet.name,
                                              "the progress comment has no RAG rating",
-                                             "write red, amber, green or complete"))
+                                             f"write {RAG_CHOICES}"))
             else:
                 problems.append(SheetProblem(row + 1, mapped["note"], sheet.name,
                                              "a progress comment needs a RAG rating, and the sheet has no "

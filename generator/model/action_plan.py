@@ -17,7 +17,7 @@ from generator.model.types import (RECORD_CONFIG, DateOrMonthField, Date, Ident,
 @dataclass(slots=True, config=RECORD_CONFIG)
 class ProgressUpdate:
     date: Date = Field(description="the date of this progress update")
-    rag: RAGField = Field(description="red | amber | green | complete")
+    rag: RAGField = Field(description="red | amber | green | complete | not started")
     note: Text | None = Field(None, description="what has happened since the last update")
 
 

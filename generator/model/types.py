@@ -87,17 +87,27 @@ RatingField = Annotated[
 
 
 class RAG(str, Enum):
-    """Progress of an action: red, amber, green, or complete (often shown blue)."""
+    """Progress of an action: red, amber, green, complete (often shown blue), or not started,
+    where the council's plan records it as a status of its own (often grey or white)."""
 
     RED = "red"
     AMBER = "amber"
     GREEN = "green"
     COMPLETE = "complete"
+    NOT_STARTED = "not started"
 
+    @property
+    def slug(self) -> str:
+        return self.value.replace(" ", "-")
+
+
+RAG_CHOICES = "red, amber, green, complete or not started"      # as hints name them
+NOT_STARTED_PHRASE = re.compile(r"\bnot (?:yet )?started\b")     # within longer words: "Not started - on hold"
 
 _RAG_WORDS = {"red": RAG.RED, "r": RAG.RED, "amber": RAG.AMBER, "a": RAG.AMBER, "yellow": RAG.AMBER,
               "green": RAG.GREEN, "g": RAG.GREEN, "complete": RAG.COMPLETE, "completed": RAG.COMPLETE,
-              "done": RAG.COMPLETE, "blue": RAG.COMPLETE, "b": RAG.COMPLETE, "c": RAG.COMPLETE}
+              "done": RAG.COMPLETE, "blue": RAG.COMPLETE, "b": RAG.COMPLETE, "c": RAG.COMPLETE,
+              "not started": RAG.NOT_STARTED, "not yet started": RAG.NOT_STARTED}
 
 
 def parse_rag(value: Any) -> RAG:
@@ -108,14 +118,16 @@ def parse_rag(value: Any) -> RAG:
             "hint": "fill in red, amber, green or complete, or delete the line if the field is optional"})
     if type(value) is str and value in _RAG_WORDS:
         return _RAG_WORDS[value]
-    word = str(value).strip().lower() if value is not None else ""
+    word = " ".join(str(value).split()).lower() if value is not None else ""
     if word in _RAG_WORDS:
         return _RAG_WORDS[word]
     named = {_RAG_WORDS[part] for part in re.split(r"[^a-z]+", word) if part in _RAG_WORDS and len(part) > 1}
+    if NOT_STARTED_PHRASE.search(word):
+        named.add(RAG.NOT_STARTED)
     if len(named) > 1:          # 'Amber/Green': a did-you-mean would pick one of the two for the author
-        hint = "an action has one status at a time: choose one of red, amber, green or complete"
+        hint = f"an action has one status at a time: choose one of {RAG_CHOICES}"
     else:
-        hint = did_you_mean(str(value), [r.value for r in RAG]) or "use red, amber, green or complete"
+        hint = did_you_mean(str(value), [r.value for r in RAG]) or f"use {RAG_CHOICES}"
     raise PydanticCustomError("rag", "'{value}' is not a RAG status", {"value": value, "hint": hint})
 
 

@@ -47,9 +47,9 @@ def standard_rating(result) -> Markup:
 
 @lru_cache(maxsize=None)
 def rag(status: RAG | None, overdue: bool = False) -> Markup:
-    """A red/amber/green status in words ('Amber'), and 'Overdue' beside it when it is."""
+    """A RAG status in words ('Amber', 'Not started'), and 'Overdue' beside it when it is."""
     if status:
-        badge = f'<span class="rag rag--{escape(status.value)}">{escape(status.value.capitalize())}</span>'
+        badge = f'<span class="rag rag--{escape(status.slug)}">{escape(status.value.capitalize())}</span>'
     else:
         badge = '<span class="rag rag--none">Not recorded</span>'
     return Markup(badge + (' <span class="overdue">Overdue</span>' if overdue else ""))

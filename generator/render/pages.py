@@ -20,6 +20,7 @@ from generator.model.types import Rating
 from generator.render import charts, national
 from generator.render.national import RATINGS_HIGH_FIRST, newest_first, own_inspections
 from generator.resolve.corpus import Corpus, InspectionView, StandardResult
+from generator.rules import progress
 
 
 def rating_distribution(views: list[InspectionView]) -> list[dict[str, Any]]:
@@ -300,7 +301,7 @@ def action_plan(corpus: Corpus, pid: str, as_at: dt.date | None = None) -> dict[
 def action_plans_index(corpus: Corpus) -> dict[str, Any]:
     rows = [{"view": p, "inspection": corpus.inspections[p.inspection_id],
              "service": corpus.services[p.service_id].service} for p in corpus.action_plans.values()]
-    return {"rows": sorted(rows, key=lambda r: r["view"].plan.title)}
+    return {"rows": sorted(rows, key=lambda r: r["view"].plan.title), "statuses": progress.STATUS_ORDER}
 
 
 def meetings_index(corpus: Corpus) -> dict[str, Any]:

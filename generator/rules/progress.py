@@ -31,8 +31,8 @@ def action_status(action: Action) -> RAG | None:
 
 def is_overdue(action: Action, as_of: dt.date, status: RAG | None = None) -> bool:
     """Overdue: the due date has passed as of the build date (or --as-of) and the action
-    is not complete. A due month ("July 2021") runs to its last day. `status`, when the
-    caller has it, saves working it out again."""
+    is not complete (one not started, or with no status recorded, is overdue). A due month
+    ("July 2021") runs to its last day. `status`, when the caller has it, saves working it out again."""
     if action.due is None or not action.due.end < as_of:
         return False
     return (status if status is not None else action_status(action)) is not RAG.COMPLETE
@@ -47,11 +47,13 @@ def as_at(action: Action, day: dt.date) -> Action:
 
 
 NO_STATUS = "not recorded"          # an action no update gives a status
+STATUS_ORDER = (RAG.RED.value, RAG.AMBER.value, RAG.GREEN.value, RAG.COMPLETE.value, RAG.NOT_STARTED.value,
+                NO_STATUS)
 
 
 def rag_counts(statuses: Iterable[RAG | None]) -> Mapping[str, int]:
-    """How many actions stand at each status; 'not recorded' counts those without updates (a plan
-    that gives no status says nothing of whether an action has started)."""
+    """How many actions stand at each status, in `STATUS_ORDER`; 'not started' counts those the
+    plan says have not started, 'not recorded' those without updates (a plan that gives no
+    status says nothing of whether an action has started)."""
     counts = Counter(NO_STATUS if s is None else s.value for s in statuses)
-    order = ["red", "amber", "green", "complete", NO_STATUS]
-    return {key: counts.get(key, 0) for key in order}
+    return {key: counts.get(key, 0) for key in STATUS_ORDER}
