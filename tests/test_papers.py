@@ -120,6 +120,50 @@ def test_dudley_report_has_the_heading_block_and_continuous_numbers(papers):
     assert "Contact Officer: Scott Jones" in flat(text)
 
 
+def numbered_paragraphs(text: str) -> list[tuple[int, str]]:
+    """(number, first words) of each paragraph the paper numbers, in order."""
+    return [(int(n), words) for n, words in re.findall(r"^ *(\d+) {2,}([A-Za-z].*?) *$", text, re.M)]
+
+
+# The reference's paragraphs, by number, and the words ours (reworded) starts each with.
+DUDLEY_PARAGRAPHS = {
+    8: "Inspectors also judged education",              # "The inspectors found that education provisions"
+    9: "The Chair of the YOS Board should:",            # the recommendations: each addressee numbered ...
+    10: "The YOS Management Board should:",
+    11: "produce an out-of-court protocol",              # ... and the Board's later two as well
+    12: "make better use across the partnership",
+    13: "The YOS Manager should:",
+    14: "The rest of the inspection report",            # "The remaining elements of the report drill down"
+    18: "Since the Committee last considered",          # "The following areas have been implemented since"
+    31: "First time entrants (FTE)",                    # "First Time Entrants (FTE) (January-2019 ..."
+    32: "Re-offending, as the average number",          # "Re-offending (rates listed as average number ..."
+    33: "Use of custody, as a rate per 1,000",          # "Use of Custody (rates per 1000 ..."
+    34: "This report has no financial implications.",  # Finance: "There are no financial implications"
+    47: "The 2019 inspection found good evidence",      # "Whilst the 2019 inspection highlighted good evidence"
+}
+
+
+def test_dudley_paragraphs_carry_the_numbers_the_reference_gives_them(papers):
+    text = "\n".join(page_texts(papers["dudley-yos-action-plan-update"]))
+    found = numbered_paragraphs(text)
+    assert [n for n, _ in found] == list(range(1, 48)), found     # the reference runs 1 to 47
+    starts = dict(found)
+    for number, words in DUDLEY_PARAGRAPHS.items():
+        assert starts[number].startswith(words), (number, starts[number])
+    # The lead-in to the recommendations has no number in the reference, and prints no mark.
+    assert re.search(r"^\s+The inspectors made five overarching strategic recommendations:$", text, re.M), text
+    assert "unnumbered" not in text
+
+
+def test_dudley_indicators_cite_the_paragraphs_the_paper_prints_them_in(papers):
+    # The indicator record's source names "paragraphs 31-33": first-time entrants, re-offending, custody.
+    source = (REPO / "content/indicators/dudley-yos.yaml").read_text()
+    first, last = map(int, re.search(r'source: ".*paragraphs (\d+)-(\d+)"', source).groups())
+    starts = dict(numbered_paragraphs("\n".join(page_texts(papers["dudley-yos-action-plan-update"]))))
+    assert [starts[n].split(",")[0] for n in range(first, last + 1)] == [
+        "First time entrants (FTE)", "Re-offending", "Use of custody"]
+
+
 def test_wolverhampton_report_reads_that_cabinet_recommends_that_council(papers):
     # The reference front sheet: "That Cabinet recommends that Council: 1. Endorse ..." and
     # "The Cabinet is asked to note: 1. The 'Good' inspection rating ..."

@@ -327,9 +327,11 @@ def report(corpus: Corpus, rid: str, as_at: dt.date | None = None) -> dict[str, 
         # lead-in and the items as written, numbered) for decision and one for noting.
         inserted = [("Recommendations", [f"{lead_in}\n\n" + "\n".join(f"{n}. {r}" for n, r in enumerate(items, 1))
                                          for lead_in, items in lead_ins])]
-    sections = number_body(view.body, council.paragraph_numbering, insert_after_first=inserted)
+    inspection = corpus.inspections.get(front.inspection) if front.inspection else None
+    drawn = {"recommendations": len(inspection.recommendations)} if inspection else {}
+    sections = number_body(view.body, council.paragraph_numbering, insert_after_first=inserted, drawn=drawn)
     refs = {
-        "inspection": corpus.inspections.get(front.inspection) if front.inspection else None,
+        "inspection": inspection,
         "action_plan": _plan_at(corpus, front.action_plan, as_at) if front.action_plan else None,
         "indicators": indicator_series(corpus, front.indicators, as_at)
         if front.indicators and front.indicators in corpus.indicators else None,

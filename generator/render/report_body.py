@@ -3,7 +3,10 @@
 Councils number paragraphs, and authors never type the numbers: Wolverhampton style
 numbers sections `1.0 Purpose` with paragraphs `1.1, 1.2`; Dudley style numbers
 paragraphs `1, 2, 3 ...` through the whole report. A list or table that follows a
-paragraph belongs to it and takes no number of its own; `[[blocks]]` take none either.
+paragraph belongs to it and takes no number of its own, nor does a paragraph that ends
+`{.unnumbered}` (the mark Pandoc gives a heading left unnumbered). `[[blocks]]` take none, except
+that continuous numbering numbers the paragraphs a block draws, as Dudley numbers each of an
+inspection's recommendations.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from generator.model.report import body_chunks, body_sections
 from generator.render.markdown import markdown_block
 
 _LIST_OR_TABLE = re.compile(r"^\s*([-*+]|\d+[.)]|\|)\s?")
+_UNNUMBERED = re.compile(r"[ \t]*\{\.unnumbered\}[ \t]*$")
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,7 @@ class Paragraph:
     number: str | None          # "1.1", "7", or None for a continuation / block
     html: Markup
     block: tuple[str, str | None] | None = None    # (name, argument) of a generated block
+    numbers: tuple[str, ...] = ()                   # a block's: one for each paragraph it draws
 
 
 @dataclass(frozen=True)
@@ -46,10 +51,12 @@ def _anchor(text: str, used: set[str]) -> str:
 
 
 def number_body(body: str, style: ParagraphNumbering,
-                insert_after_first: list[tuple[str, list[str]]] | None = None) -> tuple[Section, ...]:
+                insert_after_first: list[tuple[str, list[str]]] | None = None,
+                drawn: dict[str, int] | None = None) -> tuple[Section, ...]:
     """Split and number a body. `insert_after_first` adds generated sections (heading,
     paragraphs of plain text) after the first section, as Dudley puts its
-    Recommendations after Purpose."""
+    Recommendations after Purpose. `drawn` gives how many paragraphs a block draws, by its
+    name (`recommendations`: one for each recommendation)."""
     raw_sections = body_sections(body)
     if insert_after_first:
         position = 1 if raw_sections else 0
@@ -65,10 +72,17 @@ def number_body(body: str, style: ParagraphNumbering,
         for chunk in body_chunks(lines):
             block = BLOCK_LINE.match(chunk)
             if block:
-                paragraphs.append(Paragraph(None, Markup(""), (block.group(1), block.group(2))))
+                # Sections style numbers none: no paper in that style shows a block's paragraphs numbered.
+                count = (drawn or {}).get(block.group(1), 0) if style is ParagraphNumbering.CONTINUOUS else 0
+                numbers = tuple(str(n) for n in range(counter + 1, counter + count + 1))
+                counter += count
+                paragraphs.append(Paragraph(None, Markup(""), (block.group(1), block.group(2)), numbers))
                 continue
+            unnumbered = _UNNUMBERED.search(chunk)
+            if unnumbered:
+                chunk = chunk[:unnumbered.start()]
             continuation = bool(_LIST_OR_TABLE.match(chunk)) and bool(paragraphs) or chunk.lstrip().startswith("#")
-            if continuation:
+            if continuation or unnumbered:
                 paragraphs.append(Paragraph(None, markdown_block(chunk)))
                 continue
             within += 1
