@@ -241,6 +241,16 @@ def test_what_a_record_does_not_say_is_one_notice_at_the_record_not_at_a_field(r
            "(add what the report gives; what it does not give stays out)" in lines
 
 
+def test_a_standard_written_with_no_rating_is_not_recorded_not_an_error(tmp_path, make_site, run_cli):
+    # `"2.4":` left empty was "is empty; expected a mapping": a standard whose rating the clerk
+    # has not filled in is one the record does not give (helper-68), as a standard left out.
+    text = ("service: torbay-yot\nframework: hmip-youth-2018\npublished: 2021-03-03\n"
+            "fieldwork: {from: 2020-10-26, to: 2020-10-29}\nstandards:\n  \"1.1\": Good\n  \"1.2\":\n")
+    result = run_cli("check", root=make_site(tmp_path, {"inspections/torbay-2021.yaml": text}))
+    assert result.exit_code == 0, result.output
+    assert "the ratings of 1.2, 1.3, " in result.output
+
+
 def test_a_folder_inside_a_record_folder_is_a_warning_naming_it_not_a_silent_loss(tmp_path, make_site, run_cli):
     """A clerk who files last year's meetings in content/meetings/2021/ would see them vanish
     from the site: check says the folder is not read, and where its files belong."""

@@ -80,7 +80,10 @@ class StandardFinding:
     @model_validator(mode="before")
     @classmethod
     def _bare_rating(cls, value: Any) -> Any:
-        # "1.1": Inadequate is shorthand for {rating: Inadequate}; `not rated` as a rating is the flag
+        # "1.1": Inadequate is shorthand for {rating: Inadequate}; `not rated` as a rating is the flag;
+        # "1.1": with nothing after it gives no rating, as a standard left out: not recorded
+        if value is None:
+            value = {}
         if isinstance(value, str):
             value = {"rating": value}
         if isinstance(value, dict) and _is_not_rated(value.get("rating")):
