@@ -24,7 +24,8 @@ def _accept_shorthands(defs: dict) -> None:
     if "StandardFinding" in defs:
         full = defs["StandardFinding"]
         left_empty = {"type": "null", "description": "no rating given: not recorded"}
-        defs["StandardFinding"] = {"anyOf": [rating_word, left_empty, full], "title": full.get("title", "StandardFinding")}
+        defs["StandardFinding"] = {"anyOf": [rating_word, left_empty, full],
+                                   "title": full.get("title", "StandardFinding")}
     if "KeyQuestion" in defs:
         full = defs["KeyQuestion"]
         defs["KeyQuestion"] = {"anyOf": [{"type": "number", "minimum": 0, "maximum": 100,
