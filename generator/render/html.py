@@ -133,8 +133,8 @@ def make_environment(templates: Mapping[str, Template], cache: Path | None = Non
         auto_reload=False,             # one build, one environment: no stat of every template per page
     )
     env.filters.update(md=markdown_block, md_document=markdown_document, md_inline=markdown_inline, plain=plain_text,
-                       date=format_date, fieldwork=format_fieldwork, long_date=format_long_date, number=format_number, percent=format_percent,
-                       status_counts=format_status_counts,
+                       date=format_date, fieldwork=format_fieldwork, long_date=format_long_date, number=format_number,
+                       percent=format_percent, status_counts=format_status_counts,
                        standard_rating=badges.standard_rating,
                        pages=page_range, rating_slug=badges.rating_slug, rating=badges.rating, rag=badges.rag,
                        progress_update=progress_update, progress_history=progress_history, schedule_12a=schedule_12a,

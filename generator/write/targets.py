@@ -119,13 +119,12 @@ def file_a_paper_would_replace(target: Path, root: Path) -> str | None:
     """Why a paper may not be written at `target` (-o), or None. A paper replaces only a PDF:
     never a record or template of the site (`-o content/reports/x.md` would destroy the report
     it is made from) nor another file the user keeps there."""
-    real = real_path(target)
+    holding = folders_holding(target)
     for own in ("content", "templates"):
-        folder = real_path(root / own)
-        if real == folder or folder in real.parents:
+        if real_path(root / own) in holding:
             return f"{target} is inside {own}/, which holds the site's own files"
     try:
-        with open(real, "rb") as existing:
+        with open(real_path(target), "rb") as existing:
             start = existing.read(5)
     except PermissionError as exc:                       # a file there, which it cannot tell is a PDF
         return f"{target} cannot be read to see what it is ({exc.strerror or exc})"
