@@ -19,6 +19,7 @@ import click
 
 from generator.clock import now_in_london
 from generator.commands.common import AsOf, moment, print_problems, site_root
+from generator.load.files import NO_CONTENT
 from generator.write.targets import (live_folder_holding, preview_folder_holding, public_preview_folder_holding,
                                      published_papers_folder_holding, real_path, whole_site_holding)
 from generator.plan.state import BuildOptions
@@ -196,8 +197,7 @@ def register(cli: click.Group) -> None:
 
         if not os.path.lexists(root / "content"):
             # A mistyped -C: no site, so no output/ (its lock) is made there either; as `check` says it.
-            click.echo("content: error: there is no content/ folder here (run from the site's folder, or give it "
-                       "with -C DIR)", err=True)
+            click.echo(str(NO_CONTENT), err=True)
             sys.exit(1)
 
         try:

@@ -128,6 +128,9 @@ def inside(path: Path | str, root: Path) -> bool:
     return real == str(root) or real.startswith(str(root) + os.sep)
 
 
+NO_CONTENT = Problem("content", 0, 0, Severity.ERROR, "", "there is no content/ folder here",
+                     "run from the site's folder, or give it with -C DIR")
+
 BUILT = ("output", ".cache")          # what builds write inside a site's folder
 CACHES = ("parsed", "jinja", "scrutiny")     # what builds keep in .cache/, each in its own folder
 
@@ -236,8 +239,7 @@ def find_files(root: Path) -> SiteFiles:
         problems.append(_outside("content"))
         return SiteFiles(root, tuple(found), templates, tuple(problems), theme_assets())
     if not content.is_dir():
-        problems.append(Problem("content", 0, 0, Severity.ERROR, "", "there is no content/ folder here",
-                                "run from the site's folder, or give it with -C DIR"))
+        problems.append(NO_CONTENT)
         return SiteFiles(root, tuple(found), templates, tuple(problems), theme_assets())
 
     site_file = content / "site.yaml"
