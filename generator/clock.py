@@ -18,7 +18,7 @@ def _exists(wall: dt.datetime) -> bool:
     return there.astimezone(dt.timezone.utc).astimezone(LONDON).replace(tzinfo=None) == wall
 
 
-def london_instant(wall: dt.datetime) -> dt.datetime:
+def london_instant(wall: dt.datetime, *, repeated_as_second: bool = False) -> dt.datetime:
     """The instant a London wall-clock time names, with a fixed UTC offset.
 
     The zoneinfo documentation (and PEP 495) leave two cases to the caller:
@@ -29,7 +29,9 @@ def london_instant(wall: dt.datetime) -> dt.datetime:
       as-of of 02:15 on a London clock and 02:15 BST given as 01:15 UTC would disagree
       about whether an embargo had ended;
     - a time that happens twice, in the hour repeated on the last Sunday of October: its
-      first occurrence (fold=0), 01:30 BST.
+      first occurrence (fold=0), 01:30 BST; with `repeated_as_second`, its second (fold=1),
+      01:30 GMT. An embargo is read so: whichever occurrence its author meant has passed
+      before anything it holds back is public.
 
     The offset is fixed (not the zone) so that comparing two moments always compares
     instants: Python compares datetimes that share one tzinfo by their wall clocks alone,
@@ -42,7 +44,7 @@ def london_instant(wall: dt.datetime) -> dt.datetime:
             wall += _MINUTE
             if _exists(wall):
                 break
-    there = wall.replace(tzinfo=LONDON)
+    there = wall.replace(tzinfo=LONDON, fold=int(repeated_as_second))
     return there.astimezone(dt.timezone(there.utcoffset()))
 
 

@@ -70,9 +70,19 @@ def test_an_embargo_in_the_skipped_hour_once_lifted_stays_lifted(tmp_path, make_
         True, _utc("2026-03-29 01:00"))
 
 
-def test_an_embargo_in_the_repeated_hour_once_lifted_stays_lifted(tmp_path, make_site):
+def test_an_embargo_in_the_repeated_hour_ends_at_its_second_occurrence_and_stays_lifted(tmp_path, make_site):
+    # 01:30 on 25 October 2026 happens at 00:30 UTC (BST) and again at 01:30 UTC (GMT): the
+    # embargo has ended only when both have passed, whichever its author meant.
     assert _release(tmp_path, make_site, "2026-10-25 01:30", "2026-10-24 23:00", 4) == (
-        True, _utc("2026-10-25 00:30"))
+        True, _utc("2026-10-25 01:30"))
+
+
+def test_an_embargo_written_as_a_repeated_time_is_its_second_occurrence():
+    from generator.model.types import parse_local_datetime
+
+    for written in ("2026-10-25 01:30", dt.datetime(2026, 10, 25, 1, 30)):
+        assert parse_local_datetime(written) == _utc("2026-10-25 01:30")
+    assert parse_local_datetime("2026-10-25 01:30+01:00") == _utc("2026-10-25 00:30")   # an offset says which
 
 
 def test_now_and_as_of_in_the_repeated_hour_compare_as_instants():

@@ -241,12 +241,15 @@ def _parse_date_or_month(value: Any) -> DateOrMonth:
 
 
 def parse_local_datetime(value: Any) -> dt.datetime:
-    """'2021-03-03', '2021-03-03 00:01' or with an offset; Europe/London unless it says otherwise.
+    """An embargo's end: '2021-03-03', '2021-03-03 00:01' or with an offset; Europe/London
+    unless it says otherwise.
 
     A London time is the instant `clock.london_instant` gives: one the clocks skip is the
-    first instant after the gap, one they repeat is its first occurrence."""
+    first instant after the gap; one they repeat is its second occurrence, so that the
+    embargo has ended whichever of the two its author meant."""
     if isinstance(value, dt.datetime):
-        return london_instant(value) if value.tzinfo in (None, LONDON) else at_london_offset(value)
+        return london_instant(value, repeated_as_second=True) if value.tzinfo in (None, LONDON) \
+            else at_london_offset(value)
     text = str(value).strip() if isinstance(value, (str, int)) else ""
     if _DATE.match(text):
         return london_instant(dt.datetime.combine(parse_date(text), dt.time(0, 0)))
@@ -267,7 +270,7 @@ def parse_local_datetime(value: Any) -> dt.datetime:
         raise PydanticCustomError("datetime", "'{value}' is beyond the calendar on a London clock", {
             "value": text, "hint": "give a date between the years 1 and 9999"}) from None
     # Written with an offset, it is still shown on a London clock: papers and messages print its hour.
-    return at_london_offset(moment) if moment.tzinfo else london_instant(moment)
+    return at_london_offset(moment) if moment.tzinfo else london_instant(moment, repeated_as_second=True)
 
 
 Date = Annotated[dt.date, BeforeValidator(parse_date),
