@@ -201,6 +201,15 @@ def test_dudley_contact_block_is_never_alone_on_the_last_page(papers):
     assert re.search(r"^\s*\d+\s+\S", last, re.M), last           # a numbered paragraph beside it
 
 
+def test_a_lead_in_ending_with_a_colon_is_printed_on_the_page_of_what_it_introduces(papers):
+    # "The inspectors made five overarching strategic recommendations:" stood alone at the foot
+    # of page 1, its recommendations (the Chair of the YOS Board's first) on page 2.
+    pages = page_texts(papers["dudley-yos-action-plan-update"])
+    lead_in = [i for i, t in enumerate(pages) if "five overarching strategic recommendations:" in flat(t)]
+    first = [i for i, t in enumerate(pages) if "The Chair of the YOS Board should:" in flat(t)]
+    assert lead_in and lead_in == first, (lead_in, first)
+
+
 def test_dudley_indicator_tables_are_never_split_across_pages(papers):
     # The re-offending table's two rows (the reference: the year 2.45, the quarter 2.25), and the
     # first-time entrants' (260, then 203), each print on one page: no row is left alone.

@@ -31,6 +31,7 @@ class Paragraph:
     html: Markup
     block: tuple[str, str | None] | None = None    # (name, argument) of a generated block
     numbers: tuple[str, ...] = ()                   # a block's: one for each paragraph it draws
+    leads_in: bool = False      # ends with a colon: printed on the page of what it introduces
 
 
 @dataclass(frozen=True)
@@ -82,13 +83,14 @@ def number_body(body: str, style: ParagraphNumbering,
             if unnumbered:
                 chunk = chunk[:unnumbered.start()]
             continuation = bool(_LIST_OR_TABLE.match(chunk)) and bool(paragraphs) or chunk.lstrip().startswith("#")
+            leads_in = chunk.rstrip().endswith(":")
             if continuation or unnumbered:
-                paragraphs.append(Paragraph(None, markdown_block(chunk)))
+                paragraphs.append(Paragraph(None, markdown_block(chunk), leads_in=leads_in))
                 continue
             within += 1
             counter += 1
             number = f"{index}.{within}" if style is ParagraphNumbering.SECTIONS else str(counter)
-            paragraphs.append(Paragraph(number, markdown_block(chunk)))
+            paragraphs.append(Paragraph(number, markdown_block(chunk), leads_in=leads_in))
         sections.append(Section(f"{index}.0" if style is ParagraphNumbering.SECTIONS and title else None,
                                 title, _anchor(title or "introduction", used), tuple(paragraphs)))
     return tuple(sections)
