@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -76,11 +77,22 @@ def did_you_mean_file(path: str, known: Iterable[str]) -> str | None:
     """A 'did you mean' hint for a file under content/ that is not there, judged by its name
     alone: every attachment's path starts 'attachments/', which made any file seem close to a
     missing one ('staffing.md' to 'torbay-peer-review.md')."""
+    name = path.rsplit("/", 1)[-1].lower()
     by_name: dict[str, str] = {}
     for other in sorted(known):
-        by_name.setdefault(other.rsplit("/", 1)[-1].lower(), other)
-    close = difflib.get_close_matches(path.rsplit("/", 1)[-1].lower(), list(by_name), n=1, cutoff=0.6)
+        other_name = other.rsplit("/", 1)[-1].lower()
+        if not _another_numbered(name, other_name):
+            by_name.setdefault(other_name, other)
+    close = difflib.get_close_matches(name, list(by_name), n=1, cutoff=0.6)
     return f"did you mean '{by_name[close[0]]}'?" if close else None
+
+
+def _another_numbered(name: str, other: str) -> bool:
+    """True when two names differ only in their numbers, and not by digits typed in the wrong
+    order: 'appendix-1.pdf' is another appendix than 'appendix-3.pdf', not a misspelling of it."""
+    letters, other_letters = re.sub(r"\d", "", name), re.sub(r"\d", "", other)
+    digits, other_digits = sorted(re.sub(r"\D", "", name)), sorted(re.sub(r"\D", "", other))
+    return letters == other_letters and digits != other_digits
 
 
 def rel(path: Path, root: Path) -> str:

@@ -890,3 +890,26 @@ def test_a_missing_attachment_is_compared_with_the_others_by_its_name(tmp_path, 
     assert (error.line, error.field) == (8, "items.0.appendices.0." + kind)
     assert error.message == f"there is no file content/{written}"
     assert error.hint == hint
+
+
+@pytest.mark.parametrize("written, hint", [
+    # another numbered appendix, not yet copied in: not a misspelling of the one that is there
+    ("attachments/appendix-3.md", "put the file in content/attachments/"),
+    ("attachments/appendix-13.md", "put the file in content/attachments/"),
+    # misspelt, or its digits typed in the wrong order: named
+    ("attachments/apendix-1.md", "did you mean 'attachments/appendix-1.md'?"),
+    ("attachments/review-2021.md", "did you mean 'attachments/review-2012.md'?"),
+])
+def test_a_missing_numbered_attachment_is_not_taken_for_another_number(tmp_path, make_site, written, hint):
+    text = CYP_MEETING + f"""\
+  - number: 1
+    title: Youth Offending Team inspection
+    appendices:
+      - {{title: Appendix, markdown: {written}}}
+"""
+    root = make_site(tmp_path, {**BASE_FILES, "attachments/appendix-1.md": "## One\n",
+                                "attachments/review-2012.md": "## Old\n",
+                                "meetings/cyp-2021-03-01.yaml": text})
+    (error,) = check_site(root, AS_OF).errors
+    assert error.message == f"there is no file content/{written}"
+    assert error.hint == hint
