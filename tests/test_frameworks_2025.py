@@ -342,3 +342,45 @@ def test_a_frameworks_own_mistakes_are_errors_at_their_line(tmp_path, make_site,
     assert result.exit_code == 1
     assert re.search(rf"content/frameworks/own-2026\.yaml:{line}:\d+: error: {re.escape(message)}", result.output), \
         result.output
+
+
+# Wakefield YJS's 2025 inspection as its sources give it: overall Good (HMIP's report,
+# https://hmiprobation.justiceinspectorates.gov.uk/document/an-inspection-of-youth-justice-work-with-children-and-victims-in-wakefield-2025),
+# delivery Outstanding and victims Good (Wakefield Council's news of 9 September 2025,
+# https://www.wakefield.gov.uk/your-district/exceptional-delivery-earns-wakefield-youth-justice-service-national-praise).
+# Neither gives the day or month of publication, nor the fieldwork: so no date is recorded.
+UNDATED = """\
+service: wakefield-yjs
+framework: hmip-youth-2025
+inspection_type: children-and-victims
+overall: {rating: Good}
+standards:
+  C1.3: Outstanding
+  V1: Good
+"""
+UNDATED_SITE = {**SITE, "councils/wakefield.yaml": "name: Wakefield Council\nnation: england\n",
+                "services/wakefield-yjs.yaml": "name: Wakefield Youth Justice Service\nshort_name: Wakefield YJS\n"
+                                               "council: wakefield\n",
+                "inspections/wakefield-2025.yaml": UNDATED}
+
+
+@pytest.mark.pdf
+def test_an_inspection_whose_record_gives_no_date_is_dated_nowhere(tmp_path, make_site, run_cli):
+    """Only what was published: a record with neither publication nor fieldwork was counted on the
+    national page 'in 1900' (a column of its own), dated 1900-01-01 in feed.xml and its findings
+    paper's CreationDate: the sort key's stand-in, printed as a fact (helper-71)."""
+    import pikepdf
+    root = make_site(tmp_path, UNDATED_SITE)
+    assert run_cli("build", "--no-search", "-q", "--as-of", "2026-11-22", root=root).exit_code == 0
+    site = root / "output" / "site"
+    national = (site / "national/index.html").read_text(encoding="utf-8")
+    assert "1900" not in text_of(site / "national/index.html") and "1900" not in (site / "feed.xml").read_text()
+    assert "year=1900" not in national and 'value="1900"' not in national and 'data-year="1900"' not in national
+    assert '<th scope="col">Year not recorded</th>' in national
+    assert re.search(r'\?framework=hmip-youth-2025&amp;year=not\+recorded#list">1<', national)
+    assert 'data-year="not recorded"' in national
+    assert "wakefield-2025" not in (site / "feed.xml").read_text(encoding="utf-8")
+    with pikepdf.open(site / "inspections/wakefield-2025/wakefield-2025.pdf") as pdf:
+        assert "/CreationDate" not in pdf.trailer.Info
+        assert b"CreateDate" not in pdf.Root.Metadata.read_bytes()
+    assert "Overall rating: Good" in pdf_text(site / "inspections/wakefield-2025/wakefield-2025.pdf")

@@ -201,9 +201,10 @@ def _absolute(corpus: Corpus, path: str) -> str:
 
 
 def feed_xml(corpus: Corpus) -> bytes:
-    """Atom: new inspections and meetings, newest first. Ids are stable tag: URIs."""
+    """Atom: new inspections and meetings, newest first. Ids are stable tag: URIs. An inspection
+    whose record gives no date is left out: Atom dates every entry, and its date is not known."""
     entries = []
-    for view in corpus.inspections.values():
+    for view in (v for v in corpus.inspections.values() if v.year is not None):
         entries.append((view.date.isoformat(), f"inspections/{view.id}/index.html", view.title,
                         f"Overall rating: {_rating(view.overall_rating) or 'not known'}", f"inspection:{view.id}"))
     for view in corpus.meetings.values():

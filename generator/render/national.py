@@ -90,19 +90,31 @@ class Count:
     share: str = ""
 
 
+def year_of(view: InspectionView) -> int | str:
+    """The year the list files an inspection under: NOT_RECORDED where its record gives no date."""
+    return NOT_RECORDED if view.year is None else view.year
+
+
+def _in_year(year: int | str) -> str:
+    return "with no year recorded" if year == NOT_RECORDED else f"in {year}"
+
+
 def _counts_by_year(corpus: Corpus, order: list[str], by_framework: dict[str, list[InspectionView]]
                     ) -> dict[str, Any]:
-    years = sorted({v.date.year for views in by_framework.values() for v in views})
+    """Inspections by framework and year; those whose records give no date in a last column of
+    their own, never under a year they were not in."""
+    every = Counter(year_of(v) for views in by_framework.values() for v in views)
+    years = sorted(y for y in every if y != NOT_RECORDED) + [NOT_RECORDED] * (NOT_RECORDED in every)
     rows = []
     for fid in order:
-        per_year = Counter(v.date.year for v in by_framework[fid])
+        per_year = Counter(year_of(v) for v in by_framework[fid])
         rows.append({"fid": fid, "framework": corpus.frameworks[fid],
                      "cells": [Count(per_year[y], list_link(framework=fid, year=y)) if per_year[y] else None
                                for y in years],
                      "total": Count(len(by_framework[fid]), list_link(framework=fid))})
-    every = Counter(v.date.year for views in by_framework.values() for v in views)
     totals = [Count(every[y], list_link(year=y)) for y in years]
-    return {"years": years, "rows": rows, "totals": totals,
+    return {"headings": ["Year not recorded" if y == NOT_RECORDED else y for y in years],
+            "phrases": [_in_year(y) for y in years], "rows": rows, "totals": totals,
             "total": Count(sum(every.values()), list_link())}
 
 
@@ -213,7 +225,7 @@ def _list(corpus: Corpus, views: list[InspectionView]) -> dict[str, Any]:
         recorded = [s for s in (*view.standards, *view.separately_rated) if s.published is not None]
         rows.append({"view": view, "service": service, "council": corpus.councils[view.council_id].council,
                      "own": view.council_id in own, "region": service.region or NOT_RECORDED,
-                     "year": view.date.year,
+                     "year": year_of(view),
                      "rating": view.overall_rating.value if view.overall_rating else NOT_RECORDED,
                      "rating_order": RATINGS_HIGH_FIRST.index(view.overall_rating) if view.overall_rating else 9,
                      "standards": " ".join(f"{standard_key(view.framework_id, s.number)}="
@@ -224,7 +236,7 @@ def _list(corpus: Corpus, views: list[InspectionView]) -> dict[str, Any]:
         for s in (*(s for d in framework.domains for s in d.standards), *framework.separately_rated):
             standards[standard_key(fid, s.number)] = f"{s.number} {s.name}, {framework.name}"
     return {"rows": rows, "regions": sorted({r["region"] for r in rows} - {NOT_RECORDED}),
-            "years": sorted({r["year"] for r in rows}, reverse=True),
+            "years": sorted({r["year"] for r in rows} - {NOT_RECORDED}, reverse=True),
             "ratings": [r.value for r in RATINGS_HIGH_FIRST], "standards": standards}
 
 

@@ -235,7 +235,8 @@ class PaperContext:
         council = data["council"]
         return self._doc(("inspection", iid, day), "inspection", f"the findings paper of {view.path}", view.path,
                          findings_title(data["service"].name, view),
-                         {**data, "house_colour": council.colour}, created, council.name)
+                         {**data, "house_colour": council.colour}, created if view.year is not None else None,
+                         council.name)
 
     def action_plan(self, pid: str, day: dt.date | None = None) -> Doc:
         """An action plan as at `day` (the pack's issue), or, printed on its own, as at its own day."""

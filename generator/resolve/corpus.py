@@ -90,7 +90,7 @@ class InspectionView(Entry):
     inspection_type: str | None      # the kind of inspection, where the framework has several
     kind_name: str                   # "An inspection of youth justice services", or the framework's name
     title: str                       # "Torbay YOT inspection, March 2021"
-    date: dt.date                    # for ordering: published, else fieldwork
+    date: dt.date                    # for ordering: published, else fieldwork (neither: 1900-01-01, first)
     date_label: str                  # "3 March 2021"
     domains: tuple[DomainResult, ...]
     separately_rated: tuple[StandardResult, ...]
@@ -113,6 +113,12 @@ class InspectionView(Entry):
     @property
     def overall_rating(self) -> Rating | None:
         return self.inspection.overall.rating
+
+    @property
+    def year(self) -> int | None:
+        """The year of the report (its publication, else its fieldwork); None where the record
+        gives neither, whose `date` is only a place to sort it, not a year to print."""
+        return self.date.year if self.inspection.published or self.inspection.fieldwork else None
 
 
 @dataclass(frozen=True, slots=True)
