@@ -166,7 +166,7 @@ def test_torbay_letter_lists_item_9_with_the_pages_it_really_occupies(torbay_pac
 def test_torbay_letter_is_the_clerks_covering_letter(torbay_pack):
     letter = " ".join(page_texts(torbay_pack)[0].split())
     for words in ("TORBAY COUNCIL", "Clerk: Governance Support", "Telephone: 01803 207013",
-                  "governance.support@torbay.gov.uk", "Thursday, 4 March 2021", "Town Hall", "TQ1 3DR",
+                  "governance.support@torbay.gov.uk", "Date: Thursday, 04 March 2021", "Town Hall", "TQ1 3DR",
                   "Dear Member", "CHILDREN AND YOUNG PEOPLE'S OVERVIEW AND SCRUTINY BOARD - MONDAY, 1 MARCH 2021",
                   "the following reports that were unavailable when the agenda was printed",
                   "These reports were embargoed until 3 March 2021 but have now been made public.",

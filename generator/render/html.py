@@ -62,6 +62,12 @@ def format_long_date(value: dt.date) -> str:
     return f"{value:%A}, {value.day} {value:%B %Y}"
 
 
+def format_letter_date(value: dt.date) -> str:
+    """'Thursday, 04 March 2021': the Date line of a clerk's covering letter pads the day, as
+    Modern.Gov's letters (Torbay's of 4 March 2021) do."""
+    return f"{value:%A}, {value:%d} {value:%B %Y}"
+
+
 def format_number(value: float | None) -> str:
     if value is None:
         return ""
@@ -133,7 +139,8 @@ def make_environment(templates: Mapping[str, Template], cache: Path | None = Non
         auto_reload=False,             # one build, one environment: no stat of every template per page
     )
     env.filters.update(md=markdown_block, md_document=markdown_document, md_inline=markdown_inline, plain=plain_text,
-                       date=format_date, fieldwork=format_fieldwork, long_date=format_long_date, number=format_number,
+                       date=format_date, fieldwork=format_fieldwork, long_date=format_long_date,
+                       letter_date=format_letter_date, number=format_number,
                        percent=format_percent, status_counts=format_status_counts,
                        standard_rating=badges.standard_rating,
                        pages=page_range, rating_slug=badges.rating_slug, rating=badges.rating, rag=badges.rag,
