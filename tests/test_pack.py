@@ -166,12 +166,16 @@ def test_torbay_letter_lists_item_9_with_the_pages_it_really_occupies(torbay_pac
 def test_torbay_letter_is_the_clerks_covering_letter(torbay_pack):
     letter = " ".join(page_texts(torbay_pack)[0].split())
     for words in ("TORBAY COUNCIL", "Clerk: Governance Support", "Telephone: 01803 207013",
-                  "governance.support@torbay.gov.uk", "Date: Thursday, 04 March 2021", "Town Hall", "TQ1 3DR",
+                  "governance.support@torbay.gov.uk", "Date: Thursday, 04 March 2021",
                   "Dear Member", "CHILDREN AND YOUNG PEOPLE'S OVERVIEW AND SCRUTINY BOARD - MONDAY, 1 MARCH 2021",
                   "the following reports that were unavailable when the agenda was printed",
                   "These reports were embargoed until 3 March 2021 but have now been made public.",
                   "Yours sincerely"):
         assert words in letter, words
+    # The reference's address column, read in reading order (not laid out beside the clerk's lines)
+    column = subprocess.run(["pdftotext", "-l", "1", str(torbay_pack), "-"], check=True, capture_output=True,
+                            text=True).stdout
+    assert "Governance Support\nTown Hall\nTorquay\nTQ1 3DR\n" in column, column
     assert printed_number(page_texts(torbay_pack)[0]) is None and stamp_of(page_texts(torbay_pack)[0]) is None
 
 
@@ -193,7 +197,8 @@ def test_a_supplementary_packs_letter_is_from_the_meetings_own_clerk(tmp_path):
     for words in ("Clerk: Jo Clerk", "Telephone: 01803 207099", "E-mail address: jo.clerk@torbay.gov.uk",
                   "Yours sincerely Jo Clerk Clerk"):
         assert words in letter, words
-    assert "Governance Support" not in letter and "207013" not in letter
+    assert "Clerk: Governance Support" not in letter and "Yours sincerely Governance" not in letter
+    assert "207013" not in letter
 
 
 def test_torbay_every_page_after_the_letter_has_its_stamp_and_continuous_number(torbay_pack):
