@@ -231,6 +231,18 @@ def test_wolverhampton_resettlement_is_rated_but_not_counted(shipped):
     assert (resettlement.number, resettlement.published, resettlement.counted) == ("4.1", O, False)
 
 
+def test_a_standard_not_counted_in_the_score_is_given_no_score(shipped):
+    """The framework scores the 12 standards of the total out of 36 ("0 Inadequate, ..., 3
+    Outstanding"); resettlement "does not contribute to the overall rating" (HMIP's footnote,
+    in Data to Insight's Portsmouth row), so no rule gives it points: inspections.json's
+    `score` for it is not recorded, while a counted standard's is its rating's points."""
+    view = shipped.corpus.inspections["wolverhampton-2021"]
+    [resettlement] = view.separately_rated
+    governance = next(s for s in view.standards if s.number == "1.1")
+    assert (resettlement.published, resettlement.score) == (O, None)
+    assert (governance.published, governance.score) == (G, SCORES[G])
+
+
 # A Sandwell-like record: the published standard ratings (sum 20), with `overall` on line 3.
 SANDWELL_LIKE = """\
 service: torbay-yot

@@ -56,7 +56,7 @@ class StandardResult:
     key_questions: tuple[KeyQuestionResult, ...]
     discretion: str | None          # why professional discretion may apply, where it does
     differs: bool                   # published and computed ratings differ
-    score: int | None               # of the published rating, where the framework scores
+    score: int | None               # of the published rating, where the framework counts it in the total
     not_rated: bool = False         # the inspectorate said it did not rate it (not: left out)
 
     @property

@@ -62,7 +62,9 @@ def _standard(definition, finding: StandardFinding | None, framework: Framework,
                     f"published '{published.value}' but the lowest key question ({lowest.number}, "
                     f"{lowest.percent:.0f}%) bands as '{computed.value}'",
                     "check the rating and the key-question figures against the report"))
-    score = hmip.standard_score(published, framework.ratings) if published and framework.ratings else None
+    # A standard outside the total (resettlement) has no points by any rule HMIP publishes.
+    score = hmip.standard_score(published, framework.ratings) if counted and published and framework.ratings \
+        else None
     return StandardResult(
         number=definition.number, name=definition.name, statement=definition.statement,
         case_based=getattr(definition, "case_based", False), counted=counted, published=published,
