@@ -251,6 +251,21 @@ def test_where_each_of_our_services_stands_against_its_framework(national):
     assert "Suffolk" not in section
 
 
+def test_our_service_s_shares_say_they_are_of_the_inspections_with_a_rating_recorded(national):
+    """Wolverhampton's 2021 framework: 79 inspections (78 rows of the table, with Wolverhampton's
+    own, which the shipped record stands for), of which Portsmouth's row gives a footnote for its
+    rating: 78 rated, 7 Outstanding, 41 Good, 30 below, as the table's overall_rating column
+    counts them. The shares are of the 78, and the row says so beside the 79."""
+    text = page(national, "national/index.html")
+    section = text[text.index('id="h-own"'):text.index('id="list"')]
+    row = next(r for r in re.findall(r"<tr>.*?</tr>", section, re.S) if "Wolverhampton YOT" in r)
+    cells = visible_text(row)
+    assert "79 inspections under" in cells and "(78 with an overall rating recorded)" in cells
+    assert "7 rated higher (9%)" in cells and "41 rated the same (53%)" in cells and "30 rated lower (38%)" in cells
+    assert "(78 with an overall rating recorded)" not in visible_text(
+        next(r for r in re.findall(r"<tr>.*?</tr>", section, re.S) if "Torbay YOT" in r))
+
+
 def test_the_list_can_be_filtered_by_region_and_framework(national):
     text = page(national, "national/index.html")
     assert '<select id="filter-framework" name="framework">' in text
