@@ -471,6 +471,17 @@ def test_a_paper_issued_in_the_month_its_inspection_was_published_counts_that_in
                                  "Outstanding.")
 
 
+def test_a_share_of_exactly_a_half_rounds_up_as_a_spreadsheet_and_a_reader_round_it(national):
+    """As at 31 July 2024 the table's 2021-framework rows published by then (Doncaster and Bexley,
+    12/07/24, the last) number 65, Portsmouth's with a footnote for its rating: 64 rated, 40 of
+    them Good or Outstanding, 62.5%. Half a point rounds up (Excel's ROUND, and by hand): 63%.
+    Python's round() halves to even and gave 62%."""
+    corpus = check_site(national, AS_OF.date()).corpus
+    compared = comparison(corpus, "wolverhampton-2021", dt.date(2024, 7, 31))
+    assert (compared.inspected, compared.rated, compared.good, compared.good_share) == (65, 64, 40, "63%")
+    assert "40 (63%) were rated Good or Outstanding" in compared.sentence
+
+
 def test_a_comparison_with_no_overall_rating_recorded_says_so_rather_than_a_share_of_none():
     # helper-43: with no rating recorded among those counted, the sentence printed "0 ()".
     corpus = check_site(REPO, AS_OF.date()).corpus
