@@ -190,6 +190,13 @@ TABLE = [
     Bad("reports/unknown-block-as-list-item.md", 11, 1, "- [[ratings-chart]]", "body",
         "'- [[ratings-chart]]' is not written as a block",
         "remove the '-'; '[[ratings-chart]]' is not a block: blocks are [[ratings-table]]"),
+    # A name typed in words: it was "'[[ratings]]' is not a block", a name the clerk never typed,
+    # and "no block has that name" for one of three words (helper-72).
+    Bad("reports/block-spelt-with-a-space.md", 11, 1, "[[ratings table]]", "body",
+        "'[[ratings table]]' is not a block", "hyphens between its words, not spaces: write [[ratings-table]]"),
+    Bad("reports/block-spelt-in-words.md", 11, 1, "[[Action Plan Summary]]", "body",
+        "'[[Action Plan Summary]]' is not written as a block",
+        "in lower case, with hyphens between its words, not spaces: write [[action-plan-summary]]"),
     Bad("reports/block-with-text-after-it.md", 11, 1, "[[ratings-table]].", "body",
         "'[[ratings-table]].' is not written as a block", "with nothing before or after it"),
     Bad("reports/block-with-en-dash.md", 11, 1, "[[ratings\xe2\x80\x93table]]", "body",

@@ -115,6 +115,9 @@ def _not_a_block(text: str) -> str | None:
     dash = _DASH.search(text)
     if dash is None:
         name = text.strip("[] ").split(" ")[0].lower()
+        meant = block_spelt_with_spaces(text)
+        if meant:
+            return f"a block's name is in lower case, with hyphens between its words, not spaces: write {meant}"
         return _AS_A_BLOCK if name in BLOCKS else _PLACEHOLDER
     hint = f"a block's name has hyphens '-', not the {unicodedata.name(dash.group()).lower()} '{dash.group()}'"
     return hint if BLOCK_LINE.match(_DASH.sub("-", text)) else f"{hint}; {_AS_A_BLOCK}"
@@ -131,10 +134,27 @@ def _what_is_wrong_with(text: str) -> str | None:
     return f"{message}: {hint}" if hint else message
 
 
+def block_spelt_with_spaces(text: str) -> str | None:
+    """The block `text` names with spaces for the hyphens of its name (`[[ratings table]]`,
+    `[[Indicator Table custody_rate]]`), written as that block; else None."""
+    words = text.strip("[] ").split()
+    for count in range(len(words), 1, -1):
+        name = "-".join(words[:count]).lower()
+        if name in BLOCKS:
+            return "[[" + " ".join([name, *words[count:]]) + "]]"
+    return None
+
+
 def block_problem(block: Block) -> tuple[str, str] | None:
     """What is wrong with a block's name or argument, as (message, hint); None if fine."""
     if block.name not in BLOCKS:
-        return (f"'[[{block.name}]]' is not a block",
+        # Quoted as typed: `[[ratings table]]` reads as the name 'ratings' with an argument.
+        written = f"[[{block.name} {block.argument}]]" if block.argument else f"[[{block.name}]]"
+        meant = block_spelt_with_spaces(written)
+        if meant:
+            return (f"'{written}' is not a block",
+                    f"a block's name has hyphens between its words, not spaces: write {meant}")
+        return (f"'{written}' is not a block",
                 "blocks are " + ", ".join(f"[[{name}]]" for name in BLOCKS))
     if block.name.startswith("indicator-"):
         if block.argument not in INDICATOR_NAMES:
