@@ -68,6 +68,19 @@ def test_a_report_citing_an_appendix_its_item_does_not_hold_is_a_warning_at_the_
             "the report cites Appendix 2 but agenda item 1 of cabinet has 1 appendix") in found
 
 
+def test_the_appendices_an_item_holds_are_counted_in_british_english(tmp_path, make_site):
+    # An item with no appendix, or two: "appendices", as the agenda and every doc write it (helper-72).
+    none = MEETING.split("    appendices:")[0]
+    found = problems_of(tmp_path, make_site, {"reports/outcome.md": REPORT, "meetings/cabinet.yaml": none})
+    assert ("content/reports/outcome.md", 8, 57, W, "body",
+            "the report cites Appendix 2 but agenda item 1 of cabinet has 0 appendices") in found
+    two = MEETING + "      - {title: A second summary, markdown: attachments/summary.md}\n"
+    cites_three = REPORT.replace("Appendix 2", "Appendix 3")
+    found = problems_of(tmp_path, make_site, {"reports/outcome.md": cites_three, "meetings/cabinet.yaml": two})
+    assert ("content/reports/outcome.md", 8, 57, W, "body",
+            "the report cites Appendix 3 but agenda item 1 of cabinet has 2 appendices") in found
+
+
 def test_a_report_citing_a_table_it_does_not_draw_is_a_warning_at_the_citation(tmp_path, make_site):
     found = problems_of(tmp_path, make_site, {"reports/outcome.md": REPORT, "meetings/cabinet.yaml": MEETING})
     # Table 1 is the Markdown table; "Table 2" (line 14, column 25) is not there.

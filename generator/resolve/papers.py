@@ -49,7 +49,7 @@ def cited_but_missing(records: Records, meetings: Mapping[str, MeetingView],
                         and not item.to_follow:
                     problems.append(Problem(*where, f"the report cites Appendix {number} but agenda item "
                                                     f"{item.number} of {mid} has {len(item.appendices)} "
-                                                    f"appendix{'' if len(item.appendices) == 1 else 'es'}",
+                                                    f"{'appendix' if len(item.appendices) == 1 else 'appendices'}",
                                             "add the appendix to the meeting's item, mark the item "
                                             "'to_follow: true', or change the text"))
     return problems
