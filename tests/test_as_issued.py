@@ -282,6 +282,27 @@ def test_an_item_embargoed_past_the_issue_day_stays_to_follow_in_the_pack_built_
     assert not (tmp_path / "later" / "meetings/m/item-2-appendix-1.pdf").exists()
 
 
+def test_a_rehearsal_of_a_later_moment_has_each_pack_as_the_build_at_that_moment_will(monkeypatch, tmp_path,
+                                                                                       make_site):
+    """publishing.md: a build "as of" the release moment shows "exactly what will go public" then.
+    Rehearsed on 20 February for 5 March, the agenda issued on 19 February carried item 2's papers,
+    paged, with their appendix PDF; the build on 5 March lists the item "(To Follow)" (helper-72)."""
+    root = make_site(tmp_path / "site", LATE_PAPERS)
+    pack = Path("meetings/m/m-agenda-pack.pdf")
+    build(root, tmp_path / "real", now=dt.datetime(2024, 3, 5, 9, 0, tzinfo=LONDON), pdf=True)
+    rehearsed_on = dt.datetime(2024, 2, 20, 9, 0, tzinfo=LONDON)
+    monkeypatch.setattr("generator.commands.site.now_in_london", lambda: rehearsed_on)
+    monkeypatch.setattr("generator.commands.common.now_in_london", lambda: rehearsed_on)
+    result = CliRunner().invoke(cli, ["-C", str(root), "build", "-q", "--no-search", "-j", "1",
+                                      "--as-of", "2024-03-05 09:00"], obj={})
+    assert result.exit_code == 0, result.output
+    rehearsal = root / "output" / "preview"
+    text = flat("\n".join(texts(rehearsal / pack)))
+    assert "2. Review (To Follow)" in text and "strong partnerships" not in text
+    assert not (rehearsal / "meetings/m/item-2-appendix-1.pdf").exists()
+    assert (rehearsal / pack).read_bytes() == (tmp_path / "real" / pack).read_bytes()
+
+
 def test_a_reports_indicator_table_leaves_out_a_period_that_ended_after_its_issue(monkeypatch, tmp_path):
     """The Dudley report is issued on 11 March 2021; its custody rate is for October 2019 to
     September 2020 (0.29, paragraph 33). A figure for the year to September 2021, added months

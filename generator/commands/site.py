@@ -159,9 +159,10 @@ def register(cli: click.Group) -> None:
         if pdf_only and no_pdf:
             raise click.UsageError("--pdf-only and --no-pdf contradict each other")
         rehearsal = now > now_in_london()
-        # A preview's papers are as at --as-of; a site that may be published has each paper as
-        # issued, an earlier --as-of included (papers are records: docs/papers.md).
-        papers_as_of = now.date() if as_of and (drafts or rehearsal) else None
+        # A drafts preview's papers are as at --as-of; any other site has each paper as issued, an
+        # earlier --as-of included (papers are records: docs/papers.md), and a rehearsal too, since
+        # it shows what the build at that moment will publish.
+        papers_as_of = now.date() if as_of and drafts else None
         # A preview is never public: not in the live site, not among the public papers.
         folder = "preview" if drafts or rehearsal else "pdf" if pdf_only else "site"
         given = output or root / "output" / folder
