@@ -2024,6 +2024,32 @@ def test_two_empty_files_are_not_one_paper(tmp_path):
     assert "the same bytes" not in checked.output, checked.output
 
 
+def test_an_exempt_appendix_of_one_part_is_warned_of_at_its_own_field(tmp_path):
+    """An appendix of one file or record is written `{title: ..., markdown: ..., exempt: 1}`: the
+    warnings named `items.3.appendices.1.parts.0.markdown`, a field the file does not have, at the
+    appendix's opening brace (helper-72). They name the field written, at its value."""
+    root = copy_site(tmp_path / "site")
+    (root / "content" / "attachments" / "cabinet-exempt-minutes.md").write_text(
+        f"---\ntitle: Exempt minutes\n---\n{EXEMPT_MINUTES}\n", encoding="utf-8")
+    meeting = root / "content" / "meetings" / "wolverhampton-cabinet-2022-03-16.yaml"
+    text = meeting.read_text(encoding="utf-8")
+    text = text.replace("    title: Minutes of the previous meeting\n",
+                        "    title: Minutes of the previous meeting\n    minutes: attachments/cabinet-exempt-minutes.md\n")
+    text += "      - {title: Staffing annex, markdown: attachments/cabinet-exempt-minutes.md, exempt: 1}\n"
+    meeting.write_text(text, encoding="utf-8")
+    line = len(text.splitlines())
+    change_torbay_meeting(root, "      - {title: YOT improvement plan for out-of-court disposals, action_plan:",
+                          "      - {title: YOT improvement plan for out-of-court disposals, exempt: 3, action_plan:")
+
+    checked = run(root, "check")
+
+    # "      - {title: Staffing annex, markdown: " is 42 characters; the plan's line, 89.
+    assert (f"content/meetings/wolverhampton-cabinet-2022-03-16.yaml:{line}:43: warning: "
+            "items.3.appendices.1.markdown: attachments/cabinet-exempt-minutes.md is exempt here") in checked.output
+    assert ("content/meetings/torbay-cyp-osb-2021-03-01.yaml:24:90: notice: items.0.appendices.1.action_plan: "
+            "the site does not publish action plan torbay-2021-oocd") in checked.output, checked.output
+
+
 @pytest.mark.parametrize("exempt_as", ["a Part 2 item's minutes", "an exempt appendix"])
 def test_check_warns_when_a_file_given_as_exempt_is_an_open_paper_too(tmp_path, exempt_as):
     """The same file given as exempt and as an open item's paper is published with the open

@@ -268,18 +268,20 @@ def _check_source(check: _Checker, rec: Record, field: tuple, kind: str, ref: st
         check.attachment(rec, field, ref)
 
 
-def _check_part(check: _Checker, rec: Record, base: tuple, p_index: int, kind: str, ref: str) -> None:
-    """That an appendix part names a record or file that exists. A part is written in
-    `parts: [...]` or, for one part, as a field of the appendix; which of the two is read
-    from the file's positions, so only when there is a problem to place: a record read by
-    the fast path would otherwise be parsed again for them."""
+def _part_field(rec: Record, base: tuple, p_index: int, kind: str) -> tuple:
+    """Where an appendix part is written: in `parts: [...]` or, for one part, as a field of the
+    appendix. Read from the file's positions, so asked only of a part with a problem to place:
+    a record read by the fast path would otherwise be parsed again for them."""
     field = base + ("parts", p_index, kind)
+    return field if field in rec.source.values else base + (kind,)
+
+
+def _check_part(check: _Checker, rec: Record, base: tuple, p_index: int, kind: str, ref: str) -> None:
+    """That an appendix part names a record or file that exists."""
     trial = _Checker(check.records)
-    _check_source(trial, rec, field, kind, ref)
+    _check_source(trial, rec, base + ("parts", p_index, kind), kind, ref)
     if trial.problems:
-        if field not in rec.source.values:
-            field = base + (kind,)
-        _check_source(check, rec, field, kind, ref)
+        _check_source(check, rec, _part_field(rec, base, p_index, kind), kind, ref)
 
 
 class PlanActions(NamedTuple):
@@ -705,9 +707,9 @@ def _appendices(check: _Checker, rec: Record, i_index: int, item, nation: Nation
             _check_part(check, rec, base, p_index, kind, ref)
             parts.append((kind, ref))
             if (appendix.exempt or exempt) and kind in ("inspection", "action_plan") and (kind, ref) not in opened:
-                _exempt_record(check, rec, base + ("parts", p_index, kind), kind, ref)
+                _exempt_record(check, rec, _part_field(rec, base, p_index, kind), kind, ref)
             if (appendix.exempt or exempt) and kind in ("markdown", "pdf") and (open_paper := published_as(ref)):
-                _exempt_file(check, rec, base + ("parts", p_index, kind), ref, open_paper)
+                _exempt_file(check, rec, _part_field(rec, base, p_index, kind), ref, open_paper)
         appendices.append(AppendixView(a_index + 1, appendix.title, tuple(parts), appendix.exempt or exempt))
     return tuple(appendices)
 
