@@ -178,6 +178,14 @@ _PATTERN_HINTS = {
 }
 
 
+# What to write instead of a number typed in words, or a yes for a paragraph number.
+_NUMBER_HINTS = {
+    "int_parsing": "write it in figures, e.g. 3",
+    "int_from_float": "write a whole number, e.g. 3",
+    "float_parsing": "write it in figures, e.g. 203 or 2.45",
+}
+
+
 def _message(error: dict[str, Any], kind: str) -> tuple[str, str | None]:
     ctx = error.get("ctx") or {}
     kind_of = error["type"]
@@ -210,7 +218,7 @@ def _message(error: dict[str, Any], kind: str) -> tuple[str, str | None]:
     if kind_of.endswith("_parsing") or kind_of.endswith("_type"):
         shown = "a mapping" if isinstance(got, dict) else "a list" if isinstance(got, list) else f"'{got}'"
         message = f"{message}, got {shown}" if got is not None else f"{message}, got nothing"
-    return message, None
+    return message, _NUMBER_HINTS.get(kind_of)
 
 
 def _fields(target: Any) -> dict[str, Any]:

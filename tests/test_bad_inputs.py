@@ -145,6 +145,9 @@ TABLE = [
         "'../secrets/peer-review.pdf' points outside content/", "give a path under content/"),
     Bad("meetings/pdf-that-is-markdown.yaml", 9, 35, "attachments/peer-review.md", "items.0.appendices.0.pdf",
         "'attachments/peer-review.md' is not in the expected form", "a PDF file's path, ending .pdf"),
+    # No hint said what to write instead (helper-72).
+    Bad("meetings/exempt-as-yes.yaml", 11, 17, "yes   #", "items.0.appendices.0.exempt",
+        "expected a whole number, got 'yes'", "write it in figures, e.g. 3"),
     Bad("meetings/exempt-paragraph-9.yaml", 11, 17, "9   #", "items.0.appendices.0.exempt",
         "9 is not a Schedule 12A paragraph for a council in England", "use 1 to 7"),
     Bad("meetings/item-numbers-skip.yaml", 12, 13, "7     #", "items.3.number",
@@ -240,7 +243,7 @@ TABLE = [
     Bad("services/misspelt-council.yaml", 4, 10, "torbya", "council",
         "there is no council 'torbya'", "did you mean 'torbay'?"),
     Bad("indicators/value-as-text.yaml", 5, 12, "two hundred", "first_time_entrants.0.value",
-        "expected a number, got 'two hundred and three'", None),
+        "expected a number, got 'two hundred and three'", "write it in figures, e.g. 203 or 2.45"),
     Bad("indicators/comparators-as-list.yaml", 6, 18, "[154", "first_time_entrants.0.comparators",
         "expected a mapping (lines of 'key: value'), got a list", None),
 ]
