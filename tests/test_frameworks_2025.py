@@ -99,7 +99,9 @@ def test_records_of_either_kind_with_only_what_was_published_check_with_no_error
                      "C1.2 Planning Not recorded", "C1.3 Implementation and delivery Not recorded",
                      "V1 Work with victims Not recorded",
                      "An inspection of youth justice work with children and victims"],
-     ["Overall rating: Requires improvement"], ["Leadership and governance", "Staffing"]),
+     ["Overall rating: Requires improvement",
+      "No rating is recorded here for Work with children; Work with victims."],
+     ["Leadership and governance", "Staffing"]),
     ("wolverhampton-2026", ["Overall rating Good", "O1 Leadership and governance Good",
                             "C1.2 Planning Requires improvement", "C1.3 Implementation and delivery Outstanding",
                             "An inspection of youth justice services"],
@@ -125,9 +127,21 @@ def test_what_a_record_leaves_out_is_not_recorded_on_the_page_and_its_empty_doma
     page = text_of(built / "inspections/wolverhampton-2026/index.html")
     paper = pdf_text(built / "inspections/wolverhampton-2026/wolverhampton-2026.pdf")
     assert re.search(r"O2 Staffing Not recorded", page) and re.search(r"V1 Work with victims Not recorded", page)
-    assert "Work with victims" not in paper                              # a domain with nothing recorded: left out
+    # a domain with nothing recorded: its rows left out, and the paper says so, so that no reader takes
+    # the domains shown for every one the inspection covered (helper-71)
+    assert "V1 Work with victims" not in paper
+    assert "No rating is recorded here for Work with victims." in paper
     assert re.search(r"O2 Staffing Not recorded", paper)                 # its domain has O1: listed, not recorded
     assert re.search(r"C1\.3 Implementation and delivery Outstanding", paper)
+
+
+@pytest.mark.pdf
+def test_the_findings_paper_s_source_note_names_only_what_it_prints(built):
+    # It said "Ratings and key-question figures as published ... Summaries are in our own words"
+    # of a paper with neither key-question figures nor summaries (helper-71).
+    paper = pdf_text(built / "inspections/torbay-2026/torbay-2026.pdf")
+    assert "Ratings as published by HM Inspectorate of Probation." in paper, paper[-600:]
+    assert "key-question figures" not in paper and "Summaries are in our own words" not in paper
 
 
 @pytest.mark.pdf
