@@ -241,6 +241,15 @@ def test_what_a_record_does_not_say_is_one_notice_at_the_record_not_at_a_field(r
            "(add what the report gives; what it does not give stays out)" in lines
 
 
+def test_an_inspection_with_no_recommendations_recorded_is_told_it_could_add_them(run_cli):
+    # HMIP's reports make recommendations; the shipped Derby 2025 record gives none, and the
+    # notice of what it could add named everything else it left out but never them (helper-71).
+    lines = run_cli("check", root=REPO).output.splitlines()
+    assert any(line.startswith("content/inspections/derby-2025.yaml:") and
+               "notice: not recorded: the recommendations" in line for line in lines), lines
+    assert not any("sandwell-2018.yaml" in line and "the recommendations" in line for line in lines)
+
+
 def test_a_standard_written_with_no_rating_is_not_recorded_not_an_error(tmp_path, make_site, run_cli):
     # `"2.4":` left empty was "is empty; expected a mapping": a standard whose rating the clerk
     # has not filled in is one the record does not give (helper-68), as a standard left out.

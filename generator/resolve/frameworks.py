@@ -238,6 +238,8 @@ def left_out(record: Record, view: InspectionView) -> Problem | None:
         missing.append("the publication date")
     if model.fieldwork is None:
         missing.append("the fieldwork dates")
+    if not view.recommendations:
+        missing.append("the recommendations")
     unaddressed = [str(r.number) for r in view.recommendations if r.to is None]
     if unaddressed:
         missing.append(f"the addressee{'s' if len(unaddressed) > 1 else ''} of recommendation"
