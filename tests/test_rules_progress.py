@@ -41,6 +41,13 @@ def test_the_latest_update_is_the_latest_by_date_not_the_last_written():
         is RAG.COMPLETE
 
 
+def test_of_two_updates_on_the_same_day_the_one_written_later_is_the_status():
+    # Updates are added "newest last" (user-guide section 4): amber in the morning, complete by the evening.
+    same_day = action("2021-07", ("2021-04-20", "amber"), ("2021-04-20", "complete"))
+    assert progress.action_status(same_day) is RAG.COMPLETE
+    assert progress.is_overdue(same_day, dt.date(2021, 8, 1)) is False
+
+
 @pytest.mark.parametrize("word, rag", [("R", RAG.RED), ("A", RAG.AMBER), ("G", RAG.GREEN), ("blue", RAG.COMPLETE),
                                        ("done", RAG.COMPLETE), ("Completed", RAG.COMPLETE),
                                        ("not started", RAG.NOT_STARTED), ("Not Started", RAG.NOT_STARTED),

@@ -12,14 +12,13 @@ from generator.model.types import RAG
 
 
 def latest_update(action: Action) -> ProgressUpdate | None:
-    """The update with the latest date (the first of them if two share it)."""
-    if not action.updates:
-        return None
-    return max(action.updates, key=_update_date)
-
-
-def _update_date(update: ProgressUpdate) -> dt.date:
-    return update.date
+    """The update with the latest date; of two on that day, the one written later, since
+    updates are added newest last (docs/user-guide.md section 4)."""
+    latest = None
+    for update in action.updates:
+        if latest is None or update.date >= latest.date:
+            latest = update
+    return latest
 
 
 def action_status(action: Action) -> RAG | None:
