@@ -206,6 +206,20 @@ def test_a_due_month_is_overdue_only_after_its_last_day(listing):
                     "text": "Working group"}
 
 
+def test_an_action_completed_after_the_day_asked_about_was_overdue_on_that_day(tmp_path, make_site, run_cli):
+    # Due in June, red in April, complete only on 1 September: on 1 August it was overdue and red,
+    # as a paper issued that day says; the September update had not been made.
+    plan = ("inspection: dudley-2019\ntitle: Second plan\nactions:\n"
+            "  - {id: C1, action: Train the staff, due: 2021-06-30,\n"
+            "     updates: [{date: 2021-04-01, rag: red}, {date: 2021-09-01, rag: complete}]}\n")
+    root = make_site(tmp_path, {**SITE, "action-plans/dudley-2019-second.yaml": plan})
+    in_august = run_cli("list", "overdue", "--as-of", "2021-08-01", root=root)
+    assert ("dudley-2019-second", "C1", "2021-06-30", "red", "Train the staff") in \
+        [tuple(r) for r in rows(in_august.stdout)]
+    in_october = run_cli("list", "overdue", "--as-of", "2021-10-01", root=root)
+    assert "dudley-2019-second" not in in_october.stdout
+
+
 def test_complete_and_not_yet_due_actions_are_not_overdue(listing):
     listed = json.loads(listing("overdue", "--as-of", "2021-08-01", "--format", "json").stdout)["items"]
     assert {i["action"] for i in listed}.isdisjoint({"A2", "A3"})

@@ -20,7 +20,7 @@ from generator.model.types import Status
 from generator.plan.publication import ITEM, Withheld, public_corpus
 from generator.plan.state import release_moments
 from generator.resolve.corpus import Corpus
-from generator.rules.progress import NO_STATUS, action_status, is_overdue
+from generator.rules.progress import NO_STATUS, action_status, as_at, is_overdue
 from generator.textsafety import printable
 
 # record kind -> (Corpus attribute, how people say it)
@@ -166,11 +166,12 @@ def next_release(items: Iterable[Held]) -> tuple[dt.datetime, list[str]] | None:
 
 
 def overdue(corpus: Corpus, as_of: dt.date, now: dt.datetime | None = None) -> list[OverdueAction]:
-    """Actions whose due date has passed as of `as_of` and that are not complete."""
+    """Actions whose due date has passed as of `as_of` and that are not complete as at that day:
+    an update dated later had not been made then (a paper as at `as_of` says the same)."""
     public_plans = set(public_corpus(corpus, now)[0].action_plans) if now else set(corpus.action_plans)
     found = []
     for pid, view in corpus.action_plans.items():
-        for action in view.plan.actions:
+        for action in (as_at(written, as_of) for written in view.plan.actions):
             if is_overdue(action, as_of):
                 status = action_status(action)
                 found.append(OverdueAction(pid, view.path, action.id, action.action, str(action.due),
