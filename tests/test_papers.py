@@ -359,6 +359,36 @@ def test_action_plan_paper_shows_not_started_as_published_and_apart_from_no_stat
     assert re.search(r"\.rag-cell--not-started \{ background: #[0-9a-f]{6}", css)   # never white text on white
 
 
+def test_action_plan_paper_dates_the_latest_update_it_shows_and_never_says_no_update_when_there_is_one(
+        tmp_path, make_site):
+    # A1's updates are written out of order (a warning): its latest is 20 June ("Working group meets"),
+    # and that is the date beside it, not 1 April's. A2's one update records only a status: it is an
+    # update, with no comment, not "No update recorded".
+    from generator.model.types import LONDON
+    import datetime as dt
+    from generator.build import check_site
+    from generator.plan.outputs import plan_site
+    from generator.render.papers import PaperContext
+
+    plan_text = ("inspection: torbay-2021\ntitle: Improvement plan\nactions:\n"
+                 "  - {id: A1, action: Set up a working group, due: 2021-07,\n"
+                 "     updates: [{date: 2021-06-20, rag: green, note: Working group meets.},\n"
+                 "               {date: 2021-04-01, rag: red, note: Not yet set up.}]}\n"
+                 "  - {id: A2, action: Review the panel, due: 2021-07,\n"
+                 "     updates: [{date: 2021-05-10, rag: not started}]}\n")
+    root = make_site(tmp_path, {
+        "inspections/torbay-2021.yaml": "service: torbay-yot\nframework: hmip-youth-2018\npublished: 2021-03-03\n",
+        "action-plans/torbay-2021-plan.yaml": plan_text})
+    now = dt.datetime(2021, 8, 2, 12, tzinfo=LONDON)
+    checked = check_site(root, now.date())
+    html = PaperContext(root, plan_site(checked.corpus, now), checked.files.templates).action_plan(
+        "torbay-2021-plan").job.html
+    assert 'Working group meets. <span class="small">(20 June 2021)</span>' in html
+    assert "(1 April 2021)" not in html
+    assert '<span class="small">No comment recorded (10 May 2021)</span>' in html
+    assert "No update recorded" not in html
+
+
 def test_papers_are_set_in_liberation_sans(papers):
     for path in papers.values():
         assert {"LiberationSans", "LiberationSansBold"} <= fonts_of(path), path

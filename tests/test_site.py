@@ -323,6 +323,22 @@ def test_an_action_plan_page_counts_actions_with_no_status_as_the_paper_does(sit
     assert "<dt>Progress</dt><dd>11 with no status recorded; " in page
 
 
+def test_an_action_plan_page_never_says_no_update_yet_of_an_update_without_a_comment(tmp_path):
+    # An update that records only a status is an update: its date is shown, and no comment.
+    root = copy_site(tmp_path)
+    plan = root / "content/action-plans/torbay-2021-oocd.yaml"
+    plan.write_text(plan.read_text().replace(
+        "    due: 2021-07\n    outcome: Involvement of staff team",
+        "    due: 2021-07\n    updates: [{date: 2021-04-20, rag: not started}]\n    outcome: Involvement of staff team",
+        1))
+    build(root)
+    page = (root / "output/site/action-plans/torbay-2021-oocd/index.html").read_text()
+    row = page[page.index('id="action-A1"'):]
+    row = row[:row.index("</tr>")]
+    assert '<span class="small">no comment recorded (20 April 2021)</span>' in row
+    assert "no update yet" not in row
+
+
 NOT_STARTED_PLAN = """\
 inspection: torbay-2021
 title: Improvement plan

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from pydantic import BaseModel, Field
 from pydantic.dataclasses import dataclass
 
@@ -34,10 +32,6 @@ class Action:
     due: DateOrMonthField | None = Field(None, description="date (or month) for completion; overdue after it")
     outcome: Text | None = Field(None, description="the outcome it should achieve")
     updates: list[ProgressUpdate] = Field([], description="dated progress with RAG, oldest first")
-
-    @property
-    def latest_update_date(self) -> dt.date | None:
-        return self.updates[-1].date if self.updates else None
 
 
 class ActionPlan(BaseModel):

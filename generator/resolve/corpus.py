@@ -127,13 +127,15 @@ class ActionView:
     status: RAG | None
     overdue: bool
     latest_note: str | None
+    latest_date: dt.date | None         # the date of the update that gives `status` and `latest_note`
 
 
 def action_view(action: Action, as_of: dt.date) -> ActionView:
     """An action's status (its latest update's RAG) and whether it is overdue, as of a day."""
     latest = progress.latest_update(action)
     status = latest.rag if latest else None
-    return ActionView(action, status, progress.is_overdue(action, as_of, status), latest.note if latest else None)
+    return ActionView(action, status, progress.is_overdue(action, as_of, status), latest.note if latest else None,
+                      latest.date if latest else None)
 
 
 @dataclass(frozen=True)
