@@ -372,6 +372,25 @@ def test_a_draft_plan_and_a_chosen_sheet(tmp_path, importer):
     assert missing.exit_code == 2 and "has no sheet 'Plans'" in missing.output
 
 
+def test_a_second_sheet_with_actions_is_named_as_not_imported(tmp_path, importer):
+    # One sheet per recommendation, as some councils keep them: only the first is imported, and the
+    # command says so rather than leave the second one's actions out unsaid.
+    root, run = importer()
+    book = workbook([["Action", "Who"], ["Board terms of reference", "Chair"]], title=None,
+                    sheet="Recommendation 1")
+    second = book.create_sheet("Recommendation 2")
+    second.append(["Action", "Who"])
+    second.append(["Education protocol", "Head of Service"])
+    book.create_sheet("Notes").append(["Read me first"])
+    source = save(book, tmp_path / "plan.xlsx")
+    result = run(str(source), "--inspection", "torbay-2021")
+    assert result.exit_code == 0, result.output
+    assert "1 action from Recommendation 1" in result.stdout
+    assert ("note: plan.xlsx: sheets not imported, though they have an action column: 'Recommendation 2' "
+            "(use --sheet NAME to import one of them)") in result.stderr
+    assert "Notes" not in result.stderr
+
+
 # --------------------------------------------------------------------------- cell rules
 
 @pytest.mark.parametrize("value, expected", [

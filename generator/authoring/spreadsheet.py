@@ -781,6 +781,11 @@ def import_action_plan(root: Path, source: Path, inspection: str | None = None, 
         details = "; ".join(str(p) for p in [*read_problems, *invalid])
         raise AssertionError(f"the imported plan does not read back: {details}")   # a bug, not the sheet
     temporary.replace(target)
+    if len(usable) > 1:
+        # Some councils keep one sheet per recommendation or per quarter: say what was left out.
+        notes.insert(0, f"{source.name}: sheets not imported, though they have an action column: "
+                        + ", ".join(f"'{other.name}'" for other, _ in usable[1:])
+                        + " (use --sheet NAME to import one of them)")
     if columns.ignored:
         notes.insert(0, f"{sheet.name}: columns not imported: {', '.join(columns.ignored)} "
                         "(use --map 'Header=field' to import one)")
