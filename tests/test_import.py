@@ -432,6 +432,20 @@ def test_what_is_not_a_date_says_so(value, message):
     assert error.value.message == message
 
 
+@pytest.mark.parametrize("value, hint", [
+    # Torbay's plan, "Date for review" (reference pack, page 2 of the plan): words around a month
+    ("Progress review April 2021. Review tool and adapt",
+     "leave only the date in this cell (April 2021); the other words can go in the progress comments"),
+    ("Progress review April 2021.",
+     "leave only the date in this cell (April 2021); the other words can go in the progress comments"),
+    ("next Tuesday", "write 01/02/2021"),
+])
+def test_words_around_a_month_are_not_a_date_and_the_hint_says_how_to_keep_both(value, hint):
+    with pytest.raises(CellError) as error:
+        parse_date(value, excel=False)
+    assert error.value.hint == hint
+
+
 def test_a_number_in_a_csv_date_column_is_not_taken_for_an_excel_date():
     with pytest.raises(CellError):
         parse_date(44408, excel=False)

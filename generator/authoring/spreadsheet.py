@@ -408,7 +408,17 @@ def parse_date(value: Any, excel: bool) -> str | None:
     if match := re.fullmatch(r"([a-z]+)[ \-]'?(\d{2}|\d{4})", text):
         if match[1] in _MONTHS:
             return f"{_year(match[2]):04d}-{_MONTHS[match[1]]:02d}"
-    raise CellError(f"'{original}' is not a date", EXAMPLE_DATE)
+    raise CellError(f"'{original}' is not a date", _hint_for_words_about_a_date(original))
+
+
+def _hint_for_words_about_a_date(original: str) -> str:
+    """A cell of words around a month ('Progress review April 2021. Review tool and adapt') is
+    not read as that month, which would drop the words: the hint says how to keep both."""
+    for match in re.finditer(r"\b([A-Za-z]+)[ \-](\d{4})\b", original):
+        if match[1].lower() in _MONTHS:
+            return (f"leave only the date in this cell ({match[1]} {match[2]}); the other words can go "
+                    f"in the progress comments")
+    return EXAMPLE_DATE
 
 
 _RAG_EXTRA = {"orange": RAG.AMBER, "yellow": RAG.AMBER, "closed": RAG.COMPLETE, "achieved": RAG.COMPLETE,
