@@ -92,21 +92,28 @@ def test_records_of_either_kind_with_only_what_was_published_check_with_no_error
         assert [p for p in problems_of(root, path) if p.severity is not Severity.NOTICE] == [], path
 
 
+# The third rating of work with children is "delivery": "across assessing, planning, and delivery"
+# (https://hmiprobation.justiceinspectorates.gov.uk/document/an-inspection-of-youth-justice-work-with-children-and-victims-in-derby-city-2025),
+# "The delivery of services to children was rated 'Outstanding'" (https://www.wakefield.gov.uk/your-district/
+# exceptional-delivery-earns-wakefield-youth-justice-service-national-praise); "implementation and delivery"
+# was the 2018-2021 standard's.
+
+
 @pytest.mark.pdf
 @pytest.mark.parametrize("iid, on_page, in_paper, nowhere", [
     # the overall rating alone: the page names the areas, not recorded; the paper, only what is recorded
     ("torbay-2026", ["Overall rating Requires improvement", "C1.1 Assessing Not recorded",
-                     "C1.2 Planning Not recorded", "C1.3 Implementation and delivery Not recorded",
+                     "C1.2 Planning Not recorded", "C1.3 Delivery Not recorded",
                      "V1 Work with victims Not recorded",
                      "An inspection of youth justice work with children and victims"],
      ["Overall rating: Requires improvement",
       "No rating is recorded here for Work with children; Work with victims."],
      ["Leadership and governance", "Staffing"]),
     ("wolverhampton-2026", ["Overall rating Good", "O1 Leadership and governance Good",
-                            "C1.2 Planning Requires improvement", "C1.3 Implementation and delivery Outstanding",
+                            "C1.2 Planning Requires improvement", "C1.3 Delivery Outstanding",
                             "An inspection of youth justice services"],
      ["Overall rating: Good", "O1 Leadership and governance Good", "C1.2 Planning Requires improvement",
-      "C1.3 Implementation and delivery Outstanding"], []),
+      "C1.3 Delivery Outstanding"], []),
 ])
 def test_a_2025_inspection_shows_the_ratings_given_by_name_and_nothing_computed(built, iid, on_page, in_paper,
                                                                              nowhere):
@@ -118,7 +125,7 @@ def test_a_2025_inspection_shows_the_ratings_given_by_name_and_nothing_computed(
         assert words in paper, (iid, words)
     for text in (page, paper):
         for words in ("score", "Score", "/36", "out of 36", "Not rated", "not rated", "advisory", "Computed",
-                      *nowhere):
+                      "Implementation and delivery", *nowhere):
             assert words not in text, (iid, words)
 
 
@@ -132,7 +139,7 @@ def test_what_a_record_leaves_out_is_not_recorded_on_the_page_and_its_empty_doma
     assert "V1 Work with victims" not in paper
     assert "No rating is recorded here for Work with victims." in paper
     assert re.search(r"O2 Staffing Not recorded", paper)                 # its domain has O1: listed, not recorded
-    assert re.search(r"C1\.3 Implementation and delivery Outstanding", paper)
+    assert re.search(r"C1\.3 Delivery Outstanding", paper)
 
 
 @pytest.mark.pdf
@@ -302,7 +309,7 @@ def test_the_shipped_derby_inspection_is_outstanding_in_every_area_it_was_rated_
         ("hmip-youth-2025", "children-and-victims", "Outstanding")
     assert [(s.number, s.name, s.published.value) for s in view.standards] == [
         ("C1.1", "Assessing", "Outstanding"), ("C1.2", "Planning", "Outstanding"),
-        ("C1.3", "Implementation and delivery", "Outstanding"), ("V1", "Work with victims", "Outstanding")]
+        ("C1.3", "Delivery", "Outstanding"), ("V1", "Work with victims", "Outstanding")]
     assert view.max_score is None and view.computed_overall is None
 
 
