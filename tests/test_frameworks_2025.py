@@ -92,28 +92,33 @@ def test_records_of_either_kind_with_only_what_was_published_check_with_no_error
         assert [p for p in problems_of(root, path) if p.severity is not Severity.NOTICE] == [], path
 
 
-# The third rating of work with children is "delivery": "across assessing, planning, and delivery"
-# (https://hmiprobation.justiceinspectorates.gov.uk/document/an-inspection-of-youth-justice-work-with-children-and-victims-in-derby-city-2025),
+# HMIP prints no number for the three ratings of work with children nor for the organisational
+# standards (https://hmiprobation.justiceinspectorates.gov.uk/news/new-youth-inspection-programme-framework
+# says only "a single domain two standard"): C1.1-C1.3 and O1-O3 are record keys, never printed.
+# The third is "delivery": "across assessing, planning, and delivery" (https://hmiprobation.
+# justiceinspectorates.gov.uk/document/an-inspection-of-youth-justice-work-with-children-and-victims-in-derby-city-2025),
 # "The delivery of services to children was rated 'Outstanding'" (https://www.wakefield.gov.uk/your-district/
 # exceptional-delivery-earns-wakefield-youth-justice-service-national-praise); "implementation and delivery"
-# was the 2018-2021 standard's.
+# was the 2018-2021 standard's. V1 is HMIP's (its key questions V1.1 and V1.2, https://why-me.org/2025/
+# hmi-probation-how-youth-justice-services-can-meet-the-new-victims-standard/).
+KEYS_NOT_HMIPS = ("C1.1", "C1.2", "C1.3", "O1", "O2", "O3", "Implementation and delivery")
 
 
 @pytest.mark.pdf
 @pytest.mark.parametrize("iid, on_page, in_paper, nowhere", [
     # the overall rating alone: the page names the areas, not recorded; the paper, only what is recorded
-    ("torbay-2026", ["Overall rating Requires improvement", "C1.1 Assessing Not recorded",
-                     "C1.2 Planning Not recorded", "C1.3 Delivery Not recorded",
+    ("torbay-2026", ["Overall rating Requires improvement", "Work with children Assessing Not recorded",
+                     "Not recorded Planning Not recorded Delivery Not recorded",
                      "V1 Work with victims Not recorded",
                      "An inspection of youth justice work with children and victims"],
      ["Overall rating: Requires improvement",
       "No rating is recorded here for Work with children; Work with victims."],
      ["Leadership and governance", "Staffing"]),
-    ("wolverhampton-2026", ["Overall rating Good", "O1 Leadership and governance Good",
-                            "C1.2 Planning Requires improvement", "C1.3 Delivery Outstanding",
+    ("wolverhampton-2026", ["Overall rating Good", "Organisational delivery Leadership and governance Good",
+                            "Assessing Not recorded Planning Requires improvement Delivery Outstanding",
                             "An inspection of youth justice services"],
-     ["Overall rating: Good", "O1 Leadership and governance Good", "C1.2 Planning Requires improvement",
-      "C1.3 Delivery Outstanding"], []),
+     ["Overall rating: Good", "Leadership and governance Good", "Planning Requires improvement",
+      "Delivery Outstanding"], []),
 ])
 def test_a_2025_inspection_shows_the_ratings_given_by_name_and_nothing_computed(built, iid, on_page, in_paper,
                                                                              nowhere):
@@ -125,7 +130,7 @@ def test_a_2025_inspection_shows_the_ratings_given_by_name_and_nothing_computed(
         assert words in paper, (iid, words)
     for text in (page, paper):
         for words in ("score", "Score", "/36", "out of 36", "Not rated", "not rated", "advisory", "Computed",
-                      "Implementation and delivery", *nowhere):
+                      *KEYS_NOT_HMIPS, *nowhere):
             assert words not in text, (iid, words)
 
 
@@ -133,13 +138,13 @@ def test_a_2025_inspection_shows_the_ratings_given_by_name_and_nothing_computed(
 def test_what_a_record_leaves_out_is_not_recorded_on_the_page_and_its_empty_domains_left_out_of_the_paper(built):
     page = text_of(built / "inspections/wolverhampton-2026/index.html")
     paper = pdf_text(built / "inspections/wolverhampton-2026/wolverhampton-2026.pdf")
-    assert re.search(r"O2 Staffing Not recorded", page) and re.search(r"V1 Work with victims Not recorded", page)
+    assert re.search(r"Good Staffing Not recorded", page) and re.search(r"V1 Work with victims Not recorded", page)
     # a domain with nothing recorded: its rows left out, and the paper says so, so that no reader takes
     # the domains shown for every one the inspection covered (helper-71)
     assert "V1 Work with victims" not in paper
     assert "No rating is recorded here for Work with victims." in paper
-    assert re.search(r"O2 Staffing Not recorded", paper)                 # its domain has O1: listed, not recorded
-    assert re.search(r"C1\.3 Delivery Outstanding", paper)
+    assert re.search(r"Good Staffing Not recorded", paper)               # its domain has O1: listed, not recorded
+    assert re.search(r"Delivery Outstanding", paper)
 
 
 @pytest.mark.pdf
@@ -236,16 +241,19 @@ def test_the_standards_page_keeps_each_framework_apart(built):
     sections = re.findall(r'<section aria-labelledby="h-(hmip-youth-\d+)">(.*?)</section>', page, re.S)
     by_framework = dict(sections)
     assert set(by_framework) == {"hmip-youth-2021", "hmip-youth-2025"}
-    # a 2025 'Planning' is not a 2021 '2.2 Planning': each table names its own framework's standards
-    assert 'title="Planning">C1.2' in by_framework["hmip-youth-2025"]
+    # a 2025 'Planning' is not a 2021 '2.2 Planning': each table names its own framework's standards,
+    # the 2025 ones by name alone (their keys are not HMIP's numbers: KEYS_NOT_HMIPS)
+    assert '<th scope="col">Planning</th>' in by_framework["hmip-youth-2025"]
     assert 'title="Planning">2.2' in by_framework["hmip-youth-2021"]
     assert "C1.2" not in by_framework["hmip-youth-2021"] and ">2.2<" not in by_framework["hmip-youth-2025"]
+    for key in KEYS_NOT_HMIPS:
+        assert key not in text_of_fragment(by_framework["hmip-youth-2025"]), key
     # which standards are weakest: one inspection rates each, fewer than the national page's 10,
     # so none is ranked; each is named under its own framework only
     weakest_2025 = text_of_fragment(by_framework["hmip-youth-2025"])
     weakest_2021 = text_of_fragment(by_framework["hmip-youth-2021"])
     assert "No standard of this framework has its rating recorded at 10 or more" in weakest_2025
-    assert re.search(r"fewer than 10 inspections here, so not compared: .*; C1\.2 Planning;", weakest_2025)
+    assert re.search(r"fewer than 10 inspections here, so not compared: .*; Planning; Delivery\.", weakest_2025)
     assert re.search(r"fewer than 10 inspections here, so not compared: 2\.2 Planning\.", weakest_2021)
     assert "1 of 1" not in weakest_2025 and "of 1" not in weakest_2021
 
@@ -307,9 +315,10 @@ def test_the_shipped_derby_inspection_is_outstanding_in_every_area_it_was_rated_
     view = check_site(root, AS_OF.date()).corpus.inspections["derby-2025"]
     assert (view.framework_id, view.inspection_type, view.overall_rating.value) == \
         ("hmip-youth-2025", "children-and-victims", "Outstanding")
-    assert [(s.number, s.name, s.published.value) for s in view.standards] == [
+    # the keys the record gives; what pages and papers print (KEYS_NOT_HMIPS above)
+    assert [(s.number, s.label, s.published.value) for s in view.standards] == [
         ("C1.1", "Assessing", "Outstanding"), ("C1.2", "Planning", "Outstanding"),
-        ("C1.3", "Delivery", "Outstanding"), ("V1", "Work with victims", "Outstanding")]
+        ("C1.3", "Delivery", "Outstanding"), ("V1", "V1 Work with victims", "Outstanding")]
     assert view.max_score is None and view.computed_overall is None
 
 
@@ -405,3 +414,28 @@ def test_an_inspection_whose_record_gives_no_date_is_dated_nowhere(tmp_path, mak
         assert "/CreationDate" not in pdf.trailer.Info
         assert b"CreateDate" not in pdf.Root.Metadata.read_bytes()
     assert "Overall rating: Good" in pdf_text(site / "inspections/wakefield-2025/wakefield-2025.pdf")
+
+
+def test_the_national_page_names_the_2025_standards_without_the_keys_records_use(built):
+    page = (built / "national/index.html").read_text(encoding="utf-8")
+    words = text_of(built / "national/index.html")
+    for key in ("C1.1", "C1.2", "C1.3", "O1", "O2", "O3"):          # KEYS_NOT_HMIPS, but for 2021's own name
+        assert key not in words, key
+    # the filter offers each by name; its value is the record's key, which a reader never sees
+    assert '<option value="hmip-youth-2025:C1.3">Delivery, HMIP youth justice inspection framework (from 2025)' \
+        in page
+    assert re.search(r"so not compared: Leadership and governance; Planning; Delivery\.", words)
+
+
+def test_whether_a_standard_s_number_is_printed_is_the_framework_s_data(tmp_path, make_site):
+    own = FRAMEWORK.replace("rates: [C1.1, C9.9]", "rates: [C1.1, C1.2]").replace(
+        "{number: \"C1.1\", name: Assessing, case_based: true}",
+        "{number: \"C1.1\", name: Assessing, case_based: true, published_number: false}")
+    record = ("service: torbay-yot\nframework: own-2026\ninspection_type: children\npublished: 2026-01-01\n"
+              "overall: {rating: Good}\nstandards: {C1.1: Good, C1.2: Good}\n")
+    root = make_site(tmp_path, {"frameworks/own-2026.yaml": own, "inspections/torbay-2026.yaml": record})
+    checked = check_site(root, AS_OF.date())
+    assert [p for p in checked.problems if p.severity is Severity.ERROR] == []
+    view = checked.corpus.inspections["torbay-2026"]
+    assert [(s.number, s.shown_number, s.label) for s in view.standards] == [
+        ("C1.1", "", "Assessing"), ("C1.2", "C1.2", "C1.2 Planning")]

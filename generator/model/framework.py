@@ -27,6 +27,12 @@ class KeyQuestionDef(BaseModel):
     text: Text
 
 
+def standard_label(number: str, name: str, number_published: bool) -> str:
+    """A standard as pages and papers name it: '2.1 Assessment', or its name alone where its
+    number is the framework file's key, not one the inspectorate prints."""
+    return f"{number} {name}" if number_published else name
+
+
 class StandardDef(BaseModel):
     model_config = RECORD_CONFIG
 
@@ -35,6 +41,13 @@ class StandardDef(BaseModel):
     statement: Text | None = None
     case_based: TrueOrFalse = Field(description="true: rated from case key questions; false: a judgement")
     key_questions: list[KeyQuestionDef] = []
+    published_number: TrueOrFalse = Field(
+        True, description="false: the inspectorate publishes no number for it; `number` is only the key records "
+                          "use, and pages and papers print the name alone")
+
+    @property
+    def label(self) -> str:
+        return standard_label(self.number, self.name, self.published_number)
 
 
 class DomainDef(BaseModel):
@@ -62,6 +75,10 @@ class SeparateRatingDef(BaseModel):
     number: str
     name: Text
     statement: Text | None = None
+
+    @property
+    def label(self) -> str:
+        return standard_label(self.number, self.name, True)
 
 
 class Discretion(BaseModel):

@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 
 from generator.model.types import Rating
 from generator.render import charts
-from generator.resolve.corpus import Corpus, InspectionView
+from generator.resolve.corpus import Corpus, InspectionView, StandardResult
 
 RATINGS_HIGH_FIRST = [Rating.OUTSTANDING, Rating.GOOD, Rating.REQUIRES_IMPROVEMENT, Rating.INADEQUATE]
 GOOD_OR_BETTER = (Rating.OUTSTANDING, Rating.GOOD)
@@ -145,9 +145,11 @@ def _standards(corpus: Corpus, fid: str, views: list[InspectionView]) -> dict[st
     order = {s.number: i for i, s in enumerate(s for d in framework.domains for s in d.standards)}
     order |= {s.number: len(order) + i for i, s in enumerate(framework.separately_rated)}
     ratings: dict[tuple[str, str], list[Rating]] = defaultdict(list)
+    names: dict[str, StandardResult] = {}
     unrecorded: Counter = Counter()
     for view in views:
         for s in (*view.standards, *view.separately_rated):
+            names.setdefault(s.number, s)
             if s.published is not None:
                 ratings[(s.number, s.name)].append(s.published)
             elif not s.not_rated:
@@ -155,11 +157,12 @@ def _standards(corpus: Corpus, fid: str, views: list[InspectionView]) -> dict[st
     rows, fewer = [], []
     for (number, name), given in ratings.items():
         if not rated_often_enough(given):
-            fewer.append(f"{number} {name}")
+            fewer.append((number, names[number].label))
             continue
         counts = Counter(given)
         below = counts[Rating.REQUIRES_IMPROVEMENT] + counts[Rating.INADEQUATE]
-        rows.append({"number": number, "name": name, "rated": len(given), "unrecorded": unrecorded[number],
+        rows.append({"number": number, "name": name, "label": names[number].label,
+                     "shown_number": names[number].shown_number, "rated": len(given), "unrecorded": unrecorded[number],
                      "below": below,
                      "below_share": _share(below, len(given)), "order": (-below / len(given), order[number]),
                      "counts": [Count(counts[r], list_link(framework=fid, standard=standard_key(fid, number),
@@ -168,7 +171,7 @@ def _standards(corpus: Corpus, fid: str, views: list[InspectionView]) -> dict[st
                      "rated_link": list_link(framework=fid, standard=standard_key(fid, number))})
     rows.sort(key=lambda r: r["order"])
     return {"fid": fid, "framework": framework, "rows": rows, "weakest": rows[:3],
-            "fewer": sorted(fewer, key=lambda text: order[text.split(" ", 1)[0]]),
+            "fewer": [label for number, label in sorted(fewer, key=lambda pair: order[pair[0]])],
             "imported_gap": imported_gap(views)}
 
 
@@ -236,7 +239,7 @@ def _list(corpus: Corpus, views: list[InspectionView]) -> dict[str, Any]:
     for fid in _ordered_frameworks(corpus, (v.framework_id for v in views)):
         framework = corpus.frameworks[fid]
         for s in (*(s for d in framework.domains for s in d.standards), *framework.separately_rated):
-            standards[standard_key(fid, s.number)] = f"{s.number} {s.name}, {framework.name}"
+            standards[standard_key(fid, s.number)] = f"{s.label}, {framework.name}"
     return {"rows": rows, "regions": sorted({r["region"] for r in rows} - {NOT_RECORDED}),
             "years": sorted({r["year"] for r in rows} - {NOT_RECORDED}, reverse=True),
             "ratings": [r.value for r in RATINGS_HIGH_FIRST], "standards": standards}

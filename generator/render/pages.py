@@ -100,7 +100,7 @@ def key_question_chart(standard: StandardResult, bands: dict | None) -> Any:
     description = "; ".join(f"{q.number} {q.text} {q.percent:.0f}%" for q in standard.key_questions
                             if q.percent is not None)
     return charts.horizontal_bars(f"kq-{standard.number.replace('.', '-')}",
-                                  f"{standard.number} {standard.name}: key questions, % yes", description,
+                                  f"{standard.label}: key questions, % yes", description,
                                   bars, maximum=100, unit="%", label_width=70, width=560,
                                   marks=marks)
 
@@ -251,30 +251,30 @@ def _framework_section(corpus: Corpus, fid: str, views: list[InspectionView]) ->
     latest: dict[str, InspectionView] = {}
     for view in views:
         latest.setdefault(view.service_id, view)
-    shown = {s.number: s.name for view in latest.values() for s in view.standards}
-    columns = sorted(shown.items(), key=lambda kv: order[kv[0]])
+    shown = {s.number: s for view in latest.values() for s in view.standards}
+    columns = sorted(shown.values(), key=lambda s: order[s.number])
     rows = []
     for sid, view in sorted(latest.items(), key=lambda kv: corpus.services[kv[0]].service.name):
         by_number = {s.number: s for s in view.standards}
         rows.append({"service": corpus.services[sid].service, "sid": sid, "view": view,
-                     "cells": [by_number.get(number) for number, _ in columns]})
+                     "cells": [by_number.get(column.number) for column in columns]})
     ratings_by_standard: dict[tuple[str, str], list[Rating]] = defaultdict(list)
     percents: dict[tuple[str, str], list[float]] = defaultdict(list)
     for view in views:
         for s in view.standards:
             if s.published:
-                ratings_by_standard[(s.number, s.name)].append(s.published)
+                ratings_by_standard[(s.number, s.label)].append(s.published)
             for q in s.key_questions:
                 if q.percent is not None:
                     percents[(q.number, q.text)].append(q.percent)
     standard_rows, fewer = [], []
-    for (number, name), ratings in ratings_by_standard.items():
+    for (number, label), ratings in ratings_by_standard.items():
         if not national.rated_often_enough(ratings):
-            fewer.append((number, name))
+            fewer.append((number, label))
             continue
         counts = Counter(ratings)
         below_good = counts[Rating.INADEQUATE] + counts[Rating.REQUIRES_IMPROVEMENT]
-        standard_rows.append({"number": number, "name": name, "total": len(ratings),
+        standard_rows.append({"number": number, "label": label, "total": len(ratings),
                               "counts": [(r, counts.get(r, 0)) for r in RATINGS_HIGH_FIRST],
                               "below_good": below_good, "share_below_good": below_good / len(ratings)})
     standard_rows.sort(key=lambda r: (-r["share_below_good"], order[r["number"]]))
@@ -282,7 +282,7 @@ def _framework_section(corpus: Corpus, fid: str, views: list[InspectionView]) ->
                      key=lambda w: (w.mean_percent, w.number))[:10]
     return {"id": fid, "framework": framework, "inspections": len(views), "columns": columns, "rows": rows,
             "standard_rows": standard_rows, "weakest": weakest,
-            "fewer": [f"{number} {name}" for number, name in sorted(fewer, key=lambda s: order[s[0]])],
+            "fewer": [label for number, label in sorted(fewer, key=lambda s: order[s[0]])],
             "imported_gap": national.imported_gap(views)}
 
 

@@ -14,6 +14,7 @@ from typing import Mapping
 from generator.model import (ActionPlan, Council, Framework, Indicators, Inspection, Meeting,
                              ReportFrontMatter, Service, Site)
 from generator.model.action_plan import Action
+from generator.model.framework import standard_label
 from generator.model.inspection import DomainFindings
 from generator.model.types import RAG, Rating, Status
 from generator.rules import progress
@@ -58,6 +59,16 @@ class StandardResult:
     differs: bool                   # published and computed ratings differ
     score: int | None               # of the published rating, where the framework counts it in the total
     not_rated: bool = False         # the inspectorate said it did not rate it (not: left out)
+    number_published: bool = True   # False: `number` is the framework file's key, which HMIP does not print
+
+    @property
+    def shown_number(self) -> str:
+        """The number pages and papers print: '' where the inspectorate publishes none."""
+        return self.number if self.number_published else ""
+
+    @property
+    def label(self) -> str:
+        return standard_label(self.number, self.name, self.number_published)
 
     @property
     def recorded(self) -> bool:

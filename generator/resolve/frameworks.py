@@ -70,7 +70,8 @@ def _standard(definition, finding: StandardFinding | None, framework: Framework,
         case_based=getattr(definition, "case_based", False), counted=counted, published=published,
         computed=computed, lowest_percent=lowest.percent if lowest else None,
         cases=finding.cases if finding else None, key_questions=tuple(questions),
-        discretion=discretion, differs=differs, score=score, not_rated=bool(finding and finding.not_rated))
+        discretion=discretion, differs=differs, score=score, not_rated=bool(finding and finding.not_rated),
+        number_published=getattr(definition, "published_number", True))
 
 
 def describe_overall_bands(framework: Framework, max_score: int) -> str:
