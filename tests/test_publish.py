@@ -48,10 +48,12 @@ def site(tmp_path, make_site):
 
 
 def publish(site: Path, dest: Path, scrutiny: Path, *options: str, path_prefix: Path | None = None,
-            script: Path = PUBLISH) -> subprocess.CompletedProcess:
+            script: Path = PUBLISH, tz: str | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "SCRUTINY": str(scrutiny)}
     if path_prefix is not None:
         env["PATH"] = f"{path_prefix}:{env['PATH']}"
+    if tz is not None:
+        env["TZ"] = tz
     return subprocess.run([str(script), "-C", str(site), "--no-pdf", *options, str(dest)],
                           capture_output=True, text=True, env=env, timeout=120)
 
@@ -227,6 +229,20 @@ def test_old_releases_are_pruned_but_never_the_live_one(tmp_path, site, scrutiny
     kept = releases(dest)
     assert len(kept) == 2 and live(dest)[0].split("/")[1] == kept[-1]
     assert "Version 2" in live(dest)[1]
+
+
+def test_releases_are_named_in_publishing_order_whatever_the_time_zone(tmp_path, site, scrutiny):
+    # The clocks going back in October, or a run by hand under another TZ than cron's: a
+    # release named by the local clock sorts before the one it replaced, so `ls releases/`
+    # (newest last, as the rollback recipe reads it) and the pruning misjudge which is newest.
+    dest = tmp_path / "www"
+    for n, zone in enumerate(["Pacific/Kiritimati", "Europe/London", "Etc/GMT+12"]):   # UTC+14, then +0/+1, then -12
+        set_title(site, f"Version {n}")
+        assert publish(site, dest, scrutiny, "--keep", "2", tz=zone).returncode == 0
+    assert live(dest)[0] == f"releases/{releases(dest)[-1]}"
+    assert "Version 2" in live(dest)[1]
+    previous = (dest / "releases" / releases(dest)[0] / "index.html").read_text(encoding="utf-8")
+    assert "Version 1" in previous                      # the one to roll back to is kept
 
 
 def test_two_publishes_never_overlap(tmp_path, site, scrutiny):
