@@ -48,14 +48,15 @@ def site(tmp_path, make_site):
 
 
 def publish(site: Path, dest: Path, scrutiny: Path, *options: str, path_prefix: Path | None = None,
-            script: Path = PUBLISH, tz: str | None = None) -> subprocess.CompletedProcess:
+            script: Path = PUBLISH, tz: str | None = None, umask: int | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "SCRUTINY": str(scrutiny)}
     if path_prefix is not None:
         env["PATH"] = f"{path_prefix}:{env['PATH']}"
     if tz is not None:
         env["TZ"] = tz
     return subprocess.run([str(script), "-C", str(site), "--no-pdf", *options, str(dest)],
-                          capture_output=True, text=True, env=env, timeout=120)
+                          capture_output=True, text=True, env=env, timeout=120,
+                          preexec_fn=None if umask is None else lambda: os.umask(umask))
 
 
 def live(dest: Path) -> tuple[str, str]:
@@ -243,6 +244,16 @@ def test_releases_are_named_in_publishing_order_whatever_the_time_zone(tmp_path,
     assert "Version 2" in live(dest)[1]
     previous = (dest / "releases" / releases(dest)[0] / "index.html").read_text(encoding="utf-8")
     assert "Version 1" in previous                      # the one to roll back to is kept
+
+
+def test_a_release_is_readable_by_the_web_server_under_a_private_umask(tmp_path, site, scrutiny):
+    # nginx runs as another user: a releases/ folder made 0700 under umask 077 answers 403 for
+    # every page, though each file in it is readable.
+    dest = tmp_path / "www"
+    assert publish(site, dest, scrutiny, umask=0o077).returncode == 0
+    for folder in (dest, dest / "releases", (dest / "current").resolve()):
+        assert folder.stat().st_mode & 0o005 == 0o005, f"{folder} is {oct(folder.stat().st_mode)}"
+    assert (dest / "current" / "index.html").stat().st_mode & 0o004
 
 
 def test_two_publishes_never_overlap(tmp_path, site, scrutiny):
