@@ -10,11 +10,18 @@ from __future__ import annotations
 
 import fcntl
 import os
+import pwd
 import re
+import shlex
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import threading
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -338,6 +345,57 @@ def test_the_documented_systemd_units_verify(tmp_path, site):
     times = re.findall(r"\d{2}:\d{2}:\d{2}", every.stdout)
     (h1, m1, s1), (h2, m2, s2) = [map(int, t.split(":")) for t in times[:2]]
     assert s1 == s2 == 0 and ((h2 * 60 + m2) - (h1 * 60 + m1)) % (24 * 60) == 1   # on every minute
+
+
+def served(url: str) -> tuple[int, dict[str, str], str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, dict(response.headers), response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), ""
+
+
+def test_the_documented_web_server_serves_each_release_with_the_sites_policy(tmp_path, site, scrutiny):
+    """The recipe's nginx, as typed (paths, user and port replaced; in the foreground): the live
+    release, with the Content-Security-Policy the site is tested under, and the next release
+    without a reload."""
+    (recipe,) = [block for block in doc_blocks("sh") if "@SITE_DIR@|/var/www/scrutiny/current|" in block]
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    assert os.access(nginx, os.X_OK), "nginx is missing: sudo apt-get install nginx-light"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    run, dest = tmp_path / "nginx", tmp_path / "www"
+    (site / "deploy").mkdir()
+    shutil.copy2(REPO / "deploy" / "nginx.conf", site / "deploy" / "nginx.conf")
+    typed = (recipe.replace("sudo ", "").replace("/var/lib/scrutiny-nginx", str(run))
+             .replace("/var/www/scrutiny", str(dest)).replace("/srv/scrutiny", str(site))
+             .replace("@USER@|www-data", f"@USER@|{pwd.getpwuid(os.getuid()).pw_name}")
+             .replace("@LISTEN@|80|", f"@LISTEN@|127.0.0.1:{port}|"))
+    lines = typed.splitlines()
+    start = lines.pop()
+    assert start.startswith("nginx -p ")
+    assert subprocess.run(["/bin/sh", "-c", "\n".join(lines)], capture_output=True, timeout=60).returncode == 0
+    assert publish(site, dest, scrutiny).returncode == 0
+    server = subprocess.Popen([*shlex.split(start), "-e", str(run / "error.log"), "-g", "daemon off;"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        home = f"http://127.0.0.1:{port}/scrutiny/"
+        for _ in range(100):
+            try:
+                status, headers, page = served(home)
+                break
+            except OSError:
+                time.sleep(0.05)
+        assert status == 200 and "Test Inspections" in page
+        policy = re.search(r'Content-Security-Policy "([^"]+)"', (REPO / "deploy" / "nginx.conf").read_text()).group(1)
+        assert headers["Content-Security-Policy"] == policy and headers["X-Content-Type-Options"] == "nosniff"
+        set_title(site, "Version 2")
+        assert publish(site, dest, scrutiny).returncode == 0
+        assert "Version 2" in served(home)[2]
+    finally:
+        server.send_signal(signal.SIGQUIT)
+        server.wait(timeout=10)
 
 
 def test_the_copy_waits_for_a_build_when_output_site_is_a_link(tmp_path, site, scrutiny):
