@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -521,3 +524,33 @@ def test_a_link_in_attachments_or_templates_that_leads_to_no_file_is_a_warning(t
     assert [(p.path, p.line, p.severity, p.message, p.hint) for p in problems] == [
         (f"{folder}/peer-review.pdf", 0, Severity.WARNING, "a symbolic link here leads to no file, and is ignored",
          f"point it at a file in {folder}, or delete it")]
+
+
+def _as_an_ordinary_user(*command: str) -> subprocess.CompletedProcess:
+    """`scrutiny COMMAND` in a subprocess that file permissions bind: as root (a CI container),
+    without the capabilities that let root read any file."""
+    prefix = ["setpriv", "--bounding-set=-dac_override,-dac_read_search"] if os.geteuid() == 0 else []
+    return subprocess.run([*prefix, sys.executable, "-m", "generator", *command],
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.parametrize("folder", ["content/meetings", "content"])
+def test_a_folder_that_cannot_be_read_is_an_error_at_it_and_the_previous_site_stays(tmp_path, make_site, folder):
+    # `check` ended in a traceback (PermissionError), and `build` said it could not write
+    # output/site, blaming the output for the content it could not read
+    root = make_site(tmp_path, {"meetings/.keep": ""})
+    assert _as_an_ordinary_user("-C", str(root), "build", "--no-pdf", "--no-search", "-q").returncode == 0
+    site = root / "output" / "site"
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    (root / folder).chmod(0)
+    try:
+        checked = _as_an_ordinary_user("-C", str(root), "check")
+        built = _as_an_ordinary_user("-C", str(root), "build", "--no-pdf", "--no-search", "-q")
+    finally:
+        (root / folder).chmod(0o755)
+    expected = (f"{folder}: error: the folder cannot be read (Permission denied) "
+                f"(let the user who builds the site read it, e.g. chmod u+rx {folder})")
+    assert (checked.returncode, checked.stdout.splitlines()[0], checked.stderr) == (1, expected, "")
+    assert (built.returncode, built.stderr.splitlines()[0]) == (1, expected)
+    assert "Traceback" not in built.stderr and "cannot write" not in built.stderr
+    assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before

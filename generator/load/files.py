@@ -63,7 +63,7 @@ def read_limited(file: Path, root: Path, limit: int, shown: str | None = None) -
     try:
         size = file.stat().st_size
     except OSError as exc:
-        return None, [Problem(shown, 0, 0, Severity.ERROR, "", f"the file cannot be read ({exc.strerror})")]
+        return None, [_unreadable(shown, "file", exc)]
     if size > limit:
         return None, [Problem(shown, 0, 0, Severity.ERROR, "",
                               f"the file is {size / 1048576:.1f} MB; the limit is {limit // 1048576} MB",
@@ -71,7 +71,26 @@ def read_limited(file: Path, root: Path, limit: int, shown: str | None = None) -
     try:
         return file.read_bytes(), []
     except OSError as exc:
-        return None, [Problem(shown, 0, 0, Severity.ERROR, "", f"the file cannot be read ({exc.strerror})")]
+        return None, [_unreadable(shown, "file", exc)]
+
+
+def _unreadable(shown: str, what: str, exc: OSError) -> Problem:
+    """A file or folder the system will not let the build read: said with the system's reason."""
+    mode = "u+rx" if what == "folder" else "u+r"
+    hint = (f"let the user who builds the site read it, e.g. chmod {mode} {shown}"
+            if exc.errno in (errno.EACCES, errno.EPERM) else None)
+    return Problem(shown, 0, 0, Severity.ERROR, "", f"the {what} cannot be read ({exc.strerror or exc})", hint)
+
+
+def _entries(folder: Path, shown: str, problems: list[Problem]) -> list[os.DirEntry] | None:
+    """The entries of `folder` in name order, or None (and an error) when it cannot be listed:
+    a folder its owner made private, say, whose records would otherwise go unread."""
+    try:
+        with os.scandir(folder) as listing:
+            return sorted(listing, key=lambda e: e.name)
+    except OSError as exc:
+        problems.append(_unreadable(shown, "folder", exc))
+        return None
 
 
 BUILT_IN_FRAMEWORKS = Path(__file__).resolve().parent.parent / "frameworks"
@@ -196,10 +215,8 @@ def _walk(folder: Path, shown: str, problems: list[Problem]) -> Iterator[tuple[P
         if real in seen:
             continue
         seen.add(real)
-        try:
-            entries = sorted(os.scandir(here), key=lambda e: e.name)
-        except OSError:
-            problems.append(Problem(here_shown, 0, 0, Severity.ERROR, "", "the folder cannot be read"))
+        entries = _entries(here, here_shown, problems)
+        if entries is None:
             continue
         folders = []
         for entry in entries:
@@ -241,6 +258,8 @@ def find_files(root: Path) -> SiteFiles:
     if not content.is_dir():
         problems.append(NO_CONTENT)
         return SiteFiles(root, tuple(found), templates, tuple(problems), theme_assets())
+    if _entries(content, "content", problems) is None:
+        return SiteFiles(root, tuple(found), templates, tuple(problems), theme_assets())
 
     site_file = content / "site.yaml"
     if _leads_round(site_file):
@@ -264,7 +283,7 @@ def find_files(root: Path) -> SiteFiles:
         if not directory.is_dir():
             continue
         seen: dict[str, str] = {}
-        for entry in sorted(os.scandir(directory), key=lambda e: e.name):
+        for entry in _entries(directory, f"content/{folder}", problems) or ():
             name = entry.name
             if name.startswith("."):
                 continue
