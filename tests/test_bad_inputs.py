@@ -110,6 +110,10 @@ TABLE = [
         "expands to more than 200,000 values (an alias bomb?)", "aliases (*) may repeat small parts only"),
     Bad("inspections/not-utf8.yaml", 4, 20, "\xe9", "",
         "the file is not UTF-8 text (byte 0xe9 cannot be read)", "save it as UTF-8"),
+    # Notepad's 'Unicode' and Excel's 'Unicode Text': it was 'byte 0xff cannot be read' (helper-78)
+    Bad("inspections/saved-as-utf16.yaml", 1, 1, "\xff\xfe", "",
+        "the file is UTF-16 text (as Notepad's 'Unicode' and Excel's 'Unicode Text' save it), not UTF-8 text",
+        "save it as UTF-8"),
     Bad("inspections/nul-byte.yaml", 5, 22, "\x00", "",
         "control character", "remove it"),
     Bad("inspections/summary-image-over-http.yaml", 7, 1, "    summary: Out", "domains.3.summary",
@@ -157,6 +161,10 @@ TABLE = [
         "a Part 2 item needs its Schedule 12A paragraph", "add 'exempt: N'"),
     Bad("meetings/note-image-over-http.yaml", 6, 1, "note: The meeting", "note",
         "the image 'http://example.com/live.gif' is outside the site", "copy the image into content/attachments/"),
+    # A Word file renamed: it was told to save it as UTF-8, which Word does not do for a record (helper-78)
+    Bad("meetings/word-document-renamed.yaml", 1, 1, "PK\x03\x04", "",
+        "the file is a zip archive, as a Word (.docx) or Excel (.xlsx) file is, not UTF-8 text",
+        "write the file in a text editor"),
     Bad("meetings/bad-time.yaml", 5, 7, "5.30pm", "time",
         "'5.30pm' is not in the expected form", "a time is HH:MM"),
     Bad("meetings/title-with-noncharacter-escape.yaml", 7, 12, '"Review', "items.0.title",
@@ -210,6 +218,10 @@ TABLE = [
         "the image 'file:///etc/passwd' is outside the site", "copy the image into content/attachments/"),
     Bad("reports/image-by-reference.md", 12, 1, "[chart]: http://", "body",
         "the image 'http://example.com/chart.png' is outside the site", "copy the image into content/attachments/"),
+    # UTF-16 without a byte-order mark: it was 'a report starts with front matter', of a file
+    # whose first line is '---' in any editor (helper-78)
+    Bad("reports/saved-as-utf16-without-mark.md", 1, 1, "-\x00-\x00-\x00", "",
+        "the file is UTF-16 text", "save it as UTF-8"),
     Bad("reports/no-front-matter.md", 1, 1, "## Purpose", "",
         "a report starts with front matter", "begin the file with a line '---'"),
     # No line '---' ends the front matter: the body was read as YAML, an error at line 8 with

@@ -41,20 +41,54 @@ RECORD_FOLDERS: Mapping[str, tuple[str, tuple[str, ...]]] = MappingProxyType({
 ATTACHMENTS = "attachments"
 
 
+SAVE_AS_UTF8 = "save it as UTF-8 ('Save as' > Encoding > UTF-8 in most editors)"
+IN_A_TEXT_EDITOR = "Scrutiny reads plain text: write the file in a text editor (Notepad, VS Code), not in Word or Excel"
+UTF16 = "UTF-16 text (as Notepad's 'Unicode' and Excel's 'Unicode Text' save it)"
+
+# How a file that is not UTF-8 text begins, when that says what it is: (the bytes, what it is, a hint).
+KNOWN_STARTS = (
+    (b"\xff\xfe", UTF16, SAVE_AS_UTF8),
+    (b"\xfe\xff", UTF16, SAVE_AS_UTF8),
+    (b"PK\x03\x04", "a zip archive, as a Word (.docx) or Excel (.xlsx) file is", IN_A_TEXT_EDITOR),
+    (b"\xd0\xcf\x11\xe0", "an Office document (.doc or .xls)", IN_A_TEXT_EDITOR),
+    (b"%PDF-", "a PDF", "a PDF to publish goes in content/attachments/, and an agenda names it with 'pdf:'"),
+)
+
+
+def _utf16_without_mark(raw: bytes) -> bool:
+    """True when the first four letters each have a zero byte beside them, as UTF-16 without
+    a byte-order mark has: read as UTF-8 it is text full of NULs, said to be a control
+    character (or a report without front matter) when the whole file is in another encoding."""
+    first = raw[:8]
+    return len(first) == 8 and any(not any(first[i::2]) and all(first[1 - i::2]) for i in (0, 1))
+
+
+def _not_utf8(raw: bytes, path: str, error: UnicodeDecodeError | None) -> Problem:
+    """Why `raw` is not UTF-8 text: what the file is, when its first bytes say so, else where
+    the first byte that cannot be read stands."""
+    for start, what, hint in KNOWN_STARTS:
+        if raw.startswith(start):
+            return Problem(path, 1, 1, Severity.ERROR, "", f"the file is {what}, not UTF-8 text", hint)
+    if error is None:
+        return Problem(path, 1, 1, Severity.ERROR, "", f"the file is {UTF16}, not UTF-8 text", SAVE_AS_UTF8)
+    before = raw[: error.start]
+    line = before.count(b"\n") + 1
+    column = error.start - (before.rfind(b"\n") + 1) + 1
+    return Problem(path, line, column, Severity.ERROR, "",
+                   f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x} cannot be read)", SAVE_AS_UTF8)
+
+
 def decode_text(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
-    """A file's bytes as text, or None and where the first byte that is not UTF-8 stands."""
+    """A file's bytes as text, or None and why they are not UTF-8 text."""
     if raw.startswith(b"\xef\xbb\xbf"):         # Windows editors save a BOM: accept it
         raw = raw[3:]
     try:
-        return raw.decode("utf-8"), []
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
-        return None, [Problem(
-            path, line, column, Severity.ERROR, "",
-            f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be read)",
-            "save it as UTF-8 ('Save as' > Encoding > UTF-8 in most editors)")]
+        return None, [_not_utf8(raw, path, exc)]
+    if _utf16_without_mark(raw):
+        return None, [_not_utf8(raw, path, None)]
+    return text, []
 
 
 def read_limited(file: Path, root: Path, limit: int, shown: str | None = None) -> tuple[bytes | None, list[Problem]]:
