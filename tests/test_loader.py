@@ -267,6 +267,19 @@ def test_a_file_of_the_wrong_type_in_a_record_folder_is_ignored_with_a_warning(t
         "content/inspections/notes.txt", Severity.WARNING, True)
 
 
+@pytest.mark.parametrize("name, meant", [("torbay-2021.yaml.txt", "torbay-2021.yaml"),
+                                         ("torbay-2021.YAML", "torbay-2021.yaml"),
+                                         ("#torbay-2021.yml#", "torbay-2021.yml")])
+def test_a_record_saved_under_a_name_that_is_not_read_is_told_the_name_that_is(tmp_path, make_site, name, meant):
+    # Notepad's 'Save as' adds .txt: the edit was left out with a bare 'ignored', the
+    # record as it was before going on being published
+    root = make_site(tmp_path, {f"inspections/{name}": "service: torbay-yot\n"})
+    [problem] = load_site(root).problems
+    assert (problem.path, problem.severity, problem.hint) == (
+        f"content/inspections/{name}", Severity.WARNING,
+        f"if it is meant to be read, rename it {meant}: only names ending .yaml or .yml are read")
+
+
 def test_an_unknown_folder_under_content_is_ignored_with_a_warning(tmp_path, make_site):
     root = make_site(tmp_path, {"drafts/x.yaml": "a: 1\n"})
     [problem] = load_site(root).problems

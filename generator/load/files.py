@@ -274,6 +274,18 @@ def _walk(folder: Path, shown: str, problems: list[Problem]) -> Iterator[tuple[P
         stack += reversed(folders)
 
 
+def _record_name_meant(name: str, suffixes: tuple[str, ...]) -> str | None:
+    """A hint for a file not read whose name holds a record's suffix: Notepad's
+    'torbay-2021.yaml.txt', a Windows tool's 'torbay-2021.YAML', an editor's backup; saved
+    so, an edit is silently not published, the record as it was before going on."""
+    for suffix in suffixes:
+        at = name.lower().find(suffix)
+        if at > 0:
+            return (f"if it is meant to be read, rename it {name[:at].lstrip('#')}{suffix}: "
+                    f"only names ending {' or '.join(suffixes)} are read")
+    return None
+
+
 def find_files(root: Path) -> SiteFiles:
     """Every record, attachment and template of the site at `root`, and what is wrong with
     the folders themselves (a missing content/, a stray file, a link leading out)."""
@@ -345,7 +357,8 @@ def find_files(root: Path) -> SiteFiles:
                 problems.append(_outside(shown))
             elif suffix not in suffixes:
                 problems.append(Problem(shown, 0, 0, Severity.WARNING, "",
-                                        f"ignored: {folder}/ holds {' or '.join(suffixes)} files"))
+                                        f"ignored: {folder}/ holds {' or '.join(suffixes)} files",
+                                        _record_name_meant(name, suffixes)))
             elif not (id_problems := check_id(stem, shown)):
                 found.append(Found(Path(entry.path), kind, stem, shown))
             else:
