@@ -89,3 +89,23 @@ snapshot > "$root/after.txt"
     assert "disk is full" in stderr and "previous output is unchanged" in stderr, stderr
     assert "Traceback" not in stderr
     assert (root / "before.txt").read_text() == (root / "after.txt").read_text()
+
+
+def test_a_full_disk_leaves_no_half_written_layout_in_the_cache(tmp_path):
+    """The laid-out PDFs kept in .cache are speed only, so a full disk there is no error; but
+    each layout that could not be kept left its temporary file behind, for good: prune
+    looks only at finished layouts (helper-78)."""
+    cache = tmp_path / "documents"
+    cache.mkdir()
+    keep = ("from pathlib import Path; from generator.render.pdf import Rendered; "
+            "from generator.speed.pdf_cache import DocumentCache; "
+            f"DocumentCache(Path({str(cache)!r}), 'environment').put(Rendered('key', b'%PDF-' * 20000, 3))")
+    script = f"""set -u
+mount -t tmpfs -o size=64k tmpfs "{cache}"
+dd if=/dev/zero of="{cache}/filler" bs=4k 2>/dev/null
+"{sys.executable}" -c "{keep}" || exit 93
+find "{cache}" -type f ! -name filler
+"""
+    done = subprocess.run([shutil.which("unshare"), "--map-root-user", "--mount", "bash", "-c", script],
+                          capture_output=True, text=True, timeout=300)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")

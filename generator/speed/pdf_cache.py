@@ -61,6 +61,7 @@ class DocumentCache:
 
     def put(self, rendered: Rendered) -> None:
         path = self._path(rendered.key)
+        temporary = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             for target, data in ((path.with_suffix(".pages"), str(rendered.pages).encode()), (path, rendered.data)):
@@ -68,7 +69,12 @@ class DocumentCache:
                 temporary.write_bytes(data)
                 temporary.replace(target)          # the .pdf last: it is what get() reads first
         except OSError:
-            pass                                   # a cache that cannot be written is only slower
+            # A cache that cannot be written is only slower; what was begun goes, as prune never finds it.
+            try:
+                if temporary is not None:
+                    temporary.unlink(missing_ok=True)
+            except OSError:
+                pass
 
     def prune(self, max_age_days: int = MAX_AGE_DAYS) -> None:
         limit = time.time() - max_age_days * 86400
