@@ -157,3 +157,78 @@ def test_a_build_terminated_just_after_its_swap_leaves_no_old_version_beside_the
     assert left == [], f"the withdrawn record beside the site: {left[:5]}"
     assert (www / ".youth-justice.previous").is_dir() and (site / "index.html").is_file()
     assert run_build(root, "--no-search", "-o", str(site)).wait(timeout=300) == 0
+
+
+KILLED_IN_THE_TRIM = """
+import os, signal, sys
+from generator import write
+def trim(self, live):                   # the swap is done; the spare folder is the old version
+    os.kill(os.getpid(), signal.SIGKILL)
+write.Staging.trim = trim
+from generator.cli import main
+sys.argv[0] = "scrutiny"
+main()
+"""
+
+
+def test_a_build_killed_in_its_trim_leaves_no_old_version_beside_the_site_after_the_next_build(tmp_path):
+    """SIGKILL (the OOM killer, a power cut, systemd's last resort) cannot wait for the trim:
+    the spare folder beside the site keeps the version just replaced, a withdrawn record's
+    pages included. The manifest was saved before the trim, vouching for the new site, so the
+    next build found nothing changed and left the spare folder as it was, build after build: a
+    site built with `-o` into a web server's folder had the withdrawn pages served beside it."""
+    root = copy_site(tmp_path / "site")
+    www = tmp_path / "www"
+    site = www / "youth-justice"
+    assert run_build(root, "--no-search", "-o", str(site)).wait(timeout=300) == 0
+    record = root / "content/inspections/sandwell-2018.yaml"
+    record.write_text(record.read_text().replace("status: published", "status: draft", 1))
+
+    killed = subprocess.run([sys.executable, "-c", KILLED_IN_THE_TRIM, "-C", str(root), "build", "--no-pdf",
+                             "--no-search", "-q", "--as-of", "2026-11-22", "-o", str(site)],
+                            capture_output=True, text=True, timeout=300)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert not (site / "inspections/sandwell-2018").exists()
+
+    assert run_build(root, "--no-search", "-o", str(site)).wait(timeout=300) == 0
+    left = [p.relative_to(www).as_posix() for p in www.rglob("*") if "sandwell-2018" in p.as_posix()]
+    assert left == [], f"the withdrawn record beside the site: {left[:5]}"
+
+
+KILLED_BEFORE_THE_SWAP = """
+import os, signal, sys
+from generator import write
+def commit(self):                       # rendered into the spare folder; the swap not begun
+    os.kill(os.getpid(), signal.SIGKILL)
+write.Staging.commit = commit
+from generator.cli import main
+sys.argv[0] = "scrutiny"
+main()
+"""
+
+
+def test_a_record_published_by_mistake_and_put_back_leaves_nothing_beside_the_site_when_its_build_was_killed(
+        tmp_path):
+    """A clerk publishes a record by mistake; its build is killed (SIGKILL) after rendering
+    its pages into the spare folder; the clerk sets it back to draft. The content is then what
+    the live site was built from, so the next build found nothing changed and left the
+    record's pages beside the site, build after build."""
+    root = copy_site(tmp_path / "site")
+    www = tmp_path / "www"
+    site = www / "youth-justice"
+    record = root / "content/inspections/sandwell-2018.yaml"
+    published = record.read_text()
+    record.write_text(published.replace("status: published", "status: draft", 1))
+    assert run_build(root, "--no-search", "-o", str(site)).wait(timeout=300) == 0
+    record.write_text(published)
+
+    killed = subprocess.run([sys.executable, "-c", KILLED_BEFORE_THE_SWAP, "-C", str(root), "build", "--no-pdf",
+                             "--no-search", "-q", "--as-of", "2026-11-22", "-o", str(site)],
+                            capture_output=True, text=True, timeout=300)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert (www / ".youth-justice.previous/inspections/sandwell-2018/index.html").is_file()
+
+    record.write_text(published.replace("status: published", "status: draft", 1))
+    assert run_build(root, "--no-search", "-o", str(site)).wait(timeout=300) == 0
+    left = [p.relative_to(www).as_posix() for p in www.rglob("*") if "sandwell-2018" in p.as_posix()]
+    assert left == [], f"the record set back to draft, beside the site: {left[:5]}"

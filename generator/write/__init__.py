@@ -132,12 +132,13 @@ class LiveSite:
     def is_current(self, root: Path, options: str, moment: dt.datetime) -> bool:
         """True when the live site is exactly what a build of the site at `root` with
         `options` at `moment` would write: built from the same files for a state that still
-        holds, and every file of it as it was made."""
+        holds, every file of it as it was made, and nothing but live files beside it."""
         state = self.manifest.state
         if state is None:
             return False
         files = find_files(root)
-        return state.holds_at(inputs_digest(files, file_digests(files), options), moment) and self.intact()
+        return state.holds_at(inputs_digest(files, file_digests(files), options), moment) and self.intact() \
+            and self.spare_holds_live_files_only()
 
     def intact(self) -> bool:
         """Every recorded file is there, unchanged, and there is no other file."""
@@ -149,6 +150,13 @@ class LiveSite:
                 return False
             found += 1
         return found == len(recorded)
+
+    def spare_holds_live_files_only(self) -> bool:
+        """True when every file in the spare folder is the live file at its path. A build
+        killed (SIGKILL cannot wait) while it rendered, or before its trim ended, left others
+        there, a withdrawn record's pages perhaps, which a web server serving the site's parent
+        folder serves: only a build that goes on to its swap and trim removes them."""
+        return all(_same_file(path, self.folder / relative) for relative, path in _files(spare_path(self.folder)))
 
     def reusable(self, relative: str, key: str) -> bool:
         """True when the live file at `relative` was made with `key` and is still as it was made."""
