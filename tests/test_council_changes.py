@@ -62,7 +62,9 @@ def test_a_change_dated_before_a_packs_issue_is_in_its_covering_letter(monkeypat
     letter = flat(texts(tmp_path / "pack.pdf")[0])
     assert "Clerk: Democratic Services" in letter and "Telephone: 01803 207087" in letter
     # The clerk named replaces the whole clerk: the old e-mail address goes with the old name.
-    for old in ("Governance Support", "01803 207013", "governance.support@torbay.gov.uk"):
+    # ("Governance Support" stays as the address's first line, the office the letter comes from.)
+    for old in ("Clerk: Governance Support", "Yours sincerely Governance Support", "01803 207013",
+                "governance.support@torbay.gov.uk"):
         assert old not in letter
 
 
