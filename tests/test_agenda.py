@@ -39,8 +39,9 @@ def front_of(root: Path, meeting: str, folder: Path, *options: str) -> list[str]
 
 
 @pytest.mark.parametrize("meeting, committee, when, issued, item", [
-    ("dudley-csc-2021-03-17", "Children's Services Scrutiny Committee", "Wednesday, 17 March 2021",
-     "Thursday, 11 March 2021", r"5\.\s+Update on the Youth Offending Service Inspection Action Plan\s+Pages 1 - \d+"),
+    # Dudley writes its days as ordinals ("Children's Services Scrutiny Committee – 17th March 2021").
+    ("dudley-csc-2021-03-17", "Children's Services Scrutiny Committee", "Wednesday, 17th March 2021",
+     "Thursday, 11th March 2021", r"5\.\s+Update on the Youth Offending Service Inspection Action Plan\s+Pages 1 - \d+"),
     ("wolverhampton-cabinet-2022-03-16", "Cabinet", "Wednesday, 16 March 2022", "Thursday, 10 March 2022",
      r"4\.\s+Youth Offending Team Inspection Outcome\s+Pages 1 - \d+"),
 ])

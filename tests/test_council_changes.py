@@ -173,7 +173,7 @@ def test_more_clear_days_from_after_a_packs_issue_leave_the_pack_the_same_bytes(
     council.write_text(council.read_text(encoding="utf-8") + "changes:\n  - from: 2021-03-12\n    clear_days: 10\n",
                        encoding="utf-8")
     assert dudley_pack(tmp_path / "after.pdf") == before
-    assert "Thursday, 11 March 2021" in flat(texts(tmp_path / "after.pdf")[0])
+    assert "Thursday, 11th March 2021" in flat(texts(tmp_path / "after.pdf")[0])
 
 
 def test_a_changes_logo_and_colour_are_checked_at_their_lines(tmp_path, make_site):
@@ -197,3 +197,17 @@ def test_on_the_day_a_change_begins_the_next_build_shows_it_as_a_cold_build_does
     page = (live / "meetings" / TORBAY / "index.html").read_text(encoding="utf-8")
     assert "--council-colour: #004466" in page and "#005a78" not in page
     assert all_files(live) == cold_build(root, tmp_path / "cold", now=dt.datetime(2026, 9, 1, 12, 0, tzinfo=LONDON))
+
+
+@pytest.mark.pdf
+def test_a_date_style_changed_from_a_day_leaves_the_papers_issued_before_it_plain(tmp_path, make_site):
+    report = "---\ncouncil: d\ncommittee: Scrutiny Committee\ntitle: Update\ndate: {}\n---\n## Purpose\n\nTo report.\n"
+    root = make_site(tmp_path, {
+        "councils/d.yaml": "name: D Council\nchanges:\n  - from: 2024-01-01\n    date_style: ordinal\n",
+        "reports/before.md": report.format("2023-12-13"), "reports/after.md": report.format("2024-03-21")})
+    for rid, heading in (("before", "Scrutiny Committee – 13 December 2023"),
+                         ("after", "Scrutiny Committee – 21st March 2024")):
+        target = tmp_path / f"{rid}.pdf"
+        result = CliRunner().invoke(cli, ["-C", str(root), "paper", "report", rid, "-o", str(target)], obj={})
+        assert result.exit_code == 0, result.output
+        assert heading in flat(texts(target)[0]), rid

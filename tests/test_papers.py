@@ -110,7 +110,7 @@ def test_dudley_report_has_the_heading_block_and_continuous_numbers(papers):
     pages = page_texts(papers["dudley-yos-action-plan-update"])
     text = "\n".join(pages)
     first = flat(pages[0])
-    assert "Children's Services Scrutiny Committee – 17 March 2021" in first
+    assert "Children's Services Scrutiny Committee – 17th March 2021" in first    # the reference's heading
     assert "Report of the Director of Children's Services" in first
     assert "Update on the Youth Offending Service Inspection Action Plan" in first
     assert re.search(r"^\s*1\s+This report tells the Committee", text, re.M)
@@ -118,6 +118,41 @@ def test_dudley_report_has_the_heading_block_and_continuous_numbers(papers):
     numbers = [int(n) for n in re.findall(r"^\s*(\d+)\s{2,}[A-Z]", text, re.M)]
     assert numbers[:8] == list(range(1, 9))
     assert "Contact Officer: Scott Jones" in flat(text)
+
+
+@pytest.mark.parametrize("day, written", [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (11, "11th"),
+                                         (12, "12th"), (13, "13th"), (17, "17th"), (21, "21st"), (22, "22nd"),
+                                         (23, "23rd"), (31, "31st")])
+def test_an_ordinal_day_has_the_suffix_english_gives_it(day, written):
+    from generator.model.council import DateStyle
+    from generator.render.html import day_number
+    assert day_number(day, DateStyle.ORDINAL) == written
+    assert day_number(day) == str(day)
+
+
+def test_the_ordinal_style_writes_every_kind_of_day_a_paper_prints():
+    import datetime as dt
+
+    from generator.model.council import DateStyle
+    from generator.render.html import date_filters
+    ordinal, plain = date_filters(DateStyle.ORDINAL), date_filters(DateStyle.PLAIN)
+    assert ordinal["date"](dt.date(2021, 3, 17)) == "17th March 2021"
+    assert ordinal["long_date"](dt.date(2021, 3, 17)) == "Wednesday, 17th March 2021"
+    assert ordinal["letter_date"](dt.date(2021, 3, 4)) == "Thursday, 4th March 2021"   # an ordinal is not padded
+    assert ordinal["moment"](dt.datetime(2021, 3, 3, 9, 0)) == "3rd March 2021 at 09:00"
+    # Torbay's covering letter of 4 March 2021: "Thursday, 04 March 2021"
+    assert plain["letter_date"](dt.date(2021, 3, 4)) == "Thursday, 04 March 2021"
+    assert plain["date"](dt.date(2021, 3, 17)) == "17 March 2021"
+
+
+def test_dudleys_report_page_on_the_site_keeps_the_plain_date(tmp_path):
+    from site_helpers import build
+    root = copy_site(tmp_path)
+    build(root)
+    import html
+    page = html.unescape((root / "output/site/reports/dudley-yos-action-plan-update/index.html").read_text(encoding="utf-8"))
+    assert "Children's Services Scrutiny Committee – 17 March 2021" in page
+    assert "17th March" not in page
 
 
 def numbered_paragraphs(text: str) -> list[tuple[int, str]]:
@@ -246,9 +281,9 @@ def test_inspection_paper_has_rating_score_table_key_questions_and_recommendatio
 
 def test_fieldwork_with_no_end_recorded_reads_from_its_first_day(papers):
     # Dudley's report: inspected "over a two-week period commencing 8th April 2019" (no end day):
-    # "Fieldwork 8 April 2019" would say it took one day. Torbay's: "between 26 October and 29 October 2020".
+    # "Fieldwork 8th April 2019" would say it took one day. Torbay's: "between 26 October and 29 October 2020".
     dudley = flat(page_texts(papers["dudley-2019"])[0])
-    assert "Fieldwork from 8 April 2019" in dudley, dudley[:600]
+    assert "Fieldwork from 8th April 2019" in dudley, dudley[:600]     # Dudley writes its days "8th"
     torbay = flat(page_texts(papers["torbay-2021"])[0])
     assert "Fieldwork 26 October 2020 to 29 October 2020" in torbay
 
@@ -256,7 +291,7 @@ def test_fieldwork_with_no_end_recorded_reads_from_its_first_day(papers):
 def test_a_progress_table_titled_progress_does_not_say_progress_twice(papers):
     # Dudley's plan is titled "Youth Offending Service inspection action plan: progress"
     text = flat("\n".join(page_texts(papers["dudley-yos-action-plan-update"])))
-    assert re.search(r"Table 1: Youth Offending Service inspection action plan: progress as at \d+ \w+ \d{4}", text), text[:3000]
+    assert re.search(r"Table 1: Youth Offending Service inspection action plan: progress as at \d+(?:st|nd|rd|th)? \w+ \d{4}", text), text[:3000]
     assert "progress: progress" not in text
 
 

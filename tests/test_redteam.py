@@ -374,8 +374,8 @@ def test_a_new_version_of_the_tool_does_not_reuse_templates_compiled_by_the_old_
     root = make_site(tmp_path / "site", {"inspections/torbay-2025.yaml": withheld_inspection("published", None)})
     build(root, now=AS_OF)                                    # the old version: .cache/jinja filled
 
-    def new_version(templates, cache=None):
-        env = html.make_environment(templates, cache)
+    def new_version(templates, cache=None, **style):
+        env = html.make_environment(templates, cache, **style)
         env.trim_blocks = False
         return env
 

@@ -148,3 +148,11 @@ def test_council_schema_describes_dated_changes_of_its_details():
     for wrong in ({"clerk": {"name": "Democratic Services"}}, {**change, "nation": "wales"},
                   {**change, "changes": []}):
         assert not validator.is_valid({"name": "Torbay Council", "changes": [wrong]}), wrong
+
+
+def test_council_schema_offers_the_date_style():
+    validator = Draft202012Validator(json_schema("council"))
+    assert validator.is_valid({"name": "Dudley", "date_style": "ordinal"})
+    assert validator.is_valid({"name": "Dudley", "changes": [{"from": "2026-09-01", "date_style": "plain"}]})
+    for wrong in ({"date_style": "ordinals"},):
+        assert not validator.is_valid({"name": "Dudley", **wrong}), wrong

@@ -39,6 +39,11 @@ class ParagraphNumbering(str, Enum):
     CONTINUOUS = "continuous"          # 1, 2, 3 ... through the whole report
 
 
+class DateStyle(str, Enum):
+    PLAIN = "plain"                    # 17 March 2021
+    ORDINAL = "ordinal"                # 17th March 2021, as Dudley's papers write it
+
+
 class CouncilDetails(BaseModel):
     """A council's details on one day: its name, contact details and how its papers look."""
 
@@ -57,6 +62,8 @@ class CouncilDetails(BaseModel):
     duplex: TrueOrFalse = Field(False, description="packs printed double-sided, each paper on a right-hand page")
     paper_style: PaperStyle = Field(PaperStyle.HEADING_BLOCK, description="front_sheet | heading_block")
     paragraph_numbering: ParagraphNumbering = Field(ParagraphNumbering.CONTINUOUS, description="sections | continuous")
+    date_style: DateStyle = Field(DateStyle.PLAIN, description="how its papers write a day: plain (17 March 2021) | "
+                                  "ordinal (17th March 2021); the site's pages always write it plain")
 
 
 # Its nation is the law its papers follow (Schedule 12A's paragraphs, the clear days): a

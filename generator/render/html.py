@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -21,6 +21,7 @@ from generator import __version__
 from generator.fingerprint import environment_digest
 from generator.images import LOGO_SUFFIXES
 from generator.load.files import Template
+from generator.model.council import DateStyle
 from generator.model.types import DateOrMonth, Rating
 from generator.plan.outputs import Output, Plan
 from generator.render import badges, national, pages
@@ -29,24 +30,35 @@ from generator.render.markdown import markdown_block, markdown_document, markdow
 from generator.rules.progress import NO_STATUS
 
 
+def day_number(day: int, style: DateStyle = DateStyle.PLAIN) -> str:
+    """'17', or '17th' (1st, 2nd, 3rd, 11th, 22nd ...) for a council that writes ordinals."""
+    if style is DateStyle.PLAIN:
+        return str(day)
+    suffix = "th" if 11 <= day % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    return f"{day}{suffix}"
+
+
 @lru_cache(maxsize=16384)
-def format_date(value: Any) -> str:
-    """'4 March 2021' (or 'March 2021' for a month): cached, as an action plan page shows hundreds."""
+def format_date(value: Any, style: DateStyle = DateStyle.PLAIN) -> str:
+    """'4 March 2021' (or 'March 2021' for a month; '4th March 2021' in the ordinal style):
+    cached, as an action plan page shows hundreds."""
     if value is None:
         return ""
     if isinstance(value, DateOrMonth):
-        return value.display
+        if value.is_month or style is DateStyle.PLAIN:
+            return value.display
+        value = value.start
     if isinstance(value, dt.datetime):
-        return f"{value.day} {value:%B %Y %H:%M}"
-    return f"{value.day} {value:%B %Y}"
+        return f"{day_number(value.day, style)} {value:%B %Y %H:%M}"
+    return f"{day_number(value.day, style)} {value:%B %Y}"
 
 
-def format_fieldwork(period: Any) -> str:
+def format_fieldwork(period: Any, style: DateStyle = DateStyle.PLAIN) -> str:
     """'26 October 2020 to 29 October 2020', 'October 2021', or 'from 8 April 2019' for a start
     day with no end recorded: a day alone would read as fieldwork done in one day."""
-    start = format_date(period.from_)
+    start = format_date(period.from_, style)
     if period.to is not None:
-        return f"{start} to {format_date(period.to)}"
+        return f"{start} to {format_date(period.to, style)}"
     return start if period.from_.is_month else f"from {start}"
 
 
@@ -57,15 +69,29 @@ def format_status_counts(counts: Mapping[str, int]) -> str:
                      for key, n in counts.items() if n)
 
 
-def format_long_date(value: dt.date) -> str:
+def format_long_date(value: dt.date, style: DateStyle = DateStyle.PLAIN) -> str:
     """'Monday, 1 March 2021', as agendas write it."""
-    return f"{value:%A}, {value.day} {value:%B %Y}"
+    return f"{value:%A}, {day_number(value.day, style)} {value:%B %Y}"
 
 
-def format_letter_date(value: dt.date) -> str:
+def format_letter_date(value: dt.date, style: DateStyle = DateStyle.PLAIN) -> str:
     """'Thursday, 04 March 2021': the Date line of a clerk's covering letter pads the day, as
-    Modern.Gov's letters (Torbay's of 4 March 2021) do."""
-    return f"{value:%A}, {value:%d} {value:%B %Y}"
+    Modern.Gov's letters (Torbay's of 4 March 2021) do; an ordinal is not padded ('4th')."""
+    day = f"{value:%d}" if style is DateStyle.PLAIN else day_number(value.day, style)
+    return f"{value:%A}, {day} {value:%B %Y}"
+
+
+def format_moment(value: dt.datetime, style: DateStyle = DateStyle.PLAIN) -> str:
+    """'3 March 2021', or '3 March 2021 at 09:00' for a time other than midnight."""
+    text = f"{day_number(value.day, style)} {value:%B %Y}"
+    return text if (value.hour, value.minute) == (0, 0) else f"{text} at {value:%H:%M}"
+
+
+def date_filters(style: DateStyle) -> dict[str, Any]:
+    """The filters that write a day, in a council's style (papers); the site's pages use the plain one."""
+    return {"date": partial(format_date, style=style), "fieldwork": partial(format_fieldwork, style=style),
+            "long_date": partial(format_long_date, style=style),
+            "letter_date": partial(format_letter_date, style=style), "moment": partial(format_moment, style=style)}
 
 
 def format_number(value: float | None) -> str:
@@ -115,9 +141,11 @@ class CompiledTemplates(jinja2.FileSystemBytecodeCache):
             pass
 
 
-def make_environment(templates: Mapping[str, Template], cache: Path | None = None) -> jinja2.Environment:
+def make_environment(templates: Mapping[str, Template], cache: Path | None = None,
+                     date_style: DateStyle = DateStyle.PLAIN) -> jinja2.Environment:
     """The one Jinja2 environment, over the templates the load stage read (the theme's, each
     replaced by the site's own of the same name): nothing else is ever read as a template.
+    `date_style` is how its templates write a day: a council's for its papers, plain for pages.
     `cache` keeps compiled templates between runs: Jinja checks each against its template's
     source only, so they are kept apart for each version of the tool and its libraries."""
     bytecode_cache = None
@@ -139,13 +167,13 @@ def make_environment(templates: Mapping[str, Template], cache: Path | None = Non
         auto_reload=False,             # one build, one environment: no stat of every template per page
     )
     env.filters.update(md=markdown_block, md_document=markdown_document, md_inline=markdown_inline, plain=plain_text,
-                       date=format_date, fieldwork=format_fieldwork, long_date=format_long_date,
-                       letter_date=format_letter_date, number=format_number,
+                       number=format_number,
                        percent=format_percent, status_counts=format_status_counts,
                        standard_rating=badges.standard_rating,
                        pages=page_range, rating_slug=badges.rating_slug, rating=badges.rating, rag=badges.rag,
                        progress_update=progress_update, progress_history=progress_history, schedule_12a=schedule_12a,
                        clock_time=clock_time)
+    env.filters.update(date_filters(date_style))
     env.globals.update(version=__version__, Rating=Rating, zip=zip)
     return env
 

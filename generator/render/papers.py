@@ -36,6 +36,7 @@ from generator.plan.issue import (action_plan_as_at, inspection_as_at, meeting_a
                                   report_as_at)
 from generator.plan.outputs import Output, Plan
 from generator.load.files import THEME, Template, cache_folder
+from generator.model.council import DateStyle
 from generator.render import pack, pages, paper_worker
 from generator.render.html import make_environment
 from generator.render.paper_fonts import FONT_FAMILY, PaperError, check_fonts
@@ -167,7 +168,8 @@ class PaperContext:
         self.corpus: Corpus = plan.corpus
         # The files papers are made from: the public corpus's, or for the members' pack every file.
         self.attachments = plan.corpus.attachments if attachments is None else attachments
-        self.env = make_environment(templates, cache=cache_folder(root, "jinja"))
+        self.envs = {style: make_environment(templates, cache=cache_folder(root, "jinja"), date_style=style)
+                     for style in DateStyle}
         # The theme's print stylesheet (its digest is in every PDF's manifest key, with the assets').
         # A council restyles papers by overriding a template (e.g. paper_base.html) in templates/.
         self.css = (THEME / "assets" / "print.css").read_text(encoding="utf-8")
@@ -195,7 +197,9 @@ class PaperContext:
                 "link": lambda target: target, "exists": lambda target: False}
         base.update(context)
         base.setdefault("house_colour", "#1d4f91")
-        html = print_html(self.env.get_template("pack.html").render(**base))
+        # Each document is one council's paper, and writes its days in that council's style.
+        env = self.envs[context["council"].date_style]
+        html = print_html(env.get_template("pack.html").render(**base))
         if document == "report":
             html = number_tables(html)
         key = hashlib.sha256(f"{html}\0{self.css}".encode()).hexdigest()
@@ -269,7 +273,7 @@ class PaperContext:
                           "description": pack.SCHEDULE_12A.get(appendix.exempt, "")},
                          meeting_as_at(self.corpus, meeting.id), council.name)
 
-    def front(self, meeting: MeetingView, rows: list[dict], members: bool, embargo: str | None) -> Doc:
+    def front(self, meeting: MeetingView, rows: list[dict], members: bool, embargo: dt.datetime | None) -> Doc:
         council = self.council_of(meeting.council_id, self.pack_day(meeting))
         letter = meeting.meeting.pack.value == "supplementary"
         kind = "letter" if letter else "front"
@@ -381,11 +385,6 @@ def pack_entries(ctx: PaperContext, meeting: MeetingView, members: bool) -> list
     return entries
 
 
-def _embargo_text(moment: dt.datetime) -> str:
-    text = f"{moment.day} {moment:%B %Y}"
-    return text if (moment.hour, moment.minute) == (0, 0) else f"{text} at {moment:%H:%M}"
-
-
 def front_rows(meeting: MeetingView, entries: list[Entry]) -> list[dict]:
     """Each item as the front sheet lists it, with the pages its papers occupy.
 
@@ -442,7 +441,7 @@ def pack_recipe(ctx: PaperContext, meeting_id: str, wanted: dict[str, str], memb
     first_page = meeting.meeting.first_page
     duplex = is_duplex(ctx, meeting)
     carried = [e for e in entries if e.item.embargo_until]
-    embargo = _embargo_text(max(e.item.embargo_until for e in carried)) if carried else None
+    embargo = max(e.item.embargo_until for e in carried) if carried else None
     blank = ctx.blank(meeting) if duplex else None
     # The front sheet is not numbered (the Modern.Gov convention): the papers' numbers start at
     # `first_page` whatever its length, so the ranges it lists are known before it is laid out.
