@@ -208,11 +208,24 @@ def test_wolverhampton_report_reads_that_cabinet_recommends_that_council(papers)
     assert "The Cabinet is recommended to" not in first
 
 
-def test_dudley_recommendations_are_numbered_sentences_after_the_lead_in(papers):
-    # The reference's paragraph 2: "It is recommended that Members:-" then the two items as written.
+def test_dudley_recommendations_are_bullets_after_the_lead_in(papers):
+    # The reference's paragraph 2: "It is recommended that Members:-" then the two items as
+    # written, each a bullet ("- Note the content of this report."), not numbered.
     text = flat("\n".join(page_texts(papers["dudley-yos-action-plan-update"])))
-    assert re.search(r"It is recommended that Members: 1\.? Note the content of this report\. "
-                     r"2\.? Comment on and provide support to aid the progress", text), text[:2000]
+    assert re.search(r"It is recommended that Members:- • Note the content of this report\. "
+                     r"• Comment on and provide support to aid the progress", text), text[:2000]
+    assert "1. Note the content" not in text
+
+
+def test_a_councils_recommendation_list_of_bullets_lists_a_front_sheets_recommendations_so(tmp_path, make_site):
+    root = make_site(tmp_path, {
+        "councils/w.yaml": "name: W Council\npaper_style: front_sheet\nrecommendation_list: bullets\n",
+        "reports/r.md": ("---\ncouncil: w\ntitle: Inspection outcome\ndate: 2024-01-10\n"
+                         "recommendations:\n  for_decision: [Endorse the plan.]\n---\n## Purpose\n\nTo report.\n")})
+    target = tmp_path / "r.pdf"
+    result = scrutiny("paper", "report", "r", "-o", str(target), "--as-of", AS_OF, root=root)
+    assert result.exit_code == 0, result.output
+    assert "The Committee is recommended to: • Endorse the plan." in flat(page_texts(target)[0])
 
 
 def test_a_noting_item_that_is_not_a_sentence_gets_a_lead_in_that_makes_it_one(tmp_path, make_site):

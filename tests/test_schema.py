@@ -150,9 +150,9 @@ def test_council_schema_describes_dated_changes_of_its_details():
         assert not validator.is_valid({"name": "Torbay Council", "changes": [wrong]}), wrong
 
 
-def test_council_schema_offers_the_date_style():
+def test_council_schema_offers_the_date_style_and_the_recommendation_list():
     validator = Draft202012Validator(json_schema("council"))
-    assert validator.is_valid({"name": "Dudley", "date_style": "ordinal"})
+    assert validator.is_valid({"name": "Dudley", "date_style": "ordinal", "recommendation_list": "bullets"})
     assert validator.is_valid({"name": "Dudley", "changes": [{"from": "2026-09-01", "date_style": "plain"}]})
-    for wrong in ({"date_style": "ordinals"},):
+    for wrong in ({"date_style": "ordinals"}, {"recommendation_list": "bulleted"}):
         assert not validator.is_valid({"name": "Dudley", **wrong}), wrong

@@ -44,6 +44,11 @@ class DateStyle(str, Enum):
     ORDINAL = "ordinal"                # 17th March 2021, as Dudley's papers write it
 
 
+class RecommendationList(str, Enum):
+    NUMBERED = "numbered"              # 1. Endorse ... (Wolverhampton)
+    BULLETS = "bullets"                # a bulleted list under "It is recommended that Members:-" (Dudley)
+
+
 class CouncilDetails(BaseModel):
     """A council's details on one day: its name, contact details and how its papers look."""
 
@@ -64,6 +69,8 @@ class CouncilDetails(BaseModel):
     paragraph_numbering: ParagraphNumbering = Field(ParagraphNumbering.CONTINUOUS, description="sections | continuous")
     date_style: DateStyle = Field(DateStyle.PLAIN, description="how its papers write a day: plain (17 March 2021) | "
                                   "ordinal (17th March 2021); the site's pages always write it plain")
+    recommendation_list: RecommendationList = Field(
+        RecommendationList.NUMBERED, description="a report's recommendations to the meeting: numbered | bullets")
 
 
 # Its nation is the law its papers follow (Schedule 12A's paragraphs, the clear days): a

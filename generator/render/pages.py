@@ -314,7 +314,7 @@ def meetings_index(corpus: Corpus) -> dict[str, Any]:
 def report(corpus: Corpus, rid: str, as_at: dt.date | None = None) -> dict[str, Any]:
     """A report's front sheet or heading block, its numbered sections, and the records its
     generated blocks draw from (an action plan's progress as at `as_at`, a paper's day)."""
-    from generator.model.council import PaperStyle
+    from generator.model.council import PaperStyle, RecommendationList
     from generator.render.report_body import number_body
 
     view = corpus.reports[rid]
@@ -324,8 +324,8 @@ def report(corpus: Corpus, rid: str, as_at: dt.date | None = None) -> dict[str, 
     lead_ins = recommendation_lead_ins(front, council.paper_style)
     if council.paper_style is PaperStyle.HEADING_BLOCK and lead_ins:
         # Dudley style: Recommendations is the second section, a numbered paragraph (the
-        # lead-in and the items as written, numbered) for decision and one for noting.
-        inserted = [("Recommendations", [f"{lead_in}\n\n" + "\n".join(f"{n}. {r}" for n, r in enumerate(items, 1))
+        # lead-in and the items as written, listed) for decision and one for noting.
+        inserted = [("Recommendations", [f"{lead_in}\n\n" + markdown_list(items, council.recommendation_list)
                                          for lead_in, items in lead_ins])]
     inspection = corpus.inspections.get(front.inspection) if front.inspection else None
     drawn = {"recommendations": len(inspection.recommendations)} if inspection else {}
@@ -345,7 +345,7 @@ def report(corpus: Corpus, rid: str, as_at: dt.date | None = None) -> dict[str, 
             if item.number == view.item_number:
                 appendices = item.appendices
     return {"view": view, "council": council, "sections": sections, "refs": refs, "appendices": appendices,
-            "lead_ins": lead_ins}
+            "lead_ins": lead_ins, "list_tag": "ul" if council.recommendation_list is RecommendationList.BULLETS else "ol"}
 
 
 def council_at(corpus: Corpus, cid: str, as_at: dt.date | None) -> Council:
@@ -357,6 +357,15 @@ def council_at(corpus: Corpus, cid: str, as_at: dt.date | None) -> Council:
 def _plan_at(corpus: Corpus, pid: str, as_at: dt.date | None):
     view = corpus.action_plans.get(pid)
     return view.as_at(as_at) if view is not None and as_at is not None else view
+
+
+def markdown_list(items: list[str], style) -> str:
+    """Items as a Markdown list, numbered 1. 2. ... or bulleted, as the council lists recommendations."""
+    from generator.model.council import RecommendationList
+
+    if style is RecommendationList.BULLETS:
+        return "\n".join(f"- {item}" for item in items)
+    return "\n".join(f"{n}. {item}" for n, item in enumerate(items, 1))
 
 
 def recommendation_lead_ins(front, style) -> list[tuple[str, list[str]]]:
