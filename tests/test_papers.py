@@ -155,6 +155,15 @@ def test_dudleys_report_page_on_the_site_keeps_the_plain_date(tmp_path):
     assert "17th March" not in page
 
 
+def test_wolverhamptons_reference_codes_end_their_paragraphs_on_a_line_of_their_own(papers):
+    # The reference's 6.1 ends "... within Children's and Young People's Service." then
+    # "[JG/22022022/T]" on its own line; 7.3 the same with "[TC/15022021/B]".
+    text = "\n".join(page_texts(papers["wolverhampton-yot-inspection-outcome"]))
+    for code in ("[JG/22022022/T]", "[TC/15022021/B]"):
+        assert re.search(r"^\s*" + re.escape(code) + r"\s*$", text, re.M), code
+    assert "[JG/\n" not in text
+
+
 def numbered_paragraphs(text: str) -> list[tuple[int, str]]:
     """(number, first words) of each paragraph the paper numbers, in order."""
     return [(int(n), words) for n, words in re.findall(r"^ *(\d+) {2,}([A-Za-z].*?) *$", text, re.M)]
