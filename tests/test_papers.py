@@ -267,6 +267,20 @@ def test_a_lead_in_ending_with_a_colon_is_printed_on_the_page_of_what_it_introdu
     assert lead_in and lead_in == first, (lead_in, first)
 
 
+@pytest.mark.parametrize("paragraph, leads_in", [
+    ("The inspectors made five recommendations:", True),
+    ("It is recommended that Members:-", True),          # as Dudley's reference writes its lead-ins
+    ("The service was rated good.", False),
+    ("Time: 10:30", False),
+])
+def test_a_paragraph_leads_in_when_it_ends_with_a_colon(paragraph, leads_in):
+    from generator.model.council import ParagraphNumbering
+    from generator.render.report_body import number_body
+
+    (section,) = number_body(f"{paragraph}\n\nWhat follows.\n", ParagraphNumbering.CONTINUOUS)
+    assert [p.leads_in for p in section.paragraphs] == [leads_in, False]
+
+
 def test_dudley_indicator_tables_are_never_split_across_pages(papers):
     # The re-offending table's two rows (the reference: the year 2.45, the quarter 2.25), and the
     # first-time entrants' (260, then 203), each print on one page: no row is left alone.

@@ -31,7 +31,7 @@ class Paragraph:
     html: Markup
     block: tuple[str, str | None] | None = None    # (name, argument) of a generated block
     numbers: tuple[str, ...] = ()                   # a block's: one for each paragraph it draws
-    leads_in: bool = False      # ends with a colon: printed on the page of what it introduces
+    leads_in: bool = False      # ends with ":" or ":-": printed on the page of what it introduces
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ def number_body(body: str, style: ParagraphNumbering,
             if unnumbered:
                 chunk = chunk[:unnumbered.start()]
             continuation = bool(_LIST_OR_TABLE.match(chunk)) and bool(paragraphs) or chunk.lstrip().startswith("#")
-            leads_in = chunk.rstrip().endswith(":")
+            leads_in = chunk.rstrip().endswith((":", ":-"))      # ":-", as many councils write it
             if continuation or unnumbered:
                 paragraphs.append(Paragraph(None, markdown_block(chunk), leads_in=leads_in))
                 continue
