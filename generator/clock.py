@@ -55,6 +55,15 @@ def at_london_offset(moment: dt.datetime) -> dt.datetime:
     return there.astimezone(dt.timezone(there.utcoffset()))
 
 
+def repeated_zone(moment: dt.datetime) -> str:
+    """' GMT' or ' BST' after a time London's clock shows twice (01:00-01:59 on the last Sunday
+    of October), '' after any other: printed after such a time, it says which of the two is
+    meant (an embargo written without an offset ends at the second, in GMT)."""
+    wall = moment.astimezone(LONDON).replace(tzinfo=None)
+    first, second = (wall.replace(tzinfo=LONDON, fold=fold) for fold in (0, 1))
+    return "" if first.utcoffset() == second.utcoffset() else f" {moment.astimezone(LONDON).tzname()}"
+
+
 def now_in_london() -> dt.datetime:
     """Now, to the second, as London's clock shows it (a fixed offset: see `at_london_offset`)."""
     return at_london_offset(dt.datetime.now(dt.timezone.utc).replace(microsecond=0))

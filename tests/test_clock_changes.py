@@ -167,3 +167,82 @@ def test_papers_alone_as_of_an_earlier_moment_say_the_papers_not_the_site(tmp_pa
     assert result.exit_code == 0, result.output
     assert (f"warning: {root / 'output' / 'pdf'} now shows the papers public as at 3 March 2021 00:01, earlier "
             "than now") in result.stderr
+
+
+def test_a_repeated_hour_embargo_is_printed_with_the_occurrence_it_ends_at(tmp_path, make_site, run_cli):
+    """01:30 on 25 October 2026 is shown twice: an embargo written without an offset ends at the
+    second (GMT), one written +01:00 at the first (BST). Printed as a bare 01:30 the two read
+    alike, and at 01:40 BST 'next release: 01:30' read as past while the record was still held
+    back for fifty minutes."""
+    root = make_site(tmp_path, {
+        "meetings/torbay-2026-11-02.yaml": MEETING.format(until="2026-10-25 01:30"),
+        "meetings/torbay-2026-11-03.yaml": MEETING.format(until="2026-10-25 01:30+01:00").replace(
+            "2026-11-02", "2026-11-03"),
+        "meetings/torbay-2026-11-04.yaml": MEETING.format(until="2026-10-25 02:30").replace(
+            "2026-11-02", "2026-11-04")})
+    result = run_cli("list", "embargoed", "--as-of", "2026-10-24 12:00", root=root)
+    assert result.exit_code == 0, result.output
+    lines = [" ".join(line.split()) for line in result.stdout.splitlines()]
+    assert lines[0] == "next release: 2026-10-25 01:30 BST (torbay-2026-11-03, torbay-2026-11-03 item 1)"
+    assert "2026-10-25 01:30 BST meeting torbay-2026-11-03 embargoed until 2026-10-25 01:30 BST" in lines
+    assert "2026-10-25 01:30 GMT meeting torbay-2026-11-02 embargoed until 2026-10-25 01:30 GMT" in lines
+    assert "2026-10-25 02:30 meeting torbay-2026-11-04 embargoed until 2026-10-25 02:30" in lines
+
+
+
+def test_the_covering_letter_says_which_repeated_hour_an_embargo_ended_at():
+    from generator.model.types import parse_local_datetime
+    from generator.render.html import format_moment
+
+    assert format_moment(parse_local_datetime("2026-10-25 01:30")) == "25 October 2026 at 01:30 GMT"
+    assert format_moment(parse_local_datetime("2026-10-25 01:30+01:00")) == "25 October 2026 at 01:30 BST"
+    assert format_moment(parse_local_datetime("2026-10-25 00:01")) == "25 October 2026 at 00:01"
+
+
+def test_check_says_which_repeated_hour_an_items_papers_are_released_at(tmp_path, make_site, run_cli):
+    root = make_site(tmp_path, {"meetings/m.yaml": (
+        "council: torbay\ncommittee: Board\ndate: 2026-10-20\nissued: 2026-10-12\nitems:\n"
+        "  - {number: 1, title: Review, embargo_until: '2026-10-25 01:30'}\n")})
+    result = run_cli("check", root=root)
+    assert result.exit_code == 0, result.output
+    assert "item 1's papers are released on 25 October 2026 at 01:30 GMT, after this agenda pack is issued " \
+        "(12 October 2026)" in result.output, result.output
+
+
+RATED = ("service: torbay-yot\nframework: hmip-youth-2018\npublished: 2026-10-25\n"
+         "embargo_until: '{until}'\nstandards:\n  \"1.1\": Good\n")
+
+
+@pytest.mark.parametrize("until, cell", [("2026-10-25 01:30+01:00", "2026-10-25 01:30+01:00"),
+                                         ("2026-10-25 01:30", "2026-10-25 01:30+00:00"),
+                                         ("2026-10-25 02:30", "2026-10-25 02:30")])
+def test_ratings_csv_gives_a_repeated_hour_embargo_with_its_offset(tmp_path, make_site, until, cell):
+    """The cell is read again as a London time (`scrutiny import`, an analyst): without its
+    offset 01:30 BST would come back as 01:30 GMT, an hour later."""
+    import csv
+    import io
+
+    from site_helpers import build
+
+    root = make_site(tmp_path, {"inspections/torbay-2026.yaml": RATED.format(until=until)})
+    build(root, now=_utc("2026-11-01 12:00"))
+    rows = list(csv.DictReader(io.StringIO((root / "output/site/data/ratings.csv").read_text(encoding="utf-8-sig"))))
+    assert {row["embargo_until"] for row in rows} == {cell}
+
+
+def test_what_a_build_holds_back_says_which_repeated_hour_its_embargo_ends_at(tmp_path, make_site):
+    """The reason `scrutiny paper` and the audit print for a withheld record."""
+    root = make_site(tmp_path, {"meetings/torbay-2026-11-02.yaml": MEETING.format(until="2026-10-25 01:30")})
+    _, withheld = public_corpus(check_site(root, AS_OF).corpus, _utc("2026-10-25 00:40"))
+    assert [w.reason for w in withheld] == ["embargoed until 25 October 2026 01:30 GMT"]
+
+
+def test_a_build_as_of_a_repeated_time_says_it_is_the_first(tmp_path, make_site, run_cli, monkeypatch):
+    """--as-of reads a repeated time as its first occurrence (docs/content-format.md)."""
+    from generator.clock import at_london_offset
+
+    root = make_site(tmp_path, {})
+    monkeypatch.setattr("generator.commands.site.now_in_london", lambda: at_london_offset(_utc("2026-11-01 12:00")))
+    result = run_cli("build", "--no-pdf", "--no-search", "-q", "--as-of", "2026-10-25 01:10", root=root)
+    assert result.exit_code == 0, result.output
+    assert "now shows the site as at 25 October 2026 01:10 BST, earlier than now" in result.stderr, result.stderr

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-from generator.clock import LONDON
+from generator.clock import LONDON, repeated_zone
 from generator.model.types import Status
 from generator.plan.publication import ITEM, Withheld, public_corpus
 from generator.plan.state import release_moments
@@ -64,8 +64,8 @@ class OverdueAction:
 
 
 def when(moment: dt.datetime | None) -> str:
-    """'2021-03-03 00:01', London time."""
-    return moment.astimezone(LONDON).strftime("%Y-%m-%d %H:%M") if moment else ""
+    """'2021-03-03 00:01', London time ('2026-10-25 01:30 GMT' in the hour the clocks repeat)."""
+    return moment.astimezone(LONDON).strftime("%Y-%m-%d %H:%M") + repeated_zone(moment) if moment else ""
 
 
 def _items(corpus: Corpus):

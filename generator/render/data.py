@@ -9,6 +9,7 @@ the largest thing in a build's memory.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import html
 import io
 import json
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, Iterator, Mapping
 
+from generator.clock import repeated_zone
 from generator.speed.memo import MatchMemo
 from generator.plan.outputs import Plan
 from generator.render.markdown import plain_text
@@ -133,8 +135,14 @@ def _ratings_rows(corpus: Corpus, view: InspectionView) -> str:
                           "" if s.cases is None else s.cases, view.inspection.report_url or "",
                           "" if percent is None else f"{percent:.2f}", view.max_score or "",
                           "yes" if view.inspection.joint else "no", *imported, view.status.value,
-                          "" if view.embargo_until is None else f"{view.embargo_until:%Y-%m-%d %H:%M}"])
+                          "" if view.embargo_until is None else _london_minute(view.embargo_until)])
     return buffer.getvalue()
+
+
+def _london_minute(moment: dt.datetime) -> str:
+    """'2021-03-03 00:01', London time; in the hour the clocks repeat, with its offset
+    ('2026-10-25 01:30+01:00'), so that the cell names one instant and imports as that one."""
+    return moment.isoformat(" ", "minutes") if repeated_zone(moment) else f"{moment:%Y-%m-%d %H:%M}"
 
 
 @dataclass(frozen=True)
