@@ -257,11 +257,47 @@ def test_usual_header_variants_are_recognised(tmp_path, importer):
     assert "columns not imported: 'Notes for the Board' (J)" in result.stderr
     plan = check_site(root, dt.date(2021, 6, 30)).corpus.action_plans["plan"].plan
     first, second = plan.actions
-    assert first.id == "A1" and first.recommendations == [1, 2] and first.who == "Chair"
+    assert first.id == "1.1" and first.recommendations == [1, 2] and first.who == "Chair"   # its Ref
     assert (str(first.due), str(first.review)) == ("2021-03-31", "2021-02")
     assert first.outcome == "Members understand roles"
     assert [(u.rag, u.note) for u in first.updates] == [(RAG.AMBER, "Induction pack drafted")]
     assert second.recommendations == [3]
+
+
+def test_the_plans_own_action_numbers_are_kept_as_the_ids(tmp_path, importer):
+    root, run = importer()
+    rows = [["Action no", "Improvement action", "Who", "Date for completion"],
+            ["1.1", "Board terms of reference", "Chair", "July 2021"],
+            [1.2, "Board induction", "Chair", "July 2021"],                  # a number cell, as Excel keeps 1.2
+            ["2.1", "Update the OOCD policy", "Head of Service", "June 2021"],
+            ["2.2", None, None, None]]                                      # numbered, but no action yet
+    source = save(workbook(rows), tmp_path / "plan.xlsx")
+    result = run(str(source), "--inspection", "torbay-2021", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    assert "3 actions from Sheet1, numbered as in its column 'Action no' (A)" in result.stdout
+    assert "Action no" not in result.stderr                          # neither dropped nor 'not imported'
+    plan = check_site(root, dt.date(2021, 6, 30)).corpus.action_plans["plan"].plan
+    assert [(a.id, a.action) for a in plan.actions] == [("1.1", "Board terms of reference"),
+                                                        ("1.2", "Board induction"),
+                                                        ("2.1", "Update the OOCD policy")]
+
+
+def test_action_numbers_missing_repeated_or_unusable_give_a1_to_an_and_say_why(tmp_path, importer):
+    root, run = importer()
+    rows = [["Ref", "Improvement action", "Who"],
+            ["1.1", "Board terms of reference", "Chair"],
+            [None, "Board induction", "Chair"],
+            ["1.1", "Update the OOCD policy", "Head of Service"],
+            ["Action 4", "Review panel decisions", "Panel chair"]]
+    source = save(workbook(rows), tmp_path / "plan.xlsx")
+    result = run(str(source), "--inspection", "torbay-2021", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    assert "4 actions from Sheet1, 0 progress updates" in result.stdout
+    assert ("note: Sheet1: the actions are numbered A1 to A4, not by the column 'Ref' (A), as not every action "
+            "has its own number there: A4 is empty; A5 repeats 1.1 of A3; A6 holds 'Action 4', which cannot be "
+            "an id") in result.stderr
+    plan = check_site(root, dt.date(2021, 6, 30)).corpus.action_plans["plan"].plan
+    assert [a.id for a in plan.actions] == ["A1", "A2", "A3", "A4"]
 
 
 def test_a_recommendation_the_inspection_does_not_make_is_a_cell_error(tmp_path, importer):
@@ -503,6 +539,7 @@ def test_theme_and_indexed_fill_colours_count_as_rag(tmp_path, importer):
     ("Outcome", "outcome"), ("Comments re progress", "note"), ("Comments re: progress", "note"),
     ("RAG rating", "rag"), ("R.A.G.", None), ("RAG Status", "rag"), ("Action No.", "ref"),
     ("Recommendation(s)", "recommendations"), ("Notes", None),
+    ("Number of staff trained", None), ("Agenda item", None),     # no action numbers: not the ids
 ])
 def test_headers_are_matched_tolerantly(header, field):
     assert header_field(header) == field

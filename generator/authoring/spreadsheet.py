@@ -13,8 +13,10 @@ progress, RAG rating. This module
   or "TBC" is no date), RAG words and colours (a coloured but empty RAG cell counts);
 - collects EVERY bad cell as `Sheet1!F7: 'next Tuesday' is not a date (write 01/02/2021)`;
   nothing is written unless the whole sheet is good;
-- writes content/action-plans/<id>.yaml: actions A1..An in sheet order, the progress
-  comment and RAG of each row as one update dated today (or --as-of).
+- writes content/action-plans/<id>.yaml: actions in sheet order, with the sheet's own action
+  numbers (a "Ref" or "Action no" column: 1.1, 1.2, 2.1 ...) as their ids where every action
+  has its own usable one, else A1..An and a note saying why; the progress comment and RAG of
+  each row as one update dated today (or --as-of).
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from pydantic_core import PydanticCustomError
 from generator.authoring import AuthoringError, cannot_write
 from generator.load.documents import read_document
 from generator.load.files import ID_PATTERN
-from generator.model.action_plan import ActionPlan
+from generator.model.action_plan import ACTION_ID_PATTERN, ActionPlan
 from generator.model.types import LONDON, NOT_STARTED_PHRASE, RAG, RAG_CHOICES, parse_local_datetime, parse_rag
 from generator.problems import did_you_mean
 from generator.textsafety import unescaped_cell
@@ -77,9 +79,10 @@ HEADERS: dict[str, tuple[str, ...]] = {
                         "recommendation number", "recommendation numbers", "recommendation ref",
                         "inspection recommendation", "linked recommendation", "hmip recommendation",
                         "recommendation reference", "rec ref"),
-    # recognised so that "Action no" is not taken for the action; ids are always A1, A2 ...
+    # the plan's own action numbers, kept as the ids (and "Action no" is not taken for the action)
     "ref": ("ref", "ref no", "reference", "no", "number", "id", "action no", "action number", "action ref",
-            "action id", "item", "item no"),
+            "action id", "item", "item no", "action ref no", "ref number", "reference no", "reference number",
+            "action reference"),
 }
 FIELD_NAMES = {"action": "action", "how": "how", "who": "who", "resources": "resources", "review": "review",
                "due": "due", "outcome": "outcome", "note": "progress comment", "rag": "RAG rating",
@@ -272,6 +275,8 @@ def header_field(text: Any) -> str | None:
     best, length = None, 0
     padded = f" {name} "
     for fld, synonyms in HEADERS.items():
+        if fld == "ref":
+            continue            # "Number of staff trained" holds no action numbers: only the exact headers do
         for synonym in synonyms:
             if len(synonym) > length and len(synonym) >= 3 and f" {synonym} " in padded:
                 best, length = fld, len(synonym)
@@ -298,7 +303,7 @@ def parse_map(text: str | None) -> dict[str, str]:
         target = MAP_FIELDS.get(normalise(name) or name.strip())
         if target is None:
             raise AuthoringError(f"--map: '{name.strip()}' is not a field; use one of "
-                                 f"{', '.join(f for f in HEADERS if f != 'ref')}, progress or ignore", usage=True)
+                                 f"{', '.join(HEADERS)}, progress or ignore", usage=True)
         mapping[normalise(header)] = target
     return mapping
 
@@ -318,7 +323,7 @@ def find_columns(sheet: Sheet, overrides: dict[str, str]) -> Columns | None:
             headers[column] = text
             name = normalise(text)
             meaning = overrides.get(name) if name in overrides else header_field(text)
-            if meaning in (None, "ignore", "ref"):
+            if meaning in (None, "ignore"):
                 if meaning is None:
                     ignored.append(f"'{text}' ({column_letter(column)})")
                 continue
@@ -508,14 +513,42 @@ def clean_text(value: Any) -> str | None:
 # --------------------------------------------------------------------------- rows -> plan
 
 TEXT_FIELDS = ("action", "how", "who", "resources", "outcome")
+SHOWN_REASONS = 3
+
+
+def own_action_ids(numbers: list[Any], cells: list[str]) -> tuple[list[str] | None, list[str]]:
+    """The plan's own action numbers (each action's cell value, at `cells`: A3, A4 ...) as ids,
+    when every action has one, usable as an id and its own; else None and why not, cell by cell."""
+    ids: list[str] = []
+    reasons: list[str] = []
+    first: dict[str, str] = {}
+    for value, cell in zip(numbers, cells):
+        text = clean_text(value)
+        ids.append(text or "")
+        if text is None:
+            reasons.append(f"{cell} is empty")
+        elif isinstance(value, dt.date):
+            reasons.append(f"{cell} is a date to Excel ({text}; format the column as Text)")
+        elif not re.match(ACTION_ID_PATTERN, text):
+            reasons.append(f"{cell} holds '{text}', which cannot be an id (letters, digits, dots and hyphens, "
+                           "up to 16 characters)")
+        elif text in first:
+            also = (" (if one is 1.10: Excel reads 1.10 as the number 1.1; format the column as Text)"
+                    if isinstance(value, float) else "")
+            reasons.append(f"{cell} repeats {text} of {first[text]}{also}")
+        else:
+            first[text] = cell
+    return (None if reasons else ids), reasons
 
 
 def parse_sheet(sheet: Sheet, columns: Columns, update_date: dt.date,
-                recommendation_count: int | None) -> tuple[list[dict], list[SheetProblem], list[str]]:
-    """Every data row below the header as an action (dict in the model's shape)."""
+                recommendation_count: int | None) -> tuple[list[dict], list[SheetProblem], list[str], str | None]:
+    """Every data row below the header as an action (dict in the model's shape), and the
+    column whose numbers are the actions' ids (None: they are A1, A2 ...)."""
     problems: list[SheetProblem] = []
     notes: list[str] = []
     actions: list[dict] = []
+    action_rows: list[int] = []
     mapped = columns.fields
 
     def cell(row: int, name: str) -> Cell:
@@ -526,8 +559,8 @@ def parse_sheet(sheet: Sheet, columns: Columns, update_date: dt.date,
 
     for row in range(columns.row + 1, len(sheet.rows)):
         values = {name: sheet.cell(row, column).value for name, column in mapped.items()}
-        if all(clean_text(v) is None for v in values.values()):
-            continue                                   # a blank row (or the blank rows at the end)
+        if all(clean_text(v) is None for name, v in values.items() if name != "ref"):
+            continue                                   # a blank row, maybe numbered (or the blank rows at the end)
         action: dict[str, Any] = {"id": f"A{len(actions) + 1}"}
         if "recommendations" in mapped:
             try:
@@ -588,9 +621,27 @@ def parse_sheet(sheet: Sheet, columns: Columns, update_date: dt.date,
                 update["note"] = note
             action["updates"] = [update]
         actions.append(action)
+        action_rows.append(row)
     if not actions and not problems:
         problems.append(SheetProblem(columns.row + 1, -1, sheet.name, "there are no actions below the header row"))
-    return actions, problems, notes
+    numbered_by = None
+    if "ref" in mapped and actions:
+        column = mapped["ref"]
+        numbered_by = f"'{columns.headers[column]}' ({column_letter(column)})"
+        ids, reasons = own_action_ids([sheet.cell(row, column).value for row in action_rows],
+                                      [f"{column_letter(column)}{row + 1}" for row in action_rows])
+        if ids is not None:
+            for action, own in zip(actions, ids):
+                action["id"] = own
+        else:
+            shown = reasons[:SHOWN_REASONS]
+            more = len(reasons) - SHOWN_REASONS
+            notes.append(f"{sheet.name}: the actions are numbered A1 to A{len(actions)}, not by the column "
+                         f"{numbered_by}, as not every action has its own number there: " + "; ".join(shown)
+                         + (f"; and {more} more" if more > 0 else "")
+                         + " (number every action to keep the sheet's numbers)")
+            numbered_by = None
+    return actions, problems, notes, numbered_by
 
 
 def default_title(sheet: Sheet, columns: Columns, path: Path) -> str:
@@ -679,6 +730,7 @@ class ImportResult:
     actions: int
     updates: int
     notes: list[str]
+    numbered_by: str | None = None      # the column whose numbers are the action ids; None: A1, A2 ...
 
 
 def slug(text: str) -> str:
@@ -754,7 +806,8 @@ def import_action_plan(root: Path, source: Path, inspection: str | None = None, 
                              + ", ".join(f"'{h}'" for h in columns.headers.values()), usage=True)
     today = dt.datetime.now(LONDON).date()
     update_date = as_of or today
-    actions, problems, notes = parse_sheet(sheet, columns, update_date, _recommendation_count(root, inspection))
+    actions, problems, notes, numbered_by = parse_sheet(sheet, columns, update_date,
+                                                         _recommendation_count(root, inspection))
     if problems:
         raise SheetErrors(problems)
 
@@ -800,4 +853,4 @@ def import_action_plan(root: Path, source: Path, inspection: str | None = None, 
         notes.insert(0, f"{sheet.name}: columns not imported: {', '.join(columns.ignored)} "
                         "(use --map 'Header=field' to import one)")
     updates = sum(len(a.get("updates", [])) for a in actions)
-    return ImportResult(target, sheet.name, len(actions), updates, notes)
+    return ImportResult(target, sheet.name, len(actions), updates, notes, numbered_by)

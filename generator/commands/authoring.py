@@ -178,7 +178,7 @@ def register(cli: click.Group) -> None:
     @click.option("--title", default=None, help="The plan's title (default: the title above the header row).")
     @click.option("--map", "mapping", default=None, metavar="'Header=field,...'",
                   help="Say which column is which: fields are action, how, who, resources, review, due, "
-                       "outcome, progress, rag, recommendations, or ignore.")
+                       "outcome, progress, rag, recommendations, ref (the action's own number), or ignore.")
     @click.option("--sheet", default=None, help="The worksheet to read (default: the first with an action column).")
     @click.option("--as-of", type=AsOf(), default=None,
                   help="Date the progress updates (default: today).")
@@ -207,6 +207,7 @@ def register(cli: click.Group) -> None:
         for note in result.notes:
             click.echo(f"note: {note}", err=True)
         shown = result.path.relative_to(root).as_posix() if result.path.is_relative_to(root) else result.path
+        numbered = f", numbered as in its column {result.numbered_by}" if result.numbered_by else ""
         click.echo(f"wrote {shown}: {result.actions} action{'s' if result.actions != 1 else ''} from "
-                   f"{result.sheet}, {result.updates} progress update{'s' if result.updates != 1 else ''}; "
+                   f"{result.sheet}{numbered}, {result.updates} progress update{'s' if result.updates != 1 else ''}; "
                    "run `scrutiny check`")

@@ -8,6 +8,9 @@ from pydantic.dataclasses import dataclass
 from generator.model.types import (RECORD_CONFIG, DateOrMonthField, Date, Ident, LocalDateTime,
                                    NonEmpty, RAGField, Status, StatusField, Text)
 
+# An action's id: a plan's own numbering (1.1, 2.3, R4) or A1, A2 ... (the importer's default).
+ACTION_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9.-]{0,15}$"
+
 
 # A slotted pydantic dataclass, not a model: a corpus holds updates by the hundred thousand,
 # and a model keeps a dict and a fields-set for each (generator/model/__init__.py).
@@ -22,7 +25,7 @@ class ProgressUpdate:
 # A slotted pydantic dataclass too: one for every action of every plan (generator/model/__init__.py).
 @dataclass(slots=True, kw_only=True, config=RECORD_CONFIG)
 class Action:
-    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9.-]{0,15}$", description="unique in the plan, e.g. A1")
+    id: str = Field(pattern=ACTION_ID_PATTERN, description="unique in the plan, e.g. A1")
     recommendations: list[int] = Field([], description="numbers of the recommendations it answers")
     action: Text = Field(description="the improvement action")
     how: Text | None = Field(None, description="how it will be done")
