@@ -300,6 +300,40 @@ def test_action_numbers_missing_repeated_or_unusable_give_a1_to_an_and_say_why(t
     assert [a.id for a in plan.actions] == ["A1", "A2", "A3", "A4"]
 
 
+REC_1 = "Recommendation 1: The YOT Management Board should champion children's needs"
+BOARD_ACTION = ["Board induction", "Induction pack", "Chair", None, "Feb 2021", "31/03/2021", None, "Pack drafted",
+                "Amber"]
+
+
+def test_a_heading_merged_across_the_table_is_read_as_a_heading_not_an_action(tmp_path, importer):
+    root, run = importer()
+    book = workbook([TORBAY_HEADERS, [REC_1], BOARD_ACTION])
+    book["Sheet1"].merge_cells("A3:I3")                   # as real plans group their actions by recommendation
+    source = save(book, tmp_path / "plan.xlsx")
+    result = run(str(source), "--inspection", "torbay-2021", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    assert "wrote content/action-plans/plan.yaml: 1 action from Sheet1" in result.stdout
+    assert ("note: Sheet1!3:3: 'Recommendation 1: The YOT Management Board should champion ...' is one cell "
+            "merged across the table (A to I), so it is read as a heading, not an action") in result.stderr
+    plan = check_site(root, dt.date(2021, 6, 30)).corpus.action_plans["plan"].plan
+    assert [(a.id, a.action, a.recommendations) for a in plan.actions] == [("A1", "Board induction", [])]
+
+
+def test_a_row_merged_across_part_of_the_table_is_one_error_at_the_row(tmp_path, importer):
+    root, run = importer()
+    book = workbook([TORBAY_HEADERS, [REC_1], BOARD_ACTION])
+    book["Sheet1"].merge_cells("A3:F3")                   # over the date columns E and F, not the RAG (I)
+    source = save(book, tmp_path / "plan.xlsx")
+    result = run(str(source), "--inspection", "torbay-2021", "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert ("Sheet1!3:3: 'Recommendation 1: The YOT Management Board should champion ...' is one cell merged "
+            "across columns A to F, so it is neither an action (one cell per column) nor a heading (merged "
+            "across the whole table, A to I) (for a heading, merge it across the whole table; for an action, "
+            "unmerge the cells and put each part in its own column)") in result.stderr
+    assert "1 problem in the sheet; nothing was written" in result.stderr   # not E3 and F3 'not a date'
+    assert plan_files(root) == []
+
+
 def test_a_recommendation_the_inspection_does_not_make_is_a_cell_error(tmp_path, importer):
     root, run = importer(RECOMMENDED)
     rows = [["Action", "Recommendation"], ["Something", "4"], ["Other", "none"]]

@@ -9,6 +9,8 @@ progress, RAG rating. This module
 - finds the header row (title rows above it are allowed) and maps columns by their header,
   tolerant of case, spacing, punctuation and the usual variants ("Lead officer", "Target
   date", "RAG status"...); `--map "Header=field"` overrides;
+- reads a row of one cell merged across the table ("Recommendation 1: ...") as a heading,
+  not an action, and says so; merged across part of it, the row is one error;
 - parses each row: UK dates (01/02/2021 is 1 February; "July 2021" is a month; "ongoing"
   or "TBC" is no date), RAG words and colours (a coloured but empty RAG cell counts);
 - collects EVERY bad cell as `Sheet1!F7: 'next Tuesday' is not a date (write 01/02/2021)`;
@@ -142,11 +144,24 @@ class Cell:
     colour: str | None = None         # fill colour 'RRGGBB', where the cell is filled
 
 
+@dataclass(frozen=True)
+class Merge:
+    """A merged cell's range, 0-based and inclusive."""
+    first_row: int
+    first_column: int
+    last_row: int
+    last_column: int
+
+    def covers(self, row: int, column: int) -> bool:
+        return self.first_row <= row <= self.last_row and self.first_column <= column <= self.last_column
+
+
 @dataclass
 class Sheet:
     name: str
     rows: list[list[Cell]]
     excel: bool                       # numbers in date columns may be Excel serial dates
+    merges: list[Merge] = field(default_factory=list)   # their value is copied into every cell they cover
 
     def cell(self, row: int, column: int) -> Cell:
         cells = self.rows[row] if row < len(self.rows) else []
@@ -222,7 +237,9 @@ def read_xlsx(path: Path, sheet_name: str | None) -> list[Sheet]:
                     while len(rows[r]) <= c:
                         rows[r].append(Cell())
                     rows[r][c] = Cell(top.value, top.colour)
-        sheets.append(Sheet(worksheet.title, rows, excel=True))
+        merges = [Merge(m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1)
+                  for m in worksheet.merged_cells.ranges]
+        sheets.append(Sheet(worksheet.title, rows, excel=True, merges=merges))
     return sheets
 
 
@@ -514,6 +531,26 @@ def clean_text(value: Any) -> str | None:
 
 TEXT_FIELDS = ("action", "how", "who", "resources", "outcome")
 SHOWN_REASONS = 3
+SHOWN_HEADING = 60
+
+
+def merged_across(sheet: Sheet, row: int, fields: dict[str, int]) -> Merge | None:
+    """The merged cell that spans this row's action column and another imported column: a
+    heading's, or an action typed across columns; either way not one cell per column."""
+    action = fields["action"]
+    for merge in sheet.merges:
+        if merge.covers(row, action) and any(merge.covers(row, c) for f, c in fields.items() if f != "action"):
+            return merge
+    return None
+
+
+def shortened(text: str, length: int) -> str:
+    """The text, cut at a word to at most `length` characters and marked so."""
+    text = " ".join(text.split())
+    if len(text) <= length:
+        return text
+    cut = text[:length] if text[length] == " " else text[:length].rsplit(" ", 1)[0]
+    return cut.rstrip() + " ..."
 
 
 def own_action_ids(numbers: list[Any], cells: list[str]) -> tuple[list[str] | None, list[str]]:
@@ -549,6 +586,7 @@ def parse_sheet(sheet: Sheet, columns: Columns, update_date: dt.date,
     notes: list[str] = []
     actions: list[dict] = []
     action_rows: list[int] = []
+    headings = 0                                       # the first heading's note says how to link recommendations
     mapped = columns.fields
 
     def cell(row: int, name: str) -> Cell:
@@ -561,6 +599,26 @@ def parse_sheet(sheet: Sheet, columns: Columns, update_date: dt.date,
         values = {name: sheet.cell(row, column).value for name, column in mapped.items()}
         if all(clean_text(v) is None for name, v in values.items() if name != "ref"):
             continue                                   # a blank row, maybe numbered (or the blank rows at the end)
+        if merge := merged_across(sheet, row, mapped):
+            if row == merge.first_row:
+                heading = shortened(clean_text(sheet.cell(row, merge.first_column).value) or "", SHOWN_HEADING)
+                span = f"{column_letter(merge.first_column)} to {column_letter(merge.last_column)}"
+                if all(merge.covers(row, column) for column in mapped.values()):
+                    link = ("" if "recommendations" in mapped or headings else
+                            " (to link actions to the inspection's recommendations, add a column 'Recommendation' "
+                            "with their numbers)")
+                    notes.append(f"{sheet.name}!{row + 1}:{row + 1}: '{heading}' is one cell merged across the "
+                                 f"table ({span}), so it is read as a heading, not an action{link}")
+                    headings += 1
+                else:
+                    problems.append(SheetProblem(
+                        row + 1, -1, sheet.name,
+                        f"'{heading}' is one cell merged across columns {span}, so it is neither an action "
+                        "(one cell per column) nor a heading (merged across the whole table, "
+                        f"{column_letter(min(mapped.values()))} to {column_letter(max(mapped.values()))})",
+                        "for a heading, merge it across the whole table; for an action, unmerge the cells "
+                        "and put each part in its own column"))
+            continue
         action: dict[str, Any] = {"id": f"A{len(actions) + 1}"}
         if "recommendations" in mapped:
             try:
