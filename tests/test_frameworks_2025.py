@@ -154,6 +154,9 @@ def test_the_findings_paper_s_source_note_names_only_what_it_prints(built):
     paper = pdf_text(built / "inspections/torbay-2026/torbay-2026.pdf")
     assert "Ratings as published by HM Inspectorate of Probation." in paper, paper[-600:]
     assert "key-question figures" not in paper and "Summaries are in our own words" not in paper
+    # with no summary before it, the second sentence starts with a capital ('. the inspectorate's' read on)
+    assert ("Ratings as published by HM Inspectorate of Probation. The inspectorate's report is the "
+            "authoritative text.") in paper, paper[-600:]
 
 
 @pytest.mark.pdf
