@@ -160,6 +160,29 @@ def test_the_findings_paper_s_source_note_names_only_what_it_prints(built):
 
 
 @pytest.mark.pdf
+def test_what_a_paper_s_ratings_table_leaves_out_is_said_in_its_caption(built):
+    # The sentence followed the table as a paragraph of its own: a screen reader moving from table to
+    # table heard the caption and the rows, never that Work with victims was left out, and a table
+    # ending a page printed the sentence alone on the next (WCAG 1.3.1: the note belongs to the table).
+    paper = pdf_text(built / "inspections/wolverhampton-2026/wolverhampton-2026.pdf")
+    assert ("Wolverhampton YOT: ratings by domain and standard No rating is recorded here for Work with victims. "
+            "Standard Published rating") in paper, paper[:1500]
+
+
+def test_a_ratings_table_block_on_a_report_page_says_what_it_leaves_out_in_its_caption(tmp_path, make_site, run_cli):
+    report = ("---\ncouncil: wolverhampton\nkind: scrutiny\ncommittee: Scrutiny board\ndate: 2026-03-01\n"
+              "title: Inspection outcome\ninspection: wolverhampton-2026\nstatus: published\n---\n"
+              "## The inspection\n\nThe ratings:\n\n[[ratings-table]]\n")
+    root = make_site(tmp_path, {**SITE, "reports/wolverhampton-outcome.md": report})
+    result = run_cli("build", "--no-search", "--no-pdf", "-q", "--as-of", "2026-11-22", root=root)
+    assert result.exit_code == 0, result.output
+    page = (root / "output/site/reports/wolverhampton-outcome/index.html").read_text(encoding="utf-8")
+    captions = [text_of_fragment(c) for c in re.findall(r"<caption[^>]*>(.*?)</caption>", page, re.S)]
+    assert any(c.endswith("No rating is recorded here for Work with victims.") for c in captions), captions
+    assert text_of_fragment(page).count("No rating is recorded") == 1        # there, and nowhere else
+
+
+@pytest.mark.pdf
 def test_a_2021_record_with_one_standard_builds_and_never_says_not_rated(built):
     page = text_of(built / "inspections/dudley-2024/index.html")
     paper = pdf_text(built / "inspections/dudley-2024/dudley-2024.pdf")
