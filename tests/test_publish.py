@@ -352,7 +352,7 @@ def served(url: str) -> tuple[int, dict[str, str], str]:
         with urllib.request.urlopen(url, timeout=5) as response:
             return response.status, dict(response.headers), response.read().decode("utf-8")
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), ""
+        return error.code, dict(error.headers), error.read().decode("utf-8")
 
 
 def test_the_documented_web_server_serves_each_release_with_the_sites_policy(tmp_path, site, scrutiny):
@@ -390,9 +390,15 @@ def test_the_documented_web_server_serves_each_release_with_the_sites_policy(tmp
         assert status == 200 and "Test Inspections" in page
         policy = re.search(r'Content-Security-Policy "([^"]+)"', (REPO / "deploy" / "nginx.conf").read_text()).group(1)
         assert headers["Content-Security-Policy"] == policy and headers["X-Content-Type-Options"] == "nosniff"
+        # A missing address, three folders down: the live release's own page, with status 404.
+        status, headers, page = served(home + "inspections/gone/for/good.html")
+        assert status == 404 and headers["Content-Security-Policy"] == policy
+        assert "<title>Page not found - Test Inspections</title>" in page
+        assert 'href="/scrutiny/index.html"' in page and 'href="/scrutiny/assets/style.css"' in page
         set_title(site, "Version 2")
         assert publish(site, dest, scrutiny).returncode == 0
         assert "Version 2" in served(home)[2]
+        assert "<title>Page not found - Version 2</title>" in served(home + "no-such-page")[2]
     finally:
         server.send_signal(signal.SIGQUIT)
         server.wait(timeout=10)

@@ -13,7 +13,9 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from site_helpers import REPO, all_files, build, copy_site, parse_page
+from generator.plan.outputs import NOT_FOUND
+from generator.render.html import SERVED_ROOT
+from site_helpers import REPO, all_files, build, copy_site, parse_page, replace_in_file, visible_text
 
 PAGE_TYPES = [
     "index.html", "inspections/index.html", "inspections/torbay-2021/index.html",
@@ -21,7 +23,7 @@ PAGE_TYPES = [
     "standards/index.html", "action-plans/index.html", "action-plans/dudley-2019-progress/index.html",
     "meetings/index.html", "meetings/torbay-cyp-osb-2021-03-01/index.html",
     "reports/wolverhampton-yot-inspection-outcome/index.html", "reports/dudley-yos-action-plan-update/index.html",
-    "search/index.html", "accessibility/index.html", "about/index.html",
+    "search/index.html", "accessibility/index.html", "about/index.html", "404.html",
     "data/inspections.json", "data/ratings.csv", "feed.xml", "sitemap.xml", "assets/style.css",
 ]
 
@@ -49,6 +51,10 @@ def test_no_internal_link_or_anchor_is_broken(site):
              if "pagefind" not in p.parts}
     for page, parsed in pages.items():
         for link in parsed.links:
+            if page == NOT_FOUND and not link.startswith("#"):
+                # Served at any address: each link starts with the site's, which the server writes in.
+                assert link.startswith(SERVED_ROOT), link
+                link = link.removeprefix(SERVED_ROOT)
             parts = urlsplit(link)
             if parts.scheme or link.startswith("//"):
                 continue                       # external (mailto:, https:) links are not ours to check
@@ -70,6 +76,37 @@ def test_links_are_relative_so_the_site_works_from_any_sub_path(site):
     absolute = [(p.name, link) for p in site.rglob("*.html") if "pagefind" not in p.parts
                 for link in parse_page(p).links if link.startswith("/")]
     assert absolute == []
+
+
+def test_the_not_found_page_says_so_in_the_sites_language_and_links_home_and_to_search(site):
+    """404.html, which the web server sends for a missing address (deploy/nginx.conf): WCAG 2.2
+    SC 3.1.1 (a language), 2.4.2 (a title), and a way back to the site."""
+    text = (site / "404.html").read_text(encoding="utf-8")
+    assert '<html lang="en-GB">' in text
+    assert "<title>Page not found - Youth Justice Inspections</title>" in text
+    assert "<h1>Page not found</h1>" in text
+    links = parse_page(site / "404.html").links
+    assert SERVED_ROOT + "index.html" in links and SERVED_ROOT + "search/index.html" in links
+    assert SERVED_ROOT + "assets/style.css" in links
+    assert "There is no page at this address." in visible_text(text)
+
+
+def test_the_not_found_page_is_neither_in_the_sitemap_nor_found_by_search(site):
+    assert "404" not in (site / "sitemap.xml").read_text(encoding="utf-8")
+    pages = [p for p in site.rglob("*.html") if "pagefind" not in p.parts]
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert entry["languages"]["en"]["page_count"] == len(pages) - 1
+
+
+def test_a_server_directive_typed_in_site_yaml_reaches_the_not_found_page_as_text(tmp_path):
+    """nginx runs the server-side includes of 404.html: the only ones are its links' own."""
+    root = copy_site(tmp_path)
+    replace_in_file(root / "content/site.yaml", "title: Youth Justice Inspections",
+                    "title: \"Inspections <!--# include virtual='/etc/passwd' -->\"")
+    build(root)
+    text = (root / "output/site/404.html").read_text(encoding="utf-8")
+    assert "Inspections &lt;!--# include virtual=&#39;/etc/passwd&#39; --&gt;" in text
+    assert text.count("<!--#") == text.count(SERVED_ROOT) > 0
 
 
 def test_inspection_page_shows_published_and_advisory_ratings_and_key_questions(site):

@@ -229,6 +229,7 @@ def plan_build(corpus: Corpus, now: dt.datetime, build: Build, preview: bool = F
 
 
 SEARCH_INDEX = "pagefind"        # a folder: every file under it is the search index's
+NOT_FOUND = "404.html"           # the page for a missing address: no page of its own, so no sitemap entry
 
 
 def _outputs(c: Corpus, pdf: bool, fixed: bool = True, issued_by: dt.date | None = None) -> list[Output]:
@@ -263,6 +264,8 @@ def _outputs(c: Corpus, pdf: bool, fixed: bool = True, issued_by: dt.date | None
         page("search/index.html", "search", [], title="Search"),
         page("accessibility/index.html", "accessibility", [], title="Accessibility statement"),
         page("about/index.html", "about", frameworks, title="About the data"),
+        # Served by the web server for any missing address (deploy/nginx.conf); no page links to it.
+        page(NOT_FOUND, "not_found", [], title="Page not found"),
     ]
     # Papers read whole records: the prose-free facet (LISTED) is for pages only, whose
     # every use of it tests/test_incremental.py checks (papers are tested only as PDFs).
@@ -337,7 +340,7 @@ def _outputs(c: Corpus, pdf: bool, fixed: bool = True, issued_by: dt.date | None
     if c.site.base_url:
         # The sitemap lists every page: naming them among its inputs makes a page added or
         # gone (a record deleted, withheld or released) change the sitemap's key.
-        pages = {PAGE_LISTED + o.path for o in outputs if o.path.endswith(".html")}
+        pages = {PAGE_LISTED + o.path for o in outputs if o.path.endswith(".html") and o.path != NOT_FOUND}
         outputs.append(Output("sitemap.xml", "data", None, None, tuple(sorted({SITE, *pages})), "Sitemap"))
     return outputs
 

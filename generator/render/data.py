@@ -20,7 +20,7 @@ from typing import Any, Iterator, Mapping
 
 from generator.clock import repeated_zone
 from generator.speed.memo import MatchMemo
-from generator.plan.outputs import Plan
+from generator.plan.outputs import NOT_FOUND, Plan
 from generator.render.markdown import plain_text
 from generator.resolve.corpus import Corpus, InspectionView, StandardResult
 from generator.textsafety import FORMULA_STARTS
@@ -239,7 +239,7 @@ def feed_xml(corpus: Corpus) -> bytes:
 
 def sitemap_xml(plan: Plan) -> bytes:
     base = plan.corpus.site.base_url or ""
-    urls = sorted(o.path for o in plan.outputs if o.path.endswith(".html"))
+    urls = sorted(o.path for o in plan.outputs if o.path.endswith(".html") and o.path != NOT_FOUND)
     body = "".join(f"<url><loc>{xml_escape(base + path)}</loc></url>\n" for path in urls)
     return ('<?xml version="1.0" encoding="utf-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
             + body + "</urlset>\n").encode("utf-8")

@@ -24,7 +24,7 @@ from generator.images import LOGO_SUFFIXES
 from generator.load.files import Template
 from generator.model.council import DateStyle
 from generator.model.types import DateOrMonth, Rating
-from generator.plan.outputs import Output, Plan
+from generator.plan.outputs import NOT_FOUND, Output, Plan
 from generator.render import badges, national, pages
 from generator.render.pack import clock_time, schedule_12a
 from generator.render.markdown import markdown_block, markdown_document, markdown_inline, plain_text
@@ -180,6 +180,12 @@ def make_environment(templates: Mapping[str, Template], cache: Path | None = Non
     return env
 
 
+# The not-found page is served at whatever address was missing, at any depth, so no relative
+# link from it holds: its links start with the site's address, which the web server writes
+# in by a server-side include (deploy/nginx.conf sets `scrutiny_root` where it serves the page).
+SERVED_ROOT = Markup("<!--# echo var='scrutiny_root' -->")
+
+
 def relative_root(path: str) -> str:
     """The way back to the site root from a page: '' for index.html, '../../' for a/b/index.html."""
     depth = path.count("/")
@@ -215,6 +221,7 @@ PAGE_DATA = {
     "search": lambda c, s: {},
     "accessibility": lambda c, s: {},
     "about": lambda c, s: {"frameworks": c.frameworks},
+    "not_found": lambda c, s: {},
 }
 
 
@@ -223,7 +230,7 @@ def render_page(env: jinja2.Environment, plan: Plan, output: Output) -> bytes:
     data = PAGE_DATA[output.kind](corpus, output.subject)
     template = env.get_template(output.template)
     existing = plan.paths
-    root = relative_root(output.path)
+    root = SERVED_ROOT if output.path == NOT_FOUND else relative_root(output.path)
 
     def link(target: str) -> str:
         """A relative link from this page to `target` (a path from the site root)."""
@@ -242,4 +249,4 @@ def render_page(env: jinja2.Environment, plan: Plan, output: Output) -> bytes:
     return images_from(template.render(**context), root).encode("utf-8")
 
 
-__all__ = ["Markup", "make_environment", "render_page"]
+__all__ = ["Markup", "SERVED_ROOT", "make_environment", "render_page"]

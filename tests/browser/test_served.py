@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-from browser_kit import NGINX_TEMPLATE, PREFIX, open_page
+from browser_kit import DESKTOP, NGINX_TEMPLATE, PREFIX, assert_no_axe_violations, open_page
 
 
 class _Links(HTMLParser):
@@ -34,6 +34,15 @@ def _get(url: str) -> tuple[int, dict[str, str], bytes]:
             return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), b""
+
+
+def _get_any(url: str) -> tuple[int, dict[str, str], bytes]:
+    """Status, headers and body, whatever the status (an error page's body too)."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
 
 
 def _head_no_redirect(origin: str, path: str) -> tuple[int, str | None]:
@@ -124,6 +133,55 @@ def test_a_hidden_file_in_the_served_folder_is_not_served(nginx_site):
     finally:
         (hidden / "site.json").unlink()
         hidden.rmdir()
+
+
+# A missing address at the top of the site, and three folders down (the first two exist).
+MISSING = ["no-such-page.html", "inspections/torbay-2021/no-such-folder/page.html"]
+
+
+def test_a_missing_address_at_any_depth_gets_the_sites_page_with_status_404_and_links_that_work(nginx_site):
+    """nginx sends 404.html for a missing address, with status 404 (not a redirect), and writes
+    the prefix into its links: from wherever it is served, its stylesheet and every link answer 200."""
+    for missing in [*MISSING, "404.html"]:
+        status, headers, body = _get_any(nginx_site.url(missing))
+        assert status == 404, missing
+        assert headers["Content-Type"] == "text/html; charset=utf-8"
+        assert "base-uri 'none'" in headers["Content-Security-Policy"]
+        text = body.decode("utf-8")
+        assert '<html lang="en-GB">' in text and "<h1>Page not found</h1>" in text, missing
+        assert "<!--#" not in text                 # every server-side include was done
+        parser = _Links()
+        parser.feed(text)
+        targets = {urldefrag(urljoin(nginx_site.url(missing), link))[0] for link in parser.found
+                   if not link.startswith("#")}          # the skip link stays on the page
+        for wanted in ("assets/style.css", "index.html", "search/index.html"):
+            assert nginx_site.url(wanted) in targets, (missing, wanted)
+        broken = [(t, _get(t)[0]) for t in sorted(targets) if _get(t)[0] != 200]
+        assert not broken, (missing, broken)
+
+
+def test_a_missing_page_is_styled_accessible_and_leads_home_in_the_browser(page, nginx_site):
+    for missing in MISSING:
+        response = page.goto(nginx_site.url(missing), wait_until="load")
+        assert response is not None and response.status == 404
+        assert page.url == nginx_site.url(missing)          # no redirect
+        assert page.evaluate("() => getComputedStyle(document.querySelector('.site-header')).backgroundColor") \
+            == "rgb(29, 79, 145)"
+        for width in (DESKTOP, {"width": 320, "height": 256}):
+            page.set_viewport_size(width)
+            assert_no_axe_violations(page, f"{missing} (404) at {width['width']} px")
+        page.set_viewport_size(DESKTOP)
+        page.get_by_role("link", name="home page").click()
+        page.wait_for_load_state("load")
+        assert page.url == nginx_site.url("index.html")
+
+
+def test_a_missing_page_breaks_no_policy(page, nginx_site):
+    def visit() -> None:
+        for missing in MISSING:
+            page.goto(nginx_site.url(missing), wait_until="load")
+
+    assert _refused_while(page, visit) == []
 
 
 def test_folder_urls_work_in_the_browser(page, nginx_site):
