@@ -471,6 +471,24 @@ def test_a_paper_issued_in_the_month_its_inspection_was_published_counts_that_in
                                  "Outstanding.")
 
 
+def test_an_inspection_whose_record_gives_no_date_is_not_counted_as_published_by_a_papers_day(tmp_path):
+    # A record with neither publication nor fieldwork (Wakefield YJS 2025, whose sources give no
+    # date) sorts as 1900-01-01; that stand-in made it "published by" every day, so a paper about
+    # Derby as at 24 September 2025 counted 2 inspections and changed when the record was added.
+    root = copy_site(tmp_path)
+    (root / "content/councils/wakefield.yaml").write_text("name: Wakefield Council\nnation: england\n")
+    (root / "content/services/wakefield-yjs.yaml").write_text(
+        "name: Wakefield Youth Justice Service\nshort_name: Wakefield YJS\ncouncil: wakefield\n")
+    (root / "content/inspections/wakefield-2025.yaml").write_text(
+        "service: wakefield-yjs\nframework: hmip-youth-2025\ninspection_type: children-and-victims\n"
+        "overall: {rating: Good}\n")
+    corpus = check_site(root, AS_OF.date()).corpus
+    compared = comparison(corpus, "derby-2025", dt.date(2025, 9, 24))
+    assert (compared.inspected, compared.rated, compared.good) == (1, 1, 1)
+    undated = comparison(corpus, "wakefield-2025", dt.date(2025, 10, 1))
+    assert undated.inspected == 2                # its own, and Derby's, published in September 2025
+
+
 def test_a_share_of_exactly_a_half_rounds_up_as_a_spreadsheet_and_a_reader_round_it(national):
     """As at 31 July 2024 the table's 2021-framework rows published by then (Doncaster and Bexley,
     12/07/24, the last) number 65, Portsmouth's with a footnote for its rating: 64 rated, 40 of

@@ -300,9 +300,9 @@ class Comparison:
 
 def published_by(view: InspectionView, day: dt.date) -> bool:
     """Published on or before `day` (a record with only a month: by the month's end; with no
-    publication date, by the end of its fieldwork)."""
+    publication date, by the end of its fieldwork; with neither, not known to be by any day)."""
     published = view.inspection.published
-    return (published.end if published else view.date) <= day
+    return view.year is not None and (published.end if published else view.date) <= day
 
 
 def comparison(corpus: Corpus, iid: str, day: dt.date) -> Comparison | None:
