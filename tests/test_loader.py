@@ -567,3 +567,20 @@ def test_a_folder_that_cannot_be_read_is_an_error_at_it_and_the_previous_site_st
     assert (built.returncode, built.stderr.splitlines()[0]) == (1, expected)
     assert "Traceback" not in built.stderr and "cannot write" not in built.stderr
     assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
+
+
+@pytest.mark.parametrize("folder", ["content", "content/attachments"])
+def test_a_folder_listed_but_not_searchable_is_an_error_at_it(tmp_path, make_site, folder):
+    # chmod -R 644 leaves a folder readable but not searchable (no x): its names list, its
+    # files cannot be opened. `check` ended in a traceback for content/, and an attachment
+    # in such a folder was "no file content/attachments/..." though it is there.
+    root = make_site(tmp_path, {"attachments/note.md": "A note.\n"})
+    (root / folder).chmod(0o644)
+    try:
+        checked = _as_an_ordinary_user("-C", str(root), "check")
+    finally:
+        (root / folder).chmod(0o755)
+    expected = (f"{folder}: error: the folder cannot be read (Permission denied) "
+                f"(let the user who builds the site read it, e.g. chmod u+rx {folder})")
+    assert "Traceback" not in checked.stderr
+    assert checked.returncode == 1 and expected in checked.stdout.splitlines(), checked.stdout

@@ -121,7 +121,11 @@ def _entries(folder: Path, shown: str, problems: list[Problem]) -> list[os.DirEn
     a folder its owner made private, say, whose records would otherwise go unread."""
     try:
         with os.scandir(folder) as listing:
-            return sorted(listing, key=lambda e: e.name)
+            entries = sorted(listing, key=lambda e: e.name)
+        if not os.access(folder, os.X_OK):
+            # Listed but not searchable (chmod -R 644): its names are known, its files cannot be opened.
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(folder))
+        return entries
     except OSError as exc:
         problems.append(_unreadable(shown, "folder", exc))
         return None
