@@ -246,3 +246,17 @@ def test_a_build_as_of_a_repeated_time_says_it_is_the_first(tmp_path, make_site,
     result = run_cli("build", "--no-pdf", "--no-search", "-q", "--as-of", "2026-10-25 01:10", root=root)
     assert result.exit_code == 0, result.output
     assert "now shows the site as at 25 October 2026 01:10 BST, earlier than now" in result.stderr, result.stderr
+
+
+def test_a_rehearsal_of_a_repeated_time_refused_the_live_folder_says_which_it_is(tmp_path, make_site, run_cli,
+                                                                                  monkeypatch):
+    """The refusal names the moment as the warning for an earlier --as-of does: 01:30 GMT is
+    the second of the two 01:30s of 25 October 2026."""
+    from generator.clock import at_london_offset
+
+    root = make_site(tmp_path, {})
+    monkeypatch.setattr("generator.commands.site.now_in_london", lambda: at_london_offset(_utc("2026-10-20 12:00")))
+    result = run_cli("build", "--no-pdf", "--no-search", "-q", "--as-of", "2026-10-25 01:30+00:00",
+                     "-o", str(root / "output" / "site"), root=root)
+    assert result.exit_code == 2, result.output
+    assert "a build as of 25 October 2026 01:30 GMT, later than now, never goes into" in result.output, result.output

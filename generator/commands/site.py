@@ -182,7 +182,7 @@ def register(cli: click.Group) -> None:
             f"{papers}, where the papers clerks publish go" if papers is not None else \
             f"{public}, where `scrutiny serve` shows what is public now" if public is not None else None
         if published is not None:
-            what = "drafts" if drafts else f"a build as of {now:%d %B %Y %H:%M}, later than now,"
+            what = "drafts" if drafts else f"a build as of {now:%d %B %Y %H:%M}{repeated_zone(now)}, later than now,"
             raise click.UsageError(f"{what} never goes into {published}; "
                                    "leave out -o (it goes to output/preview) or give another folder")
         if site is not None:
