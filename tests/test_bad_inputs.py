@@ -757,6 +757,54 @@ def test_an_embargo_on_a_day_or_at_an_hour_that_does_not_exist_says_which(writte
     assert str(refused.value) == message
 
 
+@pytest.mark.parametrize("written, hint", [
+    ("2026-06-01 09:30:30", "write 2026-06-01 09:31 to hold it back until then, or 2026-06-01 09:30 if that was meant"),
+    ("2026-06-01T09:30:00.5", "write 2026-06-01 09:31 to hold it back until then, or 2026-06-01 09:30 if that was meant"),
+    ("2026-06-01 23:59:59+01:00",
+     "write 2026-06-02 00:00+01:00 to hold it back until then, or 2026-06-01 23:59+01:00 if that was meant"),
+    (dt.datetime(2026, 6, 1, 9, 30, 30),
+     "write 2026-06-01 09:31 to hold it back until then, or 2026-06-01 09:30 if that was meant"),
+])
+def test_an_embargo_given_to_the_second_is_refused_with_the_minutes_either_side(written, hint):
+    """`embargo_until: "2026-06-01 09:30:30"` was accepted and printed everywhere as 09:30, so
+    `list embargoed --as-of "2026-06-01 09:30"` said 'next release: 2026-06-01 09:30' of a
+    record still held back. An agenda gives a time to the minute; the later minute is offered first."""
+    from pydantic_core import PydanticCustomError
+    from generator.model.types import parse_local_datetime
+
+    with pytest.raises(PydanticCustomError) as refused:
+        parse_local_datetime(written)
+    assert str(refused.value) == f"'{written}' has seconds; a time here is to the minute"
+    assert refused.value.context["hint"] == hint
+
+
+def test_an_embargo_whose_offset_has_seconds_is_refused():
+    # 09:30+00:00:30 is 09:29:30 UTC, 10:29:30 on London's clock: printed as 10:29, not yet come.
+    from pydantic_core import PydanticCustomError
+    from generator.model.types import parse_local_datetime
+
+    with pytest.raises(PydanticCustomError) as refused:
+        parse_local_datetime("2026-06-01 09:30+00:00:30")
+    assert str(refused.value) == "'2026-06-01 09:30+00:00:30' has an offset with seconds; a time here is to the minute"
+    assert refused.value.context["hint"] == "give the offset in hours and minutes, e.g. +01:00"
+
+
+@pytest.mark.parametrize("written", ["2026-06-01 09:30:00", dt.datetime(2026, 6, 1, 9, 30, 0)])
+def test_an_embargo_with_seconds_of_zero_is_that_minute(written):
+    from generator.model.types import parse_local_datetime
+
+    assert parse_local_datetime(written) == dt.datetime(2026, 6, 1, 8, 30, tzinfo=dt.timezone.utc)
+
+
+def test_an_embargo_given_to_the_second_is_an_error_at_its_line(tmp_path, make_site):
+    # Unquoted, YAML would read it as a timestamp: it is refused all the same, at its value.
+    text = "service: torbay-yot\nframework: hmip-youth-2018\nembargo_until: 2026-06-01 09:30:30\n"
+    checked = check_site(make_site(tmp_path, {"inspections/held-2026.yaml": text}), AS_OF)
+    assert [(p.line, p.column, p.field, p.message) for p in checked.errors] == [
+        (3, 16, "embargo_until", "'2026-06-01 09:30:30' has seconds; a time here is to the minute")]
+    assert "held-2026" not in checked.corpus.inspections
+
+
 @pytest.mark.parametrize("text, message", [
     ("ratings: {good\n  enough: 1}\n", "YAML syntax: did not find expected ',' or '}'"),
     ("facts: [a,\n  b: c: d]\n", "YAML syntax: did not find expected ',' or ']'"),

@@ -248,6 +248,7 @@ def parse_local_datetime(value: Any) -> dt.datetime:
     first instant after the gap; one they repeat is its second occurrence, so that the
     embargo has ended whichever of the two its author meant."""
     if isinstance(value, dt.datetime):
+        _to_the_minute(value, value.isoformat(" "))
         return london_instant(value, repeated_as_second=True) if value.tzinfo in (None, LONDON) \
             else at_london_offset(value)
     text = str(value).strip() if isinstance(value, (str, int)) else ""
@@ -269,8 +270,23 @@ def parse_local_datetime(value: Any) -> dt.datetime:
     except OverflowError:
         raise PydanticCustomError("datetime", "'{value}' is beyond the calendar on a London clock", {
             "value": text, "hint": "give a date between the years 1 and 9999"}) from None
+    _to_the_minute(moment, text)
     # Written with an offset, it is still shown on a London clock: papers and messages print its hour.
     return at_london_offset(moment) if moment.tzinfo else london_instant(moment, repeated_as_second=True)
+
+
+def _to_the_minute(moment: dt.datetime, written: str) -> None:
+    """Refuse a time given to the second: every message, list and paper prints an embargo to
+    the minute, as agendas do, so 09:30:30 would be printed as a 09:30 that had not yet come."""
+    if moment.second or moment.microsecond:
+        minute = moment.replace(second=0, microsecond=0)
+        later = (minute + dt.timedelta(minutes=1)).isoformat(" ", "minutes")
+        raise PydanticCustomError("datetime", "'{value}' has seconds; a time here is to the minute", {
+            "value": written, "hint": f"write {later} to hold it back until then, "
+                                      f"or {minute.isoformat(' ', 'minutes')} if that was meant"})
+    if moment.utcoffset() is not None and moment.utcoffset() % dt.timedelta(minutes=1):
+        raise PydanticCustomError("datetime", "'{value}' has an offset with seconds; a time here is to the minute", {
+            "value": written, "hint": "give the offset in hours and minutes, e.g. +01:00"})
 
 
 Date = Annotated[dt.date, BeforeValidator(parse_date),
