@@ -64,6 +64,14 @@ def repeated_zone(moment: dt.datetime) -> str:
     return "" if first.utcoffset() == second.utcoffset() else f" {moment.astimezone(LONDON).tzname()}"
 
 
+def london_time(moment: dt.datetime) -> str:
+    """The time part of every printed embargo or --as-of moment: '09:30' on London's clock,
+    '01:30 GMT' or '01:30 BST' in the hour the clocks repeat; one function, so that no message
+    drops the zone. To the minute: model.types refuses an embargo given to the second, so an
+    as-of's seconds decide nothing."""
+    return f"{moment.astimezone(LONDON):%H:%M}{repeated_zone(moment)}"
+
+
 def now_in_london() -> dt.datetime:
     """Now, to the second, as London's clock shows it (a fixed offset: see `at_london_offset`)."""
     return at_london_offset(dt.datetime.now(dt.timezone.utc).replace(microsecond=0))

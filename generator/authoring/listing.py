@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-from generator.clock import LONDON, repeated_zone
+from generator.clock import LONDON, london_time
 from generator.model.types import Status
 from generator.plan.publication import ITEM, Withheld, public_corpus
 from generator.plan.state import release_moments
@@ -65,7 +65,7 @@ class OverdueAction:
 
 def when(moment: dt.datetime | None) -> str:
     """'2021-03-03 00:01', London time ('2026-10-25 01:30 GMT' in the hour the clocks repeat)."""
-    return moment.astimezone(LONDON).strftime("%Y-%m-%d %H:%M") + repeated_zone(moment) if moment else ""
+    return f"{moment.astimezone(LONDON):%Y-%m-%d} {london_time(moment)}" if moment else ""
 
 
 def _items(corpus: Corpus):

@@ -18,7 +18,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from generator import __version__
-from generator.clock import repeated_zone
+from generator.clock import london_time
 from generator.fingerprint import environment_digest
 from generator.images import LOGO_SUFFIXES
 from generator.load.files import Template
@@ -86,7 +86,7 @@ def format_moment(value: dt.datetime, style: DateStyle = DateStyle.PLAIN) -> str
     """'3 March 2021', or '3 March 2021 at 09:00' for a time other than midnight; in the hour
     the clocks repeat, '25 October 2026 at 01:30 GMT' (which of the two 01:30s it was)."""
     text = f"{day_number(value.day, style)} {value:%B %Y}"
-    return text if (value.hour, value.minute) == (0, 0) else f"{text} at {value:%H:%M}{repeated_zone(value)}"
+    return text if (value.hour, value.minute) == (0, 0) else f"{text} at {london_time(value)}"
 
 
 def date_filters(style: DateStyle) -> dict[str, Any]:

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from typing import Iterator, Mapping
 
-from generator.clock import repeated_zone
+from generator.clock import london_time
 from generator.model.blocks import count_tables
 from generator.problems import Problem, Severity
 from generator.resolve.corpus import ActionPlanView, Corpus, Entry, ItemView, MeetingView
@@ -180,7 +180,7 @@ def released_after_issue(corpus: Corpus, records: Records) -> list[Problem]:
             field = ("items", index, "embargo_until") if item.embargo_until == release else ("items", index)
             problems.append(rec.problem(
                 field, Severity.WARNING,
-                f"item {item.number}'s papers are released on {release.day} {release:%B %Y at %H:%M}{repeated_zone(release)}, after "
+                f"item {item.number}'s papers are released on {release.day} {release:%B %Y} at {london_time(release)}, after "
                 f"this {view.meeting.pack.value} pack is issued ({day.day} {day:%B %Y}): the pack lists the item "
                 "'To Follow' and carries none of its papers, however late it is built",
                 "issue them in a supplementary pack once released: a meeting file with 'pack: supplementary', "
