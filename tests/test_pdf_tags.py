@@ -122,6 +122,34 @@ def test_data_cells_point_at_the_first_header_row(long_table):
         assert {str(e.A.Scope) for e in elements(pdf) if tag(e) == "/TH" and tag(e.P.P) == "/TBody"} == {"/Row"}
 
 
+def test_a_row_header_over_several_rows_heads_the_cells_of_each(tmp_path):
+    # As the report front sheet: "Accountable employee" over the rows "Rachel King | Head of
+    # Service", "Tel | 07854943254" and "Email | ...". WeasyPrint names it only in its first row.
+    body = ("<table><caption>Report details</caption><tbody>"
+            "<tr><th scope='row' rowspan='3'>Accountable employee</th><td>Rachel King</td><td>Head of Service</td></tr>"
+            "<tr><th scope='row'>Tel</th><td>07854943254</td></tr>"
+            "<tr><th scope='row'>Email</th><td>Rachel.king@wolverhampton.gov.uk</td></tr>"
+            "<tr><th scope='row'>Wards affected</th><td colspan='2'>All Wards</td></tr></tbody></table>")
+    data = render(body)
+
+    def headers_by_row(pdf: bytes) -> list[list[list[bytes]]]:
+        with open_pdf(pdf) as opened:
+            rows = [e for e in elements(opened) if tag(e) == "/TR"]
+            return [[[bytes(h) for h in cell.A.Headers] for cell in row.K if tag(cell) == "/TD"] for row in rows]
+
+    def header_ids(pdf: bytes) -> list[bytes]:
+        with open_pdf(pdf) as opened:
+            return [bytes(e.ID) for e in elements(opened) if tag(e) == "/TH"]
+
+    employee, tel, email, wards = header_ids(data)
+    assert headers_by_row(data)[1:3] == [[[tel]], [[email]]]            # the fault
+    fixed = fix_pdf(data, "A paper", "en-GB")
+    assert headers_by_row(fixed) == [[[employee], [employee]], [[employee, tel]], [[employee, email]], [[wards]]]
+    assert text(fixed, tmp_path) == text(data, tmp_path)
+    with open_pdf(fixed) as pdf:
+        assert check_tables_have_headers(pdf) == []
+
+
 def test_fix_changes_neither_the_words_nor_the_pixels(long_table, tmp_path):
     fixed = fix_pdf(long_table, "A paper", "en-GB")
     assert text(fixed, tmp_path) == text(long_table, tmp_path)

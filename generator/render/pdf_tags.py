@@ -23,7 +23,10 @@ What it repairs (docs/pdf-accessibility.md has the evidence for each fault):
    no /IDTree, which ISO 32000-1 requires when elements have IDs.
 4. **No /Scope on header cells** (Kozea/WeasyPrint#2508): /Column for header rows, /Row
    for row headers, as assistive technology and checkers expect.
-5. **Document-level entries:** /Lang, the title (Info and XMP dc:title), /DisplayDocTitle,
+5. **A row header over several rows heads only its first** (`rowspan`): WeasyPrint lists a
+   header in the /Headers of the cells of the row it starts in, so the cells of the rows below
+   ("Tel", the number) lose it; those cells are given it.
+6. **Document-level entries:** /Lang, the title (Info and XMP dc:title), /DisplayDocTitle,
    /MarkInfo /Marked, and /Tabs /S on every page with annotations.
 
 It cannot add what the HTML did not give: alternative text for a figure, a caption for a
@@ -162,6 +165,15 @@ class _Elem:
         return [k for k in self.kids if type(k) is _Elem]
 
 
+def _table_rows(elem: _Elem) -> Iterator[_Elem]:
+    """A table's rows in order, through its row groups (not into a table inside a cell)."""
+    for kid in elem.elements():
+        if kid.tag == "/TR":
+            yield kid
+        elif kid.tag in ("/THead", "/TBody", "/TFoot"):
+            yield from _table_rows(kid)
+
+
 def _raw(kid: object) -> object:
     return kid.obj if type(kid) is _Elem or type(kid) is _Mark else kid
 
@@ -225,6 +237,7 @@ class _Tree:
         mapping = self._rebuild_parent_tree()
         self._artifact_orphans(mapping)
         self._header_scopes()
+        self._spanned_row_headers()
         self._id_tree()
 
     # -- 1. merge elements split at page breaks -------------------------------------------
@@ -545,6 +558,28 @@ class _Tree:
                 attrs = _table_attributes(cell.obj)
                 if "/Scope" not in attrs:
                     attrs.Scope = Name.Column if in_head or all_headers else Name.Row
+
+    def _spanned_row_headers(self) -> None:
+        """A row header's ID in the /Headers of the data cells of every row it spans, before
+        their own row's headers, as in HTML: WeasyPrint gives it only to its first row's."""
+        for table in (e for e in self._in_order if e.tag == "/Table"):
+            rows = list(_table_rows(table))
+            for index, row in enumerate(rows):
+                for header in (c for c in row.elements() if c.tag == "/TH" and "/ID" in c.obj):
+                    attrs = _table_attributes(header.obj)
+                    span = attrs.get("/RowSpan")
+                    if attrs.get("/Scope") != Name.Row or not isinstance(span, int) or span < 2:
+                        continue
+                    for below in rows[index + 1:index + int(span)]:
+                        for cell in (c for c in below.elements() if c.tag == "/TD"):
+                            self._add_header(_table_attributes(cell.obj), header.obj.ID)
+
+    @staticmethod
+    def _add_header(attrs: Dictionary, header_id: pikepdf.Object) -> None:
+        headers = attrs.get("/Headers")
+        named = list(headers) if isinstance(headers, Array) else []
+        if all(bytes(h) != bytes(header_id) for h in named):
+            attrs.Headers = Array([String(bytes(header_id)), *named])
 
     def _id_tree(self) -> None:
         """/IDTree over every element ID, made unique first: a pack joins documents whose
