@@ -216,6 +216,36 @@ def test_report_paragraphs_are_numbered_in_the_councils_style(site):
     assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) > 20
 
 
+def front_sheet_rows(page: str) -> list[list[str]]:
+    """The report page's front sheet, a row a list: each cell as its tag with the attributes that
+    tie it to others, then its words ("th scope=row rowspan=3: Accountable employee")."""
+    table = re.search(r'<table class="table front-sheet">.*?</table>', page, re.S).group()
+    rows = []
+    for row in re.findall(r"<tr>(.*?)</tr>", table, re.S):
+        cells = re.findall(r"<(t[hd])((?: (?:scope|rowspan|colspan)=\"[^\"]*\"| class=\"[^\"]*\")*)>(.*?)</t[hd]>", row, re.S)
+        rows.append([" ".join([name, *(a.replace('"', "") for a in re.findall(r'(?:scope|rowspan|colspan)="[^"]*"', attrs))])
+                     + ": " + visible_text(words) for name, attrs, words in cells])
+    return rows
+
+
+def test_report_page_front_sheet_gives_the_employee_and_the_bodies_in_columns_as_the_paper_does(site):
+    # The reference front sheet's rows: "Accountable employee | Rachel King | Head of Service",
+    # "| Tel | 07854943254", "| Email | Rachel.king@wolverhampton.gov.uk"; "Report to be/has been
+    # considered by | Directorate Leadership Team | 24 February 2022", "| Strategic Executive Board
+    # | 25 February 2022", "| Scrutiny Board | 18 February 2022 (via email)". Each label is a row
+    # header over its rows; "Tel" and each body head the cell beside them.
+    rows = front_sheet_rows((site / "reports/wolverhampton-yot-inspection-outcome/index.html").read_text())
+    assert rows[0] == ["th scope=row: Report title", "td colspan=2: Youth Offending Team Inspection Outcome"]
+    assert rows[-6:] == [
+        ["th scope=row rowspan=3: Accountable employee", "td: Rachel King", "td: Head of Service"],
+        ["th scope=row: Tel", "td: 07854943254"],
+        ["th scope=row: Email", "td: Rachel.king@wolverhampton.gov.uk"],
+        ["th scope=row rowspan=3: Report to be/has been considered by", "th scope=row: Directorate Leadership Team",
+         "td: 24 February 2022"],
+        ["th scope=row: Strategic Executive Board", "td: 25 February 2022"],
+        ["th scope=row: Scrutiny Board", "td: 18 February 2022 (via email)"]]
+
+
 def test_two_builds_of_the_same_content_are_byte_identical(tmp_path):
     root = copy_site(tmp_path)
     build(root, output=tmp_path / "one", search=True)
