@@ -178,3 +178,45 @@ def assert_no_axe_violations(tab: Any, where: str) -> None:
     """The accessibility gate: zero axe-core violations of WCAG 2.0/2.1/2.2 A and AA."""
     violations = axe_violations(tab)
     assert not violations, describe_violations(where, violations)
+
+
+# -- the accessibility tree ---------------------------------------------------------------------
+
+_TABLE_PARTS = {"row", "columnheader", "rowheader", "cell"}
+
+
+def accessible_tables(tab: Any) -> dict[str, list[list[str]]]:
+    """Each table in Chromium's accessibility tree (what a screen reader is given), by its
+    accessible name: its rows, each the accessible names of its cells and header cells in order."""
+    session = tab.context.new_cdp_session(tab)
+    try:
+        nodes = session.send("Accessibility.getFullAXTree")["nodes"]
+    finally:
+        session.detach()
+    by_id = {node["nodeId"]: node for node in nodes}
+
+    def role(node: dict) -> str:
+        return "" if node.get("ignored") else node.get("role", {}).get("value", "")
+
+    def name(node: dict) -> str:
+        return " ".join(str(node.get("name", {}).get("value", "")).split())
+
+    def below(node: dict, wanted: set[str]) -> list[dict]:
+        """The nearest descendants with a wanted role (through generic and ignored nodes)."""
+        found = []
+        for child_id in node.get("childIds", []):
+            child = by_id.get(child_id)
+            if child is not None:
+                found.extend([child] if role(child) in wanted else below(child, wanted))
+        return found
+
+    return {name(table): [[name(cell) for cell in below(row, _TABLE_PARTS - {"row"})]
+                          for row in below(table, {"row"})]
+            for table in nodes if role(table) == "table"}
+
+
+def cells_as_announced(rows: list[list[str]]) -> list[dict[str, str]]:
+    """Each body row as a screen reader reads its cells: the column header's name with each
+    cell's (for tables whose first row is the only header row and no cell spans columns)."""
+    headers, *body = rows
+    return [dict(zip(headers, row)) for row in body]

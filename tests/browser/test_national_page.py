@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_kit import DESKTOP, PHONE, assert_no_axe_violations, open_page
+from browser_kit import DESKTOP, PHONE, accessible_tables, assert_no_axe_violations, cells_as_announced, open_page
 from playwright.sync_api import expect
 
 
@@ -68,3 +68,13 @@ def test_search_finds_an_imported_area(page, nginx_site, national_site):
     # Pagefind shows each result as a placeholder first and fills it in when its fragment
     # has loaded: wait for the words, not for the element.
     expect(page.locator(".pagefind-ui__result").first).to_contain_text("Suffolk")
+
+
+def test_the_standards_grid_at_national_scale_names_each_standard_to_a_screen_reader(page, nginx_site, national_site):
+    # Kirklees's 2018 inspection rated Joint working (3.4 in 2018) Inadequate: the table's row 81
+    open_page(page, nginx_site.url(national_site + "standards/index.html"))
+    rows = accessible_tables(page)["HMIP youth inspection framework (2018 to 2021): the published rating of each "
+                                   "standard at each service's latest inspection"]
+    assert rows[0][1] == "1.1 Governance and leadership" and rows[0][-1] == "3.4 Joint working"
+    kirklees = next(row for row in cells_as_announced(rows) if row["Service"].startswith("Kirklees"))
+    assert kirklees["3.4 Joint working"] == "Inadequate"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from browser_kit import PAGE_TYPES, open_page
+from browser_kit import PAGE_TYPES, accessible_tables, cells_as_announced, open_page
 
 # Headings as the accessibility tree sees them: <h1>-<h6> and role=heading, not hidden.
 _HEADINGS = """() => Array.from(document.querySelectorAll("h1, h2, h3, h4, h5, h6, [role=heading]"))
@@ -93,6 +93,31 @@ def test_heading_and_table_rules_catch_faults():
     assert table_problems({**good, "headers": [{"scope": None, "inHead": False, "text": "H", "firstOfGroup": True}]})
     assert table_problems({**good, "headers": [{"scope": "rowgroup", "inHead": False, "text": "H",
                                                 "firstOfGroup": False}]})
+
+
+# The standards of each framework, as its file (HMIP's framework documents) numbers and names them.
+_STANDARDS_2018 = ["1.1 Governance and leadership", "1.2 Staff", "1.3 Partnerships and services",
+                   "1.4 Information and facilities", "2.1 Assessment", "2.2 Planning", "2.3 Implementation and delivery",
+                   "2.4 Reviewing", "3.1 Assessment", "3.2 Planning", "3.3 Implementation and delivery"]
+_MATRIX = ": the published rating of each standard at each service's latest inspection"
+
+
+def test_a_standards_column_is_announced_by_the_standards_number_and_name(page, nginx_site):
+    """A screen reader reads a cell with its column header's name, and never an <abbr>'s title:
+    a header of '3.1' alone made each cell '3.1, Good', and 2.1 and 3.1 are both Assessment."""
+    open_page(page, nginx_site.url("standards/index.html"))
+    tables = accessible_tables(page)
+    assert tables["HMIP youth inspection framework (2018 to 2021)" + _MATRIX][0] == [
+        "Service", *_STANDARDS_2018, "3.4 Joint working"]
+    rows_2021 = tables["HMIP youth inspection framework (2021 to 2024)" + _MATRIX]
+    assert rows_2021[0] == ["Service", *_STANDARDS_2018, "3.4 Out-of-court disposal policy and provision"]
+    # Wolverhampton's 2021 inspection (content/inspections/wolverhampton-2021.yaml, from its cabinet report)
+    wolverhampton = next(row for row in cells_as_announced(rows_2021) if row["Service"].startswith("Wolverhampton"))
+    assert wolverhampton["2.2 Planning"] == "Requires improvement"
+    assert wolverhampton["3.4 Out-of-court disposal policy and provision"] == "Good"
+    # The 2025 framework numbers only its victims' standard; the others are shown by name.
+    assert tables["HMIP youth justice inspection framework (from 2025)" + _MATRIX][0] == [
+        "Service", "Assessing", "Planning", "Delivery", "V1 Work with victims"]
 
 
 # -- without JavaScript -------------------------------------------------------------------------
