@@ -198,6 +198,7 @@ def check_tables_have_headers(pdf: pikepdf.Pdf) -> list[str]:
                     if bytes(ref) not in ids:
                         problems.append(f"table {number}: /Headers names {bytes(ref)!r}, which is not in the /IDTree")
                         break
+        problems += row_group_problems(number, table)
     if has_ids and not ids:
         problems.append("header cells have /ID but the structure tree root has no /IDTree")
     for elem in elements(pdf):
@@ -205,6 +206,47 @@ def check_tables_have_headers(pdf: pikepdf.Pdf) -> list[str]:
         if listed is not None and listed.objgen != elem.objgen:
             problems.append(f"the /IDTree entry {bytes(elem.ID)!r} is a copy, not the element in the tree")
     return sorted(set(problems), key=problems.index)
+
+
+def _span(cell: Dictionary) -> int:
+    return next((int(a.ColSpan) for a in attributes(cell) if "/ColSpan" in a), 1)
+
+
+def row_group_problems(number: int, table: Dictionary) -> list[str]:
+    """A body row of one TH spanning every column heads the rows below it in its row group
+    (HTML's scope="rowgroup"). PDF has no row-group scope: it is a /Row header (PDF/UA 7.5),
+    and each data cell of its group, to the next such row, names it in /Headers, and no other."""
+    bodies = [k for k in kids(table) if is_elem(k) and tag(k) == "/TBody"]
+    rows = [r for part in kids(table) if is_elem(part) for r in ([part] if tag(part) == "/TR" else kids(part))
+            if is_elem(r) and tag(r) == "/TR"]
+    width = max((sum(_span(c) for c in kids(r) if is_elem(c) and tag(c) in ("/TH", "/TD")) for r in rows), default=0)
+    heads: list[tuple[Dictionary, list[Dictionary]]] = []        # each group header, with its data cells
+    problems = []
+    for body in bodies:
+        for n, row in enumerate(r for r in kids(body) if is_elem(r) and tag(r) == "/TR"):
+            cells = [c for c in kids(row) if is_elem(c) and tag(c) in ("/TH", "/TD")]
+            if width > 1 and len(cells) == 1 and tag(cells[0]) == "/TH" and _span(cells[0]) == width:
+                heads.append((cells[0], []))
+                if n:
+                    problems.append(f"table {number}: row-group header {cells[0].get('/ID', '?')} does not open "
+                                    "its TBody (HTML: its tbody), so the rows above it are in its group")
+            elif heads and heads[-1][0] is not None:
+                heads[-1][1].extend(c for c in cells if tag(c) == "/TD")
+        heads.append((None, []))                 # a row group ends with its TBody
+    group_ids = {bytes(h.ID) for h, _cells in heads if h is not None and "/ID" in h}
+    for head, cells in heads:
+        if head is None:
+            continue
+        name = str(head.get("/ID", "?"))
+        if not any(a.get("/Scope") == Name.Row for a in attributes(head)):
+            problems.append(f"table {number}: row-group header {name} is not /Scope /Row")
+        for cell in cells:
+            listed = {bytes(h) for a in attributes(cell) for h in a.get("/Headers", [])}
+            if "/ID" not in head or listed & group_ids != {bytes(head.ID)}:
+                problems.append(f"table {number}: a data cell under row-group header {name} does not name "
+                                f"it alone of the group headers in /Headers")
+                break
+    return problems
 
 
 def check_tables_not_split(pdf: pikepdf.Pdf) -> list[str]:

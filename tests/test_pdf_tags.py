@@ -15,8 +15,9 @@ import pytest
 from pikepdf import Dictionary, Name, String
 
 from generator.render.pdf_tags import fix_pdf
-from test_pdf_accessibility import (check_content_tagged_or_artifact, check_language, check_tables_have_headers,
-                                    check_tables_not_split, check_title, elements, tag)
+from test_pdf_accessibility import (attributes, check_content_tagged_or_artifact, check_language,
+                                    check_tables_have_headers, check_tables_not_split, check_title, elements,
+                                    row_group_problems, tag)
 
 pytestmark = pytest.mark.pdf
 
@@ -148,6 +149,96 @@ def test_a_row_header_over_several_rows_heads_the_cells_of_each(tmp_path):
     assert text(fixed, tmp_path) == text(data, tmp_path)
     with open_pdf(fixed) as pdf:
         assert check_tables_have_headers(pdf) == []
+
+
+# A ratings table as papers draw it: a domain heads its own row group, across the table.
+RATINGS = ("<table><caption>Ratings by standard</caption><thead><tr><th scope='col'>Standard</th>"
+           "<th scope='col'>Published</th><th scope='col'>Computed</th></tr></thead>"
+           "<tbody><tr><th scope='row'>Overall</th><td>Good</td><td>Good</td></tr></tbody>"
+           "<tbody><tr><th scope='rowgroup' colspan='3'>1. Organisational delivery</th></tr>{first}</tbody>"
+           "<tbody><tr><th scope='rowgroup' colspan='3'>2. Court disposals</th></tr>{second}</tbody></table>")
+
+
+def _row_group_headers(pdf: pikepdf.Pdf) -> dict[str, Dictionary]:
+    """The TH cells spanning a row, by the domain they name (their text is the only tell)."""
+    found = [e for e in elements(pdf) if tag(e) == "/TH" and any("/ColSpan" in a for a in attributes(e))]
+    return {("delivery", "disposals")[n]: e for n, e in enumerate(found)}
+
+
+def _data_cells_by_group(pdf: pikepdf.Pdf) -> dict[str, list[set[bytes]]]:
+    """Each body row group's data cells' /Headers, by the domain heading the group."""
+    (table,) = [e for e in elements(pdf) if tag(e) == "/Table"]
+    bodies = [k for k in table.K if tag(k) == "/TBody"]
+    return {group: [{bytes(h) for h in cell.A.Headers} for row in body.K for cell in row.K if tag(cell) == "/TD"]
+            for group, body in zip(("overall", "delivery", "disposals"), bodies)}
+
+
+def test_a_row_group_header_is_a_row_header_that_the_cells_of_its_group_name():
+    """`<th scope="rowgroup">` (a ratings table's domain row): WeasyPrint 70 makes it a column
+    header over the first column, where no data cell is, so no cell names its domain. PDF has
+    no row-group scope: PDF/UA wants a /Row header that its group's data cells name in /Headers."""
+    before = render(RATINGS.format(first=rows(2, 3), second=rows(1, 3)))
+    with open_pdf(before) as pdf:
+        heads = _row_group_headers(pdf)
+        named = {h for cells in _data_cells_by_group(pdf).values() for headers in cells for h in headers}
+        assert not named & {bytes(h.ID) for h in heads.values()}          # the fault
+    fixed = fix_pdf(before, "Ratings", "en-GB")
+    with open_pdf(fixed) as pdf:
+        heads = _row_group_headers(pdf)
+        assert {str(a.Scope) for h in heads.values() for a in attributes(h)} == {"/Row"}
+        delivery, disposals = bytes(heads["delivery"].ID), bytes(heads["disposals"].ID)
+        groups = _data_cells_by_group(pdf)
+        assert [len(groups[g]) for g in ("overall", "delivery", "disposals")] == [2, 4, 2]
+        assert all(delivery in h and disposals not in h for h in groups["delivery"])
+        assert all(disposals in h and delivery not in h for h in groups["disposals"])
+        assert all(not {delivery, disposals} & h for h in groups["overall"])
+        (column_head,) = [e for e in elements(pdf) if tag(e) == "/THead"]
+        assert {str(a.Scope) for row in column_head.K for th in row.K for a in attributes(th)} == {"/Column"}
+        assert check_tables_have_headers(pdf) == []
+    with open_pdf(fix_pdf(fixed, "Ratings", "en-GB")) as pdf:            # as a pack repairs it again
+        assert _data_cells_by_group(pdf) == groups
+
+
+def test_a_row_group_crossing_a_page_is_named_by_all_its_cells_after_the_table_is_joined():
+    before = render(RATINGS.format(first=rows(2, 3), second=rows(70, 3)))
+    with open_pdf(before) as pdf:
+        pages = len(pdf.pages)
+    assert pages >= 3
+    fixed = fix_pdf(before, "Ratings", "en-GB")
+    assert count(fixed, "/Table") == 1 and count(fixed, "/THead") == 1
+    with open_pdf(fixed) as pdf:
+        disposals = bytes(_row_group_headers(pdf)["disposals"].ID)
+        cells = _data_cells_by_group(pdf)["disposals"]
+        assert len(cells) == 140 and all(disposals in h for h in cells)
+        assert check_tables_not_split(pdf) == [] and check_tables_have_headers(pdf) == []
+        assert check_content_tagged_or_artifact(pdf) == []
+    for page in range(1, pages):
+        assert artifacts_on(fixed, page) >= artifacts_on(before, page) + 3       # the repeated header row
+
+
+def test_a_table_broken_between_row_groups_keeps_them_apart():
+    """The rows after a page break continue the last row group, unless they open a new one."""
+    second = "<tbody><tr><th scope='rowgroup' colspan='3'>2."
+    body = RATINGS.format(first=rows(2, 3), second=rows(3, 3)).replace(second, second.replace(
+        "<tbody>", "<tbody style='break-before: page'>"))
+    before = render(body)
+    assert count(before, "/Table") == 2
+    fixed = fix_pdf(before, "Ratings", "en-GB")
+    with open_pdf(fixed) as pdf:
+        (table,) = [e for e in elements(pdf) if tag(e) == "/Table"]
+        assert [len(list(k.K)) for k in table.K if tag(k) == "/TBody"] == [1, 3, 4]
+        assert check_tables_not_split(pdf) == [] and check_tables_have_headers(pdf) == []
+
+
+def test_the_row_group_check_catches_a_domain_left_out():
+    with open_pdf(render(RATINGS.format(first=rows(2, 3), second=rows(1, 3)))) as pdf:
+        (table,) = [e for e in elements(pdf) if tag(e) == "/Table"]
+        assert row_group_problems(1, table)
+    one_body = RATINGS.format(first=rows(2, 3), second=rows(1, 3)).replace("</tbody><tbody>", "")
+    with open_pdf(fix_pdf(render(one_body), "Ratings", "en-GB")) as pdf:
+        (table,) = [e for e in elements(pdf) if tag(e) == "/Table"]
+        assert [p.split(" does not")[1] for p in row_group_problems(1, table)] == [
+            " open its TBody (HTML: its tbody), so the rows above it are in its group"] * 2
 
 
 def test_fix_changes_neither_the_words_nor_the_pixels(long_table, tmp_path):

@@ -22,7 +22,9 @@ What it repairs (docs/pdf-accessibility.md has the evidence for each fault):
 3. **No /IDTree.** Header cells carry /ID (for /Headers) but the structure tree root has
    no /IDTree, which ISO 32000-1 requires when elements have IDs.
 4. **No /Scope on header cells** (Kozea/WeasyPrint#2508): /Column for header rows, /Row
-   for row headers, as assistive technology and checkers expect.
+   for row headers, as assistive technology and checkers expect. A row-group header (HTML
+   `scope="rowgroup"`), which WeasyPrint puts over the first column, becomes a /Row header
+   named in the /Headers of its group's data cells.
 5. **A row header over several rows heads only its first** (`rowspan`): WeasyPrint lists a
    header in the /Headers of the cells of the row it starts in, so the cells of the rows below
    ("Tel", the number) lose it; those cells are given it.
@@ -406,7 +408,7 @@ class _Tree:
 
         bodies_a, bodies_b = parts(a, "/TBody"), parts(b, "/TBody")
         rest_b = [k for k in b.kids if not (type(k) is _Elem and k.tag in ("/THead", "/TBody", "/TFoot"))]
-        if bodies_a and bodies_b:
+        if bodies_a and bodies_b and not _starts_row_group(bodies_b[0], b):
             # the page break fell inside the last row group: its rows continue it
             self._move_kids(bodies_b[0], bodies_a[-1], bodies_b[0].kids)
             bodies_b = bodies_b[1:]
@@ -548,16 +550,22 @@ class _Tree:
     # -- 3 and 4. /IDTree and header scopes --------------------------------------------------------
 
     def _header_scopes(self) -> None:
+        """/Column for header rows, /Row otherwise; then each table's row-group headers named
+        in the /Headers of their groups' data cells."""
+        tables = [e for e in self._in_order if e.tag == "/Table"]
+        group_rows = {id(row) for table in tables for row in _row_group_header_rows(table)}
         for row in (e for e in self._in_order if e.tag == "/TR"):
             cells = row.elements()
             in_head = row.parent is not None and row.parent.tag == "/THead"
-            all_headers = bool(cells) and all(c.tag == "/TH" for c in cells)
+            all_headers = bool(cells) and all(c.tag == "/TH" for c in cells) and id(row) not in group_rows
             for cell in cells:
                 if cell.tag != "/TH":
                     continue
                 attrs = _table_attributes(cell.obj)
                 if "/Scope" not in attrs:
                     attrs.Scope = Name.Column if in_head or all_headers else Name.Row
+        for table in tables:
+            _name_row_group_headers(table)
 
     def _spanned_row_headers(self) -> None:
         """A row header's ID in the /Headers of the data cells of every row it spans, before
@@ -636,6 +644,73 @@ class _Tree:
                     headers = attrs.get("/Headers")
                     if isinstance(headers, Array):
                         attrs.Headers = Array([renamed.get(bytes(h), h) for h in headers])
+
+
+def _name_row_group_headers(table: _Elem) -> None:
+    """Each data cell below a row-group header, down to the next one or the end of its row
+    group, names that header first in its /Headers, and no other group's header."""
+    bodies = [k for k in table.elements() if k.tag == "/TBody"]
+    width = _column_count(table)
+    groups: list[tuple[_Elem, object]] = []        # (row, its group header's ID or None)
+    group_ids: set[bytes] = set()
+    for body in bodies:
+        current = None
+        for row in (r for r in body.elements() if r.tag == "/TR"):
+            header = _row_group_header(row, width)
+            if header is not None:
+                scope = _table_attributes(header.obj).get("/Scope")
+                current = header.obj.get("/ID") if scope == Name.Row else None
+                if current is not None:
+                    group_ids.add(bytes(current))
+            else:
+                groups.append((row, current))
+    if not group_ids:
+        return
+    for row, header_id in groups:
+        for cell in (c for c in row.elements() if c.tag == "/TD"):
+            attrs = _table_attributes(cell.obj)
+            listed = list(attrs.get("/Headers", Array()))
+            named = [h for h in listed if bytes(h) not in group_ids]
+            if header_id is not None:
+                named.insert(0, header_id)
+            if [bytes(h) for h in named] != [bytes(h) for h in listed]:
+                attrs.Headers = Array(named)
+
+
+def _row_group_header(row: _Elem, width: int) -> _Elem | None:
+    """A body row's one cell when it is a TH spanning every column (`width`) of its table: HTML's
+    `<th scope="rowgroup" colspan=...>` (a domain of a ratings table), which WeasyPrint tags
+    as a column header over the first column. PDF has no row-group scope, so it is a row
+    header, and the data cells of its group name it (PDF/UA 7.5; ISO 32000-1 14.8.5.7)."""
+    cells = row.elements()
+    if len(cells) != 1 or cells[0].tag != "/TH":
+        return None
+    return cells[0] if width > 1 and _column_span(cells[0]) == width else None
+
+
+def _row_group_header_rows(table: _Elem) -> Iterator[_Elem]:
+    width = _column_count(table)
+    for body in (k for k in table.elements() if k.tag == "/TBody"):
+        yield from (row for row in body.elements() if row.tag == "/TR" and _row_group_header(row, width))
+
+
+def _starts_row_group(body: _Elem, table: _Elem) -> bool:
+    rows = [row for row in body.elements() if row.tag == "/TR"]
+    return bool(rows) and _row_group_header(rows[0], _column_count(table)) is not None
+
+
+def _column_span(cell: _Elem) -> int:
+    for attrs in _attributes(cell.obj):
+        if "/ColSpan" in attrs:
+            return int(attrs.ColSpan)
+    return 1
+
+
+def _column_count(table: _Elem) -> int:
+    """The table's width in columns: its widest row, counting spans."""
+    rows = [row for part in table.elements() for row in ([part] if part.tag == "/TR" else part.elements())
+            if row.tag == "/TR"]
+    return max((sum(_column_span(c) for c in row.elements() if c.tag in ("/TH", "/TD")) for row in rows), default=0)
 
 
 # -- a page's marked content ----------------------------------------------------------------------
