@@ -109,3 +109,38 @@ find "{cache}" -type f ! -name filler
     done = subprocess.run([shutil.which("unshare"), "--map-root-user", "--mount", "bash", "-c", script],
                           capture_output=True, text=True, timeout=300)
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+
+
+def test_prune_removes_what_a_layout_left_when_the_disk_filled(tmp_path):
+    """Room for a layout's page count but not for its PDF: the .pages file stayed for good, as
+    prune looked only at PDFs. Prune removes it, and any temporary file, once no build could
+    still be writing them; a finished layout, and a write that may be in progress, stay."""
+    cache = tmp_path / "documents"
+    cache.mkdir()
+    code = ("import sys; from pathlib import Path; from generator.render.pdf import Rendered; "
+            "from generator.speed.pdf_cache import DocumentCache; "
+            f"cache = DocumentCache(Path({str(cache)!r}), 'environment'); "
+            "cache.prune() if sys.argv[1:] == ['prune'] else "
+            "cache.put(Rendered(sys.argv[1], b'%PDF-' * 20000, 3))")
+    script = f"""set -u
+mount -t tmpfs -o size=256k tmpfs "{cache}"
+"{sys.executable}" -c "{code}" finished || exit 93
+dd if=/dev/zero of="{cache}/filler" bs=4k 2>/dev/null
+truncate -s -8k "{cache}/filler"
+"{sys.executable}" -c "{code}" failed || exit 94
+rm "{cache}/filler"
+find "{cache}" -type f -name '*.pages' > "{tmp_path}/before.txt"
+touch "$(find "{cache}" -type d -mindepth 1 | head -1)/stale.pdf.1.tmp" "$(find "{cache}" -type d -mindepth 1 | head -1)/fresh.pdf.2.tmp"
+find "{cache}" -type f \\( -name '*.pages' -o -name 'stale*' \\) -exec touch -d '2 hours ago' {{}} +
+touch -d '1 minute ago' "{cache}"/*/fresh.pdf.2.tmp
+"{sys.executable}" -c "{code}" prune || exit 95
+find "{cache}" -type f -printf '%f\\n' | sort
+"""
+    done = subprocess.run([shutil.which("unshare"), "--map-root-user", "--mount", "bash", "-c", script],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert len((tmp_path / "before.txt").read_text().split()) == 2      # the failed put left its .pages
+    left = done.stdout.split()
+    assert len(left) == 3, left                   # the finished layout's two files, and the fresh write
+    assert "fresh.pdf.2.tmp" in left
+    assert {Path(name).suffix for name in left} == {".pdf", ".pages", ".tmp"}

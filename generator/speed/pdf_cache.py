@@ -28,6 +28,7 @@ if TYPE_CHECKING:                       # generator.render.pdf imports WeasyPrin
     from generator.render.pdf import Rendered
 
 MAX_AGE_DAYS = 30
+STALE_WRITE_SECONDS = 3600             # no put() takes this long between its two files
 
 
 def layout_digest(attachment_digests: Iterable[str]) -> str:
@@ -77,7 +78,8 @@ class DocumentCache:
                 pass
 
     def prune(self, max_age_days: int = MAX_AGE_DAYS) -> None:
-        limit = time.time() - max_age_days * 86400
+        now = time.time()
+        limit = now - max_age_days * 86400
         for path in self.folder.glob("*/*.pdf"):
             try:
                 if path.stat().st_mtime < limit:
@@ -85,3 +87,17 @@ class DocumentCache:
                     path.with_suffix(".pages").unlink(missing_ok=True)
             except OSError:
                 pass
+        # A put() that failed before its .pdf (a full disk, a killed build) left these for good;
+        # a recent one may be a put() still writing, so only old ones go.
+        for path in unfinished_writes(self.folder):
+            try:
+                if path.stat().st_mtime < now - STALE_WRITE_SECONDS:
+                    path.unlink()
+            except OSError:
+                pass
+
+
+def unfinished_writes(folder: Path) -> list[Path]:
+    """Page counts without their layout, and temporary files, in the cache's folder."""
+    orphans = [path for path in folder.glob("*/*.pages") if not path.with_suffix(".pdf").exists()]
+    return orphans + list(folder.glob("*/*.tmp"))
