@@ -263,6 +263,20 @@ def test_a_release_is_readable_by_the_web_server_under_a_private_umask(tmp_path,
     assert (dest / "current" / "index.html").stat().st_mode & 0o004
 
 
+def test_folders_an_earlier_run_left_private_are_made_readable(tmp_path, site, scrutiny):
+    # An earlier version made DEST and releases/ 0700 under umask 077; the next run, whatever
+    # its umask, leaves them readable (deploy/README.md: tools/publish sets the modes itself).
+    dest = tmp_path / "www"
+    (dest / "releases").mkdir(parents=True)
+    tmp_path.chmod(0o711)                           # DEST's parent is not publish's to change
+    dest.chmod(0o700)
+    (dest / "releases").chmod(0o700)
+    assert publish(site, dest, scrutiny, umask=0o077).returncode == 0
+    for folder in (dest, dest / "releases", (dest / "current").resolve()):
+        assert folder.stat().st_mode & 0o777 == 0o755, f"{folder} is {oct(folder.stat().st_mode)}"
+    assert tmp_path.stat().st_mode & 0o777 == 0o711
+
+
 def test_two_publishes_never_overlap(tmp_path, site, scrutiny):
     dest = tmp_path / "www"
     assert publish(site, dest, scrutiny).returncode == 0
