@@ -194,7 +194,7 @@ def test_serve_rebuilds_on_change_shows_errors_in_the_page_and_recovers(served):
 
 def test_a_new_record_appears_without_restarting(served):
     root, server = served({})
-    assert "Not found" in get(server.url + "inspections/dudley-2019/")
+    assert "Page not found" in get(server.url + "inspections/dudley-2019/")
     (root / "content/inspections").mkdir()          # a new folder inside content/ is watched too
     (root / "content/inspections/dudley-2019.yaml").write_text(INSPECTION, encoding="utf-8")
     wait_for("the new page", lambda: "Maria Jerram" in get(server.url + "inspections/dudley-2019/"))
@@ -240,7 +240,7 @@ def test_a_plain_serve_beside_a_drafts_serve_never_shows_the_drafts(tmp_path, ma
         try:
             assert "Maria Jerram" in get(drafts.url + "inspections/torbay-2021/")
             page = get(public.url + "inspections/torbay-2021/")
-            assert "Maria Jerram" not in page and "Not found" in page
+            assert "Maria Jerram" not in page and "Page not found" in page
             assert "torbay-2021" not in get(public.url + "inspections/")
         finally:
             assert drafts.stop() == 0
@@ -344,6 +344,32 @@ def test_a_request_for_another_host_name_is_refused(tmp_path, make_site):
             except urllib.error.HTTPError as error:
                 status, body = error.code, error.read().decode()
             assert (status == 200 and "draft" in body) == allowed, (host, status)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+
+def test_a_missing_page_is_the_sites_own_not_found_page_with_its_links_from_the_root(tmp_path, make_site, run_cli):
+    """The built 404.html (made for nginx, its links written in by a server-side include) is
+    what serve answers for a missing address, at any depth, and for /404.html itself: status
+    404, its links from serve's root '/', no directive left for a browser to show as text."""
+    root = make_site(tmp_path)
+    built = run_cli("build", "-q", "--no-pdf", "--no-search", "-o", str(root / "output/site"), root=root)
+    assert built.exit_code == 0, built.output
+    server = make_server(root / "output/site", State(built=True), 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        port = server.server_address[1]
+        for path in ("inspections/gone/for/good.html", "gone/", "404.html"):
+            with pytest.raises(urllib.error.HTTPError) as answer:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/{path}", timeout=5)
+            page = answer.value.read().decode("utf-8")
+            assert answer.value.code == 404, path
+            assert "<h1>Page not found</h1>" in page, path
+            assert 'href="/index.html"' in page and 'href="/search/index.html"' in page, path
+            assert "<!--#" not in page and "scrutiny_root" not in page, path
     finally:
         server.shutdown()
         server.server_close()

@@ -41,7 +41,9 @@ from typing import Callable
 from generator.authoring import AuthoringError
 from generator.build import BuildOptions, build_site
 from generator.clock import LONDON, now_in_london
+from generator.plan.outputs import NOT_FOUND
 from generator.problems import OutputError, Problem, Severity
+from generator.render.html import SERVED_ROOT
 from generator.speed.collector import collect_while_idle
 from generator.speed.memo import BuildMemo
 
@@ -164,6 +166,8 @@ class Handler(SimpleHTTPRequestHandler):
             return self.send_page(HTTPStatus.SERVICE_UNAVAILABLE, fallback_page(
                 "Not built yet", "The site has not been built since scrutiny serve started."), head)
         local = Path(self.translate_path(self.path))
+        if local == Path(self.directory) / NOT_FOUND:
+            return self.send_not_found(url.path, head)
         if local.is_dir():
             if not url.path.endswith("/"):
                 return super().do_HEAD() if head else super().do_GET()     # redirects to the slash
@@ -174,9 +178,18 @@ class Handler(SimpleHTTPRequestHandler):
         if not local.exists() and papers is not None and papers.has(url.path):
             return self.send_paper(papers, url.path, head)
         if not local.exists():
-            return self.send_page(HTTPStatus.NOT_FOUND, fallback_page(
-                "Not found", f"There is no page at {url.path} (yet)."), head)
+            return self.send_not_found(url.path, head)
         return super().do_HEAD() if head else super().do_GET()
+
+    def send_not_found(self, path: str, head: bool) -> None:
+        """The site's own not-found page, as nginx serves it: its links from the root, which
+        here is '/'; a page of serve's own if the build made none."""
+        built = Path(self.directory) / NOT_FOUND
+        try:
+            page = built.read_bytes().replace(str(SERVED_ROOT).encode(), b"/")
+        except OSError:
+            page = fallback_page("Page not found", f"There is no page at {path} (yet).")
+        self.send_page(HTTPStatus.NOT_FOUND, page, head)
 
     def send_paper(self, papers: "Papers", path: str, head: bool) -> None:
         try:
