@@ -827,3 +827,28 @@ def test_o_naming_an_earlier_pdf_replaces_it(tmp_path, make_site):
     result = scrutiny("paper", "report", "r", "-o", str(target), "--as-of", AS_OF, root=root)
     assert result.exit_code == 0, result.output
     assert target.read_bytes().startswith(b"%PDF-") and b"an earlier paper" not in target.read_bytes()
+
+
+def test_a_papers_title_writes_its_day_in_the_councils_style_and_the_sites_page_title_keeps_it_plain(
+        tmp_path, make_site):
+    """The title a viewer shows (DisplayDocTitle) is printed with the paper, so a council that
+    writes ordinals has them there too (docs/papers.md: on every day a paper prints); the
+    site's pages stay plain."""
+    root = make_site(tmp_path, {
+        "councils/torbay.yaml": "name: Torbay Council\nnation: england\ndate_style: ordinal\n",
+        "inspections/i.yaml": "service: torbay-yot\nframework: hmip-youth-2018\npublished: 2024-01-01\n"
+                              "overall: {rating: Good}\n",
+        "meetings/m.yaml": ("council: torbay\ncommittee: Board\ndate: 2024-03-13\nitems:\n"
+                            "  - {number: 1, title: Findings, appendices: [{title: Findings, inspection: i}]}\n")})
+    findings, agenda = tmp_path / "i.pdf", tmp_path / "m.pdf"
+    for args, target in ((("paper", "inspection", "i"), findings), (("pack", "m"), agenda)):
+        result = scrutiny(*args, "-o", str(target), root=root)
+        assert result.exit_code == 0, result.output
+    with pikepdf.open(findings) as pdf:
+        assert str(pdf.docinfo.Title) == "Torbay Youth Offending Team: inspection findings (1st January 2024)"
+    with pikepdf.open(agenda) as pdf:
+        assert str(pdf.docinfo.Title) == "Board, 13th March 2024: agenda pack"
+    result = scrutiny("build", "-q", "--no-pdf", "--no-search", root=root)
+    assert result.exit_code == 0, result.output
+    page = (root / "output/site/meetings/m/index.html").read_text(encoding="utf-8")
+    assert "<title>Board, 13 March 2024" in page and "13th" not in page

@@ -38,7 +38,7 @@ from generator.plan.outputs import Output, Plan
 from generator.load.files import THEME, Template, cache_folder
 from generator.model.council import DateStyle
 from generator.render import pack, pages, paper_worker
-from generator.render.html import make_environment
+from generator.render.html import format_date, make_environment
 from generator.render.paper_fonts import FONT_FAMILY, PaperError, check_fonts
 from generator.render.report_body import number_tables
 from generator.speed.parallel import default_jobs
@@ -152,10 +152,18 @@ def without_local_links(html: str) -> str:
     return _LINK.sub(lambda m: _LOCAL_HREF.sub("", m.group(0)), html)
 
 
-def findings_title(service_name: str, view: InspectionView) -> str:
-    """A findings paper's title: "(not recorded)" alone would read as if the findings were."""
-    when = view.date_label if view.inspection.published is not None else "publication date not recorded"
+def findings_title(service_name: str, view: InspectionView, style: DateStyle = DateStyle.PLAIN) -> str:
+    """A findings paper's title: "(not recorded)" alone would read as if the findings were.
+    Its day is in the council's style, as a viewer shows the title (DisplayDocTitle)."""
+    published = view.inspection.published
+    when = format_date(published, style) if published is not None else "publication date not recorded"
     return f"{service_name}: inspection findings ({when})"
+
+
+def meeting_title(meeting: MeetingView, style: DateStyle = DateStyle.PLAIN) -> str:
+    """"Cabinet, 16 March 2022" (the site's `MeetingView.title`), its day in the council's
+    style for the papers' titles, which a viewer shows (DisplayDocTitle)."""
+    return f"{meeting.meeting.committee}, {format_date(meeting.meeting.date, style)}"
 
 
 class PaperContext:
@@ -238,7 +246,7 @@ class PaperContext:
         data = pages.inspection(self.corpus, iid, as_at=day)
         council = data["council"]
         return self._doc(("inspection", iid, day), "inspection", f"the findings paper of {view.path}", view.path,
-                         findings_title(data["service"].name, view),
+                         findings_title(data["service"].name, view, council.date_style),
                          {**data, "house_colour": council.colour}, created if view.year is not None else None,
                          council.name)
 
@@ -277,7 +285,8 @@ class PaperContext:
         council = self.council_of(meeting.council_id, self.pack_day(meeting))
         letter = meeting.meeting.pack.value == "supplementary"
         kind = "letter" if letter else "front"
-        title = f"{meeting.title}: {'supplementary pack covering letter' if letter else 'agenda'}"
+        what = "supplementary pack covering letter" if letter else "agenda"
+        title = f"{meeting_title(meeting, council.date_style)}: {what}"
         fingerprint = tuple((r["number"], r["first"], r["last"], r["to_follow"]) for r in rows)
         return self._doc(("front", meeting.id, members, fingerprint), kind, f"the front sheet of {meeting.path}",
                          meeting.path, title,
@@ -471,7 +480,8 @@ def pack_recipe(ctx: PaperContext, meeting_id: str, wanted: dict[str, str], memb
                 done[front.key].pages, first_page, duplex) + [blank_piece] * lead
         for entry in entries:
             pieces += _pieces(entry, done, in_pack=True) + [blank_piece] * entry.blank_after
-        meta = pack.Metadata(f"{meeting.title}: {kind}", lang, council.name, created=created)
+        meta = pack.Metadata(f"{meeting_title(meeting, council.date_style)}: {kind}", lang, council.name,
+                             created=created)
         outputs.append((wanted["pack"], _assemble(ctx, meeting, pieces, meta, first_page)))
     for entry in entries:
         if entry.path and entry.path in wanted:
