@@ -120,6 +120,16 @@ def test_the_command_ends_with_its_last_line_said_into_a_pipe(tmp_path):
     assert again.returncode == 0 and b"(nothing changed since the last build)" in again.stdout
 
 
+
+def build_running(script: str, root: Path, site: Path) -> subprocess.CompletedProcess:
+    """`scrutiny build` of `root` into `site`, run by `script` (which stops it at some point)."""
+    return subprocess.run([sys.executable, "-c", script, "-C", str(root), "build", "--no-pdf", "--no-search", "-q",
+                           "--as-of", "2026-11-22", "-o", str(site)], capture_output=True, text=True, timeout=300)
+
+
+def files_naming(name: str, folder: Path) -> list[str]:
+    return [p.relative_to(folder).as_posix() for p in folder.rglob("*") if name in p.as_posix()]
+
 STOP_AFTER_THE_SWAP = """
 import os, signal, sys
 from generator.write import manifest
@@ -148,12 +158,10 @@ def test_a_build_terminated_just_after_its_swap_leaves_no_old_version_beside_the
     record = root / "content/inspections/sandwell-2018.yaml"
     record.write_text(record.read_text().replace("status: published", "status: draft", 1))
 
-    stopped = subprocess.run([sys.executable, "-c", STOP_AFTER_THE_SWAP, "-C", str(root), "build", "--no-pdf",
-                              "--no-search", "-q", "--as-of", "2026-11-22", "-o", str(site)],
-                             capture_output=True, text=True, timeout=300)
+    stopped = build_running(STOP_AFTER_THE_SWAP, root, site)
 
     assert stopped.returncode == -signal.SIGTERM, stopped.stderr
-    left = [p.relative_to(www).as_posix() for p in www.rglob("*") if "sandwell-2018" in p.as_posix()]
+    left = files_naming("sandwell-2018", www)
     assert left == [], f"the withdrawn record beside the site: {left[:5]}"
     assert (www / ".youth-justice.previous").is_dir() and (site / "index.html").is_file()
     assert run_build(root, "--no-search", "-o", str(site)).wait(timeout=300) == 0
@@ -184,14 +192,12 @@ def test_a_build_killed_in_its_trim_leaves_no_old_version_beside_the_site_after_
     record = root / "content/inspections/sandwell-2018.yaml"
     record.write_text(record.read_text().replace("status: published", "status: draft", 1))
 
-    killed = subprocess.run([sys.executable, "-c", KILLED_IN_THE_TRIM, "-C", str(root), "build", "--no-pdf",
-                             "--no-search", "-q", "--as-of", "2026-11-22", "-o", str(site)],
-                            capture_output=True, text=True, timeout=300)
+    killed = build_running(KILLED_IN_THE_TRIM, root, site)
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     assert not (site / "inspections/sandwell-2018").exists()
 
     assert run_build(root, "--no-search", "-o", str(site)).wait(timeout=300) == 0
-    left = [p.relative_to(www).as_posix() for p in www.rglob("*") if "sandwell-2018" in p.as_posix()]
+    left = files_naming("sandwell-2018", www)
     assert left == [], f"the withdrawn record beside the site: {left[:5]}"
 
 
@@ -222,13 +228,11 @@ def test_a_record_published_by_mistake_and_put_back_leaves_nothing_beside_the_si
     assert run_build(root, "--no-search", "-o", str(site)).wait(timeout=300) == 0
     record.write_text(published)
 
-    killed = subprocess.run([sys.executable, "-c", KILLED_BEFORE_THE_SWAP, "-C", str(root), "build", "--no-pdf",
-                             "--no-search", "-q", "--as-of", "2026-11-22", "-o", str(site)],
-                            capture_output=True, text=True, timeout=300)
+    killed = build_running(KILLED_BEFORE_THE_SWAP, root, site)
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     assert (www / ".youth-justice.previous/inspections/sandwell-2018/index.html").is_file()
 
     record.write_text(published.replace("status: published", "status: draft", 1))
     assert run_build(root, "--no-search", "-o", str(site)).wait(timeout=300) == 0
-    left = [p.relative_to(www).as_posix() for p in www.rglob("*") if "sandwell-2018" in p.as_posix()]
+    left = files_naming("sandwell-2018", www)
     assert left == [], f"the record set back to draft, beside the site: {left[:5]}"

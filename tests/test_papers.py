@@ -29,6 +29,42 @@ def scrutiny(*args: str, root: Path = REPO):
     return CliRunner().invoke(cli, ["-C", str(root), *args], obj={})
 
 
+def report_paper(root: Path, target: Path) -> Path:
+    """The paper of the report `r` of the site at `root`, as at AS_OF, made at `target`."""
+    result = scrutiny("paper", "report", "r", "-o", str(target), "--as-of", AS_OF, root=root)
+    assert result.exit_code == 0, result.output
+    return target
+
+
+def paper_of_a_report(tmp_path: Path, make_site, council: str, front_matter: str) -> Path:
+    """The paper of a report of a council of one's own (`council`: its settings), its front
+    matter beyond council, title and date given, with a one-paragraph body."""
+    root = make_site(tmp_path, {
+        "councils/w.yaml": "name: W Council\n" + council,
+        "reports/r.md": ("---\ncouncil: w\ntitle: Inspection outcome\ndate: 2024-01-10\n" + front_matter
+                         + "---\n## Purpose\n\nTo report the outcome.\n")})
+    return report_paper(root, tmp_path / "r.pdf")
+
+
+def action_plan_paper_html(tmp_path: Path, make_site, plan_text: str) -> str:
+    """The HTML of the paper of the action plan `plan_text` (of Torbay's 2021 inspection), as a
+    build on 2 August 2021 lays it out."""
+    import datetime as dt
+
+    from generator.build import check_site
+    from generator.model.types import LONDON
+    from generator.plan.outputs import plan_site
+    from generator.render.papers import PaperContext
+
+    root = make_site(tmp_path, {
+        "inspections/torbay-2021.yaml": "service: torbay-yot\nframework: hmip-youth-2018\npublished: 2021-03-03\n",
+        "action-plans/torbay-2021-plan.yaml": plan_text})
+    now = dt.datetime(2021, 8, 2, 12, tzinfo=LONDON)
+    checked = check_site(root, now.date())
+    return PaperContext(root, plan_site(checked.corpus, now), checked.files.templates).action_plan(
+        "torbay-2021-plan").job.html
+
+
 def page_texts(path: Path) -> list[str]:
     out = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True,
                          text=True).stdout
@@ -150,14 +186,9 @@ def test_wolverhampton_front_sheet_rows_are_headed_by_their_label_in_the_tagged_
 def test_any_front_sheet_gives_only_the_contact_rows_and_bodies_its_report_records(tmp_path, make_site):
     # A council's own front sheet: an employee without title or telephone is one cell beside the
     # label, then the "Email" row; one body that considered the report is one row.
-    root = make_site(tmp_path, {
-        "councils/w.yaml": "name: W Council\npaper_style: front_sheet\n",
-        "reports/r.md": ("---\ncouncil: w\ntitle: Inspection outcome\ndate: 2024-01-10\n"
-                         "accountable_employee: {name: Sam Patel, email: sam.patel@w.gov.uk}\n"
-                         "considered_by: [{body: Scrutiny Panel, date: 2023-12-05}]\n---\n## Purpose\n\nTo report.\n")})
-    target = tmp_path / "r.pdf"
-    result = scrutiny("paper", "report", "r", "-o", str(target), "--as-of", AS_OF, root=root)
-    assert result.exit_code == 0, result.output
+    target = paper_of_a_report(tmp_path, make_site, "paper_style: front_sheet\n",
+                               "accountable_employee: {name: Sam Patel, email: sam.patel@w.gov.uk}\n"
+                               "considered_by: [{body: Scrutiny Panel, date: 2023-12-05}]\n")
     lines = page_texts(target)[0].splitlines()
     for row in (r"Accountable employee\s{2,}Sam Patel$", r"^\s+Email\s{2,}sam\.patel@w\.gov\.uk$",
                 r"Report to be/has been\s{2,}Scrutiny Panel\s{2,}5 December 2023$"):
@@ -288,25 +319,14 @@ def test_dudley_recommendations_are_bullets_after_the_lead_in(papers):
 
 
 def test_a_councils_recommendation_list_of_bullets_lists_a_front_sheets_recommendations_so(tmp_path, make_site):
-    root = make_site(tmp_path, {
-        "councils/w.yaml": "name: W Council\npaper_style: front_sheet\nrecommendation_list: bullets\n",
-        "reports/r.md": ("---\ncouncil: w\ntitle: Inspection outcome\ndate: 2024-01-10\n"
-                         "recommendations:\n  for_decision: [Endorse the plan.]\n---\n## Purpose\n\nTo report.\n")})
-    target = tmp_path / "r.pdf"
-    result = scrutiny("paper", "report", "r", "-o", str(target), "--as-of", AS_OF, root=root)
-    assert result.exit_code == 0, result.output
+    target = paper_of_a_report(tmp_path, make_site, "paper_style: front_sheet\nrecommendation_list: bullets\n",
+                               "recommendations:\n  for_decision: [Endorse the plan.]\n")
     assert "The Committee is recommended to: • Endorse the plan." in flat(page_texts(target)[0])
 
 
 def test_a_noting_item_that_is_not_a_sentence_gets_a_lead_in_that_makes_it_one(tmp_path, make_site):
-    root = make_site(tmp_path, {
-        "councils/dudley.yaml": "name: Dudley Council\npaper_style: heading_block\n",
-        "reports/r.md": ("---\ncouncil: dudley\ntitle: Inspection outcome\ndate: 2024-01-10\n"
-                         "recommendations:\n  for_noting: [\"The 'Outstanding' rating of the service.\"]\n---\n"
-                         "## Purpose\n\nTo report the outcome.\n")})
-    target = tmp_path / "r.pdf"
-    result = scrutiny("paper", "report", "r", "-o", str(target), "--as-of", AS_OF, root=root)
-    assert result.exit_code == 0, result.output
+    target = paper_of_a_report(tmp_path, make_site, "paper_style: heading_block\n",
+                               "recommendations:\n  for_noting: [\"The 'Outstanding' rating of the service.\"]\n")
     text = flat("\n".join(page_texts(target)))
     assert re.search(r"Members are asked to note: 1\.? The 'Outstanding' rating of the service\.", text), text
     assert "It is recommended that Members" not in text
@@ -445,14 +465,14 @@ def test_action_plan_marks_overdue_actions_as_of_the_build_date(papers, tmp_path
 
 
 def test_action_plan_shows_rag_as_a_word_and_a_colour(papers):
+    text = flat("\n".join(page_texts(papers["dudley-2019-progress"])))
+    assert "Complete" in text and "Green" in text
     from generator.model.types import LONDON
     import datetime as dt
     from generator.build import check_site
     from generator.plan.outputs import plan_site
     from generator.render.papers import PaperContext
 
-    text = flat("\n".join(page_texts(papers["dudley-2019-progress"])))
-    assert "Complete" in text and "Green" in text
     now = dt.datetime(2025, 11, 22, 12, tzinfo=LONDON)
     checked = check_site(REPO, now.date())
     plan = plan_site(checked.corpus, now)
@@ -465,23 +485,11 @@ def test_action_plan_shows_rag_as_a_word_and_a_colour(papers):
 def test_action_plan_paper_shows_not_started_as_published_and_apart_from_no_status(tmp_path, make_site):
     # A council's plan that records "Not started" (often grey): the paper's RAG cell says so, in a
     # colour of its own; an action no update gives a status is "Not recorded"; the counts keep them apart.
-    from generator.model.types import LONDON
-    import datetime as dt
-    from generator.build import check_site
-    from generator.plan.outputs import plan_site
-    from generator.render.papers import PaperContext
-
     plan_text = ("inspection: torbay-2021\ntitle: Improvement plan\nactions:\n"
                  "  - {id: A1, action: Set up a working group, due: 2021-07,\n"
                  "     updates: [{date: 2021-04-20, rag: not started, note: Awaiting recruitment.}]}\n"
                  "  - {id: A2, action: Review the panel, due: 2021-07}\n")
-    root = make_site(tmp_path, {
-        "inspections/torbay-2021.yaml": "service: torbay-yot\nframework: hmip-youth-2018\npublished: 2021-03-03\n",
-        "action-plans/torbay-2021-plan.yaml": plan_text})
-    now = dt.datetime(2021, 8, 2, 12, tzinfo=LONDON)
-    checked = check_site(root, now.date())
-    html = PaperContext(root, plan_site(checked.corpus, now), checked.files.templates).action_plan(
-        "torbay-2021-plan").job.html
+    html = action_plan_paper_html(tmp_path, make_site, plan_text)
     assert re.search(r'class="rag-cell rag-cell--not-started">Not started<', html)
     assert re.search(r'class="rag-cell rag-cell--none">Not recorded<', html)
     # a paper of a plan is as at its latest update (20 April 2021), when neither action was due
@@ -496,25 +504,13 @@ def test_action_plan_paper_dates_the_latest_update_it_shows_and_never_says_no_up
     # A1's updates are written out of order (a warning): its latest is 20 June ("Working group meets"),
     # and that is the date beside it, not 1 April's. A2's one update records only a status: it is an
     # update, with no comment, not "No update recorded".
-    from generator.model.types import LONDON
-    import datetime as dt
-    from generator.build import check_site
-    from generator.plan.outputs import plan_site
-    from generator.render.papers import PaperContext
-
     plan_text = ("inspection: torbay-2021\ntitle: Improvement plan\nactions:\n"
                  "  - {id: A1, action: Set up a working group, due: 2021-07,\n"
                  "     updates: [{date: 2021-06-20, rag: green, note: Working group meets.},\n"
                  "               {date: 2021-04-01, rag: red, note: Not yet set up.}]}\n"
                  "  - {id: A2, action: Review the panel, due: 2021-07,\n"
                  "     updates: [{date: 2021-05-10, rag: not started}]}\n")
-    root = make_site(tmp_path, {
-        "inspections/torbay-2021.yaml": "service: torbay-yot\nframework: hmip-youth-2018\npublished: 2021-03-03\n",
-        "action-plans/torbay-2021-plan.yaml": plan_text})
-    now = dt.datetime(2021, 8, 2, 12, tzinfo=LONDON)
-    checked = check_site(root, now.date())
-    html = PaperContext(root, plan_site(checked.corpus, now), checked.files.templates).action_plan(
-        "torbay-2021-plan").job.html
+    html = action_plan_paper_html(tmp_path, make_site, plan_text)
     assert 'Working group meets. <span class="small">(20 June 2021)</span>' in html
     assert "(1 April 2021)" not in html
     assert '<span class="small">No comment recorded (10 May 2021)</span>' in html

@@ -1931,6 +1931,18 @@ def test_the_audit_reads_a_pdf_s_links_and_bookmarks_and_text_as_a_reader_gets_i
 EXEMPT_MINUTES = "The Cabinet agreed in private the staffing changes proposed for the team."
 
 
+def cabinet_minutes_given_as_an_open_items(root: Path) -> tuple[Path, str]:
+    """The exempt minutes written as an attachment and given as the Wolverhampton Cabinet's open
+    minutes item: the meeting's file, and its text to add an exempt use of the same file to."""
+    (root / "content" / "attachments" / "cabinet-exempt-minutes.md").write_text(
+        f"---\ntitle: Exempt minutes\n---\n{EXEMPT_MINUTES}\n", encoding="utf-8")
+    meeting = root / "content" / "meetings" / "wolverhampton-cabinet-2022-03-16.yaml"
+    text = meeting.read_text(encoding="utf-8").replace(
+        "    title: Minutes of the previous meeting\n",
+        "    title: Minutes of the previous meeting\n    minutes: attachments/cabinet-exempt-minutes.md\n")
+    return meeting, text
+
+
 def test_a_part_2_item_s_minutes_go_into_the_members_pack_alone(tmp_path):
     """"To approve the exempt minutes of the last meeting" is a common Part 2 item; its
     `minutes:` were refused as "would be published on the site", though the public see none
@@ -2029,12 +2041,7 @@ def test_an_exempt_appendix_of_one_part_is_warned_of_at_its_own_field(tmp_path):
     warnings named `items.3.appendices.1.parts.0.markdown`, a field the file does not have, at the
     appendix's opening brace (helper-72). They name the field written, at its value."""
     root = copy_site(tmp_path / "site")
-    (root / "content" / "attachments" / "cabinet-exempt-minutes.md").write_text(
-        f"---\ntitle: Exempt minutes\n---\n{EXEMPT_MINUTES}\n", encoding="utf-8")
-    meeting = root / "content" / "meetings" / "wolverhampton-cabinet-2022-03-16.yaml"
-    text = meeting.read_text(encoding="utf-8")
-    text = text.replace("    title: Minutes of the previous meeting\n",
-                        "    title: Minutes of the previous meeting\n    minutes: attachments/cabinet-exempt-minutes.md\n")
+    meeting, text = cabinet_minutes_given_as_an_open_items(root)
     text += "      - {title: Staffing annex, markdown: attachments/cabinet-exempt-minutes.md, exempt: 1}\n"
     meeting.write_text(text, encoding="utf-8")
     line = len(text.splitlines())
@@ -2055,12 +2062,7 @@ def test_check_warns_when_a_file_given_as_exempt_is_an_open_paper_too(tmp_path, 
     """The same file given as exempt and as an open item's paper is published with the open
     one, and nothing said so (helper-31); check now warns at the exempt use, with its line."""
     root = copy_site(tmp_path / "site")
-    (root / "content" / "attachments" / "cabinet-exempt-minutes.md").write_text(
-        f"---\ntitle: Exempt minutes\n---\n{EXEMPT_MINUTES}\n", encoding="utf-8")
-    meeting = root / "content" / "meetings" / "wolverhampton-cabinet-2022-03-16.yaml"
-    text = meeting.read_text(encoding="utf-8")
-    text = text.replace("    title: Minutes of the previous meeting\n",
-                        "    title: Minutes of the previous meeting\n    minutes: attachments/cabinet-exempt-minutes.md\n")
+    meeting, text = cabinet_minutes_given_as_an_open_items(root)
     if exempt_as == "a Part 2 item's minutes":
         text += ("  - number: 5\n    title: Exempt minutes of the previous meeting\n    part: 2\n    exempt: 3\n"
                  "    minutes: attachments/cabinet-exempt-minutes.md\n")
