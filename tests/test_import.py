@@ -409,6 +409,113 @@ def test_a_plan_replaced_with_force_stays_a_draft_or_embargoed(tmp_path, importe
     assert "plan" not in public_corpus(corpus, dt.datetime(2025, 6, 30, 12, tzinfo=dt.timezone.utc))[0].action_plans
 
 
+MARCH_ROWS = [["Ref", "Action", "Who", "Progress update", "RAG status"],
+              ["1.1", "Board induction", "Chair", "Induction pack drafted", "Amber"],
+              ["1.2", "Update OOCD policy", "Head of Service", "Policy in draft", "Red"],
+              ["1.3", "Train staff on the policy", "Practice lead", None, None]]
+# Work done in the YAML by hand after the March import, as section 4 of the user guide says
+HAND_ADDED = {"\nactions:\n": "\nowner: YOT Management Board\nactions:\n",
+              "  - id: \"1.1\"\n": "  - id: \"1.1\"\n    recommendations: [1, 2]\n",
+              "  - id: \"1.2\"\n": "  - id: \"1.2\"\n    recommendations: [3]\n",
+              "        note: Policy in draft\n": "        note: Policy in draft\n"
+                                              "      - {date: 2021-05-10, rag: amber, note: Consultation closed}\n"}
+
+
+def import_march_plan_and_edit_it(tmp_path, run) -> Path:
+    march = save(workbook(MARCH_ROWS, title=None), tmp_path / "march.xlsx")
+    result = run(str(march), "--inspection", "torbay-2021", "--id", "torbay-2021-plan", "--as-of", "2021-03-31")
+    assert result.exit_code == 0, result.output
+    target = tmp_path / "site/content/action-plans/torbay-2021-plan.yaml"
+    text = target.read_text(encoding="utf-8")
+    for old, new in HAND_ADDED.items():
+        assert old in text
+        text = text.replace(old, new)
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
+def test_a_plan_replaced_with_force_keeps_its_earlier_updates_links_and_actions(tmp_path, importer, run_cli):
+    """A YOS manager re-exports the tracker each quarter: --force lost every update before the
+    new --as-of, the links to recommendations added by hand, and the actions the sheet dropped."""
+    root, run = importer(RECOMMENDED)
+    import_march_plan_and_edit_it(tmp_path, run)
+    june = save(workbook([MARCH_ROWS[0],
+                          ["1.1", "Board induction", "Chair", "Induction pack drafted", "Amber"],   # as in March
+                          ["1.2", "Update OOCD policy", "Head of Service", "Policy approved by the Board", "Green"],
+                          ["1.4", "Audit OOCD cases", "Quality lead", None, None]], title=None),
+                tmp_path / "june.xlsx")
+    result = run(str(june), "--inspection", "torbay-2021", "--id", "torbay-2021-plan", "--as-of", "2021-06-30",
+                 "--force")
+    assert result.exit_code == 0, result.output
+    assert "3 actions from Sheet1, numbered as in its column 'Ref' (A), 2 progress updates" in result.stdout
+    assert "note: kept 3 earlier progress updates and 3 recommendation links from the plan it replaces" \
+        in result.stderr
+    assert "note: the sheet's progress update for action 1.1 repeats the latest one kept, so it is not added " \
+        "again" in result.stderr
+    assert "note: kept action 1.3 of the plan it replaces, which the sheet does not have, as they were" \
+        in result.stderr
+    assert "note: kept the title of the plan it replaces, 'Action plan: march' (give --title to change it)" \
+        in result.stderr
+    assert run_cli("check", "--strict", root=root).exit_code == 0
+    plan = check_site(root, dt.date(2021, 6, 30)).corpus.action_plans["torbay-2021-plan"].plan
+    assert (plan.title, plan.owner) == ("Action plan: march", "YOT Management Board")
+    got = [(a.id, a.action, a.recommendations, [(u.date.isoformat(), u.rag, u.note) for u in a.updates])
+           for a in plan.actions]
+    assert got == [
+        ("1.1", "Board induction", [1, 2], [("2021-03-31", RAG.AMBER, "Induction pack drafted")]),
+        ("1.2", "Update OOCD policy", [3], [("2021-03-31", RAG.RED, "Policy in draft"),
+                                            ("2021-05-10", RAG.AMBER, "Consultation closed"),
+                                            ("2021-06-30", RAG.GREEN, "Policy approved by the Board")]),
+        ("1.4", "Audit OOCD cases", [], []),
+        ("1.3", "Train staff on the policy", [], []),
+    ]
+
+
+def test_a_sheet_older_than_the_plans_latest_update_is_refused_and_nothing_is_written(tmp_path, importer):
+    root, run = importer(RECOMMENDED)
+    target = import_march_plan_and_edit_it(tmp_path, run)
+    before = target.read_bytes()
+    march = tmp_path / "march.xlsx"
+    result = run(str(march), "--inspection", "torbay-2021", "--id", "torbay-2021-plan", "--as-of", "2021-04-30",
+                 "--force")
+    assert result.exit_code == 1
+    assert ("the plan it replaces has progress updates dated after 2021-04-30, the day of the sheet's: "
+            "action 1.2 (2021-05-10); nothing was written") in result.stderr
+    assert target.read_bytes() == before
+
+
+@pytest.mark.pdf
+def test_a_pack_issued_before_a_plan_is_replaced_with_force_reads_the_same_after(tmp_path, importer, run_cli):
+    """Papers are records: the pack of 20 May 2021 showed the plan's March and May updates;
+    rebuilt after the June sheet replaced the plan, it lost them."""
+    from site_helpers import flat, pdf_texts
+
+    root, run = importer({**RECOMMENDED, "meetings/board-2021-05.yaml": (
+        "council: torbay\ncommittee: YOT Management Board\ndate: 2021-05-27\nissued: 2021-05-20\nitems:\n"
+        "  - {number: 1, title: Action plan, appendices: [{title: Action plan, action_plan: torbay-2021-plan}]}\n")})
+    import_march_plan_and_edit_it(tmp_path, run)
+
+    def pack_text() -> str:
+        target = tmp_path / "pack.pdf"
+        made = run_cli("pack", "board-2021-05", "-o", str(target), root=root)
+        assert made.exit_code == 0, made.output
+        return flat("\n".join(pdf_texts(target)))
+
+    issued = pack_text()
+    # As at the issue day: 1.1 amber (31 March), 1.2 amber (10 May), 1.3 no update
+    assert "Progress as at 20 May 2021: 2 amber, 1 with no status recorded; 0 overdue." in issued
+    assert "Consultation closed" in issued and "Action plan: march" in issued
+    june = save(workbook([MARCH_ROWS[0],
+                          ["1.1", "Board induction", "Chair", "Induction delivered", "Complete"],
+                          ["1.2", "Update OOCD policy", "Head of Service", "Policy approved by the Board", "Green"],
+                          ["1.3", "Train staff on the policy", "Practice lead", "Training booked", "Amber"]],
+                         title=None), tmp_path / "june.xlsx")
+    result = run(str(june), "--inspection", "torbay-2021", "--id", "torbay-2021-plan", "--as-of", "2021-06-30",
+                 "--force")
+    assert result.exit_code == 0, result.output
+    assert pack_text() == issued
+
+
 def test_the_inspection_must_exist_or_be_named(tmp_path, importer):
     root, run = importer()
     source = save(torbay_workbook(), tmp_path / "improvement plan.xlsx")

@@ -751,13 +751,97 @@ def plan_yaml(plan: dict, header: list[str]) -> str:
             value = action[key]
             shown = "[" + ", ".join(map(str, value)) + "]" if key == "recommendations" else yaml_text(value, 4)
             out.append(f"{lead}{key}: {shown}")
-        for update in action.get("updates", []):
+        if action.get("updates"):
             out.append("    updates:")
+        for update in action.get("updates", []):
             out.append(f"      - date: {update['date']}")
             out.append(f"        rag: {update['rag']}")
             if "note" in update:
                 out.append(f"        note: {yaml_text(update['note'], 8)}")
     return "\n".join(out) + "\n"
+
+
+def replaced_plan(target: Path, root: Path) -> ActionPlan:
+    """The plan `--force` replaces, read so that its progress updates, recommendation links and
+    actions are carried over; one that does not read is an error, as its work would be lost."""
+    document, problems = read_document(target, root, "action_plan")
+    record, invalid = validate_document(document) if document is not None and not problems else (None, problems)
+    if record is None or invalid:
+        shown = target.relative_to(root).as_posix() if target.is_relative_to(root) else str(target)
+        first = next((str(p) for p in [*problems, *invalid]), "it does not read")
+        raise AuthoringError(f"{shown} does not read as an action plan, so its progress updates could not be kept: "
+                             f"{first}; nothing was written (fix it, `scrutiny check` says how, or delete it to "
+                             "import afresh)")
+    return record.model
+
+
+def update_entry(update: Any) -> dict[str, Any]:
+    """A progress update of the plan read back, as the importer writes one."""
+    entry: dict[str, Any] = {"date": update.date.isoformat(), "rag": update.rag.value}
+    if update.note is not None:
+        entry["note"] = update.note
+    return entry
+
+
+def action_entry(action: Any) -> dict[str, Any]:
+    """An action of the plan read back, as the importer writes one."""
+    entry: dict[str, Any] = {"id": action.id}
+    if action.recommendations:
+        entry["recommendations"] = list(action.recommendations)
+    for name in (*TEXT_FIELDS, "review", "due"):
+        value = getattr(action, name)
+        if value is not None:
+            entry[name] = str(value)
+    if action.updates:
+        entry["updates"] = [update_entry(u) for u in action.updates]
+    return entry
+
+
+def merged_with_replaced(actions: list[dict], replaced: ActionPlan, update_date: dt.date
+                         ) -> tuple[list[dict], list[str]]:
+    """The sheet's actions with the work of the plan they replace kept: an action of the same id
+    keeps its updates dated before the sheet's day (the sheet's update comes after them, unless it
+    repeats the latest) and its recommendation links where the sheet gives none; an action the
+    sheet no longer has is kept as it was, after the sheet's. Returns the actions and notes."""
+    old = {action.id: action for action in replaced.actions}
+    merged, kept_updates, kept_links, repeats, later = [], 0, 0, [], []
+    for action in actions:
+        previous = old.get(action.get("id"))
+        if previous is None:
+            merged.append(action)
+            continue
+        action = dict(action)
+        earlier = [update_entry(u) for u in previous.updates if u.date < update_date]
+        later += [f"{previous.id} ({u.date.isoformat()})" for u in previous.updates if u.date > update_date]
+        new = action.get("updates", [])
+        if earlier and new and {k: v for k, v in new[-1].items() if k != "date"} == \
+                {k: v for k, v in earlier[-1].items() if k != "date"}:
+            repeats.append(previous.id)
+            new = []
+        if earlier or new:
+            action["updates"] = earlier + new
+        kept_updates += len(earlier)
+        if "recommendations" not in action and previous.recommendations:
+            action["recommendations"] = list(previous.recommendations)
+            kept_links += len(previous.recommendations)
+        merged.append(action)
+    if later:
+        raise AuthoringError(f"the plan it replaces has progress updates dated after {update_date.isoformat()}, the "
+                             f"day of the sheet's: action {', '.join(later)}; nothing was written (give --as-of "
+                             "the day the sheet was brought up to date)")
+    sheet_ids = {action.get("id") for action in actions}
+    missing = [action for action in replaced.actions if action.id not in sheet_ids]
+    merged += [action_entry(action) for action in missing]
+    notes = [f"kept {kept_updates} earlier progress update{'s' if kept_updates != 1 else ''} and {kept_links} "
+             f"recommendation link{'s' if kept_links != 1 else ''} from the plan it replaces"]
+    if repeats:
+        notes.append(f"the sheet's progress update for action{'s' if len(repeats) != 1 else ''} {', '.join(repeats)} "
+                     "repeats the latest one kept, so it is not added again")
+    if missing:
+        notes.append(f"kept action{'s' if len(missing) != 1 else ''} {', '.join(a.id for a in missing)} of the plan "
+                     "it replaces, which the sheet does not have, as they were, after the sheet's actions (papers "
+                     "already issued show them; delete them from the YAML if the plan no longer has them)")
+    return merged, notes
 
 
 def replaced_publication(target: Path, root: Path) -> tuple[dict[str, str], str | None]:
@@ -870,7 +954,18 @@ def import_action_plan(root: Path, source: Path, inspection: str | None = None, 
         raise SheetErrors(problems)
 
     kept, kept_note = replaced_publication(target, root) if target.exists() else ({}, None)
-    plan = {"inspection": inspection, "title": title or default_title(sheet, columns, source),
+    sheet_actions, sheet_updates = len(actions), sum(len(a.get("updates", [])) for a in actions)
+    owner = None
+    if target.exists():
+        replaced = replaced_plan(target, root)
+        actions, merge_notes = merged_with_replaced(actions, replaced, update_date)
+        notes[:0] = merge_notes
+        # Issued papers carry the plan's title and owner: kept unless --title says otherwise.
+        owner = replaced.owner
+        if title is None and replaced.title != default_title(sheet, columns, source):
+            notes.insert(0, f"kept the title of the plan it replaces, '{replaced.title}' (give --title to change it)")
+        title = title or replaced.title
+    plan = {"inspection": inspection, "title": title or default_title(sheet, columns, source), "owner": owner,
             "status": "draft" if draft else kept.get("status"), "embargo_until": kept.get("embargo_until"),
             "actions": actions}
     if kept_note:
@@ -910,5 +1005,4 @@ def import_action_plan(root: Path, source: Path, inspection: str | None = None, 
     if columns.ignored:
         notes.insert(0, f"{sheet.name}: columns not imported: {', '.join(columns.ignored)} "
                         "(use --map 'Header=field' to import one)")
-    updates = sum(len(a.get("updates", [])) for a in actions)
-    return ImportResult(target, sheet.name, len(actions), updates, notes, numbered_by)
+    return ImportResult(target, sheet.name, sheet_actions, sheet_updates, notes, numbered_by)
