@@ -484,6 +484,37 @@ def test_a_sheet_older_than_the_plans_latest_update_is_refused_and_nothing_is_wr
     assert target.read_bytes() == before
 
 
+def test_a_plan_replaced_with_force_keeps_its_updates_of_the_sheets_own_day(tmp_path, importer):
+    """An update dated the --as-of day was lost when replaced: one corrected by hand, and one
+    the sheet no longer rates; the same sheet imported twice still gives one update."""
+    root, run = importer(RECOMMENDED)
+    march = save(workbook(MARCH_ROWS, title=None), tmp_path / "march.xlsx")
+    args = ("--inspection", "torbay-2021", "--id", "torbay-2021-plan", "--as-of", "2021-03-31")
+    assert run(str(march), *args).exit_code == 0
+    target = root / "content/action-plans/torbay-2021-plan.yaml"
+    text = target.read_text(encoding="utf-8")
+    assert "note: Induction pack drafted\n" in text
+    target.write_text(text.replace("note: Induction pack drafted\n", "note: Induction pack sent to the Board\n"),
+                      encoding="utf-8")
+    again = save(workbook([MARCH_ROWS[0], ["1.1", "Board induction", "Chair", "Induction pack drafted", "Amber"],
+                           ["1.2", "Update OOCD policy", "Head of Service", None, None], MARCH_ROWS[3]],
+                          title=None), tmp_path / "again.xlsx")
+    result = run(str(again), *args, "--force")
+    assert result.exit_code == 0, result.output
+    assert ("note: action 1.1: the plan it replaces has a progress update dated 2021-03-31, the day of the "
+            "sheet's, which differs from the sheet's; both are kept, the sheet's last") in result.stderr
+    plan = check_site(root, dt.date(2021, 3, 31)).corpus.action_plans["torbay-2021-plan"].plan
+    assert [(a.id, [(u.date.isoformat(), u.rag, u.note) for u in a.updates]) for a in plan.actions] == [
+        ("1.1", [("2021-03-31", RAG.AMBER, "Induction pack sent to the Board"),
+                 ("2021-03-31", RAG.AMBER, "Induction pack drafted")]),
+        ("1.2", [("2021-03-31", RAG.RED, "Policy in draft")]),
+        ("1.3", []),
+    ]
+    before = target.read_bytes()
+    assert run(str(again), *args, "--force").exit_code == 0
+    assert target.read_bytes() == before
+
+
 @pytest.mark.pdf
 def test_a_pack_issued_before_a_plan_is_replaced_with_force_reads_the_same_after(tmp_path, importer, run_cli):
     """Papers are records: the pack of 20 May 2021 showed the plan's March and May updates;

@@ -800,24 +800,27 @@ def action_entry(action: Any) -> dict[str, Any]:
 def merged_with_replaced(actions: list[dict], replaced: ActionPlan, update_date: dt.date
                          ) -> tuple[list[dict], list[str]]:
     """The sheet's actions with the work of the plan they replace kept: an action of the same id
-    keeps its updates dated before the sheet's day (the sheet's update comes after them, unless it
+    keeps its updates dated up to the sheet's day (the sheet's update comes after them, unless it
     repeats the latest) and its recommendation links where the sheet gives none; an action the
     sheet no longer has is kept as it was, after the sheet's. Returns the actions and notes."""
     old = {action.id: action for action in replaced.actions}
-    merged, kept_updates, kept_links, repeats, later = [], 0, 0, [], []
+    merged, kept_updates, kept_links, repeats, later, twice = [], 0, 0, [], [], []
     for action in actions:
         previous = old.get(action.get("id"))
         if previous is None:
             merged.append(action)
             continue
         action = dict(action)
-        earlier = [update_entry(u) for u in previous.updates if u.date < update_date]
+        # An update of the sheet's own day was typed or corrected by hand, or is this sheet's: kept either way.
+        earlier = [update_entry(u) for u in previous.updates if u.date <= update_date]
         later += [f"{previous.id} ({u.date.isoformat()})" for u in previous.updates if u.date > update_date]
         new = action.get("updates", [])
         if earlier and new and {k: v for k, v in new[-1].items() if k != "date"} == \
                 {k: v for k, v in earlier[-1].items() if k != "date"}:
             repeats.append(previous.id)
             new = []
+        if new and earlier and earlier[-1]["date"] == new[0]["date"]:
+            twice.append(previous.id)
         if earlier or new:
             action["updates"] = earlier + new
         kept_updates += len(earlier)
@@ -837,6 +840,10 @@ def merged_with_replaced(actions: list[dict], replaced: ActionPlan, update_date:
     if repeats:
         notes.append(f"the sheet's progress update for action{'s' if len(repeats) != 1 else ''} {', '.join(repeats)} "
                      "repeats the latest one kept, so it is not added again")
+    if twice:
+        notes.append(f"action{'s' if len(twice) != 1 else ''} {', '.join(twice)}: the plan it replaces has a "
+                     f"progress update dated {update_date.isoformat()}, the day of the sheet's, which differs from "
+                     "the sheet's; both are kept, the sheet's last (delete the one that is wrong from the YAML)")
     if missing:
         notes.append(f"kept action{'s' if len(missing) != 1 else ''} {', '.join(a.id for a in missing)} of the plan "
                      "it replaces, which the sheet does not have, as they were, after the sheet's actions (papers "
