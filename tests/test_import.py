@@ -719,3 +719,62 @@ def test_headers_are_matched_tolerantly(header, field):
 
 def test_column_letters_go_past_z():
     assert [column_letter(i) for i in (0, 5, 25, 26, 27, 701, 702)] == ["A", "F", "Z", "AA", "AB", "ZZ", "AAA"]
+
+
+def test_a_row_inserted_in_a_sheet_numbered_by_its_rows_is_refused_not_given_another_actions_progress(
+        tmp_path, importer):
+    """Without a Ref column the ids are A1, A2 ... by row: a row inserted above "Train staff" made
+    it A3, and --force gave A2's history ("All 40 staff trained", complete) to the new row
+    (helper-90). An id whose action reads otherwise in the plan is refused; nothing is written."""
+    root, run = importer(RECOMMENDED)
+    rows = [["Action", "Who", "Progress update", "RAG status"],
+            ["Set up a working group", "Chair", None, None],
+            ["Train staff", "Practice lead", "All 40 staff trained", "Complete"]]
+    args = ("--inspection", "torbay-2021", "--id", "torbay-2021-plan")
+    assert run(str(save(workbook(rows, title=None), tmp_path / "march.xlsx")), *args, "--as-of", "2021-03-31"
+               ).exit_code == 0
+    target = root / "content/action-plans/torbay-2021-plan.yaml"
+    before = target.read_bytes()
+    june = rows[:2] + [["Audit the panel's decisions", "Quality lead", None, None]] + rows[2:]
+    result = run(str(save(workbook(june, title=None), tmp_path / "june.xlsx")), *args, "--as-of", "2021-06-30",
+                 "--force")
+    assert result.exit_code == 1
+    assert ("an action number names another action in the sheet than in the plan, so its progress would move "
+            "to an action it is not about: A2 is 'Train staff' in the plan and 'Audit the panel's decisions' in "
+            "the sheet; nothing was written") in result.stderr, result.stderr
+    assert target.read_bytes() == before
+
+
+def test_a_sheet_numbered_anew_is_refused_not_added_beside_the_plans_actions(tmp_path, importer):
+    """A plan numbered A1, A2 replaced by a sheet with a Ref column (1.1, 1.2) kept every old
+    action after the sheet's: the plan published each action twice (helper-90)."""
+    root, run = importer(RECOMMENDED)
+    args = ("--inspection", "torbay-2021", "--id", "torbay-2021-plan")
+    without_ref = [row[1:] for row in MARCH_ROWS]
+    assert run(str(save(workbook(without_ref, title=None), tmp_path / "march.xlsx")), *args, "--as-of",
+               "2021-03-31").exit_code == 0
+    target = root / "content/action-plans/torbay-2021-plan.yaml"
+    before = target.read_bytes()
+    result = run(str(save(workbook(MARCH_ROWS, title=None), tmp_path / "june.xlsx")), *args, "--as-of",
+                 "2021-06-30", "--force")
+    assert result.exit_code == 1
+    assert ("none of the sheet's action numbers (1.1...) is one of the plan's (A1...), so its progress cannot be "
+            "matched to them; nothing was written") in result.stderr, result.stderr
+    assert target.read_bytes() == before
+
+
+def test_a_field_the_new_sheet_has_no_column_for_is_kept_from_the_plan(tmp_path, importer):
+    """The June sheet has no "Who" column: each action's who, in the plan since March, was dropped
+    without a word (helper-90). A column left out is not a field emptied."""
+    root, run = importer(RECOMMENDED)
+    args = ("--inspection", "torbay-2021", "--id", "torbay-2021-plan")
+    assert run(str(save(workbook(MARCH_ROWS, title=None), tmp_path / "march.xlsx")), *args, "--as-of",
+               "2021-03-31").exit_code == 0
+    june = [[row[0], row[1], *row[3:]] for row in MARCH_ROWS]
+    result = run(str(save(workbook(june, title=None), tmp_path / "june.xlsx")), *args, "--as-of", "2021-06-30",
+                 "--force")
+    assert result.exit_code == 0, result.output
+    assert "note: kept the plan's who, which the sheet has no column for" in result.stderr
+    plan = check_site(root, dt.date(2021, 6, 30)).corpus.action_plans["torbay-2021-plan"].plan
+    assert [(a.id, a.who) for a in plan.actions] == [("1.1", "Chair"), ("1.2", "Head of Service"),
+                                                     ("1.3", "Practice lead")]

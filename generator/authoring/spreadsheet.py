@@ -31,7 +31,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import yaml
 from pydantic_core import PydanticCustomError
@@ -797,20 +797,50 @@ def action_entry(action: Any) -> dict[str, Any]:
     return entry
 
 
-def merged_with_replaced(actions: list[dict], replaced: ActionPlan, update_date: dt.date
-                         ) -> tuple[list[dict], list[str]]:
+def _wording(text: str | None) -> str:
+    return " ".join(str(text or "").split()).casefold().rstrip(".")
+
+
+def unmatched_actions(actions: list[dict], replaced: ActionPlan) -> str | None:
+    """Why the sheet's actions cannot be matched to the plan's by id, or None. An id names
+    another action when the rows were renumbered (a row inserted above, A3 became A4): its
+    progress would move to an action it is not about. And a sheet none of whose ids the plan
+    has was numbered anew: the plan's actions would all be kept again beside the sheet's."""
+    old = {action.id: action for action in replaced.actions}
+    shared = [a for a in actions if a.get("id") in old]
+    if replaced.actions and actions and not shared:
+        return (f"none of the sheet's action numbers ({actions[0].get('id')}...) is one of the plan's "
+                f"({replaced.actions[0].id}...), so its progress cannot be matched to them")
+    differ = [f"{a['id']} is '{old[a['id']].action}' in the plan and '{a.get('action')}' in the sheet"
+              for a in shared if _wording(old[a["id"]].action) != _wording(a.get("action"))]
+    if differ:
+        return ("an action number names another action in the sheet than in the plan, so its progress would "
+                "move to an action it is not about: " + "; ".join(differ[:SHOWN_REASONS])
+                + (f" (and {len(differ) - SHOWN_REASONS} more)" if len(differ) > SHOWN_REASONS else ""))
+    return None
+
+
+def merged_with_replaced(actions: list[dict], replaced: ActionPlan, update_date: dt.date,
+                         sheet_fields: Iterable[str] = TEXT_FIELDS + ("review", "due")) -> tuple[list[dict], list[str]]:
     """The sheet's actions with the work of the plan they replace kept: an action of the same id
     keeps its updates dated up to the sheet's day (the sheet's update comes after them, unless it
-    repeats the latest) and its recommendation links where the sheet gives none; an action the
-    sheet no longer has is kept as it was, after the sheet's. Returns the actions and notes."""
+    repeats the latest), its recommendation links where the sheet gives none, and the fields
+    the sheet has no column for; an action the sheet no longer has is kept as it was, after the
+    sheet's. Returns the actions and notes."""
     old = {action.id: action for action in replaced.actions}
     merged, kept_updates, kept_links, repeats, later, twice = [], 0, 0, [], [], []
+    kept_fields: set[str] = set()
     for action in actions:
         previous = old.get(action.get("id"))
         if previous is None:
             merged.append(action)
             continue
         action = dict(action)
+        # A field the sheet has no column for is not one it empties: the plan's value stays.
+        for name in (*TEXT_FIELDS, "review", "due"):
+            if name not in sheet_fields and name not in action and getattr(previous, name) is not None:
+                action[name] = str(getattr(previous, name))
+                kept_fields.add(name)
         # An update of the sheet's own day was typed or corrected by hand, or is this sheet's: kept either way.
         earlier = [update_entry(u) for u in previous.updates if u.date <= update_date]
         later += [f"{previous.id} ({u.date.isoformat()})" for u in previous.updates if u.date > update_date]
@@ -837,6 +867,8 @@ def merged_with_replaced(actions: list[dict], replaced: ActionPlan, update_date:
     merged += [action_entry(action) for action in missing]
     notes = [f"kept {kept_updates} earlier progress update{'s' if kept_updates != 1 else ''} and {kept_links} "
              f"recommendation link{'s' if kept_links != 1 else ''} from the plan it replaces"]
+    if kept_fields:
+        notes.append(f"kept the plan's {', '.join(sorted(kept_fields))}, which the sheet has no column for")
     if repeats:
         notes.append(f"the sheet's progress update for action{'s' if len(repeats) != 1 else ''} {', '.join(repeats)} "
                      "repeats the latest one kept, so it is not added again")
@@ -965,7 +997,12 @@ def import_action_plan(root: Path, source: Path, inspection: str | None = None, 
     owner = None
     if target.exists():
         replaced = replaced_plan(target, root)
-        actions, merge_notes = merged_with_replaced(actions, replaced, update_date)
+        unmatched = unmatched_actions(actions, replaced)
+        if unmatched:
+            raise AuthoringError(f"{unmatched}; nothing was written (give the sheet a column of the plan's action "
+                                 "numbers, or make the action's words in the plan the sheet's if it is the same "
+                                 "action reworded, or import the sheet under another --id)")
+        actions, merge_notes = merged_with_replaced(actions, replaced, update_date, columns.fields)
         notes[:0] = merge_notes
         # Issued papers carry the plan's title and owner: kept unless --title says otherwise.
         owner = replaced.owner
