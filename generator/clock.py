@@ -18,6 +18,17 @@ def _exists(wall: dt.datetime) -> bool:
     return there.astimezone(dt.timezone.utc).astimezone(LONDON).replace(tzinfo=None) == wall
 
 
+def skipped(wall: dt.datetime) -> bool:
+    """Is this wall-clock time one London's clock skips (01:00-01:59 on the last Sunday of March)?"""
+    return not _exists(wall.replace(tzinfo=None, fold=0))
+
+
+def repeated(wall: dt.datetime) -> bool:
+    """Does London's clock show this wall-clock time twice (01:00-01:59 on the last Sunday of October)?"""
+    first, second = (wall.replace(tzinfo=LONDON, fold=fold) for fold in (0, 1))
+    return first.utcoffset() != second.utcoffset() and not skipped(wall)
+
+
 def london_instant(wall: dt.datetime, *, repeated_as_second: bool = False) -> dt.datetime:
     """The instant a London wall-clock time names, with a fixed UTC offset.
 

@@ -23,6 +23,7 @@ from generator.model import MODELS
 from generator.model.inspection import PROSE_FIELDS
 from generator.model.types import SALVAGED
 from generator.problems import Problem, Severity, did_you_mean
+from generator.rules.clock_change import clock_change_embargoes
 from generator.textsafety import describe, unsafe_in_prose
 
 M = TypeVar("M", bound=BaseModel)
@@ -476,6 +477,16 @@ def _record(doc: Document, model: BaseModel, data: dict,
     return Record(doc.kind, doc.id, doc.path, model, source, doc.digest, doc.body, doc.body_line, listed)
 
 
+def clock_change_warnings(doc: Document) -> list[Problem]:
+    """A warning at each embargo written as a London time the clocks skip or repeat: read from
+    what the file says, since the instant it names does not tell whether an offset was written."""
+    problems = []
+    for field, message, hint in clock_change_embargoes(doc.data):
+        at = doc.source.locate(field)
+        problems.append(Problem(doc.path, at.line, at.column, Severity.WARNING, dotted(field), message, hint))
+    return problems
+
+
 class Validator:
     """Validates documents one at a time, as the loader reads them: a document's plain
     data is freed as soon as its record exists."""
@@ -507,6 +518,8 @@ class Validator:
             self.broken.add((doc.kind, doc.id))       # unreadable YAML: its error says why
             return
         record, found = validate_document(doc, salvage=True)
+        if record is not None and not found:     # a record with errors: its warnings wait for its values
+            found = clock_change_warnings(doc)
         self.problems += found
         if record is None:
             self.broken.add((doc.kind, doc.id))

@@ -260,3 +260,83 @@ def test_a_rehearsal_of_a_repeated_time_refused_the_live_folder_says_which_it_is
                      "-o", str(root / "output" / "site"), root=root)
     assert result.exit_code == 2, result.output
     assert "a build as of 25 October 2026 01:30 GMT, later than now, never goes into" in result.output, result.output
+
+
+# Typed from the Summer Time Order: on 29 March 2026 London's clock goes from 00:59:59 GMT to
+# 02:00 BST (01:00 UTC), so 01:00-01:59 never shows; on 25 October 2026 it goes from 01:59:59 BST
+# back to 01:00 GMT (01:00 UTC), so 01:00-01:59 shows twice.
+@pytest.mark.parametrize("wall, is_skipped, is_repeated", [
+    ("2026-03-29 00:59", False, False), ("2026-03-29 01:00", True, False), ("2026-03-29 01:59", True, False),
+    ("2026-03-29 02:00", False, False), ("2026-10-25 00:59", False, False), ("2026-10-25 01:00", False, True),
+    ("2026-10-25 01:59", False, True), ("2026-10-25 02:00", False, False), ("2026-10-18 01:30", False, False)])
+def test_the_london_times_the_clocks_skip_and_repeat(wall, is_skipped, is_repeated):
+    from generator.clock import repeated, skipped
+
+    moment = dt.datetime.fromisoformat(wall)
+    assert (skipped(moment), repeated(moment)) == (is_skipped, is_repeated)
+
+
+CHANGE_HOURS = """\
+council: torbay
+committee: Board
+date: 2026-11-02
+issued: 2026-10-26
+embargo_until: {until}
+items:
+  - number: 1
+    title: Review
+    embargo_until: {item_until}
+"""
+
+
+def test_check_warns_of_an_embargo_written_as_a_time_the_clocks_skip(tmp_path, make_site, run_cli):
+    root = make_site(tmp_path, {"meetings/m.yaml": CHANGE_HOURS.format(until="2026-03-29 01:30",
+                                                                       item_until="'2026-03-29T01:00'")})
+    result = run_cli("check", root=root)
+    assert result.exit_code == 0, result.output
+    assert ("content/meetings/m.yaml:5:16: warning: embargo_until: 2026-03-29 01:30 does not happen in London "
+            "(the clocks go forward at 01:00); read as 02:00 BST (write 02:00, or another time)") in result.output
+    assert ("content/meetings/m.yaml:9:20: warning: items.0.embargo_until: 2026-03-29 01:00 does not happen in "
+            "London (the clocks go forward at 01:00); read as 02:00 BST (write 02:00, or another time)"
+            ) in result.output
+
+
+def test_check_warns_of_an_embargo_written_as_a_time_the_clocks_repeat(tmp_path, make_site, run_cli):
+    root = make_site(tmp_path, {"meetings/m.yaml": CHANGE_HOURS.format(until="2026-10-25 01:30",
+                                                                       item_until="2026-10-25 01:59")})
+    result = run_cli("check", root=root)
+    assert result.exit_code == 0, result.output
+    assert ("content/meetings/m.yaml:5:16: warning: embargo_until: 01:30 on 25 October 2026 happens twice in "
+            "London; read as the second, 01:30 GMT (write 2026-10-25 01:30+01:00 for the first)") in result.output
+    assert ("content/meetings/m.yaml:9:20: warning: items.0.embargo_until: 01:59 on 25 October 2026 happens twice "
+            "in London; read as the second, 01:59 GMT (write 2026-10-25 01:59+01:00 for the first)") in result.output
+
+
+@pytest.mark.parametrize("until, item_until", [
+    ("2026-03-29 01:30+00:00", "2026-10-25 01:30+01:00"),     # an offset names one instant
+    ("2026-10-25 01:30Z", "2026-03-29 01:00+01:00"),
+    ("2026-03-29 00:59", "2026-03-29 02:00"), ("2026-10-25 00:59", "2026-10-25 02:00"), ("2026-03-29", "2026-10-25")])
+def test_check_is_silent_about_an_embargo_that_names_one_instant(tmp_path, make_site, run_cli, until, item_until):
+    root = make_site(tmp_path, {"meetings/m.yaml": CHANGE_HOURS.format(until=until, item_until=item_until)})
+    result = run_cli("check", root=root)
+    assert result.exit_code == 0, result.output
+    assert "in London" not in result.output, result.output
+
+
+def test_a_build_warns_of_an_embargo_in_the_hour_the_clocks_skip(tmp_path, make_site, run_cli):
+    root = make_site(tmp_path, {"inspections/torbay-2026.yaml": RATED.format(until="2026-03-29 01:30")})
+    result = run_cli("build", "--no-pdf", "--no-search", "--as-of", "2026-04-01", root=root)
+    assert "content/inspections/torbay-2026.yaml:4:16: warning: embargo_until: 2026-03-29 01:30 does not " \
+        "happen in London" in result.output, result.output
+
+
+def test_the_warning_of_a_skipped_time_is_given_again_by_a_later_check(tmp_path, make_site):
+    """`scrutiny serve` checks again with what earlier builds kept (`BuildMemo`, .cache/parsed/)."""
+    from generator.speed.memo import BuildMemo
+
+    root = make_site(tmp_path, {"inspections/torbay-2026.yaml": RATED.format(until="2026-03-29 01:30")})
+    memo = BuildMemo()
+    for _ in range(3):
+        warnings = [p.message for p in check_site(root, AS_OF, memo=memo).problems if "in London" in p.message]
+        assert warnings == ["2026-03-29 01:30 does not happen in London (the clocks go forward at 01:00); "
+                            "read as 02:00 BST"]
