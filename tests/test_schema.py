@@ -156,3 +156,18 @@ def test_council_schema_offers_the_date_style_and_the_recommendation_list():
     assert validator.is_valid({"name": "Dudley", "changes": [{"from": "2026-09-01", "date_style": "plain"}]})
     for wrong in ({"date_style": "ordinals"}, {"recommendation_list": "bulleted"}):
         assert not validator.is_valid({"name": "Dudley", **wrong}), wrong
+
+
+@pytest.mark.parametrize("kind", ["inspection", "action_plan"])
+@pytest.mark.parametrize("written, accepted", [
+    ("2026-06-01", True), ("2026-06-01 09:30", True), ("2026-06-01 09:30:00", True),
+    ("2026-06-01T09:30+01:00", True), ("2026-06-01 09:30Z", True),
+    ("2026-06-01 09:30:30", False), ("2026-06-01 09:30:00.5", False),
+    ("2026-06-01 09:30 BST", False), ("2026-06-01 9:30", False)])
+def test_embargo_schema_refuses_what_check_refuses(kind, written, accepted):
+    # check refuses an embargo given to the second (to the minute, as agendas give times) or
+    # with words after it; the editor's pattern matched any text starting with a date and time.
+    record = {"inspection": {"service": "torbay-yot", "framework": "hmip-youth-2018"},
+              "action_plan": {"inspection": "torbay-2021", "title": "Plan", "actions": [{"id": "A1", "action": "Do"}]}}
+    validator = Draft202012Validator(json_schema(kind))
+    assert validator.is_valid({**record[kind], "embargo_until": written}) is accepted

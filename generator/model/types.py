@@ -296,10 +296,12 @@ DateOrMonthField = Annotated[
     WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}(-\d{2})?$",
                     "description": "a date YYYY-MM-DD, or a month YYYY-MM"}),
 ]
+# An editor flags what parse_local_datetime refuses: seconds other than :00, or a tail after the time.
+LOCAL_DATETIME_PATTERN = r"^\d{4}-\d{2}-\d{2}([ T]\d{2}(:?\d{2}(:?00(\.0+)?)?)?( ?(Z|[+-]\d{2}(:?\d{2})?))?)?$"
 LocalDateTime = Annotated[
     dt.datetime, BeforeValidator(parse_local_datetime),
-    WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?",
-                    "description": "YYYY-MM-DD or YYYY-MM-DD HH:MM, Europe/London time"}),
+    WithJsonSchema({"type": "string", "pattern": LOCAL_DATETIME_PATTERN,
+                    "description": "YYYY-MM-DD or YYYY-MM-DD HH:MM (to the minute), Europe/London time"}),
 ]
 
 
