@@ -12,6 +12,7 @@ import copy
 from pydantic.json_schema import models_json_schema
 
 from generator.model import MODELS
+from generator.model.inspection import NOT_RATED
 from generator.model.meeting import SOURCE_FIELDS
 from generator.model.types import Rating
 
@@ -23,8 +24,13 @@ def _accept_shorthands(defs: dict) -> None:
                    "description": "shorthand for {rating: ...}"}
     if "StandardFinding" in defs:
         full = defs["StandardFinding"]
+        # `not rated`, where HMIP says so, is read as the not_rated flag (the scaffold offers it).
+        not_rated = {"const": NOT_RATED, "description": "the inspectorate said it did not rate this standard"}
+        rating = full["properties"]["rating"]
+        rating["anyOf"] = [{**o, "enum": [*o["enum"], NOT_RATED], "description": " | ".join([*o["enum"], NOT_RATED])}
+                           if "enum" in o else o for o in rating["anyOf"]]
         left_empty = {"type": "null", "description": "no rating given: not recorded"}
-        defs["StandardFinding"] = {"anyOf": [rating_word, left_empty, full],
+        defs["StandardFinding"] = {"anyOf": [rating_word, not_rated, left_empty, full],
                                    "title": full.get("title", "StandardFinding")}
     if "KeyQuestion" in defs:
         full = defs["KeyQuestion"]

@@ -171,3 +171,13 @@ def test_embargo_schema_refuses_what_check_refuses(kind, written, accepted):
               "action_plan": {"inspection": "torbay-2021", "title": "Plan", "actions": [{"id": "A1", "action": "Do"}]}}
     validator = Draft202012Validator(json_schema(kind))
     assert validator.is_valid({**record[kind], "embargo_until": written}) is accepted
+
+
+@pytest.mark.parametrize("standards", [{"resettlement": "not rated"}, {"resettlement": {"rating": "not rated"}}],
+                         ids=["shorthand", "full"])
+def test_inspection_schema_accepts_not_rated_as_the_scaffold_offers_it(standards, inspection_validator):
+    # The scaffold's comment on each rating offers "'not rated' where HMIP says so" (and check reads
+    # it as the not_rated flag); an editor flagged it as not one of the four rating words.
+    record = {"service": "sandwell-yos", "framework": "hmip-youth-2018", "separately_rated": standards}
+    assert inspection_validator.is_valid(record)
+    assert not inspection_validator.is_valid({**record, "separately_rated": {"resettlement": "not rate"}})
