@@ -150,6 +150,20 @@ def test_the_schema_accepts_the_filled_record_as_the_checker_does(tmp_path, kind
     jsonschema.validate(data, json_schema(KINDS[kind].model_key))
 
 
+def test_a_service_whose_short_name_is_left_empty_is_accepted_by_the_schema_as_by_check(tmp_path, make_site,
+                                                                                        run_cli, new):
+    # The scaffold says to leave empty what the source does not say, and an empty short_name is
+    # the name; the schema said it must be text, so an editor flagged the scaffold as written.
+    root = make_site(tmp_path, BASE)
+    new(root, "service", "new-record")
+    path = record_path(root, "service", "new-record")
+    filled = fill(path.read_text(encoding="utf-8"), [("name", "Dudley Youth Offending Service"), ("council", "torbay")])
+    path.write_text(filled, encoding="utf-8")
+    assert re.search(r"^short_name:\s*(#.*)?$", filled, re.M)
+    jsonschema.validate(yaml.load(filled, Loader=Yaml12Loader), json_schema("service"))
+    assert run_cli("check", "--strict", root=root).exit_code == 0
+
+
 @pytest.mark.parametrize("kind", list(KINDS))
 def test_every_optional_block_uncommented_has_fields_the_checker_knows(tmp_path, kind, make_site, run_cli, new):
     root = make_site(tmp_path, BASE)

@@ -17,13 +17,20 @@ class ServiceKind(str, Enum):
     YJS = "YJS"
 
 
+def _may_be_left_empty(schema: dict) -> None:
+    """Left empty, the short name is the name: an editor must accept the empty field a scaffold writes."""
+    text = {key: schema.pop(key) for key in ("type", "minLength", "maxLength") if key in schema}
+    schema["anyOf"] = [text, {"type": "null"}]
+
+
 class Service(BaseModel):
     """A youth offending service, as HMIP names it."""
 
     model_config = RECORD_CONFIG
 
     name: Text = Field(description="Full name, e.g. Torbay Youth Offending Team")
-    short_name: Text = Field(None, description="As HMIP writes it, e.g. Torbay YOT (none: the name)")
+    short_name: Text = Field(None, description="As HMIP writes it, e.g. Torbay YOT (none: the name)",
+                             json_schema_extra=_may_be_left_empty)
     council: Ident = Field(description="the council it belongs to (councils/<id>.yaml)")
     kind: ServiceKind | None = Field(None, description="YOT | YOS | YJS")
     region: Text | None = Field(None, description="e.g. South West")
