@@ -181,3 +181,12 @@ def test_inspection_schema_accepts_not_rated_as_the_scaffold_offers_it(standards
     record = {"service": "sandwell-yos", "framework": "hmip-youth-2018", "separately_rated": standards}
     assert inspection_validator.is_valid(record)
     assert not inspection_validator.is_valid({**record, "separately_rated": {"resettlement": "not rate"}})
+
+
+@pytest.mark.parametrize("written, accepted", [("1.1", True), ("1", True), ("R4", True), ("A 1", False), ("-1", False)])
+def test_action_plan_schema_takes_an_action_number_as_check_does(written, accepted):
+    # A plan's own numbers (1.1, 2.3) are action ids; check reads `id: 1.1` as the text written,
+    # where an editor reads a number: the schema said "expected string" of every one.
+    validator = Draft202012Validator(json_schema("action_plan"))
+    action = {"id": yaml.safe_load(f"id: {written}")["id"], "action": "Train the staff"}
+    assert validator.is_valid({"inspection": "torbay-2021", "title": "Plan", "actions": [action]}) is accepted

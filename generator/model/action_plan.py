@@ -12,6 +12,12 @@ from generator.model.types import (RECORD_CONFIG, DateOrMonthField, Date, Ident,
 ACTION_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9.-]{0,15}$"
 
 
+def _number_or_text(schema: dict) -> None:
+    """Our loader reads `id: 1.1` as the text written; an editor reads a number and must accept it too."""
+    text = {key: schema.pop(key) for key in ("type", "pattern") if key in schema}
+    schema["anyOf"] = [text, {"type": "number", "minimum": 0}]
+
+
 # A slotted pydantic dataclass, not a model: a corpus holds updates by the hundred thousand,
 # and a model keeps a dict and a fields-set for each (generator/model/__init__.py).
 # (validate.py words this class's errors like a model's.)
@@ -25,7 +31,8 @@ class ProgressUpdate:
 # A slotted pydantic dataclass too: one for every action of every plan (generator/model/__init__.py).
 @dataclass(slots=True, kw_only=True, config=RECORD_CONFIG)
 class Action:
-    id: str = Field(pattern=ACTION_ID_PATTERN, description="unique in the plan, e.g. A1")
+    id: str = Field(pattern=ACTION_ID_PATTERN, description="unique in the plan, e.g. A1, or the plan's own 1.1",
+                    json_schema_extra=_number_or_text)
     recommendations: list[int] = Field([], description="numbers of the recommendations it answers")
     action: Text = Field(description="the improvement action")
     how: Text | None = Field(None, description="how it will be done")
