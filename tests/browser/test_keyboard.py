@@ -3,8 +3,11 @@ inspections table's sort and filter worked from the keyboard and announced."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from browser_kit import DESKTOP, PAGE_TYPES, open_page
+from playwright.sync_api import expect
 
 # What can take keyboard focus.
 FOCUSABLE = ('a[href], button, input:not([type="hidden"]), select, textarea, summary, '
@@ -188,3 +191,20 @@ def test_inspections_filter_works_from_the_keyboard_and_is_announced(page, nginx
     page.keyboard.press("Enter")              # submitting the form must not reload the page
     assert _status(page) == f"{len(matching)} of {total} inspections shown."
     assert page.url == nginx_site.url("inspections/index.html")
+
+
+def test_search_box_is_labelled_and_its_result_count_is_announced(page, nginx_site):
+    """A councillor tabs to a labelled box, types a service's name and hears how many pages match."""
+    open_page(page, nginx_site.url("search/index.html"))
+    page.wait_for_selector(".pagefind-ui__search-input")
+    status = page.get_by_role("status")
+    assert status.count() == 1 and status.inner_text().strip() == ""
+
+    _tab_to(page, "el => el.classList.contains('pagefind-ui__search-input')")
+    box = page.get_by_label("Search the site", exact=True)
+    assert page.evaluate("() => document.activeElement.id") == box.get_attribute("id")
+    page.keyboard.type("Torbay")
+    expect(status).to_have_text(re.compile(r"^\d+ results? for Torbay$"), timeout=10_000)
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Zzqxnotaword")
+    expect(status).to_have_text("No results for Zzqxnotaword", timeout=10_000)

@@ -2,5 +2,37 @@
 // Content-Security-Policy (deploy/nginx.conf) runs no script written into a page.
 window.addEventListener("DOMContentLoaded", function () {
   if (!window.PagefindUI) { return; }
+  var search = document.getElementById("search");
   new PagefindUI({ element: "#search", showSubResults: true });
+  labelSearchBox(search);
+  announceResultCounts(search, document.getElementById("search-status"));
 });
+
+// Pagefind's box has only a placeholder, which a screen magnifier user loses once typing starts.
+function labelSearchBox(search) {
+  var box = search.querySelector(".pagefind-ui__search-input");
+  if (!box) { return; }
+  box.id = "search-input";
+  var label = document.createElement("label");
+  label.htmlFor = box.id;
+  label.className = "search-label";
+  label.textContent = "Search the site";
+  search.insertBefore(label, search.firstChild);
+}
+
+// Pagefind's "N results for X" is plain text: copy it into the page's status region so
+// that a screen reader announces the count, once typing has paused rather than per letter.
+var ANNOUNCE_AFTER_MS = 700;
+
+function announceResultCounts(search, status) {
+  if (!status) { return; }
+  var timer = null;
+  new MutationObserver(function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      var message = search.querySelector(".pagefind-ui__message");
+      var text = message ? message.textContent.trim() : "";
+      if (status.textContent !== text) { status.textContent = text; }
+    }, ANNOUNCE_AFTER_MS);
+  }).observe(search, { childList: true, subtree: true, characterData: true });
+}
