@@ -240,10 +240,19 @@ def test_an_unknown_list_is_a_usage_error(listing):
     assert result.exit_code == 2 and "'withheld' is not one of 'drafts', 'embargoed', 'overdue'" in result.output
 
 
-def test_content_errors_are_said_and_exit_1(tmp_path, make_site, run_cli):
-    root = make_site(tmp_path, {**SITE, "inspections/broken.yaml": "service: [\n"})
-    result = run_cli("list", "embargoed", "--as-of", "2021-03-01", root=root)
+@pytest.mark.parametrize("which", ["drafts", "embargoed", "overdue"])
+def test_with_content_errors_no_list_is_given_only_the_errors_and_exit_1(tmp_path, make_site, run_cli, which):
+    # helper-95: the embargoed inspection's own file has an error, and `list embargoed` said
+    # "nothing is embargoed" (with only a warning on stderr): a clerk would believe it.
+    broken = SITE["inspections/torbay-2021.yaml"].replace("service: torbay-yot", "service: [")
+    root = make_site(tmp_path, {**SITE, "inspections/torbay-2021.yaml": broken})
+    result = run_cli("list", which, "--as-of", "2021-08-01", root=root)
     assert result.exit_code == 1
-    assert result.stdout.startswith("next release: 2021-03-03 00:01")
-    assert ("content error(s): this list may leave out, or be wrong about, the files with errors and the records "
-            "they name") in result.stderr
+    assert result.stdout == ""
+    assert "nothing is embargoed" not in result.output and "no overdue actions" not in result.output
+    assert "content/inspections/torbay-2021.yaml:1:" in result.stderr
+    assert re.search(r"^error: cannot list .* while there is 1 content error \(above\)", result.stderr, re.M), \
+        result.stderr
+    assert "fix them, then list again" in result.stderr
+    as_json = run_cli("list", which, "--as-of", "2021-08-01", "--format", "json", root=root)
+    assert as_json.exit_code == 1 and as_json.stdout == ""

@@ -223,6 +223,15 @@ def text_overdue(items: list[OverdueAction], as_of: dt.date) -> list[str]:
     return [head, *_table(rows)]
 
 
+def cannot_list(which: str, errors: int) -> str:
+    """Why no list is given while content has errors: a file with an error may be a record that
+    is held back, or change what waits for what, so any list made without it could be false."""
+    what = {"drafts": "drafts", "embargoed": "what is embargoed", "overdue": "overdue actions"}[which]
+    count = f"{errors} content error{'s' if errors != 1 else ''}"
+    return (f"error: cannot list {what} while there {'is' if errors == 1 else 'are'} {count} (above): "
+            "a file with an error may be a record this list should show; fix them, then list again")
+
+
 def as_json(which: str, moment: dt.datetime, items: list) -> dict:
     data: dict = {"list": which, "as_of": moment.isoformat()}
     if which == "overdue":

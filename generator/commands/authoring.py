@@ -16,7 +16,7 @@ from typing import Iterator
 import click
 
 from generator.authoring import AuthoringError
-from generator.commands.common import AsOf, moment, print_problems, site_root
+from generator.commands.common import AsOf, moment, site_root
 
 
 @contextmanager
@@ -94,8 +94,12 @@ def register(cli: click.Group) -> None:
 
         now = moment(as_of)
         checked = check_site(site_root(ctx), now.date())
-        if checked.corpus is None:
-            print_problems(checked)
+        if checked.corpus is None or checked.errors:
+            # A file with an error may be the very record held back (or name one): any list made
+            # without it could say "nothing is embargoed" of a record that is (helper-95).
+            for problem in checked.errors:
+                click.echo(str(problem), err=True)
+            click.echo(listing.cannot_list(which, len(checked.errors)), err=True)
             sys.exit(1)
         corpus = checked.corpus
         if which == "drafts":
@@ -112,12 +116,6 @@ def register(cli: click.Group) -> None:
         else:
             for line in lines:
                 click.echo(line)
-        if checked.errors:
-            # A meeting with an error may have lost an item naming a draft report: that report is
-            # then listed as public, though its file has no error (helper-60).
-            click.echo(f"warning: {len(checked.errors)} content error(s): this list may leave out, or be wrong "
-                       "about, the files with errors and the records they name; run `scrutiny check`", err=True)
-            sys.exit(1)
 
     @cli.command("serve")
     @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
