@@ -440,6 +440,26 @@ def _copy_without(node: Any, path: tuple, refused: AbstractSet[tuple], kept: dic
     return node
 
 
+# The kinds `scrutiny new KIND ID` starts (generator.authoring.scaffold.KINDS, checked by tests/test_new.py).
+STARTED_BY_NEW = ("inspection", "action_plan", "meeting", "report", "service", "council")
+
+
+def empty_record(doc: Document, model: type[BaseModel]) -> Problem:
+    """The one error for a record file (or report front matter) with no fields at all."""
+    required = [field.alias or name for name, field in model.model_fields.items() if field.is_required()]
+    needs = f"{KIND_NAMES.get(doc.kind, doc.kind)} needs {_and(required)}" if required else ""
+    start = (f"or delete the file and run `scrutiny new {doc.kind.replace('_', '-')} {doc.id}` to start "
+             "one with every field explained"
+             if doc.kind in STARTED_BY_NEW else "")
+    where = "the front matter" if doc.path.endswith(".md") else "the file"
+    hint = "; ".join(part for part in (needs, start) if part) or None
+    return Problem(doc.path, 1, 1, Severity.ERROR, "", f"{where} is empty", hint)
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
 def validate_document(doc: Document, salvage: bool = False) -> tuple[Record | None, list[Problem]]:
     """A document's record, or None and the problems that stop it. `salvage`: with problems,
     also the record of what is valid in it, when there is one (`_salvaged`),
@@ -447,7 +467,8 @@ def validate_document(doc: Document, salvage: bool = False) -> tuple[Record | No
     model = MODELS[doc.kind]
     data = doc.data
     if data is None:
-        data = {}
+        # Empty, or only comments (an editor that crashed leaves this): one error, not one per field.
+        return None, [empty_record(doc, model)]
     if not isinstance(data, dict):
         return None, [Problem(doc.path, 1, 1, Severity.ERROR, "",
                               f"{KIND_NAMES.get(doc.kind, doc.kind)} must be a mapping of 'key: value' lines",

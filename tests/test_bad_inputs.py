@@ -228,6 +228,16 @@ TABLE = [
     # nothing about the fence (helper-61).
     Bad("reports/front-matter-not-closed.md", 1, 1, "---", "",
         "the front matter that starts here is not closed", "end the front matter with a line '---'"),
+    # A zero-byte file (an editor that crashed) or one of only comments was four or more
+    # "X: is required" errors at 1:1, one for each field (helper-95).
+    Bad("meetings/empty.yaml", 1, 1, "", "", "the file is empty",
+        "a meeting needs council, committee, date and items; or delete the file and run "
+        "`scrutiny new meeting empty`"),
+    Bad("action-plans/only-comments.yaml", 1, 1, "# Torbay", "", "the file is empty",
+        "an action plan needs inspection, title and actions; or delete the file and run "
+        "`scrutiny new action-plan only-comments`"),
+    Bad("reports/empty-front-matter.md", 1, 1, "---", "", "the front matter is empty",
+        "a report's front matter needs council, title and date"),
     Bad("reports/key-decision-maybe.md", 5, 15, "maybe", "key_decision",
         "expected true or false, got 'maybe'", "write true or false"),
     # content-format.md: "yes, no, on, off are plain words (YAML 1.2 rules)"; pydantic took

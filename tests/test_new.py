@@ -337,6 +337,8 @@ def test_the_kinds_the_command_offers_are_the_kinds_it_can_make():
     from generator.authoring.scaffold import KINDS
     from generator.commands.authoring import NEW_KINDS
     assert sorted(NEW_KINDS) == sorted(KINDS)
+    from generator.validate import STARTED_BY_NEW       # named in the hint for an empty file
+    assert sorted(kind.replace("_", "-") for kind in STARTED_BY_NEW) == sorted(KINDS)
 
 
 def test_new_on_a_full_disk_is_a_clear_error_and_leaves_no_empty_record(tmp_path, make_site):
