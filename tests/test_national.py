@@ -331,9 +331,9 @@ def expected_sentence(day: dt.date) -> str:
     rated = [i for i in peers if i["rating"]]
     good = sum(i["rating"] in ("Good", "Outstanding") for i in rated)
     whose = "" if len(rated) == len(peers) else " whose overall rating is recorded"
-    return (f"Of the {len(rated)} services inspected under the HMIP youth inspection framework (2018 to 2021)"
-            f"{whose}, {good} ({round(100 * good / len(rated))}%) were rated Good or Outstanding; Torbay YOT was "
-            "rated Requires improvement.")
+    return (f"Of the {len(rated)} inspections under the HMIP youth inspection framework (2018 to 2021)"
+            f"{whose}, {good} ({round(100 * good / len(rated))}%) rated the service Good or Outstanding; Torbay YOT "
+            "was rated Requires improvement.")
 
 
 @pytest.mark.pdf
@@ -466,9 +466,9 @@ def test_a_paper_issued_in_the_month_its_inspection_was_published_counts_that_in
     corpus = check_site(REPO, AS_OF.date()).corpus
     compared = comparison(corpus, "derby-2025", dt.date(2025, 9, 24))
     assert (compared.inspected, compared.rated, compared.good) == (1, 1, 1)
-    assert compared.sentence == ("Of the 1 service inspected under the HMIP youth justice inspection framework "
-                                 "(from 2025), 1 (100%) was rated Good or Outstanding; Derby YJS was rated "
-                                 "Outstanding.")
+    assert compared.sentence == ("Of the 1 inspection under the HMIP youth justice inspection framework "
+                                 "(from 2025), 1 (100%) rated the service Good or Outstanding; Derby YJS was "
+                                 "rated Outstanding.")
 
 
 def test_an_inspection_whose_record_gives_no_date_is_not_counted_as_published_by_a_papers_day(tmp_path):
@@ -497,7 +497,7 @@ def test_a_share_of_exactly_a_half_rounds_up_as_a_spreadsheet_and_a_reader_round
     corpus = check_site(national, AS_OF.date()).corpus
     compared = comparison(corpus, "wolverhampton-2021", dt.date(2024, 7, 31))
     assert (compared.inspected, compared.rated, compared.good, compared.good_share) == (65, 64, 40, "63%")
-    assert "40 (63%) were rated Good or Outstanding" in compared.sentence
+    assert "40 (63%) rated the service Good or Outstanding" in compared.sentence
 
 
 def test_a_comparison_with_no_overall_rating_recorded_says_so_rather_than_a_share_of_none():
@@ -505,6 +505,28 @@ def test_a_comparison_with_no_overall_rating_recorded_says_so_rather_than_a_shar
     corpus = check_site(REPO, AS_OF.date()).corpus
     derby = comparison(corpus, "derby-2025", dt.date(2025, 9, 24))
     unrated = dataclasses.replace(derby, view=types.SimpleNamespace(overall_rating=None), rated=0, good=0)
-    assert unrated.sentence == ("No overall rating is recorded for the 1 service inspected under the HMIP youth "
+    assert unrated.sentence == ("No overall rating is recorded for the 1 inspection under the HMIP youth "
                                 "justice inspection framework (from 2025); Derby YJS's overall rating is not "
                                 "recorded.")
+
+
+def test_a_service_inspected_twice_under_a_framework_is_counted_as_two_inspections(tmp_path):
+    # The sentence and the page said "services inspected" while counting inspections: Torbay YOT
+    # inspected in 2019 and again in 2021 under the 2018 framework made "4 services" of three.
+    root = copy_site(tmp_path)
+    (root / "content/inspections/torbay-2019.yaml").write_text(
+        "service: torbay-yot\nframework: hmip-youth-2018\nfieldwork: {from: 2019-02}\npublished: 2019-05-01\n"
+        "overall: {rating: Good}\n", encoding="utf-8")
+    corpus = check_site(root, AS_OF.date()).corpus
+    compared = comparison(corpus, "torbay-2021", dt.date(2021, 10, 6))
+    # Under the 2018 framework: Sandwell (Good), Dudley (Requires improvement), Torbay twice (Good, then
+    # Requires improvement): four inspections of three services, two rated Good.
+    assert (compared.inspected, compared.rated, compared.good) == (4, 4, 2)
+    assert compared.sentence == ("Of the 4 inspections under the HMIP youth inspection framework (2018 to 2021), "
+                                 "2 (50%) rated the service Good or Outstanding; Torbay YOT was rated Requires "
+                                 "improvement.")
+    build(root)
+    text = visible_text((root / "output/site/national/index.html").read_text(encoding="utf-8"))
+    assert "Inspections, by framework and year" in text and "services inspected" not in text.lower()
+    assert ("2 of the 4 inspections whose overall rating is recorded (50%) rated the service Good or "
+            "Outstanding.") in text

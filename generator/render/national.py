@@ -1,7 +1,7 @@
 """The national picture: every inspection the site holds, its own council's and the rest.
 
 What the national page (`national/index.html`) and the `[[national-comparison]]` block show,
-computed here: how many services were inspected under each framework and year, how their
+computed here: how many inspections there were under each framework and in each year, how their
 overall ratings and each standard's ratings fall, which standards are weakest, and where
 each of the site's own services stands. Inspections are compared only with inspections
 under the same framework, whose standards are the same standards. Every number comes with
@@ -283,16 +283,17 @@ class Comparison:
 
     @property
     def sentence(self) -> str:
-        """'Of 83 services inspected under ..., 50 (60%) were rated Good or Outstanding; Torbay
-        YOT was rated Requires improvement.'"""
+        """'Of the 83 inspections under ..., 50 (60%) rated the service Good or Outstanding; Torbay
+        YOT was rated Requires improvement.' It counts inspections, not services: a service
+        inspected twice under the framework is two of them."""
         whose = "" if self.rated == self.inspected else " whose overall rating is recorded"
         if self.rated:
-            text = (f"Of the {self.rated} service{'s' if self.rated != 1 else ''} inspected under the "
-                    f"{self.framework}{whose}, {self.good} ({self.good_share}) {'were' if self.good != 1 else 'was'} "
-                    "rated Good or Outstanding")
+            text = (f"Of the {self.rated} inspection{'s' if self.rated != 1 else ''} under the "
+                    f"{self.framework}{whose}, {self.good} ({self.good_share}) rated the service "
+                    "Good or Outstanding")
         else:           # no share of none: say that none is recorded
-            which = "the 1 service" if self.inspected == 1 else f"any of the {self.inspected} services"
-            text = f"No overall rating is recorded for {which} inspected under the {self.framework}"
+            which = "the 1 inspection" if self.inspected == 1 else f"any of the {self.inspected} inspections"
+            text = f"No overall rating is recorded for {which} under the {self.framework}"
         rating = self.view.overall_rating
         return text + (f"; {self.service} was rated {rating.value}." if rating else
                        f"; {self.service}'s overall rating is not recorded.")
