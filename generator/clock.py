@@ -70,9 +70,8 @@ def repeated_zone(moment: dt.datetime) -> str:
     """' GMT' or ' BST' after a time London's clock shows twice (01:00-01:59 on the last Sunday
     of October), '' after any other: printed after such a time, it says which of the two is
     meant (an embargo written without an offset ends at the second, in GMT)."""
-    wall = moment.astimezone(LONDON).replace(tzinfo=None)
-    first, second = (wall.replace(tzinfo=LONDON, fold=fold) for fold in (0, 1))
-    return "" if first.utcoffset() == second.utcoffset() else f" {moment.astimezone(LONDON).tzname()}"
+    there = moment.astimezone(LONDON)
+    return f" {there.tzname()}" if repeated(there.replace(tzinfo=None)) else ""
 
 
 def london_time(moment: dt.datetime) -> str:
