@@ -35,7 +35,8 @@ def rating(value: Rating | None, advisory: bool = False) -> Markup:
     if not value:
         return NOT_RECORDED
     modifier = " rating--advisory" if advisory else ""
-    star = ' <span aria-hidden="true">&#9733;</span>' if value is Rating.OUTSTANDING and not advisory else ""
+    # The star is hidden from screen readers, and from the search index whose words name results' links.
+    star = ' <span aria-hidden="true" data-pagefind-ignore>&#9733;</span>' if value is Rating.OUTSTANDING and not advisory else ""
     return Markup(f'<span class="rating rating--{rating_slug(value)}{modifier}">{escape(value.value)}{star}</span>')
 
 

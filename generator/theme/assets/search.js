@@ -3,10 +3,22 @@
 window.addEventListener("DOMContentLoaded", function () {
   if (!window.PagefindUI) { return; }
   var search = document.getElementById("search");
-  new PagefindUI({ element: "#search", showSubResults: true });
+  new PagefindUI({ element: "#search", showSubResults: true, processResult: nameSectionsWithTheirPage });
   labelSearchBox(search);
   announceResultCounts(search, document.getElementById("search-status"));
 });
+
+// A section's result is a link named by its heading alone ("Ratings", "2.1 Assessment"), alike
+// for every inspection in a screen reader's list of links: each also names the page it is on.
+function nameSectionsWithTheirPage(result) {
+  var page = result.meta && result.meta.title;
+  (result.sub_results || []).forEach(function (section) {
+    if (page && section.url !== result.url && section.title !== page) {
+      section.title = section.title + " \u2013 " + page;
+    }
+  });
+  return result;
+}
 
 // Pagefind's box has only a placeholder, which a screen magnifier user loses once typing starts.
 function labelSearchBox(search) {
