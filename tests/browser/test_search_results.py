@@ -53,3 +53,13 @@ def test_a_meeting_and_a_papers_result_name_their_council(page, nginx_site):
     plans = [r["page"] for r in _search(page, nginx_site, "action plan progress")]
     assert "Youth Offending Service inspection action plan: progress, for the Dudley YOS inspection, April 2019" \
         in plans
+
+
+def test_results_on_a_phone_use_its_width(page, nginx_site):
+    """Pages have no images, so Pagefind's empty picture column only narrowed each result to
+    two thirds of a 320 px screen (WCAG 1.4.10's width)."""
+    page.set_viewport_size({"width": 320, "height": 640})
+    _search(page, nginx_site, "assessment")
+    widths = page.evaluate("""() => [".pagefind-ui__result", ".pagefind-ui__result-inner"].map(
+        selector => document.querySelector("#search " + selector).getBoundingClientRect().width)""")
+    assert widths[1] >= 0.9 * widths[0], widths

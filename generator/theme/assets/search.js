@@ -3,7 +3,7 @@
 window.addEventListener("DOMContentLoaded", function () {
   if (!window.PagefindUI) { return; }
   var search = document.getElementById("search");
-  new PagefindUI({ element: "#search", showSubResults: true, processResult: nameSectionsWithTheirPage });
+  new PagefindUI({ element: "#search", showSubResults: true, showImages: false, processResult: nameSectionsWithTheirPage });
   labelSearchBox(search);
   announceResultCounts(search, document.getElementById("search-status"));
 });
