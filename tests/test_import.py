@@ -778,3 +778,52 @@ def test_a_field_the_new_sheet_has_no_column_for_is_kept_from_the_plan(tmp_path,
     plan = check_site(root, dt.date(2021, 6, 30)).corpus.action_plans["torbay-2021-plan"].plan
     assert [(a.id, a.who) for a in plan.actions] == [("1.1", "Chair"), ("1.2", "Head of Service"),
                                                      ("1.3", "Practice lead")]
+
+
+UPDATE_HEADERS = ["Ref", "Action", "Owner", "Date for completion", "Update", "RAG"]
+
+
+def test_an_action_merged_down_two_rows_is_one_action_with_both_lines(tmp_path, importer):
+    """Real plans merge the action cell down two rows where its owner or update has two lines:
+    that is one action, whose second row's owner and update are a second line of its own."""
+    root, run = importer()
+    book = workbook([UPDATE_HEADERS,
+                     ["1.1", "Board induction", "Chair", "31/03/2021", "Pack drafted", "Amber"],
+                     [None, None, "Vice-chair", None, "Two members inducted", None],
+                     ["1.2", "Update OOCD policy", "Head of Service", "30/04/2021", "Policy in draft", "Red"]],
+                    title=None)
+    sheet = book["Sheet1"]
+    for column in "ABDF":                              # the action, its number, date and RAG: one cell each
+        sheet.merge_cells(f"{column}2:{column}3")
+    source = save(book, tmp_path / "plan.xlsx")
+    result = run(str(source), "--inspection", "torbay-2021", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    assert "2 actions from Sheet1" in result.stdout
+    plan = check_site(root, dt.date(2021, 6, 30)).corpus.action_plans["plan"].plan
+    first, second = plan.actions
+    assert (first.id, first.action, first.who, str(first.due)) == ("1.1", "Board induction", "Chair\nVice-chair",
+                                                                    "2021-03-31")
+    assert [(u.rag, u.note) for u in first.updates] == [(RAG.AMBER, "Pack drafted\nTwo members inducted")]
+    assert (second.id, second.who) == ("1.2", "Head of Service")
+
+
+def test_the_second_row_of_a_merged_action_may_not_give_it_another_date_rating_or_number(tmp_path, importer):
+    root, run = importer()
+    book = workbook([UPDATE_HEADERS,
+                     ["1.1", "Board induction", "Chair", "31/03/2021", "Pack drafted", "Amber"],
+                     ["1.2", None, None, "30/04/2021", "Two members inducted", "Green"]], title=None)
+    book["Sheet1"].merge_cells("B2:B3")
+    source = save(book, tmp_path / "plan.xlsx")
+    result = run(str(source), "--inspection", "torbay-2021", "--as-of", AS_OF)
+    assert result.exit_code == 1
+    merged = "the action (B2) is merged down over this row, so the row is more of that action"
+    assert result.stderr.strip().split("\n") == [
+        f"Sheet1!A3: its number is 1.2, and 1.1 in A2: {merged} (give it one number, or unmerge the action "
+        "cell and give each row its own action)",
+        f"Sheet1!D3: its date for completion is 30/04/2021, and 31/03/2021 in D2: {merged} (an action has one; "
+        "empty one of the two cells)",
+        f"Sheet1!F3: its RAG rating is green, and amber in F2: {merged} (an action has one; "
+        "empty one of the two cells)",
+        "3 problems in the sheet; nothing was written",
+    ]
+    assert plan_files(root) == []

@@ -578,14 +578,80 @@ def own_action_ids(numbers: list[Any], cells: list[str]) -> tuple[list[str] | No
     return (None if reasons else ids), reasons
 
 
+def merged_down(sheet: Sheet, row: int, column: int) -> Merge | None:
+    """The merged cell that covers this cell from a row above: real plans merge an action's
+    cell down two rows where its owner or its update has two lines."""
+    for merge in sheet.merges:
+        if merge.covers(row, column) and merge.first_row < row:
+            return merge
+    return None
+
+
+@dataclass
+class ActionRows:
+    """One action as its rows give it: its first row, then each row its action cell is merged down over."""
+    row: int                                # 0-based, the first row
+    action: dict[str, Any]
+    notes: list[str]
+    rag: RAG | None | bool                  # False: its cell was not a rating, and was reported
+    rag_row: int
+
+
+def more_of_the_action(sheet: Sheet, mapped: dict[str, int], first: ActionRows, row: int,
+                       action: dict[str, Any], note: str | None, rag: RAG | None | bool) -> list[SheetProblem]:
+    """Adds a row the action cell is merged down over to its action: a second owner, how,
+    update ... is a second line of the same field; a second number, date or RAG rating that
+    differs from the first is an error, as an action has one."""
+    problems = []
+    where = f"the action ({column_letter(mapped['action'])}{first.row + 1}) is merged down over this row, " \
+            "so the row is more of that action"
+
+    def differs(name: str, said: str, first_value: Any, value: Any, hint: str) -> None:
+        problems.append(SheetProblem(
+            row + 1, mapped[name], sheet.name,
+            f"its {said} is {value}, and {first_value} in {column_letter(mapped[name])}{first.row + 1}: {where}",
+            hint))
+
+    one = "an action has one; empty one of the two cells"
+    if "ref" in mapped:
+        number, first_number = (clean_text(sheet.cell(r, mapped["ref"]).value) for r in (row, first.row))
+        if number is not None and number != first_number:
+            differs("ref", "number", first_number, number,
+                    "give it one number, or unmerge the action cell and give each row its own action")
+    for name in ("how", "who", "resources", "outcome"):
+        if name in action and action[name] != first.action.get(name):
+            first.action[name] = "\n".join(filter(None, (first.action.get(name), action[name])))
+    links = first.action.get("recommendations", []) + action.get("recommendations", [])
+    if links:
+        first.action["recommendations"] = sorted(set(links), key=links.index)
+    for name, said in (("review", "date for review"), ("due", "date for completion")):
+        if name not in action:
+            continue
+        if name not in first.action:
+            first.action[name] = action[name]
+        elif action[name] != first.action[name]:
+            differs(name, said, clean_text(sheet.cell(first.row, mapped[name]).value),
+                    clean_text(sheet.cell(row, mapped[name]).value), one)
+    if note is not None:
+        first.notes.append(note)
+    if rag is False or first.rag is False:
+        first.rag = False
+    elif rag:
+        if first.rag is None:
+            first.rag, first.rag_row = rag, row
+        elif rag != first.rag:
+            differs("rag", "RAG rating", first.rag.value, rag.value, one)
+    return problems
+
+
 def parse_sheet(sheet: Sheet, columns: Columns, update_date: dt.date,
                 recommendation_count: int | None) -> tuple[list[dict], list[SheetProblem], list[str], str | None]:
     """Every data row below the header as an action (dict in the model's shape), and the
-    column whose numbers are the actions' ids (None: they are A1, A2 ...)."""
+    column whose numbers are the actions' ids (None: they are A1, A2 ...). A row the action
+    cell above is merged down over is more of that action (`more_of_the_action`)."""
     problems: list[SheetProblem] = []
     notes: list[str] = []
-    actions: list[dict] = []
-    action_rows: list[int] = []
+    parts: list[ActionRows] = []
     headings = 0                                       # the first heading's note says how to link recommendations
     mapped = columns.fields
 
@@ -619,7 +685,9 @@ def parse_sheet(sheet: Sheet, columns: Columns, update_date: dt.date,
                         "for a heading, merge it across the whole table; for an action, unmerge the cells "
                         "and put each part in its own column"))
             continue
-        action: dict[str, Any] = {"id": f"A{len(actions) + 1}"}
+        above = merged_down(sheet, row, mapped["action"])
+        continues = above is not None and parts and parts[-1].row == above.first_row
+        action: dict[str, Any] = {}
         if "recommendations" in mapped:
             try:
                 numbers = parse_recommendations(values["recommendations"])
@@ -637,7 +705,7 @@ def parse_sheet(sheet: Sheet, columns: Columns, update_date: dt.date,
             text = clean_text(values.get(name))
             if text is not None:
                 action[name] = text
-        if "action" not in action:
+        if "action" not in action and not continues:
             problems.append(SheetProblem(row + 1, mapped["action"], sheet.name, "the action is empty",
                                          "every row needs one; delete the row if it is not an action"))
         for name in ("review", "due"):
@@ -664,22 +732,30 @@ def parse_sheet(sheet: Sheet, columns: Columns, update_date: dt.date,
                 rag = False
             if rag is None and clean_text(rag_cell.value) is None:
                 rag = rag_from_colour(rag_cell.colour)
-        if note is not None and rag is None:
+        if continues:
+            problems += more_of_the_action(sheet, mapped, parts[-1], row, action, note, rag)
+        else:
+            parts.append(ActionRows(row, action, [note] if note is not None else [], rag, row))
+    actions: list[dict] = []
+    for part in parts:
+        action = {"id": f"A{len(actions) + 1}", **part.action}
+        note = "\n".join(part.notes) or None
+        if note is not None and part.rag is None:
             if "rag" in mapped:
-                problems.append(SheetProblem(row + 1, mapped["rag"], sheet.name,
+                problems.append(SheetProblem(part.row + 1, mapped["rag"], sheet.name,
                                              "the progress comment has no RAG rating",
                                              f"write {RAG_CHOICES}"))
             else:
-                problems.append(SheetProblem(row + 1, mapped["note"], sheet.name,
+                problems.append(SheetProblem(part.row + 1, mapped["note"], sheet.name,
                                              "a progress comment needs a RAG rating, and the sheet has no "
                                              "RAG column", "add a column 'RAG rating'"))
-        elif rag:
-            update: dict[str, Any] = {"date": update_date.isoformat(), "rag": rag.value}
+        elif part.rag:
+            update: dict[str, Any] = {"date": update_date.isoformat(), "rag": part.rag.value}
             if note is not None:
                 update["note"] = note
             action["updates"] = [update]
         actions.append(action)
-        action_rows.append(row)
+    action_rows = [part.row for part in parts]
     if not actions and not problems:
         problems.append(SheetProblem(columns.row + 1, -1, sheet.name, "there are no actions below the header row"))
     numbered_by = None
