@@ -827,3 +827,23 @@ def test_the_second_row_of_a_merged_action_may_not_give_it_another_date_rating_o
         "3 problems in the sheet; nothing was written",
     ]
     assert plan_files(root) == []
+
+
+@pytest.mark.parametrize("embargo, warning", [
+    ("2026-10-25 01:30", "embargo_until: 01:30 on 25 October 2026 happens twice in London; read as the second, "
+                         "01:30 GMT (write 2026-10-25 01:30+01:00 for the first)"),
+    ("2026-03-29 01:30", "embargo_until: 2026-03-29 01:30 does not happen in London (the clocks go forward at "
+                         "01:00); read as 02:00 BST (write 02:00, or another time)"),
+])
+def test_an_embargo_kept_at_a_clock_change_hour_is_warned_of_as_check_does(tmp_path, importer, embargo, warning):
+    """--force keeps the replaced plan's embargo: written in the hour the clocks skip or repeat,
+    the import warns of it at its line, as `scrutiny check` does of the same YAML."""
+    root, run = importer()
+    source = save(torbay_workbook(), tmp_path / "plan.xlsx")
+    assert run(str(source), "--inspection", "torbay-2021", "--as-of", AS_OF).exit_code == 0
+    target = root / "content/action-plans/plan.yaml"
+    target.write_text(target.read_text().replace("\nactions:", f"\nembargo_until: {embargo}\nactions:", 1))
+    result = run(str(source), "--inspection", "torbay-2021", "--as-of", AS_OF, "--force")
+    assert result.exit_code == 0, result.output
+    line = target.read_text().split("\n").index(f"embargo_until: {embargo}") + 1
+    assert f"content/action-plans/plan.yaml:{line}:16: warning: {warning}" in result.stderr

@@ -43,7 +43,7 @@ from generator.model.action_plan import ACTION_ID_PATTERN, ActionPlan
 from generator.model.types import LONDON, NOT_STARTED_PHRASE, RAG, RAG_CHOICES, parse_local_datetime, parse_rag
 from generator.problems import did_you_mean
 from generator.textsafety import unescaped_cell
-from generator.validate import validate_document
+from generator.validate import clock_change_warnings, validate_document
 
 # --------------------------------------------------------------------------- columns
 
@@ -988,6 +988,7 @@ class ImportResult:
     updates: int
     notes: list[str]
     numbered_by: str | None = None      # the column whose numbers are the action ids; None: A1, A2 ...
+    warnings: list[str] = field(default_factory=list)   # as `scrutiny check` gives them of the file written
 
 
 def slug(text: str) -> str:
@@ -1117,6 +1118,9 @@ def import_action_plan(root: Path, source: Path, inspection: str | None = None, 
         details = "; ".join(str(p) for p in [*read_problems, *invalid])
         raise AssertionError(f"the imported plan does not read back: {details}")   # a bug, not the sheet
     temporary.replace(target)
+    # An embargo kept from the plan replaced may be a time the clocks skip or repeat: warned of as check does.
+    written, _ = read_document(target, root, "action_plan")
+    warnings = [str(problem) for problem in clock_change_warnings(written)] if written is not None else []
     if len(usable) > 1:
         # Some councils keep one sheet per recommendation or per quarter: say what was left out.
         notes.insert(0, f"{source.name}: sheets not imported, though they have an action column: "
@@ -1125,4 +1129,4 @@ def import_action_plan(root: Path, source: Path, inspection: str | None = None, 
     if columns.ignored:
         notes.insert(0, f"{sheet.name}: columns not imported: {', '.join(columns.ignored)} "
                         "(use --map 'Header=field' to import one)")
-    return ImportResult(target, sheet.name, sheet_actions, sheet_updates, notes, numbered_by)
+    return ImportResult(target, sheet.name, sheet_actions, sheet_updates, notes, numbered_by, warnings)

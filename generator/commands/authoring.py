@@ -202,6 +202,8 @@ def register(cli: click.Group) -> None:
             result = run(root, source.resolve(), inspection=inspection, plan_id=plan_id, title=title,
                          mapping=mapping, as_of=as_of.date() if as_of else None, sheet_name=sheet,
                          draft=draft, force=force)
+        for warning in result.warnings:
+            click.echo(warning, err=True)
         for note in result.notes:
             click.echo(f"note: {note}", err=True)
         shown = result.path.relative_to(root).as_posix() if result.path.is_relative_to(root) else result.path
