@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 import openpyxl
@@ -847,3 +848,28 @@ def test_an_embargo_kept_at_a_clock_change_hour_is_warned_of_as_check_does(tmp_p
     assert result.exit_code == 0, result.output
     line = target.read_text().split("\n").index(f"embargo_until: {embargo}") + 1
     assert f"content/action-plans/plan.yaml:{line}:16: warning: {warning}" in result.stderr
+
+
+def test_force_names_each_comment_of_the_plan_it_replaces_that_is_not_kept(tmp_path, importer):
+    """--force writes the plan anew, so an author's comments in the YAML go: the command shows
+    each, whole, so that it can be copied back; the import's own header lines are not named."""
+    root, run = importer()
+    source = save(workbook(MARCH_ROWS, title=None), tmp_path / "plan.xlsx")
+    assert run(str(source), "--inspection", "torbay-2021", "--as-of", AS_OF).exit_code == 0
+    target = root / "content/action-plans/plan.yaml"
+    text = target.read_text()
+    text = text.replace("\nactions:\n", "\n# Agreed at the board on 3 March: Chair owns 1.x\nactions:\n", 1)
+    text = text.replace("    who: Chair\n", "    who: Chair  # until the new Chair starts\n", 1)
+    text = re.sub(r"\ntitle: .*\n", '\ntitle: "Plan # 2: a hash in a quoted value"\n', text)
+    target.write_text(text)
+    result = run(str(source), "--inspection", "torbay-2021", "--as-of", AS_OF, "--force")
+    assert result.exit_code == 0, result.output
+    lines = text.split("\n")
+    board = lines.index("# Agreed at the board on 3 March: Chair owns 1.x") + 1
+    chair = lines.index("    who: Chair  # until the new Chair starts") + 1
+    assert [line for line in result.stderr.split("\n") if "comment" in line or line.startswith("note:   ")] == [
+        "note: content/action-plans/plan.yaml: 2 comments of the plan it replaces are not in the new file "
+        "(--force writes it anew); copy back any you need:",
+        f"note:   line {board}: # Agreed at the board on 3 March: Chair owns 1.x",
+        f"note:   line {chair}: # until the new Chair starts",
+    ]

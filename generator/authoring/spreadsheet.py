@@ -959,6 +959,33 @@ def merged_with_replaced(actions: list[dict], replaced: ActionPlan, update_date:
     return merged, notes
 
 
+# The import's own comment lines, written anew each time: not the author's.
+IMPORT_COMMENTS = re.compile(r"# (?:yaml-language-server: |Imported from |Progress comments and RAG ratings are updates)")
+
+
+def yaml_comments(text: str) -> list[tuple[int, str]]:
+    """(line, comment) of each comment in YAML text: a '#' at a line's start or after a space
+    that is not inside a scalar (a quoted value or a block of text may hold ' #')."""
+    scalars = [(token.start_mark.index, token.end_mark.index) for token in yaml.scan(text)
+               if isinstance(token, yaml.ScalarToken)]
+    found = []
+    for match in re.finditer(r"(?:^|(?<=[ \t]))#[^\n]*", text, re.M):
+        if not any(start <= match.start() < end for start, end in scalars):
+            found.append((text.count("\n", 0, match.start()) + 1, match.group(0).rstrip()))
+    return found
+
+
+def dropped_comments(old: str, new: str) -> list[tuple[int, str]]:
+    """The author's comments in the plan `--force` replaces that the new file does not have, as
+    (line in the old file, comment): the import writes the file anew from the plan's values."""
+    try:
+        kept = {comment for _, comment in yaml_comments(new)}
+        return [(line, comment) for line, comment in yaml_comments(old)
+                if comment not in kept and not IMPORT_COMMENTS.match(comment)]
+    except yaml.YAMLError:          # not reached: the plan replaced was read as a plan
+        return []
+
+
 def replaced_publication(target: Path, root: Path) -> tuple[dict[str, str], str | None]:
     """What the plan `--force` replaces says of its publication (`status`, `embargo_until`),
     kept so that a draft or embargoed plan stays so, and a note saying so. Anything but a
@@ -1117,10 +1144,17 @@ def import_action_plan(root: Path, source: Path, inspection: str | None = None, 
         temporary.unlink()
         details = "; ".join(str(p) for p in [*read_problems, *invalid])
         raise AssertionError(f"the imported plan does not read back: {details}")   # a bug, not the sheet
+    old_text = target.read_text(encoding="utf-8", errors="replace") if target.exists() else ""
     temporary.replace(target)
     # An embargo kept from the plan replaced may be a time the clocks skip or repeat: warned of as check does.
     written, _ = read_document(target, root, "action_plan")
     warnings = [str(problem) for problem in clock_change_warnings(written)] if written is not None else []
+    if dropped := dropped_comments(old_text, text):
+        several = len(dropped) != 1
+        notes.append(f"{target.relative_to(root).as_posix()}: {len(dropped)} comment{'s' if several else ''} of the "
+                     f"plan it replaces {'are' if several else 'is'} not in the new file (--force writes it anew); "
+                     "copy back any you need:")
+        notes += [f"  line {line}: {comment}" for line, comment in dropped]
     if len(usable) > 1:
         # Some councils keep one sheet per recommendation or per quarter: say what was left out.
         notes.insert(0, f"{source.name}: sheets not imported, though they have an action column: "
