@@ -873,3 +873,22 @@ def test_force_names_each_comment_of_the_plan_it_replaces_that_is_not_kept(tmp_p
         f"note:   line {board}: # Agreed at the board on 3 March: Chair owns 1.x",
         f"note:   line {chair}: # until the new Chair starts",
     ]
+
+
+def test_a_hidden_row_is_not_imported_and_the_command_says_so(tmp_path, importer):
+    """A manager hides a withdrawn action's row rather than delete it: what the sheet shows is
+    the plan, so the hidden row is not published, and the note names it to unhide if wanted."""
+    root, run = importer()
+    book = workbook([UPDATE_HEADERS,
+                     ["1.1", "Board induction", "Chair", "31/03/2021", "Pack drafted", "Amber"],
+                     ["1.2", "Case review of a named child (withdrawn)", "Manager", "30/04/2021", "Held", "Red"],
+                     ["1.3", "Update OOCD policy", "Head of Service", "30/04/2021", None, None]], title=None)
+    book["Sheet1"].row_dimensions[3].hidden = True
+    source = save(book, tmp_path / "plan.xlsx")
+    result = run(str(source), "--inspection", "torbay-2021", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    assert "2 actions from Sheet1" in result.stdout
+    assert ("note: Sheet1: row 3 is hidden in the sheet, so it is not imported (unhide it in Excel and import "
+            "again to include it)") in result.stderr
+    text = (root / "content/action-plans/plan.yaml").read_text()
+    assert "named child" not in text and "1.2" not in text

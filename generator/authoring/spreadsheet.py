@@ -162,6 +162,7 @@ class Sheet:
     rows: list[list[Cell]]
     excel: bool                       # numbers in date columns may be Excel serial dates
     merges: list[Merge] = field(default_factory=list)   # their value is copied into every cell they cover
+    hidden_rows: frozenset[int] = frozenset()            # 0-based: rows Excel hides (or a filter does)
 
     def cell(self, row: int, column: int) -> Cell:
         cells = self.rows[row] if row < len(self.rows) else []
@@ -239,7 +240,8 @@ def read_xlsx(path: Path, sheet_name: str | None) -> list[Sheet]:
                     rows[r][c] = Cell(top.value, top.colour)
         merges = [Merge(m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1)
                   for m in worksheet.merged_cells.ranges]
-        sheets.append(Sheet(worksheet.title, rows, excel=True, merges=merges))
+        hidden = frozenset(number - 1 for number, row in worksheet.row_dimensions.items() if row.hidden)
+        sheets.append(Sheet(worksheet.title, rows, excel=True, merges=merges, hidden_rows=hidden))
     return sheets
 
 
@@ -653,6 +655,7 @@ def parse_sheet(sheet: Sheet, columns: Columns, update_date: dt.date,
     notes: list[str] = []
     parts: list[ActionRows] = []
     headings = 0                                       # the first heading's note says how to link recommendations
+    hidden: list[int] = []
     mapped = columns.fields
 
     def cell(row: int, name: str) -> Cell:
@@ -665,6 +668,9 @@ def parse_sheet(sheet: Sheet, columns: Columns, update_date: dt.date,
         values = {name: sheet.cell(row, column).value for name, column in mapped.items()}
         if all(clean_text(v) is None for name, v in values.items() if name != "ref"):
             continue                                   # a blank row, maybe numbered (or the blank rows at the end)
+        if row in sheet.hidden_rows:                   # not in the plan as the sheet shows and prints it
+            hidden.append(row + 1)
+            continue
         if merge := merged_across(sheet, row, mapped):
             if row == merge.first_row:
                 heading = shortened(clean_text(sheet.cell(row, merge.first_column).value) or "", SHOWN_HEADING)
@@ -756,6 +762,12 @@ def parse_sheet(sheet: Sheet, columns: Columns, update_date: dt.date,
             action["updates"] = [update]
         actions.append(action)
     action_rows = [part.row for part in parts]
+    if hidden:
+        several = len(hidden) != 1
+        notes.append(f"{sheet.name}: row{'s' if several else ''} {', '.join(map(str, hidden))} "
+                     f"{'are' if several else 'is'} hidden in the sheet, so {'they are' if several else 'it is'} "
+                     f"not imported (unhide {'them' if several else 'it'} in Excel and import again to include "
+                     f"{'them' if several else 'it'})")
     if not actions and not problems:
         problems.append(SheetProblem(columns.row + 1, -1, sheet.name, "there are no actions below the header row"))
     numbered_by = None
