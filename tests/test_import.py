@@ -892,3 +892,22 @@ def test_a_hidden_row_is_not_imported_and_the_command_says_so(tmp_path, importer
             "again to include it)") in result.stderr
     text = (root / "content/action-plans/plan.yaml").read_text()
     assert "named child" not in text and "1.2" not in text
+
+
+@pytest.mark.parametrize("total", [
+    ["Total", None, "4", None, None, None],                 # the count under the owners
+    [None, "Total actions: 4", None, None, None, None],
+    ["Grand total", 4, None, None, None, 4],                 # in the number column; a count under the RAG
+])
+def test_a_total_row_is_not_an_action_and_the_command_says_so(tmp_path, importer, total):
+    root, run = importer()
+    book = workbook([UPDATE_HEADERS,
+                     ["1.1", "Board induction", "Chair", "31/03/2021", "Pack drafted", "Amber"],
+                     ["1.2", "Update OOCD policy", "Head of Service", "30/04/2021", None, None],
+                     total], title=None)
+    source = save(book, tmp_path / "plan.xlsx")
+    result = run(str(source), "--inspection", "torbay-2021", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    assert "2 actions from Sheet1, numbered as in its column 'Ref' (A)" in result.stdout
+    label = next(cell for cell in total if cell is not None)
+    assert f"note: Sheet1!4:4: '{label}' is a total row, not an action; not imported" in result.stderr

@@ -589,6 +589,21 @@ def merged_down(sheet: Sheet, row: int, column: int) -> Merge | None:
     return None
 
 
+TOTAL_LABEL = re.compile(r"(?:grand\s+|sub\s*-?\s*)?totals?(?:\s+(?:number\s+of\s+)?actions?)?|"
+                         r"(?:number|no\.?|count)\s+of\s+actions?", re.I)
+
+
+def total_label(sheet: Sheet, row: int) -> str | None:
+    """The row's label when it is a total row ('Total', 'Total actions: 12', 'Grand total'),
+    which plans put below the actions: its first filled cell says so, with at most a count."""
+    for cell in sheet.rows[row] if row < len(sheet.rows) else []:
+        text = clean_text(cell.value)
+        if text is not None:
+            label = re.sub(r"[\s:=\-]*\d*\s*$", "", text)
+            return text if TOTAL_LABEL.fullmatch(label) else None
+    return None
+
+
 @dataclass
 class ActionRows:
     """One action as its rows give it: its first row, then each row its action cell is merged down over."""
@@ -670,6 +685,9 @@ def parse_sheet(sheet: Sheet, columns: Columns, update_date: dt.date,
             continue                                   # a blank row, maybe numbered (or the blank rows at the end)
         if row in sheet.hidden_rows:                   # not in the plan as the sheet shows and prints it
             hidden.append(row + 1)
+            continue
+        if (label := total_label(sheet, row)) is not None:
+            notes.append(f"{sheet.name}!{row + 1}:{row + 1}: '{label}' is a total row, not an action; not imported")
             continue
         if merge := merged_across(sheet, row, mapped):
             if row == merge.first_row:
