@@ -911,3 +911,49 @@ def test_a_total_row_is_not_an_action_and_the_command_says_so(tmp_path, importer
     assert "2 actions from Sheet1, numbered as in its column 'Ref' (A)" in result.stdout
     label = next(cell for cell in total if cell is not None)
     assert f"note: Sheet1!4:4: '{label}' is a total row, not an action; not imported" in result.stderr
+
+
+def test_a_rag_given_only_by_fill_colour_is_read_or_said_not_to_be(tmp_path, importer):
+    """Excel's own 'Bad' and 'Good' cell styles (light red FFC7CE, light green C6EFCE) in the
+    RAG column are ratings; a row coloured green outside it is not read, and the note says so."""
+    root, run = importer()
+    book = workbook([UPDATE_HEADERS,
+                     ["1.1", "Board induction", "Chair", "31/03/2021", None, None],
+                     ["1.2", "Update OOCD policy", "Head of Service", "30/04/2021", None, None],
+                     ["1.3", "Train staff", "Practice lead", "30/06/2021", None, None]], title=None)
+    sheet = book["Sheet1"]
+    sheet["F2"].fill = PatternFill("solid", fgColor="FFFFC7CE")
+    sheet["F3"].fill = PatternFill("solid", fgColor="FFC6EFCE")
+    for column in "ABCDE":
+        sheet[f"{column}4"].fill = PatternFill("solid", fgColor="FF00B050")
+    source = save(book, tmp_path / "plan.xlsx")
+    result = run(str(source), "--inspection", "torbay-2021", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    plan = check_site(root, dt.date(2021, 6, 30)).corpus.action_plans["plan"].plan
+    assert [[u.rag for u in a.updates] for a in plan.actions] == [[RAG.RED], [RAG.GREEN], []]
+    assert ("note: Sheet1!A4: the cell is filled green, but only the RAG column's colours are read, so action 1.3 "
+            "has no RAG rating (type its rating in F4)") in result.stderr
+
+
+def test_a_rag_cell_filled_with_no_rag_colour_is_an_error_not_no_rating(tmp_path, importer):
+    root, run = importer()
+    book = workbook([UPDATE_HEADERS, ["1.1", "Board induction", "Chair", "31/03/2021", None, None]], title=None)
+    book["Sheet1"]["F2"].fill = PatternFill("solid", fgColor="FF7030A0")      # Excel's standard purple
+    source = save(book, tmp_path / "plan.xlsx")
+    result = run(str(source), "--inspection", "torbay-2021", "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert ("Sheet1!F2: the cell is filled with a colour that is not red, amber, green or blue (#7030A0), and "
+            "has no rating typed in it (type its rating: red, amber, green, complete or not started)"
+            ) in result.stderr
+    assert plan_files(root) == []
+
+
+def test_a_coloured_progress_comment_in_a_sheet_without_a_rag_column_is_said_not_to_be_read(tmp_path, importer):
+    root, run = importer()
+    book = workbook([["Action", "Owner"], ["Board induction", "Chair"]], title=None)
+    book["Sheet1"]["A2"].fill = PatternFill("solid", fgColor="FFFF0000")
+    source = save(book, tmp_path / "plan.xlsx")
+    result = run(str(source), "--inspection", "torbay-2021", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    assert ("note: Sheet1!A2: the cell is filled red, but the sheet has no RAG column, so action A1 has no RAG "
+            "rating (add a column 'RAG rating')") in result.stderr

@@ -475,15 +475,21 @@ def parse_rag_text(value: Any) -> RAG | None:
     raise CellError(f"'{text}' is not a RAG rating", f"write {RAG_CHOICES} (R, A, G or blue)")
 
 
+COLOUR_NAMES = {RAG.RED: "red", RAG.AMBER: "amber", RAG.GREEN: "green", RAG.COMPLETE: "blue"}
+
+
+def plain_fill(rgb: str) -> bool:
+    """White, grey, black or the palest tint (banded rows): a fill that is no colour. Excel's
+    own 'Bad', 'Neutral' and 'Good' cell styles (FFC7CE, FFEB9C, C6EFCE) are colours."""
+    hue, saturation, value = colorsys.rgb_to_hsv(*(int(rgb[i:i + 2], 16) / 255 for i in (0, 2, 4)))
+    return saturation < 0.15 or value < 0.25
+
+
 def rag_from_colour(rgb: str | None) -> RAG | None:
     """A RAG cell's fill colour: red, amber (orange or yellow), green, or blue for complete."""
-    if not rgb:
+    if not rgb or plain_fill(rgb):
         return None
-    red, green, blue = (int(rgb[i:i + 2], 16) / 255 for i in (0, 2, 4))
-    hue, saturation, value = colorsys.rgb_to_hsv(red, green, blue)
-    if saturation < 0.3 or value < 0.25:
-        return None                                # white, grey, black: no colour
-    degrees = hue * 360
+    degrees = colorsys.rgb_to_hsv(*(int(rgb[i:i + 2], 16) / 255 for i in (0, 2, 4)))[0] * 360
     if degrees < 18 or degrees >= 330:
         return RAG.RED
     if degrees < 70:
@@ -612,6 +618,7 @@ class ActionRows:
     notes: list[str]
     rag: RAG | None | bool                  # False: its cell was not a rating, and was reported
     rag_row: int
+    coloured: tuple[str, RAG] | None = None  # a cell outside the RAG column filled a RAG colour, and which
 
 
 def more_of_the_action(sheet: Sheet, mapped: dict[str, int], first: ActionRows, row: int,
@@ -756,10 +763,21 @@ def parse_sheet(sheet: Sheet, columns: Columns, update_date: dt.date,
                 rag = False
             if rag is None and clean_text(rag_cell.value) is None:
                 rag = rag_from_colour(rag_cell.colour)
+                if rag is None and rag_cell.colour and not plain_fill(rag_cell.colour):
+                    problems.append(SheetProblem(
+                        row + 1, mapped["rag"], sheet.name, "the cell is filled with a colour that is not red, "
+                        f"amber, green or blue (#{rag_cell.colour}), and has no rating typed in it",
+                        f"type its rating: {RAG_CHOICES}"))
+                    rag = False
+        # A rating given by colour alone outside the RAG column is not read: the note says so.
+        coloured = next(((f"{sheet.name}!{column_letter(column)}{row + 1}", found)
+                         for name, column in sorted(mapped.items(), key=lambda kv: kv[1])
+                         if name != "rag" and (found := rag_from_colour(sheet.cell(row, column).colour))), None)
         if continues:
             problems += more_of_the_action(sheet, mapped, parts[-1], row, action, note, rag)
+            parts[-1].coloured = parts[-1].coloured or coloured
         else:
-            parts.append(ActionRows(row, action, [note] if note is not None else [], rag, row))
+            parts.append(ActionRows(row, action, [note] if note is not None else [], rag, row, coloured))
     actions: list[dict] = []
     for part in parts:
         action = {"id": f"A{len(actions) + 1}", **part.action}
@@ -805,6 +823,16 @@ def parse_sheet(sheet: Sheet, columns: Columns, update_date: dt.date,
                          + (f"; and {more} more" if more > 0 else "")
                          + " (number every action to keep the sheet's numbers)")
             numbered_by = None
+    for part, action in zip(parts, actions):
+        if part.coloured and part.rag is None:
+            where, colour = part.coloured
+            if "rag" in mapped:
+                notes.append(f"{where}: the cell is filled {COLOUR_NAMES[colour]}, but only the RAG column's colours "
+                             f"are read, so action {action['id']} has no RAG rating (type its rating in "
+                             f"{column_letter(mapped['rag'])}{part.row + 1})")
+            else:
+                notes.append(f"{where}: the cell is filled {COLOUR_NAMES[colour]}, but the sheet has no RAG column, "
+                             f"so action {action['id']} has no RAG rating (add a column 'RAG rating')")
     return actions, problems, notes, numbered_by
 
 
