@@ -957,3 +957,16 @@ def test_a_coloured_progress_comment_in_a_sheet_without_a_rag_column_is_said_not
     assert result.exit_code == 0, result.output
     assert ("note: Sheet1!A2: the cell is filled red, but the sheet has no RAG column, so action A1 has no RAG "
             "rating (add a column 'RAG rating')") in result.stderr
+
+
+@pytest.mark.parametrize("value, hint", [
+    ("w/c 3 March", "write the year too: 03/03/YYYY"),
+    ("by 28th Feb", "write the year too: 28/02/YYYY"),
+    ("March 3", "write the year too: 03/03/YYYY"),
+    ("w/c 3/3", "write the year too: 03/03/YYYY"),
+])
+def test_a_day_typed_without_its_year_is_not_a_date_and_says_it_has_no_year(value, hint):
+    """'w/c 3 March' is one of many March 3rds: the year is not guessed, the message says it is missing."""
+    with pytest.raises(CellError) as error:
+        parse_date(value, excel=True)
+    assert (error.value.message, error.value.hint) == (f"'{value}' has no year", hint)

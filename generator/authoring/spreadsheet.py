@@ -432,7 +432,21 @@ def parse_date(value: Any, excel: bool) -> str | None:
     if match := re.fullmatch(r"([a-z]+)[ \-]'?(\d{2}|\d{4})", text):
         if match[1] in _MONTHS:
             return f"{_year(match[2]):04d}-{_MONTHS[match[1]]:02d}"
+    if day_and_month := _day_without_year(text):
+        raise CellError(f"'{original}' has no year", f"write the year too: {day_and_month}/YYYY")
     raise CellError(f"'{original}' is not a date", _hint_for_words_about_a_date(original))
+
+
+def _day_without_year(text: str) -> str | None:
+    """'03/03' for a day typed without its year ('3 march', 'march 3', '3/3'), which is not
+    guessed: a plan runs across years."""
+    if match := re.fullmatch(r"(\d{1,2}) ([a-z]+)|([a-z]+) (\d{1,2})", text):
+        number, month = (match[1], match[2]) if match[1] else (match[4], match[3])
+        if month in _MONTHS and 1 <= int(number) <= 31:
+            return f"{int(number):02d}/{_MONTHS[month]:02d}"
+    if (match := re.fullmatch(r"(\d{1,2})[/.](\d{1,2})", text)) and 1 <= int(match[2]) <= 12:
+        return f"{int(match[1]):02d}/{int(match[2]):02d}"
+    return None
 
 
 def _hint_for_words_about_a_date(original: str) -> str:
