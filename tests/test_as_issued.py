@@ -133,7 +133,7 @@ def test_a_pack_as_at_a_past_day_is_a_preview_and_never_replaces_the_issued_pack
     past = run("pack", TORBAY, "--as-of", "2021-08-01", "-j", "1")
     assert past.exit_code == 0, past.output
     assert issued.read_bytes() == before
-    preview = root / "output" / "preview" / "papers" / f"{TORBAY}-agenda-pack.pdf"
+    preview = root / "output" / "preview-papers" / f"{TORBAY}-agenda-pack.pdf"
     assert "Progress as at 1 August 2021" in flat("\n".join(texts(preview)))
     refused = run("pack", TORBAY, "--as-of", "2021-08-01", "-o", str(issued))
     assert refused.exit_code == 2 and "this paper is as at --as-of, not as issued" in refused.output
@@ -158,7 +158,7 @@ def test_papers_are_published_from_their_issue_day_and_made_before_it_only_as_pr
     made = CliRunner().invoke(cli, ["-C", str(root), "pack", "wolverhampton-cabinet-2022-03-16", "-j", "1"], obj={})
     assert made.exit_code == 0, made.output
     assert not (root / "output" / "papers").exists()
-    assert (root / "output" / "preview" / "papers" / "wolverhampton-cabinet-2022-03-16-agenda-pack.pdf").is_file()
+    assert (root / "output" / "preview-papers" / "wolverhampton-cabinet-2022-03-16-agenda-pack.pdf").is_file()
     refused = CliRunner().invoke(cli, ["-C", str(root), "paper", "report", "wolverhampton-yot-inspection-outcome",
                                        "-o", str(root / "output" / "papers" / "r.pdf")], obj={})
     assert refused.exit_code == 2 and "this paper is not issued until 10 March 2022" in refused.output
@@ -190,7 +190,7 @@ def test_a_pack_made_before_its_issue_day_says_it_is_a_preview_and_how_to_see_it
     assert made.exit_code == 0, made.output
     assert ("note: a preview, not issued until 10 March 2022: its items still embargoed now are listed To Follow "
             "(give --as-of 2022-03-10 to see it as it will be issued)") in made.output
-    preview = root / "output" / "preview" / "papers" / name
+    preview = root / "output" / "preview-papers" / name
     assert "4. Youth Offending Team Inspection Outcome (To Follow)" in flat("\n".join(texts(preview)))
 
     rehearsed = pack(dt.datetime(2022, 3, 9, 17, 0, tzinfo=LONDON), "--as-of", "2022-03-10")

@@ -718,7 +718,7 @@ def test_a_paper_made_before_its_issue_day_is_a_preview_and_names_the_earlier_on
     earlier.write_bytes(b"%PDF- made when the first meeting carried it")
     made = scrutiny("paper", "report", "wolverhampton-yot-inspection-outcome", root=root)
     assert made.exit_code == 0, made.output
-    assert (root / "output/preview/papers/wolverhampton-yot-inspection-outcome.pdf").is_file()
+    assert (root / "output/preview-papers/wolverhampton-yot-inspection-outcome.pdf").is_file()
     assert earlier.read_bytes() == b"%PDF- made when the first meeting carried it"
     assert (f"warning: {earlier} was made earlier, and this paper is not issued until 7 December 2099: if it is "
             "this paper, delete it rather than publish it") in made.output

@@ -1400,7 +1400,7 @@ def test_a_project_inside_a_folder_named_like_a_spare_folder_still_makes_its_pap
     beside it): previews and papers still go to their default folders (helper-22)."""
     root = copy_site(tmp_path / ".project.old" / "site")
     assert run(root, "paper", "inspection", "torbay-2021", "--drafts").exit_code == 0
-    assert (root / "output" / "preview" / "papers" / "torbay-2021.pdf").exists()
+    assert (root / "output" / "preview-papers" / "torbay-2021.pdf").exists()
     assert run(root, "build", *QUICK, "--drafts").exit_code == 0
 
 
@@ -1539,7 +1539,7 @@ def test_a_rehearsal_or_drafts_paper_goes_to_the_preview_folder_never_among_the_
     inspection = root / "content" / "inspections" / "torbay-2021.yaml"
     inspection.write_text(inspection.read_text(encoding="utf-8").replace(
         'embargo_until: "2021-03-03 00:01"', 'embargo_until: "2099-03-03 00:01"'), encoding="utf-8")
-    papers, preview = root / "output" / "papers", root / "output" / "preview" / "papers"
+    papers, preview = root / "output" / "papers", root / "output" / "preview-papers"
 
     paper = run(root, "paper", "inspection", "torbay-2021", "--as-of", "2099-12-01")
     pack = run(root, "pack", "torbay-cyp-osb-2021-03-01", "--as-of", "2099-12-01")

@@ -73,10 +73,14 @@ def _say_not_issued_yet(issued: dt.date, pack: bool) -> None:
                f"{issued.isoformat()} to see it as it will be issued)", err=True)
 
 
+PREVIEW_PAPERS = "preview-papers"      # under output/: where a preview paper goes by default
+
+
 def _papers_folder(root: Path, preview: str | None) -> Path:
     """Where papers go by default: output/papers, which clerks publish from; a preview's go to
-    output/preview/papers, as a preview build goes to output/preview."""
-    return root / "output" / ("preview/papers" if preview else "papers")
+    output/preview-papers, beside output/preview rather than in it, since each preview build
+    replaces its folder whole and would delete them."""
+    return root / "output" / (PREVIEW_PAPERS if preview else "papers")
 
 
 def _refuse_live_site(root: Path, target: Path, preview: str | None) -> None:
@@ -242,6 +246,17 @@ def make_private(folder: Path) -> list[str]:
     return warnings
 
 
+def _note_a_build_replaces(root: Path, target: Path) -> None:
+    """A paper written into a folder a build made (a preview's: a live one is refused) is not
+    the build's: the next build of that folder replaces it whole, and the paper with it. Said,
+    so that the clerk keeps the paper elsewhere rather than find it gone."""
+    folder = _asked(target, lambda: _served_folder_holding(target, root))
+    if folder is not None:
+        click.echo(f"note: {folder} is a build's own folder: the next build of it replaces it whole, "
+                   f"deleting this paper (keep papers in output/{PREVIEW_PAPERS}/, the default, or elsewhere)",
+                   err=True)
+
+
 def _report_written(root: Path, target: Path, data: bytes) -> None:
     from generator.render.pack import page_count
 
@@ -259,7 +274,7 @@ def register(cli: click.Group) -> None:
     @cli.command("pack")
     @click.argument("meeting")
     @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                  help="Where the PDF goes. Default: output/papers/MEETING-agenda-pack.pdf (output/preview/papers/ "
+                  help="Where the PDF goes. Default: output/papers/MEETING-agenda-pack.pdf (output/preview-papers/ "
                        "with --drafts, --as-of or before its issue day; with --members: "
                        "output/confidential/MEETING-members-pack.pdf, a preview's under output/confidential/preview/).")
     @click.option("--members", is_flag=True,
@@ -339,6 +354,7 @@ def register(cli: click.Group) -> None:
         refuse_where_served()           # again: a build may have made a site there while the pack was laid out
         _write(target, data, private=members)
         _report_written(root, target, data)
+        _note_a_build_replaces(root, target)
         if _not_issued_yet(as_of, drafts, issued, plan.now.date()):
             _say_not_issued_yet(issued, pack=True)
 
@@ -346,7 +362,7 @@ def register(cli: click.Group) -> None:
     @click.argument("kind", type=click.Choice(sorted(PAPER_KINDS)))
     @click.argument("record_id", metavar="ID")
     @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                  help="Where the PDF goes. Default: output/papers/ID.pdf (output/preview/papers/ with --drafts "
+                  help="Where the PDF goes. Default: output/papers/ID.pdf (output/preview-papers/ with --drafts "
                        "or --as-of, or before its issue day).")
     @click.option("--as-of", type=AsOf(), default=None, help="Make it as if it were DATE (embargoes, overdue actions).")
     @click.option("--drafts", is_flag=True, help="Include draft records (pages marked DRAFT).")
@@ -390,5 +406,6 @@ def register(cli: click.Group) -> None:
         _refuse_live_site(root, target, preview)      # again: a build may have made a site there meanwhile
         _write(target, data)
         _report_written(root, target, data)
+        _note_a_build_replaces(root, target)
         if _not_issued_yet(as_of, drafts, issued, plan.now.date()):
             _say_not_issued_yet(issued, pack=False)

@@ -43,6 +43,9 @@ from generator.write.manifest import LiveFile, Manifest
 if TYPE_CHECKING:             # types only: a no-change build decides without loading the pipeline
     from generator.plan.outputs import Output, Plan
 
+# under output/: the folders builds make (the site, the papers alone, previews, serve's, rehearsals)
+BUILD_FOLDERS = ("site", "pdf", "preview", "serve", "serve-preview", "rehearsal")
+
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
@@ -68,7 +71,10 @@ def check_target(site: Path, root: Path) -> None:
     if site == root / "output":           # it holds the live site, the previews and the members' papers
         raise OutputError(f"{site} holds every build's folders, which a build there would replace; "
                           "build into a folder inside it, e.g. output/site")
-    ours = site.is_relative_to(root / "output") or manifest.manifest_path(site).exists()
+    # output/'s build folders are Scrutiny's own (docs/user-guide.md says so); any other folder
+    # under output/ may be the clerk's (a pack saved there), as any folder elsewhere may.
+    ours = site.parent == Path(os.path.realpath(root / "output")) and site.name in BUILD_FOLDERS \
+        or manifest.manifest_path(site).exists() or spare_path(site).is_dir()
     if not ours and site.is_dir() and any(site.iterdir()):
         raise OutputError(f"{site} already holds files Scrutiny did not make, which a build would replace; "
                           "give an empty or new folder")
