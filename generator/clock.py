@@ -82,6 +82,12 @@ def london_time(moment: dt.datetime) -> str:
     return f"{moment.astimezone(LONDON):%H:%M}{repeated_zone(moment)}"
 
 
+def london_moment(moment: dt.datetime) -> str:
+    """An embargo or --as-of moment as every message and list prints it: '2021-03-03 00:01', as
+    the records write it, on London's clock ('2026-10-25 01:30 GMT' in the hour the clocks repeat)."""
+    return f"{moment.astimezone(LONDON):%Y-%m-%d} {london_time(moment)}"
+
+
 def now_in_london() -> dt.datetime:
     """Now, to the second, as London's clock shows it (a fixed offset: see `at_london_offset`)."""
     return at_london_offset(dt.datetime.now(dt.timezone.utc).replace(microsecond=0))

@@ -124,14 +124,14 @@ def test_the_theme_s_own_words_are_no_leak_and_words_a_public_record_shares_are_
     done = audit(root)
     assert done.returncode == 1
     assert "LEAK about/index.html" not in done.stderr and quoted not in done.stderr
-    assert (f"LEAK inspections/wolverhampton-2021/index.html: inspection:torbay-2021 (embargoed until 03 March 2031 "
+    assert (f"LEAK inspections/wolverhampton-2021/index.html: inspection:torbay-2021 (embargoed until 2031-03-03 "
             f"00:01): found '{shared}' (the same words are in public inspection:wolverhampton-2021: wording the two "
             "share, or a leak)") in done.stderr
 
     build(root, output=tmp_path / "later", now=dt.datetime(2031, 3, 4, 12, 0, tzinfo=AS_OF.tzinfo))
     shutil.copytree(tmp_path / "later/inspections/torbay-2021", root / "output/site/inspections/torbay-2021")
     done = audit(root)
-    assert "LEAK inspections/torbay-2021/index.html: inspection:torbay-2021 (embargoed until 03 March 2031 00:01)" \
+    assert "LEAK inspections/torbay-2021/index.html: inspection:torbay-2021 (embargoed until 2031-03-03 00:01)" \
         in done.stderr
 
 
@@ -153,10 +153,10 @@ def test_a_site_template_or_public_report_that_repeats_a_withheld_record_is_a_le
     build(root)
     done = audit(root)
     assert done.returncode == 1
-    assert "LEAK index.html: inspection:torbay-2021 (embargoed until 03 March 2031 00:01): found 'Nearly two-thirds" \
+    assert "LEAK index.html: inspection:torbay-2021 (embargoed until 2031-03-03 00:01): found 'Nearly two-thirds" \
         in done.stderr
-    assert ("LEAK reports/derby-yjs-inspection-outcome/index.html: inspection:torbay-2021 (embargoed until 03 March "
-            "2031 00:01): found 'Nearly two-thirds") in done.stderr
+    assert ("LEAK reports/derby-yjs-inspection-outcome/index.html: inspection:torbay-2021 (embargoed until 2031-03-03 "
+            "00:01): found 'Nearly two-thirds") in done.stderr
 
 
 

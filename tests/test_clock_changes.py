@@ -141,7 +141,7 @@ def test_a_build_as_of_an_earlier_moment_says_the_site_now_shows_that_moment(tmp
     result = run_cli("build", "--no-pdf", "--no-search", "-q", "--as-of", "2021-03-03 00:01", root=root)
     assert result.exit_code == 0, result.output
     assert (root / "output" / "site" / "index.html").is_file()
-    assert (f"warning: {root / 'output' / 'site'} now shows the site as at 3 March 2021 00:01, earlier than now; "
+    assert (f"warning: {root / 'output' / 'site'} now shows the site as at 2021-03-03 00:01, earlier than now; "
             "build again without --as-of to bring it up to date") in result.stderr
     again = run_cli("build", "--no-pdf", "--no-search", "-q", root=root)
     assert again.exit_code == 0 and "earlier than now" not in again.output
@@ -165,7 +165,7 @@ def test_papers_alone_as_of_an_earlier_moment_say_the_papers_not_the_site(tmp_pa
     root = make_site(tmp_path, {})
     result = run_cli("build", "--pdf-only", "-q", "--as-of", "2021-03-03 00:01", root=root)
     assert result.exit_code == 0, result.output
-    assert (f"warning: {root / 'output' / 'pdf'} now shows the papers public as at 3 March 2021 00:01, earlier "
+    assert (f"warning: {root / 'output' / 'pdf'} now shows the papers public as at 2021-03-03 00:01, earlier "
             "than now") in result.stderr
 
 
@@ -234,7 +234,7 @@ def test_what_a_build_holds_back_says_which_repeated_hour_its_embargo_ends_at(tm
     """The reason `scrutiny paper` and the audit print for a withheld record."""
     root = make_site(tmp_path, {"meetings/torbay-2026-11-02.yaml": MEETING.format(until="2026-10-25 01:30")})
     _, withheld = public_corpus(check_site(root, AS_OF).corpus, _utc("2026-10-25 00:40"))
-    assert [w.reason for w in withheld] == ["embargoed until 25 October 2026 01:30 GMT"]
+    assert [w.reason for w in withheld] == ["embargoed until 2026-10-25 01:30 GMT"]
 
 
 def test_a_build_as_of_a_repeated_time_says_it_is_the_first(tmp_path, make_site, run_cli, monkeypatch):
@@ -245,7 +245,7 @@ def test_a_build_as_of_a_repeated_time_says_it_is_the_first(tmp_path, make_site,
     monkeypatch.setattr("generator.commands.site.now_in_london", lambda: at_london_offset(_utc("2026-11-01 12:00")))
     result = run_cli("build", "--no-pdf", "--no-search", "-q", "--as-of", "2026-10-25 01:10", root=root)
     assert result.exit_code == 0, result.output
-    assert "now shows the site as at 25 October 2026 01:10 BST, earlier than now" in result.stderr, result.stderr
+    assert "now shows the site as at 2026-10-25 01:10 BST, earlier than now" in result.stderr, result.stderr
 
 
 def test_a_rehearsal_of_a_repeated_time_refused_the_live_folder_says_which_it_is(tmp_path, make_site, run_cli,
@@ -259,7 +259,7 @@ def test_a_rehearsal_of_a_repeated_time_refused_the_live_folder_says_which_it_is
     result = run_cli("build", "--no-pdf", "--no-search", "-q", "--as-of", "2026-10-25 01:30+00:00",
                      "-o", str(root / "output" / "site"), root=root)
     assert result.exit_code == 2, result.output
-    assert "a build as of 25 October 2026 01:30 GMT, later than now, never goes into" in result.output, result.output
+    assert "a build as of 2026-10-25 01:30 GMT, later than now, never goes into" in result.output, result.output
 
 
 # Typed from the Summer Time Order: on 29 March 2026 London's clock goes from 00:59:59 GMT to

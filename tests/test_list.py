@@ -163,6 +163,38 @@ def test_drafts_lists_drafts_and_what_waits_for_them(listing):
     assert "torbay-2021" not in result.stdout, "embargoed records are not drafts"
 
 
+def test_a_draft_list_prints_a_moment_as_the_other_lists_do_and_what_comes_after_the_embargo(tmp_path, make_site,
+                                                                                             run_cli):
+    """The agenda item is embargoed until 09:30 and waits for a draft plan too: `list drafts`
+    gave the build's reason, "embargoed until 03 March 2021 09:30", a format no other list or
+    record uses, and not why a draft list names it."""
+    meeting = SITE["meetings/torbay-board-2021-03-01.yaml"].replace(
+        '"2021-03-03 09:30"}', '"2021-03-03 09:30",\n     appendices: [{title: Plan, action_plan: torbay-2024-plan}]}')
+    root = make_site(tmp_path, {**SITE, "meetings/torbay-board-2021-03-01.yaml": meeting})
+
+    result = run_cli("list", "drafts", "--as-of", "2021-03-01", root=root)
+
+    assert result.exit_code == 0, result.output
+    reasons = {r[1]: r[3] for r in rows(result.stdout)}
+    assert reasons["torbay-board-2021-03-01 item 9"] == \
+        "embargoed until 2021-03-03 09:30, then its papers depend on a withheld record"
+
+
+def test_a_moment_in_the_hour_the_clocks_repeat_is_printed_with_its_zone_everywhere(tmp_path, make_site, run_cli):
+    """As `list embargoed` prints it; the build's own reason (`scrutiny paper` refusing) said
+    "25 October 2026 01:30 GMT"."""
+    record = ("service: torbay-yot\nframework: hmip-youth-2021\npublished: 2026-10-25\n"
+              'embargo_until: "2026-10-25 01:30"\noverall: {rating: Good}\n')
+    root = make_site(tmp_path, {"inspections/torbay-2026.yaml": record})
+
+    listed = run_cli("list", "embargoed", "--as-of", "2026-10-24", root=root)
+    paper = run_cli("paper", "inspection", "torbay-2026", "--as-of", "2026-10-24", root=root)
+
+    assert rows(listed.stdout) == [["2026-10-25 01:30 GMT", "inspection", "torbay-2026",
+                                    "embargoed until 2026-10-25 01:30 GMT"]]
+    assert "not public (embargoed until 2026-10-25 01:30 GMT)" in paper.output, paper.output
+
+
 def test_drafts_as_json_and_when_there_are_none(listing, tmp_path, make_site, run_cli):
     data = json.loads(listing("drafts", "--format", "json").stdout)
     assert {(i["kind"], i["id"], i["draft"]) for i in data["items"]} == {

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-from generator.clock import LONDON, london_time
+from generator.clock import london_moment
 from generator.model.types import Status
 from generator.plan.publication import ITEM, Withheld, public_corpus
 from generator.plan.state import release_moments
@@ -65,7 +65,7 @@ class OverdueAction:
 
 def when(moment: dt.datetime | None) -> str:
     """'2021-03-03 00:01', London time ('2026-10-25 01:30 GMT' in the hour the clocks repeat)."""
-    return f"{moment.astimezone(LONDON):%Y-%m-%d} {london_time(moment)}" if moment else ""
+    return london_moment(moment) if moment else ""
 
 
 def _items(corpus: Corpus):
@@ -116,8 +116,10 @@ def held_back(corpus: Corpus, now: dt.datetime) -> list[Held]:
     for kind, rid, _, draft, embargo in found:
         if not draft and embargo is not None and release.get((kind, rid)) == embargo:
             by_own.setdefault(embargo, []).append(rid)
-    # What no moment releases: the build's own reason (an exemption, the record it waits for).
-    why = {(w.kind, w.id): w.reason for w in withheld}
+    # What no moment releases: the build's own reason (an exemption, the record it waits for),
+    # asked after every embargo has ended, so that it is never an embargo that ends.
+    last = max(release_moments(corpus), default=now)
+    why = {(w.kind, w.id): w.reason for w in (public_corpus(corpus, last)[1] if last > now else withheld)}
     for mid, meeting, _, item in _items(corpus):
         if ("meeting", mid) in hidden:
             why.setdefault((ITEM, f"{mid} item {item.number}"), f"waits for meeting {mid}, which is withheld")
@@ -132,7 +134,8 @@ def _reason(rid: str, draft: bool, embargo: dt.datetime | None, release: dt.date
     if draft:
         return "draft: set 'status: published' to release it"
     if release is None:
-        return why or "waits for a draft, an exempt record or a file with errors it depends on"
+        waits = why or "waits for a draft, an exempt record or a file with errors it depends on"
+        return f"embargoed until {when(own)}, then {waits}" if own is not None else waits
     if own is not None and own == release:
         return f"embargoed until {when(own)}"
     others = [other for other in by_own.get(release, []) if other != rid]

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from generator.clock import london_time, now_in_london
+from generator.clock import london_moment, now_in_london
 from generator.commands.common import AsOf, moment, print_problems, site_root
 from generator.load.files import NO_CONTENT
 from generator.write.targets import (live_folder_holding, preview_folder_holding, public_preview_folder_holding,
@@ -182,7 +182,7 @@ def register(cli: click.Group) -> None:
             f"{papers}, where the papers clerks publish go" if papers is not None else \
             f"{public}, where `scrutiny serve` shows what is public now" if public is not None else None
         if published is not None:
-            what = "drafts" if drafts else f"a build as of {now:%d %B %Y} {london_time(now)}, later than now,"
+            what = "drafts" if drafts else f"a build as of {london_moment(now)}, later than now,"
             raise click.UsageError(f"{what} never goes into {published}; "
                                    "leave out -o (it goes to output/preview) or give another folder")
         if site is not None:
@@ -214,7 +214,7 @@ def register(cli: click.Group) -> None:
         # the next build says otherwise. Said, so that a clerk who meant a rehearsal knows; not of
         # a drafts preview, nor of a build into output's preview folders (tools/publish --as-of).
         shows = "the papers public" if pdf_only else "the site"
-        earlier = (f"warning: {target} now shows {shows} as at {now.day} {now:%B %Y} {london_time(now)}, earlier than now; "
+        earlier = (f"warning: {target} now shows {shows} as at {london_moment(now)}, earlier than now; "
                    "build again without --as-of to bring it up to date") \
             if as_of and not rehearsal and not drafts and previewed is None else None
         if unchanged:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Iterator, Mapping
 
-from generator.clock import london_time
+from generator.clock import london_moment
 from generator.images import shown_images
 from generator.model.report import body_markdown
 from generator.model.types import Status
@@ -147,14 +147,14 @@ def named_by_items(meeting: MeetingView) -> set[str]:
 
 def _item_reason(item: ItemView, now: dt.datetime) -> str:
     if item.embargo_until is not None and item.embargo_until > now:
-        return f"embargoed until {item.embargo_until:%d %B %Y} {london_time(item.embargo_until)}"
+        return f"embargoed until {london_moment(item.embargo_until)}"
     return "its papers depend on a withheld record"
 
 
 def _reason(entry: Entry) -> str:
     if entry.status is Status.DRAFT:
         return "draft"
-    return f"embargoed until {entry.embargo_until:%d %B %Y} {london_time(entry.embargo_until)}"
+    return f"embargoed until {london_moment(entry.embargo_until)}"
 
 
 def public_corpus(corpus: Corpus, now: dt.datetime, include_drafts: bool = False, members: bool = False
