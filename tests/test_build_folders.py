@@ -75,3 +75,24 @@ def test_a_paper_written_into_a_preview_build_folder_says_the_next_build_replace
     assert target.is_file()
     assert (f"note: {root / 'output' / 'preview'} is a build's own folder: the next build of it replaces it "
             "whole, deleting this paper") in made.output
+
+
+def test_a_half_typed_draft_stops_the_build_and_says_which_file_that_the_site_stands_and_what_to_do(tmp_path):
+    """A draft still being typed cannot be read, so cannot be known to be a draft: every build
+    stops (by design). The build said only "nothing was written; output/site is unchanged":
+    nothing of that it was not published, nor of the way round a colleague's unfinished file."""
+    root = copy_site(tmp_path / "site")
+    assert run(root, "build", *QUICK).exit_code == 0
+    site = root / "output" / "site"
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    (root / "content" / "inspections" / "torbay-2026.yaml").write_text(
+        'service: torbay-yot\nstatus: draft\nlead_inspector: "Jo\n', encoding="utf-8")
+
+    made = run(root, "build", *QUICK)
+
+    assert made.exit_code == 1 and isinstance(made.exception, SystemExit), made.output
+    assert "content/inspections/torbay-2026.yaml:3:" in made.output
+    assert (f"nothing was written or published: {site} is unchanged, still the last good build. Fix each "
+            "error above; a file you are still typing (a draft, a new record) may instead be moved out of "
+            "content/ until it is ready. Then build again.") in made.output
+    assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before

@@ -36,6 +36,15 @@ RECORD_KINDS = ("action_plan", "council", "framework", "indicators", "inspection
                 "service", "site")
 
 
+def nothing_written(target: Path) -> str:
+    """After content errors: that nothing went out, that the last good build stands, and what to
+    do. A half-typed file stops every build, the scheduled one too (unread, it cannot be known
+    to be a draft), so the way round it is said as well as the fix."""
+    return (f"nothing was written or published: {target} is unchanged, still the last good build. Fix each "
+            "error above; a file you are still typing (a draft, a new record) may instead be moved out of "
+            "content/ until it is ready. Then build again.")
+
+
 def _withheld_words(records: int, items: int) -> str:
     """'1 record withheld', '2 records and 1 agenda item withheld': what a clerk checks before a meeting."""
     def counted(number: int, noun: str) -> str:
@@ -238,7 +247,7 @@ def register(cli: click.Group) -> None:
                 sys.exit(1)
         if not report.ok:
             print_problems(report.checked, quiet_notices=True, err=True)
-            click.echo(f"nothing was written; {target} is unchanged", err=True)
+            click.echo(nothing_written(target), err=True)
             sys.exit(1)
         if not quiet and report.checked is not None:
             for problem in report.checked.problems:
