@@ -15,10 +15,11 @@ from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema, model_va
 from pydantic.dataclasses import dataclass
 from pydantic_core import PydanticCustomError
 
+from generator.figures import percent_text
 from generator.model.framework import Period
 
 Url = Annotated[str, Field(pattern=r"^https?://[^\s<>\"]+$", max_length=2000)]
-from generator.model.types import (RECORD_CONFIG, DateOrMonthField, Ident, LocalDateTime,
+from generator.model.types import (AS_WRITTEN, RECORD_CONFIG, DateOrMonthField, Ident, LocalDateTime,
                                    NonEmpty, RatingField, Status, StatusField, Text, TrueOrFalse)
 
 
@@ -29,7 +30,7 @@ class KeyQuestion:
 
     yes: int | None = Field(None, ge=0)
     of: int | None = Field(None, ge=1, description="relevant cases")
-    percent: float | None = Field(None, ge=0, le=100)
+    percent: Annotated[float, Field(ge=0, le=100), AS_WRITTEN] | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -50,8 +51,9 @@ class KeyQuestion:
         if self.yes is not None and self.of and self.percent is not None \
                 and abs(100 * self.yes / self.of - self.percent) >= 1:
             # HMIP prints whole percentages: within a point is rounding, more is a contradiction.
-            raise PydanticCustomError("key_question", "{yes} of {of} is {computed:.0f}%, not {percent:g}%", {
-                "yes": self.yes, "of": self.of, "computed": 100 * self.yes / self.of, "percent": self.percent,
+            raise PydanticCustomError("key_question", "{yes} of {of} is {computed:.0f}%, not {percent}", {
+                "yes": self.yes, "of": self.of, "computed": 100 * self.yes / self.of,
+                "percent": percent_text(self.percent),
                 "hint": "give the counts or the percentage, or correct the one that is wrong"})
         return self
 

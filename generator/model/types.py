@@ -16,11 +16,12 @@ from typing import Annotated, Any, TypeVar
 
 
 from pydantic import (AfterValidator, BeforeValidator, ConfigDict, Field, PlainSerializer, ValidationInfo,
-                      WithJsonSchema)
+                      WithJsonSchema, WrapValidator)
 from pydantic_core import PydanticCustomError
 
 from generator import clock
 from generator.clock import at_london_offset, london_instant
+from generator.figures import keep_as_written
 from generator.markdown_limits import CONTAINER_STARTS, markdown_excesses
 from generator.problems import did_you_mean
 
@@ -28,6 +29,10 @@ LONDON = clock.LONDON                 # re-exported: records are dated in London
 
 RECORD_CONFIG = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, populate_by_name=True,
                            str_strip_whitespace=True)
+
+# A figure a record transcribes: checked as the number it is, printed as it was written
+# ('64.50', not 64.5 or 64): `Annotated[float, Field(ge=0), AS_WRITTEN]`.
+AS_WRITTEN = WrapValidator(keep_as_written)
 
 
 class Rating(str, Enum):

@@ -31,6 +31,7 @@ class Bar:
     value: float
     colour: str = SERIES_COLOURS[0]
     note: str = ""            # extra text after the value, e.g. the rating word
+    shown: str = ""           # the value as the table beside the chart prints it; "" for the number
 
 
 def _esc(text: str) -> str:
@@ -67,7 +68,7 @@ def horizontal_bars(chart_id: str, title: str, description: str, bars: Sequence[
         parts.append(f'<text x="{label_width - 8}" y="{y + 17}" font-size="13" text-anchor="end" '
                      f'fill="{INK}">{_esc(bar.label)}</text>')
         parts.append(f'<rect x="{label_width}" y="{y + 4}" width="{w:.1f}" height="{row - 10}" fill="{bar.colour}"/>')
-        value_text = f"{_fmt(bar.value)}{unit}" + (f" {bar.note}" if bar.note else "")
+        value_text = (bar.shown or f"{_fmt(bar.value)}{unit}") + (f" {bar.note}" if bar.note else "")
         parts.append(f'<text x="{label_width + w + 6:.1f}" y="{y + 17}" font-size="13" '
                      f'fill="{INK}">{_esc(value_text)}</text>')
     parts.append(f'<line x1="{label_width}" y1="{top - 4}" x2="{label_width}" y2="{height - 22}" stroke="{INK}"/>')

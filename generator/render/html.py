@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 
 from generator import __version__
 from generator.clock import london_time
+from generator.figures import percent_text
 from generator.fingerprint import environment_digest
 from generator.images import LOGO_SUFFIXES
 from generator.load.files import Template
@@ -103,7 +104,8 @@ def format_number(value: float | None) -> str:
 
 
 def format_percent(value: float | None) -> str:
-    return "" if value is None else f"{value:.0f}%"
+    """'64.5%' as recorded, or a computed percentage whole (generator/figures.py)."""
+    return "" if value is None else percent_text(value)
 
 
 def page_range(first: int | None, last: int | None) -> str:

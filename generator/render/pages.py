@@ -14,6 +14,7 @@ from operator import itemgetter
 from statistics import mean
 from typing import Any
 
+from generator.figures import percent_text
 from generator.model import Council
 from generator.model.indicators import COMPARATOR_NAMES, INDICATOR_NAMES
 from generator.model.types import Rating
@@ -93,11 +94,11 @@ def inspections_index(corpus: Corpus) -> dict[str, Any]:
 def key_question_chart(standard: StandardResult, bands: dict | None) -> Any:
     """A standard's key questions as bars, the framework's band boundaries marked (if it has any)."""
     marks = [(floor, f"{floor:g}%") for floor in sorted((bands or {}).values()) if floor > 0]
-    bars = [charts.Bar(q.number, round(q.percent, 1),
+    bars = [charts.Bar(q.number, q.percent,
                        charts.RATING_COLOURS[q.band.value] if q.band else charts.SERIES_COLOURS[0],
-                       f"({q.band.value})" if q.band else "")
+                       f"({q.band.value})" if q.band else "", shown=percent_text(q.percent))
             for q in standard.key_questions if q.percent is not None]
-    description = "; ".join(f"{q.number} {q.text} {q.percent:.0f}%" for q in standard.key_questions
+    description = "; ".join(f"{q.number} {q.text} {percent_text(q.percent)}" for q in standard.key_questions
                             if q.percent is not None)
     return charts.horizontal_bars(f"kq-{standard.number.replace('.', '-')}",
                                   f"{standard.label}: key questions, % yes", description,
@@ -265,8 +266,8 @@ def _framework_section(corpus: Corpus, fid: str, views: list[InspectionView]) ->
             if s.published:
                 ratings_by_standard[(s.number, s.label)].append(s.published)
             for q in s.key_questions:
-                if q.percent is not None:
-                    percents[(q.number, q.text)].append(q.percent)
+                if q.percent is not None:          # a number to average, not a figure as recorded
+                    percents[(q.number, q.text)].append(float(q.percent))
     standard_rows, fewer = [], []
     for (number, label), ratings in ratings_by_standard.items():
         if not national.rated_often_enough(ratings):

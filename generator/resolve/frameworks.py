@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from generator.figures import percent_text
 from generator.model import Framework, Inspection
 from generator.model.framework import InspectionTypeDef
 from generator.model.inspection import StandardFinding
@@ -54,13 +55,13 @@ def _standard(definition, finding: StandardFinding | None, framework: Framework,
                 problems.append(record.problem(
                     where, Severity.NOTICE,
                     f"published '{published.value}' differs from the computed '{computed.value}' "
-                    f"(lowest key question {lowest.number}: {lowest.percent:.0f}%)",
+                    f"(lowest key question {lowest.number}: {percent_text(lowest.percent)})",
                     f"professional discretion may apply: {discretion}"))
             else:
                 problems.append(record.problem(
                     where, Severity.WARNING,
                     f"published '{published.value}' but the lowest key question ({lowest.number}, "
-                    f"{lowest.percent:.0f}%) bands as '{computed.value}'",
+                    f"{percent_text(lowest.percent)}) bands as '{computed.value}'",
                     "check the rating and the key-question figures against the report"))
     # A standard outside the total (resettlement) has no points by any rule HMIP publishes.
     score = hmip.standard_score(published, framework.ratings) if counted and published and framework.ratings \

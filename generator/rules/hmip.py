@@ -18,9 +18,9 @@ Bands = Mapping[Rating, float]   # lowest value that reaches each rating
 
 
 def key_question_percent(yes: int | None, of: int | None, percent: float | None) -> float:
-    """A key question's percentage of 'yes' answers: the published % or yes/of x 100."""
+    """A key question's percentage of 'yes' answers: the published % (as written) or yes/of x 100."""
     if percent is not None:
-        return float(percent)
+        return percent
     assert yes is not None and of, "validated records give counts or a percentage"
     return 100.0 * yes / of
 

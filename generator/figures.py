@@ -1,0 +1,87 @@
+"""Figures as the record wrote them, and how a page or a paper prints a figure.
+
+The standard is "only what was published": a figure a record transcribes (a key question's
+64.5%, a custody rate of 0.10, a population of 39,924) prints as it was written, never
+rounded to another precision. A figure Scrutiny computes (5 of 8 cases: 62.5%) prints as a
+whole percentage with a half rounded up, as a spreadsheet's ROUND and a reader round it.
+Our YAML loader hands every scalar over as the text written (load/yaml_source.py), so the
+text of a recorded figure is there to keep, trailing zeros and all.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+# A figure written plainly: digits, perhaps a point and more digits, perhaps a sign.
+_PLAIN = re.compile(r"([+-]?)0*(\d+(?:\.\d+)?)")
+
+
+class Figure(float):
+    """A number from a record that remembers how it was written ('64.50', '0.29'): it sums,
+    compares and bands as the number it is, and prints as its `text`."""
+
+    __slots__ = ("text",)
+
+    def __new__(cls, value: float, text: str) -> "Figure":
+        figure = super().__new__(cls, value)
+        figure.text = text
+        return figure
+
+    def __reduce__(self):
+        return Figure, (float(self), self.text)
+
+    # '64.5' and '64.50' are the same number written differently: a record edited from one
+    # to the other has changed what the page prints, so they are not equal.
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Figure) and other.text != self.text:
+            return False
+        return float.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    __hash__ = float.__hash__
+
+
+def written_as(value: Any, number: float) -> str:
+    """The text a figure is printed as: as written ('64.50', '0.10'; a leading '+' or zero
+    dropped), or, for one not written plainly ('1e3', or a number given by a program), the
+    number in plain digits ('1000')."""
+    if isinstance(value, str):
+        plain = _PLAIN.fullmatch(value.strip())
+        if plain:
+            sign = "-" if plain.group(1) == "-" and number != 0 else ""
+            return sign + plain.group(2)
+    if float(number).is_integer():
+        return str(int(number))
+    return format(Decimal(repr(float(number))), "f")
+
+
+def keep_as_written(value: Any, handler) -> Any:
+    """Pydantic wrap validator: validate the number as before, and keep the text written."""
+    number = handler(value)
+    return Figure(number, written_as(value, number))
+
+
+def half_up(value: float) -> int:
+    """A computed figure as a whole number, half rounded up (62.5 is 63), as a spreadsheet's
+    ROUND: Python's round() and format() round a half to the even number (62.5 is 62)."""
+    return int(Decimal(repr(float(value))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def percent_text(value: float) -> str:
+    """'64.5%' for a percentage recorded as 64.5; '63%' for one computed as 62.5."""
+    return f"{value.text}%" if isinstance(value, Figure) else f"{value:.0f}%"
+
+
+def number_text(value: float) -> str:
+    """'2.455', '0.10', '1,260.50' for figures recorded so (thousands grouped, as councils
+    print them); a computed one to at most two places ('3.33')."""
+    if isinstance(value, Figure):
+        sign = "-" if value.text.startswith("-") else ""
+        whole, point, places = value.text.lstrip("-").partition(".")
+        return f"{sign}{int(whole):,}{point}{places}"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
