@@ -74,7 +74,7 @@ def half_up(value: float) -> int:
 
 def percent_text(value: float) -> str:
     """'64.5%' for a percentage recorded as 64.5; '63%' for one computed as 62.5."""
-    return f"{value.text}%" if isinstance(value, Figure) else f"{value:.0f}%"
+    return f"{value.text}%" if isinstance(value, Figure) else f"{half_up(value)}%"
 
 
 def number_text(value: float) -> str:

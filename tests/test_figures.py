@@ -52,6 +52,10 @@ standards:
     rating: Requires improvement
     cases: 30
     key_questions: {"2.4.1": 64.5, "2.4.2": 90.0, "2.4.3": 62.25}
+  "3.1":
+    rating: Inadequate
+    cases: 8
+    key_questions: {"3.1.1": {yes: 5, of: 8}, "3.1.2": {yes: 1, of: 8}, "3.1.3": {yes: 7, of: 8}}
 """
 
 
@@ -101,3 +105,17 @@ def test_figures_written_differently_are_different_records():
     # An edit from 64.5 to 64.50 changes what the page prints, so no memo may take one for the other.
     assert Figure(64.5, "64.50") != Figure(64.5, "64.5") and Figure(64.5, "64.5") == Figure(64.5, "64.5")
     assert Figure(64.5, "64.50") == 64.5
+
+
+def test_a_key_question_percentage_computed_from_counts_rounds_half_up(inspection_page):
+    # 5 of 8 is 62.5%, 1 of 8 12.5%, 7 of 8 87.5%: a spreadsheet's ROUND gives 63, 13 and 88
+    # (Python's half to even gave 62, 12 and 88).
+    rows = [r for r in table_rows(inspection_page) if r.startswith("3.1.")]
+    assert [r.split(" | ")[1:3] for r in rows] == [["5 of 8", "63%"], ["1 of 8", "13%"], ["7 of 8", "88%"]]
+    assert {"63% (Requires improvement)", "13% (Inadequate)", "88% (Outstanding)"} <= set(chart_texts(inspection_page))
+
+
+def test_counts_that_contradict_a_percentage_are_described_with_the_count_rounded_half_up(tmp_path, make_site):
+    text = INSPECTION.replace('"3.1.1": {yes: 5, of: 8}', '"3.1.1": {yes: 5, of: 8, percent: 70}')
+    checked = check_site(make_site(tmp_path, {"inspections/torbay-2021.yaml": text}), AS_OF)
+    assert [p.message for p in checked.problems] == ["5 of 8 is 63%, not 70%"]

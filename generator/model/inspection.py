@@ -51,8 +51,8 @@ class KeyQuestion:
         if self.yes is not None and self.of and self.percent is not None \
                 and abs(100 * self.yes / self.of - self.percent) >= 1:
             # HMIP prints whole percentages: within a point is rounding, more is a contradiction.
-            raise PydanticCustomError("key_question", "{yes} of {of} is {computed:.0f}%, not {percent}", {
-                "yes": self.yes, "of": self.of, "computed": 100 * self.yes / self.of,
+            raise PydanticCustomError("key_question", "{yes} of {of} is {computed}, not {percent}", {
+                "yes": self.yes, "of": self.of, "computed": percent_text(100 * self.yes / self.of),
                 "percent": percent_text(self.percent),
                 "hint": "give the counts or the percentage, or correct the one that is wrong"})
         return self
