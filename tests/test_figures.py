@@ -56,14 +56,47 @@ standards:
     rating: Inadequate
     cases: 8
     key_questions: {"3.1.1": {yes: 5, of: 8}, "3.1.2": {yes: 1, of: 8}, "3.1.3": {yes: 7, of: 8}}
+facts:
+  bme_youth_population: {label: Black and minority ethnic youth population, value: 38.0, unit: "%", year: 2011}
+  youth_population: {label: Total youth population, value: 39924, year: 2017}
+"""
+
+INDICATORS = """\
+service: torbay-yot
+first_time_entrants:
+  - period: {from: 2018-01, to: 2018-12}
+    value: 1260.50
+    comparators: {england_and_wales: 204}
+reoffending_frequency:
+  - period: {from: 2018-01, to: 2018-12}
+    value: 2.455
+    comparators: {yot_family: 4.2, england_and_wales: 3.935, region: 0}
+  - period: {from: 2018-10, to: 2018-12}
+    value: 2.25
+    comparators: {yot_family: 3.95, england_and_wales: 3.89, region: 3.5}
+custody_rate:
+  - period: {from: 2019-10, to: 2020-09}
+    value: 0.29
+    comparators: {yot_family: 0.13, england_and_wales: 0.10, region: 0.16}
 """
 
 
 @pytest.fixture(scope="module")
-def inspection_page(tmp_path_factory, make_site) -> Path:
-    root = make_site(tmp_path_factory.mktemp("figures"), {"inspections/torbay-2021.yaml": INSPECTION})
+def built_site(tmp_path_factory, make_site) -> Path:
+    root = make_site(tmp_path_factory.mktemp("figures"), {"inspections/torbay-2021.yaml": INSPECTION,
+                                                          "indicators/torbay-yot.yaml": INDICATORS})
     build(root)
-    return root / "output" / "site" / "inspections" / "torbay-2021" / "index.html"
+    return root / "output" / "site"
+
+
+@pytest.fixture(scope="module")
+def inspection_page(built_site) -> Path:
+    return built_site / "inspections" / "torbay-2021" / "index.html"
+
+
+@pytest.fixture(scope="module")
+def service_page(built_site) -> Path:
+    return built_site / "services" / "torbay-yot" / "index.html"
 
 
 def test_a_published_key_question_percentage_prints_as_the_report_gave_it(inspection_page):
@@ -119,3 +152,26 @@ def test_counts_that_contradict_a_percentage_are_described_with_the_count_rounde
     text = INSPECTION.replace('"3.1.1": {yes: 5, of: 8}', '"3.1.1": {yes: 5, of: 8, percent: 70}')
     checked = check_site(make_site(tmp_path, {"inspections/torbay-2021.yaml": text}), AS_OF)
     assert [p.message for p in checked.problems] == ["5 of 8 is 63%, not 70%"]
+
+
+def test_an_indicator_table_prints_each_rate_as_the_source_gives_it(service_page):
+    # Dudley's paper prints its rates as given (2.45, 4.2, 0.1): 2.455 is not 2.46, 3.935 not
+    # 3.94, 0.10 keeps its zero, 1260.50 its zero and a thousands comma; 0 is 0, not missing.
+    rows = table_rows(service_page)
+    assert "Jan-Dec 2018 | 1,260.50 | 204" in rows
+    assert "Jan-Dec 2018 | 2.455 | 4.2 | 3.935 | 0" in rows
+    assert "Oct 2019-Sep 2020 | 0.29 | 0.13 | 0.10 | 0.16" in rows
+
+
+def test_an_indicator_chart_draws_and_describes_each_rate_as_the_table_prints_it(service_page):
+    texts = chart_texts(service_page)
+    assert {"1,260.50", "2.455", "3.935", "0.10"} <= set(texts)
+    assert ("Jan-Dec 2018: Torbay YOT 2.455, YOT family 4.2, England and Wales 3.935, Region 0; "
+            "Oct-Dec 2018: Torbay YOT 2.25, YOT family 3.95, England and Wales 3.89, Region 3.5") in texts
+
+
+def test_an_inspection_fact_prints_as_the_report_gives_it(inspection_page):
+    # Sandwell's report: "Total youth population 39,924", "(38.0%)".
+    rows = table_rows(inspection_page)
+    assert "Black and minority ethnic youth population | 38.0% | 2011" in rows
+    assert "Total youth population | 39,924 | 2017" in rows

@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, Field
 from pydantic.dataclasses import dataclass
 
 from generator.model.framework import Period
-from generator.model.types import RECORD_CONFIG, Ident, Text
+from generator.model.types import AS_WRITTEN, RECORD_CONFIG, Ident, Text
+
+# A rate as the source prints it: 0.10 stays 0.10, 2.455 is not 2.46.
+Rate = Annotated[float, Field(ge=0), AS_WRITTEN]
 
 
 # Slotted pydantic dataclasses, not models: a national corpus has many (generator/model/__init__.py).
 @dataclass(slots=True, kw_only=True, config=RECORD_CONFIG)
 class Comparators:
-    yot_family: float | None = Field(None, ge=0)
-    england_and_wales: float | None = Field(None, ge=0)
-    region: float | None = Field(None, ge=0)
+    yot_family: Rate | None = None
+    england_and_wales: Rate | None = None
+    region: Rate | None = None
 
 
 @dataclass(slots=True, kw_only=True, config=RECORD_CONFIG)
 class IndicatorValue:
     period: Period
-    value: float = Field(ge=0)
+    value: Rate
     comparators: Comparators = Comparators()
 
 

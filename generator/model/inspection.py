@@ -150,7 +150,7 @@ class Fact(BaseModel):
     model_config = RECORD_CONFIG
 
     label: Text | None = Field(None, description="what the number is, e.g. 'Total population'")
-    value: float = Field(description="the number")
+    value: Annotated[float, AS_WRITTEN] = Field(description="the number, printed as written")
     year: int | None = Field(None, ge=1900, le=2100, description="the year the figure is for")
     unit: str | None = Field(None, description="shown after the value, e.g. '%'")
 

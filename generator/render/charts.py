@@ -14,6 +14,8 @@ from typing import Sequence
 
 from markupsafe import Markup
 
+from generator.figures import Figure, number_text
+
 # Colours reach 3:1 against white (WCAG 1.4.11 non-text contrast).
 RATING_COLOURS = {"Outstanding": "#00703c", "Good": "#1d70b8", "Requires improvement": "#b35a00",
                   "Inadequate": "#b10e1e"}
@@ -39,6 +41,9 @@ def _esc(text: str) -> str:
 
 
 def _fmt(value: float) -> str:
+    """A figure from a record as written ('0.10', '1,260.50'); a computed one, such as an axis step, briefly."""
+    if isinstance(value, Figure):
+        return number_text(value)
     return f"{value:g}" if value != int(value) else f"{int(value)}"
 
 

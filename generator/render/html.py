@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 
 from generator import __version__
 from generator.clock import london_time
-from generator.figures import percent_text
+from generator.figures import number_text, percent_text
 from generator.fingerprint import environment_digest
 from generator.images import LOGO_SUFFIXES
 from generator.load.files import Template
@@ -98,9 +98,8 @@ def date_filters(style: DateStyle) -> dict[str, Any]:
 
 
 def format_number(value: float | None) -> str:
-    if value is None:
-        return ""
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
+    """'2.455', '0.10' as recorded, thousands grouped (generator/figures.py)."""
+    return "" if value is None else number_text(value)
 
 
 def format_percent(value: float | None) -> str:

@@ -14,7 +14,7 @@ from operator import itemgetter
 from statistics import mean
 from typing import Any
 
-from generator.figures import percent_text
+from generator.figures import number_text, percent_text
 from generator.model import Council
 from generator.model.indicators import COMPARATOR_NAMES, INDICATOR_NAMES
 from generator.model.types import Rating
@@ -161,8 +161,8 @@ def indicator_series(corpus: Corpus, indicators_id: str, as_at: dt.date | None =
         series = [charts.Series(service_name, [p.value for p in points])] + [
             charts.Series(COMPARATOR_NAMES[c], [getattr(p.comparators, c) for p in points]) for c in comparators]
         description = "; ".join(
-            f"{label}: {service_name} {p.value:g}" + "".join(
-                f", {COMPARATOR_NAMES[c]} {getattr(p.comparators, c):g}" for c in comparators
+            f"{label}: {service_name} {number_text(p.value)}" + "".join(
+                f", {COMPARATOR_NAMES[c]} {number_text(getattr(p.comparators, c))}" for c in comparators
                 if getattr(p.comparators, c) is not None)
             for label, p in zip(labels, points))
         spans = [_months(p.period) for p in points]
