@@ -14,6 +14,10 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+# What a page or paper prints for a figure the record does not give: never 0, nor a dash
+# that a reader may take for nil.
+NOT_RECORDED = "not recorded"
+
 # A figure written plainly: digits, perhaps a point and more digits, perhaps a sign.
 _PLAIN = re.compile(r"([+-]?)0*(\d+(?:\.\d+)?)")
 
@@ -72,14 +76,18 @@ def half_up(value: float) -> int:
     return int(Decimal(repr(float(value))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def percent_text(value: float) -> str:
+def percent_text(value: float | None) -> str:
     """'64.5%' for a percentage recorded as 64.5; '63%' for one computed as 62.5."""
+    if value is None:
+        return NOT_RECORDED
     return f"{value.text}%" if isinstance(value, Figure) else f"{half_up(value)}%"
 
 
-def number_text(value: float) -> str:
+def number_text(value: float | None) -> str:
     """'2.455', '0.10', '1,260.50' for figures recorded so (thousands grouped, as councils
     print them); a computed one to at most two places ('3.33')."""
+    if value is None:
+        return NOT_RECORDED
     if isinstance(value, Figure):
         sign = "-" if value.text.startswith("-") else ""
         whole, point, places = value.text.lstrip("-").partition(".")

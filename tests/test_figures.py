@@ -67,6 +67,9 @@ first_time_entrants:
   - period: {from: 2018-01, to: 2018-12}
     value: 1260.50
     comparators: {england_and_wales: 204}
+  - period: {from: 2019-01, to: 2019-12}
+    value: 203
+    comparators: {yot_family: 154, england_and_wales: 204, region: 268}
 reoffending_frequency:
   - period: {from: 2018-01, to: 2018-12}
     value: 2.455
@@ -158,7 +161,7 @@ def test_an_indicator_table_prints_each_rate_as_the_source_gives_it(service_page
     # Dudley's paper prints its rates as given (2.45, 4.2, 0.1): 2.455 is not 2.46, 3.935 not
     # 3.94, 0.10 keeps its zero, 1260.50 its zero and a thousands comma; 0 is 0, not missing.
     rows = table_rows(service_page)
-    assert "Jan-Dec 2018 | 1,260.50 | 204" in rows
+    assert "Jan-Dec 2018 | 1,260.50 | not recorded | 204 | not recorded" in rows
     assert "Jan-Dec 2018 | 2.455 | 4.2 | 3.935 | 0" in rows
     assert "Oct 2019-Sep 2020 | 0.29 | 0.13 | 0.10 | 0.16" in rows
 
@@ -175,3 +178,11 @@ def test_an_inspection_fact_prints_as_the_report_gives_it(inspection_page):
     rows = table_rows(inspection_page)
     assert "Black and minority ethnic youth population | 38.0% | 2011" in rows
     assert "Total youth population | 39,924 | 2017" in rows
+
+
+def test_a_comparator_the_source_does_not_give_is_not_recorded_in_the_table_and_the_chart(service_page):
+    # Dudley's paper gives no comparators for 2018's first-time entrants: not 0, nor a bare dash.
+    assert "Jan-Dec 2018 | 1,260.50 | not recorded | 204 | not recorded" in table_rows(service_page)
+    assert ("Jan-Dec 2018: Torbay YOT 1,260.50, YOT family not recorded, England and Wales 204, "
+            "Region not recorded; Jan-Dec 2019: Torbay YOT 203, YOT family 154, England and Wales 204, "
+            "Region 268") in chart_texts(service_page)

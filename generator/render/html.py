@@ -97,16 +97,6 @@ def date_filters(style: DateStyle) -> dict[str, Any]:
             "letter_date": partial(format_letter_date, style=style), "moment": partial(format_moment, style=style)}
 
 
-def format_number(value: float | None) -> str:
-    """'2.455', '0.10' as recorded, thousands grouped (generator/figures.py)."""
-    return "" if value is None else number_text(value)
-
-
-def format_percent(value: float | None) -> str:
-    """'64.5%' as recorded, or a computed percentage whole (generator/figures.py)."""
-    return "" if value is None else percent_text(value)
-
-
 def page_range(first: int | None, last: int | None) -> str:
     """'Pages 13 - 70', or 'Page 5' for one page: as agenda front sheets print it."""
     if first is None:
@@ -170,8 +160,7 @@ def make_environment(templates: Mapping[str, Template], cache: Path | None = Non
         auto_reload=False,             # one build, one environment: no stat of every template per page
     )
     env.filters.update(md=markdown_block, md_document=markdown_document, md_inline=markdown_inline, plain=plain_text,
-                       number=format_number,
-                       percent=format_percent, status_counts=format_status_counts,
+                       number=number_text, percent=percent_text, status_counts=format_status_counts,
                        standard_rating=badges.standard_rating,
                        pages=page_range, rating_slug=badges.rating_slug, rating=badges.rating, rag=badges.rag,
                        progress_update=progress_update, progress_history=progress_history, schedule_12a=schedule_12a,

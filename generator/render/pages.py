@@ -162,8 +162,7 @@ def indicator_series(corpus: Corpus, indicators_id: str, as_at: dt.date | None =
             charts.Series(COMPARATOR_NAMES[c], [getattr(p.comparators, c) for p in points]) for c in comparators]
         description = "; ".join(
             f"{label}: {service_name} {number_text(p.value)}" + "".join(
-                f", {COMPARATOR_NAMES[c]} {number_text(getattr(p.comparators, c))}" for c in comparators
-                if getattr(p.comparators, c) is not None)
+                f", {COMPARATOR_NAMES[c]} {number_text(getattr(p.comparators, c))}" for c in comparators)
             for label, p in zip(labels, points))
         spans = [_months(p.period) for p in points]
         chart = charts.line_chart(f"ind-{key}", f"{name} ({unit})", description, labels, series, spans=spans) \
