@@ -7,6 +7,9 @@ Expected values are typed from the records written here, never from the program'
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import pickle
 import re
 from html import unescape
@@ -186,3 +189,17 @@ def test_a_comparator_the_source_does_not_give_is_not_recorded_in_the_table_and_
     assert ("Jan-Dec 2018: Torbay YOT 1,260.50, YOT family not recorded, England and Wales 204, "
             "Region not recorded; Jan-Dec 2019: Torbay YOT 203, YOT family 154, England and Wales 204, "
             "Region 268") in chart_texts(service_page)
+
+
+def test_ratings_csv_gives_the_lowest_key_question_percentage_as_recorded(built_site):
+    # 2.4's lowest is 62.25 as recorded (not 62.2); 3.1's is 1 of 8, worked out: 12.5.
+    rows = list(csv.DictReader(io.StringIO((built_site / "data/ratings.csv").read_text(encoding="utf-8-sig"))))
+    lowest = {r["standard"]: r["lowest_key_question_percent"] for r in rows if r["inspection"] == "torbay-2021"}
+    assert (lowest["2.4"], lowest["3.1"], lowest["1.1"]) == ("62.25", "12.5", "")
+
+
+def test_inspections_json_gives_each_key_question_percentage_unrounded(built_site):
+    data = json.loads((built_site / "data/inspections.json").read_text(encoding="utf-8"))
+    standards = {s["number"]: s for s in data["inspections"][0]["standards"]}
+    assert [q["percent"] for q in standards["2.4"]["key_questions"]] == [64.5, 90.0, 62.25]
+    assert [q["percent"] for q in standards["3.1"]["key_questions"]] == [62.5, 12.5, 87.5]

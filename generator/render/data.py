@@ -19,6 +19,7 @@ from functools import partial
 from typing import Any, Iterator, Mapping
 
 from generator.clock import repeated_zone
+from generator.figures import Figure
 from generator.speed.memo import MatchMemo
 from generator.plan.outputs import NOT_FOUND, Plan
 from generator.render.markdown import plain_text
@@ -118,6 +119,14 @@ RATINGS_COLUMNS = ["inspection", "service", "council", "framework", "inspection_
                    "edited_since_import", "status", "embargo_until"]
 
 
+def percent_cell(percent: float | None) -> str:
+    """A key question's percentage in ratings.csv: as the record gives it ('93', '62.25'), or,
+    worked out from counts, to one place ('66.7'); empty where none is recorded."""
+    if percent is None:
+        return ""
+    return percent.text if isinstance(percent, Figure) else f"{percent:.1f}"
+
+
 def _ratings_rows(corpus: Corpus, view: InspectionView) -> str:
     """One inspection's lines of ratings.csv: one per standard."""
     buffer = io.StringIO()
@@ -131,7 +140,7 @@ def _ratings_rows(corpus: Corpus, view: InspectionView) -> str:
                           _rating(view.overall_rating) or "", "" if view.overall_score is None else view.overall_score,
                           s.number, s.name, "yes" if s.counted else "no",
                           _rating(s.published) or ("Not rated" if s.not_rated else ""), _rating(s.computed) or "",
-                          "" if s.lowest_percent is None else f"{s.lowest_percent:.1f}",
+                          percent_cell(s.lowest_percent),
                           "" if s.cases is None else s.cases, view.inspection.report_url or "",
                           "" if percent is None else f"{percent:.2f}", view.max_score or "",
                           "yes" if view.inspection.joint else "no", *imported, view.status.value,
