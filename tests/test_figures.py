@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import check_site
-from generator.figures import Figure, written_as
+from generator.figures import Figure, number_text, percent_text, written_as
 from site_helpers import AS_OF, build
 
 
@@ -203,3 +203,16 @@ def test_inspections_json_gives_each_key_question_percentage_unrounded(built_sit
     standards = {s["number"]: s for s in data["inspections"][0]["standards"]}
     assert [q["percent"] for q in standards["2.4"]["key_questions"]] == [64.5, 90.0, 62.25]
     assert [q["percent"] for q in standards["3.1"]["key_questions"]] == [62.5, 12.5, 87.5]
+
+
+@pytest.mark.parametrize("figure, shown", [
+    (Figure(0, "0"), "0"), (Figure(100, "100"), "100"), (Figure(-3.5, "-3.5"), "-3.5"),
+    (Figure(-1234.5, "-1234.50"), "-1,234.50"), (Figure(260, "260"), "260"), (None, "not recorded")])
+def test_a_recorded_figure_prints_as_written_at_zero_a_hundred_negative_and_missing(figure, shown):
+    assert number_text(figure) == shown
+
+
+@pytest.mark.parametrize("value, shown", [(0.0, "0%"), (100.0, "100%"), (62.5, "63%"), (64.49, "64%"),
+                                          (Figure(0, "0"), "0%"), (None, "not recorded")])
+def test_a_percentage_prints_whole_half_up_when_computed_and_as_written_when_recorded(value, shown):
+    assert percent_text(value) == shown
