@@ -221,10 +221,14 @@ def test_a_progress_update_dated_after_today_is_a_warning_and_its_plan_has_no_pa
 
 def test_a_plan_without_updates_released_after_its_inspection_is_dated_by_its_release(monkeypatch, tmp_path):
     """Torbay's plan has no updates; embargoed until 5 March 2021, two days after its inspection
-    was published (3 March), its paper reads "as at 5 March 2021" and was dated 3 March."""
+    was published (3 March here: the shipped record gives only the month, as its source does),
+    its paper reads "as at 5 March 2021" and was dated 5 March."""
     import pikepdf
 
     root = copy_site(tmp_path / "site")
+    inspection = root / "content" / "inspections" / "torbay-2021.yaml"
+    inspection.write_text(inspection.read_text(encoding="utf-8").replace("\npublished: 2021-03\n",
+                                                                         "\npublished: 2021-03-03\n"), encoding="utf-8")
     plan = root / "content" / "action-plans" / "torbay-2021-oocd.yaml"
     plan.write_text(plan.read_text(encoding="utf-8").replace("embargo_until: 2021-03-01", "embargo_until: 2021-03-05"),
                     encoding="utf-8")

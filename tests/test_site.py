@@ -142,7 +142,7 @@ def test_a_latest_inspection_without_a_publication_date_says_which_date_is_not_r
     headers = [words(h) for h in re.findall(r'<th scope="row"><a href="\.\./inspections/.*?</th>', standards)]
     assert headers == ["Derby YJS September 2025", "Wolverhampton YOT 8 February 2022",
                        "Dudley YOS publication date not recorded", "Sandwell YOS publication date not recorded",
-                       "Torbay YOT 3 March 2021"]
+                       "Torbay YOT March 2021"]
     services = (site / "services/index.html").read_text(encoding="utf-8")
     latest = [words(cell) for cell in re.findall(r'<td><a href="\.\./inspections/.*?</td>', services)]
     assert "Requires improvement publication date not recorded" in latest

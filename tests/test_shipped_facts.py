@@ -1,0 +1,42 @@
+"""The shipped inspection records say what their sources publish, and no more.
+
+Every expected value is typed from the source the record cites, never copied from the
+program's output:
+
+* Torbay: the report's title page, "HM Inspectorate of Probation, March 2021"
+  (torbay-scrutiny-supplementary-pack-2021-03.txt, line 35); the pack's covering letter says
+  only that "These reports were embargoed until 3 March 2021", the council's embargo, so the
+  day HMIP published is not in the source;
+* Wolverhampton: cabinet report paragraph 2.6, "the inspection report was published on
+  8 February 2022"; its score, Data to Insight's row for it (score_% 77.78, 28 of 36);
+* Derby: Derby City Council's news of September 2025 (the month only);
+* Dudley and Sandwell: neither source gives a publication date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from generator.build import check_site
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return check_site(REPO, dt.date(2030, 1, 1)).corpus.inspections
+
+
+@pytest.mark.parametrize("inspection, published", [
+    ("torbay-2021", "2021-03"),            # "HM Inspectorate of Probation, March 2021"
+    ("wolverhampton-2021", "2022-02-08"),  # "published on 8 February 2022"
+    ("derby-2025", "2025-09"),
+    ("dudley-2019", None),
+    ("sandwell-2018", None),
+])
+def test_a_shipped_inspection_s_publication_date_is_only_as_precise_as_its_source(shipped, inspection, published):
+    record = shipped[inspection].inspection
+    assert (None if record.published is None else str(record.published)) == published
