@@ -40,3 +40,11 @@ def shipped():
 def test_a_shipped_inspection_s_publication_date_is_only_as_precise_as_its_source(shipped, inspection, published):
     record = shipped[inspection].inspection
     assert (None if record.published is None else str(record.published)) == published
+
+
+def test_wolverhampton_s_score_and_report_address_are_data_to_insight_s_row_for_it(shipped):
+    """The cabinet report gives neither; Data to Insight's row 74: score_% 77.78 (28 of 36) and
+    report_url https://www.justiceinspectorates.gov.uk/hmiprobation/inspections/wolverhampton-yot/."""
+    record = shipped["wolverhampton-2021"].inspection
+    assert (record.overall.score, record.report_url) == (
+        28, "https://www.justiceinspectorates.gov.uk/hmiprobation/inspections/wolverhampton-yot/")
