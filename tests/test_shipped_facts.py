@@ -48,3 +48,18 @@ def test_wolverhampton_s_score_and_report_address_are_data_to_insight_s_row_for_
     record = shipped["wolverhampton-2021"].inspection
     assert (record.overall.score, record.report_url) == (
         28, "https://www.justiceinspectorates.gov.uk/hmiprobation/inspections/wolverhampton-yot/")
+
+
+def test_the_2025_victims_standard_says_what_hmip_s_head_of_standards_gave_as_its_words():
+    """why-me.org, 29 May 2025: the standard states that work should be 'high-quality,
+    individualised, and responsive driving positive outcomes and safety for victims', with key
+    questions 'V1.1 Is work with victims high-quality, individualised, and responsive?' and
+    'V1.2 Do organisational arrangements and activity drive quality, individualised, and
+    responsive service for victims'."""
+    framework = check_site(REPO, dt.date(2030, 1, 1)).corpus.frameworks["hmip-youth-2025"]
+    [victims] = [s for d in framework.domains for s in d.standards if s.number == "V1"]
+    assert "high-quality, individualised, and responsive" in victims.statement
+    assert [(q.number, q.text.rstrip("?.")) for q in victims.key_questions] == [
+        ("V1.1", "Is work with victims high-quality, individualised, and responsive"),
+        ("V1.2", "Do organisational arrangements and activity drive quality, individualised, and responsive "
+                 "service for victims")]
