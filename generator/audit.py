@@ -48,26 +48,85 @@ class Leak:
 class AuditResult:
     files: dict[str, tuple[str, ...]]     # output file -> records it contains
     leaks: tuple[Leak, ...]
+    unread: tuple[tuple[str, str], ...] = ()     # (file, why): what in it the audit could not open
+    unknown: tuple[Leak, ...] = ()    # files naming a record with errors: whether it may be public is not known
 
 
-def _readable(data: bytes) -> str:
-    """A file's text as a reader would get it: unpacked, a PDF's text (by its bytes, whatever
-    its name), UTF-16 by its byte-order mark."""
-    if data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError):
-            pass
-    elif data[:1] == b"\x78":
-        try:
-            data = zlib.decompress(data)
-        except zlib.error:
-            pass
+MAX_DEPTH = 4          # a file packed inside a file more deeply than this is not opened (a zip bomb)
+
+# Packed in a way the audit cannot open: said so, never read as if it held nothing.
+_CANNOT_OPEN = {b"\x28\xb5\x2f\xfd": "zstd", b"7z\xbc\xaf": "7-Zip", b"Rar!": "RAR"}
+
+
+def _readable(data: bytes, name: str = "", unread: list[str] | None = None, depth: int = 0) -> str:
+    """A file's text as a reader would get it: unpacked (gzip, zlib, bzip2, xz, brotli, a
+    zip's files, nested too), a PDF's text (by its bytes, whatever its name), UTF-16 by its
+    byte-order mark. What cannot be opened is added to `unread`, with why."""
+    unread = [] if unread is None else unread
+    if depth > MAX_DEPTH:
+        unread.append(f"packed more than {MAX_DEPTH} deep")
+        return ""
+    inner = _unpacked(data, name, unread)
+    if inner is not None:
+        return "\n".join(_readable(part, part_name, unread, depth + 1) for part_name, part in inner)
     if data[:5] == b"%PDF-":
-        return _pdf_text(data)
+        return _pdf_text(data, unread, depth)
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return data.decode("utf-16", errors="replace")
     return data.decode("utf-8", errors="replace")
+
+
+def _unpacked(data: bytes, name: str, unread: list[str]) -> list[tuple[str, bytes]] | None:
+    """The files packed in `data` (name, bytes), or None when it is not packed."""
+    import bz2
+    import lzma
+    import zipfile
+    if data[:2] == b"\x1f\x8b":
+        opened, rest = [], data
+        while rest[:2] == b"\x1f\x8b":           # a gzip file may be several streams one after another
+            stream = zlib.decompressobj(wbits=31)
+            try:
+                opened.append(stream.decompress(rest))
+            except zlib.error as exc:
+                unread.append(f"a gzip stream that does not open ({exc})")
+                return [(name, data)] if not opened else [(name, b"".join(opened))]
+            if not stream.eof:
+                unread.append("a gzip stream cut short: read as far as it goes")
+            rest = stream.unused_data
+        return [(name.removesuffix(".gz"), b"".join(opened))]
+    if data[:1] == b"\x78":
+        try:
+            return [(name, zlib.decompress(data))]
+        except zlib.error:
+            return None                                   # text that starts with 'x'
+    for magic, packed, opener in ((b"BZh", "bzip2", bz2.decompress), (b"\xfd7zXZ\x00", "xz", lzma.decompress)):
+        if data.startswith(magic):
+            try:
+                return [(name, opener(data))]
+            except (OSError, EOFError, ValueError, lzma.LZMAError) as exc:
+                unread.append(f"{packed} that does not open ({exc})")
+                return [(name, data)]
+    if data[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                return [(member.filename, archive.read(member)) for member in archive.infolist() if not member.is_dir()]
+        except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError, zlib.error) as exc:
+            unread.append(f"a zip file that does not open ({exc})")
+            return [(name, data)]
+    if name.endswith(".br"):
+        try:
+            import brotli
+            return [(name.removesuffix(".br"), brotli.decompress(data))]
+        except ImportError:
+            unread.append("brotli-compressed, and no brotli module is installed to open it")
+        except brotli.error as exc:
+            unread.append(f"brotli that does not open ({exc})")
+        return None
+    for magic, packed in _CANNOT_OPEN.items():
+        if data.startswith(magic):
+            unread.append(f"packed as {packed}, which the audit cannot open")
+            return None
+    return None
 
 
 def _values(path: Path, text: str) -> list[str]:
@@ -82,15 +141,35 @@ def _values(path: Path, text: str) -> list[str]:
     return []
 
 
-def _pdf_text(data: bytes) -> str:
+def _pdf_text(data: bytes, unread: list[str] | None = None, depth: int = 0) -> str:
+    """A PDF's text as a reader gets it: its pages, document information and XMP metadata,
+    bookmarks, links, annotations' words and the files attached to it."""
     try:
         from pypdf import PdfReader
         reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            reader.decrypt("")                   # a PDF anyone can open has an empty password
         text = "\n".join(page.extract_text() or "" for page in reader.pages)
         metadata = "\n".join(str(value) for value in (reader.metadata or {}).values())
-        return "\n".join([metadata, text, *_outline_titles(reader.outline), *_link_targets(reader)])
+        xmp = reader.root_object.get("/Metadata")
+        xmp_text = xmp.get_object().get_data().decode("utf-8", errors="replace") if xmp is not None else ""
+        attached = [_readable(part, name, unread, depth + 1)
+                    for name, parts in reader.attachments.items() for part in parts]
+        return "\n".join([metadata, xmp_text, text, *_outline_titles(reader.outline), *_link_targets(reader),
+                          *_annotation_words(reader), *attached])
     except Exception as exc:          # an unreadable PDF is itself worth reporting, with its bytes as text
+        if unread is not None:
+            unread.append(f"a PDF that does not open ({exc})")
         return f"<unreadable PDF: {exc}>\n" + data.decode("utf-8", errors="replace")
+
+
+def _annotation_words(reader) -> Iterator[str]:
+    """What a PDF's notes and text boxes say."""
+    for page in reader.pages:
+        for annotation in page.get("/Annots") or []:
+            words = annotation.get_object().get("/Contents")
+            if words:
+                yield str(words)
 
 
 def _outline_titles(outline: list) -> Iterator[str]:
@@ -348,9 +427,20 @@ def _embedded(text: str) -> Iterator[bytes]:
             continue
 
 
+def unknown_records(invalid: Iterable[tuple[str, str]], read: dict[str, Iterable[str]], full: Corpus) -> set[str]:
+    """kind:id of every record whose status the audit cannot know: those with errors, and
+    those left out of the corpus because they lean on one (a plan of an erring inspection)."""
+    kept = {"council": full.councils, "service": full.services, "inspection": full.inspections,
+            "action_plan": full.action_plans, "indicators": full.indicators, "report": full.reports,
+            "meeting": full.meetings, "framework": full.frameworks}
+    return {f"{kind}:{rid}" for kind, rid in invalid} | {
+        f"{kind}:{rid}" for kind, ids in read.items() if kind in kept for rid in ids if rid not in kept[kind]}
+
+
 def audit_output(site: Path, full: Corpus, public_plan: Plan, contents: dict[str, tuple[str, ...]],
-                 theme_templates: Iterable[str] = ()) -> AuditResult:
-    """`theme_templates`: the sources of the theme's templates (their text is the product's)."""
+                 theme_templates: Iterable[str] = (), unknown: Iterable[str] = ()) -> AuditResult:
+    """`theme_templates`: the sources of the theme's templates (their text is the product's);
+    `unknown`: records whose status cannot be known (`unknown_records`), looked for by id."""
     product_text = shown_anyway(public_plan.corpus, theme_templates)
     public = public_plan.corpus
     shown_in_public = _images_shown(public)
@@ -368,8 +458,10 @@ def audit_output(site: Path, full: Corpus, public_plan: Plan, contents: dict[str
                      for digest in _digests(public.attachments[ref])}
     images = {digest: f"attachment:{ref}" for ref in withheld_images if ref in full.attachments
               for digest in _digests(full.attachments[ref]) if digest not in public_images}
+    unknown_patterns = {record: _id_pattern(record, public_ids, product_text) for record in sorted(unknown)}
     shared = shared_with(public_plan.corpus)
-    leaks = []
+    leaks, unknown_found = [], []
+    unread: list[tuple[str, str]] = []
     files: dict[str, tuple[str, ...]] = {}
     # What builds keep beside a site is served with it wherever its parent folder is.
     beside = [p for kept in (spare_path(site), manifest_path(site))
@@ -387,13 +479,15 @@ def audit_output(site: Path, full: Corpus, public_plan: Plan, contents: dict[str
         leaks += [Leak(relative, record, marks[record][0], needle, None) for record, needle in sorted(by_name.items())]
         data = path.read_bytes()
         # Every file is read, scripts, styles and images too: any of them may hold text.
-        text = _readable(data)
+        cannot_open: list[str] = []
+        text = _readable(data, path.name, cannot_open)
         embedded = list(_embedded(text))
         for image in (images.get(hashlib.sha256(b).hexdigest()) for b in (data, *embedded)):
             if image is not None and image not in by_name:
                 by_name[image] = relative
                 leaks.append(Leak(relative, image, marks[image][0], "the image's bytes", None))
-        text = "\n".join([text, *_values(path, text), *(_readable(b) for b in embedded)])
+        text = "\n".join([text, *_values(path, text), *(_readable(b, "", cannot_open) for b in embedded)])
+        unread += [(relative, why) for why in dict.fromkeys(cannot_open)]
         if "%" in text:                 # an address's text as it reads: ?q=the%20words
             text += "\n" + urllib.parse.unquote(text)
         # As the text reads too: **words** are <strong>words</strong> on a page, and a line
@@ -401,6 +495,9 @@ def audit_output(site: Path, full: Corpus, public_plan: Plan, contents: dict[str
         text = html.unescape(text)
         text += "\n" + re.sub(r"</?[a-zA-Z][^>]*>", "", text) + "\n" + re.sub(r"</?[a-zA-Z][^>]*>", " ", text)
         text = _normalise(text)
+        unknown_found += [Leak(relative, record, "its record has errors, so whether it may be public is not known",
+                               found.group(0).strip()) for record, pattern in unknown_patterns.items()
+                          if (found := pattern.search("/" + relative) or pattern.search(text))]
         for record, (reason, strings) in marks.items():
             if record in by_name:
                 continue
@@ -411,4 +508,4 @@ def audit_output(site: Path, full: Corpus, public_plan: Plan, contents: dict[str
                 if needle in text:
                     leaks.append(Leak(relative, record, reason, needle, shared.get(needle)))
                     break
-    return AuditResult(files, tuple(leaks))
+    return AuditResult(files, tuple(leaks), tuple(unread), tuple(unknown_found))

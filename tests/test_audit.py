@@ -231,7 +231,8 @@ def test_an_audit_of_content_with_errors_is_no_all_clear(tmp_path):
     done = audit(root)
     assert done.returncode == 1
     assert "error: items.3.appendices.0.exempt: must be at most 18" in done.stdout
-    assert ("audit: the content has errors, so what the records with them would withhold was not looked for; "
+    assert ("audit: the content has errors, so what the records with them would withhold was not looked for "
+            "(meeting:wolverhampton-cabinet-2022-03-16; UNKNOWN: the files naming them); 0 leaks is no all-clear: "
             "fix them and audit again before publishing") in done.stderr
     as_json = audit(root, "--format", "json")          # the same, for a script (helper-37)
     assert '"all_clear": false' in as_json.stdout and as_json.returncode == 1
@@ -276,3 +277,98 @@ def test_a_public_record_that_names_an_image_without_drawing_it_does_not_make_it
     (root / "output/site/attachments/figure-1.gif").write_bytes(data)
     done = audit(root)
     assert "LEAK attachments/figure-1.gif: attachment:attachments/staffing-chart.gif" in done.stderr
+
+
+def test_the_audit_opens_zip_brotli_xz_and_nested_gzip_files_and_says_what_it_cannot_open(tmp_path):
+    """A zip of papers, a page served brotli-compressed, an xz or doubly gzipped file: each
+    was read as its packed bytes and passed with "0 leaks". A file packed in a way the audit
+    cannot open (a cut-short gzip, zstd) is named UNREAD and is no all-clear."""
+    import brotli
+    import gzip
+    import io
+    import lzma
+    import zipfile
+    root = copy_site(tmp_path)
+    plant_embargoed_inspection(root, AS_OF + dt.timedelta(days=1))
+    build(root)
+    site = root / "output/site"
+    page = f"<p>The re-inspection found {SENTINEL} improvements.</p>".encode() + b" " * 4000
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("papers/notes.html", page)
+    (site / "about/papers.zip").write_bytes(packed.getvalue())
+    (site / "about/index.html.br").write_bytes(brotli.compress(page))
+    (site / "about/notes.xz").write_bytes(lzma.compress(page))
+    (site / "about/notes.gz").write_bytes(gzip.compress(gzip.compress(page)))
+    done = audit(root)
+    assert done.returncode == 1
+    for name in ("papers.zip", "index.html.br", "notes.xz", "notes.gz"):
+        assert f"LEAK about/{name}: inspection:torbay-2026 (embargoed until" in done.stderr, name
+
+    for name in ("papers.zip", "index.html.br", "notes.xz", "notes.gz"):
+        (site / "about" / name).unlink()
+    (site / "about/cut.html.gz").write_bytes(gzip.compress(b"<p>Nothing withheld here.</p>" * 50)[:-20])
+    (site / "about/notes.zst").write_bytes(b"\x28\xb5\x2f\xfd" + b"\x00" * 40)
+    done = audit(root)
+    assert done.returncode == 1
+    assert "UNREAD about/cut.html.gz: a gzip stream cut short" in done.stderr
+    assert "UNREAD about/notes.zst: packed as zstd, which the audit cannot open" in done.stderr
+    assert "0 leaks, 2 not read (no all-clear)" in done.stderr
+    as_json = json.loads(audit(root, "--format", "json").stdout)["audit"]
+    assert as_json["all_clear"] is False and {u["file"] for u in as_json["unread"]} == {
+        "about/cut.html.gz", "about/notes.zst"}
+
+
+def test_the_audit_reads_a_pdf_s_attached_files_xmp_metadata_and_notes(tmp_path):
+    """A withheld sentence attached to a PDF as a file, in its (compressed) XMP metadata or
+    in a note on a page was not read: the PDF passed."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.annotations import FreeText
+    from pypdf.generic import DecodedStreamObject, NameObject
+    root = copy_site(tmp_path)
+    plant_embargoed_inspection(root, AS_OF + dt.timedelta(days=1))
+    build(root, pdf=True)
+    site = root / "output/site"
+    public_pdf = site / "inspections/torbay-2021/torbay-2021.pdf"
+    sentence = f"The re-inspection found {SENTINEL} improvements."
+
+    def changed(name, change):
+        writer = PdfWriter(clone_from=PdfReader(public_pdf))
+        change(writer)
+        written = io.BytesIO()
+        writer.write(written)
+        (site / f"about/{name}.pdf").write_bytes(written.getvalue())
+
+    def xmp(writer):
+        stream = DecodedStreamObject()
+        stream.set_data(f'<x:xmpmeta xmlns:x="adobe:ns:meta/"><dc:title>{sentence}</dc:title></x:xmpmeta>'.encode())
+        writer.root_object[NameObject("/Metadata")] = writer._add_object(stream.flate_encode())
+
+    changed("attached", lambda writer: writer.add_attachment("notes.txt.gz", __import__("gzip").compress(
+        sentence.encode())))
+    changed("xmp", xmp)
+    changed("noted", lambda writer: writer.add_annotation(0, FreeText(text=sentence, rect=(50, 50, 300, 100))))
+    done = audit(root)
+    assert done.returncode == 1
+    for name in ("attached", "xmp", "noted"):
+        assert f"LEAK about/{name}.pdf: inspection:torbay-2026 (embargoed until" in done.stderr, name
+
+
+def test_a_record_with_errors_is_named_and_the_files_naming_it_are_listed_as_unknown(tmp_path):
+    """A published draft half-typed back (a YAML error): its status cannot be known, and the
+    audit said only "0 leaks" and that the content has errors. It now names the record and
+    every file of the site that names it."""
+    root = copy_site(tmp_path)
+    plant_embargoed_inspection(root, AS_OF - dt.timedelta(days=1))
+    build(root)
+    assert (root / "output/site/inspections/torbay-2026/index.html").exists()
+    record = root / "content/inspections/torbay-2026.yaml"
+    record.write_text(record.read_text().replace("status: published", "status: draft\noverall: {rating: Go"))
+    done = audit(root)
+    assert done.returncode == 1
+    assert ("UNKNOWN inspections/torbay-2026/index.html: inspection:torbay-2026 (its record has errors, so whether "
+            "it may be public is not known)") in done.stderr
+    assert "was not looked for (action_plan:torbay-2026-plan, inspection:torbay-2026;" in done.stderr
+    assert "0 leaks is no all-clear" in done.stderr

@@ -57,7 +57,7 @@ def _audit(root: Path, folder: str, checked: Checked, now: dt.datetime, fmt: str
     """The audit of `folder` (from here; "" for the site's output/site): True when something
     leaked (or the folder cannot be audited), and with `fmt` json its report, for the caller
     to print with the problems; as text it is printed here."""
-    from generator.audit import audit_output
+    from generator.audit import audit_output, unknown_records
     from generator.plan.outputs import plan_site
 
     site = Path(folder).absolute() if folder else root / "output" / "site"
@@ -72,13 +72,18 @@ def _audit(root: Path, folder: str, checked: Checked, now: dt.datetime, fmt: str
         return True, None
     plan = plan_site(checked.corpus, now)
     contents = {o.path: tuple(k for k in o.inputs if ":" in k) for o in plan.outputs}
+    unknown = unknown_records(checked.records.invalid, {k: list(v) for k, v in checked.records.by_kind.items()},
+                              checked.corpus)
     result = audit_output(site, checked.corpus, plan, contents,
-                          [t.source for t in checked.files.templates.values() if t.shown.startswith("(theme)")])
+                          [t.source for t in checked.files.templates.values() if t.shown.startswith("(theme)")],
+                          unknown)
     if fmt == "json":
         # all_clear: no leak found, and nothing withheld went unlooked-for (see below)
-        return bool(result.leaks), {"files": {f: list(r) for f, r in result.files.items()},
-                                    "leaks": [leak.__dict__ for leak in result.leaks],
-                                    "all_clear": not result.leaks and not checked.errors}
+        return bool(result.leaks or result.unread), {
+            "files": {f: list(r) for f, r in result.files.items()}, "leaks": [leak.__dict__ for leak in result.leaks],
+            "unread": [{"file": file, "why": why} for file, why in result.unread],
+            "unknown": [found.__dict__ for found in result.unknown],
+            "all_clear": not result.leaks and not result.unread and not checked.errors}
     if list_files:
         for name, records in result.files.items():
             click.echo(f"{name}: {', '.join(records) if records else '-'}")
@@ -86,14 +91,22 @@ def _audit(root: Path, folder: str, checked: Checked, now: dt.datetime, fmt: str
         shared = (f" (the same words are in public {leak.also_in}: wording the two share, or a leak)"
                   if leak.also_in else "")
         click.echo(f"LEAK {leak.file}: {leak.record} ({leak.reason}): found '{leak.evidence}'{shared}", err=True)
+    for found in result.unknown:
+        click.echo(f"UNKNOWN {found.file}: {found.record} ({found.reason}): found '{found.evidence}'", err=True)
+    # A file the audit cannot open may hold anything: it is never passed as holding nothing.
+    for file, why in result.unread:
+        click.echo(f"UNREAD {file}: {why}: what it holds was not checked", err=True)
     click.echo(f"audit: {len(result.files)} files in {site}, {len(result.leaks)} leak"
-               f"{'' if len(result.leaks) == 1 else 's'}", err=bool(result.leaks))
+               f"{'' if len(result.leaks) == 1 else 's'}"
+               + (f", {len(result.unread)} not read (no all-clear)" if result.unread else ""),
+               err=bool(result.leaks or result.unread))
     if checked.errors:
         # A record with an error is not read, so what it would withhold (an exempt
         # appendix, a draft) is not looked for: no leak found is then no all-clear.
         click.echo("audit: the content has errors, so what the records with them would withhold was not "
-                   "looked for; fix them and audit again before publishing", err=True)
-    return bool(result.leaks), None
+                   "looked for (" + (", ".join(sorted(unknown)) or "none by name") + "; UNKNOWN: the files naming "
+                   "them); 0 leaks is no all-clear: fix them and audit again before publishing", err=True)
+    return bool(result.leaks or result.unread), None
 
 
 def register(cli: click.Group) -> None:
