@@ -970,3 +970,74 @@ def test_a_day_typed_without_its_year_is_not_a_date_and_says_it_has_no_year(valu
     with pytest.raises(CellError) as error:
         parse_date(value, excel=True)
     assert (error.value.message, error.value.hint) == (f"'{value}' has no year", hint)
+
+
+def with_columns_xml(path: Path, cols: str) -> Path:
+    """The workbook with its first sheet's <cols> element replaced: openpyxl does not write a
+    column 0 wide, as LibreOffice and other tools save a column dragged shut."""
+    import zipfile
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode("utf-8")
+    sheet = re.sub(r"<cols>.*?</cols>|(?=<sheetData)", lambda m: "" if m.group(0) else f"<cols>{cols}</cols>",
+                   sheet, count=2, flags=re.S)
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode("utf-8")
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize("hide", ["hidden", "collapsed group", "0 wide"])
+def test_a_hidden_column_is_not_imported_and_the_command_names_it(tmp_path, importer, hide):
+    """A manager keeps internal comments in a column hidden before the progress column: the sheet
+    as shown and printed has no such column, so it is not read (it was the action's progress
+    comment, being the first 'Comments' column), the shown 'Progress update' is, and a note names it."""
+    root, run = importer()
+    book = workbook([["Ref", "Action", "Comments", "Owner", "Date for completion", "Progress update", "RAG"],
+                     ["1.1", "Board induction", "Chair off sick: do not minute", "Chair", "31/03/2021",
+                      "Pack drafted", "Amber"],
+                     ["1.2", "Update OOCD policy", "Named child reoffended", "Head of Service", "30/04/2021",
+                      "Policy agreed", "Green"]], title=None)
+    source = tmp_path / "plan.xlsx"
+    if hide == "hidden":
+        book["Sheet1"].column_dimensions["C"].hidden = True
+        save(book, source)
+    elif hide == "collapsed group":
+        book["Sheet1"].column_dimensions.group("C", "C", hidden=True, outline_level=1)
+        save(book, source)
+    else:
+        with_columns_xml(save(book, source), '<col min="3" max="3" width="0" customWidth="1"/>')
+    result = run(str(source), "--inspection", "torbay-2021", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    assert ("note: Sheet1: column hidden in the sheet, so not imported: 'Comments' (C, a progress comment column) "
+            "(unhide it in Excel and import again to include it)") in result.stderr
+    text = (root / "content/action-plans/plan.yaml").read_text()
+    assert "do not minute" not in text and "Named child" not in text
+    plan = check_site(root, dt.date(2021, 6, 30)).corpus.action_plans["plan"].plan
+    assert [[(u.rag, u.note) for u in a.updates] for a in plan.actions] == [[(RAG.AMBER, "Pack drafted")],
+                                                                           [(RAG.GREEN, "Policy agreed")]]
+
+
+def test_a_hidden_action_or_rag_column_is_an_error_that_says_it_is_hidden(tmp_path, importer):
+    root, run = importer()
+    rows = [["Action", "Owner", "Progress", "RAG"], ["Board induction", "Chair", "Pack drafted", "Amber"]]
+    book = workbook(rows, title=None)
+    book["Sheet1"].column_dimensions["A"].hidden = True
+    result = run(str(save(book, tmp_path / "plan.xlsx")), "--inspection", "torbay-2021", "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert ("Sheet1!A1: the action column 'Action' (A) is hidden in the sheet, so no action is imported (unhide "
+            "column A in Excel and import again)") in result.stderr
+
+    book = workbook(rows, title=None)
+    book["Sheet1"].column_dimensions["D"].hidden = True
+    result = run(str(save(book, tmp_path / "plan.xlsx")), "--inspection", "torbay-2021", "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert ("Sheet1!C2: a progress comment needs a RAG rating, and the sheet's RAG column 'RAG' (D) is hidden "
+            "(unhide column D in Excel and import again)") in result.stderr
+
+    result = run(str(tmp_path / "plan.xlsx"), "--inspection", "torbay-2021", "--map", "RAG=rag")
+    assert result.exit_code != 0
+    assert ("--map: the column 'RAG' (D) is hidden in Sheet1, so it is not imported (unhide column D in Excel "
+            "and import again)") in result.output
+    assert plan_files(root) == []

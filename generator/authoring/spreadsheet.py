@@ -26,6 +26,7 @@ from __future__ import annotations
 import calendar
 import colorsys
 import csv
+import dataclasses
 import datetime as dt
 import io
 import re
@@ -163,6 +164,7 @@ class Sheet:
     excel: bool                       # numbers in date columns may be Excel serial dates
     merges: list[Merge] = field(default_factory=list)   # their value is copied into every cell they cover
     hidden_rows: frozenset[int] = frozenset()            # 0-based: rows Excel hides (or a filter does)
+    hidden_columns: frozenset[int] = frozenset()         # 0-based: columns Excel hides (`hidden_columns`)
 
     def cell(self, row: int, column: int) -> Cell:
         cells = self.rows[row] if row < len(self.rows) else []
@@ -211,8 +213,22 @@ def _theme_colour(workbook, theme: int, tint: float) -> str | None:
     return "".join(f"{round(c * 255):02X}" for c in (red, green, blue))
 
 
+def hidden_columns(worksheet) -> frozenset[int]:
+    """0-based: the columns Excel does not show or print: hidden by hand, in a collapsed group
+    (Excel marks its columns hidden) or 0 wide. One entry may stand for a range of columns."""
+    from openpyxl.utils import column_index_from_string
+
+    hidden: set[int] = set()
+    for letter, dimension in worksheet.column_dimensions.items():
+        if dimension.hidden or dimension.width == 0:
+            first = dimension.min or column_index_from_string(letter)
+            hidden.update(range(first - 1, max(dimension.max or first, first)))
+    return frozenset(hidden)
+
+
 def read_xlsx(path: Path, sheet_name: str | None) -> list[Sheet]:
-    """The workbook's sheets (or the one named), with merged cells filled in."""
+    """The workbook's sheets (or the one named), with merged cells filled in, each with its
+    hidden rows and columns."""
     import openpyxl
 
     try:
@@ -241,7 +257,8 @@ def read_xlsx(path: Path, sheet_name: str | None) -> list[Sheet]:
         merges = [Merge(m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1)
                   for m in worksheet.merged_cells.ranges]
         hidden = frozenset(number - 1 for number, row in worksheet.row_dimensions.items() if row.hidden)
-        sheets.append(Sheet(worksheet.title, rows, excel=True, merges=merges, hidden_rows=hidden))
+        sheets.append(Sheet(worksheet.title, rows, excel=True, merges=merges, hidden_rows=hidden,
+                            hidden_columns=hidden_columns(worksheet)))
     return sheets
 
 
@@ -308,6 +325,35 @@ class Columns:
     fields: dict[str, int]                          # field -> 0-based column
     headers: dict[int, str]                         # column -> header text
     ignored: list[str] = field(default_factory=list)
+    hidden: dict[int, str | None] = field(default_factory=dict)   # column hidden in the sheet -> what it means
+
+
+def shown_column(columns: Columns, column: int) -> str:
+    """A column as the command names it: 'Progress' (H)."""
+    return f"'{columns.headers[column]}' ({column_letter(column)})"
+
+
+def hidden_columns_note(sheet: Sheet, columns: Columns) -> str | None:
+    """The note naming the header row's columns hidden in the sheet: not imported, as they are
+    not in the plan the sheet shows and prints (a manager's internal notes, an old progress column)."""
+    if not columns.hidden:
+        return None
+    named = [f"'{columns.headers[c]}' ({column_letter(c)}" + (f", a {FIELD_NAMES[m]} column" if m else "") + ")"
+             for c, m in sorted(columns.hidden.items())]
+    several = len(named) != 1
+    return (f"{sheet.name}: column{'s' if several else ''} hidden in the sheet, so not imported: {', '.join(named)} "
+            f"(unhide {'one' if several else 'it'} in Excel and import again to include it)")
+
+
+def hidden_action_column(sheet: Sheet, overrides: dict[str, str]) -> SheetProblem | None:
+    """The error for a sheet whose only action column is hidden, which is why no header row was found."""
+    columns = find_columns(dataclasses.replace(sheet, hidden_columns=frozenset()), overrides)
+    if columns is None or columns.fields["action"] not in sheet.hidden_columns:
+        return None
+    column = columns.fields["action"]
+    return SheetProblem(columns.row + 1, column, sheet.name,
+                        f"the action column {shown_column(columns, column)} is hidden in the sheet, so no action "
+                        "is imported", f"unhide column {column_letter(column)} in Excel and import again")
 
 
 def parse_map(text: str | None) -> dict[str, str]:
@@ -335,6 +381,7 @@ def find_columns(sheet: Sheet, overrides: dict[str, str]) -> Columns | None:
         fields: dict[str, int] = {}
         headers: dict[int, str] = {}
         ignored: list[str] = []
+        hidden: dict[int, str | None] = {}
         for column, cell in enumerate(row):
             if cell.value is None or not str(cell.value).strip():
                 continue
@@ -342,6 +389,9 @@ def find_columns(sheet: Sheet, overrides: dict[str, str]) -> Columns | None:
             headers[column] = text
             name = normalise(text)
             meaning = overrides.get(name) if name in overrides else header_field(text)
+            if column in sheet.hidden_columns:
+                hidden[column] = None if meaning == "ignore" else meaning   # not the plan as shown and printed
+                continue
             if meaning in (None, "ignore"):
                 if meaning is None:
                     ignored.append(f"'{text}' ({column_letter(column)})")
@@ -352,7 +402,7 @@ def find_columns(sheet: Sheet, overrides: dict[str, str]) -> Columns | None:
             fields[meaning] = column
         score = len(fields) + (10 if "action" in fields else 0)
         if "action" in fields and len(fields) >= 2 and score > best_score:
-            best, best_score = Columns(index, fields, headers, ignored), score
+            best, best_score = Columns(index, fields, headers, ignored, hidden), score
     return best
 
 
@@ -616,8 +666,8 @@ TOTAL_LABEL = re.compile(r"(?:grand\s+|sub\s*-?\s*)?totals?(?:\s+(?:number\s+of\
 def total_label(sheet: Sheet, row: int) -> str | None:
     """The row's label when it is a total row ('Total', 'Total actions: 12', 'Grand total'),
     which plans put below the actions: its first filled cell says so, with at most a count."""
-    for cell in sheet.rows[row] if row < len(sheet.rows) else []:
-        text = clean_text(cell.value)
+    for column, cell in enumerate(sheet.rows[row] if row < len(sheet.rows) else []):
+        text = clean_text(cell.value) if column not in sheet.hidden_columns else None
         if text is not None:
             label = re.sub(r"[\s:=\-]*\d*\s*$", "", text)
             return text if TOTAL_LABEL.fullmatch(label) else None
@@ -801,6 +851,12 @@ def parse_sheet(sheet: Sheet, columns: Columns, update_date: dt.date,
                 problems.append(SheetProblem(part.row + 1, mapped["rag"], sheet.name,
                                              "the progress comment has no RAG rating",
                                              f"write {RAG_CHOICES}"))
+            elif hidden_rag := [c for c, meaning in columns.hidden.items() if meaning == "rag"]:
+                problems.append(SheetProblem(part.row + 1, mapped["note"], sheet.name,
+                                             "a progress comment needs a RAG rating, and the sheet's RAG column "
+                                             f"{shown_column(columns, hidden_rag[0])} is hidden",
+                                             f"unhide column {column_letter(hidden_rag[0])} in Excel and import "
+                                             "again"))
             else:
                 problems.append(SheetProblem(part.row + 1, mapped["note"], sheet.name,
                                              "a progress comment needs a RAG rating, and the sheet has no "
@@ -851,10 +907,12 @@ def parse_sheet(sheet: Sheet, columns: Columns, update_date: dt.date,
 
 
 def default_title(sheet: Sheet, columns: Columns, path: Path) -> str:
-    """The first text above the header row (councils put the plan's title there)."""
-    for row in sheet.rows[:columns.row]:
-        for cell in row:
-            text = clean_text(cell.value)
+    """The first text above the header row (councils put the plan's title there), of a row and
+    a column the sheet shows."""
+    for number, row in enumerate(sheet.rows[:columns.row]):
+        for column, cell in enumerate(row):
+            shown = number not in sheet.hidden_rows and column not in sheet.hidden_columns
+            text = clean_text(cell.value) if shown else None
             if text and not isinstance(cell.value, (int, float, dt.date)):
                 return " ".join(text.split())
     stem = re.sub(r"[_\-]+", " ", path.stem).strip()
@@ -1146,6 +1204,8 @@ def import_action_plan(root: Path, source: Path, inspection: str | None = None, 
     found = [(sheet, find_columns(sheet, overrides)) for sheet in sheets]
     usable = [(s, c) for s, c in found if c is not None]
     if not usable:
+        if hidden := next(filter(None, (hidden_action_column(s, overrides) for s in sheets)), None):
+            raise SheetErrors([hidden])
         sheet = sheets[0] if sheets else Sheet(source.stem, [], False)
         wanted = [h for h in overrides if overrides[h] == "action"]
         if wanted:
@@ -1161,6 +1221,12 @@ def import_action_plan(root: Path, source: Path, inspection: str | None = None, 
     if missing:
         raise AuthoringError(f"--map: {sheet.name} has no column headed '{missing[0]}'; its headers are "
                              + ", ".join(f"'{h}'" for h in columns.headers.values()), usage=True)
+    for header in overrides:
+        named = [c for c, text in columns.headers.items() if normalise(text) == header]
+        if all(c in columns.hidden for c in named):
+            raise AuthoringError(f"--map: the column {shown_column(columns, named[0])} is hidden in {sheet.name}, "
+                                 f"so it is not imported (unhide column {column_letter(named[0])} in Excel and "
+                                 "import again)", usage=True)
     today = dt.datetime.now(LONDON).date()
     update_date = as_of or today
     actions, problems, notes, numbered_by = parse_sheet(sheet, columns, update_date,
@@ -1235,4 +1301,6 @@ def import_action_plan(root: Path, source: Path, inspection: str | None = None, 
     if columns.ignored:
         notes.insert(0, f"{sheet.name}: columns not imported: {', '.join(columns.ignored)} "
                         "(use --map 'Header=field' to import one)")
+    if hidden := hidden_columns_note(sheet, columns):
+        notes.insert(0, hidden)
     return ImportResult(target, sheet.name, sheet_actions, sheet_updates, notes, numbered_by, warnings)
