@@ -1041,3 +1041,35 @@ def test_a_hidden_action_or_rag_column_is_an_error_that_says_it_is_hidden(tmp_pa
     assert ("--map: the column 'RAG' (D) is hidden in Sheet1, so it is not imported (unhide column D in Excel "
             "and import again)") in result.output
     assert plan_files(root) == []
+
+
+def test_a_hidden_sheet_is_not_taken_for_the_plan_unless_named(tmp_path, importer):
+    """A workbook's first sheet is last year's plan, hidden: the plan is the sheet it shows, and a
+    note names the hidden one; a workbook whose only plan is hidden is an error unless --sheet names it."""
+    root, run = importer()
+    book = workbook([["Action", "Who"], ["Withdrawn: case review of a named child", "Manager"]], title=None,
+                    sheet="2020 plan")
+    book["2020 plan"].sheet_state = "hidden"
+    book.create_sheet("2021 plan").append(["Action", "Who"])
+    book["2021 plan"].append(["Board induction", "Chair"])
+    book.active = 1
+    source = save(book, tmp_path / "plan.xlsx")
+    result = run(str(source), "--inspection", "torbay-2021", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    assert "1 action from 2021 plan" in result.stdout
+    assert ("note: plan.xlsx: sheet hidden in the workbook, so not imported, though it has an action column: "
+            "'2020 plan' (use --sheet NAME to import one)") in result.stderr
+    assert "named child" not in (root / "content/action-plans/plan.yaml").read_text()
+
+    del book["2021 plan"]
+    book.create_sheet("Read me").append(["This workbook holds last year's plan"])
+    source = save(book, tmp_path / "old.xlsx")
+    result = run(str(source), "--inspection", "torbay-2021", "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert ("old.xlsx: the only sheet with an action column, '2020 plan', is hidden in the workbook; nothing was "
+            "written (unhide it in Excel, or name it with --sheet '2020 plan' if it is the plan)") in result.output
+    assert plan_files(root) == ["plan.yaml"]
+
+    result = run(str(source), "--inspection", "torbay-2021", "--as-of", AS_OF, "--sheet", "2020 plan")
+    assert result.exit_code == 0, result.output
+    assert "note: old.xlsx: sheet '2020 plan' is hidden in the workbook; imported as --sheet names it" in result.stderr

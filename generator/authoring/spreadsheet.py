@@ -165,6 +165,7 @@ class Sheet:
     merges: list[Merge] = field(default_factory=list)   # their value is copied into every cell they cover
     hidden_rows: frozenset[int] = frozenset()            # 0-based: rows Excel hides (or a filter does)
     hidden_columns: frozenset[int] = frozenset()         # 0-based: columns Excel hides (`hidden_columns`)
+    hidden: bool = False                                 # the sheet itself is hidden in the workbook
 
     def cell(self, row: int, column: int) -> Cell:
         cells = self.rows[row] if row < len(self.rows) else []
@@ -228,7 +229,7 @@ def hidden_columns(worksheet) -> frozenset[int]:
 
 def read_xlsx(path: Path, sheet_name: str | None) -> list[Sheet]:
     """The workbook's sheets (or the one named), with merged cells filled in, each with its
-    hidden rows and columns."""
+    hidden rows and columns, and whether it is hidden itself."""
     import openpyxl
 
     try:
@@ -258,7 +259,7 @@ def read_xlsx(path: Path, sheet_name: str | None) -> list[Sheet]:
                   for m in worksheet.merged_cells.ranges]
         hidden = frozenset(number - 1 for number, row in worksheet.row_dimensions.items() if row.hidden)
         sheets.append(Sheet(worksheet.title, rows, excel=True, merges=merges, hidden_rows=hidden,
-                            hidden_columns=hidden_columns(worksheet)))
+                            hidden_columns=hidden_columns(worksheet), hidden=worksheet.sheet_state != "visible"))
     return sheets
 
 
@@ -1202,7 +1203,16 @@ def import_action_plan(root: Path, source: Path, inspection: str | None = None, 
     overrides = parse_map(mapping)
     sheets = read_sheets(source, sheet_name)
     found = [(sheet, find_columns(sheet, overrides)) for sheet in sheets]
-    usable = [(s, c) for s, c in found if c is not None]
+    # A hidden sheet (an old plan, a lookup list) is not the plan the workbook shows, unless --sheet names it.
+    hidden_sheets = [s.name for s, c in found if c is not None and s.hidden and sheet_name is None]
+    usable = [(s, c) for s, c in found if c is not None and s.name not in hidden_sheets]
+    named_hidden = ", ".join(f"'{name}'" for name in hidden_sheets)
+    if not usable and hidden_sheets:
+        raise AuthoringError(f"{source.name}: the only sheet{'s' if len(hidden_sheets) != 1 else ''} with an action "
+                             f"column, {named_hidden}, "
+                             f"{'are' if len(hidden_sheets) != 1 else 'is'} hidden in the workbook; nothing was "
+                             f"written (unhide it in Excel, or name it with --sheet '{hidden_sheets[0]}' if it is "
+                             "the plan)")
     if not usable:
         if hidden := next(filter(None, (hidden_action_column(s, overrides) for s in sheets)), None):
             raise SheetErrors([hidden])
@@ -1298,6 +1308,12 @@ def import_action_plan(root: Path, source: Path, inspection: str | None = None, 
         notes.insert(0, f"{source.name}: sheets not imported, though they have an action column: "
                         + ", ".join(f"'{other.name}'" for other, _ in usable[1:])
                         + " (use --sheet NAME to import one of them)")
+    if hidden_sheets:
+        notes.insert(0, f"{source.name}: sheet{'s' if len(hidden_sheets) != 1 else ''} hidden in the workbook, so "
+                        f"not imported, though {'they have' if len(hidden_sheets) != 1 else 'it has'} an action "
+                        f"column: {named_hidden} (use --sheet NAME to import one)")
+    if sheet.hidden:
+        notes.insert(0, f"{source.name}: sheet '{sheet.name}' is hidden in the workbook; imported as --sheet names it")
     if columns.ignored:
         notes.insert(0, f"{sheet.name}: columns not imported: {', '.join(columns.ignored)} "
                         "(use --map 'Header=field' to import one)")
