@@ -577,3 +577,60 @@ echo "exit=$?" > "{tmp_path}/exit.txt"
                      stderr, re.M), stderr
     assert (tmp_path / "exit.txt").read_text().strip() == "exit=1"
     assert all_files(root / "content") == before
+
+
+# -- what a workbook hides -------------------------------------------------------------------------
+
+def ratings_workbook(rows: list[str]) -> openpyxl.Workbook:
+    """HEADER's table as an analyst's workbook: each row a line of CSV text."""
+    book = openpyxl.Workbook()
+    for line in [HEADER.strip(), *rows]:
+        book.active.append([value or None for value in line.split(",")])
+    return book
+
+
+def test_a_hidden_row_or_column_of_a_workbook_is_not_imported_and_said(tmp_path):
+    """An analyst hides a row they doubt (Rutland's, not yet published) and the column of staff
+    ratings they are checking: neither is the table as shown and printed, so neither is imported."""
+    root = copy_site(tmp_path / "site")
+    book = ratings_workbook(["Slough,s,8.33,Inadequate,14/01/25,,Inadequate",
+                             "Rutland,r,,Good,02/02/2024,,Good"])
+    book.active.row_dimensions[3].hidden = True
+    book.active.column_dimensions["G"].hidden = True
+    book.save(tmp_path / "rows.xlsx")
+    run = import_file(root, tmp_path / "rows.xlsx")
+    assert run.returncode == 0, run.stderr
+    assert ("rows.xlsx:1:G: notice: staff: the column is hidden in the sheet, so it is left out of every row "
+            "(unhide it in Excel and import again to include it)") in run.stderr.splitlines()
+    assert ("rows.xlsx:3: notice: the row is hidden in the sheet, so it is not imported (unhide it in Excel and "
+            "import again to include it)") in run.stderr.splitlines()
+    assert "rows.xlsx: 1 inspection: 1 imported" in run.stdout
+    assert "fields left out: staff (every row)" in run.stdout
+    slough = load(root / "content" / "inspections" / "slough-2025.yaml")
+    assert slough["overall"] == {"rating": "Inadequate", "score": 3} and "standards" not in slough
+    assert not list((root / "content").glob("*/rutland*"))
+
+
+def test_a_workbook_whose_ratings_are_hidden_is_an_error_that_says_so(tmp_path):
+    root = copy_site(tmp_path / "site")
+    before = all_files(root / "content")
+    book = ratings_workbook(["Slough,s,8.33,Inadequate,14/01/25,,Inadequate"])
+    book.active.column_dimensions["D"].hidden = True
+    book.save(tmp_path / "columns.xlsx")
+    run = import_file(root, tmp_path / "columns.xlsx")
+    assert run.returncode == 1
+    assert ("columns.xlsx:1: error: the column 'overall_rating' (D) is hidden in the sheet 'Sheet', so no "
+            "inspection can be imported (unhide it in Excel and import again)") in run.stderr.splitlines()
+
+    book = ratings_workbook(["Slough,s,8.33,Inadequate,14/01/25,,Inadequate"])
+    book.active.title = "Last year"
+    book.active.sheet_state = "hidden"
+    book.create_sheet("Read me").append(["This year's table is still being checked"])
+    book.active = 1
+    book.save(tmp_path / "sheets.xlsx")
+    run = import_file(root, tmp_path / "sheets.xlsx")
+    assert run.returncode == 1
+    assert ("sheets.xlsx: error: the ratings are in the sheet 'Last year', which is hidden in the workbook, so "
+            "they are not imported (unhide the sheet in Excel (right-click a sheet's tab, Unhide) if it is the "
+            "table to import, and import again)") in run.stderr.splitlines()
+    assert all_files(root / "content") == before

@@ -25,6 +25,7 @@ Every file is written whole, and all of them or none (`write_all`).
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import os
@@ -149,24 +150,40 @@ class Layout:
     columns: dict[str, int]       # our name for a column -> its index
     headers: dict[int, str]       # index -> the header as written
     standard_columns: list[int] = field(default_factory=list)   # Data to Insight's standards
+    hidden: dict[int, str] = field(default_factory=dict)        # index -> header of a column hidden in the sheet
 
     def __post_init__(self) -> None:
         self.standard_columns = sorted(self.standard_columns)
 
 
 def find_layout(sheet: Sheet) -> Layout | None:
+    """The header row and its columns; a column hidden in the sheet is not read, as it is not the
+    table as shown and printed (a column of working notes, an older rating kept out of sight)."""
     for index, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
-        headers = {c: " ".join(str(cell.value).split()) for c, cell in enumerate(row)
+        written = {c: " ".join(str(cell.value).split()) for c, cell in enumerate(row)
                    if cell.value is not None and str(cell.value).strip()}
+        headers = {c: text for c, text in written.items() if c not in sheet.hidden_columns}
+        hidden = {c: text for c, text in written.items() if c in sheet.hidden_columns}
         keys = {header_key(text): c for c, text in headers.items()}
         if all(k in keys for k in DTI_REQUIRED):
             known = set(DTI_COLUMNS.values())
             return Layout("dti", index, {name: keys[key] for name, key in DTI_COLUMNS.items() if key in keys},
-                          headers, [c for key, c in keys.items() if key not in known])
+                          headers, [c for key, c in keys.items() if key not in known], hidden)
         if all(k in keys for k in OURS_REQUIRED):
             return Layout("ours", index, {name: keys[key] for name, key in OURS_COLUMNS.items() if key in keys},
-                          headers)
+                          headers, hidden=hidden)
     return None
+
+
+def hidden_required_columns(sheet: Sheet) -> tuple[int, list[str]]:
+    """The header row (0-based) and the headers, with their letters, of the columns a layout needs
+    that are hidden in the sheet, which is why no layout was found; no headers if that is not why."""
+    shown = find_layout(dataclasses.replace(sheet, hidden_columns=frozenset()))
+    if shown is None:
+        return 0, []
+    required = DTI_REQUIRED if shown.name == "dti" else OURS_REQUIRED
+    columns = [c for c, text in shown.headers.items() if header_key(text) in required and c in sheet.hidden_columns]
+    return shown.header_row, [f"'{shown.headers[c]}' ({column_letter(c)})" for c in sorted(columns)]
 
 
 # --------------------------------------------------------------------------- values
@@ -317,11 +334,11 @@ def _cell(sheet: Sheet, layout: Layout, row: int, name: str) -> At | None:
 
 
 def read_rows(sheet: Sheet, layout: Layout) -> Iterator[Row]:
-    """The inspections of the sheet, blank rows skipped."""
+    """The inspections of the sheet, blank rows and rows hidden in the sheet skipped."""
     start = layout.header_row + 1
     if layout.name == "dti":
         for index in range(start, len(sheet.rows)):
-            if all(clean_text(c.value) is None for c in sheet.rows[index]):
+            if all(clean_text(c.value) is None for c in sheet.rows[index]) or index in sheet.hidden_rows:
                 continue
             cell = partial_cell(sheet, layout, index)
             yield Row(index + 1, cell("area"), None, cell("published"), cell("rating"), None, cell("score_percent"),
@@ -330,7 +347,7 @@ def read_rows(sheet: Sheet, layout: Layout) -> Iterator[Row]:
         return
     current: Row | None = None
     for index in range(start, len(sheet.rows)):
-        if all(clean_text(c.value) is None for c in sheet.rows[index]):
+        if all(clean_text(c.value) is None for c in sheet.rows[index]) or index in sheet.hidden_rows:
             continue
         cell = partial_cell(sheet, layout, index)
         inspection = clean_text(sheet.cell(index, layout.columns["inspection"]).value) or f"row {index + 1}"
@@ -1007,6 +1024,7 @@ def import_inspections(root: Path, source: Path, shown: str | None = None) -> Re
         raise ImportFailed([RowProblem(shown, layout.header_row + 2, 0, Severity.ERROR, "",
                                        "there are no rows below the header row")])
     report = Report(importer.problems, rows=len(rows))
+    report.every_row = hidden_notices(importer, sheet, layout)
     built: list[Built] = []
     for row in rows:
         result = importer.build(row)
@@ -1015,7 +1033,7 @@ def import_inspections(root: Path, source: Path, shown: str | None = None) -> Re
         else:
             built.append(result)
     importer.file_notices()
-    report.every_row = [h for h, _ in sorted(importer.folded.items(), key=lambda kv: kv[1][0])] + \
+    report.every_row += [h for h, _ in sorted(importer.folded.items(), key=lambda kv: kv[1][0])] + \
         [h for h, _ in sorted(importer.unknown_columns.items(), key=lambda kv: kv[1])]
 
     writes = Writes(root, source)
@@ -1076,15 +1094,47 @@ def import_inspections(root: Path, source: Path, shown: str | None = None) -> Re
     return report
 
 
+def hidden_notices(importer: Importer, sheet: Sheet, layout: Layout) -> list[str]:
+    """A notice for each column and each row hidden in the sheet, which are not imported as they
+    are not the table as shown and printed; the hidden columns' headers, left out of every row."""
+    for column, header in sorted(layout.hidden.items()):
+        importer.problems.append(RowProblem(importer.shown, layout.header_row + 1, _column(column), Severity.NOTICE,
+                                            header, "the column is hidden in the sheet, so it is left out of every "
+                                            "row", "unhide it in Excel and import again to include it"))
+    for index in sorted(sheet.hidden_rows):
+        if layout.header_row < index < len(sheet.rows) and any(clean_text(c.value) is not None
+                                                                for c in sheet.rows[index]):
+            importer.problems.append(RowProblem(importer.shown, index + 1, 0, Severity.NOTICE, "",
+                                                "the row is hidden in the sheet, so it is not imported",
+                                                "unhide it in Excel and import again to include it"))
+    return [header for _, header in sorted(layout.hidden.items())]
+
+
 def _sheet_and_layout(source: Path, shown: str) -> tuple[Sheet, Layout]:
-    """The first sheet whose headers are a layout's, or the error that says why there is none."""
+    """The first sheet the workbook shows whose headers are a layout's, or the error that says
+    why there is none: a hidden sheet (an older table kept out of sight) is not read."""
     sheets = read_table(source, shown)
     if not any(any(clean_text(c.value) is not None for c in row) for sheet in sheets for row in sheet.rows):
         raise ImportFailed([RowProblem(shown, 1, 0, Severity.ERROR, "", "the file is empty")])
     for sheet in sheets:
-        layout = find_layout(sheet)
+        layout = find_layout(sheet) if not sheet.hidden else None
         if layout is not None:
             return sheet, layout
+    for sheet in sheets:
+        if sheet.hidden and find_layout(sheet) is not None:
+            raise ImportFailed([RowProblem(shown, 0, 0, Severity.ERROR, "",
+                                           f"the ratings are in the sheet '{sheet.name}', which is hidden in the "
+                                           "workbook, so they are not imported",
+                                           "unhide the sheet in Excel (right-click a sheet's tab, Unhide) if it "
+                                           "is the table to import, and import again")])
+        header_row, columns = hidden_required_columns(sheet)
+        if columns and not sheet.hidden:
+            several = len(columns) != 1
+            raise ImportFailed([RowProblem(shown, header_row + 1, 0, Severity.ERROR, "",
+                                           f"the column{'s' if several else ''} {', '.join(columns)} "
+                                           f"{'are' if several else 'is'} hidden in the sheet '{sheet.name}', so "
+                                           "no inspection can be imported",
+                                           f"unhide {'them' if several else 'it'} in Excel and import again")])
     first = next(row for sheet in sheets for row in sheet.rows if any(clean_text(c.value) for c in row))
     headers = ", ".join(f"'{clean_text(c.value)}'" for c in first if clean_text(c.value))[:300]
     raise ImportFailed([RowProblem(
