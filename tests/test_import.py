@@ -1073,3 +1073,26 @@ def test_a_hidden_sheet_is_not_taken_for_the_plan_unless_named(tmp_path, importe
     result = run(str(source), "--inspection", "torbay-2021", "--as-of", AS_OF, "--sheet", "2020 plan")
     assert result.exit_code == 0, result.output
     assert "note: old.xlsx: sheet '2020 plan' is hidden in the workbook; imported as --sheet names it" in result.stderr
+
+
+def test_a_rag_cell_whose_words_and_fill_disagree_keeps_the_words_and_names_the_cell(tmp_path, importer):
+    """'Green' typed in a cell still filled red from last quarter: the words are what a screen
+    reader and the printed copy say, so they are the rating, and a note names the cell. Complete
+    on green, as many plans colour it, and words matching their fill, say nothing."""
+    root, run = importer()
+    book = workbook([UPDATE_HEADERS,
+                     ["1.1", "Board induction", "Chair", "31/03/2021", "Pack drafted", "Green"],
+                     ["1.2", "Update OOCD policy", "Head of Service", "30/04/2021", "Agreed", "Complete"],
+                     ["1.3", "Train staff", "Practice lead", "30/06/2021", "Booked", "Amber"]], title=None)
+    sheet = book["Sheet1"]
+    sheet["F2"].fill = PatternFill("solid", fgColor="FFFF0000")       # red
+    sheet["F3"].fill = PatternFill("solid", fgColor="FF00B050")       # green
+    sheet["F4"].fill = PatternFill("solid", fgColor="FFFFC000")       # amber
+    source = save(book, tmp_path / "plan.xlsx")
+    result = run(str(source), "--inspection", "torbay-2021", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    plan = check_site(root, dt.date(2021, 6, 30)).corpus.action_plans["plan"].plan
+    assert [[u.rag for u in a.updates] for a in plan.actions] == [[RAG.GREEN], [RAG.COMPLETE], [RAG.AMBER]]
+    assert [line for line in result.stderr.splitlines() if "filled" in line] == [
+        "note: Sheet1!F2: the cell says 'Green' but is filled red; the words are imported (green) (make the "
+        "cell's colour match its words, or its words the colour)"]

@@ -566,6 +566,14 @@ def rag_from_colour(rgb: str | None) -> RAG | None:
     return None
 
 
+def fill_disagrees(rag: RAG, colour: RAG | None) -> bool:
+    """A RAG cell's fill is another rating's colour than its words' (formatting left from an
+    earlier rating). Complete on green agrees, as many plans colour completed actions green;
+    'Not started' has no colour of its own."""
+    return (colour is not None and rag in COLOUR_NAMES and colour is not rag
+            and (rag, colour) != (RAG.COMPLETE, RAG.GREEN))
+
+
 def parse_recommendations(value: Any) -> list[int]:
     if value is None or (isinstance(value, str) and not value.strip()):
         return []
@@ -826,6 +834,12 @@ def parse_sheet(sheet: Sheet, columns: Columns, update_date: dt.date,
             except CellError as error:
                 bad(row, "rag", error)
                 rag = False
+            # The words are what a screen reader and the printed copy say: kept, and the colour named.
+            if rag and fill_disagrees(rag, filled := rag_from_colour(rag_cell.colour)):
+                notes.append(f"{sheet.name}!{column_letter(mapped['rag'])}{row + 1}: the cell says "
+                             f"'{clean_text(rag_cell.value)}' but is filled {COLOUR_NAMES[filled]}; the words are "
+                             f"imported ({rag.value}) (make the cell's colour match its words, or its words the "
+                             "colour)")
             if rag is None and clean_text(rag_cell.value) is None:
                 rag = rag_from_colour(rag_cell.colour)
                 if rag is None and rag_cell.colour and not plain_fill(rag_cell.colour):
