@@ -875,16 +875,21 @@ def test_force_names_each_comment_of_the_plan_it_replaces_that_is_not_kept(tmp_p
     ]
 
 
-def test_a_hidden_row_is_not_imported_and_the_command_says_so(tmp_path, importer):
+@pytest.mark.parametrize("hide", ["hidden", "0 high"])
+def test_a_hidden_row_is_not_imported_and_the_command_says_so(tmp_path, importer, hide):
     """A manager hides a withdrawn action's row rather than delete it: what the sheet shows is
-    the plan, so the hidden row is not published, and the note names it to unhide if wanted."""
+    the plan, so the hidden row is not published, and the note names it to unhide if wanted.
+    A row dragged to no height, as LibreOffice saves it, is hidden as much."""
     root, run = importer()
     book = workbook([UPDATE_HEADERS,
                      ["1.1", "Board induction", "Chair", "31/03/2021", "Pack drafted", "Amber"],
                      ["1.2", "Case review of a named child (withdrawn)", "Manager", "30/04/2021", "Held", "Red"],
                      ["1.3", "Update OOCD policy", "Head of Service", "30/04/2021", None, None]], title=None)
-    book["Sheet1"].row_dimensions[3].hidden = True
+    if hide == "hidden":
+        book["Sheet1"].row_dimensions[3].hidden = True
     source = save(book, tmp_path / "plan.xlsx")
+    if hide == "0 high":
+        with_sheet_xml(source, lambda xml: xml.replace('<row r="3"', '<row r="3" ht="0" customHeight="1"', 1))
     result = run(str(source), "--inspection", "torbay-2021", "--as-of", AS_OF)
     assert result.exit_code == 0, result.output
     assert "2 actions from Sheet1" in result.stdout
@@ -972,20 +977,24 @@ def test_a_day_typed_without_its_year_is_not_a_date_and_says_it_has_no_year(valu
     assert (error.value.message, error.value.hint) == (f"'{value}' has no year", hint)
 
 
-def with_columns_xml(path: Path, cols: str) -> Path:
-    """The workbook with its first sheet's <cols> element replaced: openpyxl does not write a
-    column 0 wide, as LibreOffice and other tools save a column dragged shut."""
+def with_sheet_xml(path: Path, edit) -> Path:
+    """The workbook with its first sheet's XML edited: openpyxl does not write a column 0 wide
+    or a row 0 high, as LibreOffice and other tools save one dragged shut."""
     import zipfile
     with zipfile.ZipFile(path) as source:
         parts = {name: source.read(name) for name in source.namelist()}
-    sheet = parts["xl/worksheets/sheet1.xml"].decode("utf-8")
-    sheet = re.sub(r"<cols>.*?</cols>|(?=<sheetData)", lambda m: "" if m.group(0) else f"<cols>{cols}</cols>",
-                   sheet, count=2, flags=re.S)
-    parts["xl/worksheets/sheet1.xml"] = sheet.encode("utf-8")
+    parts["xl/worksheets/sheet1.xml"] = edit(parts["xl/worksheets/sheet1.xml"].decode("utf-8")).encode("utf-8")
     with zipfile.ZipFile(path, "w") as target:
         for name, data in parts.items():
             target.writestr(name, data)
     return path
+
+
+def with_columns_xml(path: Path, cols: str) -> Path:
+    """The workbook with its first sheet's <cols> element replaced by `cols`."""
+    return with_sheet_xml(path, lambda xml: re.sub(r"<cols>.*?</cols>|(?=<sheetData)",
+                                                   lambda m: "" if m.group(0) else f"<cols>{cols}</cols>",
+                                                   xml, count=2, flags=re.S))
 
 
 @pytest.mark.parametrize("hide", ["hidden", "collapsed group", "0 wide"])

@@ -257,7 +257,9 @@ def read_xlsx(path: Path, sheet_name: str | None) -> list[Sheet]:
                     rows[r][c] = Cell(top.value, top.colour)
         merges = [Merge(m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1)
                   for m in worksheet.merged_cells.ranges]
-        hidden = frozenset(number - 1 for number, row in worksheet.row_dimensions.items() if row.hidden)
+        # A row dragged to no height is hidden as much as one hidden by hand (LibreOffice saves it so).
+        hidden = frozenset(number - 1 for number, row in worksheet.row_dimensions.items()
+                           if row.hidden or row.height == 0)
         sheets.append(Sheet(worksheet.title, rows, excel=True, merges=merges, hidden_rows=hidden,
                             hidden_columns=hidden_columns(worksheet), hidden=worksheet.sheet_state != "visible"))
     return sheets
