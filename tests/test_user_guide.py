@@ -20,7 +20,7 @@ GUIDE = REPO / "docs" / "user-guide.md"
 MISTAKES = {
     "'Inadequte' is not a rating": ("inspections/torbay-2021.yaml", '"1.1": Inadequate', '"1.1": Inadequte'),
     "'amberish' is not a RAG status": ("action-plans/dudley-2019-progress.yaml", "rag: green", "rag: amberish"),
-    "got '03/03/2021'": ("inspections/torbay-2021.yaml", "published: 2021-03-03", "published: 03/03/2021"),
+    "got '03/03/2021'": ("inspections/torbay-2021.yaml", "published: 2021-03 ", "published: 03/03/2021 "),
     "a tab character": ("inspections/torbay-2021.yaml", '  "1.2": Requires improvement',
                         '\t"1.2": Requires improvement'),
     "a ':' where a value was expected": ("action-plans/torbay-2021-oocd.yaml", "how: Review at end of intervention",
