@@ -789,3 +789,26 @@ def test_a_meeting_time_is_printed_as_agendas_print_it(hhmm, printed):
     # helper-68: '00:00' was '12.00 am', which reads as either end of the day; noon was already
     # '12.00 noon', and agendas write midnight the same way.
     assert clock_time(hhmm) == printed
+
+
+def test_torbay_pack_prints_hmips_ratings_table_whole_and_each_standards_key_questions_under_it(torbay_pack):
+    """The ratings table (HMIP's page 6: Overall, then 1.1 to 3.4) fits a page, so a councillor
+    reads it on one: "3.4 Joint working" was left alone at the top of the next page, under a
+    repeated header. The key-question table is longer than a page; it may split between
+    standards, never inside one: 2.4.2 and 2.4.3 were printed a page away from "2.4 Reviewing"."""
+    pages = page_texts(torbay_pack)
+
+    def page_of(pattern: str) -> list[int]:
+        return [i for i, t in enumerate(pages) if re.search(pattern, t)]
+
+    ratings = page_of(r"Overall \(score 16/36\)")
+    assert len(ratings) == 1, ratings
+    for row in (r"1\.1 Governance and leadership\s+Inadequate", r"2\.4 Reviewing\s+Outstanding",
+                r"3\.4 Joint working\s+Inadequate"):
+        assert page_of(row) == ratings, row
+    for standard, questions in (("2.4 Reviewing: Outstanding", ("2.4.1", "2.4.2", "2.4.3")),
+                                ("3.4 Joint working: Inadequate", ("3.4.1", "3.4.2"))):
+        heading = page_of(re.escape(standard))
+        assert len(heading) == 1, standard
+        for question in questions:
+            assert page_of(re.escape(question) + r" (?:Does|Are)") == heading, (standard, question)
