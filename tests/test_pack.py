@@ -812,3 +812,23 @@ def test_torbay_pack_prints_hmips_ratings_table_whole_and_each_standards_key_que
         assert len(heading) == 1, standard
         for question in questions:
             assert page_of(re.escape(question) + r" (?:Does|Are)") == heading, (standard, question)
+
+
+def test_a_supplementary_letter_keeps_agenda_no_and_each_page_range_on_one_line(tmp_path):
+    """Torbay's letter prints "Agenda No  Item  Page" and "(Pages 13 - 70)" each on one line.
+    An item with a long title (or exempt appendices noted under it) squeezed the outer columns:
+    "Agenda" over "No", and "(Pages 13 -" over "24)"."""
+    from site_helpers import copy_site
+
+    root = copy_site(tmp_path / "site")
+    meeting = root / "content" / "meetings" / f"{TORBAY}.yaml"
+    long_title = ("Review of the Youth Offending Team: HM Inspectorate of Probation's inspection, the YOT's "
+                  "response, its plan for out-of-court disposals and the LGA's remote peer review")
+    meeting.write_text(meeting.read_text(encoding="utf-8").replace(
+        "title: Review of the Youth Offending Team\n", f"title: \"{long_title}\"\n", 1), encoding="utf-8")
+    target = tmp_path / "pack.pdf"
+    result = scrutiny(root, "pack", TORBAY, "-o", str(target), "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    letter = page_texts(target)[0]
+    assert re.search(r"^\s*Agenda No\s+Item\s+Page\s*$", letter, re.M), letter
+    assert re.search(r"^\s*9\.\s+Review of the Youth Offending Team.*\(Pages 13 - \d+\)\s*$", letter, re.M), letter
