@@ -832,3 +832,33 @@ def test_a_supplementary_letter_keeps_agenda_no_and_each_page_range_on_one_line(
     letter = page_texts(target)[0]
     assert re.search(r"^\s*Agenda No\s+Item\s+Page\s*$", letter, re.M), letter
     assert re.search(r"^\s*9\.\s+Review of the Youth Offending Team.*\(Pages 13 - \d+\)\s*$", letter, re.M), letter
+
+
+def test_front_sheet_cites_the_act_for_an_exempt_appendix_as_the_notice_does(small_pack):
+    """Schedule 12A is a schedule to the Local Government Act 1972: the notice page and the site
+    said so, but a front sheet with no Part 2 item (so no resolution naming "the Act") printed
+    "(exempt: paragraph 1 of Part 1 of Schedule 12A)" and never named the Act."""
+    front = " ".join(page_texts(small_pack)[0].split())
+    assert ("Appendix 2: Staffing proposals (exempt: paragraph 1 of Part 1 of Schedule 12A to the "
+            "Local Government Act 1972)") in front, front
+
+
+def test_torbay_letter_names_an_exempt_appendix_and_the_act_and_the_pack_carries_only_its_notice(tmp_path):
+    from site_helpers import copy_site
+
+    root = copy_site(tmp_path / "site")
+    meeting = root / "content" / "meetings" / f"{TORBAY}.yaml"
+    meeting.write_text(meeting.read_text(encoding="utf-8").replace(
+        "markdown: attachments/torbay-peer-review.md}", "markdown: attachments/torbay-peer-review.md, exempt: 1}", 1),
+        encoding="utf-8")
+    target = tmp_path / "pack.pdf"
+    result = scrutiny(root, "pack", TORBAY, "-o", str(target), "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    pages = page_texts(target)
+    letter = " ".join(pages[0].split())
+    assert ("Appendix 3 is exempt (paragraph 1 of Part 1 of Schedule 12A to the Local Government Act 1972) "
+            "and is not included.") in letter, letter
+    appendix_3 = [t for t in pages if stamp_of(t) == "Agenda Item 9 Appendix 3"]
+    assert len(appendix_3) == 1 and "NOT FOR PUBLICATION by virtue of paragraph 1" in " ".join(appendix_3[0].split())
+    # The peer review's own words (content/attachments/torbay-peer-review.md) are not in the public pack.
+    assert not any("Executive summary" in t or "Key recommendations" in t for t in pages)
