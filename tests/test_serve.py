@@ -288,8 +288,12 @@ def test_a_port_in_use_is_a_clear_usage_error(tmp_path, make_site):
         port = taken.server_address[1]
         result = subprocess.run([sys.executable, "-m", "generator", "-C", str(root), "serve", "--port", str(port)],
                                 capture_output=True, text=True, timeout=60)
-        assert result.returncode == 2
-        assert f"port {port} is already in use" in result.stderr
+        # said once, plainly, with the way out; not a usage mistake (no usage text), no traceback
+        assert result.returncode == 1, result.stderr
+        assert result.stderr.startswith(f"error: port {port} is already in use"), result.stderr
+        assert f"scrutiny serve --port {port + 1}" in result.stderr
+        assert "Usage:" not in result.stderr and "Traceback" not in result.stderr
+        assert not (root / "output" / "serve").exists(), "nothing is built for a server that cannot start"
     finally:
         taken.server_close()
 

@@ -238,8 +238,10 @@ def make_server(directory: Path, state: State, port: int) -> ThreadingHTTPServer
         server = ThreadingHTTPServer((HOST, port), partial(handler, directory=str(directory)))
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
-            raise AuthoringError(f"port {port} is already in use (another `scrutiny serve`?); "
-                                 f"try --port {port + 1}", usage=True) from None
+            # Not a mistake in the command (exit 2 printed its usage): the port is busy now.
+            raise AuthoringError(f"port {port} is already in use (another `scrutiny serve`, or another "
+                                 f"program); stop it, or choose another port: scrutiny serve --port "
+                                 f"{port + 1 if port < 65535 else port - 1}") from None
         raise AuthoringError(f"cannot listen on {HOST}:{port}: {exc.strerror}") from None
     server.daemon_threads = True
     return server
