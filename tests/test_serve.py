@@ -298,6 +298,23 @@ def test_a_port_in_use_is_a_clear_usage_error(tmp_path, make_site):
         taken.server_close()
 
 
+def test_a_browser_dropping_its_connection_prints_no_traceback(served):
+    """A reload, or a page left mid-answer, resets the connection: no fault of anyone's."""
+    import socket
+    import struct
+
+    _, server = served({"inspections/torbay-2021.yaml": INSPECTION})
+    for request in (b"GET /inspections/torbay-2021/ HTTP/1.1\r\n", b"GET / HTTP/1.1\r\nHost: localhost\r\n"):
+        for _ in range(5):
+            connection = socket.create_connection((HOST, server.port))
+            connection.sendall(request)             # half a request; then reset, not closed politely
+            connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            connection.close()
+    assert "Maria Jerram" in get(server.url + "inspections/torbay-2021/"), "still answering"
+    assert server.stop() == 0
+    assert "Traceback" not in server.output() and "Exception occurred" not in server.output(), server.output()
+
+
 def test_the_script_goes_before_the_closing_body_tag_and_nowhere_else():
     page = b"<html><body><p>x</p></body></html>"
     assert inject(page, "<script></script>") == b"<html><body><p>x</p><script></script></body></html>"

@@ -27,6 +27,7 @@ import errno
 import html
 import json
 import signal
+import sys
 import threading
 import time
 import traceback
@@ -231,11 +232,19 @@ class Handler(SimpleHTTPRequestHandler):
         self.send_body(HTTPStatus.OK, "application/json", json.dumps(data).encode(), head)
 
 
+class PreviewServer(ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        """A browser that leaves a page (or reloads it) mid-answer is no fault: the terminal
+        is for build results, not a traceback for each; anything else is reported as usual."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 def make_server(directory: Path, state: State, port: int) -> ThreadingHTTPServer:
     """Bind 127.0.0.1:port (0: any free port); never another interface."""
     handler = type("ScrutinyHandler", (Handler,), {"state": state})
     try:
-        server = ThreadingHTTPServer((HOST, port), partial(handler, directory=str(directory)))
+        server = PreviewServer((HOST, port), partial(handler, directory=str(directory)))
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             # Not a mistake in the command (exit 2 printed its usage): the port is busy now.
