@@ -200,6 +200,53 @@ def test_a_new_record_appears_without_restarting(served):
     wait_for("the new page", lambda: "Maria Jerram" in get(server.url + "inspections/dudley-2019/"))
 
 
+def watched_inodes(server: Server) -> set[int]:
+    """The inode numbers of the folders the serve process has an inotify watch on (Linux)."""
+    found = set()
+    for fd in Path(f"/proc/{server.process.pid}/fd").iterdir():
+        try:
+            if os.readlink(fd) != "anon_inode:inotify":
+                continue
+            info = Path(f"/proc/{server.process.pid}/fdinfo/{fd.name}").read_text()
+        except OSError:
+            continue
+        found |= {int(number, 16) for number in re.findall(r"^inotify wd:\d+ ino:([0-9a-f]+)", info, re.M)}
+    return found
+
+
+def test_content_deleted_and_made_again_is_watched_again(served):
+    """A folder restored from a copy (or replaced by a sync tool) is a new folder: the watch on
+    the old one hears nothing more, and the preview went on showing 'there is no content/ folder'."""
+    import shutil
+
+    root, server = served({"inspections/torbay-2021.yaml": INSPECTION})
+    page_url = server.url + "inspections/torbay-2021/"
+    content = root / "content"
+    wait_for("the inspection page", lambda: "Maria Jerram" in get(page_url))
+    kept = shutil.copytree(content, root / "kept")
+
+    shutil.rmtree(content)
+    wait_for("serve to say content/ has gone", lambda: "content/ has gone" in server.output())
+    assert "there is no content/ folder" in get(page_url)
+
+    shutil.copytree(kept, content)                  # restored: the page is built again from it
+    wait_for("the restored page", lambda: (p := get(page_url)) and "Maria Jerram" in p
+             and 'id="scrutiny-errors"' not in p)
+    wait_for("serve to watch the restored folder", lambda: content.stat().st_ino in watched_inodes(server))
+    record = content / "inspections/torbay-2021.yaml"
+    record.write_text(INSPECTION.replace("Maria Jerram", "Jane Doe"), encoding="utf-8")
+    wait_for("a save in the restored folder", lambda: "Jane Doe" in get(page_url))
+
+    content.rename(root / "old")                    # replaced in one step: the old folder moved aside
+    shutil.copytree(root / "old", content)
+    shutil.rmtree(root / "old")
+    wait_for("serve to watch the new folder", lambda: content.stat().st_ino in watched_inodes(server))
+    assert "content/ replaced" in server.output()
+    record.write_text(INSPECTION.replace("Maria Jerram", "Ann Other"), encoding="utf-8")
+    wait_for("a save in the new folder", lambda: "Ann Other" in get(page_url))
+    assert server.stop() == 0
+
+
 def test_when_the_first_build_fails_every_page_explains_why(served):
     root, server = served({"councils/broken.yaml": "name: [unclosed\n"})
     page = get(server.url)

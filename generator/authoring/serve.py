@@ -17,6 +17,8 @@
 - the watch wakes every minute and builds again when an embargo has ended or a new day has
   begun (papers are published from their issue day), so the preview shows a release within
   a minute of it (once, while the content has errors: the same files give the same errors);
+- content/ (or templates/) deleted and made again is watched again, and built; while
+  content/ is gone, serve says so and waits for it;
 - Ctrl-C (or SIGTERM) stops the watcher and the server and exits 0.
 """
 
@@ -27,6 +29,7 @@ import errno
 import html
 import json
 import signal
+import stat
 import sys
 import threading
 import time
@@ -387,6 +390,29 @@ def _describe(changes) -> str:
     return f"changed {shown}"
 
 
+def watched_folders(root: Path) -> dict[Path, tuple[int, int]]:
+    """content/ and templates/ as they are now, each with its identity (device, inode): a
+    folder deleted and made again (a restored copy, a sync tool) is another folder."""
+    found = {}
+    for folder in (root / "content", root / "templates"):
+        try:
+            info = folder.stat()
+        except OSError:
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            found[folder] = (info.st_dev, info.st_ino)
+    return found
+
+
+def _describe_folders(before: dict[Path, tuple[int, int]], after: dict[Path, tuple[int, int]], root: Path) -> str:
+    said = []
+    for folder in sorted(before.keys() | after.keys()):
+        if before.get(folder) != after.get(folder):
+            what = "removed" if folder not in after else "appeared" if folder not in before else "replaced"
+            said.append(f"{folder.relative_to(root).as_posix()}/ {what}")
+    return ", ".join(said) or "content/ replaced"        # by a folder given the old one's inode number
+
+
 def serve(options: ServeOptions, echo: Callable[[str], None]) -> None:
     """Build, serve, watch and rebuild until Ctrl-C or SIGTERM."""
     import watchfiles
@@ -419,16 +445,29 @@ def serve(options: ServeOptions, echo: Callable[[str], None]) -> None:
         port = server.server_address[1]
         thread.start()
         echo(f"serving {options.output} at http://{HOST}:{port}/ (Ctrl-C to stop)")
-        watched = [p for p in (content, root / "templates") if p.is_dir()]
-        echo("watching " + " and ".join(f"{p.relative_to(root).as_posix()}/" for p in watched))
-        for changes in watchfiles.watch(*watched, stop_event=stop, yield_on_timeout=True,
-                                        rust_timeout=WAKE_SECONDS * 1000, debounce=400, step=50):
-            if stop.is_set():
-                break
-            reason = _describe(changes) if changes else builder.release_due()
-            if reason:
-                builder.build(reason, changed=True)
-                collect_while_idle()
+        watched = watched_folders(root)
+        while not stop.is_set():
+            if content not in watched:
+                echo("content/ has gone: serve builds again when it is back (Ctrl-C to stop)")
+                while not content.is_dir() and not stop.wait(1):
+                    pass
+            else:
+                echo("watching " + " and ".join(f"{p.relative_to(root).as_posix()}/" for p in watched))
+                for changes in watchfiles.watch(*watched, stop_event=stop, yield_on_timeout=True,
+                                                rust_timeout=WAKE_SECONDS * 1000, debounce=400, step=50):
+                    if stop.is_set():
+                        break
+                    reason = _describe(changes) if changes else builder.release_due()
+                    if reason:
+                        builder.build(reason, changed=True)
+                        collect_while_idle()
+                    # A watched folder itself removed, moved or made again: its watch hears nothing more.
+                    if any(Path(path) in watched for _, path in changes) or watched_folders(root) != watched:
+                        break
+            before, watched = watched, watched_folders(root)
+            # content/ removed: the build its deletion set off has shown that already
+            if not stop.is_set() and content in watched:
+                builder.build(_describe_folders(before, watched, root), changed=True)
     except KeyboardInterrupt:
         pass
     finally:
