@@ -579,3 +579,48 @@ def test_serve_with_a_content_error_builds_once_when_a_new_day_begins_or_an_emba
     assert not builder.build("embargo ended", changed=True)
     clock[0] += dt.timedelta(minutes=1)
     assert builder.release_due() is None
+
+
+def test_a_build_that_could_not_be_written_is_tried_again_each_minute_said_once(tmp_path, make_site, monkeypatch):
+    # A failure outside the content (a full disk, a folder serve may not write) is put right
+    # by no save: it was tried again only after midnight or an embargo's end, and then every
+    # minute, each time reloading every open page and printing the failure again.
+    import datetime as dt
+
+    import generator.authoring.serve as serve_module
+    from generator.authoring.serve import Builder, ServeOptions
+    from generator.clock import LONDON
+
+    evening = dt.datetime(2031, 5, 6, 23, 58, 30, tzinfo=LONDON)
+    clock = [evening]
+    monkeypatch.setattr(serve_module, "now_in_london", lambda: clock[0])
+    root = make_site(tmp_path, {"inspections/torbay-2021.yaml": INSPECTION})
+    state, said = State(), []
+    builder = Builder(ServeOptions(root=root, port=0, pdf=False, drafts=False, search=False, as_of=None),
+                      state, said.append)
+    assert builder.build("first build"), said
+    good = state.version
+
+    (root / "output" / ".lock").unlink()
+    (root / "output" / ".lock").mkdir()            # the build's lock cannot be taken: as a full disk would
+    record = root / "content" / "inspections" / "torbay-2021.yaml"
+    record.write_text(INSPECTION.replace("Maria Jerram", "Jane Doe"), encoding="utf-8")
+    assert not builder.build("changed torbay-2021.yaml", changed=True)
+    assert state.failure and state.version == good + 1
+    assert len(said) == 2 and "build failed" in said[1] and "trying again every minute" in said[1], said
+    assert "tries again every minute" in overlay([], state.failure)
+
+    for minutes in (1, 2, 3):                       # before and after midnight: the same failure
+        clock[0] = evening + dt.timedelta(minutes=minutes)
+        reason = builder.release_due()
+        assert reason == "trying again", minutes
+        assert not builder.build(reason, changed=True)
+    assert state.version == good + 1, "the same failure reloads no page"
+    assert len(said) == 2, said
+
+    (root / "output" / ".lock").rmdir()             # put right outside the content: the next minute builds
+    clock[0] += dt.timedelta(minutes=1)
+    assert builder.build(builder.release_due(), changed=True), said
+    assert not state.failure and state.version == good + 2
+    assert "Jane Doe" in (root / "output/serve/inspections/torbay-2021/index.html").read_text(encoding="utf-8")
+    assert builder.release_due() is None

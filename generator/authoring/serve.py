@@ -17,6 +17,8 @@
 - the watch wakes every minute and builds again when an embargo has ended or a new day has
   begun (papers are published from their issue day), so the preview shows a release within
   a minute of it (once, while the content has errors: the same files give the same errors);
+- a build that failed for a reason outside the content (the disk is full, output/ cannot be
+  written) is tried again at each wake, and said again only if it fails differently;
 - content/ (or templates/) deleted and made again is watched again, and built; while
   content/ is gone, serve says so and waits for it;
 - Ctrl-C (or SIGTERM) stops the watcher and the server and exits 0.
@@ -55,6 +57,7 @@ HOST = "127.0.0.1"
 API = "/__scrutiny/"
 POLL_MS = 400
 WAKE_SECONDS = 60
+TRYING_AGAIN = "trying again"       # the reason a failed build is built again at the next wake
 
 
 @dataclass
@@ -116,13 +119,14 @@ def overlay(errors: list[Problem], failure: str | None, built: bool = True) -> s
         body = f"<ol style=\"margin:.5em 0 0;padding-left:1.5em\">{''.join(items)}</ol>"
     return (f"<div id=\"scrutiny-errors\" role=\"alert\" style=\"{OVERLAY_STYLE}\">"
             f"<h2 style=\"margin:0;font-size:20px;color:#d4351c\">{html.escape(title)}</h2>"
-            f"<p style=\"margin:.25em 0\">{LAST_GOOD if built else NOT_BUILT} Fix the problem and "
-            "save the file: this page reloads by itself.</p>"
+            f"<p style=\"margin:.25em 0\">{LAST_GOOD if built else NOT_BUILT} "
+            f"{TRIED_AGAIN if failure else 'Fix the problem and save the file: this page reloads by itself.'}</p>"
             f"{body}</div>")
 
 
 LAST_GOOD = "Below is the last good version of this page."
 NOT_BUILT = "No page is shown until the site has been built."
+TRIED_AGAIN = "Scrutiny tries again every minute, and at each save: this page reloads by itself once it has built."
 
 
 def inject(page: bytes, extra: str) -> bytes:
@@ -291,6 +295,9 @@ class Builder:
         # What the last build worked out: the next one checks only the files that changed
         # (generator/speed/memo.py).
         self.memo = BuildMemo()
+        # Why the last build could not be made (not the content: a full disk, a folder it may
+        # not write): it is tried again each minute, since no save of a record puts it right.
+        self.failure: str | None = None
 
     def now(self) -> dt.datetime:
         return self.options.as_of or now_in_london()
@@ -323,11 +330,15 @@ class Builder:
                 self.state.papers = Papers(self.options.root, report.plan, report.checked.files.templates)
             elif errors:
                 self.errors_found_at(now)
+        repeated, self.failure = reason == TRYING_AGAIN and failure is not None and failure == self.failure, failure
+        if repeated:
+            return False                # the same failure a minute on: said once, no page reloaded
         self.state.update(errors, failure)
         seconds = time.perf_counter() - started
         prefix = f"{reason}: " if reason else ""
         if failure:
-            self.echo(f"{prefix}build failed ({seconds:.1f}s): {failure.splitlines()[0]}")
+            self.echo(f"{prefix}build failed ({seconds:.1f}s): {failure.splitlines()[0]}; "
+                      "trying again every minute, and at each save")
         elif errors:
             serving = "still serving the last good build" if self.state.built else "nothing is served until it builds"
             self.echo(f"{prefix}{len(errors)} content error{'s' if len(errors) != 1 else ''}; {serving} "
@@ -350,7 +361,10 @@ class Builder:
 
     def release_due(self) -> str | None:
         """Why the site may show more now than at its last good build, if it may: an embargo
-        has ended, or a new day has begun (a paper is published from its issue day)."""
+        has ended, or a new day has begun (a paper is published from its issue day); or the
+        last build failed."""
+        if self.failure is not None:
+            return TRYING_AGAIN
         if self.options.as_of is not None:
             return None
         now = now_in_london()
