@@ -372,3 +372,16 @@ def test_a_record_with_errors_is_named_and_the_files_naming_it_are_listed_as_unk
             "it may be public is not known)") in done.stderr
     assert "was not looked for (action_plan:torbay-2026-plan, inspection:torbay-2026;" in done.stderr
     assert "0 leaks is no all-clear" in done.stderr
+
+
+def test_an_audit_that_cannot_read_site_yaml_says_it_was_not_run(tmp_path):
+    """With site.yaml unreadable no record is read, and the audit was skipped without a
+    word: the clerk saw the YAML error and exit 1, and nothing to say no folder was audited."""
+    root = copy_site(tmp_path)
+    build(root)
+    (root / "content/site.yaml").write_text("title: [unclosed\n", encoding="utf-8")
+    done = audit(root)
+    assert done.returncode == 1
+    assert "audit: not run: content/site.yaml has errors" in done.stderr
+    as_json = json.loads(audit(root, "--format", "json").stdout)
+    assert as_json["audit"]["all_clear"] is False and "content/site.yaml has errors" in as_json["audit"]["not_run"]

@@ -52,6 +52,10 @@ def _withheld_words(records: int, items: int) -> str:
     return counted(records, "record") + (f" and {counted(items, 'agenda item')}" if items else "") + " withheld"
 
 
+AUDIT_NOT_RUN = ("not run: content/site.yaml has errors (or there is no content/ folder), so no record was read "
+                 "and what is withheld is not known; fix the errors above and audit again before publishing")
+
+
 def _audit(root: Path, folder: str, checked: Checked, now: dt.datetime, fmt: str,
            list_files: bool) -> tuple[bool, dict | None]:
     """The audit of `folder` (from here; "" for the site's output/site): True when something
@@ -145,6 +149,12 @@ def register(cli: click.Group) -> None:
             leaked, report = _audit(site_root(ctx), audit_dir, checked, now, fmt, list_files)
             print_problems(checked, fmt, extra={"audit": report})
             failed = leaked or failed
+        elif audit_dir is not None and not audited:
+            # Without site.yaml no record can be read, so nothing is known to be withheld.
+            print_problems(checked, fmt, extra={"audit": {"not_run": AUDIT_NOT_RUN, "all_clear": False}})
+            if fmt == "text":
+                click.echo(f"audit: {AUDIT_NOT_RUN}", err=True)
+            failed = True
         else:
             print_problems(checked, fmt)
             if audited:
