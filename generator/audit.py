@@ -202,13 +202,13 @@ def _plain(text: str) -> str:
 
 def _sentences(*texts: str | None, shown_anyway: str = "") -> list[str]:
     """The sentences of `texts` long enough to mean a leak (up to 120 characters of each),
-    but none that `shown_anyway` holds whole: the theme says it on public pages anyway."""
+    but none that `shown_anyway` (casefolded) holds whole: the theme says it on public pages anyway."""
     found = []
     for text in texts:
         for part in re.split(r"(?<=[.!?])\s+|\n+|\|", text or ""):       # a table's cells one by one
             part = _plain(part).strip()
-            if len(part) >= MIN_SENTENCE and part not in shown_anyway:
-                found.append(part[:120] if part[:120] not in shown_anyway else part[-120:])
+            if len(part) >= MIN_SENTENCE and part.casefold() not in shown_anyway:
+                found.append(part[:120] if part[:120].casefold() not in shown_anyway else part[-120:])
     return found
 
 
@@ -243,12 +243,12 @@ def shown_anyway(public: Corpus, theme_templates: Iterable[str]) -> str:
     would be typed: what they share with a withheld record is reported, see `shared_with`.)"""
     texts = [html.unescape(source) for source in theme_templates]
     texts += [text for framework in public.frameworks.values() for text in _strings(framework.model_dump())]
-    return "\n".join(_plain(text) for text in texts if text)
+    return "\n".join(_plain(text) for text in texts if text).casefold()      # as the audit compares: any case
 
 
 def shared_with(public: Corpus) -> dict[str, str]:
-    """sentence -> the public record (kind:id, or attachment:path) whose own text has it:
-    a withheld record's sentence found on a public page may be wording the two share."""
+    """sentence (casefolded) -> the public record (kind:id, or attachment:path) whose own text
+    has it: a withheld record's sentence found on a public page may be wording the two share."""
     owners: dict[str, str] = {}
     sources = [(f"inspection:{iid}", inspection_texts(view)) for iid, view in public.inspections.items()]
     sources += [(f"action_plan:{pid}", _plan_texts(view.plan)) for pid, view in public.action_plans.items()]
@@ -257,7 +257,7 @@ def shared_with(public: Corpus) -> dict[str, str]:
                 if ref in public.attachments and public.attachments[ref].text]
     for owner, texts in sources:
         for sentence in _sentences(*texts):
-            owners.setdefault(sentence, owner)
+            owners.setdefault(sentence.casefold(), owner)
     return owners
 
 
@@ -316,10 +316,10 @@ def fingerprints(full: Corpus, public_plan: Plan, public_text: str = "", withhel
     marks: dict[str, tuple[str, list[str]]] = {}
     public = public_plan.corpus
     # An agenda item keeps its title when its cover report is withheld ("To Follow").
-    public_titles = {*(v.title for v in public.inspections.values()),
-                     *(v.plan.title for v in public.action_plans.values()),
-                     *(v.front.title for v in public.reports.values()), *(v.title for v in public.meetings.values()),
-                     *(item.title for v in public.meetings.values() for item in v.items)}
+    public_titles = {title.casefold() for title in (
+        *(v.title for v in public.inspections.values()), *(v.plan.title for v in public.action_plans.values()),
+        *(v.front.title for v in public.reports.values()), *(v.title for v in public.meetings.values()),
+        *(item.title for v in public.meetings.values() for item in v.items))}
     for item in public_plan.withheld:
         if item.is_item:
             continue                  # an agenda item's papers are fingerprinted below, as files
@@ -327,7 +327,8 @@ def fingerprints(full: Corpus, public_plan: Plan, public_text: str = "", withhel
         strings = []                          # its id is looked for as a pattern (`_id_pattern`)
         title = _title(full, item.kind, item.id)
         # A public title holding it ("Minutes" in "Minutes of the last meeting") is no leak.
-        if title and not any(title in shown for shown in public_titles) and _plain(title) not in public_text:
+        if title and not any(title.casefold() in shown for shown in public_titles) \
+                and _plain(title).casefold() not in public_text:
             strings.append(_normalise(title))
         if item.kind == "inspection" and item.id in full.inspections:
             strings += _sentences(*inspection_texts(full.inspections[item.id]), shown_anyway=public_text)
@@ -373,7 +374,19 @@ def distinctive(name: str, public_ids: set[str], product_text: str) -> bool:
     in it (not a word, a year or a date), six characters or more, no public record of
     another kind has it, and the product's own text (its templates' classes) never uses it."""
     return len(name) >= 6 and re.search("[a-z]", name) is not None and re.search("[-0-9]", name) is not None \
-        and name not in public_ids and name not in product_text
+        and name not in public_ids and name.casefold() not in product_text
+
+
+def _whole_words(sentence: str) -> tuple[str, ...]:
+    """Words any text holding `sentence` holds whole (all but its first and last, which may
+    run on there), the three longest: a text without one of them is not searched for it."""
+    return tuple(sorted(re.findall(r"\w+", sentence)[1:-1], key=len, reverse=True)[:3])
+
+
+def _anchor(record: str) -> str:
+    """What every form of `_id_pattern(record)` holds, casefolded: a text without it is not searched."""
+    kind, name = record.split(":", 1)
+    return (_file_name(name) if kind == "attachment" else name).casefold()
 
 
 def _id_pattern(record: str, public_ids: set[str], product_text: str) -> re.Pattern:
@@ -460,6 +473,10 @@ def audit_output(site: Path, full: Corpus, public_plan: Plan, contents: dict[str
               for digest in _digests(full.attachments[ref]) if digest not in public_images}
     unknown_patterns = {record: _id_pattern(record, public_ids, product_text) for record in sorted(unknown)}
     shared = shared_with(public_plan.corpus)
+    # Compared casefolded: a print stylesheet sets names in capitals, and text may be typed in them.
+    needles = {record: [(needle.casefold(), needle, _whole_words(needle.casefold())) for needle in strings]
+               for record, (_, strings) in marks.items()}
+    anchors = {record: _anchor(record) for record in [*marks, *unknown_patterns]}
     leaks, unknown_found = [], []
     unread: list[tuple[str, str]] = []
     files: dict[str, tuple[str, ...]] = {}
@@ -494,18 +511,20 @@ def audit_output(site: Path, full: Corpus, public_plan: Plan, contents: dict[str
         # broken by <br> is two words.
         text = html.unescape(text)
         text += "\n" + re.sub(r"</?[a-zA-Z][^>]*>", "", text) + "\n" + re.sub(r"</?[a-zA-Z][^>]*>", " ", text)
-        text = _normalise(text)
+        text = _normalise(text).casefold()
+        words = set(re.findall(r"\w+", text))
         unknown_found += [Leak(relative, record, "its record has errors, so whether it may be public is not known",
                                found.group(0).strip()) for record, pattern in unknown_patterns.items()
-                          if (found := pattern.search("/" + relative) or pattern.search(text))]
-        for record, (reason, strings) in marks.items():
+                          if (found := pattern.search("/" + relative)
+                              or (anchors[record] in text and pattern.search(text)))]
+        for record, (reason, _) in marks.items():
             if record in by_name:
                 continue
-            if found := patterns[record].search(text):
+            if anchors[record] in text and (found := patterns[record].search(text)):
                 leaks.append(Leak(relative, record, reason, found.group(0).strip(), None))
                 continue
-            for needle in strings:
-                if needle in text:
-                    leaks.append(Leak(relative, record, reason, needle, shared.get(needle)))
+            for folded, needle, key in needles[record]:
+                if all(word in words for word in key) and folded in text:
+                    leaks.append(Leak(relative, record, reason, needle, shared.get(folded)))
                     break
     return AuditResult(files, tuple(leaks), tuple(unread), tuple(unknown_found))

@@ -385,3 +385,18 @@ def test_an_audit_that_cannot_read_site_yaml_says_it_was_not_run(tmp_path):
     assert "audit: not run: content/site.yaml has errors" in done.stderr
     as_json = json.loads(audit(root, "--format", "json").stdout)
     assert as_json["audit"]["all_clear"] is False and "content/site.yaml has errors" in as_json["audit"]["not_run"]
+
+
+def test_the_audit_finds_withheld_words_whatever_their_case(tmp_path):
+    """The print stylesheet sets names in capitals, so a PDF's text holds them so, and a
+    person may retype a sentence in capitals: the audit compared case for case, and passed it."""
+    root = copy_site(tmp_path)
+    plant_embargoed_inspection(root, AS_OF + dt.timedelta(days=1))
+    build(root)
+    about = root / "output/site/about/index.html"
+    about.write_text(about.read_text().replace(
+        "</main>", "<p>THE RE-INSPECTION FOUND ZEBRA-SENTINEL-7741 IMPROVEMENTS.</p></main>"))
+    done = audit(root)
+    assert done.returncode == 1
+    assert ("LEAK about/index.html: inspection:torbay-2026 (embargoed until 2026-11-23 12:00): found "
+            f"'The re-inspection found {SENTINEL} improvements.'") in done.stderr
