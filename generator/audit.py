@@ -190,6 +190,22 @@ def _link_targets(reader) -> Iterator[str]:
                 yield str(action["/URI"])
 
 
+_JSON_ESCAPE = re.compile(r"\\(?:u[0-9a-fA-F]{4}(?:\\u[0-9a-fA-F]{4})*|[\"\\/'bfnrt])")
+_SHORT_ESCAPES = {'"': '"', "\\": "\\", "/": "/", "'": "'", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
+
+
+def _json_unescaped(text: str) -> str:
+    """JSON's (and a script's) string escapes as the characters they stand for: `\\u2019` is
+    '’', `\\u0027` is "'" (Jinja's tojson writes it so), `\\/` is '/'."""
+    def character(found: re.Match) -> str:
+        escape = found.group(0)
+        if escape[1] != "u":
+            return _SHORT_ESCAPES[escape[1]]
+        units = "".join(chr(int(code, 16)) for code in re.findall(r"[0-9a-fA-F]{4}", escape))
+        return units.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")   # a run of them: an emoji is two
+    return _JSON_ESCAPE.sub(character, text)
+
+
 def _normalise(text: str) -> str:
     """Spaces as one, and the hyphens a typesetter may use (U+2010, U+2011) as '-'."""
     return re.sub(r"\s+", " ", text.replace("\u2010", "-").replace("\u2011", "-"))
@@ -221,7 +237,8 @@ def _strings(value: Any) -> Iterator[str]:
     if isinstance(value, str):
         yield value
     elif isinstance(value, dict):
-        for item in value.values():
+        for key, item in value.items():
+            yield from _strings(key)
             yield from _strings(item)
     elif isinstance(value, (list, tuple)):
         for item in value:
@@ -510,6 +527,8 @@ def audit_output(site: Path, full: Corpus, public_plan: Plan, contents: dict[str
         # As the text reads too: **words** are <strong>words</strong> on a page, and a line
         # broken by <br> is two words.
         text = html.unescape(text)
+        if _JSON_ESCAPE.search(text):       # JSON in a script, a data file or the search index
+            text += "\n" + _json_unescaped(text)
         text += "\n" + re.sub(r"</?[a-zA-Z][^>]*>", "", text) + "\n" + re.sub(r"</?[a-zA-Z][^>]*>", " ", text)
         text = _normalise(text).casefold()
         words = set(re.findall(r"\w+", text))

@@ -400,3 +400,28 @@ def test_the_audit_finds_withheld_words_whatever_their_case(tmp_path):
     assert done.returncode == 1
     assert ("LEAK about/index.html: inspection:torbay-2026 (embargoed until 2026-11-23 12:00): found "
             f"'The re-inspection found {SENTINEL} improvements.'") in done.stderr
+
+
+def test_the_audit_reads_json_string_escapes_in_scripts_and_data_files_and_json_keys(tmp_path):
+    """JSON (and Jinja's tojson) may write an apostrophe as \\u0027 or \\u2019 and a slash
+    as \\/: a withheld sentence so written in a page's script, or as a JSON key, passed."""
+    root = copy_site(tmp_path)
+    plant_embargoed_inspection(root, AS_OF + dt.timedelta(days=1))
+    inspection = root / "content/inspections/torbay-2026.yaml"
+    inspection.write_text(inspection.read_text().replace(
+        f"introduction: The re-inspection found {SENTINEL} improvements.",
+        "introduction: \"The Board's review of 2025/26 found every case plan was up to date.\"").replace(
+        f"strengths: [The Board {SENTINEL} met monthly.]", "strengths: [The chair’s visits reached every team in the spring.]"))
+    build(root)
+    site = root / "output/site"
+    about = site / "about/index.html"
+    about.write_text(about.read_text().replace(
+        "</main>", '<script>const note = "The Board\\u0027s review of 2025\\/26 found every case plan was up to date.";'
+                   "</script></main>"))
+    (site / "data/planted.json").write_text('{"The chair\\u2019s visits reached every team in the spring.": true}')
+    done = audit(root)
+    assert done.returncode == 1
+    assert ("LEAK about/index.html: inspection:torbay-2026 (embargoed until 2026-11-23 12:00): found "
+            "'The Board's review of 2025/26 found every case plan was up to date.'") in done.stderr
+    assert ("LEAK data/planted.json: inspection:torbay-2026 (embargoed until 2026-11-23 12:00): found "
+            "'The chair’s visits reached every team in the spring.'") in done.stderr
