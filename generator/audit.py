@@ -60,8 +60,9 @@ _CANNOT_OPEN = {b"\x28\xb5\x2f\xfd": "zstd", b"7z\xbc\xaf": "7-Zip", b"Rar!": "R
 
 def _readable(data: bytes, name: str = "", unread: list[str] | None = None, depth: int = 0) -> str:
     """A file's text as a reader would get it: unpacked (gzip, zlib, bzip2, xz, brotli, a
-    zip's files, nested too), a PDF's text (by its bytes, whatever its name), UTF-16 by its
-    byte-order mark. What cannot be opened is added to `unread`, with why."""
+    zip's files, nested too), a PDF's text (by its bytes, whatever its name), UTF-16 with or
+    without a byte-order mark, text not in UTF-8 as Windows-1252. What cannot be opened (or
+    read for sure) is added to `unread`, with why."""
     unread = [] if unread is None else unread
     if depth > MAX_DEPTH:
         unread.append(f"packed more than {MAX_DEPTH} deep")
@@ -73,7 +74,37 @@ def _readable(data: bytes, name: str = "", unread: list[str] | None = None, dept
         return _pdf_text(data, unread, depth)
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return data.decode("utf-16", errors="replace")
-    return data.decode("utf-8", errors="replace")
+    if order := _utf16_order(data):
+        return data.decode(order, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        as_utf8 = data.decode("utf-8", errors="replace")
+    if _CONTROL_BYTES.search(data):          # not text (an image, a font, an index): what UTF-8 makes of it
+        return as_utf8
+    # A site's text is UTF-8: another encoding is read as Windows-1252 (what Word and Excel
+    # save), and said, since in another its letters beyond ASCII were not read right.
+    unread.append("text that is not UTF-8: read as Windows-1252 too, but in any other encoding its letters "
+                  "beyond A-Z were not")
+    return as_utf8 + "\n" + data.decode("cp1252", errors="replace")
+
+
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+
+
+def _utf16_order(data: bytes) -> str | None:
+    """The codec of text in UTF-16 without a byte-order mark (mostly ASCII, so one byte of
+    each two is zero, always the same one), or None."""
+    sample = data[:4096]
+    pairs = len(sample) // 2
+    if pairs < 8 or len(data) % 2:
+        return None
+    zero_first, zero_second = sample[0::2].count(0), sample[1::2].count(0)
+    if zero_second > 0.6 * pairs and zero_first < 0.05 * pairs:
+        return "utf-16-le"
+    if zero_first > 0.6 * pairs and zero_second < 0.05 * pairs:
+        return "utf-16-be"
+    return None
 
 
 def _unpacked(data: bytes, name: str, unread: list[str]) -> list[tuple[str, bytes]] | None:

@@ -425,3 +425,27 @@ def test_the_audit_reads_json_string_escapes_in_scripts_and_data_files_and_json_
             "'The Board's review of 2025/26 found every case plan was up to date.'") in done.stderr
     assert ("LEAK data/planted.json: inspection:torbay-2026 (embargoed until 2026-11-23 12:00): found "
             "'The chair’s visits reached every team in the spring.'") in done.stderr
+
+
+def test_the_audit_reads_utf16_without_a_byte_order_mark_and_reports_text_not_in_utf8(tmp_path):
+    """A withheld sentence saved as UTF-16 without a byte-order mark read as noise, and one
+    saved from Word as Windows-1252 lost its apostrophe: both passed. A site's text is UTF-8,
+    so a file that is not is also named UNREAD: in another encoding it is not read right."""
+    root = copy_site(tmp_path)
+    plant_embargoed_inspection(root, AS_OF + dt.timedelta(days=1))
+    inspection = root / "content/inspections/torbay-2026.yaml"
+    inspection.write_text(inspection.read_text().replace(
+        f"strengths: [The Board {SENTINEL} met monthly.]", "strengths: [The chair’s visits reached every team in the spring.]"))
+    build(root)
+    site = root / "output/site"
+    (site / "about/notes-le.txt").write_bytes(f"The re-inspection found {SENTINEL} improvements.".encode("utf-16-le"))
+    (site / "about/notes-be.txt").write_bytes(f"The re-inspection found {SENTINEL} improvements.".encode("utf-16-be"))
+    (site / "about/notes-1252.txt").write_bytes("The chair’s visits reached every team in the spring.".encode("cp1252"))
+    done = audit(root)
+    assert done.returncode == 1
+    for name in ("notes-le.txt", "notes-be.txt"):
+        assert f"LEAK about/{name}: inspection:torbay-2026 (embargoed until" in done.stderr, name
+        assert f"UNREAD about/{name}" not in done.stderr
+    assert ("LEAK about/notes-1252.txt: inspection:torbay-2026 (embargoed until 2026-11-23 12:00): found "
+            "'The chair’s visits reached every team in the spring.'") in done.stderr
+    assert "UNREAD about/notes-1252.txt: text that is not UTF-8: read as Windows-1252 too" in done.stderr
