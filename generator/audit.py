@@ -476,6 +476,58 @@ def _site_files(site: Path) -> Iterator[Path]:
         yield from (Path(folder) / name for name in sorted(files))
 
 
+def _cbor(data: bytes, at: int = 0) -> tuple[Any, int]:
+    """One CBOR item (RFC 8949) of `data` from `at`, and where the next one begins: pagefind
+    writes its index so."""
+    major, info = data[at] >> 5, data[at] & 31
+    at += 1
+    if info < 24:
+        length = info
+    elif info < 28:
+        size = 1 << (info - 24)
+        length, at = int.from_bytes(data[at:at + size], "big"), at + size
+    else:
+        raise ValueError("an item of indefinite length")
+    if major in (2, 3):
+        chunk = data[at:at + length]
+        return (chunk.decode("utf-8") if major == 3 else chunk), at + length
+    if major in (4, 5):
+        items = []
+        for _ in range(length * (2 if major == 5 else 1)):
+            item, at = _cbor(data, at)
+            items.append(item)
+        return (items if major == 4 else dict(zip(items[::2], items[1::2]))), at
+    if major == 6:
+        return _cbor(data, at)                    # a tag: the item it marks
+    return (length if major == 0 else -1 - length if major == 1 else None), at
+
+
+def search_index_pages(meta: bytes) -> list[str]:
+    """The pages a pagefind index lists (from its gzipped .pf_meta file: [version, [[page,
+    word count], ...], ...]): each page's text is in `fragment/<page>.pf_fragment` beside it."""
+    index, _ = _cbor(gzip.decompress(meta).removeprefix(b"pagefind_dcd"))
+    pages = [page[0] for page in index[1]]
+    if not all(isinstance(page, str) for page in pages):
+        raise ValueError("its pages are not named")
+    return pages
+
+
+def missing_fragments(meta: Path, data: bytes) -> list[str]:
+    """Why the search index `meta` is not all read: the pages it lists whose fragments are not
+    in the site have their words in the index, and whose page they are cannot be known."""
+    try:
+        pages = search_index_pages(data)
+    except (OSError, EOFError, zlib.error, ValueError, IndexError, TypeError, KeyError, RecursionError) as exc:
+        return [f"a search index (pagefind) the audit cannot read ({exc})"]
+    missing = [f"fragment/{page}.pf_fragment" for page in pages
+               if not (meta.parent / "fragment" / f"{page}.pf_fragment").is_file()]
+    if not missing:
+        return []
+    return [f"the search index lists {len(missing)} page{'' if len(missing) == 1 else 's'} whose text is not in "
+            f"the site ({', '.join(missing[:3])}{', ...' if len(missing) > 3 else ''}): their words are in the "
+            "index, and whose they are cannot be known"]
+
+
 _DATA_ADDRESS = re.compile(r"data:[a-z0-9+./-]*(?:;[a-z0-9=-]+)*;base64,([A-Za-z0-9+/=\s]+)", re.IGNORECASE)
 
 
@@ -552,6 +604,8 @@ def audit_output(site: Path, full: Corpus, public_plan: Plan, contents: dict[str
                 by_name[image] = relative
                 leaks.append(Leak(relative, image, marks[image][0], "the image's bytes", None))
         text = "\n".join([text, *_values(path, text), *(_readable(b, "", cannot_open) for b in embedded)])
+        if path.suffix == ".pf_meta":               # a stale index copied in without its pages
+            cannot_open += missing_fragments(path, data)
         unread += [(relative, why) for why in dict.fromkeys(cannot_open)]
         if "%" in text:                 # an address's text as it reads: ?q=the%20words
             text += "\n" + urllib.parse.unquote(text)

@@ -449,3 +449,23 @@ def test_the_audit_reads_utf16_without_a_byte_order_mark_and_reports_text_not_in
     assert ("LEAK about/notes-1252.txt: inspection:torbay-2026 (embargoed until 2026-11-23 12:00): found "
             "'The chair’s visits reached every team in the spring.'") in done.stderr
     assert "UNREAD about/notes-1252.txt: text that is not UTF-8: read as Windows-1252 too" in done.stderr
+
+
+def test_a_search_index_whose_pages_are_not_in_the_site_is_no_all_clear(tmp_path):
+    """A search index from a build after the embargo, copied in without its fragments: the
+    embargoed page's words are in it (a search for them finds a result), but only as index
+    entries, and the audit passed it. It now checks that every page the index lists has its
+    fragment in the site (and so read), and names the index UNREAD where one has not."""
+    root = copy_site(tmp_path)
+    plant_embargoed_inspection(root, AS_OF + dt.timedelta(days=1))
+    build(root, search=True)
+    assert audit(root).returncode == 0
+    build(root, output=tmp_path / "later", now=AS_OF + dt.timedelta(days=2), search=True)
+    shutil.copytree(tmp_path / "later/pagefind", root / "output/site/pagefind", dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("fragment"))
+    done = audit(root)
+    assert done.returncode == 1
+    assert "LEAK" not in done.stderr           # what the index holds is words, not the page's sentences
+    (meta,) = [p.name for p in (tmp_path / "later/pagefind").glob("*.pf_meta")]
+    assert f"UNREAD pagefind/{meta}: the search index lists " in done.stderr
+    assert "whose text is not in the site (fragment/" in done.stderr
