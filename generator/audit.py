@@ -462,6 +462,33 @@ def _id_pattern(record: str, public_ids: set[str], product_text: str) -> re.Patt
     return re.compile("|".join(forms), re.IGNORECASE)
 
 
+def name_words(name: str) -> str:
+    """A file or folder name as its words, casefolded, each between hyphens, whatever joined
+    them: `Torbay_2026 Report.pdf` -> `-torbay-2026-report-pdf-`."""
+    return "-" + "-".join(re.findall(r"[^\W_]+", name.casefold())) + "-"
+
+
+def name_marks(words: str, public_names: Iterable[str]) -> tuple[str, tuple[tuple[str, int], ...]]:
+    """`words` (`name_words`), with each public name that holds them and where: a file name
+    holding them inside one of those (`torbay-2026-follow-up.pdf` for `torbay-2026`) is that
+    public record's or file's, no leak."""
+    return words, tuple((public, at) for public in public_names
+                        for at in range(len(public)) if public.startswith(words, at))
+
+
+def names_record(name: str, marks: tuple[str, tuple[tuple[str, int], ...]]) -> bool:
+    """Whether a file or folder name holds a withheld record's words (`name_marks`) anywhere
+    but inside a public name: `torbay_2026_inspection.pdf`, `torbay-2026-report.pdf`."""
+    key, public_names = marks
+    words = name_words(name)
+    at = words.find(key)
+    while at >= 0:
+        if not any(at >= offset and words.startswith(public, at - offset) for public, offset in public_names):
+            return True
+        at = words.find(key, at + 1)
+    return False
+
+
 def _site_files(site: Path) -> Iterator[Path]:
     """Every file under `site`, through links to folders too (a web server may follow them),
     each real folder once."""
@@ -572,6 +599,19 @@ def audit_output(site: Path, full: Corpus, public_plan: Plan, contents: dict[str
     images = {digest: f"attachment:{ref}" for ref in withheld_images if ref in full.attachments
               for digest in _digests(full.attachments[ref]) if digest not in public_images}
     unknown_patterns = {record: _id_pattern(record, public_ids, product_text) for record in sorted(unknown)}
+    # A file or folder named after a withheld record: its distinctive id or its title (three
+    # words or more) as whole words, joined by anything, but not inside a public name.
+    public_names = [name_words(name) for name in (*public_ids, *(_file_name(ref) for ref in public.attachments),
+                                                  *(_file_name(output.path) for output in public_plan.outputs))]
+    named: dict[str, list] = {}
+    for item in public_plan.withheld:
+        record, title = f"{item.kind}:{item.id}", _title(full, item.kind, item.id)
+        if record not in marks:
+            continue
+        if distinctive(item.id, public_ids, product_text):
+            named.setdefault(record, []).append(name_marks(name_words(item.id), public_names))
+        if title and _normalise(title) in marks[record][1] and name_words(title).count("-") > 3:
+            named.setdefault(record, []).append(name_marks(name_words(title), public_names))
     shared = shared_with(public_plan.corpus)
     # Compared casefolded: a print stylesheet sets names in capitals, and text may be typed in them.
     needles = {record: [(needle.casefold(), needle, _whole_words(needle.casefold())) for needle in strings]
@@ -593,6 +633,8 @@ def audit_output(site: Path, full: Corpus, public_plan: Plan, contents: dict[str
         # A file's name says what it is (inspections/<id>/index.html); one leak a file and record.
         by_name = {record: found.group(0).strip() for record, pattern in patterns.items()
                    if (found := pattern.search("/" + relative))}
+        by_name.update({record: part for record, keys in named.items() if record not in by_name
+                        for part in relative.split("/") if any(names_record(part, key) for key in keys)})
         leaks += [Leak(relative, record, marks[record][0], needle, None) for record, needle in sorted(by_name.items())]
         data = path.read_bytes()
         # Every file is read, scripts, styles and images too: any of them may hold text.

@@ -469,3 +469,28 @@ def test_a_search_index_whose_pages_are_not_in_the_site_is_no_all_clear(tmp_path
     (meta,) = [p.name for p in (tmp_path / "later/pagefind").glob("*.pf_meta")]
     assert f"UNREAD pagefind/{meta}: the search index lists " in done.stderr
     assert "whose text is not in the site (fragment/" in done.stderr
+
+
+def test_a_file_named_after_a_withheld_record_is_a_leak_but_not_one_named_after_a_public_record_it_prefixes(tmp_path):
+    """`torbay-2026-report.pdf` and `torbay_2026_inspection.pdf` passed with `torbay-2026` a
+    draft (a hyphen after the id read as another id), and so did a file named after its plan's
+    title. A public `torbay-2026-follow-up` begins with the draft's id: its own files, and one
+    named after it, are no leak."""
+    root = copy_site(tmp_path)
+    plant_embargoed_inspection(root, AS_OF - dt.timedelta(days=1), status="draft")
+    follow_up = (root / "content/inspections/torbay-2021.yaml").read_text()
+    (root / "content/inspections/torbay-2026-follow-up.yaml").write_text(follow_up)
+    build(root)
+    site = root / "output/site"
+    assert (site / "inspections/torbay-2026-follow-up/index.html").is_file()
+    for name in ("torbay-2026-report.pdf", "torbay_2026_inspection.pdf", "Torbay-2026-follow-up summary.txt",
+                 f"RE-INSPECTION_PLAN_{SENTINEL.replace('-', '_')} (final).docx"):
+        (site / "about" / name).write_text("A file.\n")
+    done = audit(root)
+    assert done.returncode == 1
+    assert "LEAK about/torbay-2026-report.pdf: inspection:torbay-2026 (draft): found 'torbay-2026-report.pdf'" \
+        in done.stderr
+    assert "LEAK about/torbay_2026_inspection.pdf: inspection:torbay-2026 (draft)" in done.stderr
+    assert (f"LEAK about/RE-INSPECTION_PLAN_{SENTINEL.replace('-', '_')} (final).docx: action_plan:torbay-2026-plan "
+            "(waits for inspection torbay-2026, which is withheld)") in done.stderr
+    assert "follow-up" not in done.stderr.lower()
