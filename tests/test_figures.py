@@ -216,3 +216,74 @@ def test_a_recorded_figure_prints_as_written_at_zero_a_hundred_negative_and_miss
                                           (Figure(0, "0"), "0%"), (None, "not recorded")])
 def test_a_percentage_prints_whole_half_up_when_computed_and_as_written_when_recorded(value, shown):
     assert percent_text(value) == shown
+
+
+# Torbay's 2.4 as a record that gives two of its three key questions' figures: 2.4.2 is not
+# recorded, so every table, chart and export lists it as "not recorded", never drops it.
+PARTLY_RECORDED = """\
+service: torbay-yot
+framework: hmip-youth-2018
+published: 2021-03-03
+standards:
+  "2.4":
+    rating: Requires improvement
+    cases: 30
+    key_questions: {"2.4.1": 64.5, "2.4.3": 62.25}
+"""
+SAFE = "Does reviewing focus sufficiently on keeping the child or young person safe?"
+
+
+@pytest.fixture(scope="module")
+def partly_recorded(tmp_path_factory, make_site) -> Path:
+    root = make_site(tmp_path_factory.mktemp("partly"), {"inspections/torbay-2021.yaml": PARTLY_RECORDED})
+    build(root)
+    return root
+
+
+def test_a_key_question_not_recorded_is_listed_as_not_recorded_in_the_pages_table_and_chart(partly_recorded):
+    page = partly_recorded / "output/site/inspections/torbay-2021/index.html"
+    rows = [r for r in table_rows(page) if r.startswith("2.4.")]
+    assert [r.split(" | ")[0][:5] for r in rows] == ["2.4.1", "2.4.2", "2.4.3"]
+    assert rows[1] == f"2.4.2 {SAFE} | not recorded | not recorded | no figure to band"
+    texts = chart_texts(page)
+    assert "not recorded" in texts          # its bar's label: no bar drawn, and never 0%
+    assert f"2.4.1 Does reviewing focus sufficiently on supporting the child or young person's desistance? " \
+           f"64.5%; 2.4.2 {SAFE} not recorded; 2.4.3 Does reviewing focus sufficiently on keeping other " \
+           f"people safe? 62.25%" in texts
+    # The ratings table says whose lowest it gives: the lowest of the figures recorded, 62.25.
+    assert "lowest recorded key question 62.25%" in page_text(page)
+
+
+def test_a_key_question_not_recorded_is_listed_in_the_findings_paper(partly_recorded):
+    import datetime as dt
+
+    from generator.model.types import LONDON
+    from generator.plan.outputs import plan_site
+    from generator.render.papers import PaperContext
+
+    checked = check_site(partly_recorded, AS_OF.date())
+    html = PaperContext(partly_recorded, plan_site(checked.corpus, AS_OF), checked.files.templates).inspection(
+        "torbay-2021", dt.date(2021, 3, 3)).job.html
+    paper = partly_recorded / "paper.html"
+    paper.write_text(html, encoding="utf-8")
+    rows = [r for r in table_rows(paper) if r.startswith("2.4.")]
+    assert rows == ["2.4.1 Does reviewing focus sufficiently on supporting the child or young person's desistance? "
+                    "| not recorded | 64.5% | Requires improvement",
+                    f"2.4.2 {SAFE} | not recorded | not recorded | no figure to band",
+                    "2.4.3 Does reviewing focus sufficiently on keeping other people safe? | not recorded | 62.25% "
+                    "| Requires improvement"]
+
+
+def test_a_key_question_not_recorded_is_null_in_the_json_and_named_by_check(partly_recorded):
+    from generator.resolve.frameworks import left_out
+
+    data = json.loads((partly_recorded / "output/site/data/inspections.json").read_text(encoding="utf-8"))
+    standards = {s["number"]: s for s in data["inspections"][0]["standards"]}
+    assert [(q["number"], q["percent"], q["band"]) for q in standards["2.4"]["key_questions"]] == [
+        ("2.4.1", 64.5, "Requires improvement"), ("2.4.2", None, None), ("2.4.3", 62.25, "Requires improvement")]
+    # Not a 0: the standard's computed band is its lowest recorded figure's, 62.25's.
+    assert standards["2.4"]["computed_rating_advisory"] == "Requires improvement"
+    assert standards["2.4"]["lowest_key_question_percent"] == 62.25
+    checked = check_site(partly_recorded, AS_OF.date())
+    note = left_out(checked.records.of("inspection")["torbay-2021"], checked.corpus.inspections["torbay-2021"])
+    assert "the figure of key question 2.4.2" in note.message

@@ -30,7 +30,7 @@ GRID = "#b1b4b6"
 @dataclass(frozen=True)
 class Bar:
     label: str
-    value: float
+    value: float | None       # None: not recorded, so no bar is drawn (never a bar of 0)
     colour: str = SERIES_COLOURS[0]
     note: str = ""            # extra text after the value, e.g. the rating word
     shown: str = ""           # the value as the table beside the chart prints it; "" for the number
@@ -54,7 +54,7 @@ def horizontal_bars(chart_id: str, title: str, description: str, bars: Sequence[
     row = 28
     top = 8
     height = top + row * len(bars) + 28
-    top_value = maximum or max((b.value for b in bars), default=1) or 1
+    top_value = maximum or max((b.value for b in bars if b.value is not None), default=1) or 1
     plot = width - label_width - 150
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {width} {height}" '
@@ -69,10 +69,12 @@ def horizontal_bars(chart_id: str, title: str, description: str, bars: Sequence[
                      f'fill="{INK}">{_esc(text)}</text>')
     for index, bar in enumerate(bars):
         y = top + index * row
-        w = max(plot * bar.value / top_value, 1.5 if bar.value else 0)
+        w = 0 if bar.value is None else max(plot * bar.value / top_value, 1.5 if bar.value else 0)
         parts.append(f'<text x="{label_width - 8}" y="{y + 17}" font-size="13" text-anchor="end" '
                      f'fill="{INK}">{_esc(bar.label)}</text>')
-        parts.append(f'<rect x="{label_width}" y="{y + 4}" width="{w:.1f}" height="{row - 10}" fill="{bar.colour}"/>')
+        if bar.value is not None:
+            parts.append(f'<rect x="{label_width}" y="{y + 4}" width="{w:.1f}" height="{row - 10}" '
+                         f'fill="{bar.colour}"/>')
         value_text = (bar.shown or f"{_fmt(bar.value)}{unit}") + (f" {bar.note}" if bar.note else "")
         parts.append(f'<text x="{label_width + w + 6:.1f}" y="{y + 17}" font-size="13" '
                      f'fill="{INK}">{_esc(value_text)}</text>')

@@ -92,14 +92,14 @@ def inspections_index(corpus: Corpus) -> dict[str, Any]:
 
 
 def key_question_chart(standard: StandardResult, bands: dict | None) -> Any:
-    """A standard's key questions as bars, the framework's band boundaries marked (if it has any)."""
+    """A standard's key questions as bars, the framework's band boundaries marked (if it has any);
+    every question the framework lists, one the record gives no figure for drawn as 'not recorded'."""
     marks = [(floor, f"{floor:g}%") for floor in sorted((bands or {}).values()) if floor > 0]
     bars = [charts.Bar(q.number, q.percent,
                        charts.RATING_COLOURS[q.band.value] if q.band else charts.SERIES_COLOURS[0],
                        f"({q.band.value})" if q.band else "", shown=percent_text(q.percent))
-            for q in standard.key_questions if q.percent is not None]
-    description = "; ".join(f"{q.number} {q.text} {percent_text(q.percent)}" for q in standard.key_questions
-                            if q.percent is not None)
+            for q in standard.key_questions]
+    description = "; ".join(f"{q.number} {q.text} {percent_text(q.percent)}" for q in standard.key_questions)
     return charts.horizontal_bars(f"kq-{standard.number.replace('.', '-')}",
                                   f"{standard.label}: key questions, % yes", description,
                                   bars, maximum=100, unit="%", label_width=70, width=560,

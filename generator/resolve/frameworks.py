@@ -236,6 +236,12 @@ def left_out(record: Record, view: InspectionView) -> Problem | None:
     unrecorded = [s.number for s in (*view.standards, *view.separately_rated) if not s.recorded]
     if unrecorded:
         missing.append(f"the rating{'s' if len(unrecorded) > 1 else ''} of {', '.join(unrecorded)}")
+    # A standard with some figures and not others: the report likely gives the rest (its table prints them 'not recorded').
+    unfigured = [q.number for s in (*view.standards, *view.separately_rated) if s.lowest_percent is not None
+                 for q in s.key_questions if q.percent is None]
+    if unfigured:
+        plural = "s" if len(unfigured) > 1 else ""
+        missing.append(f"the figure{plural} of key question{plural} {', '.join(unfigured)}")
     if model.published is None:
         missing.append("the publication date")
     if model.fieldwork is None:
