@@ -2,8 +2,10 @@
 
 The standard is "only what was published": a figure a record transcribes (a key question's
 64.5%, a custody rate of 0.10, a population of 39,924) prints as it was written, never
-rounded to another precision. A figure Scrutiny computes (5 of 8 cases: 62.5%) prints as a
-whole percentage with a half rounded up, as a spreadsheet's ROUND and a reader round it.
+rounded to another precision. A percentage Scrutiny computes prints whole when it is whole
+(3 of 4: 75%) and otherwise to one place, a half rounded up as a spreadsheet's ROUND does
+(5 of 8: 62.5%; 11 of 17: 64.7%): never as a whole number it is not, since a 64.7% printed
+'65%' would sit beside its band, Requires improvement, and HMIP's legend '65-79% Good'.
 Our YAML loader hands every scalar over as the text written (load/yaml_source.py), so the
 text of a recorded figure is there to keep, trailing zeros and all.
 """
@@ -70,17 +72,27 @@ def keep_as_written(value: Any, handler) -> Any:
     return Figure(number, written_as(value, number))
 
 
-def half_up(value: float) -> int:
-    """A computed figure as a whole number, half rounded up (62.5 is 63), as a spreadsheet's
-    ROUND: Python's round() and format() round a half to the even number (62.5 is 62)."""
-    return int(Decimal(repr(float(value))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+def computed_percent(value: float) -> str:
+    """A computed percentage's digits: '75' for 75; '62.5', '64.7' (64.705...) to one place,
+    half up; to more where one place would show a whole number it is not (64.957... is
+    '64.96', not '65.0'), as bands start at whole percentages."""
+    exact = Decimal(repr(float(value)))
+    if exact == exact.to_integral_value():
+        return str(int(exact))
+    places = 1
+    while True:
+        shown = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        if shown != shown.to_integral_value():
+            return str(shown)
+        places += 1
 
 
 def percent_text(value: float | None) -> str:
-    """'64.5%' for a percentage recorded as 64.5; '63%' for one computed as 62.5."""
+    """'64.5%' for a percentage recorded as 64.5; '62.5%' for one computed as 62.5, '64.7%'
+    for one computed as 64.705... (`computed_percent`)."""
     if value is None:
         return NOT_RECORDED
-    return f"{value.text}%" if isinstance(value, Figure) else f"{half_up(value)}%"
+    return f"{value.text}%" if isinstance(value, Figure) else f"{computed_percent(value)}%"
 
 
 def number_text(value: float | None) -> str:

@@ -59,6 +59,14 @@ standards:
     rating: Inadequate
     cases: 8
     key_questions: {"3.1.1": {yes: 5, of: 8}, "3.1.2": {yes: 1, of: 8}, "3.1.3": {yes: 7, of: 8}}
+  "3.2":
+    rating: Requires improvement
+    cases: 17
+    key_questions: {"3.2.1": {yes: 11, of: 17}, "3.2.2": {yes: 15, of: 17}, "3.2.3": {yes: 17, of: 17}}
+  "3.3":
+    rating: Inadequate
+    cases: 16
+    key_questions: {"3.3.1": {yes: 1, of: 16}, "3.3.2": {yes: 8, of: 16}, "3.3.3": {yes: 9, of: 16}}
 facts:
   bme_youth_population: {label: Black and minority ethnic youth population, value: 38.0, unit: "%", year: 2011}
   youth_population: {label: Total youth population, value: 39924, year: 2017}
@@ -121,7 +129,7 @@ def test_a_key_question_chart_labels_each_bar_with_the_figure_in_its_table(inspe
 
 def test_a_warning_about_a_key_question_gives_the_percentage_as_recorded(tmp_path, make_site):
     # Published Good, lowest 62.25 (2.4.3): the notice must name 62.25%, not a 62% the report does not print.
-    text = INSPECTION.replace("rating: Requires improvement", "rating: Good")
+    text = INSPECTION.replace("rating: Requires improvement", "rating: Good", 1)   # 2.4's
     checked = check_site(make_site(tmp_path, {"inspections/torbay-2021.yaml": text}), AS_OF)
     assert [p.message for p in checked.problems] == [
         "published 'Good' differs from the computed 'Requires improvement' (lowest key question 2.4.3: 62.25%)"]
@@ -146,18 +154,30 @@ def test_figures_written_differently_are_different_records():
     assert Figure(64.5, "64.50") == 64.5
 
 
-def test_a_key_question_percentage_computed_from_counts_rounds_half_up(inspection_page):
-    # 5 of 8 is 62.5%, 1 of 8 12.5%, 7 of 8 87.5%: a spreadsheet's ROUND gives 63, 13 and 88
-    # (Python's half to even gave 62, 12 and 88).
+def test_a_key_question_percentage_computed_from_counts_prints_to_one_place(inspection_page):
+    # 5 of 8 is 62.5%, 1 of 8 12.5%, 7 of 8 87.5%: exact at one place, so not 63%, 13%, 88%.
     rows = [r for r in table_rows(inspection_page) if r.startswith("3.1.")]
-    assert [r.split(" | ")[1:3] for r in rows] == [["5 of 8", "63%"], ["1 of 8", "13%"], ["7 of 8", "88%"]]
-    assert {"63% (Requires improvement)", "13% (Inadequate)", "88% (Outstanding)"} <= set(chart_texts(inspection_page))
+    assert [r.split(" | ")[1:3] for r in rows] == [["5 of 8", "62.5%"], ["1 of 8", "12.5%"], ["7 of 8", "87.5%"]]
+    assert {"62.5% (Requires improvement)", "12.5% (Inadequate)",
+            "87.5% (Outstanding)"} <= set(chart_texts(inspection_page))
 
 
-def test_counts_that_contradict_a_percentage_are_described_with_the_count_rounded_half_up(tmp_path, make_site):
+def test_a_computed_percentage_just_below_a_band_never_prints_as_the_bands_floor(inspection_page):
+    # 11 of 17 is 64.705...%: below 65, so Requires improvement, as HMIP's "Too few: 50-64%"
+    # and "Reasonable majority: 65-79%" put it. Printed whole it was '65%' beside that band.
+    # 15 of 17 is 88.235...% (88.2%); 17 of 17 is 100%, whole, so printed whole.
+    rows = [r for r in table_rows(inspection_page) if r.startswith("3.2.")]
+    assert [r.split(" | ")[1:] for r in rows] == [["11 of 17", "64.7%", "Requires improvement"],
+                                                   ["15 of 17", "88.2%", "Outstanding"],
+                                                   ["17 of 17", "100%", "Outstanding"]]
+    assert "64.7% (Requires improvement)" in chart_texts(inspection_page)
+    assert "lowest key question 64.7%" in page_text(inspection_page)
+
+
+def test_counts_that_contradict_a_percentage_are_described_with_the_count_to_one_place(tmp_path, make_site):
     text = INSPECTION.replace('"3.1.1": {yes: 5, of: 8}', '"3.1.1": {yes: 5, of: 8, percent: 70}')
     checked = check_site(make_site(tmp_path, {"inspections/torbay-2021.yaml": text}), AS_OF)
-    assert [p.message for p in checked.problems] == ["5 of 8 is 63%, not 70%"]
+    assert [p.message for p in checked.problems] == ["5 of 8 is 62.5%, not 70%"]
 
 
 def test_an_indicator_table_prints_each_rate_as_the_source_gives_it(service_page):
@@ -192,10 +212,12 @@ def test_a_comparator_the_source_does_not_give_is_not_recorded_in_the_table_and_
 
 
 def test_ratings_csv_gives_the_lowest_key_question_percentage_as_recorded(built_site):
-    # 2.4's lowest is 62.25 as recorded (not 62.2); 3.1's is 1 of 8, worked out: 12.5.
+    # 2.4's lowest is 62.25 as recorded (not 62.2); 3.1's is 1 of 8, worked out: 12.5; 3.2's
+    # 11 of 17, 64.7 as its page prints it; 3.3's 1 of 16, 6.25, half up as on its page: 6.3.
     rows = list(csv.DictReader(io.StringIO((built_site / "data/ratings.csv").read_text(encoding="utf-8-sig"))))
     lowest = {r["standard"]: r["lowest_key_question_percent"] for r in rows if r["inspection"] == "torbay-2021"}
-    assert (lowest["2.4"], lowest["3.1"], lowest["1.1"]) == ("62.25", "12.5", "")
+    assert (lowest["2.4"], lowest["3.1"], lowest["3.2"], lowest["3.3"], lowest["1.1"]) == (
+        "62.25", "12.5", "64.7", "6.3", "")
 
 
 def test_inspections_json_gives_each_key_question_percentage_unrounded(built_site):
@@ -212,9 +234,13 @@ def test_a_recorded_figure_prints_as_written_at_zero_a_hundred_negative_and_miss
     assert number_text(figure) == shown
 
 
-@pytest.mark.parametrize("value, shown", [(0.0, "0%"), (100.0, "100%"), (62.5, "63%"), (64.49, "64%"),
-                                          (Figure(0, "0"), "0%"), (None, "not recorded")])
-def test_a_percentage_prints_whole_half_up_when_computed_and_as_written_when_recorded(value, shown):
+@pytest.mark.parametrize("value, shown", [
+    (0.0, "0%"), (100.0, "100%"), (75.0, "75%"), (62.5, "62.5%"), (64.49, "64.5%"),
+    (100 * 11 / 17, "64.7%"), (100 * 2 / 3, "66.7%"), (6.25, "6.3%"),   # half up: not 6.2 (half to even)
+    (100 * 76 / 117, "64.96%"),        # 64.957...: one place would print 65.0, a band's floor it is below
+    (65.04, "65.04%"), (79.999, "79.999%"), (Figure(0, "0"), "0%"), (Figure(64.5, "64.50"), "64.50%"),
+    (None, "not recorded")])
+def test_a_percentage_prints_to_one_place_when_computed_and_as_written_when_recorded(value, shown):
     assert percent_text(value) == shown
 
 

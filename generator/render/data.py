@@ -19,7 +19,7 @@ from functools import partial
 from typing import Any, Iterator, Mapping
 
 from generator.clock import repeated_zone
-from generator.figures import Figure
+from generator.figures import Figure, computed_percent
 from generator.speed.memo import MatchMemo
 from generator.plan.outputs import NOT_FOUND, Plan
 from generator.render.markdown import plain_text
@@ -121,10 +121,10 @@ RATINGS_COLUMNS = ["inspection", "service", "council", "framework", "inspection_
 
 def percent_cell(percent: float | None) -> str:
     """A key question's percentage in ratings.csv: as the record gives it ('93', '62.25'), or,
-    worked out from counts, to one place ('66.7'); empty where none is recorded."""
+    worked out from counts, as pages print it ('66.7', '75'); empty where none is recorded."""
     if percent is None:
         return ""
-    return percent.text if isinstance(percent, Figure) else f"{percent:.1f}"
+    return percent.text if isinstance(percent, Figure) else computed_percent(percent)
 
 
 def _ratings_rows(corpus: Corpus, view: InspectionView) -> str:
