@@ -135,6 +135,16 @@ def test_a_warning_about_a_key_question_gives_the_percentage_as_recorded(tmp_pat
         "published 'Good' differs from the computed 'Requires improvement' (lowest key question 2.4.3: 62.25%)"]
 
 
+def test_a_standard_with_a_key_question_not_recorded_is_not_compared_with_a_computed_rating(tmp_path, make_site):
+    # Published Good; 2.4.1 and 2.4.3 band Requires improvement, 2.4.2 is not recorded. HMIP rates by
+    # the lowest key question, which is unknown here: check computes nothing and warns of nothing.
+    text = PARTLY_RECORDED.replace("rating: Requires improvement", "rating: Good", 1)
+    checked = check_site(make_site(tmp_path, {"inspections/torbay-2021.yaml": text}), AS_OF)
+    assert not [p.message for p in checked.problems if "computed" in p.message]
+    standard = next(s for s in checked.corpus.inspections["torbay-2021"].standards if s.number == "2.4")
+    assert standard.published.value == "Good" and standard.lowest_percent == 62.25 and standard.computed is None
+
+
 @pytest.mark.parametrize("written, shown", [
     ("64.5", "64.5"), ("64.50", "64.50"), ("90.0", "90.0"), ("+5", "5"), ("007", "7"), ("0.10", "0.10"),
     ("-0", "0"), ("1e3", "1000"), (93, "93"), (0.25, "0.25")])
@@ -276,8 +286,10 @@ def test_a_key_question_not_recorded_is_listed_as_not_recorded_in_the_pages_tabl
     assert f"2.4.1 Does reviewing focus sufficiently on supporting the child or young person's desistance? " \
            f"64.5%; 2.4.2 {SAFE} not recorded; 2.4.3 Does reviewing focus sufficiently on keeping other " \
            f"people safe? 62.25%" in texts
-    # The ratings table says whose lowest it gives: the lowest of the figures recorded, 62.25.
-    assert "lowest recorded key question 62.25%" in page_text(page)
+    # HMIP rates a standard by its lowest key question; with 2.4.2 unknown so is the lowest, so the
+    # ratings table computes nothing (62.25, the lowest recorded, would band it Requires improvement).
+    assert "not computed: a key question is not recorded" in page_text(page)
+    assert "lowest key question 62.25%" not in page_text(page)
 
 
 def test_a_key_question_not_recorded_is_listed_in_the_findings_paper(partly_recorded):
@@ -307,8 +319,8 @@ def test_a_key_question_not_recorded_is_null_in_the_json_and_named_by_check(part
     standards = {s["number"]: s for s in data["inspections"][0]["standards"]}
     assert [(q["number"], q["percent"], q["band"]) for q in standards["2.4"]["key_questions"]] == [
         ("2.4.1", 64.5, "Requires improvement"), ("2.4.2", None, None), ("2.4.3", 62.25, "Requires improvement")]
-    # Not a 0: the standard's computed band is its lowest recorded figure's, 62.25's.
-    assert standards["2.4"]["computed_rating_advisory"] == "Requires improvement"
+    # Not a 0, and no guess: with 2.4.2 unknown the standard's lowest is unknown, so no rating is computed.
+    assert standards["2.4"]["computed_rating_advisory"] is None
     assert standards["2.4"]["lowest_key_question_percent"] == 62.25
     checked = check_site(partly_recorded, AS_OF.date())
     note = left_out(checked.records.of("inspection")["torbay-2021"], checked.corpus.inspections["torbay-2021"])

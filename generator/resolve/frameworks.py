@@ -38,11 +38,14 @@ def _standard(definition, finding: StandardFinding | None, framework: Framework,
             question.number, question.text, kq.yes if kq else None, kq.of if kq else None, percent,
             hmip.band(percent, bands) if percent is not None and bands else None))
     measured = [q for q in questions if q.percent is not None]
-    computed = hmip.standard_rating([q.percent for q in measured], bands) if measured and bands else None
+    # HMIP rates a standard by its lowest key question: with one not recorded the lowest is
+    # unknown, so no rating is computed (nor compared with the published one).
+    complete = bool(measured) and len(measured) == len(questions)
+    computed = hmip.standard_rating([q.percent for q in measured], bands) if complete and bands else None
     lowest = min(measured, key=lambda q: q.percent) if measured else None
     discretion = None
     differs = bool(published and computed and published != computed)
-    if lowest is not None and bands:
+    if lowest is not None and bands and complete:
         reason = hmip.discretion_applies(lowest.percent, bands, framework.discretion.margin,
                                          framework.discretion.small_sample,
                                          cases=finding.cases if finding else None,
