@@ -144,6 +144,25 @@ def test_part_two_items_follow_the_resolution_to_exclude_the_press_and_public(ag
     assert any("PART TWO TEXT" in t and "NOT FOR PUBLICATION" in t for t in members)
 
 
+def test_the_sentence_on_exempt_information_stays_with_the_items_it_follows(tmp_path):
+    """"The press and public are likely to be excluded ... during consideration of the exempt
+    information marked above" was printed alone at the top of the front sheet's second page,
+    away from the Part 2 item it means. Without a membership, this front sheet breaks just there."""
+    root = tmp_path / "site"
+    for name, text in AGENDA_SITE.items():
+        if name.startswith("meetings/"):
+            text = re.sub(r"membership:.*?clerk:", "clerk:", text, flags=re.S)
+        (root / "content" / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / "content" / name).write_text(text, encoding="utf-8")
+    front = [flat(t) for t in front_of(root, "panel-2024-01-10", tmp_path, "--as-of", "2024-01-03")
+             if "Agenda Item" not in t]
+    assert len(front) == 2, front                         # the front sheet breaks somewhere
+    sentence = "The press and public are likely to be excluded from the meeting"
+    page = next(t for t in front if sentence in t)
+    assert not page.startswith(sentence), front
+    assert "5. Staffing of the youth justice service" in page, front
+
+
 def test_new_meeting_scaffolds_the_usual_standard_items(tmp_path, make_site, run_cli):
     root = make_site(tmp_path)
     result = run_cli("new", "meeting", "panel-2024", "--council", "torbay", root=root)
