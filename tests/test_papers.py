@@ -778,6 +778,35 @@ def test_a_paper_whose_default_name_another_records_paper_has_says_so(tmp_path):
             "torbay-2021's paper: whichever is made last replaces the other (give one of them -o)") in result.stderr
 
 
+def _words(path: Path) -> list[tuple[int, str, float, float]]:
+    """(page, word, left edge, right edge) of every word of a PDF, as pdftotext places it."""
+    xml = subprocess.run(["pdftotext", "-bbox", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    words = []
+    for number, page in enumerate(xml.split("<page ")[1:], start=1):
+        words += [(number, m[3], float(m[1]), float(m[2]))
+                  for m in re.finditer(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]+)<', page)]
+    return words
+
+
+def test_the_key_questions_band_is_a_word_set_left_and_the_percentages_right(papers):
+    """Words align left, numbers right: the Band column ("Good", "Inadequate", "Outstanding")
+    was set right like the percentages, so its words started at different places."""
+    words = _words(papers["torbay-2021"])
+    band = {page: left for page, word, left, _ in words if word == "Band"}     # the column's heading on each page
+    assert band
+    # Torbay's key questions (content/inspections/torbay-2021.yaml): 3.2.1 is 2 of 3 (67%, Good);
+    # 3.2.2 is 0 of 2 (Inadequate); 2.1.1 is 4 of 4 (Outstanding).
+    banded = [(page, word, left) for page, word, left, _ in words
+              if page in band and word in ("Good", "Inadequate", "Outstanding") and left >= band[page] - 1]
+    assert {word for _, word, _ in banded} == {"Good", "Inadequate", "Outstanding"}
+    assert all(abs(left - band[page]) < 1 for page, _, left in banded), banded
+    # "% yes" is one heading, over the right edge of its percentages.
+    heading = {page: right for page, word, _, right in words if word == "yes" and page in band}
+    percents = [(page, right) for page, word, left, right in words
+                if page in band and re.fullmatch(r"\d+%", word) and band[page] - 60 < left < band[page]]
+    assert percents and all(abs(right - heading[page]) < 1 for page, right in percents), (heading, percents)
+
+
 def test_a_findings_papers_title_says_which_date_is_not_recorded(papers):
     """WCAG 2.4.2 (PDF18): the title a reader's window shows describes the paper. Dudley's 2019
     inspection has no publication date recorded: "inspection findings (not recorded)" read as if

@@ -123,6 +123,16 @@ def test_inspection_page_shows_published_and_advisory_ratings_and_key_questions(
     assert "out of 36" not in html
 
 
+def test_a_key_questions_band_is_set_as_words_not_as_a_number(site):
+    """In a numeric table a cell of words is class "text" (set left, style.css); the Band cell was
+    not, and its ratings were set right like the percentages beside it."""
+    html = (site / "inspections/torbay-2021/index.html").read_text()
+    rows = re.findall(r'<tr><th scope="row" class="text"><span class="std-number">2\.1\.1</span>.*?</tr>', html)
+    assert rows, html
+    cells = re.findall(r"<td[^>]*>", rows[0])
+    assert cells[-1] == '<td class="text">' and cells[:-1] == ["<td>", "<td>"], cells
+
+
 def test_every_rating_is_written_as_a_word_not_colour_alone(site):
     words = {"Outstanding", "Good", "Requires improvement", "Inadequate", "Not rated", "Not recorded"}
     for page in site.rglob("*.html"):
