@@ -301,7 +301,7 @@ def test_front_sheet_lists_every_item_with_real_ranges_to_follow_and_no_papers(s
     front = pages[0]
     assert re.search(r"1\.\s+Apologies for absence\s*$", front, re.M), front     # no papers: no range
     assert re.search(r"3\.\s+Budget monitoring\s+\(To Follow\)", front), front
-    listed = re.search(r"2\.\s+Youth justice plan update\s+Pages (\d+) - (\d+)", front)
+    listed = re.search(r"2\.\s+Youth justice plan update\s+\(Pages (\d+) - (\d+)\)", front)
     assert listed, front
     numbers = [printed_number(t) for t in pages if (stamp_of(t) or "").startswith("Agenda Item 2")]
     assert (int(listed.group(1)), int(listed.group(2))) == (min(numbers), max(numbers)) == (5, max(numbers))
@@ -720,7 +720,7 @@ def test_duplex_starts_every_item_and_appendix_on_an_odd_page_with_exact_ranges(
     blanks = [i for i, t in enumerate(pages) if "This page is intentionally left blank" in t]
     assert blanks and all(stamps[i] is None for i in blanks)
     # The front sheet's range runs from the item's first page to its last, the blank pages counted.
-    listed = re.search(r"2\.\s+Youth justice plan update\s+Pages (\d+) - (\d+)", pages[0])
+    listed = re.search(r"2\.\s+Youth justice plan update\s+\(Pages (\d+) - (\d+)\)", pages[0])
     assert listed, pages[0]
     item = [numbers[i] for i, s in enumerate(stamps) if (s or "").startswith("Agenda Item 2")]
     following = [n for n in numbers if n is not None and n > max(item)]

@@ -98,7 +98,8 @@ def date_filters(style: DateStyle) -> dict[str, Any]:
 
 
 def page_range(first: int | None, last: int | None) -> str:
-    """'Pages 13 - 70', or 'Page 5' for one page: as agenda front sheets print it."""
+    """'Pages 13 - 70', or 'Page 5' for one page: as agenda front sheets print it, in brackets
+    ("(Pages 13 - 70)", as "(To Follow)")."""
     if first is None:
         return ""
     return f"Page {first}" if last in (None, first) else f"Pages {first} - {last}"
