@@ -146,6 +146,21 @@ def test_part_two_items_follow_the_resolution_to_exclude_the_press_and_public(ag
     assert any("PART TWO TEXT" in t and "NOT FOR PUBLICATION" in t for t in members)
 
 
+def test_a_part_two_row_names_the_page_it_gives_as_the_notice_in_place_of_its_papers(agenda):
+    """The public front sheet said of item 5 "its papers are not in the public pack" and gave it
+    a page: the page of the notice that stands in their place, which the row did not say."""
+    public, members = agenda
+    notice = [t for t in public if "Agenda Item 5 Appendix 1" in t]
+    assert len(notice) == 1 and "NOT FOR PUBLICATION by virtue of paragraph 1" in flat(notice[0])
+    page = re.findall(r"^\s*Page (\d+)\s*$", notice[0], re.M)[-1]
+    front = flat("\n".join(t for t in public if "Agenda Item" not in t))
+    assert re.search(rf"5\. Staffing of the youth justice service \(Page {page}\) Exempt: paragraph 1 of Part 1 of "
+                     r"Schedule 12A to the Local Government Act 1972; its papers are not in the public pack, "
+                     rf"only a notice in place of each \(Page {page}\)", front), front
+    # The members' pack carries the papers themselves, and says nothing of a notice.
+    assert "notice in place" not in flat(members[0])
+
+
 def test_the_sentence_on_exempt_information_stays_with_the_items_it_follows(tmp_path):
     """"The press and public are likely to be excluded ... during consideration of the exempt
     information marked above" was printed alone at the top of the front sheet's second page,
