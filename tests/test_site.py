@@ -450,3 +450,31 @@ def test_an_action_the_plan_says_has_not_started_shows_not_started_apart_from_on
     row = index[index.index("Improvement plan</a>"):]
     cells = re.findall(r"<td>(\d+)</td>", row[:row.index("</tr>")])
     assert cells == ["0", "0", "0", "0", "1", "1", "2"]   # red amber green complete, not started, not recorded; overdue
+
+
+def test_two_councils_pages_of_the_same_title_say_whose_each_is_in_their_page_titles(tmp_path, make_site):
+    """A browser tab, a bookmark and a search result show the page's <title>: a report, an action
+    plan and a meeting named theirs only by what two councils may both call theirs ("Action
+    plan", "Cabinet, 10 January 2024"), though their search titles named the council."""
+    files = {}
+    for cid, name in (("torbay", "Torbay Council"), ("dudley", "Dudley Metropolitan Borough Council")):
+        files |= {
+            f"councils/{cid}.yaml": f"name: {name}\nnation: england\n",
+            f"services/{cid}-yot.yaml": f"name: {cid.title()} Youth Offending Team\ncouncil: {cid}\n",
+            f"inspections/{cid}-2023.yaml": f"service: {cid}-yot\nframework: hmip-youth-2018\npublished: 2023-06-01\n",
+            f"action-plans/{cid}-plan.yaml": (f"inspection: {cid}-2023\ntitle: Action plan\n"
+                                              "actions: [{id: A1, action: Do it, due: 2024-03-01}]\n"),
+            f"reports/{cid}-outcome.md": f"---\ncouncil: {cid}\ntitle: Inspection outcome\ndate: 2024-01-10\n---\nText.\n",
+            f"meetings/{cid}-cabinet.yaml": f"council: {cid}\ncommittee: Cabinet\ndate: 2024-01-10\n"
+                                            "items: [{number: 1, title: Apologies for absence}]\n"}
+    root = make_site(tmp_path, files)
+    build(root)
+    out = root / "output" / "site"
+
+    def title(page: str) -> str:
+        return html.unescape(re.search(r"<title>(.*?)</title>", (out / page).read_text(encoding="utf-8")).group(1))
+
+    for cid, name in (("torbay", "Torbay Council"), ("dudley", "Dudley Metropolitan Borough Council")):
+        assert title(f"action-plans/{cid}-plan/index.html") == f"Action plan, {name} - Test Inspections"
+        assert title(f"reports/{cid}-outcome/index.html") == f"Inspection outcome, {name} - Test Inspections"
+        assert title(f"meetings/{cid}-cabinet/index.html") == f"Cabinet, 10 January 2024, {name} - Test Inspections"
