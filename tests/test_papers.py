@@ -872,7 +872,7 @@ def test_a_papers_title_writes_its_day_in_the_councils_style_and_the_sites_page_
     with pikepdf.open(findings) as pdf:
         assert str(pdf.docinfo.Title) == "Torbay Youth Offending Team: inspection findings (1st January 2024)"
     with pikepdf.open(agenda) as pdf:
-        assert str(pdf.docinfo.Title) == "Board, 13th March 2024: agenda pack"
+        assert str(pdf.docinfo.Title) == "Board, 13th March 2024, Torbay Council: agenda pack"
     result = scrutiny("build", "-q", "--no-pdf", "--no-search", root=root)
     assert result.exit_code == 0, result.output
     page = (root / "output/site/meetings/m/index.html").read_text(encoding="utf-8")

@@ -166,6 +166,13 @@ def meeting_title(meeting: MeetingView, style: DateStyle = DateStyle.PLAIN) -> s
     return f"{meeting.meeting.committee}, {format_date(meeting.meeting.date, style)}"
 
 
+def pack_title(meeting: MeetingView, council_name: str, kind: str, style: DateStyle = DateStyle.PLAIN) -> str:
+    """"Cabinet, 16 March 2022, City of Wolverhampton Council: agenda pack": a viewer shows it in
+    place of the file's name (DisplayDocTitle), and two councils may each have a "Cabinet", so it
+    names the council, as the meeting's page title does."""
+    return f"{meeting_title(meeting, style)}, {council_name}: {kind}"
+
+
 class PaperContext:
     """Turns records into documents, with the house style of the council they belong to."""
 
@@ -480,7 +487,7 @@ def pack_recipe(ctx: PaperContext, meeting_id: str, wanted: dict[str, str], memb
                 done[front.key].pages, first_page, duplex) + [blank_piece] * lead
         for entry in entries:
             pieces += _pieces(entry, done, in_pack=True) + [blank_piece] * entry.blank_after
-        meta = pack.Metadata(f"{meeting_title(meeting, council.date_style)}: {kind}", lang, council.name,
+        meta = pack.Metadata(pack_title(meeting, council.name, kind, council.date_style), lang, council.name,
                              created=created)
         outputs.append((wanted["pack"], _assemble(ctx, meeting, pieces, meta, first_page)))
     for entry in entries:
