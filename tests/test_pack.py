@@ -20,6 +20,7 @@ import os
 import re
 import shutil
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -865,3 +866,17 @@ def test_torbay_letter_names_an_exempt_appendix_and_the_act_and_the_pack_carries
     assert len(appendix_3) == 1 and "NOT FOR PUBLICATION by virtue of paragraph 1" in " ".join(appendix_3[0].split())
     # The peer review's own words (content/attachments/torbay-peer-review.md) are not in the public pack.
     assert not any("Executive summary" in t or "Key recommendations" in t for t in pages)
+
+
+def test_a_closed_pool_leaves_no_thread_of_its_own_running():
+    """A pool thread still running when the interpreter exits races Python 3.11's exit hook
+    for the thread's pipe, which printed "Exception ignored ... OSError: [Errno 9] Bad file
+    descriptor" after a good build: closing the pool waits for its threads and workers."""
+    from generator.render.papers import PoolRunner, Task, run_tasks
+
+    before = set(threading.enumerate())
+    for _ in range(3):
+        results = run_tasks(PoolRunner(2), [Task(f"t{i}", f"t{i}", abs, -i) for i in range(4)])
+        assert results == {"t0": 0, "t1": 1, "t2": 2, "t3": 3}
+        assert set(threading.enumerate()) == before
+        assert multiprocessing.active_children() == []

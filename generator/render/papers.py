@@ -637,13 +637,19 @@ class PoolRunner:
         raise PdfWorkerError(names, f"a PDF worker {what} while rendering {names}")
 
     def close(self) -> None:
+        """Stop the workers and wait for the pool's own threads: one still running when the
+        interpreter exits races Python 3.11's exit hook for its pipe, which printed
+        "Exception ignored ... OSError: [Errno 9] Bad file descriptor" after a good build."""
         processes = [child for child in multiprocessing.active_children() if child not in self.others]
-        self.executor.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
-            if process.is_alive():
-                process.terminate()
+        if self.pending:                 # a failure or Ctrl-C: a worker may be busy, or hung
+            for process in processes:
+                if process.is_alive():
+                    process.terminate()
+        # Idle workers are told to stop and exit by themselves; the pool's thread is joined.
+        self.executor.shutdown(wait=True, cancel_futures=True)
         for process in processes:
             process.join(timeout=5)
+        self.started.close()
 
 
 def run_tasks(runner, tasks: Iterable[Task]) -> dict[str, Any]:
