@@ -19,6 +19,7 @@ import multiprocessing
 import os
 import re
 import shutil
+import signal
 import subprocess
 import threading
 import time
@@ -880,3 +881,14 @@ def test_a_closed_pool_leaves_no_thread_of_its_own_running():
         assert results == {"t0": 0, "t1": 1, "t2": 2, "t3": 3}
         assert set(threading.enumerate()) == before
         assert multiprocessing.active_children() == []
+
+
+def test_the_pdf_workers_leave_ctrl_c_to_the_build():
+    """Ctrl-C reaches every process of the terminal's group: the fork server, interrupted while
+    it imported WeasyPrint, printed its traceback. It and its workers ignore Ctrl-C from the
+    start (inherited when the server starts); the build stops them itself."""
+    from generator.render.papers import PoolRunner, Task, run_tasks
+
+    results = run_tasks(PoolRunner(2), [Task(k, k, signal.getsignal, signal.SIGINT) for k in ("a", "b")])
+    assert results == {"a": signal.SIG_IGN, "b": signal.SIG_IGN}
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler      # this process still stops on Ctrl-C

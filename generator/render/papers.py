@@ -27,6 +27,8 @@ import hashlib
 import multiprocessing
 import os
 import re
+import signal
+import threading
 from contextlib import closing
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -575,6 +577,7 @@ class PoolRunner:
 
     def __init__(self, workers: int, stall_seconds: float = STALL_SECONDS) -> None:
         context = self.context()
+        self.warm_up()                  # a no-op once the server runs
         self.others = set(multiprocessing.active_children())     # whatever this process started before the pool
         self.started = context.SimpleQueue()
         self.executor = futures.ProcessPoolExecutor(max_workers=workers, mp_context=context,
@@ -594,10 +597,22 @@ class PoolRunner:
 
     @classmethod
     def warm_up(cls) -> None:
-        """Start the fork server now: it imports WeasyPrint while this process writes the HTML."""
-        if cls.context().get_start_method() == "forkserver":
-            from multiprocessing import forkserver
+        """Start the fork server now: it imports WeasyPrint while this process writes the HTML.
+        The server, and so each worker, starts with Ctrl-C ignored (a server interrupted while
+        importing printed its traceback): the build stops them itself. A Ctrl-C meanwhile waits."""
+        if cls.context().get_start_method() != "forkserver":
+            return
+        from multiprocessing import forkserver
+        if threading.current_thread() is not threading.main_thread():      # only it may set handlers
             forkserver.ensure_running()
+            return
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        handler = signal.signal(signal.SIGINT, signal.SIG_IGN)      # inherited by the started server
+        try:
+            forkserver.ensure_running()
+        finally:
+            signal.signal(signal.SIGINT, signal.SIG_DFL if handler is None else handler)
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
     def submit(self, task: Task) -> None:
         self.pending[self.executor.submit(paper_worker.task, task.key, task.function, task.argument)] = task
