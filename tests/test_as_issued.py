@@ -227,8 +227,9 @@ def test_a_plan_without_updates_released_after_its_inspection_is_dated_by_its_re
 
     root = copy_site(tmp_path / "site")
     inspection = root / "content" / "inspections" / "torbay-2021.yaml"
-    inspection.write_text(inspection.read_text(encoding="utf-8").replace("\npublished: 2021-03\n",
-                                                                         "\npublished: 2021-03-03\n"), encoding="utf-8")
+    text = inspection.read_text(encoding="utf-8")
+    assert "\npublished: 2021-03 " in text
+    inspection.write_text(text.replace("\npublished: 2021-03 ", "\npublished: 2021-03-03 ", 1), encoding="utf-8")
     plan = root / "content" / "action-plans" / "torbay-2021-oocd.yaml"
     plan.write_text(plan.read_text(encoding="utf-8").replace("embargo_until: 2021-03-01", "embargo_until: 2021-03-05"),
                     encoding="utf-8")
