@@ -465,3 +465,63 @@ def test_whether_a_standard_s_number_is_printed_is_the_framework_s_data(tmp_path
     view = checked.corpus.inspections["torbay-2026"]
     assert [(s.number, s.shown_number, s.label) for s in view.standards] == [
         ("C1.1", "", "Assessing"), ("C1.2", "C1.2", "C1.2 Planning")]
+
+
+# A full 2025 inspection of which only the three ratings of work with children were found: no
+# overall rating, no organisational or victims' rating, no recommendations, no key-question
+# figures. A report and an action plan draw on it. Everything it leaves out is not recorded.
+CHILDREN_ONLY = """\
+service: torbay-yot
+framework: hmip-youth-2025
+inspection_type: full
+published: 2025-10-01
+standards:
+  C1.1: Good
+  C1.2: Requires improvement
+  C1.3: Good
+"""
+CHILDREN_ONLY_REPORT = """\
+---
+council: torbay
+kind: scrutiny
+committee: Children's scrutiny committee
+date: 2025-11-12
+title: Youth justice inspection outcome
+inspection: torbay-2025
+status: published
+---
+## Ratings
+
+[[ratings-table]]
+
+## Recommendations
+
+[[recommendations]]
+
+## Key questions
+
+[[key-questions]]
+"""
+CHILDREN_ONLY_SITE = {
+    "site.yaml": "title: Test Inspections\norganisation: Test Council\nbase_url: https://example.org/\n",
+    "inspections/torbay-2025.yaml": CHILDREN_ONLY,
+    "reports/torbay-outcome.md": CHILDREN_ONLY_REPORT,
+}
+
+
+@pytest.fixture(scope="module")
+def children_only(tmp_path_factory, make_site, run_cli) -> Path:
+    root = make_site(tmp_path_factory.mktemp("children-only"), CHILDREN_ONLY_SITE)
+    result = run_cli("build", "--no-search", "-q", "--as-of", "2026-11-22", root=root)
+    assert result.exit_code == 0, result.output
+    return root / "output" / "site"
+
+
+def test_the_feed_says_an_overall_rating_the_record_does_not_give_is_not_recorded(children_only):
+    """Only what was published: the feed's summary said 'Overall rating: not known', the one place
+    an unknown was not called what every page and data file calls it."""
+    import xml.etree.ElementTree as ET
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ET.fromstring((children_only / "feed.xml").read_bytes())
+    summaries = {e.find(f"{atom}id").text: e.find(f"{atom}summary").text for e in feed.iter(f"{atom}entry")}
+    assert summaries["tag:scrutiny,2021:inspection:torbay-2025"] == "Overall rating: not recorded"

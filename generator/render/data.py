@@ -219,11 +219,11 @@ def _absolute(corpus: Corpus, path: str) -> str:
 
 def feed_xml(corpus: Corpus) -> bytes:
     """Atom: new inspections and meetings, newest first. Ids are stable tag: URIs. An inspection
-    whose record gives no date is left out: Atom dates every entry, and its date is not known."""
+    whose record gives no date is left out: Atom dates every entry, and its date is not recorded."""
     entries = []
     for view in (v for v in corpus.inspections.values() if v.year is not None):
         entries.append((view.date.isoformat(), f"inspections/{view.id}/index.html", view.title,
-                        f"Overall rating: {_rating(view.overall_rating) or 'not known'}", f"inspection:{view.id}"))
+                        f"Overall rating: {_rating(view.overall_rating) or 'not recorded'}", f"inspection:{view.id}"))
     for view in corpus.meetings.values():
         entries.append((view.meeting.date.isoformat(), f"meetings/{view.id}/index.html", view.title,
                         f"{len(view.items)} agenda items", f"meeting:{view.id}"))
