@@ -525,3 +525,14 @@ def test_the_feed_says_an_overall_rating_the_record_does_not_give_is_not_recorde
     feed = ET.fromstring((children_only / "feed.xml").read_bytes())
     summaries = {e.find(f"{atom}id").text: e.find(f"{atom}summary").text for e in feed.iter(f"{atom}entry")}
     assert summaries["tag:scrutiny,2021:inspection:torbay-2025"] == "Overall rating: not recorded"
+
+
+@pytest.mark.pdf
+def test_a_report_s_recommendations_block_says_so_when_the_inspection_s_recommendations_are_not_recorded(
+        children_only):
+    """Only what was published: [[recommendations]] drew nothing, so the paper's 'Recommendations'
+    section stood empty, as if the inspectorate had made none."""
+    page = text_of(children_only / "reports/torbay-outcome/index.html")
+    paper = pdf_text(children_only / "reports/torbay-outcome/torbay-outcome.pdf")
+    for text in (page, paper):
+        assert re.search(r"Recommendations The inspection's recommendations are not recorded here\.", text), text
