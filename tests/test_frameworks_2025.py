@@ -536,3 +536,15 @@ def test_a_report_s_recommendations_block_says_so_when_the_inspection_s_recommen
     paper = pdf_text(children_only / "reports/torbay-outcome/torbay-outcome.pdf")
     for text in (page, paper):
         assert re.search(r"Recommendations The inspection's recommendations are not recorded here\.", text), text
+
+
+@pytest.mark.pdf
+def test_a_report_s_key_questions_table_says_so_when_no_key_question_figure_is_recorded(children_only):
+    """Only what was published: [[key-questions]] of an inspection with no key-question figures
+    printed a table of headings over no rows. It stays a table, so that the tables after it keep
+    the numbers `scrutiny check` counted for the text's citations."""
+    page = text_of(children_only / "reports/torbay-outcome/index.html")
+    paper = pdf_text(children_only / "reports/torbay-outcome/torbay-outcome.pdf")
+    for text, number in ((page, ""), (paper, "Table 2: ")):     # the paper numbers its tables
+        assert re.search(rf"{number}Key questions: % yes Standard Lowest key question "
+                         r"No key-question figures are recorded for this inspection\.", text), text
