@@ -142,7 +142,7 @@ def test_a_standard_with_a_key_question_not_recorded_is_not_compared_with_a_comp
     checked = check_site(make_site(tmp_path, {"inspections/torbay-2021.yaml": text}), AS_OF)
     assert not [p.message for p in checked.problems if "computed" in p.message]
     standard = next(s for s in checked.corpus.inspections["torbay-2021"].standards if s.number == "2.4")
-    assert standard.published.value == "Good" and standard.lowest_percent == 62.25 and standard.computed is None
+    assert standard.published.value == "Good" and standard.lowest_percent is None and standard.computed is None
 
 
 @pytest.mark.parametrize("written, shown", [
@@ -319,9 +319,10 @@ def test_a_key_question_not_recorded_is_null_in_the_json_and_named_by_check(part
     standards = {s["number"]: s for s in data["inspections"][0]["standards"]}
     assert [(q["number"], q["percent"], q["band"]) for q in standards["2.4"]["key_questions"]] == [
         ("2.4.1", 64.5, "Requires improvement"), ("2.4.2", None, None), ("2.4.3", 62.25, "Requires improvement")]
-    # Not a 0, and no guess: with 2.4.2 unknown the standard's lowest is unknown, so no rating is computed.
+    # Not a 0, and no guess: with 2.4.2 unknown the standard's lowest is unknown (not 62.25, the lowest
+    # recorded), so neither it nor a rating from it is given.
     assert standards["2.4"]["computed_rating_advisory"] is None
-    assert standards["2.4"]["lowest_key_question_percent"] == 62.25
+    assert standards["2.4"]["lowest_key_question_percent"] is None
     checked = check_site(partly_recorded, AS_OF.date())
     note = left_out(checked.records.of("inspection")["torbay-2021"], checked.corpus.inspections["torbay-2021"])
     assert "the figure of key question 2.4.2" in note.message

@@ -502,10 +502,32 @@ status: published
 
 [[key-questions]]
 """
+# The 2021 framework, court work's domain alone, and of 2.1's three key questions only the first's figure
+# (3 of 4, 75%): 2.1's lowest key question is not known, so no figure stands as it.
+ONE_KEY_QUESTION = """\
+service: dudley-yos
+framework: hmip-youth-2021
+published: 2023-06-07
+overall: {rating: Good}
+standards:
+  "2.1":
+    rating: Good
+    key_questions:
+      "2.1.1": {yes: 3, of: 4}
+  "2.2": Good
+  "2.3": Good
+  "2.4": Good
+"""
+ONE_KEY_QUESTION_REPORT = CHILDREN_ONLY_REPORT.replace("council: torbay", "council: dudley").replace(
+    "inspection: torbay-2025", "inspection: dudley-2023")
 CHILDREN_ONLY_SITE = {
     "site.yaml": "title: Test Inspections\norganisation: Test Council\nbase_url: https://example.org/\n",
     "inspections/torbay-2025.yaml": CHILDREN_ONLY,
     "reports/torbay-outcome.md": CHILDREN_ONLY_REPORT,
+    "councils/dudley.yaml": SITE["councils/dudley.yaml"],
+    "services/dudley-yos.yaml": SITE["services/dudley-yos.yaml"],
+    "inspections/dudley-2023.yaml": ONE_KEY_QUESTION,
+    "reports/dudley-outcome.md": ONE_KEY_QUESTION_REPORT,
 }
 
 
@@ -548,3 +570,23 @@ def test_a_report_s_key_questions_table_says_so_when_no_key_question_figure_is_r
     for text, number in ((page, ""), (paper, "Table 2: ")):     # the paper numbers its tables
         assert re.search(rf"{number}Key questions: % yes Standard Lowest key question "
                          r"No key-question figures are recorded for this inspection\.", text), text
+
+
+@pytest.mark.pdf
+def test_a_standard_s_lowest_key_question_is_not_recorded_while_one_of_its_key_questions_is_not(children_only):
+    """Only what was published: HMIP rates a standard by its lowest key question, and with 2.1.2 and
+    2.1.3 not recorded 2.1's lowest is not known; the data files and [[key-questions]] gave 75, the
+    lowest of the figures recorded, as its lowest key question."""
+    data = json.loads((children_only / "data/inspections.json").read_text(encoding="utf-8"))
+    inspection = next(i for i in data["inspections"] if i["id"] == "dudley-2023")
+    standard = next(s for s in inspection["standards"] if s["number"] == "2.1")
+    assert [q["percent"] for q in standard["key_questions"]] == [75, None, None]        # the figure itself stays
+    assert standard["lowest_key_question_percent"] is None
+    rows = csv.DictReader(io.StringIO((children_only / "data/ratings.csv").read_text(encoding="utf-8-sig")))
+    assert [r["lowest_key_question_percent"] for r in rows
+            if (r["inspection"], r["standard"]) == ("dudley-2023", "2.1")] == [""]
+    page = text_of(children_only / "reports/dudley-outcome/index.html")
+    paper = pdf_text(children_only / "reports/dudley-outcome/dudley-outcome.pdf")
+    for text in (page, paper):
+        assert "Lowest key question 2.1 Assessment not recorded" in text, text
+        assert "75%" not in text

@@ -52,7 +52,7 @@ class StandardResult:
     counted: bool                   # counts towards the overall score
     published: Rating | None        # the fact, as the inspectorate published it
     computed: Rating | None         # advisory: from the lowest key question
-    lowest_percent: float | None
+    lowest_percent: float | None    # None unless every key question has its figure: the lowest is then unknown
     cases: int | None
     key_questions: tuple[KeyQuestionResult, ...]
     discretion: str | None          # why professional discretion may apply, where it does
@@ -69,6 +69,11 @@ class StandardResult:
     @property
     def label(self) -> str:
         return standard_label(self.number, self.name, self.number_published)
+
+    @property
+    def figured(self) -> bool:
+        """True when the record gives the figure of any of its key questions."""
+        return any(q.percent is not None for q in self.key_questions)
 
     @property
     def recorded(self) -> bool:

@@ -42,7 +42,7 @@ def _standard(definition, finding: StandardFinding | None, framework: Framework,
     # unknown, so no rating is computed (nor compared with the published one).
     complete = bool(measured) and len(measured) == len(questions)
     computed = hmip.standard_rating([q.percent for q in measured], bands) if complete and bands else None
-    lowest = min(measured, key=lambda q: q.percent) if measured else None
+    lowest = min(measured, key=lambda q: q.percent) if complete else None
     discretion = None
     differs = bool(published and computed and published != computed)
     if lowest is not None and bands and complete:
@@ -240,7 +240,7 @@ def left_out(record: Record, view: InspectionView) -> Problem | None:
     if unrecorded:
         missing.append(f"the rating{'s' if len(unrecorded) > 1 else ''} of {', '.join(unrecorded)}")
     # A standard with some figures and not others: the report likely gives the rest (its table prints them 'not recorded').
-    unfigured = [q.number for s in (*view.standards, *view.separately_rated) if s.lowest_percent is not None
+    unfigured = [q.number for s in (*view.standards, *view.separately_rated) if s.figured
                  for q in s.key_questions if q.percent is None]
     if unfigured:
         plural = "s" if len(unfigured) > 1 else ""
