@@ -520,10 +520,21 @@ standards:
 """
 ONE_KEY_QUESTION_REPORT = CHILDREN_ONLY_REPORT.replace("council: torbay", "council: dudley").replace(
     "inspection: torbay-2025", "inspection: dudley-2023")
+# Its plan, one action with neither a due date nor an update.
+CHILDREN_ONLY_PLAN = """\
+inspection: torbay-2025
+title: Improvement plan
+actions:
+  - id: A1
+    action: Review the quality of planning
+"""
 CHILDREN_ONLY_SITE = {
     "site.yaml": "title: Test Inspections\norganisation: Test Council\nbase_url: https://example.org/\n",
     "inspections/torbay-2025.yaml": CHILDREN_ONLY,
-    "reports/torbay-outcome.md": CHILDREN_ONLY_REPORT,
+    "reports/torbay-outcome.md": CHILDREN_ONLY_REPORT.replace(
+        "inspection: torbay-2025\n", "inspection: torbay-2025\naction_plan: torbay-2025-plan\n") + (
+        "\n## The action plan\n\n[[action-plan-summary]]\n"),
+    "action-plans/torbay-2025-plan.yaml": CHILDREN_ONLY_PLAN,
     "councils/dudley.yaml": SITE["councils/dudley.yaml"],
     "services/dudley-yos.yaml": SITE["services/dudley-yos.yaml"],
     "inspections/dudley-2023.yaml": ONE_KEY_QUESTION,
@@ -590,3 +601,13 @@ def test_a_standard_s_lowest_key_question_is_not_recorded_while_one_of_its_key_q
     for text in (page, paper):
         assert "Lowest key question 2.1 Assessment not recorded" in text, text
         assert "75%" not in text
+
+
+@pytest.mark.pdf
+def test_a_report_s_action_plan_summary_says_a_due_date_the_plan_does_not_give_is_not_recorded(children_only):
+    """Only what was published: the summary's Due cell was left empty beside a status 'Not recorded',
+    as if the action had no deadline."""
+    page = text_of(children_only / "reports/torbay-outcome/index.html")
+    paper = pdf_text(children_only / "reports/torbay-outcome/torbay-outcome.pdf")
+    for text in (page, paper):
+        assert "Action Due Status A1: Review the quality of planning not recorded Not recorded" in text, text
