@@ -611,3 +611,12 @@ def test_a_report_s_action_plan_summary_says_a_due_date_the_plan_does_not_give_i
     paper = pdf_text(children_only / "reports/torbay-outcome/torbay-outcome.pdf")
     for text in (page, paper):
         assert "Action Due Status A1: Review the quality of planning not recorded Not recorded" in text, text
+
+
+def test_inspections_json_gives_recommendations_not_recorded_as_null_not_an_empty_list(children_only):
+    """Only what was published: an empty list said the inspectorate made no recommendation; the
+    record gives none, so they are not recorded, null as every other field not recorded is."""
+    data = json.loads((children_only / "data/inspections.json").read_text(encoding="utf-8"))
+    inspection = next(i for i in data["inspections"] if i["id"] == "torbay-2025")
+    assert inspection["recommendations"] is None
+    assert inspection["published"] == "2025-10-01" and inspection["fieldwork"] is None
