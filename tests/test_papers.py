@@ -807,6 +807,36 @@ def test_the_key_questions_band_is_a_word_set_left_and_the_percentages_right(pap
     assert percents and all(abs(right - heading[page]) < 1 for page, right in percents), (heading, percents)
 
 
+KQ_ROW = re.compile(r"^\s*(\d\.\d)(?: [^:\n]+: | ?\.\d )", re.M)     # "2.1 Assessment: ..." or "2.1.1 Does ..."
+
+
+@pytest.mark.parametrize("paragraphs", [2, 3, 4])
+def test_a_standards_key_questions_are_never_split_across_pages_the_first_standard_included(tmp_path, paragraphs):
+    """print.css: the key-question table splits between standards, never inside one. WeasyPrint
+    keeps a row group whole (break-inside) except the first after the table's head, so Torbay's
+    2.1 was printed as its heading and 2.1.1 on one page and 2.1.2 on the next. A longer
+    introduction (2 to 4 more paragraphs) brings the page's end to the first standard's rows."""
+    root = copy_site(tmp_path / "site")
+    record = root / "content" / "inspections" / "torbay-2021.yaml"
+    more = "".join(f"\n  A further paragraph ({n}) of the introduction, one line long.\n" for n in range(paragraphs))
+    text = record.read_text(encoding="utf-8")
+    record.write_text(text.replace("scoring 16 out of 36.\n", "scoring 16 out of 36.\n" + more, 1), encoding="utf-8")
+    target = tmp_path / "findings.pdf"
+    result = scrutiny("paper", "inspection", "torbay-2021", "-o", str(target), "--as-of", AS_OF, root=root)
+    assert result.exit_code == 0, result.output
+    texts = page_texts(target)
+    pages_of: dict[str, set[int]] = {}
+    for number, page in enumerate(texts, 1):
+        for match in KQ_ROW.finditer(page):
+            pages_of.setdefault(match[1], set()).add(number)
+    # The twelve standards of the 2018 framework, less the four of domain one (no figures).
+    assert sorted(pages_of) == ["2.1", "2.2", "2.3", "2.4", "3.1", "3.2", "3.3", "3.4"]
+    assert {standard: pages for standard, pages in pages_of.items() if len(pages) > 1} == {}
+    # The table starts on a new page: the page's end fell near its first standard.
+    heading = next(n for n, page in enumerate(texts, 1) if re.search(r"^Key questions$", page, re.M))
+    assert pages_of["2.1"] == {heading + 1}, (heading, pages_of)
+
+
 def test_a_findings_papers_title_says_which_date_is_not_recorded(papers):
     """WCAG 2.4.2 (PDF18): the title a reader's window shows describes the paper. Dudley's 2019
     inspection has no publication date recorded: "inspection findings (not recorded)" read as if
