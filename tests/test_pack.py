@@ -21,6 +21,7 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -867,6 +868,17 @@ def test_torbay_letter_names_an_exempt_appendix_and_the_act_and_the_pack_carries
     assert len(appendix_3) == 1 and "NOT FOR PUBLICATION by virtue of paragraph 1" in " ".join(appendix_3[0].split())
     # The peer review's own words (content/attachments/torbay-peer-review.md) are not in the public pack.
     assert not any("Executive summary" in t or "Key recommendations" in t for t in pages)
+
+
+def test_the_fonts_of_stamps_and_page_numbers_are_read_and_their_files_closed():
+    """Liberation Sans, regular and bold, is subset for the overlays from files opened lazily,
+    and they were never closed: `python -X dev` printed a ResourceWarning for each."""
+    code = ("import gc\nfrom generator.render.pack import overlay_font\n"
+            "for style in ('regular', 'bold'):\n    overlay_font(style)\ngc.collect()\n")
+    result = subprocess.run([sys.executable, "-X", "dev", "-c", code], capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": str(REPO)}, cwd=REPO, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "ResourceWarning" not in result.stderr, result.stderr
 
 
 def test_a_closed_pool_leaves_no_thread_of_its_own_running():

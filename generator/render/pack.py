@@ -174,32 +174,34 @@ def _subset(path: Path, style: str) -> OverlayFont:
     from fontTools.ttLib import TTFont
 
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    font = TTFont(str(path), recalcTimestamp=False, recalcBBoxes=False, lazy=True)
-    options = subset.Options()
-    options.notdef_outline = True
-    options.name_IDs = [0, 1, 2, 3, 4, 5, 6]
-    options.recalc_timestamp = False
-    options.layout_features = []
-    options.hinting = False
-    options.drop_tables += ["GSUB", "GPOS", "GDEF", "kern", "FFTM", "DSIG", "gasp", "hdmx", "VDMX", "LTSH",
-                            "cvt ", "fpgm", "prep", "meta"]
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text=_CHARSET)
-    subsetter.subset(font)
-    buffer = io.BytesIO()
-    font.save(buffer, reorderTables=True)
-    program = buffer.getvalue()
-    scale = 1000 / font["head"].unitsPerEm
-    cmap = font.getBestCmap()
-    hmtx = font["hmtx"]
-    widths = tuple(round(hmtx[cmap[c]][0] * scale) if c in cmap else 0 for c in range(32, 127))
-    head, os2 = font["head"], font["OS/2"]
-    bbox = tuple(round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax))
+    # lazy: tables are read from the open file as needed, so it is closed only when done with.
+    with TTFont(str(path), recalcTimestamp=False, recalcBBoxes=False, lazy=True) as font:
+        options = subset.Options()
+        options.notdef_outline = True
+        options.name_IDs = [0, 1, 2, 3, 4, 5, 6]
+        options.recalc_timestamp = False
+        options.layout_features = []
+        options.hinting = False
+        options.drop_tables += ["GSUB", "GPOS", "GDEF", "kern", "FFTM", "DSIG", "gasp", "hdmx", "VDMX", "LTSH",
+                                "cvt ", "fpgm", "prep", "meta"]
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(text=_CHARSET)
+        subsetter.subset(font)
+        buffer = io.BytesIO()
+        font.save(buffer, reorderTables=True)
+        program = buffer.getvalue()
+        scale = 1000 / font["head"].unitsPerEm
+        cmap = font.getBestCmap()
+        hmtx = font["hmtx"]
+        widths = tuple(round(hmtx[cmap[c]][0] * scale) if c in cmap else 0 for c in range(32, 127))
+        head, os2 = font["head"], font["OS/2"]
+        bbox = tuple(round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax))
+        metrics = (round(os2.sTypoAscender * scale), round(os2.sTypoDescender * scale),
+                   round(getattr(os2, "sCapHeight", 700) * scale))
     tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(program).digest()[:6])
     postscript = "LiberationSans-Bold" if style == "bold" else "LiberationSans"
     return OverlayFont("/FScr" + style.replace("-", "").title(), f"{tag}+{postscript}", program, widths, bbox,
-                       round(os2.sTypoAscender * scale), round(os2.sTypoDescender * scale),
-                       round(getattr(os2, "sCapHeight", 700) * scale), style == "bold")
+                       *metrics, style == "bold")
 
 
 def _font_object(pdf, font: OverlayFont):
