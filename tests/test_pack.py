@@ -850,6 +850,9 @@ def test_front_sheet_cites_the_act_for_an_exempt_appendix_as_the_notice_does(sma
 
 
 def test_torbay_letter_names_an_exempt_appendix_and_the_act_and_the_pack_carries_only_its_notice(tmp_path):
+    """The letter's range counts every page the item has in the pack, as the reference's
+    "(Pages 13 - 70)" does, the exempt appendix's notice page included; it said the appendix
+    "is not included", so the range seemed a page too long. It says where the notice is."""
     from site_helpers import copy_site
 
     root = copy_site(tmp_path / "site")
@@ -862,10 +865,14 @@ def test_torbay_letter_names_an_exempt_appendix_and_the_act_and_the_pack_carries
     assert result.exit_code == 0, result.output
     pages = page_texts(target)
     letter = " ".join(pages[0].split())
-    assert ("Appendix 3 is exempt (paragraph 1 of Part 1 of Schedule 12A to the Local Government Act 1972) "
-            "and is not included.") in letter, letter
     appendix_3 = [t for t in pages if stamp_of(t) == "Agenda Item 9 Appendix 3"]
     assert len(appendix_3) == 1 and "NOT FOR PUBLICATION by virtue of paragraph 1" in " ".join(appendix_3[0].split())
+    notice = printed_number(appendix_3[0])
+    assert notice == printed_number(pages[-1])         # the last page of the pack: appendix 3 is the last
+    assert ("Appendix 3 is exempt (paragraph 1 of Part 1 of Schedule 12A to the Local Government Act 1972): "
+            f"only a notice of it is included (Page {notice}).") in letter, letter
+    assert f"(Pages 13 - {notice})" in letter, letter
+    assert "not included" not in letter
     # The peer review's own words (content/attachments/torbay-peer-review.md) are not in the public pack.
     assert not any("Executive summary" in t or "Key recommendations" in t for t in pages)
 

@@ -296,7 +296,8 @@ class PaperContext:
         kind = "letter" if letter else "front"
         what = "supplementary pack covering letter" if letter else "agenda"
         title = f"{meeting_title(meeting, council.date_style)}: {what}"
-        fingerprint = tuple((r["number"], r["first"], r["last"], r["to_follow"]) for r in rows)
+        fingerprint = tuple((r["number"], r["first"], r["last"], r["to_follow"], tuple(r["notices"].items()))
+                            for r in rows)
         return self._doc(("front", meeting.id, members, fingerprint), kind, f"the front sheet of {meeting.path}",
                          meeting.path, title,
                          {"meeting": meeting.meeting, "council": council, "house_colour": council.colour,
@@ -367,6 +368,7 @@ class Entry:
     pages: int = 0
     first: int | None = None
     blank_after: int = 0              # duplex: blank pages after it, so the next starts on the right
+    notice: bool = False              # an exempt appendix's notice page, in its place in the public pack
 
 
 def item_heading(item: ItemView) -> str:
@@ -393,7 +395,7 @@ def pack_entries(ctx: PaperContext, meeting: MeetingView, members: bool) -> list
             title = f"{stamp}: {appendix.title}"
             if appendix.exempt and not members:
                 entries.append(Entry(item, appendix, stamp, outline, [ctx.notice(meeting, item, appendix)],
-                                     title=title))
+                                     title=title, notice=True))
                 continue
             parts = [ctx.part(kind, ref, appendix, meeting) for kind, ref in appendix.parts]
             own = f"{base}/item-{item.number}-appendix-{appendix.number}.pdf"
@@ -417,7 +419,9 @@ def front_rows(meeting: MeetingView, entries: list[Entry]) -> list[dict]:
                      "description": item.description, "part": item.part, "exempt": item.exempt,
                      "first": mine[0].first if mine else None,
                      "last": (mine[-1].first + mine[-1].pages + mine[-1].blank_after - 1) if mine else None,
-                     "appendices": list(item.appendices)})
+                     "appendices": list(item.appendices),
+                     # An exempt appendix's notice is counted in the item's pages: where it is.
+                     "notices": {e.appendix.number: (e.first, e.first + e.pages - 1) for e in mine if e.notice}})
     return rows
 
 
