@@ -431,6 +431,19 @@ def test_build_writes_per_item_pdfs_with_the_packs_stamps_and_numbers(small_buil
     assert 'href="../../meetings/testshire-2024-01-10/item-2-appendix-1.pdf"' in page
 
 
+def test_an_items_own_pdf_is_titled_with_its_meeting_and_council_as_the_pack_is(small_build):
+    """A viewer shows the title in place of the file's name: "Agenda Item 2: Youth justice plan
+    update" alone could be any council's, any meeting's item 2."""
+    folder = small_build / "meetings" / "testshire-2024-01-10"
+    titles = {}
+    for name in ("item-2.pdf", "item-2-appendix-1.pdf"):
+        with pikepdf.open(folder / name) as pdf:
+            titles[name] = str(pdf.docinfo.Title)
+    meeting = "Children's Scrutiny Panel, 10 January 2024, Testshire County Council"
+    assert titles == {"item-2.pdf": f"{meeting}: Agenda Item 2: Youth justice plan update",
+                      "item-2-appendix-1.pdf": f"{meeting}: Agenda Item 2 Appendix 1: Peer review"}
+
+
 def test_supplementary_letter_lists_only_the_items_it_carries(small_build):
     path = small_build / "meetings" / "testshire-2024-01-10-supplementary" / \
         "testshire-2024-01-10-supplementary-agenda-pack.pdf"

@@ -849,6 +849,25 @@ def test_a_findings_papers_title_says_which_date_is_not_recorded(papers):
                       "dudley-2019": "Dudley Youth Offending Service: inspection findings (publication date not recorded)"}
 
 
+def test_a_report_or_action_plan_printed_on_its_own_is_titled_with_its_council(papers):
+    """WCAG 2.4.2: a viewer shows the title in place of the file's name. Two councils' reports
+    may share a title ("Youth Offending Team Inspection Outcome"), and a councillor may have
+    both open, so a paper names its council, as a findings paper names its service; its day is
+    in the council's style (Dudley writes "17th March 2021")."""
+    titles = {}
+    for name in ("wolverhampton-yot-inspection-outcome", "dudley-yos-action-plan-update", "torbay-2021-oocd"):
+        with pikepdf.open(papers[name]) as pdf:
+            titles[name] = (str(pdf.docinfo.Title), str(pdf.open_metadata()["dc:title"]))
+    assert titles == {
+        "wolverhampton-yot-inspection-outcome": (
+            ("City of Wolverhampton Council: Youth Offending Team Inspection Outcome (16 March 2022)",) * 2),
+        "dudley-yos-action-plan-update": (
+            ("Dudley Metropolitan Borough Council: Update on the Youth Offending Service Inspection Action Plan "
+             "(17th March 2021)",) * 2),
+        "torbay-2021-oocd": (
+            ("Torbay Council: YOT Improvement Plan for OOCD's Assessment, Decision Making and Processes",) * 2)}
+
+
 REPORT_FOR_O = ("---\ncouncil: dudley\ntitle: Inspection outcome\ndate: 2024-01-10\n---\n## Purpose\n\nTo report.\n")
 
 

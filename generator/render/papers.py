@@ -76,6 +76,7 @@ class Doc:
     title: str
     created: dt.date | None = None
     author: str | None = None
+    alone_title: str | None = None    # printed on its own: a title that names its council (else `title`)
 
     @property
     def key(self) -> str:
@@ -171,8 +172,17 @@ def meeting_title(meeting: MeetingView, style: DateStyle = DateStyle.PLAIN) -> s
 def pack_title(meeting: MeetingView, council_name: str, kind: str, style: DateStyle = DateStyle.PLAIN) -> str:
     """"Cabinet, 16 March 2022, City of Wolverhampton Council: agenda pack": a viewer shows it in
     place of the file's name (DisplayDocTitle), and two councils may each have a "Cabinet", so it
-    names the council, as the meeting's page title does."""
+    names the council, as the meeting's page title does. An item's own PDF is titled so too:
+    "...: Agenda Item 4: Youth Offending Team Inspection Outcome"."""
     return f"{meeting_title(meeting, style)}, {council_name}: {kind}"
+
+
+def council_paper_title(council_name: str, title: str, day: dt.date | None = None,
+                        style: DateStyle = DateStyle.PLAIN) -> str:
+    """"City of Wolverhampton Council: Youth Offending Team Inspection Outcome (16 March 2022)":
+    a report or action plan printed on its own, titled as a findings paper is (who, what, when),
+    since two councils' reports may share a title."""
+    return f"{council_name}: {title}" + (f" ({format_date(day, style)})" if day is not None else "")
 
 
 class PaperContext:
@@ -203,7 +213,7 @@ class PaperContext:
 
     # -- rendering HTML
     def _doc(self, memo: tuple, document: str, label: str, source: str, title: str, context: dict,
-             created: dt.date | None, author: str | None) -> Doc:
+             created: dt.date | None, author: str | None, alone_title: str | None = None) -> Doc:
         if memo in self._docs:
             return self._docs[memo]
         from generator.render.pdf import Job
@@ -222,7 +232,7 @@ class PaperContext:
         key = hashlib.sha256(f"{html}\0{self.css}".encode()).hexdigest()
         job = Job(key=key, label=label, source=source, html=html, css=self.css, base_dir=str(self.content),
                   roots=self.roots, expected=self.expected, title=title, lang=corpus.site.language)
-        doc = Doc(job, title, created, author)
+        doc = Doc(job, title, created, author, alone_title)
         self._docs[memo] = doc
         return doc
 
@@ -244,7 +254,8 @@ class PaperContext:
         data = pages.report(self.corpus, rid, as_at=day)
         view, council = data["view"], data["council"]
         return self._doc(("report", rid, day), "report", f"the report {view.path}", view.path, view.front.title,
-                         {**data, "house_colour": council.colour, "as_of": day}, view.front.date, council.name)
+                         {**data, "house_colour": council.colour, "as_of": day}, view.front.date, council.name,
+                         council_paper_title(council.name, view.front.title, view.front.date, council.date_style))
 
     def inspection(self, iid: str, day: dt.date | None = None) -> Doc:
         """An inspection's findings as at `day` (the pack's issue), or, printed on its own, as
@@ -267,7 +278,8 @@ class PaperContext:
         council = self.council_of(view.council_id, day)
         return self._doc(("action_plan", pid, day), "action_plan", f"the action plan {view.path}", view.path,
                          view.plan.title, {**data, "council": council, "house_colour": council.colour, "as_of": day},
-                         action_plan_as_at(self.corpus, pid), council.name)
+                         action_plan_as_at(self.corpus, pid), council.name,
+                         council_paper_title(council.name, view.plan.title))
 
     def markdown(self, path: str, title: str, meeting: MeetingView) -> Doc:
         attachment = self.attachments[path]
@@ -341,7 +353,8 @@ Recipe = Generator[Need, dict, list[tuple[str, bytes]]]
 
 
 def _meta(doc: Doc, lang: str) -> pack.Metadata:
-    return pack.Metadata(title=doc.title, lang=lang, author=doc.author, created=doc.created)
+    """What a paper printed on its own says about itself."""
+    return pack.Metadata(title=doc.alone_title or doc.title, lang=lang, author=doc.author, created=doc.created)
 
 
 def paper_recipe(ctx: PaperContext, output: Output) -> Recipe:
@@ -498,7 +511,8 @@ def pack_recipe(ctx: PaperContext, meeting_id: str, wanted: dict[str, str], memb
         outputs.append((wanted["pack"], _assemble(ctx, meeting, pieces, meta, first_page)))
     for entry in entries:
         if entry.path and entry.path in wanted:
-            meta = pack.Metadata(entry.title, lang, council.name, created=created)
+            meta = pack.Metadata(pack_title(meeting, council.name, entry.title, council.date_style), lang,
+                                 council.name, created=created)
             outputs.append((wanted[entry.path],
                             _assemble(ctx, meeting, _pieces(entry, done, in_pack=False), meta, entry.first)))
     return outputs
