@@ -564,6 +564,30 @@ def test_a_pack_rebuilt_after_one_appendix_changed_lays_out_only_that_appendix(t
     assert fresh.read_bytes() == second.read_bytes()     # reuse changes the speed, never the bytes
 
 
+def test_build_no_cache_says_it_lays_out_only_what_a_build_makes_and_names_rebuild(tmp_path):
+    """`build --no-cache` on a current site made nothing ("nothing changed since the last
+    build") while its help said it laid every PDF out afresh. It keeps the unchanged papers
+    (the layout cache is what it turns off, bench/run.py), says so, and names --rebuild."""
+    site = make_site(tmp_path / "site")
+    command = [sys.executable, "-m", "generator", "-C", str(site), "build", "-q", "--no-search",
+               "--as-of", "2024-01-09"]
+    environment = {**os.environ, "PYTHONPATH": str(REPO)}
+    first = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=600)
+    assert first.returncode == 0, first.stderr
+    pack = site / "output/site/meetings/testshire-2024-01-10/testshire-2024-01-10-agenda-pack.pdf"
+    made = os.stat(pack)
+    again = subprocess.run([*command, "--no-cache"], capture_output=True, text=True, env=environment, timeout=600)
+    assert again.returncode == 0, again.stderr
+    assert "(nothing changed since the last build)" in again.stdout, again.stdout
+    assert "--no-cache lays out afresh only the papers a build makes" in again.stderr, again.stderr
+    assert "--rebuild makes every file again" in again.stderr
+    assert (os.stat(pack).st_ino, os.stat(pack).st_mtime_ns) == (made.st_ino, made.st_mtime_ns)
+    helped = subprocess.run([sys.executable, "-m", "generator", "build", "--help"], capture_output=True, text=True,
+                            env={**environment, "COLUMNS": "200"}, timeout=60)
+    assert "Papers unchanged since the last build are kept as they are (--rebuild makes them again)." in \
+        " ".join(helped.stdout.split()), helped.stdout
+
+
 def test_the_members_pack_leaves_no_exempt_layout_in_the_cache(small_pack, members_pack, small_site):
     cached = [p for p in (small_site / ".cache").rglob("*.pdf") if p.is_file()]
     assert cached                                 # the public pack's layouts are there...

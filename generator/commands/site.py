@@ -178,7 +178,9 @@ def register(cli: click.Group) -> None:
     @click.option("-j", "--jobs", type=click.IntRange(0, 64), default=0, help="Parallel workers (0: all cores).")
     @click.option("-q", "--quiet", is_flag=True, help="Print only problems and the final line.")
     @click.option("--no-cache", is_flag=True,
-                  help="Lay out every PDF document afresh instead of reusing layouts kept in .cache/.")
+                  help="Lay out afresh every PDF document this build makes, instead of reusing layouts kept in "
+                       ".cache/. Papers unchanged since the last build are kept as they are (--rebuild makes "
+                       "them again).")
     @click.option("--rebuild", is_flag=True,
                   help="Trust nothing earlier builds kept: delete .cache/ and make every file again (after "
                        "`scrutiny check --audit` reports a leak).")
@@ -254,6 +256,10 @@ def register(cli: click.Group) -> None:
             withheld = _withheld_words(state.withheld, state.withheld_items) if state else _withheld_words(0, 0)
             click.echo(f"built {target}: 0 rendered, {len(live.manifest.files)} reused, 0 removed, "
                        f"{withheld} (nothing changed since the last build)")
+            if no_cache:
+                # The option is about layouts reused, not files kept: said, or it seems ignored.
+                click.echo("note: --no-cache lays out afresh only the papers a build makes, and this one made "
+                           "none; --rebuild makes every file again", err=True)
             if earlier:
                 click.echo(earlier, err=True)
             return
