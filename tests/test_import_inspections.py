@@ -390,6 +390,29 @@ def test_an_excel_workbook_imports_to_the_same_records(imported, tmp_path):
         assert record["imported"]["digest"] == theirs[iid]["imported"]["digest"]
 
 
+def test_a_name_with_quotation_marks_late_in_the_file_imports_as_named(tmp_path):
+    """Excel writes a quotation mark in a cell as two ("The ""Tri-borough"" ..."); the reader
+    guessed the file's quoting from its first rows, which double none, and so read such a cell
+    further down with its quotes doubled and a stray one at the end."""
+    rows = [list(row) for row in csv.reader(TABLE.read_text(encoding="utf-8").splitlines())]
+    assert rows[-1][:2] == ["Kensington and Chelsea", "rbkc-yos"]       # row 84 of the real table
+    name = 'The "Tri-borough" Kensington and Chelsea'
+    rows[-1][0] = name
+    table = tmp_path / "quoted.csv"
+    with table.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\r\n").writerows(rows)
+    assert table.read_text(encoding="utf-8").splitlines()[-1].startswith('"The ""Tri-borough"" Kensington')
+    empty = tmp_path / "empty"
+    (empty / "content").mkdir(parents=True)
+    (empty / "content" / "site.yaml").write_text("title: Quoted\norganisation: Test\n", encoding="utf-8")
+
+    run = import_file(empty, table)
+
+    assert run.returncode == 0, run.stderr
+    assert name in [service["name"] for service in records(empty, "services").values()]
+    assert name in [council["name"] for council in records(empty, "councils").values()]
+
+
 def ratings_by_standard(csv_bytes: bytes) -> dict[tuple[str, str], tuple]:
     rows = csv.DictReader(csv_bytes.decode("utf-8-sig").splitlines())
     return {(r["inspection"], r["standard"]): (r["framework"], r["inspection_type"], r["published"],

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from generator.authoring import AuthoringError, cannot_write
-from generator.authoring.spreadsheet import (HEADER_SEARCH_ROWS, Cell, CellError, Sheet, clean_text,
+from generator.authoring.spreadsheet import (HEADER_SEARCH_ROWS, Cell, CellError, Sheet, clean_text, csv_delimiter,
                                              column_letter, parse_date, read_xlsx, slug, yaml_text)
 from generator.clock import now_in_london
 from generator.load.documents import read_document
@@ -102,12 +102,8 @@ def read_csv_utf8(path: Path, shown: str) -> Sheet:
     except UnicodeDecodeError as error:
         raise ImportFailed([_located_decode_error(body, error, shown)]) from None
     try:
-        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
         rows = [[Cell(unescaped_cell(value)) for value in row]
-                for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+                for row in csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=csv_delimiter(text))]
     except csv.Error as error:
         raise ImportFailed([RowProblem(shown, 1, 0, Severity.ERROR, "", f"the file is not CSV ({error})")]) from None
     return Sheet(path.stem, rows, excel=False)

@@ -265,6 +265,17 @@ def read_xlsx(path: Path, sheet_name: str | None) -> list[Sheet]:
     return sheets
 
 
+def csv_delimiter(text: str) -> str:
+    """The delimiter a CSV file uses: Excel writes a comma, or a semicolon or a tab in some
+    locales. Only the delimiter is guessed; the quoting is always Excel's (a quotation mark
+    in a cell written as two): csv.Sniffer guesses it from the first rows too, and where none
+    of those doubles a quotation mark, it reads a later cell's "" as two marks."""
+    try:
+        return csv.Sniffer().sniff(text[:8192], delimiters=",;\t").delimiter
+    except csv.Error:
+        return ","
+
+
 def read_csv(path: Path) -> list[Sheet]:
     raw = path.read_bytes()
     for encoding in ("utf-8-sig", "cp1252"):
