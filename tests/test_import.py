@@ -235,6 +235,24 @@ def test_a_csv_whose_rag_column_says_not_started_keeps_it_as_the_plans_status(tm
         [(RAG.NOT_STARTED, "Awaiting recruitment")], [(RAG.NOT_STARTED, None)], []]
 
 
+def test_a_csv_cell_with_quotation_marks_and_a_comma_imports_as_written(tmp_path, importer):
+    # Excel writes a quotation mark in a cell as two; the reader guessed the file's quoting from
+    # its first rows and, finding no doubled mark it could see, read "" as two marks.
+    # The note paraphrases Dudley's March 2021 scrutiny report, paragraph 19.
+    note = 'Moved from a traditional "offender management" approach to "Child First, Offender Second"'
+    root, run = importer()
+    source = tmp_path / "plan.csv"
+    with source.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(["Action", "Due date", "Progress update", "RAG status"])
+        writer.writerow(["Staff training on desistance, safeguarding and recording", "31/07/2021", note, "Green"])
+    assert '"Moved from a traditional ""offender management"" approach' in source.read_text(encoding="utf-8")
+    result = run(str(source), "--inspection", "torbay-2021", "--id", "torbay-2021-plan", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    plan = check_site(root, dt.date(2021, 6, 30)).corpus.action_plans["torbay-2021-plan"].plan
+    assert [(u.rag, u.note) for u in plan.actions[0].updates] == [(RAG.GREEN, note)]
+
+
 def test_a_bad_csv_cell_is_named_like_a_spreadsheet_cell(tmp_path, importer):
     root, run = importer()
     source = tmp_path / "plan.csv"

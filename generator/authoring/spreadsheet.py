@@ -286,12 +286,8 @@ def read_csv(path: Path) -> list[Sheet]:
             continue
     else:
         text = raw.decode("latin-1")
-    try:
-        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
     rows = [[Cell(unescaped_cell(value)) for value in row]
-            for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+            for row in csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=csv_delimiter(text))]
     return [Sheet(path.stem, rows, excel=False)]
 
 
