@@ -179,6 +179,22 @@ def test_inspections_json_holds_every_public_inspection_resolved(site):
     assert by_id["torbay-2021"]["overall"]["computed_score"] == 16
 
 
+def test_a_preview_s_inspections_json_says_which_inspection_is_a_draft_or_embargoed(tmp_path):
+    """A preview's ratings.csv marks its drafts (status) and embargoes; its inspections.json,
+    taken away beside it, gave the same draft as a plain inspection."""
+    root = copy_site(tmp_path / "site")
+    replace_in_file(root / "content/inspections/sandwell-2018.yaml", "status: published", "status: draft")
+    build(root, output=tmp_path / "preview", drafts=True)
+    data = json.loads((tmp_path / "preview/data/inspections.json").read_text(encoding="utf-8"))
+    by_id = {i["id"]: i for i in data["inspections"]}
+    # Typed from content/inspections/: Sandwell is now a draft; Torbay's embargo ended at
+    # 00:01 London time (GMT in March) on 3 March 2021.
+    assert (by_id["sandwell-2018"]["status"], by_id["sandwell-2018"]["embargo_until"]) == ("draft", None)
+    assert (by_id["torbay-2021"]["status"], by_id["torbay-2021"]["embargo_until"]) == \
+        ("published", "2021-03-03T00:01:00+00:00")
+    assert by_id["dudley-2019"]["status"] == "published"
+
+
 def test_inspections_json_lists_keys_in_sorted_order_at_every_level(site):
     # Analysts diff one build's file against the last: keys in a fixed, sorted order at
     # every level (the file is written in that order, not sorted by the encoder).

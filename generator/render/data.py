@@ -85,6 +85,9 @@ def inspection_record(corpus: Corpus, view: InspectionView) -> dict[str, Any]:
         "facts": {k: f.model_dump(mode="json", exclude_none=True) for k, f in model.facts.items()},
         "action_plans": list(view.action_plan_ids),
         "imported": imported_from(view),
+        # A preview's file holds drafts and embargoed inspections: it says which, as ratings.csv does.
+        "status": view.status.value,
+        "embargo_until": view.embargo_until.isoformat() if view.embargo_until is not None else None,
     }
 
 
