@@ -9,15 +9,18 @@ and exempt appendices' attachments. It trusts nothing the build wrote about itse
 from __future__ import annotations
 
 import base64
+import bz2
 import csv
 import gzip
 import hashlib
 import html
 import io
 import json
+import lzma
 import os
 import re
 import urllib.parse
+import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,9 +112,6 @@ def _utf16_order(data: bytes) -> str | None:
 
 def _unpacked(data: bytes, name: str, unread: list[str]) -> list[tuple[str, bytes]] | None:
     """The files packed in `data` (name, bytes), or None when it is not packed."""
-    import bz2
-    import lzma
-    import zipfile
     if data[:2] == b"\x1f\x8b":
         opened, rest = [], data
         while rest[:2] == b"\x1f\x8b":           # a gzip file may be several streams one after another
