@@ -474,6 +474,36 @@ def test_a_publish_rehearsal_inside_a_live_folder_is_refused(tmp_path, make_site
     assert showing == [], showing
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("beside", ["output/.site.previous", "output/.manifests", "the -o site's spare folder"])
+def test_a_publish_rehearsal_into_what_builds_keep_beside_a_site_is_refused(tmp_path, make_site, beside):
+    """docs/publishing.md: beside a site built with -o into a web server's folder, the spare
+    folder and the manifests are served too, so `build -o` refuses a preview there
+    (`write.targets.kept_beside_a_site`); `tools/publish --as-of` asked only the marks of a
+    DEST, a live one's and a site's manifest, and published the embargoed inspection into
+    `.site.previous/rehearse/` (helper-110)."""
+    later = later_than_now()
+    root = make_site(tmp_path / "site", {"inspections/torbay-2026.yaml": withheld_inspection("published", later)})
+    served = tmp_path / "www" / "youth-justice"
+    record = root / "content" / "inspections" / "torbay-2026.yaml"
+    built = []
+    for edit in ("", "# edited: the second build swaps, leaving the spare folder\n"):
+        record.write_text(record.read_text(encoding="utf-8") + edit, encoding="utf-8")
+        built.append(run(root, "build", *QUICK, *([] if beside.startswith("output/") else ["-o", str(served)])))
+    assert all(result.exit_code == 0 for result in built), [result.output for result in built]
+    folder = root / beside if beside.startswith("output/") else served.with_name(".youth-justice.previous")
+    assert folder.is_dir()
+    dest = folder / "rehearse"
+
+    rehearsal = publish(root, dest, "--as-of", later)
+
+    assert rehearsal.returncode == 2, rehearsal.stdout + rehearsal.stderr
+    assert "is or may be served as the live site" in rehearsal.stderr
+    assert not dest.exists()
+    showing = [p for p, data in all_files(folder.parent).items() if b"WITHHELD-INSPECTION-4471" in data]
+    assert showing == [], showing
+
+
 # === 13. OTHER: a symbolic link in the spare folder passes for the live file and goes live =====
 
 def test_a_link_in_the_spare_folder_never_goes_live(tmp_path):
