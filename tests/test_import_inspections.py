@@ -162,6 +162,27 @@ def test_a_record_imported_without_its_notes_gets_them_from_the_next_import(impo
     assert ": 1 imported (0 new, 1 updated), 0 created, 81 unchanged, 1 left alone" in run.stdout
 
 
+def test_each_record_says_it_came_from_data_to_insight_s_table(imported):
+    """The site credits Data to Insight, under their licence, by this mark (docs/data.md)."""
+    root, _ = imported
+    for iid, record in records(root, "inspections").items():
+        if iid != "wolverhampton-2021" and "imported" in record:
+            assert record["imported"]["table"] == "data-to-insight", iid
+    text = (root / "content" / "inspections" / "newcastle-2025.yaml").read_text(encoding="utf-8")
+    assert f"imported:\n  from: {NAME}\n  table: data-to-insight\n  row: " in text
+
+
+def test_a_record_imported_before_the_table_was_recorded_gets_it_from_the_next_import(imported, tmp_path):
+    root = copy_of(imported[0], tmp_path)
+    target = root / "content" / "inspections" / "newcastle-2025.yaml"
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text.replace("  table: data-to-insight\n", ""), encoding="utf-8")
+    run = import_file(root, TABLE)
+    assert run.returncode == 0, run.stderr
+    assert target.read_text(encoding="utf-8") == text
+    assert ": 1 imported (0 new, 1 updated), 0 created, 81 unchanged, 1 left alone" in run.stdout
+
+
 def test_the_folded_columns_are_left_out_with_one_notice_for_the_file(imported):
     _, run = imported
     notices = [line for line in run.stderr.splitlines() if "covering more than one standard" in line]
@@ -429,6 +450,7 @@ def test_ratings_csv_from_a_build_imports_into_an_empty_site_with_the_same_ratin
     (empty / "content" / "site.yaml").write_text("title: Round trip\norganisation: Test\n", encoding="utf-8")
     run = import_file(empty, exported)
     assert run.returncode == 0, run.stderr
+    assert {r["imported"]["table"] for r in records(empty, "inspections").values()} == {"scrutiny"}
     build(empty)
     again = (empty / "output" / "site" / "data" / "ratings.csv").read_bytes()
     original = ratings_by_standard(exported.read_bytes())

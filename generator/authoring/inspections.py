@@ -8,8 +8,8 @@ Two layouts, told apart by their headers (in any order):
 - Scrutiny's own `data/ratings.csv`, one row an inspection's standard, so that what a site
   exports another can import (its columns: docs/data.md).
 
-Each row becomes one record in content/inspections/, marked `imported:` with its file, its
-row and the digest of what was written (`model.inspection.imported_digest`). Only what the
+Each row becomes one record in content/inspections/, marked `imported:` with its file, whose
+table it is (the site credits Data to Insight by it), its row and the digest of what was written (`model.inspection.imported_digest`). Only what the
 row says unambiguously is recorded (docs/user-guide.md says what, and why): the framework
 is chosen by the publication date (`rules.hmip.frameworks_for`), a column that covers two
 standards of it is left out, a value that is not what its column holds is left out with a
@@ -43,7 +43,7 @@ from generator.clock import now_in_london
 from generator.load.documents import read_document
 from generator.load.files import ID_MAX_LENGTH, ID_PATTERN
 from generator.model import Council, Framework, Inspection, Service
-from generator.model.inspection import NOT_RATED, imported_digest
+from generator.model.inspection import NOT_RATED, ImportedTable, imported_digest
 from generator.model.types import Rating, parse_local_datetime, parse_rating
 from generator.problems import Problem, Severity
 from generator.rules import hmip
@@ -136,6 +136,8 @@ OURS_COLUMNS = {"inspection": "inspection", "area": "service", "council": "counc
                 "status": "status", "embargo_until": "embargo_until", "cases": "cases",
                 "lowest_percent": "lowest_key_question_percent"}
 DTI_REQUIRED = ("la_name", "publication_date", "overall_rating")
+# Each layout's table, as a record names it (`imported.table`): the site credits Data to Insight by it.
+TABLE_OF_LAYOUT = {"dti": ImportedTable.DATA_TO_INSIGHT, "ours": ImportedTable.SCRUTINY}
 OURS_REQUIRED = ("inspection", "service", "framework", "standard", "published_rating")
 
 
@@ -817,8 +819,9 @@ def inspection_text(model: Inspection, schema_line: str, notes: Iterable[str] = 
             for number, finding in data[key].items():
                 name = f'"{number}"' if key == "standards" else yaml_text(number, 2)
                 out.append(f"  {name}: {_finding_text(finding)}")
-    out += ["imported:", f"  from: {yaml_text(source.from_, 2)}", f"  row: {source.row}",
-            f"  digest: {source.digest}"]
+    out += ["imported:", f"  from: {yaml_text(source.from_, 2)}",
+            *([f"  table: {source.table.value}"] if source.table is not None else []),
+            f"  row: {source.row}", f"  digest: {source.digest}"]
     return "\n".join(out) + "\n"
 
 
@@ -1033,6 +1036,7 @@ def import_inspections(root: Path, source: Path, shown: str | None = None) -> Re
         [h for h, _ in sorted(importer.unknown_columns.items(), key=lambda kv: kv[1])]
 
     writes = Writes(root, source)
+    table = TABLE_OF_LAYOUT[layout.name]
     claimed: dict[tuple[str, str | None], int] = {}     # (service, published) -> the row that has it
     taken = set(site.inspections)
     for item in built:
@@ -1058,7 +1062,7 @@ def import_inspections(root: Path, source: Path, shown: str | None = None) -> Re
             report.left_out[header] += 1
         digest = imported_digest(Inspection.model_validate(data))
         if existing is not None and existing.model.imported.digest == digest \
-                and source_notes(existing.text) == item.notes:
+                and source_notes(existing.text) == item.notes and existing.model.imported.table == table:
             report.unchanged += 1          # the same data: the file stays as it is, its row and all
             continue
         if existing is not None:
@@ -1069,8 +1073,8 @@ def import_inspections(root: Path, source: Path, shown: str | None = None) -> Re
             taken.add(iid)
             path = writes.folder("inspection") / f"{iid}.yaml"
             report.created += 1
-        model = Inspection.model_validate({**data, "imported": {"from": source.name, "row": row.number,
-                                                                 "digest": digest}})
+        model = Inspection.model_validate({**data, "imported": {"from": source.name, "table": table,
+                                                                 "row": row.number, "digest": digest}})
         writes.inspections.append((path, inspection_text(model, writes.schema("inspection", path), item.notes)))
 
     for existing in site.inspections.values():

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from enum import Enum
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema, model_validator
@@ -162,6 +163,14 @@ class Fact(BaseModel):
 PROSE_FIELDS = frozenset({"introduction", "domains"})
 
 
+class ImportedTable(str, Enum):
+    """Whose table an imported record came from: the site credits Data to Insight, under its
+    licence, only where a record it builds came from their table."""
+
+    DATA_TO_INSIGHT = "data-to-insight"
+    SCRUTINY = "scrutiny"
+
+
 class Imported(BaseModel):
     """Where an imported record came from. `scrutiny import inspections` writes it, never a person:
     a record whose digest no longer matches its data was edited by hand since, and a later
@@ -170,6 +179,10 @@ class Imported(BaseModel):
     model_config = RECORD_CONFIG
 
     from_: Text = Field(alias="from", description="the file it was imported from")
+    table: ImportedTable | None = Field(
+        None, description="whose table the file was: data-to-insight (Data to Insight's table of HMIP's ratings, "
+                          "credited on the site under its licence) or scrutiny (a Scrutiny site's data/ratings.csv); "
+                          "absent from records imported before the import wrote it (import the file again)")
     row: int = Field(ge=2, description="its row in that file, as a spreadsheet numbers it (the header is row 1)")
     digest: str = Field(pattern=r"^[0-9a-f]{16}$", description="of the record as the import wrote it")
 
