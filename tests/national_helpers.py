@@ -144,3 +144,14 @@ def by_area(root: Path) -> dict[tuple[str, str], tuple[str, dict]]:
 def copy_of(root: Path, tmp_path: Path) -> Path:
     shutil.copytree(root / "content", tmp_path / "content")
     return tmp_path
+
+
+# Typed from the Open Government Licence v3.0 (nationalarchives.gov.uk): the statement a re-user
+# must give where the provider specifies none (HMIP's reports specify none), and the licence's address.
+OGL_STATEMENT = "Contains public sector information licensed under the Open Government Licence v3.0."
+OGL_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+# Typed from Data to Insight's LICENSE (tests/fixtures/hmip-ratings/LICENSE-data-to-insight): MIT,
+# whose copyright and permission notice go in every copy or substantial portion.
+DTI_COPYRIGHT = "Copyright (c) 2025 data-to-insight"
+MIT_CONDITION = ("The above copyright notice and this permission notice shall be included in all copies or "
+                 "substantial portions of the Software.")

@@ -25,8 +25,8 @@ import pytest
 
 from generator.build import check_site
 from generator.render.national import comparison
-from national_helpers import (RATINGS, TABLE, day_of, expected_framework, expected_record,
-                              import_file, load, records, table_rows)
+from national_helpers import (DTI_COPYRIGHT, MIT_CONDITION, OGL_STATEMENT, OGL_URL, RATINGS, TABLE, day_of,
+                              expected_framework, expected_record, import_file, load, records, table_rows)
 from site_helpers import AS_OF, build, copy_site, pdf_texts, flat, visible_text
 
 REPO = Path(__file__).resolve().parent.parent
@@ -402,6 +402,21 @@ def test_the_data_files_say_framework_type_score_percent_report_and_where_each_r
              r["edited_since_import"]) for r in lines} == {(row["score_%"], "36", TABLE.name, str(number), "no")}
     assert {r["imported_from"] for r in ratings if r["inspection"] == "torbay-2021"} == {""}
     assert {r["published_rating"] for r in lines if r["standard"] == "1.2"} == {expected_record(row)["standards"]["1.2"]}
+
+
+def test_inspections_json_credits_hmip_and_data_to_insight_under_their_licences(national):
+    """An analyst taking the file away takes its attribution with it: HMIP's ratings under the
+    Open Government Licence, with its statement and a link to it; Data to Insight's table under
+    the MIT licence, with its copyright and permission notice."""
+    data = json.loads(page(national, "data/inspections.json"))
+    by_name = {s["name"]: s for s in data["sources"]}
+    assert list(by_name) == ["HM Inspectorate of Probation", "Data to Insight"]
+    hmip, dti = by_name.values()
+    assert (hmip["licence"], hmip["licence_url"], hmip["attribution"]) == \
+        ("Open Government Licence v3.0", OGL_URL, OGL_STATEMENT)
+    assert (dti["licence"], dti["attribution"]) == ("MIT License", DTI_COPYRIGHT)
+    assert dti["url"] == "https://github.com/data-to-insight/hmi-probation-youth-justice-scrape"
+    assert MIT_CONDITION in " ".join(dti["licence_text"].split())
 
 
 def test_a_record_edited_by_hand_since_its_import_says_so_in_the_data(national, tmp_path):

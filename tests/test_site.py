@@ -195,6 +195,16 @@ def test_a_preview_s_inspections_json_says_which_inspection_is_a_draft_or_embarg
     assert by_id["dudley-2019"]["status"] == "published"
 
 
+def test_inspections_json_credits_hmip_and_no_source_it_did_not_use(site):
+    """The shipped records are typed in from HMIP's reports, none imported: the file credits HMIP
+    under the Open Government Licence v3.0 (its statement, typed from the licence) and not Data to
+    Insight, whose table no record came from."""
+    data = json.loads((site / "data/inspections.json").read_text())
+    assert [(s["name"], s["licence"], s["attribution"]) for s in data["sources"]] == [
+        ("HM Inspectorate of Probation", "Open Government Licence v3.0",
+         "Contains public sector information licensed under the Open Government Licence v3.0.")]
+
+
 def test_inspections_json_lists_keys_in_sorted_order_at_every_level(site):
     # Analysts diff one build's file against the last: keys in a fixed, sorted order at
     # every level (the file is written in that order, not sorted by the encoder).

@@ -23,6 +23,7 @@ from generator.figures import Figure, computed_percent
 from generator.speed.memo import MatchMemo
 from generator.plan.outputs import NOT_FOUND, Plan
 from generator.render.markdown import plain_text
+from generator.render.sources import sources
 from generator.resolve.corpus import Corpus, InspectionView, StandardResult
 from generator.textsafety import FORMULA_STARTS
 
@@ -191,6 +192,11 @@ def data_parts(corpus: Corpus, memo: MatchMemo) -> DataParts:
     return parts
 
 
+def source_list(corpus: Corpus) -> list[dict[str, Any]]:
+    """inspections.json's `sources`: whose the records' ratings are, and their licences' terms."""
+    return [source.as_json() for source in sources(corpus)]
+
+
 def inspections_json(corpus: Corpus, parts: DataParts | None = None) -> Iterator[bytes]:
     """The whole file, one inspection at a time; the same bytes as `json.dumps` of the whole
     with sorted keys (tests/test_site.py checks), without ever holding the whole."""
@@ -200,7 +206,7 @@ def inspections_json(corpus: Corpus, parts: DataParts | None = None) -> Iterator
         if n:
             yield b","
         yield parts[view.id].json if parts is not None else _inspection_json(corpus, view)
-    yield f'],"site":{_dumps(corpus.site.title)}}}\n'.encode("utf-8")
+    yield f'],"site":{_dumps(corpus.site.title)},"sources":{_dumps(source_list(corpus))}}}\n'.encode("utf-8")
 
 
 def ratings_csv(corpus: Corpus, parts: DataParts | None = None) -> bytes:
