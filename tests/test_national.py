@@ -419,6 +419,46 @@ def test_inspections_json_credits_hmip_and_data_to_insight_under_their_licences(
     assert MIT_CONDITION in " ".join(dti["licence_text"].split())
 
 
+def sources_section(text: str) -> str:
+    """The page's 'Sources and licences' section, as HTML ('' if it has none)."""
+    found = re.search(r'<section aria-labelledby="h-sources">.*?</section>', text, re.S)
+    return found.group(0) if found else ""
+
+
+def test_the_national_page_credits_hmip_and_data_to_insight_with_links_that_say_where_they_go(national):
+    section = sources_section(page(national, "national/index.html"))
+    text = html.unescape(visible_text(section))
+    assert "Sources and licences" in text
+    assert OGL_STATEMENT in text and DTI_COPYRIGHT in text
+    links = {html.unescape(re.sub(r"<[^>]+>", "", inner)): href
+             for href, inner in re.findall(r'<a href="([^"]+)">(.*?)</a>', section)}
+    assert links["Open Government Licence v3.0"] == OGL_URL
+    assert links["Data to Insight's repository on GitHub"] == \
+        "https://github.com/data-to-insight/hmi-probation-youth-justice-scrape"
+    assert links["About the data: sources and licences"] == "../about/index.html#h-sources"
+    assert '<li><a href="#h-sources">Sources and licences</a></li>' in page(national, "national/index.html")
+
+
+def test_the_about_page_gives_data_to_insight_s_licence_notice_in_full(national):
+    text = " ".join(html.unescape(visible_text(sources_section(page(national, "about/index.html")))).split())
+    assert DTI_COPYRIGHT in text and MIT_CONDITION in text and OGL_STATEMENT in text
+
+
+def test_an_import_into_a_built_site_adds_data_to_insight_to_the_pages_that_credit_sources(tmp_path):
+    """The shipped records are typed in: no page credits Data to Insight until a record came from
+    their table, and then the next build's About page does, though no framework changed."""
+    root = copy_site(tmp_path / "site")
+    build(root)
+    for path in ("national/index.html", "about/index.html"):
+        section = sources_section((root / "output" / "site" / path).read_text(encoding="utf-8"))
+        assert OGL_STATEMENT in html.unescape(section) and "Data to Insight" not in section, path
+    assert import_file(root, TABLE).returncode == 0
+    build(root)
+    for path in ("national/index.html", "about/index.html"):
+        section = sources_section((root / "output" / "site" / path).read_text(encoding="utf-8"))
+        assert DTI_COPYRIGHT in section, path
+
+
 def test_a_record_edited_by_hand_since_its_import_says_so_in_the_data(national, tmp_path):
     root = tmp_path / "site"
     shutil.copytree(national / "content", root / "content")

@@ -263,7 +263,8 @@ def _outputs(c: Corpus, pdf: bool, fixed: bool = True, issued_by: dt.date | None
         page("meetings/index.html", "meetings", [*all_meetings, *all_councils, AS_OF], title="Meetings"),
         page("search/index.html", "search", [], title="Search"),
         page("accessibility/index.html", "accessibility", [], title="Accessibility statement"),
-        page("about/index.html", "about", frameworks, title="About the data"),
+        # It credits the sources of the inspections shown (render.sources).
+        page("about/index.html", "about", [*frameworks, *all_inspections], title="About the data"),
         # Served by the web server for any missing address (deploy/nginx.conf); no page links to it.
         page(NOT_FOUND, "not_found", [], title="Page not found"),
     ]

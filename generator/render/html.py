@@ -27,6 +27,7 @@ from generator.model.council import DateStyle
 from generator.model.types import DateOrMonth, Rating
 from generator.plan.outputs import NOT_FOUND, Output, Plan
 from generator.render import badges, national, pages
+from generator.render.sources import sources
 from generator.render.pack import clock_time, schedule_12a
 from generator.render.markdown import markdown_block, markdown_document, markdown_inline, plain_text
 from generator.rules.progress import NO_STATUS
@@ -211,7 +212,7 @@ PAGE_DATA = {
     "report": pages.report,
     "search": lambda c, s: {},
     "accessibility": lambda c, s: {},
-    "about": lambda c, s: {"frameworks": c.frameworks},
+    "about": lambda c, s: {"frameworks": c.frameworks, "sources": sources(c)},
     "not_found": lambda c, s: {},
 }
 

@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 
 from generator.model.types import Rating
 from generator.render import charts
+from generator.render.sources import sources
 from generator.resolve.corpus import Corpus, InspectionView, StandardResult
 
 RATINGS_HIGH_FIRST = [Rating.OUTSTANDING, Rating.GOOD, Rating.REQUIRES_IMPROVEMENT, Rating.INADEQUATE]
@@ -259,7 +260,8 @@ def page(corpus: Corpus) -> dict[str, Any]:
             "by_year": _counts_by_year(corpus, order, by_framework),
             "overall": [_overall(corpus, fid, by_framework[fid]) for fid in order],
             "standards": [_standards(corpus, fid, by_framework[fid]) for fid in order],
-            "own_rows": _where_own_stand(corpus, by_framework), "list": _list(corpus, views)}
+            "own_rows": _where_own_stand(corpus, by_framework), "list": _list(corpus, views),
+            "sources": sources(corpus)}
 
 
 # --------------------------------------------------------------------------- [[national-comparison]]

@@ -53,17 +53,21 @@ class Source:
     licence_url: str | None
     attribution: str | None         # the statement or copyright notice the licence asks for
     licence_text: str | None = None  # the notice the licence asks to be included in copies
+    link_text: str | None = None     # what a page's link to `url` says, naming where it goes
 
     def as_json(self) -> dict[str, Any]:
-        return asdict(self)
+        """As inspections.json gives it: what a page's link says is the page's alone."""
+        return {key: value for key, value in asdict(self).items() if key != "link_text"}
 
 
 HMIP_SOURCE = Source(HMIP, "the inspections' ratings, scores and reports, as HMIP published them",
-                     "https://www.justiceinspectorates.gov.uk/hmiprobation/", OGL_NAME, OGL_URL, OGL_STATEMENT)
-DTI_SOURCE = Source("Data to Insight", "the imported inspections: their table of HMIP's youth justice inspection "
-                    "ratings, scraped from the reports",
+                     "https://www.justiceinspectorates.gov.uk/hmiprobation/", OGL_NAME, OGL_URL, OGL_STATEMENT,
+                     link_text="HM Inspectorate of Probation's website")
+DTI_SOURCE = Source("Data to Insight", "the imported inspections, from their table of HMIP's youth justice "
+                    "inspection ratings scraped from the reports",
                     "https://github.com/data-to-insight/hmi-probation-youth-justice-scrape", "MIT License",
-                    "https://opensource.org/license/mit", DTI_COPYRIGHT, MIT_PERMISSION)
+                    "https://opensource.org/license/mit", DTI_COPYRIGHT, MIT_PERMISSION,
+                    link_text="Data to Insight's repository on GitHub")
 
 
 def inspectorate_source(inspectorate: str) -> Source:
