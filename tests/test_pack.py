@@ -710,6 +710,21 @@ def test_a_looser_confidential_folder_is_tightened_with_a_warning(small_site, me
     assert "notes.txt could be read by other users (mode 664)" in result.stderr
 
 
+def test_a_members_pack_with_output_confidential_a_link_to_nowhere_is_a_clear_error(tmp_path):
+    """output/confidential left as a link to a folder since removed ended in a FileExistsError
+    traceback (helper-110): it is one line saying what the link is, and nothing is written."""
+    root = make_site(tmp_path / "site")
+    (root / "output").mkdir(exist_ok=True)
+    (root / "output" / "confidential").symlink_to(tmp_path / "gone")
+    result = subprocess.run([sys.executable, "-m", "generator", "-C", str(root), "pack", "testshire-2024-01-10",
+                             "--members", "--as-of", "2024-01-09"], capture_output=True, text=True)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert (f"error: {root / 'output' / 'confidential'} is a link to {tmp_path / 'gone'}, which does not exist; "
+            "nothing was written") in result.stderr
+    assert not (tmp_path / "gone").exists()
+
+
 # --- page labels and double-sided printing (issue 25, item 5) ----------------------------------------
 
 def labels_match_printed_numbers(path: Path) -> int:

@@ -343,6 +343,11 @@ def register(cli: click.Group) -> None:
             sys.exit(1)
         if members:
             confidential = root / "output" / "confidential"
+            if confidential.is_symlink() and not confidential.exists():
+                click.echo(f"error: {confidential} is a link to {os.readlink(confidential)}, which does not exist; "
+                           "nothing was written (remove the link, or make the folder it names, private to you)",
+                           err=True)
+                sys.exit(1)
             if inside(target, real_path(confidential)):     # elsewhere (-o) only the file itself is made private
                 for folder in dict.fromkeys((confidential, target.parent)):    # and its preview folder
                     for warning in make_private(folder):
