@@ -57,11 +57,15 @@ def _head_no_redirect(origin: str, path: str) -> tuple[int, str | None]:
 
 
 def _report_addresses() -> set[str]:
-    """The inspectorate's report pages the records name (`report_url`): the only links that
-    may leave the site."""
+    """The inspectorate's report pages the records name (`report_url`), and the sources and
+    licences the pages credit (render/sources.py): the only links that may leave the site."""
     import yaml
+
+    from generator.render.sources import DTI_SOURCE, HMIP_SOURCE
     content = Path(__file__).resolve().parents[2] / "content" / "inspections"
-    return {yaml.safe_load(p.read_text(encoding="utf-8")).get("report_url") for p in content.glob("*.yaml")} - {None}
+    reports = {yaml.safe_load(p.read_text(encoding="utf-8")).get("report_url") for p in content.glob("*.yaml")}
+    credited = {address for source in (HMIP_SOURCE, DTI_SOURCE) for address in (source.url, source.licence_url)}
+    return (reports | credited) - {None}
 
 
 def test_every_link_and_asset_answers_200_under_the_sub_path(nginx_site):
