@@ -244,6 +244,23 @@ def test_a_plan_without_updates_released_after_its_inspection_is_dated_by_its_re
         assert b"<xmp:CreateDate>2021-03-05</xmp:CreateDate>" in pdf.Root.Metadata.read_bytes()
 
 
+def test_a_plan_without_updates_whose_inspection_gives_only_a_month_is_dated_by_a_recorded_embargo(monkeypatch,
+                                                                                                    tmp_path):
+    """Torbay's report gives only "March 2021"; its plan has no updates and is embargoed until
+    1 March, the inspection until 3 March 2021 00:01 (the council's letter). The plan became
+    public on 3 March: its paper said "as at 31 March 2021", the month's last day, which no
+    source gives."""
+    root = copy_site(tmp_path / "site")
+    monkeypatch.setattr("generator.commands.common.now_in_london", lambda: DAY_ONE)
+    target = tmp_path / "plan.pdf"
+    result = CliRunner().invoke(cli, ["-C", str(root), "paper", "action-plan", "torbay-2021-oocd", "-o", str(target)],
+                                obj={})
+    assert result.exit_code == 0, result.output
+    page = flat(texts(target)[0])
+    assert "Progress as at 3 March 2021" in page, page
+    assert "31 March 2021" not in page
+
+
 def test_a_site_built_as_of_an_earlier_day_has_each_paper_as_issued(tmp_path):
     """`scrutiny build --as-of 2021-08-01` wrote output/site with the Torbay pack re-dated to
     "Progress as at 1 August 2021" under its letter of 4 March (helper-33): a site that may be

@@ -66,11 +66,18 @@ def inspection_as_at(corpus: Corpus, iid: str) -> dt.date:
 
 
 def action_plan_as_at(corpus: Corpus, pid: str) -> dt.date:
+    """A plan with no updates is as at the day it became public: the latest of its embargo,
+    its inspection's embargo and its inspection's day of publication. A publication the source
+    gives only as a month names no day, so it counts only when nothing else dates the plan."""
     view = corpus.action_plans[pid]
     if view.last_update is not None:
         return view.last_update
     released = [view.embargo_until.date()] if view.embargo_until else []
     inspection = corpus.inspections.get(view.inspection_id)
     if inspection is not None:
-        released.append(inspection.date)
+        record = inspection.inspection
+        if record.embargo_until is not None:
+            released.append(record.embargo_until.date())
+        if record.published is None or not record.published.is_month or not released:
+            released.append(inspection.date)
     return max(released) if released else dt.date(1900, 1, 1)
