@@ -585,3 +585,55 @@ def test_a_service_inspected_twice_under_a_framework_is_counted_as_two_inspectio
     assert "Inspections, by framework and year" in text and "services inspected" not in text.lower()
     assert ("2 of the 4 inspections whose overall rating is recorded (50%) rated the service Good or "
             "Outstanding.") in text
+
+
+def _with_wakefield_undated(root: Path) -> None:
+    """Wakefield YJS 2025, Good, whose record gives neither publication nor fieldwork date."""
+    (root / "content/councils/wakefield.yaml").write_text("name: Wakefield Council\nnation: england\n")
+    (root / "content/services/wakefield-yjs.yaml").write_text(
+        "name: Wakefield Youth Justice Service\nshort_name: Wakefield YJS\ncouncil: wakefield\n")
+    (root / "content/inspections/wakefield-2025.yaml").write_text(
+        "service: wakefield-yjs\nframework: hmip-youth-2025\ninspection_type: children-and-victims\n"
+        "overall: {rating: Good}\n")
+
+
+DERBY_REPORT = """---
+council: derby
+committee: Children, Young People and Skills Scrutiny Board
+title: How our youth justice service compares
+date: 2025-09-24
+inspection: derby-2025
+---
+## Purpose
+
+To compare Derby YJS's inspection with the others under the same framework.
+
+[[national-comparison]]
+"""
+
+
+@pytest.mark.pdf
+def test_the_report_s_page_counts_an_undated_inspection_as_the_national_page_does_and_a_paper_says_it_left_it_out(
+        tmp_path):
+    # helper-117: the block on the report's page left out Wakefield's undated inspection, which the
+    # national page counts: 1 inspection under the 2025 framework against the page's 2.
+    root = copy_site(tmp_path / "site")
+    _with_wakefield_undated(root)
+    (root / "content/reports/derby-national.md").write_text(DERBY_REPORT, encoding="utf-8")
+    build(root, output=tmp_path / "out")
+    web = flat(visible_text((tmp_path / "out/reports/derby-national/index.html").read_text(encoding="utf-8")))
+    # Derby (Outstanding) and Wakefield (Good): both Good or better.
+    assert ("Of the 2 inspections under the HMIP youth justice inspection framework (from 2025), 2 (100%) rated "
+            "the service Good or Outstanding; Derby YJS was rated Outstanding.") in web
+    assert "including 1 whose record gives no date of publication or fieldwork, as on the national page" in web
+    # The paper, as at 24 September 2025, cannot show Wakefield's was published by then: it says so.
+    from generator.cli import cli
+    from click.testing import CliRunner
+    paper = tmp_path / "paper.pdf"
+    result = CliRunner().invoke(cli, ["-C", str(root), "paper", "report", "derby-national", "-o", str(paper)], obj={})
+    assert result.exit_code == 0, result.output
+    text = flat(" ".join(pdf_texts(paper)))
+    assert ("Of the 1 inspection under the HMIP youth justice inspection framework (from 2025), 1 (100%) rated "
+            "the service Good or Outstanding; Derby YJS was rated Outstanding.") in text
+    assert ("1 inspection under this framework with no recorded date of publication or fieldwork is not counted: "
+            "it cannot be shown to have been published by then.") in text

@@ -278,6 +278,8 @@ class Comparison:
     rated: int                           # of them, with an overall rating recorded
     counts: tuple[tuple[Rating, int, str], ...]   # (rating, inspections, share of those rated)
     good: int
+    undated: int = 0                     # others under the framework whose records give no date
+    undated_counted: bool = False        # the site's page counts them, as the national page does
 
     @property
     def good_share(self) -> str:
@@ -308,20 +310,27 @@ def published_by(view: InspectionView, day: dt.date) -> bool:
     return view.year is not None and (published.end if published else view.date) <= day
 
 
-def comparison(corpus: Corpus, iid: str, day: dt.date) -> Comparison | None:
+def comparison(corpus: Corpus, iid: str, day: dt.date, *, paper: bool = True) -> Comparison | None:
     """The report's inspection against all inspections under the same framework published on or
     before `day`: a paper's issue date, so that the paper says what was true when it was issued.
     The report's own inspection is always among them: the paper states its rating, and a record
     giving only the month it was published (Derby's, September 2025) is not 'published by' a day
-    within that month."""
+    within that month.
+
+    An inspection whose record gives no date cannot be shown published by a paper's day, so a
+    paper leaves it out and says how many it left out; the site's page (`paper=False`), as at
+    the build's day, counts it, as the national page does: the site records only published reports."""
     view = corpus.inspections.get(iid)
     if view is None:
         return None
+    undated = [v for v in corpus.inspections.values()
+               if v.framework_id == view.framework_id and v.id != iid and v.year is None]
     peers = [v for v in corpus.inspections.values()
-             if v.framework_id == view.framework_id and (v.id == iid or published_by(v, day))]
+             if v.framework_id == view.framework_id
+             and (v.id == iid or published_by(v, day) or (not paper and v.year is None))]
     counts = rating_counts(peers)
     rated = sum(counts[r] for r in RATINGS_HIGH_FIRST)
     return Comparison(view, corpus.services[view.service_id].service.short_name,
                       corpus.frameworks[view.framework_id].name, day, len(peers), rated,
                       tuple((r, counts[r], _share(counts[r], rated)) for r in RATINGS_HIGH_FIRST),
-                      sum(counts[r] for r in GOOD_OR_BETTER))
+                      sum(counts[r] for r in GOOD_OR_BETTER), len(undated), not paper)

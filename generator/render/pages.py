@@ -336,7 +336,8 @@ def report(corpus: Corpus, rid: str, as_at: dt.date | None = None) -> dict[str, 
         "indicators": indicator_series(corpus, front.indicators, as_at)
         if front.indicators and front.indicators in corpus.indicators else None,
         # [[national-comparison]]: as at the paper's day, so that it says what was true when issued
-        "national": national.comparison(corpus, front.inspection, as_at or corpus.as_of)
+        "national": national.comparison(corpus, front.inspection, as_at or corpus.as_of,
+                                        paper=as_at is not None)
         if front.inspection else None,
     }
     appendices = ()
