@@ -637,3 +637,17 @@ def test_the_report_s_page_counts_an_undated_inspection_as_the_national_page_doe
             "the service Good or Outstanding; Derby YJS was rated Outstanding.") in text
     assert ("1 inspection under this framework with no recorded date of publication or fieldwork is not counted: "
             "it cannot be shown to have been published by then.") in text
+
+
+def test_the_not_compared_note_names_the_standards_recorded_at_no_inspection_too(tmp_path):
+    # helper-117: Derby's 2025 record rates C1.1-C1.3 and V1 but not the organisational standards
+    # O1-O3 (a children-and-victims inspection); the note listed only the four, so a reader could
+    # think Leadership and governance, Staffing, and Partnerships and services had been compared.
+    root = copy_site(tmp_path)
+    build(root)
+    for path in ("national/index.html", "standards/index.html"):
+        text = flat(visible_text((root / "output/site" / path).read_text(encoding="utf-8")))
+        notes = re.findall(r"Recorded at fewer than 10 inspections here, so not compared: ([^.]*)\.", text)
+        note = next(n for n in notes if "Assessing" in n)
+        assert note.startswith("Leadership and governance; Staffing; Partnerships and services; Assessing; "
+                               "Planning; Delivery"), (path, note)

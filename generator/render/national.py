@@ -60,6 +60,12 @@ def rated_often_enough(ratings: list[Rating]) -> bool:
     return len(ratings) >= ENOUGH_RATINGS
 
 
+def not_compared(standards: Iterable[Any], ratings: dict[str, list[Rating]]) -> list[str]:
+    """The labels, in the framework's order, of its standards recorded at fewer than ENOUGH_RATINGS
+    inspections: those recorded at none too, so that the note never reads as if they were compared."""
+    return [s.label for s in standards if not rated_often_enough(ratings.get(s.number, []))]
+
+
 def standard_key(framework_id: str, number: str) -> str:
     """A standard as the list's filter knows it, 'hmip-youth-2021:3.4': standards of different
     frameworks are different standards, though they may share a number."""
@@ -155,10 +161,9 @@ def _standards(corpus: Corpus, fid: str, views: list[InspectionView]) -> dict[st
                 ratings[(s.number, s.name)].append(s.published)
             elif not s.not_rated:
                 unrecorded[s.number] += 1
-    rows, fewer = [], []
+    rows = []
     for (number, name), given in ratings.items():
         if not rated_often_enough(given):
-            fewer.append((number, names[number].label))
             continue
         counts = Counter(given)
         below = counts[Rating.REQUIRES_IMPROVEMENT] + counts[Rating.INADEQUATE]
@@ -172,7 +177,8 @@ def _standards(corpus: Corpus, fid: str, views: list[InspectionView]) -> dict[st
                      "rated_link": list_link(framework=fid, standard=standard_key(fid, number))})
     rows.sort(key=lambda r: r["order"])
     return {"fid": fid, "framework": framework, "rows": rows, "weakest": rows[:3],
-            "fewer": [label for number, label in sorted(fewer, key=lambda pair: order[pair[0]])],
+            "fewer": not_compared((*(s for d in framework.domains for s in d.standards), *framework.separately_rated),
+                                  {number: given for (number, _), given in ratings.items()}),
             "imported_gap": imported_gap(views)}
 
 

@@ -267,10 +267,9 @@ def _framework_section(corpus: Corpus, fid: str, views: list[InspectionView]) ->
             for q in s.key_questions:
                 if q.percent is not None:          # a number to average, not a figure as recorded
                     percents[(q.number, q.text)].append(float(q.percent))
-    standard_rows, fewer = [], []
+    standard_rows = []
     for (number, label), ratings in ratings_by_standard.items():
         if not national.rated_often_enough(ratings):
-            fewer.append((number, label))
             continue
         counts = Counter(ratings)
         below_good = counts[Rating.INADEQUATE] + counts[Rating.REQUIRES_IMPROVEMENT]
@@ -282,7 +281,8 @@ def _framework_section(corpus: Corpus, fid: str, views: list[InspectionView]) ->
                      key=lambda w: (w.mean_percent, w.number))[:10]
     return {"id": fid, "framework": framework, "inspections": len(views), "columns": columns, "rows": rows,
             "standard_rows": standard_rows, "weakest": weakest,
-            "fewer": [label for number, label in sorted(fewer, key=lambda s: order[s[0]])],
+            "fewer": national.not_compared((s for d in framework.domains for s in d.standards),
+                                           {number: given for (number, _), given in ratings_by_standard.items()}),
             "imported_gap": national.imported_gap(views)}
 
 
