@@ -21,7 +21,7 @@ import click
 from generator.commands.common import AsOf, moment, print_problems, site_root
 from generator.load.files import inside
 from generator.problems import OutputError, did_you_mean
-from generator.write import output_error
+from generator.write import SERVED_FOLDERS, output_error
 from generator.write.manifest import manifest_path
 from generator.write.targets import (file_a_paper_would_replace, folders_holding, is_publish_destination,
                                      kept_beside_a_site, live_folder_holding, public_preview_folder_holding,
@@ -178,10 +178,6 @@ def _public_now(checked, as_of, path: str) -> Callable[[], bool] | None:
 
         return path in plan_site(checked.corpus, moment(None), pdf=True, unissued=True).by_path()
     return asked
-
-
-# under output/: what builds and serve write
-SERVED_FOLDERS = ("site", "preview", "serve", "serve-preview", "rehearsal")
 
 
 def _served_folder_holding(target: Path, root: Path) -> Path | None:

@@ -43,8 +43,10 @@ from generator.write.manifest import LiveFile, Manifest
 if TYPE_CHECKING:             # types only: a no-change build decides without loading the pipeline
     from generator.plan.outputs import Output, Plan
 
-# under output/: the folders builds make (the site, the papers alone, previews, serve's, rehearsals)
-BUILD_FOLDERS = ("site", "pdf", "preview", "serve", "serve-preview", "rehearsal")
+# under output/: the folders builds make that are, or may be, served (the site, previews, serve's, rehearsals)
+SERVED_FOLDERS = ("site", "preview", "serve", "serve-preview", "rehearsal")
+# every folder builds make: those, and the papers alone (--pdf-only), which is not a site
+BUILD_FOLDERS = SERVED_FOLDERS + ("pdf",)
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
