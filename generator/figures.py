@@ -13,8 +13,10 @@ text of a recorded figure is there to keep, trailing zeros and all.
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
+
+from pydantic_core import PydanticCustomError
 
 # What a page or paper prints for a figure the record does not give: never 0, nor a dash
 # that a reader may take for nil.
@@ -66,9 +68,23 @@ def written_as(value: Any, number: float) -> str:
     return format(Decimal(repr(float(number))), "f")
 
 
+def held_exactly(value: str, number: float) -> bool:
+    """Does the float hold the number written? Bands, sums and the JSON use the float, pages
+    the text: '64.9999999999999999999' is 65.0 as a float, which bands Good while the page
+    prints a figure below Good's 65, and '1e-400' is 0."""
+    try:
+        return Decimal(value.strip()) == Decimal(repr(float(number)))
+    except InvalidOperation:            # a form float reads and Decimal does not: not one to print
+        return False
+
+
 def keep_as_written(value: Any, handler) -> Any:
     """Pydantic wrap validator: validate the number as before, and keep the text written."""
     number = handler(value)
+    if isinstance(value, str) and not held_exactly(value, number):
+        raise PydanticCustomError("figure", "'{value}' has more digits than a figure can hold (it would be {number})", {
+            "value": value.strip(), "number": repr(float(number)),
+            "hint": "type the figure as the source prints it: at most 15 digits"})
     return Figure(number, written_as(value, number))
 
 

@@ -191,7 +191,7 @@ def _message(error: dict[str, Any], kind: str) -> tuple[str, str | None]:
     ctx = error.get("ctx") or {}
     kind_of = error["type"]
     if kind_of in ("rating", "rag", "date", "datetime", "colour", "key_question", "appendix", "markdown", "score",
-                   "status", "true_or_false"):
+                   "status", "true_or_false", "figure"):
         return error["msg"], ctx.get("hint")
     if kind_of == "value_error":
         return error["msg"].removeprefix("Value error, "), None

@@ -326,3 +326,20 @@ def test_a_key_question_not_recorded_is_null_in_the_json_and_named_by_check(part
     checked = check_site(partly_recorded, AS_OF.date())
     note = left_out(checked.records.of("inspection")["torbay-2021"], checked.corpus.inspections["torbay-2021"])
     assert "the figure of key question 2.4.2" in note.message
+
+
+def _figure_errors(tmp_path, make_site, inspection: str) -> list[tuple[int, str, str, str | None]]:
+    checked = check_site(make_site(tmp_path, {"inspections/torbay-2021.yaml": inspection}), AS_OF)
+    return [(p.line, p.field, p.message, p.hint) for p in checked.problems if p.severity.name == "ERROR"]
+
+
+def test_a_figure_with_more_digits_than_a_number_holds_is_refused_where_it_is_written(tmp_path, make_site):
+    # 64.9999999999999999999 is 65.0 as a float: it would band Good (65-79%) while the page
+    # printed a figure below 65; 100.00000000000000001 would pass "at most 100" as 100.0.
+    text = INSPECTION.replace('"2.4.1": 64.5,', '"2.4.1": 64.9999999999999999999,').replace(
+        "value: 39924,", "value: 100.00000000000000001,")
+    errors = _figure_errors(tmp_path, make_site, text)
+    assert [(line, field) for line, field, _, _ in errors] == [
+        (8, "standards.2.4.key_questions.2.4.1.percent"), (23, "facts.youth_population.value")]
+    assert errors[0][2] == "'64.9999999999999999999' has more digits than a figure can hold (it would be 65.0)"
+    assert all(hint and "as the source prints it" in hint for _, _, _, hint in errors)
