@@ -24,6 +24,8 @@ NOT_RECORDED = "not recorded"
 
 # A figure written plainly: digits, perhaps a point and more digits, perhaps a sign.
 _PLAIN = re.compile(r"([+-]?)0*(\d+(?:\.\d+)?)")
+# A figure as a source could print it: no '_' between digits, no exponent ('1e3').
+_PRINTABLE = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)")
 
 
 class Figure(float):
@@ -81,6 +83,10 @@ def held_exactly(value: str, number: float) -> bool:
 def keep_as_written(value: Any, handler) -> Any:
     """Pydantic wrap validator: validate the number as before, and keep the text written."""
     number = handler(value)
+    if isinstance(value, str) and not _PRINTABLE.fullmatch(value.strip()):
+        raise PydanticCustomError("figure", "'{value}' is not a figure as a source prints it", {
+            "value": value.strip(), "hint": "type it in plain figures, without '_' or an exponent: e.g. 1000, not "
+                                            "1_000 or 1e3"})
     if isinstance(value, str) and not held_exactly(value, number):
         raise PydanticCustomError("figure", "'{value}' has more digits than a figure can hold (it would be {number})", {
             "value": value.strip(), "number": repr(float(number)),

@@ -343,3 +343,15 @@ def test_a_figure_with_more_digits_than_a_number_holds_is_refused_where_it_is_wr
         (8, "standards.2.4.key_questions.2.4.1.percent"), (23, "facts.youth_population.value")]
     assert errors[0][2] == "'64.9999999999999999999' has more digits than a figure can hold (it would be 65.0)"
     assert all(hint and "as the source prints it" in hint for _, _, _, hint in errors)
+
+
+def test_a_figure_no_source_would_print_is_refused_where_it_is_written(tmp_path, make_site):
+    # 1_000 and 1e3 would print as 1,000, and 0_5 as 5: not as written, so check says where to write it plainly.
+    text = INSPECTION.replace('"2.4.1": 64.5,', '"2.4.1": 6.45e1,').replace(
+        "value: 39924,", "value: 39_924,").replace("value: 38.0,", "value: 0_5,")
+    errors = _figure_errors(tmp_path, make_site, text)
+    assert [(line, field, message) for line, field, message, _ in errors] == [
+        (8, "standards.2.4.key_questions.2.4.1.percent", "'6.45e1' is not a figure as a source prints it"),
+        (22, "facts.bme_youth_population.value", "'0_5' is not a figure as a source prints it"),
+        (23, "facts.youth_population.value", "'39_924' is not a figure as a source prints it")]
+    assert all(hint and "plain figures" in hint for _, _, _, hint in errors)
