@@ -91,7 +91,8 @@ def keep_as_written(value: Any, handler) -> Any:
         raise PydanticCustomError("figure", "'{value}' has more digits than a figure can hold (it would be {number})", {
             "value": value.strip(), "number": repr(float(number)),
             "hint": "type the figure as the source prints it: at most 15 digits"})
-    return Figure(number, written_as(value, number))
+    # '-0' prints as 0, so it is the number 0 in the data files too, never -0.0.
+    return Figure(number + 0.0, written_as(value, number))
 
 
 def computed_percent(value: float) -> str:

@@ -355,3 +355,12 @@ def test_a_figure_no_source_would_print_is_refused_where_it_is_written(tmp_path,
         (22, "facts.bme_youth_population.value", "'0_5' is not a figure as a source prints it"),
         (23, "facts.youth_population.value", "'39_924' is not a figure as a source prints it")]
     assert all(hint and "plain figures" in hint for _, _, _, hint in errors)
+
+
+@pytest.mark.parametrize("written", ["-0", "-0.0"])
+def test_a_figure_typed_minus_zero_is_zero_in_the_data_as_on_the_page(written):
+    from generator.model.inspection import Fact, KeyQuestion
+
+    # The page prints it as written less its sign ('0', '0.0'); inspections.json must not say -0.0.
+    for figure in (KeyQuestion(percent=written).percent, Fact(value=written).value):
+        assert json.dumps(figure) == "0.0" and figure.text == written.removeprefix("-")
