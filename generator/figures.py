@@ -26,6 +26,8 @@ NOT_RECORDED = "not recorded"
 _PLAIN = re.compile(r"([+-]?)0*(\d+(?:\.\d+)?)")
 # A figure as a source could print it: no '_' between digits, no exponent ('1e3').
 _PRINTABLE = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)")
+# ... and as copied from a report: commas between thousands (1,260.5), a % sign (64.5%).
+_COPIED = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?")
 
 
 class Figure(float):
@@ -82,6 +84,11 @@ def held_exactly(value: str, number: float) -> bool:
 
 def keep_as_written(value: Any, handler) -> Any:
     """Pydantic wrap validator: validate the number as before, and keep the text written."""
+    if isinstance(value, str) and _COPIED.fullmatch(value.strip()) and ("," in value or "%" in value):
+        # A figure copied from the report with its comma or % sign: say what to type, not just "a number".
+        bare = value.strip().removesuffix("%").replace(",", "")
+        raise PydanticCustomError("figure", "'{value}' has a comma or a % sign", {
+            "value": value.strip(), "hint": f"type {bare}: pages add the commas, and a percentage's %, themselves"})
     number = handler(value)
     if isinstance(value, str) and not _PRINTABLE.fullmatch(value.strip()):
         raise PydanticCustomError("figure", "'{value}' is not a figure as a source prints it", {

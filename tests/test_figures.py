@@ -364,3 +364,10 @@ def test_a_figure_typed_minus_zero_is_zero_in_the_data_as_on_the_page(written):
     # The page prints it as written less its sign ('0', '0.0'); inspections.json must not say -0.0.
     for figure in (KeyQuestion(percent=written).percent, Fact(value=written).value):
         assert json.dumps(figure) == "0.0" and figure.text == written.removeprefix("-")
+
+
+def test_a_figure_copied_with_its_comma_or_percent_sign_says_what_to_type(tmp_path, make_site):
+    text = INSPECTION.replace('"2.4.1": 64.5,', '"2.4.1": 64.5%,').replace("value: 39924,", 'value: "39,924",')
+    errors = _figure_errors(tmp_path, make_site, text)
+    assert [(line, field, hint.split(":")[0]) for line, field, _, hint in errors] == [
+        (8, "standards.2.4.key_questions.2.4.1.percent", "type 64.5"), (23, "facts.youth_population.value", "type 39924")]
