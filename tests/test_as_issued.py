@@ -261,6 +261,38 @@ def test_a_plan_without_updates_whose_inspection_gives_only_a_month_is_dated_by_
     assert "31 March 2021" not in page
 
 
+@pytest.mark.parametrize("published, embargo, day", [
+    # As shipped: the report gives only "March 2021"; the council's embargo ended 3 March 00:01.
+    ("2021-03", '"2021-03-03 00:01"', "20210303"),
+    # A publication a day before its embargo ended was public only when the embargo ended.
+    ("2021-03-02", '"2021-03-03 00:01"', "20210303"),
+    # Only the month and no embargo: by the month's last day it certainly was published.
+    ("2021-03", None, "20210331"),
+])
+def test_a_findings_paper_on_its_own_is_dated_the_day_its_inspection_became_public(monkeypatch, tmp_path,
+                                                                                   published, embargo, day):
+    """`paper inspection torbay-2021` was dated 1 March 2021, the first of the month its report
+    gives: a day no source gives, and two days before the inspection's embargo ended."""
+    import pikepdf
+
+    root = copy_site(tmp_path / "site")
+    inspection = root / "content" / "inspections" / "torbay-2021.yaml"
+    text = inspection.read_text(encoding="utf-8")
+    assert "\npublished: 2021-03 " in text and '\nembargo_until: "2021-03-03 00:01"\n' in text
+    text = text.replace("\npublished: 2021-03 ", f"\npublished: {published} ", 1)
+    text = text.replace('\nembargo_until: "2021-03-03 00:01"\n',
+                        f"\nembargo_until: {embargo}\n" if embargo else "\n", 1)
+    inspection.write_text(text, encoding="utf-8")
+    monkeypatch.setattr("generator.commands.common.now_in_london", lambda: DAY_ONE)
+    target = tmp_path / "findings.pdf"
+    result = CliRunner().invoke(cli, ["-C", str(root), "paper", "inspection", "torbay-2021", "-o", str(target)],
+                                obj={})
+    assert result.exit_code == 0, result.output
+    with pikepdf.open(target) as pdf:
+        assert str(pdf.docinfo.CreationDate) == f"D:{day}000000Z"
+        assert f"<xmp:CreateDate>{day[:4]}-{day[4:6]}-{day[6:]}</xmp:CreateDate>".encode() in pdf.Root.Metadata.read_bytes()
+
+
 def test_a_site_built_as_of_an_earlier_day_has_each_paper_as_issued(tmp_path):
     """`scrutiny build --as-of 2021-08-01` wrote output/site with the Torbay pack re-dated to
     "Progress as at 1 August 2021" under its letter of 4 March (helper-33): a site that may be

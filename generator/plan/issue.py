@@ -3,8 +3,8 @@
 A meeting's papers (its pack, every report and appendix in it) are as at the day the pack
 is issued (`rules.issue.pack_issue_date`: the meeting's `issued`, or so many clear days before
 it). A report in no meeting is as at its own `date`; an action plan printed on its own is as
-at its latest progress update (or, with none, the day it was published); an inspection's
-findings printed on their own, as at its publication. Each shows its council as at that day
+at its latest progress update (or, with none, the day it became public); an inspection's
+findings printed on their own, as at the day they became public (embargo or publication). Each shows its council as at that day
 (`rules.council`). A pack carries the
 papers that were public at the end of its issue day: an item whose papers were still
 embargoed then is "To Follow" in it, as printed (a supplementary pack carries them).
@@ -59,10 +59,17 @@ def report_as_at(corpus: Corpus, rid: str) -> dt.date:
 
 
 def inspection_as_at(corpus: Corpus, iid: str) -> dt.date:
-    """An inspection's findings paper printed on its own is as at the inspection's publication
-    (in a pack, as at the pack's issue)."""
+    """An inspection's findings paper printed on its own is as at the day the inspection became
+    public (in a pack, as at the pack's issue): the latest of its embargo's day and its day of
+    publication. A publication the source gives only as a month names no day: its embargo dates
+    it; with none, the month's last day, by which it certainly was published (the day its
+    plan's paper and the national picture count it from, `view.date`)."""
     view = corpus.inspections[iid]
-    return view.inspection.published.start if view.inspection.published else view.date
+    record = view.inspection
+    released = [record.embargo_until.date()] if record.embargo_until else []
+    if record.published is None or not record.published.is_month or not released:
+        released.append(view.date)
+    return max(released)
 
 
 def action_plan_as_at(corpus: Corpus, pid: str) -> dt.date:

@@ -259,7 +259,7 @@ class PaperContext:
 
     def inspection(self, iid: str, day: dt.date | None = None) -> Doc:
         """An inspection's findings as at `day` (the pack's issue), or, printed on its own, as
-        at its publication."""
+        at the day it became public (`plan.issue.inspection_as_at`)."""
         view = self.corpus.inspections[iid]
         created = inspection_as_at(self.corpus, iid)
         day = self.as_at(day or created)
