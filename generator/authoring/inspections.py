@@ -9,12 +9,13 @@ Two layouts, told apart by their headers (in any order):
   exports another can import (its columns: docs/data.md).
 
 Each row becomes one record in content/inspections/, marked `imported:` with its file, whose
-table it is (the site credits Data to Insight by it), its row and the digest of what was written (`model.inspection.imported_digest`). Only what the
-row says unambiguously is recorded (docs/user-guide.md says what, and why): the framework
-is chosen by the publication date (`rules.hmip.frameworks_for`), a column that covers two
-standards of it is left out, a value that is not what its column holds is left out with a
-warning at its cell. A row that cannot be an inspection (no area, no publication date, nor
-rating nor score) is an error; the others are still imported.
+table it is (the site credits Data to Insight by it), its row and the digest of what was
+written (`model.inspection.imported_digest`). Only what the row says unambiguously is recorded
+(docs/user-guide.md says what, and why): the framework is chosen by the publication date
+(`rules.hmip.frameworks_for`), a column that covers two standards of it is left out, a value
+that is not what its column holds is left out with a warning at its cell. A row that cannot be
+an inspection (no area, no publication date, nor rating nor score) is an error; the others are
+still imported.
 
 A record the import wrote and nobody has edited is updated by a later import; any other
 record of the same inspection (written by hand, or edited since) is reported and left
