@@ -517,6 +517,23 @@ def test_action_plan_paper_dates_the_latest_update_it_shows_and_never_says_no_up
     assert "No update recorded" not in html
 
 
+def test_action_plan_paper_says_not_recorded_in_each_cell_the_plan_leaves_empty(tmp_path, make_site):
+    # A1 gives only its action: how, who, resources, review, due and outcome are not recorded, and
+    # a blank cell would read as "none". A2 gives each, and each is printed as typed.
+    plan_text = ("inspection: torbay-2021\ntitle: Improvement plan\nactions:\n"
+                 "  - {id: A1, action: Set up a working group}\n"
+                 "  - {id: A2, action: Review the panel, how: By survey, who: Head of service,\n"
+                 "     resources: Existing staff, review: 2021-05, due: 2021-07, outcome: A new panel}\n")
+    html = action_plan_paper_html(tmp_path, make_site, plan_text)
+    row = html[html.index('<th scope="row">A1</th>'):]
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row[:row.index("</tr>")], re.S)
+    not_recorded = '<span class="small">not recorded</span>'
+    assert cells[1:7] == [not_recorded] * 6      # how, who, resources, review, due, outcome
+    row = html[html.index('<th scope="row">A2</th>'):]
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row[:row.index("</tr>")], re.S)
+    assert cells[1:7] == ["By survey", "Head of service", "Existing staff", "May 2021", "July 2021", "A new panel"]
+
+
 def test_papers_are_set_in_liberation_sans(papers):
     for path in papers.values():
         assert {"LiberationSans", "LiberationSansBold"} <= fonts_of(path), path

@@ -478,6 +478,37 @@ def test_an_action_the_plan_says_has_not_started_shows_not_started_apart_from_on
     assert cells == ["0", "0", "0", "0", "1", "1", "2"]   # red amber green complete, not started, not recorded; overdue
 
 
+def test_an_action_plan_page_says_what_an_action_does_not_record_rather_than_leaving_it_blank(tmp_path, make_site):
+    # A2 names no recommendation, no one responsible and no review date: each is said, as a blank
+    # cell would read as "none" (and a dash is read aloud as "dash").
+    root = make_site(tmp_path, {
+        "inspections/torbay-2021.yaml": "service: torbay-yot\nframework: hmip-youth-2018\npublished: 2021-03-03\n",
+        "action-plans/torbay-2021-plan.yaml": NOT_STARTED_PLAN.replace("action: Set up a working group",
+                                                                        "action: Set up a working group\n    who: Head of service\n    review: 2021-05")})
+    build(root)
+    page = (root / "output/site/action-plans/torbay-2021-plan/index.html").read_text(encoding="utf-8")
+    cells = {}
+    for action in ("A1", "A2"):
+        row = page[page.index(f'id="action-{action}"'):]
+        cells[action] = re.findall(r"<td[^>]*>(.*?)</td>", row[:row.index("</tr>")], re.S)
+    assert cells["A2"][1:5] == ['<span class="small">none recorded</span>', '<span class="small">not recorded</span>',
+                                '<span class="small">not recorded</span>', "July 2021"]
+    assert cells["A1"][2:5] == ["Head of service", "May 2021", "July 2021"]
+
+
+def test_a_region_or_a_facts_year_the_record_does_not_give_is_said_to_be_not_recorded(tmp_path):
+    root = copy_site(tmp_path)
+    replace_in_file(root / "content/services/torbay-yot.yaml", "region: South West\n", "")
+    replace_in_file(root / "content/inspections/torbay-2021.yaml", "value: 136264, year: 2019}", "value: 136264}")
+    build(root)
+    services = (root / "output/site/services/index.html").read_text(encoding="utf-8")
+    row = services[services.index("Torbay Youth Offending Team</a>"):]
+    assert "<td>Torbay Council</td><td><span class=\"small\">not recorded</span></td>" in row[:row.index("</tr>")]
+    page = (root / "output/site/inspections/torbay-2021/index.html").read_text(encoding="utf-8")
+    row = page[page.index(">Total population</th>"):]
+    assert row[:row.index("</tr>")].endswith('<td><span class="small">not recorded</span></td>')
+
+
 def test_two_councils_pages_of_the_same_title_say_whose_each_is_in_their_page_titles(tmp_path, make_site):
     """A browser tab, a bookmark and a search result show the page's <title>: a report, an action
     plan and a meeting named theirs only by what two councils may both call theirs ("Action
