@@ -288,6 +288,36 @@ def test_each_column_names_the_standards_the_framework_files_give():
     assert len(named_standards(frameworks["hmip-youth-2021"], "policy_and_provision")) == 2
 
 
+# The handover months after April 2025: a report may be the 2021 framework's last or the 2025
+# framework's first. Data to Insight's columns 'staff' and 'assessment' name 2021 standards, and
+# the 2025 framework's areas too; only the score tells them apart (2021 publishes one, 2025 none).
+HANDOVER_HEADER = "la_name,la_ref,score_%,overall_rating,publication_date,report_url,staff,assessment\n"
+
+
+def test_a_handover_row_without_a_score_is_not_recorded_under_the_2021_framework(tmp_path):
+    root = copy_site(tmp_path / "site")
+    table = write(tmp_path / "handover.csv", HANDOVER_HEADER + "South Tees,st,,Good,15/05/25,,Good,Good\n")
+    run = import_file(root, table)
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr
+    assert re.search(r"^handover\.csv:2: notice: .*gives no score, which every hmip-youth-2021 report publishes",
+                     run.stderr, re.M), run.stderr
+    assert re.search(r"^handover\.csv:2:E: error: publication_date: under the hmip-youth-2025 framework",
+                     run.stderr, re.M), run.stderr
+    assert not list((root / "content" / "inspections").glob("south-tees*.yaml"))
+
+
+def test_a_handover_row_with_a_score_is_still_the_2021_framework_s_last_report(tmp_path):
+    root = copy_site(tmp_path / "site")
+    table = write(tmp_path / "handover.csv", HANDOVER_HEADER + "South Tees,st,72.22,Good,15/05/25,,Good,Good\n")
+    run = import_file(root, table)
+    assert run.returncode == 0, run.stderr
+    record = load(root / "content" / "inspections" / "south-tees-2025.yaml")
+    assert record["framework"] == "hmip-youth-2021"
+    assert record["overall"] == {"rating": "Good", "score": 26}           # 72.22% of 36
+    assert record["standards"] == {"1.2": "Good"}                         # 'assessment' folds 2.1 and 3.1
+
+
 # -- importing again -----------------------------------------------------------------------------
 
 def test_the_same_import_again_changes_no_file(imported, tmp_path):

@@ -300,6 +300,15 @@ def max_score(framework: Framework) -> int | None:
     return sum(len(d.standards) for d in framework.domains) * max(framework.ratings.values())
 
 
+def lacks_earlier_score(row: Row, later: Framework, earlier: Framework) -> bool:
+    """Whether a row cannot be a report of the earlier framework for want of a score: every
+    report of a scored framework (2018, 2021) publishes one, and the later one's (2025) none,
+    so a row without one is the later framework's, whatever its columns' names (Data to
+    Insight's 'staff', 'assessment' ... name the 2025 framework's areas too)."""
+    given = any(at is not None and at.text for at in (row.score, row.score_percent))
+    return max_score(later) is None and max_score(earlier) is not None and not given
+
+
 # --------------------------------------------------------------------------- rows
 
 @dataclass
@@ -538,11 +547,18 @@ class Importer:
         if misfits(chosen) and len(candidates) > 1 and not misfits(candidates[1]):
             earlier = candidates[1]
             only = [named_standards(self.site.frameworks[earlier], at.header)[0].label for at in misfits(chosen)]
-            self.problem(None, Severity.NOTICE,
-                         f"published {day:%d/%m/%Y}, after the {chosen} framework began, but it rates "
-                         f"{', '.join(only)}, of the {earlier} framework only: recorded under {earlier}, "
-                         "whose last reports were still being published", row=row.number)
-            chosen = earlier
+            if lacks_earlier_score(row, self.site.frameworks[chosen], self.site.frameworks[earlier]):
+                self.problem(None, Severity.NOTICE,
+                             f"published {day:%d/%m/%Y}, after the {chosen} framework began; its columns name "
+                             f"{', '.join(only)} as the {earlier} framework does, but it gives no score, which "
+                             f"every {earlier} report publishes and {chosen} reports do not: taken to be a "
+                             f"{chosen} report", row=row.number)
+            else:
+                self.problem(None, Severity.NOTICE,
+                             f"published {day:%d/%m/%Y}, after the {chosen} framework began, but it rates "
+                             f"{', '.join(only)}, of the {earlier} framework only: recorded under {earlier}, "
+                             "whose last reports were still being published", row=row.number)
+                chosen = earlier
         return chosen, misfits(chosen)
 
     # -- a whole row
