@@ -89,6 +89,34 @@ def describe_overall_bands(framework: Framework, max_score: int) -> str:
     return ", ".join(parts)
 
 
+def keys_named(framework: Framework, kind: InspectionTypeDef | None) -> str:
+    """The keys a record gives standards by, those the kind rates (or all), each with its name
+    where the key is the framework file's own and printed nowhere: 'C1.1 (Assessing), V1'."""
+    return ", ".join(s.number if s.published_number else f"{s.number} ({s.name})"
+                     for d in framework.domains for s in d.standards if kind is None or s.number in kind.rates)
+
+
+def domains_named(framework: Framework) -> str:
+    """The domain keys in the framework's order, a letter with its name (a letter is our key,
+    never printed): '1, 2, 3' or 'O (Organisational delivery), C (Work with children), ...'."""
+    return ", ".join(d.number if d.number.isdigit() else f"{d.number} ({d.name})" for d in framework.domains)
+
+
+def unknown_standard_hint(given: str, framework: Framework, kind: InspectionTypeDef | None) -> str:
+    """What to write instead of a key that is no standard: the key of a standard typed by its
+    name ('Assessing' is C1.1: pages print the 2025 framework's names, not its keys), the
+    standard whose key question it is, or the keys the record may give."""
+    standards = [s for d in framework.domains for s in d.standards if kind is None or s.number in kind.rates]
+    named = [s for s in standards if s.name.casefold() == given.strip().casefold()]
+    if len(named) == 1:
+        return f"a standard is given by its key: did you mean '{named[0].number}' ({named[0].name})?"
+    owner = next((s for d in framework.domains for s in d.standards
+                  if any(q.number == given for q in s.key_questions)), None)
+    if owner is not None:
+        return f"'{given}' is a key question of {owner.number}: give it under {owner.number}'s key_questions"
+    return ("this kind of inspection rates " if kind else "its standards are ") + keys_named(framework, kind)
+
+
 class Applied(NamedTuple):
     """An inspection laid over its framework."""
 
@@ -166,17 +194,17 @@ def apply_framework(record: Record, framework: Framework) -> Applied:
         if number not in by_number:
             problems.append(record.problem(("standards", number), Severity.ERROR,
                                            f"'{number}' is not a standard of the {inspection.framework} framework",
-                                           "its standards are " + ", ".join(by_number), key=True))
+                                           unknown_standard_hint(str(number), framework, kind), key=True))
         elif rated is not None and number not in rated:
             problems.append(record.problem(("standards", number), Severity.ERROR,
                                            f"'{number}' is not rated in {kind.name.lower()}",
-                                           "it rates " + ", ".join(kind.rates), key=True))
+                                           "it rates " + keys_named(framework, kind), key=True))
     domain_numbers = {d.number for d in framework.domains}
     for number in inspection.domains:
         if number not in domain_numbers:
             problems.append(record.problem(("domains", number), Severity.ERROR,
                                            f"'{number}' is not a domain of the {inspection.framework} framework",
-                                           "its domains are " + ", ".join(sorted(domain_numbers)), key=True))
+                                           "its domains are " + domains_named(framework), key=True))
     separate_keys = {s.key: s for s in framework.separately_rated}
     for key in inspection.separately_rated:
         if key not in separate_keys or rated is not None and key not in rated:
