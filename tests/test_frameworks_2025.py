@@ -218,6 +218,10 @@ def test_the_shipped_dudley_2019_inspection_no_longer_says_not_rated(tmp_path, r
      "'work with victims' is not a standard of the hmip-youth-2025 framework", "did you mean 'V1' (Work with victims)?"),
     (OVERALL_ONLY + "standards:\n  V1.2: Good\n", "standards.V1.2",
      "'V1.2' is not a standard of the hmip-youth-2025 framework", "'V1.2' is a key question of V1"),
+    # Assessing is rated from cases; the framework lists no key questions for it (none published).
+    (OVERALL_ONLY + "standards:\n  C1.1:\n    rating: Good\n    key_questions: {C1.1.1: 80}\n",
+     "standards.C1.1.key_questions.C1.1.1", "'C1.1.1' is not a key question of standard C1.1",
+     "the framework lists no key questions for C1.1 (Assessing): give its rating"),
     (OVERALL_ONLY + "domains:\n  \"2\": {summary: Strong.}\n", "domains.2",
      "'2' is not a domain of the hmip-youth-2025 framework",
      "its domains are O (Organisational delivery), C (Work with children), V (Work with victims)"),

@@ -15,6 +15,16 @@ from generator.rules import hmip
 from generator.validate import Record
 
 
+def no_key_questions_hint(definition) -> str:
+    """Why a standard takes no key questions: a judgement is not rated from them; a case-based
+    standard whose questions the framework does not list (the 2025 framework's Assessing,
+    Planning and Delivery: their wording is not published) is rated from cases all the same."""
+    if not getattr(definition, "case_based", False):
+        return f"{definition.number} is a judgement, not rated from key questions"
+    return (f"the framework lists no key questions for {definition.number} ({definition.name}): "
+            "give its rating, and its cases where the report gives them")
+
+
 def _standard(definition, finding: StandardFinding | None, framework: Framework, counted: bool,
               record: Record, field: tuple, problems: list[Problem]) -> StandardResult:
     """One standard as the record gives it, its key questions banded and its rating computed
@@ -27,7 +37,7 @@ def _standard(definition, finding: StandardFinding | None, framework: Framework,
     for number in given:
         if number not in known:
             hint = (f"{definition.number}'s key questions are " + ", ".join(sorted(known))) if known \
-                else f"{definition.number} is a judgement, not rated from key questions"
+                else no_key_questions_hint(definition)
             problems.append(record.problem(field + ("key_questions", number), Severity.ERROR,
                                            f"'{number}' is not a key question of standard {definition.number}",
                                            hint, key=True))
