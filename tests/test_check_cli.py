@@ -260,6 +260,16 @@ def test_a_standard_written_with_no_rating_is_not_recorded_not_an_error(tmp_path
     assert "the ratings of 1.2, 1.3, " in result.output
 
 
+def test_the_2025_standards_not_recorded_are_named_as_well_as_keyed(tmp_path, make_site, run_cli):
+    # C1.1 and C1.2 are the framework file's keys, printed on no page: the notice of what the
+    # record could add said 'the ratings of C1.1, C1.2, V1', leaving the manager to guess which.
+    text = ("service: torbay-yot\nframework: hmip-youth-2025\ninspection_type: children-and-victims\n"
+            "published: 2025-09\noverall: {rating: Good}\nstandards:\n  C1.3: Outstanding\n")
+    result = run_cli("check", root=make_site(tmp_path, {"inspections/torbay-2025.yaml": text}))
+    assert result.exit_code == 0, result.output
+    assert "the ratings of C1.1 (Assessing), C1.2 (Planning), V1;" in result.output
+
+
 def test_a_folder_inside_a_record_folder_is_a_warning_naming_it_not_a_silent_loss(tmp_path, make_site, run_cli):
     """A clerk who files last year's meetings in content/meetings/2021/ would see them vanish
     from the site: check says the folder is not read, and where its files belong."""

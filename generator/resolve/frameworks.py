@@ -274,7 +274,9 @@ def left_out(record: Record, view: InspectionView) -> Problem | None:
     missing = []
     if model.overall.rating is None:
         missing.append("the overall rating")
-    unrecorded = [s.number for s in (*view.standards, *view.separately_rated) if not s.recorded]
+    # A key the framework file chose (C1.1) is printed nowhere else: its name says which it is.
+    unrecorded = [s.number if s.number_published else f"{s.number} ({s.name})"
+                  for s in (*view.standards, *view.separately_rated) if not s.recorded]
     if unrecorded:
         missing.append(f"the rating{'s' if len(unrecorded) > 1 else ''} of {', '.join(unrecorded)}")
     # A standard with some figures and not others: the report likely gives the rest (its table prints them 'not recorded').
