@@ -25,6 +25,7 @@ from generator.plan.outputs import Build, Plan, plan_build
 from generator.plan.state import BuildOptions, inputs_digest
 from generator.problems import OutputError, Problem, Severity
 from generator.render import render_site
+from generator.render.html import template_problems
 from generator.render.search import SearchIndexError
 from generator.resolve import Corpus, resolve
 from generator.speed.collector import rare_collections
@@ -86,7 +87,8 @@ def _check(files: SiteFiles, as_of: dt.date, memo: BuildMemo | None, cache: bool
     # valid in it: `validate_document`'s salvage); its warnings and notices wait for its values.
     erring = {p.path for p in invalid if p.severity is Severity.ERROR}
     unresolved = [p for p in unresolved if p.severity is Severity.ERROR or p.path not in erring]
-    problems = tuple(sorted({*files.problems, *invalid, *unresolved}, key=lambda p: p.sort_key))
+    problems = tuple(sorted({*files.problems, *invalid, *unresolved, *template_problems(files.templates)},
+                            key=lambda p: p.sort_key))
     return Checked(files, records, corpus, problems, digests)
 
 

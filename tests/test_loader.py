@@ -539,6 +539,37 @@ def test_a_link_in_attachments_or_templates_that_leads_to_no_file_is_a_warning(t
          f"point it at a file in {folder}, or delete it")]
 
 
+def test_a_site_template_that_cannot_be_used_is_an_error_at_its_line_and_the_previous_site_stays(tmp_path, make_site):
+    # `check` said 0 errors, and `build` ended in a Jinja traceback (or, for a missing include,
+    # "cannot write the next version of the site (nope.html)"), naming no file of the site
+    root = make_site(tmp_path)
+    build = [sys.executable, "-m", "generator", "-C", str(root), "build", "--no-pdf", "--no-search", "-q"]
+    assert subprocess.run(build, capture_output=True, timeout=300).returncode == 0
+    site = root / "output" / "site"
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    templates = root / "templates"
+    templates.mkdir()
+    (templates / "_footer.html").write_text("<footer>\n{{ site.title }}\n{% endif %}\n</footer>\n")
+    (templates / "_header.html").write_text("<header>\n\n{{ site.title | upcase }}</header>\n")
+    (templates / "_extra.html").write_text("{% include '_fotter.html' %}\n")
+    problems = check_site(root, AS_OF).problems
+    assert [(p.path, p.line, p.severity) for p in problems] == [
+        ("templates/_extra.html", 1, Severity.ERROR),
+        ("templates/_footer.html", 3, Severity.ERROR),
+        ("templates/_header.html", 3, Severity.ERROR)]
+    extra, footer, header = problems
+    assert (extra.message, extra.hint) == ("template: there is no template '_fotter.html'",
+                                           "did you mean '_footer.html'?")
+    assert "unknown tag 'endif'" in footer.message
+    assert footer.hint == "correct this line, or delete templates/_footer.html to use the theme's"
+    assert "No filter named 'upcase'" in header.message
+    built = subprocess.run(build, capture_output=True, text=True, timeout=300)
+    assert built.returncode == 1
+    assert "Traceback" not in built.stderr + built.stdout
+    assert "templates/_footer.html:3:1: error: template:" in built.stdout + built.stderr
+    assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
+
+
 def _as_an_ordinary_user(*command: str) -> subprocess.CompletedProcess:
     """`scrutiny COMMAND` in a subprocess that file permissions bind: as root (a CI container),
     without the capabilities that let root read any file."""

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 import jinja2
+from jinja2 import nodes
 from markupsafe import Markup, escape
 
 from generator import __version__
@@ -22,10 +23,11 @@ from generator.clock import london_time
 from generator.figures import number_text, percent_text
 from generator.fingerprint import environment_digest
 from generator.images import LOGO_SUFFIXES
-from generator.load.files import Template
+from generator.load.files import THEME_TEMPLATES, Template
 from generator.model.council import DateStyle
 from generator.model.types import DateOrMonth, Rating
 from generator.plan.outputs import NOT_FOUND, Output, Plan
+from generator.problems import Problem, Severity, did_you_mean
 from generator.render import badges, national, pages
 from generator.render.sources import sources
 from generator.render.pack import clock_time, schedule_12a
@@ -172,6 +174,39 @@ def make_environment(templates: Mapping[str, Template], cache: Path | None = Non
     return env
 
 
+SITE_TEMPLATES = "templates/"      # how `Template.shown` begins for the site's own (the theme's: "(theme) ...")
+
+
+def template_problems(templates: Mapping[str, Template]) -> list[Problem]:
+    """Each of the site's own templates that cannot be compiled (a tag left open, a filter
+    there is none of) or that extends, includes or imports a template there is none of, as
+    an error at its line: found when the site is checked, not by a build that stops in it."""
+    env = make_environment(templates)
+    problems = []
+    for name, template in templates.items():
+        if not template.shown.startswith(SITE_TEMPLATES):
+            continue
+        try:
+            tree = env.parse(template.source, name)
+            env.compile(tree, name)
+        except jinja2.TemplateSyntaxError as exc:      # an unknown filter or test too (TemplateAssertionError)
+            problems.append(_template_problem(template, exc.lineno, exc.message or "the template cannot be read"))
+            continue
+        for node in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+            wanted = node.template.value if isinstance(node.template, nodes.Const) else None
+            missing_allowed = isinstance(node, nodes.Include) and node.ignore_missing
+            if isinstance(wanted, str) and wanted not in templates and not missing_allowed:
+                problems.append(_template_problem(template, node.lineno, f"there is no template '{wanted}'",
+                                                  did_you_mean(wanted, templates)))
+    return problems
+
+
+def _template_problem(template: Template, line: int, message: str, hint: str | None = None) -> Problem:
+    theirs = f", or delete {template.shown} to use the theme's" if (THEME_TEMPLATES / template.name).is_file() else ""
+    return Problem(template.shown, line, 1, Severity.ERROR, "", f"template: {message}",
+                   hint or f"correct this line{theirs}")
+
+
 # The not-found page is served at whatever address was missing, at any depth, so no relative
 # link from it holds: its links start with the site's address, which the web server writes
 # in by a server-side include (deploy/nginx.conf sets `scrutiny_root` where it serves the page).
@@ -241,4 +276,4 @@ def render_page(env: jinja2.Environment, plan: Plan, output: Output) -> bytes:
     return images_from(template.render(**context), root).encode("utf-8")
 
 
-__all__ = ["Markup", "SERVED_ROOT", "make_environment", "render_page"]
+__all__ = ["Markup", "SERVED_ROOT", "make_environment", "render_page", "template_problems"]
