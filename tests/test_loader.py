@@ -570,6 +570,27 @@ def test_a_site_template_that_cannot_be_used_is_an_error_at_its_line_and_the_pre
     assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
 
 
+@pytest.mark.parametrize("line, said", [
+    ("{{ clerk_phone }}", "'clerk_phone' is undefined"),
+    ("{{ site.title | date }}", "AttributeError: 'str' object has no attribute 'day'")])
+def test_a_site_template_that_stops_while_rendering_names_its_line_and_the_previous_site_stays(
+        tmp_path, make_site, line, said):
+    # A value no page gives (or a filter given text for a date) compiles, so `check` cannot see it;
+    # `build` ended in a traceback naming "<template>" and "<unknown>" for the file
+    root = make_site(tmp_path)
+    build = [sys.executable, "-m", "generator", "-C", str(root), "build", "--no-pdf", "--no-search", "-q"]
+    assert subprocess.run(build, capture_output=True, timeout=300).returncode == 0
+    site = root / "output" / "site"
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    (root / "templates").mkdir()
+    (root / "templates" / "_footer.html").write_text(f"<footer>\n{line}\n</footer>\n")
+    built = subprocess.run(build, capture_output=True, text=True, timeout=300)
+    assert built.returncode == 1
+    assert "Traceback" not in built.stderr + built.stdout
+    assert f"error: templates/_footer.html:2: template: {said};" in built.stderr
+    assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
+
+
 def _as_an_ordinary_user(*command: str) -> subprocess.CompletedProcess:
     """`scrutiny COMMAND` in a subprocess that file permissions bind: as root (a CI container),
     without the capabilities that let root read any file."""

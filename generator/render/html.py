@@ -27,7 +27,7 @@ from generator.load.files import THEME_TEMPLATES, Template
 from generator.model.council import DateStyle
 from generator.model.types import DateOrMonth, Rating
 from generator.plan.outputs import NOT_FOUND, Output, Plan
-from generator.problems import Problem, Severity, did_you_mean
+from generator.problems import OutputError, Problem, Severity, did_you_mean
 from generator.render import badges, national, pages
 from generator.render.sources import sources
 from generator.render.pack import clock_time, schedule_12a
@@ -153,8 +153,14 @@ def make_environment(templates: Mapping[str, Template], cache: Path | None = Non
             bytecode_cache = CompiledTemplates(str(cache))
         except OSError:
             bytecode_cache = None          # a read-only checkout still builds, just slower
+
+    def source(name: str) -> tuple[str, str, Any] | None:
+        # Each template's file name (`shown`) is the one Jinja gives its lines in a traceback: `render_template`.
+        template = templates.get(name)
+        return None if template is None else (template.source, template.shown, lambda: True)
+
     env = jinja2.Environment(
-        loader=jinja2.DictLoader({name: template.source for name, template in templates.items()}),
+        loader=jinja2.FunctionLoader(source),
         bytecode_cache=bytecode_cache,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -174,7 +180,8 @@ def make_environment(templates: Mapping[str, Template], cache: Path | None = Non
     return env
 
 
-SITE_TEMPLATES = "templates/"      # how `Template.shown` begins for the site's own (the theme's: "(theme) ...")
+SITE_TEMPLATES = "templates/"      # how `Template.shown` begins for the site's own
+THEME_SHOWN = "(theme) templates/"  # and for the theme's
 
 
 def template_problems(templates: Mapping[str, Template]) -> list[Problem]:
@@ -199,6 +206,35 @@ def template_problems(templates: Mapping[str, Template]) -> list[Problem]:
                 problems.append(_template_problem(template, node.lineno, f"there is no template '{wanted}'",
                                                   did_you_mean(wanted, templates)))
     return problems
+
+
+def render_template(template: jinja2.Template, context: Mapping[str, Any]) -> str:
+    """`template` rendered, or an `OutputError` naming the template line that stopped it (a
+    council's template naming a value no page gives, or dividing by zero): a message, never
+    a traceback. An error no site template takes part in is a fault of the theme's, raised."""
+    try:
+        return template.render(**context)
+    except Exception as exc:
+        lines = _template_lines(exc)
+        if isinstance(exc, jinja2.TemplateError):
+            message = exc.message
+        elif any(line.startswith(SITE_TEMPLATES) for line in lines):
+            message = f"{type(exc).__name__}: {exc}"
+        else:
+            raise
+        raise OutputError(f"{lines[-1] if lines else template.filename}: template: {message}; correct the "
+                          "template, nothing was written and the previous output is unchanged") from exc
+
+
+def _template_lines(exc: BaseException) -> list[str]:
+    """['templates/_footer.html:3', ...]: the template lines of the error's traceback, innermost last."""
+    lines, frame = [], exc.__traceback__
+    while frame is not None:
+        filename = frame.tb_frame.f_code.co_filename
+        if filename.startswith(SITE_TEMPLATES) or filename.startswith(THEME_SHOWN):
+            lines.append(f"{filename}:{frame.tb_lineno}")
+        frame = frame.tb_next
+    return lines
 
 
 def _template_problem(template: Template, line: int, message: str, hint: str | None = None) -> Problem:
@@ -273,7 +309,7 @@ def render_page(env: jinja2.Environment, plan: Plan, output: Output) -> bytes:
     context = {"site": corpus.site, "corpus": corpus, "page": output, "root": root, "link": link,
                "exists": exists, "exists_asset": exists_asset, "preview": plan.preview, "as_of": corpus.as_of, "councils": corpus.councils}
     context.update(data)          # a page's own data may narrow a shared name (e.g. councils)
-    return images_from(template.render(**context), root).encode("utf-8")
+    return images_from(render_template(template, context), root).encode("utf-8")
 
 
-__all__ = ["Markup", "SERVED_ROOT", "make_environment", "render_page", "template_problems"]
+__all__ = ["Markup", "SERVED_ROOT", "make_environment", "render_page", "render_template", "template_problems"]

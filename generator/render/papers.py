@@ -40,7 +40,7 @@ from generator.plan.outputs import Output, Plan
 from generator.load.files import THEME, Template, cache_folder
 from generator.model.council import DateStyle
 from generator.render import pack, pages, paper_worker
-from generator.render.html import format_date, make_environment
+from generator.render.html import format_date, make_environment, render_template
 from generator.render.paper_fonts import FONT_FAMILY, PaperError, check_fonts
 from generator.render.report_body import number_tables
 from generator.speed.parallel import default_jobs
@@ -226,7 +226,7 @@ class PaperContext:
         base.setdefault("house_colour", "#1d4f91")
         # Each document is one council's paper, and writes its days in that council's style.
         env = self.envs[context["council"].date_style]
-        html = print_html(env.get_template("pack.html").render(**base))
+        html = print_html(render_template(env.get_template("pack.html"), base))
         if document == "report":
             html = number_tables(html)
         key = hashlib.sha256(f"{html}\0{self.css}".encode()).hexdigest()
