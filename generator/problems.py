@@ -65,6 +65,19 @@ class OutputError(Exception):
     laid out): a message for people, never a traceback."""
 
 
+# The most of a value a message quotes: a megabyte pasted into a field would otherwise fill
+# the terminal with one line and push every other problem out of sight.
+QUOTED_AT_MOST = 80
+
+
+def quoted(value: object) -> str:
+    """A value as a message quotes it ('Outstnding'); a long one cut short, with its length."""
+    text = str(value)
+    if len(text) <= QUOTED_AT_MOST:
+        return f"'{text}'"
+    return f"'{text[:QUOTED_AT_MOST - 20]}...' ({len(text):,} characters)"
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """A 'did you mean' hint for a misspelt id or word, or None when nothing is close."""
     options = list(choices)

@@ -22,7 +22,7 @@ from generator.speed.memo import CheckMemo
 from generator.model import MODELS
 from generator.model.inspection import PROSE_FIELDS
 from generator.model.types import SALVAGED
-from generator.problems import Problem, Severity, did_you_mean
+from generator.problems import Problem, Severity, did_you_mean, quoted
 from generator.rules.clock_change import clock_change_embargoes
 from generator.textsafety import describe, unsafe_in_prose
 
@@ -205,7 +205,7 @@ def _message(error: dict[str, Any], kind: str) -> tuple[str, str | None]:
         return f"'{error['loc'][-1]}' is not a field of {what}", None
     if kind_of == "string_pattern_mismatch":
         pattern = ctx.get("pattern", "")
-        return f"'{error.get('input')}' is not in the expected form", _PATTERN_HINTS.get(pattern)
+        return f"{quoted(error.get('input'))} is not in the expected form", _PATTERN_HINTS.get(pattern)
     template = _PLAIN_MESSAGES.get(kind_of)
     if template is None:
         return error["msg"], None
@@ -217,7 +217,7 @@ def _message(error: dict[str, Any], kind: str) -> tuple[str, str | None]:
     if got is None and (kind_of.endswith("_parsing") or kind_of.endswith("_type")):
         return f"is empty; {message}", "fill in a value, or delete the line if the field is optional"
     if kind_of.endswith("_parsing") or kind_of.endswith("_type"):
-        shown = "a mapping" if isinstance(got, dict) else "a list" if isinstance(got, list) else f"'{got}'"
+        shown = "a mapping" if isinstance(got, dict) else "a list" if isinstance(got, list) else quoted(got)
         message = f"{message}, got {shown}" if got is not None else f"{message}, got nothing"
     return message, _NUMBER_HINTS.get(kind_of)
 

@@ -356,6 +356,18 @@ def test_an_empty_colour_is_said_to_be_empty_never_none(tmp_path, make_site):
          "fill in six hex digits after '#', in quotes, or delete the line")]
 
 
+def test_a_megabyte_pasted_into_a_field_is_quoted_cut_short(tmp_path, make_site):
+    # The whole value was quoted: one error line of a million characters filled the terminal
+    pasted = "x" * 1_000_000
+    council = f"name: Torbay Council\nnation: england\ncolour: {pasted}\nclerk: {pasted}\n"
+    checked = check_site(make_site(tmp_path, {"councils/torbay.yaml": council}), AS_OF)
+    shown = "'" + "x" * 60 + "...' (1,000,000 characters)"
+    assert [(p.line, p.field, p.message) for p in checked.errors] == [
+        (3, "colour", f"expected a colour like '#005ea5', got {shown}"),
+        (4, "clerk", f"expected a mapping (lines of 'key: value'), got {shown}")]
+    assert all(len(str(p)) < 300 for p in checked.problems)
+
+
 def test_every_fault_in_one_file_is_reported_in_one_pass(tmp_path, make_site):
     three_faults = """\
 service: torbay-yot

@@ -23,7 +23,7 @@ from generator import clock
 from generator.clock import at_london_offset, london_instant
 from generator.figures import keep_as_written
 from generator.markdown_limits import CONTAINER_STARTS, markdown_excesses
-from generator.problems import did_you_mean
+from generator.problems import did_you_mean, quoted
 
 LONDON = clock.LONDON                 # re-exported: records are dated in London time
 
@@ -170,7 +170,7 @@ def _shown(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    return f"'{value}'"
+    return quoted(value)
 
 
 @lru_cache(maxsize=16384)
