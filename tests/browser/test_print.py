@@ -3,15 +3,19 @@ with poppler's pdftotext."""
 
 from __future__ import annotations
 
+import re
 import subprocess
+from collections import Counter
 
+import pytest
 from browser_kit import open_page
 
 
 def _printed_text(page, tmp_path) -> str:
     pdf = tmp_path / "printed.pdf"
     page.emulate_media(media="print")                 # the fixture's page is set to screen
-    page.pdf(path=str(pdf), format="A4")
+    # A4, with the page sizes the stylesheet asks for, as a browser's print dialog honours them.
+    page.pdf(path=str(pdf), format="A4", prefer_css_page_size=True)
     done = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True)
     return done.stdout
 
@@ -24,3 +28,39 @@ def test_a_printed_link_off_the_site_shows_its_address(page, nginx_site, tmp_pat
     assert "The inspectorate's report" in text and "Skip to main content" not in text
     assert "(https://hmiprobation.justiceinspectorates.gov.uk/document/" \
            "an-inspection-of-youth-justice-work-with-children-and-victims-in-derby-city-2025)" in printed
+
+
+# The text a reader sees in the page's main content as printed (print styles applied, the
+# visually hidden words for screen readers left out).
+_MAIN_TEXT_AS_PRINTED = """() => {
+  document.querySelectorAll("main .visually-hidden").forEach(e => { e.style.display = "none"; });
+  return document.querySelector("main").innerText;
+}"""
+
+
+def _words(text: str) -> Counter:
+    """Letters and digits only: a line broken at a hyphen, or punctuation set apart, is the same words."""
+    return Counter(re.findall(r"\w+", text))
+
+
+@pytest.mark.parametrize("page_type", ["standards", "national", "inspections", "inspection", "action-plan",
+                                       "service", "meeting", "report"])
+def test_every_word_of_a_page_reaches_the_paper(page, nginx_site, tmp_path, page_type):
+    """Paper cannot scroll: a table wider than the page (the standards matrices, a column per
+    standard) lost its last columns, and the ends of its caption, when printed."""
+    for relative in nginx_site.pages(page_type):
+        open_page(page, nginx_site.url(relative))
+        printed = _words(_printed_text(page, tmp_path))
+        missing = _words(page.evaluate(_MAIN_TEXT_AS_PRINTED)) - printed
+        assert not missing, f"{relative}: printed on A4 without {sorted(missing.elements())[:20]}"
+
+
+def test_the_printed_standards_matrix_has_every_standard(page, nginx_site, tmp_path):
+    # content/inspections/torbay-2021.yaml, from HMIP's report: 3.4 Joint working, Inadequate;
+    # and each matrix of the 2018 and 2021 frameworks has a column for 3.4.
+    open_page(page, nginx_site.url("standards/index.html"))
+    text = _printed_text(page, tmp_path)
+    assert text.count("3.4") >= 2 and "each service's latest inspection" in " ".join(text.split())
+    torbay = next(line for line in text.splitlines() if line.strip().startswith("Torbay YOT"))
+    assert torbay.split()[-1] == "Inadequate", torbay
+
