@@ -64,3 +64,18 @@ def test_the_printed_standards_matrix_has_every_standard(page, nginx_site, tmp_p
     torbay = next(line for line in text.splitlines() if line.strip().startswith("Torbay YOT"))
     assert torbay.split()[-1] == "Inadequate", torbay
 
+
+# Text the page sets in white on a colour: browsers print no backgrounds, so it fades to nothing.
+_PALE_TEXT_IN_PRINT = """() => Array.from(document.querySelectorAll("main *"))
+  .filter(el => el.getClientRects().length && !el.closest(".visually-hidden")
+    && Array.from(el.childNodes).some(n => n.nodeType === Node.TEXT_NODE && n.textContent.trim())
+    && getComputedStyle(el).color === "rgb(255, 255, 255)")
+  .map(el => el.textContent.trim().slice(0, 40))"""
+
+
+@pytest.mark.parametrize("page_type", ["meeting", "report", "inspection", "action-plan", "standards", "home"])
+def test_no_white_text_is_left_on_paper_without_its_background(page, nginx_site, page_type):
+    for relative in nginx_site.pages(page_type):
+        open_page(page, nginx_site.url(relative))
+        page.emulate_media(media="print")
+        assert page.evaluate(_PALE_TEXT_IN_PRINT) == [], relative
