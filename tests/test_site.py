@@ -78,6 +78,12 @@ def test_links_are_relative_so_the_site_works_from_any_sub_path(site):
     assert absolute == []
 
 
+def test_the_home_page_is_titled_with_the_sites_title_once_and_other_pages_with_theirs_before_it(site):
+    # content/site.yaml's title is "Youth Justice Inspections"; a title read twice is noise to a screen reader.
+    assert "<title>Youth Justice Inspections</title>" in (site / "index.html").read_text(encoding="utf-8")
+    assert "<title>Services - Youth Justice Inspections</title>" in (site / "services/index.html").read_text(encoding="utf-8")
+
+
 def test_the_not_found_page_says_so_in_the_sites_language_and_links_home_and_to_search(site):
     """404.html, which the web server sends for a missing address (deploy/nginx.conf): WCAG 2.2
     SC 3.1.1 (a language), 2.4.2 (a title), and a way back to the site."""
