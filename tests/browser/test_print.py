@@ -79,3 +79,20 @@ def test_no_white_text_is_left_on_paper_without_its_background(page, nginx_site,
         open_page(page, nginx_site.url(relative))
         page.emulate_media(media="print")
         assert page.evaluate(_PALE_TEXT_IN_PRINT) == [], relative
+
+
+_BORDERS_IN_PRINT = """() => Array.from(document.querySelectorAll("main .rating, main .rag"))
+  .map(el => [el.classList.contains("rating--none") || el.classList.contains("rag--none"),
+              getComputedStyle(el).borderTopStyle])"""
+
+
+@pytest.mark.parametrize("page_type", ["standards", "action-plan"])
+def test_on_paper_a_rating_is_boxed_and_not_recorded_is_not_so_it_never_looks_like_one(page, nginx_site, page_type):
+    seen = Counter()
+    for relative in nginx_site.pages(page_type):
+        open_page(page, nginx_site.url(relative))
+        page.emulate_media(media="print")
+        for not_recorded, border in page.evaluate(_BORDERS_IN_PRINT):
+            seen[not_recorded, border] += 1
+    assert seen[False, "solid"] and seen[True, "none"], seen      # the shipped pages have both kinds
+    assert not seen[True, "solid"] and not seen[False, "none"], seen
