@@ -76,12 +76,12 @@ def every_inspection() -> list[dict]:
             standards = shipped_standards(SHIPPED["wolverhampton-2021"])
         found.append({"framework": record["framework"], "year": day_of(row["publication_date"]).year,
                       "rating": (record.get("overall") or {}).get("rating"), "standards": standards,
-                      "day": day_of(row["publication_date"])})
+                      "day": day_of(row["publication_date"]), "published": True})
     for iid, record in SHIPPED.items():
         if iid not in IN_TABLE:
             found.append({"framework": record["framework"], "year": shipped_year(record),
                           "rating": shipped_rating(record), "standards": shipped_standards(record),
-                          "day": shipped_day(record)})
+                          "day": shipped_day(record), "published": "published" in record})
     return found
 
 
@@ -326,8 +326,11 @@ items:
 """
 
 
-def expected_sentence(day: dt.date) -> str:
-    peers = [i for i in every_inspection() if i["framework"] == "hmip-youth-2018" and i["day"] <= day]
+def expected_sentence(day: dt.date, paper: bool = True) -> str:
+    """A paper counts the inspections published by its day; the report's page also those whose record
+    gives no publication date (Sandwell's and Dudley's shipped ones), as the national page does."""
+    peers = [i for i in every_inspection() if i["framework"] == "hmip-youth-2018"
+             and (i["published"] and i["day"] <= day or not paper and not i["published"])]
     rated = [i for i in peers if i["rating"]]
     good = sum(i["rating"] in ("Good", "Outstanding") for i in rated)
     whose = "" if len(rated) == len(peers) else " whose overall rating is recorded"
@@ -358,7 +361,7 @@ def test_a_torbay_paper_compares_with_the_inspections_published_by_its_issue_dat
     # the report's page shows the same block as at the build's day
     build(root, output=tmp_path / "out")
     web = flat(visible_text((tmp_path / "out" / "reports" / "torbay-national" / "index.html").read_text()))
-    assert expected_sentence(AS_OF.date()) in web
+    assert expected_sentence(AS_OF.date(), paper=False) in web
 
 
 def test_the_block_needs_the_report_s_inspection(tmp_path, make_site):
@@ -544,6 +547,52 @@ def test_an_inspection_whose_record_gives_no_date_is_not_counted_as_published_by
     assert undated.inspected == 2                # its own, and Derby's, published in September 2025
 
 
+WOLVERHAMPTON_ISSUE = dt.date(2022, 3, 10)      # five clear days before its Cabinet of 16 March 2022
+
+
+@pytest.mark.pdf
+def test_an_inspection_whose_record_gives_only_its_fieldwork_is_not_counted_as_published_by_a_papers_day(
+        tmp_path):
+    # helper-120: a record without its publication date counted as published at the end of its fieldwork,
+    # so a Torbay inspection with fieldwork ending 14 January 2022 (its report, like Torbay's last, due
+    # months later) was among the inspections "published by 10 March 2022" in Wolverhampton's Cabinet
+    # paper, and adding that record later changed the paper issued on 10 March 2022.
+    root = copy_site(tmp_path / "site")
+    report = root / "content/reports/wolverhampton-yot-inspection-outcome.md"
+    report.write_text(report.read_text(encoding="utf-8").replace(
+        "[[ratings-table]]", "[[ratings-table]]\n\n[[national-comparison]]", 1), encoding="utf-8")
+    from click.testing import CliRunner
+    from generator.cli import cli
+
+    def paper(name: str) -> bytes:
+        out = tmp_path / name
+        result = CliRunner().invoke(cli, ["-C", str(root), "paper", "report", "wolverhampton-yot-inspection-outcome",
+                                          "-o", str(out)], obj={})
+        assert result.exit_code == 0, result.output
+        return out.read_bytes()
+
+    before = paper("before.pdf")
+    # Inspected after the paper's day, so certainly not published by it: the paper is as issued.
+    (root / "content/inspections/dudley-2022.yaml").write_text(
+        "service: dudley-yos\nframework: hmip-youth-2021\nfieldwork: {from: 2022-04-04}\n"
+        "overall: {rating: Inadequate}\n", encoding="utf-8")
+    assert paper("later.pdf") == before
+    (root / "content/inspections/torbay-2022.yaml").write_text(
+        "service: torbay-yot\nframework: hmip-youth-2021\nfieldwork: {from: 2022-01-10, to: 2022-01-14}\n"
+        "overall: {rating: Good}\n", encoding="utf-8")
+    corpus = check_site(root, AS_OF.date()).corpus
+    compared = comparison(corpus, "wolverhampton-2021", WOLVERHAMPTON_ISSUE)
+    assert (compared.inspected, compared.undated) == (1, 1)    # Wolverhampton's own; Torbay's left out, said
+    after = paper("after.pdf")
+    text = flat(" ".join(pdf_texts(tmp_path / "after.pdf")))
+    assert ("Of the 1 inspection under the HMIP youth inspection framework (2021 to 2024), 1 (100%) rated the "
+            "service Good or Outstanding; Wolverhampton YOT was rated Good.") in text
+    assert ("1 inspection under this framework with no recorded date of publication is not counted: it cannot "
+            "be shown to have been published by then.") in text
+    # The sentence's words are the same before the record was added; only the note of what was left out is new.
+    assert before != after and "is not counted" not in flat(" ".join(pdf_texts(tmp_path / "before.pdf")))
+
+
 def test_a_share_of_exactly_a_half_rounds_up_as_a_spreadsheet_and_a_reader_round_it(national):
     """As at 31 July 2024 the table's 2021-framework rows published by then (Doncaster and Bexley,
     12/07/24, the last) number 65, Portsmouth's with a footnote for its rating: 64 rated, 40 of
@@ -573,9 +622,11 @@ def test_a_service_inspected_twice_under_a_framework_is_counted_as_two_inspectio
         "service: torbay-yot\nframework: hmip-youth-2018\nfieldwork: {from: 2019-02}\npublished: 2019-05-01\n"
         "overall: {rating: Good}\n", encoding="utf-8")
     corpus = check_site(root, AS_OF.date()).corpus
-    compared = comparison(corpus, "torbay-2021", dt.date(2021, 10, 6))
-    # Under the 2018 framework: Sandwell (Good), Dudley (Requires improvement), Torbay twice (Good, then
-    # Requires improvement): four inspections of three services, two rated Good.
+    compared = comparison(corpus, "torbay-2021", dt.date(2021, 10, 6), paper=False)
+    # Under the 2018 framework, as the report's page counts them (Sandwell's and Dudley's records give
+    # no publication date, so a paper would leave them out): Sandwell (Good), Dudley (Requires
+    # improvement), Torbay twice (Good, then Requires improvement): four inspections of three services,
+    # two rated Good.
     assert (compared.inspected, compared.rated, compared.good) == (4, 4, 2)
     assert compared.sentence == ("Of the 4 inspections under the HMIP youth inspection framework (2018 to 2021), "
                                  "2 (50%) rated the service Good or Outstanding; Torbay YOT was rated Requires "
@@ -625,7 +676,7 @@ def test_the_report_s_page_counts_an_undated_inspection_as_the_national_page_doe
     # Derby (Outstanding) and Wakefield (Good): both Good or better.
     assert ("Of the 2 inspections under the HMIP youth justice inspection framework (from 2025), 2 (100%) rated "
             "the service Good or Outstanding; Derby YJS was rated Outstanding.") in web
-    assert "including 1 whose record gives no date of publication or fieldwork, as on the national page" in web
+    assert "including 1 whose record gives no date of publication, as on the national page" in web
     # The paper, as at 24 September 2025, cannot show Wakefield's was published by then: it says so.
     from generator.cli import cli
     from click.testing import CliRunner
@@ -635,7 +686,7 @@ def test_the_report_s_page_counts_an_undated_inspection_as_the_national_page_doe
     text = flat(" ".join(pdf_texts(paper)))
     assert ("Of the 1 inspection under the HMIP youth justice inspection framework (from 2025), 1 (100%) rated "
             "the service Good or Outstanding; Derby YJS was rated Outstanding.") in text
-    assert ("1 inspection under this framework with no recorded date of publication or fieldwork is not counted: "
+    assert ("1 inspection under this framework with no recorded date of publication is not counted: "
             "it cannot be shown to have been published by then.") in text
 
 

@@ -284,7 +284,7 @@ class Comparison:
     rated: int                           # of them, with an overall rating recorded
     counts: tuple[tuple[Rating, int, str], ...]   # (rating, inspections, share of those rated)
     good: int
-    undated: int = 0                     # others under the framework whose records give no date
+    undated: int = 0                     # others under the framework whose records give no publication date
     undated_counted: bool = False        # the site's page counts them, as the national page does
 
     @property
@@ -310,10 +310,19 @@ class Comparison:
 
 
 def published_by(view: InspectionView, day: dt.date) -> bool:
-    """Published on or before `day` (a record with only a month: by the month's end; with no
-    publication date, by the end of its fieldwork; with neither, not known to be by any day)."""
+    """Published on or before `day` (a record with only a month: by the month's end). A record
+    without its publication date is not known to be published by any day: the end of its
+    fieldwork is not its publication, which comes months later (Torbay's fieldwork ended on
+    29 October 2020, its report came out in March 2021)."""
     published = view.inspection.published
-    return view.year is not None and (published.end if published else view.date) <= day
+    return published is not None and published.end <= day
+
+
+def unknown_by(view: InspectionView, day: dt.date) -> bool:
+    """Not known to be published by `day`, nor known not to be: no publication date, and its
+    fieldwork (if recorded) begun by then, since a report comes out after its fieldwork."""
+    fieldwork = view.inspection.fieldwork
+    return view.inspection.published is None and (fieldwork is None or fieldwork.from_.start <= day)
 
 
 def comparison(corpus: Corpus, iid: str, day: dt.date, *, paper: bool = True) -> Comparison | None:
@@ -323,17 +332,19 @@ def comparison(corpus: Corpus, iid: str, day: dt.date, *, paper: bool = True) ->
     giving only the month it was published (Derby's, September 2025) is not 'published by' a day
     within that month.
 
-    An inspection whose record gives no date cannot be shown published by a paper's day, so a
-    paper leaves it out and says how many it left out; the site's page (`paper=False`), as at
-    the build's day, counts it, as the national page does: the site records only published reports."""
+    An inspection whose record gives no publication date cannot be shown published by a paper's
+    day, so a paper leaves it out and says how many it left out (not one whose fieldwork began
+    after that day); the site's page (`paper=False`), as at the build's day, counts it, as the
+    national page does: the site records only published reports."""
     view = corpus.inspections.get(iid)
     if view is None:
         return None
     undated = [v for v in corpus.inspections.values()
-               if v.framework_id == view.framework_id and v.id != iid and v.year is None]
+               if v.framework_id == view.framework_id and v.id != iid
+               and (unknown_by(v, day) if paper else v.inspection.published is None)]
     peers = [v for v in corpus.inspections.values()
              if v.framework_id == view.framework_id
-             and (v.id == iid or published_by(v, day) or (not paper and v.year is None))]
+             and (v.id == iid or published_by(v, day) or (not paper and v.inspection.published is None))]
     counts = rating_counts(peers)
     rated = sum(counts[r] for r in RATINGS_HIGH_FIRST)
     return Comparison(view, corpus.services[view.service_id].service.short_name,
