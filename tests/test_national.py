@@ -638,6 +638,20 @@ def test_a_service_inspected_twice_under_a_framework_is_counted_as_two_inspectio
             "Outstanding.") in text
 
 
+def test_the_comparison_table_heads_its_counts_inspections_as_its_sentence_counts_them(tmp_path):
+    # helper-120: the table under "Of the 2 inspections ..." headed its column "Services", so Torbay YOT
+    # inspected twice read as two services rated so.
+    root = copy_site(tmp_path)
+    (root / "content/inspections/torbay-2019.yaml").write_text(
+        "service: torbay-yot\nframework: hmip-youth-2018\nfieldwork: {from: 2019-02}\npublished: 2019-05-01\n"
+        "overall: {rating: Good}\n", encoding="utf-8")
+    (root / "content/reports/torbay-national.md").write_text(REPORT, encoding="utf-8")
+    build(root)
+    page = (root / "output/site/reports/torbay-national/index.html").read_text(encoding="utf-8")
+    head = re.search(r"inspections published by.*?<thead>(.*?)</thead>", page, re.S).group(1)
+    assert flat(visible_text(head)) == "Overall rating Inspections Share"
+
+
 def _with_wakefield_undated(root: Path) -> None:
     """Wakefield YJS 2025, Good, whose record gives neither publication nor fieldwork date."""
     (root / "content/councils/wakefield.yaml").write_text("name: Wakefield Council\nnation: england\n")
