@@ -65,8 +65,9 @@ def shipped_standards(record: dict) -> dict[str, str]:
 
 
 def every_inspection() -> list[dict]:
-    """(framework, year, overall rating, {standard: rating}, published) of every inspection of the
-    national site: the table's rows (as each row should import) and the shipped records it lacks."""
+    """(framework, kind, year, overall rating, {standard: rating}, published) of every inspection of
+    the national site: the table's rows (as each row should import) and the shipped records it lacks.
+    The kind is the list's filter's ('hmip-youth-2025:full'), None under a framework of one kind."""
     found = []
     for _, row in table_rows():
         record = expected_record(row)
@@ -74,12 +75,14 @@ def every_inspection() -> list[dict]:
                      for where in ("standards", "separately_rated") for key, value in record.get(where, {}).items()}
         if row["la_name"] == "Wolverhampton":                 # the shipped record stands for it
             standards = shipped_standards(SHIPPED["wolverhampton-2021"])
-        found.append({"framework": record["framework"], "year": day_of(row["publication_date"]).year,
+        found.append({"framework": record["framework"], "kind": None, "year": day_of(row["publication_date"]).year,
                       "rating": (record.get("overall") or {}).get("rating"), "standards": standards,
                       "day": day_of(row["publication_date"]), "published": True})
     for iid, record in SHIPPED.items():
         if iid not in IN_TABLE:
-            found.append({"framework": record["framework"], "year": shipped_year(record),
+            kind = record.get("inspection_type")
+            found.append({"framework": record["framework"], "kind": kind and f"{record['framework']}:{kind}",
+                          "year": shipped_year(record),
                           "rating": shipped_rating(record), "standards": shipped_standards(record),
                           "day": shipped_day(record), "published": "published" in record})
     return found
@@ -139,12 +142,13 @@ def test_the_national_page_counts_services_by_framework_and_year_as_the_table_do
 
 def test_the_national_page_gives_the_overall_ratings_under_each_framework_as_the_table_does(national):
     text = page(national, "national/index.html")
-    expected = Counter((i["framework"], i["rating"]) for i in every_inspection() if i["rating"])
-    shown = {(f["framework"][0], f["rating"][0]): n for f, n in links(text)
-             if set(f) == {"framework", "rating"} and len(f["rating"]) == 1 and f["rating"][0] != "not recorded"}
+    expected = Counter((i["framework"], i["kind"], i["rating"]) for i in every_inspection() if i["rating"])
+    shown = {(f["framework"][0], f.get("kind", [None])[0], f["rating"][0]): n for f, n in links(text)
+             if set(f) - {"kind"} == {"framework", "rating"} and len(f["rating"]) == 1
+             and f["rating"][0] != "not recorded"}
     assert shown == {key: n for key, n in expected.items()}
     # the chart carries the same numbers as its table, in words for those who cannot see it
-    counts_2021 = {r: expected[("hmip-youth-2021", r)] for r in RATINGS.values()}
+    counts_2021 = {r: expected[("hmip-youth-2021", None, r)] for r in RATINGS.values()}
     described = "; ".join(f"{r}: {counts_2021[r]}" for r in ("Outstanding", "Good", "Requires improvement",
                                                               "Inadequate"))
     assert f"{described} (of {sum(counts_2021.values())} inspections)</desc>" in text
@@ -525,8 +529,9 @@ def test_a_paper_issued_in_the_month_its_inspection_was_published_counts_that_in
     compared = comparison(corpus, "derby-2025", dt.date(2025, 9, 24))
     assert (compared.inspected, compared.rated, compared.good) == (1, 1, 1)
     assert compared.sentence == ("Of the 1 inspection under the HMIP youth justice inspection framework "
-                                 "(from 2025), 1 (100%) rated the service Good or Outstanding; Derby YJS was "
-                                 "rated Outstanding.")
+                                 "(from 2025) of the same kind as this one (an inspection of youth justice work "
+                                 "with children and victims), 1 (100%) rated the service Good or Outstanding; "
+                                 "Derby YJS was rated Outstanding.")
 
 
 def test_an_inspection_whose_record_gives_no_date_is_not_counted_as_published_by_a_papers_day(tmp_path):
@@ -610,8 +615,9 @@ def test_a_comparison_with_no_overall_rating_recorded_says_so_rather_than_a_shar
     derby = comparison(corpus, "derby-2025", dt.date(2025, 9, 24))
     unrated = dataclasses.replace(derby, view=types.SimpleNamespace(overall_rating=None), rated=0, good=0)
     assert unrated.sentence == ("No overall rating is recorded for the 1 inspection under the HMIP youth "
-                                "justice inspection framework (from 2025); Derby YJS's overall rating is not "
-                                "recorded.")
+                                "justice inspection framework (from 2025) of the same kind as this one (an "
+                                "inspection of youth justice work with children and victims); Derby YJS's overall "
+                                "rating is not recorded.")
 
 
 def test_a_service_inspected_twice_under_a_framework_is_counted_as_two_inspections(tmp_path):
@@ -688,7 +694,8 @@ def test_the_report_s_page_counts_an_undated_inspection_as_the_national_page_doe
     build(root, output=tmp_path / "out")
     web = flat(visible_text((tmp_path / "out/reports/derby-national/index.html").read_text(encoding="utf-8")))
     # Derby (Outstanding) and Wakefield (Good): both Good or better.
-    assert ("Of the 2 inspections under the HMIP youth justice inspection framework (from 2025), 2 (100%) rated "
+    assert ("Of the 2 inspections under the HMIP youth justice inspection framework (from 2025) of the same kind "
+            "as this one (an inspection of youth justice work with children and victims), 2 (100%) rated "
             "the service Good or Outstanding; Derby YJS was rated Outstanding.") in web
     assert "including 1 whose record gives no date of publication, as on the national page" in web
     # The paper, as at 24 September 2025, cannot show Wakefield's was published by then: it says so.
@@ -698,10 +705,11 @@ def test_the_report_s_page_counts_an_undated_inspection_as_the_national_page_doe
     result = CliRunner().invoke(cli, ["-C", str(root), "paper", "report", "derby-national", "-o", str(paper)], obj={})
     assert result.exit_code == 0, result.output
     text = flat(" ".join(pdf_texts(paper)))
-    assert ("Of the 1 inspection under the HMIP youth justice inspection framework (from 2025), 1 (100%) rated "
+    assert ("Of the 1 inspection under the HMIP youth justice inspection framework (from 2025) of the same kind "
+            "as this one (an inspection of youth justice work with children and victims), 1 (100%) rated "
             "the service Good or Outstanding; Derby YJS was rated Outstanding.") in text
-    assert ("1 inspection under this framework with no recorded date of publication is not counted: "
-            "it cannot be shown to have been published by then.") in text
+    assert ("1 inspection under this framework of this kind with no recorded date of publication is "
+            "not counted: it cannot be shown to have been published by then.") in text
 
 
 def test_the_not_compared_note_names_the_standards_recorded_at_no_inspection_too(tmp_path):
@@ -716,3 +724,58 @@ def test_the_not_compared_note_names_the_standards_recorded_at_no_inspection_too
         note = next(n for n in notes if "Assessing" in n)
         assert note.startswith("Leadership and governance; Staffing; Partnerships and services; Assessing; "
                                "Planning; Delivery"), (path, note)
+
+
+# -- HMIP's 2025 kinds of inspection are counted apart -------------------------------------------
+
+def _with_2025_inspections_of_both_kinds(root: Path) -> None:
+    """Three more 2025 inspections beside Derby's (children and victims, Outstanding). The kinds and
+    overall ratings are HMIP's (the framework file's sources): South Tees, an inspection of youth
+    justice services, Good [4][5]; Darlington and Hounslow, inspections of youth justice work with
+    children and victims, Requires improvement [10][12]. The months published are this test's own."""
+    for cid, name, kind, rating, month in (
+            ("south-tees", "South Tees", "full", "Good", "2025-07"),
+            ("darlington", "Darlington", "children-and-victims", "Requires improvement", "2025-08"),
+            ("hounslow", "Hounslow", "children-and-victims", "Requires improvement", "2025-08")):
+        (root / f"content/councils/{cid}.yaml").write_text(f"name: {name} Council\nnation: england\n")
+        (root / f"content/services/{cid}-yjs.yaml").write_text(
+            f"name: {name} Youth Justice Service\nshort_name: {name} YJS\ncouncil: {cid}\n")
+        (root / f"content/inspections/{cid}-2025.yaml").write_text(
+            f"service: {cid}-yjs\nframework: hmip-youth-2025\ninspection_type: {kind}\npublished: {month}\n"
+            f"overall: {{rating: {rating}}}\n")
+
+
+def test_2025_overall_ratings_are_counted_and_compared_only_within_each_kind_of_inspection(tmp_path):
+    # A full inspection's overall rating covers organisational delivery too; one of work with children
+    # and victims does not, and HMIP publishes no count or comparison across the two. The page pooled
+    # them: 2 of the 4 (50%) Good or Outstanding, and Derby (children and victims) 'rated higher' than
+    # 3 inspections, one of them South Tees' full inspection.
+    root = copy_site(tmp_path)
+    _with_2025_inspections_of_both_kinds(root)
+    build(root)
+    text = page(root, "national/index.html")
+    seen = flat(visible_text(text))
+    # Children and victims: Derby Outstanding, Darlington and Hounslow Requires improvement.
+    assert ("HMIP youth justice inspection framework (from 2025): An inspection of youth justice work with children "
+            "and victims 1 of the 3 inspections whose overall rating is recorded (33%) rated the service Good or "
+            "Outstanding.") in seen
+    # Full: South Tees Good.
+    assert ("HMIP youth justice inspection framework (from 2025): An inspection of youth justice services 1 of the "
+            "1 inspection whose overall rating is recorded (100%) rated the service Good or Outstanding.") in seen
+    assert "of the 4 inspections" not in seen
+    assert "overall ratings are counted and compared only within each kind" in seen
+    own = text[text.index('id="h-own"'):text.index('id="list"')]
+    derby = visible_text(next(r for r in re.findall(r"<tr>.*?</tr>", own, re.S) if "Derby YJS" in r))
+    assert "3 inspections under" in derby and "1 rated the same (33%)" in derby and "2 rated lower (67%)" in derby
+    # every number still links to exactly the inspections it counts, now filtered by kind
+    rows = list_rows(text)
+    for filters, number in links(text):
+        assert sum(kept(row, filters) for row in rows) == number, filters
+    assert {r["kind"] for r in rows} == {"", "hmip-youth-2025:full", "hmip-youth-2025:children-and-victims"}
+    # [[national-comparison]] as at 31 October 2025: Derby against the other two of its kind only
+    compared = comparison(check_site(root, AS_OF.date()).corpus, "derby-2025", dt.date(2025, 10, 31))
+    assert (compared.inspected, compared.rated, compared.good) == (3, 3, 1)
+    assert compared.sentence == ("Of the 3 inspections under the HMIP youth justice inspection framework "
+                                 "(from 2025) of the same kind as this one (an inspection of youth justice work "
+                                 "with children and victims), 1 (33%) rated the service Good or Outstanding; "
+                                 "Derby YJS was rated Outstanding.")

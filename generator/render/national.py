@@ -4,8 +4,9 @@ What the national page (`national/index.html`) and the `[[national-comparison]]`
 computed here: how many inspections there were under each framework and in each year, how their
 overall ratings and each standard's ratings fall, which standards are weakest, and where
 each of the site's own services stands. Inspections are compared only with inspections
-under the same framework, whose standards are the same standards. Every number comes with
-the list of the inspections behind it (`list_link`), which the page's script filters.
+under the same framework, whose standards are the same standards; overall ratings only with
+those of the same kind of inspection too (`overall_group`). Every number comes with the list of
+the inspections behind it (`list_link`), which the page's script filters.
 """
 
 from __future__ import annotations
@@ -72,6 +73,26 @@ def standard_key(framework_id: str, number: str) -> str:
     return f"{framework_id}:{number}"
 
 
+def kind_key(framework_id: str, inspection_type: str | None) -> str | None:
+    """A kind of inspection as the list's filter knows it, 'hmip-youth-2025:full' (None under a
+    framework of one kind): kinds of different frameworks are different kinds, though they may share an id."""
+    return f"{framework_id}:{inspection_type}" if inspection_type else None
+
+
+def overall_group(view: InspectionView) -> tuple[str, str | None]:
+    """The inspections whose overall ratings an inspection's is counted and compared with: those under
+    its framework and of its kind. HMIP's 2025 kinds rate different areas (only a full inspection
+    rates organisational delivery), and HMIP publishes no count or comparison across them."""
+    return view.framework_id, view.inspection_type
+
+
+def group_title(corpus: Corpus, group: tuple[str, str | None]) -> str:
+    """'HMIP youth justice inspection framework (from 2025): An inspection of youth justice services'."""
+    framework = corpus.frameworks[group[0]]
+    kind = framework.kind(group[1])
+    return f"{framework.name}: {kind.name}" if kind else framework.name
+
+
 def rating_counts(views: Iterable[InspectionView]) -> Counter:
     return Counter(v.overall_rating for v in views)
 
@@ -127,21 +148,39 @@ def _counts_by_year(corpus: Corpus, order: list[str], by_framework: dict[str, li
             "total": Count(sum(every.values()), list_link())}
 
 
-def _overall(corpus: Corpus, fid: str, views: list[InspectionView]) -> dict[str, Any]:
+def _overall_groups(corpus: Corpus, order: list[str], by_framework: dict[str, list[InspectionView]]
+                    ) -> list[tuple[tuple[str, str | None], list[InspectionView]]]:
+    """Each framework's inspections, newest framework first, split by kind in the order the framework
+    lists its kinds (see overall_group)."""
+    groups = []
+    for fid in order:
+        kinds = {k.id: i for i, k in enumerate(corpus.frameworks[fid].inspection_types)}
+        by_kind: dict[str | None, list[InspectionView]] = defaultdict(list)
+        for view in by_framework[fid]:
+            by_kind[view.inspection_type].append(view)
+        listed = sorted(by_kind, key=lambda k: (kinds.get(k, len(kinds)), k or ""))
+        groups += [((fid, kind), by_kind[kind]) for kind in listed]
+    return groups
+
+
+def _overall(corpus: Corpus, group: tuple[str, str | None], views: list[InspectionView]) -> dict[str, Any]:
+    fid, kind = group
+    within = {"framework": fid, "kind": kind_key(fid, kind)}
     counts = rating_counts(views)
     rated = sum(counts[r] for r in RATINGS_HIGH_FIRST)
-    framework = corpus.frameworks[fid]
-    rows = [{"rating": r, "count": Count(counts[r], list_link(framework=fid, rating=r.value),
+    title = group_title(corpus, group)
+    rows = [{"rating": r, "count": Count(counts[r], list_link(**within, rating=r.value),
                                          _share(counts[r], rated))} for r in RATINGS_HIGH_FIRST]
     bars = [charts.Bar(r.value, counts[r], charts.RATING_COLOURS[r.value]) for r in RATINGS_HIGH_FIRST]
     description = ("; ".join(f"{r.value}: {counts[r]}" for r in RATINGS_HIGH_FIRST)
                    + f" (of {rated} inspection{'s' if rated != 1 else ''})")
     good = sum(counts[r] for r in GOOD_OR_BETTER)
-    return {"fid": fid, "framework": framework, "rows": rows, "rated": rated,
-            "unrecorded": Count(counts[None], list_link(framework=fid, rating=NOT_RECORDED)),
-            "good": Count(good, list_link(framework=fid, rating=[r.value for r in GOOD_OR_BETTER]),
+    anchor = f"{fid}-{kind}" if kind else fid
+    return {"anchor": anchor, "title": title, "rows": rows, "rated": rated,
+            "unrecorded": Count(counts[None], list_link(**within, rating=NOT_RECORDED)),
+            "good": Count(good, list_link(**within, rating=[r.value for r in GOOD_OR_BETTER]),
                           _share(good, rated)),
-            "chart": charts.horizontal_bars(f"chart-overall-{fid}", f"{framework.name}: inspections by overall rating",
+            "chart": charts.horizontal_bars(f"chart-overall-{anchor}", f"{title}: inspections by overall rating",
                                             description, bars, label_width=170)}
 
 
@@ -195,10 +234,12 @@ def imported_gap(views: list[InspectionView]) -> dict[str, int] | None:
     return {"inspections": len(imported), "missing": missing}
 
 
-def _where_own_stand(corpus: Corpus, by_framework: dict[str, list[InspectionView]]) -> list[dict[str, Any]]:
-    """Each of the site's own services' latest inspection, against every inspection under its framework."""
+def _where_own_stand(corpus: Corpus, by_group: dict[tuple[str, str | None], list[InspectionView]]
+                     ) -> list[dict[str, Any]]:
+    """Each of the site's own services' latest inspection, against every inspection under its
+    framework of its kind (overall_group)."""
     own = own_council_ids(corpus)
-    counted = {fid: rating_counts(views) for fid, views in by_framework.items()}
+    counted = {group: rating_counts(views) for group, views in by_group.items()}
     rows = []
     for sid, service in sorted(corpus.services.items(), key=lambda kv: kv[1].service.name):
         if service.council_id not in own or not service.inspection_ids:
@@ -206,23 +247,25 @@ def _where_own_stand(corpus: Corpus, by_framework: dict[str, list[InspectionView
         view = corpus.inspections.get(service.inspection_ids[-1])
         if view is None:
             continue
-        others = by_framework[view.framework_id]
-        counts = counted[view.framework_id]
+        group = overall_group(view)
+        within = {"framework": view.framework_id, "kind": kind_key(*group)}
+        others = by_group[group]
+        counts = counted[group]
         rated = sum(counts[r] for r in RATINGS_HIGH_FIRST)
-        row: dict[str, Any] = {"view": view, "service": service.service, "framework": corpus.frameworks[view.framework_id],
-                               "all": Count(len(others), list_link(framework=view.framework_id)), "rated": rated,
+        row: dict[str, Any] = {"view": view, "service": service.service, "compared": group_title(corpus, group),
+                               "all": Count(len(others), list_link(**within)), "rated": rated,
                                "same": None, "higher": None, "lower": None}
         if view.overall_rating is not None:
             place = RATINGS_HIGH_FIRST.index(view.overall_rating)
             higher, lower = RATINGS_HIGH_FIRST[:place], RATINGS_HIGH_FIRST[place + 1:]
             row |= {"same": Count(counts[view.overall_rating],
-                                  list_link(framework=view.framework_id, rating=view.overall_rating.value),
+                                  list_link(**within, rating=view.overall_rating.value),
                                   _share(counts[view.overall_rating], rated)),
                     "higher": Count(sum(counts[r] for r in higher),
-                                    list_link(framework=view.framework_id, rating=[r.value for r in higher] or None)
+                                    list_link(**within, rating=[r.value for r in higher] or None)
                                     if higher else "", _share(sum(counts[r] for r in higher), rated)),
                     "lower": Count(sum(counts[r] for r in lower),
-                                   list_link(framework=view.framework_id, rating=[r.value for r in lower])
+                                   list_link(**within, rating=[r.value for r in lower])
                                    if lower else "", _share(sum(counts[r] for r in lower), rated))}
         rows.append(row)
     return rows
@@ -237,19 +280,23 @@ def _list(corpus: Corpus, views: list[InspectionView]) -> dict[str, Any]:
         recorded = [s for s in (*view.standards, *view.separately_rated) if s.published is not None]
         rows.append({"view": view, "service": service, "council": corpus.councils[view.council_id].council,
                      "own": view.council_id in own, "region": service.region or NOT_RECORDED,
+                     "kind": kind_key(view.framework_id, view.inspection_type) or "",
                      "year": year_of(view),
                      "rating": view.overall_rating.value if view.overall_rating else NOT_RECORDED,
                      "rating_order": RATINGS_HIGH_FIRST.index(view.overall_rating) if view.overall_rating else 9,
                      "standards": " ".join(f"{standard_key(view.framework_id, s.number)}="
                                            f"{s.published.value.replace(' ', '_')}" for s in recorded)})
     standards: dict[str, str] = {}
+    kinds: dict[str, str] = {}
     for fid in _ordered_frameworks(corpus, (v.framework_id for v in views)):
         framework = corpus.frameworks[fid]
         for s in (*(s for d in framework.domains for s in d.standards), *framework.separately_rated):
             standards[standard_key(fid, s.number)] = f"{s.label}, {framework.name}"
+        for k in framework.inspection_types:
+            kinds[kind_key(fid, k.id)] = f"{k.name}, {framework.name}"
     return {"rows": rows, "regions": sorted({r["region"] for r in rows} - {NOT_RECORDED}),
             "years": sorted({r["year"] for r in rows} - {NOT_RECORDED}, reverse=True),
-            "ratings": [r.value for r in RATINGS_HIGH_FIRST], "standards": standards}
+            "ratings": [r.value for r in RATINGS_HIGH_FIRST], "standards": standards, "kinds": kinds}
 
 
 def page(corpus: Corpus) -> dict[str, Any]:
@@ -259,14 +306,16 @@ def page(corpus: Corpus) -> dict[str, Any]:
     for view in views:
         by_framework[view.framework_id].append(view)
     order = _ordered_frameworks(corpus, by_framework)
+    groups = _overall_groups(corpus, order, by_framework)
     own = own_council_ids(corpus)
     return {"total": len(views), "own_total": sum(v.council_id in own for v in views),
             "frameworks": [{"id": fid, "framework": corpus.frameworks[fid]} for fid in order],
+            "kinds_apart": [corpus.frameworks[fid] for fid in order if len(corpus.frameworks[fid].inspection_types) > 1],
             "ratings": RATINGS_HIGH_FIRST, "enough": ENOUGH_RATINGS,
             "by_year": _counts_by_year(corpus, order, by_framework),
-            "overall": [_overall(corpus, fid, by_framework[fid]) for fid in order],
+            "overall": [_overall(corpus, group, views) for group, views in groups],
             "standards": [_standards(corpus, fid, by_framework[fid]) for fid in order],
-            "own_rows": _where_own_stand(corpus, by_framework), "list": _list(corpus, views),
+            "own_rows": _where_own_stand(corpus, dict(groups)), "list": _list(corpus, views),
             "sources": sources(corpus)}
 
 
@@ -274,7 +323,7 @@ def page(corpus: Corpus) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Comparison:
-    """A report's inspection against every inspection under its framework published by a day."""
+    """A report's inspection against every inspection under its framework, of its kind, published by a day."""
 
     view: InspectionView
     service: str
@@ -286,6 +335,7 @@ class Comparison:
     good: int
     undated: int = 0                     # others under the framework whose records give no publication date
     undated_counted: bool = False        # the site's page counts them, as the national page does
+    kind: str | None = None              # HMIP's name for the kind of inspection, where the framework has several
 
     @property
     def good_share(self) -> str:
@@ -297,13 +347,14 @@ class Comparison:
         YOT was rated Requires improvement.' It counts inspections, not services: a service
         inspected twice under the framework is two of them."""
         whose = "" if self.rated == self.inspected else " whose overall rating is recorded"
+        under = f"under the {self.framework}" + (f" of the same kind as this one ({self.kind[:1].lower()}{self.kind[1:]})"
+                                                   if self.kind else "")
         if self.rated:
-            text = (f"Of the {self.rated} inspection{'s' if self.rated != 1 else ''} under the "
-                    f"{self.framework}{whose}, {self.good} ({self.good_share}) rated the service "
-                    "Good or Outstanding")
+            text = (f"Of the {self.rated} inspection{'s' if self.rated != 1 else ''} {under}{whose}, "
+                    f"{self.good} ({self.good_share}) rated the service Good or Outstanding")
         else:           # no share of none: say that none is recorded
             which = "the 1 inspection" if self.inspected == 1 else f"any of the {self.inspected} inspections"
-            text = f"No overall rating is recorded for {which} under the {self.framework}"
+            text = f"No overall rating is recorded for {which} {under}"
         rating = self.view.overall_rating
         return text + (f"; {self.service} was rated {rating.value}." if rating else
                        f"; {self.service}'s overall rating is not recorded.")
@@ -326,8 +377,8 @@ def unknown_by(view: InspectionView, day: dt.date) -> bool:
 
 
 def comparison(corpus: Corpus, iid: str, day: dt.date, *, paper: bool = True) -> Comparison | None:
-    """The report's inspection against all inspections under the same framework published on or
-    before `day`: a paper's issue date, so that the paper says what was true when it was issued.
+    """The report's inspection against all inspections under the same framework, of the same kind
+    (overall_group), published on or before `day`: a paper's issue date, so that the paper says what was true when it was issued.
     The report's own inspection is always among them: the paper states its rating, and a record
     giving only the month it was published (Derby's, September 2025) is not 'published by' a day
     within that month.
@@ -339,15 +390,17 @@ def comparison(corpus: Corpus, iid: str, day: dt.date, *, paper: bool = True) ->
     view = corpus.inspections.get(iid)
     if view is None:
         return None
+    group = overall_group(view)
     undated = [v for v in corpus.inspections.values()
-               if v.framework_id == view.framework_id and v.id != iid
+               if overall_group(v) == group and v.id != iid
                and (unknown_by(v, day) if paper else v.inspection.published is None)]
     peers = [v for v in corpus.inspections.values()
-             if v.framework_id == view.framework_id
+             if overall_group(v) == group
              and (v.id == iid or published_by(v, day) or (not paper and v.inspection.published is None))]
     counts = rating_counts(peers)
     rated = sum(counts[r] for r in RATINGS_HIGH_FIRST)
     return Comparison(view, corpus.services[view.service_id].service.short_name,
                       corpus.frameworks[view.framework_id].name, day, len(peers), rated,
                       tuple((r, counts[r], _share(counts[r], rated)) for r in RATINGS_HIGH_FIRST),
-                      sum(counts[r] for r in GOOD_OR_BETTER), len(undated), not paper)
+                      sum(counts[r] for r in GOOD_OR_BETTER), len(undated), not paper,
+                      view.kind_name if view.inspection_type else None)
