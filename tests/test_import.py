@@ -142,6 +142,20 @@ def test_a_torbay_style_workbook_becomes_a_valid_action_plan(tmp_path, importer,
     }
 
 
+def test_a_date_cell_formatted_to_show_its_month_is_that_month_not_its_first_day(tmp_path, importer):
+    """Councils' plans format due dates as Excel's Mar-21: the sheet shows and prints a month, so
+    the plan's date is that month (overdue only once it has passed), not 1 March, a day no one set."""
+    root, run = importer()
+    book = workbook([TORBAY_HEADERS, ["Review the OOCD policy", None, "Head of Service", None,
+                                      dt.datetime(2021, 3, 1), dt.datetime(2021, 7, 15), None, None, "Amber"]])
+    book["Sheet1"]["E3"].number_format = "mmm-yy"             # shows Mar-21
+    book["Sheet1"]["F3"].number_format = "mmmm yyyy"          # shows July 2021, whatever day it holds
+    result = run(str(save(book, tmp_path / "plan.xlsx")), "--inspection", "torbay-2021", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    action = check_site(root, dt.date(2021, 6, 30)).corpus.action_plans["plan"].plan.actions[0]
+    assert (str(action.review), str(action.due)) == ("2021-03", "2021-07")
+
+
 def test_the_written_plan_points_editors_at_its_schema(tmp_path, importer):
     root, run = importer()
     source = save(torbay_workbook(), tmp_path / "plan.xlsx")

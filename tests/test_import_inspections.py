@@ -686,6 +686,28 @@ def test_a_hidden_row_or_column_of_a_workbook_is_not_imported_and_said(tmp_path)
     assert not list((root / "content").glob("*/rutland*"))
 
 
+@pytest.mark.parametrize("number_format, published", [
+    ("mmm-yy", "2025-01"),                   # Excel's own for "2025-01" typed or opened from a CSV: Jan-25
+    ("[$-809]mmmm\\ yyyy;@", "2025-01"),     # LibreOffice's "January 2025"
+    ("dd/mm/yyyy", "2025-01-14"),            # a day shown is a day
+])
+def test_a_date_cell_showing_only_its_month_imports_as_that_month_not_its_first_day(tmp_path, number_format,
+                                                                                   published):
+    """ratings.csv gives Derby's 2025 publication as the month its record gives, 2025-09; Excel
+    opens it as a date shown as Sep-25. Saved as a workbook and imported, it was published
+    2025-09-01, a day no source gives; the sheet shows a month, and a month is imported."""
+    root = copy_site(tmp_path / "site")
+    book = ratings_workbook(["Slough,s,8.33,Inadequate,,,Inadequate"])
+    cell = book.active["E2"]
+    cell.value, cell.number_format = dt.datetime(2025, 1, 14), number_format
+    book.save(tmp_path / "months.xlsx")
+
+    run = import_file(root, tmp_path / "months.xlsx")
+
+    assert run.returncode == 0, run.stderr
+    assert str(load(root / "content" / "inspections" / "slough-2025.yaml")["published"]) == published
+
+
 def test_a_workbook_whose_ratings_are_hidden_is_an_error_that_says_so(tmp_path):
     root = copy_site(tmp_path / "site")
     before = all_files(root / "content")

@@ -227,6 +227,36 @@ def hidden_columns(worksheet) -> frozenset[int]:
     return frozenset(hidden)
 
 
+class ShownMonth(dt.date):
+    """A date cell formatted to show only its month and year (Excel's 'Sep-25', 'March 2021'):
+    the sheet shows and prints a month, so it is read as that month, never as a day no one wrote."""
+
+    def isoformat(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    __str__ = isoformat
+
+
+# What a number format shows literally: quoted text, an escaped character, a [$-809] or [Red]
+# tag, and the _x (space) and *x (fill) codes.
+_FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')
+
+
+def shows_month_not_day(number_format: str) -> bool:
+    """Whether a date format shows a month and year but no day ('mmm-yy', '[$-809]mmmm\\ yyyy'):
+    its codes (the first section's, less what it shows literally) have m and y, no d, h or s."""
+    codes = _FORMAT_LITERALS.sub("", number_format.split(";")[0]).lower()
+    return "m" in codes and "y" in codes and not any(code in codes for code in "dhs")
+
+
+def shown_value(cell) -> Any:
+    """An openpyxl cell's value as the sheet shows it: a date formatted as a month is that month."""
+    value = cell.value
+    if isinstance(value, dt.date) and cell.is_date and shows_month_not_day(cell.number_format or ""):
+        return ShownMonth(value.year, value.month, 1)
+    return value
+
+
 def read_xlsx(path: Path, sheet_name: str | None) -> list[Sheet]:
     """The workbook's sheets (or the one named), with merged cells filled in, each with its
     hidden rows and columns, and whether it is hidden itself."""
@@ -246,7 +276,7 @@ def read_xlsx(path: Path, sheet_name: str | None) -> list[Sheet]:
     for worksheet in (workbook[n] for n in ([sheet_name] if sheet_name else names)):
         if not hasattr(worksheet, "iter_rows"):
             continue                            # a chart sheet
-        rows = [[Cell(c.value, _fill_colour(c, workbook)) for c in row]
+        rows = [[Cell(shown_value(c), _fill_colour(c, workbook)) for c in row]
                 for row in worksheet.iter_rows()]
         for merged in worksheet.merged_cells.ranges:
             top = rows[merged.min_row - 1][merged.min_col - 1] if merged.min_row - 1 < len(rows) else Cell()
