@@ -1741,6 +1741,34 @@ def test_an_open_item_held_back_opens_no_exempt_record(tmp_path):
     assert not (root / "output" / "site" / "action-plans" / "torbay-2021-oocd").exists()
 
 
+def test_an_open_item_opens_an_exempt_record_only_from_its_pack_s_issue_day(tmp_path):
+    """Exempt at one meeting and given openly by a later one whose pack is not issued yet: the
+    open paper is published from the issue day, not before, so the record stays withheld until
+    then (helper-126: it was published as soon as the later agenda was written)."""
+    root = copy_site(tmp_path / "site")
+    make_the_plan_an_exempt_appendix(root)
+    (root / "content" / "meetings" / "torbay-cyp-osb-2021-06-01.yaml").write_text(
+        "council: torbay\ncommittee: Children and Young People's Overview and Scrutiny Board\ndate: 2021-06-01\n"
+        "issued: 2021-05-26\nitems:\n  - number: 4\n    title: Out-of-court disposals\n    appendices:\n"
+        "      - {title: The improvement plan, action_plan: torbay-2021-oocd}\n", encoding="utf-8")
+    plan_page = root / "output" / "site" / "action-plans" / "torbay-2021-oocd" / "index.html"
+
+    before = run(root, "build", *QUICK, "--as-of", "2021-05-25 23:59")
+    listed = run(root, "list", "drafts", "--as-of", "2021-05-25 23:59")
+
+    assert before.exit_code == 0 and "1 record and 1 agenda item withheld (" in before.output, before.output
+    assert not plan_page.exists()
+    assert "YOT Improvement Plan" not in (root / "output" / "site" / "action-plans" / "index.html").read_text(
+        encoding="utf-8")
+    assert ("exempt (Schedule 12A paragraph 3): an appendix of torbay-cyp-osb-2021-03-01 item 9; given openly by "
+            "torbay-cyp-osb-2021-06-01 item 4 from its issue on 2021-05-26") in listed.output, listed.output
+
+    issued = run(root, "build", *QUICK, "--as-of", "2021-05-26 00:01")
+
+    assert issued.exit_code == 0 and "0 records withheld (" in issued.output, issued.output
+    assert plan_page.is_file()
+
+
 # === 35. AUDIT: a withheld id alone, files it never read, an exempt paper's image (helper-27) ====
 
 SANDWELL_SENTENCE = ("HM Inspectorate of Probation inspected Sandwell Youth Offending Service, which covers "

@@ -14,12 +14,13 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Iterator, Mapping
 
-from generator.clock import london_moment
+from generator.clock import LONDON, london_moment
 from generator.images import shown_images
 from generator.model.report import body_markdown
 from generator.model.types import Status
 from generator.resolve.corpus import (Corpus, Entry, InspectionView, ItemView, MeetingView, ReportView,
                                       ServiceView)
+from generator.rules.issue import pack_issue_date
 
 
 ITEM = "agenda_item"                  # the kind of a withheld agenda item ("<meeting> item <n>")
@@ -78,24 +79,38 @@ def exempt_records(corpus: Corpus, now: dt.datetime, include_drafts: bool = Fals
     """(kind, id) -> why, for each inspection and action plan an agenda gives as an exempt
     appendix or in a Part 2 item (Schedule 12A information, for members only), unless an item
     of a public meeting gives it openly: its own status and embargo cannot make it public.
+    An open item opens it only from its pack's issue day, when its open paper is published.
     `held_items`: items ("<meeting> item <n>") found withheld, which open nothing."""
     exempt: dict[tuple[str, str], str] = {}
     opened: set[tuple[str, str]] = set()
+    opening_later: dict[tuple[str, str], str] = {}      # given openly by a pack still to be issued
+    today = now.astimezone(LONDON).date()
     for mid, meeting in sorted(corpus.meetings.items()):
         meeting_public = is_public(meeting, now, include_drafts)
+        issued = pack_issue_day(corpus, meeting)
         for item in meeting.items:
             item_open = meeting_public and not item.to_follow and item.exempt is None and \
-                (item.embargo_until is None or item.embargo_until <= now) and \
-                f"{mid} item {item.number}" not in held_items
+                (item.embargo_until is None or item.embargo_until <= now)
             for appendix in item.appendices:
                 records = [(kind, ref) for kind, ref in appendix.parts if kind in ("inspection", "action_plan")]
                 if appendix.exempt is not None:
                     for record in records:
                         exempt.setdefault(record, f"exempt (Schedule 12A paragraph {appendix.exempt}): "
                                                   f"an appendix of {mid} item {item.number}")
-                elif item_open:
+                elif item_open and issued <= today and f"{mid} item {item.number}" not in held_items:
                     opened.update(records)
-    return {record: why for record, why in exempt.items() if record not in opened}
+                elif item_open and issued > today:
+                    for record in records:
+                        opening_later.setdefault(record, f"; given openly by {mid} item {item.number} "
+                                                         f"from its issue on {issued.isoformat()}")
+    return {record: why + opening_later.get(record, "") for record, why in exempt.items() if record not in opened}
+
+
+def pack_issue_day(corpus: Corpus, meeting: MeetingView) -> dt.date:
+    """The day the meeting's pack is issued: its papers are published from that day, not before
+    (docs/papers.md: "A paper is published from its issue day")."""
+    council = corpus.councils.get(meeting.council_id)
+    return pack_issue_date(meeting.meeting, council.record if council else None)
 
 
 def page_texts(corpus: Corpus) -> Iterator[str | None]:
