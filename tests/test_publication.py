@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -57,6 +58,27 @@ items:
     assert "Youth Offending Team re-inspection" in page and "To follow" in page
     assert "torbay-2026/" not in page
     assert files_containing(root / "output/site", SENTINEL) == []
+
+
+def test_an_inspection_published_after_today_without_an_embargo_appears_nowhere_until_that_day(tmp_path):
+    root = copy_site(tmp_path)
+    plant_embargoed_inspection(root, AS_OF)               # its record says HMIP publishes it on 2026-11-23
+    record = root / "content/inspections/torbay-2026.yaml"
+    record.write_text("".join(line for line in record.read_text().splitlines(keepends=True)
+                              if not line.startswith("embargo_until:")))
+    report = build(root, now=AS_OF, search=True)          # 22 November: the day before it is published
+    assert files_containing(root / "output/site", SENTINEL) == []
+    assert files_containing(root / "output/site", "torbay-2026") == []
+    assert {("inspection", "torbay-2026"), ("action_plan", "torbay-2026-plan")} <= \
+        {(w.kind, w.id) for w in report.plan.withheld}
+    warned = [p for p in report.checked.problems if p.path.endswith("torbay-2026.yaml") and "after today" in p.message]
+    assert len(warned) == 1 and warned[0].line == 4       # at its `published:` line
+    build(root, now=dt.datetime(2026, 11, 23, 0, 0, tzinfo=AS_OF.tzinfo))
+    assert (root / "output/site/inspections/torbay-2026/index.html").exists()
+    assert (root / "output/site/action-plans/torbay-2026-plan/index.html").exists()
+    data = json.loads((root / "output/site/data/inspections.json").read_text())
+    rows = data if isinstance(data, list) else data["inspections"]
+    assert [r["embargo_until"] for r in rows if r["id"] == "torbay-2026"] == [None]   # none was written
 
 
 @pytest.mark.parametrize("offset_minutes, public", [(-1, False), (1, True)])

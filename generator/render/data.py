@@ -88,7 +88,7 @@ def inspection_record(corpus: Corpus, view: InspectionView) -> dict[str, Any]:
         "imported": imported_from(view),
         # A preview's file holds drafts and embargoed inspections: it says which, as ratings.csv does.
         "status": view.status.value,
-        "embargo_until": view.embargo_until.isoformat() if view.embargo_until is not None else None,
+        "embargo_until": model.embargo_until.isoformat() if model.embargo_until is not None else None,
     }
 
 
@@ -148,7 +148,7 @@ def _ratings_rows(corpus: Corpus, view: InspectionView) -> str:
                           "" if s.cases is None else s.cases, view.inspection.report_url or "",
                           "" if percent is None else f"{percent:.2f}", view.max_score or "",
                           "yes" if view.inspection.joint else "no", *imported, view.status.value,
-                          "" if view.embargo_until is None else _london_minute(view.embargo_until)])
+                          "" if view.inspection.embargo_until is None else _london_minute(view.inspection.embargo_until)])
     return buffer.getvalue()
 
 

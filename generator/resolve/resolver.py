@@ -20,6 +20,7 @@ from generator.load.files import RECORD_FOLDERS
 from generator.load.yaml_source import dotted
 from generator.markdown_limits import markdown_excesses
 from generator.model.types import Status
+from generator.rules.publication import not_before_publication
 from generator.problems import Problem, Severity, did_you_mean, did_you_mean_file
 from generator.resolve.corpus import (ActionPlanView, ActionView, AppendixView, AttachmentView,
                                       Corpus, CouncilView, IndicatorsView, InspectionView, ItemView,
@@ -808,6 +809,7 @@ def _inspection_views(records: Records, inspections: Mapping[str, _Inspection], 
             title = (f"{service.short_name} inspection, "
                      f"{data.when.start.strftime('%B %Y') if data.when else 'date not recorded'}")
             status, embargo = _public_state(model)
+            embargo = not_before_publication(embargo, model.published)
             applied, framework = data.applied, data.framework
             views[iid] = InspectionView(
                 iid, rec.path, rec.digest, status, embargo, model, model.service, service.council,
@@ -821,6 +823,19 @@ def _inspection_views(records: Records, inspections: Mapping[str, _Inspection], 
                 ordered[position + 1] if position + 1 < len(ordered) else None, rec.listed_digest,
                 model.imported is not None and imported_digest(model) != model.imported.digest)
     return views, ordered_of
+
+
+def _published_after_today(check: _Checker, records: Records, as_of: dt.date) -> None:
+    """A warning at each inspection published after today with no embargo of its own: it is
+    held back until its publication day (`rules.publication`), at a time the clerk did not give."""
+    for rec in records.of("inspection").values():
+        published = rec.model.published
+        if published is None or published.start <= as_of or rec.model.embargo_until is not None:
+            continue
+        check.at(rec, ("published",), Severity.WARNING,
+                 f"{published} is after today: nothing of the inspection is public before then",
+                 "give embargo_until with the time the inspectorate releases the report, e.g. "
+                 f"embargo_until: {published.start.isoformat()} 00:01")
 
 
 def resolve(records: Records, as_of: dt.date, per_record: PerRecord = no_memo
@@ -851,6 +866,7 @@ def resolve(records: Records, as_of: dt.date, per_record: PerRecord = no_memo
                        *papers.large_appendices(records)]
     attachments = _attachments(check, records, per_record)
     inspection_views, inspections_of = _inspection_views(records, inspections, plans)
+    _published_after_today(check, records, as_of)
     indicators_of = {view.service_id: xid for xid, view in indicators.items()}
 
     services = {sid: ServiceView(sid, rec.path, rec.digest, Status.PUBLISHED, None, rec.model, rec.model.council,
