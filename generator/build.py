@@ -15,10 +15,11 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
+from generator.clock import now_in_london
 from generator.load.documents import read_records
 from generator.load.files import CACHES, SiteFiles, cache_folder, find_files
 from generator.plan.outputs import Build, Plan, plan_build
@@ -125,6 +126,10 @@ def build_site(options: BuildOptions, memo: BuildMemo | None = None, progress: P
     no-change test is not made twice)."""
     started = time.perf_counter()
     with locked(options.output, options.root, waiting) as live, rare_collections():
+        if options.clock:
+            # A build that waited for another publishes as at now, not as at the moment it began
+            # waiting: with that, it would take back what the other had just released.
+            options = replace(options, now=now_in_london())
         # Asked again here, under the lock: the command asked before another build could
         # have made this folder live (or a site with pages) meanwhile.
         unsafe = unsafe_target(options.output, options.root, options.preview, options.pdf_only)

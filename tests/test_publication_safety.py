@@ -13,6 +13,7 @@ repository's code first on PYTHONPATH (so that they build with the code under te
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import hashlib
 import importlib
 import os
@@ -21,6 +22,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -30,7 +32,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from click.testing import CliRunner
 
+from generator.build import build_site
 from generator.cli import cli
+from generator.plan.state import BuildOptions
+from generator.write import lock_path
 from leak_helpers import SENTINEL, files_containing, plant_embargoed_inspection
 from site_helpers import REPO, all_files, build, copy_site
 
@@ -977,3 +982,31 @@ def test_a_feed_with_nothing_public_is_dated_again_when_the_date_changes(tmp_pat
     assert feed.read_text() == fresh.read_text(), (
         f"the build on 11 March said {last_line(later.stdout)!r} and kept the feed of 10 March:\n"
         f"{feed.read_text()}\na first build on 11 March makes:\n{fresh.read_text()}")
+
+
+def test_a_build_that_waits_for_the_lock_publishes_as_at_the_clock_when_it_gets_it(tmp_path, monkeypatch):
+    # A build begins on 2 March 2021, before Torbay's embargo ends (3 March 00:01), and waits
+    # for another build; while it waits the clock passes the embargo. It must build as at the
+    # clock it reads under the lock: with the moment it began waiting it would take back the
+    # Torbay report the other build had just released.
+    root = copy_site(tmp_path)
+    site = root / "output/site"
+    site.parent.mkdir(parents=True)
+    clock = {"now": dt.datetime(2021, 3, 2, 12, 0, tzinfo=LONDON)}
+    monkeypatch.setattr("generator.build.now_in_london", lambda: clock["now"])
+    holder = open(lock_path(site), "w")
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    waited = threading.Event()
+
+    def release_later() -> None:
+        waited.wait(60)
+        clock["now"] = dt.datetime(2021, 3, 4, 12, 0, tzinfo=LONDON)
+        holder.close()
+
+    releaser = threading.Thread(target=release_later)
+    releaser.start()
+    options = BuildOptions(root=root, output=site, now=clock["now"], pdf=False, search=False, jobs=1, clock=True)
+    report = build_site(options, waiting=lambda who: waited.set())
+    releaser.join()
+    assert waited.is_set() and report.ok
+    assert (site / "inspections/torbay-2021/index.html").is_file()

@@ -225,7 +225,8 @@ def register(cli: click.Group) -> None:
 
         options = BuildOptions(root=root, output=target, now=now, drafts=drafts, pdf=not no_pdf, jobs=jobs,
                                search=not no_search, pdf_only=pdf_only, reuse_layouts=not no_cache,
-                               papers_as_of=papers_as_of, rehearsal=rehearsal, rebuild=rebuild)
+                               papers_as_of=papers_as_of, rehearsal=rehearsal, rebuild=rebuild,
+                               clock=as_of is None)
 
         def waiting(holder: str) -> None:
             click.echo(f"waiting for another build of {target.parent} ({holder}) to finish", err=True)
@@ -237,7 +238,9 @@ def register(cli: click.Group) -> None:
 
         try:
             with locked(target, root, waiting) as live:
-                unchanged = not rebuild and live.is_current(root, options.describe(), now)
+                # The clock read again under the lock, as `build_site` does: the wait may have been long.
+                unchanged = not rebuild and live.is_current(root, options.describe(),
+                                                            now if as_of else now_in_london())
         except OutputError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)

@@ -43,6 +43,7 @@ class BuildOptions:
     pdf_on_demand: bool = False       # papers linked, made when asked for (`scrutiny serve`): `Plan.deferred`
     rehearsal: bool = False           # `now` is later than the clock: a preview of a moment to come
     rebuild: bool = False             # trust nothing earlier builds kept (.cache/, the live files)
+    clock: bool = False               # `now` is the clock's (no --as-of): read again under the lock
 
     @property
     def preview(self) -> bool:
