@@ -151,6 +151,21 @@ def test_a_bad_as_of_date_says_how_to_write_it(tmp_path, make_site, run_cli):
     assert "'31/07/2021' is not a date; write YYYY-MM-DD" in result.output
 
 
+@pytest.mark.parametrize("written", ["20261025", "2026-W43-7", "2026-298", "20261025T0130"])
+def test_as_of_refuses_a_day_written_other_than_yyyy_mm_dd(tmp_path, make_site, run_cli, written):
+    # Python reads each of these, but as the day's first moment, where 2026-10-25 means the
+    # whole day: a rehearsal "as of" such a day would publish less than the clerk meant.
+    result = run_cli("check", "--as-of", written, root=make_site(tmp_path))
+    assert result.exit_code == 2
+    assert f"'{written}' is not a date; write YYYY-MM-DD or 'YYYY-MM-DD HH:MM'" in result.output
+
+
+@pytest.mark.parametrize("written", ["2026-10-25 01:30", "2026-10-25T01:30:15", "2026-10-25 01:30Z",
+                                     "2021-03-10T20:00-08:00", "2026-10-25 01:30+0100"])
+def test_as_of_accepts_a_moment_with_or_without_seconds_and_offset(tmp_path, make_site, run_cli, written):
+    assert run_cli("check", "--as-of", written, root=make_site(tmp_path)).exit_code == 0
+
+
 def test_as_of_accepts_an_iso_date(tmp_path, make_site, run_cli):
     assert run_cli("check", "--as-of", "2021-07-31", root=make_site(tmp_path)).exit_code == 0
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,10 @@ def moment(as_of: dt.datetime | None) -> dt.datetime:
     return as_of or now_in_london()
 
 
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}(:?\d{2})?)?")
+
+
 class AsOf(click.ParamType):
     """--as-of 2021-03-03 (the whole of that day, London time) or --as-of "2021-03-03 09:00"."""
 
@@ -35,9 +40,13 @@ class AsOf(click.ParamType):
         if isinstance(value, dt.datetime):
             return value
         try:
-            if len(value) == 10:
+            if _DAY.fullmatch(value):
                 day = dt.date.fromisoformat(value)
                 return london_instant(dt.datetime.combine(day, dt.time(23, 59, 59)))
+            if not _MOMENT.fullmatch(value):
+                # Python reads more ('20261025', '2026-W43-7'), but as a moment: a day written so
+                # would mean its first minute where 2026-10-25 means the whole day.
+                raise ValueError(value)
             given = dt.datetime.fromisoformat(value.replace(" ", "T", 1))
             # One instant, one London day: the day a paper is "as at" never follows the offset given.
             return at_london_offset(given) if given.tzinfo else london_instant(given)
