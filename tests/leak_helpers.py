@@ -35,12 +35,14 @@ def files_containing(folder: Path, sentinel: str) -> list[str]:
 SENTINEL = "ZEBRA-SENTINEL-7741"
 
 
-def plant_embargoed_inspection(root: Path, until: dt.datetime, status: str = "published") -> None:
+def plant_embargoed_inspection(root: Path, until: dt.datetime, status: str = "published",
+                               published: dt.date | None = None) -> None:
+    """An inspection and its plan, embargoed until `until` and published (by default) that day."""
     (root / "content/inspections/torbay-2026.yaml").write_text(f"""\
 service: torbay-yot
 framework: hmip-youth-2021
 fieldwork: {{from: 2026-09-14, to: 2026-09-18}}
-published: 2026-11-23
+published: {(published or until.date()).isoformat()}
 status: {status}
 embargo_until: {until:%Y-%m-%d %H:%M}
 overall: {{rating: Good}}

@@ -62,7 +62,7 @@ items:
 
 def test_an_inspection_published_after_today_without_an_embargo_appears_nowhere_until_that_day(tmp_path):
     root = copy_site(tmp_path)
-    plant_embargoed_inspection(root, AS_OF)               # its record says HMIP publishes it on 2026-11-23
+    plant_embargoed_inspection(root, AS_OF, published=dt.date(2026, 11, 23))   # HMIP publishes it on 23 November
     record = root / "content/inspections/torbay-2026.yaml"
     record.write_text("".join(line for line in record.read_text().splitlines(keepends=True)
                               if not line.startswith("embargo_until:")))
@@ -128,3 +128,16 @@ def test_withdrawn_is_not_a_status_and_the_error_says_how_to_withdraw(tmp_path, 
     assert result.exit_code == 1
     assert ("content/inspections/torbay-2025.yaml:4:9: error: status: 'withdrawn' is not a status "
             "(draft (not public: to withdraw a published record, make it a draft) or published)") in result.output
+
+
+def test_an_embargo_that_ends_before_the_publication_day_holds_the_inspection_until_that_day(tmp_path):
+    # The record says HMIP publishes it on 23 November 2026; its embargo, typed 20 November, ends
+    # three days before: a slip. Nothing is public before 23 November, and check says why.
+    root = copy_site(tmp_path)
+    plant_embargoed_inspection(root, dt.datetime(2026, 11, 20, 9, 30, tzinfo=AS_OF.tzinfo), published=dt.date(2026, 11, 23))
+    report = build(root, now=dt.datetime(2026, 11, 22, 23, 59, tzinfo=AS_OF.tzinfo))
+    assert files_containing(root / "output/site", SENTINEL) == []
+    warned = [p for p in report.checked.problems if p.path.endswith("torbay-2026.yaml") and "embargo ends before" in p.message]
+    assert len(warned) == 1 and warned[0].line == 6      # at its `embargo_until:` line
+    build(root, now=dt.datetime(2026, 11, 23, 0, 0, tzinfo=AS_OF.tzinfo))
+    assert (root / "output/site/inspections/torbay-2026/index.html").exists()

@@ -10,6 +10,7 @@ from functools import partial
 from types import MappingProxyType
 from typing import AbstractSet, Any, Callable, Hashable, Iterator, Mapping, NamedTuple
 
+from generator.clock import LONDON
 from generator.images import IMAGE_SUFFIXES, LOGO_SUFFIXES, drawn_sources, published_image, shown_images
 from generator.model.blocks import BLOCKS, block_problem, broken_blocks, find_blocks
 from generator.speed.memo import no_memo
@@ -829,8 +830,13 @@ def _published_after_today(check: _Checker, records: Records, as_of: dt.date) ->
     """A warning at each inspection published after today with no embargo of its own: it is
     held back until its publication day (`rules.publication`), at a time the clerk did not give."""
     for rec in records.of("inspection").values():
-        published = rec.model.published
-        if published is None or published.start <= as_of or rec.model.embargo_until is not None:
+        published, embargo = rec.model.published, rec.model.embargo_until
+        if published is not None and embargo is not None and embargo.astimezone(LONDON).date() < published.start:
+            check.at(rec, ("embargo_until",), Severity.WARNING,
+                     f"the embargo ends before {published}, the day the record says the report was published: "
+                     "nothing of the inspection is public before that day",
+                     "correct embargo_until or published: the inspectorate's report is public from its publication day")
+        if published is None or published.start <= as_of or embargo is not None:
             continue
         check.at(rec, ("published",), Severity.WARNING,
                  f"{published} is after today: nothing of the inspection is public before then",
