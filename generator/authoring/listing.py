@@ -17,7 +17,7 @@ from typing import Iterable
 
 from generator.clock import london_moment
 from generator.model.types import Status
-from generator.plan.publication import ITEM, Withheld, public_corpus
+from generator.plan.publication import ITEM, Withheld, exempt_records, opening_moments, public_corpus
 from generator.plan.state import release_moments
 from generator.resolve.corpus import Corpus
 from generator.rules.progress import NO_STATUS, action_status, as_at, is_overdue
@@ -94,7 +94,8 @@ def held_back(corpus: Corpus, now: dt.datetime) -> list[Held]:
     hidden, withheld = _hidden(corpus, now)
     release: dict[tuple[str, str], dt.datetime] = {}
     waiting = set(hidden)
-    for moment in sorted({m for m in release_moments(corpus) if m > now}):
+    moments = [*release_moments(corpus), *opening_moments(corpus)]
+    for moment in sorted({m for m in moments if m > now}):
         if not waiting:
             break
         still, _ = _hidden(corpus, moment)
@@ -116,10 +117,18 @@ def held_back(corpus: Corpus, now: dt.datetime) -> list[Held]:
     for kind, rid, _, draft, embargo in found:
         if not draft and embargo is not None and release.get((kind, rid)) == embargo:
             by_own.setdefault(embargo, []).append(rid)
+    # An exempt record an open item gives is released by that item's pack's issue, not by an
+    # embargo: the build's reason now says so, and what waits for it waits for it.
+    exempt_now = exempt_records(corpus, now)
+    opened = {key: reason for key, reason in ((((w.kind, w.id), w.reason) for w in withheld))
+              if key in release and key in exempt_now and key not in exempt_records(corpus, release[key])}
+    for kind, rid in opened:
+        by_own.setdefault(release[kind, rid], []).append(rid)
     # What no moment releases: the build's own reason (an exemption, the record it waits for),
     # asked after every embargo has ended, so that it is never an embargo that ends.
-    last = max(release_moments(corpus), default=now)
+    last = max(moments, default=now)
     why = {(w.kind, w.id): w.reason for w in (public_corpus(corpus, last)[1] if last > now else withheld)}
+    why.update(opened)
     for mid, meeting, _, item in _items(corpus):
         if ("meeting", mid) in hidden:
             why.setdefault((ITEM, f"{mid} item {item.number}"), f"waits for meeting {mid}, which is withheld")
@@ -133,6 +142,8 @@ def _reason(rid: str, draft: bool, embargo: dt.datetime | None, release: dt.date
     own = embargo if embargo is not None and embargo > now else None
     if draft:
         return "draft: set 'status: published' to release it"
+    if release is not None and rid in by_own.get(release, []) and (own is None or own != release):
+        return why or ""                  # opened by an open item's pack's issue (`opened` above)
     if release is None:
         waits = why or "waits for a draft, an exempt record or a file with errors it depends on"
         return f"embargoed until {when(own)}, then {waits}" if own is not None else waits

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Iterator, Mapping
 
-from generator.clock import LONDON, london_moment
+from generator.clock import LONDON, london_instant, london_moment
 from generator.images import shown_images
 from generator.model.report import body_markdown
 from generator.model.types import Status
@@ -104,6 +104,16 @@ def exempt_records(corpus: Corpus, now: dt.datetime, include_drafts: bool = Fals
                         opening_later.setdefault(record, f"; given openly by {mid} item {item.number} "
                                                          f"from its issue on {issued.isoformat()}")
     return {record: why + opening_later.get(record, "") for record, why in exempt.items() if record not in opened}
+
+
+def opening_moments(corpus: Corpus) -> list[dt.datetime]:
+    """The start (London) of the issue day of each meeting with an appendix giving an inspection
+    or action plan openly: from then its open item may open a record exempt elsewhere
+    (`exempt_records`), though no embargo ends then."""
+    return [london_instant(dt.datetime.combine(pack_issue_day(corpus, meeting), dt.time()))
+            for meeting in corpus.meetings.values()
+            if any(appendix.exempt is None and kind in ("inspection", "action_plan")
+                   for item in meeting.items for appendix in item.appendices for kind, _ in appendix.parts)]
 
 
 def pack_issue_day(corpus: Corpus, meeting: MeetingView) -> dt.date:
