@@ -81,6 +81,25 @@ def test_an_inspection_published_after_today_without_an_embargo_appears_nowhere_
     assert [r["embargo_until"] for r in rows if r["id"] == "torbay-2026"] == [None]   # none was written
 
 
+def test_an_inspection_published_in_a_month_not_yet_ended_without_an_embargo_waits_for_the_month_s_end(tmp_path):
+    # A record that says only "published: November 2026" does not say HMIP's day: the report may
+    # come out on the 30th, so nothing of it is public until 1 December (helper-127: from 1 November).
+    root = copy_site(tmp_path)
+    plant_embargoed_inspection(root, AS_OF)
+    record = root / "content/inspections/torbay-2026.yaml"
+    record.write_text("".join(line.replace("published: 2026-11-23", "published: 2026-11")
+                              for line in record.read_text().splitlines(keepends=True)
+                              if not line.startswith("embargo_until:")))
+    report = build(root, now=dt.datetime(2026, 11, 30, 23, 59, tzinfo=AS_OF.tzinfo))
+    assert files_containing(root / "output/site", SENTINEL) == []
+    assert {("inspection", "torbay-2026"), ("action_plan", "torbay-2026-plan")} <= \
+        {(w.kind, w.id) for w in report.plan.withheld}
+    warned = [p.message for p in report.checked.problems if p.path.endswith("torbay-2026.yaml") and p.line == 4]
+    assert warned == ["2026-11 has not ended: nothing of the inspection is public before 1 December 2026"]
+    build(root, now=dt.datetime(2026, 12, 1, 0, 0, tzinfo=AS_OF.tzinfo))
+    assert (root / "output/site/inspections/torbay-2026/index.html").exists()
+
+
 @pytest.mark.parametrize("offset_minutes, public", [(-1, False), (1, True)])
 def test_the_embargo_lifts_at_the_minute_it_names(tmp_path, offset_minutes, public):
     root = copy_site(tmp_path)

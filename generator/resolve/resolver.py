@@ -21,7 +21,7 @@ from generator.load.files import RECORD_FOLDERS
 from generator.load.yaml_source import dotted
 from generator.markdown_limits import markdown_excesses
 from generator.model.types import Status
-from generator.rules.publication import not_before_publication
+from generator.rules.publication import first_public_day, not_before_publication
 from generator.problems import Problem, Severity, did_you_mean, did_you_mean_file
 from generator.resolve.corpus import (ActionPlanView, ActionView, AppendixView, AttachmentView,
                                       Corpus, CouncilView, IndicatorsView, InspectionView, ItemView,
@@ -836,11 +836,14 @@ def _published_after_today(check: _Checker, records: Records, as_of: dt.date) ->
                      f"the embargo ends before {published}, the day the record says the report was published: "
                      "nothing of the inspection is public before that day",
                      "correct embargo_until or published: the inspectorate's report is public from its publication day")
-        if published is None or published.start <= as_of or embargo is not None:
+        if published is None or first_public_day(published) <= as_of or embargo is not None:
             continue
+        public_from = first_public_day(published)
         check.at(rec, ("published",), Severity.WARNING,
-                 f"{published} is after today: nothing of the inspection is public before then",
-                 "give embargo_until with the time the inspectorate releases the report, e.g. "
+                 f"{published} {'has not ended' if published.is_month else 'is after today'}: nothing of the "
+                 f"inspection is public before {public_from.day} {public_from:%B %Y}",
+                 "give embargo_until with the " + ("day and " if published.is_month else "") +
+                 "time the inspectorate releases the report, e.g. "
                  f"embargo_until: {published.start.isoformat()} 00:01")
 
 

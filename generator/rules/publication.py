@@ -14,10 +14,18 @@ from generator.clock import london_instant
 from generator.model.types import DateOrMonth
 
 
+def first_public_day(published: DateOrMonth) -> dt.date:
+    """The first day the record is known to be published: its day; of a month given alone, the
+    day after the month ends, since the inspectorate may publish on any day of it."""
+    return published.end + dt.timedelta(days=1) if published.is_month else published.start
+
+
 def not_before_publication(embargo: dt.datetime | None, published: DateOrMonth | None) -> dt.datetime | None:
-    """The moment an inspection may be public: the start of its publication day (of a month
-    given alone, its first day) on a London clock, or its own embargo if that ends later."""
+    """The moment an inspection may be public, on a London clock: its own embargo, unless that
+    ends before its publication day begins (of a month, its first day); with no embargo, the
+    start of its first public day (`first_public_day`)."""
     if published is None:
         return embargo
-    day_begins = london_instant(dt.datetime.combine(published.start, dt.time()))
-    return day_begins if embargo is None or embargo < day_begins else embargo
+    if embargo is not None:
+        return max(embargo, london_instant(dt.datetime.combine(published.start, dt.time())))
+    return london_instant(dt.datetime.combine(first_public_day(published), dt.time()))
