@@ -103,6 +103,17 @@ def test_a_record_released_with_several_others_is_not_said_to_wait_for_each_of_t
     assert reasons["torbay-2021-oocd"] == "waits for one or more of torbay-2021, yot-update"
 
 
+def test_an_inspection_held_back_by_its_publication_day_says_so_not_that_it_is_embargoed(tmp_path, make_site,
+                                                                                        run_cli):
+    # Its record has no embargo_until: "embargoed until" sent the clerk looking for a line there is none of.
+    held = "service: torbay-yot\nframework: hmip-youth-2018\npublished: 2021-05\n"
+    root = make_site(tmp_path, {**SITE, "inspections/torbay-2021-revisit.yaml": held})
+    result = run_cli("list", "embargoed", "--as-of", "2021-03-01 12:00", root=root)
+    reasons = {r[2]: (r[0], r[3]) for r in rows(result.stdout)}
+    assert reasons["torbay-2021-revisit"] == ("2021-05-01 00:00", "published 2021-05: not public before that day")
+    assert reasons["torbay-2021"] == ("2021-03-03 00:01", "embargoed until 2021-03-03 00:01")
+
+
 def test_embargoed_moves_on_as_time_passes(listing):
     result = listing("embargoed", "--as-of", "2021-03-03 00:01")
     assert result.stdout.split("\n")[0] == "next release: 2021-03-03 09:30 (torbay-board-2021-03-01 item 9)"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from generator.clock import london_moment
-from generator.model.types import Status
+from generator.model.types import DateOrMonth, Status
 from generator.plan.publication import ITEM, Withheld, exempt_records, opening_moments, public_corpus
 from generator.plan.state import release_moments
 from generator.resolve.corpus import Corpus
@@ -104,10 +104,13 @@ def held_back(corpus: Corpus, now: dt.datetime) -> list[Held]:
         waiting &= still
 
     found = []                        # (kind, id, path, draft, own embargo)
+    publication_day = {}              # inspection id -> the day that alone holds it back
     for kind, (attr, _) in RECORD_KINDS.items():
         for rid, entry in getattr(corpus, attr).items():
             if (kind, rid) in hidden:
                 found.append((kind, rid, entry.path, entry.status is Status.DRAFT, entry.embargo_until))
+                if kind == "inspection" and entry.inspection.embargo_until is None and entry.embargo_until:
+                    publication_day[rid] = entry.inspection.published
     for mid, meeting, _, item in _items(corpus):
         key = (ITEM, f"{mid} item {item.number}")
         if key in hidden:
@@ -133,12 +136,22 @@ def held_back(corpus: Corpus, now: dt.datetime) -> list[Held]:
         if ("meeting", mid) in hidden:
             why.setdefault((ITEM, f"{mid} item {item.number}"), f"waits for meeting {mid}, which is withheld")
     return [Held(kind, rid, path, draft, embargo, release.get((kind, rid)),
-                 _reason(rid, draft, embargo, release.get((kind, rid)), now, by_own, why.get((kind, rid))))
+                 _reason(rid, draft, embargo, release.get((kind, rid)), now, by_own, why.get((kind, rid)),
+                         publication_day.get(rid) if kind == "inspection" else None))
             for kind, rid, path, draft, embargo in found]
 
 
+def _own_hold(own: dt.datetime, published: DateOrMonth | None) -> str:
+    """What holds a record back by itself: its embargo, or, for an inspection with none, the
+    publication day its record gives (`rules.publication`), so the clerk looks for the right line."""
+    if published is not None:
+        return f"published {published}: not public before that day"
+    return f"embargoed until {when(own)}"
+
+
 def _reason(rid: str, draft: bool, embargo: dt.datetime | None, release: dt.datetime | None,
-            now: dt.datetime, by_own: dict[dt.datetime, list[str]], why: str | None) -> str:
+            now: dt.datetime, by_own: dict[dt.datetime, list[str]], why: str | None,
+            published: DateOrMonth | None = None) -> str:
     own = embargo if embargo is not None and embargo > now else None
     if draft:
         return "draft: set 'status: published' to release it"
@@ -146,14 +159,14 @@ def _reason(rid: str, draft: bool, embargo: dt.datetime | None, release: dt.date
         return why or ""                  # opened by an open item's pack's issue (`opened` above)
     if release is None:
         waits = why or "waits for a draft, an exempt record or a file with errors it depends on"
-        return f"embargoed until {when(own)}, then {waits}" if own is not None else waits
+        return f"{_own_hold(own, published)}, then {waits}" if own is not None else waits
     if own is not None and own == release:
-        return f"embargoed until {when(own)}"
+        return _own_hold(own, published)
     others = [other for other in by_own.get(release, []) if other != rid]
     # Each of several released at one moment may not be one it waits for: only that one of them is.
     waits = f"waits for {others[0]}" if len(others) == 1 else f"waits for one or more of {', '.join(others)}" \
         if others else f"waits for a record embargoed until {when(release)}"
-    return f"embargoed until {when(own)}, then {waits}" if own is not None else waits
+    return f"{_own_hold(own, published)}, then {waits}" if own is not None else waits
 
 
 def drafts(corpus: Corpus, now: dt.datetime) -> list[Held]:
