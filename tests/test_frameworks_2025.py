@@ -347,6 +347,18 @@ def test_a_new_2025_inspection_scaffold_checks_clean_once_its_overall_rating_is_
     assert "0 errors, 0 warnings" in checked.output
 
 
+def test_a_new_2025_inspection_says_assessing_is_rated_from_its_cases_and_work_with_victims_from_its_key_questions(
+        tmp_path, make_site, run_cli):
+    # The framework lists no key questions for Assessing, Planning or Delivery: the note said it had some.
+    root = make_site(tmp_path, SITE)
+    assert run_cli("new", "inspection", "torbay-2027", "--service", "torbay-yot", root=root).exit_code == 0
+    notes = {line.split(":")[0].strip(): line.split("#", 1)[1].strip()
+             for line in (root / "content/inspections/torbay-2027.yaml").read_text(encoding="utf-8").splitlines()
+             if re.match(r'  "(C1\.\d|V1)":', line)}
+    assert notes == {'"C1.1"': "Assessing (rated from its cases)", '"C1.2"': "Planning (rated from its cases)",
+                     '"C1.3"': "Delivery (rated from its cases)", '"V1"': "Work with victims (rated from its key questions)"}
+
+
 def test_scrutiny_new_inspection_is_on_the_current_framework_by_default(tmp_path, make_site, run_cli):
     root = make_site(tmp_path, SITE)
     made = run_cli("new", "inspection", "torbay-2027", "--service", "torbay-yot", root=root)

@@ -418,7 +418,9 @@ def inspection_overrides(walker: SchemaWalker, framework_id: str, framework: Fra
         for domain in domains_rated:
             lines.append(Line(indent + 2, "", f"Domain {domain.number}: {domain.name}"))
             for standard in (s for s in domain.standards if kind_rates is None or s.number in kind_rates):
-                how = "rated from its key questions" if standard.case_based else "a judgement: rating only"
+                # A case-based standard the framework lists no key questions for is rated from its cases alone.
+                how = ("a judgement: rating only" if not standard.case_based else
+                       "rated from its key questions" if standard.key_questions else "rated from its cases")
                 lines.append(Line(indent + 2, f'"{standard.number}":', f"{standard.name} ({how})"))
                 lines.append(Line(indent + 4, "rating:", rating_comment))
                 if standard.case_based:
