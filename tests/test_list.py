@@ -106,11 +106,16 @@ def test_a_record_released_with_several_others_is_not_said_to_wait_for_each_of_t
 def test_an_inspection_held_back_by_its_publication_day_says_so_not_that_it_is_embargoed(tmp_path, make_site,
                                                                                         run_cli):
     # Its record has no embargo_until: "embargoed until" sent the clerk looking for a line there is none of.
+    # A month given alone holds it until the month has ended; an embargo typed before the day
+    # given holds it until that day, and the reason names the day, not the embargo.
     held = "service: torbay-yot\nframework: hmip-youth-2018\npublished: 2021-05\n"
-    root = make_site(tmp_path, {**SITE, "inspections/torbay-2021-revisit.yaml": held})
+    early = "service: torbay-yot\nframework: hmip-youth-2018\npublished: 2021-04-20\nembargo_until: 2021-04-19 09:30\n"
+    root = make_site(tmp_path, {**SITE, "inspections/torbay-2021-revisit.yaml": held,
+                                "inspections/torbay-2021-second.yaml": early})
     result = run_cli("list", "embargoed", "--as-of", "2021-03-01 12:00", root=root)
     reasons = {r[2]: (r[0], r[3]) for r in rows(result.stdout)}
-    assert reasons["torbay-2021-revisit"] == ("2021-05-01 00:00", "published 2021-05: not public before that day")
+    assert reasons["torbay-2021-revisit"] == ("2021-06-01 00:00", "published 2021-05: not public before the month has ended")
+    assert reasons["torbay-2021-second"] == ("2021-04-20 00:00", "published 2021-04-20: not public before that day")
     assert reasons["torbay-2021"] == ("2021-03-03 00:01", "embargoed until 2021-03-03 00:01")
 
 

@@ -85,7 +85,7 @@ def test_an_inspection_published_in_a_month_not_yet_ended_without_an_embargo_wai
     # A record that says only "published: November 2026" does not say HMIP's day: the report may
     # come out on the 30th, so nothing of it is public until 1 December (helper-127: from 1 November).
     root = copy_site(tmp_path)
-    plant_embargoed_inspection(root, AS_OF)
+    plant_embargoed_inspection(root, AS_OF, published=dt.date(2026, 11, 23))
     record = root / "content/inspections/torbay-2026.yaml"
     record.write_text("".join(line.replace("published: 2026-11-23", "published: 2026-11")
                               for line in record.read_text().splitlines(keepends=True)

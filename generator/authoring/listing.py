@@ -109,7 +109,8 @@ def held_back(corpus: Corpus, now: dt.datetime) -> list[Held]:
         for rid, entry in getattr(corpus, attr).items():
             if (kind, rid) in hidden:
                 found.append((kind, rid, entry.path, entry.status is Status.DRAFT, entry.embargo_until))
-                if kind == "inspection" and entry.inspection.embargo_until is None and entry.embargo_until:
+                # held by its publication day, not by an embargo it gives (none, or one ending before that day)
+                if kind == "inspection" and entry.embargo_until and entry.embargo_until != entry.inspection.embargo_until:
                     publication_day[rid] = entry.inspection.published
     for mid, meeting, _, item in _items(corpus):
         key = (ITEM, f"{mid} item {item.number}")
@@ -145,7 +146,7 @@ def _own_hold(own: dt.datetime, published: DateOrMonth | None) -> str:
     """What holds a record back by itself: its embargo, or, for an inspection with none, the
     publication day its record gives (`rules.publication`), so the clerk looks for the right line."""
     if published is not None:
-        return f"published {published}: not public before that day"
+        return f"published {published}: not public before {'the month has ended' if published.is_month else 'that day'}"
     return f"embargoed until {when(own)}"
 
 
