@@ -130,7 +130,7 @@ def test_a_key_question_chart_labels_each_bar_with_the_figure_in_its_table(inspe
 def test_a_warning_about_a_key_question_gives_the_percentage_as_recorded(tmp_path, make_site):
     # Published Good, lowest 62.25 (2.4.3): the notice must name 62.25%, not a 62% the report does not print.
     text = INSPECTION.replace("rating: Requires improvement", "rating: Good", 1)   # 2.4's
-    checked = check_site(make_site(tmp_path, {"inspections/torbay-2021.yaml": text}), AS_OF)
+    checked = check_site(make_site(tmp_path, {"inspections/torbay-2021.yaml": text}), AS_OF.date())
     assert [p.message for p in checked.problems] == [
         "published 'Good' differs from the computed 'Requires improvement' (lowest key question 2.4.3: 62.25%)"]
 
@@ -139,7 +139,7 @@ def test_a_standard_with_a_key_question_not_recorded_is_not_compared_with_a_comp
     # Published Good; 2.4.1 and 2.4.3 band Requires improvement, 2.4.2 is not recorded. HMIP rates by
     # the lowest key question, which is unknown here: check computes nothing and warns of nothing.
     text = PARTLY_RECORDED.replace("rating: Requires improvement", "rating: Good", 1)
-    checked = check_site(make_site(tmp_path, {"inspections/torbay-2021.yaml": text}), AS_OF)
+    checked = check_site(make_site(tmp_path, {"inspections/torbay-2021.yaml": text}), AS_OF.date())
     assert not [p.message for p in checked.problems if "computed" in p.message]
     standard = next(s for s in checked.corpus.inspections["torbay-2021"].standards if s.number == "2.4")
     assert standard.published.value == "Good" and standard.lowest_percent is None and standard.computed is None
@@ -186,7 +186,7 @@ def test_a_computed_percentage_just_below_a_band_never_prints_as_the_bands_floor
 
 def test_counts_that_contradict_a_percentage_are_described_with_the_count_to_one_place(tmp_path, make_site):
     text = INSPECTION.replace('"3.1.1": {yes: 5, of: 8}', '"3.1.1": {yes: 5, of: 8, percent: 70}')
-    checked = check_site(make_site(tmp_path, {"inspections/torbay-2021.yaml": text}), AS_OF)
+    checked = check_site(make_site(tmp_path, {"inspections/torbay-2021.yaml": text}), AS_OF.date())
     assert [p.message for p in checked.problems] == ["5 of 8 is 62.5%, not 70%"]
 
 
@@ -329,7 +329,7 @@ def test_a_key_question_not_recorded_is_null_in_the_json_and_named_by_check(part
 
 
 def _figure_errors(tmp_path, make_site, inspection: str) -> list[tuple[int, str, str, str | None]]:
-    checked = check_site(make_site(tmp_path, {"inspections/torbay-2021.yaml": inspection}), AS_OF)
+    checked = check_site(make_site(tmp_path, {"inspections/torbay-2021.yaml": inspection}), AS_OF.date())
     return [(p.line, p.field, p.message, p.hint) for p in checked.problems if p.severity.name == "ERROR"]
 
 
