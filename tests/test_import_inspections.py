@@ -708,6 +708,23 @@ def test_a_date_cell_showing_only_its_month_imports_as_that_month_not_its_first_
     assert str(load(root / "content" / "inspections" / "slough-2025.yaml")["published"]) == published
 
 
+def test_a_date_cell_showing_only_its_year_is_not_imported_as_the_first_of_january(tmp_path):
+    # Formatted 'yyyy', the sheet shows 2025 and no day: importing it as 2025-01-01 would record
+    # a publication day no source gives. The row is an error at its line, and nothing is written.
+    root = copy_site(tmp_path / "site")
+    before = all_files(root / "content")
+    book = ratings_workbook(["Slough,s,8.33,Inadequate,,,Inadequate"])
+    cell = book.active["E2"]
+    cell.value, cell.number_format = dt.datetime(2025, 1, 14), "yyyy"
+    book.save(tmp_path / "years.xlsx")
+
+    run = import_file(root, tmp_path / "years.xlsx")
+
+    assert run.returncode == 1, run.stdout
+    assert "years.xlsx:2" in run.stderr and "2025" in run.stderr, run.stderr
+    assert all_files(root / "content") == before
+
+
 def test_a_workbook_whose_ratings_are_hidden_is_an_error_that_says_so(tmp_path):
     root = copy_site(tmp_path / "site")
     before = all_files(root / "content")

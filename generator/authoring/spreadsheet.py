@@ -249,11 +249,22 @@ def shows_month_not_day(number_format: str) -> bool:
     return "m" in codes and "y" in codes and not any(code in codes for code in "dhs")
 
 
+def shows_year_alone(number_format: str) -> bool:
+    """Whether a date format shows only the year ('yyyy'): a year is no date a record can give."""
+    codes = _FORMAT_LITERALS.sub("", number_format.split(";")[0]).lower()
+    return "y" in codes and not any(code in codes for code in "mdhs")
+
+
 def shown_value(cell) -> Any:
-    """An openpyxl cell's value as the sheet shows it: a date formatted as a month is that month."""
+    """An openpyxl cell's value as the sheet shows it: a date formatted as a month is that
+    month; one formatted as a year alone is that year's text ('2025'), which no date field
+    takes, so the import says so rather than record 1 January, a day no one wrote."""
     value = cell.value
-    if isinstance(value, dt.date) and cell.is_date and shows_month_not_day(cell.number_format or ""):
-        return ShownMonth(value.year, value.month, 1)
+    if isinstance(value, dt.date) and cell.is_date:
+        if shows_month_not_day(cell.number_format or ""):
+            return ShownMonth(value.year, value.month, 1)
+        if shows_year_alone(cell.number_format or ""):
+            return str(value.year)
     return value
 
 
