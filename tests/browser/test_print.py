@@ -96,3 +96,13 @@ def test_on_paper_a_rating_is_boxed_and_not_recorded_is_not_so_it_never_looks_li
             seen[not_recorded, border] += 1
     assert seen[False, "solid"] and seen[True, "none"], seen      # the shipped pages have both kinds
     assert not seen[True, "solid"] and not seen[False, "none"], seen
+
+
+@pytest.mark.parametrize("page_type", ["inspections", "national"])
+def test_a_sortable_tables_headings_print_without_their_sort_arrows(page, nginx_site, tmp_path, page_type):
+    # On screen each heading is a button with an arrow (⇅, ▲, ▼); paper cannot sort.
+    relative = nginx_site.pages(page_type)[0]
+    open_page(page, nginx_site.url(relative))
+    assert page.locator(".sortable th button").count() > 0, relative
+    text = _printed_text(page, tmp_path)
+    assert not {"⇅", "▲", "▼"} & set(text), relative
