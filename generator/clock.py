@@ -59,6 +59,11 @@ def london_instant(wall: dt.datetime, *, repeated_as_second: bool = False) -> dt
     return there.astimezone(dt.timezone(there.utcoffset()))
 
 
+def start_of_day(day: dt.date) -> dt.datetime:
+    """The first instant of a London day."""
+    return london_instant(dt.datetime.combine(day, dt.time()))
+
+
 def at_london_offset(moment: dt.datetime) -> dt.datetime:
     """An aware moment as London's clock shows it, with that instant's fixed UTC offset, so
     that it compares with other moments as an instant (see `london_instant`)."""

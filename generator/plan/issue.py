@@ -19,14 +19,12 @@ from dataclasses import replace
 
 from generator.plan.publication import held_back
 from generator.resolve.corpus import Corpus, MeetingView
-from generator.resolve.papers import released_by
-from generator.rules.issue import end_of_day, pack_issue_date
+from generator.resolve.papers import meeting_issue_date, released_by
+from generator.rules.issue import end_of_day
 
 
 def meeting_as_at(corpus: Corpus, mid: str) -> dt.date:
-    view = corpus.meetings[mid]
-    council = corpus.councils.get(view.council_id)
-    return pack_issue_date(view.meeting, council.record if council else None)
+    return meeting_issue_date(corpus, corpus.meetings[mid])
 
 
 def meeting_as_issued(corpus: Corpus, mid: str, day: dt.date | None = None) -> MeetingView:

@@ -14,13 +14,13 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Iterator, Mapping
 
-from generator.clock import LONDON, london_instant, london_moment
+from generator.clock import LONDON, london_moment, start_of_day
 from generator.images import shown_images
 from generator.model.report import body_markdown
 from generator.model.types import Status
 from generator.resolve.corpus import (Corpus, Entry, InspectionView, ItemView, MeetingView, ReportView,
                                       ServiceView)
-from generator.rules.issue import pack_issue_date
+from generator.resolve.papers import meeting_issue_date
 
 
 ITEM = "agenda_item"                  # the kind of a withheld agenda item ("<meeting> item <n>")
@@ -87,7 +87,7 @@ def exempt_records(corpus: Corpus, now: dt.datetime, include_drafts: bool = Fals
     today = now.astimezone(LONDON).date()
     for mid, meeting in sorted(corpus.meetings.items()):
         meeting_public = is_public(meeting, now, include_drafts)
-        issued = pack_issue_day(corpus, meeting)
+        issued = meeting_issue_date(corpus, meeting)   # its papers are public from then (docs/papers.md)
         for item in meeting.items:
             item_open = meeting_public and not item.to_follow and item.exempt is None and \
                 (item.embargo_until is None or item.embargo_until <= now)
@@ -110,17 +110,10 @@ def opening_moments(corpus: Corpus) -> list[dt.datetime]:
     """The start (London) of the issue day of each meeting with an appendix giving an inspection
     or action plan openly: from then its open item may open a record exempt elsewhere
     (`exempt_records`), though no embargo ends then."""
-    return [london_instant(dt.datetime.combine(pack_issue_day(corpus, meeting), dt.time()))
+    return [start_of_day(meeting_issue_date(corpus, meeting))
             for meeting in corpus.meetings.values()
             if any(appendix.exempt is None and kind in ("inspection", "action_plan")
                    for item in meeting.items for appendix in item.appendices for kind, _ in appendix.parts)]
-
-
-def pack_issue_day(corpus: Corpus, meeting: MeetingView) -> dt.date:
-    """The day the meeting's pack is issued: its papers are published from that day, not before
-    (docs/papers.md: "A paper is published from its issue day")."""
-    council = corpus.councils.get(meeting.council_id)
-    return pack_issue_date(meeting.meeting, council.record if council else None)
 
 
 def page_texts(corpus: Corpus) -> Iterator[str | None]:

@@ -152,25 +152,27 @@ def released_by(corpus: Corpus, item: ItemView, moment: dt.datetime) -> bool:
     return release is None or release <= moment
 
 
+def meeting_issue_date(corpus: Corpus, view: MeetingView) -> dt.date:
+    """The day the meeting's pack is issued (`rules.issue`), by its council's rules."""
+    council = corpus.councils.get(view.council_id)
+    return pack_issue_date(view.meeting, council.record if council else None)
+
+
 def released_after_issue(corpus: Corpus, records: Records) -> list[Problem]:
     """An item whose papers are released only after its pack is issued: the pack lists it
     "To Follow" for good (`plan.issue.meeting_as_issued`: a paper is as issued), so its papers
     reach no pack, and none of its papers is a PDF, until a supplementary pack carries them."""
-    def issued(view: MeetingView) -> dt.date:
-        council = corpus.councils.get(view.council_id)
-        return pack_issue_date(view.meeting, council.record if council else None)
-
     def carried_later(view: MeetingView, item: ItemView, release: dt.datetime) -> bool:
         """Does a supplementary pack for the same meeting, issued once the item's papers are
         out, carry the item? Then the clerk has done what this warning asks."""
         return any(other.meeting.pack.value == "supplementary" and other.id != view.id
                    and any(i.number == item.number and not i.to_follow for i in other.items)
-                   and release <= end_of_day(issued(other))
+                   and release <= end_of_day(meeting_issue_date(corpus, other))
                    for other in (corpus.meetings[mid] for mid in view.packs))
 
     problems = []
     for mid, view in corpus.meetings.items():
-        day = issued(view)
+        day = meeting_issue_date(corpus, view)
         rec = records.of("meeting")[mid]
         for item in view.items:
             release = None if item.to_follow else released_at(corpus, item)

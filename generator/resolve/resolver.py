@@ -826,9 +826,10 @@ def _inspection_views(records: Records, inspections: Mapping[str, _Inspection], 
     return views, ordered_of
 
 
-def _published_after_today(check: _Checker, records: Records, as_of: dt.date) -> None:
-    """A warning at each inspection published after today with no embargo of its own: it is
-    held back until its publication day (`rules.publication`), at a time the clerk did not give."""
+def _publication_day_warnings(check: _Checker, records: Records, as_of: dt.date) -> None:
+    """A warning at each inspection held back by its publication day (`rules.publication`): one
+    whose embargo ends before that day, and one not yet published with no embargo of its own,
+    held until a time the clerk did not give."""
     for rec in records.of("inspection").values():
         published, embargo = rec.model.published, rec.model.embargo_until
         if published is not None and embargo is not None and embargo.astimezone(LONDON).date() < published.start:
@@ -836,9 +837,11 @@ def _published_after_today(check: _Checker, records: Records, as_of: dt.date) ->
                      f"the embargo ends before {published}, the day the record says the report was published: "
                      "nothing of the inspection is public before that day",
                      "correct embargo_until or published: the inspectorate's report is public from its publication day")
-        if published is None or first_public_day(published) <= as_of or embargo is not None:
+        if published is None or embargo is not None:
             continue
         public_from = first_public_day(published)
+        if public_from <= as_of:
+            continue
         check.at(rec, ("published",), Severity.WARNING,
                  f"{published} {'has not ended' if published.is_month else 'is after today'}: nothing of the "
                  f"inspection is public before {public_from.day} {public_from:%B %Y}",
@@ -875,7 +878,7 @@ def resolve(records: Records, as_of: dt.date, per_record: PerRecord = no_memo
                        *papers.large_appendices(records)]
     attachments = _attachments(check, records, per_record)
     inspection_views, inspections_of = _inspection_views(records, inspections, plans)
-    _published_after_today(check, records, as_of)
+    _publication_day_warnings(check, records, as_of)
     indicators_of = {view.service_id: xid for xid, view in indicators.items()}
 
     services = {sid: ServiceView(sid, rec.path, rec.digest, Status.PUBLISHED, None, rec.model, rec.model.council,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from generator.clock import london_instant
+from generator.clock import start_of_day
 from generator.model import Council, Meeting
 from generator.model.council import Nation
 from generator.rules.council import council_as_at
@@ -48,4 +48,4 @@ def pack_issue_date(meeting: Meeting, council: Council | None) -> dt.date:
 
 def end_of_day(day: dt.date) -> dt.datetime:
     """The last instant of a London day: a paper as at `day` is as things stood then."""
-    return london_instant(dt.datetime.combine(day + dt.timedelta(days=1), dt.time())) - dt.timedelta(microseconds=1)
+    return start_of_day(day + dt.timedelta(days=1)) - dt.timedelta(microseconds=1)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from generator.clock import london_instant
+from generator.clock import start_of_day
 from generator.model.types import DateOrMonth
 
 
@@ -27,5 +27,5 @@ def not_before_publication(embargo: dt.datetime | None, published: DateOrMonth |
     if published is None:
         return embargo
     if embargo is not None:
-        return max(embargo, london_instant(dt.datetime.combine(published.start, dt.time())))
-    return london_instant(dt.datetime.combine(first_public_day(published), dt.time()))
+        return max(embargo, start_of_day(published.start))
+    return start_of_day(first_public_day(published))
