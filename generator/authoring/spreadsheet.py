@@ -242,16 +242,21 @@ class ShownMonth(dt.date):
 _FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')
 
 
+def _date_codes(number_format: str) -> str:
+    """The codes of a number format's first section, less what it shows literally."""
+    return _FORMAT_LITERALS.sub("", number_format.split(";")[0]).lower()
+
+
 def shows_month_not_day(number_format: str) -> bool:
     """Whether a date format shows a month and year but no day ('mmm-yy', '[$-809]mmmm\\ yyyy'):
-    its codes (the first section's, less what it shows literally) have m and y, no d, h or s."""
-    codes = _FORMAT_LITERALS.sub("", number_format.split(";")[0]).lower()
+    its codes have m and y, no d, h or s."""
+    codes = _date_codes(number_format)
     return "m" in codes and "y" in codes and not any(code in codes for code in "dhs")
 
 
 def shows_year_alone(number_format: str) -> bool:
     """Whether a date format shows only the year ('yyyy'): a year is no date a record can give."""
-    codes = _FORMAT_LITERALS.sub("", number_format.split(";")[0]).lower()
+    codes = _date_codes(number_format)
     return "y" in codes and not any(code in codes for code in "mdhs")
 
 
