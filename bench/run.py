@@ -26,8 +26,8 @@ N = 5,000 is kept for the cold-build and memory targets. For each, in a fresh wo
   devices     each speed device on and off, on the operation it serves (bench/devices.py
               turns one off in the measured process): the parsed-record cache and the
               spare folder on one inspection changed; rapidyaml (fast_yaml) and the render
-              workers (-j 1) on the cold build; serve's memo on a save; the PDF layout
-              cache (--no-cache) on the pack rebuild
+              workers (-j 1) on the cold build; serve's memo, file-facts and the spare
+              folder on a save in serve; the PDF layout cache (--no-cache) on the pack rebuild
   peers       the same prose as Markdown pages (bench/peers.py): Hugo cold and no change,
               Pelican cold and no change (its content cache on), and the floor
               (bench/floor.py: jinja2 + Python-Markdown, one convert per prose field)
@@ -377,6 +377,7 @@ def run_size(scale: str, work: Path, peers: bool, versions: dict, pdf: bool, pro
     serve_edits(site, ours, one.get("expected_rendered"), facts.get("expected_rendered"))
     serve_edits(site, devices, one.get("expected_rendered"), facts.get("expected_rendered"), memo=False)
     serve_edits(site, devices, one.get("expected_rendered"), facts.get("expected_rendered"), off="file-facts")
+    serve_edits(site, devices, one.get("expected_rendered"), facts.get("expected_rendered"), off="spare-folder")
     progress(result)
     step("search", "ours: unchanged site + search index", scrutiny_build(site, out, search=True))
     change_one_inspection(site, 30)
@@ -590,6 +591,8 @@ ROWS = [("cold HTML build", "cold_html", "hugo_cold", "pelican_cold", "floor_col
         ("  serve without its memo: facts changed", "serve_facts_changed_no_memo", None, None, None),
         ("  serve, file-facts off: saved again", "serve_saved_again_no_file-facts", None, None, None),
         ("  serve, file-facts off: facts changed", "serve_facts_changed_no_file-facts", None, None, None),
+        ("  serve, spare folder off: saved again", "serve_saved_again_no_spare-folder", None, None, None),
+        ("  serve, spare folder off: facts changed", "serve_facts_changed_no_spare-folder", None, None, None),
         ("unchanged site + search index", "search", None, None, None),
         ("one inspection, with search", "search_text", None, None, None),
         ("cold build: pages, papers, packs, search", "cold_everything", None, None, None),
