@@ -398,7 +398,8 @@ def test_the_data_files_say_framework_type_score_percent_report_and_where_each_r
     assert newcastle["overall"]["published_score"] == round(float(row["score_%"]) * 36 / 100)
     assert newcastle["overall"]["score_percent"] == float(row["score_%"])
     assert newcastle["report_url"] == row["report_url"]
-    assert newcastle["imported"] == {"file": TABLE.name, "row": number, "edited_since": False}
+    assert newcastle["imported"] == {"file": TABLE.name, "table": "data-to-insight", "row": number,
+                                     "edited_since": False}
     assert by_id["torbay-2021"]["imported"] is None
     assert by_id["suffolk-2023"]["joint"] is True
     assert by_id["derby-2025"]["inspection_type"] == "children-and-victims"
@@ -464,6 +465,29 @@ def test_an_import_into_a_built_site_adds_data_to_insight_to_the_pages_that_cred
     for path in ("national/index.html", "about/index.html"):
         section = sources_section((root / "output" / "site" / path).read_text(encoding="utf-8"))
         assert DTI_COPYRIGHT in section, path
+
+
+def test_a_site_that_imports_another_s_ratings_csv_still_credits_data_to_insight(national, tmp_path):
+    """Data to Insight's rows, passed on in a site's data/ratings.csv, are still theirs: the MIT
+    licence's notice goes with every copy, so the site that imports the file credits them for
+    those rows (and only those: Torbay's record was typed in from HMIP's report)."""
+    empty = tmp_path / "empty"
+    (empty / "content").mkdir(parents=True)
+    (empty / "content" / "site.yaml").write_text("title: Round trip\norganisation: Test\n", encoding="utf-8")
+    run = import_file(empty, national / "output" / "site" / "data" / "ratings.csv")
+    assert run.returncode == 0, run.stderr
+    tables = {iid: record["imported"]["table"] for iid, record in records(empty, "inspections").items()}
+    assert tables["newcastle-2025"] == "data-to-insight"
+    assert tables["torbay-2021"] == "scrutiny"
+    build(empty, output=tmp_path / "out")
+    data = json.loads((tmp_path / "out" / "data" / "inspections.json").read_text(encoding="utf-8"))
+    assert [s["name"] for s in data["sources"]] == ["HM Inspectorate of Probation", "Data to Insight"]
+    section = sources_section((tmp_path / "out" / "about" / "index.html").read_text(encoding="utf-8"))
+    assert DTI_COPYRIGHT in section
+    # Passed on again, the file still says whose each row is.
+    with (tmp_path / "out" / "data" / "ratings.csv").open(encoding="utf-8-sig", newline="") as handle:
+        again = {(r["inspection"], r["imported_table"]) for r in csv.DictReader(handle)}
+    assert ("newcastle-2025", "data-to-insight") in again and ("torbay-2021", "scrutiny") in again
 
 
 def test_a_record_edited_by_hand_since_its_import_says_so_in_the_data(national, tmp_path):

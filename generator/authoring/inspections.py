@@ -134,11 +134,9 @@ OURS_COLUMNS = {"inspection": "inspection", "area": "service", "council": "counc
                 "inspection_type": "inspection_type", "published": "published", "rating": "overall_rating",
                 "score": "overall_score", "score_percent": "overall_score_percent", "standard": "standard",
                 "standard_rating": "published_rating", "report_url": "report_url", "joint": "joint",
-                "status": "status", "embargo_until": "embargo_until", "cases": "cases",
+                "status": "status", "embargo_until": "embargo_until", "cases": "cases", "table": "imported_table",
                 "lowest_percent": "lowest_key_question_percent"}
 DTI_REQUIRED = ("la_name", "publication_date", "overall_rating")
-# Each layout's table, as a record names it (`imported.table`): the site credits Data to Insight by it.
-TABLE_OF_LAYOUT = {"dti": ImportedTable.DATA_TO_INSIGHT, "ours": ImportedTable.SCRUTINY}
 OURS_REQUIRED = ("inspection", "service", "framework", "standard", "published_rating")
 
 
@@ -329,6 +327,7 @@ class Row:
     record_id: str | None = None  # ours: the inspection's id in the site it came from
     status: At | None = None      # ours: the record's status and embargo in the site it came from
     embargo_until: At | None = None
+    table: At | None = None       # ours: whose table the record came from in the site it came from
     standards: list[At] = field(default_factory=list)   # Data to Insight: header = the column; ours: header = number
     cases: dict[str, At] = field(default_factory=dict)  # ours: a standard's number -> its cases cell
     lowest: list[At] = field(default_factory=list)      # ours: lowest key question percentages given
@@ -364,7 +363,8 @@ def read_rows(sheet: Sheet, layout: Layout) -> Iterator[Row]:
                 yield current
             current = Row(index + 1, cell("area"), cell("council"), cell("published"), cell("rating"), cell("score"),
                           cell("score_percent"), cell("report_url"), cell("framework"), cell("inspection_type"),
-                          cell("joint"), inspection, status=cell("status"), embargo_until=cell("embargo_until"))
+                          cell("joint"), inspection, status=cell("status"), embargo_until=cell("embargo_until"),
+                          table=cell("table"))
         standard, rating = cell("standard"), cell("standard_rating")
         if standard is not None and standard.text and rating is not None:
             current.standards.append(At(rating.row, rating.column, standard.text, rating.value))
@@ -375,6 +375,16 @@ def read_rows(sheet: Sheet, layout: Layout) -> Iterator[Row]:
                 current.lowest.append(lowest)
     if current is not None:
         yield current
+
+
+def table_of(layout: Layout, row: Row) -> ImportedTable:
+    """Whose table a record's data is, as `imported.table` says it and the site credits it:
+    Data to Insight's, read from their file or from a site's ratings.csv whose row came from
+    it (their MIT licence's notice goes with every copy); else a site's own ratings.csv."""
+    if layout.name == "dti":
+        return ImportedTable.DATA_TO_INSIGHT
+    given = row.table.text if row.table else None
+    return ImportedTable.DATA_TO_INSIGHT if given == ImportedTable.DATA_TO_INSIGHT.value else ImportedTable.SCRUTINY
 
 
 def partial_cell(sheet: Sheet, layout: Layout, row: int) -> Callable[[str], At | None]:
@@ -1053,7 +1063,6 @@ def import_inspections(root: Path, source: Path, shown: str | None = None) -> Re
         [h for h, _ in sorted(importer.unknown_columns.items(), key=lambda kv: kv[1])]
 
     writes = Writes(root, source)
-    table = TABLE_OF_LAYOUT[layout.name]
     claimed: dict[tuple[str, str | None], int] = {}     # (service, published) -> the row that has it
     taken = set(site.inspections)
     for item in built:
@@ -1078,6 +1087,7 @@ def import_inspections(root: Path, source: Path, shown: str | None = None) -> Re
         for header in item.left_out:
             report.left_out[header] += 1
         digest = imported_digest(Inspection.model_validate(data))
+        table = table_of(layout, row)
         if existing is not None and existing.model.imported.digest == digest \
                 and source_notes(existing.text) == item.notes and existing.model.imported.table == table:
             report.unchanged += 1          # the same data: the file stays as it is, its row and all

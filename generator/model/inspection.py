@@ -164,8 +164,9 @@ PROSE_FIELDS = frozenset({"introduction", "domains"})
 
 
 class ImportedTable(str, Enum):
-    """Whose table an imported record came from: the site credits Data to Insight, under its
-    licence, only where a record it builds came from their table."""
+    """Whose table an imported record's data is: the site credits Data to Insight, under its
+    licence, only where a record it builds came from their table (directly, or through a
+    site's data/ratings.csv that says so)."""
 
     DATA_TO_INSIGHT = "data-to-insight"
     SCRUTINY = "scrutiny"
@@ -180,8 +181,9 @@ class Imported(BaseModel):
 
     from_: Text = Field(alias="from", description="the file it was imported from")
     table: ImportedTable | None = Field(
-        None, description="whose table the file was: data-to-insight (Data to Insight's table of HMIP's ratings, "
-                          "credited on the site under its licence) or scrutiny (a Scrutiny site's data/ratings.csv); "
+        None, description="whose table the record's data is: data-to-insight (Data to Insight's table of HMIP's "
+                          "ratings, or a site's data/ratings.csv whose row came from it; credited on the site under "
+                          "their licence) or scrutiny (a Scrutiny site's data/ratings.csv); "
                           "absent from records imported before the import wrote it (import the file again)")
     row: int = Field(ge=2, description="its row in that file, as a spreadsheet numbers it (the header is row 1)")
     digest: str = Field(pattern=r"^[0-9a-f]{16}$", description="of the record as the import wrote it")

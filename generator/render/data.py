@@ -53,11 +53,13 @@ def score_percent(view: InspectionView) -> float | None:
 
 
 def imported_from(view: InspectionView) -> dict[str, Any] | None:
-    """Where an imported record came from, and whether it was edited by hand since; None: typed in."""
+    """Where an imported record came from, whose table its data is (so that a copy credits Data to
+    Insight as their licence asks), and whether it was edited by hand since; None: typed in."""
     source = view.inspection.imported
     if source is None:
         return None
-    return {"file": source.from_, "row": source.row, "edited_since": view.edited_since_import}
+    return {"file": source.from_, "table": source.table.value if source.table else None, "row": source.row,
+            "edited_since": view.edited_since_import}
 
 
 def inspection_record(corpus: Corpus, view: InspectionView) -> dict[str, Any]:
@@ -119,7 +121,7 @@ def _csv_row(writer, cells: list[Any]) -> None:
 RATINGS_COLUMNS = ["inspection", "service", "council", "framework", "inspection_type", "published", "overall_rating",
                    "overall_score", "standard", "standard_name", "counted_in_score", "published_rating",
                    "computed_rating_advisory", "lowest_key_question_percent", "cases", "report_url",
-                   "overall_score_percent", "max_score", "joint", "imported_from", "imported_row",
+                   "overall_score_percent", "max_score", "joint", "imported_from", "imported_table", "imported_row",
                    "edited_since_import", "status", "embargo_until"]
 
 
@@ -137,7 +139,8 @@ def _ratings_rows(corpus: Corpus, view: InspectionView) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     service = corpus.services[view.service_id].service
     percent, source = score_percent(view), imported_from(view)
-    imported = [source["file"], source["row"], "yes" if source["edited_since"] else "no"] if source else ["", "", ""]
+    imported = [source["file"], source["table"] or "", source["row"], "yes" if source["edited_since"] else "no"] \
+        if source else ["", "", "", ""]
     for s in (*view.standards, *view.separately_rated):
         _csv_row(writer, [view.id, service.name, corpus.councils[view.council_id].council.name, view.framework_id,
                           view.inspection_type or "", str(view.inspection.published or ""),
