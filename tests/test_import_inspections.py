@@ -611,6 +611,25 @@ def test_a_row_that_cannot_be_imported_is_an_error_at_its_cell_and_the_others_ar
         {"rating": "Inadequate", "score": 3}
 
 
+def test_two_rows_giving_one_report_under_two_names_are_one_inspection_not_two(tmp_path):
+    """A report's address is the inspection's own (HMIP publishes each report at one): a row that
+    gives the address of an earlier row's report, under another name for its area, is an error
+    at its row, not a second inspection counted again on the national page."""
+    root = copy_site(tmp_path / "site")
+    url = "https://www.justiceinspectorates.gov.uk/hmiprobation/inspections/newcastleyjs2025/"
+    table = write(tmp_path / "rows.csv", HEADER + f"Newcastle,n,44.44,Requires Improvement,18/02/25,{url},Good\n"
+                  f"Newcastle upon Tyne,n,44.44,Requires Improvement,18/02/25,{url},Good\n")
+    run = import_file(root, table)
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr
+    assert re.search(r"^rows\.csv:3:F: error: report_url: the same inspection as row 2 \(the same report\)",
+                     run.stderr, re.M), run.stderr
+    assert "1 row not imported" in run.stdout
+    holding = [p.name for p in (root / "content" / "inspections").glob("*.yaml")
+               if load(p).get("report_url") == url]
+    assert holding == ["newcastle-2025.yaml"]
+
+
 # -- nothing half-written --------------------------------------------------------------------------
 
 def test_an_interrupted_import_leaves_every_file_as_it_was_or_as_the_import_writes_it(imported, tmp_path):

@@ -1064,6 +1064,7 @@ def import_inspections(root: Path, source: Path, shown: str | None = None) -> Re
 
     writes = Writes(root, source)
     claimed: dict[tuple[str, str | None], int] = {}     # (service, published) -> the row that has it
+    reported: dict[str, int] = {}                        # a report's address -> the row that has it
     taken = set(site.inspections)
     for item in built:
         row = item.row
@@ -1073,7 +1074,15 @@ def import_inspections(root: Path, source: Path, shown: str | None = None) -> Re
                              "(the same area and publication date); the row is not imported", row=row.number)
             report.failed += 1
             continue
+        url = item.data.get("report_url")
+        if url in reported:
+            importer.problem(row.report_url, Severity.ERROR, f"the same inspection as row {reported[url]} (the same "
+                             "report); the row is not imported", "one report is one inspection: keep one of the rows")
+            report.failed += 1
+            continue
         claimed[(sid, item.published)] = row.number
+        if url:
+            reported[url] = row.number
         data = {"service": sid, **item.data}
         existing = existing_for(site, sid, item, data.get("report_url"))
         if existing is not None and not _imported_untouched(existing, root):
