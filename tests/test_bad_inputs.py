@@ -913,6 +913,20 @@ def test_a_non_breaking_space_where_yaml_needs_a_space_is_named_where_it_is(text
     assert "non-breaking space" in problem.message and "type a space" in problem.hint
 
 
+@pytest.mark.parametrize("text, line, column", [
+    ("service: torbay-yot\npublished 2021-03-03\nstatus: draft\n", 2, 1),              # a field's ':'
+    ("standards:\n  \"1.1\": Good\n  1.2 Outstanding\n  \"1.3\": Good\n", 3, 3),        # a standard's ':'
+    ("title: Review of the\nYouth Offending Team\n\n# the item\n\ncommittee: Board\n", 2, 1),   # a title wrapped
+    ("strengths:\n  - Stable staff.\n  Good access to services.\n  - Data used well.\n", 3, 3),  # an item's '- '
+])
+def test_a_line_without_its_colon_or_dash_is_named_at_that_line(text, line, column):
+    """It was named at the next line that is not blank or a comment, a line with nothing wrong
+    in it (helper-131)."""
+    _, _, [problem] = parse_yaml(text, "content/inspections/x.yaml")
+    assert (problem.line, problem.column, problem.message) == (line, column, "YAML syntax: a line without 'key: value'")
+    assert "put ':' and a space after its key, or '- ' before it" in problem.hint
+
+
 def test_a_non_breaking_space_in_a_block_of_text_is_not_blamed_for_a_later_error():
     """'Note:\u00a0' in an introduction is text (the file is valid with it): the ':' two lines on
     is the error, at its own line and column."""

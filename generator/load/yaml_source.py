@@ -414,8 +414,13 @@ def _syntax_problem(path: str, exc: yaml.MarkedYAMLError, line_offset: int, text
             hint = ("the quotes on this line are curly ones (\u2018 \u2019 \u201c \u201d, as Word types them), which "
                     "YAML reads as text: put the text in straight quotes ' or \"")
     elif "could not find expected ':'" in problem:
+        # The parser stops at the line after the one without its ':' (or after the blank lines and
+        # comments that follow it); the line at fault is where the key it was reading starts.
+        if (exc.context or "").strip() == "while scanning a simple key" and exc.context_mark:
+            line, column = exc.context_mark.line + 1 + line_offset, exc.context_mark.column + 1
         problem = "a line without 'key: value'"
-        hint = "check the indentation and that every key is followed by ':'"
+        hint = ("put ':' and a space after its key, or '- ' before it if it is an item of a list; a line "
+                "that carries on the text above is indented further than that text's key")
     elif "special characters are not allowed" in problem or "unacceptable character" in problem:
         problem = "the file contains a control character (such as NUL) that YAML does not allow"
         hint = "remove it; it often comes from copying out of another program"
