@@ -904,6 +904,8 @@ def test_a_block_with_more_after_its_name_is_an_error_at_its_line(tmp_path, make
     ("service: torbay-yot\nstatus:\u00a0published\noverall: {rating: Good}\n", 2, 8),        # after a key's ':'
     ("service: torbay-yot\nlead_inspector:\u00a0Maria Jerram\nstatus: draft\n", 2, 16),
     ("domains:\n  \"1\":\n\u00a0   summary: Fine\n  \"2\":\n    summary: Weak\nstatus: draft\n", 3, 1),   # indenting
+    # after a quoted key's ':': it was "the quoted text that starts here runs on to line 4" (helper-131)
+    ("standards:\n  \"1.1\": Good\n  \"1.2\":\u00a0Outstanding\n  \"1.3\": Good\n", 3, 9),
 ])
 def test_a_non_breaking_space_where_yaml_needs_a_space_is_named_where_it_is(text, line, column):
     """Pasted from Word, it was reported a line (or twenty) later as 'a line without key: value'
@@ -925,6 +927,15 @@ def test_a_line_without_its_colon_or_dash_is_named_at_that_line(text, line, colu
     _, _, [problem] = parse_yaml(text, "content/inspections/x.yaml")
     assert (problem.line, problem.column, problem.message) == (line, column, "YAML syntax: a line without 'key: value'")
     assert "put ':' and a space after its key, or '- ' before it" in problem.hint
+
+
+@pytest.mark.parametrize("key", ['"1.2"', "'1.2'", r'"1.2 \"a\""', "'1.2 ''a'''"])
+def test_a_quoted_key_without_its_colon_is_not_said_to_be_a_quote_left_open(key):
+    # Its quote is closed on its line: "the quoted text that starts here runs on to line 4, close
+    # the quote" sent the clerk to a quote that was right (helper-131).
+    text = f"standards:\n  \"1.1\": Good\n  {key} Outstanding\n  \"1.3\": Good\n"
+    _, _, [problem] = parse_yaml(text, "content/inspections/x.yaml")
+    assert (problem.line, problem.column, problem.message) == (3, 3, "YAML syntax: a line without 'key: value'")
 
 
 def test_a_non_breaking_space_in_a_block_of_text_is_not_blamed_for_a_later_error():

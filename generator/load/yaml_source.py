@@ -320,6 +320,16 @@ def _closed_later(text: str, start: yaml.Mark) -> bool:
     return False
 
 
+def _closed_on_its_line(text: str, opening: int) -> bool:
+    """Is the quote at `opening` closed on its own line? A key quoted whole ('"1.2" Good', its ':'
+    left out) is no quote left open, though YAML's parser stops at the line after it alike."""
+    quote, end = text[opening], text.find("\n", opening)
+    line = text[opening + 1:end if end >= 0 else len(text)]
+    # Inside double quotes a backslash escapes the next character; inside single quotes '' is one quote.
+    unescaped = line.replace("\\\\", "").replace('\\"', "") if quote == '"' else line.replace("''", "")
+    return quote in unescaped
+
+
 def _unclosed(exc: yaml.MarkedYAMLError, text: str) -> "tuple[yaml.Mark, str, str] | None":
     """Where a quote or bracket was opened and never closed, and what to say there: the
     parser notices only lines later (often at the end of the file), far from the slip."""
@@ -327,7 +337,7 @@ def _unclosed(exc: yaml.MarkedYAMLError, text: str) -> "tuple[yaml.Mark, str, st
     if context == "while scanning a quoted scalar" and start:
         return start, "a quote opened here is never closed", "close the quote at the end of its text"
     if context == "while scanning a simple key" and start and problem and problem.line > start.line \
-            and text[start.index:start.index + 1] in ('"', "'"):
+            and text[start.index:start.index + 1] in ('"', "'") and not _closed_on_its_line(text, start.index):
         return (start, f"the quoted text that starts here runs on to line {problem.line + 1}",
                 "close the quote at the end of its text on this line")
     opener = _OPENERS.get(context)
