@@ -1030,3 +1030,37 @@ def test_a_missing_numbered_attachment_is_not_taken_for_another_number(tmp_path,
     (error,) = check_site(root, AS_OF).errors
     assert error.message == f"there is no file content/{written}"
     assert error.hint == hint
+
+
+@pytest.mark.parametrize("field, written, hint", [
+    # a day or month as a clerk types it: the hint spells it year first
+    ("published", "5 December 2020", "write 5 December 2020 as 2020-12-05"),
+    ("published", "5th December 2020", "write 5th December 2020 as 2020-12-05"),
+    ("published", "2020-12-5", "write 2020-12-5 as 2020-12-05"),
+    ("published", "05/12/2020", "write 05/12/2020 as 2020-12-05"),          # day first, as councils write it
+    ("published", "March 2021", "write March 2021 as 2021-03"),
+    ("published", "2021-3", "write 2021-3 as 2021-03"),
+    ("published", "03/2021", "write 03/2021 as 2021-03"),
+    ("embargo_until", "3 March 2021 00:01", "write 3 March 2021 00:01 as 2021-03-03 00:01"),
+    ("embargo_until", "03/03/2021", "write 03/03/2021 as 2021-03-03, or 2021-03-03 HH:MM (London time)"),
+    # no real day read day first: no day is offered (it was 'write 05/13/2020 as 2020-13-05')
+    ("published", "05/13/2020", "write 2021-07-31, or 2021-07 when only the month is known"),
+    ("published", "31/02/2021", "write 2021-07-31, or 2021-07 when only the month is known"),
+])
+def test_a_date_typed_another_way_is_told_how_to_write_it(tmp_path, make_site, field, written, hint):
+    # It was "write 2021-07-31, or 2021-07 ..." for any of them: the clerk had to work out
+    # that 5 December 2020 is 2020-12-05 (helper-131).
+    text = f"service: torbay-yot\nframework: hmip-youth-2018\nfieldwork: {{from: 2020-10-26, to: 2020-10-29}}\n" \
+           f"{field}: \"{written}\"\n"
+    checked = check_site(make_site(tmp_path, {"inspections/typed-2021.yaml": text}), AS_OF)
+    assert [(p.line, p.field, p.hint) for p in checked.errors] == [(4, field, hint)]
+
+
+@pytest.mark.parametrize("written", [
+    "March 2021",      # a meeting's date is a day: not spelt as 2021-03-01, a day no one wrote
+    "05/13/2021",      # read day first, no real day: it was 'write 05/13/2021 as 2021-13-05'
+])
+def test_a_meetings_date_that_names_no_day_is_offered_no_spelling(tmp_path, make_site, written):
+    text = f"council: torbay\ncommittee: Board\ndate: {written}\nitems: [{{number: 1, title: Minutes}}]\n"
+    checked = check_site(make_site(tmp_path, {"meetings/board.yaml": text}), AS_OF)
+    assert [(p.field, p.hint) for p in checked.errors] == [("date", "write dates as YYYY-MM-DD, e.g. 2021-03-01")]

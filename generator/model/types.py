@@ -199,11 +199,42 @@ def parse_date(value: Any) -> dt.date:
     if value is None:
         raise PydanticCustomError("date", "is empty; expected a date", {
             "hint": "fill in a date as YYYY-MM-DD, or delete the line if the field is optional"})
+    written = iso_spelling(text or "")
     hint = "write dates as YYYY-MM-DD, e.g. 2021-03-01"
-    if text and re.match(r"^\d{1,2}/\d{1,2}/\d{4}$", text):
-        day, month, year = text.split("/")
-        hint = f"write {text} as {year}-{int(month):02d}-{int(day):02d}"
+    if written and _DATE.match(written):
+        hint = f"write {text} as {written}"
     raise PydanticCustomError("date", "expected a date, got {got}", {"got": _shown(value), "hint": hint})
+
+
+_MONTH_NUMBERS = {name.lower(): number for number in range(1, 13)
+                  for name in (calendar.month_name[number], calendar.month_abbr[number])} | {"sept": 9}
+
+
+def iso_spelling(text: str) -> str | None:
+    """How to write a day or month typed another common way, or None if it names no real one:
+    '5 December 2026', '05/12/2026' (day first, as councils in England and Wales write it; the
+    spreadsheet importer reads it so too), '2026-12-5' -> '2026-12-05'; 'December 2026',
+    '12/2026', '2026-12' -> '2026-12'. Only a hint: the value itself stays an error."""
+    words = " ".join(re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text.strip().lower().replace(",", " ")).split())
+    year = month = day = None
+    if match := re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", words):
+        day, month, year = match.groups()
+    elif match := re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", words):
+        year, month, day = match.groups()
+    elif match := re.fullmatch(r"(\d{1,2}) ([a-z]+) (\d{4})", words):
+        day, month, year = match[1], _MONTH_NUMBERS.get(match[2]), match[3]
+    elif match := re.fullmatch(r"(\d{1,2})[/.](\d{4})|(\d{4})[-/.](\d{1,2})", words):
+        month, year = (match[1], match[2]) if match[1] else (match[4], match[3])
+    elif match := re.fullmatch(r"([a-z]+) (\d{4})", words):
+        month, year = _MONTH_NUMBERS.get(match[1]), match[2]
+    if month is None or not 1 <= int(month) <= 12:
+        return None
+    if day is None:
+        return f"{year}-{int(month):02d}"
+    try:
+        return dt.date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        return None
 
 
 def parse_date_or_month(value: Any) -> DateOrMonth:
@@ -240,8 +271,10 @@ def _parse_date_or_month(value: Any) -> DateOrMonth:
     try:
         day = parse_date(value)
     except PydanticCustomError:
+        written = iso_spelling(text)
         raise PydanticCustomError("date", "expected a date or a month, got {got}", {
-            "got": _shown(value), "hint": "write 2021-07-31, or 2021-07 when only the month is known"})
+            "got": _shown(value), "hint": f"write {text} as {written}" if written
+            else "write 2021-07-31, or 2021-07 when only the month is known"})
     return DateOrMonth(day, day, False)
 
 
@@ -269,7 +302,7 @@ def parse_local_datetime(value: Any) -> dt.datetime:
             "value": text[11:].strip(), "hint": "write the time as HH:MM on a 24-hour clock, e.g. 2021-03-03 09:30"})
     if moment is None:
         raise PydanticCustomError("datetime", "expected a date and time, got {got}", {
-            "got": _shown(value), "hint": "write 2021-03-03 00:01 (London time) or just 2021-03-03"})
+            "got": _shown(value), "hint": _datetime_hint(text)})
     try:
         moment.astimezone(LONDON)                # every moment is shown on a London clock
     except OverflowError:
@@ -278,6 +311,16 @@ def parse_local_datetime(value: Any) -> dt.datetime:
     _to_the_minute(moment, text)
     # Written with an offset, it is still shown on a London clock: papers and messages print its hour.
     return at_london_offset(moment) if moment.tzinfo else london_instant(moment, repeated_as_second=True)
+
+
+def _datetime_hint(text: str) -> str:
+    """'write 3 March 2021 00:01 as 2021-03-03 00:01' for a day typed another common way."""
+    match = re.fullmatch(r"(.*?)(?:,? (?:at )?(\d{1,2}:\d{2}))?", text)
+    day = iso_spelling(match[1])
+    if day and _DATE.match(day):
+        return f"write {text} as {day} {match[2]}" if match[2] else \
+            f"write {text} as {day}, or {day} HH:MM (London time)"
+    return "write 2021-03-03 00:01 (London time) or just 2021-03-03"
 
 
 def _to_the_minute(moment: dt.datetime, written: str) -> None:
