@@ -121,9 +121,27 @@ def test_an_appendix_file_over_ten_megabytes_is_a_notice_at_its_line(tmp_path, m
             "content/attachments/big.pdf is 10.0 MB") in found
 
 
+def test_a_council_with_papers_left_out_of_own_councils_is_a_warning_at_own_councils(tmp_path, make_site):
+    # A new council's meeting and report, with site.yaml still listing only the old councils: its
+    # inspections would be on the national page alone, missing from Inspections and Services.
+    site = "title: T\norganisation: O\nown_councils: [dudley]\n"
+    files = {"site.yaml": site, "reports/outcome.md": REPORT.replace("Appendix 2", "Appendix 1"),
+             "meetings/cabinet.yaml": MEETING}
+    found = problems_of(tmp_path, make_site, files)
+    # own_councils' value: line 3, column 15 of site.yaml.
+    assert ("content/site.yaml", 3, 15, W, "own_councils",
+            "council 'wolverhampton' has papers here (cabinet, outcome) but is not among the site's own "
+            "councils: its inspections are listed only on the national page, not under Inspections or "
+            "Services") in found
+    listed = problems_of(tmp_path / "listed", make_site,
+                         {**files, "site.yaml": site.replace("[dudley]", "[dudley, wolverhampton]")})
+    assert not [p for p in listed if p[4] == "own_councils"], listed
+
+
 def test_the_shipped_content_passes_every_paper_check():
     messages = [str(p) for p in check_site(REPO, dt.date(2026, 12, 5)).problems]
-    for words in ("cites Appendix", "cites Table", "paper, on the agenda of", "published on", " MB"):
+    for words in ("cites Appendix", "cites Table", "paper, on the agenda of", "published on", " MB",
+                  "not among the site's own councils"):
         assert not [m for m in messages if words in m], words
 
 

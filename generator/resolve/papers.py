@@ -3,7 +3,8 @@
 Each is a warning (or notice) at the line a clerk would change: a report that cites an
 appendix or a table that is not there, a report put into another council's meeting, two
 records of one inspection, an appendix file too large to send round without a word, an item
-whose papers are released only after its pack is issued.
+whose papers are released only after its pack is issued, a council whose papers the site makes
+but which site.yaml leaves out of its own councils.
 """
 
 from __future__ import annotations
@@ -70,6 +71,26 @@ def wrong_council(records: Records) -> list[Problem]:
                     f"a {rec.model.council} meeting",
                     "a report carries its council's letterhead; check the report or the meeting"))
     return problems
+
+
+def papers_of_another_area(records: Records) -> list[Problem]:
+    """A council with a meeting or report here that site.yaml's `own_councils` leaves out: its
+    inspections would be missing from the lists of inspections and services (a council just added)."""
+    site_record = records.site
+    own = set(site_record.model.own_councils)
+    if not own:
+        return []       # no list given: the site's own is its default council, or every council
+    papers: dict[str, list[str]] = {}
+    for kind in ("meeting", "report"):
+        for rid, rec in sorted(records.of(kind).items()):
+            papers.setdefault(rec.model.council, []).append(rid)
+    return [site_record.problem(
+                ("own_councils",), Severity.WARNING,
+                f"council '{council}' has papers here ({', '.join(ids)}) but is not among the site's own "
+                f"councils: its inspections are listed only on the national page, not under Inspections "
+                f"or Services",
+                f"add it to own_councils in content/site.yaml, e.g. own_councils: [{', '.join([*sorted(own), council])}]")
+            for council, ids in sorted(papers.items()) if council not in own and council in records.of("council")]
 
 
 def same_inspection_twice(records: Records) -> list[Problem]:

@@ -875,6 +875,7 @@ def resolve(records: Records, as_of: dt.date, per_record: PerRecord = no_memo
     # Between papers and packs (issue 25): what a paper says against what its pack holds.
     check.problems += [*papers.cited_but_missing(records, meetings, report_item),
                        *papers.wrong_council(records), *papers.same_inspection_twice(records),
+                       *papers.papers_of_another_area(records),
                        *papers.large_appendices(records)]
     attachments = _attachments(check, records, per_record)
     inspection_views, inspections_of = _inspection_views(records, inspections, plans)
