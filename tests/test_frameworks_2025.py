@@ -653,3 +653,16 @@ def test_inspections_json_gives_recommendations_not_recorded_as_null_not_an_empt
     inspection = next(i for i in data["inspections"] if i["id"] == "torbay-2025")
     assert inspection["recommendations"] is None
     assert inspection["published"] == "2025-10-01" and inspection["fieldwork"] is None
+
+
+def test_a_domain_whose_findings_the_record_leaves_empty_has_no_heading_over_nothing(tmp_path, make_site, run_cli):
+    # `scrutiny new inspection` writes every domain with an empty summary and empty lists; one
+    # left so printed the domain's heading ("Work with victims") with nothing under it.
+    record = UNDATED + ('domains:\n  "C":\n    summary: Practitioners knew their children well.\n'
+                        '  "V":\n    summary:\n    strengths: []\n    areas_for_improvement: []\n')
+    root = make_site(tmp_path, {**UNDATED_SITE, "inspections/wakefield-2025.yaml": record})
+    assert run_cli("build", "--no-search", "--no-pdf", "-q", "--as-of", "2026-11-22", root=root).exit_code == 0
+    page = (root / "output/site/inspections/wakefield-2025/index.html").read_text(encoding="utf-8")
+    headings = [text_of_fragment(h) for h in re.findall(r"<h2\b[^>]*>(.*?)</h2>", page, flags=re.S)]
+    assert "Work with children" in headings
+    assert "Work with victims" not in headings

@@ -7,7 +7,7 @@ from typing import NamedTuple
 from generator.figures import percent_text
 from generator.model import Framework, Inspection
 from generator.model.framework import InspectionTypeDef
-from generator.model.inspection import StandardFinding
+from generator.model.inspection import DomainFindings, StandardFinding
 from generator.model.types import Rating
 from generator.problems import Problem, Severity, did_you_mean
 from generator.resolve.corpus import DomainResult, InspectionView, KeyQuestionResult, StandardResult
@@ -192,6 +192,15 @@ def _published_score(record: Record, max_score: int | None, problems: list[Probl
     return score
 
 
+
+def findings_written(findings: DomainFindings | None) -> DomainFindings | None:
+    """A domain's findings when they say something: a new record's empty summary and lists
+    (as `scrutiny new` writes them) would print the domain's heading over nothing."""
+    if findings is None or not (findings.summary or findings.strengths or findings.areas_for_improvement):
+        return None
+    return findings
+
+
 def apply_framework(record: Record, framework: Framework) -> Applied:
     """Lay an inspection's findings over its framework and check them by the rules the
     framework publishes (none: nothing is computed)."""
@@ -228,7 +237,7 @@ def apply_framework(record: Record, framework: Framework) -> Applied:
         DomainResult(d.number, d.name, tuple(
             _standard(s, inspection.standards.get(s.number), framework, bool(framework.ratings), record,
                       ("standards", s.number), problems) for s in d.standards if rated is None or s.number in rated),
-            inspection.domains.get(d.number))
+            findings_written(inspection.domains.get(d.number)))
         for d in framework.domains if rated is None or any(s.number in rated for s in d.standards))
     separate = tuple(
         _standard(s, inspection.separately_rated.get(s.key), framework, False, record,
