@@ -666,3 +666,17 @@ def test_a_domain_whose_findings_the_record_leaves_empty_has_no_heading_over_not
     headings = [text_of_fragment(h) for h in re.findall(r"<h2\b[^>]*>(.*?)</h2>", page, flags=re.S)]
     assert "Work with children" in headings
     assert "Work with victims" not in headings
+
+
+def test_the_about_page_tells_a_2025_inspection_s_reader_there_is_no_score(tmp_path, make_site, run_cli):
+    # The about page said, in the present tense, that a service is rated in three domains and
+    # scored out of 36: true of the 2018 and 2021 frameworks only (hmip-youth-2025.yaml: no score).
+    root = make_site(tmp_path, SITE)
+    assert run_cli("build", "--no-search", "--no-pdf", "-q", "--as-of", "2026-11-22", root=root).exit_code == 0
+    page = (root / "output/site/about/index.html").read_text(encoding="utf-8")
+    sections = {text_of_fragment(h): text_of_fragment(body) for h, body in
+                re.findall(r"<h2\b[^>]*>(.*?)</h2>(.*?)(?=<h2\b)", page, flags=re.S)}
+    from_2025 = sections["How HM Inspectorate of Probation rates a youth justice service, from 2025"]
+    assert "assessing, planning and delivery" in from_2025 and "work with victims" in from_2025
+    assert "publishes no score" in from_2025 and "36" not in from_2025
+    assert "0 to 36" in sections["How it rated a service from 2018 to 2024"]
