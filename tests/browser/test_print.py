@@ -106,3 +106,12 @@ def test_a_sortable_tables_headings_print_without_their_sort_arrows(page, nginx_
     assert page.locator(".sortable th button").count() > 0, relative
     text = _printed_text(page, tmp_path)
     assert not {"⇅", "▲", "▼"} & set(text), relative
+
+
+@pytest.mark.parametrize("page_type", ["inspections", "national"])
+def test_how_to_sort_and_filter_is_not_printed(page, nginx_site, tmp_path, page_type):
+    # Paper has no buttons to choose and no filters to use.
+    open_page(page, nginx_site.url(nginx_site.first_page(page_type)))
+    assert "Choose a column heading's button to sort" in page.locator("main").inner_text()
+    text = " ".join(_printed_text(page, tmp_path).split())
+    assert "newest first." in text and "Choose a column heading" not in text and "use the filters" not in text

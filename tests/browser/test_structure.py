@@ -167,3 +167,14 @@ def test_search_page_says_what_to_do_without_javascript(page_without_js, nginx_s
     links = page_without_js.evaluate("() => Array.from(document.querySelectorAll('main a')).map(a => a.href)")
     assert links == [nginx_site.url(p) for p in ("inspections/index.html", "services/index.html",
                                                    "meetings/index.html")]
+
+
+@pytest.mark.parametrize("page_type", ["inspections", "national"])
+def test_how_to_sort_and_filter_is_said_only_where_there_are_buttons_and_filters(page_without_js, nginx_site,
+                                                                               page_type):
+    """Without JavaScript the headings are plain text and the filters are not offered: the page
+    told a reader to choose buttons that were not there."""
+    open_page(page_without_js, nginx_site.url(nginx_site.first_page(page_type)))
+    text = page_without_js.locator("main").inner_text()
+    assert "newest first." in text
+    assert "Choose a column heading" not in text and "use the filters" not in text

@@ -91,6 +91,8 @@
     given = true;
   });
   form.hidden = false;
+  // How to sort and filter is said only once the buttons and the form are there to use.
+  Array.prototype.forEach.call(document.querySelectorAll(".table-help"), function (help) { help.hidden = false; });
   form.addEventListener("input", applyFilter);
   form.addEventListener("change", applyFilter);
   form.addEventListener("submit", function (event) { event.preventDefault(); applyFilter(); });
