@@ -108,6 +108,49 @@ def test_a_sortable_tables_headings_print_without_their_sort_arrows(page, nginx_
     assert not {"⇅", "▲", "▼"} & set(text), relative
 
 
+# What introduces something else: headings, tables' captions, and a ratings table's domain rows
+# (each heads the standards below it), as printed: without their words for screen readers only.
+_INTRODUCERS = """() => Array.from(document.querySelectorAll("main h2, main h3, main h4, main caption, main .domain-row th"))
+  .filter(el => el.getClientRects().length)
+  .map(el => { const copy = el.cloneNode(true); copy.querySelectorAll(".visually-hidden").forEach(e => e.remove());
+               return copy.textContent.split(/\\s+/).join(" ").trim(); })"""
+
+
+def pages_ending_with(printed: str, introducers: list[str]) -> list[str]:
+    """The printed pages (pdftotext's, split at form feeds) whose last line, or last two lines,
+    are the whole of a heading, caption or domain row: left at a page's foot, away from what
+    it introduces."""
+    wanted = set(introducers)
+    found = []
+    for number, text in enumerate(printed.split("\f")[:-1], start=1):
+        lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+        for tail in (lines[-1:], lines[-2:]):
+            if tail and " ".join(tail) in wanted:
+                found.append(f"page {number} ends with {' '.join(tail)!r}")
+                break
+    return found
+
+
+def test_pages_ending_with_finds_a_heading_left_at_a_pages_foot():
+    printed = "Ratings\nOverall  Good\n  2. Court disposals\n\f2.1 Assessment  Good\n\f"
+    assert pages_ending_with(printed, ["2. Court disposals"]) == ["page 1 ends with '2. Court disposals'"]
+    assert pages_ending_with(printed, ["Ratings"]) == []
+    assert pages_ending_with("Text\nEach service's latest\ninspection\n\f", ["Each service's latest inspection"])
+
+
+@pytest.mark.parametrize("page_type", ["about", "standards", "national", "inspection", "action-plan", "service",
+                                       "report", "meeting"])
+def test_no_printed_page_ends_with_a_heading_away_from_what_it_introduces(page, nginx_site, tmp_path, page_type):
+    """'Taking the data away' ended page 1 of the about page, its text on page 2; the standards
+    page left each framework's headings at the foot of a portrait page, their matrix on the
+    landscape page after it."""
+    for relative in nginx_site.pages(page_type):
+        open_page(page, nginx_site.url(relative))
+        printed = _printed_text(page, tmp_path)
+        stranded = pages_ending_with(printed, page.evaluate(_INTRODUCERS))
+        assert not stranded, f"{relative}: {stranded}"
+
+
 @pytest.mark.parametrize("page_type", ["inspections", "national"])
 def test_how_to_sort_and_filter_is_not_printed(page, nginx_site, tmp_path, page_type):
     # Paper has no buttons to choose and no filters to use.
