@@ -16,10 +16,12 @@ from typing import Any
 
 from generator.figures import number_text, percent_text
 from generator.model import Council
+from generator.model.council import PaperStyle, RecommendationList
 from generator.model.indicators import COMPARATOR_NAMES, INDICATOR_NAMES
 from generator.model.types import Rating
 from generator.render import charts, national
 from generator.render.national import RATINGS_HIGH_FIRST, newest_first, own_inspections
+from generator.render.report_body import number_body
 from generator.resolve.corpus import Corpus, InspectionView, StandardResult
 from generator.rules import progress
 
@@ -314,9 +316,6 @@ def meetings_index(corpus: Corpus) -> dict[str, Any]:
 def report(corpus: Corpus, rid: str, as_at: dt.date | None = None) -> dict[str, Any]:
     """A report's front sheet or heading block, its numbered sections, and the records its
     generated blocks draw from (an action plan's progress as at `as_at`, a paper's day)."""
-    from generator.model.council import PaperStyle, RecommendationList
-    from generator.render.report_body import number_body
-
     view = corpus.reports[rid]
     front = view.front
     council = council_at(corpus, front.council, as_at)
@@ -362,8 +361,6 @@ def _plan_at(corpus: Corpus, pid: str, as_at: dt.date | None):
 
 def markdown_list(items: list[str], style) -> str:
     """Items as a Markdown list, numbered 1. 2. ... or bulleted, as the council lists recommendations."""
-    from generator.model.council import RecommendationList
-
     if style is RecommendationList.BULLETS:
         return "\n".join(f"- {item}" for item in items)
     return "\n".join(f"{n}. {item}" for n, item in enumerate(items, 1))
@@ -375,8 +372,6 @@ def recommendation_lead_ins(front, style) -> list[tuple[str, list[str]]]:
     The sentence is the report's own (`lead_in`, `noting_lead_in`), else the house default:
     a front sheet (Wolverhampton) "The Cabinet is recommended to:" / "The Cabinet is asked to
     note:"; a heading block (Dudley) "It is recommended that Members:" / "Members are asked to note:"."""
-    from generator.model.council import PaperStyle
-
     recs = front.recommendations
     if style is PaperStyle.FRONT_SHEET:
         body = f"The {front.committee or 'Committee'}"
