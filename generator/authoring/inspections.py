@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from generator.authoring import AuthoringError, cannot_write
+from generator.authoring.scaffold import KINDS, load_frameworks, schema_line, write_schemas
 from generator.authoring.spreadsheet import (HEADER_SEARCH_ROWS, Cell, CellError, Sheet, clean_text, csv_delimiter,
                                              column_letter, parse_date, read_xlsx, slug, yaml_text)
 from generator.clock import now_in_london
@@ -450,8 +451,6 @@ def _records(root: Path, folder: str, kind: str) -> Iterator[tuple[str, Path, An
 
 
 def read_site(root: Path) -> Site:
-    from generator.authoring.scaffold import load_frameworks
-
     site = Site(root, {fid: f for fid, (f, _) in load_frameworks(root).items()})
     for sid, _, model, _, _ in _records(root, "services", "service"):
         if model is not None:
@@ -987,13 +986,9 @@ class Writes:
     inspections: list[tuple[Path, str]] = field(default_factory=list)
 
     def folder(self, kind: str) -> Path:
-        from generator.authoring.scaffold import KINDS
-
         return self.root / "content" / KINDS[kind].folder
 
     def schema(self, kind: str, path: Path) -> str:
-        from generator.authoring.scaffold import KINDS, schema_line
-
         return schema_line(self.root, KINDS[kind], path)
 
     def new_area(self, site: Site, kind: str, name: str, council: str | None, row: int) -> str:
@@ -1036,8 +1031,6 @@ def existing_for(site: Site, sid: str, item: Built, url: str | None) -> Existing
 
 
 def import_inspections(root: Path, source: Path, shown: str | None = None) -> Report:
-    from generator.authoring.scaffold import KINDS, write_schemas
-
     shown = shown or source.name
     if not (root / "content").is_dir():
         raise AuthoringError(f"there is no content/ folder in {root}; run this in the site's folder or give it "
@@ -1183,8 +1176,6 @@ def _sheet_and_layout(source: Path, shown: str) -> tuple[Sheet, Layout]:
 def _imported_untouched(existing: Existing, root: Path) -> bool:
     """The record is the import's own, as it wrote it: marked, its data the digest's, its text
     exactly what the import writes for that data and the notes it wrote of its row."""
-    from generator.authoring.scaffold import KINDS, schema_line
-
     model = existing.model
     if model is None or model.imported is None or imported_digest(model) != model.imported.digest:
         return False

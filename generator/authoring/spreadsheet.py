@@ -38,6 +38,7 @@ import yaml
 from pydantic_core import PydanticCustomError
 
 from generator.authoring import AuthoringError, cannot_write
+from generator.authoring.scaffold import KINDS, schema_line, write_schemas
 from generator.load.documents import read_document
 from generator.load.files import ID_PATTERN
 from generator.model.action_plan import ACTION_ID_PATTERN, ActionPlan
@@ -1245,8 +1246,6 @@ def _recommendation_count(root: Path, inspection: str) -> int | None:
 def import_action_plan(root: Path, source: Path, inspection: str | None = None, plan_id: str | None = None,
                        title: str | None = None, mapping: str | None = None, as_of: dt.date | None = None,
                        sheet_name: str | None = None, draft: bool = False, force: bool = False) -> ImportResult:
-    from generator.authoring.scaffold import KINDS, schema_line, write_schemas
-
     if not (root / "content").is_dir():
         raise AuthoringError(f"there is no content/ folder in {root}; run this in the site's folder or give it "
                              "with -C DIR", usage=True)
