@@ -11,7 +11,6 @@ item for its papers), never by re-implementing its rules.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -20,7 +19,7 @@ from generator.model.types import DateOrMonth, Status
 from generator.plan.publication import ITEM, Withheld, exempt_records, opening_moments, public_corpus
 from generator.plan.state import release_moments
 from generator.resolve.corpus import Corpus
-from generator.rules.progress import NO_STATUS, action_status, as_at, is_overdue
+from generator.rules.progress import NO_STATUS, action_id_order, action_status, as_at, is_overdue
 from generator.textsafety import printable
 
 # record kind -> (Corpus attribute, how people say it)
@@ -205,12 +204,7 @@ def overdue(corpus: Corpus, as_of: dt.date, now: dt.datetime | None = None) -> l
                 found.append(OverdueAction(pid, view.path, action.id, action.action, str(action.due),
                                            action.due.end, status.value if status else NO_STATUS,
                                            pid in public_plans))
-    return sorted(found, key=lambda o: (o.due_end, o.plan, _natural(o.action)))
-
-
-def _natural(text: str) -> tuple:
-    """A2 before A10."""
-    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text))
+    return sorted(found, key=lambda o: (o.due_end, o.plan, action_id_order(o.action)))
 
 
 # --------------------------------------------------------------------------- formatting

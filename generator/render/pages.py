@@ -7,7 +7,6 @@ comes next) are made here, in Python, and arrive in templates as plain fields.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from operator import itemgetter
@@ -41,11 +40,6 @@ def rating_chart(views: list[InspectionView]) -> Any:
                                   label_width=170)
 
 
-def natural_order(text: str) -> tuple:
-    """A sort key that reads the numbers in an id as numbers: A2 before A11."""
-    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text))
-
-
 def overdue_actions(corpus: Corpus, first: int) -> tuple[list[dict[str, Any]], int]:
     """The `first` so many overdue actions, the longest overdue first (then by plan and
     action id), and how many there are in all."""
@@ -54,7 +48,7 @@ def overdue_actions(corpus: Corpus, first: int) -> tuple[list[dict[str, Any]], i
         if plan.overdue_count:
             for view in plan.actions:
                 if view.overdue:
-                    found.append((view.action.due.end, plan.id, natural_order(view.action.id), plan, view))
+                    found.append((view.action.due.end, plan.id, progress.action_id_order(view.action.id), plan, view))
     found.sort(key=itemgetter(0, 1, 2))        # a national corpus has tens of thousands
     rows = [{"plan": plan, "action": view, "service": corpus.services[plan.service_id].service.short_name}
             for _, _, _, plan, view in found[:first]]

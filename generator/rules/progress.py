@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from dataclasses import replace
 from typing import Iterable, Mapping
@@ -43,6 +44,11 @@ def as_at(action: Action, day: dt.date) -> Action:
     A paper is a record made at its issue (issue 25): what happened later is not in it."""
     kept = [u for u in action.updates if u.date <= day]
     return action if len(kept) == len(action.updates) else replace(action, updates=kept)
+
+
+def action_id_order(action_id: str) -> tuple:
+    """A sort key that reads the numbers in an action's id as numbers: A2 before A11."""
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", action_id))
 
 
 NO_STATUS = "not recorded"          # an action no update gives a status
