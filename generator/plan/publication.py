@@ -19,7 +19,7 @@ from generator.images import shown_images
 from generator.model.report import body_markdown
 from generator.model.types import Status
 from generator.resolve.corpus import (Corpus, Entry, InspectionView, ItemView, MeetingView, ReportView,
-                                      ServiceView)
+                                      ServiceView, by_id)
 from generator.resolve.papers import meeting_issue_date
 
 
@@ -305,10 +305,7 @@ def _public_corpus(corpus: Corpus, now: dt.datetime, include_drafts: bool, membe
 
     services = {sid: public_service(s) for sid, s in corpus.services.items()}
 
-    def frozen(mapping: dict) -> Mapping:
-        return MappingProxyType(dict(sorted(mapping.items())))
-
-    public = replace(corpus, inspections=frozen(inspections), action_plans=frozen(plans),
-                     indicators=frozen(indicators), reports=frozen(reports), meetings=frozen(meetings),
-                     services=frozen(services), attachments=MappingProxyType(attachments))
+    public = replace(corpus, inspections=by_id(inspections), action_plans=by_id(plans),
+                     indicators=by_id(indicators), reports=by_id(reports), meetings=by_id(meetings),
+                     services=by_id(services), attachments=MappingProxyType(attachments))
     return public, tuple(sorted(withheld, key=lambda w: (w.kind, w.id)))

@@ -249,6 +249,11 @@ class AttachmentView:
     raw: bytes | None                   # PDF or image bytes
 
 
+def by_id(views: Mapping) -> Mapping:
+    """A corpus's views of one kind, read-only and in order of id."""
+    return MappingProxyType(dict(sorted(views.items())))
+
+
 @dataclass(frozen=True)
 class Corpus:
     site: Site

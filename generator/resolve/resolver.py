@@ -25,7 +25,7 @@ from generator.rules.publication import first_public_day, not_before_publication
 from generator.problems import Problem, Severity, did_you_mean, did_you_mean_file
 from generator.resolve.corpus import (ActionPlanView, ActionView, AppendixView, AttachmentView,
                                       Corpus, CouncilView, IndicatorsView, InspectionView, ItemView,
-                                      MeetingView, Recommendation, ReportView, ServiceView, action_view)
+                                      MeetingView, Recommendation, ReportView, ServiceView, action_view, by_id)
 from generator.resolve import papers
 from generator.resolve.frameworks import Applied, apply_framework
 from generator.rules import progress
@@ -889,11 +889,8 @@ def resolve(records: Records, as_of: dt.date, per_record: PerRecord = no_memo
                                  council_as_at(rec.model, as_of), rec.model)
                 for cid, rec in records.of("council").items()}
 
-    def frozen(mapping: dict) -> Mapping:
-        return MappingProxyType(dict(sorted(mapping.items())))
-
-    corpus = Corpus(site, records.site.digest, frozen(frameworks), frozen(councils), frozen(services),
-                    frozen(inspection_views), frozen(plans.views), frozen(indicators), frozen(reports),
-                    frozen(meetings), frozen(attachments), as_of)
+    corpus = Corpus(site, records.site.digest, by_id(frameworks), by_id(councils), by_id(services),
+                    by_id(inspection_views), by_id(plans.views), by_id(indicators), by_id(reports),
+                    by_id(meetings), by_id(attachments), as_of)
     check.problems += papers.released_after_issue(corpus, records)
     return corpus, check.problems
