@@ -8,16 +8,40 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from generator.load.documents import load_site, split_front_matter
+from generator.load.documents import Document, read_records, split_front_matter
+from generator.load.files import find_files
 from generator.load.yaml_source import Position, parse_yaml
 from generator.build import check_site
-from generator.problems import Severity
+from generator.problems import Problem, Severity
 
 AS_OF = dt.date(2021, 6, 1)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    documents: tuple[Document, ...]
+    problems: tuple[Problem, ...]
+
+    def of_kind(self, kind: str) -> tuple[Document, ...]:
+        return tuple(d for d in self.documents if d.kind == kind)
+
+
+def load_site(root: Path, cache=None) -> Loaded:
+    """Every document of the site at `root`, read whole (a build streams them instead)."""
+    files = find_files(root)
+    documents, problems = [], list(files.problems)
+    for _found, doc, read_problems in read_records(files, cache):
+        problems += read_problems
+        if doc is not None:
+            documents.append(doc)
+    if cache is not None:
+        cache.save()
+    return Loaded(tuple(documents), tuple(problems))
 
 
 # --- plain data: scalars stay text (YAML 1.2 words, leading zeros, times)
@@ -373,9 +397,8 @@ def _parsed_files(monkeypatch) -> list[str]:
 
 
 def _load(site, cache_folder=None):
-    from generator.load import documents
     from generator.speed.parsed_cache import ParsedCache
-    return documents.load_site(site, cache=ParsedCache(cache_folder) if cache_folder else None)
+    return load_site(site, cache=ParsedCache(cache_folder) if cache_folder else None)
 
 
 def test_records_read_back_from_the_parsed_cache_equal_a_fresh_parse(corpus10, tmp_path, monkeypatch):

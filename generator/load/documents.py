@@ -17,11 +17,10 @@ import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any, Iterator, Mapping, Protocol
 
-from generator.load.files import (MAX_ATTACHMENT_BYTES, MAX_RECORD_BYTES, FileFacts, Found, SiteFiles, Template,
-                                  decode_text, file_facts, find_files, read_limited)
+from generator.load.files import (MAX_ATTACHMENT_BYTES, MAX_RECORD_BYTES, FileFacts, Found, SiteFiles, decode_text,
+                                  file_facts, read_limited)
 from generator.load.yaml_source import Position, SourceMap, parse_yaml
 from generator.problems import Problem, Severity, rel
 from generator.speed import fast_yaml
@@ -110,18 +109,6 @@ class Held:
     id: str
     path: str               # relative to the site root
     digest: str
-
-
-@dataclass(frozen=True)
-class LoadResult:
-    root: Path
-    documents: tuple[Document, ...]
-    problems: tuple[Problem, ...]
-    files: int = 0                  # content files read (the built-in frameworks are not counted)
-    templates: Mapping[str, Template] = field(default_factory=lambda: MappingProxyType({}))
-
-    def of_kind(self, kind: str) -> tuple[Document, ...]:
-        return tuple(d for d in self.documents if d.kind == kind)
 
 
 def split_front_matter(text: str) -> tuple[str | None, str | None, int]:
@@ -251,19 +238,3 @@ def read_records(files: SiteFiles, cache: ParsedCache | None = None, held: HeldF
             if parsed is not None:
                 cache.add(entry_key, parsed)
             yield found, doc, problems
-
-
-def load_site(root: Path, cache: ParsedCache | None = None) -> LoadResult:
-    """Every document of the site at `root`, read (whole: for tools and tests; a build
-    streams them through `read_records` instead)."""
-    files = find_files(root)
-    documents, problems = [], list(files.problems)
-    for _found, doc, read_problems in read_records(files, cache):
-        problems += read_problems
-        if doc is not None:
-            documents.append(doc)
-    if cache is not None:
-        cache.save()
-    return LoadResult(files.root, tuple(documents), tuple(problems), files.content_files, files.templates)
-
-
