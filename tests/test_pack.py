@@ -502,8 +502,23 @@ def test_spans_number_documents_on_from_the_first_page():
 
 # --- the worker pool: a crash or a hang fails with the document named -----------------------------------
 
+def run_tasks(runner, tasks) -> dict:
+    """Run independent tasks on `runner` to the end, then close it: the pool alone, without a build."""
+    tasks = list(tasks)
+    for task in tasks:
+        runner.submit(task)
+    results = {}
+    try:
+        while len(results) < len(tasks):
+            for key, value in runner.completed():
+                results[key] = value
+    finally:
+        runner.close()
+    return results
+
+
 def test_a_worker_that_crashes_fails_the_build_naming_the_document():
-    from generator.render.papers import PdfWorkerError, PoolRunner, Task, run_tasks
+    from generator.render.papers import PdfWorkerError, PoolRunner, Task
 
     started = time.monotonic()
     with pytest.raises(PdfWorkerError) as caught:
@@ -515,7 +530,7 @@ def test_a_worker_that_crashes_fails_the_build_naming_the_document():
 
 
 def test_a_worker_that_hangs_fails_the_build_naming_the_document():
-    from generator.render.papers import PdfWorkerError, PoolRunner, Task, run_tasks
+    from generator.render.papers import PdfWorkerError, PoolRunner, Task
 
     started = time.monotonic()
     with pytest.raises(PdfWorkerError) as caught:
@@ -944,7 +959,7 @@ def test_a_closed_pool_leaves_no_thread_of_its_own_running():
     """A pool thread still running when the interpreter exits races Python 3.11's exit hook
     for the thread's pipe, which printed "Exception ignored ... OSError: [Errno 9] Bad file
     descriptor" after a good build: closing the pool waits for its threads and workers."""
-    from generator.render.papers import PoolRunner, Task, run_tasks
+    from generator.render.papers import PoolRunner, Task
 
     before = set(threading.enumerate())
     for _ in range(3):
@@ -958,7 +973,7 @@ def test_the_pdf_workers_leave_ctrl_c_to_the_build():
     """Ctrl-C reaches every process of the terminal's group: the fork server, interrupted while
     it imported WeasyPrint, printed its traceback. It and its workers ignore Ctrl-C from the
     start (inherited when the server starts); the build stops them itself."""
-    from generator.render.papers import PoolRunner, Task, run_tasks
+    from generator.render.papers import PoolRunner, Task
 
     results = run_tasks(PoolRunner(2), [Task(k, k, signal.getsignal, signal.SIGINT) for k in ("a", "b")])
     assert results == {"a": signal.SIG_IGN, "b": signal.SIG_IGN}

@@ -685,21 +685,6 @@ class PoolRunner:
         self.started.close()
 
 
-def run_tasks(runner, tasks: Iterable[Task]) -> dict[str, Any]:
-    """Run independent tasks to the end (used by tests of the pool itself)."""
-    tasks = list(tasks)
-    for task in tasks:
-        runner.submit(task)
-    results: dict[str, Any] = {}
-    try:
-        while len(results) < len(tasks):
-            for key, value in runner.completed():
-                results[key] = value
-    finally:
-        runner.close()
-    return results
-
-
 def drive(recipes: list[Recipe], jobs: int, progress: Callable[[str, int, int], None] | None = None,
           cache: DocumentCache | None = None, reuse: bool = True) -> Iterator[tuple[str, bytes]]:
     """Advance every recipe as the documents it needs are laid out (or found in `cache`);
