@@ -13,6 +13,7 @@ mistake: exit 2, or a problem with the content or files: exit 1).
 from __future__ import annotations
 
 import errno
+from pathlib import Path
 
 from generator.textsafety import printable
 
@@ -31,3 +32,10 @@ def cannot_write(exc: OSError, shown: str, outcome: str) -> AuthoringError:
     what, why, and `outcome`, what that left of the person's files."""
     reason = "the disk is full" if exc.errno == errno.ENOSPC else exc.strerror or str(exc)
     return AuthoringError(f"cannot write {shown} ({reason}); {outcome}")
+
+
+def require_content(root: Path) -> None:
+    """A usage error unless `root` is a site's folder: the command was run elsewhere, or -C was mistyped."""
+    if not (root / "content").is_dir():
+        raise AuthoringError(f"there is no content/ folder in {root}; run this in the site's folder or give it "
+                             "with -C DIR", usage=True)

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from generator.authoring import AuthoringError, cannot_write
+from generator.authoring import AuthoringError, cannot_write, require_content
 from generator.authoring.scaffold import KINDS, load_frameworks, schema_line, write_schemas
 from generator.authoring.spreadsheet import (HEADER_SEARCH_ROWS, Cell, CellError, Sheet, clean_text, csv_delimiter,
                                              column_letter, parse_date, read_xlsx, slug, yaml_text)
@@ -1032,9 +1032,7 @@ def existing_for(site: Site, sid: str, item: Built, url: str | None) -> Existing
 
 def import_inspections(root: Path, source: Path, shown: str | None = None) -> Report:
     shown = shown or source.name
-    if not (root / "content").is_dir():
-        raise AuthoringError(f"there is no content/ folder in {root}; run this in the site's folder or give it "
-                             "with -C DIR", usage=True)
+    require_content(root)
     sheet, layout = _sheet_and_layout(source, shown)
     site = read_site(root)
     importer = Importer(site, shown)

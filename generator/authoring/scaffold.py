@@ -34,7 +34,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from generator.authoring import AuthoringError, cannot_write
+from generator.authoring import AuthoringError, cannot_write, require_content
 from generator.load.documents import read_document
 from generator.load.files import BUILT_IN_FRAMEWORKS, ID_PATTERN, RECORD_FOLDERS
 from generator.model import MODELS
@@ -586,10 +586,7 @@ def create_record(root: Path, kind_name: str, record_id: str, framework_id: str 
                                  f"records, not {kind.name}", usage=True)
     if (framework_id is not None or inspection_type is not None) and kind.name != "inspection":
         raise AuthoringError("--framework and --type are for inspection records only", usage=True)
-    content = root / "content"
-    if not content.is_dir():
-        raise AuthoringError(f"there is no content/ folder in {root}; run this in the site's folder or give "
-                             "it with -C DIR", usage=True)
+    require_content(root)
     target = kind.path(root, record_id)
     existing = [p for p in (target.with_suffix(s) for s in RECORD_FOLDERS[kind.folder][1]) if p.exists()]
     if existing:

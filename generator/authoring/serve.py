@@ -44,7 +44,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable
 
-from generator.authoring import AuthoringError
+from generator.authoring import AuthoringError, require_content
 from generator.build import BuildOptions, build_site
 from generator.clock import LONDON, now_in_london
 from generator.plan.outputs import NOT_FOUND
@@ -434,10 +434,8 @@ def serve(options: ServeOptions, echo: Callable[[str], None]) -> None:
     from generator.authoring.scaffold import write_schemas
 
     root = options.root
+    require_content(root)
     content = root / "content"
-    if not content.is_dir():
-        raise AuthoringError(f"there is no content/ folder in {root}; run this in the site's folder or give "
-                             "it with -C DIR", usage=True)
     state = State()
     server = make_server(options.output, state, options.port)
     stop = threading.Event()

@@ -37,7 +37,7 @@ from typing import Any, Iterable
 import yaml
 from pydantic_core import PydanticCustomError
 
-from generator.authoring import AuthoringError, cannot_write
+from generator.authoring import AuthoringError, cannot_write, require_content
 from generator.authoring.scaffold import KINDS, schema_line, write_schemas
 from generator.load.documents import read_document
 from generator.load.files import ID_PATTERN
@@ -1246,9 +1246,7 @@ def _recommendation_count(root: Path, inspection: str) -> int | None:
 def import_action_plan(root: Path, source: Path, inspection: str | None = None, plan_id: str | None = None,
                        title: str | None = None, mapping: str | None = None, as_of: dt.date | None = None,
                        sheet_name: str | None = None, draft: bool = False, force: bool = False) -> ImportResult:
-    if not (root / "content").is_dir():
-        raise AuthoringError(f"there is no content/ folder in {root}; run this in the site's folder or give it "
-                             "with -C DIR", usage=True)
+    require_content(root)
     plan_id = plan_id or slug(source.stem)
     if not ID_PATTERN.match(plan_id or ""):
         raise AuthoringError(f"'{plan_id}' is not a usable id; give one with --id (lower-case letters, digits "
