@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 from pydantic.dataclasses import dataclass
 
 from generator.model.framework import Period
-from generator.model.types import AS_WRITTEN, RECORD_CONFIG, Ident, Text
+from generator.model.types import AS_WRITTEN, RECORD_CONFIG, Date, Ident, Text
 
 # A rate as the source prints it: 0.10 stays 0.10, 2.455 is not 2.46.
 Rate = Annotated[float, Field(ge=0), AS_WRITTEN]
@@ -27,6 +27,9 @@ class IndicatorValue:
     period: Period
     value: Rate
     comparators: Comparators = Comparators()
+    # A figure is published months after its period ends: a paper issued in between never had it.
+    published: Date | None = Field(None, description="the day the source made this figure public; "
+                                                     "papers issued before it leave it out")
 
 
 class Indicators(BaseModel):

@@ -137,10 +137,16 @@ def period_end(period) -> dt.date:
     return period.to.end if period.to else period.from_.end
 
 
+def known_from(point) -> dt.date:
+    """The first day a figure could be printed: the day its source published it, where the
+    record says, and never before its period ended, when it cannot have existed."""
+    return max(point.published or dt.date.min, period_end(point.period))
+
+
 def known_by(points, day: dt.date | None) -> list:
-    """The points whose period had ended by `day` (a paper's): a later period's figures did not
-    exist when the paper was issued. With no day (a page), every point."""
-    return list(points) if day is None else [p for p in points if period_end(p.period) <= day]
+    """The points known by `day` (a paper's): a figure published later was not in the paper
+    when it was issued. With no day (a page), every point."""
+    return list(points) if day is None else [p for p in points if known_from(p) <= day]
 
 
 def indicator_series(corpus: Corpus, indicators_id: str, as_at: dt.date | None = None) -> list[dict[str, Any]]:
