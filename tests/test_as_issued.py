@@ -527,6 +527,7 @@ def test_a_supplementary_pack_giving_one_report_at_two_items_is_warned_of(tmp_pa
     root = copy_site(tmp_path / "site")
     (root / "content" / "meetings" / "wolverhampton-cabinet-2022-03-16-supplementary.yaml").write_text(
         "council: wolverhampton\ncommittee: Cabinet\ndate: 2022-03-16\npack: supplementary\nissued: 2022-03-14\n"
+        "first_page: 12\n"
         "items:\n  - {number: 4, title: Youth Offending Team Inspection Outcome,\n"
         "     report: wolverhampton-yot-inspection-outcome}\n"
         "  - {number: 5, title: The same again, report: wolverhampton-yot-inspection-outcome}\n", encoding="utf-8")

@@ -138,10 +138,47 @@ def test_a_council_with_papers_left_out_of_own_councils_is_a_warning_at_own_coun
     assert not [p for p in listed if p[4] == "own_councils"], listed
 
 
+SUPPLEMENTARY = """\
+council: wolverhampton
+committee: Cabinet
+date: 2024-01-10
+pack: supplementary
+issued: 2024-01-08
+items:
+  - number: 2
+    title: Late summary
+    appendices:
+      - {title: Late summary, markdown: attachments/summary.md}
+"""
+
+
+def test_a_supplementary_pack_numbered_from_where_its_agenda_starts_is_a_warning(tmp_path, make_site):
+    # The agenda (cabinet) numbers item 1's papers from Page 1; the supplementary pack, with no
+    # first_page, would print its own Page 1. Torbay's numbers on: item 9 on "Pages 13 - 70".
+    found = problems_of(tmp_path, make_site, {"reports/outcome.md": REPORT, "meetings/cabinet.yaml": MEETING,
+                                              "meetings/cabinet-supplementary.yaml": SUPPLEMENTARY})
+    # pack: supplementary, line 4, column 7
+    assert ("content/meetings/cabinet-supplementary.yaml", 4, 7, W, "pack",
+            "this supplementary pack numbers its pages from 1, and cabinet, a pack of the same meeting issued "
+            "before it, from 1: two of the meeting's papers would have the same page number") in found
+    numbered_on = SUPPLEMENTARY + "first_page: 9\n"
+    found = problems_of(tmp_path, make_site, {"reports/outcome.md": REPORT, "meetings/cabinet.yaml": MEETING,
+                                              "meetings/cabinet-supplementary.yaml": numbered_on})
+    assert not [p for p in found if "same page number" in p[5]]
+
+
+def test_a_supplementary_pack_after_an_agenda_with_no_papers_may_start_at_page_one(tmp_path, make_site):
+    # Every paper of the agenda is to follow: it has no numbered page, so nothing is numbered twice.
+    to_follow = MEETING.replace("    report: outcome\n", "    report: outcome\n    to_follow: true\n")
+    found = problems_of(tmp_path, make_site, {"reports/outcome.md": REPORT, "meetings/cabinet.yaml": to_follow,
+                                              "meetings/cabinet-supplementary.yaml": SUPPLEMENTARY})
+    assert not [p for p in found if "same page number" in p[5]]
+
+
 def test_the_shipped_content_passes_every_paper_check():
     messages = [str(p) for p in check_site(REPO, dt.date(2026, 12, 5)).problems]
     for words in ("cites Appendix", "cites Table", "paper, on the agenda of", "published on", " MB",
-                  "not among the site's own councils"):
+                  "not among the site's own councils", "same page number"):
         assert not [m for m in messages if words in m], words
 
 

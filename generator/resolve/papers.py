@@ -3,8 +3,9 @@
 Each is a warning (or notice) at the line a clerk would change: a report that cites an
 appendix or a table that is not there, a report put into another council's meeting, two
 records of one inspection, an appendix file too large to send round without a word, an item
-whose papers are released only after its pack is issued, a council whose papers the site makes
-but which site.yaml leaves out of its own councils.
+whose papers are released only after its pack is issued, a supplementary pack whose page
+numbers repeat its agenda's, a council whose papers the site makes but which site.yaml leaves
+out of its own councils.
 """
 
 from __future__ import annotations
@@ -209,4 +210,41 @@ def released_after_issue(corpus: Corpus, records: Records) -> list[Problem]:
                 "issue them in a supplementary pack once released: a meeting file with 'pack: supplementary', "
                 "the same council, committee and date, and its own 'issued'; or give this meeting the day its "
                 "pack is really issued"))
+    return problems
+
+
+def _carries_papers(corpus: Corpus, view: MeetingView) -> bool:
+    """Does the pack, as issued, hold a numbered page: an item's report, minutes or appendix
+    that is not to follow and was released by the end of its issue day?"""
+    issued = end_of_day(meeting_issue_date(corpus, view))
+    return any((item.report_id or item.minutes or item.appendices) and not item.to_follow
+               and released_by(corpus, item, issued) for item in view.items)
+
+
+def pages_numbered_twice(corpus: Corpus, records: Records) -> list[Problem]:
+    """A supplementary pack numbered from where an earlier pack of its meeting (its agenda, or a
+    supplementary pack issued before) starts: two papers of one meeting would both be "Page 1",
+    where a meeting's packs number on from one to the next (Torbay's supplementary pack carries
+    item 9 on "Pages 13 - 70"). Only the first pages are compared: lengths are known once laid out."""
+    problems = []
+    for mid, view in corpus.meetings.items():
+        if view.meeting.pack.value != "supplementary" or not _carries_papers(corpus, view):
+            continue
+        issued = (meeting_issue_date(corpus, view), mid)
+        earlier = [other for other in (corpus.meetings[o] for o in view.packs if o != mid and o in corpus.meetings)
+                   if (other.meeting.pack.value == "agenda"
+                       or (meeting_issue_date(corpus, other), other.id) < issued)
+                   and other.meeting.first_page >= view.meeting.first_page and _carries_papers(corpus, other)]
+        if earlier:
+            rec = records.of("meeting")[mid]
+            first = earlier[0]
+            given = ("first_page",) in rec.source.values
+            problems.append(rec.problem(
+                ("first_page",) if given else ("pack",), Severity.WARNING,
+                f"this supplementary pack numbers its pages from {view.meeting.first_page}, and {first.id}, "
+                f"a pack of the same meeting issued before it, from {first.meeting.first_page}: two of the "
+                "meeting's papers would have the same page number",
+                f"give 'first_page': the page after {first.id}'s last (its "
+                f"{'front sheet' if first.meeting.pack.value == 'agenda' else 'letter'} gives the ranges), "
+                "so that the packs number on from one to the next"))
     return problems

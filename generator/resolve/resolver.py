@@ -892,5 +892,5 @@ def resolve(records: Records, as_of: dt.date, per_record: PerRecord = no_memo
     corpus = Corpus(site, records.site.digest, by_id(frameworks), by_id(councils), by_id(services),
                     by_id(inspection_views), by_id(plans.views), by_id(indicators), by_id(reports),
                     by_id(meetings), by_id(attachments), as_of)
-    check.problems += papers.released_after_issue(corpus, records)
+    check.problems += papers.released_after_issue(corpus, records) + papers.pages_numbered_twice(corpus, records)
     return corpus, check.problems
