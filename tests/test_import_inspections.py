@@ -530,6 +530,37 @@ def test_a_number_of_cases_that_is_none_is_left_out_said_and_kept_as_given(tmp_p
     assert load(empty / "content" / "inspections" / "sandwell-2018.yaml")["standards"]["2.1"] == "Outstanding"
 
 
+def test_a_ratings_csv_row_whose_table_is_hand_edited_to_no_known_table_is_refused_at_its_cell(tmp_path):
+    """ratings.csv's imported_table says whose data a row is: data-to-insight or scrutiny. A hand
+    edit to 'Data to Insight' was read as scrutiny, the site's own, and Data to Insight's rows
+    lost the credit their licence asks for; the import refuses the row and says why."""
+    shipped = copy_site(tmp_path / "shipped")
+    build(shipped)
+    rows = list(csv.DictReader((shipped / "output" / "site" / "data" / "ratings.csv")
+                               .read_text(encoding="utf-8-sig").splitlines()))
+    first = next(n for n, r in enumerate(rows, start=2) if r["inspection"] == "sandwell-2018")
+    for row in rows:
+        if row["inspection"] == "sandwell-2018":
+            row["imported_table"] = "Data to Insight"
+    edited = tmp_path / "ratings.csv"
+    with edited.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    empty = tmp_path / "empty"
+    (empty / "content").mkdir(parents=True)
+    (empty / "content" / "site.yaml").write_text("title: Round trip\norganisation: Test\n", encoding="utf-8")
+
+    run = import_file(empty, edited)
+
+    assert run.returncode == 1, run.stdout + run.stderr
+    # imported_table is the 21st column, U.
+    assert f"ratings.csv:{first}:U: error: imported_table: 'Data to Insight' is not whose table the row came " \
+        "from; it is not imported" in run.stderr, run.stderr
+    assert not (empty / "content" / "inspections" / "sandwell-2018.yaml").exists()
+    assert (empty / "content" / "inspections" / "torbay-2021.yaml").exists()
+
+
 @pytest.mark.parametrize("preview", ["drafts", "a later moment"])
 def test_a_preview_s_ratings_csv_imports_no_draft_or_embargoed_inspection(tmp_path, preview):
     """A preview's data/ratings.csv (with drafts, or a rehearsal at a later moment) holds

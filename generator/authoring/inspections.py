@@ -582,6 +582,7 @@ class Importer:
         if row.joint is not None and (row.joint.text or "").lower() in ("yes", "true"):
             joint = True
         self.not_public_there(row)
+        self.known_table(row)
         given_framework = row.framework is not None and bool(row.framework.text)
         published = self.published(row.published, row, needed=not given_framework)
         day = dt.date.fromisoformat(published if len(published) == 10 else published + "-01") if published else None
@@ -665,6 +666,15 @@ class Importer:
                 self.problem(row.embargo_until, Severity.ERROR, f"the inspection is embargoed until {embargo} in "
                              "the site this file came from (a rehearsal's export); it is not imported",
                              "import it once the embargo has ended, or record it by hand with its embargo_until")
+
+    def known_table(self, row: Row) -> None:
+        """A site's ratings.csv says whose each row's data is: a value it never writes (a hand edit)
+        would be read as the site's own, and Data to Insight's rows would lose the credit their
+        licence asks for."""
+        given = row.table.text if row.table else None
+        if given and given not in {t.value for t in ImportedTable}:
+            self.problem(row.table, Severity.ERROR, f"'{given[:60]}' is not whose table the row came from; "
+                         "it is not imported", "imported_table is data-to-insight, scrutiny, or empty (scrutiny)")
 
     def score(self, row: Row, framework_id: str | None, framework: Framework | None, rating: Rating | None
               ) -> int | None:
