@@ -75,23 +75,29 @@ def wrong_council(records: Records) -> list[Problem]:
 
 
 def papers_of_another_area(records: Records) -> list[Problem]:
-    """A council with a meeting or report here that site.yaml's `own_councils` leaves out: its
-    inspections would be missing from the lists of inspections and services (a council just added)."""
+    """A council with a meeting or report here, and a service whose inspections the site lists,
+    that the site's own councils leave out (site.yaml's `own_councils`, else its
+    `default_council`): its inspections would be missing from the lists of inspections and
+    services (a council just added). A council without a service here loses nothing."""
     site_record = records.site
-    own = set(site_record.model.own_councils)
+    site = site_record.model
+    field, own = ("own_councils", site.own_councils) if site.own_councils else \
+        ("default_council", [site.default_council] if site.default_council else [])
     if not own:
-        return []       # no list given: the site's own is its default council, or every council
+        return []       # neither given: every council is the site's own
     papers: dict[str, list[str]] = {}
     for kind in ("meeting", "report"):
         for rid, rec in sorted(records.of(kind).items()):
             papers.setdefault(rec.model.council, []).append(rid)
+    serviced = {rec.model.council for rec in records.of("service").values()}
     return [site_record.problem(
-                ("own_councils",), Severity.WARNING,
+                (field,), Severity.WARNING,
                 f"council '{council}' has papers here ({', '.join(ids)}) but is not among the site's own "
                 f"councils: its inspections are listed only on the national page, not under Inspections "
                 f"or Services",
-                f"add it to own_councils in content/site.yaml, e.g. own_councils: [{', '.join([*sorted(own), council])}]")
-            for council, ids in sorted(papers.items()) if council not in own and council in records.of("council")]
+                f"add it to own_councils in content/site.yaml, e.g. own_councils: [{', '.join([*own, council])}]")
+            for council, ids in sorted(papers.items())
+            if council not in own and council in records.of("council") and council in serviced]
 
 
 def same_inspection_twice(records: Records) -> list[Problem]:
