@@ -1056,6 +1056,15 @@ def test_a_date_typed_another_way_is_told_how_to_write_it(tmp_path, make_site, f
     assert [(p.line, p.field, p.hint) for p in checked.errors] == [(4, field, hint)]
 
 
+def test_an_embargo_broken_across_lines_is_an_error_at_its_line_not_a_crash(tmp_path, make_site):
+    # "3 March\n2021 00:01" (a quoted line break) stopped check with a TypeError and no message.
+    text = "service: torbay-yot\nframework: hmip-youth-2018\nfieldwork: {from: 2020-10-26, to: 2020-10-29}\n" \
+           'embargo_until: "3 March\\n2021 00:01"\n'
+    checked = check_site(make_site(tmp_path, {"inspections/typed-2021.yaml": text}), AS_OF)
+    assert [(p.line, p.field, p.hint) for p in checked.errors] == [
+        (4, "embargo_until", "write 2021-03-03 00:01 (London time) or just 2021-03-03")]
+
+
 @pytest.mark.parametrize("written", [
     "March 2021",      # a meeting's date is a day: not spelt as 2021-03-01, a day no one wrote
     "05/13/2021",      # read day first, no real day: it was 'write 05/13/2021 as 2021-13-05'

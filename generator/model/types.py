@@ -315,8 +315,9 @@ def parse_local_datetime(value: Any) -> dt.datetime:
 
 def _datetime_hint(text: str) -> str:
     """'write 3 March 2021 00:01 as 2021-03-03 00:01' for a day typed another common way."""
+    # A value broken across lines (a quoted "\n", a block scalar) matches no spelling.
     match = re.fullmatch(r"(.*?)(?:,? (?:at )?(\d{1,2}:\d{2}))?", text)
-    day = iso_spelling(match[1])
+    day = iso_spelling(match[1]) if match else None
     if day and _DATE.match(day):
         return f"write {text} as {day} {match[2]}" if match[2] else \
             f"write {text} as {day}, or {day} HH:MM (London time)"
