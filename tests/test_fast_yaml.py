@@ -9,6 +9,7 @@ has (content, fixtures, frameworks, a benchmark corpus) and on generated YAML.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -28,8 +29,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 def _agrees(text: str) -> bool:
     """True when the fast path accepted the text (and then agrees with libyaml's path)."""
-    with fast_yaml.quiet_stderr():
-        accepted, data = fast_yaml.try_load(text)
+    accepted, data = fast_yaml.try_load(text)
     if not accepted:
         return False
     slow, _, problems = parse_yaml(text, "t.yaml")
@@ -184,8 +184,7 @@ def test_texts_the_parsers_read_differently_take_libyamls_path(name):
 
 def test_a_text_that_cannot_be_utf_8_is_declined_not_raised():
     # a lone surrogate (from a surrogateescape decoding) has no UTF-8 bytes
-    with fast_yaml.quiet_stderr():
-        assert fast_yaml.try_load("status: \udcff\n") == (False, None)
+    assert fast_yaml.try_load("status: \udcff\n") == (False, None)
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -214,8 +213,7 @@ def test_a_text_that_cannot_be_utf_8_is_declined_not_raised():
 ])
 def test_plain_texts_take_the_fast_path_and_mean_what_libyaml_says(text, expected):
     assert _agrees(text)
-    with fast_yaml.quiet_stderr():
-        assert fast_yaml.try_load(text) == (True, expected)
+    assert fast_yaml.try_load(text) == (True, expected)
 
 
 # --- generated YAML ----------------------------------------------------------------------
@@ -255,8 +253,7 @@ def test_nesting_too_deep_for_a_record_gets_libyamls_message(tmp_path, make_site
     # 60 levels: rapidyaml reads it (no record validates that deep), and the failed
     # validation hands the file to libyaml's path, whose message names the real fault.
     root = make_site(tmp_path, {"inspections/deep-2021.yaml": "facts: " + "[" * 60 + "]" * 60 + "\n"})
-    with fast_yaml.quiet_stderr():
-        assert fast_yaml.try_load("facts: " + "[" * 60 + "]" * 60 + "\n")[0]
+    assert fast_yaml.try_load("facts: " + "[" * 60 + "]" * 60 + "\n")[0]
     from generator.build import check_site
     import datetime as dt
     problems = [p for p in check_site(root, dt.date(2025, 1, 1)).errors if p.path.endswith("deep-2021.yaml")]
@@ -270,3 +267,20 @@ def test_a_file_rapidyaml_cannot_parse_prints_nothing_but_our_error(tmp_path, ma
     assert result.returncode == 1
     assert "content/inspections/broken.yaml:" in result.stdout
     assert "ERROR: [parse]" not in result.stdout + result.stderr     # rapidyaml's own message
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_what_the_caller_writes_to_stderr_between_records_is_heard(tmp_path, make_site, capfd, cached):
+    # The reader once held fd 2 at /dev/null from its first record to its last, so a crash in
+    # validating a record (between two it read) exited 1 with no word on the terminal.
+    from generator.load.documents import read_records
+    from generator.load.files import find_files
+    from generator.speed.parsed_cache import ParsedCache
+
+    root = make_site(tmp_path, {"inspections/broken.yaml": "service: torbay-yot\nfacts: [a, b\n"})
+    files = find_files(root)
+    reader = read_records(files, ParsedCache(root) if cached else None)
+    next(reader)
+    os.write(2, b"said between two records\n")          # fd 2 itself, as a traceback is written
+    list(reader)
+    assert "said between two records" in capfd.readouterr().err

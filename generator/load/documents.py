@@ -206,35 +206,34 @@ def read_records(files: SiteFiles, cache: ParsedCache | None = None, held: HeldF
     `Held` when `held` says the caller has it) and the problems found in reading it. `cache`:
     records parsed by earlier builds (`speed.parsed_cache`), used and brought up to date.
     With `held`, a file whose stat facts are those it had when last read is not read again."""
-    with fast_yaml.quiet_stderr():       # rapidyaml's own messages: libyaml's path reports them properly
-        for found in files.records:
-            if found.kind == "attachment" and found.file.suffix != ".md" or cache is None and held is None:
-                yield (found, *read_found(found, files.root))
+    for found in files.records:
+        if found.kind == "attachment" and found.file.suffix != ".md" or cache is None and held is None:
+            yield (found, *read_found(found, files.root))
+            continue
+        facts = file_facts(found.file) if held is not None else None
+        digest = held.digest_if_unchanged(found.shown, facts) if held is not None else None
+        if digest is None or not held.holds(found.kind, found.shown, digest):
+            raw, problems = read_limited(found.file, files.root, MAX_RECORD_BYTES, found.shown)
+            if raw is None:
+                yield found, None, problems
                 continue
-            facts = file_facts(found.file) if held is not None else None
-            digest = held.digest_if_unchanged(found.shown, facts) if held is not None else None
-            if digest is None or not held.holds(found.kind, found.shown, digest):
-                raw, problems = read_limited(found.file, files.root, MAX_RECORD_BYTES, found.shown)
-                if raw is None:
-                    yield found, None, problems
-                    continue
-                digest = hashlib.sha256(raw).hexdigest()
-                if held is not None:
-                    held.was_read(found.shown, facts, digest)
-            entry_key = ParsedCache.key(found.kind, found.file.suffix, digest)
-            if held is not None and held.holds(found.kind, found.shown, digest):
-                if cache is not None:
-                    cache.keep(entry_key)
-                yield found, Held(found.kind, found.id, found.shown, digest), []
-                continue
-            entry = cache.get(entry_key) if cache is not None else None
-            if entry is not None:
-                data, body, body_line = entry
-                yield found, Document(found.kind, found.id, found.shown, data, LazySourceMap(found.file, found.shown),
-                                      digest, body, body_line), []
-                continue
-            doc, problems = parse_document(raw, digest, found.file, found.kind, found.shown)
-            parsed = _cache_entry(doc, problems) if cache is not None else None
-            if parsed is not None:
-                cache.add(entry_key, parsed)
-            yield found, doc, problems
+            digest = hashlib.sha256(raw).hexdigest()
+            if held is not None:
+                held.was_read(found.shown, facts, digest)
+        entry_key = ParsedCache.key(found.kind, found.file.suffix, digest)
+        if held is not None and held.holds(found.kind, found.shown, digest):
+            if cache is not None:
+                cache.keep(entry_key)
+            yield found, Held(found.kind, found.id, found.shown, digest), []
+            continue
+        entry = cache.get(entry_key) if cache is not None else None
+        if entry is not None:
+            data, body, body_line = entry
+            yield found, Document(found.kind, found.id, found.shown, data, LazySourceMap(found.file, found.shown),
+                                  digest, body, body_line), []
+            continue
+        doc, problems = parse_document(raw, digest, found.file, found.kind, found.shown)
+        parsed = _cache_entry(doc, problems) if cache is not None else None
+        if parsed is not None:
+            cache.add(entry_key, parsed)
+        yield found, doc, problems

@@ -345,7 +345,8 @@ def _booleans_as_text(value: Any) -> Any:
 class _QuietStderr:
     """rapidyaml prints each parse error to stderr before raising it. A file it cannot
     read goes to libyaml's path, which reports the error properly, so its message is
-    only noise: fd 2 points at /dev/null for the batch (one switch, not one per file)."""
+    only noise: fd 2 points at /dev/null while rapidyaml reads one text, and at nothing
+    else (held across a caller's work, it swallowed that work's crash and messages)."""
 
     _lock = threading.Lock()
 
@@ -367,12 +368,9 @@ class _QuietStderr:
         self._lock.release()
 
 
-quiet_stderr = _QuietStderr
-
-
 def _load_plain(text: str) -> Any:
     """The data of one YAML document as plain dicts, lists, text and None, or `_Outside`
-    raised when the text is outside the fast path's subset. Call inside `quiet_stderr()`."""
+    raised when the text is outside the fast path's subset. Call inside `_QuietStderr()`."""
     try:
         encoded = text.encode("utf-8")
     except UnicodeEncodeError as exc:   # a lone surrogate: libyaml's path says what is wrong
@@ -413,7 +411,8 @@ def _load_plain(text: str) -> Any:
 
 def try_load(text: str) -> tuple[bool, Any]:
     """(True, data) on the fast path; (False, None) when libyaml's path must read the text."""
-    try:
-        return True, _load_plain(text)
-    except _Outside:
-        return False, None
+    with _QuietStderr():
+        try:
+            return True, _load_plain(text)
+        except _Outside:
+            return False, None
