@@ -238,6 +238,27 @@ def test_an_audit_of_content_with_errors_is_no_all_clear(tmp_path):
     assert '"all_clear": false' in as_json.stdout and as_json.returncode == 1
 
 
+def test_an_audit_that_finds_leaks_in_content_with_errors_never_says_0_leaks(tmp_path):
+    """A clerk withdrew a record by deleting a file another one names (an error), so the build
+    wrote nothing and the site still shows it: the audit listed the leaks, counted them, then
+    ended "0 leaks is no all-clear" (helper-135), as if it had found none. It says the leaks
+    above may not be all of them."""
+    root = copy_site(tmp_path)
+    plant_embargoed_inspection(root, AS_OF + dt.timedelta(days=1))
+    build(root, output=tmp_path / "later", now=AS_OF + dt.timedelta(days=2))
+    build(root)
+    shutil.copytree(tmp_path / "later/inspections/torbay-2026", root / "output/site/inspections/torbay-2026")
+    meeting = root / "content/meetings/wolverhampton-cabinet-2022-03-16.yaml"
+    meeting.write_text(meeting.read_text(encoding="utf-8").replace(
+        "inspection: wolverhampton-2021}", "inspection: wolverhampton-2021, exempt: 99}", 1), encoding="utf-8")
+    done = audit(root)
+    assert done.returncode == 1
+    assert "LEAK inspections/torbay-2026/index.html: inspection:torbay-2026 (embargoed until" in done.stderr
+    assert "0 leaks" not in done.stderr
+    assert ("UNKNOWN: the files naming them); there may be more leaks than those above: fix them and audit "
+            "again before publishing") in done.stderr
+
+
 def _draft_report_showing(root, image: str, data: bytes) -> None:
     """A draft report, the only record that draws `image` (content/attachments/NAME)."""
     text = (root / "content/reports/derby-yjs-inspection-outcome.md").read_text(encoding="utf-8")

@@ -106,10 +106,12 @@ def _audit(root: Path, folder: str, checked: Checked, now: dt.datetime, fmt: str
                err=bool(result.leaks or result.unread))
     if checked.errors:
         # A record with an error is not read, so what it would withhold (an exempt
-        # appendix, a draft) is not looked for: no leak found is then no all-clear.
+        # appendix, a draft) is not looked for: no leak found is then no all-clear, and
+        # the leaks found may not be all of them.
+        verdict = ("there may be more leaks than those above" if result.leaks else "0 leaks is no all-clear")
         click.echo("audit: the content has errors, so what the records with them would withhold was not "
                    "looked for (" + (", ".join(sorted(unknown)) or "none by name") + "; UNKNOWN: the files naming "
-                   "them); 0 leaks is no all-clear: fix them and audit again before publishing", err=True)
+                   f"them); {verdict}: fix them and audit again before publishing", err=True)
     return bool(result.leaks or result.unread), None
 
 
