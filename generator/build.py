@@ -100,6 +100,7 @@ class BuildReport:
     rendered: list[str] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    corrected: list[tuple[str, dt.date]] = field(default_factory=list)   # issued papers changed, with their day
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -175,6 +176,8 @@ def _render_and_write(options: BuildOptions, live: LiveSite, plan: Plan, files: 
                                       options.reuse_layouts and not options.rebuild)
         report.timings["render"] = time.perf_counter() - stage
         stage = time.perf_counter()
+        if not options.preview:
+            report.corrected = staging.changed_papers(report.rendered, options.now.date())
         report.removed = staging.commit()
     except OSError as exc:
         staging.abandon()

@@ -534,3 +534,35 @@ def test_a_supplementary_pack_giving_one_report_at_two_items_is_warned_of(tmp_pa
     checked = check_site(root, dt.date(2026, 12, 5))
     assert [p.message for p in checked.warnings if "supplementary" in p.path] == [
         "report 'wolverhampton-yot-inspection-outcome' is also item 4 of wolverhampton-cabinet-2022-03-16-supplementary"]
+
+
+def test_a_correction_to_an_issued_paper_is_said_and_a_rebuild_of_it_is_not(tmp_path):
+    """A clerk corrected a sentence of a report after its meeting; the build made the report's
+    paper, its item and the agenda pack again, dated as issued, and said only "8 rendered"
+    (helper-135): nothing told the clerk that the pack members had, and the copies uploaded,
+    no longer match the site's. The Wolverhampton cabinet of 16 March 2022 was issued on
+    10 March (five clear days); three weeks later each of its changed papers is named."""
+    root = copy_site(tmp_path / "site")
+
+    def built() -> str:
+        result = CliRunner().invoke(cli, ["-C", str(root), "build", "-q", "--no-search", "-j", "1",
+                                          "--as-of", "2022-04-01 12:00"], obj={})
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert "note:" not in built()
+    report = root / "content/reports/wolverhampton-yot-inspection-outcome.md"
+    report.write_text(report.read_text(encoding="utf-8").replace(
+        "This report summarises the outcome", "This report sets out the outcome", 1), encoding="utf-8")
+    corrected = built()
+
+    issued = "as issued on 2022-03-10, is changed"
+    for paper in ("meetings/wolverhampton-cabinet-2022-03-16/wolverhampton-cabinet-2022-03-16-agenda-pack.pdf",
+                  "meetings/wolverhampton-cabinet-2022-03-16/item-4.pdf",
+                  "reports/wolverhampton-yot-inspection-outcome/wolverhampton-yot-inspection-outcome.pdf"):
+        assert f"note: {paper}, {issued}" in corrected, corrected
+    assert corrected.count("note: ") == 3, corrected
+    # Made again, byte for byte the same: nothing was corrected, and nothing is said.
+    rebuilt = CliRunner().invoke(cli, ["-C", str(root), "build", "-q", "--no-search", "--rebuild", "-j", "1",
+                                       "--as-of", "2022-04-01 12:00"], obj={})
+    assert rebuilt.exit_code == 0 and "note:" not in rebuilt.output, rebuilt.output

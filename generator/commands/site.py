@@ -293,6 +293,10 @@ def register(cli: click.Group) -> None:
             "nothing changed since the last build"
         click.echo(f"built {target}: {len(report.rendered)} rendered, {len(report.reused)} reused, "
                    f"{len(report.removed)} removed, {withheld} ({timings})")
+        for path, day in report.corrected:
+            click.echo(f"note: {path}, as issued on {day.isoformat()}, is changed: the copies sent out or "
+                       "uploaded then differ from it (send or upload the corrected one, and say what changed)",
+                       err=True)
         if earlier:
             click.echo(earlier, err=True)
 

@@ -302,8 +302,10 @@ def _outputs(c: Corpus, pdf: bool, fixed: bool = True, issued_by: dt.date | None
                             front.title))
         if pdf and issued(issue_day := report_as_at(c, rid)):
             day = as_at(issue_day, fixed)
+            # Its day always: its council's details are as at it, and a build names a paper
+            # changed after that day (`write.Staging.changed_papers`).
             outputs.append(Output(f"reports/{rid}/{rid}.pdf", "pdf", rid, "paper_report.html",
-                                  tuple(sorted({SITE, *report_inputs(c, rid, day), *meeting})), front.title))
+                                  tuple(sorted({SITE, day, *report_inputs(c, rid, day), *meeting})), front.title))
     for mid, view in c.meetings.items():
         related = {f"meeting:{mid}", f"council:{view.council_id}", *items_to_follow(view)}
         for item in view.items:

@@ -25,6 +25,7 @@ import ctypes
 import datetime as dt
 import errno
 import fcntl
+import filecmp
 import os
 import shutil
 import signal
@@ -35,6 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from generator.load.files import file_digests, find_files
+from generator.plan.keys import AS_AT
 from generator.plan.state import inputs_digest
 from generator.problems import OutputError
 from generator.write import manifest
@@ -340,6 +342,21 @@ class Staging:
     def write(self, relative: str, chunks: Iterable[bytes]) -> None:
         """Write a new file: whatever was there is unlinked first (it may be the live file)."""
         write_file(self.path / relative, chunks)
+
+    def changed_papers(self, rendered: Iterable[str], today: dt.date) -> list[tuple[str, dt.date]]:
+        """The papers dated before `today` (each as at its issue) whose bytes this version changes
+        from the live ones, with their day: a paper is a record of what was issued, so a
+        correction to one after its issue is said, never made silently (docs/papers.md)."""
+        days = {o.path: dt.date.fromisoformat(key[len(AS_AT):])
+                for o in self.plan.outputs for key in o.inputs if key.startswith(AS_AT)}
+        changed = []
+        for relative in rendered:
+            day = days.get(relative)
+            live = self.live.folder / relative
+            if day is not None and day < today and live.is_file() \
+                    and not filecmp.cmp(self.path / relative, live, shallow=False):
+                changed.append((relative, day))
+        return sorted(changed)
 
     def commit(self) -> list[str]:
         """Swap the next version in; returns the paths no longer live."""
