@@ -5,7 +5,8 @@ appendix or a table that is not there, a report put into another council's meeti
 records of one inspection, an appendix file too large to send round without a word, an item
 whose papers are released only after its pack is issued, a supplementary pack whose page
 numbers repeat its agenda's, a council whose papers the site makes but which site.yaml leaves
-out of its own councils.
+out of its own councils, an item or paper that waits for a draft or an exempt record (which no
+embargo ending releases), so that nothing a clerk gave is left out without a word.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from typing import Iterator, Mapping
 
 from generator.clock import london_time
 from generator.model.blocks import count_tables
+from generator.model.types import Status
 from generator.problems import Problem, Severity
-from generator.resolve.corpus import ActionPlanView, Corpus, Entry, ItemView, MeetingView
+from generator.resolve.corpus import ActionPlanView, Corpus, Entry, InspectionView, ItemView, MeetingView, ReportView
 from generator.rules.issue import end_of_day, pack_issue_date
 from generator.validate import Records, Renumbered
 
@@ -253,4 +255,131 @@ def pages_numbered_twice(corpus: Corpus, records: Records) -> list[Problem]:
                 f"give 'first_page': the page after {first.id}'s last (its "
                 f"{'front sheet' if first.meeting.pack.value == 'agenda' else 'letter'} gives the ranges), "
                 "so that the packs number on from one to the next"))
+    return problems
+
+
+def _exempt_unopened(corpus: Corpus) -> dict[tuple[str, str], str]:
+    """(kind, id) -> where, for each inspection and action plan an agenda gives as exempt and no
+    open item gives: the site does not publish it (`plan.publication.exempt_records`; the
+    resolver warns at the exempt appendix itself)."""
+    given: dict[tuple[str, str], str] = {}
+    opened: set[tuple[str, str]] = set()
+    for mid, view in sorted(corpus.meetings.items()):
+        for item in view.items:
+            for appendix in item.appendices:
+                for part in appendix.parts:
+                    if appendix.exempt is not None:
+                        given.setdefault(part, f"{mid} item {item.number} appendix {appendix.number}")
+                    elif not item.to_follow and item.exempt is None:
+                        opened.add(part)
+    return {part: where for part, where in given.items() if part not in opened}
+
+
+def _hold(entry: Entry, exempt: Mapping[tuple[str, str], str]) -> str | None:
+    """Why `entry` keeps what waits for it off the site whatever the time: it is a draft, or
+    exempt elsewhere; None when only an embargo (or nothing) holds it."""
+    if entry.status is Status.DRAFT:
+        return f"a draft ({entry.path})"
+    kind = "inspection" if isinstance(entry, InspectionView) else "action_plan" \
+        if isinstance(entry, ActionPlanView) else None
+    if kind and (kind, entry.id) in exempt:
+        return f"given as exempt by {exempt[kind, entry.id]} and openly by no item"
+    return None
+
+
+def _hint(entry: Entry) -> str:
+    if entry.status is Status.DRAFT:
+        return f"set 'status: published' in {entry.path} when it is ready"
+    return "give the record openly in an item, or make only the exempt papers the exempt appendix"
+
+
+def _named(corpus: Corpus, entry: Entry, named_by: str) -> Iterator[tuple[Entry, str]]:
+    """`entry` and what it is public only with (a report: the records its front matter names;
+    an action plan: its inspection), each with how the clerk would find it from here."""
+    yield entry, named_by
+    if isinstance(entry, ReportView):
+        front = entry.front
+        for noun, found in (("inspection", corpus.inspections.get(front.inspection or "")),
+                            ("indicators", corpus.indicators.get(front.indicators or "")),
+                            ("action plan", corpus.action_plans.get(front.action_plan or ""))):
+            if found is not None:
+                yield from _named(corpus, found, f"{noun} {found.id}, which report {entry.id} names")
+    elif isinstance(entry, ActionPlanView) and entry.inspection_id in corpus.inspections:
+        inspection = corpus.inspections[entry.inspection_id]
+        yield inspection, f"inspection {inspection.id}, which action plan {entry.id} answers"
+
+
+def _part_field(rec, base: tuple, p_index: int, kind: str) -> tuple:
+    """Where an appendix part is written: in `parts: [...]`, or as a field of a one-part appendix."""
+    field = base + ("parts", p_index, kind)
+    return field if field in rec.source.values else base + (kind,)
+
+
+def items_held_for_good(corpus: Corpus, records: Records) -> list[Problem]:
+    """An agenda item whose papers wait for a draft, or for a record given as exempt elsewhere:
+    the site and the pack list it "To Follow" with none of its papers (`plan.publication`), and
+    no embargo ending changes that, so it is said at the line giving the record. A warning once
+    the pack of a published meeting is issued (it went out without them); a notice before."""
+    exempt = _exempt_unopened(corpus)
+    problems = []
+    for mid, view in corpus.meetings.items():
+        rec = records.of("meeting")[mid]
+        issued = view.status is not Status.DRAFT and meeting_issue_date(corpus, view) <= corpus.as_of
+        for item in view.items:
+            if item.to_follow:
+                continue
+            index = next(i for i, given in enumerate(rec.model.items) if given.number == item.number)
+            given: list[tuple[tuple, Entry, str]] = []
+            if item.report_id in corpus.reports:
+                given.append((("items", index, "report"), corpus.reports[item.report_id], f"report {item.report_id}"))
+            for appendix in (a for a in item.appendices if a.exempt is None):
+                base = ("items", index, "appendices", appendix.number - 1)
+                for p_index, (kind, ref) in enumerate(appendix.parts):
+                    found = corpus.inspections.get(ref) if kind == "inspection" else \
+                        corpus.action_plans.get(ref) if kind == "action_plan" else None
+                    if found is not None:
+                        given.append(((base, p_index, kind), found, f"{kind.replace('_', ' ')} {ref}"))
+            told: set[str] = set()
+            for where, entry, named_by in given:
+                for waited_for, how in _named(corpus, entry, named_by):
+                    why = _hold(waited_for, exempt)
+                    if why is None or waited_for.path in told:
+                        continue
+                    told.add(waited_for.path)
+                    field = where if where[-1] == "report" else _part_field(rec, *where)
+                    problems.append(rec.problem(
+                        field, Severity.WARNING if issued else Severity.NOTICE,
+                        f"item {item.number}'s papers wait for {how}, {why}: the site and the pack list the "
+                        "item 'To Follow', with none of its papers",
+                        f"{_hint(waited_for)}, or leave it out of this item's papers"))
+    return problems
+
+
+def papers_held_for_good(corpus: Corpus, records: Records) -> list[Problem]:
+    """A notice at the line of a published action plan naming an inspection, or of a report in no
+    meeting naming a record, that is a draft or exempt elsewhere: the site leaves it out until
+    that record is published (`plan.publication`), though its own status says published. (A
+    report in a meeting is said at its agenda item: `items_held_for_good`.)"""
+    exempt = _exempt_unopened(corpus)
+    problems = []
+    for pid, plan in corpus.action_plans.items():
+        inspection = corpus.inspections.get(plan.inspection_id)
+        if plan.status is not Status.DRAFT and inspection is not None and (why := _hold(inspection, exempt)):
+            problems.append(records.of("action_plan")[pid].problem(
+                ("inspection",), Severity.NOTICE,
+                f"the site leaves this action plan out: inspection {inspection.id} is {why}", _hint(inspection)))
+    for rid, report in corpus.reports.items():
+        if report.status is Status.DRAFT or report.meeting_id is not None:
+            continue
+        front, told = report.front, set()
+        for field, found in (("inspection", corpus.inspections.get(front.inspection or "")),
+                             ("indicators", corpus.indicators.get(front.indicators or "")),
+                             ("action_plan", corpus.action_plans.get(front.action_plan or ""))):
+            for entry, how in (_named(corpus, found, f"{field.replace('_', ' ')} {found.id}") if found else ()):
+                if (why := _hold(entry, exempt)) and entry.path not in told:
+                    told.add(entry.path)
+                    problems.append(records.of("report")[rid].problem(
+                        (field,), Severity.NOTICE, f"the site leaves this report out: it waits for {how}, {why}",
+                        _hint(entry)))
+                    break
     return problems

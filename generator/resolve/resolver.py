@@ -893,4 +893,5 @@ def resolve(records: Records, as_of: dt.date, per_record: PerRecord = no_memo
                     by_id(inspection_views), by_id(plans.views), by_id(indicators), by_id(reports),
                     by_id(meetings), by_id(attachments), as_of)
     check.problems += papers.released_after_issue(corpus, records) + papers.pages_numbered_twice(corpus, records)
+    check.problems += papers.items_held_for_good(corpus, records) + papers.papers_held_for_good(corpus, records)
     return corpus, check.problems
