@@ -61,7 +61,7 @@ def test_script_links_and_outside_images_in_markdown_are_content_errors_at_their
         "  ![up](../../secret.png)\n")
     problems = [p for p in check_site(root, AS_OF.date()).errors if p.path.endswith("torbay-2022.yaml")]
     found = {(p.line, p.message.split("'")[1]) for p in problems}
-    assert found == {(4, "javascript:alert(1"), (5, "file:///etc/passwd"), (6, "http://127.0.0.1:9/x.png"),
+    assert found == {(4, "javascript:alert(1)"), (5, "file:///etc/passwd"), (6, "http://127.0.0.1:9/x.png"),
                      (7, "../../secret.png")}
 
 

@@ -296,3 +296,11 @@ def test_a_report_body_is_read_for_images_paragraph_by_paragraph_as_its_page_dra
     sources = [src for src in parse_page(page).links if src.endswith("indented.png")]
     assert [(src, (page.parent / src).resolve().read_bytes()) for src in sources] == [
         ("../../attachments/indented.png", _png(6))]
+
+
+def test_a_target_with_brackets_is_read_whole_as_markdown_reads_it():
+    # Python-Markdown's link runs to the ')' that closes its '(': brackets inside it are the target's.
+    known = {"attachments/chart(1).png"}
+    assert check_markdown_targets("![Chart](attachments/chart(1).png)", "reports/r.md", 1, "body", known) == []
+    [refused] = check_markdown_targets("See [this](javascript:alert(1)).", "reports/r.md", 1, "body", known)
+    assert refused.message == "the link 'javascript:alert(1)' would run script or embed data"

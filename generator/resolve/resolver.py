@@ -41,8 +41,10 @@ EMPTY_FILE_DIGEST = hashlib.sha256(b"").hexdigest()
 EXEMPT_PARAGRAPHS = {Nation.ENGLAND: range(1, 8), Nation.WALES: range(12, 19)}
 
 # Markdown images and links, ![alt](target) / [text](target), and references, ![alt][label]:
-# what follows a '[...]' (`bracketed`). A definition's label holds no bracket (as Python-Markdown's).
-MD_TARGET_TAIL = re.compile(r"\(\s*<?([^)\s>]+)")
+# what follows a '[...]' (`bracketed`). A target holds balanced brackets, as Python-Markdown reads
+# it ('javascript:alert(1)', 'attachments/chart(1).png'), two deep. A definition's label holds no
+# bracket (as Python-Markdown's).
+MD_TARGET_TAIL = re.compile(r"\(\s*<?((?:[^()\s>]|\((?:[^()\s>]|\([^()\s>]*\))*\))+)")
 MD_REFERENCE_TAIL = re.compile(r"\[([^\]]*)\]")
 _MD_DEFINITION = re.compile(r"^ {0,3}\[([^\[\]]*)\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
 _RAW_SRC = re.compile(r"""(src|href)\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
