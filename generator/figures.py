@@ -28,6 +28,9 @@ _PLAIN = re.compile(r"([+-]?)0*(\d+(?:\.\d+)?)")
 _PRINTABLE = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)")
 # ... and as copied from a report: commas between thousands (1,260.5), a % sign (64.5%).
 _COPIED = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?")
+# ... and with a decimal comma, as a European source or spreadsheet writes it (64,5 or 64,5%): no
+# thousands grouping, which always has three digits after each comma.
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+%?")
 
 
 class Figure(float):
@@ -89,6 +92,10 @@ def keep_as_written(value: Any, handler) -> Any:
         bare = value.strip().removesuffix("%").replace(",", "")
         raise PydanticCustomError("figure", "'{value}' has a comma or a % sign", {
             "value": value.strip(), "hint": f"type {bare}: pages add the commas, and a percentage's %, themselves"})
+    if isinstance(value, str) and _DECIMAL_COMMA.fullmatch(value.strip()):
+        point = value.strip().removesuffix("%").replace(",", ".")
+        raise PydanticCustomError("figure", "'{value}' has a decimal comma", {
+            "value": value.strip(), "hint": f"type {point}: a figure's decimal point is a full stop"})
     number = handler(value)
     if isinstance(value, str) and not _PRINTABLE.fullmatch(value.strip()):
         raise PydanticCustomError("figure", "'{value}' is not a figure as a source prints it", {

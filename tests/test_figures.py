@@ -371,3 +371,12 @@ def test_a_figure_copied_with_its_comma_or_percent_sign_says_what_to_type(tmp_pa
     errors = _figure_errors(tmp_path, make_site, text)
     assert [(line, field, hint.split(":")[0]) for line, field, _, hint in errors] == [
         (8, "standards.2.4.key_questions.2.4.1.percent", "type 64.5"), (23, "facts.youth_population.value", "type 39924")]
+
+
+def test_a_figure_with_a_decimal_comma_says_to_type_a_point(tmp_path, make_site):
+    # A European source, or a spreadsheet set so, writes 64,5: a thousands comma always has three digits after it.
+    text = INSPECTION.replace('"2.4.1": 64.5,', '"2.4.1": "64,5",')
+    errors = _figure_errors(tmp_path, make_site, text)
+    assert [(line, field, message, hint) for line, field, message, hint in errors] == [
+        (8, "standards.2.4.key_questions.2.4.1.percent", "'64,5' has a decimal comma",
+         "type 64.5: a figure's decimal point is a full stop")]
