@@ -736,18 +736,18 @@ def test_the_report_s_page_counts_an_undated_inspection_as_the_national_page_doe
             "not counted: it cannot be shown to have been published by then.") in text
 
 
-def test_the_not_compared_note_names_the_standards_recorded_at_no_inspection_too(tmp_path):
+def test_the_not_compared_note_names_the_standards_no_inspection_rates_apart(tmp_path):
     # helper-117: Derby's 2025 record rates C1.1-C1.3 and V1 but not the organisational standards
-    # O1-O3 (a children-and-victims inspection); the note listed only the four, so a reader could
-    # think Leadership and governance, Staffing, and Partnerships and services had been compared.
+    # O1-O3, which an inspection of work with children and victims does not rate (the framework's
+    # `rates`); the note listed only the four, so a reader could think the other three compared.
+    # helper-150: listed with the four as 'recorded at fewer than 10', they read as rated at a few.
     root = copy_site(tmp_path)
     build(root)
     for path in ("national/index.html", "standards/index.html"):
         text = flat(visible_text((root / "output/site" / path).read_text(encoding="utf-8")))
-        notes = re.findall(r"Recorded at fewer than 10 inspections here, so not compared: ([^.]*)\.", text)
-        note = next(n for n in notes if "Assessing" in n)
-        assert note.startswith("Leadership and governance; Staffing; Partnerships and services; Assessing; "
-                               "Planning; Delivery"), (path, note)
+        assert ("Recorded at fewer than 10 inspections here, so not compared: Assessing; Planning; Delivery; "
+                "V1 Work with victims. No inspection here records a rating of: Leadership and governance; "
+                "Staffing; Partnerships and services.") in text, path
 
 
 # -- HMIP's 2025 kinds of inspection are counted apart -------------------------------------------

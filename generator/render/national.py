@@ -61,10 +61,18 @@ def rated_often_enough(ratings: list[Rating]) -> bool:
     return len(ratings) >= ENOUGH_RATINGS
 
 
-def not_compared(standards: Iterable[Any], ratings: dict[str, list[Rating]]) -> list[str]:
-    """The labels, in the framework's order, of its standards recorded at fewer than ENOUGH_RATINGS
-    inspections: those recorded at none too, so that the note never reads as if they were compared."""
-    return [s.label for s in standards if not rated_often_enough(ratings.get(s.number, []))]
+def not_compared(standards: Iterable[Any], ratings: dict[str, list[Rating]]) -> tuple[list[str], list[str]]:
+    """The labels, in the framework's order, of its standards too seldom recorded to compare: those
+    recorded at some but fewer than ENOUGH_RATINGS inspections, and those recorded at none, named
+    apart so that a reader never takes a standard no record rates for one rated a few times."""
+    few, none = [], []
+    for s in standards:
+        recorded = len(ratings.get(s.number, []))
+        if not recorded:
+            none.append(s.label)
+        elif recorded < ENOUGH_RATINGS:
+            few.append(s.label)
+    return few, none
 
 
 def standard_key(framework_id: str, number: str) -> str:
@@ -215,9 +223,10 @@ def _standards(corpus: Corpus, fid: str, views: list[InspectionView]) -> dict[st
                                 for r in RATINGS_HIGH_FIRST],
                      "rated_link": list_link(framework=fid, standard=standard_key(fid, number))})
     rows.sort(key=lambda r: r["order"])
+    fewer, nowhere = not_compared((*(s for d in framework.domains for s in d.standards), *framework.separately_rated),
+                                  {number: given for (number, _), given in ratings.items()})
     return {"fid": fid, "framework": framework, "rows": rows, "weakest": rows[:3],
-            "fewer": not_compared((*(s for d in framework.domains for s in d.standards), *framework.separately_rated),
-                                  {number: given for (number, _), given in ratings.items()}),
+            "fewer": fewer, "recorded_nowhere": nowhere,
             "imported_gap": imported_gap(views)}
 
 

@@ -281,10 +281,10 @@ def _framework_section(corpus: Corpus, fid: str, views: list[InspectionView]) ->
     standard_rows.sort(key=lambda r: (-r["share_below_good"], order[r["number"]]))
     weakest = sorted((Weakness(n, "", t, mean(v), len(v)) for (n, t), v in percents.items()),
                      key=lambda w: (w.mean_percent, w.number))[:10]
+    fewer, nowhere = national.not_compared((s for d in framework.domains for s in d.standards),
+                                           {number: given for (number, _), given in ratings_by_standard.items()})
     return {"id": fid, "framework": framework, "inspections": len(views), "columns": columns, "rows": rows,
-            "standard_rows": standard_rows, "weakest": weakest,
-            "fewer": national.not_compared((s for d in framework.domains for s in d.standards),
-                                           {number: given for (number, _), given in ratings_by_standard.items()}),
+            "standard_rows": standard_rows, "weakest": weakest, "fewer": fewer, "recorded_nowhere": nowhere,
             "imported_gap": national.imported_gap(views)}
 
 
