@@ -79,6 +79,13 @@ def repeated_zone(moment: dt.datetime) -> str:
     return f" {there.tzname()}" if repeated(there.replace(tzinfo=None)) else ""
 
 
+def london_minute(moment: dt.datetime) -> str:
+    """An embargo as ratings.csv and an imported record write it: '2021-03-03 00:01', London time;
+    in the hour the clocks repeat, with its offset ('2026-10-25 01:30+01:00'), so that it names
+    one instant and reads back as that one."""
+    return moment.isoformat(" ", "minutes") if repeated_zone(moment) else f"{moment:%Y-%m-%d %H:%M}"
+
+
 def london_time(moment: dt.datetime) -> str:
     """The time part of every printed embargo or --as-of moment: '09:30' on London's clock,
     '01:30 GMT' or '01:30 BST' in the hour the clocks repeat; one function, so that no message

@@ -468,7 +468,7 @@ def ratings_by_standard(csv_bytes: bytes) -> dict[tuple[str, str], tuple]:
     rows = csv.DictReader(csv_bytes.decode("utf-8-sig").splitlines())
     return {(r["inspection"], r["standard"]): (r["framework"], r["inspection_type"], r["published"],
                                                r["overall_rating"], r["overall_score"], r["published_rating"],
-                                               r["report_url"]) for r in rows}
+                                               r["report_url"], r["embargo_until"]) for r in rows}
 
 
 def test_ratings_csv_from_a_build_imports_into_an_empty_site_with_the_same_ratings(tmp_path):
@@ -486,6 +486,11 @@ def test_ratings_csv_from_a_build_imports_into_an_empty_site_with_the_same_ratin
     original = ratings_by_standard(exported.read_bytes())
     assert ratings_by_standard(again) == original
     assert {i for i, _ in original} == {p.stem for p in (REPO / "content" / "inspections").glob("*.yaml")}
+    # an embargo that has ended comes back too: Torbay's reports were embargoed until 00:01 on 3 March
+    # 2021 (the supplementary pack's covering letter), the moment they were released (helper-150)
+    assert original[("torbay-2021", "1.1")][-1] == "2021-03-03 00:01"
+    assert "\nembargo_until: 2021-03-03 00:01\n" in \
+        (empty / "content" / "inspections" / "torbay-2021.yaml").read_text(encoding="utf-8")
 
 
 def test_ratings_csv_imports_the_cases_and_names_what_it_leaves_out(tmp_path):

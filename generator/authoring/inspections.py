@@ -41,7 +41,7 @@ from generator.authoring import AuthoringError, cannot_write, require_content
 from generator.authoring.scaffold import KINDS, load_frameworks, schema_line, write_schemas
 from generator.authoring.spreadsheet import (HEADER_SEARCH_ROWS, Cell, CellError, Sheet, clean_text, csv_delimiter,
                                              column_letter, parse_date, read_xlsx, slug, yaml_text)
-from generator.clock import now_in_london
+from generator.clock import london_minute, now_in_london
 from generator.load.documents import read_document
 from generator.load.files import ID_MAX_LENGTH, ID_PATTERN
 from generator.model import Council, Framework, Inspection, Service
@@ -581,7 +581,7 @@ class Importer:
         area, joint = area_of(given or "")
         if row.joint is not None and (row.joint.text or "").lower() in ("yes", "true"):
             joint = True
-        self.not_public_there(row)
+        embargo_ended = self.not_public_there(row)
         self.known_table(row)
         given_framework = row.framework is not None and bool(row.framework.text)
         published = self.published(row.published, row, needed=not given_framework)
@@ -620,6 +620,8 @@ class Importer:
             data["inspection_type"] = inspection_type
         if published:
             data["published"] = published
+        if embargo_ended is not None:
+            data["embargo_until"] = london_minute(embargo_ended)
         if joint:
             data["joint"] = True
         url = row.report_url.text if row.report_url else None
@@ -648,9 +650,10 @@ class Importer:
                  for i in range(before, len(self.problems)) if i in self.cells]
         return Built(row, area, council, joint, framework_id, published, data, left_out, notes)
 
-    def not_public_there(self, row: Row) -> None:
+    def not_public_there(self, row: Row) -> dt.datetime | None:
         """A row of a preview's data/ratings.csv may be a draft, or embargoed, in the site it
-        came from: imported as it stands it would be published here at once."""
+        came from: imported as it stands it would be published here at once. Returns an embargo
+        that has ended, which the record keeps: the moment its report was released is a fact of it."""
         status = row.status.text if row.status else None
         if status and status != "published":
             self.problem(row.status, Severity.ERROR, f"the inspection is a {status} in the site this file came "
@@ -666,6 +669,9 @@ class Importer:
                 self.problem(row.embargo_until, Severity.ERROR, f"the inspection is embargoed until {embargo} in "
                              "the site this file came from (a rehearsal's export); it is not imported",
                              "import it once the embargo has ended, or record it by hand with its embargo_until")
+                return None
+            return until
+        return None
 
     def known_table(self, row: Row) -> None:
         """A site's ratings.csv says whose each row's data is: a value it never writes (a hand edit)
@@ -793,8 +799,8 @@ class Importer:
 
 # --------------------------------------------------------------------------- records -> text
 
-IMPORT_FIELDS = ("service", "framework", "inspection_type", "published", "joint", "report_url", "overall",
-                 "standards", "separately_rated", "imported")
+IMPORT_FIELDS = ("service", "framework", "inspection_type", "published", "embargo_until", "joint", "report_url",
+                 "overall", "standards", "separately_rated", "imported")
 
 
 def source_note(at: At, message: str) -> str:
@@ -843,8 +849,10 @@ def inspection_text(model: Inspection, schema_line: str, notes: Iterable[str] = 
     if notes:
         out.append(NOTES_HEADING)
         out += [NOTE_PREFIX + note for note in notes]
-    for key in IMPORT_FIELDS[:6]:
-        if key in data:
+    for key in IMPORT_FIELDS[:7]:
+        if key == "embargo_until" and model.embargo_until is not None:     # as ratings.csv gives it, not in UTC
+            out.append(f"{key}: {_yaml_value(london_minute(model.embargo_until))}")
+        elif key in data:
             out.append(f"{key}: {_yaml_value(data[key])}")
     if "overall" in data:
         out.append("overall:")

@@ -9,7 +9,6 @@ the largest thing in a build's memory.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import html
 import io
 import json
@@ -18,7 +17,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, Iterator, Mapping
 
-from generator.clock import repeated_zone
+from generator.clock import london_minute
 from generator.figures import Figure, computed_percent
 from generator.speed.memo import MatchMemo
 from generator.plan.outputs import NOT_FOUND, Plan
@@ -151,14 +150,8 @@ def _ratings_rows(corpus: Corpus, view: InspectionView) -> str:
                           "" if s.cases is None else s.cases, view.inspection.report_url or "",
                           "" if percent is None else f"{percent:.2f}", view.max_score or "",
                           "yes" if view.inspection.joint else "no", *imported, view.status.value,
-                          "" if view.inspection.embargo_until is None else _london_minute(view.inspection.embargo_until)])
+                          "" if view.inspection.embargo_until is None else london_minute(view.inspection.embargo_until)])
     return buffer.getvalue()
-
-
-def _london_minute(moment: dt.datetime) -> str:
-    """'2021-03-03 00:01', London time; in the hour the clocks repeat, with its offset
-    ('2026-10-25 01:30+01:00'), so that the cell names one instant and imports as that one."""
-    return moment.isoformat(" ", "minutes") if repeated_zone(moment) else f"{moment:%Y-%m-%d %H:%M}"
 
 
 @dataclass(frozen=True)
