@@ -185,6 +185,32 @@ def test_inspections_json_holds_every_public_inspection_resolved(site):
     assert by_id["torbay-2021"]["overall"]["computed_score"] == 16
 
 
+def json_keys(value, parent: str = "") -> set[str]:
+    """Every key of a JSON value at every level, but the keys a record chooses (its facts')."""
+    if isinstance(value, list):
+        return set().union(*(json_keys(v, parent) for v in value))
+    if not isinstance(value, dict):
+        return set()
+    named = set() if parent == "facts" else set(value)
+    return named.union(*(json_keys(v, k) for k, v in value.items()))
+
+
+def test_docs_data_md_says_what_every_field_of_inspections_json_is(site):
+    """An analyst reads docs/data.md to know each field: `facts`, `title`, `lead_inspector` and
+    `fieldwork` were in the file and nowhere in it (helper-150)."""
+    data = json.loads((site / "data/inspections.json").read_text())
+    documented = set(re.findall(r"\w+", " ".join(re.findall(r"`([^`]+)`", (REPO / "docs/data.md").read_text()))))
+    assert {"facts", "title", "lead_inspector", "fieldwork", "label", "unit"} <= json_keys(data)
+    assert json_keys(data) - documented == set()
+    # a fact's field the record leaves out is null, as every other field not recorded is (a missing
+    # key read as an absent column); typed from the record (ONS mid-2019 estimates)
+    torbay = next(i for i in data["inspections"] if i["id"] == "torbay-2021")
+    assert torbay["facts"]["population_total"] == {"label": "Total population", "value": 136264, "year": 2019,
+                                                   "unit": None}
+    assert torbay["lead_inspector"] == "Maria Jerram"
+    assert torbay["fieldwork"] == {"from": "2020-10-26", "to": "2020-10-29"}
+
+
 def test_a_preview_s_inspections_json_says_which_inspection_is_a_draft_or_embargoed(tmp_path):
     """A preview's ratings.csv marks its drafts (status) and embargoes; its inspections.json,
     taken away beside it, gave the same draft as a plain inspection."""

@@ -84,7 +84,7 @@ def inspection_record(corpus: Corpus, view: InspectionView) -> dict[str, Any]:
         "recommendations": [{"number": r.number, "to": r.to, "text": plain_text(r.text),
                              "answered_by": [{"action_plan": p, "action": a} for p, a in r.answered_by]}
                             for r in view.recommendations] or None,   # none given: not recorded, not "none made"
-        "facts": {k: f.model_dump(mode="json", exclude_none=True) for k, f in model.facts.items()},
+        "facts": {k: f.model_dump(mode="json") for k, f in model.facts.items()},   # null: not recorded, as elsewhere
         "action_plans": list(view.action_plan_ids),
         "imported": imported_from(view),
         # A preview's file holds drafts and embargoed inspections: it says which, as ratings.csv does.
