@@ -476,6 +476,24 @@ def test_an_inspection_whose_record_gives_no_date_is_dated_nowhere(tmp_path, mak
     assert "Overall rating: Good" in pdf_text(site / "inspections/wakefield-2025/wakefield-2025.pdf")
 
 
+def test_an_inspection_with_no_date_is_titled_by_what_its_record_gives(tmp_path, make_site, run_cli):
+    """'Wakefield YJS inspection, date not recorded' was true but told two such inspections of one
+    service apart by nothing: the title says the kind of inspection the record gives (HMIP's name for
+    it, the framework file's), else its framework, never a year the record does not give (helper-150)."""
+    undated_2021 = "service: dudley-yos\nframework: hmip-youth-2021\noverall: {rating: Good}\n"
+    root = make_site(tmp_path, {**UNDATED_SITE, "inspections/dudley-undated.yaml": undated_2021})
+    assert run_cli("build", "--no-search", "--no-pdf", "-q", "--as-of", "2026-11-22", root=root).exit_code == 0
+    site = root / "output" / "site"
+    titles = {i["id"]: i["title"] for i in json.loads((site / "data/inspections.json").read_text())["inspections"]}
+    assert titles["wakefield-2025"] == \
+        "Wakefield YJS: an inspection of youth justice work with children and victims, date not recorded"
+    assert titles["dudley-undated"] == \
+        "Dudley YOS inspection under the HMIP youth inspection framework (2021 to 2024), date not recorded"
+    assert titles["dudley-2024"] == "Dudley YOS inspection, May 2024"          # a dated one keeps its month
+    assert "<h1>Wakefield YJS: an inspection of youth justice work with children and victims, date not recorded" \
+        in (site / "inspections/wakefield-2025/index.html").read_text(encoding="utf-8")
+
+
 def test_the_national_page_names_the_2025_standards_without_the_keys_records_use(built):
     page = (built / "national/index.html").read_text(encoding="utf-8")
     words = text_of(built / "national/index.html")

@@ -785,6 +785,17 @@ def _attachments(check: _Checker, records: Records, per_record: PerRecord) -> di
     return attachments
 
 
+def inspection_title(service: str, when: Any, kind: str | None, framework: str) -> str:
+    """'Derby YJS inspection, September 2025' (its report's month: publication, else fieldwork). A record
+    with neither date says what else it gives, its kind of inspection or its framework, so that the
+    title tells it from the service's other inspections: only what the record says, never a guessed year."""
+    if when is not None:
+        return f"{service} inspection, {when.start.strftime('%B %Y')}"
+    if kind:
+        return f"{service}: {kind[:1].lower()}{kind[1:]}, date not recorded"
+    return f"{service} inspection under the {framework}, date not recorded"
+
+
 def _inspection_views(records: Records, inspections: Mapping[str, _Inspection], plans: _Plans
                       ) -> tuple[dict[str, InspectionView], dict[str, tuple[str, ...]]]:
     """The inspections as pages show them, each service's in date order with previous and
@@ -809,11 +820,11 @@ def _inspection_views(records: Records, inspections: Mapping[str, _Inspection], 
                     number += 1
                     recommendations.append(Recommendation(number, group.to, text,
                                                           tuple(plans.answered[iid].get(number, ()))))
-            title = (f"{service.short_name} inspection, "
-                     f"{data.when.start.strftime('%B %Y') if data.when else 'date not recorded'}")
+            applied, framework = data.applied, data.framework
+            title = inspection_title(service.short_name, data.when, applied.kind.name if applied.kind else None,
+                                     framework.name)
             status, embargo = _public_state(model)
             embargo = not_before_publication(embargo, model.published)
-            applied, framework = data.applied, data.framework
             views[iid] = InspectionView(
                 iid, rec.path, rec.digest, status, embargo, model, model.service, service.council,
                 model.framework, model.inspection_type, applied.kind.name if applied.kind else framework.name,
