@@ -975,6 +975,11 @@ def test_the_pdf_workers_leave_ctrl_c_to_the_build():
     start (inherited when the server starts); the build stops them itself."""
     from generator.render.papers import PoolRunner, Task
 
-    results = run_tasks(PoolRunner(2), [Task(k, k, signal.getsignal, signal.SIGINT) for k in ("a", "b")])
-    assert results == {"a": signal.SIG_IGN, "b": signal.SIG_IGN}
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler      # this process still stops on Ctrl-C
+    # As a terminal starts Python; a shell's background job (`pytest &`) starts with Ctrl-C ignored.
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        results = run_tasks(PoolRunner(2), [Task(k, k, signal.getsignal, signal.SIGINT) for k in ("a", "b")])
+        assert results == {"a": signal.SIG_IGN, "b": signal.SIG_IGN}
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler      # this process still stops on Ctrl-C
+    finally:
+        signal.signal(signal.SIGINT, before)
