@@ -25,6 +25,9 @@ EDITS = {
                                    "name: Dudley Council"),
     "a service's name": replace_in("content/services/dudley-yos.yaml", "name: Dudley Youth Offending Service",
                                    "name: Dudley Youth Justice Service"),
+    # a meeting's page names the inspection an appendix gives by its title: "Torbay YOT inspection, March 2021"
+    "a service's short name": replace_in("content/services/torbay-yot.yaml", "short_name: Torbay YOT",
+                                         "short_name: Torbay YJS"),
     "an indicator's value": replace_in("content/indicators/dudley-yos.yaml", "value: 203", "value: 204"),
     # inspections.json lists, for each recommendation, the actions that answer it
     "which recommendations an action answers": replace_in("content/action-plans/dudley-2019-progress.yaml",

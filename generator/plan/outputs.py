@@ -317,6 +317,8 @@ def _outputs(c: Corpus, pdf: bool, fixed: bool = True, issued_by: dt.date | None
                 for kind, ref in appendix.parts:        # the meeting's page names them
                     if kind == "inspection":
                         related.add(f"{LISTED}:{ref}")
+                        if ref in c.inspections:        # its title names the service
+                            related.add(f"service:{c.inspections[ref].service_id}")
                     elif kind == "action_plan":
                         related.add(f"action_plan:{ref}")
                     else:
@@ -337,8 +339,10 @@ def _outputs(c: Corpus, pdf: bool, fixed: bool = True, issued_by: dt.date | None
         Output("data/inspections.json", "data", None, None, tuple(sorted({*data_inputs, *all_plans, AS_OF})),
                "Inspections (JSON)"),
         Output("data/ratings.csv", "data", None, None, data_inputs, "Ratings (CSV)"),
-        # An empty feed is dated by the build's day (`render.data.feed_xml`).
-        Output("feed.xml", "data", None, None, tuple(sorted({SITE, *all_inspections, *all_meetings, AS_OF})), "Feed"),
+        # An empty feed is dated by the build's day (`render.data.feed_xml`); an inspection's
+        # entry is titled with its service's name.
+        Output("feed.xml", "data", None, None,
+               tuple(sorted({SITE, *all_inspections, *all_services, *all_meetings, AS_OF})), "Feed"),
     ]
     if c.site.base_url:
         # The sitemap lists every page: naming them among its inputs makes a page added or
