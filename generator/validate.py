@@ -39,7 +39,9 @@ PART_NAMES = {"items": "an agenda item", "appendices": "an appendix", "parts": "
               "key_questions": "a key question's figures", "recommendations": "a group of recommendations",
               "overall": "the overall rating", "fieldwork": "the fieldwork dates", "period": "a period",
               "members": "a member", "substitutes": "a substitute", "clerk": "the clerk",
-              "changes": "a change to a council's details"}
+              "changes": "a change to its details"}
+# A change to whose details: the records that have `changes`.
+CHANGE_NAMES = {"council": "a change to a council's details", "service": "a change to a service's details"}
 
 
 @dataclass(frozen=True)
@@ -202,6 +204,8 @@ def _message(error: dict[str, Any], kind: str) -> tuple[str, str | None]:
         what = PART_NAMES[holders[-1]] if holders else KIND_NAMES.get(kind, kind)
         if kind == "report" and holders and holders[-1] == "recommendations":
             what = "a report's recommendations"
+        if holders and holders[-1] == "changes":
+            what = CHANGE_NAMES.get(kind, what)
         return f"'{error['loc'][-1]}' is not a field of {what}", None
     if kind_of == "string_pattern_mismatch":
         pattern = ctx.get("pattern", "")

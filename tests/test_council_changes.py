@@ -20,7 +20,7 @@ from generator.clock import LONDON
 from generator.model import Council, Meeting
 from generator.plan.issue import meeting_as_at
 from generator.problems import Severity
-from generator.rules.council import council_as_at
+from generator.rules.changes import details_as_at
 from generator.rules.issue import pack_issue_date
 from site_helpers import all_files, build, cold_build, copy_site, flat
 from site_helpers import pdf_texts as texts
@@ -100,11 +100,11 @@ def test_a_councils_details_on_a_day_are_its_own_then_each_change_from_its_day()
         "clerk": {"name": "Governance Support", "telephone": "01803 207013"},
         "changes": [{"from": "2026-09-01", "clerk": {"name": "Democratic Services"}},
                     {"from": "2027-01-01", "colour": "#004466", "clerk": None}]})
-    assert council_as_at(council, dt.date(2026, 8, 31)).clerk.name == "Governance Support"
-    on_the_day = council_as_at(council, dt.date(2026, 9, 1))
+    assert details_as_at(council, dt.date(2026, 8, 31)).clerk.name == "Governance Support"
+    on_the_day = details_as_at(council, dt.date(2026, 9, 1))
     assert (on_the_day.clerk.name, on_the_day.clerk.telephone, on_the_day.colour) == \
         ("Democratic Services", None, "#005a78")
-    later = council_as_at(council, dt.date(2027, 1, 1))
+    later = details_as_at(council, dt.date(2027, 1, 1))
     assert (later.clerk, later.colour, later.name) == (None, "#004466", "Torbay Council")
 
 

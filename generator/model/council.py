@@ -1,18 +1,18 @@
 """content/councils/<id>.yaml: a council that publishes papers, and its house style.
 
 Its details may change from a day on (`changes`): a paper shows them as at its issue day
-(`rules.council.council_as_at`), so a new clerk or colour leaves every paper already issued
+(`rules.changes.details_as_at`), so a new clerk or colour leaves every paper already issued
 as it was.
 """
 
 from __future__ import annotations
 
-import copy
 from enum import Enum
 
-from pydantic import BaseModel, Field, create_model
+from pydantic import BaseModel, Field
 
-from generator.model.types import RECORD_CONFIG, Colour, Date, Text, TrueOrFalse
+from generator.model.changes import change_model
+from generator.model.types import RECORD_CONFIG, Colour, Text, TrueOrFalse
 
 
 class Contact(BaseModel):
@@ -78,25 +78,8 @@ class CouncilDetails(BaseModel):
 UNCHANGING = frozenset({"nation"})
 
 
-def _changed(name: str) -> tuple:
-    """A detail as a change gives it: the same type and checks, left out unless named."""
-    field = copy.copy(CouncilDetails.model_fields[name])
-    field.default = None
-    return field.annotation, field
-
-
-def _no_defaults(schema: dict) -> None:
-    """A change has no defaults: a field it leaves out keeps its value from before."""
-    for field in schema.get("properties", {}).values():
-        field.pop("default", None)
-
-
 # A change names only what changes: each field it names replaces the whole value from its day.
-CouncilChange = create_model(
-    "CouncilChange", __config__={**RECORD_CONFIG, "json_schema_extra": _no_defaults},
-    __doc__="The details that change from a day on.",
-    from_=(Date, Field(alias="from", description="the first day the details below hold")),
-    **{name: _changed(name) for name in CouncilDetails.model_fields if name not in UNCHANGING})
+CouncilChange = change_model("CouncilChange", CouncilDetails, UNCHANGING)
 
 
 class Council(CouncilDetails):

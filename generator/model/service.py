@@ -1,4 +1,8 @@
-"""content/services/<id>.yaml: a youth justice service (YOS / YOT / YJS)."""
+"""content/services/<id>.yaml: a youth justice service (YOS / YOT / YJS).
+
+Its details may change from a day on (`changes`): "Torbay YOT" became "Torbay Youth Justice
+Service", and a paper shows the name as at its issue day (`rules.changes.details_as_at`).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, model_validator
 
+from generator.model.changes import change_model
 from generator.model.types import RECORD_CONFIG, Ident, Text
 
 
@@ -23,8 +28,18 @@ def _may_be_left_empty(schema: dict) -> None:
     schema["anyOf"] = [text, {"type": "null"}]
 
 
-class Service(BaseModel):
-    """A youth offending service, as HMIP names it."""
+def short_name_is_the_name(value: Any) -> Any:
+    """A name given without a short name is both (a record's, and a change's that renames)."""
+    # A service `scrutiny import inspections` created knows only the area's name. An empty
+    # name is its own error, and is not copied to make a second one where nothing is written.
+    name = value.get("name") if isinstance(value, dict) else None
+    if isinstance(name, str) and name.strip() and value.get("short_name") is None:
+        return {**value, "short_name": value["name"]}
+    return value
+
+
+class ServiceDetails(BaseModel):
+    """A youth offending service on one day, as HMIP names it."""
 
     model_config = RECORD_CONFIG
 
@@ -35,12 +50,20 @@ class Service(BaseModel):
     kind: ServiceKind | None = Field(None, description="YOT | YOS | YJS")
     region: Text | None = Field(None, description="e.g. South West")
 
-    @model_validator(mode="before")
-    @classmethod
-    def _short_name_is_the_name(cls, value: Any) -> Any:
-        # A service `scrutiny import inspections` created knows only the area's name. An empty
-        # name is its own error, and is not copied to make a second one where nothing is written.
-        name = value.get("name") if isinstance(value, dict) else None
-        if isinstance(name, str) and name.strip() and value.get("short_name") is None:
-            return {**value, "short_name": value["name"]}
-        return value
+    _short_name_is_the_name = model_validator(mode="before")(short_name_is_the_name)
+
+
+# Its council is whose papers and pages it is in: a change may name every other detail.
+UNCHANGING = frozenset({"council"})
+
+# A change names only what changes; one that renames the service without a short name gives it
+# the new name as its short name too, as the record does, never the old short name beside the new.
+ServiceChange = change_model("ServiceChange", ServiceDetails, UNCHANGING,
+                             {"_short_name_is_the_name": model_validator(mode="before")(short_name_is_the_name)})
+
+
+class Service(ServiceDetails):
+    """A youth offending service: its name as HMIP writes it, each detail from a day on."""
+
+    changes: list[ServiceChange] = Field(  # type: ignore[valid-type]
+        [], description="details that change from a day on, oldest first; each replaces the fields it names")

@@ -5,7 +5,7 @@ is issued (`rules.issue.pack_issue_date`: the meeting's `issued`, or so many cle
 it). A report in no meeting is as at its own `date`; an action plan printed on its own is as
 at its latest progress update (or, with none, the day it became public); an inspection's
 findings printed on their own, as at the day they became public (embargo or publication). Each shows its council as at that day
-(`rules.council`). A pack carries the
+(`rules.changes`). A pack carries the
 papers that were public at the end of its issue day: an item whose papers were still
 embargoed then is "To Follow" in it, as printed (a supplementary pack carries them).
 Rebuilding a past meeting's pack on any later day therefore gives the same bytes. `--as-of`

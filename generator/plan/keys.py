@@ -29,16 +29,17 @@ def input_digests(corpus: Corpus, as_of_key: str, site_key: str) -> dict[str, st
     """The digest of every input an output may name: 'inspection:torbay-2021', 'as-of', ..."""
     c = corpus
     digests = {site_key: c.site_digest, as_of_key: c.as_of.isoformat()}
-    for kind, mapping in (("inspection", c.inspections), ("service", c.services),
+    for kind, mapping in (("inspection", c.inspections),
                           ("action_plan", c.action_plans), ("indicators", c.indicators),
                           ("report", c.reports), ("meeting", c.meetings)):
         for key, entry in mapping.items():
             digests[f"{kind}:{key}"] = entry.digest
-    for key, entry in c.councils.items():
-        # Its details change from a day on (`rules.council`): a page shows those in force, which
-        # a new day may change while the record's bytes stay the same.
-        in_force = entry.council.model_dump_json()
-        digests[f"council:{key}"] = hashlib.sha256(f"{entry.digest}|{in_force}".encode()).hexdigest()
+    for kind, mapping in (("council", c.councils), ("service", c.services)):
+        for key, entry in mapping.items():
+            # Its details change from a day on (`rules.changes`): a page shows those in force, which
+            # a new day may change while the record's bytes stay the same.
+            in_force = getattr(entry, kind).model_dump_json()      # CouncilView.council, ServiceView.service
+            digests[f"{kind}:{key}"] = hashlib.sha256(f"{entry.digest}|{in_force}".encode()).hexdigest()
     for key, entry in c.inspections.items():
         digests[f"inspection-listed:{key}"] = entry.listed_digest
     for key, attachment in c.attachments.items():

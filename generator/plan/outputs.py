@@ -135,7 +135,7 @@ def pack_outputs(c: Corpus, view: MeetingView, fixed: bool = True) -> list[Outpu
     `view`: the meeting as its pack shows it (`meeting_as_issued`)."""
     mid = view.id
     day = as_at(meeting_as_at(c, mid), fixed)
-    # Its day too: the council's details are as at it (`rules.council`).
+    # Its day too: the council's details are as at it (`rules.changes`).
     inputs = {SITE, f"meeting:{mid}", f"council:{view.council_id}", day, *items_to_follow(view)}
     for item in view.items:
         if item.to_follow:

@@ -408,7 +408,8 @@ def comparison(corpus: Corpus, iid: str, day: dt.date, *, paper: bool = True) ->
              and (v.id == iid or published_by(v, day) or (not paper and v.inspection.published is None))]
     counts = rating_counts(peers)
     rated = sum(counts[r] for r in RATINGS_HIGH_FIRST)
-    return Comparison(view, corpus.services[view.service_id].service.short_name,
+    service = corpus.services[view.service_id]
+    return Comparison(view, (service.as_at(day) if paper else service.service).short_name,
                       corpus.frameworks[view.framework_id].name, day, len(peers), rated,
                       tuple((r, counts[r], _share(counts[r], rated)) for r in RATINGS_HIGH_FIRST),
                       sum(counts[r] for r in GOOD_OR_BETTER), len(undated), not paper,

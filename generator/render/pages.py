@@ -14,7 +14,7 @@ from statistics import mean
 from typing import Any
 
 from generator.figures import number_text, percent_text
-from generator.model import Council
+from generator.model import Council, Service
 from generator.model.council import PaperStyle, RecommendationList
 from generator.model.indicators import COMPARATOR_NAMES, INDICATOR_NAMES
 from generator.model.types import Rating
@@ -117,8 +117,7 @@ def describe_key_question_bands(bands: dict | None) -> str:
 
 def inspection(corpus: Corpus, iid: str, as_at: dt.date | None = None) -> dict[str, Any]:
     """An inspection's page, or its findings paper with its council as at `as_at` (the paper's day)."""
-    view = corpus.inspections[iid]
-    service = corpus.services[view.service_id]
+    view = inspection_at(corpus, iid, as_at)
     framework = corpus.frameworks[view.framework_id]
     kq_charts = {s.number: key_question_chart(s, framework.key_question_bands) for s in view.standards
                  if any(q.percent is not None for q in s.key_questions)}
@@ -126,7 +125,8 @@ def inspection(corpus: Corpus, iid: str, as_at: dt.date | None = None) -> dict[s
     previous = corpus.inspections.get(view.previous_id) if view.previous_id else None
     following = corpus.inspections.get(view.next_id) if view.next_id else None
     facts = list(view.inspection.facts.items())
-    return {"view": view, "service": service.service, "council": council_at(corpus, view.council_id, as_at),
+    return {"view": view, "service": service_at(corpus, view.service_id, as_at),
+            "council": council_at(corpus, view.council_id, as_at),
             "framework": framework, "kq_charts": kq_charts, "plans": plans,
             "bands_text": describe_key_question_bands(framework.key_question_bands),
             "previous": previous, "next": following, "facts": facts}
@@ -294,9 +294,9 @@ def action_plan(corpus: Corpus, pid: str, as_at: dt.date | None = None) -> dict[
     if as_at is not None:
         view = view.as_at(as_at)
     exceptions = [a for a in view.actions if a.status is not None and a.status.value in ("red", "amber")]
-    inspection = corpus.inspections[view.inspection_id]
+    inspection = inspection_at(corpus, view.inspection_id, as_at)
     recommendations = {r.number: r for r in inspection.recommendations}
-    return {"view": view, "inspection": inspection, "service": corpus.services[view.service_id].service,
+    return {"view": view, "inspection": inspection, "service": service_at(corpus, view.service_id, as_at),
             "exceptions": exceptions, "recommendations": recommendations}
 
 
@@ -326,7 +326,8 @@ def report(corpus: Corpus, rid: str, as_at: dt.date | None = None) -> dict[str, 
         # lead-in and the items as written, listed) for decision and one for noting.
         inserted = [("Recommendations", [f"{lead_in}\n\n" + markdown_list(items, council.recommendation_list)
                                          for lead_in, items in lead_ins])]
-    inspection = corpus.inspections.get(front.inspection) if front.inspection else None
+    inspection = inspection_at(corpus, front.inspection, as_at) \
+        if front.inspection and front.inspection in corpus.inspections else None
     drawn = {"recommendations": len(inspection.recommendations)} if inspection else {}
     sections = number_body(view.body, council.paragraph_numbering, insert_after_first=inserted, drawn=drawn)
     refs = {
@@ -352,6 +353,19 @@ def council_at(corpus: Corpus, cid: str, as_at: dt.date | None) -> Council:
     """A council's details: a paper's as at its day (`as_at`), a page's as at the build's."""
     view = corpus.councils[cid]
     return view.council if as_at is None else view.as_at(as_at)
+
+
+def service_at(corpus: Corpus, sid: str, as_at: dt.date | None) -> Service:
+    """A service's details: a paper's as at its day (`as_at`), a page's as at the build's, so
+    a renamed service keeps its old name in the papers issued before."""
+    view = corpus.services[sid]
+    return view.service if as_at is None else view.as_at(as_at)
+
+
+def inspection_at(corpus: Corpus, iid: str, as_at: dt.date | None) -> InspectionView:
+    """An inspection titled with its service's name as at a paper's day (`as_at`), or a page's."""
+    view = corpus.inspections[iid]
+    return view if as_at is None else view.titled(service_at(corpus, view.service_id, as_at))
 
 
 def _plan_at(corpus: Corpus, pid: str, as_at: dt.date | None):

@@ -237,7 +237,7 @@ class PaperContext:
         return doc
 
     def council_of(self, council_id: str, day: dt.date):
-        """The council's details as at a paper's day (`rules.council`): a past paper keeps the
+        """The council's details as at a paper's day (`rules.changes`): a past paper keeps the
         clerk, colour and logo it was issued with."""
         return self.corpus.councils[council_id].as_at(day)
 

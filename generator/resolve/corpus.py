@@ -18,7 +18,7 @@ from generator.model.framework import standard_label
 from generator.model.inspection import DomainFindings
 from generator.model.types import RAG, Rating, Status
 from generator.rules import progress
-from generator.rules.council import council_as_at
+from generator.rules.changes import details_as_at
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,8 @@ class InspectionView(Entry):
     framework_id: str
     inspection_type: str | None      # the kind of inspection, where the framework has several
     kind_name: str                   # "An inspection of youth justice services", or the framework's name
-    title: str                       # "Torbay YOT inspection, March 2021"
+    title: str                       # "Torbay YOT inspection, March 2021": its service's name as at the build
+    title_after_name: str            # " inspection, March 2021": the title after the service's name, for another day's
     date: dt.date                    # for ordering: published, else fieldwork (neither: 1900-01-01, first)
     date_label: str                  # "3 March 2021"
     domains: tuple[DomainResult, ...]
@@ -125,6 +126,10 @@ class InspectionView(Entry):
     @property
     def standards(self) -> tuple[StandardResult, ...]:
         return tuple(s for d in self.domains for s in d.standards)
+
+    def titled(self, service: Service) -> "InspectionView":
+        """The view titled with its service's name on another day (a paper's, `ServiceView.as_at`)."""
+        return replace(self, title=service.short_name + self.title_after_name)
 
     @property
     def overall_rating(self) -> Rating | None:
@@ -178,10 +183,15 @@ class ActionPlanView(Entry):
 
 @dataclass(frozen=True)
 class ServiceView(Entry):
-    service: Service
+    service: Service                  # as at the corpus's as-of day: what pages show
     council_id: str
     inspection_ids: tuple[str, ...]   # oldest first
     indicators_id: str | None
+    record: Service                   # as written, with its changes: papers read it as at their day
+
+    def as_at(self, day: dt.date) -> Service:
+        """The service's details on `day` (`rules.changes.details_as_at`): a paper's, its issue day."""
+        return details_as_at(self.record, day)
 
 
 @dataclass(frozen=True)
@@ -190,8 +200,8 @@ class CouncilView(Entry):
     record: Council                     # as written, with its changes: papers read it as at their day
 
     def as_at(self, day: dt.date) -> Council:
-        """The council's details on `day` (`rules.council.council_as_at`): a paper's, its issue day."""
-        return council_as_at(self.record, day)
+        """The council's details on `day` (`rules.changes.details_as_at`): a paper's, its issue day."""
+        return details_as_at(self.record, day)
 
 
 @dataclass(frozen=True)

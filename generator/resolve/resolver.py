@@ -30,7 +30,7 @@ from generator.resolve import papers
 from generator.resolve.frameworks import Applied, apply_framework
 from generator.rules import progress
 from generator.rules.contrast import contrast_ratio
-from generator.rules.council import council_as_at
+from generator.rules.changes import details_as_at
 from generator.validate import Record, Records
 
 # (key, compute) -> compute(), or an earlier build's result for the same key (`CheckMemo.part`)
@@ -367,7 +367,7 @@ class _Inspection(NamedTuple):
 
 def _councils(check: _Checker, records: Records) -> None:
     """Each council's logo and colour checked, its own and each change's, its changes on
-    days of their own, and each service's council found."""
+    days of their own, and each service's council found and its changes on days of their own."""
     for rec in records.of("council").values():
         given = [((), rec.model, {"logo", "colour"})]
         given += [(("changes", index), change, change.model_fields_set) for index, change in enumerate(rec.model.changes)]
@@ -379,6 +379,7 @@ def _councils(check: _Checker, records: Records) -> None:
         _changes_in_order(check, rec)
     for rec in records.of("service").values():
         check.reference(rec, ("council",), "council", rec.model.council, "council", "councils")
+        _changes_in_order(check, rec)
 
 
 def _logo(check: _Checker, rec: Record, field: tuple, logo: str | None) -> None:
@@ -397,7 +398,7 @@ def _colour(check: _Checker, rec: Record, field: tuple, colour: str) -> None:
 
 def _changes_in_order(check: _Checker, rec: Record) -> None:
     """Two changes from one day leave unsaid which holds: an error. Changes out of date order
-    are applied in date order (`rules.council.council_as_at`), with a warning, as progress
+    are applied in date order (`rules.changes.details_as_at`), with a warning, as progress
     updates are."""
     seen: dict = {}
     latest = None
@@ -785,21 +786,22 @@ def _attachments(check: _Checker, records: Records, per_record: PerRecord) -> di
     return attachments
 
 
-def inspection_title(service: str, when: Any, kind: str | None, framework: str) -> str:
-    """'Derby YJS inspection, September 2025' (its report's month: publication, else fieldwork). A record
-    with neither date says what else it gives, its kind of inspection or its framework, so that the
-    title tells it from the service's other inspections: only what the record says, never a guessed year."""
+def title_after_name(when: Any, kind: str | None, framework: str) -> str:
+    """An inspection's title after its service's name: ' inspection, September 2025' (its report's
+    month: publication, else fieldwork). A record with neither date says what else it gives, its kind
+    of inspection or its framework, so that the title tells it from the service's other inspections:
+    only what the record says, never a guessed year."""
     if when is not None:
-        return f"{service} inspection, {when.start.strftime('%B %Y')}"
+        return f" inspection, {when.start.strftime('%B %Y')}"
     if kind:
-        return f"{service}: {kind[:1].lower()}{kind[1:]}, date not recorded"
-    return f"{service} inspection under the {framework}, date not recorded"
+        return f": {kind[:1].lower()}{kind[1:]}, date not recorded"
+    return f" inspection under the {framework}, date not recorded"
 
 
-def _inspection_views(records: Records, inspections: Mapping[str, _Inspection], plans: _Plans
+def _inspection_views(records: Records, inspections: Mapping[str, _Inspection], plans: _Plans, as_of: dt.date
                       ) -> tuple[dict[str, InspectionView], dict[str, tuple[str, ...]]]:
-    """The inspections as pages show them, each service's in date order with previous and
-    next; returns them and {service: its inspections in order}."""
+    """The inspections as pages show them (titled with their service's name as at `as_of`), each
+    service's in date order with previous and next; returns them and {service: its inspections in order}."""
     by_service: dict[str, list[str]] = {sid: [] for sid in records.of("service")}
     for iid, data in inspections.items():
         by_service[data.rec.model.service].append(iid)
@@ -812,7 +814,7 @@ def _inspection_views(records: Records, inspections: Mapping[str, _Inspection], 
             data = inspections[iid]
             rec = data.rec
             model = rec.model
-            service = records.of("service")[model.service].model
+            service = details_as_at(records.of("service")[model.service].model, as_of)
             recommendations = []
             number = 0
             for group in model.recommendations:
@@ -821,14 +823,13 @@ def _inspection_views(records: Records, inspections: Mapping[str, _Inspection], 
                     recommendations.append(Recommendation(number, group.to, text,
                                                           tuple(plans.answered[iid].get(number, ()))))
             applied, framework = data.applied, data.framework
-            title = inspection_title(service.short_name, data.when, applied.kind.name if applied.kind else None,
-                                     framework.name)
+            after_name = title_after_name(data.when, applied.kind.name if applied.kind else None, framework.name)
             status, embargo = _public_state(model)
             embargo = not_before_publication(embargo, model.published)
             views[iid] = InspectionView(
                 iid, rec.path, rec.digest, status, embargo, model, model.service, service.council,
                 model.framework, model.inspection_type, applied.kind.name if applied.kind else framework.name,
-                title, data.date, _date_label(model.published),
+                service.short_name + after_name, after_name, data.date, _date_label(model.published),
                 applied.domains, applied.separate, applied.published_score, applied.computed_score,
                 applied.max_score, applied.computed_overall,
                 bool(framework.ratings or framework.key_question_bands or framework.overall_bands),
@@ -891,15 +892,15 @@ def resolve(records: Records, as_of: dt.date, per_record: PerRecord = no_memo
                        *papers.papers_of_another_area(records),
                        *papers.large_appendices(records)]
     attachments = _attachments(check, records, per_record)
-    inspection_views, inspections_of = _inspection_views(records, inspections, plans)
+    inspection_views, inspections_of = _inspection_views(records, inspections, plans, as_of)
     _publication_day_warnings(check, records, as_of)
     indicators_of = {view.service_id: xid for xid, view in indicators.items()}
 
-    services = {sid: ServiceView(sid, rec.path, rec.digest, Status.PUBLISHED, None, rec.model, rec.model.council,
-                                 inspections_of.get(sid, ()), indicators_of.get(sid))
+    services = {sid: ServiceView(sid, rec.path, rec.digest, Status.PUBLISHED, None, details_as_at(rec.model, as_of),
+                                 rec.model.council, inspections_of.get(sid, ()), indicators_of.get(sid), rec.model)
                 for sid, rec in records.of("service").items()}
     councils = {cid: CouncilView(cid, rec.path, rec.digest, Status.PUBLISHED, None,
-                                 council_as_at(rec.model, as_of), rec.model)
+                                 details_as_at(rec.model, as_of), rec.model)
                 for cid, rec in records.of("council").items()}
 
     corpus = Corpus(site, records.site.digest, by_id(frameworks), by_id(councils), by_id(services),

@@ -4,7 +4,7 @@ Copies of the agenda and reports are open to inspection at least three clear day
 meeting (s.100B(3)), which SI 2002/715 made five for councils in England only; neither the day
 of issue nor the meeting's own day counts. A meeting's own `issued` wins, then its council's
 `clear_days` in force on the day of issue (a council's details change from a day on:
-`rules.council`), then the law's for its nation.
+`rules.changes`), then the law's for its nation.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import datetime as dt
 from generator.clock import start_of_day
 from generator.model import Council, Meeting
 from generator.model.council import Nation
-from generator.rules.council import council_as_at
+from generator.rules.changes import details_as_at
 
 STATUTORY_CLEAR_DAYS = {Nation.ENGLAND: 5, Nation.WALES: 3}
 
@@ -38,10 +38,10 @@ def pack_issue_date(meeting: Meeting, council: Council | None) -> dt.date:
     left before the meeting. A change from a later day cannot move a pack issued before it."""
     if meeting.issued or council is None:
         return issue_date(meeting, clear_days(council))
-    most = max(clear_days(council_as_at(council, change.from_)) for change in council.changes) \
+    most = max(clear_days(details_as_at(council, change.from_)) for change in council.changes) \
         if council.changes else 0
     day = issue_date(meeting, max(most, clear_days(council)))
-    while (meeting.date - day).days - 1 > clear_days(council_as_at(council, day)):
+    while (meeting.date - day).days - 1 > clear_days(details_as_at(council, day)):
         day += dt.timedelta(days=1)
     return day
 
