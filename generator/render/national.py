@@ -342,8 +342,7 @@ class Comparison:
     rated: int                           # of them, with an overall rating recorded
     counts: tuple[tuple[Rating, int, str], ...]   # (rating, inspections, share of those rated)
     good: int
-    undated: int = 0                     # others under the framework whose records give no publication date
-    undated_counted: bool = False        # the site's page counts them, as the national page does
+    undated: int = 0                     # on the site's page: others counted whose records give no publication date
     kind: str | None = None              # HMIP's name for the kind of inspection, where the framework has several
 
     @property
@@ -378,13 +377,6 @@ def published_by(view: InspectionView, day: dt.date) -> bool:
     return published is not None and published.end <= day
 
 
-def unknown_by(view: InspectionView, day: dt.date) -> bool:
-    """Not known to be published by `day`, nor known not to be: no publication date, and its
-    fieldwork (if recorded) begun by then, since a report comes out after its fieldwork."""
-    fieldwork = view.inspection.fieldwork
-    return view.inspection.published is None and (fieldwork is None or fieldwork.from_.start <= day)
-
-
 def comparison(corpus: Corpus, iid: str, day: dt.date, *, paper: bool = True) -> Comparison | None:
     """The report's inspection against all inspections under the same framework, of the same kind
     (overall_group), published on or before `day`: a paper's issue date, so that the paper says what was true when it was issued.
@@ -393,16 +385,16 @@ def comparison(corpus: Corpus, iid: str, day: dt.date, *, paper: bool = True) ->
     within that month.
 
     An inspection whose record gives no publication date cannot be shown published by a paper's
-    day, so a paper leaves it out and says how many it left out (not one whose fieldwork began
-    after that day); the site's page (`paper=False`), as at the build's day, counts it, as the
+    day, so a paper neither counts nor mentions it: a record added after the paper was issued
+    would otherwise change it (docs/papers.md, "Papers are records"). The site's page
+    (`paper=False`), as at the build's day, counts it and says how many it counted, as the
     national page does: the site records only published reports."""
     view = corpus.inspections.get(iid)
     if view is None:
         return None
     group = overall_group(view)
-    undated = [v for v in corpus.inspections.values()
-               if overall_group(v) == group and v.id != iid
-               and (unknown_by(v, day) if paper else v.inspection.published is None)]
+    undated = [] if paper else [v for v in corpus.inspections.values()
+                                if overall_group(v) == group and v.id != iid and v.inspection.published is None]
     peers = [v for v in corpus.inspections.values()
              if overall_group(v) == group
              and (v.id == iid or published_by(v, day) or (not paper and v.inspection.published is None))]
@@ -412,5 +404,5 @@ def comparison(corpus: Corpus, iid: str, day: dt.date, *, paper: bool = True) ->
     return Comparison(view, (service.as_at(day) if paper else service.service).short_name,
                       corpus.frameworks[view.framework_id].name, day, len(peers), rated,
                       tuple((r, counts[r], _share(counts[r], rated)) for r in RATINGS_HIGH_FIRST),
-                      sum(counts[r] for r in GOOD_OR_BETTER), len(undated), not paper,
+                      sum(counts[r] for r in GOOD_OR_BETTER), len(undated),
                       view.kind_name if view.inspection_type else None)
