@@ -38,22 +38,23 @@ def front_of(root: Path, meeting: str, folder: Path, *options: str) -> list[str]
     return texts(target)
 
 
-@pytest.mark.parametrize("meeting, committee, when, issued, item", [
+@pytest.mark.parametrize("meeting, committee, when, item", [
     # Dudley writes its days as ordinals ("Children's Services Scrutiny Committee – 17th March 2021").
     ("dudley-csc-2021-03-17", "Children's Services Scrutiny Committee", "Wednesday, 17th March 2021",
-     "Thursday, 11th March 2021", r"5\.\s+Update on the Youth Offending Service Inspection Action Plan\s+\(Pages 1 - \d+\)"),
-    ("wolverhampton-cabinet-2022-03-16", "Cabinet", "Wednesday, 16 March 2022", "Thursday, 10 March 2022",
+     r"5\.\s+Update on the Youth Offending Service Inspection Action Plan\s+\(Pages 1 - \d+\)"),
+    ("wolverhampton-cabinet-2022-03-16", "Cabinet", "Wednesday, 16 March 2022",
      r"4\.\s+Youth Offending Team Inspection Outcome\s+\(Pages 1 - \d+\)"),
 ])
-def test_shipped_front_sheets_give_the_meeting_its_issue_date_and_the_standard_items(
-        tmp_path, meeting, committee, when, issued, item):
+def test_shipped_front_sheets_give_the_meeting_and_the_standard_items(tmp_path, meeting, committee, when, item):
     front = front_of(REPO, meeting, tmp_path)[0]
     text = flat(front)
     assert committee in text
-    for label, value in (("Date", when), ("Date of issue", issued)):
-        assert re.search(re.escape(label) + r"\s+" + re.escape(value), text), (label, text)
-    # our sources give no time or venue for these meetings: the front sheet invents none
+    assert re.search(r"Date\s+" + re.escape(when), text), text
+    # our sources give no time, venue or date of issue for these meetings: the front sheet invents
+    # none (the pack is as at five clear days before, the latest the law allows, but that day is
+    # not printed as the day it was issued: Dudley's would read "Thursday, 11th March 2021")
     assert not re.search(r"\b(Time|Venue)\b", text), text
+    assert "Date of issue" not in text and "11th March" not in text and "10 March" not in text, text
     # The standard opening items, numbered 1, 2, 3 with what each is for, then the business.
     assert re.search(r"1\.\s+Apologies for absence\s+To receive apologies for absence", text), text
     assert re.search(r"2\.\s+Declarations of interest\s+To receive any declarations of interest", text), text

@@ -314,7 +314,9 @@ class PaperContext:
                          meeting.path, title,
                          {"meeting": meeting.meeting, "council": council, "house_colour": council.colour,
                           "rows": rows, "members": members, "embargo": embargo,
-                          "issued": meeting_as_at(self.corpus, meeting.id),
+                          # Printed only as the record gives it: the day computed from the clear days is the
+                          # latest the law allows, which orders publication but is no date the sources give.
+                          "issued": meeting.meeting.issued,
                           "time": pack.clock_time(meeting.meeting.time) if meeting.meeting.time else None,
                           "clerk": meeting.meeting.clerk or council.clerk,
                           "exclusion": pack.exclusion_resolution(sorted({r["exempt"] for r in rows if r["exempt"]})),
