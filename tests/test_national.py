@@ -284,7 +284,7 @@ def test_home_inspections_and_services_show_our_councils_and_lead_to_the_nationa
     own = {"Torbay YOT", "Dudley YOS", "Sandwell YOS", "Wolverhampton YOT", "Derby YJS"}
     others = len(every_inspection()) - len(SHIPPED)
     inspections = page(national, "inspections/index.html")
-    listed = set(re.findall(r'<td data-value="([^"]+)"><a href="\.\./inspections/', inspections))
+    listed = set(re.findall(r'<th scope="row" data-value="([^"]+)"><a href="\.\./inspections/', inspections))
     assert listed == own
     assert f"The {others} inspections of other areas are listed on" in visible_text(inspections)
     services = page(national, "services/index.html")

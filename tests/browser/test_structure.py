@@ -23,6 +23,10 @@ _TABLES = """() => Array.from(document.querySelectorAll("table")).map((t, i) => 
     inHead: !!th.closest("thead"),
     text: th.textContent.trim().slice(0, 40),
     firstOfGroup: th.closest("tr") === th.closest("thead, tbody, tfoot, table").querySelector("tr")})),
+  rows: Array.from(t.querySelectorAll(":scope > tbody > tr, :scope > tfoot > tr")).map(tr => ({
+    cells: tr.cells.length,
+    rowHeader: Array.from(tr.cells).some(c => c.tagName === "TH" && c.getAttribute("scope") === "row"),
+    text: tr.cells.length ? tr.cells[0].textContent.trim().replace(/\\s+/g, " ").slice(0, 40) : ""})),
 }))"""
 
 
@@ -42,7 +46,9 @@ def heading_problems(headings: list[dict]) -> list[str]:
 
 
 def table_problems(table: dict) -> list[str]:
-    """A data table has a caption, header cells, and a scope on every header cell."""
+    """A data table has a caption, header cells, a scope on every header cell, and a row header
+    in every row of cells: a screen reader moving down a column says which row each cell is in
+    ("Torbay YOT, Latest overall rating, Requires improvement"), never the value alone."""
     where = f"table {table['index'] + 1} ('{table['caption'] or 'no caption'}')"
     if table["role"] in ("presentation", "none"):
         return [] if not table["headers"] else [f"{where}: a layout table with header cells"]
@@ -58,6 +64,9 @@ def table_problems(table: dict) -> list[str]:
             problems.append(f"{where}: header '{th['text']}' in thead has scope={th['scope']}")
         elif th["scope"] == "rowgroup" and not th["firstOfGroup"]:
             problems.append(f"{where}: rowgroup header '{th['text']}' does not start its row group (tbody)")
+    for row in table.get("rows", []):
+        if row["cells"] > 1 and not row["rowHeader"]:
+            problems.append(f"{where}: the row '{row['text']}' has no row header (th scope=row)")
     return problems
 
 
@@ -93,6 +102,9 @@ def test_heading_and_table_rules_catch_faults():
     assert table_problems({**good, "headers": [{"scope": None, "inHead": False, "text": "H", "firstOfGroup": True}]})
     assert table_problems({**good, "headers": [{"scope": "rowgroup", "inHead": False, "text": "H",
                                                 "firstOfGroup": False}]})
+    named_row = {"cells": 3, "rowHeader": True, "text": "Torbay YOT"}
+    assert table_problems({**good, "rows": [named_row, {"cells": 1, "rowHeader": False, "text": "None recorded"}]}) == []
+    assert table_problems({**good, "rows": [{**named_row, "rowHeader": False}]})
 
 
 # The standards of each framework, as its file (HMIP's framework documents) numbers and names them.
@@ -131,7 +143,7 @@ def test_inspections_index_is_complete_without_javascript(page_without_js, nginx
     assert rows.count() == len(records) == len(nginx_site.pages("inspection"))
     assert all(rows.nth(i).is_visible() for i in range(rows.count()))
     # Every row links to its inspection, newest first as the page says.
-    links = page.evaluate("() => Array.from(document.querySelectorAll('#inspections-table tbody tr td:first-child a'))"
+    links = page.evaluate("() => Array.from(document.querySelectorAll('#inspections-table tbody tr th:first-child a'))"
                           ".map(a => a.getAttribute('href'))")
     assert sorted(links) == sorted(f"../inspections/{p.split('/')[1]}/index.html"
                                    for p in nginx_site.pages("inspection"))
