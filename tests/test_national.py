@@ -265,7 +265,9 @@ def test_our_service_s_shares_say_they_are_of_the_inspections_with_a_rating_reco
     row = next(r for r in re.findall(r"<tr>.*?</tr>", section, re.S) if "Wolverhampton YOT" in r)
     cells = visible_text(row)
     assert "79 inspections under" in cells and "(78 with an overall rating recorded)" in cells
-    assert "7 rated higher (9%)" in cells and "41 rated the same (53%)" in cells and "30 rated lower (38%)" in cells
+    # each count names the service it is compared with, unseen, for a screen reader's list of links
+    assert "7 rated higher than Wolverhampton YOT (9%)" in cells and "41 rated the same as Wolverhampton YOT (53%)" in cells
+    assert "30 rated lower than Wolverhampton YOT (38%)" in cells
     assert "(78 with an overall rating recorded)" not in visible_text(
         next(r for r in re.findall(r"<tr>.*?</tr>", section, re.S) if "Torbay YOT" in r))
 
@@ -691,8 +693,8 @@ def test_a_service_inspected_twice_under_a_framework_is_counted_as_two_inspectio
     build(root)
     text = visible_text((root / "output/site/national/index.html").read_text(encoding="utf-8"))
     assert "Inspections, by framework and year" in text and "services inspected" not in text.lower()
-    assert ("2 of the 4 inspections whose overall rating is recorded (50%) rated the service Good or "
-            "Outstanding.") in text
+    assert ("2 inspections rated Good or Outstanding under HMIP youth inspection framework (2018 to 2021) of the 4 "
+            "inspections whose overall rating is recorded (50%) rated the service Good or Outstanding.") in text
 
 
 def test_the_comparison_table_heads_its_counts_inspections_as_its_sentence_counts_them(tmp_path):
@@ -807,17 +809,20 @@ def test_2025_overall_ratings_are_counted_and_compared_only_within_each_kind_of_
     text = page(root, "national/index.html")
     seen = flat(visible_text(text))
     # Children and victims: Derby Outstanding, Darlington and Hounslow Requires improvement.
-    assert ("HMIP youth justice inspection framework (from 2025): An inspection of youth justice work with children "
-            "and victims 1 of the 3 inspections whose overall rating is recorded (33%) rated the service Good or "
-            "Outstanding.") in seen
+    children_and_victims = ("HMIP youth justice inspection framework (from 2025): An inspection of youth justice work "
+                            "with children and victims")
+    assert (f"{children_and_victims} 1 inspection rated Good or Outstanding under {children_and_victims} of the 3 "
+            "inspections whose overall rating is recorded (33%) rated the service Good or Outstanding.") in seen
     # Full: South Tees Good.
-    assert ("HMIP youth justice inspection framework (from 2025): An inspection of youth justice services 1 of the "
-            "1 inspection whose overall rating is recorded (100%) rated the service Good or Outstanding.") in seen
+    full = "HMIP youth justice inspection framework (from 2025): An inspection of youth justice services"
+    assert (f"{full} 1 inspection rated Good or Outstanding under {full} of the 1 inspection whose overall rating is "
+            "recorded (100%) rated the service Good or Outstanding.") in seen
     assert "of the 4 inspections" not in seen
     assert "overall ratings are counted and compared only within each kind" in seen
     own = text[text.index('id="h-own"'):text.index('id="list"')]
     derby = visible_text(next(r for r in re.findall(r"<tr>.*?</tr>", own, re.S) if "Derby YJS" in r))
-    assert "3 inspections under" in derby and "1 rated the same (33%)" in derby and "2 rated lower (67%)" in derby
+    assert "3 inspections under" in derby and "1 rated the same as Derby YJS (33%)" in derby
+    assert "2 rated lower than Derby YJS (67%)" in derby
     # every number still links to exactly the inspections it counts, now filtered by kind
     rows = list_rows(text)
     for filters, number in links(text):

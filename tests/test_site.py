@@ -156,13 +156,16 @@ def test_a_latest_inspection_without_a_publication_date_says_which_date_is_not_r
 
     standards = (site / "standards/index.html").read_text(encoding="utf-8")
     headers = [words(h) for h in re.findall(r'<th scope="row"><a href="\.\./inspections/.*?</th>', standards)]
-    assert headers == ["Derby YJS September 2025", "Wolverhampton YOT 8 February 2022",
-                       "Dudley YOS publication date not recorded", "Sandwell YOS publication date not recorded",
-                       "Torbay YOT March 2021"]
+    # each link names its inspection, unseen ("Derby YJS inspection, September 2025"), then the date shown
+    assert headers == ["Derby YJS inspection, September 2025 September 2025",
+                       "Wolverhampton YOT inspection, February 2022 8 February 2022",
+                       "Dudley YOS inspection, April 2019 publication date not recorded",
+                       "Sandwell YOS inspection, August 2018 publication date not recorded",
+                       "Torbay YOT inspection, March 2021 March 2021"]
     services = (site / "services/index.html").read_text(encoding="utf-8")
     latest = [words(cell) for cell in re.findall(r'<td><a href="\.\./inspections/.*?</td>', services)]
-    assert "Requires improvement publication date not recorded" in latest
-    assert "Good publication date not recorded" in latest
+    assert "Requires improvement – Dudley YOS inspection, April 2019 publication date not recorded" in latest
+    assert "Good – Sandwell YOS inspection, August 2018 publication date not recorded" in latest
     assert not any(cell.endswith(" not recorded") and "publication date" not in cell for cell in latest)
 
 

@@ -220,3 +220,20 @@ def cells_as_announced(rows: list[list[str]]) -> list[dict[str, str]]:
     cell's (for tables whose first row is the only header row and no cell spans columns)."""
     headers, *body = rows
     return [dict(zip(headers, row)) for row in body]
+
+
+def accessible_links(tab: Any) -> list[tuple[str, str]]:
+    """Each link in Chromium's accessibility tree, as a screen reader's list of links gives it:
+    (its accessible name, the address it leads to), in page order."""
+    session = tab.context.new_cdp_session(tab)
+    try:
+        nodes = session.send("Accessibility.getFullAXTree")["nodes"]
+    finally:
+        session.detach()
+    found = []
+    for node in nodes:
+        if node.get("ignored") or node.get("role", {}).get("value") != "link":
+            continue
+        url = next((p["value"]["value"] for p in node.get("properties", []) if p["name"] == "url"), "")
+        found.append((" ".join(str(node.get("name", {}).get("value", "")).split()), url))
+    return found
