@@ -81,3 +81,34 @@ def test_links_in_table_cells_meet_the_minimum_target_size(page, nginx_site, pag
         crowded = crowded_targets(page.evaluate(_TARGETS))
         assert not crowded, f"{relative} at {width['width']} px: targets under 24x24 px too close:\n  " + \
             "\n  ".join(crowded)
+
+
+# Each link of a cell of recommendations ("R1, R2"): its box, the right edge of its words, and the
+# left edge of the comma after it (none after the last).
+_ANSWERS = r"""() => Array.from(document.querySelectorAll("td.answers a")).map(a => {
+  const box = a.getBoundingClientRect();
+  const words = document.createRange(); words.selectNodeContents(a.firstChild);
+  const after = a.nextSibling; let comma = null;
+  if (after && after.nodeType === Node.TEXT_NODE && after.textContent.startsWith(",")) {
+    const r = document.createRange(); r.setStart(after, 0); r.setEnd(after, 1); comma = r.getBoundingClientRect().left;
+  }
+  return {name: a.firstChild.textContent, left: box.left, right: box.right, top: box.top, w: box.width, h: box.height,
+          wordsEnd: words.getBoundingClientRect().right, comma: comma};
+})"""
+
+
+@pytest.mark.parametrize("width", [DESKTOP, PHONE], ids=lambda v: str(v["width"]))
+def test_recommendation_links_read_r1_comma_and_stay_24_px_targets_apart(page, nginx_site, width):
+    """A 24 px box wider than "R1" left a gap before its comma ("R1 , R2 ,"): the comma follows
+    the words, while each link stays 24 by 24 px and clear of the next."""
+    page.set_viewport_size(width)
+    for relative in nginx_site.pages("action-plan"):
+        open_page(page, nginx_site.url(relative))
+        links = page.evaluate(_ANSWERS)
+        assert any(link["comma"] is not None for link in links), relative
+        for link, following in zip(links, links[1:] + [None]):
+            assert link["w"] >= SIZE and link["h"] >= SIZE, f"{relative}: {link}"
+            if link["comma"] is not None:
+                assert abs(link["comma"] - link["wordsEnd"]) < 0.5, f"{relative}: a gap before the comma after {link}"
+            if following is not None and following["top"] == link["top"]:
+                assert following["left"] >= link["right"], f"{relative}: {link['name']} overlaps {following['name']}"
