@@ -158,3 +158,19 @@ def test_how_to_sort_and_filter_is_not_printed(page, nginx_site, tmp_path, page_
     assert "Choose a column heading's button to sort" in page.locator("main").inner_text()
     text = " ".join(_printed_text(page, tmp_path).split())
     assert "newest first." in text and "Choose a column heading" not in text and "use the filters" not in text
+
+
+# What a reader could type in or press, as shown in the page's main content.
+_CONTROLS_SHOWN = """() => Array.from(document.querySelectorAll("main input, main button, main select, main textarea, main label"))
+  .filter(el => el.getClientRects().length).map(el => el.outerHTML.slice(0, 80))"""
+
+
+def test_the_printed_search_page_shows_its_results_and_nothing_to_type_in_or_press(page, nginx_site, tmp_path):
+    open_page(page, nginx_site.url("search/index.html"))
+    page.fill(".pagefind-ui__search-input", "Torbay")
+    page.locator(".pagefind-ui__result").first.wait_for()
+    text = _printed_text(page, tmp_path)              # in print media from here on
+    assert page.evaluate(_CONTROLS_SHOWN) == []
+    words = " ".join(text.split())
+    assert re.search(r"\d+ results? for Torbay", words) and "Torbay Youth Offending Team" in words
+    assert "Search the site" not in words and "Clear" not in words and "Load more results" not in words
