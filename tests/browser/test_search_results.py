@@ -63,3 +63,13 @@ def test_results_on_a_phone_use_its_width(page, nginx_site):
     widths = page.evaluate("""() => [".pagefind-ui__result", ".pagefind-ui__result-inner"].map(
         selector => document.querySelector("#search " + selector).getBoundingClientRect().width)""")
     assert widths[1] >= 0.9 * widths[0], widths
+
+
+def test_the_unseen_names_of_short_links_stay_out_of_results_excerpts(page, nginx_site):
+    """"R6" names its recommendation and inspection for a screen reader's list of links; in a
+    result's excerpt those words, once per link, crowded out what the page says."""
+    _search(page, nginx_site, "Torbay")
+    excerpts = " ".join(page.evaluate("() => Array.from(document.querySelectorAll('#search .pagefind-ui__result-excerpt'))"
+                                      ".map(p => p.textContent)"))
+    assert "Torbay" in excerpts
+    assert "– recommendation" not in excerpts and "action plan: YOT Improvement Plan" not in excerpts
