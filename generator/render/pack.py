@@ -33,6 +33,9 @@ from typing import Iterable, Sequence
 
 from generator import __version__
 
+# pikepdf is imported inside the functions that use it: html.py and papers.py import this module
+# on every build, and a build with no PDF to assemble (nothing changed, --no-pdf) need not load it.
+
 # --- Schedule 12A to the Local Government Act 1972, Part 1 (England 1-7; Wales 12-18) -----
 
 SCHEDULE_12A = {
