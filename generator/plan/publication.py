@@ -163,16 +163,103 @@ def named_by_items(meeting: MeetingView) -> set[str]:
                                          for part in appendix.parts)] if name}
 
 
-def _item_reason(item: ItemView, now: dt.datetime) -> str:
+def withheld_reason(entry: Entry, now: dt.datetime, include_drafts: bool, exempt: str | None,
+                    waits_for: str | None) -> str | None:
+    """Why a record is not public, or None: a draft or under embargo (`is_public`), exempt
+    (`exempt_records`), or waiting for a withheld record it depends on (docs/publishing.md)."""
+    if not is_public(entry, now, include_drafts):
+        return "draft" if entry.status is Status.DRAFT else f"embargoed until {london_moment(entry.embargo_until)}"
+    if exempt is not None:
+        return exempt
+    return None if waits_for is None else f"waits for {waits_for}, which is withheld"
+
+
+def report_waits_for(report: ReportView, inspections: Mapping, plans: Mapping, indicators: Mapping) -> str | None:
+    """The first withheld record a report's front matter names: its blocks draw on them and its
+    words are about them, so it is public only with them."""
+    front = report.front
+    return next((f"{noun} {ref}" for noun, ref, public in (
+        ("inspection", front.inspection, inspections), ("action plan", front.action_plan, plans),
+        ("indicators", front.indicators, indicators)) if ref is not None and ref not in public), None)
+
+
+def item_withheld_reason(item: ItemView, now: dt.datetime, reports: Mapping, inspections: Mapping,
+                         plans: Mapping, members: bool) -> str | None:
+    """Why an agenda item is not public, or None: it is public only with its papers, past its
+    embargo, its report and every appendix's inspection and action plan public (an exempt
+    appendix, shown to the public only as a notice, waits for nothing), and not "To Follow"."""
     if item.embargo_until is not None and item.embargo_until > now:
         return f"embargoed until {london_moment(item.embargo_until)}"
-    return "its papers depend on a withheld record"
+    public = {"inspection": inspections, "action_plan": plans}
+    if item.to_follow or (item.report_id and item.report_id not in reports) or \
+            not all(ref in public[kind] for appendix in item.appendices if members or appendix.exempt is None
+                    for kind, ref in appendix.parts if kind in public):
+        return "its papers depend on a withheld record"
+    return None
 
 
-def _reason(entry: Entry) -> str:
-    if entry.status is Status.DRAFT:
-        return "draft"
-    return f"embargoed until {london_moment(entry.embargo_until)}"
+def public_agenda(mid: str, meeting: MeetingView, reasons: list[str | None], members: bool
+                  ) -> tuple[MeetingView, list[Withheld]]:
+    """A meeting as its public sees it: each public item with its open papers (the members': all
+    of them), each item withheld for its `reasons` "To Follow" with none, and the agenda as
+    written (which names every item's papers) left out. An item its author lists "To Follow"
+    waits for nobody; one listed so here is withheld."""
+    items = tuple(held_back(item) if why else item if members else open_papers_only(item)
+                  for item, why in zip(meeting.items, reasons))
+    withheld = [Withheld(ITEM, f"{mid} item {item.number}", meeting.path, why)
+                for item, why in zip(meeting.items, reasons) if why and not item.to_follow]
+    return replace(meeting, items=items, meeting=meeting.meeting.model_copy(update={"items": []})), withheld
+
+
+def public_attachments(corpus: Corpus, meetings: Mapping[str, MeetingView]) -> dict:
+    """A file an agenda names is public only as the open paper of a public item: every template,
+    a council's own too, is given the corpus's attachments (the members' pack reads its own)."""
+    open_papers = {path for m in meetings.values() for item in m.items for path in public_papers(item)}
+    named = {path for m in corpus.meetings.values() for path in named_by_items(m)}
+    return {path: a for path, a in corpus.attachments.items() if path not in named or path in open_papers}
+
+
+def reports_with_their_items(reports: Mapping[str, ReportView], meetings: Mapping[str, MeetingView]
+                             ) -> tuple[dict, list[Withheld]]:
+    """A report that belongs to a meeting item is public only with that item. One on two agendas
+    names the first it was read from, which may be withheld (a draft meeting): in public it
+    belongs to the first public meeting listing it."""
+    places: dict[str, tuple[str, int]] = {}       # report -> its first public meeting and item
+    listed: set[tuple[str, str]] = set()           # (meeting, report) for every public listing
+    for mid, meeting in sorted(meetings.items()):
+        for item in meeting.items:
+            if item.report_id:
+                places.setdefault(item.report_id, (mid, item.number))
+                listed.add((mid, item.report_id))
+    withheld = [Withheld("report", rid, view.path, f"waits for item {view.item_number} of {view.meeting_id}")
+                for rid, view in reports.items() if view.meeting_id is not None and rid not in places]
+    return {rid: view if view.meeting_id is None or (view.meeting_id, view.id) in listed
+            else replace(view, meeting_id=places[rid][0], item_number=places[rid][1])
+            for rid, view in reports.items() if view.meeting_id is None or rid in places}, withheld
+
+
+def public_inspection(view: InspectionView, service: ServiceView, inspections: Mapping, plans: Mapping
+                      ) -> InspectionView:
+    """An inspection linking only to public records: its service's previous and next public
+    inspections, its public action plans, and those plans' answers to its recommendations."""
+    ids = [i for i in service.inspection_ids if i in inspections]
+    at = ids.index(view.id)
+    plan_ids = tuple(p for p in view.action_plan_ids if p in plans)
+    previous_id, next_id = ids[at - 1] if at > 0 else None, ids[at + 1] if at + 1 < len(ids) else None
+    if (plan_ids, previous_id, next_id) == (view.action_plan_ids, view.previous_id, view.next_id):
+        return view          # all of it public (its answers name only its plans): as it is
+    recs = tuple(replace(r, answered_by=tuple(a for a in r.answered_by if a[0] in plans))
+                 for r in view.recommendations)
+    return replace(view, action_plan_ids=plan_ids, recommendations=recs, previous_id=previous_id, next_id=next_id)
+
+
+def public_service(view: ServiceView, inspections: Mapping, indicators: Mapping) -> ServiceView:
+    """A service naming only its public inspections and indicators."""
+    inspection_ids = tuple(i for i in view.inspection_ids if i in inspections)
+    indicators_id = view.indicators_id if view.indicators_id in indicators else None
+    if (inspection_ids, indicators_id) == (view.inspection_ids, view.indicators_id):
+        return view
+    return replace(view, inspection_ids=inspection_ids, indicators_id=indicators_id)
 
 
 def public_corpus(corpus: Corpus, now: dt.datetime, include_drafts: bool = False, members: bool = False
@@ -192,120 +279,32 @@ def public_corpus(corpus: Corpus, now: dt.datetime, include_drafts: bool = False
 
 def _public_corpus(corpus: Corpus, now: dt.datetime, include_drafts: bool, members: bool,
                    held_items: frozenset[str]) -> tuple[Corpus, tuple[Withheld, ...]]:
+    """One pass of `public_corpus`: the records first, each after those it waits for, then the
+    agendas' items, then what links to them."""
+    exempt = {} if members else exempt_records(corpus, now, include_drafts, held_items)
     withheld: list[Withheld] = []
 
-    exempt = {} if members else exempt_records(corpus, now, include_drafts, held_items)
-
-    def keep(kind: str, mapping: Mapping[str, Entry], waits_for=lambda e: None) -> dict:
-        kept = {}
-        for key, entry in mapping.items():
-            if not is_public(entry, now, include_drafts):
-                withheld.append(Withheld(kind, key, entry.path, _reason(entry)))
-            elif (kind, key) in exempt:
-                withheld.append(Withheld(kind, key, entry.path, exempt[kind, key]))
-            elif (record := waits_for(entry)) is not None:
-                withheld.append(Withheld(kind, key, entry.path, f"waits for {record}, which is withheld"))
-            else:
-                kept[key] = entry
-        return kept
+    def keep(kind: str, records: Mapping[str, Entry], waits_for=lambda entry: None) -> dict:
+        reasons = {key: withheld_reason(entry, now, include_drafts, exempt.get((kind, key)), waits_for(entry))
+                   for key, entry in records.items()}
+        withheld.extend(Withheld(kind, key, records[key].path, why) for key, why in reasons.items() if why)
+        return {key: entry for key, entry in records.items() if reasons[key] is None}
 
     inspections = keep("inspection", corpus.inspections)
     plans = keep("action_plan", corpus.action_plans,
                  lambda p: None if p.inspection_id in inspections else f"inspection {p.inspection_id}")
     indicators = keep("indicators", corpus.indicators)
-
-    def report_waits_for(report: ReportView) -> str | None:
-        """A report's blocks draw on the records its front matter names, and its words are
-        about them: it is public only with them."""
-        front = report.front
-        return next((f"{noun} {ref}" for noun, ref, public in (
-            ("inspection", front.inspection, inspections), ("action plan", front.action_plan, plans),
-            ("indicators", front.indicators, indicators)) if ref is not None and ref not in public), None)
-
-    reports = keep("report", corpus.reports, report_waits_for)
-    meetings = keep("meeting", corpus.meetings)
-
-    def item_public(item: ItemView) -> bool:
-        if item.to_follow or (item.embargo_until is not None and item.embargo_until > now):
-            return False
-        if item.report_id and item.report_id not in reports:
-            return False
-        for appendix in item.appendices:
-            if not members and appendix.exempt is not None:
-                continue              # shown only as a notice: its papers wait for nothing
-            for kind, ref in appendix.parts:
-                if kind == "inspection" and ref not in inspections:
-                    return False
-                if kind == "action_plan" and ref not in plans:
-                    return False
-        return True
-
-    def public_meeting(mid: str, meeting: MeetingView) -> MeetingView:
-        items = []
-        for item in meeting.items:
-            if item_public(item):
-                items.append(item if members else open_papers_only(item))
-                continue
-            items.append(held_back(item))
-            # An item its author lists "To Follow" waits for nobody; one listed so here is held back.
-            if not item.to_follow:
-                withheld.append(Withheld(ITEM, f"{mid} item {item.number}", meeting.path, _item_reason(item, now)))
-        items = tuple(items)
-        # The agenda as written names every item's papers: the public see the items above.
-        return replace(meeting, items=items, meeting=meeting.meeting.model_copy(update={"items": []}))
-
-    meetings = {mid: public_meeting(mid, m) for mid, m in meetings.items()}
-    # A file an agenda names is public only as the open paper of a public item: every template,
-    # a council's own too, is given the corpus's attachments (the members' pack reads its own).
-    open_papers = {path for m in meetings.values() for item in m.items for path in public_papers(item)}
-    named = {path for m in corpus.meetings.values() for path in named_by_items(m)}
-    attachments = {path: a for path, a in corpus.attachments.items() if path not in named or path in open_papers}
-    on_agenda = {item.report_id for m in meetings.values() for item in m.items if item.report_id}
-    # a report that belongs to a meeting item is public only with that item
-    for rid, view in reports.items():
-        if view.meeting_id is not None and rid not in on_agenda:
-            withheld.append(Withheld("report", rid, view.path,
-                                     f"waits for item {view.item_number} of {view.meeting_id}"))
-    reports = {rid: r for rid, r in reports.items() if r.meeting_id is None or rid in on_agenda}
-    # A report on two agendas names the first it was read from, which may be withheld (a
-    # draft meeting): in public it belongs to the first public meeting listing it.
-    places: dict[str, tuple[str, int]] = {}
-    for mid, meeting in sorted(meetings.items()):
-        for item in meeting.items:
-            if item.report_id:
-                places.setdefault(item.report_id, (mid, item.number))
-
-    def listed_by_its_meeting(view: ReportView) -> bool:
-        meeting = meetings.get(view.meeting_id) if view.meeting_id else None
-        return view.meeting_id is None or meeting is not None and any(i.report_id == view.id for i in meeting.items)
-
-    reports = {rid: r if listed_by_its_meeting(r) else replace(r, meeting_id=places[rid][0], item_number=places[rid][1])
-               for rid, r in reports.items()}
-
-    def public_inspection(view: InspectionView) -> InspectionView:
-        ids = [i for i in corpus.services[view.service_id].inspection_ids if i in inspections]
-        at = ids.index(view.id)
-        plan_ids = tuple(p for p in view.action_plan_ids if p in plans)
-        previous_id, next_id = ids[at - 1] if at > 0 else None, ids[at + 1] if at + 1 < len(ids) else None
-        if (plan_ids, previous_id, next_id) == (view.action_plan_ids, view.previous_id, view.next_id):
-            return view          # all of it public (its answers name only its plans): as it is
-        recs = tuple(replace(r, answered_by=tuple(a for a in r.answered_by if a[0] in plans))
-                     for r in view.recommendations)
-        return replace(view, action_plan_ids=plan_ids, recommendations=recs, previous_id=previous_id,
-                       next_id=next_id)
-
-    inspections = {iid: public_inspection(v) for iid, v in inspections.items()}
-
-    def public_service(view: ServiceView) -> ServiceView:
-        inspection_ids = tuple(i for i in view.inspection_ids if i in inspections)
-        indicators_id = view.indicators_id if view.indicators_id in indicators else None
-        if (inspection_ids, indicators_id) == (view.inspection_ids, view.indicators_id):
-            return view
-        return replace(view, inspection_ids=inspection_ids, indicators_id=indicators_id)
-
-    services = {sid: public_service(s) for sid, s in corpus.services.items()}
-
+    reports = keep("report", corpus.reports, lambda r: report_waits_for(r, inspections, plans, indicators))
+    meetings = {}
+    for mid, meeting in keep("meeting", corpus.meetings).items():
+        reasons = [item_withheld_reason(item, now, reports, inspections, plans, members) for item in meeting.items]
+        meetings[mid], items_withheld = public_agenda(mid, meeting, reasons, members)
+        withheld += items_withheld
+    reports, reports_withheld = reports_with_their_items(reports, meetings)
+    inspections = {iid: public_inspection(view, corpus.services[view.service_id], inspections, plans)
+                   for iid, view in inspections.items()}
+    services = {sid: public_service(view, inspections, indicators) for sid, view in corpus.services.items()}
     public = replace(corpus, inspections=by_id(inspections), action_plans=by_id(plans),
                      indicators=by_id(indicators), reports=by_id(reports), meetings=by_id(meetings),
-                     services=by_id(services), attachments=MappingProxyType(attachments))
-    return public, tuple(sorted(withheld, key=lambda w: (w.kind, w.id)))
+                     services=by_id(services), attachments=MappingProxyType(public_attachments(corpus, meetings)))
+    return public, tuple(sorted(withheld + reports_withheld, key=lambda w: (w.kind, w.id)))

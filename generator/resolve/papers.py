@@ -153,7 +153,7 @@ def _plan_records(corpus: Corpus, plan: ActionPlanView | None) -> Iterator[Entry
 def papers_records(corpus: Corpus, item: ItemView) -> Iterator[Entry]:
     """The records an item's open papers are made from, and those they are public only with: its
     report and the records the report names; its open appendices' inspections and action plans.
-    An exempt appendix never holds its item back (`publication.item_public`): the public pack
+    An exempt appendix never holds its item back (`publication.item_withheld_reason`): the public pack
     shows it as a notice page, so the item's open papers are in the pack when they are ready."""
     found: list[Entry | None] = []
     report = corpus.reports.get(item.report_id) if item.report_id else None
