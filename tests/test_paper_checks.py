@@ -141,21 +141,6 @@ def test_a_council_with_papers_left_out_of_own_councils_is_a_warning_at_own_coun
     assert not [p for p in listed if p[4] == "own_councils"], listed
 
 
-def test_a_council_with_papers_and_a_service_beside_the_default_council_alone_is_a_warning_there(
-        tmp_path, make_site):
-    # Without own_councils the site's own is its default council: a second council's papers and
-    # service, added later, left its inspections off Inspections and Services without a word.
-    site = "title: T\norganisation: O\ndefault_council: dudley\n"
-    files = {"site.yaml": site, "reports/outcome.md": REPORT.replace("Appendix 2", "Appendix 1"),
-             "meetings/cabinet.yaml": MEETING, "services/wolverhampton-yot.yaml": WOLVERHAMPTON_YOT}
-    found = problems_of(tmp_path, make_site, files)
-    # default_council's value: line 3, column 18 of site.yaml.
-    assert ("content/site.yaml", 3, 18, W, "default_council",
-            "council 'wolverhampton' has papers here (cabinet, outcome) but is not among the site's own "
-            "councils: its inspections are listed only on the national page, not under Inspections or "
-            "Services") in found
-
-
 def test_a_council_with_papers_but_no_service_here_is_no_warning_at_own_councils(tmp_path, make_site):
     # A partner council of a joint service (its inspections are the lead council's service's)
     # has its own committee's papers here; no list leaves anything of it out.
