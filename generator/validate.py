@@ -502,37 +502,6 @@ def _record(doc: Document, model: BaseModel, data: dict,
     return Record(doc.kind, doc.id, doc.path, model, source, doc.digest, doc.body, doc.body_line, listed)
 
 
-# A value wholly between curly quotes, as Word types them: YAML takes curly quotes for text.
-_CURLY_PAIRS = {"\u2018": "\u2019", "\u201c": "\u201d"}
-
-
-def _curly_quoted(data: Any, field: tuple = ()) -> Iterable[tuple[tuple, str]]:
-    """(field, value) for each one-line value that opens with a curly quote and closes with its pair."""
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from _curly_quoted(value, field + (key,))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from _curly_quoted(value, field + (index,))
-    elif isinstance(data, str) and len(data) > 2 and "\n" not in data.strip() \
-            and _CURLY_PAIRS.get(data.strip()[0]) == data.strip()[-1]:
-        yield field, data.strip()
-
-
-def curly_quote_warnings(doc: Document) -> list[Problem]:
-    """A warning at each value written between curly quotes (lead_inspector: \u2018Maria Jerram\u2019): YAML
-    keeps them as part of the text, so the page and the paper print them. The value is kept as written."""
-    problems = []
-    for field, value in _curly_quoted(doc.data):
-        at = doc.source.locate(field)
-        problems.append(Problem(
-            doc.path, at.line, at.column, Severity.WARNING, dotted(field),
-            f"{value} is between curly quotes, which YAML keeps as part of the text: it is published with them",
-            f"write {value[1:-1]} without them (straight quotes ' or \" where YAML needs quotes); keep them "
-            "only if they are the text's own quotation marks"))
-    return problems
-
-
 def clock_change_warnings(doc: Document) -> list[Problem]:
     """A warning at each embargo written as a London time the clocks skip or repeat: read from
     what the file says, since the instant it names does not tell whether an offset was written."""
@@ -575,7 +544,7 @@ class Validator:
             return
         record, found = validate_document(doc, salvage=True)
         if record is not None and not found:     # a record with errors: its warnings wait for its values
-            found = clock_change_warnings(doc) + curly_quote_warnings(doc)
+            found = clock_change_warnings(doc)
         self.problems += found
         if record is None:
             self.broken.add((doc.kind, doc.id))

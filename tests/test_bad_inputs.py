@@ -1073,20 +1073,3 @@ def test_a_meetings_date_that_names_no_day_is_offered_no_spelling(tmp_path, make
     text = f"council: torbay\ncommittee: Board\ndate: {written}\nitems: [{{number: 1, title: Minutes}}]\n"
     checked = check_site(make_site(tmp_path, {"meetings/board.yaml": text}), AS_OF)
     assert [(p.field, p.hint) for p in checked.errors] == [("date", "write dates as YYYY-MM-DD, e.g. 2021-03-01")]
-
-
-def test_a_value_between_curly_quotes_is_a_warning_with_the_fix_and_kept_as_written(tmp_path):
-    from site_helpers import copy_site, replace_in_file
-
-    root = copy_site(tmp_path)
-    record = root / "content/inspections/torbay-2021.yaml"
-    replace_in_file(record, "lead_inspector: Maria Jerram", "lead_inspector: \u2018Maria Jerram\u2019")
-    checked = check_site(root, dt.date(2026, 11, 22))
-    # Line 13 of the shipped record; the value starts after 'lead_inspector: ', at column 17.
-    [warning] = [p for p in checked.problems if p.field == "lead_inspector"]
-    assert (warning.path, warning.line, warning.column, warning.severity) == \
-        ("content/inspections/torbay-2021.yaml", 13, 17, Severity.WARNING)
-    assert warning.message == ("\u2018Maria Jerram\u2019 is between curly quotes, which YAML keeps as part of the "
-                               "text: it is published with them")
-    assert warning.hint.startswith("write Maria Jerram without them")
-    assert checked.corpus.inspections["torbay-2021"].inspection.lead_inspector == "\u2018Maria Jerram\u2019"
