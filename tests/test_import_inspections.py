@@ -510,13 +510,9 @@ def test_ratings_csv_imports_the_cases_and_names_what_it_leaves_out(tmp_path):
     assert "fields left out: lowest_key_question_percent (2 rows)" in run.stdout, run.stdout
 
 
-def test_a_number_of_cases_that_is_none_is_left_out_said_and_kept_as_given(tmp_path):
-    shipped = copy_site(tmp_path / "shipped")
-    build(shipped)
-    rows = list(csv.DictReader((shipped / "output" / "site" / "data" / "ratings.csv")
-                               .read_text(encoding="utf-8-sig").splitlines()))
-    number = next(n for n, r in enumerate(rows, start=2) if (r["inspection"], r["standard"]) == ("sandwell-2018", "2.1"))
-    rows[number - 2]["cases"] = "thirty"
+
+def edited_ratings_and_an_empty_site(tmp_path: Path, rows: list[dict]) -> tuple[Path, Path]:
+    """`rows` written as a ratings.csv, and an empty site to import it into."""
     edited = tmp_path / "ratings.csv"
     with edited.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
@@ -525,6 +521,16 @@ def test_a_number_of_cases_that_is_none_is_left_out_said_and_kept_as_given(tmp_p
     empty = tmp_path / "empty"
     (empty / "content").mkdir(parents=True)
     (empty / "content" / "site.yaml").write_text("title: Round trip\norganisation: Test\n", encoding="utf-8")
+    return edited, empty
+
+def test_a_number_of_cases_that_is_none_is_left_out_said_and_kept_as_given(tmp_path):
+    shipped = copy_site(tmp_path / "shipped")
+    build(shipped)
+    rows = list(csv.DictReader((shipped / "output" / "site" / "data" / "ratings.csv")
+                               .read_text(encoding="utf-8-sig").splitlines()))
+    number = next(n for n, r in enumerate(rows, start=2) if (r["inspection"], r["standard"]) == ("sandwell-2018", "2.1"))
+    rows[number - 2]["cases"] = "thirty"
+    edited, empty = edited_ratings_and_an_empty_site(tmp_path, rows)
     run = import_file(empty, edited)
     assert run.returncode == 0, run.stderr
     assert f"ratings.csv:{number}:O: warning: cases: 'thirty' is not a number of cases of standard 2.1; left out" \
@@ -547,14 +553,7 @@ def test_a_ratings_csv_row_whose_table_is_hand_edited_to_no_known_table_is_refus
     for row in rows:
         if row["inspection"] == "sandwell-2018":
             row["imported_table"] = "Data to Insight"
-    edited = tmp_path / "ratings.csv"
-    with edited.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    empty = tmp_path / "empty"
-    (empty / "content").mkdir(parents=True)
-    (empty / "content" / "site.yaml").write_text("title: Round trip\norganisation: Test\n", encoding="utf-8")
+    edited, empty = edited_ratings_and_an_empty_site(tmp_path, rows)
 
     run = import_file(empty, edited)
 
