@@ -366,21 +366,27 @@ def test_a_rehearsal_of_a_later_moment_has_each_pack_as_the_build_at_that_moment
     assert (rehearsal / pack).read_bytes() == (tmp_path / "real" / pack).read_bytes()
 
 
-def test_a_reports_indicator_table_leaves_out_a_period_that_ended_after_its_issue(monkeypatch, tmp_path):
-    """The Dudley report is issued on 11 March 2021; its custody rate is for October 2019 to
-    September 2020 (0.29, paragraph 33). A figure for the year to September 2021, added months
-    later, was printed in the issued report."""
+def dudley_report_with_custody_rates(tmp_path: Path, monkeypatch, figures: str) -> str:
+    """The text of the Dudley report's paper, built on DAY_ONE with `figures` (YAML list items)
+    added to its custody rates."""
     root = copy_site(tmp_path / "site")
     indicators = root / "content" / "indicators" / "dudley-yos.yaml"
     text = indicators.read_text(encoding="utf-8")
-    later = "  - period: {from: 2020-10, to: 2021-09}\n    value: 0.55\n"
-    indicators.write_text(re.sub(r"(?m)^(custody_rate:.*\n)", lambda m: m[1] + later, text), encoding="utf-8")
+    indicators.write_text(re.sub(r"(?m)^(custody_rate:.*\n)", lambda m: m[1] + figures, text), encoding="utf-8")
     monkeypatch.setattr("generator.commands.common.now_in_london", lambda: DAY_ONE)
     target = tmp_path / "report.pdf"
     result = CliRunner().invoke(cli, ["-C", str(root), "paper", "report", "dudley-yos-action-plan-update",
                                       "-o", str(target)], obj={})
     assert result.exit_code == 0, result.output
-    paper = flat("\n".join(texts(target)))
+    return flat("\n".join(texts(target)))
+
+
+def test_a_reports_indicator_table_leaves_out_a_period_that_ended_after_its_issue(monkeypatch, tmp_path):
+    """The Dudley report is issued on 11 March 2021; its custody rate is for October 2019 to
+    September 2020 (0.29, paragraph 33). A figure for the year to September 2021, added months
+    later, was printed in the issued report."""
+    later = "  - period: {from: 2020-10, to: 2021-09}\n    value: 0.55\n"
+    paper = dudley_report_with_custody_rates(tmp_path, monkeypatch, later)
     assert "0.29" in paper and "0.55" not in paper
 
 
@@ -389,18 +395,9 @@ def test_a_reports_indicator_table_leaves_out_a_figure_published_after_its_issue
     2020 (its period ended before the issue) was published by the source only in July 2021: it
     was printed in the issued report all the same, which gained a table row no one had on the day.
     A figure published in February 2021 was known on the day, and stays."""
-    root = copy_site(tmp_path / "site")
-    indicators = root / "content" / "indicators" / "dudley-yos.yaml"
-    text = indicators.read_text(encoding="utf-8")
     figures = ("  - {period: {from: 2019-07, to: 2020-06}, value: 0.41, published: 2021-02-01}\n"
                "  - {period: {from: 2020-01, to: 2020-12}, value: 0.77, published: 2021-07-29}\n")
-    indicators.write_text(re.sub(r"(?m)^(custody_rate:.*\n)", lambda m: m[1] + figures, text), encoding="utf-8")
-    monkeypatch.setattr("generator.commands.common.now_in_london", lambda: DAY_ONE)
-    target = tmp_path / "report.pdf"
-    result = CliRunner().invoke(cli, ["-C", str(root), "paper", "report", "dudley-yos-action-plan-update",
-                                      "-o", str(target)], obj={})
-    assert result.exit_code == 0, result.output
-    paper = flat("\n".join(texts(target)))
+    paper = dudley_report_with_custody_rates(tmp_path, monkeypatch, figures)
     assert "0.29" in paper and "0.41" in paper
     assert "0.77" not in paper and "Jan-Dec 2020" not in paper
 
