@@ -31,7 +31,7 @@ EDITS = {
     "an indicator's value": replace_in("content/indicators/dudley-yos.yaml", "value: 203", "value: 204"),
     # inspections.json lists, for each recommendation, the actions that answer it
     "which recommendations an action answers": replace_in("content/action-plans/dudley-2019-progress.yaml",
-                                                          "recommendations: [1, 4]", "recommendations: [1]"),
+                                                          "  - id: A5\n", "  - id: A5\n    recommendations: [1]\n"),
     "an inspection's introduction": replace_in("content/inspections/torbay-2021.yaml", "introduction: |\n",
                                                "introduction: |\n  Edited.\n"),
     "a progress note": replace_in("content/action-plans/dudley-2019-progress.yaml",

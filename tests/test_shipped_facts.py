@@ -63,3 +63,14 @@ def test_the_2025_victims_standard_says_what_hmip_s_head_of_standards_gave_as_it
         ("V1.1", "Is work with victims high-quality, individualised, and responsive"),
         ("V1.2", "Do organisational arrangements and activity drive quality, individualised, and responsive "
                  "service for victims")]
+
+
+@pytest.mark.parametrize("plan", ["torbay-2021-oocd", "dudley-2019-progress"])
+def test_a_shipped_action_plan_links_no_action_to_a_recommendation_its_source_does_not_name(plan):
+    """Torbay's plan (supplementary pack, Agenda Item 9 Appendix 2) has the columns Improvement
+    Action, How, Who, Resources Required, Date for review, Date for completion of action, Outcome,
+    Comments re Progress and RAG RATING: none names a recommendation. Dudley's report lists its
+    progress items (paragraph 18) apart from the five recommendations (paragraphs 9-13), linking
+    none of them to one. So no paper may print "Answers recommendation 5"."""
+    actions = check_site(REPO, dt.date(2030, 1, 1)).corpus.action_plans[plan].plan.actions
+    assert [(a.id, a.recommendations) for a in actions if a.recommendations] == []

@@ -40,8 +40,8 @@ MISTAKES = {
     "duplicate key '1.1'": ("inspections/torbay-2021.yaml", '  "1.2": Requires improvement',
                             '  "1.2": Requires improvement\n  "1.1": Good'),
     "published score 18": ("inspections/torbay-2021.yaml", "score: 16}", "score: 18}"),
-    "has no recommendation 9": ("action-plans/torbay-2021-oocd.yaml", "recommendations: [6, 8]",
-                                "recommendations: [6, 9]"),
+    "has no recommendation 9": ("action-plans/torbay-2021-oocd.yaml", "    action: All victims to be contacted",
+                                "    recommendations: [6, 9]\n    action: All victims to be contacted"),
     "'5.30pm' is not in the expected form": ("meetings/torbay-cyp-osb-2021-03-01.yaml", 'time: "17:30"',
                                              "time: 5.30pm"),
     "is answered by no action": None,                     # the real content as it is
