@@ -384,6 +384,33 @@ def test_a_newer_table_updates_only_the_records_the_import_wrote(imported, tmp_p
     assert edited_by_hand.read_bytes() == hand_before
 
 
+def test_a_newer_table_s_corrected_row_updates_its_record_and_only_a_row_gone_is_said_to_be_gone(imported, tmp_path):
+    # Row 66 (Portsmouth, portsmouth-yot) gives 21/06/22; row 63, "An inspection of Tower Hamlets and City of
+    # London" (th-yjs); row 5, Slough. The newer table corrects the first two's date and name, and drops Slough.
+    root = copy_of(imported[0], tmp_path)
+    rows = [row for _, row in table_rows()]
+    for row in rows:
+        if row["report_url"].endswith("/portsmouth-yot/"):
+            row["publication_date"] = "22/06/22"
+        if row["report_url"].endswith("/th-yjs/"):
+            row["la_name"] = "Tower Hamlets"
+    rows = [row for row in rows if row["la_name"] != "Slough"]
+    newer = tmp_path / "newer" / NAME
+    newer.parent.mkdir()
+    with newer.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    run = import_file(root, newer)
+    assert run.returncode == 0, run.stderr
+    inspections = root / "content" / "inspections"
+    assert load(inspections / "portsmouth-2022.yaml")["published"] == "2022-06-22"
+    assert load(inspections / "tower-hamlets-and-city-of-london-2022.yaml")["service"] == "tower-hamlets"
+    gone = [line for line in run.stderr.splitlines() if "is not in this one" in line]
+    assert gone == [f"{NAME}: notice: content/inspections/slough-2025.yaml, imported from row 5 of a file of this "
+                    "name, is not in this one: left as it is"]
+
+
 # -- Excel's habits, an .xlsx, and our own ratings.csv ---------------------------------------------
 
 BROKEN = {"Requires Improvement": "Requires i mprovement", "Outstanding": "Out standing", "Good": "GOOD"}

@@ -1074,6 +1074,7 @@ def import_inspections(root: Path, source: Path, shown: str | None = None) -> Re
     writes = Writes(root, source)
     claimed: dict[tuple[str, str | None], int] = {}     # (service, published) -> the row that has it
     reported: dict[str, int] = {}                        # a report's address -> the row that has it
+    matched: set[Path] = set()                           # the site's records some row of this file is
     taken = set(site.inspections)
     for item in built:
         row = item.row
@@ -1094,6 +1095,8 @@ def import_inspections(root: Path, source: Path, shown: str | None = None) -> Re
             reported[url] = row.number
         data = {"service": sid, **item.data}
         existing = existing_for(site, sid, item, data.get("report_url"))
+        if existing is not None:
+            matched.add(existing.path)
         if existing is not None and not _imported_untouched(existing, root):
             report.left_alone += 1
             why = "which does not read as an inspection (scrutiny check says why)" if existing.model is None \
@@ -1124,8 +1127,9 @@ def import_inspections(root: Path, source: Path, shown: str | None = None) -> Re
 
     for existing in site.inspections.values():
         model = existing.model
+        # A row may find its record by the report's address after its area or date was corrected.
         if model is not None and model.imported is not None and model.imported.from_ == source.name \
-                and not any(sid == model.service and _same_day(model.published, day) for sid, day in claimed):
+                and existing.path not in matched:
             importer.problem(None, Severity.NOTICE, f"content/inspections/{existing.path.name}, imported from "
                              f"row {model.imported.row} of a file of this name, is not in this one: left as it is",
                              row=0)
