@@ -31,7 +31,7 @@ from generator.load.files import RECORD_FOLDERS
 from generator.model import ActionPlan
 from generator.plan.outputs import Plan
 from generator.plan.publication import inspection_texts, page_texts, public_papers
-from generator.resolve.corpus import AttachmentView, Corpus
+from generator.resolve.corpus import AttachmentView, Corpus, ReportView
 from generator.write import spare_path
 from generator.write.manifest import manifest_path
 
@@ -259,6 +259,12 @@ def _sentences(*texts: str | None, shown_anyway: str = "") -> list[str]:
     return found
 
 
+def _report_texts(view: ReportView) -> list[str | None]:
+    """A report's words as its page shows them: its body and the recommendations it puts to the meeting."""
+    recommendations = view.front.recommendations
+    return [view.body, *recommendations.for_decision, *recommendations.for_noting]
+
+
 def _plan_texts(plan: ActionPlan) -> list[str | None]:
     return [plan.title, *[text for a in plan.actions for text in (a.action, a.how, a.outcome)],
             *[u.note for a in plan.actions for u in a.updates]]
@@ -300,7 +306,8 @@ def shared_with(public: Corpus) -> dict[str, str]:
     owners: dict[str, str] = {}
     sources = [(f"inspection:{iid}", inspection_texts(view)) for iid, view in public.inspections.items()]
     sources += [(f"action_plan:{pid}", _plan_texts(view.plan)) for pid, view in public.action_plans.items()]
-    sources += [(f"report:{rid}", [view.body]) for rid, view in public.reports.items()]
+    sources += [(f"report:{rid}", _report_texts(view)) for rid, view in public.reports.items()]
+    sources += [(f"meeting:{mid}", [view.meeting.note]) for mid, view in public.meetings.items()]
     sources += [(f"attachment:{ref}", [public.attachments[ref].text]) for ref in sorted(_public_files(public))
                 if ref in public.attachments and public.attachments[ref].text]
     for owner, texts in sources:
@@ -383,7 +390,9 @@ def fingerprints(full: Corpus, public_plan: Plan, public_text: str = "", withhel
         elif item.kind == "action_plan" and item.id in full.action_plans:
             strings += _sentences(*_plan_texts(full.action_plans[item.id].plan), shown_anyway=public_text)
         elif item.kind == "report" and item.id in full.reports:
-            strings += _sentences(full.reports[item.id].body, shown_anyway=public_text)
+            strings += _sentences(*_report_texts(full.reports[item.id]), shown_anyway=public_text)
+        elif item.kind == "meeting" and item.id in full.meetings:
+            strings += _sentences(full.meetings[item.id].meeting.note, shown_anyway=public_text)
         marks[key] = (item.reason, strings)
     public_attachments = _public_files(public)
     for meeting in full.meetings.values():

@@ -515,3 +515,28 @@ def test_a_file_named_after_a_withheld_record_is_a_leak_but_not_one_named_after_
     assert (f"LEAK about/RE-INSPECTION_PLAN_{SENTINEL.replace('-', '_')} (final).docx: action_plan:torbay-2026-plan "
             "(waits for inspection torbay-2026, which is withheld)") in done.stderr
     assert "follow-up" not in done.stderr.lower()
+
+
+def test_the_audit_finds_a_withheld_report_s_recommendations_and_a_withheld_meeting_s_note(tmp_path):
+    """A report's page shows its recommendations and a meeting's page its note, but the audit
+    looked for a withheld report's body alone and for nothing of a withheld meeting's words:
+    either, copied onto a public page, passed as 0 leaks."""
+    root = copy_site(tmp_path)
+    (root / "content/reports/derby-staffing.md").write_text(
+        "---\ncouncil: derby\ntitle: Staffing review\ndate: 2026-12-09\nstatus: draft\n"
+        "recommendations:\n  for_decision:\n    - Approve the closure of the Normanton youth centre in April.\n"
+        "---\n## Purpose\n\nA review of staffing.\n", encoding="utf-8")
+    (root / "content/meetings/derby-special-2026-12-09.yaml").write_text(
+        "council: derby\ncommittee: Special meeting\ndate: 2026-12-09\nstatus: draft\n"
+        "note: The chair has called this meeting about the inspector's concerns over Normanton.\n"
+        "items:\n  - {number: 1, title: Apologies for absence}\n", encoding="utf-8")
+    build(root)
+    about = root / "output/site/about/index.html"
+    about.write_text(about.read_text().replace(
+        "</main>", "<p>Approve the closure of the Normanton youth centre in April.</p>"
+                   "<p>The chair has called this meeting about the inspector's concerns over Normanton.</p></main>"))
+    done = audit(root)
+    assert done.returncode == 1
+    assert "LEAK about/index.html: report:derby-staffing (draft): found 'Approve the closure" in done.stderr
+    assert "LEAK about/index.html: meeting:derby-special-2026-12-09 (draft): found 'The chair has called" \
+        in done.stderr
