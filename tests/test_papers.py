@@ -17,7 +17,8 @@ from click.testing import CliRunner
 
 from generator.cli import cli
 from site_helpers import copy_site
-from test_pdf_accessibility import check_tables_have_headers, check_tables_not_split, elements, is_elem, kids, tag
+from test_pdf_accessibility import (check_headings_in_sequence, check_tables_have_headers, check_tables_not_split,
+                                    elements, is_elem, kids, tag)
 
 REPO = Path(__file__).resolve().parent.parent
 AS_OF = "2025-11-22"
@@ -943,3 +944,16 @@ def test_a_papers_title_writes_its_day_in_the_councils_style_and_the_sites_page_
     assert result.exit_code == 0, result.output
     page = (root / "output/site/meetings/m/index.html").read_text(encoding="utf-8")
     assert "<title>Board, 13 March 2024" in page and "13th" not in page
+
+
+def test_a_markdown_heading_that_skips_levels_is_tagged_one_level_below_the_one_before(tmp_path, make_site):
+    # "#### Detail" straight under "## Purpose" was tagged H4 after H2: a skipped level, which a
+    # tagged PDF may not have (PDF/UA-1 7.4.2). It reads, and is tagged, as the third level.
+    site = make_site(tmp_path / "gap", {
+        "councils/w.yaml": "name: W Council\n",
+        "reports/r.md": ("---\ncouncil: w\ntitle: Inspection outcome\ndate: 2024-01-10\n---\n## Purpose\n\n"
+                         "To report the outcome.\n\n#### Detail\n\nThe detail.\n\n###### Finer detail\n\nMore.\n")})
+    with pikepdf.open(report_paper(site, tmp_path / "gap.pdf")) as pdf:
+        headings = [tag(e) for e in elements(pdf) if re.fullmatch(r"/H[1-6]", tag(e))]
+        assert headings == ["/H1", "/H2", "/H3", "/H4"], headings
+        assert check_headings_in_sequence(pdf) == []

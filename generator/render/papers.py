@@ -101,6 +101,7 @@ _OL_START = re.compile(r'<ol\b([^>]*?)\sstart="(\d+)"([^>]*)>', re.I)
 _TABLE = re.compile(r"<table\b[^>]*>(?!\s*<caption)", re.I)
 _HEADING = re.compile(r"<h[1-6]\b[^>]*>(.*?)</h[1-6]>", re.I | re.S)
 _TAG = re.compile(r"<[^>]+>")
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])\b", re.I)
 _LINK = re.compile(r"<a\b[^>]*>", re.I)
 # A link's address with no scheme and not to a place in the same document ("#...").
 _LOCAL_HREF = re.compile(r'\shref\s*=\s*"(?![a-zA-Z][a-zA-Z0-9+.-]*:|#)[^"]*"', re.I)
@@ -139,11 +140,30 @@ def print_html(html: str) -> str:
         text = _TAG.sub("", headings[-1]).strip() if headings else ""
         return f'{match.group(0)}<caption class="caption-hidden">{text or f"Table {count[0]}"}</caption>'
 
-    html = _TABLE.sub(caption, html)
+    html = close_heading_gaps(_TABLE.sub(caption, html))
     # WeasyPrint 70 ignores <ol start>: HMIP numbers recommendations on across addressees (5, 6 ...).
     html = _OL_START.sub(lambda m: f'<ol{m[1]} start="{m[2]}" style="counter-reset: list-item {int(m[2]) - 1}"{m[3]}>',
                          html)
     return without_local_links(_IMG.sub(alt, html))
+
+
+def close_heading_gaps(html: str) -> str:
+    """A heading of the third level or below is at most one level below the heading before it:
+    a Markdown `####` straight under a `##` is tagged H3, not H4, since a tagged PDF may skip no
+    heading level (PDF/UA-1 7.4.2, Matterhorn 14-003). Print sets levels 3 to 6 in one size, so
+    the page looks the same; a first or second level is left as written (its size shows)."""
+    previous, opened = 0, []
+
+    def level(match: re.Match) -> str:
+        nonlocal previous
+        if match[1]:
+            return f"</h{opened.pop() if opened else match[2]}"
+        written = int(match[2])
+        previous = written if written < 3 else max(3, min(written, previous + 1))
+        opened.append(previous)
+        return f"<h{previous}"
+
+    return _HEADING_TAG.sub(level, html)
 
 
 def without_local_links(html: str) -> str:
