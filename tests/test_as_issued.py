@@ -19,7 +19,7 @@ from generator.build import check_site
 from generator.cli import cli
 from generator.plan.issue import report_as_at
 from generator.clock import LONDON
-from site_helpers import REPO, build, copy_site, flat
+from site_helpers import REPO, build, copy_site, flat, replace_in_file, visible_text
 from site_helpers import pdf_texts as texts
 
 pytestmark = pytest.mark.pdf
@@ -220,6 +220,22 @@ def test_a_progress_update_dated_after_today_is_a_warning_and_its_plan_has_no_pa
                         "as at its latest update, and is not published before that day)"]
     build(root, now=dt.datetime(2026, 12, 6, 12, 0, tzinfo=LONDON), pdf=True)
     assert not (root / "output/site/action-plans/dudley-2019-progress/dudley-2019-progress.pdf").exists()
+
+
+def test_a_site_built_as_of_a_day_shows_each_action_as_it_stood_then(tmp_path):
+    """`scrutiny build --as-of 2021-08-01` rebuilds the site "as it was then", yet the plan's page
+    counted an update dated 10 August: "1 complete ... 7 overdue as at 1 August 2021", where
+    `list overdue --as-of 2021-08-01` and the plan's paper as at that day found 8 overdue."""
+    root = copy_site(tmp_path / "site")
+    # Torbay's plan has no updates; its eight actions due July 2021 were overdue from 1 August.
+    replace_in_file(root / "content/action-plans/torbay-2021-oocd.yaml", "    due: 2021-07\n",
+                    "    due: 2021-07\n    updates:\n      - {date: 2021-08-10, rag: complete, note: Group set up late.}\n")
+    build(root, now=dt.datetime(2021, 8, 1, 12, 0, tzinfo=LONDON))
+    page = visible_text((root / "output/site/action-plans/torbay-2021-oocd/index.html").read_text(encoding="utf-8"))
+    assert "11 with no status recorded; 8 overdue as at 1 August 2021" in page
+    assert "Group set up late" not in page and "10 August 2021" not in page
+    later = CliRunner().invoke(cli, ["-C", str(root), "list", "overdue", "--as-of", "2021-08-01"], obj={})
+    assert later.exit_code == 0 and "8 overdue actions in 1 plan as of 2021-08-01" in later.output, later.output
 
 
 def test_a_plan_without_updates_released_after_its_inspection_is_dated_by_its_release(monkeypatch, tmp_path):

@@ -175,7 +175,8 @@ class ActionPlanView(Entry):
         """The plan as it stood at the end of `day`: later updates left out, overdue as at then.
 
         A paper shows its plan as at its issue (`plan.issue`), not as at the build."""
-        views = tuple(action_view(progress.as_at(a.action, day), day) for a in self.actions)
+        # From the actions as written: `actions` are as at the build's day, which a preview's paper may follow.
+        views = tuple(action_view(progress.as_at(action, day), day) for action in self.plan.actions)
         dates = [u.date for v in views for u in v.action.updates]
         return replace(self, actions=views, counts=MappingProxyType(dict(progress.rag_counts(v.status for v in views))),
                        overdue_count=sum(v.overdue for v in views), last_update=max(dates, default=None))

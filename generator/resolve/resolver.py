@@ -346,7 +346,8 @@ def _plan_actions(rec: Record, count: int, as_of: dt.date, attachment_paths: Abs
                              f"this progress update is dated {update.date.isoformat()}, after today",
                              "check the date: the plan's paper is as at its latest update, and is not published "
                              "before that day")
-        views.append(action_view(action, as_of))
+        # As the site stands on `as_of`: an update dated later had not been made then (`list overdue` agrees).
+        views.append(action_view(progress.as_at(action, as_of), as_of))
     return PlanActions(tuple(views), MappingProxyType(dict(progress.rag_counts(v.status for v in views))),
                        sum(v.overdue for v in views), check.problems, answers, last_update, frozenset(images))
 
