@@ -7,15 +7,18 @@ paragraph numbers, the Torbay inspection's ratings table and recommendations.
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
 from pathlib import Path
+from types import SimpleNamespace
 
 import pikepdf
 import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
+from generator.render.pdf import Job, mark_tables, render, tables_with_a_caption_alone
 from site_helpers import copy_site
 from test_pdf_accessibility import (check_headings_in_sequence, check_tables_have_headers, check_tables_not_split,
                                     elements, is_elem, kids, tag)
@@ -944,6 +947,57 @@ def test_a_papers_title_writes_its_day_in_the_councils_style_and_the_sites_page_
     assert result.exit_code == 0, result.output
     page = (root / "output/site/meetings/m/index.html").read_text(encoding="utf-8")
     assert "<title>Board, 13 March 2024" in page and "13th" not in page
+
+
+def test_a_table_too_long_for_its_page_starts_under_its_heading_with_no_page_left_blank(tmp_path, make_site):
+    # WeasyPrint 70, asked to keep a table whole that cannot be, left the heading alone on one
+    # page and the (unseen) caption alone on the next: two near-blank pages, and a /Table holding
+    # only its caption. Such a table starts under its heading and breaks, its header repeated.
+    rows = "".join(f"| {n} | Budget line {n}, staffing and office costs for the year | £{n},000 |\n"
+                   for n in range(1, 61))
+    root = make_site(tmp_path / "long", {
+        "councils/w.yaml": "name: W Council\n",
+        "reports/r.md": ("---\ncouncil: w\ntitle: Budget\ndate: 2024-01-10\n---\n## Purpose\n\n"
+                         + "To report the budget, line by line. " * 40 + "\n\n## Budget lines\n\n"
+                         + "| Line | Description | Amount |\n|---|---|---|\n" + rows + "\n## Conclusion\n\nDone.\n")})
+    pdf_path = report_paper(root, tmp_path / "long.pdf")
+    pages = page_texts(pdf_path)
+    heading = [i for i, t in enumerate(pages) if "Budget lines" in t]
+    assert heading and re.search(r"^\s*1\s+Budget line 1,", pages[heading[0]], re.M), pages[heading[0]]
+    assert all("Budget line" in t for t in pages[heading[0]:-1]), "a page under the heading holds no row"
+    with pikepdf.open(pdf_path) as pdf:
+        assert check_tables_not_split(pdf) == [] and check_tables_have_headers(pdf) == []
+
+
+def test_each_tables_caption_and_first_row_get_an_id_and_a_table_whose_rows_start_a_page_after_its_caption_is_found():
+    html = ('<h2>A</h2><table><caption>A</caption>\n<thead>\n<tr><th>x</th></tr></thead><tbody><tr><td>1</td></tr>'
+            '</tbody></table><table id="kept" class="t"><caption class="caption-hidden">B</caption><tr id=r2><td>2</td>'
+            '</tr></table><table><tbody></tbody></table>')
+    marked = mark_tables(html)
+    assert marked.html == (
+        '<h2>A</h2><table id="pdf-table-1"><caption id="pdf-table-1-caption">A</caption>\n<thead>\n'
+        '<tr id="pdf-table-1-row"><th>x</th></tr></thead><tbody><tr><td>1</td></tr></tbody></table>'
+        '<table id="kept" class="t"><caption id="pdf-table-2-caption" class="caption-hidden">B</caption>'
+        '<tr id=r2><td>2</td></tr></table><table><tbody></tbody></table>')
+    assert marked.tables == (("pdf-table-1", "pdf-table-1-caption", "pdf-table-1-row"),
+                             ("kept", "pdf-table-2-caption", "r2"))
+    assert marked.added == {"pdf-table-1", "pdf-table-1-caption", "pdf-table-1-row", "pdf-table-2-caption"}
+    # The first table starts on page 1 with its caption; the second's caption is alone on page 2.
+    pages = [SimpleNamespace(anchors={}),
+             SimpleNamespace(anchors={"pdf-table-1-caption": (0, 0), "pdf-table-1-row": (0, 9), "pdf-table-1": (0, 9),
+                                      "pdf-table-2-caption": (0, 700)}),
+             SimpleNamespace(anchors={"pdf-table-1-row": (0, 0), "r2": (0, 0), "kept": (0, 0)})]
+    assert tables_with_a_caption_alone(pages, marked.tables) == ["kept"]
+
+
+def test_the_ids_given_to_find_tables_name_no_destination_in_the_pdf_and_the_documents_own_ids_still_do(tmp_path):
+    tables = "".join(f"<table{attributes}><caption>C</caption><tr><th>h</th></tr><tr><td>1</td></tr></table>"
+                     for attributes in ("", ' id="own"'))
+    job = Job("k", "label", "content/reports/x.md", f'<html lang="en-GB"><title>t</title><body>{tables}</body></html>',
+              "", str(tmp_path), (str(tmp_path),))
+    with pikepdf.open(io.BytesIO(render(job).data)) as pdf:
+        dests = pdf.Root.Names.Dests.Names
+        assert [str(name) for name in dests[::2]] == ["own"]
 
 
 def test_a_markdown_heading_that_skips_levels_is_tagged_one_level_below_the_one_before(tmp_path, make_site):

@@ -20,6 +20,13 @@ Everything that makes a paper safe, accessible and reproducible is decided here,
 - **Tagging repairs.** `pdf_tags.fix_pdf` (WeasyPrint 70 splits a table crossing a page into
   one /Table per page, leaves header cells without /Scope and writes no /IDTree; see
   docs/pdf-accessibility.md) runs on each document right after layout, in the worker.
+- **Long tables.** A table the CSS keeps whole (`break-inside: avoid`) that cannot be, under
+  its heading, is left by WeasyPrint 70 two near-blank pages after its heading, its caption
+  alone on the second: `mark_tables` gives each table, caption and first row an id,
+  `tables_with_a_caption_alone` finds from `Page.anchors` (public API) the tables whose rows
+  start on a later page than their caption, and the document is laid out again with those
+  free to break. The ids added are taken out of `Page.anchors` before writing, so the PDF
+  holds no extra named destination.
 - **Reproducibility.** WeasyPrint 70 writes /CreationDate and /ModDate only from
   `<meta name=dcterms.created|modified>` (it never reads the clock or SOURCE_DATE_EPOCH
   for PDFs) and writes /ID only when given `pdf_identifier`: we pass a fixed identifier,
@@ -32,7 +39,9 @@ import hashlib
 import logging
 import mimetypes
 import os
+import re
 from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
 from typing import Mapping, Sequence
 from urllib.parse import unquote, urlsplit
@@ -167,9 +176,75 @@ class Rendered:
     pages: int
 
 
+# A table's opening tag, its caption's and its first row's (`papers.print_html` captions every
+# table); the row is looked for before the table's end, or any inner table's start.
+_TABLE_START = re.compile(r"(<table\b[^>]*>)(\s*)(<caption\b[^>]*>)((?:(?!</?table\b).)*?)(<tr\b[^>]*>)",
+                          re.I | re.S)
+_ID = re.compile(r"""(?<![\w-])id\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
+
+
+@dataclass(frozen=True)
+class MarkedTables:
+    """A document whose tables, captions and first rows all have an id, so that WeasyPrint's
+    `Page.anchors` tells on which page each starts."""
+
+    html: str
+    tables: tuple[tuple[str, str, str], ...]   # (table id, caption id, first row id), in order
+    added: frozenset[str]                      # the ids given here, not by the document
+
+
+def mark_tables(html: str) -> MarkedTables:
+    """`html` with an id on each table, its caption and its first row that has none."""
+    prefix = "pdf-table-"
+    while prefix in html:                      # ids the document does not use
+        prefix = "x" + prefix
+    tables: list[tuple[str, str, str]] = []
+    added: set[str] = set()
+
+    def named(tag: str, name: str) -> tuple[str, str]:
+        found = _ID.search(tag)
+        if found:
+            return tag, unescape(next(value for value in found.groups() if value is not None))
+        added.add(name)
+        return re.sub(r"^<\w+", lambda m: f'{m[0]} id="{name}"', tag), name
+
+    def mark(match: re.Match) -> str:
+        name = f"{prefix}{len(tables) + 1}"
+        table, table_id = named(match[1], name)
+        caption, caption_id = named(match[3], f"{name}-caption")
+        row, row_id = named(match[5], f"{name}-row")
+        tables.append((table_id, caption_id, row_id))
+        return table + match[2] + caption + match[4] + row
+
+    return MarkedTables(_TABLE_START.sub(mark, html), tuple(tables), frozenset(added))
+
+
+def tables_with_a_caption_alone(pages, tables: Sequence[tuple[str, str, str]]) -> list[str]:
+    """The ids of the tables whose rows start on a later page than their caption.
+
+    A table styled `break-inside: avoid` that is too long for what is left of a page under
+    its heading is moved by WeasyPrint 70 to the next page, and then split after its caption
+    all the same: the heading is left alone on one page and the caption on the next (two
+    near-blank pages in print, and a caption-only /Table). `pages`: WeasyPrint's, whose
+    public `anchors` name the elements with an id that start or continue on each page."""
+    first_page: dict[str, int] = {}
+    for number, page in enumerate(pages):
+        for name in page.anchors:
+            first_page.setdefault(name, number)
+    return [table for table, caption, row in tables
+            if caption in first_page and row in first_page and first_page[row] > first_page[caption]]
+
+
+def free_to_break(table_ids: Sequence[str]) -> str:
+    """A stylesheet letting these tables break across pages whatever the house style says."""
+    selectors = ", ".join('table[id="{}"]'.format(name.replace("\\", "\\\\").replace('"', '\\"'))
+                          for name in table_ids)
+    return f"{selectors} {{ break-inside: auto !important; page-break-inside: auto !important }}"
+
+
 def render(job: Job) -> Rendered:
     """Lay out one document and write it as PDF/UA-1 with a fixed identifier."""
-    from weasyprint import HTML
+    from weasyprint import CSS, HTML
 
     quiet_weasyprint()
     check_fonts()
@@ -177,8 +252,18 @@ def render(job: Job) -> Rendered:
     base_url = Path(job.base_dir).as_uri() + "/"
     try:
         stylesheet = _stylesheet(job.css, base_url, fetcher)
-        document = HTML(string=job.html, base_url=base_url, url_fetcher=fetcher).render(
-            font_config=font_config(), stylesheets=[stylesheet])
+        marked = mark_tables(job.html)
+        html = HTML(string=marked.html, base_url=base_url, url_fetcher=fetcher)
+        document = html.render(font_config=font_config(), stylesheets=[stylesheet])
+        stranded = tables_with_a_caption_alone(document.pages, marked.tables)
+        if stranded:
+            # Laid out again with those tables free to break, under their heading (house style).
+            document = html.render(font_config=font_config(),
+                                   stylesheets=[stylesheet, CSS(string=free_to_break(stranded))])
+        for page in document.pages:
+            # The ids given only to find the tables name no destination in the PDF.
+            for name in marked.added:
+                page.anchors.pop(name, None)
         identifier = hashlib.sha256(job.key.encode()).hexdigest()[:32]
         data = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=identifier.encode())
         # Repair WeasyPrint's tagging (tables split at page breaks, header scopes, the /IDTree ...)
