@@ -848,6 +848,14 @@ def test_a_service_with_an_empty_name_and_no_short_name_has_one_error(tmp_path, 
         ("content/services/nameless.yaml", 1, 7, "name", "must not be empty")]
 
 
+def test_a_new_service_left_empty_has_one_error_for_its_name(tmp_path, make_site):
+    # `scrutiny new service` writes `name:` and `short_name:` empty; the short name may stay empty
+    # (it is then the name), so "short_name: is empty ... fill in a value" was a second, wrong error.
+    text = "name:\nshort_name:\ncouncil: torbay\n"
+    checked = check_site(make_site(tmp_path, {"services/newtown-yjs.yaml": text}), AS_OF)
+    assert [(p.line, p.field) for p in checked.errors] == [(1, "name")]
+
+
 def test_a_missing_report_is_looked_for_as_a_markdown_file(tmp_path, make_site):
     # Reports are content/reports/<id>.md; the hint named <id>.yaml, a file that would be ignored.
     text = ("council: torbay\ncommittee: Board\ndate: 2021-03-01\n"

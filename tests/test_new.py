@@ -37,7 +37,7 @@ REQUIRED = {
     "meeting": [("council", "torbay"), ("committee", "Children and Young People's Overview and Scrutiny Board"),
                 ("date", "2021-03-01"), ("title", "Review of the Youth Offending Team")],   # item 4, after the standard items
     "report": [("council", "torbay"), ("title", "Youth Offending Team inspection"), ("date", "2021-03-01")],
-    "service": [("name", "Dudley Youth Offending Service"), ("short_name", "Dudley YOS"), ("council", "torbay")],
+    "service": [("name", "Dudley Youth Offending Service"), ("council", "torbay")],   # short_name: none is the name
     "council": [("name", "Dudley Metropolitan Borough Council")],
 }
 

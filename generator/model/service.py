@@ -32,10 +32,13 @@ def short_name_is_the_name(value: Any) -> Any:
     """A name given without a short name is both (a record's, and a change's that renames)."""
     # A service `scrutiny import inspections` created knows only the area's name. An empty
     # name is its own error, and is not copied to make a second one where nothing is written.
-    name = value.get("name") if isinstance(value, dict) else None
-    if isinstance(name, str) and name.strip() and value.get("short_name") is None:
+    if not isinstance(value, dict) or value.get("short_name") is not None:
+        return value
+    name = value.get("name")
+    if isinstance(name, str) and name.strip():
         return {**value, "short_name": value["name"]}
-    return value
+    # The empty `short_name:` a new record starts with is no second error beside the empty name.
+    return {key: given for key, given in value.items() if key != "short_name"}
 
 
 class ServiceDetails(BaseModel):
