@@ -632,7 +632,7 @@ def test_a_report_s_key_questions_table_says_so_when_no_key_question_figure_is_r
     page = text_of(children_only / "reports/torbay-outcome/index.html")
     paper = pdf_text(children_only / "reports/torbay-outcome/torbay-outcome.pdf")
     for text, number in ((page, ""), (paper, "Table 2: ")):     # the paper numbers its tables
-        assert re.search(rf"{number}Key questions: % yes Standard Lowest key question "
+        assert re.search(rf"{number}Key questions: % yes Key question % yes "
                          r"No key-question figures are recorded for this inspection\.", text), text
 
 
@@ -700,3 +700,45 @@ def test_the_about_page_tells_a_2025_inspection_s_reader_there_is_no_score(tmp_p
     assert "assessing, planning and delivery" in from_2025 and "work with victims" in from_2025
     assert "publishes no score" in from_2025 and "36" not in from_2025
     assert "0 to 36" in sections["How it rated a service from 2018 to 2024"]
+
+
+# Both of V1's key questions with figures: V1.1 7 of 12 (58.3%), V1.2 10 of 12 (83.3%).
+VICTIMS_FIGURES = CHILDREN_ONLY.replace("  C1.3: Good\n", """\
+  C1.3: Good
+  V1:
+    rating: Requires improvement
+    key_questions:
+      V1.1: {yes: 7, of: 12}
+      V1.2: {yes: 10, of: 12}
+""")
+
+
+@pytest.mark.pdf
+def test_a_2025_standard_has_no_lowest_key_question_as_no_published_rule_rates_it_by_one(tmp_path, make_site,
+                                                                                      run_cli):
+    """Only what was published: HMIP rates a 2018 or 2021 standard by its lowest key question (its
+    published bands, docs' "Ratings explained"); it publishes no such rule for 2025 (hmip-youth-2025.yaml:
+    no bands). The data files gave V1's lowest, 58.3, as a figure of the standard, and [[key-questions]]
+    printed it under "Lowest key question", a 2018-2021 label on a 2025 paper."""
+    root = make_site(tmp_path, {**CHILDREN_ONLY_SITE, "inspections/torbay-2025.yaml": VICTIMS_FIGURES})
+    assert run_cli("build", "--no-search", "-q", "--as-of", "2026-11-22", root=root).exit_code == 0
+    site = root / "output" / "site"
+    data = json.loads((site / "data/inspections.json").read_text(encoding="utf-8"))
+    v1 = next(s for i in data["inspections"] if i["id"] == "torbay-2025" for s in i["standards"] if s["number"] == "V1")
+    assert [q["percent"] for q in v1["key_questions"]] == pytest.approx([700 / 12, 1000 / 12])   # figures stay
+    assert v1["lowest_key_question_percent"] is None
+    rows = csv.DictReader(io.StringIO((site / "data/ratings.csv").read_text(encoding="utf-8-sig")))
+    assert [r["lowest_key_question_percent"] for r in rows if (r["inspection"], r["standard"]) == ("torbay-2025", "V1")] \
+        == [""]
+    page = text_of(site / "reports/torbay-outcome/index.html")
+    paper = pdf_text(site / "reports/torbay-outcome/torbay-outcome.pdf")
+    for text, number in ((page, ""), (paper, "Table 2: ")):
+        assert "Lowest key question" not in text
+        assert re.search(rf"{number}Key questions: % yes Key question % yes "
+                         r"V1\.1 Is work with victims high-quality, individualised, and responsive\? 58\.3% "
+                         r"V1\.2 Do organisational arrangements and activity drive quality, ", text), text
+    assert ("V1.2 Do organisational arrangements and activity drive quality, individualised, and responsive "
+            "service for victims? 83.3%") in page
+    assert "83.3%" in paper                      # the paper wraps the question's text around its figure
+    # the 2021 framework keeps its rule: Dudley's 2.1 is still shown by its lowest key question
+    assert "Lowest key question 2.1 Assessment not recorded" in text_of(site / "reports/dudley-outcome/index.html")

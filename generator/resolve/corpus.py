@@ -122,6 +122,7 @@ class InspectionView(Entry):
     next_id: str | None
     listed_digest: str               # of the record without its prose: see model.inspection.PROSE_FIELDS
     edited_since_import: bool = False   # imported (`imported:`), and its data changed by hand since
+    rates_by_lowest_key_question: bool = False   # the framework publishes key-question bands (2018, 2021; not 2025)
 
     @property
     def standards(self) -> tuple[StandardResult, ...]:

@@ -49,10 +49,11 @@ def _standard(definition, finding: StandardFinding | None, framework: Framework,
             hmip.band(percent, bands) if percent is not None and bands else None))
     measured = [q for q in questions if q.percent is not None]
     # HMIP rates a standard by its lowest key question: with one not recorded the lowest is
-    # unknown, so no rating is computed (nor compared with the published one).
+    # unknown, so no rating is computed (nor compared with the published one). The rule is
+    # published with its bands (2018, 2021): a framework without them (2025) has no lowest.
     complete = bool(measured) and len(measured) == len(questions)
     computed = hmip.standard_rating([q.percent for q in measured], bands) if complete and bands else None
-    lowest = min(measured, key=lambda q: q.percent) if complete else None
+    lowest = min(measured, key=lambda q: q.percent) if complete and bands else None
     discretion = None
     differs = bool(published and computed and published != computed)
     if lowest is not None and bands and complete:

@@ -837,7 +837,8 @@ def _inspection_views(records: Records, inspections: Mapping[str, _Inspection], 
                 tuple(recommendations), tuple(plans.of_inspection[iid]),
                 ordered[position - 1] if position > 0 else None,
                 ordered[position + 1] if position + 1 < len(ordered) else None, rec.listed_digest,
-                model.imported is not None and imported_digest(model) != model.imported.digest)
+                model.imported is not None and imported_digest(model) != model.imported.digest,
+                rates_by_lowest_key_question=bool(framework.key_question_bands))
     return views, ordered_of
 
 
