@@ -742,3 +742,17 @@ def test_a_2025_standard_has_no_lowest_key_question_as_no_published_rule_rates_i
     assert "83.3%" in paper                      # the paper wraps the question's text around its figure
     # the 2021 framework keeps its rule: Dudley's 2.1 is still shown by its lowest key question
     assert "Lowest key question 2.1 Assessment not recorded" in text_of(site / "reports/dudley-outcome/index.html")
+
+
+def test_a_service_s_score_chart_does_not_call_its_scored_inspections_each_inspection(tmp_path, make_site, run_cli):
+    """Only what was published: the 2025 framework publishes no score, so Torbay's 2025 inspection has
+    no bar; the chart's title said "overall score at each inspection" over the 2021 one alone."""
+    scored_2021 = ("service: torbay-yot\nframework: hmip-youth-2021\npublished: 2021-03\n"
+                   "overall: {rating: Requires improvement, score: 16}\n")
+    rated_2025 = CHILDREN_ONLY.replace("standards:", "overall: {rating: Good}\nstandards:")
+    root = make_site(tmp_path, {"inspections/torbay-2025.yaml": rated_2025, "inspections/torbay-2021.yaml": scored_2021})
+    assert run_cli("build", "--no-search", "--no-pdf", "-q", "--as-of", "2026-11-22", root=root).exit_code == 0
+    page = text_of(root / "output/site/services/torbay-yot/index.html")
+    assert "Torbay YOT: overall score at each inspection with a recorded score March 2021: 16" in page
+    assert "overall score at each inspection March" not in page
+    assert "Torbay YOT inspection, October 2025 1 October 2025 Good none in this framework" in page

@@ -206,7 +206,8 @@ def service(corpus: Corpus, sid: str) -> dict[str, Any]:
                 for i in inspections if i.overall_score is not None and i.max_score]
         if bars:
             trajectory = charts.horizontal_bars(
-                "trajectory", f"{view.service.short_name}: overall score at each inspection",
+                # an inspection with no score (any under the 2025 framework) has no bar: the title says so
+                "trajectory", f"{view.service.short_name}: overall score at each inspection with a recorded score",
                 "; ".join(f"{b.label}: {b.value:g} {b.note}" for b in bars), bars,
                 maximum=max(i.max_score for i in inspections if i.max_score), label_width=150)
     return {"view": view, "council": corpus.councils[view.council_id].council, "inspections": inspections,
