@@ -277,6 +277,38 @@ def test_feed_and_sitemap_are_well_formed(site):
     assert "https://intranet.example.gov.uk/scrutiny/inspections/torbay-2021/index.html" in locs
 
 
+def test_the_feed_dates_each_inspection_by_a_day_its_sources_give_and_is_valid_atom(site):
+    """Only what was published: Torbay's entry was dated 31 March 2021, the last day of the month
+    its report gives, though its embargo (the council's letter: 3 March 2021 00:01) dates its
+    release; Dudley 2019 and Sandwell 2018 record no publication and were dated by their
+    fieldwork (8 April 2019; 31 August 2018), a day no source gives as a publication. Derby's
+    report gives September 2025 alone, with no embargo: Atom needs a day, so the month's last,
+    and the entry says so. The feed stays valid Atom (RFC 4287: id, title, updated, author)."""
+    import xml.etree.ElementTree as ET
+    atom = "{http://www.w3.org/2005/Atom}"
+    rfc3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+    feed = ET.fromstring((site / "feed.xml").read_bytes())
+    assert feed.tag == f"{atom}feed"
+    for required in ("id", "title", "updated"):
+        assert len(feed.findall(f"{atom}{required}")) == 1, required
+    assert rfc3339.match(feed.findtext(f"{atom}updated"))
+    assert feed.find(f"{atom}author/{atom}name").text
+    entries = {}
+    for entry in feed.iter(f"{atom}entry"):
+        for required in ("id", "title", "updated", "link", "summary"):
+            assert len(entry.findall(f"{atom}{required}")) == 1, (required, ET.tostring(entry))
+        assert rfc3339.match(entry.findtext(f"{atom}updated"))
+        entries[entry.findtext(f"{atom}id")] = (entry.findtext(f"{atom}updated"), entry.findtext(f"{atom}summary"))
+    tag = "tag:scrutiny,2021:inspection:"
+    assert entries[tag + "torbay-2021"] == ("2021-03-03T00:00:00Z", "Overall rating: Requires improvement")
+    assert entries[tag + "wolverhampton-2021"] == ("2022-02-08T00:00:00Z", "Overall rating: Good")
+    assert entries[tag + "derby-2025"] == (
+        "2025-09-30T00:00:00Z", "Overall rating: Outstanding. Published September 2025: the report gives no day, "
+                                "so this entry is dated the month's last day.")
+    assert tag + "dudley-2019" not in entries and tag + "sandwell-2018" not in entries
+    assert feed.findtext(f"{atom}updated") == max(updated for updated, _ in entries.values())
+
+
 def test_report_paragraphs_are_numbered_in_the_councils_style(site):
     wolves = (site / "reports/wolverhampton-yot-inspection-outcome/index.html").read_text()
     # Wolverhampton numbers sections 1.0, 2.0 and paragraphs 1.1, 1.2 ...

@@ -9,6 +9,7 @@ the largest thing in a build's memory.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import html
 import io
 import json
@@ -24,6 +25,7 @@ from generator.plan.outputs import NOT_FOUND, Plan
 from generator.render.markdown import plain_text
 from generator.render.sources import sources
 from generator.resolve.corpus import Corpus, InspectionView, StandardResult
+from generator.rules.publication import release_day
 from generator.textsafety import FORMULA_STARTS
 
 
@@ -222,13 +224,33 @@ def _absolute(corpus: Corpus, path: str) -> str:
     return (corpus.site.base_url or "") + path
 
 
+def inspection_entry_day(view: InspectionView) -> tuple[dt.date, str] | None:
+    """The day an inspection's feed entry is dated, and what the summary adds about it; None: left
+    out. Atom dates every entry, so: the day the sources give for its release (`release_day`);
+    for a publication given only as a month with no embargo, the month's last day, by which it
+    was certainly out, said to be so; with no publication recorded, no day (never the fieldwork's)."""
+    record = view.inspection
+    day = release_day(record.published, record.embargo_until)
+    if day is not None:
+        return day, ""
+    if record.published is None:
+        return None
+    return record.published.end, (f" Published {record.published.display}: the report gives no day, "
+                                  "so this entry is dated the month's last day.")
+
+
 def feed_xml(corpus: Corpus) -> bytes:
     """Atom: new inspections and meetings, newest first. Ids are stable tag: URIs. An inspection
-    whose record gives no date is left out: Atom dates every entry, and its date is not recorded."""
+    is dated as `inspection_entry_day` says, and left out where no day of its release is recorded."""
     entries = []
-    for view in (v for v in corpus.inspections.values() if v.year is not None):
-        entries.append((view.date.isoformat(), f"inspections/{view.id}/index.html", view.title,
-                        f"Overall rating: {_rating(view.overall_rating) or 'not recorded'}", f"inspection:{view.id}"))
+    for view in corpus.inspections.values():
+        dated = inspection_entry_day(view)
+        if dated is None:
+            continue
+        day, note = dated
+        rating = f"Overall rating: {_rating(view.overall_rating) or 'not recorded'}"
+        entries.append((day.isoformat(), f"inspections/{view.id}/index.html", view.title,
+                        f"{rating}.{note}" if note else rating, f"inspection:{view.id}"))
     for view in corpus.meetings.values():
         entries.append((view.meeting.date.isoformat(), f"meetings/{view.id}/index.html", view.title,
                         f"{len(view.items)} agenda items", f"meeting:{view.id}"))

@@ -20,6 +20,17 @@ def first_public_day(published: DateOrMonth) -> dt.date:
     return published.end + dt.timedelta(days=1) if published.is_month else published.start
 
 
+def release_day(published: DateOrMonth | None, embargo: dt.datetime | None) -> dt.date | None:
+    """The day the sources give for an inspection's release, or None where they give none: the
+    later of its publication day and its embargo's (London) day. A publication given only as a
+    month names no day, so its embargo's day alone dates it (Torbay's report says "March 2021",
+    the council's letter 3 March); never a day counted from the month or the fieldwork."""
+    days = [] if embargo is None else [embargo.date()]
+    if published is not None and not published.is_month:
+        days.append(published.start)
+    return max(days, default=None)
+
+
 def not_before_publication(embargo: dt.datetime | None, published: DateOrMonth | None) -> dt.datetime | None:
     """The moment an inspection may be public, on a London clock: its own embargo, unless that
     ends before its publication day begins (of a month, its first day); with no embargo, the
