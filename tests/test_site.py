@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import html
 import io
 import json
@@ -13,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from generator.clock import LONDON
 from generator.plan.outputs import NOT_FOUND
 from generator.render.html import SERVED_ROOT
 from site_helpers import REPO, all_files, build, copy_site, parse_page, replace_in_file, visible_text
@@ -307,6 +309,22 @@ def test_the_feed_dates_each_inspection_by_a_day_its_sources_give_and_is_valid_a
                                 "so this entry is dated the month's last day.")
     assert tag + "dudley-2019" not in entries and tag + "sandwell-2018" not in entries
     assert feed.findtext(f"{atom}updated") == max(updated for updated, _ in entries.values())
+
+
+def upcoming_section(home: str) -> str:
+    return visible_text(home[home.index('id="h-upcoming"'):home.index('id="h-recent"')])
+
+
+def test_home_page_says_no_meeting_is_recorded_from_its_day_on_as_a_meeting_that_day_is_upcoming(site, tmp_path):
+    """The page said "No meetings are scheduled after 22 November 2026", though a meeting on the
+    22nd itself is upcoming (listed there), and the site knows only the meetings recorded."""
+    assert "No meetings on or after 22 November 2026 are recorded." in upcoming_section(
+        (site / "index.html").read_text(encoding="utf-8"))
+    # As of its own day, Wolverhampton's Cabinet of 16 March 2022 is the upcoming meeting.
+    root = copy_site(tmp_path / "site")
+    build(root, now=dt.datetime(2022, 3, 16, 9, 0, tzinfo=LONDON))
+    upcoming = upcoming_section((root / "output/site/index.html").read_text(encoding="utf-8"))
+    assert "Cabinet, 16 March 2022" in upcoming and "No meetings" not in upcoming
 
 
 def test_report_paragraphs_are_numbered_in_the_councils_style(site):
