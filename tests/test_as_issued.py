@@ -285,8 +285,9 @@ def test_a_plan_without_updates_whose_inspection_gives_only_a_month_is_dated_by_
     ("2021-03", '"2021-03-03 00:01"', "20210303"),
     # A publication a day before its embargo ended was public only when the embargo ended.
     ("2021-03-02", '"2021-03-03 00:01"', "20210303"),
-    # Only the month and no embargo: by the month's last day it certainly was published.
-    ("2021-03", None, "20210331"),
+    # Only the month and no embargo: no source gives a day, and metadata cannot say one was
+    # counted (the month's last day, which dates its contents), so the PDF is undated.
+    ("2021-03", None, None),
 ])
 def test_a_findings_paper_on_its_own_is_dated_the_day_its_inspection_became_public(monkeypatch, tmp_path,
                                                                                    published, embargo, day):
@@ -308,8 +309,41 @@ def test_a_findings_paper_on_its_own_is_dated_the_day_its_inspection_became_publ
                                 obj={})
     assert result.exit_code == 0, result.output
     with pikepdf.open(target) as pdf:
+        if day is None:
+            assert "/CreationDate" not in pdf.docinfo and b"CreateDate" not in pdf.Root.Metadata.read_bytes()
+            return
         assert str(pdf.docinfo.CreationDate) == f"D:{day}000000Z"
         assert f"<xmp:CreateDate>{day[:4]}-{day[4:6]}-{day[6:]}</xmp:CreateDate>".encode() in pdf.Root.Metadata.read_bytes()
+
+
+def test_a_paper_s_pdf_is_dated_only_by_a_day_a_source_gives(tmp_path):
+    """Only what was published: Dudley 2019's findings paper was dated 8 April 2019 and Sandwell
+    2018's 31 August 2018, their fieldwork's start (neither records a publication); Derby 2025's
+    30 September 2025, the last day of the month its report gives; the Dudley and Wolverhampton
+    packs the day five clear days before their meetings, which no source says they were issued
+    (docs/papers.md: a counted issue day is not printed). A PDF's metadata cannot say a day was
+    counted, so these are undated; days the records give stay."""
+    import pikepdf
+
+    root = copy_site(tmp_path / "site")
+    build(root, pdf=True)
+    site = root / "output" / "site"
+
+    def created(path: str) -> str | None:
+        with pikepdf.open(site / path) as pdf:
+            return str(pdf.docinfo.CreationDate) if "/CreationDate" in pdf.docinfo else None
+
+    undated = ["inspections/dudley-2019/dudley-2019.pdf", "inspections/sandwell-2018/sandwell-2018.pdf",
+               "inspections/derby-2025/derby-2025.pdf",
+               "meetings/dudley-csc-2021-03-17/dudley-csc-2021-03-17-agenda-pack.pdf",
+               "meetings/dudley-csc-2021-03-17/item-5.pdf",
+               "meetings/wolverhampton-cabinet-2022-03-16/wolverhampton-cabinet-2022-03-16-agenda-pack.pdf"]
+    assert {path: created(path) for path in undated} == dict.fromkeys(undated)
+    assert created("inspections/torbay-2021/torbay-2021.pdf") == "D:20210303000000Z"        # the embargo's day
+    assert created("inspections/wolverhampton-2021/wolverhampton-2021.pdf") == "D:20220208000000Z"   # published
+    assert created("meetings/torbay-cyp-osb-2021-03-01/torbay-cyp-osb-2021-03-01-agenda-pack.pdf") \
+        == "D:20210304000000Z"                                                      # its recorded `issued`
+    assert created("action-plans/dudley-2019-progress/dudley-2019-progress.pdf") == "D:20210311000000Z"  # its updates
 
 
 def test_a_site_built_as_of_an_earlier_day_has_each_paper_as_issued(tmp_path):

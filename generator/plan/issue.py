@@ -21,6 +21,7 @@ from generator.plan.publication import held_back
 from generator.resolve.corpus import Corpus, MeetingView
 from generator.resolve.papers import meeting_issue_date, released_by
 from generator.rules.issue import end_of_day
+from generator.rules.publication import release_day
 
 
 def meeting_as_at(corpus: Corpus, mid: str) -> dt.date:
@@ -86,3 +87,31 @@ def action_plan_as_at(corpus: Corpus, pid: str) -> dt.date:
         if record.published is None or not record.published.is_month or not released:
             released.append(inspection.date)
     return max(released) if released else dt.date(1900, 1, 1)
+
+
+# A paper's PDF is dated (its CreationDate) only by a day a source gives: metadata cannot say
+# that a day was counted, so a counted or stand-in day leaves it undated.
+
+def meeting_dated(corpus: Corpus, mid: str) -> dt.date | None:
+    """A pack's date: the `issued` its meeting records; a day counted from the clear days dates
+    its contents (`meeting_as_at`) but is not printed (docs/papers.md), here either."""
+    return corpus.meetings[mid].meeting.issued
+
+
+def inspection_dated(corpus: Corpus, iid: str) -> dt.date | None:
+    """A findings paper's date: the day its sources give for the inspection's release
+    (`rules.publication.release_day`); never its fieldwork, nor a month's last day."""
+    record = corpus.inspections[iid].inspection
+    return release_day(record.published, record.embargo_until)
+
+
+def action_plan_dated(corpus: Corpus, pid: str) -> dt.date | None:
+    """An action plan's date: its latest progress update; with none, the latest day given for
+    its release (its embargo, its inspection's `inspection_dated`); None where none is given."""
+    view = corpus.action_plans[pid]
+    if view.last_update is not None:
+        return view.last_update
+    days = [view.embargo_until.date()] if view.embargo_until else []
+    if view.inspection_id in corpus.inspections:
+        days += [day for day in [inspection_dated(corpus, view.inspection_id)] if day is not None]
+    return max(days, default=None)

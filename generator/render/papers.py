@@ -34,8 +34,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Generator, Iterable, Iterator, Mapping
 
-from generator.plan.issue import (action_plan_as_at, inspection_as_at, meeting_as_at, meeting_as_issued,
-                                  report_as_at)
+from generator.plan.issue import (action_plan_as_at, action_plan_dated, inspection_as_at, inspection_dated,
+                                  meeting_as_at, meeting_as_issued, meeting_dated, report_as_at)
 from generator.plan.outputs import Output, Plan
 from generator.load.files import THEME, Template, cache_folder
 from generator.model.council import DateStyle
@@ -281,13 +281,12 @@ class PaperContext:
         """An inspection's findings as at `day` (the pack's issue), or, printed on its own, as
         at the day it became public (`plan.issue.inspection_as_at`)."""
         view = self.corpus.inspections[iid]
-        created = inspection_as_at(self.corpus, iid)
-        day = self.as_at(day or created)
+        day = self.as_at(day or inspection_as_at(self.corpus, iid))
         data = pages.inspection(self.corpus, iid, as_at=day)
         council = data["council"]
         return self._doc(("inspection", iid, day), "inspection", f"the findings paper of {view.path}", view.path,
                          findings_title(data["service"].name, view, council.date_style),
-                         {**data, "house_colour": council.colour}, created if view.year is not None else None,
+                         {**data, "house_colour": council.colour}, inspection_dated(self.corpus, iid),
                          council.name)
 
     def action_plan(self, pid: str, day: dt.date | None = None) -> Doc:
@@ -298,7 +297,7 @@ class PaperContext:
         council = self.council_of(view.council_id, day)
         return self._doc(("action_plan", pid, day), "action_plan", f"the action plan {view.path}", view.path,
                          view.plan.title, {**data, "council": council, "house_colour": council.colour, "as_of": day},
-                         action_plan_as_at(self.corpus, pid), council.name,
+                         action_plan_dated(self.corpus, pid), council.name,
                          council_paper_title(council.name, view.plan.title))
 
     def markdown(self, path: str, title: str, meeting: MeetingView) -> Doc:
@@ -513,7 +512,7 @@ def pack_recipe(ctx: PaperContext, meeting_id: str, wanted: dict[str, str], memb
     outputs = []
     kind = "Members' pack (NOT FOR PUBLICATION)" if members else (
         "supplementary agenda pack" if meeting.meeting.pack.value == "supplementary" else "agenda pack")
-    created = meeting_as_at(ctx.corpus, meeting.id)
+    created = meeting_dated(ctx.corpus, meeting.id)
     council = ctx.council_of(meeting.council_id, ctx.pack_day(meeting))
     if "pack" in wanted:
         front_title = "Covering letter" if meeting.meeting.pack.value == "supplementary" else "Agenda"
