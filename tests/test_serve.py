@@ -295,6 +295,43 @@ def test_a_plain_serve_beside_a_drafts_serve_never_shows_the_drafts(tmp_path, ma
         assert public.stop() == 0
 
 
+def test_a_preview_of_a_moment_to_come_says_so_on_every_page_and_a_plain_serve_does_not(tmp_path, make_site):
+    """`serve --as-of` a later moment shows what is still embargoed: without a mark its pages look
+    exactly like the public site, on screen and printed. Each page says the moment and the embargo,
+    at its top (the first thing read and printed)."""
+    root = make_site(tmp_path, {"inspections/torbay-2021.yaml":
+                                INSPECTION + 'embargo_until: "2099-06-01 00:01"\n'})
+    ahead = Server(root, "--as-of", "2099-06-02 09:30", "--no-search")
+    try:
+        for address in ("inspections/torbay-2021/", "", "no-such-page"):
+            page = get(ahead.url + address)
+            body = page[page.index("<body"):]
+            banner = body[:body.index("skip-link")]
+            assert "PREVIEW as at 2099-06-02 09:30" in banner, address
+            assert "not the live site" in banner and "under embargo" in banner, address
+        assert "Maria Jerram" in get(ahead.url + "inspections/torbay-2021/")
+    finally:
+        assert ahead.stop() == 0
+    public = Server(root, "--no-search")
+    try:
+        assert "PREVIEW" not in get(public.url) and "torbay-2021" not in get(public.url + "inspections/")
+    finally:
+        assert public.stop() == 0
+
+
+def test_the_banner_of_a_moment_past_names_it_and_no_embargo():
+    import datetime as dt
+
+    from generator.authoring.serve import inject_at_top, moment_banner
+    from generator.clock import LONDON
+
+    past = dt.datetime(2021, 3, 3, 0, 1, tzinfo=LONDON)
+    banner = moment_banner(past, now=dt.datetime(2026, 1, 1, tzinfo=LONDON))
+    assert "PREVIEW as at 2021-03-03 00:01" in banner and "embargo" not in banner
+    page = inject_at_top(b'<html><body class="x"><a class="skip-link">Skip</a></body></html>', "<div>B</div>")
+    assert page == b'<html><body class="x"><div>B</div><a class="skip-link">Skip</a></body></html>'
+
+
 @pytest.mark.parametrize("command", [
     ("build", "-q", "--drafts", "--no-pdf", "-o", "output/serve"),
     ("build", "-q", "--as-of", "2099-01-01", "--no-pdf", "-o", "output/serve/"),

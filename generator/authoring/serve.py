@@ -10,7 +10,8 @@
   build is the ordinary incremental, atomic `build_site`, so a failed build leaves the last
   good output being served;
 - every HTML response (never a file on disk) gets a small script that polls
-  /__scrutiny/version and reloads the page when a build has finished;
+  /__scrutiny/version and reloads the page when a build has finished; with --as-of, a banner
+  at its top too, saying the moment shown (a moment to come shows what is still embargoed);
 - while the last build failed, every HTML response also gets an overlay listing the
   problems (file:line:col and message), over the last good page of this session (before
   one, over no page: the folder may hold an earlier `serve --drafts` session's pages);
@@ -30,6 +31,7 @@ import datetime as dt
 import errno
 import html
 import json
+import re
 import signal
 import stat
 import sys
@@ -46,7 +48,7 @@ from typing import Callable
 
 from generator.authoring import AuthoringError, require_content
 from generator.build import BuildOptions, build_site
-from generator.clock import LONDON, now_in_london
+from generator.clock import LONDON, london_moment, now_in_london
 from generator.plan.outputs import NOT_FOUND
 from generator.problems import OutputError, Problem, Severity
 from generator.render.html import SERVED_ROOT
@@ -73,6 +75,7 @@ class State:
     # A build of this session succeeded: until one has, the folder may hold another session's
     # preview (`serve --drafts`, a later `--as-of`), which is never served in its place.
     built: bool = False
+    as_of: dt.datetime | None = None    # --as-of: the moment the pages show, which is not now
 
     def update(self, errors: list[Problem], failure: str | None) -> None:
         with self.lock:
@@ -127,6 +130,25 @@ def overlay(errors: list[Problem], failure: str | None, built: bool = True) -> s
 LAST_GOOD = "Below is the last good version of this page."
 NOT_BUILT = "No page is shown until the site has been built."
 TRIED_AGAIN = "Scrutiny tries again every minute, and at each save: this page reloads by itself once it has built."
+
+
+def moment_banner(as_of: dt.datetime, now: dt.datetime) -> str:
+    """The notice at the top of every page of `serve --as-of`: without it, a moment to come
+    (embargoed records shown) looks exactly like the public site, on screen and printed."""
+    later = as_of > now
+    warning = " It shows records still under embargo now: not for publication." if later else ""
+    return (f"<div data-scrutiny-serve role=\"note\" style=\"{BANNER_STYLE}\"><strong>PREVIEW as at "
+            f"{html.escape(london_moment(as_of))}</strong> (scrutiny serve --as-of), not the live site.{warning}</div>")
+
+
+BANNER_STYLE = "background:#b10e1e;color:#fff;padding:.75rem 15px;text-align:center;font:1.1875rem/1.4 system-ui,sans-serif"
+
+
+def inject_at_top(page: bytes, extra: str) -> bytes:
+    """Put `extra` just after the <body> tag (or at the start of a page without one)."""
+    found = re.search(rb"<body\b[^>]*>", page, re.IGNORECASE)
+    at = found.end() if found else 0
+    return page[:at] + extra.encode("utf-8") + page[at:]
 
 
 def inject(page: bytes, extra: str) -> bytes:
@@ -225,6 +247,8 @@ class Handler(SimpleHTTPRequestHandler):
         extra = RELOAD_SCRIPT % (version, POLL_MS, POLL_MS)
         if errors or failure:
             extra = overlay(errors, failure, built) + extra
+        if self.state.as_of is not None:
+            page = inject_at_top(page, moment_banner(self.state.as_of, now_in_london()))
         self.send_body(status, "text/html; charset=utf-8", inject(page, extra), head)
 
     def api(self, name: str, head: bool) -> None:
@@ -436,7 +460,7 @@ def serve(options: ServeOptions, echo: Callable[[str], None]) -> None:
     root = options.root
     require_content(root)
     content = root / "content"
-    state = State()
+    state = State(as_of=options.as_of)
     server = make_server(options.output, state, options.port)
     stop = threading.Event()
 
@@ -492,4 +516,5 @@ def serve(options: ServeOptions, echo: Callable[[str], None]) -> None:
     echo("stopped")
 
 
-__all__ = ["HOST", "ServeOptions", "State", "inject", "make_server", "overlay", "serve"]
+__all__ = ["HOST", "ServeOptions", "State", "inject", "inject_at_top", "make_server", "moment_banner", "overlay",
+           "serve"]
