@@ -14,13 +14,14 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Iterator, Mapping
 
-from generator.clock import LONDON, london_moment, start_of_day
+from generator.clock import LONDON, start_of_day
 from generator.images import shown_images
 from generator.model.report import body_markdown
 from generator.model.types import Status
 from generator.resolve.corpus import (Corpus, Entry, InspectionView, ItemView, MeetingView, ReportView,
                                       ServiceView, by_id)
 from generator.resolve.papers import meeting_issue_date
+from generator.rules.withheld import RECORD_PARTS, exempt_unopened, item_records, named_by_report, withheld_reason
 
 
 ITEM = "agenda_item"                  # the kind of a withheld agenda item ("<meeting> item <n>")
@@ -41,9 +42,8 @@ class Withheld:
 def is_public(entry: Entry, now: dt.datetime, include_drafts: bool = False) -> bool:
     """Not a draft (unless previewing drafts) and past its embargo (CONTENT-MODEL: "embargo_until:
     nothing of it is public before this")."""
-    if entry.status is Status.DRAFT and not include_drafts:
-        return False
-    return entry.embargo_until is None or entry.embargo_until <= now
+    return withheld_reason(entry.status is Status.DRAFT, entry.embargo_until, now, None,
+                           include_drafts=include_drafts) is None
 
 
 def public_papers(item: ItemView) -> set[str]:
@@ -81,8 +81,7 @@ def exempt_records(corpus: Corpus, now: dt.datetime, include_drafts: bool = Fals
     of a public meeting gives it openly: its own status and embargo cannot make it public.
     An open item opens it only from its pack's issue day, when its open paper is published.
     `held_items`: items ("<meeting> item <n>") found withheld, which open nothing."""
-    exempt: dict[tuple[str, str], str] = {}
-    opened: set[tuple[str, str]] = set()
+    given: list[tuple[str, bool, bool, tuple]] = []     # each appendix, for `rules.withheld.exempt_unopened`
     opening_later: dict[tuple[str, str], str] = {}      # given openly by a pack still to be issued
     today = now.astimezone(LONDON).date()
     for mid, meeting in sorted(corpus.meetings.items()):
@@ -91,19 +90,15 @@ def exempt_records(corpus: Corpus, now: dt.datetime, include_drafts: bool = Fals
         for item in meeting.items:
             item_open = meeting_public and not item.to_follow and item.exempt is None and \
                 (item.embargo_until is None or item.embargo_until <= now)
+            opens = item_open and issued <= today and f"{mid} item {item.number}" not in held_items
             for appendix in item.appendices:
-                records = [(kind, ref) for kind, ref in appendix.parts if kind in ("inspection", "action_plan")]
-                if appendix.exempt is not None:
-                    for record in records:
-                        exempt.setdefault(record, f"exempt (Schedule 12A paragraph {appendix.exempt}): "
-                                                  f"an appendix of {mid} item {item.number}")
-                elif item_open and issued <= today and f"{mid} item {item.number}" not in held_items:
-                    opened.update(records)
-                elif item_open and issued > today:
-                    for record in records:
+                given.append((f"exempt (Schedule 12A paragraph {appendix.exempt}): an appendix of {mid} item "
+                              f"{item.number}", appendix.exempt is not None, opens, appendix.parts))
+                if appendix.exempt is None and item_open and issued > today:
+                    for record in (part for part in appendix.parts if part[0] in RECORD_PARTS):
                         opening_later.setdefault(record, f"; given openly by {mid} item {item.number} "
                                                          f"from its issue on {issued.isoformat()}")
-    return {record: why + opening_later.get(record, "") for record, why in exempt.items() if record not in opened}
+    return {record: why + opening_later.get(record, "") for record, why in exempt_unopened(given).items()}
 
 
 def opening_moments(corpus: Corpus) -> list[dt.datetime]:
@@ -163,37 +158,22 @@ def named_by_items(meeting: MeetingView) -> set[str]:
                                          for part in appendix.parts)] if name}
 
 
-def withheld_reason(entry: Entry, now: dt.datetime, include_drafts: bool, exempt: str | None,
-                    waits_for: str | None) -> str | None:
-    """Why a record is not public, or None: a draft or under embargo (`is_public`), exempt
-    (`exempt_records`), or waiting for a withheld record it depends on (docs/publishing.md)."""
-    if not is_public(entry, now, include_drafts):
-        return "draft" if entry.status is Status.DRAFT else f"embargoed until {london_moment(entry.embargo_until)}"
-    if exempt is not None:
-        return exempt
-    return None if waits_for is None else f"waits for {waits_for}, which is withheld"
-
-
 def report_waits_for(report: ReportView, inspections: Mapping, plans: Mapping, indicators: Mapping) -> str | None:
-    """The first withheld record a report's front matter names: its blocks draw on them and its
-    words are about them, so it is public only with them."""
-    front = report.front
-    return next((f"{noun} {ref}" for noun, ref, public in (
-        ("inspection", front.inspection, inspections), ("action plan", front.action_plan, plans),
-        ("indicators", front.indicators, indicators)) if ref is not None and ref not in public), None)
+    """The first withheld record a report's front matter names (`rules.withheld.named_by_report`)."""
+    public = {"inspection": inspections, "action_plan": plans, "indicators": indicators}
+    return next((f"{kind.replace('_', ' ')} {ref}" for kind, ref in named_by_report(report.front)
+                 if ref not in public[kind]), None)
 
 
 def item_withheld_reason(item: ItemView, now: dt.datetime, reports: Mapping, inspections: Mapping,
                          plans: Mapping, members: bool) -> str | None:
-    """Why an agenda item is not public, or None: it is public only with its papers, past its
-    embargo, its report and every appendix's inspection and action plan public (an exempt
-    appendix, shown to the public only as a notice, waits for nothing), and not "To Follow"."""
-    if item.embargo_until is not None and item.embargo_until > now:
-        return f"embargoed until {london_moment(item.embargo_until)}"
-    public = {"inspection": inspections, "action_plan": plans}
-    if item.to_follow or (item.report_id and item.report_id not in reports) or \
-            not all(ref in public[kind] for appendix in item.appendices if members or appendix.exempt is None
-                    for kind, ref in appendix.parts if kind in public):
+    """Why an agenda item is not public, or None: it is public past its embargo, with its papers
+    (`rules.withheld.item_records`), and not "To Follow"."""
+    if embargoed := withheld_reason(False, item.embargo_until, now, None):
+        return embargoed
+    public = {"report": reports, "inspection": inspections, "action_plan": plans}
+    if item.to_follow or not all(ref in public[kind] for kind, ref, _ in item_records(item.report_id, item.appendices,
+                                                                                        members)):
         return "its papers depend on a withheld record"
     return None
 
@@ -285,8 +265,8 @@ def _public_corpus(corpus: Corpus, now: dt.datetime, include_drafts: bool, membe
     withheld: list[Withheld] = []
 
     def keep(kind: str, records: Mapping[str, Entry], waits_for=lambda entry: None) -> dict:
-        reasons = {key: withheld_reason(entry, now, include_drafts, exempt.get((kind, key)), waits_for(entry))
-                   for key, entry in records.items()}
+        reasons = {key: withheld_reason(entry.status is Status.DRAFT, entry.embargo_until, now, exempt.get((kind, key)),
+                                        waits_for(entry), include_drafts) for key, entry in records.items()}
         withheld.extend(Withheld(kind, key, records[key].path, why) for key, why in reasons.items() if why)
         return {key: entry for key, entry in records.items() if reasons[key] is None}
 

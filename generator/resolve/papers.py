@@ -21,6 +21,7 @@ from generator.model.types import Status
 from generator.problems import Problem, Severity
 from generator.resolve.corpus import ActionPlanView, Corpus, Entry, InspectionView, ItemView, MeetingView, ReportView
 from generator.rules.issue import end_of_day, pack_issue_date
+from generator.rules.withheld import exempt_unopened, item_records, named_by_report, withheld_reason
 from generator.validate import Records, Renumbered
 
 LARGE_FILE = 10 * 1024 * 1024       # an appendix a clerk should be told about (email limits, printing)
@@ -142,37 +143,18 @@ def large_appendices(records: Records, limit: int = LARGE_FILE) -> list[Problem]
     return problems
 
 
-def _plan_records(corpus: Corpus, plan: ActionPlanView | None) -> Iterator[Entry | None]:
-    """An action plan, and the inspection it is public only with."""
-    if plan is not None:
-        yield plan
-        yield corpus.inspections.get(plan.inspection_id)
-
-
-def papers_records(corpus: Corpus, item: ItemView) -> Iterator[Entry]:
-    """The records an item's open papers are made from, and those they are public only with: its
-    report and the records the report names; its open appendices' inspections and action plans.
-    An exempt appendix never holds its item back (`publication.item_withheld_reason`): the public pack
-    shows it as a notice page, so the item's open papers are in the pack when they are ready."""
-    found: list[Entry | None] = []
-    report = corpus.reports.get(item.report_id) if item.report_id else None
-    if report is not None:
-        front = report.front
-        found += [report, corpus.inspections.get(front.inspection or ""), corpus.indicators.get(front.indicators or ""),
-                  *_plan_records(corpus, corpus.action_plans.get(front.action_plan or ""))]
-    for appendix in (a for a in item.appendices if a.exempt is None):
-        for kind, ref in appendix.parts:
-            if kind == "inspection":
-                found.append(corpus.inspections.get(ref))
-            elif kind == "action_plan":
-                found += _plan_records(corpus, corpus.action_plans.get(ref))
-    return (entry for entry in found if entry is not None)
+def _records(corpus: Corpus, kind: str) -> Mapping[str, Entry]:
+    return {"report": corpus.reports, "inspection": corpus.inspections, "action_plan": corpus.action_plans,
+            "indicators": corpus.indicators}[kind]
 
 
 def released_at(corpus: Corpus, item: ItemView) -> dt.datetime | None:
-    """When the item's embargo, and every embargo its papers wait for, has ended (None: none)."""
-    return max((entry.embargo_until for entry in (item, *papers_records(corpus, item)) if entry.embargo_until),
-               default=None)
+    """When the item's embargo, and every embargo its papers wait for, has ended (None: none):
+    the records its open papers are made from (`rules.withheld.item_records`: an exempt appendix,
+    a notice in the public pack, waits for nothing) and those they are public only with (`_named`)."""
+    papers = [named for kind, ref, _ in item_records(item.report_id, item.appendices)
+              if (record := _records(corpus, kind).get(ref)) for named, _ in _named(corpus, record, "")]
+    return max((entry.embargo_until for entry in (item, *papers) if entry.embargo_until), default=None)
 
 
 def released_by(corpus: Corpus, item: ItemView, moment: dt.datetime) -> bool:
@@ -258,32 +240,20 @@ def pages_numbered_twice(corpus: Corpus, records: Records) -> list[Problem]:
 
 
 def _exempt_unopened(corpus: Corpus) -> dict[tuple[str, str], str]:
-    """(kind, id) -> where, for each inspection and action plan an agenda gives as exempt and no
-    open item gives: the site does not publish it (`plan.publication.exempt_records`; the
-    resolver warns at the exempt appendix itself)."""
-    given: dict[tuple[str, str], str] = {}
-    opened: set[tuple[str, str]] = set()
-    for mid, view in sorted(corpus.meetings.items()):
-        for item in view.items:
-            for appendix in item.appendices:
-                for part in appendix.parts:
-                    if appendix.exempt is not None:
-                        given.setdefault(part, f"{mid} item {item.number} appendix {appendix.number}")
-                    elif not item.to_follow and item.exempt is None:
-                        opened.add(part)
-    return {part: where for part, where in given.items() if part not in opened}
+    """`rules.withheld.exempt_unopened` whatever the time: every item not to follow, outside Part 2,
+    opens what it gives (the resolver warns at the exempt appendix itself)."""
+    return {record: f"given as exempt by {where} and openly by no item" for record, where in exempt_unopened(
+        (f"{mid} item {item.number} appendix {appendix.number}", appendix.exempt is not None,
+         not item.to_follow and item.exempt is None, appendix.parts)
+        for mid, view in sorted(corpus.meetings.items()) for item in view.items for appendix in item.appendices).items()}
 
 
 def _hold(entry: Entry, exempt: Mapping[tuple[str, str], str]) -> str | None:
-    """Why `entry` keeps what waits for it off the site whatever the time: it is a draft, or
-    exempt elsewhere; None when only an embargo (or nothing) holds it."""
-    if entry.status is Status.DRAFT:
-        return f"a draft ({entry.path})"
-    kind = "inspection" if isinstance(entry, InspectionView) else "action_plan" \
-        if isinstance(entry, ActionPlanView) else None
-    if kind and (kind, entry.id) in exempt:
-        return f"given as exempt by {exempt[kind, entry.id]} and openly by no item"
-    return None
+    """Why `entry` keeps what waits for it off the site whatever the time (`rules.withheld`): it
+    is a draft, or exempt elsewhere; None when only an embargo (or nothing) holds it."""
+    kind = {InspectionView: "inspection", ActionPlanView: "action_plan"}.get(type(entry))
+    why = withheld_reason(entry.status is Status.DRAFT, entry.embargo_until, None, exempt.get((kind, entry.id)))
+    return f"a draft ({entry.path})" if why == "draft" else why
 
 
 def _hint(entry: Entry) -> str:
@@ -297,12 +267,9 @@ def _named(corpus: Corpus, entry: Entry, named_by: str) -> Iterator[tuple[Entry,
     an action plan: its inspection), each with how the clerk would find it from here."""
     yield entry, named_by
     if isinstance(entry, ReportView):
-        front = entry.front
-        for noun, found in (("inspection", corpus.inspections.get(front.inspection or "")),
-                            ("indicators", corpus.indicators.get(front.indicators or "")),
-                            ("action plan", corpus.action_plans.get(front.action_plan or ""))):
-            if found is not None:
-                yield from _named(corpus, found, f"{noun} {found.id}, which report {entry.id} names")
+        for kind, ref in named_by_report(entry.front):
+            if (found := _records(corpus, kind).get(ref)) is not None:
+                yield from _named(corpus, found, f"{kind.replace('_', ' ')} {ref}, which report {entry.id} names")
     elif isinstance(entry, ActionPlanView) and entry.inspection_id in corpus.inspections:
         inspection = corpus.inspections[entry.inspection_id]
         yield inspection, f"inspection {inspection.id}, which action plan {entry.id} answers"
@@ -329,15 +296,11 @@ def items_held_for_good(corpus: Corpus, records: Records) -> list[Problem]:
                 continue
             index = next(i for i, given in enumerate(rec.model.items) if given.number == item.number)
             given: list[tuple[tuple, Entry, str]] = []
-            if item.report_id in corpus.reports:
-                given.append((("items", index, "report"), corpus.reports[item.report_id], f"report {item.report_id}"))
-            for appendix in (a for a in item.appendices if a.exempt is None):
-                base = ("items", index, "appendices", appendix.number - 1)
-                for p_index, (kind, ref) in enumerate(appendix.parts):
-                    found = corpus.inspections.get(ref) if kind == "inspection" else \
-                        corpus.action_plans.get(ref) if kind == "action_plan" else None
-                    if found is not None:
-                        given.append(((base, p_index, kind), found, f"{kind.replace('_', ' ')} {ref}"))
+            for kind, ref, place in item_records(item.report_id, item.appendices):
+                if (found := _records(corpus, kind).get(ref)) is not None:
+                    where = ("items", index, "report") if place is None else \
+                        _part_field(rec, ("items", index, "appendices", place[0] - 1), place[1], kind)
+                    given.append((where, found, f"{kind.replace('_', ' ')} {ref}"))
             told: set[str] = set()
             for where, entry, named_by in given:
                 for waited_for, how in _named(corpus, entry, named_by):
@@ -345,9 +308,8 @@ def items_held_for_good(corpus: Corpus, records: Records) -> list[Problem]:
                     if why is None or waited_for.path in told:
                         continue
                     told.add(waited_for.path)
-                    field = where if where[-1] == "report" else _part_field(rec, *where)
                     problems.append(rec.problem(
-                        field, Severity.WARNING if issued else Severity.NOTICE,
+                        where, Severity.WARNING if issued else Severity.NOTICE,
                         f"item {item.number}'s papers wait for {how}, {why}: the site and the pack list the "
                         "item 'To Follow', with none of its papers",
                         f"{_hint(waited_for)}, or leave it out of this item's papers"))
@@ -370,15 +332,14 @@ def papers_held_for_good(corpus: Corpus, records: Records) -> list[Problem]:
     for rid, report in corpus.reports.items():
         if report.status is Status.DRAFT or report.meeting_id is not None:
             continue
-        front, told = report.front, set()
-        for field, found in (("inspection", corpus.inspections.get(front.inspection or "")),
-                             ("indicators", corpus.indicators.get(front.indicators or "")),
-                             ("action_plan", corpus.action_plans.get(front.action_plan or ""))):
-            for entry, how in (_named(corpus, found, f"{field.replace('_', ' ')} {found.id}") if found else ()):
+        told: set[str] = set()
+        for kind, ref in named_by_report(report.front):
+            found = _records(corpus, kind).get(ref)
+            for entry, how in (_named(corpus, found, f"{kind.replace('_', ' ')} {found.id}") if found else ()):
                 if (why := _hold(entry, exempt)) and entry.path not in told:
                     told.add(entry.path)
                     problems.append(records.of("report")[rid].problem(
-                        (field,), Severity.NOTICE, f"the site leaves this report out: it waits for {how}, {why}",
+                        (kind,), Severity.NOTICE, f"the site leaves this report out: it waits for {how}, {why}",
                         _hint(entry)))
                     break
     return problems
