@@ -756,3 +756,67 @@ def test_a_service_s_score_chart_does_not_call_its_scored_inspections_each_inspe
     assert "Torbay YOT: overall score at each inspection with a recorded score March 2021: 16" in page
     assert "overall score at each inspection March" not in page
     assert "Torbay YOT inspection, October 2025 1 October 2025 Good none in this framework" in page
+
+
+# Each figure of the victims' standard on its own base. HMIP samples children's and victims' cases apart
+# ("The minimum number of children's cases ... 14", "The minimum number of victims cases inspected will
+# remain at nine": https://hmiprobation.justiceinspectorates.gov.uk/?p=6564), and judges V1.1 from
+# casework with victims by its case assessment rules, V1.2 ("Do organisational arrangements and activity
+# drive ...") by its rules and guidance on "organisational arrangements and activities" (HMIP's Head of
+# Standards and Policy, https://why-me.org/2025/hmi-probation-how-youth-justice-services-can-meet-the-new-
+# victims-standard/). The paper called every figure "a percentage of inspected cases", the scaffold asked
+# for V1.2's "'yes' answers of the relevant cases" (helper-157).
+V1_FIGURES_WITH_CASES = """\
+service: torbay-yot
+framework: hmip-youth-2025
+inspection_type: children-and-victims
+published: 2026-01-01
+overall: {rating: Good}
+standards:
+  V1:
+    rating: Good
+    cases: 9
+    key_questions:
+      V1.1: {yes: 7, of: 9}
+      V1.2: {yes: 1, of: 1}
+"""
+
+
+def test_the_2025_framework_counts_each_sample_apart_and_judges_v1_2_from_the_service_s_arrangements(tmp_path):
+    framework = check_site(Path(__file__).resolve().parent.parent, AS_OF.date()).corpus.frameworks["hmip-youth-2025"]
+    standards = {s.number: s for d in framework.domains for s in d.standards}
+    assert {number: standards[number].sample for number in ("C1.1", "C1.2", "C1.3", "V1")} == {
+        "C1.1": "children's cases", "C1.2": "children's cases", "C1.3": "children's cases", "V1": "victims' cases"}
+    assert [(q.number, q.case_based) for q in standards["V1"].key_questions] == [("V1.1", True), ("V1.2", False)]
+
+
+@pytest.mark.pdf
+def test_a_victims_figure_is_described_by_its_own_base_on_the_page_and_in_the_paper(tmp_path, make_site, run_cli):
+    root = make_site(tmp_path, {**SITE, "inspections/torbay-2026.yaml": V1_FIGURES_WITH_CASES})
+    result = run_cli("build", "--no-search", "-q", "--as-of", "2026-11-22", root=root)
+    assert result.exit_code == 0, result.output
+    page = text_of(root / "output/site/inspections/torbay-2026/index.html")
+    paper = pdf_text(root / "output/site/inspections/torbay-2026/torbay-2026.pdf")
+    assert "V1 Work with victims: key questions (9 victims' cases inspected)" in page
+    assert ("responsive service for victims? (judged from the service's arrangements, not from victims' cases) "
+            "1 of 1") in page
+    assert "V1 Work with victims: Good (9 victims' cases)" in paper
+    assert "(judged from the service's arrangements, not from victims' cases)" in paper
+    assert "out of the cases it was answered for" in paper
+    for text in (page, paper):
+        assert "inspected cases" not in text and "9 cases" not in text
+
+
+def test_a_new_2025_inspection_asks_for_v1_1_of_victims_cases_and_v1_2_only_as_the_report_gives_it(
+        tmp_path, make_site, run_cli):
+    root = make_site(tmp_path, SITE)
+    assert run_cli("new", "inspection", "torbay-2027", "--service", "torbay-yot", root=root).exit_code == 0
+    lines = (root / "content/inspections/torbay-2027.yaml").read_text(encoding="utf-8").splitlines()
+    v1 = lines[next(i for i, line in enumerate(lines) if line.startswith('  "V1":')):]
+    v1 = v1[:next(i for i, line in enumerate(v1) if not line.startswith(" "))]
+    assert "    cases:                              # number of victims' cases inspected for this standard" in v1
+    at = {line.strip().lstrip("# ").split(":")[0]: i for i, line in enumerate(v1) if '"V1.' in line}
+    assert "'yes' answers of the relevant victims' cases" in v1[at['"V1.1"']]
+    # V1.2's note stands on the line above it (too long for the line): no cases, and only a published figure
+    assert "judged from the service's arrangements, not from cases" in v1[at['"V1.2"'] - 1]
+    assert not [line for line in v1 if "relevant cases" in line]

@@ -38,7 +38,7 @@ from generator.authoring import AuthoringError, cannot_write, require_content
 from generator.load.documents import read_document
 from generator.load.files import BUILT_IN_FRAMEWORKS, ID_PATTERN, RECORD_FOLDERS
 from generator.model import MODELS
-from generator.model.framework import Framework
+from generator.model.framework import Framework, StandardDef
 from generator.schema import json_schema
 from generator.validate import validate_document
 
@@ -392,6 +392,25 @@ def render_lines(lines: list[Line]) -> str:
 
 # --------------------------------------------------------------------------- inspections
 
+def key_question_lines(standard: StandardDef, block: int) -> list[Line]:
+    """A standard's key questions, commented out, each figure described by what it counts: the
+    relevant cases, or its own sample's (victims' cases), or, for a question judged from the
+    service's arrangements (the 2025 framework's V1.2), no cases at all."""
+    if not standard.sample and all(q.case_based for q in standard.key_questions):
+        heading, each = "'yes' answers of the relevant cases, or the published %", "or a percentage, e.g. 93"
+    else:
+        heading, each = "'yes' answers of N, or the published %", None
+    lines = [Line(block, "key_questions:", f"{heading}; optional: remove the '# ' to use them", block)]
+    for question in standard.key_questions:
+        lines.append(Line(block + 2, "", question.text, block))
+        described = each or (f"'yes' answers of the relevant {standard.sample or 'cases'}, or a percentage"
+                             if question.case_based else
+                             "judged from the service's arrangements, not from cases: only a figure the report "
+                             "gives, as it gives it")
+        lines.append(Line(block + 2, f'"{question.number}": {{yes: , of: }}', described, block))
+    return lines
+
+
 def inspection_overrides(walker: SchemaWalker, framework_id: str, framework: Framework,
                          inspection_type: str | None = None) -> dict[str, Callable[[str, dict, int], list[Line]]]:
     """The domains, standards (empty ratings) and key questions (commented) that the framework
@@ -424,15 +443,10 @@ def inspection_overrides(walker: SchemaWalker, framework_id: str, framework: Fra
                 lines.append(Line(indent + 2, f'"{standard.number}":', f"{standard.name} ({how})"))
                 lines.append(Line(indent + 4, "rating:", rating_comment))
                 if standard.case_based:
-                    lines.append(Line(indent + 4, "cases:", cases_comment))
+                    lines.append(Line(indent + 4, "cases:", f"number of {standard.sample} inspected for this "
+                                      "standard" if standard.sample else cases_comment))
                     if standard.key_questions:
-                        block = indent + 4
-                        lines.append(Line(block, "key_questions:", "'yes' answers of the relevant cases, or "
-                                          "the published %; optional: remove the '# ' to use them", block))
-                        for question in standard.key_questions:
-                            lines.append(Line(indent + 6, "", question.text, block))
-                            lines.append(Line(indent + 6, f'"{question.number}": {{yes: , of: }}',
-                                              "or a percentage, e.g. 93", block))
+                        lines += key_question_lines(standard, indent + 4)
         return lines
 
     def overall(name: str, prop: dict, indent: int) -> list[Line]:

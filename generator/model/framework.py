@@ -25,6 +25,9 @@ class KeyQuestionDef(BaseModel):
 
     number: str = Field(pattern=STANDARD_ID)
     text: Text
+    case_based: TrueOrFalse = Field(
+        True, description="false: judged from the service's arrangements, not answered case by case: a figure "
+                          "for it is printed on no base of cases (the 2025 framework's V1.2)")
 
 
 def standard_label(number: str, name: str, number_published: bool) -> str:
@@ -40,6 +43,9 @@ class StandardDef(BaseModel):
     name: Text
     statement: Text | None = None
     case_based: TrueOrFalse = Field(description="true: rated from case key questions; false: a judgement")
+    sample: Text | None = Field(
+        None, description="what its cases are, where the inspectorate samples them apart (e.g. victims' cases); "
+                          "none: 'cases'")
     key_questions: list[KeyQuestionDef] = []
     published_number: TrueOrFalse = Field(
         True, description="false: the inspectorate publishes no number for it; `number` is only the key records "

@@ -41,6 +41,7 @@ class KeyQuestionResult:
     of: int | None
     percent: float | None           # None when the record gives no figure
     band: Rating | None
+    case_based: bool = True         # False: judged from the service's arrangements, so its figure counts no cases
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +61,7 @@ class StandardResult:
     score: int | None               # of the published rating, where the framework counts it in the total
     not_rated: bool = False         # the inspectorate said it did not rate it (not: left out)
     number_published: bool = True   # False: `number` is the framework file's key, which HMIP does not print
+    sample: str = "cases"           # what its cases are: "victims' cases" where the inspectorate samples them apart
 
     @property
     def shown_number(self) -> str:
@@ -74,6 +76,12 @@ class StandardResult:
     def figured(self) -> bool:
         """True when the record gives the figure of any of its key questions."""
         return any(q.percent is not None for q in self.key_questions)
+
+    @property
+    def base_named(self) -> bool:
+        """True when its figures are not simply of 'inspected cases': its cases are a sample of their
+        own (victims' cases), or a key question is judged from the service's arrangements."""
+        return self.sample != "cases" or not all(q.case_based for q in self.key_questions)
 
     @property
     def recorded(self) -> bool:

@@ -46,7 +46,7 @@ def _standard(definition, finding: StandardFinding | None, framework: Framework,
         percent = hmip.key_question_percent(kq.yes, kq.of, kq.percent) if kq else None
         questions.append(KeyQuestionResult(
             question.number, question.text, kq.yes if kq else None, kq.of if kq else None, percent,
-            hmip.band(percent, bands) if percent is not None and bands else None))
+            hmip.band(percent, bands) if percent is not None and bands else None, question.case_based))
     measured = [q for q in questions if q.percent is not None]
     # HMIP rates a standard by its lowest key question: with one not recorded the lowest is
     # unknown, so no rating is computed (nor compared with the published one). The rule is
@@ -86,7 +86,8 @@ def _standard(definition, finding: StandardFinding | None, framework: Framework,
         computed=computed, lowest_percent=lowest.percent if lowest else None,
         cases=finding.cases if finding else None, key_questions=tuple(questions),
         discretion=discretion, differs=differs, score=score, not_rated=bool(finding and finding.not_rated),
-        number_published=getattr(definition, "published_number", True))
+        number_published=getattr(definition, "published_number", True),
+        sample=getattr(definition, "sample", None) or "cases")
 
 
 def describe_overall_bands(framework: Framework, max_score: int) -> str:
