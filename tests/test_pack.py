@@ -1002,3 +1002,50 @@ def test_the_pdf_workers_leave_ctrl_c_to_the_build():
         assert signal.getsignal(signal.SIGINT) is signal.default_int_handler      # this process still stops on Ctrl-C
     finally:
         signal.signal(signal.SIGINT, before)
+
+
+CTRL_C_AS_A_WORKER_STARTS = """
+import multiprocessing, signal, sys
+from generator.render import papers
+
+context = papers.PoolRunner.context()
+
+
+class CtrlCAsItStarts(context.Process):
+    def start(self):
+        super().start()
+        signal.raise_signal(signal.SIGINT)      # a terminal's Ctrl-C, the moment the worker has started
+
+
+if __name__ == "__main__":                      # a worker imports this file too
+    context.Process = CtrlCAsItStarts
+    signal.signal(signal.SIGINT, signal.default_int_handler)      # as a terminal starts Python
+    runner = papers.PoolRunner(2)
+    try:
+        try:
+            runner.submit(papers.Task("a", "a", abs, -1))
+            while not runner.completed():
+                pass
+        finally:
+            runner.close()
+    except KeyboardInterrupt:
+        print("Aborted!", "workers left:", multiprocessing.active_children())
+        sys.exit(1)
+"""
+
+
+def test_ctrl_c_as_a_pdf_worker_starts_leaves_no_worker_behind(tmp_path):
+    """A Ctrl-C that landed while the pool started a worker left one the build never knew of:
+    it read the pool's queues after the stopped build had removed them and printed a
+    FileNotFoundError traceback, or the build waited for it at exit for ever. A worker started
+    is one the pool stops, whenever the Ctrl-C comes."""
+    script = tmp_path / "ctrl_c.py"
+    script.write_text(CTRL_C_AS_A_WORKER_STARTS, encoding="utf-8")
+    try:
+        result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                                env={**os.environ, "PYTHONPATH": str(REPO)}, cwd=REPO, timeout=120)
+    except subprocess.TimeoutExpired as hung:    # a guard, not a measure
+        raise AssertionError(f"the stopped pool never exited: {hung.stderr!r}") from None
+    assert result.returncode == 1, result.stderr
+    assert result.stdout == "Aborted! workers left: []\n"
+    assert result.stderr == ""

@@ -8,22 +8,32 @@ workers fork from a server that has already imported `generator.render.pdf`.
 from __future__ import annotations
 
 import gc
-import os
 import traceback
 from typing import Any, Callable
 
 from generator.speed.frame_stack import call_with_room
 from generator.render.paper_fonts import PaperError
 
-_STARTED = None
+def serve(connection) -> None:
+    """A worker's life: set up, then lay out each task the build sends down `connection` and
+    send back its outcome, until the build closes the pipe (its end, or it stopped: nobody to
+    answer)."""
+    init()
+    while True:
+        try:
+            key, function, argument = connection.recv()
+        except (EOFError, OSError):
+            return
+        outcome = task(key, function, argument)
+        try:
+            connection.send(outcome)
+        except OSError:
+            return
 
 
-def init(started=None) -> None:
+def init() -> None:
     """Once per process that lays out documents (each worker, or the build's own process at
-    -j 1, before its first document): quiet logs, one font configuration, a way to say what
-    it is doing."""
-    global _STARTED
-    _STARTED = started
+    -j 1, before its first document): quiet logs, one font configuration."""
     from generator.render import pdf
     pdf.quiet_weasyprint()
     pdf.font_config()
@@ -42,10 +52,7 @@ def render(job):
 
 def task(key: str, function: Callable, argument: Any):
     """Run one task. A PaperError is a result (it names the record); any other exception is a
-    bug, returned as text with its traceback. Tells the parent first which task it started,
-    so that if this process dies the build can name the document."""
-    if _STARTED is not None:
-        _STARTED.put((os.getpid(), key))
+    bug, returned as text with its traceback."""
     try:
         # Layout recurses deeply: see generator.speed.frame_stack.
         return "ok", call_with_room(function, argument)

@@ -21,7 +21,6 @@ How the work is split:
 
 from __future__ import annotations
 
-import concurrent.futures as futures
 import datetime as dt
 import hashlib
 import multiprocessing
@@ -29,8 +28,10 @@ import os
 import re
 import signal
 import threading
-from contextlib import closing
+from collections import deque
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, replace
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, Callable, Generator, Iterable, Iterator, Mapping
 
@@ -612,18 +613,20 @@ class SerialRunner:
 
 
 class PoolRunner:
-    """Worker processes (forkserver: workers start from a process that has WeasyPrint imported)."""
+    """Worker processes, each sent one task at a time down a pipe of its own (forkserver: workers
+    start from a process that has WeasyPrint imported). Nothing is shared between workers and no
+    thread runs beside the build, so a worker stopped midway (Ctrl-C, a crash, a hang) leaves
+    nothing half-written that another result would be read after, and nothing left to wait for."""
 
     def __init__(self, workers: int, stall_seconds: float = STALL_SECONDS) -> None:
-        context = self.context()
+        self.start_method = self.context()
         self.warm_up()                  # a no-op once the server runs
-        self.others = set(multiprocessing.active_children())     # whatever this process started before the pool
-        self.started = context.SimpleQueue()
-        self.executor = futures.ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                                                    initializer=paper_worker.init, initargs=(self.started,))
-        self.pending: dict[futures.Future, Task] = {}
+        self.size = workers
         self.stall = stall_seconds
-        self.running: dict[str, int] = {}     # task key -> worker pid, as workers report starting
+        self.workers: list[Worker] = []
+        self.idle: list[Worker] = []
+        self.busy: dict[Connection, tuple[Worker, Task]] = {}
+        self.waiting: deque[Task] = deque()
 
     @staticmethod
     def context():
@@ -653,57 +656,93 @@ class PoolRunner:
             signal.signal(signal.SIGINT, signal.SIG_DFL if handler is None else handler)
             signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
-    def submit(self, task: Task) -> None:
-        self.pending[self.executor.submit(paper_worker.task, task.key, task.function, task.argument)] = task
+    def _start_worker(self) -> Worker:
+        ours, theirs = self.start_method.Pipe()
+        process = self.start_method.Process(target=paper_worker.serve, args=(theirs,), daemon=True)
+        # Ctrl-C in the middle of start() left a worker this runner never knew of, which then
+        # read what the stopped build had removed and printed a FileNotFoundError traceback.
+        with ctrl_c_held():
+            process.start()
+            worker = Worker(process, ours)
+            self.workers.append(worker)
+        theirs.close()
+        return worker
 
-    def _drain_started(self) -> None:
-        while not self.started.empty():
-            pid, key = self.started.get()
-            self.running[key] = pid
+    def submit(self, task: Task) -> None:
+        self.waiting.append(task)
+        self._hand_out()
+
+    def _hand_out(self) -> None:
+        while self.waiting and (self.idle or len(self.workers) < self.size):
+            worker = self.idle.pop() if self.idle else self._start_worker()
+            task = self.waiting.popleft()
+            self.busy[worker.connection] = (worker, task)
+            try:
+                worker.connection.send((task.key, task.function, task.argument))
+            except OSError:
+                pass                    # it died: completed() finds its pipe closed and names the task
 
     def completed(self) -> list[tuple[str, Any]]:
-        if not self.pending:
+        if not self.busy:
             return []
-        done, _ = futures.wait(self.pending, timeout=self.stall, return_when=futures.FIRST_COMPLETED)
-        self._drain_started()
-        if not done:
-            self._fail("stopped making progress for {:.0f} seconds".format(self.stall))
+        ready = wait(list(self.busy), timeout=self.stall)
+        if not ready:
+            self._fail("stopped making progress for {:.0f} seconds".format(self.stall), list(self.busy.values()))
         out = []
-        for future in done:
-            task = self.pending.pop(future)
+        for connection in ready:
+            worker, task = self.busy[connection]
             try:
-                result = future.result()
-            except futures.process.BrokenProcessPool:
-                self.pending[future] = task
-                self._fail("stopped unexpectedly (it crashed or was killed)")
-            self.running.pop(task.key, None)
+                result = connection.recv()
+            except (EOFError, OSError):
+                self._fail("stopped unexpectedly (it crashed or was killed)", [(worker, task)])
+            del self.busy[connection]
+            self.idle.append(worker)
             out.append((task.key, _outcome(task, result)))
+        self._hand_out()
         return out
 
-    def _fail(self, what: str) -> None:
-        self._drain_started()
-        by_key = {t.key: t for t in self.pending.values()}
-        suspects = [by_key[k].label for k in self.running if k in by_key]
-        if not suspects:
-            suspects = [t.label for t in self.pending.values()][:3]
+    def _fail(self, what: str, suspects: list[tuple[Worker, Task]]) -> None:
+        labels = [task.label for _, task in suspects]
         self.close()
-        names = suspects[0] if len(suspects) == 1 else "one of: " + "; ".join(suspects)
+        names = labels[0] if len(labels) == 1 else "one of: " + "; ".join(labels)
         raise PdfWorkerError(names, f"a PDF worker {what} while rendering {names}")
 
     def close(self) -> None:
-        """Stop the workers and wait for the pool's own threads: one still running when the
-        interpreter exits races Python 3.11's exit hook for its pipe, which printed
-        "Exception ignored ... OSError: [Errno 9] Bad file descriptor" after a good build."""
-        processes = [child for child in multiprocessing.active_children() if child not in self.others]
-        if self.pending:                 # a failure or Ctrl-C: a worker may be busy, or hung
-            for process in processes:
-                if process.is_alive():
-                    process.terminate()
-        # Idle workers are told to stop and exit by themselves; the pool's thread is joined.
-        self.executor.shutdown(wait=True, cancel_futures=True)
-        for process in processes:
-            process.join(timeout=5)
-        self.started.close()
+        """Stop every worker and wait for it: a busy one (a failure, or Ctrl-C) is terminated
+        before the pipes close, so none writes to a closed pipe; an idle one ends at its pipe's end."""
+        for worker, _ in self.busy.values():
+            if worker.process.is_alive():
+                worker.process.terminate()
+        for worker in self.workers:
+            worker.connection.close()
+        for worker in self.workers:
+            worker.process.join(timeout=5)
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join()
+        self.workers, self.idle, self.busy = [], [], {}
+
+
+@dataclass(frozen=True)
+class Worker:
+    process: Any                      # a multiprocessing Process
+    connection: Connection            # this process's end of the worker's pipe
+
+
+@contextmanager
+def ctrl_c_held() -> Iterator[None]:
+    """A Ctrl-C during the block takes effect as it ends, not part way through it."""
+    if threading.current_thread() is not threading.main_thread():      # only it may set handlers
+        yield
+        return
+    pressed: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: pressed.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_DFL if previous is None else previous)
+        if pressed:
+            signal.raise_signal(signal.SIGINT)      # to the handler now back in place
 
 
 def drive(recipes: list[Recipe], jobs: int, progress: Callable[[str, int, int], None] | None = None,
