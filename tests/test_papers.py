@@ -1011,3 +1011,56 @@ def test_a_markdown_heading_that_skips_levels_is_tagged_one_level_below_the_one_
         headings = [tag(e) for e in elements(pdf) if re.fullmatch(r"/H[1-6]", tag(e))]
         assert headings == ["/H1", "/H2", "/H3", "/H4"], headings
         assert check_headings_in_sequence(pdf) == []
+
+
+def action_plan_pdf(tmp_path: Path, make_site, plan_text: str) -> Path:
+    """The paper of the action plan `plan_text` (of Torbay's 2021 inspection), made as at 2 August 2021."""
+    root = make_site(tmp_path, {
+        "inspections/torbay-2021.yaml": "service: torbay-yot\nframework: hmip-youth-2018\npublished: 2021-03-03\n",
+        "action-plans/torbay-2021-plan.yaml": plan_text})
+    target = tmp_path / "plan.pdf"
+    result = scrutiny("paper", "action-plan", "torbay-2021-plan", "-o", str(target), "--as-of", "2021-08-02",
+                      root=root)
+    assert result.exit_code == 0, result.output
+    return target
+
+
+def word_boxes(path: Path) -> list[tuple[int, str, float, float]]:
+    """(page index, word, left, right) of every word pdftotext finds, in points."""
+    out = subprocess.run(["pdftotext", "-bbox", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    boxes, page = [], -1
+    for line in out.splitlines():
+        if "<page " in line:
+            page += 1
+        found = re.search(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">(.*)</word>', line)
+        if found:
+            boxes.append((page, found[3], float(found[1]), float(found[2])))
+    return boxes
+
+
+def test_a_long_unbroken_reference_in_an_action_plan_breaks_in_its_column_and_an_email_address_stays_whole(
+        tmp_path, make_site):
+    # A file's name of 90 characters with no space, slash or hyphen widened its column until the
+    # table ran off the landscape page, cutting off Progress and RAG. It now breaks where its
+    # column ends; a 48-character email address still widens its column and prints whole.
+    reference = "OOCD_Panel_Decision_Record_Template_CV_Contacts_Version_3_Final_Approved_By_YOT_Board.docx"
+    email = "youth.offending.service.improvements@torbay.gov.uk"[2:]
+    assert (len(reference), len(email)) == (90, 48)
+    plan_text = ("inspection: torbay-2021\ntitle: Improvement plan\nactions:\n"
+                 f"  - {{id: A1, action: Set up a working group, how: Minutes filed as {reference},\n"
+                 f"     who: 'Team manager, {email}', due: 2021-07}}\n"
+                 "  - {id: A2, action: Review the panel, due: 2021-07}\n")
+    pdf_path = action_plan_pdf(tmp_path, make_site, plan_text)
+    boxes = word_boxes(pdf_path)
+    with pikepdf.open(pdf_path) as pdf:
+        width = float(pdf.pages[0].mediabox[2])
+    margin = 1.6 / 2.54 * 72                      # print.css: the landscape page's side margins
+    assert width > 800                            # A4 landscape
+    assert [word for _, word, _, right in boxes if right > width - margin + 1] == []
+    header = [word for page, word, _, _ in boxes if page == 0]
+    assert "Progress" in header and "RAG" in header
+    assert email in header                        # one word, on one line
+    assert reference not in header                # broken in its column...
+    pieces = [word for page, word, _, _ in boxes if page == 0 and word.startswith(("OOCD_", "Minutes"))]
+    assert pieces and pieces[0] != reference
+

@@ -104,6 +104,13 @@ _HEADING = re.compile(r"<h[1-6]\b[^>]*>(.*?)</h[1-6]>", re.I | re.S)
 _TAG = re.compile(r"<[^>]+>")
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])\b", re.I)
 _LINK = re.compile(r"<a\b[^>]*>", re.I)
+# A table cell's content (cells hold no tables in our papers), and a tag or a run of text in it.
+_CELL = re.compile(r"(<t[dh]\b[^>]*>)(.*?)(</t[dh]>)", re.I | re.S)
+_TAG_OR_TEXT = re.compile(r"(<[^>]*>)|([^<]+)")
+# Longer than any word, or a 48-character email address, that a column may be widened to hold;
+# a line may already break after a slash or a hyphen (an address's parts), so they end a run.
+LONGEST_UNBROKEN = 50
+_LONG_RUN = re.compile(r"[^\s<>/-]{%d,}" % (LONGEST_UNBROKEN + 1))
 # A link's address with no scheme and not to a place in the same document ("#...").
 _LOCAL_HREF = re.compile(r'\shref\s*=\s*"(?![a-zA-Z][a-zA-Z0-9+.-]*:|#)[^"]*"', re.I)
 
@@ -145,7 +152,22 @@ def print_html(html: str) -> str:
     # WeasyPrint 70 ignores <ol start>: HMIP numbers recommendations on across addressees (5, 6 ...).
     html = _OL_START.sub(lambda m: f'<ol{m[1]} start="{m[2]}" style="counter-reset: list-item {int(m[2]) - 1}"{m[3]}>',
                          html)
-    return without_local_links(_IMG.sub(alt, html))
+    return without_local_links(breakable_long_runs(_IMG.sub(alt, html)))
+
+
+def breakable_long_runs(html: str) -> str:
+    """Each run of more than LONGEST_UNBROKEN characters without a space, slash or hyphen in a
+    table cell (a file's name, a reference) marked to break where its column ends.
+
+    WeasyPrint 70, like a browser, widens a column to hold its longest unbreakable run: one of
+    90 characters pushed an action plan's last columns off the page. Shorter runs stay whole,
+    so an email address is not split while its column can be widened to hold it."""
+    def cell(match: re.Match) -> str:
+        inner = _TAG_OR_TEXT.sub(lambda part: part[1] or _LONG_RUN.sub(
+            lambda run: f'<span class="long-run">{run[0]}</span>', part[2]), match[2])
+        return match[1] + inner + match[3]
+
+    return _CELL.sub(cell, html) if _LONG_RUN.search(html) else html
 
 
 def close_heading_gaps(html: str) -> str:
