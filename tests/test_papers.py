@@ -976,12 +976,15 @@ def test_each_tables_caption_and_first_row_get_an_id_and_a_table_whose_rows_star
     marked = mark_tables(html)
     assert marked.html == (
         '<h2>A</h2><table id="pdf-table-1"><caption id="pdf-table-1-caption">A</caption>\n<thead>\n'
-        '<tr id="pdf-table-1-row"><th>x</th></tr></thead><tbody><tr><td>1</td></tr></tbody></table>'
-        '<table id="kept" class="t"><caption id="pdf-table-2-caption" class="caption-hidden">B</caption>'
+        '<tr id="pdf-table-1-row"><th>x</th></tr></thead><tbody><tr id="pdf-table-row-1"><td>1</td></tr></tbody>'
+        '</table><table id="kept" class="t"><caption id="pdf-table-2-caption" class="caption-hidden">B</caption>'
         '<tr id=r2><td>2</td></tr></table><table><tbody></tbody></table>')
     assert marked.tables == (("pdf-table-1", "pdf-table-1-caption", "pdf-table-1-row"),
                              ("kept", "pdf-table-2-caption", "r2"))
-    assert marked.added == {"pdf-table-1", "pdf-table-1-caption", "pdf-table-1-row", "pdf-table-2-caption"}
+    assert marked.added == {"pdf-table-1", "pdf-table-1-caption", "pdf-table-1-row", "pdf-table-2-caption",
+                            "pdf-table-row-1"}
+    # A header row is drawn again on each page a table continues on: only body rows are watched.
+    assert marked.body_rows == ("pdf-table-row-1", "r2")
     # The first table starts on page 1 with its caption; the second's caption is alone on page 2.
     pages = [SimpleNamespace(anchors={}),
              SimpleNamespace(anchors={"pdf-table-1-caption": (0, 0), "pdf-table-1-row": (0, 9), "pdf-table-1": (0, 9),
@@ -1064,3 +1067,29 @@ def test_a_long_unbroken_reference_in_an_action_plan_breaks_in_its_column_and_an
     pieces = [word for page, word, _, _ in boxes if page == 0 and word.startswith(("OOCD_", "Minutes"))]
     assert pieces and pieces[0] != reference
 
+
+def test_an_action_taller_than_a_page_splits_under_the_repeated_header_row_and_is_one_row_in_the_tags(
+        tmp_path, make_site):
+    # A row is kept whole (house style) unless it is taller than a page. WeasyPrint 70 then left
+    # the heading alone on page 1 and the caption alone on page 2, and printed the row's pages
+    # without the header row, whose tag fragments stayed apart. It now starts under the caption,
+    # every page it fills has the header row, and the tags hold one table of two actions.
+    steps = " ".join(f"Step {n}, the case worker reviews the assessment with the manager and records it."
+                     for n in range(1, 61))
+    plan_text = ("inspection: torbay-2021\ntitle: Improvement plan\nactions:\n"
+                 f"  - {{id: A1, action: Set up a working group, how: '{steps}', due: 2021-07}}\n"
+                 "  - {id: A2, action: Review the panel, due: 2021-07}\n")
+    pdf_path = action_plan_pdf(tmp_path, make_site, plan_text)
+    pages = page_texts(pdf_path)
+    assert len(pages) >= 3
+    assert re.search(r"^\s*A1\s+Set up a", pages[0], re.M), pages[0]     # under the caption, on page 1
+    for number, text in enumerate(pages, start=1):
+        assert re.search(r"^\s*Ref\s+Improvement(?: action)?\s+How\s+Who\s+Resources.*RAG\s*$", text, re.M), (number, text)
+    assert "Step 60," in pages[-1] or "Step 60," in pages[-2]
+    with pikepdf.open(pdf_path) as pdf:
+        assert check_tables_not_split(pdf) == [] and check_tables_have_headers(pdf) == []
+        tables = [e for e in elements(pdf) if tag(e) == "/Table"]
+        assert len(tables) == 1
+        bodies = [k for k in kids(tables[0]) if is_elem(k) and tag(k) == "/TBody"]
+        rows = [r for body in bodies for r in kids(body) if is_elem(r) and tag(r) == "/TR"]
+        assert len(rows) == 2                     # A1 and A2, not A1 once for each page it fills

@@ -25,8 +25,11 @@ Everything that makes a paper safe, accessible and reproducible is decided here,
   alone on the second: `mark_tables` gives each table, caption and first row an id,
   `tables_with_a_caption_alone` finds from `Page.anchors` (public API) the tables whose rows
   start on a later page than their caption, and the document is laid out again with those
-  free to break. The ids added are taken out of `Page.anchors` before writing, so the PDF
-  holds no extra named destination.
+  free to break. A row taller than a page, which WeasyPrint 70 (the house style keeping rows
+  whole) prints without the header row on the pages it fills, is found the same way, by its id
+  on more than one page (`rows_taller_than_a_page`), and freed to break under the header. The
+  ids added are taken out of `Page.anchors` before writing, so the PDF holds no extra named
+  destination.
 - **Reproducibility.** WeasyPrint 70 writes /CreationDate and /ModDate only from
   `<meta name=dcterms.created|modified>` (it never reads the clock or SOURCE_DATE_EPOCH
   for PDFs) and writes /ID only when given `pdf_identifier`: we pass a fixed identifier,
@@ -180,6 +183,7 @@ class Rendered:
 # table); the row is looked for before the table's end, or any inner table's start.
 _TABLE_START = re.compile(r"(<table\b[^>]*>)(\s*)(<caption\b[^>]*>)((?:(?!</?table\b).)*?)(<tr\b[^>]*>)",
                           re.I | re.S)
+_ROW_OR_HEAD = re.compile(r"<(/?thead)\b[^>]*>|<tr\b[^>]*>", re.I)
 _ID = re.compile(r"""(?<![\w-])id\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
 
 
@@ -191,6 +195,7 @@ class MarkedTables:
     html: str
     tables: tuple[tuple[str, str, str], ...]   # (table id, caption id, first row id), in order
     added: frozenset[str]                      # the ids given here, not by the document
+    body_rows: tuple[str, ...] = ()            # the id of every row outside a <thead>, in order
 
 
 def mark_tables(html: str) -> MarkedTables:
@@ -216,7 +221,23 @@ def mark_tables(html: str) -> MarkedTables:
         tables.append((table_id, caption_id, row_id))
         return table + match[2] + caption + match[4] + row
 
-    return MarkedTables(_TABLE_START.sub(mark, html), tuple(tables), frozenset(added))
+    html = _TABLE_START.sub(mark, html)
+    # Every body row too: a header row is drawn again on each page, a body row only when split.
+    body_rows: list[str] = []
+    in_head = False
+
+    def mark_row(match: re.Match) -> str:
+        nonlocal in_head
+        if match[1]:
+            in_head = not match[1].startswith("/")
+            return match[0]
+        row, row_id = named(match[0], f"{prefix}row-{len(body_rows) + 1}")
+        if not in_head:
+            body_rows.append(row_id)
+        return row
+
+    html = _ROW_OR_HEAD.sub(mark_row, html)
+    return MarkedTables(html, tuple(tables), frozenset(added), tuple(body_rows))
 
 
 def tables_with_a_caption_alone(pages, tables: Sequence[tuple[str, str, str]]) -> list[str]:
@@ -235,11 +256,30 @@ def tables_with_a_caption_alone(pages, tables: Sequence[tuple[str, str, str]]) -
             if caption in first_page and row in first_page and first_page[row] > first_page[caption]]
 
 
-def free_to_break(table_ids: Sequence[str]) -> str:
-    """A stylesheet letting these tables break across pages whatever the house style says."""
-    selectors = ", ".join('table[id="{}"]'.format(name.replace("\\", "\\\\").replace('"', '\\"'))
-                          for name in table_ids)
-    return f"{selectors} {{ break-inside: auto !important; page-break-inside: auto !important }}"
+def rows_taller_than_a_page(pages, body_rows: Sequence[str]) -> list[str]:
+    """The ids of the body rows that start on one page and go on to the next.
+
+    The house style keeps a row whole (`break-inside: avoid`), so WeasyPrint 70 splits only a
+    row taller than a page; and when it does, it drops the table's header row from every page
+    the row fills, since the header and the unbreakable row cannot fit together."""
+    seen: dict[str, int] = {}
+    for page in pages:
+        for name in page.anchors:
+            seen[name] = seen.get(name, 0) + 1
+    return [row for row in body_rows if seen.get(row, 0) > 1]
+
+
+def _selectors(element: str, ids: Sequence[str]) -> str:
+    return ", ".join('{}[id="{}"]'.format(element, name.replace("\\", "\\\\").replace('"', '\\"'))
+                     for name in ids)
+
+
+def free_to_break(table_ids: Sequence[str], row_ids: Sequence[str] = ()) -> str:
+    """A stylesheet letting these tables, and these rows, break across pages whatever the
+    house style says."""
+    rules = [f"{_selectors(element, ids)} {{ break-inside: auto !important; page-break-inside: auto !important }}"
+             for element, ids in (("table", table_ids), ("tr", row_ids)) if ids]
+    return "\n".join(rules)
 
 
 def render(job: Job) -> Rendered:
@@ -256,10 +296,12 @@ def render(job: Job) -> Rendered:
         html = HTML(string=marked.html, base_url=base_url, url_fetcher=fetcher)
         document = html.render(font_config=font_config(), stylesheets=[stylesheet])
         stranded = tables_with_a_caption_alone(document.pages, marked.tables)
-        if stranded:
-            # Laid out again with those tables free to break, under their heading (house style).
+        tall = rows_taller_than_a_page(document.pages, marked.body_rows)
+        if stranded or tall:
+            # Laid out again with those tables free to break, under their heading (house style),
+            # and each row taller than a page split where its page ends, under the header row.
             document = html.render(font_config=font_config(),
-                                   stylesheets=[stylesheet, CSS(string=free_to_break(stranded))])
+                                   stylesheets=[stylesheet, CSS(string=free_to_break(stranded, tall))])
         for page in document.pages:
             # The ids given only to find the tables name no destination in the PDF.
             for name in marked.added:

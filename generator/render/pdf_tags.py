@@ -12,7 +12,8 @@ What it repairs (docs/pdf-accessibility.md has the evidence for each fault):
    (Kozea/WeasyPrint#2902, #2903). Where the PDF itself proves that two neighbouring
    elements are one (see `_continues`), they are merged back into one element, the
    repeated header rows become pagination artifacts, and the data cells' /Headers are
-   pointed at the first header row.
+   pointed at the first header row; a row split by the page is one row again
+   (`_join_split_row`).
 2. **Content tagged but outside the tree.** Page-margin content (running headers, page
    numbers drawn with `@page` margin boxes) is marked with an MCID whose structure
    element is not attached to the document (Kozea/WeasyPrint#1836): screen readers may
@@ -407,6 +408,8 @@ class _Tree:
             return [k for k in table.elements() if k.tag == tag]
 
         bodies_a, bodies_b = parts(a, "/TBody"), parts(b, "/TBody")
+        if bodies_a and bodies_b:
+            self._join_split_row(bodies_a[-1], bodies_b[0])
         rest_b = [k for k in b.kids if not (type(k) is _Elem and k.tag in ("/THead", "/TBody", "/TFoot"))]
         if bodies_a and bodies_b and not _starts_row_group(bodies_b[0], b):
             # the page break fell inside the last row group: its rows continue it
@@ -419,6 +422,27 @@ class _Tree:
             if type(kid) is _Elem:
                 kid.obj.P = a.obj
         self._set_kids(a, [*kept, *bodies_b, *rest_b, *feet])
+
+    def _join_split_row(self, body_a: _Elem, body_b: _Elem) -> None:
+        """b's first row into a's last when it is the rest of that row, split by the page.
+
+        A row taller than a page goes on under the repeated header row, and WeasyPrint 70 tags
+        each page's part as a row of its own. The proof: the later part opens with a row
+        header (TH) that draws nothing (a row's header is drawn once, on its first page),
+        after a row whose header draws its name, with as many cells."""
+        rows_a = [k for k in body_a.elements() if k.tag == "/TR"]
+        rows_b = [k for k in body_b.elements() if k.tag == "/TR"]
+        if not rows_a or not rows_b:
+            return
+        last, rest = rows_a[-1], rows_b[0]
+        cells_a, cells_b = last.elements(), rest.elements()
+        if (len(cells_a) != len(cells_b) or not cells_a or cells_a[0].tag != "/TH" or cells_b[0].tag != "/TH"
+                or next(self._marked_content(cells_b[0]), None) is not None
+                or next(self._marked_content(cells_a[0]), None) is None):
+            return
+        for cell_a, cell_b in zip(cells_a, cells_b):
+            self._move_kids(cell_b, cell_a, cell_b.kids)
+        self._set_kids(body_b, (k for k in body_b.kids if k is not rest))
 
     # -- 2. parent tree rebuilt from the tree; unattached content becomes artifacts ---------
 
