@@ -1049,3 +1049,18 @@ def test_ctrl_c_as_a_pdf_worker_starts_leaves_no_worker_behind(tmp_path):
     assert result.returncode == 1, result.stderr
     assert result.stdout == "Aborted! workers left: []\n"
     assert result.stderr == ""
+
+
+def test_a_markdown_tables_unseen_caption_does_not_repeat_the_heading_above_it(torbay_pack):
+    # The factual accuracy response's table sits under "## Response to the factual accuracy
+    # check". Its unseen caption was that heading again, so copied text and a screen reader gave
+    # the words twice. The caption stays (a split table is told from two by it) but says nothing.
+    from test_pdf_accessibility import check_tables_not_split, elements, is_elem, kids, tag
+
+    text = "\n".join(page_texts(torbay_pack))
+    assert len(re.findall("Response to the factual accuracy check", text)) == 1
+    with pikepdf.open(torbay_pack) as pdf:
+        assert check_tables_not_split(pdf) == []          # every table keeps its /Caption
+        captions = [k for e in elements(pdf) if tag(e) == "/Table"
+                    for k in kids(e) if is_elem(k) and tag(k) == "/Caption"]
+        assert [c for c in captions if not kids(c)], "the factual accuracy table's caption reads nothing"

@@ -115,8 +115,11 @@ _LONG_RUN = re.compile(r"[^\s<>/-]{%d,}" % (LONGEST_UNBROKEN + 1))
 _LOCAL_HREF = re.compile(r'\shref\s*=\s*"(?![a-zA-Z][a-zA-Z0-9+.-]*:|#)[^"]*"', re.I)
 
 
-def print_html(html: str) -> str:
+def print_html(html: str, captions_shown: bool = False) -> str:
     """Adjust the site's HTML for WeasyPrint: alt text on every figure, ordered lists that start at N.
+
+    `captions_shown`: a report's, whose tables `report_body.number_tables` captions in print
+    ("Table 1: " and the heading), so that its text can cite them.
 
     WeasyPrint 70 takes a tagged /Figure's /Alt from an SVG's <title> (not its <desc>) and
     from an <img>'s alt. Our charts keep the numbers in <desc>, so for print the title is
@@ -138,15 +141,21 @@ def print_html(html: str) -> str:
         text = f'alt="Image: {name}"'
         return _ALT.sub(lambda _: text, tag) if found else tag[:4] + " " + text + tag[4:]
 
-    # Every table keeps a caption (read by screen readers, and how pdf_tags tells a table split
-    # by a page break from two tables): a Markdown table is captioned, unseen, by its heading.
+    # Every table keeps a caption (how pdf_tags tells a table split by a page break from two
+    # tables). A Markdown table's, unseen, would repeat the heading above it to a screen reader
+    # and in copied text ("Detail", "Detail"): it is left empty, the heading naming the table,
+    # unless the report shows it ("Table 1: Detail"). A table under no heading is "Table N".
     count = [0]
 
     def caption(match: re.Match) -> str:
         count[0] += 1
         headings = _HEADING.findall(html, 0, match.start())
         text = _TAG.sub("", headings[-1]).strip() if headings else ""
-        return f'{match.group(0)}<caption class="caption-hidden">{text or f"Table {count[0]}"}</caption>'
+        if text and not captions_shown:
+            text = ""
+        elif not text:
+            text = f"Table {count[0]}"
+        return f'{match.group(0)}<caption class="caption-hidden">{text}</caption>'
 
     html = close_heading_gaps(_TABLE.sub(caption, html))
     # WeasyPrint 70 ignores <ol start>: HMIP numbers recommendations on across addressees (5, 6 ...).
@@ -269,7 +278,8 @@ class PaperContext:
         base.setdefault("house_colour", "#1d4f91")
         # Each document is one council's paper, and writes its days in that council's style.
         env = self.envs[context["council"].date_style]
-        html = print_html(render_template(env.get_template("pack.html"), base))
+        html = print_html(render_template(env.get_template("pack.html"), base),
+                          captions_shown=document == "report")
         if document == "report":
             html = number_tables(html)
         key = hashlib.sha256(f"{html}\0{self.css}".encode()).hexdigest()
