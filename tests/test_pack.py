@@ -810,7 +810,13 @@ def test_duplex_starts_every_item_and_appendix_on_an_odd_page_with_exact_ranges(
         assert numbers[index] % 2 == 1, (stamps[index], numbers[index])
         assert index % 2 == 0, "each starts on a right-hand (odd) sheet side of the printed pack"
     blanks = [i for i, t in enumerate(pages) if "This page is intentionally left blank" in t]
+    # A blank page belongs to no paper: never stamped (as Modern.Gov packs print it), but numbered
+    # in sequence among the papers; one before the first numbered page is unnumbered, as the front sheet.
     assert blanks and all(stamps[i] is None for i in blanks)
+    first_numbered = next(i for i, n in enumerate(numbers) if n is not None)
+    between = [i for i in blanks if i > first_numbered]
+    assert between and all(numbers[i] == numbers[i - 1] + 1 for i in between)
+    assert all(numbers[i] is None for i in blanks if i < first_numbered)
     # The front sheet's range runs from the item's first page to its last, the blank pages counted.
     listed = re.search(r"2\.\s+Youth justice plan update\s+\(Pages (\d+) - (\d+)\)", pages[0])
     assert listed, pages[0]
