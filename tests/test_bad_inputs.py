@@ -42,6 +42,14 @@ recommendations:
     items:
       - assess every child who receives an out-of-court disposal
 """,
+    # What an update is reported to (`reported_to:`).
+    "meetings/base-osb-2021-03-01.yaml": """\
+council: torbay
+committee: Overview and Scrutiny Board
+date: 2021-03-01
+items:
+  - {number: 1, title: Apologies for absence}
+""",
 }
 
 E = Severity.ERROR
@@ -138,6 +146,15 @@ TABLE = [
         "expected a list (lines starting with '- '), got '1'", None),
     Bad("action-plans/update-note-image-over-http.yaml", 11, 1, "        note: Met", "actions.0.updates.0.note",
         "the image 'https://example.com/pixel.gif' is outside the site", "copy the image into content/attachments/"),
+    Bad("action-plans/update-reported-to-unknown-meeting.yaml", 10, 23, "base-osb-2021-03-10",
+        "actions.0.updates.0.reported_to", "there is no meeting 'base-osb-2021-03-10'",
+        "did you mean 'base-osb-2021-03-01'?"),
+    Bad("action-plans/update-date-and-reported-to.yaml", 10, 41, "base-osb-2021-03-01",
+        "actions.0.updates.0.reported_to", "this progress update gives both a date and the meeting it was reported to",
+        "keep 'date' where its source gives the update's day; else 'reported_to' alone"),
+    Bad("action-plans/update-without-date-or-meeting.yaml", 10, 9, "{rag: green", "actions.0.updates.0",
+        "this progress update gives neither a date nor the meeting it was reported to",
+        "'reported_to: <meeting id>'"),
     Bad("action-plans/impossible-month.yaml", 8, 10, "2021-13", "actions.0.due",
         "'2021-13' is not a real month", "the month is the number after the year, 01 to 12: e.g. 2021-07"),
     # --- meetings

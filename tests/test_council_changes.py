@@ -157,8 +157,8 @@ def test_a_meeting_in_the_calendars_first_weeks_has_an_issue_day_not_a_crash():
 
 @pytest.mark.pdf
 def test_more_clear_days_from_after_a_packs_issue_leave_the_pack_the_same_bytes(monkeypatch, tmp_path):
-    """Dudley's pack for 17 March 2021 is as at Thursday 11 March, the day its progress updates
-    are dated: ten clear days from 12 March must not re-date it to 6 March and drop them."""
+    """Dudley's pack for 17 March 2021 is as at Thursday 11 March, the day the progress updates
+    reported to that meeting count from: ten clear days from 12 March must not re-date it to 6 March and drop them."""
     root = copy_site(tmp_path / "site")
     monkeypatch.setattr("generator.commands.common.now_in_london", lambda: BUILT_ON)
 
@@ -173,8 +173,10 @@ def test_more_clear_days_from_after_a_packs_issue_leave_the_pack_the_same_bytes(
     council.write_text(council.read_text(encoding="utf-8") + "changes:\n  - from: 2021-03-12\n    clear_days: 10\n",
                        encoding="utf-8")
     assert dudley_pack(tmp_path / "after.pdf") == before
-    # The record gives no issue date, so none is printed; the progress is still as at 11 March.
-    assert "progress as at 11th March" in flat(" ".join(texts(tmp_path / "after.pdf")))
+    # The record gives no issue date, so none is printed; the progress still counts, as reported to the meeting.
+    after = flat(" ".join(texts(tmp_path / "after.pdf")))
+    assert "progress as reported to Children's Services Scrutiny Committee, 17th March 2021" in after
+    assert "11th March" not in after
 
 
 def test_a_changes_logo_and_colour_are_checked_at_their_lines(tmp_path, make_site):

@@ -92,7 +92,7 @@ def test_a_published_action_plan_of_a_draft_inspection_and_a_report_in_no_meetin
     draft(root, "content/inspections/dudley-2019.yaml")
     replace_in_file(root / DUDLEY, "    report: dudley-yos-action-plan-update\n", "")
     problems = found(root)
-    assert ("content/action-plans/dudley-2019-progress.yaml", 11, 13, Severity.NOTICE, "inspection",
+    assert ("content/action-plans/dudley-2019-progress.yaml", 10, 13, Severity.NOTICE, "inspection",
             "the site leaves this action plan out: inspection dudley-2019 is a draft "
             "(content/inspections/dudley-2019.yaml)") in problems
     # The report names the inspection (line 8) and its plan (line 9): the one draft is said once.

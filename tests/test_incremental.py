@@ -135,16 +135,17 @@ def test_changing_a_template_re_renders_exactly_the_pages_that_use_it(site: Path
 
 
 def test_deleting_a_record_removes_its_outputs(site: Path) -> None:
-    page = site / "output" / "site" / "meetings" / "dudley-csc-2021-03-17" / "index.html"
+    # A meeting no other record names (Dudley's: its plan's progress was reported to it).
+    page = site / "output" / "site" / "meetings" / "wolverhampton-cabinet-2022-03-16" / "index.html"
     assert page.is_file()
-    (site / "content" / "meetings" / "dudley-csc-2021-03-17.yaml").unlink()
+    (site / "content" / "meetings" / "wolverhampton-cabinet-2022-03-16.yaml").unlink()
 
     report = build(site)
 
     assert not page.exists()
     assert not page.parent.exists()
-    assert "meetings/dudley-csc-2021-03-17/index.html" in report.removed
-    assert "meetings/dudley-csc-2021-03-17/index.html" not in report.rendered
+    assert "meetings/wolverhampton-cabinet-2022-03-16/index.html" in report.removed
+    assert "meetings/wolverhampton-cabinet-2022-03-16/index.html" not in report.rendered
     assert "meetings/index.html" in report.rendered
 
 

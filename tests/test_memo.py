@@ -115,8 +115,9 @@ def check(root: Path, memo: BuildMemo | None) -> tuple:
 def test_errors_and_warnings_are_the_same_with_the_memo_and_go_when_fixed(served: tuple[Path, BuildMemo]) -> None:
     root, memo = served
     # A warning the per-record part of resolving finds, in a file then left as it is ...
-    replace_in_file(root / PLAN, "      - {date: 2021-03-11, rag: complete, note: \"The YJB",
-                    "      - {date: 2021-03-12, rag: green}\n      - {date: 2021-03-11, rag: complete, note: \"The YJB")
+    # (an update reported to the 17 March meeting counts from its papers' day, 11 March: out of order after the 12th's)
+    reported = "      - {reported_to: dudley-csc-2021-03-17, rag: complete, note: \"The YJB"
+    replace_in_file(root / PLAN, reported, "      - {date: 2021-03-12, rag: green}\n" + reported)
     warned = check(root, memo)
     order = [p for p in warned if p.path == PLAN]
     assert [p.message for p in order] == ["progress updates are not in date order"]

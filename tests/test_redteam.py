@@ -350,7 +350,8 @@ def test_two_spellings_of_one_instant_give_the_same_paper(tmp_path):
         made = run(root, "paper", "action-plan", "dudley-2019-progress", "--as-of", moment, "-o", str(target))
         assert made.exit_code == 0, made.output
     first, second = pdf_text(london), pdf_text(offset)
-    assert "as at 11th March 2021" in first          # Dudley's papers write ordinal days
+    # Dudley's papers write ordinal days; its progress counts from the 17 March meeting's papers (11 March)
+    assert "as reported to Children's Services Scrutiny Committee, 17th March 2021" in first
     assert second == first, (
         "--as-of '2021-03-10T20:00-08:00' (04:00 on 11 March in London) made a different paper from --as-of "
         f"'2021-03-11 04:00': it says {[l for l in second.splitlines() if 'as at' in l][:1]}")

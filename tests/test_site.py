@@ -410,8 +410,10 @@ def test_an_action_plan_page_lists_each_actions_progress_history_with_date_statu
     history = page[page.index('id="h-history"'):]
     a2 = history[history.index("<h3>A2:"):]
     first = a2[a2.index('<ol class="timeline">'):a2.index("</ol>")]
-    # dudley-2019-progress.yaml, A2: one update, 11 March 2021, green
-    assert first == ('<ol class="timeline"><li><span class="small">11 March 2021</span> '
+    # dudley-2019-progress.yaml, A2: one update, green, reported to the 17 March 2021 committee (its
+    # source, the report to that meeting, gives the progress no day of its own)
+    assert first == ('<ol class="timeline"><li><span class="small">As reported to Children&#39;s Services '
+                     'Scrutiny Committee, 17 March 2021</span> '
                      '<span class="rag rag--green">Green</span> '
                      "Implementation is under way with the Trust's lead officer.</li>")
 
@@ -420,7 +422,7 @@ def test_a_councils_own_action_plan_template_may_still_list_updates_one_by_one(t
     # A council that copied the theme's action_plan.html before it used `progress_history`.
     root = copy_site(tmp_path)
     theme = (REPO / "generator/theme/templates/action_plan.html").read_text(encoding="utf-8")
-    own = theme.replace("{{ a.action.updates|progress_history }}",
+    own = theme.replace("{{ a.action.updates|progress_history(view.reported) }}",
                         '<ol class="timeline">{% for u in a.action.updates %}<li>{{ u|progress_update }}</li>'
                         "{% endfor %}</ol>")
     assert own != theme
@@ -428,7 +430,9 @@ def test_a_councils_own_action_plan_template_may_still_list_updates_one_by_one(t
     (root / "templates" / "action_plan.html").write_text(own, encoding="utf-8")
     build(root)
     page = (root / "output/site/action-plans/dudley-2019-progress/index.html").read_text(encoding="utf-8")
-    assert ('<li><span class="small">11 March 2021</span> <span class="rag rag--green">Green</span> '
+    # `progress_update` without the plan's meetings names the meeting by its id, never by a counted day
+    assert ('<li><span class="small">As reported to a meeting (dudley-csc-2021-03-17)</span> '
+            '<span class="rag rag--green">Green</span> '
             "Implementation is under way with the Trust's lead officer.</li>") in page
 
 

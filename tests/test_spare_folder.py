@@ -21,7 +21,7 @@ def test_after_any_series_of_edits_the_site_is_the_one_a_cold_build_makes(tmp_pa
     build(root)
     record = root / "content/inspections/torbay-2021.yaml"
     original = record.read_text(encoding="utf-8")
-    meeting = root / "content/meetings/dudley-csc-2021-03-17.yaml"
+    meeting = root / "content/meetings/wolverhampton-cabinet-2022-03-16.yaml"      # no record names it
     meeting_text = meeting.read_text(encoding="utf-8")
     steps = [
         ("an inspection changed", lambda: edit(record, GOVERNANCE, "Governance was weak."), AS_OF),
@@ -77,9 +77,9 @@ def test_a_build_that_renders_every_page_again_keeps_their_folders(tmp_path, mon
     assert all_files(root / "output/site") == cold_build(root, tmp_path / "scratch")
     assert empty_folders(root / "output/site") == []
 
-    (root / "content/meetings/dudley-csc-2021-03-17.yaml").unlink()         # its folder goes
+    (root / "content/meetings/wolverhampton-cabinet-2022-03-16.yaml").unlink()         # its folder goes
     build(root)
-    assert not (root / "output/site/meetings/dudley-csc-2021-03-17").exists()
+    assert not (root / "output/site/meetings/wolverhampton-cabinet-2022-03-16").exists()
     assert empty_folders(root / "output/site") == []
 
 

@@ -1052,9 +1052,15 @@ def replaced_plan(target: Path, root: Path) -> ActionPlan:
     return record.model
 
 
+WHEN = ("date", "reported_to")       # an update's day, or the meeting it was reported to
+
+
 def update_entry(update: Any) -> dict[str, Any]:
     """A progress update of the plan read back, as the importer writes one."""
-    entry: dict[str, Any] = {"date": update.date.isoformat(), "rag": update.rag.value}
+    # One reported to a meeting gives no day (docs/content-format.md): it is kept as written.
+    entry: dict[str, Any] = ({"date": update.date.isoformat()} if update.reported_to is None
+                             else {"reported_to": update.reported_to})
+    entry["rag"] = update.rag.value
     if update.note is not None:
         entry["note"] = update.note
     return entry
@@ -1119,14 +1125,16 @@ def merged_with_replaced(actions: list[dict], replaced: ActionPlan, update_date:
                 action[name] = str(getattr(previous, name))
                 kept_fields.add(name)
         # An update of the sheet's own day was typed or corrected by hand, or is this sheet's: kept either way.
-        earlier = [update_entry(u) for u in previous.updates if u.date <= update_date]
-        later += [f"{previous.id} ({u.date.isoformat()})" for u in previous.updates if u.date > update_date]
+        # One reported to a meeting was reported before the sheet was filled in: kept too.
+        earlier = [update_entry(u) for u in previous.updates if u.date is None or u.date <= update_date]
+        later += [f"{previous.id} ({u.date.isoformat()})" for u in previous.updates
+                  if u.date is not None and u.date > update_date]
         new = action.get("updates", [])
-        if earlier and new and {k: v for k, v in new[-1].items() if k != "date"} == \
-                {k: v for k, v in earlier[-1].items() if k != "date"}:
+        if earlier and new and {k: v for k, v in new[-1].items() if k not in WHEN} == \
+                {k: v for k, v in earlier[-1].items() if k not in WHEN}:
             repeats.append(previous.id)
             new = []
-        if new and earlier and earlier[-1]["date"] == new[0]["date"]:
+        if new and earlier and earlier[-1].get("date") == new[0]["date"]:
             twice.append(previous.id)
         if earlier or new:
             action["updates"] = earlier + new

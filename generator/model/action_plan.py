@@ -21,9 +21,13 @@ def _number_or_text(schema: dict) -> None:
 # A slotted pydantic dataclass, not a model: a corpus holds updates by the hundred thousand,
 # and a model keeps a dict and a fields-set for each (generator/model/__init__.py).
 # (validate.py words this class's errors like a model's.)
-@dataclass(slots=True, config=RECORD_CONFIG)
+# `date` or `reported_to`, never both (`resolve.resolver` checks): a source that gives the progress
+# as reported to a meeting gives no day for it, and none is made up.
+@dataclass(slots=True, kw_only=True, config=RECORD_CONFIG)
 class ProgressUpdate:
-    date: Date = Field(description="the date of this progress update")
+    date: Date | None = Field(None, description="the date of this progress update, where the source gives one")
+    reported_to: Ident | None = Field(None, description="else the meeting (meetings/<id>.yaml) it was reported to, "
+                                                       "where the source gives the progress as at that meeting's papers")
     rag: RAGField = Field(description="red | amber | green | complete | not started")
     note: Text | None = Field(None, description="what has happened since the last update")
 
@@ -41,7 +45,7 @@ class Action:
     review: DateOrMonthField | None = Field(None, description="date (or month) for review")
     due: DateOrMonthField | None = Field(None, description="date (or month) for completion; overdue after it")
     outcome: Text | None = Field(None, description="the outcome it should achieve")
-    updates: list[ProgressUpdate] = Field([], description="dated progress with RAG, oldest first")
+    updates: list[ProgressUpdate] = Field([], description="progress with RAG, oldest first: each dated, or reported to a meeting")
 
 
 class ActionPlan(BaseModel):

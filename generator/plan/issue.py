@@ -18,7 +18,7 @@ import datetime as dt
 from dataclasses import replace
 
 from generator.plan.publication import held_back
-from generator.resolve.corpus import Corpus, MeetingView
+from generator.resolve.corpus import ActionPlanView, Corpus, MeetingView
 from generator.resolve.papers import meeting_issue_date, released_by
 from generator.rules.issue import end_of_day
 from generator.rules.publication import release_day
@@ -106,12 +106,20 @@ def inspection_dated(corpus: Corpus, iid: str) -> dt.date | None:
 
 
 def action_plan_dated(corpus: Corpus, pid: str) -> dt.date | None:
-    """An action plan's date: its latest progress update; with none, the latest day given for
+    """An action plan's date: its latest progress update (one reported to a meeting, the day the
+    meeting records its pack was issued, else none: docs/content-format.md); with none, the latest day given for
     its release (its embargo, its inspection's `inspection_dated`); None where none is given."""
     view = corpus.action_plans[pid]
     if view.last_update is not None:
-        return view.last_update
+        return view.last_update if _day_given(view, view.last_update) else None
     days = [view.embargo_until.date()] if view.embargo_until else []
     if view.inspection_id in corpus.inspections:
         days += [day for day in [inspection_dated(corpus, view.inspection_id)] if day is not None]
     return max(days, default=None)
+
+
+def _day_given(view: ActionPlanView, day: dt.date) -> bool:
+    """Does a source give `day`, the day the plan's latest updates count from: an update dated
+    that day, or one reported to a meeting whose pack records it as its issue day?"""
+    return any(u.reported_to is None or view.reported[u.reported_to].issued is not None
+               for action in view.plan.actions for u in action.updates if u.date == day)

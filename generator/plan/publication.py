@@ -281,6 +281,8 @@ def _public_corpus(corpus: Corpus, now: dt.datetime, include_drafts: bool, membe
         meetings[mid], items_withheld = public_agenda(mid, meeting, reasons, members)
         withheld += items_withheld
     reports, reports_withheld = reports_with_their_items(reports, meetings)
+    # Progress reported to a meeting is public with that meeting's papers (docs/content-format.md).
+    plans = {pid: view.with_meetings_only(meetings, corpus.as_of) for pid, view in plans.items()}
     inspections = {iid: public_inspection(view, corpus.services[view.service_id], inspections, plans)
                    for iid, view in inspections.items()}
     services = {sid: public_service(view, inspections, indicators) for sid, view in corpus.services.items()}

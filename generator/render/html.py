@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from functools import lru_cache, partial
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Mapping
 
 import jinja2
@@ -108,22 +109,30 @@ def page_range(first: int | None, last: int | None) -> str:
     return f"Page {first}" if last in (None, first) else f"Pages {first} - {last}"
 
 
-def _update_html(update) -> str:
-    """One progress update as HTML: its date, its RAG status in words, its note."""
+def _update_html(update, reported: Mapping) -> str:
+    """One progress update as HTML: its date (or the meeting it was reported to, `reported`:
+    the plan's `ActionPlanView.reported`), its RAG status in words, its note."""
     note = markdown_inline(update.note) if update.note else ""
-    return f'<span class="small">{escape(format_date(update.date))}</span> {badges.rag(update.rag)} {note}'
+    if update.reported_to is None:
+        when = format_date(update.date)
+    else:       # never the day it counts from: no source gives it
+        meeting = reported.get(update.reported_to)
+        when = (f"As reported to {meeting.committee}, {format_date(meeting.date)}" if meeting
+                else f"As reported to a meeting ({update.reported_to})")
+    return f'<span class="small">{escape(when)}</span> {badges.rag(update.rag)} {note}'
 
 
-def progress_update(update) -> Markup:
+def progress_update(update, reported: Mapping = MappingProxyType({})) -> Markup:
     """One entry of an action's progress history (the theme lists them with `progress_history`;
     a council's own template may still list them one by one)."""
-    return Markup(_update_html(update))
+    return Markup(_update_html(update, reported))
 
 
-def progress_history(updates) -> Markup:
+def progress_history(updates, reported: Mapping = MappingProxyType({})) -> Markup:
     """An action's progress history as a list. One filter for the whole list rather than three
     `{{ }}` an update: an action plan page lists hundreds, and each `{{ }}` costs an escape call."""
-    return Markup('<ol class="timeline">' + "".join(f"<li>{_update_html(u)}</li>" for u in updates) + "</ol>")
+    return Markup('<ol class="timeline">' + "".join(f"<li>{_update_html(u, reported)}</li>" for u in updates)
+                  + "</ol>")
 
 
 class CompiledTemplates(jinja2.FileSystemBytecodeCache):

@@ -7,7 +7,8 @@ data that can be hashed, pickled to worker processes and compared between builds
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+import hashlib
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Mapping
 
@@ -152,43 +153,86 @@ class InspectionView(Entry):
 
 
 @dataclass(frozen=True, slots=True)
+class ReportedTo:
+    """The meeting a progress update was reported to (`reported_to:`), as pages and papers name
+    it: "as reported to <committee>, <date>", since its source gives the progress no day."""
+    meeting_id: str
+    committee: str
+    date: dt.date                       # the meeting's
+    issued: dt.date | None              # its pack's `issued`, where the meeting gives it
+    counts_from: dt.date                # its papers' issue day (`issued` or counted): the update counts from it
+
+
+NO_MEETINGS: Mapping[str, ReportedTo] = MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
 class ActionView:
     action: Action
     status: RAG | None
     overdue: bool
     latest_note: str | None
     latest_date: dt.date | None         # the date of the update that gives `status` and `latest_note`
+    latest_reported: ReportedTo | None = None   # or the meeting it was reported to: then `latest_date` is None
 
 
-def action_view(action: Action, as_of: dt.date) -> ActionView:
-    """An action's status (its latest update's RAG) and whether it is overdue, as of a day."""
+def action_view(action: Action, as_of: dt.date, reported: Mapping[str, ReportedTo] = NO_MEETINGS) -> ActionView:
+    """An action's status (its latest update's RAG) and whether it is overdue, as of a day. An
+    update reported to a meeting is shown by that meeting, never by the day it counts from."""
     latest = progress.latest_update(action)
     status = latest.rag if latest else None
+    meeting = reported.get(latest.reported_to) if latest and latest.reported_to else None
     return ActionView(action, status, progress.is_overdue(action, as_of, status), latest.note if latest else None,
-                      latest.date if latest else None)
+                      latest.date if latest and meeting is None else None, meeting)
 
 
 @dataclass(frozen=True)
 class ActionPlanView(Entry):
-    plan: ActionPlan
+    plan: ActionPlan                    # as resolved: an update reported to a meeting dated by `progress.counting_from`
     inspection_id: str
     service_id: str
     council_id: str
     actions: tuple[ActionView, ...]
     counts: Mapping[str, int]
     overdue_count: int
-    last_update: dt.date | None         # the latest progress update's date, if any
+    last_update: dt.date | None         # the day the latest progress update counts from, if any
     images: frozenset[str]              # the images its Markdown draws on its page (`images.shown_images`)
+    reported: Mapping[str, ReportedTo] = field(default_factory=lambda: NO_MEETINGS)   # the meetings its updates were reported to
 
     def as_at(self, day: dt.date) -> "ActionPlanView":
         """The plan as it stood at the end of `day`: later updates left out, overdue as at then.
 
         A paper shows its plan as at its issue (`plan.issue`), not as at the build."""
         # From the actions as written: `actions` are as at the build's day, which a preview's paper may follow.
-        views = tuple(action_view(progress.as_at(action, day), day) for action in self.plan.actions)
+        views = tuple(action_view(progress.as_at(action, day), day, self.reported) for action in self.plan.actions)
         dates = [u.date for v in views for u in v.action.updates]
         return replace(self, actions=views, counts=MappingProxyType(dict(progress.rag_counts(v.status for v in views))),
                        overdue_count=sum(v.overdue for v in views), last_update=max(dates, default=None))
+
+    def reported_as_at(self, day: dt.date) -> ReportedTo | None:
+        """The meeting the plan's progress as at `day` is as reported to: where the updates that
+        count from `day` were all reported to one meeting, whose papers are issued that day.
+        Pages and papers then say "as reported to" it rather than print `day`, which no source
+        gives (docs/content-format.md)."""
+        on_day = {u.reported_to for action in self.plan.actions for u in action.updates if u.date == day}
+        if len(on_day) != 1 or None in on_day:
+            return None
+        return self.reported.get(next(iter(on_day)))
+
+    def with_meetings_only(self, public: Mapping, as_of: dt.date) -> "ActionPlanView":
+        """The plan, as at `as_of`, without its updates reported to a meeting not in `public` (a
+        draft or an embargoed one): its papers are not public, so neither is the progress reported in them."""
+        hidden = {mid for mid in self.reported if mid not in public}
+        if not hidden:
+            return self
+        actions = [progress.without_reports_to(action, hidden) for action in self.plan.actions]
+        plan = self.plan.model_copy(update={"actions": actions})
+        kept = {mid: meeting for mid, meeting in self.reported.items() if mid not in hidden}
+        dates = [u.date for action in actions for u in action.updates]
+        # Its digest too: the pages and papers made from it change with what the meetings let it show.
+        digest = hashlib.sha256(f"{self.digest}|{sorted(hidden)}".encode()).hexdigest()
+        at_build = replace(self, digest=digest, plan=plan, reported=MappingProxyType(kept)).as_at(as_of)
+        return replace(at_build, last_update=max(dates, default=None))
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ from generator.clock import LONDON
 from generator.images import IMAGE_SUFFIXES, LOGO_SUFFIXES, drawn_sources, published_image, shown_images
 from generator.model.blocks import BLOCKS, block_problem, broken_blocks, find_blocks
 from generator.speed.memo import no_memo
-from generator.model import Framework, Site
+from generator.model import ActionPlan, Framework, Site
+from generator.model.action_plan import Action
 from generator.model.council import Nation
 from generator.model.inspection import imported_digest
 from generator.load.files import RECORD_FOLDERS
@@ -25,12 +26,14 @@ from generator.rules.publication import first_public_day, not_before_publication
 from generator.problems import Problem, Severity, did_you_mean, did_you_mean_file
 from generator.resolve.corpus import (ActionPlanView, ActionView, AppendixView, AttachmentView,
                                       Corpus, CouncilView, IndicatorsView, InspectionView, ItemView,
-                                      MeetingView, Recommendation, ReportView, ServiceView, action_view, by_id)
+                                      MeetingView, Recommendation, ReportedTo, ReportView, ServiceView, action_view,
+                                      by_id)
 from generator.resolve import papers
 from generator.resolve.frameworks import Applied, apply_framework
 from generator.rules import progress
 from generator.rules.contrast import contrast_ratio
 from generator.rules.changes import details_as_at
+from generator.rules.issue import pack_issue_date
 from generator.validate import Record, Records
 
 # (key, compute) -> compute(), or an earlier build's result for the same key (`CheckMemo.part`)
@@ -294,26 +297,53 @@ class PlanActions(NamedTuple):
     overdue: int
     problems: list[Problem]
     answers: list[tuple[int, str]]      # (recommendation number, action id)
-    last_update: dt.date | None         # the latest progress update's date, if any
+    last_update: dt.date | None         # the day the latest progress update counts from, if any
     images: frozenset[str]              # the images its Markdown draws (`images.shown_images`)
+    plan: ActionPlan                    # its updates reported to a meeting dated by `progress.counting_from`
 
 
-def _plan_actions(rec: Record, count: int, as_of: dt.date, attachment_paths: AbstractSet[str]) -> PlanActions:
+def _update_problems(check: _Checker, rec: Record, index: int, action: Action) -> None:
+    """An update gives its day (`date`) or the meeting it was reported to (`reported_to`): one, not both."""
+    for u_index, update in enumerate(action.updates):
+        if update.date is None and update.reported_to is None:
+            check.at(rec, ("actions", index, "updates", u_index), Severity.ERROR,
+                     "this progress update gives neither a date nor the meeting it was reported to",
+                     "add 'date: 2021-04-20', the day its source gives, or, where the source gives the progress "
+                     "only as reported to a meeting, 'reported_to: <meeting id>' (content/meetings/<id>.yaml)")
+        elif update.date is not None and update.reported_to is not None:
+            check.at(rec, ("actions", index, "updates", u_index, "reported_to"), Severity.ERROR,
+                     "this progress update gives both a date and the meeting it was reported to",
+                     "keep 'date' where its source gives the update's day; else 'reported_to' alone, "
+                     "and it counts from that meeting's papers")
+
+
+def _plan_actions(rec: Record, count: int, as_of: dt.date, attachment_paths: AbstractSet[str],
+                  reported: Mapping[str, ReportedTo] = MappingProxyType({}),
+                  undated: AbstractSet[int] = frozenset()) -> PlanActions:
     """An action plan's actions with their RAG and overdue status as of `as_of`, the problems
     in them (`count`: how many recommendations the inspection makes; the links and images of
-    their Markdown), and which (recommendation number, action id) pairs answer recommendations."""
+    their Markdown), and which (recommendation number, action id) pairs answer recommendations.
+    `reported`: the meetings its updates were reported to, whose papers' day each counts from;
+    `undated`: the actions with an update not simply dated (`_undated_updates`)."""
     plan = rec.model
     check = _Checker()
     answers: list[tuple[int, str]] = []
     seen: dict[str, int] = {}
     views = []
+    resolved = []
     last_update: dt.date | None = None
     images: set[str] = set()
-    for index, action in enumerate(plan.actions):
+    days = {mid: meeting.counts_from for mid, meeting in reported.items()}
+    for index, written in enumerate(plan.actions):
+        action = written
+        if index in undated:
+            action = progress.counting_from(written, days)
+            _update_problems(check, rec, index, written)
+        resolved.append(action)
         # Where each text is, worked out only for those that may link: most have no link at all.
         texts = [(("actions", index, name), text) for name in ("action", "how", "outcome")
                  if may_have_targets(text := getattr(action, name))]
-        texts += [(("actions", index, "updates", u_index, "note"), u.note) for u_index, u in enumerate(action.updates)
+        texts += [(("actions", index, "updates", u_index, "note"), u.note) for u_index, u in enumerate(written.updates)
                   if may_have_targets(u.note)]
         for where, text in texts:
             check.problems += _targets_at(rec, where, text, attachment_paths)
@@ -340,16 +370,46 @@ def _plan_actions(rec: Record, count: int, as_of: dt.date, attachment_paths: Abs
         if latest is not None:
             last_update = max(last_update or latest, latest)
         if latest is not None and latest > as_of:
-            for u_index, update in enumerate(action.updates):
-                if update.date > as_of:
+            for u_index, update in enumerate(written.updates):
+                if update.date is not None and update.date > as_of:
                     check.at(rec, ("actions", index, "updates", u_index, "date"), Severity.WARNING,
                              f"this progress update is dated {update.date.isoformat()}, after today",
                              "check the date: the plan's paper is as at its latest update, and is not published "
                              "before that day")
         # As the site stands on `as_of`: an update dated later had not been made then (`list overdue` agrees).
-        views.append(action_view(progress.as_at(action, as_of), as_of))
+        views.append(action_view(progress.as_at(action, as_of), as_of, reported))
+    if undated:
+        plan = plan.model_copy(update={"actions": resolved})
     return PlanActions(tuple(views), MappingProxyType(dict(progress.rag_counts(v.status for v in views))),
-                       sum(v.overdue for v in views), check.problems, answers, last_update, frozenset(images))
+                       sum(v.overdue for v in views), check.problems, answers, last_update, frozenset(images), plan)
+
+
+def _undated_updates(plan: ActionPlan) -> tuple[tuple[int, int, str | None], ...]:
+    """Where the plan's updates are not simply dated: (action, update, the meeting it names, if any)."""
+    return tuple((index, u_index, update.reported_to) for index, action in enumerate(plan.actions)
+                 for u_index, update in enumerate(action.updates)
+                 if update.reported_to is not None or update.date is None)
+
+
+def _reported_meetings(check: _Checker, records: Records, rec: Record, known: dict[str, ReportedTo],
+                       named: tuple[tuple[int, int, str | None], ...]) -> dict[str, ReportedTo]:
+    """The meetings a plan's updates were reported to, each with the day its papers are issued
+    (`rules.issue.pack_issue_date`), from which such an update counts; a meeting there is none of
+    is an error at its update. `known`: the meetings worked out for earlier plans."""
+    found: dict[str, ReportedTo] = {}
+    for index, u_index, mid in named:
+        if mid is None:
+            continue
+        if mid not in known:
+            if not check.reference(rec, ("actions", index, "updates", u_index, "reported_to"), "meeting", mid,
+                                   "meeting", "meetings"):
+                continue
+            meeting = records.of("meeting")[mid].model
+            council = records.of("council").get(meeting.council)
+            known[mid] = ReportedTo(mid, meeting.committee, meeting.date, meeting.issued,
+                                    pack_issue_date(meeting, council.model if council else None))
+        found[mid] = known[mid]
+    return dict(sorted(found.items()))
 
 
 def _names_digest(names: AbstractSet[str]) -> str:
@@ -468,6 +528,7 @@ def _action_plans(check: _Checker, records: Records, inspections: Mapping[str, _
     views: dict[str, ActionPlanView] = {}
     attachment_paths = frozenset(records.attachments)
     attachments_key = _names_digest(attachment_paths)
+    meetings: dict[str, ReportedTo] = {}
     for pid, rec in records.of("action_plan").items():
         plan = rec.model
         if not check.reference(rec, ("inspection",), "inspection", plan.inspection, "inspection", "inspections"):
@@ -476,17 +537,23 @@ def _action_plans(check: _Checker, records: Records, inspections: Mapping[str, _
             continue
         target = inspections[plan.inspection].rec.model
         count = sum(len(g.items) for g in target.recommendations)
-        actions = per_record(("actions", rec.path, rec.digest, count, as_of, attachments_key),
-                             partial(_plan_actions, rec, count, as_of, attachment_paths))
+        undated = per_record(("undated", rec.path, rec.digest), partial(_undated_updates, plan))
+        reported = _reported_meetings(check, records, rec, meetings, undated)
+        actions = per_record(("actions", rec.path, rec.digest, count, as_of, attachments_key,
+                              tuple(reported.values())),
+                             partial(_plan_actions, rec, count, as_of, attachment_paths, reported,
+                                     frozenset(index for index, _, _ in undated)))
         check.problems += actions.problems
         for number, action_id in actions.answers:
             answered[plan.inspection].setdefault(number, []).append((pid, action_id))
         plans_of[plan.inspection].append(pid)
         status, embargo = _public_state(plan)
         council_id = records.of("service")[target.service].model.council
-        views[pid] = ActionPlanView(pid, rec.path, rec.digest, status, embargo, plan, plan.inspection,
+        # Its digest names the meetings' facts too: its pages and papers print them, and count from their day.
+        digest = rec.digest if not reported else hashlib.sha256(f"{rec.digest}|{reported}".encode()).hexdigest()
+        views[pid] = ActionPlanView(pid, rec.path, digest, status, embargo, actions.plan, plan.inspection,
                                     target.service, council_id, actions.views, actions.counts, actions.overdue,
-                                    actions.last_update, actions.images)
+                                    actions.last_update, actions.images, MappingProxyType(reported))
 
     for iid, plan_ids in plans_of.items():
         if not plan_ids:

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from collections import Counter
 from dataclasses import replace
-from typing import Iterable, Mapping
+from typing import AbstractSet, Iterable, Mapping
 
 from generator.model.action_plan import Action, ProgressUpdate
 from generator.model.types import RAG
@@ -43,6 +43,25 @@ def as_at(action: Action, day: dt.date) -> Action:
 
     A paper is a record made at its issue (issue 25): what happened later is not in it."""
     kept = [u for u in action.updates if u.date <= day]
+    return action if len(kept) == len(action.updates) else replace(action, updates=kept)
+
+
+def counting_from(action: Action, days: Mapping[str, dt.date]) -> Action:
+    """The action with each update reported to a meeting (`reported_to:`) dated by the day it
+    counts from: `days[meeting]`, the day that meeting's papers are issued (docs/content-format.md).
+    A paper issued that day or later counts it, and the site from that day once the meeting is
+    public; the day is counted, not given, so nothing prints it (`reported_to` says what to print).
+    An update with no day to count from (no date, an unknown meeting: errors) is left out."""
+    if all(u.reported_to is None and u.date is not None for u in action.updates):
+        return action
+    updates = [u if u.reported_to is None else replace(u, date=days[u.reported_to])
+               for u in action.updates if u.reported_to in days or u.reported_to is None and u.date is not None]
+    return replace(action, updates=updates)
+
+
+def without_reports_to(action: Action, meetings: AbstractSet[str]) -> Action:
+    """The action without its updates reported to one of `meetings`."""
+    kept = [u for u in action.updates if u.reported_to not in meetings]
     return action if len(kept) == len(action.updates) else replace(action, updates=kept)
 
 
