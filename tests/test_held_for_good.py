@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from generator.build import check_site
+from generator.plan.publication import public_corpus
 from generator.problems import Severity
 from site_helpers import copy_site, replace_in_file
 
@@ -104,3 +105,73 @@ def test_a_published_action_plan_of_a_draft_inspection_and_a_report_in_no_meetin
 def test_the_shipped_content_waits_for_no_draft(tmp_path):
     assert about(found(copy_site(tmp_path)), "wait for") == []
     assert about(found(copy_site(tmp_path / "2")), "leaves this") == []
+
+
+WOLVERHAMPTON = "content/meetings/wolverhampton-cabinet-2022-03-16.yaml"
+LATER = "content/meetings/wolverhampton-cabinet-2022-04-20.yaml"
+END_OF_TIME = dt.datetime(2100, 1, 1, tzinfo=dt.timezone.utc)     # every embargo ended, every pack issued
+
+
+def exempt_at_item_4_and_given_openly_later(root, later_status: str, report: str | None = None) -> None:
+    """Item 4 gives wolverhampton-2021 as an exempt appendix; a later meeting's item 1 gives it openly."""
+    replace_in_file(root / WOLVERHAMPTON, "inspection: wolverhampton-2021}", "inspection: wolverhampton-2021, exempt: 1}")
+    (root / LATER).write_text(
+        f"council: wolverhampton\ncommittee: Cabinet\ndate: 2022-04-20\nstatus: {later_status}\nitems:\n"
+        f"  - number: 1\n    title: Youth Offending Team Inspection Outcome\n"
+        + (f"    report: {report}\n" if report else "")
+        + "    appendices:\n      - {title: HMIP's inspection report, inspection: wolverhampton-2021}\n",
+        encoding="utf-8")
+
+
+def withheld_for_good(root) -> set[tuple[str, str]]:
+    """What the site leaves out once every embargo has ended: the build's own rule."""
+    return {(w.kind, w.id) for w in public_corpus(check_site(root, TODAY).corpus, END_OF_TIME)[1]}
+
+
+def test_a_record_given_openly_only_by_a_draft_meeting_is_said_at_the_exempt_appendix_and_the_item(tmp_path):
+    # content-format: exempt "unless an item of a public meeting gives it openly": a draft meeting opens nothing.
+    root = copy_site(tmp_path)
+    exempt_at_item_4_and_given_openly_later(root, "draft")
+    problems = found(root)
+    # Appendix 1's "inspection:" value is on line 28 at column 66; item 4's "report:" on line 25 at 13.
+    assert (WOLVERHAMPTON, 28, 66, Severity.WARNING, "items.3.appendices.0.inspection",
+            "the site does not publish inspection wolverhampton-2021 while an agenda gives it as exempt and no "
+            "open item does: it is given openly only by wolverhampton-cabinet-2022-04-20 item 1, whose meeting "
+            "is a draft") in problems
+    assert (WOLVERHAMPTON, 25, 13, Severity.WARNING, "items.3.report",
+            "item 4's papers wait for inspection wolverhampton-2021, which report wolverhampton-yot-inspection-outcome "
+            "names, given as exempt by wolverhampton-cabinet-2022-03-16 item 4 appendix 1 and openly only by "
+            "wolverhampton-cabinet-2022-04-20 item 1, whose meeting is a draft: the site and the pack list the item "
+            "'To Follow', with none of its papers") in problems
+    # the draft meeting's own item opens the record once published: nothing to say there
+    assert [p for p in problems if p[0] == LATER] == []
+    assert {("inspection", "wolverhampton-2021"), ("agenda_item", "wolverhampton-cabinet-2022-03-16 item 4")} \
+        <= withheld_for_good(root)
+
+
+def test_a_record_given_openly_only_by_an_item_held_back_is_said_with_what_holds_that_item(tmp_path):
+    # user-guide: an item whose report is a draft is listed "To Follow" with none of its papers, so it opens nothing
+    root = copy_site(tmp_path)
+    exempt_at_item_4_and_given_openly_later(root, "published", report="wolverhampton-cover-note")
+    (root / "content" / "reports" / "wolverhampton-cover-note.md").write_text(
+        "---\ncouncil: wolverhampton\nkind: cabinet\ncommittee: Cabinet\ndate: 2022-04-20\ntitle: Cover note\n"
+        "recommendations: {for_noting: [The outcome.]}\nstatus: draft\n---\nBeing written.\n", encoding="utf-8")
+    problems = found(root)
+    assert (WOLVERHAMPTON, 28, 66, Severity.WARNING, "items.3.appendices.0.inspection",
+            "the site does not publish inspection wolverhampton-2021 while an agenda gives it as exempt and no "
+            "open item does: it is given openly only by wolverhampton-cabinet-2022-04-20 item 1, which waits for "
+            "report wolverhampton-cover-note, a draft (content/reports/wolverhampton-cover-note.md)") in problems
+    # the held item is told what holds it, the draft, and not the exemption it would itself lift
+    later = [(p[1], p[4], p[5]) for p in problems if p[0] == LATER]
+    assert later == [(8, "items.0.report", "item 1's papers wait for report wolverhampton-cover-note, a draft "
+                      "(content/reports/wolverhampton-cover-note.md): the site and the pack list the item "
+                      "'To Follow', with none of its papers")]
+    assert {("inspection", "wolverhampton-2021"), ("agenda_item", "wolverhampton-cabinet-2022-04-20 item 1")} \
+        <= withheld_for_good(root)
+
+
+def test_a_record_a_published_meeting_gives_openly_is_no_news_whatever_its_pack_s_issue_day(tmp_path):
+    root = copy_site(tmp_path)
+    exempt_at_item_4_and_given_openly_later(root, "published")
+    assert about(found(root, dt.date(2022, 3, 1)), "wolverhampton-2021") == []
+    assert ("inspection", "wolverhampton-2021") not in withheld_for_good(root)

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from functools import partial
 from types import MappingProxyType
 from typing import Iterator, Mapping
 
-from generator.clock import LONDON, start_of_day
+from generator.clock import start_of_day
 from generator.images import shown_images
 from generator.model.report import body_markdown
 from generator.model.types import Status
@@ -37,13 +38,6 @@ class Withheld:
     @property
     def is_item(self) -> bool:
         return self.kind == ITEM
-
-
-def is_public(entry: Entry, now: dt.datetime, include_drafts: bool = False) -> bool:
-    """Not a draft (unless previewing drafts) and past its embargo (CONTENT-MODEL: "embargo_until:
-    nothing of it is public before this")."""
-    return withheld_reason(entry.status is Status.DRAFT, entry.embargo_until, now, None,
-                           include_drafts=include_drafts) is None
 
 
 def public_papers(item: ItemView) -> set[str]:
@@ -76,29 +70,13 @@ def held_back(item: ItemView) -> ItemView:
 
 def exempt_records(corpus: Corpus, now: dt.datetime, include_drafts: bool = False,
                    held_items: frozenset[str] = frozenset()) -> dict[tuple[str, str], str]:
-    """(kind, id) -> why, for each inspection and action plan an agenda gives as an exempt
-    appendix or in a Part 2 item (Schedule 12A information, for members only), unless an item
-    of a public meeting gives it openly: its own status and embargo cannot make it public.
-    An open item opens it only from its pack's issue day, when its open paper is published.
-    `held_items`: items ("<meeting> item <n>") found withheld, which open nothing."""
-    given: list[tuple[str, bool, bool, tuple]] = []     # each appendix, for `rules.withheld.exempt_unopened`
-    opening_later: dict[tuple[str, str], str] = {}      # given openly by a pack still to be issued
-    today = now.astimezone(LONDON).date()
-    for mid, meeting in sorted(corpus.meetings.items()):
-        meeting_public = is_public(meeting, now, include_drafts)
-        issued = meeting_issue_date(corpus, meeting)   # its papers are public from then (docs/papers.md)
-        for item in meeting.items:
-            item_open = meeting_public and not item.to_follow and item.exempt is None and \
-                (item.embargo_until is None or item.embargo_until <= now)
-            opens = item_open and issued <= today and f"{mid} item {item.number}" not in held_items
-            for appendix in item.appendices:
-                given.append((f"exempt (Schedule 12A paragraph {appendix.exempt}): an appendix of {mid} item "
-                              f"{item.number}", appendix.exempt is not None, opens, appendix.parts))
-                if appendix.exempt is None and item_open and issued > today:
-                    for record in (part for part in appendix.parts if part[0] in RECORD_PARTS):
-                        opening_later.setdefault(record, f"; given openly by {mid} item {item.number} "
-                                                         f"from its issue on {issued.isoformat()}")
-    return {record: why + opening_later.get(record, "") for record, why in exempt_unopened(given).items()}
+    """(kind, id) -> why, for each inspection and action plan an agenda gives as exempt and no item
+    opens at `now` (`rules.withheld.exempt_unopened`): its own status and embargo cannot make it
+    public. `held_items`: items ("<meeting> item <n>") found withheld, which open nothing."""
+    exempt = exempt_unopened(corpus.meetings, now, partial(meeting_issue_date, corpus),
+                             dict.fromkeys(held_items, "a withheld record"), include_drafts)
+    return {record: f"exempt (Schedule 12A paragraph {e.paragraph}): an appendix of {e.meeting} item {e.item}"
+                    + (f"; given openly by {e.givers()}" if e.given_openly else "") for record, e in exempt.items()}
 
 
 def opening_moments(corpus: Corpus) -> list[dt.datetime]:
@@ -107,7 +85,7 @@ def opening_moments(corpus: Corpus) -> list[dt.datetime]:
     (`exempt_records`), though no embargo ends then."""
     return [start_of_day(meeting_issue_date(corpus, meeting))
             for meeting in corpus.meetings.values()
-            if any(appendix.exempt is None and kind in ("inspection", "action_plan")
+            if any(appendix.exempt is None and kind in RECORD_PARTS
                    for item in meeting.items for appendix in item.appendices for kind, _ in appendix.parts)]
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from itertools import islice
 from typing import Iterator, Mapping
 
 from generator.clock import london_time
@@ -21,9 +22,11 @@ from generator.model.types import Status
 from generator.problems import Problem, Severity
 from generator.resolve.corpus import ActionPlanView, Corpus, Entry, InspectionView, ItemView, MeetingView, ReportView
 from generator.rules.issue import end_of_day, pack_issue_date
-from generator.rules.withheld import exempt_unopened, item_records, named_by_report, withheld_reason
+from generator.rules.withheld import Exemption, exempt_unopened, item_records, named_by_report, withheld_reason
 from generator.validate import Records, Renumbered
 
+RECORD_KIND = {InspectionView: "inspection", ActionPlanView: "action_plan"}   # the kinds an agenda may exempt
+Exempt = Mapping[tuple[str, str], Exemption]
 LARGE_FILE = 10 * 1024 * 1024       # an appendix a clerk should be told about (email limits, printing)
 _CITED = re.compile(r"\b(Appendix|Table)\s+(\d+)\b", re.IGNORECASE)
 
@@ -239,20 +242,33 @@ def pages_numbered_twice(corpus: Corpus, records: Records) -> list[Problem]:
     return problems
 
 
-def _exempt_unopened(corpus: Corpus) -> dict[tuple[str, str], str]:
-    """`rules.withheld.exempt_unopened` whatever the time: every item not to follow, outside Part 2,
-    opens what it gives (the resolver warns at the exempt appendix itself)."""
-    return {record: f"given as exempt by {where} and openly by no item" for record, where in exempt_unopened(
-        (f"{mid} item {item.number} appendix {appendix.number}", appendix.exempt is not None,
-         not item.to_follow and item.exempt is None, appendix.parts)
-        for mid, view in sorted(corpus.meetings.items()) for item in view.items for appendix in item.appendices).items()}
+def _exempt_for_good(corpus: Corpus) -> dict[tuple[str, str], Exemption]:
+    """The records `rules.withheld.exempt_unopened` keeps off the site once every embargo has ended
+    and every pack is issued: as `plan.publication.public_corpus` decides, an item held for good
+    opens nothing, which may hold more, so it is decided until no more are."""
+    held: dict[str, str] = {}
+    while True:
+        exempt = exempt_unopened(corpus.meetings, None, held=held)
+        found = {f"{mid} item {item.number}": f"{how}, {why}" for mid, view in corpus.meetings.items()
+                 for item in view.items if not item.to_follow
+                 for _, _, _, how, why in islice(_holds_for_good(corpus, mid, item, exempt), 1)}
+        if found.keys() <= held.keys():
+            return exempt
+        held |= found
 
 
-def _hold(entry: Entry, exempt: Mapping[tuple[str, str], str]) -> str | None:
+def _given_as_exempt(exempt: Exemption) -> str:
+    return (f"given as exempt by {exempt.meeting} item {exempt.item} appendix {exempt.appendix} and openly "
+            + (f"only by {exempt.givers()}" if exempt.given_openly else "by no item"))
+
+
+def _hold(entry: Entry, exempt: Exempt, giver: str = "") -> str | None:
     """Why `entry` keeps what waits for it off the site whatever the time (`rules.withheld`): it
-    is a draft, or exempt elsewhere; None when only an embargo (or nothing) holds it."""
-    kind = {InspectionView: "inspection", ActionPlanView: "action_plan"}.get(type(entry))
-    why = withheld_reason(entry.status is Status.DRAFT, entry.embargo_until, None, exempt.get((kind, entry.id)))
+    is a draft, or exempt elsewhere; None when only an embargo (or nothing) holds it. Not exempt
+    for the item `giver`, which gives it openly: it opens it once what holds that item is gone."""
+    exemption = exempt.get((RECORD_KIND.get(type(entry)), entry.id))
+    exemption = None if exemption is None or giver in dict(exemption.given_openly) else _given_as_exempt(exemption)
+    why = withheld_reason(entry.status is Status.DRAFT, entry.embargo_until, None, exemption)
     return f"a draft ({entry.path})" if why == "draft" else why
 
 
@@ -281,12 +297,54 @@ def _part_field(rec, base: tuple, p_index: int, kind: str) -> tuple:
     return field if field in rec.source.values else base + (kind,)
 
 
-def items_held_for_good(corpus: Corpus, records: Records) -> list[Problem]:
+def _holds_for_good(corpus: Corpus, mid: str, item: ItemView, exempt: Exempt
+                    ) -> Iterator[tuple[tuple[int, int] | None, str, Entry, str, str]]:
+    """(where the item gives it, its kind, the record, how it is reached, why) for each record the
+    item's papers wait for (`rules.withheld.item_records`, `_named`) that no embargo ending releases."""
+    for kind, ref, place in item_records(item.report_id, item.appendices):
+        if (found := _records(corpus, kind).get(ref)) is not None:
+            for waited_for, how in _named(corpus, found, f"{kind.replace('_', ' ')} {ref}"):
+                if why := _hold(waited_for, exempt, f"{mid} item {item.number}"):
+                    yield place, kind, waited_for, how, why
+
+
+def held_for_good(corpus: Corpus, records: Records) -> list[Problem]:
+    """What the site keeps off whatever the time, said at each line that gives it: an exempt
+    appendix's record, an item's papers, a published plan or report (`_exempt_for_good`)."""
+    exempt = _exempt_for_good(corpus)
+    return (exempt_given_for_good(corpus, records, exempt) + items_held_for_good(corpus, records, exempt)
+            + papers_held_for_good(corpus, records, exempt))
+
+
+def exempt_given_for_good(corpus: Corpus, records: Records, exempt: Exempt) -> list[Problem]:
+    """At each exempt appendix giving an inspection or action plan the site keeps off for good: a
+    published record going is no small thing, so it is said even while this agenda is a draft."""
+    problems = []
+    for mid, view in corpus.meetings.items():
+        rec = records.of("meeting")[mid]
+        for item in view.items:
+            index = next(i for i, given in enumerate(rec.model.items) if given.number == item.number)
+            for appendix in item.appendices:
+                for p_index, (kind, ref) in enumerate(appendix.parts):
+                    if appendix.exempt is None or (found := exempt.get((kind, ref))) is None:
+                        continue
+                    problems.append(rec.problem(
+                        _part_field(rec, ("items", index, "appendices", appendix.number - 1), p_index, kind),
+                        Severity.WARNING if kind == "inspection" else Severity.NOTICE,
+                        f"the site does not publish {kind.replace('_', ' ')} {ref} while an agenda gives it as exempt "
+                        "and no open item does" + (f": it is given openly only by {found.givers()}"
+                                                   if found.given_openly else ""),
+                        "HMIP publishes its inspection reports: give only the exempt papers as an exempt appendix"
+                        if kind == "inspection" else "if only some of this appendix is exempt, give that as an "
+                        "appendix of its own"))
+    return problems
+
+
+def items_held_for_good(corpus: Corpus, records: Records, exempt: Exempt) -> list[Problem]:
     """An agenda item whose papers wait for a draft, or for a record given as exempt elsewhere:
     the site and the pack list it "To Follow" with none of its papers (`plan.publication`), and
     no embargo ending changes that, so it is said at the line giving the record. A warning once
     the pack of a published meeting is issued (it went out without them); a notice before."""
-    exempt = _exempt_unopened(corpus)
     problems = []
     for mid, view in corpus.meetings.items():
         rec = records.of("meeting")[mid]
@@ -295,33 +353,26 @@ def items_held_for_good(corpus: Corpus, records: Records) -> list[Problem]:
             if item.to_follow:
                 continue
             index = next(i for i, given in enumerate(rec.model.items) if given.number == item.number)
-            given: list[tuple[tuple, Entry, str]] = []
-            for kind, ref, place in item_records(item.report_id, item.appendices):
-                if (found := _records(corpus, kind).get(ref)) is not None:
-                    where = ("items", index, "report") if place is None else \
-                        _part_field(rec, ("items", index, "appendices", place[0] - 1), place[1], kind)
-                    given.append((where, found, f"{kind.replace('_', ' ')} {ref}"))
             told: set[str] = set()
-            for where, entry, named_by in given:
-                for waited_for, how in _named(corpus, entry, named_by):
-                    why = _hold(waited_for, exempt)
-                    if why is None or waited_for.path in told:
-                        continue
-                    told.add(waited_for.path)
-                    problems.append(rec.problem(
-                        where, Severity.WARNING if issued else Severity.NOTICE,
-                        f"item {item.number}'s papers wait for {how}, {why}: the site and the pack list the "
-                        "item 'To Follow', with none of its papers",
-                        f"{_hint(waited_for)}, or leave it out of this item's papers"))
+            for place, kind, waited_for, how, why in _holds_for_good(corpus, mid, item, exempt):
+                if waited_for.path in told:
+                    continue
+                told.add(waited_for.path)
+                where = ("items", index, "report") if place is None else \
+                    _part_field(rec, ("items", index, "appendices", place[0] - 1), place[1], kind)
+                problems.append(rec.problem(
+                    where, Severity.WARNING if issued else Severity.NOTICE,
+                    f"item {item.number}'s papers wait for {how}, {why}: the site and the pack list the "
+                    "item 'To Follow', with none of its papers",
+                    f"{_hint(waited_for)}, or leave it out of this item's papers"))
     return problems
 
 
-def papers_held_for_good(corpus: Corpus, records: Records) -> list[Problem]:
+def papers_held_for_good(corpus: Corpus, records: Records, exempt: Exempt) -> list[Problem]:
     """A notice at the line of a published action plan naming an inspection, or of a report in no
     meeting naming a record, that is a draft or exempt elsewhere: the site leaves it out until
     that record is published (`plan.publication`), though its own status says published. (A
     report in a meeting is said at its agenda item: `items_held_for_good`.)"""
-    exempt = _exempt_unopened(corpus)
     problems = []
     for pid, plan in corpus.action_plans.items():
         inspection = corpus.inspections.get(plan.inspection_id)

@@ -600,13 +600,11 @@ def _meetings(check: _Checker, records: Records) -> tuple[dict[str, MeetingView]
     meetings: dict[str, MeetingView] = {}
     report_item: dict[str, tuple[str, int]] = {}
     attachment_paths = frozenset(records.attachments)
-    # The records some open item of an agenda gives: an exemption elsewhere is no news for them.
-    # And ("file", path) for each file an open item gives: the same file exempt elsewhere is published.
+    # ("file", path) for each file an open item of an agenda gives: the same file exempt elsewhere is published.
     open_items = [item for rec in records.of("meeting").values() for item in rec.model.items
                   if not item.to_follow and item.part != 2]
-    opened = {part.source for item in open_items for appendix in item.appendices if appendix.exempt is None
-              for part in appendix.parts}
-    opened |= {("file", ref) for kind, ref in opened if kind in ("markdown", "pdf")}
+    opened = {("file", part.source[1]) for item in open_items for appendix in item.appendices
+              if appendix.exempt is None for part in appendix.parts if part.source[0] in ("markdown", "pdf")}
     opened |= {("file", item.minutes) for item in open_items if item.minutes}
     published_as = partial(_open_paper_of, opened, _open_papers_by_bytes(opened, records.attachments),
                            records.attachments)
@@ -651,7 +649,7 @@ def _meetings(check: _Checker, records: Records) -> tuple[dict[str, MeetingView]
                 _exempt_file(check, rec, ("items", i_index, "minutes"), item.minutes, open_paper)
             items.append(ItemView(item.number, item.title, item.report if not item.to_follow else None,
                                   item.to_follow, item.embargo_until,
-                                  _appendices(check, rec, i_index, item, nation, exempt, opened, published_as),
+                                  _appendices(check, rec, i_index, item, nation, exempt, published_as),
                                   item.description, item.minutes if not item.to_follow else None,
                                   item.part, exempt))
         _agenda_order(check, rec, meeting)
@@ -727,16 +725,6 @@ def _agenda_order(check: _Checker, rec: Record, meeting) -> None:
         expected = item.number + 1
 
 
-def _exempt_record(check: _Checker, rec: Record, field: tuple, kind: str, ref: str) -> None:
-    """A record given as exempt is withheld from the site (plan.publication.exempt_records),
-    even while this agenda is a draft: said here, as a published record going is no small thing."""
-    noun = "inspection" if kind == "inspection" else "action plan"
-    check.at(rec, field, Severity.WARNING if kind == "inspection" else Severity.NOTICE,
-             f"the site does not publish {noun} {ref} while an agenda gives it as exempt and no open item does",
-             "HMIP publishes its inspection reports: give only the exempt papers as an exempt appendix"
-             if kind == "inspection" else "if only some of this appendix is exempt, give that as an appendix of its own")
-
-
 def _exempt_file(check: _Checker, rec: Record, field: tuple, ref: str, open_paper: str) -> None:
     """A file given as exempt here and as an open paper elsewhere is published with the open
     item (`plan.publication.public_papers`): almost always a slip, and no small one."""
@@ -765,11 +753,11 @@ def _open_paper_of(opened: set[tuple[str, str]], by_bytes: Mapping[str, str], at
 
 
 def _appendices(check: _Checker, rec: Record, i_index: int, item, nation: Nation | None,
-                exempt: int | None, opened: set[tuple[str, str]],
-                published_as: Callable[[str], str | None]) -> tuple[AppendixView, ...]:
+                exempt: int | None, published_as: Callable[[str], str | None]) -> tuple[AppendixView, ...]:
     """An agenda item's appendices, their exemption paragraphs and parts checked. `exempt`:
-    the paragraph of a Part 2 item, which every appendix without its own takes; `opened`:
-    the records an open item of some agenda gives."""
+    the paragraph of a Part 2 item, which every appendix without its own takes; `published_as`:
+    the open paper that publishes a file (`_open_paper_of`). A record given as exempt is said
+    once the corpus is known (`papers.exempt_given_for_good`)."""
     appendices = []
     for a_index, appendix in enumerate(item.appendices):
         base = ("items", i_index, "appendices", a_index)
@@ -779,8 +767,6 @@ def _appendices(check: _Checker, rec: Record, i_index: int, item, nation: Nation
             kind, ref = part.source
             _check_part(check, rec, base, p_index, kind, ref)
             parts.append((kind, ref))
-            if (appendix.exempt or exempt) and kind in ("inspection", "action_plan") and (kind, ref) not in opened:
-                _exempt_record(check, rec, _part_field(rec, base, p_index, kind), kind, ref)
             if (appendix.exempt or exempt) and kind in ("markdown", "pdf") and (open_paper := published_as(ref)):
                 _exempt_file(check, rec, _part_field(rec, base, p_index, kind), ref, open_paper)
         appendices.append(AppendixView(a_index + 1, appendix.title, tuple(parts), appendix.exempt or exempt))
@@ -976,5 +962,5 @@ def resolve(records: Records, as_of: dt.date, per_record: PerRecord = no_memo
                     by_id(inspection_views), by_id(plans.views), by_id(indicators), by_id(reports),
                     by_id(meetings), by_id(attachments), as_of)
     check.problems += papers.released_after_issue(corpus, records) + papers.pages_numbered_twice(corpus, records)
-    check.problems += papers.items_held_for_good(corpus, records) + papers.papers_held_for_good(corpus, records)
+    check.problems += papers.held_for_good(corpus, records)
     return corpus, check.problems

@@ -4,9 +4,11 @@ and for `check`, which says what is kept off whatever the time (`resolve.papers`
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterable, Iterator
+from types import MappingProxyType
+from typing import Callable, Iterable, Iterator, Mapping, NamedTuple
 
-from generator.clock import london_moment
+from generator.clock import LONDON, london_moment
+from generator.model.types import Status
 
 RECORD_PARTS = ("inspection", "action_plan")     # the appendix parts that are records, not files
 
@@ -31,18 +33,60 @@ def item_records(report_id: str | None, appendices: Iterable, members: bool = Fa
                         if kind in RECORD_PARTS)
 
 
-def exempt_unopened(appendices: Iterable[tuple[str, bool, bool, Iterable]]) -> dict[tuple[str, str], str]:
-    """(kind, id) -> where the first exempt appendix gives it, for each inspection and action plan an
-    agenda gives as exempt and no item that opens it gives openly: Schedule 12A information, for
-    members only whatever its own status. `appendices`: (where, exempt, its item opens it, parts)."""
-    exempt, opened = {}, set()
-    for where, is_exempt, opens, parts in appendices:
-        records = [(kind, ref) for kind, ref in parts if kind in RECORD_PARTS]
-        if is_exempt:
-            exempt.update((record, where) for record in records if record not in exempt)
-        elif opens:
-            opened.update(records)
-    return {record: where for record, where in exempt.items() if record not in opened}
+class Exemption(NamedTuple):
+    """Where an agenda first gives a record as exempt, and each item giving it openly that opens nothing."""
+    meeting: str
+    item: int
+    appendix: int
+    paragraph: int
+    given_openly: tuple[tuple[str, str], ...]   # ("<meeting> item <n>", why it opens nothing: ", which is to follow")
+
+    def givers(self) -> str:
+        return " and by ".join(name + why for name, why in self.given_openly)
+
+
+def item_shut(item, meeting_withheld: str | None, issued: dt.date | None, now: dt.datetime | None,
+              held: str | None) -> str | None:
+    """Why an agenda item opens none of the records it gives openly (read after its name), or None: it
+    opens them when the public see its papers (docs/content-format.md), so not to follow, of a public
+    meeting (`meeting_withheld`: why not), past its embargo and its pack's issue day, and not `held`
+    back (what it waits for). `now` None: whatever the time, as every embargo ends and pack is issued.
+    (Every appendix of a Part 2 item is exempt: it gives nothing openly.)"""
+    if item.to_follow:
+        return ", which is to follow"
+    if meeting_withheld:
+        return f", whose meeting is {'a draft' if meeting_withheld == 'draft' else meeting_withheld}"
+    if now is not None and (why := withheld_reason(False, item.embargo_until, now, None)):
+        return f", {why}"
+    if now is not None and issued > now.astimezone(LONDON).date():
+        return f" from its issue on {issued.isoformat()}"
+    return None if held is None else f", which waits for {held}"
+
+
+def exempt_unopened(meetings: Mapping, now: dt.datetime | None, issued: Callable[[object], dt.date] | None = None,
+                    held: Mapping[str, str] = MappingProxyType({}), include_drafts: bool = False
+                    ) -> dict[tuple[str, str], Exemption]:
+    """(kind, id) -> where, for each inspection and action plan an agenda gives as exempt (an exempt
+    appendix, every one of a Part 2 item) and no item opens (`item_shut`): Schedule 12A information,
+    for members only whatever its own status. `issued`: a meeting's pack's issue day; `held`:
+    "<meeting> item <n>" -> what it waits for, for items found held back."""
+    exempt, opened, shut = {}, set(), {}
+    for mid, meeting in sorted(meetings.items()):
+        meeting_withheld = withheld_reason(meeting.status is Status.DRAFT, meeting.embargo_until, now, None,
+                                           include_drafts=include_drafts)
+        for item in meeting.items:
+            name = f"{mid} item {item.number}"
+            why = item_shut(item, meeting_withheld, issued(meeting) if now else None, now, held.get(name))
+            for appendix in item.appendices:
+                for record in ((kind, ref) for kind, ref in appendix.parts if kind in RECORD_PARTS):
+                    if appendix.exempt is not None:
+                        exempt.setdefault(record, (mid, item.number, appendix.number, appendix.exempt))
+                    elif why is None:
+                        opened.add(record)
+                    else:
+                        shut.setdefault(record, {})[name, why] = None
+    return {record: Exemption(*where, tuple(shut.get(record, ()))) for record, where in exempt.items()
+            if record not in opened}
 
 
 def withheld_reason(draft: bool, embargo_until: dt.datetime | None, now: dt.datetime | None,
