@@ -304,3 +304,92 @@ def test_with_content_errors_no_list_is_given_only_the_errors_and_exit_1(tmp_pat
     assert "fix them, then list again" in result.stderr
     as_json = run_cli("list", which, "--as-of", "2021-08-01", "--format", "json", root=root)
     assert as_json.exit_code == 1 and as_json.stdout == ""
+
+
+# A supplementary pack (docs/papers.md): it carries item 9's papers, is issued on 4 March, and
+# is published only from that day, and only when it carries a paper released by the end of it.
+SUPPLEMENTARY = """\
+council: torbay
+committee: Children and Young People's Overview and Scrutiny Board
+date: 2021-03-01
+pack: supplementary
+issued: 2021-03-04
+first_page: 13
+items:
+  - number: 9
+    title: Review of the Youth Offending Team
+    embargo_until: "{until}"
+    appendices:
+      - {{title: The improvement plan, {paper}}}
+"""
+PACK_ID = "torbay-cyp-2021-03-01-supplementary pack"
+
+
+def supplementary_site(tmp_path, make_site, until: str, paper: str = "markdown: attachments/peer-review.md"):
+    return make_site(tmp_path, {
+        "meetings/torbay-cyp-2021-03-01-supplementary.yaml": SUPPLEMENTARY.format(until=until, paper=paper),
+        "attachments/peer-review.md": "# Peer review\n\nThe board was told of the review.\n",
+        "inspections/torbay-2024.yaml": SITE["inspections/torbay-2024.yaml"],
+        "action-plans/torbay-2024-plan.yaml": SITE["action-plans/torbay-2024-plan.yaml"]})
+
+
+def test_a_supplementary_pack_waiting_for_its_issue_day_is_listed_with_the_moment_a_build_publishes_it(
+        tmp_path, make_site, run_cli):
+    """helper-171: the item was listed, released on the 3rd, and nothing said that its pack, the
+    papers a clerk sends, goes out only on the 4th."""
+    root = supplementary_site(tmp_path, make_site, "2021-03-03 09:30")
+    listed = run_cli("list", "embargoed", "--as-of", "2021-03-02", root=root)
+    assert listed.exit_code == 0, listed.output
+    assert rows(listed.stdout) == [
+        ["2021-03-03 09:30", "agenda item", "torbay-cyp-2021-03-01-supplementary item 9",
+         "embargoed until 2021-03-03 09:30"],
+        ["2021-03-04 00:00", "pack", PACK_ID, "issued 2021-03-04: not published before that day"]]
+    assert PACK_ID not in run_cli("list", "drafts", "--as-of", "2021-03-02", root=root).stdout
+
+    pack = root / "output/site/meetings/torbay-cyp-2021-03-01-supplementary/" \
+                  "torbay-cyp-2021-03-01-supplementary-agenda-pack.pdf"
+    assert run_cli("build", "-q", "--no-search", "--as-of", "2021-03-03 23:59", root=root).exit_code == 0
+    assert not pack.exists()
+    assert run_cli("build", "-q", "--no-search", "--as-of", "2021-03-04 00:00", root=root).exit_code == 0
+    assert pack.exists()
+
+
+def test_a_supplementary_pack_waiting_for_its_papers_on_its_issue_day_goes_out_with_them(tmp_path, make_site,
+                                                                                         run_cli):
+    root = supplementary_site(tmp_path, make_site, "2021-03-04 12:00")
+    listed = run_cli("list", "embargoed", "--as-of", "2021-03-04 09:00", root=root)
+    assert rows(listed.stdout) == [
+        ["2021-03-04 12:00", "agenda item", "torbay-cyp-2021-03-01-supplementary item 9",
+         "embargoed until 2021-03-04 12:00"],
+        ["2021-03-04 12:00", "pack", PACK_ID, "waits for torbay-cyp-2021-03-01-supplementary item 9"]]
+
+
+def test_a_supplementary_pack_whose_papers_come_after_its_issue_day_is_listed_as_never_published(
+        tmp_path, make_site, run_cli):
+    """Its item is released on the 5th, after the pack is issued: as issued, the pack lists it
+    "To Follow", carries nothing, and no build ever makes it."""
+    root = supplementary_site(tmp_path, make_site, "2021-03-05 00:01")
+    listed = run_cli("list", "embargoed", "--as-of", "2021-03-02", root=root)
+    assert listed.exit_code == 0, listed.output
+    assert listed.stdout.split("\n")[0] == \
+        "next release: 2021-03-05 00:01 (torbay-cyp-2021-03-01-supplementary item 9)"
+    never = rows(listed.stdout)[-1]
+    assert never[:3] == ["never", "pack", PACK_ID]
+    assert never[3].startswith("its items' papers are released after its issue day, 2021-03-04: it lists them "
+                               "'To Follow' and is never made")
+    data = json.loads(run_cli("list", "embargoed", "--as-of", "2021-03-02", "--format", "json", root=root).stdout)
+    assert [(i["kind"], i["release"]) for i in data["items"] if i["id"] == PACK_ID] == [("pack", None)]
+
+    assert run_cli("build", "-q", "--no-search", "--as-of", "2021-03-06", root=root).exit_code == 0
+    assert not list((root / "output/site/meetings/torbay-cyp-2021-03-01-supplementary").glob("*.pdf"))
+
+
+def test_a_supplementary_pack_whose_papers_wait_for_a_draft_is_listed_as_never_published_and_why(
+        tmp_path, make_site, run_cli):
+    root = supplementary_site(tmp_path, make_site, "2021-03-03 09:30", paper="action_plan: torbay-2024-plan")
+    listed = run_cli("list", "embargoed", "--as-of", "2021-03-02", root=root)
+    assert listed.exit_code == 0, listed.output
+    assert listed.stdout.split("\n")[0] == "next release: none"
+    assert rows(listed.stdout) == [
+        ["never", "pack", PACK_ID, "waits for torbay-cyp-2021-03-01-supplementary item 9 (embargoed until "
+                                   "2021-03-03 09:30, then its papers depend on a withheld record)"]]

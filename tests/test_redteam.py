@@ -1761,9 +1761,11 @@ def test_an_open_item_opens_an_exempt_record_only_from_its_pack_s_issue_day(tmp_
     assert not plan_page.exists()
     assert "YOT Improvement Plan" not in (root / "output" / "site" / "action-plans" / "index.html").read_text(
         encoding="utf-8")
-    # It goes out by itself at the start of the issue day, which `list embargoed` says, first.
-    assert listed.output.splitlines()[0] == \
-        "next release: 2021-05-26 00:00 (torbay-2021-oocd, torbay-cyp-osb-2021-06-01 item 4)", listed.output
+    # It goes out by itself at the start of the issue day, which `list embargoed` says, first,
+    # with the pack issued that day.
+    assert listed.output.splitlines()[0] == ("next release: 2021-05-26 00:00 (torbay-2021-oocd, "
+                                             "torbay-cyp-osb-2021-06-01 item 4, torbay-cyp-osb-2021-06-01 pack)"), \
+        listed.output
     assert ("2021-05-26 00:00  action plan  torbay-2021-oocd                         exempt (Schedule 12A paragraph 3): "
             "an appendix of torbay-cyp-osb-2021-03-01 item 9; given openly by torbay-cyp-osb-2021-06-01 item 4 "
             "from its issue on 2021-05-26") in listed.output, listed.output

@@ -5,7 +5,9 @@ Pure functions over the resolved `Corpus`: no files are read here. What is publi
 by `generator.plan.publication.public_corpus` alone, so the lists cannot disagree with a build:
 a record's release time is found by asking `public_corpus` at each embargo moment in turn
 (a record can wait for another one: an action plan for its embargoed inspection, an agenda
-item for its papers), never by re-implementing its rules.
+item for its papers), never by re-implementing its rules. A meeting's pack is asked of
+`generator.plan.issue.published_pack` the same way: it waits for its issue day and, a
+supplementary pack, for papers to carry.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Iterable
 
-from generator.clock import london_moment
+from generator.clock import LONDON, london_moment, start_of_day
 from generator.model.types import DateOrMonth, Status
+from generator.plan.issue import meeting_as_at, published_pack
 from generator.plan.publication import ITEM, Withheld, exempt_records, opening_moments, public_corpus
 from generator.plan.state import release_moments
 from generator.resolve.corpus import Corpus
@@ -30,15 +33,16 @@ RECORD_KINDS = {
     "report": ("reports", "report"),
     "meeting": ("meetings", "meeting"),
 }
-NOUNS = {**{kind: noun for kind, (_, noun) in RECORD_KINDS.items()}, ITEM: "agenda item"}
+PACK = "pack"                          # a meeting's pack: "<meeting id> pack"
+NOUNS = {**{kind: noun for kind, (_, noun) in RECORD_KINDS.items()}, ITEM: "agenda item", PACK: "pack"}
 
 
 @dataclass(frozen=True)
 class Held:
     """Something the public site does not show yet."""
 
-    kind: str                         # inspection, action_plan, ..., agenda_item
-    id: str                           # the record's id; an item: "<meeting id> item 9"
+    kind: str                         # inspection, action_plan, ..., agenda_item, pack
+    id: str                           # the record's id; an item: "<meeting id> item 9"; a pack: "<meeting id> pack"
     path: str
     draft: bool                       # its own status is draft
     embargo_until: dt.datetime | None  # its own embargo, if any
@@ -73,9 +77,25 @@ def _items(corpus: Corpus):
             yield mid, meeting, index, item
 
 
-def _hidden(corpus: Corpus, now: dt.datetime) -> tuple[set[tuple[str, str]], tuple[Withheld, ...]]:
-    """(kind, id) of every record and agenda item the public site does not show at `now`, and
-    the build's own list of what it holds back (with its reasons)."""
+def _pack_hold(corpus: Corpus, public: Corpus, mid: str, now: dt.datetime) -> str | None:
+    """What keeps a build at `now` from publishing meeting `mid`'s pack (`published_pack`, as the
+    build asks it): "meeting" (the meeting is withheld), "papers" (a supplementary pack with none
+    to carry yet) or "issue" (its issue day is to come); None when it is published, or when the
+    meeting as written has no pack to publish."""
+    if published_pack(corpus, mid, fixed=False) is None:
+        return None
+    if mid not in public.meetings:
+        return "meeting"
+    # A build's clock is London's (an embargo written with another offset is a moment too).
+    if published_pack(public, mid, issued_by=now.astimezone(LONDON).date()) is not None:
+        return None
+    return "papers" if published_pack(public, mid) is None else "issue"
+
+
+def _hidden(corpus: Corpus, now: dt.datetime
+            ) -> tuple[set[tuple[str, str]], tuple[Withheld, ...], dict[tuple[str, str], str]]:
+    """(kind, id) of every record, agenda item and pack the public site does not show at `now`,
+    the build's own list of what it holds back (with its reasons), and what holds each pack."""
     public, withheld = public_corpus(corpus, now)
     hidden = {(kind, rid) for kind, (attr, _) in RECORD_KINDS.items()
               for rid in getattr(corpus, attr) if rid not in getattr(public, attr)}
@@ -85,22 +105,27 @@ def _hidden(corpus: Corpus, now: dt.datetime) -> tuple[set[tuple[str, str]], tup
         shown = public.meetings.get(mid)
         if shown is None or shown.items[index].to_follow:
             hidden.add((ITEM, f"{mid} item {item.number}"))
-    return hidden, withheld
+    packs = {(PACK, f"{mid} pack"): hold for mid in corpus.meetings
+             if (hold := _pack_hold(corpus, public, mid, now)) is not None}
+    return hidden | set(packs), withheld, packs
 
 
 def held_back(corpus: Corpus, now: dt.datetime) -> list[Held]:
     """Everything withheld from the public site at `now`, with the moment each is released."""
-    hidden, withheld = _hidden(corpus, now)
+    hidden, withheld, packs = _hidden(corpus, now)
     release: dict[tuple[str, str], dt.datetime] = {}
     waiting = set(hidden)
-    moments = [*release_moments(corpus), *opening_moments(corpus)]
+    held_by = dict(packs)             # what holds each pack until it is published: how it was last seen
+    issue_days = [start_of_day(meeting_as_at(corpus, mid)) for mid in corpus.meetings]
+    moments = [*release_moments(corpus), *opening_moments(corpus), *issue_days]
     for moment in sorted({m for m in moments if m > now}):
         if not waiting:
             break
-        still, _ = _hidden(corpus, moment)
+        still, _, holds = _hidden(corpus, moment)
         for key in waiting - still:
             release[key] = moment
         waiting &= still
+        held_by.update((key, hold) for key, hold in holds.items() if key in waiting)
 
     found = []                        # (kind, id, path, draft, own embargo)
     publication_day = {}              # inspection id -> the day that alone holds it back
@@ -135,10 +160,33 @@ def held_back(corpus: Corpus, now: dt.datetime) -> list[Held]:
     for mid, meeting, _, item in _items(corpus):
         if ("meeting", mid) in hidden:
             why.setdefault((ITEM, f"{mid} item {item.number}"), f"waits for meeting {mid}, which is withheld")
-    return [Held(kind, rid, path, draft, embargo, release.get((kind, rid)),
+    rows = [Held(kind, rid, path, draft, embargo, release.get((kind, rid)),
                  _reason(rid, draft, embargo, release.get((kind, rid)), now, by_own, why.get((kind, rid)),
                          publication_day.get(rid) if kind == "inspection" else None))
             for kind, rid, path, draft, embargo in found]
+    return rows + [Held(PACK, key[1], corpus.meetings[mid].path, False, None, release.get(key),
+                        _pack_reason(corpus, mid, held_by[key], release.get(key), rows))
+                   for mid in corpus.meetings if (key := (PACK, f"{mid} pack")) in packs]
+
+
+def _pack_reason(corpus: Corpus, mid: str, hold: str, release: dt.datetime | None, rows: list[Held]) -> str:
+    """Why a meeting's pack is not published yet, from what held it last before `release`
+    (`_pack_hold`); without a release, why it never is as the content stands."""
+    issued = meeting_as_at(corpus, mid)
+    if hold == "issue":
+        return f"issued {issued.isoformat()}: not published before that day"
+    if hold == "meeting":
+        meeting = next(h for h in rows if (h.kind, h.id) == ("meeting", mid))
+        return f"waits for meeting {mid}" + ("" if release else f" ({meeting.reason})")
+    items = [h for h in rows if h.kind == ITEM and h.id.startswith(f"{mid} item ")]
+    if release is not None:
+        released = [h.id for h in items if h.release == release]
+        return f"waits for {released[0]}" if len(released) == 1 else \
+            f"waits for one or more of {', '.join(released)}" if released else "waits for papers to carry"
+    if stuck := [h for h in items if h.release is None]:
+        return f"waits for {stuck[0].id} ({stuck[0].reason})"
+    return (f"its items' papers are released after its issue day, {issued.isoformat()}: it lists them "
+            "'To Follow' and is never made; carry them in a supplementary pack issued once they are out")
 
 
 def _own_hold(own: dt.datetime, published: DateOrMonth | None) -> str:
@@ -170,15 +218,19 @@ def _reason(rid: str, draft: bool, embargo: dt.datetime | None, release: dt.date
 
 
 def drafts(corpus: Corpus, now: dt.datetime) -> list[Held]:
-    """Drafts, and what only a draft holds back (nothing releases them but a change of status)."""
-    return sorted((h for h in held_back(corpus, now) if h.release is None),
+    """Drafts, and what only a draft holds back (nothing releases them but a change of status);
+    a pack waiting is listed with what is embargoed."""
+    return sorted((h for h in held_back(corpus, now) if h.release is None and h.kind != PACK),
                   key=lambda h: (not h.draft, h.kind, h.id))
 
 
 def embargoed(corpus: Corpus, now: dt.datetime) -> list[Held]:
-    """What a build will release by itself once its time comes, soonest first."""
-    return sorted((h for h in held_back(corpus, now) if h.release is not None),
-                  key=lambda h: (h.release, h.embargo_until != h.release, h.kind, h.id))
+    """What a build will release by itself once its time comes, soonest first; then each pack
+    that waits for what no time releases, so that a clerk asking what waits is told of it."""
+    held = held_back(corpus, now)
+    return sorted((h for h in held if h.release is not None),
+                  key=lambda h: (h.release, h.embargo_until != h.release, h.kind, h.id)) + \
+        sorted((h for h in held if h.release is None and h.kind == PACK), key=lambda h: h.id)
 
 
 def next_release(items: Iterable[Held]) -> tuple[dt.datetime, list[str]] | None:
@@ -224,13 +276,13 @@ def text_drafts(items: list[Held]) -> list[str]:
 
 
 def text_embargoed(items: list[Held]) -> list[str]:
-    upcoming = next_release(items)
-    if upcoming is None:
+    if not items:
         return ["nothing is embargoed"]
-    moment, ids = upcoming
+    upcoming = next_release(items)
     rows = [["RELEASE", "KIND", "ID", "WHY"]]
-    rows += [[when(h.release), h.noun, h.id, h.reason] for h in items]
-    return [f"next release: {when(moment)} ({', '.join(ids)})", *_table(rows)]
+    rows += [[when(h.release) or "never", h.noun, h.id, h.reason] for h in items]
+    head = f"next release: {when(upcoming[0])} ({', '.join(upcoming[1])})" if upcoming else "next release: none"
+    return [head, *_table(rows)]
 
 
 def text_overdue(items: list[OverdueAction], as_of: dt.date) -> list[str]:

@@ -84,7 +84,8 @@ def register(cli: click.Group) -> None:
 
         \b
         drafts     records with 'status: draft' (and what waits for them)
-        embargoed  what a build will release once its time comes; the next release first
+        embargoed  what a build will release once its time comes, the next release first;
+                   and each pack not yet published (when, or why never)
         overdue    actions past their due date and not complete
         """
         import json

@@ -39,6 +39,20 @@ def meeting_as_issued(corpus: Corpus, mid: str, day: dt.date | None = None) -> M
     return view if items == view.items else replace(view, items=items)
 
 
+def published_pack(corpus: Corpus, mid: str, fixed: bool = True, issued_by: dt.date | None = None
+                   ) -> MeetingView | None:
+    """The meeting as the pack the public corpus `corpus` publishes of it shows it (`fixed`: as
+    issued; else as the corpus is), or None when it publishes none: a full agenda's front sheet
+    is issued whatever is still to follow, but a supplementary pack exists to carry papers, so
+    it needs one; and a pack is a record from its issue day (`issued_by`: the day published up to)."""
+    view = corpus.meetings[mid]
+    issued_view = meeting_as_issued(corpus, mid) if fixed else view
+    carries_papers = any(item.report_id or item.minutes or item.appendices for item in issued_view.items)
+    if not (carries_papers or view.meeting.pack.value == "agenda" and view.items):
+        return None
+    return issued_view if issued_by is None or meeting_as_at(corpus, mid) <= issued_by else None
+
+
 def report_as_at(corpus: Corpus, rid: str) -> dt.date:
     """A report in a meeting is as at the issue of the first of that meeting's packs (its
     agenda, its supplementary packs) to carry it: the earliest issued by whose end its papers

@@ -20,8 +20,7 @@ from generator.fingerprint import environment_digest
 from generator.images import LOGO_SUFFIXES
 from generator.load.files import Template
 from generator.model.blocks import find_blocks
-from generator.plan.issue import (action_plan_as_at, inspection_as_at, meeting_as_at, meeting_as_issued,
-                                  report_as_at)
+from generator.plan.issue import action_plan_as_at, inspection_as_at, meeting_as_at, published_pack, report_as_at
 from generator.plan.keys import (AS_AT, corpus_digest, input_digests, is_sites_own, output_key, papers_digest,
                                  search_key, template_digest, templates_used)
 from generator.plan.publication import Withheld, images_on_pages, public_corpus
@@ -324,12 +323,7 @@ def _outputs(c: Corpus, pdf: bool, fixed: bool = True, issued_by: dt.date | None
                     else:
                         related.add(f"attachment:{ref}")
         outputs.append(page(f"meetings/{mid}/index.html", "meeting", related, mid, view.title))
-        # A full agenda's front sheet is issued whatever is still to follow; a supplementary
-        # pack exists to carry papers, so it needs one. Its items are as they were when issued.
-        issued_view = meeting_as_issued(c, mid) if fixed else view
-        carries_papers = any(item.report_id or item.minutes or item.appendices for item in issued_view.items)
-        if pdf and (carries_papers or view.meeting.pack.value == "agenda" and view.items) \
-                and issued(meeting_as_at(c, mid)):
+        if pdf and (issued_view := published_pack(c, mid, fixed, issued_by)) is not None:
             outputs += pack_outputs(c, issued_view, fixed)
     for path, title in served_files(c).items():
         outputs.append(Output(path, "file", path, None, (f"attachment:{path}",), title))
