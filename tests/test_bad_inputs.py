@@ -285,6 +285,8 @@ TABLE = [
         "expected a number, got 'two hundred and three'", "write it in figures, e.g. 203 or 2.45"),
     Bad("indicators/comparators-as-list.yaml", 6, 18, "[154", "first_time_entrants.0.comparators",
         "expected a mapping (lines of 'key: value'), got a list", None),
+    Bad("indicators/published-before-period-ends.yaml", 7, 16, "2021-03-15", "reoffending_frequency.0.published",
+        "published (2021-03-15) before its period ends (2021-03-31)", "a figure is published after its period ends"),
 ]
 
 _checked: dict[str, Checked] = {}

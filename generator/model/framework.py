@@ -9,6 +9,8 @@ each of which is optional: where a framework publishes no rule, nothing is compu
 
 from __future__ import annotations
 
+import datetime as dt
+
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 from pydantic.dataclasses import dataclass
 from pydantic_core import PydanticCustomError
@@ -99,6 +101,11 @@ class Discretion(BaseModel):
 class Period:
     from_: DateOrMonthField = Field(alias="from")
     to: DateOrMonthField | None = None
+
+
+def period_end(period: Period) -> dt.date:
+    """The last day a period covers: its `to` month's, or its only month's."""
+    return period.to.end if period.to else period.from_.end
 
 
 class Framework(BaseModel):

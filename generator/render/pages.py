@@ -16,6 +16,7 @@ from typing import Any
 from generator.figures import number_text, percent_text
 from generator.model import Council, Service
 from generator.model.council import PaperStyle, RecommendationList
+from generator.model.framework import period_end
 from generator.model.indicators import COMPARATOR_NAMES, INDICATOR_NAMES
 from generator.model.types import Rating
 from generator.render import charts, national
@@ -130,11 +131,6 @@ def inspection(corpus: Corpus, iid: str, as_at: dt.date | None = None) -> dict[s
             "framework": framework, "kq_charts": kq_charts, "plans": plans,
             "bands_text": describe_key_question_bands(framework.key_question_bands),
             "previous": previous, "next": following, "facts": facts}
-
-
-def period_end(period) -> dt.date:
-    """The last day a period covers: its `to` month's, or its only month's."""
-    return period.to.end if period.to else period.from_.end
 
 
 def known_from(point) -> dt.date:

@@ -17,6 +17,7 @@ from generator.speed.memo import no_memo
 from generator.model import ActionPlan, Framework, Site
 from generator.model.action_plan import Action
 from generator.model.council import Nation
+from generator.model.framework import period_end
 from generator.model.inspection import imported_digest
 from generator.load.files import RECORD_FOLDERS
 from generator.load.yaml_source import dotted
@@ -589,6 +590,11 @@ def _indicators(check: _Checker, records: Records) -> dict[str, IndicatorsView]:
                 if point.period.to and point.period.to.end < point.period.from_.start:
                     check.at(rec, (name, index, "period", "to"), Severity.ERROR,
                              "the period ends before it starts")
+                elif point.published and point.published < (end := period_end(point.period)):
+                    # A figure cannot exist before its period ends: one date or the other is mistyped.
+                    check.at(rec, (name, index, "published"), Severity.ERROR,
+                             f"published ({point.published.isoformat()}) before its period ends ({end.isoformat()})",
+                             "a figure is published after its period ends: check both against the source")
         indicators_of[model.service] = xid
         status, embargo = _public_state(model)
         indicators[xid] = IndicatorsView(xid, rec.path, rec.digest, status, embargo, model, model.service)
