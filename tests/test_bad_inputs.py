@@ -80,6 +80,9 @@ TABLE = [
         "YAML syntax: a quote opened here is never closed", "close the quote"),
     Bad("inspections/unclosed-quote-in-key.yaml", 8, 3, '"2.1: Good', "",
         "YAML syntax: the quoted text that starts here runs on to line 9", "close the quote"),
+    # helper-171: said to be the quoted text above, "runs on to line 6", at 5:15
+    Bad("inspections/key-without-colon-after-quoted-text.yaml", 7, 1, "lead_inspector Jane", "",
+        "YAML syntax: a line without 'key: value'", "put ':' and a space after its key"),
     Bad("inspections/unclosed-brace.yaml", 5, 10, "{rating", "",
         "YAML syntax: a '{' opened here is not closed", "close it with '}'"),
     Bad("inspections/score-as-text.yaml", 5, 48, "sixteen", "overall.score",
@@ -850,6 +853,7 @@ def test_an_embargo_given_to_the_second_is_an_error_at_its_line(tmp_path, make_s
     ("ratings: {good\n  enough: 1}\n", "YAML syntax: did not find expected ',' or '}'"),
     ("facts: [a,\n  b: c: d]\n", "YAML syntax: did not find expected ',' or ']'"),
     ("facts: [a, 'b\n  c' d]\n", "YAML syntax: the quoted text that starts here runs on to line 2"),
+    ("facts: [a, 'b\n  c'\n  d e]\n", "YAML syntax: did not find expected ',' or ']'"),   # a ',' left out
     ("facts: {a: [1,\n  2}\n", "YAML syntax: a '[' opened here is not closed"),
 ])
 def test_a_bracket_closed_on_a_later_line_is_not_said_to_be_open(text, message):
@@ -947,6 +951,9 @@ def test_a_non_breaking_space_where_yaml_needs_a_space_is_named_where_it_is(text
     ("standards:\n  \"1.1\": Good\n  1.2 Outstanding\n  \"1.3\": Good\n", 3, 3),        # a standard's ':'
     ("title: Review of the\nYouth Offending Team\n\n# the item\n\ncommittee: Board\n", 2, 1),   # a title wrapped
     ("strengths:\n  - Stable staff.\n  Good access to services.\n  - Data used well.\n", 3, 3),  # an item's '- '
+    # after quoted text over two lines, closed: it was "the quoted text that starts here runs on" (helper-171)
+    ("introduction: 'The Board\n  met.'\n\n# who led it\nlead_inspector Jane Smith\nstatus: draft\n", 5, 1),
+    ("strengths:\n  - \"Stable\n    staff.\"\n  Good access to services.\n", 4, 3),
 ])
 def test_a_line_without_its_colon_or_dash_is_named_at_that_line(text, line, column):
     """It was named at the next line that is not blank or a comment, a line with nothing wrong

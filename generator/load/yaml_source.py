@@ -344,8 +344,11 @@ def _unclosed(exc: yaml.MarkedYAMLError, text: str) -> "tuple[yaml.Mark, str, st
     if opener and start and problem and problem.line > start.line and not _closed_later(text, start):
         return (start, f"a '{opener}' opened here is not closed",
                 f"close it with '{_CLOSERS[opener]}' on the same line, or put text holding '{opener}' in quotes")
-    quoted = _quoted_before(text, problem) if problem and "expected" in (exc.problem or "") else None
-    if quoted:
+    # A quote left open runs on to where the fault is found, on its text's last line. A key begun
+    # on a later line and missing its ':' is found after quoted text that ended well.
+    found = start if context == "while scanning a simple key" and start else problem
+    quoted = _quoted_before(text, found) if found and "expected" in (exc.problem or "") else None
+    if quoted and quoted.end_mark.line == found.line:
         return (quoted.start_mark, f"the quoted text that starts here runs on to line {quoted.end_mark.line + 1}",
                 "close the quote at the end of its text on this line")
     return None
