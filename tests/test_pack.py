@@ -1070,3 +1070,37 @@ def test_a_markdown_tables_unseen_caption_does_not_repeat_the_heading_above_it(t
         captions = [k for e in elements(pdf) if tag(e) == "/Table"
                     for k in kids(e) if is_elem(k) and tag(k) == "/Caption"]
         assert [c for c in captions if not kids(c)], "the factual accuracy table's caption reads nothing"
+
+
+# --- an inserted PDF's links open only web and e-mail addresses ------------------------------------
+
+def _pdf_with_links(addresses) -> bytes:
+    """One page with a link to each address, as an appendix sent to a clerk might carry."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(595, 842))
+    links = [pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=pikepdf.Array([72, 700 - 30 * n, 300, 720 - 30 * n]),
+        A=pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String(address)))) for n, address in enumerate(addresses)]
+    pdf.pages[0].obj.Annots = pdf.make_indirect(pikepdf.Array(links))
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def test_an_inserted_pdf_keeps_its_web_links_and_no_link_to_a_file_a_share_or_a_script():
+    """A /URI action is a link, but one to file://server/share (or \\\\server\\share, smb:) has
+    Windows send the reader's login to that server when clicked, file:/// opens a program on the
+    reader's machine, and javascript: runs script in viewers that allow it."""
+    from generator.render import pack
+
+    web = ["https://www.justiceinspectorates.gov.uk/hmiprobation/", "HTTP://example.org/a",
+           "mailto:clerk@example.gov.uk", "tel:01803207013"]
+    hostile = ["javascript:app.alert(1)", "file://attacker.example/share/minutes.pdf",
+               "file:///C:/Windows/System32/calc.exe", "\\\\attacker.example\\share\\x", "smb://attacker.example/x",
+               " javascript:app.alert(2)", "java\tscript:app.alert(3)", "data:text/html,<script>alert(4)</script>"]
+    appendix = pack.Piece(_pdf_with_links(web + hostile), label="an appendix")
+    meta = pack.Metadata(title="Appendix", lang="en-GB")
+    with pikepdf.open(io.BytesIO(pack.assemble([appendix], meta))) as pdf:
+        kept = [str(annotation.A.URI) for annotation in pdf.pages[0].obj.get("/Annots", [])
+                if "/A" in annotation and "/URI" in annotation.A]
+    assert kept == web

@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -459,8 +460,20 @@ def _ensure_alt(element, fallback: str) -> int:
 
 # What a link in a published paper may do: go to a page, or open a web address.
 SAFE_ACTIONS = ("/GoTo", "/URI")
+# The addresses such a link may open, as a Markdown link's (`render.markdown.URL_SCHEMES`): a
+# javascript:, file: or smb: address (or \\server\share) runs script, or opens a file of the reader's
+# machine or network, which on Windows sends the reader's login to that server.
+_WEB_ADDRESS = re.compile(r"(?:https?|mailto|tel):", re.IGNORECASE)
 # Annotations that carry files, media or scripts rather than marks on the page.
 ACTIVE_ANNOTATIONS = ("/FileAttachment", "/Sound", "/Movie", "/Screen", "/RichMedia", "/3D")
+
+
+def _safe_action(action) -> bool:
+    """Does a link's action only go to a page, or open a web or e-mail address or a telephone number?"""
+    kind = str(action.get("/S", ""))
+    if kind not in SAFE_ACTIONS or "/Next" in action:
+        return False
+    return kind != "/URI" or _WEB_ADDRESS.match(str(action.get("/URI", ""))) is not None
 
 
 def _without_active_content(src) -> None:
@@ -484,7 +497,7 @@ def _without_active_content(src) -> None:
             if "/AA" in annotation:
                 del annotation["/AA"]
             action = annotation.get("/A")
-            if isinstance(action, Dictionary) and (str(action.get("/S", "")) not in SAFE_ACTIONS or "/Next" in action):
+            if isinstance(action, Dictionary) and not _safe_action(action):
                 del annotation["/A"]
             kept.append(annotation)
         page.obj.Annots = kept
