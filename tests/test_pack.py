@@ -1104,3 +1104,49 @@ def test_an_inserted_pdf_keeps_its_web_links_and_no_link_to_a_file_a_share_or_a_
         kept = [str(annotation.A.URI) for annotation in pdf.pages[0].obj.get("/Annots", [])
                 if "/A" in annotation and "/URI" in annotation.A]
     assert kept == web
+
+
+def _pdf_with_files_on_its_page_and_link() -> bytes:
+    """One page carrying a spreadsheet as an associated file (/AF, PDF 2.0 and PDF/A-3) on the page
+    and on a link to the page itself, and a form field whose keystroke script runs in the viewer."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(595, 842))
+    page = pdf.pages[0].obj
+    data = pdf.make_stream(b"HIDDEN-SPREADSHEET name,date of birth\nA child,2009-01-01\n")
+    data.Type = pikepdf.Name.EmbeddedFile
+    spreadsheet = pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.Filespec, F=pikepdf.String("children.csv"), EF=pikepdf.Dictionary(F=data),
+        AFRelationship=pikepdf.Name.Data))
+    page.AF = pikepdf.Array([spreadsheet])
+    link = pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=pikepdf.Array([72, 500, 300, 520]),
+                              Dest=pikepdf.Array([page, pikepdf.Name.Fit]), AF=pikepdf.Array([spreadsheet]))
+    field = pdf.make_indirect(pikepdf.Dictionary(FT=pikepdf.Name.Tx, T=pikepdf.String("name"), AA=pikepdf.Dictionary(
+        K=pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert('FIELD-SCRIPT')")))))
+    widget = pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Widget,
+                                Rect=pikepdf.Array([72, 600, 300, 620]), Parent=field)
+    page.Annots = pdf.make_indirect(pikepdf.Array([pdf.make_indirect(link), pdf.make_indirect(widget)]))
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def _plain_bytes(data: bytes) -> bytes:
+    """A PDF written again with no stream compressed and no object stream: every word readable."""
+    out = io.BytesIO()
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        pdf.save(out, compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.all,
+                 object_stream_mode=pikepdf.ObjectStreamMode.disable)
+    return out.getvalue()
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")      # pikepdf's, that a form's fields are not copied whole
+def test_an_inserted_pdf_keeps_no_file_attached_to_its_page_or_a_link_and_no_field_script():
+    from generator.render import pack
+
+    appendix = pack.Piece(_pdf_with_files_on_its_page_and_link(), label="an appendix")
+    published = pack.assemble([appendix], pack.Metadata(title="Appendix", lang="en-GB"))
+    with pikepdf.open(io.BytesIO(published)) as pdf:
+        assert [str(a.Subtype) for a in pdf.pages[0].obj.Annots] == ["/Link", "/Widget"]     # the marks stay
+    readable = _plain_bytes(published)
+    assert b"HIDDEN-SPREADSHEET" not in readable
+    assert b"FIELD-SCRIPT" not in readable

@@ -476,17 +476,45 @@ def _safe_action(action) -> bool:
     return kind != "/URI" or _WEB_ADDRESS.match(str(action.get("/URI", ""))) is not None
 
 
+# Keys that give whatever holds them (a page, an annotation, a form field, an image, a structure
+# element) a file or scripts run on events: ISO 32000-2 14.13 (associated files), 7.11.4
+# (embedded files) and 12.6.3 (additional actions).
+_ATTACHING_KEYS = ("/AF", "/EF", "/AA")
+
+
+def _without_attached_files_or_event_scripts(src) -> None:
+    """Every file attached and every event's script removed from every object of a document:
+    an associated file (/AF) may hang from a page or a link as well as from the catalogue."""
+    from pikepdf import Array, Dictionary, Stream
+
+    def strip(obj) -> None:
+        if isinstance(obj, (Dictionary, Stream)):
+            for key in _ATTACHING_KEYS:
+                if key in obj:
+                    del obj[key]
+            children = obj.values()
+        elif isinstance(obj, Array):
+            children = obj
+        else:
+            return
+        for child in children:
+            if isinstance(child, (Dictionary, Array)) and not child.is_indirect:     # the indirect are in src.objects
+                strip(child)
+
+    for obj in src.objects:
+        strip(obj)
+
+
 def _without_active_content(src) -> None:
     """Strip from an inserted PDF's pages what a council paper must not carry: scripts and
     other actions run on opening or clicking, and files attached to the page (a clerk may be
-    sent an appendix with a spreadsheet of children's names behind an icon). Only the pages
-    are copied, so the document's own catalogue (its OpenAction, named scripts, attached
-    files) never reaches the output."""
+    sent an appendix with a spreadsheet of children's names behind an icon, or attached to the
+    page or a link itself). Only the pages are copied, so the document's own catalogue (its
+    OpenAction, named scripts, attached files) never reaches the output."""
     from pikepdf import Array, Dictionary
 
+    _without_attached_files_or_event_scripts(src)
     for page in src.pages:
-        if "/AA" in page.obj:
-            del page.obj["/AA"]
         annotations = page.obj.get("/Annots")
         if annotations is None:
             continue
@@ -494,8 +522,6 @@ def _without_active_content(src) -> None:
         for annotation in annotations:
             if not isinstance(annotation, Dictionary) or str(annotation.get("/Subtype", "")) in ACTIVE_ANNOTATIONS:
                 continue
-            if "/AA" in annotation:
-                del annotation["/AA"]
             action = annotation.get("/A")
             if isinstance(action, Dictionary) and not _safe_action(action):
                 del annotation["/A"]
