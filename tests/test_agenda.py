@@ -55,6 +55,8 @@ def test_shipped_front_sheets_give_the_meeting_and_the_standard_items(tmp_path, 
     # not printed as the day it was issued: Dudley's would read "Thursday, 11th March 2021")
     assert not re.search(r"\b(Time|Venue)\b", text), text
     assert "Date of issue" not in text and "11th March" not in text and "10 March" not in text, text
+    # nor a notice on filming or on taking part: their councils' records give none
+    assert "Filming" not in text and "Public participation" not in text, text
     # The standard opening items, numbered 1, 2, 3 with what each is for, then the business.
     assert re.search(r"1\.\s+Apologies for absence\s+To receive apologies for absence", text), text
     assert re.search(r"2\.\s+Declarations of interest\s+To receive any declarations of interest", text), text
@@ -179,6 +181,68 @@ def test_the_sentence_on_exempt_information_stays_with_the_items_it_follows(tmp_
     page = next(t for t in front if sentence in t)
     assert not page.startswith(sentence), front
     assert "5. Staffing of the youth justice service" in page, front
+
+
+NOTICES_SITE = {
+    "site.yaml": "title: Test\norganisation: Testshire\n",
+    # The council's own words, said once for every agenda; a new notice from February 2024.
+    "councils/testshire.yaml": """\
+name: Testshire County Council
+recording_notice: |
+  The public part of this meeting may be filmed or recorded by the Council and by anyone attending.
+
+  Recordings are kept for six months.
+public_participation: Residents may ask a question at the Public Forum by writing to Democratic Services.
+changes:
+  - from: 2024-02-01
+    recording_notice: This meeting will be webcast live on the Council's website.
+""",
+    "meetings/panel-2024-01-10.yaml": """\
+council: testshire
+committee: Children's Scrutiny Panel
+date: 2024-01-10
+issued: 2024-01-02
+items:
+  - {number: 1, title: Apologies for absence}
+  - {number: 2, title: Public forum}
+""",
+    # Held online: the meeting says how the public take part, in place of the council's usual words.
+    "meetings/panel-2024-03-06.yaml": """\
+council: testshire
+committee: Children's Scrutiny Panel
+date: 2024-03-06
+issued: 2024-02-27
+public_participation: This meeting is held online; questions may be sent by email before it.
+items:
+  - {number: 1, title: Apologies for absence}
+""",
+}
+
+
+def test_the_front_sheet_ends_with_the_councils_notices_on_filming_and_taking_part(tmp_path):
+    """Real agendas tell the public the meeting may be filmed and how they may take part (the
+    front sheet had no place for either). Printed after the items, in the council's words as at
+    the pack's issue, or the meeting's own in place of them."""
+    root = tmp_path / "site"
+    for name, text in NOTICES_SITE.items():
+        (root / "content" / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / "content" / name).write_text(text, encoding="utf-8")
+    checked = scrutiny(root, "check", "--strict")
+    assert checked.exit_code == 0, checked.output
+
+    january = flat(front_of(root, "panel-2024-01-10", tmp_path)[0])
+    assert ("Filming and recording The public part of this meeting may be filmed or recorded by the Council and by "
+            "anyone attending. Recordings are kept for six months.") in january, january
+    assert ("Public participation Residents may ask a question at the Public Forum by writing to Democratic "
+            "Services.") in january, january
+    assert january.index("2. Public forum") < january.index("Filming and recording") \
+        < january.index("Public participation"), january
+    assert "webcast live" not in january           # the words of February are not the pack's of January
+
+    march = flat(front_of(root, "panel-2024-03-06", tmp_path)[0])
+    assert "Filming and recording This meeting will be webcast live on the Council's website." in march, march
+    assert "Public participation This meeting is held online; questions may be sent by email before it." in march
+    assert "Residents may ask" not in march, march
 
 
 def test_new_meeting_scaffolds_the_usual_standard_items(tmp_path, make_site, run_cli):

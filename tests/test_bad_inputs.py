@@ -181,6 +181,8 @@ TABLE = [
         "a Part 2 item needs its Schedule 12A paragraph", "add 'exempt: N'"),
     Bad("meetings/note-image-over-http.yaml", 6, 1, "note: The meeting", "note",
         "the image 'http://example.com/live.gif' is outside the site", "copy the image into content/attachments/"),
+    Bad("meetings/recording-notice-image-over-http.yaml", 6, 1, "recording_notice: This", "recording_notice",
+        "the image 'http://example.com/live.gif' is outside the site", "copy the image into content/attachments/"),
     # A Word file renamed: it was told to save it as UTF-8, which Word does not do for a record (helper-78)
     Bad("meetings/word-document-renamed.yaml", 1, 1, "PK\x03\x04", "",
         "the file is a zip archive, as a Word (.docx) or Excel (.xlsx) file is, not UTF-8 text",
@@ -270,6 +272,11 @@ TABLE = [
     Bad("councils/name-with-escape-sequence.yaml", 2, 7, '"Torbay\\e[31m', "name",
         "'Torbay\\x1b[31m Council' contains the control character U+001B; expected printable text",
         "in double quotes an escape such as \\0, \\e, \\x1b or \\u001b writes one"),
+    Bad("councils/recording-notice-as-list.yaml", 3, 19, "[This meeting", "recording_notice",
+        "expected text, got a list", None),
+    Bad("councils/change-recording-notice-image-over-http.yaml", 6, 1, "    recording_notice: This",
+        "changes.0.recording_notice", "the image 'http://example.com/live.gif' is outside the site",
+        "copy the image into content/attachments/"),
     # A council's details change from a day on (`changes`): each change is located like any field.
     Bad("councils/change-misspelt-field.yaml", 6, 5, "colur", "changes.0.colur",
         "'colur' is not a field of a change to a council's details", "did you mean 'colour'?"),

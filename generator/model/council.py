@@ -71,6 +71,18 @@ class CouncilDetails(BaseModel):
                                   "ordinal (17th March 2021); the site's pages always write it plain")
     recommendation_list: RecommendationList = Field(
         RecommendationList.NUMBERED, description="a report's recommendations to the meeting: numbered | bullets")
+    recording_notice: Text | None = Field(
+        None, description="what its agendas say about filming and recording its meetings, in its own words "
+                          "(Markdown), printed on every agenda front sheet")
+    public_participation: Text | None = Field(
+        None, description="how the public may take part in its meetings (questions, speaking), in its own "
+                          "words (Markdown), printed on every agenda front sheet")
+
+
+# The notices an agenda front sheet prints for the public, with their headings: a council's, or its meeting's
+# own in place of it (`Meeting`), each only where a record gives it.
+AGENDA_NOTICES = (("recording_notice", "Filming and recording"), ("public_participation", "Public participation"))
+NOTICE_FIELDS = tuple(name for name, _ in AGENDA_NOTICES)
 
 
 # Its nation is the law its papers follow (Schedule 12A's paragraphs, the clear days): a

@@ -104,6 +104,10 @@ class Meeting(BaseModel):
     clerk: Contact | None = Field(None, description="who to contact about the meeting (default the council's clerk)")
     note: Text | None = Field(None, description="a note printed under the meeting's details on the front sheet and "
                                                 "its page, e.g. how the meeting is held (Markdown)")
+    recording_notice: Text | None = Field(None, description="for this meeting, in place of the council's: what the "
+                                          "agenda says about filming and recording it (Markdown)")
+    public_participation: Text | None = Field(None, description="for this meeting, in place of the council's: how the "
+                                              "public may take part in it (Markdown)")
     pack: PackKind = Field(PackKind.AGENDA, description="agenda (a front sheet) or supplementary (a covering letter)")
     issued: Date | None = Field(None, description="the date the pack (or letter) is issued")
     first_page: int = Field(1, ge=1, description="the first page number (a supplementary pack continues the main one)")

@@ -371,6 +371,7 @@ class PaperContext:
                           "issued": meeting.meeting.issued,
                           "time": pack.clock_time(meeting.meeting.time) if meeting.meeting.time else None,
                           "clerk": meeting.meeting.clerk or council.clerk,
+                          "notices": pack.agenda_notices(meeting.meeting, council),
                           "exclusion": pack.exclusion_resolution(sorted({r["exempt"] for r in rows if r["exempt"]})),
                           "exempt_rows": any(a.exempt for r in rows for a in r["appendices"])},
                          meeting_as_at(self.corpus, meeting.id), council.name)

@@ -16,7 +16,7 @@ from generator.model.blocks import BLOCKS, block_problem, broken_blocks, find_bl
 from generator.speed.memo import no_memo
 from generator.model import ActionPlan, Framework, Site
 from generator.model.action_plan import Action
-from generator.model.council import Nation
+from generator.model.council import NOTICE_FIELDS, Nation
 from generator.model.framework import period_end
 from generator.model.inspection import imported_digest
 from generator.load.files import RECORD_FOLDERS
@@ -428,12 +428,16 @@ class _Inspection(NamedTuple):
 
 
 def _councils(check: _Checker, records: Records) -> None:
-    """Each council's logo and colour checked, its own and each change's, its changes on
+    """Each council's logo, colour and notices' links checked, its own and each change's, its changes on
     days of their own, and each service's council found and its changes on days of their own."""
     for rec in records.of("council").values():
-        given = [((), rec.model, {"logo", "colour"})]
+        given = [((), rec.model, {"logo", "colour", *NOTICE_FIELDS})]
         given += [(("changes", index), change, change.model_fields_set) for index, change in enumerate(rec.model.changes)]
         for where, details, named in given:
+            for name in NOTICE_FIELDS:
+                if name in named and may_have_targets(getattr(details, name)):
+                    check.problems += _targets_at(rec, (*where, name), getattr(details, name),
+                                                  frozenset(records.attachments))
             if "logo" in named:
                 _logo(check, rec, (*where, "logo"), details.logo)
             if "colour" in named:
@@ -617,9 +621,9 @@ def _meetings(check: _Checker, records: Records) -> tuple[dict[str, MeetingView]
     for mid, rec in records.of("meeting").items():
         meeting = rec.model
         council_ok = check.reference(rec, ("council",), "council", meeting.council, "council", "councils")
-        if may_have_targets(meeting.note):
-            check.problems += check_markdown_targets(meeting.note, rec.path, partial(_line_of, rec, ("note",)),
-                                                     "note", attachment_paths)
+        for name in ("note", *NOTICE_FIELDS):
+            if may_have_targets(getattr(meeting, name)):
+                check.problems += _targets_at(rec, (name,), getattr(meeting, name), attachment_paths)
         # A council unknown or with errors (a nation refused): its law, the paragraphs it allows, waits for it.
         nation = records.of("council")[meeting.council].model.nation if council_ok else None
         numbers: dict[int, int] = {}
