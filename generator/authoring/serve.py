@@ -137,7 +137,7 @@ def moment_banner(as_of: dt.datetime, now: dt.datetime) -> str:
     (embargoed records shown) looks exactly like the public site, on screen and printed."""
     later = as_of > now
     warning = " It shows records still under embargo now: not for publication." if later else ""
-    return (f"<div data-scrutiny-serve role=\"note\" style=\"{BANNER_STYLE}\"><strong>PREVIEW as at "
+    return (f"<div class=\"draft-banner\" data-scrutiny-serve role=\"note\" style=\"{BANNER_STYLE}\"><strong>PREVIEW as at "
             f"{html.escape(london_moment(as_of))}</strong> (scrutiny serve --as-of), not the live site.{warning}</div>")
 
 

@@ -3,12 +3,14 @@ with poppler's pdftotext."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import subprocess
+import sys
 from collections import Counter
 
 import pytest
-from browser_kit import open_page
+from browser_kit import REPO, open_page
 
 
 def _printed_text(page, tmp_path) -> str:
@@ -174,3 +176,35 @@ def test_the_printed_search_page_shows_its_results_and_nothing_to_type_in_or_pre
     words = " ".join(text.split())
     assert re.search(r"\d+ results? for Torbay", words) and "Torbay Youth Offending Team" in words
     assert "Search the site" not in words and "Clear" not in words and "Load more results" not in words
+
+
+# A preview's warning, as printed: each banner's text colour and whether it is shown.
+_PREVIEW_BANNERS_IN_PRINT = """() => Array.from(document.querySelectorAll("body > [role=note]"))
+  .map(el => [el.textContent.trim().split(/\\s+/).slice(0, 4).join(" "), getComputedStyle(el).color,
+              el.getClientRects().length > 0])"""
+_INK = "rgb(11, 12, 12)"           # style.css --ink
+
+
+def test_a_printed_preview_says_it_is_not_for_publication_in_ink(page, nginx_site, tmp_path):
+    """A councillor printing a preview (`build --drafts`, `serve --as-of` a moment to come) took
+    its warning home in white on no background: browsers print no backgrounds, so the red
+    banner's words faded to a pale grey that read like the live site."""
+    from generator.authoring.serve import inject_at_top, moment_banner
+    from generator.clock import LONDON
+
+    drafts = tmp_path / "preview"                     # never into a served site: build refuses
+    done = subprocess.run([sys.executable, "-m", "generator", "-C", str(REPO), "build", "-q", "--no-pdf",
+                           "--no-search", "--drafts", "-o", str(drafts)], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    # serve --as-of puts its banner at the top of each page it sends: here, of the preview's about
+    # page, copied beside the served one so that its stylesheet and links resolve alike.
+    later = moment_banner(dt.datetime(2099, 1, 1, tzinfo=LONDON), now=dt.datetime(2026, 1, 1, tzinfo=LONDON))
+    planted = nginx_site.root / "about" / "served-as-of.html"
+    planted.write_bytes(inject_at_top((drafts / "about" / "index.html").read_bytes(), later))
+    try:
+        open_page(page, nginx_site.url("about/served-as-of.html"))
+    finally:
+        planted.unlink()
+    page.emulate_media(media="print")
+    assert page.evaluate(_PREVIEW_BANNERS_IN_PRINT) == [["PREVIEW as at 2099-01-01", _INK, True],
+                                                        ["DRAFT — not for", _INK, True]]
