@@ -388,6 +388,25 @@ def test_drafts_preview_carries_a_banner_and_never_goes_to_the_public_folder(tmp
     assert "DRAFT — not for publication" in page
 
 
+def test_a_drafts_previews_every_page_title_says_draft_first_and_the_public_sites_never_do(tmp_path):
+    """A screen reader announces a page's title on arriving, and the skip link passes over the
+    banner under the navigation: a preview's pages were titled as the public site's."""
+    root = copy_site(tmp_path)
+    build(root, output=tmp_path / "public")
+    build(root, output=tmp_path / "preview", drafts=True)
+    titles = {}
+    for name in ("public", "preview"):
+        pages = sorted((tmp_path / name).glob("**/index.html"))
+        assert len(pages) > 20
+        titles[name] = {p.relative_to(tmp_path / name): re.search(r"<title>([^<]*)</title>", p.read_text()).group(1)
+                        for p in pages}
+    assert titles["preview"][Path("inspections/torbay-2021/index.html")] == \
+        "DRAFT preview: Torbay YOT inspection, March 2021 - Youth Justice Inspections"
+    assert titles["preview"][Path("index.html")] == "DRAFT preview: Youth Justice Inspections"
+    assert all(title.startswith("DRAFT preview: ") for title in titles["preview"].values())
+    assert not any("DRAFT" in title for title in titles["public"].values())
+
+
 def test_a_councils_colour_and_logo_head_its_meeting_and_report_pages_and_only_the_logo_is_copied(tmp_path):
     root = copy_site(tmp_path)
     (root / "content/attachments/torbay-logo.svg").write_text(
