@@ -65,6 +65,26 @@ def national_site(built_site: Path, tmp_path_factory: pytest.TempPathFactory) ->
     return "__national__/"
 
 
+@pytest.fixture(scope="session")
+def linked_plan_site(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The shipped content with Torbay's plan naming the recommendations its actions answer
+    (A1: 1 and 2; A2: 3), as a plan written to HMIP's template does, built into __linked__/
+    beside the built site: the shipped plans name none, as their sources name none."""
+    source = tmp_path_factory.mktemp("linked-source")
+    shutil.copytree(REPO / "content", source / "content")
+    plan = source / "content" / "action-plans" / "torbay-2021-oocd.yaml"
+    text = plan.read_text(encoding="utf-8")
+    for action, numbers in (("A1", "[1, 2]"), ("A2", "[3]")):
+        text = text.replace(f"  - id: {action}\n", f"  - id: {action}\n    recommendations: {numbers}\n", 1)
+    plan.write_text(text, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "generator", "-C", str(source), "build", "-q", "--no-pdf",
+                           "--no-search", "-o", str(built_site / "__linked__")],
+                          capture_output=True, text=True, timeout=600)
+    if done.returncode != 0:
+        pytest.fail(f"building the linked plan failed:\n{done.stdout}\n{done.stderr}", pytrace=False)
+    return "__linked__/"
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
