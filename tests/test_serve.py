@@ -66,10 +66,11 @@ def get(url: str) -> str:
 class Server:
     """`scrutiny -C root serve --port 0` in a subprocess; its output is collected by a thread."""
 
-    def __init__(self, root: Path, *options: str) -> None:
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    def __init__(self, root: Path, *options: str, script: str | None = None, env: dict | None = None) -> None:
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+        program = ["-c", script] if script else ["-m", "generator"]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "generator", "-C", str(root), "serve", "--port", "0", *options],
+            [sys.executable, *program, "-C", str(root), "serve", "--port", "0", *options],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
             start_new_session=True)
         self.lines: list[str] = []
@@ -190,6 +191,76 @@ def test_serve_rebuilds_on_change_shows_errors_in_the_page_and_recovers(served):
     assert server.stop() == 0
     assert server.output().rstrip().endswith("stopped")
     assert listening_addresses(server.port) == set()
+
+
+# Serve whose every page goes to forked render workers (as a large site's do), and whose
+# workers, once the file SCRUTINY_STICK names exists, stay in their chunk until they are stopped.
+SERVE_WITH_STUCK_WORKERS = """
+import os, sys, time
+from pathlib import Path
+import generator.render as render
+render.PARALLEL_THRESHOLD = 0
+render.default_jobs = lambda jobs: 2
+rendering = render._render_chunk
+def render_chunk(indexes):
+    stick = Path(os.environ["SCRUTINY_STICK"])
+    if stick.exists():
+        stick.with_suffix(".started").touch()
+        time.sleep(3600)
+    return rendering(indexes)
+render._render_chunk = render_chunk
+from generator.cli import main
+sys.argv[0] = "scrutiny"
+main()
+"""
+
+
+def session_processes(session: int) -> list[int]:
+    """The processes still in session `session`."""
+    found = []
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[3]) == session:
+                found.append(int(entry))
+        except (OSError, IndexError, ValueError):
+            continue
+    return found
+
+
+@pytest.mark.parametrize("stop", ["SIGTERM to serve alone, as `kill PID` sends",
+                                  "SIGINT to its process group, as Ctrl-C in a terminal sends"])
+def test_serve_stopped_while_its_workers_render_stops_and_releases_the_lock(tmp_path, make_site, stop):
+    """A render worker inherited serve's SIGTERM handler, which only set a flag: the pool's
+    terminate() could not end it, so serve stopped mid-rebuild waited for it for ever, holding
+    output/.lock, and every `scrutiny build` (a clerk's publish) waited behind it."""
+    import fcntl
+    root = make_site(tmp_path / "site", {"inspections/torbay-2021.yaml": INSPECTION})
+    stick = tmp_path / "stick"
+    server = Server(root, "--no-search", script=SERVE_WITH_STUCK_WORKERS, env={"SCRUTINY_STICK": str(stick)})
+    try:
+        wait_for("the first build", lambda: "watching" in server.output(), 60)
+        stick.touch()
+        record = root / "content/inspections/torbay-2021.yaml"
+        record.write_text(INSPECTION.replace("Maria Jerram", "Jane Doe"), encoding="utf-8")
+        wait_for("a worker in the middle of the rebuild", stick.with_suffix(".started").exists, 60)
+        if stop.startswith("SIGTERM"):
+            server.process.send_signal(signal.SIGTERM)
+        else:
+            os.killpg(server.process.pid, signal.SIGINT)
+        try:
+            code = server.process.wait(60)           # generous: it stops at once once it works
+        except subprocess.TimeoutExpired:
+            code = None
+        wait_for("serve's workers to be gone", lambda: not session_processes(server.process.pid), 30)
+    finally:
+        if session_processes(server.process.pid):
+            os.killpg(server.process.pid, signal.SIGKILL)
+        server.process.wait(10)
+        server.reader.join(5)
+    assert code == 0, server.output()
+    assert server.output().rstrip().endswith("stopped") and "Traceback" not in server.output(), server.output()
+    with open(root / "output/.lock") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)    # raises BlockingIOError while held
 
 
 def test_a_new_record_appears_without_restarting(served):

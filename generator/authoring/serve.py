@@ -465,13 +465,15 @@ def serve(options: ServeOptions, echo: Callable[[str], None]) -> None:
     stop = threading.Event()
 
     def interrupted(*_) -> None:
-        # Ctrl-C both sets `stop` and raises. The flag matters when the KeyboardInterrupt
-        # is swallowed: raised inside an object's finaliser, Python only prints "Exception
-        # ignored". The watch loop checks `stop` every 50 ms, so the server stops anyway.
+        # Ctrl-C and SIGTERM both set `stop` and raise, so a build under way stops too (its
+        # staging folder removed, its workers ended, the output's lock released) instead of
+        # running to its end. The flag matters when the KeyboardInterrupt is swallowed:
+        # raised inside an object's finaliser, Python only prints "Exception ignored". The
+        # watch loop checks `stop` every 50 ms, so the server stops anyway.
         stop.set()
         raise KeyboardInterrupt
 
-    previous_term = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    previous_term = signal.signal(signal.SIGTERM, interrupted)
     previous_int = signal.signal(signal.SIGINT, interrupted)
     thread = threading.Thread(target=server.serve_forever, name="scrutiny-serve", daemon=True)
     try:

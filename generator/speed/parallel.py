@@ -11,6 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+from contextlib import contextmanager
 from typing import Callable, Iterator, Sequence, TypeVar
 
 T = TypeVar("T")
@@ -33,15 +34,36 @@ def forked_map(function: Callable[[T], R], chunks: Sequence[T], workers: int) ->
     if workers <= 1 or len(chunks) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         yield from map(function, chunks)
         return
-    pool = multiprocessing.get_context("fork").Pool(min(workers, len(chunks)), initializer=_interrupts_to_the_caller)
+    pool = None
     try:
+        # Held until each worker has set its own handling, so none is stopped under the caller's.
+        with _stop_signals_held():
+            pool = multiprocessing.get_context("fork").Pool(min(workers, len(chunks)), initializer=_stopped_by_the_caller)
         yield from pool.imap(function, chunks)
     finally:
-        pool.terminate()
-        pool.join()
+        if pool is not None:
+            pool.terminate()
+            pool.join()
 
 
-def _interrupts_to_the_caller() -> None:
-    """Ctrl-C reaches every process of the terminal's group: a worker leaves it to the caller,
-    which stops the pool (each worker printed a traceback of its own)."""
+STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
+
+
+@contextmanager
+def _stop_signals_held() -> Iterator[None]:
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+def _stopped_by_the_caller() -> None:
+    """`pool.terminate()` stops a worker with SIGTERM, so a worker dies of it, whatever handler
+    it inherited (`scrutiny serve`'s only sets a flag: the worker lived on, and the caller
+    waited for it for ever, holding the output's lock). Ctrl-C reaches every process of the
+    terminal's group: a worker leaves it to the caller, which terminates the pool (each worker
+    printed a traceback of its own)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
