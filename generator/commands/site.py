@@ -178,7 +178,7 @@ def register(cli: click.Group) -> None:
                   help="Only the papers and packs, into output/pdf/ (output/preview with --drafts or a later "
                        "--as-of); the site is left as it is.")
     @click.option("-j", "--jobs", type=click.IntRange(0, 64), default=0, help="Parallel workers (0: all cores).")
-    @click.option("-q", "--quiet", is_flag=True, help="Print only problems and the final line.")
+    @click.option("-q", "--quiet", is_flag=True, help="Print only problems, a wait for another build, and the final line.")
     @click.option("--no-cache", is_flag=True,
                   help="Lay out afresh every PDF document this build makes, instead of reusing layouts kept in "
                        ".cache/. Papers unchanged since the last build are kept as they are (--rebuild makes "
