@@ -53,15 +53,15 @@ def _names_of_links_to(page, address_ends: str) -> list[str]:
     return [name for name, url in accessible_links(page) if url.endswith(address_ends)]
 
 
-def test_short_links_keep_their_visible_words_first_and_name_where_they_go(page, nginx_site):
-    # content/inspections/torbay-2021.yaml: overall Requires improvement, published March 2021; the
-    # Torbay plan's action A1 answers recommendation 5 (content/action-plans/torbay-2021-oocd.yaml).
+def test_short_links_keep_their_visible_words_first_and_name_where_they_go(page, nginx_site, linked_plan_site):
+    # content/inspections/torbay-2021.yaml: overall Requires improvement, published March 2021; in
+    # the linked plan (tests/browser/conftest.py) Torbay's action A2 answers recommendation 3.
     open_page(page, nginx_site.url("services/index.html"))
     assert _names_of_links_to(page, "inspections/torbay-2021/index.html") == [
         "Requires improvement – Torbay YOT inspection, March 2021"]
-    open_page(page, nginx_site.url("action-plans/torbay-2021-oocd/index.html"))
-    assert set(_names_of_links_to(page, "inspections/torbay-2021/index.html#rec-5")) == {
-        "R5 – recommendation 5 of the Torbay YOT inspection, March 2021"}
+    open_page(page, nginx_site.url(linked_plan_site + "action-plans/torbay-2021-oocd/index.html"))
+    assert set(_names_of_links_to(page, "inspections/torbay-2021/index.html#rec-3")) == {
+        "R3 – recommendation 3 of the Torbay YOT inspection, March 2021"}
     open_page(page, nginx_site.url("index.html"))
     assert _names_of_links_to(page, "action-plans/torbay-2021-oocd/index.html#action-A1") == [
         "A1 – Torbay YOT action plan: YOT Improvement Plan for OOCD's Assessment, Decision Making and Processes"]
