@@ -1139,14 +1139,127 @@ def _plain_bytes(data: bytes) -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.filterwarnings("ignore::UserWarning")      # pikepdf's, that a form's fields are not copied whole
+@pytest.mark.filterwarnings("ignore::UserWarning")      # pikepdf's, saving the fixture: its field is in no form
 def test_an_inserted_pdf_keeps_no_file_attached_to_its_page_or_a_link_and_no_field_script():
     from generator.render import pack
 
     appendix = pack.Piece(_pdf_with_files_on_its_page_and_link(), label="an appendix")
     published = pack.assemble([appendix], pack.Metadata(title="Appendix", lang="en-GB"))
     with pikepdf.open(io.BytesIO(published)) as pdf:
-        assert [str(a.Subtype) for a in pdf.pages[0].obj.Annots] == ["/Link", "/Widget"]     # the marks stay
+        # the link stays; the field, with no value to draw, is not a field in a published paper
+        assert [str(a.Subtype) for a in pdf.pages[0].obj.Annots] == ["/Link"]
     readable = _plain_bytes(published)
     assert b"HIDDEN-SPREADSHEET" not in readable
     assert b"FIELD-SCRIPT" not in readable
+
+
+# --- a filled-in form as an appendix --------------------------------------------------------------
+
+SERVICE, RATING, HIDDEN = "FILLED-SERVICE-VALUE", "FILLED-RATING-VALUE", "HIDDEN-FIELD-VALUE"
+
+
+def filled_form(tagged: bool = False) -> bytes:
+    """A self-assessment return as a council receives it, filled in: 'service' with its value
+    drawn in an appearance stream, 'rating' with a value only (/NeedAppearances: the viewer draws
+    it, as forms filled by scripts leave them), and a hidden field that no viewer shows. Tagged,
+    each field is a /Form element referring to its widget, as Word's and Acrobat's tagged forms are."""
+    pdf = pikepdf.new()
+    helv = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                                BaseFont=pikepdf.Name.Helvetica, Encoding=pikepdf.Name.WinAnsiEncoding))
+    page = pdf.add_blank_page(page_size=(595, 842))
+    page.obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(Helv=helv))
+    text = b"BT /Helv 11 Tf 72 705 Td (Service:) Tj ET BT /Helv 11 Tf 72 655 Td (Rating:) Tj ET"
+    page.obj.Contents = pdf.make_stream(b"/P <</MCID 0>> BDC " + text + b" EMC" if tagged else text)
+    widgets = []
+    for name, value, bottom, drawn, flags in (("service", SERVICE, 695, True, 4), ("rating", RATING, 645, False, 4),
+                                              ("hidden", HIDDEN, 595, True, 2)):
+        widget = pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Widget, FT=pikepdf.Name.Tx, T=pikepdf.String(name),
+            V=pikepdf.String(value), Rect=pikepdf.Array([150, bottom, 450, bottom + 20]), F=flags, P=page.obj,
+            DA=pikepdf.String("/Helv 11 Tf 0 g")))
+        if drawn:
+            widget.AP = pikepdf.Dictionary(N=pdf.make_stream(
+                f"/Tx BMC BT /Helv 11 Tf 0 g 2 5 Td ({value}) Tj ET EMC".encode(), Type=pikepdf.Name.XObject,
+                Subtype=pikepdf.Name.Form, BBox=pikepdf.Array([0, 0, 300, 20]),
+                Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(Helv=helv))))
+        widgets.append(widget)
+    page.obj.Annots = pikepdf.Array(widgets)
+    pdf.Root.AcroForm = pikepdf.Dictionary(Fields=pikepdf.Array(widgets), NeedAppearances=True,
+                                           DR=pikepdf.Dictionary(Font=pikepdf.Dictionary(Helv=helv)))
+    if tagged:
+        root = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructTreeRoot))
+        document = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.Document, P=root))
+        labels = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.P, P=document,
+                                                      Pg=page.obj, K=0))
+        fields = []
+        for key, widget in enumerate(widgets, start=1):
+            widget.StructParent = key
+            fields.append(pdf.make_indirect(pikepdf.Dictionary(
+                Type=pikepdf.Name.StructElem, S=pikepdf.Name.Form, P=document, Pg=page.obj,
+                K=pikepdf.Dictionary(Type=pikepdf.Name.OBJR, Obj=widget, Pg=page.obj))))
+        document.K = pikepdf.Array([labels, *fields])
+        root.K = document
+        root.ParentTree = pdf.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array(
+            [0, pikepdf.Array([labels]), 1, fields[0], 2, fields[1], 3, fields[2]])))
+        root.ParentTreeNextKey = 4
+        page.obj.StructParents = 0
+        pdf.Root.StructTreeRoot = root
+        pdf.Root.MarkInfo = pikepdf.Dictionary(Marked=True)
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def ink_in(path: Path, page: int, box: tuple[int, int, int, int]) -> int:
+    """Dark pixels in a box (left, top, width, height, in points from the top left) of a page drawn
+    at 72 dpi with its annotations hidden: only what is in the page's own content counts."""
+    left, top, width, height = box
+    grey = subprocess.run(["pdftoppm", "-gray", "-r", "72", "-hide-annotations", "-f", str(page), "-l", str(page),
+                           "-x", str(left), "-y", str(top), "-W", str(width), "-H", str(height), str(path)],
+                          check=True, capture_output=True).stdout
+    header, pixels = grey.split(b"\n255\n", 1)          # a binary PGM: P5, width height, 255, then the pixels
+    return sum(1 for value in pixels if value < 128)
+
+
+def test_a_filled_in_form_appendix_shows_its_values_as_page_content_and_build_prints_no_warning(tmp_path):
+    root = make_site(tmp_path / "site")
+    (root / "content" / "attachments" / "peer.pdf").write_bytes(filled_form())
+    out = tmp_path / "out"
+    result = subprocess.run([sys.executable, "-P", "-m", "generator", "-C", str(root), "build", "-q", "--no-search",
+                             "-o", str(out)], capture_output=True, text=True, cwd=REPO,
+                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert result.returncode == 0, result.stderr
+    assert "Warning" not in result.stderr and "pack.py" not in result.stderr, result.stderr
+    appendix = out / "meetings" / "testshire-2024-01-10" / "item-2-appendix-1.pdf"
+    text = subprocess.run(["pdftotext", str(appendix), "-"], check=True, capture_output=True, text=True).stdout
+    assert SERVICE in text and RATING in text and HIDDEN not in text
+    # Each value is drawn on the page itself, where it was filled in (the field's rectangle, from the top
+    # of an 842-point page), with annotations hidden: a viewer that ignores the form still shows it.
+    assert ink_in(appendix, 1, (150, 842 - 715, 300, 20)) > 0          # service: 695..715 up the page
+    assert ink_in(appendix, 1, (150, 842 - 665, 300, 20)) > 0          # rating: 645..665
+    assert ink_in(appendix, 1, (150, 842 - 615, 300, 20)) == 0         # the hidden field stays unseen
+    with pikepdf.open(appendix) as pdf:
+        assert "/AcroForm" not in pdf.Root
+        assert [a for a in pdf.pages[0].obj.get("/Annots", []) if a.get("/Subtype") == pikepdf.Name.Widget] == []
+    pack_text = subprocess.run(["pdftotext", str(out / "meetings" / "testshire-2024-01-10" /
+                                                 "testshire-2024-01-10-agenda-pack.pdf"), "-"],
+                               check=True, capture_output=True, text=True).stdout
+    assert pack_text.count(RATING) == 2          # the appendix, and the part of "Notes and review"
+
+
+def test_a_tagged_filled_in_form_keeps_each_value_in_its_form_element_and_the_same_bytes():
+    from test_pdf_accessibility import check_content_tagged_or_artifact, elements, kids, tag
+
+    from generator.render import pack
+
+    piece = pack.Piece(filled_form(tagged=True), label="a form", title="Self-assessment")
+    meta = pack.Metadata(title="Self-assessment", lang="en-GB")
+    published = pack.assemble([piece], meta)
+    assert pack.assemble([piece], meta) == published
+    with pikepdf.open(io.BytesIO(published)) as pdf:
+        assert check_content_tagged_or_artifact(pdf) == []
+        forms = [e for e in elements(pdf) if tag(e) == "/Form"]
+        # 'service' and 'rating' own their drawn value; the hidden field draws nothing and owns nothing
+        assert [[str(k.get("/Type")) for k in kids(e)] for e in forms] == [["/MCR"], ["/MCR"], []]
+    text = subprocess.run(["pdftotext", "-", "-"], input=published, check=True, capture_output=True).stdout.decode()
+    assert SERVICE in text and RATING in text and HIDDEN not in text

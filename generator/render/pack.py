@@ -539,6 +539,123 @@ def _without_active_content(src) -> None:
         page.obj.Annots = kept
 
 
+def _needs_appearances(form, widgets) -> bool:
+    """Does the form ask the viewer to draw its fields' values (/NeedAppearances, ISO 32000-1
+    12.7.2), or has a field no appearance of its own, so a viewer draws it from its value?"""
+    return bool(form.get("/NeedAppearances")) or any("/AP" not in widget for widget in widgets)
+
+
+def _unused_name(page, prefix: str) -> str:
+    """A resource name the page does not use yet (pikepdf's own choice is random)."""
+    taken = set(page.obj.get("/Resources", {}).get("/XObject", {}).keys())
+    return next(f"/{prefix}{n}" for n in range(len(taken) + 1) if f"/{prefix}{n}" not in taken)
+
+
+def _form_fields_drawn(src) -> None:
+    """A filled-in form's fields drawn into its pages (flattened): a published paper is a record
+    of what was filled in, and a field's widget copied without its document's form (/AcroForm,
+    which only the pages leave behind) is left blank by Chrome's and Acrobat's viewers. Values
+    are drawn as a viewer would draw them, and hidden fields not at all; a tagged form's field
+    elements then own the drawn value as content, as a non-interactive form field's do
+    (ISO 32000-1 14.8.4.5, Form)."""
+    from pikepdf import Annotation, Array, Dictionary, Name, Stream
+
+    def is_widget(annotation) -> bool:
+        return isinstance(annotation, Dictionary) and annotation.get("/Subtype") == Name.Widget
+
+    widgets = [a for page in src.pages for a in page.obj.get("/Annots", ()) if is_widget(a)]
+    form = src.Root.get("/AcroForm")
+    if widgets and isinstance(form, Dictionary) and _needs_appearances(form, widgets):
+        form.NeedAppearances = True
+        src.generate_appearance_streams()
+    resources = form.get("/DR") if isinstance(form, Dictionary) else None     # fonts the values are drawn in
+    if "/AcroForm" in src.Root:
+        del src.Root.AcroForm
+    if not widgets:
+        return
+    root = src.Root.get("/StructTreeRoot")
+    tags = _FieldTags(src, root) if root is not None and "/K" in root and "/ParentTree" in root else None
+    for page in src.pages:
+        annotations = page.obj.get("/Annots")
+        if annotations is None or not any(is_widget(a) for a in annotations):
+            continue
+        drawn = b""
+        for widget in (a for a in annotations if is_widget(a)):
+            appearance = Annotation(widget).get_appearance_stream(Name.N)
+            name = _unused_name(page, "ScrField")
+            ops = (Annotation(widget).get_page_content_for_appearance(Name(name), int(page.obj.get("/Rotate", 0)))
+                   if isinstance(appearance, Stream) else b"")       # none for a hidden or invisible field
+            if ops:
+                if "/Resources" not in appearance and resources is not None:
+                    appearance.Resources = resources
+                if "/Resources" not in page.obj:
+                    page.obj.Resources = Dictionary()
+                if "/XObject" not in page.obj.Resources:
+                    page.obj.Resources.XObject = Dictionary()
+                page.obj.Resources.XObject[name] = appearance
+            if tags is not None:
+                ops = tags.drawn(page, widget, ops)
+            drawn += ops
+        page.obj.Annots = Array([a for a in annotations if not is_widget(a)])
+        if drawn:
+            page.contents_add(b"q\n", prepend=True)
+            page.contents_add(b"\nQ\n" + drawn)
+    if tags is not None:
+        tags.write()
+
+
+class _FieldTags:
+    """A tagged form's structure, as its fields are flattened: the element that referred to a
+    field's widget (an OBJR) owns the drawn value instead (an MCR), or is left out when the
+    field draws nothing; a field no element referred to gets a Form element of its own."""
+
+    def __init__(self, src, root) -> None:
+        self.src, self.root = src, root
+        self.parents = dict(number_tree_items(root.ParentTree))
+        self.next_key = max([int(root.get("/ParentTreeNextKey", 0)), *(k + 1 for k in self.parents)])
+
+    def drawn(self, page, widget, ops: bytes) -> bytes:
+        """`ops`, marked as content of the field's element (nothing, where they are empty)."""
+        from pikepdf import Array, Dictionary, Name
+
+        element = self.parents.pop(int(widget.StructParent), None) if "/StructParent" in widget else None
+        if not ops:
+            if isinstance(element, Dictionary):
+                self._replace_reference(element, widget, None)
+            return b""
+        if "/StructParents" not in page.obj:
+            page.obj.StructParents = self.next_key
+            self.next_key += 1
+        on_page = self.parents.setdefault(int(page.obj.StructParents), Array())
+        content = Dictionary(Type=Name.MCR, Pg=page.obj, MCID=len(on_page))
+        if isinstance(element, Dictionary):
+            self._replace_reference(element, widget, content)
+        else:
+            element = self.src.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Form, P=self.root,
+                                                         K=Array([content])))
+            kids = self.root.K
+            self.root.K = Array([*(kids if isinstance(kids, Array) else [kids]), element])
+        on_page.append(element)
+        return b"/Form <</MCID %d>> BDC\n" % int(content.MCID) + ops + b"EMC\n"
+
+    def _replace_reference(self, element, widget, content) -> None:
+        from pikepdf import Array, Dictionary
+
+        kids = element.get("/K")
+        kids = list(kids) if isinstance(kids, Array) else [] if kids is None else [kids]
+        refers = [isinstance(k, Dictionary) and getattr(k.get("/Obj"), "objgen", None) == widget.objgen for k in kids]
+        element.K = Array([content if is_ref else k for k, is_ref in zip(kids, refers) if content is not None or not is_ref])
+
+    def write(self) -> None:
+        from pikepdf import Array, Dictionary
+
+        nums = Array()
+        for key in sorted(self.parents):
+            nums.extend([key, self.parents[key]])
+        self.root.ParentTree = self.src.make_indirect(Dictionary(Nums=nums))
+        self.root.ParentTreeNextKey = self.next_key
+
+
 class _Assembler:
     """Builds one output PDF. Normally a new file that each piece is copied into; with
     `adopt`, the output is that document itself (a lone paper of our own), whose pages and
@@ -606,6 +723,7 @@ class _Assembler:
         _explicit_destinations(src)
         if not piece.repaired:
             _without_active_content(src)
+            _form_fields_drawn(src)
         first = 0 if self.adopted else len(self.pdf.pages)
         src_root = src.Root.get("/StructTreeRoot")
         bookmarks = self._source_bookmarks(src) if piece.keep_bookmarks else []
