@@ -7,6 +7,7 @@ paragraph numbers, the Torbay inspection's ratings table and recommendations.
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import subprocess
@@ -20,7 +21,7 @@ from click.testing import CliRunner
 from generator.cli import cli
 from generator.render.pdf import Job, mark_tables, render, tables_with_a_caption_alone
 from site_helpers import copy_site
-from test_pdf_accessibility import (check_headings_in_sequence, check_tables_have_headers, check_tables_not_split,
+from test_pdf_accessibility import (CHECKS, check_headings_in_sequence, check_tables_have_headers, check_tables_not_split,
                                     elements, is_elem, kids, tag)
 
 REPO = Path(__file__).resolve().parent.parent
@@ -185,6 +186,72 @@ def test_wolverhampton_front_sheet_rows_are_headed_by_their_label_in_the_tagged_
             headers = [bytes(h) for h in cells[row][-1].A.Headers]
             assert headers == [bytes(label.ID), bytes(cells[row][0].ID)], row
         assert check_tables_have_headers(pdf) == []
+
+
+LINKED_BODY = """\
+## Purpose
+
+Read the plan on [the council's website](https://www.example.gov.uk/yjs) or at <https://www.example.gov.uk/plans>.
+The [Youth Justice Board](https://www.gov.uk/) funds it. Write to [the clerk](mailto:jo.clerk@example.gov.uk?subject=Plan)
+or [jo.clerk@example.gov.uk](mailto:jo.clerk@example.gov.uk), ring [the duty line](tel:+441803207087) or
+[01803 207087](tel:+44-1803-207087), or read [the detail below](#detail).
+
+## Detail
+
+| Action | Owner | Due | Where it is published |
+| --- | --- | --- | --- |
+| Publish | YOS | 2024 | [the plan](https://www.example.gov.uk/youth-justice/annual-plan-2024-25/final-version-approved-by-cabinet) |
+"""
+
+
+def test_a_link_prints_its_address_after_its_words_unless_they_give_it(tmp_path, make_site):
+    """On paper a link's words alone lose where it leads: the address follows in brackets, as a
+    reader would type it (no "https://", an email address without "mailto:" or its subject), but
+    not where the words already are the address, nor for a place in the paper itself. The link
+    stays a link on the words alone, its annotation naming the whole address (/Contents); a long
+    address breaks in its column, inside the page."""
+    root = make_site(tmp_path, {
+        "councils/w.yaml": "name: W Council\n",
+        "reports/r.md": "---\ncouncil: w\ntitle: Youth justice plan\ndate: 2024-01-10\n---\n" + LINKED_BODY})
+    target = report_paper(root, tmp_path / "r.pdf")
+    text = flat(" ".join(page_texts(target)))
+    assert "Read the plan on the council's website (www.example.gov.uk/yjs) or at" in text, text
+
+    def unbroken(words: str) -> str:
+        """Words as the paper gives them, whatever its line ends (an address breaks after a "/")."""
+        return re.sub(r"\s+", "", words)
+
+    assert unbroken("Read the plan on the council's website (www.example.gov.uk/yjs) or at https://www.example.gov.uk/plans. "
+                    "The Youth Justice Board (www.gov.uk) funds it. Write to the clerk (jo.clerk@example.gov.uk) or "
+                    "jo.clerk@example.gov.uk, ring the duty line (+441803207087) or 01803 207087, or read the detail "
+                    "below.") in unbroken(text), text
+    assert unbroken("the plan (www.example.gov.uk/youth-justice/annual-plan-2024-25/final-version-approved-by-cabinet)") \
+        in unbroken(text), text
+    words = subprocess.run(["pdftotext", "-bbox", str(target), "-"], check=True, capture_output=True, text=True).stdout
+    page_width = float(re.search(r'<page width="([\d.]+)"', words)[1])
+    right_edges = [float(x) for x in re.findall(r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)"', words)]
+    assert max(right_edges) <= page_width - 56, max(right_edges)       # 2 cm margin: no column off the page
+
+    with pikepdf.open(target) as pdf:
+        links = [(annot.Contents, annot.A.URI, [float(v) for v in annot.Rect], number)
+                 for number, page in enumerate(pdf.pages, 1) for annot in page.obj.get("/Annots", [])
+                 if annot.Subtype == "/Link" and "/A" in annot]
+        # (a link broken over two lines is an annotation on each)
+        assert list(dict.fromkeys(str(uri) for _, uri, _, _ in links)) == [
+            "https://www.example.gov.uk/yjs", "https://www.example.gov.uk/plans", "https://www.gov.uk/",
+            "mailto:jo.clerk@example.gov.uk?subject=Plan", "mailto:jo.clerk@example.gov.uk", "tel:+441803207087",
+            "tel:+44-1803-207087",
+            "https://www.example.gov.uk/youth-justice/annual-plan-2024-25/final-version-approved-by-cabinet"]
+        assert all(str(contents) == str(uri) for contents, uri, _, _ in links)
+        height = float(pdf.pages[0].MediaBox[3])
+        failures = {name: problems for name, check in CHECKS.items() if (problems := check(pdf))}
+    assert failures == {}
+    # what a click on the first link covers: its words, not the address printed after them
+    (x0, x1), (y0, y1) = sorted(links[0][2][::2]), sorted(links[0][2][1::2])
+    clicked = [html.unescape(word) for left, top, right, bottom, word in re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', words)
+        if x0 <= (float(left) + float(right)) / 2 <= x1 and y0 <= height - (float(top) + float(bottom)) / 2 <= y1]
+    assert clicked == ["the", "council's", "website"], clicked
 
 
 def test_any_front_sheet_gives_only_the_contact_rows_and_bodies_its_report_records(tmp_path, make_site):

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html as html_text
 import multiprocessing
 import os
 import re
@@ -34,6 +35,7 @@ from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, Callable, Generator, Iterable, Iterator, Mapping
+from urllib.parse import unquote
 
 from generator.plan.issue import (action_plan_as_at, action_plan_dated, inspection_as_at, inspection_dated,
                                   meeting_as_at, meeting_as_issued, meeting_dated, report_as_at)
@@ -113,6 +115,8 @@ LONGEST_UNBROKEN = 50
 _LONG_RUN = re.compile(r"[^\s<>/-]{%d,}" % (LONGEST_UNBROKEN + 1))
 # A link's address with no scheme and not to a place in the same document ("#...").
 _LOCAL_HREF = re.compile(r'\shref\s*=\s*"(?![a-zA-Z][a-zA-Z0-9+.-]*:|#)[^"]*"', re.I)
+# A link out of the paper (a web page, an email address, a telephone number): its address, and its words.
+_LINK_OUT = re.compile(r'<a\b[^>]*?\shref="(?P<href>(?:https?|mailto|tel):[^"]*)"[^>]*>(?P<words>.*?)</a>', re.I | re.S)
 
 
 def print_html(html: str, captions_shown: bool = False) -> str:
@@ -161,7 +165,7 @@ def print_html(html: str, captions_shown: bool = False) -> str:
     # WeasyPrint 70 ignores <ol start>: HMIP numbers recommendations on across addressees (5, 6 ...).
     html = _OL_START.sub(lambda m: f'<ol{m[1]} start="{m[2]}" style="counter-reset: list-item {int(m[2]) - 1}"{m[3]}>',
                          html)
-    return without_local_links(breakable_long_runs(_IMG.sub(alt, html)))
+    return breakable_long_runs(printed_addresses(without_local_links(_IMG.sub(alt, html))))
 
 
 def breakable_long_runs(html: str) -> str:
@@ -205,6 +209,45 @@ def without_local_links(html: str) -> str:
     would be published as a link to file:///<the server's folder>/content/attachments/x.md:
     a path on the server, and a file the site does not publish (an exempt appendix's, even)."""
     return _LINK.sub(lambda m: _LOCAL_HREF.sub("", m.group(0)), html)
+
+
+def printed_addresses(html: str) -> str:
+    """Each link out of the paper followed by its address in brackets, unless its words give it:
+    on paper, "[the council's website](https://www.example.gov.uk/yjs)" would leave the reader
+    the words and not where they lead. The address is text after the link, not in it, so a
+    screen reader hears the link's words as its name and the address once, as the paper prints it."""
+    def with_address(match: re.Match) -> str:
+        address = printed_address(html_text.unescape(match["href"]))
+        words = html_text.unescape(_TAG.sub("", match["words"]))
+        if not address or _address_key(address) in _address_key(words):
+            return match[0]
+        return f'{match[0]}<span class="link-address"> ({html_text.escape(address, quote=False)})</span>'
+
+    return _LINK_OUT.sub(with_address, html) if "<a" in html else html
+
+
+def printed_address(href: str) -> str:
+    """An address as a reader types it: a web page's without its scheme (and a site's bare
+    "/"), "www.example.gov.uk/yjs"; an email address without "mailto:" and its subject; a
+    telephone number as written after "tel:"."""
+    scheme, _, rest = href.partition(":")
+    if scheme.lower() in ("http", "https"):
+        rest = rest.removeprefix("//")
+        host, _, path = rest.partition("/")
+        return host if path == "" else rest
+    return unquote(rest.partition("?")[0]).strip()
+
+
+def _address_key(text: str) -> str:
+    """Text compared as an address: any case, without spaces, a scheme, "www." or a closing "/"
+    ("https://www.Example.gov.uk/" and "example.gov.uk" are one); a telephone number by its
+    digits, +44 as 0."""
+    key = re.sub(r"\s+", "", text.casefold())
+    key = re.sub(r"^(?:https?://|mailto:|tel:)?(?:www\.)?", "", key).removesuffix("/")
+    if re.fullmatch(r"\+?[\d().-]{6,}", key):
+        digits = re.sub(r"\D", "", key)
+        return "0" + digits[2:] if key.startswith("+44") else digits
+    return key
 
 
 def findings_title(service_name: str, view: InspectionView, style: DateStyle = DateStyle.PLAIN) -> str:
