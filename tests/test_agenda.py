@@ -19,7 +19,8 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
-from site_helpers import flat
+from generator.model.types import LONDON
+from site_helpers import build, flat
 from site_helpers import pdf_texts as texts
 
 REPO = Path(__file__).resolve().parent.parent
@@ -243,6 +244,79 @@ def test_the_front_sheet_ends_with_the_councils_notices_on_filming_and_taking_pa
     assert "Filming and recording This meeting will be webcast live on the Council's website." in march, march
     assert "Public participation This meeting is held online; questions may be sent by email before it." in march
     assert "Residents may ask" not in march, march
+
+
+def test_the_meetings_page_gives_the_notices_its_front_sheet_gives_as_at_its_issue(tmp_path):
+    """Someone checking the meeting's page before going should read what its agenda says on
+    filming and on taking part (the page showed only the note). The page gives the front
+    sheet's notices: as at the pack's issue day, so a past meeting keeps its own wording; before
+    that day, those in force on the page's, since a council's later wording is not yet in force."""
+    files = {
+        **NOTICES_SITE,
+        # new words again from 20 March
+        "councils/testshire.yaml": NOTICES_SITE["councils/testshire.yaml"] + """\
+  - from: 2024-03-20
+    recording_notice: This meeting will be broadcast on the Council's YouTube channel.
+""",
+        "meetings/panel-2024-04-10.yaml": """\
+council: testshire
+committee: Children's Scrutiny Panel
+date: 2024-04-10
+issued: 2024-04-02
+public_participation: "![A raised hand](attachments/hand.png) Questions go to Democratic Services by 5 April."
+items:
+  - {number: 1, title: Apologies for absence}
+""",
+        # A council that gives no notice: its meetings' pages give none of ours.
+        "councils/quietshire.yaml": "name: Quietshire Council\n",
+        "meetings/quiet-2024-03-06.yaml": """\
+council: quietshire
+committee: Corporate Parenting Board
+date: 2024-03-06
+items:
+  - {number: 1, title: Apologies for absence}
+""",
+    }
+    root = tmp_path / "site"
+    for name, text in files.items():
+        (root / "content" / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / "content" / name).write_text(text, encoding="utf-8")
+    (root / "content/attachments").mkdir()
+    (root / "content/attachments/hand.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    site = root / "output" / "site"
+
+    def page(meeting: str) -> str:
+        return (site / "meetings" / meeting / "index.html").read_text(encoding="utf-8")
+
+    def notices(meeting: str) -> list[tuple[str, str]]:
+        """(heading, words) of each second-level heading after the agenda, as the page reads."""
+        html = page(meeting)
+        after = html[html.index("</ol>", html.index("<h2>Agenda</h2>")):html.index("</main>")]
+        parts = re.split(r"<h2>(.*?)</h2>", after)[1:]
+        return [(heading, flat(re.sub(r"<[^>]+>", " ", words)).replace("&#39;", "'"))
+                for heading, words in zip(parts[::2], parts[1::2])]
+
+    build(root, now=dt.datetime(2024, 3, 1, 12, tzinfo=LONDON))
+    assert notices("panel-2024-01-10") == [
+        ("Filming and recording", "The public part of this meeting may be filmed or recorded by the Council and by "
+                                  "anyone attending. Recordings are kept for six months."),
+        ("Public participation", "Residents may ask a question at the Public Forum by writing to Democratic Services.")]
+    assert notices("panel-2024-03-06") == [
+        ("Filming and recording", "This meeting will be webcast live on the Council's website."),
+        ("Public participation", "This meeting is held online; questions may be sent by email before it.")]
+    # issued on 2 April: on 1 March the wording of 20 March is not yet the council's
+    assert notices("panel-2024-04-10") == [
+        ("Filming and recording", "This meeting will be webcast live on the Council's website."),
+        ("Public participation", "Questions go to Democratic Services by 5 April.")]
+    assert '<img alt="A raised hand" src="../../attachments/hand.png">' in page("panel-2024-04-10")
+    assert (site / "attachments/hand.png").read_bytes() == b"\x89PNG\r\n\x1a\n"       # the image it draws, served
+    assert notices("quiet-2024-03-06") == []
+
+    build(root, now=dt.datetime(2024, 4, 5, 12, tzinfo=LONDON))
+    assert notices("panel-2024-04-10")[0] == ("Filming and recording",
+                                              "This meeting will be broadcast on the Council's YouTube channel.")
+    assert notices("panel-2024-03-06")[0] == ("Filming and recording",
+                                              "This meeting will be webcast live on the Council's website.")
 
 
 def test_new_meeting_scaffolds_the_usual_standard_items(tmp_path, make_site, run_cli):

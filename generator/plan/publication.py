@@ -22,6 +22,7 @@ from generator.model.types import Status
 from generator.resolve.corpus import (Corpus, Entry, InspectionView, ItemView, MeetingView, ReportView,
                                       ServiceView, by_id)
 from generator.resolve.papers import meeting_issue_date
+from generator.rules.notices import agenda_notices, notices_day
 from generator.rules.withheld import RECORD_PARTS, exempt_unopened, item_records, named_by_report, withheld_reason
 
 
@@ -92,7 +93,7 @@ def opening_moments(corpus: Corpus) -> list[dt.datetime]:
 def page_texts(corpus: Corpus) -> Iterator[str | None]:
     """Every Markdown text the pages of `corpus` show: inspections' introductions, findings and
     recommendations, action plans' actions and updates, reports' bodies and recommendations,
-    meetings' notes (an attachment's text is shown only inside a paper)."""
+    meetings' notes and notices to the public (an attachment's text is shown only inside a paper)."""
     yield from _texts_besides_plans(corpus)
     for view in corpus.action_plans.values():
         for action in view.plan.actions:
@@ -115,7 +116,16 @@ def _texts_besides_plans(corpus: Corpus) -> Iterator[str | None]:
         recommendations = view.front.recommendations
         # as its page reads it: each paragraph apart (an indented one is no code block there)
         yield from (*body_markdown(view.body or ""), *recommendations.for_decision, *recommendations.for_noting)
-    yield from (view.meeting.note for view in corpus.meetings.values())
+    for view in corpus.meetings.values():
+        yield view.meeting.note
+        yield from (text for _, text in meeting_notices(corpus, view))
+
+
+def meeting_notices(corpus: Corpus, view: MeetingView) -> list[tuple[str, str]]:
+    """(heading, text) of the notices to the public a meeting's page shows (`rules.notices`): its
+    front sheet's, in the council's words as at its pack's issue day, or as at the page's before it."""
+    day = notices_day(meeting_issue_date(corpus, view), corpus.as_of)
+    return agenda_notices(view.meeting, corpus.councils[view.council_id].as_at(day))
 
 
 def images_on_pages(corpus: Corpus) -> set[str]:

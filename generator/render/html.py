@@ -288,7 +288,7 @@ PAGE_DATA = {
     "action_plans": lambda c, s: pages.action_plans_index(c),
     "action_plan": pages.action_plan,
     "meetings": lambda c, s: pages.meetings_index(c),
-    "meeting": lambda c, s: {"view": c.meetings[s], "council": c.councils[c.meetings[s].council_id].council},
+    "meeting": pages.meeting,
     "report": pages.report,
     "search": lambda c, s: {},
     "accessibility": lambda c, s: {},

@@ -33,8 +33,6 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from generator import __version__
-from generator.model.council import AGENDA_NOTICES, CouncilDetails
-from generator.model.meeting import Meeting
 
 # pikepdf is imported inside the functions that use it: html.py and papers.py import this module
 # on every build, and a build with no PDF to assemble (nothing changed, --no-pdf) need not load it.
@@ -83,14 +81,6 @@ def exclusion_resolution(paragraphs: Sequence[int]) -> str | None:
             "from the meeting for the following business, on the grounds that it involves the likely "
             f"disclosure of exempt information as defined in paragraph{'s' if len(paragraphs) > 1 else ''} "
             f"{named} of Part {4 if paragraphs[0] >= 12 else 1} of Schedule 12A to the Act.")
-
-
-def agenda_notices(meeting: Meeting, council: CouncilDetails) -> list[tuple[str, str]]:
-    """The notices to the public an agenda front sheet prints, each under its heading (filming and
-    recording, public participation): the meeting's own, else its council's as at the pack's issue,
-    in their own words; one neither record gives is not printed."""
-    given = ((heading, getattr(meeting, name) or getattr(council, name)) for name, heading in AGENDA_NOTICES)
-    return [(heading, text) for heading, text in given if text]
 
 
 def clock_time(hhmm: str) -> str:

@@ -19,6 +19,7 @@ from generator.model.council import PaperStyle, RecommendationList
 from generator.model.framework import period_end
 from generator.model.indicators import COMPARATOR_NAMES, INDICATOR_NAMES
 from generator.model.types import Rating
+from generator.plan.publication import meeting_notices
 from generator.render import charts, national
 from generator.render.national import RATINGS_HIGH_FIRST, newest_first, own_inspections
 from generator.render.report_body import number_body
@@ -308,6 +309,14 @@ def meetings_index(corpus: Corpus) -> dict[str, Any]:
     ordered = sorted(corpus.meetings.values(), key=lambda m: (m.meeting.date, m.id), reverse=True)
     return {"meetings": ordered, "upcoming": upcoming,
             "councils": {cid: c.council for cid, c in corpus.councils.items()}}
+
+
+def meeting(corpus: Corpus, mid: str) -> dict[str, Any]:
+    """A meeting's agenda, its council as at today, and the notices to the public (filming,
+    taking part) its agenda front sheet gives, where a record gives them (`meeting_notices`)."""
+    view = corpus.meetings[mid]
+    return {"view": view, "council": corpus.councils[view.council_id].council,
+            "notices": meeting_notices(corpus, view)}
 
 
 def report(corpus: Corpus, rid: str, as_at: dt.date | None = None) -> dict[str, Any]:

@@ -46,6 +46,7 @@ from generator.render import pack, pages, paper_worker
 from generator.render.html import format_date, make_environment, render_template
 from generator.render.paper_fonts import FONT_FAMILY, PaperError, check_fonts
 from generator.render.report_body import number_tables
+from generator.rules.notices import agenda_notices
 from generator.speed.parallel import default_jobs
 from generator.speed.pdf_cache import DocumentCache, layout_digest
 from generator.resolve.corpus import AppendixView, AttachmentView, Corpus, InspectionView, ItemView, MeetingView
@@ -414,7 +415,7 @@ class PaperContext:
                           "issued": meeting.meeting.issued,
                           "time": pack.clock_time(meeting.meeting.time) if meeting.meeting.time else None,
                           "clerk": meeting.meeting.clerk or council.clerk,
-                          "notices": pack.agenda_notices(meeting.meeting, council),
+                          "notices": agenda_notices(meeting.meeting, council),
                           "exclusion": pack.exclusion_resolution(sorted({r["exempt"] for r in rows if r["exempt"]})),
                           "exempt_rows": any(a.exempt for r in rows for a in r["appendices"])},
                          meeting_as_at(self.corpus, meeting.id), council.name)
