@@ -156,7 +156,7 @@ def build_site(options: BuildOptions, memo: BuildMemo | None = None, progress: P
         stage = time.perf_counter()
         build = Build(files.templates, files.assets, inputs_digest(files, checked.digests, options.describe()),
                       pdf=options.pdf, search=options.search, pdf_only=options.pdf_only,
-                      papers_as_of=options.papers_as_of, pdf_on_demand=options.pdf_on_demand)
+                      papers_as_of=options.papers_as_of, pdf_on_demand=options.pdf_on_demand, mark=options.mark)
         report.plan = plan = plan_build(checked.corpus, options.now, build, preview=options.drafts)
         report.timings["plan"] = time.perf_counter() - stage
         _render_and_write(options, live, plan, files, report, memo, progress)

@@ -48,10 +48,10 @@ from typing import Callable
 
 from generator.authoring import AuthoringError, require_content
 from generator.build import BuildOptions, build_site
-from generator.clock import LONDON, london_moment, now_in_london
+from generator.clock import LONDON, now_in_london
 from generator.plan.outputs import NOT_FOUND
 from generator.problems import OutputError, Problem, Severity
-from generator.render.html import SERVED_ROOT
+from generator.render.html import SERVED_ROOT, moment_banner as page_moment_banner
 from generator.speed.collector import collect_while_idle
 from generator.speed.memo import BuildMemo
 
@@ -133,15 +133,9 @@ TRIED_AGAIN = "Scrutiny tries again every minute, and at each save: this page re
 
 
 def moment_banner(as_of: dt.datetime, now: dt.datetime) -> str:
-    """The notice at the top of every page of `serve --as-of`: without it, a moment to come
-    (embargoed records shown) looks exactly like the public site, on screen and printed."""
-    later = as_of > now
-    warning = " It shows records still under embargo now: not for publication." if later else ""
-    return (f"<div class=\"draft-banner\" data-scrutiny-serve role=\"note\" style=\"{BANNER_STYLE}\"><strong>PREVIEW as at "
-            f"{html.escape(london_moment(as_of))}</strong> (scrutiny serve --as-of), not the live site.{warning}</div>")
-
-
-BANNER_STYLE = "background:#b10e1e;color:#fff;padding:.75rem 15px;text-align:center;font:1.1875rem/1.4 system-ui,sans-serif"
+    """The notice at the top of every page of `serve --as-of` (`render.html.moment_banner`),
+    for a moment still to come as the page is sent or one past."""
+    return page_moment_banner(as_of, as_of > now, "scrutiny serve --as-of")
 
 
 def inject_at_top(page: bytes, extra: str) -> bytes:

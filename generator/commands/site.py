@@ -22,7 +22,7 @@ from generator.commands.common import AsOf, moment, print_problems, site_root
 from generator.load.files import NO_CONTENT
 from generator.write.targets import (live_folder_holding, preview_folder_holding, public_preview_folder_holding,
                                      published_papers_folder_holding, real_path, whole_site_holding)
-from generator.plan.state import BuildOptions
+from generator.plan.state import BuildOptions, MomentMark
 from generator.problems import OutputError, Severity
 from generator.progress import Progress
 from generator.write import locked, output_error
@@ -170,7 +170,8 @@ def register(cli: click.Group) -> None:
                        "--as-of).")
     @click.option("--as-of", type=AsOf(), default=None,
                   help="Build as if it were DATE: embargoes and overdue actions. Default: now. A DATE later "
-                       "than now is a rehearsal: it goes to output/preview, never to output/site.")
+                       "than now is a rehearsal: it goes to output/preview, never to output/site, and "
+                       "every page says it is a preview.")
     @click.option("--drafts", is_flag=True, help="Include drafts, with a DRAFT banner (goes to output/preview).")
     @click.option("--no-pdf", is_flag=True, help="Skip the PDF papers and packs.")
     @click.option("--no-search", is_flag=True, help="Skip the search index.")
@@ -204,13 +205,17 @@ def register(cli: click.Group) -> None:
         given = output or root / "output" / folder
         try:
             target = real_path(given)
-            # Asked of the path as given too: a link inside a live site is served with it.
-            live = live_folder_holding(given, root) if drafts or rehearsal else None
-            papers = published_papers_folder_holding(given, root) if drafts or rehearsal else None
-            public = public_preview_folder_holding(given, root) if drafts or rehearsal else None
-            site = whole_site_holding(given, root) if pdf_only else None
             # An earlier --as-of into a preview folder (tools/publish's rehearsals) changes no site.
             previewed = preview_folder_holding(given, root) if as_of and not rehearsal else None
+            # A rehearsal's pages say the moment they show, on screen and printed: never taken for the
+            # live site's (a moment to come, or an earlier one built where previews go).
+            mark = MomentMark(now, rehearsal) if rehearsal or previewed is not None else None
+            # Asked of the path as given too: a link inside a live site is served with it.
+            marked = drafts or mark is not None
+            live = live_folder_holding(given, root) if marked else None
+            papers = published_papers_folder_holding(given, root) if marked else None
+            public = public_preview_folder_holding(given, root) if marked else None
+            site = whole_site_holding(given, root) if pdf_only else None
         except OSError as exc:                   # a name too long, a folder that cannot be read
             click.echo(f"error: {output_error(exc, str(given))}", err=True)
             sys.exit(1)
@@ -218,9 +223,12 @@ def register(cli: click.Group) -> None:
             f"{papers}, where the papers clerks publish go" if papers is not None else \
             f"{public}, where `scrutiny serve` shows what is public now" if public is not None else None
         if published is not None:
-            what = "drafts" if drafts else f"a build as of {london_moment(now)}, later than now,"
-            raise click.UsageError(f"{what} never goes into {published}; "
-                                   "leave out -o (it goes to output/preview) or give another folder")
+            what = "drafts" if drafts else f"a build as of {london_moment(now)}, later than now," if rehearsal else \
+                f"a rehearsal as of {london_moment(now)}"
+            # Without -o, an earlier --as-of goes to output/site: a rehearsal of one is asked for by its folder.
+            instead = "leave out -o (it goes to output/preview) or give another folder" if drafts or rehearsal \
+                else "give -o output/preview or another folder"
+            raise click.UsageError(f"{what} never goes into {published}; {instead}")
         if site is not None:
             raise click.UsageError(f"--pdf-only builds the papers alone, and would leave {site}, a site with pages, "
                                    "without them; leave out -o (they go to output/pdf), or build the whole site")
@@ -228,7 +236,7 @@ def register(cli: click.Group) -> None:
         options = BuildOptions(root=root, output=target, now=now, drafts=drafts, pdf=not no_pdf, jobs=jobs,
                                search=not no_search, pdf_only=pdf_only, reuse_layouts=not no_cache,
                                papers_as_of=papers_as_of, rehearsal=rehearsal, rebuild=rebuild,
-                               clock=as_of is None)
+                               clock=as_of is None, mark=mark)
 
         def waiting(holder: str) -> None:
             click.echo(f"waiting for another build of {target.parent} ({holder}) to finish", err=True)

@@ -24,7 +24,7 @@ from generator.plan.issue import action_plan_as_at, inspection_as_at, meeting_as
 from generator.plan.keys import (AS_AT, corpus_digest, input_digests, is_sites_own, output_key, papers_digest,
                                  search_key, template_digest, templates_used)
 from generator.plan.publication import Withheld, images_on_pages, public_corpus
-from generator.plan.state import PublicationState, publication_state
+from generator.plan.state import MomentMark, PublicationState, publication_state
 from generator.resolve.corpus import Corpus, MeetingView
 
 SITE = "site"
@@ -58,6 +58,7 @@ class Plan:
     state: PublicationState | None = None
     papers_as_of: dt.date | None = None   # --as-of: every paper as at this day, not as issued (`plan.issue`)
     deferred: tuple[Output, ...] = ()     # papers linked but made only when asked for (`scrutiny serve`)
+    mark: MomentMark | None = None        # a rehearsal: every page says the moment it shows
 
     @cached_property
     def paths(self) -> frozenset[str]:
@@ -187,6 +188,7 @@ class Build:
     pdf_only: bool = False                   # the papers and packs only
     papers_as_of: dt.date | None = None      # --as-of: papers as at that day, not as issued
     pdf_on_demand: bool = False              # papers linked from the pages but not rendered (`Plan.deferred`)
+    mark: MomentMark | None = None           # a rehearsal: every page says the moment it shows
 
 
 def plan_build(corpus: Corpus, now: dt.datetime, build: Build, preview: bool = False) -> Plan:
@@ -211,9 +213,12 @@ def plan_build(corpus: Corpus, now: dt.datetime, build: Build, preview: bool = F
     papers = papers_digest(build.templates, {path: a.digest for path, a in corpus.attachments.items()
                                              if a.raw is not None}) + (everything if own_papers else "")
 
+    # A rehearsal's pages carry its moment (papers never do: they are the live build's bytes).
+    marked = f"|{build.mark.describe()}" if build.mark else ""
+
     def pages_key(name: str | None) -> str:
         own = any(is_sites_own(build.templates[used]) for used in templates_used(name, build.templates))
-        return template_digest(name, build.templates) + (everything if own else "")
+        return template_digest(name, build.templates) + (everything if own else "") + (marked if name else "")
 
     by_template = {name: pages_key(name) for name in {o.template for o in outputs}}
     keys = {o.path: output_key(o, digests, papers if o.kind in ("pdf", "pack") else by_template[o.template],
@@ -224,7 +229,8 @@ def plan_build(corpus: Corpus, now: dt.datetime, build: Build, preview: bool = F
         keys[search.path] = search_key(
             {path: key for path, key in keys.items() if path.endswith(".html")}, environment)
     state = publication_state(corpus, plan.withheld, build.inputs, now)
-    return replace(plan, outputs=tuple(outputs), keys=MappingProxyType(keys), state=state, deferred=tuple(deferred))
+    return replace(plan, outputs=tuple(outputs), keys=MappingProxyType(keys), state=state, deferred=tuple(deferred),
+                   mark=build.mark)
 
 
 SEARCH_INDEX = "pagefind"        # a folder: every file under it is the search index's

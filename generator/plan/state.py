@@ -27,6 +27,20 @@ if TYPE_CHECKING:             # types only: a no-change build decides without lo
 
 
 @dataclass(frozen=True)
+class MomentMark:
+    """What every page of a rehearsal says (`render.html.moment_banner`): the moment it shows,
+    not the live site's, and whether that moment was still to come when it was built (so
+    records under embargo then are in it)."""
+
+    moment: dt.datetime
+    to_come: bool
+
+    def describe(self) -> str:
+        """What of it changes a page's bytes: for the pages' keys and the no-change decision."""
+        return f"shown-as-at={self.moment.isoformat()}" + ("|to-come" if self.to_come else "")
+
+
+@dataclass(frozen=True)
 class BuildOptions:
     """What one build is asked to do; `describe` is what of it changes the bytes written."""
 
@@ -44,11 +58,13 @@ class BuildOptions:
     rehearsal: bool = False           # `now` is later than the clock: a preview of a moment to come
     rebuild: bool = False             # trust nothing earlier builds kept (.cache/, the live files)
     clock: bool = False               # `now` is the clock's (no --as-of): read again under the lock
+    mark: MomentMark | None = None    # every page says it shows `now`, not the live site (a rehearsal)
 
     @property
     def preview(self) -> bool:
-        """Drafts shown, or a moment to come: what may never be published."""
-        return self.drafts or self.rehearsal
+        """Drafts shown, a moment to come, or pages marked as another moment's: what may never
+        be published."""
+        return self.drafts or self.rehearsal or self.mark is not None
 
     @property
     def as_of(self) -> dt.date:
@@ -59,7 +75,8 @@ class BuildOptions:
         included (not `jobs` or `reuse_layouts`)."""
         text = f"drafts={self.drafts}|pdf={self.pdf}|search={self.search}|pdf_only={self.pdf_only}"
         return (text + (f"|papers_as_of={self.papers_as_of.isoformat()}" if self.papers_as_of else "")
-                + ("|pdf_on_demand" if self.pdf_on_demand else "") + ("|rehearsal" if self.rehearsal else ""))
+                + ("|pdf_on_demand" if self.pdf_on_demand else "") + ("|rehearsal" if self.rehearsal else "")
+                + (f"|{self.mark.describe()}" if self.mark else ""))
 
 
 def inputs_digest(files: SiteFiles, file_digests: Mapping[str, str], options: str) -> str:

@@ -20,7 +20,7 @@ from jinja2 import nodes
 from markupsafe import Markup, escape
 
 from generator import __version__
-from generator.clock import london_time
+from generator.clock import london_moment, london_time
 from generator.figures import number_text, percent_text
 from generator.fingerprint import environment_digest
 from generator.images import LOGO_SUFFIXES
@@ -297,6 +297,25 @@ PAGE_DATA = {
 }
 
 
+BANNER_STYLE = "background:#b10e1e;color:#fff;padding:.75rem 15px;text-align:center;font:1.1875rem/1.4 system-ui,sans-serif"
+
+
+def moment_banner(moment: dt.datetime, to_come: bool, command: str) -> str:
+    """The notice at the top of every page of a preview of another moment (`serve --as-of`, a
+    rehearsal's build): without it, a moment to come (embargoed records shown) looks exactly
+    like the public site, on screen and printed. Its colours are inline too, for the pages
+    `serve` sends without the stylesheet; the print stylesheet sets it in ink."""
+    warning = " It shows records under embargo until then: not for publication." if to_come else ""
+    return (f"<div class=\"draft-banner\" role=\"note\" style=\"{BANNER_STYLE}\"><strong>PREVIEW as at "
+            f"{escape(london_moment(moment))}</strong> ({escape(command)}), not the live site.{warning}</div>")
+
+
+def moment_title(moment: dt.datetime) -> str:
+    """What a rehearsal's page titles begin with: what a screen reader announces on arriving,
+    and the browser's tab and printed header show."""
+    return f"PREVIEW as at {london_moment(moment)}, not the live site: "
+
+
 def render_page(env: jinja2.Environment, plan: Plan, output: Output) -> bytes:
     corpus = plan.corpus
     data = PAGE_DATA[output.kind](corpus, output.subject)
@@ -316,9 +335,13 @@ def render_page(env: jinja2.Environment, plan: Plan, output: Output) -> bytes:
         return target in corpus.attachments and target.lower().endswith(LOGO_SUFFIXES)
 
     context = {"site": corpus.site, "corpus": corpus, "page": output, "root": root, "link": link,
-               "exists": exists, "exists_asset": exists_asset, "preview": plan.preview, "as_of": corpus.as_of, "councils": corpus.councils}
+               "exists": exists, "exists_asset": exists_asset, "preview": plan.preview, "as_of": corpus.as_of, "councils": corpus.councils,
+               "moment_banner": Markup(moment_banner(plan.mark.moment, plan.mark.to_come, "scrutiny build --as-of"))
+               if plan.mark else "",
+               "moment_title": moment_title(plan.mark.moment) if plan.mark else ""}
     context.update(data)          # a page's own data may narrow a shared name (e.g. councils)
     return images_from(render_template(template, context), root).encode("utf-8")
 
 
-__all__ = ["Markup", "SERVED_ROOT", "make_environment", "render_page", "render_template", "template_problems"]
+__all__ = ["Markup", "SERVED_ROOT", "make_environment", "moment_banner", "moment_title", "render_page", "render_template",
+           "template_problems"]

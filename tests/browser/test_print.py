@@ -186,15 +186,16 @@ _INK = "rgb(11, 12, 12)"           # style.css --ink
 
 
 def test_a_printed_preview_says_it_is_not_for_publication_in_ink(page, nginx_site, tmp_path):
-    """A councillor printing a preview (`build --drafts`, `serve --as-of` a moment to come) took
-    its warning home in white on no background: browsers print no backgrounds, so the red
-    banner's words faded to a pale grey that read like the live site."""
+    """A councillor printing a preview (`build --drafts`, `serve --as-of` a moment to come, a
+    rehearsal: `build --as-of` one) took its warning home in white on no background: browsers
+    print no backgrounds, so the red banner's words faded to a pale grey that read like the live site."""
     from generator.authoring.serve import inject_at_top, moment_banner
     from generator.clock import LONDON
 
     drafts = tmp_path / "preview"                     # never into a served site: build refuses
     done = subprocess.run([sys.executable, "-m", "generator", "-C", str(REPO), "build", "-q", "--no-pdf",
-                           "--no-search", "--drafts", "-o", str(drafts)], capture_output=True, text=True, timeout=600)
+                           "--no-search", "--drafts", "--as-of", "2098-01-01", "-o", str(drafts)],
+                          capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
     # serve --as-of puts its banner at the top of each page it sends: here, of the preview's about
     # page, copied beside the served one so that its stylesheet and links resolve alike.
@@ -207,4 +208,5 @@ def test_a_printed_preview_says_it_is_not_for_publication_in_ink(page, nginx_sit
         planted.unlink()
     page.emulate_media(media="print")
     assert page.evaluate(_PREVIEW_BANNERS_IN_PRINT) == [["PREVIEW as at 2099-01-01", _INK, True],
+                                                        ["PREVIEW as at 2098-01-01", _INK, True],
                                                         ["DRAFT — not for", _INK, True]]

@@ -1,0 +1,148 @@
+"""A rehearsal never looks like the live site (docs/publishing.md, "Rehearse a release").
+
+`scrutiny build --as-of` a moment to come wrote pages showing records still under embargo
+with no mark at all (helper-163): a clerk could open, print or pass one on taking it for the
+live site's. `scrutiny serve --as-of` put a banner on every page it sent; a rehearsal's build
+did not. Now every page of a rehearsal says the moment it shows, first thing on the page and
+in its title, and asks not to be indexed; its papers stay the bytes the live build at that
+moment makes (papers are records), and the live site's pages carry no mark.
+
+The clock is faked by replacing the commands' clock function, never by waiting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import cli
+from generator.clock import LONDON
+from site_helpers import copy_site
+
+# The shipped Torbay inspection is embargoed until 2021-03-03 00:01 and its supplementary pack is
+# issued on 4 March 2021 (README): rehearsed on 2 March, the release is a moment to come.
+REHEARSED_ON = dt.datetime(2021, 3, 2, 12, 0, tzinfo=LONDON)
+RELEASE = "2021-03-04 09:00"
+RELEASED = dt.datetime(2021, 3, 4, 9, 0, tzinfo=LONDON)
+TORBAY_PACK = "meetings/torbay-cyp-osb-2021-03-01/torbay-cyp-osb-2021-03-01-agenda-pack.pdf"
+
+WARNING = " It shows records under embargo until then: not for publication."
+
+
+def banner(moment: str, warning: str = WARNING) -> re.Pattern:
+    """The notice a rehearsal's page opens with, its inline colours aside (serve's words)."""
+    return re.compile(r'<body>\n<div class="draft-banner" role="note" style="[^"]*"><strong>PREVIEW as at '
+                      + re.escape(moment) + r"</strong> \(scrutiny build --as-of\), not the live site\."
+                      + re.escape(warning) + r"</div>\n")
+
+
+def title_prefix(moment: str) -> str:
+    return f"<title>PREVIEW as at {moment}, not the live site: "
+
+
+NOINDEX = '<meta name="robots" content="noindex">\n'
+
+
+def unmarked(page: str, moment: str) -> str:
+    """A rehearsal's page with exactly its three marks taken out."""
+    assert page.count(NOINDEX) == 1 and page.count(title_prefix(moment)) == 1
+    page = page.replace(NOINDEX, "").replace(title_prefix(moment), "<title>")
+    page, found = banner(moment).subn("<body>\n", page)
+    assert found == 1
+    return page
+
+
+def build(monkeypatch, root: Path, clock: dt.datetime, *options: str):
+    """`scrutiny build` run at `clock`."""
+    for module in ("generator.commands.site", "generator.commands.common", "generator.build"):
+        monkeypatch.setattr(f"{module}.now_in_london", lambda: clock)
+    result = CliRunner().invoke(cli, ["-C", str(root), "build", "-q", "--no-search", "-j", "1", *options], obj={})
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def pages(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8") for p in sorted(folder.rglob("*.html"))}
+
+
+def papers(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*.pdf"))}
+
+
+@pytest.mark.pdf
+def test_every_page_of_a_rehearsal_says_so_and_it_is_otherwise_the_live_build_at_that_moment(monkeypatch, tmp_path):
+    root = copy_site(tmp_path / "site")
+    build(monkeypatch, root, REHEARSED_ON, "--as-of", RELEASE)
+    build(monkeypatch, root, RELEASED)                       # the live build at the release
+    rehearsal, live = root / "output" / "preview", root / "output" / "site"
+
+    rehearsed = pages(rehearsal)
+    assert "inspections/torbay-2021/index.html" in rehearsed and "404.html" in rehearsed
+    for path, page in rehearsed.items():
+        assert banner(RELEASE).search(page), path          # the first thing on screen and on paper
+        assert title_prefix(RELEASE) in page and NOINDEX in page, path
+    # The marks are all that differ: the live site's pages carry none, and are what a rehearsal showed.
+    shown = pages(live)
+    assert {path: unmarked(page, RELEASE) for path, page in rehearsed.items()} == shown
+    assert not any("PREVIEW" in page or "noindex" in page for page in shown.values())
+    # Papers are records: the rehearsal's are the live build's bytes, the pack issued that day included.
+    assert TORBAY_PACK in papers(live)
+    assert papers(rehearsal) == papers(live)
+
+
+def test_a_rehearsal_of_an_earlier_moment_is_marked_where_previews_go_and_the_live_site_never_is(
+        monkeypatch, tmp_path, make_site):
+    """tools/publish --as-of builds into output/rehearsal, whichever side of now the moment is
+    (publishing.md rehearses "2021-03-03 00:01"); a build as of an earlier moment into output/site
+    is the live site, as at then, and unmarked."""
+    root = make_site(tmp_path)
+    today = dt.datetime(2026, 5, 6, 10, 0, tzinfo=LONDON)
+    build(monkeypatch, root, today, "--no-pdf", "--as-of", "2021-03-03 00:01", "-o", str(root / "output/rehearsal"))
+    for path, page in pages(root / "output" / "rehearsal").items():
+        assert banner("2021-03-03 00:01", warning="").search(page), path
+        assert title_prefix("2021-03-03 00:01") in page and NOINDEX in page, path
+    build(monkeypatch, root, today, "--no-pdf", "--as-of", "2021-03-03 00:01")
+    assert not any("PREVIEW" in page or "noindex" in page for page in pages(root / "output" / "site").values())
+    # A plain `scrutiny serve` shows what is public now from output/serve: no marked page goes there.
+    refused = CliRunner().invoke(cli, ["-C", str(root), "build", "-q", "--no-pdf", "--as-of", "2021-03-03 00:01",
+                                       "-o", str(root / "output" / "serve")], obj={})
+    assert refused.exit_code == 2 and "give -o output/preview or another folder" in refused.output, refused.output
+    assert not (root / "output" / "serve").exists()
+
+
+def test_a_folder_built_at_other_moments_and_without_one_has_the_last_builds_marks_only(monkeypatch, tmp_path,
+                                                                                       make_site):
+    """A page is kept from the build before only when made the same way: a rehearsal's pages
+    (its moment in them) are never kept by a build of another moment on the same day, nor by a
+    build without a mark into the same folder; nor a plain build's by a rehearsal."""
+    root = make_site(tmp_path)
+    folder = root / "output" / "preview"
+    clock = dt.datetime(2024, 3, 5, 9, 0, tzinfo=LONDON)
+    build(monkeypatch, root, clock, "--no-pdf", "-o", str(folder))
+    assert not any("PREVIEW" in page for page in pages(folder).values())
+    for moment in ("2024-03-05 10:00", "2024-03-05 11:00"):       # no embargo ends between them
+        build(monkeypatch, root, clock, "--no-pdf", "--as-of", moment, "-o", str(folder))
+        for path, page in pages(folder).items():
+            assert banner(moment).search(page) and title_prefix(moment) in page, (moment, path)
+    build(monkeypatch, root, clock, "--no-pdf", "-o", str(folder))
+    assert not any("PREVIEW" in page or "noindex" in page for page in pages(folder).values())
+
+
+def test_a_rehearsal_folder_is_audited_as_at_its_moment(monkeypatch, tmp_path, make_site, run_cli):
+    """`check --audit` reads a rehearsal as it reads the live site: all clear as at the moment it
+    shows, and the embargoed inspection a leak before it."""
+    root = make_site(tmp_path, {"inspections/torbay-2021.yaml": (
+        "service: torbay-yot\nframework: hmip-youth-2018\npublished: 2021-03-03\n"
+        "embargo_until: 2021-03-03 00:01\noverall: {rating: Good}\n"
+        "introduction: The inspection found strong partnership working.\n")})
+    build(monkeypatch, root, REHEARSED_ON, "--no-pdf", "--as-of", RELEASE)
+    folder = str(root / "output" / "preview")
+    assert "PREVIEW as at" in (root / "output/preview/inspections/torbay-2021/index.html").read_text(encoding="utf-8")
+    at_release = run_cli("check", "--audit", folder, "--as-of", RELEASE, root=root)
+    assert at_release.exit_code == 0 and "LEAK" not in at_release.output, at_release.output
+    before = run_cli("check", "--audit", folder, "--as-of", "2021-03-02 12:00", root=root)
+    assert before.exit_code == 1 and "LEAK" in before.output, before.output
