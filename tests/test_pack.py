@@ -1263,3 +1263,89 @@ def test_a_tagged_filled_in_form_keeps_each_value_in_its_form_element_and_the_sa
         assert [[str(k.get("/Type")) for k in kids(e)] for e in forms] == [["/MCR"], ["/MCR"], []]
     text = subprocess.run(["pdftotext", "-", "-"], input=published, check=True, capture_output=True).stdout.decode()
     assert SERVICE in text and RATING in text and HIDDEN not in text
+
+
+# --- an inserted PDF that cannot be used: an error naming it, never a traceback -------------------
+
+def _one_page(change) -> bytes:
+    """A one-page PDF as `fixture_pdf` makes its pages, changed by `change(pdf, page)`."""
+    pdf = pikepdf.open(io.BytesIO(fixture_pdf()))
+    del pdf.pages[1:]
+    change(pdf, pdf.pages[0].obj)
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def _tagged(pdf, page, root_entries) -> None:
+    pdf.Root.StructTreeRoot = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructTreeRoot, **root_entries))
+
+
+def _looped_parent_tree(pdf, page) -> None:
+    node = pdf.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array()))
+    node.Kids = pikepdf.Array([node])               # a number tree whose node is its own kid
+    _tagged(pdf, page, {"K": pikepdf.Array(), "ParentTree": node})
+
+
+MALFORMED = {
+    "a /Rotate that is a name": lambda pdf, page: setattr(page, "Rotate", pikepdf.Name.Left),
+    "a /CropBox of words": lambda pdf, page: setattr(page, "CropBox", pikepdf.Array([0, 0, "wide", "tall"])),
+    "a font list that is a number": lambda pdf, page: setattr(page.Resources, "Font", 7),
+    "a link whose /StructParent is a name": lambda pdf, page: (
+        _tagged(pdf, page, {"K": pikepdf.Array(), "ParentTree": pikepdf.Dictionary(Nums=pikepdf.Array())}),
+        setattr(page, "Annots", pikepdf.Array([pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link,
+                                                                   Rect=pikepdf.Array([0, 0, 9, 9]),
+                                                                   StructParent=pikepdf.Name.Q)]))),
+    "a structure tree whose element is a number": lambda pdf, page: _tagged(
+        pdf, page, {"K": 5, "ParentTree": pikepdf.Dictionary(Nums=pikepdf.Array())}),
+    "a structure tree whose /ParentTree is its own kid": _looped_parent_tree,
+}
+
+
+@pytest.mark.parametrize("fault", sorted(MALFORMED))
+def test_an_inserted_pdf_with_a_malformed_object_is_an_error_naming_it(fault):
+    """Each object here is of a type or shape ISO 32000 does not allow where it is; reading it raised
+    Python's TypeError, AttributeError or RecursionError out of the assembly, a traceback."""
+    from generator.render import pack
+
+    piece = pack.Piece(_one_page(MALFORMED[fault]), label="content/attachments/odd.pdf", stamp="Agenda Item 2")
+    with pytest.raises(ValueError) as raised:
+        pack.assemble([piece], pack.Metadata(title="Pack", lang="en-GB"))
+    assert str(raised.value).startswith("content/attachments/odd.pdf cannot be inserted: ")
+
+
+def test_a_names_entry_that_is_no_name_tree_is_left_behind_and_the_pdf_inserted():
+    """The catalogue's /Names is not copied into a pack, so one that is a number loses nothing."""
+    from generator.render import pack
+
+    data = _one_page(lambda pdf, page: setattr(pdf.Root, "Names", pikepdf.Dictionary(Dests=5)))
+    published = pack.assemble([pack.Piece(data, label="odd.pdf")], pack.Metadata(title="Pack", lang="en-GB"))
+    text = subprocess.run(["pdftotext", "-", "-"], input=published, check=True, capture_output=True).stdout
+    assert b"FIXTURE PAGE ONE" in text
+
+
+def _build_with_peer(root: Path, data: bytes) -> subprocess.CompletedProcess:
+    (root / "content" / "attachments" / "peer.pdf").write_bytes(data)
+    return subprocess.run([sys.executable, "-P", "-m", "generator", "-C", str(root), "build", "-q", "--no-search",
+                           "--as-of", "2024-01-09", "-o", str(root / "out")], capture_output=True, text=True,
+                          cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
+
+
+def test_a_malformed_or_password_protected_appendix_stops_the_build_naming_it_and_keeps_the_last_output(tmp_path):
+    root = make_site(tmp_path)
+    assert _build_with_peer(root, fixture_pdf()).returncode == 0
+    pack_pdf = root / "out" / "meetings" / "testshire-2024-01-10" / "testshire-2024-01-10-agenda-pack.pdf"
+    before = pack_pdf.read_bytes()
+    located = "content/meetings/testshire-2024-01-10.yaml: error: content/attachments/peer.pdf"
+    malformed = _build_with_peer(root, _one_page(MALFORMED["a /Rotate that is a name"]))
+    assert malformed.returncode == 1, malformed.stderr
+    assert f"{located} cannot be inserted: " in malformed.stderr and "print it to PDF again" in malformed.stderr
+    assert "Traceback" not in malformed.stderr, malformed.stderr
+    locked = io.BytesIO()
+    pikepdf.open(io.BytesIO(fixture_pdf())).save(locked, encryption=pikepdf.Encryption(owner="o", user="u"))
+    protected = _build_with_peer(root, locked.getvalue())
+    assert protected.returncode == 1, protected.stderr
+    assert f"{located} is protected by a password (open it in a PDF reader and print it to PDF again" in protected.stderr
+    assert "BytesIO" not in protected.stderr and "Traceback" not in protected.stderr, protected.stderr
+    assert pack_pdf.read_bytes() == before
+

@@ -266,18 +266,44 @@ class _OutlineNode:
     open: bool = False
 
 
+# What a clerk can do about an inserted PDF that cannot be used: a new copy printed from a reader is
+# whole, unencrypted and written by one tool that follows the standard.
+REPRINT_HINT = "open it in a PDF reader and print it to PDF again, without a password, then insert that copy"
+
+
+def qpdf_message(exc: Exception) -> str:
+    """An error of pikepdf's without the in-memory stream it names ('stream <_io.BytesIO
+    object at 0x7f...>: '), which means nothing to a clerk and differs from run to run."""
+    return re.sub(r"stream <[^<>]*>(?: \(([^()]*)\)|, ([^:]*))?: ",
+                  lambda m: f"{m[1] or m[2]}: " if m[1] or m[2] else "", str(exc))
+
+
 def open_piece(piece: Piece):
-    """A piece's PDF, opened; a clear error for one that cannot be assembled."""
+    """A piece's PDF, opened; a clear error (ValueError) for one that cannot be assembled."""
     import pikepdf
 
+    name = piece.label or "a document"
     try:
         src = pikepdf.open(io.BytesIO(piece.data))
+    except pikepdf.PasswordError:
+        raise ValueError(f"{name} is protected by a password") from None
     except pikepdf.PdfError as exc:
-        raise ValueError(f"{piece.label or 'a document'} is not a readable PDF ({exc})") from None
+        raise ValueError(f"{name} is not a readable PDF ({qpdf_message(exc)})") from None
     if src.is_encrypted:
         src.close()
-        raise ValueError(f"{piece.label or 'a document'} is encrypted; insert an unencrypted copy")
+        raise ValueError(f"{name} is encrypted; insert an unencrypted copy")
     return src
+
+
+def inserted_page_count(piece: Piece) -> int:
+    """How many pages an inserted PDF adds; a ValueError naming it where it cannot be inserted."""
+    import pikepdf
+
+    with open_piece(piece) as src:
+        try:
+            return len(src.pages)
+        except pikepdf.PdfError as exc:          # a page tree qpdf cannot walk (a loop in it)
+            raise ValueError(f"{piece.label or 'a document'} is not a readable PDF ({qpdf_message(exc)})") from None
 
 
 def page_count(data: bytes) -> int:
@@ -372,8 +398,8 @@ def _explicit_destinations(src) -> None:
     import pikepdf
 
     names = src.Root.get("/Names")
-    if names is None or "/Dests" not in names:
-        return
+    if not isinstance(names, pikepdf.Dictionary) or not isinstance(names.get("/Dests"), pikepdf.Dictionary):
+        return              # none, or not a name tree: the catalogue is not copied, so nothing is lost
     tree = pikepdf.NameTree(names.Dests)
 
     def resolve(value):
@@ -646,6 +672,21 @@ class _FieldTags:
         self.root.ParentTreeNextKey = self.next_key
 
 
+# What reading an inserted PDF's objects raises where one is not of the type or shape the standard
+# gives it (an /Annots that is a number, a /Rotate that is a name, a loop in a tree): pikepdf's own
+# errors (added where caught: pikepdf is imported late), and Python's on the value pikepdf hands back.
+_MALFORMED = (TypeError, AttributeError, KeyError, IndexError, ValueError, RecursionError)
+
+
+def _fault(exc: BaseException) -> str:
+    import pikepdf
+
+    if isinstance(exc, RecursionError):
+        return "a loop in its objects"
+    said = qpdf_message(exc) if isinstance(exc, pikepdf.PikepdfError) else str(exc)
+    return said.splitlines()[0] if said else type(exc).__name__
+
+
 class _Assembler:
     """Builds one output PDF. Normally a new file that each piece is copied into; with
     `adopt`, the output is that document itself (a lone paper of our own), whose pages and
@@ -699,6 +740,11 @@ class _Assembler:
         src = open_piece(piece)
         try:
             return self._add(piece, src, number_from, draft, alone)
+        except (self.pikepdf.PikepdfError, *_MALFORMED) as exc:
+            if piece.repaired:             # our own layout: a fault of ours, not of a file
+                raise
+            raise ValueError(f"{piece.label or 'a document'} cannot be inserted: an object in it is not "
+                             f"as the PDF standard describes ({_fault(exc)})") from None
         finally:
             src.close()
 

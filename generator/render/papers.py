@@ -564,10 +564,9 @@ def pack_recipe(ctx: PaperContext, meeting_id: str, wanted: dict[str, str], memb
         for part in entry.parts:
             if isinstance(part, Inserted):
                 try:
-                    count += pack.page_count(part.data)
-                except Exception as exc:
-                    raise PaperError(part.source, f"{part.label} cannot be read as a PDF ({exc})",
-                                     "insert a PDF that opens in a PDF reader, without a password") from None
+                    count += pack.inserted_page_count(pack.Piece(part.data, label=part.label))
+                except ValueError as exc:
+                    raise PaperError(part.source, str(exc), pack.REPRINT_HINT) from None
             else:
                 count += done[part.key].pages
         entry.pages = count
@@ -628,9 +627,8 @@ def _assemble(ctx: PaperContext, meeting: MeetingView, pieces: list[pack.Piece],
               first_page: int | None) -> bytes:
     try:
         return pack.assemble(pieces, meta, first_page=first_page or 1, draft=ctx.plan.preview)
-    except ValueError as exc:          # an inserted PDF that cannot be used (unreadable, encrypted)
-        raise PaperError(meeting.path, str(exc),
-                         "insert a PDF that opens in a PDF reader, without a password") from None
+    except ValueError as exc:          # an inserted PDF that cannot be used (unreadable, encrypted, damaged)
+        raise PaperError(meeting.path, str(exc), pack.REPRINT_HINT) from None
 
 
 def recipes_for(ctx: PaperContext, outputs: Iterable[Output]) -> list[Recipe]:
