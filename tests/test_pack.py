@@ -1349,3 +1349,52 @@ def test_a_malformed_or_password_protected_appendix_stops_the_build_naming_it_an
     assert "BytesIO" not in protected.stderr and "Traceback" not in protected.stderr, protected.stderr
     assert pack_pdf.read_bytes() == before
 
+
+def _cut_short() -> bytes:
+    """`fixture_pdf` as a download cut off half way: the catalogue and page tree at its start
+    arrive, the later pages' text at its end does not: qpdf rebuilds it with those pages blank."""
+    out = io.BytesIO()
+    pikepdf.open(io.BytesIO(fixture_pdf())).save(out, object_stream_mode=pikepdf.ObjectStreamMode.disable,
+                                                  compress_streams=False)
+    whole = out.getvalue()
+    return whole[:len(whole) // 2]
+
+
+def test_an_appendix_cut_short_or_with_no_pages_is_an_error_not_a_blank_appendix():
+    from generator.render import pack
+
+    meta = pack.Metadata(title="Pack", lang="en-GB")
+    with pytest.raises(ValueError, match=r"^peer\.pdf is damaged, and may have lost pages or their content \(.*startxref"):
+        pack.assemble([pack.Piece(_cut_short(), label="peer.pdf")], meta)
+    with pytest.raises(ValueError, match=r"^peer\.pdf is damaged"):
+        pack.inserted_page_count(pack.Piece(_cut_short(), label="peer.pdf"))
+    empty = io.BytesIO()
+    pikepdf.new().save(empty)
+    with pytest.raises(ValueError, match=r"^peer\.pdf has no pages$"):
+        pack.inserted_page_count(pack.Piece(empty.getvalue(), label="peer.pdf"))
+
+
+def test_a_page_qpdf_completes_as_a_viewer_would_is_inserted_not_called_damaged():
+    """A blank page with no /Resources (many tools leave them out): qpdf warns as it adds an empty
+    set, as readers assume one; the file is whole."""
+    from generator.render import pack
+
+    def blank_second_page(pdf, page) -> None:
+        del pdf.pages[0].obj.Resources
+        pdf.pages[0].obj.Contents = pdf.make_stream(b"")
+
+    piece = pack.Piece(_one_page(blank_second_page), label="peer.pdf", stamp="Agenda Item 2")
+    assert pack.inserted_page_count(piece) == 1
+    published = pack.assemble([piece], pack.Metadata(title="Pack", lang="en-GB"))
+    text = subprocess.run(["pdftotext", "-", "-"], input=published, check=True, capture_output=True).stdout
+    assert b"Agenda Item 2" in text
+
+
+def test_a_build_with_an_appendix_cut_short_says_so_at_its_meeting(tmp_path):
+    root = make_site(tmp_path)
+    result = _build_with_peer(root, _cut_short())
+    assert result.returncode == 1, result.stderr
+    assert ("content/meetings/testshire-2024-01-10.yaml: error: content/attachments/peer.pdf is damaged, and may "
+            "have lost pages or their content") in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (root / "out").exists()

@@ -278,8 +278,16 @@ def qpdf_message(exc: Exception) -> str:
                   lambda m: f"{m[1] or m[2]}: " if m[1] or m[2] else "", str(exc))
 
 
+# qpdf's repairs of a page's own entries as it reads the page tree ('kid 0 (from 0) Resources is missing or
+# invalid; repairing'): each is what a viewer does with that page, and nothing is lost that a reader saw.
+_PAGE_REPAIR = re.compile(r"kid \d+ \(from \d+\) ")
+
+
 def open_piece(piece: Piece):
-    """A piece's PDF, opened; a clear error (ValueError) for one that cannot be assembled."""
+    """A piece's PDF, opened; a clear error (ValueError) for one that cannot be assembled. An
+    inserted PDF must also be whole: one that qpdf had to repair as it read it (a cross-reference
+    table rebuilt, an object it could not parse) may have lost pages or their content, as a file
+    cut short in a download has, and one with no pages would be an appendix of nothing."""
     import pikepdf
 
     name = piece.label or "a document"
@@ -292,18 +300,27 @@ def open_piece(piece: Piece):
     if src.is_encrypted:
         src.close()
         raise ValueError(f"{name} is encrypted; insert an unencrypted copy")
+    if piece.repaired:
+        return src
+    try:
+        pages = len(src.pages)
+        warnings = [w for w in src.get_warnings() if not _PAGE_REPAIR.search(w)]
+    except pikepdf.PdfError as exc:
+        pages, warnings = None, [str(exc)]
+    if warnings:
+        src.close()
+        said = [qpdf_message(w) for w in warnings if not w.endswith(": file is damaged")][:2]
+        raise ValueError(f"{name} is damaged, and may have lost pages or their content ({'; '.join(said)})")
+    if not pages:
+        src.close()
+        raise ValueError(f"{name} has no pages")
     return src
 
 
 def inserted_page_count(piece: Piece) -> int:
     """How many pages an inserted PDF adds; a ValueError naming it where it cannot be inserted."""
-    import pikepdf
-
     with open_piece(piece) as src:
-        try:
-            return len(src.pages)
-        except pikepdf.PdfError as exc:          # a page tree qpdf cannot walk (a loop in it)
-            raise ValueError(f"{piece.label or 'a document'} is not a readable PDF ({qpdf_message(exc)})") from None
+        return len(src.pages)
 
 
 def page_count(data: bytes) -> int:
