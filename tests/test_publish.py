@@ -163,6 +163,7 @@ def test_the_copy_waits_for_a_build_that_holds_the_output_folder(tmp_path, site,
     dest = tmp_path / "www"
     result = publish(site, dest, build_then_another(tmp_path, scrutiny, site / "output"))
     assert result.returncode == 0, result.stderr
+    assert f"publish: waiting for another build of {site / 'output'} to finish" in result.stdout
     assert_the_release_is_the_other_builds_whole_output(dest)
 
 
