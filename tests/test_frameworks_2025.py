@@ -738,7 +738,7 @@ def test_a_2025_standard_has_no_lowest_key_question_as_no_published_rule_rates_i
                          r"V1\.1 Is work with victims high-quality, individualised, and responsive\? 58\.3% "
                          r"V1\.2 Do organisational arrangements and activity drive quality, ", text), text
     assert ("V1.2 Do organisational arrangements and activity drive quality, individualised, and responsive "
-            "service for victims? 83.3%") in page
+            "service for victims? (judged from the service's arrangements, not from victims' cases) 83.3%") in page
     assert "83.3%" in paper                      # the paper wraps the question's text around its figure
     # the 2021 framework keeps its rule: Dudley's 2.1 is still shown by its lowest key question
     assert "Lowest key question 2.1 Assessment not recorded" in text_of(site / "reports/dudley-outcome/index.html")
@@ -805,6 +805,25 @@ def test_a_victims_figure_is_described_by_its_own_base_on_the_page_and_in_the_pa
     assert "out of the cases it was answered for" in paper
     for text in (page, paper):
         assert "inspected cases" not in text and "9 cases" not in text
+
+
+@pytest.mark.pdf
+def test_a_report_s_key_questions_block_marks_v1_2_as_judged_from_the_service_s_arrangements(
+        tmp_path, make_site, run_cli):
+    """A report's [[key-questions]] printed V1.2 (1 of 1) as a bare "100%" under "% yes", where the
+    findings paper and page mark it as judged from the service's arrangements (helper-157's rule)."""
+    report = CHILDREN_ONLY_REPORT.replace("torbay-2025", "torbay-2026")
+    root = make_site(tmp_path, {**SITE, "inspections/torbay-2026.yaml": V1_FIGURES_WITH_CASES,
+                                "reports/torbay-outcome.md": report})
+    result = run_cli("build", "--no-search", "-q", "--as-of", "2026-11-22", root=root)
+    assert result.exit_code == 0, result.output
+    site = root / "output/site/reports/torbay-outcome"
+    page, paper = text_of(site / "index.html"), pdf_text(site / "torbay-outcome.pdf")
+    assert ("V1.1 Is work with victims high-quality, individualised, and responsive? 77.8% V1.2 Do organisational "
+            "arrangements and activity drive quality, individualised, and responsive service for victims? "
+            "(judged from the service's arrangements, not from victims' cases) 100%") in page
+    assert "(judged from the service's arrangements, not from victims' cases)" in paper
+    assert paper.count("judged from the service's arrangements") == 1      # V1.1 is of victims' cases: unmarked
 
 
 def test_a_new_2025_inspection_asks_for_v1_1_of_victims_cases_and_v1_2_only_as_the_report_gives_it(
