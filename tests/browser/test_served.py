@@ -7,6 +7,7 @@ sub-path: every link and asset of every page answers 200 from nginx.
 from __future__ import annotations
 
 import http.client
+import re
 import urllib.error
 import urllib.request
 from html.parser import HTMLParser
@@ -125,15 +126,25 @@ def test_only_the_prefix_is_served(nginx_site):
     assert _get(nginx_site.url("inspections/"))[0] == 200          # folders serve their index.html
 
 
+def _site_headers() -> dict[str, str]:
+    """The headers deploy/nginx.conf sends with every answer under the prefix, as it types them."""
+    policy = re.search(r'Content-Security-Policy "([^"]+)"', NGINX_TEMPLATE.read_text(encoding="utf-8")).group(1)
+    return {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin", "X-Frame-Options": "SAMEORIGIN",
+            "Content-Security-Policy": policy, "Cache-Control": "no-cache"}
+
+
 def test_a_hidden_file_in_the_served_folder_is_not_served(nginx_site):
     """A build made with -o into a served folder keeps its bookkeeping in hidden folders
-    (docs/publishing.md): the shipped config denies every hidden name."""
+    (docs/publishing.md): the shipped config denies every hidden name, and its refusal carries
+    the same security headers as every page (a refusal decided outside the prefix's block had none)."""
     hidden = nginx_site.root / ".bookkeeping"       # (.manifests/ itself is there once __national__ is built)
     hidden.mkdir()
     try:
         (hidden / "site.json").write_text("{}", encoding="utf-8")
-        assert _get(nginx_site.url(".bookkeeping/site.json"))[0] == 403
-        assert _get(nginx_site.url("inspections/.manifests"))[0] == 403
+        for address in (".bookkeeping/site.json", ".bookkeeping/", "inspections/.manifests", "%2ebookkeeping/site.json"):
+            status, headers, _ = _get(nginx_site.url(address))
+            assert status == 403, address
+            assert {name: headers.get(name) for name in _site_headers()} == _site_headers(), address
     finally:
         (hidden / "site.json").unlink()
         hidden.rmdir()
