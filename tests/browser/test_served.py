@@ -175,6 +175,22 @@ def test_a_missing_address_at_any_depth_gets_the_sites_page_with_status_404_and_
         assert not broken, (missing, broken)
 
 
+def test_a_folder_with_no_page_gets_the_sites_not_found_page_as_scrutiny_serve_answers_it(nginx_site):
+    """A reader who shortens a report's address to reports/ (or the data's to data/), or asks
+    for a folder that does not exist, gets "Page not found" with status 404 and the site's
+    headers, as `scrutiny serve` answers it: not nginx's "403 Forbidden", with no language
+    and no way back. A folder with a page still serves it."""
+    for folder in ("reports/", "data/", "assets/", "pagefind/fragment/", "inspections/no-such-folder/"):
+        status, headers, body = _get_any(nginx_site.url(folder))
+        assert status == 404, folder
+        assert {name: headers.get(name) for name in _site_headers()} == _site_headers(), folder
+        text = body.decode("utf-8")
+        assert '<html lang="en-GB">' in text and "<h1>Page not found</h1>" in text, folder
+        assert f'href="{PREFIX}index.html"' in text, folder
+    status, _, body = _get_any(nginx_site.url("inspections/"))
+    assert status == 200 and "<h1>Inspections</h1>" in body.decode("utf-8")
+
+
 def test_a_missing_page_is_styled_accessible_and_leads_home_in_the_browser(page, nginx_site):
     for missing in MISSING:
         response = page.goto(nginx_site.url(missing), wait_until="load")
