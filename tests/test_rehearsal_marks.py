@@ -146,3 +146,50 @@ def test_a_rehearsal_folder_is_audited_as_at_its_moment(monkeypatch, tmp_path, m
     assert at_release.exit_code == 0 and "LEAK" not in at_release.output, at_release.output
     before = run_cli("check", "--audit", folder, "--as-of", "2021-03-02 12:00", root=root)
     assert before.exit_code == 1 and "LEAK" in before.output, before.output
+
+
+# A council's own base.html copied from a theme older than the marks: it prints no banner, no
+# title prefix and no noindex (docs/user-guide.md: a council overrides a theme template by name).
+OLDER_BASE = """<!DOCTYPE html>
+<html lang="{{ site.language }}">
+<head>
+<meta charset="utf-8">
+<title>{% block title %}{{ page.title }}{% endblock %} - {{ site.title }}</title>
+<link rel="stylesheet" href="{{ root }}assets/style.css">
+</head>
+<body>
+{% include "_header.html" %}
+<main id="main">{% block content %}{% endblock %}</main>
+{% include "_footer.html" %}
+</body>
+</html>
+"""
+
+DRAFT_BANNER = ('<div class="draft-banner" role="note"><strong>DRAFT — not for publication.</strong> This is a '
+                "preview that includes draft records.</div>")
+
+
+def test_a_councils_own_base_template_without_the_marks_cannot_make_a_preview_look_live(monkeypatch, tmp_path,
+                                                                                       make_site):
+    """The marks are the build's, not the template's: a page whose template left one out gets it
+    (the banner first thing in <body>, the title's prefix, noindex); the live site's pages get none."""
+    root = make_site(tmp_path)
+    (root / "templates").mkdir()
+    (root / "templates" / "base.html").write_text(OLDER_BASE, encoding="utf-8")
+    clock = dt.datetime(2024, 3, 5, 9, 0, tzinfo=LONDON)
+    moment = "2024-03-06 09:00"
+    build(monkeypatch, root, clock, "--no-pdf", "--as-of", moment)
+    rehearsed = pages(root / "output" / "preview")
+    assert "index.html" in rehearsed and "about/index.html" in rehearsed
+    for path, page in rehearsed.items():
+        assert banner(moment).search(page), path
+        assert title_prefix(moment) in page and NOINDEX in page, path
+        assert page.count("PREVIEW as at") == 2, path          # once on screen, once in the title: never twice
+    build(monkeypatch, root, clock, "--no-pdf", "--drafts", "-o", str(root / "output" / "drafts"))
+    for path, page in pages(root / "output" / "drafts").items():
+        assert f"<body>\n{DRAFT_BANNER}\n" in page, path
+        assert "<title>DRAFT preview: " in page and NOINDEX in page, path
+    build(monkeypatch, root, clock, "--no-pdf")
+    for path, page in pages(root / "output" / "site").items():
+        assert "PREVIEW" not in page and "DRAFT" not in page and "noindex" not in page, path
+        assert page.startswith("<!DOCTYPE html>\n<html") and "<body>\n<header" in page, path

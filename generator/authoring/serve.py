@@ -51,7 +51,7 @@ from generator.build import BuildOptions, build_site
 from generator.clock import LONDON, now_in_london
 from generator.plan.outputs import NOT_FOUND
 from generator.problems import OutputError, Problem, Severity
-from generator.render.html import SERVED_ROOT, moment_banner as page_moment_banner
+from generator.render.html import SERVED_ROOT, inject_at_top as page_at_top, moment_banner as page_moment_banner
 from generator.speed.collector import collect_while_idle
 from generator.speed.memo import BuildMemo
 
@@ -139,10 +139,8 @@ def moment_banner(as_of: dt.datetime, now: dt.datetime) -> str:
 
 
 def inject_at_top(page: bytes, extra: str) -> bytes:
-    """Put `extra` just after the <body> tag (or at the start of a page without one)."""
-    found = re.search(rb"<body\b[^>]*>", page, re.IGNORECASE)
-    at = found.end() if found else 0
-    return page[:at] + extra.encode("utf-8") + page[at:]
+    """Put `extra` just after the <body> tag (`render.html.inject_at_top`, as a build marks its pages)."""
+    return page_at_top(page.decode("utf-8", "surrogateescape"), extra).encode("utf-8", "surrogateescape")
 
 
 def inject(page: bytes, extra: str) -> bytes:

@@ -316,6 +316,48 @@ def moment_title(moment: dt.datetime) -> str:
     return f"PREVIEW as at {london_moment(moment)}, not the live site: "
 
 
+DRAFT_BANNER = Markup('<div class="draft-banner" role="note"><strong>DRAFT — not for publication.</strong> This is a '
+                      'preview that includes draft records.</div>')
+DRAFT_TITLE = "DRAFT preview: "
+NOINDEX = '<meta name="robots" content="noindex">'
+
+
+def inject_at_top(page: str, extra: str) -> str:
+    """Put `extra` just after the <body> tag (or at the start of a page without one)."""
+    found = re.search(r"<body\b[^>]*>", page, re.IGNORECASE)
+    at = found.end() if found else 0
+    return page[:at] + extra + page[at:]
+
+
+def with_marks(page: str, banners: tuple[str, ...], titles: tuple[str, ...]) -> str:
+    """A preview's page with every mark it must carry (each banner, each prefix of its title, noindex),
+    each put in where its template left it out: a council's own base.html, copied from an older
+    theme, must not make a rehearsal or a draft look like the live site (docs/publishing.md)."""
+    missing = "".join(f"{banner}\n" for banner in banners if banner not in page)
+    if missing:
+        page = inject_at_top(page, "\n" + missing if re.search(r"<body\b", page, re.IGNORECASE) else missing)
+    shown = re.search(r"<title>([^<]*)", page, re.IGNORECASE)
+    if shown:
+        prefix = "".join(escape(part) for part in titles if escape(part) not in shown.group(1))
+        page = page[:shown.start(1)] + prefix + page[shown.start(1):]
+    if NOINDEX not in page:
+        page = re.sub(r"<head\b[^>]*>", lambda head: f"{head.group(0)}\n{NOINDEX}", page, count=1, flags=re.IGNORECASE)
+    return page
+
+
+def page_marks(plan: Plan) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The banners, and the prefixes of its title in order, every page of `plan` carries: a
+    drafts preview's DRAFT, a rehearsal's moment; none for the live site."""
+    banners, titles = [], []
+    if plan.preview:
+        banners.append(DRAFT_BANNER)
+        titles.append(DRAFT_TITLE)
+    if plan.mark:
+        banners.insert(0, moment_banner(plan.mark.moment, plan.mark.to_come, "scrutiny build --as-of"))
+        titles.append(moment_title(plan.mark.moment))
+    return tuple(banners), tuple(titles)
+
+
 def render_page(env: jinja2.Environment, plan: Plan, output: Output) -> bytes:
     corpus = plan.corpus
     data = PAGE_DATA[output.kind](corpus, output.subject)
@@ -334,14 +376,16 @@ def render_page(env: jinja2.Environment, plan: Plan, output: Output) -> bytes:
         """A council logo is copied into the site only when it is an image under content/."""
         return target in corpus.attachments and target.lower().endswith(LOGO_SUFFIXES)
 
+    banners, titles = page_marks(plan)
     context = {"site": corpus.site, "corpus": corpus, "page": output, "root": root, "link": link,
                "exists": exists, "exists_asset": exists_asset, "preview": plan.preview, "as_of": corpus.as_of, "councils": corpus.councils,
                "moment_banner": Markup(moment_banner(plan.mark.moment, plan.mark.to_come, "scrutiny build --as-of"))
                if plan.mark else "",
-               "moment_title": moment_title(plan.mark.moment) if plan.mark else ""}
+               "moment_title": moment_title(plan.mark.moment) if plan.mark else "", "draft_banner": DRAFT_BANNER}
     context.update(data)          # a page's own data may narrow a shared name (e.g. councils)
-    return images_from(render_template(template, context), root).encode("utf-8")
+    page = images_from(render_template(template, context), root)
+    return (with_marks(page, banners, titles) if banners else page).encode("utf-8")
 
 
-__all__ = ["Markup", "SERVED_ROOT", "make_environment", "moment_banner", "moment_title", "render_page", "render_template",
-           "template_problems"]
+__all__ = ["DRAFT_BANNER", "Markup", "NOINDEX", "SERVED_ROOT", "inject_at_top", "make_environment", "moment_banner",
+           "moment_title", "page_marks", "render_page", "render_template", "template_problems", "with_marks"]
