@@ -128,8 +128,12 @@ def test_a_folder_built_at_other_moments_and_without_one_has_the_last_builds_mar
         build(monkeypatch, root, clock, "--no-pdf", "--as-of", moment, "-o", str(folder))
         for path, page in pages(folder).items():
             assert banner(moment).search(page) and title_prefix(moment) in page, (moment, path)
+        # The data files too: none is kept from the build before, made for another moment or none.
+        assert f"PREVIEW as at {moment}" in (folder / "data" / "inspections.json").read_text(encoding="utf-8")
+        assert f"<title>PREVIEW as at {moment}" in (folder / "feed.xml").read_text(encoding="utf-8")
     build(monkeypatch, root, clock, "--no-pdf", "-o", str(folder))
     assert not any("PREVIEW" in page or "noindex" in page for page in pages(folder).values())
+    assert not any("PREVIEW" in (folder / name).read_text(encoding="utf-8") for name in ("data/inspections.json", "feed.xml"))
 
 
 def test_a_rehearsal_folder_is_audited_as_at_its_moment(monkeypatch, tmp_path, make_site, run_cli):
@@ -193,3 +197,32 @@ def test_a_councils_own_base_template_without_the_marks_cannot_make_a_preview_lo
     for path, page in pages(root / "output" / "site").items():
         assert "PREVIEW" not in page and "DRAFT" not in page and "noindex" not in page, path
         assert page.startswith("<!DOCTYPE html>\n<html") and "<body>\n<header" in page, path
+
+
+def test_a_rehearsals_data_files_say_so_and_the_live_sites_are_unchanged(monkeypatch, tmp_path):
+    """An analyst takes a data file away alone: a rehearsal's inspections.json says the moment it
+    shows (`preview`), its feed and every entry are titled as its pages are, and it has no sitemap
+    (which points crawlers at the live site's addresses). The live build's files carry none of it:
+    take the marks out of the rehearsal's and they are the live build's bytes."""
+    root = copy_site(tmp_path / "site")
+    build(monkeypatch, root, REHEARSED_ON, "--no-pdf", "--as-of", RELEASE)
+    build(monkeypatch, root, RELEASED, "--no-pdf")
+    rehearsal, live = root / "output" / "preview", root / "output" / "site"
+
+    marked = (rehearsal / "data" / "inspections.json").read_bytes()
+    note = ('{"as_at":"2021-03-04T09:00:00+00:00","note":"PREVIEW as at 2021-03-04 09:00, not the live site. '
+            'It shows records under embargo until then: not for publication."}')
+    assert marked.count(f',"preview":{note},"site":'.encode()) == 1
+    assert marked.replace(f',"preview":{note}'.encode(), b"") == (live / "data" / "inspections.json").read_bytes()
+    assert b'"preview"' not in (live / "data" / "inspections.json").read_bytes()
+
+    feed = (rehearsal / "feed.xml").read_text(encoding="utf-8")
+    titles = re.findall(r"<title>([^<]*)</title>", feed)
+    assert len(titles) > 2 and "Torbay" in feed
+    assert all(title.startswith("PREVIEW as at 2021-03-04 09:00, not the live site: ") for title in titles), titles
+    assert feed.replace("PREVIEW as at 2021-03-04 09:00, not the live site: ", "") == \
+        (live / "feed.xml").read_text(encoding="utf-8")
+    assert "PREVIEW" not in (live / "feed.xml").read_text(encoding="utf-8")
+
+    # The shipped site.yaml gives a base_url: the live site has its sitemap, the rehearsal none.
+    assert (live / "sitemap.xml").is_file() and not (rehearsal / "sitemap.xml").exists()

@@ -213,16 +213,20 @@ def plan_build(corpus: Corpus, now: dt.datetime, build: Build, preview: bool = F
     papers = papers_digest(build.templates, {path: a.digest for path, a in corpus.attachments.items()
                                              if a.raw is not None}) + (everything if own_papers else "")
 
-    # A rehearsal's pages carry its moment (papers never do: they are the live build's bytes).
+    # A rehearsal's pages and data files carry its moment (papers never do: they are the live build's bytes).
     marked = f"|{build.mark.describe()}" if build.mark else ""
+    if build.mark:
+        # A sitemap points crawlers at the live site's addresses: a rehearsal, noindex throughout, has none.
+        outputs = [o for o in outputs if o.path != SITEMAP]
 
     def pages_key(name: str | None) -> str:
         own = any(is_sites_own(build.templates[used]) for used in templates_used(name, build.templates))
         return template_digest(name, build.templates) + (everything if own else "") + (marked if name else "")
 
     by_template = {name: pages_key(name) for name in {o.template for o in outputs}}
-    keys = {o.path: output_key(o, digests, papers if o.kind in ("pdf", "pack") else by_template[o.template],
-                               environment) for o in outputs}
+    keys = {o.path: output_key(o, digests, papers if o.kind in ("pdf", "pack") else
+                               by_template[o.template] + (marked if o.kind == "data" else ""), environment)
+            for o in outputs}
     if build.search and not build.pdf_only:
         search = Output(SEARCH_INDEX, "search-index", None, None, (), "Search index")
         outputs.append(search)
@@ -235,6 +239,7 @@ def plan_build(corpus: Corpus, now: dt.datetime, build: Build, preview: bool = F
 
 SEARCH_INDEX = "pagefind"        # a folder: every file under it is the search index's
 NOT_FOUND = "404.html"           # the page for a missing address: no page of its own, so no sitemap entry
+SITEMAP = "sitemap.xml"          # written where site.yaml gives a base_url, for a live site only
 
 
 def _outputs(c: Corpus, pdf: bool, fixed: bool = True, issued_by: dt.date | None = None) -> list[Output]:
@@ -348,7 +353,7 @@ def _outputs(c: Corpus, pdf: bool, fixed: bool = True, issued_by: dt.date | None
         # The sitemap lists every page: naming them among its inputs makes a page added or
         # gone (a record deleted, withheld or released) change the sitemap's key.
         pages = {PAGE_LISTED + o.path for o in outputs if o.path.endswith(".html") and o.path != NOT_FOUND}
-        outputs.append(Output("sitemap.xml", "data", None, None, tuple(sorted({SITE, *pages})), "Sitemap"))
+        outputs.append(Output(SITEMAP, "data", None, None, tuple(sorted({SITE, *pages})), "Sitemap"))
     return outputs
 
 

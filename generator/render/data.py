@@ -22,6 +22,8 @@ from generator.clock import london_minute
 from generator.figures import Figure, computed_percent
 from generator.speed.memo import MatchMemo
 from generator.plan.outputs import NOT_FOUND, Plan
+from generator.plan.state import MomentMark
+from generator.render.html import moment_note, moment_title
 from generator.render.markdown import plain_text
 from generator.render.sources import sources
 from generator.resolve.corpus import Corpus, InspectionView, StandardResult
@@ -195,7 +197,14 @@ def source_list(corpus: Corpus) -> list[dict[str, Any]]:
     return [source.as_json() for source in sources(corpus)]
 
 
-def inspections_json(corpus: Corpus, parts: DataParts | None = None) -> Iterator[bytes]:
+def preview_field(mark: MomentMark) -> dict[str, Any]:
+    """inspections.json's `preview`, in a rehearsal's file alone: the moment it shows and that it
+    is not the live site's, so that a copy taken away says so (the live file has no such key)."""
+    return {"as_at": mark.moment.isoformat(), "note": moment_note(mark.moment, mark.to_come)}
+
+
+def inspections_json(corpus: Corpus, parts: DataParts | None = None,
+                     mark: MomentMark | None = None) -> Iterator[bytes]:
     """The whole file, one inspection at a time; the same bytes as `json.dumps` of the whole
     with sorted keys (tests/test_site.py checks), without ever holding the whole."""
     # The top level's keys in sorted order, as `sort_keys` would write them.
@@ -204,7 +213,8 @@ def inspections_json(corpus: Corpus, parts: DataParts | None = None) -> Iterator
         if n:
             yield b","
         yield parts[view.id].json if parts is not None else _inspection_json(corpus, view)
-    yield f'],"site":{_dumps(corpus.site.title)},"sources":{_dumps(source_list(corpus))}}}\n'.encode("utf-8")
+    preview = f',"preview":{_dumps(preview_field(mark))}' if mark else ""
+    yield f']{preview},"site":{_dumps(corpus.site.title)},"sources":{_dumps(source_list(corpus))}}}\n'.encode("utf-8")
 
 
 def ratings_csv(corpus: Corpus, parts: DataParts | None = None) -> bytes:
@@ -239,9 +249,11 @@ def inspection_entry_day(view: InspectionView) -> tuple[dt.date, str] | None:
                                   "so this entry is dated the month's last day.")
 
 
-def feed_xml(corpus: Corpus) -> bytes:
+def feed_xml(corpus: Corpus, mark: MomentMark | None = None) -> bytes:
     """Atom: new inspections and meetings, newest first. Ids are stable tag: URIs. An inspection
-    is dated as `inspection_entry_day` says, and left out where no day of its release is recorded."""
+    is dated as `inspection_entry_day` says, and left out where no day of its release is recorded.
+    A rehearsal's feed and each of its entries are titled as its pages are (a reader lists entries alone)."""
+    marked = moment_title(mark.moment) if mark else ""
     entries = []
     for view in corpus.inspections.values():
         dated = inspection_entry_day(view)
@@ -258,7 +270,7 @@ def feed_xml(corpus: Corpus) -> bytes:
     updated = entries[0][0] if entries else corpus.as_of.isoformat()
     base = corpus.site.base_url or ""
     parts = ['<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">',
-             f"<title>{xml_escape(corpus.site.title)}</title>",
+             f"<title>{xml_escape(marked + corpus.site.title)}</title>",
              f"<id>tag:scrutiny,2021:{xml_escape(corpus.site.title.lower().replace(' ', '-'))}</id>",
              f"<updated>{updated}T00:00:00Z</updated>",
              f"<author><name>{xml_escape(corpus.site.organisation)}</name></author>"]
@@ -266,7 +278,7 @@ def feed_xml(corpus: Corpus) -> bytes:
         parts.append(f'<link rel="self" href="{xml_escape(base)}feed.xml"/>')
     for day, path, title, summary, key in entries[:50]:
         href = _absolute(corpus, path) if base else path
-        parts.append(f"<entry><title>{xml_escape(title)}</title><id>tag:scrutiny,2021:{xml_escape(key)}</id>"
+        parts.append(f"<entry><title>{xml_escape(marked + title)}</title><id>tag:scrutiny,2021:{xml_escape(key)}</id>"
                      f'<updated>{day}T00:00:00Z</updated><link href="{xml_escape(href)}"/>'
                      f"<summary>{xml_escape(summary)}</summary></entry>")
     parts.append("</feed>\n")
@@ -286,11 +298,11 @@ def render_data(plan: Plan, path: str, parts: DataParts | None = None) -> Iterat
     inspection's pieces, made already (`data_parts`); None: made here."""
     corpus = plan.corpus
     if path == "data/inspections.json":
-        yield from inspections_json(corpus, parts)
+        yield from inspections_json(corpus, parts, plan.mark)
     elif path == "data/ratings.csv":
         yield ratings_csv(corpus, parts)
     elif path == "feed.xml":
-        yield feed_xml(corpus)
+        yield feed_xml(corpus, plan.mark)
     elif path == "sitemap.xml":
         yield sitemap_xml(plan)
     else:

@@ -310,6 +310,12 @@ def moment_banner(moment: dt.datetime, to_come: bool, command: str) -> str:
             f"{escape(london_moment(moment))}</strong> ({escape(command)}), not the live site.{warning}</div>")
 
 
+def moment_note(moment: dt.datetime, to_come: bool) -> str:
+    """What a rehearsal's data files say of themselves, in words (its pages' banner, without the command)."""
+    warning = " It shows records under embargo until then: not for publication." if to_come else ""
+    return f"PREVIEW as at {london_moment(moment)}, not the live site.{warning}"
+
+
 def moment_title(moment: dt.datetime) -> str:
     """What a rehearsal's page titles begin with: what a screen reader announces on arriving,
     and the browser's tab and printed header show."""
@@ -388,4 +394,4 @@ def render_page(env: jinja2.Environment, plan: Plan, output: Output) -> bytes:
 
 
 __all__ = ["DRAFT_BANNER", "Markup", "NOINDEX", "SERVED_ROOT", "inject_at_top", "make_environment", "moment_banner",
-           "moment_title", "page_marks", "render_page", "render_template", "template_problems", "with_marks"]
+           "moment_note", "moment_title", "page_marks", "render_page", "render_template", "template_problems", "with_marks"]
