@@ -1267,6 +1267,57 @@ def test_a_tagged_filled_in_form_keeps_each_value_in_its_form_element_and_the_sa
 
 # --- an inserted PDF that cannot be used: an error naming it, never a traceback -------------------
 
+WELSH = "Gwasanaeth Cyfiawnder Ieuenctid – Ŵyr, Llŷr; Łódź, Erdős, Māori"
+
+
+def form_filled_with(value: str, font_in_form: bool = True) -> bytes:
+    """A one-field form filled in with `value` and no appearance (/NeedAppearances: the viewer draws
+    it), its field's font Helvetica in WinAnsiEncoding, which has no w or y with a circumflex, no Ł,
+    ő or ā; or (`font_in_form` false) a font the form's /DR does not hold at all."""
+    pdf = pikepdf.new()
+    helv = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                                BaseFont=pikepdf.Name.Helvetica, Encoding=pikepdf.Name.WinAnsiEncoding))
+    page = pdf.add_blank_page(page_size=(595, 842))
+    page.obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(Helv=helv))
+    page.obj.Contents = pdf.make_stream(b"BT /Helv 11 Tf 72 705 Td (Service:) Tj ET")
+    widget = pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Widget, FT=pikepdf.Name.Tx, T=pikepdf.String("service"),
+        V=pikepdf.String(value), Rect=pikepdf.Array([120, 695, 570, 715]), F=4, P=page.obj,
+        DA=pikepdf.String(f"/{'Helv' if font_in_form else 'ArialMT'} 10 Tf 0 g")))
+    page.obj.Annots = pikepdf.Array([widget])
+    pdf.Root.AcroForm = pikepdf.Dictionary(Fields=pikepdf.Array([widget]), NeedAppearances=True,
+                                           DR=pikepdf.Dictionary(Font=pikepdf.Dictionary(Helv=helv)))
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("font_in_form", [True, False], ids=["a WinAnsi font", "a font the form lacks"])
+def test_a_form_filled_in_welsh_is_published_with_every_letter_it_was_filled_in_with(font_in_form):
+    from generator.render import pack
+
+    piece = pack.Piece(form_filled_with(WELSH, font_in_form), label="hunanasesiad.pdf")
+    published = pack.assemble([piece], pack.Metadata(title="Hunanasesiad", lang="cy"))
+    text = subprocess.run(["pdftotext", "-", "-"], input=published, check=True, capture_output=True).stdout.decode()
+    assert WELSH in text
+    assert "?" not in text
+    with pikepdf.open(io.BytesIO(published)) as pdf:       # drawn in a font the output carries, not left to the reader
+        fonts = [f for x in pdf.pages[0].obj.Resources.XObject.values() for f in x.Resources.Font.values()
+                 if f.get("/Subtype") == pikepdf.Name.Type0]
+        assert [str(f.DescendantFonts[0].BaseFont).split("+")[1] for f in fonts] == ["LiberationSans"]
+        assert "/FontFile2" in fonts[0].DescendantFonts[0].FontDescriptor
+
+
+def test_a_form_value_no_font_can_draw_stops_the_build_naming_the_field_and_the_letters():
+    from generator.render import pack
+
+    piece = pack.Piece(form_filled_with("Ŵyr 中"), label="content/attachments/form.pdf")
+    with pytest.raises(ValueError, match=r"^content/attachments/form\.pdf cannot be inserted: its form field "
+                                         r"'service' holds '中', which neither the form's font nor the papers' "
+                                         r"font \(Liberation Sans\) can draw$"):
+        pack.assemble([piece], pack.Metadata(title="Form", lang="cy"))
+
+
 def _one_page(change) -> bytes:
     """A one-page PDF as `fixture_pdf` makes its pages, changed by `change(pdf, page)`."""
     pdf = pikepdf.open(io.BytesIO(fixture_pdf()))

@@ -601,6 +601,7 @@ def _form_fields_drawn(src) -> None:
     if widgets and isinstance(form, Dictionary) and _needs_appearances(form, widgets):
         form.NeedAppearances = True
         src.generate_appearance_streams()
+        _values_redrawn_where_letters_were_lost(src, widgets)
     resources = form.get("/DR") if isinstance(form, Dictionary) else None     # fonts the values are drawn in
     if "/AcroForm" in src.Root:
         del src.Root.AcroForm
@@ -635,6 +636,186 @@ def _form_fields_drawn(src) -> None:
             page.contents_add(b"\nQ\n" + drawn)
     if tags is not None:
         tags.write()
+
+
+class UndrawableFieldValue(ValueError):
+    """A filled-in form's field has a value that neither its own font nor the papers' can draw."""
+
+
+def _field_entry(widget, key: str):
+    """A field's entry, inherited from its parent fields where the widget lacks it (ISO 32000-1 12.7.3.1)."""
+    node, seen = widget, 0
+    while node is not None and seen < 32:
+        if key in node:
+            return node[key]
+        node, seen = node.get("/Parent"), seen + 1
+    return None
+
+
+# The single-byte encodings qpdf writes a generated field's value in, by the font's /Encoding
+# (qpdf's QPDFFormFieldObjectHelper: WinAnsi, MacRoman, else PDFDocEncoding).
+_FIELD_CODECS = {"/WinAnsiEncoding": "cp1252", "/MacRomanEncoding": "mac_roman"}
+
+
+def _drawn_faithfully(appearance, font_name, drawn: bytes, value: str) -> bool:
+    """Does a generated appearance draw `value` as it is, with a font its resources hold?"""
+    from pikepdf import Dictionary, Name
+
+    resources = appearance.get("/Resources")
+    fonts = resources.get("/Font") if isinstance(resources, Dictionary) else None
+    font = fonts.get(str(font_name)) if isinstance(fonts, Dictionary) else None
+    if not isinstance(font, Dictionary) or font.get("/Subtype") == Name.Type0:
+        return False
+    codec = _FIELD_CODECS.get(str(font.get("/Encoding", "")), "pdfdoc")
+    try:
+        return drawn.decode(codec) == value
+    except UnicodeDecodeError:
+        return False
+
+
+def _values_redrawn_where_letters_were_lost(src, widgets) -> None:
+    """A text field's value drawn in Liberation Sans where the appearance qpdf generated lost letters.
+
+    qpdf draws a value in its font's single-byte encoding, a letter outside it as '?' (Welsh
+    w and y with a circumflex, Polish and Hungarian names), and a value whose font the form does
+    not hold in no font at all: a published paper would silently lose what the form said."""
+    from pikepdf import Dictionary, Name, Operator, Stream, String, parse_content_stream, unparse_content_stream
+
+    lost = []
+    for widget in widgets:
+        appearance = widget.get("/AP", {}).get("/N") if isinstance(widget.get("/AP"), Dictionary) else None
+        value = _field_entry(widget, "/V")
+        if _field_entry(widget, "/FT") != Name.Tx or not isinstance(appearance, Stream) or value is None:
+            continue
+        ops = list(parse_content_stream(appearance))
+        font = next((operands[0] for operands, op in ops if op == Operator("Tf") and operands), None)
+        shown = [bytes(operands[0]) for operands, op in ops if op == Operator("Tj") and operands]
+        if len(shown) == 1 and not _drawn_faithfully(appearance, font, shown[0], str(value)):
+            lost.append((widget, appearance, ops, str(value)))
+    if not lost:
+        return
+    font = value_font("".join(value for *_, value in lost))
+    missing = sorted({_as_drawn(c) for *_, value in lost for c in value} - set(font.glyphs))
+    if missing:
+        from generator.render.paper_fonts import FONT_FAMILY
+
+        field = next(str(_field_entry(w, "/T")) for w, *_, value in lost if any(_as_drawn(c) in missing for c in value))
+        raise UndrawableFieldValue(f"its form field '{field}' holds {', '.join(repr(c) for c in missing)}, which "
+                                   f"neither the form's font nor the papers' font ({FONT_FAMILY}) can draw")
+    font_object = src.make_indirect(font.pdf_font(src))
+    for widget, appearance, ops, value in lost:
+        redrawn = []
+        for operands, op in ops:
+            if op == Operator("Tf"):
+                operands = [Name(VALUE_FONT), *list(operands)[1:]]
+            elif op == Operator("Tj"):
+                operands = [String(font.encode(value))]
+            redrawn.append((operands, op))
+        appearance.write(unparse_content_stream(redrawn))
+        if not isinstance(appearance.get("/Resources"), Dictionary):
+            appearance.Resources = Dictionary()
+        if not isinstance(appearance.Resources.get("/Font"), Dictionary):
+            appearance.Resources.Font = Dictionary()
+        appearance.Resources.Font[VALUE_FONT] = font_object
+
+
+VALUE_FONT = "/ScrValue"
+
+
+def _as_drawn(char: str) -> str:
+    """A character as a one-line drawing of a value shows it: a line break or tab as a space."""
+    return char if char.isprintable() else " "
+
+
+@dataclass(frozen=True)
+class ValueFont:
+    """Liberation Sans subset to the letters of a form's values, as a composite font (Identity-H:
+    each glyph by its two-byte number), with the map back to Unicode that copying text reads."""
+
+    program: bytes
+    glyphs: dict[str, int]               # character -> glyph number
+    widths: dict[int, int]               # glyph number -> advance, in 1/1000 em
+    base_font: str
+    bbox: tuple[int, int, int, int]
+    ascent: int
+    descent: int
+    cap_height: int
+
+    def encode(self, text: str) -> bytes:
+        return b"".join(self.glyphs.get(_as_drawn(c), 0).to_bytes(2, "big") for c in text)
+
+    def pdf_font(self, pdf):
+        from pikepdf import Array, Dictionary, Name, Stream, String
+
+        program = Stream(pdf, self.program)
+        program.Length1 = len(self.program)
+        descriptor = pdf.make_indirect(Dictionary(
+            Type=Name.FontDescriptor, FontName=Name("/" + self.base_font), Flags=32, FontBBox=Array(list(self.bbox)),
+            ItalicAngle=0, Ascent=self.ascent, Descent=self.descent, CapHeight=self.cap_height, StemV=80,
+            FontFile2=pdf.make_indirect(program)))
+        widths = Array()
+        for gid in sorted(self.widths):
+            widths.extend([gid, Array([self.widths[gid]])])
+        descendant = pdf.make_indirect(Dictionary(
+            Type=Name.Font, Subtype=Name.CIDFontType2, BaseFont=Name("/" + self.base_font),
+            CIDSystemInfo=Dictionary(Registry=String("Adobe"), Ordering=String("Identity"), Supplement=0),
+            FontDescriptor=descriptor, W=widths, CIDToGIDMap=Name.Identity))
+        return Dictionary(Type=Name.Font, Subtype=Name.Type0, BaseFont=Name("/" + self.base_font),
+                          Encoding=Name("/Identity-H"), DescendantFonts=Array([descendant]),
+                          ToUnicode=pdf.make_stream(self._to_unicode()))
+
+    def _to_unicode(self) -> bytes:
+        """The CMap from glyph numbers back to characters (ISO 32000-1 9.10.3)."""
+        pairs = sorted((gid, char) for char, gid in self.glyphs.items())
+        lines = [f"<{gid:04X}> <{char.encode('utf-16-be').hex().upper()}>" for gid, char in pairs]
+        chunks = [lines[i:i + 100] for i in range(0, len(lines), 100)]
+        body = "".join(f"{len(chunk)} beginbfchar\n" + "\n".join(chunk) + "\nendbfchar\n" for chunk in chunks)
+        return ("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+                "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+                "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+                "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
+                f"{body}endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n").encode("ascii")
+
+
+def value_font(text: str) -> ValueFont:
+    """Liberation Sans (the papers' font) subset to the letters of `text` that it has, keeping
+    each glyph's number; deterministic, its subset tag from the subset's bytes."""
+    import logging
+
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    from generator.render.paper_fonts import check_fonts
+
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    wanted = sorted({_as_drawn(c) for c in text} | {" "})
+    with TTFont(str(check_fonts()["regular"]), recalcTimestamp=False, recalcBBoxes=False, lazy=True) as font:
+        cmap = font.getBestCmap()
+        glyph_names = font.getGlyphOrder()
+        glyphs = {c: glyph_names.index(cmap[ord(c)]) for c in wanted if ord(c) in cmap}
+        scale = 1000 / font["head"].unitsPerEm
+        widths = {gid: round(font["hmtx"][glyph_names[gid]][0] * scale) for gid in glyphs.values()}
+        head, os2 = font["head"], font["OS/2"]
+        bbox = tuple(round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax))
+        metrics = (round(os2.sTypoAscender * scale), round(os2.sTypoDescender * scale),
+                   round(getattr(os2, "sCapHeight", 700) * scale))
+        options = subset.Options()
+        options.retain_gids = True
+        options.notdef_outline = True
+        options.name_IDs = [0, 1, 2, 3, 4, 5, 6]
+        options.recalc_timestamp = False
+        options.layout_features = []
+        options.hinting = False
+        options.drop_tables += ["GSUB", "GPOS", "GDEF", "kern", "FFTM", "DSIG", "gasp", "hdmx", "VDMX", "LTSH",
+                                "cvt ", "fpgm", "prep", "meta"]
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(gids=sorted(glyphs.values()))
+        subsetter.subset(font)
+        buffer = io.BytesIO()
+        font.save(buffer, reorderTables=True)
+    program = buffer.getvalue()
+    tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(program).digest()[:6])
+    return ValueFont(program, glyphs, widths, f"{tag}+LiberationSans", bbox, *metrics)
 
 
 class _FieldTags:
@@ -757,6 +938,8 @@ class _Assembler:
         src = open_piece(piece)
         try:
             return self._add(piece, src, number_from, draft, alone)
+        except UndrawableFieldValue as exc:
+            raise ValueError(f"{piece.label or 'a document'} cannot be inserted: {exc}") from None
         except (self.pikepdf.PikepdfError, *_MALFORMED) as exc:
             if piece.repaired:             # our own layout: a fault of ours, not of a file
                 raise
