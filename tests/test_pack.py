@@ -1449,3 +1449,34 @@ def test_a_build_with_an_appendix_cut_short_says_so_at_its_meeting(tmp_path):
             "have lost pages or their content") in result.stderr
     assert "Traceback" not in result.stderr
     assert not (root / "out").exists()
+
+
+def test_a_build_names_every_unusable_appendix_of_every_meeting_at_once_and_keeps_the_last_output(tmp_path):
+    root = make_site(tmp_path)
+    (root / "content" / "meetings" / "testshire-2024-01-24.yaml").write_text(
+        "council: testshire\ncommittee: Children's Scrutiny Panel\ndate: 2024-01-24\ntime: \"18:00\"\n"
+        "venue: County Hall\nissued: 2024-01-05\nitems:\n"
+        "  - number: 1\n    title: Youth justice plan update\n    report: test-cover\n    appendices:\n"
+        "      - {title: Data return, pdf: attachments/return.pdf}\n"
+        "      - {title: Staffing return, pdf: attachments/staff.pdf}\n", encoding="utf-8")
+    (root / "content" / "attachments" / "return.pdf").write_bytes(fixture_pdf())
+    (root / "content" / "attachments" / "staff.pdf").write_bytes(fixture_pdf())
+    assert _build_with_peer(root, fixture_pdf()).returncode == 0
+    pack_pdf = root / "out" / "meetings" / "testshire-2024-01-24" / "testshire-2024-01-24-agenda-pack.pdf"
+    before = pack_pdf.read_bytes()
+    locked = io.BytesIO()
+    pikepdf.open(io.BytesIO(fixture_pdf())).save(locked, encryption=pikepdf.Encryption(owner="o", user="u"))
+    (root / "content" / "attachments" / "return.pdf").write_bytes(locked.getvalue())
+    empty = io.BytesIO()
+    pikepdf.new().save(empty)
+    (root / "content" / "attachments" / "staff.pdf").write_bytes(empty.getvalue())
+    result = _build_with_peer(root, _cut_short())
+    assert result.returncode == 1, result.stderr
+    # All three files, each at the meeting that gives it, in one run; peer.pdf once, though its meeting gives it twice.
+    assert result.stderr.count("content/meetings/testshire-2024-01-10.yaml: error: content/attachments/peer.pdf is "
+                                "damaged, and may have lost pages or their content") == 1, result.stderr
+    assert ("content/meetings/testshire-2024-01-24.yaml: error: content/attachments/return.pdf is protected by a "
+            "password") in result.stderr, result.stderr
+    assert "content/meetings/testshire-2024-01-24.yaml: error: content/attachments/staff.pdf has no pages" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert pack_pdf.read_bytes() == before

@@ -37,6 +37,21 @@ class PaperError(OutputError):
         return (PaperError, (self.source, self.message, self.hint))
 
 
+class PaperErrors(OutputError):
+    """Every paper that cannot be made, each on its own line: a build reports every bad appendix
+    in one pass, as `scrutiny check` reports every problem, not only the first it meets."""
+
+    def __init__(self, errors: list[PaperError]) -> None:
+        unique = {str(e): e for e in errors}          # a file given twice in a pack is said once
+        self.errors = [unique[text] for text in sorted(unique)]
+        super().__init__(f"the papers cannot be made ({len(unique)} problems):\n" + "\n".join(sorted(unique)))
+
+
+def all_of(errors: list[PaperError]) -> OutputError:
+    """One error to raise for `errors` (at least one): itself when it is alone."""
+    return errors[0] if len({str(e) for e in errors}) == 1 else PaperErrors(errors)
+
+
 @lru_cache(maxsize=1)
 def font_files() -> dict[str, Path]:
     """The Liberation Sans files, looked up where Debian and users install fonts."""

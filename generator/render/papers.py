@@ -44,7 +44,7 @@ from generator.load.files import THEME, Template, cache_folder
 from generator.model.council import DateStyle
 from generator.render import pack, pages, paper_worker
 from generator.render.html import format_date, make_environment, render_template
-from generator.render.paper_fonts import FONT_FAMILY, PaperError, check_fonts
+from generator.render.paper_fonts import FONT_FAMILY, PaperError, PaperErrors, all_of, check_fonts
 from generator.render.report_body import number_tables
 from generator.rules.notices import agenda_notices
 from generator.speed.parallel import default_jobs
@@ -559,6 +559,7 @@ def pack_recipe(ctx: PaperContext, meeting_id: str, wanted: dict[str, str], memb
     entries = pack_entries(ctx, meeting, members)
     docs = [p for e in entries for p in e.parts if isinstance(p, Doc)]
     done = (yield docs) if docs else {}
+    unusable = []                  # every inserted PDF of the meeting that cannot be used, not only the first
     for entry in entries:
         count = 0
         for part in entry.parts:
@@ -566,10 +567,12 @@ def pack_recipe(ctx: PaperContext, meeting_id: str, wanted: dict[str, str], memb
                 try:
                     count += pack.inserted_page_count(pack.Piece(part.data, label=part.label))
                 except ValueError as exc:
-                    raise PaperError(part.source, str(exc), pack.REPRINT_HINT) from None
+                    unusable.append(PaperError(part.source, str(exc), pack.REPRINT_HINT))
             else:
                 count += done[part.key].pages
         entry.pages = count
+    if unusable:
+        raise all_of(unusable)
 
     first_page = meeting.meeting.first_page
     duplex = is_duplex(ctx, meeting)
@@ -823,16 +826,20 @@ def ctrl_c_held() -> Iterator[None]:
 def drive(recipes: list[Recipe], jobs: int, progress: Callable[[str, int, int], None] | None = None,
           cache: DocumentCache | None = None, reuse: bool = True) -> Iterator[tuple[str, bytes]]:
     """Advance every recipe as the documents it needs are laid out (or found in `cache`);
-    yield finished outputs."""
+    yield finished outputs. A recipe that stops with a PaperError (an appendix that cannot be
+    used) lets the others go on, and the errors of all are raised together at the end."""
     results: dict[str, Any] = {}
     submitted: set[str] = set()
     waiting: list[tuple[Recipe, list[Doc]]] = []
     first_needs: list[tuple[Recipe, list[Doc] | None]] = []
+    failed: list[PaperError] = []
     for recipe in recipes:
         try:
             first_needs.append((recipe, next(recipe)))
         except StopIteration as stop:
             yield from stop.value
+        except (PaperError, PaperErrors) as exc:
+            failed.extend(exc.errors if isinstance(exc, PaperErrors) else [exc])
     distinct = {d.key for _, needs in first_needs for d in needs or ()}
     if cache is not None and reuse:
         for key in distinct:
@@ -873,6 +880,9 @@ def drive(recipes: list[Recipe], jobs: int, progress: Callable[[str, int, int], 
                     except StopIteration as stop:
                         yield from stop.value
                         continue
+                    except (PaperError, PaperErrors) as exc:
+                        failed.extend(exc.errors if isinstance(exc, PaperErrors) else [exc])
+                        continue
                     need(recipe, more)
             if progressed:
                 continue
@@ -889,6 +899,8 @@ def drive(recipes: list[Recipe], jobs: int, progress: Callable[[str, int, int], 
         runner.close()
         for recipe, _ in waiting:
             recipe.close()
+    if failed:
+        raise all_of(failed)
 
 
 def render_pdfs(root: Path, plan: Plan, templates: Mapping[str, Template], outputs: Iterable[Output], jobs: int = 0,
