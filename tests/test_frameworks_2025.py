@@ -839,3 +839,32 @@ def test_a_new_2025_inspection_asks_for_v1_1_of_victims_cases_and_v1_2_only_as_t
     # V1.2's note stands on the line above it (too long for the line): no cases, and only a published figure
     assert "judged from the service's arrangements, not from cases" in v1[at['"V1.2"'] - 1]
     assert not [line for line in v1 if "relevant cases" in line]
+
+
+# Two services' V1 figures. V1.1 is a share of victims' cases: 7 of 12 (58.33%) and 6 of 9 (66.67%),
+# whose average is 62.5%. V1.2 is judged from the service's arrangements (hmip-youth-2025.yaml:
+# `case_based: false`): its "10 of 12" and "1 of 1" count no cases, so a mean of them is no share of anything.
+V1_FIGURES_AT_TWO_SERVICES = {
+    "councils/dudley.yaml": SITE["councils/dudley.yaml"],
+    "services/dudley-yos.yaml": SITE["services/dudley-yos.yaml"],
+    "inspections/torbay-2026.yaml": V1_FIGURES_WITH_CASES.replace("{yes: 7, of: 9}", "{yes: 7, of: 12}")
+                                                        .replace("{yes: 1, of: 1}", "{yes: 10, of: 12}"),
+    "inspections/dudley-2026.yaml": V1_FIGURES_WITH_CASES.replace("torbay-yot", "dudley-yos")
+                                                        .replace("{yes: 7, of: 9}", "{yes: 6, of: 9}"),
+}
+
+
+def test_the_standards_page_averages_a_key_question_s_figures_only_where_they_are_shares_of_cases(
+        tmp_path, make_site, run_cli):
+    """Only what was published: the standards page averaged V1.2's figures with V1.1's and ranked it
+    among the weakest key questions by an "average % yes", though V1.2 is answered from the service's
+    arrangements, not case by case, so its figures are no percentage of cases."""
+    root = make_site(tmp_path, V1_FIGURES_AT_TWO_SERVICES)
+    assert run_cli("build", "--no-search", "--no-pdf", "-q", "--as-of", "2026-11-22", root=root).exit_code == 0
+    page = text_of(root / "output/site/standards/index.html")
+    weakest = page[page.index("Which key questions are weakest"):]
+    assert ("Key question Average % yes Inspections "
+            "V1.1 Is work with victims high-quality, individualised, and responsive? 62.5% 2") in weakest
+    assert "V1.2 Do organisational" not in weakest.split("Not averaged")[0]
+    assert ("Not averaged, as it is judged from the service's arrangements, not answered case by case, so its "
+            "figures are no share of cases: V1.2.") in weakest

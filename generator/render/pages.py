@@ -23,7 +23,7 @@ from generator.plan.publication import meeting_notices
 from generator.render import charts, national
 from generator.render.national import RATINGS_HIGH_FIRST, newest_first, own_inspections
 from generator.render.report_body import number_body
-from generator.resolve.corpus import Corpus, InspectionView, StandardResult
+from generator.resolve.corpus import Corpus, InspectionView, KeyQuestionResult, StandardResult
 from generator.rules import progress
 
 
@@ -232,6 +232,14 @@ class Weakness:
     inspections: int
 
 
+def share_of_cases(standard: StandardResult, question: KeyQuestionResult) -> bool:
+    """Whether a key question's figure is a share of the cases inspected, so that figures from
+    different inspections may be averaged: per the framework's data, its standard is rated from
+    cases and it is answered case by case (not the 2025 framework's V1.2, judged from the
+    service's arrangements, nor a key question of a judged standard such as 2021's 1.1)."""
+    return standard.case_based and question.case_based
+
+
 def standards(corpus: Corpus) -> dict[str, Any]:
     """For each framework the site's inspections are under, newest first: each service's
     latest inspection under it, standard by standard; which of its standards are weakest;
@@ -260,13 +268,18 @@ def _framework_section(corpus: Corpus, fid: str, views: list[InspectionView]) ->
                      "cells": [by_number.get(column.number) for column in columns]})
     ratings_by_standard: dict[tuple[str, str], list[Rating]] = defaultdict(list)
     percents: dict[tuple[str, str], list[float]] = defaultdict(list)
+    judged: set[str] = set()
     for view in views:
         for s in view.standards:
             if s.published:
                 ratings_by_standard[(s.number, s.label)].append(s.published)
             for q in s.key_questions:
-                if q.percent is not None:          # a number to average, not a figure as recorded
-                    percents[(q.number, q.text)].append(float(q.percent))
+                if q.percent is None:
+                    continue
+                if share_of_cases(s, q):
+                    percents[(q.number, q.text)].append(float(q.percent))   # a number to average
+                else:
+                    judged.add(q.number)
     standard_rows = []
     for (number, label), ratings in ratings_by_standard.items():
         if not national.rated_often_enough(ratings):
@@ -283,6 +296,7 @@ def _framework_section(corpus: Corpus, fid: str, views: list[InspectionView]) ->
                                            {number: given for (number, _), given in ratings_by_standard.items()})
     return {"id": fid, "framework": framework, "inspections": len(views), "columns": columns, "rows": rows,
             "standard_rows": standard_rows, "weakest": weakest, "fewer": fewer, "recorded_nowhere": nowhere,
+            "not_averaged": sorted(judged),
             "imported_gap": national.imported_gap(views)}
 
 
