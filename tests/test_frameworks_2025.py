@@ -868,3 +868,56 @@ def test_the_standards_page_averages_a_key_question_s_figures_only_where_they_ar
     assert "V1.2 Do organisational" not in weakest.split("Not averaged")[0]
     assert ("Not averaged, as it is judged from the service's arrangements, not answered case by case, so its "
             "figures are no share of cases: V1.2.") in weakest
+
+
+def home_overall(site: Path) -> str:
+    page = text_of(site / "index.html")
+    return page[page.index("Inspections by overall rating"):page.index("How do they compare?")]
+
+
+def test_the_home_page_counts_overall_ratings_apart_under_each_framework_and_kind(built):
+    """The home page's chart counted every inspection in one set of bars: Wolverhampton's 2025 Good (a full
+    inspection), Torbay's 2025 Requires improvement (work with children and victims) and Dudley's 2021 Good
+    as "Good 2", ratings of different standards. The national page keeps them apart (overall_group)."""
+    home = home_overall(built)
+    tables = re.findall(r"(HMIP [^:]+?(?:: An inspection of [a-z ]+)?): number of inspections at each overall "
+                        r"rating Overall rating Inspections Outstanding ★ (\d) Good (\d) Requires improvement (\d) "
+                        r"Inadequate (\d)", home)
+    assert tables == [
+        ("HMIP youth justice inspection framework (from 2025): An inspection of youth justice work with children "
+         "and victims", "0", "0", "1", "0"),
+        ("HMIP youth justice inspection framework (from 2025): An inspection of youth justice services",
+         "0", "1", "0", "0"),
+        ("HMIP youth inspection framework (2021 to 2024)", "0", "1", "0", "0")]
+    assert "Counted apart under each framework" in home
+
+
+def test_the_home_page_says_how_many_inspections_record_no_overall_rating(tmp_path, make_site, run_cli):
+    """CHILDREN_ONLY gives its areas' ratings and no overall rating: the chart drew four empty bars "of 0
+    inspections" and said nothing of the one inspection it left out."""
+    root = make_site(tmp_path, {"inspections/torbay-2025.yaml": CHILDREN_ONLY})
+    assert run_cli("build", "--no-search", "--no-pdf", "-q", "--as-of", "2026-11-22", root=root).exit_code == 0
+    home = home_overall(root / "output" / "site")
+    assert ("HMIP youth justice inspection framework (from 2025): An inspection of youth justice services: number "
+            "of inspections at each overall rating") in home
+    assert "1 more inspection here records no overall rating." in home
+
+
+def test_the_home_page_is_made_again_when_a_framework_it_names_is_renamed(tmp_path, make_site, run_cli):
+    """The home page names each framework it counts under: a site's own framework renamed must reach it
+    on the next build, as it reaches the standards and national pages (plan/outputs.py: what it reads)."""
+    shipped = (Path(__file__).resolve().parent.parent / "generator/frameworks/hmip-youth-2025.yaml").read_text(
+        encoding="utf-8")
+    framework = shipped.replace("name: HMIP youth justice inspection framework (from 2025)\n",
+                                "name: Our local framework\n", 1)
+    root = make_site(tmp_path, {"frameworks/local-youth.yaml": framework,
+                                "inspections/torbay-2026.yaml": SOME_AREAS.replace("wolverhampton-yot", "torbay-yot")
+                                .replace("hmip-youth-2025", "local-youth")})
+    build = ("build", "--no-search", "--no-pdf", "-q", "--as-of", "2026-11-22")
+    assert run_cli(*build, root=root).exit_code == 0
+    assert "Our local framework: An inspection of youth justice services" in home_overall(root / "output/site")
+    (root / "content/frameworks/local-youth.yaml").write_text(
+        framework.replace("name: Our local framework\n", "name: Our renamed framework\n"), encoding="utf-8")
+    assert run_cli(*build, root=root).exit_code == 0
+    home = home_overall(root / "output/site")
+    assert "Our renamed framework: An inspection of youth justice services" in home and "Our local" not in home

@@ -259,7 +259,8 @@ def _outputs(c: Corpus, pdf: bool, fixed: bool = True, issued_by: dt.date | None
     all_plans = input_keys("action_plan", c.action_plans)
     frameworks = input_keys("framework", c.frameworks)
     outputs: list[Output] = [
-        page("index.html", "home", [*all_inspections, *all_services, *all_meetings, *all_plans, AS_OF],
+        # It counts overall ratings under each framework by name (render.pages.overall_by_group).
+        page("index.html", "home", [*all_inspections, *all_services, *all_meetings, *all_plans, *frameworks, AS_OF],
              title="Home"),
         page("inspections/index.html", "inspections", [*all_inspections, *all_services], title="Inspections"),
         page("services/index.html", "services", [*all_services, *all_councils, *all_inspections],

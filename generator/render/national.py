@@ -101,6 +101,12 @@ def group_title(corpus: Corpus, group: tuple[str, str | None]) -> str:
     return f"{framework.name}: {kind.name}" if kind else framework.name
 
 
+def group_anchor(group: tuple[str, str | None]) -> str:
+    """A group's part of a page's ids: 'hmip-youth-2025-full', or the framework's id alone."""
+    fid, kind = group
+    return f"{fid}-{kind}" if kind else fid
+
+
 def rating_counts(views: Iterable[InspectionView]) -> Counter:
     return Counter(v.overall_rating for v in views)
 
@@ -171,6 +177,16 @@ def _overall_groups(corpus: Corpus, order: list[str], by_framework: dict[str, li
     return groups
 
 
+def overall_groups(corpus: Corpus, views: Iterable[InspectionView]
+                   ) -> list[tuple[tuple[str, str | None], list[InspectionView]]]:
+    """Inspections split into the groups whose overall ratings may be counted together
+    (overall_group), newest framework first, each group's inspections in the order given."""
+    by_framework: dict[str, list[InspectionView]] = defaultdict(list)
+    for view in views:
+        by_framework[view.framework_id].append(view)
+    return _overall_groups(corpus, _ordered_frameworks(corpus, by_framework), by_framework)
+
+
 def _overall(corpus: Corpus, group: tuple[str, str | None], views: list[InspectionView]) -> dict[str, Any]:
     fid, kind = group
     within = {"framework": fid, "kind": kind_key(fid, kind)}
@@ -183,7 +199,7 @@ def _overall(corpus: Corpus, group: tuple[str, str | None], views: list[Inspecti
     description = ("; ".join(f"{r.value}: {counts[r]}" for r in RATINGS_HIGH_FIRST)
                    + f" (of {rated} inspection{'s' if rated != 1 else ''})")
     good = sum(counts[r] for r in GOOD_OR_BETTER)
-    anchor = f"{fid}-{kind}" if kind else fid
+    anchor = group_anchor(group)
     return {"anchor": anchor, "title": title, "rows": rows, "rated": rated,
             "unrecorded": Count(counts[None], list_link(**within, rating=NOT_RECORDED)),
             "good": Count(good, list_link(**within, rating=[r.value for r in GOOD_OR_BETTER]),

@@ -32,14 +32,28 @@ def rating_distribution(views: list[InspectionView]) -> list[dict[str, Any]]:
     return [{"rating": r, "count": counts.get(r, 0)} for r in RATINGS_HIGH_FIRST]
 
 
-def rating_chart(views: list[InspectionView]) -> Any:
-    rows = rating_distribution(views)
+def rating_chart(chart_id: str, title: str, rows: list[dict[str, Any]]) -> Any:
     total = sum(r["count"] for r in rows)
     bars = [charts.Bar(r["rating"].value, r["count"], charts.RATING_COLOURS[r["rating"].value]) for r in rows]
     description = ("; ".join(f"{r['rating'].value}: {r['count']}" for r in rows)
                    + f" (of {total} inspection{'s' if total != 1 else ''})")
-    return charts.horizontal_bars("chart-overall", "Inspections by overall rating", description, bars,
+    return charts.horizontal_bars(chart_id, f"{title}: inspections by overall rating", description, bars,
                                   label_width=170)
+
+
+def overall_by_group(corpus: Corpus, views: list[InspectionView]) -> list[dict[str, Any]]:
+    """The inspections' overall ratings counted apart under each framework, and each kind of
+    inspection where it has several (national.overall_group): a 2019 Good and a 2025 Good are
+    ratings of different standards, never one bar."""
+    out = []
+    for group, grouped in national.overall_groups(corpus, views):
+        anchor = national.group_anchor(group)
+        title = national.group_title(corpus, group)
+        rows = rating_distribution(grouped)
+        out.append({"anchor": anchor, "title": title, "rows": rows,
+                    "unrecorded": sum(v.overall_rating is None for v in grouped),
+                    "chart": rating_chart(f"chart-overall-{anchor}", title, rows)})
+    return out
 
 
 def overdue_actions(corpus: Corpus, first: int) -> tuple[list[dict[str, Any]], int]:
@@ -70,7 +84,7 @@ def home(corpus: Corpus) -> dict[str, Any]:
     upcoming, recent = meetings_around(corpus, corpus.as_of)
     overdue, overdue_total = overdue_actions(corpus, first=20)
     own = own_inspections(corpus)
-    return {"distribution": rating_distribution(own), "chart": rating_chart(own),
+    return {"overall": overall_by_group(corpus, own),
             "latest": newest_first(own)[:6], "upcoming": upcoming, "recent": recent,
             "overdue": overdue, "overdue_total": overdue_total, "others": len(corpus.inspections) - len(own)}
 
