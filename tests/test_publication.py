@@ -81,6 +81,25 @@ def test_an_inspection_published_after_today_without_an_embargo_appears_nowhere_
     assert [r["embargo_until"] for r in rows if r["id"] == "torbay-2026"] == [None]   # none was written
 
 
+def test_an_indicator_figure_is_on_no_page_before_its_source_publishes_it_and_on_them_from_that_day(tmp_path):
+    """A YOS manager types in a custody rate the YJB publishes on 1 December (pre-release
+    access): the service page and the report's indicator table showed it on 22 November, since a
+    page showed every figure typed. Until its `published` day it is on no page; that day's build
+    (the same folder, nothing else changed) adds it to both."""
+    root = copy_site(tmp_path)
+    with (root / "content/indicators/dudley-yos.yaml").open("a", encoding="utf-8") as indicators:
+        indicators.write("  - period: {from: 2025-10, to: 2026-09}\n    value: 0.83\n"
+                         "    comparators: {yot_family: 0.57}\n    published: 2026-12-01\n")
+    build(root, now=AS_OF)                                   # 22 November
+    site = root / "output/site"
+    pages = ["services/dudley-yos/index.html", "reports/dudley-yos-action-plan-update/index.html"]
+    assert files_containing(site, "Oct 2025-Sep 2026") == [] and files_containing(site, "0.83") == []
+    build(root, now=dt.datetime(2026, 12, 1, 9, 30, tzinfo=AS_OF.tzinfo))
+    for page in pages:
+        text = (site / page).read_text(encoding="utf-8")
+        assert "Oct 2025-Sep 2026: Dudley YOS 0.83, YOT family 0.57" in text, page
+
+
 def test_an_inspection_published_in_a_month_not_yet_ended_without_an_embargo_waits_for_the_month_s_end(tmp_path):
     # A record that says only "published: November 2026" does not say HMIP's day: the report may
     # come out on the 30th, so nothing of it is public until 1 December (helper-127: from 1 November).

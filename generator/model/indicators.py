@@ -44,6 +44,19 @@ class Indicators(BaseModel):
     custody_rate: list[IndicatorValue] = Field([], description="per 1,000 of the 10-17 population")
 
 
+def published_by(points, day):
+    """The figures a page may show on `day`: every one but those whose source publishes them
+    later (pre-release figures typed in early are not public until then)."""
+    return [p for p in points if p.published is None or p.published <= day]
+
+
+def awaiting_publication(indicators: Indicators, day) -> bool:
+    """Whether a figure is published after `day`: a page showing the figures must be made again then."""
+    return any(p.published is not None and p.published > day
+               for points in (indicators.first_time_entrants, indicators.reoffending_frequency,
+                              indicators.custody_rate) for p in points)
+
+
 INDICATOR_NAMES = {
     "first_time_entrants": ("First-time entrants", "per 100,000 of the 10 to 17 population"),
     "reoffending_frequency": ("Reoffending", "average re-offences per re-offender"),

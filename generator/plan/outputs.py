@@ -20,6 +20,7 @@ from generator.fingerprint import environment_digest
 from generator.images import LOGO_SUFFIXES
 from generator.load.files import Template
 from generator.model.blocks import find_blocks
+from generator.model.indicators import awaiting_publication
 from generator.plan.issue import action_plan_as_at, inspection_as_at, meeting_as_at, published_pack, report_as_at
 from generator.plan.keys import (AS_AT, corpus_digest, input_digests, is_sites_own, output_key, papers_digest,
                                  search_key, template_digest, templates_used)
@@ -96,13 +97,20 @@ def report_inputs(c: Corpus, rid: str, day: str | None = None) -> set[str]:
     if front.indicators:             # a paper shows the periods ended by its day; a page, every period
         found |= {f"indicators:{front.indicators}", *([day] if day else [])}
         if front.indicators in c.indicators:
-            found.add(f"service:{c.indicators[front.indicators].service_id}")
+            found |= {f"service:{c.indicators[front.indicators].service_id}",
+                      *(() if day else pending_figures(c, front.indicators))}
     if front.inspection and any(b.name == "national-comparison" for b in find_blocks(c.reports[rid].body)):
         # every inspection published by the report's day, under its inspection's framework
         view = c.inspections.get(front.inspection)
         found |= {*input_keys(LISTED, c.inspections), day or AS_OF,
                   *([f"service:{view.service_id}", f"framework:{view.framework_id}"] if view else [])}
     return found
+
+
+def pending_figures(c: Corpus, indicators_id: str) -> set[str]:
+    """The build's day, for a page showing indicators with a figure published after it: the page
+    gains that figure on its publication day (`model.indicators.published_by`), and is made again then."""
+    return {AS_OF} if awaiting_publication(c.indicators[indicators_id].indicators, c.as_of) else set()
 
 
 def part_inputs(c: Corpus, kind: str, ref: str, day: str) -> set[str]:
@@ -294,7 +302,8 @@ def _outputs(c: Corpus, pdf: bool, fixed: bool = True, issued_by: dt.date | None
                                                 as_at(inspection_as_at(c, iid), fixed)})), view.title))
     for sid, view in c.services.items():
         related = [f"service:{sid}", f"council:{view.council_id}", *input_keys(LISTED, view.inspection_ids),
-                   *([f"indicators:{view.indicators_id}"] if view.indicators_id else [])]
+                   *([f"indicators:{view.indicators_id}", *pending_figures(c, view.indicators_id)]
+                     if view.indicators_id else [])]
         outputs.append(page(f"services/{sid}/index.html", "service", related, sid, view.service.name))
     for pid, view in c.action_plans.items():
         related = [f"action_plan:{pid}", f"service:{view.service_id}", f"council:{view.council_id}"]

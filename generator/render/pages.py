@@ -17,7 +17,7 @@ from generator.figures import number_text, percent_text
 from generator.model import Council, Service
 from generator.model.council import PaperStyle, RecommendationList
 from generator.model.framework import period_end
-from generator.model.indicators import COMPARATOR_NAMES, INDICATOR_NAMES
+from generator.model.indicators import COMPARATOR_NAMES, INDICATOR_NAMES, published_by
 from generator.model.types import Rating
 from generator.plan.publication import meeting_notices
 from generator.render import charts, national
@@ -156,17 +156,19 @@ def known_from(point) -> dt.date:
 
 def known_by(points, day: dt.date | None) -> list:
     """The points known by `day` (a paper's): a figure published later was not in the paper
-    when it was issued. With no day (a page), every point."""
+    when it was issued. With no day (a page), every point (`published_by` the page's day)."""
     return list(points) if day is None else [p for p in points if known_from(p) <= day]
 
 
 def indicator_series(corpus: Corpus, indicators_id: str, as_at: dt.date | None = None) -> list[dict[str, Any]]:
-    """A service's indicators, one series each; a paper's (`as_at`) only the periods ended by its day."""
+    """A service's indicators, one series each; a paper's (`as_at`) only the periods ended by its
+    day; a page's every period but the figures its source publishes after the page's day."""
     ind = corpus.indicators[indicators_id].indicators
     service_name = corpus.services[ind.service].service.short_name
     out = []
     for key, (name, unit) in INDICATOR_NAMES.items():
-        points = sorted(known_by(getattr(ind, key), as_at), key=lambda p: (p.period.from_.start, period_end(p.period)))
+        shown = known_by(getattr(ind, key), as_at) if as_at else published_by(getattr(ind, key), corpus.as_of)
+        points = sorted(shown, key=lambda p: (p.period.from_.start, period_end(p.period)))
         if not points:
             continue
         labels = [_period_label(p.period) for p in points]
