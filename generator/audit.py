@@ -26,9 +26,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from generator.figures import number_text
 from generator.images import image_paths, shown_images
 from generator.load.files import RECORD_FOLDERS
 from generator.model import ActionPlan
+from generator.model.framework import period_label
+from generator.model.indicators import INDICATOR_NAMES
 from generator.plan.outputs import Plan
 from generator.plan.publication import inspection_texts, page_texts, public_papers
 from generator.resolve.corpus import AttachmentView, Corpus, ReportView
@@ -423,6 +426,34 @@ def fingerprints(full: Corpus, public_plan: Plan, public_text: str = "", withhel
     return marks
 
 
+def _figure_forms(corpus: Corpus, xid: str, point) -> list[str]:
+    """How pages and papers print one indicator figure with its period, which a bare number
+    lacks: a chart's description (`Oct 2025-Sep 2026: Dudley YOS 0.83`) and a table's row
+    (`Oct 2025-Sep 2026 0.83`)."""
+    view = corpus.indicators[xid]
+    service = corpus.services[view.service_id].service.short_name if view.service_id in corpus.services else xid
+    label, value = period_label(point.period), number_text(point.value)
+    return [f"{label}: {service} {value}", f"{label} {value}"]
+
+
+def unpublished_figures(full: Corpus, public: Corpus) -> dict[str, tuple[str, list[str]]]:
+    """indicators:<id> -> (reason, its figures as printed) for each figure its source publishes
+    after the audit's day (`model.indicators.published_by`); none a public figure prints the same."""
+    day = public.as_of
+    shown = {form.casefold() for xid, view in public.indicators.items() for key in INDICATOR_NAMES
+             for point in getattr(view.indicators, key) if point.published is None or point.published <= day
+             for form in _figure_forms(public, xid, point)}
+    marks: dict[str, tuple[str, list[str]]] = {}
+    for xid, view in full.indicators.items():
+        later = [point for key in INDICATOR_NAMES for point in getattr(view.indicators, key)
+                 if point.published is not None and point.published > day]
+        forms = [form for point in later for form in _figure_forms(full, xid, point) if form.casefold() not in shown]
+        if forms:
+            days = ", ".join(sorted({point.published.isoformat() for point in later}))
+            marks[f"indicators:{xid}"] = (f"figures its source publishes on {days}", forms)
+    return marks
+
+
 SITE_FOLDERS = {kind: folder for folder, (kind, _) in RECORD_FOLDERS.items()}    # the site's folders are content/'s
 
 
@@ -601,6 +632,7 @@ def audit_output(site: Path, full: Corpus, public_plan: Plan, contents: dict[str
     public_names = {_file_name(ref).lower() for ref in public.attachments}
     patterns = {record: _id_pattern(record, public_ids | public_names if record.startswith("attachment:")
                                     else public_ids, product_text) for record in marks}
+    marks |= unpublished_figures(full, public)       # their record is public: looked for by their figures alone
     # An image that only withheld papers show, copied under any name: its bytes as read or as
     # published; unless a public image has the same bytes (a logo shown in an exempt paper too).
     public_images = {digest for ref in shown_in_public if ref in public.attachments
@@ -675,7 +707,7 @@ def audit_output(site: Path, full: Corpus, public_plan: Plan, contents: dict[str
         for record, (reason, _) in marks.items():
             if record in by_name:
                 continue
-            if anchors[record] in text and (found := patterns[record].search(text)):
+            if record in patterns and anchors[record] in text and (found := patterns[record].search(text)):
                 leaks.append(Leak(relative, record, reason, found.group(0).strip(), None))
                 continue
             for folded, needle, key in needles[record]:

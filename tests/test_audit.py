@@ -540,3 +540,31 @@ def test_the_audit_finds_a_withheld_report_s_recommendations_and_a_withheld_meet
     assert "LEAK about/index.html: report:derby-staffing (draft): found 'Approve the closure" in done.stderr
     assert "LEAK about/index.html: meeting:derby-special-2026-12-09 (draft): found 'The chair has called" \
         in done.stderr
+
+
+def test_the_audit_finds_an_indicator_figure_before_its_source_publishes_it(tmp_path):
+    """An indicators file has no status: a figure is withheld until its `published` day. The
+    audit looked for no figure at all, so a custody rate typed in from pre-release access and
+    copied onto a page passed as 0 leaks. A figure is looked for with its period (a bare 0.83
+    is on many pages), as a chart's description and a table's row print it; a public figure
+    printed the same is no leak, and from its publication day neither is this one."""
+    root = copy_site(tmp_path)
+    with (root / "content/indicators/dudley-yos.yaml").open("a", encoding="utf-8") as indicators:
+        indicators.write("  - period: {from: 2025-10, to: 2026-09}\n    value: 0.83\n"
+                         "    comparators: {yot_family: 0.57}\n    published: 2026-12-01\n")
+    build(root)
+    site = root / "output/site"
+    about, accessibility = site / "about/index.html", site / "accessibility/index.html"
+    about.write_text(about.read_text().replace(
+        "</main>", "<p>Custody: Oct 2025-Sep 2026: Dudley YOS 0.83, YOT family 0.57.</p>"
+                   "<p>Oct 2019-Sep 2020: Dudley YOS 0.29</p></main>"))
+    accessibility.write_text(accessibility.read_text().replace(
+        "</main>", '<table><tr><th scope="row">Oct 2025-Sep 2026</th><td>0.83</td></tr></table></main>'))
+    done = audit(root)
+    assert done.returncode == 1
+    assert ("LEAK about/index.html: indicators:dudley-yos (figures its source publishes on 2026-12-01): found "
+            "'Oct 2025-Sep 2026: Dudley YOS 0.83'") in done.stderr
+    assert ("LEAK accessibility/index.html: indicators:dudley-yos (figures its source publishes on 2026-12-01): "
+            "found 'Oct 2025-Sep 2026 0.83'") in done.stderr
+    assert "Oct 2019-Sep 2020" not in done.stderr          # the shipped, published figure
+    assert "indicators:dudley-yos" not in audit(root, as_of="2026-12-01").stderr

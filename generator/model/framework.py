@@ -108,6 +108,17 @@ def period_end(period: Period) -> dt.date:
     return period.to.end if period.to else period.from_.end
 
 
+def period_label(period: Period) -> str:
+    """A period as pages and papers name it: `Mar 2021`, `Jan-Mar 2021`, `Oct 2019-Sep 2020`."""
+    start = period.from_.start
+    end = period.to.end if period.to else period.from_.end
+    if start.year == end.year and start.month == end.month:
+        return start.strftime("%b %Y")
+    if start.year == end.year:
+        return f"{start.strftime('%b')}-{end.strftime('%b %Y')}"
+    return f"{start.strftime('%b %Y')}-{end.strftime('%b %Y')}"
+
+
 class Framework(BaseModel):
     """One inspectorate framework, and the numbers of the rating rules it publishes."""
 

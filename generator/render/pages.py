@@ -16,7 +16,7 @@ from typing import Any
 from generator.figures import number_text, percent_text
 from generator.model import Council, Service
 from generator.model.council import PaperStyle, RecommendationList
-from generator.model.framework import period_end
+from generator.model.framework import period_end, period_label
 from generator.model.indicators import COMPARATOR_NAMES, INDICATOR_NAMES, published_by
 from generator.model.types import Rating
 from generator.plan.publication import meeting_notices
@@ -171,7 +171,7 @@ def indicator_series(corpus: Corpus, indicators_id: str, as_at: dt.date | None =
         points = sorted(shown, key=lambda p: (p.period.from_.start, period_end(p.period)))
         if not points:
             continue
-        labels = [_period_label(p.period) for p in points]
+        labels = [period_label(p.period) for p in points]
         comparators = [c for c in COMPARATOR_NAMES if any(getattr(p.comparators, c) is not None for p in points)]
         series = [charts.Series(service_name, [p.value for p in points])] + [
             charts.Series(COMPARATOR_NAMES[c], [getattr(p.comparators, c) for p in points]) for c in comparators]
@@ -196,16 +196,6 @@ def _months(period) -> int:
     start = period.from_.start
     end = period.to.end if period.to else period.from_.end
     return (end.year - start.year) * 12 + end.month - start.month + 1
-
-
-def _period_label(period) -> str:
-    start = period.from_.start
-    end = period.to.end if period.to else period.from_.end
-    if start.year == end.year and start.month == end.month:
-        return start.strftime("%b %Y")
-    if start.year == end.year:
-        return f"{start.strftime('%b')}-{end.strftime('%b %Y')}"
-    return f"{start.strftime('%b %Y')}-{end.strftime('%b %Y')}"
 
 
 def service(corpus: Corpus, sid: str) -> dict[str, Any]:
