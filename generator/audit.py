@@ -31,9 +31,11 @@ from generator.images import image_paths, shown_images
 from generator.load.files import RECORD_FOLDERS
 from generator.model import ActionPlan
 from generator.model.framework import period_label
+from generator.model.council import NOTICE_FIELDS
 from generator.model.indicators import INDICATOR_NAMES
+from generator.model.meeting import Meeting
 from generator.plan.outputs import Plan
-from generator.plan.publication import inspection_texts, page_texts, public_papers
+from generator.plan.publication import inspection_texts, meeting_notices, page_texts, public_papers
 from generator.resolve.corpus import AttachmentView, Corpus, ReportView
 from generator.write import spare_path
 from generator.write.manifest import manifest_path
@@ -273,6 +275,24 @@ def _plan_texts(plan: ActionPlan) -> list[str | None]:
             *[u.note for a in plan.actions for u in a.updates]]
 
 
+def _agenda_texts(meeting: Meeting) -> list[str | None]:
+    """A meeting's words its page and front sheet show besides its note: its own notices to the
+    public and its items' titles and descriptions."""
+    return [meeting.recording_notice, meeting.public_participation,
+            *(text for item in meeting.items for text in (item.title, item.description))]
+
+
+def agendas_shown(public: Corpus) -> str:
+    """What public agendas print (casefolded, as `shown_anyway`): their notices, every council's
+    wording of them on any day, and their items' titles and descriptions."""
+    texts = [text for view in public.meetings.values() for _, text in meeting_notices(public, view)]
+    texts += [text for view in public.meetings.values() for item in view.items
+              for text in (item.title, item.description)]
+    texts += [getattr(details, name) for view in public.councils.values()
+              for details in (view.record, *view.record.changes) for name in NOTICE_FIELDS]
+    return "\n".join(_plain(text) for text in texts if text).casefold()
+
+
 def _strings(value: Any) -> Iterator[str]:
     if isinstance(value, str):
         yield value
@@ -378,6 +398,7 @@ def fingerprints(full: Corpus, public_plan: Plan, public_text: str = "", withhel
         *(v.title for v in public.inspections.values()), *(v.plan.title for v in public.action_plans.values()),
         *(v.front.title for v in public.reports.values()), *(v.title for v in public.meetings.values()),
         *(item.title for v in public.meetings.values() for item in v.items))}
+    public_agendas = "\n".join([agendas_shown(public), *public_titles])   # a report's title is its item's too
     for item in public_plan.withheld:
         if item.is_item:
             continue                  # an agenda item's papers are fingerprinted below, as files
@@ -395,7 +416,10 @@ def fingerprints(full: Corpus, public_plan: Plan, public_text: str = "", withhel
         elif item.kind == "report" and item.id in full.reports:
             strings += _sentences(*_report_texts(full.reports[item.id]), shown_anyway=public_text)
         elif item.kind == "meeting" and item.id in full.meetings:
-            strings += _sentences(full.meetings[item.id].meeting.note, shown_anyway=public_text)
+            meeting = full.meetings[item.id].meeting
+            strings += _sentences(meeting.note, shown_anyway=public_text)
+            # Notices and items are set wording each agenda repeats: what a public one prints is no leak.
+            strings += _sentences(*_agenda_texts(meeting), shown_anyway=public_text + "\n" + public_agendas)
         marks[key] = (item.reason, strings)
     public_attachments = _public_files(public)
     for meeting in full.meetings.values():

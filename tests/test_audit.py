@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import shutil
 import subprocess
@@ -568,3 +569,39 @@ def test_the_audit_finds_an_indicator_figure_before_its_source_publishes_it(tmp_
             "found 'Oct 2025-Sep 2026 0.83'") in done.stderr
     assert "Oct 2019-Sep 2020" not in done.stderr          # the shipped, published figure
     assert "indicators:dudley-yos" not in audit(root, as_of="2026-12-01").stderr
+
+
+def test_the_audit_finds_a_withheld_meeting_s_notices_and_agenda_items_but_not_the_wording_public_agendas_share(
+        tmp_path):
+    """A meeting's page and front sheet give its own notices on filming and public
+    participation and its items' titles and descriptions, but the audit looked for a withheld
+    meeting's note alone: any of the others, copied onto a public page, passed as 0 leaks.
+    Wording public agendas also print (an item every agenda has) is no leak."""
+    root = copy_site(tmp_path)
+    (root / "content/meetings/derby-special-2026-12-09.yaml").write_text(
+        "council: derby\ncommittee: Special meeting\ndate: 2026-12-09\nstatus: draft\n"
+        "recording_notice: Filming is not permitted because the inspector's letter on Normanton is discussed.\n"
+        "public_participation: Parents of children at the Normanton centre may speak for three minutes each.\n"
+        "items:\n  - {number: 1, title: Apologies for absence}\n"
+        "  - number: 2\n    title: Emergency closure of the Normanton youth centre\n"
+        "    description: The inspector found unsafe staffing levels at the centre on two visits.\n"
+        "  - number: 3\n    title: Declarations of interest\n"
+        "    description: To receive any declarations of interest under the Members' Code of Conduct.\n",
+        encoding="utf-8")
+    shared = "To receive any declarations of interest under the Members' Code of Conduct."
+    assert shared in (root / "content/meetings/wolverhampton-cabinet-2022-03-16.yaml").read_text()
+    build(root)
+    planted = {"notice": "Filming is not permitted because the inspector's letter on Normanton is discussed.",
+               "participation": "Parents of children at the Normanton centre may speak for three minutes each.",
+               "title": "Emergency closure of the Normanton youth centre",
+               "description": "The inspector found unsafe staffing levels at the centre on two visits.",
+               "shared": shared}
+    for name, text in planted.items():
+        (root / f"output/site/about/{name}.html").write_text(f"<p>{html.escape(text)}</p>\n", encoding="utf-8")
+    done = audit(root)
+    assert done.returncode == 1
+    for name, text in planted.items():
+        if name != "shared":
+            assert (f"LEAK about/{name}.html: meeting:derby-special-2026-12-09 (draft): found '{text}'"
+                    in done.stderr), name
+    assert "about/shared.html" not in done.stderr
