@@ -271,7 +271,9 @@ def _report_texts(view: ReportView) -> list[str | None]:
 
 
 def _plan_texts(plan: ActionPlan) -> list[str | None]:
-    return [plan.title, *[text for a in plan.actions for text in (a.action, a.how, a.outcome)],
+    """A plan's words as its page and paper show them: its actions (resources too) and updates."""
+    return [plan.title, plan.owner,
+            *[text for a in plan.actions for text in (a.action, a.how, a.who, a.resources, a.outcome)],
             *[u.note for a in plan.actions for u in a.updates]]
 
 

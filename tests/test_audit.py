@@ -605,3 +605,21 @@ def test_the_audit_finds_a_withheld_meeting_s_notices_and_agenda_items_but_not_t
             assert (f"LEAK about/{name}.html: meeting:derby-special-2026-12-09 (draft): found '{text}'"
                     in done.stderr), name
     assert "about/shared.html" not in done.stderr
+
+
+def test_the_audit_finds_a_withheld_action_plan_s_resources(tmp_path):
+    """A plan's paper prints each action's resources, but the audit looked for its actions,
+    how, outcomes and updates alone: a withheld plan's resources copied onto a page passed."""
+    root = copy_site(tmp_path)
+    plant_embargoed_inspection(root, AS_OF + dt.timedelta(days=1))
+    plan = root / "content/action-plans/torbay-2026-plan.yaml"
+    plan.write_text(plan.read_text().replace(
+        "due: 2027-03}", "due: 2027-03,\n     resources: Two agency case managers paid from the Board's reserve}"))
+    build(root)
+    about = root / "output/site/about/index.html"
+    about.write_text(about.read_text().replace(
+        "</main>", "<p>Two agency case managers paid from the Board&#39;s reserve</p></main>"))
+    done = audit(root)
+    assert done.returncode == 1
+    assert ("LEAK about/index.html: action_plan:torbay-2026-plan (waits for inspection torbay-2026, which is "
+            "withheld): found 'Two agency case managers paid from the Board's reserve'") in done.stderr
