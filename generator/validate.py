@@ -178,6 +178,7 @@ _PATTERN_HINTS = {
     "^[^\\x00]+\\.md$": "a Markdown file's path, ending .md, e.g. attachments/x.md",
     "^[^\\x00]+\\.pdf$": "a PDF file's path, ending .pdf, e.g. attachments/x.pdf",
     "^[^\\x00]+\\.(md|pdf)$": "a Markdown or PDF file's path, ending .md or .pdf",
+    "^en(-[A-Z]{2})?$": "the site's own words (navigation, headings, dates) are English: write en-GB",
 }
 
 

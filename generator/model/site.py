@@ -21,4 +21,8 @@ class Site(BaseModel):
     own_councils: list[Ident] = Field(
         [], description="the site's own councils: the home page and the lists lead with them, and other "
                         "areas (imported) are on the national page; none: default_council, else every council")
-    language: str = Field("en-GB", pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
+    # The tag of the site's own words (navigation, headings, dates), which are English: a
+    # page or paper labelled Welsh would be read in Welsh (WCAG 2.2 SC 3.1.1).
+    language: str = Field("en-GB", pattern=r"^en(-[A-Z]{2})?$",
+                          description="the language of the theme's own words, which are English: en-GB (default), "
+                                      "en, en-US ...")
