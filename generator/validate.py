@@ -178,7 +178,9 @@ _PATTERN_HINTS = {
     "^[^\\x00]+\\.md$": "a Markdown file's path, ending .md, e.g. attachments/x.md",
     "^[^\\x00]+\\.pdf$": "a PDF file's path, ending .pdf, e.g. attachments/x.pdf",
     "^[^\\x00]+\\.(md|pdf)$": "a Markdown or PDF file's path, ending .md or .pdf",
-    "^en(-[A-Z]{2})?$": "the site's own words (navigation, headings, dates) are English: write en-GB",
+    "^en(-[A-Z]{2})?$": "the site's own words (navigation, headings, dates) are English: write en-GB; "
+                        "a report written in Welsh says 'language: cy' in its front matter",
+    "^[a-z]{2,3}(-[A-Z]{2})?$": "a language tag, e.g. cy (Welsh) or en-GB",
 }
 
 

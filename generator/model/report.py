@@ -78,6 +78,9 @@ class ReportFrontMatter(BaseModel):
     recommendations: Recommendations = Recommendations()
     contact: Contact | None = None
     signed_by: Signatory | None = None
+    language: str | None = Field(None, pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$",
+                                 description="the language the council wrote the report in (its title and "
+                                             "body), e.g. cy; none: the site's")
     status: StatusField = Status.PUBLISHED
     embargo_until: LocalDateTime | None = None
 

@@ -40,6 +40,7 @@ class Section:
     heading: str
     anchor: str
     paragraphs: tuple[Paragraph, ...]
+    written: bool = True        # from the report's body, in its language; False: inserted under a heading of ours
 
 
 def _anchor(text: str, used: set[str]) -> str:
@@ -59,10 +60,12 @@ def number_body(body: str, style: ParagraphNumbering,
     Recommendations after Purpose. `drawn` gives how many paragraphs a block draws, by its
     name (`recommendations`: one for each recommendation)."""
     raw_sections = body_sections(body)
+    inserted: set[int] = set()
     if insert_after_first:
         position = 1 if raw_sections else 0
         for offset, (title, paragraphs) in enumerate(insert_after_first):
             raw_sections.insert(position + offset, (title, ["\n\n".join(paragraphs)]))
+            inserted.add(position + offset + 1)
 
     sections = []
     counter = 0
@@ -92,7 +95,8 @@ def number_body(body: str, style: ParagraphNumbering,
             number = f"{index}.{within}" if style is ParagraphNumbering.SECTIONS else str(counter)
             paragraphs.append(Paragraph(number, markdown_block(chunk), leads_in=leads_in))
         sections.append(Section(f"{index}.0" if style is ParagraphNumbering.SECTIONS and title else None,
-                                title, _anchor(title or "introduction", used), tuple(paragraphs)))
+                                title, _anchor(title or "introduction", used), tuple(paragraphs),
+                                written=index not in inserted))
     return tuple(sections)
 
 
