@@ -1480,3 +1480,25 @@ def test_a_build_names_every_unusable_appendix_of_every_meeting_at_once_and_keep
     assert "content/meetings/testshire-2024-01-24.yaml: error: content/attachments/staff.pdf has no pages" in result.stderr
     assert "Traceback" not in result.stderr
     assert pack_pdf.read_bytes() == before
+
+
+def test_a_build_names_every_paper_too_deep_to_lay_out_at_once_and_keeps_the_last_output(tmp_path):
+    """Two documents that pass `check` but that WeasyPrint cannot lay out (quotes nested 500 deep in
+    raw HTML): the build stopped at the first, and the clerk met the second only on building again."""
+    root = make_site(tmp_path)
+    assert _build_with_peer(root, fixture_pdf()).returncode == 0
+    pack_pdf = root / "out" / "meetings" / "testshire-2024-01-10" / "testshire-2024-01-10-agenda-pack.pdf"
+    before = pack_pdf.read_bytes()
+    deep = "\n" + "<blockquote>" * 500 + "words" + "</blockquote>" * 500 + "\n"
+    for relative in ("attachments/public-note.md", "reports/test-late.md"):
+        path = root / "content" / relative
+        path.write_text(path.read_text(encoding="utf-8") + deep, encoding="utf-8")
+    result = _build_with_peer(root, fixture_pdf())
+    assert result.returncode == 1, result.stderr
+    hint = "(lists, quotes and HTML tags inside one another: keep to a few levels)"
+    assert ("content/attachments/public-note.md: error: the attachment content/attachments/public-note.md is "
+            f"nested too deeply to lay out {hint}") in result.stderr, result.stderr
+    assert ("content/reports/test-late.md: error: the report content/reports/test-late.md is nested too deeply "
+            f"to lay out {hint}") in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert pack_pdf.read_bytes() == before

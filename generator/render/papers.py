@@ -661,11 +661,11 @@ class Task:
 
 
 def _outcome(task: Task, result):
+    """A task's result: what it made, or the PaperError naming why its record cannot be laid out
+    (a result, so the build goes on to name every such record); any other failure is a bug."""
     status, value = result
-    if status == "ok":
+    if status in ("ok", "error"):
         return value
-    if status == "error":
-        raise value
     raise RuntimeError(f"rendering {task.label} failed: {value}")
 
 
@@ -827,8 +827,10 @@ def drive(recipes: list[Recipe], jobs: int, progress: Callable[[str, int, int], 
           cache: DocumentCache | None = None, reuse: bool = True) -> Iterator[tuple[str, bytes]]:
     """Advance every recipe as the documents it needs are laid out (or found in `cache`);
     yield finished outputs. A recipe that stops with a PaperError (an appendix that cannot be
-    used) lets the others go on, and the errors of all are raised together at the end."""
+    used), or needs a document that cannot be laid out, lets the others go on, and the errors of
+    all are raised together at the end."""
     results: dict[str, Any] = {}
+    unmade: dict[str, PaperError] = {}        # documents that cannot be laid out, by key
     submitted: set[str] = set()
     waiting: list[tuple[Recipe, list[Doc]]] = []
     first_needs: list[tuple[Recipe, list[Doc] | None]] = []
@@ -855,7 +857,7 @@ def drive(recipes: list[Recipe], jobs: int, progress: Callable[[str, int, int], 
 
     def need(recipe: Recipe, docs: list[Doc]) -> None:
         for doc in docs:
-            if doc.key in results or doc.key in submitted:
+            if doc.key in results or doc.key in submitted or doc.key in unmade:
                 continue
             found = cache.get(doc.key) if cache is not None and reuse else None
             if found is not None:
@@ -872,7 +874,12 @@ def drive(recipes: list[Recipe], jobs: int, progress: Callable[[str, int, int], 
         while waiting:
             progressed = False
             for recipe, docs in list(waiting):
-                if all(d.key in results for d in docs):
+                if any(d.key in unmade for d in docs):
+                    waiting.remove((recipe, docs))
+                    progressed = True
+                    recipe.close()
+                    failed.extend(unmade[d.key] for d in docs if d.key in unmade)
+                elif all(d.key in results for d in docs):
                     waiting.remove((recipe, docs))
                     progressed = True
                     try:
@@ -890,11 +897,14 @@ def drive(recipes: list[Recipe], jobs: int, progress: Callable[[str, int, int], 
             if not finished:
                 raise RuntimeError("PDF rendering is waiting for documents nobody is rendering")
             for key, rendered in finished:
+                if isinstance(rendered, PaperError):
+                    unmade[key] = rendered
+                    continue
                 results[key] = rendered
                 if cache is not None:
                     cache.put(rendered)
             if progress:
-                progress("pdf", len(results), total[0])
+                progress("pdf", len(results) + len(unmade), total[0])
     finally:
         runner.close()
         for recipe, _ in waiting:
