@@ -1502,3 +1502,60 @@ def test_a_build_names_every_paper_too_deep_to_lay_out_at_once_and_keeps_the_las
             f"to lay out {hint}") in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
     assert pack_pdf.read_bytes() == before
+
+
+def test_assembly_names_every_inserted_pdf_with_a_malformed_object_not_only_the_first():
+    from generator.render import pack
+
+    pieces = [pack.Piece(_one_page(MALFORMED["a /Rotate that is a name"]), label="content/attachments/one.pdf",
+                         stamp="Agenda Item 2 Appendix 1"),
+              pack.Piece(fixture_pdf(), label="content/attachments/good.pdf", stamp="Agenda Item 2 Appendix 2"),
+              pack.Piece(_one_page(MALFORMED["a font list that is a number"]), label="content/attachments/two.pdf",
+                         stamp="Agenda Item 2 Appendix 3")]
+    with pytest.raises(ValueError) as raised:
+        pack.assemble(pieces, pack.Metadata(title="Pack", lang="en-GB"))
+    said = str(raised.value).splitlines()
+    assert [line.split(": an object")[0] for line in said] == ["content/attachments/one.pdf cannot be inserted",
+                                                              "content/attachments/two.pdf cannot be inserted"]
+    assert all("is not as the PDF standard describes" in line for line in said)
+
+
+def test_a_build_names_every_password_protected_and_malformed_appendix_of_each_meeting_at_once(tmp_path):
+    """The password is found as the pack's pages are counted, a malformed object only as it is
+    assembled: the build named the first and the clerk met the malformed files on building again."""
+    root = make_site(tmp_path)
+    (root / "content" / "meetings" / "testshire-2024-01-24.yaml").write_text(
+        "council: testshire\ncommittee: Children's Scrutiny Panel\ndate: 2024-01-24\ntime: \"18:00\"\n"
+        "venue: County Hall\nissued: 2024-01-05\nitems:\n"
+        "  - number: 1\n    title: Youth justice plan update\n    report: test-cover\n    appendices:\n"
+        "      - {title: Data return, pdf: attachments/return.pdf}\n"
+        "      - {title: Staffing return, pdf: attachments/staff.pdf}\n"
+        "      - {title: Locked return, pdf: attachments/locked.pdf}\n", encoding="utf-8")
+    (root / "content" / "meetings" / "testshire-2024-01-31.yaml").write_text(     # every file opens: found as assembled
+        "council: testshire\ncommittee: Children's Scrutiny Panel\ndate: 2024-01-31\ntime: \"18:00\"\n"
+        "venue: County Hall\nissued: 2024-01-05\nitems:\n"
+        "  - number: 1\n    title: Returns\n    appendices:\n"
+        "      - {title: Data return, pdf: attachments/return.pdf}\n"
+        "      - {title: Staffing return, pdf: attachments/staff.pdf}\n", encoding="utf-8")
+    for name in ("return.pdf", "staff.pdf", "locked.pdf"):
+        (root / "content" / "attachments" / name).write_bytes(fixture_pdf())
+    assert _build_with_peer(root, fixture_pdf()).returncode == 0
+    pack_pdf = root / "out" / "meetings" / "testshire-2024-01-24" / "testshire-2024-01-24-agenda-pack.pdf"
+    before = pack_pdf.read_bytes()
+    (root / "content" / "attachments" / "return.pdf").write_bytes(_one_page(MALFORMED["a /Rotate that is a name"]))
+    (root / "content" / "attachments" / "staff.pdf").write_bytes(_one_page(MALFORMED["a font list that is a number"]))
+    locked = io.BytesIO()
+    pikepdf.open(io.BytesIO(fixture_pdf())).save(locked, encryption=pikepdf.Encryption(owner="o", user="u"))
+    (root / "content" / "attachments" / "locked.pdf").write_bytes(locked.getvalue())
+    result = _build_with_peer(root, fixture_pdf())
+    assert result.returncode == 1, result.stderr
+    at = "content/meetings/testshire-2024-01-24.yaml: error: content/attachments/"
+    reprint = "(open it in a PDF reader and print it to PDF again, without a password, then insert that copy)"
+    assert f"{at}locked.pdf is protected by a password {reprint}" in result.stderr, result.stderr
+    for meeting, name in [(m, n) for m in ("2024-01-24", "2024-01-31") for n in ("return.pdf", "staff.pdf")]:
+        where = f"content/meetings/testshire-{meeting}.yaml: error: content/attachments/{name}"
+        line = next((line for line in result.stderr.splitlines() if line.startswith(where)), "")
+        assert line.startswith(f"{where} cannot be inserted: an object in it is not as the PDF standard "
+                               "describes (") and line.endswith(reprint), result.stderr
+    assert "Traceback" not in result.stderr
+    assert pack_pdf.read_bytes() == before

@@ -1194,8 +1194,27 @@ def _xmp(meta: Metadata) -> bytes:
         '<?xpacket end="r"?>').encode("utf-8")
 
 
+class UnusablePieces(ValueError):
+    """Every inserted PDF of an output that cannot be inserted, each with what is wrong with it,
+    so that a clerk puts them all right after one build rather than one a build."""
+
+    def __init__(self, messages: Sequence[str]) -> None:
+        self.messages = list(dict.fromkeys(messages))        # a file given twice is said once
+        super().__init__("\n".join(self.messages))
+
+
+def insertion_problem(piece: Piece) -> str | None:
+    """What stops an inserted PDF from being inserted, tried on its own; None when nothing does."""
+    try:
+        _Assembler(Metadata(title="", lang="")).add(piece, 1 if piece.numbered else None, draft=False, alone=True)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
 def assemble(pieces: Sequence[Piece], meta: Metadata, first_page: int = 1, draft: bool = False) -> bytes:
-    """One PDF from `pieces` in order; numbered pieces are numbered on from `first_page`."""
+    """One PDF from `pieces` in order; numbered pieces are numbered on from `first_page`. An
+    inserted PDF that cannot be inserted raises UnusablePieces naming it and every later one."""
     if len(pieces) == 1 and pieces[0].repaired:
         piece = pieces[0]
         with open_piece(piece) as document:
@@ -1204,8 +1223,15 @@ def assemble(pieces: Sequence[Piece], meta: Metadata, first_page: int = 1, draft
             return assembler.finish()
     assembler = _Assembler(meta)
     page = first_page
-    for piece in pieces:
-        added = assembler.add(piece, page if piece.numbered else None, draft, alone=len(pieces) == 1)
+    for index, piece in enumerate(pieces):
+        try:
+            added = assembler.add(piece, page if piece.numbered else None, draft, alone=len(pieces) == 1)
+        except ValueError as exc:
+            if piece.repaired:
+                raise
+            # The rest are each tried alone: the assembly half made is no fair test of them.
+            later = (insertion_problem(p) for p in pieces[index + 1:] if not p.repaired)
+            raise UnusablePieces([str(exc), *(problem for problem in later if problem)]) from None
         if piece.numbered:
             page += added
     return assembler.finish()

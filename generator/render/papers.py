@@ -560,18 +560,24 @@ def pack_recipe(ctx: PaperContext, meeting_id: str, wanted: dict[str, str], memb
     docs = [p for e in entries for p in e.parts if isinstance(p, Doc)]
     done = (yield docs) if docs else {}
     unusable = []                  # every inserted PDF of the meeting that cannot be used, not only the first
+    opened = []
     for entry in entries:
         count = 0
         for part in entry.parts:
             if isinstance(part, Inserted):
+                piece = pack.Piece(part.data, label=part.label, stamp=entry.stamp)
                 try:
-                    count += pack.inserted_page_count(pack.Piece(part.data, label=part.label))
+                    count += pack.inserted_page_count(piece)
+                    opened.append((part, piece))
                 except ValueError as exc:
                     unusable.append(PaperError(part.source, str(exc), pack.REPRINT_HINT))
             else:
                 count += done[part.key].pages
         entry.pages = count
     if unusable:
+        # A file that opens may still not go in (a malformed object): tried now, it is named in this run too.
+        unusable += [PaperError(part.source, problem, pack.REPRINT_HINT) for part, piece in opened
+                     if (problem := pack.insertion_problem(piece))]
         raise all_of(unusable)
 
     first_page = meeting.meeting.first_page
@@ -630,7 +636,9 @@ def _assemble(ctx: PaperContext, meeting: MeetingView, pieces: list[pack.Piece],
               first_page: int | None) -> bytes:
     try:
         return pack.assemble(pieces, meta, first_page=first_page or 1, draft=ctx.plan.preview)
-    except ValueError as exc:          # an inserted PDF that cannot be used (unreadable, encrypted, damaged)
+    except pack.UnusablePieces as exc:          # inserted PDFs that cannot be used (unreadable, encrypted, malformed)
+        raise all_of([PaperError(meeting.path, message, pack.REPRINT_HINT) for message in exc.messages]) from None
+    except ValueError as exc:
         raise PaperError(meeting.path, str(exc), pack.REPRINT_HINT) from None
 
 
