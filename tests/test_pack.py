@@ -1559,3 +1559,46 @@ def test_a_build_names_every_password_protected_and_malformed_appendix_of_each_m
                                "describes (") and line.endswith(reprint), result.stderr
     assert "Traceback" not in result.stderr
     assert pack_pdf.read_bytes() == before
+
+
+def _word_x(published: bytes, word: str) -> float:
+    """Where pdftotext finds `word` on the first page: its left edge, in points."""
+    found = re.search(r'<word xMin="([\d.]+)"[^>]*>' + re.escape(word) + "</word>",
+                      subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", "-", "-"], input=published,
+                                     check=True, capture_output=True).stdout.decode())
+    assert found, f"{word} is not on the page"
+    return float(found[1])
+
+
+def test_a_field_with_no_appearance_is_drawn_and_a_field_with_its_own_keeps_its_look():
+    """qpdf draws every text field afresh when asked to draw any, each from its left edge in the field's
+    font: the author's own appearance of the other fields (here one centred) was lost to one field
+    that had none."""
+    from generator.render import pack
+
+    pdf = pikepdf.new()
+    helv = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                                BaseFont=pikepdf.Name.Helvetica, Encoding=pikepdf.Name.WinAnsiEncoding))
+    page = pdf.add_blank_page(page_size=(595, 842))
+    own = pdf.make_stream(b"/Tx BMC q BT /Helv 10 Tf 0 g 180 6 Td (Centred by its author) Tj ET Q EMC",
+                          Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Form, BBox=pikepdf.Array([0, 0, 450, 20]),
+                          Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(Helv=helv)))
+
+    def field(name: str, value: str, y: int, **more):
+        return pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Widget, FT=pikepdf.Name.Tx, T=pikepdf.String(name),
+            V=pikepdf.String(value), Rect=pikepdf.Array([120, y, 570, y + 20]), F=4, P=page.obj,
+            DA=pikepdf.String("/Helv 10 Tf 0 g"), **more))
+
+    centred = field("centred", "Centred by its author", 700, Q=1, AP=pikepdf.Dictionary(N=own))
+    bare = field("bare", "Drawn for it", 650)
+    page.obj.Annots = pikepdf.Array([centred, bare])
+    pdf.Root.AcroForm = pikepdf.Dictionary(Fields=pikepdf.Array([centred, bare]),
+                                           DR=pikepdf.Dictionary(Font=pikepdf.Dictionary(Helv=helv)))
+    data = io.BytesIO()
+    pdf.save(data)
+    published = pack.assemble([pack.Piece(data.getvalue(), label="form.pdf")], pack.Metadata(title="Form", lang="en-GB"))
+    text = subprocess.run(["pdftotext", "-", "-"], input=published, check=True, capture_output=True).stdout.decode()
+    assert "Centred by its author" in text and "Drawn for it" in text
+    assert round(_word_x(published, "Centred")) == 120 + 180        # where its author drew it
+    assert 120 <= _word_x(published, "Drawn") < 130                # a field with no /Q: from its left edge

@@ -28,6 +28,7 @@ import datetime as dt
 import hashlib
 import io
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -572,10 +573,32 @@ def _without_active_content(src) -> None:
         page.obj.Annots = kept
 
 
-def _needs_appearances(form, widgets) -> bool:
-    """Does the form ask the viewer to draw its fields' values (/NeedAppearances, ISO 32000-1
-    12.7.2), or has a field no appearance of its own, so a viewer draws it from its value?"""
-    return bool(form.get("/NeedAppearances")) or any("/AP" not in widget for widget in widgets)
+def _widgets_to_draw(form, widgets) -> list:
+    """The fields whose values a viewer draws itself: all where the form asks for it
+    (/NeedAppearances, ISO 32000-1 12.7.2), else those with no appearance of their own; a
+    field's own appearance is the form's look (its font, alignment, lines), kept as it is."""
+    return list(widgets) if form.get("/NeedAppearances") else [w for w in widgets if "/AP" not in w]
+
+
+@contextmanager
+def _only_these_widgets(src, widgets):
+    """Each page's other widgets out of its /Annots for the block: qpdf draws every field of the
+    pages' widgets, so it sees only those to draw."""
+    from pikepdf import Array, Dictionary, Name
+
+    drawn = {w.objgen for w in widgets}
+    kept = []
+    for page in src.pages:
+        annotations = page.obj.get("/Annots")
+        if isinstance(annotations, Array):
+            kept.append((page, annotations))
+            page.obj.Annots = Array([a for a in annotations if not (isinstance(a, Dictionary) and a.get(
+                "/Subtype") == Name.Widget and a.objgen not in drawn)])
+    try:
+        yield
+    finally:
+        for page, annotations in kept:
+            page.obj.Annots = annotations
 
 
 def _unused_name(page, prefix: str) -> str:
@@ -598,10 +621,12 @@ def _form_fields_drawn(src) -> None:
 
     widgets = [a for page in src.pages for a in page.obj.get("/Annots", ()) if is_widget(a)]
     form = src.Root.get("/AcroForm")
-    if widgets and isinstance(form, Dictionary) and _needs_appearances(form, widgets):
+    to_draw = _widgets_to_draw(form, widgets) if widgets and isinstance(form, Dictionary) else []
+    if to_draw:
         form.NeedAppearances = True
-        src.generate_appearance_streams()
-        _values_redrawn_where_letters_were_lost(src, widgets)
+        with _only_these_widgets(src, to_draw):
+            src.generate_appearance_streams()
+        _values_redrawn_where_letters_were_lost(src, to_draw)
     resources = form.get("/DR") if isinstance(form, Dictionary) else None     # fonts the values are drawn in
     if "/AcroForm" in src.Root:
         del src.Root.AcroForm
