@@ -1057,6 +1057,44 @@ def test_ctrl_c_as_a_pdf_worker_starts_leaves_no_worker_behind(tmp_path):
     assert result.stderr == ""
 
 
+SERVER_STARTED_WITH_THE_STOP_SIGNALS_HELD = """
+import signal, time
+from multiprocessing import forkserver, resource_tracker
+from generator.render import papers
+from generator.stopping import stop_signals_held
+
+papers.PoolRunner.context()                       # the pool's preload, as it sets it
+resource_tracker.ensure_running()                 # its start unblocks both signals (CPython 3.11)
+with stop_signals_held():                         # the fork server first started inside the block:
+    forkserver.ensure_running()                   # it keeps SIGTERM and SIGINT blocked
+signal.signal(signal.SIGINT, signal.default_int_handler)      # as a terminal starts Python
+runner = papers.PoolRunner(1)
+try:
+    runner.submit(papers.Task("ctrl-c", "ctrl-c", signal.getsignal, signal.SIGINT))
+    while not (done := runner.completed()):
+        pass
+    print("the worker ignores Ctrl-C:", done[0][1] == signal.SIG_IGN)
+    runner.submit(papers.Task("asleep", "asleep", time.sleep, 600))
+    worker = runner.workers[0].process
+    worker.terminate()                            # as close() stops a busy worker
+    worker.join(timeout=60)                       # a guard, not a measure
+    print("worker ended by:", worker.exitcode)
+finally:
+    runner.close()
+"""
+
+
+def test_a_pdf_worker_of_a_server_started_with_the_stop_signals_held_still_stops():
+    """A process started inside `stop_signals_held` keeps SIGTERM and SIGINT blocked, and the
+    fork server passes its mask on to every worker it forks: a worker that kept SIGTERM blocked
+    outlived the build that terminated it, and one whose Ctrl-C came unblocked with Python's
+    handler printed a traceback. Each worker sets its own handling first, whatever it inherited."""
+    result = subprocess.run([sys.executable, "-c", SERVER_STARTED_WITH_THE_STOP_SIGNALS_HELD], capture_output=True,
+                            text=True, env={**os.environ, "PYTHONPATH": str(REPO)}, cwd=REPO, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"the worker ignores Ctrl-C: True\nworker ended by: {-signal.SIGTERM}\n"
+
+
 def test_a_markdown_tables_unseen_caption_does_not_repeat_the_heading_above_it(torbay_pack):
     # The factual accuracy response's table sits under "## Response to the factual accuracy
     # check". Its unseen caption was that heading again, so copied text and a screen reader gave

@@ -31,7 +31,6 @@ import datetime as dt
 import io
 import os
 import re
-import signal
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +48,7 @@ from generator.model.inspection import NOT_RATED, ImportedTable, imported_digest
 from generator.model.types import Rating, parse_local_datetime, parse_rating
 from generator.problems import Problem, Severity
 from generator.rules import hmip
+from generator.stopping import stop_signals_held
 from generator.textsafety import printable, unescaped_cell
 from generator.validate import validate_document
 
@@ -910,13 +910,10 @@ def write_all(root: Path, files: list[tuple[Path, str]]) -> None:
         for (path, text), (_, hidden) in zip(files, temporary):
             path.parent.mkdir(parents=True, exist_ok=True)
             hidden.write_text(text, encoding="utf-8")
-        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-        try:
+        with stop_signals_held():
             for path, hidden in temporary:
                 os.replace(hidden, path)
                 renamed += 1
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)
     except OSError as exc:
         failed = Path(exc.filename) if exc.filename else root
         place = next((path for path, hidden in temporary if failed in (path, hidden)), failed)

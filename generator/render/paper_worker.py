@@ -13,11 +13,13 @@ from typing import Any, Callable
 
 from generator.speed.frame_stack import call_with_room
 from generator.render.paper_fonts import PaperError
+from generator.stopping import stopped_by_the_caller
 
 def serve(connection) -> None:
     """A worker's life: set up, then lay out each task the build sends down `connection` and
     send back its outcome, until the build closes the pipe (its end, or it stopped: nobody to
     answer)."""
+    stopped_by_the_caller()
     init()
     while True:
         try:

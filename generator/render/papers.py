@@ -30,7 +30,7 @@ import re
 import signal
 import threading
 from collections import deque
-from contextlib import closing, contextmanager
+from contextlib import closing
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -49,6 +49,7 @@ from generator.render.report_body import number_tables
 from generator.rules.notices import agenda_notices
 from generator.speed.parallel import default_jobs
 from generator.speed.pdf_cache import DocumentCache, layout_digest
+from generator.stopping import stop_signals_held
 from generator.resolve.corpus import AppendixView, AttachmentView, Corpus, InspectionView, ItemView, MeetingView
 
 STALL_SECONDS = 600.0             # no document finished for this long: a worker is stuck
@@ -734,6 +735,8 @@ class PoolRunner:
         if threading.current_thread() is not threading.main_thread():      # only it may set handlers
             forkserver.ensure_running()
             return
+        # Ctrl-C alone, not SIGTERM too (`stop_signals_held`): the server keeps the mask it starts
+        # with, and SIGTERM must still end it.
         held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         handler = signal.signal(signal.SIGINT, signal.SIG_IGN)      # inherited by the started server
         try:
@@ -745,9 +748,9 @@ class PoolRunner:
     def _start_worker(self) -> Worker:
         ours, theirs = self.start_method.Pipe()
         process = self.start_method.Process(target=paper_worker.serve, args=(theirs,), daemon=True)
-        # Ctrl-C in the middle of start() left a worker this runner never knew of, which then
-        # read what the stopped build had removed and printed a FileNotFoundError traceback.
-        with ctrl_c_held():
+        # Ctrl-C (or SIGTERM) in the middle of start() left a worker this runner never knew of, which
+        # then read what the stopped build had removed and printed a FileNotFoundError traceback.
+        with stop_signals_held():
             process.start()
             worker = Worker(process, ours)
             self.workers.append(worker)
@@ -813,22 +816,6 @@ class PoolRunner:
 class Worker:
     process: Any                      # a multiprocessing Process
     connection: Connection            # this process's end of the worker's pipe
-
-
-@contextmanager
-def ctrl_c_held() -> Iterator[None]:
-    """A Ctrl-C during the block takes effect as it ends, not part way through it."""
-    if threading.current_thread() is not threading.main_thread():      # only it may set handlers
-        yield
-        return
-    pressed: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: pressed.append(signum))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, signal.SIG_DFL if previous is None else previous)
-        if pressed:
-            signal.raise_signal(signal.SIGINT)      # to the handler now back in place
 
 
 def drive(recipes: list[Recipe], jobs: int, progress: Callable[[str, int, int], None] | None = None,

@@ -28,7 +28,6 @@ import fcntl
 import filecmp
 import os
 import shutil
-import signal
 import stat
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -39,6 +38,7 @@ from generator.load.files import file_digests, find_files
 from generator.plan.keys import AS_AT
 from generator.plan.state import inputs_digest
 from generator.problems import OutputError
+from generator.stopping import stop_signals_held
 from generator.write import manifest
 from generator.write.manifest import LiveFile, Manifest
 
@@ -217,21 +217,6 @@ def recover(site: Path) -> None:
         shutil.rmtree(parked, ignore_errors=True)
 
 
-@contextmanager
-def _signals_held() -> Iterator[None]:
-    """SIGTERM and SIGINT wait while the swap and the trim run: between them the spare folder
-    holds the version just replaced (a withdrawn record's pages, say), and a site built with
-    `-o` into a web server's folder has it served beside it. (SIGKILL cannot wait.)"""
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, before)
-
-
 def _same_file(a: str, b: Path) -> bool:
     """True when `a` and `b` are links to one file (the spare folder's copy of a live file)."""
     try:
@@ -371,7 +356,9 @@ class Staging:
         _prune(self._emptied, str(self.path))
         site = self.live.folder
         manifest.forget(site)
-        with _signals_held():
+        # SIGTERM and Ctrl-C wait through the swap and the trim: between them the spare folder
+        # holds the version just replaced, served beside a site built with `-o` into a web server's folder.
+        with stop_signals_held():
             if not site.exists():
                 self.path.rename(site)
             elif not _exchange(self.path, site):

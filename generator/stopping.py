@@ -1,0 +1,36 @@
+"""How a command and its workers stop: SIGTERM (`kill`, systemd) and SIGINT (Ctrl-C).
+
+Kept apart from `speed/parallel.py` (which imports multiprocessing) so that the write stage,
+which a build that finds nothing changed loads, can hold them too.
+"""
+
+from __future__ import annotations
+
+import signal
+from contextlib import contextmanager
+from typing import Iterator
+
+STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
+
+
+@contextmanager
+def stop_signals_held() -> Iterator[None]:
+    """SIGTERM and Ctrl-C that come during the block take effect as it ends, never part way
+    through it. A process started inside it starts with them blocked too: a worker unblocks
+    them itself (`stopped_by_the_caller`). Multiprocessing's resource tracker, as it starts,
+    unblocks both (CPython 3.11): start it before the block, as `PoolRunner.warm_up` does."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+def stopped_by_the_caller() -> None:
+    """In a worker process, first: SIGTERM ends it, whatever handler or signal mask it inherited
+    (from the caller, or from a fork server first started inside `stop_signals_held`), since the
+    caller stops its workers with SIGTERM. Ctrl-C reaches every process of the terminal's group:
+    a worker leaves it to the caller, which stops its workers itself (each printed a traceback)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
