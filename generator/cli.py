@@ -13,6 +13,7 @@ import click
 
 from generator import __version__
 from generator.commands import authoring, papers, site
+from generator.stopping import sigterm_unwinds
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -32,4 +33,5 @@ authoring.register(cli)
 
 
 def main() -> None:
-    cli(obj={})     # click answers Ctrl-C itself ("Aborted!", exit 1)
+    with sigterm_unwinds():
+        cli(obj={})     # click answers Ctrl-C itself ("Aborted!", exit 1)

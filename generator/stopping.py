@@ -7,6 +7,7 @@ which a build that finds nothing changed loads, can hold them too.
 from __future__ import annotations
 
 import signal
+import threading
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -34,3 +35,35 @@ def stopped_by_the_caller() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where this process was, as Ctrl-C raises KeyboardInterrupt."""
+
+
+@contextmanager
+def sigterm_unwinds() -> Iterator[None]:
+    """SIGTERM (`kill PID`, systemd) ends the block as Ctrl-C does, every `finally` run on the
+    way out: a build's workers are stopped and waited for, its half-made version deleted, and
+    only then its lock let go. The process then ends by SIGTERM, as its caller expects. (Dying
+    at once, it left its forked workers running on, holding the output's lock.)"""
+    if threading.current_thread() is not threading.main_thread():      # only it may set handlers
+        yield
+        return
+    received: list[int] = []
+
+    def unwind(signum, frame) -> None:
+        received.append(signum)
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, unwind)
+    try:
+        yield
+    except Terminated:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    # Also when the exception was swallowed on its way (raised in a finaliser, Python only prints it).
+    if received:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.raise_signal(signal.SIGTERM)

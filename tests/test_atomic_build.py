@@ -236,3 +236,64 @@ def test_a_record_published_by_mistake_and_put_back_leaves_nothing_beside_the_si
     assert run_build(root, "--no-search", "-o", str(site)).wait(timeout=300) == 0
     left = files_naming("sandwell-2018", www)
     assert left == [], f"the record set back to draft, beside the site: {left[:5]}"
+
+
+PAGE_WORKERS_ASLEEP = """
+import os, sys, time
+from pathlib import Path
+from generator import render
+def asleep(chunk):                      # a page worker, busy for as long as the test needs
+    Path(os.environ["WORKER_PIDS"], str(os.getpid())).touch()
+    time.sleep(600)
+render._render_chunk = asleep
+render.PARALLEL_THRESHOLD = 0           # forked page workers, however small the site
+from generator.cli import main
+sys.argv[0] = "scrutiny"
+main()
+"""
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_a_build_terminated_while_its_page_workers_run_ends_them_before_it_lets_the_lock_go(tmp_path):
+    """`kill PID` (SIGTERM) ended the build's own process at once: its forked page workers ran
+    on, holding the output's lock, so the next build waited for them or was refused, and each
+    printed a BrokenPipeError traceback. Now the build stops its workers, then lets the lock go,
+    and ends by SIGTERM as before, the previous site as it was."""
+    import fcntl
+    root = copy_site(tmp_path / "site")
+    assert run_build(root, "--no-search").wait(timeout=300) == 0
+    site = root / "output/site"
+    old = all_files(site)
+    change_content(root, "Changed")
+    pids = tmp_path / "workers"
+    pids.mkdir()
+    with open(tmp_path / "stderr", "w") as stderr:     # a file: a pipe would stay open while a worker lives
+        build = subprocess.Popen([sys.executable, "-c", PAGE_WORKERS_ASLEEP, "-C", str(root), "build", "--no-pdf",
+                                  "--no-search", "-q", "-j", "2", "--rebuild", "--as-of", "2026-11-22"],
+                                 env={**os.environ, "WORKER_PIDS": str(pids)}, stderr=stderr)
+    try:
+        deadline = time.monotonic() + 120          # a guard, not a measure
+        while len(list(pids.iterdir())) < 2 and build.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(list(pids.iterdir())) == 2, "the page workers never started"
+        build.send_signal(signal.SIGTERM)
+        assert build.wait(timeout=120) == -signal.SIGTERM, (tmp_path / "stderr").read_text()
+        with open(root / "output/.lock", "a+") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)      # free at once: BlockingIOError if not
+        assert [p.name for p in pids.iterdir() if _running(int(p.name))] == []
+        assert all_files(site) == old
+    finally:
+        build.kill()
+        for worker in pids.iterdir():
+            if _running(int(worker.name)):
+                os.kill(int(worker.name), signal.SIGKILL)
+    _, err = run_build(root, "--no-search").communicate(timeout=300)
+    assert "waiting for another build" not in err.decode()
+    assert all_files(site) != old
+    assert "Traceback" not in (tmp_path / "stderr").read_text()        # nothing printed on the way out

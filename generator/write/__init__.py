@@ -247,6 +247,7 @@ class Staging:
         self.pdf_only = pdf_only
         self.path = spare_path(live.folder)
         self.reused: list[str] = []
+        self.trimmed = False                # the spare folder holds live files only (the swap is done)
         self._emptied: set[str] = set()
         self._folders = tuple(o.path + "/" for o in plan.outputs if o.is_folder)
         try:
@@ -369,6 +370,7 @@ class Staging:
             live = Manifest(self.plan.state, files, preview=self.preview, pdf_only=self.pdf_only)
             manifest.save(site, live)
             self.trim(live)
+            self.trimmed = True
         return sorted(set(self.live.manifest.files) - set(files))
 
     def trim(self, live: Manifest) -> None:
@@ -389,8 +391,11 @@ class Staging:
         _prune(self._emptied, str(self.path))
 
     def abandon(self) -> None:
-        """A build that failed part way: its half-made version is deleted."""
-        shutil.rmtree(self.path, ignore_errors=True)
+        """A build that failed part way: its half-made version is deleted. One stopped once its
+        swap and trim were done (a Ctrl-C or SIGTERM held through them) leaves the spare folder,
+        live files only, for the next build to reuse."""
+        if not self.trimmed:
+            shutil.rmtree(self.path, ignore_errors=True)
 
 
 def write_file(destination: Path, chunks: Iterable[bytes]) -> None:
