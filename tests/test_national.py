@@ -779,6 +779,46 @@ def test_the_not_compared_note_names_the_standards_no_inspection_rates_apart(tmp
                 "Staffing; Partnerships and services.") in text, path
 
 
+def shipped_key_questions(framework: str) -> Counter:
+    """How many shipped records under `framework` give each key question's figure."""
+    return Counter(number for record in SHIPPED.values() if record["framework"] == framework
+                   for value in (record.get("standards") or {}).values() if isinstance(value, dict)
+                   for number in (value.get("key_questions") or {}))
+
+
+def test_the_standards_page_ranks_no_key_question_recorded_at_fewer_than_10_inspections(national):
+    """The standards page ranked the 2018 framework's key questions by an average of Torbay's and
+    Sandwell's figures alone, the only records under it that give any (the table gives none), where
+    a standard needs 10 inspections recording it to be compared (docs/data.md)."""
+    text = page(national, "standards/index.html")
+    section = flat(visible_text(text[text.index('id="h-hmip-youth-2018"'):]))
+    recorded = shipped_key_questions("hmip-youth-2018")
+    assert recorded and max(recorded.values()) < 10
+    assert "the key questions with the lowest average % yes" not in section
+    assert "No key question of this framework has its figure recorded at 10 or more of the inspections here." in section
+    named = re.search(r"Recorded at fewer than 10 inspections here, so not ranked: (.*?)\.(?: |$)", section).group(1)
+    assert sorted(named.split(", ")) == sorted(recorded)
+
+
+def test_a_key_question_recorded_at_10_inspections_is_ranked_and_one_at_9_is_named_as_not_ranked(tmp_path, make_site,
+                                                                                                 run_cli):
+    """Ten 2021 inspections give 2.1.1 (50%, 55% ... 95%: an average of 72.5%); nine of them give 2.1.2."""
+    files = {}
+    for index in range(10):
+        questions = f'"2.1.1": {50 + 5 * index}' + ("" if index == 9 else ', "2.1.2": 40')
+        files[f"inspections/torbay-{index}.yaml"] = (
+            f"service: torbay-yot\nframework: hmip-youth-2021\npublished: 2023-{index + 1:02d}-01\n"
+            f"overall: {{rating: Good}}\nstandards:\n  \"2.1\":\n    rating: Good\n"
+            f"    key_questions: {{{questions}}}\n")
+    root = make_site(tmp_path, files)
+    assert run_cli("build", "--no-search", "--no-pdf", "-q", root=root).exit_code == 0
+    text = flat(visible_text((root / "output/site/standards/index.html").read_text(encoding="utf-8")))
+    weakest = text[text.index("Which key questions are weakest"):]
+    assert re.search(r"Key question Average % yes Inspections 2\.1\.1 [^%]*? 72\.5% 10 Recorded at fewer", weakest)
+    assert "Recorded at fewer than 10 inspections here, so not ranked: 2.1.2." in weakest
+    assert "2.1.2 " not in weakest[:weakest.index("Recorded at fewer")]
+
+
 # -- HMIP's 2025 kinds of inspection are counted apart -------------------------------------------
 
 def _with_2025_inspections_of_both_kinds(root: Path) -> None:

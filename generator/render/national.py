@@ -15,7 +15,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from operator import attrgetter
-from typing import Any, Iterable
+from typing import Any, Iterable, Sized
 from urllib.parse import urlencode
 
 from generator.model.types import Rating
@@ -26,7 +26,8 @@ from generator.resolve.corpus import Corpus, InspectionView, StandardResult
 RATINGS_HIGH_FIRST = [Rating.OUTSTANDING, Rating.GOOD, Rating.REQUIRES_IMPROVEMENT, Rating.INADEQUATE]
 GOOD_OR_BETTER = (Rating.OUTSTANDING, Rating.GOOD)
 # A standard is compared nationally once this many inspections under its framework record its
-# rating: fewer, and one inspection more or less moves each share by a tenth or more.
+# rating, and a key question once this many record its figure: fewer, and one inspection more or
+# less moves each share (or average) by a tenth or more.
 ENOUGH_RATINGS = 10
 NOT_RECORDED = "not recorded"
 
@@ -56,9 +57,10 @@ def list_link(**filters: Any) -> str:
     return "national/index.html" + (f"?{urlencode(pairs)}" if pairs else "") + "#list"
 
 
-def rated_often_enough(ratings: list[Rating]) -> bool:
-    """Whether a standard's recorded ratings are enough to compare it (ENOUGH_RATINGS)."""
-    return len(ratings) >= ENOUGH_RATINGS
+def rated_often_enough(recorded: Sized) -> bool:
+    """Whether a standard's recorded ratings, or a key question's recorded figures, are enough to
+    compare it (ENOUGH_RATINGS)."""
+    return len(recorded) >= ENOUGH_RATINGS
 
 
 def not_compared(standards: Iterable[Any], ratings: dict[str, list[Rating]]) -> tuple[list[str], list[str]]:

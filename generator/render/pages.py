@@ -296,13 +296,16 @@ def _framework_section(corpus: Corpus, fid: str, views: list[InspectionView]) ->
                               "counts": [(r, counts.get(r, 0)) for r in RATINGS_HIGH_FIRST],
                               "below_good": below_good, "share_below_good": below_good / len(ratings)})
     standard_rows.sort(key=lambda r: (-r["share_below_good"], order[r["number"]]))
-    weakest = sorted((Weakness(n, "", t, mean(v), len(v)) for (n, t), v in percents.items()),
+    ranked = {key: given for key, given in percents.items() if national.rated_often_enough(given)}
+    weakest = sorted((Weakness(n, "", t, mean(v), len(v)) for (n, t), v in ranked.items()),
                      key=lambda w: (w.mean_percent, w.number))[:10]
+    question_order = [q.number for d in framework.domains for s in d.standards for q in s.key_questions]
+    too_few = {number for (number, _) in percents.keys() - ranked.keys()}
     fewer, nowhere = national.not_compared((s for d in framework.domains for s in d.standards),
                                            {number: given for (number, _), given in ratings_by_standard.items()})
     return {"id": fid, "framework": framework, "inspections": len(views), "columns": columns, "rows": rows,
             "standard_rows": standard_rows, "weakest": weakest, "fewer": fewer, "recorded_nowhere": nowhere,
-            "not_averaged": sorted(judged),
+            "not_averaged": sorted(judged), "questions_too_few": [n for n in question_order if n in too_few],
             "imported_gap": national.imported_gap(views)}
 
 
