@@ -870,6 +870,26 @@ def test_the_standards_page_averages_a_key_question_s_figures_only_where_they_ar
             "figures are no share of cases: V1.2.") in weakest
 
 
+def test_inspections_json_says_which_key_question_figures_are_shares_of_cases(tmp_path, make_site, run_cli):
+    """An analyst read V1.2's "percent": 100 (1 of 1) as a share of victims' cases beside V1.1's, with no
+    field to tell them apart; the framework judges V1.2 from the service's arrangements (case_based: false)."""
+    root = make_site(tmp_path, {**SITE, "inspections/torbay-2026.yaml": V1_FIGURES_WITH_CASES})
+    assert run_cli("build", "--no-search", "--no-pdf", "-q", "--as-of", "2026-11-22", root=root).exit_code == 0
+    data = json.loads((root / "output/site/data/inspections.json").read_text(encoding="utf-8"))
+    torbay = next(i for i in data["inspections"] if i["id"] == "torbay-2026")
+    v1 = next(s for s in torbay["standards"] if s["number"] == "V1")
+    assert [(q["number"], q["yes"], q["of"], q["case_based"]) for q in v1["key_questions"]] == [
+        ("V1.1", 7, 9, True), ("V1.2", 1, 1, False)]
+    # ratings.csv keeps its columns, as docs/data.md lists them: a key question has no column there
+    header = (root / "output/site/data/ratings.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header.split(",") == [
+        "inspection", "service", "council", "framework", "inspection_type", "published", "overall_rating",
+        "overall_score", "standard", "standard_name", "counted_in_score", "published_rating",
+        "computed_rating_advisory", "lowest_key_question_percent", "cases", "report_url", "overall_score_percent",
+        "max_score", "joint", "imported_from", "imported_table", "imported_row", "edited_since_import", "status",
+        "embargo_until"]
+
+
 def home_overall(site: Path) -> str:
     page = text_of(site / "index.html")
     return page[page.index("Inspections by overall rating"):page.index("How do they compare?")]

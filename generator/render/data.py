@@ -26,7 +26,7 @@ from generator.plan.state import MomentMark
 from generator.render.html import moment_note, moment_title
 from generator.render.markdown import plain_text
 from generator.render.sources import sources
-from generator.resolve.corpus import Corpus, InspectionView, StandardResult
+from generator.resolve.corpus import Corpus, InspectionView, StandardResult, share_of_cases
 from generator.rules.publication import release_day
 from generator.textsafety import FORMULA_STARTS
 
@@ -43,7 +43,8 @@ def _standard(s: StandardResult) -> dict[str, Any]:
         "lowest_key_question_percent": s.lowest_percent, "cases": s.cases, "score": s.score,
         "professional_discretion": s.discretion,
         "key_questions": [{"number": q.number, "text": q.text, "yes": q.yes, "of": q.of,
-                           "percent": q.percent, "band": _rating(q.band)} for q in s.key_questions],
+                           "percent": q.percent, "band": _rating(q.band), "case_based": share_of_cases(s, q)}
+                          for q in s.key_questions],
     }
 
 

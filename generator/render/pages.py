@@ -23,7 +23,7 @@ from generator.plan.publication import meeting_notices
 from generator.render import charts, national
 from generator.render.national import RATINGS_HIGH_FIRST, newest_first, own_inspections
 from generator.render.report_body import number_body
-from generator.resolve.corpus import Corpus, InspectionView, KeyQuestionResult, StandardResult
+from generator.resolve.corpus import Corpus, InspectionView, StandardResult, share_of_cases
 from generator.rules import progress
 
 
@@ -236,14 +236,6 @@ class Weakness:
     text: str
     mean_percent: float
     inspections: int
-
-
-def share_of_cases(standard: StandardResult, question: KeyQuestionResult) -> bool:
-    """Whether a key question's figure is a share of the cases inspected, so that figures from
-    different inspections may be averaged: per the framework's data, its standard is rated from
-    cases and it is answered case by case (not the 2025 framework's V1.2, judged from the
-    service's arrangements, nor a key question of a judged standard such as 2021's 1.1)."""
-    return standard.case_based and question.case_based
 
 
 def standards(corpus: Corpus) -> dict[str, Any]:

@@ -90,6 +90,14 @@ class StandardResult:
         return self.published is not None or self.not_rated
 
 
+def share_of_cases(standard: StandardResult, question: KeyQuestionResult) -> bool:
+    """Whether a key question's figure is a share of the cases inspected, so that figures from
+    different inspections may be averaged: per the framework's data, its standard is rated from
+    cases and it is answered case by case (not the 2025 framework's V1.2, judged from the
+    service's arrangements, nor a key question of a judged standard such as 2021's 1.1)."""
+    return standard.case_based and question.case_based
+
+
 @dataclass(frozen=True, slots=True)
 class DomainResult:
     number: str
