@@ -117,6 +117,18 @@ def test_a_server_directive_typed_in_site_yaml_reaches_the_not_found_page_as_tex
     assert text.count("<!--#") == text.count(SERVED_ROOT) > 0
 
 
+def test_home_page_says_an_inspection_s_publication_date_is_not_recorded_in_words_a_reader_reads(site):
+    """Sandwell's and Dudley's records give no publication date (their reports print none): the home page's
+    latest inspections said "Published not recorded". Torbay's gives March 2021, Wolverhampton's 8 February 2022."""
+    home = " ".join(visible_text((site / "index.html").read_text(encoding="utf-8")).split())
+    latest = home[home.index("Latest inspections"):home.index("Upcoming meetings")]
+    assert "Published not recorded" not in latest
+    assert "Sandwell YOS inspection, August 2018 Good Publication date not recorded" in latest
+    assert "Dudley YOS inspection, April 2019 Requires improvement Publication date not recorded" in latest
+    assert "Torbay YOT inspection, March 2021 Requires improvement score 16/36 Published March 2021" in latest
+    assert "Published 8 February 2022" in latest
+
+
 def test_inspection_page_shows_published_and_advisory_ratings_and_key_questions(site):
     html = (site / "inspections/sandwell-2018/index.html").read_text()
     # Annex 2 of the Sandwell report: 2.4.3 is 62%, so 2.4 Reviewing bands as Requires improvement.
