@@ -255,6 +255,19 @@ def test_where_each_of_our_services_stands_against_its_framework(national):
     assert "Suffolk" not in section
 
 
+def test_a_service_whose_rating_is_the_only_one_of_its_kind_has_nothing_to_compare_with(national):
+    """Derby's 2025 inspection of work with children and victims is the only one of its kind here (the
+    table ends before 2025's): the row said "1 rated the same as Derby YJS (100%)", Derby against itself."""
+    peers = [i for i in every_inspection() if i["kind"] == "hmip-youth-2025:children-and-victims" and i["rating"]]
+    assert len(peers) == 1
+    text = page(national, "national/index.html")
+    section = text[text.index('id="h-own"'):text.index('id="list"')]
+    derby = flat(visible_text(next(r for r in re.findall(r"<tr>.*?</tr>", section, re.S) if "Derby YJS" in r)))
+    assert ("nothing to compare with yet: no other inspection under its framework (of its kind) records an "
+            "overall rating") in derby
+    assert "%" not in derby and "rated the same" not in derby
+
+
 def test_our_service_s_shares_say_they_are_of_the_inspections_with_a_rating_recorded(national):
     """Wolverhampton's 2021 framework: 79 inspections (78 rows of the table, with Wolverhampton's
     own, which the shipped record stands for), of which Portsmouth's row gives a footnote for its

@@ -281,8 +281,10 @@ def _where_own_stand(corpus: Corpus, by_group: dict[tuple[str, str | None], list
         rated = sum(counts[r] for r in RATINGS_HIGH_FIRST)
         row: dict[str, Any] = {"view": view, "service": service.service, "compared": group_title(corpus, group),
                                "all": Count(len(others), list_link(**within)), "rated": rated,
-                               "same": None, "higher": None, "lower": None}
-        if view.overall_rating is not None:
+                               "same": None, "higher": None, "lower": None,
+                               # its own rating the only one recorded: a share of itself compares nothing
+                               "alone": view.overall_rating is not None and rated == 1}
+        if view.overall_rating is not None and not row["alone"]:
             place = RATINGS_HIGH_FIRST.index(view.overall_rating)
             higher, lower = RATINGS_HIGH_FIRST[:place], RATINGS_HIGH_FIRST[place + 1:]
             row |= {"same": Count(counts[view.overall_rating],
