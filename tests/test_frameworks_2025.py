@@ -807,6 +807,21 @@ def test_a_victims_figure_is_described_by_its_own_base_on_the_page_and_in_the_pa
         assert "inspected cases" not in text and "9 cases" not in text
 
 
+def test_the_inspection_page_s_chart_draws_no_percent_yes_bar_for_v1_2(tmp_path, make_site, run_cli):
+    """The V1 chart, "key questions, % yes", drew V1.2's 1 of 1 as a bar of 100% beside V1.1's 7 of 9 victims'
+    cases (77.8%), unmarked, where the table under it says V1.2 is judged from the service's arrangements."""
+    root = make_site(tmp_path, {**SITE, "inspections/torbay-2026.yaml": V1_FIGURES_WITH_CASES})
+    assert run_cli("build", "--no-search", "--no-pdf", "-q", "--as-of", "2026-11-22", root=root).exit_code == 0
+    raw = (root / "output/site/inspections/torbay-2026/index.html").read_text(encoding="utf-8")
+    chart = re.search(r'<svg [^>]*id="kq-V1".*?</svg>', raw, re.S).group(0)
+    assert ">V1.1<" in chart and "77.8%" in chart
+    assert "V1.2" not in chart and "100%" not in chart
+    page = text_of(root / "output/site/inspections/torbay-2026/index.html")
+    assert ("V1.2 is not in the chart: judged from the service's arrangements, not from victims' cases, its figure "
+            "is no share of them (the table below gives it).") in page
+    assert "(judged from the service's arrangements, not from victims' cases) 1 of 1 100%" in page
+
+
 @pytest.mark.pdf
 def test_a_report_s_key_questions_block_marks_v1_2_as_judged_from_the_service_s_arrangements(
         tmp_path, make_site, run_cli):

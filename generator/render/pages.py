@@ -104,14 +104,19 @@ def inspections_index(corpus: Corpus) -> dict[str, Any]:
 
 
 def key_question_chart(standard: StandardResult, bands: dict | None) -> Any:
-    """A standard's key questions as bars, the framework's band boundaries marked (if it has any);
-    every question the framework lists, one the record gives no figure for drawn as 'not recorded'."""
+    """A standard's key questions as bars of % yes, the framework's band boundaries marked (if it has
+    any); every question the framework lists that is answered case by case, one the record gives no
+    figure for drawn as 'not recorded'. One judged otherwise (V1.2, from the service's arrangements)
+    is no share of cases, so it has no bar (the table gives it, marked); None when no question has."""
+    drawn = [q for q in standard.key_questions if share_of_cases(standard, q)]
+    if not drawn:
+        return None
     marks = [(floor, f"{floor:g}%") for floor in sorted((bands or {}).values()) if floor > 0]
     bars = [charts.Bar(q.number, q.percent,
                        charts.RATING_COLOURS[q.band.value] if q.band else charts.SERIES_COLOURS[0],
                        f"({q.band.value})" if q.band else "", shown=percent_text(q.percent))
-            for q in standard.key_questions]
-    description = "; ".join(f"{q.number} {q.text} {percent_text(q.percent)}" for q in standard.key_questions)
+            for q in drawn]
+    description = "; ".join(f"{q.number} {q.text} {percent_text(q.percent)}" for q in drawn)
     return charts.horizontal_bars(f"kq-{standard.number.replace('.', '-')}",
                                   f"{standard.label}: key questions, % yes", description,
                                   bars, maximum=100, unit="%", label_width=70, width=560,
@@ -137,13 +142,15 @@ def inspection(corpus: Corpus, iid: str, as_at: dt.date | None = None) -> dict[s
     framework = corpus.frameworks[view.framework_id]
     kq_charts = {s.number: key_question_chart(s, framework.key_question_bands) for s in view.standards
                  if any(q.percent is not None for q in s.key_questions)}
+    not_charted = {s.number: [q.number for q in s.key_questions if q.percent is not None and not share_of_cases(s, q)]
+                   for s in view.standards}
     plans = [corpus.action_plans[p] for p in view.action_plan_ids]
     previous = corpus.inspections.get(view.previous_id) if view.previous_id else None
     following = corpus.inspections.get(view.next_id) if view.next_id else None
     facts = list(view.inspection.facts.items())
     return {"view": view, "service": service_at(corpus, view.service_id, as_at),
             "council": council_at(corpus, view.council_id, as_at),
-            "framework": framework, "kq_charts": kq_charts, "plans": plans,
+            "framework": framework, "kq_charts": kq_charts, "not_charted": not_charted, "plans": plans,
             "bands_text": describe_key_question_bands(framework.key_question_bands),
             "previous": previous, "next": following, "facts": facts}
 
