@@ -31,11 +31,13 @@ from generator.images import image_paths, shown_images
 from generator.load.files import RECORD_FOLDERS
 from generator.model import ActionPlan
 from generator.model.framework import period_label
-from generator.model.council import NOTICE_FIELDS
+from generator.model.council import NOTICE_FIELDS, PaperStyle
 from generator.model.indicators import INDICATOR_NAMES
 from generator.model.meeting import Meeting
+from generator.model.report import ReportFrontMatter
 from generator.plan.outputs import Plan
 from generator.plan.publication import inspection_texts, meeting_notices, page_texts, public_papers
+from generator.render.pages import recommendation_lead_ins
 from generator.resolve.corpus import AttachmentView, Corpus, ReportView
 from generator.write import spare_path
 from generator.write.manifest import manifest_path
@@ -270,6 +272,23 @@ def _report_texts(view: ReportView) -> list[str | None]:
     return [view.body, *recommendations.for_decision, *recommendations.for_noting]
 
 
+def _front_matter_texts(front: ReportFrontMatter) -> list[str | None]:
+    """A report's own words its front sheet or heading block prints besides its recommendations:
+    whom it is from ("Report of the ..."), its lead-ins to them, and notes on where it was considered."""
+    recommendations = front.recommendations
+    return [front.report_of, recommendations.lead_in, recommendations.noting_lead_in,
+            *(considered.note for considered in front.considered_by)]
+
+
+def front_matter_shown(public: Corpus) -> str:
+    """What public reports print of that set wording (casefolded, as `shown_anyway`): their own,
+    and the house lead-ins they print in either paper style (`render.pages.recommendation_lead_ins`)."""
+    texts = [text for view in public.reports.values() for text in _front_matter_texts(view.front)]
+    texts += [lead_in for view in public.reports.values() for style in PaperStyle
+              for lead_in, _ in recommendation_lead_ins(view.front, style)]
+    return "\n".join(_plain(text) for text in texts if text).casefold()
+
+
 def _plan_texts(plan: ActionPlan) -> list[str | None]:
     """A plan's words as its page and paper show them: its actions (resources too) and updates."""
     return [plan.title, plan.owner,
@@ -401,6 +420,7 @@ def fingerprints(full: Corpus, public_plan: Plan, public_text: str = "", withhel
         *(v.front.title for v in public.reports.values()), *(v.title for v in public.meetings.values()),
         *(item.title for v in public.meetings.values() for item in v.items))}
     public_agendas = "\n".join([agendas_shown(public), *public_titles])   # a report's title is its item's too
+    public_fronts = public_text + "\n" + front_matter_shown(public)
     for item in public_plan.withheld:
         if item.is_item:
             continue                  # an agenda item's papers are fingerprinted below, as files
@@ -417,6 +437,8 @@ def fingerprints(full: Corpus, public_plan: Plan, public_text: str = "", withhel
             strings += _sentences(*_plan_texts(full.action_plans[item.id].plan), shown_anyway=public_text)
         elif item.kind == "report" and item.id in full.reports:
             strings += _sentences(*_report_texts(full.reports[item.id]), shown_anyway=public_text)
+            # A lead-in or "Report of the ..." is wording a council's reports repeat: a public one's is no leak.
+            strings += _sentences(*_front_matter_texts(full.reports[item.id].front), shown_anyway=public_fronts)
         elif item.kind == "meeting" and item.id in full.meetings:
             meeting = full.meetings[item.id].meeting
             strings += _sentences(meeting.note, shown_anyway=public_text)

@@ -623,3 +623,36 @@ def test_the_audit_finds_a_withheld_action_plan_s_resources(tmp_path):
     assert done.returncode == 1
     assert ("LEAK about/index.html: action_plan:torbay-2026-plan (waits for inspection torbay-2026, which is "
             "withheld): found 'Two agency case managers paid from the Board's reserve'") in done.stderr
+
+
+def test_the_audit_finds_a_withheld_report_s_front_matter_but_not_the_lead_ins_public_reports_print(tmp_path):
+    """A report's front sheet or heading block prints "Report of the ...", where it has been
+    considered (with a note) and the lead-ins to its recommendations, but the audit looked for
+    a withheld report's body and recommendations alone: any of those, copied onto a public
+    page, passed as 0 leaks. A lead-in a public report prints too, its own (Wolverhampton's)
+    or the house one (Derby's report has no lead-in to what it asks to be noted), is no leak."""
+    root = copy_site(tmp_path)
+    own = {"report_of": "Interim Director appointed after the Normanton inspection",
+           "note": "deferred until the findings on the Normanton centre are public",
+           "lead_in": "That Cabinet asks Council to close the Normanton centre and to:",
+           "noting_lead_in": "The Cabinet is asked to note the Normanton staffing losses of:"}
+    shared = {"lead_in": "That Cabinet recommends that Council:",
+              "noting_lead_in": "The Children's scrutiny committee (example) is asked to note:"}
+    for rid, lead_ins in {"derby-staffing": own, "derby-staffing-2": shared}.items():
+        (root / f"content/reports/{rid}.md").write_text(
+            "---\ncouncil: derby\ncommittee: Children's scrutiny committee (example)\ntitle: Staffing review\n"
+            f"date: 2026-12-09\nstatus: draft\nreport_of: {own['report_of']}\n"
+            f"considered_by:\n  - {{body: Scrutiny Board, date: 2026-11-01, note: {own['note']}}}\n"
+            f"recommendations:\n  lead_in: \"{lead_ins['lead_in']}\"\n  for_decision: [Approve it.]\n"
+            f"  noting_lead_in: \"{lead_ins['noting_lead_in']}\"\n  for_noting: [Note it.]\n"
+            "---\n## Purpose\n\nA review of staffing.\n", encoding="utf-8")
+    build(root)
+    planted = {**own, **{f"shared_{name}": text for name, text in shared.items()}}
+    for name, text in planted.items():
+        (root / f"output/site/about/{name}.html").write_text(f"<p>{html.escape(text)}</p>\n", encoding="utf-8")
+    done = audit(root)
+    assert done.returncode == 1
+    for name, text in own.items():
+        assert f"LEAK about/{name}.html: report:derby-staffing (draft): found '{text}'" in done.stderr, name
+    assert "about/shared_" not in done.stderr
+    assert done.stderr.count("LEAK ") == done.stderr.count("LEAK about/")     # nor on the public reports' pages
