@@ -38,7 +38,7 @@ from generator.model.report import ReportFrontMatter
 from generator.plan.outputs import Plan
 from generator.plan.publication import inspection_texts, meeting_notices, page_texts, public_papers
 from generator.render.pages import recommendation_lead_ins
-from generator.resolve.corpus import AttachmentView, Corpus, ReportView
+from generator.resolve.corpus import AttachmentView, Corpus, InspectionView, ReportView
 from generator.write import spare_path
 from generator.write.manifest import manifest_path
 
@@ -272,6 +272,22 @@ def _report_texts(view: ReportView) -> list[str | None]:
     return [view.body, *recommendations.for_decision, *recommendations.for_noting]
 
 
+def _addressees(view: InspectionView) -> list[str | None]:
+    """Whom an inspection's recommendations are to, as its page heads them ("... should:")."""
+    return list(dict.fromkeys(recommendation.to for recommendation in view.recommendations))
+
+
+def _fact_rows(view: InspectionView) -> list[str]:
+    """An inspection's facts as its page and paper print them, a label then its value (a bare
+    name or number is on many pages): `Lead inspector Maria Jerram`, and each contextual fact's
+    row with its year (`Total population 136,264 2019`, templates inspection.html, paper_inspection.html)."""
+    model = view.inspection
+    rows = [f"Lead inspector {model.lead_inspector}"] if model.lead_inspector else []
+    rows += [f"{fact.label or key.replace('_', ' ').capitalize()} {number_text(fact.value)}{fact.unit or ''} "
+             f"{fact.year or 'not recorded'}" for key, fact in model.facts.items()]
+    return [_normalise(row) for row in rows]
+
+
 def _front_matter_texts(front: ReportFrontMatter) -> list[str | None]:
     """A report's own words its front sheet or heading block prints besides its recommendations:
     whom it is from ("Report of the ..."), its lead-ins to them, and notes on where it was considered."""
@@ -421,6 +437,9 @@ def fingerprints(full: Corpus, public_plan: Plan, public_text: str = "", withhel
         *(item.title for v in public.meetings.values() for item in v.items))}
     public_agendas = "\n".join([agendas_shown(public), *public_titles])   # a report's title is its item's too
     public_fronts = public_text + "\n" + front_matter_shown(public)
+    public_addressees = "\n".join([public_text, *(_plain(to).casefold() for view in public.inspections.values()
+                                                  for to in _addressees(view) if to)])
+    public_facts = {row.casefold() for view in public.inspections.values() for row in _fact_rows(view)}
     for item in public_plan.withheld:
         if item.is_item:
             continue                  # an agenda item's papers are fingerprinted below, as files
@@ -432,7 +451,11 @@ def fingerprints(full: Corpus, public_plan: Plan, public_text: str = "", withhel
                 and _plain(title).casefold() not in public_text:
             strings.append(_normalise(title))
         if item.kind == "inspection" and item.id in full.inspections:
-            strings += _sentences(*inspection_texts(full.inspections[item.id]), shown_anyway=public_text)
+            inspection = full.inspections[item.id]
+            strings += _sentences(*inspection_texts(inspection), shown_anyway=public_text)
+            # Addressees and facts are what inspections of other services share: a public one's is no leak.
+            strings += _sentences(*_addressees(inspection), shown_anyway=public_addressees)
+            strings += [row for row in _fact_rows(inspection) if row.casefold() not in public_facts]
         elif item.kind == "action_plan" and item.id in full.action_plans:
             strings += _sentences(*_plan_texts(full.action_plans[item.id].plan), shown_anyway=public_text)
         elif item.kind == "report" and item.id in full.reports:

@@ -656,3 +656,42 @@ def test_the_audit_finds_a_withheld_report_s_front_matter_but_not_the_lead_ins_p
         assert f"LEAK about/{name}.html: report:derby-staffing (draft): found '{text}'" in done.stderr, name
     assert "about/shared_" not in done.stderr
     assert done.stderr.count("LEAK ") == done.stderr.count("LEAK about/")     # nor on the public reports' pages
+
+
+def test_the_audit_finds_a_withheld_inspection_s_facts_and_addressees_but_not_those_public_inspections_print(
+        tmp_path):
+    """An inspection's page and paper print its lead inspector, its contextual facts (label,
+    value, year) and whom each group of recommendations is to, but the audit looked for its
+    introduction, findings and recommendations alone: a withheld inspection's caseload copied
+    onto a public page passed as 0 leaks. A fact or addressee a public inspection prints the
+    same (Torbay's population in 2019, Sandwell's "The Chair of the YOS Management Board") is
+    no leak."""
+    root = copy_site(tmp_path)
+    plant_embargoed_inspection(root, AS_OF + dt.timedelta(days=1))
+    inspection = root / "content/inspections/torbay-2026.yaml"
+    inspection.write_text(inspection.read_text().replace(
+        "overall: {rating: Good}\n", "overall: {rating: Good}\nlead_inspector: Helen Normanton-Davies\n") + """\
+  - to: The Torbay Safeguarding Children Partnership
+    items: [review the out-of-court panel]
+  - to: The Chair of the YOS Management Board
+    items: [chair the panel]
+facts:
+  caseload: {label: Children on the caseload, value: 1057, year: 2026}
+  population_total: {label: Total population, value: 136264, year: 2019}
+""")
+    build(root)
+    planted = {"lead": "<dl><div><dt>Lead inspector</dt><dd>Helen Normanton-Davies</dd></div></dl>",
+               "fact": '<table><tr><th scope="row">Children on the caseload</th><td>1,057</td><td>2026</td></tr></table>',
+               "to": "<h3>The Torbay Safeguarding Children Partnership should:</h3>",
+               "shared_fact": '<table><tr><th scope="row">Total population</th><td>136,264</td><td>2019</td></tr></table>',
+               "shared_to": "<h3>The Chair of the YOS Management Board should:</h3>"}
+    for name, text in planted.items():
+        (root / f"output/site/about/{name}.html").write_text(text + "\n", encoding="utf-8")
+    done = audit(root)
+    assert done.returncode == 1
+    for name, found in {"lead": "Lead inspector Helen Normanton-Davies", "fact": "Children on the caseload 1,057 2026",
+                        "to": "The Torbay Safeguarding Children Partnership"}.items():
+        assert (f"LEAK about/{name}.html: inspection:torbay-2026 (embargoed until 2026-11-23 12:00): "
+                f"found '{found}'") in done.stderr, name
+    assert "about/shared_" not in done.stderr
+    assert done.stderr.count("LEAK ") == 3              # nor on the public inspections' pages
