@@ -254,12 +254,18 @@ def _plain(text: str) -> str:
     return _normalise(re.sub(r"[*_`#>\[\]]", "", re.sub(r"\]\([^)]*\)", "]", text)))
 
 
+_IMAGE = re.compile(r"""!\[([^\]]*)\]\(\s*<?[^\s)>]*>?(?:\s+["'(]([^"')]*)["')])?\s*\)""")   # ![alt](src "title")
+
+
 def _sentences(*texts: str | None, shown_anyway: str = "") -> list[str]:
     """The sentences of `texts` long enough to mean a leak (up to 120 characters of each),
     but none that `shown_anyway` (casefolded) holds whole: the theme says it on public pages anyway."""
     found = []
     for text in texts:
-        for part in re.split(r"(?<=[.!?])\s+|\n+|\|", text or ""):       # a table's cells one by one
+        # An image's alt text and title are a page's alt="..." and title="...", apart from the words around it.
+        text = "\n".join([_IMAGE.sub("", text or ""), *(words for image in _IMAGE.findall(text or "")
+                                                         for words in image if words)])
+        for part in re.split(r"(?<=[.!?])\s+|\n+|\|", text):       # a table's cells one by one
             part = _plain(part).strip()
             if len(part) >= MIN_SENTENCE and part.casefold() not in shown_anyway:
                 found.append(part[:120] if part[:120].casefold() not in shown_anyway else part[-120:])

@@ -695,3 +695,28 @@ facts:
                 f"found '{found}'") in done.stderr, name
     assert "about/shared_" not in done.stderr
     assert done.stderr.count("LEAK ") == 3              # nor on the public inspections' pages
+
+
+def test_the_audit_finds_a_withheld_report_s_image_alt_text_and_the_sentence_around_the_image(tmp_path):
+    """A report's page gives an image's alt text as its alt="...", apart from the sentence
+    around it, but the audit looked for "![alt](src)" as the sentence "!alt" with the words
+    around it: neither the alt text nor that sentence, copied onto a public page, was found."""
+    root = copy_site(tmp_path)
+    (root / "content/attachments/normanton-chart.gif").write_bytes(b"GIF89a\x01\x00\x01\x00\x80\x00\x00normanton")
+    (root / "content/reports/derby-staffing.md").write_text(
+        "---\ncouncil: derby\ntitle: Staffing review\ndate: 2026-12-09\nstatus: draft\n---\n## Purpose\n\n"
+        "Staffing at the Normanton centre fell by half "
+        "![Caseworkers leaving the Normanton centre each month](attachments/normanton-chart.gif) over the year.\n",
+        encoding="utf-8")
+    build(root)
+    about = root / "output/site/about/index.html"
+    about.write_text(about.read_text().replace(
+        "</main>", '<p>Staffing at the Normanton centre fell by half over the year.</p></main>'))
+    (root / "output/site/about/chart.html").write_text(
+        '<img src="chart.png" alt="Caseworkers leaving the Normanton centre each month">\n', encoding="utf-8")
+    done = audit(root)
+    assert done.returncode == 1
+    assert ("LEAK about/index.html: report:derby-staffing (draft): found "
+            "'Staffing at the Normanton centre fell by half over the year.'") in done.stderr
+    assert ("LEAK about/chart.html: report:derby-staffing (draft): found "
+            "'Caseworkers leaving the Normanton centre each month'") in done.stderr
