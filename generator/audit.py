@@ -320,17 +320,18 @@ def _plan_texts(plan: ActionPlan) -> list[str | None]:
 
 def _agenda_texts(meeting: Meeting) -> list[str | None]:
     """A meeting's words its page and front sheet show besides its note: its own notices to the
-    public and its items' titles and descriptions."""
+    public and its items' titles, descriptions and appendices' titles."""
     return [meeting.recording_notice, meeting.public_participation,
-            *(text for item in meeting.items for text in (item.title, item.description))]
+            *(text for item in meeting.items for text in (item.title, item.description)),
+            *(appendix.title for item in meeting.items for appendix in item.appendices)]
 
 
 def agendas_shown(public: Corpus) -> str:
     """What public agendas print (casefolded, as `shown_anyway`): their notices, every council's
-    wording of them on any day, and their items' titles and descriptions."""
+    wording of them on any day, and their items' titles, descriptions and appendices' titles."""
     texts = [text for view in public.meetings.values() for _, text in meeting_notices(public, view)]
     texts += [text for view in public.meetings.values() for item in view.items
-              for text in (item.title, item.description)]
+              for text in (item.title, item.description, *(appendix.title for appendix in item.appendices))]
     texts += [getattr(details, name) for view in public.councils.values()
               for details in (view.record, *view.record.changes) for name in NOTICE_FIELDS]
     return "\n".join(_plain(text) for text in texts if text).casefold()

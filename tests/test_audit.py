@@ -720,3 +720,26 @@ def test_the_audit_finds_a_withheld_report_s_image_alt_text_and_the_sentence_aro
             "'Staffing at the Normanton centre fell by half over the year.'") in done.stderr
     assert ("LEAK about/chart.html: report:derby-staffing (draft): found "
             "'Caseworkers leaving the Normanton centre each month'") in done.stderr
+
+
+def test_the_audit_finds_a_withheld_meeting_s_appendix_titles_but_not_those_public_agendas_print(tmp_path):
+    """A meeting's page and front sheet list each item's appendices by title, but the audit
+    looked for a withheld meeting's items' titles and descriptions alone: an appendix's title,
+    copied onto a public page, passed as 0 leaks. A title a public agenda prints too
+    (Wolverhampton's "Summary of HMIP's inspection report") is no leak."""
+    root = copy_site(tmp_path)
+    (root / "content/attachments/normanton-costs.md").write_text("# Costs\n\nTo follow.\n", encoding="utf-8")
+    own, shared = "Costs of closing the Normanton youth centre in each ward", "Summary of HMIP's inspection report"
+    (root / "content/meetings/derby-special-2026-12-09.yaml").write_text(
+        "council: derby\ncommittee: Special meeting\ndate: 2026-12-09\nstatus: draft\n"
+        "items:\n  - number: 1\n    title: Youth justice\n    appendices:\n"
+        f"      - {{title: {own}, markdown: attachments/normanton-costs.md}}\n"
+        f"      - {{title: {shared}, inspection: wolverhampton-2021}}\n", encoding="utf-8")
+    build(root)
+    for name, text in {"own": own, "shared": shared}.items():
+        (root / f"output/site/about/{name}.html").write_text(f"<li>Appendix 1: {html.escape(text)}</li>\n",
+                                                             encoding="utf-8")
+    done = audit(root)
+    assert done.returncode == 1
+    assert f"LEAK about/own.html: meeting:derby-special-2026-12-09 (draft): found '{own}'" in done.stderr
+    assert done.stderr.count("LEAK ") == 1          # not the shared title, here or on Wolverhampton's agenda
