@@ -1308,10 +1308,11 @@ def test_a_tagged_filled_in_form_keeps_each_value_in_its_form_element_and_the_sa
 WELSH = "Gwasanaeth Cyfiawnder Ieuenctid – Ŵyr, Llŷr; Łódź, Erdős, Māori"
 
 
-def form_filled_with(value: str, font_in_form: bool = True) -> bytes:
+def form_filled_with(value: str, font_in_form: bool = True, **field) -> bytes:
     """A one-field form filled in with `value` and no appearance (/NeedAppearances: the viewer draws
     it), its field's font Helvetica in WinAnsiEncoding, which has no w or y with a circumflex, no Ł,
-    ő or ā; or (`font_in_form` false) a font the form's /DR does not hold at all."""
+    ő or ā; or (`font_in_form` false) a font the form's /DR does not hold at all. Its box is 450 pt
+    wide; `field` gives the field more entries (/Ff, /Q) or others (/DA)."""
     pdf = pikepdf.new()
     helv = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
                                                 BaseFont=pikepdf.Name.Helvetica, Encoding=pikepdf.Name.WinAnsiEncoding))
@@ -1320,8 +1321,8 @@ def form_filled_with(value: str, font_in_form: bool = True) -> bytes:
     page.obj.Contents = pdf.make_stream(b"BT /Helv 11 Tf 72 705 Td (Service:) Tj ET")
     widget = pdf.make_indirect(pikepdf.Dictionary(
         Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Widget, FT=pikepdf.Name.Tx, T=pikepdf.String("service"),
-        V=pikepdf.String(value), Rect=pikepdf.Array([120, 695, 570, 715]), F=4, P=page.obj,
-        DA=pikepdf.String(f"/{'Helv' if font_in_form else 'ArialMT'} 10 Tf 0 g")))
+        V=pikepdf.String(value), Rect=pikepdf.Array([120, 695, 570, 715]), P=page.obj,
+        **{"F": 4, "DA": pikepdf.String(f"/{'Helv' if font_in_form else 'ArialMT'} 10 Tf 0 g"), **field}))
     page.obj.Annots = pikepdf.Array([widget])
     pdf.Root.AcroForm = pikepdf.Dictionary(Fields=pikepdf.Array([widget]), NeedAppearances=True,
                                            DR=pikepdf.Dictionary(Font=pikepdf.Dictionary(Helv=helv)))
@@ -1354,6 +1355,87 @@ def test_a_form_value_no_font_can_draw_stops_the_build_naming_the_field_and_the_
                                          r"'service' holds '中', which neither the form's font nor the papers' "
                                          r"font \(Liberation Sans\) can draw$"):
         pack.assemble([piece], pack.Metadata(title="Form", lang="cy"))
+
+
+LONG_ANSWER = "First line\nSecond line " + "word " * 40
+
+
+def _published_text(data: bytes) -> str:
+    """The text of `data` inserted alone into a paper (assembled twice: the same bytes each time)."""
+    from generator.render import pack
+
+    pieces, meta = [pack.Piece(data, label="form.pdf")], pack.Metadata(title="Form", lang="en-GB")
+    published = pack.assemble(pieces, meta)
+    assert pack.assemble(pieces, meta) == published
+    return subprocess.run(["pdftotext", "-", "-"], input=published, check=True, capture_output=True).stdout.decode()
+
+
+def _with_widths(data: bytes, width: int) -> bytes:
+    """The form with its font given /Widths (ISO 32000-1 9.6.2): every character `width` wide."""
+    pdf = pikepdf.open(io.BytesIO(data))
+    font = pdf.Root.AcroForm.DR.Font.Helv
+    font.FirstChar, font.LastChar, font.Widths = 32, 255, pikepdf.Array([width] * 224)
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+# Each value below, drawn on one line as qpdf draws it, runs past its 450 pt box (1 pt in from each
+# side: 448 pt of room). Widths are Helvetica's (its AFM, in thousandths of the size): x 500; l 222,
+# o n g 556, space 278, so 'long ' is 2168; an auto-sized field (0 Tf) qpdf draws at 11 pt.
+CUT_OFF = {
+    "two lines in a multi-line field": (form_filled_with(LONG_ANSWER, Ff=4096, Q=1), "holds more than one line"),
+    "one line wider than its box": (form_filled_with("x" * 90), "holds a line 450 pt long in a box 448 pt wide"),
+    "an auto-sized line wider than its box": (form_filled_with("long " * 40, DA=pikepdf.String("/Helv 0 Tf 0 g")),
+                                              "holds a line 954 pt long in a box 448 pt wide"),
+    "a line wider than its box in the form's font": (_with_widths(form_filled_with("x" * 45), 1000),
+                                                     "holds a line 450 pt long in a box 448 pt wide"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CUT_OFF))
+def test_a_form_answer_that_would_be_cut_off_at_its_field_s_edge_stops_the_build_naming_the_field(case):
+    """qpdf draws a value on one line from its field's left edge, whatever its lines and its length,
+    and the field's box clips the rest: about half of a long answer was published, the rest lost."""
+    from generator.render import pack
+
+    data, why = CUT_OFF[case]
+    with pytest.raises(ValueError) as raised:
+        pack.assemble([pack.Piece(data, label="content/attachments/form.pdf")], pack.Metadata(title="F", lang="en"))
+    assert str(raised.value) == (
+        f"content/attachments/form.pdf cannot be inserted: its form field 'service' {why}: drawn here on one "
+        "line and cut off at the field's edge, part of it would be lost, since the form leaves its fields for "
+        "the reader to draw (a reader's File > Print > Save as PDF draws them whole)")
+    # What fits is published whole: a line 1 pt short of its room, or 44 pt where the form's font is wider.
+    assert "x" * 89 in _published_text(form_filled_with("x" * 89))
+    assert "x" * 44 in _published_text(_with_widths(form_filled_with("x" * 44), 1000))
+    assert "Only line" in _published_text(form_filled_with("Only line\n", Ff=4096))
+    hidden = _published_text(form_filled_with(LONG_ANSWER, Ff=4096, F=2))     # not drawn, so nothing is cut off
+    assert "Service:" in hidden and "line" not in hidden
+
+
+def test_every_form_answer_that_would_be_cut_off_is_named_in_one_build_and_the_last_output_kept(tmp_path):
+    root = make_site(tmp_path)
+    assert _build_with_peer(root, fixture_pdf()).returncode == 0
+    pack_pdf = root / "out" / "meetings" / "testshire-2024-01-10" / "testshire-2024-01-10-agenda-pack.pdf"
+    before = pack_pdf.read_bytes()
+    pdf = pikepdf.open(io.BytesIO(form_filled_with(LONG_ANSWER, Ff=4096)))
+    first = pdf.pages[0].obj.Annots[0]                             # the same field again, lower, as 'actions'
+    second = pdf.make_indirect(pikepdf.Dictionary({**dict(first.items()), "/T": pikepdf.String("actions"),
+                                                   "/V": pikepdf.String("y" * 100),
+                                                   "/Rect": pikepdf.Array([120, 600, 570, 620])}))
+    pdf.pages[0].obj.Annots.append(second)
+    pdf.Root.AcroForm.Fields.append(second)
+    data = io.BytesIO()
+    pdf.save(data)
+    result = _build_with_peer(root, data.getvalue())
+    assert result.returncode == 1, result.stderr
+    # y is 500 wide in Helvetica: 100 of them at 10 pt are 500 pt
+    assert ("content/meetings/testshire-2024-01-10.yaml: error: content/attachments/peer.pdf cannot be inserted: "
+            "its form field 'service' holds more than one line; form field 'actions' holds a line 500 pt long "
+            "in a box 448 pt wide: drawn here on one line and cut off") in result.stderr, result.stderr
+    assert "File > Print > Save as PDF" in result.stderr and "Traceback" not in result.stderr
+    assert pack_pdf.read_bytes() == before
 
 
 def _one_page(change) -> bytes:

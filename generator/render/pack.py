@@ -627,6 +627,7 @@ def _form_fields_drawn(src) -> None:
         with _only_these_widgets(src, to_draw):
             src.generate_appearance_streams()
         _values_redrawn_where_letters_were_lost(src, to_draw)
+        _no_value_cut_off(to_draw)
     resources = form.get("/DR") if isinstance(form, Dictionary) else None     # fonts the values are drawn in
     if "/AcroForm" in src.Root:
         del src.Root.AcroForm
@@ -664,7 +665,8 @@ def _form_fields_drawn(src) -> None:
 
 
 class UndrawableFieldValue(ValueError):
-    """A filled-in form's field has a value that neither its own font nor the papers' can draw."""
+    """A filled-in form's field has a value that cannot be drawn whole: a letter neither its own
+    font nor the papers' has, or more than its box holds on the one line qpdf draws."""
 
 
 def _field_entry(widget, key: str):
@@ -745,6 +747,64 @@ def _values_redrawn_where_letters_were_lost(src, widgets) -> None:
 
 
 VALUE_FONT = "/ScrValue"
+
+
+def _no_value_cut_off(widgets) -> None:
+    """An error naming every text field whose value qpdf drew with part of it cut off.
+
+    qpdf draws a value as one line from the field's left edge, whatever its lines (a multi-line
+    field, /Ff bit 13) and its font size (auto, 0 Tf: 11 pt), and the field's box (/BBox) clips
+    what runs past its edge: a published paper would silently lose the rest of an answer. A
+    reader draws such a field whole when it prints the form to PDF."""
+    from pikepdf import Dictionary, Name, Operator, Stream, parse_content_stream
+
+    cut = []
+    for widget in widgets:
+        appearance = widget.get("/AP", {}).get("/N") if isinstance(widget.get("/AP"), Dictionary) else None
+        value = _field_entry(widget, "/V")
+        if (_field_entry(widget, "/FT") != Name.Tx or not isinstance(appearance, Stream) or value is None
+                or int(widget.get("/F", 0)) & 2):            # a hidden field (ISO 32000-1 12.5.3) is not drawn
+            continue
+        value, field = str(value), str(_field_entry(widget, "/T"))
+        if len([line for line in value.splitlines() if line.strip()]) > 1:
+            cut.append(f"'{field}' holds more than one line")
+            continue
+        ops = list(parse_content_stream(appearance))
+        font_name, size = next((tuple(operands) for operands, op in ops if op == Operator("Tf")), (None, 0))
+        left = next((float(operands[0]) for operands, op in ops if op == Operator("Td")), 0.0)
+        shown = [bytes(operands[0]) for operands, op in ops if op == Operator("Tj") and operands]
+        fonts = appearance.get("/Resources", {}).get("/Font", {})
+        font = fonts.get(str(font_name)) if isinstance(fonts, Dictionary) else None
+        if len(shown) != 1 or not isinstance(font, Dictionary):
+            continue
+        box = [float(v) for v in appearance.BBox]
+        room = box[2] - box[0] - 2 * left                     # the same margin at its right as at its left
+        width = float(size) * _drawn_width(font, shown[0], value) / 1000
+        if width > room + 0.01:
+            cut.append(f"'{field}' holds a line {width:.0f} pt long in a box {room:.0f} pt wide")
+    if cut:
+        raise UndrawableFieldValue(f"its form field {'; form field '.join(cut)}: drawn here on one line and cut "
+                                   f"off at the field's edge, part of it would be lost, since the form leaves its "
+                                   f"fields for the reader to draw (a reader's File > Print > Save as PDF draws "
+                                   f"them whole)")
+
+
+def _drawn_width(font, drawn: bytes, value: str) -> float:
+    """How wide a value drawn in `font` is, in thousandths of its size: by the font's own widths
+    (/Widths, ISO 32000-1 9.6.2), else Courier's (600 each) or Helvetica's, which are Liberation
+    Sans's, the font a value the form's font cannot draw is drawn in (a composite font)."""
+    from pikepdf import Array, Dictionary, Name
+
+    widths = font.get("/Widths")
+    if font.get("/Subtype") != Name.Type0 and isinstance(widths, Array):
+        first = int(font.get("/FirstChar", 0))
+        descriptor = font.get("/FontDescriptor")
+        missing = float(descriptor.get("/MissingWidth", 0)) if isinstance(descriptor, Dictionary) else 0.0
+        return sum(float(widths[code - first]) if 0 <= code - first < len(widths) else missing for code in drawn)
+    if "Courier" in str(font.get("/BaseFont", "")):
+        return 600.0 * len(drawn)
+    sans = value_font(value)
+    return float(sum(sans.widths.get(sans.glyphs.get(_as_drawn(c), -1), 0) for c in value))
 
 
 def _as_drawn(char: str) -> str:
