@@ -1360,14 +1360,19 @@ def test_a_form_value_no_font_can_draw_stops_the_build_naming_the_field_and_the_
 LONG_ANSWER = "First line\nSecond line " + "word " * 40
 
 
-def _published_text(data: bytes) -> str:
-    """The text of `data` inserted alone into a paper (assembled twice: the same bytes each time)."""
+def _published(data: bytes) -> bytes:
+    """`data` inserted alone into a paper (assembled twice: the same bytes each time)."""
     from generator.render import pack
 
     pieces, meta = [pack.Piece(data, label="form.pdf")], pack.Metadata(title="Form", lang="en-GB")
     published = pack.assemble(pieces, meta)
     assert pack.assemble(pieces, meta) == published
-    return subprocess.run(["pdftotext", "-", "-"], input=published, check=True, capture_output=True).stdout.decode()
+    return published
+
+
+def _published_text(data: bytes) -> str:
+    return subprocess.run(["pdftotext", "-", "-"], input=_published(data), check=True,
+                          capture_output=True).stdout.decode()
 
 
 def _with_widths(data: bytes, width: int) -> bytes:
@@ -1722,3 +1727,14 @@ def test_a_field_with_no_appearance_is_drawn_and_a_field_with_its_own_keeps_its_
     assert "Centred by its author" in text and "Drawn for it" in text
     assert round(_word_x(published, "Centred")) == 120 + 180        # where its author drew it
     assert 120 <= _word_x(published, "Drawn") < 130                # a field with no /Q: from its left edge
+
+
+def test_a_drawn_field_centred_or_on_the_right_by_its_form_is_drawn_there():
+    """qpdf draws every value from its field's left edge, whatever its alignment (/Q)."""
+    centred = _published(form_filled_with("Centred", Q=1))
+    right = _published(form_filled_with("Right", Q=2))
+    # The box runs from 120 to 570 pt, 1 pt in from each side: 448 pt of room from 121. At 10 pt in
+    # Helvetica (its AFM) 'Centred' is 35.57 pt wide (C 722, e 556, n 556, t 278, r 333, e 556, d 556)
+    # and 'Right' 23.34 pt (R 722, i 222, g 556, h 556, t 278).
+    assert abs(_word_x(centred, "Centred") - (121 + (448 - 35.57) / 2)) < 0.5
+    assert abs(_word_x(right, "Right") - (121 + 448 - 23.34)) < 0.5

@@ -627,7 +627,7 @@ def _form_fields_drawn(src) -> None:
         with _only_these_widgets(src, to_draw):
             src.generate_appearance_streams()
         _values_redrawn_where_letters_were_lost(src, to_draw)
-        _no_value_cut_off(to_draw)
+        _values_placed_or_cut_off(to_draw)
     resources = form.get("/DR") if isinstance(form, Dictionary) else None     # fonts the values are drawn in
     if "/AcroForm" in src.Root:
         del src.Root.AcroForm
@@ -749,14 +749,15 @@ def _values_redrawn_where_letters_were_lost(src, widgets) -> None:
 VALUE_FONT = "/ScrValue"
 
 
-def _no_value_cut_off(widgets) -> None:
-    """An error naming every text field whose value qpdf drew with part of it cut off.
+def _values_placed_or_cut_off(widgets) -> None:
+    """Each text value qpdf drew placed as its field aligns it (/Q: centred or on the right), or an
+    error naming every field whose value qpdf drew with part of it cut off.
 
     qpdf draws a value as one line from the field's left edge, whatever its lines (a multi-line
-    field, /Ff bit 13) and its font size (auto, 0 Tf: 11 pt), and the field's box (/BBox) clips
-    what runs past its edge: a published paper would silently lose the rest of an answer. A
-    reader draws such a field whole when it prints the form to PDF."""
-    from pikepdf import Dictionary, Name, Operator, Stream, parse_content_stream
+    field, /Ff bit 13), its alignment and its font size (auto, 0 Tf: 11 pt), and the field's box
+    (/BBox) clips what runs past its edge: a published paper would silently lose the rest of an
+    answer. A reader draws such a field whole when it prints the form to PDF."""
+    from pikepdf import Dictionary, Name, Operator, Stream, parse_content_stream, unparse_content_stream
 
     cut = []
     for widget in widgets:
@@ -782,6 +783,11 @@ def _no_value_cut_off(widgets) -> None:
         width = float(size) * _drawn_width(font, shown[0], value) / 1000
         if width > room + 0.01:
             cut.append(f"'{field}' holds a line {width:.0f} pt long in a box {room:.0f} pt wide")
+        elif (quadding := _field_entry(widget, "/Q")) in (1, 2):     # centred, on the right (ISO 32000-1 12.7.3.3)
+            shift = (room - width) / 2 if quadding == 1 else room - width
+            appearance.write(unparse_content_stream(
+                [([round(left + shift, 2), *list(operands)[1:]] if op == Operator("Td") else operands, op)
+                 for operands, op in ops]))
     if cut:
         raise UndrawableFieldValue(f"its form field {'; form field '.join(cut)}: drawn here on one line and cut "
                                    f"off at the field's edge, part of it would be lost, since the form leaves its "
