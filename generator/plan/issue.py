@@ -73,34 +73,27 @@ def report_as_at(corpus: Corpus, rid: str) -> dt.date:
 
 def inspection_as_at(corpus: Corpus, iid: str) -> dt.date:
     """An inspection's findings paper printed on its own is as at the day the inspection became
-    public (in a pack, as at the pack's issue): the latest of its embargo's day and its day of
-    publication. A publication the source gives only as a month names no day: its embargo dates
-    it; with none, the month's last day, by which it certainly was published (the day its
-    plan's paper and the national picture count it from, `view.date`)."""
-    view = corpus.inspections[iid]
-    record = view.inspection
-    released = [record.embargo_until.date()] if record.embargo_until else []
-    if record.published is None or not record.published.is_month or not released:
-        released.append(view.date)
-    return max(released)
+    public (in a pack, as at the pack's issue): the day its sources give (`inspection_dated`),
+    or where they give none (a month alone, with no embargo), the day `view.date` counts: the
+    month's last day, by which it certainly was published (as its plan's paper and the national
+    picture count it)."""
+    return inspection_dated(corpus, iid) or corpus.inspections[iid].date
 
 
 def action_plan_as_at(corpus: Corpus, pid: str) -> dt.date:
-    """A plan with no updates is as at the day it became public: the latest of its embargo,
-    its inspection's embargo and its inspection's day of publication. A publication the source
-    gives only as a month names no day, so it counts only when nothing else dates the plan."""
+    """An action plan printed on its own is as at the day its sources give (`action_plan_dated`:
+    its latest update, else the day it became public), or where they give none, the day counted
+    for it: its latest update's, counted from the meeting it was reported to; with no update,
+    the day its inspection's findings are as at."""
     view = corpus.action_plans[pid]
+    given = action_plan_dated(corpus, pid)
+    if given is not None:
+        return given
     if view.last_update is not None:
         return view.last_update
-    released = [view.embargo_until.date()] if view.embargo_until else []
-    inspection = corpus.inspections.get(view.inspection_id)
-    if inspection is not None:
-        record = inspection.inspection
-        if record.embargo_until is not None:
-            released.append(record.embargo_until.date())
-        if record.published is None or not record.published.is_month or not released:
-            released.append(inspection.date)
-    return max(released) if released else dt.date(1900, 1, 1)
+    if view.inspection_id in corpus.inspections:
+        return inspection_as_at(corpus, view.inspection_id)
+    return dt.date(1900, 1, 1)      # nothing dates it, as `InspectionView.date` for an undated inspection
 
 
 # A paper's PDF is dated (its CreationDate) only by a day a source gives: metadata cannot say
