@@ -90,8 +90,11 @@ def test_a_meeting_without_an_issue_date_is_issued_five_clear_days_before(tmp_pa
     text = flat("\n".join(texts(target)))
     # Meeting on Wednesday 13 March: five clear days (8-12 March) after the issue day, Thursday
     # 7 March. The update of 8 March came later, so the action stands at amber, and was overdue
-    # (due 5 March) on the 7th.
-    assert "Progress as at 7 March 2024: 1 amber; 1 overdue." in text
+    # (due 5 March) on the 7th. The 7th is counted, not given, so it is not printed: the progress
+    # is as at its latest update's own day, and overdue as at the paper's issue.
+    assert "Progress as at 4 March 2024: 1 amber; 1 overdue when this paper was issued." in text
+    assert "latest progress (as at 4 March 2024; overdue when this paper was issued)" in text
+    assert "7 March 2024" not in text
     # The meeting does not say when its pack was issued: the front sheet does not say either.
     assert "Date of issue" not in text, text[:600]
 

@@ -85,3 +85,35 @@ def test_importing_over_a_plan_keeps_its_updates_reported_to_a_meeting():
     merged, _ = merged_with_replaced(sheet, replaced, dt.date(2021, 6, 30))
     assert merged[0]["updates"] == [{"reported_to": "dudley-csc-2021-03-17", "rag": "green", "note": "Under way."},
                                     {"date": "2021-06-30", "rag": "complete"}]
+
+
+ITEM_5 = "    report: dudley-yos-action-plan-update\n"
+
+
+def _pack_text(root, run_cli, tmp_path) -> str:
+    out = tmp_path / "pack.pdf"
+    result = run_cli("pack", "dudley-csc-2021-03-17", "-o", str(out), root=root)
+    assert result.exit_code == 0, result.output
+    return flat("\n".join(pdf_texts(out)))
+
+
+def test_a_pack_with_no_issued_day_says_progress_as_at_the_day_its_updates_give(tmp_path, run_cli):
+    """Progress dated 26 February in a pack issued on no recorded day (the papers are as at 11 March,
+    counted from the clear days): its report and the plan appended to it said "progress as at 11th
+    March 2021", a day no source gives; they say the updates' own day. With `issued`, that day."""
+    root = copy_site(tmp_path / "site")
+    plan = root / f"content/action-plans/{PLAN}.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("{reported_to: dudley-csc-2021-03-17, ",
+                                                             "{date: 2021-02-26, "), encoding="utf-8")
+    replace_in_file(root / MEETING, ITEM_5, ITEM_5 + f"    appendices: [{{title: Action plan, action_plan: {PLAN}}}]\n")
+    text = _pack_text(root, run_cli, tmp_path)
+    assert not COUNTED.search(text)
+    assert "Youth Offending Service inspection action plan: progress as at 26th February 2021" in text   # the report
+    assert "Progress as at 26th February 2021: 1 green, 12 complete; 0 overdue when this paper was issued." in text
+    assert "actions, with their latest progress (as at 26th February 2021; overdue when this paper was issued)" in text
+
+    replace_in_file(root / MEETING, "date: 2021-03-17\n", "date: 2021-03-17\nissued: 2021-03-09\n")
+    text = _pack_text(root, run_cli, tmp_path)
+    assert "Youth Offending Service inspection action plan: progress as at 9th March 2021" in text
+    assert "Progress as at 9th March 2021: 1 green, 12 complete; 0 overdue." in text
+    assert "actions, with their latest progress (overdue as at 9th March 2021)" in text

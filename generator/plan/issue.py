@@ -18,7 +18,7 @@ import datetime as dt
 from dataclasses import replace
 
 from generator.plan.publication import held_back
-from generator.resolve.corpus import ActionPlanView, Corpus, MeetingView
+from generator.resolve.corpus import Corpus, MeetingView
 from generator.resolve.papers import meeting_issue_date, released_by
 from generator.rules.issue import end_of_day
 from generator.rules.publication import release_day
@@ -71,6 +71,18 @@ def report_as_at(corpus: Corpus, rid: str) -> dt.date:
     return view.front.date
 
 
+def report_day_given(corpus: Corpus, rid: str) -> bool:
+    """Does a source give the day a report is as at (`report_as_at`): its own `date`, for a
+    report in no meeting, or the `issued` of a pack of its meeting issued that day? A day
+    counted from the clear days is not printed (docs/papers.md)."""
+    view = corpus.reports[rid]
+    if not (view.meeting_id and view.meeting_id in corpus.meetings):
+        return True
+    day = report_as_at(corpus, rid)
+    return any(meeting_dated(corpus, mid) == day for mid in corpus.meetings[view.meeting_id].packs
+               if mid in corpus.meetings)
+
+
 def inspection_as_at(corpus: Corpus, iid: str) -> dt.date:
     """An inspection's findings paper printed on its own is as at the day the inspection became
     public (in a pack, as at the pack's issue): the day its sources give (`inspection_dated`),
@@ -118,15 +130,9 @@ def action_plan_dated(corpus: Corpus, pid: str) -> dt.date | None:
     its release (its embargo, its inspection's `inspection_dated`); None where none is given."""
     view = corpus.action_plans[pid]
     if view.last_update is not None:
-        return view.last_update if _day_given(view, view.last_update) else None
+        return view.last_update if view.gives_day(view.last_update) else None
     days = [view.embargo_until.date()] if view.embargo_until else []
     if view.inspection_id in corpus.inspections:
         days += [day for day in [inspection_dated(corpus, view.inspection_id)] if day is not None]
     return max(days, default=None)
 
-
-def _day_given(view: ActionPlanView, day: dt.date) -> bool:
-    """Does a source give `day`, the day the plan's latest updates count from: an update dated
-    that day, or one reported to a meeting whose pack records it as its issue day?"""
-    return any(u.reported_to is None or view.reported[u.reported_to].issued is not None
-               for action in view.plan.actions for u in action.updates if u.date == day)

@@ -38,7 +38,7 @@ from typing import Any, Callable, Generator, Iterable, Iterator, Mapping
 from urllib.parse import unquote
 
 from generator.plan.issue import (action_plan_as_at, action_plan_dated, inspection_as_at, inspection_dated,
-                                  meeting_as_at, meeting_as_issued, meeting_dated, report_as_at)
+                                  meeting_as_at, meeting_as_issued, meeting_dated, report_as_at, report_day_given)
 from generator.plan.outputs import Output, Plan
 from generator.load.files import THEME, Template, cache_folder
 from generator.model.council import DateStyle
@@ -347,12 +347,19 @@ class PaperContext:
         """The day a paper is as at: its own (`plan.issue`), unless --as-of overrides it."""
         return self.plan.papers_as_of or day
 
+    def given(self, day_given: bool) -> bool:
+        """Is a paper's day one a source gives (`plan.issue`), or --as-of's, chosen for a preview?
+        A day counted from the clear days is never printed: progress is then as at its latest update."""
+        return day_given or self.plan.papers_as_of is not None
+
     def report(self, rid: str) -> Doc:
         day = self.as_at(report_as_at(self.corpus, rid))
+        given = self.given(report_day_given(self.corpus, rid))
         data = pages.report(self.corpus, rid, as_at=day)
         view, council = data["view"], data["council"]
-        return self._doc(("report", rid, day), "report", f"the report {view.path}", view.path, view.front.title,
-                         {**data, "house_colour": council.colour, "as_of": day}, view.front.date, council.name,
+        return self._doc(("report", rid, day, given), "report", f"the report {view.path}", view.path, view.front.title,
+                         {**data, "house_colour": council.colour, "as_of": day, "as_of_given": given},
+                         view.front.date, council.name,
                          council_paper_title(council.name, view.front.title, view.front.date, council.date_style))
 
     def inspection(self, iid: str, day: dt.date | None = None) -> Doc:
@@ -367,14 +374,19 @@ class PaperContext:
                          {**data, "house_colour": council.colour}, inspection_dated(self.corpus, iid),
                          council.name)
 
-    def action_plan(self, pid: str, day: dt.date | None = None) -> Doc:
-        """An action plan as at `day` (the pack's issue), or, printed on its own, as at its own day."""
-        day = self.as_at(day or action_plan_as_at(self.corpus, pid))
+    def action_plan(self, pid: str, meeting: MeetingView | None = None) -> Doc:
+        """An action plan as at its pack's issue (`meeting`), or, printed on its own, as at its own day."""
+        if meeting is not None:
+            day, given = meeting_as_at(self.corpus, meeting.id), meeting_dated(self.corpus, meeting.id) is not None
+        else:
+            day, given = action_plan_as_at(self.corpus, pid), action_plan_dated(self.corpus, pid) is not None
+        day, given = self.as_at(day), self.given(given)
         data = pages.action_plan(self.corpus, pid, as_at=day)
         view = data["view"]
         council = self.council_of(view.council_id, day)
-        return self._doc(("action_plan", pid, day), "action_plan", f"the action plan {view.path}", view.path,
-                         view.plan.title, {**data, "council": council, "house_colour": council.colour, "as_of": day},
+        return self._doc(("action_plan", pid, day, given), "action_plan", f"the action plan {view.path}", view.path,
+                         view.plan.title, {**data, "council": council, "house_colour": council.colour, "as_of": day,
+                                           "as_of_given": given},
                          action_plan_dated(self.corpus, pid), council.name,
                          council_paper_title(council.name, view.plan.title))
 
@@ -433,7 +445,7 @@ class PaperContext:
         if kind == "inspection":
             return self.inspection(ref, meeting_as_at(self.corpus, meeting.id))
         if kind == "action_plan":
-            return self.action_plan(ref, meeting_as_at(self.corpus, meeting.id))
+            return self.action_plan(ref, meeting)
         if kind == "markdown":
             return self.markdown(ref, appendix.title, meeting)
         return self.minutes(ref, appendix.title, meeting, kind)

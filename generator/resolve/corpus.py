@@ -227,6 +227,12 @@ class ActionPlanView(Entry):
             return None
         return self.reported.get(next(iter(on_day)))
 
+    def gives_day(self, day: dt.date) -> bool:
+        """Does a source give `day`, a day the plan's updates count from: an update dated that day,
+        or one reported to a meeting whose pack records it as its issue day (docs/content-format.md)?"""
+        return any(u.reported_to is None or self.reported[u.reported_to].issued is not None
+                   for action in self.plan.actions for u in action.updates if u.date == day)
+
     def with_meetings_only(self, public: Mapping, as_of: dt.date) -> "ActionPlanView":
         """The plan, as at `as_of`, without its updates reported to a meeting not in `public` (a
         draft or an embargoed one): its papers are not public, so neither is the progress reported in them."""
