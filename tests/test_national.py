@@ -567,10 +567,12 @@ def test_a_paper_issued_in_the_month_its_inspection_was_published_counts_that_in
     corpus = check_site(REPO, AS_OF.date()).corpus
     compared = comparison(corpus, "derby-2025", dt.date(2025, 9, 24))
     assert (compared.inspected, compared.rated, compared.good) == (1, 1, 1)
-    assert compared.sentence == ("Of the 1 inspection under the HMIP youth justice inspection framework "
-                                 "(from 2025) of the same kind as this one (an inspection of youth justice work "
-                                 "with children and victims), 1 (100%) rated the service Good or Outstanding; "
-                                 "Derby YJS was rated Outstanding.")
+    # helper-181: alone in its kind, it read "Of the 1 inspection ..., 1 (100%) rated the service Good or
+    # Outstanding", a share of itself: as on the national page, there is nothing to compare with yet.
+    assert compared.sentence == ("There is nothing to compare with yet: no other inspection under the HMIP youth "
+                                 "justice inspection framework (from 2025) of the same kind as this one (an "
+                                 "inspection of youth justice work with children and victims) records an overall "
+                                 "rating; Derby YJS was rated Outstanding.")
 
 
 def test_an_inspection_whose_record_gives_no_date_is_not_counted_as_published_by_a_papers_day(tmp_path):
@@ -630,8 +632,8 @@ def test_an_inspection_whose_record_gives_only_its_fieldwork_is_not_counted_as_p
     assert (compared.inspected, compared.undated) == (1, 0)    # Wolverhampton's own; Torbay's left out
     assert paper("after.pdf") == before
     text = flat(" ".join(pdf_texts(tmp_path / "after.pdf")))
-    assert ("Of the 1 inspection under the HMIP youth inspection framework (2021 to 2024), 1 (100%) rated the "
-            "service Good or Outstanding; Wolverhampton YOT was rated Good.") in text
+    assert ("There is nothing to compare with yet: no other inspection under the HMIP youth inspection framework "
+            "(2021 to 2024) records an overall rating; Wolverhampton YOT was rated Good.") in text
     assert "not counted" not in text and "no recorded date" not in text
 
 
@@ -660,7 +662,8 @@ def test_an_inspection_recorded_years_later_with_no_date_at_all_leaves_an_issued
         encoding="utf-8")
     assert pack("after.pdf") == before
     text = flat(" ".join(pdf_texts(tmp_path / "after.pdf")))
-    assert "Of the 1 inspection under the HMIP youth inspection framework (2021 to 2024)" in text
+    assert ("There is nothing to compare with yet: no other inspection under the HMIP youth inspection framework "
+            "(2021 to 2024) records an overall rating") in text
     assert "not counted" not in text
 
 
@@ -772,9 +775,12 @@ def test_the_report_s_page_counts_an_undated_inspection_as_the_national_page_doe
     result = CliRunner().invoke(cli, ["-C", str(root), "paper", "report", "derby-national", "-o", str(paper)], obj={})
     assert result.exit_code == 0, result.output
     text = flat(" ".join(pdf_texts(paper)))
-    assert ("Of the 1 inspection under the HMIP youth justice inspection framework (from 2025) of the same kind "
-            "as this one (an inspection of youth justice work with children and victims), 1 (100%) rated "
-            "the service Good or Outstanding; Derby YJS was rated Outstanding.") in text
+    assert ("There is nothing to compare with yet: no other inspection under the HMIP youth justice inspection "
+            "framework (from 2025) of the same kind as this one (an inspection of youth justice work with children "
+            "and victims) records an overall rating; Derby YJS was rated Outstanding.") in text
+    # nor a table of Derby alone at 100%, which the page of two keeps
+    assert "100%" not in text and "All inspected" not in text
+    assert "All inspected 2" in web
     assert "no date of publication" not in text and "not counted" not in text
 
 

@@ -113,6 +113,12 @@ def rating_counts(views: Iterable[InspectionView]) -> Counter:
     return Counter(v.overall_rating for v in views)
 
 
+def compares_nothing(own: Rating | None, rated: int) -> bool:
+    """Is an inspection's overall rating the only one recorded in its group (overall_group)? A share
+    of itself ("1 (100%)") compares it with nothing, so the page and the block say so instead."""
+    return own is not None and rated == 1
+
+
 def _share(part: int, whole: int) -> str:
     """'63%': a whole percentage, half a point rounded up as a spreadsheet's ROUND and a reader
     round it (40 of 64 is 62.5%: 63%), in whole numbers so that no float error moves it."""
@@ -282,8 +288,7 @@ def _where_own_stand(corpus: Corpus, by_group: dict[tuple[str, str | None], list
         row: dict[str, Any] = {"view": view, "service": service.service, "compared": group_title(corpus, group),
                                "all": Count(len(others), list_link(**within)), "rated": rated,
                                "same": None, "higher": None, "lower": None,
-                               # its own rating the only one recorded: a share of itself compares nothing
-                               "alone": view.overall_rating is not None and rated == 1}
+                               "alone": compares_nothing(view.overall_rating, rated)}
         if view.overall_rating is not None and not row["alone"]:
             place = RATINGS_HIGH_FIRST.index(view.overall_rating)
             higher, lower = RATINGS_HIGH_FIRST[:place], RATINGS_HIGH_FIRST[place + 1:]
@@ -370,6 +375,10 @@ class Comparison:
         return _share(self.good, self.rated)
 
     @property
+    def alone(self) -> bool:
+        return compares_nothing(self.view.overall_rating, self.rated)
+
+    @property
     def sentence(self) -> str:
         """'Of the 83 inspections under ..., 50 (60%) rated the service Good or Outstanding; Torbay
         YOT was rated Requires improvement.' It counts inspections, not services: a service
@@ -377,7 +386,9 @@ class Comparison:
         whose = "" if self.rated == self.inspected else " whose overall rating is recorded"
         under = f"under the {self.framework}" + (f" of the same kind as this one ({self.kind[:1].lower()}{self.kind[1:]})"
                                                    if self.kind else "")
-        if self.rated:
+        if self.alone:
+            text = f"There is nothing to compare with yet: no other inspection {under} records an overall rating"
+        elif self.rated:
             text = (f"Of the {self.rated} inspection{'s' if self.rated != 1 else ''} {under}{whose}, "
                     f"{self.good} ({self.good_share}) rated the service Good or Outstanding")
         else:           # no share of none: say that none is recorded
