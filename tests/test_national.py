@@ -383,6 +383,35 @@ def test_a_torbay_paper_compares_with_the_inspections_published_by_its_issue_dat
     assert expected_sentence(AS_OF.date(), paper=False) in web
 
 
+@pytest.mark.pdf
+def test_a_paper_in_a_pack_with_no_issued_day_prints_no_day_counted_from_the_clear_days(national, tmp_path):
+    """helper-181: a meeting on Thursday 21 October 2021 with no `issued` is as at Friday 15 October,
+    five clear days (16 to 20 October) before it; no source gives that day, yet the block said
+    "published by 15 October 2021" and "The data as at 15 October 2021". It counts the same inspections,
+    and names the latest publication among them as its record gives it: Kirklees', 12 October 2021."""
+    root = tmp_path / "site"
+    shutil.copytree(national / "content", root / "content")
+    (root / "content" / "reports" / "torbay-national.md").write_text(REPORT, encoding="utf-8")
+    (root / "content" / "meetings" / "torbay-cyp-osb-2021-10-21.yaml").write_text(
+        MEETING.replace("date: 2021-10-20\nissued: 2021-10-13\n", "date: 2021-10-21\n"), encoding="utf-8")
+    counted = dt.date(2021, 10, 15)
+    latest = max(i["day"] for i in every_inspection()
+                 if i["framework"] == "hmip-youth-2018" and i["published"] and i["day"] <= counted)
+    assert latest == dt.date(2021, 10, 12)
+    from generator.cli import cli
+    from click.testing import CliRunner
+    paper = tmp_path / "paper.pdf"
+    result = CliRunner().invoke(cli, ["-C", str(root), "paper", "report", "torbay-national", "-o", str(paper)], obj={})
+    assert result.exit_code == 0, result.output
+    text = flat(" ".join(pdf_texts(paper)))
+    assert expected_sentence(counted) in text
+    assert ("HMIP youth inspection framework (2018 to 2021): overall ratings of the inspections published by the "
+            "time this paper was issued") in text
+    assert ("The data as this paper was issued: every inspection under this framework published by then (the latest "
+            "of them on 12 October 2021), of those this site records.") in text
+    assert "15 October 2021" not in text
+
+
 def test_the_block_needs_the_report_s_inspection(tmp_path, make_site):
     root = make_site(tmp_path, {"reports/r.md": REPORT.replace("inspection: torbay-2021\n", "")})
     problems = [str(p) for p in check_site(root, AS_OF.date()).errors]

@@ -18,7 +18,7 @@ from operator import attrgetter
 from typing import Any, Iterable, Sized
 from urllib.parse import urlencode
 
-from generator.model.types import Rating
+from generator.model.types import DateOrMonth, Rating
 from generator.render import charts
 from generator.render.sources import sources
 from generator.resolve.corpus import Corpus, InspectionView, StandardResult
@@ -369,6 +369,7 @@ class Comparison:
     good: int
     undated: int = 0                     # on the site's page: others counted whose records give no publication date
     kind: str | None = None              # HMIP's name for the kind of inspection, where the framework has several
+    latest: DateOrMonth | None = None    # the latest publication, as its record gives it, of those published by as_at
 
     @property
     def good_share(self) -> str:
@@ -431,9 +432,10 @@ def comparison(corpus: Corpus, iid: str, day: dt.date, *, paper: bool = True) ->
              and (v.id == iid or published_by(v, day) or (not paper and v.inspection.published is None))]
     counts = rating_counts(peers)
     rated = sum(counts[r] for r in RATINGS_HIGH_FIRST)
+    latest = max((v.inspection.published for v in peers if published_by(v, day)), key=attrgetter("end"), default=None)
     service = corpus.services[view.service_id]
     return Comparison(view, (service.as_at(day) if paper else service.service).short_name,
                       corpus.frameworks[view.framework_id].name, day, len(peers), rated,
                       tuple((r, counts[r], _share(counts[r], rated)) for r in RATINGS_HIGH_FIRST),
                       sum(counts[r] for r in GOOD_OR_BETTER), len(undated),
-                      view.kind_name if view.inspection_type else None)
+                      view.kind_name if view.inspection_type else None, latest)
