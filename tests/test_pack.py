@@ -1357,6 +1357,14 @@ def test_a_form_value_no_font_can_draw_stops_the_build_naming_the_field_and_the_
         pack.assemble([piece], pack.Metadata(title="Form", lang="cy"))
 
 
+@pytest.mark.parametrize("flag", [2, 1], ids=["hidden", "invisible"])
+def test_a_hidden_field_holding_a_letter_no_font_has_draws_nothing_and_stops_nothing(flag):
+    """A hidden field draws nothing and publishes nothing (qpdf leaves out a widget flagged Hidden or
+    Invisible, ISO 32000-1 12.5.3), so the letters it holds stop no build."""
+    text = _published_text(form_filled_with("Ŵyr 中", F=flag))
+    assert "Service:" in text and "Ŵyr" not in text and "中" not in text
+
+
 LONG_ANSWER = "First line\nSecond line " + "word " * 40
 
 

@@ -669,6 +669,15 @@ class UndrawableFieldValue(ValueError):
     font nor the papers' has, or more than its box holds on the one line qpdf draws."""
 
 
+# The annotation flags (ISO 32000-1 12.5.3) with which qpdf draws a widget not at all: Invisible, Hidden.
+_NOT_DRAWN_FLAGS = 1 | 2
+
+
+def _not_drawn(widget) -> bool:
+    """Is a field's widget one that draws nothing on the page (hidden), so that its value publishes nothing?"""
+    return bool(int(widget.get("/F", 0)) & _NOT_DRAWN_FLAGS)
+
+
 def _field_entry(widget, key: str):
     """A field's entry, inherited from its parent fields where the widget lacks it (ISO 32000-1 12.7.3.1)."""
     node, seen = widget, 0
@@ -712,7 +721,8 @@ def _values_redrawn_where_letters_were_lost(src, widgets) -> None:
     for widget in widgets:
         appearance = widget.get("/AP", {}).get("/N") if isinstance(widget.get("/AP"), Dictionary) else None
         value = _field_entry(widget, "/V")
-        if _field_entry(widget, "/FT") != Name.Tx or not isinstance(appearance, Stream) or value is None:
+        if (_field_entry(widget, "/FT") != Name.Tx or not isinstance(appearance, Stream) or value is None
+                or _not_drawn(widget)):
             continue
         ops = list(parse_content_stream(appearance))
         font = next((operands[0] for operands, op in ops if op == Operator("Tf") and operands), None)
@@ -764,7 +774,7 @@ def _values_placed_or_cut_off(widgets) -> None:
         appearance = widget.get("/AP", {}).get("/N") if isinstance(widget.get("/AP"), Dictionary) else None
         value = _field_entry(widget, "/V")
         if (_field_entry(widget, "/FT") != Name.Tx or not isinstance(appearance, Stream) or value is None
-                or int(widget.get("/F", 0)) & 2):            # a hidden field (ISO 32000-1 12.5.3) is not drawn
+                or _not_drawn(widget)):
             continue
         value, field = str(value), str(_field_entry(widget, "/T"))
         if len([line for line in value.splitlines() if line.strip()]) > 1:
