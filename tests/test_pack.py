@@ -1427,6 +1427,36 @@ def test_a_form_answer_that_would_be_cut_off_at_its_field_s_edge_stops_the_build
     assert "Service:" in hidden and "line" not in hidden
 
 
+def _with_field(data: bytes, name: str, value: str, bottom: int) -> bytes:
+    """The form with its field again, as `name` holding `value`, lower on the page (from `bottom` pt)."""
+    pdf = pikepdf.open(io.BytesIO(data))
+    first = pdf.pages[0].obj.Annots[0]
+    again = pdf.make_indirect(pikepdf.Dictionary({**dict(first.items()), "/T": pikepdf.String(name),
+                                                  "/V": pikepdf.String(value),
+                                                  "/Rect": pikepdf.Array([120, bottom, 570, bottom + 20])}))
+    pdf.pages[0].obj.Annots.append(again)
+    pdf.Root.AcroForm.Fields.append(again)
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def test_a_form_with_letters_no_font_has_and_an_answer_cut_off_names_every_field_at_once():
+    """Every error in one pass: the fields holding letters neither font has, each with its own, and
+    the field whose answer would be cut off, not only the first kind found."""
+    from generator.render import pack
+
+    data = _with_field(_with_field(form_filled_with("Ŵyr 中"), "actions", LONG_ANSWER, 600), "notes", "✓ ok", 500)
+    with pytest.raises(ValueError) as raised:
+        pack.assemble([pack.Piece(data, label="content/attachments/form.pdf")], pack.Metadata(title="F", lang="cy"))
+    assert str(raised.value) == (
+        "content/attachments/form.pdf cannot be inserted: its form field 'service' holds '中'; form field 'notes' "
+        "holds '✓', which neither the form's font nor the papers' font (Liberation Sans) can draw; its form field "
+        "'actions' holds more than one line: drawn here on one line and cut off at the field's edge, part of it "
+        "would be lost, since the form leaves its fields for the reader to draw (a reader's File > Print > Save "
+        "as PDF draws them whole)")
+
+
 def test_every_form_answer_that_would_be_cut_off_is_named_in_one_build_and_the_last_output_kept(tmp_path):
     root = make_site(tmp_path)
     assert _build_with_peer(root, fixture_pdf()).returncode == 0

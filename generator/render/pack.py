@@ -626,8 +626,10 @@ def _form_fields_drawn(src) -> None:
         form.NeedAppearances = True
         with _only_these_widgets(src, to_draw):
             src.generate_appearance_streams()
-        _values_redrawn_where_letters_were_lost(src, to_draw)
-        _values_placed_or_cut_off(to_draw)
+        # Every field that cannot be drawn whole is named at once, whichever way it falls short.
+        problems = [_values_redrawn_where_letters_were_lost(src, to_draw), _values_placed_or_cut_off(to_draw)]
+        if any(problems):
+            raise UndrawableFieldValue("; ".join(p for p in problems if p))
     resources = form.get("/DR") if isinstance(form, Dictionary) else None     # fonts the values are drawn in
     if "/AcroForm" in src.Root:
         del src.Root.AcroForm
@@ -709,8 +711,9 @@ def _drawn_faithfully(appearance, font_name, drawn: bytes, value: str) -> bool:
         return False
 
 
-def _values_redrawn_where_letters_were_lost(src, widgets) -> None:
-    """A text field's value drawn in Liberation Sans where the appearance qpdf generated lost letters.
+def _values_redrawn_where_letters_were_lost(src, widgets) -> str | None:
+    """A text field's value drawn in Liberation Sans where the appearance qpdf generated lost letters;
+    what names each field holding a letter neither font has, if any (None where there is none).
 
     qpdf draws a value in its font's single-byte encoding, a letter outside it as '?' (Welsh
     w and y with a circumflex, Polish and Hungarian names), and a value whose font the form does
@@ -730,15 +733,10 @@ def _values_redrawn_where_letters_were_lost(src, widgets) -> None:
         if len(shown) == 1 and not _drawn_faithfully(appearance, font, shown[0], str(value)):
             lost.append((widget, appearance, ops, str(value)))
     if not lost:
-        return
+        return None
     font = value_font("".join(value for *_, value in lost))
-    missing = sorted({_as_drawn(c) for *_, value in lost for c in value} - set(font.glyphs))
-    if missing:
-        from generator.render.paper_fonts import FONT_FAMILY
-
-        field = next(str(_field_entry(w, "/T")) for w, *_, value in lost if any(_as_drawn(c) in missing for c in value))
-        raise UndrawableFieldValue(f"its form field '{field}' holds {', '.join(repr(c) for c in missing)}, which "
-                                   f"neither the form's font nor the papers' font ({FONT_FAMILY}) can draw")
+    holding = [f"'{_field_entry(widget, '/T')}' holds {', '.join(repr(c) for c in missing)}"
+               for widget, *_, value in lost if (missing := sorted({_as_drawn(c) for c in value} - set(font.glyphs)))]
     font_object = src.make_indirect(font.pdf_font(src))
     for widget, appearance, ops, value in lost:
         redrawn = []
@@ -754,14 +752,20 @@ def _values_redrawn_where_letters_were_lost(src, widgets) -> None:
         if not isinstance(appearance.Resources.get("/Font"), Dictionary):
             appearance.Resources.Font = Dictionary()
         appearance.Resources.Font[VALUE_FONT] = font_object
+    if not holding:
+        return None
+    from generator.render.paper_fonts import FONT_FAMILY
+
+    return (f"its form field {'; form field '.join(holding)}, which neither the form's font nor the papers' font "
+            f"({FONT_FAMILY}) can draw")
 
 
 VALUE_FONT = "/ScrValue"
 
 
-def _values_placed_or_cut_off(widgets) -> None:
-    """Each text value qpdf drew placed as its field aligns it (/Q: centred or on the right), or an
-    error naming every field whose value qpdf drew with part of it cut off.
+def _values_placed_or_cut_off(widgets) -> str | None:
+    """Each text value qpdf drew placed as its field aligns it (/Q: centred or on the right); what
+    names every field whose value qpdf drew with part of it cut off, if any (None where there is none).
 
     qpdf draws a value as one line from the field's left edge, whatever its lines (a multi-line
     field, /Ff bit 13), its alignment and its font size (auto, 0 Tf: 11 pt), and the field's box
@@ -798,11 +802,11 @@ def _values_placed_or_cut_off(widgets) -> None:
             appearance.write(unparse_content_stream(
                 [([round(left + shift, 2), *list(operands)[1:]] if op == Operator("Td") else operands, op)
                  for operands, op in ops]))
-    if cut:
-        raise UndrawableFieldValue(f"its form field {'; form field '.join(cut)}: drawn here on one line and cut "
-                                   f"off at the field's edge, part of it would be lost, since the form leaves its "
-                                   f"fields for the reader to draw (a reader's File > Print > Save as PDF draws "
-                                   f"them whole)")
+    if not cut:
+        return None
+    return (f"its form field {'; form field '.join(cut)}: drawn here on one line and cut off at the field's edge, "
+            f"part of it would be lost, since the form leaves its fields for the reader to draw (a reader's "
+            f"File > Print > Save as PDF draws them whole)")
 
 
 def _drawn_width(font, drawn: bytes, value: str) -> float:
