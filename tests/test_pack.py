@@ -1776,3 +1776,22 @@ def test_a_drawn_field_centred_or_on_the_right_by_its_form_is_drawn_there():
     # and 'Right' 23.34 pt (R 722, i 222, g 556, h 556, t 278).
     assert abs(_word_x(centred, "Centred") - (121 + (448 - 35.57) / 2)) < 0.5
     assert abs(_word_x(right, "Right") - (121 + 448 - 23.34)) < 0.5
+
+
+def _form_aligned(data: bytes, quadding: int) -> bytes:
+    """The form with a default alignment for its fields (/AcroForm /Q, ISO 32000-1 12.7.2)."""
+    pdf = pikepdf.open(io.BytesIO(data))
+    pdf.Root.AcroForm.Q = quadding
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def test_a_drawn_field_with_no_alignment_of_its_own_is_aligned_as_its_form_says():
+    """A form's /Q is the alignment of each field that has none of its own; a field's own /Q, even
+    left (0), is the field's."""
+    right = _published(_form_aligned(form_filled_with("Right"), 2))
+    left = _published(_form_aligned(form_filled_with("Left", Q=0), 2))
+    # As above: 448 pt of room from 121; 'Right' at 10 pt in Helvetica is 23.34 pt wide.
+    assert abs(_word_x(right, "Right") - (121 + 448 - 23.34)) < 0.5
+    assert abs(_word_x(left, "Left") - 121) < 0.5

@@ -627,7 +627,8 @@ def _form_fields_drawn(src) -> None:
         with _only_these_widgets(src, to_draw):
             src.generate_appearance_streams()
         # Every field that cannot be drawn whole is named at once, whichever way it falls short.
-        problems = [_values_redrawn_where_letters_were_lost(src, to_draw), _values_placed_or_cut_off(to_draw)]
+        problems = [_values_redrawn_where_letters_were_lost(src, to_draw),
+                    _values_placed_or_cut_off(to_draw, form.get("/Q"))]
         if any(problems):
             raise UndrawableFieldValue("; ".join(p for p in problems if p))
     resources = form.get("/DR") if isinstance(form, Dictionary) else None     # fonts the values are drawn in
@@ -763,9 +764,17 @@ def _values_redrawn_where_letters_were_lost(src, widgets) -> str | None:
 VALUE_FONT = "/ScrValue"
 
 
-def _values_placed_or_cut_off(widgets) -> str | None:
-    """Each text value qpdf drew placed as its field aligns it (/Q: centred or on the right); what
-    names every field whose value qpdf drew with part of it cut off, if any (None where there is none).
+def _quadding(widget, form_quadding):
+    """How a field aligns its text (/Q): its own or its parents', else the form's default (ISO 32000-1
+    12.7.2, 12.7.3.3)."""
+    own = _field_entry(widget, "/Q")
+    return own if own is not None else form_quadding
+
+
+def _values_placed_or_cut_off(widgets, form_quadding) -> str | None:
+    """Each text value qpdf drew placed as its field aligns it (/Q: centred or on the right; the
+    form's /Q where the field has none); what names every field whose value qpdf drew with part
+    of it cut off, if any (None where there is none).
 
     qpdf draws a value as one line from the field's left edge, whatever its lines (a multi-line
     field, /Ff bit 13), its alignment and its font size (auto, 0 Tf: 11 pt), and the field's box
@@ -797,7 +806,7 @@ def _values_placed_or_cut_off(widgets) -> str | None:
         width = float(size) * _drawn_width(font, shown[0], value) / 1000
         if width > room + 0.01:
             cut.append(f"'{field}' holds a line {width:.0f} pt long in a box {room:.0f} pt wide")
-        elif (quadding := _field_entry(widget, "/Q")) in (1, 2):     # centred, on the right (ISO 32000-1 12.7.3.3)
+        elif (quadding := _quadding(widget, form_quadding)) in (1, 2):       # centred, on the right
             shift = (room - width) / 2 if quadding == 1 else room - width
             appearance.write(unparse_content_stream(
                 [([round(left + shift, 2), *list(operands)[1:]] if op == Operator("Td") else operands, op)
