@@ -270,6 +270,26 @@ class _OutlineNode:
 # What a clerk can do about an inserted PDF that cannot be used: a new copy printed from a reader is
 # whole, unencrypted and written by one tool that follows the standard.
 REPRINT_HINT = "open it in a PDF reader and print it to PDF again, without a password, then insert that copy"
+# What a clerk can do about a filled-in form whose fields cannot be drawn here whole: a reader draws
+# them itself, in its own fonts and over as many lines as they take, as it prints.
+FORM_REPRINT_HINT = ("open it in a PDF reader and save it with File > Print > Save as PDF, which draws its fields "
+                     "as the reader shows them, then insert that copy")
+
+
+class CannotInsert(ValueError):
+    """An inserted PDF that cannot be inserted as it is, with what a clerk can do about it."""
+
+    def __init__(self, message: str, hint: str = REPRINT_HINT) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+    def __reduce__(self):
+        return (CannotInsert, (str(self), self.hint))
+
+
+def reprint_hint(problem: ValueError) -> str:
+    """What a clerk can do about an inserted PDF that cannot be inserted: its own hint, else print it again."""
+    return problem.hint if isinstance(problem, CannotInsert) else REPRINT_HINT
 
 
 def qpdf_message(exc: Exception) -> str:
@@ -814,8 +834,7 @@ def _values_placed_or_cut_off(widgets, form_quadding) -> str | None:
     if not cut:
         return None
     return (f"its form field {'; form field '.join(cut)}: drawn here on one line and cut off at the field's edge, "
-            f"part of it would be lost, since the form leaves its fields for the reader to draw (a reader's "
-            f"File > Print > Save as PDF draws them whole)")
+            f"part of it would be lost, since the form leaves its fields for the reader to draw")
 
 
 def _drawn_width(font, drawn: bytes, value: str) -> float:
@@ -1053,12 +1072,12 @@ class _Assembler:
         try:
             return self._add(piece, src, number_from, draft, alone)
         except UndrawableFieldValue as exc:
-            raise ValueError(f"{piece.label or 'a document'} cannot be inserted: {exc}") from None
+            raise CannotInsert(f"{piece.label or 'a document'} cannot be inserted: {exc}", FORM_REPRINT_HINT) from None
         except (self.pikepdf.PikepdfError, *_MALFORMED) as exc:
             if piece.repaired:             # our own layout: a fault of ours, not of a file
                 raise
-            raise ValueError(f"{piece.label or 'a document'} cannot be inserted: an object in it is not "
-                             f"as the PDF standard describes ({_fault(exc)})") from None
+            raise CannotInsert(f"{piece.label or 'a document'} cannot be inserted: an object in it is not "
+                               f"as the PDF standard describes ({_fault(exc)})") from None
         finally:
             src.close()
 
@@ -1309,20 +1328,21 @@ def _xmp(meta: Metadata) -> bytes:
 
 
 class UnusablePieces(ValueError):
-    """Every inserted PDF of an output that cannot be inserted, each with what is wrong with it,
-    so that a clerk puts them all right after one build rather than one a build."""
+    """Every inserted PDF of an output that cannot be inserted, each with what is wrong with it
+    (`problems`, each a ValueError), so that a clerk puts them all right after one build rather
+    than one a build."""
 
-    def __init__(self, messages: Sequence[str]) -> None:
-        self.messages = list(dict.fromkeys(messages))        # a file given twice is said once
-        super().__init__("\n".join(self.messages))
+    def __init__(self, problems: Sequence[ValueError]) -> None:
+        self.problems = list({str(p): p for p in problems}.values())     # a file given twice is said once
+        super().__init__("\n".join(str(p) for p in self.problems))
 
 
-def insertion_problem(piece: Piece) -> str | None:
+def insertion_problem(piece: Piece) -> ValueError | None:
     """What stops an inserted PDF from being inserted, tried on its own; None when nothing does."""
     try:
         _Assembler(Metadata(title="", lang="")).add(piece, 1 if piece.numbered else None, draft=False, alone=True)
     except ValueError as exc:
-        return str(exc)
+        return exc
     return None
 
 
@@ -1345,7 +1365,7 @@ def assemble(pieces: Sequence[Piece], meta: Metadata, first_page: int = 1, draft
                 raise
             # The rest are each tried alone: the assembly half made is no fair test of them.
             later = (insertion_problem(p) for p in pieces[index + 1:] if not p.repaired)
-            raise UnusablePieces([str(exc), *(problem for problem in later if problem)]) from None
+            raise UnusablePieces([exc, *(problem for problem in later if problem)]) from None
         if piece.numbered:
             page += added
     return assembler.finish()

@@ -589,7 +589,7 @@ def pack_recipe(ctx: PaperContext, meeting_id: str, wanted: dict[str, str], memb
         entry.pages = count
     if unusable:
         # A file that opens may still not go in (a malformed object): tried now, it is named in this run too.
-        unusable += [PaperError(part.source, problem, pack.REPRINT_HINT) for part, piece in opened
+        unusable += [PaperError(part.source, str(problem), pack.reprint_hint(problem)) for part, piece in opened
                      if (problem := pack.insertion_problem(piece))]
         raise all_of(unusable)
 
@@ -650,9 +650,10 @@ def _assemble(ctx: PaperContext, meeting: MeetingView, pieces: list[pack.Piece],
     try:
         return pack.assemble(pieces, meta, first_page=first_page or 1, draft=ctx.plan.preview)
     except pack.UnusablePieces as exc:          # inserted PDFs that cannot be used (unreadable, encrypted, malformed)
-        raise all_of([PaperError(meeting.path, message, pack.REPRINT_HINT) for message in exc.messages]) from None
+        raise all_of([PaperError(meeting.path, str(problem), pack.reprint_hint(problem))
+                      for problem in exc.problems]) from None
     except ValueError as exc:
-        raise PaperError(meeting.path, str(exc), pack.REPRINT_HINT) from None
+        raise PaperError(meeting.path, str(exc), pack.reprint_hint(exc)) from None
 
 
 def recipes_for(ctx: PaperContext, outputs: Iterable[Output]) -> list[Recipe]:
