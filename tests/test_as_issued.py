@@ -478,6 +478,26 @@ def test_check_warns_at_an_item_whose_papers_are_released_after_its_pack_is_issu
                      r"the pack lists the item 'To Follow'", result.output), result.output
 
 
+def test_check_warns_at_an_item_released_during_its_agenda_packs_issue_day(tmp_path, make_site, run_cli):
+    """The pack as issued (the end of 19 February) carries item 2's papers, but the site publishes
+    the agenda from 00:00 that day: until 15:00 another pack, listing the item "To Follow"."""
+    meeting = LATE_PAPERS["meetings/m.yaml"].replace("embargo_until: 2024-03-03", "embargo_until: 2024-02-19 15:00")
+    root = make_site(tmp_path, {**LATE_PAPERS, "meetings/m.yaml": meeting})
+    result = run_cli("check", root=root)
+    assert result.exit_code == 0, result.output
+    assert re.search(r"content/meetings/m\.yaml:7:\d+: warning: items\.1\.embargo_until: item 2's papers are "
+                     r"released at 15:00 on the day this agenda pack is issued \(19 February 2024\): until then "
+                     r"the site publishes a pack listing the item 'To Follow'", result.output), result.output
+
+
+def test_no_warning_at_an_item_released_as_its_packs_issue_day_begins(tmp_path, make_site, run_cli):
+    meeting = LATE_PAPERS["meetings/m.yaml"].replace("embargo_until: 2024-03-03", "embargo_until: 2024-02-19 00:00")
+    root = make_site(tmp_path, {**LATE_PAPERS, "meetings/m.yaml": meeting})
+    result = run_cli("check", root=root)
+    assert result.exit_code == 0, result.output
+    assert "To Follow" not in result.output, result.output
+
+
 def test_no_warning_once_a_supplementary_pack_issued_after_the_release_carries_the_item(tmp_path, make_site,
                                                                                        run_cli):
     root = make_site(tmp_path, {**LATE_PAPERS, "meetings/m-supplementary.yaml": SUPPLEMENTARY})

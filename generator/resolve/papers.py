@@ -16,7 +16,7 @@ import re
 from itertools import islice
 from typing import Iterator, Mapping
 
-from generator.clock import london_time
+from generator.clock import london_time, start_of_day
 from generator.model.blocks import count_tables
 from generator.model.types import Status
 from generator.problems import Problem, Severity
@@ -190,10 +190,14 @@ def released_after_issue(corpus: Corpus, records: Records) -> list[Problem]:
         rec = records.of("meeting")[mid]
         for item in view.items:
             release = None if item.to_follow else released_at(corpus, item)
-            if release is None or release <= end_of_day(day) or carried_later(view, item, release):
+            if release is None or release <= start_of_day(day) or carried_later(view, item, release):
                 continue
             index = next(i for i, given in enumerate(rec.model.items) if given.number == item.number)
             field = ("items", index, "embargo_until") if item.embargo_until == release else ("items", index)
+            if release <= end_of_day(day):
+                if published_from_day_start(corpus, view, day):
+                    problems.append(released_on_issue_day(rec, field, item, view, release))
+                continue
             problems.append(rec.problem(
                 field, Severity.WARNING,
                 f"item {item.number}'s papers are released on {release.day} {release:%B %Y} at {london_time(release)}, after "
@@ -203,6 +207,28 @@ def released_after_issue(corpus: Corpus, records: Records) -> list[Problem]:
                 "the same council, committee and date, and its own 'issued'; or give this meeting the day its "
                 "pack is really issued"))
     return problems
+
+
+def published_from_day_start(corpus: Corpus, view: MeetingView, day: dt.date) -> bool:
+    """Is the pack published from the start of its issue day? An agenda's front sheet is, whatever
+    is still to follow; a supplementary pack only once it carries papers (`plan.issue.published_pack`)."""
+    return view.meeting.pack.value == "agenda" or any(
+        (item.report_id or item.minutes or item.appendices) and not item.to_follow
+        and released_by(corpus, item, start_of_day(day)) for item in view.items)
+
+
+def released_on_issue_day(rec, field: tuple, item: ItemView, view: MeetingView, release: dt.datetime) -> Problem:
+    """An item released during its pack's issue day, after the day began: the pack as issued (at
+    the day's end) carries its papers, but the site publishes the pack from the day's start, so
+    until the release it publishes another one, listing the item "To Follow", under the same name."""
+    return rec.problem(
+        field, Severity.WARNING,
+        f"item {item.number}'s papers are released at {london_time(release)} on the day this "
+        f"{view.meeting.pack.value} pack is issued ({release.day} {release:%B %Y}): until then the site "
+        "publishes a pack listing the item 'To Follow', then replaces it with the pack as issued, carrying its "
+        "papers, so copies taken before differ from it",
+        "end the embargo by the start of the issue day, or give this meeting the day after as its 'issued', "
+        "so that the first pack published is the pack as issued")
 
 
 def _carries_papers(corpus: Corpus, view: MeetingView) -> bool:
