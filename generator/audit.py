@@ -430,6 +430,15 @@ def _title(full: Corpus, kind: str, record_id: str) -> str | None:
     return None
 
 
+def _public_titles(public: Corpus) -> set[str]:
+    """Every public record's title and agenda item's title, casefolded: an agenda item keeps its
+    title when its cover report is withheld ("To Follow")."""
+    return {title.casefold() for title in (
+        *(v.title for v in public.inspections.values()), *(v.plan.title for v in public.action_plans.values()),
+        *(v.front.title for v in public.reports.values()), *(v.title for v in public.meetings.values()),
+        *(item.title for v in public.meetings.values() for item in v.items))}
+
+
 def fingerprints(full: Corpus, public_plan: Plan, public_text: str = "", withheld_images: Iterable[str] = ()
                  ) -> dict[str, tuple[str, list[str]]]:
     """record -> (reason, strings that must not appear) for everything withheld or exempt;
@@ -437,11 +446,7 @@ def fingerprints(full: Corpus, public_plan: Plan, public_text: str = "", withhel
     images only withheld or exempt texts show."""
     marks: dict[str, tuple[str, list[str]]] = {}
     public = public_plan.corpus
-    # An agenda item keeps its title when its cover report is withheld ("To Follow").
-    public_titles = {title.casefold() for title in (
-        *(v.title for v in public.inspections.values()), *(v.plan.title for v in public.action_plans.values()),
-        *(v.front.title for v in public.reports.values()), *(v.title for v in public.meetings.values()),
-        *(item.title for v in public.meetings.values() for item in v.items))}
+    public_titles = _public_titles(public)
     public_agendas = "\n".join([agendas_shown(public), *public_titles])   # a report's title is its item's too
     public_fronts = public_text + "\n" + front_matter_shown(public)
     public_addressees = "\n".join([public_text, *(_plain(to).casefold() for view in public.inspections.values()
@@ -501,6 +506,39 @@ def fingerprints(full: Corpus, public_plan: Plan, public_text: str = "", withhel
                                                _sentences(text, shown_anyway=public_text)))
     for ref in sorted(withheld_images):                      # found by name here, by bytes in `audit_output`
         marks.setdefault(f"attachment:{ref}", ("an image only withheld or exempt papers show", []))
+    return marks
+
+
+def _report_line(title: str) -> str:
+    """How an agenda item names its report (template meeting.html): `Report: <title>`."""
+    return _normalise(f"Report: {title}")
+
+
+def withheld_item_marks(full: Corpus, public_plan: Plan, public_text: str = "") -> dict[str, tuple[str, list[str]]]:
+    """agenda_item:<meeting> item <n> -> (reason, strings) for each item of a public meeting held
+    back "To Follow" (`plan.publication.held_back`): its page keeps the item's title and description,
+    and drops its appendices' titles and its `Report: <title>` line, which are looked for here; none
+    a public agenda prints too. (Only their words: an item's id is no file's name.)"""
+    public = public_plan.corpus
+    public_titles = _public_titles(public)
+    shown = "\n".join([public_text, agendas_shown(public), *public_titles,
+                       *(_report_line(public.reports[item.report_id].front.title).casefold()
+                         for view in public.meetings.values() for item in view.items
+                         if item.report_id in public.reports)])
+    held = {item.id: item.reason for item in public_plan.withheld if item.is_item}
+    marks: dict[str, tuple[str, list[str]]] = {}
+    for mid, view in full.meetings.items():
+        for item in view.items:
+            reason = held.get(f"{mid} item {item.number}")
+            if reason is None:
+                continue
+            texts = [appendix.title for appendix in item.appendices]
+            # A withheld report's own title is its record's mark (`fingerprints`) unless a public title holds it.
+            report = full.reports.get(item.report_id or "")
+            if report is not None and item.report_id not in public.reports \
+                    and any(report.front.title.casefold() in title for title in public_titles):
+                texts.append(_report_line(report.front.title))
+            marks[f"agenda_item:{mid} item {item.number}"] = (reason, _sentences(*texts, shown_anyway=shown))
     return marks
 
 
@@ -711,6 +749,7 @@ def audit_output(site: Path, full: Corpus, public_plan: Plan, contents: dict[str
     patterns = {record: _id_pattern(record, public_ids | public_names if record.startswith("attachment:")
                                     else public_ids, product_text) for record in marks}
     marks |= unpublished_figures(full, public)       # their record is public: looked for by their figures alone
+    marks |= withheld_item_marks(full, public_plan, product_text)    # so too a held-back item, whose id names no file
     # An image that only withheld papers show, copied under any name: its bytes as read or as
     # published; unless a public image has the same bytes (a logo shown in an exempt paper too).
     public_images = {digest for ref in shown_in_public if ref in public.attachments

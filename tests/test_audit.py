@@ -743,3 +743,40 @@ def test_the_audit_finds_a_withheld_meeting_s_appendix_titles_but_not_those_publ
     assert done.returncode == 1
     assert f"LEAK about/own.html: meeting:derby-special-2026-12-09 (draft): found '{own}'" in done.stderr
     assert done.stderr.count("LEAK ") == 1          # not the shared title, here or on Wolverhampton's agenda
+
+
+def test_the_audit_finds_a_held_back_item_s_appendix_titles_and_report_line_but_not_what_its_agenda_prints(
+        tmp_path):
+    """An item of a public meeting whose report is a draft is listed "To Follow" with its title
+    and description only (`plan.publication.held_back`), but the audit skipped such items: the
+    titles of its appendices, and its "Report: <title>" line (the report titled as its item),
+    copied onto a public page, passed as 0 leaks. What the agenda prints of it (its title, its
+    description, "To follow"), and an appendix title a public agenda prints too, are no leak."""
+    root = copy_site(tmp_path)
+    (root / "content/attachments/normanton-costs.md").write_text("# Costs\n\nTo follow.\n", encoding="utf-8")
+    title, shared = "Closure of the Normanton youth centre", "Summary of HMIP's inspection report"
+    own = "Costs of closing the Normanton youth centre in each ward"
+    description = "The inspector found unsafe staffing levels at the centre on two visits."
+    (root / "content/reports/derby-normanton-closure.md").write_text(
+        f"---\ncouncil: derby\nkind: scrutiny\ncommittee: Special meeting\ndate: 2026-12-09\ntitle: {title}\n"
+        "status: draft\n---\nThe council proposes to close the centre.\n", encoding="utf-8")
+    (root / "content/meetings/derby-special-2026-12-09.yaml").write_text(
+        "council: derby\ncommittee: Special meeting\ndate: 2026-12-09\nstatus: published\n"
+        "items:\n  - {number: 1, title: Apologies for absence}\n"
+        f"  - number: 2\n    title: {title}\n    description: {description}\n"
+        "    report: derby-normanton-closure\n    appendices:\n"
+        f"      - {{title: {own}, markdown: attachments/normanton-costs.md}}\n"
+        f"      - {{title: {shared}, inspection: wolverhampton-2021}}\n", encoding="utf-8")
+    build(root)
+    page = (root / "output/site/meetings/derby-special-2026-12-09/index.html").read_text(encoding="utf-8")
+    assert description in page and "To follow" in page and own not in page
+    planted = {"own": f"<li>Appendix 1: {own}</li>", "report": f"<p>Report: <a href='#'>{title}</a></p>",
+               "shared": f"<li>Appendix 2: {shared}</li>", "agenda": f"<h3>{title} To follow</h3><p>{description}</p>"}
+    for name, text in planted.items():
+        (root / f"output/site/about/{name}.html").write_text(text + "\n", encoding="utf-8")
+    done = audit(root)
+    assert done.returncode == 1
+    item = "agenda_item:derby-special-2026-12-09 item 2 (its papers depend on a withheld record)"
+    assert f"LEAK about/own.html: {item}: found '{own}'" in done.stderr
+    assert f"LEAK about/report.html: {item}: found 'Report: {title}'" in done.stderr
+    assert done.stderr.count("LEAK ") == 2       # not the shared title, the agenda's words, nor the meeting's page
