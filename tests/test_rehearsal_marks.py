@@ -202,7 +202,8 @@ def test_a_councils_own_base_template_without_the_marks_cannot_make_a_preview_lo
 def test_a_rehearsals_data_files_say_so_and_the_live_sites_are_unchanged(monkeypatch, tmp_path):
     """An analyst takes a data file away alone: a rehearsal's inspections.json says the moment it
     shows (`preview`), its feed and every entry are titled as its pages are, and it has no sitemap
-    (which points crawlers at the live site's addresses). The live build's files carry none of it:
+    (which points crawlers at the live site's addresses); its feed's ids are its own and it names no
+    self link, so a feed reader keeps it apart from the live feed. The live build's files carry none of it:
     take the marks out of the rehearsal's and they are the live build's bytes."""
     root = copy_site(tmp_path / "site")
     build(monkeypatch, root, REHEARSED_ON, "--no-pdf", "--as-of", RELEASE)
@@ -220,9 +221,20 @@ def test_a_rehearsals_data_files_say_so_and_the_live_sites_are_unchanged(monkeyp
     titles = re.findall(r"<title>([^<]*)</title>", feed)
     assert len(titles) > 2 and "Torbay" in feed
     assert all(title.startswith("PREVIEW as at 2021-03-04 09:00, not the live site: ") for title in titles), titles
-    assert feed.replace("PREVIEW as at 2021-03-04 09:00, not the live site: ", "") == \
-        (live / "feed.xml").read_text(encoding="utf-8")
-    assert "PREVIEW" not in (live / "feed.xml").read_text(encoding="utf-8")
+    live_feed = (live / "feed.xml").read_text(encoding="utf-8")
+    assert "PREVIEW" not in live_feed and "preview" not in live_feed
+
+    # A feed reader takes an id as the feed or entry: a rehearsal's are its own, or the reader
+    # keeps its entries (embargoed records among them) as the live feed's; and it names no self link.
+    ids = re.findall(r"<id>([^<]*)</id>", feed)
+    live_ids = re.findall(r"<id>([^<]*)</id>", live_feed)
+    assert len(ids) == len(live_ids) > 2 and not set(ids) & set(live_ids)
+    assert all(i.startswith("tag:scrutiny,2021:preview-2021-03-04T09:00:00+00:00:") for i in ids), ids
+    self_link = '<link rel="self" href="https://'
+    assert live_feed.count(self_link) == 1 and self_link not in feed
+    unmarked_feed = feed.replace("PREVIEW as at 2021-03-04 09:00, not the live site: ", "").replace(
+        "tag:scrutiny,2021:preview-2021-03-04T09:00:00+00:00:", "tag:scrutiny,2021:")
+    assert unmarked_feed == "\n".join(line for line in live_feed.split("\n") if not line.startswith(self_link))
 
     # The shipped site.yaml gives a base_url: the live site has its sitemap, the rehearsal none.
     assert (live / "sitemap.xml").is_file() and not (rehearsal / "sitemap.xml").exists()

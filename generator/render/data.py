@@ -250,11 +250,20 @@ def inspection_entry_day(view: InspectionView) -> tuple[dt.date, str] | None:
                                   "so this entry is dated the month's last day.")
 
 
+def rehearsal_tag(mark: MomentMark) -> str:
+    """What a rehearsal's feed and entry ids add after the live ones' `tag:scrutiny,2021:`: a feed
+    reader takes an id (RFC 4287, 4.2.6) as the feed or entry, and would keep a preview's entries
+    as the live feed's; the self link, naming the live feed's address, is left out for the same reason."""
+    return f"preview-{mark.moment.isoformat()}:"
+
+
 def feed_xml(corpus: Corpus, mark: MomentMark | None = None) -> bytes:
     """Atom: new inspections and meetings, newest first. Ids are stable tag: URIs. An inspection
     is dated as `inspection_entry_day` says, and left out where no day of its release is recorded.
-    A rehearsal's feed and each of its entries are titled as its pages are (a reader lists entries alone)."""
+    A rehearsal's feed and each of its entries are titled as its pages are (a reader lists entries alone),
+    and has ids of its own and no self link (`rehearsal_tag`)."""
     marked = moment_title(mark.moment) if mark else ""
+    tag = rehearsal_tag(mark) if mark else ""
     entries = []
     for view in corpus.inspections.values():
         dated = inspection_entry_day(view)
@@ -272,14 +281,14 @@ def feed_xml(corpus: Corpus, mark: MomentMark | None = None) -> bytes:
     base = corpus.site.base_url or ""
     parts = ['<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">',
              f"<title>{xml_escape(marked + corpus.site.title)}</title>",
-             f"<id>tag:scrutiny,2021:{xml_escape(corpus.site.title.lower().replace(' ', '-'))}</id>",
+             f"<id>tag:scrutiny,2021:{tag}{xml_escape(corpus.site.title.lower().replace(' ', '-'))}</id>",
              f"<updated>{updated}T00:00:00Z</updated>",
              f"<author><name>{xml_escape(corpus.site.organisation)}</name></author>"]
-    if base:
+    if base and not mark:
         parts.append(f'<link rel="self" href="{xml_escape(base)}feed.xml"/>')
     for day, path, title, summary, key in entries[:50]:
         href = _absolute(corpus, path) if base else path
-        parts.append(f"<entry><title>{xml_escape(marked + title)}</title><id>tag:scrutiny,2021:{xml_escape(key)}</id>"
+        parts.append(f"<entry><title>{xml_escape(marked + title)}</title><id>tag:scrutiny,2021:{tag}{xml_escape(key)}</id>"
                      f'<updated>{day}T00:00:00Z</updated><link href="{xml_escape(href)}"/>'
                      f"<summary>{xml_escape(summary)}</summary></entry>")
     parts.append("</feed>\n")
