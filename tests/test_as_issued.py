@@ -654,3 +654,28 @@ def test_a_covering_letter_whose_meeting_gives_no_issue_date_prints_no_date(tmp_
     assert result.exit_code == 0, result.output
     letter = flat(texts(target)[0])
     assert "Dear Member" in letter and "Date:" not in letter and "7 March 2024" not in letter, letter
+
+
+def test_a_plan_that_nothing_dates_says_its_overdue_actions_are_not_recorded(monkeypatch, tmp_path):
+    """Torbay's plan has no updates; with no embargo of its own, and its inspection recording no
+    publication, embargo or fieldwork, nothing dates its paper. It was made as at 1 January 1900,
+    the stand-in day that orders an undated inspection, and said "0 overdue when this paper was
+    issued" although all 11 actions are due in 2021: which were overdue is not recorded."""
+    root = copy_site(tmp_path / "site")
+    inspection = root / "content" / "inspections" / "torbay-2021.yaml"
+    text = inspection.read_text(encoding="utf-8")
+    for line in ["published: 2021-03 ", 'embargo_until: "2021-03-03 00:01"', "fieldwork: {from: 2020-10-26"]:
+        start = text.index("\n" + line)
+        text = text[:start] + text[text.index("\n", start + 1):]
+    inspection.write_text(text, encoding="utf-8")
+    replace_in_file(root / "content" / "action-plans" / "torbay-2021-oocd.yaml", "embargo_until: 2021-03-01\n", "")
+    monkeypatch.setattr("generator.commands.common.now_in_london", lambda: DAY_ONE)
+    target = tmp_path / "plan.pdf"
+    result = CliRunner().invoke(cli, ["-C", str(root), "paper", "action-plan", "torbay-2021-oocd", "-o", str(target)],
+                                obj={})
+    assert result.exit_code == 0, result.output
+    page = flat(texts(target)[0])
+    assert "Progress: 11 with no status recorded; overdue not recorded (no record gives a day this paper is as at)." \
+        in page, page
+    assert "actions, with their latest progress (overdue not recorded)" in page
+    assert "0 overdue" not in page and "1900" not in page

@@ -24,6 +24,11 @@ from generator.rules.issue import end_of_day
 from generator.rules.publication import release_day
 
 
+# The stand-in day of a record nothing dates (`InspectionView.date` for an undated inspection): it
+# orders such a record first, but no day may be counted from it (`action_plan_undated`).
+UNDATED = dt.date(1900, 1, 1)
+
+
 def meeting_as_at(corpus: Corpus, mid: str) -> dt.date:
     return meeting_issue_date(corpus, corpus.meetings[mid])
 
@@ -105,7 +110,14 @@ def action_plan_as_at(corpus: Corpus, pid: str) -> dt.date:
         return view.last_update
     if view.inspection_id in corpus.inspections:
         return inspection_as_at(corpus, view.inspection_id)
-    return dt.date(1900, 1, 1)      # nothing dates it, as `InspectionView.date` for an undated inspection
+    return UNDATED
+
+
+def action_plan_undated(corpus: Corpus, pid: str) -> bool:
+    """Does nothing date an action plan printed on its own (no update, no day its release or its
+    inspection's is recorded, nor a month)? Then which of its actions were overdue when it was
+    issued is not recorded: counted as at the stand-in day, every one would read as not overdue."""
+    return action_plan_as_at(corpus, pid) == UNDATED
 
 
 # A paper's PDF is dated (its CreationDate) only by a day a source gives: metadata cannot say

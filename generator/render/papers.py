@@ -37,8 +37,8 @@ from pathlib import Path
 from typing import Any, Callable, Generator, Iterable, Iterator, Mapping
 from urllib.parse import unquote
 
-from generator.plan.issue import (action_plan_as_at, action_plan_dated, inspection_as_at, inspection_dated,
-                                  meeting_as_at, meeting_as_issued, meeting_dated, report_as_at, report_day_given)
+from generator.plan.issue import (action_plan_as_at, action_plan_dated, action_plan_undated, inspection_as_at,
+                                  inspection_dated, meeting_as_at, meeting_as_issued, meeting_dated, report_as_at, report_day_given)
 from generator.plan.outputs import Output, Plan
 from generator.load.files import THEME, Template, cache_folder
 from generator.model.council import DateStyle
@@ -376,17 +376,19 @@ class PaperContext:
 
     def action_plan(self, pid: str, meeting: MeetingView | None = None) -> Doc:
         """An action plan as at its pack's issue (`meeting`), or, printed on its own, as at its own day."""
+        undated = False
         if meeting is not None:
             day, given = meeting_as_at(self.corpus, meeting.id), meeting_dated(self.corpus, meeting.id) is not None
         else:
             day, given = action_plan_as_at(self.corpus, pid), action_plan_dated(self.corpus, pid) is not None
+            undated = self.plan.papers_as_of is None and action_plan_undated(self.corpus, pid)
         day, given = self.as_at(day), self.given(given)
         data = pages.action_plan(self.corpus, pid, as_at=day)
         view = data["view"]
         council = self.council_of(view.council_id, day)
-        return self._doc(("action_plan", pid, day, given), "action_plan", f"the action plan {view.path}", view.path,
+        return self._doc(("action_plan", pid, day, given, undated), "action_plan", f"the action plan {view.path}", view.path,
                          view.plan.title, {**data, "council": council, "house_colour": council.colour, "as_of": day,
-                                           "as_of_given": given},
+                                           "as_of_given": given, "overdue_unknown": undated},
                          action_plan_dated(self.corpus, pid), council.name,
                          council_paper_title(council.name, view.plan.title))
 
