@@ -1365,6 +1365,24 @@ def test_a_hidden_field_holding_a_letter_no_font_has_draws_nothing_and_stops_not
     assert "Service:" in text and "Ŵyr" not in text and "中" not in text
 
 
+def _every_byte(published: bytes) -> bytes:
+    """A PDF's bytes with every stream decompressed, so a value anywhere in it can be searched for."""
+    out = io.BytesIO()
+    with pikepdf.open(io.BytesIO(published)) as pdf:
+        pdf.save(out, qdf=True, compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.all,
+                 object_stream_mode=pikepdf.ObjectStreamMode.disable)
+    return out.getvalue()
+
+
+def test_a_password_field_s_value_is_never_published_in_clear():
+    """A password field (/Ff bit 14, ISO 32000-1 12.7.4.3) a script filled in: a reader shows only
+    asterisks; it was drawn in clear on the published page."""
+    published = _published(form_filled_with("Hunter2-PIN-4471", Ff=1 << 13))
+    text = subprocess.run(["pdftotext", "-", "-"], input=published, check=True, capture_output=True).stdout.decode()
+    assert "Service:" in text and "Hunter2" not in text
+    assert b"Hunter2" not in _every_byte(published)
+
+
 LONG_ANSWER = "First line\nSecond line " + "word " * 40
 
 

@@ -641,7 +641,8 @@ def _form_fields_drawn(src) -> None:
 
     widgets = [a for page in src.pages for a in page.obj.get("/Annots", ()) if is_widget(a)]
     form = src.Root.get("/AcroForm")
-    to_draw = _widgets_to_draw(form, widgets) if widgets and isinstance(form, Dictionary) else []
+    to_draw = _widgets_to_draw(form, [w for w in widgets if not _password(w)]) if widgets and isinstance(
+        form, Dictionary) else []
     if to_draw:
         form.NeedAppearances = True
         with _only_these_widgets(src, to_draw):
@@ -667,7 +668,8 @@ def _form_fields_drawn(src) -> None:
             appearance = Annotation(widget).get_appearance_stream(Name.N)
             name = _unused_name(page, "ScrField")
             ops = (Annotation(widget).get_page_content_for_appearance(Name(name), int(page.obj.get("/Rotate", 0)))
-                   if isinstance(appearance, Stream) else b"")       # none for a hidden or invisible field
+                   if isinstance(appearance, Stream) and not _password(widget)
+                   else b"")       # none for a hidden or invisible field, nor a password
             if ops:
                 if "/Resources" not in appearance and resources is not None:
                     appearance.Resources = resources
@@ -699,6 +701,17 @@ _NOT_DRAWN_FLAGS = 1 | 2
 def _not_drawn(widget) -> bool:
     """Is a field's widget one that draws nothing on the page (hidden), so that its value publishes nothing?"""
     return bool(int(widget.get("/F", 0)) & _NOT_DRAWN_FLAGS)
+
+
+# A text field's flag (ISO 32000-1 12.7.4.3, Table 228) for a password, which a reader never shows in clear.
+_PASSWORD_FLAG = 1 << 13
+
+
+def _password(widget) -> bool:
+    """Is a widget a password field's, whose value a published paper never shows, in clear or as asterisks?"""
+    from pikepdf import Name
+
+    return _field_entry(widget, "/FT") == Name.Tx and bool(int(_field_entry(widget, "/Ff") or 0) & _PASSWORD_FLAG)
 
 
 def _field_entry(widget, key: str):
