@@ -1383,6 +1383,30 @@ def test_a_password_field_s_value_is_never_published_in_clear():
     assert b"Hunter2" not in _every_byte(published)
 
 
+def _as_combo_box(data: bytes, options: list) -> bytes:
+    """The form with its field a combo box (/FT /Ch, /Ff bit 18) offering `options`: each a name, or
+    an [export value, name shown] pair (ISO 32000-1 12.7.4.4)."""
+    pdf = pikepdf.open(io.BytesIO(data))
+    field = pdf.pages[0].obj.Annots[0]
+    field.FT, field.Ff = pikepdf.Name.Ch, 1 << 17
+    field.Opt = pikepdf.Array([pikepdf.Array([pikepdf.String(o) for o in option]) if isinstance(option, list)
+                               else pikepdf.String(option) for option in options])
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def test_a_combo_box_is_published_showing_the_name_of_the_option_chosen_not_its_export_value():
+    """A rating chosen from a drop-down whose options pair an export value with the name shown
+    ([(2) (Requires improvement)]): the form holds '2' and a reader shows 'Requires improvement'."""
+    ratings = [["1", "Good"], ["2", "Requires improvement"], ["3", "Inadequate"]]
+    text = _published_text(_as_combo_box(form_filled_with("2"), ratings))
+    assert "Requires improvement" in text
+    assert "Good" not in text and "Inadequate" not in text and "2" not in text.replace("Page 1", "")
+    # Options that are names alone are shown as chosen.
+    assert "Outstanding" in _published_text(_as_combo_box(form_filled_with("Outstanding"), ["Good", "Outstanding"]))
+
+
 LONG_ANSWER = "First line\nSecond line " + "word " * 40
 
 
