@@ -1407,6 +1407,18 @@ def test_a_combo_box_is_published_showing_the_name_of_the_option_chosen_not_its_
     assert "Outstanding" in _published_text(_as_combo_box(form_filled_with("Outstanding"), ["Good", "Outstanding"]))
 
 
+def test_a_combo_box_chosen_in_welsh_keeps_every_letter_and_one_too_long_for_its_box_stops_the_build():
+    """A drop-down's chosen option is drawn as one line, as a text field's value is: with every
+    letter (WinAnsi Helvetica has no w with a circumflex), and never cut off at its box's edge."""
+    from generator.render import pack
+
+    welsh = ["Da", "Angen gwella – Ŵyr"]
+    assert "Angen gwella – Ŵyr" in _published_text(_as_combo_box(form_filled_with("Angen gwella – Ŵyr"), welsh))
+    with pytest.raises(ValueError, match=r"its form field 'service' holds a line 450 pt long in a box 448 pt wide"):
+        pack.assemble([pack.Piece(_as_combo_box(form_filled_with("x" * 90), ["x" * 90]), label="form.pdf")],
+                      pack.Metadata(title="F", lang="en"))
+
+
 LONG_ANSWER = "First line\nSecond line " + "word " * 40
 
 

@@ -743,6 +743,13 @@ def _combo(widget) -> bool:
     return _field_entry(widget, "/FT") == Name.Ch and bool(int(_field_entry(widget, "/Ff") or 0) & _COMBO_FLAG)
 
 
+def _one_line_of_text(widget) -> bool:
+    """Is a widget's value drawn by qpdf as one line of text: a text field's, or a combo box's chosen option?"""
+    from pikepdf import Name
+
+    return _field_entry(widget, "/FT") == Name.Tx or _combo(widget)
+
+
 def _chosen_option_named(widget) -> None:
     """A combo box's value made the name its form shows for it: /V holds the chosen option's export
     value, and each pair in /Opt gives an export value and the text shown for it (ISO 32000-1
@@ -793,8 +800,7 @@ def _values_redrawn_where_letters_were_lost(src, widgets) -> str | None:
     for widget in widgets:
         appearance = widget.get("/AP", {}).get("/N") if isinstance(widget.get("/AP"), Dictionary) else None
         value = _field_entry(widget, "/V")
-        if (_field_entry(widget, "/FT") != Name.Tx or not isinstance(appearance, Stream) or value is None
-                or _not_drawn(widget)):
+        if not _one_line_of_text(widget) or not isinstance(appearance, Stream) or value is None or _not_drawn(widget):
             continue
         ops = list(parse_content_stream(appearance))
         font = next((operands[0] for operands, op in ops if op == Operator("Tf") and operands), None)
@@ -854,8 +860,7 @@ def _values_placed_or_cut_off(widgets, form_quadding) -> str | None:
     for widget in widgets:
         appearance = widget.get("/AP", {}).get("/N") if isinstance(widget.get("/AP"), Dictionary) else None
         value = _field_entry(widget, "/V")
-        if (_field_entry(widget, "/FT") != Name.Tx or not isinstance(appearance, Stream) or value is None
-                or _not_drawn(widget)):
+        if not _one_line_of_text(widget) or not isinstance(appearance, Stream) or value is None or _not_drawn(widget):
             continue
         value, field = str(value), str(_field_entry(widget, "/T"))
         if len([line for line in value.splitlines() if line.strip()]) > 1:
