@@ -1419,6 +1419,27 @@ def test_a_combo_box_chosen_in_welsh_keeps_every_letter_and_one_too_long_for_its
                       pack.Metadata(title="F", lang="en"))
 
 
+def test_a_dynamic_xfa_form_stops_the_build_where_its_please_wait_page_was_published(tmp_path):
+    """A dynamic XFA form (/AcroForm /XFA, /NeedsRendering) is laid out by the reader: its page
+    holds only Adobe's message, which was published as the appendix."""
+    root = make_site(tmp_path)
+    pdf = pikepdf.open(io.BytesIO(form_filled_with("anything")))
+    pdf.pages[0].obj.Contents = pdf.make_stream(b"BT /Helv 11 Tf 72 705 Td (Please wait...) Tj ET")
+    del pdf.pages[0].obj["/Annots"]
+    pdf.Root.AcroForm.Fields = pikepdf.Array()
+    pdf.Root.AcroForm.XFA = pdf.make_stream(b"<xdp:xdp xmlns:xdp='http://ns.adobe.com/xdp/'><template/></xdp:xdp>")
+    pdf.Root.NeedsRendering = True
+    data = io.BytesIO()
+    pdf.save(data)
+    result = _build_with_peer(root, data.getvalue())
+    assert result.returncode == 1, result.stderr
+    assert ("content/attachments/peer.pdf cannot be inserted: it is a dynamic XFA form, whose pages hold only a "
+            "message asking for a reader that lays the form out, not the form as filled in (open it in a PDF reader "
+            "and save it with File > Print > Save as PDF") in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (root / "out" / "meetings" / "testshire-2024-01-10" / "item-2-appendix-1.pdf").exists()
+
+
 LONG_ANSWER = "First line\nSecond line " + "word " * 40
 
 

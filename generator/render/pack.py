@@ -641,6 +641,10 @@ def _form_fields_drawn(src) -> None:
 
     widgets = [a for page in src.pages for a in page.obj.get("/Annots", ()) if is_widget(a)]
     form = src.Root.get("/AcroForm")
+    if isinstance(form, Dictionary) and "/XFA" in form and (src.Root.get("/NeedsRendering") or not widgets):
+        # A dynamic XFA form's pages hold only 'Please wait...': the reader lays the form out (ISO 32000-1 12.7.8).
+        raise UndrawableFieldValue("it is a dynamic XFA form, whose pages hold only a message asking for a reader "
+                                   "that lays the form out, not the form as filled in")
     to_draw = _widgets_to_draw(form, [w for w in widgets if not _password(w)]) if widgets and isinstance(
         form, Dictionary) else []
     if to_draw:
