@@ -238,3 +238,39 @@ def test_a_rehearsals_data_files_say_so_and_the_live_sites_are_unchanged(monkeyp
 
     # The shipped site.yaml gives a base_url: the live site has its sitemap, the rehearsal none.
     assert (live / "sitemap.xml").is_file() and not (rehearsal / "sitemap.xml").exists()
+
+
+# A council's own base.html, as a web designer might leave it: a note in a comment naming the
+# tags, the title with an attribute, the tags in capitals.
+ODD_BASE = """<!DOCTYPE html>
+<html lang="{{ site.language }}">
+<HEAD>
+<!-- Keep <title> short; the council banner goes straight after <body>. -->
+<meta charset="utf-8">
+<TITLE dir="ltr">{% block title %}{{ page.title }}{% endblock %} - {{ site.title }}</TITLE>
+</HEAD>
+<BODY class="council">
+<main id="main">{% block content %}{% endblock %}</main>
+</BODY>
+</html>
+"""
+
+
+def test_a_preview_is_marked_where_it_shows_whatever_the_councils_base_template_says_in_comments(
+        monkeypatch, tmp_path, make_site):
+    """A draft's mark put inside a comment that mentions <body>, or a title prefix put on a
+    commented-out <title> (and none on a <title> with an attribute), shows nothing: the preview
+    looks like the live site. Every mark goes in the page's own tags."""
+    root = make_site(tmp_path)
+    (root / "templates").mkdir()
+    (root / "templates" / "base.html").write_text(ODD_BASE, encoding="utf-8")
+    clock = dt.datetime(2024, 3, 5, 9, 0, tzinfo=LONDON)
+    build(monkeypatch, root, clock, "--no-pdf", "--drafts", "-o", str(root / "output" / "drafts"))
+    drafts = pages(root / "output" / "drafts")
+    assert "index.html" in drafts
+    for path, page in drafts.items():
+        comment = "<!-- Keep <title> short; the council banner goes straight after <body>. -->"
+        assert comment in page, path                             # the comment as written, nothing put in it
+        assert f'<BODY class="council">\n{DRAFT_BANNER}\n' in page, path
+        assert '<TITLE dir="ltr">DRAFT preview: ' in page, path
+        assert f"<HEAD>\n{NOINDEX}" in page, path

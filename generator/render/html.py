@@ -328,9 +328,18 @@ DRAFT_TITLE = "DRAFT preview: "
 NOINDEX = '<meta name="robots" content="noindex">'
 
 
+def start_tag(page: str, name: str) -> re.Match | None:
+    """The first <name ...> tag of `page` that is not inside an HTML comment: a council's
+    base.html may mention <body> or <title> in a comment, where a mark put in is never shown."""
+    for found in re.finditer(rf"<!--.*?(?:-->|\Z)|<{name}\b[^>]*>", page, re.IGNORECASE | re.DOTALL):
+        if not found.group(0).startswith("<!--"):
+            return found
+    return None
+
+
 def inject_at_top(page: str, extra: str) -> str:
     """Put `extra` just after the <body> tag (or at the start of a page without one)."""
-    found = re.search(r"<body\b[^>]*>", page, re.IGNORECASE)
+    found = start_tag(page, "body")
     at = found.end() if found else 0
     return page[:at] + extra + page[at:]
 
@@ -341,13 +350,15 @@ def with_marks(page: str, banners: tuple[str, ...], titles: tuple[str, ...]) -> 
     theme, must not make a rehearsal or a draft look like the live site (docs/publishing.md)."""
     missing = "".join(f"{banner}\n" for banner in banners if banner not in page)
     if missing:
-        page = inject_at_top(page, "\n" + missing if re.search(r"<body\b", page, re.IGNORECASE) else missing)
-    shown = re.search(r"<title>([^<]*)", page, re.IGNORECASE)
-    if shown:
-        prefix = "".join(escape(part) for part in titles if escape(part) not in shown.group(1))
-        page = page[:shown.start(1)] + prefix + page[shown.start(1):]
-    if NOINDEX not in page:
-        page = re.sub(r"<head\b[^>]*>", lambda head: f"{head.group(0)}\n{NOINDEX}", page, count=1, flags=re.IGNORECASE)
+        page = inject_at_top(page, "\n" + missing if start_tag(page, "body") else missing)
+    body, title = start_tag(page, "body"), start_tag(page, "title")
+    if title and (body is None or title.start() < body.start()):     # the page's own, not an SVG's
+        shown = re.match(r"[^<]*", page[title.end():]).group(0)
+        prefix = "".join(escape(part) for part in titles if escape(part) not in shown)
+        page = page[:title.end()] + prefix + page[title.end():]
+    head = start_tag(page, "head")
+    if NOINDEX not in page and head:
+        page = f"{page[:head.end()]}\n{NOINDEX}{page[head.end():]}"
     return page
 
 
