@@ -172,6 +172,23 @@ def overlay_font(style: str) -> OverlayFont:
     return _FONTS[(style, digest)]
 
 
+def _subset_options(retain_gids: bool = False):
+    """fontTools' options for a font embedded in a pack: only the glyphs drawn, no hinting or
+    layout tables, and no timestamp, so the same glyphs give the same bytes."""
+    from fontTools import subset
+
+    options = subset.Options()
+    options.retain_gids = retain_gids
+    options.notdef_outline = True
+    options.name_IDs = [0, 1, 2, 3, 4, 5, 6]
+    options.recalc_timestamp = False
+    options.layout_features = []
+    options.hinting = False
+    options.drop_tables += ["GSUB", "GPOS", "GDEF", "kern", "FFTM", "DSIG", "gasp", "hdmx", "VDMX", "LTSH",
+                            "cvt ", "fpgm", "prep", "meta"]
+    return options
+
+
 def _subset(path: Path, style: str) -> OverlayFont:
     import logging
 
@@ -181,15 +198,7 @@ def _subset(path: Path, style: str) -> OverlayFont:
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     # lazy: tables are read from the open file as needed, so it is closed only when done with.
     with TTFont(str(path), recalcTimestamp=False, recalcBBoxes=False, lazy=True) as font:
-        options = subset.Options()
-        options.notdef_outline = True
-        options.name_IDs = [0, 1, 2, 3, 4, 5, 6]
-        options.recalc_timestamp = False
-        options.layout_features = []
-        options.hinting = False
-        options.drop_tables += ["GSUB", "GPOS", "GDEF", "kern", "FFTM", "DSIG", "gasp", "hdmx", "VDMX", "LTSH",
-                                "cvt ", "fpgm", "prep", "meta"]
-        subsetter = subset.Subsetter(options)
+        subsetter = subset.Subsetter(_subset_options())
         subsetter.populate(text=_CHARSET)
         subsetter.subset(font)
         buffer = io.BytesIO()
@@ -989,16 +998,7 @@ def value_font(text: str) -> ValueFont:
         bbox = tuple(round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax))
         metrics = (round(os2.sTypoAscender * scale), round(os2.sTypoDescender * scale),
                    round(getattr(os2, "sCapHeight", 700) * scale))
-        options = subset.Options()
-        options.retain_gids = True
-        options.notdef_outline = True
-        options.name_IDs = [0, 1, 2, 3, 4, 5, 6]
-        options.recalc_timestamp = False
-        options.layout_features = []
-        options.hinting = False
-        options.drop_tables += ["GSUB", "GPOS", "GDEF", "kern", "FFTM", "DSIG", "gasp", "hdmx", "VDMX", "LTSH",
-                                "cvt ", "fpgm", "prep", "meta"]
-        subsetter = subset.Subsetter(options)
+        subsetter = subset.Subsetter(_subset_options(retain_gids=True))
         subsetter.populate(gids=sorted(glyphs.values()))
         subsetter.subset(font)
         buffer = io.BytesIO()
