@@ -255,6 +255,22 @@ def test_where_each_of_our_services_stands_against_its_framework(national):
     assert "Suffolk" not in section
 
 
+def test_rated_the_same_says_it_counts_the_service_s_own_inspection(national):
+    """Torbay (2018 framework, Requires improvement) against the 7 inspections under its framework:
+    the shipped Dudley, Sandwell and Torbay and the table's rows 81-84 (Kirklees, Kent, Hull, Kensington
+    and Chelsea). Requires improvement: Torbay, Dudley, Kent, Kirklees; the other 3 Good. The row said "4 rated the same as Torbay YOT", which a councillor reads as 4 other
+    services, where 3 are. The count stays 4, as its link lists 4 (Torbay's marked "ours"), and the
+    row says Torbay's is among them."""
+    text = html.unescape(page(national, "national/index.html"))
+    section = text[text.index('id="h-own"'):text.index('id="list"')]
+    torbay = flat(visible_text(next(r for r in re.findall(r"<tr>.*?</tr>", section, re.S) if "Torbay YOT" in r)))
+    assert "4 rated Requires improvement, Torbay YOT's own inspection among them (57%)" in torbay
+    assert "rated the same as" not in flat(visible_text(section))
+    headings = re.findall(r'<th scope="col">([^<]*)</th>', section)
+    assert "Rated the same, its own included" in headings
+    assert "its own among them" in flat(visible_text(section[:section.index("</caption>")]))
+
+
 def test_a_service_whose_rating_is_the_only_one_of_its_kind_has_nothing_to_compare_with(national):
     """Derby's 2025 inspection of work with children and victims is the only one of its kind here (the
     table ends before 2025's): the row said "1 rated the same as Derby YJS (100%)", Derby against itself."""
@@ -276,10 +292,11 @@ def test_our_service_s_shares_say_they_are_of_the_inspections_with_a_rating_reco
     text = page(national, "national/index.html")
     section = text[text.index('id="h-own"'):text.index('id="list"')]
     row = next(r for r in re.findall(r"<tr>.*?</tr>", section, re.S) if "Wolverhampton YOT" in r)
-    cells = visible_text(row)
+    cells = html.unescape(visible_text(row))
     assert "79 inspections under" in cells and "(78 with an overall rating recorded)" in cells
     # each count names the service it is compared with, unseen, for a screen reader's list of links
-    assert "7 rated higher than Wolverhampton YOT (9%)" in cells and "41 rated the same as Wolverhampton YOT (53%)" in cells
+    assert "7 rated higher than Wolverhampton YOT (9%)" in cells
+    assert "41 rated Good, Wolverhampton YOT's own inspection among them (53%)" in cells
     assert "30 rated lower than Wolverhampton YOT (38%)" in cells
     assert "(78 with an overall rating recorded)" not in visible_text(
         next(r for r in re.findall(r"<tr>.*?</tr>", section, re.S) if "Torbay YOT" in r))
@@ -908,8 +925,8 @@ def test_2025_overall_ratings_are_counted_and_compared_only_within_each_kind_of_
     assert "of the 4 inspections" not in seen
     assert "overall ratings are counted and compared only within each kind" in seen
     own = text[text.index('id="h-own"'):text.index('id="list"')]
-    derby = visible_text(next(r for r in re.findall(r"<tr>.*?</tr>", own, re.S) if "Derby YJS" in r))
-    assert "3 inspections under" in derby and "1 rated the same as Derby YJS (33%)" in derby
+    derby = html.unescape(visible_text(next(r for r in re.findall(r"<tr>.*?</tr>", own, re.S) if "Derby YJS" in r)))
+    assert "3 inspections under" in derby and "1 rated Outstanding, Derby YJS's own inspection among them (33%)" in derby
     assert "2 rated lower than Derby YJS (67%)" in derby
     # every number still links to exactly the inspections it counts, now filtered by kind
     rows = list_rows(text)
