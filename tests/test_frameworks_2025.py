@@ -476,6 +476,26 @@ def test_an_inspection_whose_record_gives_no_date_is_dated_nowhere(tmp_path, mak
     assert "Overall rating: Good" in pdf_text(site / "inspections/wakefield-2025/wakefield-2025.pdf")
 
 
+def test_a_list_sorts_an_inspection_whose_record_gives_no_date_first_by_a_key_that_is_no_date(
+        tmp_path, make_site, run_cli):
+    """The lists' Published column sorted Wakefield's undated inspection by data-value="1900-01-01", a
+    day no source gives, in the page's source. Its key now says the date is not recorded, and still
+    sorts before every day, as table.js compares keys (as text, lower-cased): where it sorted before."""
+    root = make_site(tmp_path, UNDATED_SITE)
+    assert run_cli("build", "--no-search", "--no-pdf", "-q", "--as-of", "2026-11-22", root=root).exit_code == 0
+    for listing in ("national/index.html", "inspections/index.html"):
+        raw = (root / "output" / "site" / listing).read_text(encoding="utf-8")
+        assert "1900" not in raw, listing
+        rows = re.findall(r"<tr[ >].*?</tr>", raw[raw.index("<tbody>", raw.index('class="table sortable"')):], re.S)
+        # a row's first cell with a data-value is its Published one
+        published = {re.search(r'inspections/([\w-]+)/index\.html', row)[1]:
+                     re.search(r'<td data-value="([^"]*)">', row)[1] for row in rows}
+        undated = published.pop("wakefield-2025")
+        assert undated == "0 date not recorded", listing
+        assert published and all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", key) and undated.lower() < key.lower()
+                                 for key in published.values()), listing
+
+
 def test_an_inspection_with_no_date_is_titled_by_what_its_record_gives(tmp_path, make_site, run_cli):
     """'Wakefield YJS inspection, date not recorded' was true but told two such inspections of one
     service apart by nothing: the title says the kind of inspection the record gives (HMIP's name for

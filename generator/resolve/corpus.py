@@ -114,6 +114,10 @@ class Recommendation:
     answered_by: tuple[tuple[str, str], ...]   # (action plan id, action id)
 
 
+# Before every ISO day as text ('0' < '1'), and read in a page's source as what it is.
+UNDATED_SORT_KEY = "0 date not recorded"
+
+
 @dataclass(frozen=True)
 class InspectionView(Entry):
     inspection: Inspection
@@ -158,6 +162,12 @@ class InspectionView(Entry):
         """The year of the report (its publication, else its fieldwork); None where the record
         gives neither, whose `date` is only a place to sort it, not a year to print."""
         return self.date.year if self.inspection.published or self.inspection.fieldwork else None
+
+    @property
+    def sort_key(self) -> str:
+        """What a list's date column sorts by (assets/table.js compares it as text): the day of
+        `date`, or for a record that gives no date a key that is no date but sorts first, as `date` does."""
+        return UNDATED_SORT_KEY if self.year is None else self.date.isoformat()
 
 
 @dataclass(frozen=True, slots=True)
