@@ -949,13 +949,15 @@ def test_the_home_page_counts_overall_ratings_apart_under_each_framework_and_kin
 
 def test_the_home_page_says_how_many_inspections_record_no_overall_rating(tmp_path, make_site, run_cli):
     """CHILDREN_ONLY gives its areas' ratings and no overall rating: the chart drew four empty bars "of 0
-    inspections" and said nothing of the one inspection it left out."""
+    inspections" and said nothing of the one inspection it left out. A group with no rating to count
+    draws no chart or table of zeros: it says so."""
     root = make_site(tmp_path, {"inspections/torbay-2025.yaml": CHILDREN_ONLY})
     assert run_cli("build", "--no-search", "--no-pdf", "-q", "--as-of", "2026-11-22", root=root).exit_code == 0
     home = home_overall(root / "output" / "site")
-    assert ("HMIP youth justice inspection framework (from 2025): An inspection of youth justice services: number "
-            "of inspections at each overall rating") in home
-    assert "1 more inspection here records no overall rating." in home
+    group = "HMIP youth justice inspection framework (from 2025): An inspection of youth justice services"
+    assert (f"{group} The one inspection here records no overall rating, so there is nothing to count.") in home
+    assert f"{group}: number of inspections at each overall rating" not in home
+    assert "more inspection here records no overall rating" not in home
 
 
 def test_the_home_page_is_made_again_when_a_framework_it_names_is_renamed(tmp_path, make_site, run_cli):
