@@ -1873,3 +1873,26 @@ def test_a_drawn_field_with_no_alignment_of_its_own_is_aligned_as_its_form_says(
     # As above: 448 pt of room from 121; 'Right' at 10 pt in Helvetica is 23.34 pt wide.
     assert abs(_word_x(right, "Right") - (121 + 448 - 23.34)) < 0.5
     assert abs(_word_x(left, "Left") - 121) < 0.5
+
+
+def _in_section(data: bytes, section: str) -> bytes:
+    """The form with its field a kid of a parent field `section` (ISO 32000-1 12.7.3.1): its full name is
+    '<section>.service', as the form's data and a reader's field list name it."""
+    pdf = pikepdf.open(io.BytesIO(data))
+    widget = pdf.pages[0].obj.Annots[0]
+    parent = pdf.make_indirect(pikepdf.Dictionary(T=pikepdf.String(section), Kids=pikepdf.Array([widget])))
+    widget.Parent = parent
+    pdf.Root.AcroForm.Fields = pikepdf.Array([parent])
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def test_a_form_field_that_cannot_be_drawn_is_named_by_its_full_name_with_its_parent_fields():
+    """Two sections of a form may each have a 'service' field: the error names the one by 'section2.service'."""
+    from generator.render import pack
+
+    for value, said in (("Ŵyr 中", r"'section2\.service' holds '中'"), ("x" * 90, r"'section2\.service' holds a line")):
+        with pytest.raises(ValueError, match=r"its form field " + said):
+            pack.assemble([pack.Piece(_in_section(form_filled_with(value), "section2"), label="form.pdf")],
+                          pack.Metadata(title="F", lang="en"))

@@ -736,6 +736,18 @@ def _field_entry(widget, key: str):
     return None if node is None else node[key]
 
 
+def _field_name(widget) -> str:
+    """A field's fully qualified name, as a reader's form data names it: its own partial name (/T) after
+    its parents', joined by periods ('section2.service'; ISO 32000-1 12.7.3.2); a widget without a /T of
+    its own is its parent field's."""
+    names, node, seen = [], widget, 0
+    while node is not None and seen < 32:
+        if "/T" in node:
+            names.append(str(node.T))
+        node, seen = node.get("/Parent"), seen + 1
+    return ".".join(reversed(names))
+
+
 def _field_holding(widget, key: str):
     """The widget, or the parent field, whose entry `key` the widget's field has (None where none has it)."""
     node, seen = widget, 0
@@ -823,7 +835,7 @@ def _values_redrawn_where_letters_were_lost(src, widgets) -> str | None:
     if not lost:
         return None
     font = value_font("".join(value for *_, value in lost))
-    holding = [f"'{_field_entry(widget, '/T')}' holds {', '.join(repr(c) for c in missing)}"
+    holding = [f"'{_field_name(widget)}' holds {', '.join(repr(c) for c in missing)}"
                for widget, *_, value in lost if (missing := sorted({_as_drawn(c) for c in value} - set(font.glyphs)))]
     font_object = src.make_indirect(font.pdf_font(src))
     for widget, appearance, ops, value in lost:
@@ -875,7 +887,7 @@ def _values_placed_or_cut_off(widgets, form_quadding) -> str | None:
         value = _field_entry(widget, "/V")
         if not _one_line_of_text(widget) or not isinstance(appearance, Stream) or value is None or _not_drawn(widget):
             continue
-        value, field = str(value), str(_field_entry(widget, "/T"))
+        value, field = str(value), _field_name(widget)
         if len([line for line in value.splitlines() if line.strip()]) > 1:
             cut.append(f"'{field}' holds more than one line")
             continue
