@@ -1896,3 +1896,34 @@ def test_a_form_field_that_cannot_be_drawn_is_named_by_its_full_name_with_its_pa
         with pytest.raises(ValueError, match=r"its form field " + said):
             pack.assemble([pack.Piece(_in_section(form_filled_with(value), "section2"), label="form.pdf")],
                           pack.Metadata(title="F", lang="en"))
+
+
+def _as_list_box(data: bytes, chosen: list[str]) -> bytes:
+    """The form with its field a list box (/FT /Ch without the combo flag, ISO 32000-1 12.7.4.4) rating a
+    service, with `chosen` its value: one export value, or (more than one) a multi-select list's (/Ff bit 22)."""
+    pdf = pikepdf.open(io.BytesIO(data))
+    field = pdf.pages[0].obj.Annots[0]
+    field.FT = pikepdf.Name.Ch
+    field.Opt = pikepdf.Array([pikepdf.Array([pikepdf.String(code), pikepdf.String(name)]) for code, name in
+                               (("1", "Good"), ("2", "Requires improvement"), ("3", "Inadequate"))])
+    if len(chosen) > 1:
+        field.Ff, field.V = 1 << 21, pikepdf.Array([pikepdf.String(c) for c in chosen])
+    else:
+        field.V = pikepdf.String(chosen[0])
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("chosen", [["2"], ["1", "3"]], ids=["one chosen", "several chosen"])
+def test_a_list_box_stops_the_build_naming_it_with_the_print_to_pdf_hint(tmp_path, chosen):
+    """A list box shows its options with those chosen marked; it was published as the export code '2'
+    over the options' space, or (several chosen) as nothing at all."""
+    root = make_site(tmp_path)
+    result = _build_with_peer(root, _as_list_box(form_filled_with("unused"), chosen))
+    assert result.returncode == 1, result.stderr
+    assert ("content/attachments/peer.pdf cannot be inserted: its form field 'service' is a list box, which is "
+            "drawn here as one line of its value rather than as its options with those chosen marked (open it in a "
+            "PDF reader and save it with File > Print > Save as PDF") in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (root / "out" / "meetings" / "testshire-2024-01-10" / "item-2-appendix-1.pdf").exists()

@@ -664,7 +664,7 @@ def _form_fields_drawn(src) -> None:
         with _only_these_widgets(src, to_draw):
             src.generate_appearance_streams()
         # Every field that cannot be drawn whole is named at once, whichever way it falls short.
-        problems = [_values_redrawn_where_letters_were_lost(src, to_draw),
+        problems = [_list_boxes(to_draw), _values_redrawn_where_letters_were_lost(src, to_draw),
                     _values_placed_or_cut_off(to_draw, form.get("/Q"))]
         if any(problems):
             raise UndrawableFieldValue("; ".join(p for p in problems if p))
@@ -766,6 +766,22 @@ def _combo(widget) -> bool:
     from pikepdf import Name
 
     return _field_entry(widget, "/FT") == Name.Ch and bool(int(_field_entry(widget, "/Ff") or 0) & _COMBO_FLAG)
+
+
+def _list_boxes(widgets) -> str | None:
+    """What names each list box among the fields to draw (a choice field without the combo flag), if any.
+
+    A reader draws a list box as its options, one a line, with those chosen marked (ISO 32000-1
+    12.7.4.4); qpdf draws only the value, one line over the options' space (an export code such as
+    '2'), and nothing where several are chosen (/V an array): a published paper would misstate the answer."""
+    from pikepdf import Name
+
+    names = [_field_name(w) for w in widgets
+             if _field_entry(w, "/FT") == Name.Ch and not _combo(w) and not _not_drawn(w)]
+    if not names:
+        return None
+    return (f"its form field {'; form field '.join(f'{n!r} is a list box' for n in dict.fromkeys(names))}, which "
+            f"is drawn here as one line of its value rather than as its options with those chosen marked")
 
 
 def _one_line_of_text(widget) -> bool:
