@@ -1927,3 +1927,45 @@ def test_a_list_box_stops_the_build_naming_it_with_the_print_to_pdf_hint(tmp_pat
             "PDF reader and save it with File > Print > Save as PDF") in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
     assert not (root / "out" / "meetings" / "testshire-2024-01-10" / "item-2-appendix-1.pdf").exists()
+
+
+def _as_check_box(data: bytes, drawings: bool, state: str | None) -> bytes:
+    """The form with its field a check box (/FT /Btn) a script ticked (/V /Yes), with its appearance state
+    (/AS) `state` ('Off', or None: left out) and (`drawings`) the form's drawings of it ticked and not
+    (/AP /N /Yes showing 'BOX-TICKED', /Off showing nothing; ISO 32000-1 12.7.4.2.3)."""
+    pdf = pikepdf.open(io.BytesIO(data))
+    field = pdf.pages[0].obj.Annots[0]
+    field.FT, field.V = pikepdf.Name.Btn, pikepdf.Name.Yes
+    del field["/DA"]
+    if state is not None:
+        field.AS = pikepdf.Name("/" + state)
+    if drawings:             # a form with drawings of its own leaves none to the reader
+        del pdf.Root.AcroForm["/NeedAppearances"]
+
+        def drawing(content: bytes):
+            return pdf.make_stream(content, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Form,
+                                   BBox=pikepdf.Array([0, 0, 450, 20]), Resources=pdf.Root.AcroForm.DR)
+        field.AP = pikepdf.Dictionary(N=pikepdf.Dictionary(Yes=drawing(b"BT /Helv 10 Tf 2 5 Td (BOX-TICKED) Tj ET"),
+                                                           Off=drawing(b"")))
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("state", ["Off", None], ids=["shown as Off", "no state"])
+def test_a_check_box_ticked_is_published_ticked_in_the_form_s_own_drawing_of_it(state):
+    """The value (/V /Yes) is the answer; a script that set it left the widget's state 'Off' or out,
+    and the box was published unticked."""
+    text = _published_text(_as_check_box(form_filled_with("unused"), drawings=True, state=state))
+    assert "Service:" in text and "BOX-TICKED" in text
+
+
+def test_a_check_box_ticked_with_no_drawing_of_it_ticked_stops_the_build_with_the_print_to_pdf_hint(tmp_path):
+    root = make_site(tmp_path)
+    result = _build_with_peer(root, _as_check_box(form_filled_with("unused"), drawings=False, state="Off"))
+    assert result.returncode == 1, result.stderr
+    assert ("content/attachments/peer.pdf cannot be inserted: its form field 'service' is set to 'Yes', which the "
+            "form has no drawing of: it would be published as not set, since the form leaves it for the reader to "
+            "draw (open it in a PDF reader and save it with File > Print > Save as PDF") in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (root / "out" / "meetings" / "testshire-2024-01-10" / "item-2-appendix-1.pdf").exists()

@@ -654,8 +654,10 @@ def _form_fields_drawn(src) -> None:
         # A dynamic XFA form's pages hold only 'Please wait...': the reader lays the form out (ISO 32000-1 12.7.8).
         raise UndrawableFieldValue("it is a dynamic XFA form, whose pages hold only a message asking for a reader "
                                    "that lays the form out, not the form as filled in")
-    to_draw = _widgets_to_draw(form, [w for w in widgets if not _password(w)]) if widgets and isinstance(
-        form, Dictionary) else []
+    in_form = widgets if isinstance(form, Dictionary) else []
+    to_draw = _widgets_to_draw(form, [w for w in in_form if not _password(w)]) if in_form else []
+    # Every field that cannot be drawn whole is named at once, whichever way it falls short.
+    problems = [_buttons_shown_as_set(in_form)]
     if to_draw:
         for widget in to_draw:
             if _combo(widget):
@@ -663,11 +665,10 @@ def _form_fields_drawn(src) -> None:
         form.NeedAppearances = True
         with _only_these_widgets(src, to_draw):
             src.generate_appearance_streams()
-        # Every field that cannot be drawn whole is named at once, whichever way it falls short.
-        problems = [_list_boxes(to_draw), _values_redrawn_where_letters_were_lost(src, to_draw),
-                    _values_placed_or_cut_off(to_draw, form.get("/Q"))]
-        if any(problems):
-            raise UndrawableFieldValue("; ".join(p for p in problems if p))
+        problems += [_list_boxes(to_draw), _values_redrawn_where_letters_were_lost(src, to_draw),
+                     _values_placed_or_cut_off(to_draw, form.get("/Q"))]
+    if any(problems):
+        raise UndrawableFieldValue("; ".join(p for p in problems if p))
     resources = form.get("/DR") if isinstance(form, Dictionary) else None     # fonts the values are drawn in
     if "/AcroForm" in src.Root:
         del src.Root.AcroForm
@@ -766,6 +767,40 @@ def _combo(widget) -> bool:
     from pikepdf import Name
 
     return _field_entry(widget, "/FT") == Name.Ch and bool(int(_field_entry(widget, "/Ff") or 0) & _COMBO_FLAG)
+
+
+# A button field's flags (ISO 32000-1 12.7.4.2, Table 226): a push button holds no value, a radio button's
+# field one of its widgets' states.
+_PUSHBUTTON_FLAG = 1 << 16
+
+
+def _buttons_shown_as_set(widgets) -> str | None:
+    """Each check box's and radio button's widget shown in the state its field's value names (/AS made
+    /V where the widget has an appearance of that state, else Off); what names each field set to a
+    state none of its widgets has a drawing of, if any (None where there is none).
+
+    The value (/V) is the answer; the appearance state (/AS) only picks which of the widget's drawings
+    shows (ISO 32000-1 12.7.4.2.3), and a form filled by a script may leave it 'Off' or out. qpdf draws no
+    buttons of its own, so a box ticked with no drawing of a tick would be published unticked."""
+    from pikepdf import Dictionary, Name
+
+    has_drawing: dict[str, bool] = {}
+    for widget in widgets:
+        value = _field_entry(widget, "/V")
+        if (_field_entry(widget, "/FT") != Name.Btn or int(_field_entry(widget, "/Ff") or 0) & _PUSHBUTTON_FLAG
+                or not isinstance(value, Name) or _not_drawn(widget)):
+            continue
+        appearances = widget.get("/AP")
+        states = appearances.get("/N") if isinstance(appearances, Dictionary) else None
+        drawn = value != Name.Off and isinstance(states, Dictionary) and str(value) in states
+        widget.AS = value if drawn else Name.Off
+        name = f"{_field_name(widget)!r} is set to {str(value)[1:]!r}"
+        has_drawing[name] = has_drawing.get(name, False) or drawn or value == Name.Off
+    unticked = [name for name, drawn in has_drawing.items() if not drawn]
+    if not unticked:
+        return None
+    return (f"its form field {'; form field '.join(unticked)}, which the form has no drawing of: it would be "
+            f"published as not set, since the form leaves it for the reader to draw")
 
 
 def _list_boxes(widgets) -> str | None:
