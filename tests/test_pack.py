@@ -1969,3 +1969,17 @@ def test_a_check_box_ticked_with_no_drawing_of_it_ticked_stops_the_build_with_th
             "draw (open it in a PDF reader and save it with File > Print > Save as PDF") in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
     assert not (root / "out" / "meetings" / "testshire-2024-01-10" / "item-2-appendix-1.pdf").exists()
+
+
+def test_a_value_its_own_empty_appearance_leaves_out_is_published_drawn_from_the_form_s_data():
+    """A script set the field's value and left its appearance (/AP /N) empty, with no /NeedAppearances:
+    the value, which is the form's answer (its data exports it), was silently left out of the paper."""
+    pdf = pikepdf.open(io.BytesIO(form_filled_with("Requires improvement")))
+    field = pdf.pages[0].obj.Annots[0]
+    field.AP = pikepdf.Dictionary(N=pdf.make_stream(b"/Tx BMC EMC", Type=pikepdf.Name.XObject,
+                                                    Subtype=pikepdf.Name.Form, BBox=pikepdf.Array([0, 0, 450, 20])))
+    del pdf.Root.AcroForm["/NeedAppearances"]
+    data = io.BytesIO()
+    pdf.save(data)
+    text = _published_text(data.getvalue())
+    assert "Service: Requires improvement" in " ".join(text.split())

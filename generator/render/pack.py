@@ -604,9 +604,32 @@ def _without_active_content(src) -> None:
 
 def _widgets_to_draw(form, widgets) -> list:
     """The fields whose values a viewer draws itself: all where the form asks for it
-    (/NeedAppearances, ISO 32000-1 12.7.2), else those with no appearance of their own; a
-    field's own appearance is the form's look (its font, alignment, lines), kept as it is."""
-    return list(widgets) if form.get("/NeedAppearances") else [w for w in widgets if "/AP" not in w]
+    (/NeedAppearances, ISO 32000-1 12.7.2), else those with no appearance of their own or one that
+    shows nothing of their value; a field's own appearance is the form's look (its font, alignment,
+    lines), kept as it is."""
+    return list(widgets) if form.get("/NeedAppearances") else [w for w in widgets if "/AP" not in w
+                                                                or _value_left_out_of_appearance(w)]
+
+
+# The operators that show text or draw another object (ISO 32000-1 9.4.3, 8.8): an appearance with none draws no value.
+_SHOWING = ("Tj", "TJ", "'", '"', "Do")
+
+
+def _value_left_out_of_appearance(widget) -> bool:
+    """Does a text or choice field hold a value its own appearance shows nothing of (an empty /AP /N)?
+
+    The value is what was filled in, and what the form's data exports; the appearance is drawn from
+    it (ISO 32000-1 12.7.3.3) and left stale by a script that set the value alone. Printing again
+    would not help, since a reader prints the stale drawing too, so the value is drawn here."""
+    from pikepdf import Dictionary, Name, Stream, parse_content_stream
+
+    value = _field_entry(widget, "/V")
+    appearances = widget.get("/AP")
+    appearance = appearances.get("/N") if isinstance(appearances, Dictionary) else None
+    if _field_entry(widget, "/FT") not in (Name.Tx, Name.Ch) or not isinstance(appearance, Stream) or not str(
+            value or "").strip():
+        return False
+    return not any(str(op) in _SHOWING for _, op in parse_content_stream(appearance))
 
 
 @contextmanager
