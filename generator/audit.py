@@ -312,10 +312,20 @@ def front_matter_shown(public: Corpus) -> str:
 
 
 def _plan_texts(plan: ActionPlan) -> list[str | None]:
-    """A plan's words as its page and paper show them: its actions (resources too) and updates."""
-    return [plan.title, plan.owner,
-            *[text for a in plan.actions for text in (a.action, a.how, a.who, a.resources, a.outcome)],
+    """A plan's words as its page and paper show them: its title, roles, actions and updates."""
+    return [plan.title, *_plan_roles(plan), *_plan_words(plan)]
+
+
+def _plan_words(plan: ActionPlan) -> list[str | None]:
+    """A plan's own words: its actions, how, outcomes and updates."""
+    return [*[text for a in plan.actions for text in (a.action, a.how, a.outcome)],
             *[u.note for a in plan.actions for u in a.updates]]
+
+
+def _plan_roles(plan: ActionPlan) -> list[str | None]:
+    """Who a plan's paper says owns it and each action, and with what ("Police officers
+    seconded to the team", "Analyst time"): wording plans of other services share."""
+    return [plan.owner, *[text for a in plan.actions for text in (a.who, a.resources)]]
 
 
 def _agenda_texts(meeting: Meeting) -> list[str | None]:
@@ -452,6 +462,8 @@ def fingerprints(full: Corpus, public_plan: Plan, public_text: str = "", withhel
     public_addressees = "\n".join([public_text, *(_plain(to).casefold() for view in public.inspections.values()
                                                   for to in _addressees(view) if to)])
     public_facts = {row.casefold() for view in public.inspections.values() for row in _fact_rows(view)}
+    public_roles = "\n".join([public_text, *(_plain(role).casefold() for view in public.action_plans.values()
+                                              for role in _plan_roles(view.plan) if role)])
     for item in public_plan.withheld:
         if item.is_item:
             continue                  # an agenda item's papers are fingerprinted below, as files
@@ -469,7 +481,10 @@ def fingerprints(full: Corpus, public_plan: Plan, public_text: str = "", withhel
             strings += _sentences(*_addressees(inspection), shown_anyway=public_addressees)
             strings += [row for row in _fact_rows(inspection) if row.casefold() not in public_facts]
         elif item.kind == "action_plan" and item.id in full.action_plans:
-            strings += _sentences(*_plan_texts(full.action_plans[item.id].plan), shown_anyway=public_text)
+            plan = full.action_plans[item.id].plan
+            strings += _sentences(plan.title, *_plan_words(plan), shown_anyway=public_text)
+            # Owners, who and resources are roles plans of other services share: a public plan's is no leak.
+            strings += _sentences(*_plan_roles(plan), shown_anyway=public_roles)
         elif item.kind == "report" and item.id in full.reports:
             strings += _sentences(*_report_texts(full.reports[item.id]), shown_anyway=public_text)
             # A lead-in or "Report of the ..." is wording a council's reports repeat: a public one's is no leak.

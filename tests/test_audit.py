@@ -780,3 +780,33 @@ def test_the_audit_finds_a_held_back_item_s_appendix_titles_and_report_line_but_
     assert f"LEAK about/own.html: {item}: found '{own}'" in done.stderr
     assert f"LEAK about/report.html: {item}: found 'Report: {title}'" in done.stderr
     assert done.stderr.count("LEAK ") == 2       # not the shared title, the agenda's words, nor the meeting's page
+
+
+def test_the_audit_finds_a_withheld_plan_s_roles_but_not_those_public_plans_print(tmp_path):
+    """Who owns a plan and each action, and with what, are roles plans of other services
+    share ("Police officers seconded to the team" was 2,115 of 3,523 leaks reported on a
+    60-inspection site with a third withheld): a withheld plan's role that a public plan
+    prints the same (Torbay's 2021 plan's "Op's manager to allocate to case worker ...") is
+    no leak, on that plan's own page or anywhere; a role of its own still is."""
+    root = copy_site(tmp_path)
+    plant_embargoed_inspection(root, AS_OF + dt.timedelta(days=1))
+    plan = root / "content/action-plans/torbay-2026-plan.yaml"
+    plan.write_text(plan.read_text() + """\
+  - id: A2
+    recommendations: [1]
+    action: Chair the panel
+    due: 2027-03
+    who: Op's manager to allocate to case worker within 24 hours of receiving 370
+    resources: Two agency case managers paid from the Board's reserve
+""")
+    build(root)
+    (root / "output/site/about/own.html").write_text(
+        "<p>Two agency case managers paid from the Board&#39;s reserve</p>\n", encoding="utf-8")
+    (root / "output/site/about/shared.html").write_text(
+        "<p>Op&#39;s manager to allocate to case worker within 24 hours of receiving 370</p>\n", encoding="utf-8")
+    done = audit(root)
+    assert done.returncode == 1
+    assert ("LEAK about/own.html: action_plan:torbay-2026-plan (waits for inspection torbay-2026, which is "
+            "withheld): found 'Two agency case managers paid from the Board's reserve'") in done.stderr
+    assert "about/shared.html" not in done.stderr
+    assert "action-plans/torbay-2021-oocd" not in done.stderr       # nor on the public plan's own page
