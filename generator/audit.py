@@ -482,7 +482,7 @@ def fingerprints(full: Corpus, public_plan: Plan, public_text: str = "", withhel
             strings += [row for row in _fact_rows(inspection) if row.casefold() not in public_facts]
         elif item.kind == "action_plan" and item.id in full.action_plans:
             plan = full.action_plans[item.id].plan
-            strings += _sentences(plan.title, *_plan_words(plan), shown_anyway=public_text)
+            strings += _sentences(*_plan_words(plan), shown_anyway=public_text)    # its title is above
             # Owners, who and resources are roles plans of other services share: a public plan's is no leak.
             strings += _sentences(*_plan_roles(plan), shown_anyway=public_roles)
         elif item.kind == "report" and item.id in full.reports:

@@ -810,3 +810,25 @@ def test_the_audit_finds_a_withheld_plan_s_roles_but_not_those_public_plans_prin
             "withheld): found 'Two agency case managers paid from the Board's reserve'") in done.stderr
     assert "about/shared.html" not in done.stderr
     assert "action-plans/torbay-2021-oocd" not in done.stderr       # nor on the public plan's own page
+
+
+def test_a_withheld_plan_s_title_that_a_public_title_holds_is_no_leak(tmp_path):
+    """A service's plans are often titled alike each time ("Mid Ashwell YJS inspection
+    improvement plan" was reported on every page listing the public one): as for any
+    withheld record, a title a public title holds is no leak; one of its own still is."""
+    root = copy_site(tmp_path)
+    plant_embargoed_inspection(root, AS_OF + dt.timedelta(days=1))
+    plan = root / "content/action-plans/torbay-2026-plan.yaml"
+    shared = "YOT Improvement Plan for OOCD's Assessment, Decision Making and Processes"     # torbay-2021-oocd's
+    plan.write_text(plan.read_text().replace(f"title: Re-inspection plan {SENTINEL}", f'title: "{shared}"'))
+    assert shared in plan.read_text()
+    build(root)
+    (root / "output/site/about/shared.html").write_text(f"<h1>{html.escape(shared)}</h1>\n", encoding="utf-8")
+    done = audit(root)
+    assert "about/shared.html" not in done.stderr
+    assert "found 'YOT Improvement Plan for OOCD" not in done.stderr    # nor on the public plan's pages
+    plan.write_text(plan.read_text().replace(shared, "Torbay re-inspection plan for the Board"))
+    (root / "output/site/about/own.html").write_text("<h1>Torbay re-inspection plan for the Board</h1>\n")
+    done = audit(root)
+    assert ("LEAK about/own.html: action_plan:torbay-2026-plan (waits for inspection torbay-2026, which is "
+            "withheld): found 'Torbay re-inspection plan for the Board'") in done.stderr
