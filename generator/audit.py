@@ -377,20 +377,31 @@ def shown_anyway(public: Corpus, theme_templates: Iterable[str]) -> str:
     return "\n".join(_plain(text) for text in texts if text).casefold()      # as the audit compares: any case
 
 
-def shared_with(public: Corpus) -> dict[str, str]:
+def shared_with(sources: list[tuple[str, list[str | None]]]) -> dict[str, str]:
     """sentence (casefolded) -> the public record (kind:id, or attachment:path) whose own text
-    has it: a withheld record's sentence found on a public page may be wording the two share."""
+    has it (`public_sources`): a withheld record's sentence found on a public page may be wording the two share."""
     owners: dict[str, str] = {}
+    for owner, texts in sources:
+        for sentence in _sentences(*texts):
+            owners.setdefault(sentence.casefold(), owner)
+    return owners
+
+
+def owner_holding(sentence: str, plain_sources: list[tuple[str, str]]) -> str | None:
+    """The first public record whose text (`plain_sources`: owner, its text `_plain` and casefolded)
+    holds `sentence` (casefolded) within a longer sentence of its own ("At the same time, <it>")."""
+    return next((owner for owner, text in plain_sources if sentence in text), None)
+
+
+def public_sources(public: Corpus) -> list[tuple[str, list[str | None]]]:
+    """(kind:id or attachment:path, its own texts) of each public record and paper."""
     sources = [(f"inspection:{iid}", inspection_texts(view)) for iid, view in public.inspections.items()]
     sources += [(f"action_plan:{pid}", _plan_texts(view.plan)) for pid, view in public.action_plans.items()]
     sources += [(f"report:{rid}", _report_texts(view)) for rid, view in public.reports.items()]
     sources += [(f"meeting:{mid}", [view.meeting.note]) for mid, view in public.meetings.items()]
     sources += [(f"attachment:{ref}", [public.attachments[ref].text]) for ref in sorted(_public_files(public))
                 if ref in public.attachments and public.attachments[ref].text]
-    for owner, texts in sources:
-        for sentence in _sentences(*texts):
-            owners.setdefault(sentence.casefold(), owner)
-    return owners
+    return sources
 
 
 def _texts_shown(corpus: Corpus) -> Iterator[str | None]:
@@ -785,7 +796,9 @@ def audit_output(site: Path, full: Corpus, public_plan: Plan, contents: dict[str
             named.setdefault(record, []).append(name_marks(name_words(item.id), public_names))
         if title and _normalise(title) in marks[record][1] and name_words(title).count("-") > 3:
             named.setdefault(record, []).append(name_marks(name_words(title), public_names))
-    shared = shared_with(public_plan.corpus)
+    sources = public_sources(public_plan.corpus)
+    shared = shared_with(sources)
+    plain_sources: list[tuple[str, str]] = []      # made at the first sentence not found whole in `shared`
     # Compared casefolded: a print stylesheet sets names in capitals, and text may be typed in them.
     needles = {record: [(needle.casefold(), needle, _whole_words(needle.casefold())) for needle in strings]
                for record, (_, strings) in marks.items()}
@@ -844,6 +857,12 @@ def audit_output(site: Path, full: Corpus, public_plan: Plan, contents: dict[str
                 continue
             for folded, needle, key in needles[record]:
                 if all(word in words for word in key) and folded in text:
-                    leaks.append(Leak(relative, record, reason, needle, shared.get(folded)))
+                    also_in = shared.get(folded)
+                    if also_in is None:
+                        plain_sources = plain_sources or [
+                            (owner, "\n".join(_plain(text) for text in texts if text).casefold())
+                            for owner, texts in sources]
+                        also_in = owner_holding(folded, plain_sources)
+                    leaks.append(Leak(relative, record, reason, needle, also_in))
                     break
     return AuditResult(files, tuple(leaks), tuple(unread), tuple(unknown_found))

@@ -832,3 +832,23 @@ def test_a_withheld_plan_s_title_that_a_public_title_holds_is_no_leak(tmp_path):
     done = audit(root)
     assert ("LEAK about/own.html: action_plan:torbay-2026-plan (waits for inspection torbay-2026, which is "
             "withheld): found 'Torbay re-inspection plan for the Board'") in done.stderr
+
+
+def test_a_withheld_sentence_within_a_longer_public_one_is_reported_with_that_record(tmp_path):
+    """A withheld inspection's finding that a public inspection's sentence holds after its own
+    opening words is that record's text too, and the audit says so as for a sentence shared
+    whole; it reported the public record's own page as a bare leak, naming no record."""
+    root = copy_site(tmp_path)
+    public = ("The Director of Children's Services became Board Chair at the end of 2019, saw straight away that "
+              "improvement was needed and commissioned a Local Government Association peer review of governance.")
+    assert public in (root / "content/inspections/torbay-2021.yaml").read_text()
+    plant_embargoed_inspection(root, AS_OF + dt.timedelta(days=1))
+    inspection = root / "content/inspections/torbay-2026.yaml"
+    within = "Commissioned a Local Government Association peer review of governance."
+    inspection.write_text(inspection.read_text().replace(f"strengths: [The Board {SENTINEL} met monthly.]",
+                                                         f"strengths: [{within}]"))
+    build(root)
+    done = audit(root)
+    assert (f"LEAK inspections/torbay-2021/index.html: inspection:torbay-2026 (embargoed until 2026-11-23 12:00): "
+            f"found '{within}' (the same words are in public inspection:torbay-2021: wording the two share, or a "
+            "leak)") in done.stderr
