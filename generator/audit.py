@@ -37,6 +37,7 @@ from generator.model.meeting import Meeting
 from generator.model.report import ReportFrontMatter
 from generator.plan.outputs import Plan
 from generator.plan.publication import inspection_texts, meeting_notices, page_texts, public_papers
+from generator.render.html import BANNER_STYLE, DRAFT_BANNER, DRAFT_TITLE, NOINDEX
 from generator.render.pages import recommendation_lead_ins
 from generator.resolve.corpus import AttachmentView, Corpus, InspectionView, ReportView
 from generator.write import spare_path
@@ -55,11 +56,50 @@ class Leak:
 
 
 @dataclass(frozen=True)
+class PreviewMark:
+    file: str
+    mark: str             # which of the renderer's preview marks
+    evidence: str         # the text found
+
+
+@dataclass(frozen=True)
 class AuditResult:
     files: dict[str, tuple[str, ...]]     # output file -> records it contains
     leaks: tuple[Leak, ...]
     unread: tuple[tuple[str, str], ...] = ()     # (file, why): what in it the audit could not open
     unknown: tuple[Leak, ...] = ()    # files naming a record with errors: whether it may be public is not known
+    previews: tuple[PreviewMark, ...] = ()    # files of a preview (drafts or a rehearsal) in a folder audited as live
+
+
+_MOMENT = r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}(?: GMT| BST)?"      # `clock.london_moment`
+
+# The marks a preview's files carry and the live site's never do, exactly as the renderer writes
+# them (render.html.with_marks, render.data.inspections_json and feed_xml): a council's own
+# template may say "preview", but not these. Each one's group 1 is what a report quotes.
+PREVIEW_MARKS = (
+    ("the PREVIEW banner of a rehearsal (build --as-of)",
+     re.compile(re.escape(f'<div class="draft-banner" role="note" style="{BANNER_STYLE}"><strong>')
+                + f"(PREVIEW as at {_MOMENT})")),
+    ("the DRAFT banner of a drafts preview (build --drafts)",
+     re.compile(re.escape(DRAFT_BANNER).replace(re.escape("DRAFT — not for publication."),
+                                                "(" + re.escape("DRAFT — not for publication.") + ")", 1))),
+    ("a preview's title", re.compile(rf"<title\b[^>]*>({re.escape(DRAFT_TITLE)}|PREVIEW as at {_MOMENT}, not the live site: )")),
+    ("the `preview` field of a rehearsal's data file", re.compile(r'("preview"\s*:\s*\{\s*"as_at"\s*:)')),
+    ("a rehearsal's feed id", re.compile(r"(tag:scrutiny,2021:preview-\d{4}-)")),
+    # Words alone: a search index keeps a page's text without its tags.
+    ("a preview's banner words", re.compile(rf"(PREVIEW as at {_MOMENT})(?:</strong>)? ?(?:\([^()<>]*\))?, not the live site"
+                                            r"|(DRAFT — not for publication\.)(?:</strong>)? This is a preview that includes draft records")),
+)
+NOINDEX_MARK = ("the noindex meta a preview's pages carry", re.compile(f"({re.escape(NOINDEX)})"))
+
+
+def preview_mark(text: str, noindex_is_live: bool = False) -> tuple[str, str] | None:
+    """The first preview mark in a file's text (what it is, the text found), or None;
+    `noindex_is_live`: the site's own templates write noindex, so it is no preview's mark there."""
+    for what, pattern in (*PREVIEW_MARKS, *(() if noindex_is_live else (NOINDEX_MARK,))):
+        if found := pattern.search(text):
+            return what, next(group for group in found.groups() if group)
+    return None
 
 
 MAX_DEPTH = 4          # a file packed inside a file more deeply than this is not opened (a zip bomb)
@@ -760,9 +800,12 @@ def unknown_records(invalid: Iterable[tuple[str, str]], read: dict[str, Iterable
 
 
 def audit_output(site: Path, full: Corpus, public_plan: Plan, contents: dict[str, tuple[str, ...]],
-                 theme_templates: Iterable[str] = (), unknown: Iterable[str] = ()) -> AuditResult:
+                 theme_templates: Iterable[str] = (), unknown: Iterable[str] = (), is_preview: bool = False,
+                 noindex_is_live: bool = False) -> AuditResult:
     """`theme_templates`: the sources of the theme's templates (their text is the product's);
-    `unknown`: records whose status cannot be known (`unknown_records`), looked for by id."""
+    `unknown`: records whose status cannot be known (`unknown_records`), looked for by id;
+    `is_preview`: the folder is a preview (its manifest says so), whose marks are its own, not
+    findings; `noindex_is_live`: the site's own templates write noindex (`preview_mark`)."""
     product_text = shown_anyway(public_plan.corpus, theme_templates)
     public = public_plan.corpus
     shown_in_public = _images_shown(public)
@@ -803,7 +846,7 @@ def audit_output(site: Path, full: Corpus, public_plan: Plan, contents: dict[str
     needles = {record: [(needle.casefold(), needle, _whole_words(needle.casefold())) for needle in strings]
                for record, (_, strings) in marks.items()}
     anchors = {record: _anchor(record) for record in [*marks, *unknown_patterns]}
-    leaks, unknown_found = [], []
+    leaks, unknown_found, previews = [], [], []
     unread: list[tuple[str, str]] = []
     files: dict[str, tuple[str, ...]] = {}
     # What builds keep beside a site is served with it wherever its parent folder is.
@@ -842,6 +885,8 @@ def audit_output(site: Path, full: Corpus, public_plan: Plan, contents: dict[str
         text = html.unescape(text)
         if _JSON_ESCAPE.search(text):       # JSON in a script, a data file or the search index
             text += "\n" + _json_unescaped(text)
+        if not is_preview and (found_mark := preview_mark(text, noindex_is_live)):
+            previews.append(PreviewMark(relative, *found_mark))
         text += "\n" + re.sub(r"</?[a-zA-Z][^>]*>", "", text) + "\n" + re.sub(r"</?[a-zA-Z][^>]*>", " ", text)
         text = _normalise(text).casefold()
         words = set(re.findall(r"\w+", text))
@@ -865,4 +910,4 @@ def audit_output(site: Path, full: Corpus, public_plan: Plan, contents: dict[str
                         also_in = owner_holding(folded, plain_sources)
                     leaks.append(Leak(relative, record, reason, needle, also_in))
                     break
-    return AuditResult(files, tuple(leaks), tuple(unread), tuple(unknown_found))
+    return AuditResult(files, tuple(leaks), tuple(unread), tuple(unknown_found), tuple(previews))

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 
+from generator.clock import LONDON
 from site_helpers import AS_OF, REPO, build, copy_site
 from test_publication import SENTINEL, plant_embargoed_inspection
 
@@ -26,7 +27,7 @@ def test_the_audit_reports_nothing_on_the_shipped_content(tmp_path):
     done = audit(root, "--format", "json")
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)["audit"]            # one document: the check's problems and the audit
-    assert report["leaks"] == [] and report["all_clear"] is True
+    assert report["leaks"] == [] and report["previews"] == [] and report["all_clear"] is True
     assert "inspection:torbay-2021" in report["files"]["inspections/torbay-2021/index.html"]
     assert report["files"]["meetings/torbay-cyp-osb-2021-03-01/index.html"]
 
@@ -852,3 +853,100 @@ def test_a_withheld_sentence_within_a_longer_public_one_is_reported_with_that_re
     assert (f"LEAK inspections/torbay-2021/index.html: inspection:torbay-2026 (embargoed until 2026-11-23 12:00): "
             f"found '{within}' (the same words are in public inspection:torbay-2021: wording the two share, or a "
             "leak)") in done.stderr
+
+
+def later_than_now() -> str:
+    """An --as-of that makes a build a rehearsal (a moment to come): its pages are marked PREVIEW."""
+    return (dt.datetime.now(LONDON) + dt.timedelta(days=2)).strftime("%Y-%m-%d %H:%M")
+
+
+def rehearse(root, *extra):
+    """`scrutiny build --as-of LATER` into output/preview, as a clerk rehearses a release."""
+    done = subprocess.run([*AUDIT, "-C", str(root), "build", "-q", "--no-pdf", "--no-search",
+                           "--as-of", later_than_now(), *extra], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return root / "output/preview"
+
+
+def copy_over(source, target) -> None:
+    """Copy a file where another is, as `cp` of a whole folder would."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)          # a new file: the live one may share its bytes with the spare folder's
+    shutil.copyfile(source, target)
+
+
+def test_a_rehearsal_s_files_copied_into_the_live_site_are_reported_as_a_preview_s(tmp_path):
+    """A rehearsal copied by hand into output/site shows no withheld record today, so the audit
+    said '0 leaks'; yet every page says PREVIEW and noindex, and the feed and data file say so too."""
+    root = copy_site(tmp_path)
+    build(root)
+    preview = rehearse(root)
+    site = root / "output/site"
+    for name in ("index.html", "feed.xml", "data/inspections.json"):
+        copy_over(preview / name, site / name)
+    done = audit(root)
+    assert done.returncode == 1
+    assert ("PREVIEW index.html: the PREVIEW banner of a rehearsal (build --as-of), found 'PREVIEW as at "
+            in done.stderr)
+    assert "PREVIEW feed.xml: a preview's title, found 'PREVIEW as at " in done.stderr
+    assert "PREVIEW data/inspections.json: the `preview` field of a rehearsal's data file" in done.stderr
+    assert "rebuild the live site (`scrutiny build`, which replaces them)" in done.stderr
+    assert "0 leaks, 3 of a preview" in done.stderr
+    assert "PREVIEW about/index.html" not in done.stderr          # the live pages left as they were
+    report = json.loads(audit(root, "--format", "json").stdout)["audit"]
+    assert sorted(found["file"] for found in report["previews"]) == ["data/inspections.json", "feed.xml", "index.html"]
+    assert report["all_clear"] is False
+
+
+def test_a_drafts_preview_s_page_or_a_noindex_added_to_a_live_page_is_reported_as_a_preview_s(tmp_path):
+    root = copy_site(tmp_path)
+    build(root)
+    build(root, output=tmp_path / "drafts", drafts=True)
+    site = root / "output/site"
+    copy_over(tmp_path / "drafts/about/index.html", site / "about/index.html")
+    page = site / "services/index.html"
+    text = page.read_text(encoding="utf-8")
+    page.unlink()
+    page.write_text(text.replace("<head>\n", '<head>\n<meta name="robots" content="noindex">\n', 1), encoding="utf-8")
+    done = audit(root)
+    assert done.returncode == 1
+    assert ("PREVIEW about/index.html: the DRAFT banner of a drafts preview (build --drafts), "
+            "found 'DRAFT — not for publication.'") in done.stderr
+    assert ("PREVIEW services/index.html: the noindex meta a preview's pages carry, "
+            """found '<meta name="robots" content="noindex">'""") in done.stderr
+
+
+def test_a_council_template_saying_preview_or_noindex_is_no_preview_mark(tmp_path):
+    """A council's own base.html may ask search engines to keep out of its internal site, and
+    may say PREVIEW in its own words: only the renderer's exact marks are a preview's."""
+    root = copy_site(tmp_path)
+    base = (REPO / "generator/theme/templates/base.html").read_text(encoding="utf-8")
+    (root / "templates").mkdir()
+    (root / "templates/base.html").write_text(base.replace(
+        "<head>\n", '<head>\n<meta name="robots" content="noindex">\n', 1).replace(
+        "<body>\n", "<body>\n<p><strong>PREVIEW</strong> of our new site: tell us what you think.</p>\n", 1),
+        encoding="utf-8")
+    build(root)
+    assert '<meta name="robots" content="noindex">' in (root / "output/site/index.html").read_text(encoding="utf-8")
+    done = audit(root)
+    assert done.returncode == 0, done.stderr
+    assert "PREVIEW index.html" not in done.stderr
+
+
+def test_the_audit_of_a_preview_folder_does_not_report_its_own_marks_but_of_a_copy_of_it_does(tmp_path):
+    """output/preview's manifest says a preview was built there: its marks are its own. A copy
+    of it elsewhere (a web server's folder) has no such manifest, and is audited as live."""
+    root = copy_site(tmp_path)
+    build(root)
+    preview = rehearse(root)
+    done = subprocess.run([*AUDIT, "-C", str(root), "check", "--audit", str(preview), "--as-of", "2026-11-22"],
+        capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "PREVIEW index.html" not in done.stderr
+    assert f"audit: {preview} is a preview (so its build's manifest says)" in done.stderr
+    served = tmp_path / "www"
+    shutil.copytree(preview, served)
+    copied = subprocess.run([*AUDIT, "-C", str(root), "check", "--audit", str(served), "--as-of", "2026-11-22"],
+                            capture_output=True, text=True, timeout=300)
+    assert copied.returncode == 1
+    assert "PREVIEW index.html: the PREVIEW banner of a rehearsal (build --as-of)" in copied.stderr

@@ -63,6 +63,7 @@ def _audit(root: Path, folder: str, checked: Checked, now: dt.datetime, fmt: str
     to print with the problems; as text it is printed here."""
     from generator.audit import audit_output, unknown_records
     from generator.plan.outputs import plan_site
+    from generator.write.manifest import read as read_manifest
 
     site = Path(folder).absolute() if folder else root / "output" / "site"
     try:
@@ -78,16 +79,21 @@ def _audit(root: Path, folder: str, checked: Checked, now: dt.datetime, fmt: str
     contents = {o.path: tuple(k for k in o.inputs if ":" in k) for o in plan.outputs}
     unknown = unknown_records(checked.records.invalid, {k: list(v) for k, v in checked.records.by_kind.items()},
                               checked.corpus)
+    # Only a folder a preview build wrote (its manifest says so) carries preview marks as its own.
+    is_preview = read_manifest(site).preview is True
+    own_templates = [t.source for t in checked.files.templates.values() if not t.shown.startswith("(theme)")]
     result = audit_output(site, checked.corpus, plan, contents,
                           [t.source for t in checked.files.templates.values() if t.shown.startswith("(theme)")],
-                          unknown)
+                          unknown, is_preview, noindex_is_live=any("noindex" in source for source in own_templates))
+    failed = bool(result.leaks or result.unread or result.previews)
     if fmt == "json":
         # all_clear: no leak found, and nothing withheld went unlooked-for (see below)
-        return bool(result.leaks or result.unread), {
+        return failed, {
             "files": {f: list(r) for f, r in result.files.items()}, "leaks": [leak.__dict__ for leak in result.leaks],
             "unread": [{"file": file, "why": why} for file, why in result.unread],
             "unknown": [found.__dict__ for found in result.unknown],
-            "all_clear": not result.leaks and not result.unread and not checked.errors}
+            "previews": [found.__dict__ for found in result.previews], "preview_folder": is_preview,
+            "all_clear": not failed and not checked.errors}
     if list_files:
         for name, records in result.files.items():
             click.echo(f"{name}: {', '.join(records) if records else '-'}")
@@ -100,10 +106,20 @@ def _audit(root: Path, folder: str, checked: Checked, now: dt.datetime, fmt: str
     # A file the audit cannot open may hold anything: it is never passed as holding nothing.
     for file, why in result.unread:
         click.echo(f"UNREAD {file}: {why}: what it holds was not checked", err=True)
+    for found in result.previews:
+        click.echo(f"PREVIEW {found.file}: {found.mark}, found '{found.evidence}': a preview's file (drafts or "
+                   "another moment) where the live site goes", err=True)
+    if result.previews:
+        click.echo(f"audit: {site} holds files of a preview, copied in by hand or by a server's sync: rebuild the "
+                   "live site (`scrutiny build`, which replaces them) and audit again", err=True)
+    if is_preview:
+        click.echo(f"audit: {site} is a preview (so its build's manifest says): its DRAFT and PREVIEW marks are its "
+                   "own; never publish it", err=True)
     click.echo(f"audit: {len(result.files)} files in {site}, {len(result.leaks)} leak"
                f"{'' if len(result.leaks) == 1 else 's'}"
+               + (f", {len(result.previews)} of a preview" if result.previews else "")
                + (f", {len(result.unread)} not read (no all-clear)" if result.unread else ""),
-               err=bool(result.leaks or result.unread))
+               err=failed)
     if checked.errors:
         # A record with an error is not read, so what it would withhold (an exempt
         # appendix, a draft) is not looked for: no leak found is then no all-clear, and
@@ -112,7 +128,7 @@ def _audit(root: Path, folder: str, checked: Checked, now: dt.datetime, fmt: str
         click.echo("audit: the content has errors, so what the records with them would withhold was not "
                    "looked for (" + (", ".join(sorted(unknown)) or "none by name") + "; UNKNOWN: the files naming "
                    f"them); {verdict}: fix them and audit again before publishing", err=True)
-    return bool(result.leaks or result.unread), None
+    return failed, None
 
 
 def register(cli: click.Group) -> None:
