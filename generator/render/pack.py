@@ -893,14 +893,10 @@ def _values_redrawn_where_letters_were_lost(src, widgets) -> str | None:
     qpdf draws a value in its font's single-byte encoding, a letter outside it as '?' (Welsh
     w and y with a circumflex, Polish and Hungarian names), and a value whose font the form does
     not hold in no font at all: a published paper would silently lose what the form said."""
-    from pikepdf import Dictionary, Name, Operator, Stream, String, parse_content_stream, unparse_content_stream
+    from pikepdf import Dictionary, Name, Operator, String, parse_content_stream, unparse_content_stream
 
     lost = []
-    for widget in widgets:
-        appearance = widget.get("/AP", {}).get("/N") if isinstance(widget.get("/AP"), Dictionary) else None
-        value = _field_entry(widget, "/V")
-        if not _one_line_of_text(widget) or not isinstance(appearance, Stream) or value is None or _not_drawn(widget):
-            continue
+    for widget, appearance, value in _drawn_text_values(widgets):
         ops = list(parse_content_stream(appearance))
         font = next((operands[0] for operands, op in ops if op == Operator("Tf") and operands), None)
         shown = [bytes(operands[0]) for operands, op in ops if op == Operator("Tj") and operands]
@@ -934,6 +930,18 @@ def _values_redrawn_where_letters_were_lost(src, widgets) -> str | None:
             f"({FONT_FAMILY}) can draw")
 
 
+def _drawn_text_values(widgets):
+    """(widget, its normal appearance, its value) of each visible one-line text field drawn with a
+    value: the fields whose drawn text the checks below read back."""
+    from pikepdf import Dictionary, Stream
+
+    for widget in widgets:
+        appearance = widget.get("/AP", {}).get("/N") if isinstance(widget.get("/AP"), Dictionary) else None
+        value = _field_entry(widget, "/V")
+        if _one_line_of_text(widget) and isinstance(appearance, Stream) and value is not None and not _not_drawn(widget):
+            yield widget, appearance, value
+
+
 VALUE_FONT = "/ScrValue"
 
 
@@ -953,14 +961,10 @@ def _values_placed_or_cut_off(widgets, form_quadding) -> str | None:
     field, /Ff bit 13), its alignment and its font size (auto, 0 Tf: 11 pt), and the field's box
     (/BBox) clips what runs past its edge: a published paper would silently lose the rest of an
     answer. A reader draws such a field whole when it prints the form to PDF."""
-    from pikepdf import Dictionary, Name, Operator, Stream, parse_content_stream, unparse_content_stream
+    from pikepdf import Dictionary, Name, Operator, parse_content_stream, unparse_content_stream
 
     cut = []
-    for widget in widgets:
-        appearance = widget.get("/AP", {}).get("/N") if isinstance(widget.get("/AP"), Dictionary) else None
-        value = _field_entry(widget, "/V")
-        if not _one_line_of_text(widget) or not isinstance(appearance, Stream) or value is None or _not_drawn(widget):
-            continue
+    for widget, appearance, value in _drawn_text_values(widgets):
         value, field = str(value), _field_name(widget)
         if len([line for line in value.splitlines() if line.strip()]) > 1:
             cut.append(f"'{field}' holds more than one line")
